@@ -1,0 +1,23 @@
+/** Identity kinds of DESIGN §3 (`identities.type`). `scope` is the appid / corpid / open-platform id. */
+export const IDENTITY_TYPES = ['unionid', 'oa_openid', 'mp_openid', 'h5_openid', 'wecom_external_userid', 'phone'] as const;
+export type IdentityType = (typeof IDENTITY_TYPES)[number];
+
+export interface IdentityRef {
+  type: IdentityType;
+  scope: string;
+  value: string;
+}
+
+/** DESIGN §4: unionid > wecom_external_userid > *_openid > phone. Lower number = higher priority. */
+export const IDENTITY_PRIORITY: Record<IdentityType, number> = {
+  unionid: 0,
+  wecom_external_userid: 1,
+  oa_openid: 2,
+  mp_openid: 2,
+  h5_openid: 2,
+  phone: 3,
+};
+
+export function isIdentityType(v: unknown): v is IdentityType {
+  return typeof v === 'string' && (IDENTITY_TYPES as readonly string[]).includes(v);
+}

@@ -1,0 +1,144 @@
+import type { IdentityRef } from './identity-types';
+
+/**
+ * The closed vocabulary connectors turn WeChat traffic into (CONVENTIONS: Medusa's fixed action union).
+ * The core never sees WeChat XML/JSON; it only sees these. Every event is JSON-serialisable (it is stored
+ * in the inbox row) so dates are ISO-8601 strings.
+ */
+export type Channel = 'official-account' | 'wecom' | 'mini-program' | 'h5' | 'wechat-pay';
+
+interface Base {
+  /** When WeChat says it happened (ISO-8601). */
+  occurredAt: string;
+  channel: Channel;
+  /** appId / corpId / mchId of the account the event arrived on. */
+  account: string;
+}
+
+/** A set of identities seen together: the core attaches/merges them (DESIGN §4). */
+export interface IdentityObserved extends Base {
+  kind: 'identity.observed';
+  identities: IdentityRef[];
+  /** Where the evidence came from, e.g. `oa.user_info`, `wecom.contact`, `mp.phone` (verified). */
+  source: string;
+  /** True only for verified sources (mini-program phone number API). Phone links need it. */
+  verified?: boolean;
+  profile?: { displayName?: string; avatarUrl?: string; gender?: number };
+}
+
+export interface SubscriptionChanged extends Base {
+  kind: 'subscription.changed';
+  openid: string;
+  subscribed: boolean;
+  /** `qrscene_` prefix already stripped; absent for a plain follow. */
+  qrScene?: string;
+  ticket?: string;
+}
+
+export interface FollowAdded extends Base {
+  kind: 'follow.added';
+  staffUserId: string;
+  externalUserId: string;
+  /** add_external_contact vs add_half_external_contact (customer not yet accepted). */
+  half: boolean;
+  state?: string;
+  welcomeCode?: string;
+}
+
+export interface FollowEdited extends Base {
+  kind: 'follow.edited';
+  staffUserId: string;
+  externalUserId: string;
+}
+
+export interface FollowRemoved extends Base {
+  kind: 'follow.removed';
+  staffUserId: string;
+  externalUserId: string;
+  /** `staff` = del_external_contact (staff removed the customer); `customer` = del_follow_user. */
+  by: 'staff' | 'customer';
+  source?: string;
+}
+
+export interface FollowTransferFailed extends Base {
+  kind: 'follow.transfer_failed';
+  staffUserId: string;
+  externalUserId: string;
+  failReason?: string;
+}
+
+export interface TagChanged extends Base {
+  kind: 'tag.changed';
+  changeType: 'create' | 'update' | 'delete' | 'shuffle';
+  tagType: 'tag' | 'tag_group';
+  tagId: string;
+  strategyId?: string;
+}
+
+export interface PaymentSucceeded extends Base {
+  kind: 'payment.succeeded';
+  appId: string;
+  outTradeNo: string;
+  transactionId: string;
+  tradeType: string;
+  tradeState: string;
+  /** fen */
+  amountTotal: number;
+  payerTotal: number;
+  currency: string;
+  payerOpenid: string;
+  successTime: string;
+  attach?: string;
+}
+
+export interface PaymentRefunded extends Base {
+  kind: 'payment.refunded';
+  outTradeNo: string;
+  transactionId: string;
+  outRefundNo: string;
+  refundId: string;
+  refundStatus: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  /** fen */
+  amountTotal: number;
+  amountRefund: number;
+  successTime?: string;
+}
+
+export interface MessageReceived extends Base {
+  kind: 'message.received';
+  openid: string;
+  msgType: string;
+  msgId?: string;
+  content?: string;
+  /** The remaining message fields (MediaId, PicUrl, Location_X, …) as strings. */
+  fields: Record<string, string>;
+}
+
+/** Menu clicks, views, QR scans by followers, template-send results, MP/H5 tracked behaviour. */
+export interface BehaviourRecorded extends Base {
+  kind: 'behaviour.recorded';
+  subject: IdentityRef;
+  type: string;
+  properties: Record<string, unknown>;
+}
+
+export interface Unsupported extends Base {
+  kind: 'unsupported';
+  what: string;
+}
+
+export type NormalizedEvent =
+  | IdentityObserved
+  | SubscriptionChanged
+  | FollowAdded
+  | FollowEdited
+  | FollowRemoved
+  | FollowTransferFailed
+  | TagChanged
+  | PaymentSucceeded
+  | PaymentRefunded
+  | MessageReceived
+  | BehaviourRecorded
+  | Unsupported;
+
+export type NormalizedEventKind = NormalizedEvent['kind'];
