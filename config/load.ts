@@ -1,0 +1,116 @@
+import { readFileSync } from 'fs';
+import { createHash, randomBytes } from 'crypto';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, duplicateAccountProblems } from './schema';
+import { substituteEnv, type Problem } from './env-substitution';
+import type { Account, SiyuConfig } from './types';
+
+/** The only module that reads process.env (CONVENTIONS: config validated once, in one place). */
+export class ConfigError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
+    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = deepMerge(out[k], v);
+    return out;
+  }
+  return over;
+}
+
+function readFileConfig(file: string, problems: Problem[]): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    problems.push({ path: 'SIYU_CONFIG', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` });
+    return {};
+  }
+  try {
+    const doc = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    if (doc === null || doc === undefined) return {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) {
+      problems.push({ path: 'SIYU_CONFIG', message: `${file} must contain a mapping at the top level` });
+      return {};
+    }
+    return doc;
+  } catch (e) {
+    problems.push({ path: 'SIYU_CONFIG', message: `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}` });
+    return {};
+  }
+}
+
+function accountId(a: { id?: string } & ({ appId: string } | { corpId: string } | { mchId: string })): string {
+  if (a.id) return a.id;
+  if ('appId' in a) return a.appId;
+  if ('corpId' in a) return a.corpId;
+  return a.mchId;
+}
+
+/** 32-byte data key from 64 hex chars, base64 of 32 bytes, or (fallback) SHA-256 of any passphrase. */
+function parseDataKey(raw: string): Buffer {
+  if (/^[0-9a-fA-F]{64}$/.test(raw)) return Buffer.from(raw, 'hex');
+  const b = Buffer.from(raw, 'base64');
+  if (b.length === 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(raw)) return b;
+  return createHash('sha256').update(raw, 'utf8').digest();
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Overrides applied after the file and the env vars (tests, CLI flags). */
+  overrides?: Record<string, unknown>;
+}
+
+export function loadConfig(opts: LoadOptions = {}): SiyuConfig {
+  const env = opts.env ?? process.env;
+  const problems: Problem[] = [];
+  let raw: unknown = {};
+  if (env.SIYU_CONFIG) raw = readFileConfig(env.SIYU_CONFIG, problems);
+  const fromEnv: Record<string, unknown> = {};
+  if (env.PORT) fromEnv.server = { port: env.PORT };
+  if (env.DATABASE_URL) fromEnv.database = { url: env.DATABASE_URL };
+  if (env.LOG_LEVEL) fromEnv.log = { level: env.LOG_LEVEL };
+  raw = deepMerge(deepMerge(raw, fromEnv), opts.overrides);
+  raw = substituteEnv(raw, env, problems);
+
+  const parsed = configSchema.safeParse(raw);
+  problems.push(...duplicateAccountProblems((raw as { accounts?: unknown } | undefined)?.accounts));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ path: issue.path.length ? issue.path.join('.') : '(root)', message: issue.message });
+    }
+  }
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const cfg = parsed.data;
+
+  const dataKeyIsEphemeral = !cfg.security.dataKey;
+  const config: SiyuConfig = {
+    ...cfg,
+    security: {
+      // Without a configured key a random one is used: fine for the demo and tests, not for production
+      // (encrypted phones become unreadable after a restart); `serve` warns about it.
+      dataKey: cfg.security.dataKey ? parseDataKey(cfg.security.dataKey) : randomBytes(32),
+      sessionSecret: cfg.security.sessionSecret ?? randomBytes(32).toString('hex'),
+      dataKeyIsEphemeral,
+    },
+    accounts: cfg.accounts.map((a) => ({ ...a, id: accountId(a) }) as Account),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Buffer.isBuffer(o) && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o as Record<string, unknown>)) deepFreeze(v);
+  }
+  return o;
+}
+
+export function formatConfigError(e: ConfigError): string {
+  return e.message + '\n';
+}

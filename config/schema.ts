@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { officialAccountConfig } from '../connectors/official-account/config';
+import { miniProgramConfig } from '../connectors/mini-program/config';
+import { wecomConfig } from '../connectors/wecom/config';
+import { wechatPayConfig } from '../connectors/wechat-pay/config';
+import { httpUrl, nonEmpty } from '../connectors/common/config-fields';
+
+/**
+ * The whole configuration (DESIGN §8.1). Every key has a default except account credentials.
+ * The README's "Configuration" section documents each key; keep the two in step.
+ */
+const port = z.coerce.number({ message: 'must be a port number' }).int('must be an integer').min(0).max(65535);
+
+export const accountConfig = z.discriminatedUnion('kind', [officialAccountConfig, miniProgramConfig, wecomConfig, wechatPayConfig], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'kind must be one of official-account, mini-program, wecom, wechat-pay' : undefined,
+});
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        port: port.default(3000),
+        host: z.string().default('0.0.0.0'),
+        publicUrl: httpUrl.default('http://localhost:3000'),
+        /** Admin/API request bodies (JSON), bytes. */
+        maxJsonBytes: z.coerce.number().int().positive().default(1024 * 1024),
+        /** Origins H5 redirects and JS-SDK URLs may point at (no open redirects). */
+        allowedOrigins: z.array(httpUrl).default([]),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        url: z
+          .string()
+          .regex(/^(sqlite:.+|mysql:\/\/.+)$/, 'must be sqlite:<path> or mysql://user:pass@host:port/db')
+          .default('sqlite:./data/siyu.db'),
+        migrate: z.boolean().default(true),
+        /** Connection pool size (MySQL). */
+        poolSize: z.coerce.number().int().positive().default(10),
+      })
+      .strict()
+      .prefault({}),
+    callbacks: z
+      .object({
+        maxSkewSeconds: z.coerce.number().int().min(0).default(300),
+        maxBodyBytes: z.coerce.number().int().positive().default(262144),
+      })
+      .strict()
+      .prefault({}),
+    security: z
+      .object({
+        /** AES-256-GCM key for phone numbers at rest and the keyed hash: 32 bytes as 64 hex chars or base64. */
+        dataKey: z.string().optional(),
+        /** HMAC secret for session cookies and MP tokens. */
+        sessionSecret: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
+    identity: z.object({ mergeByPhone: z.boolean().default(true) }).strict().prefault({}),
+    tags: z.object({ wecomFanout: z.enum(['all', 'newest']).default('all') }).strict().prefault({}),
+    jobs: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
+    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
+    accounts: z.array(accountConfig).default([]),
+  })
+  .strict()
+  .strict();
+
+/**
+ * Duplicate appId / corpId / mchId / id across accounts. Checked on the raw input so it is reported together
+ * with every other problem (zod skips refinements when any field inside failed).
+ */
+export function duplicateAccountProblems(accounts: unknown): { path: string; message: string }[] {
+  if (!Array.isArray(accounts)) return [];
+  const problems: { path: string; message: string }[] = [];
+  const seen = new Map<string, number>();
+  accounts.forEach((a: Record<string, unknown> | null, i) => {
+    if (!a || typeof a !== 'object') return;
+    const keys: string[] = [];
+    for (const f of ['appId', 'corpId', 'mchId', 'id'] as const) {
+      if (typeof a[f] === 'string' && a[f]) keys.push(`${f === 'id' ? 'account id' : f} ${String(a[f])}`);
+    }
+    for (const key of keys) {
+      const prev = seen.get(key);
+      if (prev !== undefined && prev !== i) problems.push({ path: `accounts.${i}`, message: `duplicate ${key} (also accounts.${prev})` });
+      else seen.set(key, i);
+    }
+  });
+  return problems;
+}
+
+export type SiyuConfigInput = z.input<typeof configSchema>;
+export type AccountConfig = z.infer<typeof accountConfig>;
+export { nonEmpty };
