@@ -1,0 +1,136 @@
+import { randomBytes } from 'crypto';
+import type { CallbackTarget, SenderDeps } from '../plugin-types';
+import { sendCallback, type SendOptions } from './callback.sender';
+import type { CallbackMessage } from './callback-message';
+import { messageId, originalIdFor, templateMsgId } from './callback-ids';
+import type { ExternalContactBody, ExternalTagBody, MpMessageBody, OaEventBody, OaMessageBody, VerifyUrlBody } from './control.schemas';
+import { DeliveryLog, type DeliveryRecord } from './delivery-log';
+import { ControlError } from './json-body';
+import { buildMpMessage, type MpMessageInput } from './mp-message.builder';
+import { buildOaEvent, type OaEventInput, type OaHeader } from './oa-event.builder';
+import { buildOaMessage, type OaMessageInput } from './oa-message.builder';
+import { verifyCallbackUrl } from './url-verification';
+import { buildExternalContactEvent, buildExternalTagEvent } from './wecom-event.builder';
+
+/**
+ * The event generators behind the control API: turn a control body into the exact callback of wechat-api.md
+ * §4.3/§5.9/§6.4 (filling realistic defaults for fields the caller leaves out) and deliver it to the target.
+ * One instance per emulator (per SenderDeps) so every delivery lands in the same log.
+ */
+const mediaId = (): string => randomBytes(24).toString('base64url');
+const toId64 = (v: string | number | undefined): bigint => (v === undefined ? messageId() : BigInt(v));
+
+type Delivery = Pick<SendOptions, 'mode' | 'url' | 'timeoutMs' | 'deliveries' | 'duplicates' | 'format' | 'agentId'>;
+
+export class CallbackService {
+  constructor(
+    private readonly deps: SenderDeps,
+    readonly log: DeliveryLog = new DeliveryLog(),
+  ) {}
+
+  target(kind: CallbackTarget['kind'], id: string): CallbackTarget {
+    const t = this.deps.resolveTarget(kind, id);
+    if (!t) throw new ControlError(404, 'TARGET_NOT_FOUND', `no ${kind} with id ${id}`);
+    return t;
+  }
+
+  /** Delivers any prepared message to a target with this emulator's clock and log. */
+  send(target: CallbackTarget, message: CallbackMessage, o: Delivery = {}): Promise<DeliveryRecord> {
+    const { url, mode, format, timeoutMs, deliveries, duplicates, agentId } = o;
+    return sendCallback(target, message, { url, mode, format, timeoutMs, deliveries, duplicates, agentId, clock: this.deps.clock, log: this.log });
+  }
+
+  private header(target: CallbackTarget, openid: string, createTime: number | undefined): OaHeader {
+    return { toUserName: target.originalId ?? originalIdFor(target.id), openid, createTime: createTime ?? this.deps.clock.nowSeconds() };
+  }
+
+  oaEvent(appId: string, b: OaEventBody): Promise<DeliveryRecord> {
+    const t = this.target('official-account', appId);
+    const ticket = b.ticket ?? `gQ${mediaId()}`;
+    const key = b.eventKey;
+    const need = (what: string): string => {
+      if (key === undefined || key === '') throw new ControlError(400, 'INVALID_BODY', `${b.type} needs ${what}`);
+      return key;
+    };
+    let input: OaEventInput;
+    if (b.type === 'subscribe') input = key ? { type: 'subscribe', sceneValue: key, ticket } : key === '' ? { type: 'subscribe', eventKey: '' } : { type: 'subscribe' };
+    else if (b.type === 'unsubscribe') input = { type: 'unsubscribe' };
+    else if (b.type === 'SCAN') input = { type: 'SCAN', eventKey: need('eventKey (the scene value)'), ticket };
+    else if (b.type === 'CLICK') input = { type: 'CLICK', eventKey: need('eventKey (the menu key)') };
+    else if (b.type === 'VIEW') input = { type: 'VIEW', eventKey: need('eventKey (the target URL)'), menuId: b.menuId };
+    else input = { type: 'TEMPLATESENDJOBFINISH', msgId: b.msgId === undefined ? templateMsgId() : BigInt(b.msgId), status: b.status ?? 'success' };
+    return this.send(t, buildOaEvent(this.header(t, b.openid, b.createTime), input), b);
+  }
+
+  oaMessage(appId: string, b: OaMessageBody): Promise<DeliveryRecord> {
+    const t = this.target('official-account', appId);
+    const media = b.mediaId ?? mediaId();
+    const thumb = b.thumbMediaId ?? mediaId();
+    const inputs: Record<OaMessageBody['type'], OaMessageInput> = {
+      text: { type: 'text', content: b.content ?? 'hello', msgDataId: b.msgDataId, idx: b.idx },
+      image: { type: 'image', picUrl: b.picUrl ?? `http://mmbiz.qpic.cn/mmbiz_jpg/${media}/0`, mediaId: media },
+      voice: { type: 'voice', mediaId: media, format: b.voiceFormat ?? 'amr', recognition: b.recognition },
+      video: { type: 'video', mediaId: media, thumbMediaId: thumb },
+      shortvideo: { type: 'shortvideo', mediaId: media, thumbMediaId: thumb },
+      location: { type: 'location', latitude: b.latitude ?? 23.134521, longitude: b.longitude ?? 113.358803, scale: b.scale ?? 20, label: b.label ?? '广州市天河区' },
+      link: { type: 'link', title: b.title ?? 'Siyu', description: b.description ?? '', url: b.linkUrl ?? 'https://example.com/' },
+    };
+    return this.send(t, buildOaMessage(this.header(t, b.openid, b.createTime), inputs[b.type], toId64(b.msgId)), b);
+  }
+
+  mpMessage(appId: string, b: MpMessageBody): Promise<DeliveryRecord> {
+    const t = this.target('mini-program', appId);
+    const media = b.mediaId ?? mediaId();
+    const inputs: Record<MpMessageBody['type'], MpMessageInput> = {
+      text: { type: 'text', content: b.content ?? 'hello' },
+      image: { type: 'image', picUrl: b.picUrl ?? `http://mmbiz.qpic.cn/mmbiz_jpg/${media}/0`, mediaId: media },
+      miniprogrampage: {
+        type: 'miniprogrampage',
+        title: b.title ?? 'Siyu',
+        appId: b.appId ?? appId,
+        pagePath: b.pagePath ?? 'pages/index/index',
+        thumbUrl: b.thumbUrl ?? `http://mmbiz.qpic.cn/mmbiz_jpg/${media}/0`,
+        thumbMediaId: b.thumbMediaId ?? media,
+      },
+      user_enter_tempsession: { type: 'user_enter_tempsession', sessionFrom: b.sessionFrom ?? '' },
+    };
+    return this.send(t, buildMpMessage(this.header(t, b.openid, b.createTime), inputs[b.type], toId64(b.msgId)), b);
+  }
+
+  externalContact(corpId: string, b: ExternalContactBody): Promise<DeliveryRecord> {
+    const t = this.target('wecom', corpId);
+    const h = { corpId, createTime: b.createTime ?? this.deps.clock.nowSeconds() };
+    const common = { userId: b.userId, externalUserId: b.externalUserId };
+    const msg =
+      b.changeType === 'add_external_contact' || b.changeType === 'add_half_external_contact'
+        ? buildExternalContactEvent(h, { changeType: b.changeType, ...common, state: b.state, welcomeCode: b.welcomeCode })
+        : b.changeType === 'del_external_contact'
+          ? buildExternalContactEvent(h, { changeType: b.changeType, ...common, source: b.source })
+          : b.changeType === 'transfer_fail'
+            ? buildExternalContactEvent(h, { changeType: b.changeType, ...common, failReason: b.failReason ?? 'customer_refused' })
+            : buildExternalContactEvent(h, { changeType: b.changeType, ...common });
+    return this.send(t, msg, b);
+  }
+
+  externalTag(corpId: string, b: ExternalTagBody): Promise<DeliveryRecord> {
+    const t = this.target('wecom', corpId);
+    const h = { corpId, createTime: b.createTime ?? this.deps.clock.nowSeconds() };
+    return this.send(t, buildExternalTagEvent(h, { id: b.id, tagType: b.tagType, changeType: b.changeType, strategyId: b.strategyId }), b);
+  }
+
+  verifyUrl(kind: CallbackTarget['kind'], id: string, b: VerifyUrlBody): Promise<DeliveryRecord> {
+    return verifyCallbackUrl(this.target(kind, id), { ...b, clock: this.deps.clock, log: this.log });
+  }
+}
+
+const services = new WeakMap<SenderDeps, CallbackService>();
+
+/** The callback service of one emulator: the control router and any in-process caller share its log. */
+export function callbackServiceFor(deps: SenderDeps): CallbackService {
+  let s = services.get(deps);
+  if (!s) {
+    s = new CallbackService(deps);
+    services.set(deps, s);
+  }
+  return s;
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { EXTERNAL_CONTACT_CHANGE_TYPES } from './wecom-event.builder';
+
+/** Bodies of the callback control API (documented in emulator/callbacks/README.md). */
+export const deliveryOptions = {
+  createTime: z.number().int().positive().optional(),
+  mode: z.enum(['plaintext', 'compatible', 'safe']).optional(),
+  url: z.url().optional(),
+  timeoutMs: z.number().int().min(1).max(60_000).optional(),
+  deliveries: z.number().int().min(1).max(10).optional(),
+  duplicates: z.number().int().min(0).max(10).optional(),
+};
+
+const id64 = z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]);
+const openid = z.string().min(1);
+
+export const oaEventBody = z.object({
+  type: z.enum(['subscribe', 'unsubscribe', 'SCAN', 'CLICK', 'VIEW', 'TEMPLATESENDJOBFINISH']),
+  openid,
+  eventKey: z.string().optional(),
+  ticket: z.string().min(1).optional(),
+  menuId: z.number().int().nonnegative().optional(),
+  msgId: id64.optional(),
+  status: z.string().min(1).optional(),
+  ...deliveryOptions,
+});
+
+export const oaMessageBody = z.object({
+  type: z.enum(['text', 'image', 'voice', 'video', 'shortvideo', 'location', 'link']),
+  openid,
+  msgId: id64.optional(),
+  content: z.string().optional(),
+  msgDataId: z.string().optional(),
+  idx: z.number().int().positive().optional(),
+  picUrl: z.string().optional(),
+  mediaId: z.string().optional(),
+  voiceFormat: z.string().optional(),
+  recognition: z.string().optional(),
+  thumbMediaId: z.string().optional(),
+  latitude: z.number().optional(),
+  longitude: z.number().optional(),
+  scale: z.number().int().optional(),
+  label: z.string().optional(),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  linkUrl: z.string().optional(),
+  ...deliveryOptions,
+});
+
+export const mpMessageBody = z.object({
+  type: z.enum(['text', 'image', 'miniprogrampage', 'user_enter_tempsession']),
+  openid,
+  format: z.enum(['xml', 'json']).optional(),
+  msgId: id64.optional(),
+  content: z.string().optional(),
+  picUrl: z.string().optional(),
+  mediaId: z.string().optional(),
+  title: z.string().optional(),
+  appId: z.string().optional(),
+  pagePath: z.string().optional(),
+  thumbUrl: z.string().optional(),
+  thumbMediaId: z.string().optional(),
+  sessionFrom: z.string().optional(),
+  ...deliveryOptions,
+});
+
+export const externalContactBody = z.object({
+  changeType: z.enum(EXTERNAL_CONTACT_CHANGE_TYPES),
+  userId: z.string().min(1),
+  externalUserId: z.string().min(1),
+  state: z.string().optional(),
+  welcomeCode: z.string().optional(),
+  source: z.string().optional(),
+  failReason: z.enum(['customer_refused', 'customer_limit_exceed']).optional(),
+  agentId: z.string().optional(),
+  ...deliveryOptions,
+});
+
+export const externalTagBody = z.object({
+  id: z.string(),
+  tagType: z.enum(['tag', 'tag_group']),
+  changeType: z.enum(['create', 'update', 'delete', 'shuffle']),
+  strategyId: z.number().int().nonnegative().optional(),
+  agentId: z.string().optional(),
+  ...deliveryOptions,
+});
+
+export const verifyUrlBody = z.object({
+  url: z.url().optional(),
+  timeoutMs: z.number().int().min(1).max(60_000).optional(),
+});
+
+export type OaEventBody = z.infer<typeof oaEventBody>;
+export type OaMessageBody = z.infer<typeof oaMessageBody>;
+export type MpMessageBody = z.infer<typeof mpMessageBody>;
+export type ExternalContactBody = z.infer<typeof externalContactBody>;
+export type ExternalTagBody = z.infer<typeof externalTagBody>;
+export type VerifyUrlBody = z.infer<typeof verifyUrlBody>;

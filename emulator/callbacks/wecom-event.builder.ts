@@ -1,0 +1,65 @@
+import { optional, type CallbackMessage, type CallbackValue } from './callback-message';
+import { CallbackInputError } from './oa-event.builder';
+
+/**
+ * WeCom customer-contact callbacks for self-built apps (wechat-api.md §5.9): ToUserName = CorpID,
+ * FromUserName = `sys`. Only client/admin-console actions emit these; API-made changes never do.
+ * https://developer.work.weixin.qq.com/document/path/92130 (change_external_contact)
+ * https://developer.work.weixin.qq.com/document/path/92130#标签变更事件 (change_external_tag)
+ */
+export interface WecomHeader {
+  corpId: string;
+  createTime: number;
+}
+
+export type ExternalContactInput =
+  /** WelcomeCode is omitted when the member and customer already chatted. */
+  | { changeType: 'add_external_contact' | 'add_half_external_contact'; userId: string; externalUserId: string; state?: string; welcomeCode?: string }
+  | { changeType: 'edit_external_contact' | 'del_follow_user'; userId: string; externalUserId: string }
+  /** Source `DELETE_BY_TRANSFER` when removed by an in-service transfer. */
+  | { changeType: 'del_external_contact'; userId: string; externalUserId: string; source?: string }
+  | { changeType: 'transfer_fail'; userId: string; externalUserId: string; failReason: 'customer_refused' | 'customer_limit_exceed' };
+
+export const EXTERNAL_CONTACT_CHANGE_TYPES = [
+  'add_external_contact',
+  'edit_external_contact',
+  'add_half_external_contact',
+  'del_external_contact',
+  'del_follow_user',
+  'transfer_fail',
+] as const;
+
+export interface ExternalTagInput {
+  /** Tag or tag-group id; for `shuffle` the group whose tags were re-ordered (empty = group order changed). */
+  id: string;
+  tagType: 'tag' | 'tag_group';
+  changeType: 'create' | 'update' | 'delete' | 'shuffle';
+  /** Rule-group (规则组) tags only. */
+  strategyId?: number;
+}
+
+function header(h: WecomHeader, event: string): Record<string, CallbackValue> {
+  return { ToUserName: h.corpId, FromUserName: 'sys', CreateTime: h.createTime, MsgType: 'event', Event: event };
+}
+
+export function buildExternalContactEvent(h: WecomHeader, input: ExternalContactInput): CallbackMessage {
+  if (!input.userId || !input.externalUserId) throw new CallbackInputError('userId and externalUserId are required');
+  const base = { ...header(h, 'change_external_contact'), ChangeType: input.changeType, UserID: input.userId, ExternalUserID: input.externalUserId };
+  switch (input.changeType) {
+    case 'add_external_contact':
+    case 'add_half_external_contact':
+      return { ...base, ...optional('State', input.state), ...optional('WelcomeCode', input.welcomeCode) };
+    case 'edit_external_contact':
+    case 'del_follow_user':
+      return base;
+    case 'del_external_contact':
+      return { ...base, ...optional('Source', input.source) };
+    case 'transfer_fail':
+      return { ...base, FailReason: input.failReason };
+  }
+}
+
+export function buildExternalTagEvent(h: WecomHeader, input: ExternalTagInput): CallbackMessage {
+  const base = { ...header(h, 'change_external_tag'), Id: input.id, TagType: input.tagType, ChangeType: input.changeType };
+  return { ...base, ...optional('StrategyId', input.strategyId) };
+}
