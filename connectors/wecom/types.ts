@@ -1,0 +1,70 @@
+/**
+ * WeCom callback wire vocabulary (wechat-api.md §5.9, self-built app format). The decrypted XML is parsed into
+ * string fields by connectors/common/xml.ts; these are the names and values the mappers read.
+ * https://developer.work.weixin.qq.com/document/path/92130 (客户变更回调)
+ * https://developer.work.weixin.qq.com/document/path/92277 (企业客户标签变更回调)
+ */
+
+/** The POST body before decryption: only ToUserName, AgentID and Encrypt (§5.10). */
+export interface WecomEncryptedBody {
+  ToUserName: string;
+  AgentID?: string;
+  Encrypt: string;
+}
+
+/** Common fields: ToUserName = CorpID, FromUserName = `sys`, CreateTime in Unix seconds. */
+export interface WecomEventCommon {
+  ToUserName: string;
+  FromUserName: string;
+  CreateTime: string;
+  MsgType: 'event';
+  Event: string;
+  ChangeType: string;
+}
+
+export const CONTACT_CHANGE_TYPES = [
+  'add_external_contact',
+  'edit_external_contact',
+  'add_half_external_contact',
+  'del_external_contact',
+  'del_follow_user',
+  'transfer_fail',
+] as const;
+export type ContactChangeType = (typeof CONTACT_CHANGE_TYPES)[number];
+
+export interface WecomContactEventFields extends WecomEventCommon {
+  Event: 'change_external_contact';
+  ChangeType: ContactChangeType;
+  /** The staff member (member userid). */
+  UserID: string;
+  ExternalUserID: string;
+  /** add / add_half: the 联系我 or acquisition-link state. */
+  State?: string;
+  /** add / add_half: usable for 20 s to send a welcome message. */
+  WelcomeCode?: string;
+  /** del_external_contact: `DELETE_BY_TRANSFER` when removed by an in-service transfer. */
+  Source?: string;
+  /** transfer_fail: `customer_refused` | `customer_limit_exceed`. */
+  FailReason?: string;
+}
+
+export const TAG_CHANGE_TYPES = ['create', 'update', 'delete', 'shuffle'] as const;
+export type TagChangeType = (typeof TAG_CHANGE_TYPES)[number];
+
+export interface WecomTagEventFields extends WecomEventCommon {
+  Event: 'change_external_tag';
+  ChangeType: TagChangeType;
+  /** Tag or tag-group id; for `shuffle` the group whose tags were re-ordered (empty: the group order changed). */
+  Id?: string;
+  TagType?: 'tag' | 'tag_group';
+  /** Rule-group (策略) tags. */
+  StrategyId?: string;
+}
+
+export function isContactChangeType(v: string): v is ContactChangeType {
+  return (CONTACT_CHANGE_TYPES as readonly string[]).includes(v);
+}
+
+export function isTagChangeType(v: string): v is TagChangeType {
+  return (TAG_CHANGE_TYPES as readonly string[]).includes(v);
+}
