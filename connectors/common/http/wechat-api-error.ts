@@ -1,0 +1,68 @@
+/**
+ * What a caller can do about a failed WeChat call. Branching is on the category (derived from the errcode table
+ * of the connector), never on errmsg text (wechat-api.md §0: errmsg carries a per-request ` rid:` suffix).
+ */
+export type WechatErrorCategory =
+  | 'TOKEN_EXPIRED'
+  | 'AUTH_FAILED'
+  | 'RATE_LIMITED'
+  | 'TEMPORARY'
+  | 'INVALID_REQUEST'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND'
+  | 'LIMIT_EXCEEDED'
+  | 'INVALID_CODE'
+  | 'CONFLICT'
+  | 'UNKNOWN';
+
+export interface WechatApiErrorInit {
+  /** The API name, e.g. `user/get` (never the URL: it would carry the access_token). */
+  api: string;
+  /** WeChat errcode; null when WeChat never answered with an envelope (network error, timeout, HTTP 5xx). */
+  errcode: number | null;
+  errmsg: string;
+  category: WechatErrorCategory;
+  retryable: boolean;
+  /** How long WeChat wants us to stay away (rate limits); a hint for queues that reschedule work. */
+  retryAfterSeconds?: number;
+  httpStatus?: number;
+  /** Non-numeric error code of APIs that do not use errcode (WeChat Pay v3 `code`). */
+  remoteCode?: string;
+  cause?: unknown;
+}
+
+export class WechatApiError extends Error {
+  readonly code: WechatErrorCategory;
+  readonly api: string;
+  readonly errcode: number | null;
+  readonly errmsg: string;
+  readonly category: WechatErrorCategory;
+  readonly retryable: boolean;
+  readonly retryAfterSeconds?: number;
+  readonly httpStatus?: number;
+  readonly remoteCode?: string;
+
+  constructor(init: WechatApiErrorInit) {
+    const what = init.errcode !== null ? `errcode ${init.errcode}` : (init.remoteCode ?? `http ${init.httpStatus ?? 'error'}`);
+    super(`${init.api}: ${what} ${init.errmsg}`.trim(), init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'WechatApiError';
+    this.code = init.category;
+    this.api = init.api;
+    this.errcode = init.errcode;
+    this.errmsg = init.errmsg;
+    this.category = init.category;
+    this.retryable = init.retryable;
+    if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
+    if (init.httpStatus !== undefined) this.httpStatus = init.httpStatus;
+    if (init.remoteCode !== undefined) this.remoteCode = init.remoteCode;
+  }
+}
+
+export function isWechatApiError(e: unknown): e is WechatApiError {
+  return e instanceof WechatApiError;
+}
+
+/** Drops the per-request suffix (` rid: …`, older ` hint: [...]`) so errmsg values can be logged and compared. */
+export function stripRequestId(errmsg: string): string {
+  return errmsg.replace(/\s*(?:,\s*)?(?:rid:\s*\S+|hint:\s*\[[^\]]*\])\s*$/u, '').trim();
+}

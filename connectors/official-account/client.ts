@@ -1,0 +1,31 @@
+import type { TokenSource } from '../common/http/token-source';
+import type { WechatHttpClient } from '../common/http/wechat-http-client';
+import { OaTagsApi } from './client/tags.api';
+import { OaUsersApi } from './client/users.api';
+
+export { BATCHGET_MAX } from './client/users.api';
+export { TAG_BATCH_MAX } from './client/tags.api';
+
+/**
+ * Typed Official Account client for one appid. Built by `createClients` (src/tokens/clients.ts), which supplies
+ * the account's HTTP caller and its shared access_token and jsapi ticket.
+ */
+export class OfficialAccountClient {
+  readonly users: OaUsersApi;
+  readonly tags: OaTagsApi;
+
+  constructor(
+    readonly appId: string,
+    readonly http: WechatHttpClient,
+    readonly accessToken: TokenSource,
+    private readonly jsapiTicketSource: TokenSource,
+  ) {
+    this.users = new OaUsersApi(http, accessToken);
+    this.tags = new OaTagsApi(http, accessToken);
+  }
+
+  /** The shared JS-SDK ticket (H5 `wx.config` signatures). */
+  jsapiTicket(): Promise<string> {
+    return this.jsapiTicketSource.get();
+  }
+}

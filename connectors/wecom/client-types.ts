@@ -1,0 +1,105 @@
+/** Wire shapes of the WeCom customer-contact APIs (wechat-api.md §5), as WeCom sends them. */
+
+export interface ExternalContactWire {
+  external_userid: string;
+  name?: string;
+  position?: string;
+  avatar?: string;
+  corp_name?: string;
+  corp_full_name?: string;
+  /** 1 WeChat user, 2 WeCom user. */
+  type?: number;
+  gender?: number;
+  /** Only for type 1 and a corp bound to an Open Platform account; may be absent, null or "". */
+  unionid?: string | null;
+  external_profile?: unknown;
+}
+
+export interface FollowTagWire {
+  group_name?: string;
+  tag_name?: string;
+  /** Absent for personal tags (type 2). */
+  tag_id?: string;
+  type?: number;
+}
+
+/** externalcontact/get `follow_user[]` element. */
+export interface FollowUserWire {
+  userid: string;
+  remark?: string;
+  description?: string;
+  createtime?: number;
+  tags?: FollowTagWire[];
+  remark_corp_name?: string;
+  remark_mobiles?: string[];
+  oper_userid?: string;
+  /** Unknown integers must be accepted (§5.3). */
+  add_way?: number;
+  state?: string;
+  wechat_channels?: { nickname?: string; source?: number };
+}
+
+/** batch/get_by_user `follow_info`: like FollowUserWire but tags are only corp tag ids. */
+export interface FollowInfoWire extends Omit<FollowUserWire, 'tags'> {
+  tag_id?: string[];
+}
+
+export interface ExternalContactDetail {
+  external_contact: ExternalContactWire;
+  follow_user: FollowUserWire[];
+}
+
+export interface ByUserPage {
+  items: Array<{ external_contact: ExternalContactWire; follow_info: FollowInfoWire }>;
+  /** '' at the end. */
+  nextCursor: string;
+}
+
+export interface CorpTagWire {
+  id: string;
+  name: string;
+  create_time?: number;
+  order?: number;
+  deleted?: boolean;
+}
+
+export interface CorpTagGroupWire {
+  group_id: string;
+  group_name: string;
+  create_time?: number;
+  order?: number;
+  deleted?: boolean;
+  tag?: CorpTagWire[];
+}
+
+export interface AddCorpTagRequest {
+  groupId?: string;
+  groupName?: string;
+  order?: number;
+  tags: Array<{ name: string; order?: number }>;
+  agentId?: number;
+}
+
+export interface RemarkRequest {
+  userid: string;
+  externalUserid: string;
+  remark?: string;
+  description?: string;
+  remarkCompany?: string;
+  remarkMobiles?: string[];
+  remarkPicMediaid?: string;
+}
+
+/** auth/getuserinfo: a corp member (`userid`) or a non-member visitor (`openid`, maybe `external_userid`). */
+export interface WecomOauthUserWire {
+  userid?: string;
+  user_ticket?: string;
+  openid?: string;
+  external_userid?: string;
+}
+
+/** idconvert/unionid_to_external_userid: external_userid when already a customer, else pending_id. */
+export interface UnionidConversionWire {
+  external_userid?: string;
+  pending_id?: string;
+}

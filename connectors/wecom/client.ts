@@ -1,0 +1,46 @@
+import { NotConfiguredError } from '../common/http/not-configured-error';
+import type { TokenSource } from '../common/http/token-source';
+import type { WechatHttpClient } from '../common/http/wechat-http-client';
+import { WecomContactsApi } from './client/contacts.api';
+import { WecomCorpTagsApi } from './client/corp-tags.api';
+import { WecomIdentityApi } from './client/identity.api';
+
+export { BY_USER_MAX_LIMIT, BY_USER_MAX_USERIDS } from './client/contacts.api';
+
+export interface WecomTokenSources {
+  /** Customer-contact secret: external-contact and corp-tag APIs. */
+  contact: TokenSource;
+  /** Sidebar app (agentSecret): OAuth, JS-SDK tickets. Absent when no agentSecret is configured. */
+  agent?: TokenSource;
+  /** Fetched with the agent token when there is one, else with the contact token. */
+  corpJsapiTicket: TokenSource;
+  agentConfigTicket?: TokenSource;
+}
+
+/** Typed WeCom client for one corp, built by `createClients` (src/tokens/clients.ts). */
+export class WecomClient {
+  readonly contacts: WecomContactsApi;
+  readonly corpTags: WecomCorpTagsApi;
+  readonly identity: WecomIdentityApi;
+
+  constructor(readonly corpId: string, readonly http: WechatHttpClient, private readonly tokens: WecomTokenSources) {
+    this.contacts = new WecomContactsApi(http, tokens.contact);
+    this.corpTags = new WecomCorpTagsApi(http, tokens.contact);
+    this.identity = new WecomIdentityApi(http, tokens.contact, () => this.require(tokens.agent, 'agentSecret'));
+  }
+
+  /** Corp ticket for `wx.config` (JS-SDK signature of the sidebar page). */
+  jsapiTicket(): Promise<string> {
+    return this.tokens.corpJsapiTicket.get();
+  }
+
+  /** App ticket for `wx.agentConfig`. */
+  agentConfigTicket(): Promise<string> {
+    return this.require(this.tokens.agentConfigTicket, 'agentId and agentSecret').get();
+  }
+
+  private require(source: TokenSource | undefined, missing: string): TokenSource {
+    if (!source) throw new NotConfiguredError(this.corpId, missing);
+    return source;
+  }
+}

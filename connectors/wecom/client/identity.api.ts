@@ -1,0 +1,34 @@
+import type { TokenSource } from '../../common/http/token-source';
+import type { WechatHttpClient } from '../../common/http/wechat-http-client';
+import type { UnionidConversionWire, WecomOauthUserWire } from '../client-types';
+
+/** Who a visitor is: WeCom OAuth code exchange and unionid → external_userid conversion (wechat-api.md §5.8, §5.11). */
+export class WecomIdentityApi {
+  constructor(
+    private readonly http: WechatHttpClient,
+    private readonly contactToken: TokenSource,
+    private readonly agentToken: () => TokenSource,
+  ) {}
+
+  /**
+   * OAuth code (single use, 5 min) → member userid or visitor openid/external_userid; needs the app's token.
+   * https://developer.work.weixin.qq.com/document/path/91023
+   */
+  getUserInfoByCode(code: string): Promise<WecomOauthUserWire> {
+    return this.http.call<WecomOauthUserWire>({ api: 'auth/getuserinfo', method: 'GET', path: '/cgi-bin/auth/getuserinfo', query: { code }, token: this.agentToken() });
+  }
+
+  /**
+   * An MP's unionid+openid → this corp's external_userid, or a pending_id (90 days) when not yet a customer.
+   * https://developer.work.weixin.qq.com/document/path/95900
+   */
+  unionidToExternalUserid(unionid: string, openid: string, subjectType: 0 | 1 = 0): Promise<UnionidConversionWire> {
+    return this.http.call<UnionidConversionWire>({
+      api: 'idconvert/unionid_to_external_userid',
+      method: 'POST',
+      path: '/cgi-bin/idconvert/unionid_to_external_userid',
+      body: { unionid, openid, subject_type: subjectType },
+      token: this.contactToken,
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { defineErrcodes } from '../common/http/errcode-table';
+
+/**
+ * WeCom errcodes (wechat-api.md §5.13). 45009 is WeCom's frequency limit for every window (minute, hour, day);
+ * the block lasts as long as the window, at least 60 s, longer than a call's retry budget, so it is left to
+ * queues that reschedule (retryAfterSeconds) rather than retried in place. 50001 means "redirect domain not
+ * trusted" here, not the OA "user unauthorized".
+ * https://developer.work.weixin.qq.com/document/path/90313
+ */
+export const WECOM_ERRCODES = defineErrcodes({
+  [-1]: { category: 'TEMPORARY', retryable: true },
+  40001: 'AUTH_FAILED', // invalid secret (gettoken)
+  40013: 'AUTH_FAILED', // invalid corpid
+  40091: 'AUTH_FAILED', // secret invalid / of another corp
+  60020: 'AUTH_FAILED', // IP not in whitelist
+  40014: 'TOKEN_EXPIRED',
+  42001: 'TOKEN_EXPIRED',
+  40003: 'NOT_FOUND', // invalid UserID
+  60111: 'NOT_FOUND', // UserID does not exist
+  40096: 'NOT_FOUND', // invalid external_userid
+  84061: 'NOT_FOUND', // no external-contact relationship
+  40068: 'NOT_FOUND', // invalid tag id
+  40029: 'INVALID_CODE',
+  41050: 'INVALID_CODE', // welcome code expired
+  40058: 'INVALID_REQUEST',
+  40063: 'INVALID_REQUEST',
+  40032: 'INVALID_REQUEST',
+  41001: 'INVALID_REQUEST',
+  41035: 'INVALID_REQUEST',
+  43002: 'INVALID_REQUEST',
+  47001: 'INVALID_REQUEST',
+  50100: 'INVALID_REQUEST', // invalid paging cursor: restart the walk
+  40071: 'CONFLICT', // tag name already exists
+  40072: 'INVALID_REQUEST', // tag name length
+  40126: 'LIMIT_EXCEEDED', // corp tag cap
+  42012: 'INVALID_REQUEST', // corp ticket used for agentConfig
+  45009: { category: 'RATE_LIMITED', retryAfterSeconds: 60 },
+  45033: { category: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 1 },
+  48002: 'PERMISSION_DENIED',
+  60011: 'PERMISSION_DENIED',
+  50001: 'PERMISSION_DENIED',
+});
