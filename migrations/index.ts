@@ -1,0 +1,17 @@
+import type { MigrationInterface } from 'typeorm';
+import { IdentityTables1795384800000 } from './1795384800000-identity-tables';
+import { ChannelTables1795384801000 } from './1795384801000-channel-tables';
+import { TimelineTables1795384802000 } from './1795384802000-timeline-tables';
+import { PipelineTables1795384803000 } from './1795384803000-pipeline-tables';
+import { TagTables1795384804000 } from './1795384804000-tag-tables';
+import { AccessTables1795384805000 } from './1795384805000-access-tables';
+
+/** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
+export const migrations: (new () => MigrationInterface)[] = [
+  IdentityTables1795384800000,
+  ChannelTables1795384801000,
+  TimelineTables1795384802000,
+  PipelineTables1795384803000,
+  TagTables1795384804000,
+  AccessTables1795384805000,
+];

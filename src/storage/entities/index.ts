@@ -1,0 +1,77 @@
+import { AccessTokenEntity } from './access-token.entity';
+import { ApiKeyEntity } from './api-key.entity';
+import { AuditLogEntity } from './audit-log.entity';
+import { BulkJobEntity } from './bulk-job.entity';
+import { CustomerTagEntity } from './customer-tag.entity';
+import { CustomerEntity } from './customer.entity';
+import { ErasureTombstoneEntity } from './erasure-tombstone.entity';
+import { EventEntity } from './event.entity';
+import { IdentityConflictEntity } from './identity-conflict.entity';
+import { IdentityLinkEntity } from './identity-link.entity';
+import { IdentityEntity } from './identity.entity';
+import { InboxEntity } from './inbox.entity';
+import { MergeLogEntity } from './merge-log.entity';
+import { OaSubscriptionEntity } from './oa-subscription.entity';
+import { OutboxEntity } from './outbox.entity';
+import { RefundEntity } from './refund.entity';
+import { RemoteTagStateEntity } from './remote-tag-state.entity';
+import { SegmentEntity } from './segment.entity';
+import { SyncRunEntity } from './sync-run.entity';
+import { TagBindingEntity } from './tag-binding.entity';
+import { TagGroupEntity } from './tag-group.entity';
+import { TagEntity } from './tag.entity';
+import { TransactionEntity } from './transaction.entity';
+import { WecomFollowEntity } from './wecom-follow.entity';
+
+export * from './access-token.entity';
+export * from './api-key.entity';
+export * from './audit-log.entity';
+export * from './bulk-job.entity';
+export * from './customer-tag.entity';
+export * from './customer.entity';
+export * from './erasure-tombstone.entity';
+export * from './event.entity';
+export * from './identity-conflict.entity';
+export * from './identity-link.entity';
+export * from './identity.entity';
+export * from './inbox.entity';
+export * from './merge-log.entity';
+export * from './oa-subscription.entity';
+export * from './outbox.entity';
+export * from './refund.entity';
+export * from './remote-tag-state.entity';
+export * from './segment.entity';
+export * from './sync-run.entity';
+export * from './tag-binding.entity';
+export * from './tag-group.entity';
+export * from './tag.entity';
+export * from './transaction.entity';
+export * from './wecom-follow.entity';
+
+/** Every entity, registered on the DataSource (no globbing). */
+export const entities = [
+  CustomerEntity,
+  IdentityEntity,
+  IdentityLinkEntity,
+  MergeLogEntity,
+  IdentityConflictEntity,
+  ErasureTombstoneEntity,
+  WecomFollowEntity,
+  OaSubscriptionEntity,
+  EventEntity,
+  TransactionEntity,
+  RefundEntity,
+  InboxEntity,
+  OutboxEntity,
+  AccessTokenEntity,
+  SyncRunEntity,
+  BulkJobEntity,
+  TagGroupEntity,
+  TagEntity,
+  TagBindingEntity,
+  CustomerTagEntity,
+  RemoteTagStateEntity,
+  SegmentEntity,
+  ApiKeyEntity,
+  AuditLogEntity,
+];
