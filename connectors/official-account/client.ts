@@ -18,7 +18,7 @@ export class OfficialAccountClient {
     readonly appId: string,
     readonly http: WechatHttpClient,
     readonly accessToken: TokenSource,
-    private readonly jsapiTicketSource: TokenSource,
+    readonly jsapiTicketSource: TokenSource,
   ) {
     this.users = new OaUsersApi(http, accessToken);
     this.tags = new OaTagsApi(http, accessToken);
