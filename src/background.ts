@@ -1,0 +1,25 @@
+import type { AppContext } from './app-context';
+
+/** Long-running workers of one gateway process (inbox processor, outbox pusher, cron jobs). */
+export interface Background {
+  stop(): Promise<void>;
+}
+
+export interface Worker {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export type WorkerFactory = (app: AppContext) => Worker | undefined;
+
+/** Listed explicitly; each factory decides from config whether it runs on this instance. */
+const factories: WorkerFactory[] = [];
+
+export function startBackground(app: AppContext): Background {
+  const workers = factories.map((f) => f(app)).filter((w): w is Worker => !!w);
+  return {
+    async stop() {
+      await Promise.all(workers.map((w) => w.stop().catch((err) => app.logger.error({ err, worker: w.name }, 'worker stop failed'))));
+    },
+  };
+}

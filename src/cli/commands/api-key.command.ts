@@ -1,0 +1,54 @@
+import type { Command } from '../main';
+import { flagString } from '../args';
+import { openDatabase } from '../../storage/data-source';
+import { ApiKeyService } from '../../auth/api-key.service';
+import { isRole } from '../../auth/roles';
+import { AuditLogWriter } from '../../audit/audit-log.writer';
+
+/** `siyu api-key create --role R --name N` (prints the key once) · `list` · `revoke <id|name>`. */
+export const apiKeyCommand: Command = async (args, io, config) => {
+  const [sub, target] = args.positionals;
+  if (sub !== 'create' && sub !== 'list' && sub !== 'revoke') {
+    io.err('usage: siyu api-key create --role admin|operator|viewer --name NAME | list | revoke <id|name>\n');
+    return 2;
+  }
+  const role = flagString(args, 'role');
+  const name = flagString(args, 'name');
+  if (sub === 'create' && (!isRole(role) || !name)) {
+    io.err('siyu api-key create: --role must be admin, operator or viewer and --name is required\n');
+    return 2;
+  }
+  if (sub === 'revoke' && !target) {
+    io.err('siyu api-key revoke: give the key id or name\n');
+    return 2;
+  }
+  const cfg = config();
+  const ds = await openDatabase(cfg.database, { migrate: cfg.database.migrate });
+  try {
+    const keys = new ApiKeyService(ds);
+    const audit = new AuditLogWriter(ds);
+    if (sub === 'create') {
+      const { key, info } = await keys.create(name!, role as 'admin' | 'operator' | 'viewer');
+      await audit.write({ actor: 'cli', role: 'admin', action: 'api_key.create', targetType: 'api_key', targetId: info.id, details: { name: info.name, role: info.role } });
+      io.out(`${key}\n`);
+      io.err(`created api key #${info.id} '${info.name}' (${info.role}); it is shown only once\n`);
+      return 0;
+    }
+    if (sub === 'list') {
+      for (const k of await keys.list()) {
+        io.out(`${k.id}\t${k.name}\t${k.role}\tsy_${k.prefix}_…\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}\t${k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : 'never used'}\n`);
+      }
+      return 0;
+    }
+    const n = await keys.revoke(target!);
+    if (n === 0) {
+      io.err(`siyu api-key revoke: no active key with id or name '${target}'\n`);
+      return 1;
+    }
+    await audit.write({ actor: 'cli', role: 'admin', action: 'api_key.revoke', targetType: 'api_key', targetId: target!, details: { revoked: n } });
+    io.out(`revoked ${n} key(s)\n`);
+    return 0;
+  } finally {
+    await ds.destroy();
+  }
+};

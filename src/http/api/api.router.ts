@@ -1,0 +1,23 @@
+import Router from '@koa/router';
+import type { AppContext } from '../../app-context';
+import { authenticate } from '../../auth/api-key.middleware';
+import { ApiKeyService } from '../../auth/api-key.service';
+import { jsonBody } from '../middleware/json-body';
+import { registerWhoamiRoutes } from './whoami.routes';
+import { registerAuditRoutes } from './audit.routes';
+
+/** A file of admin API routes registers itself on the shared `/api/v1` router. */
+export type ApiRoutes = (router: Router, app: AppContext) => void;
+
+/** Listed explicitly, in the order of DESIGN §8.3. */
+const routeFiles: ApiRoutes[] = [registerWhoamiRoutes, registerAuditRoutes];
+
+/** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */
+export function apiRouter(app: AppContext): Router {
+  const router = new Router({ prefix: '/api/v1' });
+  // Authenticate before reading the body: an anonymous caller never makes us buffer a megabyte.
+  router.use(authenticate(new ApiKeyService(app.ds, app.now)));
+  router.use(jsonBody(app.config.server.maxJsonBytes));
+  for (const register of routeFiles) register(router, app);
+  return router;
+}

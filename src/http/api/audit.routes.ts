@@ -1,0 +1,26 @@
+import type Router from '@koa/router';
+import { LessThan, type FindOptionsWhere } from 'typeorm';
+import type { AppContext } from '../../app-context';
+import { requireRole } from '../../auth/api-key.middleware';
+import { AuditLogEntity, type AuditLogRow } from '../../storage';
+import { parseLimit, parseIdCursor } from './paging';
+
+/** `GET /api/v1/audit?actor=&action=&targetType=&targetId=&limit=&cursor=` (admin): newest first. */
+export function registerAuditRoutes(router: Router, app: AppContext): void {
+  router.get('/audit', requireRole('admin'), async (ctx) => {
+    const limit = parseLimit(ctx.query.limit);
+    const cursor = parseIdCursor(ctx.query.cursor);
+    const where: FindOptionsWhere<AuditLogRow> = {};
+    for (const k of ['actor', 'action', 'targetType', 'targetId'] as const) {
+      const v = ctx.query[k];
+      if (typeof v === 'string' && v) where[k] = v;
+    }
+    if (cursor) where.id = LessThan(cursor);
+    const rows = await app.ds.getRepository(AuditLogEntity).find({ where, order: { id: 'DESC' }, take: limit + 1 });
+    const page = rows.slice(0, limit);
+    ctx.body = {
+      items: page.map((r) => ({ id: r.id, actor: r.actor, role: r.role, action: r.action, targetType: r.targetType, targetId: r.targetId, details: r.details, createdAt: r.createdAt.toISOString() })),
+      nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+    };
+  });
+}

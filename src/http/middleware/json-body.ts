@@ -1,0 +1,40 @@
+import getRawBody from 'raw-body';
+import type { Middleware } from 'koa';
+import { HttpError } from '../http-error';
+
+/**
+ * JSON bodies for the API routes, with a size limit (413) and a clear 400 on malformed JSON or a wrong content
+ * type. WeChat callback routes do not use this: they need the raw bytes (signatures cover them).
+ */
+export function jsonBody(limitBytes: number): Middleware {
+  return async (ctx, next) => {
+    if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) return next();
+    const length = Number(ctx.get('content-length') || 0);
+    if (length > limitBytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limitBytes} bytes`);
+    let text: string;
+    try {
+      text = await getRawBody(ctx.req, { limit: limitBytes, encoding: 'utf8' });
+    } catch (e) {
+      if ((e as { type?: string }).type === 'entity.too.large') throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limitBytes} bytes`);
+      throw new HttpError(400, 'BAD_REQUEST', 'could not read the request body');
+    }
+    if (text.trim() === '') {
+      ctx.request.body = undefined;
+      return next();
+    }
+    if (!ctx.is('application/json', '+json')) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    try {
+      ctx.request.body = JSON.parse(text) as unknown;
+    } catch {
+      throw new HttpError(400, 'MALFORMED_JSON', 'request body is not valid JSON');
+    }
+    return next();
+  };
+}
+
+declare module 'koa' {
+  interface Request {
+    body?: unknown;
+    rawBody?: Buffer;
+  }
+}

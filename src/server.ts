@@ -1,0 +1,48 @@
+import type { Server } from 'http';
+import type { DataSource } from 'typeorm';
+import type { SiyuConfig } from '../config';
+import type { AppContext } from './app-context';
+import { createApp } from './http/app';
+import { HttpMetrics } from './http/metrics';
+import { createLogger, type Logger } from './logger';
+import { openDatabase } from './storage/data-source';
+import { startBackground, type Background } from './background';
+
+export interface RunningGateway {
+  url: string;
+  app: AppContext;
+  server: Server;
+  /** Graceful stop: refuse new connections, finish in-flight requests and the current batch, close the DB. */
+  stop(): Promise<void>;
+}
+
+export async function buildContext(config: SiyuConfig, logger?: Logger, ds?: DataSource): Promise<AppContext> {
+  const log = logger ?? createLogger(config.log.level);
+  const database = ds ?? (await openDatabase(config.database, { migrate: config.database.migrate }));
+  return { config, ds: database, logger: log, metrics: new HttpMetrics(), now: () => Date.now() };
+}
+
+/** Only this module (and the CLI) listens; tests use createApp(...).callback() or startGateway on port 0. */
+export async function startGateway(config: SiyuConfig, opts: { logger?: Logger; ds?: DataSource; port?: number } = {}): Promise<RunningGateway> {
+  const app = await buildContext(config, opts.logger, opts.ds);
+  const koa = createApp(app);
+  const background: Background = startBackground(app);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = koa.listen(opts.port ?? config.server.port, config.server.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 5000;
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
+  const url = `http://127.0.0.1:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await background.stop();
+      await closed;
+      if (app.ds.isInitialized) await app.ds.destroy();
+    })());
+  return { url, app, server, stop };
+}
