@@ -75,3 +75,14 @@ describe('loadConfig', () => {
     expect(cfg.tags.wecomFanout).toBe('all');
   });
 });
+
+describe('config/example.yaml', () => {
+  it('is a valid configuration', () => {
+    const cfg = loadConfig({
+      env: { SIYU_CONFIG: join(__dirname, '../../config/example.yaml'), SIYU_DATA_KEY: 'ab'.repeat(32), SIYU_SESSION_SECRET: 's', OA_SECRET: 'x' },
+    });
+    expect(cfg.accounts).toHaveLength(1);
+    expect(cfg.security.dataKey.toString('hex')).toBe('ab'.repeat(32));
+    expect(cfg.security.dataKeyIsEphemeral).toBe(false);
+  });
+});
