@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { main, type CliIo } from '../../src/cli/main';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
+import { ApiKeyService } from '../../src/auth/api-key.service';
+
+function capture(): CliIo & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  return io;
+}
+
+async function withEnv<T>(env: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
+  const saved: Record<string, string | undefined> = {};
+  for (const k of Object.keys(env)) {
+    saved[k] = process.env[k];
+    if (env[k] === undefined) delete process.env[k];
+    else process.env[k] = env[k];
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+describe('siyu CLI', () => {
+  it('exits 1 listing every config problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'siyu-cli-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'server: { port: "abc" }\naccounts:\n  - { kind: wecom, contactSecret: s, token: t, encodingAESKey: kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR }\n');
+    const io = capture();
+    const code = await withEnv({ SIYU_CONFIG: file }, () => main(['migrate', 'status'], io));
+    expect(code).toBe(1);
+    expect(io.stderr).toMatch(/server\.port: /);
+    expect(io.stderr).toMatch(/accounts\.0\.corpId: /);
+    expect(io.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('rejects unknown commands and bad arguments', async () => {
+    const io = capture();
+    expect(await main(['nope'], io)).toBe(2);
+    expect(io.stderr).toMatch(/unknown command 'nope'/);
+    expect(await main(['api-key', 'create', '--role', 'god', '--name', 'x'], io)).toBe(2);
+    expect(await main(['migrate', 'sideways'], io)).toBe(2);
+  });
+
+  describe('with a database', () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await createTestDatabase({ migrate: false });
+    });
+    afterAll(() => db.drop());
+    const run = (argv: string[]) => {
+      const io = capture();
+      return withEnv({ SIYU_CONFIG: undefined, DATABASE_URL: db.url, LOG_LEVEL: 'silent' }, () => main(argv, io)).then((code) => ({ code, ...io }));
+    };
+
+    it('migrates up, reports status, rolls back one and re-applies', async () => {
+      expect((await run(['migrate', 'status'])).stdout).toMatch(/^pending: /);
+      expect((await run(['migrate', 'up'])).stdout).toMatch(/^applied: /);
+      expect((await run(['migrate', 'status'])).stdout).toBe('schema is up to date\n');
+      expect((await run(['migrate', 'down'])).stdout).toMatch(/^reverted: /);
+      expect((await run(['migrate', 'up'])).stdout).toMatch(/^applied: /);
+    });
+
+    it('creates an api key printed once, lists it and revokes it', async () => {
+      const created = await run(['api-key', 'create', '--role', 'operator', '--name', 'ops']);
+      expect(created.code).toBe(0);
+      const key = created.stdout.trim();
+      expect(key).toMatch(/^sy_/);
+      const svc = new ApiKeyService(db.ds);
+      expect(await svc.authenticate(key)).toMatchObject({ name: 'ops', role: 'operator' });
+      const list = await run(['api-key', 'list']);
+      expect(list.stdout).toMatch(/\tops\toperator\t/);
+      expect(list.stdout).not.toContain(key);
+      expect((await run(['api-key', 'revoke', 'ops'])).code).toBe(0);
+      expect(await svc.authenticate(key)).toBeUndefined();
+      expect((await run(['api-key', 'revoke', 'ops'])).code).toBe(1);
+    });
+  });
+});
