@@ -1,4 +1,4 @@
-import { generateKeyPair, randomInt, type KeyObject } from 'crypto';
+import { createPublicKey, generateKeyPair, randomInt, type KeyObject } from 'crypto';
 import { promisify } from 'util';
 import type { Clock } from '../clock';
 import { buildSelfSignedCertificate } from './platform-certificate';
@@ -51,7 +51,7 @@ export class PayKeyring {
   ) {
     this.certificates = [certificate(certKey, clock.nowMs())];
     this.publicKeyId = `PUB_KEY_ID_01${Array.from({ length: 30 }, () => randomInt(10)).join('')}`;
-    this.publicKeyPem = String(publicKeyPrivate.export({ type: 'spki', format: 'pem' }));
+    this.publicKeyPem = String(createPublicKey(publicKeyPrivate).export({ type: 'spki', format: 'pem' }));
   }
 
   static async create(clock: Clock, mode: SigningMode = 'certificate'): Promise<PayKeyring> {
