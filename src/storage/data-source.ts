@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
 import { parseDatabaseUrl } from './database-url';
+import { detectServer } from './dialect';
 import { entities } from './entities';
 import { migrateUp } from './migrate';
 import { mysql2WithUtcSessions } from './mysql-driver';
@@ -58,7 +59,8 @@ export function createDataSource(db: DatabaseOptions): DataSource {
     supportBigNumbers: true,
     bigNumberStrings: true,
     connectTimeout: busyMs,
-    poolSize: db.poolSize ?? 10,
+    // At least 2: withLock keeps one connection for the lock while the locked work queries on another.
+    poolSize: Math.max(2, db.poolSize ?? 10),
   });
 }
 
@@ -66,13 +68,12 @@ export function createDataSource(db: DatabaseOptions): DataSource {
 export async function openDatabase(db: DatabaseOptions, opts: { migrate?: boolean } = {}): Promise<DataSource> {
   const ds = createDataSource(db);
   await ds.initialize();
-  if (opts.migrate) {
-    try {
-      await migrateUp(ds);
-    } catch (err) {
-      await ds.destroy();
-      throw err;
-    }
+  try {
+    await detectServer(ds);
+    if (opts.migrate) await migrateUp(ds);
+  } catch (err) {
+    await ds.destroy();
+    throw err;
   }
   return ds;
 }

@@ -1,8 +1,9 @@
 export { createDataSource, openDatabase, type DatabaseOptions } from './data-source';
-export { isMysql, dialectOf, type Dialect } from './dialect';
+export { isMysql, dialectOf, detectServer, serverFlavor, serverVersion, type Dialect, type ServerFlavor } from './dialect';
 export { parseDatabaseUrl, redactDatabaseUrl, type DatabaseTarget } from './database-url';
 export { StorageError, type StorageErrorCode } from './errors';
 export { migrateUp, migrateDown, pendingMigrations, migrationsApplied, appliedMigrations } from './migrate';
 export { withLock, type LockOptions } from './locks';
 export { newCustomerId, uuidv7 } from './ids';
 export * from './entities';
+export * from './sql';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { isMysql } from './dialect';
+import { isMysql, serverFlavor } from './dialect';
 import { Mutex } from './mutex';
 
 export interface LockOptions {
@@ -8,7 +8,21 @@ export interface LockOptions {
   waitMs?: number;
 }
 
-const localLocks = new WeakMap<DataSource, Map<string, Mutex>>();
+/** SQLite locks per database file (two DataSources on one file in one process also exclude). */
+const fileLocks = new Map<string, Map<string, Mutex>>();
+const memoryLocks = new WeakMap<DataSource, Map<string, Mutex>>();
+
+function localLockTable(ds: DataSource): Map<string, Mutex> {
+  const file = String(ds.options.database);
+  if (file === ':memory:') {
+    let table = memoryLocks.get(ds);
+    if (!table) memoryLocks.set(ds, (table = new Map()));
+    return table;
+  }
+  let table = fileLocks.get(file);
+  if (!table) fileLocks.set(file, (table = new Map()));
+  return table;
+}
 
 /**
  * Runs `fn` while holding the named lock, once across every instance sharing the database (DESIGN §3, §6):
@@ -25,15 +39,15 @@ export async function withLock<T>(ds: DataSource, name: string, fn: () => Promis
 }
 
 async function withLocalLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, waitMs: number): Promise<T | undefined> {
-  let byName = localLocks.get(ds);
-  if (!byName) localLocks.set(ds, (byName = new Map()));
-  let mutex = byName.get(name);
-  if (!mutex) byName.set(name, (mutex = new Mutex()));
+  const table = localLockTable(ds);
+  let mutex = table.get(name);
+  if (!mutex) table.set(name, (mutex = new Mutex()));
   if (!(await mutex.acquire(waitMs))) return undefined;
   try {
     return await fn();
   } finally {
     mutex.release();
+    if (!mutex.locked) table.delete(name);
   }
 }
 
@@ -50,8 +64,7 @@ export function mysqlLockKey(database: string, name: string): string {
 async function withMysqlLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, waitMs: number): Promise<T | undefined> {
   const database = String(ds.driver.database ?? ds.options.database ?? '');
   const key = mysqlLockKey(database, name);
-  const mariadb = /mariadb/i.test(ds.driver.version ?? '');
-  const seconds = mariadb ? waitMs / 1000 : Math.ceil(waitMs / 1000);
+  const seconds = serverFlavor(ds) === 'mariadb' ? waitMs / 1000 : Math.ceil(waitMs / 1000);
   const runner = ds.createQueryRunner('master');
   try {
     const rows = (await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [key, seconds])) as { acquired: unknown }[];

@@ -1,0 +1,137 @@
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { MYSQL_NOW, SQLITE_NOW, dialectOf, serverFlavor, serverVersion } from './dialect';
+import { toDbParam } from './sql-values';
+
+export * from './sql-values';
+
+/** Anything raw SQL can run on: the DataSource, or a transaction's EntityManager (runs inside it). */
+export type Db = DataSource | EntityManager;
+export type Row = Record<string, unknown>;
+
+const dsOf = (db: Db): DataSource => ('dataSource' in db ? db.dataSource : db);
+
+async function onRunner<T>(db: Db, fn: (r: QueryRunner) => Promise<T>): Promise<T> {
+  const own = 'dataSource' in db ? db.queryRunner : undefined;
+  if (own) return fn(own);
+  const runner = dsOf(db).createQueryRunner();
+  try {
+    return await fn(runner);
+  } finally {
+    await runner.release();
+  }
+}
+
+/** Quoted identifier for the dialect. */
+export function q(db: Db, identifier: string): string {
+  return dsOf(db).driver.escape(identifier);
+}
+
+/** UTC now with milliseconds as an SQL expression (prefer passing the app clock's time as a parameter). */
+export function nowSql(db: Db): string {
+  return dialectOf(dsOf(db)) === 'mysql' ? MYSQL_NOW : SQLITE_NOW;
+}
+
+/**
+ * Row claiming across instances: `FOR UPDATE SKIP LOCKED` where the server implements it (MySQL 8.0.1+,
+ * MariaDB 10.6+; TiDB parses it but its planner mishandles it, see apache/airflow#71250), plain `FOR UPDATE`
+ * otherwise, and '' on SQLite, whose single writer plus withLock already serialise claimers.
+ */
+export function skipLockedSupported(db: Db): boolean {
+  const ds = dsOf(db);
+  const flavor = serverFlavor(ds);
+  if (flavor === 'sqlite' || flavor === 'tidb') return false;
+  const [major = 0, minor = 0, patch = 0] = (serverVersion(ds).match(/^(\d+)\.(\d+)\.(\d+)/)?.slice(1) ?? []).map(Number);
+  if (flavor === 'mariadb') return major > 10 || (major === 10 && minor >= 6);
+  return major > 8 || (major === 8 && (minor > 0 || patch >= 1));
+}
+
+export function forUpdateSkipLocked(db: Db): string {
+  if (dialectOf(dsOf(db)) !== 'mysql') return '';
+  return skipLockedSupported(db) ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE';
+}
+
+/**
+ * Runs a write; `affected` = rows matched (UPDATE counts rows matched, not changed, on both drivers).
+ * `insertId` only for an INSERT that added exactly one row: for several rows MySQL reports the first id and
+ * SQLite the last, and SQLite keeps a stale id after an INSERT that added none.
+ */
+export async function execute(db: Db, sql: string, params: unknown[] = []): Promise<{ affected: number; insertId?: string }> {
+  const mysql = dialectOf(dsOf(db)) === 'mysql';
+  const result = await onRunner(db, (r) => r.query(sql, params.map(toDbParam), true));
+  const { raw, affected = 0 } = result as { raw: unknown; affected?: number };
+  if (affected !== 1 || !/^\s*insert\b/i.test(sql)) return { affected };
+  const id = mysql ? (raw as { insertId?: number | string } | undefined)?.insertId : raw;
+  return id === undefined || id === null ? { affected } : { affected, insertId: String(id) };
+}
+
+/** Runs a read. Column values are raw: see sql-values.ts for dates, JSON and bigint ids. */
+export async function select<T = Row>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
+  return (await onRunner(db, (r) => r.query(sql, params.map(toDbParam)))) as T[];
+}
+
+/** The value the conflicting insert proposed, inside an upsert's update expression. */
+export function excluded(db: Db, column: string): string {
+  return dialectOf(dsOf(db)) === 'mysql' ? `VALUES(${q(db, column)})` : `excluded.${q(db, column)}`;
+}
+
+function valuesClause(db: Db, table: string, columns: string[], rows: Row[]): { sql: string; params: unknown[] } {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  return {
+    sql: `INTO ${q(db, table)} (${columns.map((c) => q(db, c)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`,
+    params: rows.flatMap((row) => columns.map((c) => row[c])),
+  };
+}
+
+/** Rows per statement: under SQLite's 32766 bound variables and a modest MySQL packet. */
+function chunks(rows: Row[], columns: number, max = 500): Row[][] {
+  const size = Math.max(1, Math.min(max, Math.floor(30_000 / Math.max(1, columns))));
+  const out: Row[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Inserts rows (keys = column names, all rows the same keys), skipping any that hit a unique key; returns how
+ * many were inserted. MySQL INSERT IGNORE (also the only form whose affected count tells inserts from
+ * duplicates with mysql2's FOUND_ROWS), SQLite ON CONFLICT DO NOTHING.
+ */
+export async function insertIgnore(db: Db, table: string, rows: Row[]): Promise<number> {
+  const first = rows[0];
+  if (!first) return 0;
+  const columns = Object.keys(first);
+  const mysql = dialectOf(dsOf(db)) === 'mysql';
+  let inserted = 0;
+  for (const part of chunks(rows, columns.length)) {
+    const v = valuesClause(db, table, columns, part);
+    const sql = mysql ? `INSERT IGNORE ${v.sql}` : `INSERT ${v.sql} ON CONFLICT DO NOTHING`;
+    inserted += (await execute(db, sql, v.params)).affected;
+  }
+  return inserted;
+}
+
+/**
+ * Inserts rows or, on a conflict with `conflict` (a unique key's columns), updates `update`: a column list (set
+ * to the proposed value) or column → SQL expression (use `excluded()` for the proposed value). MySQL's
+ * ON DUPLICATE KEY reacts to any unique key; SQLite only to the named one, so name the key you expect.
+ */
+export async function upsert(
+  db: Db,
+  table: string,
+  rows: Row[],
+  opts: { conflict: string[]; update: string[] | Record<string, string> },
+): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  const columns = Object.keys(first);
+  const mysql = dialectOf(dsOf(db)) === 'mysql';
+  const sets = Array.isArray(opts.update) ? Object.fromEntries(opts.update.map((c) => [c, excluded(db, c)])) : opts.update;
+  const assignments = Object.entries(sets).map(([c, expr]) => `${q(db, c)} = ${expr}`);
+  if (assignments.length === 0) throw new Error('upsert needs at least one column to update; use insertIgnore');
+  const onConflict = mysql
+    ? ` ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`
+    : ` ON CONFLICT (${opts.conflict.map((c) => q(db, c)).join(', ')}) DO UPDATE SET ${assignments.join(', ')}`;
+  for (const part of chunks(rows, columns.length)) {
+    const v = valuesClause(db, table, columns, part);
+    await execute(db, `INSERT ${v.sql}${onConflict}`, v.params);
+  }
+}
