@@ -16,13 +16,17 @@ export class ControlError extends Error {
 }
 
 /**
- * The control API's JSON body. The host app may already have parsed it (then `ctx.request.body` is set and the
- * stream is consumed); otherwise it is read here, so the routers work mounted on any koa app.
+ * The control API's JSON body. The host app may already have read it (then `ctx.request.body` or
+ * `ctx.request.rawBody` is set and the stream is consumed); otherwise it is read here, so the routers work
+ * mounted on any koa app.
  */
 async function readJson(ctx: Context): Promise<unknown> {
-  const parsed = (ctx.request as { body?: unknown }).body;
-  if (parsed !== undefined || ctx.req.readableEnded) return parsed ?? {};
-  const text = await getRawBody(ctx.req, { limit: 1024 * 1024, encoding: 'utf8' });
+  const request = ctx.request as { body?: unknown; rawBody?: Buffer };
+  if (request.body !== undefined) return request.body;
+  let text: string;
+  if (request.rawBody) text = request.rawBody.toString('utf8');
+  else if (ctx.req.readableEnded) return {};
+  else text = await getRawBody(ctx.req, { limit: 1024 * 1024, encoding: 'utf8' });
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;
