@@ -5,6 +5,10 @@ import { TimelineTables1795384802000 } from './1795384802000-timeline-tables';
 import { PipelineTables1795384803000 } from './1795384803000-pipeline-tables';
 import { TagTables1795384804000 } from './1795384804000-tag-tables';
 import { AccessTables1795384805000 } from './1795384805000-access-tables';
+import { RefreshQueue1795384900000 } from './1795384900000-refresh-queue';
+import { JobRuns1795384901000 } from './1795384901000-job-runs';
+import { WecomCorpTags1795384902000 } from './1795384902000-wecom-corp-tags';
+import { CustomerSearchIndexes1795384903000 } from './1795384903000-customer-search-indexes';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -14,4 +18,8 @@ export const migrations: (new () => MigrationInterface)[] = [
   PipelineTables1795384803000,
   TagTables1795384804000,
   AccessTables1795384805000,
+  RefreshQueue1795384900000,
+  JobRuns1795384901000,
+  WecomCorpTags1795384902000,
+  CustomerSearchIndexes1795384903000,
 ];
