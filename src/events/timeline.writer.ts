@@ -1,0 +1,46 @@
+import { createHash } from 'crypto';
+import { dialectOf } from '../storage/dialect';
+import { type Db, execute } from '../storage/sql';
+
+/** One timeline entry (DESIGN §3 `events`). */
+export interface TimelineEntry {
+  customerId: string | null;
+  /** Channel the event came from (`official-account`, `wecom`, …). */
+  source: string;
+  /** appId / corpId / mchId. */
+  account: string;
+  type: string;
+  occurredAt: Date;
+  payload: Record<string, unknown>;
+  dedupeKey: string;
+  inboxId?: string | null;
+}
+
+const MAX_KEY = 191;
+
+/**
+ * `<inbox dedupe key>#<index of the event in the callback>`: stable across reprocessing of the same inbox row,
+ * so a retried row never writes an entry twice. Keys that would not fit VARCHAR(191) use the key's SHA-256.
+ */
+export function timelineKey(inboxKey: string, index: number): string {
+  const key = `${inboxKey}#${index}`;
+  return key.length <= MAX_KEY ? key : `sha256:${createHash('sha256').update(inboxKey, 'utf8').digest('hex')}#${index}`;
+}
+
+/** Writes the entry unless its dedupe_key is already there (only that key's conflict is ignored). */
+export async function writeTimeline(db: Db, e: TimelineEntry): Promise<void> {
+  const ds = 'dataSource' in db ? db.dataSource : db;
+  const insert =
+    'INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+  const sql = dialectOf(ds) === 'mysql' ? `${insert} ON DUPLICATE KEY UPDATE id = id` : `${insert} ON CONFLICT (dedupe_key) DO NOTHING`;
+  await execute(db, sql, [
+    e.customerId,
+    e.source.slice(0, 32),
+    e.account.slice(0, 64),
+    e.type.slice(0, 64),
+    e.occurredAt,
+    e.payload,
+    e.dedupeKey,
+    e.inboxId ?? null,
+  ]);
+}

@@ -1,0 +1,220 @@
+import type { IdentityRef } from '../../connectors/common/identity-types';
+import type { PhoneCrypto } from '../security/phone-crypto';
+import type { IdentityHasher } from '../security/identity-hash';
+import { uuidv7 } from '../storage/ids';
+import { type Db, execute } from '../storage/sql';
+import { type StoredCustomer, findCustomers, insertCustomer, survivorOf, updateCustomer } from './customer.repository';
+import { cleanRefs, identityKey } from './identity-keys';
+import {
+  anyTombstone,
+  deleteIdentity,
+  findIdentities,
+  identitiesOfCustomers,
+  insertIdentity,
+  insertLink,
+  refreshIdentity,
+} from './identity.repository';
+import { recordConflicts } from './conflict.repository';
+import { mergeCustomers } from './merge.service';
+import { undoneMergePairs } from './merge.repository';
+import { type KnownCustomer, pairKey, planResolution } from './resolution-plan';
+
+/** What one piece of evidence says: these identities belong to one person (DESIGN §4). */
+export interface Observation {
+  identities: IdentityRef[];
+  /** e.g. `oa.subscribe`, `wecom.change_external_contact`, `mp.phone`; recorded on links and merges. */
+  source: string;
+  /** Only verified evidence may carry a phone (mini-program phone number API). */
+  verified?: boolean;
+  profile?: { displayName?: string; avatarUrl?: string };
+  inboxId?: string | null;
+}
+
+export interface Resolution {
+  /** The (surviving) customer the identities now belong to; null when nothing linkable or the person was erased. */
+  customerId: string | null;
+  created: boolean;
+  attached: IdentityRef[];
+  /** merge_log ids written by this resolution. */
+  merges: string[];
+  conflicts: number;
+  erased: boolean;
+}
+
+export interface IdentityServiceDeps {
+  phoneCrypto: PhoneCrypto;
+  hasher: IdentityHasher;
+  /** `identity.mergeByPhone`: false makes a verified phone an attribute that never merges customers. */
+  mergeByPhone: boolean;
+  now: () => number;
+}
+
+const NONE: Resolution = { customerId: null, created: false, attached: [], merges: [], conflicts: 0, erased: false };
+
+/**
+ * Identity resolution (DESIGN §4) inside the caller's transaction: attach, merge by the survivor rule, refuse
+ * second values of a one-per-person type, phone rules, tombstones. Identities and customers are read with row
+ * locks on MySQL; a race with another resolver ends in a duplicate key or deadlock, which the caller's
+ * `retryingTransaction` turns into a rerun that sees the winner's rows. Running it twice changes nothing.
+ */
+export class IdentityService {
+  constructor(private readonly deps: IdentityServiceDeps) {}
+
+  async resolve(db: Db, obs: Observation): Promise<Resolution> {
+    const now = new Date(this.deps.now());
+    const { linkRefs, phone, phoneAttribute, encrypted } = this.prepare(obs);
+    if (linkRefs.length === 0) return NONE;
+
+    const found = await findIdentities(db, linkRefs, true);
+    const ownerIds = [...new Set(found.map((i) => i.customerId))];
+    const customers = await findCustomers(db, ownerIds, true);
+    if (customers.some((c) => c.status === 'erased')) return { ...NONE, erased: true };
+    if (customers.some((c) => c.status !== 'active')) return this.resolveAfterMergedOwners(db, obs, customers);
+
+    // The common case: every identity is known and belongs to one customer.
+    if (found.length === linkRefs.length && customers.length === 1 && !phone && !phoneAttribute) {
+      const only = customers[0]!;
+      await this.applyProfile(db, only, obs, now);
+      return { ...NONE, customerId: only.id };
+    }
+    if (found.length < linkRefs.length) {
+      const unknown = linkRefs.filter((r) => !found.some((f) => identityKey(f) === identityKey(r)));
+      const extra = phoneAttribute ? [phoneAttribute] : [];
+      if (await anyTombstone(db, [...unknown, ...extra].map((r) => this.deps.hasher.hash(r)))) return { ...NONE, erased: true };
+    }
+
+    const all = await identitiesOfCustomers(db, ownerIds, true);
+    const known = new Map<string, KnownCustomer>(
+      customers.map((c) => [c.id, { id: c.id, createdAt: c.createdAt.getTime(), identities: all.filter((i) => i.customerId === c.id) }]),
+    );
+    const owners = new Map(found.map((i) => [identityKey(i), i.customerId]));
+    const separatedPairs = ownerIds.length > 1 ? new Set((await undoneMergePairs(db, ownerIds)).map((p) => pairKey(p.survivorId, p.mergedId))) : undefined;
+    const plan = planResolution({ refs: linkRefs, owners, customers: known, separatedPairs });
+
+    let survivor: StoredCustomer;
+    let created = false;
+    if (plan.survivorId) {
+      survivor = customers.find((c) => c.id === plan.survivorId)!;
+    } else {
+      survivor = await this.createCustomer(db, obs, now);
+      created = true;
+    }
+    const merges: string[] = [];
+    for (const mergedId of plan.merges) {
+      const merged = customers.find((c) => c.id === mergedId)!;
+      merges.push(await mergeCustomers(db, survivor, merged, obs.source, { identities: linkRefs, source: obs.source, inboxId: obs.inboxId ?? null }, now));
+      for (const f of ['displayName', 'avatarUrl', 'phoneEnc'] as const) if (survivor[f] === null) survivor = { ...survivor, [f]: merged[f] };
+    }
+    for (const ref of plan.attach) {
+      const id = await insertIdentity(db, { customerId: survivor.id, ref, valueEnc: encrypted.get(ref.value) ?? null, source: obs.source, verified: !!obs.verified, now });
+      await insertLink(db, { customerId: survivor.id, identityId: id, source: obs.source, inboxId: obs.inboxId ?? null, now });
+    }
+    const conflicts = await recordConflicts(db, plan.conflicts, survivor.id, { source: obs.source, identities: linkRefs, inboxId: obs.inboxId ?? null }, now);
+
+    const ownsPhone = phone && (plan.attach.some((r) => identityKey(r) === identityKey(phone)) || [survivor.id, ...plan.merges].includes(owners.get(identityKey(phone)) ?? ''));
+    if (phone && ownsPhone) await this.switchPhone(db, survivor, phone, encrypted.get(phone.value)!, obs, now);
+    if (phoneAttribute) await this.setPhoneAttribute(db, survivor, phoneAttribute, encrypted.get(phoneAttribute.value)!, obs, now);
+    await this.applyProfile(db, survivor, obs, now);
+    return { customerId: survivor.id, created, attached: plan.attach, merges, conflicts, erased: false };
+  }
+
+  /** The customer holding this identity now (merges followed), or undefined. Never creates one. */
+  async findCustomerId(db: Db, ref: IdentityRef): Promise<string | undefined> {
+    const lookup = ref.type === 'phone' ? { ...ref, scope: ref.scope || 'default', value: this.deps.phoneCrypto.hash(ref.value) } : ref;
+    const [identity] = await findIdentities(db, [lookup]);
+    if (!identity) return undefined;
+    const c = await survivorOf(db, identity.customerId);
+    return c && c.status === 'active' ? c.id : undefined;
+  }
+
+  /**
+   * Phones become keyed hashes (ciphertext kept aside); unverified phones are dropped (DESIGN §4: phone links
+   * only from verified sources); with mergeByPhone off the phone is set aside as an attribute.
+   */
+  private prepare(obs: Observation) {
+    const encrypted = new Map<string, string>();
+    const linkRefs: IdentityRef[] = [];
+    let phone: IdentityRef | undefined;
+    let phoneAttribute: IdentityRef | undefined;
+    for (const r of cleanRefs(obs.identities)) {
+      if (r.type !== 'phone') {
+        linkRefs.push(r);
+        continue;
+      }
+      if (!obs.verified) continue;
+      const hashed: IdentityRef = { type: 'phone', scope: r.scope, value: this.deps.phoneCrypto.hash(r.value) };
+      encrypted.set(hashed.value, this.deps.phoneCrypto.encrypt(r.value));
+      if (this.deps.mergeByPhone) {
+        linkRefs.push(hashed);
+        phone = hashed;
+      } else {
+        phoneAttribute = hashed;
+      }
+    }
+    if (phoneAttribute && linkRefs.length === 0) phoneAttribute = undefined;
+    return { linkRefs, phone, phoneAttribute, encrypted };
+  }
+
+  private async createCustomer(db: Db, obs: Observation, now: Date): Promise<StoredCustomer> {
+    const c: StoredCustomer = {
+      id: uuidv7(now.getTime()),
+      status: 'active',
+      mergedIntoId: null,
+      displayName: obs.profile?.displayName ?? null,
+      avatarUrl: obs.profile?.avatarUrl ?? null,
+      phoneEnc: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertCustomer(db, { id: c.id, now, displayName: c.displayName, avatarUrl: c.avatarUrl });
+    return c;
+  }
+
+  /**
+   * A person who verifies a new number has switched phones: the newest verified number is the customer's phone
+   * and older phone identities are released, so a recycled number cannot later pull its new owner into this
+   * person. The release is recorded as a link row with source `phone.replaced`.
+   */
+  private async switchPhone(db: Db, customer: StoredCustomer, phone: IdentityRef, enc: string, obs: Observation, now: Date): Promise<void> {
+    const phones = (await identitiesOfCustomers(db, [customer.id])).filter((i) => i.type === 'phone');
+    for (const old of phones) {
+      if (old.value === phone.value) continue;
+      await deleteIdentity(db, old.id);
+      await insertLink(db, { customerId: customer.id, identityId: old.id, source: 'phone.replaced', inboxId: obs.inboxId ?? null, now });
+    }
+    const current = phones.find((p) => p.value === phone.value);
+    if (current && !current.verified) await refreshIdentity(db, current.id, enc, true, now);
+    await updateCustomer(db, customer.id, { phoneEnc: enc }, now);
+  }
+
+  /** mergeByPhone off: the number is stored on the customer and as an identity only if nobody holds it yet. */
+  private async setPhoneAttribute(db: Db, customer: StoredCustomer, phone: IdentityRef, enc: string, obs: Observation, now: Date): Promise<void> {
+    await updateCustomer(db, customer.id, { phoneEnc: enc }, now);
+    const [held] = await findIdentities(db, [phone], true);
+    if (held) return;
+    const id = await insertIdentity(db, { customerId: customer.id, ref: phone, valueEnc: enc, source: obs.source, verified: true, now });
+    await insertLink(db, { customerId: customer.id, identityId: id, source: obs.source, inboxId: obs.inboxId ?? null, now });
+  }
+
+  private async applyProfile(db: Db, customer: StoredCustomer, obs: Observation, now: Date): Promise<void> {
+    const p = obs.profile;
+    if (!p) return;
+    const fields: { displayName?: string; avatarUrl?: string } = {};
+    if (p.displayName && p.displayName !== customer.displayName) fields.displayName = p.displayName.slice(0, 128);
+    if (p.avatarUrl && p.avatarUrl !== customer.avatarUrl) fields.avatarUrl = p.avatarUrl.slice(0, 512);
+    if (Object.keys(fields).length > 0) await updateCustomer(db, customer.id, fields, now);
+  }
+
+  /**
+   * An identity still pointing at a merged customer (only possible with rows written outside this service):
+   * move it to the survivor first, then resolve normally.
+   */
+  private async resolveAfterMergedOwners(db: Db, obs: Observation, customers: StoredCustomer[]): Promise<Resolution> {
+    for (const c of customers.filter((x) => x.status === 'merged')) {
+      const target = await survivorOf(db, c.id);
+      if (!target || target.status !== 'active') return { ...NONE, erased: target?.status === 'erased' };
+      await execute(db, 'UPDATE identities SET customer_id = ? WHERE customer_id = ?', [target.id, c.id]);
+    }
+    return this.resolve(db, obs);
+  }
+}

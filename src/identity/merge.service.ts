@@ -1,0 +1,109 @@
+import type { DataSource } from 'typeorm';
+import type { MergeMoved } from '../storage/entities';
+import { type Db, execute, idString, select } from '../storage/sql';
+import { type StoredCustomer, findCustomers, updateCustomer } from './customer.repository';
+import { IdentityError } from './identity-errors';
+import { findMerge, insertMerge, laterMergeTouching, markUndone, type MergeRecord } from './merge.repository';
+import { retryingTransaction } from './retrying-transaction';
+
+/** Tables whose rows follow their person on a merge (DESIGN §4), keyed by their `MergeMoved` field. */
+const MOVED_TABLES: [keyof MergeMoved & string, string][] = [
+  ['identities', 'identities'],
+  ['wecomFollows', 'wecom_follows'],
+  ['oaSubscriptions', 'oa_subscriptions'],
+  ['events', 'events'],
+  ['transactions', 'transactions'],
+  ['refunds', 'refunds'],
+];
+const CHUNK = 500;
+type ProfileField = 'displayName' | 'avatarUrl' | 'phoneEnc';
+const PROFILE_FIELDS: ProfileField[] = ['displayName', 'avatarUrl', 'phoneEnc'];
+
+async function moveRows(db: Db, table: string, ids: readonly string[], from: string, to: string): Promise<void> {
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const part = ids.slice(i, i + CHUNK);
+    await execute(db, `UPDATE ${table} SET customer_id = ? WHERE customer_id = ? AND id IN (${part.map(() => '?').join(', ')})`, [to, from, ...part]);
+  }
+}
+
+async function idsOf(db: Db, table: string, customerId: string): Promise<string[]> {
+  return (await select<{ id: unknown }>(db, `SELECT id FROM ${table} WHERE customer_id = ? ORDER BY id`, [customerId])).map((r) => idString(r.id));
+}
+
+/**
+ * Merges `merged` into `survivor` inside the caller's transaction: every row listed in MOVED_TABLES moves, tags
+ * move unless the survivor already has the same (tag, source), profile fields the survivor lacks are filled,
+ * the merged customer points at the survivor, and merge_log records all of it so `undoMerge` can put it back.
+ * Both customers must already be locked by the caller.
+ */
+export async function mergeCustomers(
+  db: Db,
+  survivor: StoredCustomer,
+  merged: StoredCustomer,
+  reason: string,
+  evidence: Record<string, unknown>,
+  now: Date,
+): Promise<string> {
+  const moved: MergeMoved = { identities: [], customerTags: [], wecomFollows: [], oaSubscriptions: [], events: [], transactions: [], refunds: [] };
+  for (const [field, table] of MOVED_TABLES) {
+    const ids = await idsOf(db, table, merged.id);
+    await moveRows(db, table, ids, merged.id, survivor.id);
+    moved[field] = ids;
+  }
+  const held = new Set<string>();
+  const survivorTags = await select<{ tag_id: unknown; source: string }>(db, 'SELECT tag_id, source FROM customer_tags WHERE customer_id = ?', [survivor.id]);
+  for (const t of survivorTags) held.add(`${idString(t.tag_id)}|${t.source}`);
+  const mergedTags = await select<{ id: unknown; tag_id: unknown; source: string }>(db, 'SELECT id, tag_id, source FROM customer_tags WHERE customer_id = ?', [merged.id]);
+  moved.customerTags = mergedTags.filter((t) => !held.has(`${idString(t.tag_id)}|${t.source}`)).map((t) => idString(t.id));
+  await moveRows(db, 'customer_tags', moved.customerTags, merged.id, survivor.id);
+
+  const filled: Partial<Record<ProfileField, string>> = {};
+  for (const f of PROFILE_FIELDS) {
+    const value = merged[f];
+    if (survivor[f] === null && value !== null) filled[f] = value;
+  }
+  await updateCustomer(db, survivor.id, filled, now);
+  await updateCustomer(db, merged.id, { status: 'merged', mergedIntoId: survivor.id }, now);
+  return insertMerge(db, { survivorId: survivor.id, mergedId: merged.id, reason, evidence: { ...evidence, filled }, moved, now });
+}
+
+export interface UndoResult {
+  merge: MergeRecord;
+  restored: number;
+}
+
+/**
+ * Undoes a merge from its log row: the merged customer is active again and every row that came with it goes
+ * back. Refused (409) when a later merge, not undone, involves either customer: its moved rows could include
+ * what this merge brought. Undone pairs are not merged again automatically (resolution records a conflict).
+ */
+export async function undoMerge(ds: DataSource, mergeId: string, by: string, now: () => number): Promise<UndoResult> {
+  return retryingTransaction(ds, async (em) => {
+    const merge = await findMerge(em, mergeId, true);
+    if (!merge) throw new IdentityError('MERGE_NOT_FOUND', `merge ${mergeId} not found`);
+    if (merge.undoneAt) throw new IdentityError('ALREADY_UNDONE', `merge ${mergeId} was already undone`);
+    const later = await laterMergeTouching(em, merge.id, [merge.survivorId, merge.mergedId]);
+    if (later) throw new IdentityError('LATER_MERGE_DEPENDS', `merge ${later} happened later and involves these customers; undo it first`);
+    const customers = await findCustomers(em, [merge.survivorId, merge.mergedId], true);
+    const survivor = customers.find((c) => c.id === merge.survivorId);
+    const merged = customers.find((c) => c.id === merge.mergedId);
+    if (!survivor || !merged || survivor.status !== 'active' || merged.status !== 'merged' || merged.mergedIntoId !== survivor.id) {
+      throw new IdentityError('MERGE_STATE_CHANGED', 'the customers are no longer in the state this merge left them in');
+    }
+    const at = new Date(now());
+    let restored = 0;
+    for (const [field, table] of [...MOVED_TABLES, ['customerTags', 'customer_tags'] as [string, string]]) {
+      const ids = merge.moved[field] ?? [];
+      await moveRows(em, table, ids, survivor.id, merged.id);
+      restored += ids.length;
+    }
+    const filled = (merge.evidence?.filled ?? {}) as Partial<Record<ProfileField, string>>;
+    for (const f of PROFILE_FIELDS) {
+      const column = { displayName: 'display_name', avatarUrl: 'avatar_url', phoneEnc: 'phone_enc' }[f];
+      if (filled[f] !== undefined) await execute(em, `UPDATE customers SET ${column} = NULL WHERE id = ? AND ${column} = ?`, [survivor.id, filled[f]]);
+    }
+    await updateCustomer(em, merged.id, { status: 'active', mergedIntoId: null }, at);
+    await markUndone(em, merge.id, by, at);
+    return { merge: { ...merge, undoneAt: at, undoneBy: by }, restored };
+  });
+}
