@@ -1,4 +1,5 @@
 import type { AppContext } from './app-context';
+import { inboxProcessorWorker } from './inbox/inbox-processor';
 
 /** Long-running workers of one gateway process (inbox processor, outbox pusher, cron jobs). */
 export interface Background {
@@ -13,7 +14,7 @@ export interface Worker {
 export type WorkerFactory = (app: AppContext) => Worker | undefined;
 
 /** Listed explicitly; each factory decides from config whether it runs on this instance. */
-const factories: WorkerFactory[] = [];
+const factories: WorkerFactory[] = [inboxProcessorWorker];
 
 export function startBackground(app: AppContext): Background {
   const workers = factories.map((f) => f(app)).filter((w): w is Worker => !!w);

@@ -1,0 +1,87 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import type { InboundConnector } from '../../../connectors/common/connector-types';
+import type { HttpReply, WebhookRequest } from '../../../connectors/common/webhook-types';
+import { inboundConnectors } from '../../../connectors';
+import type { AppContext } from '../../app-context';
+import { rejectionReply, WebhookIntake } from '../../inbox/webhook-intake.service';
+import { inboxWriterFor } from '../../inbox/inbox-writer.factory';
+
+/**
+ * WeChat callback URLs (DESIGN §8.2), one route per inbound connector: `/wechat/official-account/:appId`,
+ * `/wechat/wecom/:corpId`, `/wechat/mini-program/:appId`, `/wechat/pay/:mchId`.
+ *
+ * Order matters: the account is looked up before any byte is read (unknown → 404), then Content-Length is
+ * checked and the raw body read with a hard limit (413) before anything parses it — signatures cover the raw
+ * bytes. The connector verifies and parses; the intake commits the inbox row and only then is the ack sent.
+ */
+export function wechatRouter(app: AppContext, connectors: readonly InboundConnector[] = inboundConnectors): Router {
+  const router = new Router();
+  const limit = app.config.callbacks.maxBodyBytes;
+  const intake = new WebhookIntake({
+    accounts: app.config.accounts,
+    writer: inboxWriterFor(app),
+    logger: app.logger,
+    options: { maxSkewSeconds: app.config.callbacks.maxSkewSeconds },
+  });
+
+  for (const connector of connectors) {
+    const { path, param, methods, rejectionFormat } = connector.webhook;
+    const handle = async (ctx: Context): Promise<void> => {
+      const key = ctx.params[param] ?? '';
+      if (!intake.accountFor(connector, key)) return send(ctx, rejectionReply(rejectionFormat, 404, 'UNKNOWN_ACCOUNT', 'no such account'));
+      let rawBody: Buffer = EMPTY;
+      if (ctx.method === 'POST') {
+        const declared = Number(ctx.get('content-length') || 0);
+        if (declared > limit) return tooLarge(ctx, rejectionFormat, limit);
+        try {
+          rawBody = await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
+        } catch (e) {
+          if ((e as { type?: string }).type === 'entity.too.large') return tooLarge(ctx, rejectionFormat, limit);
+          return send(ctx, rejectionReply(rejectionFormat, 400, 'BAD_BODY', 'could not read the request body'));
+        }
+      }
+      const req: WebhookRequest = {
+        method: ctx.method as WebhookRequest['method'],
+        query: flatten(ctx.query),
+        headers: flatten(ctx.req.headers),
+        rawBody,
+        nowSeconds: Math.floor(app.now() / 1000),
+      };
+      send(ctx, await intake.receive(connector, key, req));
+    };
+    for (const method of methods) {
+      if (method === 'GET') router.get(path, handle);
+      else router.post(path, handle);
+    }
+  }
+  return router;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function tooLarge(ctx: Context, format: InboundConnector['webhook']['rejectionFormat'], limit: number): void {
+  // The rest of an oversized body is not read; close the connection instead of draining it.
+  ctx.set('Connection', 'close');
+  send(ctx, rejectionReply(format, 413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limit} bytes`));
+}
+
+function send(ctx: Context, reply: HttpReply): void {
+  ctx.status = reply.status;
+  if (reply.status === 204) {
+    ctx.body = null;
+    return;
+  }
+  ctx.body = reply.body;
+  ctx.type = reply.contentType ?? 'text/plain; charset=utf-8';
+}
+
+function flatten(input: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const k in input) {
+    const v = input[k];
+    out[k] = Array.isArray(v) ? v[0] : v;
+  }
+  return out;
+}

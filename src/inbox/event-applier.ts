@@ -1,0 +1,141 @@
+import type { EntityManager } from 'typeorm';
+import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
+import type { Channel, NormalizedEvent, PaymentSucceeded } from '../../connectors/common/normalized-event';
+import type { SiyuConfig } from '../../config';
+import { survivorOf } from '../identity/customer.repository';
+import { findIdentities } from '../identity/identity.repository';
+import type { IdentityService } from '../identity/identity.service';
+import { applyFollow } from '../events/follow.writer';
+import { applySubscription } from '../events/subscription.writer';
+import { timelineKey, writeTimeline } from '../events/timeline.writer';
+import { applyPayment, applyRefund } from '../events/transactions.writer';
+import { eventHooks } from './event-hooks';
+import type { InboxRecord } from './inbox.repository';
+
+/** Timeline `type` prefix per channel: `oa.subscribe`, `mp.message.text`, `wecom.follow_added`, `pay.succeeded`. */
+const PREFIX: Record<Channel, string> = { 'official-account': 'oa', 'mini-program': 'mp', wecom: 'wecom', h5: 'h5', 'wechat-pay': 'pay' };
+const OPENID_TYPE: Partial<Record<Channel, IdentityType>> = { 'official-account': 'oa_openid', 'mini-program': 'mp_openid', h5: 'h5_openid' };
+const PAYER_TYPES: IdentityType[] = ['oa_openid', 'mp_openid', 'h5_openid'];
+
+export interface ApplyContext {
+  em: EntityManager;
+  row: InboxRecord;
+  index: number;
+  now: Date;
+}
+
+/**
+ * Turns one inbox row's NormalizedEvents into identities, channel state and timeline entries (DESIGN §6), all in
+ * the caller's transaction. Every write is keyed (identities, dedupe keys, unique relations), so reprocessing a
+ * row after a crash or a retry writes nothing twice.
+ */
+export class EventApplier {
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly config: SiyuConfig,
+  ) {}
+
+  async applyRow(em: EntityManager, row: InboxRecord, now: Date): Promise<void> {
+    for (let index = 0; index < row.events.length; index++) {
+      const event = row.events[index]!;
+      const ctx: ApplyContext = { em, row, index, now };
+      await this.apply(ctx, event);
+      for (const hook of eventHooks) if (hook.kinds.includes(event.kind)) await hook.apply(ctx, event);
+    }
+  }
+
+  private async apply(ctx: ApplyContext, e: NormalizedEvent): Promise<void> {
+    const at = new Date(e.occurredAt);
+    switch (e.kind) {
+      case 'identity.observed':
+        await this.identity.resolve(ctx.em, { identities: e.identities, source: e.source, verified: e.verified, profile: e.profile, inboxId: ctx.row.id });
+        return;
+      case 'subscription.changed': {
+        const customerId = await this.customerOf(ctx, { type: 'oa_openid', scope: e.account, value: e.openid }, 'oa.subscription');
+        await applySubscription(ctx.em, { appId: e.account, openid: e.openid, customerId, subscribed: e.subscribed, occurredAt: at, qrScene: e.qrScene }, ctx.now);
+        await this.timeline(ctx, e, customerId, e.subscribed ? 'subscribe' : 'unsubscribe', { openid: e.openid, qrScene: e.qrScene, ticket: e.ticket });
+        return;
+      }
+      case 'follow.added':
+      case 'follow.edited':
+      case 'follow.removed': {
+        const customerId = await this.customerOf(ctx, { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId }, 'wecom.follow');
+        const change = e.kind === 'follow.added' ? 'added' : e.kind === 'follow.edited' ? 'edited' : 'removed';
+        await applyFollow(ctx.em, { corpId: e.account, staffUserId: e.staffUserId, externalUserId: e.externalUserId, customerId, occurredAt: at, change, state: e.kind === 'follow.added' ? e.state : undefined }, ctx.now);
+        const { kind: _k, channel: _c, account: _a, occurredAt: _o, ...payload } = e;
+        await this.timeline(ctx, e, customerId, `follow_${change}`, payload);
+        return;
+      }
+      case 'follow.transfer_failed': {
+        const customerId = await this.customerOf(ctx, { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId }, 'wecom.follow');
+        await this.timeline(ctx, e, customerId, 'transfer_failed', { staffUserId: e.staffUserId, externalUserId: e.externalUserId, failReason: e.failReason });
+        return;
+      }
+      case 'payment.succeeded': {
+        const customerId = await this.payer(ctx, e);
+        await applyPayment(ctx.em, e.account, e, customerId, ctx.now);
+        await this.timeline(ctx, e, customerId, 'succeeded', { outTradeNo: e.outTradeNo, transactionId: e.transactionId, amountTotal: e.amountTotal, currency: e.currency, tradeType: e.tradeType, appId: e.appId });
+        return;
+      }
+      case 'payment.refunded': {
+        const customerId = await applyRefund(ctx.em, e.account, e, ctx.now);
+        await this.timeline(ctx, e, customerId, 'refund', { outTradeNo: e.outTradeNo, outRefundNo: e.outRefundNo, amountRefund: e.amountRefund, refundStatus: e.refundStatus });
+        return;
+      }
+      case 'message.received': {
+        const type = OPENID_TYPE[e.channel];
+        if (!type) return;
+        const customerId = await this.customerOf(ctx, { type, scope: e.account, value: e.openid }, `${PREFIX[e.channel]}.message`);
+        await this.timeline(ctx, e, customerId, `message.${e.msgType}`, { msgId: e.msgId, content: e.content, ...e.fields });
+        return;
+      }
+      case 'behaviour.recorded': {
+        const customerId = await this.customerOf(ctx, e.subject, `${PREFIX[e.channel]}.${e.type}`);
+        await this.timeline(ctx, e, customerId, e.type, e.properties);
+        return;
+      }
+      case 'tag.changed':
+      case 'unsupported':
+        // The corp tag library refresh is the tags module's hook (event-hooks.ts); unsupported carries nothing.
+        return;
+    }
+  }
+
+  /** The customer of one identity, created if new (a person seen only by openid is a normal state, DESIGN §4). */
+  private async customerOf(ctx: ApplyContext, ref: IdentityRef, source: string): Promise<string | null> {
+    return (await this.identity.resolve(ctx.em, { identities: [ref], source, inboxId: ctx.row.id })).customerId;
+  }
+
+  /**
+   * The payer openid is an openid of `appid` (DESIGN §4: Pay is no verified source, and the notification does
+   * not say OA or MP): an existing identity of that appid of any openid type, else a new customer with the
+   * identity type of the configured OA / MP, else the transaction stays unlinked.
+   */
+  private async payer(ctx: ApplyContext, e: PaymentSucceeded): Promise<string | null> {
+    if (!e.payerOpenid || !e.appId) return null;
+    const [held] = await findIdentities(ctx.em, PAYER_TYPES.map((type) => ({ type, scope: e.appId, value: e.payerOpenid })));
+    if (held) {
+      const c = await survivorOf(ctx.em, held.customerId);
+      return c?.status === 'active' ? c.id : null;
+    }
+    const account = this.config.accounts.find((a) => (a.kind === 'official-account' || a.kind === 'mini-program') && a.appId === e.appId);
+    if (!account) return null;
+    const type: IdentityType = account.kind === 'official-account' ? 'oa_openid' : 'mp_openid';
+    return this.customerOf(ctx, { type, scope: e.appId, value: e.payerOpenid }, 'pay.payer');
+  }
+
+  private async timeline(ctx: ApplyContext, e: NormalizedEvent, customerId: string | null, type: string, payload: Record<string, unknown>): Promise<void> {
+    const clean: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(payload)) if (v !== undefined) clean[k] = v;
+    await writeTimeline(ctx.em, {
+      customerId,
+      source: e.channel,
+      account: e.account,
+      type: `${PREFIX[e.channel]}.${type}`,
+      occurredAt: new Date(e.occurredAt),
+      payload: clean,
+      dedupeKey: timelineKey(ctx.row.dedupeKey, ctx.index),
+      inboxId: ctx.row.id,
+    });
+  }
+}

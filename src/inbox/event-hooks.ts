@@ -1,0 +1,15 @@
+import type { NormalizedEvent, NormalizedEventKind } from '../../connectors/common/normalized-event';
+import type { ApplyContext } from './event-applier';
+
+/**
+ * Extra work other modules attach to inbound events, run after the core applied the event and inside the same
+ * transaction (so a failing hook makes the row retry). Listed explicitly: e.g. the tags module refreshing the
+ * corp tag library on `tag.changed`, syncs queueing a re-read on `follow.edited`.
+ */
+export interface EventHook {
+  name: string;
+  kinds: readonly NormalizedEventKind[];
+  apply(ctx: ApplyContext, event: NormalizedEvent): Promise<void>;
+}
+
+export const eventHooks: EventHook[] = [];

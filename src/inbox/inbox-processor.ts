@@ -1,0 +1,162 @@
+import { hostname } from 'os';
+import { randomBytes } from 'crypto';
+import type { AppContext } from '../app-context';
+import type { Worker } from '../background';
+import { retryingTransaction } from '../identity/retrying-transaction';
+import { identityServiceFor } from '../identity/identity-service.factory';
+import { EventApplier } from './event-applier';
+import { InboxRepository, type InboxRecord } from './inbox.repository';
+import { inboxSignal } from './inbox-signal';
+
+export interface InboxProcessorOptions {
+  batchSize: number;
+  /** Poll interval when idle and not woken (other instances' rows, due retries). */
+  pollMs: number;
+  /** A claimed row not finished within this is taken back (its processor crashed). */
+  leaseMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_PROCESSOR_OPTIONS: InboxProcessorOptions = {
+  batchSize: 100,
+  pollMs: 1000,
+  leaseMs: 120_000,
+  maxAttempts: 8,
+  backoffBaseMs: 5_000,
+  backoffMaxMs: 3_600_000,
+};
+
+/** Exponential backoff with jitter: base·2^(n−1), capped, then 50–100 % of it. */
+export function backoffMs(attempt: number, o: Pick<InboxProcessorOptions, 'backoffBaseMs' | 'backoffMaxMs'>): number {
+  const ms = Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ms * (0.5 + Math.random() / 2));
+}
+
+/**
+ * Drains the inbox (DESIGN §6): claims due rows in batches, applies each row's events and marks it done in one
+ * transaction, retries failures with backoff until `maxAttempts` and then marks them failed with the error,
+ * and takes back rows whose claimer died. Woken at once by the local intake after each commit; polls otherwise.
+ * `stop()` lets the current batch finish.
+ */
+export class InboxProcessor implements Worker {
+  readonly name = 'inbox-processor';
+  readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly repo: InboxRepository;
+  private readonly applier: EventApplier;
+  private readonly opts: InboxProcessorOptions;
+  private stopping = false;
+  private woken = false;
+  private wake: (() => void) | undefined;
+  private loopDone: Promise<void> | undefined;
+  private current: Promise<number> = Promise.resolve(0);
+  private lastReclaim = Number.NEGATIVE_INFINITY;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly app: Pick<AppContext, 'ds' | 'config' | 'logger' | 'now'>,
+    opts: Partial<InboxProcessorOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_PROCESSOR_OPTIONS, ...opts };
+    this.repo = new InboxRepository(app.ds);
+    this.applier = new EventApplier(identityServiceFor(app), app.config);
+  }
+
+  start(): this {
+    this.unsubscribe = inboxSignal(this.app.ds).subscribe(() => this.poke());
+    this.loopDone = this.loop();
+    return this;
+  }
+
+  /** One batch: take back expired claims, claim, process. Serialised with the loop. Returns rows processed. */
+  drainOnce(): Promise<number> {
+    const next = this.current.catch(() => 0).then(() => this.batch());
+    this.current = next;
+    return next;
+  }
+
+  /** Batches until nothing is due (tests, `siyu` commands). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let n = await this.drainOnce(); n > 0; n = await this.drainOnce()) total += n;
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe?.();
+    this.poke();
+    await this.loopDone;
+    await this.current.catch(() => undefined);
+  }
+
+  private poke(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let n = 0;
+      try {
+        n = await this.drainOnce();
+      } catch (err) {
+        this.app.logger.error({ err }, 'inbox batch failed');
+      }
+      if (n === 0 && !this.stopping) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.opts.pollMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        this.woken = false;
+        done();
+      };
+    });
+  }
+
+  private async batch(): Promise<number> {
+    const now = new Date(this.app.now());
+    if (now.getTime() - this.lastReclaim >= Math.min(5_000, this.opts.leaseMs)) {
+      this.lastReclaim = now.getTime();
+      const reclaimed = await this.repo.reclaimExpired(now, this.opts.maxAttempts);
+      if (reclaimed > 0) this.app.logger.warn({ reclaimed }, 'took back inbox rows whose processing lease expired');
+    }
+    const rows = await this.repo.claim(this.workerId, this.opts.batchSize, now, new Date(now.getTime() + this.opts.leaseMs));
+    for (const row of rows) await this.process(row);
+    return rows.length;
+  }
+
+  private async process(row: InboxRecord): Promise<void> {
+    try {
+      await retryingTransaction(this.app.ds, async (em) => {
+        const at = new Date(this.app.now());
+        await this.applier.applyRow(em, row, at);
+        await this.repo.markDone(em, row.id, at);
+      });
+    } catch (err) {
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const giveUp = row.attempts >= this.opts.maxAttempts;
+      const retryAt = giveUp ? null : new Date(this.app.now() + backoffMs(row.attempts, this.opts));
+      this.app.logger.warn({ inboxId: row.id, kind: row.kind, attempts: row.attempts, giveUp, err }, 'inbox row failed');
+      await this.repo.markFailure(row.id, message, retryAt);
+    }
+  }
+}
+
+/** The background worker factory (src/background.ts): every instance drains; claims keep them apart. */
+export function inboxProcessorWorker(app: AppContext): Worker {
+  return new InboxProcessor(app).start();
+}

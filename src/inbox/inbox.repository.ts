@@ -1,0 +1,170 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { NormalizedEvent } from '../../connectors/common/normalized-event';
+import { isMysql } from '../storage/dialect';
+import { type Db, execute, forUpdateSkipLocked, fromDbTime, fromJsonText, idString, select, toDbTime } from '../storage/sql';
+import type { InboxStatus } from '../storage/entities';
+import type { InboxEntry } from './inbox-writer';
+
+/** An inbox row as the processor and the API see it. */
+export interface InboxRecord {
+  id: string;
+  account: string;
+  channel: string;
+  kind: string;
+  dedupeKey: string;
+  events: NormalizedEvent[];
+  status: InboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lockedBy: string | null;
+  error: string | null;
+  receivedAt: Date;
+  processedAt: Date | null;
+}
+
+const INSERT_COLUMNS = ['account', 'channel', 'kind', 'dedupe_key', 'raw', 'events', 'status', 'attempts', 'next_attempt_at', 'received_at'];
+const LIST_COLUMNS = 'id, account, channel, kind, dedupe_key, events, status, attempts, next_attempt_at, locked_by, error, received_at, processed_at';
+
+function toRecord(r: Record<string, unknown>): InboxRecord {
+  return {
+    id: idString(r.id),
+    account: String(r.account),
+    channel: String(r.channel),
+    kind: String(r.kind),
+    dedupeKey: String(r.dedupe_key),
+    events: fromJsonText<NormalizedEvent[]>(r.events) ?? [],
+    status: r.status as InboxStatus,
+    attempts: Number(r.attempts),
+    nextAttemptAt: fromDbTime(r.next_attempt_at)!,
+    lockedBy: (r.locked_by as string | null) ?? null,
+    error: (r.error as string | null) ?? null,
+    receivedAt: fromDbTime(r.received_at)!,
+    processedAt: fromDbTime(r.processed_at),
+  };
+}
+
+/**
+ * SQL for the `inbox` table (DESIGN §6). Inserts are the callback hot path: one multi-row statement per group
+ * commit, prepared per batch size, that skips rows whose dedupe_key is already there (a WeChat retry) and
+ * fails on anything else — unlike INSERT IGNORE, which would also turn data errors into warnings.
+ */
+export class InboxRepository {
+  private readonly mysql: boolean;
+  private readonly insertSql = new Map<number, string>();
+
+  constructor(private readonly ds: DataSource) {
+    this.mysql = isMysql(ds);
+  }
+
+  private insertStatement(rows: number): string {
+    let sql = this.insertSql.get(rows);
+    if (!sql) {
+      const tuple = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`;
+      const values = Array.from({ length: rows }, () => tuple).join(', ');
+      const head = `INSERT INTO inbox (${INSERT_COLUMNS.join(', ')}) VALUES ${values}`;
+      sql = this.mysql ? `${head} ON DUPLICATE KEY UPDATE id = id` : `${head} ON CONFLICT (dedupe_key) DO NOTHING`;
+      if (rows <= 64) this.insertSql.set(rows, sql);
+    }
+    return sql;
+  }
+
+  /** Commits every entry (autocommit: one statement); rows already present are left as they are. */
+  async insertMany(entries: InboxEntry[], now: Date): Promise<void> {
+    if (entries.length === 0) return;
+    const at = toDbTime(now);
+    const params: unknown[] = [];
+    for (const e of entries) params.push(e.account, e.channel, e.kind, e.dedupeKey, e.raw, JSON.stringify(e.events), 'pending', 0, at, at);
+    if (this.mysql) await this.ds.query(this.insertStatement(entries.length), params);
+    else await execute(this.ds, this.insertStatement(entries.length), params);
+  }
+
+  /**
+   * Claims up to `limit` due rows for `workerId` until `lockedUntil`, counting the attempt now (so a row that
+   * crashes its processor still runs out of attempts). MySQL: SKIP LOCKED lets several instances claim
+   * disjoint batches; SQLite: the transaction alone serialises claimers.
+   */
+  async claim(workerId: string, limit: number, now: Date, lockedUntil: Date): Promise<InboxRecord[]> {
+    return this.ds.transaction(async (em) => {
+      const due = await select<{ id: unknown }>(
+        em,
+        `SELECT id FROM inbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ${Math.trunc(limit)}${forUpdateSkipLocked(em)}`,
+        [now],
+      );
+      if (due.length === 0) return [];
+      const ids = due.map((r) => idString(r.id));
+      const marks = ids.map(() => '?').join(', ');
+      await execute(
+        em,
+        `UPDATE inbox SET status = 'processing', attempts = attempts + 1, locked_by = ?, locked_until = ? WHERE id IN (${marks})`,
+        [workerId, lockedUntil, ...ids],
+      );
+      const rows = await select(em, `SELECT ${LIST_COLUMNS} FROM inbox WHERE id IN (${marks}) ORDER BY id`, ids);
+      return rows.map(toRecord);
+    });
+  }
+
+  /** Rows whose claimer died (lease over): back to pending, or failed when out of attempts. */
+  async reclaimExpired(now: Date, maxAttempts: number): Promise<number> {
+    const { affected } = await execute(
+      this.ds,
+      `UPDATE inbox SET status = CASE WHEN attempts >= ? THEN 'failed' ELSE 'pending' END,
+         error = CASE WHEN attempts >= ? THEN 'processing lease expired (processor stopped or crashed)' ELSE error END,
+         locked_by = NULL, locked_until = NULL, next_attempt_at = ?
+       WHERE status = 'processing' AND locked_until < ?`,
+      [maxAttempts, maxAttempts, now, now],
+    );
+    return affected;
+  }
+
+  /** Inside the row's processing transaction, so effects and `done` commit together. */
+  async markDone(em: EntityManager, id: string, now: Date): Promise<void> {
+    await execute(em, `UPDATE inbox SET status = 'done', processed_at = ?, locked_by = NULL, locked_until = NULL, error = NULL WHERE id = ?`, [now, id]);
+  }
+
+  /** After a failed attempt: retry at `retryAt`, or `failed` for good when `retryAt` is null. */
+  async markFailure(id: string, error: string, retryAt: Date | null): Promise<void> {
+    await execute(
+      this.ds,
+      `UPDATE inbox SET status = ?, error = ?, next_attempt_at = COALESCE(?, next_attempt_at), locked_by = NULL, locked_until = NULL WHERE id = ?`,
+      [retryAt ? 'pending' : 'failed', error.slice(0, 2000), retryAt, id],
+    );
+  }
+
+  async findById(db: Db, id: string): Promise<InboxRecord | undefined> {
+    const rows = await select(db, `SELECT ${LIST_COLUMNS} FROM inbox WHERE id = ?`, [id]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Newest first; `beforeId` is the cursor (the last id of the previous page). */
+  async list(opts: { status?: InboxStatus; limit: number; beforeId?: string }): Promise<InboxRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (opts.status) {
+      where.push('status = ?');
+      params.push(opts.status);
+    }
+    if (opts.beforeId) {
+      where.push('id < ?');
+      params.push(opts.beforeId);
+    }
+    const sql = `SELECT ${LIST_COLUMNS} FROM inbox${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.trunc(opts.limit)}`;
+    return (await select(this.ds, sql, params)).map(toRecord);
+  }
+
+  /** A failed (or waiting) row back to the queue with a fresh attempt budget; false if it is not retryable. */
+  async requeue(id: string, now: Date): Promise<boolean> {
+    const { affected } = await execute(
+      this.ds,
+      `UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ? AND status IN ('failed', 'pending')`,
+      [now, id],
+    );
+    return affected > 0;
+  }
+
+  async countByStatus(): Promise<Record<InboxStatus, number>> {
+    const rows = await select<{ status: InboxStatus; n: unknown }>(this.ds, 'SELECT status, COUNT(*) AS n FROM inbox GROUP BY status');
+    const out: Record<InboxStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0 };
+    for (const r of rows) out[r.status] = Number(r.n);
+    return out;
+  }
+}
