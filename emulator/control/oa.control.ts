@@ -10,7 +10,7 @@ import { notFound, queryInt, readBody } from './control-body';
  *   POST /persons {count?, phone?}                                → { persons:[{personId, phone}] }
  *   POST /oa/:appId/users {personId?, count?, subscribed?, subscribeTime?, scene?, qrScene?, qrSceneStr?, remark?, tagIds?}
  *   POST /oa/:appId/users/:openid/subscribe {subscribeTime?, scene?, qrScene?, qrSceneStr?} · …/unsubscribe
- *   POST /oa/:appId/tags {name, openids?} · POST /oa/:appId/tags/:tagId/members {openids}
+ *   POST /oa/:appId/tags {name, openids?} · POST /oa/:appId/tags/:tagId/members {openids?, allFollowers?}
  *   GET  /state/oa/:appId/tags?tagId=&limit=                       → tags with member openids
  *   GET  /state/oa/:appId/users/:openid                            → user/info view + personId
  */
@@ -103,9 +103,11 @@ export function oaRoutes(router: Router, state: EmulatorState): void {
   });
   router.post('/oa/:appId/tags/:tagId/members', async (ctx) => {
     const aud = audience(state, ctx.params.appId!);
-    const b = await readBody(ctx, z.object({ openids: z.array(z.string()).min(1) }));
+    const b = await readBody(ctx, z.object({ openids: z.array(z.string()).default([]), allFollowers: z.boolean().default(false) }));
     const tagId = Number(ctx.params.tagId);
-    aud.tags.tagSlots(tagId, b.openids.map((o) => slotOf(aud, o)));
+    const slots = b.openids.map((o) => slotOf(aud, o));
+    if (b.allFollowers) for (let s = 0; s < aud.size; s++) if (aud.isFollower(s)) slots.push(s);
+    aud.tags.tagSlots(tagId, slots);
     ctx.body = { id: tagId, count: aud.tags.get(tagId).members.count };
   });
 

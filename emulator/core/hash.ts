@@ -3,12 +3,22 @@
  * them, so the same seed always gives the same world and a million followers cost a few typed arrays.
  */
 
+/**
+ * 32-bit multiply. Math.imul is not inlined when code runs inside another realm's context (jest's vm sandbox
+ * makes it ~25× slower), and seeding calls this tens of millions of times; plain arithmetic is fast everywhere.
+ */
+export function imul(a: number, b: number): number {
+  const al = a & 0xffff;
+  const bl = b & 0xffff;
+  return (al * bl + ((((a >>> 16) * bl + al * (b >>> 16)) << 16) >>> 0)) | 0;
+}
+
 /** murmur3's 32-bit finaliser: a cheap bijective avalanche on one word. */
 export function fmix32(h: number): number {
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -16,7 +26,7 @@ export function fmix32(h: number): number {
 /** Hash of several 32-bit words (order matters). */
 export function hash32(...words: number[]): number {
   let h = 0x9e3779b9;
-  for (const w of words) h = fmix32((h ^ Math.imul(w | 0, 0xcc9e2d51)) + 0x6b43a9b5);
+  for (const w of words) h = fmix32((h ^ imul(w | 0, 0xcc9e2d51)) + 0x6b43a9b5);
   return h;
 }
 
@@ -28,7 +38,7 @@ export function unit(h: number): number {
 /** 32-bit FNV-1a of a string: turns names (app ids, API names) into hash words. */
 export function hashString(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < s.length; i++) h = imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
@@ -43,8 +53,8 @@ export class Prng {
   next(): number {
     this.s = (this.s + 0x6d2b79f5) >>> 0;
     let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
   }
 

@@ -1,4 +1,4 @@
-import { fmix32, hash32, ID_ALPHABET } from './hash';
+import { fmix32, hash32, ID_ALPHABET, imul } from './hash';
 
 /**
  * Reversible ids: `prefix + 6 chars carrying a scrambled 32-bit index + filler chars derived from (key, index)`.
@@ -12,7 +12,7 @@ const M2 = 0x85ebca77;
 
 function inverseOdd(a: number): number {
   let x = a;
-  for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(a, x));
+  for (let i = 0; i < 5; i++) x = imul(x, 2 - imul(a, x));
   return x >>> 0;
 }
 const M1_INV = inverseOdd(M1);
@@ -20,17 +20,17 @@ const M2_INV = inverseOdd(M2);
 
 function scramble(x: number, key: number): number {
   let y = (x ^ key) >>> 0;
-  y = Math.imul(y, M1) >>> 0;
+  y = imul(y, M1) >>> 0;
   y = (y ^ (y >>> 16)) >>> 0;
-  y = Math.imul(y, M2) >>> 0;
+  y = imul(y, M2) >>> 0;
   return (y ^ (y >>> 13)) >>> 0;
 }
 
 function unscramble(y: number, key: number): number {
   let x = (y ^ (y >>> 13) ^ (y >>> 26)) >>> 0;
-  x = Math.imul(x, M2_INV) >>> 0;
+  x = imul(x, M2_INV) >>> 0;
   x = (x ^ (x >>> 16)) >>> 0;
-  x = Math.imul(x, M1_INV) >>> 0;
+  x = imul(x, M1_INV) >>> 0;
   return (x ^ key) >>> 0;
 }
 
