@@ -1,0 +1,95 @@
+import type { IdentityRef } from '../../../connectors/common/identity-types';
+import { forUpdate, type StoredIdentity } from '../../identity/identity.repository';
+import { type Db, execute, fromDbTime, idString, select } from '../../storage/sql';
+
+/** Refs grouped by (type, scope) so each group is one `value IN (…)` range on the unique key. */
+function byTypeScope(refs: readonly IdentityRef[]): { where: string; params: unknown[] } {
+  const groups = new Map<string, { type: string; scope: string; values: string[] }>();
+  for (const r of refs) {
+    const k = `${r.type}|${r.scope}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { type: r.type, scope: r.scope, values: [] }));
+    g.values.push(r.value);
+  }
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const g of groups.values()) {
+    parts.push(`(type = ? AND scope = ? AND value IN (${g.values.map(() => '?').join(', ')}))`);
+    params.push(g.type, g.scope, ...g.values);
+  }
+  return { where: parts.join(' OR '), params };
+}
+
+function toIdentity(r: Record<string, unknown>): StoredIdentity {
+  return {
+    id: idString(r.id),
+    customerId: String(r.customer_id),
+    type: r.type as StoredIdentity['type'],
+    scope: String(r.scope),
+    value: String(r.value),
+    valueEnc: (r.value_enc as string | null) ?? null,
+    source: (r.source as string | null) ?? null,
+    verified: Number(r.verified) === 1 || r.verified === true,
+    createdAt: fromDbTime(r.created_at)!,
+  };
+}
+
+const COLUMNS = 'id, customer_id, type, scope, value, value_enc, source, verified, created_at';
+
+/** One SELECT for every identity of a batch that already exists (locked on MySQL, like the single path). */
+export async function findIdentitiesBulk(db: Db, refs: readonly IdentityRef[]): Promise<StoredIdentity[]> {
+  if (refs.length === 0) return [];
+  const { where, params } = byTypeScope(refs);
+  return (await select(db, `SELECT ${COLUMNS} FROM identities WHERE ${where}${forUpdate(db)}`, params)).map(toIdentity);
+}
+
+/** Which of these tombstone hashes exist (erased persons, DESIGN §7). */
+export async function tombstonedHashes(db: Db, hashes: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < hashes.length; i += 1000) {
+    const part = hashes.slice(i, i + 1000);
+    const rows = await select<{ identity_hash: string }>(db, `SELECT identity_hash FROM erasure_tombstones WHERE identity_hash IN (${part.map(() => '?').join(', ')})`, part);
+    for (const r of rows) found.add(r.identity_hash);
+  }
+  return found;
+}
+
+export interface NewCustomerRow {
+  id: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+}
+
+function* chunked<T>(rows: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+/** Multi-row INSERT of new customers (ids made by the caller, UUIDv7). */
+export async function insertCustomersBulk(db: Db, rows: readonly NewCustomerRow[], now: Date): Promise<void> {
+  for (const part of chunked(rows, 1000)) {
+    const values = part.map(() => "(?, 'active', ?, ?, ?, ?)").join(', ');
+    await execute(db, `INSERT INTO customers (id, status, display_name, avatar_url, created_at, updated_at) VALUES ${values}`,
+      part.flatMap((c) => [c.id, c.displayName?.slice(0, 128) ?? null, c.avatarUrl?.slice(0, 512) ?? null, now, now]));
+  }
+}
+
+export interface NewIdentityRow {
+  customerId: string;
+  ref: IdentityRef;
+}
+
+/**
+ * Multi-row INSERT of identities plus their evidence rows. A plain INSERT: a concurrent resolver that inserted
+ * one of them first makes it fail and the batch transaction reruns (as the single path does). The links are
+ * written by one INSERT … SELECT over the rows just inserted, so no auto-increment ids need reading back.
+ */
+export async function insertIdentitiesBulk(db: Db, rows: readonly NewIdentityRow[], ev: { source: string; syncRunId: string | null; now: Date }): Promise<void> {
+  for (const part of chunked(rows, 1000)) {
+    const values = part.map(() => '(?, ?, ?, ?, NULL, ?, 0, ?, ?)').join(', ');
+    await execute(db, `INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES ${values}`,
+      part.flatMap((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, ev.source.slice(0, 64), ev.now, ev.now]));
+    const { where, params } = byTypeScope(part.map((r) => r.ref));
+    await execute(db, `INSERT INTO identity_links (customer_id, identity_id, source, sync_run_id, created_at) SELECT customer_id, id, ?, ?, ? FROM identities WHERE ${where}`,
+      [ev.source.slice(0, 64), ev.syncRunId, ev.now, ...params]);
+  }
+}

@@ -1,0 +1,143 @@
+import type { IdentityRef } from '../../../connectors/common/identity-types';
+import { findCustomers, updateCustomer, type StoredCustomer } from '../../identity/customer.repository';
+import { cleanRefs, identityKey } from '../../identity/identity-keys';
+import { identitiesOfCustomers } from '../../identity/identity.repository';
+import type { IdentityService } from '../../identity/identity.service';
+import { planResolution, type KnownCustomer } from '../../identity/resolution-plan';
+import type { IdentityHasher } from '../../security/identity-hash';
+import { uuidv7 } from '../../storage/ids';
+import type { Db } from '../../storage/sql';
+import { groupObservations, hasSlotClash } from './batch-groups';
+import { findIdentitiesBulk, insertCustomersBulk, insertIdentitiesBulk, tombstonedHashes, type NewIdentityRow } from './bulk-identity.sql';
+
+export interface BulkObservation {
+  identities: IdentityRef[];
+  profile?: { displayName?: string; avatarUrl?: string };
+}
+
+export interface BulkResolution {
+  /** Per observation, the customer now holding its identities (null: erased person or nothing linkable). */
+  customerIds: (string | null)[];
+  created: number;
+  attached: number;
+  /** Observations handed to the single-observation path (merges, conflicts, phones, erased or merged owners). */
+  single: number;
+}
+
+export interface BulkResolverDeps {
+  identity: IdentityService;
+  hasher: IdentityHasher;
+  now: () => number;
+}
+
+type Profile = NonNullable<BulkObservation['profile']>;
+
+/**
+ * Identity resolution for a batch of sync observations (DESIGN §4), in the caller's transaction, with the
+ * semantics of `IdentityService.resolve` applied one observation after another, at bulk cost: one SELECT for
+ * the batch's known identities, one for their customers, one for tombstones, multi-row INSERTs for new
+ * customers, identities and their links. Only the two outcomes that need no judgement take this path — nothing
+ * known (create) and one active customer that simply gains identities the planner accepts (attach); everything
+ * else (merges, refused links, phones, erased or merged owners) goes through `IdentityService.resolve` itself,
+ * after the bulk writes, so results stay identical to resolving the observations in order.
+ */
+export class BulkIdentityResolver {
+  constructor(private readonly deps: BulkResolverDeps) {}
+
+  async resolve(db: Db, batch: readonly BulkObservation[], ev: { source: string; syncRunId: string | null }): Promise<BulkResolution> {
+    const now = new Date(this.deps.now());
+    const refs = batch.map((o) => cleanRefs(o.identities));
+    const out: BulkResolution = { customerIds: batch.map(() => null), created: 0, attached: 0, single: 0 };
+    const singles: number[] = [];
+    const bulkIdx = refs.map((r, i) => (r.some((x) => x.type === 'phone') ? (singles.push(i), -1) : i)).filter((i) => i >= 0);
+    const groups = groupObservations(bulkIdx.map((i) => refs[i]!)).map((g) => ({ ...g, members: g.members.map((m) => bulkIdx[m]!) }));
+
+    const found = await findIdentitiesBulk(db, groups.flatMap((g) => g.refs));
+    const owners = new Map(found.map((i) => [identityKey(i), i.customerId]));
+    const customers = new Map((await findCustomers(db, [...new Set(owners.values())], true)).map((c) => [c.id, c]));
+    const groupsPerOwner = new Map<string, number>();
+    const ownerOf = groups.map((g) => [...new Set(g.refs.flatMap((r) => owners.get(identityKey(r)) ?? []))]);
+    for (const ids of ownerOf) for (const id of ids) groupsPerOwner.set(id, (groupsPerOwner.get(id) ?? 0) + 1);
+
+    const creates: typeof groups = [];
+    const attaches: { group: (typeof groups)[number]; customer: StoredCustomer }[] = [];
+    groups.forEach((g, gi) => {
+      const ids = ownerOf[gi]!;
+      const customer = ids.length === 1 ? customers.get(ids[0]!) : undefined;
+      if (ids.length === 0 && !hasSlotClash(g.refs)) creates.push(g);
+      else if (customer && customer.status === 'active' && groupsPerOwner.get(customer.id) === 1) attaches.push({ group: g, customer });
+      else singles.push(...g.members);
+    });
+
+    const known = await this.knownCustomers(db, attaches.map((a) => a.customer));
+    const newIdentities: NewIdentityRow[] = [];
+    const plannedAttach = attaches.flatMap(({ group, customer }) => {
+      const plan = planResolution({ refs: group.refs, owners, customers: new Map([[customer.id, known.get(customer.id)!]]) });
+      if (plan.merges.length > 0 || plan.conflicts.length > 0) {
+        singles.push(...group.members);
+        return [];
+      }
+      return [{ group, customer, attach: plan.attach }];
+    });
+
+    const unknownRefs = [...creates.flatMap((g) => g.refs), ...plannedAttach.flatMap((a) => a.attach)];
+    const erased = await tombstonedHashes(db, unknownRefs.map((r) => this.deps.hasher.hash(r)));
+    const isErased = (rs: readonly IdentityRef[]) => erased.size > 0 && rs.some((r) => erased.has(this.deps.hasher.hash(r)));
+
+    const newCustomers = creates.filter((g) => !isErased(g.refs)).map((g) => {
+      const profile = foldProfile(g.members.map((m) => batch[m]!.profile));
+      const id = uuidv7(now.getTime());
+      for (const ref of g.refs) newIdentities.push({ customerId: id, ref });
+      for (const m of g.members) out.customerIds[m] = id;
+      return { id, displayName: profile.displayName ?? null, avatarUrl: profile.avatarUrl ?? null };
+    });
+    for (const a of plannedAttach) {
+      if (isErased(a.attach)) continue;
+      for (const ref of a.attach) newIdentities.push({ customerId: a.customer.id, ref });
+      out.attached += a.attach.length;
+      for (const m of a.group.members) out.customerIds[m] = a.customer.id;
+      await this.applyProfile(db, a.customer, foldProfile(a.group.members.map((m) => batch[m]!.profile)), now);
+    }
+    await insertCustomersBulk(db, newCustomers, now);
+    await insertIdentitiesBulk(db, newIdentities, { ...ev, now });
+    out.created = newCustomers.length;
+
+    for (const i of singles.sort((a, b) => a - b)) {
+      const r = await this.deps.identity.resolve(db, { identities: batch[i]!.identities, source: ev.source, ...(batch[i]!.profile ? { profile: batch[i]!.profile } : {}) });
+      out.customerIds[i] = r.customerId;
+      if (r.created) out.created++;
+      out.attached += r.attached.length;
+    }
+    out.single = singles.length;
+    return out;
+  }
+
+  private async knownCustomers(db: Db, customers: StoredCustomer[]): Promise<Map<string, KnownCustomer>> {
+    const all = await identitiesOfCustomers(db, customers.map((c) => c.id), true);
+    const byCustomer = new Map<string, IdentityRef[]>();
+    for (const i of all) {
+      let list = byCustomer.get(i.customerId);
+      if (!list) byCustomer.set(i.customerId, (list = []));
+      list.push(i);
+    }
+    return new Map(customers.map((c) => [c.id, { id: c.id, createdAt: c.createdAt.getTime(), identities: byCustomer.get(c.id) ?? [] }]));
+  }
+
+  /** As IdentityService: a non-empty display name / avatar that differs replaces the stored one. */
+  private async applyProfile(db: Db, c: StoredCustomer, p: Profile, now: Date): Promise<void> {
+    const fields: { displayName?: string; avatarUrl?: string } = {};
+    if (p.displayName && p.displayName !== c.displayName) fields.displayName = p.displayName.slice(0, 128);
+    if (p.avatarUrl && p.avatarUrl !== c.avatarUrl) fields.avatarUrl = p.avatarUrl.slice(0, 512);
+    if (Object.keys(fields).length > 0) await updateCustomer(db, c.id, fields, now);
+  }
+}
+
+/** Resolving a group's observations in order, the last non-empty value of each field is the one that stays. */
+function foldProfile(profiles: readonly (Profile | undefined)[]): Profile {
+  const out: Profile = {};
+  for (const p of profiles) {
+    if (p?.displayName) out.displayName = p.displayName;
+    if (p?.avatarUrl) out.avatarUrl = p.avatarUrl;
+  }
+  return out;
+}

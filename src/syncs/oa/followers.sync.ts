@@ -1,0 +1,95 @@
+import type { DataSource } from 'typeorm';
+import type { IdentityRef } from '../../../connectors/common/identity-types';
+import type { OfficialAccountClient } from '../../../connectors/official-account/client';
+import { BATCHGET_MAX } from '../../../connectors/official-account/client';
+import type { FollowerPage, UserInfoWire } from '../../../connectors/official-account/client-types';
+import type { OfficialAccount } from '../../../config';
+import { retryingTransaction } from '../../identity/retrying-transaction';
+import type { BulkIdentityResolver } from '../identity/bulk-resolver';
+import { chunk, pipelined } from '../pipeline';
+import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
+import { markUnseenUnsubscribed, upsertSubscriptions } from './oa-subscription.writer';
+
+/** Resume point: the next_openid after the last committed page; `listed` once user/get reached the end. */
+interface FollowersCheckpoint {
+  next: string;
+  listed: boolean;
+}
+
+export interface FollowersSyncDeps {
+  ds: DataSource;
+  client: (appId: string) => OfficialAccountClient;
+  resolver: BulkIdentityResolver;
+  /** Followers per write transaction (10 batchget calls of 100). */
+  batchSize?: number;
+  /** Batches fetched ahead of the one being written. */
+  lookahead?: number;
+}
+
+export const FOLLOWERS_SOURCE = 'sync.oa_followers';
+
+/**
+ * Full OA follower sync (issue 5 item 3): user/get pages of 10,000 → batchget of 100 → identities (openid,
+ * unionid when the OA is bound) through bulk identity resolution → `oa_subscriptions`; a checkpoint after every
+ * page; at the end, followers of this app the run did not see are marked unsubscribed. Streams: at most a page
+ * of openids and a few batches of user info are in memory.
+ * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Getting_a_User_List.html
+ */
+export function followersSync(deps: FollowersSyncDeps): SyncTask {
+  const batchSize = deps.batchSize ?? 1000;
+  return {
+    async run(ctx: SyncTaskContext) {
+      if (ctx.account.kind !== 'official-account') throw new Error('followers needs an official-account');
+      const account = ctx.account;
+      const users = deps.client(account.appId).users;
+      const cp = (ctx.checkpoint as FollowersCheckpoint | null) ?? { next: '', listed: false };
+      if (!cp.listed) {
+        let cursor = cp.next;
+        let pending: Promise<FollowerPage> | undefined = users.getFollowers(cursor);
+        while (pending) {
+          throwIfAborted(ctx.signal);
+          const page: FollowerPage = await pending;
+          await ctx.setTotal(page.total);
+          if (page.openids.length === 0) break;
+          const next = page.nextOpenid;
+          pending = next && next !== cursor ? users.getFollowers(next) : undefined;
+          pending?.catch(() => undefined);
+          let created = 0;
+          await pipelined(
+            chunk(page.openids, batchSize),
+            (openids) => Promise.all(chunk(openids, BATCHGET_MAX).map((part) => users.batchGetUserInfo(part))).then((r) => r.flat()),
+            async (infos) => {
+              created += await writeBatch(deps, account, infos, ctx);
+            },
+            deps.lookahead ?? 2,
+          );
+          await ctx.savePage({ next, listed: !pending } satisfies FollowersCheckpoint, { processed: page.openids.length, created, updated: page.openids.length - created });
+          cursor = next;
+        }
+        await ctx.savePage({ next: '', listed: true } satisfies FollowersCheckpoint, {});
+      }
+      const marked = await markUnseenUnsubscribed(deps.ds, account.appId, ctx.runId, ctx.startedAt, ctx.now());
+      if (marked > 0) ctx.logger.info({ unsubscribed: marked }, 'followers not seen by the sync marked unsubscribed');
+      await ctx.savePage({ next: '', listed: true } satisfies FollowersCheckpoint, { updated: marked });
+    },
+  };
+}
+
+/** One transaction: resolve the batch's identities, then upsert its subscriptions. Returns customers created. */
+async function writeBatch(deps: FollowersSyncDeps, account: OfficialAccount, infos: UserInfoWire[], ctx: SyncTaskContext): Promise<number> {
+  const observations = infos.map((info) => ({ identities: refsOf(account, info) }));
+  return retryingTransaction(deps.ds, async (em) => {
+    const r = await deps.resolver.resolve(em, observations, { source: FOLLOWERS_SOURCE, syncRunId: ctx.runId });
+    // An erased person (tombstoned identity) resolves to null: nothing of theirs is stored again (DESIGN §7).
+    const rows = infos.flatMap((info, i) => (r.customerIds[i] ? [{ info, customerId: r.customerIds[i]! }] : []));
+    await upsertSubscriptions(em, account.appId, rows, ctx.runId, ctx.now());
+    return r.created;
+  });
+}
+
+/** openid always; unionid only when WeChat returned one (absent, null or "" otherwise; wechat-api.md §9). */
+export function refsOf(account: OfficialAccount, info: UserInfoWire): IdentityRef[] {
+  const refs: IdentityRef[] = [{ type: 'oa_openid', scope: account.appId, value: info.openid }];
+  if (info.unionid) refs.push({ type: 'unionid', scope: account.openPlatformId, value: info.unionid });
+  return refs;
+}

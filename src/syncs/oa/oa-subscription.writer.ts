@@ -1,0 +1,71 @@
+import type { UserInfoWire } from '../../../connectors/official-account/client-types';
+import { type Db, execute, excluded, q, upsert } from '../../storage/sql';
+
+const unix = (s: number | undefined): Date | null => (typeof s === 'number' && s > 0 ? new Date(s * 1000) : null);
+const text = (v: string | number | undefined | null): string | null => (v === undefined || v === null || v === '' || v === 0 ? null : String(v));
+
+/**
+ * `oa_subscriptions` rows from user/info (wechat-api.md §2.2) in one multi-row upsert per batch. Every row
+ * written is stamped with the run (`last_synced_run_id`) and `updated_at`, which is what end-of-run
+ * unsubscribe marking reads.
+ */
+export async function upsertSubscriptions(
+  db: Db,
+  appId: string,
+  users: readonly { info: UserInfoWire; customerId: string }[],
+  runId: string | null,
+  now: Date,
+): Promise<void> {
+  const rows = users.map(({ info, customerId }) => {
+    const subscribed = info.subscribe === 1;
+    return {
+      app_id: appId,
+      openid: info.openid,
+      customer_id: customerId,
+      subscribed,
+      subscribe_time: subscribed ? unix(info.subscribe_time) : null,
+      unsubscribe_time: null,
+      scene: subscribed ? text(info.subscribe_scene) : null,
+      qr_scene: subscribed ? text(info.qr_scene) : null,
+      qr_scene_str: subscribed ? text(info.qr_scene_str) : null,
+      remark: subscribed ? (text(info.remark)?.slice(0, 255) ?? null) : null,
+      tagid_list: subscribed ? JSON.stringify(info.tagid_list ?? []) : null,
+      last_synced_run_id: runId,
+      created_at: now,
+      updated_at: now,
+    };
+  });
+  // A follower gone between user/get and batchget comes back with subscribe 0 and nothing else: keep what was known.
+  const keep = (c: string) => `CASE WHEN ${excluded(db, 'subscribed')} = 1 THEN ${excluded(db, c)} ELSE ${q(db, c)} END`;
+  await upsert(db, 'oa_subscriptions', rows, {
+    conflict: ['app_id', 'openid'],
+    update: {
+      customer_id: excluded(db, 'customer_id'),
+      subscribe_time: keep('subscribe_time'),
+      unsubscribe_time: `CASE WHEN ${excluded(db, 'subscribed')} = 1 THEN NULL WHEN ${q(db, 'subscribed')} = 1 THEN ${excluded(db, 'updated_at')} ELSE ${q(db, 'unsubscribe_time')} END`,
+      scene: keep('scene'),
+      qr_scene: keep('qr_scene'),
+      qr_scene_str: keep('qr_scene_str'),
+      remark: keep('remark'),
+      tagid_list: keep('tagid_list'),
+      // Last on MySQL: ON DUPLICATE KEY UPDATE assigns left to right, and the CASEs above read the old value.
+      subscribed: excluded(db, 'subscribed'),
+      last_synced_run_id: excluded(db, 'last_synced_run_id'),
+      updated_at: excluded(db, 'updated_at'),
+    },
+  });
+}
+
+/**
+ * End of a full run: followers of this app the run never saw and nobody touched since it started have
+ * unfollowed (a subscribe callback applied during the run moves `updated_at` past the start and is kept).
+ */
+export async function markUnseenUnsubscribed(db: Db, appId: string, runId: string, startedAt: Date, now: Date): Promise<number> {
+  const { affected } = await execute(
+    db,
+    `UPDATE oa_subscriptions SET subscribed = 0, unsubscribe_time = ?, updated_at = ?
+      WHERE app_id = ? AND subscribed = 1 AND (last_synced_run_id IS NULL OR last_synced_run_id <> ?) AND updated_at < ?`,
+    [now, now, appId, runId, startedAt],
+  );
+  return affected;
+}

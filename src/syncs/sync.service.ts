@@ -1,0 +1,175 @@
+import { hostname } from 'os';
+import { randomBytes } from 'crypto';
+import type { DataSource } from 'typeorm';
+import { findAccountById, type Account, type SiyuConfig } from '../../config';
+import type { Logger } from '../logger';
+import { withLock } from '../storage/locks';
+import { progressOf, type SyncProgress } from './sync-progress';
+import { SyncError } from './sync-errors';
+import { SyncRunRepository, type SyncRunRecord } from './sync-run.repository';
+import { SyncAborted, isSyncResource, type SyncCounts, type SyncResource, type SyncTask } from './sync-types';
+
+/** Which resources an account kind has, and the task that pulls one. */
+export type SyncTaskFactory = (account: Account, resource: SyncResource) => SyncTask | undefined;
+
+export interface SyncServiceDeps {
+  ds: DataSource;
+  config: SiyuConfig;
+  logger: Logger;
+  now: () => number;
+  tasks: SyncTaskFactory;
+  /** Identifies this process in `sync_runs.locked_by`. */
+  instance?: string;
+}
+
+export interface StartOptions {
+  triggeredBy?: string;
+  /** Called after every saved page (the CLI progress bar). */
+  onProgress?: (p: SyncProgress) => void;
+}
+
+export interface StartedSync {
+  run: SyncProgress;
+  /** Settles when the run ends (done, failed or paused by stop()); never rejects. */
+  done: Promise<SyncProgress>;
+}
+
+export function instanceId(): string {
+  return `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Starts and resumes full syncs (DESIGN §6). One run per (account, resource) across instances: the run holds
+ * the `sync:<account>:<resource>` database lock from start to end, so a second start anywhere gets
+ * SYNC_RUNNING. A start finds the newest unfinished run of that pair (left `running` by a killed process or
+ * `paused` by a graceful stop) and resumes it from its checkpoint instead of beginning again.
+ */
+export class SyncService {
+  readonly instance: string;
+  private readonly runs: SyncRunRepository;
+  private readonly active = new Map<string, { abort: AbortController; done: Promise<SyncProgress> }>();
+
+  constructor(private readonly deps: SyncServiceDeps) {
+    this.instance = deps.instance ?? instanceId();
+    this.runs = new SyncRunRepository(deps.ds);
+  }
+
+  /** The account and task for a start request, or the typed refusal (unknown account 404, wrong kind 422). */
+  target(accountId: string, resource: string): { account: Account; task: SyncTask; resource: SyncResource } {
+    const account = findAccountById(this.deps.config, accountId);
+    if (!account) throw new SyncError('ACCOUNT_NOT_FOUND', `no account ${accountId} is configured`);
+    const task = isSyncResource(resource) ? this.deps.tasks(account, resource) : undefined;
+    if (!task || !isSyncResource(resource)) throw new SyncError('RESOURCE_NOT_SUPPORTED', `resource '${resource}' does not apply to ${account.kind} account ${accountId}`);
+    return { account, task, resource };
+  }
+
+  async start(accountId: string, resource: string, opts: StartOptions = {}): Promise<StartedSync> {
+    const t = this.target(accountId, resource);
+    const key = `${t.account.id}:${t.resource}`;
+    let announce!: (run: SyncProgress) => void;
+    let refuse!: (err: unknown) => void;
+    const started = new Promise<SyncProgress>((resolve, reject) => ((announce = resolve), (refuse = reject)));
+    const abort = new AbortController();
+    const locked = withLock(this.deps.ds, `sync:${key}`, async () => {
+      const runId = await this.prepare(t.account, t.resource, opts.triggeredBy ?? null).catch((err: unknown) => {
+        refuse(err);
+        throw err;
+      });
+      announce(await this.view(runId));
+      return this.execute(runId, t.account, t.task, abort.signal, opts);
+    });
+    const done = locked.then(
+      (result) => {
+        if (result === undefined) refuse(new SyncError('SYNC_RUNNING', `a ${t.resource} sync of ${t.account.id} is already running`));
+        return result;
+      },
+      (err: unknown) => {
+        refuse(err);
+        return undefined;
+      },
+    );
+    const run = await started;
+    const settled = done.then((p) => p ?? this.view(run.id)).finally(() => this.active.delete(run.id));
+    this.active.set(run.id, { abort, done: settled });
+    return { run, done: settled };
+  }
+
+  async get(id: string): Promise<SyncProgress> {
+    if (!/^\d{1,20}$/.test(id)) throw new SyncError('SYNC_NOT_FOUND', `sync ${id} not found`);
+    const r = await this.runs.get(id);
+    if (!r) throw new SyncError('SYNC_NOT_FOUND', `sync ${id} not found`);
+    return progressOf(r, new Date(this.deps.now()));
+  }
+
+  async list(f: { account?: string; resource?: string; limit: number; before?: string }): Promise<SyncProgress[]> {
+    const now = new Date(this.deps.now());
+    return (await this.runs.list(f)).map((r) => progressOf(r, now));
+  }
+
+  /** Graceful stop: running syncs finish their current page and are left `paused` (resumable). */
+  async stop(): Promise<void> {
+    const all = [...this.active.values()];
+    for (const a of all) a.abort.abort();
+    await Promise.all(all.map((a) => a.done));
+  }
+
+  private async view(id: string): Promise<SyncProgress> {
+    return this.get(id);
+  }
+
+  private async prepare(account: Account, resource: SyncResource, triggeredBy: string | null): Promise<string> {
+    const now = new Date(this.deps.now());
+    const unfinished = await this.runs.findUnfinished(account.id, resource);
+    if (unfinished) {
+      await this.runs.claim(unfinished.id, this.instance, now);
+      this.deps.logger.info({ syncId: unfinished.id, account: account.id, resource, checkpoint: unfinished.checkpoint !== null }, 'resuming sync');
+      return unfinished.id;
+    }
+    return this.runs.create({ account: account.id, resource, triggeredBy, instance: this.instance, now });
+  }
+
+  private async execute(runId: string, account: Account, task: SyncTask, signal: AbortSignal, opts: StartOptions): Promise<SyncProgress> {
+    const record = (await this.runs.get(runId)) as SyncRunRecord;
+    const counts: SyncCounts = { processed: record.processed, created: record.created, updated: record.updated };
+    const logger = this.deps.logger.child({ syncId: runId, account: account.id, resource: record.resource });
+    const now = () => new Date(this.deps.now());
+    const report = async () => opts.onProgress?.(await this.view(runId));
+    try {
+      await task.run({
+        runId,
+        account,
+        checkpoint: record.checkpoint,
+        counts,
+        startedAt: record.startedAt,
+        now,
+        signal,
+        logger,
+        savePage: async (checkpoint, delta) => {
+          counts.processed += delta.processed ?? 0;
+          counts.created += delta.created ?? 0;
+          counts.updated += delta.updated ?? 0;
+          await this.runs.savePage(runId, checkpoint, counts, now());
+          await report();
+        },
+        setTotal: async (total) => {
+          await this.runs.setTotal(runId, total);
+        },
+      });
+      await this.runs.finish(runId, 'done', null, now());
+      logger.info({ ...counts }, 'sync finished');
+    } catch (err) {
+      const paused = err instanceof SyncAborted;
+      await this.runs.finish(runId, paused ? 'paused' : 'failed', paused ? null : errorText(err), now());
+      if (paused) logger.info({ ...counts }, 'sync paused');
+      else logger.error({ err, ...counts }, 'sync failed');
+    }
+    await report();
+    return this.view(runId);
+  }
+}
+
+function errorText(err: unknown): string {
+  const e = err as { code?: unknown; message?: unknown };
+  const text = typeof e?.message === 'string' ? e.message : String(err);
+  return (typeof e?.code === 'string' ? `${e.code}: ${text}` : text).slice(0, 2000);
+}

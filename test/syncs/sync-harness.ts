@@ -1,0 +1,61 @@
+import type { DataSource } from 'typeorm';
+import type { EmulatorOptions } from '../../emulator/app';
+import { gatewayAccounts } from '../../emulator/control/apps.control';
+import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import type { Account, SiyuConfig } from '../../config';
+import type { AppContext } from '../../src/app-context';
+import { HttpMetrics } from '../../src/http/metrics';
+import { silentLogger } from '../../src/logger';
+import { syncRuntime, type SyncRuntime } from '../../src/syncs/sync-runtime';
+import { createClients } from '../../src/tokens/clients';
+import { testConfig } from '../helpers/test-app';
+
+export interface SyncHarness {
+  emu: RunningEmulator;
+  config: SiyuConfig;
+  app: AppContext;
+  rt: SyncRuntime;
+  oa(index?: number): Account & { kind: 'official-account' };
+  wecom(index?: number): Account & { kind: 'wecom' };
+  close(): Promise<void>;
+}
+
+/** Config whose accounts point at the emulator (its own `/_emulator/apps` account entries). */
+export function emulatorConfig(ds: DataSource, url: string, emu: RunningEmulator, overrides: Record<string, unknown> = {}): SiyuConfig {
+  return testConfig(url, { accounts: gatewayAccounts(emu.state, emu.url), ...overrides });
+}
+
+export function appContext(ds: DataSource, config: SiyuConfig): AppContext {
+  return { config, ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => Date.now() };
+}
+
+/** An emulator world, a gateway config pointing at it, and the sync runtime on the test database. */
+export async function startSyncHarness(db: { ds: DataSource; url: string }, world: EmulatorOptions = {}): Promise<SyncHarness> {
+  const emu = await startEmulator({ followers: 50, wecomContacts: 30, wecomStaff: 5, ...world });
+  const config = emulatorConfig(db.ds, db.url, emu);
+  const app = appContext(db.ds, config);
+  const clients = createClients({ ds: db.ds, config, logger: app.logger }, { http: { baseDelayMs: 1, maxDelayMs: 5 } });
+  const rt = syncRuntime(app, { clients });
+  const pick = <K extends Account['kind']>(kind: K, index: number) => {
+    const a = config.accounts.filter((x) => x.kind === kind)[index];
+    if (!a) throw new Error(`no ${kind} #${index}`);
+    return a as Account & { kind: K };
+  };
+  return {
+    emu,
+    config,
+    app,
+    rt,
+    oa: (i = 0) => pick('official-account', i),
+    wecom: (i = 0) => pick('wecom', i),
+    close: async () => {
+      await rt.syncs.stop();
+      await emu.close();
+    },
+  };
+}
+
+export async function count(ds: DataSource, sql: string, params: unknown[] = []): Promise<number> {
+  const rows = (await ds.query(sql, params)) as { n: unknown }[];
+  return Number(rows[0]?.n ?? 0);
+}
