@@ -49,6 +49,9 @@ export interface IdentityServiceDeps {
   now: () => number;
 }
 
+/** `scope` of every phone identity. */
+export const PHONE_SCOPE = 'default';
+
 const NONE: Resolution = { customerId: null, created: false, attached: [], merges: [], conflicts: 0, erased: false };
 
 /**
@@ -120,7 +123,7 @@ export class IdentityService {
 
   /** The customer holding this identity now (merges followed), or undefined. Never creates one. */
   async findCustomerId(db: Db, ref: IdentityRef): Promise<string | undefined> {
-    const lookup = ref.type === 'phone' ? { ...ref, scope: ref.scope || 'default', value: this.deps.phoneCrypto.hash(ref.value) } : ref;
+    const lookup = ref.type === 'phone' ? { type: ref.type, scope: PHONE_SCOPE, value: this.deps.phoneCrypto.hash(ref.value) } : ref;
     const [identity] = await findIdentities(db, [lookup]);
     if (!identity) return undefined;
     const c = await survivorOf(db, identity.customerId);
@@ -142,7 +145,8 @@ export class IdentityService {
         continue;
       }
       if (!obs.verified) continue;
-      const hashed: IdentityRef = { type: 'phone', scope: r.scope, value: this.deps.phoneCrypto.hash(r.value) };
+      // One scope for every phone: the same number from any verified source is the same identity.
+      const hashed: IdentityRef = { type: 'phone', scope: PHONE_SCOPE, value: this.deps.phoneCrypto.hash(r.value) };
       encrypted.set(hashed.value, this.deps.phoneCrypto.encrypt(r.value));
       if (this.deps.mergeByPhone) {
         linkRefs.push(hashed);

@@ -42,7 +42,7 @@ describe('WeChat callback routes → inbox (DESIGN §6)', () => {
   it('answers 404 for an unknown account before reading the body, in the Pay shape on the Pay route', async () => {
     const oa = await fetch(`${t.url}/wechat/official-account/wxunknown`, { method: 'POST', body: '<xml/>' });
     expect(oa.status).toBe(404);
-    expect((await oa.json()).error.code).toBe('UNKNOWN_ACCOUNT');
+    expect(((await oa.json()) as { error: { code: string } }).error.code).toBe('UNKNOWN_ACCOUNT');
     const pay = await fetch(`${t.url}/wechat/pay/1900000000`, { method: 'POST', body: '{}' });
     expect(pay.status).toBe(404);
     expect(await pay.json()).toEqual({ code: 'UNKNOWN_ACCOUNT', message: 'no such account' });

@@ -5,12 +5,16 @@ import { ApiKeyService } from '../../auth/api-key.service';
 import { jsonBody } from '../middleware/json-body';
 import { registerWhoamiRoutes } from './whoami.routes';
 import { registerAuditRoutes } from './audit.routes';
+import { registerCustomerLookupRoutes } from './customers-lookup.routes';
+import { registerMergeRoutes } from './merges.routes';
+import { registerConflictRoutes } from './conflicts.routes';
+import { registerInboxRoutes } from './inbox.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: AppContext) => void;
 
 /** Listed explicitly, in the order of DESIGN §8.3. */
-const routeFiles: ApiRoutes[] = [registerWhoamiRoutes, registerAuditRoutes];
+const routeFiles: ApiRoutes[] = [registerWhoamiRoutes, registerCustomerLookupRoutes, registerMergeRoutes, registerConflictRoutes, registerInboxRoutes, registerAuditRoutes];
 
 /** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */
 export function apiRouter(app: AppContext): Router {

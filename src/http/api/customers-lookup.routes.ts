@@ -1,0 +1,38 @@
+import type Router from '@koa/router';
+import type { AppContext } from '../../app-context';
+import { principalOf, requireRole } from '../../auth/api-key.middleware';
+import { isIdentityType } from '../../../connectors/common/identity-types';
+import { identityServiceFor } from '../../identity/identity-service.factory';
+import { ProfileService } from '../../customers/profile.service';
+import { PhoneCrypto } from '../../security/phone-crypto';
+import { badRequest, notFound } from '../http-error';
+
+/**
+ * `GET /api/v1/customers/lookup?type=&scope=&value=` and `GET /api/v1/customers/:id` (DESIGN §8.3): the
+ * customer by any identity (phone by its plain number, matched through the keyed hash), merges followed.
+ * Registered before any other `/customers/:id…` route so `lookup` is not taken for an id.
+ */
+export function registerCustomerLookupRoutes(router: Router, app: AppContext): void {
+  const profiles = new ProfileService({ config: app.config, phoneCrypto: new PhoneCrypto(app.config.security.dataKey), now: app.now });
+  const identity = identityServiceFor(app);
+
+  router.get('/customers/lookup', requireRole('viewer'), async (ctx) => {
+    const { type, scope, value } = ctx.query;
+    if (!isIdentityType(type)) throw badRequest('type must be one of unionid, oa_openid, mp_openid, h5_openid, wecom_external_userid, phone');
+    if (typeof value !== 'string' || value.trim() === '') throw badRequest('value is required');
+    const needsScope = type !== 'unionid' && type !== 'phone';
+    if (needsScope && (typeof scope !== 'string' || scope === '')) throw badRequest(`scope (the appid / corpid) is required for ${type}`);
+    const id = await identity.findCustomerId(app.ds, { type, scope: typeof scope === 'string' && scope ? scope : 'default', value: value.trim() });
+    const customer = id ? await profiles.resolve(app.ds, id) : undefined;
+    if (!customer) throw notFound('customer');
+    ctx.body = await profiles.profile(app.ds, customer, principalOf(ctx.state).role);
+  });
+
+  router.get('/customers/:id', requireRole('viewer'), async (ctx) => {
+    const id = ctx.params.id ?? '';
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('customer');
+    const customer = await profiles.resolve(app.ds, id);
+    if (!customer) throw notFound('customer');
+    ctx.body = await profiles.profile(app.ds, customer, principalOf(ctx.state).role);
+  });
+}

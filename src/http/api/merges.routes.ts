@@ -1,0 +1,52 @@
+import type Router from '@koa/router';
+import type { AppContext } from '../../app-context';
+import { principalOf, requireRole } from '../../auth/api-key.middleware';
+import { AuditLogWriter } from '../../audit/audit-log.writer';
+import { IdentityError } from '../../identity/identity-errors';
+import { listMerges, type MergeRecord } from '../../identity/merge.repository';
+import { undoMerge } from '../../identity/merge.service';
+import { HttpError, notFound } from '../http-error';
+import { parseIdCursor, parseLimit } from './paging';
+
+function view(m: MergeRecord) {
+  const counts: Record<string, number> = {};
+  for (const [k, ids] of Object.entries(m.moved)) counts[k] = ids?.length ?? 0;
+  return {
+    id: m.id,
+    survivorId: m.survivorId,
+    mergedId: m.mergedId,
+    reason: m.reason,
+    evidence: { source: m.evidence?.source ?? null, identities: m.evidence?.identities ?? [], inboxId: m.evidence?.inboxId ?? null },
+    moved: counts,
+    undoneAt: m.undoneAt?.toISOString() ?? null,
+    undoneBy: m.undoneBy,
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+
+/** `GET /api/v1/merges?customerId=&limit=&cursor=` and `POST /api/v1/merges/:id/undo` (DESIGN §4, §8.3). */
+export function registerMergeRoutes(router: Router, app: AppContext): void {
+  const audit = new AuditLogWriter(app.ds);
+
+  router.get('/merges', requireRole('viewer'), async (ctx) => {
+    const limit = parseLimit(ctx.query.limit);
+    const customerId = typeof ctx.query.customerId === 'string' && ctx.query.customerId ? ctx.query.customerId : undefined;
+    const rows = await listMerges(app.ds, { limit: limit + 1, beforeId: parseIdCursor(ctx.query.cursor), customerId });
+    const page = rows.slice(0, limit);
+    ctx.body = { items: page.map(view), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+  });
+
+  router.post('/merges/:id/undo', requireRole('operator'), async (ctx) => {
+    const id = /^\d{1,20}$/.test(ctx.params.id ?? '') ? ctx.params.id! : undefined;
+    if (!id) throw notFound('merge');
+    const p = principalOf(ctx.state);
+    try {
+      const { merge, restored } = await undoMerge(app.ds, id, p.name, app.now);
+      await audit.write({ actor: p.name, role: p.role, action: 'merge.undo', targetType: 'merge', targetId: id, details: { survivorId: merge.survivorId, mergedId: merge.mergedId, restored } });
+      ctx.body = { ...view(merge), restored };
+    } catch (err) {
+      if (!(err instanceof IdentityError)) throw err;
+      throw new HttpError(err.code === 'MERGE_NOT_FOUND' ? 404 : 409, err.code, err.message);
+    }
+  });
+}
