@@ -78,7 +78,10 @@ export class CorpTagStore {
   add(target: { groupId?: string; groupName?: string; groupOrder?: number }, tags: NewTag[], now: number): { group: CorpTagGroup; created: CorpTag[] } {
     if (tags.length === 0) throw new WxError(40058);
     const names = new Map<string, NewTag>();
-    for (const t of tags) names.set(checkName(t.name), t);
+    for (const t of tags) {
+      const name = checkName(t.name);
+      if (!names.has(name)) names.set(name, t);
+    }
     let group: CorpTagGroup | undefined;
     if (target.groupId !== undefined && target.groupId !== '') {
       const g = this.byId.get(target.groupId);
