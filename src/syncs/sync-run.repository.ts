@@ -55,10 +55,14 @@ export class SyncRunRepository {
     return insertId;
   }
 
-  /** The newest run of (account, resource) that never reached done/failed: a killed or stopped sync to resume. */
+  /**
+   * The newest run of (account, resource) that did not finish — left `running` by a killed process, `paused` by
+   * a graceful stop, or `failed` (a WeChat error, quota) — if it is the newest run of the pair at all.
+   */
   async findUnfinished(account: string, resource: string): Promise<SyncRunRecord | undefined> {
-    const rows = await select(this.db, `SELECT ${COLUMNS} FROM sync_runs WHERE account = ? AND resource = ? AND status IN ('running', 'paused') ORDER BY id DESC LIMIT 1`, [account, resource]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    const rows = await select(this.db, `SELECT ${COLUMNS} FROM sync_runs WHERE account = ? AND resource = ? ORDER BY id DESC LIMIT 1`, [account, resource]);
+    const last = rows[0] ? toRecord(rows[0]) : undefined;
+    return last && last.status !== 'done' ? last : undefined;
   }
 
   async get(id: string): Promise<SyncRunRecord | undefined> {
@@ -79,7 +83,12 @@ export class SyncRunRepository {
 
   /** Takes a run over for this instance (fresh or resumed). */
   async claim(id: string, instance: string, now: Date): Promise<void> {
-    await execute(this.db, "UPDATE sync_runs SET status = 'running', locked_by = ?, heartbeat_at = ?, error = NULL WHERE id = ?", [instance, now, id]);
+    await execute(this.db, "UPDATE sync_runs SET status = 'running', locked_by = ?, heartbeat_at = ?, finished_at = NULL, error = NULL WHERE id = ?", [instance, now, id]);
+  }
+
+  /** Gives up on a run too old to resume: its checkpoint describes a list that has long changed. */
+  async abandon(id: string, now: Date): Promise<void> {
+    await execute(this.db, "UPDATE sync_runs SET status = 'failed', error = COALESCE(error, 'abandoned: too old to resume'), finished_at = COALESCE(finished_at, ?), locked_by = NULL WHERE id = ?", [now, id]);
   }
 
   async savePage(id: string, checkpoint: unknown, counts: SyncCounts, now: Date): Promise<void> {

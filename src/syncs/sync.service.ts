@@ -20,6 +20,8 @@ export interface SyncServiceDeps {
   tasks: SyncTaskFactory;
   /** Identifies this process in `sync_runs.locked_by`. */
   instance?: string;
+  /** An unfinished run last seen longer ago than this starts over instead of resuming (default 7 days). */
+  resumeWindowMs?: number;
 }
 
 export interface StartOptions {
@@ -41,8 +43,9 @@ export function instanceId(): string {
 /**
  * Starts and resumes full syncs (DESIGN §6). One run per (account, resource) across instances: the run holds
  * the `sync:<account>:<resource>` database lock from start to end, so a second start anywhere gets
- * SYNC_RUNNING. A start finds the newest unfinished run of that pair (left `running` by a killed process or
- * `paused` by a graceful stop) and resumes it from its checkpoint instead of beginning again.
+ * SYNC_RUNNING. A start resumes the pair's newest run from its checkpoint when that run did not finish (left
+ * `running` by a killed process, `paused` by a graceful stop, or `failed`) and was seen within the resume
+ * window; otherwise it begins a new run.
  */
 export class SyncService {
   readonly instance: string;
@@ -120,7 +123,10 @@ export class SyncService {
   private async prepare(account: Account, resource: SyncResource, triggeredBy: string | null): Promise<string> {
     const now = new Date(this.deps.now());
     const unfinished = await this.runs.findUnfinished(account.id, resource);
-    if (unfinished) {
+    const lastSeen = unfinished ? (unfinished.heartbeatAt ?? unfinished.startedAt).getTime() : 0;
+    if (unfinished && now.getTime() - lastSeen > (this.deps.resumeWindowMs ?? 7 * 86_400_000)) {
+      await this.runs.abandon(unfinished.id, now);
+    } else if (unfinished) {
       await this.runs.claim(unfinished.id, this.instance, now);
       this.deps.logger.info({ syncId: unfinished.id, account: account.id, resource, checkpoint: unfinished.checkpoint !== null }, 'resuming sync');
       return unfinished.id;

@@ -7,7 +7,7 @@ describe('OA followers full sync', () => {
   let h: SyncHarness;
 
   beforeAll(async () => {
-    h = await startSyncHarness(db, { followers: 12_000, officialAccounts: 2, wecomContacts: 10 });
+    h = await startSyncHarness(db, { followers: 10_200, officialAccounts: 2, wecomContacts: 10 });
   });
   afterAll(async () => {
     await h.close();
@@ -16,9 +16,11 @@ describe('OA followers full sync', () => {
     await clearTables(db.ds);
   });
 
-  it('refuses an account kind the resource does not fit', async () => {
-    await expect(h.rt.syncs.start(h.wecom().id, 'followers')).rejects.toMatchObject({ code: 'RESOURCE_NOT_SUPPORTED' });
+  it('refuses an unknown account and an account kind the resource does not fit', async () => {
     await expect(h.rt.syncs.start('nope', 'followers')).rejects.toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
+    await expect(h.rt.syncs.start(h.wecom().id, 'followers')).rejects.toMatchObject({ code: 'RESOURCE_NOT_SUPPORTED' });
+    await expect(h.rt.syncs.start(h.oa().id, 'contacts')).rejects.toMatchObject({ code: 'RESOURCE_NOT_SUPPORTED' });
+    await expect(h.rt.syncs.start(h.oa().id, 'everything')).rejects.toMatchObject({ code: 'RESOURCE_NOT_SUPPORTED' });
   });
 
   it('pages user/get to the end and stores every follower once, unified by unionid', async () => {
@@ -26,12 +28,86 @@ describe('OA followers full sync', () => {
     const { run, done } = await h.rt.syncs.start(oa.id, 'followers', { triggeredBy: 'test' });
     expect(run.status).toBe('running');
     const end = await done;
-    expect(end).toMatchObject({ status: 'done', processed: 12_000, total: 12_000, percent: 100, error: null });
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions WHERE app_id = ? AND subscribed = 1', [oa.appId])).toBe(12_000);
-    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'oa_openid'")).toBe(12_000);
-    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'unionid'")).toBe(12_000);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(12_000);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identity_links WHERE sync_run_id = ?', [end.id])).toBe(24_000);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions s JOIN identities i ON i.customer_id = s.customer_id AND i.type = ? AND i.value = s.openid', ['oa_openid'])).toBe(12_000);
+    expect(end).toMatchObject({ status: 'done', processed: 10_200, total: 10_200, percent: 100, error: null, triggeredBy: 'test' });
+    expect(end.rate).toBeGreaterThan(0);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions WHERE app_id = ? AND subscribed = 1', [oa.appId])).toBe(10_200);
+    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'oa_openid'")).toBe(10_200);
+    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'unionid'")).toBe(10_200);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_200);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identity_links WHERE sync_run_id = ?', [end.id])).toBe(20_400);
+    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM oa_subscriptions s JOIN identities i ON i.customer_id = s.customer_id AND i.type = 'oa_openid' AND i.value = s.openid")).toBe(10_200);
+  });
+
+  it('a second OA (not bound to an open platform) joins nobody: openids only; both syncs share one customer per unionid', async () => {
+    const first = await (await h.rt.syncs.start(h.oa(0).id, 'followers')).done;
+    const second = await (await h.rt.syncs.start(h.oa(1).id, 'followers')).done;
+    expect(first.status).toBe('done');
+    expect(second.status).toBe('done');
+    const aud = h.emu.state.world.oaApp(h.oa(1).appId)!;
+    expect(second.processed).toBe(aud.subscribedCount);
+    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'oa_openid' AND scope = ?", [h.oa(1).appId])).toBe(aud.subscribedCount);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_200 + aud.subscribedCount);
+  });
+
+  it('marks followers the next run does not see as unsubscribed, and a re-run changes nothing else', async () => {
+    const oa = h.oa();
+    const aud = h.emu.state.world.oaApp(oa.appId)!;
+    expect((await (await h.rt.syncs.start(oa.id, 'followers')).done).status).toBe('done');
+    const gone = [5, 6, 9_999, 10_000, 10_199].filter((s) => aud.isFollower(s));
+    for (const s of gone) aud.unsubscribe(s);
+    try {
+      const second = await (await h.rt.syncs.start(oa.id, 'followers')).done;
+      expect(second).toMatchObject({ status: 'done', processed: 10_200 - gone.length, created: 0 });
+      const rows = (await db.ds.query('SELECT openid FROM oa_subscriptions WHERE subscribed = 0 AND unsubscribe_time IS NOT NULL ORDER BY openid')) as { openid: string }[];
+      expect(rows.map((r) => r.openid)).toEqual(gone.map((s) => aud.openid(s)).sort());
+      expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_200);
+      expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identities')).toBe(20_400);
+      expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM sync_runs')).toBe(2);
+    } finally {
+      for (const s of gone) aud.subscribe(s, aud.subscribeTime.get(s), aud.scene.get(s));
+    }
+  });
+
+  it('one running sync per (account, resource): a second start is refused while the first runs', async () => {
+    const first = await h.rt.syncs.start(h.oa().id, 'followers');
+    await expect(h.rt.syncs.start(h.oa().id, 'followers')).rejects.toMatchObject({ code: 'SYNC_RUNNING' });
+    expect((await first.done).status).toBe('done');
+  });
+
+  it('stop() pauses after the current page; the next start resumes the same run', async () => {
+    let paused = false;
+    const first = await h.rt.syncs.start(h.oa().id, 'followers', {
+      onProgress: (p) => {
+        if (!paused && p.processed >= 10_000) {
+          paused = true;
+          void h.rt.syncs.stop();
+        }
+      },
+    });
+    const stopped = await first.done;
+    expect(stopped).toMatchObject({ status: 'paused', processed: 10_000, finishedAt: null });
+    const again = await h.rt.syncs.start(h.oa().id, 'followers');
+    expect(again.run.id).toBe(first.run.id);
+    expect(await again.done).toMatchObject({ status: 'done', processed: 10_200 });
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_200);
+  });
+});
+
+describe('OA followers full sync, list ending on a short last page', () => {
+  const db = useTestDatabase();
+  let h: SyncHarness;
+
+  beforeAll(async () => {
+    h = await startSyncHarness(db, { followers: 10_500, officialAccounts: 1, followerListEnding: 'short-page', corps: 0 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('stops on an empty next_openid without the extra empty call', async () => {
+    const end = await (await h.rt.syncs.start(h.oa().id, 'followers')).done;
+    expect(end).toMatchObject({ status: 'done', processed: 10_500 });
+    const calls = h.emu.state.recorder.list().filter((r: { path: string }) => r.path.endsWith('/cgi-bin/user/get'));
+    expect(calls).toHaveLength(2);
   });
 });
