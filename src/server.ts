@@ -6,6 +6,7 @@ import { createApp } from './http/app';
 import { HttpMetrics } from './http/metrics';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './storage/data-source';
+import { migrateUp } from './storage/migrate';
 import { startBackground, type Background } from './background';
 
 export interface RunningGateway {
@@ -18,7 +19,11 @@ export interface RunningGateway {
 
 export async function buildContext(config: SiyuConfig, logger?: Logger, ds?: DataSource): Promise<AppContext> {
   const log = logger ?? createLogger(config.log.level);
-  const database = ds ?? (await openDatabase(config.database, { migrate: config.database.migrate }));
+  let database: DataSource;
+  if (ds) {
+    database = ds;
+    if (config.database.migrate) await migrateUp(ds);
+  } else database = await openDatabase(config.database, { migrate: config.database.migrate });
   return { config, ds: database, logger: log, metrics: new HttpMetrics(), now: () => Date.now() };
 }
 

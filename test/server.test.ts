@@ -1,0 +1,35 @@
+import net from 'net';
+import { startGateway } from '../src/server';
+import { silentLogger } from '../src/logger';
+import { createTestDatabase } from './helpers/test-db';
+import { testConfig } from './helpers/test-app';
+
+describe('startGateway', () => {
+  it('serves, finishes an in-flight request on stop, then refuses connections and closes the database', async () => {
+    const db = await createTestDatabase({ migrate: false });
+    const gw = await startGateway(testConfig(db.url, { database: { url: db.url, migrate: true } }), { logger: silentLogger(), ds: db.ds, port: 0 });
+    try {
+      const ready = await fetch(`${gw.url}/readyz`);
+      expect(ready.status).toBe(200);
+      // A request whose headers are still arriving when stop() begins must still be answered.
+      const sock = net.connect(Number(new URL(gw.url).port), '127.0.0.1');
+      await new Promise((r) => sock.once('connect', r));
+      sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      const answer = new Promise<string>((resolve) => {
+        let buf = '';
+        sock.on('data', (d) => (buf += d.toString()));
+        sock.on('close', () => resolve(buf));
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const stopping = gw.stop();
+      sock.write('Connection: close\r\n\r\n');
+      await stopping;
+      expect(await answer).toMatch(/^HTTP\/1\.1 200/);
+      await expect(fetch(`${gw.url}/healthz`)).rejects.toThrow();
+      expect(db.ds.isInitialized).toBe(false);
+    } finally {
+      await gw.stop();
+      await db.drop();
+    }
+  });
+});
