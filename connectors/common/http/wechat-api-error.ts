@@ -62,7 +62,10 @@ export function isWechatApiError(e: unknown): e is WechatApiError {
   return e instanceof WechatApiError;
 }
 
-/** Drops the per-request suffix (` rid: …`, older ` hint: [...]`) so errmsg values can be logged and compared. */
+/**
+ * Drops the per-request suffix so errmsg values can be logged and compared: OA/MP ` rid: …` (older
+ * ` hint: [...]`), WeCom `, hint: [...], from ip: …, more info at https://…`.
+ */
 export function stripRequestId(errmsg: string): string {
-  return errmsg.replace(/\s*(?:,\s*)?(?:rid:\s*\S+|hint:\s*\[[^\]]*\])\s*$/u, '').trim();
+  return errmsg.replace(/\s*,?\s*(?:rid:|hint:\s*\[)[\s\S]*$/u, '').trim();
 }

@@ -4,7 +4,7 @@ import Koa from 'koa';
 import { WechatHttpClient } from '../../../../connectors/common/http/wechat-http-client';
 import { OFFICIAL_ACCOUNT_ERRCODES } from '../../../../connectors/official-account/errors';
 import { WECOM_ERRCODES } from '../../../../connectors/wecom/errors';
-import { WechatApiError } from '../../../../connectors/common/http/wechat-api-error';
+import { WechatApiError, stripRequestId } from '../../../../connectors/common/http/wechat-api-error';
 import type { TokenSource } from '../../../../connectors/common/http/token-source';
 
 /** A tiny WeChat stand-in: each test scripts the bodies the next requests get. */
@@ -169,5 +169,14 @@ describe('WechatHttpClient', () => {
     await expect(wecom.call({ api: 'externalcontact/get', method: 'GET', path: '/x' })).rejects.toMatchObject({ category: 'NOT_FOUND' });
     await expect(wecom.call({ api: 'externalcontact/get', method: 'GET', path: '/x' })).rejects.toMatchObject({ category: 'RATE_LIMITED', retryable: false, retryAfterSeconds: 60 });
     expect(seen).toHaveLength(2);
+  });
+});
+
+describe('stripRequestId', () => {
+  it('drops the OA rid, the old hint and the WeCom hint/ip/more-info suffix', () => {
+    expect(stripRequestId('invalid openid rid: 66f43076-700f44ff-0465cb1b')).toBe('invalid openid');
+    expect(stripRequestId('invalid credential, access_token is invalid or not latest hint: [xlmeHJYfk-6Hx4LA]')).toBe('invalid credential, access_token is invalid or not latest');
+    expect(stripRequestId('invalid external userid, hint: [1608280787_51_aa], from ip: 1.2.3.4, more info at https://open.work.weixin.qq.com/devtool/query?e=40096')).toBe('invalid external userid');
+    expect(stripRequestId('ok')).toBe('ok');
   });
 });
