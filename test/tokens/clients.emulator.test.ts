@@ -151,6 +151,34 @@ describe('shared tokens against the emulator', () => {
     expect(await env.calls(USER_GET)).toMatchObject({ calls: 1, ok: 0, errors: { 45009: 1 } });
   });
 
+  it('tokenMode classic: /cgi-bin/token, and a token superseded by another caller is replaced once its grace ends', async () => {
+    const accounts = gatewayAccounts(env.emu.state, env.emu.url).map((a) => (a.kind === 'official-account' ? { ...a, tokenMode: 'classic' } : a));
+    const config = testConfig(db.url, { accounts });
+    const clients = createClients({ ds: db.ds, config, logger: silentLogger() }, { now: () => env.emu.state.clock.nowMs(), http: { baseDelayMs: 1 } });
+    const appId = env.oaAppId();
+    const oa = clients.oa(appId);
+    await oa.users.getFollowers();
+    expect(await storedToken('oa_access_token', 'classic')).toHaveLength(1);
+    const secret = (config.accounts.find((a) => a.kind === 'official-account' && a.appId === appId) as { appSecret: string }).appSecret;
+    await axios.get(`${env.emu.url}/api.weixin.qq.com/cgi-bin/token`, { params: { grant_type: 'client_credential', appid: appId, secret } });
+    await env.control.post('/clock/advance', { seconds: 301 });
+    await env.resetCounters();
+    await oa.users.getFollowers();
+    expect(await env.calls(USER_GET)).toMatchObject({ calls: 2, ok: 1, errors: { 40001: 1 } });
+    expect((await env.calls('api.weixin.qq.com/cgi-bin/token')).calls).toBe(1);
+    expect((await env.calls(STABLE)).calls).toBe(0);
+  });
+
+  it('keeps calls of one account under the platform concurrency limit (no 45033)', async () => {
+    await env.control.post('/chaos', { latencyMs: 20 });
+    await env.control.post('/limits', { api: USER_GET, concurrency: 2 });
+    const oa = env.clients(db.ds, { http: { concurrency: 2 } }).oa(env.oaAppId());
+    await oa.users.getFollowers();
+    await env.resetCounters();
+    await Promise.all(Array.from({ length: 8 }, () => oa.users.getFollowers()));
+    expect(await env.calls(USER_GET)).toMatchObject({ calls: 8, ok: 8, errors: {} });
+  });
+
   it('shares the MP token and the OA and WeCom tickets through access_tokens', async () => {
     const clients = env.clients(db.ds);
     await clients.mp(env.mpAppId()).accessToken.get();
