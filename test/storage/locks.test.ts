@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/storage/data-source';
 import { mysqlLockKey, withLock } from '../../src/storage/locks';
 import { useTestDatabase } from '../helpers/describe-db';
@@ -11,21 +12,29 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
+/** Takes `name` and holds it until `release()`; resolves `entered` once the lock is really held. */
+function holdLock(ds: DataSource, name: string): { entered: Promise<void>; release: () => void; done: Promise<unknown> } {
+  const inside = gate();
+  const held = gate();
+  const done = withLock(ds, name, async () => {
+    inside.open();
+    await held.promise;
+    return 'first';
+  });
+  return { entered: inside.promise, release: held.open, done };
+}
+
 describe('withLock', () => {
   const db = useTestDatabase();
 
   it('does not run fn and returns undefined while another holder has the lock', async () => {
-    const held = gate();
-    const first = withLock(db.ds, 'job:a', async () => {
-      await held.promise;
-      return 'first';
-    });
-    await tick(20);
+    const first = holdLock(db.ds, 'job:a');
+    await first.entered;
     const fn = jest.fn(async () => 'second');
     expect(await withLock(db.ds, 'job:a', fn)).toBeUndefined();
     expect(fn).not.toHaveBeenCalled();
-    held.open();
-    expect(await first).toBe('first');
+    first.release();
+    expect(await first.done).toBe('first');
   });
 
   it('runs concurrent holders one at a time when they wait', async () => {
@@ -53,13 +62,12 @@ describe('withLock', () => {
     const other = createDataSource({ url: db.url, poolSize: 2 });
     await other.initialize();
     try {
-      const held = gate();
-      const first = withLock(db.ds, 'job:c', async () => held.promise);
-      await tick(20);
+      const first = holdLock(db.ds, 'job:c');
+      await first.entered;
       expect(await withLock(other, 'job:c', async () => 'other')).toBeUndefined();
       expect(await withLock(other, 'job:d', async () => 'other')).toBe('other');
-      held.open();
-      await first;
+      first.release();
+      await first.done;
       expect(await withLock(other, 'job:c', async () => 'other', { waitMs: 1_000 })).toBe('other');
     } finally {
       await other.destroy();
@@ -72,16 +80,15 @@ describe('withLock', () => {
   });
 
   it('gives up after waitMs', async () => {
-    const held = gate();
-    const first = withLock(db.ds, 'job:f', async () => held.promise);
-    await tick(20);
+    const first = holdLock(db.ds, 'job:f');
+    await first.entered;
     const started = Date.now();
     expect(await withLock(db.ds, 'job:f', async () => 'late', { waitMs: 300 })).toBeUndefined();
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(250);
     expect(waited).toBeLessThan(1_500);
-    held.open();
-    await first;
+    first.release();
+    await first.done;
   });
 });
 

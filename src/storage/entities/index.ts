@@ -10,9 +10,11 @@ import { IdentityConflictEntity } from './identity-conflict.entity';
 import { IdentityLinkEntity } from './identity-link.entity';
 import { IdentityEntity } from './identity.entity';
 import { InboxEntity } from './inbox.entity';
+import { JobRunEntity } from './job-run.entity';
 import { MergeLogEntity } from './merge-log.entity';
 import { OaSubscriptionEntity } from './oa-subscription.entity';
 import { OutboxEntity } from './outbox.entity';
+import { RefreshQueueEntity } from './refresh-queue.entity';
 import { RefundEntity } from './refund.entity';
 import { RemoteTagStateEntity } from './remote-tag-state.entity';
 import { SegmentEntity } from './segment.entity';
@@ -21,6 +23,7 @@ import { TagBindingEntity } from './tag-binding.entity';
 import { TagGroupEntity } from './tag-group.entity';
 import { TagEntity } from './tag.entity';
 import { TransactionEntity } from './transaction.entity';
+import { WecomCorpTagEntity } from './wecom-corp-tag.entity';
 import { WecomFollowEntity } from './wecom-follow.entity';
 
 export * from './access-token.entity';
@@ -35,9 +38,11 @@ export * from './identity-conflict.entity';
 export * from './identity-link.entity';
 export * from './identity.entity';
 export * from './inbox.entity';
+export * from './job-run.entity';
 export * from './merge-log.entity';
 export * from './oa-subscription.entity';
 export * from './outbox.entity';
+export * from './refresh-queue.entity';
 export * from './refund.entity';
 export * from './remote-tag-state.entity';
 export * from './segment.entity';
@@ -46,6 +51,7 @@ export * from './tag-binding.entity';
 export * from './tag-group.entity';
 export * from './tag.entity';
 export * from './transaction.entity';
+export * from './wecom-corp-tag.entity';
 export * from './wecom-follow.entity';
 
 /** Every entity, registered on the DataSource (no globbing). */
@@ -74,4 +80,7 @@ export const entities = [
   SegmentEntity,
   ApiKeyEntity,
   AuditLogEntity,
+  RefreshQueueEntity,
+  JobRunEntity,
+  WecomCorpTagEntity,
 ];

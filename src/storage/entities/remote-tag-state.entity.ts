@@ -13,6 +13,10 @@ export interface RemoteTagStateRow {
   remoteTagId: string;
   customerId: string | null;
   present: boolean;
+  /** Permanent errcode that stopped the last push to this subject (45059, 84061, …). */
+  lastErrcode: number | null;
+  /** WeChat reported a state different from the desired one (OA reconcile, WeCom relation re-read). */
+  drifted: boolean;
   pushedAt: Date | null;
   observedAt: Date | null;
   updatedAt: Date;
@@ -33,6 +37,8 @@ export const RemoteTagStateEntity = new EntitySchema<RemoteTagStateRow>({
     remoteTagId: col.key('remote_tag_id', 64),
     customerId: col.key('customer_id', 36, { nullable: true }),
     present: col.bool('present', false),
+    lastErrcode: col.int('last_errcode', { nullable: true }),
+    drifted: col.bool('drifted', false),
     pushedAt: col.time('pushed_at', true),
     observedAt: col.time('observed_at', true),
     updatedAt: col.updatedAt(),

@@ -16,6 +16,8 @@ export interface TagBindingRow {
   remoteTagId: string | null;
   remoteGroupId: string | null;
   remoteName: string | null;
+  /** WeCom tag group name the binding lives in (add_corp_tag creates or joins a group by name). */
+  remoteGroupName: string | null;
   status: TagBindingStatus;
   error: string | null;
   createdAt: Date;
@@ -33,6 +35,7 @@ export const TagBindingEntity = new EntitySchema<TagBindingRow>({
     remoteTagId: col.key('remote_tag_id', 64, { nullable: true }),
     remoteGroupId: col.key('remote_group_id', 64, { nullable: true }),
     remoteName: col.str('remote_name', 64, true),
+    remoteGroupName: col.str('remote_group_name', 64, true),
     status: col.key('status', 16, { default: 'pending' }),
     error: col.text('error', true),
     createdAt: col.createdAt(),

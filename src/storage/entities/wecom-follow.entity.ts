@@ -48,5 +48,6 @@ export const WecomFollowEntity = new EntitySchema<WecomFollowRow>({
   indices: [
     { name: 'idx_wecom_follows_customer', columns: ['customerId'] },
     { name: 'idx_wecom_follows_external', columns: ['corpId', 'externalUserid'] },
+    { name: 'idx_wecom_follows_remark', columns: ['remark'] },
   ],
 });
