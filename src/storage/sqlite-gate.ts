@@ -1,4 +1,4 @@
-import type { DataSource, ObjectLiteral } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
@@ -57,6 +57,9 @@ export class ConnectionGate {
   }
 }
 
+type QueryParams = Parameters<BetterSqlite3QueryRunner['query']>[1];
+type QueryResult = ReturnType<BetterSqlite3QueryRunner['query']>;
+
 class GatedSqliteQueryRunner extends BetterSqlite3QueryRunner {
   constructor(
     driver: BetterSqlite3Driver,
@@ -94,8 +97,7 @@ class GatedSqliteQueryRunner extends BetterSqlite3QueryRunner {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeORM's own signature
-  override async query(query: string, parameters?: any[] | ObjectLiteral, useStructuredResult?: boolean): Promise<any> {
+  override async query(query: string, parameters?: QueryParams, useStructuredResult?: boolean): QueryResult {
     if (this.gate.heldBy(this)) return super.query(query, parameters, useStructuredResult);
     await this.gate.enter(this);
     try {
