@@ -1,0 +1,34 @@
+import type Router from '@koa/router';
+import type { AppContext } from '../../app-context';
+import { requireRole } from '../../auth/api-key.middleware';
+import { AssignmentService } from '../../tags/assignments/assignment.service';
+import { notFound, validationFailed } from '../http-error';
+import { actorOf, idParam, tagRoute } from './tags.routes';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Manual tagging of one customer (DESIGN §8.3): `POST /api/v1/customers/:id/tags {tagIds}` adds, `DELETE
+ * /api/v1/customers/:id/tags/:tagId` removes the operator-made assignment; both answer the customer's tags
+ * (`{ customerId, tags: [{ id, name, source }] }`, the survivor's id for a merged customer).
+ */
+export function registerCustomerTagRoutes(router: Router, app: AppContext): void {
+  const assignments = new AssignmentService(app);
+  const customerId = (id: string | undefined): string => {
+    if (!id || !UUID.test(id)) throw notFound('customer');
+    return id;
+  };
+
+  router.post('/customers/:id/tags', requireRole('operator'), tagRoute(async (ctx) => {
+    const id = customerId(ctx.params.id);
+    const tagIds = (ctx.request.body as { tagIds?: unknown } | undefined)?.tagIds;
+    if (!Array.isArray(tagIds) || tagIds.length === 0 || tagIds.length > 100 || tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))) {
+      throw validationFailed('tagIds must be an array of 1 to 100 tag ids');
+    }
+    ctx.body = await assignments.addToCustomer(id, tagIds.map(String), actorOf(ctx));
+  }));
+
+  router.delete('/customers/:id/tags/:tagId', requireRole('operator'), tagRoute(async (ctx) => {
+    ctx.body = await assignments.removeFromCustomer(customerId(ctx.params.id), idParam(ctx, 'tag', 'tagId'), actorOf(ctx));
+  }));
+}

@@ -1,0 +1,53 @@
+import type Router from '@koa/router';
+import type { AppContext } from '../../app-context';
+import { requireRole } from '../../auth/api-key.middleware';
+import { outboxSignal } from '../../tags/outbox/outbox-signal';
+import { segmentView } from '../../tags/segments/segment.repository';
+import { tagServices } from '../../tags/tags.module';
+import { parseIdCursor, parseLimit } from './paging';
+import { actorOf, idParam, tagRoute } from './tags.routes';
+
+/**
+ * Segments (DESIGN §5, §8.3): `GET/POST /api/v1/segments`, `GET/PATCH/DELETE /api/v1/segments/:id`,
+ * `POST /api/v1/segments/:id/preview` (count + sample; body `{ rule }` previews a draft) and
+ * `POST /api/v1/segments/:id/run` (the result, or 202 `{ jobId }` for a large customer base). A bad rule is a
+ * 422 whose `details.problems` lists every problem with its path.
+ */
+export function registerSegmentRoutes(router: Router, app: AppContext): void {
+  const { segments } = tagServices(app);
+
+  router.get('/segments', requireRole('viewer'), tagRoute(async (ctx) => {
+    ctx.body = await segments.list({ cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
+  }));
+
+  router.post('/segments', requireRole('operator'), tagRoute(async (ctx) => {
+    ctx.status = 201;
+    ctx.body = segmentView(await segments.create(ctx.request.body, actorOf(ctx)));
+  }));
+
+  router.get('/segments/:id', requireRole('viewer'), tagRoute(async (ctx) => {
+    ctx.body = segmentView(await segments.get(idParam(ctx, 'segment')));
+  }));
+
+  router.patch('/segments/:id', requireRole('operator'), tagRoute(async (ctx) => {
+    ctx.body = segmentView(await segments.update(idParam(ctx, 'segment'), ctx.request.body, actorOf(ctx)));
+  }));
+
+  router.delete('/segments/:id', requireRole('operator'), tagRoute(async (ctx) => {
+    ctx.body = await segments.remove(idParam(ctx, 'segment'), actorOf(ctx));
+    outboxSignal(app.ds).notify();
+  }));
+
+  router.post('/segments/:id/preview', requireRole('viewer'), tagRoute(async (ctx) => {
+    ctx.body = await segments.preview(idParam(ctx, 'segment'), ctx.request.body);
+  }));
+
+  router.post('/segments/:id/run', requireRole('operator'), tagRoute(async (ctx) => {
+    const outcome = await segments.requestRun(idParam(ctx, 'segment'), actorOf(ctx));
+    if ('jobId' in outcome) {
+      outboxSignal(app.ds).notify();
+      ctx.status = 202;
+    }
+    ctx.body = outcome;
+  }));
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { CUSTOMER_CHANNELS, filterSql, type CustomerFilter } from '../../customers/customer-filter';
+import type { PhoneCrypto } from '../../security/phone-crypto';
+import type { CustomerTagSource } from '../../storage/entities';
+import { type Db, select } from '../../storage/sql';
+
+/**
+ * Who a bulk (un)assignment is about: the customers list filter (`{ q, tag, channel }`, the same SQL as
+ * `GET /api/v1/customers`), or every customer holding a tag from one source (a deleted segment's members).
+ */
+export type Selection = { filter: CustomerFilter } | { holders: { tagId: string; source: CustomerTagSource } };
+
+const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
+
+/** `filter` of `POST /tags/:id/assign`: the query parameters of the customers list, as an object. */
+export const filterInput = z
+  .object({ q: z.string().trim().max(100).optional(), tag: id.optional(), tagId: id.optional(), channel: z.enum(CUSTOMER_CHANNELS).optional() })
+  .strict()
+  .transform((f): CustomerFilter => ({ ...(f.q ? { q: f.q } : {}), ...((f.tagId ?? f.tag) ? { tagId: f.tagId ?? f.tag } : {}), ...(f.channel ? { channel: f.channel } : {}) }));
+
+export async function countSelection(db: Db, sel: Selection, phoneCrypto?: PhoneCrypto): Promise<number> {
+  if ('holders' in sel) {
+    const rows = await select(db, 'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ? AND source = ?', [sel.holders.tagId, sel.holders.source]);
+    return Number(rows[0]?.n ?? 0);
+  }
+  const f = filterSql(sel.filter, phoneCrypto);
+  const rows = await select(db, `SELECT COUNT(DISTINCT c.id) AS n FROM ${f.from} WHERE ${f.where.join(' AND ')}`, f.params);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The next page of selected customer ids after `after`, in id order (keyset paging). */
+export async function pageSelection(db: Db, sel: Selection, after: string, limit: number, phoneCrypto?: PhoneCrypto): Promise<string[]> {
+  if ('holders' in sel) {
+    const rows = await select(db, `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND source = ? AND customer_id > ? ORDER BY customer_id LIMIT ${Math.trunc(limit)}`, [
+      sel.holders.tagId,
+      sel.holders.source,
+      after,
+    ]);
+    return rows.map((r) => String(r.customer_id));
+  }
+  const f = filterSql(sel.filter, phoneCrypto);
+  const rows = await select(db, `SELECT DISTINCT c.id FROM ${f.from} WHERE ${[...f.where, 'c.id > ?'].join(' AND ')} ORDER BY c.id LIMIT ${Math.trunc(limit)}`, [...f.params, after]);
+  return rows.map((r) => String(r.id));
+}

@@ -1,0 +1,55 @@
+import type { BindingRecord } from '../bindings/binding.repository';
+import type { TagRecord } from './tag.repository';
+
+export interface BindingView {
+  id: string;
+  channel: 'oa' | 'wecom';
+  /** appid (oa) or corpid (wecom). */
+  account: string;
+  remoteTagId: string | null;
+  remoteName: string | null;
+  remoteGroupId: string | null;
+  remoteGroupName: string | null;
+  status: string;
+  error: string | null;
+}
+
+export interface TagView {
+  id: string;
+  name: string;
+  groupId: string | null;
+  groupName: string | null;
+  description: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  bindings: BindingView[];
+}
+
+export function bindingView(b: BindingRecord): BindingView {
+  return {
+    id: b.id,
+    channel: b.channel,
+    account: b.account,
+    remoteTagId: b.remoteTagId,
+    remoteName: b.remoteName,
+    remoteGroupId: b.remoteGroupId,
+    remoteGroupName: b.remoteGroupName,
+    status: b.status,
+    error: b.error,
+  };
+}
+
+export function tagView(t: TagRecord, bindings: readonly BindingRecord[]): TagView {
+  return {
+    id: t.id,
+    name: t.name,
+    groupId: t.groupId,
+    groupName: t.groupName,
+    description: t.description,
+    createdBy: t.createdBy,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+    bindings: bindings.filter((b) => b.tagId === t.id).map(bindingView),
+  };
+}

@@ -1,0 +1,95 @@
+import { WechatApiError } from '../../../connectors/common/http/wechat-api-error';
+import { bindingsOfAccount, markFailed, type BindingRecord } from '../bindings/binding.repository';
+import { needsAdd, needsRemove, oaTargetsOfOpenids, type OaTarget } from './oa-targets';
+import type { PushContext } from './push-context';
+import { BindingFailedError } from './push-errors';
+import type { OaPayload, OutboxItem } from './outbox-types';
+
+type OaItem = OutboxItem & { payload: OaPayload };
+
+/** 40003 not a follower, 49003 openid of another app, 45059 the user already has 20 tags: one openid's fault, the whole batch refused. */
+const PER_OPENID = new Set([40003, 49003, 45059]);
+
+/**
+ * Pushes the OA rows of one appid (wechat-api.md §3): per catalog tag, ensures the remote tag, re-checks every
+ * openid against the current desired/remote state (drops what is already right), then one
+ * batchtagging/batchuntagging call per row. WeChat refuses a whole batch for one bad openid, so such a batch is
+ * bisected until the refused openids are isolated; they are split into a dead row with the errcode and the
+ * rest is pushed.
+ */
+export async function pushOaAccount(ctx: PushContext, appId: string, items: OaItem[]): Promise<void> {
+  const bindings = new Map((await bindingsOfAccount(ctx.ds, 'oa', appId)).map((b) => [b.tagId, b]));
+  const byTag = new Map<string, OaItem[]>();
+  for (const item of items) byTag.set(item.tagId ?? '', [...(byTag.get(item.tagId ?? '') ?? []), item]);
+  await Promise.all([...byTag].map(([tagId, rows]) => pushOaTag(ctx, appId, tagId, bindings.get(tagId), rows)));
+}
+
+async function pushOaTag(ctx: PushContext, appId: string, tagId: string, binding: BindingRecord | undefined, rows: OaItem[]): Promise<void> {
+  let bound: BindingRecord & { remoteTagId: string };
+  try {
+    if (!binding) throw new BindingFailedError(null, `tag ${tagId} is not bound to ${appId}`);
+    bound = await ctx.limiter('oa', appId).run(() => ctx.binder.ensure(binding));
+  } catch (err) {
+    for (const row of rows) ctx.outcome.fail(row, err);
+    return;
+  }
+  const openids = [...new Set(rows.flatMap((r) => r.payload.openids))];
+  const targets = new Map((await oaTargetsOfOpenids(ctx.ds, tagId, appId, bound.remoteTagId, openids)).map((t) => [t.openid, t]));
+  await Promise.all(
+    rows.map(async (row) => {
+      const needs = row.payload.op === 'add' ? needsAdd : needsRemove;
+      const todo = row.payload.openids.map((o) => targets.get(o)).filter((t): t is OaTarget => !!t && needs(t));
+      if (todo.length === 0) return ctx.outcome.done(row, undefined, true);
+      await ctx.limiter('oa', appId).run(() => pushRow(ctx, appId, bound, row, todo));
+    }),
+  );
+}
+
+async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord & { remoteTagId: string }, row: OaItem, todo: OaTarget[]): Promise<void> {
+  const api = ctx.clients.oa(appId).tags;
+  const remoteId = Number(binding.remoteTagId);
+  const add = row.payload.op === 'add';
+  const ok: OaTarget[] = [];
+  const refused = new Map<number, OaTarget[]>();
+  let pending: OaTarget[] = [];
+  let error: unknown;
+
+  // Bisection: a per-openid refusal splits the list; anything else stops the row (retried or dead below).
+  const queue: OaTarget[][] = [todo];
+  while (queue.length > 0) {
+    const list = queue.shift()!;
+    if (error !== undefined) {
+      pending.push(...list);
+      continue;
+    }
+    try {
+      ctx.stats.calls++;
+      const openids = list.map((t) => t.openid);
+      await (add ? api.batchTagging(openids, remoteId) : api.batchUntagging(openids, remoteId));
+      ok.push(...list);
+    } catch (err) {
+      const code = err instanceof WechatApiError ? err.errcode : null;
+      if (code !== null && PER_OPENID.has(code)) {
+        if (list.length === 1) refused.set(code, [...(refused.get(code) ?? []), list[0]!]);
+        else queue.unshift(list.slice(0, list.length >> 1), list.slice(list.length >> 1));
+      } else {
+        error = err;
+        pending = [...pending, ...list];
+      }
+    }
+  }
+
+  const writes = (ts: OaTarget[], present: boolean) => ts.map((t) => ({ subject: t.openid, remoteTagId: binding.remoteTagId, customerId: t.customerId, present }));
+  ctx.outcome.statePushed('oa', appId, writes(ok, add));
+  for (const [errcode, ts] of refused) {
+    ctx.outcome.stateFailed('oa', appId, errcode, writes(ts, !add));
+    ctx.outcome.split({ channel: 'oa', account: appId, opKey: row.opKey, tagId: row.tagId, payload: { op: row.payload.op, openids: ts.map((t) => t.openid), failed: ts.map((t) => t.openid), remoteTagId: binding.remoteTagId }, lastErrcode: errcode, lastError: `errcode ${errcode}` });
+  }
+  if (error === undefined) return ctx.outcome.done(row, { ...row.payload, remoteTagId: binding.remoteTagId });
+
+  // 45159: the remote tag was deleted in WeChat. The binding fails with the errcode (an operator re-saving the
+  // tag's bindings creates it again) rather than silently re-creating what an admin removed.
+  if (error instanceof WechatApiError && error.errcode === 45159) await markFailed(ctx.ds, binding.id, 'errcode 45159: the OA tag no longer exists', ctx.now());
+  const { dead, errcode } = ctx.outcome.fail(row, error, { ...row.payload, openids: pending.map((t) => t.openid), remoteTagId: binding.remoteTagId });
+  if (dead) ctx.outcome.stateFailed('oa', appId, errcode, writes(pending, !add));
+}

@@ -1,0 +1,83 @@
+import { AuditLogWriter } from '../../audit/audit-log.writer';
+import type { OutboxStatus } from '../../storage/entities';
+import { execute } from '../../storage/sql';
+import { tagConflict, tagNotFound } from '../tag-errors';
+import type { Actor, TagsDeps } from '../tags-deps';
+import { findOutbox, listOutbox } from './outbox.repository';
+import { outboxSignal } from './outbox-signal';
+import { isOaPayload, type OutboxItem } from './outbox-types';
+import { clearErrors } from './remote-state.repository';
+
+export interface OutboxView {
+  id: string;
+  channel: string;
+  account: string;
+  opKey: string;
+  tagId: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastErrcode: number | null;
+  lastError: string | null;
+  payload: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function outboxView(i: OutboxItem): OutboxView {
+  return {
+    id: i.id,
+    channel: i.channel,
+    account: i.account,
+    opKey: i.opKey,
+    tagId: i.tagId,
+    status: i.status,
+    attempts: i.attempts,
+    nextAttemptAt: i.nextAttemptAt.toISOString(),
+    lastErrcode: i.lastErrcode,
+    lastError: i.lastError,
+    payload: i.payload,
+    createdAt: i.createdAt.toISOString(),
+    updatedAt: i.updatedAt.toISOString(),
+  };
+}
+
+/** `GET /api/v1/outbox?status=` and `POST /api/v1/outbox/:id/retry` (DESIGN §8.3). */
+export class OutboxAdminService {
+  private readonly audit: AuditLogWriter;
+
+  constructor(private readonly deps: TagsDeps) {
+    this.audit = new AuditLogWriter(deps.ds);
+  }
+
+  async list(opts: { status?: OutboxStatus; channel?: string; tagId?: string; cursor?: string; limit: number }): Promise<{ items: OutboxView[]; nextCursor: string | null }> {
+    const rows = await listOutbox(this.deps.ds, { ...opts, before: opts.cursor, limit: opts.limit + 1 });
+    const page = rows.slice(0, opts.limit);
+    return { items: page.map(outboxView), nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null };
+  }
+
+  /**
+   * Puts a dead row back to pending now, with fresh attempts, and forgets the refusals recorded for its subjects
+   * so the pusher tries them again (after e.g. freeing a user's 20 tags or fixing a binding).
+   */
+  async retry(id: string, actor: Actor): Promise<OutboxView> {
+    const item = await findOutbox(this.deps.ds, id);
+    if (!item) throw tagNotFound(`outbox row ${id}`);
+    if (item.status !== 'dead') throw tagConflict(`outbox row ${id} is ${item.status}; only dead rows can be retried`);
+    await this.deps.ds.transaction(async (m) => {
+      const now = new Date(this.deps.now());
+      if (isOaPayload(item)) {
+        const openids = item.payload.failed ?? item.payload.openids;
+        await clearErrors(m, 'oa', item.account, openids, item.payload.remoteTagId);
+        await execute(m, "UPDATE outbox SET payload = ? WHERE id = ?", [JSON.stringify({ op: item.payload.op, openids }), id]);
+      } else {
+        const p = item.payload as { userid: string; externalUserid: string };
+        await clearErrors(m, 'wecom', item.account, [`${p.userid}|${p.externalUserid}`]);
+      }
+      await execute(m, "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_errcode = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND status = 'dead'", [now, now, id]);
+      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'outbox.retry', targetType: 'outbox', targetId: id, details: { opKey: item.opKey, lastErrcode: item.lastErrcode } }, m);
+    });
+    outboxSignal(this.deps.ds).notify();
+    return outboxView((await findOutbox(this.deps.ds, id))!);
+  }
+}

@@ -1,0 +1,105 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Semaphore } from '../../../connectors/common/http/semaphore';
+import type { Clients } from '../../tokens/clients';
+import { RemoteBinder } from '../bindings/remote-binder';
+import type { TagsDeps } from '../tags-deps';
+import { pushOaAccount } from './oa-push';
+import { claimDue } from './outbox-claim';
+import { isOaPayload, isWecomPayload, type OutboxItem } from './outbox-types';
+import type { PushContext } from './push-context';
+import { PushOutcome, emptyStats, type PushStats } from './push-outcome';
+import { pushWecomAccount } from './wecom-push';
+
+export interface OutboxPusherOptions {
+  clients: Clients;
+  /** Re-reads a corp's tag library after 40068 (wired to CorpTagLibrary by the worker). */
+  onInvalidCorpTag?: (corpId: string) => Promise<void>;
+  /** Rows claimed per round. */
+  batchSize?: number;
+  /** Calls in flight per account; the issue caps WeCom at 5 per corp. */
+  concurrencyPerAccount?: number;
+  leaseMs?: number;
+  random?: () => number;
+}
+
+/**
+ * Delivers the outbox (DESIGN §5, §6): claims due rows (disjoint across instances), pushes them grouped per
+ * account with at most `concurrencyPerAccount` calls in flight per account, and writes each round's outcome
+ * back in one transaction. The WeChat clients should be built with `maxAttempts: 1` so every retry is an
+ * outbox retry (counted, backed off with jitter, capped) instead of a sleep inside a call.
+ */
+export class OutboxPusher {
+  readonly stats: PushStats = emptyStats();
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly limiters = new Map<string, Semaphore>();
+  private readonly binder: RemoteBinder;
+
+  constructor(
+    private readonly deps: TagsDeps,
+    private readonly options: OutboxPusherOptions,
+  ) {
+    this.binder = new RemoteBinder({ ds: deps.ds, clients: options.clients, now: deps.now, logger: deps.logger });
+  }
+
+  /** Pushes rows until none is due; returns what this drain did. `stop()` ends it after the current round. */
+  async drain(stop: () => boolean = () => false): Promise<PushStats> {
+    const before = { ...this.stats };
+    while (!stop()) {
+      const rows = await claimDue(this.deps.ds, { owner: this.owner, now: new Date(this.deps.now()), limit: this.options.batchSize ?? 500, leaseMs: this.options.leaseMs ?? 120_000 });
+      if (rows.length === 0) break;
+      await this.pushRound(rows);
+    }
+    return diff(this.stats, before);
+  }
+
+  private async pushRound(rows: OutboxItem[]): Promise<void> {
+    const now = (): Date => new Date(this.deps.now());
+    const outcome = new PushOutcome(this.stats, now, this.options.random ?? Math.random);
+    const ctx: PushContext = {
+      ds: this.deps.ds,
+      clients: this.options.clients,
+      binder: this.binder,
+      fanout: this.deps.config.tags.wecomFanout,
+      now,
+      outcome,
+      stats: this.stats,
+      limiter: (channel, account) => this.limiter(`${channel}:${account}`),
+      logger: this.deps.logger,
+      onInvalidCorpTag: this.options.onInvalidCorpTag ?? (async () => undefined),
+    };
+    const groups = new Map<string, OutboxItem[]>();
+    for (const row of rows) groups.set(`${row.channel}:${row.account}`, [...(groups.get(`${row.channel}:${row.account}`) ?? []), row]);
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const first = group[0]!;
+        try {
+          if (first.channel === 'oa') await pushOaAccount(ctx, first.account, group.filter(isOaPayload));
+          else await pushWecomAccount(ctx, first.account, group.filter(isWecomPayload));
+        } catch (err) {
+          // A failure before any per-row outcome (database, config): every row of the group is retried later.
+          this.deps.logger.warn({ err, channel: first.channel, account: first.account }, 'outbox push failed');
+          for (const row of group) if (!outcome.ended(row.id)) outcome.fail(row, err);
+        }
+      }),
+    );
+    await outcome.flush(this.deps.ds, this.owner);
+  }
+
+  private limiter(key: string): Semaphore {
+    let s = this.limiters.get(key);
+    if (!s) this.limiters.set(key, (s = new Semaphore(this.options.concurrencyPerAccount ?? 5)));
+    return s;
+  }
+}
+
+function diff(after: PushStats, before: PushStats): PushStats {
+  return {
+    calls: after.calls - before.calls,
+    rowsDone: after.rowsDone - before.rowsDone,
+    retries: after.retries - before.retries,
+    rowsDead: after.rowsDead - before.rowsDead,
+    itemsPushed: after.itemsPushed - before.itemsPushed,
+    rowsSkipped: after.rowsSkipped - before.rowsSkipped,
+  };
+}

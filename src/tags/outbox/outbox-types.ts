@@ -1,0 +1,60 @@
+import type { OutboxStatus } from '../../storage/entities';
+
+/**
+ * One outbox row is one WeChat call (DESIGN §5):
+ * - `oa`: `tags/members/batch(un)tagging` of ≤ 50 openids for one catalog tag on one appid; op key
+ *   `oa:<appid>:<tagId>:<op>`, so new openids top up the pending row of that key before a new row starts.
+ * - `wecom`: `externalcontact/mark_tag` for one (staff, external_userid) relation; op key
+ *   `wecom:<corpid>:<staff>:<external_userid>`. The add/remove lists are computed when the row is pushed, from
+ *   the desired and the known remote state, so every change to that relation coalesces into one call.
+ */
+export type OaOp = 'add' | 'remove';
+
+export interface OaPayload {
+  op: OaOp;
+  openids: string[];
+  /** Set on rows split off a batch because WeChat refused these openids (40003, 45059 …). */
+  failed?: string[];
+  /** The remote tag id the row was pushed to. */
+  remoteTagId?: string;
+}
+
+export interface WecomPayload {
+  userid: string;
+  externalUserid: string;
+  /** Remote (corp) tag ids of the last attempt, for the API. */
+  add?: string[];
+  remove?: string[];
+}
+
+export type OutboxChannel = 'oa' | 'wecom';
+
+export interface OutboxItem {
+  id: string;
+  channel: OutboxChannel;
+  account: string;
+  opKey: string;
+  payload: OaPayload | WecomPayload;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastErrcode: number | null;
+  lastError: string | null;
+  tagId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Openids per batchtagging / batchuntagging call (wechat-api.md §3; 40032 beyond). */
+export const OA_BATCH = 50;
+
+export const oaOpKey = (appId: string, tagId: string, op: OaOp): string => `oa:${appId}:${tagId}:${op}`;
+export const wecomOpKey = (corpId: string, userid: string, externalUserid: string): string => `wecom:${corpId}:${userid}:${externalUserid}`;
+
+export function isOaPayload(item: OutboxItem): item is OutboxItem & { payload: OaPayload } {
+  return item.channel === 'oa';
+}
+
+export function isWecomPayload(item: OutboxItem): item is OutboxItem & { payload: WecomPayload } {
+  return item.channel === 'wecom';
+}

@@ -1,0 +1,132 @@
+import type { DataSource } from 'typeorm';
+import { type Db, execute } from '../../storage/sql';
+import { insertOutboxRows, type NewOutboxRow } from './outbox.repository';
+import type { OaPayload, OutboxItem, WecomPayload } from './outbox-types';
+import { MAX_ATTEMPTS, classifyFailure, retryDelayMs } from './push-errors';
+import { recordFailed, recordPushed, type RemoteStateWrite } from './remote-state.repository';
+
+/** Counters of one pusher, for `siyu push-tags`, logs and the benchmark. */
+export interface PushStats {
+  /** WeChat calls made (batchtagging/untagging, mark_tag, tag creation). */
+  calls: number;
+  rowsDone: number;
+  /** Rows put back with a backoff after a retryable failure. */
+  retries: number;
+  rowsDead: number;
+  /** Subjects whose tag WeChat now holds as desired (openid × tag, relation × tag). */
+  itemsPushed: number;
+  /** Rows that needed no call when pushed (already in the desired state). */
+  rowsSkipped: number;
+}
+
+export const emptyStats = (): PushStats => ({ calls: 0, rowsDone: 0, retries: 0, rowsDead: 0, itemsPushed: 0, rowsSkipped: 0 });
+
+interface RowEnd {
+  item: OutboxItem;
+  status: 'done' | 'pending' | 'dead';
+  attempts: number;
+  nextAt?: Date;
+  errcode: number | null;
+  error: string | null;
+  /** A changed payload (remaining openids, the computed mark_tag lists). */
+  payload?: OaPayload | WecomPayload;
+}
+
+/**
+ * What one claimed batch did, written back in one transaction: row statuses, split-off dead rows and the
+ * remote state WeChat now holds. Updates are fenced on `locked_by` so a pusher whose lease expired (and whose
+ * rows another pusher took over) changes nothing.
+ */
+export class PushOutcome {
+  private readonly ends: RowEnd[] = [];
+  private readonly endedIds = new Set<string>();
+  private readonly splits: NewOutboxRow[] = [];
+  private readonly pushed = new Map<string, { channel: string; account: string; writes: RemoteStateWrite[] }>();
+  private readonly failed = new Map<string, { channel: string; account: string; errcode: number; writes: RemoteStateWrite[] }>();
+
+  constructor(
+    private readonly stats: PushStats,
+    private readonly now: () => Date,
+    private readonly random: () => number,
+  ) {}
+
+  /** Whether a row already has its outcome (a group failing late must not end it twice). */
+  ended(id: string): boolean {
+    return this.endedIds.has(id);
+  }
+
+  done(item: OutboxItem, payload?: OaPayload | WecomPayload, skipped = false): void {
+    this.endedIds.add(item.id);
+    this.ends.push({ item, status: 'done', attempts: item.attempts + 1, errcode: null, error: null, ...(payload ? { payload } : {}) });
+    this.stats.rowsDone++;
+    if (skipped) this.stats.rowsSkipped++;
+  }
+
+  /** A failure: permanent → dead with the errcode; retryable → back to pending after a backoff, dead past the attempt cap. */
+  fail(item: OutboxItem, err: unknown, payload?: OaPayload | WecomPayload): { dead: boolean; errcode: number | null } {
+    this.endedIds.add(item.id);
+    const f = classifyFailure(err);
+    const attempts = item.attempts + 1;
+    const dead = f.permanent || attempts >= MAX_ATTEMPTS;
+    const end: RowEnd = { item, status: dead ? 'dead' : 'pending', attempts, errcode: f.errcode, error: f.message.slice(0, 1000), ...(payload ? { payload } : {}) };
+    if (!dead) end.nextAt = new Date(this.now().getTime() + retryDelayMs(attempts, f, this.random));
+    this.ends.push(end);
+    if (dead) this.stats.rowsDead++;
+    else this.stats.retries++;
+    return { dead, errcode: f.errcode };
+  }
+
+  /** Items WeChat refused for good, split off into their own dead row so the rest of the batch completes. */
+  split(row: NewOutboxRow): void {
+    this.splits.push({ ...row, status: 'dead' });
+    this.stats.rowsDead++;
+  }
+
+  statePushed(channel: string, account: string, writes: RemoteStateWrite[]): void {
+    const key = `${channel}\u0000${account}`;
+    const entry = this.pushed.get(key) ?? { channel, account, writes: [] };
+    entry.writes.push(...writes);
+    this.pushed.set(key, entry);
+    this.stats.itemsPushed += writes.length;
+  }
+
+  stateFailed(channel: string, account: string, errcode: number | null, writes: RemoteStateWrite[]): void {
+    if (errcode === null || writes.length === 0) return;
+    const key = `${channel}\u0000${account}\u0000${errcode}`;
+    const entry = this.failed.get(key) ?? { channel, account, errcode, writes: [] };
+    entry.writes.push(...writes);
+    this.failed.set(key, entry);
+  }
+
+  async flush(ds: DataSource, owner: string): Promise<void> {
+    const now = this.now();
+    await ds.transaction(async (m) => {
+      for (const { channel, account, writes } of this.pushed.values()) await recordPushed(m, channel, account, writes, now);
+      for (const { channel, account, errcode, writes } of this.failed.values()) await recordFailed(m, channel, account, writes, errcode, now);
+      await markDone(m, this.ends.filter((e) => e.status === 'done' && !e.payload).map((e) => e.item.id), owner, now);
+      for (const e of this.ends) if (e.status !== 'done' || e.payload) await endRow(m, e, owner, now);
+      await insertOutboxRows(m, this.splits, now);
+    });
+  }
+}
+
+async function markDone(db: Db, ids: string[], owner: string, now: Date): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    await execute(
+      db,
+      `UPDATE outbox SET status = 'done', attempts = attempts + 1, last_errcode = NULL, last_error = NULL, locked_by = NULL, locked_until = NULL, updated_at = ?
+        WHERE id IN (${part.map(() => '?').join(', ')}) AND status = 'in_flight' AND locked_by = ?`,
+      [now, ...part, owner],
+    );
+  }
+}
+
+async function endRow(db: Db, e: RowEnd, owner: string, now: Date): Promise<void> {
+  await execute(
+    db,
+    `UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_errcode = ?, last_error = ?, payload = ?, locked_by = NULL, locked_until = NULL, updated_at = ?
+      WHERE id = ? AND status = 'in_flight' AND locked_by = ?`,
+    [e.status, e.attempts, e.nextAt ?? e.item.nextAttemptAt, e.errcode, e.error, JSON.stringify(e.payload ?? e.item.payload), now, e.item.id, owner],
+  );
+}

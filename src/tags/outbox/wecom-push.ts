@@ -1,0 +1,109 @@
+import { WechatApiError } from '../../../connectors/common/http/wechat-api-error';
+import { bindingsOfAccount, type BindingRecord } from '../bindings/binding.repository';
+import type { PushContext } from './push-context';
+import type { OutboxItem, WecomPayload } from './outbox-types';
+import { statesOf, type RemoteState, type RemoteStateWrite } from './remote-state.repository';
+import { desiredWecomTags, fanoutTargets, relationSubject, relationsOfCustomers, relationsOfExternalUsers, type Relation } from './wecom-relations';
+
+type WecomItem = OutboxItem & { payload: WecomPayload };
+type Bound = BindingRecord & { remoteTagId: string };
+
+/**
+ * Pushes the WeCom rows of one corp (wechat-api.md §5.6): one `mark_tag` per (staff, external_userid) with
+ * every add and remove of that relation in one call. The lists come from the state of the moment: catalog tags
+ * the customer should carry (on every relation, or the newest, per `tags.wecomFanout`) that WeChat does not
+ * hold yet, and bound tags Siyu knows are there that nobody wants any more. Tags only a sync reported (never
+ * pushed or observed by Siyu) are not removed: they may be a staff member's own.
+ */
+export async function pushWecomAccount(ctx: PushContext, corpId: string, items: WecomItem[]): Promise<void> {
+  const relations = new Map((await relationsOfExternalUsers(ctx.ds, corpId, [...new Set(items.map((i) => i.payload.externalUserid))])).map((r) => [relationSubject(r), r]));
+  const customerIds = [...new Set([...relations.values()].map((r) => r.customerId).filter((c): c is string => !!c))];
+  const targets = fanoutTargets(ctx.fanout === 'all' ? [...relations.values()] : await relationsOfCustomers(ctx.ds, corpId, customerIds), ctx.fanout);
+  const desired = await desiredWecomTags(ctx.ds, corpId, customerIds);
+  const states = groupStates(await statesOf(ctx.ds, 'wecom', corpId, [...relations.keys()]));
+  const bindings = await bindingsOfAccount(ctx.ds, 'wecom', corpId);
+  const bound = await ensureWanted(ctx, corpId, bindings, new Set([...desired.values()].flatMap((s) => [...s])));
+
+  await Promise.all(
+    items.map(async (item) => {
+      const rel = relations.get(relationSubject(item.payload));
+      if (!rel) return ctx.outcome.done(item, undefined, true);
+      const plan = planRelation(rel, desired.get(rel.customerId ?? '') ?? new Set(), bindings, bound, states.get(relationSubject(rel)), targets.has(rel.id));
+      if (plan.add.length === 0 && plan.remove.length === 0) {
+        if (plan.bindingError !== undefined) ctx.outcome.fail(item, plan.bindingError, item.payload);
+        else ctx.outcome.done(item, undefined, true);
+        return;
+      }
+      await ctx.limiter('wecom', corpId).run(() => markTag(ctx, corpId, item, rel, plan));
+    }),
+  );
+}
+
+interface Plan {
+  add: string[];
+  remove: string[];
+  /** A wanted tag whose binding could not be created (pushed without it; the row reports it). */
+  bindingError?: unknown;
+}
+
+function planRelation(rel: Relation, wanted: Set<string>, bindings: BindingRecord[], bound: Map<string, Bound | Error>, states: Map<string, RemoteState> | undefined, isTarget: boolean): Plan {
+  const plan: Plan = { add: [], remove: [] };
+  for (const tagId of wanted) {
+    const b = bound.get(tagId);
+    if (b instanceof Error) {
+      plan.bindingError = b;
+      continue;
+    }
+    if (!b) continue;
+    const state = states?.get(b.remoteTagId);
+    const present = state ? state.present : rel.reportedTags.includes(b.remoteTagId);
+    if (!present && isTarget && state?.lastErrcode == null) plan.add.push(b.remoteTagId);
+  }
+  for (const b of bindings) {
+    if (!b.remoteTagId || wanted.has(b.tagId)) continue;
+    if (states?.get(b.remoteTagId)?.present) plan.remove.push(b.remoteTagId);
+  }
+  return plan;
+}
+
+/** Binds (creates or adopts in WeChat) every tag some customer of this batch should carry; failures stay per tag. */
+async function ensureWanted(ctx: PushContext, corpId: string, bindings: BindingRecord[], wanted: Set<string>): Promise<Map<string, Bound | Error>> {
+  const out = new Map<string, Bound | Error>();
+  for (const b of bindings) {
+    if (!wanted.has(b.tagId)) continue;
+    try {
+      out.set(b.tagId, await ctx.limiter('wecom', corpId).run(() => ctx.binder.ensure(b)));
+    } catch (err) {
+      out.set(b.tagId, err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  return out;
+}
+
+async function markTag(ctx: PushContext, corpId: string, item: WecomItem, rel: Relation, plan: Plan): Promise<void> {
+  const payload: WecomPayload = { ...item.payload, add: plan.add, remove: plan.remove };
+  const subject = relationSubject(rel);
+  const writes = (ids: string[], present: boolean): RemoteStateWrite[] => ids.map((remoteTagId) => ({ subject, remoteTagId, customerId: rel.customerId, present }));
+  try {
+    ctx.stats.calls++;
+    await ctx.clients.wecom(corpId).corpTags.markTag({ userid: rel.userid, externalUserid: rel.externalUserid, addTag: plan.add, removeTag: plan.remove });
+  } catch (err) {
+    if (err instanceof WechatApiError && err.errcode === 40068) await ctx.onInvalidCorpTag(corpId);
+    const { dead, errcode } = ctx.outcome.fail(item, err, payload);
+    if (dead) ctx.outcome.stateFailed('wecom', corpId, errcode, [...writes(plan.add, false), ...writes(plan.remove, true)]);
+    return;
+  }
+  ctx.outcome.statePushed('wecom', corpId, [...writes(plan.add, true), ...writes(plan.remove, false)]);
+  if (plan.bindingError !== undefined) ctx.outcome.fail(item, plan.bindingError, payload);
+  else ctx.outcome.done(item);
+}
+
+function groupStates(states: RemoteState[]): Map<string, Map<string, RemoteState>> {
+  const out = new Map<string, Map<string, RemoteState>>();
+  for (const s of states) {
+    let m = out.get(s.subject);
+    if (!m) out.set(s.subject, (m = new Map()));
+    m.set(s.remoteTagId, s);
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+/**
+ * Segment rule JSON (DESIGN §5): conditions combined with `all` / `any` (and `not`), evaluated in SQL.
+ *
+ * ```json
+ * { "all": [
+ *   { "type": "channel", "channel": "oa" },
+ *   { "any": [ { "type": "orders", "min": 3 }, { "type": "spend", "minFen": 100000, "withinDays": 365 } ] },
+ *   { "type": "events", "eventType": "oa.message.*", "withinDays": 30, "min": 2 },
+ *   { "type": "tag", "tagId": "12", "has": false }
+ * ] }
+ * ```
+ */
+export type ChannelName = 'oa' | 'mp' | 'h5' | 'wecom';
+
+export type Condition =
+  /** Has an identity of the channel (optionally of one appid / corpid). */
+  | { type: 'channel'; channel: ChannelName; account?: string }
+  /** Currently follows an OA (optionally a given appid). */
+  | { type: 'subscribed'; appId?: string }
+  /** Days since the last purchase: ≤ withinDays and/or > olderThanDays (the latter requires a purchase). */
+  | { type: 'lastPurchase'; withinDays?: number; olderThanDays?: number }
+  /** Number of purchases, optionally only those of the last `withinDays` days. */
+  | { type: 'orders'; min?: number; max?: number; withinDays?: number }
+  /** Total paid in fen, optionally only the last `withinDays` days. */
+  | { type: 'spend'; minFen?: number; maxFen?: number; withinDays?: number }
+  /** Timeline events of a type (`oa.message.*` matches a prefix) within the last `withinDays` days. */
+  | { type: 'events'; eventType: string; withinDays: number; min?: number; max?: number }
+  /** Carries (or, `has: false`, lacks) a catalog tag. */
+  | { type: 'tag'; tagId: string; has?: boolean }
+  /** Is followed by a WeCom staff member (optionally in one corp). */
+  | { type: 'followedBy'; staffUserid: string; corpId?: string };
+
+export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition;
+
+export const CONDITION_TYPES = ['channel', 'subscribed', 'lastPurchase', 'orders', 'spend', 'events', 'tag', 'followedBy'] as const;

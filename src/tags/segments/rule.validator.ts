@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { CONDITION_TYPES, type Condition, type Rule } from './rule-types';
+
+const MAX_DEPTH = 6;
+const MAX_CONDITIONS = 50;
+const days = z.number().int().min(1).max(36_500);
+const count = z.number().int().min(0).max(1_000_000_000);
+const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
+const key = z.string().min(1).max(64);
+
+const conditionSchemas: Record<(typeof CONDITION_TYPES)[number], z.ZodType<Condition>> = {
+  channel: z.object({ type: z.literal('channel'), channel: z.enum(['oa', 'mp', 'h5', 'wecom']), account: key.optional() }).strict(),
+  subscribed: z.object({ type: z.literal('subscribed'), appId: key.optional() }).strict(),
+  lastPurchase: z
+    .object({ type: z.literal('lastPurchase'), withinDays: days.optional(), olderThanDays: days.optional() })
+    .strict()
+    .refine((c) => c.withinDays !== undefined || c.olderThanDays !== undefined, 'give withinDays and/or olderThanDays'),
+  orders: z
+    .object({ type: z.literal('orders'), min: count.optional(), max: count.optional(), withinDays: days.optional() })
+    .strict()
+    .refine((c) => c.min !== undefined || c.max !== undefined, 'give min and/or max')
+    .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, 'min must not exceed max'),
+  spend: z
+    .object({ type: z.literal('spend'), minFen: fen.optional(), maxFen: fen.optional(), withinDays: days.optional() })
+    .strict()
+    .refine((c) => c.minFen !== undefined || c.maxFen !== undefined, 'give minFen and/or maxFen')
+    .refine((c) => c.minFen === undefined || c.maxFen === undefined || c.minFen <= c.maxFen, 'minFen must not exceed maxFen'),
+  events: z
+    .object({ type: z.literal('events'), eventType: z.string().regex(/^[\w.:-]{1,63}\*?$/, 'eventType is a timeline type such as oa.subscribe, optionally ending in *'), withinDays: days, min: count.optional(), max: count.optional() })
+    .strict()
+    .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, 'min must not exceed max'),
+  tag: z.object({ type: z.literal('tag'), tagId: id, has: z.boolean().optional() }).strict(),
+  followedBy: z.object({ type: z.literal('followedBy'), staffUserid: key, corpId: key.optional() }).strict(),
+};
+
+export interface RuleProblem {
+  path: string;
+  message: string;
+}
+
+/** Validates rule JSON; every problem comes back with its path (`rule.all[1].any[0].min`). */
+export function validateRule(input: unknown): { rule?: Rule; problems: RuleProblem[]; tagIds: string[] } {
+  const problems: RuleProblem[] = [];
+  const tagIds: string[] = [];
+  let conditions = 0;
+
+  const walk = (node: unknown, path: string, depth: number): Rule | undefined => {
+    if (depth > MAX_DEPTH) return void problems.push({ path, message: `rules nest at most ${MAX_DEPTH} levels` });
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return void problems.push({ path, message: 'expected an object: a condition, or { all: [...] } / { any: [...] } / { not: {...} }' });
+    const o = node as Record<string, unknown>;
+    for (const op of ['all', 'any'] as const) {
+      if (!(op in o)) continue;
+      if (Object.keys(o).length !== 1) return void problems.push({ path, message: `"${op}" must be the only key of its object` });
+      const list = o[op];
+      if (!Array.isArray(list) || list.length === 0) return void problems.push({ path: `${path}.${op}`, message: 'expected a non-empty array of rules' });
+      const items = list.map((child, i) => walk(child, `${path}.${op}[${i}]`, depth + 1));
+      return items.every((x): x is Rule => !!x) ? ({ [op]: items } as Rule) : undefined;
+    }
+    if ('not' in o) {
+      if (Object.keys(o).length !== 1) return void problems.push({ path, message: '"not" must be the only key of its object' });
+      const inner = walk(o.not, `${path}.not`, depth + 1);
+      return inner ? { not: inner } : undefined;
+    }
+    const type = o.type;
+    if (typeof type !== 'string' || !(CONDITION_TYPES as readonly string[]).includes(type)) {
+      return void problems.push({ path: `${path}.type`, message: `unknown condition type ${JSON.stringify(type)}; expected all, any, not or one of ${CONDITION_TYPES.join(', ')}` });
+    }
+    if (++conditions > MAX_CONDITIONS) return void problems.push({ path, message: `a rule has at most ${MAX_CONDITIONS} conditions` });
+    const r = conditionSchemas[type as (typeof CONDITION_TYPES)[number]].safeParse(o);
+    if (!r.success) {
+      for (const issue of r.error.issues) problems.push({ path: [path, ...issue.path.map(String)].join('.'), message: issue.message });
+      return undefined;
+    }
+    if (r.data.type === 'tag') tagIds.push(r.data.tagId);
+    return r.data;
+  };
+
+  const rule = walk(input, 'rule', 1);
+  return problems.length === 0 && rule ? { rule, problems, tagIds } : { problems, tagIds };
+}

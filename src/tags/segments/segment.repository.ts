@@ -1,0 +1,105 @@
+import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, select } from '../../storage/sql';
+import type { Rule } from './rule-types';
+
+export interface SegmentRecord {
+  id: string;
+  name: string;
+  tagId: string | null;
+  rule: Rule;
+  schedule: string | null;
+  enabled: boolean;
+  lastRunAt: Date | null;
+  lastCount: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS = 'id, name, tag_id, rule, schedule, enabled, last_run_at, last_count, last_error, created_at, updated_at';
+
+function toSegment(r: Row): SegmentRecord {
+  return {
+    id: idString(r.id),
+    name: String(r.name),
+    tagId: r.tag_id === null || r.tag_id === undefined ? null : idString(r.tag_id),
+    rule: fromJsonText<Rule>(r.rule)!,
+    schedule: (r.schedule as string | null) ?? null,
+    enabled: Number(r.enabled) === 1 || r.enabled === true,
+    lastRunAt: fromDbTime(r.last_run_at),
+    lastCount: r.last_count === null || r.last_count === undefined ? null : Number(r.last_count),
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: fromDbTime(r.created_at)!,
+    updatedAt: fromDbTime(r.updated_at)!,
+  };
+}
+
+export async function listSegments(db: Db, opts: { after?: string; limit: number; scheduledOnly?: boolean }): Promise<SegmentRecord[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (opts.after) {
+    where.push('id > ?');
+    params.push(opts.after);
+  }
+  if (opts.scheduledOnly) where.push('schedule IS NOT NULL AND enabled = 1 AND tag_id IS NOT NULL');
+  const rows = await select(db, `SELECT ${COLUMNS} FROM segments${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${Math.trunc(opts.limit)}`, params);
+  return rows.map(toSegment);
+}
+
+export async function findSegment(db: Db, id: string): Promise<SegmentRecord | undefined> {
+  const rows = await select(db, `SELECT ${COLUMNS} FROM segments WHERE id = ?`, [id]);
+  return rows[0] ? toSegment(rows[0]) : undefined;
+}
+
+export async function segmentOfTag(db: Db, tagId: string): Promise<SegmentRecord | undefined> {
+  const rows = await select(db, `SELECT ${COLUMNS} FROM segments WHERE tag_id = ? ORDER BY id LIMIT 1`, [tagId]);
+  return rows[0] ? toSegment(rows[0]) : undefined;
+}
+
+export async function insertSegment(db: Db, s: { name: string; tagId: string; rule: Rule; schedule: string | null; enabled: boolean; now: Date }): Promise<string> {
+  const r = await execute(db, 'INSERT INTO segments (name, tag_id, rule, schedule, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    s.name,
+    s.tagId,
+    JSON.stringify(s.rule),
+    s.schedule,
+    s.enabled,
+    s.now,
+    s.now,
+  ]);
+  if (!r.insertId) throw new Error('segment insert returned no id');
+  return r.insertId;
+}
+
+export async function updateSegment(db: Db, id: string, f: { name?: string; tagId?: string; rule?: Rule; schedule?: string | null; enabled?: boolean }, now: Date): Promise<void> {
+  const changes: [string, unknown][] = [];
+  if (f.name !== undefined) changes.push(['name', f.name]);
+  if (f.tagId !== undefined) changes.push(['tag_id', f.tagId]);
+  if (f.rule !== undefined) changes.push(['rule', JSON.stringify(f.rule)]);
+  if (f.schedule !== undefined) changes.push(['schedule', f.schedule]);
+  if (f.enabled !== undefined) changes.push(['enabled', f.enabled]);
+  changes.push(['updated_at', now]);
+  await execute(db, `UPDATE segments SET ${changes.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...changes.map(([, v]) => v), id]);
+}
+
+export async function recordRun(db: Db, id: string, r: { at: Date; count: number | null; error: string | null }): Promise<void> {
+  await execute(db, 'UPDATE segments SET last_run_at = ?, last_count = COALESCE(?, last_count), last_error = ?, updated_at = ? WHERE id = ?', [r.at, r.count, r.error, r.at, id]);
+}
+
+export async function deleteSegment(db: Db, id: string): Promise<void> {
+  await execute(db, 'DELETE FROM segments WHERE id = ?', [id]);
+}
+
+export function segmentView(s: SegmentRecord): Record<string, unknown> {
+  return {
+    id: s.id,
+    name: s.name,
+    tagId: s.tagId,
+    rule: s.rule,
+    schedule: s.schedule,
+    enabled: s.enabled,
+    lastRunAt: s.lastRunAt?.toISOString() ?? null,
+    lastCount: s.lastCount,
+    lastError: s.lastError,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}

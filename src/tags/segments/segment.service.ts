@@ -1,0 +1,130 @@
+import { AuditLogWriter } from '../../audit/audit-log.writer';
+import { select } from '../../storage/sql';
+import { findTag, findTags } from '../catalog/tag.repository';
+import { queueJob } from '../bulk/bulk-job.repository';
+import { tagConflict, tagInvalid, tagNotFound } from '../tag-errors';
+import type { Actor, TagsDeps } from '../tags-deps';
+import { parseSegmentInput, type SegmentInput } from './segment-input.schema';
+import { deleteSegment, findSegment, insertSegment, listSegments, recordRun, segmentOfTag, segmentView, updateSegment, type SegmentRecord } from './segment.repository';
+import type { SegmentRunner, SegmentRunResult } from './segment-runner';
+import type { Rule } from './rule-types';
+import { validateRule } from './rule.validator';
+
+/** Runs over more customers than this go to a bulk job (`{ jobId }`); smaller ones answer with the result. */
+export const INLINE_RUN_MAX_CUSTOMERS = 20_000;
+
+/** Segments (DESIGN §5, §8.3): rules producing a tag, previewed, run on demand and on their schedule. */
+export class SegmentService {
+  private readonly audit: AuditLogWriter;
+
+  constructor(
+    private readonly deps: TagsDeps,
+    private readonly runner: SegmentRunner,
+  ) {
+    this.audit = new AuditLogWriter(deps.ds);
+  }
+
+  async list(opts: { cursor?: string; limit: number }): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
+    const rows = await listSegments(this.deps.ds, { after: opts.cursor, limit: opts.limit + 1 });
+    const page = rows.slice(0, opts.limit);
+    return { items: page.map(segmentView), nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null };
+  }
+
+  async get(id: string): Promise<SegmentRecord> {
+    const s = await findSegment(this.deps.ds, id);
+    if (!s) throw tagNotFound(`segment ${id}`);
+    return s;
+  }
+
+  async create(body: unknown, actor: Actor): Promise<SegmentRecord> {
+    const input = parseSegmentInput(body, false);
+    await this.check(input, undefined);
+    const id = await this.deps.ds.transaction(async (m) => {
+      const now = new Date(this.deps.now());
+      const segId = await insertSegment(m, { name: input.name, tagId: input.tagId, rule: input.rule, schedule: input.schedule ?? null, enabled: input.enabled ?? true, now });
+      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.create', targetType: 'segment', targetId: segId, details: { name: input.name, tagId: input.tagId, schedule: input.schedule ?? null } }, m);
+      return segId;
+    });
+    return this.get(id);
+  }
+
+  async update(id: string, body: unknown, actor: Actor): Promise<SegmentRecord> {
+    const current = await this.get(id);
+    const input = parseSegmentInput(body, true);
+    if (input.tagId !== undefined && input.tagId !== current.tagId && current.lastRunAt) {
+      throw tagInvalid('tagId cannot change once the segment has run; delete the segment and create another');
+    }
+    await this.check({ ...input, tagId: input.tagId ?? current.tagId ?? undefined }, id);
+    await this.deps.ds.transaction(async (m) => {
+      await updateSegment(m, id, { name: input.name, tagId: input.tagId, rule: input.rule, schedule: input.schedule, enabled: input.enabled }, new Date(this.deps.now()));
+      const { ruleTagIds: _r, ...changes } = input;
+      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.update', targetType: 'segment', targetId: id, details: changes }, m);
+    });
+    return this.get(id);
+  }
+
+  /** Deletes the segment; its members lose the `rule` assignment in a bulk job. */
+  async remove(id: string, actor: Actor): Promise<{ id: string; deleted: true; jobId: string | null }> {
+    const s = await this.get(id);
+    const jobId = await this.deps.ds.transaction(async (m) => {
+      const now = new Date(this.deps.now());
+      await deleteSegment(m, id);
+      const job = s.tagId ? await queueJob(m, 'tags.unassign', { tagId: s.tagId, source: 'rule', segmentId: id }, actor.name, now) : null;
+      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.delete', targetType: 'segment', targetId: id, details: { name: s.name, tagId: s.tagId, jobId: job } }, m);
+      return job;
+    });
+    return { id, deleted: true, jobId };
+  }
+
+  /** Count and a sample of the customers a rule matches: the saved one, or `body.rule` to try a draft. */
+  async preview(id: string, body: unknown): Promise<{ count: number; sample: { id: string; displayName: string | null }[] }> {
+    const s = await this.get(id);
+    let rule: Rule = s.rule;
+    const raw = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    if (raw.rule !== undefined) {
+      const v = validateRule(raw.rule);
+      if (!v.rule) throw tagInvalid(v.problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: v.problems });
+      rule = v.rule;
+    }
+    return this.runner.preview(rule);
+  }
+
+  /** `POST /segments/:id/run`: small customer bases run now and answer the result, large ones queue a job. */
+  async requestRun(id: string, actor: Actor): Promise<{ jobId: string } | { result: SegmentRunResult }> {
+    const s = await this.get(id);
+    if (!s.tagId) throw tagInvalid('the segment has no tag');
+    const customers = Number((await select(this.deps.ds, 'SELECT COUNT(*) AS n FROM customers'))[0]?.n ?? 0);
+    if (customers > INLINE_RUN_MAX_CUSTOMERS) {
+      return { jobId: await queueJob(this.deps.ds, 'segments.run', { segmentId: id }, actor.name, new Date(this.deps.now())) };
+    }
+    return { result: await this.runNow(s, actor) };
+  }
+
+  /** Runs one segment and records the outcome (last run, count, error) and an audit entry. */
+  async runNow(s: SegmentRecord, actor: Actor, progress?: (processed: number, total: number) => Promise<void>): Promise<SegmentRunResult> {
+    if (!s.tagId) throw tagInvalid('the segment has no tag');
+    const at = new Date(this.deps.now());
+    try {
+      const result = await this.runner.run({ id: s.id, tagId: s.tagId, rule: s.rule }, progress);
+      await recordRun(this.deps.ds, s.id, { at, count: result.members, error: null });
+      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.run', targetType: 'segment', targetId: s.id, details: { tagId: s.tagId, ...result } });
+      return result;
+    } catch (err) {
+      await recordRun(this.deps.ds, s.id, { at, count: null, error: err instanceof Error ? err.message.slice(0, 1000) : String(err) });
+      throw err;
+    }
+  }
+
+  private async check(input: Partial<SegmentInput>, selfId: string | undefined): Promise<void> {
+    if (input.tagId !== undefined) {
+      if (!(await findTag(this.deps.ds, input.tagId))) throw tagInvalid(`tagId: tag ${input.tagId} does not exist`);
+      const other = await segmentOfTag(this.deps.ds, input.tagId);
+      if (other && other.id !== selfId) throw tagConflict(`tag ${input.tagId} is already produced by segment ${other.id}`);
+      if (input.ruleTagIds?.includes(input.tagId)) throw tagInvalid(`rule: a segment cannot test its own tag ${input.tagId}`);
+    }
+    const referenced = [...new Set(input.ruleTagIds ?? [])];
+    const found = new Set((await findTags(this.deps.ds, referenced)).map((t) => t.id));
+    const unknown = referenced.filter((t) => !found.has(t));
+    if (unknown.length > 0) throw tagInvalid(`rule: unknown tag ids ${unknown.join(', ')}`);
+  }
+}

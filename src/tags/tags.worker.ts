@@ -1,0 +1,65 @@
+import type { AppContext } from '../app-context';
+import type { Worker } from '../background';
+import { createClients } from '../tokens/clients';
+import { outboxSignal } from './outbox/outbox-signal';
+import { tagWorkers, type TagWorkers } from './tags.module';
+
+const POLL_MS = 1_000;
+
+/**
+ * The tags worker of a gateway process (src/background.ts): one loop drains the outbox (woken at once by the
+ * services of this process, polling for rows queued by other instances or due after a backoff), another runs
+ * bulk jobs and the WeChat re-reads callbacks asked for. Stop finishes the current round and returns.
+ */
+export function tagsWorker(app: AppContext): Worker | undefined {
+  const hasTagAccounts = app.config.accounts.some((a) => a.kind === 'official-account' || a.kind === 'wecom');
+  if (!hasTagAccounts) return undefined;
+  const clients = createClients(app, { now: app.now, http: { maxAttempts: 1 } });
+  return startTagsWorker(app, tagWorkers(app, clients));
+}
+
+export function startTagsWorker(app: AppContext, w: TagWorkers): Worker {
+  let stopping = false;
+  const waiting = new Set<() => void>();
+  const nap = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, POLL_MS);
+      waiting.add(done);
+    });
+  const wakeAll = (): void => {
+    for (const w of [...waiting]) w();
+  };
+  const unsubscribe = outboxSignal(app.ds).subscribe(wakeAll);
+
+  const loop = async (name: string, step: () => Promise<boolean>): Promise<void> => {
+    while (!stopping) {
+      let busy = false;
+      try {
+        busy = await step();
+      } catch (err) {
+        app.logger.error({ err, loop: name }, 'tags worker round failed');
+      }
+      if (!busy && !stopping) await nap();
+    }
+  };
+  const pushing = loop('outbox', async () => {
+    const s = await w.pusher.drain(() => stopping);
+    return s.rowsDone + s.rowsDead + s.retries > 0 && !stopping;
+  });
+  const jobs = loop('jobs', () => w.jobs.runNext());
+
+  return {
+    name: 'tags',
+    async stop() {
+      stopping = true;
+      unsubscribe();
+      wakeAll();
+      await Promise.all([pushing, jobs]);
+    },
+  };
+}
