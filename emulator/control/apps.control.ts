@@ -103,7 +103,7 @@ const patchBody = z
 
 export function appsRoutes(router: Router, state: EmulatorState): void {
   router.get('/apps', (ctx) => {
-    ctx.body = appsSummary(state, ctx.origin);
+    ctx.body = appsSummary(state, `${ctx.protocol}://${ctx.host}`);
   });
   router.patch('/apps/:id', async (ctx) => {
     const b = await readBody(ctx, patchBody);

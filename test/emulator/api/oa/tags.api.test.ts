@@ -108,8 +108,11 @@ describe('OA tags', () => {
 });
 
 describe('OA tag deletion above 100,000 fans', () => {
+  let t: TestEmulator;
+  afterEach(() => t.close());
+
   it('refuses with 45057 and allows it once fans are removed', async () => {
-    const t = await startTestEmulator({ followers: 100_001, oaTags: 0, wecomContacts: 0 });
+    t = await startTestEmulator({ followers: 100_001, oaTags: 0, wecomContacts: 0 });
     const access_token = await t.oaToken();
     const { appId } = (await t.apps()).officialAccounts[0]!;
     const id = (await t.oa.post(`/cgi-bin/tags/create?access_token=${access_token}`, { tag: { name: 'all' } })).data.tag.id;
@@ -118,6 +121,5 @@ describe('OA tag deletion above 100,000 fans', () => {
     const one = (await t.oa.get('/cgi-bin/user/get', { params: { access_token } })).data.data.openid[0];
     await t.oa.post(`/cgi-bin/tags/members/batchuntagging?access_token=${access_token}`, { openid_list: [one], tagid: id });
     expect((await t.oa.post(`/cgi-bin/tags/delete?access_token=${access_token}`, { tag: { id } })).data.errcode).toBe(0);
-    await t.close();
   });
 });

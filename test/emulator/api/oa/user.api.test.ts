@@ -16,15 +16,17 @@ async function scan(t: TestEmulator, access_token: string): Promise<{ openids: s
 }
 
 describe('OA user/get paging', () => {
+  let t: TestEmulator;
+  afterEach(() => t.close());
+
   it('rejects an unknown next_openid with 40003', async () => {
-    const t = await startTestEmulator();
+    t = await startTestEmulator();
     const { data } = await t.oa.get('/cgi-bin/user/get', { params: { access_token: await t.oaToken(), next_openid: 'oNOTANOPENIDxxxxxxxxxxxxxxxx' } });
     expect(data.errcode).toBe(40003);
-    await t.close();
   });
 
   it('pages 10,000 at a time to the end; the last page keeps next_openid and one more call returns count 0', async () => {
-    const t = await startTestEmulator({ followers: 25_000, wecomContacts: 0 });
+    t = await startTestEmulator({ followers: 25_000, wecomContacts: 0 });
     const { openids, pages } = await scan(t, await t.oaToken());
     expect(pages.map((p) => p.count)).toEqual([10_000, 10_000, 5000, 0]);
     expect(pages.every((p) => p.total === 25_000)).toBe(true);
@@ -32,11 +34,10 @@ describe('OA user/get paging', () => {
     expect(pages[3]!.next_openid).toBe('');
     expect(new Set(openids).size).toBe(25_000);
     expect(openids.every((o) => /^o[\w-]{27}$/.test(o))).toBe(true);
-    await t.close();
   });
 
   it('ends with an empty next_openid on the last page in short-page mode, skipping unfollowers', async () => {
-    const t = await startTestEmulator({ followers: 10_000, wecomContacts: 0, followerListEnding: 'short-page' });
+    t = await startTestEmulator({ followers: 10_000, wecomContacts: 0, followerListEnding: 'short-page' });
     const access_token = await t.oaToken();
     const first = await scan(t, access_token);
     expect(first.pages.map((p) => [p.count, p.next_openid])).toEqual([[10_000, '']]);
@@ -45,7 +46,6 @@ describe('OA user/get paging', () => {
     const second = await scan(t, access_token);
     expect(second.openids).toHaveLength(9999);
     expect(second.pages[0]!.total).toBe(9999);
-    await t.close();
   });
 });
 
