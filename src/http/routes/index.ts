@@ -3,8 +3,11 @@ import type { AppContext } from '../../app-context';
 import { healthRouter } from './health.router';
 import { apiRouter } from '../api/api.router';
 import { wechatRouter } from './wechat.router';
+import { h5Router } from './h5.router';
+import { mpRouter } from './mp.router';
+import { trackRouter } from './track.router';
 
 /** Every router of the gateway, listed explicitly (no filesystem auto-loading). */
 export function buildRouters(app: AppContext): Router[] {
-  return [healthRouter(app), wechatRouter(app), apiRouter(app)];
+  return [healthRouter(app), wechatRouter(app), h5Router(app), mpRouter(app), trackRouter(app), apiRouter(app)];
 }

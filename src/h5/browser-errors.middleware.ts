@@ -1,0 +1,48 @@
+import type { Middleware } from 'koa';
+import { HttpError } from '../http/http-error';
+import type { Logger } from '../logger';
+
+const TITLES: Record<number, string> = { 400: 'Sign-in failed', 401: 'Sign-in required', 403: 'Sign-in refused', 404: 'Not found', 429: 'Too many attempts' };
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function errorPage(status: number, code: string, message: string): string {
+  const title = TITLES[status] ?? (status >= 500 ? 'Service unavailable' : 'Sign-in failed');
+  return [
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    `<title>${escapeHtml(title)}</title></head><body>`,
+    `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p><p><small>${escapeHtml(code)}</small></p>`,
+    '</body></html>',
+  ].join('');
+}
+
+/**
+ * Browser routes (H5 login and OAuth callback) answer refusals with a readable HTML page and the refusal's
+ * status (400 for a reused/expired code or a bad state, never a 500 for those); a client that asks for JSON
+ * and not HTML gets the usual `{error:{code,message}}`. Unexpected failures are logged and shown as a
+ * generic page, internals hidden.
+ */
+export function browserErrors(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (ctx.accepts('html', 'json') === 'json') throw err;
+      let status = 500;
+      let code = 'INTERNAL';
+      let message = 'Something went wrong on our side. Please try again.';
+      if (err instanceof HttpError) {
+        ({ status, code, message } = err);
+      } else {
+        logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'browser request failed');
+      }
+      ctx.status = status;
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = errorPage(status, code, message);
+    }
+  };
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'crypto';
+import type { OauthScope } from '../../connectors/h5/client-types';
+import type { SessionTokens } from '../auth/session-token';
+import { FrontDoorError } from './front-door.errors';
+
+/** What the login step hands to the callback step, inside the signed state cookie. */
+export interface OauthStateClaims {
+  /** The `state` sent to WeChat. */
+  st: string;
+  app: string;
+  /** Where to send the browser afterwards (already checked against the allow-list). */
+  r: string;
+  sc: OauthScope;
+}
+
+export interface IssuedState {
+  state: string;
+  cookieName: string;
+  cookieValue: string;
+  cookiePath: string;
+  maxAgeSeconds: number;
+}
+
+/** WeChat codes live 5 minutes; a visitor gets twice that from our redirect to the callback. */
+export const OAUTH_STATE_TTL_SECONDS = 600;
+const PURPOSE = 'h5-oauth-state';
+const MAX_REMEMBERED = 100_000;
+
+/** One cookie per login attempt, so two tabs logging in at once do not overwrite each other's state. */
+export const stateCookieName = (state: string): string => `siyu_oauth_${state}`;
+export const callbackPath = (appId: string): string => `/h5/${encodeURIComponent(appId)}/oauth/callback`;
+
+/**
+ * OAuth `state` for CSRF protection (wechat-api.md §7.1; RFC 6749 §10.12): a random value WeChat echoes back,
+ * bound to the browser by a signed, short-lived, http-only cookie scoped to the callback path. Single use: the
+ * callback clears the cookie and this instance remembers consumed states until they expire, so a replayed
+ * callback (same state, same cookie) is refused even if the browser kept the cookie.
+ */
+export class OauthStates {
+  private readonly consumed = new Map<string, number>();
+
+  constructor(
+    private readonly tokens: SessionTokens,
+    private readonly now: () => number,
+  ) {}
+
+  issue(appId: string, redirect: string, scope: OauthScope): IssuedState {
+    // 32 hex chars: inside WeChat's `state` rule (≤128 bytes of [a-zA-Z0-9]).
+    const state = randomBytes(16).toString('hex');
+    const claims: OauthStateClaims = { st: state, app: appId, r: redirect, sc: scope };
+    return {
+      state,
+      cookieName: stateCookieName(state),
+      cookieValue: this.tokens.sign(PURPOSE, claims, OAUTH_STATE_TTL_SECONDS),
+      cookiePath: callbackPath(appId),
+      maxAgeSeconds: OAUTH_STATE_TTL_SECONDS,
+    };
+  }
+
+  /** The login attempt behind `state`, consumed; INVALID_STATE when missing, forged, expired, foreign or reused. */
+  consume(appId: string, state: unknown, cookieValue: string | undefined): OauthStateClaims {
+    if (typeof state !== 'string' || !/^[0-9a-f]{32}$/.test(state)) throw invalid('the login state is missing or malformed');
+    if (!cookieValue) throw invalid('this browser did not start this login (no state cookie)');
+    let claims: OauthStateClaims & { exp: number };
+    try {
+      claims = this.tokens.verify<OauthStateClaims>(PURPOSE, cookieValue);
+    } catch {
+      throw invalid('the login state is invalid or has expired');
+    }
+    if (claims.st !== state || claims.app !== appId) throw invalid('the login state does not match this browser');
+    const nowSeconds = Math.floor(this.now() / 1000);
+    this.forgetExpired(nowSeconds);
+    if (this.consumed.has(state)) throw invalid('this login link was already used');
+    this.consumed.set(state, claims.exp);
+    return { st: claims.st, app: claims.app, r: claims.r, sc: claims.sc };
+  }
+
+  private forgetExpired(nowSeconds: number): void {
+    if (this.consumed.size < MAX_REMEMBERED / 2) {
+      for (const [s, exp] of this.consumed) {
+        if (exp > nowSeconds) break;
+        this.consumed.delete(s);
+      }
+      return;
+    }
+    for (const [s, exp] of this.consumed) if (exp <= nowSeconds) this.consumed.delete(s);
+    // Still full of live states (a flood of logins): drop the oldest; their cookies were cleared on use anyway.
+    for (const s of this.consumed.keys()) {
+      if (this.consumed.size < MAX_REMEMBERED) break;
+      this.consumed.delete(s);
+    }
+  }
+}
+
+function invalid(message: string): FrontDoorError {
+  return new FrontDoorError('INVALID_STATE', `${message}; start the login again`);
+}

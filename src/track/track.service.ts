@@ -1,0 +1,60 @@
+import { createHash } from 'crypto';
+import type { DataSource } from 'typeorm';
+import { identityKey } from '../identity/identity-keys';
+import type { IdentityService } from '../identity/identity.service';
+import { retryingTransaction } from '../identity/retrying-transaction';
+import { writeTimeline } from '../events/timeline.writer';
+import { FrontDoorError } from '../h5/front-door.errors';
+import { subjectOf, type VisitorSession } from '../h5/visitor-session';
+import { select } from '../storage/sql';
+import type { TrackEvent } from './track.schema';
+
+export interface TrackResult {
+  customerId: string;
+  accepted: number;
+  duplicates: number;
+}
+
+const CHANNEL = { h5: { source: 'h5', prefix: 'h5' }, mp: { source: 'mini-program', prefix: 'mp' } } as const;
+
+/**
+ * Behaviour from H5 pages and Mini Programs into the customer timeline (issue 6). The customer is looked up
+ * from the session's subject identity at write time, so events land on the survivor of any merge since login.
+ * Deduplication is by the client's event id per subject: `track:<keyed subject>:<id>` is the row's unique
+ * `dedupe_key`, stable across merges (merged rows keep their keys), so a re-sent batch writes nothing twice.
+ */
+export class TrackService {
+  constructor(private readonly deps: { ds: DataSource; identity: IdentityService }) {}
+
+  async record(session: VisitorSession, events: TrackEvent[]): Promise<TrackResult> {
+    const channel = CHANNEL[session.ch];
+    const subject = subjectOf(session);
+    const subjectKey = createHash('sha256').update(identityKey(subject), 'utf8').digest('hex').slice(0, 32);
+    const keyOf = (e: TrackEvent) => `track:${subjectKey}:${e.id}`;
+    return retryingTransaction(this.deps.ds, async (em) => {
+      const customerId = await this.deps.identity.findCustomerId(em, subject);
+      if (!customerId) throw new FrontDoorError('SESSION_INVALID', 'this visitor is not known (erased or never signed in); log in again');
+      const keys = [...new Set(events.map(keyOf))];
+      const placeholders = keys.map(() => '?').join(', ');
+      const stored = await select<{ dedupe_key: string }>(em, `SELECT dedupe_key FROM events WHERE dedupe_key IN (${placeholders})`, keys);
+      const seen = new Set(stored.map((r) => r.dedupe_key));
+      let accepted = 0;
+      for (const e of events) {
+        const dedupeKey = keyOf(e);
+        if (seen.has(dedupeKey)) continue;
+        seen.add(dedupeKey);
+        await writeTimeline(em, {
+          customerId,
+          source: channel.source,
+          account: session.app,
+          type: `${channel.prefix}.${e.type}`,
+          occurredAt: e.occurredAt,
+          payload: { eventId: e.id, properties: e.properties },
+          dedupeKey,
+        });
+        accepted += 1;
+      }
+      return { customerId, accepted, duplicates: events.length - accepted };
+    });
+  }
+}
