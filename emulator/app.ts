@@ -47,10 +47,11 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
     }),
   );
   app.use(createAuthorizePage(state));
-  const control = createControlRouter(state);
+  const deps = senderDeps(state);
+  const control = createControlRouter(state, deps);
   control.prefix('/_emulator');
   app.use(control.routes());
   app.use(control.allowedMethods());
-  mountSenders(app, senderDeps(state));
+  mountSenders(app, deps);
   return { app, state };
 }

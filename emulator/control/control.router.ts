@@ -1,8 +1,10 @@
 import Router from '@koa/router';
+import type { SenderDeps } from '../plugin-types';
 import type { EmulatorState } from '../state';
 import { appsRoutes, appsSummary } from './apps.control';
 import { controlErrorHandler } from './control-body';
 import { mpRoutes } from './mp.control';
+import { createNotifier } from './notify';
 import { oaRoutes } from './oa.control';
 import { oauthRoutes } from './oauth.control';
 import { opsRoutes } from './ops.control';
@@ -10,15 +12,16 @@ import { truthRoutes } from './truth.control';
 import { wecomRoutes } from './wecom.control';
 
 /** The emulator's own control API, mounted at `/_emulator` (each routes file lists its endpoints). */
-export function createControlRouter(state: EmulatorState): Router {
+export function createControlRouter(state: EmulatorState, deps: SenderDeps): Router {
   const router = new Router();
+  const notifier = createNotifier(deps);
   router.use(controlErrorHandler);
   opsRoutes(router, state, () => appsSummary(state, undefined));
   appsRoutes(router, state);
   truthRoutes(router, state);
-  oaRoutes(router, state);
+  oaRoutes(router, state, notifier);
   mpRoutes(router, state);
-  wecomRoutes(router, state);
+  wecomRoutes(router, state, notifier);
   oauthRoutes(router, state);
   return router;
 }

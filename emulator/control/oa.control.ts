@@ -4,12 +4,14 @@ import { userInfo } from '../api/oa/user-view';
 import type { EmulatorState } from '../state';
 import { SUBSCRIBE_SCENES, type OaAudience } from '../world/oa-audience';
 import { notFound, queryInt, readBody } from './control-body';
+import type { Notifier } from './notify';
 
 /**
  * World changes for Official Accounts (never emitting callbacks; trigger those through /_emulator/callbacks):
  *   POST /persons {count?, phone?}                                → { persons:[{personId, phone}] }
  *   POST /oa/:appId/users {personId?, count?, subscribed?, subscribeTime?, scene?, qrScene?, qrSceneStr?, remark?, tagIds?}
- *   POST /oa/:appId/users/:openid/subscribe {subscribeTime?, scene?, qrScene?, qrSceneStr?} · …/unsubscribe
+ *   POST /oa/:appId/users/:openid/subscribe {subscribeTime?, scene?, qrScene?, qrSceneStr?, notify?} · …/unsubscribe {notify?}
+ *     notify: true also sends the subscribe / unsubscribe callback (answer: { user, delivery })
  *   POST /oa/:appId/tags {name, openids?} · POST /oa/:appId/tags/:tagId/members {openids?, allFollowers?}
  *   GET  /state/oa/:appId/tags?tagId=&limit=                       → tags with member openids
  *   GET  /state/oa/:appId/users/:openid                            → user/info view + personId
@@ -40,7 +42,7 @@ function subscribeSlot(state: EmulatorState, aud: OaAudience, slot: number, b: {
   aud.subscribe(slot, b.subscribeTime ?? state.now(), scene, qr ?? { scene: 0, sceneStr: '' });
 }
 
-export function oaRoutes(router: Router, state: EmulatorState): void {
+export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifier): void {
   router.post('/persons', async (ctx) => {
     const b = await readBody(ctx, z.object({ count: z.number().int().min(1).max(100_000).default(1), phone: z.string().regex(/^1\d{10}$/).optional() }));
     const w = state.world;
@@ -83,14 +85,23 @@ export function oaRoutes(router: Router, state: EmulatorState): void {
   router.post('/oa/:appId/users/:openid/subscribe', async (ctx) => {
     const aud = audience(state, ctx.params.appId!);
     const slot = slotOf(aud, ctx.params.openid!);
-    subscribeSlot(state, aud, slot, await readBody(ctx, z.object(subscribeFields)));
-    ctx.body = userInfo(aud, slot);
+    const b = await readBody(ctx, z.object({ ...subscribeFields, notify: z.boolean().default(false) }));
+    subscribeSlot(state, aud, slot, b);
+    const user = userInfo(aud, slot);
+    if (!b.notify) ctx.body = user;
+    else {
+      const qr = aud.qr(slot);
+      const sceneValue = qr.sceneStr || (qr.scene ? String(qr.scene) : undefined);
+      ctx.body = { user, delivery: await notifier.oaFollow(aud.app.appId, aud.openid(slot), true, sceneValue) };
+    }
   });
-  router.post('/oa/:appId/users/:openid/unsubscribe', (ctx) => {
+  router.post('/oa/:appId/users/:openid/unsubscribe', async (ctx) => {
     const aud = audience(state, ctx.params.appId!);
     const slot = slotOf(aud, ctx.params.openid!);
+    const b = await readBody(ctx, z.object({ notify: z.boolean().default(false) }));
     aud.unsubscribe(slot);
-    ctx.body = userInfo(aud, slot);
+    const user = userInfo(aud, slot);
+    ctx.body = b.notify ? { user, delivery: await notifier.oaFollow(aud.app.appId, aud.openid(slot), false, undefined) } : user;
   });
 
   router.post('/oa/:appId/tags', async (ctx) => {

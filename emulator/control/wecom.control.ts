@@ -3,12 +3,14 @@ import { z } from 'zod';
 import type { EmulatorState } from '../state';
 import type { Relation, WecomCorp } from '../world/wecom-corp';
 import { ControlError, notFound, queryInt, queryString, readBody } from './control-body';
+import type { Notifier } from './notify';
 
 /**
  * World changes for WeCom corps (silent: callbacks are triggered through /_emulator/callbacks):
  *   POST /wecom/:corpId/staff {userid?, name?, contactFeature?}
- *   POST /wecom/:corpId/contacts {personId?, type?, name?, followers?:[{userid, remark?, description?, addWay?, state?, createtime?, tags?}], followerCount?}
- *   POST /wecom/:corpId/relations/delete {userid, externalUserId, by: member|customer}
+ *   POST /wecom/:corpId/contacts {personId?, type?, name?, followers?:[{userid, remark?, description?, addWay?, state?, createtime?, tags?}], followerCount?, notify?}
+ *   POST /wecom/:corpId/relations/delete {userid, externalUserId, by: member|customer, notify?}
+ *     notify: true also sends add_external_contact (per new relation) / del_external_contact / del_follow_user
  *   POST /wecom/:corpId/corp-tags {groupName, groupOrder?, tags:[name | {name, order}]}
  *   POST /wecom/:corpId/oauth-codes {userid? | personId?, scope?}   → { code }
  *   POST /wecom/:corpId/tokens/invalidate {mode?: invalid|expired, app?: contact|agent}
@@ -58,7 +60,7 @@ export function relationView(corp: WecomCorp, r: Relation): Record<string, unkno
   };
 }
 
-export function wecomRoutes(router: Router, state: EmulatorState): void {
+export function wecomRoutes(router: Router, state: EmulatorState, notifier: Notifier): void {
   router.post('/wecom/:corpId/staff', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
     const b = await readBody(ctx, z.object({ userid: z.string().regex(/^[\w.@-]{1,64}$/).optional(), name: z.string().optional(), contactFeature: z.boolean().default(true) }));
@@ -76,6 +78,7 @@ export function wecomRoutes(router: Router, state: EmulatorState): void {
         name: z.string().optional(),
         followers: z.array(follower).default([]),
         followerCount: z.number().int().min(0).max(100_000).default(0),
+        notify: z.boolean().default(false),
       }),
     );
     const w = state.world;
@@ -90,28 +93,34 @@ export function wecomRoutes(router: Router, state: EmulatorState): void {
       if (s.contactFeature && !specs.some((f) => f.userid === s.userid)) specs.push({ userid: s.userid });
     }
     if (specs.length < b.followers.length + b.followerCount) throw new ControlError(400, 'NOT_ENOUGH_STAFF', 'not enough members with the customer-contact feature');
+    const added: Relation[] = [];
     for (const f of specs) {
       const staff = staffOf(corp, f.userid);
       if (corp.relation(staff, slot)) continue;
       const tags = (f.tags ?? []).map((id) => corp.tags.liveTag(id).num);
-      corp.addRelation(staff, slot, { ...f, createtime: f.createtime ?? state.now(), tags });
+      added.push(corp.addRelation(staff, slot, { ...f, createtime: f.createtime ?? state.now(), tags }));
     }
+    const externalUserId = corp.externalUserid(slot);
+    const deliveries = [];
+    if (b.notify) for (const r of added) deliveries.push(await notifier.relation(corp.corp.corpId, 'add_external_contact', r.staff.userid, externalUserId, r.state));
     ctx.body = {
       personId: person,
-      externalUserId: corp.externalUserid(slot),
+      externalUserId,
       followers: corp.relationsBySlot[slot]!.map((r) => r.staff.userid),
+      ...(b.notify ? { deliveries } : {}),
     };
   });
 
   router.post('/wecom/:corpId/relations/delete', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
-    const b = await readBody(ctx, z.object({ userid: z.string(), externalUserId: z.string(), by: z.enum(['member', 'customer']) }));
+    const b = await readBody(ctx, z.object({ userid: z.string(), externalUserId: z.string(), by: z.enum(['member', 'customer']), notify: z.boolean().default(false) }));
     const slot = corp.slotOf(b.externalUserId);
     const rel = slot < 0 ? undefined : corp.relation(staffOf(corp, b.userid), slot);
     if (!rel) throw notFound('relation', `${b.userid}/${b.externalUserId}`);
     if (b.by === 'member') corp.removeRelation(rel);
     else rel.customerDeleted = true;
-    ctx.body = { deleted: b.by };
+    const changeType = b.by === 'member' ? 'del_external_contact' : 'del_follow_user';
+    ctx.body = b.notify ? { deleted: b.by, delivery: await notifier.relation(corp.corp.corpId, changeType, b.userid, b.externalUserId) } : { deleted: b.by };
   });
 
   router.post('/wecom/:corpId/corp-tags', async (ctx) => {

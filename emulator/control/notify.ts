@@ -1,0 +1,32 @@
+import { callbackServiceFor } from '../callbacks/callback.service';
+import type { DeliveryRecord } from '../callbacks/delivery-log';
+import type { SenderDeps } from '../plugin-types';
+
+/**
+ * World changes made through the control API are silent unless the caller asks for `notify: true`; then the
+ * callback WeChat would send for that user action goes out through the callback sender (emulator/callbacks),
+ * so the gateway hears about the same change the APIs now show. (Changes made through the server APIs never
+ * notify, as in WeChat.)
+ */
+export type Notifier = ReturnType<typeof createNotifier>;
+
+export function createNotifier(deps: SenderDeps) {
+  const service = () => callbackServiceFor(deps);
+  return {
+    /** subscribe (with `qrscene_` EventKey when a QR scene is given) or unsubscribe. */
+    oaFollow(appId: string, openid: string, subscribed: boolean, qrSceneValue: string | undefined): Promise<DeliveryRecord> {
+      if (!subscribed) return service().oaEvent(appId, { type: 'unsubscribe', openid });
+      return service().oaEvent(appId, qrSceneValue ? { type: 'subscribe', openid, eventKey: qrSceneValue } : { type: 'subscribe', openid });
+    },
+    /** add_external_contact / del_external_contact / del_follow_user for one relation. */
+    relation(
+      corpId: string,
+      changeType: 'add_external_contact' | 'del_external_contact' | 'del_follow_user',
+      userId: string,
+      externalUserId: string,
+      state?: string,
+    ): Promise<DeliveryRecord> {
+      return service().externalContact(corpId, { changeType, userId, externalUserId, ...(state ? { state } : {}) });
+    },
+  };
+}
