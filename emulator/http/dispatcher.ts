@@ -18,9 +18,16 @@ export function createDispatcher(state: EmulatorState, hosts: Record<string, End
   for (const [host, endpoints] of Object.entries(hosts)) {
     for (const e of endpoints) routes.set(`/${host}${e.path}`, { host, endpoint: e });
   }
+  const prefixes = Object.keys(hosts).map((h) => `/${h}/`);
   return async (ctx, next) => {
     const route = routes.get(ctx.path);
-    if (!route) return next();
+    if (!route) {
+      if (!prefixes.some((p) => ctx.path.startsWith(p))) return next();
+      // An API the emulator does not serve: HTTP 404 so it shows up at once, with WeChat's closest errcode.
+      ctx.status = 404;
+      ctx.body = { errcode: 48001, errmsg: `api unauthorized (not emulated: ${ctx.path})` };
+      return undefined;
+    }
     const { host, endpoint } = route;
     const api = `${host}${endpoint.path}`;
     const started = performance.now();

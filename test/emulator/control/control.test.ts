@@ -80,3 +80,18 @@ describe('control API', () => {
     expect(r).toMatchObject({ callbackMode: 'compatible', format: 'xml', url: 'http://127.0.0.1:9/cb' });
   });
 });
+
+describe('unknown APIs', () => {
+  it('answer HTTP 404 with errcode 48001 under an API host, and plain 404 elsewhere', async () => {
+    const t = await startTestEmulator();
+    try {
+      const r = await t.oa.get('/cgi-bin/message/template/send');
+      expect(r.status).toBe(404);
+      expect(r.data.errcode).toBe(48001);
+      expect((await t.wecom.get('/cgi-bin/nope')).status).toBe(404);
+      expect((await t.http.get('/elsewhere')).status).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+});
