@@ -1,8 +1,8 @@
 import type { AppContext } from '../app-context';
 import type { Worker } from '../background';
-import { createClients } from '../tokens/clients';
 import { outboxSignal } from './outbox/outbox-signal';
-import { tagWorkers, type TagWorkers } from './tags.module';
+import type { TagWorkers } from './tags.module';
+import { tagRuntime } from './tags.runtime';
 
 const POLL_MS = 1_000;
 
@@ -14,8 +14,7 @@ const POLL_MS = 1_000;
 export function tagsWorker(app: AppContext): Worker | undefined {
   const hasTagAccounts = app.config.accounts.some((a) => a.kind === 'official-account' || a.kind === 'wecom');
   if (!hasTagAccounts) return undefined;
-  const clients = createClients(app, { now: app.now, http: { maxAttempts: 1 } });
-  return startTagsWorker(app, tagWorkers(app, clients));
+  return startTagsWorker(app, tagRuntime(app));
 }
 
 export function startTagsWorker(app: AppContext, w: TagWorkers): Worker {
