@@ -83,7 +83,6 @@ const userinfo: Endpoint = {
       openid: aud.openid(g.slot),
       nickname: call.world.persons.name(person),
       sex: 0,
-      language: '',
       city: '',
       province: '',
       country: '',
