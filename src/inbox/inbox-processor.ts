@@ -114,7 +114,9 @@ export class InboxProcessor implements Worker {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
+      // Unref'd: the idle poll alone never keeps a process alive (the HTTP server does that in production).
       const timer = setTimeout(done, this.opts.pollMs);
+      timer.unref();
       function done(): void {
         clearTimeout(timer);
         resolve();

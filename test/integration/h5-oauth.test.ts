@@ -94,6 +94,20 @@ describe('H5 web OAuth (GET /h5/:appId/login → WeChat authorize page → /oaut
     expect(rows).toEqual([{ customer_id: expect.any(String), type: 'h5_openid', scope: appId, value: expect.stringMatching(/^o/) }]);
   });
 
+  it('behind HTTPS (X-Forwarded-Proto) the cookies are Secure, and the session cookie is SameSite=None for cross-site pages', async () => {
+    const jar = new CookieJar();
+    const https = { 'x-forwarded-proto': 'https' };
+    const start = await login(appId, { redirect: `${SHOP}/` }, { jar, headers: https });
+    expect(start.headers.getSetCookie()[0]).toMatch(/; secure/i);
+    expect(start.headers.getSetCookie()[0]).toMatch(/samesite=lax/i);
+    const callbackUrl = (await fetch(start.location!, { redirect: 'manual' })).headers.get('location')!;
+    const done = await h.request(callbackUrl, { jar, headers: https });
+    const session = done.headers.getSetCookie().find((c) => c.startsWith('siyu_h5='))!;
+    expect(session).toMatch(/; secure/i);
+    expect(session).toMatch(/samesite=none/i);
+    expect(session).toMatch(/httponly/i);
+  });
+
   it('snsapi_userinfo on a bound OA: unionid and profile; the same person from the Mini Program is the same customer', async () => {
     const person = 3;
     const { callback } = await h.browserLogin(appId, { scope: 'snsapi_userinfo', personId: person });
