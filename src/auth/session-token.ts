@@ -101,17 +101,23 @@ export interface TokenCookieOptions {
   maxAgeSeconds: number;
   /** Narrow paths keep short-lived cookies (OAuth state) off every other request. */
   path?: string;
+  /**
+   * The cookie must also ride requests from pages on another site (an H5 page on the brand's domain calling
+   * the gateway on its own): `SameSite=None`, which browsers accept only with `Secure`, so over plain HTTP the
+   * cookie stays `Lax`.
+   */
+  crossSite?: boolean;
 }
 
 /**
- * A token in an http-only cookie. `SameSite=Lax` lets the cookie ride the top-level redirect back from WeChat's
- * authorize page while keeping it off cross-site subrequests; `Secure` whenever the request came over HTTPS
+ * A token in an http-only cookie. `SameSite=Lax` by default: it rides the top-level redirect back from
+ * WeChat's authorize page and stays off cross-site subrequests. `Secure` whenever the request came over HTTPS
  * (koa trusts X-Forwarded-Proto: the app is built with `proxy: true`).
  */
 export function setTokenCookie(ctx: Context, name: string, token: string, opts: TokenCookieOptions): void {
   ctx.cookies.set(name, token, {
     httpOnly: true,
-    sameSite: 'lax',
+    sameSite: opts.crossSite && ctx.secure ? 'none' : 'lax',
     secure: ctx.secure,
     path: opts.path ?? '/',
     maxAge: opts.maxAgeSeconds * 1000,

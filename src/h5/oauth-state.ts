@@ -24,7 +24,6 @@ export interface IssuedState {
 /** WeChat codes live 5 minutes; a visitor gets twice that from our redirect to the callback. */
 export const OAUTH_STATE_TTL_SECONDS = 600;
 const PURPOSE = 'h5-oauth-state';
-const MAX_REMEMBERED = 100_000;
 
 /** One cookie per login attempt, so two tabs logging in at once do not overwrite each other's state. */
 export const stateCookieName = (state: string): string => `siyu_oauth_${state}`;
@@ -42,6 +41,8 @@ export class OauthStates {
   constructor(
     private readonly tokens: SessionTokens,
     private readonly now: () => number,
+    /** Consumed states remembered at most (memory bound). */
+    private readonly maxRemembered = 100_000,
   ) {}
 
   issue(appId: string, redirect: string, scope: OauthScope): IssuedState {
@@ -75,18 +76,14 @@ export class OauthStates {
     return { st: claims.st, app: claims.app, r: claims.r, sc: claims.sc };
   }
 
+  /**
+   * States are consumed in roughly the order they expire, so dropping expired ones from the front is amortised
+   * O(1); a state consumed out of order just stays a little longer. The cap bounds memory under a flood of
+   * logins by dropping the oldest (their cookies were cleared on use anyway).
+   */
   private forgetExpired(nowSeconds: number): void {
-    if (this.consumed.size < MAX_REMEMBERED / 2) {
-      for (const [s, exp] of this.consumed) {
-        if (exp > nowSeconds) break;
-        this.consumed.delete(s);
-      }
-      return;
-    }
-    for (const [s, exp] of this.consumed) if (exp <= nowSeconds) this.consumed.delete(s);
-    // Still full of live states (a flood of logins): drop the oldest; their cookies were cleared on use anyway.
-    for (const s of this.consumed.keys()) {
-      if (this.consumed.size < MAX_REMEMBERED) break;
+    for (const [s, exp] of this.consumed) {
+      if (exp > nowSeconds && this.consumed.size < this.maxRemembered) break;
       this.consumed.delete(s);
     }
   }

@@ -132,6 +132,14 @@ describe('POST /track', () => {
     expect(await stored()).toEqual([]);
   });
 
+  it('a cross-site form post riding the session cookie is refused (JSON only: 415), nothing stored', async () => {
+    const { jar } = await h.browserLogin(oa);
+    const form = await h.request('/track', { method: 'POST', jar, body: JSON.stringify({ events: [ev('f1')] }), headers: { 'content-type': 'text/plain', origin: 'https://evil.example' } });
+    expect(form.status).toBe(415);
+    expect(form.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await stored()).toEqual([]);
+  });
+
   it('a visitor whose identity is gone (erased) is refused with 401', async () => {
     const login = await h.mpLogin(mp);
     await db.ds.query('DELETE FROM identities');

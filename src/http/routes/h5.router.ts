@@ -39,7 +39,9 @@ export function h5Router(app: AppContext): Router {
     // The state cookie goes whatever happens next: one login attempt, one try.
     if (cookieName && stateCookie) clearTokenCookie(ctx, cookieName, callbackPath(appId));
     const done = await doors.h5Login.finish(appId, ctx.query.code, state, stateCookie);
-    setTokenCookie(ctx, H5_SESSION_COOKIE, done.sessionToken, { maxAgeSeconds: VISITOR_SESSION_TTL_SECONDS });
+    // Cross-site: the H5 pages calling /track and /session may live on another site than the gateway. Writes
+    // stay safe: /track takes JSON only (a preflight only allowed origins pass), /session is read via CORS only.
+    setTokenCookie(ctx, H5_SESSION_COOKIE, done.sessionToken, { maxAgeSeconds: VISITOR_SESSION_TTL_SECONDS, crossSite: true });
     ctx.redirect(done.redirect);
   });
 
