@@ -1,5 +1,9 @@
 import type { AppContext } from './app-context';
 import { inboxProcessorWorker } from './inbox/inbox-processor';
+import { jobsWorker } from './jobs/scheduler';
+import { refreshWorker } from './syncs/refresh/refresh.worker';
+import { syncsWorker } from './syncs/sync-runtime';
+import { tagsWorker } from './tags/tags.worker';
 
 /** Long-running workers of one gateway process (inbox processor, outbox pusher, cron jobs). */
 export interface Background {
@@ -14,7 +18,7 @@ export interface Worker {
 export type WorkerFactory = (app: AppContext) => Worker | undefined;
 
 /** Listed explicitly; each factory decides from config whether it runs on this instance. */
-const factories: WorkerFactory[] = [inboxProcessorWorker];
+const factories: WorkerFactory[] = [inboxProcessorWorker, refreshWorker, syncsWorker, tagsWorker, jobsWorker];
 
 export function startBackground(app: AppContext): Background {
   const workers = factories.map((f) => f(app)).filter((w): w is Worker => !!w);

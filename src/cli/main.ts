@@ -4,6 +4,8 @@ import { serveCommand } from './commands/serve.command';
 import { migrateCommand } from './commands/migrate.command';
 import { apiKeyCommand } from './commands/api-key.command';
 import { emulatorCommand } from './commands/emulator.command';
+import { syncCommand } from './commands/sync.command';
+import { pushTagsCommand } from './commands/push-tags.command';
 
 export interface CliIo {
   out(text: string): void;
@@ -18,6 +20,8 @@ const USAGE = `usage: siyu <command>
   emulator [--port 4000] [--seed N] …     start the local WeChat emulator
   api-key create --role admin|operator|viewer --name NAME
   api-key list | api-key revoke <id|name>
+  sync <accountId> <resource>             full sync (followers | contacts | corp-tags), resumable
+  push-tags [--sweep]                     drain the tag outbox now (--sweep: queue every difference first)
 `;
 
 /** Commands are listed explicitly. */
@@ -26,6 +30,8 @@ const commands: Record<string, Command> = {
   migrate: migrateCommand,
   'api-key': apiKeyCommand,
   emulator: emulatorCommand,
+  sync: syncCommand,
+  'push-tags': pushTagsCommand,
 };
 
 const stdio: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };

@@ -1,5 +1,7 @@
 import type { NormalizedEvent, NormalizedEventKind } from '../../connectors/common/normalized-event';
 import type { ApplyContext } from './event-applier';
+import { refreshHintsHook } from '../syncs/refresh/refresh-hints.hook';
+import { tagEventHook } from '../tags/reconcile/tag-event.hook';
 
 /**
  * Extra work other modules attach to inbound events, run after the core applied the event and inside the same
@@ -12,4 +14,4 @@ export interface EventHook {
   apply(ctx: ApplyContext, event: NormalizedEvent): Promise<void>;
 }
 
-export const eventHooks: EventHook[] = [];
+export const eventHooks: EventHook[] = [refreshHintsHook, tagEventHook];

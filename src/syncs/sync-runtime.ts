@@ -1,7 +1,7 @@
 import type { AppContext } from '../app-context';
-import { IdentityService } from '../identity/identity.service';
+import type { IdentityService } from '../identity/identity.service';
+import { identityServiceFor } from '../identity/identity-service.factory';
 import { IdentityHasher } from '../security/identity-hash';
-import { PhoneCrypto } from '../security/phone-crypto';
 import { createClients, type Clients } from '../tokens/clients';
 import { corpTagsSync } from './wecom/corp-tags.sync';
 import { contactsSync } from './wecom/contacts.sync';
@@ -36,12 +36,19 @@ export function syncRuntime(app: AppContext, opts: { clients?: Clients } = {}): 
   let rt = runtimes.get(app);
   if (rt) return rt;
   const clients = opts.clients ?? createClients({ ds: app.ds, config: app.config, logger: app.logger }, { now: app.now });
-  const key = app.config.security.dataKey;
-  const hasher = new IdentityHasher(key);
-  const identity = new IdentityService({ phoneCrypto: new PhoneCrypto(key), hasher, mergeByPhone: app.config.identity.mergeByPhone, now: app.now });
+  const hasher = new IdentityHasher(app.config.security.dataKey);
+  const identity = identityServiceFor(app);
   const resolver = new BulkIdentityResolver({ identity, hasher, now: app.now });
   const base = { clients, identity, resolver };
   rt = { ...base, syncs: new SyncService({ ds: app.ds, config: app.config, logger: app.logger.child({ module: 'syncs' }), now: app.now, tasks: syncTasks(base, app) }) };
   runtimes.set(app, rt);
   return rt;
+}
+
+/**
+ * Background worker (src/background.ts) that owns nothing but the shutdown of syncs started through the API or
+ * jobs: on stop they finish their current page and are left paused, resumable.
+ */
+export function syncsWorker(app: AppContext): { name: string; stop(): Promise<void> } {
+  return { name: 'syncs', stop: async () => runtimes.get(app)?.syncs.stop() };
 }

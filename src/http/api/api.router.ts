@@ -9,12 +9,31 @@ import { registerCustomerLookupRoutes } from './customers-lookup.routes';
 import { registerMergeRoutes } from './merges.routes';
 import { registerConflictRoutes } from './conflicts.routes';
 import { registerInboxRoutes } from './inbox.routes';
+import { registerCustomerRoutes } from './customers.routes';
+import { registerSyncRoutes } from './syncs.routes';
+import { registerCustomerTagRoutes } from './customer-tags.routes';
+import { registerTagRoutes } from './tags.routes';
+import { registerSegmentRoutes } from './segments.routes';
+import { registerOutboxRoutes } from './outbox.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: AppContext) => void;
 
 /** Listed explicitly, in the order of DESIGN §8.3. */
-const routeFiles: ApiRoutes[] = [registerWhoamiRoutes, registerCustomerLookupRoutes, registerMergeRoutes, registerConflictRoutes, registerInboxRoutes, registerAuditRoutes];
+const routeFiles: ApiRoutes[] = [
+  registerWhoamiRoutes,
+  registerCustomerLookupRoutes,
+  registerCustomerRoutes,
+  registerCustomerTagRoutes,
+  registerTagRoutes,
+  registerSegmentRoutes,
+  registerSyncRoutes,
+  registerOutboxRoutes,
+  registerMergeRoutes,
+  registerConflictRoutes,
+  registerInboxRoutes,
+  registerAuditRoutes,
+];
 
 /** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */
 export function apiRouter(app: AppContext): Router {

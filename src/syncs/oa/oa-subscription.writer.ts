@@ -50,7 +50,7 @@ export async function upsertSubscriptions(
       tagid_list: keep('tagid_list'),
       // Last on MySQL: ON DUPLICATE KEY UPDATE assigns left to right, and the CASEs above read the old value.
       subscribed: excluded(db, 'subscribed'),
-      last_synced_run_id: excluded(db, 'last_synced_run_id'),
+      last_synced_run_id: `COALESCE(${excluded(db, 'last_synced_run_id')}, ${q(db, 'last_synced_run_id')})`,
       updated_at: excluded(db, 'updated_at'),
     },
   });

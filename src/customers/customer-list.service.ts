@@ -1,0 +1,87 @@
+import type { Role } from '../auth/roles';
+import { type StoredCustomer } from '../identity/customer.repository';
+import { identitiesOfCustomers, type StoredIdentity } from '../identity/identity.repository';
+import type { PhoneCrypto } from '../security/phone-crypto';
+import { type Db, fromDbTime, idString, select } from '../storage/sql';
+import type { CustomerStatus } from '../storage/entities';
+import { filterSql, type CustomerFilter } from './customer-filter';
+import type { CustomerSummary, ProfileService } from './profile.service';
+
+export interface CustomerListItem extends CustomerSummary {
+  tags: { id: string; name: string; source: string }[];
+}
+
+export interface CustomerPage {
+  items: CustomerListItem[];
+  nextCursor: string | null;
+}
+
+const COLUMNS = 'c.id, c.status, c.merged_into_id, c.display_name, c.avatar_url, c.phone_enc, c.created_at, c.updated_at';
+
+/**
+ * `GET /api/v1/customers` (DESIGN §8.3): active customers newest first, keyset-paged on the id (UUIDv7 ids sort
+ * by creation), each with identities and tags read in one query per page, phones masked unless admin.
+ */
+export class CustomerListService {
+  constructor(private readonly deps: { profiles: ProfileService; phoneCrypto: PhoneCrypto }) {}
+
+  async list(db: Db, filter: CustomerFilter, page: { limit: number; cursor?: string }, role: Role): Promise<CustomerPage> {
+    const customers = await this.page(db, filter, page);
+    const more = customers.length > page.limit;
+    const rows = customers.slice(0, page.limit);
+    const ids = rows.map((c) => c.id);
+    const [identities, tags] = await Promise.all([identitiesOfCustomers(db, ids), this.tagsOf(db, ids)]);
+    const byCustomer = new Map<string, StoredIdentity[]>();
+    for (const i of identities) byCustomer.set(i.customerId, [...(byCustomer.get(i.customerId) ?? []), i]);
+    return {
+      items: rows.map((c) => ({ ...this.deps.profiles.summary(c, byCustomer.get(c.id) ?? [], role), tags: tags.get(c.id) ?? [] })),
+      nextCursor: more ? rows[rows.length - 1]!.id : null,
+    };
+  }
+
+  /** Ids of every active customer matching the filter, newest first, in pages (bulk tag assignment by filter). */
+  async *ids(db: Db, filter: CustomerFilter, pageSize = 1000): AsyncGenerator<string[]> {
+    let cursor: string | undefined;
+    for (;;) {
+      const rows = await this.page(db, filter, { limit: pageSize, ...(cursor ? { cursor } : {}) });
+      const ids = rows.slice(0, pageSize).map((r) => r.id);
+      if (ids.length > 0) yield ids;
+      if (rows.length <= pageSize) return;
+      cursor = ids[ids.length - 1];
+    }
+  }
+
+  private async page(db: Db, filter: CustomerFilter, page: { limit: number; cursor?: string }): Promise<StoredCustomer[]> {
+    const f = filterSql(filter, this.deps.phoneCrypto);
+    const where = [...f.where];
+    const params = [...f.params];
+    if (page.cursor) {
+      where.push('c.id < ?');
+      params.push(page.cursor);
+    }
+    const sql = `SELECT ${COLUMNS} FROM ${f.from} WHERE ${where.join(' AND ')} ORDER BY c.id DESC LIMIT ${Math.trunc(page.limit) + 1}`;
+    return (await select(db, sql, params)).map((r) => ({
+      id: String(r.id),
+      status: r.status as CustomerStatus,
+      mergedIntoId: (r.merged_into_id as string | null) ?? null,
+      displayName: (r.display_name as string | null) ?? null,
+      avatarUrl: (r.avatar_url as string | null) ?? null,
+      phoneEnc: (r.phone_enc as string | null) ?? null,
+      createdAt: fromDbTime(r.created_at)!,
+      updatedAt: fromDbTime(r.updated_at)!,
+    }));
+  }
+
+  private async tagsOf(db: Db, ids: string[]): Promise<Map<string, CustomerListItem['tags']>> {
+    const out = new Map<string, CustomerListItem['tags']>();
+    if (ids.length === 0) return out;
+    const rows = await select<{ customer_id: string; id: unknown; name: string; source: string }>(
+      db,
+      `SELECT ct.customer_id, t.id, t.name, ct.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+        WHERE ct.customer_id IN (${ids.map(() => '?').join(', ')}) AND t.deleted_at IS NULL ORDER BY t.name, ct.source`,
+      ids,
+    );
+    for (const r of rows) out.set(r.customer_id, [...(out.get(r.customer_id) ?? []), { id: idString(r.id), name: r.name, source: r.source }]);
+    return out;
+  }
+}

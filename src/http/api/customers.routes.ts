@@ -1,0 +1,60 @@
+import type Router from '@koa/router';
+import type { AppContext } from '../../app-context';
+import { principalOf, requireRole } from '../../auth/api-key.middleware';
+import { isCustomerChannel, CUSTOMER_CHANNELS, type CustomerFilter } from '../../customers/customer-filter';
+import { decodeEventCursor, timelinePage } from '../../customers/customer-events.service';
+import { CustomerListService } from '../../customers/customer-list.service';
+import { ProfileService } from '../../customers/profile.service';
+import { PhoneCrypto } from '../../security/phone-crypto';
+import { badRequest, notFound } from '../http-error';
+import { parseLimit } from './paging';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `?q=&tag=&channel=` → a CustomerFilter, or 400 naming the bad parameter. Also used for bulk tag assignment. */
+export function parseCustomerFilter(query: Record<string, unknown>): CustomerFilter {
+  const f: CustomerFilter = {};
+  const { q, tag, channel } = query;
+  if (q !== undefined && q !== '') {
+    if (typeof q !== 'string' || q.trim().length === 0 || q.length > 128) throw badRequest('q must be 1 to 128 characters');
+    f.q = q.trim();
+  }
+  if (tag !== undefined && tag !== '') {
+    if (typeof tag !== 'string' || !/^\d{1,20}$/.test(tag)) throw badRequest('tag must be a tag id');
+    f.tagId = tag;
+  }
+  if (channel !== undefined && channel !== '') {
+    if (!isCustomerChannel(channel)) throw badRequest(`channel must be one of ${CUSTOMER_CHANNELS.join(', ')}`);
+    f.channel = channel;
+  }
+  return f;
+}
+
+/**
+ * `GET /api/v1/customers?q=&tag=&channel=&limit=&cursor=` → `{ items, nextCursor }` and
+ * `GET /api/v1/customers/:id/events?limit=&cursor=` (DESIGN §8.3). Viewers see masked phones.
+ */
+export function registerCustomerRoutes(router: Router, app: AppContext): void {
+  const phoneCrypto = new PhoneCrypto(app.config.security.dataKey);
+  const profiles = new ProfileService({ config: app.config, phoneCrypto, now: app.now });
+  const customers = new CustomerListService({ profiles, phoneCrypto });
+
+  router.get('/customers', requireRole('viewer'), async (ctx) => {
+    const filter = parseCustomerFilter(ctx.query);
+    const limit = parseLimit(ctx.query.limit, 50, 200);
+    const cursor = ctx.query.cursor;
+    if (cursor !== undefined && cursor !== '' && (typeof cursor !== 'string' || !UUID.test(cursor))) throw badRequest('cursor is not valid');
+    ctx.body = await customers.list(app.ds, filter, { limit, ...(cursor ? { cursor: cursor as string } : {}) }, principalOf(ctx.state).role);
+  });
+
+  router.get('/customers/:id/events', requireRole('viewer'), async (ctx) => {
+    const limit = parseLimit(ctx.query.limit, 50, 200);
+    const raw = ctx.query.cursor;
+    const cursor = typeof raw === 'string' && raw !== '' ? decodeEventCursor(raw) : undefined;
+    if (raw !== undefined && raw !== '' && !cursor) throw badRequest('cursor is not valid');
+    const id = ctx.params.id ?? '';
+    const customer = UUID.test(id) ? await profiles.resolve(app.ds, id) : undefined;
+    if (!customer) throw notFound('customer');
+    ctx.body = { customerId: customer.id, ...(await timelinePage(app.ds, customer.id, { limit, ...(cursor ? { cursor } : {}) })) };
+  });
+}

@@ -1,0 +1,14 @@
+import { type Db, execute, insertIgnore } from '../storage/sql';
+
+/**
+ * `job_runs`: the row for (job, slot) is the right to run it. Inserted with INSERT IGNORE semantics, so of all
+ * the instances whose timers fire for one slot exactly one gets `true`.
+ */
+export async function claimJobSlot(db: Db, job: string, slot: string, instance: string, now: Date): Promise<boolean> {
+  const inserted = await insertIgnore(db, 'job_runs', [{ job, slot, instance: instance.slice(0, 64), status: 'running', started_at: now }]);
+  return inserted === 1;
+}
+
+export async function finishJobSlot(db: Db, job: string, slot: string, error: string | null, now: Date): Promise<void> {
+  await execute(db, 'UPDATE job_runs SET status = ?, error = ?, finished_at = ? WHERE job = ? AND slot = ?', [error ? 'failed' : 'done', error, now, job, slot]);
+}

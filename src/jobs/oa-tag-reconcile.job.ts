@@ -1,0 +1,19 @@
+import { tagRuntime } from '../tags/tags.runtime';
+import type { Job } from './job';
+
+/**
+ * OA tag reconcile (DESIGN §5: OA has no tag callback): once a day every bound OA tag's fans are read and
+ * compared with the desired state; drift is recorded per subject (GET /api/v1/tags/:id `drifted`) and logged.
+ */
+export const oaTagReconcileJob: Job = {
+  name: 'oa-tag-reconcile',
+  schedule: '30 4 * * *',
+  budgetMs: 2 * 3_600_000,
+  async run({ app, logger }) {
+    const report = await tagRuntime(app).reconciler.reconcileAll();
+    for (const r of report) {
+      const drifted = r.extra + r.missing;
+      (drifted > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))({ ...r }, drifted > 0 ? 'OA tag drift found' : 'OA tag in sync');
+    }
+  },
+};

@@ -1,0 +1,28 @@
+import type { NormalizedEvent } from '../../../connectors/common/normalized-event';
+import type { EventHook } from '../../inbox/event-hooks';
+import { enqueueRefresh, type RefreshHint } from './refresh-queue.repository';
+
+/**
+ * The re-read a callback calls for, if any: WeCom add/edit → the contact; OA subscribe → the user. A half add
+ * (customer not yet accepted) is not read: WeCom answers 84061 until the add_external_contact that follows.
+ */
+export function hintOf(e: NormalizedEvent): RefreshHint | undefined {
+  if ((e.kind === 'follow.added' && !e.half) || e.kind === 'follow.edited') return { kind: 'wecom_contact', account: e.account, subject: e.externalUserId };
+  if (e.kind === 'subscription.changed' && e.subscribed) return { kind: 'oa_user', account: e.account, subject: e.openid };
+  return undefined;
+}
+
+/**
+ * Inbox event hook (src/inbox/event-hooks.ts): queues the re-read in the same transaction that applies the
+ * callback, so a hint is stored exactly when its inbox row is processed — never lost to a crash in between,
+ * never queued for a row that rolls back. Chosen over scanning recent events, which could miss rows that
+ * commit out of id order and would need a watermark of its own.
+ */
+export const refreshHintsHook: EventHook = {
+  name: 'syncs.refresh-hints',
+  kinds: ['follow.added', 'follow.edited', 'subscription.changed'],
+  async apply(ctx, event) {
+    const hint = hintOf(event);
+    if (hint) await enqueueRefresh(ctx.em, [hint], ctx.now);
+  },
+};

@@ -1,0 +1,106 @@
+import type { DataSource } from 'typeorm';
+import { type Db, execute, excluded, forUpdateSkipLocked, fromDbTime, idString, select, upsert } from '../../storage/sql';
+
+/** `wecom_contact`: externalcontact/get of one external_userid; `oa_user`: user/info of one openid. */
+export type RefreshKind = 'wecom_contact' | 'oa_user';
+
+export interface RefreshHint {
+  kind: RefreshKind;
+  /** corpId / appId */
+  account: string;
+  /** external_userid / openid */
+  subject: string;
+}
+
+export interface RefreshJob extends RefreshHint {
+  id: string;
+  attempts: number;
+  hintedAt: Date;
+}
+
+const pendingKey = (h: RefreshHint) => `${h.kind}|${h.account}|${h.subject}`.slice(0, 191);
+
+/**
+ * Queues a re-read. A hint for a subject already waiting or being read coalesces into that row (unique
+ * `pending_key`) and moves its `hinted_at`, so a read already in flight is repeated once instead of losing
+ * the newer change. Meant to run inside the transaction that applies the callback (atomic with its inbox row).
+ */
+export async function enqueueRefresh(db: Db, hints: readonly RefreshHint[], now: Date): Promise<void> {
+  const rows = hints.map((h) => ({
+    kind: h.kind,
+    account: h.account.slice(0, 64),
+    subject: h.subject.slice(0, 128),
+    pending_key: pendingKey(h),
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    hinted_at: now,
+    created_at: now,
+    updated_at: now,
+  }));
+  await upsert(db, 'refresh_queue', rows, { conflict: ['pending_key'], update: { hinted_at: excluded(db, 'hinted_at'), updated_at: excluded(db, 'updated_at') } });
+}
+
+function toJob(r: Record<string, unknown>): RefreshJob {
+  return { id: idString(r.id), kind: r.kind as RefreshKind, account: String(r.account), subject: String(r.subject), attempts: Number(r.attempts), hintedAt: fromDbTime(r.hinted_at)! };
+}
+
+export class RefreshQueueRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Claims due rows for this worker (SKIP LOCKED on MySQL so instances take disjoint rows). */
+  async claim(workerId: string, limit: number, now: Date, lockedUntil: Date): Promise<RefreshJob[]> {
+    return this.ds.transaction(async (em) => {
+      const rows = await select(
+        em,
+        `SELECT id, kind, account, subject, attempts, hinted_at FROM refresh_queue WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ${Math.trunc(limit)}${forUpdateSkipLocked(em)}`,
+        [now],
+      );
+      if (rows.length === 0) return [];
+      const jobs = rows.map(toJob);
+      await execute(em, `UPDATE refresh_queue SET status = 'processing', attempts = attempts + 1, locked_by = ?, locked_until = ?, updated_at = ? WHERE id IN (${jobs.map(() => '?').join(', ')})`, [
+        workerId,
+        lockedUntil,
+        now,
+        ...jobs.map((j) => j.id),
+      ]);
+      return jobs.map((j) => ({ ...j, attempts: j.attempts + 1 }));
+    });
+  }
+
+  /** Rows whose worker died mid-read go back to pending. */
+  async reclaimExpired(now: Date): Promise<number> {
+    const { affected } = await execute(this.ds, "UPDATE refresh_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, next_attempt_at = ? WHERE status = 'processing' AND locked_until < ?", [now, now]);
+    return affected;
+  }
+
+  /** Done — unless a new hint arrived during the read (hinted_at moved): then the row waits to be read again. */
+  async complete(db: Db, job: RefreshJob, now: Date): Promise<void> {
+    await execute(
+      db,
+      `UPDATE refresh_queue SET
+         status = CASE WHEN hinted_at > ? THEN 'pending' ELSE 'done' END,
+         pending_key = CASE WHEN hinted_at > ? THEN pending_key ELSE NULL END,
+         done_at = CASE WHEN hinted_at > ? THEN NULL ELSE ? END,
+         attempts = CASE WHEN hinted_at > ? THEN 0 ELSE attempts END,
+         next_attempt_at = ?, last_error = NULL, locked_by = NULL, locked_until = NULL, updated_at = ?
+       WHERE id = ?`,
+      [job.hintedAt, job.hintedAt, job.hintedAt, now, job.hintedAt, now, now, job.id],
+    );
+  }
+
+  /** A retry later, or `failed` (pending_key freed so later hints queue afresh) when `retryAt` is null. */
+  async fail(job: RefreshJob, error: string, retryAt: Date | null, now: Date): Promise<void> {
+    await execute(
+      this.ds,
+      `UPDATE refresh_queue SET status = ?, pending_key = ${retryAt ? 'pending_key' : 'NULL'}, last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at),
+         locked_by = NULL, locked_until = NULL, updated_at = ? WHERE id = ?`,
+      [retryAt ? 'pending' : 'failed', error.slice(0, 2000), retryAt, now, job.id],
+    );
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const rows = await select<{ status: string; n: unknown }>(this.ds, 'SELECT status, COUNT(*) AS n FROM refresh_queue GROUP BY status');
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}

@@ -1,0 +1,125 @@
+import { findOfficialAccount, findWecom } from '../../../config';
+import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
+import type { AppContext } from '../../app-context';
+import type { Worker } from '../../background';
+import { syncRuntime, type SyncRuntime } from '../sync-runtime';
+import { instanceId } from '../sync.service';
+import { refreshOaUser } from './oa-user.refresh';
+import { RefreshQueueRepository, type RefreshJob } from './refresh-queue.repository';
+import { refreshWecomContact } from './wecom-contact.refresh';
+
+export interface RefreshWorkerOptions {
+  batchSize: number;
+  pollMs: number;
+  leaseMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+const DEFAULTS: RefreshWorkerOptions = { batchSize: 20, pollMs: 1000, leaseMs: 60_000, maxAttempts: 6, backoffBaseMs: 5_000, backoffMaxMs: 600_000 };
+
+/**
+ * Drains `refresh_queue` (issue 5 item 4): each claimed hint becomes one WeChat read and one transaction that
+ * stores the result and completes the row. Failures back off (WeChat's rate-limit hint respected) and give up
+ * after `maxAttempts`; non-retryable WeChat errors fail at once. Several instances claim disjoint rows.
+ */
+export class RefreshWorker implements Worker {
+  readonly name = 'refresh-worker';
+  private readonly queue: RefreshQueueRepository;
+  private readonly opts: RefreshWorkerOptions;
+  private readonly workerId = instanceId();
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private current: Promise<number> = Promise.resolve(0);
+  private loopDone: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly app: AppContext,
+    opts: Partial<RefreshWorkerOptions> = {},
+    private readonly rt: SyncRuntime = syncRuntime(app),
+  ) {
+    this.queue = new RefreshQueueRepository(app.ds);
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  start(): this {
+    this.loopDone = this.loop();
+    return this;
+  }
+
+  /** One batch, serialised with the loop. Returns rows handled. */
+  drainOnce(): Promise<number> {
+    const next = this.current.catch(() => 0).then(() => this.batch());
+    this.current = next;
+    return next;
+  }
+
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let n = await this.drainOnce(); n > 0; n = await this.drainOnce()) total += n;
+    return total;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.wake?.();
+    await this.loopDone;
+    await this.current.catch(() => undefined);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let n = 0;
+      try {
+        n = await this.drainOnce();
+      } catch (err) {
+        this.app.logger.error({ err }, 'refresh batch failed');
+      }
+      if (n === 0 && !this.stopping) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = setTimeout(resolve, this.opts.pollMs);
+        });
+      }
+    }
+  }
+
+  private async batch(): Promise<number> {
+    const now = new Date(this.app.now());
+    await this.queue.reclaimExpired(now);
+    const jobs = await this.queue.claim(this.workerId, this.opts.batchSize, now, new Date(now.getTime() + this.opts.leaseMs));
+    await Promise.all(jobs.map((job) => this.handle(job)));
+    return jobs.length;
+  }
+
+  private async handle(job: RefreshJob): Promise<void> {
+    const deps = { ds: this.app.ds, identity: this.rt.identity, queue: this.queue, now: this.app.now };
+    try {
+      if (job.kind === 'wecom_contact') {
+        const account = findWecom(this.app.config, job.account);
+        if (!account) throw new Error(`wecom account ${job.account} is no longer configured`);
+        await refreshWecomContact({ ...deps, client: this.rt.clients.wecom(account.corpId) }, account, job);
+      } else {
+        const account = findOfficialAccount(this.app.config, job.account);
+        if (!account) throw new Error(`official account ${job.account} is no longer configured`);
+        await refreshOaUser({ ...deps, client: this.rt.clients.oa(account.appId) }, account, job);
+      }
+    } catch (err) {
+      const retryable = isWechatApiError(err) ? err.retryable : !(err instanceof Error && /no longer configured/.test(err.message));
+      const giveUp = !retryable || job.attempts >= this.opts.maxAttempts;
+      const hinted = isWechatApiError(err) && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
+      const backoff = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** (job.attempts - 1)) * (0.5 + Math.random() / 2);
+      const retryAt = giveUp ? null : new Date(this.app.now() + Math.max(hinted, backoff));
+      this.app.logger.warn({ err, refreshId: job.id, kind: job.kind, attempts: job.attempts, giveUp }, 'refresh failed');
+      await this.queue.fail(job, err instanceof Error ? err.message : String(err), retryAt, new Date(this.app.now()));
+    }
+  }
+}
+
+/** Background worker factory (src/background.ts): every instance drains; claims keep them apart. */
+export function refreshWorker(app: AppContext): Worker {
+  return new RefreshWorker(app).start();
+}

@@ -1,0 +1,73 @@
+import type { DataSource } from 'typeorm';
+import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
+import type { WecomClient } from '../../../connectors/wecom/client';
+import type { ExternalContactDetail, FollowInfoWire, FollowUserWire } from '../../../connectors/wecom/client-types';
+import type { WecomAccount } from '../../../config';
+import type { IdentityService } from '../../identity/identity.service';
+import { retryingTransaction } from '../../identity/retrying-transaction';
+import { type Db, execute } from '../../storage/sql';
+import { contactObservation } from '../wecom/contact-refs';
+import { upsertFollows } from '../wecom/wecom-follow.writer';
+import type { RefreshJob, RefreshQueueRepository } from './refresh-queue.repository';
+import { relationReadHooks } from './relation-read-hooks';
+
+export const WECOM_REFRESH_SOURCE = 'refresh.wecom_contact';
+
+/** 84061: no relation left; 40096: not an external_userid of this corp. Either way WeCom holds nothing. */
+const GONE = new Set([84061, 40096]);
+
+/** follow_user tags carry names; the row keeps corp tag ids only (personal tags, type 2, have none). */
+export function followInfoOf(f: FollowUserWire): FollowInfoWire {
+  const { tags, ...rest } = f;
+  return { ...rest, tag_id: (tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!) };
+}
+
+async function markOthersDeleted(db: Db, corpId: string, externalUserid: string, readAt: Date, now: Date): Promise<number> {
+  const { affected } = await execute(db, 'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND external_userid = ? AND deleted = 0 AND updated_at < ?', [
+    now,
+    now,
+    corpId,
+    externalUserid,
+    readAt,
+  ]);
+  return affected;
+}
+
+/**
+ * A WeCom add/edit callback is only a hint (issue 5 item 4): re-read the customer with externalcontact/get
+ * (every follow relation, paged past 500) and store what WeCom says now — the customer (unionid where given,
+ * name, avatar) through identity resolution, each relation with its remark and corp tags, and relations WeCom
+ * no longer lists as deleted.
+ * https://developer.work.weixin.qq.com/document/path/92114
+ */
+export async function refreshWecomContact(
+  deps: { ds: DataSource; client: WecomClient; identity: IdentityService; queue: RefreshQueueRepository; now: () => number },
+  account: WecomAccount,
+  job: RefreshJob,
+): Promise<void> {
+  const readAt = new Date(deps.now());
+  let detail: ExternalContactDetail | undefined;
+  try {
+    detail = await deps.client.contacts.getExternalContact(job.subject);
+  } catch (err) {
+    if (!(isWechatApiError(err) && err.errcode !== null && GONE.has(err.errcode))) throw err;
+  }
+  await retryingTransaction(deps.ds, async (em) => {
+    const now = new Date(deps.now());
+    let customerId: string | null = null;
+    if (detail) {
+      const obs = contactObservation(account, detail.external_contact);
+      const r = await deps.identity.resolve(em, { identities: obs.identities, source: WECOM_REFRESH_SOURCE, ...(obs.profile ? { profile: obs.profile } : {}) });
+      customerId = r.customerId;
+      if (customerId) {
+        const follows = detail.follow_user.map((f) => ({ externalUserid: job.subject, customerId: customerId!, follow: followInfoOf(f) }));
+        await upsertFollows(em, account.corpId, follows, now);
+      }
+    }
+    await markOthersDeleted(em, account.corpId, job.subject, readAt, now);
+    for (const hook of relationReadHooks) {
+      await hook.apply(em, { corpId: account.corpId, externalUserid: job.subject, customerId, follows: detail?.follow_user ?? [], readAt });
+    }
+    await deps.queue.complete(em, job, now);
+  });
+}
