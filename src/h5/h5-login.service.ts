@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { OauthScope, OauthUserInfoWire } from '../../connectors/h5/client-types';
+import type { OauthScope, OauthTokenWire, OauthUserInfoWire } from '../../connectors/h5/client-types';
 import type { H5Client } from '../../connectors/h5/client';
 import { findOfficialAccount, type OfficialAccount, type SiyuConfig } from '../../config';
 import type { SessionTokens } from '../auth/session-token';
@@ -71,7 +71,12 @@ export class H5LoginService {
     if (typeof code !== 'string' || code === '') throw new FrontDoorError('AUTHORIZATION_DECLINED', 'the WeChat authorization was declined');
     if (code.length > 512) throw new FrontDoorError('INVALID_CODE', 'the login code is invalid; start again');
     const client = this.deps.h5(appId);
-    const grant = await client.exchangeCode(code).catch((e: unknown) => Promise.reject(frontDoorErrorOf(e, 'login')));
+    let grant: OauthTokenWire;
+    try {
+      grant = await client.exchangeCode(code);
+    } catch (e) {
+      throw frontDoorErrorOf(e, 'login');
+    }
     // Snapshot-mode visitors get a virtual openid that is no real person (wechat-api.md §7.1): nothing to link.
     if (grant.is_snapshotuser === 1) throw new FrontDoorError('SNAPSHOT_USER', 'open the page in WeChat and tap "use full service" to sign in');
     const info = grant.scope.includes('snsapi_userinfo') ? await this.userInfo(client, grant.access_token, grant.openid) : undefined;
