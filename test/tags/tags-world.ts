@@ -5,7 +5,7 @@ import type { WorldOptionsInput } from '../../emulator/options';
 import type { SiyuConfig } from '../../config';
 import { uuidv7 } from '../../src/storage/ids';
 import { insertIgnore } from '../../src/storage/sql';
-import { createClients } from '../../src/tokens/clients';
+import { createClients, type Clients } from '../../src/tokens/clients';
 import { tagWorkers, type TagWorkers } from '../../src/tags/tags.module';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
@@ -25,6 +25,7 @@ export interface TagsWorld {
   config: SiyuConfig;
   api: TestApp;
   workers: TagWorkers;
+  clients: Clients;
   appId: string;
   corpId: string;
   oa: SeededOa[];
@@ -59,6 +60,7 @@ export async function startTagsWorld(db: { ds: DataSource; url: string }, opts: 
     config,
     api,
     workers,
+    clients,
     appId,
     corpId,
     ...seeded,
