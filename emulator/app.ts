@@ -18,6 +18,7 @@ import { createDispatcher } from './http/dispatcher';
 import { createAuthorizePage } from './oauth/authorize.page';
 import type { WorldOptionsInput } from './options';
 import { mountSenders, senderDeps } from './plugins';
+import type { SenderDeps } from './plugin-types';
 import { EmulatorState } from './state';
 
 export type EmulatorOptions = WorldOptionsInput & { clock?: Clock };
@@ -27,7 +28,7 @@ export type EmulatorOptions = WorldOptionsInput & { clock?: Clock };
  * account's apiBase can point here (issue 3): `/api.weixin.qq.com` (OA, MP, H5), `/qyapi.weixin.qq.com`,
  * `/open.weixin.qq.com` (OAuth pages), `/api.mch.weixin.qq.com` (Pay); the control API is under `/_emulator`.
  */
-export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; state: EmulatorState } {
+export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; state: EmulatorState; deps: SenderDeps } {
   const { clock, ...world } = options;
   const state = new EmulatorState(world, clock);
   const app = new Koa();
@@ -53,5 +54,5 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
   app.use(control.routes());
   app.use(control.allowedMethods());
   mountSenders(app, deps);
-  return { app, state };
+  return { app, state, deps };
 }
