@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import type { CustomerTagSource } from '../../storage/entities';
 import type { Db } from '../../storage/sql';
@@ -44,7 +45,7 @@ export class AssignmentService {
   /** `POST /api/v1/customers/:id/tags {tagIds}`: manual assignments; returns the customer's tags. */
   async addToCustomer(customerId: string, tagIds: readonly string[], actor: Actor): Promise<{ customerId: string; tags: CustomerTagView[] }> {
     const tags = await this.liveTags(tagIds);
-    const result = await this.deps.ds.transaction(async (m) => {
+    const result = await retryingTransaction(this.deps.ds, async (m) => {
       const id = await this.customer(m, customerId);
       const now = new Date(this.deps.now());
       const added: string[] = [];
@@ -62,7 +63,7 @@ export class AssignmentService {
   /** `DELETE /api/v1/customers/:id/tags/:tagId`: removes the operator-made sources (a segment's `rule` row stays). */
   async removeFromCustomer(customerId: string, tagId: string, actor: Actor): Promise<{ customerId: string; tags: CustomerTagView[]; keptBy: CustomerTagSource[] }> {
     await this.liveTags([tagId]);
-    const result = await this.deps.ds.transaction(async (m) => {
+    const result = await retryingTransaction(this.deps.ds, async (m) => {
       const id = await this.customer(m, customerId);
       const now = new Date(this.deps.now());
       const removed = await removeAssignments(m, tagId, [id], OPERATOR_SOURCES);
@@ -103,7 +104,7 @@ export class AssignmentService {
   private async bulk(op: 'assign' | 'unassign', tagId: string, customerIds: readonly string[], actor: Actor): Promise<AssignCounts> {
     await this.liveTags([tagId]);
     if (customerIds.length > MAX_INLINE_IDS) throw tagInvalid(`at most ${MAX_INLINE_IDS} customerIds per call; use { filter } for larger sets`);
-    const counts = await this.deps.ds.transaction(async (m) => {
+    const counts = await retryingTransaction(this.deps.ds, async (m) => {
       const { active, missing } = await resolveCustomerIds(m, customerIds);
       const changed = await this.applyChunk(m, op, tagId, active, { source: 'manual', assignedBy: actor.name });
       const counts: AssignCounts = {

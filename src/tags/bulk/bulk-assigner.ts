@@ -1,4 +1,5 @@
 import { AuditLogWriter } from '../../audit/audit-log.writer';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import { PhoneCrypto } from '../../security/phone-crypto';
 import type { CustomerTagSource } from '../../storage/entities';
 import type { AssignmentService } from '../assignments/assignment.service';
@@ -41,7 +42,7 @@ export class BulkAssigner {
       const ids = await pageSelection(this.deps.ds, sel, after, PAGE, this.phoneCrypto);
       const last = ids[ids.length - 1];
       if (!last) break;
-      counts.changed += await this.deps.ds.transaction((m) => this.assignments.applyChunk(m, op, tagId, ids, { source: who.source, assignedBy: who.actor.name }));
+      counts.changed += await retryingTransaction(this.deps.ds, (m) => this.assignments.applyChunk(m, op, tagId, ids, { source: who.source, assignedBy: who.actor.name }));
       counts.matched += ids.length;
       after = last;
       outboxSignal(this.deps.ds).notify();

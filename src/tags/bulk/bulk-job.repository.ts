@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import type { BulkJobStatus } from '../../storage/entities';
 import { type Db, type Row, execute, forUpdateSkipLocked, fromDbTime, fromJsonText, idString, select } from '../../storage/sql';
 
@@ -67,7 +68,7 @@ export async function findJob(db: Db, id: string): Promise<BulkJob | undefined> 
 
 /** Claims the oldest queued job of these kinds (or one whose runner's lease ran out), once across instances. */
 export async function claimJob(ds: DataSource, kinds: readonly string[], owner: string, now: Date, leaseMs: number): Promise<BulkJob | undefined> {
-  const id = await ds.transaction(async (m) => {
+  const id = await retryingTransaction(ds, async (m) => {
     const rows = await select(
       m,
       `SELECT id FROM bulk_jobs WHERE kind IN (${kinds.map(() => '?').join(', ')})

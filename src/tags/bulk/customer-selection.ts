@@ -24,11 +24,11 @@ export async function countSelection(db: Db, sel: Selection, phoneCrypto?: Phone
     return Number(rows[0]?.n ?? 0);
   }
   const f = filterSql(sel.filter, phoneCrypto);
-  const rows = await select(db, `SELECT COUNT(DISTINCT c.id) AS n FROM ${f.from} WHERE ${f.where.join(' AND ')}`, f.params);
+  const rows = await select(db, `SELECT COUNT(*) AS n FROM ${f.from} WHERE ${f.where.join(' AND ')}`, f.params);
   return Number(rows[0]?.n ?? 0);
 }
 
-/** The next page of selected customer ids after `after`, in id order (keyset paging). */
+/** The next page of selected customer ids after `after`, in id order (keyset paging; the q matches are a UNION, so ids are distinct). */
 export async function pageSelection(db: Db, sel: Selection, after: string, limit: number, phoneCrypto?: PhoneCrypto): Promise<string[]> {
   if ('holders' in sel) {
     const rows = await select(db, `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND source = ? AND customer_id > ? ORDER BY customer_id LIMIT ${Math.trunc(limit)}`, [
@@ -39,6 +39,6 @@ export async function pageSelection(db: Db, sel: Selection, after: string, limit
     return rows.map((r) => String(r.customer_id));
   }
   const f = filterSql(sel.filter, phoneCrypto);
-  const rows = await select(db, `SELECT DISTINCT c.id FROM ${f.from} WHERE ${[...f.where, 'c.id > ?'].join(' AND ')} ORDER BY c.id LIMIT ${Math.trunc(limit)}`, [...f.params, after]);
+  const rows = await select(db, `SELECT c.id FROM ${f.from} WHERE ${[...f.where, 'c.id > ?'].join(' AND ')} ORDER BY c.id LIMIT ${Math.trunc(limit)}`, [...f.params, after]);
   return rows.map((r) => String(r.id));
 }

@@ -3,6 +3,7 @@ import { bindingsOfAccount, markFailed, type BindingRecord } from '../bindings/b
 import { needsAdd, needsRemove, oaTargetsOfOpenids, type OaTarget } from './oa-targets';
 import type { PushContext } from './push-context';
 import { BindingFailedError } from './push-errors';
+import { overlayKey } from './push-outcome';
 import type { OaPayload, OutboxItem } from './outbox-types';
 
 type OaItem = OutboxItem & { payload: OaPayload };
@@ -34,7 +35,12 @@ async function pushOaTag(ctx: PushContext, appId: string, tagId: string, binding
     return;
   }
   const openids = [...new Set(rows.flatMap((r) => r.payload.openids))];
-  const targets = new Map((await oaTargetsOfOpenids(ctx.ds, tagId, appId, bound.remoteTagId, openids)).map((t) => [t.openid, t]));
+  const targets = new Map(
+    (await oaTargetsOfOpenids(ctx.ds, tagId, appId, bound.remoteTagId, openids)).map((t) => {
+      const unflushed = ctx.unflushed.get(overlayKey('oa', appId, t.openid, bound.remoteTagId));
+      return [t.openid, unflushed === undefined ? t : { ...t, present: unflushed }];
+    }),
+  );
   await Promise.all(
     rows.map(async (row) => {
       const needs = row.payload.op === 'add' ? needsAdd : needsRemove;
@@ -46,6 +52,8 @@ async function pushOaTag(ctx: PushContext, appId: string, tagId: string, binding
 }
 
 async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord & { remoteTagId: string }, row: OaItem, todo: OaTarget[]): Promise<void> {
+  const blocked = ctx.blockedUntil('oa', appId);
+  if (blocked) return ctx.outcome.defer(row, blocked);
   const api = ctx.clients.oa(appId).tags;
   const remoteId = Number(binding.remoteTagId);
   const add = row.payload.op === 'add';
@@ -73,6 +81,7 @@ async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord &
         if (list.length === 1) refused.set(code, [...(refused.get(code) ?? []), list[0]!]);
         else queue.unshift(list.slice(0, list.length >> 1), list.slice(list.length >> 1));
       } else {
+        ctx.noteFailure('oa', appId, err);
         error = err;
         pending = [...pending, ...list];
       }

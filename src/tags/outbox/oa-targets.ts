@@ -1,4 +1,5 @@
 import { type Db, select } from '../../storage/sql';
+import { forceIndex } from './index-hint';
 
 /** An OA openid of a customer, with the desired and known remote state of one catalog tag (DESIGN §5). */
 export interface OaTarget {
@@ -11,10 +12,10 @@ export interface OaTarget {
   lastErrcode: number | null;
 }
 
-function sql(where: string, n: number): string {
+function sql(where: string, n: number, hint: string): string {
   return `SELECT i.customer_id, i.value AS openid, s.subscribed, r.present, r.last_errcode,
       CASE WHEN EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = i.customer_id AND ct.tag_id = ?) THEN 1 ELSE 0 END AS desired
-    FROM identities i
+    FROM identities i ${hint}
     LEFT JOIN oa_subscriptions s ON s.app_id = i.scope AND s.openid = i.value
     LEFT JOIN remote_tag_state r ON r.channel = 'oa' AND r.account = i.scope AND r.subject = i.value AND r.remote_tag_id = ?
     WHERE i.type = 'oa_openid' AND i.scope = ? AND ${where} IN (${Array.from({ length: n }, () => '?').join(', ')})`;
@@ -25,7 +26,8 @@ async function targets(db: Db, column: string, tagId: string, appId: string, rem
   for (let i = 0; i < keys.length; i += 500) {
     const part = keys.slice(i, i + 500);
     // An unbound tag has no remote id yet: '' matches no remote_tag_state row, so nothing counts as present.
-    const rows = await select(db, sql(column, part.length), [tagId, remoteTagId ?? '', appId, ...part]);
+    const hint = column === 'i.customer_id' ? forceIndex(db, 'idx_identities_customer') : '';
+    const rows = await select(db, sql(column, part.length, hint), [tagId, remoteTagId ?? '', appId, ...part]);
     for (const r of rows) {
       out.push({
         customerId: String(r.customer_id),

@@ -1,4 +1,5 @@
 import { AuditLogWriter } from '../../audit/audit-log.writer';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import type { OutboxStatus } from '../../storage/entities';
 import { execute } from '../../storage/sql';
 import { tagConflict, tagNotFound } from '../tag-errors';
@@ -64,7 +65,7 @@ export class OutboxAdminService {
     const item = await findOutbox(this.deps.ds, id);
     if (!item) throw tagNotFound(`outbox row ${id}`);
     if (item.status !== 'dead') throw tagConflict(`outbox row ${id} is ${item.status}; only dead rows can be retried`);
-    await this.deps.ds.transaction(async (m) => {
+    await retryingTransaction(this.deps.ds, async (m) => {
       const now = new Date(this.deps.now());
       if (isOaPayload(item)) {
         const openids = item.payload.failed ?? item.payload.openids;

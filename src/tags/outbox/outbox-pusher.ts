@@ -9,6 +9,7 @@ import { claimDue } from './outbox-claim';
 import { isOaPayload, isWecomPayload, type OutboxItem } from './outbox-types';
 import type { PushContext } from './push-context';
 import { PushOutcome, emptyStats, type PushStats } from './push-outcome';
+import { classifyFailure } from './push-errors';
 import { pushWecomAccount } from './wecom-push';
 
 export interface OutboxPusherOptions {
@@ -33,6 +34,8 @@ export class OutboxPusher {
   readonly stats: PushStats = emptyStats();
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly limiters = new Map<string, Semaphore>();
+  /** `channel:account` → ms (app clock) until which WeChat's rate limit blocks the account. */
+  private readonly blocked = new Map<string, number>();
   private readonly binder: RemoteBinder;
 
   constructor(
@@ -42,18 +45,35 @@ export class OutboxPusher {
     this.binder = new RemoteBinder({ ds: deps.ds, clients: options.clients, now: deps.now, logger: deps.logger });
   }
 
-  /** Pushes rows until none is due; returns what this drain did. `stop()` ends it after the current round. */
+  /**
+   * Pushes rows until none is due; returns what this drain did. `stop()` ends it after the current round.
+   * Rounds overlap: round N is written back while round N+1 is pushed (round N+1 reads N's pushes from
+   * memory), so the WeChat calls do not wait for the database.
+   */
   async drain(stop: () => boolean = () => false): Promise<PushStats> {
     const before = { ...this.stats };
-    while (!stop()) {
-      const rows = await claimDue(this.deps.ds, { owner: this.owner, now: new Date(this.deps.now()), limit: this.options.batchSize ?? 500, leaseMs: this.options.leaseMs ?? 120_000 });
-      if (rows.length === 0) break;
-      await this.pushRound(rows);
+    let previous: { outcome: PushOutcome; written: Promise<unknown> } | undefined;
+    let failed: unknown;
+    try {
+      while (!stop()) {
+        const now = this.deps.now();
+        for (const [key, until] of this.blocked) if (until <= now) this.blocked.delete(key);
+        const exclude = [...this.blocked.keys()].map((k) => ({ channel: k.slice(0, k.indexOf(':')), account: k.slice(k.indexOf(':') + 1) }));
+        const rows = await claimDue(this.deps.ds, { owner: this.owner, now: new Date(now), limit: this.options.batchSize ?? 500, leaseMs: this.options.leaseMs ?? 120_000, exclude });
+        if (rows.length === 0) break;
+        const outcome = await this.pushRound(rows, previous?.outcome.overlay() ?? new Map());
+        if (previous) await previous.written;
+        if (failed !== undefined) throw failed;
+        previous = { outcome, written: outcome.flush(this.deps.ds, this.owner).catch((err: unknown) => (failed = err)) };
+      }
+    } finally {
+      if (previous) await previous.written;
     }
+    if (failed !== undefined) throw failed;
     return diff(this.stats, before);
   }
 
-  private async pushRound(rows: OutboxItem[]): Promise<void> {
+  private async pushRound(rows: OutboxItem[], unflushed: ReadonlyMap<string, boolean>): Promise<PushOutcome> {
     const now = (): Date => new Date(this.deps.now());
     const outcome = new PushOutcome(this.stats, now, this.options.random ?? Math.random);
     const ctx: PushContext = {
@@ -64,9 +84,20 @@ export class OutboxPusher {
       now,
       outcome,
       stats: this.stats,
+      unflushed,
       limiter: (channel, account) => this.limiter(`${channel}:${account}`),
       logger: this.deps.logger,
       onInvalidCorpTag: this.options.onInvalidCorpTag ?? (async () => undefined),
+      blockedUntil: (channel, account) => {
+        const until = this.blocked.get(`${channel}:${account}`);
+        return until !== undefined && until > this.deps.now() ? new Date(until) : undefined;
+      },
+      noteFailure: (channel, account, err) => {
+        const f = classifyFailure(err);
+        if (f.errcode !== 45009 && f.errcode !== 45011) return;
+        const key = `${channel}:${account}`;
+        this.blocked.set(key, Math.max(this.blocked.get(key) ?? 0, this.deps.now() + Math.max(f.retryAfterMs, 1_000)));
+      },
     };
     const groups = new Map<string, OutboxItem[]>();
     for (const row of rows) groups.set(`${row.channel}:${row.account}`, [...(groups.get(`${row.channel}:${row.account}`) ?? []), row]);
@@ -83,7 +114,7 @@ export class OutboxPusher {
         }
       }),
     );
-    await outcome.flush(this.deps.ds, this.owner);
+    return outcome;
   }
 
   private limiter(key: string): Semaphore {
@@ -101,5 +132,6 @@ function diff(after: PushStats, before: PushStats): PushStats {
     rowsDead: after.rowsDead - before.rowsDead,
     itemsPushed: after.itemsPushed - before.itemsPushed,
     rowsSkipped: after.rowsSkipped - before.rowsSkipped,
+    deferred: after.deferred - before.deferred,
   };
 }

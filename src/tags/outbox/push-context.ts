@@ -14,9 +14,17 @@ export interface PushContext {
   now(): Date;
   outcome: PushOutcome;
   stats: PushStats;
+  /** Pushes of the previous round not written back yet (see PushOutcome.overlay): they count as WeChat's state. */
+  unflushed: ReadonlyMap<string, boolean>;
   /** Calls in flight per account (≤ 5 per corp, issue 7). */
   limiter(channel: string, account: string): Semaphore;
   logger: Logger;
+  /**
+   * Rate limits (45009, 45011) block the whole account for the window WeChat names: calls to a blocked account
+   * are not made (the rows wait, unattempted); `blockedUntil` says until when, `noteFailure` records a limit.
+   */
+  blockedUntil(channel: string, account: string): Date | undefined;
+  noteFailure(channel: string, account: string, err: unknown): void;
   /** A WeCom push hit 40068 (a bound corp tag is gone): re-read the corp's tag library. */
   onInvalidCorpTag(corpId: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import { type Db, execute } from '../../storage/sql';
 import { insertOutboxRows, type NewOutboxRow } from './outbox.repository';
 import type { OaPayload, OutboxItem, WecomPayload } from './outbox-types';
@@ -17,9 +18,11 @@ export interface PushStats {
   itemsPushed: number;
   /** Rows that needed no call when pushed (already in the desired state). */
   rowsSkipped: number;
+  /** Rows put back unattempted because their account was blocked by a rate limit. */
+  deferred: number;
 }
 
-export const emptyStats = (): PushStats => ({ calls: 0, rowsDone: 0, retries: 0, rowsDead: 0, itemsPushed: 0, rowsSkipped: 0 });
+export const emptyStats = (): PushStats => ({ calls: 0, rowsDone: 0, retries: 0, rowsDead: 0, itemsPushed: 0, rowsSkipped: 0, deferred: 0 });
 
 interface RowEnd {
   item: OutboxItem;
@@ -76,6 +79,13 @@ export class PushOutcome {
     return { dead, errcode: f.errcode };
   }
 
+  /** Not attempted: the account is blocked by a rate limit until `until`; back to pending without an attempt. */
+  defer(item: OutboxItem, until: Date, payload?: OaPayload | WecomPayload): void {
+    this.endedIds.add(item.id);
+    this.ends.push({ item, status: 'pending', attempts: item.attempts, nextAt: until, errcode: item.lastErrcode, error: item.lastError, ...(payload ? { payload } : {}) });
+    this.stats.deferred++;
+  }
+
   /** Items WeChat refused for good, split off into their own dead row so the rest of the batch completes. */
   split(row: NewOutboxRow): void {
     this.splits.push({ ...row, status: 'dead' });
@@ -98,9 +108,19 @@ export class PushOutcome {
     this.failed.set(key, entry);
   }
 
+  /**
+   * What this round pushed, keyed `channel|account|subject|remoteTagId` → present, for the next round to read
+   * while this one is still being written back.
+   */
+  overlay(): Map<string, boolean> {
+    const out = new Map<string, boolean>();
+    for (const { channel, account, writes } of this.pushed.values()) for (const w of writes) out.set(overlayKey(channel, account, w.subject, w.remoteTagId), w.present);
+    return out;
+  }
+
   async flush(ds: DataSource, owner: string): Promise<void> {
     const now = this.now();
-    await ds.transaction(async (m) => {
+    await retryingTransaction(ds, async (m) => {
       for (const { channel, account, writes } of this.pushed.values()) await recordPushed(m, channel, account, writes, now);
       for (const { channel, account, errcode, writes } of this.failed.values()) await recordFailed(m, channel, account, writes, errcode, now);
       await markDone(m, this.ends.filter((e) => e.status === 'done' && !e.payload).map((e) => e.item.id), owner, now);
@@ -109,6 +129,8 @@ export class PushOutcome {
     });
   }
 }
+
+export const overlayKey = (channel: string, account: string, subject: string, remoteTagId: string): string => `${channel}|${account}|${subject}|${remoteTagId}`;
 
 async function markDone(db: Db, ids: string[], owner: string, now: Date): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {

@@ -1,4 +1,5 @@
 import { type Db, idString, select } from '../../storage/sql';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import type { TagsDeps } from '../tags-deps';
 import { OutboxWriter, type EnqueueCounts } from './outbox-writer';
 import { outboxSignal } from './outbox-signal';
@@ -37,7 +38,7 @@ export class TagSweeper {
         const ids = await source(this.deps.ds, tagId, after);
         const last = ids[ids.length - 1];
         if (!last) break;
-        add(total, await this.deps.ds.transaction((m) => this.writer.enqueueCustomers(m, tagId, ids, new Date(this.deps.now()))));
+        add(total, await retryingTransaction(this.deps.ds, (m) => this.writer.enqueueCustomers(m, tagId, ids, new Date(this.deps.now()))));
         after = last;
         processed += ids.length;
         if (progress) await progress(processed);

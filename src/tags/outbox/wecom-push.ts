@@ -1,6 +1,7 @@
 import { WechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import { bindingsOfAccount, type BindingRecord } from '../bindings/binding.repository';
 import type { PushContext } from './push-context';
+import { overlayKey } from './push-outcome';
 import type { OutboxItem, WecomPayload } from './outbox-types';
 import { statesOf, type RemoteState, type RemoteStateWrite } from './remote-state.repository';
 import { desiredWecomTags, fanoutTargets, relationSubject, relationsOfCustomers, relationsOfExternalUsers, type Relation } from './wecom-relations';
@@ -28,7 +29,8 @@ export async function pushWecomAccount(ctx: PushContext, corpId: string, items: 
     items.map(async (item) => {
       const rel = relations.get(relationSubject(item.payload));
       if (!rel) return ctx.outcome.done(item, undefined, true);
-      const plan = planRelation(rel, desired.get(rel.customerId ?? '') ?? new Set(), bindings, bound, states.get(relationSubject(rel)), targets.has(rel.id));
+      const known = withUnflushed(ctx, corpId, relationSubject(rel), states.get(relationSubject(rel)), bindings);
+      const plan = planRelation(rel, desired.get(rel.customerId ?? '') ?? new Set(), bindings, bound, known, targets.has(rel.id));
       if (plan.add.length === 0 && plan.remove.length === 0) {
         if (plan.bindingError !== undefined) ctx.outcome.fail(item, plan.bindingError, item.payload);
         else ctx.outcome.done(item, undefined, true);
@@ -84,10 +86,13 @@ async function markTag(ctx: PushContext, corpId: string, item: WecomItem, rel: R
   const payload: WecomPayload = { ...item.payload, add: plan.add, remove: plan.remove };
   const subject = relationSubject(rel);
   const writes = (ids: string[], present: boolean): RemoteStateWrite[] => ids.map((remoteTagId) => ({ subject, remoteTagId, customerId: rel.customerId, present }));
+  const blocked = ctx.blockedUntil('wecom', corpId);
+  if (blocked) return ctx.outcome.defer(item, blocked, payload);
   try {
     ctx.stats.calls++;
     await ctx.clients.wecom(corpId).corpTags.markTag({ userid: rel.userid, externalUserid: rel.externalUserid, addTag: plan.add, removeTag: plan.remove });
   } catch (err) {
+    ctx.noteFailure('wecom', corpId, err);
     if (err instanceof WechatApiError && err.errcode === 40068) await ctx.onInvalidCorpTag(corpId);
     const { dead, errcode } = ctx.outcome.fail(item, err, payload);
     if (dead) ctx.outcome.stateFailed('wecom', corpId, errcode, [...writes(plan.add, false), ...writes(plan.remove, true)]);
@@ -96,6 +101,21 @@ async function markTag(ctx: PushContext, corpId: string, item: WecomItem, rel: R
   ctx.outcome.statePushed('wecom', corpId, [...writes(plan.add, true), ...writes(plan.remove, false)]);
   if (plan.bindingError !== undefined) ctx.outcome.fail(item, plan.bindingError, payload);
   else ctx.outcome.done(item);
+}
+
+/** The relation's known remote state with the previous round's not yet written pushes applied. */
+function withUnflushed(ctx: PushContext, corpId: string, subject: string, states: Map<string, RemoteState> | undefined, bindings: BindingRecord[]): Map<string, RemoteState> | undefined {
+  if (ctx.unflushed.size === 0) return states;
+  let out = states;
+  for (const b of bindings) {
+    if (!b.remoteTagId) continue;
+    const present = ctx.unflushed.get(overlayKey('wecom', corpId, subject, b.remoteTagId));
+    if (present === undefined) continue;
+    out = new Map(out);
+    const prev = out.get(b.remoteTagId);
+    out.set(b.remoteTagId, { subject, remoteTagId: b.remoteTagId, customerId: prev?.customerId ?? null, present, lastErrcode: null, drifted: false, pushedAt: null });
+  }
+  return out;
 }
 
 function groupStates(states: RemoteState[]): Map<string, Map<string, RemoteState>> {

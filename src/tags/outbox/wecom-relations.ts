@@ -1,4 +1,5 @@
 import { type Db, type Row, fromDbTime, fromJsonText, idString, select } from '../../storage/sql';
+import { forceIndex } from './index-hint';
 
 /** A live WeCom follow relation (staff ↔ external contact) with the corp tag ids WeChat last reported on it. */
 export interface Relation {
@@ -28,9 +29,10 @@ export const relationSubject = (r: { userid: string; externalUserid: string }): 
 
 async function chunked(db: Db, where: string, corpId: string, keys: readonly string[]): Promise<Relation[]> {
   const out: Relation[] = [];
+  const hint = where === 'customer_id' ? forceIndex(db, 'idx_wecom_follows_customer') : '';
   for (let i = 0; i < keys.length; i += 500) {
     const part = keys.slice(i, i + 500);
-    const rows = await select(db, `SELECT ${COLUMNS} FROM wecom_follows WHERE corp_id = ? AND deleted = 0 AND ${where} IN (${part.map(() => '?').join(', ')})`, [corpId, ...part]);
+    const rows = await select(db, `SELECT ${COLUMNS} FROM wecom_follows ${hint} WHERE corp_id = ? AND deleted = 0 AND ${where} IN (${part.map(() => '?').join(', ')})`, [corpId, ...part]);
     out.push(...rows.map(toRelation));
   }
   return out;

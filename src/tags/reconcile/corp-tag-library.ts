@@ -1,4 +1,5 @@
 import type { CorpTagGroupWire } from '../../../connectors/wecom/client-types';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import { execute } from '../../storage/sql';
 import { saveCorpTagLibrary } from '../../syncs/wecom/corp-tag.repository';
 import type { Clients } from '../../tokens/clients';
@@ -27,7 +28,7 @@ export class CorpTagLibrary {
   async refresh(corpId: string): Promise<LibraryRefresh> {
     const groups = await this.deps.clients.wecom(corpId).corpTags.getCorpTagList();
     const now = new Date(this.deps.now());
-    return this.deps.ds.transaction(async (m) => {
+    return retryingTransaction(this.deps.ds, async (m) => {
       const saved = await saveCorpTagLibrary(m, corpId, groups, now);
       const result: LibraryRefresh = { tags: saved.tags, lost: 0, renamed: 0, adopted: 0 };
       const { byId, byName } = index(groups);

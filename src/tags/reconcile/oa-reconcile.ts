@@ -1,4 +1,5 @@
 import { type Db, select } from '../../storage/sql';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import type { Clients } from '../../tokens/clients';
 import { bindingsOfAccount, markFailed, type BindingRecord } from '../bindings/binding.repository';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
@@ -54,7 +55,7 @@ export class OaReconciler {
       throw err;
     }
     const now = new Date(this.deps.now());
-    return this.deps.ds.transaction(async (m) => {
+    return retryingTransaction(this.deps.ds, async (m) => {
       const known = await knownPresent(m, b);
       const desired = await desiredOpenids(m, b);
       const writes = [];

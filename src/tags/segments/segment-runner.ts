@@ -1,4 +1,5 @@
 import { type Db, select } from '../../storage/sql';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import type { AssignmentService } from '../assignments/assignment.service';
 import { outboxSignal } from '../outbox/outbox-signal';
 import type { TagsDeps } from '../tags-deps';
@@ -46,7 +47,7 @@ export class SegmentRunner {
       const last = window[window.length - 1];
       if (!last) break;
       const hi = String(last.id);
-      await ds.transaction(async (m) => {
+      await retryingTransaction(ds, async (m) => {
         const joined = await this.changes(m, segment.tagId, sql, params, after, hi);
         result.added += await this.assignments.applyChunk(m, 'assign', segment.tagId, joined.added, who);
         result.removed += await this.assignments.applyChunk(m, 'unassign', segment.tagId, joined.left, who);
