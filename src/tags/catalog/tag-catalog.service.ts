@@ -86,7 +86,7 @@ export class TagCatalogService {
     return { id, deleted: true, queued };
   }
 
-  /** Applies the requested binding list; returns how many bindings are new (their account needs the existing assignments). */
+  /** Applies the requested binding list; returns how many bindings are new or revived (their account needs the existing assignments). */
   private async syncBindings(m: EntityManager, tag: TagRecord, inputs: BindingInput[], now: Date): Promise<number> {
     const current = await bindingsOfTags(m, [tag.id]);
     const key = (b: { channel: string; account: string }) => `${b.channel}:${b.account}`;
@@ -104,8 +104,9 @@ export class TagCatalogService {
       if (renamed && b.status === 'bound') {
         throw tagInvalid(`binding to ${b.account} is bound to remote tag ${b.remoteTagId} (${b.remoteName}); remove the binding and add it again to bind another remote tag`);
       }
-      // A renamed pending binding takes the new name; a failed one is tried again on the next push.
+      // A renamed pending binding takes the new name; a failed one is tried again, with the tag's members.
       if (renamed || b.status === 'failed') await resetBinding(m, b.id, { remoteName: w.remoteName, remoteGroupName: w.remoteGroupName, error: null }, now);
+      if (b.status === 'failed') added++;
     }
     for (const w of wanted.values()) {
       await insertBinding(m, { tagId: tag.id, channel: w.channel, account: w.account, remoteName: w.remoteName, remoteGroupName: w.remoteGroupName, now });

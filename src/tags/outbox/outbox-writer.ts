@@ -29,6 +29,8 @@ export class OutboxWriter {
     const counts = zero();
     if (customerIds.length === 0) return counts;
     for (const b of await bindingsOfTags(db, [tagId])) {
+      // A failed binding pushes nothing until an operator saves the tag's bindings again (which resets it).
+      if (b.status === 'failed') continue;
       if (b.channel === 'oa') {
         const targets = await oaTargetsOfCustomers(db, tagId, b.account, b.remoteTagId, customerIds);
         counts.oaAdds += await this.appendOa(db, b.account, tagId, 'add', targets.filter(needsAdd).map((t) => t.openid), now);
@@ -44,7 +46,7 @@ export class OutboxWriter {
   async enqueueTagRemoval(db: Db, tagId: string, now: Date): Promise<EnqueueCounts> {
     const counts = zero();
     for (const b of await bindingsOfTags(db, [tagId])) {
-      if (!b.remoteTagId) continue;
+      if (!b.remoteTagId || b.status === 'failed') continue;
       const rows = await select(db, "SELECT subject FROM remote_tag_state WHERE channel = ? AND account = ? AND remote_tag_id = ? AND present = 1", [b.channel, b.account, b.remoteTagId]);
       const subjects = rows.map((r) => String(r.subject));
       if (b.channel === 'oa') counts.oaRemoves += await this.appendOa(db, b.account, tagId, 'remove', subjects, now);

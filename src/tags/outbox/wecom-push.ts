@@ -68,11 +68,12 @@ function planRelation(rel: Relation, wanted: Set<string>, bindings: BindingRecor
   return plan;
 }
 
-/** Binds (creates or adopts in WeChat) every tag some customer of this batch should carry; failures stay per tag. */
+/** Binds (creates or adopts in WeChat) every tag some customer of this batch should carry; a new failure is reported on the rows that wanted the tag. */
 async function ensureWanted(ctx: PushContext, corpId: string, bindings: BindingRecord[], wanted: Set<string>): Promise<Map<string, Bound | Error>> {
   const out = new Map<string, Bound | Error>();
   for (const b of bindings) {
-    if (!wanted.has(b.tagId)) continue;
+    // A binding that failed before is reported on the tag, not again on every relation push.
+    if (!wanted.has(b.tagId) || b.status === 'failed') continue;
     try {
       out.set(b.tagId, await ctx.limiter('wecom', corpId).run(() => ctx.binder.ensure(b)));
     } catch (err) {
