@@ -9,6 +9,7 @@ import { RefreshQueue1795384900000 } from './1795384900000-refresh-queue';
 import { JobRuns1795384901000 } from './1795384901000-job-runs';
 import { WecomCorpTags1795384902000 } from './1795384902000-wecom-corp-tags';
 import { CustomerSearchIndexes1795384903000 } from './1795384903000-customer-search-indexes';
+import { DropIdentityValueIndex1795384904000 } from './1795384904000-drop-identity-value-index';
 import { TagPushState1795385000000 } from './1795385000000-tag-push-state';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
@@ -23,5 +24,6 @@ export const migrations: (new () => MigrationInterface)[] = [
   JobRuns1795384901000,
   WecomCorpTags1795384902000,
   CustomerSearchIndexes1795384903000,
+  DropIdentityValueIndex1795384904000,
   TagPushState1795385000000,
 ];

@@ -4,7 +4,7 @@ import { identitiesOfCustomers, type StoredIdentity } from '../identity/identity
 import type { PhoneCrypto } from '../security/phone-crypto';
 import { type Db, fromDbTime, idString, select } from '../storage/sql';
 import type { CustomerStatus } from '../storage/entities';
-import { filterSql, type CustomerFilter } from './customer-filter';
+import { filterSql, type CustomerFilter, type IdentityScope } from './customer-filter';
 import type { CustomerSummary, ProfileService } from './profile.service';
 
 export interface CustomerListItem extends CustomerSummary {
@@ -23,7 +23,7 @@ const COLUMNS = 'c.id, c.status, c.merged_into_id, c.display_name, c.avatar_url,
  * by creation), each with identities and tags read in one query per page, phones masked unless admin.
  */
 export class CustomerListService {
-  constructor(private readonly deps: { profiles: ProfileService; phoneCrypto: PhoneCrypto }) {}
+  constructor(private readonly deps: { profiles: ProfileService; phoneCrypto: PhoneCrypto; scopes: readonly IdentityScope[] }) {}
 
   async list(db: Db, filter: CustomerFilter, page: { limit: number; cursor?: string }, role: Role): Promise<CustomerPage> {
     const customers = await this.page(db, filter, page);
@@ -52,7 +52,7 @@ export class CustomerListService {
   }
 
   private async page(db: Db, filter: CustomerFilter, page: { limit: number; cursor?: string }): Promise<StoredCustomer[]> {
-    const f = filterSql(filter, this.deps.phoneCrypto);
+    const f = filterSql(filter, this.deps.scopes, this.deps.phoneCrypto);
     const where = [...f.where];
     const params = [...f.params];
     if (page.cursor) {

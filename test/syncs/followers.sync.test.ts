@@ -35,6 +35,8 @@ describe('OA followers full sync', () => {
     expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'unionid'")).toBe(10_200);
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_200);
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identity_links WHERE sync_run_id = ?', [end.id])).toBe(20_400);
+    // Each evidence row names the identity it is about (ids computed from one multi-row INSERT on MariaDB).
+    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identity_links l JOIN identities i ON i.id = l.identity_id AND i.customer_id = l.customer_id AND i.source = 'sync.oa_followers'")).toBe(20_400);
     expect(await count(db.ds, "SELECT COUNT(*) AS n FROM oa_subscriptions s JOIN identities i ON i.customer_id = s.customer_id AND i.type = 'oa_openid' AND i.value = s.openid")).toBe(10_200);
   });
 

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
-import { isCustomerChannel, CUSTOMER_CHANNELS, type CustomerFilter } from '../../customers/customer-filter';
+import { identityScopes, isCustomerChannel, CUSTOMER_CHANNELS, type CustomerFilter } from '../../customers/customer-filter';
 import { decodeEventCursor, timelinePage } from '../../customers/customer-events.service';
 import { CustomerListService } from '../../customers/customer-list.service';
 import { ProfileService } from '../../customers/profile.service';
@@ -37,7 +37,7 @@ export function parseCustomerFilter(query: Record<string, unknown>): CustomerFil
 export function registerCustomerRoutes(router: Router, app: AppContext): void {
   const phoneCrypto = new PhoneCrypto(app.config.security.dataKey);
   const profiles = new ProfileService({ config: app.config, phoneCrypto, now: app.now });
-  const customers = new CustomerListService({ profiles, phoneCrypto });
+  const customers = new CustomerListService({ profiles, phoneCrypto, scopes: identityScopes(app.config) });
 
   router.get('/customers', requireRole('viewer'), async (ctx) => {
     const filter = parseCustomerFilter(ctx.query);

@@ -8,7 +8,7 @@ import type { IdentityHasher } from '../../security/identity-hash';
 import { uuidv7 } from '../../storage/ids';
 import type { Db } from '../../storage/sql';
 import { groupObservations, hasSlotClash } from './batch-groups';
-import { findIdentitiesBulk, insertCustomersBulk, insertIdentitiesBulk, tombstonedHashes, type NewIdentityRow } from './bulk-identity.sql';
+import { anyTombstones, findIdentitiesBulk, insertCustomersBulk, insertIdentitiesBulk, tombstonedHashes, type NewIdentityRow } from './bulk-identity.sql';
 
 export interface BulkObservation {
   identities: IdentityRef[];
@@ -81,7 +81,7 @@ export class BulkIdentityResolver {
     });
 
     const unknownRefs = [...creates.flatMap((g) => g.refs), ...plannedAttach.flatMap((a) => a.attach)];
-    const erased = await tombstonedHashes(db, unknownRefs.map((r) => this.deps.hasher.hash(r)));
+    const erased = unknownRefs.length > 0 && (await anyTombstones(db)) ? await tombstonedHashes(db, unknownRefs.map((r) => this.deps.hasher.hash(r))) : new Set<string>();
     const isErased = (rs: readonly IdentityRef[]) => erased.size > 0 && rs.some((r) => erased.has(this.deps.hasher.hash(r)));
 
     const newCustomers = creates.filter((g) => !isErased(g.refs)).map((g) => {

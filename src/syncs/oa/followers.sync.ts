@@ -22,8 +22,10 @@ export interface FollowersSyncDeps {
   resolver: BulkIdentityResolver;
   /** Followers per write transaction (10 batchget calls of 100). */
   batchSize?: number;
-  /** Batches fetched ahead of the one being written. */
+  /** Batches fetched ahead of the ones being written. */
   lookahead?: number;
+  /** Write transactions in flight at once (disjoint followers; each its own connection). */
+  writers?: number;
 }
 
 export const FOLLOWERS_SOURCE = 'sync.oa_followers';
@@ -61,7 +63,7 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
             async (infos) => {
               created += await writeBatch(deps, account, infos, ctx);
             },
-            deps.lookahead ?? 2,
+            { lookahead: deps.lookahead ?? 2, writers: deps.writers ?? 2 },
           );
           await ctx.savePage({ next, listed: !pending } satisfies FollowersCheckpoint, { processed: page.openids.length, created, updated: page.openids.length - created });
           cursor = next;

@@ -1,0 +1,37 @@
+import { randomBytes } from 'crypto';
+import mysql2 from 'mysql2/promise';
+import { parseDatabaseUrl } from '../../src/storage/database-url';
+
+/**
+ * `--database` for the sync/identity/lookup benches: a full mysql:// URL is used as given; the default (or a
+ * URL ending in `/<fresh>`) creates a new `siyu_bench_<random>` database on that server and drops it after.
+ */
+export async function benchDatabase(arg: string | undefined): Promise<{ url: string; fresh: boolean; drop(): Promise<void> }> {
+  const given = arg ?? 'mysql://root:@127.0.0.1:3306/<fresh>';
+  if (!given.endsWith('/<fresh>')) return { url: given, fresh: false, drop: async () => undefined };
+  const base = given.slice(0, -'<fresh>'.length);
+  const target = parseDatabaseUrl(`${base}x`);
+  if (target.kind !== 'mysql') throw new Error('--database must be a mysql:// URL');
+  const name = `siyu_bench_${randomBytes(4).toString('hex')}`;
+  const admin = () => mysql2.createConnection({ host: target.host, port: target.port, user: target.username, password: target.password });
+  const c = await admin();
+  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await c.end();
+  return {
+    url: `${base}${name}`,
+    fresh: true,
+    drop: async () => {
+      const d = await admin();
+      await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await d.end();
+    },
+  };
+}
+
+/** `--name value` from argv, or the default. */
+export function arg(name: string, def: string): string;
+export function arg(name: string): string | undefined;
+export function arg(name: string, def?: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : def;
+}

@@ -1,0 +1,48 @@
+import { loadConfig, type Account } from '../../config';
+import { HttpMetrics } from '../../src/http/metrics';
+import { createLogger } from '../../src/logger';
+import { openDatabase } from '../../src/storage/data-source';
+import { syncRuntime } from '../../src/syncs/sync-runtime';
+import { onStopMessage } from './child-process';
+
+/**
+ * One full sync in its own process, so its peak RSS is its own (process.resourceUsage().maxRSS, the kernel's
+ * high-water mark, plus sampling every 100 ms for the curve). Env: BENCH_DATABASE_URL, BENCH_ACCOUNTS (JSON),
+ * BENCH_SYNCS (JSON list of [accountId, resource]).
+ */
+async function main(): Promise<void> {
+  const url = process.env.BENCH_DATABASE_URL!;
+  const accounts = JSON.parse(process.env.BENCH_ACCOUNTS!) as Account[];
+  const syncs = JSON.parse(process.env.BENCH_SYNCS!) as [string, string][];
+  const config = loadConfig({ env: {}, overrides: { database: { url, migrate: true }, log: { level: 'warn' }, jobs: { enabled: false }, security: { dataKey: 'd'.repeat(64) }, accounts } });
+  const ds = await openDatabase({ url, poolSize: 10 }, { migrate: true });
+  const app = { config, ds, logger: createLogger('warn'), metrics: new HttpMetrics(), now: () => Date.now() };
+  const rt = syncRuntime(app);
+  onStopMessage(() => ds.destroy());
+  let sampledMax = 0;
+  const sampler = setInterval(() => (sampledMax = Math.max(sampledMax, process.memoryUsage().rss)), 100);
+  const baseRss = process.memoryUsage().rss;
+  process.send!({ type: 'ready' });
+  const runs = [];
+  const started = performance.now();
+  for (const [accountId, resource] of syncs) {
+    const t0 = performance.now();
+    const end = await (await rt.syncs.start(accountId, resource, { triggeredBy: 'bench' })).done;
+    runs.push({ accountId, resource, status: end.status, processed: end.processed, created: end.created, error: end.error, ms: performance.now() - t0 });
+  }
+  clearInterval(sampler);
+  process.send!({
+    type: 'result',
+    runs,
+    ms: performance.now() - started,
+    baseRssMb: baseRss / 2 ** 20,
+    sampledMaxRssMb: sampledMax / 2 ** 20,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  });
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ type: 'error', error: String((err as Error).stack ?? err) });
+  console.error(err);
+  process.exit(1);
+});

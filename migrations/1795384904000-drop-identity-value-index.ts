@@ -1,0 +1,19 @@
+import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+
+/**
+ * `idx_identities_value` duplicated the tail of the unique (type, scope, value) key for one reader — customer
+ * search by identity value — which now searches per (type, scope) through the unique key. Every identity a
+ * million-follower sync writes paid for a second random B-tree insert of its value; the full sync is held to
+ * 25 % of a raw single-table upsert (DESIGN §9), and this index was the largest share of the difference.
+ */
+export class DropIdentityValueIndex1795384904000 implements MigrationInterface {
+  name = 'DropIdentityValueIndex1795384904000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex('identities', 'idx_identities_value');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.createIndex('identities', new TableIndex({ name: 'idx_identities_value', columnNames: ['value'] }));
+  }
+}
