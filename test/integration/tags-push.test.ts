@@ -1,5 +1,8 @@
 import { MAX_ATTEMPTS } from '../../src/tags/outbox/push-errors';
-import { useTestDatabase } from '../helpers/describe-db';
+import { openDatabase } from '../../src/storage/data-source';
+import { createClients } from '../../src/tokens/clients';
+import { tagWorkers } from '../../src/tags/tags.module';
+import { testDialect, useTestDatabase } from '../helpers/describe-db';
 import { drainAll, oaMembers, relationTags, startTagsWorld, type TagsWorld } from '../tags/tags-world';
 
 interface Binding {
@@ -340,5 +343,63 @@ describe('WeCom fan-out and concurrency', () => {
     for (const [, d] of edges) peak = Math.max(peak, (inFlight += d));
     expect(peak).toBeLessThanOrEqual(5);
     expect(peak).toBeGreaterThan(1);
+  });
+});
+
+describe('two gateway instances draining one outbox', () => {
+  const db = useTestDatabase({ poolSize: 8 });
+  let w: TagsWorld;
+  let t: Awaited<ReturnType<typeof setup>>;
+  let second: { ds: import('typeorm').DataSource; workers: ReturnType<typeof tagWorkers> } | undefined;
+  let first: ReturnType<typeof tagWorkers>;
+
+  beforeAll(async () => {
+    w = await startTagsWorld(db, { world: { seed: 9, wecomContacts: 80 } });
+    t = await setup(w);
+    const ds = await openDatabase({ url: db.url, poolSize: 8 }, { migrate: false });
+    const app = { ...w.api.app, ds };
+    second = { ds, workers: tagWorkers(app, createClients(app, { now: w.now, http: { maxAttempts: 1 } }), { batchSize: 10 }) };
+    first = tagWorkers(w.api.app, w.clients, { batchSize: 10 });
+  });
+  afterAll(async () => {
+    await second?.ds.destroy();
+    await w?.close();
+  });
+
+  // Several instances share one MySQL; a SQLite file serves one instance by design (DESIGN §3).
+  (testDialect === 'mysql' ? it : it.skip)('claims disjoint rows: every subject is pushed exactly once', async () => {
+    const tagId = await t.createTag('Shared');
+    await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: [...w.oa.map((o) => o.customerId), ...w.wecom.map((c) => c.customerId)] } });
+    await w.workers.pusher.drain(); // binds the tag remotely and pushes the first round
+    await w.api.request(`/api/v1/tags/${tagId}/unassign`, { method: 'POST', key: t.operator, json: { customerIds: w.wecom.map((c) => c.customerId) } });
+    const since = w.emulator.state.recorder.list().at(-1)!.seq;
+    const [a, b] = await Promise.all([first.pusher.drain(), second!.workers.pusher.drain()]);
+    expect(a.rowsDone).toBeGreaterThan(0);
+    expect(b.rowsDone).toBeGreaterThan(0);
+    const marks = w.emulator.state.recorder.list({ since, path: '/mark_tag' }).filter(ok);
+    const keys = marks.map((m) => `${(m.body as { userid: string }).userid}|${(m.body as { external_userid: string }).external_userid}`);
+    expect(keys.length).toBe(new Set(keys).size);
+    const { wecom } = await t.detail(tagId);
+    for (const c of w.wecom) for (const r of c.relations) expect(relationTags(w, r.userid, c.externalUserid)).not.toContain(wecom.remoteTagId);
+  });
+
+  it('stops calling an account once WeChat rate-limits it, and resumes after the window', async () => {
+    const tagId = await t.createTag('Limited', [{ channel: 'wecom', corpId: w.corpId }]);
+    await w.workers.pusher.drain();
+    w.emulator.state.chaos.set({ seed: 1, latencyMs: 0, rules: [{ api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/mark_tag', errcode: 'rate_limit', rate: 1 }] });
+    const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
+    try {
+      await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: w.wecom.map((c) => c.customerId) } });
+      const s = await w.workers.pusher.drain();
+      expect(s.deferred).toBeGreaterThan(0);
+    } finally {
+      w.emulator.state.chaos.set({ seed: 1, rules: [], latencyMs: 0 });
+    }
+    const limited = w.emulator.state.recorder.list({ since, path: '/mark_tag' });
+    expect(limited.length).toBeLessThanOrEqual(5);
+    expect(limited.every((r) => r.errcode === 45009)).toBe(true);
+    await drainAll(w);
+    const { wecom } = await t.detail(tagId);
+    expect(wecom.stats).toMatchObject({ pending: 0, failed: 0 });
   });
 });
