@@ -1,4 +1,5 @@
 import { AuditLogWriter } from '../../audit/audit-log.writer';
+import { identityScopes, type IdentityScope } from '../../customers/customer-filter';
 import { retryingTransaction } from '../../identity/retrying-transaction';
 import { PhoneCrypto } from '../../security/phone-crypto';
 import type { CustomerTagSource } from '../../storage/entities';
@@ -21,6 +22,7 @@ const PAGE = 2_000;
  */
 export class BulkAssigner {
   private readonly phoneCrypto: PhoneCrypto;
+  private readonly scopes: readonly IdentityScope[];
   private readonly audit: AuditLogWriter;
 
   constructor(
@@ -28,18 +30,19 @@ export class BulkAssigner {
     private readonly assignments: AssignmentService,
   ) {
     this.phoneCrypto = new PhoneCrypto(deps.config.security.dataKey);
+    this.scopes = identityScopes(deps.config);
     this.audit = new AuditLogWriter(deps.ds);
   }
 
   count(sel: Selection): Promise<number> {
-    return countSelection(this.deps.ds, sel, this.phoneCrypto);
+    return countSelection(this.deps.ds, sel, this.scopes, this.phoneCrypto);
   }
 
   async run(op: 'assign' | 'unassign', tagId: string, sel: Selection, who: { source: CustomerTagSource; actor: Actor }, progress?: (processed: number) => Promise<void>): Promise<BulkCounts> {
     const counts: BulkCounts = { matched: 0, changed: 0, unchanged: 0 };
     let after = '';
     for (;;) {
-      const ids = await pageSelection(this.deps.ds, sel, after, PAGE, this.phoneCrypto);
+      const ids = await pageSelection(this.deps.ds, sel, after, PAGE, this.scopes, this.phoneCrypto);
       const last = ids[ids.length - 1];
       if (!last) break;
       counts.changed += await retryingTransaction(this.deps.ds, (m) => this.assignments.applyChunk(m, op, tagId, ids, { source: who.source, assignedBy: who.actor.name }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CUSTOMER_CHANNELS, filterSql, type CustomerFilter } from '../../customers/customer-filter';
+import { CUSTOMER_CHANNELS, filterSql, type CustomerFilter, type IdentityScope } from '../../customers/customer-filter';
 import type { PhoneCrypto } from '../../security/phone-crypto';
 import type { CustomerTagSource } from '../../storage/entities';
 import { type Db, select } from '../../storage/sql';
@@ -18,18 +18,18 @@ export const filterInput = z
   .strict()
   .transform((f): CustomerFilter => ({ ...(f.q ? { q: f.q } : {}), ...((f.tagId ?? f.tag) ? { tagId: f.tagId ?? f.tag } : {}), ...(f.channel ? { channel: f.channel } : {}) }));
 
-export async function countSelection(db: Db, sel: Selection, phoneCrypto?: PhoneCrypto): Promise<number> {
+export async function countSelection(db: Db, sel: Selection, scopes: readonly IdentityScope[], phoneCrypto?: PhoneCrypto): Promise<number> {
   if ('holders' in sel) {
     const rows = await select(db, 'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ? AND source = ?', [sel.holders.tagId, sel.holders.source]);
     return Number(rows[0]?.n ?? 0);
   }
-  const f = filterSql(sel.filter, phoneCrypto);
+  const f = filterSql(sel.filter, scopes, phoneCrypto);
   const rows = await select(db, `SELECT COUNT(*) AS n FROM ${f.from} WHERE ${f.where.join(' AND ')}`, f.params);
   return Number(rows[0]?.n ?? 0);
 }
 
 /** The next page of selected customer ids after `after`, in id order (keyset paging; the q matches are a UNION, so ids are distinct). */
-export async function pageSelection(db: Db, sel: Selection, after: string, limit: number, phoneCrypto?: PhoneCrypto): Promise<string[]> {
+export async function pageSelection(db: Db, sel: Selection, after: string, limit: number, scopes: readonly IdentityScope[], phoneCrypto?: PhoneCrypto): Promise<string[]> {
   if ('holders' in sel) {
     const rows = await select(db, `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND source = ? AND customer_id > ? ORDER BY customer_id LIMIT ${Math.trunc(limit)}`, [
       sel.holders.tagId,
@@ -38,7 +38,7 @@ export async function pageSelection(db: Db, sel: Selection, after: string, limit
     ]);
     return rows.map((r) => String(r.customer_id));
   }
-  const f = filterSql(sel.filter, phoneCrypto);
+  const f = filterSql(sel.filter, scopes, phoneCrypto);
   const rows = await select(db, `SELECT c.id FROM ${f.from} WHERE ${[...f.where, 'c.id > ?'].join(' AND ')} ORDER BY c.id LIMIT ${Math.trunc(limit)}`, [...f.params, after]);
   return rows.map((r) => String(r.id));
 }
