@@ -251,6 +251,21 @@ describe('limits WeChat reports are recorded, not retried', () => {
     expect((await t.detail(tagId)).oa.stats).toMatchObject({ pushed: 10, failed: 0 });
   });
 
+  it('untagging someone who unfollowed meanwhile (40003) leaves no dead row; the rest of the batch is untagged', async () => {
+    const tagId = await t.createTag('Churn', [{ channel: 'oa', appId: w.appId }]);
+    const five = w.oa.slice(10, 15).map((o) => o.customerId);
+    await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: five } });
+    await drainAll(w);
+    const aud = w.emulator.state.world.oa[0]!;
+    aud.unsubscribe(aud.slotOf(w.oa[12]!.openid));
+    await w.api.request(`/api/v1/tags/${tagId}/unassign`, { method: 'POST', key: t.operator, json: { customerIds: five } });
+    await drainAll(w);
+    const { oa } = await t.detail(tagId);
+    expect(oaMembers(w, oa.remoteTagId).size).toBe(0);
+    expect(oa.stats).toMatchObject({ pending: 0, failed: 0 });
+    expect((await w.api.request(`/api/v1/outbox?status=dead&tagId=${tagId}`, { key: t.operator })).body.items).toEqual([]);
+  });
+
   it('fails the binding at the 100-tag account limit (45056) and marks the rows dead once', async () => {
     const aud = w.emulator.state.world.oa[0]!;
     for (let i = 0; aud.tags.tags.size < 101; i++) aud.tags.create(`filler-${i}`);

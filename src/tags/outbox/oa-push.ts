@@ -91,6 +91,11 @@ async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord &
   const writes = (ts: OaTarget[], present: boolean) => ts.map((t) => ({ subject: t.openid, remoteTagId: binding.remoteTagId, customerId: t.customerId, present }));
   ctx.outcome.statePushed('oa', appId, writes(ok, add));
   for (const [errcode, ts] of refused) {
+    // Untagging someone who no longer follows (40003) or is not this app's (49003): WeChat holds nothing to remove.
+    if (!add && errcode !== 45059) {
+      ctx.outcome.statePushed('oa', appId, writes(ts, false));
+      continue;
+    }
     ctx.outcome.stateFailed('oa', appId, errcode, writes(ts, !add));
     ctx.outcome.split({ channel: 'oa', account: appId, opKey: row.opKey, tagId: row.tagId, payload: { op: row.payload.op, openids: ts.map((t) => t.openid), failed: ts.map((t) => t.openid), remoteTagId: binding.remoteTagId }, lastErrcode: errcode, lastError: `errcode ${errcode}` });
   }

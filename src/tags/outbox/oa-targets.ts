@@ -52,5 +52,5 @@ export function oaTargetsOfOpenids(db: Db, tagId: string, appId: string, remoteT
 
 /** Needs batchtagging: wanted, not there, pushable, and not refused for good before. */
 export const needsAdd = (t: OaTarget): boolean => t.desired && !t.present && !t.unsubscribed && t.lastErrcode === null;
-/** Needs batchuntagging: there, and no source wants it any more. */
-export const needsRemove = (t: OaTarget): boolean => !t.desired && t.present;
+/** Needs batchuntagging: there, and no source wants it any more (an unfollower holds nothing WeChat lets us change). */
+export const needsRemove = (t: OaTarget): boolean => !t.desired && t.present && !t.unsubscribed;
