@@ -6,13 +6,10 @@ import { MAX_INLINE_IDS } from '../../tags/assignments/assignment.service';
 import { findJob, jobView, queueJob } from '../../tags/bulk/bulk-job.repository';
 import { groupInput, createTagInput, parseInput, updateTagInput } from '../../tags/catalog/tag-input.schema';
 import { TagGroupService } from '../../tags/catalog/tag-group.service';
-import { bindingsOfTags } from '../../tags/bindings/binding.repository';
 import { outboxSignal } from '../../tags/outbox/outbox-signal';
-import { bindingStats } from '../../tags/stats/tag-stats';
 import { TagError } from '../../tags/tag-errors';
 import type { Actor } from '../../tags/tags-deps';
 import { tagServices } from '../../tags/tags.module';
-import { select } from '../../storage/sql';
 import { HttpError, notFound, validationFailed } from '../http-error';
 import { parseCustomerFilter } from './customers.routes';
 import { parseIdCursor, parseLimit } from './paging';
@@ -66,17 +63,7 @@ export function registerTagRoutes(router: Router, app: AppContext): void {
   }));
 
   router.get('/tags/:id', requireRole('viewer'), tagRoute(async (ctx) => {
-    const tag = await catalog.get(idParam(ctx, 'tag'));
-    const bindings = await bindingsOfTags(app.ds, [tag.id]);
-    const stats = await Promise.all(bindings.map((b) => bindingStats(app.ds, b, app.config.tags.wecomFanout)));
-    const sources = await select(app.ds, 'SELECT source, COUNT(*) AS n FROM customer_tags WHERE tag_id = ? GROUP BY source', [tag.id]);
-    const [customers] = await select(app.ds, 'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ?', [tag.id]);
-    ctx.body = {
-      ...tag,
-      customers: Number(customers?.n ?? 0),
-      bySource: Object.fromEntries(sources.map((r) => [String(r.source), Number(r.n)])),
-      bindings: tag.bindings.map((b, i) => ({ ...b, stats: stats[i] })),
-    };
+    ctx.body = await catalog.detail(idParam(ctx, 'tag'));
   }));
 
   router.patch('/tags/:id', requireRole('operator'), tagRoute(async (ctx) => {

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { CUSTOMER_CHANNELS, filterSql, type CustomerFilter, type IdentityScope } from '../../customers/customer-filter';
+import { filterSql, type CustomerFilter, type IdentityScope } from '../../customers/customer-filter';
 import type { PhoneCrypto } from '../../security/phone-crypto';
 import type { CustomerTagSource } from '../../storage/entities';
 import { type Db, select } from '../../storage/sql';
@@ -9,14 +8,6 @@ import { type Db, select } from '../../storage/sql';
  * `GET /api/v1/customers`), or every customer holding a tag from one source (a deleted segment's members).
  */
 export type Selection = { filter: CustomerFilter } | { holders: { tagId: string; source: CustomerTagSource } };
-
-const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
-
-/** `filter` of `POST /tags/:id/assign`: the query parameters of the customers list, as an object. */
-export const filterInput = z
-  .object({ q: z.string().trim().max(100).optional(), tag: id.optional(), tagId: id.optional(), channel: z.enum(CUSTOMER_CHANNELS).optional() })
-  .strict()
-  .transform((f): CustomerFilter => ({ ...(f.q ? { q: f.q } : {}), ...((f.tagId ?? f.tag) ? { tagId: f.tagId ?? f.tag } : {}), ...(f.channel ? { channel: f.channel } : {}) }));
 
 export async function countSelection(db: Db, sel: Selection, scopes: readonly IdentityScope[], phoneCrypto?: PhoneCrypto): Promise<number> {
   if ('holders' in sel) {

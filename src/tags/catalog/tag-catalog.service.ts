@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { findOfficialAccount, findWecom } from '../../../config';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { execute, isDuplicateKeyError } from '../../storage/sql';
+import { execute, isDuplicateKeyError, select } from '../../storage/sql';
+import { bindingStats, type BindingStats } from '../stats/tag-stats';
 import { bindingsOfTags, deleteBinding, insertBinding, resetBinding, type BindingRecord } from '../bindings/binding.repository';
 import { DEFAULT_WECOM_GROUP } from '../bindings/remote-binder';
 import { queueTagSweep } from '../bulk/bulk-job.repository';
@@ -12,7 +13,7 @@ import type { Actor, TagsDeps } from '../tags-deps';
 import { findGroup } from './tag-group.repository';
 import type { BindingInput, CreateTagInput, UpdateTagInput } from './tag-input.schema';
 import { findTag, insertTag, listTags, softDeleteTag, updateTag, type TagRecord } from './tag.repository';
-import { tagView, type TagView } from './tag-view';
+import { tagView, type BindingView, type TagView } from './tag-view';
 
 interface WantedBinding {
   channel: 'oa' | 'wecom';
@@ -42,6 +43,21 @@ export class TagCatalogService {
     const tag = await findTag(this.deps.ds, id);
     if (!tag) throw tagNotFound(`tag ${id}`);
     return tagView(tag, await bindingsOfTags(this.deps.ds, [id]));
+  }
+
+  /** `GET /api/v1/tags/:id`: the tag, how many customers carry it (per source) and per binding pushed/pending/failed/drifted. */
+  async detail(id: string): Promise<TagView & { customers: number; bySource: Record<string, number>; bindings: (BindingView & { stats: BindingStats })[] }> {
+    const tag = await this.get(id);
+    const bindings = await bindingsOfTags(this.deps.ds, [id]);
+    const stats = await Promise.all(bindings.map((b) => bindingStats(this.deps.ds, b, this.deps.config.tags.wecomFanout)));
+    const sources = await select(this.deps.ds, 'SELECT source, COUNT(*) AS n FROM customer_tags WHERE tag_id = ? GROUP BY source', [id]);
+    const [customers] = await select(this.deps.ds, 'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ?', [id]);
+    return {
+      ...tag,
+      customers: Number(customers?.n ?? 0),
+      bySource: Object.fromEntries(sources.map((r) => [String(r.source), Number(r.n)])),
+      bindings: tag.bindings.map((b, i) => ({ ...b, stats: stats[i]! })),
+    };
   }
 
   async create(input: CreateTagInput, actor: Actor): Promise<TagView> {
