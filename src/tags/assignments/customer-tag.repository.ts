@@ -1,5 +1,5 @@
 import type { CustomerTagSource } from '../../storage/entities';
-import { type Db, execute, idString, insertIgnore, select } from '../../storage/sql';
+import { type Db, execute, idString, insertIgnore, select, toDbTime } from '../../storage/sql';
 
 export interface CustomerTagView {
   id: string;
@@ -21,10 +21,11 @@ export async function tagsOfCustomer(db: Db, customerId: string): Promise<Custom
 
 /** Adds (customer, tag, source) rows; returns how many were new. */
 export async function addAssignments(db: Db, tagId: string, customerIds: readonly string[], source: CustomerTagSource, assignedBy: string | null, now: Date): Promise<number> {
+  const at = toDbTime(now);
   return insertIgnore(
     db,
     'customer_tags',
-    customerIds.map((customer_id) => ({ customer_id, tag_id: tagId, source, assigned_by: assignedBy, created_at: now })),
+    customerIds.map((customer_id) => ({ customer_id, tag_id: tagId, source, assigned_by: assignedBy, created_at: at })),
   );
 }
 

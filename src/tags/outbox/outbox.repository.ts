@@ -1,5 +1,5 @@
 import type { OutboxStatus } from '../../storage/entities';
-import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, insertIgnore, select } from '../../storage/sql';
+import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, insertIgnore, select, toDbTime } from '../../storage/sql';
 import type { OaPayload, OutboxChannel, OutboxItem, WecomPayload } from './outbox-types';
 
 const COLUMNS = 'id, channel, account, op_key, payload, status, attempts, next_attempt_at, last_errcode, last_error, tag_id, created_at, updated_at';
@@ -35,6 +35,7 @@ export interface NewOutboxRow {
 
 export async function insertOutboxRows(db: Db, rows: readonly NewOutboxRow[], now: Date): Promise<number> {
   if (rows.length === 0) return 0;
+  const at = toDbTime(now);
   return insertIgnore(
     db,
     'outbox',
@@ -45,12 +46,12 @@ export async function insertOutboxRows(db: Db, rows: readonly NewOutboxRow[], no
       payload: JSON.stringify(r.payload),
       status: r.status ?? 'pending',
       attempts: 0,
-      next_attempt_at: now,
+      next_attempt_at: at,
       last_errcode: r.lastErrcode ?? null,
       last_error: r.lastError ?? null,
       tag_id: r.tagId,
-      created_at: now,
-      updated_at: now,
+      created_at: at,
+      updated_at: at,
     })),
   );
 }
