@@ -6,6 +6,26 @@ import type { DataSource } from 'typeorm';
  */
 export class InboxSignal {
   private listeners = new Set<() => void>();
+  private inFlight = 0;
+  private lastCallbackAt = Number.NEGATIVE_INFINITY;
+
+  /** A callback request started / ended (the WeChat router brackets every request). */
+  enter(): void {
+    this.inFlight++;
+    this.lastCallbackAt = performance.now();
+  }
+
+  leave(): void {
+    this.inFlight--;
+  }
+
+  /**
+   * Callbacks are arriving (one in flight, or one within `windowMs`): acks within WeChat's 5 s come first, so
+   * the processor works in short turns until the burst is over.
+   */
+  busy(windowMs = 100): boolean {
+    return this.inFlight > 0 || performance.now() - this.lastCallbackAt < windowMs;
+  }
 
   notify(): void {
     for (const l of this.listeners) l();

@@ -1,28 +1,51 @@
+import path from 'path';
 import type { AppContext } from '../app-context';
 import { isMysql } from '../storage/dialect';
 import { InboxRepository } from './inbox.repository';
 import { inboxSignal } from './inbox-signal';
-import { GroupCommitInboxWriter, type InboxWriter } from './inbox-writer';
+import { GroupCommitInboxWriter, type InboxEntry, type InboxWriter } from './inbox-writer';
+import { SqliteWalSync } from './sqlite-wal-sync';
 
 const writers = new WeakMap<AppContext, InboxWriter>();
 
 /**
- * The inbox writer of one gateway (shared by every callback route). SQLite has one writer connection, so one
- * INSERT at a time gathers everything that queued behind it; MySQL runs a few at once on the pool.
+ * The inbox writer of one gateway (shared by every callback route), group-committing concurrent callbacks.
+ * MySQL: a few INSERTs at once on the pool (the driver is asynchronous; InnoDB syncs its log on commit).
+ * SQLite file: one INSERT at a time on the single connection, then an asynchronous fsync of the WAL before
+ * the callers are answered (sqlite-wal-sync.ts); while it runs the next group is inserted. An in-memory
+ * database has nothing to sync.
  */
 export function inboxWriterFor(app: AppContext): InboxWriter {
   let writer = writers.get(app);
-  if (!writer) {
-    const repo = new InboxRepository(app.ds);
-    const signal = inboxSignal(app.ds);
-    const mysql = isMysql(app.ds);
-    writer = new GroupCommitInboxWriter((rows) => repo.insertMany(rows, new Date(app.now())), {
-      maxBatch: 200,
-      maxBatchBytes: 4 * 1024 * 1024,
-      maxInFlight: mysql ? Math.max(1, Math.min(4, app.config.database.poolSize - 2)) : 1,
-      onCommit: () => signal.notify(),
-    });
-    writers.set(app, writer);
+  if (writer) return writer;
+  const signal = inboxSignal(app.ds);
+  const repo = new InboxRepository(app.ds);
+  const mysql = isMysql(app.ds);
+  const file = String(app.ds.options.database ?? ':memory:');
+  let insertMany: (rows: InboxEntry[]) => Promise<void>;
+  let maxInFlight: number;
+  if (mysql) {
+    insertMany = (rows) => repo.insertMany(rows, new Date(app.now()));
+    maxInFlight = Math.max(1, Math.min(4, app.config.database.poolSize - 2));
+  } else if (file === ':memory:' || file === '') {
+    insertMany = (rows) => repo.insertMany(rows, new Date(app.now()));
+    maxInFlight = 1;
+  } else {
+    const wal = new SqliteWalSync(app.ds, path.resolve(file));
+    insertMany = async (rows) => {
+      await wal.prepare();
+      await repo.insertMany(rows, new Date(app.now()));
+      await wal.sync();
+    };
+    // One group syncs while the next one is inserted; callbacks arriving meanwhile form the group after.
+    maxInFlight = 1;
   }
+  writer = new GroupCommitInboxWriter(insertMany, {
+    maxBatch: 200,
+    maxBatchBytes: 4 * 1024 * 1024,
+    maxInFlight,
+    onCommit: () => signal.notify(),
+  });
+  writers.set(app, writer);
   return writer;
 }

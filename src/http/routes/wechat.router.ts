@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { parse as parseQuery } from 'querystring';
 import getRawBody from 'raw-body';
 import type { InboundConnector } from '../../../connectors/common/connector-types';
 import type { HttpReply, WebhookRequest } from '../../../connectors/common/webhook-types';
@@ -7,6 +8,7 @@ import { inboundConnectors } from '../../../connectors';
 import type { AppContext } from '../../app-context';
 import { rejectionReply, WebhookIntake } from '../../inbox/webhook-intake.service';
 import { inboxWriterFor } from '../../inbox/inbox-writer.factory';
+import { inboxSignal } from '../../inbox/inbox-signal';
 
 /**
  * WeChat callback URLs (DESIGN §8.2), one route per inbound connector: `/wechat/official-account/:appId`,
@@ -19,6 +21,7 @@ import { inboxWriterFor } from '../../inbox/inbox-writer.factory';
 export function wechatRouter(app: AppContext, connectors: readonly InboundConnector[] = inboundConnectors): Router {
   const router = new Router();
   const limit = app.config.callbacks.maxBodyBytes;
+  const signal = inboxSignal(app.ds);
   const intake = new WebhookIntake({
     accounts: app.config.accounts,
     writer: inboxWriterFor(app),
@@ -29,6 +32,14 @@ export function wechatRouter(app: AppContext, connectors: readonly InboundConnec
   for (const connector of connectors) {
     const { path, param, methods, rejectionFormat } = connector.webhook;
     const handle = async (ctx: Context): Promise<void> => {
+      signal.enter();
+      try {
+        await receive(ctx);
+      } finally {
+        signal.leave();
+      }
+    };
+    const receive = async (ctx: Context): Promise<void> => {
       const key = ctx.params[param] ?? '';
       if (!intake.accountFor(connector, key)) return send(ctx, rejectionReply(rejectionFormat, 404, 'UNKNOWN_ACCOUNT', 'no such account'));
       let rawBody: Buffer = EMPTY;
@@ -44,7 +55,8 @@ export function wechatRouter(app: AppContext, connectors: readonly InboundConnec
       }
       const req: WebhookRequest = {
         method: ctx.method as WebhookRequest['method'],
-        query: flatten(ctx.query),
+        // node's querystring: the koa getter builds more than a callback needs, on the hottest path.
+        query: flatten(parseQuery(ctx.querystring)),
         headers: flatten(ctx.req.headers),
         rawBody,
         nowSeconds: Math.floor(app.now() / 1000),

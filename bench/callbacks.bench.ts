@@ -1,0 +1,165 @@
+import { fork, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import path from 'path';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import mysql2 from 'mysql2/promise';
+import { openDatabase } from '../src/storage/data-source';
+import { parseDatabaseUrl } from '../src/storage/database-url';
+import { select } from '../src/storage/sql';
+import { BENCH_OA, buildCallbacks, type PrebuiltCallback } from './callbacks/requests';
+import { runLoad, type LoadResult } from './callbacks/load';
+
+/**
+ * Callback ingest (DESIGN §9, issue 4): co-wechat (verifies, decrypts, stores nothing) against Siyu (verifies,
+ * decrypts, parses and commits every callback to the inbox before acking) with the same encrypted OA text
+ * callbacks (distinct MsgIds, built beforehand) and the same load (autocannon, fixed connections and
+ * duration), once on SQLite and once on MySQL (a fresh database each). Each server runs in its own process.
+ * After the Siyu run every acked MsgId is looked up in the inbox. Target: Siyu/co-wechat ≥ 1.0.
+ * Run: npm run bench:callbacks [-- --connections 20 --duration 10 --rounds 3 --pool 120000 --db sqlite,mysql]
+ * MySQL server: BENCH_MYSQL_URL (default mysql://root:@127.0.0.1:3306/).
+ */
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : def;
+}
+const connections = Number(arg('connections', '20'));
+const duration = Number(arg('duration', '10'));
+const poolSize = Number(arg('pool', '120000'));
+const rounds = Number(arg('rounds', '3'));
+const databases = arg('db', 'sqlite,mysql').split(',');
+const mysqlBase = process.env.BENCH_MYSQL_URL ?? 'mysql://root:@127.0.0.1:3306/';
+
+function startServer(which: 'co-wechat' | 'siyu', env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(path.join(__dirname, 'callbacks', 'server.js'), [which], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: { type?: string; url?: string }) => (m.type === 'ready' && m.url ? resolve({ url: m.url, child }) : reject(new Error('bad ready message'))));
+    child.once('exit', (code) => reject(new Error(`${which} server exited with ${code}`)));
+  });
+}
+
+/** user+system CPU microseconds the server process has used so far. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const on = (m: { type?: string; usage?: NodeJS.CpuUsage }) => {
+      if (m.type !== 'cpu' || !m.usage) return;
+      child.off('message', on);
+      resolve(m.usage.user + m.usage.system);
+    };
+    child.on('message', on);
+    child.send({ type: 'cpu' });
+  });
+}
+
+/** Load against one server, with the server's CPU time per request. */
+async function measure(which: 'co-wechat' | 'siyu', callbacks: PrebuiltCallback[], env: NodeJS.ProcessEnv = {}): Promise<LoadResult & { cpuUsPerReq: number }> {
+  const s = await startServer(which, env);
+  const before = await serverCpu(s.child);
+  const r = await runLoad(s.url, callbacks, connections, duration);
+  const used = (await serverCpu(s.child)) - before;
+  await stopServer(s.child);
+  return { ...r, cpuUsPerReq: used / Math.max(1, r.sent) };
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.send({ type: 'stop' });
+  });
+}
+
+async function freshDatabase(kind: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'siyu-bench-'));
+    return { url: `sqlite:${path.join(dir, 'siyu.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const target = parseDatabaseUrl(`${mysqlBase.replace(/\/?$/, '/')}x`);
+  if (target.kind !== 'mysql') throw new Error('BENCH_MYSQL_URL must be mysql://…');
+  const name = `siyu_bench_${randomBytes(4).toString('hex')}`;
+  const admin = () => mysql2.createConnection({ host: target.host, port: target.port, user: target.username, password: target.password });
+  const c = await admin();
+  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await c.end();
+  const u = new URL(mysqlBase);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const d = await admin();
+      await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await d.end();
+    },
+  };
+}
+
+/** Every acked MsgId must be a committed inbox row (DESIGN §6: ack only after the commit). */
+async function verifyInbox(url: string, acked: string[]): Promise<{ rows: number; missing: number; processed: number }> {
+  const ds = await openDatabase({ url });
+  try {
+    const rows = await select<{ dedupe_key: string; status: string }>(ds, 'SELECT dedupe_key, status FROM inbox');
+    const keys = new Set(rows.map((r) => r.dedupe_key.slice(r.dedupe_key.lastIndexOf(':') + 1)));
+    return { rows: rows.length, missing: acked.filter((m) => !keys.has(m)).length, processed: rows.filter((r) => r.status === 'done').length };
+  } finally {
+    await ds.destroy();
+  }
+}
+
+type Measured = LoadResult & { cpuUsPerReq: number };
+
+const fmt = (r: Measured) =>
+  `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   acked ${r.acked}/${r.sent}   server CPU ${r.cpuUsPerReq.toFixed(0)} µs/req`;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Rounds alternate co-wechat and Siyu under identical settings, so a noisy machine affects both alike; the
+ * reported ratio is the median of the per-round ratios. Each database is fresh for the benchmark and every
+ * round sends MsgIds never sent before.
+ */
+async function main(): Promise<void> {
+  console.log(
+    `callback ingest: ${connections} connections × ${duration} s per run, ${rounds} round(s) per database, encrypted OA text callbacks (safe mode), ${poolSize} distinct MsgIds per round`,
+  );
+  const summary: string[] = [];
+  let batch = 0;
+  for (const kind of databases) {
+    const db = await freshDatabase(kind);
+    const ratios: number[] = [];
+    let missing = 0;
+    console.log(`\n[${kind}]`);
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        const callbacks = buildCallbacks(poolSize, `/wechat/official-account/${BENCH_OA.appId}`, 7_000_000_000_000_000_000n + BigInt(batch++) * 10_000_000n);
+        const co = await measure('co-wechat', callbacks);
+        const siyu = await measure('siyu', callbacks, { BENCH_DATABASE_URL: db.url });
+        const check = await verifyInbox(db.url, siyu.ackedMsgIds);
+        const ratio = siyu.rps / co.rps;
+        ratios.push(ratio);
+        missing += check.missing;
+        console.log(`  round ${round}`);
+        console.log(`    co-wechat  ${fmt(co)}`);
+        console.log(`    siyu       ${fmt(siyu)}`);
+        console.log(
+          `    inbox: ${check.rows} rows, ${check.processed} processed so far; acked callbacks missing: ${check.missing}${siyu.repeated ? ' (pool exhausted: repeats sent)' : ''}; ratio ${ratio.toFixed(2)}`,
+        );
+      }
+    } finally {
+      await db.drop();
+    }
+    const r = median(ratios);
+    console.log(`  median ratio siyu/co-wechat = ${r.toFixed(2)} ${r >= 1 ? '(target ≥ 1.0 met)' : '(below target 1.0)'}; acked but missing from the inbox: ${missing}`);
+    summary.push(`${kind}: median ratio ${r.toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}), acked-but-missing ${missing}`);
+    if (missing > 0) process.exitCode = 1;
+  }
+  console.log(`\nsummary: ${summary.join('; ')}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
