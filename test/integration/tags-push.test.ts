@@ -2,6 +2,7 @@ import { MAX_ATTEMPTS } from '../../src/tags/outbox/push-errors';
 import { openDatabase } from '../../src/storage/data-source';
 import { createClients } from '../../src/tokens/clients';
 import { tagWorkers } from '../../src/tags/tags.module';
+import { OutboxWriter } from '../../src/tags/outbox/outbox-writer';
 import { testDialect, useTestDatabase } from '../helpers/describe-db';
 import { drainAll, oaMembers, relationTags, startTagsWorld, type TagsWorld } from '../tags/tags-world';
 
@@ -101,7 +102,7 @@ describe('tags pushed to the emulator', () => {
     const person = w.wecom.find((x) => x.relations.length === 1)!;
     await assign(a, [person.customerId]);
     await drainAll(w);
-    const since = w.emulator.state.recorder.list().at(-1)!.seq;
+    const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     await assign(a, [person.customerId], 'unassign');
     await assign(b, [person.customerId]);
     await assign(c, [person.customerId]);
@@ -154,7 +155,7 @@ describe('tags pushed to the emulator', () => {
         { api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/*', errcode: 'rate_limit', rate: 0.2 },
       ],
     });
-    const since = w.emulator.state.recorder.list().at(-1)!.seq;
+    const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     const retriesBefore = w.workers.pusher.stats.retries;
     try {
       await assign(tagId, [...w.oa.map((o) => o.customerId), ...w.wecom.map((c) => c.customerId)]);
@@ -203,6 +204,24 @@ describe('tags pushed to the emulator', () => {
     const d = await t.detail(other);
     expect(relationTags(w, person.relations[0]!.userid, person.externalUserid)).toContain(d.wecom.remoteTagId);
   });
+
+  it('untags an erased customer everywhere WeChat holds the tag (queued before the identities go)', async () => {
+    const tagId = await t.createTag('Erased');
+    const person = w.wecom.find((c) => c.relations.length > 1 && w.oa.some((o) => o.customerId === c.customerId) && c !== w.wecom[0])!;
+    await assign(tagId, [person.customerId]);
+    await drainAll(w);
+    const { oa, wecom } = await t.detail(tagId);
+    const openid = w.oa.find((o) => o.customerId === person.customerId)!.openid;
+    expect(oaMembers(w, oa.remoteTagId).has(openid)).toBe(true);
+    await db.ds.transaction(async (m) => {
+      await new OutboxWriter('all').enqueueCustomerErasure(m, person.customerId, new Date(w.now()));
+      for (const table of ['identities', 'wecom_follows', 'customer_tags', 'oa_subscriptions']) await m.query(`DELETE FROM ${table} WHERE customer_id = ?`, [person.customerId]);
+      await m.query("UPDATE customers SET status = 'erased' WHERE id = ?", [person.customerId]);
+    });
+    await drainAll(w);
+    expect(oaMembers(w, oa.remoteTagId).has(openid)).toBe(false);
+    for (const r of person.relations) expect(relationTags(w, r.userid, person.externalUserid)).not.toContain(wecom.remoteTagId);
+  });
 });
 
 describe('limits WeChat reports are recorded, not retried', () => {
@@ -238,7 +257,7 @@ describe('limits WeChat reports are recorded, not retried', () => {
     expect(dead[0]).toMatchObject({ lastErrcode: 45059, attempts: 0, payload: { op: 'add', openids: [full.openid], failed: [full.openid] } });
 
     // Not retried on its own: another drain and a re-assignment leave it alone.
-    const since = w.emulator.state.recorder.list().at(-1)!.seq;
+    const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: [full.customerId] } });
     await drainAll(w);
     expect(w.emulator.state.recorder.list({ since, path: '/batchtagging' })).toHaveLength(0);
@@ -271,7 +290,7 @@ describe('limits WeChat reports are recorded, not retried', () => {
     for (let i = 0; aud.tags.tags.size < 101; i++) aud.tags.create(`filler-${i}`);
     const tagId = await t.createTag('One too many', [{ channel: 'oa', appId: w.appId }]);
     await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: [w.oa[1]!.customerId] } });
-    const since = w.emulator.state.recorder.list().at(-1)!.seq;
+    const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     await drainAll(w);
     await drainAll(w);
     expect(w.emulator.state.recorder.list({ since, path: '/tags/create' })).toHaveLength(1);
@@ -340,7 +359,7 @@ describe('WeCom fan-out and concurrency', () => {
     await w.workers.pusher.drain();
     w.emulator.state.limiter.override('qyapi.weixin.qq.com/cgi-bin/externalcontact/mark_tag', { concurrency: 5 });
     w.emulator.state.chaos.set({ seed: 1, rules: [], latencyMs: 15 });
-    const since = w.emulator.state.recorder.list().at(-1)!.seq;
+    const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     try {
       await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: w.wecom.map((c) => c.customerId) } });
       await w.workers.pusher.drain();
@@ -387,7 +406,7 @@ describe('two gateway instances draining one outbox', () => {
     await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: [...w.oa.map((o) => o.customerId), ...w.wecom.map((c) => c.customerId)] } });
     await w.workers.pusher.drain(); // binds the tag remotely and pushes the first round
     await w.api.request(`/api/v1/tags/${tagId}/unassign`, { method: 'POST', key: t.operator, json: { customerIds: w.wecom.map((c) => c.customerId) } });
-    const since = w.emulator.state.recorder.list().at(-1)!.seq;
+    const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     const [a, b] = await Promise.all([first.pusher.drain(), second!.workers.pusher.drain()]);
     expect(a.rowsDone).toBeGreaterThan(0);
     expect(b.rowsDone).toBeGreaterThan(0);

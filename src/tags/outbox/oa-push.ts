@@ -4,6 +4,7 @@ import { needsAdd, needsRemove, oaTargetsOfOpenids, type OaTarget } from './oa-t
 import type { PushContext } from './push-context';
 import { BindingFailedError } from './push-errors';
 import { overlayKey } from './push-outcome';
+import { statesOf } from './remote-state.repository';
 import type { OaPayload, OutboxItem } from './outbox-types';
 
 type OaItem = OutboxItem & { payload: OaPayload };
@@ -35,12 +36,13 @@ async function pushOaTag(ctx: PushContext, appId: string, tagId: string, binding
     return;
   }
   const openids = [...new Set(rows.flatMap((r) => r.payload.openids))];
-  const targets = new Map(
+  const targets: Map<string, OaTarget> = new Map(
     (await oaTargetsOfOpenids(ctx.ds, tagId, appId, bound.remoteTagId, openids)).map((t) => {
       const unflushed = ctx.unflushed.get(overlayKey('oa', appId, t.openid, bound.remoteTagId));
       return [t.openid, unflushed === undefined ? t : { ...t, present: unflushed }];
     }),
   );
+  await addOrphans(ctx, appId, bound.remoteTagId, openids, targets);
   await Promise.all(
     rows.map(async (row) => {
       const needs = row.payload.op === 'add' ? needsAdd : needsRemove;
@@ -49,6 +51,17 @@ async function pushOaTag(ctx: PushContext, appId: string, tagId: string, binding
       await ctx.limiter('oa', appId).run(() => pushRow(ctx, appId, bound, row, todo));
     }),
   );
+}
+
+/**
+ * Openids no customer holds any more (erased) but WeChat has the tag on, as Siyu pushed it: nobody wants the tag,
+ * so a queued removal goes ahead.
+ */
+async function addOrphans(ctx: PushContext, appId: string, remoteTagId: string, openids: string[], targets: Map<string, OaTarget>): Promise<void> {
+  const orphans = openids.filter((o) => !targets.has(o));
+  for (const s of await statesOf(ctx.ds, 'oa', appId, orphans, remoteTagId)) {
+    targets.set(s.subject, { customerId: s.customerId ?? '', openid: s.subject, desired: false, unsubscribed: false, present: s.present, lastErrcode: s.lastErrcode });
+  }
 }
 
 async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord & { remoteTagId: string }, row: OaItem, todo: OaTarget[]): Promise<void> {

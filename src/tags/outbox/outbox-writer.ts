@@ -55,6 +55,27 @@ export class OutboxWriter {
     return counts;
   }
 
+  /**
+   * Before a customer is erased (DESIGN §7): queues removal of every tag WeChat holds on their subjects. Call it
+   * in the erasure transaction before identities and follows go; the pusher untags subjects nobody owns any more.
+   */
+  async enqueueCustomerErasure(db: Db, customerId: string, now: Date): Promise<EnqueueCounts> {
+    const counts = zero();
+    const rows = await select(
+      db,
+      `SELECT r.channel, r.account, r.subject, b.tag_id FROM remote_tag_state r
+        JOIN tag_bindings b ON b.channel = r.channel AND b.account = r.account AND b.remote_tag_id = r.remote_tag_id
+        WHERE r.customer_id = ? AND r.present = 1`,
+      [customerId],
+    );
+    for (const r of rows) {
+      const account = String(r.account);
+      if (r.channel === 'oa') counts.oaRemoves += await this.appendOa(db, account, String(r.tag_id), 'remove', [String(r.subject)], now);
+      else counts.wecomRelations += await this.ensureWecomRows(db, account, [splitSubject(String(r.subject))], now);
+    }
+    return counts;
+  }
+
   /** Queues a mark_tag reconciliation of these relations (relation re-read, drift repair). */
   async enqueueRelations(db: Db, corpId: string, relations: readonly { userid: string; externalUserid: string }[], now: Date): Promise<number> {
     return this.ensureWecomRows(db, corpId, relations, now);

@@ -21,14 +21,14 @@ export async function pushWecomAccount(ctx: PushContext, corpId: string, items: 
   const customerIds = [...new Set([...relations.values()].map((r) => r.customerId).filter((c): c is string => !!c))];
   const targets = fanoutTargets(ctx.fanout === 'all' ? [...relations.values()] : await relationsOfCustomers(ctx.ds, corpId, customerIds), ctx.fanout);
   const desired = await desiredWecomTags(ctx.ds, corpId, customerIds);
-  const states = groupStates(await statesOf(ctx.ds, 'wecom', corpId, [...relations.keys()]));
+  const states = groupStates(await statesOf(ctx.ds, 'wecom', corpId, [...new Set(items.map((i) => relationSubject(i.payload)))]));
   const bindings = await bindingsOfAccount(ctx.ds, 'wecom', corpId);
   const bound = await ensureWanted(ctx, corpId, bindings, new Set([...desired.values()].flatMap((s) => [...s])));
 
   await Promise.all(
     items.map(async (item) => {
-      const rel = relations.get(relationSubject(item.payload));
-      if (!rel) return ctx.outcome.done(item, undefined, true);
+      // A relation Siyu no longer stores (its customer was erased): only removals of what Siyu pushed are left.
+      const rel = relations.get(relationSubject(item.payload)) ?? { id: '', userid: item.payload.userid, externalUserid: item.payload.externalUserid, customerId: null, createdTime: null, reportedTags: [] };
       const known = withUnflushed(ctx, corpId, relationSubject(rel), states.get(relationSubject(rel)), bindings);
       const plan = planRelation(rel, desired.get(rel.customerId ?? '') ?? new Set(), bindings, bound, known, targets.has(rel.id));
       if (plan.add.length === 0 && plan.remove.length === 0) {
