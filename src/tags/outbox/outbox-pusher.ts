@@ -12,6 +12,13 @@ import { PushOutcome, emptyStats, type PushStats } from './push-outcome';
 import { classifyFailure } from './push-errors';
 import { pushWecomAccount } from './wecom-push';
 
+/**
+ * How long claimed rows stay ours before another pusher may take them (crash recovery). Generous: a round of
+ * 500 rows against a slow WeChat (10 s timeouts, 5 calls in flight per account) must finish well inside it, or
+ * a second pusher would push the same rows again.
+ */
+const LEASE_MS = 10 * 60_000;
+
 export interface OutboxPusherOptions {
   clients: Clients;
   /** Re-reads a corp's tag library after 40068 (wired to CorpTagLibrary by the worker). */
@@ -59,7 +66,7 @@ export class OutboxPusher {
         const now = this.deps.now();
         for (const [key, until] of this.blocked) if (until <= now) this.blocked.delete(key);
         const exclude = [...this.blocked.keys()].map((k) => ({ channel: k.slice(0, k.indexOf(':')), account: k.slice(k.indexOf(':') + 1) }));
-        const rows = await claimDue(this.deps.ds, { owner: this.owner, now: new Date(now), limit: this.options.batchSize ?? 500, leaseMs: this.options.leaseMs ?? 120_000, exclude });
+        const rows = await claimDue(this.deps.ds, { owner: this.owner, now: new Date(now), limit: this.options.batchSize ?? 500, leaseMs: this.options.leaseMs ?? LEASE_MS, exclude });
         if (rows.length === 0) break;
         const outcome = await this.pushRound(rows, previous?.outcome.overlay() ?? new Map());
         if (previous) await previous.written;
