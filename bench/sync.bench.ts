@@ -1,8 +1,8 @@
 import path from 'path';
 import mysql2 from 'mysql2/promise';
 import type { Account } from '../config';
-import { startChild } from './sync/child-process';
-import { arg, benchDatabase } from './sync/fresh-database';
+import { startChild } from './shared/child-process';
+import { arg, benchDatabase } from './shared/fresh-database';
 import { rawBaseline } from './sync/raw-baseline';
 
 /**
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const db = await benchDatabase(arg('database'));
   console.log(`follower sync bench: ${followers.toLocaleString('en')} followers → ${db.url.replace(/\/\/[^@]*@/, '//')}`);
   const dir = path.join(__dirname, 'sync');
-  const emu = await startChild(dir, 'emulator-child', { BENCH_WORLD: JSON.stringify({ seed: 11, followers, officialAccounts: 1, miniPrograms: 0, corps: 0, merchants: 0 }) });
+  const emu = await startChild(path.join(__dirname, 'shared'), 'emulator-child', { BENCH_WORLD: JSON.stringify({ seed: 11, followers, officialAccounts: 1, miniPrograms: 0, corps: 0, merchants: 0 }) });
   try {
     console.log(`emulator seeded in ${(Number(emu.ready.seedMs) / 1000).toFixed(1)} s at ${String(emu.ready.url)}`);
     const accounts = emu.ready.accounts as Account[];

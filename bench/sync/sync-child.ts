@@ -3,7 +3,7 @@ import { HttpMetrics } from '../../src/http/metrics';
 import { createLogger } from '../../src/logger';
 import { openDatabase } from '../../src/storage/data-source';
 import { syncRuntime } from '../../src/syncs/sync-runtime';
-import { onStopMessage } from './child-process';
+import { onStopMessage } from '../shared/child-process';
 
 /**
  * One full sync in its own process, so its peak RSS is its own (process.resourceUsage().maxRSS, the kernel's

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { retryingTransaction } from '../../identity/retrying-transaction';
 import { type Db, execute, excluded, forUpdateSkipLocked, fromDbTime, idString, select, upsert } from '../../storage/sql';
 
 /** `wecom_contact`: externalcontact/get of one external_userid; `oa_user`: user/info of one openid. */
@@ -48,9 +49,12 @@ function toJob(r: Record<string, unknown>): RefreshJob {
 export class RefreshQueueRepository {
   constructor(private readonly ds: DataSource) {}
 
-  /** Claims due rows for this worker (SKIP LOCKED on MySQL so instances take disjoint rows). */
+  /**
+   * Claims due rows for this worker (SKIP LOCKED on MySQL so instances take disjoint rows). READ COMMITTED and a
+   * retry on deadlock, as for every queue here: hints are upserted concurrently by inbox processors.
+   */
   async claim(workerId: string, limit: number, now: Date, lockedUntil: Date): Promise<RefreshJob[]> {
-    return this.ds.transaction(async (em) => {
+    return retryingTransaction(this.ds, async (em) => {
       const rows = await select(
         em,
         `SELECT id, kind, account, subject, attempts, hinted_at FROM refresh_queue WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ${Math.trunc(limit)}${forUpdateSkipLocked(em)}`,
@@ -70,8 +74,10 @@ export class RefreshQueueRepository {
 
   /** Rows whose worker died mid-read go back to pending. */
   async reclaimExpired(now: Date): Promise<number> {
-    const { affected } = await execute(this.ds, "UPDATE refresh_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, next_attempt_at = ? WHERE status = 'processing' AND locked_until < ?", [now, now]);
-    return affected;
+    return retryingTransaction(this.ds, async (em) => {
+      const { affected } = await execute(em, "UPDATE refresh_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, next_attempt_at = ? WHERE status = 'processing' AND locked_until < ?", [now, now]);
+      return affected;
+    });
   }
 
   /** Done — unless a new hint arrived during the read (hinted_at moved): then the row waits to be read again. */

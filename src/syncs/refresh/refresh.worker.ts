@@ -34,6 +34,7 @@ export class RefreshWorker implements Worker {
   private current: Promise<number> = Promise.resolve(0);
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private lastReclaim = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly app: AppContext,
@@ -89,7 +90,12 @@ export class RefreshWorker implements Worker {
 
   private async batch(): Promise<number> {
     const now = new Date(this.app.now());
-    await this.queue.reclaimExpired(now);
+    // A lease outlives many polls: looking for expired claims every few seconds is enough.
+    if (now.getTime() - this.lastReclaim >= Math.min(5_000, this.opts.leaseMs)) {
+      this.lastReclaim = now.getTime();
+      const reclaimed = await this.queue.reclaimExpired(now);
+      if (reclaimed > 0) this.app.logger.warn({ reclaimed }, 'took back refresh rows whose read lease expired');
+    }
     const jobs = await this.queue.claim(this.workerId, this.opts.batchSize, now, new Date(now.getTime() + this.opts.leaseMs));
     await Promise.all(jobs.map((job) => this.handle(job)));
     return jobs.length;
