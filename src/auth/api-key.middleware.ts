@@ -28,14 +28,18 @@ export function authenticate(keys: ApiKeyService): Middleware {
   };
 }
 
+/** A role gate remembers its role so the OpenAPI document can state it (src/http/api/openapi.ts). */
+export type RoleGate = Middleware & { requiredRole: Role };
+
 /** Role gate for a route: a key below `need` gets 403. */
-export function requireRole(need: Role): Middleware {
-  return async (ctx, next) => {
+export function requireRole(need: Role): RoleGate {
+  const gate: Middleware = async (ctx, next) => {
     const p = ctx.state.principal;
     if (!p) throw unauthorized();
     if (!roleAtLeast(p.role, need)) throw forbidden(`requires role ${need}; this key is ${p.role}`);
     await next();
   };
+  return Object.assign(gate, { requiredRole: need });
 }
 
 /** The principal of an authenticated API request (throws 401 if the route forgot `authenticate`). */

@@ -34,6 +34,16 @@ describe('gateway app', () => {
     expect(m.text).toContain('process_cpu_user_seconds_total');
   });
 
+  it('serves an OpenAPI document of /api/v1 derived from the router, with the role each route needs', async () => {
+    const r = await t.request('/api/v1/openapi.json');
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toBe('3.1.0');
+    expect(r.body.paths['/api/v1/whoami'].get['x-required-role']).toBe('any');
+    expect(r.body.paths['/api/v1/audit'].get['x-required-role']).toBe('admin');
+    expect(r.body.paths['/api/v1/customers/lookup'].get).toBeDefined();
+    expect(r.body.paths['/api/v1/merges/{id}/undo'].post.parameters[0].name).toBe('id');
+  });
+
   it('echoes a request id', async () => {
     const r = await t.request('/healthz', { headers: { 'x-request-id': 'abc-123' } });
     expect(r.headers.get('x-request-id')).toBe('abc-123');

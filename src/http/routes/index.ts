@@ -6,8 +6,10 @@ import { wechatRouter } from './wechat.router';
 import { h5Router } from './h5.router';
 import { mpRouter } from './mp.router';
 import { trackRouter } from './track.router';
+import { openApiRouter } from '../api/openapi';
 
 /** Every router of the gateway, listed explicitly (no filesystem auto-loading). */
 export function buildRouters(app: AppContext): Router[] {
-  return [healthRouter(app), wechatRouter(app), h5Router(app), mpRouter(app), trackRouter(app), apiRouter(app)];
+  const api = apiRouter(app);
+  return [healthRouter(app), wechatRouter(app), h5Router(app), mpRouter(app), trackRouter(app), openApiRouter(api, 'v1'), api];
 }
