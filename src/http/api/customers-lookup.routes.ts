@@ -6,6 +6,7 @@ import { identityServiceFor } from '../../identity/identity-service.factory';
 import { ProfileService } from '../../customers/profile.service';
 import { PhoneCrypto } from '../../security/phone-crypto';
 import { badRequest, notFound } from '../http-error';
+import { ErasureService } from '../../customers/erasure.service';
 
 /**
  * `GET /api/v1/customers/lookup?type=&scope=&value=` and `GET /api/v1/customers/:id` (DESIGN §8.3): the
@@ -34,5 +35,15 @@ export function registerCustomerLookupRoutes(router: Router, app: AppContext): v
     const customer = await profiles.resolve(app.ds, id);
     if (!customer) throw notFound('customer');
     ctx.body = await profiles.profile(app.ds, customer, principalOf(ctx.state).role);
+  });
+
+  const erasure = new ErasureService(app.ds, { dataKey: app.config.security.dataKey, wecomFanout: app.config.tags.wecomFanout, now: app.now });
+  router.delete('/customers/:id', requireRole('admin'), async (ctx) => {
+    const id = ctx.params.id ?? '';
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('customer');
+    const p = principalOf(ctx.state);
+    const result = await erasure.erase(id, { name: p.name, role: p.role });
+    if (!result) throw notFound('customer');
+    ctx.body = { erased: true, ...result };
   });
 }
