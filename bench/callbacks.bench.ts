@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import path from 'path';
-import { mkdtempSync, rmSync } from 'fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'fs';
 import { tmpdir } from 'os';
 import mysql2 from 'mysql2/promise';
 import { openDatabase } from '../src/storage/data-source';
@@ -69,6 +69,29 @@ function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * The disk's fsync latency next to the database: Siyu's ack waits for one per group commit (SQLite: the WAL;
+ * MySQL: InnoDB's log), so at a fixed number of connections it bounds Siyu's rate; co-wechat never syncs.
+ */
+function fsyncLatencyMs(dir: string): { p50: number; p99: number } {
+  const file = path.join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 50; i++) {
+      writeSync(fd, Buffer.alloc(4096, i));
+      const t = performance.now();
+      fdatasyncSync(fd);
+      times.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[25]!, p99: times[49]! };
+}
+
 async function freshDatabase(kind: string): Promise<{ url: string; drop(): Promise<void> }> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'siyu-bench-'));
@@ -118,8 +141,8 @@ function median(xs: number[]): number {
 
 /**
  * Rounds alternate co-wechat and Siyu under identical settings, so a noisy machine affects both alike; the
- * reported ratio is the median of the per-round ratios. Each database is fresh for the benchmark and every
- * round sends MsgIds never sent before.
+ * reported ratio is the median of the per-round ratios. Every Siyu round gets a fresh database and MsgIds
+ * never sent before.
  */
 async function main(): Promise<void> {
   console.log(
@@ -128,28 +151,29 @@ async function main(): Promise<void> {
   const summary: string[] = [];
   let batch = 0;
   for (const kind of databases) {
-    const db = await freshDatabase(kind);
     const ratios: number[] = [];
     let missing = 0;
     console.log(`\n[${kind}]`);
-    try {
-      for (let round = 1; round <= rounds; round++) {
-        const callbacks = buildCallbacks(poolSize, `/wechat/official-account/${BENCH_OA.appId}`, 7_000_000_000_000_000_000n + BigInt(batch++) * 10_000_000n);
-        const co = await measure('co-wechat', callbacks);
+    for (let round = 1; round <= rounds; round++) {
+      const callbacks = buildCallbacks(poolSize, `/wechat/official-account/${BENCH_OA.appId}`, 7_000_000_000_000_000_000n + BigInt(batch++) * 10_000_000n);
+      const disk = fsyncLatencyMs(tmpdir());
+      const co = await measure('co-wechat', callbacks);
+      const db = await freshDatabase(kind);
+      try {
         const siyu = await measure('siyu', callbacks, { BENCH_DATABASE_URL: db.url });
         const check = await verifyInbox(db.url, siyu.ackedMsgIds);
         const ratio = siyu.rps / co.rps;
         ratios.push(ratio);
         missing += check.missing;
-        console.log(`  round ${round}`);
+        console.log(`  round ${round} (disk fdatasync p50 ${disk.p50.toFixed(2)} ms, p99 ${disk.p99.toFixed(2)} ms)`);
         console.log(`    co-wechat  ${fmt(co)}`);
         console.log(`    siyu       ${fmt(siyu)}`);
         console.log(
           `    inbox: ${check.rows} rows, ${check.processed} processed so far; acked callbacks missing: ${check.missing}${siyu.repeated ? ' (pool exhausted: repeats sent)' : ''}; ratio ${ratio.toFixed(2)}`,
         );
+      } finally {
+        await db.drop();
       }
-    } finally {
-      await db.drop();
     }
     const r = median(ratios);
     console.log(`  median ratio siyu/co-wechat = ${r.toFixed(2)} ${r >= 1 ? '(target ≥ 1.0 met)' : '(below target 1.0)'}; acked but missing from the inbox: ${missing}`);

@@ -19,6 +19,8 @@ export interface InboxProcessorOptions {
    * the backlog is worked off as soon as the burst is over. 9 = at most a tenth of the time, never zero.
    */
   busyRestFactor: number;
+  /** Once the oldest row of a batch waited this long, the processor stops stepping back (bounded lag under sustained load). */
+  maxLagMs: number;
   /** Poll interval when idle and not woken (other instances' rows, due retries). */
   pollMs: number;
   /** A claimed row not finished within this is taken back (its processor crashed). */
@@ -32,6 +34,7 @@ export const DEFAULT_PROCESSOR_OPTIONS: InboxProcessorOptions = {
   batchSize: 100,
   busyBatchSize: 25,
   busyRestFactor: 9,
+  maxLagMs: 30_000,
   pollMs: 1000,
   leaseMs: 120_000,
   maxAttempts: 8,
@@ -65,6 +68,8 @@ export class InboxProcessor implements Worker {
   private loopDone: Promise<void> | undefined;
   private current: Promise<number> = Promise.resolve(0);
   private lastReclaim = Number.NEGATIVE_INFINITY;
+  /** How long the oldest row of the last batch had waited. */
+  private lagMs = 0;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -121,7 +126,7 @@ export class InboxProcessor implements Worker {
       }
       if (this.stopping) break;
       if (n === 0) await this.idle();
-      else if (signal.busy()) await this.idle(Math.max(10, (performance.now() - started) * this.opts.busyRestFactor), false);
+      else if (signal.busy() && this.lagMs < this.opts.maxLagMs) await this.idle(Math.max(10, (performance.now() - started) * this.opts.busyRestFactor), false);
     }
   }
 
@@ -157,6 +162,7 @@ export class InboxProcessor implements Worker {
     }
     const size = inboxSignal(this.app.ds).busy() ? this.opts.busyBatchSize : this.opts.batchSize;
     const rows = await this.repo.claim(this.workerId, size, now, new Date(now.getTime() + this.opts.leaseMs));
+    this.lagMs = rows[0] ? now.getTime() - rows[0].receivedAt.getTime() : 0;
     if (rows.length > 0) await this.process(rows);
     return rows.length;
   }

@@ -83,6 +83,47 @@ describe('inbox processor', () => {
   });
 });
 
+describe('inbox processor under a callback burst', () => {
+  const db = useTestDatabase();
+  const app = () => ({ ds: db.ds, config: testConfig(db.url, { accounts: [OA] }), logger: silentLogger(), now: () => Date.now() });
+  const done = async (prefix: string) => Number((await select<{ n: unknown }>(db.ds, "SELECT COUNT(*) AS n FROM inbox WHERE status = 'done' AND dedupe_key LIKE ?", [`${prefix}%`]))[0]!.n);
+  const insert = (prefix: string, n: number) =>
+    new InboxRepository(db.ds).insertMany(
+      Array.from({ length: n }, (_, i) => ({ account: OA.appId, channel: 'official-account' as const, kind: 'oa.event.subscribe', dedupeKey: `${prefix}${i}`, raw: '<xml/>', events: subscribe(`o${prefix}${i}`) })),
+      new Date(),
+    );
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('works in short turns while callbacks are in flight, so acks keep the CPU', async () => {
+    await insert('burst-', 10);
+    const signal = inboxSignal(db.ds);
+    signal.enter();
+    const p = new InboxProcessor(app(), { busyBatchSize: 2, busyRestFactor: 10_000, pollMs: 20 }).start();
+    try {
+      await sleep(300);
+      expect(await done('burst-')).toBe(2);
+    } finally {
+      signal.leave();
+      await p.stop();
+    }
+  });
+
+  it('stops stepping back once the oldest waiting row is older than maxLagMs', async () => {
+    await insert('lag-', 10);
+    const signal = inboxSignal(db.ds);
+    signal.enter();
+    const p = new InboxProcessor(app(), { busyBatchSize: 2, busyRestFactor: 10_000, pollMs: 20, maxLagMs: 0 }).start();
+    try {
+      const until = Date.now() + 3000;
+      while ((await done('lag-')) < 10 && Date.now() < until) await sleep(20);
+      expect(await done('lag-')).toBe(10);
+    } finally {
+      signal.leave();
+      await p.stop();
+    }
+  });
+});
+
 describe('group commit writer', () => {
   it('batches writes that arrive together, resolves each after its commit, isolates a bad row', async () => {
     const batches: string[][] = [];
