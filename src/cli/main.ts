@@ -32,6 +32,7 @@ const commands: Record<string, Command> = {
   emulator: emulatorCommand,
   sync: syncCommand,
   'push-tags': pushTagsCommand,
+  demo: (args, io, config) => import('./commands/demo.command').then((m) => m.demoCommand(args, io, config)),
 };
 
 const stdio: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };

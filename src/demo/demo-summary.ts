@@ -1,0 +1,87 @@
+import type { CallbackOutcome, StoryPerson } from './story-callbacks';
+import type { SyncOutcome } from './story-syncs';
+import type { TagFacts } from './story-tags';
+import type { DemoWorld } from './demo-world';
+
+type Identity = { type: string; scope: string; value: string };
+
+export interface DemoSummary {
+  gatewayUrl: string;
+  emulatorUrl: string;
+  adminKey: string;
+  database: string;
+  seconds: number;
+  callbacks: CallbackOutcome[];
+  inboxFailed: number;
+  syncs: SyncOutcome[];
+  /** Persons in the emulator's world, and those the gateway holds at least one identity of. */
+  persons: number;
+  personsSeen: number;
+  customers: number;
+  /** Checked against the emulator's truth: customers holding identities of two persons (wrong merges) … */
+  customersMixingPersons: number;
+  /** … and persons whose identities are spread over several customers (links not made). */
+  personsSplit: number;
+  merges: number;
+  identitiesByType: Record<string, number>;
+  person: StoryPerson & { identityTypes: string[]; orders: number; totalSpent: number; tags: { name: string; source: string }[] };
+  tag: TagFacts;
+  /** Browser pages this build serves (DESIGN §8.2), found by asking the gateway. */
+  pages: string[];
+}
+
+interface CustomerItem {
+  id: string;
+  identities: Identity[];
+}
+
+/** Reads the numbers of the summary through the admin API and the emulator's truth (nothing from the DB). */
+export async function collectSummary(
+  w: DemoWorld,
+  facts: { callbacks: CallbackOutcome[]; person: StoryPerson; inboxFailed: number; syncs: SyncOutcome[]; tag: TagFacts; startedAt: number },
+): Promise<DemoSummary> {
+  const customers = await w.api.all<CustomerItem>('/customers');
+  const merges = (await w.api.all<{ undoneAt: string | null }>('/merges')).filter((m) => m.undoneAt === null).length;
+  const truth = await w.control.get<{ total: number; items: { personId: number; identities: Identity[] }[] }>('/truth/persons?limit=10000');
+  const owner = new Map<string, number>();
+  for (const p of truth.items) for (const i of p.identities) if (i.type !== 'phone') owner.set(`${i.type}|${i.scope}|${i.value}`, p.personId);
+
+  const identitiesByType: Record<string, number> = {};
+  const customersOfPerson = new Map<number, Set<string>>();
+  let mixing = 0;
+  for (const c of customers) {
+    const persons = new Set<number>();
+    for (const i of c.identities) {
+      identitiesByType[i.type] = (identitiesByType[i.type] ?? 0) + 1;
+      const p = owner.get(`${i.type}|${i.scope}|${i.value}`);
+      if (p !== undefined) persons.add(p);
+    }
+    if (persons.size > 1) mixing++;
+    for (const p of persons) customersOfPerson.set(p, (customersOfPerson.get(p) ?? new Set()).add(c.id));
+  }
+  const profile = await w.api.get<{ id: string; identities: Identity[]; rfm: { orders: number; totalSpent: number }; tags: { name: string; source: string }[] }>(
+    `/customers/lookup?type=mp_openid&scope=${facts.person.mpAppId}&value=${encodeURIComponent(facts.person.mpOpenid)}`,
+  );
+  const pages: string[] = [];
+  for (const p of ['/console', '/sidebar']) if ((await fetch(w.gateway.url + p, { redirect: 'manual' })).status !== 404) pages.push(p);
+  return {
+    gatewayUrl: w.gateway.url,
+    emulatorUrl: w.emulator.url,
+    adminKey: w.adminKey,
+    database: w.database,
+    seconds: (Date.now() - facts.startedAt) / 1000,
+    callbacks: facts.callbacks,
+    inboxFailed: facts.inboxFailed,
+    syncs: facts.syncs,
+    persons: truth.total,
+    personsSeen: customersOfPerson.size,
+    customers: customers.length,
+    customersMixingPersons: mixing,
+    personsSplit: [...customersOfPerson.values()].filter((s) => s.size > 1).length,
+    merges,
+    identitiesByType,
+    person: { ...facts.person, customerId: profile.id, identityTypes: [...new Set(profile.identities.map((i) => i.type))].sort(), orders: profile.rfm.orders, totalSpent: profile.rfm.totalSpent, tags: profile.tags.map((t) => ({ name: t.name, source: t.source })) },
+    tag: facts.tag,
+    pages,
+  };
+}

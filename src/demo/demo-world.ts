@@ -1,0 +1,149 @@
+import { mkdir, rm, writeFile } from 'fs/promises';
+import path from 'path';
+import { loadConfig, type SiyuConfig } from '../../config';
+import { startEmulator, type RunningEmulator } from '../../emulator/server';
+import type { WorldOptionsInput } from '../../emulator/options';
+import { ApiKeyService } from '../auth/api-key.service';
+import type { Logger } from '../logger';
+import { startGateway, type RunningGateway } from '../server';
+import { JsonClient } from './demo-http';
+import { freePort } from './free-port';
+
+export interface DemoOptions {
+  /** Where `demo.db` and `demo-keys/` go (recreated each run). */
+  dataDir: string;
+  /** Preferred ports; taken ones (and 0) fall back to a free port. */
+  port: number;
+  emulatorPort: number;
+  seed: number;
+  logger: Logger;
+  /** Cron jobs in the demo gateway (on in `siyu demo`, as in `siyu serve`). */
+  jobs: boolean;
+  /** Another (empty) database instead of `<dataDir>/demo.db`, e.g. MySQL in the test suite's MySQL pass. */
+  databaseUrl?: string;
+}
+
+/**
+ * A small world: a few hundred persons over two OAs, one Mini Program, one WeCom corp, one Pay merchant.
+ * No WeCom-user contacts (external contact type 2, `wo…`): WeChat gives them no unionid, so a person who is
+ * both a WeCom user and a WeChat user rightly stays two customers (DESIGN §4: deterministic keys only), and the
+ * summary's customers-per-person check would mix that expected split with real misses.
+ */
+export const DEMO_WORLD: WorldOptionsInput = {
+  followers: 240,
+  officialAccounts: 2,
+  miniPrograms: 1,
+  corps: 1,
+  merchants: 1,
+  wecomStaff: 6,
+  wecomContacts: 120,
+  oaTags: 3,
+  corpTagGroups: 2,
+  overlap: { wecomUser: 0 },
+};
+
+export interface EmulatorApps {
+  openPlatformId: string;
+  persons: number;
+  officialAccounts: { appId: string; name: string; callbackMode: string; followers: number }[];
+  miniPrograms: { appId: string; name: string; users: number }[];
+  corps: { corpId: string; name: string; staff: number; customers: number }[];
+  merchants: { mchId: string; appId: string; apiV3Key: string }[];
+  accounts: Record<string, unknown>[];
+}
+
+interface PayKeys {
+  certificatePem: string;
+  serialNo: string;
+  publicKeyPem: string;
+  publicKeyId: string;
+}
+
+export interface DemoWorld {
+  emulator: RunningEmulator;
+  gateway: RunningGateway;
+  config: SiyuConfig;
+  apps: EmulatorApps;
+  /** The SQLite file (or the MySQL URL without credentials). */
+  database: string;
+  /** An admin API key made for the person running the demo (printed in the summary). */
+  adminKey: string;
+  api: JsonClient;
+  control: JsonClient;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+/**
+ * Starts the emulator (callback URLs pointing at the gateway's port), configures the gateway from the emulator's
+ * `GET /_emulator/apps` account entries plus its Pay keys, and starts the gateway on a fresh SQLite file.
+ * The second OA is switched to plaintext mode (so its account entry has no EncodingAESKey) and bound to the open
+ * platform, so the three callback modes all occur and every channel can be unified through the unionid.
+ */
+export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
+  const dbFile = path.resolve(opts.dataDir, 'demo.db');
+  const keysDir = path.resolve(opts.dataDir, 'demo-keys');
+  await mkdir(opts.dataDir, { recursive: true });
+  if (!opts.databaseUrl) await Promise.all(['', '-wal', '-shm', '-journal'].map((s) => rm(dbFile + s, { force: true })));
+  await rm(keysDir, { recursive: true, force: true });
+  await mkdir(keysDir, { recursive: true });
+
+  const gatewayPort = await freePort(HOST, opts.port);
+  const gatewayUrl = `http://${HOST}:${gatewayPort}`;
+  const emulatorPort = await freePort(HOST, opts.emulatorPort === gatewayPort ? 0 : opts.emulatorPort);
+  const emulator = await startEmulator({ ...DEMO_WORLD, seed: opts.seed, gatewayUrl, port: emulatorPort, host: HOST });
+  try {
+    const control = new JsonClient(`${emulator.url}/_emulator`);
+    const before = await control.get<EmulatorApps>('/apps');
+    await control.patch(`/apps/${before.officialAccounts[1]!.appId}`, { callbackMode: 'plaintext', bound: true });
+    const apps = await control.get<EmulatorApps>('/apps');
+    const keys = await control.get<PayKeys>('/pay/keys');
+    // Named by serial / key id: the gateway reads a key file once per path for the life of the process
+    // (connectors/wechat-pay/notification-keys.ts), and each emulator start issues a new platform certificate.
+    const certFile = path.join(keysDir, `platform-cert-${keys.serialNo}.pem`);
+    const publicKeyFile = path.join(keysDir, `${keys.publicKeyId}.pem`);
+    await writeFile(certFile, keys.certificatePem);
+    await writeFile(publicKeyFile, keys.publicKeyPem);
+    const merchant = apps.merchants[0]!;
+    const pay = {
+      kind: 'wechat-pay',
+      mchId: merchant.mchId,
+      apiV3Key: merchant.apiV3Key,
+      appIds: [merchant.appId],
+      platformCertPaths: [certFile],
+      platformPublicKeyPath: publicKeyFile,
+      platformPublicKeyId: keys.publicKeyId,
+      apiBase: `${emulator.url}/api.mch.weixin.qq.com`,
+    };
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        server: { port: gatewayPort, host: HOST, publicUrl: gatewayUrl },
+        database: { url: opts.databaseUrl ?? `sqlite:${dbFile}` },
+        jobs: { enabled: opts.jobs },
+        log: { level: opts.logger.level },
+        accounts: [...apps.accounts, pay],
+      },
+    });
+    const gateway = await startGateway(config, { logger: opts.logger, port: gatewayPort });
+    const adminKey = (await new ApiKeyService(gateway.app.ds).create('demo-admin', 'admin')).key;
+    return {
+      emulator,
+      gateway,
+      config,
+      apps,
+      database: opts.databaseUrl ? opts.databaseUrl.replace(/\/\/[^@]*@/, '//***@') : dbFile,
+      adminKey,
+      api: new JsonClient(`${gateway.url}/api/v1`, adminKey),
+      control,
+      close: async () => {
+        await gateway.stop();
+        await emulator.close();
+      },
+    };
+  } catch (err) {
+    await emulator.close();
+    throw err;
+  }
+}

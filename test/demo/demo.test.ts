@@ -1,0 +1,114 @@
+import { mkdtemp, rm, stat } from 'fs/promises';
+import { tmpdir } from 'os';
+import path from 'path';
+import { main } from '../../src/cli/main';
+import { runDemo, type DemoRun } from '../../src/demo/demo.runner';
+import { formatSummary } from '../../src/demo/summary-printer';
+import { silentLogger } from '../../src/logger';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
+import { testDialect } from '../helpers/describe-db';
+
+/**
+ * `siyu demo` (DESIGN §8.4–8.5): the emulator and the gateway in process, the story through the public surfaces,
+ * and the numbers it reports — checked here against the emulator's own state, not the gateway's word.
+ */
+describe('siyu demo', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'siyu-demo-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const cli = async (argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['demo', ...argv], { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join(''), err: err.join('') };
+  };
+
+  it('rejects a bad flag with the usage and starts nothing', async () => {
+    const r = await cli(['--port', 'http', '--data-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^usage: siyu demo \[--exit\]/);
+    await expect(stat(path.join(dir, 'demo.db'))).rejects.toThrow(/ENOENT/);
+  });
+
+  describe('the story, in process', () => {
+    let db: TestDatabase | undefined;
+    let run: DemoRun;
+    beforeAll(async () => {
+      // The demo's own SQLite file in a temp dir; on the MySQL pass, a fresh MySQL database instead.
+      if (testDialect === 'mysql') db = await createTestDatabase({ migrate: false });
+      run = await runDemo({ dataDir: dir, port: 0, emulatorPort: 0, seed: 11, logger: silentLogger(), jobs: false, ...(db ? { databaseUrl: db.url } : {}) }, () => undefined);
+    }, 60_000);
+    afterAll(async () => {
+      await run?.world.close();
+      await db?.drop();
+    });
+
+    it('gets every callback accepted and every full sync done', () => {
+      const s = run.summary;
+      expect(s.callbacks).toHaveLength(8);
+      expect(s.callbacks.filter((c) => !c.accepted)).toEqual([]);
+      expect(s.callbacks.map((c) => c.detail.split(':')[0])).toEqual(expect.arrayContaining(['safe', 'compatible', 'plaintext']));
+      expect(s.inboxFailed).toBe(0);
+      expect(s.syncs.map((x) => `${x.resource}:${x.status}`).sort()).toEqual(['contacts:done', 'corp-tags:done', 'followers:done', 'followers:done']);
+    });
+
+    it('unifies: no more customers than persons, none mixing two persons, the story person as one customer', () => {
+      const s = run.summary;
+      expect(s.customers).toBeGreaterThan(200);
+      expect(s.customers).toBeLessThanOrEqual(s.persons);
+      expect(s.customers).toBe(s.personsSeen);
+      expect(s.customersMixingPersons).toBe(0);
+      expect(s.personsSplit).toBe(0);
+      expect(s.merges).toBeGreaterThan(0);
+      expect(s.person.identityTypes).toEqual(['mp_openid', 'oa_openid', 'phone', 'unionid', 'wecom_external_userid']);
+      expect(s.person).toMatchObject({ orders: 1, totalSpent: 12800, tags: [{ name: 'Engaged (demo)', source: 'rule' }] });
+    });
+
+    it('pushes the rule tag to both OA and WeCom: the emulator holds it where Siyu says, nothing dead', async () => {
+      const t = run.summary.tag;
+      expect(t.members).toBeGreaterThan(0);
+      expect(t.oa.emulatorMembers).toBeGreaterThan(0);
+      expect(t.oa.emulatorMembers).toBe(t.oa.desired);
+      expect(t.oa.pushed).toBe(t.oa.desired);
+      expect(t.wecom.emulatorRelations).toBeGreaterThan(0);
+      expect(t.wecom.emulatorRelations).toBe(t.wecom.desired);
+      expect(t.outbox).toMatchObject({ dead: 0, pending: 0 });
+      expect(t.outbox.done).toBeGreaterThan(0);
+      // Read once more straight from the emulator: the story person's relation carries the corp tag.
+      const rel = await run.world.control.get<{ relations: { tags: { id: string }[] }[] }>(
+        `/state/wecom/${t.wecom.corpId}/relations?userid=${run.summary.person.staffUserid}&external_userid=${run.summary.person.externalUserId}`,
+      );
+      expect(rel.relations[0]!.tags.map((x) => x.id)).toContain(t.wecom.remoteTagId);
+      const oa = await run.world.control.get<{ tags: { openids: string[] }[] }>(`/state/oa/${t.oa.appId}/tags?tagId=${t.oa.remoteTagId}`);
+      expect(oa.tags[0]!.openids).toContain(run.summary.person.oaOpenid);
+    });
+
+    it('prints a summary with the key, the URLs and working curl examples', async () => {
+      const text = formatSummary(run.summary);
+      expect(text).toContain(`admin API key   ${run.summary.adminKey}`);
+      expect(text).toContain(`${run.summary.tag.outbox.done} done · 0 dead · 0 pending`);
+      const curl = text.split('\n').find((l) => l.includes('/customers/lookup'))!;
+      const url = /'(http[^']+)'$/.exec(curl)![1]!;
+      const res = await fetch(url, { headers: { authorization: `Bearer ${run.summary.adminKey}` } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { id: string }).id).toBe(run.summary.person.customerId);
+    });
+  });
+
+  it('siyu demo --exit runs the story on <data-dir>/demo.db, prints the summary and stops', async () => {
+    const started = Date.now();
+    const r = await cli(['--exit', '--port', '0', '--emulator-port', '0', '--data-dir', dir, '--log-level', 'silent']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Siyu demo — done in [\d.]+ s/);
+    expect(r.out).toMatch(/callbacks {7}8\/8 accepted/);
+    expect(r.out).toMatch(/· 0 dead · 0 pending/);
+    expect((await stat(path.join(dir, 'demo.db'))).size).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+});
