@@ -1,3 +1,4 @@
+import { IdentityHasher } from '../../src/security/identity-hash';
 import { clearTables } from '../helpers/test-db';
 import { useTestDatabase } from '../helpers/describe-db';
 import { count, startSyncHarness, type SyncHarness } from './sync-harness';
@@ -34,10 +35,36 @@ describe('OA followers full sync', () => {
     expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'oa_openid'")).toBe(10_200);
     expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'unionid'")).toBe(10_200);
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_200);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identity_links WHERE sync_run_id = ?', [end.id])).toBe(20_400);
-    // Each evidence row names the identity it is about (ids computed from one multi-row INSERT on MariaDB).
-    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identity_links l JOIN identities i ON i.id = l.identity_id AND i.customer_id = l.customer_id AND i.source = 'sync.oa_followers'")).toBe(20_400);
+    // Customers the sync creates carry the run on their identities; links record attachments to existing ones.
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identities WHERE source = ?', [`sync.oa_followers#${end.id}`])).toBe(20_400);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identity_links')).toBe(0);
     expect(await count(db.ds, "SELECT COUNT(*) AS n FROM oa_subscriptions s JOIN identities i ON i.customer_id = s.customer_id AND i.type = 'oa_openid' AND i.value = s.openid")).toBe(10_200);
+  });
+
+  it('attaching to a customer that already exists writes an identity_links row naming the run', async () => {
+    const oa = h.oa();
+    const aud = h.emu.state.world.oaApp(oa.appId)!;
+    // A customer known only by the unionid (e.g. from WeCom) before the OA sync sees the follower.
+    const unionid = h.emu.state.world.registry.openPlatform.unionCodec.encode(aud.slotPerson.get(7));
+    await db.ds.query("INSERT INTO customers (id, status, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000007', 'active', '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')");
+    await db.ds.query("INSERT INTO identities (customer_id, type, scope, value, source, verified, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000007', 'unionid', ?, ?, 'test', 0, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')", [oa.openPlatformId, unionid]);
+    const end = await (await h.rt.syncs.start(oa.id, 'followers')).done;
+    expect(end).toMatchObject({ status: 'done', processed: 10_200, created: 10_199 });
+    const links = (await db.ds.query("SELECT l.customer_id, l.sync_run_id, i.type, i.value FROM identity_links l JOIN identities i ON i.id = l.identity_id")) as Record<string, unknown>[];
+    expect(links).toEqual([{ customer_id: '00000000-0000-7000-8000-000000000007', sync_run_id: expect.anything(), type: 'oa_openid', value: aud.openid(7) }]);
+    expect(String(links[0]!.sync_run_id)).toBe(end.id);
+  });
+
+  it('an erased person (tombstoned identity) is not stored again', async () => {
+    const oa = h.oa();
+    const openid = h.emu.state.world.oaApp(oa.appId)!.openid(11);
+    const hash = new IdentityHasher(h.config.security.dataKey).hash({ type: 'oa_openid', scope: oa.appId, value: openid });
+    await db.ds.query("INSERT INTO erasure_tombstones (identity_hash, identity_type, customer_id, created_at) VALUES (?, 'oa_openid', 'gone', '2020-01-01 00:00:00.000')", [hash]);
+    const end = await (await h.rt.syncs.start(oa.id, 'followers')).done;
+    expect(end.status).toBe('done');
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identities WHERE value = ?', [openid])).toBe(0);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions WHERE openid = ?', [openid])).toBe(0);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_199);
   });
 
   it('a second OA (not bound to an open platform) joins nobody: openids only; both syncs share one customer per unionid', async () => {

@@ -1,8 +1,6 @@
-import type { DataSource } from 'typeorm';
 import type { IdentityRef } from '../../../connectors/common/identity-types';
 import { forUpdate, type StoredIdentity } from '../../identity/identity.repository';
-import { dialectOf, serverFlavor } from '../../storage/dialect';
-import { type Db, execute, fromDbTime, idString, select, toDbParam } from '../../storage/sql';
+import { type Db, execute, fromDbTime, idString, select } from '../../storage/sql';
 
 /** Refs grouped by (type, scope) so each group is one `value IN (…)` range on the unique key. */
 function byTypeScope(refs: readonly IdentityRef[]): { where: string; params: unknown[] } {
@@ -85,60 +83,19 @@ export interface NewIdentityRow {
   ref: IdentityRef;
 }
 
-const dsOf = (db: Db): DataSource => ('dataSource' in db ? db.dataSource : db);
-const consecutive = new WeakMap<DataSource, Promise<boolean>>();
-
 /**
- * Whether one multi-row INSERT gets consecutive auto-increment ids: InnoDB promises it for "simple inserts" in
- * lock modes 0 and 1 (MariaDB's default); mode 2 (MySQL 8's default) and TiDB do not, nor do we rely on SQLite.
- * https://dev.mysql.com/doc/refman/8.0/en/innodb-auto-increment-handling.html
+ * Multi-row INSERT of identities. A plain INSERT: a concurrent resolver that inserted one of them first makes it
+ * fail and the batch transaction reruns (as the single path does). `links` also writes one identity_links row
+ * per identity (one INSERT … SELECT over the rows just inserted, so no auto-increment ids are read back).
  */
-function idsAreConsecutive(db: Db): Promise<boolean> {
-  const ds = dsOf(db);
-  let known = consecutive.get(ds);
-  if (!known) {
-    known =
-      dialectOf(ds) !== 'mysql' || serverFlavor(ds) === 'tidb'
-        ? Promise.resolve(false)
-        : select<{ mode: unknown }>(ds, 'SELECT @@innodb_autoinc_lock_mode AS mode').then((r) => Number(r[0]?.mode) <= 1, () => false);
-    consecutive.set(ds, known);
-  }
-  return known;
-}
-
-/** An INSERT's first auto-increment id and row count, read from the driver's result header. */
-async function insertMany(db: Db, sql: string, params: unknown[]): Promise<{ firstId: bigint; rows: number }> {
-  const runner = 'dataSource' in db && db.queryRunner ? db.queryRunner : undefined;
-  const own = runner ?? dsOf(db).createQueryRunner();
-  try {
-    const res = (await own.query(sql, params.map(toDbParam), true)) as { raw: { insertId?: number | string; affectedRows?: number } };
-    return { firstId: BigInt(res.raw.insertId ?? 0), rows: Number(res.raw.affectedRows ?? 0) };
-  } finally {
-    if (!runner) await own.release();
-  }
-}
-
-/**
- * Multi-row INSERT of identities plus one evidence row each (identity_links, with the sync run). A plain
- * INSERT: a concurrent resolver that inserted one of them first makes it fail and the batch transaction reruns
- * (as the single path does). Where ids are consecutive the links are a plain multi-row INSERT of known ids;
- * elsewhere one INSERT … SELECT reads the new rows back.
- */
-export async function insertIdentitiesBulk(db: Db, rows: readonly NewIdentityRow[], ev: { source: string; syncRunId: string | null; now: Date }): Promise<void> {
+export async function insertIdentitiesBulk(db: Db, rows: readonly NewIdentityRow[], ev: { source: string; syncRunId: string | null; now: Date; links: boolean }): Promise<void> {
   const source = ev.source.slice(0, 64);
-  const direct = await idsAreConsecutive(db);
   for (const part of chunked(rows, 1000)) {
-    const sql = `INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES ${part.map(() => '(?, ?, ?, ?, NULL, ?, 0, ?, ?)').join(', ')}`;
-    const params = part.flatMap((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, source, ev.now, ev.now]);
-    if (direct) {
-      const { firstId, rows: inserted } = await insertMany(db, sql, params);
-      if (inserted !== part.length || firstId <= 0n) throw new Error(`identity insert reported ${inserted} rows from id ${firstId}`);
-      await execute(db, `INSERT INTO identity_links (customer_id, identity_id, source, sync_run_id, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-        part.flatMap((r, i) => [r.customerId, String(firstId + BigInt(i)), source, ev.syncRunId, ev.now]));
-    } else {
-      await execute(db, sql, params);
-      const { where, params: keys } = byTypeScope(part.map((r) => r.ref));
-      await execute(db, `INSERT INTO identity_links (customer_id, identity_id, source, sync_run_id, created_at) SELECT customer_id, id, ?, ?, ? FROM identities WHERE ${where}`, [source, ev.syncRunId, ev.now, ...keys]);
-    }
+    const values = part.map(() => '(?, ?, ?, ?, NULL, ?, 0, ?, ?)').join(', ');
+    await execute(db, `INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES ${values}`,
+      part.flatMap((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, source, ev.now, ev.now]));
+    if (!ev.links) continue;
+    const { where, params } = byTypeScope(part.map((r) => r.ref));
+    await execute(db, `INSERT INTO identity_links (customer_id, identity_id, source, sync_run_id, created_at) SELECT customer_id, id, ?, ?, ? FROM identities WHERE ${where}`, [source, ev.syncRunId, ev.now, ...params]);
   }
 }

@@ -36,10 +36,15 @@ type Profile = NonNullable<BulkObservation['profile']>;
  * Identity resolution for a batch of sync observations (DESIGN §4), in the caller's transaction, with the
  * semantics of `IdentityService.resolve` applied one observation after another, at bulk cost: one SELECT for
  * the batch's known identities, one for their customers, one for tombstones, multi-row INSERTs for new
- * customers, identities and their links. Only the two outcomes that need no judgement take this path — nothing
+ * customers and identities. Only the two outcomes that need no judgement take this path — nothing
  * known (create) and one active customer that simply gains identities the planner accepts (attach); everything
  * else (merges, refused links, phones, erased or merged owners) goes through `IdentityService.resolve` itself,
  * after the bulk writes, so results stay identical to resolving the observations in order.
+ *
+ * Evidence differs in form only: identities of a customer the batch creates carry `<source>#<sync run>` and no
+ * identity_links row (one row per identity doubled the rows a million-follower sync writes; the run is on the
+ * identity itself); identities attached to an existing customer get their identity_links row, as in the single
+ * path.
  */
 export class BulkIdentityResolver {
   constructor(private readonly deps: BulkResolverDeps) {}
@@ -70,7 +75,8 @@ export class BulkIdentityResolver {
     });
 
     const known = await this.knownCustomers(db, attaches.map((a) => a.customer));
-    const newIdentities: NewIdentityRow[] = [];
+    const createdIdentities: NewIdentityRow[] = [];
+    const attachedIdentities: NewIdentityRow[] = [];
     const plannedAttach = attaches.flatMap(({ group, customer }) => {
       const plan = planResolution({ refs: group.refs, owners, customers: new Map([[customer.id, known.get(customer.id)!]]) });
       if (plan.merges.length > 0 || plan.conflicts.length > 0) {
@@ -87,19 +93,23 @@ export class BulkIdentityResolver {
     const newCustomers = creates.filter((g) => !isErased(g.refs)).map((g) => {
       const profile = foldProfile(g.members.map((m) => batch[m]!.profile));
       const id = uuidv7(now.getTime());
-      for (const ref of g.refs) newIdentities.push({ customerId: id, ref });
+      for (const ref of g.refs) createdIdentities.push({ customerId: id, ref });
       for (const m of g.members) out.customerIds[m] = id;
       return { id, displayName: profile.displayName ?? null, avatarUrl: profile.avatarUrl ?? null };
     });
     for (const a of plannedAttach) {
       if (isErased(a.attach)) continue;
-      for (const ref of a.attach) newIdentities.push({ customerId: a.customer.id, ref });
+      for (const ref of a.attach) attachedIdentities.push({ customerId: a.customer.id, ref });
       out.attached += a.attach.length;
       for (const m of a.group.members) out.customerIds[m] = a.customer.id;
       await this.applyProfile(db, a.customer, foldProfile(a.group.members.map((m) => batch[m]!.profile)), now);
     }
+    // The run is part of the identity's source, so a customer the sync creates carries its evidence on its own
+    // identity rows; identity_links rows record what is linked to a customer that already existed.
+    const source = ev.syncRunId ? `${ev.source}#${ev.syncRunId}` : ev.source;
     await insertCustomersBulk(db, newCustomers, now);
-    await insertIdentitiesBulk(db, newIdentities, { ...ev, now });
+    await insertIdentitiesBulk(db, createdIdentities, { source, syncRunId: ev.syncRunId, now, links: false });
+    await insertIdentitiesBulk(db, attachedIdentities, { source, syncRunId: ev.syncRunId, now, links: true });
     out.created = newCustomers.length;
 
     for (const i of singles.sort((a, b) => a - b)) {
