@@ -76,6 +76,29 @@ export interface DemoWorld {
 const HOST = '127.0.0.1';
 
 /**
+ * The merchant's gateway account: the emulator's platform certificate and WeChat Pay public key written as PEM
+ * files (the config takes paths), so notifications verify in both signing modes. Files are named by serial / key
+ * id because the gateway reads a key file once per path for the life of the process
+ * (connectors/wechat-pay/notification-keys.ts) and each emulator start issues a new certificate.
+ */
+async function payAccount(merchant: EmulatorApps['merchants'][number], keys: PayKeys, dir: string, emulatorUrl: string): Promise<Record<string, unknown>> {
+  const certFile = path.join(dir, `platform-cert-${keys.serialNo}.pem`);
+  const publicKeyFile = path.join(dir, `${keys.publicKeyId}.pem`);
+  await writeFile(certFile, keys.certificatePem);
+  await writeFile(publicKeyFile, keys.publicKeyPem);
+  return {
+    kind: 'wechat-pay',
+    mchId: merchant.mchId,
+    apiV3Key: merchant.apiV3Key,
+    appIds: [merchant.appId],
+    platformCertPaths: [certFile],
+    platformPublicKeyPath: publicKeyFile,
+    platformPublicKeyId: keys.publicKeyId,
+    apiBase: `${emulatorUrl}/api.mch.weixin.qq.com`,
+  };
+}
+
+/**
  * Starts the emulator (callback URLs pointing at the gateway's port), configures the gateway from the emulator's
  * `GET /_emulator/apps` account entries plus its Pay keys, and starts the gateway on a fresh SQLite file.
  * The second OA is switched to plaintext mode (so its account entry has no EncodingAESKey) and bound to the open
@@ -91,31 +114,15 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
 
   const gatewayPort = await freePort(HOST, opts.port);
   const gatewayUrl = `http://${HOST}:${gatewayPort}`;
-  const emulatorPort = await freePort(HOST, opts.emulatorPort === gatewayPort ? 0 : opts.emulatorPort);
+  let emulatorPort = await freePort(HOST, opts.emulatorPort);
+  while (emulatorPort === gatewayPort) emulatorPort = await freePort(HOST, 0);
   const emulator = await startEmulator({ ...DEMO_WORLD, seed: opts.seed, gatewayUrl, port: emulatorPort, host: HOST });
   try {
     const control = new JsonClient(`${emulator.url}/_emulator`);
     const before = await control.get<EmulatorApps>('/apps');
     await control.patch(`/apps/${before.officialAccounts[1]!.appId}`, { callbackMode: 'plaintext', bound: true });
     const apps = await control.get<EmulatorApps>('/apps');
-    const keys = await control.get<PayKeys>('/pay/keys');
-    // Named by serial / key id: the gateway reads a key file once per path for the life of the process
-    // (connectors/wechat-pay/notification-keys.ts), and each emulator start issues a new platform certificate.
-    const certFile = path.join(keysDir, `platform-cert-${keys.serialNo}.pem`);
-    const publicKeyFile = path.join(keysDir, `${keys.publicKeyId}.pem`);
-    await writeFile(certFile, keys.certificatePem);
-    await writeFile(publicKeyFile, keys.publicKeyPem);
-    const merchant = apps.merchants[0]!;
-    const pay = {
-      kind: 'wechat-pay',
-      mchId: merchant.mchId,
-      apiV3Key: merchant.apiV3Key,
-      appIds: [merchant.appId],
-      platformCertPaths: [certFile],
-      platformPublicKeyPath: publicKeyFile,
-      platformPublicKeyId: keys.publicKeyId,
-      apiBase: `${emulator.url}/api.mch.weixin.qq.com`,
-    };
+    const pay = await payAccount(apps.merchants[0]!, await control.get<PayKeys>('/pay/keys'), keysDir, emulator.url);
     const config = loadConfig({
       env: {},
       overrides: {
@@ -127,7 +134,13 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
       },
     });
     const gateway = await startGateway(config, { logger: opts.logger, port: gatewayPort });
-    const adminKey = (await new ApiKeyService(gateway.app.ds).create('demo-admin', 'admin')).key;
+    const adminKey = await new ApiKeyService(gateway.app.ds).create('demo-admin', 'admin').then(
+      (k) => k.key,
+      async (err: unknown) => {
+        await gateway.stop();
+        throw err;
+      },
+    );
     return {
       emulator,
       gateway,

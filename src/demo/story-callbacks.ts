@@ -99,7 +99,7 @@ export async function sendCallbacks(w: DemoWorld, say: (line: string) => void): 
   const login = await gatewayRoot.post<{ customerId: string; openid: string; unionid?: string; token: string }>(`/mp/${mp.appId}/login`, { code: js.code });
   const phoneCode = await c.post<{ code: string }>(`/mp/${mp.appId}/phone-codes`, { personId });
   const phone = await new JsonClient(w.gateway.url, login.token).post<{ customerId: string; phone: string | null; verified: boolean }>(`/mp/${mp.appId}/phone`, { code: phoneCode.code });
-  if (!phone.verified) throw new DemoError('HTTP_STATUS', `POST ${w.gateway.url}/mp/${mp.appId}/phone answered verified: false`);
+  if (!phone.verified) throw new DemoError('UNEXPECTED_ANSWER', `POST ${w.gateway.url}/mp/${mp.appId}/phone answered verified: false`);
   say(`  Mini Program: login → customer ${login.customerId}${login.unionid ? ' (with unionid)' : ''}, verified phone ${phone.phone ?? '—'}`);
 
   const rejected = callbacks.filter((cb) => !cb.accepted);

@@ -44,7 +44,7 @@ export async function pushRuleTag(w: DemoWorld, say: (line: string) => void): Pr
   const rule = { any: [{ type: 'orders', min: 1 }, { all: [{ type: 'subscribed', appId: oa }, { type: 'channel', channel: 'wecom', account: corpId }] }] };
   const segment = await w.api.post<{ id: string }>('/segments', { name: 'Paid, or OA follower on WeCom', tagId: tag.id, rule });
   const run = await w.api.post<{ result?: { members: number; added: number }; jobId?: string }>(`/segments/${segment.id}/run`, {});
-  if (!run.result) throw new DemoError('HTTP_STATUS', `POST /api/v1/segments/${segment.id}/run queued job ${run.jobId ?? '?'} instead of running inline`);
+  if (!run.result) throw new DemoError('UNEXPECTED_ANSWER', `POST /api/v1/segments/${segment.id}/run queued job ${run.jobId ?? '?'} instead of running inline`);
   say(`  segment #${segment.id} matched ${run.result.members} customers; tag #${tag.id} "${DEMO_TAG}" assigned to ${run.result.added}`);
 
   const settled = await waitFor('the outbox to push the tag to WeChat', async () => {
@@ -53,7 +53,7 @@ export async function pushRuleTag(w: DemoWorld, say: (line: string) => void): Pr
     return done ? t : undefined;
   }, 25_000);
   const failedBinding = settled.bindings.find((b) => b.status === 'failed');
-  if (failedBinding) throw new DemoError('HTTP_STATUS', `tag binding ${failedBinding.channel} ${failedBinding.account} failed: ${failedBinding.error ?? 'no error given'}`);
+  if (failedBinding) throw new DemoError('TAG_NOT_PUSHED', `tag binding ${failedBinding.channel} ${failedBinding.account} failed: ${failedBinding.error ?? 'no error given'}`);
   const oaBinding = settled.bindings.find((b) => b.channel === 'oa')!;
   const wecomBinding = settled.bindings.find((b) => b.channel === 'wecom')!;
 

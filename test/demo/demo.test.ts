@@ -2,6 +2,8 @@ import { mkdtemp, rm, stat } from 'fs/promises';
 import { tmpdir } from 'os';
 import path from 'path';
 import { main } from '../../src/cli/main';
+import { DemoError } from '../../src/demo/demo-errors';
+import { JsonClient } from '../../src/demo/demo-http';
 import { runDemo, type DemoRun } from '../../src/demo/demo.runner';
 import { formatSummary } from '../../src/demo/summary-printer';
 import { silentLogger } from '../../src/logger';
@@ -46,6 +48,14 @@ describe('siyu demo', () => {
     afterAll(async () => {
       await run?.world.close();
       await db?.drop();
+    });
+
+    it('reports a refused call with its method, URL, status and answer', async () => {
+      const anonymous = new JsonClient(`${run.world.gateway.url}/api/v1`, 'sy_not_a_key');
+      const err = await anonymous.get('/customers').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DemoError);
+      expect(err).toMatchObject({ code: 'HTTP_STATUS' });
+      expect((err as Error).message).toMatch(new RegExp(`^GET ${run.world.gateway.url}/api/v1/customers answered 401: \\{"error":`));
     });
 
     it('gets every callback accepted and every full sync done', () => {
