@@ -31,11 +31,18 @@ export async function buildContext(config: SiyuConfig, logger?: Logger, ds?: Dat
 export async function startGateway(config: SiyuConfig, opts: { logger?: Logger; ds?: DataSource; port?: number } = {}): Promise<RunningGateway> {
   const app = await buildContext(config, opts.logger, opts.ds);
   const koa = createApp(app);
+  // Listen before starting workers: a taken port must fail fast and leave nothing running (or the DB open).
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = koa.listen(opts.port ?? config.server.port, config.server.host, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (err) {
+    if (!opts.ds && app.ds.isInitialized) await app.ds.destroy();
+    throw err;
+  }
   const background: Background = startBackground(app);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = koa.listen(opts.port ?? config.server.port, config.server.host, () => resolve(s));
-    s.once('error', reject);
-  });
   server.keepAliveTimeout = 5000;
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;

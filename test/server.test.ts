@@ -33,3 +33,21 @@ describe('startGateway', () => {
     }
   });
 });
+
+describe('startGateway on a taken port', () => {
+  it('fails fast and leaves its own database closed', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const db = await createTestDatabase();
+    const url = db.url;
+    await db.ds.destroy();
+    try {
+      const cfg = testConfig(url, { server: { host: '127.0.0.1' } });
+      await expect(startGateway(cfg, { logger: silentLogger(), port })).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      blocker.close();
+      await db.drop();
+    }
+  });
+});

@@ -16,8 +16,10 @@ export type Command = (args: ParsedArgs, io: CliIo, config: () => SiyuConfig) =>
 
 const USAGE = `usage: siyu <command>
   serve                                   start the gateway
-  migrate [up|down]                       apply (or roll back one) database migration
+  migrate [up|down|status]                apply, roll back one, or list pending migrations
   emulator [--port 4000] [--seed N] …     start the local WeChat emulator
+  demo [--exit] [--port 3000] [--emulator-port 4000]
+                                          gateway + emulator + a seeded story, then a summary
   api-key create --role admin|operator|viewer --name NAME
   api-key list | api-key revoke <id|name>
   sync <accountId> <resource>             full sync (followers | contacts | corp-tags), resumable
