@@ -61,7 +61,10 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
             chunk(page.openids, batchSize),
             (openids) => Promise.all(chunk(openids, BATCHGET_MAX).map((part) => users.batchGetUserInfo(part))).then((r) => r.flat()),
             async (infos) => {
-              created += await writeBatch(deps, account, infos, ctx);
+              // Read `created` only after the await: writes run concurrently, and `created += await …` would add
+              // to the value read before this write started.
+              const made = await writeBatch(deps, account, infos, ctx);
+              created += made;
             },
             { lookahead: deps.lookahead ?? 2, writers: deps.writers ?? 2 },
           );
