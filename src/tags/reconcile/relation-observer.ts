@@ -5,7 +5,8 @@ import { addAssignments, removeAssignments } from '../assignments/customer-tag.r
 import { bindingsOfAccount } from '../bindings/binding.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { recordObserved, statesOf, type RemoteStateWrite } from '../outbox/remote-state.repository';
-import { relationSubject } from '../outbox/wecom-relations';
+import { desiredWecomTags, relationSubject } from '../outbox/wecom-relations';
+import { mayBeOwnAdd, unfinishedPushes } from './relation-pushes';
 
 /** One relation as WeChat reports it: the corp tag ids (type 1) a staff member's customer carries. */
 export interface ObservedRelation {
@@ -23,10 +24,17 @@ export interface ObservationResult {
 
 /**
  * Records what an `edit_external_contact` re-read shows (DESIGN §5): a bound corp tag on the relation that Siyu
- * did not know of was added by the staff member in WeCom and becomes a `wechat` assignment of the customer; a
- * tag Siyu knew was there and is gone was removed by the staff member, so the customer's `wechat`/`staff`
- * assignments of it go (a manual or rule assignment keeps it desired, and the outbox puts it back). A tag Siyu
- * pushed itself and finds again is its own echo and changes nothing. Runs in the transaction of the re-read.
+ * does not want there was added by the staff member in WeCom and becomes a `wechat` assignment of the customer;
+ * a tag Siyu knew was there and is gone was removed by the staff member, so the customer's `wechat`/`staff`
+ * assignments of it go (a manual or rule assignment keeps it desired, and the outbox puts it back). Runs in the
+ * transaction of the re-read.
+ *
+ * Siyu's own pushes must change nothing whatever the timing of the re-read against the push (mark_tag, then
+ * the outcome recorded a few hundred ms later):
+ * - a tag the customer already carries in the desired state is recorded as present, never a second assignment;
+ * - a tag Siyu does not want but may be adding right now (the relation's mark_tag row is in flight, or a failed
+ *   attempt tried it) is left alone: the push's own record or the next re-read settles it;
+ * - a read taken before Siyu's last recorded push of that tag (`pushed_at` later than the read) is stale for it.
  */
 export class RelationObserver {
   /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
@@ -39,18 +47,27 @@ export class RelationObserver {
     const bindings = (await bindingsOfAccount(db, 'wecom', corpId)).filter((b): b is typeof b & { remoteTagId: string } => b.status === 'bound' && !!b.remoteTagId);
     if (bindings.length === 0 || relations.length === 0) return result;
     const states = await statesOf(db, 'wecom', corpId, relations.map(relationSubject));
-    for (const rel of relations) {
+    const pushes = await unfinishedPushes(db, corpId, relations);
+    const owners: (string | null)[] = [];
+    for (const rel of relations) owners.push(await customerOfRelation(db, corpId, rel));
+    const desired = await desiredWecomTags(db, corpId, [...new Set(owners.filter((c): c is string => !!c))]);
+    for (const [i, rel] of relations.entries()) {
       const subject = relationSubject(rel);
-      const customerId = await customerOfRelation(db, corpId, rel);
+      const customerId = owners[i] ?? null;
       const writes: (RemoteStateWrite & { drifted: boolean })[] = [];
       for (const b of bindings) {
         const has = rel.corpTagIds.includes(b.remoteTagId);
-        const known = states.find((s) => s.subject === subject && s.remoteTagId === b.remoteTagId)?.present ?? false;
+        const state = states.find((s) => s.subject === subject && s.remoteTagId === b.remoteTagId);
+        const known = state?.present ?? false;
         if (has === known) continue;
+        if (state?.pushedAt && state.pushedAt.getTime() > now.getTime()) continue;
+        const wanted = !!customerId && !!desired.get(customerId)?.has(b.tagId);
+        if (has && !wanted && mayBeOwnAdd(pushes.get(subject), b.remoteTagId)) continue;
         writes.push({ subject, remoteTagId: b.remoteTagId, customerId, present: has, drifted: false });
         if (!customerId) continue;
         const actor = `wecom:${rel.userid}`;
         if (has) {
+          if (wanted) continue;
           if ((await addAssignments(db, b.tagId, [customerId], 'wechat', actor, now)) === 0) continue;
           result.adopted++;
           await audit.write({ actor, action: 'customer.tags.add', targetType: 'customer', targetId: customerId, details: { tagId: b.tagId, source: 'wechat', corpId } }, em);
