@@ -71,7 +71,7 @@ function* chunked<T>(rows: readonly T[], size: number): Generator<T[]> {
 
 /** Multi-row INSERT of new customers (ids made by the caller, UUIDv7). */
 export async function insertCustomersBulk(db: Db, rows: readonly NewCustomerRow[], now: Date): Promise<void> {
-  for (const part of chunked(rows, 1000)) {
+  for (const part of chunked(rows, 4000)) {
     const values = part.map(() => "(?, 'active', ?, ?, ?, ?)").join(', ');
     await execute(db, `INSERT INTO customers (id, status, display_name, avatar_url, created_at, updated_at) VALUES ${values}`,
       part.flatMap((c) => [c.id, c.displayName?.slice(0, 128) ?? null, c.avatarUrl?.slice(0, 512) ?? null, now, now]));
@@ -90,7 +90,7 @@ export interface NewIdentityRow {
  */
 export async function insertIdentitiesBulk(db: Db, rows: readonly NewIdentityRow[], ev: { source: string; syncRunId: string | null; now: Date; links: boolean }): Promise<void> {
   const source = ev.source.slice(0, 64);
-  for (const part of chunked(rows, 2500)) {
+  for (const part of chunked(rows, 4000)) {
     const values = part.map(() => '(?, ?, ?, ?, NULL, ?, 0, ?, ?)').join(', ');
     await execute(db, `INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES ${values}`,
       part.flatMap((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, source, ev.now, ev.now]));

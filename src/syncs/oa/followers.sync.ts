@@ -20,7 +20,7 @@ export interface FollowersSyncDeps {
   ds: DataSource;
   client: (appId: string) => OfficialAccountClient;
   resolver: BulkIdentityResolver;
-  /** Followers per write transaction (10 batchget calls of 100). */
+  /** Followers per write transaction (20 batchget calls of 100). */
   batchSize?: number;
   /** Batches fetched ahead of the ones being written. */
   lookahead?: number;
@@ -38,7 +38,7 @@ export const FOLLOWERS_SOURCE = 'sync.oa_followers';
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Getting_a_User_List.html
  */
 export function followersSync(deps: FollowersSyncDeps): SyncTask {
-  const batchSize = deps.batchSize ?? 1000;
+  const batchSize = deps.batchSize ?? 2000;
   return {
     async run(ctx: SyncTaskContext) {
       if (ctx.account.kind !== 'official-account') throw new Error('followers needs an official-account');
