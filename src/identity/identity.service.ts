@@ -65,10 +65,16 @@ export class IdentityService {
 
   async resolve(db: Db, obs: Observation): Promise<Resolution> {
     const now = new Date(this.deps.now());
-    const { linkRefs, phone, phoneAttribute, encrypted } = this.prepare(obs);
-    if (linkRefs.length === 0) return NONE;
+    const prepared = this.prepare(obs);
+    const { phone, phoneAttribute, encrypted } = prepared;
+    if (prepared.linkRefs.length === 0) return NONE;
 
-    const found = await findIdentities(db, linkRefs, true);
+    // An OA's web-OAuth openid and its follower openid are the same id for the same person (one appid), so a
+    // sibling already on file joins the observation: looked up in the same query, added only when it exists.
+    const siblings = openidSiblings(prepared.linkRefs);
+    const found = await findIdentities(db, [...prepared.linkRefs, ...siblings], true);
+    const foundKeys = new Set(found.map(identityKey));
+    const linkRefs = [...prepared.linkRefs, ...siblings.filter((s) => foundKeys.has(identityKey(s)))];
     const ownerIds = [...new Set(found.map((i) => i.customerId))];
     const customers = await findCustomers(db, ownerIds, true);
     if (customers.some((c) => c.status === 'erased')) return { ...NONE, erased: true };
@@ -221,4 +227,20 @@ export class IdentityService {
     }
     return this.resolve(db, obs);
   }
+}
+
+/** oa_openid ↔ h5_openid of the same appid and value (wechat-api.md §7: web OAuth in an OA yields its openid). */
+function openidSiblings(refs: readonly IdentityRef[]): IdentityRef[] {
+  const have = new Set(refs.map(identityKey));
+  const out: IdentityRef[] = [];
+  for (const r of refs) {
+    const other = r.type === 'oa_openid' ? 'h5_openid' : r.type === 'h5_openid' ? 'oa_openid' : undefined;
+    if (!other) continue;
+    const sib: IdentityRef = { type: other, scope: r.scope, value: r.value };
+    if (!have.has(identityKey(sib))) {
+      have.add(identityKey(sib));
+      out.push(sib);
+    }
+  }
+  return out;
 }

@@ -39,6 +39,20 @@ describe('IdentityService (DESIGN §4)', () => {
     expect(rows[0]).toMatchObject({ type: 'unionid', existing_value: 'c-u1', customer_id: a.customerId });
   });
 
+  it('treats an OA follower openid and the same web-OAuth openid of that appid as one person, either way round', async () => {
+    const h5 = (v: string): IdentityRef => ({ type: 'h5_openid', scope: 'wxoa', value: v });
+    const viaH5 = await resolve({ identities: [h5('s-o1'), union('s-u1')] });
+    const follower = await resolve({ identities: [oa('s-o1')] });
+    expect(follower.customerId).toBe(viaH5.customerId);
+    expect(follower.attached).toEqual([oa('s-o1')]);
+    const viaOa = await resolve({ identities: [oa('s-o2')] });
+    const login = await resolve({ identities: [h5('s-o2')] });
+    expect(login.customerId).toBe(viaOa.customerId);
+    const other = await resolve({ identities: [oa('s-o3')] });
+    expect(other.customerId).not.toBe(viaOa.customerId);
+    expect(await count("SELECT COUNT(*) AS n FROM identities WHERE type = 'h5_openid' AND value = 's-o3'")).toBe(0);
+  });
+
   it('creates one customer for new identities and attaches a new one to it', async () => {
     const first = await resolve({ identities: [oa('a-o1')] });
     expect(first.created).toBe(true);
