@@ -37,6 +37,5 @@ export const IdentityEntity = new EntitySchema<IdentityRow>({
   uniques: [{ name: 'uq_identities_type_scope_value', columns: ['type', 'scope', 'value'] }],
   indices: [
     { name: 'idx_identities_customer', columns: ['customerId'] },
-    { name: 'idx_identities_value', columns: ['value'] },
   ],
 });
