@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { MergeMoved } from '../storage/entities';
 import { type Db, execute, idString, select } from '../storage/sql';
+import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { type StoredCustomer, findCustomers, updateCustomer } from './customer.repository';
 import { IdentityError } from './identity-errors';
 import { findMerge, insertMerge, laterMergeTouching, markUndone, type MergeRecord } from './merge.repository';
@@ -16,6 +17,8 @@ const MOVED_TABLES: [keyof MergeMoved & string, string][] = [
   ['refunds', 'refunds'],
 ];
 const CHUNK = 500;
+/** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
+const tagPushes = new OutboxWriter('all');
 type ProfileField = 'displayName' | 'avatarUrl' | 'phoneEnc';
 const PROFILE_FIELDS: ProfileField[] = ['displayName', 'avatarUrl', 'phoneEnc'];
 
@@ -64,6 +67,8 @@ export async function mergeCustomers(
   }
   await updateCustomer(db, survivor.id, filled, now);
   await updateCustomer(db, merged.id, { status: 'merged', mergedIntoId: survivor.id }, now);
+  // The survivor's WeChat subjects now include the merged customer's: push every tag to all of them (DESIGN §5).
+  await tagPushes.enqueueCustomerTags(db, [survivor.id, merged.id], now);
   return insertMerge(db, { survivorId: survivor.id, mergedId: merged.id, reason, evidence: { ...evidence, filled }, moved, now });
 }
 
@@ -97,6 +102,8 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
       await moveRows(em, table, ids, survivor.id, merged.id);
       restored += ids.length;
     }
+    // Each person's subjects are theirs again: WeChat gets back to each one's own tags.
+    await tagPushes.enqueueCustomerTags(em, [survivor.id, merged.id], at);
     const filled = (merge.evidence?.filled ?? {}) as Partial<Record<ProfileField, string>>;
     for (const f of PROFILE_FIELDS) {
       const column = { displayName: 'display_name', avatarUrl: 'avatar_url', phoneEnc: 'phone_enc' }[f];

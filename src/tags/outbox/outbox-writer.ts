@@ -1,4 +1,4 @@
-import { type Db, select } from '../../storage/sql';
+import { type Db, idString, select } from '../../storage/sql';
 import { bindingsOfTags, type BindingRecord } from '../bindings/binding.repository';
 import { needsAdd, needsRemove, oaTargetsOfCustomers } from './oa-targets';
 import { insertOutboxRows, pendingKeys, pendingOfKey, topUp } from './outbox.repository';
@@ -72,6 +72,33 @@ export class OutboxWriter {
       const account = String(r.account);
       if (r.channel === 'oa') counts.oaRemoves += await this.appendOa(db, account, String(r.tag_id), 'remove', [String(r.subject)], now);
       else counts.wecomRelations += await this.ensureWecomRows(db, account, [splitSubject(String(r.subject))], now);
+    }
+    return counts;
+  }
+
+  /**
+   * After rows moved between customers (a merge, or its undo: DESIGN §4): every tag these customers carry or
+   * WeChat holds on their subjects is compared again on the subjects each now owns, so a survivor's openids and
+   * relations get all its tags (and an undone merge takes back what no longer belongs) without waiting for the
+   * sweep. Run it in the transaction that moved the rows, after they moved.
+   */
+  async enqueueCustomerTags(db: Db, customerIds: readonly string[], now: Date): Promise<EnqueueCounts> {
+    const counts = zero();
+    if (customerIds.length === 0) return counts;
+    const marks = customerIds.map(() => '?').join(', ');
+    const rows = await select(
+      db,
+      `SELECT tag_id FROM customer_tags WHERE customer_id IN (${marks})
+       UNION SELECT b.tag_id FROM remote_tag_state r
+        JOIN tag_bindings b ON b.channel = r.channel AND b.account = r.account AND b.remote_tag_id = r.remote_tag_id
+        WHERE r.customer_id IN (${marks}) AND r.present = 1`,
+      [...customerIds, ...customerIds],
+    );
+    for (const tagId of new Set(rows.map((r) => idString(r.tag_id)))) {
+      const c = await this.enqueueCustomers(db, tagId, customerIds, now);
+      counts.oaAdds += c.oaAdds;
+      counts.oaRemoves += c.oaRemoves;
+      counts.wecomRelations += c.wecomRelations;
     }
     return counts;
   }
