@@ -1,11 +1,24 @@
+import { performance } from 'perf_hooks';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { Middleware } from 'koa';
+
+type Labels = 'method' | 'route' | 'status';
+
+/** The labelled children of one series: prom-client hashes a label object on every call, a child does not. */
+interface Series {
+  requests: ReturnType<Counter<Labels>['labels']>;
+  duration: ReturnType<Histogram<Labels>['labels']>;
+}
+
+/** Beyond this many distinct series new ones are still counted, just not cached (unmatched paths can vary). */
+const MAX_CACHED_SERIES = 1000;
 
 /** One registry per app instance (tests build many apps in one process). */
 export class HttpMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'method' | 'route' | 'status'>;
-  private readonly duration: Histogram<'method' | 'route' | 'status'>;
+  private readonly requests: Counter<Labels>;
+  private readonly duration: Histogram<Labels>;
+  private readonly series = new Map<string, Series>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -22,15 +35,27 @@ export class HttpMetrics {
   /** Labels use the matched route pattern (`/api/v1/customers/:id`), never the raw path (bounded cardinality). */
   middleware(): Middleware {
     return async (ctx, next) => {
-      const start = process.hrtime.bigint();
+      // performance.now() is a double already; hrtime.bigint() would need a BigInt → Number conversion.
+      const start = performance.now();
       try {
         await next();
       } finally {
         const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
-        const labels = { method: ctx.method, route: String(route), status: String(ctx.status) };
-        this.requests.inc(labels);
-        this.duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+        const s = this.seriesFor(ctx.method, String(route), ctx.status);
+        s.requests.inc();
+        s.duration.observe((performance.now() - start) / 1000);
       }
     };
+  }
+
+  private seriesFor(method: string, route: string, status: number): Series {
+    const key = `${method} ${status} ${route}`;
+    let s = this.series.get(key);
+    if (!s) {
+      const labels = { method, route, status: String(status) };
+      s = { requests: this.requests.labels(labels), duration: this.duration.labels(labels) };
+      if (this.series.size < MAX_CACHED_SERIES) this.series.set(key, s);
+    }
+    return s;
   }
 }
