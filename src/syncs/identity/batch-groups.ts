@@ -1,6 +1,11 @@
 import type { IdentityRef } from '../../../connectors/common/identity-types';
 import { cleanRefs, identityKey, singleValueSlot } from '../../identity/identity-keys';
 
+export interface Profile {
+  displayName?: string;
+  avatarUrl?: string;
+}
+
 /**
  * Observations of one batch that share an identity belong together (a WeCom customer followed by two staff
  * members appears twice in one batch/get_by_user page). Union-find over identity keys gives disjoint groups,
@@ -49,4 +54,14 @@ export function hasSlotClash(refs: readonly IdentityRef[]): boolean {
     slots.set(s, r.value);
   }
   return false;
+}
+
+/** Resolving a group's observations in order, the last non-empty value of each field is the one that stays. */
+export function foldProfile(profiles: readonly (Profile | undefined)[]): Profile {
+  const out: Profile = {};
+  for (const p of profiles) {
+    if (p?.displayName) out.displayName = p.displayName;
+    if (p?.avatarUrl) out.avatarUrl = p.avatarUrl;
+  }
+  return out;
 }

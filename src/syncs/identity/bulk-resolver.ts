@@ -7,7 +7,8 @@ import { planResolution, type KnownCustomer } from '../../identity/resolution-pl
 import type { IdentityHasher } from '../../security/identity-hash';
 import { uuidv7 } from '../../storage/ids';
 import type { Db } from '../../storage/sql';
-import { groupObservations, hasSlotClash } from './batch-groups';
+import { foldProfile, groupObservations, hasSlotClash, type Profile } from './batch-groups';
+import { createAllOrNothing } from './optimistic-create';
 import { anyTombstones, findIdentitiesBulk, insertCustomersBulk, insertIdentitiesBulk, tombstonedHashes, type NewIdentityRow } from './bulk-identity.sql';
 
 export interface BulkObservation {
@@ -30,8 +31,6 @@ export interface BulkResolverDeps {
   now: () => number;
 }
 
-type Profile = NonNullable<BulkObservation['profile']>;
-
 /**
  * Identity resolution for a batch of sync observations (DESIGN §4), in the caller's transaction, with the
  * semantics of `IdentityService.resolve` applied one observation after another, at bulk cost: one SELECT for
@@ -49,7 +48,16 @@ type Profile = NonNullable<BulkObservation['profile']>;
 export class BulkIdentityResolver {
   constructor(private readonly deps: BulkResolverDeps) {}
 
-  async resolve(db: Db, batch: readonly BulkObservation[], ev: { source: string; syncRunId: string | null }): Promise<BulkResolution> {
+  /**
+   * `expectNew`: the caller expects nobody in the batch to be known (the previous batch of a first sync created
+   * everyone), so the batch is first inserted outright (optimistic-create.ts) and resolved below only if that
+   * meets an existing identity.
+   */
+  async resolve(db: Db, batch: readonly BulkObservation[], ev: { source: string; syncRunId: string | null; expectNew?: boolean }): Promise<BulkResolution> {
+    if (ev.expectNew) {
+      const created = await createAllOrNothing(db, batch, { source: sourceOf(ev), now: new Date(this.deps.now()) });
+      if (created) return created;
+    }
     const now = new Date(this.deps.now());
     const refs = batch.map((o) => cleanRefs(o.identities));
     const out: BulkResolution = { customerIds: batch.map(() => null), created: 0, attached: 0, single: 0 };
@@ -104,9 +112,7 @@ export class BulkIdentityResolver {
       for (const m of a.group.members) out.customerIds[m] = a.customer.id;
       await this.applyProfile(db, a.customer, foldProfile(a.group.members.map((m) => batch[m]!.profile)), now);
     }
-    // The run is part of the identity's source, so a customer the sync creates carries its evidence on its own
-    // identity rows; identity_links rows record what is linked to a customer that already existed.
-    const source = ev.syncRunId ? `${ev.source}#${ev.syncRunId}` : ev.source;
+    const source = sourceOf(ev);
     await insertCustomersBulk(db, newCustomers, now);
     await insertIdentitiesBulk(db, createdIdentities, { source, syncRunId: ev.syncRunId, now, links: false });
     await insertIdentitiesBulk(db, attachedIdentities, { source, syncRunId: ev.syncRunId, now, links: true });
@@ -142,12 +148,10 @@ export class BulkIdentityResolver {
   }
 }
 
-/** Resolving a group's observations in order, the last non-empty value of each field is the one that stays. */
-function foldProfile(profiles: readonly (Profile | undefined)[]): Profile {
-  const out: Profile = {};
-  for (const p of profiles) {
-    if (p?.displayName) out.displayName = p.displayName;
-    if (p?.avatarUrl) out.avatarUrl = p.avatarUrl;
-  }
-  return out;
+/**
+ * The run is part of the identity's source, so a customer the sync creates carries its evidence on its own
+ * identity rows; identity_links rows record what is linked to a customer that already existed.
+ */
+export function sourceOf(ev: { source: string; syncRunId: string | null }): string {
+  return ev.syncRunId ? `${ev.source}#${ev.syncRunId}` : ev.source;
 }

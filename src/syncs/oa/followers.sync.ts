@@ -45,6 +45,8 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
       const account = ctx.account;
       const users = deps.client(account.appId).users;
       const cp = (ctx.checkpoint as FollowersCheckpoint | null) ?? { next: '', listed: false };
+      // While batches create everyone they meet (a first sync), the next one is inserted optimistically.
+      const hint = { expectNew: true };
       if (!cp.listed) {
         let cursor = cp.next;
         let pending: Promise<FollowerPage> | undefined = users.getFollowers(cursor);
@@ -63,7 +65,7 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
             async (infos) => {
               // Read `created` only after the await: writes run concurrently, and `created += await …` would add
               // to the value read before this write started.
-              const made = await writeBatch(deps, account, infos, ctx);
+              const made = await writeBatch(deps, account, infos, ctx, hint);
               created += made;
             },
             { lookahead: deps.lookahead ?? 2, writers: deps.writers ?? 2 },
@@ -81,10 +83,11 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
 }
 
 /** One transaction: resolve the batch's identities, then upsert its subscriptions. Returns customers created. */
-async function writeBatch(deps: FollowersSyncDeps, account: OfficialAccount, infos: UserInfoWire[], ctx: SyncTaskContext): Promise<number> {
+async function writeBatch(deps: FollowersSyncDeps, account: OfficialAccount, infos: UserInfoWire[], ctx: SyncTaskContext, hint: { expectNew: boolean }): Promise<number> {
   const observations = infos.map((info) => ({ identities: refsOf(account, info) }));
   return retryingTransaction(deps.ds, async (em) => {
-    const r = await deps.resolver.resolve(em, observations, { source: FOLLOWERS_SOURCE, syncRunId: ctx.runId });
+    const r = await deps.resolver.resolve(em, observations, { source: FOLLOWERS_SOURCE, syncRunId: ctx.runId, expectNew: hint.expectNew });
+    hint.expectNew = r.created === infos.length && r.single === 0;
     // An erased person (tombstoned identity) resolves to null: nothing of theirs is stored again (DESIGN §7).
     const rows = infos.flatMap((info, i) => (r.customerIds[i] ? [{ info, customerId: r.customerIds[i]! }] : []));
     await upsertSubscriptions(em, account.appId, rows, ctx.runId, ctx.now());

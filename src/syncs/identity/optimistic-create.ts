@@ -1,0 +1,43 @@
+import { cleanRefs } from '../../identity/identity-keys';
+import { uuidv7 } from '../../storage/ids';
+import { type Db, execute, isDuplicateKeyError } from '../../storage/sql';
+import { foldProfile, groupObservations, hasSlotClash } from './batch-groups';
+import { anyTombstones, insertCustomersBulk, insertIdentitiesBulk, type NewIdentityRow } from './bulk-identity.sql';
+import type { BulkObservation, BulkResolution } from './bulk-resolver';
+
+const SAVEPOINT = 'siyu_bulk_create';
+
+/**
+ * A first sync meets mostly people nobody knows yet. Inserting their customers and identities outright, under a
+ * savepoint, skips looking up every identity first (at a million followers, one random read of the unique index
+ * per identity, the largest cost of the sync); the unique key itself proves none existed. If one did — known
+ * from before, or inserted meanwhile by another resolver — the savepoint is rolled back and undefined returned
+ * for the caller to resolve the batch the usual way. Only batches whose every group would be a plain create
+ * qualify: no phones, no two values of a one-per-person type, and no erasure tombstones anywhere.
+ */
+export async function createAllOrNothing(db: Db, batch: readonly BulkObservation[], ev: { source: string; now: Date }): Promise<BulkResolution | undefined> {
+  const refs = batch.map((o) => cleanRefs(o.identities));
+  if (refs.some((r) => r.length === 0 || r.some((x) => x.type === 'phone'))) return undefined;
+  const groups = groupObservations(refs);
+  if (groups.some((g) => hasSlotClash(g.refs)) || (await anyTombstones(db))) return undefined;
+  const out: BulkResolution = { customerIds: batch.map(() => null), created: groups.length, attached: 0, single: 0 };
+  const identities: NewIdentityRow[] = [];
+  const customers = groups.map((g) => {
+    const id = uuidv7(ev.now.getTime());
+    const profile = foldProfile(g.members.map((m) => batch[m]!.profile));
+    for (const ref of g.refs) identities.push({ customerId: id, ref });
+    for (const m of g.members) out.customerIds[m] = id;
+    return { id, displayName: profile.displayName ?? null, avatarUrl: profile.avatarUrl ?? null };
+  });
+  await execute(db, `SAVEPOINT ${SAVEPOINT}`);
+  try {
+    await insertCustomersBulk(db, customers, ev.now);
+    await insertIdentitiesBulk(db, identities, { source: ev.source, syncRunId: null, now: ev.now, links: false });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    await execute(db, `ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    return undefined;
+  }
+  await execute(db, `RELEASE SAVEPOINT ${SAVEPOINT}`);
+  return out;
+}
