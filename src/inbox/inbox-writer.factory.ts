@@ -5,12 +5,14 @@ import { InboxRepository } from './inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { GroupCommitInboxWriter, type InboxEntry, type InboxWriter } from './inbox-writer';
 import { SqliteWalSync } from './sqlite-wal-sync';
+import { retryOnDeadlock } from './deadlock-retry';
 
 const writers = new WeakMap<AppContext, InboxWriter>();
 
 /**
  * The inbox writer of one gateway (shared by every callback route), group-committing concurrent callbacks.
- * MySQL: a few INSERTs at once on the pool (the driver is asynchronous; InnoDB syncs its log on commit).
+ * MySQL: a few INSERTs at once on the pool (the driver is asynchronous; InnoDB syncs its log on commit); one
+ * that loses a deadlock to another is run again (deadlock-retry.ts).
  * SQLite file: one INSERT at a time on the single connection, then an asynchronous fsync of the WAL before
  * the callers are answered (sqlite-wal-sync.ts); while it runs the next group is inserted. An in-memory
  * database has nothing to sync.
@@ -25,7 +27,7 @@ export function inboxWriterFor(app: AppContext): InboxWriter {
   let insertMany: (rows: InboxEntry[]) => Promise<void>;
   let maxInFlight: number;
   if (mysql) {
-    insertMany = (rows) => repo.insertMany(rows, new Date(app.now()));
+    insertMany = (rows) => retryOnDeadlock(() => repo.insertMany(rows, new Date(app.now())));
     maxInFlight = Math.max(1, Math.min(4, app.config.database.poolSize - 2));
   } else if (file === ':memory:' || file === '') {
     insertMany = (rows) => repo.insertMany(rows, new Date(app.now()));
