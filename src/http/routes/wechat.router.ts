@@ -85,8 +85,26 @@ function send(ctx: Context, reply: HttpReply): void {
     ctx.body = null;
     return;
   }
+  setType(ctx, reply.contentType ?? 'text/plain; charset=utf-8');
   ctx.body = reply.body;
-  ctx.type = reply.contentType ?? 'text/plain; charset=utf-8';
+}
+
+/** Each reply type as koa normalises it (`text/plain` → `text/plain; charset=utf-8`), learnt once per type. */
+const normalizedTypes = new Map<string, string>();
+
+/**
+ * Sets Content-Type before the body, so koa skips its own guess for a string body, and without ctx.type's mime
+ * lookup on every callback: the first reply of each type goes through ctx.type and its header is remembered.
+ */
+function setType(ctx: Context, type: string): void {
+  const known = normalizedTypes.get(type);
+  if (known !== undefined) {
+    ctx.set('Content-Type', known);
+    return;
+  }
+  ctx.type = type;
+  const header = ctx.response.get('Content-Type');
+  if (typeof header === 'string' && header !== '') normalizedTypes.set(type, header);
 }
 
 function flatten(input: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
