@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const emu = await startChild(path.join(__dirname, 'shared'), 'emulator-child', {
     BENCH_WORLD: JSON.stringify({ seed: 5, followers, officialAccounts: 2, miniPrograms: 1, corps: 1, merchants: 0, wecomStaff: 60, wecomContacts: contacts }),
-  });
+  }, ['--max-old-space-size=4096']);
   try {
     const emuUrl = String(emu.ready.url);
     log(`identity bench: ${Number(emu.ready.persons).toLocaleString('en')} persons (2 OAs, 1 MP, 1 corp) → ${db.url.replace(/\/\/[^@]*@/, '//')}`);

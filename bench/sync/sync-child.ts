@@ -20,7 +20,14 @@ async function main(): Promise<void> {
   const rt = syncRuntime(app);
   onStopMessage(() => ds.destroy());
   let sampledMax = 0;
-  const sampler = setInterval(() => (sampledMax = Math.max(sampledMax, process.memoryUsage().rss)), 100);
+  let heapMax = 0;
+  let externalMax = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    sampledMax = Math.max(sampledMax, m.rss);
+    heapMax = Math.max(heapMax, m.heapTotal);
+    externalMax = Math.max(externalMax, m.external);
+  }, 100);
   const baseRss = process.memoryUsage().rss;
   process.send!({ type: 'ready' });
   const runs = [];
@@ -37,6 +44,8 @@ async function main(): Promise<void> {
     ms: performance.now() - started,
     baseRssMb: baseRss / 2 ** 20,
     sampledMaxRssMb: sampledMax / 2 ** 20,
+    heapTotalMaxMb: heapMax / 2 ** 20,
+    externalMaxMb: externalMax / 2 ** 20,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   });
 }

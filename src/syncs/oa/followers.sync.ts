@@ -68,7 +68,7 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
               const made = await writeBatch(deps, account, infos, ctx, hint);
               created += made;
             },
-            { lookahead: deps.lookahead ?? 2, writers: deps.writers ?? 2 },
+            { lookahead: deps.lookahead ?? 1, writers: deps.writers ?? 2 },
           );
           await ctx.savePage({ next, listed: !pending } satisfies FollowersCheckpoint, { processed: page.openids.length, created, updated: page.openids.length - created });
           cursor = next;
