@@ -82,7 +82,8 @@ export function loadConfig(opts: LoadOptions = {}): SiyuConfig {
   problems.push(...duplicateAccountProblems((raw as { accounts?: unknown } | undefined)?.accounts));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      problems.push({ path: issue.path.length ? issue.path.join('.') : '(root)', message: issue.message });
+      const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
+      problems.push({ path: issue.path.length ? issue.path.join('.') : '(root)', message: missing ? 'is required' : issue.message });
     }
   }
   if (problems.length || !parsed.success) throw new ConfigError(problems);
