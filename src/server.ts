@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { SiyuConfig } from '../config';
 import type { AppContext } from './app-context';
 import { createApp } from './http/app';
+import { trackInFlight } from './http/in-flight';
 import { HttpMetrics } from './http/metrics';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './storage/data-source';
@@ -31,6 +32,7 @@ export async function buildContext(config: SiyuConfig, logger?: Logger, ds?: Dat
 export async function startGateway(config: SiyuConfig, opts: { logger?: Logger; ds?: DataSource; port?: number } = {}): Promise<RunningGateway> {
   const app = await buildContext(config, opts.logger, opts.ds);
   const koa = createApp(app);
+  const inFlight = trackInFlight(koa);
   // Listen before starting workers: a taken port must fail fast and leave nothing running (or the DB open).
   let server: Server;
   try {
@@ -50,10 +52,15 @@ export async function startGateway(config: SiyuConfig, opts: { logger?: Logger; 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      inFlight.stopAccepting();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Requests already inside the app finish first (a callback is acked only after its inbox commit), even
+      // when their clients hung up and the sockets are gone.
+      if (!(await inFlight.drained(10_000))) app.logger.warn('stopping with requests still in flight after 10 s');
       await background.stop();
-      await closed;
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
+      server.closeAllConnections();
       if (app.ds.isInitialized) await app.ds.destroy();
     })());
   return { url, app, server, stop };
