@@ -14,10 +14,10 @@ export interface Gateway {
 
 const has = (p: PersonTruth, type: string, scope?: string) => p.identities.find((i) => i.type === type && (scope === undefined || i.scope === scope));
 
-/** Starts the full syncs through the admin API and waits for each to finish. */
+/** Runs the full syncs through the admin API, one after another as the nightly job does. */
 export async function runSyncs(gw: Gateway, jobs: [string, string][], log: (s: string) => void): Promise<void> {
-  const ids = await Promise.all(jobs.map(async ([accountId, resource]) => (await call<{ id: string }>(`${gw.url}/api/v1/syncs`, { json: { accountId, resource }, key: gw.key })).id));
-  for (const [i, id] of ids.entries()) {
+  for (const [i, [accountId, resource]] of jobs.entries()) {
+    const { id } = await call<{ id: string }>(`${gw.url}/api/v1/syncs`, { json: { accountId, resource }, key: gw.key });
     for (;;) {
       const p = await call<{ status: string; processed: number; rate: number; error: string | null }>(`${gw.url}/api/v1/syncs/${id}`, { key: gw.key });
       if (p.status !== 'running') {

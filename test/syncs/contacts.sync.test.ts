@@ -101,6 +101,23 @@ describe('WeCom contacts and corp tag syncs', () => {
     }
   });
 
+  it('an OA followers sync and a WeCom contacts sync running at once end with one customer per person', async () => {
+    const [oa, contacts] = await Promise.all([h.rt.syncs.start(h.oa().id, 'followers'), h.rt.syncs.start(h.wecom().id, 'contacts')]);
+    expect((await oa.done).status).toBe('done');
+    expect((await contacts.done).status).toBe('done');
+    const aud = h.emu.state.world.oaApp(h.oa().appId)!;
+    const followers = new Set<number>();
+    for (let s = 0; s < aud.size; s++) if (aud.isFollower(s)) followers.add(aud.slotPerson.get(s));
+    const contactPersons = new Map<number, number>();
+    for (let slot = 0; slot < corp.customerCount; slot++) if (corp.relationsBySlot[slot]!.length > 0) contactPersons.set(corp.slotPerson.get(slot), corp.slotType.get(slot));
+    // WeCom users (type 2) carry no unionid, so such a person who also follows the OA stays two customers.
+    let expected = contactPersons.size;
+    for (const p of followers) if (!contactPersons.has(p) || contactPersons.get(p) === 2) expected++;
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(expected);
+    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM (SELECT customer_id FROM identities WHERE type = 'unionid' GROUP BY customer_id HAVING COUNT(*) > 1) d")).toBe(0);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM (SELECT type, scope, value FROM identities GROUP BY type, scope, value HAVING COUNT(*) > 1) d')).toBe(0);
+  });
+
   it('reads the corp tag library and marks tags deleted in WeCom', async () => {
     const corpId = h.wecom().corpId;
     const first = await (await h.rt.syncs.start(h.wecom().id, 'corp-tags')).done;

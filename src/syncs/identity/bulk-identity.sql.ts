@@ -90,7 +90,9 @@ export interface NewIdentityRow {
  */
 export async function insertIdentitiesBulk(db: Db, rows: readonly NewIdentityRow[], ev: { source: string; syncRunId: string | null; now: Date; links: boolean }): Promise<void> {
   const source = ev.source.slice(0, 64);
-  for (const part of chunked(rows, 4000)) {
+  // Key order: concurrent batches take their index locks in the same order, which keeps deadlocks rare.
+  const sorted = [...rows].sort((a, b) => (a.ref.type < b.ref.type ? -1 : a.ref.type > b.ref.type ? 1 : a.ref.scope < b.ref.scope ? -1 : a.ref.scope > b.ref.scope ? 1 : a.ref.value < b.ref.value ? -1 : a.ref.value > b.ref.value ? 1 : 0));
+  for (const part of chunked(sorted, 4000)) {
     const values = part.map(() => '(?, ?, ?, ?, NULL, ?, 0, ?, ?)').join(', ');
     await execute(db, `INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES ${values}`,
       part.flatMap((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, source, ev.now, ev.now]));

@@ -4,7 +4,7 @@ import type { OfficialAccountClient } from '../../../connectors/official-account
 import { BATCHGET_MAX } from '../../../connectors/official-account/client';
 import type { FollowerPage, UserInfoWire } from '../../../connectors/official-account/client-types';
 import type { OfficialAccount } from '../../../config';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { batchTransaction } from '../identity/batch-transaction';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { chunk, pipelined } from '../pipeline';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
@@ -85,7 +85,7 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
 /** One transaction: resolve the batch's identities, then upsert its subscriptions. Returns customers created. */
 async function writeBatch(deps: FollowersSyncDeps, account: OfficialAccount, infos: UserInfoWire[], ctx: SyncTaskContext, hint: { expectNew: boolean }): Promise<number> {
   const observations = infos.map((info) => ({ identities: refsOf(account, info) }));
-  return retryingTransaction(deps.ds, async (em) => {
+  return batchTransaction(deps.ds, async (em) => {
     const r = await deps.resolver.resolve(em, observations, { source: FOLLOWERS_SOURCE, syncRunId: ctx.runId, expectNew: hint.expectNew });
     hint.expectNew = r.created === infos.length && r.single === 0;
     // An erased person (tombstoned identity) resolves to null: nothing of theirs is stored again (DESIGN §7).

@@ -16,7 +16,9 @@ export async function upsertSubscriptions(
   runId: string | null,
   now: Date,
 ): Promise<void> {
-  const rows = users.map(({ info, customerId }) => {
+  // Key order: concurrent writers of these rows (another batch, a subscribe callback) lock them in one order.
+  const sorted = [...users].sort((a, b) => (a.info.openid < b.info.openid ? -1 : a.info.openid > b.info.openid ? 1 : 0));
+  const rows = sorted.map(({ info, customerId }) => {
     const subscribed = info.subscribe === 1;
     return {
       app_id: appId,

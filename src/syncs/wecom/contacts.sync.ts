@@ -5,7 +5,7 @@ import { BY_USER_MAX_LIMIT, BY_USER_MAX_USERIDS } from '../../../connectors/weco
 import type { ByUserPage } from '../../../connectors/wecom/client-types';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { WecomAccount } from '../../../config';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { batchTransaction } from '../identity/batch-transaction';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
 import { contactObservation } from './contact-refs';
@@ -97,7 +97,7 @@ async function walkChunk(deps: ContactsSyncDeps, account: WecomAccount, members:
 async function writePage(deps: ContactsSyncDeps, account: WecomAccount, page: ByUserPage, ctx: SyncTaskContext): Promise<number> {
   if (page.items.length === 0) return 0;
   const observations = page.items.map((item) => contactObservation(account, item.external_contact));
-  return retryingTransaction(deps.ds, async (em) => {
+  return batchTransaction(deps.ds, async (em) => {
     const r = await deps.resolver.resolve(em, observations, { source: CONTACTS_SOURCE, syncRunId: ctx.runId });
     const follows = page.items.flatMap((item, i) =>
       r.customerIds[i] ? [{ externalUserid: item.external_contact.external_userid, customerId: r.customerIds[i]!, follow: item.follow_info }] : [],
