@@ -11,6 +11,7 @@ import { WecomCorpTags1795384902000 } from './1795384902000-wecom-corp-tags';
 import { CustomerSearchIndexes1795384903000 } from './1795384903000-customer-search-indexes';
 import { DropIdentityValueIndex1795384904000 } from './1795384904000-drop-identity-value-index';
 import { TagPushState1795385000000 } from './1795385000000-tag-push-state';
+import { OauthUsedStates1795385100000 } from './1795385100000-oauth-used-states';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -26,4 +27,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CustomerSearchIndexes1795384903000,
   DropIdentityValueIndex1795384904000,
   TagPushState1795385000000,
+  OauthUsedStates1795385100000,
 ];

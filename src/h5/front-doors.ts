@@ -38,7 +38,7 @@ export function frontDoorsFor(app: AppContext): FrontDoors {
     tokens,
     identity,
     clients,
-    h5Login: new H5LoginService({ ds: app.ds, config: app.config, logger: app.logger, h5, identity, tokens, states: new OauthStates(tokens, () => app.now()), allow }),
+    h5Login: new H5LoginService({ ds: app.ds, config: app.config, logger: app.logger, h5, identity, tokens, states: new OauthStates(tokens, () => app.now(), undefined, app.ds), allow }),
     jssdk: new JssdkConfigService({ config: app.config, h5, allow, now: () => app.now() }),
   };
   byContext.set(app, f);

@@ -67,7 +67,7 @@ export class H5LoginService {
    */
   async finish(appId: string, code: unknown, state: unknown, stateCookie: string | undefined): Promise<LoginDone> {
     const account = this.account(appId);
-    const attempt = this.deps.states.consume(appId, state, stateCookie);
+    const attempt = await this.deps.states.consume(appId, state, stateCookie);
     if (typeof code !== 'string' || code === '') throw new FrontDoorError('AUTHORIZATION_DECLINED', 'the WeChat authorization was declined');
     if (code.length > 512) throw new FrontDoorError('INVALID_CODE', 'the login code is invalid; start again');
     const client = this.deps.h5(appId);

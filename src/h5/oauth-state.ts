@@ -1,7 +1,9 @@
 import { randomBytes } from 'crypto';
 import type { OauthScope } from '../../connectors/h5/client-types';
 import type { SessionTokens } from '../auth/session-token';
+import type { DataSource } from 'typeorm';
 import { FrontDoorError } from './front-door.errors';
+import { execute, insertIgnore, toDbTime } from '../storage/sql';
 
 /** What the login step hands to the callback step, inside the signed state cookie. */
 export interface OauthStateClaims {
@@ -32,17 +34,22 @@ export const callbackPath = (appId: string): string => `/h5/${encodeURIComponent
 /**
  * OAuth `state` for CSRF protection (wechat-api.md §7.1; RFC 6749 §10.12): a random value WeChat echoes back,
  * bound to the browser by a signed, short-lived, http-only cookie scoped to the callback path. Single use: the
- * callback clears the cookie and this instance remembers consumed states until they expire, so a replayed
- * callback (same state, same cookie) is refused even if the browser kept the cookie.
+ * callback clears the cookie, and consumed states are remembered until they expire — in `oauth_used_states`
+ * (one atomic insert, shared by every instance) when a database is given, with this instance's memory in front
+ * — so a replayed callback (same state, same cookie) is refused on any instance even if the browser kept it.
  */
 export class OauthStates {
   private readonly consumed = new Map<string, number>();
+
+  private consumes = 0;
 
   constructor(
     private readonly tokens: SessionTokens,
     private readonly now: () => number,
     /** Consumed states remembered at most (memory bound). */
     private readonly maxRemembered = 100_000,
+    /** Shared store of consumed states across instances; without it, single use holds per instance. */
+    private readonly ds?: DataSource,
   ) {}
 
   issue(appId: string, redirect: string, scope: OauthScope): IssuedState {
@@ -59,7 +66,7 @@ export class OauthStates {
   }
 
   /** The login attempt behind `state`, consumed; INVALID_STATE when missing, forged, expired, foreign or reused. */
-  consume(appId: string, state: unknown, cookieValue: string | undefined): OauthStateClaims {
+  async consume(appId: string, state: unknown, cookieValue: string | undefined): Promise<OauthStateClaims> {
     if (typeof state !== 'string' || !/^[0-9a-f]{32}$/.test(state)) throw invalid('the login state is missing or malformed');
     if (!cookieValue) throw invalid('this browser did not start this login (no state cookie)');
     let claims: OauthStateClaims & { exp: number };
@@ -73,6 +80,11 @@ export class OauthStates {
     this.forgetExpired(nowSeconds);
     if (this.consumed.has(state)) throw invalid('this login link was already used');
     this.consumed.set(state, claims.exp);
+    if (this.ds) {
+      const inserted = await insertIgnore(this.ds, 'oauth_used_states', [{ state, expires_at: toDbTime(new Date(claims.exp * 1000)) }]);
+      if (inserted === 0) throw invalid('this login link was already used');
+      if (++this.consumes % 100 === 0) await execute(this.ds, 'DELETE FROM oauth_used_states WHERE expires_at < ?', [toDbTime(new Date(this.now()))]);
+    }
     return { st: claims.st, app: claims.app, r: claims.r, sc: claims.sc };
   }
 

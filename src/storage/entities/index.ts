@@ -11,6 +11,7 @@ import { IdentityLinkEntity } from './identity-link.entity';
 import { IdentityEntity } from './identity.entity';
 import { InboxEntity } from './inbox.entity';
 import { JobRunEntity } from './job-run.entity';
+import { OauthUsedStateEntity } from './oauth-used-state.entity';
 import { MergeLogEntity } from './merge-log.entity';
 import { OaSubscriptionEntity } from './oa-subscription.entity';
 import { OutboxEntity } from './outbox.entity';
@@ -39,6 +40,7 @@ export * from './identity-link.entity';
 export * from './identity.entity';
 export * from './inbox.entity';
 export * from './job-run.entity';
+export * from './oauth-used-state.entity';
 export * from './merge-log.entity';
 export * from './oa-subscription.entity';
 export * from './outbox.entity';
@@ -83,4 +85,5 @@ export const entities = [
   RefreshQueueEntity,
   JobRunEntity,
   WecomCorpTagEntity,
+  OauthUsedStateEntity,
 ];
