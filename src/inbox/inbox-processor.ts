@@ -20,6 +20,11 @@ export interface InboxProcessorOptions {
    * (bench:callbacks on SQLite: at 9 the processor still took up to ~10 % of the gateway's CPU during a burst).
    */
   busyRestFactor: number;
+  /**
+   * Longest such rest: it is not cut short when the burst ends, so one slow batch on a loaded machine must not
+   * leave the backlog untouched for seconds after the last callback.
+   */
+  busyRestMaxMs: number;
   /** Once the oldest row of a batch waited this long, the processor stops stepping back (bounded lag under sustained load). */
   maxLagMs: number;
   /** Poll interval when idle and not woken (other instances' rows, due retries). */
@@ -35,6 +40,7 @@ export const DEFAULT_PROCESSOR_OPTIONS: InboxProcessorOptions = {
   batchSize: 100,
   busyBatchSize: 25,
   busyRestFactor: 19,
+  busyRestMaxMs: 1_000,
   maxLagMs: 30_000,
   pollMs: 1000,
   leaseMs: 120_000,
@@ -127,8 +133,12 @@ export class InboxProcessor implements Worker {
       }
       if (this.stopping) break;
       if (n === 0) await this.idle();
-      else if (signal.busy() && this.lagMs < this.opts.maxLagMs) await this.idle(Math.max(10, (performance.now() - started) * this.opts.busyRestFactor), false);
+      else if (signal.busy() && this.lagMs < this.opts.maxLagMs) await this.idle(this.restMs(performance.now() - started), false);
     }
+  }
+
+  private restMs(batchMs: number): number {
+    return Math.min(this.opts.busyRestMaxMs, Math.max(10, batchMs * this.opts.busyRestFactor));
   }
 
   /** Waits `ms`, or until the intake pokes (when `wakeable`) or stop() is called. */
