@@ -20,11 +20,6 @@ export interface InboxProcessorOptions {
    * (bench:callbacks on SQLite: at 9 the processor still took up to ~10 % of the gateway's CPU during a burst).
    */
   busyRestFactor: number;
-  /**
-   * Longest such rest: it is not cut short when the burst ends, so one slow batch on a loaded machine must not
-   * leave the backlog untouched for seconds after the last callback.
-   */
-  busyRestMaxMs: number;
   /** Once the oldest row of a batch waited this long, the processor stops stepping back (bounded lag under sustained load). */
   maxLagMs: number;
   /** Poll interval when idle and not woken (other instances' rows, due retries). */
@@ -40,7 +35,6 @@ export const DEFAULT_PROCESSOR_OPTIONS: InboxProcessorOptions = {
   batchSize: 100,
   busyBatchSize: 25,
   busyRestFactor: 19,
-  busyRestMaxMs: 1_000,
   maxLagMs: 30_000,
   pollMs: 1000,
   leaseMs: 120_000,
@@ -48,6 +42,9 @@ export const DEFAULT_PROCESSOR_OPTIONS: InboxProcessorOptions = {
   backoffBaseMs: 5_000,
   backoffMaxMs: 3_600_000,
 };
+
+/** How often a burst rest checks whether the burst is over. */
+const REST_SLICE_MS = 100;
 
 const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -133,12 +130,20 @@ export class InboxProcessor implements Worker {
       }
       if (this.stopping) break;
       if (n === 0) await this.idle();
-      else if (signal.busy() && this.lagMs < this.opts.maxLagMs) await this.idle(this.restMs(performance.now() - started), false);
+      else if (signal.busy() && this.lagMs < this.opts.maxLagMs) await this.restWhileBusy(performance.now() - started);
     }
   }
 
-  private restMs(batchMs: number): number {
-    return Math.min(this.opts.busyRestMaxMs, Math.max(10, batchMs * this.opts.busyRestFactor));
+  /**
+   * Rests `busyRestFactor` × the batch, in short slices, only for as long as callbacks keep arriving: one slow
+   * batch on a loaded machine must not leave the backlog untouched for seconds after the last callback.
+   */
+  private async restWhileBusy(batchMs: number): Promise<void> {
+    const signal = inboxSignal(this.app.ds);
+    const until = performance.now() + Math.max(10, batchMs * this.opts.busyRestFactor);
+    for (let left = until - performance.now(); left > 0 && !this.stopping && signal.busy(); left = until - performance.now()) {
+      await this.idle(Math.min(left, REST_SLICE_MS), false);
+    }
   }
 
   /** Waits `ms`, or until the intake pokes (when `wakeable`) or stop() is called. */
