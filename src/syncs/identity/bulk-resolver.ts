@@ -5,10 +5,10 @@ import { identitiesOfCustomers } from '../../identity/identity.repository';
 import type { IdentityService } from '../../identity/identity.service';
 import { planResolution, type KnownCustomer } from '../../identity/resolution-plan';
 import type { IdentityHasher } from '../../security/identity-hash';
-import { uuidv7 } from '../../storage/ids';
 import type { Db } from '../../storage/sql';
 import { foldProfile, groupObservations, hasSlotClash, type Profile } from './batch-groups';
 import { createAllOrNothing } from './optimistic-create';
+import { uuidv7Batch } from './uuid-batch';
 import { anyTombstones, findIdentitiesBulk, insertCustomersBulk, insertIdentitiesBulk, tombstonedHashes, type NewIdentityRow } from './bulk-identity.sql';
 
 export interface BulkObservation {
@@ -98,9 +98,11 @@ export class BulkIdentityResolver {
     const erased = unknownRefs.length > 0 && (await anyTombstones(db)) ? await tombstonedHashes(db, unknownRefs.map((r) => this.deps.hasher.hash(r))) : new Set<string>();
     const isErased = (rs: readonly IdentityRef[]) => erased.size > 0 && rs.some((r) => erased.has(this.deps.hasher.hash(r)));
 
-    const newCustomers = creates.filter((g) => !isErased(g.refs)).map((g) => {
+    const creating = creates.filter((g) => !isErased(g.refs));
+    const ids = uuidv7Batch(creating.length, now.getTime());
+    const newCustomers = creating.map((g, gi) => {
       const profile = foldProfile(g.members.map((m) => batch[m]!.profile));
-      const id = uuidv7(now.getTime());
+      const id = ids[gi]!;
       for (const ref of g.refs) createdIdentities.push({ customerId: id, ref });
       for (const m of g.members) out.customerIds[m] = id;
       return { id, displayName: profile.displayName ?? null, avatarUrl: profile.avatarUrl ?? null };

@@ -1,7 +1,7 @@
 import { cleanRefs } from '../../identity/identity-keys';
-import { uuidv7 } from '../../storage/ids';
 import { type Db, execute, isDuplicateKeyError } from '../../storage/sql';
 import { foldProfile, groupObservations, hasSlotClash } from './batch-groups';
+import { uuidv7Batch } from './uuid-batch';
 import { anyTombstones, insertCustomersBulk, insertIdentitiesBulk, type NewIdentityRow } from './bulk-identity.sql';
 import type { BulkObservation, BulkResolution } from './bulk-resolver';
 
@@ -22,8 +22,9 @@ export async function createAllOrNothing(db: Db, batch: readonly BulkObservation
   if (groups.some((g) => hasSlotClash(g.refs)) || (await anyTombstones(db))) return undefined;
   const out: BulkResolution = { customerIds: batch.map(() => null), created: groups.length, attached: 0, single: 0 };
   const identities: NewIdentityRow[] = [];
-  const customers = groups.map((g) => {
-    const id = uuidv7(ev.now.getTime());
+  const ids = uuidv7Batch(groups.length, ev.now.getTime());
+  const customers = groups.map((g, gi) => {
+    const id = ids[gi]!;
     const profile = foldProfile(g.members.map((m) => batch[m]!.profile));
     for (const ref of g.refs) identities.push({ customerId: id, ref });
     for (const m of g.members) out.customerIds[m] = id;

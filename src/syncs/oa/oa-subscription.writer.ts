@@ -1,7 +1,7 @@
 import type { UserInfoWire } from '../../../connectors/official-account/client-types';
-import { type Db, execute, excluded, q, upsert } from '../../storage/sql';
+import { type Db, execute, excluded, q, toDbTime, upsert } from '../../storage/sql';
 
-const unix = (s: number | undefined): Date | null => (typeof s === 'number' && s > 0 ? new Date(s * 1000) : null);
+const unix = (s: number | undefined): string | null => (typeof s === 'number' && s > 0 ? toDbTime(new Date(s * 1000)) : null);
 const text = (v: string | number | undefined | null): string | null => (v === undefined || v === null || v === '' || v === 0 ? null : String(v));
 
 /**
@@ -18,6 +18,7 @@ export async function upsertSubscriptions(
 ): Promise<void> {
   // Key order: concurrent writers of these rows (another batch, a subscribe callback) lock them in one order.
   const sorted = [...users].sort((a, b) => (a.info.openid < b.info.openid ? -1 : a.info.openid > b.info.openid ? 1 : 0));
+  const at = toDbTime(now);
   const rows = sorted.map(({ info, customerId }) => {
     const subscribed = info.subscribe === 1;
     return {
@@ -33,8 +34,8 @@ export async function upsertSubscriptions(
       remark: subscribed ? (text(info.remark)?.slice(0, 255) ?? null) : null,
       tagid_list: subscribed ? JSON.stringify(info.tagid_list ?? []) : null,
       last_synced_run_id: runId,
-      created_at: now,
-      updated_at: now,
+      created_at: at,
+      updated_at: at,
     };
   });
   // A follower gone between user/get and batchget comes back with subscribe 0 and nothing else: keep what was known.
