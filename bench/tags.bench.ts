@@ -24,7 +24,7 @@ import { tagRuntime } from '../src/tags/tags.runtime';
  * relations would hit 45009 within the run. Prints the wall time (assignment, drain, total), WeChat calls
  * against the minimum (OA: followers / 50 per tag; WeCom: one mark_tag per relation) and retries, then checks
  * the emulator's tag state. Targets: ≤ 30 s, calls within 5 % of the minimum.
- * Run: npm run bench:tags [-- --followers 45000 --wecom-contacts 6250 --corps 2 --tags 2 --database mysql://root:@127.0.0.1:3306]
+ * Run: npm run bench:tags [-- --followers 45000 --wecom-contacts 6250 --corps 2 --tags 2 --database mysql://root:@127.0.0.1:3306/test]
  */
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
