@@ -1,11 +1,9 @@
 import { fork, type ChildProcess } from 'child_process';
-import { randomBytes } from 'crypto';
 import path from 'path';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'fs';
+import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'fs';
 import { tmpdir } from 'os';
-import mysql2 from 'mysql2/promise';
 import { openDatabase } from '../src/storage/data-source';
-import { parseDatabaseUrl } from '../src/storage/database-url';
+import { freshDatabase } from './shared/fresh-database';
 import { select } from '../src/storage/sql';
 import { BENCH_OA, buildCallbacks, type PrebuiltCallback } from './callbacks/requests';
 import { runLoad, type LoadResult } from './callbacks/load';
@@ -92,30 +90,6 @@ function fsyncLatencyMs(dir: string): { p50: number; p99: number } {
   return { p50: times[25]!, p99: times[49]! };
 }
 
-async function freshDatabase(kind: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(path.join(tmpdir(), 'siyu-bench-'));
-    return { url: `sqlite:${path.join(dir, 'siyu.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const target = parseDatabaseUrl(`${mysqlBase.replace(/\/?$/, '/')}x`);
-  if (target.kind !== 'mysql') throw new Error('BENCH_MYSQL_URL must be mysql://…');
-  const name = `siyu_bench_${randomBytes(4).toString('hex')}`;
-  const admin = () => mysql2.createConnection({ host: target.host, port: target.port, user: target.username, password: target.password });
-  const c = await admin();
-  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await c.end();
-  const u = new URL(mysqlBase);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const d = await admin();
-      await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await d.end();
-    },
-  };
-}
-
 /** Every acked MsgId must be a committed inbox row (DESIGN §6: ack only after the commit). */
 async function verifyInbox(url: string, acked: string[]): Promise<{ rows: number; missing: number; processed: number }> {
   const ds = await openDatabase({ url });
@@ -158,7 +132,7 @@ async function main(): Promise<void> {
       const callbacks = buildCallbacks(poolSize, `/wechat/official-account/${BENCH_OA.appId}`, 7_000_000_000_000_000_000n + BigInt(batch++) * 10_000_000n);
       const disk = fsyncLatencyMs(tmpdir());
       const co = await measure('co-wechat', callbacks);
-      const db = await freshDatabase(kind);
+      const db = await freshDatabase(kind === 'sqlite' ? 'sqlite' : mysqlBase);
       try {
         const siyu = await measure('siyu', callbacks, { BENCH_DATABASE_URL: db.url });
         const check = await verifyInbox(db.url, siyu.ackedMsgIds);

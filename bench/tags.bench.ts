@@ -1,14 +1,11 @@
 import { spawn, type ChildProcess } from 'child_process';
-import { randomBytes } from 'crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import path from 'path';
 import { createInterface } from 'readline';
-import mysql2 from 'mysql2/promise';
 import { loadConfig } from '../config';
 import { createLogger } from '../src/logger';
 import { buildContext } from '../src/server';
-import { parseDatabaseUrl } from '../src/storage/database-url';
+import { freshDatabase } from './shared/fresh-database';
 import { uuidv7 } from '../src/storage/ids';
 import { insertIgnore, select } from '../src/storage/sql';
 import { countByStatus } from '../src/tags/outbox/outbox.repository';
@@ -70,30 +67,6 @@ async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return (await res.json()) as T;
-}
-
-async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!url.startsWith('mysql:')) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'siyu-bench-tags-'));
-    return { url: `sqlite:${path.join(dir, 'siyu.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const t = parseDatabaseUrl(url);
-  if (t.kind !== 'mysql') throw new Error('--database must be mysql://… or sqlite');
-  const name = `siyu_bench_tags_${randomBytes(4).toString('hex')}`;
-  const admin = () => mysql2.createConnection({ host: t.host, port: t.port, user: t.username, password: t.password });
-  const c = await admin();
-  await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await c.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const d = await admin();
-      await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await d.end();
-    },
-  };
 }
 
 async function main(): Promise<void> {

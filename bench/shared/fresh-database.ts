@@ -1,4 +1,7 @@
 import { randomBytes } from 'crypto';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
 import mysql2 from 'mysql2/promise';
 import { parseDatabaseUrl } from '../../src/storage/database-url';
 
@@ -9,17 +12,32 @@ import { parseDatabaseUrl } from '../../src/storage/database-url';
 export async function benchDatabase(arg: string | undefined): Promise<{ url: string; fresh: boolean; drop(): Promise<void> }> {
   const given = arg ?? 'mysql://root:@127.0.0.1:3306/<fresh>';
   if (!given.endsWith('/<fresh>')) return { url: given, fresh: false, drop: async () => undefined };
-  const base = given.slice(0, -'<fresh>'.length);
-  const target = parseDatabaseUrl(`${base}x`);
-  if (target.kind !== 'mysql') throw new Error('--database must be a mysql:// URL');
+  const fresh = await freshDatabase(given.slice(0, -'<fresh>'.length) + 'x');
+  return { ...fresh, fresh: true };
+}
+
+/**
+ * A new, empty database for one bench run, dropped by `drop()`: a temporary SQLite file for `sqlite` (or any
+ * non-mysql value), else `siyu_bench_<random>` created on the server of the given mysql:// URL (its own database
+ * name is ignored).
+ */
+export async function freshDatabase(kindOrUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!kindOrUrl.startsWith('mysql:')) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'siyu-bench-'));
+    return { url: `sqlite:${path.join(dir, 'siyu.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const u = new URL(kindOrUrl);
+  u.pathname = '/x';
+  const target = parseDatabaseUrl(u.toString());
+  if (target.kind !== 'mysql') throw new Error('expected a mysql:// URL');
   const name = `siyu_bench_${randomBytes(4).toString('hex')}`;
   const admin = () => mysql2.createConnection({ host: target.host, port: target.port, user: target.username, password: target.password });
   const c = await admin();
   await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await c.end();
+  u.pathname = `/${name}`;
   return {
-    url: `${base}${name}`,
-    fresh: true,
+    url: u.toString(),
     drop: async () => {
       const d = await admin();
       await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
