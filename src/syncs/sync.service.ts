@@ -92,7 +92,14 @@ export class SyncService {
       },
     );
     const run = await started;
-    const settled = done.then((p) => p ?? this.view(run.id)).finally(() => this.active.delete(run.id));
+    // Never rejects, even when the database is gone by the end: API starts do not wait for it.
+    const settled = done
+      .then((p) => p ?? this.view(run.id))
+      .catch((err: unknown): SyncProgress => {
+        this.deps.logger.error({ err, syncId: run.id }, 'sync outcome could not be read');
+        return { ...run, status: 'failed', error: errorText(err) };
+      })
+      .finally(() => this.active.delete(run.id));
     this.active.set(run.id, { abort, done: settled });
     return { run, done: settled };
   }
