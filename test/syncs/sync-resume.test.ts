@@ -50,7 +50,18 @@ describe('a killed sync resumes from its checkpoint', () => {
     // Page 1 (10 batches) and two batches of page 2 were committed; the third batch died uncommitted.
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions')).toBe(12_000);
 
-    const { run, done } = await h.rt.syncs.start(h.oa().id, 'followers');
+    // MySQL frees the dead session's GET_LOCK once it notices the closed connection: a start may need a moment.
+    const start = async () => {
+      for (let i = 0; ; i++) {
+        try {
+          return await h.rt.syncs.start(h.oa().id, 'followers');
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'SYNC_RUNNING' || i >= 100) throw err;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    };
+    const { run, done } = await start();
     expect(run.id).toBe(String(killed!.id));
     expect(await done).toMatchObject({ status: 'done', processed: 13_500, total: 13_500 });
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM sync_runs')).toBe(1);
