@@ -8,6 +8,7 @@ import { identityServiceFor } from '../identity/identity-service.factory';
 import { EventApplier } from './event-applier';
 import { InboxRepository, type InboxRecord } from './inbox.repository';
 import { inboxSignal } from './inbox-signal';
+import { SerialBatches } from '../workers/serial-batches';
 
 export interface InboxProcessorOptions {
   batchSize: number;
@@ -70,7 +71,7 @@ export class InboxProcessor implements Worker {
   private woken = false;
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> | undefined;
-  private current: Promise<number> = Promise.resolve(0);
+  private readonly batches = new SerialBatches(() => this.batch());
   private lastReclaim = Number.NEGATIVE_INFINITY;
   /** How long the oldest row of the last batch had waited. */
   private lagMs = 0;
@@ -93,16 +94,12 @@ export class InboxProcessor implements Worker {
 
   /** One batch: take back expired claims, claim, process. Serialised with the loop. Returns rows processed. */
   drainOnce(): Promise<number> {
-    const next = this.current.catch(() => 0).then(() => this.batch());
-    this.current = next;
-    return next;
+    return this.batches.once();
   }
 
   /** Batches until nothing is due (tests, `siyu` commands). */
   async drain(): Promise<number> {
-    let total = 0;
-    for (let n = await this.drainOnce(); n > 0; n = await this.drainOnce()) total += n;
-    return total;
+    return this.batches.all();
   }
 
   async stop(): Promise<void> {
@@ -110,7 +107,7 @@ export class InboxProcessor implements Worker {
     this.unsubscribe?.();
     this.poke();
     await this.loopDone;
-    await this.current.catch(() => undefined);
+    await this.batches.settled();
   }
 
   private poke(): void {

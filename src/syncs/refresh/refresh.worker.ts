@@ -7,6 +7,7 @@ import { instanceId } from '../sync.service';
 import { refreshOaUser } from './oa-user.refresh';
 import { RefreshQueueRepository, type RefreshJob } from './refresh-queue.repository';
 import { refreshWecomContact } from './wecom-contact.refresh';
+import { SerialBatches } from '../../workers/serial-batches';
 
 export interface RefreshWorkerOptions {
   batchSize: number;
@@ -31,7 +32,7 @@ export class RefreshWorker implements Worker {
   private readonly workerId = instanceId();
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
-  private current: Promise<number> = Promise.resolve(0);
+  private readonly batches = new SerialBatches(() => this.batch());
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastReclaim = Number.NEGATIVE_INFINITY;
@@ -52,15 +53,11 @@ export class RefreshWorker implements Worker {
 
   /** One batch, serialised with the loop. Returns rows handled. */
   drainOnce(): Promise<number> {
-    const next = this.current.catch(() => 0).then(() => this.batch());
-    this.current = next;
-    return next;
+    return this.batches.once();
   }
 
   async drain(): Promise<number> {
-    let total = 0;
-    for (let n = await this.drainOnce(); n > 0; n = await this.drainOnce()) total += n;
-    return total;
+    return this.batches.all();
   }
 
   async stop(): Promise<void> {
@@ -68,7 +65,7 @@ export class RefreshWorker implements Worker {
     if (this.timer) clearTimeout(this.timer);
     this.wake?.();
     await this.loopDone;
-    await this.current.catch(() => undefined);
+    await this.batches.settled();
   }
 
   private async loop(): Promise<void> {
