@@ -1,19 +1,10 @@
 import type { IdentityType } from '../../connectors/common/identity-types';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select } from '../storage/sql';
 import type { PlannedConflict } from './resolution-plan';
+import type { IdentityConflictRow } from '../storage/entities';
 
-export interface ConflictRecord {
-  id: string;
-  type: IdentityType;
-  scope: string;
-  existingValue: string;
-  refusedValue: string;
-  customerId: string;
-  otherCustomerId: string | null;
-  evidence: Record<string, unknown> | null;
-  resolved: boolean;
-  createdAt: Date;
-}
+/** A stored conflict, as the entity describes it (read here with plain SQL). */
+export type ConflictRecord = IdentityConflictRow;
 
 const COLUMNS = 'id, type, scope, existing_value, refused_value, customer_id, other_customer_id, evidence, resolved, created_at';
 

@@ -1,18 +1,9 @@
-import type { MergeMoved } from '../storage/entities';
+import type { MergeLogRow, MergeMoved } from '../storage/entities';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select } from '../storage/sql';
 import { forUpdate } from './identity.repository';
 
-export interface MergeRecord {
-  id: string;
-  survivorId: string;
-  mergedId: string;
-  reason: string;
-  evidence: Record<string, unknown> | null;
-  moved: MergeMoved;
-  undoneAt: Date | null;
-  undoneBy: string | null;
-  createdAt: Date;
-}
+/** A merge_log row, as the entity describes it (read here with plain SQL). */
+export type MergeRecord = MergeLogRow;
 
 const COLUMNS = 'id, survivor_id, merged_id, reason, evidence, moved, undone_at, undone_by, created_at';
 

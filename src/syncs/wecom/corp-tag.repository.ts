@@ -1,18 +1,9 @@
 import type { CorpTagGroupWire } from '../../../connectors/wecom/client-types';
 import { type Db, execute, fromDbTime, select, upsert } from '../../storage/sql';
+import type { WecomCorpTagRow } from '../../storage/entities';
 
 /** One tag of a corp's library (`wecom_corp_tags`), as get_corp_tag_list last reported it. */
-export interface CorpTagRecord {
-  corpId: string;
-  tagId: string;
-  tagName: string;
-  groupId: string;
-  groupName: string;
-  tagOrder: number;
-  groupOrder: number;
-  createTime: Date | null;
-  deleted: boolean;
-}
+export type CorpTagRecord = Omit<WecomCorpTagRow, 'id' | 'syncedAt'>;
 
 const unix = (s: number | undefined): Date | null => (typeof s === 'number' && s > 0 ? new Date(s * 1000) : null);
 
