@@ -28,7 +28,7 @@ describe('WeCom gettoken', () => {
     await t.advance(60);
     const b = (await gettoken({})).data;
     expect(b.access_token).toBe(a.access_token);
-    expect(b.expires_in).toBe(7140);
+    expect([7139, 7140]).toContain(b.expires_in); // plus at most one real second
     const agent = (await gettoken({ corpsecret: corp.agentSecret })).data.access_token;
     expect(agent).not.toBe(a.access_token);
     await t.advance(7140);
