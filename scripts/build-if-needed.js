@@ -5,7 +5,7 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const root = path.join(__dirname, '..');
 const stamp = path.join(root, 'dist', '.tsbuildinfo');
-const dirs = ['src', 'connectors', 'config', 'migrations', 'emulator', 'bench', 'web'];
+const dirs = ['src', 'connectors', 'config', 'migrations', 'emulator', 'bench'];
 function newest(dir) {
   let t = 0;
   if (!fs.existsSync(dir)) return t;
