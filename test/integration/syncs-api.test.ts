@@ -50,6 +50,29 @@ describe('sync API', () => {
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
   });
 
+  it('lists what a start may name (operator): accounts with their resources, no secrets, viewer refused', async () => {
+    expect((await t.request('/api/v1/syncs/sources')).status).toBe(401);
+    const refused = await t.request('/api/v1/syncs/sources', { key: viewer });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('FORBIDDEN');
+    const res = await t.request('/api/v1/syncs/sources', { key: operator });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual(
+      expect.arrayContaining([
+        { accountId: oaId, kind: 'official-account', resources: ['followers'] },
+        { accountId: corpId, kind: 'wecom', resources: ['contacts', 'corp-tags'] },
+      ]),
+    );
+    // Mini Program and Pay accounts have nothing to sync, so a start form never offers them.
+    expect(res.body.items.every((s: { resources: string[] }) => s.resources.length > 0)).toBe(true);
+    for (const a of t.app.config.accounts) {
+      for (const secret of ['appSecret', 'contactSecret', 'apiV3Key', 'encodingAESKey'] as const) {
+        const v = (a as Record<string, unknown>)[secret];
+        if (typeof v === 'string' && v) expect(res.text).not.toContain(v);
+      }
+    }
+  });
+
   it('404 for an unknown sync id', async () => {
     expect((await t.request('/api/v1/syncs/424242', { key: viewer })).status).toBe(404);
     expect((await t.request('/api/v1/syncs/abc', { key: viewer })).status).toBe(404);

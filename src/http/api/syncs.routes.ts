@@ -4,7 +4,7 @@ import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { SyncError, type SyncErrorCode } from '../../syncs/sync-errors';
-import { syncRuntime } from '../../syncs/sync-runtime';
+import { syncRuntime, syncTasks } from '../../syncs/sync-runtime';
 import { SYNC_RESOURCES } from '../../syncs/sync-types';
 import { HttpError, badRequest, notFound, validationFailed } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
@@ -20,7 +20,8 @@ function asHttp(err: unknown): never {
 
 /**
  * `POST /api/v1/syncs {accountId, resource}` (operator) → 202 with the run, which goes on in the background;
- * `GET /api/v1/syncs/:id` → its progress; `GET /api/v1/syncs?accountId=&resource=` → runs, newest first.
+ * `GET /api/v1/syncs/:id` → its progress; `GET /api/v1/syncs?accountId=&resource=` → runs, newest first;
+ * `GET /api/v1/syncs/sources` (operator) → `{ items: [{ accountId, kind, resources }] }`, what a start may name.
  */
 export function registerSyncRoutes(router: Router, app: AppContext): void {
   const audit = new AuditLogWriter(app.ds);
@@ -35,6 +36,17 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
     await audit.write({ actor: p.name, role: p.role, action: 'sync.start', targetType: 'sync_run', targetId: run.id, details: { accountId: run.accountId, resource: run.resource } });
     ctx.status = 202;
     ctx.body = run;
+  });
+
+  // Before `/syncs/:id`, which would answer 404 for the word. The resources come from the same factory a start
+  // uses, so the list cannot offer a pair that a start refuses; only ids and kinds leave, never account secrets.
+  router.get('/syncs/sources', requireRole('operator'), (ctx) => {
+    const tasks = syncTasks(syncRuntime(app), app);
+    ctx.body = {
+      items: app.config.accounts
+        .map((a) => ({ accountId: a.id, kind: a.kind, resources: SYNC_RESOURCES.filter((r) => tasks(a, r) !== undefined) }))
+        .filter((s) => s.resources.length > 0),
+    };
   });
 
   router.get('/syncs/:id', requireRole('viewer'), async (ctx) => {
