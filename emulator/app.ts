@@ -15,6 +15,7 @@ import { wecomTokenEndpoints } from './api/wecom/token.api';
 import type { Clock } from './clock';
 import { createControlRouter } from './control/control.router';
 import { createDispatcher } from './http/dispatcher';
+import { createJssdkRouter } from './jssdk/jssdk.router';
 import { createAuthorizePage } from './oauth/authorize.page';
 import type { WorldOptionsInput } from './options';
 import { mountSenders, senderDeps } from './plugins';
@@ -48,6 +49,8 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
     }),
   );
   app.use(createAuthorizePage(state));
+  const jssdk = createJssdkRouter(state);
+  app.use(jssdk.routes());
   const deps = senderDeps(state);
   const control = createControlRouter(state, deps);
   control.prefix('/_emulator');

@@ -17,7 +17,12 @@ export const wecomConfig = z
     openPlatformId: nonEmpty.default('default'),
     apiBase: httpUrl.default('https://qyapi.weixin.qq.com'),
     oauthBase: httpUrl.default('https://open.weixin.qq.com'),
+    /** One script standing in for WeChat's JS-SDK on the sidebar page (an emulator's simulator); default the official two. */
+    jsSdkUrl: httpUrl.optional(),
   })
   .strict();
 
 export type WecomConfig = z.infer<typeof wecomConfig>;
+
+/** WeChat's JS-SDK for WeCom pages (wechat-api.md §5.12): jweixin for `wx.config`, jwxwork for `wx.agentConfig`. */
+export const WECOM_JSSDK_URLS: readonly string[] = ['https://res.wx.qq.com/open/js/jweixin-1.2.0.js', 'https://open.work.weixin.qq.com/wwopen/js/jwxwork-1.0.0.js'];

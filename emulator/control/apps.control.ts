@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import { SIMULATOR_PATH } from '../jssdk/jssdk.router';
 import type { EmulatorState } from '../state';
 import type { Corp, WxApp } from '../world/apps';
 import { notFound, readBody } from './control-body';
@@ -70,6 +71,7 @@ export function gatewayAccounts(state: EmulatorState, base: string): Record<stri
       ...op(c),
       apiBase: `${base}/qyapi.weixin.qq.com`,
       oauthBase,
+      jsSdkUrl: `${base}${SIMULATOR_PATH}`,
     })),
   ];
 }

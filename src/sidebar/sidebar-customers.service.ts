@@ -1,0 +1,88 @@
+import type { DataSource } from 'typeorm';
+import type { CustomerProfile, ProfileService } from '../customers/profile.service';
+import type { StoredCustomer } from '../identity/customer.repository';
+import type { AssignmentService } from '../tags/assignments/assignment.service';
+import type { CustomerTagView } from '../tags/assignments/customer-tag.repository';
+import type { TagCatalogService } from '../tags/catalog/tag-catalog.service';
+import type { Actor } from '../tags/tags-deps';
+import { findFollowedCustomer } from './followed-customer.repository';
+import { SidebarError } from './sidebar.errors';
+import type { StaffSession } from './staff-session';
+
+export interface SidebarCustomersDeps {
+  ds: DataSource;
+  profiles: ProfileService;
+  assignments: AssignmentService;
+  catalog: TagCatalogService;
+}
+
+/** A tag of the picker: the catalog entry, and whether it is bound to a corp tag of the staff member's corp. */
+export interface PickerTag {
+  id: string;
+  name: string;
+  groupId: string | null;
+  groupName: string | null;
+  boundToCorp: boolean;
+}
+
+const EXTERNAL_USERID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * What a staff member may see and change from the sidebar: only customers they follow in `wecom_follows`
+ * (DESIGN §7), as the admin API's `Customer` JSON with phones masked (staff are not admins). Tag changes are
+ * the admin API's manual assignments (same audit and outbox), made in the staff member's name.
+ */
+export class SidebarCustomersService {
+  constructor(private readonly deps: SidebarCustomersDeps) {}
+
+  async profile(staff: StaffSession, externalUserid: string): Promise<CustomerProfile> {
+    return this.deps.profiles.profile(this.deps.ds, await this.followed(staff, externalUserid), 'viewer');
+  }
+
+  async addTags(staff: StaffSession, externalUserid: string, tagIds: readonly string[]): Promise<{ customerId: string; tags: CustomerTagView[] }> {
+    const c = await this.followed(staff, externalUserid);
+    return this.deps.assignments.addToCustomer(c.id, tagIds, actorOf(staff));
+  }
+
+  /** `keptBy` names the sources still holding the tag (a segment's `rule`), as in the admin API. */
+  async removeTag(staff: StaffSession, externalUserid: string, tagId: string): Promise<{ customerId: string; tags: CustomerTagView[]; keptBy: string[] }> {
+    const c = await this.followed(staff, externalUserid);
+    return this.deps.assignments.removeFromCustomer(c.id, tagId, actorOf(staff));
+  }
+
+  async tags(staff: StaffSession, opts: { q?: string; cursor?: string; limit: number }): Promise<{ items: PickerTag[]; nextCursor: string | null }> {
+    const page = await this.deps.catalog.list(opts);
+    return {
+      items: page.items.map((t) => ({
+        id: t.id,
+        name: t.name,
+        groupId: t.groupId,
+        groupName: t.groupName,
+        boundToCorp: t.bindings.some((b) => b.channel === 'wecom' && b.account === staff.corpId),
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** 404 for an external_userid no customer holds, 403 when this staff member does not follow them. */
+  private async followed(staff: StaffSession, externalUserid: string): Promise<StoredCustomer> {
+    if (!EXTERNAL_USERID.test(externalUserid)) throw notFound();
+    const found = await findFollowedCustomer(this.deps.ds, staff.corpId, staff.userid, externalUserid);
+    if (!found || found.customer.status === 'erased') throw notFound();
+    if (!found.followed) throw new SidebarError('NOT_YOUR_CUSTOMER', 'you do not follow this customer in WeCom');
+    if (found.customer.status !== 'merged') return found.customer;
+    // Merges move identities to the survivor, so this is only a race with a merge in flight.
+    const survivor = await this.deps.profiles.resolve(this.deps.ds, found.customer.id);
+    if (!survivor) throw notFound();
+    return survivor;
+  }
+}
+
+/** `wecom:<userid>` as for tags a staff member changes in WeCom itself (src/tags/tags-deps.ts). */
+function actorOf(staff: StaffSession): Actor {
+  return { name: `wecom:${staff.userid}`, role: 'staff' };
+}
+
+function notFound(): SidebarError {
+  return new SidebarError('CUSTOMER_NOT_FOUND', 'no customer has this external_userid in your corp');
+}

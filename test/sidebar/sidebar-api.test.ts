@@ -1,0 +1,142 @@
+import { createHash } from 'crypto';
+import { useTestDatabase } from '../helpers/describe-db';
+import { CookieJar } from '../integration/h5-harness';
+import { startSidebar, type SidebarHarness } from './sidebar-harness';
+
+describe('sidebar API (/sidebar/api/...) through the real app and the emulator', () => {
+  const db = useTestDatabase();
+  let h: SidebarHarness;
+  let alice: CookieJar;
+
+  beforeAll(async () => {
+    h = await startSidebar(db);
+    alice = (await h.login('alice')).jar;
+  });
+  afterAll(() => h.close());
+
+  it('refuses a request without a session (401), with a forged cookie (401), and a customer alice does not follow (403)', async () => {
+    const none = await h.api(`/customers/${h.mine.externalUserId}`);
+    expect(none.status).toBe(401);
+    expect(none.body).toEqual({ error: { code: 'SESSION_REQUIRED', message: expect.any(String) } });
+
+    const real = alice.get('siyu_sidebar')!;
+    const [payload] = real.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, u: 'bob' })).toString('base64url');
+    for (const cookie of [`${forgedPayload}.${real.split('.')[1]}`, 'not-a-token', `${payload}.${'A'.repeat(43)}`]) {
+      const forged = await h.request(`/sidebar/api/customers/${h.mine.externalUserId}`, { headers: { cookie: `siyu_sidebar=${cookie}` } });
+      expect(forged.status).toBe(401);
+      expect(forged.body.error.code).toBe('SESSION_INVALID');
+    }
+
+    const theirs = await h.api(`/customers/${h.theirs.externalUserId}`, { jar: alice });
+    expect(theirs.status).toBe(403);
+    expect(theirs.body).toEqual({ error: { code: 'NOT_YOUR_CUSTOMER', message: expect.any(String) } });
+    const tagTheirs = await h.api(`/customers/${h.theirs.externalUserId}/tags`, { jar: alice, method: 'POST', json: { tagIds: ['1'] } });
+    expect(tagTheirs.status).toBe(403);
+  });
+
+  it('answers 404 for an external_userid no customer holds, malformed ones included', async () => {
+    for (const ext of ['wmUnknownCustomer0000000000000000', 'x'.repeat(65), 'a%20b']) {
+      const res = await h.api(`/customers/${ext}`, { jar: alice });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toMatch(/NOT_FOUND/);
+    }
+  });
+
+  it('tells the page who is signed in', async () => {
+    const res = await h.api('/session', { jar: alice });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ corpId: h.corpId, userid: 'alice' });
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('shows a followed customer as the admin API does, phone masked', async () => {
+    const res = await h.api(`/customers/${h.mine.externalUserId}`, { jar: alice });
+    expect(res.status).toBe(200);
+    const admin = await h.request(`/api/v1/customers/${res.body.id}`, { bearer: h.adminKey });
+    const { phone: adminPhone, ...adminRest } = admin.body;
+    const { phone, ...rest } = res.body;
+    expect(rest).toEqual(adminRest);
+    expect(phone === null || /\*{4}/.test(phone)).toBe(true);
+    if (adminPhone !== null) expect(phone).not.toBe(adminPhone);
+    expect(res.body.displayName).toBe('王小明');
+    expect(res.body.identities).toEqual(expect.arrayContaining([{ type: 'wecom_external_userid', scope: h.corpId, value: h.mine.externalUserId }]));
+    expect(res.body.follows).toEqual([expect.objectContaining({ staffUserId: 'alice', remark: '老客户', deleted: false })]);
+  });
+
+  it('signs wx.config with the corp ticket and wx.agentConfig with the app ticket (§5.12, checked independently)', async () => {
+    const page = `${h.url}/sidebar?corpId=${h.corpId}`;
+    const res = await h.api(`/jssdk-config?url=${encodeURIComponent(`${page}#frag`)}`, { jar: alice });
+    expect(res.status).toBe(200);
+    const { config, agentConfig, jsSdkUrls } = res.body;
+    const account = h.config.accounts.find((a) => a.kind === 'wecom')! as { agentId: number; jsSdkUrl: string };
+    expect(config).toEqual({ beta: true, appId: h.corpId, timestamp: expect.any(Number), nonceStr: expect.stringMatching(/^\w{16}$/), signature: expect.stringMatching(/^[0-9a-f]{40}$/), jsApiList: expect.any(Array) });
+    expect(agentConfig).toEqual({ corpid: h.corpId, agentid: account.agentId, timestamp: expect.any(Number), nonceStr: expect.stringMatching(/^\w{16}$/), signature: expect.stringMatching(/^[0-9a-f]{40}$/), jsApiList: expect.arrayContaining(['getContext', 'getCurExternalContact']) });
+    expect(jsSdkUrls).toEqual([account.jsSdkUrl]);
+
+    const tickets = [...h.emu.state.tickets.all.values()];
+    const corpTicket = tickets.find((t) => t.kind === 'wecom-corp' && t.owner === h.corpId)!.value;
+    const agentTicket = tickets.find((t) => t.kind === 'wecom-agent' && t.owner === `${h.corpId}|${account.agentId}`)!.value;
+    const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+    expect(config.signature).toBe(sha1(`jsapi_ticket=${corpTicket}&noncestr=${config.nonceStr}&timestamp=${config.timestamp}&url=${page}`));
+    expect(agentConfig.signature).toBe(sha1(`jsapi_ticket=${agentTicket}&noncestr=${agentConfig.nonceStr}&timestamp=${agentConfig.timestamp}&url=${page}`));
+
+    // The emulator's client check agrees; an agentConfig signed with the corp ticket is WeChat's 42012.
+    const check = (body: Record<string, unknown>) => fetch(`${h.emu.url}/_emulator/jssdk/check`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
+    const claim = { corpid: h.corpId, url: page };
+    expect(await check({ ...claim, kind: 'config', noncestr: config.nonceStr, timestamp: config.timestamp, signature: config.signature })).toEqual({ ok: true });
+    expect(await check({ ...claim, kind: 'agentConfig', agentid: account.agentId, noncestr: agentConfig.nonceStr, timestamp: agentConfig.timestamp, signature: agentConfig.signature })).toEqual({ ok: true });
+    expect(await check({ ...claim, kind: 'agentConfig', agentid: account.agentId, noncestr: config.nonceStr, timestamp: config.timestamp, signature: config.signature })).toMatchObject({ ok: false, errcode: 42012 });
+    expect(await check({ ...claim, kind: 'agentConfig', agentid: account.agentId, noncestr: 'x', timestamp: 1, signature: 'f'.repeat(40) })).toMatchObject({ ok: false, errcode: 63002 });
+  });
+
+  it('signs only pages of this gateway', async () => {
+    for (const url of ['https://evil.example/sidebar', 'javascript:alert(1)', '', '/sidebar']) {
+      const res = await h.api(`/jssdk-config?url=${encodeURIComponent(url)}`, { jar: alice });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('URL_NOT_ALLOWED');
+    }
+  });
+
+  it('adds and removes a tag as alice: the same manual assignment, audit entry and outbox push as the admin API', async () => {
+    const created = await h.request('/api/v1/tags', { bearer: h.adminKey, method: 'POST', json: { name: '高意向', bindings: [{ channel: 'wecom', corpId: h.corpId }] } });
+    expect(created.status).toBe(201);
+    const tagId = created.body.id as string;
+    const catalog = await h.api('/tags', { jar: alice });
+    expect(catalog.body.items).toEqual(expect.arrayContaining([{ id: tagId, name: '高意向', groupId: null, groupName: null, boundToCorp: true }]));
+
+    const noCsrf = await h.api(`/customers/${h.mine.externalUserId}/tags`, { jar: alice, method: 'POST', json: { tagIds: [tagId] }, csrf: false });
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.body.error.code).toBe('CSRF_HEADER_REQUIRED');
+    for (const bad of [{}, { tagIds: [] }, { tagIds: ['x'] }, { tagIds: 'abc' }]) {
+      expect((await h.api(`/customers/${h.mine.externalUserId}/tags`, { jar: alice, method: 'POST', json: bad })).status).toBe(422);
+    }
+    expect((await h.api(`/customers/${h.mine.externalUserId}/tags`, { jar: alice, method: 'POST', json: { tagIds: ['999999'] } })).status).toBe(404);
+
+    const added = await h.api(`/customers/${h.mine.externalUserId}/tags`, { jar: alice, method: 'POST', json: { tagIds: [tagId] } });
+    expect(added.status).toBe(200);
+    expect(added.body.tags).toEqual([{ id: tagId, name: '高意向', source: 'manual' }]);
+    const customerId = added.body.customerId as string;
+    const [assignment] = await db.ds.query('SELECT source, assigned_by FROM customer_tags WHERE customer_id = ? AND tag_id = ?', [customerId, tagId]);
+    expect(assignment).toEqual({ source: 'manual', assigned_by: 'wecom:alice' });
+    const outbox = await db.ds.query("SELECT op_key FROM outbox WHERE channel = 'wecom'");
+    expect(outbox.map((r: { op_key: string }) => r.op_key)).toContain(`wecom:${h.corpId}:alice:${h.mine.externalUserId}`);
+    const audit = await h.request(`/api/v1/audit?targetId=${customerId}`, { bearer: h.adminKey });
+    expect(audit.body.items[0]).toMatchObject({ actor: 'wecom:alice', role: 'staff', action: 'customer.tags.add', targetType: 'customer', targetId: customerId });
+
+    const removed = await h.api(`/customers/${h.mine.externalUserId}/tags/${tagId}`, { jar: alice, method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    expect(removed.body.tags).toEqual([]);
+    const audit2 = await h.request(`/api/v1/audit?targetId=${customerId}`, { bearer: h.adminKey });
+    expect(audit2.body.items[0]).toMatchObject({ actor: 'wecom:alice', action: 'customer.tags.remove' });
+    expect((await h.api(`/customers/${h.mine.externalUserId}/tags/${tagId}`, { jar: alice, method: 'DELETE', csrf: false })).status).toBe(403);
+    expect((await h.api(`/customers/${h.theirs.externalUserId}/tags/${tagId}`, { jar: alice, method: 'DELETE' })).status).toBe(403);
+  });
+
+  it('answers unknown sidebar API paths with the JSON 404', async () => {
+    const res = await h.api('/nope', { jar: alice });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBeDefined();
+  });
+});
