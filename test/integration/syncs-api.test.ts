@@ -59,8 +59,8 @@ describe('sync API', () => {
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual(
       expect.arrayContaining([
-        { accountId: oaId, kind: 'official-account', resources: ['followers'] },
-        { accountId: corpId, kind: 'wecom', resources: ['contacts', 'corp-tags'] },
+        { accountId: oaId, kind: 'official-account', appId: oaId, resources: ['followers'] },
+        { accountId: corpId, kind: 'wecom', corpId, resources: ['contacts', 'corp-tags'] },
       ]),
     );
     // Mini Program and Pay accounts have nothing to sync, so a start form never offers them.

@@ -21,7 +21,8 @@ function asHttp(err: unknown): never {
 /**
  * `POST /api/v1/syncs {accountId, resource}` (operator) → 202 with the run, which goes on in the background;
  * `GET /api/v1/syncs/:id` → its progress; `GET /api/v1/syncs?accountId=&resource=` → runs, newest first;
- * `GET /api/v1/syncs/sources` (operator) → `{ items: [{ accountId, kind, resources }] }`, what a start may name.
+ * `GET /api/v1/syncs/sources` (operator) → `{ items: [{ accountId, kind, appId | corpId, resources }] }`, what a
+ * start may name.
  */
 export function registerSyncRoutes(router: Router, app: AppContext): void {
   const audit = new AuditLogWriter(app.ds);
@@ -44,7 +45,14 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
     const tasks = syncTasks(syncRuntime(app), app);
     ctx.body = {
       items: app.config.accounts
-        .map((a) => ({ accountId: a.id, kind: a.kind, resources: SYNC_RESOURCES.filter((r) => tasks(a, r) !== undefined) }))
+        .map((a) => ({
+          accountId: a.id,
+          kind: a.kind,
+          // The appid / corpid a tag binding names (an account's id may differ from it).
+          ...('appId' in a ? { appId: a.appId } : {}),
+          ...('corpId' in a ? { corpId: a.corpId } : {}),
+          resources: SYNC_RESOURCES.filter((r) => tasks(a, r) !== undefined),
+        }))
         .filter((s) => s.resources.length > 0),
     };
   });
