@@ -7,10 +7,11 @@ import { h5Router } from './h5.router';
 import { mpRouter } from './mp.router';
 import { trackRouter } from './track.router';
 import { openApiRouter } from '../api/openapi';
+import { webPageRouter } from '../web-assets';
 import { sidebarRouter } from './sidebar.router';
 
 /** Every router of the gateway, listed explicitly (no filesystem auto-loading). */
 export function buildRouters(app: AppContext): Router[] {
   const api = apiRouter(app);
-  return [healthRouter(app), wechatRouter(app), h5Router(app), mpRouter(app), trackRouter(app), sidebarRouter(app), openApiRouter(api, 'v1'), api];
+  return [healthRouter(app), wechatRouter(app), h5Router(app), mpRouter(app), trackRouter(app), sidebarRouter(app), webPageRouter({ page: 'console' }), openApiRouter(api, 'v1'), api];
 }
