@@ -38,7 +38,8 @@ const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`;
 export function renderProfile(p) {
   const avatar = /** @type {HTMLImageElement} */ (byId('avatar'));
   if (p.avatarUrl) {
-    avatar.src = p.avatarUrl;
+    // WeChat avatar hosts (qlogo.cn) serve HTTPS too; the page's CSP loads images over HTTPS only.
+    avatar.src = p.avatarUrl.replace(/^http:\/\//, 'https://');
     avatar.hidden = false;
     avatar.onerror = () => {
       avatar.hidden = true;
