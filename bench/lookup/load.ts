@@ -18,6 +18,7 @@ const autocannon = require('autocannon') as Autocannon;
 
 export interface LoadFigures {
   rps: number;
+  total: number;
   p50: number;
   p90: number;
   p99: number;
@@ -35,5 +36,5 @@ export async function load(url: string, key: string, next: () => string, connect
     headers: { authorization: `Bearer ${key}` },
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: next() }) }],
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  return { rps: r.requests.average, total: r.requests.total, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }

@@ -11,7 +11,7 @@ export interface Sample {
   openid: string;
 }
 
-const openidOf = (i: number) => `oBench${i.toString(36).padStart(22, '0')}`;
+export const openidOf = (i: number) => `oBench${i.toString(36).padStart(22, '0')}`;
 const unionidOf = (i: number) => `uBench${i.toString(36).padStart(22, '0')}`;
 const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
