@@ -1,4 +1,6 @@
 import { createHash } from 'crypto';
+import { syncRuntime } from '../../src/syncs/sync-runtime';
+import { tagWorkers } from '../../src/tags/tags.module';
 import { useTestDatabase } from '../helpers/describe-db';
 import { CookieJar } from '../integration/h5-harness';
 import { startSidebar, type SidebarHarness } from './sidebar-harness';
@@ -99,6 +101,11 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
     }
   });
 
+  const remoteTags = async (): Promise<string[]> => {
+    const res = await h.control.get(`/state/wecom/${h.corpId}/relations`, { params: { userid: 'alice', external_userid: h.mine.externalUserId } });
+    return (res.data.relations as { tags: { name: string }[] }[]).flatMap((r) => r.tags.map((t) => t.name));
+  };
+
   it('adds and removes a tag as alice: the same manual assignment, audit entry and outbox push as the admin API', async () => {
     const created = await h.request('/api/v1/tags', { bearer: h.adminKey, method: 'POST', json: { name: '高意向', bindings: [{ channel: 'wecom', corpId: h.corpId }] } });
     expect(created.status).toBe(201);
@@ -124,12 +131,18 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
     expect(outbox.map((r: { op_key: string }) => r.op_key)).toContain(`wecom:${h.corpId}:alice:${h.mine.externalUserId}`);
     const audit = await h.request(`/api/v1/audit?targetId=${customerId}`, { bearer: h.adminKey });
     expect(audit.body.items[0]).toMatchObject({ actor: 'wecom:alice', role: 'staff', action: 'customer.tags.add', targetType: 'customer', targetId: customerId });
+    // The outbox worker makes WeChat match: the corp tag is created and marked on alice's relation.
+    const pusher = tagWorkers(h.app, syncRuntime(h.app).clients).pusher;
+    await pusher.drain();
+    expect(await remoteTags()).toEqual(['高意向']);
 
     const removed = await h.api(`/customers/${h.mine.externalUserId}/tags/${tagId}`, { jar: alice, method: 'DELETE' });
     expect(removed.status).toBe(200);
     expect(removed.body.tags).toEqual([]);
     const audit2 = await h.request(`/api/v1/audit?targetId=${customerId}`, { bearer: h.adminKey });
     expect(audit2.body.items[0]).toMatchObject({ actor: 'wecom:alice', action: 'customer.tags.remove' });
+    await pusher.drain();
+    expect(await remoteTags()).toEqual([]);
     expect((await h.api(`/customers/${h.mine.externalUserId}/tags/${tagId}`, { jar: alice, method: 'DELETE', csrf: false })).status).toBe(403);
     expect((await h.api(`/customers/${h.theirs.externalUserId}/tags/${tagId}`, { jar: alice, method: 'DELETE' })).status).toBe(403);
   });
