@@ -10,20 +10,20 @@ describe('emulator JS-SDK simulator (/_emulator/jssdk, /_emulator/wecom/:corpId/
   let customer: string;
 
   const post = (path: string, body: unknown, init: RequestInit = {}) =>
-    fetch(`${emu.url}/_emulator${path}`, { method: 'POST', body: JSON.stringify(body), ...init }).then(async (r) => ({ status: r.status, headers: r.headers, body: await r.json() }));
-  const get = (path: string) => fetch(`${emu.url}/_emulator${path}`).then(async (r) => ({ status: r.status, headers: r.headers, body: await r.json() }));
+    fetch(`${emu.url}/_emulator${path}`, { method: 'POST', body: JSON.stringify(body), ...init }).then(async (r) => ({ status: r.status, headers: r.headers, body: (await r.json()) as any }));
+  const get = (path: string) => fetch(`${emu.url}/_emulator${path}`).then(async (r) => ({ status: r.status, headers: r.headers, body: (await r.json()) as any }));
   const ticket = async (path: string, secret: string): Promise<string> => {
     const base = `${emu.url}/qyapi.weixin.qq.com/cgi-bin`;
-    const token = (await (await fetch(`${base}/gettoken?corpid=${corpId}&corpsecret=${secret}`)).json()).access_token;
-    return (await (await fetch(`${base}/${path}${path.includes('?') ? '&' : '?'}access_token=${token}`)).json()).ticket;
+    const token = ((await (await fetch(`${base}/gettoken?corpid=${corpId}&corpsecret=${secret}`)).json()) as { access_token: string }).access_token;
+    return ((await (await fetch(`${base}/${path}${path.includes('?') ? '&' : '?'}access_token=${token}`)).json()) as { ticket: string }).ticket;
   };
   const sign = (t: string, noncestr: string, timestamp: number, url: string) => createHash('sha1').update(`jsapi_ticket=${t}&noncestr=${noncestr}&timestamp=${timestamp}&url=${url}`).digest('hex');
 
   beforeAll(async () => {
-    emu = await startEmulator({ officialAccounts: 1, miniPrograms: 0, followers: 2, corps: 1, wecomStaff: 2, wecomContacts: 3, multiFollow: 0 });
+    emu = await startEmulator({ officialAccounts: 1, miniPrograms: 0, followers: 2, corps: 1, wecomStaff: 2, wecomContacts: 3, overlap: { multiFollow: 0 } });
     const corp = emu.state.world.wecom[0]!;
     corpId = corp.corp.corpId;
-    agentId = corp.corp.agentApp.agentId;
+    agentId = corp.corp.agentApp.agentId!;
     const rel = corp.relationsBySlot[0]![0]!;
     member = rel.staff.userid;
     customer = corp.externalUserid(0);

@@ -42,7 +42,7 @@ describeBrowser('sidebar page in Chromium (emulator authorize page + JS-SDK simu
     });
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(`${h.url}/sidebar?corpId=${h.corpId}`);
-    await page.waitForFunction(() => document.getElementById('name')?.textContent === '王小明', undefined, { timeout: 10_000 });
+    await page.locator('#name', { hasText: '王小明' }).waitFor({ timeout: 10_000 });
     // Browsers carry the authorize URL's #wechat_redirect across the redirects; the JS-SDK signature ignores it.
     expect(page.url().split('#')[0]).toBe(`${h.url}/sidebar?corpId=${h.corpId}`);
     expect(await page.locator('#tags .chip').allTextContents()).toEqual([expect.stringContaining('VIP')]);
