@@ -25,6 +25,7 @@ if (!haveChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is a
   let customerId: string;
   let tagId: string;
   let corpId: string;
+  let oaAppId: string;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -36,6 +37,7 @@ if (!haveChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is a
     t = await startTestApp(db.ds, config);
     keys = { admin: await t.key('admin', 'Ada Admin'), operator: await t.key('operator', 'Otto Operator'), viewer: await t.key('viewer', 'Vera Viewer') };
     const oa = config.accounts.find((a) => a.kind === 'official-account')!;
+    oaAppId = oa.kind === 'official-account' ? oa.appId : '';
     corpId = config.accounts.find((a) => a.kind === 'wecom')!.id;
     expect((await (await syncRuntime(t.app).syncs.start(oa.id, 'followers')).done).status).toBe('done');
 
@@ -145,6 +147,33 @@ if (!haveChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is a
     await admin.fill('input[name=confirm]', 'ERASE');
     expect(await erase.isDisabled()).toBe(false);
     await admin.context().close();
+  });
+
+  it('creates a tag group and a tag bound to the Official Account, then assigns it by customer id', async () => {
+    const page = await openConsole('#/tags');
+    await signIn(page, keys.operator);
+    await page.locator('form:has-text("Create group") input[name=name]').fill('Lifecycle');
+    await page.click('button:has-text("Create group")');
+    await page.locator('table a', { hasText: 'Lifecycle' }).waitFor();
+    const [group] = (await db.ds.query("SELECT id FROM tag_groups WHERE name = 'Lifecycle'")) as { id: unknown }[];
+
+    const create = page.locator('form:has(button:has-text("Create tag"))');
+    await create.locator(`select[name=newTagGroup] option[value="${String(group!.id)}"]`).waitFor({ state: 'attached' });
+    await create.locator('input[name=name]').fill('Console Loyal');
+    await create.locator('select[name=newTagGroup]').selectOption(String(group!.id));
+    await create.locator(`input[name="bind-oa-${oaAppId}"]`).check();
+    await page.click('button:has-text("Create tag")');
+    await page.locator('h2', { hasText: 'Console Loyal' }).waitFor();
+    const [tag] = (await db.ds.query("SELECT id, group_id FROM tags WHERE name = 'Console Loyal'")) as { id: unknown; group_id: unknown }[];
+    expect(String(tag!.group_id)).toBe(String(group!.id));
+    await expect(page.locator('table tr', { hasText: oaAppId }).first().textContent()).resolves.toContain('Official Account');
+
+    await page.fill('textarea[name=customerIds]', customerId);
+    await page.click('button:has-text("Assign")');
+    await expect(page.locator('.message.ok').textContent()).resolves.toBe('Assigned: requested 1, matched 1, changed 1, unchanged 0');
+    const rows = (await db.ds.query('SELECT source FROM customer_tags WHERE customer_id = ? AND tag_id = ?', [customerId, String(tag!.id)])) as { source: string }[];
+    expect(rows.map((r) => r.source)).toEqual(['manual']);
+    await page.context().close();
   });
 
   it('creates a segment from JSON: the API rule problems are listed, then preview and run', async () => {

@@ -4,6 +4,8 @@ import { h, json, when } from './dom.js';
 import { field, formValues, pagedTable, section } from './ui.js';
 
 const FILTERS = /** @type {const} */ (['actor', 'action', 'targetType', 'targetId']);
+/** @type {Record<string, string>} */
+const LABELS = { actor: 'Actor', action: 'Action', targetType: 'Target type', targetId: 'Target id' };
 
 /**
  * `#/audit?actor=&action=&targetType=&targetId=` (admins): who did what, newest first.
@@ -20,7 +22,7 @@ export function renderAudit(p) {
       const v = formValues(/** @type {HTMLFormElement} */ (ev.currentTarget));
       location.hash = `#/audit${qs(Object.fromEntries(FILTERS.map((k) => [k, v[k]])))}`;
     } },
-    FILTERS.map((k) => field(k, h('input', { name: k, value: f[k] ?? '' }))),
+    FILTERS.map((k) => field(LABELS[k] ?? k, h('input', { name: k, value: f[k] ?? '' }))),
     h('button', { type: 'submit' }, 'Filter'),
   );
   const list = pagedTable(
