@@ -146,6 +146,15 @@ if (!haveChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is a
     expect(await erase.isDisabled()).toBe(true);
     await admin.fill('input[name=confirm]', 'ERASE');
     expect(await erase.isDisabled()).toBe(false);
+
+    // Another follower is erased for real; the answer's counts replace the form.
+    const [other] = (await db.ds.query("SELECT id FROM customers WHERE status = 'active' AND id <> ? ORDER BY id DESC LIMIT 1", [customerId])) as { id: string }[];
+    await admin.goto(`${t.url}/console#/customers/${other!.id}`);
+    await admin.locator('input[name=confirm]').fill('ERASE');
+    await admin.click('button:has-text("Erase this customer")');
+    await expect(admin.locator('.message.ok').textContent()).resolves.toMatch(new RegExp(`^Erased ${other!.id}: \\d+ identities`));
+    const [after] = (await db.ds.query('SELECT status FROM customers WHERE id = ?', [other!.id])) as { status: string }[];
+    expect(after!.status).toBe('erased');
     await admin.context().close();
   });
 

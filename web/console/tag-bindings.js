@@ -22,7 +22,9 @@ export function bindingsEditor(current = []) {
     list.append(h('div', { class: 'binding-row' }, h('label', null, box, ` ${channel === 'oa' ? 'Official Account' : 'WeCom'} ${account}`), b ? h('small', null, b.status) : null, name, group));
   };
 
+  let loaded = false;
   const ready = api('/syncs/sources').then((res) => {
+    loaded = true;
     list.replaceChildren();
     for (const s of res.items) {
       if (s.kind === 'official-account' && s.appId) addRow('oa', s.appId);
@@ -36,8 +38,13 @@ export function bindingsEditor(current = []) {
   return {
     el: h('fieldset', null, h('legend', null, 'Push to WeChat'), list),
     ready,
-    /** @returns {any[]} the `bindings` array of a tag create / update body */
+    /**
+     * The `bindings` array of a tag create / update body; undefined until the accounts are known, so a save
+     * then leaves the bindings as they are instead of removing them all.
+     * @returns {any[] | undefined}
+     */
     value() {
+      if (!loaded) return undefined;
       return rows
         .filter((r) => r.box.checked)
         .map((r) => {

@@ -68,7 +68,7 @@ function editPanel(t) {
       ev.preventDefault();
       const v = formValues(/** @type {HTMLFormElement} */ (ev.currentTarget));
       try {
-        await api(`/tags/${encodeURIComponent(t.id)}`, { method: 'PATCH', body: { name: v.name, groupId: v.groupId || null, description: v.description || null, bindings: bindings.value() } });
+        await api(`/tags/${encodeURIComponent(t.id)}`, { method: 'PATCH', body: { name: v.name, groupId: v.groupId || null, description: v.description || null, ...(bindings.value() ? { bindings: bindings.value() } : {}) } });
         msg.ok('Saved.');
         window.dispatchEvent(new HashChangeEvent('hashchange'));
       } catch (e) {

@@ -49,7 +49,7 @@ function createPanel(groups) {
       ev.preventDefault();
       const v = formValues(/** @type {HTMLFormElement} */ (ev.currentTarget));
       try {
-        const t = await api('/tags', { method: 'POST', body: { name: v.name, groupId: v.newTagGroup || null, description: v.description || null, bindings: bindings.value() } });
+        const t = await api('/tags', { method: 'POST', body: { name: v.name, groupId: v.newTagGroup || null, description: v.description || null, ...(bindings.value() ? { bindings: bindings.value() } : {}) } });
         location.hash = `#/tags/${encodeURIComponent(t.id)}`;
       } catch (e) {
         msg.error(e, 'create tags');
