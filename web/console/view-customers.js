@@ -67,7 +67,7 @@ function lookupPanel() {
       }
     } },
     field('Identity type', select('type', IDENTITY_OPTIONS, 'oa_openid')),
-    field('Scope (appid / corpid)', h('input', { name: 'scope', placeholder: 'wx… / ww… (not for unionid, phone)' })),
+    field('Scope', h('input', { name: 'scope', placeholder: 'appid / corpid / open platform id', title: 'The appid or corpid of an openid or external_userid; for a unionid its open platform id (empty = default); none for a phone' })),
     field('Value', h('input', { name: 'value', required: true })),
     h('button', { type: 'submit' }, 'Look up'),
   );
