@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   const baseRss = process.memoryUsage().rss;
   process.send!({ type: 'ready' });
   const runs = [];
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   for (const [accountId, resource] of syncs) {
     const t0 = performance.now();
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     heapTotalMaxMb: heapMax / 2 ** 20,
     externalMaxMb: externalMax / 2 ** 20,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpu0)),
   });
 }
 

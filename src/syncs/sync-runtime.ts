@@ -47,7 +47,7 @@ export function syncRuntime(app: AppContext, opts: { clients?: Clients } = {}): 
 
 /**
  * Background worker (src/background.ts) that owns nothing but the shutdown of syncs started through the API or
- * jobs: on stop they finish their current page and are left paused, resumable.
+ * jobs: on stop they finish the writes in flight and are left paused, resumable.
  */
 export function syncsWorker(app: AppContext): { name: string; stop(): Promise<void> } {
   return { name: 'syncs', stop: async () => runtimes.get(app)?.syncs.stop() };

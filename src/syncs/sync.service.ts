@@ -116,7 +116,7 @@ export class SyncService {
     return (await this.runs.list(f)).map((r) => progressOf(r, now));
   }
 
-  /** Graceful stop: running syncs finish their current page and are left `paused` (resumable). */
+  /** Graceful stop: running syncs finish the writes in flight and are left `paused` at their last checkpoint (resumable). */
   async stop(): Promise<void> {
     const all = [...this.active.values()];
     for (const a of all) a.abort.abort();

@@ -1,4 +1,6 @@
 import { IdentityHasher } from '../../src/security/identity-hash';
+import { followersSync } from '../../src/syncs/oa/followers.sync';
+import { SyncService } from '../../src/syncs/sync.service';
 import { clearTables } from '../helpers/test-db';
 import { useTestDatabase } from '../helpers/describe-db';
 import { count, startSyncHarness, type SyncHarness } from './sync-harness';
@@ -103,18 +105,27 @@ describe('OA followers full sync', () => {
     expect((await first.done).status).toBe('done');
   });
 
-  it('stop() pauses after the current page; the next start resumes the same run', async () => {
+  it('stop() lets the chunk being written finish and pauses at the page checkpoint; the next start resumes the same run', async () => {
+    // One chunk at a time, so the stop requested at page 1's checkpoint lands before any chunk of page 2.
+    const syncs = new SyncService({
+      ds: db.ds,
+      config: h.config,
+      logger: h.app.logger,
+      now: h.app.now,
+      tasks: () => followersSync({ ds: db.ds, client: (id) => h.rt.clients.oa(id), resolver: h.rt.resolver, writers: 1, lookahead: 0 }),
+    });
     let paused = false;
-    const first = await h.rt.syncs.start(h.oa().id, 'followers', {
+    const first = await syncs.start(h.oa().id, 'followers', {
       onProgress: (p) => {
         if (!paused && p.processed >= 10_000) {
           paused = true;
-          void h.rt.syncs.stop();
+          void syncs.stop();
         }
       },
     });
     const stopped = await first.done;
     expect(stopped).toMatchObject({ status: 'paused', processed: 10_000, finishedAt: null });
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_000);
     const again = await h.rt.syncs.start(h.oa().id, 'followers');
     expect(again.run.id).toBe(first.run.id);
     expect(await again.done).toMatchObject({ status: 'done', processed: 10_200 });

@@ -2,19 +2,14 @@ import type { DataSource } from 'typeorm';
 import type { IdentityRef } from '../../../connectors/common/identity-types';
 import type { OfficialAccountClient } from '../../../connectors/official-account/client';
 import { BATCHGET_MAX } from '../../../connectors/official-account/client';
-import type { FollowerPage, UserInfoWire } from '../../../connectors/official-account/client-types';
+import type { UserInfoWire } from '../../../connectors/official-account/client-types';
 import type { OfficialAccount } from '../../../config';
 import { batchTransaction } from '../identity/batch-transaction';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { chunk, pipelined } from '../pipeline';
-import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
+import type { SyncTask, SyncTaskContext } from '../sync-types';
+import { followerChunks, PageLedger, type FollowersCheckpoint } from './follower-chunks';
 import { markUnseenUnsubscribed, upsertSubscriptions } from './oa-subscription.writer';
-
-/** Resume point: the next_openid after the last committed page; `listed` once user/get reached the end. */
-interface FollowersCheckpoint {
-  next: string;
-  listed: boolean;
-}
 
 export interface FollowersSyncDeps {
   ds: DataSource;
@@ -33,8 +28,9 @@ export const FOLLOWERS_SOURCE = 'sync.oa_followers';
 /**
  * Full OA follower sync (issue 5 item 3): user/get pages of 10,000 → batchget of 100 → identities (openid,
  * unionid when the OA is bound) through bulk identity resolution → `oa_subscriptions`; a checkpoint after every
- * page; at the end, followers of this app the run did not see are marked unsubscribed. Streams: at most a page
- * of openids and a few batches of user info are in memory.
+ * page (follower-chunks.ts); at the end, followers of this app the run did not see are marked unsubscribed.
+ * Streams across pages: at most two pages of openids and a few chunks of user info are in memory. A stop ends
+ * the run at the next chunk: chunks in flight finish and complete pages keep their checkpoint.
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Getting_a_User_List.html
  */
 export function followersSync(deps: FollowersSyncDeps): SyncTask {
@@ -48,31 +44,16 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
       // While batches create everyone they meet (a first sync), the next one is inserted optimistically.
       const hint = { expectNew: true };
       if (!cp.listed) {
-        let cursor = cp.next;
-        let pending: Promise<FollowerPage> | undefined = users.getFollowers(cursor);
-        while (pending) {
-          throwIfAborted(ctx.signal);
-          const page: FollowerPage = await pending;
-          await ctx.setTotal(page.total);
-          if (page.openids.length === 0) break;
-          const next = page.nextOpenid;
-          pending = next && next !== cursor ? users.getFollowers(next) : undefined;
-          pending?.catch(() => undefined);
-          let created = 0;
-          await pipelined(
-            chunk(page.openids, batchSize),
-            (openids) => Promise.all(chunk(openids, BATCHGET_MAX).map((part) => users.batchGetUserInfo(part))).then((r) => r.flat()),
-            async (infos) => {
-              // Read `created` only after the await: writes run concurrently, and `created += await …` would add
-              // to the value read before this write started.
-              const made = await writeBatch(deps, account, infos, ctx, hint);
-              created += made;
-            },
-            { lookahead: deps.lookahead ?? 1, writers: deps.writers ?? 2 },
-          );
-          await ctx.savePage({ next, listed: !pending } satisfies FollowersCheckpoint, { processed: page.openids.length, created, updated: page.openids.length - created });
-          cursor = next;
-        }
+        const ledger = new PageLedger((checkpoint, delta) => ctx.savePage(checkpoint, delta));
+        await pipelined(
+          followerChunks(users, cp.next, batchSize, ledger, ctx),
+          ({ openids }) => Promise.all(chunk(openids, BATCHGET_MAX).map((part) => users.batchGetUserInfo(part))).then((r) => r.flat()),
+          async (infos, { page }) => {
+            const created = await writeBatch(deps, account, infos, ctx, hint);
+            await ledger.committed(page, created);
+          },
+          { lookahead: deps.lookahead ?? 1, writers: deps.writers ?? 2 },
+        );
         await ctx.savePage({ next: '', listed: true } satisfies FollowersCheckpoint, {});
       }
       const marked = await markUnseenUnsubscribed(deps.ds, account.appId, ctx.runId, ctx.startedAt, ctx.now());

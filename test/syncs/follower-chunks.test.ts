@@ -1,0 +1,86 @@
+import { PageLedger } from '../../src/syncs/oa/follower-chunks';
+import { pipelined } from '../../src/syncs/pipeline';
+
+describe('PageLedger', () => {
+  it('saves a page only once all its chunks and every earlier page committed, in page order', async () => {
+    const saved: [string, unknown][] = [];
+    const ledger = new PageLedger(async (cp, delta) => void saved.push([cp.next, delta]));
+    const p1 = ledger.add({ next: 'a', listed: false }, 10, 2);
+    const p2 = ledger.add({ next: '', listed: true }, 5, 1);
+    await ledger.committed(p2, 5);
+    expect(saved).toEqual([]);
+    await ledger.committed(p1, 4);
+    expect(saved).toEqual([]);
+    await ledger.committed(p1, 0);
+    expect(saved).toEqual([
+      ['a', { processed: 10, created: 4, updated: 6 }],
+      ['', { processed: 5, created: 5, updated: 0 }],
+    ]);
+  });
+});
+
+describe('pipelined', () => {
+  it('pulls chunks lazily: no more than lookahead + writers fetched and unwritten at once, all written', async () => {
+    let pulled = 0;
+    let fetchedUnwritten = 0;
+    let most = 0;
+    async function* source() {
+      for (let i = 0; i < 20; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const written: number[] = [];
+    await pipelined(
+      source(),
+      async (i) => {
+        fetchedUnwritten++;
+        most = Math.max(most, fetchedUnwritten);
+        return i * 10;
+      },
+      async (v) => {
+        await new Promise((r) => setTimeout(r, 2));
+        fetchedUnwritten--;
+        written.push(v);
+      },
+      { lookahead: 1, writers: 2 },
+    );
+    expect(pulled).toBe(20);
+    expect(written.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i * 10));
+    expect(most).toBeLessThanOrEqual(3);
+  });
+
+  it('a failed write stops the pulling, lets the writes in flight settle and rejects with the first error', async () => {
+    let pulled = 0;
+    async function* source() {
+      for (let i = 0; i < 100; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const settled: number[] = [];
+    await expect(
+      pipelined(source(), async (i) => i, async (i) => {
+        await new Promise((r) => setTimeout(r, i === 3 ? 1 : 5));
+        if (i === 3) throw new Error('boom');
+        settled.push(i);
+      }, { lookahead: 0, writers: 2 }),
+    ).rejects.toThrow('boom');
+    expect(pulled).toBeLessThan(10);
+    expect(settled).toContain(2);
+  });
+
+  it('a source that throws (a stopped sync) rejects after the writes in flight settle', async () => {
+    const settled: number[] = [];
+    async function* source() {
+      yield 1;
+      yield 2;
+      throw new Error('stopped');
+    }
+    await expect(pipelined(source(), async (i) => i, async (i) => {
+      await new Promise((r) => setTimeout(r, 5));
+      settled.push(i);
+    }, { lookahead: 0, writers: 2 })).rejects.toThrow('stopped');
+    expect(settled.sort()).toEqual([1, 2]);
+  });
+});
