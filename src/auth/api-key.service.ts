@@ -1,5 +1,7 @@
 import { IsNull, type DataSource } from 'typeorm';
 import { ApiKeyEntity, type ApiKeyRow } from '../storage';
+import { readRows } from '../storage/pool-read';
+import { execute, fromDbTime, idString } from '../storage/sql';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format';
 import { isRole, type Role } from './roles';
 import type { Principal } from './api-key.middleware';
@@ -16,7 +18,10 @@ export interface ApiKeyInfo {
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** Hashed API keys with a role (DESIGN §7). Every request re-reads the key row: a revoked key stops at once. */
+/**
+ * Hashed API keys with a role (DESIGN §7). Every request re-reads the key row — a revoked key stops at once on
+ * every instance — as one raw SELECT on the unique key_hash index (DESIGN §9: it runs before every API request).
+ */
 export class ApiKeyService {
   constructor(
     private readonly ds: DataSource,
@@ -38,14 +43,20 @@ export class ApiKeyService {
 
   async authenticate(key: string): Promise<Principal | undefined> {
     if (!looksLikeApiKey(key)) return undefined;
-    const row = await this.repo.findOne({ where: { keyHash: hashApiKey(key), revokedAt: IsNull() } });
+    const [row] = await readRows<{ id: unknown; name: string; role: string; last_used_at: unknown }>(
+      this.ds,
+      'SELECT id, name, role, last_used_at FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
+      [hashApiKey(key)],
+    );
     if (!row || !isRole(row.role)) return undefined;
+    const id = idString(row.id);
     const now = this.now();
-    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    const lastUsed = fromDbTime(row.last_used_at);
+    if (!lastUsed || now - lastUsed.getTime() > LAST_USED_RESOLUTION_MS) {
       // Coarse last-used stamp: at most one write per key per minute, not one per request.
-      await this.repo.update({ id: row.id }, { lastUsedAt: new Date(now) });
+      await execute(this.ds, 'UPDATE api_keys SET last_used_at = ? WHERE id = ?', [new Date(now), id]);
     }
-    return { keyId: row.id, name: row.name, role: row.role };
+    return { keyId: id, name: row.name, role: row.role };
   }
 
   async list(): Promise<ApiKeyInfo[]> {

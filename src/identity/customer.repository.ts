@@ -15,9 +15,10 @@ export interface StoredCustomer {
 
 const COLUMNS = 'id, status, merged_into_id, display_name, avatar_url, phone_enc, created_at, updated_at';
 /** A merge chain longer than this means corrupted data, not a real history. */
-const MAX_CHAIN = 32;
+export const MAX_CHAIN = 32;
 
-function toCustomer(r: Record<string, unknown>): StoredCustomer {
+/** A `customers` row (the columns above, raw from either driver) as a StoredCustomer. */
+export function toCustomer(r: Record<string, unknown>): StoredCustomer {
   return {
     id: String(r.id),
     status: r.status as CustomerStatus,

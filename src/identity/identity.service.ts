@@ -129,11 +129,15 @@ export class IdentityService {
 
   /** The customer holding this identity now (merges followed), or undefined. Never creates one. */
   async findCustomerId(db: Db, ref: IdentityRef): Promise<string | undefined> {
-    const lookup = ref.type === 'phone' ? { type: ref.type, scope: PHONE_SCOPE, value: this.deps.phoneCrypto.hash(ref.value) } : ref;
-    const [identity] = await findIdentities(db, [lookup]);
+    const [identity] = await findIdentities(db, [this.storedRef(ref)]);
     if (!identity) return undefined;
     const c = await survivorOf(db, identity.customerId);
     return c && c.status === 'active' ? c.id : undefined;
+  }
+
+  /** The key an identity is stored under: a phone number as its keyed hash in the one phone scope. */
+  storedRef(ref: IdentityRef): IdentityRef {
+    return ref.type === 'phone' ? { type: ref.type, scope: PHONE_SCOPE, value: this.deps.phoneCrypto.hash(ref.value) } : ref;
   }
 
   /**

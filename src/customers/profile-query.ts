@@ -1,0 +1,141 @@
+import type { IdentityRef } from '../../connectors/common/identity-types';
+import { readRows } from '../storage/pool-read';
+import { type Db, fromDbTime, type Row } from '../storage/sql';
+
+/** Which customer a profile read is for: an id, or whoever holds a stored identity (phones by their keyed hash). */
+export type ProfileTarget = { id: string } | { identity: IdentityRef };
+
+/** The rows of one profile read, each part in its own order, columns named as in their tables. */
+export interface ProfileRows {
+  customer: Row | undefined;
+  identities: Row[];
+  tags: Row[];
+  follows: Row[];
+  subscriptions: Row[];
+  rfm: Row | undefined;
+  events: Row[];
+}
+
+export const RECENT_EVENTS = 20;
+
+/**
+ * One part of the statement: its output columns (name → SQL), the rest of its SELECT with `{c}` where the
+ * customer id goes, and the order of its rows. A UNION ALL keeps no part's ORDER BY, and a window function per
+ * part costs MariaDB an internal temporary table each (union statement 1.2 ms → 0.7 ms without them), so parts
+ * are put in order here by their ids — except tags, whose name order is the column collation's: ROW_NUMBER.
+ */
+interface Part {
+  key: keyof ProfileRows;
+  columns: Record<string, string>;
+  from: string;
+  order?: (a: Row, b: Row) => number;
+}
+
+const big = (v: unknown): bigint => BigInt(String(v));
+const cmp = (a: bigint | number, b: bigint | number): number => (a < b ? -1 : a > b ? 1 : 0);
+const byId = (a: Row, b: Row): number => cmp(big(a.id), big(b.id));
+const byRank = (a: Row, b: Row): number => Number(a.rank) - Number(b.rank);
+const newestFirst = (a: Row, b: Row): number => cmp(fromDbTime(b.occurred_at)!.getTime(), fromDbTime(a.occurred_at)!.getTime()) || byId(b, a);
+
+const PARTS: Part[] = [
+  {
+    key: 'customer',
+    columns: { id: 'id', status: 'status', merged_into_id: 'merged_into_id', display_name: 'display_name', avatar_url: 'avatar_url', phone_enc: 'phone_enc', created_at: 'created_at', updated_at: 'updated_at' },
+    from: 'FROM customers WHERE id = {c}',
+  },
+  {
+    key: 'identities',
+    columns: { id: 'id', type: 'type', scope: 'scope', value: 'value', value_enc: 'value_enc' },
+    from: 'FROM identities WHERE customer_id = {c}',
+    order: byId,
+  },
+  {
+    key: 'tags',
+    columns: { id: 't.id', name: 't.name', source: 'ct.source', rank: 'ROW_NUMBER() OVER (ORDER BY t.name, ct.source)' },
+    from: 'FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = {c} AND t.deleted_at IS NULL',
+    order: byRank,
+  },
+  {
+    key: 'follows',
+    columns: {
+      id: 'id', corp_id: 'corp_id', staff_userid: 'staff_userid', external_userid: 'external_userid', remark: 'remark', description: 'description',
+      add_way: 'add_way', state: 'state', created_time: 'created_time', deleted: 'deleted', deleted_at: 'deleted_at',
+    },
+    from: 'FROM wecom_follows WHERE customer_id = {c}',
+    order: byId,
+  },
+  {
+    key: 'subscriptions',
+    columns: {
+      id: 'id', app_id: 'app_id', openid: 'openid', subscribed: 'subscribed', subscribe_time: 'subscribe_time', unsubscribe_time: 'unsubscribe_time',
+      scene: 'scene', qr_scene: 'qr_scene', qr_scene_str: 'qr_scene_str', remark: 'remark',
+    },
+    from: 'FROM oa_subscriptions WHERE customer_id = {c}',
+    order: byId,
+  },
+  {
+    key: 'rfm',
+    columns: { orders: 'COUNT(*)', paid: 'COALESCE(SUM(amount_total), 0)', refunded: 'COALESCE(SUM(refunded_total), 0)', first_at: 'MIN(success_time)', last_at: 'MAX(success_time)' },
+    from: "FROM transactions WHERE customer_id = {c} AND state IN ('SUCCESS', 'REFUND')",
+  },
+  {
+    key: 'events',
+    columns: { id: 'id', source: 'source', account: 'account', type: 'type', occurred_at: 'occurred_at', payload: 'payload' },
+    // The (customer_id, occurred_at) index read backwards for 20 rows; the derived table lets a union part LIMIT.
+    from: `FROM (SELECT id, source, account, type, occurred_at, payload FROM events WHERE customer_id = {c} ORDER BY occurred_at DESC, id DESC LIMIT ${RECENT_EVENTS}) recent`,
+    order: newestFirst,
+  },
+];
+
+const WIDTH = Math.max(...PARTS.map((p) => Object.keys(p.columns).length));
+const SLOTS = Array.from({ length: WIDTH }, (_, i) => `v${i}`);
+const BY_KEY = new Map(PARTS.map((p) => [p.key as string, p]));
+const BY_ID = '?';
+const BY_IDENTITY = '(SELECT customer_id FROM identities WHERE type = ? AND scope = ? AND value = ?)';
+
+function partSql(p: Part, customer: string): string {
+  const exprs = Object.values(p.columns);
+  const values = SLOTS.map((slot, i) => `${exprs[i] ?? 'NULL'} AS ${slot}`);
+  return `SELECT '${p.key}' AS part, ${values.join(', ')} ${p.from.replace('{c}', customer)}`;
+}
+
+const statements = new Map<string, { sql: string; parts: number }>();
+function statement(withCustomer: boolean, customer: string): { sql: string; parts: number } {
+  const k = `${withCustomer}|${customer}`;
+  let s = statements.get(k);
+  if (!s) {
+    const parts = PARTS.filter((p) => withCustomer || p.key !== 'customer');
+    s = { sql: parts.map((p) => partSql(p, customer)).join('\nUNION ALL '), parts: parts.length };
+    statements.set(k, s);
+  }
+  return s;
+}
+
+/**
+ * A customer's whole profile in ONE statement (DESIGN §9: one round trip instead of seven, and on SQLite one
+ * statement instead of seven): a UNION ALL of every part padded to the same width, each part reaching the
+ * customer through its own index — by id, or through the identities unique key. Values come back raw and, on
+ * MySQL, in the union's common column type (often text), so callers convert with Number / fromDbTime / idString
+ * as for any raw row.
+ */
+export async function readProfileRows(db: Db, target: ProfileTarget, opts: { withCustomer: boolean }): Promise<ProfileRows> {
+  const byId = 'id' in target;
+  const params = byId ? [target.id] : [target.identity.type, target.identity.scope, target.identity.value];
+  const { sql, parts } = statement(opts.withCustomer, byId ? BY_ID : BY_IDENTITY);
+  const rows = await readRows<Row & { part: string }>(db, sql, Array.from({ length: parts }, () => params).flat());
+  const out: ProfileRows = { customer: undefined, identities: [], tags: [], follows: [], subscriptions: [], rfm: undefined, events: [] };
+  for (const r of rows) {
+    const p = BY_KEY.get(r.part);
+    if (!p) continue;
+    const named: Row = {};
+    Object.keys(p.columns).forEach((name, i) => (named[name] = r[SLOTS[i]!]));
+    const slot = out[p.key];
+    if (Array.isArray(slot)) slot.push(named);
+    else out[p.key as 'customer' | 'rfm'] = named;
+  }
+  for (const p of PARTS) {
+    const slot = out[p.key];
+    if (p.order && Array.isArray(slot)) slot.sort(p.order);
+  }
+  return out;
+}
