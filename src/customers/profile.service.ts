@@ -1,11 +1,11 @@
-import type { IdentityType } from '../../connectors/common/identity-types';
+import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
 import type { SiyuConfig } from '../../config';
 import type { Role } from '../auth/roles';
 import { MAX_CHAIN, type StoredCustomer, survivorOf, toCustomer } from '../identity/customer.repository';
 import type { StoredIdentity } from '../identity/identity.repository';
 import { maskPhone, type PhoneCrypto } from '../security/phone-crypto';
 import { type Db, fromDbTime, fromJsonText, idString, type Row } from '../storage/sql';
-import { type ProfileRows, type ProfileTarget, readProfileRows } from './profile-query';
+import { type ProfileRows, readCustomerByIdentity, readProfileRows } from './profile-query';
 
 /** The `Customer` JSON of DESIGN §8.3. Phone numbers are masked unless the caller is an admin (DESIGN §7). */
 export interface CustomerSummary {
@@ -38,7 +38,7 @@ const str = (v: unknown): string | null => (v === null || v === undefined ? null
 /**
  * Builds customer JSON for the admin API (and the sidebar/console). `summary` is the list-row shape
  * (customer + identities); `profile` adds tags, follows, subscriptions, RFM and recent events, all read in one
- * statement (profile-query.ts; DESIGN §9: lookup p99 ≤ 20 ms). `find` also resolves the customer in it.
+ * statement (profile-query.ts; DESIGN §9: lookup p99 ≤ 20 ms); `byId` resolves the customer in that statement too.
  */
 export class ProfileService {
   constructor(
@@ -52,19 +52,28 @@ export class ProfileService {
   }
 
   /**
-   * The profile of the customer an id or a stored identity leads to, merges followed — one statement unless the
-   * customer was merged. By id: any customer but an erased one (as `resolve`); by identity: only an active one
-   * (as IdentityService.findCustomerId).
+   * The profile of the customer an id leads to, merges followed, unless erased (as `resolve`) — one statement
+   * unless the id was merged.
    */
-  async find(db: Db, target: ProfileTarget, role: Role): Promise<CustomerProfile | undefined> {
-    let rows = await readProfileRows(db, target, { withCustomer: true });
+  async byId(db: Db, id: string, role: Role): Promise<CustomerProfile | undefined> {
+    let rows = await readProfileRows(db, id, { withCustomer: true });
     for (let hops = 0; rows.customer?.status === 'merged' && rows.customer.merged_into_id && hops < MAX_CHAIN; hops++) {
-      rows = await readProfileRows(db, { id: String(rows.customer.merged_into_id) }, { withCustomer: true });
+      rows = await readProfileRows(db, String(rows.customer.merged_into_id), { withCustomer: true });
     }
     if (!rows.customer) return undefined;
     const c = toCustomer(rows.customer);
-    const shown = 'identity' in target ? c.status === 'active' : c.status !== 'erased';
-    return shown ? this.build(c, rows, role) : undefined;
+    return c.status === 'erased' ? undefined : this.build(c, rows, role);
+  }
+
+  /**
+   * The profile of the active customer holding a stored identity (as IdentityService.findCustomerId), merges
+   * followed — two statements: the customer by the identities unique key, then its profile.
+   */
+  async byIdentity(db: Db, ref: IdentityRef, role: Role): Promise<CustomerProfile | undefined> {
+    const row = await readCustomerByIdentity(db, ref);
+    // Merges move identities to the survivor: a merged holder is only a race with a merge in flight.
+    const c = row && row.status === 'merged' ? await survivorOf(db, String(row.id)) : row && toCustomer(row);
+    return c?.status === 'active' ? this.profile(db, c, role) : undefined;
   }
 
   summary(c: StoredCustomer, identities: readonly ShownIdentity[], role: Role): CustomerSummary {
@@ -93,7 +102,7 @@ export class ProfileService {
 
   /** The profile of a customer already resolved (the sidebar's followed customer). */
   async profile(db: Db, c: StoredCustomer, role: Role): Promise<CustomerProfile> {
-    return this.build(c, await readProfileRows(db, { id: c.id }, { withCustomer: false }), role);
+    return this.build(c, await readProfileRows(db, c.id, { withCustomer: false }), role);
   }
 
   private build(c: StoredCustomer, rows: ProfileRows, role: Role): CustomerProfile {

@@ -10,8 +10,8 @@ import { ErasureService } from '../../customers/erasure.service';
 
 /**
  * `GET /api/v1/customers/lookup?type=&scope=&value=` and `GET /api/v1/customers/:id` (DESIGN §8.3): the
- * customer by any identity (phone by its plain number, matched through the keyed hash), merges followed. Both
- * are one statement after the key check (ProfileService.find; DESIGN §9 lookup p99 ≤ 20 ms).
+ * customer by any identity (phone by its plain number, matched through the keyed hash), merges followed. After
+ * the key check, by id is one statement and by identity two (ProfileService; DESIGN §9 lookup p99 ≤ 20 ms).
  * Registered before any other `/customers/:id…` route so `lookup` is not taken for an id.
  */
 export function registerCustomerLookupRoutes(router: Router, app: AppContext): void {
@@ -25,7 +25,7 @@ export function registerCustomerLookupRoutes(router: Router, app: AppContext): v
     const needsScope = type !== 'unionid' && type !== 'phone';
     if (needsScope && (typeof scope !== 'string' || scope === '')) throw badRequest(`scope (the appid / corpid) is required for ${type}`);
     const ref = identity.storedRef({ type, scope: typeof scope === 'string' && scope ? scope : 'default', value: value.trim() });
-    const profile = await profiles.find(app.ds, { identity: ref }, principalOf(ctx.state).role);
+    const profile = await profiles.byIdentity(app.ds, ref, principalOf(ctx.state).role);
     if (!profile) throw notFound('customer');
     ctx.body = profile;
   });
@@ -33,7 +33,7 @@ export function registerCustomerLookupRoutes(router: Router, app: AppContext): v
   router.get('/customers/:id', requireRole('viewer'), async (ctx) => {
     const id = ctx.params.id ?? '';
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('customer');
-    const profile = await profiles.find(app.ds, { id }, principalOf(ctx.state).role);
+    const profile = await profiles.byId(app.ds, id, principalOf(ctx.state).role);
     if (!profile) throw notFound('customer');
     ctx.body = profile;
   });
