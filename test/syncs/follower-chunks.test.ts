@@ -1,10 +1,10 @@
-import { PageLedger } from '../../src/syncs/oa/follower-chunks';
+import { WindowLedger } from '../../src/syncs/oa/follower-chunks';
 import { pipelined } from '../../src/syncs/pipeline';
 
-describe('PageLedger', () => {
-  it('saves a page only once all its chunks and every earlier page committed, in page order', async () => {
+describe('WindowLedger', () => {
+  it('saves a window only once all its chunks and every earlier window committed, in order', async () => {
     const saved: [string, unknown][] = [];
-    const ledger = new PageLedger(async (cp, delta) => void saved.push([cp.next, delta]));
+    const ledger = new WindowLedger(async (cp, delta) => void saved.push([cp.next, delta]));
     const p1 = ledger.add({ next: 'a', listed: false }, 10, 2);
     const p2 = ledger.add({ next: '', listed: true }, 5, 1);
     await ledger.committed(p2, 5);

@@ -106,13 +106,13 @@ describe('OA followers full sync', () => {
   });
 
   it('stop() lets the chunk being written finish and pauses at the page checkpoint; the next start resumes the same run', async () => {
-    // One chunk at a time, so the stop requested at page 1's checkpoint lands before any chunk of page 2.
+    // Page by page, one chunk at a time: the stop requested at page 1's checkpoint lands before any chunk of page 2.
     const syncs = new SyncService({
       ds: db.ds,
       config: h.config,
       logger: h.app.logger,
       now: h.app.now,
-      tasks: () => followersSync({ ds: db.ds, client: (id) => h.rt.clients.oa(id), resolver: h.rt.resolver, writers: 1, lookahead: 0 }),
+      tasks: () => followersSync({ ds: db.ds, client: (id) => h.rt.clients.oa(id), resolver: h.rt.resolver, windowPages: 1, writers: 1, lookahead: 0 }),
     });
     let paused = false;
     const first = await syncs.start(h.oa().id, 'followers', {

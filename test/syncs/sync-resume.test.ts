@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
+import { clearTables } from '../helpers/test-db';
 import { useTestDatabase } from '../helpers/describe-db';
 import { count, startSyncHarness, type SyncHarness } from './sync-harness';
 
@@ -32,17 +33,42 @@ describe('a killed sync resumes from its checkpoint', () => {
   afterAll(async () => {
     await h.close();
   });
+  beforeEach(async () => {
+    await clearTables(db.ds);
+  });
 
-  it('SIGKILL inside page 2 leaves page 1 checkpointed; the next start resumes the same run without duplicates', async () => {
+  // MySQL frees the dead session's GET_LOCK once it notices the closed connection: a start may need a moment.
+  const start = async () => {
+    for (let i = 0; ; i++) {
+      try {
+        return await h.rt.syncs.start(h.oa().id, 'followers');
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SYNC_RUNNING' || i >= 100) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  };
+  const killAfter = async (batches: number, windowPages: number) => {
     const child = await startChild({
       SYNC_DB_URL: db.url,
       SYNC_ACCOUNTS: JSON.stringify(h.config.accounts),
-      HANG_AFTER_BATCHES: '12',
+      HANG_AFTER_BATCHES: String(batches),
+      WINDOW_PAGES: String(windowPages),
     });
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
+  };
+  const expectAllOnce = async () => {
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM sync_runs')).toBe(1);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions WHERE subscribed = 1')).toBe(13_500);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(13_500);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identities')).toBe(27_000);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM (SELECT type, scope, value FROM identities GROUP BY type, scope, value HAVING COUNT(*) > 1) d')).toBe(0);
+  };
 
+  it('SIGKILL inside page 2 leaves page 1 checkpointed; the next start resumes the same run without duplicates', async () => {
+    await killAfter(12, 1);
     const [killed] = (await db.ds.query('SELECT id, status, processed, checkpoint FROM sync_runs')) as { id: unknown; status: string; processed: unknown; checkpoint: string }[];
     expect(killed).toMatchObject({ status: 'running' });
     expect(Number(killed!.processed)).toBe(10_000);
@@ -50,24 +76,21 @@ describe('a killed sync resumes from its checkpoint', () => {
     // Page 1 (10 batches) and two batches of page 2 were committed; the third batch died uncommitted.
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions')).toBe(12_000);
 
-    // MySQL frees the dead session's GET_LOCK once it notices the closed connection: a start may need a moment.
-    const start = async () => {
-      for (let i = 0; ; i++) {
-        try {
-          return await h.rt.syncs.start(h.oa().id, 'followers');
-        } catch (err) {
-          if ((err as { code?: string }).code !== 'SYNC_RUNNING' || i >= 100) throw err;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-    };
     const { run, done } = await start();
     expect(run.id).toBe(String(killed!.id));
     expect(await done).toMatchObject({ status: 'done', processed: 13_500, total: 13_500 });
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM sync_runs')).toBe(1);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions WHERE subscribed = 1')).toBe(13_500);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(13_500);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identities')).toBe(27_000);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM (SELECT type, scope, value FROM identities GROUP BY type, scope, value HAVING COUNT(*) > 1) d')).toBe(0);
+    await expectAllOnce();
+  });
+
+  it('a run killed inside its first window of two pages (sorted together) has no checkpoint; the restart redoes the window without duplicates', async () => {
+    await killAfter(12, 2);
+    const [killed] = (await db.ds.query('SELECT id, status, processed, checkpoint FROM sync_runs')) as { id: unknown; status: string; processed: unknown; checkpoint: string | null }[];
+    expect(killed).toMatchObject({ status: 'running' });
+    expect(Number(killed!.processed)).toBe(0);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions')).toBe(12_000);
+    const { run, done } = await start();
+    expect(run.id).toBe(String(killed!.id));
+    expect(await done).toMatchObject({ status: 'done', processed: 13_500, total: 13_500 });
+    await expectAllOnce();
   });
 });

@@ -3,14 +3,14 @@ import type { FollowerPage } from '../../../connectors/official-account/client-t
 import { chunk } from '../pipeline';
 import { throwIfAborted, type SyncCounts, type SyncTaskContext } from '../sync-types';
 
-/** Resume point: the next_openid after the last committed page; `listed` once user/get reached the end. */
+/** Resume point: the next_openid after the last committed window of pages; `listed` once user/get reached the end. */
 export interface FollowersCheckpoint {
   next: string;
   listed: boolean;
 }
 
-/** One user/get page on its way to the database: written once all of its chunks have committed. */
-export interface PageEntry {
+/** One window of user/get pages on its way to the database: its checkpoint is saved once all its chunks committed. */
+export interface WindowEntry {
   readonly checkpoint: FollowersCheckpoint;
   readonly size: number;
   remaining: number;
@@ -18,31 +18,31 @@ export interface PageEntry {
 }
 
 export interface FollowerChunk {
-  page: PageEntry;
+  window: WindowEntry;
   openids: string[];
 }
 
 /**
- * Chunks of several pages are written at once and commit out of order; a page's checkpoint is saved once all of
- * its chunks and every page before it have committed, in page order, so a killed run resumes after the last page
- * whose rows are all stored (chunks of later pages that committed are simply resolved again).
+ * Chunks of several windows are written at once and commit out of order; a window's checkpoint is saved once all
+ * of its chunks and every window before it have committed, in order, so a killed run resumes after the last
+ * window whose rows are all stored (chunks of later windows that committed are simply resolved again).
  */
-export class PageLedger {
-  private readonly open: PageEntry[] = [];
+export class WindowLedger {
+  private readonly open: WindowEntry[] = [];
   private saved: Promise<void> = Promise.resolve();
 
   constructor(private readonly save: (checkpoint: FollowersCheckpoint, delta: Partial<SyncCounts>) => Promise<void>) {}
 
-  add(checkpoint: FollowersCheckpoint, size: number, chunks: number): PageEntry {
-    const page = { checkpoint, size, remaining: chunks, created: 0 };
-    this.open.push(page);
-    return page;
+  add(checkpoint: FollowersCheckpoint, size: number, chunks: number): WindowEntry {
+    const entry = { checkpoint, size, remaining: chunks, created: 0 };
+    this.open.push(entry);
+    return entry;
   }
 
-  /** A chunk of `page` committed, creating `created` customers; resolves once the checkpoints it completes are saved. */
-  committed(page: PageEntry, created: number): Promise<void> {
-    page.remaining--;
-    page.created += created;
+  /** A chunk of `entry` committed, creating `created` customers; resolves once the checkpoints it completes are saved. */
+  committed(entry: WindowEntry, created: number): Promise<void> {
+    entry.remaining--;
+    entry.created += created;
     while (this.open[0]?.remaining === 0) {
       const done = this.open.shift()!;
       this.saved = this.saved.then(() => this.save(done.checkpoint, { processed: done.size, created: done.created, updated: done.size - done.created }));
@@ -51,32 +51,67 @@ export class PageLedger {
   }
 }
 
+/** Consecutive user/get pages read as one: their openids and the checkpoint after the last of them. */
+interface FollowerWindow {
+  openids: string[];
+  checkpoint: FollowersCheckpoint;
+  total: number | null;
+}
+
 /**
- * user/get pages from `cursor` to the end (the next page fetched while this one is written), each cut into chunks
- * of `size` contiguous openids in key order. Sorted chunks touch a narrow range of the random openid-keyed unique
- * indexes (identities, oa_subscriptions) instead of all of it; every other page runs descending so it starts on
- * the index pages the previous one touched last, still in the buffer pool (an ascending sweep after an ascending
- * sweep starts on the pages least recently used, the first to be evicted on a pool smaller than the indexes).
+ * Up to `pages` user/get pages from `cursor`. The list ends on an empty page or an empty (or repeated)
+ * next_openid (wechat-api.md §2.1: both endings happen).
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Getting_a_User_List.html
  */
-export async function* followerChunks(users: OaUsersApi, cursor: string, size: number, ledger: PageLedger, ctx: SyncTaskContext): AsyncGenerator<FollowerChunk> {
-  let pending: Promise<FollowerPage> | undefined = users.getFollowers(cursor);
+async function readWindow(users: OaUsersApi, cursor: string, pages: number): Promise<FollowerWindow> {
+  const openids: string[] = [];
+  let total: number | null = null;
+  let next = cursor;
+  for (let i = 0; i < pages; i++) {
+    const page: FollowerPage = await users.getFollowers(next);
+    total = page.total;
+    if (page.openids.length === 0) return { openids, checkpoint: { next, listed: true }, total };
+    for (const o of page.openids) openids.push(o);
+    const prev = next;
+    next = page.nextOpenid;
+    if (!next || next === prev) return { openids, checkpoint: { next, listed: true }, total };
+  }
+  return { openids, checkpoint: { next, listed: false }, total };
+}
+
+/**
+ * Windows of `windowPages` user/get pages from `cursor` to the end (the next window read while this one is
+ * written), each sorted and cut into chunks of `size` contiguous openids. The openid-keyed unique indexes
+ * (identities, oa_subscriptions) take random keys: a 2,000-follower chunk of one page lands on ~2,000 leaf pages
+ * spread over the whole index, and at a million followers those indexes outgrow a small buffer pool, so most
+ * inserts read and later write back a page. A sorted window's chunks each cover a narrow key range, touching
+ * several times fewer pages; every other window runs descending, so it starts on the index pages the previous
+ * one touched last, still in the pool. The checkpoint is the cursor after a window, saved once all its chunks
+ * committed: a killed run redoes at most one window (its rows are found, not duplicated).
+ */
+export async function* followerChunks(
+  users: OaUsersApi,
+  cursor: string,
+  opts: { size: number; windowPages: number },
+  ledger: WindowLedger,
+  ctx: SyncTaskContext,
+): AsyncGenerator<FollowerChunk> {
+  throwIfAborted(ctx.signal);
+  let pending: Promise<FollowerWindow> | undefined = readWindow(users, cursor, opts.windowPages);
   for (let n = 0; pending; n++) {
-    throwIfAborted(ctx.signal);
-    const page: FollowerPage = await pending;
-    await ctx.setTotal(page.total);
-    if (page.openids.length === 0) return;
-    const next = page.nextOpenid;
-    pending = next && next !== cursor ? users.getFollowers(next) : undefined;
+    const win: FollowerWindow = await pending;
+    if (win.total !== null) await ctx.setTotal(win.total);
+    if (win.openids.length === 0) return;
+    pending = win.checkpoint.listed ? undefined : readWindow(users, win.checkpoint.next, opts.windowPages);
     pending?.catch(() => undefined);
-    const sorted = [...page.openids].sort();
-    if (n % 2 === 1) sorted.reverse();
-    const parts = chunk(sorted, size);
-    const entry = ledger.add({ next, listed: !pending }, page.openids.length, parts.length);
+    win.openids.sort();
+    if (n % 2 === 1) win.openids.reverse();
+    const parts = chunk(win.openids, opts.size);
+    win.openids = [];
+    const entry = ledger.add(win.checkpoint, parts.reduce((sum, p) => sum + p.length, 0), parts.length);
     for (const openids of parts) {
       throwIfAborted(ctx.signal);
-      yield { page: entry, openids };
+      yield { window: entry, openids };
     }
-    cursor = next;
   }
 }

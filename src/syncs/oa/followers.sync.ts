@@ -8,7 +8,7 @@ import { batchTransaction } from '../identity/batch-transaction';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { chunk, pipelined } from '../pipeline';
 import type { SyncTask, SyncTaskContext } from '../sync-types';
-import { followerChunks, PageLedger, type FollowersCheckpoint } from './follower-chunks';
+import { followerChunks, WindowLedger, type FollowersCheckpoint } from './follower-chunks';
 import { markUnseenUnsubscribed, upsertSubscriptions } from './oa-subscription.writer';
 
 export interface FollowersSyncDeps {
@@ -17,6 +17,8 @@ export interface FollowersSyncDeps {
   resolver: BulkIdentityResolver;
   /** Followers per write transaction (20 batchget calls of 100). */
   batchSize?: number;
+  /** user/get pages sorted together and checkpointed as one (follower-chunks.ts). */
+  windowPages?: number;
   /** Batches fetched ahead of the ones being written. */
   lookahead?: number;
   /** Write transactions in flight at once (disjoint followers; each its own connection). */
@@ -28,9 +30,10 @@ export const FOLLOWERS_SOURCE = 'sync.oa_followers';
 /**
  * Full OA follower sync (issue 5 item 3): user/get pages of 10,000 → batchget of 100 → identities (openid,
  * unionid when the OA is bound) through bulk identity resolution → `oa_subscriptions`; a checkpoint after every
- * page (follower-chunks.ts); at the end, followers of this app the run did not see are marked unsubscribed.
- * Streams across pages: at most two pages of openids and a few chunks of user info are in memory. A stop ends
- * the run at the next chunk: chunks in flight finish and complete pages keep their checkpoint.
+ * window of pages (follower-chunks.ts); at the end, followers of this app the run did not see are marked
+ * unsubscribed. Streams across windows: at most two windows of openids and a few chunks of user info are in
+ * memory. A stop ends the run at the next chunk: chunks in flight finish and complete windows keep their
+ * checkpoint.
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Getting_a_User_List.html
  */
 export function followersSync(deps: FollowersSyncDeps): SyncTask {
@@ -44,13 +47,13 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
       // While batches create everyone they meet (a first sync), the next one is inserted optimistically.
       const hint = { expectNew: true };
       if (!cp.listed) {
-        const ledger = new PageLedger((checkpoint, delta) => ctx.savePage(checkpoint, delta));
+        const ledger = new WindowLedger((checkpoint, delta) => ctx.savePage(checkpoint, delta));
         await pipelined(
-          followerChunks(users, cp.next, batchSize, ledger, ctx),
+          followerChunks(users, cp.next, { size: batchSize, windowPages: deps.windowPages ?? 5 }, ledger, ctx),
           ({ openids }) => Promise.all(chunk(openids, BATCHGET_MAX).map((part) => users.batchGetUserInfo(part))).then((r) => r.flat()),
-          async (infos, { page }) => {
+          async (infos, { window }) => {
             const created = await writeBatch(deps, account, infos, ctx, hint);
-            await ledger.committed(page, created);
+            await ledger.committed(window, created);
           },
           { lookahead: deps.lookahead ?? 1, writers: deps.writers ?? 2 },
         );
