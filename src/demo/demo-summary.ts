@@ -2,6 +2,7 @@ import type { CallbackOutcome, StoryPerson } from './story-callbacks';
 import type { SyncOutcome } from './story-syncs';
 import type { TagFacts } from './story-tags';
 import type { DemoWorld } from './demo-world';
+import type { SidebarFacts } from './story-sidebar';
 
 type Identity = { type: string; scope: string; value: string };
 
@@ -26,8 +27,8 @@ export interface DemoSummary {
   identitiesByType: Record<string, number>;
   person: StoryPerson & { identityTypes: string[]; orders: number; totalSpent: number; tags: { name: string; source: string }[] };
   tag: TagFacts;
-  /** Browser pages this build serves (DESIGN §8.2), found by asking the gateway. */
-  pages: string[];
+  /** Browser pages this build serves (DESIGN §8.2), found by asking the gateway: path → URL to open. */
+  pages: { path: string; url: string; note: string }[];
 }
 
 interface CustomerItem {
@@ -38,7 +39,7 @@ interface CustomerItem {
 /** Reads the numbers of the summary through the admin API and the emulator's truth (nothing from the DB). */
 export async function collectSummary(
   w: DemoWorld,
-  facts: { callbacks: CallbackOutcome[]; person: StoryPerson; inboxFailed: number; syncs: SyncOutcome[]; tag: TagFacts; startedAt: number },
+  facts: { callbacks: CallbackOutcome[]; person: StoryPerson; inboxFailed: number; syncs: SyncOutcome[]; tag: TagFacts; sidebar: SidebarFacts; startedAt: number },
 ): Promise<DemoSummary> {
   const customers = await w.api.all<CustomerItem>('/customers');
   const merges = (await w.api.all<{ undoneAt: string | null }>('/merges')).filter((m) => m.undoneAt === null).length;
@@ -62,8 +63,12 @@ export async function collectSummary(
   const profile = await w.api.get<{ id: string; identities: Identity[]; rfm: { orders: number; totalSpent: number }; tags: { name: string; source: string }[] }>(
     `/customers/lookup?type=mp_openid&scope=${facts.person.mpAppId}&value=${encodeURIComponent(facts.person.mpOpenid)}`,
   );
-  const pages: string[] = [];
-  for (const p of ['/console', '/sidebar']) if ((await fetch(w.gateway.url + p, { redirect: 'manual' })).status !== 404) pages.push(p);
+  const offered = [
+    { path: '/console', url: `${w.gateway.url}/console`, note: 'sign in with the admin API key below' },
+    { path: '/sidebar', url: facts.sidebar.url, note: `as ${facts.sidebar.staffUserid}, in the chat with ${facts.sidebar.externalUserId}` },
+  ];
+  const pages: DemoSummary['pages'] = [];
+  for (const p of offered) if ((await fetch(w.gateway.url + p.path, { redirect: 'manual' })).status !== 404) pages.push(p);
   return {
     gatewayUrl: w.gateway.url,
     emulatorUrl: w.emulator.url,

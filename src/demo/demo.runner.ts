@@ -3,6 +3,7 @@ import { startDemoWorld, type DemoOptions, type DemoWorld } from './demo-world';
 import { sendCallbacks } from './story-callbacks';
 import { awaitContactReRead, drainInbox, runFullSyncs } from './story-syncs';
 import { pushRuleTag } from './story-tags';
+import { prepareSidebar } from './story-sidebar';
 
 export interface DemoRun {
   world: DemoWorld;
@@ -33,7 +34,8 @@ export async function runDemo(opts: DemoOptions, say: (line: string) => void): P
     const failed = await drainInbox(world);
     say('3. rule tag → OA + WeCom');
     const tag = await pushRuleTag(world, say);
-    const summary = await collectSummary(world, { callbacks, person, inboxFailed: failed.length, syncs, tag, startedAt });
+    const sidebar = await prepareSidebar(world, person);
+    const summary = await collectSummary(world, { callbacks, person, inboxFailed: failed.length, syncs, tag, sidebar, startedAt });
     return { world, summary };
   } catch (err) {
     await world.close();

@@ -35,7 +35,7 @@ export function formatSummary(s: DemoSummary): string {
     '',
     `  gateway         ${s.gatewayUrl}  (${s.database.startsWith('mysql:') ? s.database : `SQLite ${shown(s.database)}`})`,
     `  emulator        ${s.emulatorUrl}  (control API: ${s.emulatorUrl}/_emulator/apps)`,
-    ...s.pages.map((pg) => `  ${pg.slice(1).padEnd(15)} ${s.gatewayUrl}${pg}`),
+    ...s.pages.map((pg) => `  ${pg.path.slice(1).padEnd(15)} ${pg.url}  (${pg.note})`),
     `  admin API key   ${s.adminKey}`,
     '',
     `  curl ${auth} '${s.gatewayUrl}/api/v1/customers?limit=5'`,

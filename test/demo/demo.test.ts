@@ -108,6 +108,33 @@ describe('siyu demo', () => {
       expect(res.status).toBe(200);
       expect(((await res.json()) as { id: string }).id).toBe(run.summary.person.customerId);
     });
+
+    it('prints a sidebar URL that signs in as the rep and shows the story person of the open chat', async () => {
+      const line = formatSummary(run.summary).split('\n').find((l) => l.trimStart().startsWith('sidebar'))!;
+      let url = /(http\S+)/.exec(line)![1]!;
+      // A browser's walk: /sidebar → /sidebar/login → the emulator's authorize page → the OAuth callback → /sidebar.
+      const cookies = new Map<string, string>();
+      for (let hop = 0; hop < 6; hop++) {
+        const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+        for (const c of res.headers.getSetCookie()) {
+          const [pair] = c.split(';');
+          const eq = pair!.indexOf('=');
+          cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+        }
+        const next = res.headers.get('location');
+        if (!next) {
+          expect(res.status).toBe(200);
+          break;
+        }
+        url = new URL(next, url).toString();
+      }
+      expect(new URL(url).pathname).toBe('/sidebar');
+      const chat = await run.world.control.get<{ externalUserId: string }>(`/wecom/${run.summary.tag.wecom.corpId}/current-chat`);
+      expect(chat.externalUserId).toBe(run.summary.person.externalUserId);
+      const profile = await fetch(`${run.summary.gatewayUrl}/sidebar/api/customers/${chat.externalUserId}`, { headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      expect(profile.status).toBe(200);
+      expect(((await profile.json()) as { id: string }).id).toBe(run.summary.person.customerId);
+    });
   });
 
   it('siyu demo --exit runs the story on <data-dir>/demo.db, prints the summary and stops', async () => {
