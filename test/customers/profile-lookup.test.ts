@@ -151,6 +151,21 @@ describe('customer profile: lookup and by id', () => {
     expect((await lookup('unionid', PLATFORM, 'u-prof-1')).body.id).toBe(rich);
   });
 
+  it('orders tags as ORDER BY name, source does in the database collation', async () => {
+    const c = randomUUID();
+    await customer(c, 'active');
+    const names = ['vip', 'VIP客户', '高价值', 'B2', 'b-tag', 'Zeta', 'ä-tag', 'a-tag2'];
+    for (const name of names) await sql('INSERT INTO tags (name, group_id, created_at, updated_at) VALUES (?, 1, ?, ?)', [name, T0, T0]);
+    const ids = (await sql(`SELECT id FROM tags WHERE group_id = 1`)) as { id: unknown }[];
+    for (const [i, { id }] of ids.entries()) {
+      for (const source of i % 2 ? ['staff', 'manual'] : ['rule']) await sql('INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, ?, ?)', [c, id, source, T0]);
+    }
+    const inDb = (await sql('SELECT t.id, t.name, ct.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = ? ORDER BY t.name, ct.source', [c])) as { id: unknown; name: string; source: string }[];
+    const res = await t.request(`/api/v1/customers/${c}`, { key: viewer });
+    expect(res.body.tags).toEqual(inDb.map((r) => ({ id: String(r.id), name: r.name, source: r.source })));
+    expect(res.body.tags).toHaveLength(12);
+  });
+
   it('follows a merge chain to the survivor, by id and by an identity still on a merged customer', async () => {
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     await customer(c, 'active', { name: '终点' });
