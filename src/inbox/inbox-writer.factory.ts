@@ -1,7 +1,7 @@
 import path from 'path';
 import type { AppContext } from '../app-context';
 import { isMysql } from '../storage/dialect';
-import { InboxRepository } from './inbox.repository';
+import { InboxRepository, MAX_MYSQL_INSERT_ROWS } from './inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { GroupCommitInboxWriter, type InboxEntry, type InboxWriter } from './inbox-writer';
 import { SqliteWalSync } from './sqlite-wal-sync';
@@ -44,7 +44,7 @@ export function inboxWriterFor(app: AppContext): InboxWriter {
     maxInFlight = 2;
   }
   writer = new GroupCommitInboxWriter(insertMany, {
-    maxBatch: 200,
+    maxBatch: mysql ? MAX_MYSQL_INSERT_ROWS : 200,
     maxBatchBytes: 4 * 1024 * 1024,
     maxInFlight,
     onCommit: () => signal.notify(),
