@@ -15,7 +15,7 @@ import { describe, serverContext, snapshot } from './sync/where-time-goes';
  * Also prints CPU seconds of the sync, the database server and the emulator over the sync, and InnoDB's buffer
  * pool reads and pages written (where-time-goes.ts). `--cpu-prof <dir>` writes the sync process's V8 profile.
  * Run: npm run bench:sync -- --followers 1000000 [--database mysql://root:@127.0.0.1:3306/<fresh>] [--keep]
- *   [--cpu-prof <dir>]
+ *   [--cpu-prof <dir>] [--writers N --batch N --window N --lookahead N (followers sync settings, for experiments)]
  */
 interface SyncResult {
   runs: { status: string; processed: number; created: number; error: string | null; ms: number }[];
@@ -32,6 +32,14 @@ async function main(): Promise<void> {
   const followers = Number(arg('followers', '1000000'));
   const db = await benchDatabase(arg('database'));
   const profDir = arg('cpu-prof');
+  const tuning = Object.fromEntries(
+    (['writers', 'batch:batchSize', 'window:windowPages', 'lookahead'] as const).flatMap((spec) => {
+      const [flag, key = flag] = spec.split(':') as [string, string?];
+      const v = arg(flag);
+      return v === undefined ? [] : [[key, Number(v)]];
+    }),
+  );
+  if (Object.keys(tuning).length > 0) console.log(`followers sync tuning: ${JSON.stringify(tuning)}`);
   console.log(`follower sync bench: ${followers.toLocaleString('en')} followers → ${db.url.replace(/\/\/[^@]*@/, '//')}`);
   const dir = path.join(__dirname, 'sync');
   const emu = await startChild(path.join(__dirname, 'shared'), 'emulator-child', { BENCH_WORLD: JSON.stringify({ seed: 11, followers, officialAccounts: 1, miniPrograms: 0, corps: 0, merchants: 0 }) }, ['--max-old-space-size=4096']);
@@ -45,6 +53,7 @@ async function main(): Promise<void> {
       BENCH_DATABASE_URL: db.url,
       BENCH_ACCOUNTS: JSON.stringify(accounts),
       BENCH_SYNCS: JSON.stringify([[oa.appId, 'followers']]),
+      BENCH_FOLLOWERS_TUNING: JSON.stringify(tuning),
     }, profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
     const before = await snapshot(watch, emu.process.pid);
     const r = await sync.result();

@@ -2,22 +2,35 @@ import { loadConfig, type Account } from '../../config';
 import { HttpMetrics } from '../../src/http/metrics';
 import { createLogger } from '../../src/logger';
 import { openDatabase } from '../../src/storage/data-source';
-import { syncRuntime } from '../../src/syncs/sync-runtime';
+import { followersSync, type FollowersSyncDeps } from '../../src/syncs/oa/followers.sync';
+import { syncRuntime, syncTasks } from '../../src/syncs/sync-runtime';
+import { SyncService } from '../../src/syncs/sync.service';
 import { onStopMessage } from '../shared/child-process';
 
 /**
  * One full sync in its own process, so its peak RSS is its own (process.resourceUsage().maxRSS, the kernel's
  * high-water mark, plus sampling every 100 ms for the curve). Env: BENCH_DATABASE_URL, BENCH_ACCOUNTS (JSON),
- * BENCH_SYNCS (JSON list of [accountId, resource]).
+ * BENCH_SYNCS (JSON list of [accountId, resource]), BENCH_FOLLOWERS_TUNING (JSON: writers, batchSize, windowPages, lookahead).
  */
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL!;
   const accounts = JSON.parse(process.env.BENCH_ACCOUNTS!) as Account[];
-  const syncs = JSON.parse(process.env.BENCH_SYNCS!) as [string, string][];
+  const runList = JSON.parse(process.env.BENCH_SYNCS!) as [string, string][];
   const config = loadConfig({ env: {}, overrides: { database: { url, migrate: true }, log: { level: 'warn' }, jobs: { enabled: false }, security: { dataKey: 'd'.repeat(64) }, accounts } });
   const ds = await openDatabase({ url, poolSize: 10 }, { migrate: true });
   const app = { config, ds, logger: createLogger('warn'), metrics: new HttpMetrics(), now: () => Date.now() };
   const rt = syncRuntime(app);
+  // Experiments (bench:sync --writers/--batch/--window/--lookahead): the followers task with other pipeline settings.
+  const tuning = JSON.parse(process.env.BENCH_FOLLOWERS_TUNING ?? '{}') as Partial<Pick<FollowersSyncDeps, 'writers' | 'batchSize' | 'windowPages' | 'lookahead'>>;
+  const base = syncTasks(rt, app);
+  const syncs = new SyncService({
+    ds,
+    config,
+    logger: app.logger,
+    now: app.now,
+    tasks: (account, resource) =>
+      account.kind === 'official-account' && resource === 'followers' ? followersSync({ ds, client: (id) => rt.clients.oa(id), resolver: rt.resolver, ...tuning }) : base(account, resource),
+  });
   onStopMessage(() => ds.destroy());
   let sampledMax = 0;
   let heapMax = 0;
@@ -33,9 +46,9 @@ async function main(): Promise<void> {
   const runs = [];
   const cpu0 = process.cpuUsage();
   const started = performance.now();
-  for (const [accountId, resource] of syncs) {
+  for (const [accountId, resource] of runList) {
     const t0 = performance.now();
-    const end = await (await rt.syncs.start(accountId, resource, { triggeredBy: 'bench' })).done;
+    const end = await (await syncs.start(accountId, resource, { triggeredBy: 'bench' })).done;
     runs.push({ accountId, resource, status: end.status, processed: end.processed, created: end.created, error: end.error, ms: performance.now() - t0 });
   }
   clearInterval(sampler);

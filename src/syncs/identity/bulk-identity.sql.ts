@@ -94,9 +94,10 @@ export async function insertIdentitiesBulk(db: Db, rows: readonly NewIdentityRow
   const source = ev.source.slice(0, 64);
   const at = toDbTime(ev.now);
   // Key order: concurrent batches take their index locks in the same order, which keeps deadlocks rare.
-  const keyed = rows.map((r) => ({ r, k: `${r.ref.type}\u0000${r.ref.scope}\u0000${r.ref.value}` }));
-  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  for (const part of chunked(keyed.map((x) => x.r), 4000)) {
+  // Compared field by field: concatenated keys cost a string build and flatten per row (a sync profile's 3 %).
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const sorted = [...rows].sort((a, b) => cmp(a.ref.type, b.ref.type) || cmp(a.ref.scope, b.ref.scope) || cmp(a.ref.value, b.ref.value));
+  for (const part of chunked(sorted, 4000)) {
     const values = part.map(() => '(?, ?, ?, ?, NULL, ?, 0, ?, ?)').join(', ');
     await execute(db, `INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES ${values}`,
       part.flatMap((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, source, at, at]));
