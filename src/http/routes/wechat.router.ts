@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { IncomingHttpHeaders } from 'http';
 import type { Context } from 'koa';
 import { parse as parseQuery } from 'querystring';
 import getRawBody from 'raw-body';
@@ -57,7 +58,7 @@ export function wechatRouter(app: AppContext, connectors: readonly InboundConnec
         method: ctx.method as WebhookRequest['method'],
         // node's querystring: the koa getter builds more than a callback needs, on the hottest path.
         query: flatten(parseQuery(ctx.querystring)),
-        headers: flatten(ctx.req.headers),
+        headers: headersOf(ctx.req.headers),
         rawBody,
         nowSeconds: Math.floor(app.now() / 1000),
       };
@@ -105,6 +106,15 @@ function setType(ctx: Context, type: string): void {
   ctx.type = type;
   const header = ctx.response.get('Content-Type');
   if (typeof header === 'string' && header !== '') normalizedTypes.set(type, header);
+}
+
+/**
+ * Node joins repeated request headers into one string and keeps only `set-cookie` as an array
+ * (https://nodejs.org/api/http.html#messageheaders), so the usual request needs no copy; only the Pay
+ * connector reads headers at all.
+ */
+function headersOf(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  return headers['set-cookie'] === undefined ? (headers as Record<string, string | undefined>) : flatten(headers);
 }
 
 function flatten(input: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
