@@ -1,6 +1,6 @@
-import { fork, type ChildProcess } from 'child_process';
+import { execFileSync, fork, type ChildProcess } from 'child_process';
 import path from 'path';
-import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'fs';
+import { closeSync, fdatasyncSync, openSync, readFileSync, rmSync, writeSync } from 'fs';
 import { tmpdir } from 'os';
 import { openDatabase } from '../src/storage/data-source';
 import { freshDatabase } from './shared/fresh-database';
@@ -49,14 +49,33 @@ function serverCpu(child: ChildProcess): Promise<number> {
   });
 }
 
-/** Load against one server, with the server's CPU time per request. */
-async function measure(which: 'co-wechat' | 'siyu', callbacks: PrebuiltCallback[], env: NodeJS.ProcessEnv = {}): Promise<LoadResult & { cpuUsPerReq: number }> {
+/**
+ * user+system CPU microseconds of a local MySQL/MariaDB server process, when there is one on this machine
+ * (Linux /proc): it shares the cores with both benchmark servers, so its work per callback is part of what
+ * Siyu's durable ack costs. It counts every client of that server, other users' queries included.
+ */
+function databaseServerCpu(): number | undefined {
+  try {
+    const pid = execFileSync('pidof', ['-s', 'mariadbd', 'mysqld'], { encoding: 'utf8' }).trim().split(/\s+/)[0];
+    const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Load against one server, with the server's CPU time per request (and the database server's, on MySQL). */
+async function measure(which: 'co-wechat' | 'siyu', callbacks: PrebuiltCallback[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
   const s = await startServer(which, env);
   const before = await serverCpu(s.child);
+  const dbBefore = env.BENCH_DATABASE_URL?.startsWith('mysql:') ? databaseServerCpu() : undefined;
   const r = await runLoad(s.url, callbacks, connections, duration);
   const used = (await serverCpu(s.child)) - before;
+  const dbAfter = dbBefore === undefined ? undefined : databaseServerCpu();
   await stopServer(s.child);
-  return { ...r, cpuUsPerReq: used / Math.max(1, r.sent) };
+  const perReq = (us: number) => us / Math.max(1, r.sent);
+  return { ...r, cpuUsPerReq: perReq(used), ...(dbAfter !== undefined ? { dbCpuUsPerReq: perReq(dbAfter - dbBefore!) } : {}) };
 }
 
 function stopServer(child: ChildProcess): Promise<void> {
@@ -102,10 +121,11 @@ async function verifyInbox(url: string, acked: string[]): Promise<{ rows: number
   }
 }
 
-type Measured = LoadResult & { cpuUsPerReq: number };
+type Measured = LoadResult & { cpuUsPerReq: number; dbCpuUsPerReq?: number };
 
 const fmt = (r: Measured) =>
-  `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   acked ${r.acked}/${r.sent}   server CPU ${r.cpuUsPerReq.toFixed(0)} µs/req`;
+  `${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   acked ${r.acked}/${r.sent}   server CPU ${r.cpuUsPerReq.toFixed(0)} µs/req` +
+  (r.dbCpuUsPerReq !== undefined ? ` (+ mysqld ${r.dbCpuUsPerReq.toFixed(0)} µs/req)` : '');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
