@@ -15,9 +15,16 @@ export interface FollowersSyncDeps {
   ds: DataSource;
   client: (appId: string) => OfficialAccountClient;
   resolver: BulkIdentityResolver;
-  /** Followers per write transaction (20 batchget calls of 100). */
+  /**
+   * Followers per write transaction (10 batchget calls of 100). At 1M followers 1,000 ran as fast as 2,000 (78.9 s
+   * against 75.5 s, within the machine's noise) with a lower peak RSS (261 MB against 296 MB, limit 300).
+   */
   batchSize?: number;
-  /** user/get pages sorted together and checkpointed as one (follower-chunks.ts). */
+  /**
+   * user/get pages sorted together and checkpointed as one (follower-chunks.ts). At 1M followers on a 128 MB pool,
+   * 5 pages cut pool reads from 828k (pages unsorted) to 185k, and 10 pages to 103k with no faster wall time and a
+   * higher peak RSS.
+   */
   windowPages?: number;
   /** Batches fetched ahead of the ones being written. */
   lookahead?: number;
@@ -37,7 +44,7 @@ export const FOLLOWERS_SOURCE = 'sync.oa_followers';
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Getting_a_User_List.html
  */
 export function followersSync(deps: FollowersSyncDeps): SyncTask {
-  const batchSize = deps.batchSize ?? 2000;
+  const batchSize = deps.batchSize ?? 1000;
   return {
     async run(ctx: SyncTaskContext) {
       if (ctx.account.kind !== 'official-account') throw new Error('followers needs an official-account');
