@@ -27,6 +27,11 @@ export class InboxSignal {
     return this.inFlight > 0 || performance.now() - this.lastCallbackAt < windowMs;
   }
 
+  /** At least `atLeast` callbacks are being handled at this moment: the gateway, not WeChat, sets the pace. */
+  crowded(atLeast: number): boolean {
+    return this.inFlight >= atLeast;
+  }
+
   notify(): void {
     for (const l of this.listeners) l();
   }

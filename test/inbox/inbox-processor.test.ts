@@ -108,6 +108,26 @@ describe('inbox processor under a callback burst', () => {
     }
   });
 
+  it('steps back further while the gateway is crowded with callbacks, and works promptly when it is not', async () => {
+    await insert('crowd-', 10);
+    const before = await done('');
+    const signal = inboxSignal(db.ds);
+    for (let i = 0; i < 4; i++) signal.enter();
+    const p = new InboxProcessor(app(), { busyBatchSize: 2, busyRestFactor: 1, crowdedRestFactor: 10_000, crowdedInFlight: 4, pollMs: 20 }).start();
+    try {
+      await sleep(300);
+      // One batch of two (rows an earlier test left pending come first), then the crowded rest.
+      expect((await done('')) - before).toBe(2);
+      for (let i = 0; i < 3; i++) signal.leave();
+      const until = Date.now() + 3000;
+      while ((await done('crowd-')) < 10 && Date.now() < until) await sleep(20);
+      expect(await done('crowd-')).toBe(10);
+    } finally {
+      signal.leave();
+      await p.stop();
+    }
+  });
+
   it('stops stepping back once the oldest waiting row is older than maxLagMs', async () => {
     await insert('lag-', 10);
     const signal = inboxSignal(db.ds);
