@@ -30,7 +30,7 @@ export function inboxWriterFor(app: AppContext): InboxWriter {
     insertMany = (rows) => retryOnDeadlock(() => repo.insertMany(rows, new Date(app.now())));
     // Two INSERTs at once, not four: one commits while the next group gathers. Each statement costs the gateway
     // a socket write to the server (~8 % of its CPU profile on MySQL) plus the server's own statement and
-    // commit work, and four in flight cut the groups to ~4.5 rows against ~5.6 at two, for no faster acks
+    // commit work, and four in flight cut the groups to ~2.2 rows against ~2.8 at two, for no faster acks
     // (bench:callbacks MySQL, 20 connections: 260–280 µs gateway CPU per callback at four, 220–260 at two).
     maxInFlight = Math.max(1, Math.min(2, app.config.database.poolSize - 2));
   } else if (file === ':memory:' || file === '') {
