@@ -82,7 +82,7 @@ async function readWindow(users: OaUsersApi, cursor: string, pages: number): Pro
 /**
  * Windows of `windowPages` user/get pages from `cursor` to the end (the next window read while this one is
  * written), each sorted and cut into chunks of `size` contiguous openids. The openid-keyed unique indexes
- * (identities, oa_subscriptions) take random keys: a 2,000-follower chunk of one page lands on ~2,000 leaf pages
+ * (identities, oa_subscriptions) take random keys: a 1,000-follower chunk of one page lands on ~1,000 leaf pages
  * spread over the whole index, and at a million followers those indexes outgrow a small buffer pool, so most
  * inserts read and later write back a page. A sorted window's chunks each cover a narrow key range, touching
  * several times fewer pages; every other window runs descending, so it starts on the index pages the previous
