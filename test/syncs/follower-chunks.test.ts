@@ -1,4 +1,6 @@
-import { WindowLedger } from '../../src/syncs/oa/follower-chunks';
+import { followerChunks, WindowLedger } from '../../src/syncs/oa/follower-chunks';
+import { WINDOWED_FROM_FOLLOWERS, windowPagesFor } from '../../src/syncs/oa/followers.sync';
+import type { SyncTaskContext } from '../../src/syncs/sync-types';
 import { pipelined } from '../../src/syncs/pipeline';
 
 describe('WindowLedger', () => {
@@ -82,5 +84,45 @@ describe('pipelined', () => {
       settled.push(i);
     }, { lookahead: 0, writers: 2 })).rejects.toThrow('stopped');
     expect(settled.sort()).toEqual([1, 2]);
+  });
+});
+
+describe('followerChunks with the default window policy', () => {
+  /** A user/get double: `total` followers listed 10,000 per page; records the cursor of every call. */
+  function lister(total: number) {
+    const calls: string[] = [];
+    const all = Array.from({ length: total }, (_, i) => `o${String(i).padStart(9, '0')}`);
+    return {
+      calls,
+      users: {
+        async getFollowers(next: string) {
+          calls.push(next);
+          const from = next === '' ? 0 : all.indexOf(next) + 1;
+          const openids = all.slice(from, from + 10_000);
+          return { total, openids, nextOpenid: openids.length > 0 ? openids[openids.length - 1]! : '' };
+        },
+      },
+    };
+  }
+  const ctx = { signal: new AbortController().signal, setTotal: async () => undefined } as unknown as SyncTaskContext;
+
+  async function windows(total: number): Promise<number[]> {
+    const { users } = lister(total);
+    const sizes: number[] = [];
+    const ledger = new WindowLedger(async () => undefined);
+    const add = ledger.add.bind(ledger);
+    ledger.add = (cp, n, parts) => (sizes.push(n), add(cp, n, parts));
+    for await (const c of followerChunks(users as never, '', { size: 1000, windowPages: windowPagesFor }, ledger, ctx)) void c;
+    return sizes;
+  }
+
+  it('checkpoints after each page (DESIGN §6) below the windowed size', async () => {
+    expect(await windows(35_000)).toEqual([10_000, 10_000, 10_000, 5_000]);
+  });
+
+  it('sorts windows of five pages once the account is large, the first page still on its own', async () => {
+    const sizes = await windows(WINDOWED_FROM_FOLLOWERS + 60_000);
+    expect(sizes.slice(0, 3)).toEqual([10_000, 50_000, 50_000]);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(WINDOWED_FROM_FOLLOWERS + 60_000);
   });
 });

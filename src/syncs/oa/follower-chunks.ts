@@ -80,7 +80,7 @@ async function readWindow(users: OaUsersApi, cursor: string, pages: number): Pro
 }
 
 /**
- * Windows of `windowPages` user/get pages from `cursor` to the end (the next window read while this one is
+ * Windows of `windowPages(total)` user/get pages from `cursor` to the end (the next window read while this one is
  * written), each sorted and cut into chunks of `size` contiguous openids. The openid-keyed unique indexes
  * (identities, oa_subscriptions) take random keys: a 1,000-follower chunk of one page lands on ~1,000 leaf pages
  * spread over the whole index, and at a million followers those indexes outgrow a small buffer pool, so most
@@ -92,17 +92,17 @@ async function readWindow(users: OaUsersApi, cursor: string, pages: number): Pro
 export async function* followerChunks(
   users: OaUsersApi,
   cursor: string,
-  opts: { size: number; windowPages: number },
+  opts: { size: number; windowPages: (total: number | null) => number },
   ledger: WindowLedger,
   ctx: SyncTaskContext,
 ): AsyncGenerator<FollowerChunk> {
   throwIfAborted(ctx.signal);
-  let pending: Promise<FollowerWindow> | undefined = readWindow(users, cursor, opts.windowPages);
+  let pending: Promise<FollowerWindow> | undefined = readWindow(users, cursor, opts.windowPages(null));
   for (let n = 0; pending; n++) {
     const win: FollowerWindow = await pending;
     if (win.total !== null) await ctx.setTotal(win.total);
     if (win.openids.length === 0) return;
-    pending = win.checkpoint.listed ? undefined : readWindow(users, win.checkpoint.next, opts.windowPages);
+    pending = win.checkpoint.listed ? undefined : readWindow(users, win.checkpoint.next, opts.windowPages(win.total));
     pending?.catch(() => undefined);
     win.openids.sort();
     if (n % 2 === 1) win.openids.reverse();
