@@ -1,9 +1,8 @@
 import type { Role } from '../auth/roles';
-import { type StoredCustomer } from '../identity/customer.repository';
+import { toCustomer, type StoredCustomer } from '../identity/customer.repository';
 import { identitiesOfCustomers, type StoredIdentity } from '../identity/identity.repository';
 import type { PhoneCrypto } from '../security/phone-crypto';
-import { type Db, fromDbTime, idString, select } from '../storage/sql';
-import type { CustomerStatus } from '../storage/entities';
+import { type Db, idString, select } from '../storage/sql';
 import { filterSql, type CustomerFilter, type IdentityScope } from './customer-filter';
 import type { CustomerSummary, ProfileService } from './profile.service';
 
@@ -60,16 +59,7 @@ export class CustomerListService {
       params.push(page.cursor);
     }
     const sql = `SELECT ${COLUMNS} FROM ${f.from} WHERE ${where.join(' AND ')} ORDER BY c.id DESC LIMIT ${Math.trunc(page.limit) + 1}`;
-    return (await select(db, sql, params)).map((r) => ({
-      id: String(r.id),
-      status: r.status as CustomerStatus,
-      mergedIntoId: (r.merged_into_id as string | null) ?? null,
-      displayName: (r.display_name as string | null) ?? null,
-      avatarUrl: (r.avatar_url as string | null) ?? null,
-      phoneEnc: (r.phone_enc as string | null) ?? null,
-      createdAt: fromDbTime(r.created_at)!,
-      updatedAt: fromDbTime(r.updated_at)!,
-    }));
+    return (await select(db, sql, params)).map(toCustomer);
   }
 
   private async tagsOf(db: Db, ids: string[]): Promise<Map<string, CustomerListItem['tags']>> {

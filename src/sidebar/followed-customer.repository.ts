@@ -1,6 +1,5 @@
-import type { StoredCustomer } from '../identity/customer.repository';
-import type { CustomerStatus } from '../storage/entities';
-import { type Db, fromDbTime, select } from '../storage/sql';
+import { toCustomer, type StoredCustomer } from '../identity/customer.repository';
+import { type Db, select } from '../storage/sql';
 
 /** The customer behind an external_userid, and whether this staff member follows them (a live relation). */
 export interface FollowedCustomer {
@@ -26,16 +25,7 @@ export async function findFollowedCustomer(db: Db, corpId: string, staffUserid: 
   const r = rows[0];
   if (!r) return undefined;
   return {
-    customer: {
-      id: String(r.id),
-      status: r.status as CustomerStatus,
-      mergedIntoId: (r.merged_into_id as string | null) ?? null,
-      displayName: (r.display_name as string | null) ?? null,
-      avatarUrl: (r.avatar_url as string | null) ?? null,
-      phoneEnc: (r.phone_enc as string | null) ?? null,
-      createdAt: fromDbTime(r.created_at)!,
-      updatedAt: fromDbTime(r.updated_at)!,
-    },
+    customer: toCustomer(r),
     followed: r.follow_id !== null && r.follow_id !== undefined,
   };
 }
