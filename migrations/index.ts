@@ -12,6 +12,7 @@ import { CustomerSearchIndexes1795384903000 } from './1795384903000-customer-sea
 import { DropIdentityValueIndex1795384904000 } from './1795384904000-drop-identity-value-index';
 import { TagPushState1795385000000 } from './1795385000000-tag-push-state';
 import { OauthUsedStates1795385100000 } from './1795385100000-oauth-used-states';
+import { DropUnusedCustomerIndexes1795385200000 } from './1795385200000-drop-unused-customer-indexes';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   DropIdentityValueIndex1795384904000,
   TagPushState1795385000000,
   OauthUsedStates1795385100000,
+  DropUnusedCustomerIndexes1795385200000,
 ];

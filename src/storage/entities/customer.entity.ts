@@ -30,9 +30,7 @@ export const CustomerEntity = new EntitySchema<CustomerRow>({
     updatedAt: col.updatedAt(),
   },
   indices: [
-    { name: 'idx_customers_status', columns: ['status'] },
     { name: 'idx_customers_merged_into', columns: ['mergedIntoId'] },
-    { name: 'idx_customers_updated_at', columns: ['updatedAt'] },
     { name: 'idx_customers_display_name', columns: ['displayName'] },
   ],
 });
