@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NormalizedEvent } from '../../connectors/common/normalized-event';
 import { isMysql } from '../storage/dialect';
+import { executeOnPool, mysqlPool } from '../storage/pool-statements';
 import { type Db, execute, forUpdateSkipLocked, fromDbTime, fromJsonText, idString, select, toDbTime } from '../storage/sql';
 import type { InboxStatus } from '../storage/entities';
 import type { InboxEntry } from './inbox-writer';
@@ -20,11 +21,6 @@ export interface InboxRecord {
   error: string | null;
   receivedAt: Date;
   processedAt: Date | null;
-}
-
-/** The part of mysql2's Pool (callback API) the inbox insert uses. */
-interface Mysql2Pool {
-  execute(sql: string, values: unknown[], callback: (err: Error | null) => void): void;
 }
 
 /** Rows per MySQL inbox INSERT (one prepared statement per size, see insertOnPool). */
@@ -94,8 +90,7 @@ export class InboxRepository {
   }
 
   /**
-   * MySQL: the group-commit INSERT goes straight to mysql2's pool — the one TypeORM's driver created, with the
-   * same options and UTC sessions (storage/mysql-driver.ts) — as a prepared statement.
+   * MySQL: the group-commit INSERT goes straight to mysql2's pool (storage/pool-statements.ts) as a prepared statement.
    * - TypeORM's query runner around a statement adds its own pool checkout, a query-log call, two broadcaster
    *   awaits, a result copy and mysql2's promise wrapper, which captures a stack trace per query: ~120 µs of
    *   gateway CPU per statement (5-row batches, loaded 2-core machine: 320–480 µs through TypeORM, 200–260
@@ -108,10 +103,10 @@ export class InboxRepository {
    * Errors are mysql2's own (code/errno), which is what deadlock-retry.ts and the intake's 503 look at; a
    * destroyed DataSource has no pool and rejects.
    */
-  private insertOnPool(sql: string, params: unknown[]): Promise<void> {
-    const pool = (this.ds.driver as unknown as { pool?: Mysql2Pool }).pool;
-    if (!pool) return Promise.reject(new Error('the MySQL connection pool is closed'));
-    return new Promise((resolve, reject) => pool.execute(sql, params, (err) => (err ? reject(err) : resolve())));
+  private async insertOnPool(sql: string, params: unknown[]): Promise<void> {
+    const pool = mysqlPool(this.ds);
+    if (!pool) throw new Error('the MySQL connection pool is closed');
+    await executeOnPool(pool, sql, params);
   }
 
   /**

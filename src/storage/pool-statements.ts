@@ -15,12 +15,21 @@ import { type Db, select, toDbParam } from './sql';
 export function readRows<T = Record<string, unknown>>(db: Db, sql: string, params: unknown[] = []): Promise<T[]> {
   const pool = 'dataSource' in db ? undefined : mysqlPool(db);
   if (!pool) return select<T>(db, sql, params);
+  return executeOnPool<T[]>(pool, sql, params.map(toDbParam));
+}
+
+/** One prepared statement on the pool, with values already in their database form; mysql2's errors as they are. */
+export function executeOnPool<T>(pool: Pool, sql: string, values: unknown[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    pool.execute(sql, params.map(toDbParam) as ExecuteValues[], (err, rows) => (err ? reject(err) : resolve(rows as T[])));
+    pool.execute(sql, values as ExecuteValues[], (err, result) => (err ? reject(err) : resolve(result as T)));
   });
 }
 
-function mysqlPool(ds: DataSource): Pool | undefined {
+/**
+ * mysql2's pool under a MySQL DataSource — the one TypeORM's driver created, with the same options and UTC
+ * sessions (storage/mysql-driver.ts); undefined on SQLite and once the DataSource is destroyed.
+ */
+export function mysqlPool(ds: DataSource): Pool | undefined {
   if (dialectOf(ds) !== 'mysql') return undefined;
   return (ds.driver as unknown as { pool?: Pool }).pool;
 }
