@@ -1,9 +1,10 @@
-import { execFileSync, fork, type ChildProcess } from 'child_process';
+import { fork, type ChildProcess } from 'child_process';
 import path from 'path';
-import { closeSync, fdatasyncSync, openSync, readFileSync, rmSync, writeSync } from 'fs';
+import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'fs';
 import { tmpdir } from 'os';
 import { openDatabase } from '../src/storage/data-source';
 import { freshDatabase } from './shared/fresh-database';
+import { cpuSeconds, databaseServerPid } from './shared/process-cpu';
 import { select } from '../src/storage/sql';
 import { BENCH_OA, buildCallbacks, type PrebuiltCallback } from './callbacks/requests';
 import { runLoad, type LoadResult } from './callbacks/load';
@@ -55,14 +56,8 @@ function serverCpu(child: ChildProcess): Promise<number> {
  * Siyu's durable ack costs. It counts every client of that server, other users' queries included.
  */
 function databaseServerCpu(): number | undefined {
-  try {
-    const pid = execFileSync('pidof', ['-s', 'mariadbd', 'mysqld'], { encoding: 'utf8' }).trim().split(/\s+/)[0];
-    const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticksPerSecond;
-  } catch {
-    return undefined;
-  }
+  const s = cpuSeconds(databaseServerPid());
+  return s === undefined ? undefined : s * 1_000_000;
 }
 
 /** Load against one server, with the server's CPU time per request (and the database server's, on MySQL). */

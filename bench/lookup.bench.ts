@@ -3,7 +3,7 @@ import { openDatabase } from '../src/storage/data-source';
 import { startChild } from './shared/child-process';
 import { arg, benchDatabase } from './shared/fresh-database';
 import { load, type LoadFigures } from './lookup/load';
-import { cpuSeconds, databaseServerPid } from './lookup/process-cpu';
+import { cpuSeconds, databaseServerPid } from './shared/process-cpu';
 import { questions } from './lookup/questions';
 import { seededSample } from './lookup/seeded-sample';
 import { LOOKUP_APP, LOOKUP_OPEN_PLATFORM, seedCustomers } from './lookup/seed-customers';

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'child_process';
-import { readFileSync } from 'fs';
 import path from 'path';
 import { createInterface } from 'readline';
 import { loadConfig } from '../config';
@@ -11,6 +10,7 @@ import { insertIgnore, select } from '../src/storage/sql';
 import { countByStatus } from '../src/tags/outbox/outbox.repository';
 import { nextDueAt } from '../src/tags/outbox/outbox-claim';
 import { tagRuntime } from '../src/tags/tags.runtime';
+import { cpuSeconds } from './shared/process-cpu';
 
 /**
  * `npm run bench:tags` (issue 7, DESIGN §9): 100,000 tag assignments over OA and WeCom customers, drained to the
@@ -55,12 +55,7 @@ async function startEmulatorProcess(followers: number, contacts: number, corps: 
 
 /** User + system CPU of a child process so far (Linux /proc), to see which side of the drain is busy. */
 function emulatorCpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
+  return (cpuSeconds(pid) ?? 0) * 1000;
 }
 
 async function getJson<T>(url: string): Promise<T> {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'fs';
+import { cpuSeconds, databaseServerPid } from '../shared/process-cpu';
 import { loadavg } from 'os';
 import type { Connection } from 'mysql2/promise';
 
@@ -8,30 +8,6 @@ import type { Connection } from 'mysql2/promise';
  * the window everybody waits. The server's CPU comes from /proc (absent when MySQL runs elsewhere); InnoDB's
  * buffer pool reads and pages written show whether the pool thrashes.
  */
-const TICK = 100; // USER_HZ on Linux
-
-function cpuSecondsOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICK;
-  } catch {
-    return null;
-  }
-}
-
-function databasePid(): number | null {
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
-      if (comm === 'mariadbd' || comm === 'mysqld') return Number(d);
-    } catch {
-      // a process that ended while listing
-    }
-  }
-  return null;
-}
 
 const STATUS = ['Innodb_buffer_pool_reads', 'Innodb_buffer_pool_read_requests', 'Innodb_pages_written', 'Innodb_data_fsyncs', 'Com_commit', 'Questions'];
 
@@ -44,11 +20,11 @@ export interface Snapshot {
 
 export async function snapshot(conn: Connection, emulatorPid: number | undefined): Promise<Snapshot> {
   const [rows] = (await conn.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${STATUS.map(() => '?').join(', ')})`, STATUS)) as unknown as [{ Variable_name: string; Value: string }[]];
-  const pid = databasePid();
+  const pid = databaseServerPid();
   return {
     at: performance.now(),
-    server: pid === null ? null : cpuSecondsOf(pid),
-    emulator: emulatorPid === undefined ? null : cpuSecondsOf(emulatorPid),
+    server: cpuSeconds(pid) ?? null,
+    emulator: cpuSeconds(emulatorPid) ?? null,
     status: Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)])),
   };
 }
