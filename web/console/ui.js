@@ -171,3 +171,24 @@ export function counts(obj) {
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 }
+
+/**
+ * A Retry button for one inbox or outbox row: POSTs `/<queue>/<id>/retry`, then stands in for itself with the
+ * row's new status; a refusal is shown in `msg` and the button comes back.
+ * @param {'inbox' | 'outbox'} queue @param {string} id @param {ReturnType<typeof messageBox>} msg
+ */
+export function retryButton(queue, id, msg) {
+  const label = queue === 'inbox' ? 'Inbox' : 'Outbox';
+  const b = h('button', { type: 'button', onclick: async () => {
+    b.disabled = true;
+    try {
+      const fresh = await api(`/${queue}/${encodeURIComponent(id)}/retry`, { method: 'POST' });
+      replace(b.parentElement ?? b, `queued (${fresh.status})`);
+      msg.ok(`${label} row ${id} queued again.`);
+    } catch (e) {
+      b.disabled = false;
+      msg.error(e, `retry ${queue} rows`);
+    }
+  } }, 'Retry');
+  return b;
+}

@@ -1,7 +1,7 @@
 // @ts-check
 import { api, qs } from './api.js';
-import { h, json, replace, when } from './dom.js';
-import { field, messageBox, pagedTable, section, select } from './ui.js';
+import { h, json, when } from './dom.js';
+import { field, messageBox, pagedTable, retryButton, section, select } from './ui.js';
 
 const STATUSES = ['failed', 'pending', 'processing', 'done'];
 
@@ -21,23 +21,8 @@ export function renderInbox(p) {
     { label: 'Attempts', cell: (r) => String(r.attempts) },
     { label: 'Error', cell: (r) => (r.error ? h('span', { class: 'error-text' }, json(r.error, 300)) : '') },
     { label: 'Received', cell: (r) => when(r.receivedAt) },
-    { label: '', cell: (r) => (r.status === 'failed' || r.status === 'pending' ? retryButton(r) : null) },
+    { label: '', cell: (r) => (r.status === 'failed' || r.status === 'pending' ? retryButton('inbox', r.id, msg) : null) },
   ];
-  /** @param {any} r */
-  function retryButton(r) {
-    const b = h('button', { type: 'button', onclick: async () => {
-      b.disabled = true;
-      try {
-        const fresh = await api(`/inbox/${encodeURIComponent(r.id)}/retry`, { method: 'POST' });
-        replace(b.parentElement ?? b, `queued (${fresh.status})`);
-        msg.ok(`Inbox row ${r.id} queued again.`);
-      } catch (e) {
-        b.disabled = false;
-        msg.error(e, 'retry inbox rows');
-      }
-    } }, 'Retry');
-    return b;
-  }
   const list = pagedTable(columns, (cursor) => api(`/inbox${qs({ status, limit: 50, cursor })}`), 'read the inbox');
   void list.first();
   const filter = select('status', STATUSES.map((s) => [s, s]), status);

@@ -1,8 +1,8 @@
 // @ts-check
 import { api, qs } from './api.js';
-import { h, json, replace, when } from './dom.js';
+import { h, json, when } from './dom.js';
 import { can } from './session.js';
-import { field, messageBox, pagedTable, section, select } from './ui.js';
+import { field, messageBox, pagedTable, retryButton, section, select } from './ui.js';
 
 /**
  * `#/outbox?status=`: pushes to WeChat by status; a dead row shows its errcode and operators can retry it.
@@ -21,23 +21,8 @@ export function renderOutbox(p) {
     { label: 'Last error', cell: (r) => (r.lastErrcode || r.lastError ? h('span', { class: 'error-text' }, `${r.lastErrcode ?? ''} ${r.lastError ?? ''}`.trim()) : '') },
     { label: 'Payload', cell: (r) => h('code', { class: 'payload' }, json(r.payload)) },
     { label: 'Next attempt', cell: (r) => when(r.nextAttemptAt) },
-    { label: '', cell: (r) => (r.status === 'dead' && can('operator') ? retryButton(r) : null) },
+    { label: '', cell: (r) => (r.status === 'dead' && can('operator') ? retryButton('outbox', r.id, msg) : null) },
   ];
-  /** @param {any} r */
-  function retryButton(r) {
-    const b = h('button', { type: 'button', onclick: async () => {
-      b.disabled = true;
-      try {
-        const fresh = await api(`/outbox/${encodeURIComponent(r.id)}/retry`, { method: 'POST' });
-        replace(b.parentElement ?? b, `queued (${fresh.status})`);
-        msg.ok(`Outbox row ${r.id} queued again.`);
-      } catch (e) {
-        b.disabled = false;
-        msg.error(e, 'retry outbox rows');
-      }
-    } }, 'Retry');
-    return b;
-  }
   const list = pagedTable(columns, (cursor) => api(`/outbox${qs({ status, limit: 50, cursor })}`), 'read the outbox');
   void list.first();
   const filter = select('status', [['', 'any status'], ['pending', 'pending'], ['in_flight', 'in flight'], ['done', 'done'], ['dead', 'dead']], status);
