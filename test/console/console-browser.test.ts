@@ -1,22 +1,19 @@
-import { existsSync } from 'fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { PhoneCrypto } from '../../src/security/phone-crypto';
 import { syncRuntime } from '../../src/syncs/sync-runtime';
+import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is absent (CI installs Chromium there)`);
 
 /**
  * The operator console in a real headless Chromium against the real app, on the test database, with the
  * emulator behind the accounts: sign-in, search, a customer page, manual tagging, role-dependent controls, the
  * 401 path and a full sync followed to its end.
  */
-(haveChromium ? describe : describe.skip)('operator console in a browser', () => {
+describeWithChromium('operator console in a browser', () => {
   const db = useTestDatabase();
   let emu: RunningEmulator;
   let t: TestApp;
@@ -31,7 +28,7 @@ if (!haveChromium) console.warn(`console browser tests skipped: ${CHROMIUM} is a
   beforeAll(async () => {
     [emu, browser] = await Promise.all([
       startEmulator({ followers: 12, officialAccounts: 1, wecomContacts: 6, wecomStaff: 2 }),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+      launchChromium(),
     ]);
     const config = testConfig(db.url, { accounts: gatewayAccounts(emu.state, emu.url) });
     t = await startTestApp(db.ds, config);

@@ -1,14 +1,10 @@
-import { existsSync } from 'fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startSidebar, type SidebarHarness } from './sidebar-harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`sidebar browser test skipped: ${CHROMIUM} is not installed`);
-const describeBrowser = haveChromium ? describe : describe.skip;
 
-describeBrowser('sidebar page in Chromium (emulator authorize page + JS-SDK simulator)', () => {
+describeWithChromium('sidebar page in Chromium (emulator authorize page + JS-SDK simulator)', () => {
   const db = useTestDatabase();
   let h: SidebarHarness;
   let browser: Browser;
@@ -16,7 +12,7 @@ describeBrowser('sidebar page in Chromium (emulator authorize page + JS-SDK simu
   beforeAll(async () => {
     [h, browser] = await Promise.all([
       startSidebar(db),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+      launchChromium(),
     ]);
   });
   afterAll(async () => {
