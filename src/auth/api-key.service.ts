@@ -1,6 +1,6 @@
 import { IsNull, type DataSource } from 'typeorm';
 import { ApiKeyEntity, type ApiKeyRow } from '../storage';
-import { readRows } from '../storage/pool-read';
+import { readRows } from '../storage/pool-statements';
 import { execute, fromDbTime, idString } from '../storage/sql';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format';
 import { isRole, type Role } from './roles';

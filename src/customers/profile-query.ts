@@ -1,6 +1,6 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { type Dialect, dialectOf } from '../storage/dialect';
-import { readRows } from '../storage/pool-read';
+import { readRows } from '../storage/pool-statements';
 import { type Db, fromDbTime, type Row } from '../storage/sql';
 
 /** The rows of one profile read, each part in its own order, columns named as in their tables. */
