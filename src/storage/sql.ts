@@ -74,11 +74,21 @@ export function excluded(db: Db, column: string): string {
   return dialectOf(dsOf(db)) === 'mysql' ? `VALUES(${q(db, column)})` : `excluded.${q(db, column)}`;
 }
 
-function valuesClause(db: Db, table: string, columns: string[], rows: Row[]): { sql: string; params: unknown[] } {
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
+/** A multi-row INSERT in three parts: `head` + `tuple`, `tuple`, … + `tail` (the conflict clause, or ''). */
+export interface RowsStatement {
+  head: string;
+  tuple: string;
+  tail: string;
+}
+
+export function rowsStatementText(stmt: RowsStatement, rows: number): string {
+  return `${stmt.head}${Array.from({ length: rows }, () => stmt.tuple).join(', ')}${stmt.tail}`;
+}
+
+function insertHead(db: Db, verb: string, table: string, columns: string[]): Pick<RowsStatement, 'head' | 'tuple'> {
   return {
-    sql: `INTO ${q(db, table)} (${columns.map((c) => q(db, c)).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`,
-    params: rows.flatMap((row) => columns.map((c) => row[c])),
+    head: `${verb} INTO ${q(db, table)} (${columns.map((c) => q(db, c)).join(', ')}) VALUES `,
+    tuple: `(${columns.map(() => '?').join(', ')})`,
   };
 }
 
@@ -100,38 +110,46 @@ export async function insertIgnore(db: Db, table: string, rows: Row[]): Promise<
   if (!first) return 0;
   const columns = Object.keys(first);
   const mysql = dialectOf(dsOf(db)) === 'mysql';
+  const stmt: RowsStatement = mysql
+    ? { ...insertHead(db, 'INSERT IGNORE', table, columns), tail: '' }
+    : { ...insertHead(db, 'INSERT', table, columns), tail: ' ON CONFLICT DO NOTHING' };
   let inserted = 0;
   for (const part of chunks(rows, columns.length)) {
-    const v = valuesClause(db, table, columns, part);
-    const sql = mysql ? `INSERT IGNORE ${v.sql}` : `INSERT ${v.sql} ON CONFLICT DO NOTHING`;
-    inserted += (await execute(db, sql, v.params)).affected;
+    inserted += (await execute(db, rowsStatementText(stmt, part.length), part.flatMap((row) => columns.map((c) => row[c])))).affected;
   }
   return inserted;
 }
 
+export interface UpsertOptions {
+  /** A unique key's columns (SQLite's ON CONFLICT target). */
+  conflict: string[];
+  /** Columns set to the proposed value, or column → SQL expression (use `excluded()` for the proposed value). */
+  update: string[] | Record<string, string>;
+}
+
 /**
- * Inserts rows or, on a conflict with `conflict` (a unique key's columns), updates `update`: a column list (set
- * to the proposed value) or column → SQL expression (use `excluded()` for the proposed value). MySQL's
- * ON DUPLICATE KEY reacts to any unique key; SQLite only to the named one, so name the key you expect.
+ * Inserts rows (keys = column names, all rows the same keys) or, on a conflict with `conflict`, updates
+ * `update`. MySQL's ON DUPLICATE KEY reacts to any unique key; SQLite only to the named one, so name the key you
+ * expect.
  */
-export async function upsert(
-  db: Db,
-  table: string,
-  rows: Row[],
-  opts: { conflict: string[]; update: string[] | Record<string, string> },
-): Promise<void> {
+export async function upsert(db: Db, table: string, rows: Row[], opts: UpsertOptions): Promise<void> {
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first);
+  const stmt = upsertStatement(db, table, columns, opts);
+  for (const part of chunks(rows, columns.length)) {
+    await execute(db, rowsStatementText(stmt, part.length), part.flatMap((row) => columns.map((c) => row[c])));
+  }
+}
+
+/** `upsert`'s statement for these columns, for writers that send the rows themselves (prepared-rows.ts). */
+export function upsertStatement(db: Db, table: string, columns: string[], opts: UpsertOptions): RowsStatement {
   const mysql = dialectOf(dsOf(db)) === 'mysql';
   const sets = Array.isArray(opts.update) ? Object.fromEntries(opts.update.map((c) => [c, excluded(db, c)])) : opts.update;
   const assignments = Object.entries(sets).map(([c, expr]) => `${q(db, c)} = ${expr}`);
   if (assignments.length === 0) throw new Error('upsert needs at least one column to update; use insertIgnore');
-  const onConflict = mysql
+  const tail = mysql
     ? ` ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`
     : ` ON CONFLICT (${opts.conflict.map((c) => q(db, c)).join(', ')}) DO UPDATE SET ${assignments.join(', ')}`;
-  for (const part of chunks(rows, columns.length)) {
-    const v = valuesClause(db, table, columns, part);
-    await execute(db, `INSERT ${v.sql}${onConflict}`, v.params);
-  }
+  return { ...insertHead(db, 'INSERT', table, columns), tail };
 }

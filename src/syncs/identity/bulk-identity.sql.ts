@@ -1,6 +1,7 @@
 import type { IdentityRef } from '../../../connectors/common/identity-types';
 import { forUpdate, type StoredIdentity } from '../../identity/identity.repository';
-import { type Db, execute, fromDbTime, idString, select, toDbTime } from '../../storage/sql';
+import { writeRows } from '../../storage/prepared-rows';
+import { type Db, execute, fromDbTime, idString, type RowsStatement, select, toDbTime } from '../../storage/sql';
 
 /** Refs grouped by (type, scope) so each group is one `value IN (…)` range on the unique key. */
 function byTypeScope(refs: readonly IdentityRef[]): { where: string; params: unknown[] } {
@@ -69,16 +70,24 @@ function* chunked<T>(rows: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
+const CUSTOMERS: RowsStatement = {
+  head: 'INSERT INTO customers (id, status, display_name, avatar_url, created_at, updated_at) VALUES ',
+  tuple: "(?, 'active', ?, ?, ?, ?)",
+  tail: '',
+};
+
 /** Multi-row INSERT of new customers (ids made by the caller, UUIDv7). */
 export async function insertCustomersBulk(db: Db, rows: readonly NewCustomerRow[], now: Date): Promise<void> {
   // One time string per batch: converting a Date per bound parameter was a measurable share of a sync's CPU.
   const at = toDbTime(now);
-  for (const part of chunked(rows, 4000)) {
-    const values = part.map(() => "(?, 'active', ?, ?, ?, ?)").join(', ');
-    await execute(db, `INSERT INTO customers (id, status, display_name, avatar_url, created_at, updated_at) VALUES ${values}`,
-      part.flatMap((c) => [c.id, c.displayName?.slice(0, 128) ?? null, c.avatarUrl?.slice(0, 512) ?? null, at, at]));
-  }
+  await writeRows(db, CUSTOMERS, rows.map((c) => [c.id, c.displayName?.slice(0, 128) ?? null, c.avatarUrl?.slice(0, 512) ?? null, at, at]));
 }
+
+const IDENTITIES: RowsStatement = {
+  head: 'INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES ',
+  tuple: '(?, ?, ?, ?, NULL, ?, 0, ?, ?)',
+  tail: '',
+};
 
 export interface NewIdentityRow {
   customerId: string;
@@ -98,9 +107,7 @@ export async function insertIdentitiesBulk(db: Db, rows: readonly NewIdentityRow
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const sorted = [...rows].sort((a, b) => cmp(a.ref.type, b.ref.type) || cmp(a.ref.scope, b.ref.scope) || cmp(a.ref.value, b.ref.value));
   for (const part of chunked(sorted, 4000)) {
-    const values = part.map(() => '(?, ?, ?, ?, NULL, ?, 0, ?, ?)').join(', ');
-    await execute(db, `INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES ${values}`,
-      part.flatMap((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, source, at, at]));
+    await writeRows(db, IDENTITIES, part.map((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, source, at, at]));
     if (!ev.links) continue;
     const { where, params } = byTypeScope(part.map((r) => r.ref));
     await execute(db, `INSERT INTO identity_links (customer_id, identity_id, source, sync_run_id, created_at) SELECT customer_id, id, ?, ?, ? FROM identities WHERE ${where}`, [source, ev.syncRunId, at, ...params]);

@@ -1,5 +1,6 @@
 import type { UserInfoWire } from '../../../connectors/official-account/client-types';
-import { type Db, execute, excluded, q, toDbTime, upsert } from '../../storage/sql';
+import { writeRows } from '../../storage/prepared-rows';
+import { type Db, execute, excluded, q, type RowsStatement, toDbTime, upsertStatement } from '../../storage/sql';
 
 const unix = (s: number | undefined): string | null => (typeof s === 'number' && s > 0 ? toDbTime(new Date(s * 1000)) : null);
 const text = (v: string | number | undefined | null): string | null => (v === undefined || v === null || v === '' || v === 0 ? null : String(v));
@@ -21,26 +22,32 @@ export async function upsertSubscriptions(
   const at = toDbTime(now);
   const rows = sorted.map(({ info, customerId }) => {
     const subscribed = info.subscribe === 1;
-    return {
-      app_id: appId,
-      openid: info.openid,
-      customer_id: customerId,
-      subscribed,
-      subscribe_time: subscribed ? unix(info.subscribe_time) : null,
-      unsubscribe_time: null,
-      scene: subscribed ? text(info.subscribe_scene) : null,
-      qr_scene: subscribed ? text(info.qr_scene) : null,
-      qr_scene_str: subscribed ? text(info.qr_scene_str) : null,
-      remark: subscribed ? (text(info.remark)?.slice(0, 255) ?? null) : null,
-      tagid_list: subscribed ? JSON.stringify(info.tagid_list ?? []) : null,
-      last_synced_run_id: runId,
-      created_at: at,
-      updated_at: at,
-    };
+    return [
+      appId,
+      info.openid,
+      customerId,
+      subscribed ? 1 : 0,
+      subscribed ? unix(info.subscribe_time) : null,
+      null,
+      subscribed ? text(info.subscribe_scene) : null,
+      subscribed ? text(info.qr_scene) : null,
+      subscribed ? text(info.qr_scene_str) : null,
+      subscribed ? (text(info.remark)?.slice(0, 255) ?? null) : null,
+      subscribed ? JSON.stringify(info.tagid_list ?? []) : null,
+      runId,
+      at,
+      at,
+    ];
   });
+  await writeRows(db, subscriptionsUpsert(db), rows, 1000);
+}
+
+const COLUMNS = ['app_id', 'openid', 'customer_id', 'subscribed', 'subscribe_time', 'unsubscribe_time', 'scene', 'qr_scene', 'qr_scene_str', 'remark', 'tagid_list', 'last_synced_run_id', 'created_at', 'updated_at'];
+
+function subscriptionsUpsert(db: Db): RowsStatement {
   // A follower gone between user/get and batchget comes back with subscribe 0 and nothing else: keep what was known.
   const keep = (c: string) => `CASE WHEN ${excluded(db, 'subscribed')} = 1 THEN ${excluded(db, c)} ELSE ${q(db, c)} END`;
-  await upsert(db, 'oa_subscriptions', rows, {
+  return upsertStatement(db, 'oa_subscriptions', COLUMNS, {
     conflict: ['app_id', 'openid'],
     update: {
       customer_id: excluded(db, 'customer_id'),
