@@ -13,6 +13,7 @@ import { DropIdentityValueIndex1795384904000 } from './1795384904000-drop-identi
 import { TagPushState1795385000000 } from './1795385000000-tag-push-state';
 import { OauthUsedStates1795385100000 } from './1795385100000-oauth-used-states';
 import { DropUnusedCustomerIndexes1795385200000 } from './1795385200000-drop-unused-customer-indexes';
+import { DropCustomerMergedIntoIndex1795385300000 } from './1795385300000-drop-customer-merged-into-index';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -30,4 +31,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   TagPushState1795385000000,
   OauthUsedStates1795385100000,
   DropUnusedCustomerIndexes1795385200000,
+  DropCustomerMergedIntoIndex1795385300000,
 ];

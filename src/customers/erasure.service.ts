@@ -47,7 +47,11 @@ export class ErasureService {
       if (!survivor || survivor.status === 'erased') return undefined;
       const cid = survivor.id;
       await select(em, `SELECT id FROM customers WHERE id = ?${forUpdate(em)}`, [cid]);
-      const merged = (await select<{ id: string }>(em, 'SELECT id FROM customers WHERE merged_into_id = ?', [cid])).map((r) => String(r.id));
+      // Customers merged into this one, found through merge_log (indexed by survivor; customers.merged_into_id
+      // is not indexed) and confirmed by their current state, so undone merges are left out.
+      const merged = (
+        await select<{ id: string }>(em, 'SELECT DISTINCT c.id FROM merge_log m JOIN customers c ON c.id = m.merged_id WHERE m.survivor_id = ? AND c.merged_into_id = ?', [cid, cid])
+      ).map((r) => String(r.id));
       const all = [cid, ...merged];
       const inList = all.map(() => '?').join(', ');
       const now = new Date(this.now());

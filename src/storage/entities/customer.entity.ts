@@ -30,7 +30,6 @@ export const CustomerEntity = new EntitySchema<CustomerRow>({
     updatedAt: col.updatedAt(),
   },
   indices: [
-    { name: 'idx_customers_merged_into', columns: ['mergedIntoId'] },
     { name: 'idx_customers_display_name', columns: ['displayName'] },
   ],
 });
