@@ -61,6 +61,10 @@ export function createDataSource(db: DatabaseOptions): DataSource {
     connectTimeout: busyMs,
     // At least 2: withLock keeps one connection for the lock while the locked work queries on another.
     poolSize: Math.max(2, db.poolSize ?? 10),
+    // mysql2 preallocates its per-connection statement cache at this size (four arrays of 16,000 slots by
+    // default, ~0.5 MB a connection). Siyu prepares a few dozen statements per connection (hot-path reads,
+    // inbox group commits of up to 32 rows, bulk sync blocks); an evicted one is closed and prepared again.
+    extra: { maxPreparedStatements: 256 },
   });
 }
 
