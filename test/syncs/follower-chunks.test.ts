@@ -88,16 +88,18 @@ describe('pipelined', () => {
 });
 
 describe('followerChunks with the default window policy', () => {
-  /** A user/get double: `total` followers listed 10,000 per page; records the cursor of every call. */
+  /** A user/get double: `total` followers (not a multiple of 7919) listed 10,000 per page; records the cursor of every call. */
   function lister(total: number) {
     const calls: string[] = [];
-    const all = Array.from({ length: total }, (_, i) => `o${String(i).padStart(9, '0')}`);
+    // listed out of order, as WeChat lists them (7919 is prime, so i·7919 mod total is a permutation here)
+    const all = Array.from({ length: total }, (_, i) => `o${String((i * 7919) % total).padStart(9, '0')}`);
+    const index = new Map(all.map((o, i) => [o, i]));
     return {
       calls,
       users: {
         async getFollowers(next: string) {
           calls.push(next);
-          const from = next === '' ? 0 : all.indexOf(next) + 1;
+          const from = next === '' ? 0 : index.get(next)! + 1;
           const openids = all.slice(from, from + 10_000);
           return { total, openids, nextOpenid: openids.length > 0 ? openids[openids.length - 1]! : '' };
         },
@@ -120,9 +122,50 @@ describe('followerChunks with the default window policy', () => {
     expect(await windows(35_000)).toEqual([10_000, 10_000, 10_000, 5_000]);
   });
 
-  it('sorts windows of five pages once the account is large, the first page still on its own', async () => {
-    const sizes = await windows(WINDOWED_FROM_FOLLOWERS + 60_000);
-    expect(sizes.slice(0, 3)).toEqual([10_000, 50_000, 50_000]);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(WINDOWED_FROM_FOLLOWERS + 60_000);
+  it('sorts windows of ten pages once the account is large, the first page still on its own', async () => {
+    const sizes = await windows(WINDOWED_FROM_FOLLOWERS + 160_000);
+    expect(sizes.slice(0, 3)).toEqual([10_000, 100_000, 100_000]);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(WINDOWED_FROM_FOLLOWERS + 160_000);
+  });
+
+  it('yields every openid once, sorted within a window (every other window descending)', async () => {
+    const total = WINDOWED_FROM_FOLLOWERS + 25_000;
+    const byWindow = new Map<unknown, string[]>();
+    for await (const c of followerChunks(lister(total).users as never, '', { size: 1000, windowPages: windowPagesFor }, new WindowLedger(async () => undefined), ctx)) {
+      const list = byWindow.get(c.window) ?? [];
+      byWindow.set(c.window, list.concat(c.openids));
+    }
+    const windowsSeen = [...byWindow.values()];
+    expect(windowsSeen.map((w) => w.length)).toEqual([10_000, 100_000, 100_000, 15_000]);
+    const all = windowsSeen.flat();
+    expect(new Set(all).size).toBe(total);
+    // compared as one string each: a failing toEqual on 100,000-element arrays takes jest minutes to diff
+    const joined = (w: string[]) => w.join(',');
+    expect(joined(windowsSeen[0]!)).toBe(joined([...windowsSeen[0]!].sort()));
+    expect(joined(windowsSeen[1]!)).toBe(joined([...windowsSeen[1]!].sort().reverse()));
+    expect(joined(windowsSeen[2]!)).toBe(joined([...windowsSeen[2]!].sort()));
+  });
+
+  it('reads the next window while the second half of the current one is written, not before', async () => {
+    const { users, calls } = lister(WINDOWED_FROM_FOLLOWERS + 160_000);
+    const started: number[] = [];
+    for await (const c of followerChunks(users as never, '', { size: 1000, windowPages: windowPagesFor }, new WindowLedger(async () => undefined), ctx)) {
+      void c;
+      started.push(calls.length);
+    }
+    // chunks 0–9: the first page alone (its read-ahead starts at once); 10–109: the first ten-page window, whose
+    // read-ahead starts at its 51st chunk (overall 60) — before that only its own 10 pages and the first were read
+    expect(started[0]).toBeGreaterThanOrEqual(2);
+    expect(started[59]).toBe(11);
+    expect(started[60]).toBeGreaterThanOrEqual(12);
+    expect(started).toHaveLength((WINDOWED_FROM_FOLLOWERS + 160_000) / 1000);
+  });
+
+  it('keeps a chunk whose openid holds the separator intact', async () => {
+    const odd = ['o-1', 'o\n2', 'o-3'];
+    const users = { getFollowers: async (next: string) => (next === '' ? { total: 3, openids: odd, nextOpenid: '' } : { total: 3, openids: [], nextOpenid: '' }) };
+    const out: string[] = [];
+    for await (const c of followerChunks(users as never, '', { size: 1000, windowPages: () => 1 }, new WindowLedger(async () => undefined), ctx)) out.push(...c.openids);
+    expect(out.sort()).toEqual([...odd].sort());
   });
 });
