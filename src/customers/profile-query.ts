@@ -1,5 +1,5 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
-import { type Dialect, dialectOf } from '../storage/dialect';
+import { type Dialect, type ServerFlavor, serverFlavor } from '../storage/dialect';
 import { readRows } from '../storage/pool-statements';
 import { type Db, fromDbTime, type Row } from '../storage/sql';
 
@@ -111,13 +111,25 @@ function partSql(p: Part, dialect: Dialect): string {
   return dialect === 'mysql' ? `(${select} ${from} ${p.limit})` : `${select} FROM (SELECT * ${from} ${p.limit}) AS limited`;
 }
 
+/**
+ * On MariaDB the statement runs with `eq_range_index_dive_limit = 1`: its optimizer otherwise "dives" into each
+ * part's customer_id index to count the rows of that one key, before reading them through the same index anyway
+ * (every part has exactly one usable index, so the estimate can change no plan). At 1M customers on a 128 MB pool
+ * (bench:lookup, same database, alternating runs) that cut MariaDB's CPU per lookup request from 0.92–0.99 to
+ * 0.74–0.76 ms, and lookup p99 from 15–17 to 14–15 ms.
+ * Only for this statement (SET STATEMENT … FOR): elsewhere exact counts pick between indexes on skewed columns.
+ */
+const MARIADB_PREFIX = 'SET STATEMENT eq_range_index_dive_limit = 1 FOR ';
+
 const statements = new Map<string, { sql: string; parts: number }>();
-function statement(dialect: Dialect, withCustomer: boolean): { sql: string; parts: number } {
-  const k = `${dialect}|${withCustomer}`;
+function statement(flavor: ServerFlavor, withCustomer: boolean): { sql: string; parts: number } {
+  const k = `${flavor}|${withCustomer}`;
   let s = statements.get(k);
   if (!s) {
+    const dialect: Dialect = flavor === 'sqlite' ? 'sqlite' : 'mysql';
     const parts = PARTS.filter((p) => withCustomer || p.key !== 'customer');
-    s = { sql: parts.map((p) => partSql(p, dialect)).join('\nUNION ALL '), parts: parts.length };
+    const union = parts.map((p) => partSql(p, dialect)).join('\nUNION ALL ');
+    s = { sql: flavor === 'mariadb' ? MARIADB_PREFIX + union : union, parts: parts.length };
     statements.set(k, s);
   }
   return s;
@@ -130,7 +142,7 @@ function statement(dialect: Dialect, withCustomer: boolean): { sql: string; part
  * text), so callers convert with Number / fromDbTime / idString as for any raw row.
  */
 export async function readProfileRows(db: Db, customerId: string, opts: { withCustomer: boolean }): Promise<ProfileRows> {
-  const { sql, parts } = statement(dialectOf('dataSource' in db ? db.dataSource : db), opts.withCustomer);
+  const { sql, parts } = statement(serverFlavor('dataSource' in db ? db.dataSource : db), opts.withCustomer);
   const rows = await readRows<Row & { part: string }>(db, sql, Array.from({ length: parts }, () => customerId));
   const out: ProfileRows = { customer: undefined, identities: [], tags: [], follows: [], subscriptions: [], rfm: undefined, events: [] };
   for (const r of rows) {
