@@ -57,9 +57,9 @@ function preparedRunner(db: Db): PreparedRun | undefined {
 /**
  * Prepares (once per connection: mysql2 caches by text) and executes. mysql2 keeps one parameter definition
  * object per placeholder of a cached statement — thousands per block, ~17 MB of live heap over the four
- * connections of a sync, which V8 then lets grow fourfold before collecting. MariaDB describes every placeholder
- * as an untyped `?`, so the definitions carry nothing the values here (strings, numbers, null) need; they are
- * dropped once the statement is prepared.
+ * connections of a sync, which V8 then lets grow fourfold before collecting. A definition only serves to send a
+ * JS number with an integer encoding instead of a double; the values here are strings, null and 0/1, which the
+ * server converts either way, so the definitions are dropped once the statement is prepared.
  */
 function executeLean(conn: Connection, sql: string, values: unknown[]): Promise<ResultSetHeader> {
   return new Promise((resolve, reject) => {
@@ -80,5 +80,5 @@ function executeLean(conn: Connection, sql: string, values: unknown[]): Promise<
 function transactionConnection(em: EntityManager): Connection | undefined {
   const runner = em.queryRunner as unknown as { databaseConnection?: Connection; isReleased?: boolean } | undefined;
   const conn = runner && !runner.isReleased ? runner.databaseConnection : undefined;
-  return conn && typeof conn.execute === 'function' ? conn : undefined;
+  return conn && typeof conn.prepare === 'function' ? conn : undefined;
 }
