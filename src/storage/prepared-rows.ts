@@ -1,7 +1,5 @@
 import type { Connection, ResultSetHeader } from 'mysql2';
-import type { EntityManager } from 'typeorm';
 import { dialectOf } from './dialect';
-import { executeOnPool, mysqlPool } from './pool-statements';
 import { type Db, execute, rowsStatementText, type RowsStatement } from './sql';
 
 /**
@@ -15,24 +13,20 @@ export const PREPARED_BLOCK_ROWS = 500;
  * Writes `rows` (each the values of one `tuple`, already in database form: strings, numbers, null — see
  * toDbParam) and returns the rows affected as the server counts them.
  *
- * On MySQL, whole blocks of PREPARED_BLOCK_ROWS go as one server-side prepared statement, on the transaction's
- * own connection when `db` is an EntityManager, else on the pool: at a million followers, lexing the text of
- * multi-row INSERTs (every value a quoted literal) was about a fifth of MariaDB's CPU in a sync. The remainder
- * (fewer rows than a block) goes as text, so row counts that vary do not leave a prepared statement per count.
- * On SQLite, statements of at most `textRows` rows through the connection gate, as before.
+ * On MySQL inside a transaction (an EntityManager), whole blocks of PREPARED_BLOCK_ROWS go as one server-side
+ * prepared statement on the transaction's own connection: at a million followers, lexing the text of multi-row
+ * INSERTs (every value a quoted literal) was about a fifth of MariaDB's CPU in a sync. The remainder (fewer rows
+ * than a block) goes as text, so row counts that vary do not leave a prepared statement per count. Everything
+ * else — SQLite (through its connection gate), or no transaction — goes as text, `textRows` rows a statement.
  */
 export async function writeRows(db: Db, stmt: RowsStatement, rows: readonly unknown[][], textRows = 4000): Promise<number> {
-  if (rows.length === 0) return 0;
-  const ds = 'dataSource' in db ? db.dataSource : db;
   let affected = 0;
   let start = 0;
-  if (dialectOf(ds) === 'mysql') {
-    const run = preparedRunner(db);
-    if (run && rows.length >= PREPARED_BLOCK_ROWS) {
-      const sql = rowsStatementText(stmt, PREPARED_BLOCK_ROWS);
-      for (; start + PREPARED_BLOCK_ROWS <= rows.length; start += PREPARED_BLOCK_ROWS) {
-        affected += (await run(sql, rows.slice(start, start + PREPARED_BLOCK_ROWS).flat())).affectedRows;
-      }
+  const conn = rows.length >= PREPARED_BLOCK_ROWS ? mysqlTransactionConnection(db) : undefined;
+  if (conn) {
+    const sql = rowsStatementText(stmt, PREPARED_BLOCK_ROWS);
+    for (; start + PREPARED_BLOCK_ROWS <= rows.length; start += PREPARED_BLOCK_ROWS) {
+      affected += (await executeLean(conn, sql, rows.slice(start, start + PREPARED_BLOCK_ROWS).flat())).affectedRows;
     }
   }
   for (; start < rows.length; start += textRows) {
@@ -40,18 +34,6 @@ export async function writeRows(db: Db, stmt: RowsStatement, rows: readonly unkn
     affected += (await execute(db, rowsStatementText(stmt, part.length), part.flat())).affected;
   }
   return affected;
-}
-
-type PreparedRun = (sql: string, values: unknown[]) => Promise<ResultSetHeader>;
-
-/** Prepared execution on the connection the statement must use; undefined when there is none to reach. */
-function preparedRunner(db: Db): PreparedRun | undefined {
-  if ('dataSource' in db) {
-    const conn = transactionConnection(db);
-    return conn ? (sql, values) => executeLean(conn, sql, values) : undefined;
-  }
-  const pool = mysqlPool(db);
-  return pool ? (sql, values) => executeOnPool<ResultSetHeader>(pool, sql, values) : undefined;
 }
 
 /**
@@ -73,12 +55,12 @@ function executeLean(conn: Connection, sql: string, values: unknown[]): Promise<
 }
 
 /**
- * mysql2's connection under a transaction's query runner (TypeORM's MysqlQueryRunner keeps it as
- * `databaseConnection` once connected, which a running transaction is). Statements sent on it run inside the
- * transaction, like the runner's own.
+ * mysql2's connection under a MySQL transaction's query runner (TypeORM's MysqlQueryRunner keeps it as
+ * `databaseConnection` once connected, which a running transaction is); undefined for a DataSource and on SQLite.
+ * Statements sent on it run inside the transaction, like the runner's own.
  */
-function transactionConnection(em: EntityManager): Connection | undefined {
-  const runner = em.queryRunner as unknown as { databaseConnection?: Connection; isReleased?: boolean } | undefined;
-  const conn = runner && !runner.isReleased ? runner.databaseConnection : undefined;
-  return conn && typeof conn.prepare === 'function' ? conn : undefined;
+function mysqlTransactionConnection(db: Db): Connection | undefined {
+  if (!('dataSource' in db) || dialectOf(db.dataSource) !== 'mysql') return undefined;
+  const runner = db.queryRunner as unknown as { databaseConnection?: Connection; isReleased?: boolean } | undefined;
+  return runner && !runner.isReleased ? runner.databaseConnection : undefined;
 }

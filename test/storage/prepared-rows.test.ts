@@ -60,7 +60,7 @@ describe('writeRows', () => {
     expect(await db.ds.transaction((em) => writeRows(em, IDENTITIES, more))).toBe(PREPARED_BLOCK_ROWS);
   });
 
-  it('writes outside a transaction too (on the pool)', async () => {
+  it('writes outside a transaction too (as text)', async () => {
     expect(await writeRows(db.ds, IDENTITIES, Array.from({ length: PREPARED_BLOCK_ROWS }, (_, i) => row(i, 'wx-pool')))).toBe(PREPARED_BLOCK_ROWS);
     expect(await select(db.ds, "SELECT id FROM identities WHERE scope = 'wx-pool'")).toHaveLength(PREPARED_BLOCK_ROWS);
   });

@@ -57,9 +57,9 @@ export function windowPagesFor(total: number | null): number {
 /**
  * Full OA follower sync (issue 5 item 3): user/get pages of 10,000 → batchget of 100 → identities (openid,
  * unionid when the OA is bound) through bulk identity resolution → `oa_subscriptions`; a checkpoint after every
- * page, or window of pages for large accounts (windowPagesFor); at the end, followers of this app the run did not see are marked
- * unsubscribed. Streams across windows: at most two windows of openids and a few chunks of user info are in
- * memory. A stop ends the run at the next chunk: chunks in flight finish and complete windows keep their
+ * page, or window of pages for large accounts (windowPagesFor); at the end, followers of this app the run did not
+ * see are marked unsubscribed. Streams across windows: about one and a half windows of openids and a few chunks
+ * of user info are in memory. A stop ends the run at the next chunk: chunks in flight finish and complete windows keep their
  * checkpoint.
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Getting_a_User_List.html
  */

@@ -5,6 +5,9 @@ import { type Db, execute, excluded, q, type RowsStatement, toDbTime, upsertStat
 const unix = (s: number | undefined): string | null => (typeof s === 'number' && s > 0 ? toDbTime(new Date(s * 1000)) : null);
 const text = (v: string | number | undefined | null): string | null => (v === undefined || v === null || v === '' || v === 0 ? null : String(v));
 
+/** The upsert's columns: each row below lists its values in this order. */
+const COLUMNS = ['app_id', 'openid', 'customer_id', 'subscribed', 'subscribe_time', 'unsubscribe_time', 'scene', 'qr_scene', 'qr_scene_str', 'remark', 'tagid_list', 'last_synced_run_id', 'created_at', 'updated_at'];
+
 /**
  * `oa_subscriptions` rows from user/info (wechat-api.md §2.2) in one multi-row upsert per batch. Every row
  * written is stamped with the run (`last_synced_run_id`) and `updated_at`, which is what end-of-run
@@ -41,8 +44,6 @@ export async function upsertSubscriptions(
   });
   await writeRows(db, subscriptionsUpsert(db), rows, 1000);
 }
-
-const COLUMNS = ['app_id', 'openid', 'customer_id', 'subscribed', 'subscribe_time', 'unsubscribe_time', 'scene', 'qr_scene', 'qr_scene_str', 'remark', 'tagid_list', 'last_synced_run_id', 'created_at', 'updated_at'];
 
 function subscriptionsUpsert(db: Db): RowsStatement {
   // A follower gone between user/get and batchget comes back with subscribe 0 and nothing else: keep what was known.
