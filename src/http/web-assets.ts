@@ -19,9 +19,11 @@ export interface WebPageOptions {
   scriptSources?: readonly string[];
   /** Extra `connect-src` origins. */
   connectSources?: readonly string[];
+  /** Built by Vite (web/<page>/vite.config.mjs): served from `web/dist/<page>`, hashed assets under `assets/`. */
+  built?: boolean;
 }
 
-const ASSET = /^[a-z0-9][a-z0-9._-]{0,80}\.(js|css|svg|png|ico|json)$/;
+const ASSET = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(js|css|svg|png|ico|json|woff2?|ttf)$/;
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   js: 'text/javascript; charset=utf-8',
@@ -30,6 +32,9 @@ const TYPES: Record<string, string> = {
   png: 'image/png',
   ico: 'image/x-icon',
   json: 'application/json; charset=utf-8',
+  woff: 'font/woff',
+  woff2: 'font/woff2',
+  ttf: 'font/ttf',
 };
 
 /** `web/` of this package, found from both `src/` (tests) and `dist/src/` (built). */
@@ -50,7 +55,8 @@ export function contentSecurityPolicy(opts: Pick<WebPageOptions, 'scriptSources'
 
 /** A router serving one page of `web/`; unknown assets are the gateway's JSON 404. */
 export function webPageRouter(opts: WebPageOptions, root: string = webRoot()): Router {
-  const dir = path.join(root, opts.page);
+  const dir = opts.built ? path.join(root, 'dist', opts.page) : path.join(root, opts.page);
+  const assets = opts.built ? path.join(dir, 'assets') : dir;
   const csp = contentSecurityPolicy(opts);
   const router = new Router();
 
@@ -82,9 +88,9 @@ export function webPageRouter(opts: WebPageOptions, root: string = webRoot()): R
   router.get(`/${opts.page}/assets/:file`, async (ctx) => {
     const file = ctx.params.file ?? '';
     if (!ASSET.test(file)) return;
-    await serve(ctx, file, dir);
-    // Modules every page shares (web/shared: the JSON client) are assets of each page.
-    if (ctx.status === 404 && ctx.body === undefined) await serve(ctx, file, shared);
+    await serve(ctx, file, assets);
+    // Modules every hand-written page shares (web/shared: the JSON client) are assets of each page.
+    if (!opts.built && ctx.status === 404 && ctx.body === undefined) await serve(ctx, file, shared);
   });
   return router;
 }

@@ -52,6 +52,31 @@ describe('web page router', () => {
     app.close();
   });
 
+  it('serves a Vite-built page from web/dist/<page> with its hashed assets, without the hand-written shared folder', async () => {
+    mkdirSync(path.join(root, 'dist', 'built', 'assets'), { recursive: true });
+    writeFileSync(path.join(root, 'dist', 'built', 'index.html'), '<!doctype html><title>built</title>');
+    writeFileSync(path.join(root, 'dist', 'built', 'assets', 'index-B3x_Qz9a.js'), 'export {};');
+    writeFileSync(path.join(root, 'dist', 'built', 'assets', 'inter-latin.woff2'), 'font');
+    const koa = new Koa();
+    koa.use(webPageRouter({ page: 'built', built: true }, root).routes());
+    const server: Server = await new Promise((resolve) => {
+      const s = koa.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const addr = server.address();
+    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    try {
+      expect(await (await fetch(`${base}/built`)).text()).toContain('built');
+      const js = await fetch(`${base}/built/assets/index-B3x_Qz9a.js`);
+      expect(js.status).toBe(200);
+      expect((await fetch(`${base}/built/assets/inter-latin.woff2`)).headers.get('content-type')).toBe('font/woff2');
+      expect((await fetch(`${base}/built/assets/http.js`)).status).toBe(404);
+      expect((await fetch(`${base}/built/assets/..%2Findex.html`)).status).toBe(404);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('finds web/ of the package and builds a CSP without inline script', () => {
     expect(path.basename(webRoot())).toBe('web');
     expect(contentSecurityPolicy({})).not.toContain('unsafe-inline');

@@ -1,0 +1,20 @@
+// One Vite build per page of web/ (console, sidebar): each page is its own app under /<page>/, with hashed
+// assets in web/dist/<page>/assets that the gateway serves with its strict CSP (src/http/web-assets.ts).
+import vue from '@vitejs/plugin-vue';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const web = path.dirname(fileURLToPath(import.meta.url));
+
+/** @param {string} page folder under web/ and URL prefix */
+export function pageConfig(page) {
+  return {
+    root: path.join(web, page),
+    base: `/${page}/`,
+    plugins: [vue()],
+    resolve: { alias: { '@shared': path.join(web, 'shared') } },
+    // The CSP allows no data: fonts or scripts: every asset stays a file, however small.
+    build: { outDir: path.join(web, 'dist', page), emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 2048, reportCompressedSize: false },
+    logLevel: 'warn',
+  };
+}
