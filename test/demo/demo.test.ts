@@ -138,7 +138,6 @@ describe('siyu demo', () => {
   });
 
   it('siyu demo --exit runs the story on <data-dir>/demo.db, prints the summary and stops', async () => {
-    const started = Date.now();
     const r = await cli(['--exit', '--port', '0', '--emulator-port', '0', '--data-dir', dir, '--log-level', 'silent']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -146,6 +145,5 @@ describe('siyu demo', () => {
     expect(r.out).toMatch(/callbacks {7}8\/8 accepted/);
     expect(r.out).toMatch(/· 0 dead · 0 pending/);
     expect((await stat(path.join(dir, 'demo.db'))).size).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
 });

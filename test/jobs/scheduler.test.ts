@@ -56,7 +56,8 @@ describe('JobScheduler', () => {
     const job: Job = { name: 'long', schedule: '* * * * *', run: async () => { runs++; await hold.promise; } };
     const [a, b] = instances(job);
     const first = a.trigger('long', new Date('2030-01-01T00:00:00Z'));
-    await new Promise((r) => setTimeout(r, 50));
+    // The first run must hold its slot before the second instance fires: wait for it to start, however slow the machine.
+    while (runs === 0) await new Promise((r) => setImmediate(r));
     expect(await b.trigger('long', new Date('2030-01-01T00:01:00Z'))).toBe('skipped');
     hold.open();
     expect(await first).toBe('ran');
@@ -88,7 +89,7 @@ describe('JobScheduler', () => {
     const [a, b] = instances(job);
     a.start();
     b.start();
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 20_000;
     while (slots.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await Promise.all([a.stop(), b.stop()]);
     expect(slots.length).toBeGreaterThanOrEqual(2);
