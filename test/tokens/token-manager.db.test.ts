@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { TokenDefinition } from '../../connectors/common/http/token-source';
 import { openDatabase } from '../../src/storage/data-source';
-import { dbLock } from '../../src/tokens/db-lock';
+import { leaseLock } from '../../src/tokens/lease-lock';
 import { DbTokenStore } from '../../src/tokens/db-token-store';
 import { TokenManager } from '../../src/tokens/token-manager';
 import { testDialect, useTestDatabase } from '../helpers/describe-db';
@@ -42,7 +42,7 @@ describe('TokenManager on the database', () => {
     await db.ds.query('DELETE FROM access_tokens');
   });
 
-  const manager = (ds: DataSource) => new TokenManager({ store: new DbTokenStore(ds), lock: dbLock(ds, 5_000), cacheTtlMs: 0 });
+  const manager = (ds: DataSource) => new TokenManager({ store: new DbTokenStore(ds), lock: leaseLock(ds), cacheTtlMs: 0, pollMs: 10 });
 
   it('reads nothing for an account without a row', async () => {
     await expect(new DbTokenStore(db.ds).read({ account: 'none', kind: 'oa_access_token', key: 'stable' })).resolves.toBeNull();

@@ -141,10 +141,10 @@ describe('TokenManager', () => {
     expect(lockName({ account: 'wx1234567890', kind: 'oa_access_token', key: 'stable' })).toBe('token:oa_access_token:wx1234567890:stable');
   });
 
-  it('when the lock stays busy, uses an unexpired stored token and otherwise fails with TOKEN_UNAVAILABLE', async () => {
+  it('when the lease stays busy, uses an unexpired stored token and otherwise fails with TOKEN_UNAVAILABLE after its wait', async () => {
     const store = new MemoryStore();
     const { def, fetches } = definition();
-    const m = new TokenManager({ store, lock: busyLock, now, refreshBufferMs: 300_000, cacheTtlMs: 0 });
+    const m = new TokenManager({ store, lock: busyLock, now, refreshBufferMs: 300_000, cacheTtlMs: 0, pollMs: 5, waitMs: 50 });
     await expect(m.get(def)).rejects.toMatchObject({ code: 'TOKEN_UNAVAILABLE' });
     store.rows.set('wxapp/oa_access_token/stable', { value: 'LATE', expiresAt: clock + 100_000, refreshedAt: clock - 7100_000 });
     expect(await m.get(def)).toBe('LATE');
