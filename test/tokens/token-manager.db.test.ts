@@ -58,6 +58,15 @@ describe('TokenManager on the database', () => {
     expect(rows.map((r) => Number(r.version))).toEqual([2]);
   });
 
+  it('concurrent first writes of one row from two instances are upserts: no duplicate key, one row', async () => {
+    const k = { account: 'wxrace', kind: 'oa_access_token' as const, key: 'stable' };
+    const t = (value: string) => ({ value, expiresAt: Date.UTC(2030, 0, 1), refreshedAt: Date.UTC(2029, 11, 31) });
+    await Promise.all([new DbTokenStore(db.ds).write(k, t('A')), new DbTokenStore(second!).write(k, t('B')), new DbTokenStore(db.ds).write(k, t('C'))]);
+    const rows = (await db.ds.query("SELECT value, version FROM access_tokens WHERE account = 'wxrace'")) as Array<{ value: string; version: number | string }>;
+    expect(rows).toHaveLength(1);
+    expect(Number(rows[0]!.version)).toBe(3);
+  });
+
   it('two instances racing for an empty row fetch once and agree on the token', async () => {
     const { def, fetches } = countingDefinition();
     const a = manager(db.ds);
