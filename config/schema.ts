@@ -39,6 +39,12 @@ export const configSchema = z
         migrate: z.boolean().default(true),
         /** Connection pool size (MySQL). */
         poolSize: z.coerce.number().int().positive().default(10),
+        /**
+         * How workers claim queue rows (src/storage/claim.ts): `skipLocked` (SELECT … FOR UPDATE SKIP LOCKED),
+         * `portable` (one atomic UPDATE … LIMIT with a claim token, for servers without SKIP LOCKED such as
+         * TiDB), or `auto` (skipLocked where the server supports it).
+         */
+        claim: z.enum(['auto', 'skipLocked', 'portable']).default('auto'),
       })
       .strict()
       .prefault({}),

@@ -8,6 +8,7 @@ import { HttpMetrics } from './http/metrics';
 import { createLogger, type Logger } from './logger';
 import { openDatabase } from './storage/data-source';
 import { migrateUp } from './storage/migrate';
+import { observeConflicts } from './storage/conflict-retry';
 import { startBackground, type Background } from './background';
 
 export interface RunningGateway {
@@ -25,7 +26,9 @@ export async function buildContext(config: SiyuConfig, logger?: Logger, ds?: Dat
     database = ds;
     if (config.database.migrate) await migrateUp(ds);
   } else database = await openDatabase(config.database, { migrate: config.database.migrate });
-  return { config, ds: database, logger: log, metrics: new HttpMetrics(), now: () => Date.now() };
+  const metrics = new HttpMetrics();
+  observeConflicts(database, { registry: metrics.registry, logger: log.child({ module: 'storage' }) });
+  return { config, ds: database, logger: log, metrics, now: () => Date.now() };
 }
 
 /** Only this module (and the CLI) listens; tests use createApp(...).callback() or startGateway on port 0. */

@@ -1,3 +1,6 @@
+import type { DataSource } from 'typeorm';
+import { retryConflicts } from '../storage/conflict-retry';
+
 /**
  * Concurrent group commits on MySQL can deadlock each other: `INSERT … ON DUPLICATE KEY UPDATE` takes next-key
  * locks on the dedupe_key index while checking for duplicates, and two multi-row inserts whose keys interleave
@@ -11,16 +14,7 @@ export function isDeadlock(err: unknown): boolean {
   return inner?.code === 'ER_LOCK_DEADLOCK' || inner?.errno === 1213;
 }
 
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Runs `fn`, again after a short jittered pause when it lost a deadlock (at most `attempts` runs). */
-export async function retryOnDeadlock<T>(fn: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= attempts || !isDeadlock(err)) throw err;
-      await pause(Math.random() * 2 * attempt);
-    }
-  }
+/** Runs an inbox INSERT again when it lost a conflict, through storage's one retry helper (at most `attempts` runs). */
+export function retryOnDeadlock<T>(fn: () => Promise<T>, attempts = 4, ds?: DataSource): Promise<T> {
+  return retryConflicts(ds, { operation: 'inbox.insert', attempts }, fn);
 }

@@ -9,6 +9,7 @@ import { EventApplier } from './event-applier';
 import { InboxRepository, type InboxRecord } from './inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { SerialBatches } from '../workers/serial-batches';
+import { isLockConflict } from '../storage/conflict-retry';
 
 export interface InboxProcessorOptions {
   batchSize: number;
@@ -94,7 +95,7 @@ export class InboxProcessor implements Worker {
     opts: Partial<InboxProcessorOptions> = {},
   ) {
     this.opts = { ...DEFAULT_PROCESSOR_OPTIONS, ...opts };
-    this.repo = new InboxRepository(app.ds);
+    this.repo = new InboxRepository(app.ds, { claim: app.config.database.claim });
     this.applier = new EventApplier(identityServiceFor(app), app.config);
   }
 
@@ -135,7 +136,9 @@ export class InboxProcessor implements Worker {
       try {
         n = await this.drainOnce();
       } catch (err) {
-        this.app.logger.error({ err }, 'inbox batch failed');
+        // A claim that kept losing conflicts is tried again next round; nothing was processed or lost.
+        if (isLockConflict(err)) this.app.logger.warn({ err }, 'inbox batch lost a database conflict');
+        else this.app.logger.error({ err }, 'inbox batch failed');
       }
       if (this.stopping) break;
       if (n === 0) await this.idle();

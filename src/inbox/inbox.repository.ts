@@ -1,8 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NormalizedEvent } from '../../connectors/common/normalized-event';
+import { type ClaimSetting, type ClaimStrategy, claimRows, resolveClaimStrategy } from '../storage/claim';
 import { isMysql } from '../storage/dialect';
 import { executeOnPool, mysqlPool } from '../storage/pool-statements';
-import { type Db, execute, forUpdateSkipLocked, fromDbTime, fromJsonText, idString, select, toDbTime } from '../storage/sql';
+import { type Db, execute, fromDbTime, fromJsonText, idString, select, toDbTime } from '../storage/sql';
 import type { InboxStatus } from '../storage/entities';
 import type { InboxEntry } from './inbox-writer';
 
@@ -56,8 +57,14 @@ export class InboxRepository {
   private readonly mysql: boolean;
   private readonly insertSql = new Map<number, string>();
 
-  constructor(private readonly ds: DataSource) {
+  readonly claimStrategy: ClaimStrategy;
+
+  constructor(
+    private readonly ds: DataSource,
+    opts: { claim?: ClaimSetting } = {},
+  ) {
     this.mysql = isMysql(ds);
+    this.claimStrategy = resolveClaimStrategy(ds, opts.claim ?? 'auto');
   }
 
   private insertStatement(rows: number): string {
@@ -111,27 +118,22 @@ export class InboxRepository {
 
   /**
    * Claims up to `limit` due rows for `workerId` until `lockedUntil`, counting the attempt now (so a row that
-   * crashes its processor still runs out of attempts). MySQL: SKIP LOCKED lets several instances claim
-   * disjoint batches; SQLite: the transaction alone serialises claimers.
+   * crashes its processor still runs out of attempts). Its own short transaction, committed before the rows
+   * are processed; the strategy (SKIP LOCKED or the portable UPDATE … LIMIT) is `database.claim`.
    */
   async claim(workerId: string, limit: number, now: Date, lockedUntil: Date): Promise<InboxRecord[]> {
-    return this.ds.transaction(async (em) => {
-      const due = await select<{ id: unknown }>(
-        em,
-        `SELECT id FROM inbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ${Math.trunc(limit)}${forUpdateSkipLocked(em)}`,
-        [now],
-      );
-      if (due.length === 0) return [];
-      const ids = due.map((r) => idString(r.id));
-      const marks = ids.map(() => '?').join(', ');
-      await execute(
-        em,
-        `UPDATE inbox SET status = 'processing', attempts = attempts + 1, locked_by = ?, locked_until = ? WHERE id IN (${marks})`,
-        [workerId, lockedUntil, ...ids],
-      );
-      const rows = await select(em, `SELECT ${LIST_COLUMNS} FROM inbox WHERE id IN (${marks}) ORDER BY id`, ids);
-      return rows.map(toRecord);
+    const rows = await claimRows(this.ds, this.claimStrategy, {
+      table: 'inbox',
+      operation: 'inbox.claim',
+      due: "status = 'pending' AND next_attempt_at <= ?",
+      dueParams: [now],
+      order: 'next_attempt_at, id',
+      limit,
+      set: "status = 'processing', attempts = attempts + 1, locked_by = ?, locked_until = ?",
+      setParams: [workerId, lockedUntil],
+      columns: LIST_COLUMNS,
     });
+    return rows.map(toRecord);
   }
 
   /** Rows whose claimer died (lease over): back to pending, or failed when out of attempts. */

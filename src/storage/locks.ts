@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { isMysql, serverFlavor } from './dialect';
+import { LeaseStore } from './lease-store';
 import { Mutex } from './mutex';
 
 export interface LockOptions {
@@ -36,6 +37,47 @@ function localLockTable(ds: DataSource): Map<string, Mutex> {
 export async function withLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T | undefined> {
   const waitMs = Math.max(0, opts.waitMs ?? 0);
   return isMysql(ds) ? withMysqlLock(ds, name, fn, waitMs) : withLocalLock(ds, name, fn, waitMs);
+}
+
+export type LeaseResult<T> = { acquired: true; value: T } | { acquired: false };
+
+export interface LeaseOptions {
+  /** How long the lease lasts without renewal; renewed every third of it while `fn` runs. */
+  ttlMs: number;
+}
+
+/**
+ * Runs `fn` if nobody holds the named lease right now, and never waits for it (DESIGN §3: coordination through
+ * rows). MySQL: a row in `leases` (lease-store.ts), committed before `fn` starts, renewed while it runs and
+ * released after, so no pooled connection is parked in a lock wait and a holder that dies frees the name once
+ * its lease runs out. SQLite: an in-process mutex (one instance per SQLite file by design). Callers that did
+ * not get the lease decide themselves how to wait (the token manager polls the token row).
+ */
+export async function tryLease<T>(ds: DataSource, name: string, fn: () => Promise<T>, opts: LeaseOptions): Promise<LeaseResult<T>> {
+  if (!isMysql(ds)) {
+    const table = localLockTable(ds);
+    let mutex = table.get(name);
+    if (!mutex) table.set(name, (mutex = new Mutex()));
+    if (!(await mutex.acquire(0))) return { acquired: false };
+    try {
+      return { acquired: true, value: await fn() };
+    } finally {
+      mutex.release();
+      if (!mutex.locked) table.delete(name);
+    }
+  }
+  const store = new LeaseStore(ds);
+  const lease = await store.acquire(name, opts.ttlMs, new Date());
+  if (!lease) return { acquired: false };
+  // A renewal that fails (connection trouble) only shortens the lease; the work itself goes on.
+  const renew = setInterval(() => void store.renew(lease, opts.ttlMs, new Date()).catch(() => undefined), Math.max(1, Math.floor(opts.ttlMs / 3)));
+  renew.unref();
+  try {
+    return { acquired: true, value: await fn() };
+  } finally {
+    clearInterval(renew);
+    await store.release(lease, new Date()).catch(() => undefined);
+  }
 }
 
 async function withLocalLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, waitMs: number): Promise<T | undefined> {

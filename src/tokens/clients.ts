@@ -15,7 +15,7 @@ import { WECOM_ERRCODES } from '../../connectors/wecom/errors';
 import { wecomAccessTokenDefinition, wecomAgentTicketDefinition, wecomJsapiTicketDefinition } from '../../connectors/wecom/tokens';
 import { findMiniProgram, findOfficialAccount, findWechatPay, findWecom, type SiyuConfig } from '../../config';
 import type { Logger } from '../logger';
-import { dbLock } from './db-lock';
+import { leaseLock } from './lease-lock';
 import { DbTokenStore } from './db-token-store';
 import { TokenManager, type TokenManagerOptions } from './token-manager';
 import { UnknownAccountError } from './unknown-account.error';
@@ -30,7 +30,7 @@ export interface ClientsOptions {
   /** ms since epoch for token expiry; tests pass the emulator clock. */
   now?: () => number;
   http?: Partial<WechatHttpOptions>;
-  tokens?: Pick<TokenManagerOptions, 'refreshBufferMs' | 'cacheTtlMs' | 'minRefetchIntervalMs'> & { lockWaitMs?: number };
+  tokens?: Pick<TokenManagerOptions, 'refreshBufferMs' | 'cacheTtlMs' | 'minRefetchIntervalMs' | 'pollMs' | 'waitMs'> & { leaseTtlMs?: number };
 }
 
 export interface Clients {
@@ -48,13 +48,13 @@ export interface Clients {
  * behind a full sync of the same OA.
  */
 export function createClients(ctx: ClientsContext, options: ClientsOptions = {}): Clients {
-  const lockWaitMs = options.tokens?.lockWaitMs ?? 20_000;
+  const { leaseTtlMs, ...tokenOptions } = options.tokens ?? {};
   const tokens = new TokenManager({
     store: new DbTokenStore(ctx.ds),
-    lock: dbLock(ctx.ds, lockWaitMs),
+    lock: leaseLock(ctx.ds, leaseTtlMs),
     logger: ctx.logger,
     ...(options.now ? { now: options.now } : {}),
-    ...options.tokens,
+    ...tokenOptions,
   });
   const logger = ctx.logger.child({ module: 'wechat-http' });
   const httpFor = (baseURL: string, errcodes: typeof WECOM_ERRCODES) => new WechatHttpClient({ baseURL, errcodes, options: httpOptions(options.http), logger });

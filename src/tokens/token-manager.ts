@@ -5,8 +5,9 @@ import type { LockRunner, StoredToken, TokenRowKey, TokenStore } from './token-s
 
 export interface TokenManagerOptions {
   store: TokenStore;
+  /** Try-once refresh lock (lease-lock.ts): the caller that gets it refreshes, the others poll the row. */
   lock: LockRunner;
-  /** ms since epoch; tests pass the emulator clock. */
+  /** ms since epoch for token expiry; tests pass the emulator clock. */
   now?: () => number;
   /** Refresh this long before expiry. */
   refreshBufferMs?: number;
@@ -18,6 +19,10 @@ export interface TokenManagerOptions {
    * into a token fetch.
    */
   minRefetchIntervalMs?: number;
+  /** While another instance refreshes, the row is re-read this often (one indexed read per instance). */
+  pollMs?: number;
+  /** How long a caller waits for someone else's refresh before TOKEN_UNAVAILABLE (wall time). */
+  waitMs?: number;
   logger?: Logger;
 }
 
@@ -26,19 +31,27 @@ interface CacheEntry {
   cachedAt: number;
 }
 
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /**
  * One manager for every account's tokens and tickets (DESIGN §6; Nango refreshCredentialsIfNeeded, WxJava):
- * the `access_tokens` row is the source of truth, refreshed before expiry by one caller at a time across all
- * instances (a database lock, the row re-read after taking it), and on a rejected token refreshed by force
- * only if the rejected value is still the stored one. What to call per kind is data from the connectors.
+ * the `access_tokens` row is the source of truth. Whoever needs a refresh tries the refresh lease: the one
+ * that gets it re-reads the row, fetches, upserts the row and releases; the others never wait on a lock (no
+ * pooled connection parked) but poll the row until it holds a usable token. A rejected token is refreshed by
+ * force only while it is still the stored one (WxJava: expire the cached token only if it equals the one that
+ * failed), so a burst of rejections across instances costs one fetch and every caller retries on the new value.
+ * Waits use wall time; token expiry uses `now` (the emulator clock in tests).
  */
 export class TokenManager {
   private readonly now: () => number;
   private readonly bufferMs: number;
   private readonly cacheTtlMs: number;
   private readonly minRefetchMs: number;
+  private readonly pollMs: number;
+  private readonly waitMs: number;
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inflight = new Map<string, Promise<string>>();
+  private readonly recovering = new Map<string, Promise<void>>();
   private readonly sources = new Map<string, TokenSource>();
 
   constructor(private readonly opts: TokenManagerOptions) {
@@ -46,6 +59,8 @@ export class TokenManager {
     this.bufferMs = opts.refreshBufferMs ?? 5 * 60_000;
     this.cacheTtlMs = opts.cacheTtlMs ?? 10_000;
     this.minRefetchMs = opts.minRefetchIntervalMs ?? 30_000;
+    this.pollMs = opts.pollMs ?? 100;
+    this.waitMs = opts.waitMs ?? 20_000;
   }
 
   /** The TokenSource connectors' clients use for `def` (one per account/kind/key). */
@@ -70,33 +85,67 @@ export class TokenManager {
     return p;
   }
 
-  /** `failedToken` was rejected by WeChat: refresh by force, unless the stored token is already another one. */
+  /**
+   * `failedToken` was rejected by WeChat. Resolves once the stored token is another one — refreshed here by
+   * force if this instance gets the lease and the row still holds the failed value, else by whoever has it —
+   * so the caller's retry uses the new token. Concurrent rejections of one value in this process share one wait.
+   */
   async invalidate(def: TokenDefinition, failedToken: string): Promise<void> {
     const id = cacheKey(def);
-    this.cache.delete(id);
-    // Not acquiring the lock is fine: whoever holds it is refreshing, and the caller's retry re-reads the row.
-    await this.opts.lock(lockName(def), async () => {
+    if (this.cache.get(id)?.token.value === failedToken) this.cache.delete(id);
+    const key = `${id}\u0000${failedToken}`;
+    let running = this.recovering.get(key);
+    if (!running) {
+      running = this.recover(def, failedToken).finally(() => this.recovering.delete(key));
+      this.recovering.set(key, running);
+    }
+    await running;
+  }
+
+  private async recover(def: TokenDefinition, failed: string): Promise<void> {
+    const replaced = (t: StoredToken | null): t is StoredToken => t !== null && t.value !== failed && t.expiresAt > this.now();
+    const deadline = performance.now() + this.waitMs;
+    for (;;) {
       const row = await this.opts.store.read(rowKey(def));
-      if (!row || row.value !== failedToken) return;
-      this.opts.logger?.info({ account: def.account, kind: def.kind, key: def.key }, 'token rejected by WeChat; forcing a refresh');
-      await this.fetchAndStore(def, true);
-    });
+      if (replaced(row)) {
+        this.remember(def, row);
+        return;
+      }
+      const locked = await this.opts.lock(lockName(def), async () => {
+        // Re-read under the lease: the previous holder may have stored a new token since the read above.
+        const again = await this.opts.store.read(rowKey(def));
+        if (replaced(again)) return void this.remember(def, again);
+        this.opts.logger?.info({ account: def.account, kind: def.kind, key: def.key }, 'token rejected by WeChat; forcing a refresh');
+        await this.fetchAndStore(def, true);
+      });
+      if (locked.acquired) return;
+      await this.pauseUntil(deadline, def, 'a refresh of the rejected token did not land in time');
+    }
   }
 
   private async load(def: TokenDefinition): Promise<string> {
-    const row = await this.opts.store.read(rowKey(def));
-    if (row && this.fresh(row)) return this.remember(def, row);
-    const locked = await this.opts.lock(lockName(def), async () => {
-      // Another instance may have refreshed while this one waited for the lock.
-      const again = await this.opts.store.read(rowKey(def));
-      if (again && (this.fresh(again) || this.recentlyRefreshed(again))) return this.remember(def, again);
-      return (await this.fetchAndStore(def, false)).value;
-    });
-    if (locked.acquired) return locked.value;
-    // The lock stayed busy (a slow refresh elsewhere): a token that has not expired yet still works.
-    const latest = await this.opts.store.read(rowKey(def));
-    if (latest && latest.expiresAt > this.now()) return this.remember(def, latest);
-    throw new TokenUnavailableError(def.account, def.kind, def.key, 'refresh lock busy and no unexpired token stored');
+    const deadline = performance.now() + this.waitMs;
+    for (;;) {
+      const row = await this.opts.store.read(rowKey(def));
+      if (row && (this.fresh(row) || this.recentlyRefreshed(row))) return this.remember(def, row);
+      const locked = await this.opts.lock(lockName(def), async () => {
+        // Another instance may have refreshed between the read above and taking the lease.
+        const again = await this.opts.store.read(rowKey(def));
+        if (again && (this.fresh(again) || this.recentlyRefreshed(again))) return this.remember(def, again);
+        return (await this.fetchAndStore(def, false)).value;
+      });
+      if (locked.acquired) return locked.value;
+      // Someone else is refreshing: a token that has not expired yet still works meanwhile.
+      if (row && row.expiresAt > this.now()) return this.remember(def, row);
+      await this.pauseUntil(deadline, def, 'refresh lease busy and no unexpired token stored');
+    }
+  }
+
+  /** A short jittered pause before the next poll, or TOKEN_UNAVAILABLE once the wait is over. */
+  private async pauseUntil(deadline: number, def: TokenDefinition, reason: string): Promise<void> {
+    const left = deadline - performance.now();
+    if (left <= 0) throw new TokenUnavailableError(def.account, def.kind, def.key, reason);
+    await pause(Math.min(left, this.pollMs * (0.5 + Math.random())));
   }
 
   private async fetchAndStore(def: TokenDefinition, force: boolean): Promise<StoredToken> {
@@ -133,7 +182,7 @@ function cacheKey(def: TokenDefinition): string {
   return `${def.account}\u0000${def.kind}\u0000${def.key}`;
 }
 
-/** One lock per (account, kind, key): refreshing an OA token never waits for a WeCom ticket. */
+/** One lease per (account, kind, key): refreshing an OA token never waits for a WeCom ticket. */
 export function lockName(def: Pick<TokenDefinition, 'account' | 'kind' | 'key'>): string {
   return `token:${def.kind}:${def.account}:${def.key}`;
 }

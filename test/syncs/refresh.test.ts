@@ -119,4 +119,19 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
       h.emu.state.chaos.set({ seed: 1, rules: [], latencyMs: 0 });
     }
   });
+
+  it('a read whose token WeChat keeps rejecting (40014) waits for a retry instead of failing', async () => {
+    h.emu.state.chaos.set({ seed: 1, rules: [{ api: '*/cgi-bin/externalcontact/get', errcode: 40014, rate: 1 }], latencyMs: 0 });
+    try {
+      const corp = h.emu.state.world.corp(h.wecom().corpId)!;
+      const slot = corp.relationsBySlot.findIndex((rels) => rels.length >= 1);
+      await enqueueRefresh(db.ds, [{ kind: 'wecom_contact', account: corp.corp.corpId, subject: corp.externalUserid(slot) }], now());
+      await worker.drainOnce();
+      const [row] = (await db.ds.query('SELECT status, attempts, last_error FROM refresh_queue')) as Record<string, unknown>[];
+      expect(row).toMatchObject({ status: 'pending' });
+      expect(String(row!.last_error)).toContain('40014');
+    } finally {
+      h.emu.state.chaos.set({ seed: 1, rules: [], latencyMs: 0 });
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { TokenDefinition } from '../../connectors/common/http/token-source';
 import { openDatabase } from '../../src/storage/data-source';
-import { dbLock } from '../../src/tokens/db-lock';
+import { leaseLock } from '../../src/tokens/lease-lock';
 import { DbTokenStore } from '../../src/tokens/db-token-store';
 import { TokenManager } from '../../src/tokens/token-manager';
 import { testDialect, useTestDatabase } from '../helpers/describe-db';
@@ -42,7 +42,7 @@ describe('TokenManager on the database', () => {
     await db.ds.query('DELETE FROM access_tokens');
   });
 
-  const manager = (ds: DataSource) => new TokenManager({ store: new DbTokenStore(ds), lock: dbLock(ds, 5_000), cacheTtlMs: 0 });
+  const manager = (ds: DataSource) => new TokenManager({ store: new DbTokenStore(ds), lock: leaseLock(ds), cacheTtlMs: 0, pollMs: 10 });
 
   it('reads nothing for an account without a row', async () => {
     await expect(new DbTokenStore(db.ds).read({ account: 'none', kind: 'oa_access_token', key: 'stable' })).resolves.toBeNull();
@@ -56,6 +56,15 @@ describe('TokenManager on the database', () => {
     await expect(store.read(k)).resolves.toEqual({ value: 'two', expiresAt: Date.UTC(2030, 0, 1, 2, 0, 0, 456), refreshedAt: Date.UTC(2030, 0, 1) });
     const rows = (await db.ds.query("SELECT version FROM access_tokens WHERE account = 'wxv'")) as Array<{ version: number | string }>;
     expect(rows.map((r) => Number(r.version))).toEqual([2]);
+  });
+
+  it('concurrent first writes of one row from two instances are upserts: no duplicate key, one row', async () => {
+    const k = { account: 'wxrace', kind: 'oa_access_token' as const, key: 'stable' };
+    const t = (value: string) => ({ value, expiresAt: Date.UTC(2030, 0, 1), refreshedAt: Date.UTC(2029, 11, 31) });
+    await Promise.all([new DbTokenStore(db.ds).write(k, t('A')), new DbTokenStore(second!).write(k, t('B')), new DbTokenStore(db.ds).write(k, t('C'))]);
+    const rows = (await db.ds.query("SELECT value, version FROM access_tokens WHERE account = 'wxrace'")) as Array<{ value: string; version: number | string }>;
+    expect(rows).toHaveLength(1);
+    expect(Number(rows[0]!.version)).toBe(3);
   });
 
   it('two instances racing for an empty row fetch once and agree on the token', async () => {

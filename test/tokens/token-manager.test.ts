@@ -26,6 +26,20 @@ function mutex(): LockRunner {
 }
 const busyLock: LockRunner = async () => ({ acquired: false });
 
+/** Try-once leases shared by several managers, as storage's tryLease behaves across instances. */
+function leases(): LockRunner {
+  const held = new Set<string>();
+  return async <T>(name: string, fn: () => Promise<T>) => {
+    if (held.has(name)) return { acquired: false as const };
+    held.add(name);
+    try {
+      return { acquired: true as const, value: await fn() };
+    } finally {
+      held.delete(name);
+    }
+  };
+}
+
 function definition(lifetimeSeconds = 7200) {
   const fetches: Array<{ force: boolean }> = [];
   let n = 0;
@@ -125,6 +139,40 @@ describe('TokenManager', () => {
     expect(fetches.filter((f) => f.force)).toHaveLength(1);
   });
 
+  it('an instance that does not get the lease waits for the new token instead of retrying the rejected one', async () => {
+    const store = new MemoryStore();
+    const lock = leases();
+    const { def, fetches } = definition();
+    const a = new TokenManager({ store, lock, now, pollMs: 5 });
+    const b = new TokenManager({ store, lock, now, pollMs: 5 });
+    await a.get(def);
+    expect(await b.get(def)).toBe('T1');
+    await Promise.all([a.invalidate(def, 'T1'), b.invalidate(def, 'T1'), b.invalidate(def, 'T1')]);
+    expect(fetches).toEqual([{ force: false }, { force: true }]);
+    expect(await a.get(def)).toBe('T2');
+    expect(await b.get(def)).toBe('T2');
+  });
+
+  it('keeps a cached token that is not the rejected one', async () => {
+    const store = new MemoryStore();
+    const { def, fetches } = definition();
+    const m = new TokenManager({ store, lock: leases(), now });
+    await m.get(def);
+    await m.invalidate(def, 'OLDER');
+    expect(await m.get(def)).toBe('T1');
+    expect(fetches).toHaveLength(1);
+  });
+
+  it('a rejected token nobody replaces within the wait ends in TOKEN_UNAVAILABLE, not a retry on the same value', async () => {
+    const store = new MemoryStore();
+    const { def, fetches } = definition();
+    const m = new TokenManager({ store, lock: leases(), now, pollMs: 5, waitMs: 50 });
+    await m.get(def);
+    const stuck = new TokenManager({ store, lock: busyLock, now, pollMs: 5, waitMs: 50 });
+    await expect(stuck.invalidate(def, 'T1')).rejects.toMatchObject({ code: 'TOKEN_UNAVAILABLE' });
+    expect(fetches).toHaveLength(1);
+  });
+
   it('does not refetch in a loop when the platform hands back a token still inside the buffer', async () => {
     const store = new MemoryStore();
     const fetches: number[] = [];
@@ -141,10 +189,10 @@ describe('TokenManager', () => {
     expect(lockName({ account: 'wx1234567890', kind: 'oa_access_token', key: 'stable' })).toBe('token:oa_access_token:wx1234567890:stable');
   });
 
-  it('when the lock stays busy, uses an unexpired stored token and otherwise fails with TOKEN_UNAVAILABLE', async () => {
+  it('when the lease stays busy, uses an unexpired stored token and otherwise fails with TOKEN_UNAVAILABLE after its wait', async () => {
     const store = new MemoryStore();
     const { def, fetches } = definition();
-    const m = new TokenManager({ store, lock: busyLock, now, refreshBufferMs: 300_000, cacheTtlMs: 0 });
+    const m = new TokenManager({ store, lock: busyLock, now, refreshBufferMs: 300_000, cacheTtlMs: 0, pollMs: 5, waitMs: 50 });
     await expect(m.get(def)).rejects.toMatchObject({ code: 'TOKEN_UNAVAILABLE' });
     store.rows.set('wxapp/oa_access_token/stable', { value: 'LATE', expiresAt: clock + 100_000, refreshedAt: clock - 7100_000 });
     expect(await m.get(def)).toBe('LATE');

@@ -17,6 +17,8 @@ export interface InboxRow {
   nextAttemptAt: Date;
   lockedBy: string | null;
   lockedUntil: Date | null;
+  /** The claim that took the row last (storage/claim.ts). */
+  claimToken: string | null;
   error: string | null;
   receivedAt: Date;
   processedAt: Date | null;
@@ -38,10 +40,14 @@ export const InboxEntity = new EntitySchema<InboxRow>({
     nextAttemptAt: col.timeNow('next_attempt_at'),
     lockedBy: col.key('locked_by', 64, { nullable: true }),
     lockedUntil: col.time('locked_until', true),
+    claimToken: col.key('claim_token', 32, { nullable: true }),
     error: col.text('error', true),
     receivedAt: col.createdAt('received_at'),
     processedAt: col.time('processed_at', true),
   },
   uniques: [{ name: 'uq_inbox_dedupe_key', columns: ['dedupeKey'] }],
-  indices: [{ name: 'idx_inbox_status_next', columns: ['status', 'nextAttemptAt'] }],
+  indices: [
+    { name: 'idx_inbox_status_next', columns: ['status', 'nextAttemptAt'] },
+    { name: 'idx_inbox_claim_token', columns: ['claimToken'] },
+  ],
 });

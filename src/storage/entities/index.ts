@@ -11,6 +11,7 @@ import { IdentityLinkEntity } from './identity-link.entity';
 import { IdentityEntity } from './identity.entity';
 import { InboxEntity } from './inbox.entity';
 import { JobRunEntity } from './job-run.entity';
+import { LeaseEntity } from './lease.entity';
 import { OauthUsedStateEntity } from './oauth-used-state.entity';
 import { MergeLogEntity } from './merge-log.entity';
 import { OaSubscriptionEntity } from './oa-subscription.entity';
@@ -40,6 +41,7 @@ export * from './identity-link.entity';
 export * from './identity.entity';
 export * from './inbox.entity';
 export * from './job-run.entity';
+export * from './lease.entity';
 export * from './oauth-used-state.entity';
 export * from './merge-log.entity';
 export * from './oa-subscription.entity';
@@ -86,4 +88,5 @@ export const entities = [
   JobRunEntity,
   WecomCorpTagEntity,
   OauthUsedStateEntity,
+  LeaseEntity,
 ];

@@ -20,6 +20,7 @@ export interface RefreshQueueRow {
   hintedAt: Date;
   lockedBy: string | null;
   lockedUntil: Date | null;
+  claimToken: string | null;
   lastError: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -41,11 +42,15 @@ export const RefreshQueueEntity = new EntitySchema<RefreshQueueRow>({
     hintedAt: col.timeNow('hinted_at'),
     lockedBy: col.key('locked_by', 64, { nullable: true }),
     lockedUntil: col.time('locked_until', true),
+    claimToken: col.key('claim_token', 32, { nullable: true }),
     lastError: col.text('last_error', true),
     createdAt: col.createdAt(),
     updatedAt: col.updatedAt(),
     doneAt: col.time('done_at', true),
   },
   uniques: [{ name: 'uq_refresh_queue_pending_key', columns: ['pendingKey'] }],
-  indices: [{ name: 'idx_refresh_queue_status_next', columns: ['status', 'nextAttemptAt'] }],
+  indices: [
+    { name: 'idx_refresh_queue_status_next', columns: ['status', 'nextAttemptAt'] },
+    { name: 'idx_refresh_queue_claim_token', columns: ['claimToken'] },
+  ],
 });

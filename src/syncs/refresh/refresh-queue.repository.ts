@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { retryingTransaction } from '../../identity/retrying-transaction';
-import { type Db, execute, excluded, forUpdateSkipLocked, fromDbTime, idString, select, upsert } from '../../storage/sql';
+import { type ClaimSetting, type ClaimStrategy, claimRows, resolveClaimStrategy } from '../../storage/claim';
+import { retryConflicts } from '../../storage/conflict-retry';
+import { type Db, execute, excluded, fromDbTime, idString, select, upsert } from '../../storage/sql';
 
 /** `wecom_contact`: externalcontact/get of one external_userid; `oa_user`: user/info of one openid. */
 export type RefreshKind = 'wecom_contact' | 'oa_user';
@@ -47,37 +48,40 @@ function toJob(r: Record<string, unknown>): RefreshJob {
 }
 
 export class RefreshQueueRepository {
-  constructor(private readonly ds: DataSource) {}
+  readonly claimStrategy: ClaimStrategy;
+
+  constructor(
+    private readonly ds: DataSource,
+    opts: { claim?: ClaimSetting } = {},
+  ) {
+    this.claimStrategy = resolveClaimStrategy(ds, opts.claim ?? 'auto');
+  }
 
   /**
-   * Claims due rows for this worker (SKIP LOCKED on MySQL so instances take disjoint rows). READ COMMITTED and a
-   * retry on deadlock, as for every queue here: hints are upserted concurrently by inbox processors.
+   * Claims due rows for this worker in a short transaction committed before any WeChat call (storage/claim.ts,
+   * `database.claim`), so instances take disjoint rows and a lost conflict costs only a re-claim.
    */
   async claim(workerId: string, limit: number, now: Date, lockedUntil: Date): Promise<RefreshJob[]> {
-    return retryingTransaction(this.ds, async (em) => {
-      const rows = await select(
-        em,
-        `SELECT id, kind, account, subject, attempts, hinted_at FROM refresh_queue WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ${Math.trunc(limit)}${forUpdateSkipLocked(em)}`,
-        [now],
-      );
-      if (rows.length === 0) return [];
-      const jobs = rows.map(toJob);
-      await execute(em, `UPDATE refresh_queue SET status = 'processing', attempts = attempts + 1, locked_by = ?, locked_until = ?, updated_at = ? WHERE id IN (${jobs.map(() => '?').join(', ')})`, [
-        workerId,
-        lockedUntil,
-        now,
-        ...jobs.map((j) => j.id),
-      ]);
-      return jobs.map((j) => ({ ...j, attempts: j.attempts + 1 }));
+    const rows = await claimRows(this.ds, this.claimStrategy, {
+      table: 'refresh_queue',
+      operation: 'refresh_queue.claim',
+      due: "status = 'pending' AND next_attempt_at <= ?",
+      dueParams: [now],
+      order: 'next_attempt_at, id',
+      limit,
+      set: "status = 'processing', attempts = attempts + 1, locked_by = ?, locked_until = ?, updated_at = ?",
+      setParams: [workerId, lockedUntil, now],
+      columns: 'id, kind, account, subject, attempts, hinted_at',
     });
+    return rows.map(toJob);
   }
 
   /** Rows whose worker died mid-read go back to pending. */
   async reclaimExpired(now: Date): Promise<number> {
-    return retryingTransaction(this.ds, async (em) => {
-      const { affected } = await execute(em, "UPDATE refresh_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, next_attempt_at = ? WHERE status = 'processing' AND locked_until < ?", [now, now]);
-      return affected;
-    });
+    const { affected } = await retryConflicts(this.ds, { operation: 'refresh_queue.reclaim' }, () =>
+      execute(this.ds, "UPDATE refresh_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, next_attempt_at = ? WHERE status = 'processing' AND locked_until < ?", [now, now]),
+    );
+    return affected;
   }
 
   /** Done — unless a new hint arrived during the read (hinted_at moved): then the row waits to be read again. */

@@ -8,6 +8,8 @@ import { refreshOaUser } from './oa-user.refresh';
 import { RefreshQueueRepository, type RefreshJob } from './refresh-queue.repository';
 import { refreshWecomContact } from './wecom-contact.refresh';
 import { SerialBatches } from '../../workers/serial-batches';
+import { TokenUnavailableError } from '../../tokens/token-errors';
+import { isLockConflict } from '../../storage/conflict-retry';
 
 export interface RefreshWorkerOptions {
   batchSize: number;
@@ -16,12 +18,14 @@ export interface RefreshWorkerOptions {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** First retry delay after a token error (the refresh has usually landed by then). */
+  tokenRetryMs: number;
 }
 
-const DEFAULTS: RefreshWorkerOptions = { batchSize: 20, pollMs: 1000, leaseMs: 60_000, maxAttempts: 6, backoffBaseMs: 5_000, backoffMaxMs: 600_000 };
+const DEFAULTS: RefreshWorkerOptions = { batchSize: 20, pollMs: 1000, leaseMs: 60_000, maxAttempts: 6, backoffBaseMs: 5_000, backoffMaxMs: 600_000, tokenRetryMs: 1_000 };
 
 /**
- * Drains `refresh_queue` (issue 5 item 4): each claimed hint becomes one WeChat read and one transaction that
+ * Drains `refresh_queue`: each claimed hint becomes one WeChat read and one transaction that
  * stores the result and completes the row. Failures back off (WeChat's rate-limit hint respected) and give up
  * after `maxAttempts`; non-retryable WeChat errors fail at once. Several instances claim disjoint rows.
  */
@@ -42,7 +46,7 @@ export class RefreshWorker implements Worker {
     opts: Partial<RefreshWorkerOptions> = {},
     private readonly rt: SyncRuntime = syncRuntime(app),
   ) {
-    this.queue = new RefreshQueueRepository(app.ds);
+    this.queue = new RefreshQueueRepository(app.ds, { claim: app.config.database.claim });
     this.opts = { ...DEFAULTS, ...opts };
   }
 
@@ -74,7 +78,9 @@ export class RefreshWorker implements Worker {
       try {
         n = await this.drainOnce();
       } catch (err) {
-        this.app.logger.error({ err }, 'refresh batch failed');
+        // A claim that kept losing conflicts is tried again next round; nothing was read or lost.
+        if (isLockConflict(err)) this.app.logger.warn({ err }, 'refresh batch lost a database conflict');
+        else this.app.logger.error({ err }, 'refresh batch failed');
       }
       if (n === 0 && !this.stopping) {
         await new Promise<void>((resolve) => {
@@ -111,10 +117,14 @@ export class RefreshWorker implements Worker {
         await refreshOaUser({ ...deps, client: this.rt.clients.oa(account.appId) }, account, job);
       }
     } catch (err) {
-      const retryable = isWechatApiError(err) ? err.retryable : !(err instanceof Error && /no longer configured/.test(err.message));
+      // A rejected token is never the row's fault: the shared token has been (or is being) refreshed, so the read
+      // runs again soon with the new one instead of failing (DESIGN §6).
+      const tokenError = (isWechatApiError(err) && err.category === 'TOKEN_EXPIRED') || err instanceof TokenUnavailableError;
+      const retryable = tokenError || (isWechatApiError(err) ? err.retryable : !(err instanceof Error && /no longer configured/.test(err.message)));
       const giveUp = !retryable || job.attempts >= this.opts.maxAttempts;
       const hinted = isWechatApiError(err) && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
-      const backoff = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** (job.attempts - 1)) * (0.5 + Math.random() / 2);
+      const baseMs = tokenError ? this.opts.tokenRetryMs : this.opts.backoffBaseMs;
+      const backoff = Math.min(this.opts.backoffMaxMs, baseMs * 2 ** (job.attempts - 1)) * (0.5 + Math.random() / 2);
       const retryAt = giveUp ? null : new Date(this.app.now() + Math.max(hinted, backoff));
       this.app.logger.warn({ err, refreshId: job.id, kind: job.kind, attempts: job.attempts, giveUp }, 'refresh failed');
       await this.queue.fail(job, err instanceof Error ? err.message : String(err), retryAt, new Date(this.app.now()));

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { type Db, execute, forUpdateSkipLocked, fromDbTime, idString, select } from '../../storage/sql';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { conflictRetryingTransaction } from '../../storage/conflict-retry';
 import { findOutboxByIds } from './outbox.repository';
 import type { OutboxItem } from './outbox-types';
 
@@ -18,7 +18,7 @@ export async function claimDue(
 ): Promise<OutboxItem[]> {
   const exclude = opts.exclude ?? [];
   const skip = exclude.map(() => ' AND NOT (channel = ? AND account = ?)').join('');
-  const ids = await retryingTransaction(ds, async (m) => {
+  const ids = await conflictRetryingTransaction(ds, { operation: 'outbox.claim' }, async (m) => {
     await reclaimExpired(m, opts.now);
     const rows = await select(
       m,
