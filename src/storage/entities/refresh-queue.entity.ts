@@ -47,5 +47,8 @@ export const RefreshQueueEntity = new EntitySchema<RefreshQueueRow>({
     doneAt: col.time('done_at', true),
   },
   uniques: [{ name: 'uq_refresh_queue_pending_key', columns: ['pendingKey'] }],
-  indices: [{ name: 'idx_refresh_queue_status_next', columns: ['status', 'nextAttemptAt'] }],
+  indices: [
+    { name: 'idx_refresh_queue_status_next', columns: ['status', 'nextAttemptAt'] },
+    { name: 'idx_refresh_queue_subject', columns: ['subject'] },
+  ],
 });
