@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     const apps = await getJson<{ accounts: Record<string, unknown>[]; officialAccounts: { appId: string }[]; corps: { corpId: string }[] }>(`${emu.url}/_emulator/apps`);
     const appId = apps.officialAccounts[0]!.appId;
     const corpIds = apps.corps.map((c) => c.corpId);
-    const config = loadConfig({ env: {}, overrides: { database: { url: db.url, migrate: true }, log: { level: 'warn' }, jobs: { enabled: false }, accounts: apps.accounts } });
+    const config = loadConfig({ env: {}, overrides: { database: { url: db.url, migrate: true }, log: { level: 'warn' }, jobs: { enabled: false }, security: { dataKey: 'f'.repeat(64) }, accounts: apps.accounts } });
     const app = await buildContext(config, createLogger('warn', process.stderr));
     let offset = 0;
     app.now = () => Date.now() + offset;

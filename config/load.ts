@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'crypto';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, duplicateAccountProblems } from './schema';
 import { substituteEnv, type Problem } from './env-substitution';
+import { loadOrCreateLocalKeys, localKeysFile } from './local-keys';
 import type { Account, SiyuConfig } from './types';
 
 /** The only module that reads process.env (CONVENTIONS: config validated once, in one place). */
@@ -60,6 +61,33 @@ function parseDataKey(raw: string): Buffer {
   return createHash('sha256').update(raw, 'utf8').digest();
 }
 
+type Parsed = ReturnType<typeof configSchema.parse>;
+
+/**
+ * DESIGN §12: configured keys win. Without a data key, MySQL refuses to start (several instances must share
+ * one key, and a key that changes makes stored phones unreadable and tombstones miss); an SQLite file keeps
+ * generated keys beside it (config/local-keys.ts); only an in-memory database gets throwaway keys.
+ */
+function securityOf(cfg: Parsed, problems: Problem[]): SiyuConfig['security'] | undefined {
+  const { dataKey, sessionSecret } = cfg.security;
+  if (!dataKey && cfg.database.url.startsWith('mysql:')) {
+    problems.push({
+      path: 'security.dataKey',
+      message:
+        'is required with a MySQL database (every instance must use the same key; a lost key makes stored phone numbers unreadable): set 64 hex chars, e.g. security.dataKey: "${SIYU_DATA_KEY}" with SIYU_DATA_KEY=$(openssl rand -hex 32)',
+    });
+    return undefined;
+  }
+  const file = dataKey && sessionSecret ? undefined : localKeysFile(cfg.database.url);
+  const local = file ? loadOrCreateLocalKeys(file, problems) : undefined;
+  if (file && !local) return undefined;
+  return {
+    dataKey: dataKey ? parseDataKey(dataKey) : local ? Buffer.from(local.dataKey, 'hex') : randomBytes(32),
+    sessionSecret: sessionSecret ?? local?.sessionSecret ?? randomBytes(32).toString('hex'),
+    dataKeyIsEphemeral: !dataKey && !local,
+  };
+}
+
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides applied after the file and the env vars (tests, CLI flags). */
@@ -88,17 +116,12 @@ export function loadConfig(opts: LoadOptions = {}): SiyuConfig {
   }
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const cfg = parsed.data;
+  const security = securityOf(cfg, problems);
+  if (problems.length || !security) throw new ConfigError(problems);
 
-  const dataKeyIsEphemeral = !cfg.security.dataKey;
   const config: SiyuConfig = {
     ...cfg,
-    security: {
-      // Without a configured key a random one is used: fine for the demo and tests, not for production
-      // (encrypted phones become unreadable after a restart); `serve` warns about it.
-      dataKey: cfg.security.dataKey ? parseDataKey(cfg.security.dataKey) : randomBytes(32),
-      sessionSecret: cfg.security.sessionSecret ?? randomBytes(32).toString('hex'),
-      dataKeyIsEphemeral,
-    },
+    security,
     accounts: cfg.accounts.map((a) => ({ ...a, id: accountId(a) }) as Account),
   };
   return deepFreeze(config);

@@ -11,6 +11,8 @@ import { httpUrl, nonEmpty } from '../connectors/common/config-fields';
  */
 const port = z.coerce.number({ message: 'must be a port number' }).int('must be an integer').min(0).max(65535);
 
+const days = z.union([z.null(), z.coerce.number({ message: 'must be a number of days or null' }).int('must be a whole number of days').min(0)]);
+
 export const accountConfig = z.discriminatedUnion('kind', [officialAccountConfig, miniProgramConfig, wecomConfig, wechatPayConfig], {
   error: (issue) =>
     issue.code === 'invalid_union' ? 'kind must be one of official-account, mini-program, wecom, wechat-pay' : undefined,
@@ -67,6 +69,18 @@ export const configSchema = z
     identity: z.object({ mergeByPhone: z.boolean().default(true) }).strict().prefault({}),
     tags: z.object({ wecomFanout: z.enum(['all', 'newest']).default('all') }).strict().prefault({}),
     jobs: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
+    /** DESIGN §12: how long personal data is kept; null = keep. */
+    retention: z
+      .object({
+        /** Processed inbox rows lose their raw and parsed bodies after this many days (dedupe key and metadata stay). */
+        inboxDays: days.default(7),
+        /** Timeline events older than this many days are deleted. */
+        eventsDays: days.default(null),
+        /** Accepted for DESIGN §11's anonymous visitors; the gateway has none yet, so nothing reads it. */
+        anonymousDays: days.default(90),
+      })
+      .strict()
+      .prefault({}),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
     accounts: z.array(accountConfig).default([]),
   })

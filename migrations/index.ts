@@ -15,6 +15,7 @@ import { OauthUsedStates1795385100000 } from './1795385100000-oauth-used-states'
 import { DropUnusedCustomerIndexes1795385200000 } from './1795385200000-drop-unused-customer-indexes';
 import { DropCustomerMergedIntoIndex1795385300000 } from './1795385300000-drop-customer-merged-into-index';
 import { LeasesAndClaimTokens1795385460000 } from './1795385460000-leases-and-claim-tokens';
+import { PrivacyRetention1795385470000 } from './1795385470000-privacy-retention';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -34,4 +35,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   DropUnusedCustomerIndexes1795385200000,
   DropCustomerMergedIntoIndex1795385300000,
   LeasesAndClaimTokens1795385460000,
+  PrivacyRetention1795385470000,
 ];

@@ -49,6 +49,18 @@ export function eventDedupeKey(ctx: PushContext, event: string, fields: Callback
   return dedupeKey([ctx.prefix, ctx.account, 'event'], [ctx.openid, ctx.createTime, event, optionalText(fields, 'EventKey'), ...extra]);
 }
 
+const PUSH_PREFIX: Partial<Record<IdentityType, string>> = { oa_openid: 'oa', mp_openid: 'mp' };
+
+/**
+ * How every OA / Mini Program event dedupe key of one openid starts (`oa:<appid>:event:<openid>:`), so erasure
+ * (DESIGN §12) finds the person's event rows by a range of the unique key, unprocessed ones included.
+ * Undefined for identity types pushes do not key on.
+ */
+export function eventKeyPrefixOf(type: IdentityType, account: string, openid: string): string | undefined {
+  const prefix = PUSH_PREFIX[type];
+  return prefix ? `${dedupeKey([prefix, account, 'event'], [openid])}:` : undefined;
+}
+
 export function messageReceived(ctx: PushContext, fields: CallbackFields): MessageReceived {
   const content = text(fields, 'Content');
   const msgId = optionalText(fields, 'MsgId');

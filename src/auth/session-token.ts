@@ -99,6 +99,8 @@ export function sessionTokensFor(app: { config: { security: { sessionSecret: str
 
 export interface TokenCookieOptions {
   maxAgeSeconds: number;
+  /** `server.publicUrl`: when it is https the cookie is `Secure` whatever the request looked like. */
+  publicUrl: string;
   /** Narrow paths keep short-lived cookies (OAuth state) off every other request. */
   path?: string;
   /**
@@ -110,15 +112,27 @@ export interface TokenCookieOptions {
 }
 
 /**
+ * DESIGN §7: `Secure` whenever `server.publicUrl` is https — behind a TLS proxy that sends no X-Forwarded-Proto
+ * the request looks like plain HTTP — and otherwise whenever the request came over HTTPS (koa trusts
+ * X-Forwarded-Proto: the app is built with `proxy: true`).
+ */
+function secureCookies(ctx: Context, publicUrl: string): boolean {
+  const secure = ctx.secure || publicUrl.toLowerCase().startsWith('https:');
+  // The cookies module refuses a Secure cookie on a connection it thinks is plain unless told otherwise.
+  if (secure) ctx.cookies.secure = true;
+  return secure;
+}
+
+/**
  * A token in an http-only cookie. `SameSite=Lax` by default: it rides the top-level redirect back from
- * WeChat's authorize page and stays off cross-site subrequests. `Secure` whenever the request came over HTTPS
- * (koa trusts X-Forwarded-Proto: the app is built with `proxy: true`).
+ * WeChat's authorize page and stays off cross-site subrequests.
  */
 export function setTokenCookie(ctx: Context, name: string, token: string, opts: TokenCookieOptions): void {
+  const secure = secureCookies(ctx, opts.publicUrl);
   ctx.cookies.set(name, token, {
     httpOnly: true,
-    sameSite: opts.crossSite && ctx.secure ? 'none' : 'lax',
-    secure: ctx.secure,
+    sameSite: opts.crossSite && secure ? 'none' : 'lax',
+    secure,
     path: opts.path ?? '/',
     maxAge: opts.maxAgeSeconds * 1000,
     overwrite: true,
@@ -126,6 +140,7 @@ export function setTokenCookie(ctx: Context, name: string, token: string, opts: 
   });
 }
 
-export function clearTokenCookie(ctx: Context, name: string, path = '/'): void {
-  ctx.cookies.set(name, null, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path, overwrite: true, signed: false });
+export function clearTokenCookie(ctx: Context, name: string, opts: { publicUrl: string; path?: string }): void {
+  const secure = secureCookies(ctx, opts.publicUrl);
+  ctx.cookies.set(name, null, { httpOnly: true, sameSite: 'lax', secure, path: opts.path ?? '/', overwrite: true, signed: false });
 }

@@ -16,8 +16,8 @@ const CHANNEL_IDENTITY: Record<Exclude<CustomerChannel, 'pay'>, IdentityType> = 
 /**
  * Which active customers a list, search or bulk tag assignment is about. `q` matches by prefix (so every part
  * is an index range at a million customers): display name, a WeCom follow remark, any identity value (openid,
- * unionid, external_userid) of a configured account, and — when it looks like a phone number — the phone's
- * keyed hash exactly.
+ * unionid, external_userid) of a configured account, and — when it looks like a phone number and the caller may
+ * see phones — the phone's keyed hash exactly.
  */
 export interface CustomerFilter {
   q?: string;

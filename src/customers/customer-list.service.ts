@@ -25,7 +25,9 @@ export class CustomerListService {
   constructor(private readonly deps: { profiles: ProfileService; phoneCrypto: PhoneCrypto; scopes: readonly IdentityScope[] }) {}
 
   async list(db: Db, filter: CustomerFilter, page: { limit: number; cursor?: string }, role: Role): Promise<CustomerPage> {
-    const customers = await this.page(db, filter, page);
+    // Viewers see masked phones (DESIGN §7), so their q never matches one: a match would tell them which full
+    // number belongs to a customer.
+    const customers = await this.page(db, filter, page, role !== 'viewer');
     const more = customers.length > page.limit;
     const rows = customers.slice(0, page.limit);
     const ids = rows.map((c) => c.id);
@@ -38,7 +40,7 @@ export class CustomerListService {
     };
   }
 
-  /** Ids of every active customer matching the filter, newest first, in pages (bulk tag assignment by filter). */
+  /** Ids of every active customer matching the filter, newest first, in pages (bulk tag assignment by filter, operators and up). */
   async *ids(db: Db, filter: CustomerFilter, pageSize = 1000): AsyncGenerator<string[]> {
     let cursor: string | undefined;
     for (;;) {
@@ -50,8 +52,8 @@ export class CustomerListService {
     }
   }
 
-  private async page(db: Db, filter: CustomerFilter, page: { limit: number; cursor?: string }): Promise<StoredCustomer[]> {
-    const f = filterSql(filter, this.deps.scopes, this.deps.phoneCrypto);
+  private async page(db: Db, filter: CustomerFilter, page: { limit: number; cursor?: string }, matchPhones = true): Promise<StoredCustomer[]> {
+    const f = filterSql(filter, this.deps.scopes, matchPhones ? this.deps.phoneCrypto : undefined);
     const where = [...f.where];
     const params = [...f.params];
     if (page.cursor) {

@@ -1,5 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { IdentityType } from '../../connectors/common/identity-types';
+import { eventKeyPrefixOf } from '../../connectors/common/push-mapping';
+import { deleteInboxRows, inboxIdsByKeyPrefix, inboxIdsOfCustomers } from '../inbox/inbox-retention.repository';
+import { deleteRefreshesOf } from '../syncs/refresh/refresh-queue.repository';
 import { IdentityHasher } from '../security/identity-hash';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { AuditLogWriter } from '../audit/audit-log.writer';
@@ -18,6 +21,8 @@ export interface ErasureResult {
   subscriptions: number;
   transactions: number;
   tombstones: number;
+  /** Raw callbacks of the person removed from the inbox (DESIGN §12). */
+  inboxRows: number;
 }
 
 /**
@@ -26,6 +31,9 @@ export interface ErasureResult {
  * subscriptions and conflicts go; transactions and refunds keep their amounts for the books but lose the payer and
  * the customer; merge_log keeps ids but loses its evidence; the customer row stays as `erased` with no personal
  * fields. Tags WeChat holds are queued for removal first. A merged id erases its survivor (the same person).
+ * The person's raw callbacks go too (DESIGN §12): the inbox rows their timeline and identity links came from,
+ * and every OA / Mini Program event row keyed by one of their openids, processed or not; and the profile
+ * re-reads queued for their openids and external_userids.
  */
 export class ErasureService {
   private readonly hasher: IdentityHasher;
@@ -68,6 +76,10 @@ export class ErasureService {
           created_at: toDbTime(now),
         })),
       );
+      // Found before the events and links that point at them are deleted.
+      const inboxIds = new Set(await inboxIdsOfCustomers(em, all));
+      const keyPrefixes = identities.flatMap((i) => eventKeyPrefixOf(i.type as IdentityType, String(i.scope), String(i.value)) ?? []);
+      for (const id of await inboxIdsByKeyPrefix(em, keyPrefixes)) inboxIds.add(id);
       const del = async (table: string): Promise<number> => (await execute(em, `DELETE FROM ${table} WHERE customer_id IN (${inList})`, all)).affected;
       const result: ErasureResult = {
         customerId: cid,
@@ -79,8 +91,13 @@ export class ErasureService {
         follows: await del('wecom_follows'),
         subscriptions: await del('oa_subscriptions'),
         transactions: (await execute(em, `UPDATE transactions SET customer_id = NULL, payer_openid = NULL WHERE customer_id IN (${inList})`, all)).affected,
+        inboxRows: await deleteInboxRows(em, [...inboxIds]),
       };
       await execute(em, `UPDATE refunds SET customer_id = NULL WHERE customer_id IN (${inList})`, all);
+      await deleteRefreshesOf(
+        em,
+        identities.filter((i) => i.type !== 'phone' && i.type !== 'unionid').map((i) => ({ account: String(i.scope), subject: String(i.value) })),
+      );
       await del('identity_links');
       await del('identities');
       await execute(em, `DELETE FROM identity_conflicts WHERE customer_id IN (${inList}) OR other_customer_id IN (${inList})`, [...all, ...all]);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import { mkdir, rm, writeFile } from 'fs/promises';
 import path from 'path';
 import { loadConfig, type SiyuConfig } from '../../config';
@@ -131,6 +132,8 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
         jobs: { enabled: opts.jobs },
         log: { level: opts.logger.level },
         accounts: [...apps.accounts, pay],
+        // MySQL needs a configured data key (DESIGN §12); the demo's data lives for this run only.
+        ...(opts.databaseUrl?.startsWith('mysql:') ? { security: { dataKey: randomBytes(32).toString('hex') } } : {}),
       },
     });
     const gateway = await startGateway(config, { logger: opts.logger, port: gatewayPort });

@@ -9,9 +9,10 @@ import { nightlySyncsJob } from './nightly-syncs.job';
 import { segmentsJob } from './segments.job';
 import { pushTagsJob } from './push-tags.job';
 import { oaTagReconcileJob } from './oa-tag-reconcile.job';
+import { retentionJob } from './retention.job';
 
 /** Every cron job of the gateway, listed explicitly. */
-export const JOBS: Job[] = [nightlySyncsJob, segmentsJob, pushTagsJob, oaTagReconcileJob];
+export const JOBS: Job[] = [nightlySyncsJob, segmentsJob, pushTagsJob, oaTagReconcileJob, retentionJob];
 
 export type JobOutcome = 'ran' | 'failed' | 'skipped';
 

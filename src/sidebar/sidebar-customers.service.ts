@@ -64,16 +64,18 @@ export class SidebarCustomersService {
     };
   }
 
-  /** 404 for an external_userid no customer holds, 403 when this staff member does not follow them. */
+  /**
+   * One answer (403 NOT_YOUR_CUSTOMER) for a customer this staff member does not follow and for one nobody
+   * holds: different answers would let a rep probe which external_userids are customers of the corp.
+   */
   private async followed(staff: StaffSession, externalUserid: string): Promise<StoredCustomer> {
-    if (!EXTERNAL_USERID.test(externalUserid)) throw notFound();
+    if (!EXTERNAL_USERID.test(externalUserid)) throw notYours();
     const found = await findFollowedCustomer(this.deps.ds, staff.corpId, staff.userid, externalUserid);
-    if (!found || found.customer.status === 'erased') throw notFound();
-    if (!found.followed) throw new SidebarError('NOT_YOUR_CUSTOMER', 'you do not follow this customer in WeCom');
+    if (!found || found.customer.status === 'erased' || !found.followed) throw notYours();
     if (found.customer.status !== 'merged') return found.customer;
     // Merges move identities to the survivor, so this is only a race with a merge in flight.
     const survivor = await this.deps.profiles.resolve(this.deps.ds, found.customer.id);
-    if (!survivor) throw notFound();
+    if (!survivor) throw notYours();
     return survivor;
   }
 }
@@ -83,6 +85,6 @@ function actorOf(staff: StaffSession): Actor {
   return { name: `wecom:${staff.userid}`, role: 'staff' };
 }
 
-function notFound(): SidebarError {
-  return new SidebarError('CUSTOMER_NOT_FOUND', 'no customer has this external_userid in your corp');
+function notYours(): SidebarError {
+  return new SidebarError('NOT_YOUR_CUSTOMER', 'no customer you follow in WeCom has this external_userid');
 }

@@ -50,13 +50,16 @@ describe('siyu CLI', () => {
 
   describe('with a database', () => {
     let db: TestDatabase;
+    // MySQL refuses to start without a data key (DESIGN §12), so the commands get one from a config file.
+    const configFile = join(mkdtempSync(join(tmpdir(), 'siyu-cli-')), 'siyu.yaml');
+    writeFileSync(configFile, `security: { dataKey: "${'7c'.repeat(32)}" }\n`);
     beforeAll(async () => {
       db = await createTestDatabase({ migrate: false });
     });
     afterAll(() => db.drop());
     const run = (argv: string[]) => {
       const io = capture();
-      return withEnv({ SIYU_CONFIG: undefined, DATABASE_URL: db.url, LOG_LEVEL: 'silent' }, () => main(argv, io)).then((code) => ({ code, ...io }));
+      return withEnv({ SIYU_CONFIG: configFile, DATABASE_URL: db.url, LOG_LEVEL: 'silent' }, () => main(argv, io)).then((code) => ({ code, ...io }));
     };
 
     it('migrates up, reports status, rolls back one and re-applies', async () => {

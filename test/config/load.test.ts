@@ -56,7 +56,7 @@ describe('loadConfig', () => {
 
   it('merges defaults, file, env overrides and ${ENV} substitution', () => {
     const p = file('ok.yaml', `server: { port: 4001 }\naccounts:\n  - { kind: official-account, appId: wxA, appSecret: "\${SECRET_A}", token: t, encodingAESKey: ${AES} }\n`);
-    const cfg = loadConfig({ env: { SIYU_CONFIG: p, SECRET_A: 'shh', PORT: '5005', DATABASE_URL: 'mysql://root:@127.0.0.1:3306/x' } });
+    const cfg = loadConfig({ env: { SIYU_CONFIG: p, SECRET_A: 'shh', PORT: '5005', DATABASE_URL: 'mysql://root:@127.0.0.1:3306/x' }, overrides: { security: { dataKey: 'cd'.repeat(32) } } });
     expect(cfg.server.port).toBe(5005);
     expect(cfg.database.url).toBe('mysql://root:@127.0.0.1:3306/x');
     expect(cfg.database.migrate).toBe(true);
@@ -69,10 +69,22 @@ describe('loadConfig', () => {
   });
 
   it('uses built-in defaults with no file', () => {
-    const cfg = loadConfig({ env: {} });
+    // Keys given, so nothing is generated in the working directory's ./data.
+    const cfg = loadConfig({ env: {}, overrides: { security: { dataKey: 'cd'.repeat(32), sessionSecret: 's' } } });
     expect(cfg.database.url).toBe('sqlite:./data/siyu.db');
     expect(cfg.server.port).toBe(3000);
     expect(cfg.tags.wecomFanout).toBe('all');
+    expect(cfg.retention).toEqual({ inboxDays: 7, eventsDays: null, anonymousDays: 90 });
+  });
+
+  it('takes retention days as numbers or null and refuses anything else', () => {
+    const keys = { dataKey: 'cd'.repeat(32), sessionSecret: 's' };
+    const cfg = loadConfig({ env: {}, overrides: { security: keys, retention: { inboxDays: 3, eventsDays: 365, anonymousDays: null } } });
+    expect(cfg.retention).toEqual({ inboxDays: 3, eventsDays: 365, anonymousDays: null });
+    const problems = problemsOf(() => loadConfig({ env: {}, overrides: { security: keys, retention: { inboxDays: -1, eventsDays: 'soon', keepForever: true } } }));
+    expect(problems.some((x) => x.startsWith('retention.inboxDays:'))).toBe(true);
+    expect(problems.some((x) => x.startsWith('retention.eventsDays:'))).toBe(true);
+    expect(problems.some((x) => x.startsWith('retention:') && x.includes('keepForever'))).toBe(true);
   });
 });
 

@@ -18,6 +18,7 @@ describe('customers API: list, search, filters, paging, timeline', () => {
   let t: TestApp;
   let viewer: string;
   let admin: string;
+  let operator: string;
   let all: string[];
 
   const ids = async (sql: string, params: unknown[] = []) => ((await db.ds.query(sql, params)) as { id: string }[]).map((r) => r.id);
@@ -44,6 +45,7 @@ describe('customers API: list, search, filters, paging, timeline', () => {
     t = await startTestApp(db.ds, h.config);
     viewer = await t.key('viewer');
     admin = await t.key('admin');
+    operator = await t.key('operator');
     all = await ids("SELECT id FROM customers WHERE status = 'active' ORDER BY id DESC");
   });
   afterAll(async () => {
@@ -105,17 +107,20 @@ describe('customers API: list, search, filters, paging, timeline', () => {
     expect(both.every((id) => all.includes(id))).toBe(true);
   });
 
-  it('finds a customer by phone number; viewers see it masked, admins in full', async () => {
+  it('finds a customer by phone number for operators (masked) and admins (in full), never for viewers', async () => {
     const phones = new PhoneCrypto(h.config.security.dataKey);
     const target = all[3]!;
     const enc = phones.encrypt('13800138000');
     await db.ds.query('UPDATE customers SET phone_enc = ? WHERE id = ?', [enc, target]);
     await db.ds.query("INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES (?, 'phone', 'default', ?, ?, 'mp.phone', 1, '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')", [target, phones.hash('13800138000'), enc]);
-    const seen = await list('?q=13800138000');
+    const seen = await list('?q=13800138000', operator);
     expect(seen.items.map((i) => i.id)).toEqual([target]);
     expect(seen.items[0]!.phone).toBe('138****8000');
     expect(seen.items[0]!.identities.find((i) => i.type === 'phone')!.value).toBe('138****8000');
     expect((await list('?q=13800138000', admin)).items[0]!.phone).toBe('13800138000');
+    // A viewer's q never matches a phone: the answer for a customer's number is the one for nobody's.
+    expect(await list('?q=13800138000')).toEqual({ items: [], nextCursor: null });
+    expect(await list('?q=13800138001')).toEqual({ items: [], nextCursor: null });
   });
 
   it('timeline: rejects an unknown customer, pages newest first, follows a merged id to its survivor', async () => {

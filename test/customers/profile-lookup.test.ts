@@ -190,7 +190,15 @@ describe('customer profile: lookup and by id', () => {
     }
     expect((await lookup('oa_openid', APP, 'o-erased')).status).toBe(404);
     expect((await lookup('oa_openid', APP, 'o-nobody')).status).toBe(404);
-    expect((await lookup('phone', '', '13900000000')).status).toBe(404);
+    expect((await lookup('phone', '', '13900000000', admin)).status).toBe(404);
+  });
+
+  it('refuses a viewer a lookup by phone with the same answer whether or not the number is a customer\'s', async () => {
+    const known = await lookup('phone', '', '13812345678');
+    const unknown = await lookup('phone', '', '13900000000');
+    expect(known.status).toBe(403);
+    expect(known.body).toEqual({ error: { code: 'FORBIDDEN', message: expect.any(String) } });
+    expect({ status: unknown.status, body: unknown.body }).toEqual({ status: known.status, body: known.body });
   });
 
   it('stops a revoked key on the next lookup and stamps last use at most once a minute', async () => {

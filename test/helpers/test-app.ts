@@ -17,9 +17,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** A fixed data key for tests: MySQL refuses to start without one (DESIGN §12). */
+export const TEST_DATA_KEY = '5a'.repeat(32);
+
 /** Test config: defaults plus overrides; the database is the test's DataSource. */
 export function testConfig(url: string, overrides: Record<string, unknown> = {}): SiyuConfig {
-  return loadConfig({ env: {}, overrides: { database: { url, migrate: false }, log: { level: 'silent' }, jobs: { enabled: false }, ...overrides } });
+  const security = { dataKey: TEST_DATA_KEY, ...(overrides.security as Record<string, unknown> | undefined) };
+  return loadConfig({ env: {}, overrides: { database: { url, migrate: false }, log: { level: 'silent' }, jobs: { enabled: false }, ...overrides, security } });
 }
 
 /** The real koa app (no background workers) listening on 127.0.0.1:0. */

@@ -38,11 +38,14 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
     expect(tagTheirs.status).toBe(403);
   });
 
-  it('answers 404 for an external_userid no customer holds, malformed ones included', async () => {
+  it('answers an external_userid no customer holds exactly as one alice does not follow (no probing for customers)', async () => {
+    const theirs = await h.api(`/customers/${h.theirs.externalUserId}`, { jar: alice });
+    expect(theirs.status).toBe(403);
     for (const ext of ['wmUnknownCustomer0000000000000000', 'x'.repeat(65), 'a%20b']) {
       const res = await h.api(`/customers/${ext}`, { jar: alice });
-      expect(res.status).toBe(404);
-      expect(res.body.error.code).toMatch(/NOT_FOUND/);
+      expect({ status: res.status, body: res.body }).toEqual({ status: theirs.status, body: theirs.body });
+      const tag = await h.api(`/customers/${ext}/tags`, { jar: alice, method: 'POST', json: { tagIds: ['1'] } });
+      expect({ status: tag.status, body: tag.body }).toEqual({ status: theirs.status, body: theirs.body });
     }
   });
 

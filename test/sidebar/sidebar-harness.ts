@@ -25,8 +25,8 @@ export interface SidebarHarness extends FrontDoorHarness {
  * The gateway and an emulator corp with two members (alice, bob) and two customers, synced into the gateway by
  * the real WeCom contacts sync, plus an admin key for the catalog.
  */
-export async function startSidebar(db: { ds: DataSource; url: string }): Promise<SidebarHarness> {
-  const h = await startFrontDoors(db, {}, { officialAccounts: 1, miniPrograms: 0, followers: 5, corps: 1, wecomStaff: 1, wecomContacts: 0, corpTagGroups: 0 });
+export async function startSidebar(db: { ds: DataSource; url: string }, overrides: Record<string, unknown> = {}): Promise<SidebarHarness> {
+  const h = await startFrontDoors(db, overrides, { officialAccounts: 1, miniPrograms: 0, followers: 5, corps: 1, wecomStaff: 1, wecomContacts: 0, corpTagGroups: 0 });
   const corpId = h.config.accounts.find((a) => a.kind === 'wecom')!.id;
   for (const userid of ['alice', 'bob']) await h.control.post(`/wecom/${corpId}/staff`, { userid, name: userid });
   const contact = async (name: string, userid: string, remark: string): Promise<SidebarCustomer> => {

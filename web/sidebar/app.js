@@ -33,7 +33,7 @@ function explain(e) {
   if (e instanceof WecomError) return show(e.code === 'NOT_IN_CHAT' ? 'notfound' : 'error', e.message);
   if (!(e instanceof ApiError)) return show('error', `出错了：${e instanceof Error ? e.message : String(e)}`);
   if (e.status === 401) return relogin();
-  if (e.status === 403 && e.code === 'NOT_YOUR_CUSTOMER') return show('forbidden', '这位客户不是你的客户：只能查看自己添加的客户。');
+  if (e.status === 403 && e.code === 'NOT_YOUR_CUSTOMER') return show('forbidden', '没有这位客户的资料：只能查看自己添加的客户（刚添加的客户可能尚未同步，请稍后再试）。');
   if (e.status === 404 && e.code === 'CUSTOMER_NOT_FOUND') return show('notfound', '还没有这位客户的资料（可能尚未同步），请稍后再试。');
   return show('error', `出错了：${e.message}（${e.code}）`);
 }

@@ -5,7 +5,7 @@ import { isIdentityType } from '../../../connectors/common/identity-types';
 import { identityServiceFor } from '../../identity/identity-service.factory';
 import { ProfileService } from '../../customers/profile.service';
 import { PhoneCrypto } from '../../security/phone-crypto';
-import { badRequest, notFound } from '../http-error';
+import { badRequest, forbidden, notFound } from '../http-error';
 import { ErasureService } from '../../customers/erasure.service';
 
 /**
@@ -24,6 +24,8 @@ export function registerCustomerLookupRoutes(router: Router, app: AppContext): v
     if (typeof value !== 'string' || value.trim() === '') throw badRequest('value is required');
     const needsScope = type !== 'unionid' && type !== 'phone';
     if (needsScope && (typeof scope !== 'string' || scope === '')) throw badRequest(`scope (the appid / corpid) is required for ${type}`);
+    // Viewers see phones masked (DESIGN §7); a 200/404 on a full number would tell them whose it is.
+    if (type === 'phone' && principalOf(ctx.state).role === 'viewer') throw forbidden('looking a customer up by phone number requires role operator');
     const ref = identity.storedRef({ type, scope: typeof scope === 'string' && scope ? scope : 'default', value: value.trim() });
     const profile = await profiles.byIdentity(app.ds, ref, principalOf(ctx.state).role);
     if (!profile) throw notFound('customer');

@@ -22,10 +22,11 @@ export function h5Router(app: AppContext): Router {
   const doors = frontDoorsFor(app);
   const browser = browserErrors(app.logger);
   const cors = allowListCors(doors.allow, 'GET, OPTIONS');
+  const publicUrl = app.config.server.publicUrl;
 
   router.get('/h5/:appId/login', browser, (ctx) => {
     const { location, state } = doors.h5Login.start(ctx.params.appId!, ctx.query.redirect, ctx.query.scope);
-    setTokenCookie(ctx, state.cookieName, state.cookieValue, { maxAgeSeconds: state.maxAgeSeconds, path: state.cookiePath });
+    setTokenCookie(ctx, state.cookieName, state.cookieValue, { maxAgeSeconds: state.maxAgeSeconds, path: state.cookiePath, publicUrl });
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(location);
   });
@@ -37,11 +38,11 @@ export function h5Router(app: AppContext): Router {
     const stateCookie = cookieName ? ctx.cookies.get(cookieName) : undefined;
     ctx.set('Cache-Control', 'no-store');
     // The state cookie goes whatever happens next: one login attempt, one try.
-    if (cookieName && stateCookie) clearTokenCookie(ctx, cookieName, callbackPath(appId));
+    if (cookieName && stateCookie) clearTokenCookie(ctx, cookieName, { path: callbackPath(appId), publicUrl });
     const done = await doors.h5Login.finish(appId, ctx.query.code, state, stateCookie);
     // Cross-site: the H5 pages calling /track and /session may live on another site than the gateway. Writes
     // stay safe: /track takes JSON only (a preflight only allowed origins pass), /session is read via CORS only.
-    setTokenCookie(ctx, H5_SESSION_COOKIE, done.sessionToken, { maxAgeSeconds: VISITOR_SESSION_TTL_SECONDS, crossSite: true });
+    setTokenCookie(ctx, H5_SESSION_COOKIE, done.sessionToken, { maxAgeSeconds: VISITOR_SESSION_TTL_SECONDS, crossSite: true, publicUrl });
     ctx.redirect(done.redirect);
   });
 

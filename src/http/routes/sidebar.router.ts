@@ -32,10 +32,11 @@ export function sidebarRouter(app: AppContext): Router {
   const browser = browserErrors(app.logger);
   let built: SidebarServices | undefined;
   const s = (): SidebarServices => (built ??= sidebarServices(app));
+  const publicUrl = app.config.server.publicUrl;
 
   router.get('/sidebar/login', browser, (ctx) => {
     const { location, state } = s().login.start(ctx.query.corpId);
-    setTokenCookie(ctx, state.cookieName, state.cookieValue, { maxAgeSeconds: state.maxAgeSeconds, path: SIDEBAR_CALLBACK_PATH });
+    setTokenCookie(ctx, state.cookieName, state.cookieValue, { maxAgeSeconds: state.maxAgeSeconds, path: SIDEBAR_CALLBACK_PATH, publicUrl });
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(location);
   });
@@ -46,10 +47,10 @@ export function sidebarRouter(app: AppContext): Router {
     const stateCookie = cookieName ? ctx.cookies.get(cookieName) : undefined;
     ctx.set('Cache-Control', 'no-store');
     // One login attempt, one try: the state cookie goes whatever happens next.
-    if (cookieName && stateCookie) clearTokenCookie(ctx, cookieName, SIDEBAR_CALLBACK_PATH);
+    if (cookieName && stateCookie) clearTokenCookie(ctx, cookieName, { path: SIDEBAR_CALLBACK_PATH, publicUrl });
     const done = await s().login.finish(ctx.query.code, state, stateCookie);
     // SameSite=Lax: inside WeCom the page is a top-level document on this site, so the cookie rides its API calls.
-    setTokenCookie(ctx, STAFF_SESSION_COOKIE, done.token, { maxAgeSeconds: STAFF_SESSION_TTL_SECONDS, path: STAFF_SESSION_PATH });
+    setTokenCookie(ctx, STAFF_SESSION_COOKIE, done.token, { maxAgeSeconds: STAFF_SESSION_TTL_SECONDS, path: STAFF_SESSION_PATH, publicUrl });
     ctx.redirect(done.redirect);
   });
 

@@ -22,6 +22,8 @@ export interface InboxRow {
   error: string | null;
   receivedAt: Date;
   processedAt: Date | null;
+  /** When retention (DESIGN §12) emptied `raw` and `events`; the row stays for deduplication. */
+  bodyPurgedAt: Date | null;
 }
 
 export const InboxEntity = new EntitySchema<InboxRow>({
@@ -44,10 +46,12 @@ export const InboxEntity = new EntitySchema<InboxRow>({
     error: col.text('error', true),
     receivedAt: col.createdAt('received_at'),
     processedAt: col.time('processed_at', true),
+    bodyPurgedAt: col.time('body_purged_at', true),
   },
   uniques: [{ name: 'uq_inbox_dedupe_key', columns: ['dedupeKey'] }],
   indices: [
     { name: 'idx_inbox_status_next', columns: ['status', 'nextAttemptAt'] },
     { name: 'idx_inbox_claim_token', columns: ['claimToken'] },
+    { name: 'idx_inbox_body_retention', columns: ['bodyPurgedAt', 'processedAt'] },
   ],
 });

@@ -52,5 +52,6 @@ export const RefreshQueueEntity = new EntitySchema<RefreshQueueRow>({
   indices: [
     { name: 'idx_refresh_queue_status_next', columns: ['status', 'nextAttemptAt'] },
     { name: 'idx_refresh_queue_claim_token', columns: ['claimToken'] },
+    { name: 'idx_refresh_queue_subject', columns: ['subject'] },
   ],
 });

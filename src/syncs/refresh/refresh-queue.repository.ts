@@ -43,6 +43,18 @@ export async function enqueueRefresh(db: Db, hints: readonly RefreshHint[], now:
   await upsert(db, 'refresh_queue', rows, { conflict: ['pending_key'], update: { hinted_at: excluded(db, 'hinted_at'), updated_at: excluded(db, 'updated_at') } });
 }
 
+/**
+ * Erasure (DESIGN §12): every re-read of these subjects (openids, external_userids of their account), waiting or
+ * finished, goes — finished rows still name the subject. Found through the subject index.
+ */
+export async function deleteRefreshesOf(db: Db, subjects: readonly { account: string; subject: string }[]): Promise<number> {
+  let deleted = 0;
+  for (const s of subjects) {
+    deleted += (await execute(db, 'DELETE FROM refresh_queue WHERE subject = ? AND account = ?', [s.subject.slice(0, 128), s.account.slice(0, 64)])).affected;
+  }
+  return deleted;
+}
+
 function toJob(r: Record<string, unknown>): RefreshJob {
   return { id: idString(r.id), kind: r.kind as RefreshKind, account: String(r.account), subject: String(r.subject), attempts: Number(r.attempts), hintedAt: fromDbTime(r.hinted_at)! };
 }
