@@ -27,7 +27,7 @@ function localLockTable(ds: DataSource): Map<string, Mutex> {
 
 /**
  * Runs `fn` while holding the named lock, once across every instance sharing the database (DESIGN §3, §6):
- * cron jobs, token refresh, outbox delivery. Returns undefined, without running `fn`, when the lock was not
+ * cron jobs, syncs, migrations. Returns undefined, without running `fn`, when the lock was not
  * acquired within `waitMs`.
  *
  * MySQL: GET_LOCK on one dedicated pooled connection held for the whole of `fn` (the lock belongs to that
@@ -54,18 +54,7 @@ export interface LeaseOptions {
  * not get the lease decide themselves how to wait (the token manager polls the token row).
  */
 export async function tryLease<T>(ds: DataSource, name: string, fn: () => Promise<T>, opts: LeaseOptions): Promise<LeaseResult<T>> {
-  if (!isMysql(ds)) {
-    const table = localLockTable(ds);
-    let mutex = table.get(name);
-    if (!mutex) table.set(name, (mutex = new Mutex()));
-    if (!(await mutex.acquire(0))) return { acquired: false };
-    try {
-      return { acquired: true, value: await fn() };
-    } finally {
-      mutex.release();
-      if (!mutex.locked) table.delete(name);
-    }
-  }
+  if (!isMysql(ds)) return localLock(ds, name, fn, 0);
   const store = new LeaseStore(ds);
   const lease = await store.acquire(name, opts.ttlMs, new Date());
   if (!lease) return { acquired: false };
@@ -81,12 +70,17 @@ export async function tryLease<T>(ds: DataSource, name: string, fn: () => Promis
 }
 
 async function withLocalLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, waitMs: number): Promise<T | undefined> {
+  const r = await localLock(ds, name, fn, waitMs);
+  return r.acquired ? r.value : undefined;
+}
+
+async function localLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, waitMs: number): Promise<LeaseResult<T>> {
   const table = localLockTable(ds);
   let mutex = table.get(name);
   if (!mutex) table.set(name, (mutex = new Mutex()));
-  if (!(await mutex.acquire(waitMs))) return undefined;
+  if (!(await mutex.acquire(waitMs))) return { acquired: false };
   try {
-    return await fn();
+    return { acquired: true, value: await fn() };
   } finally {
     mutex.release();
     if (!mutex.locked) table.delete(name);
