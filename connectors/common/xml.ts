@@ -14,8 +14,10 @@ import { parseFlatXml } from './flat-xml';
  * - The five predefined entities and numeric character references in plain text are decoded here (they are
  *   escapes, not expansions); CDATA is returned verbatim.
  * - Every value stays a string: MsgIds are 64-bit and must not pass through a JS number.
- * - The document must be a single `<xml>…</xml>` element.
+ * - The document must be a single `<xml>…</xml>` element, nested at most MAX_XML_DEPTH deep (WeChat's pushes
+ *   nest three or four levels), so the recursive toValue below stays shallow.
  */
+export const MAX_XML_DEPTH = 32;
 const CDATA = '#cdata';
 const TEXT = '#text';
 
@@ -29,6 +31,7 @@ const parser = new XMLParser({
   trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  maxNestedTags: MAX_XML_DEPTH,
 });
 
 /** `<?xml` followed by whitespace at offset 0: the only processing instruction a callback may carry. */
