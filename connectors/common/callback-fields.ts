@@ -1,3 +1,4 @@
+import { isUtf8 } from 'buffer';
 import { WebhookRejection } from './webhook-types';
 
 /**
@@ -14,6 +15,15 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
 
 export function malformed(message: string): WebhookRejection {
   return new WebhookRejection(400, 'MALFORMED', message);
+}
+
+/**
+ * A callback body as text. WeChat sends UTF-8 only; invalid bytes are refused rather than silently replaced,
+ * so what is stored is exactly what was signed.
+ */
+export function bodyText(rawBody: Buffer): string {
+  if (!isUtf8(rawBody)) throw malformed('body is not valid UTF-8');
+  return rawBody.toString('utf8');
 }
 
 /**

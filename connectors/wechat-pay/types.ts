@@ -31,7 +31,8 @@ export const notificationSchema = z.object({
 export type PayNotification = z.infer<typeof notificationSchema>;
 export type EncryptedResource = PayNotification['resource'];
 
-const fen = z.number().int();
+// Amounts beyond 2^53 lose digits in JS; no payment comes near.
+const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** `original_type: transaction` (TRANSACTION.SUCCESS). Amounts in fen. */
 export const transactionSchema = z.object({

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { bodyText } from '../common/callback-fields';
 import { dedupeKey, inboxKind } from '../common/dedupe-key';
 import { assertCallbackJsonBounds } from '../common/json';
 import type { NormalizedEvent } from '../common/normalized-event';
@@ -58,7 +59,7 @@ export function handleWebhook(account: WechatPayWebhookAccount, req: WebhookRequ
   if (req.method !== 'POST') return rejectMethod(req.method);
   verifySignature(account, req, opts);
 
-  const notification = parseJson(notificationSchema, req.rawBody.toString('utf8'), 'body');
+  const notification = parseJson(notificationSchema, bodyText(req.rawBody), 'body');
   let plaintext: string;
   try {
     plaintext = decryptResource(account.apiV3Key, notification.resource);

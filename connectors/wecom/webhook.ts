@@ -1,4 +1,4 @@
-import { type CallbackFields, createTimeIso, malformed, optionalText, optionalTypeName, typeName } from '../common/callback-fields';
+import { bodyText, type CallbackFields, createTimeIso, malformed, optionalText, optionalTypeName, typeName } from '../common/callback-fields';
 import { contentDedupeKey, dedupeKey, inboxKind } from '../common/dedupe-key';
 import type { MessageCipher } from '../common/crypto/message-cipher';
 import { cipherFor, openEncrypted } from '../common/push-envelope';
@@ -38,7 +38,7 @@ export function handleWebhook(account: WecomWebhookAccount, req: WebhookRequest,
   }
   if (req.method !== 'POST') return rejectMethod(req.method);
 
-  const outer = parseCallbackXml(req.rawBody.toString('utf8'));
+  const outer = parseCallbackXml(bodyText(req.rawBody));
   const encrypt = optionalText(outer, 'Encrypt');
   if (encrypt === undefined) throw new WebhookRejection(401, 'ENCRYPTION_REQUIRED', 'WeCom callbacks are always encrypted');
   const { message } = openEncrypted(cipher(account), req, encrypt, opts);

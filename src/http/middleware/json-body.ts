@@ -1,3 +1,4 @@
+import { isUtf8 } from 'buffer';
 import getRawBody from 'raw-body';
 import type { Middleware } from 'koa';
 import { DEFAULT_JSON_LIMITS, JsonBoundsError, type JsonLimits, parseBoundedJson } from '../../../connectors/common/json-bounds';
@@ -15,13 +16,16 @@ export function jsonBody(limitBytes: number, limits: Partial<JsonLimits> = {}): 
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) return next();
     const length = Number(ctx.get('content-length') || 0);
     if (length > limitBytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limitBytes} bytes`);
-    let text: string;
+    let raw: Buffer;
     try {
-      text = await getRawBody(ctx.req, { limit: limitBytes, encoding: 'utf8' });
+      raw = await getRawBody(ctx.req, { limit: limitBytes });
     } catch (e) {
       if ((e as { type?: string }).type === 'entity.too.large') throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limitBytes} bytes`);
       throw new HttpError(400, 'BAD_REQUEST', 'could not read the request body');
     }
+    // Invalid bytes are refused, not replaced by U+FFFD: what is stored is what the client sent.
+    if (!isUtf8(raw)) throw new HttpError(400, 'MALFORMED_JSON', 'request body is not valid UTF-8');
+    const text = raw.toString('utf8');
     if (text.trim() === '') {
       ctx.request.body = undefined;
       return next();
