@@ -41,7 +41,7 @@ export function framingCases(ctx: CorpusContext): RawCase[] {
   }
   out.push(
     raw('request line garbage', 'GARBAGE\n\n'),
-    raw('HTTP/0.9 request line', 'GET /healthz\n\n'),
+    raw('HTTP/0.9 request line', `GET /wechat/pay/${PAY.mchId}\n\n`),
     raw('header line without a colon', `POST ${oa} HTTP/1.1\nHost: x\nThis is not a header\nContent-Length: 0\n\n`),
     raw('obsolete line folding', `POST ${oa} HTTP/1.1\nHost: x\nContent-Type: text/xml\n continued\nContent-Length: 0\n\n`),
     raw('NUL in a header value', `POST ${oa} HTTP/1.1\nHost: x\nX-A: a\u0000b\nContent-Length: 0\n\n`),
