@@ -209,10 +209,33 @@ function wecomGetCases(now: number): HostileCase[] {
   ];
 }
 
+/** Valid, correctly signed messages with content that stresses storage: each is stored once with a 200. */
+function oddButValid(now: number): HostileCase[] {
+  const ts = String(now);
+  const oa = `/wechat/official-account/${OA_PLAIN.appId}?${qs(plainQuery(OA_PLAIN.token, ts))}`;
+  const mp = `/wechat/mini-program/${MP_JSON.appId}?${qs(plainQuery(MP_JSON.token, ts))}`;
+  let msgId = BigInt(now) * 1000n;
+  const next = () => String((msgId += 1n));
+  const accept = (c: HttpCase): HttpCase => ({ ...c, accepted: true });
+  const xml = (name: string, content: string) => accept(post(`OA plaintext (signed), valid: ${name}`, oa, xmlEnvelope(oaText({ Content: content, MsgId: next() }, now)).replace(`<![CDATA[${content}]]>`, content.startsWith('raw:') ? content.slice(4) : `<![CDATA[${content}]]>`)));
+  const json = (name: string, contentLiteral: string, id = next()) =>
+    accept(post(`MP JSON plaintext (signed), valid: ${name}`, mp, `{"ToUserName":"gh_mp","FromUserName":"oHostileMp01","CreateTime":${now},"MsgType":"text","Content":${contentLiteral},"MsgId":${id}}`, 'application/json'));
+  return [
+    xml('emoji and CJK', '你好 😀 𠀀'),
+    xml('escaped markup in plain text', 'raw:a &lt;b&gt; &amp; &#x1F600; &#0; &#xD800;'),
+    xml('CDATA split around ]]>', 'raw:<![CDATA[a]]]]><![CDATA[>b]]>'),
+    xml('content of 200 KB', 'x'.repeat(200 * 1024)),
+    json('lone surrogate escape', '"\\ud800 and \\udfff"'),
+    json('NUL and control escapes', '"a\\u0000b\\u0001c\\n"'),
+    json('emoji escape pair', '"\\ud83d\\ude00"'),
+    json('MsgId past 2^64 as a bare number', '"big id"', `184467440737${String(now).slice(-8)}`),
+  ];
+}
+
 export function callbackCases(ctx: CorpusContext): HostileCase[] {
   const { now } = ctx;
   const encrypted = [oaSafe(), mpSafe(), wecom()];
-  const cases: HostileCase[] = [...oaPlainCases(now), ...mpJsonPlainCases(now), ...wecomGetCases(now)];
+  const cases: HostileCase[] = [...oaPlainCases(now), ...mpJsonPlainCases(now), ...wecomGetCases(now), ...oddButValid(now)];
   for (const t of encrypted) {
     cases.push(...cryptoCases(t, now));
     const docs = t.format === 'json' ? hostileJson((inner) => `{"ToUserName":"gh_mp","FromUserName":"oMp","CreateTime":${inner},"MsgType":"text"}`).filter((d) => typeof d.body === 'string') : [...XML_DECLARATIONS, ...XML_STRUCTURE.slice(0, 16)];

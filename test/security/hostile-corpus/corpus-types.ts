@@ -4,11 +4,13 @@ import type { HostileWorld } from './hostile-world';
 
 /**
  * One hostile input: a request sent with fetch, or raw bytes written to a socket (framing cases fetch cannot
- * express). Every case expects a refusal: a 4xx, nothing stored.
+ * express). A case expects a refusal (a 4xx, nothing stored) unless it is marked `accepted`: odd but valid
+ * input (emoji, escapes, lone surrogates, 64-bit ids) that must be stored once, never answered 5xx.
  */
 export interface HttpCase {
   kind: 'http';
   name: string;
+  accepted?: true;
   method: 'GET' | 'POST' | 'PUT';
   path: string;
   headers?: Record<string, string>;
