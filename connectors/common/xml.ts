@@ -1,6 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { type CallbackFields, type CallbackValue, FORBIDDEN_KEYS, malformed } from './callback-fields';
 import { parseFlatXml } from './flat-xml';
+import { DEFAULT_JSON_LIMITS } from './json-bounds';
+import { WebhookRejection } from './webhook-types';
 
 /**
  * Safe parsing of WeChat callback XML (wechat-api.md §4.3, §5.9; DESIGN §7: never expand entities or DTDs).
@@ -18,6 +20,8 @@ import { parseFlatXml } from './flat-xml';
  *   nest three or four levels), so the recursive toValue below stays shallow.
  */
 export const MAX_XML_DEPTH = 32;
+/** Child elements of one element, repeated ones included (the same bound as JSON members, json-bounds.ts). */
+export const MAX_XML_CHILDREN = DEFAULT_JSON_LIMITS.maxMembers;
 const CDATA = '#cdata';
 const TEXT = '#text';
 
@@ -93,12 +97,21 @@ function joinParts(v: unknown, decode: boolean): string {
   return parts.map((p) => (typeof p === 'string' ? (decode ? decodeText(p) : p) : '')).join('');
 }
 
+function tooManyChildren(): WebhookRejection {
+  return new WebhookRejection(413, 'PAYLOAD_TOO_LARGE', `an element has more than ${MAX_XML_CHILDREN} child elements`);
+}
+
+/** Recursive, but the parser has already refused nesting past MAX_XML_DEPTH. */
 function toValue(node: unknown): CallbackValue {
   if (typeof node === 'string') return decodeText(node);
-  if (Array.isArray(node)) return node.map(toValue);
+  if (Array.isArray(node)) {
+    if (node.length > MAX_XML_CHILDREN) throw tooManyChildren();
+    return node.map(toValue);
+  }
   if (node === null || typeof node !== 'object') return '';
   const entries = Object.entries(node as Record<string, unknown>);
   const elements = entries.filter(([k]) => k !== CDATA && k !== TEXT);
+  if (elements.length > MAX_XML_CHILDREN) throw tooManyChildren();
   if (elements.length === 0) {
     const rec = node as Record<string, unknown>;
     return joinParts(rec[TEXT], true) + joinParts(rec[CDATA], false);

@@ -99,4 +99,12 @@ describe('bounds before any walk', () => {
     expect(rejection(() => parseCallbackXml(nest(50_000))).status).toBe(400);
     expect(parseCallbackXml(nest(3))).toEqual({ a: { a: { a: 'x' } } });
   });
+
+  it('refuses more than 20,000 child elements with 413, distinct or repeated, and reads 1,500 flat fields', () => {
+    const distinct = `<xml>${Array.from({ length: 20_001 }, (_, i) => `<a${i}/>`).join('')}</xml>`;
+    expect(rejection(() => parseCallbackXml(distinct)).status).toBe(413);
+    expect(rejection(() => parseCallbackXml(`<xml>${'<a>1</a>'.repeat(20_001)}</xml>`)).status).toBe(413);
+    const wide = parseCallbackXml(`<xml>${Array.from({ length: 1500 }, (_, i) => `<F${i}>v</F${i}>`).join('')}</xml>`);
+    expect(Object.keys(wide)).toHaveLength(1500);
+  });
 });

@@ -104,4 +104,5 @@ export const XML_STRUCTURE: Doc[] = [
   { name: 'empty body', body: '' },
   { name: 'empty root', body: '<xml></xml>' },
   { name: 'truncated document', body: '<xml><ToUserName><![CDATA[gh_' },
+  { name: '25,000 distinct child elements', body: `<xml>${Array.from({ length: 25_000 }, (_, i) => `<a${i}/>`).join('')}</xml>` },
 ];
