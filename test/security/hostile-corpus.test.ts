@@ -7,9 +7,9 @@ import { type HostileWorld, OA_PLAIN, type RowCounts, startHostileWorld } from '
 import { payCases } from './hostile-corpus/pay-cases';
 
 /**
- * The hostile corpus (DESIGN §7): every input below is refused with a 4xx — never a 5xx, never a stack trace —
- * and leaves inbox, events, customers and identities as they were; afterwards the process still serves
- * /healthz and still accepts a valid callback.
+ * The hostile corpus (DESIGN §7): every hostile input is refused with a 4xx — never a 5xx, never a stack
+ * trace — and leaves inbox, events, customers and identities as they were; the few odd but valid callbacks
+ * mixed in are stored once. Afterwards the process still serves /healthz and still accepts a valid callback.
  */
 const STACK = /\n\s+at |node:internal|\.[jt]s:\d+:\d+|RangeError|SyntaxError|TypeError|Maximum call stack/;
 
