@@ -27,3 +27,14 @@ export function dedupeKey(prefix: readonly string[], parts: readonly (string | u
 export function contentDedupeKey(prefix: readonly string[], plaintext: string): string {
   return `${prefix.map(escapePart).join(':')}:raw:${createHash('sha256').update(plaintext, 'utf8').digest('hex')}`;
 }
+
+/** The inbox `kind` column's size (VARCHAR(64)). */
+export const MAX_KIND_LENGTH = 64;
+
+/** An inbox kind from its parts, cut to MAX_KIND_LENGTH with a digest of the whole so long kinds stay distinct. */
+export function inboxKind(...parts: string[]): string {
+  const kind = parts.join('.');
+  if (kind.length <= MAX_KIND_LENGTH) return kind;
+  const digest = createHash('sha256').update(kind, 'utf8').digest('hex').slice(0, 12);
+  return `${kind.slice(0, MAX_KIND_LENGTH - digest.length - 1)}~${digest}`;
+}

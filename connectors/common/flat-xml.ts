@@ -15,6 +15,7 @@ import { type CallbackFields, FORBIDDEN_KEYS } from './callback-fields';
  * the full parser's for every document it accepts: values are strings, CDATA verbatim, plain text trimmed.
  */
 const CDATA_OPEN = '<![CDATA[';
+const MAX_FLAT_FIELDS = 1000;
 const CDATA_CLOSE = ']]>';
 
 function isSpace(c: number): boolean {
@@ -52,7 +53,10 @@ export function parseFlatXml(xml: string): CallbackFields | undefined {
   if (!xml.startsWith('<xml>', i)) return undefined;
   i += 5;
   const out: CallbackFields = {};
+  // Past this many fields the document is no push WeChat sends: the checked parser refuses it.
+  let budget = MAX_FLAT_FIELDS;
   for (;;) {
+    if (--budget < 0) return undefined;
     i = skipSpace(xml, i);
     if (xml.charCodeAt(i) !== 0x3c) return undefined;
     if (xml.startsWith('</xml>', i)) {

@@ -1,4 +1,6 @@
 import { type CallbackFields, type CallbackValue, FORBIDDEN_KEYS, malformed } from './callback-fields';
+import { assertJsonBounds, JsonBoundsError } from './json-bounds';
+import { WebhookRejection } from './webhook-types';
 
 /**
  * Mini Program JSON message push (wechat-api.md §6.4) parsed into the same shape as the XML format: every
@@ -12,6 +14,17 @@ export function quoteNumbers(json: string): string {
   return json.replace(TOKEN, (tok) => (tok.charCodeAt(0) === 0x22 ? tok : `"${tok}"`));
 }
 
+/** The shared bounds (json-bounds.ts) as the rejection a callback connector answers with. */
+export function assertCallbackJsonBounds(json: string): void {
+  try {
+    assertJsonBounds(json);
+  } catch (e) {
+    if (!(e instanceof JsonBoundsError)) throw e;
+    throw e.status === 413 ? new WebhookRejection(413, 'PAYLOAD_TOO_LARGE', e.message) : malformed(e.message);
+  }
+}
+
+/** Recursive, so only ever called on text that passed assertCallbackJsonBounds (depth ≤ 64). */
 function toValue(v: unknown): CallbackValue {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
@@ -28,8 +41,10 @@ function toValue(v: unknown): CallbackValue {
   return String(v);
 }
 
-/** Parses a JSON object body; throws WebhookRejection 400 MALFORMED for anything else. */
+/** Parses a JSON object body; throws WebhookRejection 400 MALFORMED (413 past the size bounds) otherwise. */
 export function parseCallbackJson(json: string): CallbackFields {
+  // Bounds first: quoteNumbers and toValue are only linear and shallow on text that passed them.
+  assertCallbackJsonBounds(json);
   let parsed: unknown;
   try {
     parsed = JSON.parse(quoteNumbers(json));

@@ -1,7 +1,7 @@
 import { MessageCipher } from './crypto/message-cipher';
 import { MessageCryptoError } from './crypto/message-crypto';
 import { safeEqual, sha1Signature } from './crypto/signature';
-import { type CallbackFields, malformed, optionalText } from './callback-fields';
+import { bodyText, type CallbackFields, malformed, optionalText } from './callback-fields';
 import { type WebhookRequest, type WebhookOutcome, WebhookRejection } from './webhook-types';
 import { assertFreshTimestamp, badSignature, queryParam, requiredParam, type WebhookOptions } from './webhook-guards';
 
@@ -94,7 +94,7 @@ export function openPush(
   opts: WebhookOptions,
   parse: (text: string) => CallbackFields,
 ): OpenedPush {
-  const body = req.rawBody.toString('utf8');
+  const body = bodyText(req.rawBody);
   const outer = parse(body);
   const encrypt = optionalText(outer, 'Encrypt');
   const cipher = cipherFor(account, creds);

@@ -1,5 +1,5 @@
-import { type CallbackFields, createTimeIso, optionalText, requiredText, stringFieldsExcept, text } from './callback-fields';
-import { contentDedupeKey, dedupeKey } from './dedupe-key';
+import { type CallbackFields, createTimeIso, identifier, optionalText, stringFieldsExcept, text, typeName } from './callback-fields';
+import { contentDedupeKey, dedupeKey, inboxKind } from './dedupe-key';
 import type { IdentityType } from './identity-types';
 import type { BehaviourRecorded, Channel, MessageReceived, NormalizedEvent, Unsupported } from './normalized-event';
 import type { HttpReply } from './webhook-types';
@@ -33,7 +33,7 @@ export const SUCCESS_ACK: HttpReply = { status: 200, body: 'success', contentTyp
 
 export function pushContext(channel: Channel, prefix: string, account: string, identityType: IdentityType, fields: CallbackFields): PushContext {
   const { seconds, iso } = createTimeIso(fields);
-  return { channel, prefix, account, identityType, openid: requiredText(fields, 'FromUserName'), createTime: seconds, occurredAt: iso };
+  return { channel, prefix, account, identityType, openid: identifier(fields, 'FromUserName'), createTime: seconds, occurredAt: iso };
 }
 
 const MESSAGE_COMMON = new Set(['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'MsgId', 'Content', 'Encrypt']);
@@ -70,7 +70,7 @@ export function messageReceived(ctx: PushContext, fields: CallbackFields): Messa
     account: ctx.account,
     occurredAt: ctx.occurredAt,
     openid: ctx.openid,
-    msgType: requiredText(fields, 'MsgType'),
+    msgType: typeName(fields, 'MsgType'),
     ...(msgId !== undefined ? { msgId } : {}),
     ...(content !== undefined ? { content } : {}),
     fields: stringFieldsExcept(fields, MESSAGE_COMMON),
@@ -83,7 +83,7 @@ export function messageReceived(ctx: PushContext, fields: CallbackFields): Messa
  */
 export function mapPushMessage(ctx: PushContext, fields: CallbackFields, plaintext: string): MappedCallback {
   const received = messageReceived(ctx, fields);
-  return { kind: `${ctx.prefix}.message.${received.msgType}`, dedupeKey: messageDedupeKey(ctx, fields, plaintext), events: [received] };
+  return { kind: inboxKind(ctx.prefix, 'message', received.msgType), dedupeKey: messageDedupeKey(ctx, fields, plaintext), events: [received] };
 }
 
 export function behaviour(ctx: PushContext, type: string, properties: Record<string, unknown>): BehaviourRecorded {

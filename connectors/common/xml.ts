@@ -1,6 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { type CallbackFields, type CallbackValue, FORBIDDEN_KEYS, malformed } from './callback-fields';
 import { parseFlatXml } from './flat-xml';
+import { DEFAULT_JSON_LIMITS } from './json-bounds';
+import { WebhookRejection } from './webhook-types';
 
 /**
  * Safe parsing of WeChat callback XML (wechat-api.md §4.3, §5.9; DESIGN §7: never expand entities or DTDs).
@@ -14,8 +16,12 @@ import { parseFlatXml } from './flat-xml';
  * - The five predefined entities and numeric character references in plain text are decoded here (they are
  *   escapes, not expansions); CDATA is returned verbatim.
  * - Every value stays a string: MsgIds are 64-bit and must not pass through a JS number.
- * - The document must be a single `<xml>…</xml>` element.
+ * - The document must be a single `<xml>…</xml>` element, nested at most MAX_XML_DEPTH deep (WeChat's pushes
+ *   nest three or four levels), so the recursive toValue below stays shallow.
  */
+export const MAX_XML_DEPTH = 32;
+/** Child elements of one element, repeated ones included (the same bound as JSON members, json-bounds.ts). */
+export const MAX_XML_CHILDREN = DEFAULT_JSON_LIMITS.maxMembers;
 const CDATA = '#cdata';
 const TEXT = '#text';
 
@@ -29,6 +35,7 @@ const parser = new XMLParser({
   trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  maxNestedTags: MAX_XML_DEPTH,
 });
 
 /** `<?xml` followed by whitespace at offset 0: the only processing instruction a callback may carry. */
@@ -90,12 +97,21 @@ function joinParts(v: unknown, decode: boolean): string {
   return parts.map((p) => (typeof p === 'string' ? (decode ? decodeText(p) : p) : '')).join('');
 }
 
+function tooManyChildren(): WebhookRejection {
+  return new WebhookRejection(413, 'PAYLOAD_TOO_LARGE', `an element has more than ${MAX_XML_CHILDREN} child elements`);
+}
+
+/** Recursive, but the parser has already refused nesting past MAX_XML_DEPTH. */
 function toValue(node: unknown): CallbackValue {
   if (typeof node === 'string') return decodeText(node);
-  if (Array.isArray(node)) return node.map(toValue);
+  if (Array.isArray(node)) {
+    if (node.length > MAX_XML_CHILDREN) throw tooManyChildren();
+    return node.map(toValue);
+  }
   if (node === null || typeof node !== 'object') return '';
   const entries = Object.entries(node as Record<string, unknown>);
   const elements = entries.filter(([k]) => k !== CDATA && k !== TEXT);
+  if (elements.length > MAX_XML_CHILDREN) throw tooManyChildren();
   if (elements.length === 0) {
     const rec = node as Record<string, unknown>;
     return joinParts(rec[TEXT], true) + joinParts(rec[CDATA], false);

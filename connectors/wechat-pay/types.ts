@@ -15,8 +15,9 @@ export const PUBLIC_KEY_ID_PREFIX = 'PUB_KEY_ID_';
 /** The signed JSON envelope; `resource` is AEAD_AES_256_GCM under the APIv3 key. */
 export const notificationSchema = z.object({
   id: z.string().min(1).max(64),
-  create_time: z.string(),
-  event_type: z.string().min(1),
+  create_time: z.string().max(64),
+  // Becomes the inbox kind `pay.<event_type>`.
+  event_type: z.string().regex(/^[A-Za-z0-9_.-]{1,48}$/),
   resource_type: z.string().optional(),
   summary: z.string().optional(),
   resource: z.object({
@@ -30,7 +31,8 @@ export const notificationSchema = z.object({
 export type PayNotification = z.infer<typeof notificationSchema>;
 export type EncryptedResource = PayNotification['resource'];
 
-const fen = z.number().int();
+// Amounts beyond 2^53 lose digits in JS; no payment comes near.
+const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** `original_type: transaction` (TRANSACTION.SUCCESS). Amounts in fen. */
 export const transactionSchema = z.object({

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
-import { dedupeKey } from '../common/dedupe-key';
+import { bodyText } from '../common/callback-fields';
+import { dedupeKey, inboxKind } from '../common/dedupe-key';
+import { assertCallbackJsonBounds } from '../common/json';
 import type { NormalizedEvent } from '../common/normalized-event';
 import { assertFreshTimestamp, header, rejectMethod, type WebhookOptions } from '../common/webhook-guards';
 import { type WebhookOutcome, type WebhookRequest, WebhookRejection } from '../common/webhook-types';
@@ -25,6 +27,8 @@ export type WechatPayWebhookAccount = Pick<
 const signError = (message: string): WebhookRejection => new WebhookRejection(401, 'SIGN_ERROR', message);
 
 function parseJson<T>(schema: z.ZodType<T>, text: string, what: string): T {
+  // The decrypted resource is re-serialised into the inbox row below: bounded before any walk of it.
+  assertCallbackJsonBounds(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -55,7 +59,7 @@ export function handleWebhook(account: WechatPayWebhookAccount, req: WebhookRequ
   if (req.method !== 'POST') return rejectMethod(req.method);
   verifySignature(account, req, opts);
 
-  const notification = parseJson(notificationSchema, req.rawBody.toString('utf8'), 'body');
+  const notification = parseJson(notificationSchema, bodyText(req.rawBody), 'body');
   let plaintext: string;
   try {
     plaintext = decryptResource(account.apiV3Key, notification.resource);
@@ -82,7 +86,7 @@ export function handleWebhook(account: WechatPayWebhookAccount, req: WebhookRequ
   return {
     type: 'accept',
     dedupeKey: dedupeKey(['pay', account.mchId], [notification.id]),
-    kind: `pay.${eventType}`,
+    kind: inboxKind('pay', eventType),
     raw: JSON.stringify({ ...envelope, resource: JSON.parse(plaintext) as unknown }),
     events,
     ack: { status: 204, body: '' },

@@ -1,5 +1,5 @@
-import { type CallbackFields, createTimeIso, malformed, optionalText, requiredText } from '../common/callback-fields';
-import { contentDedupeKey, dedupeKey } from '../common/dedupe-key';
+import { bodyText, type CallbackFields, createTimeIso, malformed, optionalText, optionalTypeName, typeName } from '../common/callback-fields';
+import { contentDedupeKey, dedupeKey, inboxKind } from '../common/dedupe-key';
 import type { MessageCipher } from '../common/crypto/message-cipher';
 import { cipherFor, openEncrypted } from '../common/push-envelope';
 import { type MappedCallback, SUCCESS_ACK, unsupported } from '../common/push-mapping';
@@ -38,7 +38,7 @@ export function handleWebhook(account: WecomWebhookAccount, req: WebhookRequest,
   }
   if (req.method !== 'POST') return rejectMethod(req.method);
 
-  const outer = parseCallbackXml(req.rawBody.toString('utf8'));
+  const outer = parseCallbackXml(bodyText(req.rawBody));
   const encrypt = optionalText(outer, 'Encrypt');
   if (encrypt === undefined) throw new WebhookRejection(401, 'ENCRYPTION_REQUIRED', 'WeCom callbacks are always encrypted');
   const { message } = openEncrypted(cipher(account), req, encrypt, opts);
@@ -49,19 +49,19 @@ export function handleWebhook(account: WecomWebhookAccount, req: WebhookRequest,
 }
 
 function mapWecom(ctx: WecomContext, fields: CallbackFields, plaintext: string): MappedCallback {
-  const msgType = requiredText(fields, 'MsgType');
+  const msgType = typeName(fields, 'MsgType');
   const base = { channel: 'wecom' as const, account: ctx.corpId, occurredAt: ctx.occurredAt };
   if (msgType !== 'event') {
     // Messages members send to the app: not part of customer data; kept for the record, deduped on MsgId.
     const msgId = optionalText(fields, 'MsgId');
-    const kind = `wecom.message.${msgType}`;
+    const kind = inboxKind('wecom', 'message', msgType);
     const key = msgId ? dedupeKey(['wecom', ctx.corpId, 'msg'], [msgId]) : contentDedupeKey(['wecom', ctx.corpId, 'msg'], plaintext);
     return { kind, dedupeKey: key, events: [unsupported(base, kind)] };
   }
-  const event = requiredText(fields, 'Event');
-  const changeType = optionalText(fields, 'ChangeType') ?? '';
+  const event = typeName(fields, 'Event');
+  const changeType = optionalTypeName(fields, 'ChangeType') ?? '';
   if (event === 'change_external_contact' && isContactChangeType(changeType)) return mapContactChange(ctx, changeType, fields);
   if (event === 'change_external_tag' && isTagChangeType(changeType)) return mapTagChange(ctx, changeType, fields);
-  const kind = `wecom.${event}${changeType ? `.${changeType}` : ''}`;
+  const kind = changeType ? inboxKind('wecom', event, changeType) : inboxKind('wecom', event);
   return { kind, dedupeKey: contentDedupeKey(['wecom', ctx.corpId, 'event'], plaintext), events: [unsupported(base, kind)] };
 }

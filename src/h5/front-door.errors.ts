@@ -3,7 +3,7 @@ import { HttpError } from '../http/http-error';
 import { UnknownAccountError } from '../tokens/unknown-account.error';
 
 /**
- * Refusals of the H5 / Mini Program front doors (issue 6). Each code has one status; the JSON error middleware
+ * Refusals of the H5 / Mini Program front doors (DESIGN §8.2). Each code has one status; the JSON error middleware
  * renders them as `{error:{code,message}}` and the browser routes as an HTML page with the same status.
  */
 const STATUS = {

@@ -36,7 +36,7 @@ export interface LoginDone {
 const SCOPES: readonly OauthScope[] = ['snsapi_base', 'snsapi_userinfo'];
 
 /**
- * H5 web OAuth of an Official Account (issue 6; wechat-api.md §7): the login step sends the browser to WeChat's
+ * H5 web OAuth of an Official Account (DESIGN §8.2; wechat-api.md §7): the login step sends the browser to WeChat's
  * authorize page with a fresh state bound to the browser; the callback step checks that state, exchanges the
  * code, records the visitor through identity resolution and issues the visitor session.
  */

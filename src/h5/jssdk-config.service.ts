@@ -23,7 +23,7 @@ export interface JssdkConfigDeps {
 const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
- * JS-SDK config for an H5 page of an OA (issue 6; wechat-api.md §7.6), signed with the OA's shared jsapi
+ * JS-SDK config for an H5 page of an OA (DESIGN §8.2; wechat-api.md §7.6), signed with the OA's shared jsapi
  * ticket from the token manager (one ticket per OA across instances: getticket's quota is "very limited").
  * Only pages on `server.allowedOrigins` get a signature, so the gateway does not sign for someone else's site.
  * https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62

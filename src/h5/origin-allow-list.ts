@@ -1,5 +1,5 @@
 /**
- * `server.allowedOrigins` (DESIGN §7, issue 6): where an H5 login may send the browser back to and which pages
+ * `server.allowedOrigins` (DESIGN §7): where an H5 login may send the browser back to and which pages
  * may ask for JS-SDK config or post behaviour. Compared as WHATWG URL origins (scheme, host, port), so
  * `https://shop.example.com@evil.example`, `https://shop.example.com.evil.example` and `javascript:` URLs are
  * all other origins; URLs carrying credentials are refused outright.

@@ -29,7 +29,7 @@ export function miniProgramAccount(config: SiyuConfig, appId: string): MiniProgr
 }
 
 /**
- * `POST /mp/:appId/login {code}` (issue 6): wx.login code → code2Session → identity resolution → a signed,
+ * `POST /mp/:appId/login {code}` (DESIGN §8.2): wx.login code → code2Session → identity resolution → a signed,
  * expiring visitor token. The session_key is dropped right here: it is never returned, logged or stored
  * (getuserphonenumber needs no session_key, and legacy encryptedData is not accepted).
  * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-login/code2Session.html

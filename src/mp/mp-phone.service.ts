@@ -13,7 +13,7 @@ export interface MpPhoneResult {
 }
 
 /**
- * `POST /mp/:appId/phone {code}` with the login token (issue 6): the getPhoneNumber button's code →
+ * `POST /mp/:appId/phone {code}` with the login token (DESIGN §8.2): the getPhoneNumber button's code →
  * getuserphonenumber (bound to the token's openid, so a code from another user's phone button is refused) →
  * a verified `phone` identity. Identity resolution encrypts it at rest, stores the keyed hash for lookup and,
  * with `identity.mergeByPhone` (default), merges a customer already holding that number (DESIGN §4).

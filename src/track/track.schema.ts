@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { validationFailed } from '../http/http-error';
 
-/** Limits of one `POST /track` call (issue 6). */
+/** Limits of one `POST /track` call (DESIGN §11: bounded sizes). */
 export const TRACK_LIMITS = {
   maxEvents: 100,
   /** JSON bytes of one event's `properties`. */
@@ -52,20 +52,34 @@ export function parseTrackBatch(body: unknown, nowMs: number): TrackEvent[] {
     if (Number.isNaN(at.getTime())) problems.push({ path: `events.${i}.occurredAt`, message: 'is not a valid date' });
     else if (at.getTime() > nowMs + TRACK_LIMITS.maxFutureSkewMs) problems.push({ path: `events.${i}.occurredAt`, message: 'is in the future' });
     else if (at.getTime() < nowMs - TRACK_LIMITS.maxAgeMs) problems.push({ path: `events.${i}.occurredAt`, message: 'is older than 30 days' });
-    const size = Buffer.byteLength(JSON.stringify(e.properties), 'utf8');
-    if (size > TRACK_LIMITS.maxPropertiesBytes) problems.push({ path: `events.${i}.properties`, message: `is ${size} bytes of JSON; at most ${TRACK_LIMITS.maxPropertiesBytes}` });
-    else if (depth(e.properties) > TRACK_LIMITS.maxPropertiesDepth) problems.push({ path: `events.${i}.properties`, message: `nests deeper than ${TRACK_LIMITS.maxPropertiesDepth} levels` });
+    // Depth first, by a walk that stops at the limit: JSON.stringify recurses and would overflow on deep input.
+    if (nestsDeeperThan(e.properties, TRACK_LIMITS.maxPropertiesDepth)) {
+      problems.push({ path: `events.${i}.properties`, message: `nests deeper than ${TRACK_LIMITS.maxPropertiesDepth} levels` });
+    } else {
+      const size = Buffer.byteLength(JSON.stringify(e.properties), 'utf8');
+      if (size > TRACK_LIMITS.maxPropertiesBytes) problems.push({ path: `events.${i}.properties`, message: `is ${size} bytes of JSON; at most ${TRACK_LIMITS.maxPropertiesBytes}` });
+    }
     return { id: e.id, type: e.type, occurredAt: at, properties: e.properties };
   });
   if (problems.length > 0) throw invalid(problems);
   return events;
 }
 
-function depth(v: unknown): number {
-  if (v === null || typeof v !== 'object') return 0;
-  let max = 0;
-  for (const x of Object.values(v as Record<string, unknown>)) max = Math.max(max, depth(x));
-  return max + 1;
+/**
+ * Whether objects/arrays nest more than `limit` levels (the properties object itself is level 1). Iterative
+ * with an explicit stack, and it never descends past the limit, so any input costs at most its size.
+ */
+export function nestsDeeperThan(root: unknown, limit: number): boolean {
+  const stack: { value: unknown; level: number }[] = [{ value: root, level: 1 }];
+  while (stack.length > 0) {
+    const { value, level } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (level > limit) return true;
+    for (const child of Object.values(value as Record<string, unknown>)) {
+      if (child !== null && typeof child === 'object') stack.push({ value: child, level: level + 1 });
+    }
+  }
+  return false;
 }
 
 function invalid(details: Problem[]) {

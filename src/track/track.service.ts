@@ -18,7 +18,7 @@ export interface TrackResult {
 const CHANNEL = { h5: { source: 'h5', prefix: 'h5' }, mp: { source: 'mini-program', prefix: 'mp' } } as const;
 
 /**
- * Behaviour from H5 pages and Mini Programs into the customer timeline (issue 6). The customer is looked up
+ * Behaviour from H5 pages and Mini Programs into the customer timeline (DESIGN §8.2). The customer is looked up
  * from the session's subject identity at write time, so events land on the survivor of any merge since login.
  * Deduplication is by the client's event id per subject: `track:<keyed subject>:<id>` is the row's unique
  * `dedupe_key`, stable across merges (merged rows keep their keys), so a re-sent batch writes nothing twice.

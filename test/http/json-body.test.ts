@@ -33,6 +33,16 @@ describe('jsonBody', () => {
     expect((await post('a=b', 'application/x-www-form-urlencoded')).status).toBe(415);
   });
 
+  it('refuses deep nesting, duplicated keys and invalid UTF-8 before parsing, with 400', async () => {
+    for (const body of ['['.repeat(500) + ']'.repeat(500), '{"a":1,"a":2}', '"' + '\\"'.repeat(300)]) {
+      const res = await post(body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as any).error.code).toBe('MALFORMED_JSON');
+    }
+    const bytes = await fetch(url, { method: 'POST', body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), headers: { 'content-type': 'application/json' } });
+    expect(bytes.status).toBe(400);
+  });
+
   it('parses JSON', async () => {
     const ok = await post('{"a":1}');
     expect(await ok.json()).toEqual({ got: { a: 1 } });

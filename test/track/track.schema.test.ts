@@ -63,4 +63,13 @@ describe('parseTrackBatch', () => {
       { id: 'e-2', type: 'mp.share:done', occurredAt: new Date(now - 5), properties: {} },
     ]);
   });
+
+  it('refuses properties nested 20,000 deep, or arrays 100,000 deep, with a 422 and no stack overflow', () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    let arrays: unknown[] = [];
+    for (let i = 0; i < 100_000; i++) arrays = [arrays];
+    expect(details({ events: [event({ properties: deep })] })).toEqual([{ path: 'events.0.properties', message: 'nests deeper than 5 levels' }]);
+    expect(details({ events: [event({ properties: { p: arrays } })] })).toEqual([{ path: 'events.0.properties', message: 'nests deeper than 5 levels' }]);
+  });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { type CallbackFields, fieldsExcept, requiredText } from '../../common/callback-fields';
+import { type CallbackFields, fieldsExcept, typeName } from '../../common/callback-fields';
+import { inboxKind } from '../../common/dedupe-key';
 import { behaviour, eventDedupeKey, type MappedCallback, type PushContext, unsupported } from '../../common/push-mapping';
 import { isMpBehaviourEvent } from '../types';
 
@@ -12,8 +13,8 @@ const COMMON = new Set(['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', '
  * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/
  */
 export function mapMpEvent(ctx: PushContext, fields: CallbackFields): MappedCallback {
-  const event = requiredText(fields, 'Event');
-  const kind = `${ctx.prefix}.event.${event}`;
+  const event = typeName(fields, 'Event');
+  const kind = inboxKind(ctx.prefix, 'event', event);
   const properties = fieldsExcept(fields, COMMON);
   const digest = createHash('sha256').update(JSON.stringify(properties), 'utf8').digest('hex').slice(0, 16);
   const dedupeKey = eventDedupeKey(ctx, event, fields, [digest]);

@@ -1,4 +1,5 @@
-import { type CallbackFields, optionalText, requiredText } from '../../common/callback-fields';
+import { type CallbackFields, optionalText, typeName } from '../../common/callback-fields';
+import { inboxKind } from '../../common/dedupe-key';
 import type { NormalizedEvent } from '../../common/normalized-event';
 import { behaviour, eventDedupeKey, type MappedCallback, type PushContext, unsupported } from '../../common/push-mapping';
 import { type OaEventFields, type OaEventName, QR_SCENE_PREFIX } from '../types';
@@ -9,10 +10,10 @@ import { type OaEventFields, type OaEventName, QR_SCENE_PREFIX } from '../types'
  */
 export function mapOaEvent(ctx: PushContext, fields: CallbackFields): MappedCallback {
   const field = (name: keyof OaEventFields): string | undefined => optionalText(fields, name);
-  const event = requiredText(fields, 'Event');
+  const event = typeName(fields, 'Event');
   const name = event.toLowerCase() as OaEventName;
   const base = { channel: ctx.channel, account: ctx.account, occurredAt: ctx.occurredAt };
-  const kind = `${ctx.prefix}.event.${event}`;
+  const kind = inboxKind(ctx.prefix, 'event', event);
 
   switch (name) {
     case 'subscribe': {

@@ -1,4 +1,4 @@
-import { type CallbackFields, optionalText, requiredText } from '../../common/callback-fields';
+import { type CallbackFields, identifier, optionalText } from '../../common/callback-fields';
 import { dedupeKey } from '../../common/dedupe-key';
 import type { NormalizedEvent } from '../../common/normalized-event';
 import { dropUndefined, type MappedCallback } from '../../common/push-mapping';
@@ -18,8 +18,8 @@ export interface WecomContext {
  */
 export function mapContactChange(ctx: WecomContext, changeType: ContactChangeType, fields: CallbackFields): MappedCallback {
   const field = (name: keyof WecomContactEventFields): string | undefined => optionalText(fields, name);
-  const staffUserId = requiredText(fields, 'UserID');
-  const externalUserId = requiredText(fields, 'ExternalUserID');
+  const staffUserId = identifier(fields, 'UserID');
+  const externalUserId = identifier(fields, 'ExternalUserID');
   const state = field('State');
   const welcomeCode = field('WelcomeCode');
   const source = field('Source');

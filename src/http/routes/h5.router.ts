@@ -10,7 +10,7 @@ import { FrontDoorError } from '../../h5/front-door.errors';
 import { visitorOf } from '../../track/visitor-auth';
 
 /**
- * H5 front door of an Official Account (DESIGN §8.2, issue 6):
+ * H5 front door of an Official Account (DESIGN §8.2):
  *   GET /h5/:appId/login?redirect=&scope=      302 to WeChat's authorize page, state cookie set
  *   GET /h5/:appId/oauth/callback?code=&state=  session cookie set, 302 to the redirect (HTML page on refusal)
  *   GET /h5/:appId/jssdk-config?url=           { appId, timestamp, nonceStr, signature } for wx.config

@@ -19,7 +19,7 @@ function codeOf(body: unknown): string {
 }
 
 /**
- * Mini Program front door (DESIGN §8.2, issue 6):
+ * Mini Program front door (DESIGN §8.2):
  *   POST /mp/:appId/login {code}                          → { customerId, openid, unionid?, token }
  *   POST /mp/:appId/phone {code}, Authorization: Bearer   → { customerId, phone (masked), verified }
  * The account is checked before the body is read (unknown appId → 404), the token before the phone body.

@@ -8,7 +8,7 @@ import { visitorOf } from '../../track/visitor-auth';
 import { jsonBody } from '../middleware/json-body';
 
 /**
- * `POST /track` (DESIGN §8.2, issue 6): `{ events: [{ id, type, occurredAt, properties }] }`, at most 100, from
+ * `POST /track` (DESIGN §8.2): `{ events: [{ id, type, occurredAt, properties }] }`, at most 100, from
  * an H5 page (session cookie or Bearer token, CORS for allowed origins) or a Mini Program (Bearer token).
  * The visitor is authenticated before the body is read; answers `{ customerId, accepted, duplicates }`.
  */

@@ -76,3 +76,35 @@ describe('parseCallbackJson', () => {
     expect(parseCallbackJson('{"A":"say \\"12\\"","B":3}')).toEqual({ A: 'say "12"', B: '3' });
   });
 });
+
+describe('bounds before any walk', () => {
+  it('refuses a JSON push nested 5,000 deep with 400, not a stack overflow', () => {
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    expect(rejection(() => parseCallbackJson(deep))).toMatchObject({ status: 400, code: 'MALFORMED' });
+    expect(rejection(() => parseCallbackJson(`{"L":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)).status).toBe(400);
+  });
+
+  it('refuses an unterminated string before the number-quoting regex sees it', () => {
+    expect(rejection(() => parseCallbackJson('"' + '\\"'.repeat(60_000))).message).toMatch(/not terminated/);
+  });
+
+  it('refuses a duplicated JSON key, also when written with an escape', () => {
+    expect(rejection(() => parseCallbackJson('{"MsgType":"text","MsgType":"event"}')).status).toBe(400);
+    expect(rejection(() => parseCallbackJson('{"MsgType":"text","\\u004dsgType":"event"}')).status).toBe(400);
+  });
+
+  it('refuses XML nested past 32 levels and keeps shallower nesting', () => {
+    const nest = (n: number) => `<xml>${'<a>'.repeat(n)}x${'</a>'.repeat(n)}</xml>`;
+    expect(rejection(() => parseCallbackXml(nest(40))).status).toBe(400);
+    expect(rejection(() => parseCallbackXml(nest(50_000))).status).toBe(400);
+    expect(parseCallbackXml(nest(3))).toEqual({ a: { a: { a: 'x' } } });
+  });
+
+  it('refuses more than 20,000 child elements with 413, distinct or repeated, and reads 1,500 flat fields', () => {
+    const distinct = `<xml>${Array.from({ length: 20_001 }, (_, i) => `<a${i}/>`).join('')}</xml>`;
+    expect(rejection(() => parseCallbackXml(distinct)).status).toBe(413);
+    expect(rejection(() => parseCallbackXml(`<xml>${'<a>1</a>'.repeat(20_001)}</xml>`)).status).toBe(413);
+    const wide = parseCallbackXml(`<xml>${Array.from({ length: 1500 }, (_, i) => `<F${i}>v</F${i}>`).join('')}</xml>`);
+    expect(Object.keys(wide)).toHaveLength(1500);
+  });
+});
