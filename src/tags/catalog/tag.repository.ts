@@ -62,6 +62,12 @@ export async function findTag(db: Db, id: string, includeDeleted = false): Promi
   return (await findTags(db, [id], includeDeleted))[0];
 }
 
+/** The live tag named `name` in group `groupId` (null = ungrouped), if any. */
+export async function findTagByName(db: Db, groupId: string | null, name: string): Promise<TagRecord | undefined> {
+  const rows = await select(db, `${SELECT} WHERE t.group_id = ? AND t.name = ? AND t.deleted_at IS NULL`, [groupId ?? UNGROUPED, name]);
+  return rows[0] ? toTag(rows[0]) : undefined;
+}
+
 export async function insertTag(db: Db, t: { name: string; groupId: string | null; description: string | null; createdBy: string | null; now: Date }): Promise<string> {
   const r = await execute(db, 'INSERT INTO tags (name, group_id, description, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
     t.name,

@@ -13,6 +13,8 @@ export interface ObservedRelation {
   userid: string;
   externalUserid: string;
   corpTagIds: string[];
+  /** The relation's customer when the reader already knows it (a sync page); looked up otherwise. */
+  customerId?: string | null;
 }
 
 export interface ObservationResult {
@@ -20,6 +22,8 @@ export interface ObservationResult {
   adopted: number;
   /** Bound tags a staff member removed in WeCom. */
   dropped: number;
+  /** Corp tag ids on the relations that no binding knows (the library has changed since it was last read). */
+  unknownTagIds: string[];
 }
 
 /**
@@ -40,16 +44,21 @@ export class RelationObserver {
   /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
   private readonly writer = new OutboxWriter('all');
 
-  async observe(em: EntityManager, corpId: string, relations: readonly ObservedRelation[], now: Date): Promise<ObservationResult> {
+  /** `only`: look at these corp tag ids alone (tags just bound, whose relations were read before). */
+  async observe(em: EntityManager, corpId: string, relations: readonly ObservedRelation[], now: Date, only?: ReadonlySet<string>): Promise<ObservationResult> {
     const db: Db = em;
     const audit = new AuditLogWriter(em.dataSource);
-    const result: ObservationResult = { adopted: 0, dropped: 0 };
-    const bindings = (await bindingsOfAccount(db, 'wecom', corpId)).filter((b): b is typeof b & { remoteTagId: string } => b.status === 'bound' && !!b.remoteTagId);
-    if (bindings.length === 0 || relations.length === 0) return result;
+    const result: ObservationResult = { adopted: 0, dropped: 0, unknownTagIds: [] };
+    if (relations.length === 0) return result;
+    const all = await bindingsOfAccount(db, 'wecom', corpId);
+    const known = new Set(all.map((b) => b.remoteTagId));
+    result.unknownTagIds = [...new Set(relations.flatMap((r) => r.corpTagIds))].filter((id) => !known.has(id));
+    const bindings = all.filter((b): b is typeof b & { remoteTagId: string } => b.status === 'bound' && !!b.remoteTagId && (!only || only.has(b.remoteTagId)));
+    if (bindings.length === 0) return result;
     const states = await statesOf(db, 'wecom', corpId, relations.map(relationSubject));
     const pushes = await unfinishedPushes(db, corpId, relations);
     const owners: (string | null)[] = [];
-    for (const rel of relations) owners.push(await customerOfRelation(db, corpId, rel));
+    for (const rel of relations) owners.push(rel.customerId !== undefined ? rel.customerId : await customerOfRelation(db, corpId, rel));
     const desired = await desiredWecomTags(db, corpId, [...new Set(owners.filter((c): c is string => !!c))]);
     for (const [i, rel] of relations.entries()) {
       const subject = relationSubject(rel);
