@@ -63,7 +63,7 @@ describe('inbound tag changes and drift', () => {
     expect(audit.filter((a: { actor: string }) => a.actor === `wecom:${first!.userid}`).map((a: { action: string }) => a.action)).toEqual(['customer.tags.remove', 'customer.tags.add']);
   });
 
-  it('re-reads the corp tag library on change_external_tag: follows renames, fails deleted tags, adopts names', async () => {
+  it('re-reads the corp tag library on change_external_tag: follows renames, drops deleted tags from the catalog, adopts names', async () => {
     const renamed = await tag('Renamed', [{ channel: 'wecom', corpId: w.corpId, groupName: 'Lib' }]);
     const deleted = await tag('Deleted', [{ channel: 'wecom', corpId: w.corpId, groupName: 'Lib' }]);
     const pending = await tag('Pending', [{ channel: 'wecom', corpId: w.corpId, groupName: 'Lib' }]);
@@ -82,7 +82,9 @@ describe('inbound tag changes and drift', () => {
     );
     while (await w.workers.jobs.runNext());
     expect(await binding(renamed)).toMatchObject({ status: 'bound', remoteName: 'Renamed in WeCom' });
-    expect(await binding(deleted)).toMatchObject({ status: 'failed', error: expect.stringMatching(/40068/) });
+    expect((await req(`/api/v1/tags/${renamed}`)).body.name).toBe('Renamed in WeCom');
+    expect((await req(`/api/v1/tags/${deleted}`)).status).toBe(404);
+    expect(Number((await db.ds.query('SELECT COUNT(*) AS n FROM customer_tags WHERE tag_id = ?', [deleted]))[0].n)).toBe(0);
     expect(await binding(pending)).toMatchObject({ status: 'bound', remoteTagId: created.id });
   });
 
