@@ -1,4 +1,5 @@
 import type { WecomCorp } from '../../../emulator/world/wecom-corp';
+import { sidebarServices } from '../../../src/sidebar/sidebar.module';
 import { syncRuntime, type SyncRuntime } from '../../../src/syncs/sync-runtime';
 import { tagsRelationReadHook } from '../../../src/tags/reconcile/relation-read.hook';
 import { useTestDatabase } from '../../helpers/describe-db';
@@ -94,6 +95,25 @@ describe('the corp tag library in the catalog', () => {
     await drainAll(w);
     expect((await catalog()).length).toBe(before);
     expect(markTagCalls()).toBe(calls);
+  });
+
+  it('gives a sales rep the corp tags grouped by tag group in the sidebar picker, and lets the rep add one', async () => {
+    const sidebar = sidebarServices(w.api.app).customers;
+    const anyRep = { corpId: w.corpId, userid: w.wecom[0]!.relations[0]!.userid };
+    const picker = await sidebar.tags(anyRep, { limit: 500 });
+    const library = corp.tags.groups().map((g) => ({ name: g.name, tags: g.tags.map((t) => t.name) }));
+    expect(picker.groups.map((g) => ({ name: g.name, tags: g.tags.map((t) => t.name) }))).toEqual(library);
+
+    const chosen = picker.groups[0]!.tags[0]!;
+    const holders = new Set((await assignments(chosen.id)).map((a) => a.customer_id));
+    const person = w.wecom.find((c) => !holders.has(c.customerId))!;
+    const rep = { corpId: w.corpId, userid: person.relations[0]!.userid };
+    const calls = markTagCalls();
+    const added = await sidebar.addTags(rep, person.externalUserid, [chosen.id]);
+    expect(added.tags).toEqual(expect.arrayContaining([{ id: chosen.id, name: chosen.name, source: 'manual' }]));
+    await drainAll(w);
+    expect(relationTags(w, rep.userid, person.externalUserid)).toContain(corp.tags.groups()[0]!.tags[0]!.id);
+    expect(markTagCalls()).toBe(calls + 1);
   });
 
   it('adopts a tag created in Siyu and pushed, and a pending binding of the same name: never a duplicate', async () => {
