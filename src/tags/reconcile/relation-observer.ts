@@ -3,6 +3,7 @@ import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { type Db, select } from '../../storage/sql';
 import { addAssignments, removeAssignments } from '../assignments/customer-tag.repository';
 import { bindingsOfAccount } from '../bindings/binding.repository';
+import { findTags } from '../catalog/tag.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { recordObserved, statesOf, type RemoteStateWrite } from '../outbox/remote-state.repository';
 import { desiredWecomTags, relationSubject } from '../outbox/wecom-relations';
@@ -53,7 +54,9 @@ export class RelationObserver {
     const all = await bindingsOfAccount(db, 'wecom', corpId);
     const known = new Set(all.map((b) => b.remoteTagId));
     result.unknownTagIds = [...new Set(relations.flatMap((r) => r.corpTagIds))].filter((id) => !known.has(id));
-    const bindings = all.filter((b): b is typeof b & { remoteTagId: string } => b.status === 'bound' && !!b.remoteTagId && (!only || only.has(b.remoteTagId)));
+    // A tag an operator deleted keeps its binding while its removal drains: never a new assignment of it.
+    const liveTags = new Set((await findTags(db, [...new Set(all.map((b) => b.tagId))])).map((t) => t.id));
+    const bindings = all.filter((b): b is typeof b & { remoteTagId: string } => b.status === 'bound' && !!b.remoteTagId && liveTags.has(b.tagId) && (!only || only.has(b.remoteTagId)));
     if (bindings.length === 0) return result;
     const states = await statesOf(db, 'wecom', corpId, relations.map(relationSubject));
     const pushes = await unfinishedPushes(db, corpId, relations);

@@ -204,4 +204,19 @@ describe('the corp tag library in the catalog', () => {
     expect((await catalog()).filter((c) => c.groupName === other.name)).toEqual([]);
     expect((await req('/api/v1/tag-groups')).body.items.map((g: { name: string }) => g.name)).not.toContain(other.name);
   });
+
+  it('keeps a corp tag an operator deleted in Siyu out of the catalog and out of assignments while it still exists in WeCom', async () => {
+    const t = corp.tags.groups()[0]!.tags[2]!;
+    const tag = (await byRemote(t.id))!;
+    expect((await req(`/api/v1/tags/${tag.id}`, { method: 'DELETE' })).status).toBe(200);
+    await drainAll(w);
+    const person = w.wecom[2]!;
+    const rel = corp.relationsBySlot[corp.slotOf(person.externalUserid)]![0]!;
+    rel.tags.push(corp.tags.liveTag(t.id).num);
+    w.advance(1_000);
+    await reread(person.externalUserid);
+    expect(await sync('corp-tags')).toMatchObject({ status: 'done' });
+    expect(await byRemote(t.id)).toBeUndefined();
+    expect(await assignments(tag.id)).toEqual([]);
+  });
 });
