@@ -29,11 +29,10 @@ export interface ObservationResult {
 
 /**
  * Records what a relation read shows — the `edit_external_contact` re-read or a contacts sync page (DESIGN §5,
- * §10.4): a bound corp tag on the relation that Siyu
- * does not want there was added by the staff member in WeCom and becomes a `wechat` assignment of the customer;
- * a tag Siyu knew was there and is gone was removed by the staff member, so the customer's `wechat`/`staff`
- * assignments of it go (a manual or rule assignment keeps it desired, and the outbox puts it back). Runs in the
- * transaction that stores the read.
+ * §10.4): a bound corp tag on the relation that Siyu does not want there was added by the staff member in WeCom
+ * and becomes a `wechat` assignment of the customer; a tag Siyu knew was there and is gone was removed by the
+ * staff member, so the customer's `wechat`/`staff` assignments of it go (a manual or rule assignment keeps it
+ * desired, and the outbox puts it back). Runs in the transaction that stores the read.
  *
  * Siyu's own pushes must change nothing whatever the timing of the re-read against the push (mark_tag, then
  * the outcome recorded a few hundred ms later):
