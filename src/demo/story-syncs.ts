@@ -51,18 +51,24 @@ export async function awaitContactReRead(w: DemoWorld, externalUserId: string): 
 
 /**
  * Full syncs through `POST /api/v1/syncs` (followers of each OA, the corp's contacts and corp tag library),
- * started together and polled on `GET /api/v1/syncs/:id` until they end. A failed run stops the demo with its error.
+ * polled on `GET /api/v1/syncs/:id` until they end. The corp tag library goes first, as in the nightly job, so
+ * the contacts sync finds the corp tags in the catalog and records relation tags as assignments at once; the
+ * rest run together. A failed run stops the demo with its error.
  */
 export async function runFullSyncs(w: DemoWorld, say: (line: string) => void): Promise<SyncOutcome[]> {
-  const jobs = [
+  const library = w.apps.corps.map((c) => ({ accountId: c.corpId, resource: 'corp-tags' }));
+  const rest = [
     ...w.apps.officialAccounts.map((a) => ({ accountId: a.appId, resource: 'followers' })),
-    ...w.apps.corps.flatMap((c) => [
-      { accountId: c.corpId, resource: 'corp-tags' },
-      { accountId: c.corpId, resource: 'contacts' },
-    ]),
+    ...w.apps.corps.map((c) => ({ accountId: c.corpId, resource: 'contacts' })),
   ];
+  const outcomes = [...(await runTogether(w, library)), ...(await runTogether(w, rest))];
+  for (const o of outcomes) say(`  sync ${o.accountId} ${o.resource}: ${o.processed} read, ${o.created} new, ${o.updated} updated in ${o.ms} ms`);
+  return outcomes;
+}
+
+async function runTogether(w: DemoWorld, jobs: { accountId: string; resource: string }[]): Promise<SyncOutcome[]> {
   const started = await Promise.all(jobs.map((j) => w.api.post<SyncRun>('/syncs', j).then((run) => ({ ...j, run }))));
-  const outcomes = await Promise.all(
+  return Promise.all(
     started.map(async ({ accountId, resource, run }) => {
       const end = await waitFor(`sync #${run.id} (${accountId} ${resource})`, async () => {
         const r = await w.api.get<SyncRun>(`/syncs/${run.id}`);
@@ -73,6 +79,4 @@ export async function runFullSyncs(w: DemoWorld, say: (line: string) => void): P
       return { accountId, resource, status: end.status, processed: end.processed, created: end.created, updated: end.updated, ms };
     }),
   );
-  for (const o of outcomes) say(`  sync ${o.accountId} ${o.resource}: ${o.processed} read, ${o.created} new, ${o.updated} updated in ${o.ms} ms`);
-  return outcomes;
 }

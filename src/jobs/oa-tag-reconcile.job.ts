@@ -2,8 +2,9 @@ import { tagRuntime } from '../tags/tags.runtime';
 import type { Job } from './job';
 
 /**
- * OA tag reconcile (DESIGN §5: OA has no tag callback): once a day every bound OA tag's fans are read and
- * compared with the desired state; drift is recorded per subject (GET /api/v1/tags/:id `drifted`) and logged.
+ * OA tag reconcile (DESIGN §5: OA has no tag callback): once a day each OA's tag list is read into the catalog
+ * and every bound OA tag's fans are compared with the desired state (OaReconciler); drift is recorded per
+ * subject (GET /api/v1/tags/:id `drifted`) and logged.
  */
 export const oaTagReconcileJob: Job = {
   name: 'oa-tag-reconcile',

@@ -4,6 +4,7 @@ import type { StoredCustomer } from '../identity/customer.repository';
 import type { AssignmentService } from '../tags/assignments/assignment.service';
 import type { CustomerTagView } from '../tags/assignments/customer-tag.repository';
 import type { TagCatalogService } from '../tags/catalog/tag-catalog.service';
+import { tagsBoundTo, type TagRecord } from '../tags/catalog/tag.repository';
 import type { Actor } from '../tags/tags-deps';
 import { findFollowedCustomer } from './followed-customer.repository';
 import { SidebarError } from './sidebar.errors';
@@ -23,6 +24,23 @@ export interface PickerTag {
   groupId: string | null;
   groupName: string | null;
   boundToCorp: boolean;
+}
+
+/** One tag group of the picker with the corp's tags in it (`id`/`name` null: tags in no group). */
+export interface PickerGroup {
+  id: string | null;
+  name: string | null;
+  tags: { id: string; name: string }[];
+}
+
+function groupTags(tags: readonly TagRecord[]): PickerGroup[] {
+  const groups = new Map<string | null, PickerGroup>();
+  for (const t of tags) {
+    let g = groups.get(t.groupId);
+    if (!g) groups.set(t.groupId, (g = { id: t.groupId, name: t.groupName, tags: [] }));
+    g.tags.push({ id: t.id, name: t.name });
+  }
+  return [...groups.values()];
 }
 
 const EXTERNAL_USERID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -50,9 +68,14 @@ export class SidebarCustomersService {
     return this.deps.assignments.removeFromCustomer(c.id, tagId, actorOf(staff));
   }
 
-  async tags(staff: StaffSession, opts: { q?: string; cursor?: string; limit: number }): Promise<{ items: PickerTag[]; nextCursor: string | null }> {
+  /**
+   * The picker: `groups` are the catalog tags bound to the staff member's corp (its corp tag library and tags
+   * pushed there) by tag group, what a rep toggles; `items` pages the whole catalog as before.
+   */
+  async tags(staff: StaffSession, opts: { q?: string; cursor?: string; limit: number }): Promise<{ groups: PickerGroup[]; items: PickerTag[]; nextCursor: string | null }> {
     const page = await this.deps.catalog.list(opts);
     return {
+      groups: groupTags(await tagsBoundTo(this.deps.ds, 'wecom', staff.corpId, opts.q)),
       items: page.items.map((t) => ({
         id: t.id,
         name: t.name,

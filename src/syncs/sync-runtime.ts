@@ -3,6 +3,7 @@ import type { IdentityService } from '../identity/identity.service';
 import { identityServiceFor } from '../identity/identity-service.factory';
 import { IdentityHasher } from '../security/identity-hash';
 import { createClients, type Clients } from '../tokens/clients';
+import { CorpTagLibrary } from '../tags/reconcile/corp-tag-library';
 import { corpTagsSync } from './wecom/corp-tags.sync';
 import { contactsSync } from './wecom/contacts.sync';
 import { followersSync } from './oa/followers.sync';
@@ -26,7 +27,7 @@ export function syncTasks(rt: Omit<SyncRuntime, 'syncs'>, app: AppContext): Sync
       return followersSync({ ds: app.ds, client: (id) => rt.clients.oa(id), resolver: rt.resolver });
     }
     if (account.kind === 'wecom' && resource === 'contacts') return contactsSync({ ds: app.ds, client: (id) => rt.clients.wecom(id), resolver: rt.resolver });
-    if (account.kind === 'wecom' && resource === 'corp-tags') return corpTagsSync(app.ds, (id) => rt.clients.wecom(id));
+    if (account.kind === 'wecom' && resource === 'corp-tags') return corpTagsSync((corpId) => new CorpTagLibrary({ ds: app.ds, config: app.config, logger: app.logger, now: () => app.now(), clients: rt.clients }).refresh(corpId));
     return undefined;
   };
 }

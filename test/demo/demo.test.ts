@@ -98,6 +98,21 @@ describe('siyu demo', () => {
       expect(oa.tags[0]!.openids).toContain(run.summary.person.oaOpenid);
     });
 
+    it('puts the corp tag library in the catalog and a customer’s WeCom relation tags on their profile as wechat tags', async () => {
+      const api = new JsonClient(`${run.world.gateway.url}/api/v1`, run.summary.adminKey);
+      const groups = (await api.get<{ items: { name: string }[] }>('/tag-groups')).items.map((g) => g.name);
+      expect(groups).toEqual(expect.arrayContaining(['客户等级', '购买意向']));
+      const corpId = run.summary.tag.wecom.corpId;
+      type Rel = { externalUserId: string; tags: { name: string; groupName: string }[] };
+      const { relations } = await run.world.control.get<{ relations: Rel[] }>(`/state/wecom/${corpId}/relations?limit=100000`);
+      const tagged = relations.find((r) => r.tags.some((t) => t.groupName === '购买意向' && t.name === '低'))!;
+      expect(tagged).toBeDefined();
+      const profile = await api.get<{ displayName: string; tags: { id: string; name: string; source: string }[] }>(`/customers/lookup?type=wecom_external_userid&scope=${corpId}&value=${tagged.externalUserId}`);
+      const low = profile.tags.find((t) => t.name === '低' && t.source === 'wechat')!;
+      expect(low).toBeDefined();
+      expect(await api.get<{ groupName: string }>(`/tags/${low.id}`)).toMatchObject({ groupName: '购买意向' });
+    });
+
     it('prints a summary with the key, the URLs and working curl examples', async () => {
       const text = formatSummary(run.summary);
       expect(text).toContain(`admin API key   ${run.summary.adminKey}`);

@@ -74,11 +74,11 @@ describe('tags through the running gateway', () => {
     corp.stripTags(corp.tags.delete([remote], []));
     const cb = await world.control(`/callbacks/wecom/${corpId}/external-tag`, { id: remote, tagType: 'tag', changeType: 'delete' });
     expect(cb.delivery.delivered).toBe(true);
-    const binding = await waitFor(async () => {
-      const b = (await api(`/tags/${gone.id}`)).body.bindings[0];
-      return b.status === 'failed' ? b : undefined;
-    });
-    expect(binding.error).toMatch(/40068/);
+    // Deleted in WeCom: the tag leaves the catalog with its assignment, audited as done by wechat.
+    await waitFor(async () => ((await api(`/tags/${gone.id}`)).status === 404 ? true : undefined));
+    expect(await select(db.ds, 'SELECT customer_id FROM customer_tags WHERE tag_id = ?', [gone.id])).toEqual([]);
+    const audit = await select<{ actor: string }>(db.ds, "SELECT actor FROM audit_log WHERE action = 'tag.delete' AND target_id = ?", [gone.id]);
+    expect(audit.map((a) => a.actor)).toEqual(['wechat']);
   });
 
   it('siyu push-tags drains the outbox and reports the queue', async () => {

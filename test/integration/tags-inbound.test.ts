@@ -63,7 +63,7 @@ describe('inbound tag changes and drift', () => {
     expect(audit.filter((a: { actor: string }) => a.actor === `wecom:${first!.userid}`).map((a: { action: string }) => a.action)).toEqual(['customer.tags.remove', 'customer.tags.add']);
   });
 
-  it('re-reads the corp tag library on change_external_tag: follows renames, fails deleted tags, adopts names', async () => {
+  it('re-reads the corp tag library on change_external_tag: follows renames, drops deleted tags from the catalog, adopts names', async () => {
     const renamed = await tag('Renamed', [{ channel: 'wecom', corpId: w.corpId, groupName: 'Lib' }]);
     const deleted = await tag('Deleted', [{ channel: 'wecom', corpId: w.corpId, groupName: 'Lib' }]);
     const pending = await tag('Pending', [{ channel: 'wecom', corpId: w.corpId, groupName: 'Lib' }]);
@@ -82,11 +82,13 @@ describe('inbound tag changes and drift', () => {
     );
     while (await w.workers.jobs.runNext());
     expect(await binding(renamed)).toMatchObject({ status: 'bound', remoteName: 'Renamed in WeCom' });
-    expect(await binding(deleted)).toMatchObject({ status: 'failed', error: expect.stringMatching(/40068/) });
+    expect((await req(`/api/v1/tags/${renamed}`)).body.name).toBe('Renamed in WeCom');
+    expect((await req(`/api/v1/tags/${deleted}`)).status).toBe(404);
+    expect(Number((await db.ds.query('SELECT COUNT(*) AS n FROM customer_tags WHERE tag_id = ?', [deleted]))[0].n)).toBe(0);
     expect(await binding(pending)).toMatchObject({ status: 'bound', remoteTagId: created.id });
   });
 
-  it('reconciles OA tag membership: records drift, re-pushes what Siyu lost, reports what others added', async () => {
+  it('reconciles OA tag membership: re-pushes what Siyu lost, adopts what the OA admin added as a wechat assignment', async () => {
     const id = await tag('Reconciled', [{ channel: 'oa', appId: w.appId }]);
     const five = w.oa.slice(0, 5);
     await req(`/api/v1/tags/${id}/assign`, { method: 'POST', json: { customerIds: five.map((o) => o.customerId) } });
@@ -98,12 +100,22 @@ describe('inbound tag changes and drift', () => {
     aud.tags.tagSlots(Number(b.remoteTagId), [aud.slotOf(extra.openid)]);
 
     const report = await w.workers.reconciler.reconcileAll();
-    expect(report).toEqual(expect.arrayContaining([{ tagId: id, appId: w.appId, remoteTagId: b.remoteTagId, fans: 5, extra: 1, missing: 1 }]));
-    expect((await binding(id)).stats).toMatchObject({ desired: 5, pushed: 4, drifted: 2, pending: 1 });
+    expect(report).toEqual(expect.arrayContaining([{ tagId: id, appId: w.appId, remoteTagId: b.remoteTagId, fans: 5, adopted: 1, extra: 0, dropped: 0, missing: 1 }]));
+    const [adopted] = await db.ds.query('SELECT source, assigned_by FROM customer_tags WHERE tag_id = ? AND customer_id = ?', [id, extra.customerId]);
+    expect(adopted).toEqual({ source: 'wechat', assigned_by: 'wechat' });
+    expect((await binding(id)).stats).toMatchObject({ desired: 6, pushed: 5, drifted: 1, pending: 1 });
     await drainAll(w);
     expect(oaMembers(w, b.remoteTagId)).toEqual(new Set([...five.map((o) => o.openid), extra.openid]));
-    expect((await binding(id)).stats).toMatchObject({ desired: 5, pushed: 5, drifted: 1, pending: 0 });
+    expect((await binding(id)).stats).toMatchObject({ desired: 6, pushed: 6, drifted: 0, pending: 0 });
     const again = await w.workers.reconciler.reconcileAll();
-    expect(again.find((r) => r.tagId === id)).toMatchObject({ extra: 1, missing: 0 });
+    expect(again.find((r) => r.tagId === id)).toMatchObject({ adopted: 0, extra: 0, missing: 0 });
+
+    // Untagged in the OA admin console: the wechat assignment goes, nothing is pushed back.
+    aud.tags.untagSlots(Number(b.remoteTagId), [aud.slotOf(extra.openid)]);
+    const third = await w.workers.reconciler.reconcileAll();
+    expect(third.find((r) => r.tagId === id)).toMatchObject({ dropped: 1, missing: 0 });
+    expect(await db.ds.query('SELECT source FROM customer_tags WHERE tag_id = ? AND customer_id = ?', [id, extra.customerId])).toEqual([]);
+    await drainAll(w);
+    expect(oaMembers(w, b.remoteTagId)).toEqual(new Set(five.map((o) => o.openid)));
   });
 });

@@ -8,6 +8,7 @@ import type { WecomAccount } from '../../../config';
 import { batchTransaction } from '../identity/batch-transaction';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
+import { recordSyncedRelationTags } from '../../tags/reconcile/relation-read.hook';
 import { contactObservation } from './contact-refs';
 import { markUnseenFollowsDeleted, upsertFollows } from './wecom-follow.writer';
 
@@ -36,7 +37,8 @@ const hashOf = (userids: readonly string[]) => createHash('sha256').update(useri
 /**
  * Full WeCom contacts sync (issue 5 item 3): get_follow_user_list → batch/get_by_user per ≤ 100 staff with
  * cursor paging → customers (external_userid, unionid where given, name, avatar) through bulk identity
- * resolution → `wecom_follows` with remark, add_way, state and relation tags; a checkpoint after every page;
+ * resolution → `wecom_follows` with remark, add_way, state and relation tags (corp tags in the catalog become
+ * `wechat` assignments, DESIGN §10.4); a checkpoint after every page;
  * at the end, relations the run did not see are marked deleted.
  * https://developer.work.weixin.qq.com/document/path/93010
  */
@@ -75,26 +77,36 @@ type PageSaved = (nextCursor: string, delta: { processed: number; created: numbe
 /** Pages through one chunk, fetching the next page while the current one is written. */
 async function walkChunk(deps: ContactsSyncDeps, account: WecomAccount, members: string[], cursor: string, ctx: SyncTaskContext, saved: PageSaved): Promise<void> {
   const contacts = deps.client(account.corpId).contacts;
-  const fetch = (c: string) => contacts.batchGetByUser(members, c, BY_USER_MAX_LIMIT);
+  const fetch = (c: string): Promise<ReadPage> => {
+    const readAt = ctx.now();
+    return contacts.batchGetByUser(members, c, BY_USER_MAX_LIMIT).then((page) => ({ page, readAt }));
+  };
   let current = cursor;
-  let pending: Promise<ByUserPage> | undefined = fetch(current).catch((err: unknown) => {
+  let pending: Promise<ReadPage> | undefined = fetch(current).catch((err: unknown) => {
     // 50100: the saved cursor no longer fits this chunk; WeCom says start the chunk again.
     if (current && isWechatApiError(err) && err.errcode === 50100) return fetch((current = ''));
     throw err;
   });
   while (pending) {
     throwIfAborted(ctx.signal);
-    const page: ByUserPage = await pending;
-    const next = page.nextCursor && page.nextCursor !== current ? page.nextCursor : '';
+    const read: ReadPage = await pending;
+    const { page, readAt } = read;
+    const next: string = page.nextCursor && page.nextCursor !== current ? page.nextCursor : '';
     pending = next ? fetch(next) : undefined;
     pending?.catch(() => undefined);
-    const created = await writePage(deps, account, page, ctx);
+    const created = await writePage(deps, account, page, readAt, ctx);
     await saved(next, { processed: page.items.length, created, updated: page.items.length - created });
     current = next;
   }
 }
 
-async function writePage(deps: ContactsSyncDeps, account: WecomAccount, page: ByUserPage, ctx: SyncTaskContext): Promise<number> {
+/** A page and when it was requested: relation tags read then are compared with pushes recorded since (RelationObserver). */
+interface ReadPage {
+  page: ByUserPage;
+  readAt: Date;
+}
+
+async function writePage(deps: ContactsSyncDeps, account: WecomAccount, page: ByUserPage, readAt: Date, ctx: SyncTaskContext): Promise<number> {
   if (page.items.length === 0) return 0;
   const observations = page.items.map((item) => contactObservation(account, item.external_contact));
   return batchTransaction(deps.ds, async (em) => {
@@ -103,6 +115,7 @@ async function writePage(deps: ContactsSyncDeps, account: WecomAccount, page: By
       r.customerIds[i] ? [{ externalUserid: item.external_contact.external_userid, customerId: r.customerIds[i]!, follow: item.follow_info }] : [],
     );
     await upsertFollows(em, account.corpId, follows, ctx.now());
+    await recordSyncedRelationTags(em, account.corpId, follows, readAt);
     return r.created;
   });
 }

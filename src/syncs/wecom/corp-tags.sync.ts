@@ -1,25 +1,24 @@
-import type { DataSource } from 'typeorm';
-import type { WecomClient } from '../../../connectors/wecom/client';
 import type { SyncTask, SyncTaskContext } from '../sync-types';
-import { saveCorpTagLibrary } from './corp-tag.repository';
 
-/**
- * Reads the corp tag library (one get_corp_tag_list call returns it whole; wechat-api.md §5.5) into
- * `wecom_corp_tags`. Also what a `change_external_tag` callback triggers: `refreshCorpTagLibrary`.
- * https://developer.work.weixin.qq.com/document/path/92117
- */
-export async function refreshCorpTagLibrary(ds: DataSource, client: WecomClient, now: Date): Promise<{ tags: number; deleted: number }> {
-  const groups = await client.corpTags.getCorpTagList();
-  return ds.transaction((em) => saveCorpTagLibrary(em, client.corpId, groups, now));
+/** What one read of a corp's tag library reports (the tags module's CorpTagLibrary.refresh). */
+export interface LibraryReadResult {
+  tags: number;
+  created: number;
+  lost: number;
 }
 
-export function corpTagsSync(ds: DataSource, client: (corpId: string) => WecomClient): SyncTask {
+/**
+ * The `corp-tags` full sync: one get_corp_tag_list call returns the whole library (wechat-api.md §5.5), which
+ * the tags module reads into the catalog (DESIGN §10.4) — the same read a `change_external_tag` callback asks for.
+ * https://developer.work.weixin.qq.com/document/path/92117
+ */
+export function corpTagsSync(refresh: (corpId: string) => Promise<LibraryReadResult>): SyncTask {
   return {
     async run(ctx: SyncTaskContext) {
       if (ctx.account.kind !== 'wecom') throw new Error('corp-tags needs a wecom account');
-      const result = await refreshCorpTagLibrary(ds, client(ctx.account.corpId), ctx.now());
+      const result = await refresh(ctx.account.corpId);
       await ctx.setTotal(result.tags);
-      await ctx.savePage({ done: true }, { processed: result.tags, updated: result.deleted });
+      await ctx.savePage({ done: true }, { processed: result.tags, created: result.created, updated: result.lost });
     },
   };
 }

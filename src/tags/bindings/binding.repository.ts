@@ -68,6 +68,20 @@ export async function insertBinding(
   return r.insertId;
 }
 
+/** A binding to a remote tag read from WeChat (the corp tag library, the OA tag list): bound from the start. */
+export async function insertBoundBinding(
+  db: Db,
+  b: { tagId: string; channel: TagBindingChannel; account: string; remoteTagId: string; remoteGroupId: string | null; remoteName: string; remoteGroupName: string | null; now: Date },
+): Promise<string> {
+  const r = await execute(
+    db,
+    "INSERT INTO tag_bindings (tag_id, channel, account, remote_tag_id, remote_group_id, remote_name, remote_group_name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'bound', ?, ?)",
+    [b.tagId, b.channel, b.account, b.remoteTagId, b.remoteGroupId, b.remoteName, b.remoteGroupName, b.now, b.now],
+  );
+  if (!r.insertId) throw new Error('binding insert returned no id');
+  return r.insertId;
+}
+
 /** The remote tag now exists (created or adopted). */
 export async function markBound(db: Db, id: string, remote: { tagId: string; groupId: string | null; name: string; groupName: string | null }, now: Date): Promise<void> {
   await execute(

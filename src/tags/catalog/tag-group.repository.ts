@@ -20,6 +20,11 @@ export async function findGroup(db: Db, id: string): Promise<TagGroupRecord | un
   return rows[0] ? toGroup(rows[0]) : undefined;
 }
 
+export async function findGroupByName(db: Db, name: string): Promise<TagGroupRecord | undefined> {
+  const rows = await select(db, 'SELECT id, name, created_at, updated_at FROM tag_groups WHERE name = ?', [name]);
+  return rows[0] ? toGroup(rows[0]) : undefined;
+}
+
 export async function insertGroup(db: Db, name: string, now: Date): Promise<string> {
   const r = await execute(db, 'INSERT INTO tag_groups (name, created_at, updated_at) VALUES (?, ?, ?)', [name, now, now]);
   if (!r.insertId) throw new Error('tag group insert returned no id');

@@ -52,6 +52,25 @@ export async function listTags(db: Db, opts: { groupId?: string; q?: string; aft
   return rows.map(toTag);
 }
 
+/**
+ * Live tags bound to one account (a corp's tags for its sidebar), in catalog order of group then tag: tags read
+ * from WeChat were made in the order WeChat lists them.
+ */
+export async function tagsBoundTo(db: Db, channel: 'oa' | 'wecom', account: string, q?: string): Promise<TagRecord[]> {
+  const params: unknown[] = [channel, account];
+  let filter = '';
+  if (q) {
+    filter = " AND t.name LIKE ? ESCAPE '!'";
+    params.push(`%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`);
+  }
+  const rows = await select(
+    db,
+    `${SELECT} JOIN tag_bindings b ON b.tag_id = t.id AND b.channel = ? AND b.account = ? WHERE t.deleted_at IS NULL${filter} ORDER BY t.group_id, t.id`,
+    params,
+  );
+  return rows.map(toTag);
+}
+
 export async function findTags(db: Db, ids: readonly string[], includeDeleted = false): Promise<TagRecord[]> {
   if (ids.length === 0) return [];
   const rows = await select(db, `${SELECT} WHERE t.id IN (${ids.map(() => '?').join(', ')})${includeDeleted ? '' : ' AND t.deleted_at IS NULL'} ORDER BY t.id`, [...ids]);
@@ -60,6 +79,12 @@ export async function findTags(db: Db, ids: readonly string[], includeDeleted = 
 
 export async function findTag(db: Db, id: string, includeDeleted = false): Promise<TagRecord | undefined> {
   return (await findTags(db, [id], includeDeleted))[0];
+}
+
+/** The live tag named `name` in group `groupId` (null = ungrouped), if any. */
+export async function findTagByName(db: Db, groupId: string | null, name: string): Promise<TagRecord | undefined> {
+  const rows = await select(db, `${SELECT} WHERE t.group_id = ? AND t.name = ? AND t.deleted_at IS NULL`, [groupId ?? UNGROUPED, name]);
+  return rows[0] ? toTag(rows[0]) : undefined;
 }
 
 export async function insertTag(db: Db, t: { name: string; groupId: string | null; description: string | null; createdBy: string | null; now: Date }): Promise<string> {

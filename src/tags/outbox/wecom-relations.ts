@@ -46,6 +46,16 @@ export function relationsOfExternalUsers(db: Db, corpId: string, externalUserids
   return chunked(db, 'external_userid', corpId, externalUserids);
 }
 
+/** One page (id order) of a corp's live relations on which WeChat last reported some corp tag. */
+export async function relationsReportingTags(db: Db, corpId: string, afterId: string, limit: number): Promise<Relation[]> {
+  const rows = await select(
+    db,
+    `SELECT ${COLUMNS} FROM wecom_follows WHERE corp_id = ? AND deleted = 0 AND id > ? AND tags IS NOT NULL AND tags <> '[]' ORDER BY id LIMIT ${Math.trunc(limit)}`,
+    [corpId, afterId],
+  );
+  return rows.map(toRelation);
+}
+
 /**
  * Relations a customer-level tag is applied on (DESIGN §5, `tags.wecomFanout`): every live relation (`all`) or
  * only the most recently added one per customer (`newest`; ties → the later row).

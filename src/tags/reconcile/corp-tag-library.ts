@@ -1,79 +1,72 @@
+import type { DataSource } from 'typeorm';
 import type { CorpTagGroupWire } from '../../../connectors/wecom/client-types';
 import { retryingTransaction } from '../../identity/retrying-transaction';
-import { execute } from '../../storage/sql';
 import { saveCorpTagLibrary } from '../../syncs/wecom/corp-tag.repository';
 import type { Clients } from '../../tokens/clients';
-import { bindingsOfAccount, markBound, markFailed, updateRemoteNames } from '../bindings/binding.repository';
+import { outboxSignal } from '../outbox/outbox-signal';
+import { relationsReportingTags } from '../outbox/wecom-relations';
 import type { TagsDeps } from '../tags-deps';
+import { RelationObserver } from './relation-observer';
+import { importRemoteTags, type CatalogImport, type RemoteTag } from './remote-catalog';
 
 export interface LibraryRefresh {
   tags: number;
-  /** Bindings whose corp tag is gone (deleted in WeCom): failed with 40068 until the tag's bindings are saved again. */
-  lost: number;
-  renamed: number;
-  /** Pending bindings whose group + name now exist and were adopted. */
+  /** Corp tags new to the catalog. */
+  created: number;
+  /** Corp tags joined to the catalog tag that already had their name (pending binding, or same group + name). */
   adopted: number;
+  renamed: number;
+  /** Bindings whose corp tag was deleted in WeCom. */
+  lost: number;
+  /** Relation tags of newly bound corp tags that became `wechat` assignments. */
+  assigned: number;
 }
 
+const PAGE = 500;
+
 /**
- * Re-reads a corp's tag library (DESIGN §5: what `change_external_tag` asks for; wechat-api.md §5.5, §5.9) and
- * brings the bindings in line: a bound tag deleted in WeCom fails its binding (errcode 40068) and its relation
- * state is dropped, a renamed or moved tag is followed, a pending binding whose group + name exist is adopted.
- * The library is also saved to `wecom_corp_tags`, the cache the contacts sync keeps.
+ * Reads a corp's tag library (get_corp_tag_list returns it whole; wechat-api.md §5.5) into the catalog
+ * (DESIGN §10.4, importRemoteTags): the full `corp-tags` sync and the re-read a `change_external_tag` asks for
+ * (DESIGN §5). The library is also kept in `wecom_corp_tags`. Relations the last sync or re-read saw carrying a
+ * corp tag that was only now bound become `wechat` assignments, so the order of the two syncs does not matter.
  * https://developer.work.weixin.qq.com/document/path/92117
  */
 export class CorpTagLibrary {
+  private readonly observer = new RelationObserver();
+
   constructor(private readonly deps: TagsDeps & { clients: Clients }) {}
 
   async refresh(corpId: string): Promise<LibraryRefresh> {
     const groups = await this.deps.clients.wecom(corpId).corpTags.getCorpTagList();
     const now = new Date(this.deps.now());
-    return retryingTransaction(this.deps.ds, async (m) => {
-      const saved = await saveCorpTagLibrary(m, corpId, groups, now);
-      const result: LibraryRefresh = { tags: saved.tags, lost: 0, renamed: 0, adopted: 0 };
-      const { byId, byName } = index(groups);
-      for (const b of await bindingsOfAccount(m, 'wecom', corpId)) {
-        if (b.remoteTagId) {
-          const live = byId.get(b.remoteTagId);
-          if (!live) {
-            await markFailed(m, b.id, 'errcode 40068: the corp tag was deleted in WeCom', now);
-            await execute(m, "DELETE FROM remote_tag_state WHERE channel = 'wecom' AND account = ? AND remote_tag_id = ?", [corpId, b.remoteTagId]);
-            result.lost++;
-          } else if (live.name !== b.remoteName || live.groupName !== b.remoteGroupName || live.groupId !== b.remoteGroupId) {
-            await updateRemoteNames(m, b.id, { name: live.name, groupId: live.groupId, groupName: live.groupName }, now);
-            result.renamed++;
-          }
-        } else if (b.status === 'pending') {
-          const found = byName.get(`${b.remoteGroupName ?? ''}\u0000${b.remoteName ?? ''}`);
-          if (found) {
-            await markBound(m, b.id, { tagId: found.id, groupId: found.groupId, name: found.name, groupName: found.groupName }, now);
-            result.adopted++;
-          }
-        }
-      }
-      return result;
+    const imported: CatalogImport = await retryingTransaction(this.deps.ds, async (m) => {
+      await saveCorpTagLibrary(m, corpId, groups, now);
+      return importRemoteTags(m, 'wecom', corpId, liveTags(groups), (t) => t.groupName, now);
     });
+    const assigned = await this.adoptReported(this.deps.ds, corpId, new Set(imported.newlyBound), now);
+    if (assigned > 0) outboxSignal(this.deps.ds).notify();
+    return { tags: imported.tags, created: imported.created, adopted: imported.adopted, renamed: imported.renamed, lost: imported.removed, assigned };
   }
-}
 
-interface LiveTag {
-  id: string;
-  name: string;
-  groupId: string;
-  groupName: string;
-}
-
-function index(groups: readonly CorpTagGroupWire[]): { byId: Map<string, LiveTag>; byName: Map<string, LiveTag> } {
-  const byId = new Map<string, LiveTag>();
-  const byName = new Map<string, LiveTag>();
-  for (const g of groups) {
-    if (g.deleted) continue;
-    for (const t of g.tag ?? []) {
-      if (t.deleted) continue;
-      const live = { id: t.id, name: t.name, groupId: g.group_id, groupName: g.group_name };
-      byId.set(t.id, live);
-      byName.set(`${g.group_name}\u0000${t.name}`, live);
+  private async adoptReported(ds: DataSource, corpId: string, tagIds: ReadonlySet<string>, now: Date): Promise<number> {
+    if (tagIds.size === 0) return 0;
+    let assigned = 0;
+    for (let after = '0'; ; ) {
+      const page = await relationsReportingTags(ds, corpId, after, PAGE);
+      const last = page[page.length - 1];
+      if (!last) return assigned;
+      after = last.id;
+      const carrying = page.filter((r) => r.reportedTags.some((t) => tagIds.has(t)));
+      if (carrying.length === 0) continue;
+      const relations = carrying.map((r) => ({ userid: r.userid, externalUserid: r.externalUserid, corpTagIds: r.reportedTags, customerId: r.customerId }));
+      assigned += (await retryingTransaction(ds, (m) => this.observer.observe(m, corpId, relations, now, tagIds))).adopted;
     }
   }
-  return { byId, byName };
+}
+
+/** Tags of groups that are not deleted, as the catalog sees them. */
+function liveTags(groups: readonly CorpTagGroupWire[]): RemoteTag[] {
+  return groups
+    .filter((g) => !g.deleted)
+    .flatMap((g) => (g.tag ?? []).filter((t) => !t.deleted).map((t) => ({ id: t.id, name: t.name, groupId: g.group_id, groupName: g.group_name })));
 }

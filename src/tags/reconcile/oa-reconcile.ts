@@ -1,12 +1,16 @@
-import { type Db, select } from '../../storage/sql';
+import type { OfficialAccount } from '../../../config';
+import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { retryingTransaction } from '../../identity/retrying-transaction';
 import type { Clients } from '../../tokens/clients';
+import { addAssignments, removeAssignments } from '../assignments/customer-tag.repository';
 import { bindingsOfAccount, markFailed, type BindingRecord } from '../bindings/binding.repository';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { outboxSignal } from '../outbox/outbox-signal';
 import { recordObserved } from '../outbox/remote-state.repository';
 import type { TagsDeps } from '../tags-deps';
+import { customersOfOpenids, desiredOpenids, knownPresent } from './oa-members.repository';
+import { importRemoteTags, WECHAT_ACTOR, type CatalogImport } from './remote-catalog';
 
 export interface BindingDrift {
   tagId: string;
@@ -14,36 +18,56 @@ export interface BindingDrift {
   remoteTagId: string;
   /** Fans WeChat lists under the tag. */
   fans: number;
-  /** Followers holding the tag in WeChat that no assignment wants (tagged in the OA admin console). */
+  /** Fans tagged in WeChat (the OA admin console) whose customer did not carry the tag: now `wechat` assignments. */
+  adopted: number;
+  /** Fans tagged in WeChat that no customer holds yet (never synced): reported, recorded as drift. */
   extra: number;
-  /** Followers Siyu pushed the tag to that no longer hold it; queued to be pushed again. */
+  /** `wechat` assignments whose fan lost the tag in WeChat: removed. */
+  dropped: number;
+  /** Fans Siyu tagged for a manual or rule assignment that lost the tag: queued to be pushed again. */
   missing: number;
 }
 
+/** The catalog group OA tags of one account are kept in (OA tags have no groups in WeChat). */
+export const oaTagGroup = (account: OfficialAccount): string => `公众号标签 · ${account.id}`.slice(0, 64);
+
 /**
- * OA has no tag callback, so drift is found by reading (DESIGN §5): for every bound OA tag, `user/tag/get`
- * lists its fans; the result is recorded in `remote_tag_state` with `drifted` where WeChat differs from the
- * desired state, and reported. Followers Siyu had tagged who lost the tag are queued again (the desired state
- * wins); followers tagged outside Siyu are reported, not untagged — Siyu never removes what it did not put there.
+ * OA has no tag callback, so the catalog and membership follow WeChat by reading (DESIGN §5, §10.4):
+ * `tags/get` puts every OA tag in the catalog bound to its appid (importRemoteTags: adopt by name, follow
+ * renames, a tag deleted in the OA leaves the catalog), then `user/tag/get` lists each bound tag's fans. A fan
+ * tagged in WeChat becomes a `wechat` assignment of its customer; a `wechat` assignment whose fan lost the tag
+ * goes; a fan Siyu tagged for an operator or a rule who lost it is queued again (the desired state wins). What
+ * WeChat holds is recorded in `remote_tag_state`, so nothing read here is pushed back.
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
  */
 export class OaReconciler {
   private readonly writer: OutboxWriter;
+  private readonly audit: AuditLogWriter;
 
   constructor(private readonly deps: TagsDeps & { clients: Clients }) {
     this.writer = new OutboxWriter(deps.config.tags.wecomFanout);
+    this.audit = new AuditLogWriter(deps.ds);
   }
 
   async reconcileAll(): Promise<BindingDrift[]> {
     const out: BindingDrift[] = [];
     for (const account of this.deps.config.accounts) {
       if (account.kind !== 'official-account') continue;
+      await this.importTags(account);
       for (const b of await bindingsOfAccount(this.deps.ds, 'oa', account.appId)) {
         if (b.status === 'bound' && b.remoteTagId) out.push(await this.reconcile(b as BindingRecord & { remoteTagId: string }));
       }
     }
     outboxSignal(this.deps.ds).notify();
     return out;
+  }
+
+  /** `tags/get` into the catalog (one call returns every tag of the account). */
+  async importTags(account: OfficialAccount): Promise<CatalogImport> {
+    const tags = await this.deps.clients.oa(account.appId).tags.getTags();
+    const live = tags.map((t) => ({ id: String(t.id), name: t.name, groupId: null, groupName: null }));
+    const now = new Date(this.deps.now());
+    return retryingTransaction(this.deps.ds, (m) => importRemoteTags(m, 'oa', account.appId, live, () => oaTagGroup(account), now));
   }
 
   async reconcile(b: BindingRecord & { remoteTagId: string }): Promise<BindingDrift> {
@@ -56,49 +80,47 @@ export class OaReconciler {
     }
     const now = new Date(this.deps.now());
     return retryingTransaction(this.deps.ds, async (m) => {
-      const known = await knownPresent(m, b);
-      const desired = await desiredOpenids(m, b);
+      const known = await knownPresent(m, b.account, b.remoteTagId);
+      const desired = await desiredOpenids(m, b.account, b.tagId);
+      const unknownFans = [...fans].filter((o) => !desired.has(o) && !known.get(o)?.customerId);
+      const owners = await customersOfOpenids(m, b.account, unknownFans);
       const writes = [];
+      const adopted = new Set<string>();
       let extra = 0;
       const missing: string[] = [];
+      const dropped = new Set<string>();
       for (const openid of fans) {
-        // Known and present: in sync, or a removal already queued. Unknown: tagged outside Siyu unless wanted.
         const want = desired.get(openid);
         const k = known.get(openid);
-        if (k) {
-          if (k.drifted && want !== undefined) writes.push({ subject: openid, remoteTagId: b.remoteTagId, customerId: want, present: true, drifted: false });
-          else if (k.drifted) extra++;
+        if (want) {
+          if (!k || k.drifted) writes.push({ subject: openid, remoteTagId: b.remoteTagId, customerId: want.customerId, present: true, drifted: false });
           continue;
         }
-        if (want === undefined) extra++;
-        writes.push({ subject: openid, remoteTagId: b.remoteTagId, customerId: want ?? null, present: true, drifted: want === undefined });
+        // Recorded as Siyu's own and no longer wanted: its removal is queued, not a tag to adopt.
+        if (k && !k.drifted) continue;
+        const customerId = k?.customerId ?? owners.get(openid) ?? null;
+        if (customerId) adopted.add(customerId);
+        else extra++;
+        writes.push({ subject: openid, remoteTagId: b.remoteTagId, customerId, present: true, drifted: !customerId });
       }
       for (const [openid, { customerId }] of known) {
         if (fans.has(openid)) continue;
-        const want = desired.has(openid);
-        writes.push({ subject: openid, remoteTagId: b.remoteTagId, customerId, present: false, drifted: want });
-        if (want) missing.push(openid);
+        const want = desired.get(openid);
+        if (want?.sources.has('wechat')) dropped.add(want.customerId);
+        const stillWanted = !!want && [...want.sources].some((s) => s !== 'wechat');
+        writes.push({ subject: openid, remoteTagId: b.remoteTagId, customerId, present: false, drifted: stillWanted });
+        if (stillWanted) missing.push(openid);
       }
       await recordObserved(m, 'oa', b.account, writes, now);
+      const added = await addAssignments(m, b.tagId, [...adopted], 'wechat', WECHAT_ACTOR, now);
+      const removed = await removeAssignments(m, b.tagId, [...dropped], ['wechat']);
+      if (added + removed > 0) {
+        await this.audit.write({ actor: WECHAT_ACTOR, action: 'tag.reconcile', targetType: 'tag', targetId: b.tagId, details: { appId: b.account, remoteTagId: b.remoteTagId, added, removed } }, m);
+      }
+      // The tag may be bound elsewhere too (another account): those bindings follow the new assignments.
+      await this.writer.enqueueCustomers(m, b.tagId, [...adopted, ...dropped], now);
       await this.writer.enqueueOpenids(m, b.account, b.tagId, 'add', missing, now);
-      return { tagId: b.tagId, appId: b.account, remoteTagId: b.remoteTagId, fans: fans.size, extra, missing: missing.length };
+      return { tagId: b.tagId, appId: b.account, remoteTagId: b.remoteTagId, fans: fans.size, adopted: added, extra, dropped: removed, missing: missing.length };
     });
   }
-}
-
-async function knownPresent(db: Db, b: BindingRecord & { remoteTagId: string }): Promise<Map<string, { customerId: string | null; drifted: boolean }>> {
-  const rows = await select(db, "SELECT subject, customer_id, drifted FROM remote_tag_state WHERE channel = 'oa' AND account = ? AND remote_tag_id = ? AND present = 1", [b.account, b.remoteTagId]);
-  return new Map(rows.map((r) => [String(r.subject), { customerId: (r.customer_id as string | null) ?? null, drifted: Number(r.drifted) === 1 }]));
-}
-
-/** openid → customer for every follower of the appid whose customer should carry the tag. */
-async function desiredOpenids(db: Db, b: BindingRecord): Promise<Map<string, string>> {
-  const rows = await select(
-    db,
-    `SELECT DISTINCT i.value AS openid, i.customer_id FROM customer_tags ct
-      JOIN identities i ON i.customer_id = ct.customer_id AND i.type = 'oa_openid' AND i.scope = ?
-      WHERE ct.tag_id = ?`,
-    [b.account, b.tagId],
-  );
-  return new Map(rows.map((r) => [String(r.openid), String(r.customer_id)]));
 }

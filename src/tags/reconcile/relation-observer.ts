@@ -3,6 +3,7 @@ import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { type Db, select } from '../../storage/sql';
 import { addAssignments, removeAssignments } from '../assignments/customer-tag.repository';
 import { bindingsOfAccount } from '../bindings/binding.repository';
+import { findTags } from '../catalog/tag.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { recordObserved, statesOf, type RemoteStateWrite } from '../outbox/remote-state.repository';
 import { desiredWecomTags, relationSubject } from '../outbox/wecom-relations';
@@ -13,6 +14,8 @@ export interface ObservedRelation {
   userid: string;
   externalUserid: string;
   corpTagIds: string[];
+  /** The relation's customer when the reader already knows it (a sync page); looked up otherwise. */
+  customerId?: string | null;
 }
 
 export interface ObservationResult {
@@ -20,14 +23,16 @@ export interface ObservationResult {
   adopted: number;
   /** Bound tags a staff member removed in WeCom. */
   dropped: number;
+  /** Corp tag ids on the relations that no binding knows (the library has changed since it was last read). */
+  unknownTagIds: string[];
 }
 
 /**
- * Records what an `edit_external_contact` re-read shows (DESIGN §5): a bound corp tag on the relation that Siyu
- * does not want there was added by the staff member in WeCom and becomes a `wechat` assignment of the customer;
- * a tag Siyu knew was there and is gone was removed by the staff member, so the customer's `wechat`/`staff`
- * assignments of it go (a manual or rule assignment keeps it desired, and the outbox puts it back). Runs in the
- * transaction of the re-read.
+ * Records what a relation read shows — the `edit_external_contact` re-read or a contacts sync page (DESIGN §5,
+ * §10.4): a bound corp tag on the relation that Siyu does not want there was added by the staff member in WeCom
+ * and becomes a `wechat` assignment of the customer; a tag Siyu knew was there and is gone was removed by the
+ * staff member, so the customer's `wechat`/`staff` assignments of it go (a manual or rule assignment keeps it
+ * desired, and the outbox puts it back). Runs in the transaction that stores the read.
  *
  * Siyu's own pushes must change nothing whatever the timing of the re-read against the push (mark_tag, then
  * the outcome recorded a few hundred ms later):
@@ -40,16 +45,23 @@ export class RelationObserver {
   /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
   private readonly writer = new OutboxWriter('all');
 
-  async observe(em: EntityManager, corpId: string, relations: readonly ObservedRelation[], now: Date): Promise<ObservationResult> {
+  /** `only`: look at these corp tag ids alone (tags just bound, whose relations were read before). */
+  async observe(em: EntityManager, corpId: string, relations: readonly ObservedRelation[], now: Date, only?: ReadonlySet<string>): Promise<ObservationResult> {
     const db: Db = em;
     const audit = new AuditLogWriter(em.dataSource);
-    const result: ObservationResult = { adopted: 0, dropped: 0 };
-    const bindings = (await bindingsOfAccount(db, 'wecom', corpId)).filter((b): b is typeof b & { remoteTagId: string } => b.status === 'bound' && !!b.remoteTagId);
-    if (bindings.length === 0 || relations.length === 0) return result;
+    const result: ObservationResult = { adopted: 0, dropped: 0, unknownTagIds: [] };
+    if (relations.length === 0) return result;
+    const all = await bindingsOfAccount(db, 'wecom', corpId);
+    const known = new Set(all.map((b) => b.remoteTagId));
+    result.unknownTagIds = [...new Set(relations.flatMap((r) => r.corpTagIds))].filter((id) => !known.has(id));
+    // A tag an operator deleted keeps its binding while its removal drains: never a new assignment of it.
+    const liveTags = new Set((await findTags(db, [...new Set(all.map((b) => b.tagId))])).map((t) => t.id));
+    const bindings = all.filter((b): b is typeof b & { remoteTagId: string } => b.status === 'bound' && !!b.remoteTagId && liveTags.has(b.tagId) && (!only || only.has(b.remoteTagId)));
+    if (bindings.length === 0) return result;
     const states = await statesOf(db, 'wecom', corpId, relations.map(relationSubject));
     const pushes = await unfinishedPushes(db, corpId, relations);
     const owners: (string | null)[] = [];
-    for (const rel of relations) owners.push(await customerOfRelation(db, corpId, rel));
+    for (const rel of relations) owners.push(rel.customerId !== undefined ? rel.customerId : await customerOfRelation(db, corpId, rel));
     const desired = await desiredWecomTags(db, corpId, [...new Set(owners.filter((c): c is string => !!c))]);
     for (const [i, rel] of relations.entries()) {
       const subject = relationSubject(rel);
