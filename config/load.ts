@@ -103,6 +103,9 @@ export function loadConfig(opts: LoadOptions = {}): SiyuConfig {
   if (env.PORT) fromEnv.server = { port: env.PORT };
   if (env.DATABASE_URL) fromEnv.database = { url: env.DATABASE_URL };
   if (env.LOG_LEVEL) fromEnv.log = { level: env.LOG_LEVEL };
+  if (env.SIYU_DATA_KEY || env.SIYU_SESSION_SECRET) {
+    fromEnv.security = { ...(env.SIYU_DATA_KEY ? { dataKey: env.SIYU_DATA_KEY } : {}), ...(env.SIYU_SESSION_SECRET ? { sessionSecret: env.SIYU_SESSION_SECRET } : {}) };
+  }
   raw = deepMerge(deepMerge(raw, fromEnv), opts.overrides);
   raw = substituteEnv(raw, env, problems);
 

@@ -98,6 +98,8 @@ describe('keys of the embedded default (DESIGN §12)', () => {
     }
     expect(io.stderr).toMatch(/security\.dataKey: is required with a MySQL database/);
     expect(io.stderr).not.toMatch(/at .*\.ts:\d+/);
+    const fromEnv = loadConfig({ env: { DATABASE_URL: 'mysql://root:@127.0.0.1:3306/siyu', SIYU_DATA_KEY: 'ef'.repeat(32), SIYU_SESSION_SECRET: 'shared' } });
+    expect(fromEnv.security).toEqual({ dataKey: Buffer.from('ef'.repeat(32), 'hex'), sessionSecret: 'shared', dataKeyIsEphemeral: false });
   });
 
   describe('across a restart', () => {
