@@ -44,7 +44,7 @@ describe('siyu demo', () => {
       // The demo's own SQLite file in a temp dir; on the MySQL pass, a fresh MySQL database instead.
       if (testDialect === 'mysql') db = await createTestDatabase({ migrate: false });
       run = await runDemo({ dataDir: dir, port: 0, emulatorPort: 0, seed: 11, logger: silentLogger(), jobs: false, ...(db ? { databaseUrl: db.url } : {}) }, () => undefined);
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await run?.world.close();
       await db?.drop();
@@ -160,5 +160,5 @@ describe('siyu demo', () => {
     expect(r.out).toMatch(/callbacks {7}8\/8 accepted/);
     expect(r.out).toMatch(/· 0 dead · 0 pending/);
     expect((await stat(path.join(dir, 'demo.db'))).size).toBeGreaterThan(0);
-  }, 60_000);
+  }, 180_000);
 });
