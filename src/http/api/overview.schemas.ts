@@ -61,7 +61,7 @@ export const segmentRunsSchema: JsonSchema = obj({
   items: {
     type: 'array',
     description: 'newest first',
-    items: obj({ id: str, segmentId: str, status: { enum: ['done', 'failed'] }, startedAt: time, finishedAt: time, members: nullable(int), added: int, removed: int, error: nullable(str) }),
+    items: obj({ id: str, segmentId: str, status: { enum: ['done', 'failed'] }, triggeredBy: nullable(str), startedAt: time, finishedAt: time, members: nullable(int), added: int, removed: int, scanned: int, error: nullable(str) }),
   },
   nextCursor: nullable(str),
 });
