@@ -94,21 +94,32 @@ export async function liveBindings(db: Db): Promise<(BindingRecord & { tagName: 
  * state tables also hold what full syncs found (syncs write no timeline). A sync that finds a follower gone
  * stamps the time it noticed.
  */
-const SOURCES: { kind: 'new' | 'lost'; from: string; time: string; where: string }[] = [
-  { kind: 'new', from: 'events', time: 'occurred_at', where: "type IN ('oa.subscribe', 'wecom.follow_added')" },
-  { kind: 'new', from: 'oa_subscriptions', time: 'subscribe_time', where: '1 = 1' },
-  { kind: 'new', from: 'wecom_follows', time: 'created_time', where: '1 = 1' },
-  { kind: 'lost', from: 'events', time: 'occurred_at', where: "type IN ('oa.unsubscribe', 'wecom.follow_removed')" },
-  { kind: 'lost', from: 'oa_subscriptions', time: 'unsubscribe_time', where: 'subscribed = 0' },
-  { kind: 'lost', from: 'wecom_follows', time: 'deleted_at', where: 'deleted = 1' },
+const SOURCES: { kind: 'new' | 'lost'; src: 'oa' | 'wecom'; from: string; time: string; where: string }[] = [
+  { kind: 'new', src: 'oa', from: 'events', time: 'occurred_at', where: "type = 'oa.subscribe'" },
+  { kind: 'new', src: 'oa', from: 'oa_subscriptions', time: 'subscribe_time', where: '1 = 1' },
+  { kind: 'new', src: 'wecom', from: 'events', time: 'occurred_at', where: "type = 'wecom.follow_added'" },
+  { kind: 'new', src: 'wecom', from: 'wecom_follows', time: 'created_time', where: '1 = 1' },
+  { kind: 'lost', src: 'oa', from: 'events', time: 'occurred_at', where: "type = 'oa.unsubscribe'" },
+  { kind: 'lost', src: 'oa', from: 'oa_subscriptions', time: 'unsubscribe_time', where: 'subscribed = 0' },
+  { kind: 'lost', src: 'wecom', from: 'events', time: 'occurred_at', where: "type = 'wecom.follow_removed'" },
+  { kind: 'lost', src: 'wecom', from: 'wecom_follows', time: 'deleted_at', where: 'deleted = 1' },
 ];
 
+export interface DailyChange {
+  date: string;
+  kind: 'new' | 'lost';
+  /** `all` = distinct customers over both channels. */
+  src: 'all' | 'oa' | 'wecom';
+  n: number;
+}
+
 /**
- * New and lost customers per local day, counted in SQL: each (kind, customer, day) once however many channels
- * or relations it came through (UNION removes the duplicates), then grouped by day. The local day is the UTC
- * time shifted by the zone's offset, per span of constant offset.
+ * New and lost customers per local day, counted in SQL: each (kind, channel, customer, day) once however many
+ * accounts or relations it came through (UNION removes the duplicates), then counted per day and channel, and
+ * per day over both channels (a customer who followed the OA and was added in WeCom the same day is one new
+ * customer). The local day is the UTC time shifted by the zone's offset, per span of constant offset.
  */
-export async function dailyChanges(db: Db, spans: readonly OffsetSpan[]): Promise<{ date: string; kind: 'new' | 'lost'; n: number }[]> {
+export async function dailyChanges(db: Db, spans: readonly OffsetSpan[]): Promise<DailyChange[]> {
   const mysql = dialectOf(dsOf(db)) === 'mysql';
   const day = (col: string, offset: number): string =>
     mysql ? `DATE_FORMAT(${col} + INTERVAL ${Math.trunc(offset)} MINUTE, '%Y-%m-%d')` : `strftime('%Y-%m-%d', ${col}, '${offset >= 0 ? '+' : ''}${Math.trunc(offset)} minutes')`;
@@ -117,12 +128,18 @@ export async function dailyChanges(db: Db, spans: readonly OffsetSpan[]): Promis
   for (const span of spans) {
     for (const s of SOURCES) {
       parts.push(
-        `SELECT '${s.kind}' AS kind, customer_id, ${day(s.time, span.offsetMinutes)} AS d FROM ${s.from}
+        `SELECT '${s.kind}' AS kind, '${s.src}' AS src, customer_id, ${day(s.time, span.offsetMinutes)} AS d FROM ${s.from}
           WHERE ${s.where} AND customer_id IS NOT NULL AND ${s.time} >= ? AND ${s.time} < ?`,
       );
       params.push(new Date(span.from), new Date(span.to));
     }
   }
-  const rows = await select(db, `SELECT d, kind, COUNT(*) AS n FROM (${parts.join('\nUNION ')}) p GROUP BY d, kind`, params);
-  return rows.map((r) => ({ date: String(r.d), kind: r.kind === 'lost' ? 'lost' : 'new', n: n(r.n) }));
+  const rows = await select(
+    db,
+    `WITH p AS (${parts.join('\nUNION ')})
+      SELECT d, kind, 'all' AS src, COUNT(DISTINCT customer_id) AS n FROM p GROUP BY d, kind
+      UNION ALL SELECT d, kind, src, COUNT(*) AS n FROM p GROUP BY d, kind, src`,
+    params,
+  );
+  return rows.map((r) => ({ date: String(r.d), kind: r.kind === 'lost' ? 'lost' : 'new', src: r.src === 'oa' || r.src === 'wecom' ? r.src : 'all', n: n(r.n) }));
 }

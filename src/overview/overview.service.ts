@@ -28,6 +28,8 @@ export interface Overview {
   customers: { total: number; byChannel: Record<OverviewChannel, number> };
   identities: Record<string, number>;
   daily: { date: string; new: number; lost: number }[];
+  /** The same days per channel: OA subscribe / unsubscribe, WeCom add / delete. */
+  dailyBySource: { date: string; oaSubscribe: number; oaUnsubscribe: number; wecomAdd: number; wecomDelete: number }[];
   tags: { bindings: BindingHealth[] };
   outbox: Record<string, number>;
   inbox: Record<string, number>;
@@ -70,9 +72,16 @@ export class OverviewService {
       liveBindings(ds),
     ]);
     const byDate = new Map(window.dates.map((d) => [d, { date: d, new: 0, lost: 0 }]));
+    const bySource = new Map(window.dates.map((d) => [d, { date: d, oaSubscribe: 0, oaUnsubscribe: 0, wecomAdd: 0, wecomDelete: 0 }]));
     for (const c of changes) {
-      const day = byDate.get(c.date);
-      if (day) day[c.kind] += c.n;
+      if (c.src === 'all') {
+        const day = byDate.get(c.date);
+        if (day) day[c.kind] += c.n;
+        continue;
+      }
+      const day = bySource.get(c.date);
+      const field = c.src === 'oa' ? (c.kind === 'new' ? 'oaSubscribe' : 'oaUnsubscribe') : c.kind === 'new' ? 'wecomAdd' : 'wecomDelete';
+      if (day) day[field] += c.n;
     }
     // One binding at a time: each is three aggregate statements over its targets.
     const health: BindingHealth[] = [];
@@ -84,6 +93,7 @@ export class OverviewService {
       customers,
       identities,
       daily: [...byDate.values()],
+      dailyBySource: [...bySource.values()],
       tags: { bindings: health },
       outbox,
       inbox,

@@ -138,6 +138,12 @@ describe('GET /api/v1/overview', () => {
       { date: '2026-03-10', new: 1, lost: 1 },
       { date: '2026-03-11', new: 1, lost: 1 },
     ]);
+    // c3 came through both channels on 03-09: one new customer, one in each channel.
+    expect(r.body.dailyBySource).toEqual([
+      { date: '2026-03-09', oaSubscribe: 1, oaUnsubscribe: 0, wecomAdd: 1, wecomDelete: 1 },
+      { date: '2026-03-10', oaSubscribe: 1, oaUnsubscribe: 0, wecomAdd: 0, wecomDelete: 1 },
+      { date: '2026-03-11', oaSubscribe: 1, oaUnsubscribe: 1, wecomAdd: 0, wecomDelete: 0 },
+    ]);
     const month = await t.request('/api/v1/overview', { key: viewer });
     expect(month.body.daily).toHaveLength(30);
     expect(month.body.daily[29].date).toBe('2026-03-11');

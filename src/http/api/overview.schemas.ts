@@ -26,6 +26,11 @@ export const overviewSchema: JsonSchema = obj({
     description: 'one entry per local day, oldest first: distinct customers gained (OA subscribe, WeCom add) and lost (OA unsubscribe, WeCom delete by either side)',
     items: obj({ date: { type: 'string', format: 'date' }, new: int, lost: int }),
   },
+  dailyBySource: {
+    type: 'array',
+    description: 'the same days per channel (distinct customers per channel, so the two channels can add up to more than `daily`)',
+    items: obj({ date: { type: 'string', format: 'date' }, oaSubscribe: int, oaUnsubscribe: int, wecomAdd: int, wecomDelete: int }),
+  },
   tags: obj({
     bindings: {
       type: 'array',
