@@ -1,5 +1,4 @@
-import type { BindingRecord } from '../tags/bindings/binding.repository';
-import { toBinding } from '../tags/bindings/binding.repository';
+import { type BindingRecord, toBinding } from '../tags/bindings/binding.repository';
 import { dialectOf } from '../storage/dialect';
 import { type Db, fromDbTime, idString, select } from '../storage/sql';
 import type { OffsetSpan } from './local-days';
