@@ -9,6 +9,15 @@ import { httpUrl, nonEmpty } from '../connectors/common/config-fields';
  * The whole configuration (DESIGN §8.1). Every key has a default except account credentials.
  * The README's "Configuration" section documents each key; keep the two in step.
  */
+function isTimeZone(v: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const port = z.coerce.number({ message: 'must be a port number' }).int('must be an integer').min(0).max(65535);
 
 const days = z.union([z.null(), z.coerce.number({ message: 'must be a number of days or null' }).int('must be a whole number of days').min(0)]);
@@ -29,6 +38,11 @@ export const configSchema = z
         maxJsonBytes: z.coerce.number().int().positive().default(1024 * 1024),
         /** Origins H5 redirects and JS-SDK URLs may point at (no open redirects). */
         allowedOrigins: z.array(httpUrl).default([]),
+        /** IANA zone the overview's days (and the console's dates) are counted in. */
+        timezone: z
+          .string()
+          .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+          .default('Asia/Shanghai'),
       })
       .strict()
       .prefault({}),

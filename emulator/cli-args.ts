@@ -29,10 +29,38 @@ const NUMBER_FLAGS: Record<string, keyof WorldOptionsInput> = {
 const OVERLAPS = ['secondary-oa', 'mini-program', 'wecom-from-oa', 'phone', 'unsubscribed', 'multi-follow', 'wecom-user', 'secondary-following'];
 const camel = (s: string) => s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
-export const CLI_USAGE = `usage: siyu emulator [--port 4000] [--host 127.0.0.1] [--seed N] [--followers N] [--wecom-staff N]
-       [--wecom-contacts N] [--gateway http://127.0.0.1:3000] [--official-accounts N] [--mini-programs N]
-       [--corps N] [--merchants N] [--oa-tags N] [--corp-tag-limit N] [--callback-mode plaintext|compatible|safe]
-       [--follower-list-ending empty-page|short-page] [--overlap-<${OVERLAPS.join('|')}> 0..1]`;
+export const CLI_USAGE = `usage: siyu emulator [flags]
+
+A local WeChat: the OA / Mini Program / WeCom / Pay server APIs, OAuth pages and a callback sender, over a
+seeded world (the same seed and flags always give the same apps, people and ids). Runs until Ctrl-C.
+
+  --port N                    port to listen on (default 4000; 0 picks a free one)
+  --host ADDR                 address to listen on (default 127.0.0.1)
+  --seed N                    world seed (default 1)
+  --followers N               followers of the first Official Account (default 1000); --seed-followers is the same
+  --official-accounts N       Official Accounts, 1-10 (default 2)
+  --mini-programs N           Mini Programs, 0-10 (default 1)
+  --corps N                   WeCom corps, 0-5 (default 1)
+  --merchants N               WeChat Pay merchants, 0-5 (default 1)
+  --wecom-staff N             staff members per corp (default 20)
+  --wecom-contacts N          customers (external contacts) per corp (default 500)
+  --oa-tags N                 seeded tags per Official Account (default 5)
+  --corp-tag-groups N         seeded corp tag groups per corp (default 3)
+  --corp-tag-limit N          corp tags a corp may hold; add_corp_tag beyond it fails with 40126 (default 3000)
+  --recorder-size N           inbound requests kept for GET /_emulator/requests (default 2000)
+  --gateway URL               gateway base URL: callback and Pay notify URLs of every app point at it
+  --callback-mode MODE        plaintext | compatible | safe, for every OA and MP (default: a mix per app)
+  --follower-list-ending E    how user/get ends: empty-page (one more call returns count 0, default) or short-page
+  --overlap-<name> R          share 0..1 of people two audiences have in common; names:
+                                secondary-oa (0.3)  first-OA followers who also hold an openid of each further OA
+                                mini-program (0.4)  people who also use each Mini Program
+                                wecom-from-oa (0.6) corp customers already known to the first OA
+                                phone (0.5)         people with a phone number
+                                unsubscribed (0.05) extra openids of people who unfollowed, as a share of followers
+                                multi-follow (0.15) customers followed by more than one staff member
+                                wecom-user (0.05)   customers who are WeCom users rather than WeChat users
+                                secondary-following (0.9) secondary-OA openid holders who still follow it
+  --help, -h                  this text`;
 
 export function parseCliArgs(argv: string[]): { options: CliOptions; errors: string[] } {
   const world: Record<string, unknown> = {};

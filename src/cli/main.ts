@@ -6,6 +6,8 @@ import { apiKeyCommand } from './commands/api-key.command';
 import { emulatorCommand } from './commands/emulator.command';
 import { syncCommand } from './commands/sync.command';
 import { pushTagsCommand } from './commands/push-tags.command';
+import { COMMAND_HELP, USAGE, formatCommandHelp } from './help';
+import { packageVersion } from './package-version';
 
 export interface CliIo {
   out(text: string): void;
@@ -13,18 +15,6 @@ export interface CliIo {
 }
 
 export type Command = (args: ParsedArgs, io: CliIo, config: () => SiyuConfig) => Promise<number>;
-
-const USAGE = `usage: siyu <command>
-  serve                                   start the gateway
-  migrate [up|down|status]                apply, roll back one, or list pending migrations
-  emulator [--port 4000] [--seed N] …     start the local WeChat emulator
-  demo [--exit] [--port 3000] [--emulator-port 4000]
-                                          gateway + emulator + a seeded story, then a summary
-  api-key create --role admin|operator|viewer --name NAME
-  api-key list | api-key revoke <id|name>
-  sync <accountId> <resource>             full sync (followers | contacts | corp-tags), resumable
-  push-tags [--sweep]                     drain the tag outbox now (--sweep: queue every difference first)
-`;
 
 /** Commands are listed explicitly. */
 const commands: Record<string, Command> = {
@@ -39,18 +29,42 @@ const commands: Record<string, Command> = {
 
 const stdio: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
+const wantsHelp = (args: string[]): boolean => args.includes('--help') || args.includes('-h');
+
 export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
   const [name, ...rest] = argv;
-  const cmd = name ? commands[name] : undefined;
-  if (!cmd) {
-    io.err(name && name !== 'help' && name !== '--help' ? `siyu: unknown command '${name}'\n${USAGE}` : USAGE);
-    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(`${packageVersion()}\n`);
+    return 0;
+  }
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const help = topic ? COMMAND_HELP[topic] : undefined;
+    io.out(help ? formatCommandHelp(help) : USAGE);
+    return 0;
+  }
+  const cmd = commands[name];
+  const help = COMMAND_HELP[name];
+  if (!cmd || !help) {
+    io.err(`siyu: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  // The emulator parses and explains its own flags.
+  if (name !== 'emulator' && wantsHelp(rest)) {
+    io.out(formatCommandHelp(help));
+    return 0;
+  }
+  const args = parseArgs(rest);
+  const unknown = name === 'emulator' ? [] : Object.keys(args.flags).filter((f) => !(f in help.flags));
+  if (unknown.length) {
+    io.err(`siyu ${name}: unknown flag ${unknown.map((f) => `--${f}`).join(', ')}\nusage: ${help.usage}\n(siyu ${name} --help explains each flag)\n`);
+    return 2;
   }
   // Config is loaded lazily (the emulator needs none) but once; an invalid config lists every problem and exits 1.
   let cached: SiyuConfig | undefined;
   const config = (): SiyuConfig => (cached ??= loadConfig());
   try {
-    return await cmd(parseArgs(rest), io, config);
+    return await cmd(args, io, config);
   } catch (e) {
     if (e instanceof ConfigError) {
       io.err(`siyu: ${e.message}\n`);

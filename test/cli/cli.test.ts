@@ -4,6 +4,8 @@ import { join } from 'path';
 import { main, type CliIo } from '../../src/cli/main';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { ApiKeyService } from '../../src/auth/api-key.service';
+import { parseDatabaseUrl } from '../../src/storage/database-url';
+import { insertIgnore } from '../../src/storage/sql';
 
 function capture(): CliIo & { stdout: string; stderr: string } {
   const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
@@ -75,6 +77,10 @@ describe('siyu CLI', () => {
       expect(created.code).toBe(0);
       const key = created.stdout.trim();
       expect(key).toMatch(/^sy_/);
+      const target = parseDatabaseUrl(db.url);
+      const where = target.kind === 'sqlite' ? `sqlite database ${target.path}` : `mysql database ${target.database} on ${target.host}:${target.port}`;
+      expect(created.stderr).toBe(`created api key #1 'ops' (operator) in the ${where}; it is shown only once\n`);
+      if (target.kind === 'mysql' && target.password) expect(created.stderr).not.toContain(target.password);
       const svc = new ApiKeyService(db.ds);
       expect(await svc.authenticate(key)).toMatchObject({ name: 'ops', role: 'operator' });
       const list = await run(['api-key', 'list']);
@@ -83,6 +89,28 @@ describe('siyu CLI', () => {
       expect((await run(['api-key', 'revoke', 'ops'])).code).toBe(0);
       expect(await svc.authenticate(key)).toBeUndefined();
       expect((await run(['api-key', 'revoke', 'ops'])).code).toBe(1);
+    });
+
+    it('points at SIYU_CONFIG when the account named is not configured', async () => {
+      const r = await run(['sync', 'oa1', 'followers']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('siyu sync: no account oa1 is configured\n');
+      expect(r.stderr).toContain('no account is configured: set SIYU_CONFIG to your config file');
+    });
+
+    it('prints a readable push-tags summary, or JSON with --json', async () => {
+      await insertIgnore(db.ds, 'outbox', [{ channel: 'oa', account: 'wxoa', op_key: 'k1', payload: '{}', status: 'dead' }]);
+      const text = await run(['push-tags']);
+      expect(text.code).toBe(0);
+      expect(text.stderr).toContain('set SIYU_CONFIG');
+      expect(text.stdout).toMatch(/^Pushed in \d+\.\d s: 0 tag assignments now in WeChat, 0 WeChat calls, 0 outbox rows done\.\nOutbox now: 0 pending, 0 in flight, 0 done, 1 dead\.\n$/);
+      const json = await run(['push-tags', '--json']);
+      expect(JSON.parse(json.stdout)).toEqual({
+        pushed: expect.objectContaining({ calls: 0, rowsDone: 0, rowsDead: 0 }),
+        durationMs: expect.any(Number),
+        outbox: { pending: 0, in_flight: 0, done: 0, dead: 1 },
+        nextAttemptAt: null,
+      });
     });
   });
 });

@@ -4,6 +4,13 @@ import { openDatabase } from '../../storage/data-source';
 import { ApiKeyService } from '../../auth/api-key.service';
 import { isRole } from '../../auth/roles';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
+import { parseDatabaseUrl } from '../../storage/database-url';
+
+/** Where the key went, so a key made against the wrong config is noticed at once; never the password. */
+function databaseLabel(url: string): string {
+  const t = parseDatabaseUrl(url);
+  return t.kind === 'sqlite' ? `sqlite database ${t.path}` : `mysql database ${t.database} on ${t.host}:${t.port}`;
+}
 
 /** `siyu api-key create --role R --name N` (prints the key once) · `list` · `revoke <id|name>`. */
 export const apiKeyCommand: Command = async (args, io, config) => {
@@ -14,9 +21,15 @@ export const apiKeyCommand: Command = async (args, io, config) => {
   }
   const role = flagString(args, 'role');
   const name = flagString(args, 'name');
-  if (sub === 'create' && (!isRole(role) || !name)) {
-    io.err('siyu api-key create: --role must be admin, operator or viewer and --name is required\n');
-    return 2;
+  if (sub === 'create') {
+    const problems = [
+      ...(isRole(role) ? [] : [role === undefined ? '--role is required: admin, operator or viewer' : `--role must be admin, operator or viewer, not '${role}'`]),
+      ...(name ? [] : ['--name is required']),
+    ];
+    if (problems.length) {
+      io.err(problems.map((p) => `siyu api-key create: ${p}\n`).join(''));
+      return 2;
+    }
   }
   if (sub === 'revoke' && !target) {
     io.err('siyu api-key revoke: give the key id or name\n');
@@ -31,7 +44,7 @@ export const apiKeyCommand: Command = async (args, io, config) => {
       const { key, info } = await keys.create(name!, role as 'admin' | 'operator' | 'viewer');
       await audit.write({ actor: 'cli', role: 'admin', action: 'api_key.create', targetType: 'api_key', targetId: info.id, details: { name: info.name, role: info.role } });
       io.out(`${key}\n`);
-      io.err(`created api key #${info.id} '${info.name}' (${info.role}); it is shown only once\n`);
+      io.err(`created api key #${info.id} '${info.name}' (${info.role}) in the ${databaseLabel(cfg.database.url)}; it is shown only once\n`);
       return 0;
     }
     if (sub === 'list') {

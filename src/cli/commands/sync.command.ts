@@ -8,6 +8,13 @@ import type { SyncProgress } from '../../syncs/sync-progress';
 import { syncRuntime } from '../../syncs/sync-runtime';
 import { SYNC_RESOURCES } from '../../syncs/sync-types';
 
+/** Where accounts come from, for a person who named one the loaded config does not have. */
+export function accountsHint(ids: string[]): string {
+  return ids.length
+    ? `configured accounts: ${ids.join(', ')} (from the file SIYU_CONFIG names)`
+    : 'no account is configured: set SIYU_CONFIG to your config file (YAML or JSON with an accounts list; see config/example.yaml)';
+}
+
 const USAGE = `usage: siyu sync <accountId> <resource>   (resource: ${SYNC_RESOURCES.join(' | ')})\n`;
 
 /**
@@ -54,6 +61,7 @@ export const syncCommand: Command = async (args, io, config) => {
     bar.stop();
     if (!(err instanceof SyncError)) throw err;
     io.err(`siyu sync: ${err.message}\n`);
+    if (err.code === 'ACCOUNT_NOT_FOUND') io.err(`${accountsHint(cfg.accounts.map((a) => a.id))}\n`);
     return 1;
   } finally {
     process.off('SIGINT', onSignal);

@@ -6,11 +6,14 @@ import { segmentView } from '../../tags/segments/segment.repository';
 import { tagServices } from '../../tags/tags.module';
 import { parseIdCursor, parseLimit } from './paging';
 import { actorOf, idParam, tagRoute } from './tags.routes';
+import { responds } from './openapi';
+import { segmentRunsSchema } from './overview.schemas';
 
 /**
  * Segments (DESIGN §5, §8.3): `GET/POST /api/v1/segments`, `GET/PATCH/DELETE /api/v1/segments/:id`,
  * `POST /api/v1/segments/:id/preview` (count + sample; body `{ rule }` previews a draft) and
- * `POST /api/v1/segments/:id/run` (the result, or 202 `{ jobId }` for a large customer base). A bad rule is a
+ * `POST /api/v1/segments/:id/run` (the result, or 202 `{ jobId }` for a large customer base),
+ * `GET /api/v1/segments/:id/runs` (every run's size and changes, newest first). A bad rule is a
  * 422 whose `details.problems` lists every problem with its path.
  */
 export function registerSegmentRoutes(router: Router, app: AppContext): void {
@@ -27,6 +30,10 @@ export function registerSegmentRoutes(router: Router, app: AppContext): void {
 
   router.get('/segments/:id', requireRole('viewer'), tagRoute(async (ctx) => {
     ctx.body = segmentView(await segments.get(idParam(ctx, 'segment')));
+  }));
+
+  router.get('/segments/:id/runs', requireRole('viewer'), responds(segmentRunsSchema), tagRoute(async (ctx) => {
+    ctx.body = await segments.runs(idParam(ctx, 'segment'), { cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
   }));
 
   router.patch('/segments/:id', requireRole('operator'), tagRoute(async (ctx) => {

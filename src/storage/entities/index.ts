@@ -20,6 +20,7 @@ import { RefreshQueueEntity } from './refresh-queue.entity';
 import { RefundEntity } from './refund.entity';
 import { RemoteTagStateEntity } from './remote-tag-state.entity';
 import { SegmentEntity } from './segment.entity';
+import { SegmentRunEntity } from './segment-run.entity';
 import { SyncRunEntity } from './sync-run.entity';
 import { TagBindingEntity } from './tag-binding.entity';
 import { TagGroupEntity } from './tag-group.entity';
@@ -50,6 +51,7 @@ export * from './refresh-queue.entity';
 export * from './refund.entity';
 export * from './remote-tag-state.entity';
 export * from './segment.entity';
+export * from './segment-run.entity';
 export * from './sync-run.entity';
 export * from './tag-binding.entity';
 export * from './tag-group.entity';
@@ -89,4 +91,5 @@ export const entities = [
   WecomCorpTagEntity,
   OauthUsedStateEntity,
   LeaseEntity,
+  SegmentRunEntity,
 ];

@@ -22,7 +22,7 @@ export interface BindingRecord {
 
 const COLUMNS = 'id, tag_id, channel, account, remote_tag_id, remote_group_id, remote_group_name, remote_name, status, error, created_at, updated_at';
 
-function toBinding(r: Row): BindingRecord {
+export function toBinding(r: Row): BindingRecord {
   return {
     id: idString(r.id),
     tagId: idString(r.tag_id),

@@ -5,6 +5,8 @@ export interface SegmentRecord {
   id: string;
   name: string;
   tagId: string | null;
+  /** The produced tag's catalog name, so lists show names rather than ids. */
+  tagName: string | null;
   rule: Rule;
   schedule: string | null;
   enabled: boolean;
@@ -15,13 +17,15 @@ export interface SegmentRecord {
   updatedAt: Date;
 }
 
-const COLUMNS = 'id, name, tag_id, rule, schedule, enabled, last_run_at, last_count, last_error, created_at, updated_at';
+const COLUMNS = 's.id, s.name, s.tag_id, t.name AS tag_name, s.rule, s.schedule, s.enabled, s.last_run_at, s.last_count, s.last_error, s.created_at, s.updated_at';
+const FROM = 'FROM segments s LEFT JOIN tags t ON t.id = s.tag_id';
 
 function toSegment(r: Row): SegmentRecord {
   return {
     id: idString(r.id),
     name: String(r.name),
     tagId: r.tag_id === null || r.tag_id === undefined ? null : idString(r.tag_id),
+    tagName: (r.tag_name as string | null) ?? null,
     rule: fromJsonText<Rule>(r.rule)!,
     schedule: (r.schedule as string | null) ?? null,
     enabled: Number(r.enabled) === 1 || r.enabled === true,
@@ -37,21 +41,21 @@ export async function listSegments(db: Db, opts: { after?: string; limit: number
   const where: string[] = [];
   const params: unknown[] = [];
   if (opts.after) {
-    where.push('id > ?');
+    where.push('s.id > ?');
     params.push(opts.after);
   }
-  if (opts.scheduledOnly) where.push('schedule IS NOT NULL AND enabled = 1 AND tag_id IS NOT NULL');
-  const rows = await select(db, `SELECT ${COLUMNS} FROM segments${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${Math.trunc(opts.limit)}`, params);
+  if (opts.scheduledOnly) where.push('s.schedule IS NOT NULL AND s.enabled = 1 AND s.tag_id IS NOT NULL');
+  const rows = await select(db, `SELECT ${COLUMNS} ${FROM}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY s.id LIMIT ${Math.trunc(opts.limit)}`, params);
   return rows.map(toSegment);
 }
 
 export async function findSegment(db: Db, id: string): Promise<SegmentRecord | undefined> {
-  const rows = await select(db, `SELECT ${COLUMNS} FROM segments WHERE id = ?`, [id]);
+  const rows = await select(db, `SELECT ${COLUMNS} ${FROM} WHERE s.id = ?`, [id]);
   return rows[0] ? toSegment(rows[0]) : undefined;
 }
 
 export async function segmentOfTag(db: Db, tagId: string): Promise<SegmentRecord | undefined> {
-  const rows = await select(db, `SELECT ${COLUMNS} FROM segments WHERE tag_id = ? ORDER BY id LIMIT 1`, [tagId]);
+  const rows = await select(db, `SELECT ${COLUMNS} ${FROM} WHERE s.tag_id = ? ORDER BY s.id LIMIT 1`, [tagId]);
   return rows[0] ? toSegment(rows[0]) : undefined;
 }
 
@@ -93,6 +97,7 @@ export function segmentView(s: SegmentRecord): Record<string, unknown> {
     id: s.id,
     name: s.name,
     tagId: s.tagId,
+    tagName: s.tagName,
     rule: s.rule,
     schedule: s.schedule,
     enabled: s.enabled,

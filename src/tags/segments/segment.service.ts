@@ -7,6 +7,7 @@ import type { Actor, TagsDeps } from '../tags-deps';
 import { parseSegmentInput, type SegmentInput } from './segment-input.schema';
 import { deleteSegment, findSegment, insertSegment, listSegments, recordRun, segmentOfTag, segmentView, updateSegment, type SegmentRecord } from './segment.repository';
 import type { SegmentRunner, SegmentRunResult } from './segment-runner';
+import { deleteSegmentRuns, insertSegmentRun, listSegmentRuns, segmentRunView } from './segment-run.repository';
 import type { Rule } from './rule-types';
 import { validateRule } from './rule.validator';
 
@@ -69,6 +70,7 @@ export class SegmentService {
     const jobId = await this.deps.ds.transaction(async (m) => {
       const now = new Date(this.deps.now());
       await deleteSegment(m, id);
+      await deleteSegmentRuns(m, id);
       const job = s.tagId ? await queueJob(m, 'tags.unassign', { tagId: s.tagId, source: 'rule', segmentId: id }, actor.name, now) : null;
       await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.delete', targetType: 'segment', targetId: id, details: { name: s.name, tagId: s.tagId, jobId: job } }, m);
       return job;
@@ -100,19 +102,31 @@ export class SegmentService {
     return { result: await this.runNow(s, actor) };
   }
 
-  /** Runs one segment and records the outcome (last run, count, error) and an audit entry. */
+  /** Runs one segment and records the outcome (last run, count, error), a `segment_runs` row and an audit entry. */
   async runNow(s: SegmentRecord, actor: Actor, progress?: (processed: number, total: number) => Promise<void>): Promise<SegmentRunResult> {
     if (!s.tagId) throw tagInvalid('the segment has no tag');
     const at = new Date(this.deps.now());
+    const run = { segmentId: s.id, triggeredBy: actor.name, startedAt: at };
     try {
       const result = await this.runner.run({ id: s.id, tagId: s.tagId, rule: s.rule }, progress);
       await recordRun(this.deps.ds, s.id, { at, count: result.members, error: null });
+      await insertSegmentRun(this.deps.ds, { ...run, status: 'done', finishedAt: new Date(this.deps.now()), ...result, error: null });
       await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.run', targetType: 'segment', targetId: s.id, details: { tagId: s.tagId, ...result } });
       return result;
     } catch (err) {
-      await recordRun(this.deps.ds, s.id, { at, count: null, error: err instanceof Error ? err.message.slice(0, 1000) : String(err) });
+      const error = err instanceof Error ? err.message.slice(0, 1000) : String(err);
+      await recordRun(this.deps.ds, s.id, { at, count: null, error });
+      await insertSegmentRun(this.deps.ds, { ...run, status: 'failed', finishedAt: new Date(this.deps.now()), members: null, added: 0, removed: 0, scanned: 0, error });
       throw err;
     }
+  }
+
+  /** `GET /segments/:id/runs`: the segment's runs, newest first (its size over time). */
+  async runs(id: string, opts: { cursor?: string; limit: number }): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
+    await this.get(id);
+    const rows = await listSegmentRuns(this.deps.ds, id, { before: opts.cursor, limit: opts.limit + 1 });
+    const page = rows.slice(0, opts.limit);
+    return { items: page.map(segmentRunView), nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null };
   }
 
   private async check(input: Partial<SegmentInput>, selfId: string | undefined): Promise<void> {
