@@ -8,10 +8,11 @@ import { identityLabel } from './labels';
  * A customer's title: the API's best known name, else the display name, else the channel it came from with the
  * last characters of that id — never the UUID (DESIGN §8.3 `Customer`).
  */
-export function customerTitle(c: Pick<CustomerSummary, 'displayName' | 'identities'> & { name?: string | null }): string {
+export function customerTitle(c: Pick<CustomerSummary, 'displayName'> & { identities?: CustomerSummary['identities']; name?: string | null }): string {
   if (c.name) return c.name;
   if (c.displayName) return c.displayName;
-  const first = c.identities.find((i) => i.type !== 'phone' && i.type !== 'unionid') ?? c.identities[0];
+  const ids = c.identities ?? [];
+  const first = ids.find((i) => i.type !== 'phone' && i.type !== 'unionid') ?? ids[0];
   if (!first) return t('customer.unnamed');
   return t('customer.channelLabel', { channel: identityLabel(first.type), tail: first.value.slice(-4) });
 }

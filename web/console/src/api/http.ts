@@ -14,7 +14,7 @@ type Unauthorized = (err: ApiError) => void;
 let onUnauthorized: Unauthorized = () => undefined;
 let keyOf: () => string | null = () => null;
 
-/** The app signs out on any 401, wherever it happened; the key comes from the session (sessionStorage). */
+/** The app signs out on any 401, wherever it happened; the key comes from the session (session.ts). */
 export function configureApi(opts: { key: () => string | null; unauthorized: Unauthorized }): void {
   keyOf = opts.key;
   onUnauthorized = opts.unauthorized;

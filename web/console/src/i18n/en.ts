@@ -530,6 +530,7 @@ export const en: Record<MessageKey, string> = {
   'countName.matched': 'matched',
   'countName.changed': 'changed',
   'countName.unchanged': 'unchanged',
+  'countName.missing': 'missing',
   'countName.members': 'members',
   'countName.added': 'added',
   'countName.removed': 'removed',

@@ -528,6 +528,7 @@ export const zhCN = {
   'countName.matched': '匹配',
   'countName.changed': '变更',
   'countName.unchanged': '未变',
+  'countName.missing': '未找到',
   'countName.members': '成员',
   'countName.added': '新增',
   'countName.removed': '移除',
