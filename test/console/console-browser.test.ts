@@ -60,6 +60,16 @@ describeWithChromium('operator console in a browser', () => {
       "INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES (?, 'phone', 'default', ?, ?, 'mp.phone', 1, '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')",
       [customerId, phones.hash('13800138000'), enc],
     );
+    // A few timeline entries of the kinds people read: a WeCom add, a message, a payment.
+    const [staff] = (await db.ds.query('SELECT staff_userid FROM wecom_follows WHERE customer_id = ? LIMIT 1', [customerId])) as { staff_userid: string }[];
+    const entries: [string, string, string, string, Record<string, unknown>][] = [
+      ['wecom', corpId, 'wecom.follow_added', '2030-01-02 09:00:00.000', { staffUserId: staff!.staff_userid, externalUserId: externalUserid, state: 'spring-fair' }],
+      ['official-account', oaAppId, 'oa.message.text', '2030-01-03 10:30:00.000', { msgId: '1', content: '请问会员卡怎么领？' }],
+      ['wechat-pay', '1900000109', 'pay.succeeded', '2030-01-04 20:15:00.000', { outTradeNo: 'SY20300104001', transactionId: '4200000001', amountTotal: 19900, currency: 'CNY', tradeType: 'JSAPI', appId: oaAppId }],
+    ];
+    for (const [source, account, type, at, payload] of entries) {
+      await db.ds.query('INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [customerId, source, account, type, at, JSON.stringify(payload), `console-test:${type}`, at]);
+    }
   }, 60_000);
 
   afterAll(async () => {
@@ -176,7 +186,19 @@ describeWithChromium('operator console in a browser', () => {
     expect(relations.length).toBeGreaterThan(0);
     for (const r of relations) expect(r.tags.map((n) => corp.tags.tag(n)!.id)).toContain(bound.bindings[0]!.remoteTagId);
 
-    await page.click('.timeline-entry .details-toggle >> nth=0').catch(() => undefined);
+    // The timeline in words: the staff member who added them, the message text, the amount and order number;
+    // the raw payload only behind 详情.
+    const timeline = page.locator('.timeline-entry');
+    await timeline.first().waitFor();
+    const text = await page.locator('.el-timeline').textContent();
+    expect(text).toContain('请问会员卡怎么领？');
+    expect(text).toContain('¥199.00');
+    expect(text).toContain('SY20300104001');
+    expect(text).toContain('添加了企业微信员工');
+    expect(text).toContain('spring-fair');
+    expect(text).not.toContain('outTradeNo');
+    await page.locator('.timeline-entry[data-type="pay.succeeded"] .details-toggle').click();
+    await expect(page.locator('.timeline-entry[data-type="pay.succeeded"] .payload').textContent()).resolves.toContain('"outTradeNo": "SY20300104001"');
     await shot(page, 'profile-corp-tag');
     await page.context().close();
   }, 60_000);

@@ -1,18 +1,19 @@
-import type { Component } from 'vue';
+import { defineAsyncComponent, type Component } from 'vue';
 import type { Role } from './api/types';
 import type { MessageKey } from './i18n';
-import OverviewView from './views/OverviewView.vue';
-import CustomersView from './views/CustomersView.vue';
-import CustomerView from './views/CustomerView.vue';
-import TagsView from './views/TagsView.vue';
-import TagView from './views/TagView.vue';
-import SegmentsView from './views/SegmentsView.vue';
-import SegmentView from './views/SegmentView.vue';
-import SyncsView from './views/SyncsView.vue';
-import InboxView from './views/InboxView.vue';
-import OutboxView from './views/OutboxView.vue';
-import MergesView from './views/MergesView.vue';
-import AuditView from './views/AuditView.vue';
+// One chunk per page: ECharts and the builder load only with the pages that use them.
+const OverviewView = defineAsyncComponent(() => import('./views/OverviewView.vue'));
+const CustomersView = defineAsyncComponent(() => import('./views/CustomersView.vue'));
+const CustomerView = defineAsyncComponent(() => import('./views/CustomerView.vue'));
+const TagsView = defineAsyncComponent(() => import('./views/TagsView.vue'));
+const TagView = defineAsyncComponent(() => import('./views/TagView.vue'));
+const SegmentsView = defineAsyncComponent(() => import('./views/SegmentsView.vue'));
+const SegmentView = defineAsyncComponent(() => import('./views/SegmentView.vue'));
+const SyncsView = defineAsyncComponent(() => import('./views/SyncsView.vue'));
+const InboxView = defineAsyncComponent(() => import('./views/InboxView.vue'));
+const OutboxView = defineAsyncComponent(() => import('./views/OutboxView.vue'));
+const MergesView = defineAsyncComponent(() => import('./views/MergesView.vue'));
+const AuditView = defineAsyncComponent(() => import('./views/AuditView.vue'));
 
 /**
  * The console's sections; `role` is the least role the API lets read the section (README "Admin API"), so the

@@ -33,8 +33,8 @@ export function dailyOption(o: Overview): ChartOption {
     xAxis: { type: 'category', data: o.daily.map((d) => d.date.slice(5)) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
-      { type: 'line', name: t('overview.new'), data: o.daily.map((d) => d.new), itemStyle: { color: COLORS.new }, smooth: true },
-      { type: 'line', name: t('overview.lost'), data: o.daily.map((d) => d.lost), itemStyle: { color: COLORS.lost }, smooth: true },
+      { type: 'line', name: t('overview.new'), data: o.daily.map((d) => d.new), itemStyle: { color: COLORS.new } },
+      { type: 'line', name: t('overview.lost'), data: o.daily.map((d) => d.lost), itemStyle: { color: COLORS.lost } },
     ],
   };
 }
@@ -80,10 +80,10 @@ export function rfmHeatOption(r: RfmDistribution): ChartOption {
   const max = Math.max(1, ...r.cells.map((c) => c.customers));
   return {
     tooltip: { position: 'top' },
-    grid: { left: 72, right: 16, top: 16, bottom: 72 },
+    grid: { left: 72, right: 16, top: 16, bottom: 96 },
     xAxis: { type: 'category', data: r.recency, name: t('overview.recency'), nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
     yAxis: { type: 'category', data: r.frequency, name: t('overview.frequency'), nameLocation: 'middle', nameGap: 48, splitArea: { show: true } },
-    visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#f0f9eb', '#07c160'] } },
+    visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: ['#f0f9eb', '#07c160'] } },
     series: [{ type: 'heatmap', name: t('overview.customers'), data, label: { show: true } }],
   };
 }

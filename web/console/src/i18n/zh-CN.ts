@@ -399,7 +399,7 @@ export const zhCN = {
   'status.processing': '处理中',
   'status.in_flight': '推送中',
   'status.done': '完成',
-  'status.dead': '失败',
+  'status.dead': '已放弃',
   'status.failed': '失败',
   'status.running': '进行中',
   'status.queued': '排队中',
