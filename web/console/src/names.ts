@@ -8,8 +8,9 @@ import { identityLabel } from './labels';
  * A customer's title: the API's best known name, else the display name, else the channel it came from with the
  * last characters of that id — never the UUID (DESIGN §8.3 `Customer`).
  */
-export function customerTitle(c: Pick<CustomerSummary, 'displayName'> & { identities?: CustomerSummary['identities']; name?: string | null }): string {
-  if (c.name) return c.name;
+export function customerTitle(c: Pick<CustomerSummary, 'displayName'> & { identities?: CustomerSummary['identities']; name?: string | null; nameSource?: string | null }): string {
+  // A name the gateway could only derive from the id is no better than the channel label below.
+  if (c.name && c.nameSource !== 'id') return c.name;
   if (c.displayName) return c.displayName;
   const ids = c.identities ?? [];
   const first = ids.find((i) => i.type !== 'phone' && i.type !== 'unionid') ?? ids[0];
@@ -44,11 +45,12 @@ export function accounts() {
   return sources;
 }
 
-/** The configured name of an account given its id, appid or corpid. */
-export function accountName(account: string | null | undefined): string {
+/** The configured name of an account given its id, appid or corpid (or the name the API sent with a row). */
+export function accountName(account: string | null | undefined, known?: string | null): string {
+  if (known) return known;
   if (!account) return '—';
   const s = sources.value?.find((x) => x.accountId === account || x.appId === account || x.corpId === account);
-  return s?.name || account;
+  return s?.accountName || account;
 }
 
 export function resetAccounts(): void {

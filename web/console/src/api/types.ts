@@ -21,6 +21,8 @@ export interface Identity {
   type: string;
   scope: string;
   value: string;
+  /** The configured name of the account the scope is. */
+  scopeName?: string | null;
 }
 
 export interface CustomerTag {
@@ -48,6 +50,7 @@ export interface CustomerSummary {
 
 export interface Follow {
   corpId: string;
+  corpName?: string | null;
   staffUserId: string;
   staffName?: string | null;
   externalUserId: string;
@@ -62,6 +65,7 @@ export interface Follow {
 
 export interface Subscription {
   appId: string;
+  accountName?: string | null;
   openid: string;
   subscribed: boolean;
   subscribeTime: string | null;
@@ -167,9 +171,11 @@ export interface SegmentPreview {
 }
 
 export interface SegmentRun {
+  status?: 'done' | 'failed';
   startedAt: string;
   finishedAt?: string | null;
-  members: number;
+  /** Null for a failed run. */
+  members: number | null;
   added?: number;
   removed?: number;
 }
@@ -177,7 +183,8 @@ export interface SegmentRun {
 export interface SyncSource {
   accountId: string;
   kind: string;
-  name?: string | null;
+  /** The account's configured name (DESIGN §8.1 `name`). */
+  accountName?: string | null;
   appId?: string;
   corpId?: string;
   resources: string[];
@@ -186,6 +193,7 @@ export interface SyncSource {
 export interface SyncRun {
   id: string;
   accountId: string;
+  accountName?: string | null;
   resource: string;
   status: string;
   processed: number;
@@ -280,12 +288,23 @@ export interface Overview {
   outbox: Record<string, number>;
   inbox: Record<string, number>;
   syncs: { accountId: string; resource: string; status: string; finishedAt: string | null }[];
+  /** Beyond the contract: the configured accounts with their names. */
+  accounts?: { id: string; kind: string; name: string | null }[];
 }
 
-/** `GET /api/v1/overview/rfm`: customers per (recency, frequency) bucket and per spend bucket. */
+/** A bucket of the RFM distribution: `max` null = open-ended; days, orders, or fen for spend. */
+export interface RfmBucket {
+  key: string;
+  min: number;
+  max: number | null;
+}
+
+/** `GET /api/v1/overview/rfm`: customers per (recency, frequency) cell and per spend bucket. */
 export interface RfmDistribution {
-  recency: string[];
-  frequency: string[];
-  cells: { recency: string; frequency: string; customers: number }[];
-  spend: { label: string; customers: number }[];
+  customers: number;
+  withoutPurchase: number;
+  recency: RfmBucket[];
+  frequency: RfmBucket[];
+  heatmap: { recency: string; frequency: string; customers: number }[];
+  spend: (RfmBucket & { customers: number })[];
 }

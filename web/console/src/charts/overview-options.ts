@@ -1,4 +1,5 @@
-import type { Overview, RfmDistribution } from '../api/types';
+import type { Overview, RfmBucket, RfmDistribution } from '../api/types';
+import { num } from '../fmt';
 import { t } from '../i18n';
 import { channelLabel, identityLabel, statusLabel } from '../labels';
 import type { ChartOption } from './echarts';
@@ -75,14 +76,24 @@ export function queuesOption(o: Overview): ChartOption {
   };
 }
 
+/** `0–7 天`, `365 天以上`; spend buckets in yuan from fen (`¥100–500`, `¥10,000 以上`). */
+function bucketLabel(b: RfmBucket, unit: 'days' | 'orders' | 'fen'): string {
+  const fmt = (n: number) => (unit === 'fen' ? `¥${num(n / 100)}` : num(n));
+  const top = b.max === null ? null : unit === 'fen' ? b.max + 1 : b.max;
+  const range = top === null ? t('overview.bucketOver', { min: fmt(b.min) }) : b.min === top ? fmt(b.min) : `${fmt(b.min)}–${fmt(top)}`;
+  return unit === 'days' ? t('overview.bucketDays', { range }) : range;
+}
+
 export function rfmHeatOption(r: RfmDistribution): ChartOption {
-  const data = r.cells.map((c) => [r.recency.indexOf(c.recency), r.frequency.indexOf(c.frequency), c.customers]);
-  const max = Math.max(1, ...r.cells.map((c) => c.customers));
+  const rKeys = r.recency.map((b) => b.key);
+  const fKeys = r.frequency.map((b) => b.key);
+  const data = r.heatmap.map((c) => [rKeys.indexOf(c.recency), fKeys.indexOf(c.frequency), c.customers]);
+  const max = Math.max(1, ...r.heatmap.map((c) => c.customers));
   return {
     tooltip: { position: 'top' },
     grid: { left: 72, right: 16, top: 16, bottom: 96 },
-    xAxis: { type: 'category', data: r.recency, name: t('overview.recency'), nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
-    yAxis: { type: 'category', data: r.frequency, name: t('overview.frequency'), nameLocation: 'middle', nameGap: 48, splitArea: { show: true } },
+    xAxis: { type: 'category', data: r.recency.map((b) => bucketLabel(b, 'days')), axisLabel: { interval: 0, fontSize: 10 }, name: t('overview.recency'), nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
+    yAxis: { type: 'category', data: r.frequency.map((b) => bucketLabel(b, 'orders')), name: t('overview.frequency'), nameLocation: 'middle', nameGap: 48, splitArea: { show: true } },
     visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: ['#f0f9eb', '#07c160'] } },
     series: [{ type: 'heatmap', name: t('overview.customers'), data, label: { show: true } }],
   };
@@ -92,7 +103,7 @@ export function spendOption(r: RfmDistribution): ChartOption {
   return {
     tooltip: { trigger: 'axis' },
     grid: { left: 48, right: 16, top: 16, bottom: 48 },
-    xAxis: { type: 'category', data: r.spend.map((s) => s.label), axisLabel: { rotate: 30 } },
+    xAxis: { type: 'category', data: r.spend.map((s) => bucketLabel(s, 'fen')), axisLabel: { rotate: 30 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [{ type: 'bar', name: t('overview.customers'), data: r.spend.map((s) => s.customers), itemStyle: { color: '#e6a23c' }, barMaxWidth: 40 }],
   };
@@ -101,5 +112,5 @@ export function spendOption(r: RfmDistribution): ChartOption {
 /** The RFM answer has the shape the charts read (a gateway without it answers 404 and the card is hidden). */
 export function isRfm(v: unknown): v is RfmDistribution {
   const r = v as Partial<RfmDistribution> | null;
-  return !!r && Array.isArray(r.recency) && Array.isArray(r.frequency) && Array.isArray(r.cells) && Array.isArray(r.spend);
+  return !!r && Array.isArray(r.recency) && Array.isArray(r.frequency) && Array.isArray(r.heatmap) && Array.isArray(r.spend);
 }

@@ -103,6 +103,9 @@ export const en: Record<MessageKey, string> = {
   'overview.recency': 'Days since last purchase',
   'overview.frequency': 'Orders',
   'overview.spend': 'Spend distribution',
+  'overview.bucketDays': '{range} days',
+  'overview.bucketOver': 'over {min}',
+  'overview.withoutPurchase': '{n} more customers have not bought yet.',
 
   'customers.searchHint': 'name, remark, phone, openid…',
   'customers.anyTag': 'any tag',
@@ -414,10 +417,10 @@ export const en: Record<MessageKey, string> = {
   'customerStatus.erased': 'erased',
 
   'nameSource.displayName': 'display name',
-  'nameSource.remark': 'WeCom remark',
-  'nameSource.wecomName': 'WeCom name',
-  'nameSource.nickname': 'WeChat nickname',
+  'nameSource.wecomRemark': 'WeCom remark',
+  'nameSource.oaRemark': 'OA remark',
   'nameSource.channel': 'channel',
+  'nameSource.id': 'customer id',
 
   'tagSource.manual': 'manual',
   'tagSource.rule': 'segment',

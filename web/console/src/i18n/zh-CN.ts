@@ -101,6 +101,9 @@ export const zhCN = {
   'overview.recency': '距上次购买',
   'overview.frequency': '购买次数',
   'overview.spend': '消费金额分布',
+  'overview.bucketDays': '{range} 天',
+  'overview.bucketOver': '{min} 以上',
+  'overview.withoutPurchase': '另有 {n} 位客户还没有购买。',
 
   'customers.searchHint': '姓名、备注、手机号、openid…',
   'customers.anyTag': '任意标签',
@@ -412,10 +415,10 @@ export const zhCN = {
   'customerStatus.erased': '已删除',
 
   'nameSource.displayName': '昵称',
-  'nameSource.remark': '企业微信备注',
-  'nameSource.wecomName': '企业微信名称',
-  'nameSource.nickname': '微信昵称',
+  'nameSource.wecomRemark': '企业微信备注',
+  'nameSource.oaRemark': '公众号备注',
   'nameSource.channel': '来源渠道',
+  'nameSource.id': '客户 ID',
 
   'tagSource.manual': '手动',
   'tagSource.rule': '分群',

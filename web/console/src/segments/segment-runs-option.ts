@@ -5,7 +5,7 @@ import { t } from '../i18n';
 
 /** Segment size over time from its runs (`GET /segments/:id/runs`, newest first), drawn oldest to newest. */
 export function runsOption(runs: SegmentRun[]): ChartOption {
-  const ordered = [...runs].reverse();
+  const ordered = [...runs].reverse().filter((r) => r.members !== null);
   return {
     tooltip: { trigger: 'axis' },
     grid: { left: 48, right: 16, top: 16, bottom: 32 },
