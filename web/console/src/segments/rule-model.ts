@@ -73,6 +73,9 @@ function clean(fields: Record<string, unknown>): Record<string, unknown> {
 
 export function toRule(node: CondNode | GroupNode): unknown {
   if (node.kind === 'cond') return clean(node.fields);
+  // A negated group of one is that item negated (the combinator of a single item means nothing).
+  const [only] = node.items;
+  if (node.not && only && node.items.length === 1) return { not: toRule(only) };
   const body = { [node.op]: node.items.map(toRule) };
   return node.not ? { not: body } : body;
 }
