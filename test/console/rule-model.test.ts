@@ -1,0 +1,39 @@
+import { fromRule, newCondition, newGroup, toRule } from '../../web/console/src/segments/rule-model';
+
+describe('segment builder rule model', () => {
+  it('reads a nested rule with all / any / not into groups and writes the same JSON back', () => {
+    const rule = {
+      all: [
+        { type: 'channel', channel: 'oa' },
+        { any: [{ type: 'orders', min: 3 }, { type: 'spend', minFen: 100000, withinDays: 365 }] },
+        { not: { type: 'tag', tagId: '12', has: true } },
+        { not: { any: [{ type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 }, { type: 'followedBy', staffUserid: 'zhangsan', corpId: 'ww1' }] } },
+      ],
+    };
+    const root = fromRule(rule);
+    expect(root.op).toBe('all');
+    expect(root.items.map((i) => i.kind)).toEqual(['cond', 'group', 'group', 'group']);
+    expect(toRule(root)).toEqual(rule);
+  });
+
+  it('makes a bare condition a group of one, and a negated group keeps its combinator', () => {
+    expect(toRule(fromRule({ type: 'subscribed' }))).toEqual({ all: [{ type: 'subscribed' }] });
+    const g = fromRule({ not: { any: [{ type: 'channel', channel: 'mp' }] } });
+    expect([g.op, g.not]).toEqual(['any', true]);
+  });
+
+  it('drops fields left empty in the form, so the API gets only what was chosen', () => {
+    const root = newGroup('all');
+    const orders = newCondition('orders');
+    orders.fields.max = undefined;
+    orders.fields.withinDays = null;
+    const staff = newCondition('followedBy');
+    root.items.push(orders, staff);
+    expect(toRule(root)).toEqual({ all: [{ type: 'orders', min: 1 }, { type: 'followedBy' }] });
+  });
+
+  it('refuses JSON that is not a rule, so the builder never shows half of it', () => {
+    expect(() => fromRule({ all: [{ type: 'sms' }] })).toThrow('not a rule');
+    expect(() => fromRule('oa')).toThrow('not a rule');
+  });
+});

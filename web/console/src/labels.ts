@@ -1,0 +1,38 @@
+import { t, type MessageKey } from './i18n';
+
+/**
+ * Enum values as words in the viewer's language; a value the catalog does not know (a newer WeChat code) is
+ * shown as sent rather than hidden.
+ */
+export function word(prefix: string, value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const key = `${prefix}.${value}`;
+  const text = t(key as MessageKey);
+  return text === key ? String(value) : text;
+}
+
+export const identityLabel = (type: string): string => word('identity', type);
+export const channelLabel = (channel: string): string => word('channel', channel);
+export const statusLabel = (status: string): string => word('status', status);
+export const tagSourceLabel = (source: string): string => word('tagSource', source);
+/** OA `subscribe_scene` (wechat-api.md, user/info): ADD_SCENE_SEARCH → 搜索公众号. */
+export const sceneLabel = (scene: string | null): string => word('scene', scene);
+/** WeCom `follow_user[].add_way` (wechat-api.md, externalcontact/get): 1 → 扫描二维码. */
+export const addWayLabel = (addWay: number | null): string => word('addWay', addWay);
+export const auditActionLabel = (action: string): string => word('auditAction', action);
+export const resourceLabel = (resource: string): string => word('resource', resource);
+export const accountKindLabel = (kind: string): string => word('accountKind', kind);
+
+/** Timeline types are `<channel>.<type>` (src/inbox/event-applier.ts); `oa.message.text` falls back to `message`. */
+export function eventTypeLabel(type: string): string {
+  const exact = word('event', type);
+  if (exact !== type) return exact;
+  const [channel = '', kind = ''] = type.split('.');
+  const general = word('event', `${channel}.${kind}`);
+  if (general !== `${channel}.${kind}`) return general;
+  const anyChannel = word('event', `any.${kind}`);
+  return anyChannel === `any.${kind}` ? type : `${channelLabel(channel)} · ${anyChannel}`;
+}
+
+export const CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const;
+export const IDENTITY_TYPES = ['unionid', 'oa_openid', 'mp_openid', 'h5_openid', 'wecom_external_userid', 'phone'] as const;

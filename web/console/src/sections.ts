@@ -1,0 +1,40 @@
+import { defineAsyncComponent, type Component } from 'vue';
+import type { Role } from './api/types';
+import type { MessageKey } from './i18n';
+// One chunk per page: ECharts and the builder load only with the pages that use them.
+const OverviewView = defineAsyncComponent(() => import('./views/OverviewView.vue'));
+const CustomersView = defineAsyncComponent(() => import('./views/CustomersView.vue'));
+const CustomerView = defineAsyncComponent(() => import('./views/CustomerView.vue'));
+const TagsView = defineAsyncComponent(() => import('./views/TagsView.vue'));
+const TagView = defineAsyncComponent(() => import('./views/TagView.vue'));
+const SegmentsView = defineAsyncComponent(() => import('./views/SegmentsView.vue'));
+const SegmentView = defineAsyncComponent(() => import('./views/SegmentView.vue'));
+const SyncsView = defineAsyncComponent(() => import('./views/SyncsView.vue'));
+const InboxView = defineAsyncComponent(() => import('./views/InboxView.vue'));
+const OutboxView = defineAsyncComponent(() => import('./views/OutboxView.vue'));
+const MergesView = defineAsyncComponent(() => import('./views/MergesView.vue'));
+const AuditView = defineAsyncComponent(() => import('./views/AuditView.vue'));
+
+/**
+ * The console's sections; `role` is the least role the API lets read the section (README "Admin API"), so the
+ * menu never offers a dead end.
+ */
+export interface Section {
+  path: string;
+  label: MessageKey;
+  role: Role;
+  list: Component;
+  item?: Component;
+}
+
+export const SECTIONS: Section[] = [
+  { path: 'overview', label: 'nav.overview', role: 'viewer', list: OverviewView },
+  { path: 'customers', label: 'nav.customers', role: 'viewer', list: CustomersView, item: CustomerView },
+  { path: 'tags', label: 'nav.tags', role: 'viewer', list: TagsView, item: TagView },
+  { path: 'segments', label: 'nav.segments', role: 'viewer', list: SegmentsView, item: SegmentView },
+  { path: 'syncs', label: 'nav.syncs', role: 'viewer', list: SyncsView },
+  { path: 'inbox', label: 'nav.inbox', role: 'operator', list: InboxView },
+  { path: 'outbox', label: 'nav.outbox', role: 'viewer', list: OutboxView },
+  { path: 'identity', label: 'nav.identity', role: 'viewer', list: MergesView },
+  { path: 'audit', label: 'nav.audit', role: 'admin', list: AuditView },
+];

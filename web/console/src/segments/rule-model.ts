@@ -1,0 +1,81 @@
+/**
+ * The segment builder's model of a rule (src/tags/segments/rule-types.ts): groups combine their items with
+ * all / any and may be negated (`not`); a condition is the rule JSON's condition object as edited. Converting
+ * back drops empty fields, so the JSON shown is what the API receives.
+ */
+export type ConditionType = 'channel' | 'subscribed' | 'lastPurchase' | 'orders' | 'spend' | 'events' | 'tag' | 'followedBy';
+export const CONDITION_TYPES: readonly ConditionType[] = ['channel', 'subscribed', 'lastPurchase', 'orders', 'spend', 'events', 'tag', 'followedBy'];
+
+export interface CondNode {
+  kind: 'cond';
+  key: number;
+  fields: Record<string, unknown> & { type: ConditionType };
+}
+
+export interface GroupNode {
+  kind: 'group';
+  key: number;
+  op: 'all' | 'any';
+  not: boolean;
+  items: (CondNode | GroupNode)[];
+}
+
+let next = 1;
+const key = () => next++;
+
+export function newCondition(type: ConditionType): CondNode {
+  const defaults: Record<ConditionType, Record<string, unknown>> = {
+    channel: { channel: 'oa' },
+    subscribed: {},
+    lastPurchase: { withinDays: 30 },
+    orders: { min: 1 },
+    spend: { minFen: 10000 },
+    events: { eventType: 'oa.message.*', withinDays: 30, min: 1 },
+    tag: { tagId: '', has: true },
+    followedBy: { staffUserid: '' },
+  };
+  return { kind: 'cond', key: key(), fields: { type, ...defaults[type] } };
+}
+
+export function newGroup(op: 'all' | 'any' = 'all'): GroupNode {
+  return { kind: 'group', key: key(), op, not: false, items: [] };
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+function fromNode(r: unknown): CondNode | GroupNode {
+  if (isObj(r) && 'not' in r) {
+    const inner = fromNode(r.not);
+    if (inner.kind === 'group' && !inner.not) return { ...inner, not: true };
+    return { kind: 'group', key: key(), op: 'all', not: true, items: [inner] };
+  }
+  if (isObj(r) && (Array.isArray(r.all) || Array.isArray(r.any))) {
+    const op = Array.isArray(r.all) ? 'all' : 'any';
+    return { kind: 'group', key: key(), op, not: false, items: (r[op] as unknown[]).map(fromNode) };
+  }
+  if (isObj(r) && typeof r.type === 'string' && (CONDITION_TYPES as readonly string[]).includes(r.type)) {
+    return { kind: 'cond', key: key(), fields: { ...r, type: r.type as ConditionType } };
+  }
+  throw new Error(`not a rule: ${JSON.stringify(r)}`);
+}
+
+/** A rule JSON as a root group (a bare condition becomes a group of one). */
+export function fromRule(rule: unknown): GroupNode {
+  const node = fromNode(rule);
+  return node.kind === 'group' ? node : { kind: 'group', key: key(), op: 'all', not: false, items: [node] };
+}
+
+function clean(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== null && v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+export function toRule(node: CondNode | GroupNode): unknown {
+  if (node.kind === 'cond') return clean(node.fields);
+  // A negated group of one is that item negated (the combinator of a single item means nothing).
+  const [only] = node.items;
+  if (node.not && only && node.items.length === 1) return { not: toRule(only) };
+  const body = { [node.op]: node.items.map(toRule) };
+  return node.not ? { not: body } : body;
+}
