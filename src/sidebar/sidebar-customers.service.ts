@@ -1,28 +1,24 @@
 import type { DataSource } from 'typeorm';
+import type { SiyuConfig } from '../../config';
 import type { CustomerProfile, ProfileService } from '../customers/profile.service';
 import type { StoredCustomer } from '../identity/customer.repository';
 import type { AssignmentService } from '../tags/assignments/assignment.service';
-import type { CustomerTagView } from '../tags/assignments/customer-tag.repository';
 import type { TagCatalogService } from '../tags/catalog/tag-catalog.service';
 import type { Actor } from '../tags/tags-deps';
+import { recentOrders } from './customer-orders.repository';
 import { findFollowedCustomer } from './followed-customer.repository';
+import { accountNameOf, accountNamesOf } from './sidebar-account-names';
+import type { SidebarCustomerJson, SidebarFollowJson, SidebarSessionJson, SidebarSubscriptionJson, SidebarTagChangeJson, SidebarTagPageJson } from './sidebar-api.types';
 import { SidebarError } from './sidebar.errors';
 import type { StaffSession } from './staff-session';
+import { findStaffName } from './staff-directory.repository';
 
 export interface SidebarCustomersDeps {
   ds: DataSource;
+  config: SiyuConfig;
   profiles: ProfileService;
   assignments: AssignmentService;
   catalog: TagCatalogService;
-}
-
-/** A tag of the picker: the catalog entry, and whether it is bound to a corp tag of the staff member's corp. */
-export interface PickerTag {
-  id: string;
-  name: string;
-  groupId: string | null;
-  groupName: string | null;
-  boundToCorp: boolean;
 }
 
 const EXTERNAL_USERID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -35,22 +31,31 @@ const EXTERNAL_USERID = /^[A-Za-z0-9_-]{1,64}$/;
 export class SidebarCustomersService {
   constructor(private readonly deps: SidebarCustomersDeps) {}
 
-  async profile(staff: StaffSession, externalUserid: string): Promise<CustomerProfile> {
-    return this.deps.profiles.profile(this.deps.ds, await this.followed(staff, externalUserid), 'viewer');
+  /** Who is signed in, by name: the page says it at the top and on a refusal. */
+  async session(staff: StaffSession): Promise<SidebarSessionJson> {
+    const name = await findStaffName(this.deps.ds, staff.corpId, staff.userid);
+    return { corpId: staff.corpId, userid: staff.userid, name: name ?? staff.userid, corpName: accountNameOf(this.deps.config, staff.corpId) };
   }
 
-  async addTags(staff: StaffSession, externalUserid: string, tagIds: readonly string[]): Promise<{ customerId: string; tags: CustomerTagView[] }> {
+  /** The admin API's profile (phone masked), with the latest orders and the names of the accounts it mentions. */
+  async profile(staff: StaffSession, externalUserid: string): Promise<SidebarCustomerJson> {
+    const customer = await this.followed(staff, externalUserid);
+    const [p, orders] = await Promise.all([this.deps.profiles.profile(this.deps.ds, customer, 'viewer'), recentOrders(this.deps.ds, customer.id)]);
+    return { ...p, name: bestName(p), follows: p.follows.map(followOf), subscriptions: p.subscriptions.map(subscriptionOf), orders, accountNames: accountNamesOf(this.deps.config) };
+  }
+
+  async addTags(staff: StaffSession, externalUserid: string, tagIds: readonly string[]): Promise<SidebarTagChangeJson> {
     const c = await this.followed(staff, externalUserid);
     return this.deps.assignments.addToCustomer(c.id, tagIds, actorOf(staff));
   }
 
   /** `keptBy` names the sources still holding the tag (a segment's `rule`), as in the admin API. */
-  async removeTag(staff: StaffSession, externalUserid: string, tagId: string): Promise<{ customerId: string; tags: CustomerTagView[]; keptBy: string[] }> {
+  async removeTag(staff: StaffSession, externalUserid: string, tagId: string): Promise<SidebarTagChangeJson> {
     const c = await this.followed(staff, externalUserid);
     return this.deps.assignments.removeFromCustomer(c.id, tagId, actorOf(staff));
   }
 
-  async tags(staff: StaffSession, opts: { q?: string; cursor?: string; limit: number }): Promise<{ items: PickerTag[]; nextCursor: string | null }> {
+  async tags(staff: StaffSession, opts: { q?: string; cursor?: string; limit: number }): Promise<SidebarTagPageJson> {
     const page = await this.deps.catalog.list(opts);
     return {
       items: page.items.map((t) => ({
@@ -69,7 +74,7 @@ export class SidebarCustomersService {
     if (!EXTERNAL_USERID.test(externalUserid)) throw notFound();
     const found = await findFollowedCustomer(this.deps.ds, staff.corpId, staff.userid, externalUserid);
     if (!found || found.customer.status === 'erased') throw notFound();
-    if (!found.followed) throw new SidebarError('NOT_YOUR_CUSTOMER', 'you do not follow this customer in WeCom');
+    if (!found.followed) throw new SidebarError('NOT_YOUR_CUSTOMER', `${staff.userid} does not follow this customer in WeCom`);
     if (found.customer.status !== 'merged') return found.customer;
     // Merges move identities to the survivor, so this is only a race with a merge in flight.
     const survivor = await this.deps.profiles.resolve(this.deps.ds, found.customer.id);
@@ -81,6 +86,43 @@ export class SidebarCustomersService {
 /** `wecom:<userid>` as for tags a staff member changes in WeCom itself (src/tags/tags-deps.ts). */
 function actorOf(staff: StaffSession): Actor {
   return { name: `wecom:${staff.userid}`, role: 'staff' };
+}
+
+/** The profile's best-known `name` where the profile has one, else the display name. */
+function bestName(p: CustomerProfile): string | null {
+  const named = 'name' in p && typeof p.name === 'string' && p.name !== '' ? p.name : null;
+  return named ?? p.displayName;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** The profile's follow rows typed for the page; `staffName` where the profile carries the directory's name. */
+function followOf(f: Record<string, unknown>): SidebarFollowJson {
+  return {
+    corpId: String(f.corpId),
+    staffUserId: String(f.staffUserId),
+    staffName: text(f.staffName),
+    externalUserId: String(f.externalUserId),
+    remark: text(f.remark),
+    description: text(f.description),
+    addWay: typeof f.addWay === 'number' ? f.addWay : null,
+    state: text(f.state),
+    createdTime: text(f.createdTime),
+    deleted: f.deleted === true,
+  };
+}
+
+function subscriptionOf(s: Record<string, unknown>): SidebarSubscriptionJson {
+  return {
+    appId: String(s.appId),
+    openid: String(s.openid),
+    subscribed: s.subscribed === true,
+    subscribeTime: text(s.subscribeTime),
+    unsubscribeTime: text(s.unsubscribeTime),
+    scene: text(s.scene),
+    qrScene: s.qrScene === null || s.qrScene === undefined ? null : String(s.qrScene),
+    remark: text(s.remark),
+  };
 }
 
 function notFound(): SidebarError {
