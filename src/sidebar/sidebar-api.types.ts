@@ -38,6 +38,7 @@ export interface SidebarFollowJson {
   state: string | null;
   createdTime: string | null;
   deleted: boolean;
+  deletedAt: string | null;
 }
 
 export interface SidebarSubscriptionJson {

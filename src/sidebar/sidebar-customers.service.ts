@@ -109,6 +109,7 @@ function followOf(f: Record<string, unknown>): SidebarFollowJson {
     state: text(f.state),
     createdTime: text(f.createdTime),
     deleted: f.deleted === true,
+    deletedAt: text(f.deletedAt),
   };
 }
 

@@ -10,7 +10,7 @@ export interface EventNames {
   addWay(staffUserId: string): number | null;
 }
 
-const CHANNEL_KEYS = ['official-account', 'mini-program', 'h5', 'wecom'] as const;
+const CHANNEL_KEYS = ['official-account', 'mini-program', 'h5', 'wecom', 'wechat-pay'] as const;
 
 /** Names from the profile itself: follows' staff names (else the signed-in rep's name, else the userid), account names. */
 export function namesOf(c: SidebarCustomerJson, me: { userid: string; name: string }): EventNames {

@@ -1,5 +1,5 @@
 import { createApp } from 'vue';
-import 'vant/lib/index.css';
+import './vant-styles';
 import './style.css';
 import App from './App.vue';
 

@@ -37,6 +37,7 @@ const en: Record<MessageKey, string> = {
   'channel.mini-program': 'Mini Program',
   'channel.h5': 'H5 page',
   'channel.wecom': 'WeCom',
+  'channel.wechat-pay': 'WeChat Pay',
   'channel.unionid': 'WeChat Open Platform',
   'channel.phone': 'Phone',
   'channel.subscribed': 'Following',

@@ -35,6 +35,7 @@ const zhCN = {
   'channel.mini-program': '小程序',
   'channel.h5': 'H5 网页',
   'channel.wecom': '企业微信',
+  'channel.wechat-pay': '微信支付',
   'channel.unionid': '微信开放平台',
   'channel.phone': '手机号',
   'channel.subscribed': '已关注',
