@@ -96,9 +96,13 @@ function bestName(p: CustomerProfile): string | null {
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** The profile's follow rows typed for the page; `staffName` where the profile carries the directory's name. */
+/**
+ * The profile's follow rows typed for the page (other fields of the admin API's row pass through); `staffName`
+ * where the profile carries the directory's name.
+ */
 function followOf(f: Record<string, unknown>): SidebarFollowJson {
   return {
+    ...f,
     corpId: String(f.corpId),
     staffUserId: String(f.staffUserId),
     staffName: text(f.staffName),
@@ -115,6 +119,7 @@ function followOf(f: Record<string, unknown>): SidebarFollowJson {
 
 function subscriptionOf(s: Record<string, unknown>): SidebarSubscriptionJson {
   return {
+    ...s,
     appId: String(s.appId),
     openid: String(s.openid),
     subscribed: s.subscribed === true,
