@@ -100,7 +100,16 @@ export interface SidebarTagJson {
   boundToCorp: boolean;
 }
 
+/** A tag group of the corp's library with its tags (`id`/`name` null: tags in no group). */
+export interface SidebarTagGroupJson {
+  id: string | null;
+  name: string | null;
+  tags: { id: string; name: string }[];
+}
+
 export interface SidebarTagPageJson {
+  /** The tags bound to the rep's corp by tag group, when the server lists them (what a rep toggles). */
+  groups?: SidebarTagGroupJson[];
   items: SidebarTagJson[];
   nextCursor: string | null;
 }

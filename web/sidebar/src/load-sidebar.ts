@@ -1,10 +1,10 @@
-import { ApiError, sidebarApi, type SidebarCustomerJson, type SidebarSessionJson, type SidebarTagJson } from './sidebar-api';
+import { ApiError, sidebarApi, type SidebarCustomerJson, type SidebarSessionJson, type SidebarTagPageJson } from './sidebar-api';
 import { currentExternalUserId, WecomError } from './wecom-context';
 
 /** What the page shows: one state at a time, each with what the rep needs to read. */
 export type SidebarView =
   | { state: 'loading'; step: 'identifying' | 'loading' }
-  | { state: 'ready'; externalUserId: string; customer: SidebarCustomerJson; catalog: SidebarTagJson[] }
+  | { state: 'ready'; externalUserId: string; customer: SidebarCustomerJson; library: SidebarTagPageJson }
   | { state: 'forbidden' }
   | { state: 'notfound' }
   | { state: 'notInChat' }
@@ -51,7 +51,7 @@ export async function loadCustomer(onStep: (view: SidebarView) => void): Promise
   const pageUrl = location.href.split('#')[0] ?? location.href;
   const externalUserId = await currentExternalUserId(await sidebarApi.jssdkConfig(pageUrl));
   onStep({ state: 'loading', step: 'loading' });
-  const [customer, catalog] = await Promise.all([sidebarApi.customer(externalUserId), sidebarApi.tags()]);
+  const [customer, library] = await Promise.all([sidebarApi.customer(externalUserId), sidebarApi.tags()]);
   sessionStorage.removeItem(RELOGIN_KEY);
-  return { state: 'ready', externalUserId, customer, catalog: catalog.items };
+  return { state: 'ready', externalUserId, customer, library };
 }

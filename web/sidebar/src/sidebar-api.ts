@@ -13,7 +13,9 @@ export type {
   SidebarJssdkConfig,
   SidebarOrderJson,
   SidebarSessionJson,
+  SidebarTagGroupJson,
   SidebarTagJson,
+  SidebarTagPageJson,
   SidebarTagRef,
 } from '../../../src/sidebar/sidebar-api.types';
 

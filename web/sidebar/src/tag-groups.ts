@@ -1,4 +1,4 @@
-import type { SidebarTagJson, SidebarTagRef } from './sidebar-api';
+import type { SidebarTagPageJson, SidebarTagRef } from './sidebar-api';
 
 /** The sources a rep's tap removes; a segment's `rule` assignment stays with its segment (as the admin API). */
 const REMOVABLE = ['manual', 'staff', 'wechat'];
@@ -18,10 +18,14 @@ export interface TagGroup {
 }
 
 /**
- * The company's tag library grouped by tag group (WeCom's corp tag groups, e.g. 客户等级), groups and tags in
- * catalog order, ungrouped last; a tag the customer carries that the library page did not list is shown too.
+ * The company's tag library grouped by tag group (WeCom's corp tag groups, e.g. 客户等级): the server's groups of
+ * the corp's tags when it sends them, else the catalog page grouped here; groups and tags in the server's order,
+ * ungrouped last; a tag the customer carries that neither lists is shown too.
  */
-export function tagGroups(catalog: readonly SidebarTagJson[], tags: readonly SidebarTagRef[]): TagGroup[] {
+export function tagGroups(library: SidebarTagPageJson, tags: readonly SidebarTagRef[]): TagGroup[] {
+  const catalog = library.groups
+    ? library.groups.flatMap((g) => g.tags.map((t) => ({ id: t.id, name: t.name, groupName: g.name, boundToCorp: true })))
+    : library.items;
   const sources = new Map<string, string[]>();
   for (const t of tags) sources.set(t.id, [...(sources.get(t.id) ?? []), t.source]);
   const toggle = (id: string, name: string, boundToCorp: boolean): TagToggle => {
