@@ -103,11 +103,12 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     await page.getByTestId('channels').filter({ hasText: 'Channels' }).waitFor();
     await page.reload();
     await page.getByTestId('orders').filter({ hasText: 'Orders' }).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'sidebar-360-en.png'), fullPage: true });
     expect(await page.getByTestId('orders').innerText()).toContain('Order SY20260105001');
     expect(await page.evaluate('document.documentElement.lang')).toBe('en');
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, 120_000);
 
   it('tells bob, in the chat of a customer he does not follow, who he is signed in as and what to do (403)', async () => {
     // A queued visitor comes before the sticky one: this sign-in is bob's.
@@ -126,5 +127,5 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     // The 403 of the profile call is the expected answer here, not a page error.
     expect(problems.filter((p) => !/403/.test(p))).toEqual([]);
     await context.close();
-  });
+  }, 60_000);
 });
