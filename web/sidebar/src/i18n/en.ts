@@ -49,9 +49,9 @@ const en: Record<MessageKey, string> = {
   'channel.showIds': 'Show IDs',
   'channel.empty': 'No channels',
 
-  'orders.summary': '{count} orders · {total} in total',
+  'orders.summary': 'Orders: {count} · {total} in total',
   'orders.refunded': '{amount} refunded',
-  'orders.last': 'Last purchase {date} ({days} days ago)',
+  'orders.last': 'Last purchase {date} ({days} d ago)',
   'orders.no': 'Order {no}',
   'orders.empty': 'No orders',
   'orders.state.SUCCESS': 'Paid',
