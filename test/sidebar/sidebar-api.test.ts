@@ -10,6 +10,11 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
   const db = useTestDatabase();
   let h: SidebarHarness;
   let alice: CookieJar;
+  /** The account's configured `name` for an appId / corpId, null without one. */
+  const configuredName = (scope: string): string | null => {
+    const a = h.config.accounts.find((x) => ('appId' in x && x.appId === scope) || ('corpId' in x && x.corpId === scope));
+    return a && 'name' in a && typeof a.name === 'string' ? a.name : null;
+  };
 
   beforeAll(async () => {
     h = await startSidebar(db);
@@ -63,7 +68,7 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
   it('tells the page who is signed in: the staff name (else the userid) and the corp', async () => {
     const res = await h.api('/session', { jar: alice });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ corpId: h.corpId, userid: 'alice', name: 'alice', corpName: null });
+    expect(res.body).toEqual({ corpId: h.corpId, userid: 'alice', name: 'alice', corpName: configuredName(h.corpId) });
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
@@ -76,7 +81,8 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
     expect(rest).toEqual({ ...adminRest, name: adminRest.name ?? '王小明' });
     expect(follows).toEqual(adminFollows.map((f: Record<string, unknown>) => ({ ...f, staffName: f.staffName ?? null })));
     expect(orders).toEqual([]);
-    expect(accountNames).toEqual({});
+    const named = Object.fromEntries(res.body.identities.map((i: { scope: string }) => [i.scope, configuredName(i.scope)]).filter(([, n]: [string, string | null]) => n !== null));
+    expect(accountNames).toMatchObject(named);
     expect(phone === null || /\*{4}/.test(phone)).toBe(true);
     if (adminPhone !== null) expect(phone).not.toBe(adminPhone);
     expect(res.body.displayName).toBe('王小明');

@@ -66,7 +66,8 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     expect(await page.getByTestId('signed-in').innerText()).toContain('alice');
     expect(await page.getByTestId('customer').innerText()).toContain('备注：老客户');
     const channels = await page.getByTestId('channels').innerText();
-    expect(channels).toContain('企业微信');
+    const corp = h.config.accounts.find((a) => a.kind === 'wecom')!;
+    expect(channels).toContain('name' in corp && typeof corp.name === 'string' ? corp.name : '企业微信');
     expect(channels).toContain('已添加 · alice');
     const orders = await page.getByTestId('orders').innerText();
     expect(orders).toContain('¥128.00');
@@ -120,7 +121,9 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     await status.waitFor({ timeout: 15_000 });
     const text = await status.innerText();
     expect(text).toContain('这位客户不是你的客户');
-    expect(await page.getByTestId('forbidden-who').innerText()).toBe(`你当前登录为 bob（${h.corpId}）。`);
+    const corp = h.config.accounts.find((a) => a.kind === 'wecom')!;
+    const corpName = 'name' in corp && typeof corp.name === 'string' ? corp.name : h.corpId;
+    expect(await page.getByTestId('forbidden-who').innerText()).toBe(`你当前登录为 bob（${corpName}）。`);
     expect(text).toContain('请用添加了这位客户的员工账号打开侧边栏');
     expect(await page.getByTestId('signed-in').innerText()).toContain('bob');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'sidebar-360-forbidden.png'), fullPage: true });
