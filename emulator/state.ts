@@ -68,6 +68,8 @@ export class EmulatorState {
   counters!: Counters;
   recorder!: RequestRecorder;
   visitors!: Map<string, Visitor[]>;
+  /** Per app, who every authorize visit is once the queue is empty (a demo's browser sessions, however many). */
+  stickyVisitors!: Map<string, Visitor>;
   quotaClears!: Map<string, { month: string; count: number }>;
 
   constructor(
@@ -97,6 +99,7 @@ export class EmulatorState {
     this.counters = new Counters();
     this.recorder = new RequestRecorder(o.recorderSize);
     this.visitors = new Map();
+    this.stickyVisitors = new Map();
     this.quotaClears = new Map();
   }
 

@@ -6,7 +6,8 @@ import { ControlError, notFound, readBody } from './control-body';
 
 /**
  * Browser-side helpers:
- *   POST /oauth/visitors {appId, personId? | userid?, consent?, snapshot?}  queue who the next authorize visit is
+ *   POST /oauth/visitors {appId, personId? | userid?, consent?, snapshot?, sticky?}  queue who the next authorize
+ *     visit is; `sticky: true` makes them every later visit's visitor once the queue is empty (any browser session)
  *   POST /oa/:appId/oauth-codes {personId?, scope?}                         an H5 code without a browser
  *   POST /jssdk/verify {appId, kind?: config|agentConfig, url, noncestr, timestamp, signature}
  *     checks a JS-SDK signature the way the client would (wechat-api.md §7.6, §5.12): { ok } or { ok:false,
@@ -16,13 +17,26 @@ export function oauthRoutes(router: Router, state: EmulatorState): void {
   router.post('/oauth/visitors', async (ctx) => {
     const b = await readBody(
       ctx,
-      z.object({ appId: z.string(), personId: z.number().int().min(0).optional(), userid: z.string().optional(), consent: z.boolean().default(true), snapshot: z.boolean().default(false) }),
+      z.object({
+        appId: z.string(),
+        personId: z.number().int().min(0).optional(),
+        userid: z.string().optional(),
+        consent: z.boolean().default(true),
+        snapshot: z.boolean().default(false),
+        sticky: z.boolean().default(false),
+      }),
     );
     const w = state.world;
     if (!w.oaApp(b.appId) && !w.corp(b.appId)) throw notFound('app', b.appId);
     if (b.personId !== undefined && !w.persons.exists(b.personId)) throw notFound('person', String(b.personId));
+    const visitor = { personId: b.personId, userid: b.userid, consent: b.consent, snapshot: b.snapshot };
+    if (b.sticky) {
+      state.stickyVisitors.set(b.appId, visitor);
+      ctx.body = { queued: state.visitors.get(b.appId)?.length ?? 0, sticky: true };
+      return;
+    }
     const queue = state.visitors.get(b.appId) ?? [];
-    queue.push({ personId: b.personId, userid: b.userid, consent: b.consent, snapshot: b.snapshot });
+    queue.push(visitor);
     state.visitors.set(b.appId, queue);
     ctx.body = { queued: queue.length };
   });

@@ -4,8 +4,8 @@ import type { EmulatorState, Visitor } from '../state';
 /**
  * `open.weixin.qq.com/connect/oauth2/authorize` (wechat-api.md §7.1, §5.11, §13 item 14): a browser stub that
  * redirects to `redirect_uri?code=…&state=…` without a consent page. Who the visitor is comes from, in order:
- * `emulator_person` / `emulator_userid` query parameters, a queued visitor (control API), else a new person (OA)
- * or the corp's first member (WeCom). A queued visitor with `consent:false` on snsapi_userinfo is redirected with
+ * `emulator_person` / `emulator_userid` query parameters, a queued visitor (control API), a sticky visitor (control
+ * API), else a new person (OA) or the corp's first member (WeCom). A queued visitor with `consent:false` on snsapi_userinfo is redirected with
  * `state` only, as WeChat does on refusal. Parameter errors answer WeChat's error-page codes (1001x).
  * https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
  */
@@ -23,7 +23,7 @@ function visitorOf(state: EmulatorState, ctx: Context, appId: string): Visitor |
   const u = ctx.query.emulator_userid;
   if (typeof p === 'string' && p !== '') return { personId: Number(p), consent: true, snapshot: false };
   if (typeof u === 'string' && u !== '') return { userid: u, consent: true, snapshot: false };
-  return state.visitors.get(appId)?.shift();
+  return state.visitors.get(appId)?.shift() ?? state.stickyVisitors.get(appId);
 }
 
 function redirect(ctx: Context, redirectUri: string, params: Record<string, string>): void {

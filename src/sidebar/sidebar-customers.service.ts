@@ -1,40 +1,29 @@
 import type { DataSource } from 'typeorm';
+import type { SiyuConfig } from '../../config';
 import type { CustomerProfile, ProfileService } from '../customers/profile.service';
 import type { StoredCustomer } from '../identity/customer.repository';
 import type { AssignmentService } from '../tags/assignments/assignment.service';
-import type { CustomerTagView } from '../tags/assignments/customer-tag.repository';
 import type { TagCatalogService } from '../tags/catalog/tag-catalog.service';
 import { tagsBoundTo, type TagRecord } from '../tags/catalog/tag.repository';
 import type { Actor } from '../tags/tags-deps';
+import { recentOrders } from './customer-orders.repository';
 import { findFollowedCustomer } from './followed-customer.repository';
+import { accountNameOf, accountNamesOf } from './sidebar-account-names';
+import type { SidebarCustomerJson, SidebarFollowJson, SidebarSessionJson, SidebarSubscriptionJson, SidebarTagChangeJson, SidebarTagGroupJson, SidebarTagPageJson } from './sidebar-api.types';
 import { SidebarError } from './sidebar.errors';
 import type { StaffSession } from './staff-session';
+import { findStaffName } from './staff-directory.repository';
 
 export interface SidebarCustomersDeps {
   ds: DataSource;
+  config: SiyuConfig;
   profiles: ProfileService;
   assignments: AssignmentService;
   catalog: TagCatalogService;
 }
 
-/** A tag of the picker: the catalog entry, and whether it is bound to a corp tag of the staff member's corp. */
-export interface PickerTag {
-  id: string;
-  name: string;
-  groupId: string | null;
-  groupName: string | null;
-  boundToCorp: boolean;
-}
-
-/** One tag group of the picker with the corp's tags in it (`id`/`name` null: tags in no group). */
-export interface PickerGroup {
-  id: string | null;
-  name: string | null;
-  tags: { id: string; name: string }[];
-}
-
-function groupTags(tags: readonly TagRecord[]): PickerGroup[] {
-  const groups = new Map<string | null, PickerGroup>();
+function groupTags(tags: readonly TagRecord[]): SidebarTagGroupJson[] {
+  const groups = new Map<string | null, SidebarTagGroupJson>();
   for (const t of tags) {
     let g = groups.get(t.groupId);
     if (!g) groups.set(t.groupId, (g = { id: t.groupId, name: t.groupName, tags: [] }));
@@ -53,26 +42,31 @@ const EXTERNAL_USERID = /^[A-Za-z0-9_-]{1,64}$/;
 export class SidebarCustomersService {
   constructor(private readonly deps: SidebarCustomersDeps) {}
 
-  async profile(staff: StaffSession, externalUserid: string): Promise<CustomerProfile> {
-    return this.deps.profiles.profile(this.deps.ds, await this.followed(staff, externalUserid), 'viewer');
+  /** Who is signed in, by name: the page says it at the top and on a refusal. */
+  async session(staff: StaffSession): Promise<SidebarSessionJson> {
+    const name = await findStaffName(this.deps.ds, staff.corpId, staff.userid);
+    return { corpId: staff.corpId, userid: staff.userid, name: name ?? staff.userid, corpName: accountNameOf(this.deps.config, staff.corpId) };
   }
 
-  async addTags(staff: StaffSession, externalUserid: string, tagIds: readonly string[]): Promise<{ customerId: string; tags: CustomerTagView[] }> {
+  /** The admin API's profile (phone masked), with the latest orders and the names of the accounts it mentions. */
+  async profile(staff: StaffSession, externalUserid: string): Promise<SidebarCustomerJson> {
+    const customer = await this.followed(staff, externalUserid);
+    const [p, orders] = await Promise.all([this.deps.profiles.profile(this.deps.ds, customer, 'viewer'), recentOrders(this.deps.ds, customer.id)]);
+    return { ...p, name: bestName(p), follows: p.follows.map(followOf), subscriptions: p.subscriptions.map(subscriptionOf), orders, accountNames: accountNamesOf(this.deps.config) };
+  }
+
+  async addTags(staff: StaffSession, externalUserid: string, tagIds: readonly string[]): Promise<SidebarTagChangeJson> {
     const c = await this.followed(staff, externalUserid);
     return this.deps.assignments.addToCustomer(c.id, tagIds, actorOf(staff));
   }
 
   /** `keptBy` names the sources still holding the tag (a segment's `rule`), as in the admin API. */
-  async removeTag(staff: StaffSession, externalUserid: string, tagId: string): Promise<{ customerId: string; tags: CustomerTagView[]; keptBy: string[] }> {
+  async removeTag(staff: StaffSession, externalUserid: string, tagId: string): Promise<SidebarTagChangeJson> {
     const c = await this.followed(staff, externalUserid);
     return this.deps.assignments.removeFromCustomer(c.id, tagId, actorOf(staff));
   }
 
-  /**
-   * The picker: `groups` are the catalog tags bound to the staff member's corp (its corp tag library and tags
-   * pushed there) by tag group, what a rep toggles; `items` pages the whole catalog as before.
-   */
-  async tags(staff: StaffSession, opts: { q?: string; cursor?: string; limit: number }): Promise<{ groups: PickerGroup[]; items: PickerTag[]; nextCursor: string | null }> {
+  async tags(staff: StaffSession, opts: { q?: string; cursor?: string; limit: number }): Promise<SidebarTagPageJson> {
     const page = await this.deps.catalog.list(opts);
     return {
       groups: groupTags(await tagsBoundTo(this.deps.ds, 'wecom', staff.corpId, opts.q)),
@@ -92,13 +86,13 @@ export class SidebarCustomersService {
    * holds: different answers would let a rep probe which external_userids are customers of the corp.
    */
   private async followed(staff: StaffSession, externalUserid: string): Promise<StoredCustomer> {
-    if (!EXTERNAL_USERID.test(externalUserid)) throw notYours();
+    if (!EXTERNAL_USERID.test(externalUserid)) throw notYours(staff);
     const found = await findFollowedCustomer(this.deps.ds, staff.corpId, staff.userid, externalUserid);
-    if (!found || found.customer.status === 'erased' || !found.followed) throw notYours();
+    if (!found || found.customer.status === 'erased' || !found.followed) throw notYours(staff);
     if (found.customer.status !== 'merged') return found.customer;
     // Merges move identities to the survivor, so this is only a race with a merge in flight.
     const survivor = await this.deps.profiles.resolve(this.deps.ds, found.customer.id);
-    if (!survivor) throw notYours();
+    if (!survivor) throw notYours(staff);
     return survivor;
   }
 }
@@ -108,6 +102,53 @@ function actorOf(staff: StaffSession): Actor {
   return { name: `wecom:${staff.userid}`, role: 'staff' };
 }
 
-function notYours(): SidebarError {
-  return new SidebarError('NOT_YOUR_CUSTOMER', 'no customer you follow in WeCom has this external_userid');
+/** The profile's best-known `name` where the profile has one, else the display name. */
+function bestName(p: CustomerProfile): string | null {
+  const named = 'name' in p && typeof p.name === 'string' && p.name !== '' ? p.name : null;
+  return named ?? p.displayName;
+}
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/**
+ * The profile's follow rows typed for the page (other fields of the admin API's row pass through); `staffName`
+ * where the profile carries the directory's name.
+ */
+function followOf(f: Record<string, unknown>): SidebarFollowJson {
+  return {
+    ...f,
+    corpId: String(f.corpId),
+    staffUserId: String(f.staffUserId),
+    staffName: text(f.staffName),
+    externalUserId: String(f.externalUserId),
+    remark: text(f.remark),
+    description: text(f.description),
+    addWay: typeof f.addWay === 'number' ? f.addWay : null,
+    state: text(f.state),
+    createdTime: text(f.createdTime),
+    deleted: f.deleted === true,
+    deletedAt: text(f.deletedAt),
+  };
+}
+
+function subscriptionOf(s: Record<string, unknown>): SidebarSubscriptionJson {
+  return {
+    ...s,
+    appId: String(s.appId),
+    openid: String(s.openid),
+    subscribed: s.subscribed === true,
+    subscribeTime: text(s.subscribeTime),
+    unsubscribeTime: text(s.unsubscribeTime),
+    scene: text(s.scene),
+    qrScene: s.qrScene === null || s.qrScene === undefined ? null : String(s.qrScene),
+    remark: text(s.remark),
+  };
+}
+
+/**
+ * One answer for a customer this staff member does not follow and for one nobody holds: different answers would
+ * let a rep probe which external_userids are customers of the corp. It names who is signed in (the page says so).
+ */
+function notYours(staff: StaffSession): SidebarError {
+  return new SidebarError('NOT_YOUR_CUSTOMER', `${staff.userid} follows no customer with this external_userid in WeCom`);
 }

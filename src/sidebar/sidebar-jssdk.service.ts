@@ -4,14 +4,9 @@ import { jssdkSignature, urlWithoutFragment } from '../../connectors/h5/jssdk-si
 import type { WecomClient } from '../../connectors/wecom/client';
 import { WECOM_JSSDK_URLS } from '../../connectors/wecom/config';
 import { FrontDoorError, frontDoorErrorOf } from '../h5/front-door.errors';
+import type { SidebarJssdkConfig } from './sidebar-api.types';
 import type { SidebarCorp } from './sidebar-corps';
 
-/** What the page passes to `wx.config` and `wx.agentConfig` (wechat-api.md §5.12), and the scripts to load first. */
-export interface SidebarJssdkConfig {
-  config: { beta: true; appId: string; timestamp: number; nonceStr: string; signature: string; jsApiList: string[] };
-  agentConfig: { corpid: string; agentid: number; timestamp: number; nonceStr: string; signature: string; jsApiList: string[] };
-  jsSdkUrls: readonly string[];
-}
 
 export interface SidebarJssdkDeps {
   config: SiyuConfig;

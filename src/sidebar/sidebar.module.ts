@@ -31,6 +31,7 @@ export function sidebarServices(app: AppContext): SidebarServices {
     jssdk: new SidebarJssdkService({ config: app.config, wecom, now: () => app.now() }),
     customers: new SidebarCustomersService({
       ds: app.ds,
+      config: app.config,
       profiles: new ProfileService({ config: app.config, phoneCrypto: new PhoneCrypto(app.config.security.dataKey), now: app.now }),
       assignments,
       catalog,

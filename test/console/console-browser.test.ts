@@ -90,7 +90,7 @@ describeWithChromium('operator console in a browser', () => {
     // A step that cannot happen fails with the locator it waited for, before the test's own timeout.
     page.setDefaultTimeout(12_000);
     // Every CSP refusal (an inline style a component might set, a script from elsewhere) becomes a page error.
-    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
+    await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));" });
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
       // The browser reports each 4xx answer; the console shows those itself, which the tests check.

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'fs/promises';
 import { tmpdir } from 'os';
 import path from 'path';
 import { main } from '../../src/cli/main';
@@ -7,6 +7,8 @@ import { JsonClient } from '../../src/demo/demo-http';
 import { runDemo, type DemoRun } from '../../src/demo/demo.runner';
 import { formatSummary } from '../../src/demo/summary-printer';
 import { silentLogger } from '../../src/logger';
+import type { Browser } from 'playwright-core';
+import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { testDialect } from '../helpers/describe-db';
 
@@ -149,6 +151,39 @@ describe('siyu demo', () => {
       const profile = await fetch(`${run.summary.gatewayUrl}/sidebar/api/customers/${chat.externalUserId}`, { headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
       expect(profile.status).toBe(200);
       expect(((await profile.json()) as { id: string }).id).toBe(run.summary.person.customerId);
+    });
+    describeWithChromium('the printed sidebar URL in Chromium', () => {
+      let browser: Browser;
+      beforeAll(async () => {
+        [browser] = await Promise.all([launchChromium(), mkdir(path.join(__dirname, '..', '..', 'test-output', 'screenshots'), { recursive: true })]);
+      });
+      afterAll(async () => {
+        await browser?.close();
+      });
+
+      it('shows the story customer in two separate browser contexts (each signs in as the story rep)', async () => {
+        const line = formatSummary(run.summary).split('\n').find((l) => l.trimStart().startsWith('sidebar'))!;
+        const url = /(http\S+)/.exec(line)![1]!;
+        const admin = new JsonClient(`${run.summary.gatewayUrl}/api/v1`, run.summary.adminKey);
+        const story = await admin.get<{ name?: string | null; displayName: string | null }>(`/customers/${run.summary.person.customerId}`);
+        const expected = story.name ?? story.displayName;
+        expect(expected).toBeTruthy();
+        const seen: string[] = [];
+        for (const visit of [1, 2]) {
+          const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'zh-CN' });
+          const page = await context.newPage();
+          await page.goto(url);
+          const name = page.getByTestId('customer-name');
+          await name.waitFor({ timeout: 20_000 }).catch(async () => {
+            throw new Error(`visit ${visit}: no customer shown: ${await page.locator('body').innerText()}`);
+          });
+          seen.push(await name.innerText());
+          expect(await page.getByTestId('signed-in').innerText()).not.toBe('');
+          if (visit === 1) await page.screenshot({ path: path.join(__dirname, '..', '..', 'test-output', 'screenshots', 'demo-sidebar-360.png'), fullPage: true });
+          await context.close();
+        }
+        expect(seen).toEqual([expected, expected]);
+      }, 60_000);
     });
   });
 

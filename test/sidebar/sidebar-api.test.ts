@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { execute } from '../../src/storage/sql';
 import { syncRuntime } from '../../src/syncs/sync-runtime';
 import { tagWorkers } from '../../src/tags/tags.module';
 import { useTestDatabase } from '../helpers/describe-db';
@@ -9,6 +10,11 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
   const db = useTestDatabase();
   let h: SidebarHarness;
   let alice: CookieJar;
+  /** The account's configured `name` for an appId / corpId, null without one. */
+  const configuredName = (scope: string): string | null => {
+    const a = h.config.accounts.find((x) => ('appId' in x && x.appId === scope) || ('corpId' in x && x.corpId === scope));
+    return a && 'name' in a && typeof a.name === 'string' ? a.name : null;
+  };
 
   beforeAll(async () => {
     h = await startSidebar(db);
@@ -33,9 +39,22 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
 
     const theirs = await h.api(`/customers/${h.theirs.externalUserId}`, { jar: alice });
     expect(theirs.status).toBe(403);
-    expect(theirs.body).toEqual({ error: { code: 'NOT_YOUR_CUSTOMER', message: expect.any(String) } });
+    expect(theirs.body).toEqual({ error: { code: 'NOT_YOUR_CUSTOMER', message: expect.stringContaining('alice') } });
     const tagTheirs = await h.api(`/customers/${h.theirs.externalUserId}/tags`, { jar: alice, method: 'POST', json: { tagIds: ['1'] } });
     expect(tagTheirs.status).toBe(403);
+  });
+
+  it("lists the customer's latest orders, newest paid first, amounts in fen", async () => {
+    const customerId = (await h.api(`/customers/${h.mine.externalUserId}`, { jar: alice })).body.id as string;
+    const insert = 'INSERT INTO transactions (mch_id, out_trade_no, amount_total, state, customer_id, success_time, refunded_total) VALUES (?, ?, ?, ?, ?, ?, ?)';
+    await execute(db.ds, insert, ['1900000001', 'SY-OLD-1', 9900, 'SUCCESS', customerId, new Date('2026-01-02T03:04:05Z'), 0]);
+    await execute(db.ds, insert, ['1900000001', 'SY-NEW-2', 12800, 'REFUND', customerId, new Date('2026-02-03T04:05:06Z'), 2800]);
+    const res = await h.api(`/customers/${h.mine.externalUserId}`, { jar: alice });
+    expect(res.body.orders).toEqual([
+      { outTradeNo: 'SY-NEW-2', amountFen: 12800, refundedFen: 2800, state: 'REFUND', paidAt: '2026-02-03T04:05:06.000Z', createdAt: expect.any(String) },
+      { outTradeNo: 'SY-OLD-1', amountFen: 9900, refundedFen: 0, state: 'SUCCESS', paidAt: '2026-01-02T03:04:05.000Z', createdAt: expect.any(String) },
+    ]);
+    await execute(db.ds, 'DELETE FROM transactions WHERE customer_id = ?', [customerId]);
   });
 
   it('answers an external_userid no customer holds exactly as one alice does not follow (no probing for customers)', async () => {
@@ -49,20 +68,24 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
     }
   });
 
-  it('tells the page who is signed in', async () => {
+  it('tells the page who is signed in: the staff name (else the userid) and the corp', async () => {
     const res = await h.api('/session', { jar: alice });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ corpId: h.corpId, userid: 'alice' });
+    expect(res.body).toEqual({ corpId: h.corpId, userid: 'alice', name: 'alice', corpName: configuredName(h.corpId) });
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('shows a followed customer as the admin API does, phone masked', async () => {
+  it('shows a followed customer as the admin API does, phone masked, with name, orders and account names', async () => {
     const res = await h.api(`/customers/${h.mine.externalUserId}`, { jar: alice });
     expect(res.status).toBe(200);
     const admin = await h.request(`/api/v1/customers/${res.body.id}`, { bearer: h.adminKey });
-    const { phone: adminPhone, ...adminRest } = admin.body;
-    const { phone, ...rest } = res.body;
-    expect(rest).toEqual(adminRest);
+    const { phone: adminPhone, follows: adminFollows, ...adminRest } = admin.body;
+    const { phone, follows, orders, accountNames, ...rest } = res.body;
+    expect(rest).toEqual({ ...adminRest, name: adminRest.name ?? '王小明' });
+    expect(follows).toEqual(adminFollows.map((f: Record<string, unknown>) => ({ ...f, staffName: f.staffName ?? null })));
+    expect(orders).toEqual([]);
+    const named = Object.fromEntries(res.body.identities.map((i: { scope: string }) => [i.scope, configuredName(i.scope)]).filter(([, n]: [string, string | null]) => n !== null));
+    expect(accountNames).toMatchObject(named);
     expect(phone === null || /\*{4}/.test(phone)).toBe(true);
     if (adminPhone !== null) expect(phone).not.toBe(adminPhone);
     expect(res.body.displayName).toBe('王小明');

@@ -65,8 +65,14 @@ describe('sidebar login (GET /sidebar → /sidebar/login → WeCom authorize →
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(page.headers.get('content-security-policy')).toContain(new URL(h.emu.url).origin);
-    expect(page.text).toContain('/sidebar/assets/app.js');
-    expect((await h.api('/session', { jar })).body).toEqual({ corpId: h.corpId, userid: 'alice' });
+    // The Vite build of web/sidebar: one hashed module script, served from the page's assets under the same CSP.
+    const script = /<script type="module" crossorigin src="(\/sidebar\/assets\/index-[\w-]+\.js)">/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    const asset = await h.request(script!, { jar });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(asset.headers.get('content-security-policy')).toBe(page.headers.get('content-security-policy'));
+    expect((await h.api('/session', { jar })).body).toMatchObject({ corpId: h.corpId, userid: 'alice' });
     // Another corp's page (or an unknown one) is not this session's: back to login, which refuses an unknown corp.
     const other = await h.request('/sidebar?corpId=wwnotconfigured', { jar });
     expect(other.status).toBe(404);

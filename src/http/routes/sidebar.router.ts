@@ -66,7 +66,7 @@ export function sidebarRouter(app: AppContext): Router {
   const scripts = SidebarJssdkService.scriptUrls(app.config);
   const custom = app.config.accounts.flatMap((a) => (a.kind === 'wecom' && a.jsSdkUrl ? [a.jsSdkUrl] : []));
   // A simulator (the emulator's) checks signatures with its own server: the page may call that origin too.
-  const page = webPageRouter({ page: 'sidebar', scriptSources: originsOf(scripts), connectSources: originsOf(custom) });
+  const page = webPageRouter({ page: 'sidebar', built: true, scriptSources: originsOf(scripts), connectSources: originsOf(custom) });
   router.use(page.routes());
   router.use(apiRouter(app, s).routes());
   return router;
@@ -78,9 +78,8 @@ function apiRouter(app: AppContext, s: () => SidebarServices): Router {
   api.use(jsonBody(app.config.server.maxJsonBytes));
   const staff = (state: Record<string, unknown>) => state.staff as StaffSession;
 
-  api.get('/session', (ctx) => {
-    const { corpId, userid } = staff(ctx.state);
-    ctx.body = { corpId, userid };
+  api.get('/session', async (ctx) => {
+    ctx.body = await s().customers.session(staff(ctx.state));
   });
 
   api.get('/jssdk-config', async (ctx) => {

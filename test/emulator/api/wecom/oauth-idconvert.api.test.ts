@@ -43,6 +43,22 @@ describe('WeCom OAuth getuserinfo', () => {
     expect(visitor.openid).toMatch(/^o/);
     expect(visitor.userid).toBeUndefined();
   });
+
+  it('signs every visit in as the sticky visitor once the queue is empty; a queued visitor still comes first', async () => {
+    const staff = (await t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', { params: { access_token: await t.wecomToken() } })).data.follow_user as string[];
+    const [sticky, queued] = [staff[staff.length - 1]!, staff[0]!];
+    const visit = async () => {
+      const r = await t.http.get('/open.weixin.qq.com/connect/oauth2/authorize', {
+        params: { appid: corpId, redirect_uri: 'https://gw.example.com/sidebar/cb', response_type: 'code', scope: 'snsapi_base', state: 'S', agentid: 1000002 },
+        maxRedirects: 0,
+      });
+      return (await getuserinfo(new URL(r.headers.location).searchParams.get('code')!)).data.userid as string;
+    };
+    expect((await t.control.post('/oauth/visitors', { appId: corpId, userid: sticky, sticky: true })).data).toEqual({ queued: 0, sticky: true });
+    expect((await t.control.post('/oauth/visitors', { appId: corpId, userid: queued })).data).toEqual({ queued: 1 });
+    expect([await visit(), await visit(), await visit()]).toEqual([queued, sticky, sticky]);
+    expect((await t.control.post('/oauth/visitors', { appId: 'wwnotacorp', userid: sticky, sticky: true })).status).toBe(404);
+  });
 });
 
 describe('WeCom unionid → external_userid', () => {

@@ -1,0 +1,122 @@
+/**
+ * The JSON of `/sidebar/api/...` as the page reads it (web/sidebar imports these types; they import nothing, so
+ * the browser build can use them). The server's services are typed with them, so a change shows on both sides.
+ */
+
+/** `GET /sidebar/api/session`: who is signed in, by name when the staff directory knows it (DESIGN §10.3). */
+export interface SidebarSessionJson {
+  corpId: string;
+  userid: string;
+  /** The staff directory's name, else the userid. */
+  name: string;
+  /** The corp's configured `name`, else null. */
+  corpName: string | null;
+}
+
+/** `GET /sidebar/api/jssdk-config`: what the page passes to `wx.config` and `wx.agentConfig` (wechat-api.md §5.12), and the scripts to load first. */
+export interface SidebarJssdkConfig {
+  config: { beta: true; appId: string; timestamp: number; nonceStr: string; signature: string; jsApiList: string[] };
+  agentConfig: { corpid: string; agentid: number; timestamp: number; nonceStr: string; signature: string; jsApiList: string[] };
+  jsSdkUrls: readonly string[];
+}
+
+export interface SidebarTagRef {
+  id: string;
+  name: string;
+  source: string;
+}
+
+export interface SidebarFollowJson {
+  corpId: string;
+  staffUserId: string;
+  /** The member's name from the staff directory, null while unknown. */
+  staffName: string | null;
+  externalUserId: string;
+  remark: string | null;
+  description: string | null;
+  addWay: number | null;
+  state: string | null;
+  createdTime: string | null;
+  deleted: boolean;
+  deletedAt: string | null;
+}
+
+export interface SidebarSubscriptionJson {
+  appId: string;
+  openid: string;
+  subscribed: boolean;
+  subscribeTime: string | null;
+  unsubscribeTime: string | null;
+  scene: string | null;
+  qrScene: string | null;
+  remark: string | null;
+}
+
+/** One WeChat Pay order (DESIGN §3 `transactions`), amounts in fen. */
+export interface SidebarOrderJson {
+  outTradeNo: string;
+  amountFen: number;
+  refundedFen: number;
+  state: string;
+  paidAt: string | null;
+  createdAt: string;
+}
+
+export interface SidebarEventJson {
+  id: string;
+  source: string;
+  account: string;
+  type: string;
+  occurredAt: string;
+  payload: unknown;
+}
+
+/** `GET /sidebar/api/customers/:externalUserId`: the admin API's `Customer` (phone masked) plus orders and account names. */
+export interface SidebarCustomerJson {
+  id: string;
+  /** The best name known (displayName, a remark, a nickname…), null when none is. */
+  name: string | null;
+  displayName: string | null;
+  avatarUrl: string | null;
+  phone: string | null;
+  identities: { type: string; scope: string; value: string }[];
+  unionidMissing: { type: string; scope: string }[];
+  tags: SidebarTagRef[];
+  follows: SidebarFollowJson[];
+  subscriptions: SidebarSubscriptionJson[];
+  rfm: { orders: number; totalSpent: number; totalRefunded: number; lastPurchaseAt: string | null; daysSinceLastPurchase: number | null };
+  orders: SidebarOrderJson[];
+  recentEvents: SidebarEventJson[];
+  /** appId / corpId / mchId → the account's configured name, for the accounts that have one. */
+  accountNames: Record<string, string>;
+}
+
+/** A tag of the picker: the catalog entry, and whether it is bound to a corp tag of the staff member's corp. */
+export interface SidebarTagJson {
+  id: string;
+  name: string;
+  groupId: string | null;
+  groupName: string | null;
+  boundToCorp: boolean;
+}
+
+/** A tag group of the corp's library with its tags (`id`/`name` null: tags in no group). */
+export interface SidebarTagGroupJson {
+  id: string | null;
+  name: string | null;
+  tags: { id: string; name: string }[];
+}
+
+export interface SidebarTagPageJson {
+  /** The tags bound to the rep's corp by tag group (what a rep toggles). */
+  groups: SidebarTagGroupJson[];
+  items: SidebarTagJson[];
+  nextCursor: string | null;
+}
+
+/** The answer to a tag change: the customer's tags now (`keptBy` on a removal: sources still holding it). */
+export interface SidebarTagChangeJson {
+  customerId: string;
+  tags: SidebarTagRef[];
+  keptBy?: string[];
+}

@@ -1,0 +1,3 @@
+import { pageConfig } from '../vite.page.mjs';
+
+export default pageConfig('sidebar');
