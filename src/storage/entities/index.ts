@@ -26,6 +26,7 @@ import { TagEntity } from './tag.entity';
 import { TransactionEntity } from './transaction.entity';
 import { WecomCorpTagEntity } from './wecom-corp-tag.entity';
 import { WecomFollowEntity } from './wecom-follow.entity';
+import { WecomStaffEntity } from './wecom-staff.entity';
 
 export * from './access-token.entity';
 export * from './api-key.entity';
@@ -55,6 +56,7 @@ export * from './tag.entity';
 export * from './transaction.entity';
 export * from './wecom-corp-tag.entity';
 export * from './wecom-follow.entity';
+export * from './wecom-staff.entity';
 
 /** Every entity, registered on the DataSource (no globbing). */
 export const entities = [
@@ -86,4 +88,5 @@ export const entities = [
   JobRunEntity,
   WecomCorpTagEntity,
   OauthUsedStateEntity,
+  WecomStaffEntity,
 ];
