@@ -114,3 +114,9 @@ export async function namesOfUserids(db: Db, userids: readonly string[]): Promis
   for (const r of rows) if (!out.has(String(r.userid))) out.set(String(r.userid), String(r.name));
   return out;
 }
+
+/** How many members of a corp the current run has read (the sync's total). */
+export async function countSeen(db: Db, corpId: string, since: Date): Promise<number> {
+  const [r] = await select(db, 'SELECT COUNT(*) AS n FROM wecom_staff WHERE corp_id = ? AND seen_at >= ?', [corpId, since]);
+  return Number(r?.n ?? 0);
+}

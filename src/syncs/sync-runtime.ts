@@ -5,6 +5,7 @@ import { IdentityHasher } from '../security/identity-hash';
 import { createClients, type Clients } from '../tokens/clients';
 import { corpTagsSync } from './wecom/corp-tags.sync';
 import { contactsSync } from './wecom/contacts.sync';
+import { staffSync } from './wecom/staff.sync';
 import { followersSync } from './oa/followers.sync';
 import { BulkIdentityResolver } from './identity/bulk-resolver';
 import { SyncService, type SyncTaskFactory } from './sync.service';
@@ -27,6 +28,7 @@ export function syncTasks(rt: Omit<SyncRuntime, 'syncs'>, app: AppContext): Sync
     }
     if (account.kind === 'wecom' && resource === 'contacts') return contactsSync({ ds: app.ds, client: (id) => rt.clients.wecom(id), resolver: rt.resolver });
     if (account.kind === 'wecom' && resource === 'corp-tags') return corpTagsSync(app.ds, (id) => rt.clients.wecom(id));
+    if (account.kind === 'wecom' && resource === 'staff') return staffSync(app.ds, (id) => rt.clients.wecom(id));
     return undefined;
   };
 }
