@@ -15,6 +15,7 @@ import { registerCustomerTagRoutes } from './customer-tags.routes';
 import { registerTagRoutes } from './tags.routes';
 import { registerSegmentRoutes } from './segments.routes';
 import { registerOutboxRoutes } from './outbox.routes';
+import { registerStaffRoutes } from './staff.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: AppContext) => void;
@@ -33,6 +34,7 @@ const routeFiles: ApiRoutes[] = [
   registerConflictRoutes,
   registerInboxRoutes,
   registerAuditRoutes,
+  registerStaffRoutes,
 ];
 
 /** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */
