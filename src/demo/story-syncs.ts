@@ -4,6 +4,8 @@ import type { DemoWorld } from './demo-world';
 
 export interface SyncOutcome {
   accountId: string;
+  /** The account's configured name (the emulator's names for its OAs and corp). */
+  accountName: string | null;
   resource: string;
   status: string;
   processed: number;
@@ -14,6 +16,7 @@ export interface SyncOutcome {
 
 interface SyncRun {
   id: string;
+  accountName: string | null;
   status: string;
   processed: number;
   created: number;
@@ -50,7 +53,8 @@ export async function awaitContactReRead(w: DemoWorld, externalUserId: string): 
 }
 
 /**
- * Full syncs through `POST /api/v1/syncs` (followers of each OA, the corp's contacts and corp tag library),
+ * Full syncs through `POST /api/v1/syncs` (followers of each OA, the corp's staff directory, contacts and corp
+ * tag library),
  * started together and polled on `GET /api/v1/syncs/:id` until they end. A failed run stops the demo with its error.
  */
 export async function runFullSyncs(w: DemoWorld, say: (line: string) => void): Promise<SyncOutcome[]> {
@@ -58,6 +62,7 @@ export async function runFullSyncs(w: DemoWorld, say: (line: string) => void): P
     ...w.apps.officialAccounts.map((a) => ({ accountId: a.appId, resource: 'followers' })),
     ...w.apps.corps.flatMap((c) => [
       { accountId: c.corpId, resource: 'corp-tags' },
+      { accountId: c.corpId, resource: 'staff' },
       { accountId: c.corpId, resource: 'contacts' },
     ]),
   ];
@@ -70,9 +75,9 @@ export async function runFullSyncs(w: DemoWorld, say: (line: string) => void): P
       }, 25_000);
       if (end.status !== 'done') throw new DemoError('SYNC_FAILED', `sync #${end.id} ${accountId} ${resource} ended ${end.status}: ${end.error ?? 'no error given'}`);
       const ms = end.finishedAt ? Date.parse(end.finishedAt) - Date.parse(end.startedAt) : 0;
-      return { accountId, resource, status: end.status, processed: end.processed, created: end.created, updated: end.updated, ms };
+      return { accountId, accountName: end.accountName, resource, status: end.status, processed: end.processed, created: end.created, updated: end.updated, ms };
     }),
   );
-  for (const o of outcomes) say(`  sync ${o.accountId} ${o.resource}: ${o.processed} read, ${o.created} new, ${o.updated} updated in ${o.ms} ms`);
+  for (const o of outcomes) say(`  sync ${o.accountName ? `${o.accountName} (${o.accountId})` : o.accountId} ${o.resource}: ${o.processed} read, ${o.created} new, ${o.updated} updated in ${o.ms} ms`);
   return outcomes;
 }
