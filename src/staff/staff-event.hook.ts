@@ -8,7 +8,7 @@ import { departmentsOf, renameMember, saveMembers, type MemberWrite, type StaffD
  * The staff directory's part of inbound events (DESIGN §10.3): change_contact keeps `wecom_staff` current
  * between staff syncs, inside the inbox transaction. A member who left keeps the row as `left`; a renamed
  * member's row moves to the new userid. Fields the callback left out (newer callback URLs send only UserID and
- * Department) keep their stored values; department names come from the last sync.
+ * Department) keep their stored values until the member's re-read (refresh-hints.hook.ts) fills them in.
  */
 export const staffEventHook: EventHook = {
   name: 'staff',

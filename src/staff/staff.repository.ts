@@ -120,3 +120,8 @@ export async function countSeen(db: Db, corpId: string, since: Date): Promise<nu
   const [r] = await select(db, 'SELECT COUNT(*) AS n FROM wecom_staff WHERE corp_id = ? AND seen_at >= ?', [corpId, since]);
   return Number(r?.n ?? 0);
 }
+
+/** A member WeCom no longer knows is `left` — only if the directory has a row for them (never a new row). */
+export async function markLeft(db: Db, corpId: string, userid: string, now: Date): Promise<void> {
+  await execute(db, "UPDATE wecom_staff SET status = 'left', updated_at = ? WHERE corp_id = ? AND userid = ? AND status = 'active'", [now, corpId, userid]);
+}

@@ -94,16 +94,25 @@ describe('staff directory and names in the API', () => {
     expect(items.some((i) => i.customerCount > 0)).toBe(true);
   });
 
-  it('applies change_contact callbacks through the inbox: create, a minimal update with a new userid, delete', async () => {
-    const created = await contactCallback({ changeType: 'create_user', userId: 'zhaomin', name: '赵敏', departments: [2], position: '销售顾问' });
+  it('applies change_contact callbacks through the inbox and re-reads the member: create, a minimal update with a new userid, delete', async () => {
+    await world.control(`/wecom/${corpId}/staff`, { userid: 'zhaomin', name: '赵敏', departments: [2], position: '销售顾问' });
+    // A callback URL set up after 2022-08-15: UserID and Department only; the gateway reads the rest (user/get).
+    const created = await contactCallback({ changeType: 'create_user', userId: 'zhaomin', departments: [2], minimal: true });
     expect(created.delivery.delivered).toBe(true);
-    expect(await waitFor(() => member('zhaomin'))).toMatchObject({ name: '赵敏', departments: [{ id: 2, name: null }], status: 'active', customerCount: 0 });
+    expect(await waitFor(async () => ((await member('zhaomin'))?.name ? member('zhaomin') : undefined))).toMatchObject({
+      name: '赵敏',
+      departments: [{ id: 2, name: '销售部' }],
+      status: 'active',
+      customerCount: 0,
+    });
 
+    await world.control(`/wecom/${corpId}/staff/zhaomin`, { newUserid: 'zhaomin2', departments: [2, 3] }, 'PATCH');
     await contactCallback({ changeType: 'update_user', userId: 'zhaomin', newUserId: 'zhaomin2', departments: [2, 3], minimal: true });
-    const renamed = await waitFor(() => member('zhaomin2'));
-    expect(renamed).toMatchObject({ name: '赵敏', departments: [{ id: 2, name: null }, { id: 3, name: null }], status: 'active' });
+    const renamed = await waitFor(async () => ((await member('zhaomin2'))?.departments.every((d) => d.name) ? member('zhaomin2') : undefined));
+    expect(renamed).toMatchObject({ name: '赵敏', departments: [{ id: 2, name: '销售部' }, { id: 3, name: '客户成功部' }], status: 'active' });
     expect(await member('zhaomin')).toBeUndefined();
 
+    await world.control(`/wecom/${corpId}/staff/zhaomin2/leave`, {});
     await contactCallback({ changeType: 'delete_user', userId: 'zhaomin2' });
     expect(await waitFor(async () => ((await member('zhaomin2'))?.status === 'left' ? member('zhaomin2') : undefined))).toMatchObject({ name: '赵敏', status: 'left' });
   });

@@ -2,14 +2,17 @@ import type { DataSource } from 'typeorm';
 import { retryingTransaction } from '../../identity/retrying-transaction';
 import { type Db, execute, excluded, forUpdateSkipLocked, fromDbTime, idString, select, upsert } from '../../storage/sql';
 
-/** `wecom_contact`: externalcontact/get of one external_userid; `oa_user`: user/info of one openid. */
-export type RefreshKind = 'wecom_contact' | 'oa_user';
+/**
+ * `wecom_contact`: externalcontact/get of one external_userid; `oa_user`: user/info of one openid;
+ * `wecom_member`: user/get of one staff member (change_contact).
+ */
+export type RefreshKind = 'wecom_contact' | 'oa_user' | 'wecom_member';
 
 export interface RefreshHint {
   kind: RefreshKind;
   /** corpId / appId */
   account: string;
-  /** external_userid / openid */
+  /** external_userid / openid / member userid */
   subject: string;
 }
 

@@ -76,7 +76,7 @@ export function staffSync(ds: DataSource, client: (corpId: string) => WecomClien
 }
 
 /** Department id → name; empty when the secret may not read departments (names then stay null). */
-async function readDepartmentNames(wecom: WecomClient): Promise<Map<number, string>> {
+export async function readDepartmentNames(wecom: WecomClient): Promise<Map<number, string>> {
   try {
     return new Map((await wecom.directory.listDepartments()).flatMap((d) => (d.name ? [[d.id, d.name] as const] : [])));
   } catch (err) {
@@ -123,7 +123,8 @@ function department(id: number, names: Map<number, string>): StaffDepartment {
   return { id, name: names.get(id) ?? null };
 }
 
-async function readMember(wecom: WecomClient, userid: string, names: Map<number, string>): Promise<MemberWrite | undefined> {
+/** One member by user/get: left when WeCom no longer knows them, undefined when the secret may not read them. */
+export async function readMember(wecom: WecomClient, userid: string, names: Map<number, string>): Promise<MemberWrite | undefined> {
   let m: MemberWire;
   try {
     m = await wecom.directory.getUser(userid);
