@@ -125,3 +125,9 @@ export async function countSeen(db: Db, corpId: string, since: Date): Promise<nu
 export async function markLeft(db: Db, corpId: string, userid: string, now: Date): Promise<void> {
   await execute(db, "UPDATE wecom_staff SET status = 'left', updated_at = ? WHERE corp_id = ? AND userid = ? AND status = 'active'", [now, corpId, userid]);
 }
+
+/** One member's name in one corp, or null when unknown. */
+export async function memberName(db: Db, corpId: string, userid: string): Promise<string | null> {
+  const [r] = await select(db, 'SELECT name FROM wecom_staff WHERE corp_id = ? AND userid = ?', [corpId, userid]);
+  return r?.name === null || r?.name === undefined ? null : String(r.name);
+}

@@ -66,7 +66,7 @@ describe('sidebar login (GET /sidebar → /sidebar/login → WeCom authorize →
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(page.headers.get('content-security-policy')).toContain(new URL(h.emu.url).origin);
     expect(page.text).toContain('/sidebar/assets/app.js');
-    expect((await h.api('/session', { jar })).body).toEqual({ corpId: h.corpId, userid: 'alice' });
+    expect((await h.api('/session', { jar })).body).toEqual({ corpId: h.corpId, userid: 'alice', name: 'alice', corpName: '示例品牌有限公司' });
     // Another corp's page (or an unknown one) is not this session's: back to login, which refuses an unknown corp.
     const other = await h.request('/sidebar?corpId=wwnotconfigured', { jar });
     expect(other.status).toBe(404);

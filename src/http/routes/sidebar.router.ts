@@ -10,7 +10,8 @@ import { SIDEBAR_CALLBACK_PATH } from '../../sidebar/sidebar-login.service';
 import { sidebarServices, type SidebarServices } from '../../sidebar/sidebar.module';
 import { SidebarError } from '../../sidebar/sidebar.errors';
 import { STAFF_SESSION_COOKIE, STAFF_SESSION_PATH, STAFF_SESSION_TTL_SECONDS, staffSessionOf, type StaffSession } from '../../sidebar/staff-session';
-import { findWecom } from '../../../config';
+import { accountName, findWecom } from '../../../config';
+import { memberName } from '../../staff/staff.repository';
 import { tagRoute } from '../api/tags.routes';
 import { validationFailed } from '../http-error';
 import { jsonBody } from '../middleware/json-body';
@@ -77,9 +78,10 @@ function apiRouter(app: AppContext, s: () => SidebarServices): Router {
   api.use(jsonBody(app.config.server.maxJsonBytes));
   const staff = (state: Record<string, unknown>) => state.staff as StaffSession;
 
-  api.get('/session', (ctx) => {
+  // Who is signed in, with the directory's name and the corp's configured name (null until known).
+  api.get('/session', async (ctx) => {
     const { corpId, userid } = staff(ctx.state);
-    ctx.body = { corpId, userid };
+    ctx.body = { corpId, userid, name: await memberName(app.ds, corpId, userid), corpName: accountName(app.config, corpId) };
   });
 
   api.get('/jssdk-config', async (ctx) => {
