@@ -16,3 +16,12 @@ export function findWechatPay(cfg: SiyuConfig, mchId: string): WechatPayAccount 
 export function findAccountById(cfg: SiyuConfig, id: string): Account | undefined {
   return cfg.accounts.find((a) => a.id === id);
 }
+
+/**
+ * The configured name of the account an id points at — its admin id, appId, corpId or mchId (identity scopes,
+ * subscriptions and follows name accounts by appId / corpId) — or null when unnamed or not configured.
+ */
+export function accountName(cfg: SiyuConfig, id: string): string | null {
+  const a = cfg.accounts.find((x) => x.id === id || ('appId' in x && x.appId === id) || ('corpId' in x && x.corpId === id) || ('mchId' in x && x.mchId === id));
+  return a?.name ?? null;
+}

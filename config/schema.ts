@@ -22,10 +22,17 @@ const port = z.coerce.number({ message: 'must be a port number' }).int('must be 
 
 const days = z.union([z.null(), z.coerce.number({ message: 'must be a number of days or null' }).int('must be a whole number of days').min(0)]);
 
-export const accountConfig = z.discriminatedUnion('kind', [officialAccountConfig, miniProgramConfig, wecomConfig, wechatPayConfig], {
+/** What screens call the account (DESIGN §8.1 `name: "品牌服务号"`); ids are shown where it is absent. */
+const accountName = { name: z.string().trim().min(1, 'must be a non-empty string').max(64, 'must be at most 64 characters').optional() };
+
+export const accountConfig = z.discriminatedUnion(
+  'kind',
+  [officialAccountConfig.extend(accountName), miniProgramConfig.extend(accountName), wecomConfig.extend(accountName), wechatPayConfig.extend(accountName)],
+  {
   error: (issue) =>
     issue.code === 'invalid_union' ? 'kind must be one of official-account, mini-program, wecom, wechat-pay' : undefined,
-});
+  },
+);
 
 export const configSchema = z
   .object({

@@ -7,8 +7,8 @@ import type { WechatPayConfig } from '../connectors/wechat-pay/config';
 
 type Parsed = z.infer<typeof configSchema>;
 
-/** Accounts after loading always carry an `id` (the configured one, else appId / corpId / mchId). */
-export type WithId<T> = T & { id: string };
+/** Accounts after loading always carry an `id` (the configured one, else appId / corpId / mchId), maybe a `name`. */
+export type WithId<T> = T & { id: string; name?: string };
 export type OfficialAccount = WithId<OfficialAccountConfig>;
 export type MiniProgramAccount = WithId<MiniProgramConfig>;
 export type WecomAccount = WithId<WecomConfig>;

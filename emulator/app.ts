@@ -7,6 +7,7 @@ import { miniProgramEndpoints } from './api/mp/mini-program.api';
 import { snsEndpoints } from './api/h5/sns-oauth.api';
 import { batchEndpoints } from './api/wecom/batch.api';
 import { contactEndpoints } from './api/wecom/contact.api';
+import { directoryEndpoints } from './api/wecom/directory.api';
 import { corpTagEndpoints } from './api/wecom/corp-tag.api';
 import { idconvertEndpoints } from './api/wecom/idconvert.api';
 import { markTagEndpoints } from './api/wecom/mark-tag.api';
@@ -40,6 +41,7 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
       'qyapi.weixin.qq.com': [
         ...wecomTokenEndpoints,
         ...contactEndpoints,
+        ...directoryEndpoints,
         ...batchEndpoints,
         ...corpTagEndpoints,
         ...markTagEndpoints,

@@ -14,6 +14,7 @@ import { TagPushState1795385000000 } from './1795385000000-tag-push-state';
 import { OauthUsedStates1795385100000 } from './1795385100000-oauth-used-states';
 import { DropUnusedCustomerIndexes1795385200000 } from './1795385200000-drop-unused-customer-indexes';
 import { DropCustomerMergedIntoIndex1795385300000 } from './1795385300000-drop-customer-merged-into-index';
+import { WecomStaff1795385400000 } from './1795385400000-wecom-staff';
 import { SegmentRuns1795385415000 } from './1795385415000-segment-runs';
 import { LeasesAndClaimTokens1795385460000 } from './1795385460000-leases-and-claim-tokens';
 import { PrivacyRetention1795385470000 } from './1795385470000-privacy-retention';
@@ -35,6 +36,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   OauthUsedStates1795385100000,
   DropUnusedCustomerIndexes1795385200000,
   DropCustomerMergedIntoIndex1795385300000,
+  WecomStaff1795385400000,
   SegmentRuns1795385415000,
   LeasesAndClaimTokens1795385460000,
   PrivacyRetention1795385470000,

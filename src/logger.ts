@@ -7,7 +7,7 @@ export type { Logger };
  * config or request logged by mistake still leaks nothing (DESIGN §7).
  */
 const REDACT = [
-  'appSecret', 'contactSecret', 'agentSecret', 'apiV3Key', 'encodingAESKey', 'previousEncodingAESKey', 'token',
+  'appSecret', 'contactSecret', 'agentSecret', 'directorySecret', 'apiV3Key', 'encodingAESKey', 'previousEncodingAESKey', 'token',
   'dataKey', 'sessionSecret', 'authorization', 'cookie', 'access_token', 'session_key', 'key', 'secret', 'password',
 ];
 

@@ -67,6 +67,19 @@ export interface FollowTransferFailed extends Base {
   failReason?: string;
 }
 
+/** A WeCom member joined, changed or left the corp (change_contact); fields WeChat left out are absent. */
+export interface StaffChanged extends Base {
+  kind: 'staff.changed';
+  change: 'created' | 'updated' | 'deleted';
+  userId: string;
+  /** The member's new userid when update_user renamed it. */
+  newUserId?: string;
+  name?: string;
+  departments?: number[];
+  position?: string;
+  status?: number;
+}
+
 export interface TagChanged extends Base {
   kind: 'tag.changed';
   changeType: 'create' | 'update' | 'delete' | 'shuffle';
@@ -135,6 +148,7 @@ export type NormalizedEvent =
   | FollowRemoved
   | FollowTransferFailed
   | TagChanged
+  | StaffChanged
   | PaymentSucceeded
   | PaymentRefunded
   | MessageReceived

@@ -103,3 +103,31 @@ export interface UnionidConversionWire {
   external_userid?: string;
   pending_id?: string;
 }
+
+/** user/list_id `dept_user[]`: one row per (member, department). */
+export interface ListIdPage {
+  rows: Array<{ userid: string; department: number }>;
+  /** '' at the end. */
+  nextCursor: string;
+}
+
+/** user/get, the fields a self-built app still receives (wechat-api-wecom-ops.md §6.3). */
+export interface MemberWire {
+  userid: string;
+  name?: string;
+  department?: number[];
+  main_department?: number;
+  position?: string;
+  /** 1 active, 2 disabled, 4 not activated, 5 left. */
+  status?: number;
+  alias?: string;
+}
+
+/** department/list `department[]`; name absent for third-party apps. */
+export interface DepartmentWire {
+  id: number;
+  name?: string;
+  name_en?: string;
+  parentid?: number;
+  order?: number;
+}

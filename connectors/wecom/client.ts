@@ -3,6 +3,7 @@ import type { TokenSource } from '../common/http/token-source';
 import type { WechatHttpClient } from '../common/http/wechat-http-client';
 import { WecomContactsApi } from './client/contacts.api';
 import { WecomCorpTagsApi } from './client/corp-tags.api';
+import { WecomDirectoryApi } from './client/directory.api';
 import { WecomIdentityApi } from './client/identity.api';
 
 export { BY_USER_MAX_LIMIT, BY_USER_MAX_USERIDS } from './client/contacts.api';
@@ -12,6 +13,8 @@ export interface WecomTokenSources {
   contact: TokenSource;
   /** Sidebar app (agentSecret): OAuth, JS-SDK tickets. Absent when no agentSecret is configured. */
   agent?: TokenSource;
+  /** Contact-sync secret (通讯录同步): the staff directory. Absent when no directorySecret is configured. */
+  directory?: TokenSource;
   /** Fetched with the agent token when there is one, else with the contact token. */
   corpJsapiTicket: TokenSource;
   agentConfigTicket?: TokenSource;
@@ -22,10 +25,12 @@ export class WecomClient {
   readonly contacts: WecomContactsApi;
   readonly corpTags: WecomCorpTagsApi;
   readonly identity: WecomIdentityApi;
+  readonly directory: WecomDirectoryApi;
 
   constructor(readonly corpId: string, readonly http: WechatHttpClient, private readonly tokens: WecomTokenSources) {
     this.contacts = new WecomContactsApi(http, tokens.contact);
     this.corpTags = new WecomCorpTagsApi(http, tokens.contact);
+    this.directory = new WecomDirectoryApi(http, { contact: tokens.contact, ...(tokens.agent ? { agent: tokens.agent } : {}), ...(tokens.directory ? { directory: tokens.directory } : {}) });
     this.identity = new WecomIdentityApi(http, tokens.contact, () => this.require(tokens.agent, 'agentSecret'));
   }
 

@@ -8,6 +8,8 @@ export const wecomConfig = z
     corpId: nonEmpty,
     /** Secret of the customer-contact ("客户联系") app: external contact APIs. */
     contactSecret: nonEmpty,
+    /** Secret of 通讯录同步 (contact sync): the only one user/list_id accepts; the staff sync reads the whole directory with it. */
+    directorySecret: nonEmpty.optional(),
     agentId: z.coerce.number().int().positive().optional(),
     /** Secret of the self-built app hosting the sidebar: OAuth and agentConfig tickets. */
     agentSecret: nonEmpty.optional(),

@@ -4,11 +4,11 @@ import type { WechatHttpClient } from '../common/http/wechat-http-client';
 import type { WecomConfig } from './config';
 
 /** Which WeCom secret a token was issued for: each secret yields its own independent token (§1.3). */
-export type WecomSecretName = 'contact' | 'agent';
+export type WecomSecretName = 'contact' | 'agent' | 'directory';
 
 /**
  * WeCom access_token per secret (wechat-api.md §1.3): the contact secret for external-contact APIs, the agent
- * secret for OAuth and JS-SDK tickets of the sidebar app.
+ * secret for OAuth and JS-SDK tickets of the sidebar app, the contact-sync secret for the staff directory.
  * https://developer.work.weixin.qq.com/document/path/91039
  */
 export function wecomAccessTokenDefinition(account: WecomConfig, http: WechatHttpClient, secretName: WecomSecretName, secret: string): TokenDefinition {

@@ -48,6 +48,30 @@ export interface WecomContactEventFields extends WecomEventCommon {
   FailReason?: string;
 }
 
+/** change_contact member changes (party and tag changes of the directory are not customer data). */
+export const MEMBER_CHANGE_TYPES = ['create_user', 'update_user', 'delete_user'] as const;
+export type MemberChangeType = (typeof MEMBER_CHANGE_TYPES)[number];
+
+/**
+ * change_contact member fields. Callback URLs configured after 2022-08-15 carry only UserID and Department;
+ * the rest is optional everywhere.
+ * https://developer.work.weixin.qq.com/document/path/90970
+ */
+export interface WecomMemberEventFields extends WecomEventCommon {
+  Event: 'change_contact';
+  ChangeType: MemberChangeType;
+  UserID: string;
+  /** update_user: the member's new userid, when it changed. */
+  NewUserID?: string;
+  Name?: string;
+  /** Comma-separated department ids. */
+  Department?: string;
+  MainDepartment?: string;
+  Position?: string;
+  /** 1 active, 2 disabled, 4 not activated. */
+  Status?: string;
+}
+
 export const TAG_CHANGE_TYPES = ['create', 'update', 'delete', 'shuffle'] as const;
 export type TagChangeType = (typeof TAG_CHANGE_TYPES)[number];
 
@@ -67,4 +91,8 @@ export function isContactChangeType(v: string): v is ContactChangeType {
 
 export function isTagChangeType(v: string): v is TagChangeType {
   return (TAG_CHANGE_TYPES as readonly string[]).includes(v);
+}
+
+export function isMemberChangeType(v: string): v is MemberChangeType {
+  return (MEMBER_CHANGE_TYPES as readonly string[]).includes(v);
 }

@@ -3,14 +3,14 @@ import type { CallbackTarget, SenderDeps } from '../plugin-types';
 import { sendCallback, type SendOptions } from './callback.sender';
 import type { CallbackMessage } from './callback-message';
 import { messageId, originalIdFor, templateMsgId } from './callback-ids';
-import type { ExternalContactBody, ExternalTagBody, MpMessageBody, OaEventBody, OaMessageBody, VerifyUrlBody } from './control.schemas';
+import type { ExternalContactBody, ExternalTagBody, MemberChangeBody, MpMessageBody, OaEventBody, OaMessageBody, VerifyUrlBody } from './control.schemas';
 import { DeliveryLog, type DeliveryRecord } from './delivery-log';
 import { ControlError } from './json-body';
 import { buildMpMessage, type MpMessageInput } from './mp-message.builder';
 import { buildOaEvent, type OaEventInput, type OaHeader } from './oa-event.builder';
 import { buildOaMessage, type OaMessageInput } from './oa-message.builder';
 import { verifyCallbackUrl } from './url-verification';
-import { buildExternalContactEvent, buildExternalTagEvent } from './wecom-event.builder';
+import { buildExternalContactEvent, buildExternalTagEvent, buildMemberChangeEvent } from './wecom-event.builder';
 
 /**
  * The event generators behind the control API: turn a control body into the exact callback of wechat-api.md
@@ -109,6 +109,17 @@ export class CallbackService {
           : b.changeType === 'transfer_fail'
             ? buildExternalContactEvent(h, { changeType: b.changeType, ...common, failReason: b.failReason ?? 'customer_refused' })
             : buildExternalContactEvent(h, { changeType: b.changeType, ...common });
+    return this.send(t, msg, b);
+  }
+
+  memberChange(corpId: string, b: MemberChangeBody): Promise<DeliveryRecord> {
+    const t = this.target('wecom', corpId);
+    const h = { corpId, createTime: b.createTime ?? this.deps.clock.nowSeconds() };
+    const { changeType, userId, newUserId, name, departments, position, status, minimal } = b;
+    const msg =
+      changeType === 'delete_user'
+        ? buildMemberChangeEvent(h, { changeType, userId })
+        : buildMemberChangeEvent(h, { changeType, userId, newUserId, name, departments, position, status, minimal });
     return this.send(t, msg, b);
   }
 

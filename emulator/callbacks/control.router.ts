@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { CallbackTarget, SenderDeps } from '../plugin-types';
 import { callbackServiceFor, type CallbackService } from './callback.service';
-import { externalContactBody, externalTagBody, mpMessageBody, oaEventBody, oaMessageBody, verifyUrlBody } from './control.schemas';
+import { externalContactBody, externalTagBody, memberChangeBody, mpMessageBody, oaEventBody, oaMessageBody, verifyUrlBody } from './control.schemas';
 import { ControlError, parseBody } from './json-body';
 import { CallbackInputError } from './oa-event.builder';
 import { MessageCryptoError } from '../../connectors/common/crypto/message-crypto';
@@ -49,6 +49,9 @@ export function createCallbackControlRouter(deps: SenderDeps, service: CallbackS
   });
   router.post('/wecom/:corpId/external-contact', async (ctx) => {
     ctx.body = { delivery: await service.externalContact(ctx.params.corpId!, await parseBody(ctx, externalContactBody)) };
+  });
+  router.post('/wecom/:corpId/contact', async (ctx) => {
+    ctx.body = { delivery: await service.memberChange(ctx.params.corpId!, await parseBody(ctx, memberChangeBody)) };
   });
   router.post('/wecom/:corpId/external-tag', async (ctx) => {
     ctx.body = { delivery: await service.externalTag(ctx.params.corpId!, await parseBody(ctx, externalTagBody)) };

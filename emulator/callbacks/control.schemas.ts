@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EXTERNAL_CONTACT_CHANGE_TYPES } from './wecom-event.builder';
+import { EXTERNAL_CONTACT_CHANGE_TYPES, MEMBER_CHANGE_TYPES } from './wecom-event.builder';
 
 /** Bodies of the callback control API (documented in emulator/callbacks/README.md). */
 export const deliveryOptions = {
@@ -76,6 +76,19 @@ export const externalContactBody = z.object({
   ...deliveryOptions,
 });
 
+export const memberChangeBody = z.object({
+  changeType: z.enum(MEMBER_CHANGE_TYPES),
+  userId: z.string().min(1),
+  newUserId: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
+  departments: z.array(z.number().int().positive()).optional(),
+  position: z.string().optional(),
+  status: z.union([z.literal(1), z.literal(2), z.literal(4)]).optional(),
+  minimal: z.boolean().optional(),
+  agentId: z.string().optional(),
+  ...deliveryOptions,
+});
+
 export const externalTagBody = z.object({
   id: z.string(),
   tagType: z.enum(['tag', 'tag_group']),
@@ -94,5 +107,6 @@ export type OaEventBody = z.infer<typeof oaEventBody>;
 export type OaMessageBody = z.infer<typeof oaMessageBody>;
 export type MpMessageBody = z.infer<typeof mpMessageBody>;
 export type ExternalContactBody = z.infer<typeof externalContactBody>;
+export type MemberChangeBody = z.infer<typeof memberChangeBody>;
 export type ExternalTagBody = z.infer<typeof externalTagBody>;
 export type VerifyUrlBody = z.infer<typeof verifyUrlBody>;

@@ -38,6 +38,48 @@ export interface ExternalTagInput {
   strategyId?: number;
 }
 
+/**
+ * change_contact member events. Callback URLs set up after 2022-08-15 carry only UserID and Department for
+ * create/update (`minimal`); older ones carry the member's fields as below. Department and IsLeaderInDept are
+ * comma lists in CDATA, MainDepartment and Status bare integers.
+ * https://developer.work.weixin.qq.com/document/path/90970 (成员变更通知)
+ */
+export type MemberChangeInput =
+  | {
+      changeType: 'create_user' | 'update_user';
+      userId: string;
+      /** update_user only, when the userid itself changed. */
+      newUserId?: string;
+      name?: string;
+      departments?: number[];
+      position?: string;
+      /** 1 active, 2 disabled, 4 not activated. */
+      status?: number;
+      minimal?: boolean;
+    }
+  | { changeType: 'delete_user'; userId: string };
+
+export const MEMBER_CHANGE_TYPES = ['create_user', 'update_user', 'delete_user'] as const;
+
+export function buildMemberChangeEvent(h: WecomHeader, input: MemberChangeInput): CallbackMessage {
+  if (!input.userId) throw new CallbackInputError('userId is required');
+  const base = { ...header(h, 'change_contact'), ChangeType: input.changeType, UserID: input.userId };
+  if (input.changeType === 'delete_user') return base;
+  const depts = input.departments && input.departments.length > 0 ? input.departments : undefined;
+  const department = optional('Department', depts?.join(','));
+  if (input.minimal) return { ...base, ...optional('NewUserID', input.newUserId), ...department };
+  return {
+    ...base,
+    ...optional('NewUserID', input.newUserId),
+    ...optional('Name', input.name),
+    ...department,
+    ...optional('MainDepartment', depts?.[0]),
+    ...optional('IsLeaderInDept', depts?.map(() => 0).join(',')),
+    ...optional('Position', input.position),
+    ...optional('Status', input.status),
+  };
+}
+
 function header(h: WecomHeader, event: string): Record<string, CallbackValue> {
   return { ToUserName: h.corpId, FromUserName: 'sys', CreateTime: h.createTime, MsgType: 'event', Event: event };
 }

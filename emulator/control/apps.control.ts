@@ -39,6 +39,7 @@ function corpView(c: Corp, staff: number, customers: number): Record<string, unk
     contactSecret: c.contactApp.secret,
     agentId: c.agentApp.agentId,
     agentSecret: c.agentApp.secret,
+    directorySecret: c.directoryApp.secret,
     agentExternalContact: c.agentApp.externalContact,
     token: c.token,
     encodingAESKey: c.encodingAESKey,
@@ -58,14 +59,16 @@ export function gatewayAccounts(state: EmulatorState, base: string): Record<stri
   const crypto = (a: WxApp) => (a.callbackMode === 'plaintext' ? {} : { encodingAESKey: a.encodingAESKey });
   const op = (a: { openPlatform: unknown }) => (a.openPlatform ? { openPlatformId: r.openPlatform.id } : {});
   return [
-    ...r.officialAccounts.map((a) => ({ kind: a.kind, appId: a.appId, appSecret: a.appSecret, token: a.token, ...crypto(a), originalId: a.originalId, ...op(a), apiBase: api, oauthBase })),
-    ...r.miniPrograms.map((a) => ({ kind: a.kind, appId: a.appId, appSecret: a.appSecret, token: a.token, ...crypto(a), messageFormat: a.format, ...op(a), apiBase: api })),
+    ...r.officialAccounts.map((a) => ({ kind: a.kind, name: a.name, appId: a.appId, appSecret: a.appSecret, token: a.token, ...crypto(a), originalId: a.originalId, ...op(a), apiBase: api, oauthBase })),
+    ...r.miniPrograms.map((a) => ({ kind: a.kind, name: a.name, appId: a.appId, appSecret: a.appSecret, token: a.token, ...crypto(a), messageFormat: a.format, ...op(a), apiBase: api })),
     ...r.corps.map((c) => ({
       kind: 'wecom',
+      name: c.name,
       corpId: c.corpId,
       contactSecret: c.contactApp.secret,
       agentId: c.agentApp.agentId,
       agentSecret: c.agentApp.secret,
+      directorySecret: c.directoryApp.secret,
       token: c.token,
       encodingAESKey: c.encodingAESKey,
       ...op(c),

@@ -1,4 +1,5 @@
 import { callbackServiceFor } from '../callbacks/callback.service';
+import type { MemberChangeBody } from '../callbacks/control.schemas';
 import type { DeliveryRecord } from '../callbacks/delivery-log';
 import type { SenderDeps } from '../plugin-types';
 
@@ -27,6 +28,10 @@ export function createNotifier(deps: SenderDeps) {
       state?: string,
     ): Promise<DeliveryRecord> {
       return service().externalContact(corpId, { changeType, userId, externalUserId, ...(state ? { state } : {}) });
+    },
+    /** change_contact for a member changed through the control API (create_user / update_user / delete_user). */
+    member(corpId: string, body: MemberChangeBody): Promise<DeliveryRecord> {
+      return service().memberChange(corpId, body);
     },
   };
 }

@@ -1,13 +1,19 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { EmulatorState } from '../state';
-import type { Relation, WecomCorp } from '../world/wecom-corp';
+import type { Relation, Staff, WecomCorp } from '../world/wecom-corp';
 import { ControlError, notFound, queryInt, queryString, readBody } from './control-body';
 import type { Notifier } from './notify';
 
 /**
  * World changes for WeCom corps (silent: callbacks are triggered through /_emulator/callbacks):
- *   POST /wecom/:corpId/staff {userid?, name?, contactFeature?}
+ *   POST /wecom/:corpId/staff {userid?, name?, contactFeature?, departments?, position?, visibleToAgent?, notify?}
+ *   PATCH /wecom/:corpId/staff/:userid {name?, newUserid?, departments?, position?, visibleToAgent?, notify?, minimal?}
+ *   POST /wecom/:corpId/staff/:userid/leave {notify?}   (the member leaves: gone from the directory, relations kept)
+ *   POST /wecom/:corpId/departments {name, parentId?}
+ *   GET  /state/wecom/:corpId/staff
+ *     notify on staff changes sends change_contact create_user / update_user / delete_user (`minimal`: only
+ *     UserID and Department, as for callback URLs set after 2022-08-15)
  *   POST /wecom/:corpId/contacts {personId?, type?, name?, followers?:[{userid, remark?, description?, addWay?, state?, createtime?, tags?}], followerCount?, notify?}
  *   POST /wecom/:corpId/relations/delete {userid, externalUserId, by: member|customer, notify?}
  *     notify: true also sends add_external_contact (per new relation) / del_external_contact / del_follow_user
@@ -27,6 +33,21 @@ const follower = z.object({
   byCustomer: z.boolean().optional(),
   tags: z.array(z.string()).optional(),
 });
+
+const departmentIds = z.array(z.number().int().positive()).min(1).max(100);
+
+function checkDepartments(corp: WecomCorp, ids: number[] | undefined): void {
+  const unknown = (ids ?? []).filter((id) => !corp.department(id));
+  if (unknown.length > 0) throw new ControlError(400, 'UNKNOWN_DEPARTMENT', `no department ${unknown.join(', ')}`);
+}
+
+function staffView(s: Staff): Record<string, unknown> {
+  return { userid: s.userid, name: s.name, contactFeature: s.contactFeature, departments: s.departments, position: s.position, left: s.left, visibleToAgent: s.visibleToAgent, customers: s.relations.length };
+}
+
+function memberFields(s: Staff): { userId: string; name: string; departments: number[]; position: string; status: 1 } {
+  return { userId: s.userid, name: s.name, departments: s.departments, position: s.position, status: 1 };
+}
 
 function corpOf(state: EmulatorState, corpId: string): WecomCorp {
   const corp = state.world.corp(corpId);
@@ -63,9 +84,78 @@ export function relationView(corp: WecomCorp, r: Relation): Record<string, unkno
 export function wecomRoutes(router: Router, state: EmulatorState, notifier: Notifier): void {
   router.post('/wecom/:corpId/staff', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
-    const b = await readBody(ctx, z.object({ userid: z.string().regex(/^[\w.@-]{1,64}$/).optional(), name: z.string().optional(), contactFeature: z.boolean().default(true) }));
-    const s = corp.addStaff(b.userid, b.name, b.contactFeature);
-    ctx.body = { userid: s.userid, name: s.name, contactFeature: s.contactFeature };
+    const b = await readBody(
+      ctx,
+      z.object({
+        userid: z.string().regex(/^[\w.@-]{1,64}$/).optional(),
+        name: z.string().min(1).max(64).optional(),
+        contactFeature: z.boolean().default(true),
+        departments: departmentIds.optional(),
+        position: z.string().max(128).optional(),
+        visibleToAgent: z.boolean().default(true),
+        notify: z.boolean().default(false),
+        minimal: z.boolean().default(false),
+      }),
+    );
+    checkDepartments(corp, b.departments);
+    const s = corp.addStaff(b.userid, b.name, b.contactFeature, b.departments);
+    if (b.position !== undefined) s.position = b.position;
+    s.visibleToAgent = b.visibleToAgent;
+    const delivery = b.notify ? await notifier.member(corp.corp.corpId, { changeType: 'create_user', ...memberFields(s), minimal: b.minimal }) : undefined;
+    ctx.body = { ...staffView(s), ...(delivery ? { delivery } : {}) };
+  });
+
+  router.patch('/wecom/:corpId/staff/:userid', async (ctx) => {
+    const corp = corpOf(state, ctx.params.corpId!);
+    const s = staffOf(corp, ctx.params.userid!);
+    const b = await readBody(
+      ctx,
+      z.object({
+        name: z.string().min(1).max(64).optional(),
+        newUserid: z.string().regex(/^[\w.@-]{1,64}$/).optional(),
+        departments: departmentIds.optional(),
+        position: z.string().max(128).optional(),
+        visibleToAgent: z.boolean().optional(),
+        notify: z.boolean().default(false),
+        minimal: z.boolean().default(false),
+      }),
+    );
+    if (s.left) throw new ControlError(409, 'MEMBER_LEFT', `${s.userid} has left the corp`);
+    checkDepartments(corp, b.departments);
+    if (b.newUserid !== undefined && b.newUserid !== s.userid && corp.staffByUserid.has(b.newUserid)) throw new ControlError(409, 'USERID_TAKEN', `userid ${b.newUserid} already exists`);
+    const oldUserid = s.userid;
+    if (b.name !== undefined) s.name = b.name;
+    if (b.departments !== undefined) s.departments = b.departments;
+    if (b.position !== undefined) s.position = b.position;
+    if (b.visibleToAgent !== undefined) s.visibleToAgent = b.visibleToAgent;
+    const renamed = b.newUserid !== undefined && b.newUserid !== oldUserid;
+    if (renamed) corp.renameStaff(s, b.newUserid!);
+    const delivery = b.notify
+      ? await notifier.member(corp.corp.corpId, { changeType: 'update_user', ...memberFields(s), userId: oldUserid, ...(renamed ? { newUserId: s.userid } : {}), minimal: b.minimal })
+      : undefined;
+    ctx.body = { ...staffView(s), ...(delivery ? { delivery } : {}) };
+  });
+
+  router.post('/wecom/:corpId/staff/:userid/leave', async (ctx) => {
+    const corp = corpOf(state, ctx.params.corpId!);
+    const s = staffOf(corp, ctx.params.userid!);
+    const b = await readBody(ctx, z.object({ notify: z.boolean().default(false) }));
+    s.left = true;
+    const delivery = b.notify ? await notifier.member(corp.corp.corpId, { changeType: 'delete_user', userId: s.userid }) : undefined;
+    ctx.body = { ...staffView(s), ...(delivery ? { delivery } : {}) };
+  });
+
+  router.post('/wecom/:corpId/departments', async (ctx) => {
+    const corp = corpOf(state, ctx.params.corpId!);
+    const b = await readBody(ctx, z.object({ name: z.string().min(1).max(64), parentId: z.number().int().positive().default(1) }));
+    checkDepartments(corp, [b.parentId]);
+    const d = corp.addDepartment(b.name, b.parentId);
+    ctx.body = { id: d.id, name: d.name, parentId: d.parentId };
+  });
+
+  router.get('/state/wecom/:corpId/staff', (ctx) => {
+    const corp = corpOf(state, ctx.params.corpId!);
+    ctx.body = { staff: corp.staff.map(staffView), departments: corp.departments.map((d) => ({ id: d.id, name: d.name, parentId: d.parentId })) };
   });
 
   router.post('/wecom/:corpId/contacts', async (ctx) => {

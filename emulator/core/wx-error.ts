@@ -83,7 +83,10 @@ const WECOM_ERRMSG: Record<number, string> = {
   47001: 'data format error',
   48002: 'api forbidden',
   50100: 'invalid cursor',
+  41009: 'missing userid',
+  60011: 'no privilege to access/modify contact/party/agent',
   60111: 'userid not found',
+  60123: 'invalid party id',
   84061: 'not external contact',
 };
 

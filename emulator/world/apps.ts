@@ -52,6 +52,8 @@ export interface Corp {
   openPlatform: OpenPlatform | undefined;
   contactApp: CorpApp;
   agentApp: CorpApp;
+  /** 通讯录同步 (contact sync): the only secret user/list_id accepts, sees the whole directory (wecom-ops §6.5). */
+  directoryApp: CorpApp;
   url: string | undefined;
   wmCodec: IdCodec;
   woCodec: IdCodec;
@@ -128,6 +130,8 @@ export function buildRegistry(o: WorldOptions): AppRegistry {
       openPlatform,
       contactApp: { name: '客户联系', agentId: undefined, secret: rng.chars(43, `${ALNUM}-_`), externalContact: true },
       agentApp: { name: '客户侧边栏', agentId: 1000002, secret: rng.chars(43, `${ALNUM}-_`), externalContact: false },
+      // Its own generator, so adding it left every other seeded id and secret as it was.
+      directoryApp: { name: '通讯录同步', agentId: undefined, secret: new Prng(codecKey(o.seed, `${corpId}/directory`)).chars(43, `${ALNUM}-_`), externalContact: false },
       url: gw ? `${gw}/wechat/wecom/${corpId}` : undefined,
       wmCodec: new IdCodec(`wm${corpPrefix}`, k('wm'), 24),
       woCodec: new IdCodec(`wo${corpPrefix}`, k('wo'), 24),

@@ -15,7 +15,23 @@ export interface Staff {
   name: string;
   /** Has the customer-contact feature (listed by get_follow_user_list). */
   contactFeature: boolean;
+  /** Department ids (user/get `department[]`); the first is the main department. */
+  departments: number[];
+  position: string;
+  /** Left the corp: gone from the directory APIs (60111), relations kept for departed-staff handling. */
+  left: boolean;
+  /** Inside the sidebar app's visible range: user/get with its token answers 60011 otherwise. */
+  visibleToAgent: boolean;
   relations: Relation[];
+}
+
+/** department/list entry (wechat-api-wecom-ops.md §6.4); id 1 is the root. */
+export interface Department {
+  id: number;
+  name: string;
+  nameEn: string;
+  parentId: number;
+  order: number;
 }
 
 export interface Relation {
@@ -44,6 +60,8 @@ const GIVEN: [string, string][] = [
   ['伟', 'wei'], ['芳', 'fang'], ['敏', 'min'], ['静', 'jing'], ['磊', 'lei'], ['洋', 'yang'], ['勇', 'yong'], ['杰', 'jie'],
   ['涛', 'tao'], ['明', 'ming'], ['超', 'chao'], ['婷', 'ting'], ['霞', 'xia'], ['刚', 'gang'], ['丹', 'dan'], ['欢', 'huan'],
 ];
+const DEPARTMENTS = ['销售部', '客户成功部', '市场部'];
+const DEPARTMENT_EN = ['Sales', 'Customer Success', 'Marketing'];
 const COMPANIES = ['腾讯', '华为', '阿里巴巴', '字节跳动', '美团', '京东', '小米', '网易'];
 const POSITIONS = ['采购经理', '运营总监', '市场专员', '店长', '产品经理'];
 
@@ -56,6 +74,7 @@ export class WecomCorp {
   readonly relationsBySlot: Relation[][] = [];
   readonly names = new Map<number, string>();
   readonly tags: CorpTagStore;
+  readonly departments: Department[] = [];
   private nextSeq = 1;
 
   constructor(
@@ -69,13 +88,30 @@ export class WecomCorp {
     this.personSlot = new IntColumn(Int32Array, persons.count, -1);
     this.slotType = new IntColumn(Uint8Array, slotCapacity);
     this.tags = new CorpTagStore(corp.tagCodec, tagLimit);
+    this.departments.push({ id: 1, name: corp.name, nameEn: '', parentId: 0, order: 100_000_000 });
+    DEPARTMENTS.forEach((name, i) => this.departments.push({ id: i + 2, name, nameEn: DEPARTMENT_EN[i]!, parentId: 1, order: 100_000_000 - (i + 1) * 1000 }));
+  }
+
+  /** Members still in the corp (the directory APIs never show those who left). */
+  get members(): Staff[] {
+    return this.staff.filter((s) => !s.left);
+  }
+
+  department(id: number): Department | undefined {
+    return this.departments.find((d) => d.id === id);
+  }
+
+  addDepartment(name: string, parentId = 1): Department {
+    const d: Department = { id: Math.max(...this.departments.map((x) => x.id)) + 1, name, nameEn: '', parentId, order: 0 };
+    this.departments.push(d);
+    return d;
   }
 
   get customerCount(): number {
     return this.slotPerson.length;
   }
 
-  addStaff(userid?: string, name?: string, contactFeature = true): Staff {
+  addStaff(userid?: string, name?: string, contactFeature = true, departments?: number[]): Staff {
     const index = this.staff.length;
     const h = hash32(this.seed, this.corp.index, 0x57af, index);
     const [sn, sp] = PINYIN[h % PINYIN.length]!;
@@ -83,10 +119,20 @@ export class WecomCorp {
     let id = userid ?? `${sp}${gp}`;
     if (!userid) for (let n = 2; this.staffByUserid.has(id); n++) id = `${sp}${gp}${n}`;
     if (this.staffByUserid.has(id)) throw new RangeError(`userid ${id} already exists`);
-    const s: Staff = { index, userid: id, name: name ?? sn + gn, contactFeature, relations: [] };
+    // Sales staff spread over the seeded departments; every tenth also sits in the root department.
+    const depts = departments ?? (index % 10 === 0 ? [2 + (index % DEPARTMENTS.length), 1] : [2 + (index % DEPARTMENTS.length)]);
+    const s: Staff = { index, userid: id, name: name ?? sn + gn, contactFeature, departments: depts, position: index === 0 ? '销售经理' : '销售顾问', left: false, visibleToAgent: true, relations: [] };
     this.staff.push(s);
     this.staffByUserid.set(id, s);
     return s;
+  }
+
+  /** update_user with NewUserID: the member keeps everything under the new userid. */
+  renameStaff(s: Staff, newUserid: string): void {
+    if (this.staffByUserid.has(newUserid)) throw new RangeError(`userid ${newUserid} already exists`);
+    this.staffByUserid.delete(s.userid);
+    s.userid = newUserid;
+    this.staffByUserid.set(newUserid, s);
   }
 
   addCustomer(person: number, type: 1 | 2): number {

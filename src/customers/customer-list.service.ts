@@ -4,7 +4,7 @@ import { identitiesOfCustomers, type StoredIdentity } from '../identity/identity
 import type { PhoneCrypto } from '../security/phone-crypto';
 import { type Db, idString, select } from '../storage/sql';
 import { filterSql, type CustomerFilter, type IdentityScope } from './customer-filter';
-import type { CustomerSummary, ProfileService } from './profile.service';
+import type { CustomerSummary, NameExtras, ProfileService } from './profile.service';
 
 export interface CustomerListItem extends CustomerSummary {
   tags: { id: string; name: string; source: string }[];
@@ -31,11 +31,12 @@ export class CustomerListService {
     const more = customers.length > page.limit;
     const rows = customers.slice(0, page.limit);
     const ids = rows.map((c) => c.id);
-    const [identities, tags] = await Promise.all([identitiesOfCustomers(db, ids), this.tagsOf(db, ids)]);
+    const unnamed = rows.filter((c) => !c.displayName?.trim()).map((c) => c.id);
+    const [identities, tags, remarks] = await Promise.all([identitiesOfCustomers(db, ids), this.tagsOf(db, ids), this.remarksOf(db, unnamed)]);
     const byCustomer = new Map<string, StoredIdentity[]>();
     for (const i of identities) byCustomer.set(i.customerId, [...(byCustomer.get(i.customerId) ?? []), i]);
     return {
-      items: rows.map((c) => ({ ...this.deps.profiles.summary(c, byCustomer.get(c.id) ?? [], role), tags: tags.get(c.id) ?? [] })),
+      items: rows.map((c) => ({ ...this.deps.profiles.summary(c, byCustomer.get(c.id) ?? [], role, remarks.get(c.id)), tags: tags.get(c.id) ?? [] })),
       nextCursor: more ? rows[rows.length - 1]!.id : null,
     };
   }
@@ -62,6 +63,25 @@ export class CustomerListService {
     }
     const sql = `SELECT ${COLUMNS} FROM ${f.from} WHERE ${where.join(' AND ')} ORDER BY c.id DESC LIMIT ${Math.trunc(page.limit) + 1}`;
     return (await select(db, sql, params)).map(toCustomer);
+  }
+
+  /** WeCom and OA remarks of the customers shown without a display name (their best name, best-name.ts). */
+  private async remarksOf(db: Db, ids: string[]): Promise<Map<string, NameExtras>> {
+    const out = new Map<string, NameExtras>();
+    if (ids.length === 0) return out;
+    const list = ids.map(() => '?').join(', ');
+    const [follows, subscriptions] = await Promise.all([
+      select<{ customer_id: string; remark: string; deleted: unknown }>(db, `SELECT customer_id, remark, deleted FROM wecom_follows WHERE customer_id IN (${list}) AND remark IS NOT NULL AND remark <> '' ORDER BY id`, ids),
+      select<{ customer_id: string; remark: string }>(db, `SELECT customer_id, remark FROM oa_subscriptions WHERE customer_id IN (${list}) AND remark IS NOT NULL AND remark <> '' ORDER BY id`, ids),
+    ]);
+    const of = (id: string) => {
+      let e = out.get(id);
+      if (!e) out.set(id, (e = { follows: [], subscriptions: [] }));
+      return e as { follows: { remark: unknown; deleted: boolean }[]; subscriptions: { remark: unknown }[] };
+    };
+    for (const f of follows) of(f.customer_id).follows.push({ remark: f.remark, deleted: Number(f.deleted) === 1 || f.deleted === true });
+    for (const r of subscriptions) of(r.customer_id).subscriptions.push({ remark: r.remark });
+    return out;
   }
 
   private async tagsOf(db: Db, ids: string[]): Promise<Map<string, CustomerListItem['tags']>> {

@@ -1,22 +1,27 @@
 import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
-import type { SiyuConfig } from '../../config';
+import { accountName, type SiyuConfig } from '../../config';
 import type { Role } from '../auth/roles';
 import { MAX_CHAIN, type StoredCustomer, survivorOf, toCustomer } from '../identity/customer.repository';
 import type { StoredIdentity } from '../identity/identity.repository';
 import { maskPhone, type PhoneCrypto } from '../security/phone-crypto';
 import { type Db, fromDbTime, fromJsonText, idString, type Row } from '../storage/sql';
+import { bestName, type NameInputs, type NameSource } from './best-name';
 import { type ProfileRows, readCustomerByIdentity, readProfileRows } from './profile-query';
 
 /** The `Customer` JSON of DESIGN §8.3. Phone numbers are masked unless the caller is an admin (DESIGN §7). */
 export interface CustomerSummary {
   id: string;
   status: string;
+  /** The best name known (best-name.ts): never a bare id. */
+  name: string;
+  nameSource: NameSource;
   displayName: string | null;
   avatarUrl: string | null;
   phone: string | null;
   createdAt: string;
   updatedAt: string;
-  identities: { type: IdentityType; scope: string; value: string }[];
+  /** `scopeName`: the configured name of the account the scope is (null for open platforms and unnamed accounts). */
+  identities: { type: IdentityType; scope: string; value: string; scopeName: string | null }[];
   /** Openid / external_userid identities whose open platform has no unionid on this customer yet (DESIGN §4). */
   unionidMissing: { type: IdentityType; scope: string }[];
 }
@@ -31,6 +36,12 @@ export interface CustomerProfile extends CustomerSummary {
 
 /** What `summary` needs of an identity row. */
 export type ShownIdentity = Pick<StoredIdentity, 'type' | 'scope' | 'value' | 'valueEnc'>;
+
+/** Name inputs besides the customer row and identities: WeCom and OA remarks. */
+export type NameExtras = Pick<NameInputs, 'follows' | 'subscriptions'>;
+
+const NO_EXTRAS: NameExtras = { follows: [], subscriptions: [] };
+const truthy = (v: unknown): boolean => Number(v) === 1 || v === true;
 
 const iso = (v: unknown): string | null => fromDbTime(v)?.toISOString() ?? null;
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -76,7 +87,7 @@ export class ProfileService {
     return c?.status === 'active' ? this.profile(db, c, role) : undefined;
   }
 
-  summary(c: StoredCustomer, identities: readonly ShownIdentity[], role: Role): CustomerSummary {
+  summary(c: StoredCustomer, identities: readonly ShownIdentity[], role: Role, extras: NameExtras = NO_EXTRAS): CustomerSummary {
     const admin = role === 'admin';
     const reveal = (enc: string | null): string | null => {
       if (!enc) return null;
@@ -87,15 +98,19 @@ export class ProfileService {
         return null;
       }
     };
+    const cfg = this.deps.config;
+    const named = bestName({ id: c.id, displayName: c.displayName, identities: identities.filter((i) => i.type !== 'phone'), ...extras });
     return {
       id: c.id,
       status: c.status,
+      name: named.name,
+      nameSource: named.nameSource,
       displayName: c.displayName,
       avatarUrl: c.avatarUrl,
       phone: reveal(c.phoneEnc),
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
-      identities: identities.map((i) => ({ type: i.type, scope: i.scope, value: i.type === 'phone' ? (reveal(i.valueEnc) ?? '') : i.value })),
+      identities: identities.map((i) => ({ type: i.type, scope: i.scope, value: i.type === 'phone' ? (reveal(i.valueEnc) ?? '') : i.value, scopeName: accountName(cfg, i.scope) })),
       unionidMissing: this.unionidMissing(identities),
     };
   }
@@ -109,25 +124,30 @@ export class ProfileService {
     const identities: ShownIdentity[] = rows.identities.map((i) => ({ type: i.type as IdentityType, scope: String(i.scope), value: String(i.value), valueEnc: str(i.value_enc) }));
     const r: Row = rows.rfm ?? {};
     const last = fromDbTime(r.last_at);
+    const cfg = this.deps.config;
+    const extras: NameExtras = { follows: rows.follows.map((f) => ({ remark: f.remark, deleted: truthy(f.deleted) })), subscriptions: rows.subscriptions.map((s) => ({ remark: s.remark })) };
     return {
-      ...this.summary(c, identities, role),
+      ...this.summary(c, identities, role, extras),
       tags: rows.tags.map((t) => ({ id: idString(t.id), name: String(t.name), source: String(t.source) })),
       follows: rows.follows.map((f) => ({
         corpId: f.corp_id,
+        corpName: accountName(cfg, String(f.corp_id)),
         staffUserId: f.staff_userid,
+        staffName: f.staff_name ?? null,
         externalUserId: f.external_userid,
         remark: f.remark ?? null,
         description: f.description ?? null,
         addWay: f.add_way === null || f.add_way === undefined ? null : Number(f.add_way),
         state: f.state ?? null,
         createdTime: iso(f.created_time),
-        deleted: Number(f.deleted) === 1 || f.deleted === true,
+        deleted: truthy(f.deleted),
         deletedAt: iso(f.deleted_at),
       })),
       subscriptions: rows.subscriptions.map((s) => ({
         appId: s.app_id,
+        accountName: accountName(cfg, String(s.app_id)),
         openid: s.openid,
-        subscribed: Number(s.subscribed) === 1 || s.subscribed === true,
+        subscribed: truthy(s.subscribed),
         subscribeTime: iso(s.subscribe_time),
         unsubscribeTime: iso(s.unsubscribe_time),
         scene: s.scene ?? null,

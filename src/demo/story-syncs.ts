@@ -4,6 +4,8 @@ import type { DemoWorld } from './demo-world';
 
 export interface SyncOutcome {
   accountId: string;
+  /** The account's configured name (the emulator's names for its OAs and corp). */
+  accountName: string | null;
   resource: string;
   status: string;
   processed: number;
@@ -14,6 +16,7 @@ export interface SyncOutcome {
 
 interface SyncRun {
   id: string;
+  accountName: string | null;
   status: string;
   processed: number;
   created: number;
@@ -50,19 +53,22 @@ export async function awaitContactReRead(w: DemoWorld, externalUserId: string): 
 }
 
 /**
- * Full syncs through `POST /api/v1/syncs` (followers of each OA, the corp's contacts and corp tag library),
- * polled on `GET /api/v1/syncs/:id` until they end. The corp tag library goes first, as in the nightly job, so
- * the contacts sync finds the corp tags in the catalog and records relation tags as assignments at once; the
- * rest run together. A failed run stops the demo with its error.
+ * Full syncs through `POST /api/v1/syncs` (followers of each OA, the corp's staff directory, contacts and corp
+ * tag library), polled on `GET /api/v1/syncs/:id` until they end. The corp tag library goes first, as in the
+ * nightly job, so the contacts sync finds the corp tags in the catalog and records relation tags as assignments at
+ * once; the rest run together. A failed run stops the demo with its error.
  */
 export async function runFullSyncs(w: DemoWorld, say: (line: string) => void): Promise<SyncOutcome[]> {
   const library = w.apps.corps.map((c) => ({ accountId: c.corpId, resource: 'corp-tags' }));
   const rest = [
     ...w.apps.officialAccounts.map((a) => ({ accountId: a.appId, resource: 'followers' })),
-    ...w.apps.corps.map((c) => ({ accountId: c.corpId, resource: 'contacts' })),
+    ...w.apps.corps.flatMap((c) => [
+      { accountId: c.corpId, resource: 'staff' },
+      { accountId: c.corpId, resource: 'contacts' },
+    ]),
   ];
   const outcomes = [...(await runTogether(w, library)), ...(await runTogether(w, rest))];
-  for (const o of outcomes) say(`  sync ${o.accountId} ${o.resource}: ${o.processed} read, ${o.created} new, ${o.updated} updated in ${o.ms} ms`);
+  for (const o of outcomes) say(`  sync ${o.accountName ? `${o.accountName} (${o.accountId})` : o.accountId} ${o.resource}: ${o.processed} read, ${o.created} new, ${o.updated} updated in ${o.ms} ms`);
   return outcomes;
 }
 
@@ -73,10 +79,10 @@ async function runTogether(w: DemoWorld, jobs: { accountId: string; resource: st
       const end = await waitFor(`sync #${run.id} (${accountId} ${resource})`, async () => {
         const r = await w.api.get<SyncRun>(`/syncs/${run.id}`);
         return r.status === 'running' ? undefined : r;
-      }, 25_000);
+      }, 120_000);
       if (end.status !== 'done') throw new DemoError('SYNC_FAILED', `sync #${end.id} ${accountId} ${resource} ended ${end.status}: ${end.error ?? 'no error given'}`);
       const ms = end.finishedAt ? Date.parse(end.finishedAt) - Date.parse(end.startedAt) : 0;
-      return { accountId, resource, status: end.status, processed: end.processed, created: end.created, updated: end.updated, ms };
+      return { accountId, accountName: end.accountName, resource, status: end.status, processed: end.processed, created: end.created, updated: end.updated, ms };
     }),
   );
 }

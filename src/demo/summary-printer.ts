@@ -23,7 +23,7 @@ export function formatSummary(s: DemoSummary): string {
     `Siyu demo — done in ${s.seconds.toFixed(1)} s`,
     '',
     `  callbacks       ${accepted}/${s.callbacks.length} accepted: OA subscribe + text in safe, compatible and plaintext mode, WeCom add_external_contact, Pay TRANSACTION.SUCCESS (inbox: ${s.inboxFailed} failed)`,
-    `  full syncs      ${s.syncs.map((x) => `${x.accountId} ${x.resource} ${x.processed}`).join(' · ')}`,
+    `  full syncs      ${s.syncs.map((x) => `${x.accountName ?? x.accountId} ${x.resource} ${x.processed}`).join(' · ')}`,
     `  customers       ${s.customers} for the ${s.personsSeen} emulator persons Siyu has seen (${s.persons} in the world); ${s.merges} merges`,
     `  vs. the truth   ${s.customersMixingPersons} customers mixing two persons · ${s.personsSplit} persons split over several customers`,
     `  identities      ${ids}`,

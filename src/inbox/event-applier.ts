@@ -95,8 +95,9 @@ export class EventApplier {
         return;
       }
       case 'tag.changed':
+      case 'staff.changed':
       case 'unsupported':
-        // The corp tag library refresh is the tags module's hook (event-hooks.ts); unsupported carries nothing.
+        // The corp tag library and the staff directory are their modules' hooks (event-hooks.ts); unsupported carries nothing.
         return;
     }
   }

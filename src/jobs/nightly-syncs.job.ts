@@ -4,10 +4,10 @@ import { syncRuntime } from '../syncs/sync-runtime';
 import type { Account } from '../../config';
 import type { Job } from './job';
 
-/** Corp tags before contacts, so relation tag ids read by the contacts sync have names. */
+/** Corp tags before contacts, so relation tag ids read by the contacts sync have names; staff before contacts too. */
 function resourcesOf(account: Account): SyncResource[] {
   if (account.kind === 'official-account') return ['followers'];
-  if (account.kind === 'wecom') return ['corp-tags', 'contacts'];
+  if (account.kind === 'wecom') return ['corp-tags', 'staff', 'contacts'];
   return [];
 }
 

@@ -7,14 +7,10 @@ import type { SiyuConfig } from '../../config';
 export function accountNamesOf(config: SiyuConfig): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of config.accounts) {
-    const name = 'name' in a && typeof a.name === 'string' && a.name !== '' ? a.name : undefined;
+    const name = a.name;
     if (!name) continue;
     const scope = 'appId' in a ? a.appId : 'corpId' in a ? a.corpId : 'mchId' in a ? a.mchId : undefined;
     if (typeof scope === 'string') out[scope] = name;
   }
   return out;
-}
-
-export function accountNameOf(config: SiyuConfig, scope: string): string | null {
-  return accountNamesOf(config)[scope] ?? null;
 }

@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import type { SiyuConfig } from '../../config';
 import type { CustomerProfile, ProfileService } from '../customers/profile.service';
 import type { StoredCustomer } from '../identity/customer.repository';
 import type { AssignmentService } from '../tags/assignments/assignment.service';
@@ -8,11 +7,12 @@ import { tagsBoundTo, type TagRecord } from '../tags/catalog/tag.repository';
 import type { Actor } from '../tags/tags-deps';
 import { recentOrders } from './customer-orders.repository';
 import { findFollowedCustomer } from './followed-customer.repository';
-import { accountNameOf, accountNamesOf } from './sidebar-account-names';
+import { accountName, type SiyuConfig } from '../../config';
+import { memberName } from '../staff/staff.repository';
+import { accountNamesOf } from './sidebar-account-names';
 import type { SidebarCustomerJson, SidebarFollowJson, SidebarSessionJson, SidebarSubscriptionJson, SidebarTagChangeJson, SidebarTagGroupJson, SidebarTagPageJson } from './sidebar-api.types';
 import { SidebarError } from './sidebar.errors';
 import type { StaffSession } from './staff-session';
-import { findStaffName } from './staff-directory.repository';
 
 export interface SidebarCustomersDeps {
   ds: DataSource;
@@ -44,8 +44,8 @@ export class SidebarCustomersService {
 
   /** Who is signed in, by name: the page says it at the top and on a refusal. */
   async session(staff: StaffSession): Promise<SidebarSessionJson> {
-    const name = await findStaffName(this.deps.ds, staff.corpId, staff.userid);
-    return { corpId: staff.corpId, userid: staff.userid, name: name ?? staff.userid, corpName: accountNameOf(this.deps.config, staff.corpId) };
+    const name = await memberName(this.deps.ds, staff.corpId, staff.userid);
+    return { corpId: staff.corpId, userid: staff.userid, name: name ?? staff.userid, corpName: accountName(this.deps.config, staff.corpId) };
   }
 
   /** The admin API's profile (phone masked), with the latest orders and the names of the accounts it mentions. */

@@ -6,6 +6,7 @@ import { createClients, type Clients } from '../tokens/clients';
 import { CorpTagLibrary } from '../tags/reconcile/corp-tag-library';
 import { corpTagsSync } from './wecom/corp-tags.sync';
 import { contactsSync } from './wecom/contacts.sync';
+import { staffSync } from './wecom/staff.sync';
 import { followersSync } from './oa/followers.sync';
 import { BulkIdentityResolver } from './identity/bulk-resolver';
 import { SyncService, type SyncTaskFactory } from './sync.service';
@@ -28,6 +29,7 @@ export function syncTasks(rt: Omit<SyncRuntime, 'syncs'>, app: AppContext): Sync
     }
     if (account.kind === 'wecom' && resource === 'contacts') return contactsSync({ ds: app.ds, client: (id) => rt.clients.wecom(id), resolver: rt.resolver });
     if (account.kind === 'wecom' && resource === 'corp-tags') return corpTagsSync((corpId) => new CorpTagLibrary({ ds: app.ds, config: app.config, logger: app.logger, now: () => app.now(), clients: rt.clients }).refresh(corpId));
+    if (account.kind === 'wecom' && resource === 'staff') return staffSync(app.ds, (id) => rt.clients.wecom(id));
     return undefined;
   };
 }

@@ -80,9 +80,11 @@ export function createClients(ctx: ClientsContext, options: ClientsOptions = {})
     const http = httpFor(account.apiBase, WECOM_ERRCODES);
     const contact = tokens.source(wecomAccessTokenDefinition(account, http, 'contact', account.contactSecret));
     const agent = account.agentSecret ? tokens.source(wecomAccessTokenDefinition(account, http, 'agent', account.agentSecret)) : undefined;
+    const directory = account.directorySecret ? tokens.source(wecomAccessTokenDefinition(account, http, 'directory', account.directorySecret)) : undefined;
     return new WecomClient(account.corpId, http, {
       contact,
       ...(agent ? { agent } : {}),
+      ...(directory ? { directory } : {}),
       corpJsapiTicket: tokens.source(wecomJsapiTicketDefinition(account, http, agent ?? contact)),
       ...(agent && account.agentId !== undefined ? { agentConfigTicket: tokens.source(wecomAgentTicketDefinition(account, http, agent)) } : {}),
     });

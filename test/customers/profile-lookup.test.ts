@@ -44,8 +44,9 @@ describe('customer profile: lookup and by id', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const account = { kind: 'official-account', appId: APP, appSecret: 's', token: 't', openPlatformId: PLATFORM };
-    t = await startTestApp(db.ds, testConfig(db.url, { accounts: [account], security: { dataKey: 'b'.repeat(64) } }));
+    const account = { kind: 'official-account', name: '品牌服务号', appId: APP, appSecret: 's', token: 't', openPlatformId: PLATFORM };
+    const corp = { kind: 'wecom', name: '示例品牌', corpId: 'wwcorp', contactSecret: 's', token: 't', encodingAESKey: 'k'.repeat(43) };
+    t = await startTestApp(db.ds, testConfig(db.url, { accounts: [account, corp], security: { dataKey: 'b'.repeat(64) } }));
     phones = new PhoneCrypto(t.app.config.security.dataKey);
     [viewer, admin] = await Promise.all([t.key('viewer'), t.key('admin')]);
 
@@ -74,6 +75,7 @@ describe('customer profile: lookup and by id', () => {
       "INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, customer_id, remark, description, add_way, state, created_time, deleted, deleted_at, tags, created_at, updated_at) VALUES ('wwcorp', 's2', 'wm-prof-1', ?, NULL, 'vip', NULL, NULL, '2024-02-04 00:00:00.000', 1, '2024-03-01 00:00:00.000', '[]', ?, ?)",
       [rich, T0, T0],
     );
+    await sql("INSERT INTO wecom_staff (corp_id, userid, name, departments, status, created_at, updated_at) VALUES ('wwcorp', 's1', '李娜', '[]', 'active', ?, ?)", [T0, T0]);
     await sql(
       "INSERT INTO oa_subscriptions (app_id, openid, customer_id, subscribed, subscribe_time, unsubscribe_time, scene, qr_scene, qr_scene_str, remark, created_at, updated_at) VALUES (?, 'o-prof-1', ?, 1, '2024-02-01 00:00:00.000', NULL, 'ADD_SCENE_QR_CODE', NULL, 'spring', NULL, ?, ?)",
       [APP, rich, T0, T0],
@@ -99,16 +101,18 @@ describe('customer profile: lookup and by id', () => {
   const expected = (phone: string, lastPurchaseDays: number) => ({
     id: rich,
     status: 'active',
+    name: '王芳',
+    nameSource: 'displayName',
     displayName: '王芳',
     avatarUrl: 'https://img.example/a.png',
     phone,
     createdAt: '2024-05-06T07:08:09.123Z',
     updatedAt: '2024-06-01T00:00:00.000Z',
     identities: [
-      { type: 'oa_openid', scope: APP, value: 'o-prof-1' },
-      { type: 'unionid', scope: PLATFORM, value: 'u-prof-1' },
-      { type: 'mp_openid', scope: MP, value: 'mp-prof-1' },
-      { type: 'phone', scope: 'default', value: phone },
+      { type: 'oa_openid', scope: APP, value: 'o-prof-1', scopeName: '品牌服务号' },
+      { type: 'unionid', scope: PLATFORM, value: 'u-prof-1', scopeName: null },
+      { type: 'mp_openid', scope: MP, value: 'mp-prof-1', scopeName: null },
+      { type: 'phone', scope: 'default', value: phone, scopeName: null },
     ],
     unionidMissing: [{ type: 'mp_openid', scope: MP }],
     tags: [
@@ -117,10 +121,10 @@ describe('customer profile: lookup and by id', () => {
       { id: tagB, name: 'b-tag', source: 'manual' },
     ],
     follows: [
-      { corpId: 'wwcorp', staffUserId: 's1', externalUserId: 'wm-prof-1', remark: '老客户', description: null, addWay: 1, state: 'ch1', createdTime: '2024-02-03T04:05:06.000Z', deleted: false, deletedAt: null },
-      { corpId: 'wwcorp', staffUserId: 's2', externalUserId: 'wm-prof-1', remark: null, description: 'vip', addWay: null, state: null, createdTime: '2024-02-04T00:00:00.000Z', deleted: true, deletedAt: '2024-03-01T00:00:00.000Z' },
+      { corpId: 'wwcorp', corpName: '示例品牌', staffUserId: 's1', staffName: '李娜', externalUserId: 'wm-prof-1', remark: '老客户', description: null, addWay: 1, state: 'ch1', createdTime: '2024-02-03T04:05:06.000Z', deleted: false, deletedAt: null },
+      { corpId: 'wwcorp', corpName: '示例品牌', staffUserId: 's2', staffName: null, externalUserId: 'wm-prof-1', remark: null, description: 'vip', addWay: null, state: null, createdTime: '2024-02-04T00:00:00.000Z', deleted: true, deletedAt: '2024-03-01T00:00:00.000Z' },
     ],
-    subscriptions: [{ appId: APP, openid: 'o-prof-1', subscribed: true, subscribeTime: '2024-02-01T00:00:00.000Z', unsubscribeTime: null, scene: 'ADD_SCENE_QR_CODE', qrScene: 'spring', remark: null }],
+    subscriptions: [{ appId: APP, accountName: '品牌服务号', openid: 'o-prof-1', subscribed: true, subscribeTime: '2024-02-01T00:00:00.000Z', unsubscribeTime: null, scene: 'ADD_SCENE_QR_CODE', qrScene: 'spring', remark: null }],
     rfm: { orders: 2, totalSpent: 2000, totalRefunded: 500, firstPurchaseAt: '2025-01-01T00:00:00.000Z', lastPurchaseAt: '2025-01-02T03:04:05.000Z', daysSinceLastPurchase: lastPurchaseDays },
     recentEvents: Array.from({ length: 20 }, (_, k) => 21 - k).map((n) => ({
       id: expect.any(String),
@@ -175,7 +179,7 @@ describe('customer profile: lookup and by id', () => {
     await identity(a, 'oa_openid', APP, 'o-chain-a');
     for (const res of [await t.request(`/api/v1/customers/${a}`, { key: viewer }), await lookup('oa_openid', APP, 'o-chain-a')]) {
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ id: c, status: 'active', displayName: '终点', identities: [{ type: 'oa_openid', scope: APP, value: 'o-chain-c' }] });
+      expect(res.body).toMatchObject({ id: c, status: 'active', displayName: '终点', identities: [{ type: 'oa_openid', scope: APP, value: 'o-chain-c', scopeName: '品牌服务号' }] });
     }
   });
 

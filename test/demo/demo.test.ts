@@ -66,7 +66,9 @@ describe('siyu demo', () => {
       expect(s.callbacks.filter((c) => !c.accepted)).toEqual([]);
       expect(s.callbacks.map((c) => c.detail.split(':')[0])).toEqual(expect.arrayContaining(['safe', 'compatible', 'plaintext']));
       expect(s.inboxFailed).toBe(0);
-      expect(s.syncs.map((x) => `${x.resource}:${x.status}`).sort()).toEqual(['contacts:done', 'corp-tags:done', 'followers:done', 'followers:done']);
+      expect(s.syncs.map((x) => `${x.resource}:${x.status}`).sort()).toEqual(['contacts:done', 'corp-tags:done', 'followers:done', 'followers:done', 'staff:done']);
+      // The demo names its accounts as the emulator does.
+      expect(s.syncs.filter((x) => x.resource === 'followers').map((x) => x.accountName).sort()).toEqual(['会员俱乐部', '品牌服务号'].sort());
     });
 
     it('unifies: no more customers than persons, none mixing two persons, the story person as one customer', () => {

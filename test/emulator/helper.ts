@@ -12,7 +12,7 @@ export interface TestEmulator {
   apps(): Promise<AppsSummary>;
   oaToken(appIndex?: number): Promise<string>;
   mpToken(appIndex?: number): Promise<string>;
-  wecomToken(corpIndex?: number, which?: 'contact' | 'agent'): Promise<string>;
+  wecomToken(corpIndex?: number, which?: 'contact' | 'agent' | 'directory'): Promise<string>;
   advance(seconds: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -30,6 +30,7 @@ export interface CorpView {
   corpId: string;
   contactSecret: string;
   agentSecret: string;
+  directorySecret: string;
   agentId: number;
   bound: boolean;
 }
@@ -71,7 +72,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     },
     async wecomToken(i = 0, which = 'contact') {
       const c = (await apps()).corps[i]!;
-      const r = await t.wecom.get('/cgi-bin/gettoken', { params: { corpid: c.corpId, corpsecret: which === 'contact' ? c.contactSecret : c.agentSecret } });
+      const r = await t.wecom.get('/cgi-bin/gettoken', { params: { corpid: c.corpId, corpsecret: { contact: c.contactSecret, agent: c.agentSecret, directory: c.directorySecret }[which] } });
       return r.data.access_token as string;
     },
     async advance(seconds) {

@@ -43,7 +43,7 @@ describe('customers lookup, merges and conflicts API', () => {
     const byOpenid = await t.request(`/api/v1/customers/lookup?type=oa_openid&scope=${APP}&value=o-api-1`, { key: viewer });
     expect(byOpenid.status).toBe(200);
     expect(byOpenid.body).toMatchObject({ id: c, status: 'active', phone: '138****5678' });
-    expect(byOpenid.body.identities).toEqual(expect.arrayContaining([{ type: 'phone', scope: 'default', value: '138****5678' }, { type: 'oa_openid', scope: APP, value: 'o-api-1' }]));
+    expect(byOpenid.body.identities).toEqual(expect.arrayContaining([{ type: 'phone', scope: 'default', value: '138****5678', scopeName: null }, { type: 'oa_openid', scope: APP, value: 'o-api-1', scopeName: null }]));
     expect(byOpenid.body.unionidMissing).toEqual([{ type: 'oa_openid', scope: APP }]);
     expect(byOpenid.body.rfm).toMatchObject({ orders: 1, totalSpent: 1000, totalRefunded: 500, lastPurchaseAt: '2025-01-02T03:04:05.000Z' });
     for (const k of ['tags', 'follows', 'subscriptions', 'recentEvents']) expect(Array.isArray(byOpenid.body[k])).toBe(true);

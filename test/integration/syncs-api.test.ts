@@ -59,14 +59,14 @@ describe('sync API', () => {
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual(
       expect.arrayContaining([
-        { accountId: oaId, kind: 'official-account', appId: oaId, resources: ['followers'] },
-        { accountId: corpId, kind: 'wecom', corpId, resources: ['contacts', 'corp-tags'] },
+        { accountId: oaId, accountName: '品牌服务号', kind: 'official-account', appId: oaId, resources: ['followers'] },
+        { accountId: corpId, accountName: '示例品牌有限公司', kind: 'wecom', corpId, resources: ['contacts', 'corp-tags', 'staff'] },
       ]),
     );
     // Mini Program and Pay accounts have nothing to sync, so a start form never offers them.
     expect(res.body.items.every((s: { resources: string[] }) => s.resources.length > 0)).toBe(true);
     for (const a of t.app.config.accounts) {
-      for (const secret of ['appSecret', 'contactSecret', 'apiV3Key', 'encodingAESKey'] as const) {
+      for (const secret of ['appSecret', 'contactSecret', 'agentSecret', 'directorySecret', 'apiV3Key', 'encodingAESKey'] as const) {
         const v = (a as Record<string, unknown>)[secret];
         if (typeof v === 'string' && v) expect(res.text).not.toContain(v);
       }
@@ -81,7 +81,7 @@ describe('sync API', () => {
   it('starts in the background (202), refuses a second start while it runs (409), reports progress to the end', async () => {
     const res = await start({ accountId: oaId, resource: 'followers' });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ status: 'running', accountId: oaId, resource: 'followers' });
+    expect(res.body).toMatchObject({ status: 'running', accountId: oaId, accountName: '品牌服务号', resource: 'followers' });
     const id = res.body.id as string;
     const again = await start({ accountId: oaId, resource: 'followers' });
     expect(again.status).toBe(409);

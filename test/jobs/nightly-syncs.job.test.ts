@@ -14,7 +14,7 @@ describe('nightly-syncs job', () => {
     await h.close();
   });
 
-  it('runs every account’s full syncs once, corp tags before contacts', async () => {
+  it('runs every account’s full syncs once, corp tags and staff before contacts', async () => {
     const scheduler = new JobScheduler(h.app, [nightlySyncsJob], 'test');
     expect(await scheduler.trigger('nightly-syncs', new Date('2030-01-01T03:00:00Z'))).toBe('ran');
     const runs = (await db.ds.query('SELECT account, resource, status, triggered_by FROM sync_runs ORDER BY id')) as Record<string, string>[];
@@ -22,6 +22,7 @@ describe('nightly-syncs job', () => {
       { account: h.oa(0).id, resource: 'followers', status: 'done', triggered_by: 'job:nightly-syncs' },
       { account: h.oa(1).id, resource: 'followers', status: 'done', triggered_by: 'job:nightly-syncs' },
       { account: h.wecom().id, resource: 'corp-tags', status: 'done', triggered_by: 'job:nightly-syncs' },
+      { account: h.wecom().id, resource: 'staff', status: 'done', triggered_by: 'job:nightly-syncs' },
       { account: h.wecom().id, resource: 'contacts', status: 'done', triggered_by: 'job:nightly-syncs' },
     ]);
     expect(await scheduler.trigger('nightly-syncs', new Date('2030-01-01T03:00:00Z'))).toBe('skipped');

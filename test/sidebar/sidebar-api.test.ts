@@ -89,8 +89,8 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
     expect(phone === null || /\*{4}/.test(phone)).toBe(true);
     if (adminPhone !== null) expect(phone).not.toBe(adminPhone);
     expect(res.body.displayName).toBe('王小明');
-    expect(res.body.identities).toEqual(expect.arrayContaining([{ type: 'wecom_external_userid', scope: h.corpId, value: h.mine.externalUserId }]));
-    expect(res.body.follows).toEqual([expect.objectContaining({ staffUserId: 'alice', remark: '老客户', deleted: false })]);
+    expect(res.body.identities).toEqual(expect.arrayContaining([{ type: 'wecom_external_userid', scope: h.corpId, value: h.mine.externalUserId, scopeName: '示例品牌有限公司' }]));
+    expect(res.body.follows).toEqual([expect.objectContaining({ staffUserId: 'alice', staffName: 'alice', remark: '老客户', deleted: false })]);
   });
 
   it('signs wx.config with the corp ticket and wx.agentConfig with the app ticket (§5.12, checked independently)', async () => {

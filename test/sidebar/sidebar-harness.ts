@@ -23,7 +23,7 @@ export interface SidebarHarness extends FrontDoorHarness {
 
 /**
  * The gateway and an emulator corp with two members (alice, bob) and two customers, synced into the gateway by
- * the real WeCom contacts sync, plus an admin key for the catalog.
+ * the real WeCom contacts and staff syncs, plus an admin key for the catalog.
  */
 export async function startSidebar(db: { ds: DataSource; url: string }, overrides: Record<string, unknown> = {}): Promise<SidebarHarness> {
   const h = await startFrontDoors(db, overrides, { officialAccounts: 1, miniPrograms: 0, followers: 5, corps: 1, wecomStaff: 1, wecomContacts: 0, corpTagGroups: 0 });
@@ -37,6 +37,7 @@ export async function startSidebar(db: { ds: DataSource; url: string }, override
   const mine = await contact('王小明', 'alice', '老客户');
   const theirs = await contact('李雷', 'bob', '新客户');
   await syncContacts(h, corpId);
+  await syncContacts(h, corpId, 'staff');
   const adminKey = (await new ApiKeyService(db.ds).create('sidebar-test-admin', 'admin')).key;
 
   const login = async (userid: string, jar = new CookieJar()) => {
@@ -55,10 +56,10 @@ export async function startSidebar(db: { ds: DataSource; url: string }, override
   return { ...h, corpId, mine, theirs, adminKey, login, api };
 }
 
-export async function syncContacts(h: FrontDoorHarness, corpId: string): Promise<void> {
-  const started = await syncRuntime(h.app).syncs.start(corpId, 'contacts');
+export async function syncContacts(h: FrontDoorHarness, corpId: string, resource: 'contacts' | 'staff' = 'contacts'): Promise<void> {
+  const started = await syncRuntime(h.app).syncs.start(corpId, resource);
   const done = await started.done;
-  if (done.status !== 'done') throw new Error(`contacts sync ended ${done.status}: ${done.error ?? ''}`);
+  if (done.status !== 'done') throw new Error(`${resource} sync ended ${done.status}: ${done.error ?? ''}`);
 }
 
 /** The emulator's authorize page takes `emulator_userid` to pick the member signing in (emulator/README.md). */

@@ -18,7 +18,7 @@ const gettoken: Endpoint = {
     if (!corpsecret) throw new WxError(41004);
     const corp = call.world.corp(corpid);
     if (!corp) throw new WxError(40013);
-    const app = [corp.corp.contactApp, corp.corp.agentApp].find((a) => a.secret === corpsecret);
+    const app = [corp.corp.contactApp, corp.corp.agentApp, corp.corp.directoryApp].find((a) => a.secret === corpsecret);
     if (!app) throw new WxError(40001);
     call.hit(corpid);
     const t = call.state.wecomTokens.get(corpid, app, call.now);

@@ -16,6 +16,7 @@ import { registerTagRoutes } from './tags.routes';
 import { registerSegmentRoutes } from './segments.routes';
 import { registerOutboxRoutes } from './outbox.routes';
 import { registerOverviewRoutes } from './overview.routes';
+import { registerStaffRoutes } from './staff.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: AppContext) => void;
@@ -35,6 +36,7 @@ const routeFiles: ApiRoutes[] = [
   registerInboxRoutes,
   registerAuditRoutes,
   registerOverviewRoutes,
+  registerStaffRoutes,
 ];
 
 /** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */

@@ -2,10 +2,16 @@ import type Router from '@koa/router';
 import { LessThan, type FindOptionsWhere } from 'typeorm';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
+import { namesOfUserids } from '../../staff/staff.repository';
 import { AuditLogEntity, type AuditLogRow } from '../../storage';
 import { parseLimit, parseIdCursor } from './paging';
 
-/** `GET /api/v1/audit?actor=&action=&targetType=&targetId=&limit=&cursor=` (admin): newest first. */
+const WECOM_ACTOR = /^wecom:(.+)$/;
+
+/**
+ * `GET /api/v1/audit?actor=&action=&targetType=&targetId=&limit=&cursor=` (admin): newest first. A sales rep's
+ * entries (`wecom:<userid>`) carry `actorName` from the staff directory (null until a name is known).
+ */
 export function registerAuditRoutes(router: Router, app: AppContext): void {
   router.get('/audit', requireRole('admin'), async (ctx) => {
     const limit = parseLimit(ctx.query.limit);
@@ -18,8 +24,14 @@ export function registerAuditRoutes(router: Router, app: AppContext): void {
     if (cursor) where.id = LessThan(cursor);
     const rows = await app.ds.getRepository(AuditLogEntity).find({ where, order: { id: 'DESC' }, take: limit + 1 });
     const page = rows.slice(0, limit);
+    const userids = page.flatMap((r) => WECOM_ACTOR.exec(r.actor)?.[1] ?? []);
+    const names = await namesOfUserids(app.ds, userids);
+    const actorName = (actor: string): string | null => {
+      const userid = WECOM_ACTOR.exec(actor)?.[1];
+      return userid === undefined ? null : (names.get(userid) ?? null);
+    };
     ctx.body = {
-      items: page.map((r) => ({ id: r.id, actor: r.actor, role: r.role, action: r.action, targetType: r.targetType, targetId: r.targetId, details: r.details, createdAt: r.createdAt.toISOString() })),
+      items: page.map((r) => ({ id: r.id, actor: r.actor, actorName: actorName(r.actor), role: r.role, action: r.action, targetType: r.targetType, targetId: r.targetId, details: r.details, createdAt: r.createdAt.toISOString() })),
       nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
     };
   });

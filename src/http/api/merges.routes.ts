@@ -5,16 +5,28 @@ import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { IdentityError } from '../../identity/identity-errors';
 import { listMerges, type MergeRecord } from '../../identity/merge.repository';
 import { undoMerge } from '../../identity/merge.service';
+import { customerNames, type ShownName } from '../../customers/customer-names';
+import type { Db } from '../../storage/sql';
 import { HttpError, notFound } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
 
-function view(m: MergeRecord) {
+/** Both customers' best-known names; the merged one's from the rows the merge moved away from it. */
+async function namesOf(db: Db, merges: readonly MergeRecord[]): Promise<Map<string, ShownName>> {
+  return customerNames(db, [
+    ...merges.map((m) => ({ id: m.survivorId })),
+    ...merges.map((m) => ({ id: m.mergedId, identityIds: m.moved.identities, followIds: m.moved.wecomFollows, subscriptionIds: m.moved.oaSubscriptions })),
+  ]);
+}
+
+function view(m: MergeRecord, names: Map<string, ShownName>) {
   const counts: Record<string, number> = {};
   for (const [k, ids] of Object.entries(m.moved)) counts[k] = ids?.length ?? 0;
   return {
     id: m.id,
     survivorId: m.survivorId,
+    survivorName: names.get(m.survivorId)?.name ?? null,
     mergedId: m.mergedId,
+    mergedName: names.get(m.mergedId)?.name ?? null,
     reason: m.reason,
     evidence: { source: m.evidence?.source ?? null, identities: m.evidence?.identities ?? [], inboxId: m.evidence?.inboxId ?? null },
     moved: counts,
@@ -33,7 +45,8 @@ export function registerMergeRoutes(router: Router, app: AppContext): void {
     const customerId = typeof ctx.query.customerId === 'string' && ctx.query.customerId ? ctx.query.customerId : undefined;
     const rows = await listMerges(app.ds, { limit: limit + 1, beforeId: parseIdCursor(ctx.query.cursor), customerId });
     const page = rows.slice(0, limit);
-    ctx.body = { items: page.map(view), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+    const names = await namesOf(app.ds, page);
+    ctx.body = { items: page.map((m) => view(m, names)), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
   });
 
   router.post('/merges/:id/undo', requireRole('operator'), async (ctx) => {
@@ -43,7 +56,7 @@ export function registerMergeRoutes(router: Router, app: AppContext): void {
     try {
       const { merge, restored } = await undoMerge(app.ds, id, p.name, app.now);
       await audit.write({ actor: p.name, role: p.role, action: 'merge.undo', targetType: 'merge', targetId: id, details: { survivorId: merge.survivorId, mergedId: merge.mergedId, restored } });
-      ctx.body = { ...view(merge), restored };
+      ctx.body = { ...view(merge, await namesOf(app.ds, [merge])), restored };
     } catch (err) {
       if (!(err instanceof IdentityError)) throw err;
       throw new HttpError(err.code === 'MERGE_NOT_FOUND' ? 404 : 409, err.code, err.message);

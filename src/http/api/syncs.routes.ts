@@ -1,10 +1,12 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
+import { accountName } from '../../../config';
 import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { SyncError, type SyncErrorCode } from '../../syncs/sync-errors';
 import { syncRuntime, syncTasks } from '../../syncs/sync-runtime';
+import type { SyncProgress } from '../../syncs/sync-progress';
 import { SYNC_RESOURCES } from '../../syncs/sync-types';
 import { HttpError, badRequest, notFound, validationFailed } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
@@ -21,11 +23,13 @@ function asHttp(err: unknown): never {
 /**
  * `POST /api/v1/syncs {accountId, resource}` (operator) → 202 with the run, which goes on in the background;
  * `GET /api/v1/syncs/:id` → its progress; `GET /api/v1/syncs?accountId=&resource=` → runs, newest first;
- * `GET /api/v1/syncs/sources` (operator) → `{ items: [{ accountId, kind, appId | corpId, resources }] }`, what a
+ * `GET /api/v1/syncs/sources` (operator) → `{ items: [{ accountId, accountName, kind, appId | corpId, resources }] }`, what a
  * start may name.
  */
 export function registerSyncRoutes(router: Router, app: AppContext): void {
   const audit = new AuditLogWriter(app.ds);
+  /** A run with its account's configured name beside the id. */
+  const named = (run: SyncProgress) => ({ ...run, accountName: accountName(app.config, run.accountId) });
 
   router.post('/syncs', requireRole('operator'), async (ctx) => {
     const parsed = startBody.safeParse(ctx.request.body ?? {});
@@ -36,7 +40,7 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
       .catch(asHttp);
     await audit.write({ actor: p.name, role: p.role, action: 'sync.start', targetType: 'sync_run', targetId: run.id, details: { accountId: run.accountId, resource: run.resource } });
     ctx.status = 202;
-    ctx.body = run;
+    ctx.body = named(run);
   });
 
   // Before `/syncs/:id`, which would answer 404 for the word. The resources come from the same factory a start
@@ -47,6 +51,7 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
       items: app.config.accounts
         .map((a) => ({
           accountId: a.id,
+          accountName: a.name ?? null,
           kind: a.kind,
           // The appid / corpid a tag binding names (an account's id may differ from it).
           ...('appId' in a ? { appId: a.appId } : {}),
@@ -59,7 +64,7 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
 
   router.get('/syncs/:id', requireRole('viewer'), async (ctx) => {
     if (!/^\d{1,20}$/.test(ctx.params.id ?? '')) throw notFound('sync');
-    ctx.body = await syncRuntime(app).syncs.get(ctx.params.id!).catch(asHttp);
+    ctx.body = named(await syncRuntime(app).syncs.get(ctx.params.id!).catch(asHttp));
   });
 
   router.get('/syncs', requireRole('viewer'), async (ctx) => {
@@ -73,6 +78,6 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
       ...(parseIdCursor(ctx.query.cursor) ? { before: parseIdCursor(ctx.query.cursor)! } : {}),
     });
     const page = items.slice(0, limit);
-    ctx.body = { items: page, nextCursor: items.length > limit ? page[page.length - 1]!.id : null };
+    ctx.body = { items: page.map(named), nextCursor: items.length > limit ? page[page.length - 1]!.id : null };
   });
 }

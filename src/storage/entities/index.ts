@@ -28,6 +28,7 @@ import { TagEntity } from './tag.entity';
 import { TransactionEntity } from './transaction.entity';
 import { WecomCorpTagEntity } from './wecom-corp-tag.entity';
 import { WecomFollowEntity } from './wecom-follow.entity';
+import { WecomStaffEntity } from './wecom-staff.entity';
 
 export * from './access-token.entity';
 export * from './api-key.entity';
@@ -59,6 +60,7 @@ export * from './tag.entity';
 export * from './transaction.entity';
 export * from './wecom-corp-tag.entity';
 export * from './wecom-follow.entity';
+export * from './wecom-staff.entity';
 
 /** Every entity, registered on the DataSource (no globbing). */
 export const entities = [
@@ -92,4 +94,5 @@ export const entities = [
   OauthUsedStateEntity,
   LeaseEntity,
   SegmentRunEntity,
+  WecomStaffEntity,
 ];

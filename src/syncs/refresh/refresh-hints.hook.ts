@@ -3,12 +3,15 @@ import type { EventHook } from '../../inbox/event-hooks';
 import { enqueueRefresh, type RefreshHint } from './refresh-queue.repository';
 
 /**
- * The re-read a callback calls for, if any: WeCom add/edit → the contact; OA subscribe → the user. A half add
- * (customer not yet accepted) is not read: WeCom answers 84061 until the add_external_contact that follows.
+ * The re-read a callback calls for, if any: WeCom add/edit → the contact; OA subscribe → the user; a member
+ * created or updated (change_contact, which newer callback URLs send with UserID and Department only) → the
+ * member. A half add (customer not yet accepted) is not read: WeCom answers 84061 until the add_external_contact
+ * that follows.
  */
 export function hintOf(e: NormalizedEvent): RefreshHint | undefined {
   if ((e.kind === 'follow.added' && !e.half) || e.kind === 'follow.edited') return { kind: 'wecom_contact', account: e.account, subject: e.externalUserId };
   if (e.kind === 'subscription.changed' && e.subscribed) return { kind: 'oa_user', account: e.account, subject: e.openid };
+  if (e.kind === 'staff.changed' && e.change !== 'deleted') return { kind: 'wecom_member', account: e.account, subject: e.newUserId ?? e.userId };
   return undefined;
 }
 
@@ -20,7 +23,7 @@ export function hintOf(e: NormalizedEvent): RefreshHint | undefined {
  */
 export const refreshHintsHook: EventHook = {
   name: 'syncs.refresh-hints',
-  kinds: ['follow.added', 'follow.edited', 'subscription.changed'],
+  kinds: ['follow.added', 'follow.edited', 'subscription.changed', 'staff.changed'],
   async apply(ctx, event) {
     const hint = hintOf(event);
     if (hint) await enqueueRefresh(ctx.em, [hint], ctx.now);

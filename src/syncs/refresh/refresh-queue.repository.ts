@@ -3,14 +3,17 @@ import { type ClaimSetting, type ClaimStrategy, claimRows, resolveClaimStrategy 
 import { retryConflicts } from '../../storage/conflict-retry';
 import { type Db, execute, excluded, fromDbTime, idString, select, upsert } from '../../storage/sql';
 
-/** `wecom_contact`: externalcontact/get of one external_userid; `oa_user`: user/info of one openid. */
-export type RefreshKind = 'wecom_contact' | 'oa_user';
+/**
+ * `wecom_contact`: externalcontact/get of one external_userid; `oa_user`: user/info of one openid;
+ * `wecom_member`: user/get of one staff member (change_contact).
+ */
+export type RefreshKind = 'wecom_contact' | 'oa_user' | 'wecom_member';
 
 export interface RefreshHint {
   kind: RefreshKind;
   /** corpId / appId */
   account: string;
-  /** external_userid / openid */
+  /** external_userid / openid / member userid */
   subject: string;
 }
 

@@ -3,7 +3,7 @@ import { messageId } from '../../../emulator/callbacks/callback-ids';
 import { buildMpMessage } from '../../../emulator/callbacks/mp-message.builder';
 import { buildOaEvent, CallbackInputError, TEMPLATE_STATUSES } from '../../../emulator/callbacks/oa-event.builder';
 import { buildOaMessage } from '../../../emulator/callbacks/oa-message.builder';
-import { buildExternalContactEvent, buildExternalTagEvent } from '../../../emulator/callbacks/wecom-event.builder';
+import { buildExternalContactEvent, buildExternalTagEvent, buildMemberChangeEvent } from '../../../emulator/callbacks/wecom-event.builder';
 
 // Shapes: wechat-api.md §4.3 (OA), §6.4 (MP), §5.9 (WeCom). Strings in CDATA, integers bare.
 const h = { toUserName: 'gh_123456789abc', openid: 'oUser000000000000000000000001', createTime: 1700000000 };
@@ -121,5 +121,26 @@ describe('WeCom builders', () => {
       expect(m).toMatchObject({ TagType: 'tag_group', ChangeType: changeType, Id: '' });
       expect(m).not.toHaveProperty('StrategyId');
     }
+  });
+});
+
+describe('WeCom change_contact member events', () => {
+  const w = { corpId: 'ww0123456789abcdef', createTime: 1700000000 };
+  const top = '<xml>\n<ToUserName><![CDATA[ww0123456789abcdef]]></ToUserName>\n<FromUserName><![CDATA[sys]]></FromUserName>\n<CreateTime>1700000000</CreateTime>\n<MsgType><![CDATA[event]]></MsgType>\n<Event><![CDATA[change_contact]]></Event>\n';
+
+  it('writes update_user as WeChat does: department lists in CDATA, MainDepartment and Status bare', () => {
+    const xml = toXml(buildMemberChangeEvent(w, { changeType: 'update_user', userId: 'zhangsan', newUserId: 'zhangsan001', name: '张三', departments: [1, 2], position: '产品经理', status: 1 }));
+    expect(xml).toBe(
+      `${top}<ChangeType><![CDATA[update_user]]></ChangeType>\n<UserID><![CDATA[zhangsan]]></UserID>\n<NewUserID><![CDATA[zhangsan001]]></NewUserID>\n<Name><![CDATA[张三]]></Name>\n` +
+        '<Department><![CDATA[1,2]]></Department>\n<MainDepartment>1</MainDepartment>\n<IsLeaderInDept><![CDATA[0,0]]></IsLeaderInDept>\n<Position><![CDATA[产品经理]]></Position>\n<Status>1</Status>\n</xml>',
+    );
+  });
+
+  it('sends only UserID and Department for callback URLs set after 2022-08-15, and only UserID on delete_user', () => {
+    expect(toXml(buildMemberChangeEvent(w, { changeType: 'create_user', userId: 'lisi', name: '李四', departments: [3], minimal: true }))).toBe(
+      `${top}<ChangeType><![CDATA[create_user]]></ChangeType>\n<UserID><![CDATA[lisi]]></UserID>\n<Department><![CDATA[3]]></Department>\n</xml>`,
+    );
+    expect(toXml(buildMemberChangeEvent(w, { changeType: 'delete_user', userId: 'lisi' }))).toBe(`${top}<ChangeType><![CDATA[delete_user]]></ChangeType>\n<UserID><![CDATA[lisi]]></UserID>\n</xml>`);
+    expect(() => buildMemberChangeEvent(w, { changeType: 'delete_user', userId: '' })).toThrow(CallbackInputError);
   });
 });
