@@ -48,7 +48,7 @@ export class JsonClient {
 }
 
 /** Polls `probe` every `intervalMs` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000, intervalMs = 100): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -51,7 +51,7 @@ export async function pushRuleTag(w: DemoWorld, say: (line: string) => void): Pr
     const t = await w.api.get<TagDetail>(`/tags/${tag.id}`);
     const done = t.bindings.every((b) => b.status === 'failed' || (b.remoteTagId !== null && b.stats !== undefined && b.stats.pending === 0));
     return done ? t : undefined;
-  }, 25_000);
+  }, 120_000);
   const failedBinding = settled.bindings.find((b) => b.status === 'failed');
   if (failedBinding) throw new DemoError('TAG_NOT_PUSHED', `tag binding ${failedBinding.channel} ${failedBinding.account} failed: ${failedBinding.error ?? 'no error given'}`);
   const oaBinding = settled.bindings.find((b) => b.channel === 'oa')!;
