@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import { createHash, randomBytes } from 'crypto';
+import { createHash, hkdfSync, randomBytes } from 'crypto';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, duplicateAccountProblems } from './schema';
 import { substituteEnv, type Problem } from './env-substitution';
@@ -63,6 +63,10 @@ function parseDataKey(raw: string): Buffer {
 
 type Parsed = ReturnType<typeof configSchema.parse>;
 
+function derivedSessionSecret(dataKey: Buffer): string {
+  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), 'siyu session secret', 32)).toString('hex');
+}
+
 /**
  * DESIGN §12: configured keys win. Without a data key, MySQL refuses to start (several instances must share
  * one key, and a key that changes makes stored phones unreadable and tombstones miss); an SQLite file keeps
@@ -81,9 +85,12 @@ function securityOf(cfg: Parsed, problems: Problem[]): SiyuConfig['security'] | 
   const file = dataKey && sessionSecret ? undefined : localKeysFile(cfg.database.url);
   const local = file ? loadOrCreateLocalKeys(file, problems) : undefined;
   if (file && !local) return undefined;
+  const key = dataKey ? parseDataKey(dataKey) : local ? Buffer.from(local.dataKey, 'hex') : randomBytes(32);
   return {
-    dataKey: dataKey ? parseDataKey(dataKey) : local ? Buffer.from(local.dataKey, 'hex') : randomBytes(32),
-    sessionSecret: sessionSecret ?? local?.sessionSecret ?? randomBytes(32).toString('hex'),
+    dataKey: key,
+    // Instances sharing one database share the data key, so a secret derived from it keeps a session signed by one
+    // instance valid on the others (sidebar, H5, OAuth state) without a second secret to distribute.
+    sessionSecret: sessionSecret ?? local?.sessionSecret ?? (dataKey ? derivedSessionSecret(key) : randomBytes(32).toString('hex')),
     dataKeyIsEphemeral: !dataKey && !local,
   };
 }

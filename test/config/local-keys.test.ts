@@ -102,6 +102,18 @@ describe('keys of the embedded default (DESIGN §12)', () => {
     expect(fromEnv.security).toEqual({ dataKey: Buffer.from('ef'.repeat(32), 'hex'), sessionSecret: 'shared', dataKeyIsEphemeral: false });
   });
 
+  it('gives instances that share a MySQL data key one session secret, so a session signed on one is valid on the others', () => {
+    const env = { DATABASE_URL: 'mysql://root:@127.0.0.1:3306/siyu', SIYU_DATA_KEY: 'ab'.repeat(32) };
+    const [a, b] = [loadConfig({ env }), loadConfig({ env })];
+    expect(a.security.sessionSecret).toBe(b.security.sessionSecret);
+    expect(a.security.sessionSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.security.sessionSecret).not.toContain('ab'.repeat(32));
+    const token = sessionTokensFor({ config: a, now: () => Date.now() }).sign('staff', { userid: 'u1' }, 600);
+    expect(sessionTokensFor({ config: b, now: () => Date.now() }).verify('staff', token)).toMatchObject({ userid: 'u1' });
+    const other = loadConfig({ env: { ...env, SIYU_DATA_KEY: 'cd'.repeat(32) } });
+    expect(other.security.sessionSecret).not.toBe(a.security.sessionSecret);
+  });
+
   describe('across a restart', () => {
     let t: TestApp | undefined;
     afterEach(async () => {
