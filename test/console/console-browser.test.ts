@@ -267,6 +267,8 @@ describeWithChromium('operator console in a browser', () => {
     await choose(page, '.tag-select[data-name=tagId]', '公众号粉丝');
     // The new segment starts with one condition: came from the Official Account channel.
     await expect(page.locator('.rule-condition .cond-channel').textContent()).resolves.toBeDefined();
+    // Counted before it is saved: the builder previews the unsaved rule.
+    await page.locator('.live-count', { hasText: `符合条件：${followers} 人` }).waitFor();
     await page.click('button.save');
     await page.waitForURL(/#\/segments\/\d+$/);
     const count = page.locator('.live-count');

@@ -44,6 +44,11 @@ describe('segments', () => {
     const draft = await req(`/api/v1/segments/${id}/preview`, { method: 'POST', json: { rule: { type: 'spend', minFen: 50_000 } } });
     expect(draft.body.count).toBe(2);
     expect((await req(`/api/v1/segments/${id}/preview`, { method: 'POST', json: { rule: { type: 'x' } } })).status).toBe(422);
+    // A segment not saved yet (the console's builder counts it as it is written): same answer, same validation.
+    const unsaved = await req('/api/v1/segments/preview', { method: 'POST', json: { rule: { type: 'spend', minFen: 50_000 } } });
+    expect(unsaved.body).toEqual(draft.body);
+    expect((await req('/api/v1/segments/preview', { method: 'POST', json: {} })).status).toBe(422);
+    expect((await req('/api/v1/segments/preview', { method: 'POST', json: { rule: { all: [] } } })).status).toBe(422);
 
     const manual = buyers()[5]!;
     await req(`/api/v1/customers/${manual.customerId}/tags`, { method: 'POST', json: { tagIds: [tagId] } });

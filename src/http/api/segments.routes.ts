@@ -11,7 +11,8 @@ import { segmentRunsSchema } from './overview.schemas';
 
 /**
  * Segments (DESIGN §5, §8.3): `GET/POST /api/v1/segments`, `GET/PATCH/DELETE /api/v1/segments/:id`,
- * `POST /api/v1/segments/:id/preview` (count + sample; body `{ rule }` previews a draft) and
+ * `POST /api/v1/segments/:id/preview` (count + sample; body `{ rule }` previews a draft), `POST /api/v1/segments/preview`
+ * `{ rule }` (a segment not saved yet) and
  * `POST /api/v1/segments/:id/run` (the result, or 202 `{ jobId }` for a large customer base),
  * `GET /api/v1/segments/:id/runs` (every run's size and changes, newest first). A bad rule is a
  * 422 whose `details.problems` lists every problem with its path.
@@ -43,6 +44,10 @@ export function registerSegmentRoutes(router: Router, app: AppContext): void {
   router.delete('/segments/:id', requireRole('operator'), tagRoute(async (ctx) => {
     ctx.body = await segments.remove(idParam(ctx, 'segment'), actorOf(ctx));
     outboxSignal(app.ds).notify();
+  }));
+
+  router.post('/segments/preview', requireRole('viewer'), tagRoute(async (ctx) => {
+    ctx.body = await segments.previewDraft(ctx.request.body);
   }));
 
   router.post('/segments/:id/preview', requireRole('viewer'), tagRoute(async (ctx) => {

@@ -81,14 +81,14 @@ export class SegmentService {
   /** Count and a sample of the customers a rule matches: the saved one, or `body.rule` to try a draft. */
   async preview(id: string, body: unknown): Promise<{ count: number; sample: { id: string; displayName: string | null }[] }> {
     const s = await this.get(id);
-    let rule: Rule = s.rule;
     const raw = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-    if (raw.rule !== undefined) {
-      const v = validateRule(raw.rule);
-      if (!v.rule) throw tagInvalid(v.problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: v.problems });
-      rule = v.rule;
-    }
-    return this.runner.preview(rule);
+    return this.runner.preview(raw.rule === undefined ? s.rule : draftRule(raw.rule));
+  }
+
+  /** `POST /segments/preview {rule}`: a rule not saved yet (the builder counts a new segment as it is written). */
+  async previewDraft(body: unknown): Promise<{ count: number; sample: { id: string; displayName: string | null }[] }> {
+    const raw = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    return this.runner.preview(draftRule(raw.rule));
   }
 
   /** `POST /segments/:id/run`: small customer bases run now and answer the result, large ones queue a job. */
@@ -141,4 +141,10 @@ export class SegmentService {
     const unknown = referenced.filter((t) => !found.has(t));
     if (unknown.length > 0) throw tagInvalid(`rule: unknown tag ids ${unknown.join(', ')}`);
   }
+}
+
+function draftRule(raw: unknown): Rule {
+  const v = validateRule(raw);
+  if (!v.rule) throw tagInvalid(v.problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: v.problems });
+  return v.rule;
 }

@@ -251,7 +251,6 @@ export const en: Record<MessageKey, string> = {
   'segment.enabled': 'Enabled',
   'segment.rule': 'Conditions',
   'segment.liveCount': '{count} customers match',
-  'segment.countAfterSave': 'Save to see the live count',
   'segment.json': 'Rule JSON',
   'segment.applyJson': 'Apply JSON',
   'segment.badJson': 'The rule is not valid JSON: {message}',

@@ -3,8 +3,8 @@ import { api } from '../api/http';
 import type { SegmentPreview } from '../api/types';
 
 /**
- * The live count: each change of the rule is previewed (`POST /segments/:id/preview` with the draft) once the
- * editing pauses, and only the answer to the latest draft is shown.
+ * The live count: each change of the rule is previewed once the editing pauses (`POST /segments/:id/preview` with
+ * the draft, or `POST /segments/preview` for a segment not saved yet), and only the answer to the latest draft is shown.
  */
 export function useLiveCount(segmentId: Ref<string | null>, ruleJson: () => string, delayMs = 400) {
   const preview = ref<SegmentPreview | null>(null);
@@ -15,11 +15,11 @@ export function useLiveCount(segmentId: Ref<string | null>, ruleJson: () => stri
 
   async function run(json: string): Promise<void> {
     const id = segmentId.value;
-    if (!id) return;
     const mine = ++asked;
     pending.value = true;
     try {
-      const r = await api<SegmentPreview>(`/segments/${encodeURIComponent(id)}/preview`, { method: 'POST', body: { rule: JSON.parse(json) } });
+      const path = id ? `/segments/${encodeURIComponent(id)}/preview` : '/segments/preview';
+      const r = await api<SegmentPreview>(path, { method: 'POST', body: { rule: JSON.parse(json) } });
       if (mine === asked) {
         preview.value = r;
         error.value = null;
@@ -32,7 +32,6 @@ export function useLiveCount(segmentId: Ref<string | null>, ruleJson: () => stri
   }
   watch(ruleJson, (json) => {
     clearTimeout(timer);
-    if (!segmentId.value) return;
     pending.value = true;
     timer = setTimeout(() => void run(json), delayMs);
   });
