@@ -7,5 +7,7 @@ module.exports = {
   // A cap that turns a hang into a failure, not a wait: heavy integration tests (syncs of 13,500 followers, the demo)
   // must still pass on a shared machine running at several times its core count.
   testTimeout: 120000,
+  // The web pages' alias for web/shared (web/vite.page.mjs), so tests can import their catalogs.
+  moduleNameMapper: { '^@shared/(.*)$': '<rootDir>/web/shared/$1' },
   maxWorkers: 2,
 };

@@ -1,3 +1,4 @@
+import { wechatWordsEn } from '@shared/wechat-words';
 import type { MessageKey } from './zh-CN';
 
 /** The console in English (the switch in the header, kept per browser). Same keys as zh-CN.ts. */
@@ -437,33 +438,7 @@ export const en: Record<MessageKey, string> = {
   'accountKind.wecom': 'WeCom',
   'accountKind.wechat-pay': 'WeChat Pay',
 
-  'scene.ADD_SCENE_SEARCH': 'searched the account',
-  'scene.ADD_SCENE_ACCOUNT_MIGRATION': 'account migration',
-  'scene.ADD_SCENE_PROFILE_CARD': 'shared profile card',
-  'scene.ADD_SCENE_QR_CODE': 'scanned a QR code',
-  'scene.ADD_SCENE_PROFILE_LINK': 'name link in an article',
-  'scene.ADD_SCENE_PROFILE_ITEM': 'article menu',
-  'scene.ADD_SCENE_PAID': 'after a payment',
-  'scene.ADD_SCENE_WECHAT_ADVERTISEMENT': 'WeChat ad',
-  'scene.ADD_SCENE_REPRINT': 'reprinted article',
-  'scene.ADD_SCENE_LIVESTREAM': 'Channels live stream',
-  'scene.ADD_SCENE_CHANNELS': 'Channels',
-  'scene.ADD_SCENE_WXA': 'Mini Program',
-  'scene.ADD_SCENE_OTHERS': 'other',
-
-  'addWay.0': 'unknown',
-  'addWay.1': 'scanned a QR code',
-  'addWay.2': 'searched a phone number',
-  'addWay.3': 'shared contact card',
-  'addWay.4': 'group chat',
-  'addWay.5': 'phone contacts',
-  'addWay.6': 'WeChat contacts',
-  'addWay.7': 'WeChat friend request',
-  'addWay.8': 'auto-added service staff',
-  'addWay.9': 'searched an email',
-  'addWay.10': 'Channels homepage',
-  'addWay.201': 'shared by a colleague',
-  'addWay.202': 'assigned by an admin',
+  ...wechatWordsEn,
 
   'event.oa.subscribe': 'followed the OA',
   'event.oa.unsubscribe': 'unfollowed the OA',

@@ -1,3 +1,4 @@
+import { wechatWordsZh } from '@shared/wechat-words';
 /** The console in Chinese (the default, DESIGN §8.2). Every key here must also be in en.ts (a test checks both). */
 export const zhCN = {
   'app.title': '私域控制台',
@@ -435,33 +436,7 @@ export const zhCN = {
   'accountKind.wecom': '企业微信',
   'accountKind.wechat-pay': '微信支付',
 
-  'scene.ADD_SCENE_SEARCH': '搜索公众号',
-  'scene.ADD_SCENE_ACCOUNT_MIGRATION': '公众号迁移',
-  'scene.ADD_SCENE_PROFILE_CARD': '名片分享',
-  'scene.ADD_SCENE_QR_CODE': '扫描二维码',
-  'scene.ADD_SCENE_PROFILE_LINK': '图文页内名称点击',
-  'scene.ADD_SCENE_PROFILE_ITEM': '图文页右上角菜单',
-  'scene.ADD_SCENE_PAID': '支付后关注',
-  'scene.ADD_SCENE_WECHAT_ADVERTISEMENT': '微信广告',
-  'scene.ADD_SCENE_REPRINT': '他人转载',
-  'scene.ADD_SCENE_LIVESTREAM': '视频号直播',
-  'scene.ADD_SCENE_CHANNELS': '视频号',
-  'scene.ADD_SCENE_WXA': '小程序关注',
-  'scene.ADD_SCENE_OTHERS': '其他',
-
-  'addWay.0': '未知来源',
-  'addWay.1': '扫描二维码',
-  'addWay.2': '搜索手机号',
-  'addWay.3': '名片分享',
-  'addWay.4': '群聊',
-  'addWay.5': '手机通讯录',
-  'addWay.6': '微信联系人',
-  'addWay.7': '微信好友申请',
-  'addWay.8': '第三方应用自动添加的客服',
-  'addWay.9': '搜索邮箱',
-  'addWay.10': '视频号主页',
-  'addWay.201': '内部成员共享',
-  'addWay.202': '管理员/负责人分配',
+  ...wechatWordsZh,
 
   'event.oa.subscribe': '关注公众号',
   'event.oa.unsubscribe': '取消关注公众号',

@@ -1,3 +1,4 @@
+import { wechatWordsEn } from '@shared/wechat-words';
 import type { MessageKey } from './zh-CN';
 
 /** The sidebar's English catalog: every key of zh-CN.ts, no other. */
@@ -102,33 +103,8 @@ const en: Record<MessageKey, string> = {
   'message.link': 'a link',
   'message.other': 'a message',
 
-  'scene.ADD_SCENE_SEARCH': 'searched for the account',
-  'scene.ADD_SCENE_ACCOUNT_MIGRATION': 'account migration',
-  'scene.ADD_SCENE_PROFILE_CARD': 'shared profile card',
-  'scene.ADD_SCENE_QR_CODE': 'scanned a QR code',
-  'scene.ADD_SCENE_PROFILE_LINK': 'name link in an article',
-  'scene.ADD_SCENE_PROFILE_ITEM': "article's top-right menu",
-  'scene.ADD_SCENE_PAID': 'after a payment',
-  'scene.ADD_SCENE_WECHAT_ADVERTISEMENT': 'WeChat ad',
-  'scene.ADD_SCENE_REPRINT': 'reprinted article',
-  'scene.ADD_SCENE_LIVESTREAM': 'Channels live stream',
-  'scene.ADD_SCENE_CHANNELS': 'Channels',
-  'scene.ADD_SCENE_WXA': 'from a Mini Program',
-  'scene.ADD_SCENE_OTHERS': 'other',
+  ...wechatWordsEn,
   'scene.qr': 'channel QR code {scene}',
-
-  'addWay.0': 'unknown source',
-  'addWay.1': 'scanned a QR code',
-  'addWay.2': 'phone number search',
-  'addWay.3': 'shared contact card',
-  'addWay.4': 'group chat',
-  'addWay.5': 'phone contacts',
-  'addWay.6': 'WeChat contacts',
-  'addWay.8': 'added by a third-party app',
-  'addWay.9': 'email search',
-  'addWay.10': 'Channels homepage',
-  'addWay.201': 'shared by a colleague',
-  'addWay.202': 'assigned by an administrator',
 };
 
 export default en;
