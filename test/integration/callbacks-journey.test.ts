@@ -67,7 +67,8 @@ describe('journey: follow the OA, pay, get added on WeCom → one customer', () 
     const key = (await new ApiKeyService(db.ds).create('journey', 'viewer')).key;
     const byOpenid = await api(`/customers/lookup?type=oa_openid&scope=${oa.appId}&value=${openid}`, key);
     const byExternal = await api(`/customers/lookup?type=wecom_external_userid&scope=${corp.corpId}&value=${contact.externalUserId}`, key);
-    expect(byOpenid.body.id).not.toBe(byExternal.body.id);
+    // The callbacks carry no unionid, so each found its own customer; the gateway's own re-read of the WeCom contact
+    // (refresh queue) may already have joined them on a slow machine, which the end state below allows for.
     expect(byOpenid.body.rfm.orders).toBe(1);
 
     // What the OA user/info and WeCom externalcontact/get reads report for this person (bound to the open platform).
@@ -87,10 +88,10 @@ describe('journey: follow the OA, pay, get added on WeCom → one customer', () 
     expect(one.body.follows).toEqual([expect.objectContaining({ corpId: corp.corpId, staffUserId: staff.userid, deleted: false })]);
     expect(one.body.rfm).toMatchObject({ orders: 1, totalSpent: 8800 });
     expect(one.body.recentEvents.map((e: { type: string }) => e.type).sort()).toEqual(['oa.subscribe', 'pay.succeeded', 'wecom.follow_added']);
-    // The customer that merged away still answers, with the survivor.
-    const mergedId = byOpenid.body.id === one.body.id ? byExternal.body.id : byOpenid.body.id;
-    expect((await api(`/customers/${mergedId}`, key)).body.id).toBe(one.body.id);
-    const merges = await select(db.ds, 'SELECT id FROM merge_log WHERE merged_id = ?', [mergedId]);
+    // Exactly one merge joined the two, and the customer that merged away still answers, with the survivor.
+    const merges = await select<{ merged_id: string }>(db.ds, 'SELECT merged_id FROM merge_log WHERE survivor_id = ?', [one.body.id]);
     expect(merges).toHaveLength(1);
+    expect([byOpenid.body.id, byExternal.body.id]).toEqual(expect.arrayContaining([one.body.id]));
+    expect((await api(`/customers/${merges[0]!.merged_id}`, key)).body.id).toBe(one.body.id);
   });
 });
