@@ -114,7 +114,9 @@ export class EventApplier {
    */
   private async payer(ctx: ApplyContext, e: PaymentSucceeded): Promise<string | null> {
     if (!e.payerOpenid || !e.appId) return null;
-    const [held] = await findIdentities(ctx.em, PAYER_TYPES.map((type) => ({ type, scope: e.appId, value: e.payerOpenid })));
+    // A locking read, as identity resolution does: a merge moving this identity either finishes first (we read the
+    // survivor) or waits for this transaction (and then moves the transaction we wrote), never loses it between.
+    const [held] = await findIdentities(ctx.em, PAYER_TYPES.map((type) => ({ type, scope: e.appId, value: e.payerOpenid })), true);
     if (held) {
       const c = await survivorOf(ctx.em, held.customerId);
       return c?.status === 'active' ? c.id : null;
