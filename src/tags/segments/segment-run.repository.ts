@@ -1,18 +1,8 @@
+import type { SegmentRunRow } from '../../storage/entities/segment-run.entity';
 import { type Db, type Row, execute, fromDbTime, idString, select } from '../../storage/sql';
 
-export interface SegmentRunRecord {
-  id: string;
-  segmentId: string;
-  status: 'done' | 'failed';
-  triggeredBy: string | null;
-  startedAt: Date;
-  finishedAt: Date;
-  members: number | null;
-  added: number;
-  removed: number;
-  scanned: number;
-  error: string | null;
-}
+/** A run as the API lists it: the table's one row type (src/storage/entities/segment-run.entity.ts). */
+export type SegmentRunRecord = SegmentRunRow;
 
 const COLUMNS = 'id, segment_id, status, triggered_by, started_at, finished_at, members, added, removed, scanned, error';
 
