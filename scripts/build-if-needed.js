@@ -6,7 +6,7 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const root = path.join(__dirname, '..');
 const stamp = path.join(root, 'dist', '.tsbuildinfo');
-const dirs = ['src', 'connectors', 'config', 'migrations', 'emulator', 'bench'];
+const dirs = ['src', 'connectors', 'config', 'migrations', 'emulator', 'demo', 'bench'];
 function newest(dir, ext) {
   let t = 0;
   if (!fs.existsSync(dir)) return t;

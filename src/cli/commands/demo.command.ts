@@ -2,9 +2,6 @@ import path from 'path';
 import type { Command } from '../main';
 import { flagString } from '../args';
 import { createLogger } from '../../logger';
-import { DemoError } from '../../demo/demo-errors';
-import { runDemo } from '../../demo/demo.runner';
-import { formatSummary } from '../../demo/summary-printer';
 
 const USAGE = 'usage: siyu demo [--exit] [--port 3000] [--emulator-port 4000] [--seed 11] [--data-dir ./data] [--log-level warn]\n';
 
@@ -29,6 +26,8 @@ export const demoCommand: Command = async (args, io) => {
   }
   const dataDir = path.resolve(flagString(args, 'data-dir') ?? 'data');
   const logger = createLogger(level, process.stderr);
+  // Loaded only when the demo runs: it brings the emulator, which the gateway never imports (DESIGN §2).
+  const { runDemo, DemoError, formatSummary } = await import('../../../demo');
   let run;
   try {
     run = await runDemo({ dataDir, port, emulatorPort, seed, logger, jobs: true }, (line) => io.out(`${line}\n`));

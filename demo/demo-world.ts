@@ -1,12 +1,12 @@
 import { randomBytes } from 'crypto';
 import { mkdir, rm, writeFile } from 'fs/promises';
 import path from 'path';
-import { loadConfig, type SiyuConfig } from '../../config';
-import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import type { WorldOptionsInput } from '../../emulator/options';
-import { ApiKeyService } from '../auth/api-key.service';
-import type { Logger } from '../logger';
-import { startGateway, type RunningGateway } from '../server';
+import { loadConfig, type SiyuConfig } from '../config';
+import { startEmulator, type RunningEmulator } from '../emulator/server';
+import type { WorldOptionsInput } from '../emulator/options';
+import { ApiKeyService } from '../src/auth/api-key.service';
+import type { Logger } from '../src/logger';
+import { startGateway, type RunningGateway } from '../src/server';
 import { JsonClient } from './demo-http';
 import { freePort } from './free-port';
 
