@@ -9,6 +9,7 @@ import { batchEndpoints } from './api/wecom/batch.api';
 import { contactEndpoints } from './api/wecom/contact.api';
 import { directoryEndpoints } from './api/wecom/directory.api';
 import { corpTagEndpoints } from './api/wecom/corp-tag.api';
+import { groupChatEndpoints } from './api/wecom/groupchat.api';
 import { idconvertEndpoints } from './api/wecom/idconvert.api';
 import { markTagEndpoints } from './api/wecom/mark-tag.api';
 import { wecomOauthEndpoints } from './api/wecom/oauth.api';
@@ -43,6 +44,7 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
         ...contactEndpoints,
         ...directoryEndpoints,
         ...batchEndpoints,
+        ...groupChatEndpoints,
         ...corpTagEndpoints,
         ...markTagEndpoints,
         ...wecomOauthEndpoints,

@@ -21,12 +21,14 @@ const NUMBER_FLAGS: Record<string, keyof WorldOptionsInput> = {
   merchants: 'merchants',
   'wecom-staff': 'wecomStaff',
   'wecom-contacts': 'wecomContacts',
+  'wecom-groups': 'wecomGroups',
+  'wecom-group-members': 'wecomGroupMembers',
   'oa-tags': 'oaTags',
   'corp-tag-groups': 'corpTagGroups',
   'corp-tag-limit': 'corpTagLimit',
   'recorder-size': 'recorderSize',
 };
-const OVERLAPS = ['secondary-oa', 'mini-program', 'wecom-from-oa', 'phone', 'unsubscribed', 'multi-follow', 'wecom-user', 'secondary-following'];
+const OVERLAPS = ['secondary-oa', 'mini-program', 'wecom-from-oa', 'phone', 'unsubscribed', 'multi-follow', 'wecom-user', 'secondary-following', 'group-contacts', 'group-unionid'];
 const camel = (s: string) => s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
 export const CLI_USAGE = `usage: siyu emulator [flags]
@@ -44,6 +46,8 @@ seeded world (the same seed and flags always give the same apps, people and ids)
   --merchants N               WeChat Pay merchants, 0-5 (default 1)
   --wecom-staff N             staff members per corp (default 20)
   --wecom-contacts N          customers (external contacts) per corp (default 500)
+  --wecom-groups N            customer groups per corp (default 0)
+  --wecom-group-members N     members per customer group, 1-2000 (default 50)
   --oa-tags N                 seeded tags per Official Account (default 5)
   --corp-tag-groups N         seeded corp tag groups per corp (default 3)
   --corp-tag-limit N          corp tags a corp may hold; add_corp_tag beyond it fails with 40126 (default 3000)
@@ -60,6 +64,8 @@ seeded world (the same seed and flags always give the same apps, people and ids)
                                 multi-follow (0.15) customers followed by more than one staff member
                                 wecom-user (0.05)   customers who are WeCom users rather than WeChat users
                                 secondary-following (0.9) secondary-OA openid holders who still follow it
+                                group-contacts (0.6) external group members who are contacts of some staff member
+                                group-unionid (0.7) group strangers who are WeChat users (unionid where bound)
   --help, -h                  this text`;
 
 export function parseCliArgs(argv: string[]): { options: CliOptions; errors: string[] } {

@@ -25,6 +25,13 @@ export const overlapSchema = z.object({
   wecomUser: ratio.default(0.05),
   /** Share of a secondary OA's openid holders who still follow it. */
   secondaryFollowing: ratio.default(0.9),
+  /** Share of a customer group's external members who are contacts of some staff member (the rest are strangers). */
+  groupContacts: ratio.default(0.6),
+  /**
+   * Share of the strangers in customer groups who are WeChat users (they carry a unionid where the corp is bound);
+   * the rest are WeCom users of other corps, who never do (wechat-api-wecom-ops.md §1.2).
+   */
+  groupUnionid: ratio.default(0.7),
 });
 
 export const worldOptionsSchema = z.object({
@@ -38,6 +45,10 @@ export const worldOptionsSchema = z.object({
   wecomStaff: z.number().int().min(1).max(100_000).default(20),
   /** Customers (external contacts) per corp. */
   wecomContacts: count(5_000_000).default(500),
+  /** Customer groups (客户群) per corp, owned by staff with the customer-contact feature; 0 keeps older worlds as they were. */
+  wecomGroups: count(100_000).default(0),
+  /** Members per customer group: the owner, up to two more staff members, the rest external (a group holds ≤ 2000). */
+  wecomGroupMembers: z.number().int().min(1).max(2000).default(50),
   overlap: overlapSchema.prefault({}),
   /** Seeded custom tags per OA (members drawn at 2–30 %). */
   oaTags: count(100).default(5),

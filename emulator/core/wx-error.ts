@@ -65,6 +65,7 @@ const WECOM_ERRMSG: Record<number, string> = {
   40013: 'invalid corpid',
   40014: 'invalid access_token',
   40029: 'invalid code',
+  40050: 'invalid group id',
   40058: 'invalid parameter',
   40068: 'invalid tagid',
   40071: 'tag name already exists',
@@ -82,11 +83,13 @@ const WECOM_ERRMSG: Record<number, string> = {
   45033: 'user concurrent call api out of limit',
   47001: 'data format error',
   48002: 'api forbidden',
+  49008: 'group chat has been dismissed',
   50100: 'invalid cursor',
   41009: 'missing userid',
   60011: 'no privilege to access/modify contact/party/agent',
   60111: 'userid not found',
   60123: 'invalid party id',
+  81017: 'request count exceeds limit',
   84061: 'not external contact',
 };
 

@@ -60,6 +60,8 @@ export interface Corp {
   openidCodec: IdCodec;
   pendingCodec: IdCodec;
   tagCodec: IdCodec;
+  /** Customer group chat_ids (`wr` + 28, wechat-api-wecom-ops.md §1.1). */
+  chatCodec: IdCodec;
 }
 
 export interface Merchant {
@@ -138,6 +140,7 @@ export function buildRegistry(o: WorldOptions): AppRegistry {
       openidCodec: new IdCodec(`o${prefixFrom(rng, 5)}`, k('openid'), 22),
       pendingCodec: new IdCodec(`pd${corpPrefix}`, k('pending'), 24),
       tagCodec: new IdCodec(`et${corpPrefix}`, k('tag'), 26),
+      chatCodec: new IdCodec(`wr${corpPrefix}`, k('chat'), 24),
     };
   });
   const payApps = [...officialAccounts.slice(0, 1), ...miniPrograms.slice(0, 1)];

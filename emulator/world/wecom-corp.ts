@@ -2,6 +2,7 @@ import { IntColumn } from '../core/columns';
 import { hash32 } from '../core/hash';
 import type { Corp } from './apps';
 import { CorpTagStore } from './corp-tags';
+import { GroupChatStore } from './group-chats';
 import type { PersonStore } from './person-store';
 
 /**
@@ -75,6 +76,7 @@ export class WecomCorp {
   readonly names = new Map<number, string>();
   readonly tags: CorpTagStore;
   readonly departments: Department[] = [];
+  readonly groups: GroupChatStore;
   private nextSeq = 1;
 
   constructor(
@@ -88,6 +90,7 @@ export class WecomCorp {
     this.personSlot = new IntColumn(Int32Array, persons.count, -1);
     this.slotType = new IntColumn(Uint8Array, slotCapacity);
     this.tags = new CorpTagStore(corp.tagCodec, tagLimit);
+    this.groups = new GroupChatStore(corp.chatCodec);
     this.departments.push({ id: 1, name: corp.name, nameEn: '', parentId: 0, order: 100_000_000 });
     DEPARTMENTS.forEach((name, i) => this.departments.push({ id: i + 2, name, nameEn: DEPARTMENT_EN[i]!, parentId: 1, order: 100_000_000 - (i + 1) * 1000 }));
   }

@@ -2,6 +2,7 @@ import { hash32, unit } from '../core/hash';
 import { pickScene } from './oa-audience';
 import type { World } from './world';
 import type { WecomCorp } from './wecom-corp';
+import { seedGroups } from './group-seed';
 
 /**
  * Seeds a world deterministically. Layout: persons [0, followers) follow the first OA, the next
@@ -45,6 +46,8 @@ export function seedWorld(w: World, layout: { base: number; fromOa: number }): v
   });
   w.oa.forEach((aud, i) => seedOaTags(w, i, aud.size));
   w.wecom.forEach((corp, c) => seedCorp(w, corp, c, layout));
+  // After every corp's customers: strangers without a unionid are new persons appended after all seeded ones.
+  w.wecom.forEach((corp, c) => seedGroups(w, corp, c, EPOCH));
 }
 
 function seedOaTags(w: World, i: number, slots: number): void {
