@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { HttpError } from '../http/http-error';
+import { errorAnswer } from '../http/middleware/error-answer';
 import type { Logger } from '../logger';
 
 const TITLES: Record<number, string> = { 400: 'Sign-in failed', 401: 'Sign-in required', 403: 'Sign-in refused', 404: 'Not found', 429: 'Too many attempts' };
@@ -31,14 +31,10 @@ export function browserErrors(logger: Logger): Middleware {
       await next();
     } catch (err) {
       if (ctx.accepts('html', 'json') === 'json') throw err;
-      let status = 500;
-      let code = 'INTERNAL';
-      let message = 'Something went wrong on our side. Please try again.';
-      if (err instanceof HttpError) {
-        ({ status, code, message } = err);
-      } else {
-        logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'browser request failed');
-      }
+      const { status, body, log } = errorAnswer(err);
+      const { code } = body.error;
+      const message = status === 500 ? 'Something went wrong on our side. Please try again.' : body.error.message;
+      if (log !== 'none') logger[log]({ err, requestId: ctx.state.requestId, path: ctx.path }, 'browser request failed');
       ctx.status = status;
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');

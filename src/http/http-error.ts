@@ -1,16 +1,20 @@
+import { DomainError } from '../errors/domain-error';
+
 /**
- * The one error type route handlers throw. The error middleware writes `{ error: { code, message } }` with this
- * status; anything else becomes a 500 with a generic message (internals hidden).
+ * A refusal decided at the HTTP edge itself (a malformed body, a missing route, a bad query parameter), where the
+ * status is part of the decision. Services throw their own module's DomainError instead; the error middleware
+ * writes both as `{ error: { code, message } }`.
  */
-export class HttpError extends Error {
+export class HttpError extends DomainError<string> {
+  readonly domain = 'http';
+
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
-    readonly details?: unknown,
+    details?: unknown,
   ) {
-    super(message);
-    this.name = 'HttpError';
+    super(code, message, details);
   }
 }
 

@@ -1,12 +1,15 @@
-/** Typed refusals of a sync start; the API maps them to 404 / 422 / 409 / 404. */
-export type SyncErrorCode = 'ACCOUNT_NOT_FOUND' | 'RESOURCE_NOT_SUPPORTED' | 'SYNC_RUNNING' | 'SYNC_NOT_FOUND';
+import { DomainError, type ErrorStatusTable } from '../errors/domain-error';
 
-export class SyncError extends Error {
-  constructor(
-    readonly code: SyncErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SyncError';
-  }
+/** Typed refusals of a sync start or read, and their status (DESIGN §8.3). */
+export const SYNC_ERROR_STATUS = {
+  ACCOUNT_NOT_FOUND: 404,
+  RESOURCE_NOT_SUPPORTED: 422,
+  SYNC_RUNNING: 409,
+  SYNC_NOT_FOUND: 404,
+} as const satisfies ErrorStatusTable<string>;
+
+export type SyncErrorCode = keyof typeof SYNC_ERROR_STATUS;
+
+export class SyncError extends DomainError<SyncErrorCode> {
+  readonly domain = 'syncs';
 }

@@ -4,21 +4,13 @@ import { accountName } from '../../../config';
 import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { SyncError, type SyncErrorCode } from '../../syncs/sync-errors';
 import { syncRuntime, syncTasks } from '../../syncs/sync-runtime';
 import type { SyncProgress } from '../../syncs/sync-progress';
 import { SYNC_RESOURCES } from '../../syncs/sync-types';
-import { HttpError, badRequest, notFound, validationFailed } from '../http-error';
+import { badRequest, notFound, validationFailed } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
 
-const STATUS: Record<SyncErrorCode, number> = { ACCOUNT_NOT_FOUND: 404, RESOURCE_NOT_SUPPORTED: 422, SYNC_RUNNING: 409, SYNC_NOT_FOUND: 404 };
-
 const startBody = z.object({ accountId: z.string().trim().min(1).max(64), resource: z.string().trim().min(1).max(32) }).strict();
-
-function asHttp(err: unknown): never {
-  if (err instanceof SyncError) throw new HttpError(STATUS[err.code], err.code, err.message);
-  throw err;
-}
 
 /**
  * `POST /api/v1/syncs {accountId, resource}` (operator) → 202 with the run, which goes on in the background;
@@ -35,9 +27,7 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
     const parsed = startBody.safeParse(ctx.request.body ?? {});
     if (!parsed.success) throw validationFailed(`body must be { accountId, resource } with resource one of ${SYNC_RESOURCES.join(', ')}`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     const p = principalOf(ctx.state);
-    const { run } = await syncRuntime(app)
-      .syncs.start(parsed.data.accountId, parsed.data.resource, { triggeredBy: `api:${p.name}` })
-      .catch(asHttp);
+    const { run } = await syncRuntime(app).syncs.start(parsed.data.accountId, parsed.data.resource, { triggeredBy: `api:${p.name}` });
     await audit.write({ actor: p.name, role: p.role, action: 'sync.start', targetType: 'sync_run', targetId: run.id, details: { accountId: run.accountId, resource: run.resource } });
     ctx.status = 202;
     ctx.body = named(run);
@@ -64,7 +54,7 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
 
   router.get('/syncs/:id', requireRole('viewer'), async (ctx) => {
     if (!/^\d{1,20}$/.test(ctx.params.id ?? '')) throw notFound('sync');
-    ctx.body = named(await syncRuntime(app).syncs.get(ctx.params.id!).catch(asHttp));
+    ctx.body = named(await syncRuntime(app).syncs.get(ctx.params.id!));
   });
 
   router.get('/syncs', requireRole('viewer'), async (ctx) => {
