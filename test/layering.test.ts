@@ -56,8 +56,6 @@ const DRIVER_IMPORTERS_OUTSIDE_STORAGE = [
   'src/h5/visitor-identity.ts',
   'src/http/api/audit.routes.ts',
   'src/identity/merge.service.ts',
-  'src/identity/retrying-transaction.ts',
-  'src/inbox/deadlock-retry.ts',
   'src/inbox/event-applier.ts',
   'src/inbox/inbox-processor.ts',
   'src/inbox/inbox-signal.ts',

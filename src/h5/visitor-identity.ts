@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { findIdentities } from '../identity/identity.repository';
 import type { IdentityService, Observation } from '../identity/identity.service';
-import { retryingTransaction } from '../identity/retrying-transaction';
+import { retryingTransaction } from '../storage/conflict-retry';
 import { FrontDoorError } from './front-door.errors';
 
 export interface VisitorObservation extends Observation {

@@ -5,7 +5,7 @@ import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { type StoredCustomer, findCustomers, updateCustomer } from './customer.repository';
 import { IdentityError } from './identity-errors';
 import { findMerge, insertMerge, laterMergeTouching, markUndone, type MergeRecord } from './merge.repository';
-import { retryingTransaction } from './retrying-transaction';
+import { retryingTransaction } from '../storage/conflict-retry';
 
 /** Tables whose rows follow their person on a merge (DESIGN §4), keyed by their `MergeMoved` field. */
 const MOVED_TABLES: [keyof MergeMoved & string, string][] = [

@@ -3,13 +3,12 @@ import { randomBytes } from 'crypto';
 import type { AppContext } from '../app-context';
 import type { Worker } from '../background';
 import type { EntityManager } from 'typeorm';
-import { isRetryableDbError, retryingTransaction } from '../identity/retrying-transaction';
+import { isLockConflict, isRetryableDbError, retryingTransaction } from '../storage/conflict-retry';
 import { identityServiceFor } from '../identity/identity-service.factory';
 import { EventApplier } from './event-applier';
 import { InboxRepository, type InboxRecord } from './inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { SerialBatches } from '../workers/serial-batches';
-import { isLockConflict } from '../storage/conflict-retry';
 
 export interface InboxProcessorOptions {
   batchSize: number;

@@ -1,18 +1,20 @@
 import path from 'path';
 import type { AppContext } from '../app-context';
+import { retryConflicts } from '../storage/conflict-retry';
 import { isMysql } from '../storage/dialect';
 import { InboxRepository, MAX_MYSQL_INSERT_ROWS } from './inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { GroupCommitInboxWriter, type InboxEntry, type InboxWriter } from './inbox-writer';
 import { SqliteWalSync } from './sqlite-wal-sync';
-import { retryOnDeadlock } from './deadlock-retry';
 
 const writers = new WeakMap<AppContext, InboxWriter>();
 
 /**
  * The inbox writer of one gateway (shared by every callback route), group-committing concurrent callbacks.
- * MySQL: two INSERTs at once on the pool (the driver is asynchronous; InnoDB syncs its log on commit); one
- * that loses a deadlock to another is run again (deadlock-retry.ts).
+ * MySQL: two INSERTs at once on the pool (the driver is asynchronous; InnoDB syncs its log on commit). Two
+ * multi-row `INSERT … ON DUPLICATE KEY UPDATE`s whose dedupe keys interleave can deadlock on the next-key locks
+ * taken while checking for duplicates; InnoDB rolls the loser back whole, so it is run again rather than
+ * answered 503 (https://dev.mysql.com/doc/refman/8.0/en/innodb-locks-set.html).
  * SQLite file: one INSERT at a time on the single connection, then an asynchronous fsync of the WAL before
  * the callers are answered (sqlite-wal-sync.ts); while it runs the next group is inserted. An in-memory
  * database has nothing to sync.
@@ -27,7 +29,7 @@ export function inboxWriterFor(app: AppContext): InboxWriter {
   let insertMany: (rows: InboxEntry[]) => Promise<void>;
   let maxInFlight: number;
   if (mysql) {
-    insertMany = (rows) => retryOnDeadlock(() => repo.insertMany(rows, new Date(app.now())), 4, app.ds);
+    insertMany = (rows) => retryConflicts(app.ds, { operation: 'inbox.insert', attempts: 4 }, () => repo.insertMany(rows, new Date(app.now())));
     // Two INSERTs at once, not four: one commits while the next group gathers. Each statement costs the gateway
     // a socket write to the server (~8 % of its CPU profile on MySQL) plus the server's own statement and
     // commit work, and four in flight cut the groups to ~2.2 rows against ~2.8 at two, for no faster acks

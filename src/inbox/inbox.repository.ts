@@ -107,7 +107,7 @@ export class InboxRepository {
    *   mysql2 prepares each distinct statement once per connection (an LRU); batch sizes are capped at
    *   MAX_MYSQL_INSERT_ROWS, so one instance holds at most that many × the pool size server-side statements
    *   (max_prepared_stmt_count is 16,382 by default, shared by every instance).
-   * Errors are mysql2's own (code/errno), which is what deadlock-retry.ts and the intake's 503 look at; a
+   * Errors are mysql2's own (code/errno), which is what storage/conflict-retry.ts and the intake's 503 look at; a
    * destroyed DataSource has no pool and rejects.
    */
   private async insertOnPool(sql: string, params: unknown[]): Promise<void> {

@@ -1,6 +1,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isMysql } from './dialect';
+import { isDuplicateKeyError } from './sql-values';
 
 /** Structural subset of pino's Logger: storage logs nothing above debug/info here. */
 export interface ConflictLogger {
@@ -17,6 +18,17 @@ export function isLockConflict(err: unknown): boolean {
   const e = err as { driverError?: { code?: unknown; errno?: unknown }; code?: unknown; errno?: unknown } | null;
   const inner = e?.driverError ?? e;
   return inner?.code === 'ER_LOCK_DEADLOCK' || inner?.errno === 1213 || inner?.code === 'ER_LOCK_WAIT_TIMEOUT' || inner?.errno === 1205;
+}
+
+/**
+ * What a transaction that raced another may simply run again: a lock conflict, a unique-key violation (two
+ * inserted the same identity; run again, it sees the winner's row) or SQLite's busy answer (DESIGN §4: two
+ * workers resolving one person produce one customer).
+ */
+export function isRetryableDbError(err: unknown): boolean {
+  if (isDuplicateKeyError(err) || isLockConflict(err)) return true;
+  const e = err as { driverError?: { code?: unknown }; code?: unknown } | null;
+  return (e?.driverError ?? e)?.code === 'SQLITE_BUSY';
 }
 
 function conflictCode(err: unknown): string {
@@ -68,27 +80,32 @@ export interface ConflictRetryOptions {
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The one retry loop: `fn` again while `retryable(err)`, at most `attempts` runs, pauses jittered and growing. */
+async function runAgain<T>(attempts: number, pauseUnitMs: number, retryable: (err: unknown) => boolean, fn: () => Promise<T>, onRetry?: (err: unknown, attempt: number, delayMs: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= attempts || !retryable(err)) throw err;
+      const delayMs = Math.random() * pauseUnitMs * 2 ** attempt;
+      onRetry?.(err, attempt, delayMs);
+      await pause(delayMs);
+    }
+  }
+}
+
 /**
  * The one place where 1213/1205 are retried (DESIGN §3): `fn` again after a jittered pause that grows with
  * each attempt, counted in `siyu_db_conflict_retries_total`, logged at debug. Any other error, or a conflict on
  * the last attempt, is thrown. `fn` must be safe to run again: a statement or a whole transaction.
  */
-export async function retryConflicts<T>(ds: DataSource | undefined, opts: ConflictRetryOptions, fn: () => Promise<T>): Promise<T> {
-  const attempts = opts.attempts ?? 6;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= attempts || !isLockConflict(err)) throw err;
-      const delayMs = Math.random() * 5 * 2 ** attempt;
-      if (ds) {
-        const o = observerOf(ds);
-        o.counter.inc({ operation: opts.operation, code: conflictCode(err) });
-        o.logger?.debug({ operation: opts.operation, attempt, delayMs: Math.round(delayMs), code: conflictCode(err) }, 'database conflict; running again');
-      }
-      await pause(delayMs);
-    }
-  }
+export function retryConflicts<T>(ds: DataSource | undefined, opts: ConflictRetryOptions, fn: () => Promise<T>): Promise<T> {
+  return runAgain(opts.attempts ?? 6, 5, isLockConflict, fn, (err, attempt, delayMs) => {
+    if (!ds) return;
+    const o = observerOf(ds);
+    o.counter.inc({ operation: opts.operation, code: conflictCode(err) });
+    o.logger?.debug({ operation: opts.operation, attempt, delayMs: Math.round(delayMs), code: conflictCode(err) }, 'database conflict; running again');
+  });
 }
 
 /**
@@ -98,4 +115,15 @@ export async function retryConflicts<T>(ds: DataSource | undefined, opts: Confli
 export function conflictRetryingTransaction<T>(ds: DataSource, opts: ConflictRetryOptions, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   const mysql = isMysql(ds);
   return retryConflicts(ds, opts, () => (mysql ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn)));
+}
+
+/**
+ * A transaction that may race others over the same identities or rows: run again on any retryable error
+ * (isRetryableDbError), at most `attempts` times. MySQL uses READ COMMITTED: locking reads see the latest
+ * committed rows and no gap locks are taken, so concurrent inserts of different identities do not deadlock on
+ * index gaps.
+ */
+export function retryingTransaction<T>(ds: DataSource, fn: (em: EntityManager) => Promise<T>, attempts = 6): Promise<T> {
+  const mysql = isMysql(ds);
+  return runAgain(attempts, 10, isRetryableDbError, () => (mysql ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn)));
 }

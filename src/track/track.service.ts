@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import type { DataSource } from 'typeorm';
 import { identityKey } from '../identity/identity-keys';
 import type { IdentityService } from '../identity/identity.service';
-import { retryingTransaction } from '../identity/retrying-transaction';
+import { retryingTransaction } from '../storage/conflict-retry';
 import { writeTimeline } from '../events/timeline.writer';
 import { FrontDoorError } from '../h5/front-door.errors';
 import { subjectOf, type VisitorSession } from '../h5/visitor-session';

@@ -6,7 +6,7 @@ import type { IdentityRef } from '../../connectors/common/identity-types';
 import { main, type CliIo } from '../../src/cli/main';
 import { sessionTokensFor } from '../../src/auth/session-token';
 import { identityServiceFor } from '../../src/identity/identity-service.factory';
-import { retryingTransaction } from '../../src/identity/retrying-transaction';
+import { retryingTransaction } from '../../src/storage/conflict-retry';
 import { openDatabase } from '../../src/storage/data-source';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 

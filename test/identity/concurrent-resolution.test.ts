@@ -5,7 +5,7 @@ import { useTestDatabase, testDialect } from '../helpers/describe-db';
 import { testConfig } from '../helpers/test-app';
 import { openDatabase } from '../../src/storage/data-source';
 import { IdentityService } from '../../src/identity/identity.service';
-import { retryingTransaction } from '../../src/identity/retrying-transaction';
+import { retryingTransaction } from '../../src/storage/conflict-retry';
 import { InboxProcessor } from '../../src/inbox/inbox-processor';
 import { InboxRepository } from '../../src/inbox/inbox.repository';
 import { PhoneCrypto } from '../../src/security/phone-crypto';

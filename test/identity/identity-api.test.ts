@@ -2,7 +2,7 @@ import type { IdentityRef } from '../../connectors/common/identity-types';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 import { identityServiceFor } from '../../src/identity/identity-service.factory';
-import { retryingTransaction } from '../../src/identity/retrying-transaction';
+import { retryingTransaction } from '../../src/storage/conflict-retry';
 import { execute } from '../../src/storage/sql';
 
 const APP = 'wxapiapp0000000001';

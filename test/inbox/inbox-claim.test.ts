@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { retryOnDeadlock } from '../../src/inbox/deadlock-retry';
+import { retryConflicts } from '../../src/storage/conflict-retry';
 import { InboxProcessor } from '../../src/inbox/inbox-processor';
 import { InboxRepository } from '../../src/inbox/inbox.repository';
 import type { InboxEntry } from '../../src/inbox/inbox-writer';
@@ -81,7 +81,7 @@ describe('inbox claims across instances', () => {
     let inserting = inserters.length;
     const claimedBy = new Map<string, number>();
     const insertAll = async ({ repo, prefix }: (typeof inserters)[number]) => {
-      for (let b = 0; b < 12; b++) await retryOnDeadlock(() => repo.insertMany(Array.from({ length: 5 }, (_, k) => entry(`${prefix}${b * 5 + k}`)), now), 4, db.ds);
+      for (let b = 0; b < 12; b++) await retryConflicts(db.ds, { operation: 'inbox.insert', attempts: 4 }, () => repo.insertMany(Array.from({ length: 5 }, (_, k) => entry(`${prefix}${b * 5 + k}`)), now));
       inserting -= 1;
     };
     const claimLoop = async (ds: DataSource, id: string) => {

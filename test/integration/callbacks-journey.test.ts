@@ -2,7 +2,7 @@ import type { IdentityRef } from '../../connectors/common/identity-types';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { identityServiceFor } from '../../src/identity/identity-service.factory';
-import { retryingTransaction } from '../../src/identity/retrying-transaction';
+import { retryingTransaction } from '../../src/storage/conflict-retry';
 import type { RunningGateway } from '../../src/server';
 import { select } from '../../src/storage/sql';
 import { gateway, inboxRows, startWorld, waitFor, type World } from './callbacks-harness';

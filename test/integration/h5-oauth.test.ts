@@ -1,7 +1,7 @@
 import { useTestDatabase } from '../helpers/describe-db';
 import { clearTables } from '../helpers/test-db';
 import { identityServiceFor } from '../../src/identity/identity-service.factory';
-import { retryingTransaction } from '../../src/identity/retrying-transaction';
+import { retryingTransaction } from '../../src/storage/conflict-retry';
 import { CookieJar, SHOP, startFrontDoors, type FrontDoorHarness } from './h5-harness';
 
 interface IdentityRow {

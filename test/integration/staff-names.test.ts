@@ -1,7 +1,7 @@
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { AuditLogWriter } from '../../src/audit/audit-log.writer';
 import { identityServiceFor } from '../../src/identity/identity-service.factory';
-import { retryingTransaction } from '../../src/identity/retrying-transaction';
+import { retryingTransaction } from '../../src/storage/conflict-retry';
 import type { RunningGateway } from '../../src/server';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { gateway, startWorld, waitFor, type World } from './callbacks-harness';

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { conflictRetries, isLockConflict, observeConflicts, retryConflicts } from '../../src/storage/conflict-retry';
+import { conflictRetries, isLockConflict, isRetryableDbError, observeConflicts, retryConflicts, retryingTransaction } from '../../src/storage/conflict-retry';
 import { useTestDatabase } from '../helpers/describe-db';
 
 const deadlock = () => Object.assign(new Error('Deadlock found when trying to get lock'), { driverError: { code: 'ER_LOCK_DEADLOCK', errno: 1213 } });
@@ -53,6 +53,61 @@ describe('retryConflicts (the one place 1213/1205 are retried)', () => {
         throw deadlock();
       }),
     ).rejects.toThrow('Deadlock');
+    expect(runs).toBe(3);
+  });
+});
+
+describe('retryingTransaction (races over the same rows)', () => {
+  const db = useTestDatabase();
+  const duplicate = () => Object.assign(new Error('Duplicate entry'), { driverError: { code: 'ER_DUP_ENTRY', errno: 1062 } });
+
+  beforeAll(async () => {
+    await db.ds.query('CREATE TABLE retry_probe (id INT PRIMARY KEY)');
+  });
+
+  it('runs again on conflicts, duplicate keys and SQLite busy, and on nothing else', () => {
+    expect(isRetryableDbError(deadlock())).toBe(true);
+    expect(isRetryableDbError(lockWait())).toBe(true);
+    expect(isRetryableDbError(duplicate())).toBe(true);
+    expect(isRetryableDbError(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(true);
+    expect(isRetryableDbError(new Error('syntax'))).toBe(false);
+    expect(isRetryableDbError(null)).toBe(false);
+  });
+
+  it('rolls the losing run back and runs the whole transaction again', async () => {
+    let runs = 0;
+    const seen = await retryingTransaction(db.ds, async (em) => {
+      runs++;
+      const before = (await em.query('SELECT COUNT(*) AS n FROM retry_probe')) as { n: number | string }[];
+      await em.query('INSERT INTO retry_probe (id) VALUES (1)');
+      if (runs === 1) throw duplicate();
+      return Number(before[0]!.n);
+    });
+    expect(runs).toBe(2);
+    expect(seen).toBe(0);
+    expect(await db.ds.query('SELECT id FROM retry_probe')).toEqual([{ id: 1 }]);
+  });
+
+  it('throws any other error after one run, and a retryable one after its attempts', async () => {
+    let runs = 0;
+    await expect(
+      retryingTransaction(db.ds, async () => {
+        runs++;
+        throw new Error('syntax');
+      }),
+    ).rejects.toThrow('syntax');
+    expect(runs).toBe(1);
+    runs = 0;
+    await expect(
+      retryingTransaction(
+        db.ds,
+        async () => {
+          runs++;
+          throw duplicate();
+        },
+        3,
+      ),
+    ).rejects.toThrow('Duplicate');
     expect(runs).toBe(3);
   });
 });

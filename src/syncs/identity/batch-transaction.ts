@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 
 /**
  * Attempts for one sync write batch. Batches of several syncs and of the inbox processor lock overlapping

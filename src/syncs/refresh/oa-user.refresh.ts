@@ -4,7 +4,7 @@ import type { OfficialAccountClient } from '../../../connectors/official-account
 import type { UserInfoWire } from '../../../connectors/official-account/client-types';
 import type { OfficialAccount } from '../../../config';
 import type { IdentityService } from '../../identity/identity.service';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import { refsOf } from '../oa/followers.sync';
 import { upsertSubscriptions } from '../oa/oa-subscription.writer';
 import type { RefreshJob, RefreshQueueRepository } from './refresh-queue.repository';

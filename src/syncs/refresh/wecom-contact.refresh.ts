@@ -4,7 +4,7 @@ import type { WecomClient } from '../../../connectors/wecom/client';
 import type { ExternalContactDetail, FollowInfoWire, FollowUserWire } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
 import type { IdentityService } from '../../identity/identity.service';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import { type Db, execute } from '../../storage/sql';
 import { contactObservation } from '../wecom/contact-refs';
 import { upsertFollows } from '../wecom/wecom-follow.writer';

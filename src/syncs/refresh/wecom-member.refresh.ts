@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { WecomClient } from '../../../connectors/wecom/client';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import { markLeft, saveMembers } from '../../staff/staff.repository';
 import { readDepartmentNames, readMember } from '../wecom/staff.sync';
 import type { RefreshJob, RefreshQueueRepository } from './refresh-queue.repository';

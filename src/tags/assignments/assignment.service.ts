@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import type { CustomerTagSource } from '../../storage/entities';
 import type { Db } from '../../storage/sql';

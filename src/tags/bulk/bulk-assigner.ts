@@ -1,6 +1,6 @@
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { identityScopes, type IdentityScope } from '../../customers/customer-filter';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import { PhoneCrypto } from '../../security/phone-crypto';
 import type { CustomerTagSource } from '../../storage/entities';
 import type { AssignmentService } from '../assignments/assignment.service';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import type { BulkJobStatus } from '../../storage/entities';
 import { type Db, type Row, execute, forUpdateSkipLocked, fromDbTime, fromJsonText, idString, select } from '../../storage/sql';
 

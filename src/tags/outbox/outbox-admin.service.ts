@@ -1,5 +1,5 @@
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import type { OutboxStatus } from '../../storage/entities';
 import { execute } from '../../storage/sql';
 import { tagConflict, tagNotFound } from '../tag-errors';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import { type Db, execute } from '../../storage/sql';
 import { insertOutboxRows, type NewOutboxRow } from './outbox.repository';
 import type { OaPayload, OutboxItem, WecomPayload } from './outbox-types';

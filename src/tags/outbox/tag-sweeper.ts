@@ -1,5 +1,5 @@
 import { type Db, idString, select } from '../../storage/sql';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import type { TagsDeps } from '../tags-deps';
 import { OutboxWriter, type EnqueueCounts } from './outbox-writer';
 import { outboxSignal } from './outbox-signal';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { CorpTagGroupWire } from '../../../connectors/wecom/client-types';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import { saveCorpTagLibrary } from '../../syncs/wecom/corp-tag.repository';
 import type { Clients } from '../../tokens/clients';
 import { outboxSignal } from '../outbox/outbox-signal';

@@ -1,6 +1,6 @@
 import type { OfficialAccount } from '../../../config';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import type { Clients } from '../../tokens/clients';
 import { addAssignments, removeAssignments } from '../assignments/customer-tag.repository';
 import { bindingsOfAccount, markFailed, type BindingRecord } from '../bindings/binding.repository';

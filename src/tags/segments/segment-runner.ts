@@ -1,5 +1,5 @@
 import { type Db, select } from '../../storage/sql';
-import { retryingTransaction } from '../../identity/retrying-transaction';
+import { retryingTransaction } from '../../storage/conflict-retry';
 import type { AssignmentService } from '../assignments/assignment.service';
 import { outboxSignal } from '../outbox/outbox-signal';
 import type { TagsDeps } from '../tags-deps';
