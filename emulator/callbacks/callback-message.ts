@@ -4,7 +4,12 @@
  * integers are bare"). 64-bit ids such as MsgId exceed Number.MAX_SAFE_INTEGER, hence bigint.
  * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html
  */
-export type CallbackValue = string | number | bigint;
+export type CallbackValue = string | number | bigint | CallbackItems;
+/**
+ * A list element such as change_external_chat's MemChangeList: one `<Item>` child per value, each in CDATA, as a
+ * real decrypted payload shows (https://github.com/binarywang/WxJava/issues/3877).
+ */
+export type CallbackItems = readonly string[];
 export type CallbackMessage = Readonly<Record<string, CallbackValue>>;
 
 /** `]]>` cannot appear inside one CDATA section; split it across two sections like other XML writers do. */
@@ -13,6 +18,7 @@ export function cdata(value: string): string {
 }
 
 function xmlValue(value: CallbackValue): string {
+  if (typeof value === 'object') return value.map((item) => `<Item>${cdata(item)}</Item>`).join('');
   return typeof value === 'string' ? cdata(value) : String(value);
 }
 
@@ -28,7 +34,7 @@ export function toXml(message: CallbackMessage): string {
  */
 export function toJson(message: CallbackMessage): string {
   const parts = Object.entries(message).map(([name, value]) => {
-    const v = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    const v = typeof value === 'string' || typeof value === 'object' ? JSON.stringify(value) : String(value);
     return `${JSON.stringify(name)}:${v}`;
   });
   return `{${parts.join(',')}}`;

@@ -10,7 +10,7 @@ import { buildMpMessage, type MpMessageInput } from './mp-message.builder';
 import { buildOaEvent, type OaEventInput, type OaHeader } from './oa-event.builder';
 import { buildOaMessage, type OaMessageInput } from './oa-message.builder';
 import { verifyCallbackUrl } from './url-verification';
-import { buildExternalContactEvent, buildExternalTagEvent, buildMemberChangeEvent } from './wecom-event.builder';
+import { buildExternalChatEvent, buildExternalContactEvent, buildExternalTagEvent, buildMemberChangeEvent, type ExternalChatInput } from './wecom-event.builder';
 
 /**
  * The event generators behind the control API: turn a control body into the exact callback of wechat-api.md
@@ -127,6 +127,12 @@ export class CallbackService {
     const t = this.target('wecom', corpId);
     const h = { corpId, createTime: b.createTime ?? this.deps.clock.nowSeconds() };
     return this.send(t, buildExternalTagEvent(h, { id: b.id, tagType: b.tagType, changeType: b.changeType, strategyId: b.strategyId }), b);
+  }
+
+  /** change_external_chat, stamped with the emulator clock. */
+  externalChat(corpId: string, input: ExternalChatInput): Promise<DeliveryRecord> {
+    const t = this.target('wecom', corpId);
+    return this.send(t, buildExternalChatEvent({ corpId, createTime: this.deps.clock.nowSeconds() }, input));
   }
 
   verifyUrl(kind: CallbackTarget['kind'], id: string, b: VerifyUrlBody): Promise<DeliveryRecord> {

@@ -105,3 +105,28 @@ export function buildExternalTagEvent(h: WecomHeader, input: ExternalTagInput): 
   const base = { ...header(h, 'change_external_tag'), Id: input.id, TagType: input.tagType, ChangeType: input.changeType };
   return { ...base, ...optional('StrategyId', input.strategyId) };
 }
+
+/**
+ * change_external_chat (wechat-api-wecom-ops.md §2). `update` carries UpdateDetail; add_member adds JoinScene (the
+ * callback's own enum: 0 invited by a member, directly or by link, 3 group QR code) and no QuitScene, as a real
+ * payload shows; del_member carries QuitScene (0 left, 1 removed by the owner or an admin) and no JoinScene; both
+ * then MemChangeCnt, MemChangeList (`<Item>` per userid / external_userid) and LastMemVer / CurMemVer. create,
+ * dismiss and the other updates carry nothing more.
+ * https://developer.work.weixin.qq.com/document/path/92130 (客户群变更事件)
+ */
+export type ExternalChatInput =
+  | { changeType: 'create' | 'dismiss'; chatId: string }
+  | { changeType: 'update'; chatId: string; updateDetail: 'change_owner' | 'change_name' | 'change_notice' }
+  | { changeType: 'update'; chatId: string; updateDetail: 'add_member'; joinScene: 0 | 3; members: string[]; lastMemVer: string; curMemVer: string }
+  | { changeType: 'update'; chatId: string; updateDetail: 'del_member'; quitScene: 0 | 1; members: string[]; lastMemVer: string; curMemVer: string };
+
+export function buildExternalChatEvent(h: WecomHeader, input: ExternalChatInput): CallbackMessage {
+  if (!input.chatId) throw new CallbackInputError('chatId is required');
+  const base = { ...header(h, 'change_external_chat'), ChatId: input.chatId, ChangeType: input.changeType };
+  if (input.changeType !== 'update') return base;
+  const detail = { ...base, UpdateDetail: input.updateDetail };
+  if (input.updateDetail !== 'add_member' && input.updateDetail !== 'del_member') return detail;
+  if (input.members.length === 0) throw new CallbackInputError(`${input.updateDetail} needs at least one member`);
+  const scene: Record<string, CallbackValue> = input.updateDetail === 'add_member' ? { JoinScene: input.joinScene } : { QuitScene: input.quitScene };
+  return { ...detail, ...scene, MemChangeCnt: input.members.length, MemChangeList: input.members, LastMemVer: input.lastMemVer, CurMemVer: input.curMemVer };
+}

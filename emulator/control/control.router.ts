@@ -10,7 +10,7 @@ import { oauthRoutes } from './oauth.control';
 import { opsRoutes } from './ops.control';
 import { truthRoutes } from './truth.control';
 import { wecomRoutes } from './wecom.control';
-import { groupStateRoutes } from './wecom-groups.control';
+import { groupRoutes, groupStateRoutes } from './wecom-groups.control';
 
 /** The emulator's own control API, mounted at `/_emulator` (each routes file lists its endpoints). */
 export function createControlRouter(state: EmulatorState, deps: SenderDeps): Router {
@@ -23,6 +23,7 @@ export function createControlRouter(state: EmulatorState, deps: SenderDeps): Rou
   oaRoutes(router, state, notifier);
   mpRoutes(router, state);
   wecomRoutes(router, state, notifier);
+  groupRoutes(router, state, notifier);
   groupStateRoutes(router, state);
   oauthRoutes(router, state);
   return router;

@@ -1,6 +1,7 @@
 import { callbackServiceFor } from '../callbacks/callback.service';
 import type { MemberChangeBody } from '../callbacks/control.schemas';
 import type { DeliveryRecord } from '../callbacks/delivery-log';
+import type { ExternalChatInput } from '../callbacks/wecom-event.builder';
 import type { SenderDeps } from '../plugin-types';
 
 /**
@@ -28,6 +29,10 @@ export function createNotifier(deps: SenderDeps) {
       state?: string,
     ): Promise<DeliveryRecord> {
       return service().externalContact(corpId, { changeType, userId, externalUserId, ...(state ? { state } : {}) });
+    },
+    /** change_external_chat for a customer group changed through the control API. */
+    externalChat(corpId: string, input: ExternalChatInput): Promise<DeliveryRecord> {
+      return service().externalChat(corpId, input);
     },
     /** change_contact for a member changed through the control API (create_user / update_user / delete_user). */
     member(corpId: string, body: MemberChangeBody): Promise<DeliveryRecord> {
