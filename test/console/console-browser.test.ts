@@ -31,6 +31,8 @@ describeWithChromium('operator console in a browser', () => {
   let corpAccountId: string;
   let oaAppId: string;
   let followers: number;
+  let staffName: string;
+  let staffUserid: string;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -47,6 +49,8 @@ describeWithChromium('operator console in a browser', () => {
     const syncs = syncRuntime(t.app).syncs;
     expect((await (await syncs.start(oa.id, 'followers')).done).status).toBe('done');
     expect((await (await syncs.start(wecom.id, 'contacts')).done).status).toBe('done');
+    // The staff directory gives the profile the names of the staff who added a contact (DESIGN §10.3).
+    expect((await (await syncs.start(wecom.id, 'staff')).done).status).toBe('done');
     followers = Number(((await db.ds.query("SELECT COUNT(DISTINCT customer_id) AS n FROM identities WHERE type = 'oa_openid'")) as { n: unknown }[])[0]!.n);
 
     // One WeCom contact becomes a recognisable person (孙洋) with a verified phone (encrypted at rest, keyed hash).
@@ -70,6 +74,13 @@ describeWithChromium('operator console in a browser', () => {
     for (const [source, account, type, at, payload] of entries) {
       await db.ds.query('INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [customerId, source, account, type, at, JSON.stringify(payload), `console-test:${type}`, at]);
     }
+    // A payment is a transaction as well as a timeline entry (src/events/transactions.writer.ts): RFM reads transactions.
+    await db.ds.query(
+      "INSERT INTO transactions (mch_id, out_trade_no, app_id, transaction_id, amount_total, currency, trade_type, success_time, state, customer_id, refunded_total, created_at, updated_at) VALUES ('1900000109', 'SY20300104001', ?, '4200000001', 19900, 'CNY', 'JSAPI', '2030-01-04 20:15:00.000', 'SUCCESS', ?, 0, '2030-01-04 20:15:00.000', '2030-01-04 20:15:00.000')",
+      [oaAppId, customerId],
+    );
+    staffName = ((await db.ds.query('SELECT name FROM wecom_staff WHERE corp_id = ? AND userid = ?', [corpId, staff!.staff_userid])) as { name: string }[])[0]!.name;
+    staffUserid = staff!.staff_userid;
   }, 60_000);
 
   afterAll(async () => {
@@ -162,8 +173,12 @@ describeWithChromium('operator console in a browser', () => {
     expect(page.url()).toContain(`#/customers/${customerId}`);
     await expect(page.locator('[data-fact=phone]').textContent()).resolves.toBe('138****8000');
     expect(await page.locator('text=删除这位客户').count()).toBe(0);
-    // No raw id on the profile until asked for.
+    // No raw id on the profile until asked for; staff by their directory name; RFM counts the ¥199 payment.
     expect(await page.locator('main').textContent()).not.toContain(externalUserid);
+    await expect(page.locator('.follow-staff').first().textContent()).resolves.toBe(staffName);
+    expect(staffName).not.toBe(staffUserid);
+    await expect(page.locator('[data-rfm=orders]').textContent()).resolves.toBe('1');
+    await expect(page.locator('[data-rfm=spent]').textContent()).resolves.toBe('¥199.00');
 
     await choose(page, '.tag-select[data-name=tagId]', '购买意向 / 高');
     await page.click('button.add-tag');
@@ -188,9 +203,10 @@ describeWithChromium('operator console in a browser', () => {
     expect(text).toContain('请问会员卡怎么领？');
     expect(text).toContain('¥199.00');
     expect(text).toContain('SY20300104001');
-    expect(text).toContain('添加了企业微信员工');
+    expect(text).toContain(`添加了企业微信员工 ${staffName}`);
     expect(text).toContain('spring-fair');
     expect(text).not.toContain('outTradeNo');
+    expect(text).not.toContain(staffUserid);
     await page.locator('.timeline-entry[data-type="pay.succeeded"] .details-toggle').click();
     await expect(page.locator('.timeline-entry[data-type="pay.succeeded"] .payload').textContent()).resolves.toContain('"outTradeNo": "SY20300104001"');
     await shot(page, 'profile-corp-tag');
@@ -274,13 +290,16 @@ describeWithChromium('operator console in a browser', () => {
     const count = page.locator('.live-count');
     await page.locator('.live-count', { hasText: `符合条件：${followers} 人` }).waitFor();
 
-    // Add a second condition by clicking: at least one order (nobody has bought yet) → 0.
+    // Add a second condition by clicking: at least one order (only 孙洋 has bought, a follower or not).
+    const [both] = (await db.ds.query("SELECT COUNT(DISTINCT t.customer_id) AS n FROM transactions t JOIN identities i ON i.customer_id = t.customer_id AND i.type = 'oa_openid'")) as { n: unknown }[];
+    const buyingFollowers = Number(both!.n);
+    const either = followers + 1 - buyingFollowers;
     await page.click('.rule-group .add-condition');
     await choose(page, '.rule-condition >> nth=1 >> .cond-type', '购买次数');
-    await page.locator('.live-count', { hasText: '符合条件：0 人' }).waitFor();
-    // Any of the two → the followers again; the JSON shows what the API receives.
+    await page.locator('.live-count', { hasText: `符合条件：${buyingFollowers} 人` }).waitFor();
+    // Any of the two → the followers and the buyer; the JSON shows what the API receives.
     await page.locator('.group-op label', { hasText: '满足任一' }).click();
-    await page.locator('.live-count', { hasText: `符合条件：${followers} 人` }).waitFor();
+    await page.locator('.live-count', { hasText: `符合条件：${either} 人` }).waitFor();
     await page.locator('.json .el-collapse-item__header').click();
     const json = JSON.parse(await page.locator('textarea[name=rule]').inputValue()) as unknown;
     expect(json).toEqual({ any: [{ type: 'channel', channel: 'oa' }, { type: 'orders', min: 1 }] });
@@ -290,7 +309,7 @@ describeWithChromium('operator console in a browser', () => {
     await page.click('button.save');
     await page.locator('.message.ok', { hasText: '已保存' }).waitFor();
     await page.click('button.run');
-    await expect(page.locator('.message.ok', { hasText: '运行完成' }).textContent()).resolves.toContain(`成员 ${followers}`);
+    await expect(page.locator('.message.ok', { hasText: '运行完成' }).textContent()).resolves.toContain(`成员 ${either}`);
     const [segment] = (await db.ds.query("SELECT rule FROM segments WHERE name = '公众号粉丝'")) as { rule: unknown }[];
     expect(typeof segment!.rule === 'string' ? JSON.parse(segment!.rule) : segment!.rule).toEqual(json);
 
