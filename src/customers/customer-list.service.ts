@@ -4,10 +4,10 @@ import { identitiesOfCustomers, type StoredIdentity } from '../identity/identity
 import type { PhoneCrypto } from '../security/phone-crypto';
 import { type Db, idString, select } from '../storage/sql';
 import { filterSql, type CustomerFilter, type IdentityScope } from './customer-filter';
-import type { CustomerSummary, NameExtras, ProfileService } from './profile.service';
+import type { CustomerSummary, CustomerTagJson, NameExtras, ProfileService } from './profile.service';
 
 export interface CustomerListItem extends CustomerSummary {
-  tags: { id: string; name: string; source: string }[];
+  tags: CustomerTagJson[];
 }
 
 export interface CustomerPage {
@@ -87,13 +87,14 @@ export class CustomerListService {
   private async tagsOf(db: Db, ids: string[]): Promise<Map<string, CustomerListItem['tags']>> {
     const out = new Map<string, CustomerListItem['tags']>();
     if (ids.length === 0) return out;
-    const rows = await select<{ customer_id: string; id: unknown; name: string; source: string }>(
+    const rows = await select<{ customer_id: string; id: unknown; name: string; source: string; group_name: string | null }>(
       db,
-      `SELECT ct.customer_id, t.id, t.name, ct.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+      `SELECT ct.customer_id, t.id, t.name, ct.source, g.name AS group_name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+        LEFT JOIN tag_groups g ON g.id = t.group_id
         WHERE ct.customer_id IN (${ids.map(() => '?').join(', ')}) AND t.deleted_at IS NULL ORDER BY t.name, ct.source`,
       ids,
     );
-    for (const r of rows) out.set(r.customer_id, [...(out.get(r.customer_id) ?? []), { id: idString(r.id), name: r.name, source: r.source }]);
+    for (const r of rows) out.set(r.customer_id, [...(out.get(r.customer_id) ?? []), { id: idString(r.id), name: r.name, source: r.source, groupName: r.group_name ?? null }]);
     return out;
   }
 }

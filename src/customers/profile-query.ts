@@ -54,6 +54,8 @@ const PARTS: Part[] = [
     key: 'tags',
     columns: {
       id: 't.id', name: 't.name', source: 'ct.source',
+      // WeCom corp tags repeat names across groups (战略 in 客户等级 and in 购买意向): the group tells them apart.
+      group_name: '(SELECT g.name FROM tag_groups g WHERE g.id = t.group_id)',
       // Evaluated per tag row only; a window here cost MariaDB 0.1 ms per profile even for customers with no tags.
       rank: `(SELECT COUNT(*) FROM customer_tags ct2 JOIN tags t2 ON t2.id = ct2.tag_id
         WHERE ct2.customer_id = ct.customer_id AND t2.deleted_at IS NULL AND (t2.name < t.name OR (t2.name = t.name AND ct2.source < ct.source)))`,

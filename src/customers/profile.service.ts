@@ -26,8 +26,16 @@ export interface CustomerSummary {
   unionidMissing: { type: IdentityType; scope: string }[];
 }
 
+/** A customer's tag with its source and tag group (null when ungrouped). */
+export interface CustomerTagJson {
+  id: string;
+  name: string;
+  source: string;
+  groupName: string | null;
+}
+
 export interface CustomerProfile extends CustomerSummary {
-  tags: { id: string; name: string; source: string }[];
+  tags: CustomerTagJson[];
   follows: Record<string, unknown>[];
   subscriptions: Record<string, unknown>[];
   rfm: { orders: number; totalSpent: number; totalRefunded: number; firstPurchaseAt: string | null; lastPurchaseAt: string | null; daysSinceLastPurchase: number | null };
@@ -128,7 +136,7 @@ export class ProfileService {
     const extras: NameExtras = { follows: rows.follows.map((f) => ({ remark: f.remark, deleted: truthy(f.deleted) })), subscriptions: rows.subscriptions.map((s) => ({ remark: s.remark })) };
     return {
       ...this.summary(c, identities, role, extras),
-      tags: rows.tags.map((t) => ({ id: idString(t.id), name: String(t.name), source: String(t.source) })),
+      tags: rows.tags.map((t) => ({ id: idString(t.id), name: String(t.name), source: String(t.source), groupName: str(t.group_name) })),
       follows: rows.follows.map((f) => ({
         corpId: f.corp_id,
         corpName: accountName(cfg, String(f.corp_id)),

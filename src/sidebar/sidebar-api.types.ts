@@ -24,6 +24,8 @@ export interface SidebarTagRef {
   id: string;
   name: string;
   source: string;
+  /** The tag group (a WeCom corp tag's group), null when ungrouped. */
+  groupName: string | null;
 }
 
 export interface SidebarFollowJson {

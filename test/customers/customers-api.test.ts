@@ -9,7 +9,7 @@ interface Item {
   displayName: string | null;
   phone: string | null;
   identities: { type: string; value: string }[];
-  tags: { id: string; name: string; source: string }[];
+  tags: { id: string; name: string; source: string; groupName: string | null }[];
 }
 
 describe('customers API: list, search, filters, paging, timeline', () => {
@@ -84,7 +84,7 @@ describe('customers API: list, search, filters, paging, timeline', () => {
     for (const c of tagged) await db.ds.query("INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, 'manual', '2030-01-01 00:00:00.000')", [c, tag!.id]);
     const page = await list(`?tag=${String(tag!.id)}`);
     expect(page.items.map((i) => i.id)).toEqual(tagged);
-    expect(page.items[0]!.tags).toEqual([{ id: String(tag!.id), name: '高价值', source: 'manual' }]);
+    expect(page.items[0]!.tags).toEqual([{ id: String(tag!.id), name: '高价值', source: 'manual', groupName: null }]);
     expect((await list('?tag=999999')).items).toEqual([]);
   });
 

@@ -116,9 +116,9 @@ describe('customer profile: lookup and by id', () => {
     ],
     unionidMissing: [{ type: 'mp_openid', scope: MP }],
     tags: [
-      { id: tagA, name: 'A-tag', source: 'manual' },
-      { id: tagA, name: 'A-tag', source: 'rule' },
-      { id: tagB, name: 'b-tag', source: 'manual' },
+      { id: tagA, name: 'A-tag', source: 'manual', groupName: null },
+      { id: tagA, name: 'A-tag', source: 'rule', groupName: null },
+      { id: tagB, name: 'b-tag', source: 'manual', groupName: null },
     ],
     follows: [
       { corpId: 'wwcorp', corpName: '示例品牌', staffUserId: 's1', staffName: '李娜', externalUserId: 'wm-prof-1', remark: '老客户', description: null, addWay: 1, state: 'ch1', createdTime: '2024-02-03T04:05:06.000Z', deleted: false, deletedAt: null },
@@ -166,7 +166,7 @@ describe('customer profile: lookup and by id', () => {
     }
     const inDb = (await sql('SELECT t.id, t.name, ct.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = ? ORDER BY t.name, ct.source', [c])) as { id: unknown; name: string; source: string }[];
     const res = await t.request(`/api/v1/customers/${c}`, { key: viewer });
-    expect(res.body.tags).toEqual(inDb.map((r) => ({ id: String(r.id), name: r.name, source: r.source })));
+    expect(res.body.tags).toEqual(inDb.map((r) => ({ id: String(r.id), name: r.name, source: r.source, groupName: null })));
     expect(res.body.tags).toHaveLength(12);
   });
 

@@ -94,7 +94,7 @@ describe('tags API', () => {
     expect((await req(`/api/v1/customers/${survivor}/tags`, { method: 'POST', json: { tagIds: ['9999999'] } })).status).toBe(404);
     const added = await req(`/api/v1/customers/${merged}/tags`, { method: 'POST', json: { tagIds: [tag.id] } });
     expect(added.status).toBe(200);
-    expect(added.body).toEqual({ customerId: survivor, tags: [{ id: tag.id, name: 'Hand', source: 'manual' }] });
+    expect(added.body).toEqual({ customerId: survivor, tags: [{ id: tag.id, name: 'Hand', source: 'manual', groupName: null }] });
     const removed = await req(`/api/v1/customers/${survivor}/tags/${tag.id}`, { method: 'DELETE' });
     expect(removed.body).toEqual({ customerId: survivor, tags: [], keptBy: [] });
     const audit = await w.api.request(`/api/v1/audit?targetType=customer&targetId=${survivor}`, { key: await w.api.key('admin', 'admin-2') });

@@ -57,7 +57,7 @@ describe('tags pushed to the emulator', () => {
     expect(person).toBeDefined();
     const res = await w.api.request(`/api/v1/customers/${person.customerId}/tags`, { method: 'POST', key: t.operator, json: { tagIds: [tagId] } });
     expect(res.status).toBe(200);
-    expect(res.body.tags).toEqual([{ id: tagId, name: 'VIP', source: 'manual' }]);
+    expect(res.body.tags).toEqual([{ id: tagId, name: 'VIP', source: 'manual', groupName: null }]);
 
     await drainAll(w);
     const { oa, wecom } = await t.detail(tagId);

@@ -149,7 +149,7 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
 
     const added = await h.api(`/customers/${h.mine.externalUserId}/tags`, { jar: alice, method: 'POST', json: { tagIds: [tagId] } });
     expect(added.status).toBe(200);
-    expect(added.body.tags).toEqual([{ id: tagId, name: '高意向', source: 'manual' }]);
+    expect(added.body.tags).toEqual([{ id: tagId, name: '高意向', source: 'manual', groupName: null }]);
     const customerId = added.body.customerId as string;
     const [assignment] = await db.ds.query('SELECT source, assigned_by FROM customer_tags WHERE customer_id = ? AND tag_id = ?', [customerId, tagId]);
     expect(assignment).toEqual({ source: 'manual', assigned_by: 'wecom:alice' });

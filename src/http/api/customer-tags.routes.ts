@@ -10,7 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Manual tagging of one customer (DESIGN §8.3): `POST /api/v1/customers/:id/tags {tagIds}` adds, `DELETE
  * /api/v1/customers/:id/tags/:tagId` removes the operator-made assignment; both answer the customer's tags
- * (`{ customerId, tags: [{ id, name, source }] }`, the survivor's id for a merged customer).
+ * (`{ customerId, tags: [{ id, name, source, groupName }] }`, the survivor's id for a merged customer).
  */
 export function registerCustomerTagRoutes(router: Router, app: AppContext): void {
   const assignments = new AssignmentService(app);

@@ -5,6 +5,8 @@ export interface CustomerTagView {
   id: string;
   name: string;
   source: CustomerTagSource;
+  /** The tag group (a WeCom corp tag's group), null when ungrouped. */
+  groupName: string | null;
 }
 
 /** Sources an operator's unassign removes; a `rule` row belongs to its segment and goes when the customer leaves it. */
@@ -13,10 +15,11 @@ export const OPERATOR_SOURCES: readonly CustomerTagSource[] = ['manual', 'staff'
 export async function tagsOfCustomer(db: Db, customerId: string): Promise<CustomerTagView[]> {
   const rows = await select(
     db,
-    'SELECT t.id, t.name, ct.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = ? AND t.deleted_at IS NULL ORDER BY t.name, ct.source',
+    `SELECT t.id, t.name, ct.source, g.name AS group_name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id LEFT JOIN tag_groups g ON g.id = t.group_id
+      WHERE ct.customer_id = ? AND t.deleted_at IS NULL ORDER BY t.name, ct.source`,
     [customerId],
   );
-  return rows.map((r) => ({ id: idString(r.id), name: String(r.name), source: r.source as CustomerTagSource }));
+  return rows.map((r) => ({ id: idString(r.id), name: String(r.name), source: r.source as CustomerTagSource, groupName: r.group_name === null || r.group_name === undefined ? null : String(r.group_name) }));
 }
 
 /** Adds (customer, tag, source) rows; returns how many were new. */

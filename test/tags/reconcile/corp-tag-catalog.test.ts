@@ -110,7 +110,7 @@ describe('the corp tag library in the catalog', () => {
     const rep = { corpId: w.corpId, userid: person.relations[0]!.userid };
     const calls = markTagCalls();
     const added = await sidebar.addTags(rep, person.externalUserid, [chosen.id]);
-    expect(added.tags).toEqual(expect.arrayContaining([{ id: chosen.id, name: chosen.name, source: 'manual' }]));
+    expect(added.tags).toEqual(expect.arrayContaining([{ id: chosen.id, name: chosen.name, source: 'manual', groupName: picker.groups[0]!.name }]));
     await drainAll(w);
     expect(relationTags(w, rep.userid, person.externalUserid)).toContain(corp.tags.groups()[0]!.tags[0]!.id);
     expect(markTagCalls()).toBe(calls + 1);

@@ -64,7 +64,7 @@ describe('relation re-read against Siyu’s own pushes', () => {
     }
     const remote = await remoteTagId(id);
     expect(seen).toContain(remote);
-    expect(await tagsOf(person.customerId)).toEqual([{ id, name: 'Echo in flight', source: 'manual' }]);
+    expect(await tagsOf(person.customerId)).toEqual([{ id, name: 'Echo in flight', source: 'manual', groupName: null }]);
     for (const r of person.relations) expect(relationTags(w, r.userid, person.externalUserid)).toEqual([remote]);
     const [pending] = await db.ds.query("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'in_flight')");
     expect(Number((pending as { n: unknown }).n)).toBe(0);
@@ -112,7 +112,7 @@ describe('relation re-read against Siyu’s own pushes', () => {
     // Mid-push the staff tag is ambiguous and left for the next read, which adopts it.
     w.advance(1_000);
     await observe(person.externalUserid, await readRelations(person.externalUserid));
-    expect(await tagsOf(person.customerId)).toEqual(expect.arrayContaining([{ id: theirs, name: 'Staff added', source: 'wechat' }, { id: ours, name: 'Ours in flight', source: 'manual' }]));
+    expect(await tagsOf(person.customerId)).toEqual(expect.arrayContaining([expect.objectContaining({ id: theirs, name: 'Staff added', source: 'wechat' }), { id: ours, name: 'Ours in flight', source: 'manual', groupName: null }]));
 
     // The staff member removes the manual tag Siyu wants: it is pushed back.
     const oursRemote = await remoteTagId(ours);

@@ -29,7 +29,7 @@ export interface CustomerTag {
   id: string;
   name: string;
   source: string;
-  groupName?: string | null;
+  groupName: string | null;
 }
 
 export interface CustomerSummary {
