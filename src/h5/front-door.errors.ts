@@ -1,12 +1,12 @@
 import { isWechatApiError } from '../../connectors/common/http/wechat-api-error';
-import { HttpError } from '../http/http-error';
+import { DomainError, type ErrorStatusTable } from '../errors/domain-error';
 import { UnknownAccountError } from '../tokens/unknown-account.error';
 
 /**
  * Refusals of the H5 / Mini Program front doors (DESIGN §8.2). Each code has one status; the JSON error middleware
  * renders them as `{error:{code,message}}` and the browser routes as an HTML page with the same status.
  */
-const STATUS = {
+export const FRONT_DOOR_ERROR_STATUS = {
   ACCOUNT_NOT_FOUND: 404,
   REDIRECT_NOT_ALLOWED: 400,
   URL_NOT_ALLOWED: 400,
@@ -23,17 +23,12 @@ const STATUS = {
   WRONG_APP: 403,
   RATE_LIMITED: 429,
   WECHAT_UNAVAILABLE: 502,
-} as const;
+} as const satisfies ErrorStatusTable<string>;
 
-export type FrontDoorErrorCode = keyof typeof STATUS;
+export type FrontDoorErrorCode = keyof typeof FRONT_DOOR_ERROR_STATUS;
 
-export class FrontDoorError extends HttpError {
-  declare readonly code: FrontDoorErrorCode;
-
-  constructor(code: FrontDoorErrorCode, message: string) {
-    super(STATUS[code], code, message);
-    this.name = 'FrontDoorError';
-  }
+export class FrontDoorError extends DomainError<FrontDoorErrorCode> {
+  readonly domain = 'front-door';
 }
 
 /**

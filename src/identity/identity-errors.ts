@@ -1,12 +1,15 @@
-/** Typed failures of merges and their undo; the API maps NOT_FOUND → 404 and the rest → 409. */
-export type IdentityErrorCode = 'MERGE_NOT_FOUND' | 'ALREADY_UNDONE' | 'LATER_MERGE_DEPENDS' | 'MERGE_STATE_CHANGED';
+import { DomainError, type ErrorStatusTable } from '../errors/domain-error';
 
-export class IdentityError extends Error {
-  constructor(
-    readonly code: IdentityErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'IdentityError';
-  }
+/** Typed failures of merges and their undo (DESIGN §4): an unknown merge is 404, an undo that cannot apply 409. */
+export const IDENTITY_ERROR_STATUS = {
+  MERGE_NOT_FOUND: 404,
+  ALREADY_UNDONE: 409,
+  LATER_MERGE_DEPENDS: 409,
+  MERGE_STATE_CHANGED: 409,
+} as const satisfies ErrorStatusTable<string>;
+
+export type IdentityErrorCode = keyof typeof IDENTITY_ERROR_STATUS;
+
+export class IdentityError extends DomainError<IdentityErrorCode> {
+  readonly domain = 'identity';
 }

@@ -1,10 +1,10 @@
-import { HttpError } from '../http/http-error';
+import { DomainError, type ErrorStatusTable } from '../errors/domain-error';
 
 /**
  * Refusals of the WeCom sidebar (DESIGN §7). The API answers them as `{error:{code,message}}`, the page and
  * OAuth routes as an HTML page with the same status.
  */
-const STATUS = {
+export const SIDEBAR_ERROR_STATUS = {
   CORP_REQUIRED: 400,
   CORP_NOT_FOUND: 404,
   SIDEBAR_NOT_CONFIGURED: 404,
@@ -15,15 +15,10 @@ const STATUS = {
   CSRF_HEADER_REQUIRED: 403,
   NOT_YOUR_CUSTOMER: 403,
   CUSTOMER_NOT_FOUND: 404,
-} as const;
+} as const satisfies ErrorStatusTable<string>;
 
-export type SidebarErrorCode = keyof typeof STATUS;
+export type SidebarErrorCode = keyof typeof SIDEBAR_ERROR_STATUS;
 
-export class SidebarError extends HttpError {
-  declare readonly code: SidebarErrorCode;
-
-  constructor(code: SidebarErrorCode, message: string) {
-    super(STATUS[code], code, message);
-    this.name = 'SidebarError';
-  }
+export class SidebarError extends DomainError<SidebarErrorCode> {
+  readonly domain = 'sidebar';
 }

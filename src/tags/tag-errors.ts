@@ -1,15 +1,16 @@
-/** Typed failures of the tag services; src/http/api maps them to 404 / 409 / 422. */
-export type TagErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'VALIDATION_FAILED';
+import { DomainError, type ErrorStatusTable } from '../errors/domain-error';
 
-export class TagError extends Error {
-  constructor(
-    readonly code: TagErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'TagError';
-  }
+/** Typed failures of the tag services and their status (DESIGN §8.3); VALIDATION_FAILED carries `details`. */
+export const TAG_ERROR_STATUS = {
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  VALIDATION_FAILED: 422,
+} as const satisfies ErrorStatusTable<string>;
+
+export type TagErrorCode = keyof typeof TAG_ERROR_STATUS;
+
+export class TagError extends DomainError<TagErrorCode> {
+  readonly domain = 'tags';
 }
 
 export const tagNotFound = (what: string): TagError => new TagError('NOT_FOUND', `${what} not found`);

@@ -1,6 +1,13 @@
 import { SessionTokens } from '../../src/auth/session-token';
 import { OauthStates, OAUTH_STATE_TTL_SECONDS } from '../../src/h5/oauth-state';
+import { errorAnswer } from '../../src/http/middleware/error-answer';
 import { createTestDatabase } from '../helpers/test-db';
+
+/** The status and code the error middleware answers a refusal with. */
+const answerOf = (e: unknown) => {
+  const a = errorAnswer(e);
+  return [a.status, a.body.error.code];
+};
 
 describe('OauthStates', () => {
   let nowMs = Date.UTC(2025, 0, 1);
@@ -11,7 +18,7 @@ describe('OauthStates', () => {
   it('refuses a state without its cookie, with another login\'s cookie, or for another app', async () => {
     const a = states.issue('wxA', 'https://shop.example.com/a', 'snsapi_base');
     const b = states.issue('wxA', 'https://shop.example.com/b', 'snsapi_base');
-    await expect(states.consume('wxA', a.state, undefined)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE', status: 400 }));
+    expect(answerOf(await states.consume('wxA', a.state, undefined).catch((e: unknown) => e))).toEqual([400, 'INVALID_STATE']);
     await expect(states.consume('wxA', a.state, b.cookieValue)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
     await expect(states.consume('wxB', a.state, a.cookieValue)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
     await expect(states.consume('wxA', 'ABC', a.cookieValue)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));

@@ -1,5 +1,9 @@
 import { errorAnswer } from '../../src/http/middleware/error-answer';
+import { FrontDoorError } from '../../src/h5/front-door.errors';
 import { HttpError } from '../../src/http/http-error';
+import { IdentityError } from '../../src/identity/identity-errors';
+import { SidebarError } from '../../src/sidebar/sidebar.errors';
+import { tagConflict, tagInvalid, tagNotFound } from '../../src/tags/tag-errors';
 import { StorageError, storageErrorOf } from '../../src/storage/errors';
 import { SyncError } from '../../src/syncs/sync-errors';
 import { TokenUnavailableError } from '../../src/tokens/token-errors';
@@ -16,6 +20,26 @@ describe('error answer', () => {
     expect(answered(new SyncError('RESOURCE_NOT_SUPPORTED', 'r'))).toEqual([422, 'RESOURCE_NOT_SUPPORTED', 'r']);
     expect(answered(new SyncError('SYNC_RUNNING', 'running'))).toEqual([409, 'SYNC_RUNNING', 'running']);
     expect(answered(new SyncError('SYNC_NOT_FOUND', 'sync 9 not found'))).toEqual([404, 'SYNC_NOT_FOUND', 'sync 9 not found']);
+  });
+
+  it('answers tag refusals 404 / 409 / 422, the validation details included', () => {
+    expect(answered(tagNotFound('tag'))).toEqual([404, 'NOT_FOUND', 'tag not found']);
+    expect(answered(tagConflict('name taken'))).toEqual([409, 'CONFLICT', 'name taken']);
+    expect(errorAnswer(tagInvalid('bad rule', [{ path: 'rule', message: 'x' }])).body).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'bad rule', details: [{ path: 'rule', message: 'x' }] } });
+  });
+
+  it('answers an unknown merge 404 and an undo that cannot apply 409', () => {
+    expect(answered(new IdentityError('MERGE_NOT_FOUND', 'merge 7 not found'))).toEqual([404, 'MERGE_NOT_FOUND', 'merge 7 not found']);
+    for (const code of ['ALREADY_UNDONE', 'LATER_MERGE_DEPENDS', 'MERGE_STATE_CHANGED'] as const) expect(answered(new IdentityError(code, 'no'))).toEqual([409, code, 'no']);
+  });
+
+  it('answers front-door and sidebar refusals with their table’s status; WeChat failing is 502 with its reason, never 500', () => {
+    expect(answered(new FrontDoorError('INVALID_CODE', 'the code is used'))).toEqual([400, 'INVALID_CODE', 'the code is used']);
+    expect(answered(new FrontDoorError('SESSION_EXPIRED', 'log in again'))).toEqual([401, 'SESSION_EXPIRED', 'log in again']);
+    expect(answered(new FrontDoorError('RATE_LIMITED', 'later'))).toEqual([429, 'RATE_LIMITED', 'later']);
+    expect(answered(new FrontDoorError('WECHAT_UNAVAILABLE', 'WeChat could not complete the login'))).toEqual([502, 'WECHAT_UNAVAILABLE', 'WeChat could not complete the login']);
+    expect(answered(new SidebarError('NOT_YOUR_CUSTOMER', 'not yours'))).toEqual([403, 'NOT_YOUR_CUSTOMER', 'not yours']);
+    expect(answered(new SidebarError('CORP_REQUIRED', 'corp?'))).toEqual([400, 'CORP_REQUIRED', 'corp?']);
   });
 
   it('answers an account nobody configured with 404, not 500', () => {

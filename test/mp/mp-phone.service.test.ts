@@ -2,12 +2,19 @@ import type { MiniProgramClient } from '../../connectors/mini-program/client';
 import type { PhoneNumber } from '../../connectors/mini-program/client-types';
 import { WechatApiError } from '../../connectors/common/http/wechat-api-error';
 import { SessionTokens } from '../../src/auth/session-token';
+import { errorAnswer } from '../../src/http/middleware/error-answer';
 import { identityServiceFor } from '../../src/identity/identity-service.factory';
 import { MpPhoneService } from '../../src/mp/mp-phone.service';
 import { useTestDatabase } from '../helpers/describe-db';
 import { testConfig } from '../helpers/test-app';
 
 const APP = 'wxmp0000000000001';
+
+/** The status and code the error middleware answers a refusal with. */
+const answerOf = (e: unknown) => {
+  const a = errorAnswer(e);
+  return [a.status, a.body.error.code];
+};
 
 describe('MpPhoneService', () => {
   const db = useTestDatabase();
@@ -23,9 +30,9 @@ describe('MpPhoneService', () => {
   it('refuses an H5 session and a token of another Mini Program before calling WeChat', async () => {
     answer = () => Promise.reject(new Error('must not be called'));
     const { svc } = service();
-    await expect(svc.link(APP, { ...session, ch: 'h5' }, 'c')).rejects.toMatchObject({ code: 'WRONG_APP', status: 403 });
+    expect(answerOf(await svc.link(APP, { ...session, ch: 'h5' }, 'c').catch((e: unknown) => e))).toEqual([403, 'WRONG_APP']);
     await expect(svc.link(APP, { ...session, app: 'wxother' }, 'c')).rejects.toMatchObject({ code: 'WRONG_APP' });
-    await expect(svc.link('wxnope', session, 'c')).rejects.toMatchObject({ code: 'ACCOUNT_NOT_FOUND', status: 404 });
+    expect(answerOf(await svc.link('wxnope', session, 'c').catch((e: unknown) => e))).toEqual([404, 'ACCOUNT_NOT_FOUND']);
   });
 
   it('refuses a number watermarked for another app, and maps WeChat refusals', async () => {
@@ -33,7 +40,7 @@ describe('MpPhoneService', () => {
     answer = async () => ({ phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86', watermarkAppId: 'wxsomeoneelse' });
     await expect(svc.link(APP, session, 'c')).rejects.toMatchObject({ code: 'INVALID_CODE' });
     answer = () => Promise.reject(new WechatApiError({ api: 'wxa/business/getuserphonenumber', errcode: -1, errmsg: 'system error', category: 'TEMPORARY', retryable: true }));
-    await expect(svc.link(APP, session, 'c')).rejects.toMatchObject({ code: 'WECHAT_UNAVAILABLE', status: 502 });
+    expect(answerOf(await svc.link(APP, session, 'c').catch((e: unknown) => e))).toEqual([502, 'WECHAT_UNAVAILABLE']);
   });
 
   it('stores mainland numbers without +86 and others with their country code', async () => {

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
 import { AssignmentService } from '../../tags/assignments/assignment.service';
 import { notFound, validationFailed } from '../http-error';
-import { actorOf, idParam, tagRoute } from './tags.routes';
+import { actorOf, idParam } from './tags.routes';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,16 +19,16 @@ export function registerCustomerTagRoutes(router: Router, app: AppContext): void
     return id;
   };
 
-  router.post('/customers/:id/tags', requireRole('operator'), tagRoute(async (ctx) => {
+  router.post('/customers/:id/tags', requireRole('operator'), async (ctx) => {
     const id = customerId(ctx.params.id);
     const tagIds = (ctx.request.body as { tagIds?: unknown } | undefined)?.tagIds;
     if (!Array.isArray(tagIds) || tagIds.length === 0 || tagIds.length > 100 || tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))) {
       throw validationFailed('tagIds must be an array of 1 to 100 tag ids');
     }
     ctx.body = await assignments.addToCustomer(id, tagIds.map(String), actorOf(ctx));
-  }));
+  });
 
-  router.delete('/customers/:id/tags/:tagId', requireRole('operator'), tagRoute(async (ctx) => {
+  router.delete('/customers/:id/tags/:tagId', requireRole('operator'), async (ctx) => {
     ctx.body = await assignments.removeFromCustomer(customerId(ctx.params.id), idParam(ctx, 'tag', 'tagId'), actorOf(ctx));
-  }));
+  });
 }

@@ -2,12 +2,11 @@ import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { IdentityError } from '../../identity/identity-errors';
 import { listMerges, type MergeRecord } from '../../identity/merge.repository';
 import { undoMerge } from '../../identity/merge.service';
 import { customerNames, type ShownName } from '../../customers/customer-names';
 import type { Db } from '../../storage/sql';
-import { HttpError, notFound } from '../http-error';
+import { notFound } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
 
 /** Both customers' best-known names; the merged one's from the rows the merge moved away from it. */
@@ -53,13 +52,8 @@ export function registerMergeRoutes(router: Router, app: AppContext): void {
     const id = /^\d{1,20}$/.test(ctx.params.id ?? '') ? ctx.params.id! : undefined;
     if (!id) throw notFound('merge');
     const p = principalOf(ctx.state);
-    try {
-      const { merge, restored } = await undoMerge(app.ds, id, p.name, app.now);
-      await audit.write({ actor: p.name, role: p.role, action: 'merge.undo', targetType: 'merge', targetId: id, details: { survivorId: merge.survivorId, mergedId: merge.mergedId, restored } });
-      ctx.body = { ...view(merge, await namesOf(app.ds, [merge])), restored };
-    } catch (err) {
-      if (!(err instanceof IdentityError)) throw err;
-      throw new HttpError(err.code === 'MERGE_NOT_FOUND' ? 404 : 409, err.code, err.message);
-    }
+    const { merge, restored } = await undoMerge(app.ds, id, p.name, app.now);
+    await audit.write({ actor: p.name, role: p.role, action: 'merge.undo', targetType: 'merge', targetId: id, details: { survivorId: merge.survivorId, mergedId: merge.mergedId, restored } });
+    ctx.body = { ...view(merge, await namesOf(app.ds, [merge])), restored };
   });
 }

@@ -5,7 +5,7 @@ import type { OutboxStatus } from '../../storage/entities';
 import { OutboxAdminService } from '../../tags/outbox/outbox-admin.service';
 import { badRequest } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
-import { actorOf, idParam, tagRoute } from './tags.routes';
+import { actorOf, idParam } from './tags.routes';
 
 const STATUSES: readonly OutboxStatus[] = ['pending', 'in_flight', 'done', 'dead'];
 
@@ -16,7 +16,7 @@ const STATUSES: readonly OutboxStatus[] = ['pending', 'in_flight', 'done', 'dead
 export function registerOutboxRoutes(router: Router, app: AppContext): void {
   const outbox = new OutboxAdminService(app);
 
-  router.get('/outbox', requireRole('viewer'), tagRoute(async (ctx) => {
+  router.get('/outbox', requireRole('viewer'), async (ctx) => {
     const { status, channel, tagId } = ctx.query;
     if (status !== undefined && status !== '' && !STATUSES.includes(status as OutboxStatus)) throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
     if (channel !== undefined && channel !== '' && channel !== 'oa' && channel !== 'wecom') throw badRequest('channel must be oa or wecom');
@@ -28,9 +28,9 @@ export function registerOutboxRoutes(router: Router, app: AppContext): void {
       cursor: parseIdCursor(ctx.query.cursor),
       limit: parseLimit(ctx.query.limit, 50, 500),
     });
-  }));
+  });
 
-  router.post('/outbox/:id/retry', requireRole('operator'), tagRoute(async (ctx) => {
+  router.post('/outbox/:id/retry', requireRole('operator'), async (ctx) => {
     ctx.body = await outbox.retry(idParam(ctx, 'outbox row'), actorOf(ctx));
-  }));
+  });
 }

@@ -5,7 +5,7 @@ import { outboxSignal } from '../../tags/outbox/outbox-signal';
 import { segmentView } from '../../tags/segments/segment.repository';
 import { tagServices } from '../../tags/tags.module';
 import { parseIdCursor, parseLimit } from './paging';
-import { actorOf, idParam, tagRoute } from './tags.routes';
+import { actorOf, idParam } from './tags.routes';
 import { responds } from './openapi';
 import { segmentRunsSchema } from './overview.schemas';
 
@@ -20,46 +20,46 @@ import { segmentRunsSchema } from './overview.schemas';
 export function registerSegmentRoutes(router: Router, app: AppContext): void {
   const { segments } = tagServices(app);
 
-  router.get('/segments', requireRole('viewer'), tagRoute(async (ctx) => {
+  router.get('/segments', requireRole('viewer'), async (ctx) => {
     ctx.body = await segments.list({ cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
-  }));
+  });
 
-  router.post('/segments', requireRole('operator'), tagRoute(async (ctx) => {
+  router.post('/segments', requireRole('operator'), async (ctx) => {
     ctx.status = 201;
     ctx.body = segmentView(await segments.create(ctx.request.body, actorOf(ctx)));
-  }));
+  });
 
-  router.get('/segments/:id', requireRole('viewer'), tagRoute(async (ctx) => {
+  router.get('/segments/:id', requireRole('viewer'), async (ctx) => {
     ctx.body = segmentView(await segments.get(idParam(ctx, 'segment')));
-  }));
+  });
 
-  router.get('/segments/:id/runs', requireRole('viewer'), responds(segmentRunsSchema), tagRoute(async (ctx) => {
+  router.get('/segments/:id/runs', requireRole('viewer'), responds(segmentRunsSchema), async (ctx) => {
     ctx.body = await segments.runs(idParam(ctx, 'segment'), { cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
-  }));
+  });
 
-  router.patch('/segments/:id', requireRole('operator'), tagRoute(async (ctx) => {
+  router.patch('/segments/:id', requireRole('operator'), async (ctx) => {
     ctx.body = segmentView(await segments.update(idParam(ctx, 'segment'), ctx.request.body, actorOf(ctx)));
-  }));
+  });
 
-  router.delete('/segments/:id', requireRole('operator'), tagRoute(async (ctx) => {
+  router.delete('/segments/:id', requireRole('operator'), async (ctx) => {
     ctx.body = await segments.remove(idParam(ctx, 'segment'), actorOf(ctx));
     outboxSignal(app.ds).notify();
-  }));
+  });
 
-  router.post('/segments/preview', requireRole('viewer'), tagRoute(async (ctx) => {
+  router.post('/segments/preview', requireRole('viewer'), async (ctx) => {
     ctx.body = await segments.previewDraft(ctx.request.body);
-  }));
+  });
 
-  router.post('/segments/:id/preview', requireRole('viewer'), tagRoute(async (ctx) => {
+  router.post('/segments/:id/preview', requireRole('viewer'), async (ctx) => {
     ctx.body = await segments.preview(idParam(ctx, 'segment'), ctx.request.body);
-  }));
+  });
 
-  router.post('/segments/:id/run', requireRole('operator'), tagRoute(async (ctx) => {
+  router.post('/segments/:id/run', requireRole('operator'), async (ctx) => {
     const outcome = await segments.requestRun(idParam(ctx, 'segment'), actorOf(ctx));
     if ('jobId' in outcome) {
       outboxSignal(app.ds).notify();
       ctx.status = 202;
     }
     ctx.body = outcome;
-  }));
+  });
 }

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { RouterContext, RouterMiddleware } from '@koa/router';
+import type { RouterContext } from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { MAX_INLINE_IDS } from '../../tags/assignments/assignment.service';
@@ -7,28 +7,14 @@ import { findJob, jobView, queueJob } from '../../tags/bulk/bulk-job.repository'
 import { groupInput, createTagInput, parseInput, updateTagInput } from '../../tags/catalog/tag-input.schema';
 import { TagGroupService } from '../../tags/catalog/tag-group.service';
 import { outboxSignal } from '../../tags/outbox/outbox-signal';
-import { TagError } from '../../tags/tag-errors';
 import type { Actor } from '../../tags/tags-deps';
 import { tagServices } from '../../tags/tags.module';
-import { HttpError, notFound, validationFailed } from '../http-error';
+import { notFound, validationFailed } from '../http-error';
 import { parseCustomerFilter } from './customers.routes';
 import { parseIdCursor, parseLimit } from './paging';
 
 /** Filters matching at most this many customers are (un)assigned inline; larger ones answer 202 `{ jobId }`. */
 export const INLINE_FILTER_MAX = 2_000;
-
-/** Tag-module errors as HTTP: NOT_FOUND 404, CONFLICT 409, VALIDATION_FAILED 422 with `details`. */
-export function tagRoute(fn: (ctx: RouterContext) => Promise<void>): RouterMiddleware {
-  return async (ctx) => {
-    try {
-      await fn(ctx);
-    } catch (err) {
-      if (!(err instanceof TagError)) throw err;
-      const status = err.code === 'NOT_FOUND' ? 404 : err.code === 'CONFLICT' ? 409 : 422;
-      throw new HttpError(status, err.code, err.message, err.details);
-    }
-  };
-}
 
 export function actorOf(ctx: RouterContext): Actor {
   const p = principalOf(ctx.state);
@@ -51,31 +37,31 @@ export function registerTagRoutes(router: Router, app: AppContext): void {
   const { catalog, assignments, bulk } = tagServices(app);
   const groups = new TagGroupService(app);
 
-  router.get('/tags', requireRole('viewer'), tagRoute(async (ctx) => {
+  router.get('/tags', requireRole('viewer'), async (ctx) => {
     const groupId = typeof ctx.query.groupId === 'string' && ctx.query.groupId ? ctx.query.groupId : undefined;
     const q = typeof ctx.query.q === 'string' && ctx.query.q ? ctx.query.q : undefined;
     ctx.body = await catalog.list({ groupId, q, cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
-  }));
+  });
 
-  router.post('/tags', requireRole('operator'), tagRoute(async (ctx) => {
+  router.post('/tags', requireRole('operator'), async (ctx) => {
     ctx.status = 201;
     ctx.body = await catalog.create(parseInput(createTagInput, ctx.request.body), actorOf(ctx));
-  }));
+  });
 
-  router.get('/tags/:id', requireRole('viewer'), tagRoute(async (ctx) => {
+  router.get('/tags/:id', requireRole('viewer'), async (ctx) => {
     ctx.body = await catalog.detail(idParam(ctx, 'tag'));
-  }));
+  });
 
-  router.patch('/tags/:id', requireRole('operator'), tagRoute(async (ctx) => {
+  router.patch('/tags/:id', requireRole('operator'), async (ctx) => {
     ctx.body = await catalog.update(idParam(ctx, 'tag'), parseInput(updateTagInput, ctx.request.body), actorOf(ctx));
-  }));
+  });
 
-  router.delete('/tags/:id', requireRole('operator'), tagRoute(async (ctx) => {
+  router.delete('/tags/:id', requireRole('operator'), async (ctx) => {
     ctx.body = await catalog.remove(idParam(ctx, 'tag'), actorOf(ctx));
-  }));
+  });
 
   for (const op of ['assign', 'unassign'] as const) {
-    router.post(`/tags/:id/${op}`, requireRole('operator'), tagRoute(async (ctx) => {
+    router.post(`/tags/:id/${op}`, requireRole('operator'), async (ctx) => {
       const tagId = idParam(ctx, 'tag');
       const actor = actorOf(ctx);
       const body = (ctx.request.body ?? {}) as Record<string, unknown>;
@@ -103,30 +89,30 @@ export function registerTagRoutes(router: Router, app: AppContext): void {
       outboxSignal(app.ds).notify();
       ctx.status = 202;
       ctx.body = { jobId, total };
-    }));
+    });
   }
 
-  router.get('/bulk-jobs/:id', requireRole('viewer'), tagRoute(async (ctx) => {
+  router.get('/bulk-jobs/:id', requireRole('viewer'), async (ctx) => {
     const job = await findJob(app.ds, idParam(ctx, 'bulk job'));
     if (!job) throw notFound('bulk job');
     ctx.body = jobView(job);
-  }));
+  });
 
-  router.get('/tag-groups', requireRole('viewer'), tagRoute(async (ctx) => {
+  router.get('/tag-groups', requireRole('viewer'), async (ctx) => {
     ctx.body = { items: await groups.list() };
-  }));
+  });
 
-  router.post('/tag-groups', requireRole('operator'), tagRoute(async (ctx) => {
+  router.post('/tag-groups', requireRole('operator'), async (ctx) => {
     ctx.status = 201;
     ctx.body = await groups.create(parseInput(groupInput, ctx.request.body).name, actorOf(ctx));
-  }));
+  });
 
-  router.patch('/tag-groups/:id', requireRole('operator'), tagRoute(async (ctx) => {
+  router.patch('/tag-groups/:id', requireRole('operator'), async (ctx) => {
     ctx.body = await groups.rename(idParam(ctx, 'tag group'), parseInput(groupInput, ctx.request.body).name, actorOf(ctx));
-  }));
+  });
 
-  router.delete('/tag-groups/:id', requireRole('operator'), tagRoute(async (ctx) => {
+  router.delete('/tag-groups/:id', requireRole('operator'), async (ctx) => {
     await groups.remove(idParam(ctx, 'tag group'), actorOf(ctx));
     ctx.status = 204;
-  }));
+  });
 }

@@ -3,10 +3,14 @@ import { storageErrorOf, STORAGE_ERROR_STATUS, type StorageError } from '../../s
 import { SYNC_ERROR_STATUS, type SyncError } from '../../syncs/sync-errors';
 import { TOKEN_ERROR_STATUS, type TokenUnavailableError } from '../../tokens/token-errors';
 import type { UnknownAccountError } from '../../tokens/unknown-account.error';
+import { FRONT_DOOR_ERROR_STATUS, type FrontDoorError } from '../../h5/front-door.errors';
+import { IDENTITY_ERROR_STATUS, type IdentityError } from '../../identity/identity-errors';
+import { SIDEBAR_ERROR_STATUS, type SidebarError } from '../../sidebar/sidebar.errors';
+import { TAG_ERROR_STATUS, type TagError } from '../../tags/tag-errors';
 import type { HttpError } from '../http-error';
 
 /** Every domain error that can reach HTTP, told apart by `domain`. */
-type AnsweredError = HttpError | StorageError | TokenUnavailableError | UnknownAccountError | SyncError;
+type AnsweredError = HttpError | StorageError | TokenUnavailableError | UnknownAccountError | SyncError | TagError | IdentityError | FrontDoorError | SidebarError;
 
 // Compile-time guard: every module of ErrorDomain has its error type in AnsweredError.
 const everyDomainAnswered: Exclude<ErrorDomain, AnsweredError['domain']> extends never ? true : never = true;
@@ -23,6 +27,14 @@ export function statusOf(err: AnsweredError): number {
       return TOKEN_ERROR_STATUS[err.code];
     case 'syncs':
       return SYNC_ERROR_STATUS[err.code];
+    case 'tags':
+      return TAG_ERROR_STATUS[err.code];
+    case 'identity':
+      return IDENTITY_ERROR_STATUS[err.code];
+    case 'front-door':
+      return FRONT_DOOR_ERROR_STATUS[err.code];
+    case 'sidebar':
+      return SIDEBAR_ERROR_STATUS[err.code];
     default:
       return unreachable(err);
   }

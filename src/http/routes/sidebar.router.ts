@@ -11,7 +11,6 @@ import { sidebarServices, type SidebarServices } from '../../sidebar/sidebar.mod
 import { SidebarError } from '../../sidebar/sidebar.errors';
 import { STAFF_SESSION_COOKIE, STAFF_SESSION_PATH, STAFF_SESSION_TTL_SECONDS, staffSessionOf, type StaffSession } from '../../sidebar/staff-session';
 import { findWecom } from '../../../config';
-import { tagRoute } from '../api/tags.routes';
 import { validationFailed } from '../http-error';
 import { jsonBody } from '../middleware/json-body';
 import { webPageRouter } from '../web-assets';
@@ -99,19 +98,19 @@ function apiRouter(app: AppContext, s: () => SidebarServices): Router {
     ctx.body = await s().customers.tags(staff(ctx.state), { limit: n, ...(q ? { q: q as string } : {}), ...(cursor ? { cursor: cursor as string } : {}) });
   });
 
-  api.post('/customers/:externalUserId/tags', tagRoute(async (ctx) => {
+  api.post('/customers/:externalUserId/tags', async (ctx) => {
     const tagIds = (ctx.request.body as { tagIds?: unknown } | undefined)?.tagIds;
     if (!Array.isArray(tagIds) || tagIds.length === 0 || tagIds.length > 100 || tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))) {
       throw validationFailed('tagIds must be an array of 1 to 100 tag ids');
     }
     ctx.body = await s().customers.addTags(staff(ctx.state), ctx.params.externalUserId!, tagIds.map(String));
-  }));
+  });
 
-  api.delete('/customers/:externalUserId/tags/:tagId', tagRoute(async (ctx) => {
+  api.delete('/customers/:externalUserId/tags/:tagId', async (ctx) => {
     const tagId = ctx.params.tagId ?? '';
     if (!/^\d{1,19}$/.test(tagId)) throw new SidebarError('CUSTOMER_NOT_FOUND', 'no such tag on this customer');
     ctx.body = await s().customers.removeTag(staff(ctx.state), ctx.params.externalUserId!, tagId);
-  }));
+  });
   return api;
 }
 
