@@ -88,6 +88,39 @@ export interface TagChanged extends Base {
   strategyId?: string;
 }
 
+/**
+ * Who joined or left a customer group, as change_external_chat lists them (wechat-api-wecom-ops.md §2). WeChat
+ * says callbacks can be lost or reordered, so this is a hint: the core re-reads the group (DESIGN §10.1).
+ */
+export interface GroupMemberDelta {
+  direction: 'joined' | 'left';
+  /** Staff userids and customers' external_userids together, as WeChat lists them (may be empty: older payloads had no list). */
+  userIds: string[];
+  /** MemChangeCnt, when sent. */
+  count?: number;
+  /** JoinScene for joins (0 invited directly or by link, 3 group QR code); QuitScene for leaves (0 left, 1 removed). */
+  scene?: number;
+  /** LastMemVer / CurMemVer: groupchat/get's member_version before and after the change. */
+  previousVersion?: string;
+  version?: string;
+}
+
+/** A customer group was created or changed (change_external_chat create / update). */
+export interface GroupChanged extends Base {
+  kind: 'group.changed';
+  chatId: string;
+  change: 'created' | 'updated';
+  /** update only: UpdateDetail as WeChat names it (add_member, del_member, change_owner, change_name, change_notice, …). */
+  detail?: string;
+  members?: GroupMemberDelta;
+}
+
+/** A customer group was dismissed (change_external_chat dismiss); its history stays (DESIGN §10.1). */
+export interface GroupDismissed extends Base {
+  kind: 'group.dismissed';
+  chatId: string;
+}
+
 export interface PaymentSucceeded extends Base {
   kind: 'payment.succeeded';
   appId: string;
@@ -149,6 +182,8 @@ export type NormalizedEvent =
   | FollowTransferFailed
   | TagChanged
   | StaffChanged
+  | GroupChanged
+  | GroupDismissed
   | PaymentSucceeded
   | PaymentRefunded
   | MessageReceived

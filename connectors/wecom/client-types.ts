@@ -131,3 +131,52 @@ export interface DepartmentWire {
   parentid?: number;
   order?: number;
 }
+
+/** groupchat/list: one page of customer groups (wechat-api-wecom-ops.md §1.1). */
+export interface GroupChatListPage {
+  /** status: 0 owner in the corp, 1 owner resigned, 2 inheritance in progress, 3 inheritance done. */
+  items: Array<{ chat_id: string; status: number }>;
+  /** '' at the end (WeCom may also leave the field out). */
+  nextCursor: string;
+}
+
+export interface GroupChatListRequest {
+  /** 0 all (default), 1 owner resigned, 2 inheritance in progress, 3 inheritance done. */
+  statusFilter?: 0 | 1 | 2 | 3;
+  /** ≤ 100 owners; required in practice once the app sees more than 1000 people (81017). */
+  ownerUserids?: readonly string[];
+  cursor?: string;
+  /** 1..1000, default 1000. */
+  limit?: number;
+}
+
+/** groupchat/get `member_list[]` element (wechat-api-wecom-ops.md §1.2). */
+export interface GroupChatMemberWire {
+  /** Staff userid (type 1) or the customer's external_userid (type 2). */
+  userid: string;
+  /** 1 corp member, 2 external contact. */
+  type: number;
+  /** Only external WeChat users of a corp bound to an open platform; may be absent or "". */
+  unionid?: string | null;
+  join_time?: number;
+  /** 1 invited directly, 2 invite link, 3 group QR code. */
+  join_scene?: number;
+  invitor?: { userid?: string };
+  group_nickname?: string;
+  /** Only with need_name=1. */
+  name?: string;
+  state?: string;
+}
+
+/** groupchat/get `group_chat`. */
+export interface GroupChatWire {
+  chat_id: string;
+  name?: string;
+  owner?: string;
+  create_time?: number;
+  notice?: string;
+  member_list?: GroupChatMemberWire[];
+  admin_list?: Array<{ userid: string }>;
+  /** 32-hex member-list version; the callbacks' CurMemVer compares with it. */
+  member_version?: string;
+}

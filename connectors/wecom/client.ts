@@ -4,9 +4,11 @@ import type { WechatHttpClient } from '../common/http/wechat-http-client';
 import { WecomContactsApi } from './client/contacts.api';
 import { WecomCorpTagsApi } from './client/corp-tags.api';
 import { WecomDirectoryApi } from './client/directory.api';
+import { WecomGroupsApi } from './client/groups.api';
 import { WecomIdentityApi } from './client/identity.api';
 
 export { BY_USER_MAX_LIMIT, BY_USER_MAX_USERIDS } from './client/contacts.api';
+export { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from './client/groups.api';
 
 export interface WecomTokenSources {
   /** Customer-contact secret: external-contact and corp-tag APIs. */
@@ -26,10 +28,12 @@ export class WecomClient {
   readonly corpTags: WecomCorpTagsApi;
   readonly identity: WecomIdentityApi;
   readonly directory: WecomDirectoryApi;
+  readonly groups: WecomGroupsApi;
 
   constructor(readonly corpId: string, readonly http: WechatHttpClient, private readonly tokens: WecomTokenSources) {
     this.contacts = new WecomContactsApi(http, tokens.contact);
     this.corpTags = new WecomCorpTagsApi(http, tokens.contact);
+    this.groups = new WecomGroupsApi(http, tokens.contact);
     this.directory = new WecomDirectoryApi(http, { contact: tokens.contact, ...(tokens.agent ? { agent: tokens.agent } : {}), ...(tokens.directory ? { directory: tokens.directory } : {}) });
     this.identity = new WecomIdentityApi(http, tokens.contact, () => this.require(tokens.agent, 'agentSecret'));
   }

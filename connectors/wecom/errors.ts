@@ -20,6 +20,8 @@ export const WECOM_ERRCODES = defineErrcodes({
   40096: 'NOT_FOUND', // invalid external_userid
   84061: 'NOT_FOUND', // no external-contact relationship
   40068: 'NOT_FOUND', // invalid tag id
+  40050: 'NOT_FOUND', // invalid group chat id (groupchat/get)
+  49008: 'NOT_FOUND', // the group was dismissed
   40029: 'INVALID_CODE',
   41050: 'INVALID_CODE', // welcome code expired
   40058: 'INVALID_REQUEST',
@@ -33,6 +35,7 @@ export const WECOM_ERRCODES = defineErrcodes({
   40071: 'CONFLICT', // tag name already exists
   40072: 'INVALID_REQUEST', // tag name length
   40126: 'LIMIT_EXCEEDED', // corp tag cap
+  81017: 'LIMIT_EXCEEDED', // groupchat/list without owner_filter over more than 1000 visible people: filter by owner
   42012: 'INVALID_REQUEST', // corp ticket used for agentConfig
   45009: { category: 'RATE_LIMITED', retryAfterSeconds: 60 },
   45033: { category: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 1 },

@@ -85,6 +85,31 @@ export interface WecomTagEventFields extends WecomEventCommon {
   StrategyId?: string;
 }
 
+/** change_external_chat (wechat-api-wecom-ops.md §2; https://developer.work.weixin.qq.com/document/path/92130). */
+export const CHAT_CHANGE_TYPES = ['create', 'update', 'dismiss'] as const;
+export type ChatChangeType = (typeof CHAT_CHANGE_TYPES)[number];
+
+export interface WecomChatEventFields extends WecomEventCommon {
+  Event: 'change_external_chat';
+  ChangeType: ChatChangeType;
+  ChatId: string;
+  /** update only: add_member, del_member, change_owner, change_name, change_notice. */
+  UpdateDetail?: string;
+  /** add_member: 0 invited by a member (directly or by link), 3 scanned the group QR code (not groupchat/get's 1/2/3). */
+  JoinScene?: string;
+  /** del_member: 0 left, 1 removed by the owner or an admin. */
+  QuitScene?: string;
+  MemChangeCnt?: string;
+  /** `<Item>` children, each a userid or external_userid; some older senders wrote one comma-separated string. */
+  MemChangeList?: unknown;
+  LastMemVer?: string;
+  CurMemVer?: string;
+}
+
+export function isChatChangeType(v: string): v is ChatChangeType {
+  return (CHAT_CHANGE_TYPES as readonly string[]).includes(v);
+}
+
 export function isContactChangeType(v: string): v is ContactChangeType {
   return (CONTACT_CHANGE_TYPES as readonly string[]).includes(v);
 }

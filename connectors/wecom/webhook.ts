@@ -8,9 +8,10 @@ import { type WebhookOutcome, type WebhookRequest, WebhookRejection } from '../c
 import { parseCallbackXml } from '../common/xml';
 import type { WecomConfig } from './config';
 import { mapContactChange, type WecomContext } from './mappers/contact.mapper';
+import { mapChatChange } from './mappers/group.mapper';
 import { mapMemberChange } from './mappers/member.mapper';
 import { mapTagChange } from './mappers/tag.mapper';
-import { isContactChangeType, isMemberChangeType, isTagChangeType } from './types';
+import { isChatChangeType, isContactChangeType, isMemberChangeType, isTagChangeType } from './types';
 
 /**
  * `GET/POST /wechat/wecom/:corpId` (DESIGN §8.2, wechat-api.md §5.10): always encrypted, ReceiveId = CorpID.
@@ -64,6 +65,7 @@ function mapWecom(ctx: WecomContext, fields: CallbackFields, plaintext: string):
   if (event === 'change_external_contact' && isContactChangeType(changeType)) return mapContactChange(ctx, changeType, fields);
   if (event === 'change_external_tag' && isTagChangeType(changeType)) return mapTagChange(ctx, changeType, fields);
   if (event === 'change_contact' && isMemberChangeType(changeType)) return mapMemberChange(ctx, changeType, fields);
+  if (event === 'change_external_chat' && isChatChangeType(changeType)) return mapChatChange(ctx, changeType, fields);
   const kind = changeType ? inboxKind('wecom', event, changeType) : inboxKind('wecom', event);
   return { kind, dedupeKey: contentDedupeKey(['wecom', ctx.corpId, 'event'], plaintext), events: [unsupported(base, kind)] };
 }

@@ -103,6 +103,21 @@ describe('callbacks end to end (emulator → gateway → inbox → processor)', 
       const row = await waitFor(async () => (await select<{ deleted: unknown; customer_id: string; state: string }>(db.ds, 'SELECT deleted, customer_id, state FROM wecom_follows WHERE external_userid = ?', [ext])).find((r) => Number(r.deleted) === 1));
       expect(row).toMatchObject({ state: 'qr1', customer_id: await customerOf('wecom_external_userid', corp.corpId, ext) });
     });
+
+    it('keeps customer-group changes in the inbox and processes them without error', async () => {
+      const corp = world.apps.corps[0]!;
+      await world.control(`/apps/${corp.corpId}`, { url: `${gw.url}/wechat/wecom/${corp.corpId}` }, 'PATCH');
+      const owner = (await world.control<{ staff: { userid: string; contactFeature: boolean }[] }>(`/state/wecom/${corp.corpId}/staff`)).staff.find((s) => s.contactFeature)!.userid;
+      const g = await world.control(`/wecom/${corp.corpId}/groups`, { owner, name: '端到端群', members: [{ stranger: 1 }], notify: true });
+      const add = await world.control(`/wecom/${corp.corpId}/groups/${g.chatId}/members`, { members: [{ stranger: 1 }, { stranger: 2 }], joinScene: 3, notify: true });
+      const gone = await world.control(`/wecom/${corp.corpId}/groups/${g.chatId}/dismiss`, { notify: true });
+      for (const r of [g, add, gone]) expect(r.delivery.delivered).toBe(true);
+      const rows = await waitFor(async () => {
+        const r = await inboxRows(db.ds, `wecom:${corp.corpId}:chat:%`);
+        return r.length === 3 && r.every((x) => x.status === 'done') ? r : undefined;
+      });
+      expect(rows.map((r) => r.kind)).toEqual(['wecom.change_external_chat.create', 'wecom.change_external_chat.update', 'wecom.change_external_chat.dismiss']);
+    });
   });
 
   describe('Mini Program', () => {

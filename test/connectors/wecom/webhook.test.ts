@@ -164,9 +164,9 @@ describe('WeCom webhook', () => {
   });
 
   it('maps other events to unsupported (accepted, deduped on the plaintext)', async () => {
-    const out = await accepted(deliver(event({ Event: 'change_external_chat', ChangeType: 'create', ChatId: 'wr1' })));
-    expect(out.kind).toBe('wecom.change_external_chat.create');
-    expect(out.events[0]).toMatchObject({ kind: 'unsupported', what: 'wecom.change_external_chat.create' });
+    const out = await accepted(deliver(event({ Event: 'change_external_chat', ChangeType: 'transfer', ChatId: 'wr1' })));
+    expect(out.kind).toBe('wecom.change_external_chat.transfer');
+    expect(out.events[0]).toMatchObject({ kind: 'unsupported', what: 'wecom.change_external_chat.transfer' });
     expect(out.dedupeKey).toMatch(new RegExp(`^wecom:${CORP}:event:raw:[0-9a-f]{64}$`));
   });
 
