@@ -16,7 +16,8 @@ export async function startEmulator(options: EmulatorOptions & { port?: number; 
   // A listening emulator redelivers failed Pay notifications on the schedule by itself (tests that only build the
   // app drive retries explicitly with POST /_emulator/pay/retries/run after advancing the clock).
   const stopPayRetries = payEmulatorFor(deps).startRetryTimer(1000);
-  const server = createServer(app.callback());
+  const handle = app.callback();
+  const server = createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -47,9 +47,19 @@ export function identityScopes(config: SiyuConfig): IdentityScope[] {
   const out = new Map<string, IdentityScope>();
   const add = (type: IdentityType, scope: string) => out.set(`${type}|${scope}`, { type, scope });
   for (const a of config.accounts) {
-    if (a.kind === 'official-account') (add('oa_openid', a.appId), add('h5_openid', a.appId), add('unionid', a.openPlatformId));
-    if (a.kind === 'mini-program') (add('mp_openid', a.appId), add('unionid', a.openPlatformId));
-    if (a.kind === 'wecom') (add('wecom_external_userid', a.corpId), add('unionid', a.openPlatformId));
+    if (a.kind === 'official-account') {
+      add('oa_openid', a.appId);
+      add('h5_openid', a.appId);
+      add('unionid', a.openPlatformId);
+    }
+    if (a.kind === 'mini-program') {
+      add('mp_openid', a.appId);
+      add('unionid', a.openPlatformId);
+    }
+    if (a.kind === 'wecom') {
+      add('wecom_external_userid', a.corpId);
+      add('unionid', a.openPlatformId);
+    }
   }
   return [...out.values()];
 }

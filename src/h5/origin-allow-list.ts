@@ -32,6 +32,7 @@ export class OriginAllowList {
 
 function parseHttpUrl(raw: string): URL | undefined {
   // Backslashes and control characters are read differently by browsers and servers: refuse them.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
   if (/[\\\u0000-\u001f\u007f\s]/u.test(raw)) return undefined;
   let u: URL;
   try {

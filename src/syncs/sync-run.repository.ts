@@ -74,9 +74,13 @@ export class SyncRunRepository {
   async list(f: { account?: string; resource?: string; limit: number; before?: string }): Promise<SyncRunRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (f.account) (where.push('account = ?'), params.push(f.account));
-    if (f.resource) (where.push('resource = ?'), params.push(f.resource));
-    if (f.before) (where.push('id < ?'), params.push(f.before));
+    const filter = (clause: string, value: unknown) => {
+      where.push(clause);
+      params.push(value);
+    };
+    if (f.account) filter('account = ?', f.account);
+    if (f.resource) filter('resource = ?', f.resource);
+    if (f.before) filter('id < ?', f.before);
     const sql = `SELECT ${COLUMNS} FROM sync_runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.floor(f.limit)}`;
     return (await select(this.db, sql, params)).map(toRecord);
   }

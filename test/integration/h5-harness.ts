@@ -95,8 +95,8 @@ export async function startFrontDoors(
   logger: Logger = silentLogger(),
 ): Promise<FrontDoorHarness> {
   const emu = await startEmulator({ followers: 20, officialAccounts: 2, miniPrograms: 1, corps: 0, merchants: 0, wecomContacts: 0, ...world });
-  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-  const server: Server = createServer((req, res) => handler(req, res));
+  let handler: (req: IncomingMessage, res: ServerResponse) => unknown = (_req, res) => res.end();
+  const server: Server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

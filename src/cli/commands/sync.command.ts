@@ -40,7 +40,10 @@ export const syncCommand: Command = async (args, io, config) => {
   const show = (p: SyncProgress) => {
     const total = p.total ?? Math.max(p.processed, 1);
     if (!shown) bar.start(total, p.processed, { rate: p.rate });
-    else (bar.setTotal(total), bar.update(p.processed, { rate: p.rate }));
+    else {
+      bar.setTotal(total);
+      bar.update(p.processed, { rate: p.rate });
+    }
     shown = true;
   };
   const onSignal = () => void syncs.stop();

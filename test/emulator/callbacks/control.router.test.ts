@@ -40,7 +40,8 @@ beforeAll(async () => {
   root.use('/_emulator/callbacks', cb.routes(), cb.allowedMethods());
   const app = new Koa();
   app.use(root.routes());
-  server = http.createServer(app.callback());
+  const handle = app.callback();
+  server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/_emulator/callbacks`;
 });

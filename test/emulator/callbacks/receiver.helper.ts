@@ -41,7 +41,8 @@ export async function startReceiver(initial: Responder = () => ({ body: 'success
     if (reply.body !== undefined) ctx.body = reply.body;
     if (reply.type) ctx.type = reply.type;
   });
-  const server = http.createServer(app.callback());
+  const handle = app.callback();
+  const server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

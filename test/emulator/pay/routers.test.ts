@@ -56,7 +56,8 @@ beforeAll(async () => {
   router.use('/api.mch.weixin.qq.com', api.routes(), api.allowedMethods());
   const app = new Koa();
   app.use(router.routes());
-  server = http.createServer(app.callback());
+  const handle = app.callback();
+  server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

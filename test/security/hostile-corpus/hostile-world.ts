@@ -73,7 +73,8 @@ export async function startHostileWorld(db: { ds: DataSource; url: string }): Pr
   });
   const app: AppContext = { config, ds: db.ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => emu.state.clock.nowMs() };
   syncRuntime(app, { clients: createClients({ ds: db.ds, config, logger: app.logger }, { now: app.now, http: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 } }) });
-  server.on('request', createApp(app).callback());
+  const handle = createApp(app).callback();
+  server.on('request', (req, res) => void handle(req, res));
   const appIdOf = (kind: string) => (fromEmulator.find((a) => a.kind === kind) as { appId: string }).appId;
   const loginAppId = appIdOf('mini-program');
 

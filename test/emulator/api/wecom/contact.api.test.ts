@@ -5,7 +5,6 @@ describe('WeCom external contacts', () => {
   let corpId: string;
   let token: string;
   const get = (params: Record<string, string>) => t.wecom.get('/cgi-bin/externalcontact/get', { params: { access_token: token, ...params } });
-  const byUser = (body: unknown) => t.wecom.post(`/cgi-bin/externalcontact/batch/get_by_user?access_token=${token}`, body);
 
   beforeAll(async () => {
     t = await startTestEmulator({ wecomStaff: 1200, wecomContacts: 300 });
