@@ -12,7 +12,8 @@ export function pageConfig(page) {
     root: path.join(web, page),
     base: `/${page}/`,
     plugins: [vue()],
-    resolve: { alias: { '@shared': path.join(web, 'shared') } },
+    // `@server`: type-only imports of the gateway's response types (src/**/*-api.types.ts); erased from the bundle.
+    resolve: { alias: { '@shared': path.join(web, 'shared'), '@server': path.join(web, '..', 'src') } },
     // The CSP allows no data: fonts or scripts: every asset stays a file, however small.
     build: { outDir: path.join(web, 'dist', page), emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 2048, reportCompressedSize: false },
     logLevel: 'warn',

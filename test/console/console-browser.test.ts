@@ -352,4 +352,32 @@ describeWithChromium('operator console in a browser', () => {
     await expect(page.locator('#who').textContent()).resolves.toBe('Otto Operator · operator');
     await page.context().close();
   });
+
+  it('shows on the profile the segments the customer is in, and why, condition by condition', async () => {
+    const tag = await t.request('/api/v1/tags', { method: 'POST', key: keys.operator, json: { name: '已购企微好友' } });
+    const rule = { all: [{ type: 'followedBy', staffUserid: staffUserid }, { any: [{ type: 'orders', min: 2 }, { type: 'spend', minFen: 10000 }] }] };
+    const seg = await t.request('/api/v1/segments', { method: 'POST', key: keys.operator, json: { name: '已购企微好友', tagId: tag.body.id, rule } });
+    expect(seg.status).toBe(201);
+    expect((await t.request(`/api/v1/segments/${seg.body.id}/run`, { method: 'POST', key: keys.operator })).status).toBe(200);
+
+    // A viewer reads it too, in Chinese: the segment, its state, and each condition with what the data showed.
+    const page = await openConsole(`#/customers/${customerId}`);
+    await signIn(page, keys.viewer);
+    const card = page.locator(`.customer-segment[data-segment-id="${seg.body.id}"]`);
+    await card.waitFor();
+    await expect(card.locator('.segment-name').textContent()).resolves.toBe('已购企微好友');
+    await expect(card.locator('.segment-state').textContent()).resolves.toContain('在分群中');
+    const lines = await card
+      .locator('.explain-node[data-op=condition]')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-met'), e.querySelector('.explain-mark')?.textContent, e.querySelector('.explain-cond')?.textContent, e.querySelector('.explain-fact')?.textContent]));
+    expect(lines).toEqual([
+      ['yes', '✓', `是${staffName}的企业微信好友`, '是好友'],
+      ['no', '✗', '购买次数 ≥ 2', '实际 1 次'],
+      ['yes', '✓', '消费金额 ≥ ¥100.00', '实际 ¥199.00'],
+    ]);
+    await expect(card.locator('.explain-node[data-op=any] > .explain-op').textContent()).resolves.toBe('以下条件满足任一');
+    expect(await page.locator('main').textContent()).not.toContain(staffUserid);
+    await shot(page, 'profile-segments');
+    await page.context().close();
+  }, 60_000);
 });

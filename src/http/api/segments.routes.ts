@@ -2,23 +2,31 @@ import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
 import { outboxSignal } from '../../tags/outbox/outbox-signal';
+import { SegmentExplainer } from '../../tags/segments/segment-explainer';
 import { segmentView } from '../../tags/segments/segment.repository';
 import { tagServices } from '../../tags/tags.module';
 import { parseIdCursor, parseLimit } from './paging';
 import { actorOf, idParam } from './tags.routes';
 import { responds } from './openapi';
 import { segmentRunsSchema } from './overview.schemas';
+import { badRequest, notFound } from '../http-error';
+import { customerSegmentsSchema, explainQuery, segmentExplanationSchema } from './segment-explain.schemas';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Segments (DESIGN §5, §8.3): `GET/POST /api/v1/segments`, `GET/PATCH/DELETE /api/v1/segments/:id`,
  * `POST /api/v1/segments/:id/preview` (count + sample; body `{ rule }` previews a draft), `POST /api/v1/segments/preview`
  * `{ rule }` (a segment not saved yet) and
  * `POST /api/v1/segments/:id/run` (the result, or 202 `{ jobId }` for a large customer base),
- * `GET /api/v1/segments/:id/runs` (every run's size and changes, newest first). A bad rule is a
+ * `GET /api/v1/segments/:id/runs` (every run's size and changes, newest first),
+ * `GET /api/v1/segments/:id/explain?customerId=` (each condition met or not for one customer, with its facts) and
+ * `GET /api/v1/customers/:id/segments` (the segments a customer is in). A bad rule is a
  * 422 whose `details.problems` lists every problem with its path.
  */
 export function registerSegmentRoutes(router: Router, app: AppContext): void {
   const { segments } = tagServices(app);
+  const explainer = new SegmentExplainer(app);
 
   router.get('/segments', requireRole('viewer'), async (ctx) => {
     ctx.body = await segments.list({ cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
@@ -35,6 +43,19 @@ export function registerSegmentRoutes(router: Router, app: AppContext): void {
 
   router.get('/segments/:id/runs', requireRole('viewer'), responds(segmentRunsSchema), async (ctx) => {
     ctx.body = await segments.runs(idParam(ctx, 'segment'), { cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
+  });
+
+  router.get('/segments/:id/explain', requireRole('viewer'), responds(segmentExplanationSchema, explainQuery), async (ctx) => {
+    const id = idParam(ctx, 'segment');
+    const customerId = ctx.query.customerId;
+    if (typeof customerId !== 'string' || !UUID.test(customerId)) throw badRequest('customerId must be one customer id');
+    ctx.body = await explainer.explain(id, customerId);
+  });
+
+  router.get('/customers/:id/segments', requireRole('viewer'), responds(customerSegmentsSchema), async (ctx) => {
+    const id = ctx.params.id;
+    if (!id || !UUID.test(id)) throw notFound('customer');
+    ctx.body = await explainer.segmentsOf(id);
   });
 
   router.patch('/segments/:id', requireRole('operator'), async (ctx) => {

@@ -6,10 +6,10 @@ export interface CompiledRule {
   params: unknown[];
 }
 
-const IDENTITY_TYPE = { oa: 'oa_openid', mp: 'mp_openid', h5: 'h5_openid', wecom: 'wecom_external_userid' } as const;
+export const IDENTITY_TYPE = { oa: 'oa_openid', mp: 'mp_openid', h5: 'h5_openid', wecom: 'wecom_external_userid' } as const;
 /** Purchases as the customer profile counts them (src/customers/profile.service.ts `rfm`). */
-const PURCHASE = "t.customer_id = c.id AND t.state IN ('SUCCESS', 'REFUND') AND t.success_time IS NOT NULL";
-const DAY_MS = 86_400_000;
+export const PURCHASE = "t.customer_id = c.id AND t.state IN ('SUCCESS', 'REFUND') AND t.success_time IS NOT NULL";
+export const DAY_MS = 86_400_000;
 
 /**
  * Compiles a validated rule to SQL (DESIGN §5: evaluated in SQL, never by loading customers). Every condition

@@ -4,7 +4,7 @@ import type {
   SidebarSessionJson,
   SidebarTagChangeJson,
   SidebarTagPageJson,
-} from '../../../src/sidebar/sidebar-api.types';
+} from '@server/sidebar/sidebar-api.types';
 
 export type {
   SidebarCustomerJson,
@@ -17,7 +17,7 @@ export type {
   SidebarTagJson,
   SidebarTagPageJson,
   SidebarTagRef,
-} from '../../../src/sidebar/sidebar-api.types';
+} from '@server/sidebar/sidebar-api.types';
 
 const API = '/sidebar/api';
 /** Writes carry it (src/http/routes/sidebar.router.ts): a cross-site form cannot set a header. */

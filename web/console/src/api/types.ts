@@ -308,3 +308,7 @@ export interface RfmDistribution {
   heatmap: { recency: string; frequency: string; customers: number }[];
   spend: (RfmBucket & { customers: number })[];
 }
+
+/** Segment rules and why a customer is in a segment, as the gateway types them. */
+export type { Condition, Rule } from '@server/tags/segments/rule-types';
+export type { ConditionFacts, CustomerSegmentJson, CustomerSegmentsJson, ExplainNode, SegmentExplanationJson } from '@server/tags/segments/segments-api.types';

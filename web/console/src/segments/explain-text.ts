@@ -1,0 +1,63 @@
+import type { Condition, ConditionFacts } from '../api/types';
+import { day, money, num } from '../fmt';
+import { t } from '../i18n';
+import { channelLabel, eventTypeLabel, tagSourceLabel } from '../labels';
+import { accountName, staffName } from '../names';
+
+/** A condition's bounds in words: `≥ 3`, `≤ 5`, `3 至 5` (money in ¥ for spend). */
+function range(min: number | undefined, max: number | undefined, show: (n: number) => string): string {
+  if (min !== undefined && max !== undefined) return t('explain.range.between', { min: show(min), max: show(max) });
+  if (max !== undefined) return t('explain.range.max', { max: show(max) });
+  return t('explain.range.min', { min: show(min ?? 1) });
+}
+
+const inLast = (days: number | undefined): string => (days === undefined ? '' : t('explain.cond.window', { days }));
+
+/** A rule condition as an operator reads it ("购买次数 ≥ 3（最近 30 天）"); names from the facts where the API sent them. */
+export function conditionText(c: Condition, facts: ConditionFacts): string {
+  switch (c.type) {
+    case 'channel':
+      return c.account ? t('explain.cond.channelAccount', { channel: channelLabel(c.channel), account: accountName(c.account) }) : t('explain.cond.channel', { channel: channelLabel(c.channel) });
+    case 'subscribed':
+      return c.appId ? t('explain.cond.subscribedAccount', { account: accountName(c.appId) }) : t('explain.cond.subscribed');
+    case 'lastPurchase':
+      return [
+        c.withinDays !== undefined ? t('explain.cond.lastPurchaseWithin', { days: c.withinDays }) : '',
+        c.olderThanDays !== undefined ? t('explain.cond.lastPurchaseOlder', { days: c.olderThanDays }) : '',
+      ].filter(Boolean).join(t('list.separator'));
+    case 'orders':
+      return t('explain.cond.orders', { range: range(c.min, c.max, num) }) + inLast(c.withinDays);
+    case 'spend':
+      return t('explain.cond.spend', { range: range(c.minFen, c.maxFen, money) }) + inLast(c.withinDays);
+    case 'events':
+      return t('explain.cond.events', { event: eventTypeLabel(c.eventType.replace(/\.\*$/, '')), range: range(c.min, c.max, num) }) + inLast(c.withinDays);
+    case 'tag': {
+      const named = facts.type === 'tag' && facts.tagName ? (facts.groupName ? `${facts.groupName} / ${facts.tagName}` : facts.tagName) : c.tagId;
+      return c.has === false ? t('explain.cond.tagLacks', { tag: named }) : t('explain.cond.tagHas', { tag: named });
+    }
+    case 'followedBy':
+      return t('explain.cond.followedBy', { staff: staffName(c.corpId ?? '', c.staffUserid, facts.type === 'followedBy' ? facts.staffName : null) });
+  }
+}
+
+/** What the customer's data showed for the condition ("实际 2 次", "最近一次购买 2026/03/05（4 天前）"). */
+export function factText(f: ConditionFacts): string {
+  switch (f.type) {
+    case 'channel':
+      return t('explain.fact.identities', { n: num(f.identities) });
+    case 'subscribed':
+      return t('explain.fact.subscriptions', { n: num(f.subscriptions) });
+    case 'lastPurchase':
+      return f.lastPurchaseAt ? t('explain.fact.lastPurchase', { date: day(f.lastPurchaseAt), days: f.daysSinceLastPurchase ?? 0 }) : t('explain.fact.noPurchase');
+    case 'orders':
+      return t('explain.fact.orders', { n: num(f.orders) });
+    case 'spend':
+      return t('explain.fact.spent', { money: money(f.spentFen) });
+    case 'events':
+      return t('explain.fact.events', { n: num(f.events) });
+    case 'tag':
+      return f.sources.length ? t('explain.fact.tagged', { sources: f.sources.map(tagSourceLabel).join(t('list.separator')) }) : t('explain.fact.untagged');
+    case 'followedBy':
+      return f.follows > 0 ? t('explain.fact.follows') : t('explain.fact.noFollows');
+  }
+}
