@@ -18,6 +18,7 @@ import { WecomStaff1795385400000 } from './1795385400000-wecom-staff';
 import { SegmentRuns1795385415000 } from './1795385415000-segment-runs';
 import { LeasesAndClaimTokens1795385460000 } from './1795385460000-leases-and-claim-tokens';
 import { PrivacyRetention1795385470000 } from './1795385470000-privacy-retention';
+import { WecomGroups1795385520000 } from './1795385520000-wecom-groups';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -40,4 +41,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   SegmentRuns1795385415000,
   LeasesAndClaimTokens1795385460000,
   PrivacyRetention1795385470000,
+  WecomGroups1795385520000,
 ];

@@ -54,7 +54,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'Run or resume one full sync in this process with a progress bar (count/total, rate, ETA). Ctrl-C pauses after the current page; the same command resumes from the checkpoint.',
     flags: {},
     details: [
-      'accountId: an account id from the config (its id, else its appId / corpId); resource: followers (OA), contacts or corp-tags (WeCom).',
+      'accountId: an account id from the config (its id, else its appId / corpId); resource: followers (OA), contacts, corp-tags, staff or groups (WeCom).',
       'Exit status: 0 done, 1 failed or refused, 130 paused.',
       CONFIG_NOTE,
     ],
@@ -86,7 +86,7 @@ export const USAGE = `usage: siyu <command> [args]   (siyu <command> --help expl
                                           gateway + emulator + a seeded story, then a summary
   api-key create --role admin|operator|viewer --name NAME
   api-key list | api-key revoke <id|name>
-  sync <accountId> <resource>             full sync (followers | contacts | corp-tags), resumable
+  sync <accountId> <resource>             full sync (followers | contacts | corp-tags | staff | groups), resumable
   push-tags [--sweep] [--json]            drain the tag outbox now (--sweep: queue every difference first)
   --version                               print the version
 

@@ -9,6 +9,7 @@ import { AuditLogWriter } from '../audit/audit-log.writer';
 import { survivorOf } from '../identity/customer.repository';
 import { forUpdate } from '../identity/identity.repository';
 import { execute, insertIgnore, select, toDbTime } from '../storage/sql';
+import { deleteGroupMembershipsOf } from '../storage/wecom-group.repository';
 
 export interface ErasureResult {
   customerId: string;
@@ -97,6 +98,10 @@ export class ErasureService {
       await deleteRefreshesOf(
         em,
         identities.filter((i) => i.type !== 'phone' && i.type !== 'unionid').map((i) => ({ account: String(i.scope), subject: String(i.value) })),
+      );
+      await deleteGroupMembershipsOf(
+        em,
+        identities.filter((i) => i.type === 'wecom_external_userid').map((i) => ({ corpId: String(i.scope), externalUserid: String(i.value) })),
       );
       await del('identity_links');
       await del('identities');

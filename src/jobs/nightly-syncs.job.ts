@@ -4,10 +4,13 @@ import { syncRuntime } from '../syncs/sync-runtime';
 import type { Account } from '../../config';
 import type { Job } from './job';
 
-/** Corp tags before contacts, so relation tag ids read by the contacts sync have names; staff before contacts too. */
+/**
+ * Corp tags before contacts, so relation tag ids read by the contacts sync have names; staff before contacts too,
+ * and before groups, whose sync names the owners who left (their groups are listed only when named).
+ */
 function resourcesOf(account: Account): SyncResource[] {
   if (account.kind === 'official-account') return ['followers'];
-  if (account.kind === 'wecom') return ['corp-tags', 'staff', 'contacts'];
+  if (account.kind === 'wecom') return ['corp-tags', 'staff', 'contacts', 'groups'];
   return [];
 }
 

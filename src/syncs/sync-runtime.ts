@@ -7,6 +7,7 @@ import { CorpTagLibrary } from '../tags/reconcile/corp-tag-library';
 import { corpTagsSync } from './wecom/corp-tags.sync';
 import { contactsSync } from './wecom/contacts.sync';
 import { staffSync } from './wecom/staff.sync';
+import { groupsSync } from './wecom/groups.sync';
 import { followersSync } from './oa/followers.sync';
 import { BulkIdentityResolver } from './identity/bulk-resolver';
 import { SyncService, type SyncTaskFactory } from './sync.service';
@@ -30,6 +31,7 @@ export function syncTasks(rt: Omit<SyncRuntime, 'syncs'>, app: AppContext): Sync
     if (account.kind === 'wecom' && resource === 'contacts') return contactsSync({ ds: app.ds, client: (id) => rt.clients.wecom(id), resolver: rt.resolver });
     if (account.kind === 'wecom' && resource === 'corp-tags') return corpTagsSync((corpId) => new CorpTagLibrary({ ds: app.ds, config: app.config, logger: app.logger, now: () => app.now(), clients: rt.clients }).refresh(corpId));
     if (account.kind === 'wecom' && resource === 'staff') return staffSync(app.ds, (id) => rt.clients.wecom(id));
+    if (account.kind === 'wecom' && resource === 'groups') return groupsSync({ ds: app.ds, client: (id) => rt.clients.wecom(id), resolver: rt.resolver });
     return undefined;
   };
 }

@@ -60,7 +60,7 @@ describe('sync API', () => {
     expect(res.body.items).toEqual(
       expect.arrayContaining([
         { accountId: oaId, accountName: '品牌服务号', kind: 'official-account', appId: oaId, resources: ['followers'] },
-        { accountId: corpId, accountName: '示例品牌有限公司', kind: 'wecom', corpId, resources: ['contacts', 'corp-tags', 'staff'] },
+        { accountId: corpId, accountName: '示例品牌有限公司', kind: 'wecom', corpId, resources: ['contacts', 'corp-tags', 'staff', 'groups'] },
       ]),
     );
     // Mini Program and Pay accounts have nothing to sync, so a start form never offers them.

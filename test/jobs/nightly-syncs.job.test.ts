@@ -14,7 +14,7 @@ describe('nightly-syncs job', () => {
     await h.close();
   });
 
-  it('runs every account’s full syncs once, corp tags and staff before contacts', async () => {
+  it('runs every account’s full syncs once, corp tags and staff before contacts, groups last', async () => {
     const scheduler = new JobScheduler(h.app, [nightlySyncsJob], 'test');
     expect(await scheduler.trigger('nightly-syncs', new Date('2030-01-01T03:00:00Z'))).toBe('ran');
     const runs = (await db.ds.query('SELECT account, resource, status, triggered_by FROM sync_runs ORDER BY id')) as Record<string, string>[];
@@ -24,6 +24,7 @@ describe('nightly-syncs job', () => {
       { account: h.wecom().id, resource: 'corp-tags', status: 'done', triggered_by: 'job:nightly-syncs' },
       { account: h.wecom().id, resource: 'staff', status: 'done', triggered_by: 'job:nightly-syncs' },
       { account: h.wecom().id, resource: 'contacts', status: 'done', triggered_by: 'job:nightly-syncs' },
+      { account: h.wecom().id, resource: 'groups', status: 'done', triggered_by: 'job:nightly-syncs' },
     ]);
     expect(await scheduler.trigger('nightly-syncs', new Date('2030-01-01T03:00:00Z'))).toBe('skipped');
   });

@@ -28,6 +28,8 @@ import { TagEntity } from './tag.entity';
 import { TransactionEntity } from './transaction.entity';
 import { WecomCorpTagEntity } from './wecom-corp-tag.entity';
 import { WecomFollowEntity } from './wecom-follow.entity';
+import { WecomGroupMemberEntity } from './wecom-group-member.entity';
+import { WecomGroupEntity } from './wecom-group.entity';
 import { WecomStaffEntity } from './wecom-staff.entity';
 
 export * from './access-token.entity';
@@ -60,6 +62,8 @@ export * from './tag.entity';
 export * from './transaction.entity';
 export * from './wecom-corp-tag.entity';
 export * from './wecom-follow.entity';
+export * from './wecom-group-member.entity';
+export * from './wecom-group.entity';
 export * from './wecom-staff.entity';
 
 /** Every entity, registered on the DataSource (no globbing). */
@@ -95,4 +99,6 @@ export const entities = [
   LeaseEntity,
   SegmentRunEntity,
   WecomStaffEntity,
+  WecomGroupEntity,
+  WecomGroupMemberEntity,
 ];

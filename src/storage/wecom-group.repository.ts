@@ -1,0 +1,147 @@
+import { type Db, execute, fromDbTime, select, upsert } from './sql';
+
+/** What one groupchat/get says of a group. */
+export interface GroupWrite {
+  chatId: string;
+  name: string | null;
+  ownerUserid: string | null;
+  notice: string | null;
+  adminUserids: string[];
+  /** groupchat/list status (0..3). */
+  ownerStatus: number;
+  memberVersion: string | null;
+  createdTime: Date | null;
+}
+
+/** One current member as groupchat/get lists it. */
+export interface GroupMemberWrite {
+  userid: string;
+  /** 1 staff, 2 external. */
+  memberType: number;
+  name: string | null;
+  groupNickname: string | null;
+  joinTime: Date | null;
+  joinScene: number | null;
+  invitorUserid: string | null;
+  state: string | null;
+}
+
+export interface StoredGroupMember {
+  userid: string;
+  memberType: number;
+  name: string | null;
+  joinScene: number | null;
+  leftAt: Date | null;
+}
+
+const cut = (v: string | null, n: number): string | null => (v === null ? null : v.slice(0, n));
+
+/**
+ * Stores one complete read of a group (DESIGN §10.1): the group row, every current member (a member seen again
+ * after leaving is current again), and `left_at` for stored members the read no longer lists. Returns how many
+ * members left. Run inside the caller's transaction so a group is never half written.
+ */
+export async function saveGroupRead(db: Db, corpId: string, g: GroupWrite, members: readonly GroupMemberWrite[], now: Date): Promise<{ left: number }> {
+  await upsert(
+    db,
+    'wecom_groups',
+    [
+      {
+        corp_id: corpId,
+        chat_id: g.chatId,
+        name: cut(g.name, 255),
+        owner_userid: g.ownerUserid,
+        notice: g.notice,
+        admin_userids: JSON.stringify(g.adminUserids),
+        status: 'active',
+        owner_status: g.ownerStatus,
+        member_version: g.memberVersion,
+        member_count: members.length,
+        created_time: g.createdTime,
+        dismissed_at: null,
+        seen_at: now,
+        created_at: now,
+        updated_at: now,
+      },
+    ],
+    {
+      conflict: ['corp_id', 'chat_id'],
+      update: ['name', 'owner_userid', 'notice', 'admin_userids', 'status', 'owner_status', 'member_version', 'member_count', 'created_time', 'dismissed_at', 'seen_at', 'updated_at'],
+    },
+  );
+  await upsert(
+    db,
+    'wecom_group_members',
+    members.map((m) => ({
+      corp_id: corpId,
+      chat_id: g.chatId,
+      userid: m.userid,
+      member_type: m.memberType,
+      name: cut(m.name, 128),
+      group_nickname: cut(m.groupNickname, 128),
+      join_time: m.joinTime,
+      join_scene: m.joinScene,
+      invitor_userid: m.invitorUserid,
+      state: cut(m.state, 64),
+      left_at: null,
+      quit_scene: null,
+      seen_at: now,
+      created_at: now,
+      updated_at: now,
+    })),
+    {
+      conflict: ['corp_id', 'chat_id', 'userid'],
+      update: ['member_type', 'name', 'group_nickname', 'join_time', 'join_scene', 'invitor_userid', 'state', 'left_at', 'quit_scene', 'seen_at', 'updated_at'],
+    },
+  );
+  const left = await execute(
+    db,
+    'UPDATE wecom_group_members SET left_at = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND left_at IS NULL AND (seen_at IS NULL OR seen_at < ?)',
+    [now, now, corpId, g.chatId, now],
+  );
+  return { left: left.affected };
+}
+
+/** WeCom no longer has the group (dismissed, 40050/49008, or the dismiss callback): it keeps its history. */
+export async function markGroupDismissed(db: Db, corpId: string, chatId: string, now: Date): Promise<boolean> {
+  const r = await execute(db, "UPDATE wecom_groups SET status = 'dismissed', dismissed_at = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND status <> 'dismissed'", [now, now, corpId, chatId]);
+  return r.affected > 0;
+}
+
+/** Active groups of a corp no read since `since` has stored, oldest chat_id first. */
+export async function unseenGroups(db: Db, corpId: string, since: Date, limit: number): Promise<{ chatId: string; ownerStatus: number }[]> {
+  const rows = await select<{ chat_id: string; owner_status: unknown }>(
+    db,
+    `SELECT chat_id, owner_status FROM wecom_groups WHERE corp_id = ? AND status = 'active' AND (seen_at IS NULL OR seen_at < ?) ORDER BY chat_id LIMIT ${Math.trunc(limit)}`,
+    [corpId, since],
+  );
+  return rows.map((r) => ({ chatId: String(r.chat_id), ownerStatus: Number(r.owner_status) }));
+}
+
+/** Every member row of a group, current and left, in join order. */
+export async function groupMembers(db: Db, corpId: string, chatId: string): Promise<StoredGroupMember[]> {
+  const rows = await select<{ userid: string; member_type: unknown; name: string | null; join_scene: unknown; left_at: unknown }>(
+    db,
+    'SELECT userid, member_type, name, join_scene, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id = ? ORDER BY join_time, id',
+    [corpId, chatId],
+  );
+  return rows.map((r) => ({
+    userid: String(r.userid),
+    memberType: Number(r.member_type),
+    name: r.name,
+    joinScene: r.join_scene === null ? null : Number(r.join_scene),
+    leftAt: fromDbTime(r.left_at),
+  }));
+}
+
+/**
+ * Erasure (DESIGN §12): a person's group memberships go with their external_userids (the rows hold their
+ * nickname), whichever groups they are or were in.
+ */
+export async function deleteGroupMembershipsOf(db: Db, externalUserids: readonly { corpId: string; externalUserid: string }[]): Promise<number> {
+  let deleted = 0;
+  for (const x of externalUserids) {
+    deleted += (await execute(db, 'DELETE FROM wecom_group_members WHERE corp_id = ? AND userid = ? AND member_type = 2', [x.corpId, x.externalUserid])).affected;
+  }
+  return deleted;
+}

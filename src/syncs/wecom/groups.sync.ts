@@ -1,0 +1,196 @@
+import type { DataSource } from 'typeorm';
+import type { IdentityRef } from '../../../connectors/common/identity-types';
+import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
+import type { WecomClient } from '../../../connectors/wecom/client';
+import { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from '../../../connectors/wecom/client';
+import type { GroupChatListRequest, GroupChatWire } from '../../../connectors/wecom/client-types';
+import type { WecomAccount } from '../../../config';
+import { select } from '../../storage/sql';
+import { markGroupDismissed, saveGroupRead, unseenGroups, type GroupMemberWrite } from '../../storage/wecom-group.repository';
+import { batchTransaction } from '../identity/batch-transaction';
+import type { BulkIdentityResolver, BulkObservation } from '../identity/bulk-resolver';
+import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
+
+/**
+ * Resume point. `all` walks groupchat/list unfiltered; when WeCom refuses that (81017: the app sees more than
+ * 1000 people) `owners` walks it per ≤ 100 members with the customer-contact feature; `resigned` then walks the
+ * owners who left (their groups show only when named); `unseen` re-reads stored groups no list showed (dismissed
+ * groups drop out of the list). `chunk` is the owner chunk, `cursor` the list page being read and `offset` how
+ * many of its groups are stored.
+ */
+interface GroupsCheckpoint {
+  phase: 'all' | 'owners' | 'resigned' | 'unseen' | 'done';
+  chunk: number;
+  cursor: string;
+  offset: number;
+}
+
+export interface GroupsSyncDeps {
+  ds: DataSource;
+  client: (corpId: string) => WecomClient;
+  resolver: BulkIdentityResolver;
+}
+
+export const GROUPS_SOURCE = 'sync.wecom_groups';
+/** groupchat/get calls in flight at once, and groups stored per checkpoint. */
+const READ_SLICE = 8;
+
+const gone = (err: unknown): boolean => isWechatApiError(err) && err.category === 'NOT_FOUND';
+const tooWide = (err: unknown): boolean => isWechatApiError(err) && err.errcode === 81017;
+const staleCursor = (err: unknown): boolean => isWechatApiError(err) && err.errcode === 50100;
+
+/**
+ * Full WeCom customer-group sync (DESIGN §10.1): groupchat/list (cursor, 1000 per page, every status) then
+ * groupchat/get with need_name=1 per group → `wecom_groups` and `wecom_group_members`; external members go
+ * through identity resolution (external_userid, and unionid where WeCom gives one), members a read no longer
+ * lists get `left_at`, a group WeCom no longer knows (a stored group no list showed, read again: 40050/49008) is
+ * kept as dismissed. A checkpoint after every few groups.
+ * https://developer.work.weixin.qq.com/document/path/93414 · https://developer.work.weixin.qq.com/document/path/96338
+ */
+export function groupsSync(deps: GroupsSyncDeps): SyncTask {
+  return {
+    async run(ctx: SyncTaskContext) {
+      if (ctx.account.kind !== 'wecom') throw new Error('groups needs a wecom account');
+      const account = ctx.account;
+      const wecom = deps.client(account.corpId);
+      let cp: GroupsCheckpoint = (ctx.checkpoint as GroupsCheckpoint | null) ?? { phase: 'all', chunk: 0, cursor: '', offset: 0 };
+      const save = async (next: GroupsCheckpoint, delta: { processed?: number; created?: number; updated?: number } = {}) => {
+        cp = next;
+        await ctx.savePage(cp, delta);
+      };
+
+      if (cp.phase === 'all') {
+        try {
+          await walk(deps, wecom, account, {}, cp, ctx, (c, d) => save({ ...c, phase: 'all' }, d));
+          await save({ phase: 'resigned', chunk: 0, cursor: '', offset: 0 });
+        } catch (err) {
+          if (!tooWide(err) || cp.cursor !== '' || cp.offset !== 0) throw err;
+          ctx.logger.info('groupchat/list refused unfiltered (81017); reading the groups owner by owner');
+          await save({ phase: 'owners', chunk: 0, cursor: '', offset: 0 });
+        }
+      }
+      for (const phase of ['owners', 'resigned'] as const) {
+        if (cp.phase !== phase) continue;
+        const owners = phase === 'owners' ? [...new Set(await wecom.contacts.getFollowUserList())].sort() : await resignedOwners(deps.ds, account.corpId);
+        for (let chunk = cp.chunk; chunk * GROUP_LIST_MAX_OWNERS < owners.length; chunk++) {
+          const ownerUserids = owners.slice(chunk * GROUP_LIST_MAX_OWNERS, (chunk + 1) * GROUP_LIST_MAX_OWNERS);
+          const from = chunk === cp.chunk ? cp : { phase, chunk, cursor: '', offset: 0 };
+          await walk(deps, wecom, account, { ownerUserids }, from, ctx, (c, d) => save({ ...c, phase, chunk }, d));
+          await save({ phase, chunk: chunk + 1, cursor: '', offset: 0 });
+        }
+        await save({ phase: phase === 'owners' ? 'resigned' : 'unseen', chunk: 0, cursor: '', offset: 0 });
+      }
+      if (cp.phase === 'unseen') {
+        // Each group read here is either stored (seen now) or marked dismissed, so the query moves on by itself.
+        for (;;) {
+          throwIfAborted(ctx.signal);
+          const stale = await unseenGroups(deps.ds, account.corpId, ctx.startedAt, READ_SLICE);
+          if (stale.length === 0) break;
+          const reads = await Promise.all(stale.map((g) => readGroup(wecom, g.chatId)));
+          let created = 0;
+          for (const [k, read] of reads.entries()) created += await storeGroup(deps, account, stale[k]!.chatId, stale[k]!.ownerStatus, read, ctx);
+          await save(cp, { processed: stale.length, created, updated: stale.length });
+        }
+        await save({ phase: 'done', chunk: 0, cursor: '', offset: 0 });
+      }
+    },
+  };
+}
+
+/** Members who left the corp, as the staff directory knows them: WeCom lists their groups only by name. */
+async function resignedOwners(ds: DataSource, corpId: string): Promise<string[]> {
+  const rows = await select<{ userid: string }>(ds, "SELECT userid FROM wecom_staff WHERE corp_id = ? AND status = 'left' ORDER BY userid", [corpId]);
+  return rows.map((r) => String(r.userid));
+}
+
+type Saved = (cp: GroupsCheckpoint, delta: { processed: number; created: number; updated: number }) => Promise<void>;
+
+/** Walks one groupchat/list from a checkpoint, reading and storing its groups a slice at a time. */
+async function walk(deps: GroupsSyncDeps, wecom: WecomClient, account: WecomAccount, filter: GroupChatListRequest, from: GroupsCheckpoint, ctx: SyncTaskContext, saved: Saved): Promise<void> {
+  let cursor = from.cursor;
+  let offset = from.offset;
+  for (;;) {
+    throwIfAborted(ctx.signal);
+    let page;
+    try {
+      page = await wecom.groups.listGroupChats({ ...filter, cursor, limit: GROUP_LIST_MAX_LIMIT });
+    } catch (err) {
+      // 50100: the saved cursor has expired; the walk starts again (its writes are idempotent).
+      if (cursor === '' || !staleCursor(err)) throw err;
+      [cursor, offset] = ['', 0];
+      continue;
+    }
+    const next = page.nextCursor && page.nextCursor !== cursor ? page.nextCursor : '';
+    for (let i = Math.min(offset, page.items.length); i < page.items.length; i += READ_SLICE) {
+      throwIfAborted(ctx.signal);
+      const slice = page.items.slice(i, i + READ_SLICE);
+      const reads = await Promise.all(slice.map((g) => readGroup(wecom, g.chat_id)));
+      let created = 0;
+      for (const [k, read] of reads.entries()) created += await storeGroup(deps, account, slice[k]!.chat_id, slice[k]!.status, read, ctx);
+      const done = i + slice.length;
+      await saved(done < page.items.length ? { ...from, cursor, offset: done } : { ...from, cursor: next, offset: 0 }, { processed: slice.length, created, updated: slice.length });
+    }
+    if (page.items.length === 0) await saved({ ...from, cursor: next, offset: 0 }, { processed: 0, created: 0, updated: 0 });
+    if (!next) return;
+    [cursor, offset] = [next, 0];
+  }
+}
+
+/** groupchat/get, or undefined when WeCom no longer has the group (dismissed between list and get). */
+async function readGroup(wecom: WecomClient, chatId: string): Promise<GroupChatWire | undefined> {
+  try {
+    return await wecom.groups.getGroupChat(chatId, true);
+  } catch (err) {
+    if (gone(err)) return undefined;
+    throw err;
+  }
+}
+
+const time = (unix: number | undefined): Date | null => (unix ? new Date(unix * 1000) : null);
+
+/** Resolves the external members to customers and stores the group, in one transaction; returns customers created. */
+async function storeGroup(deps: GroupsSyncDeps, account: WecomAccount, chatId: string, status: number, g: GroupChatWire | undefined, ctx: SyncTaskContext): Promise<number> {
+  if (!g) {
+    await markGroupDismissed(deps.ds, account.corpId, chatId, ctx.now());
+    return 0;
+  }
+  const members = g.member_list ?? [];
+  const external = members.filter((m) => m.type === 2 && m.userid);
+  const observations: BulkObservation[] = external.map((m) => {
+    const identities: IdentityRef[] = [{ type: 'wecom_external_userid', scope: account.corpId, value: m.userid }];
+    if (m.unionid) identities.push({ type: 'unionid', scope: account.openPlatformId, value: m.unionid });
+    return { identities, ...(m.name ? { profile: { displayName: m.name } } : {}) };
+  });
+  const writes: GroupMemberWrite[] = members
+    .filter((m) => m.userid)
+    .map((m) => ({
+      userid: m.userid,
+      memberType: m.type,
+      name: m.name || null,
+      groupNickname: m.group_nickname || null,
+      joinTime: time(m.join_time),
+      joinScene: m.join_scene ?? null,
+      invitorUserid: m.invitor?.userid || null,
+      state: m.state || null,
+    }));
+  return batchTransaction(deps.ds, async (em) => {
+    const r = observations.length > 0 ? await deps.resolver.resolve(em, observations, { source: GROUPS_SOURCE, syncRunId: ctx.runId }) : { created: 0 };
+    await saveGroupRead(
+      em,
+      account.corpId,
+      {
+        chatId: g.chat_id || chatId,
+        name: g.name ?? null,
+        ownerUserid: g.owner || null,
+        notice: g.notice ?? null,
+        adminUserids: (g.admin_list ?? []).map((a) => a.userid),
+        ownerStatus: status,
+        memberVersion: g.member_version || null,
+        createdTime: time(g.create_time),
+      },
+      writes,
+      ctx.now(),
+    );
+    return r.created;
+  });
+}
