@@ -1,5 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { AuditLogEntity } from '../storage';
+import { appendAuditLog } from '../storage/audit/audit-log.repository';
+import type { Db } from '../storage/sql';
 
 export interface AuditEntry {
   actor: string;
@@ -12,19 +12,16 @@ export interface AuditEntry {
 
 /** Appends to `audit_log`; pass the transaction's manager so the entry commits with the change it records. */
 export class AuditLogWriter {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Db) {}
 
-  async write(entry: AuditEntry, manager: EntityManager = this.ds.manager): Promise<void> {
-    const repo = manager.getRepository(AuditLogEntity);
-    await repo.save(
-      repo.create({
+  async write(entry: AuditEntry, manager: Db = this.db): Promise<void> {
+    await appendAuditLog(manager, {
       actor: entry.actor,
       role: entry.role ?? null,
       action: entry.action,
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,
       details: entry.details ?? null,
-      }),
-    );
+    });
   }
 }

@@ -1,9 +1,8 @@
 import type Router from '@koa/router';
-import { LessThan, type FindOptionsWhere } from 'typeorm';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
 import { namesOfUserids } from '../../staff/staff.repository';
-import { AuditLogEntity, type AuditLogRow } from '../../storage';
+import { pageAuditLog, type AuditLogFilter } from '../../storage/audit/audit-log.repository';
 import { parseLimit, parseIdCursor } from './paging';
 
 const WECOM_ACTOR = /^wecom:(.+)$/;
@@ -16,13 +15,13 @@ export function registerAuditRoutes(router: Router, app: AppContext): void {
   router.get('/audit', requireRole('admin'), async (ctx) => {
     const limit = parseLimit(ctx.query.limit);
     const cursor = parseIdCursor(ctx.query.cursor);
-    const where: FindOptionsWhere<AuditLogRow> = {};
+    const filter: AuditLogFilter = {};
     for (const k of ['actor', 'action', 'targetType', 'targetId'] as const) {
       const v = ctx.query[k];
-      if (typeof v === 'string' && v) where[k] = v;
+      if (typeof v === 'string' && v) filter[k] = v;
     }
-    if (cursor) where.id = LessThan(cursor);
-    const rows = await app.ds.getRepository(AuditLogEntity).find({ where, order: { id: 'DESC' }, take: limit + 1 });
+    if (cursor) filter.beforeId = cursor;
+    const rows = await pageAuditLog(app.ds, filter, limit + 1);
     const page = rows.slice(0, limit);
     const userids = page.flatMap((r) => WECOM_ACTOR.exec(r.actor)?.[1] ?? []);
     const names = await namesOfUserids(app.ds, userids);
