@@ -10,7 +10,7 @@ import { BENCH_OA, buildCallbacks, type PrebuiltCallback } from './callbacks/req
 import { runLoad, type LoadResult } from './callbacks/load';
 
 /**
- * Callback ingest (DESIGN §9, issue 4): co-wechat (verifies, decrypts, stores nothing) against Siyu (verifies,
+ * Callback ingest (DESIGN §9): co-wechat (verifies, decrypts, stores nothing) against Siyu (verifies,
  * decrypts, parses and commits every callback to the inbox before acking) with the same encrypted OA text
  * callbacks (distinct MsgIds, built beforehand) and the same load (autocannon, fixed connections and
  * duration), once on SQLite and once on MySQL (a fresh database each). Each server runs in its own process.

@@ -4,7 +4,7 @@ import { runInNewContext } from 'vm';
 import { startEmulator } from '../emulator/server';
 
 /**
- * Emulator scale figures (issue 3, Scale): seeding 1,000,000 OA followers (time, RSS and heap growth; targets
+ * Emulator scale figures (Scale): seeding 1,000,000 OA followers (time, RSS and heap growth; targets
  * < 15 s and < 1.5 GB), then over HTTP on 127.0.0.1 with one keep-alive connection: user/get pages of 10,000
  * (a full scan) and user/info/batchget of 100 openids (≥1,000 calls; target median < 2 ms).
  * Run: npm run bench:emulator [-- --followers N --calls N]

@@ -12,7 +12,7 @@ import { arg, benchDatabase } from './shared/fresh-database';
 import { BENCH_DATA_KEY } from './shared/gateway-child';
 
 /**
- * Identity resolution against ground truth (issue 5): an emulator world of ≥ 100,000 persons over 2 OAs (one
+ * Identity resolution against ground truth: an emulator world of ≥ 100,000 persons over 2 OAs (one
  * bound to the open platform, one not), 1 Mini Program and 1 WeCom corp; the real gateway runs full syncs
  * (followers of both OAs, corp tags, contacts), MP users log in through POST /mp/:appId/login (every fifth of
  * them with a phone also links it through the verified phone API), and callbacks are replayed through the emulator's sender (new follows, WeCom adds and

@@ -7,7 +7,7 @@ import { rawBaseline } from './sync/raw-baseline';
 import { describe, serverContext, snapshot } from './sync/where-time-goes';
 
 /**
- * Full OA follower sync at scale (DESIGN §9, issue 5): N followers served by the emulator (its own process)
+ * Full OA follower sync at scale (DESIGN §9): N followers served by the emulator (its own process)
  * synced into MySQL by the real sync (its own process: user/get pages, batchget of 100, bulk identity
  * resolution, oa_subscriptions) — then, in the same run, the raw baseline: the same rows upserted with mysql2
  * into one table. Prints followers/s, wall time, the sync's peak RSS, the baseline's rows/s and the ratio.

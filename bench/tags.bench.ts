@@ -13,7 +13,7 @@ import { tagRuntime } from '../src/tags/tags.runtime';
 import { cpuSeconds } from './shared/process-cpu';
 
 /**
- * `npm run bench:tags` (issue 7, DESIGN §9): 100,000 tag assignments over OA and WeCom customers, drained to the
+ * `npm run bench:tags` (DESIGN §9): 100,000 tag assignments over OA and WeCom customers, drained to the
  * emulator (a child process, so WeChat's side has its own CPU). Two catalog tags, each bound to the OA and to
  * both WeCom corps, are assigned to every customer: 45,000 OA followers plus 2 × 2,500 WeCom-only customers by
  * default (6,250 customers per corp, 60 % of them also OA followers), 50,000 customers and 100,000 assignments.

@@ -28,7 +28,7 @@ export type EmulatorOptions = WorldOptionsInput & { clock?: Clock };
 
 /**
  * The emulator's koa app (never listens; server.ts does). Each WeChat host is a path prefix named after it, so an
- * account's apiBase can point here (issue 3): `/api.weixin.qq.com` (OA, MP, H5), `/qyapi.weixin.qq.com`,
+ * account's apiBase can point here: `/api.weixin.qq.com` (OA, MP, H5), `/qyapi.weixin.qq.com`,
  * `/open.weixin.qq.com` (OAuth pages), `/api.mch.weixin.qq.com` (Pay); the control API is under `/_emulator`.
  */
 export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; state: EmulatorState; deps: SenderDeps } {

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { columnTypes, defineTable } from './column-types';
 
 /**
- * Incremental re-reads (issue 5 item 4): a callback is only a hint, so WeCom add/edit contact events queue an
+ * Incremental re-reads: a callback is only a hint, so WeCom add/edit contact events queue an
  * `externalcontact/get` of that relation and OA subscribes a `user/info` of that openid.
  *
  * `pending_key` is `kind|account|subject` while a row waits or runs and NULL once done: the unique key

@@ -2,7 +2,7 @@ import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm'
 import { columnTypes } from './column-types';
 
 /**
- * Per-subject push outcome on `remote_tag_state` (DESIGN §5, issue 7): `last_errcode` keeps the permanent
+ * Per-subject push outcome on `remote_tag_state` (DESIGN §5): `last_errcode` keeps the permanent
  * errcode that stopped a push to this subject (45059 a user's 20 tags, 84061 no relation …) so the tag detail
  * can count failures without parsing outbox payloads; `drifted` marks subjects whose state WeChat reported
  * differently from what Siyu wanted (OA reconcile, WeCom relation re-read). `tag_bindings.remote_group_name`

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { columnTypes, defineTable } from './column-types';
 
 /**
- * H5 OAuth `state` values already consumed, shared by every instance (DESIGN §7, issue 6: single-use state),
+ * H5 OAuth `state` values already consumed, shared by every instance (DESIGN §7: single-use state),
  * kept until the state's own expiry; the unique key makes "consume" one atomic insert.
  */
 export class OauthUsedStates1795385100000 implements MigrationInterface {

@@ -4,7 +4,7 @@ import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
  * `idx_customers_merged_into` served one query — erasure's "customers merged into this one" — which
  * `merge_log`'s survivor index answers as well (every merge writes its row there). Nearly every customer has
  * `merged_into_id` NULL, and InnoDB indexes NULLs: the index cost an insertion per new customer (a full follower
- * sync creates one per follower) and ~50 MB of pages per million customers, for nothing.
+ * sync creates one per follower) and pages in the buffer pool, for nothing.
  */
 export class DropCustomerMergedIntoIndex1795385300000 implements MigrationInterface {
   name = 'DropCustomerMergedIntoIndex1795385300000';

@@ -22,7 +22,7 @@ export interface IdentityScore {
 const keyOf = (r: IdentityRef) => `${r.type}|${r.scope}|${r.value}`;
 
 /**
- * Scores Siyu's customers against the emulator's truth (issue 5):
+ * Scores Siyu's customers against the emulator's truth:
  * - precision: share of customers whose identities all belong to one person (no customer holds two persons);
  * - recall: share of persons whose identities that the truth connects — through their unionid (identities of
  *   apps bound to the open platform, WeCom contacts that are WeChat users) or a verified phone — and that Siyu

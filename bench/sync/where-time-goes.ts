@@ -3,7 +3,7 @@ import { loadavg } from 'os';
 import type { Connection } from 'mysql2/promise';
 
 /**
- * Where a sync's wall time goes (issue 5): the emulator, the sync and the database server share the machine's
+ * Where a sync's wall time goes: the emulator, the sync and the database server share the machine's
  * cores, so CPU seconds of each over the sync's window, next to the wall time, show who is busy and how much of
  * the window everybody waits. The server's CPU comes from /proc (absent when MySQL runs elsewhere); InnoDB's
  * buffer pool reads and pages written show whether the pool thrashes.

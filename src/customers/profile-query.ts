@@ -56,7 +56,7 @@ const PARTS: Part[] = [
       id: 't.id', name: 't.name', source: 'ct.source',
       // WeCom corp tags repeat names across groups (战略 in 客户等级 and in 购买意向): the group tells them apart.
       group_name: '(SELECT g.name FROM tag_groups g WHERE g.id = t.group_id)',
-      // Evaluated per tag row only; a window here cost MariaDB 0.1 ms per profile even for customers with no tags.
+      // A correlated count, evaluated per tag row only: a window function costs every profile, tags or not.
       rank: `(SELECT COUNT(*) FROM customer_tags ct2 JOIN tags t2 ON t2.id = ct2.tag_id
         WHERE ct2.customer_id = ct.customer_id AND t2.deleted_at IS NULL AND (t2.name < t.name OR (t2.name = t.name AND ct2.source < ct.source)))`,
     },
@@ -104,8 +104,8 @@ const BY_KEY = new Map(PARTS.map((p) => [p.key as string, p]));
 
 /**
  * A part with a LIMIT is parenthesised on MySQL; SQLite allows no parentheses in a compound SELECT, so there it
- * reads from a derived table — which MariaDB would materialise into a temporary table, at half the statement's
- * server CPU (0.25 of 0.48 ms).
+ * reads from a derived table — which MariaDB would materialise into a temporary table, the costliest step of the
+ * statement.
  */
 function partSql(p: Part, dialect: Dialect): string {
   const exprs = Object.values(p.columns);
@@ -118,9 +118,8 @@ function partSql(p: Part, dialect: Dialect): string {
 /**
  * On MariaDB the statement runs with `eq_range_index_dive_limit = 1`: its optimizer otherwise "dives" into each
  * part's customer_id index to count the rows of that one key, before reading them through the same index anyway
- * (every part has exactly one usable index, so the estimate can change no plan). At 1M customers on a 128 MB pool
- * (bench:lookup, same database, alternating runs) that cut MariaDB's CPU per lookup request from 0.92–0.99 to
- * 0.74–0.76 ms, and lookup p99 from 15–17 to 14–15 ms.
+ * (every part has exactly one usable index, so the estimate can change no plan, only cost server CPU per lookup;
+ * bench:lookup measures it).
  * Only for this statement (SET STATEMENT … FOR): elsewhere exact counts pick between indexes on skewed columns.
  */
 const MARIADB_PREFIX = 'SET STATEMENT eq_range_index_dive_limit = 1 FOR ';
@@ -167,8 +166,8 @@ export async function readProfileRows(db: Db, customerId: string, opts: { withCu
 
 /**
  * The `customers` row holding a stored identity (phones by their keyed hash), through the identities unique key —
- * its own small statement: repeating that lookup inside each part of the profile statement cost MariaDB more
- * (0.79 ms against 0.60 ms of server CPU for the two statements).
+ * its own small statement: repeating that lookup inside each part of the profile statement costs the server more
+ * than the second round trip.
  */
 export async function readCustomerByIdentity(db: Db, ref: IdentityRef): Promise<Row | undefined> {
   const columns = Object.values(PARTS[0]!.columns).map((c) => `c.${c}`).join(', ');

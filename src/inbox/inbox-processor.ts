@@ -23,10 +23,9 @@ export interface InboxProcessorOptions {
   busyRestFactor: number;
   /**
    * The rest factor while at least `crowdedInFlight` callbacks are being handled at once (the gateway is the
-   * bottleneck and callbacks queue for their acks). Processing a row costs ~320 µs of gateway CPU on SQLite
-   * (~1.1 ms on MySQL) and, on SQLite, a batch holds the one connection, so every waiting callback's commit
-   * stalls behind it: at 19, a 10 s bench:callbacks round on SQLite still processed ~800–1,200 rows, and with
-   * processing deferred the gateway's CPU per callback fell 244 → 207 µs in a paired run. 99 = at most a
+   * bottleneck and callbacks queue for their acks). Processing a row costs more gateway CPU than accepting one
+   * and, on SQLite, a batch holds the one connection, so every waiting callback's commit stalls behind it: acks
+   * come first while the gateway is crowded (DESIGN §6: a callback is acknowledged once stored). 99 = at most a
    * hundredth of the time; a steady stream that never crowds the gateway keeps the prompter busyRestFactor.
    */
   crowdedRestFactor: number;

@@ -31,9 +31,8 @@ export function inboxWriterFor(app: AppContext): InboxWriter {
   if (mysql) {
     insertMany = (rows) => retryConflicts(app.ds, { operation: 'inbox.insert', attempts: 4 }, () => repo.insertMany(rows, new Date(app.now())));
     // Two INSERTs at once, not four: one commits while the next group gathers. Each statement costs the gateway
-    // a socket write to the server (~8 % of its CPU profile on MySQL) plus the server's own statement and
-    // commit work, and four in flight cut the groups to ~2.2 rows against ~2.8 at two, for no faster acks
-    // (bench:callbacks MySQL, 20 connections: 260–280 µs gateway CPU per callback at four, 220–260 at two).
+    // a socket write to the server plus the server's own statement and commit work, and more in flight only
+    // makes the groups smaller, for no faster acks (bench:callbacks on MySQL).
     maxInFlight = Math.max(1, Math.min(2, app.config.database.poolSize - 2));
   } else if (file === ':memory:' || file === '') {
     insertMany = (rows) => repo.insertMany(rows, new Date(app.now()));

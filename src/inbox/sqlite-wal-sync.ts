@@ -13,7 +13,7 @@ import type { DataSource } from 'typeorm';
  * Those checkpoints run inside a commit, on the event loop. Every small group commit appends the same few
  * b-tree pages (table leaf, two index leaves) to the WAL again, so at the default 1,000 pages a burst of
  * callbacks checkpointed several times a second, each time copying pages and waiting for two fsyncs
- * (bench:callbacks on SQLite: ~13 % of the gateway's time inside the INSERT). At 10,000 pages (~40 MB) the
+ * (a visible share of the gateway's time inside the INSERT in bench:callbacks). At 10,000 pages (~40 MB) the
  * checkpoint comes ten times less often and copies each hot page once instead of once per 1,000 frames.
  * https://www.sqlite.org/pragma.html#pragma_synchronous · https://www.sqlite.org/wal.html#ckpt
  */

@@ -15,7 +15,7 @@ function resourcesOf(account: Account): SyncResource[] {
 }
 
 /**
- * Nightly full syncs of every configured account (issue 5 item 3), one after another so the night's WeChat
+ * Nightly full syncs of every configured account, one after another so the night's WeChat
  * quota and database load stay bounded. A sync already running (started by hand, or by another instance) is
  * left alone; a run cut short by the budget or shutdown is paused and resumes tomorrow or on the next start.
  */

@@ -38,9 +38,8 @@ export async function writeRows(db: Db, stmt: RowsStatement, rows: readonly unkn
 
 /**
  * Prepares (once per connection: mysql2 caches by text) and executes. mysql2 keeps one parameter definition
- * object per placeholder of a cached statement — 52,000 of them over the four connections of a sync, 9 MB of
- * objects plus their strings (live heap 51.8 → 40.2 MB once dropped), which V8 lets grow fourfold before
- * collecting. A definition only serves to send a
+ * object per placeholder of a cached statement — tens of thousands over the connections of a sync, megabytes
+ * that V8 lets grow fourfold before collecting. A definition only serves to send a
  * JS number with an integer encoding instead of a double; the values here are strings, null and 0/1, which the
  * server converts either way, so the definitions are dropped once the statement is prepared.
  */

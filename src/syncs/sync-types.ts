@@ -1,7 +1,7 @@
 import type { Account } from '../../config';
 import type { Logger } from '../logger';
 
-/** What `siyu sync <accountId> <resource>` and `POST /api/v1/syncs` can pull (issue 5 item 3). */
+/** What `siyu sync <accountId> <resource>` and `POST /api/v1/syncs` can pull. */
 export const SYNC_RESOURCES = ['followers', 'contacts', 'corp-tags', 'staff', 'groups'] as const;
 export type SyncResource = (typeof SYNC_RESOURCES)[number];
 

@@ -8,7 +8,7 @@ import { select } from '../../src/storage/sql';
 import { gateway, inboxRows, startWorld, waitFor, type World } from './callbacks-harness';
 
 /**
- * The journey of issue 4: a person follows the OA, pays, and is added by a staff member on WeCom. Callbacks
+ * The callbacks journey: a person follows the OA, pays, and is added by a staff member on WeCom. Callbacks
  * carry no unionid (wechat-api.md §9), so until something connects them Siyu holds two customers; once the
  * unionid arrives (OA user/info, WeCom externalcontact/get — what the full syncs read) they become one.
  */

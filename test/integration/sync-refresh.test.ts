@@ -4,7 +4,7 @@ import { useTestDatabase } from '../helpers/describe-db';
 import { gateway, startWorld, waitFor, type World } from './callbacks-harness';
 
 /**
- * Issue 5 item 4 end to end: WeChat (the emulator) calls the gateway, the inbox processor applies the callback
+ * Incremental re-reads end to end: WeChat (the emulator) calls the gateway, the inbox processor applies the callback
  * and its hook queues a re-read, the refresh worker reads WeChat's current state and stores it.
  */
 describe('callbacks trigger re-reads (refresh queue, real gateway)', () => {

@@ -9,7 +9,7 @@ import { useTestDatabase } from '../helpers/describe-db';
 import { gateway, startWorld, waitFor, type World } from './callbacks-harness';
 
 /**
- * Issue 7 through the real gateway (startGateway with its background workers): the tags worker pushes as soon
+ * Tag pushes through the real gateway (startGateway with its background workers): the tags worker pushes as soon
  * as an assignment commits; WeCom callbacks reach the tags module through the inbox processor (change_external_tag)
  * and the syncs' relation re-read (edit_external_contact); `siyu push-tags` drains what is left.
  */

@@ -4,7 +4,7 @@ import { col } from './columns';
 export type RefreshQueueStatus = 'pending' | 'running' | 'done' | 'failed';
 
 /**
- * A re-read a callback hinted at (issue 5 item 4): `externalcontact/get` of a relation, `user/info` of an
+ * A re-read a callback hinted at: `externalcontact/get` of a relation, `user/info` of an
  * openid. `pendingKey` (`kind|account|subject`) is set while the row waits or runs and null once done, so the
  * unique key coalesces a burst of hints into one read; `hintedAt` moves on every hint.
  */

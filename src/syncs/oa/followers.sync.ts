@@ -16,8 +16,8 @@ export interface FollowersSyncDeps {
   client: (appId: string) => OfficialAccountClient;
   resolver: BulkIdentityResolver;
   /**
-   * Followers per write transaction (10 batchget calls of 100). At 1M followers 1,000 ran as fast as 2,000 (78.9 s
-   * against 75.5 s, within the machine's noise) with a lower peak RSS (261 MB against 296 MB, limit 300).
+   * Followers per write transaction (10 batchget calls of 100): as fast as larger transactions at 1M followers
+   * and keeps the peak RSS under DESIGN §9's limit (bench:sync).
    */
   batchSize?: number;
   /**
@@ -28,9 +28,8 @@ export interface FollowersSyncDeps {
   /** Batches fetched ahead of the ones being written. */
   lookahead?: number;
   /**
-   * Write transactions in flight at once (disjoint followers; each its own connection). Three: at 1M followers
-   * on MariaDB two left the server at 81 % of a core (61.5 s), three took it to 92 % (56–58 s), four to 99 %
-   * (54 s) but with a peak RSS of 299 MB against the limit of 300.
+   * Write transactions in flight at once (disjoint followers; each its own connection). Three: fewer leave the
+   * database server idle between commits, more reach the peak RSS limit of DESIGN §9 for little gain (bench:sync).
    */
   writers?: number;
 }
@@ -44,10 +43,9 @@ const LARGE_WINDOW_PAGES = 10;
 /**
  * Pages per checkpoint. DESIGN §6 checkpoints after each page, and so does this sync for the first page and for
  * any account under WINDOWED_FROM_FOLLOWERS followers, whose indexes fit a buffer pool anyway. Above it, the random
- * openid-keyed unique indexes outgrow the pool and sorting several pages together pays: at 1M followers on a
- * 128 MB pool, windows of 5 pages cut InnoDB pool reads from 538k (1-page windows) to 173k and the sync from 113 s
- * to 79–92 s; later, windows of 10 (each sweeps the indexes once, so half the sweeps) cut them from 164k to 96k and
- * MariaDB's CPU from 46 to 41 s, in no more memory (follower-chunks.ts keeps windows compact). A kill then redoes
+ * openid-keyed unique indexes outgrow the pool and sorting several pages together pays: each window sweeps the
+ * indexes once in key order instead of reading random pages per follower, in no more memory (follower-chunks.ts
+ * keeps windows compact). A kill then redoes
  * at most one window (≤ 100,000 followers, found again, not duplicated).
  */
 export function windowPagesFor(total: number | null): number {
@@ -55,7 +53,7 @@ export function windowPagesFor(total: number | null): number {
 }
 
 /**
- * Full OA follower sync (issue 5 item 3): user/get pages of 10,000 → batchget of 100 → identities (openid,
+ * Full OA follower sync: user/get pages of 10,000 → batchget of 100 → identities (openid,
  * unionid when the OA is bound) through bulk identity resolution → `oa_subscriptions`; a checkpoint after every
  * page, or window of pages for large accounts (windowPagesFor); at the end, followers of this app the run did not
  * see are marked unsubscribed. Streams across windows: about one and a half windows of openids and a few chunks

@@ -34,7 +34,7 @@ async function markOthersDeleted(db: Db, corpId: string, externalUserid: string,
 }
 
 /**
- * A WeCom add/edit callback is only a hint (issue 5 item 4): re-read the customer with externalcontact/get
+ * A WeCom add/edit callback is only a hint: re-read the customer with externalcontact/get
  * (every follow relation, paged past 500) and store what WeCom says now — the customer (unionid where given,
  * name, avatar) through identity resolution, each relation with its remark and corp tags, and relations WeCom
  * no longer lists as deleted.

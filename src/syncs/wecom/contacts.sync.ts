@@ -35,7 +35,7 @@ export const CONTACTS_SOURCE = 'sync.wecom_contacts';
 const hashOf = (userids: readonly string[]) => createHash('sha256').update(userids.join('\n')).digest('hex').slice(0, 16);
 
 /**
- * Full WeCom contacts sync (issue 5 item 3): get_follow_user_list → batch/get_by_user per ≤ 100 staff with
+ * Full WeCom contacts sync: get_follow_user_list → batch/get_by_user per ≤ 100 staff with
  * cursor paging → customers (external_userid, unionid where given, name, avatar) through bulk identity
  * resolution → `wecom_follows` with remark, add_way, state and relation tags (corp tags in the catalog become
  * `wechat` assignments, DESIGN §10.4); a checkpoint after every page;

@@ -4,7 +4,7 @@ import { dialectOf } from '../../storage/dialect';
 /**
  * Pins the index of a lookup by a list of customer ids. Without statistics both planners prefer the
  * (type, scope, …) / (corp_id, …) prefix of another index and scan a whole app's or corp's rows for every chunk
- * (measured: 28 ms instead of < 1 ms per 500 customers at 45,000 followers). MySQL/TiDB `FORCE INDEX`, SQLite
+ * (bench:tags shows it once an account has tens of thousands of followers). MySQL/TiDB `FORCE INDEX`, SQLite
  * `INDEXED BY` (https://www.sqlite.org/lang_indexedby.html).
  */
 export function forceIndex(db: DataSource | EntityManager, index: string): string {

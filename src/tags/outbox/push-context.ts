@@ -16,7 +16,7 @@ export interface PushContext {
   stats: PushStats;
   /** Pushes of the previous round not written back yet (see PushOutcome.overlay): they count as WeChat's state. */
   unflushed: ReadonlyMap<string, boolean>;
-  /** Calls in flight per account (≤ 5 per corp, issue 7). */
+  /** Calls in flight per account (≤ 5 per corp). */
   limiter(channel: string, account: string): Semaphore;
   logger: Logger;
   /**

@@ -3,7 +3,7 @@ import { NotConfiguredError } from '../../../connectors/common/http/not-configur
 import { UnknownAccountError } from '../../tokens/unknown-account.error';
 
 /**
- * How the outbox treats a failed push (DESIGN §5, issue 7): -1, 45009, 45011, 45033 and network errors (no
+ * How the outbox treats a failed push (DESIGN §5): -1, 45009, 45011, 45033 and network errors (no
  * envelope) are retried later with backoff and jitter; token errors were already refreshed and retried once by
  * the HTTP client, so one that still fails is retried later too; everything else WeChat refuses (45059 a user's
  * 20 tags, 45056 the account's 100 tags, 40068 invalid tag id, 84061 no relation, 40003 …) is permanent and the

@@ -20,7 +20,7 @@ export interface BindingStats {
 const n = (v: unknown): number => Number(v ?? 0);
 
 /**
- * Counts for `GET /api/v1/tags/:id` (issue 7), computed from the desired state and `remote_tag_state` in SQL.
+ * Counts for `GET /api/v1/tags/:id`, computed from the desired state and `remote_tag_state` in SQL.
  * WeCom targets follow `tags.wecomFanout` (every live relation, or each customer's newest).
  */
 export async function bindingStats(ds: DataSource, b: BindingRecord, fanout: 'all' | 'newest'): Promise<BindingStats> {
