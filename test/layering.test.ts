@@ -88,8 +88,6 @@ const DRIVER_IMPORTERS_OUTSIDE_STORAGE = [
   'src/tags/stats/tag-stats.ts',
   'src/tags/tags-deps.ts',
   'src/tokens/clients.ts',
-  'src/tokens/db-token-store.ts',
-  'src/tokens/lease-lock.ts',
   'src/track/track.service.ts',
 ];
 

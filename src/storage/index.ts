@@ -7,3 +7,5 @@ export { withLock, type LockOptions } from './locks';
 export { newCustomerId, uuidv7 } from './ids';
 export * from './entities';
 export * from './sql';
+/** The database handle, passed along by modules that never look inside it. */
+export type { DataSource } from 'typeorm';

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import { tryLease } from '../storage/locks';
 import type { LockRunner } from './token-store.types';
 

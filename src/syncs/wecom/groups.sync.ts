@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import type { IdentityRef } from '../../../connectors/common/identity-types';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { WecomClient } from '../../../connectors/wecom/client';
