@@ -73,8 +73,11 @@ export function gateway(config: SiyuConfig): Promise<RunningGateway> {
   return startGateway(config, { port: 0, logger: silentLogger() });
 }
 
-/** Polls until `fn` returns a truthy value (the processor runs asynchronously), at most `ms`. */
-export async function waitFor<T>(fn: () => Promise<T>, ms = 5000): Promise<NonNullable<T>> {
+/**
+ * Polls until `fn` returns a truthy value (the processor runs asynchronously). The cap only turns a hang into a
+ * failure before jest's own timeout; a loaded machine may take many seconds for what a quiet one does at once.
+ */
+export async function waitFor<T>(fn: () => Promise<T>, ms = 90_000): Promise<NonNullable<T>> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await fn();
