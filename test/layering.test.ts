@@ -49,9 +49,6 @@ function violations(files: string[], bad: (file: string, imp: Import) => boolean
 const DRIVER_IMPORTERS_OUTSIDE_STORAGE = [
   'src/app-context.ts',
   'src/customers/erasure.service.ts',
-  'src/h5/h5-login.service.ts',
-  'src/h5/oauth-state.ts',
-  'src/h5/visitor-identity.ts',
   'src/identity/merge.service.ts',
   'src/inbox/event-applier.ts',
   'src/inbox/inbox-processor.ts',

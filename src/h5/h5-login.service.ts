@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import type { OauthScope, OauthTokenWire, OauthUserInfoWire } from '../../connectors/h5/client-types';
 import type { H5Client } from '../../connectors/h5/client';
 import { findOfficialAccount, type OfficialAccount, type SiyuConfig } from '../../config';

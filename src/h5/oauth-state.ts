@@ -1,9 +1,9 @@
 import { randomBytes } from 'crypto';
 import type { OauthScope } from '../../connectors/h5/client-types';
 import type { SessionTokens } from '../auth/session-token';
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import { FrontDoorError } from './front-door.errors';
-import { execute, insertIgnore, toDbTime } from '../storage/sql';
+import { deleteExpiredStates, markStateUsed } from '../storage/h5/oauth-used-state.repository';
 
 /** What the login step hands to the callback step, inside the signed state cookie. */
 export interface OauthStateClaims {
@@ -81,9 +81,8 @@ export class OauthStates {
     if (this.consumed.has(state)) throw invalid('this login link was already used');
     this.consumed.set(state, claims.exp);
     if (this.ds) {
-      const inserted = await insertIgnore(this.ds, 'oauth_used_states', [{ state, expires_at: toDbTime(new Date(claims.exp * 1000)) }]);
-      if (inserted === 0) throw invalid('this login link was already used');
-      if (++this.consumes % 100 === 0) await execute(this.ds, 'DELETE FROM oauth_used_states WHERE expires_at < ?', [toDbTime(new Date(this.now()))]);
+      if (!(await markStateUsed(this.ds, state, new Date(claims.exp * 1000)))) throw invalid('this login link was already used');
+      if (++this.consumes % 100 === 0) await deleteExpiredStates(this.ds, new Date(this.now()));
     }
     return { st: claims.st, app: claims.app, r: claims.r, sc: claims.sc };
   }

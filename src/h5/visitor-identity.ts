@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { findIdentities } from '../identity/identity.repository';
 import type { IdentityService, Observation } from '../identity/identity.service';
