@@ -17,9 +17,9 @@ export const WECOM_ERRCODES = defineErrcodes({
   42001: 'TOKEN_EXPIRED',
   40003: 'NOT_FOUND', // invalid UserID
   60111: 'NOT_FOUND', // UserID does not exist
-  40096: 'NOT_FOUND', // invalid external_userid
-  84061: 'NOT_FOUND', // no external-contact relationship
-  40068: 'NOT_FOUND', // invalid tag id
+  40096: 'RELATION_GONE', // invalid external_userid: no such contact in this corp
+  84061: 'RELATION_GONE', // no external-contact relationship
+  40068: 'TAG_GONE', // invalid tag id
   40050: 'NOT_FOUND', // invalid group chat id (groupchat/get)
   49008: 'NOT_FOUND', // the group was dismissed
   40029: 'INVALID_CODE',
@@ -31,7 +31,7 @@ export const WECOM_ERRCODES = defineErrcodes({
   41035: 'INVALID_REQUEST',
   43002: 'INVALID_REQUEST',
   47001: 'INVALID_REQUEST',
-  50100: 'INVALID_REQUEST', // invalid paging cursor: restart the walk
+  50100: 'CURSOR_EXPIRED', // invalid paging cursor: restart the walk
   40071: 'CONFLICT', // tag name already exists
   40072: 'INVALID_REQUEST', // tag name length
   40126: 'LIMIT_EXCEEDED', // corp tag cap

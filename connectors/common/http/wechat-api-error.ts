@@ -1,6 +1,7 @@
 /**
  * What a caller can do about a failed WeChat call. Branching is on the category (derived from the errcode table
- * of the connector), never on errmsg text (wechat-api.md §0: errmsg carries a per-request ` rid:` suffix).
+ * of the connector), never on the errcode or errmsg text (wechat-api.md §0: errmsg carries a per-request ` rid:`
+ * suffix); the errcode is kept for logs and for what an operator is shown.
  */
 export type WechatErrorCategory =
   | 'TOKEN_EXPIRED'
@@ -13,6 +14,16 @@ export type WechatErrorCategory =
   | 'LIMIT_EXCEEDED'
   | 'INVALID_CODE'
   | 'CONFLICT'
+  /** The user named (an openid) is not, or no longer, this account's: WeChat holds nothing for it. */
+  | 'SUBJECT_GONE'
+  /** WeChat refuses this one user, not the call: a user already at the 20-tag limit. */
+  | 'SUBJECT_REFUSED'
+  /** No contact relation left between the member and the external contact, or no such contact in this corp. */
+  | 'RELATION_GONE'
+  /** The remote tag named was deleted in WeChat (or never existed). */
+  | 'TAG_GONE'
+  /** A paging cursor WeChat no longer accepts: restart the walk from the beginning. */
+  | 'CURSOR_EXPIRED'
   | 'UNKNOWN';
 
 export interface WechatApiErrorInit {

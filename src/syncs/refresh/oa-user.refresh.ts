@@ -14,7 +14,7 @@ export const OA_REFRESH_SOURCE = 'refresh.oa_user';
 /**
  * A subscribe callback carries only the openid (wechat-api.md §9): read user/info for the unionid (OA bound to
  * an open platform), scene and remark, link the identities, and refresh the subscription row. A user who
- * already unfollowed again (subscribe 0) or an openid WeChat no longer knows (40003) leaves nothing to do.
+ * already unfollowed again (subscribe 0) or an openid WeChat no longer knows (SUBJECT_GONE) leaves nothing to do.
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html#UinonId
  */
 export async function refreshOaUser(
@@ -26,7 +26,7 @@ export async function refreshOaUser(
   try {
     info = await deps.client.users.getUserInfo(job.subject);
   } catch (err) {
-    if (!(isWechatApiError(err) && err.errcode === 40003)) throw err;
+    if (!(isWechatApiError(err) && err.category === 'SUBJECT_GONE')) throw err;
   }
   await retryingTransaction(deps.ds, async (em) => {
     const now = new Date(deps.now());

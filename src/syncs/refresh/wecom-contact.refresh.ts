@@ -13,9 +13,6 @@ import { relationReadHooks } from './relation-read-hooks';
 
 export const WECOM_REFRESH_SOURCE = 'refresh.wecom_contact';
 
-/** 84061: no relation left; 40096: not an external_userid of this corp. Either way WeCom holds nothing. */
-const GONE = new Set([84061, 40096]);
-
 /** follow_user tags carry names; the row keeps corp tag ids only (personal tags, type 2, have none). */
 export function followInfoOf(f: FollowUserWire): FollowInfoWire {
   const { tags, ...rest } = f;
@@ -50,7 +47,8 @@ export async function refreshWecomContact(
   try {
     detail = await deps.client.contacts.getExternalContact(job.subject);
   } catch (err) {
-    if (!(isWechatApiError(err) && err.errcode !== null && GONE.has(err.errcode))) throw err;
+    // No relation left, or not an external_userid of this corp: either way WeCom holds nothing for it.
+    if (!(isWechatApiError(err) && err.category === 'RELATION_GONE')) throw err;
   }
   await retryingTransaction(deps.ds, async (em) => {
     const now = new Date(deps.now());

@@ -83,8 +83,8 @@ async function walkChunk(deps: ContactsSyncDeps, account: WecomAccount, members:
   };
   let current = cursor;
   let pending: Promise<ReadPage> | undefined = fetch(current).catch((err: unknown) => {
-    // 50100: the saved cursor no longer fits this chunk; WeCom says start the chunk again.
-    if (current && isWechatApiError(err) && err.errcode === 50100) return fetch((current = ''));
+    // The saved cursor no longer fits this chunk; WeCom says start the chunk again.
+    if (current && isWechatApiError(err) && err.category === 'CURSOR_EXPIRED') return fetch((current = ''));
     throw err;
   });
   while (pending) {

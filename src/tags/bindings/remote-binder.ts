@@ -61,7 +61,7 @@ export class RemoteBinder {
       const tag = await tags.createTag(name);
       return { tagId: String(tag.id), groupId: null, name, groupName: null };
     } catch (err) {
-      if (!isWechatApiError(err) || err.errcode !== 45157) throw err;
+      if (!isWechatApiError(err) || err.category !== 'CONFLICT') throw err;
       const existing = (await tags.getTags()).find((t) => t.name === name);
       if (!existing) throw err;
       return { tagId: String(existing.id), groupId: null, name, groupName: null };
@@ -79,7 +79,7 @@ export class RemoteBinder {
       if (!tag) throw new Error(`add_corp_tag returned no tag named ${name}`);
       return { tagId: tag.id, groupId: group.group_id, name, groupName: group.group_name };
     } catch (err) {
-      if (!isWechatApiError(err) || err.errcode !== 40071) throw err;
+      if (!isWechatApiError(err) || err.category !== 'CONFLICT') throw err;
       const group = (await api.getCorpTagList()).find((g) => g.group_name === groupName && !g.deleted);
       const tag = group?.tag?.find((t) => t.name === name && !t.deleted);
       if (!group || !tag) throw err;

@@ -1,4 +1,4 @@
-import { WechatApiError } from '../../../connectors/common/http/wechat-api-error';
+import { WechatApiError, type WechatErrorCategory } from '../../../connectors/common/http/wechat-api-error';
 import { bindingsOfAccount, markFailed, type BindingRecord } from '../bindings/binding.repository';
 import { needsAdd, needsRemove, oaTargetsOfOpenids, type OaTarget } from './oa-targets';
 import type { PushContext } from './push-context';
@@ -9,8 +9,8 @@ import type { OaPayload, OutboxItem } from './outbox-types';
 
 type OaItem = OutboxItem & { payload: OaPayload };
 
-/** 40003 not a follower, 49003 openid of another app, 45059 the user already has 20 tags: one openid's fault, the whole batch refused. */
-const PER_OPENID = new Set([40003, 49003, 45059]);
+/** Not a follower or not this app's openid, or a user already at 20 tags: one openid's fault, the whole batch refused. */
+const PER_OPENID: ReadonlySet<WechatErrorCategory> = new Set(['SUBJECT_GONE', 'SUBJECT_REFUSED']);
 
 /**
  * Pushes the OA rows of one appid (wechat-api.md §3): per catalog tag, ensures the remote tag, re-checks every
@@ -71,7 +71,8 @@ async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord &
   const remoteId = Number(binding.remoteTagId);
   const add = row.payload.op === 'add';
   const ok: OaTarget[] = [];
-  const refused = new Map<number, OaTarget[]>();
+  /** Refused openids by errcode (kept for the operator), with the category that decides what happens to them. */
+  const refused = new Map<number, { category: WechatErrorCategory; targets: OaTarget[] }>();
   let pending: OaTarget[] = [];
   let error: unknown;
 
@@ -89,9 +90,8 @@ async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord &
       await (add ? api.batchTagging(openids, remoteId) : api.batchUntagging(openids, remoteId));
       ok.push(...list);
     } catch (err) {
-      const code = err instanceof WechatApiError ? err.errcode : null;
-      if (code !== null && PER_OPENID.has(code)) {
-        if (list.length === 1) refused.set(code, [...(refused.get(code) ?? []), list[0]!]);
+      if (err instanceof WechatApiError && err.errcode !== null && PER_OPENID.has(err.category)) {
+        if (list.length === 1) refused.set(err.errcode, { category: err.category, targets: [...(refused.get(err.errcode)?.targets ?? []), list[0]!] });
         else queue.unshift(list.slice(0, list.length >> 1), list.slice(list.length >> 1));
       } else {
         ctx.noteFailure('oa', appId, err);
@@ -103,9 +103,9 @@ async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord &
 
   const writes = (ts: OaTarget[], present: boolean) => ts.map((t) => ({ subject: t.openid, remoteTagId: binding.remoteTagId, customerId: t.customerId, present }));
   ctx.outcome.statePushed('oa', appId, writes(ok, add));
-  for (const [errcode, ts] of refused) {
-    // Untagging someone who no longer follows (40003) or is not this app's (49003): WeChat holds nothing to remove.
-    if (!add && errcode !== 45059) {
+  for (const [errcode, { category, targets: ts }] of refused) {
+    // Untagging someone who no longer follows or is not this app's: WeChat holds nothing to remove.
+    if (!add && category === 'SUBJECT_GONE') {
       ctx.outcome.statePushed('oa', appId, writes(ts, false));
       continue;
     }
@@ -114,9 +114,9 @@ async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord &
   }
   if (error === undefined) return ctx.outcome.done(row, { ...row.payload, remoteTagId: binding.remoteTagId });
 
-  // 45159: the remote tag was deleted in WeChat. The binding fails with the errcode (an operator re-saving the
-  // tag's bindings creates it again) rather than silently re-creating what an admin removed.
-  if (error instanceof WechatApiError && error.errcode === 45159) await markFailed(ctx.ds, binding.id, 'errcode 45159: the OA tag no longer exists', ctx.now());
+  // The remote tag was deleted in WeChat. The binding fails with the errcode (an operator re-saving the tag's
+  // bindings creates it again) rather than silently re-creating what an admin removed.
+  if (error instanceof WechatApiError && error.category === 'TAG_GONE') await markFailed(ctx.ds, binding.id, `errcode ${error.errcode}: the OA tag no longer exists`, ctx.now());
   const { dead, errcode } = ctx.outcome.fail(row, error, { ...row.payload, openids: pending.map((t) => t.openid), remoteTagId: binding.remoteTagId });
   if (dead) ctx.outcome.stateFailed('oa', appId, errcode, writes(pending, !add));
 }

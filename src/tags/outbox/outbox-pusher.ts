@@ -21,7 +21,7 @@ const LEASE_MS = 10 * 60_000;
 
 export interface OutboxPusherOptions {
   clients: Clients;
-  /** Re-reads a corp's tag library after 40068 (wired to CorpTagLibrary by the worker). */
+  /** Re-reads a corp's tag library after a push found a bound corp tag gone (wired to CorpTagLibrary by the worker). */
   onInvalidCorpTag?: (corpId: string) => Promise<void>;
   /** Rows claimed per round. */
   batchSize?: number;
@@ -101,7 +101,7 @@ export class OutboxPusher {
       },
       noteFailure: (channel, account, err) => {
         const f = classifyFailure(err);
-        if (f.errcode !== 45009 && f.errcode !== 45011) return;
+        if (!f.blocksAccount) return;
         const key = `${channel}:${account}`;
         this.blocked.set(key, Math.max(this.blocked.get(key) ?? 0, this.deps.now() + Math.max(f.retryAfterMs, 1_000)));
       },

@@ -20,11 +20,11 @@ export interface PushContext {
   limiter(channel: string, account: string): Semaphore;
   logger: Logger;
   /**
-   * Rate limits (45009, 45011) block the whole account for the window WeChat names: calls to a blocked account
+   * Quota rate limits (a minute or more) block the whole account for the window WeChat names: calls to a blocked account
    * are not made (the rows wait, unattempted); `blockedUntil` says until when, `noteFailure` records a limit.
    */
   blockedUntil(channel: string, account: string): Date | undefined;
   noteFailure(channel: string, account: string, err: unknown): void;
-  /** A WeCom push hit 40068 (a bound corp tag is gone): re-read the corp's tag library. */
+  /** A WeCom push found a bound corp tag gone (TAG_GONE): re-read the corp's tag library. */
   onInvalidCorpTag(corpId: string): Promise<void>;
 }

@@ -1,17 +1,19 @@
-import { WechatApiError } from '../../../connectors/common/http/wechat-api-error';
+import { WechatApiError, type WechatErrorCategory } from '../../../connectors/common/http/wechat-api-error';
 import { NotConfiguredError } from '../../../connectors/common/http/not-configured-error';
 import { UnknownAccountError } from '../../tokens/unknown-account.error';
 
 /**
- * How the outbox treats a failed push (DESIGN §5): -1, 45009, 45011, 45033 and network errors (no
- * envelope) are retried later with backoff and jitter; token errors were already refreshed and retried once by
- * the HTTP client, so one that still fails is retried later too; everything else WeChat refuses (45059 a user's
- * 20 tags, 45056 the account's 100 tags, 40068 invalid tag id, 84061 no relation, 40003 …) is permanent and the
- * row goes dead with the errcode. A retryable failure also goes dead after MAX_ATTEMPTS, so a limit is reported
- * instead of being retried forever.
+ * How the outbox treats a failed push (DESIGN §5), by the category the connector's errcode table gives: a
+ * temporary failure (-1, a network error with no envelope), a rate limit and a token error (already refreshed and
+ * retried once by the HTTP client) are retried later with backoff and jitter; everything else WeChat refuses (a
+ * user's 20 tags, the account's 100 tags, a tag or relation gone, an openid not the account's …) is permanent and
+ * the row goes dead with the errcode. A retryable failure also goes dead after MAX_ATTEMPTS, so a limit is
+ * reported instead of being retried forever.
  */
 export const MAX_ATTEMPTS = 8;
-const TRANSIENT_ERRCODES = new Set([-1, 45009, 45011, 45033]);
+const TRANSIENT: ReadonlySet<WechatErrorCategory> = new Set(['TEMPORARY', 'RATE_LIMITED', 'TOKEN_EXPIRED']);
+/** A rate limit whose window is this long or longer is the whole account's (a quota), not one call's (concurrency). */
+const ACCOUNT_WINDOW_MS = 60_000;
 const BASE_MS = 2_000;
 const CAP_MS = 10 * 60_000;
 
@@ -19,11 +21,13 @@ export interface PushFailure {
   permanent: boolean;
   errcode: number | null;
   message: string;
-  /** Minimum wait WeChat asks for (45011: the next minute). */
+  /** Minimum wait WeChat asks for (a per-minute quota: the next minute). */
   retryAfterMs: number;
+  /** Every push to this account waits `retryAfterMs`: WeChat blocks the account's calls, not just this one. */
+  blocksAccount: boolean;
 }
 
-/** A binding whose remote tag cannot be created (45056, 40126, a name WeChat rejects). */
+/** A binding whose remote tag cannot be created (the account's tag cap, a name WeChat rejects). */
 export class BindingFailedError extends Error {
   readonly code = 'BINDING_FAILED';
 
@@ -35,13 +39,16 @@ export class BindingFailedError extends Error {
 
 export function classifyFailure(err: unknown): PushFailure {
   if (err instanceof WechatApiError) {
-    const transient = err.errcode === null || TRANSIENT_ERRCODES.has(err.errcode) || err.category === 'TOKEN_EXPIRED' || err.category === 'TEMPORARY';
-    return { permanent: !transient, errcode: err.errcode, message: err.message, retryAfterMs: (err.retryAfterSeconds ?? 0) * 1000 };
+    const retryAfterMs = (err.retryAfterSeconds ?? 0) * 1000;
+    const blocksAccount = err.category === 'RATE_LIMITED' && retryAfterMs >= ACCOUNT_WINDOW_MS;
+    // No envelope at all (a network error, an HTTP failure): WeChat refused nothing, so it is worth another try.
+    const transient = err.errcode === null || TRANSIENT.has(err.category);
+    return { permanent: !transient, errcode: err.errcode, message: err.message, retryAfterMs, blocksAccount };
   }
-  if (err instanceof BindingFailedError) return { permanent: true, errcode: err.errcode, message: err.message, retryAfterMs: 0 };
-  if (err instanceof UnknownAccountError || err instanceof NotConfiguredError) return { permanent: true, errcode: null, message: err.message, retryAfterMs: 0 };
+  if (err instanceof BindingFailedError) return { permanent: true, errcode: err.errcode, message: err.message, retryAfterMs: 0, blocksAccount: false };
+  if (err instanceof UnknownAccountError || err instanceof NotConfiguredError) return { permanent: true, errcode: null, message: err.message, retryAfterMs: 0, blocksAccount: false };
   // Database hiccups and anything unexpected: try again later; the attempt cap ends it.
-  return { permanent: false, errcode: null, message: err instanceof Error ? err.message : String(err), retryAfterMs: 0 };
+  return { permanent: false, errcode: null, message: err instanceof Error ? err.message : String(err), retryAfterMs: 0, blocksAccount: false };
 }
 
 /** Exponential backoff with full jitter on top of WeChat's own minimum wait. `attempt` counts from 1. */

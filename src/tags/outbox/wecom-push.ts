@@ -94,7 +94,7 @@ async function markTag(ctx: PushContext, corpId: string, item: WecomItem, rel: R
     await ctx.clients.wecom(corpId).corpTags.markTag({ userid: rel.userid, externalUserid: rel.externalUserid, addTag: plan.add, removeTag: plan.remove });
   } catch (err) {
     ctx.noteFailure('wecom', corpId, err);
-    if (err instanceof WechatApiError && err.errcode === 40068) await ctx.onInvalidCorpTag(corpId);
+    if (err instanceof WechatApiError && err.category === 'TAG_GONE') await ctx.onInvalidCorpTag(corpId);
     const { dead, errcode } = ctx.outcome.fail(item, err, payload);
     if (dead) ctx.outcome.stateFailed('wecom', corpId, errcode, [...writes(plan.add, false), ...writes(plan.remove, true)]);
     return;

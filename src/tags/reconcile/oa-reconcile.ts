@@ -75,7 +75,7 @@ export class OaReconciler {
     try {
       for await (const page of this.deps.clients.oa(b.account).tags.walkTagFans(Number(b.remoteTagId))) for (const o of page.openids) fans.add(o);
     } catch (err) {
-      if (isWechatApiError(err) && err.errcode === 45159) await markFailed(this.deps.ds, b.id, 'errcode 45159: the OA tag no longer exists', new Date(this.deps.now()));
+      if (isWechatApiError(err) && err.category === 'TAG_GONE') await markFailed(this.deps.ds, b.id, `errcode ${err.errcode}: the OA tag no longer exists`, new Date(this.deps.now()));
       throw err;
     }
     const now = new Date(this.deps.now());

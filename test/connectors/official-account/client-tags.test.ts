@@ -53,6 +53,6 @@ describe('OfficialAccountClient tags', () => {
   });
 
   it('maps an unknown tag id to NOT_FOUND', async () => {
-    await expect(oa.tags.batchTagging(openids.slice(0, 1), 999_999)).rejects.toMatchObject({ errcode: 45159, category: 'NOT_FOUND' });
+    await expect(oa.tags.batchTagging(openids.slice(0, 1), 999_999)).rejects.toMatchObject({ errcode: 45159, category: 'TAG_GONE' });
   });
 });

@@ -18,7 +18,7 @@ describe('OfficialAccountClient users', () => {
   beforeEach(() => env.resetCounters());
 
   it('rejects user/info of an openid the OA does not know with NOT_FOUND', async () => {
-    await expect(oa.users.getUserInfo('oNotAFollowerOfThisAccount00')).rejects.toMatchObject({ errcode: 40003, category: 'NOT_FOUND', api: 'user/info' });
+    await expect(oa.users.getUserInfo('oNotAFollowerOfThisAccount00')).rejects.toMatchObject({ errcode: 40003, category: 'SUBJECT_GONE', api: 'user/info' });
   });
 
   it('walks user/get to the end in pages of 10,000 (the last call returns count 0)', async () => {

@@ -16,7 +16,7 @@ describe('WecomClient corp tags', () => {
   afterAll(() => env.close());
 
   it('rejects editing an unknown tag id with NOT_FOUND', async () => {
-    await expect(wecom.corpTags.editCorpTag('etUnknownTagId000000', { name: 'x' })).rejects.toMatchObject({ errcode: 40068, category: 'NOT_FOUND' });
+    await expect(wecom.corpTags.editCorpTag('etUnknownTagId000000', { name: 'x' })).rejects.toMatchObject({ errcode: 40068, category: 'TAG_GONE' });
   });
 
   it('adds a group, adds into it by name, lists, filters by group, edits and deletes', async () => {

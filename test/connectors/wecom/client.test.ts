@@ -20,7 +20,7 @@ describe('WecomClient contacts', () => {
   beforeEach(() => env.resetCounters());
 
   it('rejects externalcontact/get of an unknown external_userid with NOT_FOUND', async () => {
-    await expect(wecom.contacts.getExternalContact('wmUnknownExternalUserid000000')).rejects.toMatchObject({ errcode: 40096, category: 'NOT_FOUND' });
+    await expect(wecom.contacts.getExternalContact('wmUnknownExternalUserid000000')).rejects.toMatchObject({ errcode: 40096, category: 'RELATION_GONE' });
   });
 
   it('refuses batch/get_by_user with more than 100 members before calling WeCom', async () => {
@@ -65,10 +65,10 @@ describe('WecomClient contacts', () => {
     expect(detail.follow_user.find((f) => f.userid === userid)).toMatchObject({ remark: '李部长', description: '采购' });
   });
 
-  it('remark on a member who does not follow the customer is NOT_FOUND (84061)', async () => {
+  it('remark on a member who does not follow the customer is RELATION_GONE (84061)', async () => {
     const a = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as { externalUserId: string; followers: string[] };
     const staff = await wecom.contacts.getFollowUserList();
     const other = staff.find((s) => s !== a.followers[0])!;
-    await expect(wecom.contacts.remark({ userid: other, externalUserid: a.externalUserId, remark: 'x' })).rejects.toMatchObject({ errcode: 84061, category: 'NOT_FOUND' });
+    await expect(wecom.contacts.remark({ userid: other, externalUserid: a.externalUserId, remark: 'x' })).rejects.toMatchObject({ errcode: 84061, category: 'RELATION_GONE' });
   });
 });

@@ -51,7 +51,7 @@ describe('push failure classification', () => {
 
   it('retries -1, 45009, 45011, 45033, network and token errors; everything else is permanent', () => {
     for (const e of [err(-1, 'TEMPORARY'), err(45009, 'RATE_LIMITED'), err(45011, 'RATE_LIMITED'), err(45033, 'RATE_LIMITED'), err(null, 'TEMPORARY'), err(42001, 'TOKEN_EXPIRED')]) expect(classifyFailure(e).permanent).toBe(false);
-    for (const e of [err(45059, 'LIMIT_EXCEEDED'), err(45056, 'LIMIT_EXCEEDED'), err(40068, 'NOT_FOUND'), err(84061, 'NOT_FOUND'), err(48002, 'PERMISSION_DENIED')]) expect(classifyFailure(e).permanent).toBe(true);
+    for (const e of [err(45059, 'SUBJECT_REFUSED'), err(45056, 'LIMIT_EXCEEDED'), err(40068, 'TAG_GONE'), err(84061, 'RELATION_GONE'), err(48002, 'PERMISSION_DENIED')]) expect(classifyFailure(e).permanent).toBe(true);
     expect(MAX_ATTEMPTS).toBeGreaterThan(3);
   });
 

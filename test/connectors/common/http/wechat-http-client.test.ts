@@ -72,7 +72,7 @@ describe('WechatHttpClient', () => {
     script.push(() => ({ body: { errcode: 40003, errmsg: rid('invalid openid') } }));
     const err = await client().call({ api: 'user/info', method: 'GET', path: '/cgi-bin/user/info' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WechatApiError);
-    expect(err).toMatchObject({ errcode: 40003, errmsg: 'invalid openid', category: 'NOT_FOUND', retryable: false, api: 'user/info' });
+    expect(err).toMatchObject({ errcode: 40003, errmsg: 'invalid openid', category: 'SUBJECT_GONE', retryable: false, api: 'user/info' });
     expect(seen).toHaveLength(1);
   });
 
@@ -164,11 +164,11 @@ describe('WechatHttpClient', () => {
     expect(maxActive).toBe(3);
   });
 
-  it('uses the WeCom table per connector: 84061 NOT_FOUND, 45009 not retried in place', async () => {
+  it('uses the WeCom table per connector: 84061 RELATION_GONE, 45009 not retried in place', async () => {
     script.push(() => ({ body: { errcode: 84061, errmsg: 'not external contact' } }));
     script.push(() => ({ body: { errcode: 45009, errmsg: 'api freq out of limit' } }));
     const wecom = new WechatHttpClient({ baseURL, errcodes: WECOM_ERRCODES, options: fast });
-    await expect(wecom.call({ api: 'externalcontact/get', method: 'GET', path: '/x' })).rejects.toMatchObject({ category: 'NOT_FOUND' });
+    await expect(wecom.call({ api: 'externalcontact/get', method: 'GET', path: '/x' })).rejects.toMatchObject({ category: 'RELATION_GONE' });
     await expect(wecom.call({ api: 'externalcontact/get', method: 'GET', path: '/x' })).rejects.toMatchObject({ category: 'RATE_LIMITED', retryable: false, retryAfterSeconds: 60 });
     expect(seen).toHaveLength(2);
   });
