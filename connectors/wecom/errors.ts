@@ -35,7 +35,7 @@ export const WECOM_ERRCODES = defineErrcodes({
   40071: 'CONFLICT', // tag name already exists
   40072: 'INVALID_REQUEST', // tag name length
   40126: 'LIMIT_EXCEEDED', // corp tag cap
-  81017: 'LIMIT_EXCEEDED', // groupchat/list without owner_filter over more than 1000 visible people: filter by owner
+  81017: 'FILTER_REQUIRED', // groupchat/list without owner_filter over more than 1000 visible people: filter by owner
   42012: 'INVALID_REQUEST', // corp ticket used for agentConfig
   45009: { category: 'RATE_LIMITED', retryAfterSeconds: 60 },
   45033: { category: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 1 },

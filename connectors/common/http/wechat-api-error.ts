@@ -24,6 +24,8 @@ export type WechatErrorCategory =
   | 'TAG_GONE'
   /** A paging cursor WeChat no longer accepts: restart the walk from the beginning. */
   | 'CURSOR_EXPIRED'
+  /** WeChat answers this read only when narrowed by a filter (an owner list): ask again filtered. */
+  | 'FILTER_REQUIRED'
   | 'UNKNOWN';
 
 export interface WechatApiErrorInit {

@@ -36,8 +36,8 @@ export const GROUPS_SOURCE = 'sync.wecom_groups';
 const READ_SLICE = 8;
 
 const gone = (err: unknown): boolean => isWechatApiError(err) && err.category === 'NOT_FOUND';
-const tooWide = (err: unknown): boolean => isWechatApiError(err) && err.errcode === 81017;
-const staleCursor = (err: unknown): boolean => isWechatApiError(err) && err.errcode === 50100;
+const tooWide = (err: unknown): boolean => isWechatApiError(err) && err.category === 'FILTER_REQUIRED';
+const staleCursor = (err: unknown): boolean => isWechatApiError(err) && err.category === 'CURSOR_EXPIRED';
 
 /**
  * Full WeCom customer-group sync (DESIGN §10.1): groupchat/list (cursor, 1000 per page, every status) then

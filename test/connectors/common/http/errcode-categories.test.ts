@@ -13,9 +13,10 @@ describe('errcode categories (what the core branches on)', () => {
     expect([-1, 45009, 45011, 45033, 40001, 42001].map((c) => categoryOf(OFFICIAL_ACCOUNT_ERRCODES, c))).toEqual(['TEMPORARY', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED', 'TOKEN_EXPIRED', 'TOKEN_EXPIRED']);
   });
 
-  it('WeCom: a relation gone, a corp tag gone, a stale cursor, a taken name; a member unknown stays NOT_FOUND', () => {
+  it('WeCom: a relation gone, a corp tag gone, a stale cursor, a taken name, a list too wide; a member or group unknown stays NOT_FOUND', () => {
     expect([84061, 40096, 40068, 50100, 40071, 40126].map((c) => categoryOf(WECOM_ERRCODES, c))).toEqual(['RELATION_GONE', 'RELATION_GONE', 'TAG_GONE', 'CURSOR_EXPIRED', 'CONFLICT', 'LIMIT_EXCEEDED']);
     expect([60111, 40003, 48002, 45009, 45033].map((c) => categoryOf(WECOM_ERRCODES, c))).toEqual(['NOT_FOUND', 'NOT_FOUND', 'PERMISSION_DENIED', 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect([81017, 40050, 49008].map((c) => categoryOf(WECOM_ERRCODES, c))).toEqual(['FILTER_REQUIRED', 'NOT_FOUND', 'NOT_FOUND']);
   });
 
   it('keeps the OA-only meanings out of the Mini Program and H5 tables', () => {
