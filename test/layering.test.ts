@@ -85,7 +85,6 @@ const DRIVER_IMPORTERS_OUTSIDE_STORAGE = [
   'src/tags/stats/tag-stats.ts',
   'src/tags/tags-deps.ts',
   'src/tokens/clients.ts',
-  'src/track/track.service.ts',
 ];
 
 const DRIVER_PACKAGES = new Set(['typeorm', 'mysql2', 'better-sqlite3']);

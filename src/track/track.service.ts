@@ -1,12 +1,12 @@
 import { createHash } from 'crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import { identityKey } from '../identity/identity-keys';
 import type { IdentityService } from '../identity/identity.service';
 import { retryingTransaction } from '../storage/conflict-retry';
 import { writeTimeline } from '../events/timeline.writer';
 import { FrontDoorError } from '../h5/front-door.errors';
 import { subjectOf, type VisitorSession } from '../h5/visitor-session';
-import { select } from '../storage/sql';
+import { storedDedupeKeys } from '../storage/events/event.repository';
 import type { TrackEvent } from './track.schema';
 
 export interface TrackResult {
@@ -35,9 +35,7 @@ export class TrackService {
       const customerId = await this.deps.identity.findCustomerId(em, subject);
       if (!customerId) throw new FrontDoorError('SESSION_INVALID', 'this visitor is not known (erased or never signed in); log in again');
       const keys = [...new Set(events.map(keyOf))];
-      const placeholders = keys.map(() => '?').join(', ');
-      const stored = await select<{ dedupe_key: string }>(em, `SELECT dedupe_key FROM events WHERE dedupe_key IN (${placeholders})`, keys);
-      const seen = new Set(stored.map((r) => r.dedupe_key));
+      const seen = await storedDedupeKeys(em, keys);
       let accepted = 0;
       for (const e of events) {
         const dedupeKey = keyOf(e);
