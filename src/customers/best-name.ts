@@ -1,7 +1,6 @@
 import type { IdentityType } from '../../connectors/common/identity-types';
 
-/** Where a customer's shown `name` came from (README "Customer names"). */
-export type NameSource = 'displayName' | 'wecomRemark' | 'oaRemark' | 'channel' | 'id';
+import type { NameSource } from './customers-api.types';
 
 export interface NameInputs {
   id: string;

@@ -1,18 +1,5 @@
 import { type Db, fromDbTime, fromJsonText, idString, select, toDbTime } from '../storage/sql';
-
-export interface TimelineItem {
-  id: string;
-  source: string;
-  account: string;
-  type: string;
-  occurredAt: string;
-  payload: unknown;
-}
-
-export interface TimelinePage {
-  items: TimelineItem[];
-  nextCursor: string | null;
-}
+import type { TimelineItem, TimelinePage } from './customers-api.types';
 
 /** Opaque keyset cursor: the (occurred_at, id) of the last item of the previous page. */
 export function encodeEventCursor(occurredAt: Date, id: string): string {

@@ -4,16 +4,8 @@ import { identitiesOfCustomers, type StoredIdentity } from '../identity/identity
 import type { PhoneCrypto } from '../security/phone-crypto';
 import { type Db, idString, select } from '../storage/sql';
 import { filterSql, type CustomerFilter, type IdentityScope } from './customer-filter';
-import type { CustomerSummary, CustomerTagJson, NameExtras, ProfileService } from './profile.service';
-
-export interface CustomerListItem extends CustomerSummary {
-  tags: CustomerTagJson[];
-}
-
-export interface CustomerPage {
-  items: CustomerListItem[];
-  nextCursor: string | null;
-}
+import type { CustomerListItem, CustomerPage } from './customers-api.types';
+import type { NameExtras, ProfileService } from './profile.service';
 
 const COLUMNS = 'c.id, c.status, c.merged_into_id, c.display_name, c.avatar_url, c.phone_enc, c.created_at, c.updated_at';
 

@@ -1,6 +1,7 @@
 import { findCustomers } from '../identity/customer.repository';
 import { type Db, select } from '../storage/sql';
-import { bestName, type NameSource } from './best-name';
+import { bestName } from './best-name';
+import type { NameSource } from './customers-api.types';
 
 /**
  * Whose name to work out: a customer, plus rows that were theirs and have moved since (a merged customer's

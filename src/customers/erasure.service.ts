@@ -10,21 +10,7 @@ import { survivorOf } from '../identity/customer.repository';
 import { forUpdate } from '../identity/identity.repository';
 import { execute, insertIgnore, select, toDbTime } from '../storage/sql';
 import { deleteGroupMembershipsOf } from '../storage/wecom-group.repository';
-
-export interface ErasureResult {
-  customerId: string;
-  /** Merged-away customers of the same person, erased with it. */
-  mergedCustomerIds: string[];
-  identities: number;
-  events: number;
-  tags: number;
-  follows: number;
-  subscriptions: number;
-  transactions: number;
-  tombstones: number;
-  /** Raw callbacks of the person removed from the inbox (DESIGN §12). */
-  inboxRows: number;
-}
+import type { ErasureResult } from './customers-api.types';
 
 /**
  * `DELETE /api/v1/customers/:id` (DESIGN §7): erases a person in one transaction. Identities become keyed-hash

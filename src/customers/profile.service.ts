@@ -5,42 +5,9 @@ import { MAX_CHAIN, type StoredCustomer, survivorOf, toCustomer } from '../ident
 import type { StoredIdentity } from '../identity/identity.repository';
 import { maskPhone, type PhoneCrypto } from '../security/phone-crypto';
 import { type Db, fromDbTime, fromJsonText, idString, type Row } from '../storage/sql';
-import { bestName, type NameInputs, type NameSource } from './best-name';
+import { bestName, type NameInputs } from './best-name';
+import type { CustomerProfile, CustomerSummary } from './customers-api.types';
 import { type ProfileRows, readCustomerByIdentity, readProfileRows } from './profile-query';
-
-/** The `Customer` JSON of DESIGN §8.3. Phone numbers are masked unless the caller is an admin (DESIGN §7). */
-export interface CustomerSummary {
-  id: string;
-  status: string;
-  /** The best name known (best-name.ts): never a bare id. */
-  name: string;
-  nameSource: NameSource;
-  displayName: string | null;
-  avatarUrl: string | null;
-  phone: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** `scopeName`: the configured name of the account the scope is (null for open platforms and unnamed accounts). */
-  identities: { type: IdentityType; scope: string; value: string; scopeName: string | null }[];
-  /** Openid / external_userid identities whose open platform has no unionid on this customer yet (DESIGN §4). */
-  unionidMissing: { type: IdentityType; scope: string }[];
-}
-
-/** A customer's tag with its source and tag group (null when ungrouped). */
-export interface CustomerTagJson {
-  id: string;
-  name: string;
-  source: string;
-  groupName: string | null;
-}
-
-export interface CustomerProfile extends CustomerSummary {
-  tags: CustomerTagJson[];
-  follows: Record<string, unknown>[];
-  subscriptions: Record<string, unknown>[];
-  rfm: { orders: number; totalSpent: number; totalRefunded: number; firstPurchaseAt: string | null; lastPurchaseAt: string | null; daysSinceLastPurchase: number | null };
-  recentEvents: { id: string; source: string; account: string; type: string; occurredAt: string; payload: unknown }[];
-}
 
 /** What `summary` needs of an identity row. */
 export type ShownIdentity = Pick<StoredIdentity, 'type' | 'scope' | 'value' | 'valueEnc'>;
@@ -138,29 +105,29 @@ export class ProfileService {
       ...this.summary(c, identities, role, extras),
       tags: rows.tags.map((t) => ({ id: idString(t.id), name: String(t.name), source: String(t.source), groupName: str(t.group_name) })),
       follows: rows.follows.map((f) => ({
-        corpId: f.corp_id,
+        corpId: String(f.corp_id),
         corpName: accountName(cfg, String(f.corp_id)),
-        staffUserId: f.staff_userid,
-        staffName: f.staff_name ?? null,
-        externalUserId: f.external_userid,
-        remark: f.remark ?? null,
-        description: f.description ?? null,
+        staffUserId: String(f.staff_userid),
+        staffName: str(f.staff_name),
+        externalUserId: String(f.external_userid),
+        remark: str(f.remark),
+        description: str(f.description),
         addWay: f.add_way === null || f.add_way === undefined ? null : Number(f.add_way),
-        state: f.state ?? null,
+        state: str(f.state),
         createdTime: iso(f.created_time),
         deleted: truthy(f.deleted),
         deletedAt: iso(f.deleted_at),
       })),
       subscriptions: rows.subscriptions.map((s) => ({
-        appId: s.app_id,
+        appId: String(s.app_id),
         accountName: accountName(cfg, String(s.app_id)),
-        openid: s.openid,
+        openid: String(s.openid),
         subscribed: truthy(s.subscribed),
         subscribeTime: iso(s.subscribe_time),
         unsubscribeTime: iso(s.unsubscribe_time),
-        scene: s.scene ?? null,
-        qrScene: s.qr_scene ?? s.qr_scene_str ?? null,
-        remark: s.remark ?? null,
+        scene: str(s.scene),
+        qrScene: str(s.qr_scene ?? s.qr_scene_str),
+        remark: str(s.remark),
       })),
       rfm: {
         orders: Number(r.orders ?? 0),

@@ -2,10 +2,10 @@ import { type BindingRecord, toBinding } from '../tags/bindings/binding.reposito
 import { dialectOf } from '../storage/dialect';
 import { type Db, fromDbTime, idString, select } from '../storage/sql';
 import type { OffsetSpan } from './local-days';
+import type { LatestSync, OverviewChannel } from './overview-api.types';
 
 /** Channels of the overview's `customers.byChannel`, as `GET /api/v1/customers?channel=` reads them. */
-export const OVERVIEW_CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const;
-export type OverviewChannel = (typeof OVERVIEW_CHANNELS)[number];
+export const OVERVIEW_CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const satisfies readonly OverviewChannel[];
 
 const CHANNEL_IDENTITY: Record<Exclude<OverviewChannel, 'pay'>, string> = { oa: 'oa_openid', mp: 'mp_openid', h5: 'h5_openid', wecom: 'wecom_external_userid' };
 
@@ -43,18 +43,6 @@ export async function statusCounts(db: Db, table: 'outbox' | 'inbox', statuses: 
   const out: Record<string, number> = Object.fromEntries(statuses.map((s) => [s, 0]));
   for (const r of await select(db, `SELECT status, COUNT(*) AS n FROM ${table} GROUP BY status`)) out[String(r.status)] = n(r.n);
   return out;
-}
-
-export interface LatestSync {
-  id: string;
-  accountId: string;
-  resource: string;
-  status: string;
-  processed: number;
-  total: number | null;
-  startedAt: string;
-  finishedAt: string | null;
-  error: string | null;
 }
 
 /** The newest run of every (account, resource) pair. */

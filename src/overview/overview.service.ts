@@ -2,55 +2,15 @@ import type { DataSource } from 'typeorm';
 import type { SiyuConfig } from '../../config';
 import { bindingStats } from '../tags/stats/tag-stats';
 import { dayWindow } from './local-days';
-import { customerCounts, dailyChanges, identityCounts, latestSyncs, liveBindings, statusCounts, type LatestSync, type OverviewChannel } from './overview.repository';
-import { FREQUENCY_BUCKETS, RECENCY_BUCKETS, SPEND_BUCKETS, customersWithoutPurchase, rfmCells, type Bucket } from './rfm-distribution.repository';
+import type { BindingHealth, Overview, RfmDistribution } from './overview-api.types';
+import { customerCounts, dailyChanges, identityCounts, latestSyncs, liveBindings, statusCounts } from './overview.repository';
+import { FREQUENCY_BUCKETS, RECENCY_BUCKETS, SPEND_BUCKETS, customersWithoutPurchase, rfmCells } from './rfm-distribution.repository';
 
 export interface OverviewDeps {
   ds: DataSource;
   config: SiyuConfig;
   now(): number;
 }
-
-export interface BindingHealth {
-  tagId: string;
-  name: string;
-  channel: 'oa' | 'wecom';
-  /** appid (oa) or corpid (wecom). */
-  account: string;
-  desired: number;
-  pushed: number;
-  pending: number;
-  failed: number;
-}
-
-/** `GET /api/v1/overview` (DESIGN §13); `timezone` and `accounts` are additions for the console. */
-export interface Overview {
-  customers: { total: number; byChannel: Record<OverviewChannel, number> };
-  identities: Record<string, number>;
-  daily: { date: string; new: number; lost: number }[];
-  /** The same days per channel: OA subscribe / unsubscribe, WeCom add / delete. */
-  dailyBySource: { date: string; oaSubscribe: number; oaUnsubscribe: number; wecomAdd: number; wecomDelete: number }[];
-  tags: { bindings: BindingHealth[] };
-  outbox: Record<string, number>;
-  inbox: Record<string, number>;
-  syncs: LatestSync[];
-  timezone: string;
-  accounts: { id: string; kind: string; name: string | null; appId?: string; corpId?: string; mchId?: string }[];
-  generatedAt: string;
-}
-
-export interface RfmDistribution {
-  /** Active customers with at least one purchase, and without. */
-  customers: number;
-  withoutPurchase: number;
-  recency: readonly Bucket[];
-  frequency: readonly Bucket[];
-  /** Every recency × frequency cell, zeros included, recency-major. */
-  heatmap: { recency: string; frequency: string; customers: number }[];
-  spend: (Bucket & { customers: number })[];
-  generatedAt: string;
-}
-
 export const OVERVIEW_DAYS_DEFAULT = 30;
 export const OVERVIEW_DAYS_MAX = 365;
 

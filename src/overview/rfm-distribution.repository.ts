@@ -1,11 +1,6 @@
 import { type Db, select } from '../storage/sql';
 
-/** A bucket of a dimension: `min`..`max` inclusive, `max` null = open-ended. */
-export interface Bucket {
-  key: string;
-  min: number;
-  max: number | null;
-}
+import type { Bucket } from './overview-api.types';
 
 /** Days since the last purchase, as the profile counts them (whole days elapsed, DESIGN §5 RFM). */
 export const RECENCY_BUCKETS: readonly Bucket[] = [

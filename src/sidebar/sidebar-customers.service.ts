@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { CustomerProfile, ProfileService } from '../customers/profile.service';
+import type { CustomerProfile } from '../customers/customers-api.types';
+import type { ProfileService } from '../customers/profile.service';
 import type { StoredCustomer } from '../identity/customer.repository';
 import type { AssignmentService } from '../tags/assignments/assignment.service';
 import type { TagCatalogService } from '../tags/catalog/tag-catalog.service';
@@ -10,7 +11,7 @@ import { findFollowedCustomer } from './followed-customer.repository';
 import { accountName, type SiyuConfig } from '../../config';
 import { memberName } from '../staff/staff.repository';
 import { accountNamesOf } from './sidebar-account-names';
-import type { SidebarCustomerJson, SidebarFollowJson, SidebarSessionJson, SidebarSubscriptionJson, SidebarTagChangeJson, SidebarTagGroupJson, SidebarTagPageJson } from './sidebar-api.types';
+import type { SidebarCustomerJson, SidebarSessionJson, SidebarTagChangeJson, SidebarTagGroupJson, SidebarTagPageJson } from './sidebar-api.types';
 import { SidebarError } from './sidebar.errors';
 import type { StaffSession } from './staff-session';
 
@@ -52,7 +53,7 @@ export class SidebarCustomersService {
   async profile(staff: StaffSession, externalUserid: string): Promise<SidebarCustomerJson> {
     const customer = await this.followed(staff, externalUserid);
     const [p, orders] = await Promise.all([this.deps.profiles.profile(this.deps.ds, customer, 'viewer'), recentOrders(this.deps.ds, customer.id)]);
-    return { ...p, name: bestName(p), follows: p.follows.map(followOf), subscriptions: p.subscriptions.map(subscriptionOf), orders, accountNames: accountNamesOf(this.deps.config) };
+    return { ...p, name: bestName(p), follows: p.follows, subscriptions: p.subscriptions, orders, accountNames: accountNamesOf(this.deps.config) };
   }
 
   async addTags(staff: StaffSession, externalUserid: string, tagIds: readonly string[]): Promise<SidebarTagChangeJson> {
@@ -106,43 +107,6 @@ function actorOf(staff: StaffSession): Actor {
 function bestName(p: CustomerProfile): string | null {
   const named = 'name' in p && typeof p.name === 'string' && p.name !== '' ? p.name : null;
   return named ?? p.displayName;
-}
-
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-/**
- * The profile's follow rows typed for the page (other fields of the admin API's row pass through); `staffName`
- * where the profile carries the directory's name.
- */
-function followOf(f: Record<string, unknown>): SidebarFollowJson {
-  return {
-    ...f,
-    corpId: String(f.corpId),
-    staffUserId: String(f.staffUserId),
-    staffName: text(f.staffName),
-    externalUserId: String(f.externalUserId),
-    remark: text(f.remark),
-    description: text(f.description),
-    addWay: typeof f.addWay === 'number' ? f.addWay : null,
-    state: text(f.state),
-    createdTime: text(f.createdTime),
-    deleted: f.deleted === true,
-    deletedAt: text(f.deletedAt),
-  };
-}
-
-function subscriptionOf(s: Record<string, unknown>): SidebarSubscriptionJson {
-  return {
-    ...s,
-    appId: String(s.appId),
-    openid: String(s.openid),
-    subscribed: s.subscribed === true,
-    subscribeTime: text(s.subscribeTime),
-    unsubscribeTime: text(s.unsubscribeTime),
-    scene: text(s.scene),
-    qrScene: s.qrScene === null || s.qrScene === undefined ? null : String(s.qrScene),
-    remark: text(s.remark),
-  };
 }
 
 /**

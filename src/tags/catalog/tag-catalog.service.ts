@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { findOfficialAccount, findWecom } from '../../../config';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { execute, isDuplicateKeyError, select } from '../../storage/sql';
-import { bindingStats, type BindingStats } from '../stats/tag-stats';
+import { bindingStats } from '../stats/tag-stats';
+import type { TagDetail, TagPage, TagView } from '../tags-api.types';
 import { bindingsOfTags, deleteBinding, insertBinding, resetBinding, type BindingRecord } from '../bindings/binding.repository';
 import { DEFAULT_WECOM_GROUP } from '../bindings/remote-binder';
 import { queueTagSweep } from '../bulk/bulk-job.repository';
@@ -13,7 +14,7 @@ import type { Actor, TagsDeps } from '../tags-deps';
 import { findGroup } from './tag-group.repository';
 import type { BindingInput, CreateTagInput, UpdateTagInput } from './tag-input.schema';
 import { findTag, insertTag, listTags, softDeleteTag, updateTag, type TagRecord } from './tag.repository';
-import { tagView, type BindingView, type TagView } from './tag-view';
+import { tagView } from './tag-view';
 
 interface WantedBinding {
   channel: 'oa' | 'wecom';
@@ -32,7 +33,7 @@ export class TagCatalogService {
     this.writer = new OutboxWriter(deps.config.tags.wecomFanout);
   }
 
-  async list(opts: { groupId?: string; q?: string; cursor?: string; limit: number }): Promise<{ items: TagView[]; nextCursor: string | null }> {
+  async list(opts: { groupId?: string; q?: string; cursor?: string; limit: number }): Promise<TagPage> {
     const rows = await listTags(this.deps.ds, { groupId: opts.groupId, q: opts.q, after: opts.cursor, limit: opts.limit + 1 });
     const page = rows.slice(0, opts.limit);
     const bindings = await bindingsOfTags(this.deps.ds, page.map((t) => t.id));
@@ -46,7 +47,7 @@ export class TagCatalogService {
   }
 
   /** `GET /api/v1/tags/:id`: the tag, how many customers carry it (per source) and per binding pushed/pending/failed/drifted. */
-  async detail(id: string): Promise<TagView & { customers: number; bySource: Record<string, number>; bindings: (BindingView & { stats: BindingStats })[] }> {
+  async detail(id: string): Promise<TagDetail> {
     const tag = await this.get(id);
     const bindings = await bindingsOfTags(this.deps.ds, [id]);
     const stats = await Promise.all(bindings.map((b) => bindingStats(this.deps.ds, b, this.deps.config.tags.wecomFanout)));

@@ -3,14 +3,8 @@ import { isDuplicateKeyError } from '../../storage/sql';
 import { tagConflict, tagNotFound } from '../tag-errors';
 import type { Actor, TagsDeps } from '../tags-deps';
 import { countTagsInGroup } from './tag.repository';
+import type { TagGroupView } from '../tags-api.types';
 import { deleteGroup, findGroup, insertGroup, listGroups, renameGroup, type TagGroupRecord } from './tag-group.repository';
-
-export interface TagGroupView {
-  id: string;
-  name: string;
-  createdAt: string;
-  updatedAt: string;
-}
 
 const view = (g: TagGroupRecord): TagGroupView => ({ id: g.id, name: g.name, createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString() });
 

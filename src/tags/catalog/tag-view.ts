@@ -1,30 +1,6 @@
 import type { BindingRecord } from '../bindings/binding.repository';
+import type { BindingView, TagView } from '../tags-api.types';
 import type { TagRecord } from './tag.repository';
-
-export interface BindingView {
-  id: string;
-  channel: 'oa' | 'wecom';
-  /** appid (oa) or corpid (wecom). */
-  account: string;
-  remoteTagId: string | null;
-  remoteName: string | null;
-  remoteGroupId: string | null;
-  remoteGroupName: string | null;
-  status: string;
-  error: string | null;
-}
-
-export interface TagView {
-  id: string;
-  name: string;
-  groupId: string | null;
-  groupName: string | null;
-  description: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  bindings: BindingView[];
-}
 
 export function bindingView(b: BindingRecord): BindingView {
   return {

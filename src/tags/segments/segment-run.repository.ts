@@ -1,4 +1,5 @@
 import type { SegmentRunRow } from '../../storage/entities/segment-run.entity';
+import type { SegmentRunJson } from './segments-api.types';
 import { type Db, type Row, execute, fromDbTime, idString, select } from '../../storage/sql';
 
 /** A run as the API lists it: the table's one row type (src/storage/entities/segment-run.entity.ts). */
@@ -44,7 +45,7 @@ export async function deleteSegmentRuns(db: Db, segmentId: string): Promise<void
   await execute(db, 'DELETE FROM segment_runs WHERE segment_id = ?', [segmentId]);
 }
 
-export function segmentRunView(r: SegmentRunRecord): Record<string, unknown> {
+export function segmentRunView(r: SegmentRunRecord): SegmentRunJson {
   return {
     id: r.id,
     segmentId: r.segmentId,

@@ -5,6 +5,7 @@ import { outboxSignal } from '../outbox/outbox-signal';
 import type { TagsDeps } from '../tags-deps';
 import { compileRule } from './rule-compiler';
 import type { Rule } from './rule-types';
+import type { SegmentPreviewJson } from './segments-api.types';
 
 export interface SegmentRunResult {
   added: number;
@@ -27,7 +28,7 @@ export class SegmentRunner {
     private readonly assignments: AssignmentService,
   ) {}
 
-  async preview(rule: Rule, sampleSize = 20): Promise<{ count: number; sample: { id: string; displayName: string | null }[] }> {
+  async preview(rule: Rule, sampleSize = 20): Promise<SegmentPreviewJson> {
     const { sql, params } = compileRule(rule, new Date(this.deps.now()));
     const where = `c.status = 'active' AND ${sql}`;
     const [count] = await select(this.deps.ds, `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`, params);

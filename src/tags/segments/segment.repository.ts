@@ -1,5 +1,6 @@
 import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, select } from '../../storage/sql';
 import type { Rule } from './rule-types';
+import type { SegmentJson } from './segments-api.types';
 
 export interface SegmentRecord {
   id: string;
@@ -92,7 +93,7 @@ export async function deleteSegment(db: Db, id: string): Promise<void> {
   await execute(db, 'DELETE FROM segments WHERE id = ?', [id]);
 }
 
-export function segmentView(s: SegmentRecord): Record<string, unknown> {
+export function segmentView(s: SegmentRecord): SegmentJson {
   return {
     id: s.id,
     name: s.name,

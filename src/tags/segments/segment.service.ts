@@ -10,6 +10,7 @@ import type { SegmentRunner, SegmentRunResult } from './segment-runner';
 import { deleteSegmentRuns, insertSegmentRun, listSegmentRuns, segmentRunView } from './segment-run.repository';
 import type { Rule } from './rule-types';
 import { validateRule } from './rule.validator';
+import type { SegmentPageJson, SegmentPreviewJson, SegmentRunPageJson } from './segments-api.types';
 
 /** Runs over more customers than this go to a bulk job (`{ jobId }`); smaller ones answer with the result. */
 export const INLINE_RUN_MAX_CUSTOMERS = 20_000;
@@ -25,7 +26,7 @@ export class SegmentService {
     this.audit = new AuditLogWriter(deps.ds);
   }
 
-  async list(opts: { cursor?: string; limit: number }): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
+  async list(opts: { cursor?: string; limit: number }): Promise<SegmentPageJson> {
     const rows = await listSegments(this.deps.ds, { after: opts.cursor, limit: opts.limit + 1 });
     const page = rows.slice(0, opts.limit);
     return { items: page.map(segmentView), nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null };
@@ -79,14 +80,14 @@ export class SegmentService {
   }
 
   /** Count and a sample of the customers a rule matches: the saved one, or `body.rule` to try a draft. */
-  async preview(id: string, body: unknown): Promise<{ count: number; sample: { id: string; displayName: string | null }[] }> {
+  async preview(id: string, body: unknown): Promise<SegmentPreviewJson> {
     const s = await this.get(id);
     const raw = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
     return this.runner.preview(raw.rule === undefined ? s.rule : draftRule(raw.rule));
   }
 
   /** `POST /segments/preview {rule}`: a rule not saved yet (the builder counts a new segment as it is written). */
-  async previewDraft(body: unknown): Promise<{ count: number; sample: { id: string; displayName: string | null }[] }> {
+  async previewDraft(body: unknown): Promise<SegmentPreviewJson> {
     const raw = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
     return this.runner.preview(draftRule(raw.rule));
   }
@@ -122,7 +123,7 @@ export class SegmentService {
   }
 
   /** `GET /segments/:id/runs`: the segment's runs, newest first (its size over time). */
-  async runs(id: string, opts: { cursor?: string; limit: number }): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
+  async runs(id: string, opts: { cursor?: string; limit: number }): Promise<SegmentRunPageJson> {
     await this.get(id);
     const rows = await listSegmentRuns(this.deps.ds, id, { before: opts.cursor, limit: opts.limit + 1 });
     const page = rows.slice(0, opts.limit);

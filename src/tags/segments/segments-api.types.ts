@@ -2,7 +2,7 @@
  * The JSON of the segment explanation routes as the console reads it (web/console imports these types through
  * `@server`; they import only rule-types.ts, which imports nothing, so the browser build can use them).
  */
-import type { Condition } from './rule-types';
+import type { Condition, Rule } from './rule-types';
 
 /** What the customer's data says about one condition: the numbers the condition compares. */
 export type ConditionFacts =
@@ -59,4 +59,53 @@ export interface CustomerSegmentJson {
 export interface CustomerSegmentsJson {
   customerId: string;
   items: CustomerSegmentJson[];
+}
+
+/** A segment as `GET/POST/PATCH /api/v1/segments[/:id]` answer it (DESIGN §5, §8.3). */
+export interface SegmentJson {
+  id: string;
+  name: string;
+  tagId: string | null;
+  /** The produced tag's catalog name, so lists show names rather than ids. */
+  tagName: string | null;
+  rule: Rule;
+  schedule: string | null;
+  enabled: boolean;
+  lastRunAt: string | null;
+  lastCount: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `POST /api/v1/segments/:id/preview` and `POST /api/v1/segments/preview`: the count and a sample. */
+export interface SegmentPreviewJson {
+  count: number;
+  sample: { id: string; displayName: string | null }[];
+}
+
+/** One run in `GET /api/v1/segments/:id/runs` (its size over time). */
+export interface SegmentRunJson {
+  id: string;
+  segmentId: string;
+  status: 'done' | 'failed';
+  triggeredBy: string | null;
+  startedAt: string;
+  finishedAt: string;
+  /** Null for a failed run. */
+  members: number | null;
+  added: number;
+  removed: number;
+  scanned: number;
+  error: string | null;
+}
+
+export interface SegmentPageJson {
+  items: SegmentJson[];
+  nextCursor: string | null;
+}
+
+export interface SegmentRunPageJson {
+  items: SegmentRunJson[];
+  nextCursor: string | null;
 }

@@ -2,20 +2,7 @@ import type { DataSource } from 'typeorm';
 import { isMysql } from '../../storage/dialect';
 import { type Db, select } from '../../storage/sql';
 import type { BindingRecord } from '../bindings/binding.repository';
-
-/** Per binding, over its targets (OA followers / WeCom relations of customers that should carry the tag). */
-export interface BindingStats {
-  /** Targets that should carry the tag. */
-  desired: number;
-  /** Targets WeChat holds the tag on. */
-  pushed: number;
-  /** Adds not done yet plus removals still owed. */
-  pending: number;
-  /** Subjects WeChat refused for good (last_errcode set). */
-  failed: number;
-  /** Subjects whose WeChat state was found to differ from the desired state (reconcile / re-read). */
-  drifted: number;
-}
+import type { BindingStats } from '../tags-api.types';
 
 const n = (v: unknown): number => Number(v ?? 0);
 

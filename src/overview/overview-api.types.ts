@@ -1,0 +1,68 @@
+/**
+ * The JSON of `GET /api/v1/overview` and `GET /api/v1/overview/rfm` (DESIGN §13). The console imports these
+ * types through `@server`; they import nothing, so the browser build can use them.
+ */
+
+/** Channels of the overview's `customers.byChannel`, as `GET /api/v1/customers?channel=` reads them. */
+export type OverviewChannel = 'oa' | 'mp' | 'h5' | 'wecom' | 'pay';
+
+export interface BindingHealth {
+  tagId: string;
+  name: string;
+  channel: 'oa' | 'wecom';
+  /** appid (oa) or corpid (wecom). */
+  account: string;
+  desired: number;
+  pushed: number;
+  pending: number;
+  failed: number;
+}
+
+/** The newest run of an (account, resource) pair. */
+export interface LatestSync {
+  id: string;
+  accountId: string;
+  resource: string;
+  status: string;
+  processed: number;
+  total: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+/** `GET /api/v1/overview` (DESIGN §13); `timezone` and `accounts` are additions for the console. */
+export interface Overview {
+  customers: { total: number; byChannel: Record<OverviewChannel, number> };
+  identities: Record<string, number>;
+  daily: { date: string; new: number; lost: number }[];
+  /** The same days per channel: OA subscribe / unsubscribe, WeCom add / delete. */
+  dailyBySource: { date: string; oaSubscribe: number; oaUnsubscribe: number; wecomAdd: number; wecomDelete: number }[];
+  tags: { bindings: BindingHealth[] };
+  outbox: Record<string, number>;
+  inbox: Record<string, number>;
+  syncs: LatestSync[];
+  timezone: string;
+  accounts: { id: string; kind: string; name: string | null; appId?: string; corpId?: string; mchId?: string }[];
+  generatedAt: string;
+}
+
+/** A bucket of a dimension: `min`..`max` inclusive, `max` null = open-ended (days, orders, or fen for spend). */
+export interface Bucket {
+  key: string;
+  min: number;
+  max: number | null;
+}
+
+/** `GET /api/v1/overview/rfm`: customers per (recency, frequency) cell and per spend bucket. */
+export interface RfmDistribution {
+  /** Active customers with at least one purchase, and without. */
+  customers: number;
+  withoutPurchase: number;
+  recency: readonly Bucket[];
+  frequency: readonly Bucket[];
+  /** Every recency × frequency cell, zeros included, recency-major. */
+  heatmap: { recency: string; frequency: string; customers: number }[];
+  spend: (Bucket & { customers: number })[];
+  generatedAt: string;
+}

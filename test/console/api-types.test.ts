@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from 'fs';
+import path from 'path';
+
+const root = path.join(__dirname, '..', '..');
+const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
+
+/** Response shapes the console still declares itself: routes whose server code has no `*-api.types.ts` yet. */
+const STILL_LOCAL = ['AuditRow', 'BulkJob', 'Conflict', 'InboxRow', 'Merge', 'OutboxRow', 'Page', 'Staff', 'SyncRun', 'SyncSource', 'WhoAmI'];
+
+/**
+ * The pages compile against the server's own response types (`npm run typecheck` runs vue-tsc over them); this
+ * keeps the hand-written duplicates from coming back and every `@server` import pointing at a type-only file.
+ */
+describe('API types shared by the gateway and the pages', () => {
+  const imports = (source: string): string[] => [...source.matchAll(/from '@server\/([^']+)'/g)].map((m) => m[1]!);
+
+  it('the console declares no response shape the server already types', () => {
+    const types = read('web/console/src/api/types.ts');
+    const local = [...types.matchAll(/^export interface (\w+)/gm)].map((m) => m[1]!).sort();
+    expect(local).toEqual(STILL_LOCAL);
+    expect(imports(types).sort()).toEqual(['customers/customers-api.types', 'overview/overview-api.types', 'tags/segments/rule-types', 'tags/segments/segments-api.types', 'tags/tags-api.types']);
+  });
+
+  it('the sidebar reads its JSON types from the server', () => {
+    expect(imports(read('web/sidebar/src/sidebar-api.ts'))).toEqual(['sidebar/sidebar-api.types', 'sidebar/sidebar-api.types']);
+  });
+
+  it('each shared file exists and imports only other type files (the browser build cannot load server code)', () => {
+    const files = new Set(['customers/customers-api.types', 'overview/overview-api.types', 'tags/segments/rule-types', 'tags/segments/segments-api.types', 'tags/tags-api.types', 'sidebar/sidebar-api.types']);
+    for (const f of files) {
+      const file = `src/${f}.ts`;
+      expect([file, existsSync(path.join(root, file))]).toEqual([file, true]);
+      const deps = [...read(file).matchAll(/^import (type )?.*from '([^']+)';/gm)].map((m) => [m[1] === 'type ', m[2]]);
+      for (const [typeOnly, dep] of deps) expect([file, dep, typeOnly]).toEqual([file, dep, true]);
+    }
+  });
+});
