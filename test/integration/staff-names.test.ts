@@ -67,7 +67,8 @@ describe('staff directory and names in the API', () => {
 
   it('refuses anonymous callers (401), an unknown corp (404) and a repeated corpId (400)', async () => {
     expect((await api(`/staff?corpId=${corpId}`, '')).status).toBe(401);
-    expect((await api('/staff?corpId=ww-nope', viewer)).body.error.code).toBe('ACCOUNT_NOT_FOUND');
+    const unknown = await api('/staff?corpId=ww-nope', viewer);
+    expect([unknown.status, unknown.body]).toEqual([404, { error: { code: 'ACCOUNT_NOT_FOUND', message: 'no WeCom account ww-nope is configured' } }]);
     const twice = await api(`/staff?corpId=${corpId}&corpId=${corpId}`, viewer);
     expect([twice.status, twice.body.error.code]).toEqual([400, 'BAD_REQUEST']);
   });

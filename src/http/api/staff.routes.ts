@@ -3,7 +3,8 @@ import { findWecom } from '../../../config';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
 import { listMembers } from '../../staff/staff.repository';
-import { HttpError, badRequest } from '../http-error';
+import { UnknownAccountError } from '../../tokens/unknown-account.error';
+import { badRequest } from '../http-error';
 
 /**
  * `GET /api/v1/staff?corpId=` (DESIGN §10.3, §13) → `{ items: [{ corpId, userid, name, departments, status,
@@ -14,7 +15,7 @@ export function registerStaffRoutes(router: Router, app: AppContext): void {
   router.get('/staff', requireRole('viewer'), async (ctx) => {
     const corpId = ctx.query.corpId;
     if (corpId !== undefined && typeof corpId !== 'string') throw badRequest('corpId is a single value');
-    if (corpId && !findWecom(app.config, corpId)) throw new HttpError(404, 'ACCOUNT_NOT_FOUND', `no WeCom account ${corpId} is configured`);
+    if (corpId && !findWecom(app.config, corpId)) throw new UnknownAccountError('WeCom', corpId);
     ctx.body = { items: await listMembers(app.ds, corpId || undefined) };
   });
 }
