@@ -99,8 +99,8 @@ export class EventApplier {
       case 'group.changed':
       case 'group.dismissed':
       case 'unsupported':
-        // The corp tag library and the staff directory are their modules' hooks (event-hooks.ts); customer groups
-        // stay in the inbox row until the groups module re-reads them; unsupported carries nothing.
+        // The corp tag library, the staff directory and customer groups are their modules' hooks (event-hooks.ts);
+        // unsupported carries nothing.
         return;
     }
   }

@@ -3,6 +3,7 @@ import type { ApplyContext } from './event-applier';
 import { refreshHintsHook } from '../syncs/refresh/refresh-hints.hook';
 import { tagEventHook } from '../tags/reconcile/tag-event.hook';
 import { staffEventHook } from '../staff/staff-event.hook';
+import { groupEventHook } from '../syncs/wecom/group-event.hook';
 
 /**
  * Extra work other modules attach to inbound events, run after the core applied the event and inside the same
@@ -15,4 +16,4 @@ export interface EventHook {
   apply(ctx: ApplyContext, event: NormalizedEvent): Promise<void>;
 }
 
-export const eventHooks: EventHook[] = [refreshHintsHook, tagEventHook, staffEventHook];
+export const eventHooks: EventHook[] = [refreshHintsHook, tagEventHook, staffEventHook, groupEventHook];

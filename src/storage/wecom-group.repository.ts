@@ -1,4 +1,4 @@
-import { type Db, execute, fromDbTime, select, upsert } from './sql';
+import { type Db, execute, fromDbTime, insertIgnore, select, upsert } from './sql';
 
 /** What one groupchat/get says of a group. */
 export interface GroupWrite {
@@ -106,6 +106,40 @@ export async function saveGroupRead(db: Db, corpId: string, g: GroupWrite, membe
 export async function markGroupDismissed(db: Db, corpId: string, chatId: string, now: Date): Promise<boolean> {
   const r = await execute(db, "UPDATE wecom_groups SET status = 'dismissed', dismissed_at = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND status <> 'dismissed'", [now, now, corpId, chatId]);
   return r.affected > 0;
+}
+
+/** The stored groupchat/list status of a group (groupchat/get does not carry it), or undefined. */
+export async function ownerStatusOf(db: Db, corpId: string, chatId: string): Promise<number | undefined> {
+  const [row] = await select<{ owner_status: unknown }>(db, 'SELECT owner_status FROM wecom_groups WHERE corp_id = ? AND chat_id = ?', [corpId, chatId]);
+  return row ? Number(row.owner_status) : undefined;
+}
+
+/**
+ * A del_member callback (DESIGN §10.1): the members it lists left at `at`, with the QuitScene it gave (0 left,
+ * 1 removed), which only the callback says. A member no read has stored yet (joined and left between two
+ * reads) gets a row too, as staff when the directory knows the userid, else as external. The re-read queued
+ * with the callback has the last word: a member it still lists is current again.
+ */
+export async function recordLeaves(db: Db, corpId: string, chatId: string, userids: readonly string[], scene: number | null, at: Date, now: Date): Promise<void> {
+  if (userids.length === 0) return;
+  const list = userids.map(() => '?').join(', ');
+  await execute(db, `UPDATE wecom_group_members SET left_at = COALESCE(left_at, ?), quit_scene = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND userid IN (${list})`, [
+    at,
+    scene,
+    now,
+    corpId,
+    chatId,
+    ...userids,
+  ]);
+  const stored = new Set((await select<{ userid: string }>(db, `SELECT userid FROM wecom_group_members WHERE corp_id = ? AND chat_id = ? AND userid IN (${list})`, [corpId, chatId, ...userids])).map((r) => String(r.userid)));
+  const unknown = userids.filter((u) => !stored.has(u));
+  if (unknown.length === 0) return;
+  const staff = new Set((await select<{ userid: string }>(db, `SELECT userid FROM wecom_staff WHERE corp_id = ? AND userid IN (${unknown.map(() => '?').join(', ')})`, [corpId, ...unknown])).map((r) => String(r.userid)));
+  await insertIgnore(
+    db,
+    'wecom_group_members',
+    unknown.map((userid) => ({ corp_id: corpId, chat_id: chatId, userid, member_type: staff.has(userid) ? 1 : 2, left_at: at, quit_scene: scene, created_at: now, updated_at: now })),
+  );
 }
 
 /** Active groups of a corp no read since `since` has stored, oldest chat_id first. */

@@ -104,19 +104,29 @@ describe('callbacks end to end (emulator → gateway → inbox → processor)', 
       expect(row).toMatchObject({ state: 'qr1', customer_id: await customerOf('wecom_external_userid', corp.corpId, ext) });
     });
 
-    it('keeps customer-group changes in the inbox and processes them without error', async () => {
+    it('re-reads a customer group on its callbacks: members who joined, who left and how, then the dismiss', async () => {
       const corp = world.apps.corps[0]!;
       await world.control(`/apps/${corp.corpId}`, { url: `${gw.url}/wechat/wecom/${corp.corpId}` }, 'PATCH');
       const owner = (await world.control<{ staff: { userid: string; contactFeature: boolean }[] }>(`/state/wecom/${corp.corpId}/staff`)).staff.find((s) => s.contactFeature)!.userid;
       const g = await world.control(`/wecom/${corp.corpId}/groups`, { owner, name: '端到端群', members: [{ stranger: 1 }], notify: true });
       const add = await world.control(`/wecom/${corp.corpId}/groups/${g.chatId}/members`, { members: [{ stranger: 1 }, { stranger: 2 }], joinScene: 3, notify: true });
+      const leaver = g.members[1].userid as string;
+      const del = await world.control(`/wecom/${corp.corpId}/groups/${g.chatId}/members/remove`, { members: [leaver], quitScene: 1, notify: true });
+      for (const r of [g, add, del]) expect(r.delivery.delivered).toBe(true);
+      const left = await waitFor(async () => {
+        const rows = await select<{ userid: string; left_at: unknown; quit_scene: unknown }>(db.ds, 'SELECT userid, left_at, quit_scene FROM wecom_group_members WHERE chat_id = ?', [g.chatId]);
+        return rows.length === 4 && rows.some((r) => r.userid === leaver && r.left_at !== null) ? rows : undefined;
+      }, 15_000);
+      expect(Number(left.find((r) => r.userid === leaver)!.quit_scene)).toBe(1);
+      for (const m of add.added) expect(await customerOf('wecom_external_userid', corp.corpId, m.userid)).toBeDefined();
       const gone = await world.control(`/wecom/${corp.corpId}/groups/${g.chatId}/dismiss`, { notify: true });
-      for (const r of [g, add, gone]) expect(r.delivery.delivered).toBe(true);
+      expect(gone.delivery.delivered).toBe(true);
+      await waitFor(async () => (await select<{ status: string }>(db.ds, 'SELECT status FROM wecom_groups WHERE chat_id = ?', [g.chatId]))[0]?.status === 'dismissed');
       const rows = await waitFor(async () => {
         const r = await inboxRows(db.ds, `wecom:${corp.corpId}:chat:%`);
-        return r.length === 3 && r.every((x) => x.status === 'done') ? r : undefined;
+        return r.length === 4 && r.every((x) => x.status === 'done') ? r : undefined;
       });
-      expect(rows.map((r) => r.kind)).toEqual(['wecom.change_external_chat.create', 'wecom.change_external_chat.update', 'wecom.change_external_chat.dismiss']);
+      expect(rows.map((r) => r.kind)).toEqual(['wecom.change_external_chat.create', 'wecom.change_external_chat.update', 'wecom.change_external_chat.update', 'wecom.change_external_chat.dismiss']);
     });
   });
 

@@ -5,13 +5,14 @@ import { enqueueRefresh, type RefreshHint } from './refresh-queue.repository';
 /**
  * The re-read a callback calls for, if any: WeCom add/edit → the contact; OA subscribe → the user; a member
  * created or updated (change_contact, which newer callback URLs send with UserID and Department only) → the
- * member. A half add (customer not yet accepted) is not read: WeCom answers 84061 until the add_external_contact
- * that follows.
+ * member; a customer group created or changed → the group. A half add (customer not yet accepted) is not read:
+ * WeCom answers 84061 until the add_external_contact that follows.
  */
 export function hintOf(e: NormalizedEvent): RefreshHint | undefined {
   if ((e.kind === 'follow.added' && !e.half) || e.kind === 'follow.edited') return { kind: 'wecom_contact', account: e.account, subject: e.externalUserId };
   if (e.kind === 'subscription.changed' && e.subscribed) return { kind: 'oa_user', account: e.account, subject: e.openid };
   if (e.kind === 'staff.changed' && e.change !== 'deleted') return { kind: 'wecom_member', account: e.account, subject: e.newUserId ?? e.userId };
+  if (e.kind === 'group.changed') return { kind: 'wecom_group', account: e.account, subject: e.chatId };
   return undefined;
 }
 
@@ -23,7 +24,7 @@ export function hintOf(e: NormalizedEvent): RefreshHint | undefined {
  */
 export const refreshHintsHook: EventHook = {
   name: 'syncs.refresh-hints',
-  kinds: ['follow.added', 'follow.edited', 'subscription.changed', 'staff.changed'],
+  kinds: ['follow.added', 'follow.edited', 'subscription.changed', 'staff.changed', 'group.changed'],
   async apply(ctx, event) {
     const hint = hintOf(event);
     if (hint) await enqueueRefresh(ctx.em, [hint], ctx.now);

@@ -5,15 +5,16 @@ import { type Db, execute, excluded, fromDbTime, idString, select, upsert } from
 
 /**
  * `wecom_contact`: externalcontact/get of one external_userid; `oa_user`: user/info of one openid;
- * `wecom_member`: user/get of one staff member (change_contact).
+ * `wecom_member`: user/get of one staff member (change_contact); `wecom_group`: groupchat/get of one chat_id
+ * (change_external_chat).
  */
-export type RefreshKind = 'wecom_contact' | 'oa_user' | 'wecom_member';
+export type RefreshKind = 'wecom_contact' | 'oa_user' | 'wecom_member' | 'wecom_group';
 
 export interface RefreshHint {
   kind: RefreshKind;
   /** corpId / appId */
   account: string;
-  /** external_userid / openid / member userid */
+  /** external_userid / openid / member userid / chat_id */
   subject: string;
 }
 

@@ -8,6 +8,7 @@ import { refreshOaUser } from './oa-user.refresh';
 import { RefreshQueueRepository, type RefreshJob } from './refresh-queue.repository';
 import { refreshWecomContact } from './wecom-contact.refresh';
 import { refreshWecomMember } from './wecom-member.refresh';
+import { refreshWecomGroup } from './wecom-group.refresh';
 import { SerialBatches } from '../../workers/serial-batches';
 import { TokenUnavailableError } from '../../tokens/token-errors';
 import { isLockConflict } from '../../storage/conflict-retry';
@@ -116,6 +117,10 @@ export class RefreshWorker implements Worker {
         const account = findWecom(this.app.config, job.account);
         if (!account) throw new Error(`wecom account ${job.account} is no longer configured`);
         await refreshWecomMember({ ds: this.app.ds, queue: this.queue, now: this.app.now, client: this.rt.clients.wecom(account.corpId) }, job);
+      } else if (job.kind === 'wecom_group') {
+        const account = findWecom(this.app.config, job.account);
+        if (!account) throw new Error(`wecom account ${job.account} is no longer configured`);
+        await refreshWecomGroup({ ds: this.app.ds, resolver: this.rt.resolver, queue: this.queue, now: this.app.now, client: this.rt.clients.wecom(account.corpId) }, account, job);
       } else {
         const account = findOfficialAccount(this.app.config, job.account);
         if (!account) throw new Error(`official account ${job.account} is no longer configured`);

@@ -1,15 +1,15 @@
 import type { DataSource } from '../../storage';
-import type { IdentityRef } from '../../../connectors/common/identity-types';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from '../../../connectors/wecom/client';
 import type { GroupChatListRequest, GroupChatWire } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
 import { select } from '../../storage/sql';
-import { markGroupDismissed, saveGroupRead, unseenGroups, type GroupMemberWrite } from '../../storage/wecom-group.repository';
+import { unseenGroups } from '../../storage/wecom-group.repository';
 import { batchTransaction } from '../identity/batch-transaction';
-import type { BulkIdentityResolver, BulkObservation } from '../identity/bulk-resolver';
+import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
+import { readGroup, writeGroupRead } from './group-read.writer';
 
 /**
  * Resume point. `all` walks groupchat/list unfiltered; when WeCom refuses that (81017: the app sees more than
@@ -35,7 +35,6 @@ export const GROUPS_SOURCE = 'sync.wecom_groups';
 /** groupchat/get calls in flight at once, and groups stored per checkpoint. */
 const READ_SLICE = 8;
 
-const gone = (err: unknown): boolean => isWechatApiError(err) && err.category === 'NOT_FOUND';
 const tooWide = (err: unknown): boolean => isWechatApiError(err) && err.category === 'FILTER_REQUIRED';
 const staleCursor = (err: unknown): boolean => isWechatApiError(err) && err.category === 'CURSOR_EXPIRED';
 
@@ -136,61 +135,7 @@ async function walk(deps: GroupsSyncDeps, wecom: WecomClient, account: WecomAcco
   }
 }
 
-/** groupchat/get, or undefined when WeCom no longer has the group (dismissed between list and get). */
-async function readGroup(wecom: WecomClient, chatId: string): Promise<GroupChatWire | undefined> {
-  try {
-    return await wecom.groups.getGroupChat(chatId, true);
-  } catch (err) {
-    if (gone(err)) return undefined;
-    throw err;
-  }
-}
-
-const time = (unix: number | undefined): Date | null => (unix ? new Date(unix * 1000) : null);
-
-/** Resolves the external members to customers and stores the group, in one transaction; returns customers created. */
-async function storeGroup(deps: GroupsSyncDeps, account: WecomAccount, chatId: string, status: number, g: GroupChatWire | undefined, ctx: SyncTaskContext): Promise<number> {
-  if (!g) {
-    await markGroupDismissed(deps.ds, account.corpId, chatId, ctx.now());
-    return 0;
-  }
-  const members = g.member_list ?? [];
-  const external = members.filter((m) => m.type === 2 && m.userid);
-  const observations: BulkObservation[] = external.map((m) => {
-    const identities: IdentityRef[] = [{ type: 'wecom_external_userid', scope: account.corpId, value: m.userid }];
-    if (m.unionid) identities.push({ type: 'unionid', scope: account.openPlatformId, value: m.unionid });
-    return { identities, ...(m.name ? { profile: { displayName: m.name } } : {}) };
-  });
-  const writes: GroupMemberWrite[] = members
-    .filter((m) => m.userid)
-    .map((m) => ({
-      userid: m.userid,
-      memberType: m.type,
-      name: m.name || null,
-      groupNickname: m.group_nickname || null,
-      joinTime: time(m.join_time),
-      joinScene: m.join_scene ?? null,
-      invitorUserid: m.invitor?.userid || null,
-      state: m.state || null,
-    }));
-  return batchTransaction(deps.ds, async (em) => {
-    const r = observations.length > 0 ? await deps.resolver.resolve(em, observations, { source: GROUPS_SOURCE, syncRunId: ctx.runId }) : { created: 0 };
-    await saveGroupRead(
-      em,
-      account.corpId,
-      {
-        chatId: g.chat_id || chatId,
-        name: g.name ?? null,
-        ownerUserid: g.owner || null,
-        notice: g.notice ?? null,
-        adminUserids: (g.admin_list ?? []).map((a) => a.userid),
-        ownerStatus: status,
-        memberVersion: g.member_version || null,
-        createdTime: time(g.create_time),
-      },
-      writes,
-      ctx.now(),
-    );
-    return r.created;
-  });
+/** Stores one read in its own transaction; returns customers created. */
+function storeGroup(deps: GroupsSyncDeps, account: WecomAccount, chatId: string, status: number, g: GroupChatWire | undefined, ctx: SyncTaskContext): Promise<number> {
+  return batchTransaction(deps.ds, (em) => writeGroupRead(em, { resolver: deps.resolver, source: GROUPS_SOURCE, syncRunId: ctx.runId }, account, chatId, status, g, ctx.now()));
 }
