@@ -4,7 +4,7 @@ import type { Worker } from '../background';
 import { withLock } from '../storage/locks';
 import { instanceId } from '../syncs/sync.service';
 import type { Job } from './job';
-import { claimJobSlot, finishJobSlot } from './job-run.repository';
+import { claimJobSlot, finishJobSlot } from '../storage/jobs/job-run.repository';
 import { nightlySyncsJob } from './nightly-syncs.job';
 import { segmentsJob } from './segments.job';
 import { pushTagsJob } from './push-tags.job';

@@ -1,4 +1,4 @@
-import { type Db, execute, insertIgnore } from '../storage/sql';
+import { type Db, execute, insertIgnore } from '../sql';
 
 /**
  * `job_runs`: the row for (job, slot) is the right to run it. Inserted with INSERT IGNORE semantics, so of all
