@@ -4,12 +4,12 @@ import { createInterface } from 'readline';
 import { loadConfig } from '../config';
 import { createLogger } from '../src/logger';
 import { buildContext } from '../src/server';
+import { createServices } from '../src/services';
 import { freshDatabase } from './shared/fresh-database';
 import { uuidv7 } from '../src/storage/ids';
 import { insertIgnore, select } from '../src/storage/sql';
 import { countByStatus } from '../src/tags/outbox/outbox.repository';
 import { nextDueAt } from '../src/tags/outbox/outbox-claim';
-import { tagRuntime } from '../src/tags/tags.runtime';
 import { cpuSeconds } from './shared/process-cpu';
 
 /**
@@ -76,12 +76,12 @@ async function main(): Promise<void> {
     const appId = apps.officialAccounts[0]!.appId;
     const corpIds = apps.corps.map((c) => c.corpId);
     const config = loadConfig({ env: {}, overrides: { database: { url: db.url, migrate: true }, log: { level: 'warn' }, jobs: { enabled: false }, security: { dataKey: 'f'.repeat(64) }, accounts: apps.accounts } });
-    const app = await buildContext(config, createLogger('warn', process.stderr));
+    const app = createServices(await buildContext(config, createLogger('warn', process.stderr)));
     let offset = 0;
     app.now = () => Date.now() + offset;
 
     const seeded = await seed(app.ds, emu.url, appId, corpIds);
-    const rt = tagRuntime(app);
+    const rt = app.tags;
     const tagIds: string[] = [];
     for (let i = 0; i < tagCount; i++) {
       const tag = await rt.catalog.create({ name: `Bench ${i + 1}`, bindings: [{ channel: 'oa', appId }, ...corpIds.map((corpId) => ({ channel: 'wecom' as const, corpId, groupName: 'Bench' }))] }, { name: 'bench' });

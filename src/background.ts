@@ -1,5 +1,5 @@
-import type { AppContext } from './app-context';
 import { inboxProcessorWorker } from './inbox/inbox-processor';
+import type { Services } from './services';
 import { jobsWorker } from './jobs/scheduler';
 import { refreshWorker } from './syncs/refresh/refresh.worker';
 import { syncsWorker } from './syncs/sync-runtime';
@@ -15,12 +15,12 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export type WorkerFactory = (app: AppContext) => Worker | undefined;
+export type WorkerFactory = (app: Services) => Worker | undefined;
 
 /** Listed explicitly; each factory decides from config whether it runs on this instance. */
 const factories: WorkerFactory[] = [inboxProcessorWorker, refreshWorker, syncsWorker, tagsWorker, jobsWorker];
 
-export function startBackground(app: AppContext): Background {
+export function startBackground(app: Services): Background {
   const workers = factories.map((f) => f(app)).filter((w): w is Worker => !!w);
   return {
     async stop() {

@@ -2,6 +2,7 @@ import type { Server } from 'http';
 import type { DataSource } from 'typeorm';
 import type { SiyuConfig } from '../config';
 import type { AppContext } from './app-context';
+import { createServices, type Services, type ServicesOptions } from './services';
 import { createApp } from './http/app';
 import { trackInFlight } from './http/in-flight';
 import { HttpMetrics } from './http/metrics';
@@ -13,7 +14,7 @@ import { startBackground, type Background } from './background';
 
 export interface RunningGateway {
   url: string;
-  app: AppContext;
+  app: Services;
   server: Server;
   /** Graceful stop: refuse new connections, finish in-flight requests and the current batch, close the DB. */
   stop(): Promise<void>;
@@ -32,8 +33,8 @@ export async function buildContext(config: SiyuConfig, logger?: Logger, ds?: Dat
 }
 
 /** Only this module (and the CLI) listens; tests use createApp(...).callback() or startGateway on port 0. */
-export async function startGateway(config: SiyuConfig, opts: { logger?: Logger; ds?: DataSource; port?: number } = {}): Promise<RunningGateway> {
-  const app = await buildContext(config, opts.logger, opts.ds);
+export async function startGateway(config: SiyuConfig, opts: { logger?: Logger; ds?: DataSource; port?: number; services?: ServicesOptions } = {}): Promise<RunningGateway> {
+  const app = createServices(await buildContext(config, opts.logger, opts.ds), opts.services);
   const koa = createApp(app);
   const inFlight = trackInFlight(koa);
   // Listen before starting workers: a taken port must fail fast and leave nothing running (or the DB open).

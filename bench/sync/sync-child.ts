@@ -3,7 +3,8 @@ import { HttpMetrics } from '../../src/http/metrics';
 import { createLogger } from '../../src/logger';
 import { openDatabase } from '../../src/storage/data-source';
 import { followersSync, type FollowersSyncDeps } from '../../src/syncs/oa/followers.sync';
-import { syncRuntime, syncTasks } from '../../src/syncs/sync-runtime';
+import { createServices } from '../../src/services';
+import { syncTasks } from '../../src/syncs/sync-runtime';
 import { SyncService } from '../../src/syncs/sync.service';
 import { onStopMessage } from '../shared/child-process';
 
@@ -18,8 +19,8 @@ async function main(): Promise<void> {
   const runList = JSON.parse(process.env.BENCH_SYNCS!) as [string, string][];
   const config = loadConfig({ env: {}, overrides: { database: { url, migrate: true }, log: { level: 'warn' }, jobs: { enabled: false }, security: { dataKey: 'd'.repeat(64) }, accounts } });
   const ds = await openDatabase({ url, poolSize: 10 }, { migrate: true });
-  const app = { config, ds, logger: createLogger('warn'), metrics: new HttpMetrics(), now: () => Date.now() };
-  const rt = syncRuntime(app);
+  const app = createServices({ config, ds, logger: createLogger('warn'), metrics: new HttpMetrics(), now: () => Date.now() });
+  const rt = app;
   // Experiments (bench:sync --writers/--batch/--window/--lookahead): the followers task with other pipeline settings.
   const tuning = JSON.parse(process.env.BENCH_FOLLOWERS_TUNING ?? '{}') as Partial<Pick<FollowersSyncDeps, 'writers' | 'batchSize' | 'windowPages' | 'lookahead'>>;
   const base = syncTasks(rt, app);

@@ -85,18 +85,6 @@ function isTimed(v: unknown): v is TokenTimes & Record<string, unknown> {
   return Number.isInteger(o.iat) && Number.isInteger(o.exp);
 }
 
-const byContext = new WeakMap<object, SessionTokens>();
-
-/** One signer per app context (sub-keys derived once), on the context's clock. */
-export function sessionTokensFor(app: { config: { security: { sessionSecret: string } }; now(): number }): SessionTokens {
-  let t = byContext.get(app);
-  if (!t) {
-    t = new SessionTokens(app.config.security.sessionSecret, () => app.now());
-    byContext.set(app, t);
-  }
-  return t;
-}
-
 export interface TokenCookieOptions {
   maxAgeSeconds: number;
   /** `server.publicUrl`: when it is https the cookie is `Secure` whatever the request looked like. */

@@ -1,8 +1,6 @@
 import type { AppContext } from '../app-context';
-import { sessionTokensFor, type SessionTokens } from '../auth/session-token';
-import { identityServiceFor } from '../identity/identity-service.factory';
+import type { SessionTokens } from '../auth/session-token';
 import type { IdentityService } from '../identity/identity.service';
-import { syncRuntime } from '../syncs/sync-runtime';
 import type { Clients } from '../tokens/clients';
 import { H5LoginService } from './h5-login.service';
 import { JssdkConfigService } from './jssdk-config.service';
@@ -14,26 +12,17 @@ export interface FrontDoors {
   allow: OriginAllowList;
   tokens: SessionTokens;
   identity: IdentityService;
-  clients(): Clients;
+  clients: Clients;
   h5Login: H5LoginService;
   jssdk: JssdkConfigService;
 }
 
-const byContext = new WeakMap<AppContext, FrontDoors>();
-
-/**
- * One set per app context. WeChat clients are the process-wide set of `syncRuntime` (one token manager and one
- * HTTP caller per account), looked up on first use so a test can install emulator-backed clients first.
- */
-export function frontDoorsFor(app: AppContext): FrontDoors {
-  let f = byContext.get(app);
-  if (f) return f;
-  const clients = (): Clients => syncRuntime(app).clients;
+/** The front doors on the process's clients, identity service and session signer (src/services.ts). */
+export function createFrontDoors(app: AppContext, deps: { clients: Clients; identity: IdentityService; tokens: SessionTokens }): FrontDoors {
+  const { clients, identity, tokens } = deps;
   const allow = new OriginAllowList(app.config.server.allowedOrigins);
-  const tokens = sessionTokensFor(app);
-  const identity = identityServiceFor(app);
-  const h5 = (appId: string) => clients().h5(appId);
-  f = {
+  const h5 = (appId: string) => clients.h5(appId);
+  return {
     allow,
     tokens,
     identity,
@@ -41,6 +30,4 @@ export function frontDoorsFor(app: AppContext): FrontDoors {
     h5Login: new H5LoginService({ ds: app.ds, config: app.config, logger: app.logger, h5, identity, tokens, states: new OauthStates(tokens, () => app.now(), undefined, app.ds), allow }),
     jssdk: new JssdkConfigService({ config: app.config, h5, allow, now: () => app.now() }),
   };
-  byContext.set(app, f);
-  return f;
 }

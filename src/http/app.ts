@@ -1,5 +1,5 @@
 import Koa from 'koa';
-import type { AppContext } from '../app-context';
+import type { Services } from '../services';
 import { requestId } from './middleware/request-id';
 import { accessLog } from './middleware/access-log';
 import { errorHandler } from './middleware/error-handler';
@@ -12,7 +12,7 @@ import { buildRouters } from './routes';
  * 404/405 fallback inside the error handler, routers last. Body parsing is per router: callback routes need raw
  * bytes, API routes parse JSON with a limit.
  */
-export function createApp(app: AppContext): Koa {
+export function createApp(app: Services): Koa {
   const koa = new Koa({ proxy: true });
   const routers = buildRouters(app);
   koa.use(requestId());

@@ -1,6 +1,7 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
-import type { PhoneCrypto } from '../security/phone-crypto';
-import type { IdentityHasher } from '../security/identity-hash';
+import type { SiyuConfig } from '../../config';
+import { PhoneCrypto } from '../security/phone-crypto';
+import { IdentityHasher } from '../security/identity-hash';
 import { uuidv7 } from '../storage/ids';
 import { type Db, execute } from '../storage/sql';
 import { type StoredCustomer, findCustomers, insertCustomer, survivorOf, updateCustomer } from './customer.repository';
@@ -247,4 +248,10 @@ function openidSiblings(refs: readonly IdentityRef[]): IdentityRef[] {
     }
   }
   return out;
+}
+
+/** The identity service of a config: phone and identity keys derived once from `security.dataKey`. */
+export function createIdentityService(app: { config: SiyuConfig; now(): number }): IdentityService {
+  const key = app.config.security.dataKey;
+  return new IdentityService({ phoneCrypto: new PhoneCrypto(key), hasher: new IdentityHasher(key), mergeByPhone: app.config.identity.mergeByPhone, now: () => app.now() });
 }

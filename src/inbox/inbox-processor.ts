@@ -1,10 +1,10 @@
-import { hostname } from 'os';
-import { randomBytes } from 'crypto';
 import type { AppContext } from '../app-context';
 import type { Worker } from '../background';
 import type { EntityManager } from 'typeorm';
 import { isLockConflict, isRetryableDbError, retryingTransaction } from '../storage/conflict-retry';
-import { identityServiceFor } from '../identity/identity-service.factory';
+import type { IdentityService } from '../identity/identity.service';
+import { newInstanceId } from '../instance-id';
+import type { Services } from '../services';
 import { EventApplier } from './event-applier';
 import { InboxRepository, type InboxRecord } from './inbox.repository';
 import { inboxSignal } from './inbox-signal';
@@ -74,7 +74,7 @@ export function backoffMs(attempt: number, o: Pick<InboxProcessorOptions, 'backo
  */
 export class InboxProcessor implements Worker {
   readonly name = 'inbox-processor';
-  readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly workerId: string;
   private readonly repo: InboxRepository;
   private readonly applier: EventApplier;
   private readonly opts: InboxProcessorOptions;
@@ -91,12 +91,13 @@ export class InboxProcessor implements Worker {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly app: Pick<AppContext, 'ds' | 'config' | 'logger' | 'now'>,
+    private readonly app: Pick<AppContext, 'ds' | 'config' | 'logger' | 'now'> & { identity: IdentityService; instanceId?: string },
     opts: Partial<InboxProcessorOptions> = {},
   ) {
+    this.workerId = app.instanceId ?? newInstanceId();
     this.opts = { ...DEFAULT_PROCESSOR_OPTIONS, ...opts };
     this.repo = new InboxRepository(app.ds, { claim: app.config.database.claim });
-    this.applier = new EventApplier(identityServiceFor(app), app.config);
+    this.applier = new EventApplier(app.identity, app.config);
   }
 
   start(): this {
@@ -254,6 +255,6 @@ export class InboxProcessor implements Worker {
 }
 
 /** The background worker factory (src/background.ts): every instance drains; claims keep them apart. */
-export function inboxProcessorWorker(app: AppContext): Worker {
+export function inboxProcessorWorker(app: Services): Worker {
   return new InboxProcessor(app).start();
 }

@@ -44,6 +44,10 @@ export class InboxSignal {
 
 const signals = new WeakMap<DataSource, InboxSignal>();
 
+/**
+ * Keyed by the database, not built by src/services.ts: a commit wakes every processor in this process that
+ * drains the same database, whichever service graph wrote it (tests run two on one database).
+ */
 export function inboxSignal(ds: DataSource): InboxSignal {
   let s = signals.get(ds);
   if (!s) {

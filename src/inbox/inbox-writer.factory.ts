@@ -7,10 +7,8 @@ import { inboxSignal } from './inbox-signal';
 import { GroupCommitInboxWriter, type InboxEntry, type InboxWriter } from './inbox-writer';
 import { SqliteWalSync } from './sqlite-wal-sync';
 
-const writers = new WeakMap<AppContext, InboxWriter>();
-
 /**
- * The inbox writer of one gateway (shared by every callback route), group-committing concurrent callbacks.
+ * The inbox writer of one gateway (built once by src/services.ts, shared by every callback route), group-committing concurrent callbacks.
  * MySQL: two INSERTs at once on the pool (the driver is asynchronous; InnoDB syncs its log on commit). Two
  * multi-row `INSERT … ON DUPLICATE KEY UPDATE`s whose dedupe keys interleave can deadlock on the next-key locks
  * taken while checking for duplicates; InnoDB rolls the loser back whole, so it is run again rather than
@@ -19,9 +17,7 @@ const writers = new WeakMap<AppContext, InboxWriter>();
  * the callers are answered (sqlite-wal-sync.ts); while it runs the next group is inserted. An in-memory
  * database has nothing to sync.
  */
-export function inboxWriterFor(app: AppContext): InboxWriter {
-  let writer = writers.get(app);
-  if (writer) return writer;
+export function createInboxWriter(app: AppContext): InboxWriter {
   const signal = inboxSignal(app.ds);
   const repo = new InboxRepository(app.ds);
   const mysql = isMysql(app.ds);
@@ -48,12 +44,10 @@ export function inboxWriterFor(app: AppContext): InboxWriter {
     // current one first (fsync latency, not CPU, bounds the rate at a fixed number of connections).
     maxInFlight = 2;
   }
-  writer = new GroupCommitInboxWriter(insertMany, {
+  return new GroupCommitInboxWriter(insertMany, {
     maxBatch: mysql ? MAX_MYSQL_INSERT_ROWS : 200,
     maxBatchBytes: 4 * 1024 * 1024,
     maxInFlight,
     onCommit: () => signal.notify(),
   });
-  writers.set(app, writer);
-  return writer;
 }

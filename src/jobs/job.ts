@@ -1,9 +1,9 @@
-import type { AppContext } from '../app-context';
+import type { Services } from '../services';
 import type { Logger } from '../logger';
 
 /** What a job run gets: the app, a signal aborted at its time budget or on shutdown, its scheduled slot. */
 export interface JobContext {
-  app: AppContext;
+  app: Services;
   signal: AbortSignal;
   logger: Logger;
   /** The scheduled time this run belongs to (UTC, to the second), shared by every instance. */

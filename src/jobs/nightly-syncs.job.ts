@@ -1,6 +1,5 @@
 import type { SyncResource } from '../syncs/sync-types';
 import { SyncError } from '../syncs/sync-errors';
-import { syncRuntime } from '../syncs/sync-runtime';
 import type { Account } from '../../config';
 import type { Job } from './job';
 
@@ -24,7 +23,7 @@ export const nightlySyncsJob: Job = {
   schedule: '0 3 * * *',
   budgetMs: 6 * 3_600_000,
   async run({ app, signal, logger }) {
-    const { syncs } = syncRuntime(app);
+    const { syncs } = app;
     const onAbort = () => void syncs.stop();
     signal.addEventListener('abort', onAbort, { once: true });
     try {

@@ -1,4 +1,3 @@
-import { tagRuntime } from '../tags/tags.runtime';
 import type { Job } from './job';
 
 /**
@@ -11,7 +10,7 @@ export const oaTagReconcileJob: Job = {
   schedule: '30 4 * * *',
   budgetMs: 2 * 3_600_000,
   async run({ app, logger }) {
-    const report = await tagRuntime(app).reconciler.reconcileAll();
+    const report = await app.tags.reconciler.reconcileAll();
     for (const r of report) {
       const drifted = r.extra + r.missing;
       (drifted > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))({ ...r }, drifted > 0 ? 'OA tag drift found' : 'OA tag in sync');

@@ -1,4 +1,3 @@
-import { tagRuntime } from '../tags/tags.runtime';
 import type { Job } from './job';
 
 /**
@@ -11,7 +10,7 @@ export const pushTagsJob: Job = {
   schedule: '*/10 * * * *',
   budgetMs: 9 * 60_000,
   async run({ app, signal, logger }) {
-    const { sweeper, pusher } = tagRuntime(app);
+    const { sweeper, pusher } = app.tags;
     const queued = await sweeper.sweepAll(() => signal.aborted);
     const pushed = await pusher.drain(() => signal.aborted);
     logger.info({ queued, pushed }, 'tags swept and pushed');

@@ -1,8 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { AppContext } from '../app-context';
 import type { Worker } from '../background';
 import { withLock } from '../storage/locks';
-import { instanceId } from '../syncs/sync.service';
+import type { Services } from '../services';
 import type { Job } from './job';
 import { claimJobSlot, finishJobSlot } from '../storage/jobs/job-run.repository';
 import { nightlySyncsJob } from './nightly-syncs.job';
@@ -34,9 +33,9 @@ export class JobScheduler {
   private readonly running = new Set<{ abort: AbortController; done: Promise<JobOutcome> }>();
 
   constructor(
-    private readonly app: AppContext,
+    private readonly app: Services,
     private readonly jobs: readonly Job[] = JOBS,
-    readonly instance: string = instanceId(),
+    readonly instance: string = app.instanceId,
   ) {}
 
   start(): void {
@@ -97,7 +96,7 @@ export class JobScheduler {
 }
 
 /** Background worker (src/background.ts): the scheduler, when `jobs.enabled` is on for this instance. */
-export function jobsWorker(app: AppContext): Worker | undefined {
+export function jobsWorker(app: Services): Worker | undefined {
   if (!app.config.jobs.enabled) return undefined;
   const scheduler = new JobScheduler(app);
   scheduler.start();

@@ -1,6 +1,5 @@
 import { listSegments } from '../tags/segments/segment.repository';
 import { isDue } from '../tags/segments/segment-schedule';
-import { tagServices } from '../tags/tags.module';
 import type { Job } from './job';
 
 /**
@@ -12,7 +11,7 @@ export const segmentsJob: Job = {
   schedule: '* * * * *',
   budgetMs: 3_600_000,
   async run({ app, signal, logger }) {
-    const { segments } = tagServices(app);
+    const { segments } = app.tags;
     const now = new Date(app.now());
     let after: string | undefined;
     for (;;) {

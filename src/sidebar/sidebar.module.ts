@@ -1,10 +1,10 @@
 import type { AppContext } from '../app-context';
-import { sessionTokensFor, type SessionTokens } from '../auth/session-token';
+import type { SessionTokens } from '../auth/session-token';
 import { ProfileService } from '../customers/profile.service';
 import { OauthStates } from '../h5/oauth-state';
 import { PhoneCrypto } from '../security/phone-crypto';
-import { syncRuntime } from '../syncs/sync-runtime';
-import { tagServices } from '../tags/tags.module';
+import type { TagServices } from '../tags/tags.module';
+import type { Clients } from '../tokens/clients';
 import { SidebarCustomersService } from './sidebar-customers.service';
 import { SidebarJssdkService } from './sidebar-jssdk.service';
 import { SidebarLoginService } from './sidebar-login.service';
@@ -17,14 +17,11 @@ export interface SidebarServices {
   customers: SidebarCustomersService;
 }
 
-/**
- * WeChat clients come from the process-wide `syncRuntime` (one token manager per account, shared tickets),
- * looked up on first use so a test can install emulator-backed clients before the first request.
- */
-export function sidebarServices(app: AppContext): SidebarServices {
-  const tokens = sessionTokensFor(app);
-  const wecom = (corpId: string) => syncRuntime(app).clients.wecom(corpId);
-  const { assignments, catalog } = tagServices(app);
+/** On the process's WeChat clients (one token manager per account, shared tickets), signer and tag services. */
+export function sidebarServices(app: AppContext & { clients: Clients; sessionTokens: SessionTokens; tags: TagServices }): SidebarServices {
+  const tokens = app.sessionTokens;
+  const wecom = (corpId: string) => app.clients.wecom(corpId);
+  const { assignments, catalog } = app.tags;
   return {
     tokens,
     login: new SidebarLoginService({ config: app.config, states: new OauthStates(tokens, () => app.now(), undefined, app.ds), tokens, wecom }),

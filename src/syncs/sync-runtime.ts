@@ -1,8 +1,8 @@
 import type { AppContext } from '../app-context';
+import type { Worker } from '../background';
 import type { IdentityService } from '../identity/identity.service';
-import { identityServiceFor } from '../identity/identity-service.factory';
 import { IdentityHasher } from '../security/identity-hash';
-import { createClients, type Clients } from '../tokens/clients';
+import type { Clients } from '../tokens/clients';
 import { CorpTagLibrary } from '../tags/reconcile/corp-tag-library';
 import { corpTagsSync } from './wecom/corp-tags.sync';
 import { contactsSync } from './wecom/contacts.sync';
@@ -20,8 +20,6 @@ export interface SyncRuntime {
   syncs: SyncService;
 }
 
-const runtimes = new WeakMap<AppContext, SyncRuntime>();
-
 /** Which resource fits which account kind (anything else is RESOURCE_NOT_SUPPORTED → 422). */
 export function syncTasks(rt: Omit<SyncRuntime, 'syncs'>, app: AppContext): SyncTaskFactory {
   return (account, resource) => {
@@ -36,24 +34,17 @@ export function syncTasks(rt: Omit<SyncRuntime, 'syncs'>, app: AppContext): Sync
   };
 }
 
-/** One runtime per AppContext (one token manager and one concurrency cap per WeChat account per process). */
-export function syncRuntime(app: AppContext, opts: { clients?: Clients } = {}): SyncRuntime {
-  let rt = runtimes.get(app);
-  if (rt) return rt;
-  const clients = opts.clients ?? createClients({ ds: app.ds, config: app.config, logger: app.logger }, { now: app.now });
-  const hasher = new IdentityHasher(app.config.security.dataKey);
-  const identity = identityServiceFor(app);
-  const resolver = new BulkIdentityResolver({ identity, hasher, now: app.now });
-  const base = { clients, identity, resolver };
-  rt = { ...base, syncs: new SyncService({ ds: app.ds, config: app.config, logger: app.logger.child({ module: 'syncs' }), now: app.now, tasks: syncTasks(base, app) }) };
-  runtimes.set(app, rt);
-  return rt;
+/** The sync service and bulk resolver on the process's clients and identity service (src/services.ts). */
+export function createSyncRuntime(app: AppContext, deps: { clients: Clients; identity: IdentityService; instanceId: string }): SyncRuntime {
+  const resolver = new BulkIdentityResolver({ identity: deps.identity, hasher: new IdentityHasher(app.config.security.dataKey), now: () => app.now() });
+  const base = { clients: deps.clients, identity: deps.identity, resolver };
+  return { ...base, syncs: new SyncService({ ds: app.ds, config: app.config, logger: app.logger.child({ module: 'syncs' }), now: () => app.now(), instance: deps.instanceId, tasks: syncTasks(base, app) }) };
 }
 
 /**
  * Background worker (src/background.ts) that owns nothing but the shutdown of syncs started through the API or
  * jobs: on stop they finish the writes in flight and are left paused, resumable.
  */
-export function syncsWorker(app: AppContext): { name: string; stop(): Promise<void> } {
-  return { name: 'syncs', stop: async () => runtimes.get(app)?.syncs.stop() };
+export function syncsWorker(app: { syncs: SyncService }): Worker {
+  return { name: 'syncs', stop: () => app.syncs.stop() };
 }

@@ -1,5 +1,4 @@
-import { hostname } from 'os';
-import { randomBytes } from 'crypto';
+import { newInstanceId } from '../instance-id';
 import type { DataSource } from 'typeorm';
 import { findAccountById, type Account, type SiyuConfig } from '../../config';
 import type { Logger } from '../logger';
@@ -36,10 +35,6 @@ export interface StartedSync {
   done: Promise<SyncProgress>;
 }
 
-export function instanceId(): string {
-  return `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(3).toString('hex')}`;
-}
-
 /**
  * Starts and resumes full syncs (DESIGN §6). One run per (account, resource) across instances: the run holds
  * the `sync:<account>:<resource>` database lock from start to end, so a second start anywhere gets
@@ -53,7 +48,7 @@ export class SyncService {
   private readonly active = new Map<string, { abort: AbortController; done: Promise<SyncProgress> }>();
 
   constructor(private readonly deps: SyncServiceDeps) {
-    this.instance = deps.instance ?? instanceId();
+    this.instance = deps.instance ?? newInstanceId();
     this.runs = new SyncRunRepository(deps.ds);
   }
 

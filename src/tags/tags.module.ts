@@ -40,12 +40,13 @@ export interface TagWorkers extends TagServices {
 }
 
 /**
- * `clients` should be built with `http: { maxAttempts: 1 }`: the outbox retries with its own backoff and counts
- * every retry (see OutboxPusher).
+ * The WeChat calls go through `clients.singleAttempt`: the outbox retries with its own backoff and counts every
+ * retry (see OutboxPusher).
  */
-export function tagWorkers(deps: TagsDeps, clients: Clients, options: Omit<OutboxPusherOptions, 'clients' | 'onInvalidCorpTag'> = {}): TagWorkers {
+export function tagWorkers(deps: TagsDeps, allClients: Clients, options: Omit<OutboxPusherOptions, 'clients' | 'onInvalidCorpTag'> = {}): TagWorkers {
+  const clients = allClients.singleAttempt;
   const services = tagServices(deps);
-  const withClients = { ...deps, clients };
+  const withClients = { ds: deps.ds, config: deps.config, logger: deps.logger, now: () => deps.now(), clients };
   const library = new CorpTagLibrary(withClients);
   const pusher = new OutboxPusher(deps, {
     ...options,

@@ -1,8 +1,8 @@
 import type { AppContext } from '../app-context';
+import type { Services } from '../services';
 import type { Worker } from '../background';
 import { outboxSignal } from './outbox/outbox-signal';
 import type { TagWorkers } from './tags.module';
-import { tagRuntime } from './tags.runtime';
 
 const POLL_MS = 1_000;
 
@@ -11,10 +11,10 @@ const POLL_MS = 1_000;
  * services of this process, polling for rows queued by other instances or due after a backoff), another runs
  * bulk jobs and the WeChat re-reads callbacks asked for. Stop finishes the current round and returns.
  */
-export function tagsWorker(app: AppContext): Worker | undefined {
+export function tagsWorker(app: Services): Worker | undefined {
   const hasTagAccounts = app.config.accounts.some((a) => a.kind === 'official-account' || a.kind === 'wecom');
   if (!hasTagAccounts) return undefined;
-  return startTagsWorker(app, tagRuntime(app));
+  return startTagsWorker(app, app.tags);
 }
 
 export function startTagsWorker(app: AppContext, w: TagWorkers): Worker {

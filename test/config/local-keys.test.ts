@@ -4,8 +4,7 @@ import { join } from 'path';
 import { ConfigError, loadConfig } from '../../config';
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { main, type CliIo } from '../../src/cli/main';
-import { sessionTokensFor } from '../../src/auth/session-token';
-import { identityServiceFor } from '../../src/identity/identity-service.factory';
+import { SessionTokens } from '../../src/auth/session-token';
 import { retryingTransaction } from '../../src/storage/conflict-retry';
 import { openDatabase } from '../../src/storage/data-source';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -108,8 +107,8 @@ describe('keys of the embedded default (DESIGN §12)', () => {
     expect(a.security.sessionSecret).toBe(b.security.sessionSecret);
     expect(a.security.sessionSecret).toMatch(/^[0-9a-f]{64}$/);
     expect(a.security.sessionSecret).not.toContain('ab'.repeat(32));
-    const token = sessionTokensFor({ config: a, now: () => Date.now() }).sign('staff', { userid: 'u1' }, 600);
-    expect(sessionTokensFor({ config: b, now: () => Date.now() }).verify('staff', token)).toMatchObject({ userid: 'u1' });
+    const token = new SessionTokens(a.security.sessionSecret).sign('staff', { userid: 'u1' }, 600);
+    expect(new SessionTokens(b.security.sessionSecret).verify('staff', token)).toMatchObject({ userid: 'u1' });
     const other = loadConfig({ env: { ...env, SIYU_DATA_KEY: 'cd'.repeat(32) } });
     expect(other.security.sessionSecret).not.toBe(a.security.sessionSecret);
   });
@@ -137,19 +136,19 @@ describe('keys of the embedded default (DESIGN §12)', () => {
       const url = `sqlite:${join(tempDir(), 'siyu.db')}`;
       const before = await start(url);
       const resolve = (app: TestApp, identities: IdentityRef[]) =>
-        retryingTransaction(app.app.ds, (em) => identityServiceFor(app.app).resolve(em, { identities, source: 'mp.phone', verified: true }));
+        retryingTransaction(app.app.ds, (em) => app.app.identity.resolve(em, { identities, source: 'mp.phone', verified: true }));
       const kept = (await resolve(before, [oa('o-keep'), { type: 'phone', scope: 'default', value: '13812340000' }])).customerId!;
       const gone = (await resolve(before, [oa('o-gone')])).customerId!;
       const admin = await before.key('admin');
       expect((await before.request(`/api/v1/customers/${gone}`, { method: 'DELETE', key: admin })).status).toBe(200);
-      const session = sessionTokensFor(before.app).sign('staff', { userid: 'u1' }, 600);
+      const session = before.app.sessionTokens.sign('staff', { userid: 'u1' }, 600);
 
       const after = await restart(url);
       const found = await after.request('/api/v1/customers/lookup?type=phone&value=13812340000', { key: admin });
       expect(found.status).toBe(200);
       expect(found.body).toMatchObject({ id: kept, phone: '13812340000' });
       expect(await resolve(after, [oa('o-gone')])).toMatchObject({ customerId: null, erased: true });
-      expect(sessionTokensFor(after.app).verify('staff', session)).toMatchObject({ userid: 'u1' });
+      expect(after.app.sessionTokens.verify('staff', session)).toMatchObject({ userid: 'u1' });
     });
   });
 });

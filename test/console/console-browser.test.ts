@@ -4,8 +4,6 @@ import type { Browser, Page } from 'playwright-core';
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { PhoneCrypto } from '../../src/security/phone-crypto';
-import { syncRuntime } from '../../src/syncs/sync-runtime';
-import { tagRuntime } from '../../src/tags/tags.runtime';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
@@ -46,7 +44,7 @@ describeWithChromium('operator console in a browser', () => {
     oaAppId = oa.kind === 'official-account' ? oa.appId : '';
     corpId = wecom.kind === 'wecom' ? wecom.corpId : '';
     corpAccountId = wecom.id;
-    const syncs = syncRuntime(t.app).syncs;
+    const syncs = t.app.syncs;
     expect((await (await syncs.start(oa.id, 'followers')).done).status).toBe('done');
     expect((await (await syncs.start(wecom.id, 'contacts')).done).status).toBe('done');
     // The staff directory gives the profile the names of the staff who added a contact (DESIGN §10.3).
@@ -85,7 +83,7 @@ describeWithChromium('operator console in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await syncRuntime(t.app).syncs.stop();
+    await t.app.syncs.stop();
     await t?.close();
     await emu?.close();
   });
@@ -188,7 +186,7 @@ describeWithChromium('operator console in a browser', () => {
     expect(rows.map((r) => r.source)).toEqual(['manual']);
 
     // The push reaches the emulator's relation of that contact (WeCom mark_tag).
-    await tagRuntime(t.app).pusher.drain();
+    await t.app.tags.pusher.drain();
     const corp = emu.state.world.wecom[0]!;
     const bound = (await t.request(`/api/v1/tags/${tagId}`, { key: keys.operator })).body as { bindings: { remoteTagId: string }[] };
     const relations = corp.relationsBySlot[corp.slotOf(externalUserid)] ?? [];

@@ -1,7 +1,6 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
-import { identityServiceFor } from '../../src/identity/identity-service.factory';
 import { retryingTransaction } from '../../src/storage/conflict-retry';
 import { execute, select } from '../../src/storage/sql';
 
@@ -15,7 +14,7 @@ describe('DELETE /api/v1/customers/:id (erasure)', () => {
   let admin: string;
   let operator: string;
   const resolve = (identities: IdentityRef[]) =>
-    retryingTransaction(db.ds, (em) => identityServiceFor(t.app).resolve(em, { identities, source: 'erasure-test' }));
+    retryingTransaction(db.ds, (em) => t.app.identity.resolve(em, { identities, source: 'erasure-test' }));
   const count = async (sql: string, params: unknown[]) => Number((await select<{ n: number }>(db.ds, sql, params))[0]!.n);
 
   beforeAll(async () => {

@@ -1,15 +1,15 @@
 import type { Server } from 'http';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type SiyuConfig } from '../../config';
-import type { AppContext } from '../../src/app-context';
 import { createApp } from '../../src/http/app';
 import { HttpMetrics } from '../../src/http/metrics';
 import { silentLogger } from '../../src/logger';
+import { createServices, type Services, type ServicesOptions } from '../../src/services';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import type { Role } from '../../src/auth/roles';
 
 export interface TestApp {
-  app: AppContext;
+  app: Services;
   url: string;
   /** fetch relative to the app, returning status, headers and parsed JSON (or text). */
   request(path: string, init?: RequestInit & { json?: unknown; key?: string }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
@@ -27,8 +27,8 @@ export function testConfig(url: string, overrides: Record<string, unknown> = {})
 }
 
 /** The real koa app (no background workers) listening on 127.0.0.1:0. */
-export async function startTestApp(ds: DataSource, config: SiyuConfig): Promise<TestApp> {
-  const app: AppContext = { config, ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => Date.now() };
+export async function startTestApp(ds: DataSource, config: SiyuConfig, services: ServicesOptions = {}): Promise<TestApp> {
+  const app = createServices({ config, ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => Date.now() }, services);
   const server: Server = await new Promise((resolve) => {
     const s = createApp(app).listen(0, '127.0.0.1', () => resolve(s));
   });

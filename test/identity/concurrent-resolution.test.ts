@@ -69,7 +69,7 @@ describe(`concurrent resolution (${testDialect})`, () => {
       return { account: 'wxoa', channel: 'official-account' as const, kind: 'oa.message.text', dedupeKey: `proc-${i}`, raw: '<xml/>', events };
     });
     await repo.insertMany(rows, new Date());
-    const mk = (ds: DataSource) => new InboxProcessor({ ds, config, logger: silentLogger(), now: () => Date.now() }, { batchSize: 7 });
+    const mk = (ds: DataSource) => new InboxProcessor({ ds, config, logger: silentLogger(), now: () => Date.now(), identity: svc }, { batchSize: 7 });
     const [a, b] = [mk(db.ds), mk(second)];
     const [na, nb] = await Promise.all([a.drain(), b.drain()]);
     expect(na + nb).toBe(120);

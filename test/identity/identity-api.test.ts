@@ -1,7 +1,6 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
-import { identityServiceFor } from '../../src/identity/identity-service.factory';
 import { retryingTransaction } from '../../src/storage/conflict-retry';
 import { execute } from '../../src/storage/sql';
 
@@ -16,7 +15,7 @@ describe('customers lookup, merges and conflicts API', () => {
   let operator: string;
   let admin: string;
   const resolve = (identities: IdentityRef[], verified = false) =>
-    retryingTransaction(db.ds, (em) => identityServiceFor(t.app).resolve(em, { identities, source: 'api-test', verified }));
+    retryingTransaction(db.ds, (em) => t.app.identity.resolve(em, { identities, source: 'api-test', verified }));
 
   beforeAll(async () => {
     db = await createTestDatabase();

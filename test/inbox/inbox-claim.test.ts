@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/storage/data-source';
 import { execute, select } from '../../src/storage/sql';
 import { testDialect, useTestDatabase } from '../helpers/describe-db';
 import { testConfig } from '../helpers/test-app';
+import { createIdentityService } from '../../src/identity/identity.service';
 
 const entry = (key: string): InboxEntry => ({
   account: 'wxclaim',
@@ -110,7 +111,7 @@ describe('inbox claims across instances', () => {
     await new InboxRepository(db.ds).insertMany(Array.from({ length: 12 }, (_, i) => entry(`cfg-${i}`)), new Date('2030-01-01T00:00:00.000Z'));
     const config = testConfig(db.url, { database: { url: db.url, migrate: false, claim: 'portable' } });
     expect(config.database.claim).toBe('portable');
-    const p = new InboxProcessor({ ds: instances[0]!, config, logger: silentLogger(), now: () => now.getTime() }, { batchSize: 5 });
+    const p = new InboxProcessor({ ds: instances[0]!, config, logger: silentLogger(), now: () => now.getTime(), identity: createIdentityService({ config, now: () => now.getTime() }) }, { batchSize: 5 });
     expect(await p.drain()).toBe(12);
     const rows = await select<{ status: string; claim_token: string | null }>(db.ds, "SELECT status, claim_token FROM inbox WHERE dedupe_key LIKE 'cfg-%'");
     expect(rows.every((r) => r.status === 'done' && r.claim_token !== null)).toBe(true);

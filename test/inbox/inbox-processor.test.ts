@@ -8,6 +8,8 @@ import { GroupCommitInboxWriter } from '../../src/inbox/inbox-writer';
 import { inboxSignal } from '../../src/inbox/inbox-signal';
 import { execute, select } from '../../src/storage/sql';
 import { OA } from './callback-support';
+import type { SiyuConfig } from '../../config';
+import { createIdentityService, type IdentityService } from '../../src/identity/identity.service';
 
 const at = '2025-03-01T08:00:00.000Z';
 const subscribe = (openid: string): NormalizedEvent[] => [
@@ -15,10 +17,13 @@ const subscribe = (openid: string): NormalizedEvent[] => [
   { kind: 'subscription.changed', channel: 'official-account', account: OA.appId, occurredAt: at, openid, subscribed: true, qrScene: '42' },
 ];
 
+/** What the processor is built from: a context plus the identity service that src/services.ts would give it. */
+const withIdentity = <T extends { config: SiyuConfig; now(): number }>(ctx: T): T & { identity: IdentityService } => ({ ...ctx, identity: createIdentityService(ctx) });
+
 describe('inbox processor', () => {
   const db = useTestDatabase();
   let clock = Date.parse('2025-03-01T09:00:00Z');
-  const app = () => ({ ds: db.ds, config: testConfig(db.url, { accounts: [OA] }), logger: silentLogger(), now: () => clock });
+  const app = () => withIdentity({ ds: db.ds, config: testConfig(db.url, { accounts: [OA] }), logger: silentLogger(), now: () => clock });
   const repo = () => new InboxRepository(db.ds);
   const insert = (key: string, events: NormalizedEvent[]) =>
     repo().insertMany([{ account: OA.appId, channel: 'official-account', kind: 'oa.event.subscribe', dedupeKey: key, raw: '<xml/>', events }], new Date(clock));
@@ -71,7 +76,7 @@ describe('inbox processor', () => {
   });
 
   it('wakes at once when the intake commits, and stops after finishing its batch', async () => {
-    const p = new InboxProcessor({ ...app(), now: () => Date.now() }, { pollMs: 60_000 }).start();
+    const p = new InboxProcessor(withIdentity({ ...app(), now: () => Date.now() }), { pollMs: 60_000 }).start();
     const signal = inboxSignal(db.ds);
     const writer = new GroupCommitInboxWriter((rows) => repo().insertMany(rows, new Date()), { maxBatch: 10, maxBatchBytes: 1 << 20, maxInFlight: 1, onCommit: () => signal.notify() });
     const started = Date.now();
@@ -86,7 +91,7 @@ describe('inbox processor', () => {
 
 describe('inbox processor under a callback burst', () => {
   const db = useTestDatabase();
-  const app = () => ({ ds: db.ds, config: testConfig(db.url, { accounts: [OA] }), logger: silentLogger(), now: () => Date.now() });
+  const app = () => withIdentity({ ds: db.ds, config: testConfig(db.url, { accounts: [OA] }), logger: silentLogger(), now: () => Date.now() });
   const done = async (prefix: string) => Number((await select<{ n: unknown }>(db.ds, "SELECT COUNT(*) AS n FROM inbox WHERE status = 'done' AND dedupe_key LIKE ?", [`${prefix}%`]))[0]!.n);
   const insert = (prefix: string, n: number) =>
     new InboxRepository(db.ds).insertMany(

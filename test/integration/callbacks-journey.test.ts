@@ -1,7 +1,6 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { ApiKeyService } from '../../src/auth/api-key.service';
-import { identityServiceFor } from '../../src/identity/identity-service.factory';
 import { retryingTransaction } from '../../src/storage/conflict-retry';
 import type { RunningGateway } from '../../src/server';
 import { select } from '../../src/storage/sql';
@@ -75,7 +74,7 @@ describe('journey: follow the OA, pay, get added on WeCom → one customer', () 
     const truth = await world.control(`/truth/persons/${personId}`);
     const unionid = (truth.identities as IdentityRef[]).find((i) => i.type === 'unionid')!;
     expect(unionid).toBeDefined();
-    const identity = identityServiceFor(gw.app);
+    const identity = gw.app.identity;
     await retryingTransaction(db.ds, (em) => identity.resolve(em, { identities: [{ type: 'oa_openid', scope: oa.appId, value: openid }, unionid], source: 'oa.user_info' }));
     await retryingTransaction(db.ds, (em) => identity.resolve(em, { identities: [{ type: 'wecom_external_userid', scope: corp.corpId, value: contact.externalUserId }, unionid], source: 'wecom.contact' }));
 

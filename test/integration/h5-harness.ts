@@ -5,12 +5,10 @@ import type { EmulatorOptions } from '../../emulator/app';
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import type { SiyuConfig } from '../../config';
-import type { AppContext } from '../../src/app-context';
+import { createServices, type Services } from '../../src/services';
 import { createApp } from '../../src/http/app';
 import { HttpMetrics } from '../../src/http/metrics';
 import { silentLogger, type Logger } from '../../src/logger';
-import { syncRuntime } from '../../src/syncs/sync-runtime';
-import { createClients } from '../../src/tokens/clients';
 import { testConfig } from '../helpers/test-app';
 
 export const SHOP = 'https://shop.example.com';
@@ -68,7 +66,7 @@ export interface RequestInitX extends Omit<RequestInit, 'body'> {
 
 export interface FrontDoorHarness {
   emu: RunningEmulator;
-  app: AppContext;
+  app: Services;
   config: SiyuConfig;
   url: string;
   control: AxiosInstance;
@@ -106,8 +104,7 @@ export async function startFrontDoors(
     security: { sessionSecret: 'front-door-test-secret', dataKey: '11'.repeat(32) },
     ...overrides,
   });
-  const app: AppContext = { config, ds: db.ds, logger, metrics: new HttpMetrics(), now: () => emu.state.clock.nowMs() };
-  syncRuntime(app, { clients: createClients({ ds: db.ds, config, logger: app.logger }, { now: app.now, http: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 } }) });
+  const app = createServices({ config, ds: db.ds, logger, metrics: new HttpMetrics(), now: () => emu.state.clock.nowMs() }, { clients: { http: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 } } });
   handler = createApp(app).callback();
   const control = axios.create({ baseURL: `${emu.url}/_emulator`, validateStatus: () => true });
   const ids = (kind: string) => config.accounts.filter((a) => a.kind === kind).map((a) => (a as { appId: string }).appId);
@@ -166,7 +163,7 @@ export async function startFrontDoors(
       await control.post('/clock/advance', { seconds });
     },
     async close() {
-      await syncRuntime(app).syncs.stop();
+      await app.syncs.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

@@ -1,6 +1,5 @@
 import { useTestDatabase } from '../helpers/describe-db';
 import { clearTables } from '../helpers/test-db';
-import { identityServiceFor } from '../../src/identity/identity-service.factory';
 import { retryingTransaction } from '../../src/storage/conflict-retry';
 import { CookieJar, SHOP, startFrontDoors, type FrontDoorHarness } from './h5-harness';
 
@@ -132,7 +131,7 @@ describe('H5 web OAuth (GET /h5/:appId/login → WeChat authorize page → /oaut
 
   it('attaches to the customer already holding the same openid as an OA follower', async () => {
     const code = (await h.control.post(`/oa/${appId}/oauth-codes`, { personId: 5 })).data as { openid: string };
-    const identity = identityServiceFor(h.app);
+    const identity = h.app.identity;
     const follower = await retryingTransaction(db.ds, (em) => identity.resolve(em, { identities: [{ type: 'oa_openid', scope: appId, value: code.openid }], source: 'test.oa' }));
     await h.browserLogin(appId, { personId: 5 });
     const rows = await identities();

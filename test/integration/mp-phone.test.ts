@@ -1,7 +1,6 @@
 import { Writable } from 'stream';
 import { useTestDatabase } from '../helpers/describe-db';
 import { clearTables } from '../helpers/test-db';
-import { identityServiceFor } from '../../src/identity/identity-service.factory';
 import { createLogger } from '../../src/logger';
 import { startFrontDoors, type FrontDoorHarness } from './h5-harness';
 
@@ -96,7 +95,7 @@ describe('POST /mp/:appId/phone', () => {
     expect(customer!.phone_enc).toMatch(/^v1\./);
     const dump = JSON.stringify(await db.ds.query('SELECT * FROM identities')) + JSON.stringify(await db.ds.query('SELECT * FROM customers'));
     expect(dump).not.toContain(PHONE);
-    await expect(identityServiceFor(h.app).findCustomerId(db.ds, { type: 'phone', scope: 'default', value: `+86 ${PHONE}` })).resolves.toBe(login.body.customerId);
+    await expect(h.app.identity.findCustomerId(db.ds, { type: 'phone', scope: 'default', value: `+86 ${PHONE}` })).resolves.toBe(login.body.customerId);
 
     const logs = logLines.join('');
     expect(logs).not.toContain(PHONE);

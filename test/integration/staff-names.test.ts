@@ -1,6 +1,5 @@
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { AuditLogWriter } from '../../src/audit/audit-log.writer';
-import { identityServiceFor } from '../../src/identity/identity-service.factory';
 import { retryingTransaction } from '../../src/storage/conflict-retry';
 import type { RunningGateway } from '../../src/server';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
@@ -143,7 +142,7 @@ describe('staff directory and names in the API', () => {
 
   it('shows both customers’ names on a merge, and a sales rep’s name on their audit entries', async () => {
     const oa = world.apps.officialAccounts[0]!;
-    const identity = identityServiceFor(gw.app);
+    const identity = gw.app.identity;
     const fan = { type: 'oa_openid' as const, scope: oa.appId, value: 'o-merge-names-000000001' };
     const contact = { type: 'wecom_external_userid' as const, scope: corpId, value: 'wm-merge-names-0000000001' };
     await retryingTransaction(gw.app.ds, (em) => identity.resolve(em, { identities: [fan], source: 'test' }));

@@ -1,6 +1,5 @@
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
-import { syncRuntime } from '../../src/syncs/sync-runtime';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
@@ -23,7 +22,7 @@ describe('sync API', () => {
     corpId = config.accounts.find((a) => a.kind === 'wecom')!.id;
   });
   afterAll(async () => {
-    await syncRuntime(t.app).syncs.stop();
+    await t.app.syncs.stop();
     await t.close();
     await emu.close();
   });
@@ -105,7 +104,7 @@ describe('sync API', () => {
   it('lists runs filtered by account and resource, newest first', async () => {
     const tags = await start({ accountId: corpId, resource: 'corp-tags' });
     expect(tags.status).toBe(202);
-    await syncRuntime(t.app).syncs.stop();
+    await t.app.syncs.stop();
     const all = (await t.request('/api/v1/syncs', { key: viewer })).body;
     expect(all.items.map((r: { resource: string }) => r.resource)).toEqual(['corp-tags', 'followers']);
     const oa = (await t.request(`/api/v1/syncs?accountId=${oaId}&resource=followers`, { key: viewer })).body;

@@ -1,4 +1,3 @@
-import { identityServiceFor } from '../../src/identity/identity-service.factory';
 import { undoMerge } from '../../src/identity/merge.service';
 import { useTestDatabase } from '../helpers/describe-db';
 import { oaMembers, relationTags, startTagsWorld, type TagsWorld } from '../tags/tags-world';
@@ -37,7 +36,7 @@ describe('tags follow a merge into WeChat', () => {
     const before = await remote(contactTag);
     for (const r of contact.relations) expect(relationTags(w, r.userid, contact.externalUserid)).toEqual([before.wecom]);
 
-    const identity = identityServiceFor(w.api.app);
+    const identity = w.api.app.identity;
     const resolution = await db.ds.transaction((em) =>
       identity.resolve(em, {
         source: 'test.merge',

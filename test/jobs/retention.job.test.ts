@@ -7,7 +7,7 @@ import { execute, select, toDbTime } from '../../src/storage/sql';
 import { useTestDatabase } from '../helpers/describe-db';
 import { clearTables } from '../helpers/test-db';
 import { testConfig } from '../helpers/test-app';
-import { appContext } from '../syncs/sync-harness';
+import { testServices } from '../syncs/sync-harness';
 
 const NOW = new Date('2030-06-15T03:30:00.000Z');
 const daysAgo = (d: number): Date => new Date(NOW.getTime() - d * 86_400_000);
@@ -98,7 +98,7 @@ describe('retention (DESIGN §12)', () => {
     await callback('job-old', 'done', 9);
     await event('oa.subscribe', daysAgo(100), 'job-e');
     const config = testConfig(db.url, { retention: { inboxDays: 7, eventsDays: 90 } });
-    const at = (ds: DataSource) => ({ ...appContext(ds, config), now: () => NOW.getTime() });
+    const at = (ds: DataSource) => Object.assign(testServices(ds, config), { now: () => NOW.getTime() });
     const [a, b] = [new JobScheduler(at(db.ds), JOBS, 'instance-a'), new JobScheduler(at(other), JOBS, 'instance-b')];
     const outcomes = await Promise.all([a.trigger('retention', NOW), b.trigger('retention', NOW)]);
     expect(outcomes.sort()).toEqual(['ran', 'skipped']);

@@ -4,7 +4,7 @@ import type { Job } from '../../src/jobs/job';
 import { openDatabase } from '../../src/storage/data-source';
 import { useTestDatabase } from '../helpers/describe-db';
 import { testConfig } from '../helpers/test-app';
-import { appContext } from '../syncs/sync-harness';
+import { testServices } from '../syncs/sync-harness';
 
 function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -26,7 +26,7 @@ describe('JobScheduler', () => {
 
   const instances = (job: Job) => {
     const config = testConfig(db.url);
-    return [new JobScheduler(appContext(db.ds, config), [job], 'instance-a'), new JobScheduler(appContext(other, config), [job], 'instance-b')] as const;
+    return [new JobScheduler(testServices(db.ds, config), [job], 'instance-a'), new JobScheduler(testServices(other, config), [job], 'instance-b')] as const;
   };
 
   it('refuses an unknown job name', async () => {
@@ -99,6 +99,6 @@ describe('JobScheduler', () => {
   });
 
   it('jobsWorker does nothing when jobs.enabled is off', () => {
-    expect(jobsWorker(appContext(db.ds, testConfig(db.url, { jobs: { enabled: false } })))).toBeUndefined();
+    expect(jobsWorker(testServices(db.ds, testConfig(db.url, { jobs: { enabled: false } })))).toBeUndefined();
   });
 });

@@ -3,10 +3,10 @@ import type { PhoneNumber } from '../../connectors/mini-program/client-types';
 import { WechatApiError } from '../../connectors/common/http/wechat-api-error';
 import { SessionTokens } from '../../src/auth/session-token';
 import { errorAnswer } from '../../src/http/middleware/error-answer';
-import { identityServiceFor } from '../../src/identity/identity-service.factory';
 import { MpPhoneService } from '../../src/mp/mp-phone.service';
 import { useTestDatabase } from '../helpers/describe-db';
 import { testConfig } from '../helpers/test-app';
+import { createIdentityService } from '../../src/identity/identity.service';
 
 const APP = 'wxmp0000000000001';
 
@@ -21,9 +21,9 @@ describe('MpPhoneService', () => {
   let answer: () => Promise<PhoneNumber>;
   const service = () => {
     const config = testConfig(db.url, { accounts: [{ kind: 'mini-program', appId: APP, appSecret: 's', apiBase: 'http://127.0.0.1:9' }], security: { dataKey: '22'.repeat(32) } });
-    const app = { config, now: () => Date.now() };
+    const identity = createIdentityService({ config, now: () => Date.now() });
     const mp = () => ({ getUserPhoneNumber: () => answer() }) as unknown as MiniProgramClient;
-    return { svc: new MpPhoneService({ ds: db.ds, config, mp, identity: identityServiceFor(app), tokens: new SessionTokens('x-secret') }), identity: identityServiceFor(app) };
+    return { svc: new MpPhoneService({ ds: db.ds, config, mp, identity, tokens: new SessionTokens('x-secret') }), identity };
   };
   const session = { ch: 'mp' as const, app: APP, oid: 'o-visitor-1' };
 

@@ -1,6 +1,5 @@
 import { createHash } from 'crypto';
 import { execute } from '../../src/storage/sql';
-import { syncRuntime } from '../../src/syncs/sync-runtime';
 import { tagWorkers } from '../../src/tags/tags.module';
 import { useTestDatabase } from '../helpers/describe-db';
 import { CookieJar } from '../integration/h5-harness';
@@ -158,7 +157,7 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
     const audit = await h.request(`/api/v1/audit?targetId=${customerId}`, { bearer: h.adminKey });
     expect(audit.body.items[0]).toMatchObject({ actor: 'wecom:alice', role: 'staff', action: 'customer.tags.add', targetType: 'customer', targetId: customerId });
     // The outbox worker makes WeChat match: the corp tag is created and marked on alice's relation.
-    const pusher = tagWorkers(h.app, syncRuntime(h.app).clients).pusher;
+    const pusher = tagWorkers(h.app, h.app.clients).pusher;
     await pusher.drain();
     expect(await remoteTags()).toEqual(['高意向']);
 

@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
 import { ApiKeyService } from '../../src/auth/api-key.service';
-import { syncRuntime } from '../../src/syncs/sync-runtime';
 import { CookieJar, startFrontDoors, type FrontDoorHarness, type Reply } from '../integration/h5-harness';
 
 export interface SidebarCustomer {
@@ -57,7 +56,7 @@ export async function startSidebar(db: { ds: DataSource; url: string }, override
 }
 
 export async function syncContacts(h: FrontDoorHarness, corpId: string, resource: 'contacts' | 'staff' = 'contacts'): Promise<void> {
-  const started = await syncRuntime(h.app).syncs.start(corpId, resource);
+  const started = await h.app.syncs.start(corpId, resource);
   const done = await started.done;
   if (done.status !== 'done') throw new Error(`${resource} sync ended ${done.status}: ${done.error ?? ''}`);
 }

@@ -1,10 +1,9 @@
 import type { Account } from '../../config';
 import type { WecomCorp } from '../../emulator/world/wecom-corp';
-import { createClients } from '../../src/tokens/clients';
-import { syncRuntime, type SyncRuntime } from '../../src/syncs/sync-runtime';
+import type { SyncRuntime } from '../../src/syncs/sync-runtime';
 import { clearTables } from '../helpers/test-db';
 import { useTestDatabase } from '../helpers/describe-db';
-import { appContext, emulatorConfig, startSyncHarness, type SyncHarness } from './sync-harness';
+import { testServices, emulatorConfig, startSyncHarness, type SyncHarness } from './sync-harness';
 
 interface StaffRow {
   userid: string;
@@ -30,8 +29,7 @@ describe('WeCom staff sync', () => {
   const runtimeWith = (edit: (a: Record<string, unknown>) => Record<string, unknown>): SyncRuntime => {
     const accounts = h.config.accounts.map((a) => (a.kind === 'wecom' ? edit({ ...a }) : a));
     const config = emulatorConfig(db.ds, db.url, h.emu, { accounts: accounts as unknown as Account[] });
-    const app = appContext(db.ds, config);
-    return syncRuntime(app, { clients: createClients({ ds: db.ds, config, logger: app.logger }, { http: { baseDelayMs: 1, maxDelayMs: 5 } }) });
+    return testServices(db.ds, config, { clients: { http: { baseDelayMs: 1, maxDelayMs: 5 } } });
   };
 
   beforeAll(async () => {

@@ -3,18 +3,17 @@ import type { EmulatorOptions } from '../../emulator/app';
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import type { Account, SiyuConfig } from '../../config';
-import type { AppContext } from '../../src/app-context';
 import { HttpMetrics } from '../../src/http/metrics';
 import { silentLogger } from '../../src/logger';
-import { syncRuntime, type SyncRuntime } from '../../src/syncs/sync-runtime';
-import { createClients } from '../../src/tokens/clients';
+import { createServices, type Services, type ServicesOptions } from '../../src/services';
 import { testConfig } from '../helpers/test-app';
 
 export interface SyncHarness {
   emu: RunningEmulator;
   config: SiyuConfig;
-  app: AppContext;
-  rt: SyncRuntime;
+  app: Services;
+  /** The same object as `app`: what syncs run on. */
+  rt: Services;
   oa(index?: number): Account & { kind: 'official-account' };
   wecom(index?: number): Account & { kind: 'wecom' };
   close(): Promise<void>;
@@ -25,17 +24,17 @@ export function emulatorConfig(ds: DataSource, url: string, emu: RunningEmulator
   return testConfig(url, { accounts: gatewayAccounts(emu.state, emu.url), ...overrides });
 }
 
-export function appContext(ds: DataSource, config: SiyuConfig): AppContext {
-  return { config, ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => Date.now() };
+/** The services of one test gateway on `ds` (no HTTP server, no background workers). */
+export function testServices(ds: DataSource, config: SiyuConfig, opts: ServicesOptions = {}): Services {
+  return createServices({ config, ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => Date.now() }, opts);
 }
 
 /** An emulator world, a gateway config pointing at it, and the sync runtime on the test database. */
 export async function startSyncHarness(db: { ds: DataSource; url: string }, world: EmulatorOptions = {}): Promise<SyncHarness> {
   const emu = await startEmulator({ followers: 50, wecomContacts: 30, wecomStaff: 5, ...world });
   const config = emulatorConfig(db.ds, db.url, emu);
-  const app = appContext(db.ds, config);
-  const clients = createClients({ ds: db.ds, config, logger: app.logger }, { http: { baseDelayMs: 1, maxDelayMs: 5 } });
-  const rt = syncRuntime(app, { clients });
+  const app = testServices(db.ds, config, { clients: { http: { baseDelayMs: 1, maxDelayMs: 5 } } });
+  const rt = app;
   const pick = <K extends Account['kind']>(kind: K, index: number) => {
     const a = config.accounts.filter((x) => x.kind === kind)[index];
     if (!a) throw new Error(`no ${kind} #${index}`);

@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../src/storage/data-source';
-import { syncRuntime } from '../../src/syncs/sync-runtime';
-import { createClients } from '../../src/tokens/clients';
 import { useTestDatabase } from '../helpers/describe-db';
-import { appContext, startSyncHarness, type SyncHarness } from './sync-harness';
+import { testServices, startSyncHarness, type SyncHarness } from './sync-harness';
 
 describe('one running sync per (account, resource) across instances', () => {
   const db = useTestDatabase();
@@ -20,8 +18,7 @@ describe('one running sync per (account, resource) across instances', () => {
   });
 
   it('a second gateway instance on the same database is refused while the first runs, then may run', async () => {
-    const app = appContext(otherDs, h.config);
-    const other = syncRuntime(app, { clients: createClients({ ds: otherDs, config: h.config, logger: app.logger }) });
+    const other = testServices(otherDs, h.config);
     const [a, b] = await Promise.allSettled([h.rt.syncs.start(h.oa().id, 'followers'), other.syncs.start(h.oa().id, 'followers')]);
     const won = [a, b].filter((r) => r.status === 'fulfilled');
     const lost = [a, b].filter((r): r is PromiseRejectedResult => r.status === 'rejected');

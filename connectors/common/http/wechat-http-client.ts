@@ -3,7 +3,7 @@ import https from 'https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { fullJitterDelayMs, sleep } from './backoff';
 import { defineErrcodes, wechatError, type ErrcodeRule, type ErrcodeTable } from './errcode-table';
-import { httpOptions, type WechatHttpOptions } from './http-options';
+import { httpOptions, type RetryPolicy, type WechatHttpOptions } from './http-options';
 import { Semaphore } from './semaphore';
 import type { TokenSource } from './token-source';
 import { transportError } from './transport-error';
@@ -50,18 +50,31 @@ export class WechatHttpClient {
   private readonly axios: AxiosInstance;
   private readonly semaphore: Semaphore;
 
-  constructor(private readonly deps: WechatHttpClientDeps) {
+  constructor(
+    private readonly deps: WechatHttpClientDeps,
+    shared?: { axios: AxiosInstance; semaphore: Semaphore },
+  ) {
     this.options = httpOptions(deps.options);
-    this.semaphore = new Semaphore(this.options.concurrency);
+    this.semaphore = shared?.semaphore ?? new Semaphore(this.options.concurrency);
     const agentOptions = { keepAlive: true, maxSockets: this.options.concurrency };
-    this.axios = axios.create({
-      baseURL: deps.baseURL,
-      timeout: this.options.timeoutMs,
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
-      validateStatus: () => true,
-      responseType: 'json',
-    });
+    this.axios =
+      shared?.axios ??
+      axios.create({
+        baseURL: deps.baseURL,
+        timeout: this.options.timeoutMs,
+        httpAgent: new http.Agent(agentOptions),
+        httpsAgent: new https.Agent(agentOptions),
+        validateStatus: () => true,
+        responseType: 'json',
+      });
+  }
+
+  /**
+   * This caller with another retry policy, sharing its sockets and its concurrency cap: the account still has
+   * one cap however its callers retry.
+   */
+  withRetry(policy: Partial<RetryPolicy>): WechatHttpClient {
+    return new WechatHttpClient({ ...this.deps, options: { ...this.options, ...policy } }, { axios: this.axios, semaphore: this.semaphore });
   }
 
   /** Calls in flight right now (bounded by `options.concurrency`). */

@@ -1,9 +1,9 @@
 import type { Command } from '../main';
 import { buildContext } from '../../server';
 import { createLogger } from '../../logger';
+import { createServices } from '../../services';
 import { countByStatus } from '../../tags/outbox/outbox.repository';
 import { nextDueAt } from '../../tags/outbox/outbox-claim';
-import { tagRuntime } from '../../tags/tags.runtime';
 import { formatPushTagsReport, type PushTagsReport } from '../push-tags-summary';
 
 /**
@@ -17,9 +17,9 @@ export const pushTagsCommand: Command = async (args, io, config) => {
   if (!cfg.accounts.some((a) => a.kind === 'official-account' || a.kind === 'wecom')) {
     io.err('siyu push-tags: no Official Account or WeCom account is configured, so rows for them cannot be pushed; set SIYU_CONFIG to your config file (see config/example.yaml)\n');
   }
-  const app = await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr));
+  const app = createServices(await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr)));
   try {
-    const { sweeper, pusher } = tagRuntime(app);
+    const { sweeper, pusher } = app.tags;
     const queued = args.flags.sweep ? await sweeper.sweepAll() : undefined;
     const started = Date.now();
     const pushed = await pusher.drain();

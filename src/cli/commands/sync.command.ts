@@ -3,9 +3,9 @@ import cliProgress from 'cli-progress';
 import type { Command } from '../main';
 import { buildContext } from '../../server';
 import { createLogger } from '../../logger';
+import { createServices } from '../../services';
 import { SyncError } from '../../syncs/sync-errors';
 import type { SyncProgress } from '../../syncs/sync-progress';
-import { syncRuntime } from '../../syncs/sync-runtime';
 import { SYNC_RESOURCES } from '../../syncs/sync-types';
 
 /** Where accounts come from, for a person who named one the loaded config does not have. */
@@ -29,8 +29,8 @@ export const syncCommand: Command = async (args, io, config) => {
     return 2;
   }
   const cfg = config();
-  const app = await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr));
-  const { syncs } = syncRuntime(app);
+  const app = createServices(await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr)));
+  const { syncs } = app;
   const stream = process.stderr.isTTY ? process.stderr : new Writable({ write: (chunk: Buffer, _e, cb) => (io.err(chunk.toString()), cb()) });
   const bar = new cliProgress.SingleBar(
     { format: `${resource} |{bar}| {value}/{total} | {rate}/s | ETA {eta_formatted}`, stream, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50, hideCursor: true },

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { authenticate } from '../../auth/api-key.middleware';
 import { ApiKeyService } from '../../auth/api-key.service';
 import { jsonBody } from '../middleware/json-body';
@@ -19,7 +19,7 @@ import { registerOverviewRoutes } from './overview.routes';
 import { registerStaffRoutes } from './staff.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
-export type ApiRoutes = (router: Router, app: AppContext) => void;
+export type ApiRoutes = (router: Router, app: Services) => void;
 
 /** Listed explicitly, in the order of DESIGN §8.3. */
 const routeFiles: ApiRoutes[] = [
@@ -40,7 +40,7 @@ const routeFiles: ApiRoutes[] = [
 ];
 
 /** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */
-export function apiRouter(app: AppContext): Router {
+export function apiRouter(app: Services): Router {
   const router = new Router({ prefix: '/api/v1' });
   // Authenticate before reading the body: an anonymous caller never makes us buffer a megabyte.
   router.use(authenticate(new ApiKeyService(app.ds, app.now)));

@@ -1,8 +1,7 @@
 import type Router from '@koa/router';
-import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { isIdentityType } from '../../../connectors/common/identity-types';
-import { identityServiceFor } from '../../identity/identity-service.factory';
 import { ProfileService } from '../../customers/profile.service';
 import { PhoneCrypto } from '../../security/phone-crypto';
 import { badRequest, forbidden, notFound } from '../http-error';
@@ -14,9 +13,9 @@ import { ErasureService } from '../../customers/erasure.service';
  * the key check, by id is one statement and by identity two (ProfileService; DESIGN §9 lookup p99 ≤ 20 ms).
  * Registered before any other `/customers/:id…` route so `lookup` is not taken for an id.
  */
-export function registerCustomerLookupRoutes(router: Router, app: AppContext): void {
+export function registerCustomerLookupRoutes(router: Router, app: Services): void {
   const profiles = new ProfileService({ config: app.config, phoneCrypto: new PhoneCrypto(app.config.security.dataKey), now: app.now });
-  const identity = identityServiceFor(app);
+  const { identity } = app;
 
   router.get('/customers/lookup', requireRole('viewer'), async (ctx) => {
     const { type, scope, value } = ctx.query;

@@ -1,10 +1,9 @@
 import type Router from '@koa/router';
-import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { requireRole } from '../../auth/api-key.middleware';
 import { outboxSignal } from '../../tags/outbox/outbox-signal';
 import { SegmentExplainer } from '../../tags/segments/segment-explainer';
 import { segmentView } from '../../tags/segments/segment.repository';
-import { tagServices } from '../../tags/tags.module';
 import { parseIdCursor, parseLimit } from './paging';
 import { actorOf, idParam } from './tags.routes';
 import { responds } from './openapi';
@@ -24,8 +23,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `GET /api/v1/customers/:id/segments` (the segments a customer is in). A bad rule is a
  * 422 whose `details.problems` lists every problem with its path.
  */
-export function registerSegmentRoutes(router: Router, app: AppContext): void {
-  const { segments } = tagServices(app);
+export function registerSegmentRoutes(router: Router, app: Services): void {
+  const { segments } = app.tags;
   const explainer = new SegmentExplainer(app);
 
   router.get('/segments', requireRole('viewer'), async (ctx) => {

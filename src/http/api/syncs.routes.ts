@@ -1,10 +1,10 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { accountName } from '../../../config';
-import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { syncRuntime, syncTasks } from '../../syncs/sync-runtime';
+import { syncTasks } from '../../syncs/sync-runtime';
 import type { SyncProgress } from '../../syncs/sync-progress';
 import { SYNC_RESOURCES } from '../../syncs/sync-types';
 import { badRequest, notFound, validationFailed } from '../http-error';
@@ -18,7 +18,7 @@ const startBody = z.object({ accountId: z.string().trim().min(1).max(64), resour
  * `GET /api/v1/syncs/sources` (operator) → `{ items: [{ accountId, accountName, kind, appId | corpId, resources }] }`, what a
  * start may name.
  */
-export function registerSyncRoutes(router: Router, app: AppContext): void {
+export function registerSyncRoutes(router: Router, app: Services): void {
   const audit = new AuditLogWriter(app.ds);
   /** A run with its account's configured name beside the id. */
   const named = (run: SyncProgress) => ({ ...run, accountName: accountName(app.config, run.accountId) });
@@ -27,7 +27,7 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
     const parsed = startBody.safeParse(ctx.request.body ?? {});
     if (!parsed.success) throw validationFailed(`body must be { accountId, resource } with resource one of ${SYNC_RESOURCES.join(', ')}`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     const p = principalOf(ctx.state);
-    const { run } = await syncRuntime(app).syncs.start(parsed.data.accountId, parsed.data.resource, { triggeredBy: `api:${p.name}` });
+    const { run } = await app.syncs.start(parsed.data.accountId, parsed.data.resource, { triggeredBy: `api:${p.name}` });
     await audit.write({ actor: p.name, role: p.role, action: 'sync.start', targetType: 'sync_run', targetId: run.id, details: { accountId: run.accountId, resource: run.resource } });
     ctx.status = 202;
     ctx.body = named(run);
@@ -36,7 +36,7 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
   // Before `/syncs/:id`, which would answer 404 for the word. The resources come from the same factory a start
   // uses, so the list cannot offer a pair that a start refuses; only ids and kinds leave, never account secrets.
   router.get('/syncs/sources', requireRole('operator'), (ctx) => {
-    const tasks = syncTasks(syncRuntime(app), app);
+    const tasks = syncTasks(app, app);
     ctx.body = {
       items: app.config.accounts
         .map((a) => ({
@@ -54,14 +54,14 @@ export function registerSyncRoutes(router: Router, app: AppContext): void {
 
   router.get('/syncs/:id', requireRole('viewer'), async (ctx) => {
     if (!/^\d{1,20}$/.test(ctx.params.id ?? '')) throw notFound('sync');
-    ctx.body = named(await syncRuntime(app).syncs.get(ctx.params.id!));
+    ctx.body = named(await app.syncs.get(ctx.params.id!));
   });
 
   router.get('/syncs', requireRole('viewer'), async (ctx) => {
     const limit = parseLimit(ctx.query.limit);
     const { accountId, resource } = ctx.query;
     if ((accountId !== undefined && typeof accountId !== 'string') || (resource !== undefined && typeof resource !== 'string')) throw badRequest('accountId and resource are single values');
-    const items = await syncRuntime(app).syncs.list({
+    const items = await app.syncs.list({
       ...(accountId ? { account: accountId } : {}),
       ...(resource ? { resource } : {}),
       limit: limit + 1,

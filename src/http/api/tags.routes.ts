@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { RouterContext } from '@koa/router';
-import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { MAX_INLINE_IDS } from '../../tags/assignments/assignment.service';
 import { findJob, jobView, queueJob } from '../../tags/bulk/bulk-job.repository';
@@ -8,7 +8,6 @@ import { groupInput, createTagInput, parseInput, updateTagInput } from '../../ta
 import { TagGroupService } from '../../tags/catalog/tag-group.service';
 import { outboxSignal } from '../../tags/outbox/outbox-signal';
 import type { Actor } from '../../tags/tags-deps';
-import { tagServices } from '../../tags/tags.module';
 import { notFound, validationFailed } from '../http-error';
 import { parseCustomerFilter } from './customers.routes';
 import { parseIdCursor, parseLimit } from './paging';
@@ -33,8 +32,8 @@ export function idParam(ctx: RouterContext, what: string, name = 'id'): string {
  * pushed/pending/failed/drifted counts per binding), `POST /tags/:id/assign|unassign` with `{ customerIds }`
  * or `{ filter }`, tag groups under `/tag-groups`, and bulk job progress at `GET /bulk-jobs/:id`.
  */
-export function registerTagRoutes(router: Router, app: AppContext): void {
-  const { catalog, assignments, bulk } = tagServices(app);
+export function registerTagRoutes(router: Router, app: Services): void {
+  const { catalog, assignments, bulk } = app.tags;
   const groups = new TagGroupService(app);
 
   router.get('/tags', requireRole('viewer'), async (ctx) => {

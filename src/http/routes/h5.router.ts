@@ -1,9 +1,8 @@
 import Router from '@koa/router';
-import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { clearTokenCookie, setTokenCookie } from '../../auth/session-token';
 import { browserErrors } from '../../h5/browser-errors.middleware';
 import { allowListCors } from '../../h5/cors.middleware';
-import { frontDoorsFor } from '../../h5/front-doors';
 import { callbackPath, stateCookieName } from '../../h5/oauth-state';
 import { H5_SESSION_COOKIE, VISITOR_SESSION_TTL_SECONDS, subjectOf } from '../../h5/visitor-session';
 import { FrontDoorError } from '../../h5/front-door.errors';
@@ -17,9 +16,9 @@ import { visitorOf } from '../../track/visitor-auth';
  *   GET /h5/:appId/session                      { customerId, openid, unionid?, token } of the session cookie,
  *                                                so a page can send the token as Bearer (e.g. to /track)
  */
-export function h5Router(app: AppContext): Router {
+export function h5Router(app: Services): Router {
   const router = new Router();
-  const doors = frontDoorsFor(app);
+  const doors = app.frontDoors;
   const browser = browserErrors(app.logger);
   const cors = allowListCors(doors.allow, 'GET, OPTIONS');
   const publicUrl = app.config.server.publicUrl;

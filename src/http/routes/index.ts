@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { healthRouter } from './health.router';
 import { apiRouter } from '../api/api.router';
 import { wechatRouter } from './wechat.router';
@@ -11,7 +11,7 @@ import { webPageRouter } from '../web-assets';
 import { sidebarRouter } from './sidebar.router';
 
 /** Every router of the gateway, listed explicitly (no filesystem auto-loading). */
-export function buildRouters(app: AppContext): Router[] {
+export function buildRouters(app: Services): Router[] {
   const api = apiRouter(app);
   return [healthRouter(app), wechatRouter(app), h5Router(app), mpRouter(app), trackRouter(app), sidebarRouter(app), webPageRouter({ page: 'console', built: true }), openApiRouter(api, 'v1'), api];
 }

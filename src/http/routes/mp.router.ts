@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { AppContext } from '../../app-context';
-import { frontDoorsFor } from '../../h5/front-doors';
+import type { Services } from '../../services';
 import { miniProgramAccount, MpLoginService } from '../../mp/mp-login.service';
 import { MpPhoneService } from '../../mp/mp-phone.service';
 import { visitorOf } from '../../track/visitor-auth';
@@ -24,10 +23,10 @@ function codeOf(body: unknown): string {
  *   POST /mp/:appId/phone {code}, Authorization: Bearer   → { customerId, phone (masked), verified }
  * The account is checked before the body is read (unknown appId → 404), the token before the phone body.
  */
-export function mpRouter(app: AppContext): Router {
+export function mpRouter(app: Services): Router {
   const router = new Router();
-  const doors = frontDoorsFor(app);
-  const deps = { ds: app.ds, config: app.config, mp: (appId: string) => doors.clients().mp(appId), identity: doors.identity, tokens: doors.tokens };
+  const doors = app.frontDoors;
+  const deps = { ds: app.ds, config: app.config, mp: (appId: string) => doors.clients.mp(appId), identity: doors.identity, tokens: doors.tokens };
   const logins = new MpLoginService(deps);
   const phones = new MpPhoneService(deps);
   const body = jsonBody(MAX_BODY_BYTES);

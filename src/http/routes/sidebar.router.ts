@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { clearTokenCookie, setTokenCookie } from '../../auth/session-token';
 import { browserErrors } from '../../h5/browser-errors.middleware';
 import { stateCookieName } from '../../h5/oauth-state';
@@ -26,7 +27,7 @@ export const SIDEBAR_CSRF_HEADER = 'x-siyu-sidebar';
  *   /sidebar/api/...                       JSON for the page: session, jssdk-config, customers/:externalUserId,
  *                                          tags; the session cookie is required, writes need X-Siyu-Sidebar: 1
  */
-export function sidebarRouter(app: AppContext): Router {
+export function sidebarRouter(app: Services): Router {
   const router = new Router();
   const browser = browserErrors(app.logger);
   let built: SidebarServices | undefined;

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
-import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { allowListCors } from '../../h5/cors.middleware';
-import { frontDoorsFor } from '../../h5/front-doors';
 import { parseTrackBatch, TRACK_LIMITS } from '../../track/track.schema';
 import { TrackService } from '../../track/track.service';
 import { visitorOf } from '../../track/visitor-auth';
@@ -12,9 +11,9 @@ import { jsonBody } from '../middleware/json-body';
  * an H5 page (session cookie or Bearer token, CORS for allowed origins) or a Mini Program (Bearer token).
  * The visitor is authenticated before the body is read; answers `{ customerId, accepted, duplicates }`.
  */
-export function trackRouter(app: AppContext): Router {
+export function trackRouter(app: Services): Router {
   const router = new Router();
-  const doors = frontDoorsFor(app);
+  const doors = app.frontDoors;
   const service = new TrackService({ ds: app.ds, identity: doors.identity });
   const cors = allowListCors(doors.allow, 'POST, OPTIONS');
 

@@ -6,9 +6,8 @@ import getRawBody from 'raw-body';
 import type { InboundConnector } from '../../../connectors/common/connector-types';
 import type { HttpReply, WebhookRequest } from '../../../connectors/common/webhook-types';
 import { inboundConnectors } from '../../../connectors';
-import type { AppContext } from '../../app-context';
+import type { Services } from '../../services';
 import { rejectionReply, WebhookIntake } from '../../inbox/webhook-intake.service';
-import { inboxWriterFor } from '../../inbox/inbox-writer.factory';
 import { inboxSignal } from '../../inbox/inbox-signal';
 
 /**
@@ -19,13 +18,13 @@ import { inboxSignal } from '../../inbox/inbox-signal';
  * checked and the raw body read with a hard limit (413) before anything parses it — signatures cover the raw
  * bytes. The connector verifies and parses; the intake commits the inbox row and only then is the ack sent.
  */
-export function wechatRouter(app: AppContext, connectors: readonly InboundConnector[] = inboundConnectors): Router {
+export function wechatRouter(app: Services, connectors: readonly InboundConnector[] = inboundConnectors): Router {
   const router = new Router();
   const limit = app.config.callbacks.maxBodyBytes;
   const signal = inboxSignal(app.ds);
   const intake = new WebhookIntake({
     accounts: app.config.accounts,
-    writer: inboxWriterFor(app),
+    writer: app.inboxWriter,
     logger: app.logger,
     options: { maxSkewSeconds: app.config.callbacks.maxSkewSeconds },
   });

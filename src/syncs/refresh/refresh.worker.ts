@@ -2,8 +2,9 @@ import { findOfficialAccount, findWecom } from '../../../config';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { AppContext } from '../../app-context';
 import type { Worker } from '../../background';
-import { syncRuntime, type SyncRuntime } from '../sync-runtime';
-import { instanceId } from '../sync.service';
+import { newInstanceId } from '../../instance-id';
+import type { Services } from '../../services';
+import type { SyncRuntime } from '../sync-runtime';
 import { refreshOaUser } from './oa-user.refresh';
 import { RefreshQueueRepository, type RefreshJob } from './refresh-queue.repository';
 import { refreshWecomContact } from './wecom-contact.refresh';
@@ -35,7 +36,6 @@ export class RefreshWorker implements Worker {
   readonly name = 'refresh-worker';
   private readonly queue: RefreshQueueRepository;
   private readonly opts: RefreshWorkerOptions;
-  private readonly workerId = instanceId();
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly batches = new SerialBatches(() => this.batch());
@@ -45,8 +45,9 @@ export class RefreshWorker implements Worker {
 
   constructor(
     private readonly app: AppContext,
-    opts: Partial<RefreshWorkerOptions> = {},
-    private readonly rt: SyncRuntime = syncRuntime(app),
+    opts: Partial<RefreshWorkerOptions>,
+    private readonly rt: SyncRuntime,
+    private readonly workerId: string = newInstanceId(),
   ) {
     this.queue = new RefreshQueueRepository(app.ds, { claim: app.config.database.claim });
     this.opts = { ...DEFAULTS, ...opts };
@@ -143,6 +144,6 @@ export class RefreshWorker implements Worker {
 }
 
 /** Background worker factory (src/background.ts): every instance drains; claims keep them apart. */
-export function refreshWorker(app: AppContext): Worker {
-  return new RefreshWorker(app).start();
+export function refreshWorker(app: Services): Worker {
+  return new RefreshWorker(app, {}, app, app.instanceId).start();
 }

@@ -1,6 +1,5 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { Semaphore } from '../../../connectors/common/http/semaphore';
+import { newInstanceId } from '../../instance-id';
 import type { Clients } from '../../tokens/clients';
 import { RemoteBinder } from '../bindings/remote-binder';
 import type { TagsDeps } from '../tags-deps';
@@ -29,17 +28,19 @@ export interface OutboxPusherOptions {
   concurrencyPerAccount?: number;
   leaseMs?: number;
   random?: () => number;
+  /** Names this process on claimed rows (src/instance-id.ts). */
+  owner?: string;
 }
 
 /**
  * Delivers the outbox (DESIGN §5, §6): claims due rows (disjoint across instances), pushes them grouped per
  * account with at most `concurrencyPerAccount` calls in flight per account, and writes each round's outcome
- * back in one transaction. The WeChat clients should be built with `maxAttempts: 1` so every retry is an
+ * back in one transaction. The WeChat clients make one attempt per call (`Clients.singleAttempt`) so every retry is an
  * outbox retry (counted, backed off with jitter, capped) instead of a sleep inside a call.
  */
 export class OutboxPusher {
   readonly stats: PushStats = emptyStats();
-  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly owner: string;
   private readonly limiters = new Map<string, Semaphore>();
   /** `channel:account` → ms (app clock) until which WeChat's rate limit blocks the account. */
   private readonly blocked = new Map<string, number>();
@@ -49,7 +50,8 @@ export class OutboxPusher {
     private readonly deps: TagsDeps,
     private readonly options: OutboxPusherOptions,
   ) {
-    this.binder = new RemoteBinder({ ds: deps.ds, clients: options.clients, now: deps.now, logger: deps.logger });
+    this.owner = options.owner ?? newInstanceId();
+    this.binder = new RemoteBinder({ ds: deps.ds, clients: options.clients, now: () => deps.now(), logger: deps.logger });
   }
 
   /**

@@ -19,6 +19,7 @@ export class OutboxSignal {
 
 const signals = new WeakMap<DataSource, OutboxSignal>();
 
+/** Keyed by the database like inboxSignal: rows queued on it wake every pusher of this process that drains it. */
 export function outboxSignal(ds: DataSource): OutboxSignal {
   let s = signals.get(ds);
   if (!s) signals.set(ds, (s = new OutboxSignal()));

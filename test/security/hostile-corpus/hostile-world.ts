@@ -4,13 +4,11 @@ import type { DataSource } from 'typeorm';
 import { gatewayAccounts } from '../../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../../emulator/server';
 import type { SiyuConfig } from '../../../config';
-import type { AppContext } from '../../../src/app-context';
+import { createServices } from '../../../src/services';
 import { createApp } from '../../../src/http/app';
 import { HttpMetrics } from '../../../src/http/metrics';
 import { silentLogger } from '../../../src/logger';
 import { select } from '../../../src/storage/sql';
-import { syncRuntime } from '../../../src/syncs/sync-runtime';
-import { createClients } from '../../../src/tokens/clients';
 import { testConfig } from '../../helpers/test-app';
 import { makePayKeys, PUB_KEY_ID, type PayKeys } from '../../connectors/wechat-pay/pay-fixtures';
 
@@ -71,8 +69,7 @@ export async function startHostileWorld(db: { ds: DataSource; url: string }): Pr
     server: { publicUrl: url, allowedOrigins: ['https://shop.example.com'] },
     security: { sessionSecret: 'hostile-corpus-secret', dataKey: '22'.repeat(32) },
   });
-  const app: AppContext = { config, ds: db.ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => emu.state.clock.nowMs() };
-  syncRuntime(app, { clients: createClients({ ds: db.ds, config, logger: app.logger }, { now: app.now, http: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 } }) });
+  const app = createServices({ config, ds: db.ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => emu.state.clock.nowMs() }, { clients: { http: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 } } });
   const handle = createApp(app).callback();
   server.on('request', (req, res) => void handle(req, res));
   const appIdOf = (kind: string) => (fromEmulator.find((a) => a.kind === kind) as { appId: string }).appId;
@@ -101,7 +98,7 @@ export async function startHostileWorld(db: { ds: DataSource; url: string }): Pr
       return { inbox: Number(row!.inbox), events: Number(row!.events), customers: Number(row!.customers), identities: Number(row!.identities) };
     },
     async close() {
-      await syncRuntime(app).syncs.stop();
+      await app.syncs.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());

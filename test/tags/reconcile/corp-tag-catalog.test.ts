@@ -1,6 +1,6 @@
 import type { WecomCorp } from '../../../emulator/world/wecom-corp';
 import { sidebarServices } from '../../../src/sidebar/sidebar.module';
-import { syncRuntime, type SyncRuntime } from '../../../src/syncs/sync-runtime';
+import type { SyncRuntime } from '../../../src/syncs/sync-runtime';
 import { tagsRelationReadHook } from '../../../src/tags/reconcile/relation-read.hook';
 import { useTestDatabase } from '../../helpers/describe-db';
 import { drainAll, relationTags, startTagsWorld, type TagsWorld } from '../tags-world';
@@ -47,7 +47,7 @@ describe('the corp tag library in the catalog', () => {
   beforeAll(async () => {
     // One relation per customer: a customer-level tag then lives on exactly the relation WeCom reports it on.
     w = await startTagsWorld(db, { world: { seed: 17, corpTagGroups: 2, corpTagsPerGroup: 4, overlap: { multiFollow: 0 } } });
-    rt = syncRuntime(w.api.app, { clients: w.clients });
+    rt = w.api.app;
     corp = w.emulator.state.world.corp(w.corpId)!;
     operator = await w.api.key('operator');
   });

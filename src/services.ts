@@ -1,0 +1,58 @@
+import type { AppContext } from './app-context';
+import { SessionTokens } from './auth/session-token';
+import { createFrontDoors, type FrontDoors } from './h5/front-doors';
+import { createIdentityService, type IdentityService } from './identity/identity.service';
+import { createInboxWriter } from './inbox/inbox-writer.factory';
+import type { InboxWriter } from './inbox/inbox-writer';
+import { newInstanceId } from './instance-id';
+import type { BulkIdentityResolver } from './syncs/identity/bulk-resolver';
+import { createSyncRuntime } from './syncs/sync-runtime';
+import type { SyncService } from './syncs/sync.service';
+import { tagWorkers, type TagWorkers } from './tags/tags.module';
+import { createClients, type Clients, type ClientsOptions } from './tokens/clients';
+
+/**
+ * Everything a gateway process runs on, each built once: the app context plus its services. `createApp`, the
+ * background workers, the jobs and the CLI take what they need from it (DESIGN §2: one token manager per account
+ * per process).
+ */
+export interface Services extends AppContext {
+  /** Names this process on the rows it claims or locks (inbox, outbox, refresh queue, sync runs, job slots). */
+  instanceId: string;
+  /** One token manager and one HTTP caller per WeChat account; the tag workers use its `singleAttempt` view. */
+  clients: Clients;
+  identity: IdentityService;
+  /** Signs visitor, Mini Program, OAuth-state and staff tokens. */
+  sessionTokens: SessionTokens;
+  /** Group-commits callbacks into the inbox, shared by every callback route. */
+  inboxWriter: InboxWriter;
+  resolver: BulkIdentityResolver;
+  syncs: SyncService;
+  frontDoors: FrontDoors;
+  /** The one set of tag services and workers (API, jobs, sidebar, outbox pusher). */
+  tags: TagWorkers;
+}
+
+export interface ServicesOptions {
+  /** WeChat client settings (tests: the emulator clock, short backoffs). */
+  clients?: ClientsOptions;
+}
+
+/**
+ * The composition root. Pieces are built in this order, each from the ones before it; the clock is read through
+ * the returned object, so a test that sets `services.now` moves every service's time. Building twice gives two
+ * independent graphs (tests run two "instances" on one database that way).
+ */
+export function createServices(context: AppContext, opts: ServicesOptions = {}): Services {
+  const app: AppContext = { ...context };
+  const now = (): number => app.now();
+  const instanceId = newInstanceId();
+  const clients = createClients(app, { now, ...opts.clients });
+  const identity = createIdentityService(app);
+  const sessionTokens = new SessionTokens(app.config.security.sessionSecret, now);
+  const inboxWriter = createInboxWriter(app);
+  const { resolver, syncs } = createSyncRuntime(app, { clients, identity, instanceId });
+  const frontDoors = createFrontDoors(app, { clients, identity, tokens: sessionTokens });
+  const tags = tagWorkers(app, clients, { owner: instanceId });
+  return Object.assign(app, { instanceId, clients, identity, sessionTokens, inboxWriter, resolver, syncs, frontDoors, tags });
+}
