@@ -1,11 +1,11 @@
 import { errorAnswer } from '../../src/http/middleware/error-answer';
-import { FrontDoorError } from '../../src/h5/front-door.errors';
+import { FRONT_DOOR_ERROR_STATUS, FrontDoorError } from '../../src/h5/front-door.errors';
 import { HttpError } from '../../src/http/http-error';
-import { IdentityError } from '../../src/identity/identity-errors';
-import { SidebarError } from '../../src/sidebar/sidebar.errors';
-import { tagConflict, tagInvalid, tagNotFound } from '../../src/tags/tag-errors';
-import { StorageError, storageErrorOf } from '../../src/storage/errors';
-import { SyncError } from '../../src/syncs/sync-errors';
+import { IDENTITY_ERROR_STATUS, IdentityError } from '../../src/identity/identity-errors';
+import { SIDEBAR_ERROR_STATUS, SidebarError } from '../../src/sidebar/sidebar.errors';
+import { TAG_ERROR_STATUS, TagError, tagConflict, tagInvalid, tagNotFound } from '../../src/tags/tag-errors';
+import { STORAGE_ERROR_STATUS, StorageError, storageErrorOf } from '../../src/storage/errors';
+import { SYNC_ERROR_STATUS, SyncError } from '../../src/syncs/sync-errors';
 import { TokenUnavailableError } from '../../src/tokens/token-errors';
 import { UnknownAccountError } from '../../src/tokens/unknown-account.error';
 
@@ -15,6 +15,20 @@ const answered = (err: unknown) => {
 };
 
 describe('error answer', () => {
+  it('answers every code of every module with the status its own table gives it', () => {
+    const modules: Array<[Record<string, number>, (code: string) => Error]> = [
+      [SYNC_ERROR_STATUS, (c) => new SyncError(c as never, 'm')],
+      [TAG_ERROR_STATUS, (c) => new TagError(c as never, 'm')],
+      [IDENTITY_ERROR_STATUS, (c) => new IdentityError(c as never, 'm')],
+      [FRONT_DOOR_ERROR_STATUS, (c) => new FrontDoorError(c as never, 'm')],
+      [SIDEBAR_ERROR_STATUS, (c) => new SidebarError(c as never, 'm')],
+      [STORAGE_ERROR_STATUS, (c) => new StorageError(c as never, 'm')],
+    ];
+    for (const [table, make] of modules) {
+      for (const [code, status] of Object.entries(table)) expect([code, errorAnswer(make(code)).status]).toEqual([code, status]);
+    }
+  });
+
   it('answers each sync refusal with its status, code and message', () => {
     expect(answered(new SyncError('ACCOUNT_NOT_FOUND', 'no account x is configured'))).toEqual([404, 'ACCOUNT_NOT_FOUND', 'no account x is configured']);
     expect(answered(new SyncError('RESOURCE_NOT_SUPPORTED', 'r'))).toEqual([422, 'RESOURCE_NOT_SUPPORTED', 'r']);
