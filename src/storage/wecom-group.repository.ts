@@ -142,6 +142,12 @@ export async function recordLeaves(db: Db, corpId: string, chatId: string, useri
   );
 }
 
+/** Members who left the corp, as the staff directory knows them: WeCom lists their groups only when named. */
+export async function resignedOwners(db: Db, corpId: string): Promise<string[]> {
+  const rows = await select<{ userid: string }>(db, "SELECT userid FROM wecom_staff WHERE corp_id = ? AND status = 'left' ORDER BY userid", [corpId]);
+  return rows.map((r) => String(r.userid));
+}
+
 /** Active groups of a corp no read since `since` has stored, oldest chat_id first. */
 export async function unseenGroups(db: Db, corpId: string, since: Date, limit: number): Promise<{ chatId: string; ownerStatus: number }[]> {
   const rows = await select<{ chat_id: string; owner_status: unknown }>(

@@ -93,6 +93,21 @@ describe('WeCom groups sync', () => {
     }
   });
 
+  it('reads the groups of owners who left, which WeCom lists only when named, with their status', async () => {
+    const owner = corp.groups.chats[0]!.owner;
+    owner.left = true;
+    try {
+      await db.ds.query("INSERT INTO wecom_staff (corp_id, userid, status, created_at, updated_at) VALUES (?, ?, 'left', '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')", [corpId, owner.userid]);
+      expect((await sync()).status).toBe('done');
+      expect(calls(LIST)).toBe(2);
+      expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_groups')).toBe(20);
+      const owned = corp.groups.chats.filter((g) => g.owner === owner).length;
+      expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_groups WHERE owner_userid = ? AND owner_status = 1', [owner.userid])).toBe(owned);
+    } finally {
+      owner.left = false;
+    }
+  });
+
   it('erasing a customer removes their group memberships in every group', async () => {
     expect((await sync()).status).toBe('done');
     const counts = new Map<string, number>();

@@ -4,8 +4,7 @@ import type { WecomClient } from '../../../connectors/wecom/client';
 import { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from '../../../connectors/wecom/client';
 import type { GroupChatListRequest, GroupChatWire } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
-import { select } from '../../storage/sql';
-import { unseenGroups } from '../../storage/wecom-group.repository';
+import { resignedOwners, unseenGroups } from '../../storage/wecom-group.repository';
 import { batchTransaction } from '../identity/batch-transaction';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
@@ -94,12 +93,6 @@ export function groupsSync(deps: GroupsSyncDeps): SyncTask {
       }
     },
   };
-}
-
-/** Members who left the corp, as the staff directory knows them: WeCom lists their groups only by name. */
-async function resignedOwners(ds: DataSource, corpId: string): Promise<string[]> {
-  const rows = await select<{ userid: string }>(ds, "SELECT userid FROM wecom_staff WHERE corp_id = ? AND status = 'left' ORDER BY userid", [corpId]);
-  return rows.map((r) => String(r.userid));
 }
 
 type Saved = (cp: GroupsCheckpoint, delta: { processed: number; created: number; updated: number }) => Promise<void>;
