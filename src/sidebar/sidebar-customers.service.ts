@@ -9,7 +9,7 @@ import type { Actor } from '../tags/tags-deps';
 import { recentOrders } from './customer-orders.repository';
 import { findFollowedCustomer } from './followed-customer.repository';
 import { accountName, type SiyuConfig } from '../../config';
-import { memberName } from '../staff/staff.repository';
+import { memberName } from '../storage/staff/wecom-staff.repository';
 import { accountNamesOf } from './sidebar-account-names';
 import type { SidebarCustomerJson, SidebarSessionJson, SidebarTagChangeJson, SidebarTagGroupJson, SidebarTagPageJson } from './sidebar-api.types';
 import { SidebarError } from './sidebar.errors';

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
-import { namesOfUserids } from '../../staff/staff.repository';
+import { namesOfUserids } from '../../storage/staff/wecom-staff.repository';
 import { pageAuditLog, type AuditLogFilter } from '../../storage/audit/audit-log.repository';
 import { parseLimit, parseIdCursor } from './paging';
 

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { findWecom } from '../../../config';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
-import { listMembers } from '../../staff/staff.repository';
+import { listMembers } from '../../storage/staff/wecom-staff.repository';
 import { UnknownAccountError } from '../../tokens/unknown-account.error';
 import { badRequest } from '../http-error';
 

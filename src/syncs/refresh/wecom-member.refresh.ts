@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import { retryingTransaction } from '../../storage/conflict-retry';
-import { markLeft, saveMembers } from '../../staff/staff.repository';
+import { markLeft, saveMembers } from '../../storage/staff/wecom-staff.repository';
 import { readDepartmentNames, readMember } from '../wecom/staff.sync';
 import type { RefreshJob, RefreshQueueRepository } from './refresh-queue.repository';
 

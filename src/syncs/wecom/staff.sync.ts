@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import type { MemberWire } from '../../../connectors/wecom/client-types';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
-import { countSeen, departmentsOf, markUnseenLeft, saveMembers, seenUserids, type MemberWrite, type StaffDepartment } from '../../staff/staff.repository';
+import { countSeen, departmentsOf, markUnseenLeft, saveMembers, seenUserids, type MemberWrite, type StaffDepartment } from '../../storage/staff/wecom-staff.repository';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
 
 /**

@@ -1,26 +1,13 @@
-import { type Db, execute, fromDbTime, fromJsonText, select, upsert } from '../storage/sql';
+import type { WecomStaffRow } from '../entities/wecom-staff.entity';
+import { type Db, execute, fromDbTime, fromJsonText, select, upsert } from '../sql';
 
-export interface StaffDepartment {
-  id: number;
-  name: string | null;
-}
+export type StaffDepartment = NonNullable<WecomStaffRow['departments']>[number];
 
 /** What a write knows of a member; absent fields keep what the row already has. */
-export interface MemberWrite {
-  userid: string;
-  name?: string | null;
-  departments?: StaffDepartment[];
-  position?: string | null;
-  status?: 'active' | 'left';
-}
+export type MemberWrite = Pick<WecomStaffRow, 'userid'> & Partial<Pick<WecomStaffRow, 'name' | 'position' | 'status'>> & { departments?: StaffDepartment[] };
 
-export interface StaffMember {
-  corpId: string;
-  userid: string;
-  name: string | null;
+export interface StaffMember extends Pick<WecomStaffRow, 'corpId' | 'userid' | 'name' | 'position' | 'status'> {
   departments: StaffDepartment[];
-  position: string | null;
-  status: 'active' | 'left';
   /** Live follow relations (`wecom_follows` not deleted). */
   customerCount: number;
   updatedAt: string | null;
