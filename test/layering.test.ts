@@ -58,7 +58,6 @@ const DRIVER_IMPORTERS_OUTSIDE_STORAGE = [
   'src/mp/mp-login.service.ts',
   'src/overview/overview.service.ts',
   'src/server.ts',
-  'src/sidebar/sidebar-customers.service.ts',
   'src/syncs/identity/batch-transaction.ts',
   'src/syncs/oa/followers.sync.ts',
   'src/syncs/refresh/oa-user.refresh.ts',

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import type { CustomerProfile } from '../customers/customers-api.types';
 import type { ProfileService } from '../customers/profile.service';
 import type { StoredCustomer } from '../identity/customer.repository';
@@ -6,12 +6,12 @@ import type { AssignmentService } from '../tags/assignments/assignment.service';
 import type { TagCatalogService } from '../tags/catalog/tag-catalog.service';
 import { tagsBoundTo, type TagRecord } from '../tags/catalog/tag.repository';
 import type { Actor } from '../tags/tags-deps';
-import { recentOrders } from './customer-orders.repository';
-import { findFollowedCustomer } from './followed-customer.repository';
+import { findFollowedCustomer } from '../storage/sidebar/followed-customer.repository';
+import { recentOrders, type RecentOrder } from '../storage/sidebar/transaction.repository';
 import { accountName, type SiyuConfig } from '../../config';
 import { memberName } from '../storage/staff/wecom-staff.repository';
 import { accountNamesOf } from './sidebar-account-names';
-import type { SidebarCustomerJson, SidebarSessionJson, SidebarTagChangeJson, SidebarTagGroupJson, SidebarTagPageJson } from './sidebar-api.types';
+import type { SidebarCustomerJson, SidebarOrderJson, SidebarSessionJson, SidebarTagChangeJson, SidebarTagGroupJson, SidebarTagPageJson } from './sidebar-api.types';
 import { SidebarError } from './sidebar.errors';
 import type { StaffSession } from './staff-session';
 
@@ -33,6 +33,9 @@ function groupTags(tags: readonly TagRecord[]): SidebarTagGroupJson[] {
   return [...groups.values()];
 }
 
+/** Enough for a chat: the rep sees the latest orders; the console has the rest. */
+const RECENT_ORDERS = 10;
+
 const EXTERNAL_USERID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
@@ -52,8 +55,8 @@ export class SidebarCustomersService {
   /** The admin API's profile (phone masked), with the latest orders and the names of the accounts it mentions. */
   async profile(staff: StaffSession, externalUserid: string): Promise<SidebarCustomerJson> {
     const customer = await this.followed(staff, externalUserid);
-    const [p, orders] = await Promise.all([this.deps.profiles.profile(this.deps.ds, customer, 'viewer'), recentOrders(this.deps.ds, customer.id)]);
-    return { ...p, name: bestName(p), follows: p.follows, subscriptions: p.subscriptions, orders, accountNames: accountNamesOf(this.deps.config) };
+    const [p, orders] = await Promise.all([this.deps.profiles.profile(this.deps.ds, customer, 'viewer'), recentOrders(this.deps.ds, customer.id, RECENT_ORDERS)]);
+    return { ...p, name: bestName(p), follows: p.follows, subscriptions: p.subscriptions, orders: orders.map(orderJson), accountNames: accountNamesOf(this.deps.config) };
   }
 
   async addTags(staff: StaffSession, externalUserid: string, tagIds: readonly string[]): Promise<SidebarTagChangeJson> {
@@ -99,6 +102,10 @@ export class SidebarCustomersService {
 }
 
 /** `wecom:<userid>` as for tags a staff member changes in WeCom itself (src/tags/tags-deps.ts). */
+function orderJson(o: RecentOrder): SidebarOrderJson {
+  return { outTradeNo: o.outTradeNo, amountFen: o.amountTotal, refundedFen: o.refundedTotal, state: o.state, paidAt: o.successTime?.toISOString() ?? null, createdAt: o.createdAt.toISOString() };
+}
+
 function actorOf(staff: StaffSession): Actor {
   return { name: `wecom:${staff.userid}`, role: 'staff' };
 }

@@ -1,5 +1,5 @@
-import { toCustomer, type StoredCustomer } from '../identity/customer.repository';
-import { type Db, select } from '../storage/sql';
+import { toCustomer, type StoredCustomer } from '../../identity/customer.repository';
+import { type Db, select } from '../sql';
 
 /** The customer behind an external_userid, and whether this staff member follows them (a live relation). */
 export interface FollowedCustomer {
