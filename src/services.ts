@@ -5,6 +5,7 @@ import { createIdentityService, type IdentityService } from './identity/identity
 import { createInboxWriter } from './inbox/inbox-writer.factory';
 import type { InboxWriter } from './inbox/inbox-writer';
 import { newInstanceId } from './instance-id';
+import { createSidebarServices, type SidebarServices } from './sidebar/sidebar-services.factory';
 import type { BulkIdentityResolver } from './syncs/identity/bulk-resolver';
 import { createSyncRuntime } from './syncs/sync-runtime';
 import type { SyncService } from './syncs/sync.service';
@@ -31,6 +32,8 @@ export interface Services extends AppContext {
   frontDoors: FrontDoors;
   /** The one set of tag services and workers (API, jobs, sidebar, outbox pusher). */
   tags: TagWorkers;
+  /** The WeCom sidebar's login, JS-SDK signing and customer card, on the clients, session tokens and tags above. */
+  sidebar: SidebarServices;
 }
 
 export interface ServicesOptions {
@@ -54,5 +57,6 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const { resolver, syncs } = createSyncRuntime(app, { clients, identity, instanceId });
   const frontDoors = createFrontDoors(app, { clients, identity, tokens: sessionTokens });
   const tags = tagWorkers(app, clients, { owner: instanceId });
-  return Object.assign(app, { instanceId, clients, identity, sessionTokens, inboxWriter, resolver, syncs, frontDoors, tags });
+  const sidebar = createSidebarServices({ ...app, now, clients, sessionTokens, tags });
+  return Object.assign(app, { instanceId, clients, identity, sessionTokens, inboxWriter, resolver, syncs, frontDoors, tags, sidebar });
 }

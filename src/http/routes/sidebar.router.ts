@@ -8,7 +8,7 @@ import { stateCookieName } from '../../h5/oauth-state';
 import { sidebarCorp } from '../../sidebar/sidebar-corps';
 import { SidebarJssdkService } from '../../sidebar/sidebar-jssdk.service';
 import { SIDEBAR_CALLBACK_PATH } from '../../sidebar/sidebar-login.service';
-import { sidebarServices, type SidebarServices } from '../../sidebar/sidebar.module';
+import type { SidebarServices } from '../../sidebar/sidebar-services.factory';
 import { SidebarError } from '../../sidebar/sidebar.errors';
 import { STAFF_SESSION_COOKIE, STAFF_SESSION_PATH, STAFF_SESSION_TTL_SECONDS, staffSessionOf, type StaffSession } from '../../sidebar/staff-session';
 import { findWecom } from '../../../config';
@@ -30,12 +30,11 @@ export const SIDEBAR_CSRF_HEADER = 'x-siyu-sidebar';
 export function sidebarRouter(app: Services): Router {
   const router = new Router();
   const browser = browserErrors(app.logger);
-  let built: SidebarServices | undefined;
-  const s = (): SidebarServices => (built ??= sidebarServices(app));
+  const sidebar = app.sidebar;
   const publicUrl = app.config.server.publicUrl;
 
   router.get('/sidebar/login', browser, (ctx) => {
-    const { location, state } = s().login.start(ctx.query.corpId);
+    const { location, state } = sidebar.login.start(ctx.query.corpId);
     setTokenCookie(ctx, state.cookieName, state.cookieValue, { maxAgeSeconds: state.maxAgeSeconds, path: SIDEBAR_CALLBACK_PATH, publicUrl });
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(location);
@@ -48,7 +47,7 @@ export function sidebarRouter(app: Services): Router {
     ctx.set('Cache-Control', 'no-store');
     // One login attempt, one try: the state cookie goes whatever happens next.
     if (cookieName && stateCookie) clearTokenCookie(ctx, cookieName, { path: SIDEBAR_CALLBACK_PATH, publicUrl });
-    const done = await s().login.finish(ctx.query.code, state, stateCookie);
+    const done = await sidebar.login.finish(ctx.query.code, state, stateCookie);
     // SameSite=Lax: inside WeCom the page is a top-level document on this site, so the cookie rides its API calls.
     setTokenCookie(ctx, STAFF_SESSION_COOKIE, done.token, { maxAgeSeconds: STAFF_SESSION_TTL_SECONDS, path: STAFF_SESSION_PATH, publicUrl });
     ctx.redirect(done.redirect);
@@ -56,7 +55,7 @@ export function sidebarRouter(app: Services): Router {
 
   router.get('/sidebar', browser, async (ctx, next) => {
     const wanted = ctx.query.corpId;
-    const session = liveSession(ctx, s(), app);
+    const session = liveSession(ctx, sidebar, app);
     if (session && (wanted === undefined || wanted === '' || wanted === session.corpId)) return next();
     const corp = sidebarCorp(app.config, wanted);
     ctx.set('Cache-Control', 'no-store');
@@ -68,26 +67,26 @@ export function sidebarRouter(app: Services): Router {
   // A simulator (the emulator's) checks signatures with its own server: the page may call that origin too.
   const page = webPageRouter({ page: 'sidebar', built: true, scriptSources: originsOf(scripts), connectSources: originsOf(custom) });
   router.use(page.routes());
-  router.use(apiRouter(app, s).routes());
+  router.use(apiRouter(app, sidebar).routes());
   return router;
 }
 
-function apiRouter(app: AppContext, s: () => SidebarServices): Router {
+function apiRouter(app: AppContext, sidebar: SidebarServices): Router {
   const api = new Router({ prefix: '/sidebar/api' });
-  api.use(staffOnly(app, s));
+  api.use(staffOnly(app, sidebar));
   api.use(jsonBody(app.config.server.maxJsonBytes));
   const staff = (state: Record<string, unknown>) => state.staff as StaffSession;
 
   api.get('/session', async (ctx) => {
-    ctx.body = await s().customers.session(staff(ctx.state));
+    ctx.body = await sidebar.customers.session(staff(ctx.state));
   });
 
   api.get('/jssdk-config', async (ctx) => {
-    ctx.body = await s().jssdk.configFor(sidebarCorp(app.config, staff(ctx.state).corpId), ctx.query.url);
+    ctx.body = await sidebar.jssdk.configFor(sidebarCorp(app.config, staff(ctx.state).corpId), ctx.query.url);
   });
 
   api.get('/customers/:externalUserId', async (ctx) => {
-    ctx.body = await s().customers.profile(staff(ctx.state), ctx.params.externalUserId!);
+    ctx.body = await sidebar.customers.profile(staff(ctx.state), ctx.params.externalUserId!);
   });
 
   api.get('/tags', async (ctx) => {
@@ -96,7 +95,7 @@ function apiRouter(app: AppContext, s: () => SidebarServices): Router {
     if (!Number.isInteger(n) || n < 1 || n > 500) throw validationFailed('limit must be 1 to 500');
     if (q !== undefined && (typeof q !== 'string' || q.length > 64)) throw validationFailed('q must be at most 64 characters');
     if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d{1,19}$/.test(cursor))) throw validationFailed('cursor is not valid');
-    ctx.body = await s().customers.tags(staff(ctx.state), { limit: n, ...(q ? { q: q as string } : {}), ...(cursor ? { cursor: cursor as string } : {}) });
+    ctx.body = await sidebar.customers.tags(staff(ctx.state), { limit: n, ...(q ? { q: q as string } : {}), ...(cursor ? { cursor: cursor as string } : {}) });
   });
 
   api.post('/customers/:externalUserId/tags', async (ctx) => {
@@ -104,21 +103,21 @@ function apiRouter(app: AppContext, s: () => SidebarServices): Router {
     if (!Array.isArray(tagIds) || tagIds.length === 0 || tagIds.length > 100 || tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))) {
       throw validationFailed('tagIds must be an array of 1 to 100 tag ids');
     }
-    ctx.body = await s().customers.addTags(staff(ctx.state), ctx.params.externalUserId!, tagIds.map(String));
+    ctx.body = await sidebar.customers.addTags(staff(ctx.state), ctx.params.externalUserId!, tagIds.map(String));
   });
 
   api.delete('/customers/:externalUserId/tags/:tagId', async (ctx) => {
     const tagId = ctx.params.tagId ?? '';
     if (!/^\d{1,19}$/.test(tagId)) throw new SidebarError('CUSTOMER_NOT_FOUND', 'no such tag on this customer');
-    ctx.body = await s().customers.removeTag(staff(ctx.state), ctx.params.externalUserId!, tagId);
+    ctx.body = await sidebar.customers.removeTag(staff(ctx.state), ctx.params.externalUserId!, tagId);
   });
   return api;
 }
 
 /** Session first (401), then the CSRF header on writes (403); answers are never cached. */
-function staffOnly(app: AppContext, s: () => SidebarServices): Middleware {
+function staffOnly(app: AppContext, sidebar: SidebarServices): Middleware {
   return async (ctx, next) => {
-    const session = staffSessionOf(ctx, s().tokens);
+    const session = staffSessionOf(ctx, sidebar.tokens);
     if (!findWecom(app.config, session.corpId)) throw new SidebarError('SESSION_INVALID', 'the corp of this session is no longer configured; reload the page');
     if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method) && ctx.get(SIDEBAR_CSRF_HEADER) !== '1') {
       throw new SidebarError('CSRF_HEADER_REQUIRED', `send the header ${SIDEBAR_CSRF_HEADER}: 1 with every change`);
@@ -129,9 +128,9 @@ function staffOnly(app: AppContext, s: () => SidebarServices): Middleware {
   };
 }
 
-function liveSession(ctx: Parameters<Middleware>[0], s: SidebarServices, app: AppContext): StaffSession | undefined {
+function liveSession(ctx: Parameters<Middleware>[0], sidebar: SidebarServices, app: AppContext): StaffSession | undefined {
   try {
-    const session = staffSessionOf(ctx, s.tokens);
+    const session = staffSessionOf(ctx, sidebar.tokens);
     return findWecom(app.config, session.corpId) ? session : undefined;
   } catch {
     return undefined;

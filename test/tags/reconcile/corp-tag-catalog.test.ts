@@ -1,5 +1,4 @@
 import type { WecomCorp } from '../../../emulator/world/wecom-corp';
-import { sidebarServices } from '../../../src/sidebar/sidebar.module';
 import type { SyncRuntime } from '../../../src/syncs/sync-runtime';
 import { tagsRelationReadHook } from '../../../src/tags/reconcile/relation-read.hook';
 import { useTestDatabase } from '../../helpers/describe-db';
@@ -98,7 +97,7 @@ describe('the corp tag library in the catalog', () => {
   });
 
   it('gives a sales rep the corp tags grouped by tag group in the sidebar picker, and lets the rep add one', async () => {
-    const sidebar = sidebarServices(w.api.app).customers;
+    const sidebar = w.api.app.sidebar.customers;
     const anyRep = { corpId: w.corpId, userid: w.wecom[0]!.relations[0]!.userid };
     const picker = await sidebar.tags(anyRep, { limit: 500 });
     const library = corp.tags.groups().map((g) => ({ name: g.name, tags: g.tags.map((t) => t.name) }));

@@ -9,7 +9,7 @@ import { SidebarCustomersService } from './sidebar-customers.service';
 import { SidebarJssdkService } from './sidebar-jssdk.service';
 import { SidebarLoginService } from './sidebar-login.service';
 
-/** What the sidebar routes share in one process. */
+/** What the sidebar routes share in one process (built once by src/services.ts). */
 export interface SidebarServices {
   tokens: SessionTokens;
   login: SidebarLoginService;
@@ -18,7 +18,7 @@ export interface SidebarServices {
 }
 
 /** On the process's WeChat clients (one token manager per account, shared tickets), signer and tag services. */
-export function sidebarServices(app: AppContext & { clients: Clients; sessionTokens: SessionTokens; tags: TagServices }): SidebarServices {
+export function createSidebarServices(app: AppContext & { clients: Clients; sessionTokens: SessionTokens; tags: TagServices }): SidebarServices {
   const tokens = app.sessionTokens;
   const wecom = (corpId: string) => app.clients.wecom(corpId);
   const { assignments, catalog } = app.tags;
