@@ -56,7 +56,6 @@ const DRIVER_IMPORTERS_OUTSIDE_STORAGE = [
   'src/inbox/inbox.repository.ts',
   'src/inbox/sqlite-wal-sync.ts',
   'src/mp/mp-login.service.ts',
-  'src/overview/overview.service.ts',
   'src/server.ts',
   'src/syncs/identity/batch-transaction.ts',
   'src/syncs/oa/followers.sync.ts',

@@ -1,10 +1,10 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import type { SiyuConfig } from '../../config';
 import { bindingStats } from '../tags/stats/tag-stats';
 import { dayWindow } from './local-days';
 import type { BindingHealth, Overview, RfmDistribution } from './overview-api.types';
-import { customerCounts, dailyChanges, identityCounts, latestSyncs, liveBindings, statusCounts } from './overview.repository';
-import { FREQUENCY_BUCKETS, RECENCY_BUCKETS, SPEND_BUCKETS, customersWithoutPurchase, rfmCells } from './rfm-distribution.repository';
+import { customerCounts, dailyChanges, identityCounts, latestSyncs, liveBindings, statusCounts } from '../storage/overview/overview.repository';
+import { FREQUENCY_BUCKETS, RECENCY_BUCKETS, SPEND_BUCKETS, customersWithoutPurchase, rfmCells } from '../storage/overview/rfm-distribution.repository';
 
 export interface OverviewDeps {
   ds: DataSource;

@@ -20,6 +20,17 @@ export function dialectOf(ds: DataSource): Dialect {
   throw new Error(`unsupported database type ${type}`);
 }
 
+/**
+ * The calendar date (`YYYY-MM-DD`) of a datetime column shifted by `offsetMinutes`: a UTC time's local day in a
+ * zone at that offset.
+ */
+export function localDateSql(ds: DataSource, column: string, offsetMinutes: number): string {
+  const offset = Math.trunc(offsetMinutes);
+  return dialectOf(ds) === 'mysql'
+    ? `DATE_FORMAT(${column} + INTERVAL ${offset} MINUTE, '%Y-%m-%d')`
+    : `strftime('%Y-%m-%d', ${column}, '${offset >= 0 ? '+' : ''}${offset} minutes')`;
+}
+
 export function isMysql(ds: DataSource): boolean {
   return dialectOf(ds) === 'mysql';
 }

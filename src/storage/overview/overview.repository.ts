@@ -1,8 +1,8 @@
-import { type BindingRecord, toBinding } from '../tags/bindings/binding.repository';
-import { dialectOf } from '../storage/dialect';
-import { type Db, fromDbTime, idString, select } from '../storage/sql';
-import type { OffsetSpan } from './local-days';
-import type { LatestSync, OverviewChannel } from './overview-api.types';
+import type { OffsetSpan } from '../../overview/local-days';
+import type { LatestSync, OverviewChannel } from '../../overview/overview-api.types';
+import { type BindingRecord, toBinding } from '../../tags/bindings/binding.repository';
+import { localDateSql } from '../dialect';
+import { type Db, fromDbTime, idString, select } from '../sql';
 
 /** Channels of the overview's `customers.byChannel`, as `GET /api/v1/customers?channel=` reads them. */
 export const OVERVIEW_CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const satisfies readonly OverviewChannel[];
@@ -107,9 +107,7 @@ export interface DailyChange {
  * customer). The local day is the UTC time shifted by the zone's offset, per span of constant offset.
  */
 export async function dailyChanges(db: Db, spans: readonly OffsetSpan[]): Promise<DailyChange[]> {
-  const mysql = dialectOf(dsOf(db)) === 'mysql';
-  const day = (col: string, offset: number): string =>
-    mysql ? `DATE_FORMAT(${col} + INTERVAL ${Math.trunc(offset)} MINUTE, '%Y-%m-%d')` : `strftime('%Y-%m-%d', ${col}, '${offset >= 0 ? '+' : ''}${Math.trunc(offset)} minutes')`;
+  const day = (col: string, offset: number): string => localDateSql(dsOf(db), col, offset);
   const parts: string[] = [];
   const params: unknown[] = [];
   for (const span of spans) {
