@@ -41,6 +41,11 @@ describe('segments', () => {
     const preview = await req(`/api/v1/segments/${id}/preview`, { method: 'POST' });
     expect(preview.body.count).toBe(4);
     expect(preview.body.sample.map((s: { id: string }) => s.id).sort()).toEqual(buyers().slice(2).map((b) => b.customerId).sort());
+    // Each sampled customer by the best name known (as the customer list), never the bare id.
+    for (const s of preview.body.sample as { id: string; name: string; nameSource: string }[]) {
+      expect(s.nameSource).not.toBe('id');
+      expect(s.name).not.toContain(s.id);
+    }
     const draft = await req(`/api/v1/segments/${id}/preview`, { method: 'POST', json: { rule: { type: 'spend', minFen: 50_000 } } });
     expect(draft.body.count).toBe(2);
     expect((await req(`/api/v1/segments/${id}/preview`, { method: 'POST', json: { rule: { type: 'x' } } })).status).toBe(422);

@@ -1,3 +1,4 @@
+import { customerNames } from '../../customers/customer-names';
 import { type Db, select } from '../../storage/sql';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import type { AssignmentService } from '../assignments/assignment.service';
@@ -33,7 +34,15 @@ export class SegmentRunner {
     const where = `c.status = 'active' AND ${sql}`;
     const [count] = await select(this.deps.ds, `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`, params);
     const sample = await select(this.deps.ds, `SELECT c.id, c.display_name FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${Math.trunc(sampleSize)}`, params);
-    return { count: Number(count?.n ?? 0), sample: sample.map((r) => ({ id: String(r.id), displayName: (r.display_name as string | null) ?? null })) };
+    const names = await customerNames(this.deps.ds, sample.map((r) => ({ id: String(r.id) })));
+    return {
+      count: Number(count?.n ?? 0),
+      sample: sample.map((r) => {
+        const id = String(r.id);
+        const shown = names.get(id) ?? { name: id, nameSource: 'id' as const };
+        return { id, displayName: (r.display_name as string | null) ?? null, ...shown };
+      }),
+    };
   }
 
   async run(segment: { id: string; tagId: string; rule: Rule }, progress?: (processed: number, total: number) => Promise<void>): Promise<SegmentRunResult> {

@@ -2,6 +2,7 @@
  * The JSON of the segment explanation routes as the console reads it (web/console imports these types through
  * `@server`; they import only rule-types.ts, which imports nothing, so the browser build can use them).
  */
+import type { NameSource } from '../../customers/customers-api.types';
 import type { Condition, Rule } from './rule-types';
 
 /** What the customer's data says about one condition: the numbers the condition compares. */
@@ -81,7 +82,8 @@ export interface SegmentJson {
 /** `POST /api/v1/segments/:id/preview` and `POST /api/v1/segments/preview`: the count and a sample. */
 export interface SegmentPreviewJson {
   count: number;
-  sample: { id: string; displayName: string | null }[];
+  /** A few matching customers, each by the best name known (never a bare id, as the customer list). */
+  sample: { id: string; displayName: string | null; name: string; nameSource: NameSource }[];
 }
 
 /** One run in `GET /api/v1/segments/:id/runs` (its size over time). */
