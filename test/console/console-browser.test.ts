@@ -375,6 +375,9 @@ describeWithChromium('operator console in a browser', () => {
     ]);
     await expect(card.locator('.explain-node[data-op=any] > .explain-op').textContent()).resolves.toBe('以下条件满足任一');
     expect(await page.locator('main').textContent()).not.toContain(staffUserid);
+    // A viewer cannot list the accounts; the timeline names them as the profile does.
+    await expect(page.locator('.el-timeline').textContent()).resolves.toContain('经由 品牌服务号');
+    expect(await page.locator('.el-timeline').textContent()).not.toContain(oaAppId);
     await shot(page, 'profile-segments');
     await page.context().close();
   }, 60_000);

@@ -45,16 +45,29 @@ export function accounts() {
   return sources;
 }
 
+const seen = ref<Record<string, string>>({});
+
+/**
+ * Account names the API sent with rows (a profile's identities, follows and subscriptions): a viewer may not read
+ * the account list, so the timeline names the accounts the profile already named.
+ */
+export function rememberAccountNames(pairs: readonly (readonly [string, string | null | undefined])[]): void {
+  const next = { ...seen.value };
+  for (const [account, name] of pairs) if (name) next[account] = name;
+  seen.value = next;
+}
+
 /** The configured name of an account given its id, appid or corpid (or the name the API sent with a row). */
 export function accountName(account: string | null | undefined, known?: string | null): string {
   if (known) return known;
   if (!account) return '—';
   const s = sources.value?.find((x) => x.accountId === account || x.appId === account || x.corpId === account);
-  return s?.accountName || account;
+  return s?.accountName || seen.value[account] || account;
 }
 
 export function resetAccounts(): void {
   sources.value = null;
+  seen.value = {};
   loading = null;
 }
 
