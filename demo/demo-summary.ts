@@ -25,7 +25,7 @@ export interface DemoSummary {
   personsSplit: number;
   merges: number;
   identitiesByType: Record<string, number>;
-  person: StoryPerson & { identityTypes: string[]; orders: number; totalSpent: number; tags: { name: string; source: string }[] };
+  person: StoryPerson & { name: string; identityTypes: string[]; orders: number; totalSpent: number; tags: { name: string; source: string }[] };
   tag: TagFacts;
   /** Browser pages this build serves (DESIGN §8.2), found by asking the gateway: path → URL to open. */
   pages: { path: string; url: string; note: string }[];
@@ -60,11 +60,11 @@ export async function collectSummary(
     if (persons.size > 1) mixing++;
     for (const p of persons) customersOfPerson.set(p, (customersOfPerson.get(p) ?? new Set()).add(c.id));
   }
-  const profile = await w.api.get<{ id: string; identities: Identity[]; rfm: { orders: number; totalSpent: number }; tags: { name: string; source: string }[] }>(
+  const profile = await w.api.get<{ id: string; name: string; identities: Identity[]; rfm: { orders: number; totalSpent: number }; tags: { name: string; source: string }[] }>(
     `/customers/lookup?type=mp_openid&scope=${facts.person.mpAppId}&value=${encodeURIComponent(facts.person.mpOpenid)}`,
   );
   const offered = [
-    { path: '/console', url: `${w.gateway.url}/console`, note: 'sign in with the admin API key below' },
+    { path: '/console', url: `${w.gateway.url}/console`, note: `sign in with the admin API key below; the story person is ${profile.name} under 客户` },
     { path: '/sidebar', url: facts.sidebar.url, note: `as ${facts.sidebar.staffUserid}, in the chat with ${facts.sidebar.externalUserId}` },
   ];
   const pages: DemoSummary['pages'] = [];
@@ -85,7 +85,7 @@ export async function collectSummary(
     personsSplit: [...customersOfPerson.values()].filter((s) => s.size > 1).length,
     merges,
     identitiesByType,
-    person: { ...facts.person, customerId: profile.id, identityTypes: [...new Set(profile.identities.map((i) => i.type))].sort(), orders: profile.rfm.orders, totalSpent: profile.rfm.totalSpent, tags: profile.tags.map((t) => ({ name: t.name, source: t.source })) },
+    person: { ...facts.person, customerId: profile.id, name: profile.name, identityTypes: [...new Set(profile.identities.map((i) => i.type))].sort(), orders: profile.rfm.orders, totalSpent: profile.rfm.totalSpent, tags: profile.tags.map((t) => ({ name: t.name, source: t.source })) },
     tag: facts.tag,
     pages,
   };

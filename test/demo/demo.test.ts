@@ -120,6 +120,10 @@ describe('siyu demo', () => {
     it('prints a summary with the key, the URLs and working curl examples', async () => {
       const text = formatSummary(run.summary);
       expect(text).toContain(`admin API key   ${run.summary.adminKey}`);
+      // The story person by name, as an operator searches for them in the console.
+      expect(run.summary.person.name).not.toContain(run.summary.person.customerId);
+      expect(text).toContain(`story person    ${run.summary.person.name} (${run.summary.person.customerId})`);
+      expect(text).toContain(`the story person is ${run.summary.person.name} under 客户`);
       expect(text).toContain(`${run.summary.tag.outbox.done} done · 0 dead · 0 pending`);
       const curl = text.split('\n').find((l) => l.includes('/customers/lookup'))!;
       const url = /'(http[^']+)'$/.exec(curl)![1]!;
