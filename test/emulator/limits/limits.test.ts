@@ -47,7 +47,8 @@ describe('rate limits', () => {
   it('caps concurrent calls per API (45033)', async () => {
     const access_token = await t.oaToken();
     await t.control.post('/limits', { api: 'api.weixin.qq.com/cgi-bin/tags/get', concurrency: 2 });
-    await t.control.post('/chaos', { latencyMs: 150 });
+    // Long enough that all five calls arrive while the first two are still held, even on a loaded machine.
+    await t.control.post('/chaos', { latencyMs: 3000 });
     const results = await Promise.all(Array.from({ length: 5 }, () => t.oa.get('/cgi-bin/tags/get', { params: { access_token } })));
     expect(results.filter((r) => r.data.errcode === 45033)).toHaveLength(3);
     expect(results.filter((r) => r.data.tags)).toHaveLength(2);
