@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import { tokenEndpoints } from './api/oa/token.api';
 import { tagEndpoints } from './api/oa/tags.api';
+import { qrcodeEndpoints } from './api/oa/qrcode.api';
 import { tagMemberEndpoints } from './api/oa/tag-members.api';
 import { userEndpoints } from './api/oa/user.api';
 import { miniProgramEndpoints } from './api/mp/mini-program.api';
@@ -19,6 +20,7 @@ import { createControlRouter } from './control/control.router';
 import { createDispatcher } from './http/dispatcher';
 import { createJssdkRouter } from './jssdk/jssdk.router';
 import { createAuthorizePage } from './oauth/authorize.page';
+import { createShowQrCodePage } from './qrcode/showqrcode.page';
 import type { WorldOptionsInput } from './options';
 import { mountSenders, senderDeps } from './plugins';
 import type { SenderDeps } from './plugin-types';
@@ -29,7 +31,7 @@ export type EmulatorOptions = WorldOptionsInput & { clock?: Clock };
 /**
  * The emulator's koa app (never listens; server.ts does). Each WeChat host is a path prefix named after it, so an
  * account's apiBase can point here: `/api.weixin.qq.com` (OA, MP, H5), `/qyapi.weixin.qq.com`,
- * `/open.weixin.qq.com` (OAuth pages), `/api.mch.weixin.qq.com` (Pay); the control API is under `/_emulator`.
+ * `/open.weixin.qq.com` (OAuth pages), `/mp.weixin.qq.com` (QR code images), `/api.mch.weixin.qq.com` (Pay); the control API is under `/_emulator`.
  */
 export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; state: EmulatorState; deps: SenderDeps } {
   const { clock, ...world } = options;
@@ -38,7 +40,7 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
   app.proxy = false;
   app.use(
     createDispatcher(state, {
-      'api.weixin.qq.com': [...tokenEndpoints, ...userEndpoints, ...tagEndpoints, ...tagMemberEndpoints, ...miniProgramEndpoints, ...snsEndpoints],
+      'api.weixin.qq.com': [...tokenEndpoints, ...userEndpoints, ...tagEndpoints, ...tagMemberEndpoints, ...qrcodeEndpoints, ...miniProgramEndpoints, ...snsEndpoints],
       'qyapi.weixin.qq.com': [
         ...wecomTokenEndpoints,
         ...contactEndpoints,
@@ -53,6 +55,7 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
     }),
   );
   app.use(createAuthorizePage(state));
+  app.use(createShowQrCodePage(state));
   const jssdk = createJssdkRouter(state);
   app.use(jssdk.routes());
   const deps = senderDeps(state);

@@ -26,6 +26,7 @@ const NUMBER_FLAGS: Record<string, keyof WorldOptionsInput> = {
   'oa-tags': 'oaTags',
   'corp-tag-groups': 'corpTagGroups',
   'corp-tag-limit': 'corpTagLimit',
+  'oa-permanent-qr-limit': 'oaPermanentQrLimit',
   'recorder-size': 'recorderSize',
 };
 const OVERLAPS = ['secondary-oa', 'mini-program', 'wecom-from-oa', 'phone', 'unsubscribed', 'multi-follow', 'wecom-user', 'secondary-following', 'group-contacts', 'group-unionid'];
@@ -51,6 +52,7 @@ seeded world (the same seed and flags always give the same apps, people and ids)
   --oa-tags N                 seeded tags per Official Account (default 5)
   --corp-tag-groups N         seeded corp tag groups per corp (default 3)
   --corp-tag-limit N          corp tags a corp may hold; add_corp_tag beyond it fails with 40126 (default 3000)
+  --oa-permanent-qr-limit N   permanent parametric QR codes per OA; qrcode/create beyond it fails with 45029 (default 100000)
   --recorder-size N           inbound requests kept for GET /_emulator/requests (default 2000)
   --gateway URL               gateway base URL: callback and Pay notify URLs of every app point at it
   --callback-mode MODE        plaintext | compatible | safe, for every OA and MP (default: a mix per app)

@@ -56,6 +56,8 @@ export const worldOptionsSchema = z.object({
   corpTagsPerGroup: z.number().int().min(1).max(100).default(4),
   /** WeCom corp tag cap, 3000 in the errcode table, 10,000 in a newer doc (wechat-api.md §5.5). */
   corpTagLimit: z.number().int().min(1).max(100_000).default(3000),
+  /** Permanent parametric QR codes an OA may create; qrcode/create beyond it fails with 45029 (WeChat's cap is 100,000). */
+  oaPermanentQrLimit: z.number().int().min(1).max(100_000).default(100_000),
   /** OA tag name and remark length unit: "30 bytes" vs "30 characters" (wechat-api.md §12). */
   oaNameUnit: z.enum(['bytes', 'chars']).default('bytes'),
   /** OA remark limit; developers report 40092 above ~20 Latin characters (wechat-api.md §2.4). */

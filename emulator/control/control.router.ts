@@ -6,6 +6,7 @@ import { controlErrorHandler } from './control-body';
 import { mpRoutes } from './mp.control';
 import { createNotifier } from './notify';
 import { oaRoutes } from './oa.control';
+import { oaQrCodeRoutes } from './oa-qrcodes.control';
 import { oauthRoutes } from './oauth.control';
 import { opsRoutes } from './ops.control';
 import { truthRoutes } from './truth.control';
@@ -21,6 +22,7 @@ export function createControlRouter(state: EmulatorState, deps: SenderDeps): Rou
   appsRoutes(router, state);
   truthRoutes(router, state);
   oaRoutes(router, state, notifier);
+  oaQrCodeRoutes(router, state, notifier);
   mpRoutes(router, state);
   wecomRoutes(router, state, notifier);
   groupRoutes(router, state, notifier);

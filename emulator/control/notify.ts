@@ -20,6 +20,13 @@ export function createNotifier(deps: SenderDeps) {
       if (!subscribed) return service().oaEvent(appId, { type: 'unsubscribe', openid });
       return service().oaEvent(appId, qrSceneValue ? { type: 'subscribe', openid, eventKey: qrSceneValue } : { type: 'subscribe', openid });
     },
+    /**
+     * A scan of a parametric QR code: `subscribe` with EventKey `qrscene_<scene>` and the Ticket for someone who
+     * did not follow, `SCAN` with the bare scene for a follower (wechat-api.md §4.3).
+     */
+    oaQrScan(appId: string, openid: string, followed: boolean, sceneValue: string, ticket: string): Promise<DeliveryRecord> {
+      return service().oaEvent(appId, { type: followed ? 'subscribe' : 'SCAN', openid, eventKey: sceneValue, ticket });
+    },
     /** add_external_contact / del_external_contact / del_follow_user for one relation. */
     relation(
       corpId: string,

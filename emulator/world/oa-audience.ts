@@ -1,6 +1,7 @@
 import { IntColumn } from '../core/columns';
 import { hash32 } from '../core/hash';
 import type { WxApp } from './apps';
+import { OaQrCodeStore } from './oa-qrcodes';
 import { OaTagStore } from './oa-tags';
 
 /**
@@ -43,6 +44,7 @@ export class OaAudience {
   /** Slots that signed in through H5 OAuth: they also hold an h5_openid identity (same value as the openid). */
   readonly h5Slots = new Set<number>();
   readonly tags: OaTagStore;
+  readonly qrcodes: OaQrCodeStore;
   subscribedCount = 0;
 
   constructor(
@@ -51,6 +53,7 @@ export class OaAudience {
     slotCapacity: number,
     personCapacity: number,
     nameUnit: 'bytes' | 'chars',
+    permanentQrLimit = 100_000,
   ) {
     this.slotPerson = new IntColumn(Int32Array, slotCapacity);
     this.personSlot = new IntColumn(Int32Array, personCapacity, -1);
@@ -58,6 +61,7 @@ export class OaAudience {
     this.subscribeTime = new IntColumn(Uint32Array, slotCapacity);
     this.scene = new IntColumn(Uint8Array, slotCapacity);
     this.tags = new OaTagStore(nameUnit, slotCapacity);
+    this.qrcodes = new OaQrCodeStore(permanentQrLimit);
   }
 
   get size(): number {

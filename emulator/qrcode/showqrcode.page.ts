@@ -1,0 +1,27 @@
+import type { Middleware } from 'koa';
+import QRCode from 'qrcode';
+import type { EmulatorState } from '../state';
+
+/**
+ * `mp.weixin.qq.com/cgi-bin/showqrcode?ticket=` — the image of a parametric QR code, no token needed. A real QR
+ * image encoding the code's `url`, so a test or an operator's phone reads back what WeChat's would; an unknown or
+ * expired ticket is HTTP 404, as the doc says for an invalid one. (WeChat serves JPEG; a PNG carries the same
+ * code and is what the console offers for download.)
+ * https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html
+ */
+export function createShowQrCodePage(state: EmulatorState): Middleware {
+  return async (ctx, next) => {
+    if (ctx.path !== '/mp.weixin.qq.com/cgi-bin/showqrcode') return next();
+    const ticket = typeof ctx.query.ticket === 'string' ? ctx.query.ticket : '';
+    const now = state.now();
+    const code = ticket === '' ? undefined : state.world.oa.map((aud) => aud.qrcodes.live(ticket, now)).find((c) => c !== undefined);
+    if (!code) {
+      ctx.status = 404;
+      ctx.type = 'text/plain';
+      ctx.body = 'invalid ticket';
+      return;
+    }
+    ctx.type = 'image/png';
+    ctx.body = await QRCode.toBuffer(code.url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 430 });
+  };
+}
