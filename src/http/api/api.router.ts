@@ -17,6 +17,7 @@ import { registerSegmentRoutes } from './segments.routes';
 import { registerOutboxRoutes } from './outbox.routes';
 import { registerOverviewRoutes } from './overview.routes';
 import { registerStaffRoutes } from './staff.routes';
+import { registerGroupRoutes } from './groups.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: Services) => void;
@@ -36,6 +37,7 @@ const routeFiles: ApiRoutes[] = [
   registerInboxRoutes,
   registerAuditRoutes,
   registerOverviewRoutes,
+  registerGroupRoutes,
   registerStaffRoutes,
 ];
 
