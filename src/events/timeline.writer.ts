@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import { dialectOf } from '../storage/dialect';
-import { type Db, execute } from '../storage/sql';
+import { insertEvent } from '../storage/events/event.repository';
+import type { Db } from '../storage/sql';
 
 /** One timeline entry (DESIGN §3 `events`). */
 export interface TimelineEntry {
@@ -29,18 +29,14 @@ export function timelineKey(inboxKey: string, index: number): string {
 
 /** Writes the entry unless its dedupe_key is already there (only that key's conflict is ignored). */
 export async function writeTimeline(db: Db, e: TimelineEntry): Promise<void> {
-  const ds = 'dataSource' in db ? db.dataSource : db;
-  const insert =
-    'INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
-  const sql = dialectOf(ds) === 'mysql' ? `${insert} ON DUPLICATE KEY UPDATE id = id` : `${insert} ON CONFLICT (dedupe_key) DO NOTHING`;
-  await execute(db, sql, [
-    e.customerId,
-    e.source.slice(0, 32),
-    e.account.slice(0, 64),
-    e.type.slice(0, 64),
-    e.occurredAt,
-    e.payload,
-    e.dedupeKey,
-    e.inboxId ?? null,
-  ]);
+  await insertEvent(db, {
+    customerId: e.customerId,
+    source: e.source.slice(0, 32),
+    account: e.account.slice(0, 64),
+    type: e.type.slice(0, 64),
+    occurredAt: e.occurredAt,
+    payload: e.payload,
+    dedupeKey: e.dedupeKey,
+    inboxId: e.inboxId ?? null,
+  });
 }

@@ -1,5 +1,5 @@
 import type { SiyuConfig } from '../../config';
-import { deleteEventsBefore, nextEventType } from '../events/event-retention.repository';
+import { deleteEventsBefore, nextEventType } from '../storage/events/event.repository';
 import { purgeInboxBodies } from '../inbox/inbox-retention.repository';
 import type { Db } from '../storage/sql';
 import type { Job } from './job';

@@ -21,6 +21,14 @@ export function dialectOf(ds: DataSource): Dialect {
 }
 
 /**
+ * The tail of an INSERT that skips a row whose `key` is already taken, and fails on anything else (unlike INSERT
+ * IGNORE, which also swallows truncation and other errors on MySQL). MySQL's no-op update reacts to any unique key.
+ */
+export function ignoreDuplicateOf(ds: DataSource, key: readonly string[]): string {
+  return dialectOf(ds) === 'mysql' ? ' ON DUPLICATE KEY UPDATE id = id' : ` ON CONFLICT (${key.join(', ')}) DO NOTHING`;
+}
+
+/**
  * The calendar date (`YYYY-MM-DD`) of a datetime column shifted by `offsetMinutes`: a UTC time's local day in a
  * zone at that offset.
  */

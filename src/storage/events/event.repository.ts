@@ -1,4 +1,16 @@
-import { type Db, select } from '../sql';
+import type { EventRow } from '../entities/event.entity';
+import { ignoreDuplicateOf } from '../dialect';
+import { type Db, execute, idString, select, toDbTime } from '../sql';
+
+const dsOf = (db: Db) => ('dataSource' in db ? db.dataSource : db);
+
+export type NewEvent = Omit<EventRow, 'id' | 'createdAt'>;
+
+/** Inserts the entry unless its dedupe_key is already there (only that key's conflict is ignored). */
+export async function insertEvent(db: Db, e: NewEvent): Promise<void> {
+  const insert = 'INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+  await execute(db, `${insert}${ignoreDuplicateOf(dsOf(db), ['dedupe_key'])}`, [e.customerId, e.source, e.account, e.type, e.occurredAt, e.payload, e.dedupeKey, e.inboxId]);
+}
 
 /** Which of these dedupe keys the timeline already holds. */
 export async function storedDedupeKeys(db: Db, keys: readonly string[]): Promise<Set<string>> {
@@ -6,4 +18,22 @@ export async function storedDedupeKeys(db: Db, keys: readonly string[]): Promise
   const placeholders = keys.map(() => '?').join(', ');
   const rows = await select<{ dedupe_key: string }>(db, `SELECT dedupe_key FROM events WHERE dedupe_key IN (${placeholders})`, [...keys]);
   return new Set(rows.map((r) => r.dedupe_key));
+}
+
+/**
+ * Timeline retention (DESIGN §8.1 `retention.eventsDays`) through the (type, occurred_at) index the segment rules
+ * already use, so no index is added to the timeline's write path: the event types are visited by index seeks
+ * (`MIN(type) > previous`, a loose index scan), and within a type the old rows are an index range.
+ */
+export async function nextEventType(db: Db, after: string | null): Promise<string | undefined> {
+  const rows = await select<{ t: string | null }>(db, after === null ? 'SELECT MIN(type) AS t FROM events' : 'SELECT MIN(type) AS t FROM events WHERE type > ?', after === null ? [] : [after]);
+  return rows[0]?.t ?? undefined;
+}
+
+/** Deletes up to `limit` events of `type` that occurred before `cutoff`, oldest first; returns how many. */
+export async function deleteEventsBefore(db: Db, type: string, cutoff: Date, limit: number): Promise<number> {
+  const due = await select<{ id: unknown }>(db, `SELECT id FROM events WHERE type = ? AND occurred_at < ? ORDER BY occurred_at LIMIT ${Math.trunc(limit)}`, [type, toDbTime(cutoff)]);
+  if (due.length === 0) return 0;
+  const ids = due.map((r) => idString(r.id));
+  return (await execute(db, `DELETE FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`, ids)).affected;
 }
