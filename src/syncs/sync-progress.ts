@@ -1,24 +1,5 @@
+import type { SyncProgress } from './syncs-api.types';
 import type { SyncRunRecord } from './sync-run.repository';
-
-/** `GET /api/v1/syncs/:id` (DESIGN §8.3): a run and how far it got. */
-export interface SyncProgress {
-  id: string;
-  accountId: string;
-  resource: string;
-  status: string;
-  processed: number;
-  total: number | null;
-  /** 0–100, null while the total is unknown (WeCom contacts have no total up front). */
-  percent: number | null;
-  /** Items per second since the run started (until it finished). */
-  rate: number;
-  created: number;
-  updated: number;
-  error: string | null;
-  triggeredBy: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
 
 export function progressOf(r: SyncRunRecord, now: Date): SyncProgress {
   const end = r.finishedAt ?? (r.status === 'running' ? now : (r.heartbeatAt ?? now));

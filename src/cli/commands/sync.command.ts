@@ -5,7 +5,7 @@ import { buildContext } from '../../server';
 import { createLogger } from '../../logger';
 import { createServices } from '../../services';
 import { SyncError } from '../../syncs/sync-errors';
-import type { SyncProgress } from '../../syncs/sync-progress';
+import type { SyncProgress } from '../../syncs/syncs-api.types';
 import { SYNC_RESOURCES } from '../../syncs/sync-types';
 
 /** Where accounts come from, for a person who named one the loaded config does not have. */

@@ -5,7 +5,7 @@ import type { Services } from '../../services';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { syncTasks } from '../../syncs/sync-runtime';
-import type { SyncProgress } from '../../syncs/sync-progress';
+import type { SyncProgress, SyncRunJson, SyncRunPage, SyncSource } from '../../syncs/syncs-api.types';
 import { SYNC_RESOURCES } from '../../syncs/sync-types';
 import { badRequest, notFound, validationFailed } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
@@ -21,7 +21,7 @@ const startBody = z.object({ accountId: z.string().trim().min(1).max(64), resour
 export function registerSyncRoutes(router: Router, app: Services): void {
   const audit = new AuditLogWriter(app.ds);
   /** A run with its account's configured name beside the id. */
-  const named = (run: SyncProgress) => ({ ...run, accountName: accountName(app.config, run.accountId) });
+  const named = (run: SyncProgress): SyncRunJson => ({ ...run, accountName: accountName(app.config, run.accountId) });
 
   router.post('/syncs', requireRole('operator'), async (ctx) => {
     const parsed = startBody.safeParse(ctx.request.body ?? {});
@@ -37,9 +37,9 @@ export function registerSyncRoutes(router: Router, app: Services): void {
   // uses, so the list cannot offer a pair that a start refuses; only ids and kinds leave, never account secrets.
   router.get('/syncs/sources', requireRole('operator'), (ctx) => {
     const tasks = syncTasks(app, app);
-    ctx.body = {
+    const body: { items: SyncSource[] } = {
       items: app.config.accounts
-        .map((a) => ({
+        .map((a): SyncSource => ({
           accountId: a.id,
           accountName: a.name ?? null,
           kind: a.kind,
@@ -50,6 +50,7 @@ export function registerSyncRoutes(router: Router, app: Services): void {
         }))
         .filter((s) => s.resources.length > 0),
     };
+    ctx.body = body;
   });
 
   router.get('/syncs/:id', requireRole('viewer'), async (ctx) => {
@@ -68,6 +69,7 @@ export function registerSyncRoutes(router: Router, app: Services): void {
       ...(parseIdCursor(ctx.query.cursor) ? { before: parseIdCursor(ctx.query.cursor)! } : {}),
     });
     const page = items.slice(0, limit);
-    ctx.body = { items: page.map(named), nextCursor: items.length > limit ? page[page.length - 1]!.id : null };
+    const body: SyncRunPage = { items: page.map(named), nextCursor: items.length > limit ? page[page.length - 1]!.id : null };
+    ctx.body = body;
   });
 }

@@ -47,33 +47,8 @@ export interface BulkJob {
   result?: Record<string, unknown> | null;
 }
 
-export interface SyncSource {
-  accountId: string;
-  kind: string;
-  /** The account's configured name (DESIGN §8.1 `name`). */
-  accountName?: string | null;
-  appId?: string;
-  corpId?: string;
-  resources: string[];
-}
-
-export interface SyncRun {
-  id: string;
-  accountId: string;
-  accountName?: string | null;
-  resource: string;
-  status: string;
-  processed: number;
-  total: number | null;
-  percent: number | null;
-  rate: number;
-  created: number;
-  updated: number;
-  error: string | null;
-  triggeredBy: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
+/** Full syncs, as the gateway types them. */
+export type { SyncRunJson as SyncRun, SyncRunPage, SyncSource } from '@server/syncs/syncs-api.types';
 
 export interface InboxRow {
   id: string;
