@@ -1,5 +1,5 @@
-import { type Db, execute, fromDbTime, idString, isDuplicateKeyError, select } from '../storage/sql';
-import { forUpdate } from '../identity/identity.repository';
+import { insertFollow, lockFollow, markFollowAdded, markFollowRemoved, touchFollow } from '../storage/events/wecom-follow.repository';
+import type { Db } from '../storage/sql';
 
 export interface FollowChange {
   corpId: string;
@@ -18,47 +18,27 @@ export interface FollowChange {
  * ignored so out-of-order processing cannot resurrect or delete a relation by mistake.
  */
 export async function applyFollow(db: Db, f: FollowChange, now: Date): Promise<void> {
-  const rows = await select<{ id: unknown; created_time: unknown; deleted_at: unknown; deleted: unknown }>(
-    db,
-    `SELECT id, created_time, deleted_at, deleted FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?${forUpdate(db)}`,
-    [f.corpId, f.staffUserId, f.externalUserId],
-  );
-  const row = rows[0];
+  const key = { corpId: f.corpId, staffUserid: f.staffUserId, externalUserid: f.externalUserId };
+  const row = await lockFollow(db, key);
   const removed = f.change === 'removed';
   if (!row) {
-    try {
-      await execute(
-        db,
-        `INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, customer_id, state, created_time, deleted, deleted_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [f.corpId, f.staffUserId, f.externalUserId, f.customerId, f.state ?? null, f.change === 'added' ? f.occurredAt : null, removed, removed ? f.occurredAt : null, now, now],
-      );
-      return;
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      return applyFollow(db, f, now);
-    }
+    const created = await insertFollow(
+      db,
+      { ...key, customerId: f.customerId, state: f.state ?? null, createdTime: f.change === 'added' ? f.occurredAt : null, deleted: removed, deletedAt: removed ? f.occurredAt : null },
+      now,
+    );
+    return created ? undefined : applyFollow(db, f, now);
   }
-  const id = idString(row.id);
-  const addedAt = fromDbTime(row.created_time)?.getTime() ?? 0;
-  const deletedAt = fromDbTime(row.deleted_at)?.getTime() ?? 0;
+  const addedAt = row.createdTime?.getTime() ?? 0;
+  const deletedAt = row.deletedAt?.getTime() ?? 0;
   const at = f.occurredAt.getTime();
   if (f.change === 'added') {
     if (at < deletedAt) return;
-    await execute(
-      db,
-      'UPDATE wecom_follows SET deleted = 0, deleted_at = NULL, created_time = ?, state = COALESCE(?, state), customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?',
-      [f.occurredAt, f.state ?? null, f.customerId, now, id],
-    );
+    await markFollowAdded(db, row.id, f.occurredAt, f.state ?? null, f.customerId, now);
   } else if (removed) {
     if (at < addedAt) return;
-    await execute(db, 'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?', [
-      f.occurredAt,
-      f.customerId,
-      now,
-      id,
-    ]);
+    await markFollowRemoved(db, row.id, f.occurredAt, f.customerId, now);
   } else {
-    await execute(db, 'UPDATE wecom_follows SET customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?', [f.customerId, now, id]);
+    await touchFollow(db, row.id, f.customerId, now);
   }
 }

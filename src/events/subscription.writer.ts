@@ -1,6 +1,5 @@
-import { type Db, execute, fromDbTime, idString, select } from '../storage/sql';
-import { forUpdate } from '../identity/identity.repository';
-import { isDuplicateKeyError } from '../storage/sql';
+import { insertSubscription, lockSubscription, markSubscribed, markUnsubscribed } from '../storage/events/oa-subscription.repository';
+import type { Db } from '../storage/sql';
 
 export interface SubscriptionChange {
   appId: string;
@@ -18,52 +17,29 @@ export interface SubscriptionChange {
  * latest state. Returns false when the change was stale.
  */
 export async function applySubscription(db: Db, c: SubscriptionChange, now: Date): Promise<boolean> {
-  const rows = await select<{ id: unknown; subscribe_time: unknown; unsubscribe_time: unknown }>(
-    db,
-    `SELECT id, subscribe_time, unsubscribe_time FROM oa_subscriptions WHERE app_id = ? AND openid = ?${forUpdate(db)}`,
-    [c.appId, c.openid],
-  );
+  const row = await lockSubscription(db, { appId: c.appId, openid: c.openid });
   const scene = c.qrScene !== undefined ? qrColumns(c.qrScene) : undefined;
-  const row = rows[0];
   if (!row) {
-    try {
-      await execute(
-        db,
-        `INSERT INTO oa_subscriptions (app_id, openid, customer_id, subscribed, subscribe_time, unsubscribe_time, scene, qr_scene, qr_scene_str, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          c.appId,
-          c.openid,
-          c.customerId,
-          c.subscribed,
-          c.subscribed ? c.occurredAt : null,
-          c.subscribed ? null : c.occurredAt,
-          scene ? 'ADD_SCENE_QR_CODE' : null,
-          scene?.qrScene ?? null,
-          scene?.qrSceneStr ?? null,
-          now,
-          now,
-        ],
-      );
-      return true;
-    } catch (err) {
-      // Created meanwhile by a full sync: apply the change to that row instead.
-      if (!isDuplicateKeyError(err)) throw err;
-      return applySubscription(db, c, now);
-    }
+    const created = await insertSubscription(
+      db,
+      {
+        appId: c.appId,
+        openid: c.openid,
+        customerId: c.customerId,
+        subscribed: c.subscribed,
+        subscribeTime: c.subscribed ? c.occurredAt : null,
+        unsubscribeTime: c.subscribed ? null : c.occurredAt,
+        ...(scene ? { qr: scene } : {}),
+      },
+      now,
+    );
+    // Created meanwhile by a full sync: apply the change to that row instead.
+    return created || applySubscription(db, c, now);
   }
-  const latest = Math.max(fromDbTime(row.subscribe_time)?.getTime() ?? 0, fromDbTime(row.unsubscribe_time)?.getTime() ?? 0);
+  const latest = Math.max(row.subscribeTime?.getTime() ?? 0, row.unsubscribeTime?.getTime() ?? 0);
   if (c.occurredAt.getTime() < latest) return false;
-  const sets = c.subscribed
-    ? ['subscribed = 1', 'subscribe_time = ?', ...(scene ? ["scene = 'ADD_SCENE_QR_CODE'", 'qr_scene = ?', 'qr_scene_str = ?'] : [])]
-    : ['subscribed = 0', 'unsubscribe_time = ?'];
-  const params: unknown[] = [c.occurredAt, ...(c.subscribed && scene ? [scene.qrScene, scene.qrSceneStr] : [])];
-  await execute(db, `UPDATE oa_subscriptions SET ${sets.join(', ')}, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?`, [
-    ...params,
-    c.customerId,
-    now,
-    idString(row.id),
-  ]);
+  if (c.subscribed) await markSubscribed(db, row.id, c.occurredAt, scene, c.customerId, now);
+  else await markUnsubscribed(db, row.id, c.occurredAt, c.customerId, now);
   return true;
 }
 

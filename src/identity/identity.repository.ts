@@ -1,5 +1,5 @@
 import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
-import { dialectOf } from '../storage/dialect';
+import { forUpdateOf } from '../storage/dialect';
 import { type Db, execute, fromDbTime, idString, select } from '../storage/sql';
 
 /** One `identities` row as resolution needs it. */
@@ -20,7 +20,7 @@ function dsOf(db: Db) {
 
 /** ` FOR UPDATE` on MySQL (row locks inside the resolution transaction); SQLite's single writer needs none. */
 export function forUpdate(db: Db): string {
-  return dialectOf(dsOf(db)) === 'mysql' ? ' FOR UPDATE' : '';
+  return forUpdateOf(dsOf(db));
 }
 
 function toIdentity(r: Record<string, unknown>): StoredIdentity {

@@ -20,6 +20,11 @@ export function dialectOf(ds: DataSource): Dialect {
   throw new Error(`unsupported database type ${type}`);
 }
 
+/** ` FOR UPDATE` on MySQL (row locks inside a transaction); SQLite's single writer needs none. */
+export function forUpdateOf(ds: DataSource): string {
+  return dialectOf(ds) === 'mysql' ? ' FOR UPDATE' : '';
+}
+
 /**
  * The tail of an INSERT that skips a row whose `key` is already taken, and fails on anything else (unlike INSERT
  * IGNORE, which also swallows truncation and other errors on MySQL). MySQL's no-op update reacts to any unique key.
