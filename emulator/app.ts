@@ -8,6 +8,7 @@ import { miniProgramEndpoints } from './api/mp/mini-program.api';
 import { snsEndpoints } from './api/h5/sns-oauth.api';
 import { batchEndpoints } from './api/wecom/batch.api';
 import { contactEndpoints } from './api/wecom/contact.api';
+import { contactWayEndpoints } from './api/wecom/contact-way.api';
 import { directoryEndpoints } from './api/wecom/directory.api';
 import { corpTagEndpoints } from './api/wecom/corp-tag.api';
 import { groupChatEndpoints } from './api/wecom/groupchat.api';
@@ -47,6 +48,7 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
         ...directoryEndpoints,
         ...batchEndpoints,
         ...groupChatEndpoints,
+        ...contactWayEndpoints,
         ...corpTagEndpoints,
         ...markTagEndpoints,
         ...wecomOauthEndpoints,

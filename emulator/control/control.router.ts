@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { SenderDeps } from '../plugin-types';
 import type { EmulatorState } from '../state';
 import { appsRoutes, appsSummary } from './apps.control';
+import { contactWayRoutes } from './contact-ways.control';
 import { controlErrorHandler } from './control-body';
 import { mpRoutes } from './mp.control';
 import { createNotifier } from './notify';
@@ -27,6 +28,7 @@ export function createControlRouter(state: EmulatorState, deps: SenderDeps): Rou
   wecomRoutes(router, state, notifier);
   groupRoutes(router, state, notifier);
   groupStateRoutes(router, state);
+  contactWayRoutes(router, state, notifier);
   oauthRoutes(router, state);
   return router;
 }

@@ -37,6 +37,10 @@ export function createNotifier(deps: SenderDeps) {
     ): Promise<DeliveryRecord> {
       return service().externalContact(corpId, { changeType, userId, externalUserId, ...(state ? { state } : {}) });
     },
+    /** add_external_contact for a customer who added a member through a contact way: State and WelcomeCode when set. */
+    contactWayAdd(corpId: string, userId: string, externalUserId: string, state: string, welcomeCode: string | undefined): Promise<DeliveryRecord> {
+      return service().externalContact(corpId, { changeType: 'add_external_contact', userId, externalUserId, ...(state ? { state } : {}), ...(welcomeCode ? { welcomeCode } : {}) });
+    },
     /** change_external_chat for a customer group changed through the control API. */
     externalChat(corpId: string, input: ExternalChatInput): Promise<DeliveryRecord> {
       return service().externalChat(corpId, input);

@@ -1,6 +1,7 @@
 import { IntColumn } from '../core/columns';
 import { hash32 } from '../core/hash';
 import type { Corp } from './apps';
+import { ContactWayStore } from './contact-ways';
 import { CorpTagStore } from './corp-tags';
 import { GroupChatStore } from './group-chats';
 import type { PersonStore } from './person-store';
@@ -77,6 +78,7 @@ export class WecomCorp {
   readonly tags: CorpTagStore;
   readonly departments: Department[] = [];
   readonly groups: GroupChatStore;
+  readonly contactWays = new ContactWayStore();
   private nextSeq = 1;
 
   constructor(
