@@ -7,23 +7,8 @@ import type { Actor, TagsDeps } from '../tags-deps';
 import { findOutbox, listOutbox } from './outbox.repository';
 import { outboxSignal } from './outbox-signal';
 import { isOaPayload, type OutboxItem } from './outbox-types';
+import type { OutboxPage, OutboxView } from './outbox-api.types';
 import { clearErrors } from './remote-state.repository';
-
-export interface OutboxView {
-  id: string;
-  channel: string;
-  account: string;
-  opKey: string;
-  tagId: string | null;
-  status: OutboxStatus;
-  attempts: number;
-  nextAttemptAt: string;
-  lastErrcode: number | null;
-  lastError: string | null;
-  payload: unknown;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export function outboxView(i: OutboxItem): OutboxView {
   return {
@@ -51,7 +36,7 @@ export class OutboxAdminService {
     this.audit = new AuditLogWriter(deps.ds);
   }
 
-  async list(opts: { status?: OutboxStatus; channel?: string; tagId?: string; cursor?: string; limit: number }): Promise<{ items: OutboxView[]; nextCursor: string | null }> {
+  async list(opts: { status?: OutboxStatus; channel?: string; tagId?: string; cursor?: string; limit: number }): Promise<OutboxPage> {
     const rows = await listOutbox(this.deps.ds, { ...opts, before: opts.cursor, limit: opts.limit + 1 });
     const page = rows.slice(0, opts.limit);
     return { items: page.map(outboxView), nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null };

@@ -61,18 +61,8 @@ export interface InboxRow {
   receivedAt: string;
 }
 
-export interface OutboxRow {
-  id: string;
-  channel: string;
-  account: string;
-  tagId: string | null;
-  status: string;
-  attempts: number;
-  nextAttemptAt: string;
-  lastErrcode: number | null;
-  lastError: string | null;
-  payload: unknown;
-}
+/** The push queue, as the gateway types it. */
+export type { OutboxPage, OutboxView as OutboxRow } from '@server/tags/outbox/outbox-api.types';
 
 export interface Merge {
   id: string;
