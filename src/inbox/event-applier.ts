@@ -22,6 +22,8 @@ export interface ApplyContext {
   row: InboxRecord;
   index: number;
   now: Date;
+  /** The customer of one identity, created if new: hooks that report on a person resolve them as the core does. */
+  customerOf(ref: IdentityRef, source: string): Promise<string | null>;
 }
 
 /**
@@ -38,7 +40,7 @@ export class EventApplier {
   async applyRow(em: EntityManager, row: InboxRecord, now: Date): Promise<void> {
     for (let index = 0; index < row.events.length; index++) {
       const event = row.events[index]!;
-      const ctx: ApplyContext = { em, row, index, now };
+      const ctx: ApplyContext = { em, row, index, now, customerOf: (ref, source) => this.customerOf(ctx, ref, source) };
       await this.apply(ctx, event);
       for (const hook of eventHooks) if (hook.kinds.includes(event.kind)) await hook.apply(ctx, event);
     }

@@ -34,14 +34,38 @@ export interface StoredGroupMember {
   leftAt: Date | null;
 }
 
+/** A membership a read or a callback saw begin or end. */
+export interface MembershipChange {
+  userid: string;
+  memberType: number;
+  /** When it began (join_time, else the read) or ended (left_at). */
+  at: Date;
+  /** join_scene for a join, QuitScene (when a callback gave one) for a leave. */
+  scene: number | null;
+}
+
+export interface GroupReadResult {
+  /** Whether the group was stored before this read. */
+  known: boolean;
+  joined: MembershipChange[];
+  left: MembershipChange[];
+}
+
 const cut = (v: string | null, n: number): string | null => (v === null ? null : v.slice(0, n));
 
 /**
  * Stores one complete read of a group (DESIGN §10.1): the group row, every current member (a member seen again
  * after leaving is current again), and `left_at` for stored members the read no longer lists. Returns how many
- * members left. Run inside the caller's transaction so a group is never half written.
+ * who joined (a new row, or a member current again) and who left since the stored state. Run inside the caller's
+ * transaction so a group is never half written.
  */
-export async function saveGroupRead(db: Db, corpId: string, g: GroupWrite, members: readonly GroupMemberWrite[], now: Date): Promise<{ left: number }> {
+export async function saveGroupRead(db: Db, corpId: string, g: GroupWrite, members: readonly GroupMemberWrite[], now: Date): Promise<GroupReadResult> {
+  const known = (await select(db, 'SELECT id FROM wecom_groups WHERE corp_id = ? AND chat_id = ?', [corpId, g.chatId])).length > 0;
+  const before = await select<{ userid: string; member_type: unknown; left_at: unknown }>(db, 'SELECT userid, member_type, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id = ?', [corpId, g.chatId]);
+  const current = new Set(before.filter((r) => r.left_at === null).map((r) => String(r.userid)));
+  const listed = new Set(members.map((m) => m.userid));
+  const joined = members.filter((m) => !current.has(m.userid)).map((m) => ({ userid: m.userid, memberType: m.memberType, at: m.joinTime ?? now, scene: m.joinScene }));
+  const left = before.filter((r) => r.left_at === null && !listed.has(String(r.userid))).map((r) => ({ userid: String(r.userid), memberType: Number(r.member_type), at: now, scene: null }));
   await upsert(
     db,
     'wecom_groups',
@@ -94,12 +118,12 @@ export async function saveGroupRead(db: Db, corpId: string, g: GroupWrite, membe
       update: ['member_type', 'name', 'group_nickname', 'join_time', 'join_scene', 'invitor_userid', 'state', 'left_at', 'quit_scene', 'seen_at', 'updated_at'],
     },
   );
-  const left = await execute(
+  await execute(
     db,
     'UPDATE wecom_group_members SET left_at = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND left_at IS NULL AND (seen_at IS NULL OR seen_at < ?)',
     [now, now, corpId, g.chatId, now],
   );
-  return { left: left.affected };
+  return { known, joined, left };
 }
 
 /** WeCom no longer has the group (dismissed, 40050/49008, or the dismiss callback): it keeps its history. */
@@ -118,11 +142,14 @@ export async function ownerStatusOf(db: Db, corpId: string, chatId: string): Pro
  * A del_member callback (DESIGN §10.1): the members it lists left at `at`, with the QuitScene it gave (0 left,
  * 1 removed), which only the callback says. A member no read has stored yet (joined and left between two
  * reads) gets a row too, as staff when the directory knows the userid, else as external. The re-read queued
- * with the callback has the last word: a member it still lists is current again.
+ * with the callback has the last word: a member it still lists is current again. Returns the leaves not
+ * recorded before (by an earlier read or a retried callback).
  */
-export async function recordLeaves(db: Db, corpId: string, chatId: string, userids: readonly string[], scene: number | null, at: Date, now: Date): Promise<void> {
-  if (userids.length === 0) return;
+export async function recordLeaves(db: Db, corpId: string, chatId: string, userids: readonly string[], scene: number | null, at: Date, now: Date): Promise<MembershipChange[]> {
+  if (userids.length === 0) return [];
   const list = userids.map(() => '?').join(', ');
+  const was = await select<{ userid: string; member_type: unknown; left_at: unknown }>(db, `SELECT userid, member_type, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id = ? AND userid IN (${list})`, [corpId, chatId, ...userids]);
+  const changes: MembershipChange[] = was.filter((r) => r.left_at === null).map((r) => ({ userid: String(r.userid), memberType: Number(r.member_type), at, scene }));
   await execute(db, `UPDATE wecom_group_members SET left_at = COALESCE(left_at, ?), quit_scene = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND userid IN (${list})`, [
     at,
     scene,
@@ -131,15 +158,34 @@ export async function recordLeaves(db: Db, corpId: string, chatId: string, useri
     chatId,
     ...userids,
   ]);
-  const stored = new Set((await select<{ userid: string }>(db, `SELECT userid FROM wecom_group_members WHERE corp_id = ? AND chat_id = ? AND userid IN (${list})`, [corpId, chatId, ...userids])).map((r) => String(r.userid)));
-  const unknown = userids.filter((u) => !stored.has(u));
-  if (unknown.length === 0) return;
+  const stored = new Set(was.map((r) => String(r.userid)));
+  const unknown = [...new Set(userids)].filter((u) => !stored.has(u));
+  if (unknown.length === 0) return changes;
   const staff = new Set((await select<{ userid: string }>(db, `SELECT userid FROM wecom_staff WHERE corp_id = ? AND userid IN (${unknown.map(() => '?').join(', ')})`, [corpId, ...unknown])).map((r) => String(r.userid)));
   await insertIgnore(
     db,
     'wecom_group_members',
     unknown.map((userid) => ({ corp_id: corpId, chat_id: chatId, userid, member_type: staff.has(userid) ? 1 : 2, left_at: at, quit_scene: scene, created_at: now, updated_at: now })),
   );
+  return [...changes, ...unknown.map((userid) => ({ userid, memberType: staff.has(userid) ? 1 : 2, at, scene }))];
+}
+
+/** The customers holding some external_userids of a corp, by external_userid. */
+export async function customersOfExternalUserids(db: Db, corpId: string, userids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(userids)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const chunk = unique.slice(i, i + 500);
+    const rows = await select<{ value: string; customer_id: string }>(db, `SELECT value, customer_id FROM identities WHERE type = 'wecom_external_userid' AND scope = ? AND value IN (${chunk.map(() => '?').join(', ')})`, [corpId, ...chunk]);
+    for (const r of rows) out.set(String(r.value), String(r.customer_id));
+  }
+  return out;
+}
+
+/** A group's name, or null when unknown. */
+export async function groupName(db: Db, corpId: string, chatId: string): Promise<string | null> {
+  const [r] = await select<{ name: string | null }>(db, 'SELECT name FROM wecom_groups WHERE corp_id = ? AND chat_id = ?', [corpId, chatId]);
+  return r?.name ?? null;
 }
 
 /** Members who left the corp, as the staff directory knows them: WeCom lists their groups only when named. */

@@ -127,6 +127,14 @@ describe('callbacks end to end (emulator → gateway → inbox → processor)', 
         return r.length === 4 && r.every((x) => x.status === 'done') ? r : undefined;
       });
       expect(rows.map((r) => r.kind)).toEqual(['wecom.change_external_chat.create', 'wecom.change_external_chat.update', 'wecom.change_external_chat.update', 'wecom.change_external_chat.dismiss']);
+      // The timeline (DESIGN §10.1): each external member's join once, however the re-reads coalesced, and the
+      // leave once, from the callback that says how (a re-read after it finds the leave recorded), on the customer
+      // even when the callback came before any read of the group.
+      const events = await select<{ type: string; customer_id: string | null; payload: unknown }>(db.ds, "SELECT type, customer_id, payload FROM events WHERE type LIKE 'wecom.group.%'");
+      const payloads = events.map((e) => ({ type: e.type, customerId: e.customer_id, ...(typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) })).filter((e) => e.chatId === g.chatId);
+      for (const m of add.added) expect(payloads.filter((e) => e.type === 'wecom.group.joined' && e.externalUserId === m.userid)).toEqual([expect.objectContaining({ customerId: await customerOf('wecom_external_userid', corp.corpId, m.userid), joinScene: 3 })]);
+      expect(payloads.filter((e) => e.type === 'wecom.group.joined' && e.externalUserId === leaver).length).toBeLessThanOrEqual(1);
+      expect(payloads.filter((e) => e.type === 'wecom.group.left')).toEqual([expect.objectContaining({ externalUserId: leaver, quitScene: 1, customerId: await customerOf('wecom_external_userid', corp.corpId, leaver) })]);
     });
   });
 

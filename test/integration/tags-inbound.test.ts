@@ -78,7 +78,7 @@ describe('inbound tag changes and drift', () => {
     const created = corp.tags.add({ groupName: 'Lib' }, [{ name: 'Pending' }], 0).created[0]!;
 
     await db.ds.transaction((em) =>
-      tagEventHook.apply({ em, row: {} as never, index: 0, now: new Date(w.now()) }, { kind: 'tag.changed', channel: 'wecom', account: w.corpId, occurredAt: new Date().toISOString(), changeType: 'update', tagType: 'tag', tagId: bRenamed.remoteTagId }),
+      tagEventHook.apply({ em, row: {} as never, index: 0, now: new Date(w.now()), customerOf: () => Promise.reject(new Error('the tag hook resolves no customer')) }, { kind: 'tag.changed', channel: 'wecom', account: w.corpId, occurredAt: new Date().toISOString(), changeType: 'update', tagType: 'tag', tagId: bRenamed.remoteTagId }),
     );
     while (await w.workers.jobs.runNext());
     expect(await binding(renamed)).toMatchObject({ status: 'bound', remoteName: 'Renamed in WeCom' });

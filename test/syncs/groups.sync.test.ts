@@ -93,6 +93,35 @@ describe('WeCom groups sync', () => {
     }
   });
 
+  it('puts joins and leaves of a group already stored on the timeline, never a group\'s first memberships', async () => {
+    const groupEvents = () => db.ds.query("SELECT customer_id, type, payload FROM events WHERE type LIKE 'wecom.group.%' ORDER BY id") as Promise<{ customer_id: string | null; type: string; payload: unknown }[]>;
+    expect((await sync()).status).toBe('done');
+    expect(await groupEvents()).toEqual([]);
+    const chat = corp.groups.chats[7]!;
+    const leaver = chat.members.find((m) => !m.staff)!;
+    const leaverId = corp.externalUserid(leaver.slot);
+    await control(`/wecom/${corpId}/groups/${chat.chatId}/members/remove`, { members: [leaverId], quitScene: 0 });
+    const added = (await control(`/wecom/${corpId}/groups/${chat.chatId}/members`, { members: [{ stranger: 1 }], joinScene: 2 })).added as { userid: string }[];
+    try {
+      expect((await sync()).status).toBe('done');
+      const events = await groupEvents();
+      const payload = (p: unknown) => (typeof p === 'string' ? JSON.parse(p) : p);
+      expect(events.map((e) => [e.type, payload(e.payload).externalUserId]).sort()).toEqual([
+        ['wecom.group.joined', added[0]!.userid],
+        ['wecom.group.left', leaverId],
+      ]);
+      expect(payload(events.find((e) => e.type === 'wecom.group.joined')!.payload)).toMatchObject({ chatId: chat.chatId, groupName: chat.name, joinScene: 2 });
+      expect(events.find((e) => e.type === 'wecom.group.left')!.customer_id).toBe(await customerOf('wecom_external_userid', leaverId));
+      expect(events.find((e) => e.type === 'wecom.group.joined')!.customer_id).toBe(await customerOf('wecom_external_userid', added[0]!.userid));
+      // Nothing changed since: a third read adds nothing.
+      expect((await sync()).status).toBe('done');
+      expect(await groupEvents()).toHaveLength(2);
+    } finally {
+      chat.members.splice(chat.members.findIndex((m) => !m.staff && corp.externalUserid(m.slot) === added[0]!.userid), 1);
+      chat.members.push(leaver);
+    }
+  });
+
   it('reads the groups of owners who left, which WeCom lists only when named, with their status', async () => {
     const owner = corp.groups.chats[0]!.owner;
     owner.left = true;

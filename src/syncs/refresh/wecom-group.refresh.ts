@@ -24,7 +24,7 @@ export async function refreshWecomGroup(
   await retryingTransaction(deps.ds, async (em) => {
     const now = new Date(deps.now());
     const status = (await ownerStatusOf(em, account.corpId, job.subject)) ?? 0;
-    await writeGroupRead(em, { resolver: deps.resolver, source: GROUP_REFRESH_SOURCE, syncRunId: null }, account, job.subject, status, group, now);
+    await writeGroupRead(em, { resolver: deps.resolver, source: GROUP_REFRESH_SOURCE, syncRunId: null, timeline: 'all' }, account, job.subject, status, group, now);
     await deps.queue.complete(em, job, now);
   });
 }

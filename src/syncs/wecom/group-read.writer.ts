@@ -4,6 +4,7 @@ import type { WecomClient } from '../../../connectors/wecom/client';
 import type { GroupChatWire } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
 import type { Db } from '../../storage';
+import { writeGroupTimeline } from '../../events/group-timeline.writer';
 import { markGroupDismissed, saveGroupRead, type GroupMemberWrite } from '../../storage/wecom-group.repository';
 import type { BulkIdentityResolver, BulkObservation } from '../identity/bulk-resolver';
 
@@ -24,10 +25,13 @@ const time = (unix: number | undefined): Date | null => (unix ? new Date(unix * 
  * customers through identity resolution (external_userid always, unionid where WeCom gives one, the nickname as
  * display name), then the group and its members; a group WeCom no longer has is kept as dismissed. Returns the
  * customers created.
+ * Joins and leaves the read finds go on the timeline. With `timeline: 'known-groups'` (the full sync) only for a
+ * group stored before: a group's first read records its memberships, not a flood of joins (DESIGN §10.1); a
+ * callback's re-read (`'all'`) reports a new group's first members, who did just join.
  */
 export async function writeGroupRead(
   em: Db,
-  deps: { resolver: BulkIdentityResolver; source: string; syncRunId: string | null },
+  deps: { resolver: BulkIdentityResolver; source: string; syncRunId: string | null; timeline: 'all' | 'known-groups' },
   account: WecomAccount,
   chatId: string,
   ownerStatus: number,
@@ -57,7 +61,7 @@ export async function writeGroupRead(
     state: m.state || null,
   }));
   const r = observations.length > 0 ? await deps.resolver.resolve(em, observations, { source: deps.source, syncRunId: deps.syncRunId }) : { created: 0 };
-  await saveGroupRead(
+  const changes = await saveGroupRead(
     em,
     account.corpId,
     {
@@ -73,5 +77,8 @@ export async function writeGroupRead(
     writes,
     now,
   );
+  if (changes.known || deps.timeline === 'all') {
+    await writeGroupTimeline(em, account.corpId, g.chat_id || chatId, changes, `wecom:${account.corpId}:group:${g.chat_id || chatId}@${now.getTime()}`);
+  }
   return r.created;
 }

@@ -130,5 +130,5 @@ async function walk(deps: GroupsSyncDeps, wecom: WecomClient, account: WecomAcco
 
 /** Stores one read in its own transaction; returns customers created. */
 function storeGroup(deps: GroupsSyncDeps, account: WecomAccount, chatId: string, status: number, g: GroupChatWire | undefined, ctx: SyncTaskContext): Promise<number> {
-  return batchTransaction(deps.ds, (em) => writeGroupRead(em, { resolver: deps.resolver, source: GROUPS_SOURCE, syncRunId: ctx.runId }, account, chatId, status, g, ctx.now()));
+  return batchTransaction(deps.ds, (em) => writeGroupRead(em, { resolver: deps.resolver, source: GROUPS_SOURCE, syncRunId: ctx.runId, timeline: 'known-groups' }, account, chatId, status, g, ctx.now()));
 }

@@ -1,0 +1,47 @@
+import { createHash } from 'crypto';
+import { customersOfExternalUserids, groupName, type MembershipChange } from '../storage/wecom-group.repository';
+import type { Db } from '../storage/sql';
+import { writeTimeline } from './timeline.writer';
+
+const MAX_KEY = 191;
+
+/**
+ * `wecom.group.joined` / `wecom.group.left` per customer (DESIGN §10.1): external members only (staff are not
+ * customers), keyed by what observed the change (`keyBase`: the inbox row's event, or the read) and the member,
+ * so a retried callback or transaction never writes one twice. `resolve` gives a customer to a member no read
+ * has resolved yet (a leave heard by callback before any read of the group).
+ */
+export async function writeGroupTimeline(
+  db: Db,
+  corpId: string,
+  chatId: string,
+  changes: { joined?: readonly MembershipChange[]; left?: readonly MembershipChange[] },
+  keyBase: string,
+  inboxId: string | null = null,
+  resolve?: (externalUserid: string) => Promise<string | null>,
+): Promise<void> {
+  const entries = [...(changes.joined ?? []).map((c) => ({ kind: 'joined' as const, c })), ...(changes.left ?? []).map((c) => ({ kind: 'left' as const, c }))].filter((x) => x.c.memberType === 2);
+  if (entries.length === 0) return;
+  const customers = await customersOfExternalUserids(db, corpId, entries.map((x) => x.c.userid));
+  if (resolve) {
+    for (const { c } of entries) {
+      if (customers.has(c.userid)) continue;
+      const id = await resolve(c.userid);
+      if (id) customers.set(c.userid, id);
+    }
+  }
+  const name = await groupName(db, corpId, chatId);
+  for (const { kind, c } of entries) {
+    const key = `${keyBase}:${kind}:${c.userid}`;
+    await writeTimeline(db, {
+      customerId: customers.get(c.userid) ?? null,
+      source: 'wecom',
+      account: corpId,
+      type: `wecom.group.${kind}`,
+      occurredAt: c.at,
+      payload: { chatId, groupName: name, externalUserId: c.userid, ...(kind === 'joined' ? { joinScene: c.scene } : { quitScene: c.scene }) },
+      dedupeKey: key.length <= MAX_KEY ? key : `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`,
+      inboxId,
+    });
+  }
+}
