@@ -1,22 +1,7 @@
 import type { PaymentRefunded, PaymentSucceeded } from '../../connectors/common/normalized-event';
-import { type Db, execute, idString, isDuplicateKeyError, select } from '../storage/sql';
-import { forUpdate } from '../identity/identity.repository';
-
-interface TradeRow {
-  id: string;
-  state: string;
-  customerId: string | null;
-}
-
-async function lockTrade(db: Db, mchId: string, outTradeNo: string): Promise<TradeRow | undefined> {
-  const rows = await select<{ id: unknown; state: string; customer_id: string | null }>(
-    db,
-    `SELECT id, state, customer_id FROM transactions WHERE mch_id = ? AND out_trade_no = ?${forUpdate(db)}`,
-    [mchId, outTradeNo],
-  );
-  const r = rows[0];
-  return r ? { id: idString(r.id), state: r.state, customerId: r.customer_id ?? null } : undefined;
-}
+import { insertRefund, linkRefunds, lockRefund, refundedTotal, updateRefund, type RefundNotice } from '../storage/events/refund.repository';
+import { insertPaidTrade, insertTradeSeenByRefund, lockTrade, setRefundedTotal, updatePaidTrade, type PaidTrade } from '../storage/events/transaction.repository';
+import type { Db } from '../storage/sql';
 
 const isoDate = (v: string | undefined): Date | null => (v ? new Date(v) : null);
 
@@ -27,36 +12,27 @@ const isoDate = (v: string | undefined): Date | null => (v ? new Date(v) : null)
  */
 export async function applyPayment(db: Db, mchId: string, e: PaymentSucceeded, customerId: string | null, now: Date): Promise<string> {
   const existing = await lockTrade(db, mchId, e.outTradeNo);
-  const fields = [e.appId, e.transactionId, e.amountTotal, e.payerTotal, e.currency || 'CNY', e.tradeType, e.payerOpenid, isoDate(e.successTime)];
+  const paid: PaidTrade = {
+    appId: e.appId,
+    transactionId: e.transactionId,
+    amountTotal: e.amountTotal,
+    payerTotal: e.payerTotal,
+    currency: e.currency || 'CNY',
+    tradeType: e.tradeType,
+    payerOpenid: e.payerOpenid,
+    successTime: isoDate(e.successTime),
+  };
   if (!existing) {
-    try {
-      const { insertId } = await execute(
-        db,
-        `INSERT INTO transactions (mch_id, out_trade_no, app_id, transaction_id, amount_total, payer_total, currency, trade_type, payer_openid, success_time, state, customer_id, refunded_total, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-        [mchId, e.outTradeNo, ...fields, e.tradeState || 'SUCCESS', customerId, now, now],
-      );
-      await linkRefunds(db, mchId, e.outTradeNo, customerId);
-      return insertId!;
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-      return applyPayment(db, mchId, e, customerId, now);
-    }
+    const id = await insertPaidTrade(db, mchId, e.outTradeNo, paid, e.tradeState || 'SUCCESS', customerId, now);
+    if (id === undefined) return applyPayment(db, mchId, e, customerId, now);
+    if (customerId) await linkRefunds(db, mchId, e.outTradeNo, customerId);
+    return id;
   }
   const state = existing.state === 'REFUND' ? 'REFUND' : e.tradeState || 'SUCCESS';
-  await execute(
-    db,
-    `UPDATE transactions SET app_id = ?, transaction_id = ?, amount_total = ?, payer_total = ?, currency = ?, trade_type = ?, payer_openid = ?, success_time = ?,
-       state = ?, customer_id = COALESCE(customer_id, ?), updated_at = ? WHERE id = ?`,
-    [...fields, state, customerId, now, existing.id],
-  );
-  await linkRefunds(db, mchId, e.outTradeNo, existing.customerId ?? customerId);
+  await updatePaidTrade(db, existing.id, paid, state, customerId, now);
+  const linked = existing.customerId ?? customerId;
+  if (linked) await linkRefunds(db, mchId, e.outTradeNo, linked);
   return existing.id;
-}
-
-async function linkRefunds(db: Db, mchId: string, outTradeNo: string, customerId: string | null): Promise<void> {
-  if (!customerId) return;
-  await execute(db, 'UPDATE refunds SET customer_id = ? WHERE mch_id = ? AND out_trade_no = ? AND customer_id IS NULL', [customerId, mchId, outTradeNo]);
 }
 
 /**
@@ -67,49 +43,26 @@ async function linkRefunds(db: Db, mchId: string, outTradeNo: string, customerId
 export async function applyRefund(db: Db, mchId: string, e: PaymentRefunded, now: Date): Promise<string | null> {
   let trade = await lockTrade(db, mchId, e.outTradeNo);
   if (!trade) {
-    try {
-      await execute(
-        db,
-        `INSERT INTO transactions (mch_id, out_trade_no, transaction_id, amount_total, state, refunded_total, created_at, updated_at) VALUES (?, ?, ?, ?, 'SUCCESS', 0, ?, ?)`,
-        [mchId, e.outTradeNo, e.transactionId || null, e.amountTotal, now, now],
-      );
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
+    await insertTradeSeenByRefund(db, mchId, e.outTradeNo, e.transactionId || null, e.amountTotal, now);
     trade = (await lockTrade(db, mchId, e.outTradeNo))!;
   }
-  const refund = [e.refundId || null, e.outTradeNo, e.transactionId || null, e.amountRefund, e.amountTotal, e.refundStatus, trade.customerId, isoDate(e.successTime)];
-  const found = await select<{ id: unknown; refund_status: string }>(db, `SELECT id, refund_status FROM refunds WHERE mch_id = ? AND out_refund_no = ?${forUpdate(db)}`, [
-    mchId,
-    e.outRefundNo,
-  ]);
-  if (found[0]) {
+  const notice: RefundNotice = {
+    refundId: e.refundId || null,
+    outTradeNo: e.outTradeNo,
+    transactionId: e.transactionId || null,
+    amountRefund: e.amountRefund,
+    amountTotal: e.amountTotal,
+    refundStatus: e.refundStatus,
+    customerId: trade.customerId,
+    successTime: isoDate(e.successTime),
+  };
+  const found = await lockRefund(db, mchId, e.outRefundNo);
+  if (found) {
     // A refund that succeeded stays succeeded whatever order the notifications are processed in.
-    if (found[0].refund_status !== 'SUCCESS' || e.refundStatus === 'SUCCESS') {
-      await execute(
-        db,
-        `UPDATE refunds SET refund_id = ?, out_trade_no = ?, transaction_id = ?, amount_refund = ?, amount_total = ?, refund_status = ?, customer_id = COALESCE(customer_id, ?), success_time = ?, updated_at = ? WHERE id = ?`,
-        [...refund, now, idString(found[0].id)],
-      );
-    }
+    if (found.refundStatus !== 'SUCCESS' || e.refundStatus === 'SUCCESS') await updateRefund(db, found.id, notice, now);
   } else {
-    await execute(
-      db,
-      `INSERT INTO refunds (mch_id, out_refund_no, refund_id, out_trade_no, transaction_id, amount_refund, amount_total, refund_status, customer_id, success_time, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [mchId, e.outRefundNo, ...refund, now, now],
-    );
+    await insertRefund(db, mchId, e.outRefundNo, notice, now);
   }
-  const [sum] = await select<{ total: unknown }>(db, "SELECT COALESCE(SUM(amount_refund), 0) AS total FROM refunds WHERE mch_id = ? AND out_trade_no = ? AND refund_status = 'SUCCESS'", [
-    mchId,
-    e.outTradeNo,
-  ]);
-  const refunded = Number(sum?.total ?? 0);
-  await execute(db, `UPDATE transactions SET refunded_total = ?, state = CASE WHEN ? > 0 THEN 'REFUND' ELSE state END, updated_at = ? WHERE id = ?`, [
-    refunded,
-    refunded,
-    now,
-    trade.id,
-  ]);
+  await setRefundedTotal(db, trade.id, await refundedTotal(db, mchId, e.outTradeNo), now);
   return trade.customerId;
 }

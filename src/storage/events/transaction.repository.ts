@@ -1,0 +1,67 @@
+import type { TransactionRow } from '../entities/transaction.entity';
+import { forUpdateOf } from '../dialect';
+import { type Db, execute, idString, isDuplicateKeyError, select } from '../sql';
+
+const dsOf = (db: Db) => ('dataSource' in db ? db.dataSource : db);
+
+export type TradeLock = Pick<TransactionRow, 'id' | 'state' | 'customerId'>;
+/** What a success notification says of a trade. */
+export type PaidTrade = Pick<TransactionRow, 'appId' | 'transactionId' | 'amountTotal' | 'payerTotal' | 'currency' | 'tradeType' | 'payerOpenid' | 'successTime'>;
+
+/** The trade's row, locked for the rest of the transaction on MySQL. */
+export async function lockTrade(db: Db, mchId: string, outTradeNo: string): Promise<TradeLock | undefined> {
+  const [r] = await select<{ id: unknown; state: string; customer_id: string | null }>(
+    db,
+    `SELECT id, state, customer_id FROM transactions WHERE mch_id = ? AND out_trade_no = ?${forUpdateOf(dsOf(db))}`,
+    [mchId, outTradeNo],
+  );
+  return r ? { id: idString(r.id), state: r.state, customerId: r.customer_id ?? null } : undefined;
+}
+
+/** Inserts a paid trade and returns its id; undefined when another writer created it meanwhile. */
+export async function insertPaidTrade(db: Db, mchId: string, outTradeNo: string, t: PaidTrade, state: string, customerId: string | null, now: Date): Promise<string | undefined> {
+  try {
+    const { insertId } = await execute(
+      db,
+      `INSERT INTO transactions (mch_id, out_trade_no, app_id, transaction_id, amount_total, payer_total, currency, trade_type, payer_openid, success_time, state, customer_id, refunded_total, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      [mchId, outTradeNo, ...paidValues(t), state, customerId, now, now],
+    );
+    return insertId!;
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    return undefined;
+  }
+}
+
+/** Rewrites a trade from its success notification; a customer already linked stays. */
+export async function updatePaidTrade(db: Db, id: string, t: PaidTrade, state: string, customerId: string | null, now: Date): Promise<void> {
+  await execute(
+    db,
+    `UPDATE transactions SET app_id = ?, transaction_id = ?, amount_total = ?, payer_total = ?, currency = ?, trade_type = ?, payer_openid = ?, success_time = ?,
+       state = ?, customer_id = COALESCE(customer_id, ?), updated_at = ? WHERE id = ?`,
+    [...paidValues(t), state, customerId, now, id],
+  );
+}
+
+/** The trade a refund names before its success notification came: paid, with what the refund carries. */
+export async function insertTradeSeenByRefund(db: Db, mchId: string, outTradeNo: string, transactionId: string | null, amountTotal: number, now: Date): Promise<void> {
+  try {
+    await execute(
+      db,
+      `INSERT INTO transactions (mch_id, out_trade_no, transaction_id, amount_total, state, refunded_total, created_at, updated_at) VALUES (?, ?, ?, ?, 'SUCCESS', 0, ?, ?)`,
+      [mchId, outTradeNo, transactionId, amountTotal, now, now],
+    );
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+  }
+}
+
+/** The refunded total; any refund at all makes the trade REFUND. */
+export async function setRefundedTotal(db: Db, id: string, refunded: number, now: Date): Promise<void> {
+  await execute(db, `UPDATE transactions SET refunded_total = ?, state = CASE WHEN ? > 0 THEN 'REFUND' ELSE state END, updated_at = ? WHERE id = ?`, [refunded, refunded, now, id]);
+}
+
+function paidValues(t: PaidTrade): unknown[] {
+  return [t.appId, t.transactionId, t.amountTotal, t.payerTotal, t.currency, t.tradeType, t.payerOpenid, t.successTime];
+}
