@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { conflictRetryingTransaction } from './conflict-retry';
-import { dialectOf } from './dialect';
+import { dialectFor } from './dialect';
 import { type Row, execute, forUpdateSkipLocked, idString, select, skipLockedSupported } from './sql';
 
 /** Config `database.claim`. */
@@ -56,7 +56,7 @@ export async function claimRows(ds: DataSource, strategy: ClaimStrategy, spec: C
       await execute(em, `UPDATE ${spec.table} SET ${spec.set}, claim_token = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [...spec.setParams, token, ...ids]);
     } else {
       const sql =
-        dialectOf(ds) === 'mysql'
+        dialectFor(ds).capabilities.updateOrderLimit
           ? `UPDATE ${spec.table} SET ${spec.set}, claim_token = ? WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit}`
           : `UPDATE ${spec.table} SET ${spec.set}, claim_token = ? WHERE id IN (SELECT id FROM ${spec.table} WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit})`;
       const { affected } = await execute(em, sql, [...spec.setParams, token, ...spec.dueParams]);

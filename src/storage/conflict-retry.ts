@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isMysql } from './dialect';
+import { dialectFor } from './dialect';
 import { isDuplicateKeyError } from './sql-values';
 
 /** Structural subset of pino's Logger: storage logs nothing above debug/info here. */
@@ -113,8 +113,8 @@ export function retryConflicts<T>(ds: DataSource | undefined, opts: ConflictRetr
  * locks against concurrent inserts (the usual source of claim deadlocks).
  */
 export function conflictRetryingTransaction<T>(ds: DataSource, opts: ConflictRetryOptions, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  const mysql = isMysql(ds);
-  return retryConflicts(ds, opts, () => (mysql ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn)));
+  const readCommitted = dialectFor(ds).capabilities.readCommittedTransactions;
+  return retryConflicts(ds, opts, () => (readCommitted ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn)));
 }
 
 /**
@@ -124,6 +124,6 @@ export function conflictRetryingTransaction<T>(ds: DataSource, opts: ConflictRet
  * index gaps.
  */
 export function retryingTransaction<T>(ds: DataSource, fn: (em: EntityManager) => Promise<T>, attempts = 6): Promise<T> {
-  const mysql = isMysql(ds);
-  return runAgain(attempts, 10, isRetryableDbError, () => (mysql ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn)));
+  const readCommitted = dialectFor(ds).capabilities.readCommittedTransactions;
+  return runAgain(attempts, 10, isRetryableDbError, () => (readCommitted ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn)));
 }

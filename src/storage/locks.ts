@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { isMysql, serverFlavor } from './dialect';
+import { dialectFor } from './dialect';
 import { LeaseStore } from './lease-store';
 import { Mutex } from './mutex';
 
@@ -36,7 +36,7 @@ function localLockTable(ds: DataSource): Map<string, Mutex> {
  */
 export async function withLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T | undefined> {
   const waitMs = Math.max(0, opts.waitMs ?? 0);
-  return isMysql(ds) ? withMysqlLock(ds, name, fn, waitMs) : withLocalLock(ds, name, fn, waitMs);
+  return dialectFor(ds).family === 'mysql' ? withMysqlLock(ds, name, fn, waitMs) : withLocalLock(ds, name, fn, waitMs);
 }
 
 export type LeaseResult<T> = { acquired: true; value: T } | { acquired: false };
@@ -54,7 +54,7 @@ export interface LeaseOptions {
  * not get the lease decide themselves how to wait (the token manager polls the token row).
  */
 export async function tryLease<T>(ds: DataSource, name: string, fn: () => Promise<T>, opts: LeaseOptions): Promise<LeaseResult<T>> {
-  if (!isMysql(ds)) return localLock(ds, name, fn, 0);
+  if (dialectFor(ds).family !== 'mysql') return localLock(ds, name, fn, 0);
   const store = new LeaseStore(ds);
   const lease = await store.acquire(name, opts.ttlMs, new Date());
   if (!lease) return { acquired: false };
@@ -100,7 +100,7 @@ export function mysqlLockKey(database: string, name: string): string {
 async function withMysqlLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, waitMs: number): Promise<T | undefined> {
   const database = String(ds.driver.database ?? ds.options.database ?? '');
   const key = mysqlLockKey(database, name);
-  const seconds = serverFlavor(ds) === 'mariadb' ? waitMs / 1000 : Math.ceil(waitMs / 1000);
+  const seconds = dialectFor(ds).lockWaitSeconds(waitMs);
   const runner = ds.createQueryRunner('master');
   try {
     const rows = (await runner.query('SELECT GET_LOCK(?, ?) AS acquired', [key, seconds])) as { acquired: unknown }[];

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { MYSQL_NOW, SQLITE_NOW, dialectOf, serverFlavor, serverVersion } from './dialect';
+import { dialectFor } from './dialect';
 import { toDbParam } from './sql-values';
 
 export * from './sql-values';
@@ -28,26 +28,20 @@ export function q(db: Db, identifier: string): string {
 
 /** UTC now with milliseconds as an SQL expression (prefer passing the app clock's time as a parameter). */
 export function nowSql(db: Db): string {
-  return dialectOf(dsOf(db)) === 'mysql' ? MYSQL_NOW : SQLITE_NOW;
+  return dialectFor(db).now;
 }
 
 /**
  * Row claiming across instances: `FOR UPDATE SKIP LOCKED` where the server implements it (MySQL 8.0.1+,
- * MariaDB 10.6+; TiDB parses it but its planner mishandles it, see apache/airflow#71250), plain `FOR UPDATE`
- * otherwise, and '' on SQLite, whose single writer plus withLock already serialise claimers.
+ * MariaDB 10.6+; not TiDB), plain `FOR UPDATE` otherwise, and '' on SQLite, whose single writer plus withLock
+ * already serialise claimers.
  */
 export function skipLockedSupported(db: Db): boolean {
-  const ds = dsOf(db);
-  const flavor = serverFlavor(ds);
-  if (flavor === 'sqlite' || flavor === 'tidb') return false;
-  const [major = 0, minor = 0, patch = 0] = (serverVersion(ds).match(/^(\d+)\.(\d+)\.(\d+)/)?.slice(1) ?? []).map(Number);
-  if (flavor === 'mariadb') return major > 10 || (major === 10 && minor >= 6);
-  return major > 8 || (major === 8 && (minor > 0 || patch >= 1));
+  return dialectFor(db).capabilities.skipLocked;
 }
 
 export function forUpdateSkipLocked(db: Db): string {
-  if (dialectOf(dsOf(db)) !== 'mysql') return '';
-  return skipLockedSupported(db) ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE';
+  return dialectFor(db).claimLock;
 }
 
 /**
@@ -56,7 +50,7 @@ export function forUpdateSkipLocked(db: Db): string {
  * SQLite the last, and SQLite keeps a stale id after an INSERT that added none.
  */
 export async function execute(db: Db, sql: string, params: unknown[] = []): Promise<{ affected: number; insertId?: string }> {
-  const mysql = dialectOf(dsOf(db)) === 'mysql';
+  const mysql = dialectFor(db).family === 'mysql';
   const result = await onRunner(db, (r) => r.query(sql, params.map(toDbParam), true));
   const { raw, affected = 0 } = result as { raw: unknown; affected?: number };
   if (affected !== 1 || !/^\s*insert\b/i.test(sql)) return { affected };
@@ -71,7 +65,7 @@ export async function select<T = Row>(db: Db, sql: string, params: unknown[] = [
 
 /** The value the conflicting insert proposed, inside an upsert's update expression. */
 export function excluded(db: Db, column: string): string {
-  return dialectOf(dsOf(db)) === 'mysql' ? `VALUES(${q(db, column)})` : `excluded.${q(db, column)}`;
+  return dialectFor(db).excluded(q(db, column));
 }
 
 /** A multi-row INSERT in three parts: `head` + `tuple`, `tuple`, … + `tail` (the conflict clause, or ''). */
@@ -102,17 +96,14 @@ function chunks(rows: Row[], columns: number, max = 500): Row[][] {
 
 /**
  * Inserts rows (keys = column names, all rows the same keys), skipping any that hit a unique key; returns how
- * many were inserted. MySQL INSERT IGNORE (also the only form whose affected count tells inserts from
- * duplicates with mysql2's FOUND_ROWS), SQLite ON CONFLICT DO NOTHING.
+ * many were inserted (the dialect's `insertIgnoringDuplicates`).
  */
 export async function insertIgnore(db: Db, table: string, rows: Row[]): Promise<number> {
   const first = rows[0];
   if (!first) return 0;
   const columns = Object.keys(first);
-  const mysql = dialectOf(dsOf(db)) === 'mysql';
-  const stmt: RowsStatement = mysql
-    ? { ...insertHead(db, 'INSERT IGNORE', table, columns), tail: '' }
-    : { ...insertHead(db, 'INSERT', table, columns), tail: ' ON CONFLICT DO NOTHING' };
+  const { verb, tail } = dialectFor(db).insertIgnoringDuplicates;
+  const stmt: RowsStatement = { ...insertHead(db, verb, table, columns), tail };
   let inserted = 0;
   for (const part of chunks(rows, columns.length)) {
     inserted += (await execute(db, rowsStatementText(stmt, part.length), part.flatMap((row) => columns.map((c) => row[c])))).affected;
@@ -144,12 +135,12 @@ export async function upsert(db: Db, table: string, rows: Row[], opts: UpsertOpt
 
 /** `upsert`'s statement for these columns, for writers that send the rows themselves (prepared-rows.ts). */
 export function upsertStatement(db: Db, table: string, columns: string[], opts: UpsertOptions): RowsStatement {
-  const mysql = dialectOf(dsOf(db)) === 'mysql';
   const sets = Array.isArray(opts.update) ? Object.fromEntries(opts.update.map((c) => [c, excluded(db, c)])) : opts.update;
   const assignments = Object.entries(sets).map(([c, expr]) => `${q(db, c)} = ${expr}`);
   if (assignments.length === 0) throw new Error('upsert needs at least one column to update; use insertIgnore');
-  const tail = mysql
-    ? ` ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`
-    : ` ON CONFLICT (${opts.conflict.map((c) => q(db, c)).join(', ')}) DO UPDATE SET ${assignments.join(', ')}`;
+  const tail = dialectFor(db).upsertTail(
+    opts.conflict.map((c) => q(db, c)),
+    assignments,
+  );
   return { ...insertHead(db, 'INSERT', table, columns), tail };
 }

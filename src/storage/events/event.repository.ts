@@ -1,15 +1,14 @@
 import type { EventRow } from '../entities/event.entity';
-import { ignoreDuplicateOf } from '../dialect';
+import { dialectFor } from '../dialect';
 import { type Db, execute, idString, select, toDbTime } from '../sql';
 
-const dsOf = (db: Db) => ('dataSource' in db ? db.dataSource : db);
 
 export type NewEvent = Omit<EventRow, 'id' | 'createdAt'>;
 
 /** Inserts the entry unless its dedupe_key is already there (only that key's conflict is ignored). */
 export async function insertEvent(db: Db, e: NewEvent): Promise<void> {
   const insert = 'INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
-  await execute(db, `${insert}${ignoreDuplicateOf(dsOf(db), ['dedupe_key'])}`, [e.customerId, e.source, e.account, e.type, e.occurredAt, e.payload, e.dedupeKey, e.inboxId]);
+  await execute(db, `${insert}${dialectFor(db).ignoreDuplicateOf(['dedupe_key'])}`, [e.customerId, e.source, e.account, e.type, e.occurredAt, e.payload, e.dedupeKey, e.inboxId]);
 }
 
 /** Which of these dedupe keys the timeline already holds. */

@@ -1,7 +1,7 @@
 import type { OffsetSpan } from '../../overview/local-days';
 import type { LatestSync, OverviewChannel } from '../../overview/overview-api.types';
 import { type BindingRecord, toBinding } from '../../tags/bindings/binding.repository';
-import { localDateSql } from '../dialect';
+import { dialectFor } from '../dialect';
 import { type Db, fromDbTime, idString, select } from '../sql';
 
 /** Channels of the overview's `customers.byChannel`, as `GET /api/v1/customers?channel=` reads them. */
@@ -9,7 +9,6 @@ export const OVERVIEW_CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const sat
 
 const CHANNEL_IDENTITY: Record<Exclude<OverviewChannel, 'pay'>, string> = { oa: 'oa_openid', mp: 'mp_openid', h5: 'h5_openid', wecom: 'wecom_external_userid' };
 
-const dsOf = (db: Db) => ('dataSource' in db ? db.dataSource : db);
 const n = (v: unknown): number => Number(v ?? 0);
 
 /** Active customers, and per channel those holding one of its identities (`pay`: a transaction). */
@@ -107,7 +106,7 @@ export interface DailyChange {
  * customer). The local day is the UTC time shifted by the zone's offset, per span of constant offset.
  */
 export async function dailyChanges(db: Db, spans: readonly OffsetSpan[]): Promise<DailyChange[]> {
-  const day = (col: string, offset: number): string => localDateSql(dsOf(db), col, offset);
+  const day = (col: string, offset: number): string => dialectFor(db).localDate(col, offset);
   const parts: string[] = [];
   const params: unknown[] = [];
   for (const span of spans) {

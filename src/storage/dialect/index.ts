@@ -1,0 +1,56 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SqlDialect } from './dialect';
+import { mariadbDialect } from './mariadb';
+import { mysqlDialect } from './mysql';
+import { serverFlavor, serverVersion } from './server';
+import { sqliteDialect } from './sqlite';
+import { tidbDialect } from './tidb';
+
+export type { Dialect, DialectCapabilities, ServerFlavor, SqlDialect } from './dialect';
+export { MYSQL_NOW, MYSQL_NOW_DEFAULT } from './mysql';
+export { SQLITE_NOW } from './sqlite';
+export { detectServer, dialectOf, isMysql, serverFlavor, serverVersion } from './server';
+
+const chosen = new WeakMap<DataSource, { version: string; dialect: SqlDialect }>();
+
+/**
+ * The dialect of the server behind `db`, chosen by its detected VERSION() (openDatabase detects it once; until
+ * then the driver's version number alone decides).
+ */
+export function dialectFor(db: DataSource | EntityManager): SqlDialect {
+  const ds = 'dataSource' in db ? db.dataSource : db;
+  const version = serverVersion(ds);
+  const known = chosen.get(ds);
+  if (known && known.version === version) return known.dialect;
+  const dialect = pick(ds, version);
+  chosen.set(ds, { version, dialect });
+  return dialect;
+}
+
+function pick(ds: DataSource, version: string): SqlDialect {
+  switch (serverFlavor(ds)) {
+    case 'sqlite':
+      return sqliteDialect;
+    case 'tidb':
+      return tidbDialect;
+    case 'mariadb':
+      return mariadbDialect(version);
+    case 'mysql':
+      return mysqlDialect(version);
+  }
+}
+
+/** The dialect's `forUpdate`, for repositories that only need that fragment. */
+export function forUpdateOf(db: DataSource | EntityManager): string {
+  return dialectFor(db).forUpdate;
+}
+
+/** The dialect's `ignoreDuplicateOf(key)`: skip a row whose `key` is taken, fail on anything else. */
+export function ignoreDuplicateOf(db: DataSource | EntityManager, key: readonly string[]): string {
+  return dialectFor(db).ignoreDuplicateOf(key);
+}
+
+/** The dialect's `localDate`: the `YYYY-MM-DD` of a UTC datetime column shifted by `offsetMinutes`. */
+export function localDateSql(db: DataSource | EntityManager, column: string, offsetMinutes: number): string {
+  return dialectFor(db).localDate(column, offsetMinutes);
+}
