@@ -1,10 +1,12 @@
 import type { TokenSource } from '../common/http/token-source';
 import type { WechatHttpClient } from '../common/http/wechat-http-client';
+import { OaQrCodesApi } from './client/qrcodes.api';
 import { OaTagsApi } from './client/tags.api';
 import { OaUsersApi } from './client/users.api';
 
 export { BATCHGET_MAX } from './client/users.api';
 export { TAG_BATCH_MAX } from './client/tags.api';
+export { showQrCodeUrl, type QrCodeRequest, type QrCodeTicket } from './client/qrcodes.api';
 
 /**
  * Typed Official Account client for one appid. Built by `createClients` (src/tokens/clients.ts), which supplies
@@ -13,6 +15,7 @@ export { TAG_BATCH_MAX } from './client/tags.api';
 export class OfficialAccountClient {
   readonly users: OaUsersApi;
   readonly tags: OaTagsApi;
+  readonly qrcodes: OaQrCodesApi;
 
   constructor(
     readonly appId: string,
@@ -22,6 +25,7 @@ export class OfficialAccountClient {
   ) {
     this.users = new OaUsersApi(http, accessToken);
     this.tags = new OaTagsApi(http, accessToken);
+    this.qrcodes = new OaQrCodesApi(http, accessToken);
   }
 
   /** The shared JS-SDK ticket (H5 `wx.config` signatures). */

@@ -16,4 +16,7 @@ export const OFFICIAL_ACCOUNT_ERRCODES = defineErrcodes(API_WEIXIN_ERRCODES, {
   45158: 'INVALID_REQUEST', // tag name longer than 30 bytes
   45159: 'TAG_GONE', // invalid tag id
   49003: 'SUBJECT_GONE', // openid of another appid in a tag batch
+  40052: 'INVALID_REQUEST', // qrcode/create: unknown action_name
+  40053: 'INVALID_REQUEST', // qrcode/create: scene out of range or scene_str not 1..64 characters
+  45029: 'LIMIT_EXCEEDED', // qrcode/create: 100,000 permanent codes on the account
 });

@@ -1,6 +1,7 @@
 import { NotConfiguredError } from '../common/http/not-configured-error';
 import type { TokenSource } from '../common/http/token-source';
 import type { WechatHttpClient } from '../common/http/wechat-http-client';
+import { WecomContactWaysApi } from './client/contact-ways.api';
 import { WecomContactsApi } from './client/contacts.api';
 import { WecomCorpTagsApi } from './client/corp-tags.api';
 import { WecomDirectoryApi } from './client/directory.api';
@@ -9,6 +10,7 @@ import { WecomIdentityApi } from './client/identity.api';
 
 export { BY_USER_MAX_LIMIT, BY_USER_MAX_USERIDS } from './client/contacts.api';
 export { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from './client/groups.api';
+export type { ContactWay, ContactWayFields, ContactWayRequest, WelcomeAttachment, WelcomeMessage } from './client/contact-ways.api';
 
 export interface WecomTokenSources {
   /** Customer-contact secret: external-contact and corp-tag APIs. */
@@ -29,11 +31,13 @@ export class WecomClient {
   readonly identity: WecomIdentityApi;
   readonly directory: WecomDirectoryApi;
   readonly groups: WecomGroupsApi;
+  readonly contactWays: WecomContactWaysApi;
 
   constructor(readonly corpId: string, readonly http: WechatHttpClient, private readonly tokens: WecomTokenSources) {
     this.contacts = new WecomContactsApi(http, tokens.contact);
     this.corpTags = new WecomCorpTagsApi(http, tokens.contact);
     this.groups = new WecomGroupsApi(http, tokens.contact);
+    this.contactWays = new WecomContactWaysApi(http, tokens.contact);
     this.directory = new WecomDirectoryApi(http, { contact: tokens.contact, ...(tokens.agent ? { agent: tokens.agent } : {}), ...(tokens.directory ? { directory: tokens.directory } : {}) });
     this.identity = new WecomIdentityApi(http, tokens.contact, () => this.require(tokens.agent, 'agentSecret'));
   }

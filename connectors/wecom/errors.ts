@@ -23,7 +23,24 @@ export const WECOM_ERRCODES = defineErrcodes({
   40050: 'NOT_FOUND', // invalid group chat id (groupchat/get)
   49008: 'NOT_FOUND', // the group was dismissed
   40029: 'INVALID_CODE',
-  41050: 'INVALID_CODE', // welcome code expired
+  41050: 'INVALID_CODE', // welcome code expired (20 s) or unknown
+  41051: 'INVALID_CODE', // welcome code already used, or the customer already chats with the member
+  41049: 'INVALID_REQUEST', // welcome_code missing
+  41053: 'PERMISSION_DENIED', // the customer has not accepted the chat-archive notice: no welcome may be sent
+  41096: 'CONFLICT', // a welcome is already being sent with this code
+  41064: 'INVALID_REQUEST', // more than 9 welcome attachments
+  41065: 'INVALID_REQUEST', // welcome attachment msgtype does not match its object
+  41037: 'INVALID_REQUEST', // contact way: type missing
+  41038: 'INVALID_REQUEST', // contact way: scene missing
+  41039: 'INVALID_REQUEST', // contact way: type invalid
+  41040: 'INVALID_REQUEST', // contact way: scene invalid
+  41041: 'LIMIT_EXCEEDED', // contact way: more than 100 members, departments expanded
+  41042: 'INVALID_REQUEST', // contact way: style invalid
+  41043: 'INVALID_REQUEST', // contact way: config_id missing
+  41044: 'NOT_FOUND', // contact way: config_id unknown or deleted
+  41045: 'LIMIT_EXCEEDED', // contact way: the corp's API-created quota is used up
+  41054: 'PERMISSION_DENIED', // contact way: member not activated or not verified
+  60123: 'NOT_FOUND', // invalid department id
   40058: 'INVALID_REQUEST',
   40063: 'INVALID_REQUEST',
   40032: 'INVALID_REQUEST',
