@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { findWecom } from '../../../config';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
+import type { StaffPageJson } from '../../staff/staff-api.types';
 import { listMembers } from '../../storage/staff/wecom-staff.repository';
 import { UnknownAccountError } from '../../tokens/unknown-account.error';
 import { badRequest } from '../http-error';
@@ -16,6 +17,7 @@ export function registerStaffRoutes(router: Router, app: AppContext): void {
     const corpId = ctx.query.corpId;
     if (corpId !== undefined && typeof corpId !== 'string') throw badRequest('corpId is a single value');
     if (corpId && !findWecom(app.config, corpId)) throw new UnknownAccountError('WeCom', corpId);
-    ctx.body = { items: await listMembers(app.ds, corpId || undefined) };
+    const body: StaffPageJson = { items: await listMembers(app.ds, corpId || undefined) };
+    ctx.body = body;
   });
 }

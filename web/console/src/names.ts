@@ -1,6 +1,6 @@
 import { ref } from 'vue';
 import { api } from './api/http';
-import type { CustomerSummary, SyncSource } from './api/types';
+import type { CustomerSummary, StaffPageJson, SyncSource } from './api/types';
 import { t } from './i18n';
 import { identityLabel } from './labels';
 
@@ -78,7 +78,7 @@ const staffLoaded = new Set<string>();
 export function loadStaff(corpId: string): Promise<void> {
   if (staffLoaded.has(corpId)) return Promise.resolve();
   staffLoaded.add(corpId);
-  return api<{ items: { corpId: string; userid: string; name: string }[] }>(`/staff?corpId=${encodeURIComponent(corpId)}`)
+  return api<StaffPageJson>(`/staff?corpId=${encodeURIComponent(corpId)}`)
     .then((r) => {
       const next = { ...staff.value };
       for (const s of r.items) if (s.name) next[`${s.corpId}/${s.userid}`] = s.name;

@@ -103,13 +103,8 @@ export interface AuditRow {
   createdAt: string;
 }
 
-export interface Staff {
-  corpId: string;
-  userid: string;
-  name: string;
-  status?: string;
-  customerCount?: number;
-}
+/** The WeCom staff directory, as the gateway types it. */
+export type { StaffMemberJson as Staff, StaffPageJson } from '@server/staff/staff-api.types';
 
 /** The overview and its RFM distribution, as the gateway types them. */
 export type { Bucket as RfmBucket, Overview, RfmDistribution } from '@server/overview/overview-api.types';
