@@ -1,4 +1,5 @@
-import { type Db, fromDbTime, fromJsonText, idString, select, toDbTime } from '../storage/sql';
+import { customerEvents } from '../storage/events/event.repository';
+import type { Db } from '../storage/sql';
 import type { TimelineItem, TimelinePage } from './customers-api.types';
 
 /** Opaque keyset cursor: the (occurred_at, id) of the last item of the previous page. */
@@ -16,26 +17,8 @@ export function decodeEventCursor(cursor: string): { occurredAt: Date; id: strin
  * keyset-paged on (occurred_at, id) so pages stay stable while new events arrive.
  */
 export async function timelinePage(db: Db, customerId: string, page: { limit: number; cursor?: { occurredAt: Date; id: string } }): Promise<TimelinePage> {
-  const params: unknown[] = [customerId];
-  let after = '';
-  if (page.cursor) {
-    const at = toDbTime(page.cursor.occurredAt);
-    after = ' AND (occurred_at < ? OR (occurred_at = ? AND id < ?))';
-    params.push(at, at, page.cursor.id);
-  }
-  const rows = await select(
-    db,
-    `SELECT id, source, account, type, occurred_at, payload FROM events WHERE customer_id = ?${after} ORDER BY occurred_at DESC, id DESC LIMIT ${Math.trunc(page.limit) + 1}`,
-    params,
-  );
-  const items = rows.slice(0, page.limit).map((e) => ({
-    id: idString(e.id),
-    source: String(e.source),
-    account: String(e.account),
-    type: String(e.type),
-    occurredAt: fromDbTime(e.occurred_at)!.toISOString(),
-    payload: fromJsonText(e.payload),
-  }));
+  const rows = await customerEvents(db, customerId, page.limit + 1, page.cursor);
+  const items = rows.slice(0, page.limit).map((e) => ({ id: e.id, source: e.source, account: e.account, type: e.type, occurredAt: e.occurredAt.toISOString(), payload: e.payload }));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > page.limit && last ? encodeEventCursor(new Date(last.occurredAt), last.id) : null };
 }

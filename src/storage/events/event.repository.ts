@@ -1,7 +1,6 @@
 import type { EventRow } from '../entities/event.entity';
 import { dialectFor } from '../dialect';
-import { type Db, execute, idString, select, toDbTime } from '../sql';
-
+import { type Db, execute, fromDbTime, fromJsonText, idString, select, toDbTime } from '../sql';
 
 export type NewEvent = Omit<EventRow, 'id' | 'createdAt'>;
 
@@ -9,6 +8,35 @@ export type NewEvent = Omit<EventRow, 'id' | 'createdAt'>;
 export async function insertEvent(db: Db, e: NewEvent): Promise<void> {
   const insert = 'INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
   await execute(db, `${insert}${dialectFor(db).ignoreDuplicateOf(['dedupe_key'])}`, [e.customerId, e.source, e.account, e.type, e.occurredAt, e.payload, e.dedupeKey, e.inboxId]);
+}
+
+export type TimelineEvent = Pick<EventRow, 'id' | 'source' | 'account' | 'type' | 'occurredAt' | 'payload'>;
+
+/**
+ * A customer's timeline newest first on idx_events_customer_time, keyset-paged on (occurred_at, id): up to
+ * `limit` events older than `before`.
+ */
+export async function customerEvents(db: Db, customerId: string, limit: number, before?: { occurredAt: Date; id: string }): Promise<TimelineEvent[]> {
+  const params: unknown[] = [customerId];
+  let after = '';
+  if (before) {
+    const at = toDbTime(before.occurredAt);
+    after = ' AND (occurred_at < ? OR (occurred_at = ? AND id < ?))';
+    params.push(at, at, before.id);
+  }
+  const rows = await select(
+    db,
+    `SELECT id, source, account, type, occurred_at, payload FROM events WHERE customer_id = ?${after} ORDER BY occurred_at DESC, id DESC LIMIT ${Math.trunc(limit)}`,
+    params,
+  );
+  return rows.map((e) => ({
+    id: idString(e.id),
+    source: String(e.source),
+    account: String(e.account),
+    type: String(e.type),
+    occurredAt: fromDbTime(e.occurred_at)!,
+    payload: fromJsonText<Record<string, unknown>>(e.payload),
+  }));
 }
 
 /** Which of these dedupe keys the timeline already holds. */
