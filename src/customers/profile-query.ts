@@ -1,5 +1,5 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
-import { type Dialect, type ServerFlavor, serverFlavor } from '../storage/dialect';
+import { dialectFor, type SqlDialect } from '../storage/dialect';
 import { readRows } from '../storage/pool-statements';
 import { type Db, fromDbTime, type Row } from '../storage/sql';
 
@@ -107,32 +107,31 @@ const BY_KEY = new Map(PARTS.map((p) => [p.key as string, p]));
  * reads from a derived table — which MariaDB would materialise into a temporary table, the costliest step of the
  * statement.
  */
-function partSql(p: Part, dialect: Dialect): string {
+function partSql(p: Part, dialect: SqlDialect): string {
   const exprs = Object.values(p.columns);
   const select = `SELECT '${p.key}' AS part, ${SLOTS.map((slot, i) => `${exprs[i] ?? 'NULL'} AS ${slot}`).join(', ')}`;
   const from = p.from.replace('{c}', '?');
   if (!p.limit) return `${select} ${from}`;
-  return dialect === 'mysql' ? `(${select} ${from} ${p.limit})` : `${select} FROM (SELECT * ${from} ${p.limit}) AS limited`;
+  return dialect.capabilities.parenthesisedUnionParts ? `(${select} ${from} ${p.limit})` : `${select} FROM (SELECT * ${from} ${p.limit}) AS limited`;
 }
 
 /**
- * On MariaDB the statement runs with `eq_range_index_dive_limit = 1`: its optimizer otherwise "dives" into each
- * part's customer_id index to count the rows of that one key, before reading them through the same index anyway
- * (every part has exactly one usable index, so the estimate can change no plan, only cost server CPU per lookup;
- * bench:lookup measures it).
+ * Where the server can scope a setting to one statement (MariaDB), it runs with `eq_range_index_dive_limit = 1`:
+ * its optimizer otherwise "dives" into each part's customer_id index to count the rows of that one key, before
+ * reading them through the same index anyway (every part has exactly one usable index, so the estimate can change
+ * no plan, only cost server CPU per lookup; bench:lookup measures it).
  * Only for this statement (SET STATEMENT … FOR): elsewhere exact counts pick between indexes on skewed columns.
  */
-const MARIADB_PREFIX = 'SET STATEMENT eq_range_index_dive_limit = 1 FOR ';
+const STATEMENT_SETTINGS = { eq_range_index_dive_limit: 1 };
 
 const statements = new Map<string, { sql: string; parts: number }>();
-function statement(flavor: ServerFlavor, withCustomer: boolean): { sql: string; parts: number } {
-  const k = `${flavor}|${withCustomer}`;
+function statement(dialect: SqlDialect, withCustomer: boolean): { sql: string; parts: number } {
+  const k = `${dialect.server}|${withCustomer}`;
   let s = statements.get(k);
   if (!s) {
-    const dialect: Dialect = flavor === 'sqlite' ? 'sqlite' : 'mysql';
     const parts = PARTS.filter((p) => withCustomer || p.key !== 'customer');
     const union = parts.map((p) => partSql(p, dialect)).join('\nUNION ALL ');
-    s = { sql: flavor === 'mariadb' ? MARIADB_PREFIX + union : union, parts: parts.length };
+    s = { sql: dialect.statementSettings(STATEMENT_SETTINGS) + union, parts: parts.length };
     statements.set(k, s);
   }
   return s;
@@ -145,7 +144,7 @@ function statement(flavor: ServerFlavor, withCustomer: boolean): { sql: string; 
  * text), so callers convert with Number / fromDbTime / idString as for any raw row.
  */
 export async function readProfileRows(db: Db, customerId: string, opts: { withCustomer: boolean }): Promise<ProfileRows> {
-  const { sql, parts } = statement(serverFlavor('dataSource' in db ? db.dataSource : db), opts.withCustomer);
+  const { sql, parts } = statement(dialectFor(db), opts.withCustomer);
   const rows = await readRows<Row & { part: string }>(db, sql, Array.from({ length: parts }, () => customerId));
   const out: ProfileRows = { customer: undefined, identities: [], tags: [], follows: [], subscriptions: [], rfm: undefined, events: [] };
   for (const r of rows) {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { dialectOf } from '../../storage/dialect';
+import { dialectFor } from '../../storage/dialect';
 
 /**
  * Pins the index of a lookup by a list of customer ids. Without statistics both planners prefer the
@@ -8,6 +8,5 @@ import { dialectOf } from '../../storage/dialect';
  * `INDEXED BY` (https://www.sqlite.org/lang_indexedby.html).
  */
 export function forceIndex(db: DataSource | EntityManager, index: string): string {
-  const ds = 'dataSource' in db ? db.dataSource : db;
-  return dialectOf(ds) === 'mysql' ? `FORCE INDEX (${index})` : `INDEXED BY ${index}`;
+  return dialectFor(db).indexHint(index);
 }

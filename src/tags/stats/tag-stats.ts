@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { isMysql } from '../../storage/dialect';
+import { dialectFor } from '../../storage/dialect';
 import { type Db, select } from '../../storage/sql';
 import type { BindingRecord } from '../bindings/binding.repository';
 import type { BindingStats } from '../tags-api.types';
@@ -39,7 +39,7 @@ async function oaTargets(db: Db, b: BindingRecord, remote: string): Promise<{ de
 }
 
 async function wecomTargets(ds: DataSource, b: BindingRecord, remote: string, fanout: 'all' | 'newest'): Promise<{ desired: number; pushed: number; pending: number }> {
-  const subject = isMysql(ds) ? "CONCAT(f.staff_userid, '|', f.external_userid)" : "f.staff_userid || '|' || f.external_userid";
+  const subject = dialectFor(ds).concat('f.staff_userid', "'|'", 'f.external_userid');
   const t = (col: string): string => `COALESCE(${col}, '1970-01-01 00:00:00.000')`;
   const newest =
     fanout === 'newest'
