@@ -11,7 +11,7 @@ const obj = (properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'ob
 const node: JsonSchema = {
   type: 'object',
   description:
-    'op all|any: { op, met, items: node[] }; op not: { op, met, item: node }; op condition: { op, met, condition (the rule condition), facts: { type, … the numbers compared: identities, subscriptions, lastPurchaseAt + daysSinceLastPurchase, orders, spentFen, events, tagName + groupName + sources, follows + staffName } }',
+    'op all|any: { op, met, items: node[] }; op not: { op, met, item: node }; op condition: { op, met, condition (the rule condition), facts: { type, … the numbers compared: identities, subscriptions, lastPurchaseAt + daysSinceLastPurchase, orders, spentFen, events, tagName + groupName + sources, follows + staffName, groups (+ groupName for one chat) } }',
   properties: { op: { enum: ['all', 'any', 'not', 'condition'] }, met: bool, items: { type: 'array', items: { type: 'object' } }, item: { type: 'object' }, condition: { type: 'object' }, facts: { type: 'object' } },
   required: ['op', 'met'],
 };

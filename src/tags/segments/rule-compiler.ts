@@ -10,12 +10,20 @@ export const IDENTITY_TYPE = { oa: 'oa_openid', mp: 'mp_openid', h5: 'h5_openid'
 /** Purchases as the customer profile counts them (src/customers/profile.service.ts `rfm`). */
 export const PURCHASE = "t.customer_id = c.id AND t.state IN ('SUCCESS', 'REFUND') AND t.success_time IS NOT NULL";
 export const DAY_MS = 86_400_000;
+/**
+ * The customer's current memberships of groups WeCom still has (DESIGN §10.1): an external member is whoever
+ * holds that external_userid of the corp; a member who left, or a dismissed group, is not "member now".
+ */
+export const GROUP_MEMBERSHIPS = `identities i
+  JOIN wecom_group_members m ON m.corp_id = i.scope AND m.userid = i.value AND m.member_type = 2 AND m.left_at IS NULL
+  JOIN wecom_groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id AND g.status = 'active'
+  WHERE i.customer_id = c.id AND i.type = 'wecom_external_userid'`;
 
 /**
  * Compiles a validated rule to SQL (DESIGN §5: evaluated in SQL, never by loading customers). Every condition
  * is a correlated EXISTS or aggregate subquery on indexed columns (identities.customer_id,
  * transactions(customer_id, success_time), events(customer_id, occurred_at), customer_tags(customer_id…),
- * wecom_follows.customer_id); times are parameters computed from `now`, so the same SQL runs on SQLite and MySQL.
+ * wecom_follows.customer_id, wecom_group_members(corp_id, userid)); times are parameters computed from `now`, so the same SQL runs on SQLite and MySQL.
  */
 export function compileRule(rule: Rule, now: Date): CompiledRule {
   const params: unknown[] = [];
@@ -64,6 +72,14 @@ export function compileRule(rule: Rule, now: Date): CompiledRule {
         return `${c.has === false ? 'NOT ' : ''}EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id = ${p(c.tagId)})`;
       case 'followedBy':
         return `EXISTS (SELECT 1 FROM wecom_follows f WHERE f.customer_id = c.id AND f.deleted = 0 AND f.staff_userid = ${p(c.staffUserid)}${c.corpId ? ` AND f.corp_id = ${p(c.corpId)}` : ''})`;
+      case 'group': {
+        const chat = c.chatId ? ` AND m.chat_id = ${p(c.chatId)}` : '';
+        const corp = c.corpId ? ` AND m.corp_id = ${p(c.corpId)}` : '';
+        const joined = c.joinedWithinDays !== undefined ? ` AND m.join_time >= ${p(cutoff(c.joinedWithinDays))}` : '';
+        return `EXISTS (SELECT 1 FROM ${GROUP_MEMBERSHIPS}${chat}${corp}${joined})`;
+      }
+      case 'groupCount':
+        return between(`(SELECT COUNT(DISTINCT g.id) FROM ${GROUP_MEMBERSHIPS})`, c.min, c.max);
     }
   };
 

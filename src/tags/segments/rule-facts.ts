@@ -1,5 +1,5 @@
 import { fromDbTime } from '../../storage/sql';
-import { DAY_MS, IDENTITY_TYPE, PURCHASE } from './rule-compiler';
+import { DAY_MS, GROUP_MEMBERSHIPS, IDENTITY_TYPE, PURCHASE } from './rule-compiler';
 import type { Condition } from './rule-types';
 import type { ConditionFacts } from './segments-api.types';
 
@@ -49,6 +49,16 @@ export function factSql(c: Condition, now: Date): FactSql {
           `(SELECT MIN(s.name) FROM wecom_staff s WHERE s.userid = ${p(c.staffUserid)}${corp('s')})`,
         ];
       }
+      case 'group': {
+        const chat = (alias: string): string => (c.chatId ? ` AND ${alias}.chat_id = ${p(c.chatId)}` : '');
+        const corp = (alias: string): string => (c.corpId ? ` AND ${alias}.corp_id = ${p(c.corpId)}` : '');
+        return [
+          `(SELECT COUNT(DISTINCT g.id) FROM ${GROUP_MEMBERSHIPS}${chat('m')}${corp('m')}${since(c.joinedWithinDays, 'm.join_time')})`,
+          c.chatId ? `(SELECT MIN(g2.name) FROM wecom_groups g2 WHERE 1 = 1${chat('g2')}${corp('g2')})` : 'NULL',
+        ];
+      }
+      case 'groupCount':
+        return [`(SELECT COUNT(DISTINCT g.id) FROM ${GROUP_MEMBERSHIPS})`];
     }
   })();
   return { columns, params };
@@ -80,5 +90,9 @@ export function readFacts(c: Condition, values: unknown[], now: Date): Condition
     }
     case 'followedBy':
       return { type: 'followedBy', follows: n, staffName: text(values[1]) };
+    case 'group':
+      return { type: 'group', groups: n, groupName: text(values[1]) };
+    case 'groupCount':
+      return { type: 'groupCount', groups: n };
   }
 }

@@ -28,8 +28,12 @@ export type Condition =
   /** Carries (or, `has: false`, lacks) a catalog tag. */
   | { type: 'tag'; tagId: string; has?: boolean }
   /** Is followed by a WeCom staff member (optionally in one corp). */
-  | { type: 'followedBy'; staffUserid: string; corpId?: string };
+  | { type: 'followedBy'; staffUserid: string; corpId?: string }
+  /** Is a member now of a WeCom customer group (DESIGN §10.1): one chat, the groups of one corp, joined lately. */
+  | { type: 'group'; chatId?: string; corpId?: string; joinedWithinDays?: number }
+  /** Number of customer groups the customer is a member of now. */
+  | { type: 'groupCount'; min?: number; max?: number };
 
 export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition;
 
-export const CONDITION_TYPES = ['channel', 'subscribed', 'lastPurchase', 'orders', 'spend', 'events', 'tag', 'followedBy'] as const;
+export const CONDITION_TYPES = ['channel', 'subscribed', 'lastPurchase', 'orders', 'spend', 'events', 'tag', 'followedBy', 'group', 'groupCount'] as const;

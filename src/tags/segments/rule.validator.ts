@@ -32,6 +32,12 @@ const conditionSchemas: Record<(typeof CONDITION_TYPES)[number], z.ZodType<Condi
     .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, 'min must not exceed max'),
   tag: z.object({ type: z.literal('tag'), tagId: id, has: z.boolean().optional() }).strict(),
   followedBy: z.object({ type: z.literal('followedBy'), staffUserid: key, corpId: key.optional() }).strict(),
+  group: z.object({ type: z.literal('group'), chatId: key.optional(), corpId: key.optional(), joinedWithinDays: days.optional() }).strict(),
+  groupCount: z
+    .object({ type: z.literal('groupCount'), min: count.optional(), max: count.optional() })
+    .strict()
+    .refine((c) => c.min !== undefined || c.max !== undefined, 'give min and/or max')
+    .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, 'min must not exceed max'),
 };
 
 export interface RuleProblem {

@@ -22,7 +22,11 @@ export type ConditionFacts =
   /** `tag`: the tag's name and group and the sources the customer holds it from (empty: not tagged). */
   | { type: 'tag'; tagName: string | null; groupName: string | null; sources: string[] }
   /** `followedBy`: live WeCom relations with that staff member, and the member's directory name. */
-  | { type: 'followedBy'; follows: number; staffName: string | null };
+  | { type: 'followedBy'; follows: number; staffName: string | null }
+  /** `group`: the matching groups the customer is a member of now, and the group's name when one chat is named. */
+  | { type: 'group'; groups: number; groupName: string | null }
+  /** `groupCount`: the groups the customer is a member of now. */
+  | { type: 'groupCount'; groups: number };
 
 /** One node of a rule, evaluated for one customer: `met` is what the rule's SQL decides for it. */
 export type ExplainNode =

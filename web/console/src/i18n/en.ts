@@ -326,6 +326,10 @@ export const en: Record<MessageKey, string> = {
   'explain.cond.tagHas': 'has the tag "{tag}"',
   'explain.cond.tagLacks': 'lacks the tag "{tag}"',
   'explain.cond.followedBy': 'WeCom contact of {staff}',
+  'explain.cond.groupAny': 'member of a customer group',
+  'explain.cond.groupNamed': 'member of the customer group "{group}"',
+  'explain.cond.groupJoinedWithin': ', joined within the last {days} days',
+  'explain.cond.groupCount': 'customer groups {range}',
   'explain.range.min': '≥ {min}',
   'explain.range.max': '≤ {max}',
   'explain.range.between': '{min} to {max}',
@@ -340,6 +344,7 @@ export const en: Record<MessageKey, string> = {
   'explain.fact.untagged': 'does not have it',
   'explain.fact.follows': 'is a contact',
   'explain.fact.noFollows': 'is not a contact',
+  'explain.fact.groups': 'member of {n}',
 
   'syncs.start': 'Start a full sync',
   'syncs.chooseAccount': 'choose an account',

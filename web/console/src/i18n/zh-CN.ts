@@ -324,6 +324,10 @@ export const zhCN = {
   'explain.cond.tagHas': '带有标签「{tag}」',
   'explain.cond.tagLacks': '没有标签「{tag}」',
   'explain.cond.followedBy': '是{staff}的企业微信好友',
+  'explain.cond.groupAny': '在客户群中',
+  'explain.cond.groupNamed': '在客户群「{group}」中',
+  'explain.cond.groupJoinedWithin': '，最近 {days} 天内加入',
+  'explain.cond.groupCount': '所在客户群数 {range}',
   'explain.range.min': '≥ {min}',
   'explain.range.max': '≤ {max}',
   'explain.range.between': '{min} 至 {max}',
@@ -338,6 +342,7 @@ export const zhCN = {
   'explain.fact.untagged': '未带有',
   'explain.fact.follows': '是好友',
   'explain.fact.noFollows': '不是好友',
+  'explain.fact.groups': '实际在 {n} 个群',
 
   'syncs.start': '开始全量同步',
   'syncs.chooseAccount': '选择账号',

@@ -37,6 +37,12 @@ export function conditionText(c: Condition, facts: ConditionFacts): string {
     }
     case 'followedBy':
       return t('explain.cond.followedBy', { staff: staffName(c.corpId ?? '', c.staffUserid, facts.type === 'followedBy' ? facts.staffName : null) });
+    case 'group': {
+      const named = c.chatId ? t('explain.cond.groupNamed', { group: (facts.type === 'group' ? facts.groupName : null) ?? c.chatId }) : t('explain.cond.groupAny');
+      return named + (c.joinedWithinDays === undefined ? '' : t('explain.cond.groupJoinedWithin', { days: c.joinedWithinDays }));
+    }
+    case 'groupCount':
+      return t('explain.cond.groupCount', { range: range(c.min, c.max, num) });
   }
 }
 
@@ -59,5 +65,8 @@ export function factText(f: ConditionFacts): string {
       return f.sources.length ? t('explain.fact.tagged', { sources: f.sources.map(tagSourceLabel).join(t('list.separator')) }) : t('explain.fact.untagged');
     case 'followedBy':
       return f.follows > 0 ? t('explain.fact.follows') : t('explain.fact.noFollows');
+    case 'group':
+    case 'groupCount':
+      return t('explain.fact.groups', { n: num(f.groups) });
   }
 }
