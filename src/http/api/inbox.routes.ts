@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
+import type { InboxPageJson, InboxRowJson } from '../../inbox/inbox-api.types';
 import { InboxRepository, type InboxRecord } from '../../inbox/inbox.repository';
 import { inboxSignal } from '../../inbox/inbox-signal';
 import type { InboxStatus } from '../../storage/entities';
@@ -10,7 +11,7 @@ import { parseIdCursor, parseLimit } from './paging';
 
 const STATUSES: readonly InboxStatus[] = ['pending', 'processing', 'done', 'failed'];
 
-function view(r: InboxRecord) {
+function view(r: InboxRecord): InboxRowJson {
   return {
     id: r.id,
     account: r.account,
@@ -43,7 +44,8 @@ export function registerInboxRoutes(router: Router, app: AppContext): void {
     const limit = parseLimit(ctx.query.limit, 50, 200);
     const rows = await repo.list({ status: status as InboxStatus | undefined, limit: limit + 1, beforeId: parseIdCursor(ctx.query.cursor) });
     const page = rows.slice(0, limit);
-    ctx.body = { items: page.map(view), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+    const body: InboxPageJson = { items: page.map(view), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+    ctx.body = body;
   });
 
   router.post('/inbox/:id/retry', requireRole('operator'), async (ctx) => {

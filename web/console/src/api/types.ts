@@ -50,16 +50,8 @@ export interface BulkJob {
 /** Full syncs, as the gateway types them. */
 export type { SyncRunJson as SyncRun, SyncRunPage, SyncSource } from '@server/syncs/syncs-api.types';
 
-export interface InboxRow {
-  id: string;
-  channel: string;
-  account: string;
-  kind: string;
-  status: string;
-  attempts: number;
-  error: unknown;
-  receivedAt: string;
-}
+/** Received callbacks, as the gateway types them. */
+export type { InboxPageJson, InboxRowJson as InboxRow } from '@server/inbox/inbox-api.types';
 
 /** The push queue, as the gateway types it. */
 export type { OutboxPage, OutboxView as OutboxRow } from '@server/tags/outbox/outbox-api.types';
