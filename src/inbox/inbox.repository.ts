@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NormalizedEvent } from '../../connectors/common/normalized-event';
 import { type ClaimSetting, type ClaimStrategy, claimRows, resolveClaimStrategy } from '../storage/claim';
-import { isMysql } from '../storage/dialect';
+import { dialectFor, isMysql } from '../storage/dialect';
 import { executeOnPool, mysqlPool } from '../storage/pool-statements';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select, toDbTime } from '../storage/sql';
 import type { InboxStatus } from '../storage/entities';
@@ -73,7 +73,7 @@ export class InboxRepository {
       const tuple = `(${INSERT_COLUMNS.map(() => '?').join(', ')})`;
       const values = Array.from({ length: rows }, () => tuple).join(', ');
       const head = `INSERT INTO inbox (${INSERT_COLUMNS.join(', ')}) VALUES ${values}`;
-      sql = this.mysql ? `${head} ON DUPLICATE KEY UPDATE id = id` : `${head} ON CONFLICT (dedupe_key) DO NOTHING`;
+      sql = `${head}${dialectFor(this.ds).ignoreDuplicateOf(['dedupe_key'])}`;
       if (rows <= 64) this.insertSql.set(rows, sql);
     }
     return sql;
