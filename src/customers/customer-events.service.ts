@@ -1,6 +1,6 @@
 import { customerEvents } from '../storage/events/event.repository';
 import type { Db } from '../storage/sql';
-import type { TimelineItem, TimelinePage } from './customers-api.types';
+import type { TimelinePage } from './customers-api.types';
 
 /** Opaque keyset cursor: the (occurred_at, id) of the last item of the previous page. */
 export function encodeEventCursor(occurredAt: Date, id: string): string {
