@@ -29,10 +29,18 @@ const rounds = Number(arg('rounds', '3'));
 const databases = arg('db', 'sqlite,mysql').split(',');
 const mysqlBase = process.env.BENCH_MYSQL_URL ?? 'mysql://root:@127.0.0.1:3306/';
 
-function startServer(which: 'co-wechat' | 'siyu', env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(path.join(__dirname, 'callbacks', 'server.js'), [which], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startServer(
+  which: 'co-wechat' | 'siyu',
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(path.join(__dirname, 'callbacks', 'server.js'), [which], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
-    child.once('message', (m: { type?: string; url?: string }) => (m.type === 'ready' && m.url ? resolve({ url: m.url, child }) : reject(new Error('bad ready message'))));
+    child.once('message', (m: { type?: string; url?: string }) =>
+      m.type === 'ready' && m.url ? resolve({ url: m.url, child }) : reject(new Error('bad ready message')),
+    );
     child.once('exit', (code) => reject(new Error(`${which} server exited with ${code}`)));
   });
 }
@@ -61,7 +69,11 @@ function databaseServerCpu(): number | undefined {
 }
 
 /** Load against one server, with the server's CPU time per request (and the database server's, on MySQL). */
-async function measure(which: 'co-wechat' | 'siyu', callbacks: PrebuiltCallback[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
+async function measure(
+  which: 'co-wechat' | 'siyu',
+  callbacks: PrebuiltCallback[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Measured> {
   const s = await startServer(which, env);
   const before = await serverCpu(s.child);
   const dbBefore = env.BENCH_DATABASE_URL?.startsWith('mysql:') ? databaseServerCpu() : undefined;
@@ -70,7 +82,11 @@ async function measure(which: 'co-wechat' | 'siyu', callbacks: PrebuiltCallback[
   const dbAfter = dbBefore === undefined ? undefined : databaseServerCpu();
   await stopServer(s.child);
   const perReq = (us: number) => us / Math.max(1, r.sent);
-  return { ...r, cpuUsPerReq: perReq(used), ...(dbAfter !== undefined ? { dbCpuUsPerReq: perReq(dbAfter - dbBefore!) } : {}) };
+  return {
+    ...r,
+    cpuUsPerReq: perReq(used),
+    ...(dbAfter !== undefined ? { dbCpuUsPerReq: perReq(dbAfter - dbBefore!) } : {}),
+  };
 }
 
 function stopServer(child: ChildProcess): Promise<void> {
@@ -105,12 +121,19 @@ function fsyncLatencyMs(dir: string): { p50: number; p99: number } {
 }
 
 /** Every acked MsgId must be a committed inbox row (DESIGN §6: ack only after the commit). */
-async function verifyInbox(url: string, acked: string[]): Promise<{ rows: number; missing: number; processed: number }> {
+async function verifyInbox(
+  url: string,
+  acked: string[],
+): Promise<{ rows: number; missing: number; processed: number }> {
   const ds = await openDatabase({ url });
   try {
     const rows = await select<{ dedupe_key: string; status: string }>(ds, 'SELECT dedupe_key, status FROM inbox');
     const keys = new Set(rows.map((r) => r.dedupe_key.slice(r.dedupe_key.lastIndexOf(':') + 1)));
-    return { rows: rows.length, missing: acked.filter((m) => !keys.has(m)).length, processed: rows.filter((r) => r.status === 'done').length };
+    return {
+      rows: rows.length,
+      missing: acked.filter((m) => !keys.has(m)).length,
+      processed: rows.filter((r) => r.status === 'done').length,
+    };
   } finally {
     await ds.destroy();
   }
@@ -144,7 +167,11 @@ async function main(): Promise<void> {
     let missing = 0;
     console.log(`\n[${kind}]`);
     for (let round = 1; round <= rounds; round++) {
-      const callbacks = buildCallbacks(poolSize, `/wechat/official-account/${BENCH_OA.appId}`, 7_000_000_000_000_000_000n + BigInt(batch++) * 10_000_000n);
+      const callbacks = buildCallbacks(
+        poolSize,
+        `/wechat/official-account/${BENCH_OA.appId}`,
+        7_000_000_000_000_000_000n + BigInt(batch++) * 10_000_000n,
+      );
       const disk = fsyncLatencyMs(tmpdir());
       const co = await measure('co-wechat', callbacks);
       const db = await freshDatabase(kind === 'sqlite' ? 'sqlite' : mysqlBase);
@@ -165,8 +192,12 @@ async function main(): Promise<void> {
       }
     }
     const r = median(ratios);
-    console.log(`  median ratio siyu/co-wechat = ${r.toFixed(2)} ${r >= 1 ? '(target ≥ 1.0 met)' : '(below target 1.0)'}; acked but missing from the inbox: ${missing}`);
-    summary.push(`${kind}: median ratio ${r.toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}), acked-but-missing ${missing}`);
+    console.log(
+      `  median ratio siyu/co-wechat = ${r.toFixed(2)} ${r >= 1 ? '(target ≥ 1.0 met)' : '(below target 1.0)'}; acked but missing from the inbox: ${missing}`,
+    );
+    summary.push(
+      `${kind}: median ratio ${r.toFixed(2)} (rounds ${ratios.map((x) => x.toFixed(2)).join(', ')}), acked-but-missing ${missing}`,
+    );
     if (missing > 0) process.exitCode = 1;
   }
   console.log(`\nsummary: ${summary.join('; ')}`);

@@ -24,12 +24,25 @@ const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 function call(url: string, body?: string): Promise<{ ms: number; data: Record<string, unknown> }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: body ? 'POST' : 'GET', agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ ms: performance.now() - started, data: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: body ? 'POST' : 'GET',
+        agent,
+        headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            ms: performance.now() - started,
+            data: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -57,7 +70,9 @@ async function main(): Promise<void> {
   try {
     const oa = emu.state.world.registry.officialAccounts[0]!;
     const api = `${emu.url}/api.weixin.qq.com`;
-    const tok = await call(`${api}/cgi-bin/token?grant_type=client_credential&appid=${oa.appId}&secret=${oa.appSecret}`);
+    const tok = await call(
+      `${api}/cgi-bin/token?grant_type=client_credential&appid=${oa.appId}&secret=${oa.appSecret}`,
+    );
     const token = tok.data.access_token as string;
 
     const pageMs: number[] = [];
@@ -77,7 +92,9 @@ async function main(): Promise<void> {
     const batchMs: number[] = [];
     for (let i = 0; i < calls; i++) {
       const start = (i * 7919) % Math.max(1, openids.length - 100);
-      const body = JSON.stringify({ user_list: openids.slice(start, start + 100).map((openid) => ({ openid, lang: 'zh_CN' })) });
+      const body = JSON.stringify({
+        user_list: openids.slice(start, start + 100).map((openid) => ({ openid, lang: 'zh_CN' })),
+      });
       const r = await call(`${api}/cgi-bin/user/info/batchget?access_token=${token}`, body);
       if (!Array.isArray(r.data.user_info_list)) throw new Error(`batchget failed: ${JSON.stringify(r.data)}`);
       batchMs.push(r.ms);

@@ -28,53 +28,111 @@ async function main(): Promise<void> {
   const db = await benchDatabase(arg('database'));
   const log = (s: string) => console.log(s);
   const started = Date.now();
-  const emu = await startChild(path.join(__dirname, 'shared'), 'emulator-child', {
-    BENCH_WORLD: JSON.stringify({ seed: 5, followers, officialAccounts: 2, miniPrograms: 1, corps: 1, merchants: 0, wecomStaff: 60, wecomContacts: contacts }),
-  }, ['--max-old-space-size=4096']);
+  const emu = await startChild(
+    path.join(__dirname, 'shared'),
+    'emulator-child',
+    {
+      BENCH_WORLD: JSON.stringify({
+        seed: 5,
+        followers,
+        officialAccounts: 2,
+        miniPrograms: 1,
+        corps: 1,
+        merchants: 0,
+        wecomStaff: 60,
+        wecomContacts: contacts,
+      }),
+    },
+    ['--max-old-space-size=4096'],
+  );
   try {
     const emuUrl = String(emu.ready.url);
-    log(`identity bench: ${Number(emu.ready.persons).toLocaleString('en')} persons (2 OAs, 1 MP, 1 corp) → ${db.url.replace(/\/\/[^@]*@/, '//')}`);
+    log(
+      `identity bench: ${Number(emu.ready.persons).toLocaleString('en')} persons (2 OAs, 1 MP, 1 corp) → ${db.url.replace(/\/\/[^@]*@/, '//')}`,
+    );
     const ds = await openDatabase({ url: db.url }, { migrate: true });
     const accounts = emu.ready.accounts as Account[];
-    const gwChild = await startChild(path.join(__dirname, 'shared'), 'gateway-child', { BENCH_DATABASE_URL: db.url, BENCH_ACCOUNTS: JSON.stringify(accounts), BENCH_ROLE: 'operator' });
+    const gwChild = await startChild(path.join(__dirname, 'shared'), 'gateway-child', {
+      BENCH_DATABASE_URL: db.url,
+      BENCH_ACCOUNTS: JSON.stringify(accounts),
+      BENCH_ROLE: 'operator',
+    });
     try {
       const gw = { url: String(gwChild.ready.url), key: String(gwChild.ready.key) };
       const apps = await call<Apps & { openPlatformId: string }>(`${emuUrl}/_emulator/apps`);
-      for (const a of apps.officialAccounts) await call(`${emuUrl}/_emulator/apps/${a.appId}`, { method: 'PATCH', json: { url: `${gw.url}/wechat/official-account/${a.appId}` } });
-      for (const m of apps.miniPrograms) await call(`${emuUrl}/_emulator/apps/${m.appId}`, { method: 'PATCH', json: { url: `${gw.url}/wechat/mini-program/${m.appId}` } });
-      for (const c of apps.corps) await call(`${emuUrl}/_emulator/apps/${c.corpId}`, { method: 'PATCH', json: { url: `${gw.url}/wechat/wecom/${c.corpId}` } });
+      for (const a of apps.officialAccounts)
+        await call(`${emuUrl}/_emulator/apps/${a.appId}`, {
+          method: 'PATCH',
+          json: { url: `${gw.url}/wechat/official-account/${a.appId}` },
+        });
+      for (const m of apps.miniPrograms)
+        await call(`${emuUrl}/_emulator/apps/${m.appId}`, {
+          method: 'PATCH',
+          json: { url: `${gw.url}/wechat/mini-program/${m.appId}` },
+        });
+      for (const c of apps.corps)
+        await call(`${emuUrl}/_emulator/apps/${c.corpId}`, {
+          method: 'PATCH',
+          json: { url: `${gw.url}/wechat/wecom/${c.corpId}` },
+        });
 
       log('full syncs:');
       const corp = apps.corps[0]!.corpId;
-      await runSyncs(gw, [...apps.officialAccounts.map((a): [string, string] => [a.appId, 'followers']), [corp, 'corp-tags'], [corp, 'contacts']], log);
+      await runSyncs(
+        gw,
+        [
+          ...apps.officialAccounts.map((a): [string, string] => [a.appId, 'followers']),
+          [corp, 'corp-tags'],
+          [corp, 'contacts'],
+        ],
+        log,
+      );
       const before = await loadTruth(emuUrl);
       const mp = apps.miniPrograms[0]!.appId;
       const t1 = Date.now();
       const phoneEvery = 5;
       const logins = await mpLogins(emuUrl, gw, mp, before, phoneEvery, maxLogins);
-      log(`mini program: ${logins.logins} logins, ${logins.phones.size} verified phones in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+      log(
+        `mini program: ${logins.logins} logins, ${logins.phones.size} verified phones in ${((Date.now() - t1) / 1000).toFixed(0)} s`,
+      );
       const replayed = await replayCallbacks(emuUrl, apps, before, replay);
-      log(`callbacks replayed: ${Object.entries(replayed).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      log(
+        `callbacks replayed: ${Object.entries(replayed)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
       await drained(ds, log);
 
       const truth = await loadTruth(emuUrl);
       const verifiedPhones = logins.phones;
-      const held = (await select<{ customer_id: string; type: HeldIdentity['type']; scope: string; value: string }>(
-        ds,
-        "SELECT i.customer_id, i.type, i.scope, i.value FROM identities i JOIN customers c ON c.id = i.customer_id AND c.status = 'active'",
-      )).map((r) => ({ customerId: r.customer_id, type: r.type, scope: r.scope, value: r.value }));
+      const held = (
+        await select<{ customer_id: string; type: HeldIdentity['type']; scope: string; value: string }>(
+          ds,
+          "SELECT i.customer_id, i.type, i.scope, i.value FROM identities i JOIN customers c ON c.id = i.customer_id AND c.status = 'active'",
+        )
+      ).map((r) => ({ customerId: r.customer_id, type: r.type, scope: r.scope, value: r.value }));
       const phones = new PhoneCrypto(Buffer.from(BENCH_DATA_KEY, 'hex'));
       const bound = new Set([...apps.officialAccounts.filter((a) => a.bound).map((a) => a.appId), mp, corp]);
       const s = scoreIdentities(truth, held, { bound, verifiedPhones, phoneKey: (p) => phones.hash(p) });
-      const active = (await select<{ n: unknown }>(ds, "SELECT COUNT(*) AS n FROM customers WHERE status = 'active'"))[0]!.n;
+      const active = (
+        await select<{ n: unknown }>(ds, "SELECT COUNT(*) AS n FROM customers WHERE status = 'active'")
+      )[0]!.n;
       const merges = (await select<{ n: unknown }>(ds, 'SELECT COUNT(*) AS n FROM merge_log'))[0]!.n;
       const conflicts = (await select<{ n: unknown }>(ds, 'SELECT COUNT(*) AS n FROM identity_conflicts'))[0]!.n;
       await ds.destroy();
       log('');
-      log(`persons   ${s.persons.toLocaleString('en')} in the world, ${s.personsSeen.toLocaleString('en')} seen by Siyu`);
-      log(`customers ${Number(active).toLocaleString('en')} active (${s.customers.toLocaleString('en')} holding identities); a perfect resolver: ${s.idealCustomers.toLocaleString('en')}; merges ${merges}, conflicts ${conflicts}`);
-      log(`precision ${(s.precision * 100).toFixed(3)} % (${s.impureCustomers} customers hold identities of two persons; ${s.unknownIdentities} identities unknown to the truth)`);
-      log(`recall    ${(s.recall * 100).toFixed(3)} % (${s.splitPersons} of ${s.personsCounted.toLocaleString('en')} persons with connected identities split over customers)`);
+      log(
+        `persons   ${s.persons.toLocaleString('en')} in the world, ${s.personsSeen.toLocaleString('en')} seen by Siyu`,
+      );
+      log(
+        `customers ${Number(active).toLocaleString('en')} active (${s.customers.toLocaleString('en')} holding identities); a perfect resolver: ${s.idealCustomers.toLocaleString('en')}; merges ${merges}, conflicts ${conflicts}`,
+      );
+      log(
+        `precision ${(s.precision * 100).toFixed(3)} % (${s.impureCustomers} customers hold identities of two persons; ${s.unknownIdentities} identities unknown to the truth)`,
+      );
+      log(
+        `recall    ${(s.recall * 100).toFixed(3)} % (${s.splitPersons} of ${s.personsCounted.toLocaleString('en')} persons with connected identities split over customers)`,
+      );
       log(`wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
       if (s.precision < 1 || s.recall < 1) process.exitCode = 1;
     } finally {
@@ -98,8 +156,13 @@ async function drained(ds: Awaited<ReturnType<typeof openDatabase>>, log: (s: st
     if (Date.now() - t0 > 600_000) throw new Error('callbacks not processed within 10 minutes');
     await new Promise((res) => setTimeout(res, 500));
   }
-  const [failed] = await select<{ inbox: unknown; refresh: unknown }>(ds, "SELECT (SELECT COUNT(*) FROM inbox WHERE status = 'failed') AS inbox, (SELECT COUNT(*) FROM refresh_queue WHERE status = 'failed') AS refresh");
-  log(`inbox and refresh queue drained in ${((Date.now() - t0) / 1000).toFixed(0)} s (failed: inbox ${Number(failed!.inbox)}, refresh ${Number(failed!.refresh)})`);
+  const [failed] = await select<{ inbox: unknown; refresh: unknown }>(
+    ds,
+    "SELECT (SELECT COUNT(*) FROM inbox WHERE status = 'failed') AS inbox, (SELECT COUNT(*) FROM refresh_queue WHERE status = 'failed') AS refresh",
+  );
+  log(
+    `inbox and refresh queue drained in ${((Date.now() - t0) / 1000).toFixed(0)} s (failed: inbox ${Number(failed!.inbox)}, refresh ${Number(failed!.refresh)})`,
+  );
 }
 
 main().catch((err: unknown) => {

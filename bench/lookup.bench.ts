@@ -24,15 +24,25 @@ async function main(): Promise<void> {
   const connections = Number(arg('connections', '10'));
   const duration = Number(arg('duration', '10'));
   const db = await benchDatabase(arg('database'));
-  console.log(`lookup bench: ${customers.toLocaleString('en')} customers, ${connections} connections × ${duration} s per endpoint`);
+  console.log(
+    `lookup bench: ${customers.toLocaleString('en')} customers, ${connections} connections × ${duration} s per endpoint`,
+  );
   try {
     const ds = await openDatabase({ url: db.url }, { migrate: true });
     await ds.destroy();
     const t0 = Date.now();
     const seeded = db.fresh ? undefined : await seededSample(db.url, customers);
     const sample = seeded ?? (await seedCustomers(db.url, customers, (s) => console.log(s)));
-    console.log(`${seeded ? 're-used the seeded database' : `seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`}; sample of ${sample.length} customers`);
-    const account = { kind: 'official-account', appId: LOOKUP_APP, appSecret: 'bench', token: 'bench', openPlatformId: LOOKUP_OPEN_PLATFORM };
+    console.log(
+      `${seeded ? 're-used the seeded database' : `seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`}; sample of ${sample.length} customers`,
+    );
+    const account = {
+      kind: 'official-account',
+      appId: LOOKUP_APP,
+      appSecret: 'bench',
+      token: 'bench',
+      openPlatformId: LOOKUP_OPEN_PLATFORM,
+    };
     const profDir = arg('cpu-prof');
     const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
     const env = { BENCH_DATABASE_URL: db.url, BENCH_ACCOUNTS: JSON.stringify([account]) };
@@ -49,7 +59,8 @@ async function main(): Promise<void> {
       await load(url, key, profilePath, connections, 2);
       const server = databaseServerPid();
       const cpu = () => [cpuSeconds(gw.process.pid), cpuSeconds(server)];
-      const msPer = (a: number | undefined, b: number | undefined, n: number) => (a === undefined || b === undefined ? 'n/a' : (((b - a) * 1000) / n).toFixed(2));
+      const msPer = (a: number | undefined, b: number | undefined, n: number) =>
+        a === undefined || b === undefined ? 'n/a' : (((b - a) * 1000) / n).toFixed(2);
       const measured = async (next: () => string): Promise<LoadFigures & { perRequest: number; cpu: string }> => {
         const before = await questions(db.url);
         const [gw0, db0] = cpu();
@@ -57,7 +68,11 @@ async function main(): Promise<void> {
         const [gw1, db1] = cpu();
         const after = await questions(db.url);
         const n = Math.max(1, r.total);
-        return { ...r, perRequest: (after - before - 1) / n, cpu: `CPU ms/req gateway ${msPer(gw0, gw1, n)} db server ${msPer(db0, db1, n)}` };
+        return {
+          ...r,
+          perRequest: (after - before - 1) / n,
+          cpu: `CPU ms/req gateway ${msPer(gw0, gw1, n)} db server ${msPer(db0, db1, n)}`,
+        };
       };
       const results: [string, LoadFigures & { perRequest: number; cpu: string }][] = [
         ['GET /api/v1/customers/lookup', await measured(lookupPath)],

@@ -40,21 +40,42 @@ async function main(): Promise<void> {
     }),
   );
   if (Object.keys(tuning).length > 0) console.log(`followers sync tuning: ${JSON.stringify(tuning)}`);
-  console.log(`follower sync bench: ${followers.toLocaleString('en')} followers → ${db.url.replace(/\/\/[^@]*@/, '//')}`);
+  console.log(
+    `follower sync bench: ${followers.toLocaleString('en')} followers → ${db.url.replace(/\/\/[^@]*@/, '//')}`,
+  );
   const dir = path.join(__dirname, 'sync');
-  const emu = await startChild(path.join(__dirname, 'shared'), 'emulator-child', { BENCH_WORLD: JSON.stringify({ seed: 11, followers, officialAccounts: 1, miniPrograms: 0, corps: 0, merchants: 0 }) }, ['--max-old-space-size=4096']);
+  const emu = await startChild(
+    path.join(__dirname, 'shared'),
+    'emulator-child',
+    {
+      BENCH_WORLD: JSON.stringify({
+        seed: 11,
+        followers,
+        officialAccounts: 1,
+        miniPrograms: 0,
+        corps: 0,
+        merchants: 0,
+      }),
+    },
+    ['--max-old-space-size=4096'],
+  );
   try {
     console.log(`emulator seeded in ${(Number(emu.ready.seedMs) / 1000).toFixed(1)} s at ${String(emu.ready.url)}`);
     const accounts = emu.ready.accounts as Account[];
     const oa = accounts.find((a) => a.kind === 'official-account') as Account & { appId: string };
     const watch = await mysql2.createConnection({ uri: db.url });
     const context = await serverContext(watch);
-    const sync = await startChild<SyncResult>(dir, 'sync-child', {
-      BENCH_DATABASE_URL: db.url,
-      BENCH_ACCOUNTS: JSON.stringify(accounts),
-      BENCH_SYNCS: JSON.stringify([[oa.appId, 'followers']]),
-      BENCH_FOLLOWERS_TUNING: JSON.stringify(tuning),
-    }, profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+    const sync = await startChild<SyncResult>(
+      dir,
+      'sync-child',
+      {
+        BENCH_DATABASE_URL: db.url,
+        BENCH_ACCOUNTS: JSON.stringify(accounts),
+        BENCH_SYNCS: JSON.stringify([[oa.appId, 'followers']]),
+        BENCH_FOLLOWERS_TUNING: JSON.stringify(tuning),
+      },
+      profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    );
     const before = await snapshot(watch, emu.process.pid);
     const r = await sync.result();
     const after = await snapshot(watch, emu.process.pid);
@@ -65,7 +86,7 @@ async function main(): Promise<void> {
 
     const check = await mysql2.createConnection({ uri: db.url });
     const [[counts]] = (await check.query(
-      "SELECT (SELECT COUNT(*) FROM oa_subscriptions WHERE subscribed = 1) AS subs, (SELECT COUNT(*) FROM customers) AS customers, (SELECT COUNT(*) FROM identities) AS identities",
+      'SELECT (SELECT COUNT(*) FROM oa_subscriptions WHERE subscribed = 1) AS subs, (SELECT COUNT(*) FROM customers) AS customers, (SELECT COUNT(*) FROM identities) AS identities',
     )) as unknown as [[{ subs: number; customers: number; identities: number }]];
     await check.end();
 
@@ -73,13 +94,23 @@ async function main(): Promise<void> {
     const syncRate = run.processed / (run.ms / 1000);
     const rawRate = raw.rows / (raw.ms / 1000);
     const ratio = syncRate / rawRate;
-    console.log(`\nsync      ${run.processed.toLocaleString('en')} followers in ${(run.ms / 1000).toFixed(1)} s = ${syncRate.toFixed(0)} followers/s`);
-    console.log(`          stored: ${Number(counts.subs).toLocaleString('en')} subscriptions, ${Number(counts.customers).toLocaleString('en')} customers, ${Number(counts.identities).toLocaleString('en')} identities`);
-    console.log(`          peak RSS ${r.maxRssMb.toFixed(0)} MB (sampled max ${r.sampledMaxRssMb.toFixed(0)} MB, at start ${r.baseRssMb.toFixed(0)} MB; JS heap ≤ ${r.heapTotalMaxMb.toFixed(0)} MB, external ≤ ${r.externalMaxMb.toFixed(0)} MB) ${r.maxRssMb <= 300 ? '(target ≤ 300 MB met)' : '(above target 300 MB)'}`);
-    console.log(`raw       ${raw.rows.toLocaleString('en')} rows upserted in ${(raw.ms / 1000).toFixed(1)} s = ${rawRate.toFixed(0)} rows/s (mysql2, batches of 1000, INSERT … ON DUPLICATE KEY UPDATE)`);
+    console.log(
+      `\nsync      ${run.processed.toLocaleString('en')} followers in ${(run.ms / 1000).toFixed(1)} s = ${syncRate.toFixed(0)} followers/s`,
+    );
+    console.log(
+      `          stored: ${Number(counts.subs).toLocaleString('en')} subscriptions, ${Number(counts.customers).toLocaleString('en')} customers, ${Number(counts.identities).toLocaleString('en')} identities`,
+    );
+    console.log(
+      `          peak RSS ${r.maxRssMb.toFixed(0)} MB (sampled max ${r.sampledMaxRssMb.toFixed(0)} MB, at start ${r.baseRssMb.toFixed(0)} MB; JS heap ≤ ${r.heapTotalMaxMb.toFixed(0)} MB, external ≤ ${r.externalMaxMb.toFixed(0)} MB) ${r.maxRssMb <= 300 ? '(target ≤ 300 MB met)' : '(above target 300 MB)'}`,
+    );
+    console.log(
+      `raw       ${raw.rows.toLocaleString('en')} rows upserted in ${(raw.ms / 1000).toFixed(1)} s = ${rawRate.toFixed(0)} rows/s (mysql2, batches of 1000, INSERT … ON DUPLICATE KEY UPDATE)`,
+    );
     for (const line of describe(before, after, r.cpuSeconds)) console.log(line);
     console.log(`context   ${context}`);
-    console.log(`ratio     sync/raw = ${ratio.toFixed(2)} ${ratio >= 0.25 ? '(target ≥ 0.25 met)' : '(below target 0.25)'}`);
+    console.log(
+      `ratio     sync/raw = ${ratio.toFixed(2)} ${ratio >= 0.25 ? '(target ≥ 0.25 met)' : '(below target 0.25)'}`,
+    );
     if (Number(counts.subs) !== followers || Number(counts.customers) !== followers) {
       console.log(`MISMATCH: expected ${followers} subscriptions and customers`);
       process.exitCode = 1;

@@ -40,7 +40,34 @@ interface Emulator {
 
 async function startEmulatorProcess(followers: number, contacts: number, corps: number): Promise<Emulator> {
   const bin = path.resolve(__dirname, '../../bin/siyu.js');
-  const flags = ['--port', '0', '--seed', '1', '--followers', String(followers), '--official-accounts', '1', '--mini-programs', '0', '--corps', String(corps), '--merchants', '0', '--wecom-staff', '40', '--wecom-contacts', String(contacts), '--oa-tags', '0', '--corp-tag-groups', '0', '--overlap-unsubscribed', '0', '--recorder-size', '0'];
+  const flags = [
+    '--port',
+    '0',
+    '--seed',
+    '1',
+    '--followers',
+    String(followers),
+    '--official-accounts',
+    '1',
+    '--mini-programs',
+    '0',
+    '--corps',
+    String(corps),
+    '--merchants',
+    '0',
+    '--wecom-staff',
+    '40',
+    '--wecom-contacts',
+    String(contacts),
+    '--oa-tags',
+    '0',
+    '--corp-tag-groups',
+    '0',
+    '--overlap-unsubscribed',
+    '0',
+    '--recorder-size',
+    '0',
+  ];
   const child = spawn(process.execPath, [bin, 'emulator', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
@@ -72,10 +99,23 @@ async function main(): Promise<void> {
   const db = await freshDatabase(arg('database', 'sqlite'));
   const emu = await startEmulatorProcess(followers, contacts, corps);
   try {
-    const apps = await getJson<{ accounts: Record<string, unknown>[]; officialAccounts: { appId: string }[]; corps: { corpId: string }[] }>(`${emu.url}/_emulator/apps`);
+    const apps = await getJson<{
+      accounts: Record<string, unknown>[];
+      officialAccounts: { appId: string }[];
+      corps: { corpId: string }[];
+    }>(`${emu.url}/_emulator/apps`);
     const appId = apps.officialAccounts[0]!.appId;
     const corpIds = apps.corps.map((c) => c.corpId);
-    const config = loadConfig({ env: {}, overrides: { database: { url: db.url, migrate: true }, log: { level: 'warn' }, jobs: { enabled: false }, security: { dataKey: 'f'.repeat(64) }, accounts: apps.accounts } });
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        database: { url: db.url, migrate: true },
+        log: { level: 'warn' },
+        jobs: { enabled: false },
+        security: { dataKey: 'f'.repeat(64) },
+        accounts: apps.accounts,
+      },
+    });
     const app = createServices(await buildContext(config, createLogger('warn', process.stderr)));
     let offset = 0;
     app.now = () => Date.now() + offset;
@@ -84,14 +124,28 @@ async function main(): Promise<void> {
     const rt = app.tags;
     const tagIds: string[] = [];
     for (let i = 0; i < tagCount; i++) {
-      const tag = await rt.catalog.create({ name: `Bench ${i + 1}`, bindings: [{ channel: 'oa', appId }, ...corpIds.map((corpId) => ({ channel: 'wecom' as const, corpId, groupName: 'Bench' }))] }, { name: 'bench' });
+      const tag = await rt.catalog.create(
+        {
+          name: `Bench ${i + 1}`,
+          bindings: [
+            { channel: 'oa', appId },
+            ...corpIds.map((corpId) => ({ channel: 'wecom' as const, corpId, groupName: 'Bench' })),
+          ],
+        },
+        { name: 'bench' },
+      );
       tagIds.push(tag.id);
     }
-    console.log(`world: ${seeded.customers} customers (${seeded.oaFollowers} OA followers, ${seeded.wecomCustomers} WeCom customers in ${corps} corps, ${seeded.relations} relations); ${config.database.url.split(':')[0]}`);
+    console.log(
+      `world: ${seeded.customers} customers (${seeded.oaFollowers} OA followers, ${seeded.wecomCustomers} WeCom customers in ${corps} corps, ${seeded.relations} relations); ${config.database.url.split(':')[0]}`,
+    );
 
     const t0 = performance.now();
     let assignments = 0;
-    for (const tagId of tagIds) assignments += (await rt.bulk.run('assign', tagId, { filter: {} }, { source: 'manual', actor: { name: 'bench' } })).changed;
+    for (const tagId of tagIds)
+      assignments += (
+        await rt.bulk.run('assign', tagId, { filter: {} }, { source: 'manual', actor: { name: 'bench' } })
+      ).changed;
     const t1 = performance.now();
     const cpu1 = process.cpuUsage();
     const emuCpu1 = emulatorCpuMs(emu.child.pid);
@@ -109,23 +163,40 @@ async function main(): Promise<void> {
     const s = rt.pusher.stats;
     const oaMin = tagCount * Math.ceil(seeded.oaFollowers / 50);
     const wecomMin = seeded.relations;
-    const counters = (await getJson<{ counters: Record<string, { calls: number; ok: number }> }>(`${emu.url}/_emulator/counters`)).counters;
-    const calls = (suffix: string) => Object.entries(counters).filter(([k]) => k.endsWith(suffix)).reduce((n, [, c]) => n + c.calls, 0);
+    const counters = (
+      await getJson<{ counters: Record<string, { calls: number; ok: number }> }>(`${emu.url}/_emulator/counters`)
+    ).counters;
+    const calls = (suffix: string) =>
+      Object.entries(counters)
+        .filter(([k]) => k.endsWith(suffix))
+        .reduce((n, [, c]) => n + c.calls, 0);
     const oaCalls = calls('/tags/members/batchtagging');
     const wecomCalls = calls('/externalcontact/mark_tag');
     const created = calls('/tags/create') + calls('/externalcontact/add_corp_tag');
     const verified = await verify(emu.url, appId, corpIds, seeded, tagCount);
 
-    console.log(`assignments: ${assignments} (${tagCount} tags × ${seeded.customers} customers); outbox rows queued: ${before.pending}`);
-    console.log(`wall time: assign ${((t1 - t0) / 1000).toFixed(1)} s + drain ${((t2 - t1) / 1000).toFixed(1)} s = ${((t2 - t0) / 1000).toFixed(1)} s (target ≤ 30 s)`);
+    console.log(
+      `assignments: ${assignments} (${tagCount} tags × ${seeded.customers} customers); outbox rows queued: ${before.pending}`,
+    );
+    console.log(
+      `wall time: assign ${((t1 - t0) / 1000).toFixed(1)} s + drain ${((t2 - t1) / 1000).toFixed(1)} s = ${((t2 - t0) / 1000).toFixed(1)} s (target ≤ 30 s)`,
+    );
     console.log(`OA batchtagging calls: ${oaCalls} (minimum ${oaMin})`);
     console.log(`WeCom mark_tag calls: ${wecomCalls} (minimum ${wecomMin}, one per relation)`);
     const total = oaCalls + wecomCalls;
     const min = oaMin + wecomMin;
-    console.log(`API calls: ${total} + ${created} tag creations vs minimum ${min}: ${(((total - min) / min) * 100).toFixed(2)} % over (target ≤ 5 %)`);
-    console.log(`drain CPU: gateway ${((cpu2.user + cpu2.system) / 1000).toFixed(0)} ms, emulator ${emuCpu.toFixed(0)} ms`);
-    console.log(`retries: ${s.retries}; dead rows: ${s.rowsDead}; rows skipped (nothing to push): ${s.rowsSkipped}; pushes recorded: ${s.itemsPushed}`);
-    console.log(`emulator state: ${verified ? 'every OA follower and every relation carries every tag' : 'MISMATCH'}; deferred by rate limits: ${s.deferred}`);
+    console.log(
+      `API calls: ${total} + ${created} tag creations vs minimum ${min}: ${(((total - min) / min) * 100).toFixed(2)} % over (target ≤ 5 %)`,
+    );
+    console.log(
+      `drain CPU: gateway ${((cpu2.user + cpu2.system) / 1000).toFixed(0)} ms, emulator ${emuCpu.toFixed(0)} ms`,
+    );
+    console.log(
+      `retries: ${s.retries}; dead rows: ${s.rowsDead}; rows skipped (nothing to push): ${s.rowsSkipped}; pushes recorded: ${s.itemsPushed}`,
+    );
+    console.log(
+      `emulator state: ${verified ? 'every OA follower and every relation carries every tag' : 'MISMATCH'}; deferred by rate limits: ${s.deferred}`,
+    );
     await app.ds.destroy();
     if (!verified) process.exitCode = 1;
   } finally {
@@ -142,7 +213,12 @@ interface Seeded {
 }
 
 /** Customers as identity resolution leaves them: one per emulator person, with OA openids and WeCom relations. */
-async function seed(ds: Awaited<ReturnType<typeof buildContext>>['ds'], url: string, appId: string, corpIds: string[]): Promise<Seeded> {
+async function seed(
+  ds: Awaited<ReturnType<typeof buildContext>>['ds'],
+  url: string,
+  appId: string,
+  corpIds: string[],
+): Promise<Seeded> {
   const now = new Date();
   const byPerson = new Map<number, string>();
   const customerOf = (p: number): string => byPerson.get(p) ?? (byPerson.set(p, uuidv7()), byPerson.get(p)!);
@@ -155,20 +231,53 @@ async function seed(ds: Awaited<ReturnType<typeof buildContext>>['ds'], url: str
     const openid = p.identities.find((i) => i.type === 'oa_openid' && i.scope === appId)?.value;
     if (!openid) continue;
     const customer = customerOf(p.personId);
-    identities.push({ customer_id: customer, type: 'oa_openid', scope: appId, value: openid, verified: false, created_at: now, updated_at: now });
+    identities.push({
+      customer_id: customer,
+      type: 'oa_openid',
+      scope: appId,
+      value: openid,
+      verified: false,
+      created_at: now,
+      updated_at: now,
+    });
     subs.push({ app_id: appId, openid, customer_id: customer, subscribed: true, created_at: now, updated_at: now });
   }
   const follows: Record<string, unknown>[] = [];
   let wecomCustomers = 0;
   for (const corpId of corpIds) {
-    const { relations } = await getJson<{ relations: { userid: string; externalUserId: string; personId: number; createtime: number }[] }>(`${url}/_emulator/state/wecom/${corpId}/relations?limit=10000000`);
-    for (const r of relations) follows.push({ corp_id: corpId, staff_userid: r.userid, external_userid: r.externalUserId, customer_id: customerOf(r.personId), created_time: new Date(r.createtime * 1000), deleted: false, created_at: now, updated_at: now });
+    const { relations } = await getJson<{
+      relations: { userid: string; externalUserId: string; personId: number; createtime: number }[];
+    }>(`${url}/_emulator/state/wecom/${corpId}/relations?limit=10000000`);
+    for (const r of relations)
+      follows.push({
+        corp_id: corpId,
+        staff_userid: r.userid,
+        external_userid: r.externalUserId,
+        customer_id: customerOf(r.personId),
+        created_time: new Date(r.createtime * 1000),
+        deleted: false,
+        created_at: now,
+        updated_at: now,
+      });
     const externals = new Map(relations.map((r) => [r.externalUserId, customerOf(r.personId)]));
-    for (const [ext, customer] of externals) identities.push({ customer_id: customer, type: 'wecom_external_userid', scope: corpId, value: ext, verified: false, created_at: now, updated_at: now });
+    for (const [ext, customer] of externals)
+      identities.push({
+        customer_id: customer,
+        type: 'wecom_external_userid',
+        scope: corpId,
+        value: ext,
+        verified: false,
+        created_at: now,
+        updated_at: now,
+      });
     wecomCustomers += externals.size;
   }
   await ds.transaction(async (m) => {
-    await insertIgnore(m, 'customers', [...byPerson.values()].map((id) => ({ id, status: 'active', created_at: now, updated_at: now })));
+    await insertIgnore(
+      m,
+      'customers',
+      [...byPerson.values()].map((id) => ({ id, status: 'active', created_at: now, updated_at: now })),
+    );
     await insertIgnore(m, 'identities', identities);
     await insertIgnore(m, 'oa_subscriptions', subs);
     await insertIgnore(m, 'wecom_follows', follows);
@@ -178,13 +287,23 @@ async function seed(ds: Awaited<ReturnType<typeof buildContext>>['ds'], url: str
 }
 
 /** The emulator holds every tag on every follower and every relation. */
-async function verify(url: string, appId: string, corpIds: string[], seeded: Seeded, tagCount: number): Promise<boolean> {
-  const { tags } = await getJson<{ tags: { name: string; count: number }[] }>(`${url}/_emulator/state/oa/${appId}/tags?limit=0`);
+async function verify(
+  url: string,
+  appId: string,
+  corpIds: string[],
+  seeded: Seeded,
+  tagCount: number,
+): Promise<boolean> {
+  const { tags } = await getJson<{ tags: { name: string; count: number }[] }>(
+    `${url}/_emulator/state/oa/${appId}/tags?limit=0`,
+  );
   const bench = tags.filter((t) => t.name.startsWith('Bench '));
   let ok = bench.length === tagCount && bench.every((t) => t.count === seeded.oaFollowers);
   let relations = 0;
   for (const corpId of corpIds) {
-    const r = await getJson<{ relations: { tags?: unknown[] }[] }>(`${url}/_emulator/state/wecom/${corpId}/relations?limit=10000000`);
+    const r = await getJson<{ relations: { tags?: unknown[] }[] }>(
+      `${url}/_emulator/state/wecom/${corpId}/relations?limit=10000000`,
+    );
     relations += r.relations.length;
     ok &&= r.relations.every((x) => (x.tags?.length ?? 0) === tagCount);
   }

@@ -8,7 +8,14 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('siyu: not built yet; run `npm run build` first\n');
   process.exit(1);
 }
-require(entry).main(process.argv.slice(2)).then(
-  (code) => { if (typeof code === 'number') process.exitCode = code; },
-  (err) => { process.stderr.write(`siyu: ${err && err.message ? err.message : String(err)}\n`); process.exitCode = 1; },
-);
+require(entry)
+  .main(process.argv.slice(2))
+  .then(
+    (code) => {
+      if (typeof code === 'number') process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`siyu: ${err && err.message ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );

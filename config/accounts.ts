@@ -22,6 +22,12 @@ export function findAccountById(cfg: SiyuConfig, id: string): Account | undefine
  * subscriptions and follows name accounts by appId / corpId) — or null when unnamed or not configured.
  */
 export function accountName(cfg: SiyuConfig, id: string): string | null {
-  const a = cfg.accounts.find((x) => x.id === id || ('appId' in x && x.appId === id) || ('corpId' in x && x.corpId === id) || ('mchId' in x && x.mchId === id));
+  const a = cfg.accounts.find(
+    (x) =>
+      x.id === id ||
+      ('appId' in x && x.appId === id) ||
+      ('corpId' in x && x.corpId === id) ||
+      ('mchId' in x && x.mchId === id),
+  );
   return a?.name ?? null;
 }

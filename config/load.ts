@@ -16,7 +16,14 @@ export class ConfigError extends Error {
 
 function deepMerge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
-  if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
+  if (
+    base &&
+    over &&
+    typeof base === 'object' &&
+    typeof over === 'object' &&
+    !Array.isArray(base) &&
+    !Array.isArray(over)
+  ) {
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
     for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = deepMerge(out[k], v);
     return out;
@@ -29,7 +36,10 @@ function readFileConfig(file: string, problems: Problem[]): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    problems.push({ path: 'SIYU_CONFIG', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` });
+    problems.push({
+      path: 'SIYU_CONFIG',
+      message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+    });
     return {};
   }
   try {
@@ -41,7 +51,10 @@ function readFileConfig(file: string, problems: Problem[]): unknown {
     }
     return doc;
   } catch (e) {
-    problems.push({ path: 'SIYU_CONFIG', message: `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}` });
+    problems.push({
+      path: 'SIYU_CONFIG',
+      message: `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
+    });
     return {};
   }
 }
@@ -90,7 +103,8 @@ function securityOf(cfg: Parsed, problems: Problem[]): SiyuConfig['security'] | 
     dataKey: key,
     // Instances sharing one database share the data key, so a secret derived from it keeps a session signed by one
     // instance valid on the others (sidebar, H5, OAuth state) without a second secret to distribute.
-    sessionSecret: sessionSecret ?? local?.sessionSecret ?? (dataKey ? derivedSessionSecret(key) : randomBytes(32).toString('hex')),
+    sessionSecret:
+      sessionSecret ?? local?.sessionSecret ?? (dataKey ? derivedSessionSecret(key) : randomBytes(32).toString('hex')),
     dataKeyIsEphemeral: !dataKey && !local,
   };
 }
@@ -111,7 +125,10 @@ export function loadConfig(opts: LoadOptions = {}): SiyuConfig {
   if (env.DATABASE_URL) fromEnv.database = { url: env.DATABASE_URL };
   if (env.LOG_LEVEL) fromEnv.log = { level: env.LOG_LEVEL };
   if (env.SIYU_DATA_KEY || env.SIYU_SESSION_SECRET) {
-    fromEnv.security = { ...(env.SIYU_DATA_KEY ? { dataKey: env.SIYU_DATA_KEY } : {}), ...(env.SIYU_SESSION_SECRET ? { sessionSecret: env.SIYU_SESSION_SECRET } : {}) };
+    fromEnv.security = {
+      ...(env.SIYU_DATA_KEY ? { dataKey: env.SIYU_DATA_KEY } : {}),
+      ...(env.SIYU_SESSION_SECRET ? { sessionSecret: env.SIYU_SESSION_SECRET } : {}),
+    };
   }
   raw = deepMerge(deepMerge(raw, fromEnv), opts.overrides);
   raw = substituteEnv(raw, env, problems);
@@ -121,7 +138,10 @@ export function loadConfig(opts: LoadOptions = {}): SiyuConfig {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
-      problems.push({ path: issue.path.length ? issue.path.join('.') : '(root)', message: missing ? 'is required' : issue.message });
+      problems.push({
+        path: issue.path.length ? issue.path.join('.') : '(root)',
+        message: missing ? 'is required' : issue.message,
+      });
     }
   }
   if (problems.length || !parsed.success) throw new ConfigError(problems);

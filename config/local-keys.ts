@@ -28,7 +28,12 @@ export function localKeysFile(databaseUrl: string): string | undefined {
 function parseKeys(text: string): LocalKeys | undefined {
   try {
     const v = JSON.parse(text) as Partial<LocalKeys>;
-    if (typeof v.dataKey === 'string' && /^[0-9a-f]{64}$/.test(v.dataKey) && typeof v.sessionSecret === 'string' && v.sessionSecret.length >= 32) {
+    if (
+      typeof v.dataKey === 'string' &&
+      /^[0-9a-f]{64}$/.test(v.dataKey) &&
+      typeof v.sessionSecret === 'string' &&
+      v.sessionSecret.length >= 32
+    ) {
       return { dataKey: v.dataKey, sessionSecret: v.sessionSecret };
     }
   } catch {
@@ -42,7 +47,11 @@ function readKeys(file: string, problems: Problem[]): LocalKeys | undefined {
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   const keys = parseKeys(readFileSync(file, 'utf8'));
   // Never regenerate over a damaged file: data written with the old key would become unreadable for good.
-  if (!keys) problems.push({ path: 'security.dataKey', message: `${file} is not a valid keys file (expected {"dataKey": <64 hex>, "sessionSecret": …}); restore it or set security.dataKey` });
+  if (!keys)
+    problems.push({
+      path: 'security.dataKey',
+      message: `${file} is not a valid keys file (expected {"dataKey": <64 hex>, "sessionSecret": …}); restore it or set security.dataKey`,
+    });
   return keys;
 }
 
@@ -56,7 +65,10 @@ export function loadOrCreateLocalKeys(file: string, problems: Problem[]): LocalK
     return readKeys(file, problems);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      problems.push({ path: 'security.dataKey', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` });
+      problems.push({
+        path: 'security.dataKey',
+        message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      });
       return undefined;
     }
   }
@@ -73,7 +85,10 @@ export function loadOrCreateLocalKeys(file: string, problems: Problem[]): LocalK
       return readKeys(file, problems);
     }
   } catch (e) {
-    problems.push({ path: 'security.dataKey', message: `cannot create ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` });
+    problems.push({
+      path: 'security.dataKey',
+      message: `cannot create ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+    });
     return undefined;
   } finally {
     try {

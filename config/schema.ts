@@ -20,17 +20,29 @@ function isTimeZone(v: string): boolean {
 
 const port = z.coerce.number({ message: 'must be a port number' }).int('must be an integer').min(0).max(65535);
 
-const days = z.union([z.null(), z.coerce.number({ message: 'must be a number of days or null' }).int('must be a whole number of days').min(0)]);
+const days = z.union([
+  z.null(),
+  z.coerce.number({ message: 'must be a number of days or null' }).int('must be a whole number of days').min(0),
+]);
 
 /** What screens call the account (DESIGN §8.1 `name: "品牌服务号"`); ids are shown where it is absent. */
-const accountName = { name: z.string().trim().min(1, 'must be a non-empty string').max(64, 'must be at most 64 characters').optional() };
+const accountName = {
+  name: z.string().trim().min(1, 'must be a non-empty string').max(64, 'must be at most 64 characters').optional(),
+};
 
 export const accountConfig = z.discriminatedUnion(
   'kind',
-  [officialAccountConfig.extend(accountName), miniProgramConfig.extend(accountName), wecomConfig.extend(accountName), wechatPayConfig.extend(accountName)],
+  [
+    officialAccountConfig.extend(accountName),
+    miniProgramConfig.extend(accountName),
+    wecomConfig.extend(accountName),
+    wechatPayConfig.extend(accountName),
+  ],
   {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'kind must be one of official-account, mini-program, wecom, wechat-pay' : undefined,
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'kind must be one of official-account, mini-program, wecom, wechat-pay'
+        : undefined,
   },
 );
 
@@ -42,7 +54,11 @@ export const configSchema = z
         host: z.string().default('0.0.0.0'),
         publicUrl: httpUrl.default('http://localhost:3000'),
         /** Admin/API request bodies (JSON), bytes. */
-        maxJsonBytes: z.coerce.number().int().positive().default(1024 * 1024),
+        maxJsonBytes: z.coerce
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024),
         /** Origins H5 redirects and JS-SDK URLs may point at (no open redirects). */
         allowedOrigins: z.array(httpUrl).default([]),
         /** IANA zone the overview's days (and the console's dates) are counted in. */
@@ -87,9 +103,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    identity: z.object({ mergeByPhone: z.boolean().default(true) }).strict().prefault({}),
-    tags: z.object({ wecomFanout: z.enum(['all', 'newest']).default('all') }).strict().prefault({}),
-    jobs: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
+    identity: z
+      .object({ mergeByPhone: z.boolean().default(true) })
+      .strict()
+      .prefault({}),
+    tags: z
+      .object({ wecomFanout: z.enum(['all', 'newest']).default('all') })
+      .strict()
+      .prefault({}),
+    jobs: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .prefault({}),
     /** DESIGN §12: how long personal data is kept; null = keep. */
     retention: z
       .object({
@@ -102,7 +127,10 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
     accounts: z.array(accountConfig).default([]),
   })
   .strict()
@@ -124,7 +152,8 @@ export function duplicateAccountProblems(accounts: unknown): { path: string; mes
     }
     for (const key of keys) {
       const prev = seen.get(key);
-      if (prev !== undefined && prev !== i) problems.push({ path: `accounts.${i}`, message: `duplicate ${key} (also accounts.${prev})` });
+      if (prev !== undefined && prev !== i)
+        problems.push({ path: `accounts.${i}`, message: `duplicate ${key} (also accounts.${prev})` });
       else seen.set(key, i);
     }
   });

@@ -8,7 +8,12 @@ import { wecomConnector } from './wecom';
  * Every connector with an inbound callback route, listed explicitly (no filesystem auto-loading). The core
  * mounts `webhook.path` for `webhook.methods` and calls `receive` with the raw body.
  */
-export const inboundConnectors: readonly InboundConnector[] = [officialAccountConnector, wecomConnector, miniProgramConnector, wechatPayConnector];
+export const inboundConnectors: readonly InboundConnector[] = [
+  officialAccountConnector,
+  wecomConnector,
+  miniProgramConnector,
+  wechatPayConnector,
+];
 
 export function inboundConnectorFor(kind: string): InboundConnector | undefined {
   return inboundConnectors.find((c) => c.kind === kind);

@@ -7,7 +7,8 @@
  * NOT_DELIVERED: WeChat (the emulator) got no acceptance for a callback · TIMEOUT: a wait ran out ·
  * SYNC_FAILED: a full sync ended other than done · TAG_NOT_PUSHED: a tag binding failed in WeChat.
  */
-export type DemoErrorCode = 'HTTP_STATUS' | 'UNEXPECTED_ANSWER' | 'NOT_DELIVERED' | 'TIMEOUT' | 'SYNC_FAILED' | 'TAG_NOT_PUSHED';
+export type DemoErrorCode =
+  'HTTP_STATUS' | 'UNEXPECTED_ANSWER' | 'NOT_DELIVERED' | 'TIMEOUT' | 'SYNC_FAILED' | 'TAG_NOT_PUSHED';
 
 export class DemoError extends Error {
   constructor(

@@ -25,7 +25,13 @@ export interface DemoSummary {
   personsSplit: number;
   merges: number;
   identitiesByType: Record<string, number>;
-  person: StoryPerson & { name: string; identityTypes: string[]; orders: number; totalSpent: number; tags: { name: string; source: string }[] };
+  person: StoryPerson & {
+    name: string;
+    identityTypes: string[];
+    orders: number;
+    totalSpent: number;
+    tags: { name: string; source: string }[];
+  };
   tag: TagFacts;
   /** Browser pages this build serves (DESIGN §8.2), found by asking the gateway: path → URL to open. */
   pages: { path: string; url: string; note: string }[];
@@ -39,13 +45,24 @@ interface CustomerItem {
 /** Reads the numbers of the summary through the admin API and the emulator's truth (nothing from the DB). */
 export async function collectSummary(
   w: DemoWorld,
-  facts: { callbacks: CallbackOutcome[]; person: StoryPerson; inboxFailed: number; syncs: SyncOutcome[]; tag: TagFacts; sidebar: SidebarFacts; startedAt: number },
+  facts: {
+    callbacks: CallbackOutcome[];
+    person: StoryPerson;
+    inboxFailed: number;
+    syncs: SyncOutcome[];
+    tag: TagFacts;
+    sidebar: SidebarFacts;
+    startedAt: number;
+  },
 ): Promise<DemoSummary> {
   const customers = await w.api.all<CustomerItem>('/customers');
   const merges = (await w.api.all<{ undoneAt: string | null }>('/merges')).filter((m) => m.undoneAt === null).length;
-  const truth = await w.control.get<{ total: number; items: { personId: number; identities: Identity[] }[] }>('/truth/persons?limit=10000');
+  const truth = await w.control.get<{ total: number; items: { personId: number; identities: Identity[] }[] }>(
+    '/truth/persons?limit=10000',
+  );
   const owner = new Map<string, number>();
-  for (const p of truth.items) for (const i of p.identities) if (i.type !== 'phone') owner.set(`${i.type}|${i.scope}|${i.value}`, p.personId);
+  for (const p of truth.items)
+    for (const i of p.identities) if (i.type !== 'phone') owner.set(`${i.type}|${i.scope}|${i.value}`, p.personId);
 
   const identitiesByType: Record<string, number> = {};
   const customersOfPerson = new Map<number, Set<string>>();
@@ -60,15 +77,30 @@ export async function collectSummary(
     if (persons.size > 1) mixing++;
     for (const p of persons) customersOfPerson.set(p, (customersOfPerson.get(p) ?? new Set()).add(c.id));
   }
-  const profile = await w.api.get<{ id: string; name: string; identities: Identity[]; rfm: { orders: number; totalSpent: number }; tags: { name: string; source: string }[] }>(
+  const profile = await w.api.get<{
+    id: string;
+    name: string;
+    identities: Identity[];
+    rfm: { orders: number; totalSpent: number };
+    tags: { name: string; source: string }[];
+  }>(
     `/customers/lookup?type=mp_openid&scope=${facts.person.mpAppId}&value=${encodeURIComponent(facts.person.mpOpenid)}`,
   );
   const offered = [
-    { path: '/console', url: `${w.gateway.url}/console`, note: `sign in with the admin API key below; the story person is ${profile.name} under 客户` },
-    { path: '/sidebar', url: facts.sidebar.url, note: `as ${facts.sidebar.staffUserid}, in the chat with ${facts.sidebar.externalUserId}` },
+    {
+      path: '/console',
+      url: `${w.gateway.url}/console`,
+      note: `sign in with the admin API key below; the story person is ${profile.name} under 客户`,
+    },
+    {
+      path: '/sidebar',
+      url: facts.sidebar.url,
+      note: `as ${facts.sidebar.staffUserid}, in the chat with ${facts.sidebar.externalUserId}`,
+    },
   ];
   const pages: DemoSummary['pages'] = [];
-  for (const p of offered) if ((await fetch(w.gateway.url + p.path, { redirect: 'manual' })).status !== 404) pages.push(p);
+  for (const p of offered)
+    if ((await fetch(w.gateway.url + p.path, { redirect: 'manual' })).status !== 404) pages.push(p);
   return {
     gatewayUrl: w.gateway.url,
     emulatorUrl: w.emulator.url,
@@ -85,7 +117,15 @@ export async function collectSummary(
     personsSplit: [...customersOfPerson.values()].filter((s) => s.size > 1).length,
     merges,
     identitiesByType,
-    person: { ...facts.person, customerId: profile.id, name: profile.name, identityTypes: [...new Set(profile.identities.map((i) => i.type))].sort(), orders: profile.rfm.orders, totalSpent: profile.rfm.totalSpent, tags: profile.tags.map((t) => ({ name: t.name, source: t.source })) },
+    person: {
+      ...facts.person,
+      customerId: profile.id,
+      name: profile.name,
+      identityTypes: [...new Set(profile.identities.map((i) => i.type))].sort(),
+      orders: profile.rfm.orders,
+      totalSpent: profile.rfm.totalSpent,
+      tags: profile.tags.map((t) => ({ name: t.name, source: t.source })),
+    },
     tag: facts.tag,
     pages,
   };

@@ -82,7 +82,12 @@ const HOST = '127.0.0.1';
  * id because the gateway reads a key file once per path for the life of the process
  * (connectors/wechat-pay/notification-keys.ts) and each emulator start issues a new certificate.
  */
-async function payAccount(merchant: EmulatorApps['merchants'][number], keys: PayKeys, dir: string, emulatorUrl: string): Promise<Record<string, unknown>> {
+async function payAccount(
+  merchant: EmulatorApps['merchants'][number],
+  keys: PayKeys,
+  dir: string,
+  emulatorUrl: string,
+): Promise<Record<string, unknown>> {
   const certFile = path.join(dir, `platform-cert-${keys.serialNo}.pem`);
   const publicKeyFile = path.join(dir, `${keys.publicKeyId}.pem`);
   await writeFile(certFile, keys.certificatePem);
@@ -109,7 +114,8 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
   const dbFile = path.resolve(opts.dataDir, 'demo.db');
   const keysDir = path.resolve(opts.dataDir, 'demo-keys');
   await mkdir(opts.dataDir, { recursive: true });
-  if (!opts.databaseUrl) await Promise.all(['', '-wal', '-shm', '-journal'].map((s) => rm(dbFile + s, { force: true })));
+  if (!opts.databaseUrl)
+    await Promise.all(['', '-wal', '-shm', '-journal'].map((s) => rm(dbFile + s, { force: true })));
   await rm(keysDir, { recursive: true, force: true });
   await mkdir(keysDir, { recursive: true });
 

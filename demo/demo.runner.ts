@@ -20,10 +20,16 @@ export async function runDemo(opts: DemoOptions, say: (line: string) => void): P
   const world = await startDemoWorld(opts);
   try {
     const a = world.apps;
-    say(`emulator ${world.emulator.url}: ${a.persons} persons, OAs ${a.officialAccounts.map((o) => `${o.appId} (${o.followers} followers)`).join(', ')}, MP ${a.miniPrograms[0]!.appId}, corp ${a.corps[0]!.corpId} (${a.corps[0]!.customers} customers), merchant ${a.merchants[0]!.mchId}`);
+    say(
+      `emulator ${world.emulator.url}: ${a.persons} persons, OAs ${a.officialAccounts.map((o) => `${o.appId} (${o.followers} followers)`).join(', ')}, MP ${a.miniPrograms[0]!.appId}, corp ${a.corps[0]!.corpId} (${a.corps[0]!.customers} customers), merchant ${a.merchants[0]!.mchId}`,
+    );
     say(`gateway  ${world.gateway.url} on ${world.database}`);
-    const taken = [['gateway', opts.port, world.gateway.url], ['emulator', opts.emulatorPort, world.emulator.url]] as const;
-    for (const [what, wanted, url] of taken) if (wanted > 0 && !url.endsWith(`:${wanted}`)) say(`  (port ${wanted} was in use, so the ${what} took ${url})`);
+    const taken = [
+      ['gateway', opts.port, world.gateway.url],
+      ['emulator', opts.emulatorPort, world.emulator.url],
+    ] as const;
+    for (const [what, wanted, url] of taken)
+      if (wanted > 0 && !url.endsWith(`:${wanted}`)) say(`  (port ${wanted} was in use, so the ${what} took ${url})`);
     say('1. callbacks');
     const { callbacks, person } = await sendCallbacks(world, say);
     const failedBefore = await drainInbox(world);
@@ -35,7 +41,15 @@ export async function runDemo(opts: DemoOptions, say: (line: string) => void): P
     say('3. rule tag → OA + WeCom');
     const tag = await pushRuleTag(world, say);
     const sidebar = await prepareSidebar(world, person);
-    const summary = await collectSummary(world, { callbacks, person, inboxFailed: failed.length, syncs, tag, sidebar, startedAt });
+    const summary = await collectSummary(world, {
+      callbacks,
+      person,
+      inboxFailed: failed.length,
+      syncs,
+      tag,
+      sidebar,
+      startedAt,
+    });
     return { world, summary };
   } catch (err) {
     await world.close();

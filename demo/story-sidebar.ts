@@ -17,7 +17,16 @@ export interface SidebarFacts {
  */
 export async function prepareSidebar(w: DemoWorld, person: StoryPerson): Promise<SidebarFacts> {
   const corpId = w.apps.corps[0]!.corpId;
-  await w.control.post(`/wecom/${corpId}/current-chat`, { userid: person.staffUserid, externalUserId: person.externalUserId, entry: 'single_chat_tools' });
+  await w.control.post(`/wecom/${corpId}/current-chat`, {
+    userid: person.staffUserid,
+    externalUserId: person.externalUserId,
+    entry: 'single_chat_tools',
+  });
   await w.control.post('/oauth/visitors', { appId: corpId, userid: person.staffUserid, sticky: true });
-  return { corpId, staffUserid: person.staffUserid, externalUserId: person.externalUserId, url: `${w.gateway.url}/sidebar?corpId=${corpId}` };
+  return {
+    corpId,
+    staffUserid: person.staffUserid,
+    externalUserId: person.externalUserId,
+    url: `${w.gateway.url}/sidebar?corpId=${corpId}`,
+  };
 }

@@ -33,7 +33,10 @@ interface InboxPage {
 /** Waits until no inbox row is pending or processing (`GET /api/v1/inbox?status=`); returns the failed rows. */
 export async function drainInbox(w: DemoWorld): Promise<InboxPage['items']> {
   await waitFor('the inbox to drain', async () => {
-    const [pending, processing] = await Promise.all([w.api.get<InboxPage>('/inbox?status=pending&limit=1'), w.api.get<InboxPage>('/inbox?status=processing&limit=1')]);
+    const [pending, processing] = await Promise.all([
+      w.api.get<InboxPage>('/inbox?status=pending&limit=1'),
+      w.api.get<InboxPage>('/inbox?status=processing&limit=1'),
+    ]);
     return pending.items.length === 0 && processing.items.length === 0 ? true : undefined;
   });
   return (await w.api.get<InboxPage>('/inbox?status=failed&limit=200')).items;
@@ -47,7 +50,9 @@ export async function drainInbox(w: DemoWorld): Promise<InboxPage['items']> {
  */
 export async function awaitContactReRead(w: DemoWorld, externalUserId: string): Promise<void> {
   await waitFor(`the gateway's externalcontact/get of ${externalUserId}`, async () => {
-    const { requests } = await w.control.get<{ requests: { query: Record<string, string>; status: number }[] }>('/requests?path=/cgi-bin/externalcontact/get&limit=500');
+    const { requests } = await w.control.get<{ requests: { query: Record<string, string>; status: number }[] }>(
+      '/requests?path=/cgi-bin/externalcontact/get&limit=500',
+    );
     return requests.some((r) => r.query.external_userid === externalUserId && r.status === 200) ? true : undefined;
   });
 }
@@ -68,7 +73,10 @@ export async function runFullSyncs(w: DemoWorld, say: (line: string) => void): P
     ]),
   ];
   const outcomes = [...(await runTogether(w, library)), ...(await runTogether(w, rest))];
-  for (const o of outcomes) say(`  sync ${o.accountName ? `${o.accountName} (${o.accountId})` : o.accountId} ${o.resource}: ${o.processed} read, ${o.created} new, ${o.updated} updated in ${o.ms} ms`);
+  for (const o of outcomes)
+    say(
+      `  sync ${o.accountName ? `${o.accountName} (${o.accountId})` : o.accountId} ${o.resource}: ${o.processed} read, ${o.created} new, ${o.updated} updated in ${o.ms} ms`,
+    );
   return outcomes;
 }
 
@@ -76,13 +84,30 @@ async function runTogether(w: DemoWorld, jobs: { accountId: string; resource: st
   const started = await Promise.all(jobs.map((j) => w.api.post<SyncRun>('/syncs', j).then((run) => ({ ...j, run }))));
   return Promise.all(
     started.map(async ({ accountId, resource, run }) => {
-      const end = await waitFor(`sync #${run.id} (${accountId} ${resource})`, async () => {
-        const r = await w.api.get<SyncRun>(`/syncs/${run.id}`);
-        return r.status === 'running' ? undefined : r;
-      }, 120_000);
-      if (end.status !== 'done') throw new DemoError('SYNC_FAILED', `sync #${end.id} ${accountId} ${resource} ended ${end.status}: ${end.error ?? 'no error given'}`);
+      const end = await waitFor(
+        `sync #${run.id} (${accountId} ${resource})`,
+        async () => {
+          const r = await w.api.get<SyncRun>(`/syncs/${run.id}`);
+          return r.status === 'running' ? undefined : r;
+        },
+        120_000,
+      );
+      if (end.status !== 'done')
+        throw new DemoError(
+          'SYNC_FAILED',
+          `sync #${end.id} ${accountId} ${resource} ended ${end.status}: ${end.error ?? 'no error given'}`,
+        );
       const ms = end.finishedAt ? Date.parse(end.finishedAt) - Date.parse(end.startedAt) : 0;
-      return { accountId, accountName: end.accountName, resource, status: end.status, processed: end.processed, created: end.created, updated: end.updated, ms };
+      return {
+        accountId,
+        accountName: end.accountName,
+        resource,
+        status: end.status,
+        processed: end.processed,
+        created: end.created,
+        updated: end.updated,
+        ms,
+      };
     }),
   );
 }

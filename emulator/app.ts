@@ -41,7 +41,15 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
   app.proxy = false;
   app.use(
     createDispatcher(state, {
-      'api.weixin.qq.com': [...tokenEndpoints, ...userEndpoints, ...tagEndpoints, ...tagMemberEndpoints, ...qrcodeEndpoints, ...miniProgramEndpoints, ...snsEndpoints],
+      'api.weixin.qq.com': [
+        ...tokenEndpoints,
+        ...userEndpoints,
+        ...tagEndpoints,
+        ...tagMemberEndpoints,
+        ...qrcodeEndpoints,
+        ...miniProgramEndpoints,
+        ...snsEndpoints,
+      ],
       'qyapi.weixin.qq.com': [
         ...wecomTokenEndpoints,
         ...contactEndpoints,

@@ -29,7 +29,18 @@ const NUMBER_FLAGS: Record<string, keyof WorldOptionsInput> = {
   'oa-permanent-qr-limit': 'oaPermanentQrLimit',
   'recorder-size': 'recorderSize',
 };
-const OVERLAPS = ['secondary-oa', 'mini-program', 'wecom-from-oa', 'phone', 'unsubscribed', 'multi-follow', 'wecom-user', 'secondary-following', 'group-contacts', 'group-unionid'];
+const OVERLAPS = [
+  'secondary-oa',
+  'mini-program',
+  'wecom-from-oa',
+  'phone',
+  'unsubscribed',
+  'multi-follow',
+  'wecom-user',
+  'secondary-following',
+  'group-contacts',
+  'group-unionid',
+];
 const camel = (s: string) => s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
 export const CLI_USAGE = `usage: siyu emulator [flags]
@@ -108,7 +119,8 @@ export function parseCliArgs(argv: string[]): { options: CliOptions; errors: str
       if (!Number.isFinite(num)) errors.push(`--${name} must be a number`);
     }
   }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) errors.push('--port must be 0..65535');
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535)
+    errors.push('--port must be 0..65535');
   if (Object.keys(overlap).length) world.overlap = overlap;
   return { options, errors };
 }

@@ -59,7 +59,9 @@ export async function runEmulatorCli(argv: string[], io: CliIo = defaultIo): Pro
     return 1;
   }
   const w = running.state.world;
-  io.out(`WeChat emulator listening on ${running.url} (seed ${running.state.options.seed}, ${w.persons.count} persons, seeded in ${Math.round(performance.now() - started)} ms)`);
+  io.out(
+    `WeChat emulator listening on ${running.url} (seed ${running.state.options.seed}, ${w.persons.count} persons, seeded in ${Math.round(performance.now() - started)} ms)`,
+  );
   io.out(`  OA/MP/H5 API  ${running.url}/api.weixin.qq.com`);
   io.out(`  WeCom API     ${running.url}/qyapi.weixin.qq.com`);
   io.out(`  OAuth pages   ${running.url}/open.weixin.qq.com`);

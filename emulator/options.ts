@@ -68,7 +68,11 @@ export const worldOptionsSchema = z.object({
    */
   followerListEnding: z.enum(['empty-page', 'short-page']).default('empty-page'),
   /** Base URL of the gateway: callback URLs of every app and Pay notify URLs derive from it. */
-  gatewayUrl: z.string().regex(/^https?:\/\/\S+$/).transform((u) => u.replace(/\/+$/, '')).optional(),
+  gatewayUrl: z
+    .string()
+    .regex(/^https?:\/\/\S+$/)
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** Overrides the callback mode of every OA and MP (default: OA 1 safe, OA 2 compatible, OA 3 plaintext …). */
   callbackMode: z.enum(['plaintext', 'compatible', 'safe']).optional(),
   /** Recorded inbound requests kept (ring buffer). */

@@ -16,11 +16,30 @@ export function senderDeps(state: EmulatorState): SenderDeps {
       const w = state.world;
       if (kind === 'wecom') {
         const c = w.corpConfig(id);
-        return c && { kind, id: c.corpId, token: c.token, encodingAESKey: c.encodingAESKey, mode: 'safe', format: 'xml', url: c.url };
+        return (
+          c && {
+            kind,
+            id: c.corpId,
+            token: c.token,
+            encodingAESKey: c.encodingAESKey,
+            mode: 'safe',
+            format: 'xml',
+            url: c.url,
+          }
+        );
       }
       const app = kind === 'official-account' ? w.oaApp(id)?.app : w.mpApp(id)?.app;
       if (!app) return undefined;
-      return { kind, id: app.appId, token: app.token, encodingAESKey: app.encodingAESKey, mode: app.callbackMode, format: app.format, originalId: app.originalId, url: app.url };
+      return {
+        kind,
+        id: app.appId,
+        token: app.token,
+        encodingAESKey: app.encodingAESKey,
+        mode: app.callbackMode,
+        format: app.format,
+        originalId: app.originalId,
+        url: app.url,
+      };
     },
     resolveMerchant(mchId): PayMerchant | undefined {
       const m = state.world.registry.merchants.find((x) => x.mchId === mchId);

@@ -10,7 +10,9 @@ export interface RunningEmulator {
 }
 
 /** Starts the emulator on `host:port` (defaults 127.0.0.1 and an ephemeral port). */
-export async function startEmulator(options: EmulatorOptions & { port?: number; host?: string } = {}): Promise<RunningEmulator> {
+export async function startEmulator(
+  options: EmulatorOptions & { port?: number; host?: string } = {},
+): Promise<RunningEmulator> {
   const { port = 0, host = '127.0.0.1', ...rest } = options;
   const { app, state, deps } = createEmulatorApp(rest);
   // A listening emulator redelivers failed Pay notifications on the schedule by itself (tests that only build the

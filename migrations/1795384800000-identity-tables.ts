@@ -133,7 +133,14 @@ export class IdentityTables1795384800000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const t of ['erasure_tombstones', 'identity_conflicts', 'merge_log', 'identity_links', 'identities', 'customers']) {
+    for (const t of [
+      'erasure_tombstones',
+      'identity_conflicts',
+      'merge_log',
+      'identity_links',
+      'identities',
+      'customers',
+    ]) {
       await queryRunner.dropTable(t);
     }
   }

@@ -31,7 +31,10 @@ export class ChannelTables1795384801000 implements MigrationInterface {
         ],
         {
           unique: { uq_wecom_follows_relation: ['corp_id', 'staff_userid', 'external_userid'] },
-          index: { idx_wecom_follows_customer: ['customer_id'], idx_wecom_follows_external: ['corp_id', 'external_userid'] },
+          index: {
+            idx_wecom_follows_customer: ['customer_id'],
+            idx_wecom_follows_external: ['corp_id', 'external_userid'],
+          },
         },
       ),
     );

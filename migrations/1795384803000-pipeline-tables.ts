@@ -31,7 +31,10 @@ export class PipelineTables1795384803000 implements MigrationInterface {
           c.time('received_at', { now: true }),
           c.time('processed_at', { nullable: true }),
         ],
-        { unique: { uq_inbox_dedupe_key: ['dedupe_key'] }, index: { idx_inbox_status_next: ['status', 'next_attempt_at'] } },
+        {
+          unique: { uq_inbox_dedupe_key: ['dedupe_key'] },
+          index: { idx_inbox_status_next: ['status', 'next_attempt_at'] },
+        },
       ),
     );
     await queryRunner.createTable(

@@ -24,7 +24,10 @@ export class JobRuns1795384901000 implements MigrationInterface {
           c.time('finished_at', { nullable: true }),
           c.text('error', { nullable: true }),
         ],
-        { unique: { uq_job_runs_job_slot: ['job', 'slot'] }, index: { idx_job_runs_job_started: ['job', 'started_at'] } },
+        {
+          unique: { uq_job_runs_job_slot: ['job', 'slot'] },
+          index: { idx_job_runs_job_started: ['job', 'started_at'] },
+        },
       ),
     );
   }

@@ -28,7 +28,10 @@ export class WecomCorpTags1795384902000 implements MigrationInterface {
           c.bool('deleted', { default: false }),
           c.time('synced_at', { now: true }),
         ],
-        { unique: { uq_wecom_corp_tags_corp_tag: ['corp_id', 'tag_id'] }, index: { idx_wecom_corp_tags_group: ['corp_id', 'group_id'] } },
+        {
+          unique: { uq_wecom_corp_tags_corp_tag: ['corp_id', 'tag_id'] },
+          index: { idx_wecom_corp_tags_group: ['corp_id', 'group_id'] },
+        },
       ),
     );
   }

@@ -9,8 +9,14 @@ export class CustomerSearchIndexes1795384903000 implements MigrationInterface {
   name = 'CustomerSearchIndexes1795384903000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('customers', new TableIndex({ name: 'idx_customers_display_name', columnNames: ['display_name'] }));
-    await queryRunner.createIndex('wecom_follows', new TableIndex({ name: 'idx_wecom_follows_remark', columnNames: ['remark'] }));
+    await queryRunner.createIndex(
+      'customers',
+      new TableIndex({ name: 'idx_customers_display_name', columnNames: ['display_name'] }),
+    );
+    await queryRunner.createIndex(
+      'wecom_follows',
+      new TableIndex({ name: 'idx_wecom_follows_remark', columnNames: ['remark'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

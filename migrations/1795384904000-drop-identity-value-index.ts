@@ -14,6 +14,9 @@ export class DropIdentityValueIndex1795384904000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('identities', new TableIndex({ name: 'idx_identities_value', columnNames: ['value'] }));
+    await queryRunner.createIndex(
+      'identities',
+      new TableIndex({ name: 'idx_identities_value', columnNames: ['value'] }),
+    );
   }
 }

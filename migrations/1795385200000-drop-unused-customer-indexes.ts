@@ -14,7 +14,13 @@ export class DropUnusedCustomerIndexes1795385200000 implements MigrationInterfac
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('customers', new TableIndex({ name: 'idx_customers_updated_at', columnNames: ['updated_at'] }));
-    await queryRunner.createIndex('customers', new TableIndex({ name: 'idx_customers_status', columnNames: ['status'] }));
+    await queryRunner.createIndex(
+      'customers',
+      new TableIndex({ name: 'idx_customers_updated_at', columnNames: ['updated_at'] }),
+    );
+    await queryRunner.createIndex(
+      'customers',
+      new TableIndex({ name: 'idx_customers_status', columnNames: ['status'] }),
+    );
   }
 }

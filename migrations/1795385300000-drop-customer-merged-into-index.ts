@@ -14,6 +14,9 @@ export class DropCustomerMergedIntoIndex1795385300000 implements MigrationInterf
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('customers', new TableIndex({ name: 'idx_customers_merged_into', columnNames: ['merged_into_id'] }));
+    await queryRunner.createIndex(
+      'customers',
+      new TableIndex({ name: 'idx_customers_merged_into', columnNames: ['merged_into_id'] }),
+    );
   }
 }

@@ -23,7 +23,10 @@ export class LeasesAndClaimTokens1795385460000 implements MigrationInterface {
     );
     for (const table of ['inbox', 'refresh_queue']) {
       await queryRunner.addColumn(table, new TableColumn(c.key('claim_token', 32, { nullable: true })));
-      await queryRunner.createIndex(table, new TableIndex({ name: `idx_${table}_claim_token`, columnNames: ['claim_token'] }));
+      await queryRunner.createIndex(
+        table,
+        new TableIndex({ name: `idx_${table}_claim_token`, columnNames: ['claim_token'] }),
+      );
     }
   }
 

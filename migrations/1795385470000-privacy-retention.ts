@@ -13,8 +13,14 @@ export class PrivacyRetention1795385470000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = columnTypes(queryRunner);
     await queryRunner.addColumn('inbox', new TableColumn(c.time('body_purged_at', { nullable: true })));
-    await queryRunner.createIndex('inbox', new TableIndex({ name: 'idx_inbox_body_retention', columnNames: ['body_purged_at', 'processed_at'] }));
-    await queryRunner.createIndex('refresh_queue', new TableIndex({ name: 'idx_refresh_queue_subject', columnNames: ['subject'] }));
+    await queryRunner.createIndex(
+      'inbox',
+      new TableIndex({ name: 'idx_inbox_body_retention', columnNames: ['body_purged_at', 'processed_at'] }),
+    );
+    await queryRunner.createIndex(
+      'refresh_queue',
+      new TableIndex({ name: 'idx_refresh_queue_subject', columnNames: ['subject'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

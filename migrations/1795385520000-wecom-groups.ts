@@ -33,7 +33,10 @@ export class WecomGroups1795385520000 implements MigrationInterface {
           c.time('created_at', { now: true }),
           c.time('updated_at', { now: true }),
         ],
-        { unique: { uq_wecom_groups_chat: ['corp_id', 'chat_id'] }, index: { idx_wecom_groups_owner: ['corp_id', 'owner_userid'] } },
+        {
+          unique: { uq_wecom_groups_chat: ['corp_id', 'chat_id'] },
+          index: { idx_wecom_groups_owner: ['corp_id', 'owner_userid'] },
+        },
       ),
     );
     await queryRunner.createTable(
@@ -57,7 +60,10 @@ export class WecomGroups1795385520000 implements MigrationInterface {
           c.time('created_at', { now: true }),
           c.time('updated_at', { now: true }),
         ],
-        { unique: { uq_wecom_group_members_member: ['corp_id', 'chat_id', 'userid'] }, index: { idx_wecom_group_members_user: ['corp_id', 'userid'] } },
+        {
+          unique: { uq_wecom_group_members_member: ['corp_id', 'chat_id', 'userid'] },
+          index: { idx_wecom_group_members_user: ['corp_id', 'userid'] },
+        },
       ),
     );
   }

@@ -12,15 +12,20 @@ function newest(dir, ext) {
   if (!fs.existsSync(dir)) return t;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) { if (e.name !== 'dist' && e.name !== 'node_modules') t = Math.max(t, newest(p, ext)); }
-    else if (ext.some((x) => e.name.endsWith(x))) t = Math.max(t, fs.statSync(p).mtimeMs);
+    if (e.isDirectory()) {
+      if (e.name !== 'dist' && e.name !== 'node_modules') t = Math.max(t, newest(p, ext));
+    } else if (ext.some((x) => e.name.endsWith(x))) t = Math.max(t, fs.statSync(p).mtimeMs);
   }
   return t;
 }
 const mtime = (f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
 const src = Math.max(...dirs.map((d) => newest(path.join(root, d), ['.ts'])), mtime(path.join(root, 'tsconfig.json')));
 if (src > mtime(stamp)) {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')],
+    { stdio: 'inherit', cwd: root },
+  );
 }
 
 const web = path.join(root, 'web');
@@ -31,5 +36,9 @@ for (const page of fs.readdirSync(web)) {
   if (!fs.existsSync(config)) continue;
   const built = mtime(path.join(web, 'dist', page, 'index.html'));
   if (Math.max(shared, newest(path.join(web, page), webExt)) <= built) continue;
-  execFileSync(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'build', '--config', config], { stdio: 'inherit', cwd: root });
+  execFileSync(
+    process.execPath,
+    [path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'build', '--config', config],
+    { stdio: 'inherit', cwd: root },
+  );
 }

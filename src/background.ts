@@ -24,7 +24,9 @@ export function startBackground(app: Services): Background {
   const workers = factories.map((f) => f(app)).filter((w): w is Worker => !!w);
   return {
     async stop() {
-      await Promise.all(workers.map((w) => w.stop().catch((err) => app.logger.error({ err, worker: w.name }, 'worker stop failed'))));
+      await Promise.all(
+        workers.map((w) => w.stop().catch((err) => app.logger.error({ err, worker: w.name }, 'worker stop failed'))),
+      );
     },
   };
 }

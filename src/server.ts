@@ -33,7 +33,10 @@ export async function buildContext(config: SiyuConfig, logger?: Logger, ds?: Dat
 }
 
 /** Only this module (and the CLI) listens; tests use createApp(...).callback() or startGateway on port 0. */
-export async function startGateway(config: SiyuConfig, opts: { logger?: Logger; ds?: DataSource; port?: number; services?: ServicesOptions } = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: SiyuConfig,
+  opts: { logger?: Logger; ds?: DataSource; port?: number; services?: ServicesOptions } = {},
+): Promise<RunningGateway> {
   const app = createServices(await buildContext(config, opts.logger, opts.ds), opts.services);
   const koa = createApp(app);
   const inFlight = trackInFlight(koa);

@@ -58,5 +58,16 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const frontDoors = createFrontDoors(app, { clients, identity, tokens: sessionTokens });
   const tags = tagWorkers(app, clients, { owner: instanceId });
   const sidebar = createSidebarServices({ ...app, now, clients, sessionTokens, tags });
-  return Object.assign(app, { instanceId, clients, identity, sessionTokens, inboxWriter, resolver, syncs, frontDoors, tags, sidebar });
+  return Object.assign(app, {
+    instanceId,
+    clients,
+    identity,
+    sessionTokens,
+    inboxWriter,
+    resolver,
+    syncs,
+    frontDoors,
+    tags,
+    sidebar,
+  });
 }

@@ -26,20 +26,26 @@ interface Import {
 function importsOf(file: string): Import[] {
   const text = readFileSync(path.join(root, file), 'utf8');
   const found: Import[] = [];
-  for (const m of text.matchAll(/\b(?:from|import|require\()\s*['"]([^'"]+)['"]/g)) found.push({ specifier: m[1]!, dynamic: false });
+  for (const m of text.matchAll(/\b(?:from|import|require\()\s*['"]([^'"]+)['"]/g))
+    found.push({ specifier: m[1]!, dynamic: false });
   for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push({ specifier: m[1]!, dynamic: true });
   return found;
 }
 
 /** The repository folder an import lands in (`src`, `emulator`, …), or the package name for a bare specifier. */
 function target(file: string, specifier: string): { folder?: string; pkg?: string } {
-  if (!specifier.startsWith('.')) return { pkg: specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0] };
+  if (!specifier.startsWith('.'))
+    return { pkg: specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0] };
   const rel = path.relative(root, path.resolve(root, path.dirname(file), specifier)).split(path.sep);
   return { folder: rel[0] };
 }
 
 function violations(files: string[], bad: (file: string, imp: Import) => boolean): string[] {
-  return files.flatMap((f) => importsOf(f).filter((imp) => bad(f, imp)).map((imp) => `${f} -> ${imp.specifier}`));
+  return files.flatMap((f) =>
+    importsOf(f)
+      .filter((imp) => bad(f, imp))
+      .map((imp) => `${f} -> ${imp.specifier}`),
+  );
 }
 
 /**
@@ -101,7 +107,9 @@ describe('layering (DESIGN §2)', () => {
   });
 
   it('connectors/ never import src/, emulator/ or demo/', () => {
-    const bad = violations(connectors, (f, imp) => ['src', 'emulator', 'demo'].includes(target(f, imp.specifier).folder ?? ''));
+    const bad = violations(connectors, (f, imp) =>
+      ['src', 'emulator', 'demo'].includes(target(f, imp.specifier).folder ?? ''),
+    );
     expect(bad).toEqual([]);
   });
 
@@ -112,10 +120,17 @@ describe('layering (DESIGN §2)', () => {
 
   it('outside src/storage/, only the listed files import the driver or TypeORM, and each listed file still does', () => {
     const importers = new Set(
-      src.filter((f) => !f.startsWith('src/storage/') && importsOf(f).some((imp) => DRIVER_PACKAGES.has(target(f, imp.specifier).pkg ?? ''))),
+      src.filter(
+        (f) =>
+          !f.startsWith('src/storage/') &&
+          importsOf(f).some((imp) => DRIVER_PACKAGES.has(target(f, imp.specifier).pkg ?? '')),
+      ),
     );
     const allowed = new Set(DRIVER_IMPORTERS_OUTSIDE_STORAGE);
-    expect({ newImporters: [...importers].filter((f) => !allowed.has(f)), noLongerImporting: [...allowed].filter((f) => !importers.has(f)) }).toEqual({
+    expect({
+      newImporters: [...importers].filter((f) => !allowed.has(f)),
+      noLongerImporting: [...allowed].filter((f) => !importers.has(f)),
+    }).toEqual({
       newImporters: [],
       noLongerImporting: [],
     });
@@ -123,6 +138,9 @@ describe('layering (DESIGN §2)', () => {
 
   it('the checks see imports: storage itself imports the driver, and the CLI loads the emulator', () => {
     expect(importsOf('src/storage/data-source.ts').some((imp) => imp.specifier === 'typeorm')).toBe(true);
-    expect(importsOf('src/cli/commands/emulator.command.ts')).toContainEqual({ specifier: '../../../emulator/main', dynamic: true });
+    expect(importsOf('src/cli/commands/emulator.command.ts')).toContainEqual({
+      specifier: '../../../emulator/main',
+      dynamic: true,
+    });
   });
 });

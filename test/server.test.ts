@@ -7,7 +7,11 @@ import { testConfig } from './helpers/test-app';
 describe('startGateway', () => {
   it('serves, finishes an in-flight request on stop, then refuses connections and closes the database', async () => {
     const db = await createTestDatabase({ migrate: false });
-    const gw = await startGateway(testConfig(db.url, { database: { url: db.url, migrate: true } }), { logger: silentLogger(), ds: db.ds, port: 0 });
+    const gw = await startGateway(testConfig(db.url, { database: { url: db.url, migrate: true } }), {
+      logger: silentLogger(),
+      ds: db.ds,
+      port: 0,
+    });
     try {
       const ready = await fetch(`${gw.url}/readyz`);
       expect(ready.status).toBe(200);

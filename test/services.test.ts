@@ -14,7 +14,17 @@ describe('createServices', () => {
     const config = testConfig(db.url);
     const [a, b] = [testServices(db.ds, config), testServices(db.ds, config)];
     expect(a.instanceId).not.toBe(b.instanceId);
-    for (const piece of ['clients', 'identity', 'sessionTokens', 'inboxWriter', 'resolver', 'syncs', 'frontDoors', 'tags'] as const) expect(a[piece]).not.toBe(b[piece]);
+    for (const piece of [
+      'clients',
+      'identity',
+      'sessionTokens',
+      'inboxWriter',
+      'resolver',
+      'syncs',
+      'frontDoors',
+      'tags',
+    ] as const)
+      expect(a[piece]).not.toBe(b[piece]);
     expect(a.clients.tokens).not.toBe(b.clients.tokens);
     // Within one graph the pieces are the same instances everywhere they are used.
     expect(a.frontDoors.identity).toBe(a.identity);
@@ -44,7 +54,9 @@ describe('createServices', () => {
     it('fetches one access_token for a full sync and the tag pushes after it (one token manager per account)', async () => {
       // A graph of its own whose in-memory token cache outlives the test, so a second fetch can only come from a
       // second token manager.
-      const s = testServices(db.ds, h.config, { clients: { http: { baseDelayMs: 1, maxDelayMs: 5 }, tokens: { cacheTtlMs: 3_600_000 } } });
+      const s = testServices(db.ds, h.config, {
+        clients: { http: { baseDelayMs: 1, maxDelayMs: 5 }, tokens: { cacheTtlMs: 3_600_000 } },
+      });
       const oa = h.oa();
       const appId = (oa as { appId: string }).appId;
       try {
@@ -52,10 +64,19 @@ describe('createServices', () => {
         expect(end.status).toBe('done');
         // The stored copy goes: a token manager other than the sync's would have to ask WeChat again.
         await db.ds.query('DELETE FROM access_tokens');
-        const customers = (await select<{ customer_id: string }>(db.ds, 'SELECT customer_id FROM oa_subscriptions WHERE app_id = ? ORDER BY customer_id LIMIT 5', [appId])).map((r) => r.customer_id);
+        const customers = (
+          await select<{ customer_id: string }>(
+            db.ds,
+            'SELECT customer_id FROM oa_subscriptions WHERE app_id = ? ORDER BY customer_id LIMIT 5',
+            [appId],
+          )
+        ).map((r) => r.customer_id);
         expect(customers).toHaveLength(5);
 
-        const tag = await s.tags.catalog.create({ name: 'Services probe', bindings: [{ channel: 'oa', appId }] }, { name: 'test' });
+        const tag = await s.tags.catalog.create(
+          { name: 'Services probe', bindings: [{ channel: 'oa', appId }] },
+          { name: 'test' },
+        );
         await s.tags.assignments.assign(tag.id, customers, { name: 'test' });
         const pushed = await s.tags.pusher.drain();
         expect(pushed.rowsDone).toBeGreaterThan(0);

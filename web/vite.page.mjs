@@ -15,7 +15,13 @@ export function pageConfig(page) {
     // `@server`: type-only imports of the gateway's response types (src/**/*-api.types.ts); erased from the bundle.
     resolve: { alias: { '@shared': path.join(web, 'shared'), '@server': path.join(web, '..', 'src') } },
     // The CSP allows no data: fonts or scripts: every asset stays a file, however small.
-    build: { outDir: path.join(web, 'dist', page), emptyOutDir: true, assetsInlineLimit: 0, chunkSizeWarningLimit: 2048, reportCompressedSize: false },
+    build: {
+      outDir: path.join(web, 'dist', page),
+      emptyOutDir: true,
+      assetsInlineLimit: 0,
+      chunkSizeWarningLimit: 2048,
+      reportCompressedSize: false,
+    },
     logLevel: 'warn',
   };
 }

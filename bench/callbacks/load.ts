@@ -44,7 +44,12 @@ export interface LoadResult {
  * Fixed connections for a fixed duration; every request takes the next pre-built callback (distinct MsgId), and
  * the MsgIds that were acked are kept for the durability check afterwards.
  */
-export async function runLoad(url: string, callbacks: PrebuiltCallback[], connections: number, durationS: number): Promise<LoadResult> {
+export async function runLoad(
+  url: string,
+  callbacks: PrebuiltCallback[],
+  connections: number,
+  durationS: number,
+): Promise<LoadResult> {
   let next = 0;
   const acked: string[] = [];
   let failed = 0;

@@ -21,7 +21,11 @@ export interface PrebuiltCallback {
 }
 
 export function buildCallbacks(count: number, pathPrefix: string, firstMsgId: bigint): PrebuiltCallback[] {
-  const cipher = new MessageCipher({ token: BENCH_OA.token, encodingAESKey: BENCH_OA.encodingAESKey, receiveId: BENCH_OA.appId });
+  const cipher = new MessageCipher({
+    token: BENCH_OA.token,
+    encodingAESKey: BENCH_OA.encodingAESKey,
+    receiveId: BENCH_OA.appId,
+  });
   const timestamp = String(Math.floor(Date.now() / 1000));
   const out: PrebuiltCallback[] = new Array(count);
   for (let i = 0; i < count; i++) {

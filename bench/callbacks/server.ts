@@ -17,7 +17,11 @@ const coWechat = require('co-wechat') as (cfg: { token: string; appid: string; e
 
 async function startCoWechat(): Promise<{ url: string; stop(): Promise<void> }> {
   const app = new Koa();
-  app.use(coWechat({ token: BENCH_OA.token, appid: BENCH_OA.appId, encodingAESKey: BENCH_OA.encodingAESKey }).middleware(async () => ''));
+  app.use(
+    coWechat({ token: BENCH_OA.token, appid: BENCH_OA.appId, encodingAESKey: BENCH_OA.encodingAESKey }).middleware(
+      async () => '',
+    ),
+  );
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -35,7 +39,16 @@ async function startSiyu(): Promise<{ url: string; stop(): Promise<void> }> {
       log: { level: 'warn' },
       jobs: { enabled: false },
       security: { dataKey: 'c'.repeat(64) },
-      accounts: [{ kind: 'official-account', appId: BENCH_OA.appId, appSecret: 'bench', token: BENCH_OA.token, encodingAESKey: BENCH_OA.encodingAESKey, originalId: BENCH_OA.originalId }],
+      accounts: [
+        {
+          kind: 'official-account',
+          appId: BENCH_OA.appId,
+          appSecret: 'bench',
+          token: BENCH_OA.token,
+          encodingAESKey: BENCH_OA.encodingAESKey,
+          originalId: BENCH_OA.originalId,
+        },
+      ],
     },
   });
   const gw = await startGateway(config, { port: 0 });

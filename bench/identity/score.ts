@@ -44,7 +44,10 @@ export function scoreIdentities(
       const ref = i.type === 'phone' ? { type: 'phone' as const, scope: 'default', value: opts.phoneKey(i.value) } : i;
       const k = keyOf(ref);
       ownerOf.set(k, p.personId);
-      const viaUnion = union && (i.type === 'unionid' || (opts.bound.has(i.scope) && (i.type !== 'wecom_external_userid' || i.value.startsWith('wm'))));
+      const viaUnion =
+        union &&
+        (i.type === 'unionid' ||
+          (opts.bound.has(i.scope) && (i.type !== 'wecom_external_userid' || i.value.startsWith('wm'))));
       const viaPhone = opts.verifiedPhones.has(p.personId) && (i.type === 'phone' || i.type === 'mp_openid');
       if (viaUnion || viaPhone) keys.push(k);
     }
@@ -71,7 +74,9 @@ export function scoreIdentities(
   const seen = new Set<number>();
   let ideal = 0;
   for (const p of truth) {
-    const heldKeys = p.identities.map((i) => keyOf(i.type === 'phone' ? { type: 'phone', scope: 'default', value: opts.phoneKey(i.value) } : i)).filter((k) => customerOf.has(k));
+    const heldKeys = p.identities
+      .map((i) => keyOf(i.type === 'phone' ? { type: 'phone', scope: 'default', value: opts.phoneKey(i.value) } : i))
+      .filter((k) => customerOf.has(k));
     if (heldKeys.length > 0) seen.add(p.personId);
     const conn = new Set(connected.get(p.personId)!.filter((k) => customerOf.has(k)));
     ideal += (conn.size > 0 ? 1 : 0) + heldKeys.filter((k) => !conn.has(k)).length;

@@ -28,7 +28,13 @@ export interface LoadFigures {
 }
 
 /** Fixed connections for a fixed duration, each request's path from `next()` (a random sampled customer). */
-export async function load(url: string, key: string, next: () => string, connections: number, durationS: number): Promise<LoadFigures> {
+export async function load(
+  url: string,
+  key: string,
+  next: () => string,
+  connections: number,
+  durationS: number,
+): Promise<LoadFigures> {
   const r = await autocannon({
     url,
     connections,
@@ -36,5 +42,14 @@ export async function load(url: string, key: string, next: () => string, connect
     headers: { authorization: `Bearer ${key}` },
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: next() }) }],
   });
-  return { rps: r.requests.average, total: r.requests.total, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  return {
+    rps: r.requests.average,
+    total: r.requests.total,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
 }

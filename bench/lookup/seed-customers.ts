@@ -42,22 +42,110 @@ export async function seedCustomers(url: string, n: number, log: (s: string) => 
         const id = uuidv7(t);
         const created = at(t);
         customers.push([id, 'active', SURNAMES[i % 20]! + GIVEN[(i >> 3) % 20]!, created, created]);
-        identities.push([id, 'oa_openid', LOOKUP_APP, openidOf(i), 'bench', 0, created, created], [id, 'unionid', LOOKUP_OPEN_PLATFORM, unionidOf(i), 'bench', 0, created, created]);
+        identities.push(
+          [id, 'oa_openid', LOOKUP_APP, openidOf(i), 'bench', 0, created, created],
+          [id, 'unionid', LOOKUP_OPEN_PLATFORM, unionidOf(i), 'bench', 0, created, created],
+        );
         subs.push([LOOKUP_APP, openidOf(i), id, 1, created, 'ADD_SCENE_SEARCH', created, created]);
-        if (i % 3 === 0) follows.push(['wwbench', `staff${i % 50}`, `wmBench${i.toString(36).padStart(22, '0')}`, id, `客户${i}`, 1, created, 0, '[]', created, created]);
-        if (i % 10 === 0) for (let k = 0; k < 5; k++) events.push([id, 'official-account', LOOKUP_APP, 'oa.message.text', at(t + k), JSON.stringify({ content: `hello ${k}` }), `bench:${i}:${k}`, created]);
-        if (i % 20 === 0) for (let k = 0; k < 2; k++) payments.push(['1900000001', LOOKUP_APP, `T${i}-${k}`, `42000${i}${k}`, 1000 + k * 500, 'SUCCESS', openidOf(i), id, at(t + k), created, created]);
+        if (i % 3 === 0)
+          follows.push([
+            'wwbench',
+            `staff${i % 50}`,
+            `wmBench${i.toString(36).padStart(22, '0')}`,
+            id,
+            `客户${i}`,
+            1,
+            created,
+            0,
+            '[]',
+            created,
+            created,
+          ]);
+        if (i % 10 === 0)
+          for (let k = 0; k < 5; k++)
+            events.push([
+              id,
+              'official-account',
+              LOOKUP_APP,
+              'oa.message.text',
+              at(t + k),
+              JSON.stringify({ content: `hello ${k}` }),
+              `bench:${i}:${k}`,
+              created,
+            ]);
+        if (i % 20 === 0)
+          for (let k = 0; k < 2; k++)
+            payments.push([
+              '1900000001',
+              LOOKUP_APP,
+              `T${i}-${k}`,
+              `42000${i}${k}`,
+              1000 + k * 500,
+              'SUCCESS',
+              openidOf(i),
+              id,
+              at(t + k),
+              created,
+              created,
+            ]);
         if (i % 100 === 0) sample.push({ id, openid: openidOf(i) });
       }
       await conn.beginTransaction();
       await insert('customers', ['id', 'status', 'display_name', 'created_at', 'updated_at'], customers);
-      await insert('identities', ['customer_id', 'type', 'scope', 'value', 'source', 'verified', 'created_at', 'updated_at'], identities);
-      await insert('oa_subscriptions', ['app_id', 'openid', 'customer_id', 'subscribed', 'subscribe_time', 'scene', 'created_at', 'updated_at'], subs);
-      await insert('wecom_follows', ['corp_id', 'staff_userid', 'external_userid', 'customer_id', 'remark', 'add_way', 'created_time', 'deleted', 'tags', 'created_at', 'updated_at'], follows);
-      await insert('events', ['customer_id', 'source', 'account', 'type', 'occurred_at', 'payload', 'dedupe_key', 'created_at'], events);
-      await insert('transactions', ['mch_id', 'app_id', 'out_trade_no', 'transaction_id', 'amount_total', 'state', 'payer_openid', 'customer_id', 'success_time', 'created_at', 'updated_at'], payments);
+      await insert(
+        'identities',
+        ['customer_id', 'type', 'scope', 'value', 'source', 'verified', 'created_at', 'updated_at'],
+        identities,
+      );
+      await insert(
+        'oa_subscriptions',
+        ['app_id', 'openid', 'customer_id', 'subscribed', 'subscribe_time', 'scene', 'created_at', 'updated_at'],
+        subs,
+      );
+      await insert(
+        'wecom_follows',
+        [
+          'corp_id',
+          'staff_userid',
+          'external_userid',
+          'customer_id',
+          'remark',
+          'add_way',
+          'created_time',
+          'deleted',
+          'tags',
+          'created_at',
+          'updated_at',
+        ],
+        follows,
+      );
+      await insert(
+        'events',
+        ['customer_id', 'source', 'account', 'type', 'occurred_at', 'payload', 'dedupe_key', 'created_at'],
+        events,
+      );
+      await insert(
+        'transactions',
+        [
+          'mch_id',
+          'app_id',
+          'out_trade_no',
+          'transaction_id',
+          'amount_total',
+          'state',
+          'payer_openid',
+          'customer_id',
+          'success_time',
+          'created_at',
+          'updated_at',
+        ],
+        payments,
+      );
       await conn.commit();
-      if ((from / 2000) % 50 === 49) log(`  seeded ${(from + 2000).toLocaleString('en')} customers (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      if ((from / 2000) % 50 === 49)
+        log(
+          `  seeded ${(from + 2000).toLocaleString('en')} customers (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+        );
     }
     return sample;
   } finally {

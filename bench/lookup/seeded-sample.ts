@@ -15,10 +15,10 @@ export async function seededSample(url: string, n: number): Promise<Sample[] | u
     for (let from = 0; from < n; from += 100 * 1000) {
       const openids: string[] = [];
       for (let i = from; i < Math.min(n, from + 100 * 1000); i += 100) openids.push(openidOf(i));
-      const [rows] = (await conn.query("SELECT customer_id AS id, value AS openid FROM identities WHERE type = 'oa_openid' AND scope = ? AND value IN (?)", [
-        LOOKUP_APP,
-        openids,
-      ])) as unknown as [Sample[]];
+      const [rows] = (await conn.query(
+        "SELECT customer_id AS id, value AS openid FROM identities WHERE type = 'oa_openid' AND scope = ? AND value IN (?)",
+        [LOOKUP_APP, openids],
+      )) as unknown as [Sample[]];
       sample.push(...rows.map((r) => ({ id: String(r.id), openid: String(r.openid) })));
     }
     return sample.length > 0 ? sample : undefined;

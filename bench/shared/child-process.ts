@@ -13,11 +13,20 @@ export interface Child<R> {
   process: ChildProcess;
 }
 
-export function startChild<R>(dir: string, name: string, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<Child<R>> {
+export function startChild<R>(
+  dir: string,
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
+): Promise<Child<R>> {
   const ts = __filename.endsWith('.ts');
   const file = path.join(dir, `${name}.${ts ? 'ts' : 'js'}`);
   const execArgv = ts ? ['-r', path.join(__dirname, '../../test/syncs/fixtures/swc-register.js')] : [];
-  const child = fork(file, [], { env: { ...process.env, ...env }, execArgv: [...execArgv, ...nodeArgs], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(file, [], {
+    env: { ...process.env, ...env },
+    execArgv: [...execArgv, ...nodeArgs],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let resolveResult!: (r: R) => void;
   let rejectResult!: (e: Error) => void;
   const result = new Promise<R>((res, rej) => ((resolveResult = res), (rejectResult = rej)));

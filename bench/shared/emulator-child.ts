@@ -12,7 +12,13 @@ async function main(): Promise<void> {
   const started = Date.now();
   const emu = await startEmulator({ ...world, recorderSize: 0 });
   onStopMessage(() => emu.close());
-  process.send!({ type: 'ready', url: emu.url, accounts: gatewayAccounts(emu.state, emu.url), persons: emu.state.world.persons.count, seedMs: Date.now() - started });
+  process.send!({
+    type: 'ready',
+    url: emu.url,
+    accounts: gatewayAccounts(emu.state, emu.url),
+    persons: emu.state.world.persons.count,
+    seedMs: Date.now() - started,
+  });
 }
 
 main().catch((err: unknown) => {

@@ -9,7 +9,9 @@ import { parseDatabaseUrl } from '../../src/storage/database-url';
  * `--database` for the sync/identity/lookup benches: a full mysql:// URL is used as given; the default (or a
  * URL ending in `/<fresh>`) creates a new `siyu_bench_<random>` database on that server and drops it after.
  */
-export async function benchDatabase(arg: string | undefined): Promise<{ url: string; fresh: boolean; drop(): Promise<void> }> {
+export async function benchDatabase(
+  arg: string | undefined,
+): Promise<{ url: string; fresh: boolean; drop(): Promise<void> }> {
   const given = arg ?? 'mysql://root:@127.0.0.1:3306/<fresh>';
   if (!given.endsWith('/<fresh>')) return { url: given, fresh: false, drop: async () => undefined };
   const fresh = await freshDatabase(given.slice(0, -'<fresh>'.length) + 'x');
@@ -24,14 +26,18 @@ export async function benchDatabase(arg: string | undefined): Promise<{ url: str
 export async function freshDatabase(kindOrUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   if (!kindOrUrl.startsWith('mysql:')) {
     const dir = mkdtempSync(path.join(tmpdir(), 'siyu-bench-'));
-    return { url: `sqlite:${path.join(dir, 'siyu.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${path.join(dir, 'siyu.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const u = new URL(kindOrUrl);
   u.pathname = '/x';
   const target = parseDatabaseUrl(u.toString());
   if (target.kind !== 'mysql') throw new Error('expected a mysql:// URL');
   const name = `siyu_bench_${randomBytes(4).toString('hex')}`;
-  const admin = () => mysql2.createConnection({ host: target.host, port: target.port, user: target.username, password: target.password });
+  const admin = () =>
+    mysql2.createConnection({ host: target.host, port: target.port, user: target.username, password: target.password });
   const c = await admin();
   await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await c.end();

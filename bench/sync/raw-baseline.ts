@@ -1,6 +1,19 @@
 import mysql2 from 'mysql2/promise';
 
-const COLUMNS = ['app_id', 'openid', 'unionid', 'subscribed', 'subscribe_time', 'scene', 'qr_scene', 'qr_scene_str', 'remark', 'tagid_list', 'created_at', 'updated_at'];
+const COLUMNS = [
+  'app_id',
+  'openid',
+  'unionid',
+  'subscribed',
+  'subscribe_time',
+  'scene',
+  'qr_scene',
+  'qr_scene_str',
+  'remark',
+  'tagid_list',
+  'created_at',
+  'updated_at',
+];
 
 /**
  * The DESIGN §9 baseline: the same follower rows the sync stored (subscription fields plus the unionid), upserted
@@ -8,7 +21,12 @@ const COLUMNS = ['app_id', 'openid', 'unionid', 'subscribed', 'subscribe_time', 
  * INSERT statements are timed; reading the rows back is not.
  */
 export async function rawBaseline(url: string, batchSize = 1000): Promise<{ rows: number; ms: number }> {
-  const conn = await mysql2.createConnection({ uri: url, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true });
+  const conn = await mysql2.createConnection({
+    uri: url,
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   try {
     await conn.query('DROP TABLE IF EXISTS bench_raw_followers');
     await conn.query(`CREATE TABLE bench_raw_followers (
@@ -18,7 +36,9 @@ export async function rawBaseline(url: string, batchSize = 1000): Promise<{ rows
       remark varchar(255) NULL, tagid_list text NULL, created_at datetime(3) NOT NULL, updated_at datetime(3) NOT NULL,
       UNIQUE KEY uq_raw_app_openid (app_id, openid)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
     const tuple = `(${COLUMNS.map(() => '?').join(', ')})`;
-    const update = COLUMNS.filter((c) => c !== 'app_id' && c !== 'openid' && c !== 'created_at').map((c) => `${c} = VALUES(${c})`).join(', ');
+    const update = COLUMNS.filter((c) => c !== 'app_id' && c !== 'openid' && c !== 'created_at')
+      .map((c) => `${c} = VALUES(${c})`)
+      .join(', ');
     let after = 0;
     let rows = 0;
     let ms = 0;
@@ -34,9 +54,25 @@ export async function rawBaseline(url: string, batchSize = 1000): Promise<{ rows
       const now = new Date();
       for (let i = 0; i < page.length; i += batchSize) {
         const part = page.slice(i, i + batchSize);
-        const params = part.flatMap((r) => [r.app_id, r.openid, r.unionid, r.subscribed, r.subscribe_time, r.scene, r.qr_scene, r.qr_scene_str, r.remark, r.tagid_list, now, now]);
+        const params = part.flatMap((r) => [
+          r.app_id,
+          r.openid,
+          r.unionid,
+          r.subscribed,
+          r.subscribe_time,
+          r.scene,
+          r.qr_scene,
+          r.qr_scene_str,
+          r.remark,
+          r.tagid_list,
+          now,
+          now,
+        ]);
         const t0 = performance.now();
-        await conn.query(`INSERT INTO bench_raw_followers (${COLUMNS.join(', ')}) VALUES ${part.map(() => tuple).join(', ')} ON DUPLICATE KEY UPDATE ${update}`, params);
+        await conn.query(
+          `INSERT INTO bench_raw_followers (${COLUMNS.join(', ')}) VALUES ${part.map(() => tuple).join(', ')} ON DUPLICATE KEY UPDATE ${update}`,
+          params,
+        );
         ms += performance.now() - t0;
         rows += part.length;
       }

@@ -17,12 +17,29 @@ async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL!;
   const accounts = JSON.parse(process.env.BENCH_ACCOUNTS!) as Account[];
   const runList = JSON.parse(process.env.BENCH_SYNCS!) as [string, string][];
-  const config = loadConfig({ env: {}, overrides: { database: { url, migrate: true }, log: { level: 'warn' }, jobs: { enabled: false }, security: { dataKey: 'd'.repeat(64) }, accounts } });
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      database: { url, migrate: true },
+      log: { level: 'warn' },
+      jobs: { enabled: false },
+      security: { dataKey: 'd'.repeat(64) },
+      accounts,
+    },
+  });
   const ds = await openDatabase({ url, poolSize: 10 }, { migrate: true });
-  const app = createServices({ config, ds, logger: createLogger('warn'), metrics: new HttpMetrics(), now: () => Date.now() });
+  const app = createServices({
+    config,
+    ds,
+    logger: createLogger('warn'),
+    metrics: new HttpMetrics(),
+    now: () => Date.now(),
+  });
   const rt = app;
   // Experiments (bench:sync --writers/--batch/--window/--lookahead): the followers task with other pipeline settings.
-  const tuning = JSON.parse(process.env.BENCH_FOLLOWERS_TUNING ?? '{}') as Partial<Pick<FollowersSyncDeps, 'writers' | 'batchSize' | 'windowPages' | 'lookahead'>>;
+  const tuning = JSON.parse(process.env.BENCH_FOLLOWERS_TUNING ?? '{}') as Partial<
+    Pick<FollowersSyncDeps, 'writers' | 'batchSize' | 'windowPages' | 'lookahead'>
+  >;
   const base = syncTasks(rt, app);
   const syncs = new SyncService({
     ds,
@@ -30,7 +47,9 @@ async function main(): Promise<void> {
     logger: app.logger,
     now: app.now,
     tasks: (account, resource) =>
-      account.kind === 'official-account' && resource === 'followers' ? followersSync({ ds, client: (id) => rt.clients.oa(id), resolver: rt.resolver, ...tuning }) : base(account, resource),
+      account.kind === 'official-account' && resource === 'followers'
+        ? followersSync({ ds, client: (id) => rt.clients.oa(id), resolver: rt.resolver, ...tuning })
+        : base(account, resource),
   });
   onStopMessage(() => ds.destroy());
   let sampledMax = 0;
@@ -50,7 +69,15 @@ async function main(): Promise<void> {
   for (const [accountId, resource] of runList) {
     const t0 = performance.now();
     const end = await (await syncs.start(accountId, resource, { triggeredBy: 'bench' })).done;
-    runs.push({ accountId, resource, status: end.status, processed: end.processed, created: end.created, error: end.error, ms: performance.now() - t0 });
+    runs.push({
+      accountId,
+      resource,
+      status: end.status,
+      processed: end.processed,
+      created: end.created,
+      error: end.error,
+      ms: performance.now() - t0,
+    });
   }
   clearInterval(sampler);
   process.send!({

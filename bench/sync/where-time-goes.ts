@@ -9,7 +9,14 @@ import type { Connection } from 'mysql2/promise';
  * buffer pool reads and pages written show whether the pool thrashes.
  */
 
-const STATUS = ['Innodb_buffer_pool_reads', 'Innodb_buffer_pool_read_requests', 'Innodb_pages_written', 'Innodb_data_fsyncs', 'Com_commit', 'Questions'];
+const STATUS = [
+  'Innodb_buffer_pool_reads',
+  'Innodb_buffer_pool_read_requests',
+  'Innodb_pages_written',
+  'Innodb_data_fsyncs',
+  'Com_commit',
+  'Questions',
+];
 
 export interface Snapshot {
   at: number;
@@ -19,7 +26,10 @@ export interface Snapshot {
 }
 
 export async function snapshot(conn: Connection, emulatorPid: number | undefined): Promise<Snapshot> {
-  const [rows] = (await conn.query(`SHOW GLOBAL STATUS WHERE Variable_name IN (${STATUS.map(() => '?').join(', ')})`, STATUS)) as unknown as [{ Variable_name: string; Value: string }[]];
+  const [rows] = (await conn.query(
+    `SHOW GLOBAL STATUS WHERE Variable_name IN (${STATUS.map(() => '?').join(', ')})`,
+    STATUS,
+  )) as unknown as [{ Variable_name: string; Value: string }[]];
   const pid = databaseServerPid();
   return {
     at: performance.now(),
@@ -32,7 +42,8 @@ export async function snapshot(conn: Connection, emulatorPid: number | undefined
 /** Lines for the report: CPU seconds per process over the window, and the server's counters. */
 export function describe(a: Snapshot, b: Snapshot, syncCpuSeconds: number): string[] {
   const wall = (b.at - a.at) / 1000;
-  const share = (s: number | null) => (s === null ? 'n/a' : `${s.toFixed(1)} s (${((s / wall) * 100).toFixed(0)} % of a core)`);
+  const share = (s: number | null) =>
+    s === null ? 'n/a' : `${s.toFixed(1)} s (${((s / wall) * 100).toFixed(0)} % of a core)`;
   const server = a.server !== null && b.server !== null ? b.server - a.server : null;
   const emulator = a.emulator !== null && b.emulator !== null ? b.emulator - a.emulator : null;
   const d = (k: string) => (b.status[k] ?? 0) - (a.status[k] ?? 0);
@@ -43,7 +54,11 @@ export function describe(a: Snapshot, b: Snapshot, syncCpuSeconds: number): stri
 }
 
 export async function serverContext(conn: Connection): Promise<string> {
-  const [[v]] = (await conn.query('SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool')) as unknown as [[{ version: string; pool: string }]];
-  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const [[v]] = (await conn.query('SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool')) as unknown as [
+    [{ version: string; pool: string }],
+  ];
+  const load = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   return `server ${v.version}, innodb_buffer_pool_size ${(Number(v.pool) / 2 ** 20).toFixed(0)} MB; load average ${load}`;
 }

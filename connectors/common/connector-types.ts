@@ -27,7 +27,12 @@ export interface InboundConnector {
   readonly webhook: WebhookRoute;
   findAccount(accounts: readonly ConnectorAccount[], key: string): ConnectorAccount | undefined;
   /** Looks the account up (404 UNKNOWN_ACCOUNT when absent) and runs its `handleWebhook`. */
-  receive(accounts: readonly ConnectorAccount[], key: string, req: WebhookRequest, opts: WebhookOptions): Promise<WebhookOutcome>;
+  receive(
+    accounts: readonly ConnectorAccount[],
+    key: string,
+    req: WebhookRequest,
+    opts: WebhookOptions,
+  ): Promise<WebhookOutcome>;
 }
 
 export interface InboundConnectorDefinition<A extends ConnectorAccount> {
@@ -44,7 +49,9 @@ export type TypedInboundConnector<A extends ConnectorAccount> = InboundConnector
   handleWebhook(account: A, req: WebhookRequest, opts: WebhookOptions): WebhookOutcome | Promise<WebhookOutcome>;
 };
 
-export function defineInboundConnector<A extends ConnectorAccount>(def: InboundConnectorDefinition<A>): TypedInboundConnector<A> {
+export function defineInboundConnector<A extends ConnectorAccount>(
+  def: InboundConnectorDefinition<A>,
+): TypedInboundConnector<A> {
   const findAccount = (accounts: readonly ConnectorAccount[], key: string): A | undefined =>
     accounts.find((a): a is A => def.isAccount(a) && def.accountKey(a) === key);
   return {

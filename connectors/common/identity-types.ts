@@ -1,5 +1,12 @@
 /** Identity kinds of DESIGN §3 (`identities.type`). `scope` is the appid / corpid / open-platform id. */
-export const IDENTITY_TYPES = ['unionid', 'oa_openid', 'mp_openid', 'h5_openid', 'wecom_external_userid', 'phone'] as const;
+export const IDENTITY_TYPES = [
+  'unionid',
+  'oa_openid',
+  'mp_openid',
+  'h5_openid',
+  'wecom_external_userid',
+  'phone',
+] as const;
 export type IdentityType = (typeof IDENTITY_TYPES)[number];
 
 export interface IdentityRef {

@@ -63,14 +63,16 @@ export function assertJsonBounds(text: string, limits: JsonLimits = DEFAULT_JSON
         i++;
       }
       if (i >= text.length) throw new JsonBoundsError('unterminated', 'a string is not terminated');
-      if (i - start > limits.maxStringChars) throw new JsonBoundsError('string', `a string is longer than ${limits.maxStringChars} characters`);
+      if (i - start > limits.maxStringChars)
+        throw new JsonBoundsError('string', `a string is longer than ${limits.maxStringChars} characters`);
       lastString = escaped ? decodeKey(text.slice(start - 1, i + 1)) : text.slice(start, i);
       continue;
     }
     switch (c) {
       case 0x7b: // {
       case 0x5b: // [
-        if (stack.length >= limits.maxDepth) throw new JsonBoundsError('depth', `JSON nests deeper than ${limits.maxDepth} levels`);
+        if (stack.length >= limits.maxDepth)
+          throw new JsonBoundsError('depth', `JSON nests deeper than ${limits.maxDepth} levels`);
         stack.push({ object: c === 0x7b, members: 0, keys: undefined });
         break;
       case 0x7d: // }
@@ -85,7 +87,11 @@ export function assertJsonBounds(text: string, limits: JsonLimits = DEFAULT_JSON
         const top = stack[stack.length - 1];
         if (top?.object) {
           top.keys ??= new Set();
-          if (top.keys.has(lastString)) throw new JsonBoundsError('duplicate-key', `key ${JSON.stringify(lastString.slice(0, 64))} appears twice in one object`);
+          if (top.keys.has(lastString))
+            throw new JsonBoundsError(
+              'duplicate-key',
+              `key ${JSON.stringify(lastString.slice(0, 64))} appears twice in one object`,
+            );
           top.keys.add(lastString);
         }
         break;
@@ -99,7 +105,8 @@ export function assertJsonBounds(text: string, limits: JsonLimits = DEFAULT_JSON
 function countMember(top: Frame | undefined, limits: JsonLimits): void {
   if (!top) return;
   top.members += 1;
-  if (top.members >= limits.maxMembers) throw new JsonBoundsError('members', `an object or array has more than ${limits.maxMembers} members`);
+  if (top.members >= limits.maxMembers)
+    throw new JsonBoundsError('members', `an object or array has more than ${limits.maxMembers} members`);
 }
 
 /** A key literal with escapes, decoded so `"a"` and `"\u0061"` count as the same key. */

@@ -51,6 +51,7 @@ export function parseCallbackJson(json: string): CallbackFields {
   } catch {
     throw malformed('body is not valid JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw malformed('body must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw malformed('body must be a JSON object');
   return toValue(parsed) as CallbackFields;
 }

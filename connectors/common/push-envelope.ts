@@ -37,10 +37,16 @@ export function cipherFor(account: object, creds: PushCredentials): MessageCiphe
 }
 
 /** Decrypts an `Encrypt` value after checking msg_signature; every failure is a 401. */
-export function openEncrypted(cipher: MessageCipher, req: WebhookRequest, encrypt: string, opts: WebhookOptions): { message: string; key: Buffer } {
+export function openEncrypted(
+  cipher: MessageCipher,
+  req: WebhookRequest,
+  encrypt: string,
+  opts: WebhookOptions,
+): { message: string; key: Buffer } {
   const timestamp = requiredParam(queryParam(req, 'timestamp'), 'timestamp');
   const nonce = requiredParam(queryParam(req, 'nonce'), 'nonce');
-  if (!cipher.verifyMsgSignature(queryParam(req, 'msg_signature'), timestamp, nonce, encrypt)) throw badSignature('msg_signature mismatch');
+  if (!cipher.verifyMsgSignature(queryParam(req, 'msg_signature'), timestamp, nonce, encrypt))
+    throw badSignature('msg_signature mismatch');
   assertFreshTimestamp(timestamp, req.nowSeconds, opts);
   try {
     return cipher.open(encrypt);

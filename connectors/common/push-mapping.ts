@@ -1,4 +1,12 @@
-import { type CallbackFields, createTimeIso, identifier, optionalText, stringFieldsExcept, text, typeName } from './callback-fields';
+import {
+  type CallbackFields,
+  createTimeIso,
+  identifier,
+  optionalText,
+  stringFieldsExcept,
+  text,
+  typeName,
+} from './callback-fields';
 import { contentDedupeKey, dedupeKey, inboxKind } from './dedupe-key';
 import type { IdentityType } from './identity-types';
 import type { BehaviourRecorded, Channel, MessageReceived, NormalizedEvent, Unsupported } from './normalized-event';
@@ -31,9 +39,23 @@ export interface MappedCallback {
 /** WeChat treats `success` as "received, no passive reply" in every mode (wechat-api.md §4.4). */
 export const SUCCESS_ACK: HttpReply = { status: 200, body: 'success', contentType: 'text/plain' };
 
-export function pushContext(channel: Channel, prefix: string, account: string, identityType: IdentityType, fields: CallbackFields): PushContext {
+export function pushContext(
+  channel: Channel,
+  prefix: string,
+  account: string,
+  identityType: IdentityType,
+  fields: CallbackFields,
+): PushContext {
   const { seconds, iso } = createTimeIso(fields);
-  return { channel, prefix, account, identityType, openid: identifier(fields, 'FromUserName'), createTime: seconds, occurredAt: iso };
+  return {
+    channel,
+    prefix,
+    account,
+    identityType,
+    openid: identifier(fields, 'FromUserName'),
+    createTime: seconds,
+    occurredAt: iso,
+  };
 }
 
 const MESSAGE_COMMON = new Set(['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'MsgId', 'Content', 'Encrypt']);
@@ -41,12 +63,22 @@ const MESSAGE_COMMON = new Set(['ToUserName', 'FromUserName', 'CreateTime', 'Msg
 /** Messages dedupe on MsgId (64-bit, kept as a string); one without MsgId falls back to its content hash. */
 export function messageDedupeKey(ctx: PushContext, fields: CallbackFields, plaintext: string): string {
   const msgId = optionalText(fields, 'MsgId');
-  return msgId ? dedupeKey([ctx.prefix, ctx.account, 'msg'], [msgId]) : contentDedupeKey([ctx.prefix, ctx.account, 'msg'], plaintext);
+  return msgId
+    ? dedupeKey([ctx.prefix, ctx.account, 'msg'], [msgId])
+    : contentDedupeKey([ctx.prefix, ctx.account, 'msg'], plaintext);
 }
 
 /** Events: FromUserName + CreateTime + Event + EventKey, then any field that tells same-second events apart. */
-export function eventDedupeKey(ctx: PushContext, event: string, fields: CallbackFields, extra: readonly (string | undefined)[] = []): string {
-  return dedupeKey([ctx.prefix, ctx.account, 'event'], [ctx.openid, ctx.createTime, event, optionalText(fields, 'EventKey'), ...extra]);
+export function eventDedupeKey(
+  ctx: PushContext,
+  event: string,
+  fields: CallbackFields,
+  extra: readonly (string | undefined)[] = [],
+): string {
+  return dedupeKey(
+    [ctx.prefix, ctx.account, 'event'],
+    [ctx.openid, ctx.createTime, event, optionalText(fields, 'EventKey'), ...extra],
+  );
 }
 
 const PUSH_PREFIX: Partial<Record<IdentityType, string>> = { oa_openid: 'oa', mp_openid: 'mp' };
@@ -83,7 +115,11 @@ export function messageReceived(ctx: PushContext, fields: CallbackFields): Messa
  */
 export function mapPushMessage(ctx: PushContext, fields: CallbackFields, plaintext: string): MappedCallback {
   const received = messageReceived(ctx, fields);
-  return { kind: inboxKind(ctx.prefix, 'message', received.msgType), dedupeKey: messageDedupeKey(ctx, fields, plaintext), events: [received] };
+  return {
+    kind: inboxKind(ctx.prefix, 'message', received.msgType),
+    dedupeKey: messageDedupeKey(ctx, fields, plaintext),
+    events: [received],
+  };
 }
 
 export function behaviour(ctx: PushContext, type: string, properties: Record<string, unknown>): BehaviourRecorded {

@@ -37,8 +37,14 @@ export function header(req: WebhookRequest, name: string): string | undefined {
  * The replay window: WeChat signs the timestamp, so a captured request stays valid only while it is fresh.
  * Official Pay SDKs use 5 minutes (wechat-api.md §8.3); the same window applies to OA/MP/WeCom callbacks.
  */
-export function assertFreshTimestamp(timestamp: string | undefined, nowSeconds: number, opts: WebhookOptions, code = 'STALE_TIMESTAMP'): string {
-  if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp)) throw new WebhookRejection(401, code, 'timestamp missing or invalid');
+export function assertFreshTimestamp(
+  timestamp: string | undefined,
+  nowSeconds: number,
+  opts: WebhookOptions,
+  code = 'STALE_TIMESTAMP',
+): string {
+  if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp))
+    throw new WebhookRejection(401, code, 'timestamp missing or invalid');
   if (opts.maxSkewSeconds > 0 && Math.abs(nowSeconds - Number(timestamp)) > opts.maxSkewSeconds) {
     throw new WebhookRejection(401, code, 'timestamp outside the allowed window');
   }

@@ -13,7 +13,11 @@ type H5Account = Pick<OfficialAccountConfig, 'appId' | 'appSecret' | 'oauthBase'
 export class H5Client {
   readonly appId: string;
 
-  constructor(private readonly account: H5Account, readonly http: WechatHttpClient, private readonly jsapiTicketSource: TokenSource) {
+  constructor(
+    private readonly account: H5Account,
+    readonly http: WechatHttpClient,
+    private readonly jsapiTicketSource: TokenSource,
+  ) {
     this.appId = account.appId;
   }
 
@@ -22,7 +26,13 @@ export class H5Client {
    * https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html#0
    */
   authorizeUrl(redirectUri: string, scope: OauthScope, state: string): string {
-    const q = new URLSearchParams({ appid: this.account.appId, redirect_uri: redirectUri, response_type: 'code', scope, state });
+    const q = new URLSearchParams({
+      appid: this.account.appId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope,
+      state,
+    });
     return `${this.account.oauthBase}/connect/oauth2/authorize?${q.toString()}#wechat_redirect`;
   }
 
@@ -50,7 +60,11 @@ export class H5Client {
   }
 
   /** Needs a snsapi_userinfo web token (48001 otherwise). https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html#3 */
-  userInfo(webAccessToken: string, openid: string, lang: 'zh_CN' | 'zh_TW' | 'en' = 'zh_CN'): Promise<OauthUserInfoWire> {
+  userInfo(
+    webAccessToken: string,
+    openid: string,
+    lang: 'zh_CN' | 'zh_TW' | 'en' = 'zh_CN',
+  ): Promise<OauthUserInfoWire> {
     return this.http.call<OauthUserInfoWire>({
       api: 'sns/userinfo',
       method: 'GET',
@@ -65,7 +79,12 @@ export class H5Client {
    */
   async checkToken(webAccessToken: string, openid: string): Promise<boolean> {
     try {
-      await this.http.call<object>({ api: 'sns/auth', method: 'GET', path: '/sns/auth', query: { access_token: webAccessToken, openid } });
+      await this.http.call<object>({
+        api: 'sns/auth',
+        method: 'GET',
+        path: '/sns/auth',
+        query: { access_token: webAccessToken, openid },
+      });
       return true;
     } catch (e) {
       if (isWechatApiError(e) && e.errcode !== null) return false;

@@ -25,7 +25,12 @@ export class MiniProgramClient {
       api: 'jscode2session',
       method: 'GET',
       path: '/sns/jscode2session',
-      query: { appid: this.account.appId, secret: this.account.appSecret, js_code: jsCode, grant_type: 'authorization_code' },
+      query: {
+        appid: this.account.appId,
+        secret: this.account.appSecret,
+        js_code: jsCode,
+        grant_type: 'authorization_code',
+      },
     });
   }
 

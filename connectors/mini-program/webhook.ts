@@ -16,7 +16,10 @@ import type { MpMessageFormat } from './types';
  * account's `messageFormat`, so a console format switch does not lose pushes in flight.
  * https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html
  */
-export type MiniProgramWebhookAccount = Pick<MiniProgramConfig, 'appId' | 'token' | 'encodingAESKey' | 'previousEncodingAESKey' | 'messageFormat'>;
+export type MiniProgramWebhookAccount = Pick<
+  MiniProgramConfig,
+  'appId' | 'token' | 'encodingAESKey' | 'previousEncodingAESKey' | 'messageFormat'
+>;
 
 export function detectFormat(text: string, fallback: MpMessageFormat): MpMessageFormat {
   const first = text.trimStart()[0];
@@ -25,23 +28,40 @@ export function detectFormat(text: string, fallback: MpMessageFormat): MpMessage
   return fallback;
 }
 
-export function handleWebhook(account: MiniProgramWebhookAccount, req: WebhookRequest, opts: WebhookOptions): WebhookOutcome {
+export function handleWebhook(
+  account: MiniProgramWebhookAccount,
+  req: WebhookRequest,
+  opts: WebhookOptions,
+): WebhookOutcome {
   const token = account.token;
-  if (!token) throw new WebhookRejection(404, 'PUSH_NOT_CONFIGURED', 'message push is not configured for this mini program');
+  if (!token)
+    throw new WebhookRejection(404, 'PUSH_NOT_CONFIGURED', 'message push is not configured for this mini program');
   if (req.method === 'GET') return echoVerification(token, req, opts);
   if (req.method !== 'POST') return rejectMethod(req.method);
 
   const contentType = header(req, 'content-type') ?? '';
-  const declared: MpMessageFormat = /json/i.test(contentType) ? 'json' : /xml/i.test(contentType) ? 'xml' : account.messageFormat;
+  const declared: MpMessageFormat = /json/i.test(contentType)
+    ? 'json'
+    : /xml/i.test(contentType)
+      ? 'xml'
+      : account.messageFormat;
   let outerFormat = declared;
   const parse = (text: string): CallbackFields => {
     // The first call sees the body, the second the decrypted payload, which has the body's format.
     outerFormat = detectFormat(text, outerFormat);
     return outerFormat === 'json' ? parseCallbackJson(text) : parseCallbackXml(text);
   };
-  const creds = { token, encodingAESKey: account.encodingAESKey, previousEncodingAESKey: account.previousEncodingAESKey, receiveId: account.appId };
+  const creds = {
+    token,
+    encodingAESKey: account.encodingAESKey,
+    previousEncodingAESKey: account.previousEncodingAESKey,
+    receiveId: account.appId,
+  };
   const opened = openPush(account, creds, req, opts, parse);
   const ctx = pushContext('mini-program', 'mp', account.appId, 'mp_openid', opened.fields);
-  const mapped = optionalText(opened.fields, 'MsgType') === 'event' ? mapMpEvent(ctx, opened.fields) : mapPushMessage(ctx, opened.fields, opened.plaintext);
+  const mapped =
+    optionalText(opened.fields, 'MsgType') === 'event'
+      ? mapMpEvent(ctx, opened.fields)
+      : mapPushMessage(ctx, opened.fields, opened.plaintext);
   return { type: 'accept', ...mapped, raw: opened.plaintext, ack: SUCCESS_ACK };
 }

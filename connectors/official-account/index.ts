@@ -7,7 +7,12 @@ import { handleWebhook } from './webhook';
 export const officialAccountConnector = defineInboundConnector<OfficialAccountConfig>({
   kind: 'official-account',
   channel: 'official-account',
-  webhook: { path: '/wechat/official-account/:appId', param: 'appId', methods: ['GET', 'POST'], rejectionFormat: 'api' },
+  webhook: {
+    path: '/wechat/official-account/:appId',
+    param: 'appId',
+    methods: ['GET', 'POST'],
+    rejectionFormat: 'api',
+  },
   isAccount: (a: ConnectorAccount): a is OfficialAccountConfig => a.kind === 'official-account',
   accountKey: (a) => a.appId,
   handleWebhook,

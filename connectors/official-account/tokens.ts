@@ -20,7 +20,11 @@ export function oaAccessTokenDefinition(account: OfficialAccountConfig, http: We
  * OA JS-SDK ticket (wechat-api.md §1.4): the call budget is "very limited", so it is shared like a token.
  * https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62
  */
-export function oaJsapiTicketDefinition(account: OfficialAccountConfig, http: WechatHttpClient, accessToken: TokenSource): TokenDefinition {
+export function oaJsapiTicketDefinition(
+  account: OfficialAccountConfig,
+  http: WechatHttpClient,
+  accessToken: TokenSource,
+): TokenDefinition {
   return {
     account: account.appId,
     kind: 'oa_jsapi_ticket',

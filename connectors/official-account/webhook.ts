@@ -17,9 +17,16 @@ import { mapOaEvent } from './mappers/event.mapper';
  * bodies — see openPush for why. The ack is `success` in every mode: WeChat only requires encryption for
  * passive replies, and `success` is not one.
  */
-export type OfficialAccountWebhookAccount = Pick<OfficialAccountConfig, 'appId' | 'token' | 'encodingAESKey' | 'previousEncodingAESKey' | 'originalId'>;
+export type OfficialAccountWebhookAccount = Pick<
+  OfficialAccountConfig,
+  'appId' | 'token' | 'encodingAESKey' | 'previousEncodingAESKey' | 'originalId'
+>;
 
-export function handleWebhook(account: OfficialAccountWebhookAccount, req: WebhookRequest, opts: WebhookOptions): WebhookOutcome {
+export function handleWebhook(
+  account: OfficialAccountWebhookAccount,
+  req: WebhookRequest,
+  opts: WebhookOptions,
+): WebhookOutcome {
   if (req.method === 'GET') return echoVerification(account.token, req, opts);
   if (req.method !== 'POST') return rejectMethod(req.method);
 
@@ -36,6 +43,9 @@ export function handleWebhook(account: OfficialAccountWebhookAccount, req: Webho
     throw new WebhookRejection(401, 'WRONG_ACCOUNT', 'ToUserName does not match this account');
   }
   const ctx = pushContext('official-account', 'oa', account.appId, 'oa_openid', fields);
-  const mapped = optionalText(fields, 'MsgType') === 'event' ? mapOaEvent(ctx, fields) : mapPushMessage(ctx, fields, opened.plaintext);
+  const mapped =
+    optionalText(fields, 'MsgType') === 'event'
+      ? mapOaEvent(ctx, fields)
+      : mapPushMessage(ctx, fields, opened.plaintext);
   return { type: 'accept', ...mapped, raw: opened.plaintext, ack: SUCCESS_ACK };
 }

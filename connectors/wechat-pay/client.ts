@@ -22,7 +22,10 @@ export class WechatPayClient {
   private readonly pay: Pay;
   private readonly semaphore: Semaphore;
 
-  constructor(private readonly account: PayAccount, options: Partial<WechatHttpOptions> = {}) {
+  constructor(
+    private readonly account: PayAccount,
+    options: Partial<WechatHttpOptions> = {},
+  ) {
     if (!account.privateKeyPath) throw new NotConfiguredError(account.mchId, 'privateKeyPath');
     if (!account.certSerial) throw new NotConfiguredError(account.mchId, 'certSerial');
     this.mchId = account.mchId;
@@ -32,7 +35,14 @@ export class WechatPayClient {
     // The library insists on a "publicKey" (it derives the serial from a merchant certificate when no
     // serial_no is given); with certSerial configured it is unused, so the merchant's own public key is passed.
     const publicKey = Buffer.from(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }));
-    this.pay = new Pay({ appid: account.appIds[0] ?? '', mchid: account.mchId, serial_no: account.certSerial, privateKey, publicKey, key: account.apiV3Key });
+    this.pay = new Pay({
+      appid: account.appIds[0] ?? '',
+      mchid: account.mchId,
+      serial_no: account.certSerial,
+      privateKey,
+      publicKey,
+      key: account.apiV3Key,
+    });
     this.pay.createHttp(new AxiosPayRequest(account.apiBase, this.options.timeoutMs));
   }
 
@@ -52,7 +62,12 @@ export class WechatPayClient {
    */
   async downloadCertificates(): Promise<PlatformCertificate[]> {
     const list = await this.retrying(() => this.pay.get_certificates(this.account.apiV3Key));
-    return list.map((c) => ({ serialNo: c.serial_no, effectiveTime: c.effective_time, expireTime: c.expire_time, publicKeyPem: c.publicKey ?? '' }));
+    return list.map((c) => ({
+      serialNo: c.serial_no,
+      effectiveTime: c.effective_time,
+      expireTime: c.expire_time,
+      publicKeyPem: c.publicKey ?? '',
+    }));
   }
 
   private async retrying<T>(fn: () => Promise<T>): Promise<T> {

@@ -15,7 +15,10 @@ export const wechatPayConfig = z
     platformCertPaths: z.array(nonEmpty).default([]),
     /** WeChat Pay public key (PEM) and its id `PUB_KEY_ID_…` for public-key mode. */
     platformPublicKeyPath: nonEmpty.optional(),
-    platformPublicKeyId: z.string().regex(/^PUB_KEY_ID_\w+$/, 'must look like PUB_KEY_ID_…').optional(),
+    platformPublicKeyId: z
+      .string()
+      .regex(/^PUB_KEY_ID_\w+$/, 'must look like PUB_KEY_ID_…')
+      .optional(),
     /** appids whose payments this merchant may notify about; empty = any. */
     appIds: z.array(nonEmpty).default([]),
     apiBase: httpUrl.default('https://api.mch.weixin.qq.com'),
@@ -23,10 +26,18 @@ export const wechatPayConfig = z
   .strict()
   .superRefine((v, ctx) => {
     if (!!v.platformPublicKeyPath !== !!v.platformPublicKeyId) {
-      ctx.addIssue({ code: 'custom', path: ['platformPublicKeyId'], message: 'platformPublicKeyPath and platformPublicKeyId go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['platformPublicKeyId'],
+        message: 'platformPublicKeyPath and platformPublicKeyId go together',
+      });
     }
     if (!v.platformPublicKeyPath && v.platformCertPaths.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['platformPublicKeyPath'], message: 'a platform public key or at least one platform certificate is required to verify notifications' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['platformPublicKeyPath'],
+        message: 'a platform public key or at least one platform certificate is required to verify notifications',
+      });
     }
   });
 

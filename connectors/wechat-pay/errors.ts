@@ -29,7 +29,10 @@ function ruleForStatus(status: number): ErrcodeRule {
 }
 
 export function payApiError(api: string, status: number, body: unknown): WechatApiError {
-  const { code, message } = (typeof body === 'object' && body !== null ? body : {}) as { code?: unknown; message?: unknown };
+  const { code, message } = (typeof body === 'object' && body !== null ? body : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
   const remoteCode = typeof code === 'string' ? code : undefined;
   const rule = (remoteCode !== undefined ? PAY_ERROR_CODES.get(remoteCode) : undefined) ?? ruleForStatus(status);
   return new WechatApiError({

@@ -10,7 +10,10 @@ import { PUBLIC_KEY_ID_PREFIX } from './types';
  * restart); an unknown serial is never fetched on demand.
  * https://pay.weixin.qq.com/doc/v3/merchant/4012154180 (微信支付公钥)
  */
-export type PayKeyAccount = Pick<WechatPayConfig, 'platformCertPaths' | 'platformPublicKeyPath' | 'platformPublicKeyId'>;
+export type PayKeyAccount = Pick<
+  WechatPayConfig,
+  'platformCertPaths' | 'platformPublicKeyPath' | 'platformPublicKeyId'
+>;
 
 export class PayKeyLoadError extends Error {
   readonly code = 'KEY_LOAD_FAILED';
@@ -30,7 +33,10 @@ const publicKeys = new Map<string, KeyObject>();
 
 /** Hex serials compare case-insensitively and without leading zeros (OpenSSL may drop them). */
 export function normalizeSerial(serial: string): string {
-  return serial.trim().toUpperCase().replace(/^0+(?=.)/, '');
+  return serial
+    .trim()
+    .toUpperCase()
+    .replace(/^0+(?=.)/, '');
 }
 
 function readPem(path: string): string {

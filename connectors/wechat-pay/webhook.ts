@@ -11,7 +11,14 @@ import { payTimeIso } from './mappers/time';
 import { mapTransaction } from './mappers/transaction.mapper';
 import { decryptResource, ResourceDecryptError, verifyNotificationSignature } from './notification-crypto';
 import { keyForSerial } from './notification-keys';
-import { anyResourceSchema, notificationSchema, refundSchema, SIGNATURE_TYPE, SIGNTEST_PREFIX, transactionSchema } from './types';
+import {
+  anyResourceSchema,
+  notificationSchema,
+  refundSchema,
+  SIGNATURE_TYPE,
+  SIGNTEST_PREFIX,
+  transactionSchema,
+} from './types';
 
 /**
  * `POST /wechat/pay/:mchId` (DESIGN §8.2, wechat-api.md §8): RSA signature over the raw body with the key the
@@ -52,10 +59,15 @@ function verifySignature(account: WechatPayWebhookAccount, req: WebhookRequest, 
   assertFreshTimestamp(timestamp, req.nowSeconds, opts);
   const key = keyForSerial(account, serial);
   if (!key) throw signError('unknown Wechatpay-Serial');
-  if (!verifyNotificationSignature(key, timestamp, nonce, req.rawBody, signature)) throw signError('signature mismatch');
+  if (!verifyNotificationSignature(key, timestamp, nonce, req.rawBody, signature))
+    throw signError('signature mismatch');
 }
 
-export function handleWebhook(account: WechatPayWebhookAccount, req: WebhookRequest, opts: WebhookOptions): WebhookOutcome {
+export function handleWebhook(
+  account: WechatPayWebhookAccount,
+  req: WebhookRequest,
+  opts: WebhookOptions,
+): WebhookOutcome {
   if (req.method !== 'POST') return rejectMethod(req.method);
   verifySignature(account, req, opts);
 
@@ -68,7 +80,8 @@ export function handleWebhook(account: WechatPayWebhookAccount, req: WebhookRequ
     throw e;
   }
   const ids = parseJson(anyResourceSchema, plaintext, 'resource');
-  if (ids.mchid !== account.mchId) throw new WebhookRejection(401, 'MCHID_MISMATCH', 'mchid does not match this merchant');
+  if (ids.mchid !== account.mchId)
+    throw new WebhookRejection(401, 'MCHID_MISMATCH', 'mchid does not match this merchant');
   if (ids.appid !== undefined && account.appIds.length > 0 && !account.appIds.includes(ids.appid)) {
     throw new WebhookRejection(401, 'APPID_NOT_ALLOWED', 'appid is not configured for this merchant');
   }
@@ -76,11 +89,21 @@ export function handleWebhook(account: WechatPayWebhookAccount, req: WebhookRequ
   const eventType = notification.event_type;
   let events: NormalizedEvent[];
   if (eventType === 'TRANSACTION.SUCCESS') {
-    events = [mapTransaction(account.mchId, notification.create_time, parseJson(transactionSchema, plaintext, 'resource'))];
+    events = [
+      mapTransaction(account.mchId, notification.create_time, parseJson(transactionSchema, plaintext, 'resource')),
+    ];
   } else if (eventType.startsWith('REFUND.')) {
     events = [mapRefund(account.mchId, notification.create_time, parseJson(refundSchema, plaintext, 'resource'))];
   } else {
-    events = [{ kind: 'unsupported', channel: 'wechat-pay', account: account.mchId, occurredAt: payTimeIso(notification.create_time), what: `pay.${eventType}` }];
+    events = [
+      {
+        kind: 'unsupported',
+        channel: 'wechat-pay',
+        account: account.mchId,
+        occurredAt: payTimeIso(notification.create_time),
+        what: `pay.${eventType}`,
+      },
+    ];
   }
   const { resource: _sealed, ...envelope } = notification;
   return {

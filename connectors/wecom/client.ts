@@ -10,7 +10,13 @@ import { WecomIdentityApi } from './client/identity.api';
 
 export { BY_USER_MAX_LIMIT, BY_USER_MAX_USERIDS } from './client/contacts.api';
 export { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from './client/groups.api';
-export type { ContactWay, ContactWayFields, ContactWayRequest, WelcomeAttachment, WelcomeMessage } from './client/contact-ways.api';
+export type {
+  ContactWay,
+  ContactWayFields,
+  ContactWayRequest,
+  WelcomeAttachment,
+  WelcomeMessage,
+} from './client/contact-ways.api';
 
 export interface WecomTokenSources {
   /** Customer-contact secret: external-contact and corp-tag APIs. */
@@ -33,12 +39,20 @@ export class WecomClient {
   readonly groups: WecomGroupsApi;
   readonly contactWays: WecomContactWaysApi;
 
-  constructor(readonly corpId: string, readonly http: WechatHttpClient, private readonly tokens: WecomTokenSources) {
+  constructor(
+    readonly corpId: string,
+    readonly http: WechatHttpClient,
+    private readonly tokens: WecomTokenSources,
+  ) {
     this.contacts = new WecomContactsApi(http, tokens.contact);
     this.corpTags = new WecomCorpTagsApi(http, tokens.contact);
     this.groups = new WecomGroupsApi(http, tokens.contact);
     this.contactWays = new WecomContactWaysApi(http, tokens.contact);
-    this.directory = new WecomDirectoryApi(http, { contact: tokens.contact, ...(tokens.agent ? { agent: tokens.agent } : {}), ...(tokens.directory ? { directory: tokens.directory } : {}) });
+    this.directory = new WecomDirectoryApi(http, {
+      contact: tokens.contact,
+      ...(tokens.agent ? { agent: tokens.agent } : {}),
+      ...(tokens.directory ? { directory: tokens.directory } : {}),
+    });
     this.identity = new WecomIdentityApi(http, tokens.contact, () => this.require(tokens.agent, 'agentSecret'));
   }
 

@@ -27,4 +27,7 @@ export const wecomConfig = z
 export type WecomConfig = z.infer<typeof wecomConfig>;
 
 /** WeChat's JS-SDK for WeCom pages (wechat-api.md §5.12): jweixin for `wx.config`, jwxwork for `wx.agentConfig`. */
-export const WECOM_JSSDK_URLS: readonly string[] = ['https://res.wx.qq.com/open/js/jweixin-1.2.0.js', 'https://open.work.weixin.qq.com/wwopen/js/jwxwork-1.0.0.js'];
+export const WECOM_JSSDK_URLS: readonly string[] = [
+  'https://res.wx.qq.com/open/js/jweixin-1.2.0.js',
+  'https://open.work.weixin.qq.com/wwopen/js/jwxwork-1.0.0.js',
+];

@@ -11,7 +11,12 @@ export type WecomSecretName = 'contact' | 'agent' | 'directory';
  * secret for OAuth and JS-SDK tickets of the sidebar app, the contact-sync secret for the staff directory.
  * https://developer.work.weixin.qq.com/document/path/91039
  */
-export function wecomAccessTokenDefinition(account: WecomConfig, http: WechatHttpClient, secretName: WecomSecretName, secret: string): TokenDefinition {
+export function wecomAccessTokenDefinition(
+  account: WecomConfig,
+  http: WechatHttpClient,
+  secretName: WecomSecretName,
+  secret: string,
+): TokenDefinition {
   return {
     account: account.corpId,
     kind: 'wecom_access_token',
@@ -38,13 +43,22 @@ interface TicketWire {
  * Corp JS-SDK ticket for `wx.config` (wechat-api.md §1.5; 400/hour per corp, so shared like a token).
  * https://developer.work.weixin.qq.com/document/path/90506
  */
-export function wecomJsapiTicketDefinition(account: WecomConfig, http: WechatHttpClient, accessToken: TokenSource): TokenDefinition {
+export function wecomJsapiTicketDefinition(
+  account: WecomConfig,
+  http: WechatHttpClient,
+  accessToken: TokenSource,
+): TokenDefinition {
   return {
     account: account.corpId,
     kind: 'wecom_jsapi_ticket',
     key: 'corp',
     fetch: async () => {
-      const wire = await http.call<TicketWire>({ api: 'get_jsapi_ticket', method: 'GET', path: '/cgi-bin/get_jsapi_ticket', token: accessToken });
+      const wire = await http.call<TicketWire>({
+        api: 'get_jsapi_ticket',
+        method: 'GET',
+        path: '/cgi-bin/get_jsapi_ticket',
+        token: accessToken,
+      });
       return { value: wire.ticket, expiresInSeconds: wire.expires_in };
     },
   };
@@ -54,7 +68,11 @@ export function wecomJsapiTicketDefinition(account: WecomConfig, http: WechatHtt
  * App ticket for `wx.agentConfig` (wechat-api.md §1.5; 100/hour per app), keyed by agent id.
  * https://developer.work.weixin.qq.com/document/path/90506
  */
-export function wecomAgentTicketDefinition(account: WecomConfig, http: WechatHttpClient, agentToken: TokenSource): TokenDefinition {
+export function wecomAgentTicketDefinition(
+  account: WecomConfig,
+  http: WechatHttpClient,
+  agentToken: TokenSource,
+): TokenDefinition {
   return {
     account: account.corpId,
     kind: 'wecom_agent_ticket',

@@ -1,4 +1,12 @@
-import { bodyText, type CallbackFields, createTimeIso, malformed, optionalText, optionalTypeName, typeName } from '../common/callback-fields';
+import {
+  bodyText,
+  type CallbackFields,
+  createTimeIso,
+  malformed,
+  optionalText,
+  optionalTypeName,
+  typeName,
+} from '../common/callback-fields';
 import { contentDedupeKey, dedupeKey, inboxKind } from '../common/dedupe-key';
 import type { MessageCipher } from '../common/crypto/message-cipher';
 import { cipherFor, openEncrypted } from '../common/push-envelope';
@@ -42,7 +50,8 @@ export function handleWebhook(account: WecomWebhookAccount, req: WebhookRequest,
 
   const outer = parseCallbackXml(bodyText(req.rawBody));
   const encrypt = optionalText(outer, 'Encrypt');
-  if (encrypt === undefined) throw new WebhookRejection(401, 'ENCRYPTION_REQUIRED', 'WeCom callbacks are always encrypted');
+  if (encrypt === undefined)
+    throw new WebhookRejection(401, 'ENCRYPTION_REQUIRED', 'WeCom callbacks are always encrypted');
   const { message } = openEncrypted(cipher(account), req, encrypt, opts);
   const fields = parseCallbackXml(message);
   const { seconds, iso } = createTimeIso(fields);
@@ -57,15 +66,22 @@ function mapWecom(ctx: WecomContext, fields: CallbackFields, plaintext: string):
     // Messages members send to the app: not part of customer data; kept for the record, deduped on MsgId.
     const msgId = optionalText(fields, 'MsgId');
     const kind = inboxKind('wecom', 'message', msgType);
-    const key = msgId ? dedupeKey(['wecom', ctx.corpId, 'msg'], [msgId]) : contentDedupeKey(['wecom', ctx.corpId, 'msg'], plaintext);
+    const key = msgId
+      ? dedupeKey(['wecom', ctx.corpId, 'msg'], [msgId])
+      : contentDedupeKey(['wecom', ctx.corpId, 'msg'], plaintext);
     return { kind, dedupeKey: key, events: [unsupported(base, kind)] };
   }
   const event = typeName(fields, 'Event');
   const changeType = optionalTypeName(fields, 'ChangeType') ?? '';
-  if (event === 'change_external_contact' && isContactChangeType(changeType)) return mapContactChange(ctx, changeType, fields);
+  if (event === 'change_external_contact' && isContactChangeType(changeType))
+    return mapContactChange(ctx, changeType, fields);
   if (event === 'change_external_tag' && isTagChangeType(changeType)) return mapTagChange(ctx, changeType, fields);
   if (event === 'change_contact' && isMemberChangeType(changeType)) return mapMemberChange(ctx, changeType, fields);
   if (event === 'change_external_chat' && isChatChangeType(changeType)) return mapChatChange(ctx, changeType, fields);
   const kind = changeType ? inboxKind('wecom', event, changeType) : inboxKind('wecom', event);
-  return { kind, dedupeKey: contentDedupeKey(['wecom', ctx.corpId, 'event'], plaintext), events: [unsupported(base, kind)] };
+  return {
+    kind,
+    dedupeKey: contentDedupeKey(['wecom', ctx.corpId, 'event'], plaintext),
+    events: [unsupported(base, kind)],
+  };
 }

@@ -48,7 +48,8 @@ export function labelOf(message: CallbackMessage): string {
 
 export function resolveUrl(target: CallbackTarget, url: string | undefined): string {
   const resolved = url ?? target.url;
-  if (!resolved) throw new CallbackInputError(`no callback URL for ${target.kind} ${target.id}: configure one or pass url`);
+  if (!resolved)
+    throw new CallbackInputError(`no callback URL for ${target.kind} ${target.id}: configure one or pass url`);
   return resolved;
 }
 
@@ -61,19 +62,43 @@ export async function attemptOnce(
   const at = clock.nowMs();
   const headers: Record<string, string> = req.method === 'POST' ? { 'content-type': req.contentType } : {};
   try {
-    const res = await httpCall({ method: req.method, url: req.url, headers, body: req.method === 'POST' ? req.body : undefined, timeoutMs });
+    const res = await httpCall({
+      method: req.method,
+      url: req.url,
+      headers,
+      body: req.method === 'POST' ? req.body : undefined,
+      timeoutMs,
+    });
     const ok = res.status >= 200 && res.status < 300;
-    return { attempt, at, outcome: ok ? 'delivered' : 'http-error', status: res.status, body: clip(res.body), latencyMs: res.latencyMs };
+    return {
+      attempt,
+      at,
+      outcome: ok ? 'delivered' : 'http-error',
+      status: res.status,
+      body: clip(res.body),
+      latencyMs: res.latencyMs,
+    };
   } catch (e) {
     if (!(e instanceof TransportError)) throw e;
-    return { attempt, at, outcome: e.code === 'TIMEOUT' ? 'timeout' : 'network-error', latencyMs: e.latencyMs, error: e.message };
+    return {
+      attempt,
+      at,
+      outcome: e.code === 'TIMEOUT' ? 'timeout' : 'network-error',
+      latencyMs: e.latencyMs,
+      error: e.message,
+    };
   }
 }
 
-export async function sendCallback(target: CallbackTarget, message: CallbackMessage, opts: SendOptions = {}): Promise<DeliveryRecord> {
+export async function sendCallback(
+  target: CallbackTarget,
+  message: CallbackMessage,
+  opts: SendOptions = {},
+): Promise<DeliveryRecord> {
   const clock = opts.clock ?? new Clock();
   const deliveries = opts.deliveries ?? DEFAULT_DELIVERIES;
-  if (!Number.isInteger(deliveries) || deliveries < 1) throw new CallbackInputError('deliveries must be an integer ≥ 1');
+  if (!Number.isInteger(deliveries) || deliveries < 1)
+    throw new CallbackInputError('deliveries must be an integer ≥ 1');
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const mode = target.kind === 'wecom' ? 'safe' : (opts.mode ?? target.mode);
   const format = opts.format ?? target.format;

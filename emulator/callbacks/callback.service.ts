@@ -3,14 +3,28 @@ import type { CallbackTarget, SenderDeps } from '../plugin-types';
 import { sendCallback, type SendOptions } from './callback.sender';
 import type { CallbackMessage } from './callback-message';
 import { messageId, originalIdFor, templateMsgId } from './callback-ids';
-import type { ExternalContactBody, ExternalTagBody, MemberChangeBody, MpMessageBody, OaEventBody, OaMessageBody, VerifyUrlBody } from './control.schemas';
+import type {
+  ExternalContactBody,
+  ExternalTagBody,
+  MemberChangeBody,
+  MpMessageBody,
+  OaEventBody,
+  OaMessageBody,
+  VerifyUrlBody,
+} from './control.schemas';
 import { DeliveryLog, type DeliveryRecord } from './delivery-log';
 import { ControlError } from './json-body';
 import { buildMpMessage, type MpMessageInput } from './mp-message.builder';
 import { buildOaEvent, type OaEventInput, type OaHeader } from './oa-event.builder';
 import { buildOaMessage, type OaMessageInput } from './oa-message.builder';
 import { verifyCallbackUrl } from './url-verification';
-import { buildExternalChatEvent, buildExternalContactEvent, buildExternalTagEvent, buildMemberChangeEvent, type ExternalChatInput } from './wecom-event.builder';
+import {
+  buildExternalChatEvent,
+  buildExternalContactEvent,
+  buildExternalTagEvent,
+  buildMemberChangeEvent,
+  type ExternalChatInput,
+} from './wecom-event.builder';
 
 /**
  * The event generators behind the control API: turn a control body into the exact callback of wechat-api.md
@@ -37,11 +51,25 @@ export class CallbackService {
   /** Delivers any prepared message to a target with this emulator's clock and log. */
   send(target: CallbackTarget, message: CallbackMessage, o: Delivery = {}): Promise<DeliveryRecord> {
     const { url, mode, format, timeoutMs, deliveries, duplicates, agentId } = o;
-    return sendCallback(target, message, { url, mode, format, timeoutMs, deliveries, duplicates, agentId, clock: this.deps.clock, log: this.log });
+    return sendCallback(target, message, {
+      url,
+      mode,
+      format,
+      timeoutMs,
+      deliveries,
+      duplicates,
+      agentId,
+      clock: this.deps.clock,
+      log: this.log,
+    });
   }
 
   private header(target: CallbackTarget, openid: string, createTime: number | undefined): OaHeader {
-    return { toUserName: target.originalId ?? originalIdFor(target.id), openid, createTime: createTime ?? this.deps.clock.nowSeconds() };
+    return {
+      toUserName: target.originalId ?? originalIdFor(target.id),
+      openid,
+      createTime: createTime ?? this.deps.clock.nowSeconds(),
+    };
   }
 
   oaEvent(appId: string, b: OaEventBody): Promise<DeliveryRecord> {
@@ -53,12 +81,22 @@ export class CallbackService {
       return key;
     };
     let input: OaEventInput;
-    if (b.type === 'subscribe') input = key ? { type: 'subscribe', sceneValue: key, ticket } : key === '' ? { type: 'subscribe', eventKey: '' } : { type: 'subscribe' };
+    if (b.type === 'subscribe')
+      input = key
+        ? { type: 'subscribe', sceneValue: key, ticket }
+        : key === ''
+          ? { type: 'subscribe', eventKey: '' }
+          : { type: 'subscribe' };
     else if (b.type === 'unsubscribe') input = { type: 'unsubscribe' };
     else if (b.type === 'SCAN') input = { type: 'SCAN', eventKey: need('eventKey (the scene value)'), ticket };
     else if (b.type === 'CLICK') input = { type: 'CLICK', eventKey: need('eventKey (the menu key)') };
     else if (b.type === 'VIEW') input = { type: 'VIEW', eventKey: need('eventKey (the target URL)'), menuId: b.menuId };
-    else input = { type: 'TEMPLATESENDJOBFINISH', msgId: b.msgId === undefined ? templateMsgId() : BigInt(b.msgId), status: b.status ?? 'success' };
+    else
+      input = {
+        type: 'TEMPLATESENDJOBFINISH',
+        msgId: b.msgId === undefined ? templateMsgId() : BigInt(b.msgId),
+        status: b.status ?? 'success',
+      };
     return this.send(t, buildOaEvent(this.header(t, b.openid, b.createTime), input), b);
   }
 
@@ -72,8 +110,19 @@ export class CallbackService {
       voice: { type: 'voice', mediaId: media, format: b.voiceFormat ?? 'amr', recognition: b.recognition },
       video: { type: 'video', mediaId: media, thumbMediaId: thumb },
       shortvideo: { type: 'shortvideo', mediaId: media, thumbMediaId: thumb },
-      location: { type: 'location', latitude: b.latitude ?? 23.134521, longitude: b.longitude ?? 113.358803, scale: b.scale ?? 20, label: b.label ?? '广州市天河区' },
-      link: { type: 'link', title: b.title ?? 'Siyu', description: b.description ?? '', url: b.linkUrl ?? 'https://example.com/' },
+      location: {
+        type: 'location',
+        latitude: b.latitude ?? 23.134521,
+        longitude: b.longitude ?? 113.358803,
+        scale: b.scale ?? 20,
+        label: b.label ?? '广州市天河区',
+      },
+      link: {
+        type: 'link',
+        title: b.title ?? 'Siyu',
+        description: b.description ?? '',
+        url: b.linkUrl ?? 'https://example.com/',
+      },
     };
     return this.send(t, buildOaMessage(this.header(t, b.openid, b.createTime), inputs[b.type], toId64(b.msgId)), b);
   }
@@ -103,11 +152,20 @@ export class CallbackService {
     const common = { userId: b.userId, externalUserId: b.externalUserId };
     const msg =
       b.changeType === 'add_external_contact' || b.changeType === 'add_half_external_contact'
-        ? buildExternalContactEvent(h, { changeType: b.changeType, ...common, state: b.state, welcomeCode: b.welcomeCode })
+        ? buildExternalContactEvent(h, {
+            changeType: b.changeType,
+            ...common,
+            state: b.state,
+            welcomeCode: b.welcomeCode,
+          })
         : b.changeType === 'del_external_contact'
           ? buildExternalContactEvent(h, { changeType: b.changeType, ...common, source: b.source })
           : b.changeType === 'transfer_fail'
-            ? buildExternalContactEvent(h, { changeType: b.changeType, ...common, failReason: b.failReason ?? 'customer_refused' })
+            ? buildExternalContactEvent(h, {
+                changeType: b.changeType,
+                ...common,
+                failReason: b.failReason ?? 'customer_refused',
+              })
             : buildExternalContactEvent(h, { changeType: b.changeType, ...common });
     return this.send(t, msg, b);
   }
@@ -126,7 +184,11 @@ export class CallbackService {
   externalTag(corpId: string, b: ExternalTagBody): Promise<DeliveryRecord> {
     const t = this.target('wecom', corpId);
     const h = { corpId, createTime: b.createTime ?? this.deps.clock.nowSeconds() };
-    return this.send(t, buildExternalTagEvent(h, { id: b.id, tagType: b.tagType, changeType: b.changeType, strategyId: b.strategyId }), b);
+    return this.send(
+      t,
+      buildExternalTagEvent(h, { id: b.id, tagType: b.tagType, changeType: b.changeType, strategyId: b.strategyId }),
+      b,
+    );
   }
 
   /** change_external_chat, stamped with the emulator clock. */

@@ -2,7 +2,15 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { CallbackTarget, SenderDeps } from '../plugin-types';
 import { callbackServiceFor, type CallbackService } from './callback.service';
-import { externalContactBody, externalTagBody, memberChangeBody, mpMessageBody, oaEventBody, oaMessageBody, verifyUrlBody } from './control.schemas';
+import {
+  externalContactBody,
+  externalTagBody,
+  memberChangeBody,
+  mpMessageBody,
+  oaEventBody,
+  oaMessageBody,
+  verifyUrlBody,
+} from './control.schemas';
 import { ControlError, parseBody } from './json-body';
 import { CallbackInputError } from './oa-event.builder';
 import { MessageCryptoError } from '../../connectors/common/crypto/message-crypto';
@@ -26,7 +34,9 @@ export async function controlErrors(ctx: Context, next: Next): Promise<void> {
   } catch (e) {
     if (e instanceof ControlError) {
       ctx.status = e.status;
-      ctx.body = { error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } };
+      ctx.body = {
+        error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) },
+      };
     } else if (e instanceof CallbackInputError || e instanceof MessageCryptoError) {
       ctx.status = 400;
       ctx.body = { error: { code: 'INVALID_CALLBACK_INPUT', message: e.message } };
@@ -34,7 +44,10 @@ export async function controlErrors(ctx: Context, next: Next): Promise<void> {
   }
 }
 
-export function createCallbackControlRouter(deps: SenderDeps, service: CallbackService = callbackServiceFor(deps)): Router {
+export function createCallbackControlRouter(
+  deps: SenderDeps,
+  service: CallbackService = callbackServiceFor(deps),
+): Router {
   const router = new Router();
   router.use(controlErrors);
 
@@ -48,7 +61,9 @@ export function createCallbackControlRouter(deps: SenderDeps, service: CallbackS
     ctx.body = { delivery: await service.mpMessage(ctx.params.appId!, await parseBody(ctx, mpMessageBody)) };
   });
   router.post('/wecom/:corpId/external-contact', async (ctx) => {
-    ctx.body = { delivery: await service.externalContact(ctx.params.corpId!, await parseBody(ctx, externalContactBody)) };
+    ctx.body = {
+      delivery: await service.externalContact(ctx.params.corpId!, await parseBody(ctx, externalContactBody)),
+    };
   });
   router.post('/wecom/:corpId/contact', async (ctx) => {
     ctx.body = { delivery: await service.memberChange(ctx.params.corpId!, await parseBody(ctx, memberChangeBody)) };
@@ -66,7 +81,8 @@ export function createCallbackControlRouter(deps: SenderDeps, service: CallbackS
     const kind = typeof ctx.query.kind === 'string' ? KINDS[ctx.query.kind] : undefined;
     const targetId = typeof ctx.query.targetId === 'string' ? ctx.query.targetId : undefined;
     const limit = typeof ctx.query.limit === 'string' ? Number(ctx.query.limit) : undefined;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new ControlError(400, 'INVALID_QUERY', 'limit must be a positive integer');
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+      throw new ControlError(400, 'INVALID_QUERY', 'limit must be a positive integer');
     ctx.body = { deliveries: service.log.list({ kind, targetId, limit }) };
   });
   router.get('/deliveries/:id', (ctx) => {

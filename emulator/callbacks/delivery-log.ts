@@ -63,7 +63,9 @@ export class DeliveryLog {
   }
 
   list(filter: { kind?: CallbackTarget['kind']; targetId?: string; limit?: number } = {}): DeliveryRecord[] {
-    const hits = this.records.filter((r) => (!filter.kind || r.kind === filter.kind) && (!filter.targetId || r.targetId === filter.targetId));
+    const hits = this.records.filter(
+      (r) => (!filter.kind || r.kind === filter.kind) && (!filter.targetId || r.targetId === filter.targetId),
+    );
     return filter.limit === undefined ? hits : hits.slice(-filter.limit);
   }
 

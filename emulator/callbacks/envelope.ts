@@ -41,11 +41,17 @@ export function withQuery(url: string, query: Record<string, string>): string {
 }
 
 function requireKey(target: CallbackTarget): Buffer {
-  if (!target.encodingAESKey) throw new CallbackInputError(`${target.kind} ${target.id} has no EncodingAESKey: only plaintext mode is possible`);
+  if (!target.encodingAESKey)
+    throw new CallbackInputError(`${target.kind} ${target.id} has no EncodingAESKey: only plaintext mode is possible`);
   return aesKeyFromEncodingAESKey(target.encodingAESKey);
 }
 
-export function prepareRequest(target: CallbackTarget, url: string, message: CallbackMessage, opts: EnvelopeOptions): PreparedRequest {
+export function prepareRequest(
+  target: CallbackTarget,
+  url: string,
+  message: CallbackMessage,
+  opts: EnvelopeOptions,
+): PreparedRequest {
   if (target.kind === 'wecom') return prepareWecom(target, url, message, opts);
   const format = target.kind === 'mini-program' ? opts.format : 'xml';
   const plaintext = serializeMessage(message, format);
@@ -64,12 +70,18 @@ export function prepareRequest(target: CallbackTarget, url: string, message: Cal
   query.encrypt_type = 'aes';
   query.msg_signature = sha1Signature(target.token, opts.timestamp, opts.nonce, encrypt);
   const toUserName = stringField(message, 'ToUserName') ?? '';
-  const outer: CallbackMessage = opts.mode === 'safe' ? { ToUserName: toUserName, Encrypt: encrypt } : { ...message, Encrypt: encrypt };
+  const outer: CallbackMessage =
+    opts.mode === 'safe' ? { ToUserName: toUserName, Encrypt: encrypt } : { ...message, Encrypt: encrypt };
   const body = format === 'json' ? toJson(outer) : toXml(outer);
   return { url: withQuery(url, query), query, body, contentType, plaintext, mode: opts.mode, format };
 }
 
-function prepareWecom(target: CallbackTarget, url: string, message: CallbackMessage, opts: EnvelopeOptions): PreparedRequest {
+function prepareWecom(
+  target: CallbackTarget,
+  url: string,
+  message: CallbackMessage,
+  opts: EnvelopeOptions,
+): PreparedRequest {
   const plaintext = toXml(message);
   const encrypt = encryptMessage(requireKey(target), plaintext, target.id, opts.random16);
   const query = {

@@ -55,22 +55,31 @@ export function httpCall(call: HttpCall): Promise<HttpResult> {
       if (timedOut) reject(new TransportError('TIMEOUT', `no response within ${call.timeoutMs} ms`, elapsed()));
       else reject(new TransportError('NETWORK', e.message, elapsed()));
     };
-    const req = client.request(url, { method: call.method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
-      });
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers, latencyMs: elapsed() });
-      });
-      res.on('error', fail);
-      res.on('close', () => fail(new Error('connection closed before the response ended')));
-    });
+    const req = client.request(
+      url,
+      { method: call.method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+        });
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: res.headers,
+            latencyMs: elapsed(),
+          });
+        });
+        res.on('error', fail);
+        res.on('close', () => fail(new Error('connection closed before the response ended')));
+      },
+    );
     const timer = setTimeout(() => {
       timedOut = true;
       req.destroy();

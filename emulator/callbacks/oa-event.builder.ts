@@ -24,7 +24,12 @@ export type OaEventInput =
   /** Status ∈ `success`, `failed:user block`, `failed: system failed`, `failed:freq limit`. */
   | { type: 'TEMPLATESENDJOBFINISH'; msgId: number | bigint; status: string };
 
-export const TEMPLATE_STATUSES = ['success', 'failed:user block', 'failed: system failed', 'failed:freq limit'] as const;
+export const TEMPLATE_STATUSES = [
+  'success',
+  'failed:user block',
+  'failed: system failed',
+  'failed:freq limit',
+] as const;
 
 export class CallbackInputError extends Error {
   readonly code = 'INVALID_CALLBACK_INPUT';

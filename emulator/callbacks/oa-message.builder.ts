@@ -21,12 +21,24 @@ export function buildOaMessage(h: OaHeader, input: OaMessageInput, msgId: bigint
   switch (input.type) {
     case 'text': {
       const idx = input.msgDataId === undefined ? undefined : (input.idx ?? 1);
-      return { ...base, Content: input.content, MsgId: msgId, ...optional('MsgDataId', input.msgDataId), ...optional('Idx', idx) };
+      return {
+        ...base,
+        Content: input.content,
+        MsgId: msgId,
+        ...optional('MsgDataId', input.msgDataId),
+        ...optional('Idx', idx),
+      };
     }
     case 'image':
       return { ...base, PicUrl: input.picUrl, MsgId: msgId, MediaId: input.mediaId };
     case 'voice':
-      return { ...base, MediaId: input.mediaId, Format: input.format, MsgId: msgId, ...optional('Recognition', input.recognition) };
+      return {
+        ...base,
+        MediaId: input.mediaId,
+        Format: input.format,
+        MsgId: msgId,
+        ...optional('Recognition', input.recognition),
+      };
     case 'video':
     case 'shortvideo':
       return { ...base, MediaId: input.mediaId, ThumbMediaId: input.thumbMediaId, MsgId: msgId };

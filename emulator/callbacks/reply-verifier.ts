@@ -1,5 +1,9 @@
 import { XMLParser } from 'fast-xml-parser';
-import { aesKeyFromEncodingAESKey, decryptMessage, MessageCryptoError } from '../../connectors/common/crypto/message-crypto';
+import {
+  aesKeyFromEncodingAESKey,
+  decryptMessage,
+  MessageCryptoError,
+} from '../../connectors/common/crypto/message-crypto';
 import { safeEqual, sha1Signature } from '../../connectors/common/crypto/signature';
 import type { CallbackMode, CallbackTarget } from '../plugin-types';
 import { stringField, type CallbackMessage } from './callback-message';
@@ -26,7 +30,12 @@ export interface ReplyContext {
 }
 
 // Entities and DTDs are never expanded: the body comes from the system under test.
-const parser = new XMLParser({ processEntities: false, parseTagValue: false, ignoreDeclaration: true, trimValues: false });
+const parser = new XMLParser({
+  processEntities: false,
+  parseTagValue: false,
+  ignoreDeclaration: true,
+  trimValues: false,
+});
 
 type Fields = Record<string, unknown>;
 
@@ -59,8 +68,10 @@ function invalid(reason: string, message?: string): ReplyVerdict {
 function checkPlain(message: string, ctx: ReplyContext): string | undefined {
   const f = parseFields(message);
   if (!f) return 'reply is neither `success`, empty, nor a reply document';
-  if (str(f, 'ToUserName') !== stringField(ctx.inbound, 'FromUserName')) return 'reply ToUserName must be the inbound FromUserName';
-  if (str(f, 'FromUserName') !== stringField(ctx.inbound, 'ToUserName')) return 'reply FromUserName must be the inbound ToUserName';
+  if (str(f, 'ToUserName') !== stringField(ctx.inbound, 'FromUserName'))
+    return 'reply ToUserName must be the inbound FromUserName';
+  if (str(f, 'FromUserName') !== stringField(ctx.inbound, 'ToUserName'))
+    return 'reply FromUserName must be the inbound ToUserName';
   if (!str(f, 'MsgType')) return 'reply has no MsgType';
   if (!/^\d+$/.test(str(f, 'CreateTime') ?? '')) return 'reply CreateTime must be an integer';
   return undefined;
@@ -72,10 +83,12 @@ export function verifyReply(target: CallbackTarget, ctx: ReplyContext, body: str
   const encrypt = f && str(f, 'Encrypt');
   if (f && encrypt !== undefined) {
     if (!target.encodingAESKey) return invalid('encrypted reply but the account has no EncodingAESKey');
-    if (ctx.mode === 'plaintext' && target.kind !== 'wecom') return invalid('encrypted reply to a plaintext-mode callback');
+    if (ctx.mode === 'plaintext' && target.kind !== 'wecom')
+      return invalid('encrypted reply to a plaintext-mode callback');
     const ts = str(f, 'TimeStamp') ?? '';
     const nonce = str(f, 'Nonce') ?? '';
-    if (!safeEqual(str(f, 'MsgSignature'), sha1Signature(target.token, ts, nonce, encrypt))) return invalid('MsgSignature does not match TimeStamp/Nonce/Encrypt');
+    if (!safeEqual(str(f, 'MsgSignature'), sha1Signature(target.token, ts, nonce, encrypt)))
+      return invalid('MsgSignature does not match TimeStamp/Nonce/Encrypt');
     let decrypted: { message: string; receiveId: string };
     try {
       decrypted = decryptMessage(aesKeyFromEncodingAESKey(target.encodingAESKey), encrypt);
@@ -83,9 +96,12 @@ export function verifyReply(target: CallbackTarget, ctx: ReplyContext, body: str
       if (e instanceof MessageCryptoError) return invalid(`reply does not decrypt: ${e.message}`);
       throw e;
     }
-    if (decrypted.receiveId !== target.id) return invalid(`reply ReceiveId ${decrypted.receiveId} is not ${target.id}`, decrypted.message);
+    if (decrypted.receiveId !== target.id)
+      return invalid(`reply ReceiveId ${decrypted.receiveId} is not ${target.id}`, decrypted.message);
     const problem = checkPlain(decrypted.message, ctx);
-    return problem ? invalid(problem, decrypted.message) : { kind: 'encrypted-reply', ok: true, message: decrypted.message };
+    return problem
+      ? invalid(problem, decrypted.message)
+      : { kind: 'encrypted-reply', ok: true, message: decrypted.message };
   }
   if (target.kind === 'wecom') return invalid('WeCom replies must be empty or encrypted', body);
   if (ctx.mode === 'safe') return invalid('safe mode requires an encrypted reply', body);

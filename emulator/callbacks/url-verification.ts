@@ -35,7 +35,8 @@ export async function verifyCallbackUrl(target: CallbackTarget, opts: VerifyUrlO
   const plain = echoString();
   let query: Record<string, string>;
   if (target.kind === 'wecom') {
-    if (!target.encodingAESKey) throw new CallbackInputError(`wecom ${target.id} has no EncodingAESKey; WeCom callbacks are always encrypted`);
+    if (!target.encodingAESKey)
+      throw new CallbackInputError(`wecom ${target.id} has no EncodingAESKey; WeCom callbacks are always encrypted`);
     const echostr = encryptMessage(aesKeyFromEncodingAESKey(target.encodingAESKey), plain, target.id, opts.random16);
     query = { msg_signature: sha1Signature(target.token, timestamp, nonce, echostr), timestamp, nonce, echostr };
   } else {
@@ -64,7 +65,9 @@ export async function verifyCallbackUrl(target: CallbackTarget, opts: VerifyUrlO
   const a = await attemptOnce({ url, body: '', contentType: 'text/plain', method: 'GET' }, 1, timeoutMs, clock);
   if (a.outcome === 'delivered') {
     const ok = a.status === 200 && a.body === plain;
-    a.reply = ok ? { kind: 'echo', ok } : { kind: 'echo', ok, reason: `expected the echo ${plain}`, message: a.body ?? '' };
+    a.reply = ok
+      ? { kind: 'echo', ok }
+      : { kind: 'echo', ok, reason: `expected the echo ${plain}`, message: a.body ?? '' };
     record.delivered = ok;
   }
   record.attempts.push(a);

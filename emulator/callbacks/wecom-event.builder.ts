@@ -14,11 +14,22 @@ export interface WecomHeader {
 
 export type ExternalContactInput =
   /** WelcomeCode is omitted when the member and customer already chatted. */
-  | { changeType: 'add_external_contact' | 'add_half_external_contact'; userId: string; externalUserId: string; state?: string; welcomeCode?: string }
+  | {
+      changeType: 'add_external_contact' | 'add_half_external_contact';
+      userId: string;
+      externalUserId: string;
+      state?: string;
+      welcomeCode?: string;
+    }
   | { changeType: 'edit_external_contact' | 'del_follow_user'; userId: string; externalUserId: string }
   /** Source `DELETE_BY_TRANSFER` when removed by an in-service transfer. */
   | { changeType: 'del_external_contact'; userId: string; externalUserId: string; source?: string }
-  | { changeType: 'transfer_fail'; userId: string; externalUserId: string; failReason: 'customer_refused' | 'customer_limit_exceed' };
+  | {
+      changeType: 'transfer_fail';
+      userId: string;
+      externalUserId: string;
+      failReason: 'customer_refused' | 'customer_limit_exceed';
+    };
 
 export const EXTERNAL_CONTACT_CHANGE_TYPES = [
   'add_external_contact',
@@ -86,7 +97,12 @@ function header(h: WecomHeader, event: string): Record<string, CallbackValue> {
 
 export function buildExternalContactEvent(h: WecomHeader, input: ExternalContactInput): CallbackMessage {
   if (!input.userId || !input.externalUserId) throw new CallbackInputError('userId and externalUserId are required');
-  const base = { ...header(h, 'change_external_contact'), ChangeType: input.changeType, UserID: input.userId, ExternalUserID: input.externalUserId };
+  const base = {
+    ...header(h, 'change_external_contact'),
+    ChangeType: input.changeType,
+    UserID: input.userId,
+    ExternalUserID: input.externalUserId,
+  };
   switch (input.changeType) {
     case 'add_external_contact':
     case 'add_half_external_contact':
@@ -102,7 +118,12 @@ export function buildExternalContactEvent(h: WecomHeader, input: ExternalContact
 }
 
 export function buildExternalTagEvent(h: WecomHeader, input: ExternalTagInput): CallbackMessage {
-  const base = { ...header(h, 'change_external_tag'), Id: input.id, TagType: input.tagType, ChangeType: input.changeType };
+  const base = {
+    ...header(h, 'change_external_tag'),
+    Id: input.id,
+    TagType: input.tagType,
+    ChangeType: input.changeType,
+  };
   return { ...base, ...optional('StrategyId', input.strategyId) };
 }
 
@@ -117,8 +138,24 @@ export function buildExternalTagEvent(h: WecomHeader, input: ExternalTagInput): 
 export type ExternalChatInput =
   | { changeType: 'create' | 'dismiss'; chatId: string }
   | { changeType: 'update'; chatId: string; updateDetail: 'change_owner' | 'change_name' | 'change_notice' }
-  | { changeType: 'update'; chatId: string; updateDetail: 'add_member'; joinScene: 0 | 3; members: string[]; lastMemVer: string; curMemVer: string }
-  | { changeType: 'update'; chatId: string; updateDetail: 'del_member'; quitScene: 0 | 1; members: string[]; lastMemVer: string; curMemVer: string };
+  | {
+      changeType: 'update';
+      chatId: string;
+      updateDetail: 'add_member';
+      joinScene: 0 | 3;
+      members: string[];
+      lastMemVer: string;
+      curMemVer: string;
+    }
+  | {
+      changeType: 'update';
+      chatId: string;
+      updateDetail: 'del_member';
+      quitScene: 0 | 1;
+      members: string[];
+      lastMemVer: string;
+      curMemVer: string;
+    };
 
 export function buildExternalChatEvent(h: WecomHeader, input: ExternalChatInput): CallbackMessage {
   if (!input.chatId) throw new CallbackInputError('chatId is required');
@@ -127,6 +164,14 @@ export function buildExternalChatEvent(h: WecomHeader, input: ExternalChatInput)
   const detail = { ...base, UpdateDetail: input.updateDetail };
   if (input.updateDetail !== 'add_member' && input.updateDetail !== 'del_member') return detail;
   if (input.members.length === 0) throw new CallbackInputError(`${input.updateDetail} needs at least one member`);
-  const scene: Record<string, CallbackValue> = input.updateDetail === 'add_member' ? { JoinScene: input.joinScene } : { QuitScene: input.quitScene };
-  return { ...detail, ...scene, MemChangeCnt: input.members.length, MemChangeList: input.members, LastMemVer: input.lastMemVer, CurMemVer: input.curMemVer };
+  const scene: Record<string, CallbackValue> =
+    input.updateDetail === 'add_member' ? { JoinScene: input.joinScene } : { QuitScene: input.quitScene };
+  return {
+    ...detail,
+    ...scene,
+    MemChangeCnt: input.members.length,
+    MemChangeList: input.members,
+    LastMemVer: input.lastMemVer,
+    CurMemVer: input.curMemVer,
+  };
 }

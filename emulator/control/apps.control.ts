@@ -59,8 +59,29 @@ export function gatewayAccounts(state: EmulatorState, base: string): Record<stri
   const crypto = (a: WxApp) => (a.callbackMode === 'plaintext' ? {} : { encodingAESKey: a.encodingAESKey });
   const op = (a: { openPlatform: unknown }) => (a.openPlatform ? { openPlatformId: r.openPlatform.id } : {});
   return [
-    ...r.officialAccounts.map((a) => ({ kind: a.kind, name: a.name, appId: a.appId, appSecret: a.appSecret, token: a.token, ...crypto(a), originalId: a.originalId, ...op(a), apiBase: api, oauthBase })),
-    ...r.miniPrograms.map((a) => ({ kind: a.kind, name: a.name, appId: a.appId, appSecret: a.appSecret, token: a.token, ...crypto(a), messageFormat: a.format, ...op(a), apiBase: api })),
+    ...r.officialAccounts.map((a) => ({
+      kind: a.kind,
+      name: a.name,
+      appId: a.appId,
+      appSecret: a.appSecret,
+      token: a.token,
+      ...crypto(a),
+      originalId: a.originalId,
+      ...op(a),
+      apiBase: api,
+      oauthBase,
+    })),
+    ...r.miniPrograms.map((a) => ({
+      kind: a.kind,
+      name: a.name,
+      appId: a.appId,
+      appSecret: a.appSecret,
+      token: a.token,
+      ...crypto(a),
+      messageFormat: a.format,
+      ...op(a),
+      apiBase: api,
+    })),
     ...r.corps.map((c) => ({
       kind: 'wecom',
       name: c.name,

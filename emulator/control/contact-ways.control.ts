@@ -40,8 +40,14 @@ export function contactWayRoutes(router: Router, state: EmulatorState, notifier:
       }),
     );
     const members = wayMembers(corp, way);
-    const staff = b.userid !== undefined ? members.find((s) => s.userid === b.userid) : ContactWayStore.pick(way, members);
-    if (!staff) throw new ControlError(409, 'NOT_ON_CONTACT_WAY', b.userid !== undefined ? `${b.userid} is not on this contact way` : 'the contact way reaches no member');
+    const staff =
+      b.userid !== undefined ? members.find((s) => s.userid === b.userid) : ContactWayStore.pick(way, members);
+    if (!staff)
+      throw new ControlError(
+        409,
+        'NOT_ON_CONTACT_WAY',
+        b.userid !== undefined ? `${b.userid} is not on this contact way` : 'the contact way reaches no member',
+      );
     const w = state.world;
     let slot: number;
     if (b.externalUserId !== undefined) {
@@ -53,7 +59,8 @@ export function contactWayRoutes(router: Router, state: EmulatorState, notifier:
       slot = corp.personSlot.get(person);
       if (slot < 0) slot = corp.addCustomer(person, 1);
     }
-    if (corp.relation(staff, slot)) throw new ControlError(409, 'ALREADY_CONTACT', `already a contact of ${staff.userid}`);
+    if (corp.relation(staff, slot))
+      throw new ControlError(409, 'ALREADY_CONTACT', `already a contact of ${staff.userid}`);
     const now = state.now();
     corp.addRelation(staff, slot, { createtime: now, addWay: 1, byCustomer: true, state: way.state });
     way.adds++;
@@ -61,15 +68,40 @@ export function contactWayRoutes(router: Router, state: EmulatorState, notifier:
     let welcomeCode: string | undefined;
     if (b.welcomeCode) {
       welcomeCode = state.rng.chars(43, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
-      corp.contactWays.welcomeCodes.set(welcomeCode, { code: welcomeCode, userid: staff.userid, externalUserId, issuedAt: now, used: false });
+      corp.contactWays.welcomeCodes.set(welcomeCode, {
+        code: welcomeCode,
+        userid: staff.userid,
+        externalUserId,
+        issuedAt: now,
+        used: false,
+      });
     }
-    const out = { personId: corp.slotPerson.get(slot), externalUserId, userid: staff.userid, state: way.state, welcomeCode: welcomeCode ?? null };
-    ctx.body = b.notify ? { ...out, delivery: await notifier.contactWayAdd(corp.corp.corpId, staff.userid, externalUserId, way.state, welcomeCode) } : out;
+    const out = {
+      personId: corp.slotPerson.get(slot),
+      externalUserId,
+      userid: staff.userid,
+      state: way.state,
+      welcomeCode: welcomeCode ?? null,
+    };
+    ctx.body = b.notify
+      ? {
+          ...out,
+          delivery: await notifier.contactWayAdd(
+            corp.corp.corpId,
+            staff.userid,
+            externalUserId,
+            way.state,
+            welcomeCode,
+          ),
+        }
+      : out;
   });
 
   router.get('/state/wecom/:corpId/contact-ways', (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
-    ctx.body = { contactWays: [...corp.contactWays.ways.values()].map((w) => ({ ...contactWayView(w), adds: w.adds })) };
+    ctx.body = {
+      contactWays: [...corp.contactWays.ways.values()].map((w) => ({ ...contactWayView(w), adds: w.adds })),
+    };
   });
 
   router.get('/state/wecom/:corpId/welcome-messages', (ctx) => {

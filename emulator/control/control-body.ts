@@ -47,7 +47,11 @@ export async function readBody<T extends z.ZodType>(ctx: Context, schema: T): Pr
   }
   const r = schema.safeParse(value);
   if (!r.success) {
-    throw new ControlError(400, 'INVALID_BODY', r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+    throw new ControlError(
+      400,
+      'INVALID_BODY',
+      r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+    );
   }
   return r.data;
 }
@@ -65,6 +69,7 @@ export function queryInt(ctx: Context, name: string, def: number, max = Number.M
   const v = queryString(ctx, name);
   if (v === undefined) return def;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new ControlError(400, 'INVALID_QUERY', `${name} must be a non-negative integer`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ControlError(400, 'INVALID_QUERY', `${name} must be a non-negative integer`);
   return Math.min(n, max);
 }

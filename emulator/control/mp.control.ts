@@ -47,11 +47,21 @@ export function mpRoutes(router: Router, state: EmulatorState): void {
 
   router.post('/mp/:appId/phone-codes', async (ctx) => {
     const aud = audience(state, ctx.params.appId!);
-    const b = await readBody(ctx, who.extend({ phone: z.string().regex(/^1\d{10}$/).optional() }));
+    const b = await readBody(
+      ctx,
+      who.extend({
+        phone: z
+          .string()
+          .regex(/^1\d{10}$/)
+          .optional(),
+      }),
+    );
     const slot = slotFor(state, aud, b);
     const person = aud.slotPerson.get(slot);
     const persons = state.world.persons;
-    const phone = b.phone ? persons.assignPhone(person, b.phone) : (persons.phoneOf(person) ?? persons.assignPhone(person));
+    const phone = b.phone
+      ? persons.assignPhone(person, b.phone)
+      : (persons.phoneOf(person) ?? persons.assignPhone(person));
     const { code, expiresAt } = state.phoneCodes.mint({ appId: aud.app.appId, phone, slot }, state.now());
     ctx.body = { code, phoneNumber: phone, personId: person, openid: aud.openid(slot), expiresAt };
   });

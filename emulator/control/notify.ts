@@ -16,15 +16,29 @@ export function createNotifier(deps: SenderDeps) {
   const service = () => callbackServiceFor(deps);
   return {
     /** subscribe (with `qrscene_` EventKey when a QR scene is given) or unsubscribe. */
-    oaFollow(appId: string, openid: string, subscribed: boolean, qrSceneValue: string | undefined): Promise<DeliveryRecord> {
+    oaFollow(
+      appId: string,
+      openid: string,
+      subscribed: boolean,
+      qrSceneValue: string | undefined,
+    ): Promise<DeliveryRecord> {
       if (!subscribed) return service().oaEvent(appId, { type: 'unsubscribe', openid });
-      return service().oaEvent(appId, qrSceneValue ? { type: 'subscribe', openid, eventKey: qrSceneValue } : { type: 'subscribe', openid });
+      return service().oaEvent(
+        appId,
+        qrSceneValue ? { type: 'subscribe', openid, eventKey: qrSceneValue } : { type: 'subscribe', openid },
+      );
     },
     /**
      * A scan of a parametric QR code: `subscribe` with EventKey `qrscene_<scene>` and the Ticket for someone who
      * did not follow, `SCAN` with the bare scene for a follower (wechat-api.md §4.3).
      */
-    oaQrScan(appId: string, openid: string, followed: boolean, sceneValue: string, ticket: string): Promise<DeliveryRecord> {
+    oaQrScan(
+      appId: string,
+      openid: string,
+      followed: boolean,
+      sceneValue: string,
+      ticket: string,
+    ): Promise<DeliveryRecord> {
       return service().oaEvent(appId, { type: followed ? 'subscribe' : 'SCAN', openid, eventKey: sceneValue, ticket });
     },
     /** add_external_contact / del_external_contact / del_follow_user for one relation. */
@@ -38,8 +52,20 @@ export function createNotifier(deps: SenderDeps) {
       return service().externalContact(corpId, { changeType, userId, externalUserId, ...(state ? { state } : {}) });
     },
     /** add_external_contact for a customer who added a member through a contact way: State and WelcomeCode when set. */
-    contactWayAdd(corpId: string, userId: string, externalUserId: string, state: string, welcomeCode: string | undefined): Promise<DeliveryRecord> {
-      return service().externalContact(corpId, { changeType: 'add_external_contact', userId, externalUserId, ...(state ? { state } : {}), ...(welcomeCode ? { welcomeCode } : {}) });
+    contactWayAdd(
+      corpId: string,
+      userId: string,
+      externalUserId: string,
+      state: string,
+      welcomeCode: string | undefined,
+    ): Promise<DeliveryRecord> {
+      return service().externalContact(corpId, {
+        changeType: 'add_external_contact',
+        userId,
+        externalUserId,
+        ...(state ? { state } : {}),
+        ...(welcomeCode ? { welcomeCode } : {}),
+      });
     },
     /** change_external_chat for a customer group changed through the control API. */
     externalChat(corpId: string, input: ExternalChatInput): Promise<DeliveryRecord> {

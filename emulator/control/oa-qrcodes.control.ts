@@ -39,11 +39,19 @@ export function oaQrCodeRoutes(router: Router, state: EmulatorState, notifier: N
   router.post('/oa/:appId/qrcodes/:ticket/scan', async (ctx) => {
     const aud = audience(state, ctx.params.appId!);
     const ticket = ctx.params.ticket!;
-    const b = await readBody(ctx, z.object({ openid: z.string().optional(), personId: z.number().int().min(0).optional(), notify: z.boolean().default(true) }));
+    const b = await readBody(
+      ctx,
+      z.object({
+        openid: z.string().optional(),
+        personId: z.number().int().min(0).optional(),
+        notify: z.boolean().default(true),
+      }),
+    );
     const now = state.now();
     const code = aud.qrcodes.byTicket.get(ticket);
     if (!code) throw notFound('QR code ticket', ticket);
-    if (!aud.qrcodes.live(ticket, now)) throw new ControlError(409, 'QR_EXPIRED', `the QR code ${ticket} expired at ${code.expiresAt}`);
+    if (!aud.qrcodes.live(ticket, now))
+      throw new ControlError(409, 'QR_EXPIRED', `the QR code ${ticket} expired at ${code.expiresAt}`);
     const w = state.world;
     let slot: number;
     if (b.openid !== undefined) {
@@ -59,13 +67,27 @@ export function oaQrCodeRoutes(router: Router, state: EmulatorState, notifier: N
     const openid = aud.openid(slot);
     const user = userInfo(aud, slot);
     ctx.body = b.notify
-      ? { user, followed, delivery: await notifier.oaQrScan(aud.app.appId, openid, followed, OaQrCodeStore.sceneValue(code), code.ticket) }
+      ? {
+          user,
+          followed,
+          delivery: await notifier.oaQrScan(
+            aud.app.appId,
+            openid,
+            followed,
+            OaQrCodeStore.sceneValue(code),
+            code.ticket,
+          ),
+        }
       : { user, followed };
   });
 
   router.get('/state/oa/:appId/qrcodes', (ctx) => {
     const aud = audience(state, ctx.params.appId!);
     const store = aud.qrcodes;
-    ctx.body = { qrcodes: [...store.byTicket.values()].map(codeView), permanentCount: store.permanentCount, permanentLimit: store.permanentLimit };
+    ctx.body = {
+      qrcodes: [...store.byTicket.values()].map(codeView),
+      permanentCount: store.permanentCount,
+      permanentLimit: store.permanentLimit,
+    };
   });
 }

@@ -36,15 +36,35 @@ function slotOf(aud: OaAudience, openid: string): number {
   return slot;
 }
 
-function subscribeSlot(state: EmulatorState, aud: OaAudience, slot: number, b: { subscribeTime?: number; scene?: string; qrScene?: number; qrSceneStr?: string }): void {
-  const scene = SUBSCRIBE_SCENES.indexOf((b.scene ?? (b.qrScene || b.qrSceneStr ? 'ADD_SCENE_QR_CODE' : 'ADD_SCENE_SEARCH')) as (typeof SUBSCRIBE_SCENES)[number]);
-  const qr = b.qrScene !== undefined || b.qrSceneStr !== undefined ? { scene: b.qrScene ?? 0, sceneStr: b.qrSceneStr ?? '' } : undefined;
+function subscribeSlot(
+  state: EmulatorState,
+  aud: OaAudience,
+  slot: number,
+  b: { subscribeTime?: number; scene?: string; qrScene?: number; qrSceneStr?: string },
+): void {
+  const scene = SUBSCRIBE_SCENES.indexOf(
+    (b.scene ??
+      (b.qrScene || b.qrSceneStr ? 'ADD_SCENE_QR_CODE' : 'ADD_SCENE_SEARCH')) as (typeof SUBSCRIBE_SCENES)[number],
+  );
+  const qr =
+    b.qrScene !== undefined || b.qrSceneStr !== undefined
+      ? { scene: b.qrScene ?? 0, sceneStr: b.qrSceneStr ?? '' }
+      : undefined;
   aud.subscribe(slot, b.subscribeTime ?? state.now(), scene, qr ?? { scene: 0, sceneStr: '' });
 }
 
 export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifier): void {
   router.post('/persons', async (ctx) => {
-    const b = await readBody(ctx, z.object({ count: z.number().int().min(1).max(100_000).default(1), phone: z.string().regex(/^1\d{10}$/).optional() }));
+    const b = await readBody(
+      ctx,
+      z.object({
+        count: z.number().int().min(1).max(100_000).default(1),
+        phone: z
+          .string()
+          .regex(/^1\d{10}$/)
+          .optional(),
+      }),
+    );
     const w = state.world;
     const persons = Array.from({ length: b.count }, () => {
       const p = w.addPerson();
@@ -101,7 +121,9 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
     const b = await readBody(ctx, z.object({ notify: z.boolean().default(false) }));
     aud.unsubscribe(slot);
     const user = userInfo(aud, slot);
-    ctx.body = b.notify ? { user, delivery: await notifier.oaFollow(aud.app.appId, aud.openid(slot), false, undefined) } : user;
+    ctx.body = b.notify
+      ? { user, delivery: await notifier.oaFollow(aud.app.appId, aud.openid(slot), false, undefined) }
+      : user;
   });
 
   router.post('/oa/:appId/tags', async (ctx) => {
@@ -114,7 +136,10 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
   });
   router.post('/oa/:appId/tags/:tagId/members', async (ctx) => {
     const aud = audience(state, ctx.params.appId!);
-    const b = await readBody(ctx, z.object({ openids: z.array(z.string()).default([]), allFollowers: z.boolean().default(false) }));
+    const b = await readBody(
+      ctx,
+      z.object({ openids: z.array(z.string()).default([]), allFollowers: z.boolean().default(false) }),
+    );
     const tagId = Number(ctx.params.tagId);
     const slots = b.openids.map((o) => slotOf(aud, o));
     if (b.allFollowers) for (let s = 0; s < aud.size; s++) if (aud.isFollower(s)) slots.push(s);
@@ -130,7 +155,8 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
       .filter((t) => only === undefined || t.id === only)
       .map((t) => {
         const openids: string[] = [];
-        for (let s = t.members.nextSet(0); s >= 0 && openids.length < limit; s = t.members.nextSet(s + 1)) openids.push(aud.openid(s));
+        for (let s = t.members.nextSet(0); s >= 0 && openids.length < limit; s = t.members.nextSet(s + 1))
+          openids.push(aud.openid(s));
         return { id: t.id, name: t.name, count: t.members.count, openids, truncated: openids.length < t.members.count };
       });
     ctx.body = { tags };

@@ -44,24 +44,42 @@ export function oauthRoutes(router: Router, state: EmulatorState): void {
   router.post('/oa/:appId/oauth-codes', async (ctx) => {
     const aud = state.world.oaApp(ctx.params.appId);
     if (!aud) throw notFound('official account', ctx.params.appId!);
-    const b = await readBody(ctx, z.object({ personId: z.number().int().min(0).optional(), scope: z.enum(['snsapi_base', 'snsapi_userinfo']).default('snsapi_base'), snapshot: z.boolean().default(false) }));
+    const b = await readBody(
+      ctx,
+      z.object({
+        personId: z.number().int().min(0).optional(),
+        scope: z.enum(['snsapi_base', 'snsapi_userinfo']).default('snsapi_base'),
+        snapshot: z.boolean().default(false),
+      }),
+    );
     const w = state.world;
     if (b.personId !== undefined && !w.persons.exists(b.personId)) throw notFound('person', String(b.personId));
     const person = b.personId ?? w.addPerson();
     const slot = aud.ensureSlot(person, state.now());
     aud.h5Slots.add(slot);
-    const minted = state.h5Codes.mint({ appId: aud.app.appId, slot, scope: b.scope, snapshot: b.snapshot }, state.now());
+    const minted = state.h5Codes.mint(
+      { appId: aud.app.appId, slot, scope: b.scope, snapshot: b.snapshot },
+      state.now(),
+    );
     ctx.body = { ...minted, openid: aud.openid(slot), personId: person };
   });
 
   router.post('/jssdk/verify', async (ctx) => {
     const b = await readBody(
       ctx,
-      z.object({ appId: z.string(), kind: z.enum(['config', 'agentConfig']).default('config'), url: z.string(), noncestr: z.string(), timestamp: z.union([z.string(), z.number()]), signature: z.string() }),
+      z.object({
+        appId: z.string(),
+        kind: z.enum(['config', 'agentConfig']).default('config'),
+        url: z.string(),
+        noncestr: z.string(),
+        timestamp: z.union([z.string(), z.number()]),
+        signature: z.string(),
+      }),
     );
     const w = state.world;
     const url = b.url.split('#')[0]!;
-    const signed = (ticket: string) => sha1Hex(`jsapi_ticket=${ticket}&noncestr=${b.noncestr}&timestamp=${b.timestamp}&url=${url}`) === b.signature;
+    const signed = (ticket: string) =>
+      sha1Hex(`jsapi_ticket=${ticket}&noncestr=${b.noncestr}&timestamp=${b.timestamp}&url=${url}`) === b.signature;
     const live = [...state.tickets.all.values()].filter((t) => t.expiresAt > state.now());
     const mine = (kind: string, owner: (o: string) => boolean) => live.filter((t) => t.kind === kind && owner(t.owner));
     let good: typeof live;

@@ -16,7 +16,13 @@ import { readBody, queryInt, queryString } from './control-body';
 const chaosBody = z.object({
   seed: z.number().int().min(0).default(1),
   rules: z
-    .array(z.object({ api: z.string().min(1).default('*'), errcode: z.union([z.number().int(), z.literal('rate_limit')]), rate: z.number().min(0).max(1) }))
+    .array(
+      z.object({
+        api: z.string().min(1).default('*'),
+        errcode: z.union([z.number().int(), z.literal('rate_limit')]),
+        rate: z.number().min(0).max(1),
+      }),
+    )
     .default([]),
   latencyMs: z.number().int().min(0).max(10_000).default(0),
 });
@@ -44,7 +50,15 @@ export function opsRoutes(router: Router, state: EmulatorState, summary: () => u
     ctx.body = clock();
   });
   router.post('/clock/advance', async (ctx) => {
-    const { seconds } = await readBody(ctx, z.object({ seconds: z.number().min(0).max(10 * 365 * 86_400) }));
+    const { seconds } = await readBody(
+      ctx,
+      z.object({
+        seconds: z
+          .number()
+          .min(0)
+          .max(10 * 365 * 86_400),
+      }),
+    );
     state.clock.advance(seconds);
     ctx.body = clock();
   });

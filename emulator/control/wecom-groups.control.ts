@@ -71,7 +71,12 @@ export function groupMemberView(corp: WecomCorp, m: GroupMember): Record<string,
 }
 
 export function groupView(corp: WecomCorp, chat: GroupChat): Record<string, unknown> {
-  return { ...groupSummary(chat), notice: chat.notice, admins: chat.admins.map((s) => s.userid), members: chat.members.map((m) => groupMemberView(corp, m)) };
+  return {
+    ...groupSummary(chat),
+    notice: chat.notice,
+    admins: chat.admins.map((s) => s.userid),
+    members: chat.members.map((m) => groupMemberView(corp, m)),
+  };
 }
 
 export function groupStateRoutes(router: Router, state: EmulatorState): void {
@@ -79,7 +84,10 @@ export function groupStateRoutes(router: Router, state: EmulatorState): void {
     const corp = corpOf(state, ctx.params.corpId!);
     const from = queryInt(ctx, 'from', 0);
     const limit = queryInt(ctx, 'limit', 1000, 10_000);
-    ctx.body = { groups: corp.groups.chats.slice(from, from + limit).map(groupSummary), total: corp.groups.chats.length };
+    ctx.body = {
+      groups: corp.groups.chats.slice(from, from + limit).map(groupSummary),
+      total: corp.groups.chats.length,
+    };
   });
 
   router.get('/state/wecom/:corpId/groups/:chatId', (ctx) => {
@@ -96,7 +104,12 @@ function live(chat: GroupChat): GroupChat {
 function ownerOf(corp: WecomCorp, userid: string): Staff {
   const s = corp.staffByUserid.get(userid);
   if (!s) throw notFound('userid', userid);
-  if (s.left || !s.contactFeature) throw new ControlError(409, 'NOT_AN_OWNER', `${userid} cannot own customer groups (left, or no customer-contact feature)`);
+  if (s.left || !s.contactFeature)
+    throw new ControlError(
+      409,
+      'NOT_AN_OWNER',
+      `${userid} cannot own customer groups (left, or no customer-contact feature)`,
+    );
   return s;
 }
 
@@ -136,24 +149,27 @@ function addMembers(
   const ids = resolved.map((m) => memberId(corp, m));
   const dup = ids.find((id, i) => ids.indexOf(id) !== i || GroupChatStore.memberOf(chat, resolved[i]!));
   if (dup) throw new ControlError(409, 'ALREADY_MEMBER', `${dup} is already in group ${chat.chatId}`);
-  if (chat.members.length + resolved.length > GROUP_MAX) throw new ControlError(409, 'GROUP_FULL', `a customer group holds at most ${GROUP_MAX} members`);
+  if (chat.members.length + resolved.length > GROUP_MAX)
+    throw new ControlError(409, 'GROUP_FULL', `a customer group holds at most ${GROUP_MAX} members`);
   const now = state.now();
-  const added = resolved.map(
-    (m): GroupMember => ({
-      staff: m.staff,
-      slot: m.slot,
-      joinTime: now,
-      joinScene: how.joinScene,
-      invitor: how.joinScene === 3 ? undefined : how.invitor,
-      nickname: '',
-      state: how.state,
-    }),
-  );
+  const added = resolved.map((m): GroupMember => ({
+    staff: m.staff,
+    slot: m.slot,
+    joinTime: now,
+    joinScene: how.joinScene,
+    invitor: how.joinScene === 3 ? undefined : how.invitor,
+    nickname: '',
+    state: how.state,
+  }));
   chat.members.push(...added);
   return added;
 }
 
-function withDelivery(body: Record<string, unknown>, deliveries: DeliveryRecord[], notify: boolean): Record<string, unknown> {
+function withDelivery(
+  body: Record<string, unknown>,
+  deliveries: DeliveryRecord[],
+  notify: boolean,
+): Record<string, unknown> {
   if (!notify) return body;
   return deliveries.length === 1 ? { ...body, delivery: deliveries[0] } : { ...body, deliveries };
 }
@@ -167,7 +183,10 @@ export function groupRoutes(router: Router, state: EmulatorState, notifier: Noti
         owner: z.string().min(1),
         name: z.string().max(100).default(''),
         notice: z.string().max(1000).default(''),
-        members: z.array(memberSpec).max(GROUP_MAX - 1).default([]),
+        members: z
+          .array(memberSpec)
+          .max(GROUP_MAX - 1)
+          .default([]),
         joinScene,
         admins: z.array(z.string()).max(3).default([]),
         notify: z.boolean().default(false),
@@ -176,25 +195,45 @@ export function groupRoutes(router: Router, state: EmulatorState, notifier: Noti
     const owner = ownerOf(corp, b.owner);
     const now = state.now();
     const chat = corp.groups.create({ name: b.name, owner, createTime: now, notice: b.notice });
-    chat.members.push({ staff: owner, slot: -1, joinTime: now, joinScene: 1, invitor: undefined, nickname: '', state: '' });
+    chat.members.push({
+      staff: owner,
+      slot: -1,
+      joinTime: now,
+      joinScene: 1,
+      invitor: undefined,
+      nickname: '',
+      state: '',
+    });
     addMembers(state, corp, chat, b.members, { joinScene: b.joinScene, invitor: owner, state: '' });
     for (const userid of b.admins) {
       const s = corp.staffByUserid.get(userid);
-      if (!s || !GroupChatStore.memberOf(chat, { staff: s })) throw new ControlError(409, 'NOT_A_MEMBER', `admin ${userid} is not in the group`);
+      if (!s || !GroupChatStore.memberOf(chat, { staff: s }))
+        throw new ControlError(409, 'NOT_A_MEMBER', `admin ${userid} is not in the group`);
       chat.admins.push(s);
     }
-    const deliveries = b.notify ? [await notifier.externalChat(corp.corp.corpId, { changeType: 'create', chatId: chat.chatId })] : [];
+    const deliveries = b.notify
+      ? [await notifier.externalChat(corp.corp.corpId, { changeType: 'create', chatId: chat.chatId })]
+      : [];
     ctx.body = withDelivery(groupView(corp, chat), deliveries, b.notify);
   });
 
   router.patch('/wecom/:corpId/groups/:chatId', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
     const chat = live(chatOf(corp, ctx.params.chatId!));
-    const b = await readBody(ctx, z.object({ name: z.string().max(100).optional(), notice: z.string().max(1000).optional(), owner: z.string().min(1).optional(), notify: z.boolean().default(false) }));
+    const b = await readBody(
+      ctx,
+      z.object({
+        name: z.string().max(100).optional(),
+        notice: z.string().max(1000).optional(),
+        owner: z.string().min(1).optional(),
+        notify: z.boolean().default(false),
+      }),
+    );
     const changes: ('change_name' | 'change_notice' | 'change_owner')[] = [];
     if (b.owner !== undefined && b.owner !== chat.owner.userid) {
       const owner = ownerOf(corp, b.owner);
-      if (!GroupChatStore.memberOf(chat, { staff: owner })) throw new ControlError(409, 'NOT_A_MEMBER', `${b.owner} is not in the group`);
+      if (!GroupChatStore.memberOf(chat, { staff: owner }))
+        throw new ControlError(409, 'NOT_A_MEMBER', `${b.owner} is not in the group`);
       chat.owner = owner;
       chat.admins = chat.admins.filter((s) => s !== owner);
       changes.push('change_owner');
@@ -208,7 +247,11 @@ export function groupRoutes(router: Router, state: EmulatorState, notifier: Noti
       changes.push('change_notice');
     }
     const deliveries: DeliveryRecord[] = [];
-    if (b.notify) for (const updateDetail of changes) deliveries.push(await notifier.externalChat(corp.corp.corpId, { changeType: 'update', chatId: chat.chatId, updateDetail }));
+    if (b.notify)
+      for (const updateDetail of changes)
+        deliveries.push(
+          await notifier.externalChat(corp.corp.corpId, { changeType: 'update', chatId: chat.chatId, updateDetail }),
+        );
     ctx.body = { ...groupView(corp, chat), changes, ...(b.notify ? { deliveries } : {}) };
   });
 
@@ -217,15 +260,26 @@ export function groupRoutes(router: Router, state: EmulatorState, notifier: Noti
     const chat = live(chatOf(corp, ctx.params.chatId!));
     const b = await readBody(
       ctx,
-      z.object({ members: z.array(memberSpec).min(1).max(GROUP_MAX), joinScene, invitor: z.string().optional(), state: z.string().max(30).default(''), notify: z.boolean().default(false) }),
+      z.object({
+        members: z.array(memberSpec).min(1).max(GROUP_MAX),
+        joinScene,
+        invitor: z.string().optional(),
+        state: z.string().max(30).default(''),
+        notify: z.boolean().default(false),
+      }),
     );
     let invitor: Staff | undefined = chat.owner;
     if (b.invitor !== undefined) {
       invitor = corp.staffByUserid.get(b.invitor);
-      if (!invitor || !GroupChatStore.memberOf(chat, { staff: invitor })) throw new ControlError(409, 'NOT_A_MEMBER', `invitor ${b.invitor} is not in the group`);
+      if (!invitor || !GroupChatStore.memberOf(chat, { staff: invitor }))
+        throw new ControlError(409, 'NOT_A_MEMBER', `invitor ${b.invitor} is not in the group`);
     }
     const last = GroupChatStore.memberVersion(chat);
-    const added = addMembers(state, corp, chat, b.members, { joinScene: b.joinScene, invitor, state: b.joinScene === 3 ? b.state : '' });
+    const added = addMembers(state, corp, chat, b.members, {
+      joinScene: b.joinScene,
+      invitor,
+      state: b.joinScene === 3 ? b.state : '',
+    });
     chat.version++;
     const ids = added.map((m) => memberId(corp, m));
     const deliveries = b.notify
@@ -242,17 +296,37 @@ export function groupRoutes(router: Router, state: EmulatorState, notifier: Noti
           }),
         ]
       : [];
-    ctx.body = withDelivery({ chatId: chat.chatId, added: added.map((m) => groupMemberView(corp, m)), memberVersion: GroupChatStore.memberVersion(chat) }, deliveries, b.notify);
+    ctx.body = withDelivery(
+      {
+        chatId: chat.chatId,
+        added: added.map((m) => groupMemberView(corp, m)),
+        memberVersion: GroupChatStore.memberVersion(chat),
+      },
+      deliveries,
+      b.notify,
+    );
   });
 
   router.post('/wecom/:corpId/groups/:chatId/members/remove', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
     const chat = live(chatOf(corp, ctx.params.chatId!));
-    const b = await readBody(ctx, z.object({ members: z.array(z.string().min(1)).min(1).max(GROUP_MAX), quitScene: z.union([z.literal(0), z.literal(1)]).default(0), notify: z.boolean().default(false) }));
+    const b = await readBody(
+      ctx,
+      z.object({
+        members: z.array(z.string().min(1)).min(1).max(GROUP_MAX),
+        quitScene: z.union([z.literal(0), z.literal(1)]).default(0),
+        notify: z.boolean().default(false),
+      }),
+    );
     const gone = b.members.map((id) => {
       const m = chat.members.find((x) => memberId(corp, x) === id);
       if (!m) throw new ControlError(409, 'NOT_A_MEMBER', `${id} is not in group ${chat.chatId}`);
-      if (m.staff === chat.owner) throw new ControlError(409, 'OWNER_CANNOT_LEAVE', 'the owner leaves only by handing the group over or dismissing it');
+      if (m.staff === chat.owner)
+        throw new ControlError(
+          409,
+          'OWNER_CANNOT_LEAVE',
+          'the owner leaves only by handing the group over or dismissing it',
+        );
       return m;
     });
     const last = GroupChatStore.memberVersion(chat);
@@ -274,7 +348,11 @@ export function groupRoutes(router: Router, state: EmulatorState, notifier: Noti
           }),
         ]
       : [];
-    ctx.body = withDelivery({ chatId: chat.chatId, removed: ids, memberVersion: GroupChatStore.memberVersion(chat) }, deliveries, b.notify);
+    ctx.body = withDelivery(
+      { chatId: chat.chatId, removed: ids, memberVersion: GroupChatStore.memberVersion(chat) },
+      deliveries,
+      b.notify,
+    );
   });
 
   router.post('/wecom/:corpId/groups/:chatId/dismiss', async (ctx) => {
@@ -282,7 +360,9 @@ export function groupRoutes(router: Router, state: EmulatorState, notifier: Noti
     const chat = live(chatOf(corp, ctx.params.chatId!));
     const b = await readBody(ctx, z.object({ notify: z.boolean().default(false) }));
     chat.dismissed = true;
-    const deliveries = b.notify ? [await notifier.externalChat(corp.corp.corpId, { changeType: 'dismiss', chatId: chat.chatId })] : [];
+    const deliveries = b.notify
+      ? [await notifier.externalChat(corp.corp.corpId, { changeType: 'dismiss', chatId: chat.chatId })]
+      : [];
     ctx.body = withDelivery({ chatId: chat.chatId, dismissed: true }, deliveries, b.notify);
   });
 }

@@ -42,7 +42,16 @@ function checkDepartments(corp: WecomCorp, ids: number[] | undefined): void {
 }
 
 function staffView(s: Staff): Record<string, unknown> {
-  return { userid: s.userid, name: s.name, contactFeature: s.contactFeature, departments: s.departments, position: s.position, left: s.left, visibleToAgent: s.visibleToAgent, customers: s.relations.length };
+  return {
+    userid: s.userid,
+    name: s.name,
+    contactFeature: s.contactFeature,
+    departments: s.departments,
+    position: s.position,
+    left: s.left,
+    visibleToAgent: s.visibleToAgent,
+    customers: s.relations.length,
+  };
 }
 
 function memberFields(s: Staff): { userId: string; name: string; departments: number[]; position: string; status: 1 } {
@@ -87,7 +96,10 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
     const b = await readBody(
       ctx,
       z.object({
-        userid: z.string().regex(/^[\w.@-]{1,64}$/).optional(),
+        userid: z
+          .string()
+          .regex(/^[\w.@-]{1,64}$/)
+          .optional(),
         name: z.string().min(1).max(64).optional(),
         contactFeature: z.boolean().default(true),
         departments: departmentIds.optional(),
@@ -101,7 +113,9 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
     const s = corp.addStaff(b.userid, b.name, b.contactFeature, b.departments);
     if (b.position !== undefined) s.position = b.position;
     s.visibleToAgent = b.visibleToAgent;
-    const delivery = b.notify ? await notifier.member(corp.corp.corpId, { changeType: 'create_user', ...memberFields(s), minimal: b.minimal }) : undefined;
+    const delivery = b.notify
+      ? await notifier.member(corp.corp.corpId, { changeType: 'create_user', ...memberFields(s), minimal: b.minimal })
+      : undefined;
     ctx.body = { ...staffView(s), ...(delivery ? { delivery } : {}) };
   });
 
@@ -112,7 +126,10 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
       ctx,
       z.object({
         name: z.string().min(1).max(64).optional(),
-        newUserid: z.string().regex(/^[\w.@-]{1,64}$/).optional(),
+        newUserid: z
+          .string()
+          .regex(/^[\w.@-]{1,64}$/)
+          .optional(),
         departments: departmentIds.optional(),
         position: z.string().max(128).optional(),
         visibleToAgent: z.boolean().optional(),
@@ -122,7 +139,8 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
     );
     if (s.left) throw new ControlError(409, 'MEMBER_LEFT', `${s.userid} has left the corp`);
     checkDepartments(corp, b.departments);
-    if (b.newUserid !== undefined && b.newUserid !== s.userid && corp.staffByUserid.has(b.newUserid)) throw new ControlError(409, 'USERID_TAKEN', `userid ${b.newUserid} already exists`);
+    if (b.newUserid !== undefined && b.newUserid !== s.userid && corp.staffByUserid.has(b.newUserid))
+      throw new ControlError(409, 'USERID_TAKEN', `userid ${b.newUserid} already exists`);
     const oldUserid = s.userid;
     if (b.name !== undefined) s.name = b.name;
     if (b.departments !== undefined) s.departments = b.departments;
@@ -131,7 +149,13 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
     const renamed = b.newUserid !== undefined && b.newUserid !== oldUserid;
     if (renamed) corp.renameStaff(s, b.newUserid!);
     const delivery = b.notify
-      ? await notifier.member(corp.corp.corpId, { changeType: 'update_user', ...memberFields(s), userId: oldUserid, ...(renamed ? { newUserId: s.userid } : {}), minimal: b.minimal })
+      ? await notifier.member(corp.corp.corpId, {
+          changeType: 'update_user',
+          ...memberFields(s),
+          userId: oldUserid,
+          ...(renamed ? { newUserId: s.userid } : {}),
+          minimal: b.minimal,
+        })
       : undefined;
     ctx.body = { ...staffView(s), ...(delivery ? { delivery } : {}) };
   });
@@ -141,13 +165,18 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
     const s = staffOf(corp, ctx.params.userid!);
     const b = await readBody(ctx, z.object({ notify: z.boolean().default(false) }));
     s.left = true;
-    const delivery = b.notify ? await notifier.member(corp.corp.corpId, { changeType: 'delete_user', userId: s.userid }) : undefined;
+    const delivery = b.notify
+      ? await notifier.member(corp.corp.corpId, { changeType: 'delete_user', userId: s.userid })
+      : undefined;
     ctx.body = { ...staffView(s), ...(delivery ? { delivery } : {}) };
   });
 
   router.post('/wecom/:corpId/departments', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
-    const b = await readBody(ctx, z.object({ name: z.string().min(1).max(64), parentId: z.number().int().positive().default(1) }));
+    const b = await readBody(
+      ctx,
+      z.object({ name: z.string().min(1).max(64), parentId: z.number().int().positive().default(1) }),
+    );
     checkDepartments(corp, [b.parentId]);
     const d = corp.addDepartment(b.name, b.parentId);
     ctx.body = { id: d.id, name: d.name, parentId: d.parentId };
@@ -155,7 +184,10 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
 
   router.get('/state/wecom/:corpId/staff', (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
-    ctx.body = { staff: corp.staff.map(staffView), departments: corp.departments.map((d) => ({ id: d.id, name: d.name, parentId: d.parentId })) };
+    ctx.body = {
+      staff: corp.staff.map(staffView),
+      departments: corp.departments.map((d) => ({ id: d.id, name: d.name, parentId: d.parentId })),
+    };
   });
 
   router.post('/wecom/:corpId/contacts', async (ctx) => {
@@ -182,7 +214,8 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
       if (specs.length >= b.followers.length + b.followerCount) break;
       if (s.contactFeature && !specs.some((f) => f.userid === s.userid)) specs.push({ userid: s.userid });
     }
-    if (specs.length < b.followers.length + b.followerCount) throw new ControlError(400, 'NOT_ENOUGH_STAFF', 'not enough members with the customer-contact feature');
+    if (specs.length < b.followers.length + b.followerCount)
+      throw new ControlError(400, 'NOT_ENOUGH_STAFF', 'not enough members with the customer-contact feature');
     const added: Relation[] = [];
     for (const f of specs) {
       const staff = staffOf(corp, f.userid);
@@ -192,7 +225,11 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
     }
     const externalUserId = corp.externalUserid(slot);
     const deliveries = [];
-    if (b.notify) for (const r of added) deliveries.push(await notifier.relation(corp.corp.corpId, 'add_external_contact', r.staff.userid, externalUserId, r.state));
+    if (b.notify)
+      for (const r of added)
+        deliveries.push(
+          await notifier.relation(corp.corp.corpId, 'add_external_contact', r.staff.userid, externalUserId, r.state),
+        );
     ctx.body = {
       personId: person,
       externalUserId,
@@ -203,14 +240,24 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
 
   router.post('/wecom/:corpId/relations/delete', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
-    const b = await readBody(ctx, z.object({ userid: z.string(), externalUserId: z.string(), by: z.enum(['member', 'customer']), notify: z.boolean().default(false) }));
+    const b = await readBody(
+      ctx,
+      z.object({
+        userid: z.string(),
+        externalUserId: z.string(),
+        by: z.enum(['member', 'customer']),
+        notify: z.boolean().default(false),
+      }),
+    );
     const slot = corp.slotOf(b.externalUserId);
     const rel = slot < 0 ? undefined : corp.relation(staffOf(corp, b.userid), slot);
     if (!rel) throw notFound('relation', `${b.userid}/${b.externalUserId}`);
     if (b.by === 'member') corp.removeRelation(rel);
     else rel.customerDeleted = true;
     const changeType = b.by === 'member' ? 'del_external_contact' : 'del_follow_user';
-    ctx.body = b.notify ? { deleted: b.by, delivery: await notifier.relation(corp.corp.corpId, changeType, b.userid, b.externalUserId) } : { deleted: b.by };
+    ctx.body = b.notify
+      ? { deleted: b.by, delivery: await notifier.relation(corp.corp.corpId, changeType, b.userid, b.externalUserId) }
+      : { deleted: b.by };
   });
 
   router.post('/wecom/:corpId/corp-tags', async (ctx) => {
@@ -220,16 +267,29 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
       z.object({
         groupName: z.string(),
         groupOrder: z.number().int().min(0).optional(),
-        tags: z.array(z.union([z.string(), z.object({ name: z.string(), order: z.number().int().min(0).optional() })])).min(1),
+        tags: z
+          .array(z.union([z.string(), z.object({ name: z.string(), order: z.number().int().min(0).optional() })]))
+          .min(1),
       }),
     );
-    const { group, created } = corp.tags.add({ groupName: b.groupName, groupOrder: b.groupOrder }, b.tags.map((t) => (typeof t === 'string' ? { name: t } : t)), state.now());
+    const { group, created } = corp.tags.add(
+      { groupName: b.groupName, groupOrder: b.groupOrder },
+      b.tags.map((t) => (typeof t === 'string' ? { name: t } : t)),
+      state.now(),
+    );
     ctx.body = { groupId: group.id, groupName: group.name, tags: created.map((t) => ({ id: t.id, name: t.name })) };
   });
 
   router.post('/wecom/:corpId/oauth-codes', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
-    const b = await readBody(ctx, z.object({ userid: z.string().optional(), personId: z.number().int().min(0).optional(), scope: z.enum(['snsapi_base', 'snsapi_privateinfo']).default('snsapi_base') }));
+    const b = await readBody(
+      ctx,
+      z.object({
+        userid: z.string().optional(),
+        personId: z.number().int().min(0).optional(),
+        scope: z.enum(['snsapi_base', 'snsapi_privateinfo']).default('snsapi_base'),
+      }),
+    );
     const privateInfo = b.scope === 'snsapi_privateinfo';
     const corpId = corp.corp.corpId;
     if (b.personId !== undefined) {
@@ -244,7 +304,13 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
 
   router.post('/wecom/:corpId/tokens/invalidate', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
-    const b = await readBody(ctx, z.object({ mode: z.enum(['invalid', 'expired']).default('invalid'), app: z.enum(['contact', 'agent']).optional() }));
+    const b = await readBody(
+      ctx,
+      z.object({
+        mode: z.enum(['invalid', 'expired']).default('invalid'),
+        app: z.enum(['contact', 'agent']).optional(),
+      }),
+    );
     const app = b.app === undefined ? undefined : b.app === 'contact' ? corp.corp.contactApp : corp.corp.agentApp;
     ctx.body = { invalidated: state.wecomTokens.invalidate(corp.corp.corpId, b.mode, state.now(), app), mode: b.mode };
   });
@@ -270,7 +336,12 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
   router.get('/state/wecom/:corpId/corp-tags', (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);
     ctx.body = {
-      groups: corp.tags.groups().map((g) => ({ id: g.id, name: g.name, order: g.order, tags: g.tags.map((t) => ({ id: t.id, name: t.name, order: t.order })) })),
+      groups: corp.tags.groups().map((g) => ({
+        id: g.id,
+        name: g.name,
+        order: g.order,
+        tags: g.tags.map((t) => ({ id: t.id, name: t.name, order: t.order })),
+      })),
       liveTags: corp.tags.liveTags,
       limit: corp.tags.limit,
     };

@@ -77,7 +77,7 @@ export class IdCodec {
       c.push(v);
     }
     const hi = (c[0]! << 2) | (c[1]! >>> 4);
-    const s = ((((hi & 0xf) << 28) | ((c[1]! & 0xf) << 24) | (c[2]! << 18) | (c[3]! << 12) | (c[4]! << 6) | c[5]!) >>> 0);
+    const s = (((hi & 0xf) << 28) | ((c[1]! & 0xf) << 24) | (c[2]! << 18) | (c[3]! << 12) | (c[4]! << 6) | c[5]!) >>> 0;
     const index = unscramble(s, this.key);
     if (index > 0x7fffffff) return -1;
     return this.encode(index) === id ? index : -1;

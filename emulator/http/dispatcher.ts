@@ -33,7 +33,7 @@ export function createDispatcher(state: EmulatorState, hosts: Record<string, End
     const started = performance.now();
     const at = state.clock.nowMs();
     const query: Record<string, string> = {};
-    for (const [k, v] of Object.entries(ctx.query)) if (v !== undefined) query[k] = Array.isArray(v) ? v[0] ?? '' : v;
+    for (const [k, v] of Object.entries(ctx.query)) if (v !== undefined) query[k] = Array.isArray(v) ? (v[0] ?? '') : v;
     const raw = ctx.method === 'POST' ? await getRawBody(ctx.req, { limit: '2mb', encoding: 'utf8' }) : '';
     let parsed: Record<string, unknown> | undefined;
     const ip = ctx.ip.replace(/^::ffff:/, '');

@@ -62,7 +62,16 @@ export function createJssdkRouter(state: EmulatorState): Router {
   router.post('/wecom/:corpId/current-chat', async (ctx) => {
     const corp = state.world.corp(ctx.params.corpId);
     if (!corp) throw notFound('corp', ctx.params.corpId!);
-    const b = await readBody(ctx, z.object({ userid: z.string(), externalUserId: z.string(), entry: z.enum(CONTEXT_ENTRIES).default('single_chat_tools') }).strict());
+    const b = await readBody(
+      ctx,
+      z
+        .object({
+          userid: z.string(),
+          externalUserId: z.string(),
+          entry: z.enum(CONTEXT_ENTRIES).default('single_chat_tools'),
+        })
+        .strict(),
+    );
     if (!corp.staffByUserid.has(b.userid)) throw notFound('userid', b.userid);
     if (corp.slotOf(b.externalUserId) < 0) throw notFound('external_userid', b.externalUserId);
     chats.set(corp.corp.corpId, b);

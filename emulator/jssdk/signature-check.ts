@@ -23,17 +23,27 @@ export function checkJssdkSignature(state: EmulatorState, c: JssdkSignatureClaim
   const corp = state.world.corp(c.corpid);
   if (!corp) return { ok: false, errcode: 40013, errmsg: 'invalid corpid' };
   const agentOwner = `${corp.corp.corpId}|${corp.corp.agentApp.agentId}`;
-  if (c.kind === 'agentConfig' && String(c.agentid) !== String(corp.corp.agentApp.agentId)) return { ok: false, errcode: 40056, errmsg: 'invalid agentid' };
+  if (c.kind === 'agentConfig' && String(c.agentid) !== String(corp.corp.agentApp.agentId))
+    return { ok: false, errcode: 40056, errmsg: 'invalid agentid' };
   const signedWith = (kind: 'wecom-corp' | 'wecom-agent', owner: string): boolean => {
     const url = c.url.split('#')[0]!;
     for (const t of state.tickets.all.values()) {
       if (t.kind !== kind || t.owner !== owner || t.expiresAt <= state.now()) continue;
-      if (sha1Hex(`jsapi_ticket=${t.value}&noncestr=${c.noncestr}&timestamp=${c.timestamp}&url=${url}`) === c.signature) return true;
+      if (sha1Hex(`jsapi_ticket=${t.value}&noncestr=${c.noncestr}&timestamp=${c.timestamp}&url=${url}`) === c.signature)
+        return true;
     }
     return false;
   };
-  if (c.kind === 'config') return signedWith('wecom-corp', corp.corp.corpId) ? { ok: true } : { ok: false, errcode: 63002, errmsg: 'invalid signature' };
+  if (c.kind === 'config')
+    return signedWith('wecom-corp', corp.corp.corpId)
+      ? { ok: true }
+      : { ok: false, errcode: 63002, errmsg: 'invalid signature' };
   if (signedWith('wecom-agent', agentOwner)) return { ok: true };
-  if (signedWith('wecom-corp', corp.corp.corpId)) return { ok: false, errcode: 42012, errmsg: 'invalid signature (signed with the corp jsapi_ticket, not the agent_config ticket)' };
+  if (signedWith('wecom-corp', corp.corp.corpId))
+    return {
+      ok: false,
+      errcode: 42012,
+      errmsg: 'invalid signature (signed with the corp jsapi_ticket, not the agent_config ticket)',
+    };
   return { ok: false, errcode: 63002, errmsg: 'invalid signature' };
 }

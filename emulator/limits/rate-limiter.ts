@@ -80,7 +80,12 @@ export class RateLimiter {
   }
 
   /** `/cgi-bin/openapi/quota/get` style numbers for one API and scope. */
-  usage(api: string, scope: string, product: Product, now: number): { daily_limit: number; used: number; remain: number } {
+  usage(
+    api: string,
+    scope: string,
+    product: Product,
+    now: number,
+  ): { daily_limit: number; used: number; remain: number } {
     const limit = this.spec(api, product)?.perDay ?? 0;
     const used = this.window(`${api}|${scope}`, now).dayCount;
     return { daily_limit: limit, used, remain: Math.max(0, limit - used) };

@@ -53,13 +53,19 @@ export function createAuthorizePage(state: EmulatorState): Middleware {
     const oa = w.oaApp(q.appid);
     if (oa) {
       if (!OA_SCOPES.includes(q.scope)) return errorPage(ctx, 10005, '此公众号并没有这些 scope 的权限');
-      if (oa.app.oauthDomain && target.host !== oa.app.oauthDomain) return errorPage(ctx, 10003, 'redirect_uri 域名与后台配置不一致');
-      if (q.scope === 'snsapi_userinfo' && visitor && !visitor.consent) return redirect(ctx, q.redirect_uri, { state: stateParam });
-      const person = visitor?.personId !== undefined && w.persons.exists(visitor.personId) ? visitor.personId : w.addPerson();
+      if (oa.app.oauthDomain && target.host !== oa.app.oauthDomain)
+        return errorPage(ctx, 10003, 'redirect_uri 域名与后台配置不一致');
+      if (q.scope === 'snsapi_userinfo' && visitor && !visitor.consent)
+        return redirect(ctx, q.redirect_uri, { state: stateParam });
+      const person =
+        visitor?.personId !== undefined && w.persons.exists(visitor.personId) ? visitor.personId : w.addPerson();
       const slot = oa.ensureSlot(person, now);
       oa.h5Slots.add(slot);
       const scope = q.scope as 'snsapi_base' | 'snsapi_userinfo';
-      const { code } = state.h5Codes.mint({ appId: oa.app.appId, slot, scope, snapshot: visitor?.snapshot ?? false }, now);
+      const { code } = state.h5Codes.mint(
+        { appId: oa.app.appId, slot, scope, snapshot: visitor?.snapshot ?? false },
+        now,
+      );
       return redirect(ctx, q.redirect_uri, { code, state: stateParam });
     }
     const corp = w.corp(q.appid);

@@ -58,7 +58,13 @@ export function createPayApiRouter(deps: SenderDeps, pay: PayEmulator = payEmula
   });
   router.use(async (ctx: Context, next: Next) => {
     const auth = authParams(ctx.get('authorization'));
-    if (!auth) return fail(ctx, 401, 'SIGN_ERROR', 'Authorization header is missing or malformed (WECHATPAY2-SHA256-RSA2048 mchid=…,nonce_str=…,timestamp=…,serial_no=…,signature=…)');
+    if (!auth)
+      return fail(
+        ctx,
+        401,
+        'SIGN_ERROR',
+        'Authorization header is missing or malformed (WECHATPAY2-SHA256-RSA2048 mchid=…,nonce_str=…,timestamp=…,serial_no=…,signature=…)',
+      );
     const merchant = deps.resolveMerchant(auth.mchid!);
     if (!merchant) return fail(ctx, 401, 'SIGN_ERROR', `unknown mchid ${auth.mchid}`);
     ctx.state.merchant = merchant;

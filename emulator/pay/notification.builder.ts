@@ -48,7 +48,13 @@ export interface NotificationBody {
   resource_type: 'encrypt-resource';
   event_type: PayEventType;
   summary: string;
-  resource: { original_type: 'transaction' | 'refund'; algorithm: 'AEAD_AES_256_GCM'; ciphertext: string; associated_data: string; nonce: string };
+  resource: {
+    original_type: 'transaction' | 'refund';
+    algorithm: 'AEAD_AES_256_GCM';
+    ciphertext: string;
+    associated_data: string;
+    nonce: string;
+  };
 }
 
 /** 28-digit WeChat-style ids: `42…` for transactions, `50…` for refunds. */
@@ -59,7 +65,12 @@ export function wechatId(prefix: '42' | '50', nowMs: number): string {
 }
 
 /** Encrypts the resource with the merchant's APIv3 key (AAD = original_type) and wraps it in the envelope. */
-export function buildNotification(eventType: PayEventType, resource: TransactionResource | RefundResource, apiV3Key: string, nowMs: number): NotificationBody {
+export function buildNotification(
+  eventType: PayEventType,
+  resource: TransactionResource | RefundResource,
+  apiV3Key: string,
+  nowMs: number,
+): NotificationBody {
   const originalType = eventType === 'TRANSACTION.SUCCESS' ? 'transaction' : 'refund';
   const enc = encryptResource(apiV3Key, JSON.stringify(resource), originalType);
   return {
@@ -68,6 +79,12 @@ export function buildNotification(eventType: PayEventType, resource: Transaction
     resource_type: 'encrypt-resource',
     event_type: eventType,
     summary: SUMMARY[eventType],
-    resource: { original_type: originalType, algorithm: enc.algorithm, ciphertext: enc.ciphertext, associated_data: enc.associated_data, nonce: enc.nonce },
+    resource: {
+      original_type: originalType,
+      algorithm: enc.algorithm,
+      ciphertext: enc.ciphertext,
+      associated_data: enc.associated_data,
+      nonce: enc.nonce,
+    },
   };
 }

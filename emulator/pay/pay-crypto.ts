@@ -24,14 +24,22 @@ export function randomString(length: number): string {
 }
 
 /** AEAD_AES_256_GCM: key = APIv3 key (32 ASCII bytes), 12-char nonce, ciphertext = Base64(ct ‖ 16-byte tag). */
-export function encryptResource(apiV3Key: string, plaintext: string, associatedData: string, nonce: string = randomString(12)): EncryptedResource {
+export function encryptResource(
+  apiV3Key: string,
+  plaintext: string,
+  associatedData: string,
+  nonce: string = randomString(12),
+): EncryptedResource {
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(nonce, 'utf8'));
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return { algorithm: 'AEAD_AES_256_GCM', ciphertext: ct.toString('base64'), associated_data: associatedData, nonce };
 }
 
-export function decryptResource(apiV3Key: string, r: Pick<EncryptedResource, 'ciphertext' | 'associated_data' | 'nonce'>): string {
+export function decryptResource(
+  apiV3Key: string,
+  r: Pick<EncryptedResource, 'ciphertext' | 'associated_data' | 'nonce'>,
+): string {
   const data = Buffer.from(r.ciphertext, 'base64');
   const decipher = createDecipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(r.nonce, 'utf8'));
   decipher.setAAD(Buffer.from(r.associated_data, 'utf8'));

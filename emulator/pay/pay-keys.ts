@@ -25,7 +25,8 @@ export interface SigningKey {
   mode: 'certificate' | 'public-key';
 }
 
-const newKey = async (): Promise<KeyObject> => (await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })).privateKey;
+const newKey = async (): Promise<KeyObject> =>
+  (await promisify(generateKeyPair)('rsa', { modulusLength: 2048 })).privateKey;
 let processKeys: Promise<[KeyObject, KeyObject]> | undefined;
 
 const YEAR_MS = 365 * 24 * 3600_000;
@@ -33,7 +34,12 @@ const YEAR_MS = 365 * 24 * 3600_000;
 function certificate(privateKey: KeyObject, nowMs: number): PlatformCertificate {
   const effectiveMs = Math.floor(nowMs / 1000) * 1000 - 24 * 3600_000;
   const expireMs = effectiveMs + 5 * YEAR_MS;
-  const built = buildSelfSignedCertificate({ privateKey, notBefore: new Date(effectiveMs), notAfter: new Date(expireMs), commonName: 'Tenpay.com' });
+  const built = buildSelfSignedCertificate({
+    privateKey,
+    notBefore: new Date(effectiveMs),
+    notAfter: new Date(expireMs),
+    commonName: 'Tenpay.com',
+  });
   return { serialNo: built.serialNo, certificatePem: built.pem, privateKey, effectiveMs, expireMs };
 }
 
@@ -81,7 +87,14 @@ export class PayKeyring {
   }
 
   /** What a gateway needs to verify: `GET /_emulator/pay/keys`. */
-  describe(): { certificatePem: string; serialNo: string; certificates: Array<{ serialNo: string; certificatePem: string }>; publicKeyPem: string; publicKeyId: string; mode: SigningMode } {
+  describe(): {
+    certificatePem: string;
+    serialNo: string;
+    certificates: Array<{ serialNo: string; certificatePem: string }>;
+    publicKeyPem: string;
+    publicKeyId: string;
+    mode: SigningMode;
+  } {
     return {
       certificatePem: this.current.certificatePem,
       serialNo: this.current.serialNo,

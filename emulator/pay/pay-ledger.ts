@@ -24,12 +24,14 @@ export class PayLedger {
   putRefund(r: RefundResource): void {
     this.refunds.set(PayLedger.key(r.mchid, r.out_refund_no), r);
     const order = this.order(r.mchid, r.out_trade_no);
-    if (order && r.refund_status === 'SUCCESS') this.putOrder({ ...order, trade_state: 'REFUND', trade_state_desc: '订单发生过退款，退款详情请查询退款单' });
+    if (order && r.refund_status === 'SUCCESS')
+      this.putOrder({ ...order, trade_state: 'REFUND', trade_state_desc: '订单发生过退款，退款详情请查询退款单' });
   }
 
   refundedTotal(mchId: string, outTradeNo: string): number {
     let sum = 0;
-    for (const r of this.refunds.values()) if (r.mchid === mchId && r.out_trade_no === outTradeNo && r.refund_status === 'SUCCESS') sum += r.amount.refund;
+    for (const r of this.refunds.values())
+      if (r.mchid === mchId && r.out_trade_no === outTradeNo && r.refund_status === 'SUCCESS') sum += r.amount.refund;
     return sum;
   }
 

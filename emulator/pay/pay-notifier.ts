@@ -1,7 +1,13 @@
 import { randomBytes } from 'crypto';
 import { httpCall, TransportError } from '../callbacks/http-transport';
 import type { Clock } from '../clock';
-import { buildNotification, type NotificationBody, type PayEventType, type RefundResource, type TransactionResource } from './notification.builder';
+import {
+  buildNotification,
+  type NotificationBody,
+  type PayEventType,
+  type RefundResource,
+  type TransactionResource,
+} from './notification.builder';
 import { probeSignature, randomString, signMessage, SIGNATURE_TYPE } from './pay-crypto';
 import type { PayKeyring, SigningKey, SigningMode } from './pay-keys';
 
@@ -11,10 +17,13 @@ import type { PayKeyring, SigningKey, SigningMode } from './pay-keys';
  * retry schedule on the emulator clock: nothing waits in real time, `runDueRetries()` delivers what is due.
  * https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_1_5.shtml
  */
-export const RETRY_SCHEDULE_SECONDS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600] as const;
+export const RETRY_SCHEDULE_SECONDS = [
+  15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
+] as const;
 
 /** Negative variants for the gateway's verifier; each is sent once and is expected to be rejected (4xx/5xx). */
-export type PayVariant = 'normal' | 'probe' | 'stale' | 'tamper-body' | 'tamper-whitespace' | 'tamper-signature' | 'unknown-serial';
+export type PayVariant =
+  'normal' | 'probe' | 'stale' | 'tamper-body' | 'tamper-whitespace' | 'tamper-signature' | 'unknown-serial';
 
 export interface NotifyOptions {
   url: string;
@@ -81,7 +90,12 @@ export class PayNotifier {
     private readonly capacity = 5000,
   ) {}
 
-  async notify(mchId: string, eventType: PayEventType, resource: TransactionResource | RefundResource, opts: NotifyOptions): Promise<NotificationRecord> {
+  async notify(
+    mchId: string,
+    eventType: PayEventType,
+    resource: TransactionResource | RefundResource,
+    opts: NotifyOptions,
+  ): Promise<NotificationRecord> {
     const variant = opts.variant ?? 'normal';
     const body = buildNotification(eventType, resource, opts.apiV3Key, this.clock.nowMs());
     const signedBody = JSON.stringify(body);
@@ -103,7 +117,14 @@ export class PayNotifier {
       retries: 0,
       attempts: [],
     };
-    const p: Pending = { record, signedBody, signer, timeoutMs: opts.timeoutMs ?? 5000, staleSeconds: opts.staleSeconds ?? 600, busy: false };
+    const p: Pending = {
+      record,
+      signedBody,
+      signer,
+      timeoutMs: opts.timeoutMs ?? 5000,
+      staleSeconds: opts.staleSeconds ?? 600,
+      busy: false,
+    };
     this.remember(p);
     await this.attempt(p);
     for (let d = 0; d < (opts.duplicates ?? 0) && record.state === 'succeeded'; d++) await this.attempt(p, 'duplicate');
@@ -117,7 +138,11 @@ export class PayNotifier {
       const p = this.pending.get(id);
       if (!p || p.busy || p.record.state !== 'retrying') continue;
       let ran = false;
-      while (p.record.state === 'retrying' && p.record.nextAttemptAt !== undefined && p.record.nextAttemptAt <= this.clock.nowMs()) {
+      while (
+        p.record.state === 'retrying' &&
+        p.record.nextAttemptAt !== undefined &&
+        p.record.nextAttemptAt <= this.clock.nowMs()
+      ) {
         await this.attempt(p);
         ran = true;
       }
@@ -159,7 +184,8 @@ export class PayNotifier {
     const nonce = randomString(32);
     let signature = signMessage(signer.privateKey, ts, nonce, p.signedBody);
     if (record.variant === 'probe') signature = probeSignature();
-    if (record.variant === 'tamper-signature') signature = signMessage(signer.privateKey, ts, nonce, `${p.signedBody} `);
+    if (record.variant === 'tamper-signature')
+      signature = signMessage(signer.privateKey, ts, nonce, `${p.signedBody} `);
     return {
       'content-type': 'application/json',
       'wechatpay-timestamp': ts,
@@ -176,16 +202,38 @@ export class PayNotifier {
     const isRetry = !injected && record.attempts.some((x) => !x.injected);
     if (isRetry) record.retries += 1;
     const headers = this.headers(p);
-    const base = { attempt: record.attempts.length + 1, at: this.clock.nowMs(), headers, ...(injected ? { injected } : {}) };
+    const base = {
+      attempt: record.attempts.length + 1,
+      at: this.clock.nowMs(),
+      headers,
+      ...(injected ? { injected } : {}),
+    };
     let a: PayAttempt;
     try {
-      const res = await httpCall({ method: 'POST', url: record.url, headers, body: record.body, timeoutMs: p.timeoutMs });
+      const res = await httpCall({
+        method: 'POST',
+        url: record.url,
+        headers,
+        body: record.body,
+        timeoutMs: p.timeoutMs,
+      });
       // wechat-api.md §8.3: the HTTP status alone decides; 200 with {"code":"FAIL"} is still a success.
       const ok = res.status === 200 || res.status === 204;
-      a = { ...base, outcome: ok ? 'success' : 'failure', status: res.status, body: res.body.slice(0, 64 * 1024), latencyMs: res.latencyMs };
+      a = {
+        ...base,
+        outcome: ok ? 'success' : 'failure',
+        status: res.status,
+        body: res.body.slice(0, 64 * 1024),
+        latencyMs: res.latencyMs,
+      };
     } catch (e) {
       if (!(e instanceof TransportError)) throw e;
-      a = { ...base, outcome: e.code === 'TIMEOUT' ? 'timeout' : 'network-error', latencyMs: e.latencyMs, error: e.message };
+      a = {
+        ...base,
+        outcome: e.code === 'TIMEOUT' ? 'timeout' : 'network-error',
+        latencyMs: e.latencyMs,
+        error: e.message,
+      };
     } finally {
       p.busy = false;
     }
@@ -214,11 +262,18 @@ export class PayNotifier {
 }
 
 /** The bytes actually sent: the signed body, or a variant the signature does not cover. */
-function sentBody(variant: PayVariant, body: NotificationBody, signed: string, resource: TransactionResource | RefundResource, apiV3Key: string): string {
+function sentBody(
+  variant: PayVariant,
+  body: NotificationBody,
+  signed: string,
+  resource: TransactionResource | RefundResource,
+  apiV3Key: string,
+): string {
   if (variant === 'tamper-whitespace') return JSON.stringify(body, null, 2);
   if (variant !== 'tamper-body') return signed;
   // An attacker holding the APIv3 key re-encrypts a bigger amount: GCM still opens, only the signature catches it.
-  const forged = { ...resource, amount: { ...resource.amount, total: resource.amount.total * 100 } } as TransactionResource | RefundResource;
+  const forged = { ...resource, amount: { ...resource.amount, total: resource.amount.total * 100 } } as
+    TransactionResource | RefundResource;
   const re = buildNotification(body.event_type, forged, apiV3Key, 0);
   return JSON.stringify({ ...body, resource: re.resource });
 }

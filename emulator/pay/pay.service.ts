@@ -33,7 +33,10 @@ export class PayEmulator {
   constructor(private readonly deps: SenderDeps) {}
 
   private ready(): Promise<{ keyring: PayKeyring; notifier: PayNotifier }> {
-    this.state ??= PayKeyring.create(this.deps.clock).then((keyring) => ({ keyring, notifier: new PayNotifier(this.deps.clock, keyring) }));
+    this.state ??= PayKeyring.create(this.deps.clock).then((keyring) => ({
+      keyring,
+      notifier: new PayNotifier(this.deps.clock, keyring),
+    }));
     return this.state;
   }
 
@@ -51,11 +54,19 @@ export class PayEmulator {
     return m;
   }
 
-  private async send<T extends TransactionResource | RefundResource>(m: PayMerchant, eventType: NotificationRecord['eventType'], resource: T, o: NotifyControlOptions): Promise<PayResult<T>> {
+  private async send<T extends TransactionResource | RefundResource>(
+    m: PayMerchant,
+    eventType: NotificationRecord['eventType'],
+    resource: T,
+    o: NotifyControlOptions,
+  ): Promise<PayResult<T>> {
     const url = o.url ?? m.notifyUrl;
-    if (!url) throw new ControlError(400, 'NO_NOTIFY_URL', `merchant ${m.mchId} has no notify URL: configure one or pass url`);
+    if (!url)
+      throw new ControlError(400, 'NO_NOTIFY_URL', `merchant ${m.mchId} has no notify URL: configure one or pass url`);
     const variant = variantOf(o);
-    const notification = await (await this.notifier()).notify(m.mchId, eventType, resource, {
+    const notification = await (
+      await this.notifier()
+    ).notify(m.mchId, eventType, resource, {
       url,
       apiV3Key: m.apiV3Key,
       mode: o.mode,
@@ -96,7 +107,12 @@ export class PayEmulator {
     if (!order) throw new ControlError(404, 'ORDER_NOT_FOUND', `no paid order ${b.outTradeNo} for merchant ${mchId}`);
     const left = order.amount.total - this.ledger.refundedTotal(m.mchId, b.outTradeNo);
     const refund = b.refund ?? left;
-    if (refund > left || refund <= 0) throw new ControlError(400, 'REFUND_EXCEEDS_ORDER', `refund ${refund} exceeds the ${left} fen left on ${b.outTradeNo}`);
+    if (refund > left || refund <= 0)
+      throw new ControlError(
+        400,
+        'REFUND_EXCEEDS_ORDER',
+        `refund ${refund} exceeds the ${left} fen left on ${b.outTradeNo}`,
+      );
     const status = b.status ?? 'SUCCESS';
     const now = this.deps.clock.nowMs();
     const payerRefund = Math.min(refund, order.amount.payer_total);

@@ -1,5 +1,17 @@
 import { createPublicKey, createSign, randomBytes, type KeyObject } from 'crypto';
-import { bitString, explicit, integer, nullValue, objectId, printableString, sequence, set, time, toPem, utf8String } from './der';
+import {
+  bitString,
+  explicit,
+  integer,
+  nullValue,
+  objectId,
+  printableString,
+  sequence,
+  set,
+  time,
+  toPem,
+  utf8String,
+} from './der';
 
 /**
  * A self-signed X.509 v3 certificate standing in for a WeChat Pay platform certificate (wechat-api.md §8.4):

@@ -14,7 +14,10 @@ export function createShowQrCodePage(state: EmulatorState): Middleware {
     if (ctx.path !== '/mp.weixin.qq.com/cgi-bin/showqrcode') return next();
     const ticket = typeof ctx.query.ticket === 'string' ? ctx.query.ticket : '';
     const now = state.now();
-    const code = ticket === '' ? undefined : state.world.oa.map((aud) => aud.qrcodes.live(ticket, now)).find((c) => c !== undefined);
+    const code =
+      ticket === ''
+        ? undefined
+        : state.world.oa.map((aud) => aud.qrcodes.live(ticket, now)).find((c) => c !== undefined);
     if (!code) {
       ctx.status = 404;
       ctx.type = 'text/plain';

@@ -81,13 +81,20 @@ export class AppTokenStore {
   private mint(appId: string, kind: AppToken['kind'], now: number): AppToken {
     const seq = ++this.seq;
     if (seq % 1000 === 0) this.prune(now);
-    const t: AppToken = { value: `${80 + (seq % 20)}_${this.rng.chars(136, ID_ALPHABET)}`, appId, kind, expiresAt: now + TOKEN_TTL, revokedAt: undefined };
+    const t: AppToken = {
+      value: `${80 + (seq % 20)}_${this.rng.chars(136, ID_ALPHABET)}`,
+      appId,
+      kind,
+      expiresAt: now + TOKEN_TTL,
+      revokedAt: undefined,
+    };
     this.byValue.set(t.value, t);
     return t;
   }
 
   /** Forget tokens dead for a day (they would answer 40014 instead of 42001/40001 afterwards). */
   private prune(now: number): void {
-    for (const [v, t] of this.byValue) if (Math.min(t.expiresAt, t.revokedAt ?? Infinity) + 86_400 < now) this.byValue.delete(v);
+    for (const [v, t] of this.byValue)
+      if (Math.min(t.expiresAt, t.revokedAt ?? Infinity) + 86_400 < now) this.byValue.delete(v);
   }
 }

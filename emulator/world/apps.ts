@@ -80,7 +80,18 @@ export interface AppRegistry {
 }
 
 const OA_MODES: CallbackMode[] = ['safe', 'compatible', 'plaintext'];
-const OA_NAMES = ['品牌服务号', '会员俱乐部', '门店资讯', '新品速递', '售后服务', '企业订阅号', '城市活动', '直播预告', '积分商城', '品牌故事'];
+const OA_NAMES = [
+  '品牌服务号',
+  '会员俱乐部',
+  '门店资讯',
+  '新品速递',
+  '售后服务',
+  '企业订阅号',
+  '城市活动',
+  '直播预告',
+  '积分商城',
+  '品牌故事',
+];
 
 function codecKey(seed: number, label: string): number {
   return (hashString(label) ^ Math.imul(seed + 1, 0x27d4eb2d)) >>> 0;
@@ -93,7 +104,10 @@ function prefixFrom(rng: Prng, n: number): string {
 export function buildRegistry(o: WorldOptions): AppRegistry {
   const rng = new Prng(o.seed ^ 0x5eed_a995);
   const gw = o.gatewayUrl;
-  const openPlatform: OpenPlatform = { id: `op_${rng.hex(10)}`, unionCodec: new IdCodec(`o${prefixFrom(rng, 5)}`, codecKey(o.seed, 'union'), 22) };
+  const openPlatform: OpenPlatform = {
+    id: `op_${rng.hex(10)}`,
+    unionCodec: new IdCodec(`o${prefixFrom(rng, 5)}`, codecKey(o.seed, 'union'), 22),
+  };
   const wxApp = (kind: WxApp['kind'], index: number): WxApp => {
     const appId = `wx${rng.hex(16)}`;
     const oa = kind === 'official-account';
@@ -133,7 +147,12 @@ export function buildRegistry(o: WorldOptions): AppRegistry {
       contactApp: { name: '客户联系', agentId: undefined, secret: rng.chars(43, `${ALNUM}-_`), externalContact: true },
       agentApp: { name: '客户侧边栏', agentId: 1000002, secret: rng.chars(43, `${ALNUM}-_`), externalContact: false },
       // Its own generator, so adding it left every other seeded id and secret as it was.
-      directoryApp: { name: '通讯录同步', agentId: undefined, secret: new Prng(codecKey(o.seed, `${corpId}/directory`)).chars(43, `${ALNUM}-_`), externalContact: false },
+      directoryApp: {
+        name: '通讯录同步',
+        agentId: undefined,
+        secret: new Prng(codecKey(o.seed, `${corpId}/directory`)).chars(43, `${ALNUM}-_`),
+        externalContact: false,
+      },
       url: gw ? `${gw}/wechat/wecom/${corpId}` : undefined,
       wmCodec: new IdCodec(`wm${corpPrefix}`, k('wm'), 24),
       woCodec: new IdCodec(`wo${corpPrefix}`, k('wo'), 24),

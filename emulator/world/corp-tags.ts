@@ -75,7 +75,11 @@ export class CorpTagStore {
     return t;
   }
 
-  add(target: { groupId?: string; groupName?: string; groupOrder?: number }, tags: NewTag[], now: number): { group: CorpTagGroup; created: CorpTag[] } {
+  add(
+    target: { groupId?: string; groupName?: string; groupOrder?: number },
+    tags: NewTag[],
+    now: number,
+  ): { group: CorpTagGroup; created: CorpTag[] } {
     if (tags.length === 0) throw new WxError(40058);
     const names = new Map<string, NewTag>();
     for (const t of tags) {
@@ -92,7 +96,15 @@ export class CorpTagStore {
       group = this.live.find((g) => g.name === groupName);
       if (!group) {
         if (this.liveTags + names.size > this.limit) throw new WxError(40126);
-        group = { num: this.nextNum++, id: '', name: groupName, createTime: now, order: target.groupOrder ?? 0, tags: [], deleted: false };
+        group = {
+          num: this.nextNum++,
+          id: '',
+          name: groupName,
+          createTime: now,
+          order: target.groupOrder ?? 0,
+          tags: [],
+          deleted: false,
+        };
         group.id = this.codec.encode(group.num);
       }
     }
@@ -104,7 +116,15 @@ export class CorpTagStore {
     }
     const created: CorpTag[] = [];
     for (const [name, t] of names) {
-      const tag: CorpTag = { num: this.nextNum++, id: '', name, createTime: now, order: t.order ?? 0, group, deleted: false };
+      const tag: CorpTag = {
+        num: this.nextNum++,
+        id: '',
+        name,
+        createTime: now,
+        order: t.order ?? 0,
+        group,
+        deleted: false,
+      };
       tag.id = this.codec.encode(tag.num);
       group.tags.push(tag);
       this.byId.set(tag.id, tag);
@@ -125,7 +145,8 @@ export class CorpTagStore {
       item.name = n;
     }
     if (order !== undefined) {
-      if (typeof order !== 'number' || !Number.isInteger(order) || order < 0 || order >= 2 ** 32) throw new WxError(40058);
+      if (typeof order !== 'number' || !Number.isInteger(order) || order < 0 || order >= 2 ** 32)
+        throw new WxError(40058);
       item.order = order;
     }
   }

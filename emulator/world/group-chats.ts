@@ -42,9 +42,19 @@ export class GroupChatStore {
 
   constructor(private readonly codec: IdCodec) {}
 
-  create(g: Omit<GroupChat, 'index' | 'chatId' | 'dismissed' | 'version' | 'members' | 'admins'> & { admins?: Staff[] }): GroupChat {
+  create(
+    g: Omit<GroupChat, 'index' | 'chatId' | 'dismissed' | 'version' | 'members' | 'admins'> & { admins?: Staff[] },
+  ): GroupChat {
     const index = this.chats.length;
-    const chat: GroupChat = { ...g, index, chatId: this.codec.encode(index), admins: g.admins ?? [], members: [], dismissed: false, version: 1 };
+    const chat: GroupChat = {
+      ...g,
+      index,
+      chatId: this.codec.encode(index),
+      admins: g.admins ?? [],
+      members: [],
+      dismissed: false,
+      version: 1,
+    };
     this.chats.push(chat);
     return chat;
   }

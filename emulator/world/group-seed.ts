@@ -11,7 +11,16 @@ import type { World } from './world';
  * several groups. Deterministic from the seed; times are offsets before `epoch`.
  */
 const YEAR = 365 * 86_400;
-const GROUP_NAMES = ['VIP 会员群', '新品体验群', '福利分享群', '门店交流群', '售后服务群', '会员活动群', '宝妈交流群', '老客回馈群'];
+const GROUP_NAMES = [
+  'VIP 会员群',
+  '新品体验群',
+  '福利分享群',
+  '门店交流群',
+  '售后服务群',
+  '会员活动群',
+  '宝妈交流群',
+  '老客回馈群',
+];
 
 export function seedGroups(w: World, corp: WecomCorp, c: number, epoch: number): void {
   const o = w.options;
@@ -31,7 +40,15 @@ export function seedGroups(w: World, corp: WecomCorp, c: number, epoch: number):
       createTime: epoch - YEAR - (hg % YEAR),
       notice: hg % 3 === 0 ? '欢迎加入，新品与活动会在群里第一时间通知' : '',
     });
-    chat.members.push({ staff: owner, slot: -1, joinTime: chat.createTime, joinScene: 1, invitor: undefined, nickname: '', state: '' });
+    chat.members.push({
+      staff: owner,
+      slot: -1,
+      joinTime: chat.createTime,
+      joinScene: 1,
+      invitor: undefined,
+      nickname: '',
+      state: '',
+    });
     const extraStaff = Math.min(2, owners.length - 1, o.wecomGroupMembers - 1);
     for (let k = 1; k <= extraStaff; k++) {
       const s = owners[(g + k * 7) % owners.length]!;
@@ -79,7 +96,13 @@ function wechatStranger(w: World, corp: WecomCorp, h: number, seededPersons: num
 }
 
 /** A seeded member: join scene 1 or 2 with a staff invitor, or 3 (group QR code, no invitor, sometimes a state). */
-function joined(chat: GroupChat, h: number, staff: Staff | undefined, slot: number, invitor: Staff): GroupChat['members'][number] {
+function joined(
+  chat: GroupChat,
+  h: number,
+  staff: Staff | undefined,
+  slot: number,
+  invitor: Staff,
+): GroupChat['members'][number] {
   const scene = h % 10 < 5 ? 1 : h % 10 < 8 ? 2 : 3;
   return {
     staff,

@@ -10,9 +10,18 @@ import { OaTagStore } from './oa-tags';
  * qr scene values derive from (seed, slot) unless set through the control API.
  */
 export const SUBSCRIBE_SCENES = [
-  'ADD_SCENE_SEARCH', 'ADD_SCENE_ACCOUNT_MIGRATION', 'ADD_SCENE_PROFILE_CARD', 'ADD_SCENE_QR_CODE', 'ADD_SCENE_PROFILE_LINK',
-  'ADD_SCENE_PROFILE_ITEM', 'ADD_SCENE_PAID', 'ADD_SCENE_WECHAT_ADVERTISEMENT', 'ADD_SCENE_REPRINT', 'ADD_SCENE_LIVESTREAM',
-  'ADD_SCENE_CHANNELS', 'ADD_SCENE_OTHERS',
+  'ADD_SCENE_SEARCH',
+  'ADD_SCENE_ACCOUNT_MIGRATION',
+  'ADD_SCENE_PROFILE_CARD',
+  'ADD_SCENE_QR_CODE',
+  'ADD_SCENE_PROFILE_LINK',
+  'ADD_SCENE_PROFILE_ITEM',
+  'ADD_SCENE_PAID',
+  'ADD_SCENE_WECHAT_ADVERTISEMENT',
+  'ADD_SCENE_REPRINT',
+  'ADD_SCENE_LIVESTREAM',
+  'ADD_SCENE_CHANNELS',
+  'ADD_SCENE_OTHERS',
 ] as const;
 export const QR_SCENE = SUBSCRIBE_SCENES.indexOf('ADD_SCENE_QR_CODE');
 const SCENE_WEIGHTS = [25, 2, 10, 30, 5, 3, 2, 8, 3, 3, 4, 5];
@@ -127,6 +136,8 @@ export class OaAudience {
     if (o) return o;
     if (this.scene.get(slot) !== QR_SCENE) return { scene: 0, sceneStr: '' };
     const h = hash32(this.seed, 0x9c0de, slot);
-    return h & 1 ? { scene: 1 + (h >>> 1) % 1000, sceneStr: '' } : { scene: 0, sceneStr: `campaign_${(h >>> 1) % 50}` };
+    return h & 1
+      ? { scene: 1 + ((h >>> 1) % 1000), sceneStr: '' }
+      : { scene: 0, sceneStr: `campaign_${(h >>> 1) % 50}` };
   }
 }

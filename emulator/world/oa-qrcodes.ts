@@ -45,7 +45,8 @@ export class OaQrCodeStore {
 
   add(code: OaQrCode): OaQrCode {
     this.byTicket.set(code.ticket, code);
-    if (code.expiresAt === undefined) this.permanent.set(code.sceneStr !== '' ? `s:${code.sceneStr}` : `i:${code.sceneId}`, code);
+    if (code.expiresAt === undefined)
+      this.permanent.set(code.sceneStr !== '' ? `s:${code.sceneStr}` : `i:${code.sceneId}`, code);
     return code;
   }
 

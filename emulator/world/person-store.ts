@@ -5,9 +5,84 @@ import { hash32, unit } from '../core/hash';
  * assigned later (control API, phone codes) are stored. A derived number encodes the index, so owner lookups
  * need no table.
  */
-const PHONE_PREFIXES = ['130', '131', '132', '135', '136', '137', '138', '139', '150', '151', '152', '155', '157', '158', '159', '166', '176', '177', '180', '181', '185', '186', '187', '188', '189', '199'];
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '高', '罗'];
-const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '婷', '欣怡', '子涵', '浩然'];
+const PHONE_PREFIXES = [
+  '130',
+  '131',
+  '132',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '155',
+  '157',
+  '158',
+  '159',
+  '166',
+  '176',
+  '177',
+  '180',
+  '181',
+  '185',
+  '186',
+  '187',
+  '188',
+  '189',
+  '199',
+];
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '吴',
+  '周',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '林',
+  '高',
+  '罗',
+];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '洋',
+  '艳',
+  '勇',
+  '军',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀英',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '婷',
+  '欣怡',
+  '子涵',
+  '浩然',
+];
 const PHONE_SPACE = 100_000_000;
 const PHONE_MUL = 48_271;
 
@@ -76,7 +151,11 @@ export class PersonStore {
     const a = this.assignedOwner.get(phone);
     if (a !== undefined) return a;
     if (!/^1\d{10}$/.test(phone)) return -1;
-    const p = mulMod(PHONE_MUL_INV, (Number(phone.slice(3)) - (this.seed % PHONE_SPACE) + PHONE_SPACE) % PHONE_SPACE, PHONE_SPACE);
+    const p = mulMod(
+      PHONE_MUL_INV,
+      (Number(phone.slice(3)) - (this.seed % PHONE_SPACE) + PHONE_SPACE) % PHONE_SPACE,
+      PHONE_SPACE,
+    );
     return this.exists(p) && this.phoneOf(p) === phone ? p : -1;
   }
 

@@ -55,12 +55,40 @@ export interface Relation {
 }
 
 const PINYIN: [string, string][] = [
-  ['王', 'wang'], ['李', 'li'], ['张', 'zhang'], ['刘', 'liu'], ['陈', 'chen'], ['杨', 'yang'], ['黄', 'huang'], ['赵', 'zhao'],
-  ['吴', 'wu'], ['周', 'zhou'], ['徐', 'xu'], ['孙', 'sun'], ['马', 'ma'], ['朱', 'zhu'], ['胡', 'hu'], ['郭', 'guo'],
+  ['王', 'wang'],
+  ['李', 'li'],
+  ['张', 'zhang'],
+  ['刘', 'liu'],
+  ['陈', 'chen'],
+  ['杨', 'yang'],
+  ['黄', 'huang'],
+  ['赵', 'zhao'],
+  ['吴', 'wu'],
+  ['周', 'zhou'],
+  ['徐', 'xu'],
+  ['孙', 'sun'],
+  ['马', 'ma'],
+  ['朱', 'zhu'],
+  ['胡', 'hu'],
+  ['郭', 'guo'],
 ];
 const GIVEN: [string, string][] = [
-  ['伟', 'wei'], ['芳', 'fang'], ['敏', 'min'], ['静', 'jing'], ['磊', 'lei'], ['洋', 'yang'], ['勇', 'yong'], ['杰', 'jie'],
-  ['涛', 'tao'], ['明', 'ming'], ['超', 'chao'], ['婷', 'ting'], ['霞', 'xia'], ['刚', 'gang'], ['丹', 'dan'], ['欢', 'huan'],
+  ['伟', 'wei'],
+  ['芳', 'fang'],
+  ['敏', 'min'],
+  ['静', 'jing'],
+  ['磊', 'lei'],
+  ['洋', 'yang'],
+  ['勇', 'yong'],
+  ['杰', 'jie'],
+  ['涛', 'tao'],
+  ['明', 'ming'],
+  ['超', 'chao'],
+  ['婷', 'ting'],
+  ['霞', 'xia'],
+  ['刚', 'gang'],
+  ['丹', 'dan'],
+  ['欢', 'huan'],
 ];
 const DEPARTMENTS = ['销售部', '客户成功部', '市场部'];
 const DEPARTMENT_EN = ['Sales', 'Customer Success', 'Marketing'];
@@ -94,7 +122,15 @@ export class WecomCorp {
     this.tags = new CorpTagStore(corp.tagCodec, tagLimit);
     this.groups = new GroupChatStore(corp.chatCodec);
     this.departments.push({ id: 1, name: corp.name, nameEn: '', parentId: 0, order: 100_000_000 });
-    DEPARTMENTS.forEach((name, i) => this.departments.push({ id: i + 2, name, nameEn: DEPARTMENT_EN[i]!, parentId: 1, order: 100_000_000 - (i + 1) * 1000 }));
+    DEPARTMENTS.forEach((name, i) =>
+      this.departments.push({
+        id: i + 2,
+        name,
+        nameEn: DEPARTMENT_EN[i]!,
+        parentId: 1,
+        order: 100_000_000 - (i + 1) * 1000,
+      }),
+    );
   }
 
   /** Members still in the corp (the directory APIs never show those who left). */
@@ -107,7 +143,13 @@ export class WecomCorp {
   }
 
   addDepartment(name: string, parentId = 1): Department {
-    const d: Department = { id: Math.max(...this.departments.map((x) => x.id)) + 1, name, nameEn: '', parentId, order: 0 };
+    const d: Department = {
+      id: Math.max(...this.departments.map((x) => x.id)) + 1,
+      name,
+      nameEn: '',
+      parentId,
+      order: 0,
+    };
     this.departments.push(d);
     return d;
   }
@@ -125,8 +167,19 @@ export class WecomCorp {
     if (!userid) for (let n = 2; this.staffByUserid.has(id); n++) id = `${sp}${gp}${n}`;
     if (this.staffByUserid.has(id)) throw new RangeError(`userid ${id} already exists`);
     // Sales staff spread over the seeded departments; every tenth also sits in the root department.
-    const depts = departments ?? (index % 10 === 0 ? [2 + (index % DEPARTMENTS.length), 1] : [2 + (index % DEPARTMENTS.length)]);
-    const s: Staff = { index, userid: id, name: name ?? sn + gn, contactFeature, departments: depts, position: index === 0 ? '销售经理' : '销售顾问', left: false, visibleToAgent: true, relations: [] };
+    const depts =
+      departments ?? (index % 10 === 0 ? [2 + (index % DEPARTMENTS.length), 1] : [2 + (index % DEPARTMENTS.length)]);
+    const s: Staff = {
+      index,
+      userid: id,
+      name: name ?? sn + gn,
+      contactFeature,
+      departments: depts,
+      position: index === 0 ? '销售经理' : '销售顾问',
+      left: false,
+      visibleToAgent: true,
+      relations: [],
+    };
     this.staff.push(s);
     this.staffByUserid.set(id, s);
     return s;
@@ -160,7 +213,11 @@ export class WecomCorp {
     return slot >= 0 && slot < this.customerCount && this.slotType.get(slot) === type ? slot : -1;
   }
 
-  addRelation(staff: Staff, slot: number, r: Partial<Omit<Relation, 'seq' | 'staff' | 'slot'>> & { createtime: number }): Relation {
+  addRelation(
+    staff: Staff,
+    slot: number,
+    r: Partial<Omit<Relation, 'seq' | 'staff' | 'slot'>> & { createtime: number },
+  ): Relation {
     const rel: Relation = {
       seq: this.nextSeq++,
       staff,
@@ -195,7 +252,8 @@ export class WecomCorp {
   stripTags(nums: number[]): void {
     if (nums.length === 0) return;
     const gone = new Set(nums);
-    for (const list of this.relationsBySlot) for (const r of list) if (r.tags.length) r.tags = r.tags.filter((t) => !gone.has(t));
+    for (const list of this.relationsBySlot)
+      for (const r of list) if (r.tags.length) r.tags = r.tags.filter((t) => !gone.has(t));
   }
 
   customerName(slot: number): string {

@@ -13,7 +13,18 @@ import { seedGroups } from './group-seed';
  */
 export const EPOCH = 1_735_660_800;
 const YEAR = 365 * 86_400;
-const OA_TAG_NAMES = ['高价值客户', '新客', '沉睡用户', '会员', '直播观众', '门店到访', '优惠敏感', '复购客户', '活动报名', '华东地区'];
+const OA_TAG_NAMES = [
+  '高价值客户',
+  '新客',
+  '沉睡用户',
+  '会员',
+  '直播观众',
+  '门店到访',
+  '优惠敏感',
+  '复购客户',
+  '活动报名',
+  '华东地区',
+];
 const CORP_GROUPS = ['客户等级', '购买意向', '来源渠道', '兴趣偏好', '生命周期'];
 const CORP_TAGS = ['一般', '重要', '核心', '战略', '高', '中', '低', '门店', '线上', '活动'];
 const ADD_WAYS = [1, 1, 1, 2, 3, 4, 5, 6, 7, 201, 202, 0];
@@ -80,7 +91,11 @@ function seedCorp(w: World, corp: WecomCorp, c: number, layout: { base: number; 
       return t < CORP_TAGS.length ? n : `${n}${t}`;
     });
     const groupName = g < CORP_GROUPS.length ? CORP_GROUPS[g]! : `标签组${g + 1}`;
-    corp.tags.add({ groupName, groupOrder: o.corpTagGroups - g }, names.map((name, t) => ({ name, order: names.length - t })), EPOCH - YEAR);
+    corp.tags.add(
+      { groupName, groupOrder: o.corpTagGroups - g },
+      names.map((name, t) => ({ name, order: names.length - t })),
+      EPOCH - YEAR,
+    );
   }
   const tagNums = corp.tags.groups().flatMap((g) => g.tags.map((t) => t.num));
   const stride = coprimeStride(layout.base, seed + c);

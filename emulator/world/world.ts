@@ -25,10 +25,22 @@ export class World {
     const personCount = base + this.registry.corps.length * (o.wecomContacts - fromOa);
     this.persons = new PersonStore(o.seed, personCount, o.overlap.phone);
     this.oa = this.registry.officialAccounts.map(
-      (app, i) => new OaAudience(app, o.seed + i, i === 0 ? base + 16 : Math.ceil(personCount * o.overlap.secondaryOa * 1.05) + 16, personCount, o.oaNameUnit, o.oaPermanentQrLimit),
+      (app, i) =>
+        new OaAudience(
+          app,
+          o.seed + i,
+          i === 0 ? base + 16 : Math.ceil(personCount * o.overlap.secondaryOa * 1.05) + 16,
+          personCount,
+          o.oaNameUnit,
+          o.oaPermanentQrLimit,
+        ),
     );
-    this.mp = this.registry.miniPrograms.map((app) => new MpAudience(app, Math.ceil(personCount * o.overlap.miniProgram * 1.05) + 16, personCount));
-    this.wecom = this.registry.corps.map((corp) => new WecomCorp(corp, o.seed, this.persons, o.wecomContacts + 16, o.corpTagLimit));
+    this.mp = this.registry.miniPrograms.map(
+      (app) => new MpAudience(app, Math.ceil(personCount * o.overlap.miniProgram * 1.05) + 16, personCount),
+    );
+    this.wecom = this.registry.corps.map(
+      (corp) => new WecomCorp(corp, o.seed, this.persons, o.wecomContacts + 16, o.corpTagLimit),
+    );
     this.oaById = new Map(this.oa.map((a) => [a.app.appId, a]));
     this.mpById = new Map(this.mp.map((a) => [a.app.appId, a]));
     this.corpById = new Map(this.wecom.map((c) => [c.corp.corpId, c]));

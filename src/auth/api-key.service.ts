@@ -1,5 +1,12 @@
 import type { ApiKeyRow, Db } from '../storage';
-import { findActiveKeyByHash, findActiveKeysByIdOrName, insertApiKey, listApiKeys, revokeApiKey, stampKeyUsed } from '../storage/auth/api-key.repository';
+import {
+  findActiveKeyByHash,
+  findActiveKeysByIdOrName,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  stampKeyUsed,
+} from '../storage/auth/api-key.repository';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format';
 import { isRole, type Role } from './roles';
 import type { Principal } from './api-key.middleware';
@@ -60,5 +67,13 @@ export class ApiKeyService {
 }
 
 function toInfo(r: ApiKeyRow): ApiKeyInfo {
-  return { id: r.id, name: r.name, role: r.role, prefix: r.prefix, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, revokedAt: r.revokedAt };
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    prefix: r.prefix,
+    createdAt: r.createdAt,
+    lastUsedAt: r.lastUsedAt,
+    revokedAt: r.revokedAt,
+  };
 }

@@ -44,7 +44,9 @@ export class SessionTokens {
   sign<T extends object>(purpose: string, claims: T, ttlSeconds: number): string {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError('ttlSeconds must be a positive integer');
     const iat = Math.floor(this.now() / 1000);
-    const payload = Buffer.from(JSON.stringify({ ...claims, iat, exp: iat + ttlSeconds }), 'utf8').toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ ...claims, iat, exp: iat + ttlSeconds }), 'utf8').toString(
+      'base64url',
+    );
     return `${payload}.${this.mac(purpose, payload).toString('base64url')}`;
   }
 
@@ -52,12 +54,14 @@ export class SessionTokens {
   verify<T extends object>(purpose: string, token: string): T & TokenTimes {
     if (token.length > MAX_TOKEN_CHARS) throw new SessionTokenError('TOKEN_MALFORMED', 'token is too long');
     const dot = token.indexOf('.');
-    if (dot <= 0 || dot !== token.lastIndexOf('.')) throw new SessionTokenError('TOKEN_MALFORMED', 'token is not <payload>.<signature>');
+    if (dot <= 0 || dot !== token.lastIndexOf('.'))
+      throw new SessionTokenError('TOKEN_MALFORMED', 'token is not <payload>.<signature>');
     const payload = token.slice(0, dot);
     const given = Buffer.from(token.slice(dot + 1), 'base64url');
     const expected = this.mac(purpose, payload);
     // Length first: timingSafeEqual throws on unequal lengths, and the length of a MAC is public anyway.
-    if (given.length !== SIG_BYTES || !timingSafeEqual(given, expected)) throw new SessionTokenError('TOKEN_BAD_SIGNATURE', 'token signature does not verify');
+    if (given.length !== SIG_BYTES || !timingSafeEqual(given, expected))
+      throw new SessionTokenError('TOKEN_BAD_SIGNATURE', 'token signature does not verify');
     let claims: unknown;
     try {
       claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
@@ -72,7 +76,9 @@ export class SessionTokens {
   private mac(purpose: string, payload: string): Buffer {
     let key = this.keys.get(purpose);
     if (!key) {
-      key = Buffer.from(hkdfSync('sha256', Buffer.from(this.secret, 'utf8'), Buffer.alloc(0), `siyu/session/${purpose}`, 32));
+      key = Buffer.from(
+        hkdfSync('sha256', Buffer.from(this.secret, 'utf8'), Buffer.alloc(0), `siyu/session/${purpose}`, 32),
+      );
       this.keys.set(purpose, key);
     }
     return createHmac('sha256', key).update(payload, 'utf8').digest();
@@ -130,5 +136,12 @@ export function setTokenCookie(ctx: Context, name: string, token: string, opts: 
 
 export function clearTokenCookie(ctx: Context, name: string, opts: { publicUrl: string; path?: string }): void {
   const secure = secureCookies(ctx, opts.publicUrl);
-  ctx.cookies.set(name, null, { httpOnly: true, sameSite: 'lax', secure, path: opts.path ?? '/', overwrite: true, signed: false });
+  ctx.cookies.set(name, null, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: opts.path ?? '/',
+    overwrite: true,
+    signed: false,
+  });
 }

@@ -8,24 +8,29 @@ export interface CommandHelp {
   details?: string[];
 }
 
-const CONFIG_NOTE = 'Reads the config file named by SIYU_CONFIG (YAML or JSON); DATABASE_URL and LOG_LEVEL override single values.';
+const CONFIG_NOTE =
+  'Reads the config file named by SIYU_CONFIG (YAML or JSON); DATABASE_URL and LOG_LEVEL override single values.';
 
 export const COMMAND_HELP: Record<string, CommandHelp> = {
   serve: {
     usage: 'siyu serve',
-    summary: 'Start the gateway: HTTP server, inbox and outbox workers, cron jobs. SIGTERM or Ctrl-C stops it gracefully.',
+    summary:
+      'Start the gateway: HTTP server, inbox and outbox workers, cron jobs. SIGTERM or Ctrl-C stops it gracefully.',
     flags: {},
     details: [CONFIG_NOTE, 'PORT overrides server.port.'],
   },
   migrate: {
     usage: 'siyu migrate [up|down|status]',
-    summary: 'Apply every pending migration (up, the default), roll back the last one (down), or list pending ones (status).',
+    summary:
+      'Apply every pending migration (up, the default), roll back the last one (down), or list pending ones (status).',
     flags: {},
     details: [CONFIG_NOTE],
   },
   'api-key': {
-    usage: 'siyu api-key create --role admin|operator|viewer --name NAME\n       siyu api-key list\n       siyu api-key revoke <id|name>',
-    summary: 'Manage API keys for the admin API. create prints the new key once on stdout (only its hash is stored) and says which database it was written to.',
+    usage:
+      'siyu api-key create --role admin|operator|viewer --name NAME\n       siyu api-key list\n       siyu api-key revoke <id|name>',
+    summary:
+      'Manage API keys for the admin API. create prints the new key once on stdout (only its hash is stored) and says which database it was written to.',
     flags: {
       role: 'create: admin (everything), operator (customers, tags, segments, syncs) or viewer (read only, phones masked)',
       name: 'create: a name for the key, shown in list and in the audit log',
@@ -39,7 +44,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   demo: {
     usage: 'siyu demo [--exit] [--port 3000] [--emulator-port 4000] [--seed 11] [--data-dir ./data] [--log-level warn]',
-    summary: 'Run the emulator and the gateway (SQLite at <data-dir>/demo.db) with a seeded story, print a summary and the console and sidebar URLs, then keep both running until Ctrl-C. Does not read SIYU_CONFIG.',
+    summary:
+      'Run the emulator and the gateway (SQLite at <data-dir>/demo.db) with a seeded story, print a summary and the console and sidebar URLs, then keep both running until Ctrl-C. Does not read SIYU_CONFIG.',
     flags: {
       exit: 'stop after the summary instead of keeping the servers running',
       port: 'gateway port (default 3000; a taken port is replaced by a free one)',
@@ -51,7 +57,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   sync: {
     usage: 'siyu sync <accountId> <resource>',
-    summary: 'Run or resume one full sync in this process with a progress bar (count/total, rate, ETA). Ctrl-C pauses after the current page; the same command resumes from the checkpoint.',
+    summary:
+      'Run or resume one full sync in this process with a progress bar (count/total, rate, ETA). Ctrl-C pauses after the current page; the same command resumes from the checkpoint.',
     flags: {},
     details: [
       'accountId: an account id from the config (its id, else its appId / corpId); resource: followers (OA), contacts, corp-tags, staff or groups (WeCom).',
@@ -61,7 +68,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   'push-tags': {
     usage: 'siyu push-tags [--sweep] [--json]',
-    summary: 'Push every due outbox row to WeChat now and print what happened and what is left. Rows backing off after a retryable failure wait for their next attempt.',
+    summary:
+      'Push every due outbox row to WeChat now and print what happened and what is left. Rows backing off after a retryable failure wait for their next attempt.',
     flags: {
       sweep: 'first queue every difference between the desired tags and what WeChat is known to hold',
       json: 'print one JSON object { queued?, pushed, durationMs, outbox, nextAttemptAt } instead of text',
@@ -73,7 +81,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
 export function formatCommandHelp(h: CommandHelp): string {
   const flags = [...Object.entries(h.flags), ['help', 'print this text']];
   const width = Math.max(...flags.map(([f]) => f!.length)) + 4;
-  const lines = [`usage: ${h.usage}`, '', h.summary, '', 'flags:', ...flags.map(([f, text]) => `  --${f!.padEnd(width)}${text}`)];
+  const lines = [
+    `usage: ${h.usage}`,
+    '',
+    h.summary,
+    '',
+    'flags:',
+    ...flags.map(([f, text]) => `  --${f!.padEnd(width)}${text}`),
+  ];
   if (h.details?.length) lines.push('', ...h.details);
   return `${lines.join('\n')}\n`;
 }

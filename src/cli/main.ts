@@ -57,7 +57,9 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
   const args = parseArgs(rest);
   const unknown = name === 'emulator' ? [] : Object.keys(args.flags).filter((f) => !(f in help.flags));
   if (unknown.length) {
-    io.err(`siyu ${name}: unknown flag ${unknown.map((f) => `--${f}`).join(', ')}\nusage: ${help.usage}\n(siyu ${name} --help explains each flag)\n`);
+    io.err(
+      `siyu ${name}: unknown flag ${unknown.map((f) => `--${f}`).join(', ')}\nusage: ${help.usage}\n(siyu ${name} --help explains each flag)\n`,
+    );
     return 2;
   }
   // Config is loaded lazily (the emulator needs none) but once; an invalid config lists every problem and exits 1.

@@ -36,7 +36,9 @@ const tail = (v: string): string => `…${v.slice(-4)}`;
 export function bestName(c: NameInputs): { name: string; nameSource: NameSource } {
   const display = text(c.displayName);
   if (display) return { name: display, nameSource: 'displayName' };
-  const remark = [...c.follows.filter((f) => !f.deleted), ...c.follows.filter((f) => f.deleted)].map((f) => text(f.remark)).find((r) => r);
+  const remark = [...c.follows.filter((f) => !f.deleted), ...c.follows.filter((f) => f.deleted)]
+    .map((f) => text(f.remark))
+    .find((r) => r);
   if (remark) return { name: remark, nameSource: 'wecomRemark' };
   const oaRemark = c.subscriptions.map((s) => text(s.remark)).find((r) => r);
   if (oaRemark) return { name: oaRemark, nameSource: 'oaRemark' };

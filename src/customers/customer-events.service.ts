@@ -16,9 +16,23 @@ export function decodeEventCursor(cursor: string): { occurredAt: Date; id: strin
  * `GET /api/v1/customers/:id/events` (DESIGN §8.3): the timeline newest first on idx_events_customer_time,
  * keyset-paged on (occurred_at, id) so pages stay stable while new events arrive.
  */
-export async function timelinePage(db: Db, customerId: string, page: { limit: number; cursor?: { occurredAt: Date; id: string } }): Promise<TimelinePage> {
+export async function timelinePage(
+  db: Db,
+  customerId: string,
+  page: { limit: number; cursor?: { occurredAt: Date; id: string } },
+): Promise<TimelinePage> {
   const rows = await customerEvents(db, customerId, page.limit + 1, page.cursor);
-  const items = rows.slice(0, page.limit).map((e) => ({ id: e.id, source: e.source, account: e.account, type: e.type, occurredAt: e.occurredAt.toISOString(), payload: e.payload }));
+  const items = rows.slice(0, page.limit).map((e) => ({
+    id: e.id,
+    source: e.source,
+    account: e.account,
+    type: e.type,
+    occurredAt: e.occurredAt.toISOString(),
+    payload: e.payload,
+  }));
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > page.limit && last ? encodeEventCursor(new Date(last.occurredAt), last.id) : null };
+  return {
+    items,
+    nextCursor: rows.length > page.limit && last ? encodeEventCursor(new Date(last.occurredAt), last.id) : null,
+  };
 }

@@ -85,7 +85,9 @@ export function filterSql(f: CustomerFilter, scopes: readonly IdentityScope[], p
     const parts = [
       "SELECT id AS customer_id FROM customers WHERE display_name LIKE ? ESCAPE '!'",
       "SELECT customer_id FROM wecom_follows WHERE remark LIKE ? ESCAPE '!' AND customer_id IS NOT NULL",
-      ...scopes.map(() => "SELECT customer_id FROM identities WHERE type = ? AND scope = ? AND value LIKE ? ESCAPE '!'"),
+      ...scopes.map(
+        () => "SELECT customer_id FROM identities WHERE type = ? AND scope = ? AND value LIKE ? ESCAPE '!'",
+      ),
     ];
     const qParams: unknown[] = [like, like, ...scopes.flatMap((s) => [s.type, s.scope, like])];
     const digits = q.replace(/[\s+()-]/g, '');

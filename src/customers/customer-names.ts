@@ -16,7 +16,10 @@ export type ShownName = { name: string; nameSource: NameSource };
 export async function customerNames(db: Db, subjects: readonly NameSubject[]): Promise<Map<string, ShownName>> {
   const out = new Map<string, ShownName>();
   if (subjects.length === 0) return out;
-  const [customers, { identities, follows, subscriptions }] = await Promise.all([findCustomers(db, [...new Set(subjects.map((s) => s.id))]), nameSourceRows(db, subjects)]);
+  const [customers, { identities, follows, subscriptions }] = await Promise.all([
+    findCustomers(db, [...new Set(subjects.map((s) => s.id))]),
+    nameSourceRows(db, subjects),
+  ]);
   const byId = new Map(customers.map((c) => [c.id, c]));
   for (const s of subjects) {
     const c = byId.get(s.id);
@@ -25,8 +28,13 @@ export async function customerNames(db: Db, subjects: readonly NameSubject[]): P
       bestName({
         id: s.id,
         displayName: c?.displayName ?? null,
-        identities: (identities.get(s.id) ?? []).filter((i) => i.type !== 'phone').map((i) => ({ type: String(i.type), scope: String(i.scope), value: String(i.value) })),
-        follows: (follows.get(s.id) ?? []).map((f) => ({ remark: f.remark, deleted: Number(f.deleted) === 1 || f.deleted === true })),
+        identities: (identities.get(s.id) ?? [])
+          .filter((i) => i.type !== 'phone')
+          .map((i) => ({ type: String(i.type), scope: String(i.scope), value: String(i.value) })),
+        follows: (follows.get(s.id) ?? []).map((f) => ({
+          remark: f.remark,
+          deleted: Number(f.deleted) === 1 || f.deleted === true,
+        })),
         subscriptions: (subscriptions.get(s.id) ?? []).map((r) => ({ remark: r.remark })),
       }),
     );

@@ -45,19 +45,31 @@ export class ErasureService {
       // Customers merged into this one, found through merge_log (indexed by survivor; customers.merged_into_id
       // is not indexed) and confirmed by their current state, so undone merges are left out.
       const merged = (
-        await select<{ id: string }>(em, 'SELECT DISTINCT c.id FROM merge_log m JOIN customers c ON c.id = m.merged_id WHERE m.survivor_id = ? AND c.merged_into_id = ?', [cid, cid])
+        await select<{ id: string }>(
+          em,
+          'SELECT DISTINCT c.id FROM merge_log m JOIN customers c ON c.id = m.merged_id WHERE m.survivor_id = ? AND c.merged_into_id = ?',
+          [cid, cid],
+        )
       ).map((r) => String(r.id));
       const all = [cid, ...merged];
       const inList = all.map(() => '?').join(', ');
       const now = new Date(this.now());
 
       await this.outbox.enqueueCustomerErasure(em, cid, now);
-      const identities = await select<{ type: string; scope: string; value: string }>(em, `SELECT type, scope, value FROM identities WHERE customer_id IN (${inList})`, all);
+      const identities = await select<{ type: string; scope: string; value: string }>(
+        em,
+        `SELECT type, scope, value FROM identities WHERE customer_id IN (${inList})`,
+        all,
+      );
       const tombstones = await insertIgnore(
         em,
         'erasure_tombstones',
         identities.map((i) => ({
-          identity_hash: this.hasher.hash({ type: i.type as IdentityType, scope: String(i.scope), value: String(i.value) }),
+          identity_hash: this.hasher.hash({
+            type: i.type as IdentityType,
+            scope: String(i.scope),
+            value: String(i.value),
+          }),
           identity_type: String(i.type),
           customer_id: cid,
           created_at: toDbTime(now),
@@ -65,9 +77,12 @@ export class ErasureService {
       );
       // Found before the events and links that point at them are deleted.
       const inboxIds = new Set(await inboxIdsOfCustomers(em, all));
-      const keyPrefixes = identities.flatMap((i) => eventKeyPrefixOf(i.type as IdentityType, String(i.scope), String(i.value)) ?? []);
+      const keyPrefixes = identities.flatMap(
+        (i) => eventKeyPrefixOf(i.type as IdentityType, String(i.scope), String(i.value)) ?? [],
+      );
       for (const id of await inboxIdsByKeyPrefix(em, keyPrefixes)) inboxIds.add(id);
-      const del = async (table: string): Promise<number> => (await execute(em, `DELETE FROM ${table} WHERE customer_id IN (${inList})`, all)).affected;
+      const del = async (table: string): Promise<number> =>
+        (await execute(em, `DELETE FROM ${table} WHERE customer_id IN (${inList})`, all)).affected;
       const result: ErasureResult = {
         customerId: cid,
         mergedCustomerIds: merged,
@@ -77,29 +92,54 @@ export class ErasureService {
         tags: await del('customer_tags'),
         follows: await del('wecom_follows'),
         subscriptions: await del('oa_subscriptions'),
-        transactions: (await execute(em, `UPDATE transactions SET customer_id = NULL, payer_openid = NULL WHERE customer_id IN (${inList})`, all)).affected,
+        transactions: (
+          await execute(
+            em,
+            `UPDATE transactions SET customer_id = NULL, payer_openid = NULL WHERE customer_id IN (${inList})`,
+            all,
+          )
+        ).affected,
         inboxRows: await deleteInboxRows(em, [...inboxIds]),
       };
       await execute(em, `UPDATE refunds SET customer_id = NULL WHERE customer_id IN (${inList})`, all);
       await deleteRefreshesOf(
         em,
-        identities.filter((i) => i.type !== 'phone' && i.type !== 'unionid').map((i) => ({ account: String(i.scope), subject: String(i.value) })),
+        identities
+          .filter((i) => i.type !== 'phone' && i.type !== 'unionid')
+          .map((i) => ({ account: String(i.scope), subject: String(i.value) })),
       );
       await deleteGroupMembershipsOf(
         em,
-        identities.filter((i) => i.type === 'wecom_external_userid').map((i) => ({ corpId: String(i.scope), externalUserid: String(i.value) })),
+        identities
+          .filter((i) => i.type === 'wecom_external_userid')
+          .map((i) => ({ corpId: String(i.scope), externalUserid: String(i.value) })),
       );
       await del('identity_links');
       await del('identities');
-      await execute(em, `DELETE FROM identity_conflicts WHERE customer_id IN (${inList}) OR other_customer_id IN (${inList})`, [...all, ...all]);
-      await execute(em, `UPDATE merge_log SET evidence = NULL WHERE survivor_id IN (${inList}) OR merged_id IN (${inList})`, [...all, ...all]);
+      await execute(
+        em,
+        `DELETE FROM identity_conflicts WHERE customer_id IN (${inList}) OR other_customer_id IN (${inList})`,
+        [...all, ...all],
+      );
+      await execute(
+        em,
+        `UPDATE merge_log SET evidence = NULL WHERE survivor_id IN (${inList}) OR merged_id IN (${inList})`,
+        [...all, ...all],
+      );
       await execute(
         em,
         `UPDATE customers SET status = 'erased', display_name = NULL, avatar_url = NULL, phone_enc = NULL, updated_at = ? WHERE id IN (${inList})`,
         [toDbTime(now), ...all],
       );
       await new AuditLogWriter(this.ds).write(
-        { actor: actor.name, role: actor.role, action: 'customer.erase', targetType: 'customer', targetId: cid, details: { ...result } },
+        {
+          actor: actor.name,
+          role: actor.role,
+          action: 'customer.erase',
+          targetType: 'customer',
+          targetId: cid,
+          details: { ...result },
+        },
         em,
       );
       return result;

@@ -36,12 +36,22 @@ const big = (v: unknown): bigint => BigInt(String(v));
 const cmp = (a: bigint | number, b: bigint | number): number => (a < b ? -1 : a > b ? 1 : 0);
 const byId = (a: Row, b: Row): number => cmp(big(a.id), big(b.id));
 const byRank = (a: Row, b: Row): number => Number(a.rank) - Number(b.rank);
-const newestFirst = (a: Row, b: Row): number => cmp(fromDbTime(b.occurred_at)!.getTime(), fromDbTime(a.occurred_at)!.getTime()) || byId(b, a);
+const newestFirst = (a: Row, b: Row): number =>
+  cmp(fromDbTime(b.occurred_at)!.getTime(), fromDbTime(a.occurred_at)!.getTime()) || byId(b, a);
 
 const PARTS: Part[] = [
   {
     key: 'customer',
-    columns: { id: 'id', status: 'status', merged_into_id: 'merged_into_id', display_name: 'display_name', avatar_url: 'avatar_url', phone_enc: 'phone_enc', created_at: 'created_at', updated_at: 'updated_at' },
+    columns: {
+      id: 'id',
+      status: 'status',
+      merged_into_id: 'merged_into_id',
+      display_name: 'display_name',
+      avatar_url: 'avatar_url',
+      phone_enc: 'phone_enc',
+      created_at: 'created_at',
+      updated_at: 'updated_at',
+    },
     from: 'FROM customers WHERE id = {c}',
   },
   {
@@ -53,7 +63,9 @@ const PARTS: Part[] = [
   {
     key: 'tags',
     columns: {
-      id: 't.id', name: 't.name', source: 'ct.source',
+      id: 't.id',
+      name: 't.name',
+      source: 'ct.source',
       // WeCom corp tags repeat names across groups (战略 in 客户等级 and in 购买意向): the group tells them apart.
       group_name: '(SELECT g.name FROM tag_groups g WHERE g.id = t.group_id)',
       // A correlated count, evaluated per tag row only: a window function costs every profile, tags or not.
@@ -66,10 +78,20 @@ const PARTS: Part[] = [
   {
     key: 'follows',
     columns: {
-      id: 'id', corp_id: 'corp_id', staff_userid: 'staff_userid', external_userid: 'external_userid', remark: 'remark', description: 'description',
-      add_way: 'add_way', state: 'state', created_time: 'created_time', deleted: 'deleted', deleted_at: 'deleted_at',
+      id: 'id',
+      corp_id: 'corp_id',
+      staff_userid: 'staff_userid',
+      external_userid: 'external_userid',
+      remark: 'remark',
+      description: 'description',
+      add_way: 'add_way',
+      state: 'state',
+      created_time: 'created_time',
+      deleted: 'deleted',
+      deleted_at: 'deleted_at',
       // The staff directory's name, through its unique key, in the same statement (no extra round trip).
-      staff_name: '(SELECT s.name FROM wecom_staff s WHERE s.corp_id = wecom_follows.corp_id AND s.userid = wecom_follows.staff_userid)',
+      staff_name:
+        '(SELECT s.name FROM wecom_staff s WHERE s.corp_id = wecom_follows.corp_id AND s.userid = wecom_follows.staff_userid)',
     },
     from: 'FROM wecom_follows WHERE customer_id = {c}',
     order: byId,
@@ -77,20 +99,41 @@ const PARTS: Part[] = [
   {
     key: 'subscriptions',
     columns: {
-      id: 'id', app_id: 'app_id', openid: 'openid', subscribed: 'subscribed', subscribe_time: 'subscribe_time', unsubscribe_time: 'unsubscribe_time',
-      scene: 'scene', qr_scene: 'qr_scene', qr_scene_str: 'qr_scene_str', remark: 'remark',
+      id: 'id',
+      app_id: 'app_id',
+      openid: 'openid',
+      subscribed: 'subscribed',
+      subscribe_time: 'subscribe_time',
+      unsubscribe_time: 'unsubscribe_time',
+      scene: 'scene',
+      qr_scene: 'qr_scene',
+      qr_scene_str: 'qr_scene_str',
+      remark: 'remark',
     },
     from: 'FROM oa_subscriptions WHERE customer_id = {c}',
     order: byId,
   },
   {
     key: 'rfm',
-    columns: { orders: 'COUNT(*)', paid: 'COALESCE(SUM(amount_total), 0)', refunded: 'COALESCE(SUM(refunded_total), 0)', first_at: 'MIN(success_time)', last_at: 'MAX(success_time)' },
+    columns: {
+      orders: 'COUNT(*)',
+      paid: 'COALESCE(SUM(amount_total), 0)',
+      refunded: 'COALESCE(SUM(refunded_total), 0)',
+      first_at: 'MIN(success_time)',
+      last_at: 'MAX(success_time)',
+    },
     from: "FROM transactions WHERE customer_id = {c} AND state IN ('SUCCESS', 'REFUND')",
   },
   {
     key: 'events',
-    columns: { id: 'id', source: 'source', account: 'account', type: 'type', occurred_at: 'occurred_at', payload: 'payload' },
+    columns: {
+      id: 'id',
+      source: 'source',
+      account: 'account',
+      type: 'type',
+      occurred_at: 'occurred_at',
+      payload: 'payload',
+    },
     from: 'FROM events WHERE customer_id = {c}',
     // The (customer_id, occurred_at) index read backwards for 20 rows.
     limit: `ORDER BY occurred_at DESC, id DESC LIMIT ${RECENT_EVENTS}`,
@@ -112,7 +155,9 @@ function partSql(p: Part, dialect: SqlDialect): string {
   const select = `SELECT '${p.key}' AS part, ${SLOTS.map((slot, i) => `${exprs[i] ?? 'NULL'} AS ${slot}`).join(', ')}`;
   const from = p.from.replace('{c}', '?');
   if (!p.limit) return `${select} ${from}`;
-  return dialect.capabilities.parenthesisedUnionParts ? `(${select} ${from} ${p.limit})` : `${select} FROM (SELECT * ${from} ${p.limit}) AS limited`;
+  return dialect.capabilities.parenthesisedUnionParts
+    ? `(${select} ${from} ${p.limit})`
+    : `${select} FROM (SELECT * ${from} ${p.limit}) AS limited`;
 }
 
 /**
@@ -143,10 +188,26 @@ function statement(dialect: SqlDialect, withCustomer: boolean): { sql: string; p
  * customer through its own index. Values come back raw and, on MySQL, in the union's common column type (often
  * text), so callers convert with Number / fromDbTime / idString as for any raw row.
  */
-export async function readProfileRows(db: Db, customerId: string, opts: { withCustomer: boolean }): Promise<ProfileRows> {
+export async function readProfileRows(
+  db: Db,
+  customerId: string,
+  opts: { withCustomer: boolean },
+): Promise<ProfileRows> {
   const { sql, parts } = statement(dialectFor(db), opts.withCustomer);
-  const rows = await readRows<Row & { part: string }>(db, sql, Array.from({ length: parts }, () => customerId));
-  const out: ProfileRows = { customer: undefined, identities: [], tags: [], follows: [], subscriptions: [], rfm: undefined, events: [] };
+  const rows = await readRows<Row & { part: string }>(
+    db,
+    sql,
+    Array.from({ length: parts }, () => customerId),
+  );
+  const out: ProfileRows = {
+    customer: undefined,
+    identities: [],
+    tags: [],
+    follows: [],
+    subscriptions: [],
+    rfm: undefined,
+    events: [],
+  };
   for (const r of rows) {
     const p = BY_KEY.get(r.part);
     if (!p) continue;
@@ -169,7 +230,13 @@ export async function readProfileRows(db: Db, customerId: string, opts: { withCu
  * than the second round trip.
  */
 export async function readCustomerByIdentity(db: Db, ref: IdentityRef): Promise<Row | undefined> {
-  const columns = Object.values(PARTS[0]!.columns).map((c) => `c.${c}`).join(', ');
-  const [row] = await readRows(db, `SELECT ${columns} FROM identities i JOIN customers c ON c.id = i.customer_id WHERE i.type = ? AND i.scope = ? AND i.value = ?`, [ref.type, ref.scope, ref.value]);
+  const columns = Object.values(PARTS[0]!.columns)
+    .map((c) => `c.${c}`)
+    .join(', ');
+  const [row] = await readRows(
+    db,
+    `SELECT ${columns} FROM identities i JOIN customers c ON c.id = i.customer_id WHERE i.type = ? AND i.scope = ? AND i.value = ?`,
+    [ref.type, ref.scope, ref.value],
+  );
   return row;
 }

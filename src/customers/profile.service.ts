@@ -27,9 +27,7 @@ const str = (v: unknown): string | null => (v === null || v === undefined ? null
  * statement (profile-query.ts; DESIGN §9: lookup p99 ≤ 20 ms); `byId` resolves the customer in that statement too.
  */
 export class ProfileService {
-  constructor(
-    private readonly deps: { config: SiyuConfig; phoneCrypto: PhoneCrypto; now: () => number },
-  ) {}
+  constructor(private readonly deps: { config: SiyuConfig; phoneCrypto: PhoneCrypto; now: () => number }) {}
 
   /** The customer a (possibly merged) id resolves to, or undefined; erased customers are not shown. */
   async resolve(db: Db, id: string): Promise<StoredCustomer | undefined> {
@@ -62,7 +60,12 @@ export class ProfileService {
     return c?.status === 'active' ? this.profile(db, c, role) : undefined;
   }
 
-  summary(c: StoredCustomer, identities: readonly ShownIdentity[], role: Role, extras: NameExtras = NO_EXTRAS): CustomerSummary {
+  summary(
+    c: StoredCustomer,
+    identities: readonly ShownIdentity[],
+    role: Role,
+    extras: NameExtras = NO_EXTRAS,
+  ): CustomerSummary {
     const admin = role === 'admin';
     const reveal = (enc: string | null): string | null => {
       if (!enc) return null;
@@ -74,7 +77,12 @@ export class ProfileService {
       }
     };
     const cfg = this.deps.config;
-    const named = bestName({ id: c.id, displayName: c.displayName, identities: identities.filter((i) => i.type !== 'phone'), ...extras });
+    const named = bestName({
+      id: c.id,
+      displayName: c.displayName,
+      identities: identities.filter((i) => i.type !== 'phone'),
+      ...extras,
+    });
     return {
       id: c.id,
       status: c.status,
@@ -85,7 +93,12 @@ export class ProfileService {
       phone: reveal(c.phoneEnc),
       createdAt: c.createdAt.toISOString(),
       updatedAt: c.updatedAt.toISOString(),
-      identities: identities.map((i) => ({ type: i.type, scope: i.scope, value: i.type === 'phone' ? (reveal(i.valueEnc) ?? '') : i.value, scopeName: accountName(cfg, i.scope) })),
+      identities: identities.map((i) => ({
+        type: i.type,
+        scope: i.scope,
+        value: i.type === 'phone' ? (reveal(i.valueEnc) ?? '') : i.value,
+        scopeName: accountName(cfg, i.scope),
+      })),
       unionidMissing: this.unionidMissing(identities),
     };
   }
@@ -96,14 +109,27 @@ export class ProfileService {
   }
 
   private build(c: StoredCustomer, rows: ProfileRows, role: Role): CustomerProfile {
-    const identities: ShownIdentity[] = rows.identities.map((i) => ({ type: i.type as IdentityType, scope: String(i.scope), value: String(i.value), valueEnc: str(i.value_enc) }));
+    const identities: ShownIdentity[] = rows.identities.map((i) => ({
+      type: i.type as IdentityType,
+      scope: String(i.scope),
+      value: String(i.value),
+      valueEnc: str(i.value_enc),
+    }));
     const r: Row = rows.rfm ?? {};
     const last = fromDbTime(r.last_at);
     const cfg = this.deps.config;
-    const extras: NameExtras = { follows: rows.follows.map((f) => ({ remark: f.remark, deleted: truthy(f.deleted) })), subscriptions: rows.subscriptions.map((s) => ({ remark: s.remark })) };
+    const extras: NameExtras = {
+      follows: rows.follows.map((f) => ({ remark: f.remark, deleted: truthy(f.deleted) })),
+      subscriptions: rows.subscriptions.map((s) => ({ remark: s.remark })),
+    };
     return {
       ...this.summary(c, identities, role, extras),
-      tags: rows.tags.map((t) => ({ id: idString(t.id), name: String(t.name), source: String(t.source), groupName: str(t.group_name) })),
+      tags: rows.tags.map((t) => ({
+        id: idString(t.id),
+        name: String(t.name),
+        source: String(t.source),
+        groupName: str(t.group_name),
+      })),
       follows: rows.follows.map((f) => ({
         corpId: String(f.corp_id),
         corpName: accountName(cfg, String(f.corp_id)),
@@ -153,7 +179,9 @@ export class ProfileService {
     const out: { type: IdentityType; scope: string }[] = [];
     for (const i of identities) {
       if (i.type === 'unionid' || i.type === 'phone') continue;
-      const account = this.deps.config.accounts.find((a) => ('appId' in a && a.appId === i.scope) || ('corpId' in a && a.corpId === i.scope));
+      const account = this.deps.config.accounts.find(
+        (a) => ('appId' in a && a.appId === i.scope) || ('corpId' in a && a.corpId === i.scope),
+      );
       const platform = account && 'openPlatformId' in account ? account.openPlatformId : 'default';
       if (!unionScopes.has(platform)) out.push({ type: i.type, scope: i.scope });
     }

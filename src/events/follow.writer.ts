@@ -1,4 +1,10 @@
-import { insertFollow, lockFollow, markFollowAdded, markFollowRemoved, touchFollow } from '../storage/events/wecom-follow.repository';
+import {
+  insertFollow,
+  lockFollow,
+  markFollowAdded,
+  markFollowRemoved,
+  touchFollow,
+} from '../storage/events/wecom-follow.repository';
 import type { Db } from '../storage/sql';
 
 export interface FollowChange {
@@ -24,7 +30,14 @@ export async function applyFollow(db: Db, f: FollowChange, now: Date): Promise<v
   if (!row) {
     const created = await insertFollow(
       db,
-      { ...key, customerId: f.customerId, state: f.state ?? null, createdTime: f.change === 'added' ? f.occurredAt : null, deleted: removed, deletedAt: removed ? f.occurredAt : null },
+      {
+        ...key,
+        customerId: f.customerId,
+        state: f.state ?? null,
+        createdTime: f.change === 'added' ? f.occurredAt : null,
+        deleted: removed,
+        deletedAt: removed ? f.occurredAt : null,
+      },
       now,
     );
     return created ? undefined : applyFollow(db, f, now);

@@ -20,9 +20,16 @@ export async function writeGroupTimeline(
   inboxId: string | null = null,
   resolve?: (externalUserid: string) => Promise<string | null>,
 ): Promise<void> {
-  const entries = [...(changes.joined ?? []).map((c) => ({ kind: 'joined' as const, c })), ...(changes.left ?? []).map((c) => ({ kind: 'left' as const, c }))].filter((x) => x.c.memberType === 2);
+  const entries = [
+    ...(changes.joined ?? []).map((c) => ({ kind: 'joined' as const, c })),
+    ...(changes.left ?? []).map((c) => ({ kind: 'left' as const, c })),
+  ].filter((x) => x.c.memberType === 2);
   if (entries.length === 0) return;
-  const customers = await customersOfExternalUserids(db, corpId, entries.map((x) => x.c.userid));
+  const customers = await customersOfExternalUserids(
+    db,
+    corpId,
+    entries.map((x) => x.c.userid),
+  );
   if (resolve) {
     for (const { c } of entries) {
       if (customers.has(c.userid)) continue;
@@ -39,7 +46,12 @@ export async function writeGroupTimeline(
       account: corpId,
       type: `wecom.group.${kind}`,
       occurredAt: c.at,
-      payload: { chatId, groupName: name, externalUserId: c.userid, ...(kind === 'joined' ? { joinScene: c.scene } : { quitScene: c.scene }) },
+      payload: {
+        chatId,
+        groupName: name,
+        externalUserId: c.userid,
+        ...(kind === 'joined' ? { joinScene: c.scene } : { quitScene: c.scene }),
+      },
       dedupeKey: key.length <= MAX_KEY ? key : `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`,
       inboxId,
     });

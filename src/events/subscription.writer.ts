@@ -1,4 +1,9 @@
-import { insertSubscription, lockSubscription, markSubscribed, markUnsubscribed } from '../storage/events/oa-subscription.repository';
+import {
+  insertSubscription,
+  lockSubscription,
+  markSubscribed,
+  markUnsubscribed,
+} from '../storage/events/oa-subscription.repository';
 import type { Db } from '../storage/sql';
 
 export interface SubscriptionChange {
@@ -45,5 +50,7 @@ export async function applySubscription(db: Db, c: SubscriptionChange, now: Date
 
 /** A numeric scene is `qr_scene` (scene_id), anything else `qr_scene_str` (wechat-api.md §2.2). */
 function qrColumns(scene: string): { qrScene: string | null; qrSceneStr: string | null } {
-  return /^\d{1,10}$/.test(scene) ? { qrScene: scene, qrSceneStr: null } : { qrScene: null, qrSceneStr: scene.slice(0, 128) };
+  return /^\d{1,10}$/.test(scene)
+    ? { qrScene: scene, qrSceneStr: null }
+    : { qrScene: null, qrSceneStr: scene.slice(0, 128) };
 }

@@ -1,6 +1,20 @@
 import type { PaymentRefunded, PaymentSucceeded } from '../../connectors/common/normalized-event';
-import { insertRefund, linkRefunds, lockRefund, refundedTotal, updateRefund, type RefundNotice } from '../storage/events/refund.repository';
-import { insertPaidTrade, insertTradeSeenByRefund, lockTrade, setRefundedTotal, updatePaidTrade, type PaidTrade } from '../storage/events/transaction.repository';
+import {
+  insertRefund,
+  linkRefunds,
+  lockRefund,
+  refundedTotal,
+  updateRefund,
+  type RefundNotice,
+} from '../storage/events/refund.repository';
+import {
+  insertPaidTrade,
+  insertTradeSeenByRefund,
+  lockTrade,
+  setRefundedTotal,
+  updatePaidTrade,
+  type PaidTrade,
+} from '../storage/events/transaction.repository';
 import type { Db } from '../storage/sql';
 
 const isoDate = (v: string | undefined): Date | null => (v ? new Date(v) : null);
@@ -10,7 +24,13 @@ const isoDate = (v: string | undefined): Date | null => (v ? new Date(v) : null)
  * are normal). A payment already refunded keeps its REFUND state when the success notification is redelivered;
  * a customer found later fills an unlinked row. Refunds that arrived first get the customer too.
  */
-export async function applyPayment(db: Db, mchId: string, e: PaymentSucceeded, customerId: string | null, now: Date): Promise<string> {
+export async function applyPayment(
+  db: Db,
+  mchId: string,
+  e: PaymentSucceeded,
+  customerId: string | null,
+  now: Date,
+): Promise<string> {
   const existing = await lockTrade(db, mchId, e.outTradeNo);
   const paid: PaidTrade = {
     appId: e.appId,

@@ -2,7 +2,13 @@ import type { Middleware } from 'koa';
 import { errorAnswer } from '../http/middleware/error-answer';
 import type { Logger } from '../logger';
 
-const TITLES: Record<number, string> = { 400: 'Sign-in failed', 401: 'Sign-in required', 403: 'Sign-in refused', 404: 'Not found', 429: 'Too many attempts' };
+const TITLES: Record<number, string> = {
+  400: 'Sign-in failed',
+  401: 'Sign-in required',
+  403: 'Sign-in refused',
+  404: 'Not found',
+  429: 'Too many attempts',
+};
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -34,7 +40,8 @@ export function browserErrors(logger: Logger): Middleware {
       const { status, body, log } = errorAnswer(err);
       const { code } = body.error;
       const message = status === 500 ? 'Something went wrong on our side. Please try again.' : body.error.message;
-      if (log !== 'none') logger[log]({ err, requestId: ctx.state.requestId, path: ctx.path }, 'browser request failed');
+      if (log !== 'none')
+        logger[log]({ err, requestId: ctx.state.requestId, path: ctx.path }, 'browser request failed');
       ctx.status = status;
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');

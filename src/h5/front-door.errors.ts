@@ -37,12 +37,16 @@ export class FrontDoorError extends DomainError<FrontDoorErrorCode> {
  * Errors that are not WeChat's propagate unchanged.
  */
 export function frontDoorErrorOf(e: unknown, what: string): unknown {
-  if (e instanceof UnknownAccountError) return new FrontDoorError('ACCOUNT_NOT_FOUND', `no ${e.kind} account ${e.id} is configured`);
+  if (e instanceof UnknownAccountError)
+    return new FrontDoorError('ACCOUNT_NOT_FOUND', `no ${e.kind} account ${e.id} is configured`);
   if (!isWechatApiError(e)) return e;
   const because = e.errcode !== null ? ` (errcode ${e.errcode})` : '';
   switch (e.category) {
     case 'INVALID_CODE':
-      return new FrontDoorError('INVALID_CODE', `the ${what} code is invalid, expired or already used${because}; start again`);
+      return new FrontDoorError(
+        'INVALID_CODE',
+        `the ${what} code is invalid, expired or already used${because}; start again`,
+      );
     case 'PERMISSION_DENIED':
       return new FrontDoorError('LOGIN_BLOCKED', `WeChat refused the ${what}${because}`);
     case 'RATE_LIMITED':

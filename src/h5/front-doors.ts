@@ -18,7 +18,10 @@ export interface FrontDoors {
 }
 
 /** The front doors on the process's clients, identity service and session signer (src/services.ts). */
-export function createFrontDoors(app: AppContext, deps: { clients: Clients; identity: IdentityService; tokens: SessionTokens }): FrontDoors {
+export function createFrontDoors(
+  app: AppContext,
+  deps: { clients: Clients; identity: IdentityService; tokens: SessionTokens },
+): FrontDoors {
   const { clients, identity, tokens } = deps;
   const allow = new OriginAllowList(app.config.server.allowedOrigins);
   const h5 = (appId: string) => clients.h5(appId);
@@ -27,7 +30,16 @@ export function createFrontDoors(app: AppContext, deps: { clients: Clients; iden
     tokens,
     identity,
     clients,
-    h5Login: new H5LoginService({ ds: app.ds, config: app.config, logger: app.logger, h5, identity, tokens, states: new OauthStates(tokens, () => app.now(), undefined, app.ds), allow }),
+    h5Login: new H5LoginService({
+      ds: app.ds,
+      config: app.config,
+      logger: app.logger,
+      h5,
+      identity,
+      tokens,
+      states: new OauthStates(tokens, () => app.now(), undefined, app.ds),
+      allow,
+    }),
     jssdk: new JssdkConfigService({ config: app.config, h5, allow, now: () => app.now() }),
   };
 }

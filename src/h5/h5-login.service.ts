@@ -53,9 +53,14 @@ export class H5LoginService {
   start(appId: string, redirect: unknown, scope: unknown): LoginStart {
     this.account(appId);
     const target = this.deps.allow.allowedUrl(redirect);
-    if (!target) throw new FrontDoorError('REDIRECT_NOT_ALLOWED', 'redirect must be an absolute URL on one of server.allowedOrigins');
+    if (!target)
+      throw new FrontDoorError(
+        'REDIRECT_NOT_ALLOWED',
+        'redirect must be an absolute URL on one of server.allowedOrigins',
+      );
     const s = scope === undefined || scope === '' ? 'snsapi_base' : scope;
-    if (!SCOPES.includes(s as OauthScope)) throw new FrontDoorError('INVALID_SCOPE', 'scope must be snsapi_base or snsapi_userinfo');
+    if (!SCOPES.includes(s as OauthScope))
+      throw new FrontDoorError('INVALID_SCOPE', 'scope must be snsapi_base or snsapi_userinfo');
     const state = this.deps.states.issue(appId, target.href, s as OauthScope);
     const callback = `${this.deps.config.server.publicUrl}${callbackPath(appId)}`;
     return { location: this.deps.h5(appId).authorizeUrl(callback, s as OauthScope, state.state), state };
@@ -68,7 +73,8 @@ export class H5LoginService {
   async finish(appId: string, code: unknown, state: unknown, stateCookie: string | undefined): Promise<LoginDone> {
     const account = this.account(appId);
     const attempt = await this.deps.states.consume(appId, state, stateCookie);
-    if (typeof code !== 'string' || code === '') throw new FrontDoorError('AUTHORIZATION_DECLINED', 'the WeChat authorization was declined');
+    if (typeof code !== 'string' || code === '')
+      throw new FrontDoorError('AUTHORIZATION_DECLINED', 'the WeChat authorization was declined');
     if (code.length > 512) throw new FrontDoorError('INVALID_CODE', 'the login code is invalid; start again');
     const client = this.deps.h5(appId);
     let grant: OauthTokenWire;
@@ -78,17 +84,28 @@ export class H5LoginService {
       throw frontDoorErrorOf(e, 'login');
     }
     // Snapshot-mode visitors get a virtual openid that is no real person (wechat-api.md §7.1): nothing to link.
-    if (grant.is_snapshotuser === 1) throw new FrontDoorError('SNAPSHOT_USER', 'open the page in WeChat and tap "use full service" to sign in');
-    const info = grant.scope.includes('snsapi_userinfo') ? await this.userInfo(client, grant.access_token, grant.openid) : undefined;
+    if (grant.is_snapshotuser === 1)
+      throw new FrontDoorError('SNAPSHOT_USER', 'open the page in WeChat and tap "use full service" to sign in');
+    const info = grant.scope.includes('snsapi_userinfo')
+      ? await this.userInfo(client, grant.access_token, grant.openid)
+      : undefined;
     const unionid = grant.unionid || info?.unionid || undefined;
     const customerId = await resolveVisitor(this.deps.ds, this.deps.identity, {
-      identities: [{ type: 'h5_openid', scope: appId, value: grant.openid }, ...unionidRef(unionid, account.openPlatformId)],
+      identities: [
+        { type: 'h5_openid', scope: appId, value: grant.openid },
+        ...unionidRef(unionid, account.openPlatformId),
+      ],
       // H5 OAuth runs under the OA's appid, so its openid is that OA's openid for this person.
       ifKnown: [{ type: 'oa_openid', scope: appId, value: grant.openid }],
       source: `h5.oauth.${attempt.sc}`,
       ...(info ? { profile: profileOf(info) } : {}),
     });
-    const sessionToken = issueVisitorToken(this.deps.tokens, { ch: 'h5', app: appId, oid: grant.openid, ...(unionid ? { uid: unionid } : {}) });
+    const sessionToken = issueVisitorToken(this.deps.tokens, {
+      ch: 'h5',
+      app: appId,
+      oid: grant.openid,
+      ...(unionid ? { uid: unionid } : {}),
+    });
     return { redirect: attempt.r, sessionToken, customerId };
   }
 
@@ -97,7 +114,10 @@ export class H5LoginService {
     try {
       return await client.userInfo(webToken, openid);
     } catch (e) {
-      this.deps.logger.warn({ appId: client.appId, err: e instanceof Error ? e.message : String(e) }, 'sns/userinfo failed; signing in without profile');
+      this.deps.logger.warn(
+        { appId: client.appId, err: e instanceof Error ? e.message : String(e) },
+        'sns/userinfo failed; signing in without profile',
+      );
       return undefined;
     }
   }

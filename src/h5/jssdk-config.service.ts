@@ -32,9 +32,11 @@ export class JssdkConfigService {
   constructor(private readonly deps: JssdkConfigDeps) {}
 
   async configFor(appId: string, url: unknown): Promise<JssdkConfig> {
-    if (!findOfficialAccount(this.deps.config, appId)) throw new FrontDoorError('ACCOUNT_NOT_FOUND', `no official account ${appId} is configured`);
+    if (!findOfficialAccount(this.deps.config, appId))
+      throw new FrontDoorError('ACCOUNT_NOT_FOUND', `no official account ${appId} is configured`);
     const page = this.deps.allow.allowedUrl(url);
-    if (!page) throw new FrontDoorError('URL_NOT_ALLOWED', 'url must be an absolute URL on one of server.allowedOrigins');
+    if (!page)
+      throw new FrontDoorError('URL_NOT_ALLOWED', 'url must be an absolute URL on one of server.allowedOrigins');
     let ticket: string;
     try {
       ticket = await this.deps.h5(appId).jsapiTicket();
@@ -45,7 +47,12 @@ export class JssdkConfigService {
     const nonceStr = nonce(16);
     // The signed URL is the caller's text minus its fragment, not a re-serialised URL: WeChat's client signs
     // `location.href.split('#')[0]` as the page has it, and URL parsing would normalise case and escapes.
-    const signature = jssdkSignature({ jsapiTicket: ticket, nonceStr, timestamp, url: urlWithoutFragment(url as string) });
+    const signature = jssdkSignature({
+      jsapiTicket: ticket,
+      nonceStr,
+      timestamp,
+      url: urlWithoutFragment(url as string),
+    });
     return { appId, timestamp, nonceStr, signature };
   }
 }

@@ -67,7 +67,8 @@ export class OauthStates {
 
   /** The login attempt behind `state`, consumed; INVALID_STATE when missing, forged, expired, foreign or reused. */
   async consume(appId: string, state: unknown, cookieValue: string | undefined): Promise<OauthStateClaims> {
-    if (typeof state !== 'string' || !/^[0-9a-f]{32}$/.test(state)) throw invalid('the login state is missing or malformed');
+    if (typeof state !== 'string' || !/^[0-9a-f]{32}$/.test(state))
+      throw invalid('the login state is missing or malformed');
     if (!cookieValue) throw invalid('this browser did not start this login (no state cookie)');
     let claims: OauthStateClaims & { exp: number };
     try {
@@ -81,7 +82,8 @@ export class OauthStates {
     if (this.consumed.has(state)) throw invalid('this login link was already used');
     this.consumed.set(state, claims.exp);
     if (this.ds) {
-      if (!(await markStateUsed(this.ds, state, new Date(claims.exp * 1000)))) throw invalid('this login link was already used');
+      if (!(await markStateUsed(this.ds, state, new Date(claims.exp * 1000))))
+        throw invalid('this login link was already used');
       if (++this.consumes % 100 === 0) await deleteExpiredStates(this.ds, new Date(this.now()));
     }
     return { st: claims.st, app: claims.app, r: claims.r, sc: claims.sc };

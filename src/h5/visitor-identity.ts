@@ -18,18 +18,28 @@ export interface VisitorObservation extends Observation {
  * Resolves a logged-in visitor's identities (DESIGN §4) in one retrying transaction and returns the surviving
  * customer; a person erased earlier (tombstoned) is refused instead of re-created (DESIGN §7).
  */
-export async function resolveVisitor(ds: DataSource, identity: IdentityService, obs: VisitorObservation): Promise<string> {
+export async function resolveVisitor(
+  ds: DataSource,
+  identity: IdentityService,
+  obs: VisitorObservation,
+): Promise<string> {
   const { ifKnown, ...observation } = obs;
   const result = await retryingTransaction(ds, async (em) => {
     const known = ifKnown?.length ? await findIdentities(em, ifKnown) : [];
-    const identities = [...observation.identities, ...known.map((k): IdentityRef => ({ type: k.type, scope: k.scope, value: k.value }))];
+    const identities = [
+      ...observation.identities,
+      ...known.map((k): IdentityRef => ({ type: k.type, scope: k.scope, value: k.value })),
+    ];
     return identity.resolve(em, { ...observation, identities });
   });
-  if (!result.customerId) throw new FrontDoorError('CUSTOMER_ERASED', 'this WeChat user was erased and cannot be signed in');
+  if (!result.customerId)
+    throw new FrontDoorError('CUSTOMER_ERASED', 'this WeChat user was erased and cannot be signed in');
   return result.customerId;
 }
 
 /** A unionid as the identity of its open platform; absent, null or "" means none (wechat-api.md §9 rule 5). */
 export function unionidRef(unionid: string | null | undefined, openPlatformId: string): IdentityRef[] {
-  return typeof unionid === 'string' && unionid.trim() !== '' ? [{ type: 'unionid', scope: openPlatformId, value: unionid.trim() }] : [];
+  return typeof unionid === 'string' && unionid.trim() !== ''
+    ? [{ type: 'unionid', scope: openPlatformId, value: unionid.trim() }]
+    : [];
 }

@@ -30,7 +30,8 @@ export function verifyVisitorToken(tokens: SessionTokens, token: string): Visito
   try {
     c = tokens.verify<VisitorSession>(PURPOSE, token);
   } catch (e) {
-    if (e instanceof SessionTokenError && e.code === 'TOKEN_EXPIRED') throw new FrontDoorError('SESSION_EXPIRED', 'the session has expired; log in again');
+    if (e instanceof SessionTokenError && e.code === 'TOKEN_EXPIRED')
+      throw new FrontDoorError('SESSION_EXPIRED', 'the session has expired; log in again');
     throw new FrontDoorError('SESSION_INVALID', 'the session token is not valid');
   }
   if ((c.ch !== 'h5' && c.ch !== 'mp') || typeof c.app !== 'string' || typeof c.oid !== 'string') {

@@ -19,7 +19,8 @@ export class HttpError extends DomainError<string> {
 }
 
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, 'BAD_REQUEST', message, details);
-export const validationFailed = (message: string, details?: unknown) => new HttpError(422, 'VALIDATION_FAILED', message, details);
+export const validationFailed = (message: string, details?: unknown) =>
+  new HttpError(422, 'VALIDATION_FAILED', message, details);
 export const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${what} not found`);
 export const conflict = (message: string) => new HttpError(409, 'CONFLICT', message);
 export const unauthorized = (message = 'missing or invalid credentials') => new HttpError(401, 'UNAUTHORIZED', message);

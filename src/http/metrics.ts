@@ -22,7 +22,12 @@ export class HttpMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({ name: 'siyu_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    this.requests = new Counter({
+      name: 'siyu_http_requests_total',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
     this.duration = new Histogram({
       name: 'siyu_http_request_duration_seconds',
       help: 'HTTP request duration by route and status',
@@ -40,7 +45,8 @@ export class HttpMetrics {
       try {
         await next();
       } finally {
-        const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
+        const route =
+          (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
         const s = this.seriesFor(ctx.method, String(route), ctx.status);
         s.requests.inc();
         s.duration.observe((performance.now() - start) / 1000);

@@ -6,7 +6,8 @@ import type { IdentityConflictRow } from '../storage/entities';
 /** A stored conflict, as the entity describes it (read here with plain SQL). */
 export type ConflictRecord = IdentityConflictRow;
 
-const COLUMNS = 'id, type, scope, existing_value, refused_value, customer_id, other_customer_id, evidence, resolved, created_at';
+const COLUMNS =
+  'id, type, scope, existing_value, refused_value, customer_id, other_customer_id, evidence, resolved, created_at';
 
 function toConflict(r: Record<string, unknown>): ConflictRecord {
   return {
@@ -47,7 +48,16 @@ export async function recordConflicts(
     await execute(
       db,
       'INSERT INTO identity_conflicts (type, scope, existing_value, refused_value, customer_id, other_customer_id, evidence, resolved, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)',
-      [c.type, c.scope, c.existingValue, c.refusedValue, customerId, c.otherCustomerId, { ...evidence, reason: c.reason }, now],
+      [
+        c.type,
+        c.scope,
+        c.existingValue,
+        c.refusedValue,
+        customerId,
+        c.otherCustomerId,
+        { ...evidence, reason: c.reason },
+        now,
+      ],
     );
     written++;
   }
@@ -55,7 +65,10 @@ export async function recordConflicts(
 }
 
 /** Newest first, `beforeId` as the cursor; `resolved` filters when given. */
-export async function listConflicts(db: Db, opts: { limit: number; beforeId?: string; resolved?: boolean; customerId?: string }): Promise<ConflictRecord[]> {
+export async function listConflicts(
+  db: Db,
+  opts: { limit: number; beforeId?: string; resolved?: boolean; customerId?: string },
+): Promise<ConflictRecord[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (opts.beforeId) {

@@ -31,22 +31,26 @@ export function toCustomer(r: Record<string, unknown>): StoredCustomer {
   };
 }
 
-export async function insertCustomer(db: Db, c: { id: string; now: Date; displayName?: string | null; avatarUrl?: string | null; phoneEnc?: string | null }): Promise<void> {
-  await execute(db, "INSERT INTO customers (id, status, display_name, avatar_url, phone_enc, created_at, updated_at) VALUES (?, 'active', ?, ?, ?, ?, ?)", [
-    c.id,
-    c.displayName ?? null,
-    c.avatarUrl ?? null,
-    c.phoneEnc ?? null,
-    c.now,
-    c.now,
-  ]);
+export async function insertCustomer(
+  db: Db,
+  c: { id: string; now: Date; displayName?: string | null; avatarUrl?: string | null; phoneEnc?: string | null },
+): Promise<void> {
+  await execute(
+    db,
+    "INSERT INTO customers (id, status, display_name, avatar_url, phone_enc, created_at, updated_at) VALUES (?, 'active', ?, ?, ?, ?, ?)",
+    [c.id, c.displayName ?? null, c.avatarUrl ?? null, c.phoneEnc ?? null, c.now, c.now],
+  );
 }
 
 /** Customers by id, in id order (a fixed lock order keeps concurrent resolvers from deadlocking each other). */
 export async function findCustomers(db: Db, ids: readonly string[], lock = false): Promise<StoredCustomer[]> {
   if (ids.length === 0) return [];
   const sorted = [...new Set(ids)].sort();
-  const rows = await select(db, `SELECT ${COLUMNS} FROM customers WHERE id IN (${sorted.map(() => '?').join(', ')}) ORDER BY id${lock ? forUpdate(db) : ''}`, sorted);
+  const rows = await select(
+    db,
+    `SELECT ${COLUMNS} FROM customers WHERE id IN (${sorted.map(() => '?').join(', ')}) ORDER BY id${lock ? forUpdate(db) : ''}`,
+    sorted,
+  );
   return rows.map(toCustomer);
 }
 
@@ -69,7 +73,13 @@ export async function updateCustomer(
   fields: Partial<Pick<StoredCustomer, 'status' | 'mergedIntoId' | 'displayName' | 'avatarUrl' | 'phoneEnc'>>,
   now: Date,
 ): Promise<void> {
-  const columns: Record<string, string> = { status: 'status', mergedIntoId: 'merged_into_id', displayName: 'display_name', avatarUrl: 'avatar_url', phoneEnc: 'phone_enc' };
+  const columns: Record<string, string> = {
+    status: 'status',
+    mergedIntoId: 'merged_into_id',
+    displayName: 'display_name',
+    avatarUrl: 'avatar_url',
+    phoneEnc: 'phone_enc',
+  };
   const sets: string[] = [];
   const params: unknown[] = [];
   for (const [k, v] of Object.entries(fields)) {

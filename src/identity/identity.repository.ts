@@ -42,13 +42,23 @@ export async function findIdentities(db: Db, refs: readonly IdentityRef[], lock 
   if (refs.length === 0) return [];
   const where = refs.map(() => '(type = ? AND scope = ? AND value = ?)').join(' OR ');
   const params = refs.flatMap((r) => [r.type, r.scope, r.value]);
-  return (await select(db, `SELECT ${COLUMNS} FROM identities WHERE ${where}${lock ? forUpdate(db) : ''}`, params)).map(toIdentity);
+  return (await select(db, `SELECT ${COLUMNS} FROM identities WHERE ${where}${lock ? forUpdate(db) : ''}`, params)).map(
+    toIdentity,
+  );
 }
 
-export async function identitiesOfCustomers(db: Db, customerIds: readonly string[], lock = false): Promise<StoredIdentity[]> {
+export async function identitiesOfCustomers(
+  db: Db,
+  customerIds: readonly string[],
+  lock = false,
+): Promise<StoredIdentity[]> {
   if (customerIds.length === 0) return [];
   const marks = customerIds.map(() => '?').join(', ');
-  const rows = await select(db, `SELECT ${COLUMNS} FROM identities WHERE customer_id IN (${marks}) ORDER BY id${lock ? forUpdate(db) : ''}`, [...customerIds]);
+  const rows = await select(
+    db,
+    `SELECT ${COLUMNS} FROM identities WHERE customer_id IN (${marks}) ORDER BY id${lock ? forUpdate(db) : ''}`,
+    [...customerIds],
+  );
   return rows.map(toIdentity);
 }
 
@@ -72,14 +82,15 @@ export async function insertIdentity(db: Db, n: NewIdentity): Promise<string> {
   return insertId;
 }
 
-export async function insertLink(db: Db, l: { customerId: string; identityId: string; source: string; inboxId: string | null; now: Date }): Promise<void> {
-  await execute(db, 'INSERT INTO identity_links (customer_id, identity_id, source, inbox_id, created_at) VALUES (?, ?, ?, ?, ?)', [
-    l.customerId,
-    l.identityId,
-    l.source.slice(0, 64),
-    l.inboxId,
-    l.now,
-  ]);
+export async function insertLink(
+  db: Db,
+  l: { customerId: string; identityId: string; source: string; inboxId: string | null; now: Date },
+): Promise<void> {
+  await execute(
+    db,
+    'INSERT INTO identity_links (customer_id, identity_id, source, inbox_id, created_at) VALUES (?, ?, ?, ?, ?)',
+    [l.customerId, l.identityId, l.source.slice(0, 64), l.inboxId, l.now],
+  );
 }
 
 export async function deleteIdentity(db: Db, id: string): Promise<void> {
@@ -87,18 +98,27 @@ export async function deleteIdentity(db: Db, id: string): Promise<void> {
 }
 
 /** Keeps the freshest encrypted value and the strongest evidence on an identity seen again. */
-export async function refreshIdentity(db: Db, id: string, valueEnc: string | null, verified: boolean, now: Date): Promise<void> {
-  await execute(db, 'UPDATE identities SET value_enc = COALESCE(?, value_enc), verified = CASE WHEN ? = 1 THEN 1 ELSE verified END, updated_at = ? WHERE id = ?', [
-    valueEnc,
-    verified,
-    now,
-    id,
-  ]);
+export async function refreshIdentity(
+  db: Db,
+  id: string,
+  valueEnc: string | null,
+  verified: boolean,
+  now: Date,
+): Promise<void> {
+  await execute(
+    db,
+    'UPDATE identities SET value_enc = COALESCE(?, value_enc), verified = CASE WHEN ? = 1 THEN 1 ELSE verified END, updated_at = ? WHERE id = ?',
+    [valueEnc, verified, now, id],
+  );
 }
 
 /** Whether any of these tombstone hashes exists (erased persons, DESIGN §7). */
 export async function anyTombstone(db: Db, hashes: readonly string[]): Promise<boolean> {
   if (hashes.length === 0) return false;
-  const rows = await select(db, `SELECT 1 AS x FROM erasure_tombstones WHERE identity_hash IN (${hashes.map(() => '?').join(', ')}) LIMIT 1`, [...hashes]);
+  const rows = await select(
+    db,
+    `SELECT 1 AS x FROM erasure_tombstones WHERE identity_hash IN (${hashes.map(() => '?').join(', ')}) LIMIT 1`,
+    [...hashes],
+  );
   return rows.length > 0;
 }

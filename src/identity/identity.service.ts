@@ -90,15 +90,27 @@ export class IdentityService {
     if (found.length < linkRefs.length) {
       const unknown = linkRefs.filter((r) => !found.some((f) => identityKey(f) === identityKey(r)));
       const extra = phoneAttribute ? [phoneAttribute] : [];
-      if (await anyTombstone(db, [...unknown, ...extra].map((r) => this.deps.hasher.hash(r)))) return { ...NONE, erased: true };
+      if (
+        await anyTombstone(
+          db,
+          [...unknown, ...extra].map((r) => this.deps.hasher.hash(r)),
+        )
+      )
+        return { ...NONE, erased: true };
     }
 
     const all = await identitiesOfCustomers(db, ownerIds, true);
     const known = new Map<string, KnownCustomer>(
-      customers.map((c) => [c.id, { id: c.id, createdAt: c.createdAt.getTime(), identities: all.filter((i) => i.customerId === c.id) }]),
+      customers.map((c) => [
+        c.id,
+        { id: c.id, createdAt: c.createdAt.getTime(), identities: all.filter((i) => i.customerId === c.id) },
+      ]),
     );
     const owners = new Map(found.map((i) => [identityKey(i), i.customerId]));
-    const separatedPairs = ownerIds.length > 1 ? new Set((await undoneMergePairs(db, ownerIds)).map((p) => pairKey(p.survivorId, p.mergedId))) : undefined;
+    const separatedPairs =
+      ownerIds.length > 1
+        ? new Set((await undoneMergePairs(db, ownerIds)).map((p) => pairKey(p.survivorId, p.mergedId)))
+        : undefined;
     const plan = planResolution({ refs: linkRefs, owners, customers: known, separatedPairs });
 
     let survivor: StoredCustomer;
@@ -112,18 +124,51 @@ export class IdentityService {
     const merges: string[] = [];
     for (const mergedId of plan.merges) {
       const merged = customers.find((c) => c.id === mergedId)!;
-      merges.push(await mergeCustomers(db, survivor, merged, obs.source, { identities: linkRefs, source: obs.source, inboxId: obs.inboxId ?? null }, now));
-      for (const f of ['displayName', 'avatarUrl', 'phoneEnc'] as const) if (survivor[f] === null) survivor = { ...survivor, [f]: merged[f] };
+      merges.push(
+        await mergeCustomers(
+          db,
+          survivor,
+          merged,
+          obs.source,
+          { identities: linkRefs, source: obs.source, inboxId: obs.inboxId ?? null },
+          now,
+        ),
+      );
+      for (const f of ['displayName', 'avatarUrl', 'phoneEnc'] as const)
+        if (survivor[f] === null) survivor = { ...survivor, [f]: merged[f] };
     }
     for (const ref of plan.attach) {
-      const id = await insertIdentity(db, { customerId: survivor.id, ref, valueEnc: encrypted.get(ref.value) ?? null, source: obs.source, verified: !!obs.verified, now });
-      await insertLink(db, { customerId: survivor.id, identityId: id, source: obs.source, inboxId: obs.inboxId ?? null, now });
+      const id = await insertIdentity(db, {
+        customerId: survivor.id,
+        ref,
+        valueEnc: encrypted.get(ref.value) ?? null,
+        source: obs.source,
+        verified: !!obs.verified,
+        now,
+      });
+      await insertLink(db, {
+        customerId: survivor.id,
+        identityId: id,
+        source: obs.source,
+        inboxId: obs.inboxId ?? null,
+        now,
+      });
     }
-    const conflicts = await recordConflicts(db, plan.conflicts, survivor.id, { source: obs.source, identities: linkRefs, inboxId: obs.inboxId ?? null }, now);
+    const conflicts = await recordConflicts(
+      db,
+      plan.conflicts,
+      survivor.id,
+      { source: obs.source, identities: linkRefs, inboxId: obs.inboxId ?? null },
+      now,
+    );
 
-    const ownsPhone = phone && (plan.attach.some((r) => identityKey(r) === identityKey(phone)) || [survivor.id, ...plan.merges].includes(owners.get(identityKey(phone)) ?? ''));
+    const ownsPhone =
+      phone &&
+      (plan.attach.some((r) => identityKey(r) === identityKey(phone)) ||
+        [survivor.id, ...plan.merges].includes(owners.get(identityKey(phone)) ?? ''));
     if (phone && ownsPhone) await this.switchPhone(db, survivor, phone, encrypted.get(phone.value)!, obs, now);
-    if (phoneAttribute) await this.setPhoneAttribute(db, survivor, phoneAttribute, encrypted.get(phoneAttribute.value)!, obs, now);
+    if (phoneAttribute)
+      await this.setPhoneAttribute(db, survivor, phoneAttribute, encrypted.get(phoneAttribute.value)!, obs, now);
     await this.applyProfile(db, survivor, obs, now);
     return { customerId: survivor.id, created, attached: plan.attach, merges, conflicts, erased: false };
   }
@@ -138,7 +183,9 @@ export class IdentityService {
 
   /** The key an identity is stored under: a phone number as its keyed hash in the one phone scope. */
   storedRef(ref: IdentityRef): IdentityRef {
-    return ref.type === 'phone' ? { type: ref.type, scope: PHONE_SCOPE, value: this.deps.phoneCrypto.hash(ref.value) } : ref;
+    return ref.type === 'phone'
+      ? { type: ref.type, scope: PHONE_SCOPE, value: this.deps.phoneCrypto.hash(ref.value) }
+      : ref;
   }
 
   /**
@@ -190,12 +237,25 @@ export class IdentityService {
    * and older phone identities are released, so a recycled number cannot later pull its new owner into this
    * person. The release is recorded as a link row with source `phone.replaced`.
    */
-  private async switchPhone(db: Db, customer: StoredCustomer, phone: IdentityRef, enc: string, obs: Observation, now: Date): Promise<void> {
+  private async switchPhone(
+    db: Db,
+    customer: StoredCustomer,
+    phone: IdentityRef,
+    enc: string,
+    obs: Observation,
+    now: Date,
+  ): Promise<void> {
     const phones = (await identitiesOfCustomers(db, [customer.id])).filter((i) => i.type === 'phone');
     for (const old of phones) {
       if (old.value === phone.value) continue;
       await deleteIdentity(db, old.id);
-      await insertLink(db, { customerId: customer.id, identityId: old.id, source: 'phone.replaced', inboxId: obs.inboxId ?? null, now });
+      await insertLink(db, {
+        customerId: customer.id,
+        identityId: old.id,
+        source: 'phone.replaced',
+        inboxId: obs.inboxId ?? null,
+        now,
+      });
     }
     const current = phones.find((p) => p.value === phone.value);
     if (current && !current.verified) await refreshIdentity(db, current.id, enc, true, now);
@@ -203,12 +263,32 @@ export class IdentityService {
   }
 
   /** mergeByPhone off: the number is stored on the customer and as an identity only if nobody holds it yet. */
-  private async setPhoneAttribute(db: Db, customer: StoredCustomer, phone: IdentityRef, enc: string, obs: Observation, now: Date): Promise<void> {
+  private async setPhoneAttribute(
+    db: Db,
+    customer: StoredCustomer,
+    phone: IdentityRef,
+    enc: string,
+    obs: Observation,
+    now: Date,
+  ): Promise<void> {
     await updateCustomer(db, customer.id, { phoneEnc: enc }, now);
     const [held] = await findIdentities(db, [phone], true);
     if (held) return;
-    const id = await insertIdentity(db, { customerId: customer.id, ref: phone, valueEnc: enc, source: obs.source, verified: true, now });
-    await insertLink(db, { customerId: customer.id, identityId: id, source: obs.source, inboxId: obs.inboxId ?? null, now });
+    const id = await insertIdentity(db, {
+      customerId: customer.id,
+      ref: phone,
+      valueEnc: enc,
+      source: obs.source,
+      verified: true,
+      now,
+    });
+    await insertLink(db, {
+      customerId: customer.id,
+      identityId: id,
+      source: obs.source,
+      inboxId: obs.inboxId ?? null,
+      now,
+    });
   }
 
   private async applyProfile(db: Db, customer: StoredCustomer, obs: Observation, now: Date): Promise<void> {
@@ -253,5 +333,10 @@ function openidSiblings(refs: readonly IdentityRef[]): IdentityRef[] {
 /** The identity service of a config: phone and identity keys derived once from `security.dataKey`. */
 export function createIdentityService(app: { config: SiyuConfig; now(): number }): IdentityService {
   const key = app.config.security.dataKey;
-  return new IdentityService({ phoneCrypto: new PhoneCrypto(key), hasher: new IdentityHasher(key), mergeByPhone: app.config.identity.mergeByPhone, now: () => app.now() });
+  return new IdentityService({
+    phoneCrypto: new PhoneCrypto(key),
+    hasher: new IdentityHasher(key),
+    mergeByPhone: app.config.identity.mergeByPhone,
+    now: () => app.now(),
+  });
 }

@@ -14,7 +14,14 @@ function toMerge(r: Record<string, unknown>): MergeRecord {
     mergedId: String(r.merged_id),
     reason: String(r.reason),
     evidence: fromJsonText<Record<string, unknown>>(r.evidence),
-    moved: fromJsonText<MergeMoved>(r.moved) ?? { identities: [], customerTags: [], wecomFollows: [], oaSubscriptions: [], events: [], transactions: [] },
+    moved: fromJsonText<MergeMoved>(r.moved) ?? {
+      identities: [],
+      customerTags: [],
+      wecomFollows: [],
+      oaSubscriptions: [],
+      events: [],
+      transactions: [],
+    },
     undoneAt: fromDbTime(r.undone_at),
     undoneBy: (r.undone_by as string | null) ?? null,
     createdAt: fromDbTime(r.created_at)!,
@@ -23,16 +30,20 @@ function toMerge(r: Record<string, unknown>): MergeRecord {
 
 export async function insertMerge(
   db: Db,
-  m: { survivorId: string; mergedId: string; reason: string; evidence: Record<string, unknown>; moved: MergeMoved; now: Date },
+  m: {
+    survivorId: string;
+    mergedId: string;
+    reason: string;
+    evidence: Record<string, unknown>;
+    moved: MergeMoved;
+    now: Date;
+  },
 ): Promise<string> {
-  const { insertId } = await execute(db, 'INSERT INTO merge_log (survivor_id, merged_id, reason, evidence, moved, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-    m.survivorId,
-    m.mergedId,
-    m.reason.slice(0, 64),
-    m.evidence,
-    m.moved,
-    m.now,
-  ]);
+  const { insertId } = await execute(
+    db,
+    'INSERT INTO merge_log (survivor_id, merged_id, reason, evidence, moved, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    [m.survivorId, m.mergedId, m.reason.slice(0, 64), m.evidence, m.moved, m.now],
+  );
   if (!insertId) throw new Error('merge_log insert returned no id');
   return insertId;
 }
@@ -43,7 +54,11 @@ export async function findMerge(db: Db, id: string, lock = false): Promise<Merge
 }
 
 /** A later merge, not undone, that touches either customer: undoing the earlier one would tear it apart. */
-export async function laterMergeTouching(db: Db, afterId: string, customerIds: readonly string[]): Promise<string | undefined> {
+export async function laterMergeTouching(
+  db: Db,
+  afterId: string,
+  customerIds: readonly string[],
+): Promise<string | undefined> {
   const marks = customerIds.map(() => '?').join(', ');
   const rows = await select<{ id: unknown }>(
     db,
@@ -54,7 +69,10 @@ export async function laterMergeTouching(db: Db, afterId: string, customerIds: r
 }
 
 /** Pairs of these customers an operator separated by undoing their merge (`a|b`, ids ordered). */
-export async function undoneMergePairs(db: Db, customerIds: readonly string[]): Promise<{ survivorId: string; mergedId: string }[]> {
+export async function undoneMergePairs(
+  db: Db,
+  customerIds: readonly string[],
+): Promise<{ survivorId: string; mergedId: string }[]> {
   const marks = customerIds.map(() => '?').join(', ');
   const rows = await select<{ survivor_id: string; merged_id: string }>(
     db,
@@ -69,7 +87,10 @@ export async function markUndone(db: Db, id: string, by: string, now: Date): Pro
 }
 
 /** Newest first, `beforeId` as the cursor. */
-export async function listMerges(db: Db, opts: { limit: number; beforeId?: string; customerId?: string }): Promise<MergeRecord[]> {
+export async function listMerges(
+  db: Db,
+  opts: { limit: number; beforeId?: string; customerId?: string },
+): Promise<MergeRecord[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (opts.beforeId) {

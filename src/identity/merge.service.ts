@@ -25,12 +25,18 @@ const PROFILE_FIELDS: ProfileField[] = ['displayName', 'avatarUrl', 'phoneEnc'];
 async function moveRows(db: Db, table: string, ids: readonly string[], from: string, to: string): Promise<void> {
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);
-    await execute(db, `UPDATE ${table} SET customer_id = ? WHERE customer_id = ? AND id IN (${part.map(() => '?').join(', ')})`, [to, from, ...part]);
+    await execute(
+      db,
+      `UPDATE ${table} SET customer_id = ? WHERE customer_id = ? AND id IN (${part.map(() => '?').join(', ')})`,
+      [to, from, ...part],
+    );
   }
 }
 
 async function idsOf(db: Db, table: string, customerId: string): Promise<string[]> {
-  return (await select<{ id: unknown }>(db, `SELECT id FROM ${table} WHERE customer_id = ? ORDER BY id`, [customerId])).map((r) => idString(r.id));
+  return (
+    await select<{ id: unknown }>(db, `SELECT id FROM ${table} WHERE customer_id = ? ORDER BY id`, [customerId])
+  ).map((r) => idString(r.id));
 }
 
 /**
@@ -47,17 +53,35 @@ export async function mergeCustomers(
   evidence: Record<string, unknown>,
   now: Date,
 ): Promise<string> {
-  const moved: MergeMoved = { identities: [], customerTags: [], wecomFollows: [], oaSubscriptions: [], events: [], transactions: [], refunds: [] };
+  const moved: MergeMoved = {
+    identities: [],
+    customerTags: [],
+    wecomFollows: [],
+    oaSubscriptions: [],
+    events: [],
+    transactions: [],
+    refunds: [],
+  };
   for (const [field, table] of MOVED_TABLES) {
     const ids = await idsOf(db, table, merged.id);
     await moveRows(db, table, ids, merged.id, survivor.id);
     moved[field] = ids;
   }
   const held = new Set<string>();
-  const survivorTags = await select<{ tag_id: unknown; source: string }>(db, 'SELECT tag_id, source FROM customer_tags WHERE customer_id = ?', [survivor.id]);
+  const survivorTags = await select<{ tag_id: unknown; source: string }>(
+    db,
+    'SELECT tag_id, source FROM customer_tags WHERE customer_id = ?',
+    [survivor.id],
+  );
   for (const t of survivorTags) held.add(`${idString(t.tag_id)}|${t.source}`);
-  const mergedTags = await select<{ id: unknown; tag_id: unknown; source: string }>(db, 'SELECT id, tag_id, source FROM customer_tags WHERE customer_id = ?', [merged.id]);
-  moved.customerTags = mergedTags.filter((t) => !held.has(`${idString(t.tag_id)}|${t.source}`)).map((t) => idString(t.id));
+  const mergedTags = await select<{ id: unknown; tag_id: unknown; source: string }>(
+    db,
+    'SELECT id, tag_id, source FROM customer_tags WHERE customer_id = ?',
+    [merged.id],
+  );
+  moved.customerTags = mergedTags
+    .filter((t) => !held.has(`${idString(t.tag_id)}|${t.source}`))
+    .map((t) => idString(t.id));
   await moveRows(db, 'customer_tags', moved.customerTags, merged.id, survivor.id);
 
   const filled: Partial<Record<ProfileField, string>> = {};
@@ -69,7 +93,14 @@ export async function mergeCustomers(
   await updateCustomer(db, merged.id, { status: 'merged', mergedIntoId: survivor.id }, now);
   // The survivor's WeChat subjects now include the merged customer's: push every tag to all of them (DESIGN §5).
   await tagPushes.enqueueCustomerTags(db, [survivor.id, merged.id], now);
-  return insertMerge(db, { survivorId: survivor.id, mergedId: merged.id, reason, evidence: { ...evidence, filled }, moved, now });
+  return insertMerge(db, {
+    survivorId: survivor.id,
+    mergedId: merged.id,
+    reason,
+    evidence: { ...evidence, filled },
+    moved,
+    now,
+  });
 }
 
 export interface UndoResult {
@@ -88,12 +119,25 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
     if (!merge) throw new IdentityError('MERGE_NOT_FOUND', `merge ${mergeId} not found`);
     if (merge.undoneAt) throw new IdentityError('ALREADY_UNDONE', `merge ${mergeId} was already undone`);
     const later = await laterMergeTouching(em, merge.id, [merge.survivorId, merge.mergedId]);
-    if (later) throw new IdentityError('LATER_MERGE_DEPENDS', `merge ${later} happened later and involves these customers; undo it first`);
+    if (later)
+      throw new IdentityError(
+        'LATER_MERGE_DEPENDS',
+        `merge ${later} happened later and involves these customers; undo it first`,
+      );
     const customers = await findCustomers(em, [merge.survivorId, merge.mergedId], true);
     const survivor = customers.find((c) => c.id === merge.survivorId);
     const merged = customers.find((c) => c.id === merge.mergedId);
-    if (!survivor || !merged || survivor.status !== 'active' || merged.status !== 'merged' || merged.mergedIntoId !== survivor.id) {
-      throw new IdentityError('MERGE_STATE_CHANGED', 'the customers are no longer in the state this merge left them in');
+    if (
+      !survivor ||
+      !merged ||
+      survivor.status !== 'active' ||
+      merged.status !== 'merged' ||
+      merged.mergedIntoId !== survivor.id
+    ) {
+      throw new IdentityError(
+        'MERGE_STATE_CHANGED',
+        'the customers are no longer in the state this merge left them in',
+      );
     }
     const at = new Date(now());
     let restored = 0;
@@ -107,7 +151,11 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
     const filled = (merge.evidence?.filled ?? {}) as Partial<Record<ProfileField, string>>;
     for (const f of PROFILE_FIELDS) {
       const column = { displayName: 'display_name', avatarUrl: 'avatar_url', phoneEnc: 'phone_enc' }[f];
-      if (filled[f] !== undefined) await execute(em, `UPDATE customers SET ${column} = NULL WHERE id = ? AND ${column} = ?`, [survivor.id, filled[f]]);
+      if (filled[f] !== undefined)
+        await execute(em, `UPDATE customers SET ${column} = NULL WHERE id = ? AND ${column} = ?`, [
+          survivor.id,
+          filled[f],
+        ]);
     }
     await updateCustomer(em, merged.id, { status: 'active', mergedIntoId: null }, at);
     await markUndone(em, merge.id, by, at);

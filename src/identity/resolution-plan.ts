@@ -57,7 +57,8 @@ export function compareIds(a: string, b: string): number {
 /** Survivor rule: the customer holding the higher-priority identity; ties go to the older customer. */
 export function rankCustomers(customers: readonly KnownCustomer[]): KnownCustomer[] {
   return [...customers].sort(
-    (x, y) => bestPriority(x.identities) - bestPriority(y.identities) || x.createdAt - y.createdAt || compareIds(x.id, y.id),
+    (x, y) =>
+      bestPriority(x.identities) - bestPriority(y.identities) || x.createdAt - y.createdAt || compareIds(x.id, y.id),
   );
 }
 
@@ -84,12 +85,16 @@ function clashes(a: Slots, b: readonly IdentityRef[]): [IdentityRef, IdentityRef
 }
 
 export function planResolution(input: PlanInput): ResolutionPlan {
-  const involvedIds = [...new Set(input.refs.map((r) => input.owners.get(identityKey(r))).filter((id): id is string => !!id))];
-  const involved = rankCustomers(involvedIds.map((id) => {
-    const c = input.customers.get(id);
-    if (!c) throw new Error(`customer ${id} was not loaded`);
-    return c;
-  }));
+  const involvedIds = [
+    ...new Set(input.refs.map((r) => input.owners.get(identityKey(r))).filter((id): id is string => !!id)),
+  ];
+  const involved = rankCustomers(
+    involvedIds.map((id) => {
+      const c = input.customers.get(id);
+      if (!c) throw new Error(`customer ${id} was not loaded`);
+      return c;
+    }),
+  );
   const conflicts: PlannedConflict[] = [];
   const survivor = involved[0];
   const survivorId = survivor?.id ?? null;
@@ -101,14 +106,30 @@ export function planResolution(input: PlanInput): ResolutionPlan {
       const mine = input.refs.find((r) => input.owners.get(identityKey(r)) === survivor!.id);
       const theirs = input.refs.find((r) => input.owners.get(identityKey(r)) === other.id);
       if (mine && theirs) {
-        conflicts.push({ type: theirs.type, scope: theirs.scope, existingValue: mine.value, refusedValue: theirs.value, customerId: survivor!.id, otherCustomerId: other.id, reason: 'separated' });
+        conflicts.push({
+          type: theirs.type,
+          scope: theirs.scope,
+          existingValue: mine.value,
+          refusedValue: theirs.value,
+          customerId: survivor!.id,
+          otherCustomerId: other.id,
+          reason: 'separated',
+        });
       }
       continue;
     }
     const bad = clashes(slots, other.identities);
     if (bad.length > 0) {
       for (const [mine, theirs] of bad) {
-        conflicts.push({ type: theirs.type, scope: theirs.scope, existingValue: mine.value, refusedValue: theirs.value, customerId: survivor!.id, otherCustomerId: other.id, reason: 'second_value' });
+        conflicts.push({
+          type: theirs.type,
+          scope: theirs.scope,
+          existingValue: mine.value,
+          refusedValue: theirs.value,
+          customerId: survivor!.id,
+          otherCustomerId: other.id,
+          reason: 'second_value',
+        });
       }
       continue;
     }
@@ -122,7 +143,15 @@ export function planResolution(input: PlanInput): ResolutionPlan {
     const s = singleValueSlot(r);
     const held = s ? slots.get(s) : undefined;
     if (held && held.value !== r.value) {
-      conflicts.push({ type: r.type, scope: r.scope, existingValue: held.value, refusedValue: r.value, customerId: survivorId, otherCustomerId: null, reason: 'second_value' });
+      conflicts.push({
+        type: r.type,
+        scope: r.scope,
+        existingValue: held.value,
+        refusedValue: r.value,
+        customerId: survivorId,
+        otherCustomerId: null,
+        reason: 'second_value',
+      });
       continue;
     }
     if (s) slots.set(s, r);

@@ -13,8 +13,18 @@ import { eventHooks } from './event-hooks';
 import type { InboxRecord } from './inbox.repository';
 
 /** Timeline `type` prefix per channel: `oa.subscribe`, `mp.message.text`, `wecom.follow_added`, `pay.succeeded`. */
-const PREFIX: Record<Channel, string> = { 'official-account': 'oa', 'mini-program': 'mp', wecom: 'wecom', h5: 'h5', 'wechat-pay': 'pay' };
-const OPENID_TYPE: Partial<Record<Channel, IdentityType>> = { 'official-account': 'oa_openid', 'mini-program': 'mp_openid', h5: 'h5_openid' };
+const PREFIX: Record<Channel, string> = {
+  'official-account': 'oa',
+  'mini-program': 'mp',
+  wecom: 'wecom',
+  h5: 'h5',
+  'wechat-pay': 'pay',
+};
+const OPENID_TYPE: Partial<Record<Channel, IdentityType>> = {
+  'official-account': 'oa_openid',
+  'mini-program': 'mp_openid',
+  h5: 'h5_openid',
+};
 const PAYER_TYPES: IdentityType[] = ['oa_openid', 'mp_openid', 'h5_openid'];
 
 export interface ApplyContext {
@@ -50,45 +60,114 @@ export class EventApplier {
     const at = new Date(e.occurredAt);
     switch (e.kind) {
       case 'identity.observed':
-        await this.identity.resolve(ctx.em, { identities: e.identities, source: e.source, verified: e.verified, profile: e.profile, inboxId: ctx.row.id });
+        await this.identity.resolve(ctx.em, {
+          identities: e.identities,
+          source: e.source,
+          verified: e.verified,
+          profile: e.profile,
+          inboxId: ctx.row.id,
+        });
         return;
       case 'subscription.changed': {
-        const customerId = await this.customerOf(ctx, { type: 'oa_openid', scope: e.account, value: e.openid }, 'oa.subscription');
-        await applySubscription(ctx.em, { appId: e.account, openid: e.openid, customerId, subscribed: e.subscribed, occurredAt: at, qrScene: e.qrScene }, ctx.now);
-        await this.timeline(ctx, e, customerId, e.subscribed ? 'subscribe' : 'unsubscribe', { openid: e.openid, qrScene: e.qrScene, ticket: e.ticket });
+        const customerId = await this.customerOf(
+          ctx,
+          { type: 'oa_openid', scope: e.account, value: e.openid },
+          'oa.subscription',
+        );
+        await applySubscription(
+          ctx.em,
+          {
+            appId: e.account,
+            openid: e.openid,
+            customerId,
+            subscribed: e.subscribed,
+            occurredAt: at,
+            qrScene: e.qrScene,
+          },
+          ctx.now,
+        );
+        await this.timeline(ctx, e, customerId, e.subscribed ? 'subscribe' : 'unsubscribe', {
+          openid: e.openid,
+          qrScene: e.qrScene,
+          ticket: e.ticket,
+        });
         return;
       }
       case 'follow.added':
       case 'follow.edited':
       case 'follow.removed': {
-        const customerId = await this.customerOf(ctx, { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId }, 'wecom.follow');
+        const customerId = await this.customerOf(
+          ctx,
+          { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId },
+          'wecom.follow',
+        );
         const change = e.kind === 'follow.added' ? 'added' : e.kind === 'follow.edited' ? 'edited' : 'removed';
-        await applyFollow(ctx.em, { corpId: e.account, staffUserId: e.staffUserId, externalUserId: e.externalUserId, customerId, occurredAt: at, change, state: e.kind === 'follow.added' ? e.state : undefined }, ctx.now);
+        await applyFollow(
+          ctx.em,
+          {
+            corpId: e.account,
+            staffUserId: e.staffUserId,
+            externalUserId: e.externalUserId,
+            customerId,
+            occurredAt: at,
+            change,
+            state: e.kind === 'follow.added' ? e.state : undefined,
+          },
+          ctx.now,
+        );
         const { kind: _k, channel: _c, account: _a, occurredAt: _o, ...payload } = e;
         await this.timeline(ctx, e, customerId, `follow_${change}`, payload);
         return;
       }
       case 'follow.transfer_failed': {
-        const customerId = await this.customerOf(ctx, { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId }, 'wecom.follow');
-        await this.timeline(ctx, e, customerId, 'transfer_failed', { staffUserId: e.staffUserId, externalUserId: e.externalUserId, failReason: e.failReason });
+        const customerId = await this.customerOf(
+          ctx,
+          { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId },
+          'wecom.follow',
+        );
+        await this.timeline(ctx, e, customerId, 'transfer_failed', {
+          staffUserId: e.staffUserId,
+          externalUserId: e.externalUserId,
+          failReason: e.failReason,
+        });
         return;
       }
       case 'payment.succeeded': {
         const customerId = await this.payer(ctx, e);
         await applyPayment(ctx.em, e.account, e, customerId, ctx.now);
-        await this.timeline(ctx, e, customerId, 'succeeded', { outTradeNo: e.outTradeNo, transactionId: e.transactionId, amountTotal: e.amountTotal, currency: e.currency, tradeType: e.tradeType, appId: e.appId });
+        await this.timeline(ctx, e, customerId, 'succeeded', {
+          outTradeNo: e.outTradeNo,
+          transactionId: e.transactionId,
+          amountTotal: e.amountTotal,
+          currency: e.currency,
+          tradeType: e.tradeType,
+          appId: e.appId,
+        });
         return;
       }
       case 'payment.refunded': {
         const customerId = await applyRefund(ctx.em, e.account, e, ctx.now);
-        await this.timeline(ctx, e, customerId, 'refund', { outTradeNo: e.outTradeNo, outRefundNo: e.outRefundNo, amountRefund: e.amountRefund, refundStatus: e.refundStatus });
+        await this.timeline(ctx, e, customerId, 'refund', {
+          outTradeNo: e.outTradeNo,
+          outRefundNo: e.outRefundNo,
+          amountRefund: e.amountRefund,
+          refundStatus: e.refundStatus,
+        });
         return;
       }
       case 'message.received': {
         const type = OPENID_TYPE[e.channel];
         if (!type) return;
-        const customerId = await this.customerOf(ctx, { type, scope: e.account, value: e.openid }, `${PREFIX[e.channel]}.message`);
-        await this.timeline(ctx, e, customerId, `message.${e.msgType}`, { msgId: e.msgId, content: e.content, ...e.fields });
+        const customerId = await this.customerOf(
+          ctx,
+          { type, scope: e.account, value: e.openid },
+          `${PREFIX[e.channel]}.message`,
+        );
+        await this.timeline(ctx, e, customerId, `message.${e.msgType}`, {
+          msgId: e.msgId,
+          content: e.content,
+          ...e.fields,
+        });
         return;
       }
       case 'behaviour.recorded': {
@@ -121,18 +200,30 @@ export class EventApplier {
     if (!e.payerOpenid || !e.appId) return null;
     // A locking read, as identity resolution does: a merge moving this identity either finishes first (we read the
     // survivor) or waits for this transaction (and then moves the transaction we wrote), never loses it between.
-    const [held] = await findIdentities(ctx.em, PAYER_TYPES.map((type) => ({ type, scope: e.appId, value: e.payerOpenid })), true);
+    const [held] = await findIdentities(
+      ctx.em,
+      PAYER_TYPES.map((type) => ({ type, scope: e.appId, value: e.payerOpenid })),
+      true,
+    );
     if (held) {
       const c = await survivorOf(ctx.em, held.customerId);
       return c?.status === 'active' ? c.id : null;
     }
-    const account = this.config.accounts.find((a) => (a.kind === 'official-account' || a.kind === 'mini-program') && a.appId === e.appId);
+    const account = this.config.accounts.find(
+      (a) => (a.kind === 'official-account' || a.kind === 'mini-program') && a.appId === e.appId,
+    );
     if (!account) return null;
     const type: IdentityType = account.kind === 'official-account' ? 'oa_openid' : 'mp_openid';
     return this.customerOf(ctx, { type, scope: e.appId, value: e.payerOpenid }, 'pay.payer');
   }
 
-  private async timeline(ctx: ApplyContext, e: NormalizedEvent, customerId: string | null, type: string, payload: Record<string, unknown>): Promise<void> {
+  private async timeline(
+    ctx: ApplyContext,
+    e: NormalizedEvent,
+    customerId: string | null,
+    type: string,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
     const clean: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(payload)) if (v !== undefined) clean[k] = v;
     await writeTimeline(ctx.em, {

@@ -91,7 +91,10 @@ export class InboxProcessor implements Worker {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly app: Pick<AppContext, 'ds' | 'config' | 'logger' | 'now'> & { identity: IdentityService; instanceId?: string },
+    private readonly app: Pick<AppContext, 'ds' | 'config' | 'logger' | 'now'> & {
+      identity: IdentityService;
+      instanceId?: string;
+    },
     opts: Partial<InboxProcessorOptions> = {},
   ) {
     this.workerId = app.instanceId ?? newInstanceId();

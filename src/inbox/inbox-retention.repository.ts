@@ -35,7 +35,10 @@ export async function inboxIdsByKeyPrefix(db: Db, prefixes: readonly string[]): 
   const ids = new Set<string>();
   for (const prefix of prefixes) {
     const like = `${prefix.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-    for (const r of await select<{ id: unknown }>(db, "SELECT id FROM inbox WHERE dedupe_key LIKE ? ESCAPE '!'", [like])) ids.add(idString(r.id));
+    for (const r of await select<{ id: unknown }>(db, "SELECT id FROM inbox WHERE dedupe_key LIKE ? ESCAPE '!'", [
+      like,
+    ]))
+      ids.add(idString(r.id));
   }
   return [...ids];
 }
@@ -43,7 +46,8 @@ export async function inboxIdsByKeyPrefix(db: Db, prefixes: readonly string[]): 
 /** Deletes rows by id (erasure, DESIGN §12): raw body, parsed events and the dedupe key, which may hold an openid. */
 export async function deleteInboxRows(db: Db, ids: readonly string[]): Promise<number> {
   let deleted = 0;
-  for (const part of chunks(ids)) deleted += (await execute(db, `DELETE FROM inbox WHERE id IN (${marks(part.length)})`, part)).affected;
+  for (const part of chunks(ids))
+    deleted += (await execute(db, `DELETE FROM inbox WHERE id IN (${marks(part.length)})`, part)).affected;
   return deleted;
 }
 

@@ -25,7 +25,10 @@ export function createInboxWriter(app: AppContext): InboxWriter {
   let insertMany: (rows: InboxEntry[]) => Promise<void>;
   let maxInFlight: number;
   if (mysql) {
-    insertMany = (rows) => retryConflicts(app.ds, { operation: 'inbox.insert', attempts: 4 }, () => repo.insertMany(rows, new Date(app.now())));
+    insertMany = (rows) =>
+      retryConflicts(app.ds, { operation: 'inbox.insert', attempts: 4 }, () =>
+        repo.insertMany(rows, new Date(app.now())),
+      );
     // Two INSERTs at once, not four: one commits while the next group gathers. Each statement costs the gateway
     // a socket write to the server plus the server's own statement and commit work, and more in flight only
     // makes the groups smaller, for no faster acks (bench:callbacks on MySQL).

@@ -27,8 +27,20 @@ export interface InboxRecord {
 /** Rows per MySQL inbox INSERT (one prepared statement per size, see insertOnPool). */
 export const MAX_MYSQL_INSERT_ROWS = 32;
 
-const INSERT_COLUMNS = ['account', 'channel', 'kind', 'dedupe_key', 'raw', 'events', 'status', 'attempts', 'next_attempt_at', 'received_at'];
-const LIST_COLUMNS = 'id, account, channel, kind, dedupe_key, events, status, attempts, next_attempt_at, locked_by, error, received_at, processed_at';
+const INSERT_COLUMNS = [
+  'account',
+  'channel',
+  'kind',
+  'dedupe_key',
+  'raw',
+  'events',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'received_at',
+];
+const LIST_COLUMNS =
+  'id, account, channel, kind, dedupe_key, events, status, attempts, next_attempt_at, locked_by, error, received_at, processed_at';
 
 function toRecord(r: Record<string, unknown>): InboxRecord {
   return {
@@ -84,7 +96,8 @@ export class InboxRepository {
     if (entries.length === 0) return;
     const at = toDbTime(now);
     const params: unknown[] = [];
-    for (const e of entries) params.push(e.account, e.channel, e.kind, e.dedupeKey, e.raw, JSON.stringify(e.events), 'pending', 0, at, at);
+    for (const e of entries)
+      params.push(e.account, e.channel, e.kind, e.dedupeKey, e.raw, JSON.stringify(e.events), 'pending', 0, at, at);
     if (!this.mysql) {
       await execute(this.ds, this.insertStatement(entries.length), params);
       return;
@@ -150,7 +163,11 @@ export class InboxRepository {
 
   /** Inside the row's processing transaction, so effects and `done` commit together. */
   async markDone(em: EntityManager, id: string, now: Date): Promise<void> {
-    await execute(em, `UPDATE inbox SET status = 'done', processed_at = ?, locked_by = NULL, locked_until = NULL, error = NULL WHERE id = ?`, [now, id]);
+    await execute(
+      em,
+      `UPDATE inbox SET status = 'done', processed_at = ?, locked_by = NULL, locked_until = NULL, error = NULL WHERE id = ?`,
+      [now, id],
+    );
   }
 
   /** After a failed attempt: retry at `retryAt`, or `failed` for good when `retryAt` is null. */
@@ -194,7 +211,10 @@ export class InboxRepository {
   }
 
   async countByStatus(): Promise<Record<InboxStatus, number>> {
-    const rows = await select<{ status: InboxStatus; n: unknown }>(this.ds, 'SELECT status, COUNT(*) AS n FROM inbox GROUP BY status');
+    const rows = await select<{ status: InboxStatus; n: unknown }>(
+      this.ds,
+      'SELECT status, COUNT(*) AS n FROM inbox GROUP BY status',
+    );
     const out: Record<InboxStatus, number> = { pending: 0, processing: 0, done: 0, failed: 0 };
     for (const r of rows) out[r.status] = Number(r.n);
     return out;

@@ -24,7 +24,12 @@ export class WebhookIntake {
   private readonly accounts = new Map<string, ConnectorAccount>();
 
   constructor(
-    private readonly deps: { accounts: readonly ConnectorAccount[]; writer: InboxWriter; logger: Logger; options: WebhookOptions },
+    private readonly deps: {
+      accounts: readonly ConnectorAccount[];
+      writer: InboxWriter;
+      logger: Logger;
+      options: WebhookOptions;
+    },
   ) {}
 
   accountFor(connector: InboundConnector, key: string): ConnectorAccount | undefined {
@@ -59,7 +64,10 @@ export class WebhookIntake {
         events: outcome.events,
       });
     } catch (e) {
-      this.deps.logger.error({ err: e, connector: connector.kind, account: key, dedupeKey: outcome.dedupeKey }, 'inbox insert failed; answering 503 so WeChat retries');
+      this.deps.logger.error(
+        { err: e, connector: connector.kind, account: key, dedupeKey: outcome.dedupeKey },
+        'inbox insert failed; answering 503 so WeChat retries',
+      );
       return rejectionReply(format, 503, 'INBOX_UNAVAILABLE', 'callback not stored, retry later');
     }
     return outcome.ack;

@@ -33,9 +33,13 @@ export const nightlySyncsJob: Job = {
           try {
             const { done } = await syncs.start(account.id, resource, { triggeredBy: 'job:nightly-syncs' });
             const end = await done;
-            logger.info({ account: account.id, resource, status: end.status, processed: end.processed }, 'nightly sync ended');
+            logger.info(
+              { account: account.id, resource, status: end.status, processed: end.processed },
+              'nightly sync ended',
+            );
           } catch (err) {
-            if (err instanceof SyncError && err.code === 'SYNC_RUNNING') logger.info({ account: account.id, resource }, 'sync already running; skipped');
+            if (err instanceof SyncError && err.code === 'SYNC_RUNNING')
+              logger.info({ account: account.id, resource }, 'sync already running; skipped');
             else throw err;
           }
         }

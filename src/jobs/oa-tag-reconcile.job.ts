@@ -13,7 +13,10 @@ export const oaTagReconcileJob: Job = {
     const report = await app.tags.reconciler.reconcileAll();
     for (const r of report) {
       const drifted = r.extra + r.missing;
-      (drifted > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))({ ...r }, drifted > 0 ? 'OA tag drift found' : 'OA tag in sync');
+      (drifted > 0 ? logger.warn.bind(logger) : logger.info.bind(logger))(
+        { ...r },
+        drifted > 0 ? 'OA tag drift found' : 'OA tag in sync',
+      );
     }
   },
 };

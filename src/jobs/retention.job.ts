@@ -17,20 +17,29 @@ export interface RetentionResult {
  * DESIGN §12 retention as of `now`: processed inbox rows older than `inboxDays` lose their bodies, timeline events
  * older than `eventsDays` go; null keeps. Stops between batches once `signal` aborts (the next run goes on).
  */
-export async function applyRetention(db: Db, retention: SiyuConfig['retention'], now: Date, opts: { signal?: AbortSignal; batch?: number } = {}): Promise<RetentionResult> {
+export async function applyRetention(
+  db: Db,
+  retention: SiyuConfig['retention'],
+  now: Date,
+  opts: { signal?: AbortSignal; batch?: number } = {},
+): Promise<RetentionResult> {
   const batch = opts.batch ?? BATCH;
   const out: RetentionResult = { inboxBodies: 0, events: 0 };
   if (retention.inboxDays !== null) {
     const cutoff = new Date(now.getTime() - retention.inboxDays * DAY_MS);
-    for (let n = batch; n === batch && !opts.signal?.aborted; ) {
+    for (let n = batch; n === batch && !opts.signal?.aborted;) {
       n = await purgeInboxBodies(db, cutoff, now, batch);
       out.inboxBodies += n;
     }
   }
   if (retention.eventsDays !== null) {
     const cutoff = new Date(now.getTime() - retention.eventsDays * DAY_MS);
-    for (let type = await nextEventType(db, null); type !== undefined && !opts.signal?.aborted; type = await nextEventType(db, type)) {
-      for (let n = batch; n === batch && !opts.signal?.aborted; ) {
+    for (
+      let type = await nextEventType(db, null);
+      type !== undefined && !opts.signal?.aborted;
+      type = await nextEventType(db, type)
+    ) {
+      for (let n = batch; n === batch && !opts.signal?.aborted;) {
         n = await deleteEventsBefore(db, type, cutoff, batch);
         out.events += n;
       }

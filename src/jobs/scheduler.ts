@@ -40,7 +40,10 @@ export class JobScheduler {
 
   start(): void {
     for (const job of this.jobs) {
-      const task = cron.schedule(job.schedule, (ctx) => this.trigger(job.name, ctx.date), { name: job.name, noOverlap: true });
+      const task = cron.schedule(job.schedule, (ctx) => this.trigger(job.name, ctx.date), {
+        name: job.name,
+        noOverlap: true,
+      });
       this.tasks.push(task);
     }
   }
@@ -81,7 +84,13 @@ export class JobScheduler {
           return 'ran';
         } catch (err) {
           logger.error({ err }, 'job failed');
-          await finishJobSlot(this.app.ds, job.name, slot, String((err as Error)?.message ?? err).slice(0, 2000), now());
+          await finishJobSlot(
+            this.app.ds,
+            job.name,
+            slot,
+            String((err as Error)?.message ?? err).slice(0, 2000),
+            now(),
+          );
           return 'failed';
         } finally {
           clearTimeout(budget);

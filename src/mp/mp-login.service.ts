@@ -52,7 +52,12 @@ export class MpLoginService {
       identities: [{ type: 'mp_openid', scope: appId, value: openid }, ...unionidRef(unionid, account.openPlatformId)],
       source: 'mp.login',
     });
-    const token = issueVisitorToken(this.deps.tokens, { ch: 'mp', app: appId, oid: openid, ...(unionid ? { uid: unionid } : {}) });
+    const token = issueVisitorToken(this.deps.tokens, {
+      ch: 'mp',
+      app: appId,
+      oid: openid,
+      ...(unionid ? { uid: unionid } : {}),
+    });
     return { customerId, openid, ...(unionid ? { unionid } : {}), token };
   }
 }

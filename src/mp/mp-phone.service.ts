@@ -24,15 +24,21 @@ export class MpPhoneService {
 
   async link(appId: string, session: VisitorSession, code: string): Promise<MpPhoneResult> {
     miniProgramAccount(this.deps.config, appId);
-    if (session.ch !== 'mp' || session.app !== appId) throw new FrontDoorError('WRONG_APP', `this token was not issued by mini program ${appId}`);
+    if (session.ch !== 'mp' || session.app !== appId)
+      throw new FrontDoorError('WRONG_APP', `this token was not issued by mini program ${appId}`);
     let info: PhoneNumber;
     try {
       info = await this.deps.mp(appId).getUserPhoneNumber(code, session.oid);
     } catch (e) {
       throw frontDoorErrorOf(e, 'phone number');
     }
-    if (info.watermarkAppId !== undefined && info.watermarkAppId !== appId) throw new FrontDoorError('INVALID_CODE', 'the phone number was issued for another app');
-    const phone = normalizePhone(info.countryCode === '86' || info.countryCode === '' ? info.purePhoneNumber : `+${info.countryCode}${info.purePhoneNumber}`);
+    if (info.watermarkAppId !== undefined && info.watermarkAppId !== appId)
+      throw new FrontDoorError('INVALID_CODE', 'the phone number was issued for another app');
+    const phone = normalizePhone(
+      info.countryCode === '86' || info.countryCode === ''
+        ? info.purePhoneNumber
+        : `+${info.countryCode}${info.purePhoneNumber}`,
+    );
     const customerId = await resolveVisitor(this.deps.ds, this.deps.identity, {
       identities: [
         { type: 'mp_openid', scope: appId, value: session.oid },

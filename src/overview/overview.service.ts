@@ -3,8 +3,21 @@ import type { SiyuConfig } from '../../config';
 import { bindingStats } from '../tags/stats/tag-stats';
 import { dayWindow } from './local-days';
 import type { BindingHealth, Overview, RfmDistribution } from './overview-api.types';
-import { customerCounts, dailyChanges, identityCounts, latestSyncs, liveBindings, statusCounts } from '../storage/overview/overview.repository';
-import { FREQUENCY_BUCKETS, RECENCY_BUCKETS, SPEND_BUCKETS, customersWithoutPurchase, rfmCells } from '../storage/overview/rfm-distribution.repository';
+import {
+  customerCounts,
+  dailyChanges,
+  identityCounts,
+  latestSyncs,
+  liveBindings,
+  statusCounts,
+} from '../storage/overview/overview.repository';
+import {
+  FREQUENCY_BUCKETS,
+  RECENCY_BUCKETS,
+  SPEND_BUCKETS,
+  customersWithoutPurchase,
+  rfmCells,
+} from '../storage/overview/rfm-distribution.repository';
 
 export interface OverviewDeps {
   ds: DataSource;
@@ -32,7 +45,9 @@ export class OverviewService {
       liveBindings(ds),
     ]);
     const byDate = new Map(window.dates.map((d) => [d, { date: d, new: 0, lost: 0 }]));
-    const bySource = new Map(window.dates.map((d) => [d, { date: d, oaSubscribe: 0, oaUnsubscribe: 0, wecomAdd: 0, wecomDelete: 0 }]));
+    const bySource = new Map(
+      window.dates.map((d) => [d, { date: d, oaSubscribe: 0, oaUnsubscribe: 0, wecomAdd: 0, wecomDelete: 0 }]),
+    );
     for (const c of changes) {
       if (c.src === 'all') {
         const day = byDate.get(c.date);
@@ -40,14 +55,30 @@ export class OverviewService {
         continue;
       }
       const day = bySource.get(c.date);
-      const field = c.src === 'oa' ? (c.kind === 'new' ? 'oaSubscribe' : 'oaUnsubscribe') : c.kind === 'new' ? 'wecomAdd' : 'wecomDelete';
+      const field =
+        c.src === 'oa'
+          ? c.kind === 'new'
+            ? 'oaSubscribe'
+            : 'oaUnsubscribe'
+          : c.kind === 'new'
+            ? 'wecomAdd'
+            : 'wecomDelete';
       if (day) day[field] += c.n;
     }
     // One binding at a time: each is three aggregate statements over its targets.
     const health: BindingHealth[] = [];
     for (const b of bindings) {
       const s = await bindingStats(ds, b, config.tags.wecomFanout);
-      health.push({ tagId: b.tagId, name: b.tagName, channel: b.channel, account: b.account, desired: s.desired, pushed: s.pushed, pending: s.pending, failed: s.failed });
+      health.push({
+        tagId: b.tagId,
+        name: b.tagName,
+        channel: b.channel,
+        account: b.account,
+        desired: s.desired,
+        pushed: s.pushed,
+        pending: s.pending,
+        failed: s.failed,
+      });
     }
     return {
       customers,
@@ -73,7 +104,10 @@ export class OverviewService {
 
   async rfm(): Promise<RfmDistribution> {
     const now = new Date(this.deps.now());
-    const [cells, withoutPurchase] = await Promise.all([rfmCells(this.deps.ds, now), customersWithoutPurchase(this.deps.ds)]);
+    const [cells, withoutPurchase] = await Promise.all([
+      rfmCells(this.deps.ds, now),
+      customersWithoutPurchase(this.deps.ds),
+    ]);
     const heat = RECENCY_BUCKETS.map(() => FREQUENCY_BUCKETS.map(() => 0));
     const spend = SPEND_BUCKETS.map(() => 0);
     let customers = 0;
@@ -87,7 +121,9 @@ export class OverviewService {
       withoutPurchase,
       recency: RECENCY_BUCKETS,
       frequency: FREQUENCY_BUCKETS,
-      heatmap: RECENCY_BUCKETS.flatMap((r, i) => FREQUENCY_BUCKETS.map((f, j) => ({ recency: r.key, frequency: f.key, customers: heat[i]![j]! }))),
+      heatmap: RECENCY_BUCKETS.flatMap((r, i) =>
+        FREQUENCY_BUCKETS.map((f, j) => ({ recency: r.key, frequency: f.key, customers: heat[i]![j]! })),
+      ),
       spend: SPEND_BUCKETS.map((b, i) => ({ ...b, customers: spend[i]! })),
       generatedAt: now.toISOString(),
     };

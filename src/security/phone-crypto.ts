@@ -38,7 +38,8 @@ export function normalizePhone(raw: string): string {
 /** `13800138000` → `138****8000`: first three and last four digits kept, the rest starred. */
 export function maskPhone(phone: string): string {
   const p = phone.startsWith('+') ? phone.slice(1) : phone;
-  if (p.length <= 7) return p.length <= 2 ? '*'.repeat(p.length) : `${p.slice(0, 1)}${'*'.repeat(p.length - 2)}${p.slice(-1)}`;
+  if (p.length <= 7)
+    return p.length <= 2 ? '*'.repeat(p.length) : `${p.slice(0, 1)}${'*'.repeat(p.length - 2)}${p.slice(-1)}`;
   return `${phone.startsWith('+') ? '+' : ''}${p.slice(0, 3)}${'*'.repeat(p.length - 7)}${p.slice(-4)}`;
 }
 
@@ -74,7 +75,9 @@ export class PhoneCrypto {
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.encKey, iv);
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw new PhoneCryptoError('encrypted phone does not authenticate under this data key');
     }

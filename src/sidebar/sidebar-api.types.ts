@@ -16,7 +16,14 @@ export interface SidebarSessionJson {
 /** `GET /sidebar/api/jssdk-config`: what the page passes to `wx.config` and `wx.agentConfig` (wechat-api.md §5.12), and the scripts to load first. */
 export interface SidebarJssdkConfig {
   config: { beta: true; appId: string; timestamp: number; nonceStr: string; signature: string; jsApiList: string[] };
-  agentConfig: { corpid: string; agentid: number; timestamp: number; nonceStr: string; signature: string; jsApiList: string[] };
+  agentConfig: {
+    corpid: string;
+    agentid: number;
+    timestamp: number;
+    nonceStr: string;
+    signature: string;
+    jsApiList: string[];
+  };
   jsSdkUrls: readonly string[];
 }
 
@@ -86,7 +93,13 @@ export interface SidebarCustomerJson {
   tags: SidebarTagRef[];
   follows: SidebarFollowJson[];
   subscriptions: SidebarSubscriptionJson[];
-  rfm: { orders: number; totalSpent: number; totalRefunded: number; lastPurchaseAt: string | null; daysSinceLastPurchase: number | null };
+  rfm: {
+    orders: number;
+    totalSpent: number;
+    totalRefunded: number;
+    lastPurchaseAt: string | null;
+    daysSinceLastPurchase: number | null;
+  };
   orders: SidebarOrderJson[];
   recentEvents: SidebarEventJson[];
   /** appId / corpId / mchId → the account's configured name, for the accounts that have one. */

@@ -18,11 +18,15 @@ export function sidebarCorp(config: SiyuConfig, corpId: unknown): SidebarCorp {
   } else {
     const all = config.accounts.filter((a): a is WecomAccount => a.kind === 'wecom');
     if (all.length === 0) throw new SidebarError('CORP_NOT_FOUND', 'no WeCom account is configured');
-    if (all.length > 1) throw new SidebarError('CORP_REQUIRED', 'several WeCom corps are configured: open the sidebar with ?corpId=');
+    if (all.length > 1)
+      throw new SidebarError('CORP_REQUIRED', 'several WeCom corps are configured: open the sidebar with ?corpId=');
     account = all[0]!;
   }
   if (account.agentId === undefined || account.agentSecret === undefined) {
-    throw new SidebarError('SIDEBAR_NOT_CONFIGURED', `WeCom account ${account.corpId} has no agentId/agentSecret (the sidebar's app)`);
+    throw new SidebarError(
+      'SIDEBAR_NOT_CONFIGURED',
+      `WeCom account ${account.corpId} has no agentId/agentSecret (the sidebar's app)`,
+    );
   }
   return account as SidebarCorp;
 }

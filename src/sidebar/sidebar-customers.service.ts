@@ -11,7 +11,14 @@ import { recentOrders, type RecentOrder } from '../storage/sidebar/transaction.r
 import { accountName, type SiyuConfig } from '../../config';
 import { memberName } from '../storage/staff/wecom-staff.repository';
 import { accountNamesOf } from './sidebar-account-names';
-import type { SidebarCustomerJson, SidebarOrderJson, SidebarSessionJson, SidebarTagChangeJson, SidebarTagGroupJson, SidebarTagPageJson } from './sidebar-api.types';
+import type {
+  SidebarCustomerJson,
+  SidebarOrderJson,
+  SidebarSessionJson,
+  SidebarTagChangeJson,
+  SidebarTagGroupJson,
+  SidebarTagPageJson,
+} from './sidebar-api.types';
 import { SidebarError } from './sidebar.errors';
 import type { StaffSession } from './staff-session';
 
@@ -49,14 +56,29 @@ export class SidebarCustomersService {
   /** Who is signed in, by name: the page says it at the top and on a refusal. */
   async session(staff: StaffSession): Promise<SidebarSessionJson> {
     const name = await memberName(this.deps.ds, staff.corpId, staff.userid);
-    return { corpId: staff.corpId, userid: staff.userid, name: name ?? staff.userid, corpName: accountName(this.deps.config, staff.corpId) };
+    return {
+      corpId: staff.corpId,
+      userid: staff.userid,
+      name: name ?? staff.userid,
+      corpName: accountName(this.deps.config, staff.corpId),
+    };
   }
 
   /** The admin API's profile (phone masked), with the latest orders and the names of the accounts it mentions. */
   async profile(staff: StaffSession, externalUserid: string): Promise<SidebarCustomerJson> {
     const customer = await this.followed(staff, externalUserid);
-    const [p, orders] = await Promise.all([this.deps.profiles.profile(this.deps.ds, customer, 'viewer'), recentOrders(this.deps.ds, customer.id, RECENT_ORDERS)]);
-    return { ...p, name: bestName(p), follows: p.follows, subscriptions: p.subscriptions, orders: orders.map(orderJson), accountNames: accountNamesOf(this.deps.config) };
+    const [p, orders] = await Promise.all([
+      this.deps.profiles.profile(this.deps.ds, customer, 'viewer'),
+      recentOrders(this.deps.ds, customer.id, RECENT_ORDERS),
+    ]);
+    return {
+      ...p,
+      name: bestName(p),
+      follows: p.follows,
+      subscriptions: p.subscriptions,
+      orders: orders.map(orderJson),
+      accountNames: accountNamesOf(this.deps.config),
+    };
   }
 
   async addTags(staff: StaffSession, externalUserid: string, tagIds: readonly string[]): Promise<SidebarTagChangeJson> {
@@ -103,7 +125,14 @@ export class SidebarCustomersService {
 
 /** `wecom:<userid>` as for tags a staff member changes in WeCom itself (src/tags/tags-deps.ts). */
 function orderJson(o: RecentOrder): SidebarOrderJson {
-  return { outTradeNo: o.outTradeNo, amountFen: o.amountTotal, refundedFen: o.refundedTotal, state: o.state, paidAt: o.successTime?.toISOString() ?? null, createdAt: o.createdAt.toISOString() };
+  return {
+    outTradeNo: o.outTradeNo,
+    amountFen: o.amountTotal,
+    refundedFen: o.refundedTotal,
+    state: o.state,
+    paidAt: o.successTime?.toISOString() ?? null,
+    createdAt: o.createdAt.toISOString(),
+  };
 }
 
 function actorOf(staff: StaffSession): Actor {
@@ -121,5 +150,8 @@ function bestName(p: CustomerProfile): string | null {
  * let a rep probe which external_userids are customers of the corp. It names who is signed in (the page says so).
  */
 function notYours(staff: StaffSession): SidebarError {
-  return new SidebarError('NOT_YOUR_CUSTOMER', `${staff.userid} follows no customer with this external_userid in WeCom`);
+  return new SidebarError(
+    'NOT_YOUR_CUSTOMER',
+    `${staff.userid} follows no customer with this external_userid in WeCom`,
+  );
 }

@@ -7,7 +7,6 @@ import { FrontDoorError, frontDoorErrorOf } from '../h5/front-door.errors';
 import type { SidebarJssdkConfig } from './sidebar-api.types';
 import type { SidebarCorp } from './sidebar-corps';
 
-
 export interface SidebarJssdkDeps {
   config: SiyuConfig;
   wecom(corpId: string): WecomClient;
@@ -30,18 +29,26 @@ export class SidebarJssdkService {
   private readonly origins: Set<string>;
 
   constructor(private readonly deps: SidebarJssdkDeps) {
-    this.origins = new Set([new URL(deps.config.server.publicUrl).origin, ...deps.config.server.allowedOrigins.map((o) => new URL(o).origin)]);
+    this.origins = new Set([
+      new URL(deps.config.server.publicUrl).origin,
+      ...deps.config.server.allowedOrigins.map((o) => new URL(o).origin),
+    ]);
   }
 
   /** The script URLs every configured sidebar corp may load (for the page's Content-Security-Policy). */
   static scriptUrls(config: SiyuConfig): string[] {
     const urls = new Set<string>();
-    for (const a of config.accounts) if (a.kind === 'wecom') for (const u of a.jsSdkUrl ? [a.jsSdkUrl] : WECOM_JSSDK_URLS) urls.add(u);
+    for (const a of config.accounts)
+      if (a.kind === 'wecom') for (const u of a.jsSdkUrl ? [a.jsSdkUrl] : WECOM_JSSDK_URLS) urls.add(u);
     return [...urls];
   }
 
   async configFor(corp: SidebarCorp, url: unknown): Promise<SidebarJssdkConfig> {
-    if (!this.allowed(url)) throw new FrontDoorError('URL_NOT_ALLOWED', 'url must be the absolute URL of a page on this gateway (server.publicUrl) or server.allowedOrigins');
+    if (!this.allowed(url))
+      throw new FrontDoorError(
+        'URL_NOT_ALLOWED',
+        'url must be the absolute URL of a page on this gateway (server.publicUrl) or server.allowedOrigins',
+      );
     const client = this.deps.wecom(corp.corpId);
     let corpTicket: string;
     let agentTicket: string;
@@ -72,7 +79,12 @@ export class SidebarJssdkService {
     } catch {
       return false;
     }
-    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.username === '' && parsed.password === '' && this.origins.has(parsed.origin);
+    return (
+      (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
+      parsed.username === '' &&
+      parsed.password === '' &&
+      this.origins.has(parsed.origin)
+    );
   }
 }
 

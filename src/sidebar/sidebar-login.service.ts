@@ -37,7 +37,11 @@ export class SidebarLoginService {
   /** https://developer.work.weixin.qq.com/document/path/91022 */
   start(corpIdParam: unknown): { location: string; state: IssuedState } {
     const corp = sidebarCorp(this.deps.config, corpIdParam);
-    const state = this.deps.states.issue(STATE_APP, `/sidebar?corpId=${encodeURIComponent(corp.corpId)}`, 'snsapi_base');
+    const state = this.deps.states.issue(
+      STATE_APP,
+      `/sidebar?corpId=${encodeURIComponent(corp.corpId)}`,
+      'snsapi_base',
+    );
     const q = new URLSearchParams({
       appid: corp.corpId,
       redirect_uri: `${this.deps.config.server.publicUrl}${SIDEBAR_CALLBACK_PATH}`,
@@ -53,15 +57,21 @@ export class SidebarLoginService {
   async finish(code: unknown, state: unknown, stateCookie: string | undefined): Promise<SidebarLoginDone> {
     const attempt = await this.deps.states.consume(STATE_APP, state, stateCookie);
     const corp = this.corpOf(attempt.r);
-    if (typeof code !== 'string' || code === '') throw new FrontDoorError('AUTHORIZATION_DECLINED', 'WeCom sent no login code; open the sidebar again');
-    if (code.length > 512) throw new FrontDoorError('INVALID_CODE', 'the login code is invalid; open the sidebar again');
+    if (typeof code !== 'string' || code === '')
+      throw new FrontDoorError('AUTHORIZATION_DECLINED', 'WeCom sent no login code; open the sidebar again');
+    if (code.length > 512)
+      throw new FrontDoorError('INVALID_CODE', 'the login code is invalid; open the sidebar again');
     let who;
     try {
       who = await this.deps.wecom(corp.corpId).identity.getUserInfoByCode(code);
     } catch (e) {
       throw frontDoorErrorOf(e, 'login');
     }
-    if (!who.userid) throw new SidebarError('NOT_A_MEMBER', `the sidebar is for members of corp ${corp.corpId}; this WeChat user is not one`);
+    if (!who.userid)
+      throw new SidebarError(
+        'NOT_A_MEMBER',
+        `the sidebar is for members of corp ${corp.corpId}; this WeChat user is not one`,
+      );
     const session = { corpId: corp.corpId, userid: who.userid };
     return { session, token: issueStaffToken(this.deps.tokens, session), redirect: attempt.r };
   }

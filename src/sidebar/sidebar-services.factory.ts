@@ -18,18 +18,29 @@ export interface SidebarServices {
 }
 
 /** On the process's WeChat clients (one token manager per account, shared tickets), signer and tag services. */
-export function createSidebarServices(app: AppContext & { clients: Clients; sessionTokens: SessionTokens; tags: TagServices }): SidebarServices {
+export function createSidebarServices(
+  app: AppContext & { clients: Clients; sessionTokens: SessionTokens; tags: TagServices },
+): SidebarServices {
   const tokens = app.sessionTokens;
   const wecom = (corpId: string) => app.clients.wecom(corpId);
   const { assignments, catalog } = app.tags;
   return {
     tokens,
-    login: new SidebarLoginService({ config: app.config, states: new OauthStates(tokens, () => app.now(), undefined, app.ds), tokens, wecom }),
+    login: new SidebarLoginService({
+      config: app.config,
+      states: new OauthStates(tokens, () => app.now(), undefined, app.ds),
+      tokens,
+      wecom,
+    }),
     jssdk: new SidebarJssdkService({ config: app.config, wecom, now: () => app.now() }),
     customers: new SidebarCustomersService({
       ds: app.ds,
       config: app.config,
-      profiles: new ProfileService({ config: app.config, phoneCrypto: new PhoneCrypto(app.config.security.dataKey), now: app.now }),
+      profiles: new ProfileService({
+        config: app.config,
+        phoneCrypto: new PhoneCrypto(app.config.security.dataKey),
+        now: app.now,
+      }),
       assignments,
       catalog,
     }),

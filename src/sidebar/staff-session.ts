@@ -32,9 +32,11 @@ export function staffSessionOf(ctx: Context, tokens: SessionTokens): StaffSessio
   try {
     c = tokens.verify<Claims>(PURPOSE, token);
   } catch (e) {
-    if (e instanceof SessionTokenError && e.code === 'TOKEN_EXPIRED') throw new SidebarError('SESSION_EXPIRED', 'the sidebar session has expired; reload the page');
+    if (e instanceof SessionTokenError && e.code === 'TOKEN_EXPIRED')
+      throw new SidebarError('SESSION_EXPIRED', 'the sidebar session has expired; reload the page');
     throw new SidebarError('SESSION_INVALID', 'the sidebar session is not valid; reload the page');
   }
-  if (typeof c.c !== 'string' || typeof c.u !== 'string' || c.c === '' || c.u === '') throw new SidebarError('SESSION_INVALID', 'the sidebar session is not valid; reload the page');
+  if (typeof c.c !== 'string' || typeof c.u !== 'string' || c.c === '' || c.u === '')
+    throw new SidebarError('SESSION_INVALID', 'the sidebar session is not valid; reload the page');
   return { corpId: c.c, userid: c.u };
 }

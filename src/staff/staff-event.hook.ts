@@ -2,7 +2,13 @@ import type { NormalizedEvent, StaffChanged } from '../../connectors/common/norm
 import type { ApplyContext } from '../inbox/event-applier';
 import type { EventHook } from '../inbox/event-hooks';
 import type { Db } from '../storage/sql';
-import { departmentsOf, renameMember, saveMembers, type MemberWrite, type StaffDepartment } from '../storage/staff/wecom-staff.repository';
+import {
+  departmentsOf,
+  renameMember,
+  saveMembers,
+  type MemberWrite,
+  type StaffDepartment,
+} from '../storage/staff/wecom-staff.repository';
 
 /**
  * The staff directory's part of inbound events (DESIGN §10.3): change_contact keeps `wecom_staff` current

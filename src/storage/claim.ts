@@ -50,15 +50,22 @@ export async function claimRows(ds: DataSource, strategy: ClaimStrategy, spec: C
   return conflictRetryingTransaction(ds, { operation: spec.operation }, async (em) => {
     const token = randomBytes(12).toString('hex');
     if (strategy === 'skipLocked') {
-      const due = await select<{ id: unknown }>(em, `SELECT id FROM ${spec.table} WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit}${forUpdateSkipLocked(em)}`, spec.dueParams);
+      const due = await select<{ id: unknown }>(
+        em,
+        `SELECT id FROM ${spec.table} WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit}${forUpdateSkipLocked(em)}`,
+        spec.dueParams,
+      );
       if (due.length === 0) return [];
       const ids = due.map((r) => idString(r.id));
-      await execute(em, `UPDATE ${spec.table} SET ${spec.set}, claim_token = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [...spec.setParams, token, ...ids]);
+      await execute(
+        em,
+        `UPDATE ${spec.table} SET ${spec.set}, claim_token = ? WHERE id IN (${ids.map(() => '?').join(', ')})`,
+        [...spec.setParams, token, ...ids],
+      );
     } else {
-      const sql =
-        dialectFor(ds).capabilities.updateOrderLimit
-          ? `UPDATE ${spec.table} SET ${spec.set}, claim_token = ? WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit}`
-          : `UPDATE ${spec.table} SET ${spec.set}, claim_token = ? WHERE id IN (SELECT id FROM ${spec.table} WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit})`;
+      const sql = dialectFor(ds).capabilities.updateOrderLimit
+        ? `UPDATE ${spec.table} SET ${spec.set}, claim_token = ? WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit}`
+        : `UPDATE ${spec.table} SET ${spec.set}, claim_token = ? WHERE id IN (SELECT id FROM ${spec.table} WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit})`;
       const { affected } = await execute(em, sql, [...spec.setParams, token, ...spec.dueParams]);
       if (affected === 0) return [];
     }

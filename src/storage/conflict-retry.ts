@@ -17,7 +17,12 @@ export interface ConflictLogger {
 export function isLockConflict(err: unknown): boolean {
   const e = err as { driverError?: { code?: unknown; errno?: unknown }; code?: unknown; errno?: unknown } | null;
   const inner = e?.driverError ?? e;
-  return inner?.code === 'ER_LOCK_DEADLOCK' || inner?.errno === 1213 || inner?.code === 'ER_LOCK_WAIT_TIMEOUT' || inner?.errno === 1205;
+  return (
+    inner?.code === 'ER_LOCK_DEADLOCK' ||
+    inner?.errno === 1213 ||
+    inner?.code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    inner?.errno === 1205
+  );
 }
 
 /**
@@ -68,7 +73,9 @@ export function observeConflicts(ds: DataSource, opts: { registry: Registry; log
 /** Retries counted so far for `operation` (tests and diagnostics). */
 export async function conflictRetries(ds: DataSource, operation?: string): Promise<number> {
   const values = (await observerOf(ds).counter.get()).values;
-  return values.filter((v) => operation === undefined || v.labels.operation === operation).reduce((n, v) => n + v.value, 0);
+  return values
+    .filter((v) => operation === undefined || v.labels.operation === operation)
+    .reduce((n, v) => n + v.value, 0);
 }
 
 export interface ConflictRetryOptions {
@@ -81,7 +88,13 @@ export interface ConflictRetryOptions {
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The one retry loop: `fn` again while `retryable(err)`, at most `attempts` runs, pauses jittered and growing. */
-async function runAgain<T>(attempts: number, pauseUnitMs: number, retryable: (err: unknown) => boolean, fn: () => Promise<T>, onRetry?: (err: unknown, attempt: number, delayMs: number) => void): Promise<T> {
+async function runAgain<T>(
+  attempts: number,
+  pauseUnitMs: number,
+  retryable: (err: unknown) => boolean,
+  fn: () => Promise<T>,
+  onRetry?: (err: unknown, attempt: number, delayMs: number) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -99,12 +112,19 @@ async function runAgain<T>(attempts: number, pauseUnitMs: number, retryable: (er
  * each attempt, counted in `siyu_db_conflict_retries_total`, logged at debug. Any other error, or a conflict on
  * the last attempt, is thrown. `fn` must be safe to run again: a statement or a whole transaction.
  */
-export function retryConflicts<T>(ds: DataSource | undefined, opts: ConflictRetryOptions, fn: () => Promise<T>): Promise<T> {
+export function retryConflicts<T>(
+  ds: DataSource | undefined,
+  opts: ConflictRetryOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
   return runAgain(opts.attempts ?? 6, 5, isLockConflict, fn, (err, attempt, delayMs) => {
     if (!ds) return;
     const o = observerOf(ds);
     o.counter.inc({ operation: opts.operation, code: conflictCode(err) });
-    o.logger?.debug({ operation: opts.operation, attempt, delayMs: Math.round(delayMs), code: conflictCode(err) }, 'database conflict; running again');
+    o.logger?.debug(
+      { operation: opts.operation, attempt, delayMs: Math.round(delayMs), code: conflictCode(err) },
+      'database conflict; running again',
+    );
   });
 }
 
@@ -112,7 +132,11 @@ export function retryConflicts<T>(ds: DataSource | undefined, opts: ConflictRetr
  * A short transaction retried on conflicts. MySQL: READ COMMITTED, so locking reads and updates take no gap
  * locks against concurrent inserts (the usual source of claim deadlocks).
  */
-export function conflictRetryingTransaction<T>(ds: DataSource, opts: ConflictRetryOptions, fn: (em: EntityManager) => Promise<T>): Promise<T> {
+export function conflictRetryingTransaction<T>(
+  ds: DataSource,
+  opts: ConflictRetryOptions,
+  fn: (em: EntityManager) => Promise<T>,
+): Promise<T> {
   const readCommitted = dialectFor(ds).capabilities.readCommittedTransactions;
   return retryConflicts(ds, opts, () => (readCommitted ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn)));
 }
@@ -123,7 +147,13 @@ export function conflictRetryingTransaction<T>(ds: DataSource, opts: ConflictRet
  * committed rows and no gap locks are taken, so concurrent inserts of different identities do not deadlock on
  * index gaps.
  */
-export function retryingTransaction<T>(ds: DataSource, fn: (em: EntityManager) => Promise<T>, attempts = 6): Promise<T> {
+export function retryingTransaction<T>(
+  ds: DataSource,
+  fn: (em: EntityManager) => Promise<T>,
+  attempts = 6,
+): Promise<T> {
   const readCommitted = dialectFor(ds).capabilities.readCommittedTransactions;
-  return runAgain(attempts, 10, isRetryableDbError, () => (readCommitted ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn)));
+  return runAgain(attempts, 10, isRetryableDbError, () =>
+    readCommitted ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn),
+  );
 }

@@ -29,7 +29,13 @@ const DEFAULT_BUSY_MS = 10_000;
 export function createDataSource(db: DatabaseOptions): DataSource {
   const target = parseDatabaseUrl(db.url);
   const busyMs = db.busyTimeoutMs ?? DEFAULT_BUSY_MS;
-  const common = { entities, migrations, synchronize: false, migrationsTransactionMode: 'each' as const, logging: false };
+  const common = {
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsTransactionMode: 'each' as const,
+    logging: false,
+  };
   if (target.kind === 'sqlite') {
     const ds = new DataSource({
       ...common,

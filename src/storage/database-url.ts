@@ -21,11 +21,17 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     try {
       u = new URL(url);
     } catch {
-      throw new StorageError('INVALID_DATABASE_URL', 'mysql URL is malformed (expected mysql://user:pass@host:port/db)');
+      throw new StorageError(
+        'INVALID_DATABASE_URL',
+        'mysql URL is malformed (expected mysql://user:pass@host:port/db)',
+      );
     }
     const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
     if (!u.hostname || !database) {
-      throw new StorageError('INVALID_DATABASE_URL', 'mysql URL needs a host and a database name (mysql://user:pass@host:port/db)');
+      throw new StorageError(
+        'INVALID_DATABASE_URL',
+        'mysql URL needs a host and a database name (mysql://user:pass@host:port/db)',
+      );
     }
     return {
       kind: 'mysql',

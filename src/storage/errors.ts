@@ -39,13 +39,26 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTU
  */
 export function storageErrorOf(err: unknown): StorageError | undefined {
   if (err instanceof StorageError) return err;
-  const e = err as { driverError?: { code?: unknown; errno?: unknown; fatal?: unknown }; code?: unknown; errno?: unknown; fatal?: unknown } | null;
+  const e = err as {
+    driverError?: { code?: unknown; errno?: unknown; fatal?: unknown };
+    code?: unknown;
+    errno?: unknown;
+    fatal?: unknown;
+  } | null;
   const inner = e?.driverError ?? e;
   if (!inner || typeof inner !== 'object') return undefined;
   const code = typeof inner.code === 'string' ? inner.code : '';
-  if (SQLITE_BUSY_CODES.has(code) || (typeof inner.errno === 'number' && MYSQL_BUSY_ERRNOS.has(inner.errno) && code.startsWith('ER_'))) {
+  if (
+    SQLITE_BUSY_CODES.has(code) ||
+    (typeof inner.errno === 'number' && MYSQL_BUSY_ERRNOS.has(inner.errno) && code.startsWith('ER_'))
+  ) {
     return new StorageError('DB_BUSY', `database busy (${code || String(inner.errno)})`, { cause: err });
   }
-  if (MYSQL_UNREACHABLE_CODES.has(code) || inner.fatal === true || (e?.driverError !== undefined && SOCKET_CODES.has(code))) return new StorageError('DB_UNAVAILABLE', `database unreachable (${code || 'fatal'})`, { cause: err });
+  if (
+    MYSQL_UNREACHABLE_CODES.has(code) ||
+    inner.fatal === true ||
+    (e?.driverError !== undefined && SOCKET_CODES.has(code))
+  )
+    return new StorageError('DB_UNAVAILABLE', `database unreachable (${code || 'fatal'})`, { cause: err });
   return undefined;
 }

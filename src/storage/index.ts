@@ -1,5 +1,15 @@
 export { createDataSource, openDatabase, type DatabaseOptions } from './data-source';
-export { isMysql, dialectOf, dialectFor, detectServer, serverFlavor, serverVersion, type Dialect, type ServerFlavor, type SqlDialect } from './dialect';
+export {
+  isMysql,
+  dialectOf,
+  dialectFor,
+  detectServer,
+  serverFlavor,
+  serverVersion,
+  type Dialect,
+  type ServerFlavor,
+  type SqlDialect,
+} from './dialect';
 export { parseDatabaseUrl, redactDatabaseUrl, type DatabaseTarget } from './database-url';
 export { StorageError, type StorageErrorCode } from './errors';
 export { migrateUp, migrateDown, pendingMigrations, migrationsApplied, appliedMigrations } from './migrate';

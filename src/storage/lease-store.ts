@@ -36,10 +36,15 @@ export class LeaseStore {
         [holder, expiresAt, now, name, now],
       );
       if (taken.affected === 0) {
-        const inserted = await insertIgnore(this.ds, 'leases', [{ name, holder, fence: 1, expires_at: expiresAt, updated_at: now }]);
+        const inserted = await insertIgnore(this.ds, 'leases', [
+          { name, holder, fence: 1, expires_at: expiresAt, updated_at: now },
+        ]);
         if (inserted === 0) return null;
       }
-      const rows = await select<{ fence: unknown }>(this.ds, 'SELECT fence FROM leases WHERE name = ? AND holder = ?', [name, holder]);
+      const rows = await select<{ fence: unknown }>(this.ds, 'SELECT fence FROM leases WHERE name = ? AND holder = ?', [
+        name,
+        holder,
+      ]);
       return rows[0] ? { name, holder, fence: Number(rows[0].fence), expiresAt } : null;
     });
   }
@@ -48,7 +53,13 @@ export class LeaseStore {
   async renew(lease: Lease, ttlMs: number, now: Date): Promise<boolean> {
     const expiresAt = new Date(now.getTime() + ttlMs);
     const { affected } = await retryConflicts(this.ds, { operation: 'lease.renew' }, () =>
-      execute(this.ds, 'UPDATE leases SET expires_at = ?, updated_at = ? WHERE name = ? AND holder = ? AND fence = ?', [expiresAt, now, lease.name, lease.holder, lease.fence]),
+      execute(this.ds, 'UPDATE leases SET expires_at = ?, updated_at = ? WHERE name = ? AND holder = ? AND fence = ?', [
+        expiresAt,
+        now,
+        lease.name,
+        lease.holder,
+        lease.fence,
+      ]),
     );
     if (affected > 0) lease.expiresAt = expiresAt;
     return affected > 0;
@@ -57,16 +68,23 @@ export class LeaseStore {
   /** Frees the lease if this holder still has it (the row stays, keeping the fence counter). */
   async release(lease: Lease, now: Date): Promise<void> {
     await retryConflicts(this.ds, { operation: 'lease.release' }, () =>
-      execute(this.ds, 'UPDATE leases SET holder = NULL, expires_at = NULL, updated_at = ? WHERE name = ? AND holder = ? AND fence = ?', [now, lease.name, lease.holder, lease.fence]),
+      execute(
+        this.ds,
+        'UPDATE leases SET holder = NULL, expires_at = NULL, updated_at = ? WHERE name = ? AND holder = ? AND fence = ?',
+        [now, lease.name, lease.holder, lease.fence],
+      ),
     );
   }
 
   /** The current holder and fence (diagnostics, tests). */
   async peek(name: string): Promise<{ holder: string | null; fence: number; expiresAt: Date | null } | null> {
-    const rows = await select<{ holder: string | null; fence: unknown; expires_at: unknown }>(this.ds, 'SELECT holder, fence, expires_at FROM leases WHERE name = ?', [name]);
+    const rows = await select<{ holder: string | null; fence: unknown; expires_at: unknown }>(
+      this.ds,
+      'SELECT holder, fence, expires_at FROM leases WHERE name = ?',
+      [name],
+    );
     const r = rows[0];
     if (!r) return null;
     return { holder: r.holder ?? null, fence: Number(r.fence), expiresAt: fromDbTime(r.expires_at) };
   }
 }
-

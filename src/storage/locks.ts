@@ -34,7 +34,12 @@ function localLockTable(ds: DataSource): Map<string, Mutex> {
  * session; if the connection dies the server releases it). Lock names are server-wide, so the database name is
  * part of the key. SQLite: an in-process mutex (one instance per SQLite file by design). Not re-entrant.
  */
-export async function withLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T | undefined> {
+export async function withLock<T>(
+  ds: DataSource,
+  name: string,
+  fn: () => Promise<T>,
+  opts: LockOptions = {},
+): Promise<T | undefined> {
   const waitMs = Math.max(0, opts.waitMs ?? 0);
   return dialectFor(ds).family === 'mysql' ? withMysqlLock(ds, name, fn, waitMs) : withLocalLock(ds, name, fn, waitMs);
 }
@@ -53,13 +58,21 @@ export interface LeaseOptions {
  * its lease runs out. SQLite: an in-process mutex (one instance per SQLite file by design). Callers that did
  * not get the lease decide themselves how to wait (the token manager polls the token row).
  */
-export async function tryLease<T>(ds: DataSource, name: string, fn: () => Promise<T>, opts: LeaseOptions): Promise<LeaseResult<T>> {
+export async function tryLease<T>(
+  ds: DataSource,
+  name: string,
+  fn: () => Promise<T>,
+  opts: LeaseOptions,
+): Promise<LeaseResult<T>> {
   if (dialectFor(ds).family !== 'mysql') return localLock(ds, name, fn, 0);
   const store = new LeaseStore(ds);
   const lease = await store.acquire(name, opts.ttlMs, new Date());
   if (!lease) return { acquired: false };
   // A renewal that fails (connection trouble) only shortens the lease; the work itself goes on.
-  const renew = setInterval(() => void store.renew(lease, opts.ttlMs, new Date()).catch(() => undefined), Math.max(1, Math.floor(opts.ttlMs / 3)));
+  const renew = setInterval(
+    () => void store.renew(lease, opts.ttlMs, new Date()).catch(() => undefined),
+    Math.max(1, Math.floor(opts.ttlMs / 3)),
+  );
   renew.unref();
   try {
     return { acquired: true, value: await fn() };
@@ -69,12 +82,22 @@ export async function tryLease<T>(ds: DataSource, name: string, fn: () => Promis
   }
 }
 
-async function withLocalLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, waitMs: number): Promise<T | undefined> {
+async function withLocalLock<T>(
+  ds: DataSource,
+  name: string,
+  fn: () => Promise<T>,
+  waitMs: number,
+): Promise<T | undefined> {
   const r = await localLock(ds, name, fn, waitMs);
   return r.acquired ? r.value : undefined;
 }
 
-async function localLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, waitMs: number): Promise<LeaseResult<T>> {
+async function localLock<T>(
+  ds: DataSource,
+  name: string,
+  fn: () => Promise<T>,
+  waitMs: number,
+): Promise<LeaseResult<T>> {
   const table = localLockTable(ds);
   let mutex = table.get(name);
   if (!mutex) table.set(name, (mutex = new Mutex()));
@@ -97,7 +120,12 @@ export function mysqlLockKey(database: string, name: string): string {
  * GET_LOCK's timeout is in seconds; MariaDB takes fractions, MySQL rounds, so sub-second waits are rounded up
  * to whole seconds there. https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html
  */
-async function withMysqlLock<T>(ds: DataSource, name: string, fn: () => Promise<T>, waitMs: number): Promise<T | undefined> {
+async function withMysqlLock<T>(
+  ds: DataSource,
+  name: string,
+  fn: () => Promise<T>,
+  waitMs: number,
+): Promise<T | undefined> {
   const database = String(ds.driver.database ?? ds.options.database ?? '');
   const key = mysqlLockKey(database, name);
   const seconds = dialectFor(ds).lockWaitSeconds(waitMs);

@@ -19,7 +19,12 @@ export const PREPARED_BLOCK_ROWS = 500;
  * than a block) goes as text, so row counts that vary do not leave a prepared statement per count. Everything
  * else — SQLite (through its connection gate), or no transaction — goes as text, `textRows` rows a statement.
  */
-export async function writeRows(db: Db, stmt: RowsStatement, rows: readonly unknown[][], textRows = 4000): Promise<number> {
+export async function writeRows(
+  db: Db,
+  stmt: RowsStatement,
+  rows: readonly unknown[][],
+  textRows = 4000,
+): Promise<number> {
   let affected = 0;
   let start = 0;
   const conn = rows.length >= PREPARED_BLOCK_ROWS ? mysqlTransactionConnection(db) : undefined;

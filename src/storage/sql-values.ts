@@ -53,5 +53,10 @@ export function isDuplicateKeyError(err: unknown): boolean {
   const e = err as { driverError?: { code?: unknown; errno?: unknown }; code?: unknown; errno?: unknown } | null;
   const inner = e?.driverError ?? e;
   const code = inner?.code;
-  return code === 'ER_DUP_ENTRY' || inner?.errno === 1062 || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    code === 'ER_DUP_ENTRY' ||
+    inner?.errno === 1062 ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }

@@ -49,7 +49,11 @@ export function forUpdateSkipLocked(db: Db): string {
  * `insertId` only for an INSERT that added exactly one row: for several rows MySQL reports the first id and
  * SQLite the last, and SQLite keeps a stale id after an INSERT that added none.
  */
-export async function execute(db: Db, sql: string, params: unknown[] = []): Promise<{ affected: number; insertId?: string }> {
+export async function execute(
+  db: Db,
+  sql: string,
+  params: unknown[] = [],
+): Promise<{ affected: number; insertId?: string }> {
   const mysql = dialectFor(db).family === 'mysql';
   const result = await onRunner(db, (r) => r.query(sql, params.map(toDbParam), true));
   const { raw, affected = 0 } = result as { raw: unknown; affected?: number };
@@ -106,7 +110,13 @@ export async function insertIgnore(db: Db, table: string, rows: Row[]): Promise<
   const stmt: RowsStatement = { ...insertHead(db, verb, table, columns), tail };
   let inserted = 0;
   for (const part of chunks(rows, columns.length)) {
-    inserted += (await execute(db, rowsStatementText(stmt, part.length), part.flatMap((row) => columns.map((c) => row[c])))).affected;
+    inserted += (
+      await execute(
+        db,
+        rowsStatementText(stmt, part.length),
+        part.flatMap((row) => columns.map((c) => row[c])),
+      )
+    ).affected;
   }
   return inserted;
 }
@@ -129,13 +139,19 @@ export async function upsert(db: Db, table: string, rows: Row[], opts: UpsertOpt
   const columns = Object.keys(first);
   const stmt = upsertStatement(db, table, columns, opts);
   for (const part of chunks(rows, columns.length)) {
-    await execute(db, rowsStatementText(stmt, part.length), part.flatMap((row) => columns.map((c) => row[c])));
+    await execute(
+      db,
+      rowsStatementText(stmt, part.length),
+      part.flatMap((row) => columns.map((c) => row[c])),
+    );
   }
 }
 
 /** `upsert`'s statement for these columns, for writers that send the rows themselves (prepared-rows.ts). */
 export function upsertStatement(db: Db, table: string, columns: string[], opts: UpsertOptions): RowsStatement {
-  const sets = Array.isArray(opts.update) ? Object.fromEntries(opts.update.map((c) => [c, excluded(db, c)])) : opts.update;
+  const sets = Array.isArray(opts.update)
+    ? Object.fromEntries(opts.update.map((c) => [c, excluded(db, c)]))
+    : opts.update;
   const assignments = Object.entries(sets).map(([c, expr]) => `${q(db, c)} = ${expr}`);
   if (assignments.length === 0) throw new Error('upsert needs at least one column to update; use insertIgnore');
   const tail = dialectFor(db).upsertTail(

@@ -59,13 +59,28 @@ const cut = (v: string | null, n: number): string | null => (v === null ? null :
  * who joined (a new row, or a member current again) and who left since the stored state. Run inside the caller's
  * transaction so a group is never half written.
  */
-export async function saveGroupRead(db: Db, corpId: string, g: GroupWrite, members: readonly GroupMemberWrite[], now: Date): Promise<GroupReadResult> {
-  const known = (await select(db, 'SELECT id FROM wecom_groups WHERE corp_id = ? AND chat_id = ?', [corpId, g.chatId])).length > 0;
-  const before = await select<{ userid: string; member_type: unknown; left_at: unknown }>(db, 'SELECT userid, member_type, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id = ?', [corpId, g.chatId]);
+export async function saveGroupRead(
+  db: Db,
+  corpId: string,
+  g: GroupWrite,
+  members: readonly GroupMemberWrite[],
+  now: Date,
+): Promise<GroupReadResult> {
+  const known =
+    (await select(db, 'SELECT id FROM wecom_groups WHERE corp_id = ? AND chat_id = ?', [corpId, g.chatId])).length > 0;
+  const before = await select<{ userid: string; member_type: unknown; left_at: unknown }>(
+    db,
+    'SELECT userid, member_type, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id = ?',
+    [corpId, g.chatId],
+  );
   const current = new Set(before.filter((r) => r.left_at === null).map((r) => String(r.userid)));
   const listed = new Set(members.map((m) => m.userid));
-  const joined = members.filter((m) => !current.has(m.userid)).map((m) => ({ userid: m.userid, memberType: m.memberType, at: m.joinTime ?? now, scene: m.joinScene }));
-  const left = before.filter((r) => r.left_at === null && !listed.has(String(r.userid))).map((r) => ({ userid: String(r.userid), memberType: Number(r.member_type), at: now, scene: null }));
+  const joined = members
+    .filter((m) => !current.has(m.userid))
+    .map((m) => ({ userid: m.userid, memberType: m.memberType, at: m.joinTime ?? now, scene: m.joinScene }));
+  const left = before
+    .filter((r) => r.left_at === null && !listed.has(String(r.userid)))
+    .map((r) => ({ userid: String(r.userid), memberType: Number(r.member_type), at: now, scene: null }));
   await upsert(
     db,
     'wecom_groups',
@@ -90,7 +105,20 @@ export async function saveGroupRead(db: Db, corpId: string, g: GroupWrite, membe
     ],
     {
       conflict: ['corp_id', 'chat_id'],
-      update: ['name', 'owner_userid', 'notice', 'admin_userids', 'status', 'owner_status', 'member_version', 'member_count', 'created_time', 'dismissed_at', 'seen_at', 'updated_at'],
+      update: [
+        'name',
+        'owner_userid',
+        'notice',
+        'admin_userids',
+        'status',
+        'owner_status',
+        'member_version',
+        'member_count',
+        'created_time',
+        'dismissed_at',
+        'seen_at',
+        'updated_at',
+      ],
     },
   );
   await upsert(
@@ -115,7 +143,19 @@ export async function saveGroupRead(db: Db, corpId: string, g: GroupWrite, membe
     })),
     {
       conflict: ['corp_id', 'chat_id', 'userid'],
-      update: ['member_type', 'name', 'group_nickname', 'join_time', 'join_scene', 'invitor_userid', 'state', 'left_at', 'quit_scene', 'seen_at', 'updated_at'],
+      update: [
+        'member_type',
+        'name',
+        'group_nickname',
+        'join_time',
+        'join_scene',
+        'invitor_userid',
+        'state',
+        'left_at',
+        'quit_scene',
+        'seen_at',
+        'updated_at',
+      ],
     },
   );
   await execute(
@@ -128,13 +168,21 @@ export async function saveGroupRead(db: Db, corpId: string, g: GroupWrite, membe
 
 /** WeCom no longer has the group (dismissed, 40050/49008, or the dismiss callback): it keeps its history. */
 export async function markGroupDismissed(db: Db, corpId: string, chatId: string, now: Date): Promise<boolean> {
-  const r = await execute(db, "UPDATE wecom_groups SET status = 'dismissed', dismissed_at = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND status <> 'dismissed'", [now, now, corpId, chatId]);
+  const r = await execute(
+    db,
+    "UPDATE wecom_groups SET status = 'dismissed', dismissed_at = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND status <> 'dismissed'",
+    [now, now, corpId, chatId],
+  );
   return r.affected > 0;
 }
 
 /** The stored groupchat/list status of a group (groupchat/get does not carry it), or undefined. */
 export async function ownerStatusOf(db: Db, corpId: string, chatId: string): Promise<number | undefined> {
-  const [row] = await select<{ owner_status: unknown }>(db, 'SELECT owner_status FROM wecom_groups WHERE corp_id = ? AND chat_id = ?', [corpId, chatId]);
+  const [row] = await select<{ owner_status: unknown }>(
+    db,
+    'SELECT owner_status FROM wecom_groups WHERE corp_id = ? AND chat_id = ?',
+    [corpId, chatId],
+  );
   return row ? Number(row.owner_status) : undefined;
 }
 
@@ -145,38 +193,74 @@ export async function ownerStatusOf(db: Db, corpId: string, chatId: string): Pro
  * with the callback has the last word: a member it still lists is current again. Returns the leaves not
  * recorded before (by an earlier read or a retried callback).
  */
-export async function recordLeaves(db: Db, corpId: string, chatId: string, userids: readonly string[], scene: number | null, at: Date, now: Date): Promise<MembershipChange[]> {
+export async function recordLeaves(
+  db: Db,
+  corpId: string,
+  chatId: string,
+  userids: readonly string[],
+  scene: number | null,
+  at: Date,
+  now: Date,
+): Promise<MembershipChange[]> {
   if (userids.length === 0) return [];
   const list = userids.map(() => '?').join(', ');
-  const was = await select<{ userid: string; member_type: unknown; left_at: unknown }>(db, `SELECT userid, member_type, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id = ? AND userid IN (${list})`, [corpId, chatId, ...userids]);
-  const changes: MembershipChange[] = was.filter((r) => r.left_at === null).map((r) => ({ userid: String(r.userid), memberType: Number(r.member_type), at, scene }));
-  await execute(db, `UPDATE wecom_group_members SET left_at = COALESCE(left_at, ?), quit_scene = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND userid IN (${list})`, [
-    at,
-    scene,
-    now,
-    corpId,
-    chatId,
-    ...userids,
-  ]);
+  const was = await select<{ userid: string; member_type: unknown; left_at: unknown }>(
+    db,
+    `SELECT userid, member_type, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id = ? AND userid IN (${list})`,
+    [corpId, chatId, ...userids],
+  );
+  const changes: MembershipChange[] = was
+    .filter((r) => r.left_at === null)
+    .map((r) => ({ userid: String(r.userid), memberType: Number(r.member_type), at, scene }));
+  await execute(
+    db,
+    `UPDATE wecom_group_members SET left_at = COALESCE(left_at, ?), quit_scene = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND userid IN (${list})`,
+    [at, scene, now, corpId, chatId, ...userids],
+  );
   const stored = new Set(was.map((r) => String(r.userid)));
   const unknown = [...new Set(userids)].filter((u) => !stored.has(u));
   if (unknown.length === 0) return changes;
-  const staff = new Set((await select<{ userid: string }>(db, `SELECT userid FROM wecom_staff WHERE corp_id = ? AND userid IN (${unknown.map(() => '?').join(', ')})`, [corpId, ...unknown])).map((r) => String(r.userid)));
+  const staff = new Set(
+    (
+      await select<{ userid: string }>(
+        db,
+        `SELECT userid FROM wecom_staff WHERE corp_id = ? AND userid IN (${unknown.map(() => '?').join(', ')})`,
+        [corpId, ...unknown],
+      )
+    ).map((r) => String(r.userid)),
+  );
   await insertIgnore(
     db,
     'wecom_group_members',
-    unknown.map((userid) => ({ corp_id: corpId, chat_id: chatId, userid, member_type: staff.has(userid) ? 1 : 2, left_at: at, quit_scene: scene, created_at: now, updated_at: now })),
+    unknown.map((userid) => ({
+      corp_id: corpId,
+      chat_id: chatId,
+      userid,
+      member_type: staff.has(userid) ? 1 : 2,
+      left_at: at,
+      quit_scene: scene,
+      created_at: now,
+      updated_at: now,
+    })),
   );
   return [...changes, ...unknown.map((userid) => ({ userid, memberType: staff.has(userid) ? 1 : 2, at, scene }))];
 }
 
 /** The customers holding some external_userids of a corp, by external_userid. */
-export async function customersOfExternalUserids(db: Db, corpId: string, userids: readonly string[]): Promise<Map<string, string>> {
+export async function customersOfExternalUserids(
+  db: Db,
+  corpId: string,
+  userids: readonly string[],
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const unique = [...new Set(userids)];
   for (let i = 0; i < unique.length; i += 500) {
     const chunk = unique.slice(i, i + 500);
-    const rows = await select<{ value: string; customer_id: string }>(db, `SELECT value, customer_id FROM identities WHERE type = 'wecom_external_userid' AND scope = ? AND value IN (${chunk.map(() => '?').join(', ')})`, [corpId, ...chunk]);
+    const rows = await select<{ value: string; customer_id: string }>(
+      db,
+      `SELECT value, customer_id FROM identities WHERE type = 'wecom_external_userid' AND scope = ? AND value IN (${chunk.map(() => '?').join(', ')})`,
+      [corpId, ...chunk],
+    );
     for (const r of rows) out.set(String(r.value), String(r.customer_id));
   }
   return out;
@@ -184,18 +268,31 @@ export async function customersOfExternalUserids(db: Db, corpId: string, userids
 
 /** A group's name, or null when unknown. */
 export async function groupName(db: Db, corpId: string, chatId: string): Promise<string | null> {
-  const [r] = await select<{ name: string | null }>(db, 'SELECT name FROM wecom_groups WHERE corp_id = ? AND chat_id = ?', [corpId, chatId]);
+  const [r] = await select<{ name: string | null }>(
+    db,
+    'SELECT name FROM wecom_groups WHERE corp_id = ? AND chat_id = ?',
+    [corpId, chatId],
+  );
   return r?.name ?? null;
 }
 
 /** Members who left the corp, as the staff directory knows them: WeCom lists their groups only when named. */
 export async function resignedOwners(db: Db, corpId: string): Promise<string[]> {
-  const rows = await select<{ userid: string }>(db, "SELECT userid FROM wecom_staff WHERE corp_id = ? AND status = 'left' ORDER BY userid", [corpId]);
+  const rows = await select<{ userid: string }>(
+    db,
+    "SELECT userid FROM wecom_staff WHERE corp_id = ? AND status = 'left' ORDER BY userid",
+    [corpId],
+  );
   return rows.map((r) => String(r.userid));
 }
 
 /** Active groups of a corp no read since `since` has stored, oldest chat_id first. */
-export async function unseenGroups(db: Db, corpId: string, since: Date, limit: number): Promise<{ chatId: string; ownerStatus: number }[]> {
+export async function unseenGroups(
+  db: Db,
+  corpId: string,
+  since: Date,
+  limit: number,
+): Promise<{ chatId: string; ownerStatus: number }[]> {
   const rows = await select<{ chat_id: string; owner_status: unknown }>(
     db,
     `SELECT chat_id, owner_status FROM wecom_groups WHERE corp_id = ? AND status = 'active' AND (seen_at IS NULL OR seen_at < ?) ORDER BY chat_id LIMIT ${Math.trunc(limit)}`,
@@ -206,7 +303,13 @@ export async function unseenGroups(db: Db, corpId: string, since: Date, limit: n
 
 /** Every member row of a group, current and left, in join order. */
 export async function groupMembers(db: Db, corpId: string, chatId: string): Promise<StoredGroupMember[]> {
-  const rows = await select<{ userid: string; member_type: unknown; name: string | null; join_scene: unknown; left_at: unknown }>(
+  const rows = await select<{
+    userid: string;
+    member_type: unknown;
+    name: string | null;
+    join_scene: unknown;
+    left_at: unknown;
+  }>(
     db,
     'SELECT userid, member_type, name, join_scene, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id = ? ORDER BY join_time, id',
     [corpId, chatId],
@@ -224,10 +327,18 @@ export async function groupMembers(db: Db, corpId: string, chatId: string): Prom
  * Erasure (DESIGN §12): a person's group memberships go with their external_userids (the rows hold their
  * nickname), whichever groups they are or were in.
  */
-export async function deleteGroupMembershipsOf(db: Db, externalUserids: readonly { corpId: string; externalUserid: string }[]): Promise<number> {
+export async function deleteGroupMembershipsOf(
+  db: Db,
+  externalUserids: readonly { corpId: string; externalUserid: string }[],
+): Promise<number> {
   let deleted = 0;
   for (const x of externalUserids) {
-    deleted += (await execute(db, 'DELETE FROM wecom_group_members WHERE corp_id = ? AND userid = ? AND member_type = 2', [x.corpId, x.externalUserid])).affected;
+    deleted += (
+      await execute(db, 'DELETE FROM wecom_group_members WHERE corp_id = ? AND userid = ? AND member_type = 2', [
+        x.corpId,
+        x.externalUserid,
+      ])
+    ).affected;
   }
   return deleted;
 }

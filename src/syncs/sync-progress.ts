@@ -4,7 +4,8 @@ import type { SyncRunRecord } from './sync-run.repository';
 export function progressOf(r: SyncRunRecord, now: Date): SyncProgress {
   const end = r.finishedAt ?? (r.status === 'running' ? now : (r.heartbeatAt ?? now));
   const seconds = Math.max(0.001, (end.getTime() - r.startedAt.getTime()) / 1000);
-  const percent = r.total === null ? null : r.total === 0 ? 100 : Math.min(100, Math.round((r.processed / r.total) * 1000) / 10);
+  const percent =
+    r.total === null ? null : r.total === 0 ? 100 : Math.min(100, Math.round((r.processed / r.total) * 1000) / 10);
   return {
     id: r.id,
     accountId: r.account,

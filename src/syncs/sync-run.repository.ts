@@ -18,7 +18,8 @@ export interface SyncRunRecord extends SyncCounts {
   lockedBy: string | null;
 }
 
-const COLUMNS = 'id, account, resource, status, checkpoint, processed, total, created, updated, triggered_by, started_at, heartbeat_at, finished_at, error, locked_by';
+const COLUMNS =
+  'id, account, resource, status, checkpoint, processed, total, created, updated, triggered_by, started_at, heartbeat_at, finished_at, error, locked_by';
 
 function toRecord(r: Record<string, unknown>): SyncRunRecord {
   const text = r.checkpoint as string | null;
@@ -45,7 +46,13 @@ function toRecord(r: Record<string, unknown>): SyncRunRecord {
 export class SyncRunRepository {
   constructor(private readonly db: Db) {}
 
-  async create(r: { account: string; resource: string; triggeredBy: string | null; instance: string; now: Date }): Promise<string> {
+  async create(r: {
+    account: string;
+    resource: string;
+    triggeredBy: string | null;
+    instance: string;
+    now: Date;
+  }): Promise<string> {
     const { insertId } = await execute(
       this.db,
       "INSERT INTO sync_runs (account, resource, status, processed, created, updated, triggered_by, started_at, heartbeat_at, locked_by) VALUES (?, ?, 'running', 0, 0, 0, ?, ?, ?, ?)",
@@ -60,7 +67,11 @@ export class SyncRunRepository {
    * a graceful stop, or `failed` (a WeChat error, quota) — if it is the newest run of the pair at all.
    */
   async findUnfinished(account: string, resource: string): Promise<SyncRunRecord | undefined> {
-    const rows = await select(this.db, `SELECT ${COLUMNS} FROM sync_runs WHERE account = ? AND resource = ? ORDER BY id DESC LIMIT 1`, [account, resource]);
+    const rows = await select(
+      this.db,
+      `SELECT ${COLUMNS} FROM sync_runs WHERE account = ? AND resource = ? ORDER BY id DESC LIMIT 1`,
+      [account, resource],
+    );
     const last = rows[0] ? toRecord(rows[0]) : undefined;
     return last && last.status !== 'done' ? last : undefined;
   }
@@ -87,23 +98,28 @@ export class SyncRunRepository {
 
   /** Takes a run over for this instance (fresh or resumed). */
   async claim(id: string, instance: string, now: Date): Promise<void> {
-    await execute(this.db, "UPDATE sync_runs SET status = 'running', locked_by = ?, heartbeat_at = ?, finished_at = NULL, error = NULL WHERE id = ?", [instance, now, id]);
+    await execute(
+      this.db,
+      "UPDATE sync_runs SET status = 'running', locked_by = ?, heartbeat_at = ?, finished_at = NULL, error = NULL WHERE id = ?",
+      [instance, now, id],
+    );
   }
 
   /** Gives up on a run too old to resume: its checkpoint describes a list that has long changed. */
   async abandon(id: string, now: Date): Promise<void> {
-    await execute(this.db, "UPDATE sync_runs SET status = 'failed', error = COALESCE(error, 'abandoned: too old to resume'), finished_at = COALESCE(finished_at, ?), locked_by = NULL WHERE id = ?", [now, id]);
+    await execute(
+      this.db,
+      "UPDATE sync_runs SET status = 'failed', error = COALESCE(error, 'abandoned: too old to resume'), finished_at = COALESCE(finished_at, ?), locked_by = NULL WHERE id = ?",
+      [now, id],
+    );
   }
 
   async savePage(id: string, checkpoint: unknown, counts: SyncCounts, now: Date): Promise<void> {
-    await execute(this.db, 'UPDATE sync_runs SET checkpoint = ?, processed = ?, created = ?, updated = ?, heartbeat_at = ? WHERE id = ?', [
-      JSON.stringify(checkpoint ?? null),
-      counts.processed,
-      counts.created,
-      counts.updated,
-      now,
-      id,
-    ]);
+    await execute(
+      this.db,
+      'UPDATE sync_runs SET checkpoint = ?, processed = ?, created = ?, updated = ?, heartbeat_at = ? WHERE id = ?',
+      [JSON.stringify(checkpoint ?? null), counts.processed, counts.created, counts.updated, now, id],
+    );
   }
 
   async setTotal(id: string, total: number | null): Promise<void> {
@@ -113,12 +129,10 @@ export class SyncRunRepository {
   /** done / failed end the run; paused leaves it resumable. */
   async finish(id: string, status: Exclude<SyncRunStatus, 'running'>, error: string | null, now: Date): Promise<void> {
     const finishedAt = status === 'paused' ? null : now;
-    await execute(this.db, 'UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ?, locked_by = NULL WHERE id = ?', [
-      status,
-      error,
-      finishedAt,
-      now,
-      id,
-    ]);
+    await execute(
+      this.db,
+      'UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ?, locked_by = NULL WHERE id = ?',
+      [status, error, finishedAt, now, id],
+    );
   }
 }

@@ -26,19 +26,47 @@ export function syncTasks(rt: Omit<SyncRuntime, 'syncs'>, app: AppContext): Sync
     if (account.kind === 'official-account' && resource === 'followers') {
       return followersSync({ ds: app.ds, client: (id) => rt.clients.oa(id), resolver: rt.resolver });
     }
-    if (account.kind === 'wecom' && resource === 'contacts') return contactsSync({ ds: app.ds, client: (id) => rt.clients.wecom(id), resolver: rt.resolver });
-    if (account.kind === 'wecom' && resource === 'corp-tags') return corpTagsSync((corpId) => new CorpTagLibrary({ ds: app.ds, config: app.config, logger: app.logger, now: () => app.now(), clients: rt.clients }).refresh(corpId));
+    if (account.kind === 'wecom' && resource === 'contacts')
+      return contactsSync({ ds: app.ds, client: (id) => rt.clients.wecom(id), resolver: rt.resolver });
+    if (account.kind === 'wecom' && resource === 'corp-tags')
+      return corpTagsSync((corpId) =>
+        new CorpTagLibrary({
+          ds: app.ds,
+          config: app.config,
+          logger: app.logger,
+          now: () => app.now(),
+          clients: rt.clients,
+        }).refresh(corpId),
+      );
     if (account.kind === 'wecom' && resource === 'staff') return staffSync(app.ds, (id) => rt.clients.wecom(id));
-    if (account.kind === 'wecom' && resource === 'groups') return groupsSync({ ds: app.ds, client: (id) => rt.clients.wecom(id), resolver: rt.resolver });
+    if (account.kind === 'wecom' && resource === 'groups')
+      return groupsSync({ ds: app.ds, client: (id) => rt.clients.wecom(id), resolver: rt.resolver });
     return undefined;
   };
 }
 
 /** The sync service and bulk resolver on the process's clients and identity service (src/services.ts). */
-export function createSyncRuntime(app: AppContext, deps: { clients: Clients; identity: IdentityService; instanceId: string }): SyncRuntime {
-  const resolver = new BulkIdentityResolver({ identity: deps.identity, hasher: new IdentityHasher(app.config.security.dataKey), now: () => app.now() });
+export function createSyncRuntime(
+  app: AppContext,
+  deps: { clients: Clients; identity: IdentityService; instanceId: string },
+): SyncRuntime {
+  const resolver = new BulkIdentityResolver({
+    identity: deps.identity,
+    hasher: new IdentityHasher(app.config.security.dataKey),
+    now: () => app.now(),
+  });
   const base = { clients: deps.clients, identity: deps.identity, resolver };
-  return { ...base, syncs: new SyncService({ ds: app.ds, config: app.config, logger: app.logger.child({ module: 'syncs' }), now: () => app.now(), instance: deps.instanceId, tasks: syncTasks(base, app) }) };
+  return {
+    ...base,
+    syncs: new SyncService({
+      ds: app.ds,
+      config: app.config,
+      logger: app.logger.child({ module: 'syncs' }),
+      now: () => app.now(),
+      instance: deps.instanceId,
+      tasks: syncTasks(base, app),
+    }),
+  };
 }
 
 /**

@@ -58,7 +58,11 @@ export class SyncService {
     const account = findAccountById(this.deps.config, accountId);
     if (!account) throw new SyncError('ACCOUNT_NOT_FOUND', `no account ${accountId} is configured`);
     const task = isSyncResource(resource) ? this.deps.tasks(account, resource) : undefined;
-    if (!task || !isSyncResource(resource)) throw new SyncError('RESOURCE_NOT_SUPPORTED', `resource '${resource}' does not apply to ${account.kind} account ${accountId}`);
+    if (!task || !isSyncResource(resource))
+      throw new SyncError(
+        'RESOURCE_NOT_SUPPORTED',
+        `resource '${resource}' does not apply to ${account.kind} account ${accountId}`,
+      );
     return { account, task, resource };
   }
 
@@ -79,7 +83,8 @@ export class SyncService {
     });
     const done = locked.then(
       (result) => {
-        if (result === undefined) refuse(new SyncError('SYNC_RUNNING', `a ${t.resource} sync of ${t.account.id} is already running`));
+        if (result === undefined)
+          refuse(new SyncError('SYNC_RUNNING', `a ${t.resource} sync of ${t.account.id} is already running`));
         return result;
       },
       (err: unknown) => {
@@ -131,13 +136,22 @@ export class SyncService {
       await this.runs.abandon(unfinished.id, now);
     } else if (unfinished) {
       await this.runs.claim(unfinished.id, this.instance, now);
-      this.deps.logger.info({ syncId: unfinished.id, account: account.id, resource, checkpoint: unfinished.checkpoint !== null }, 'resuming sync');
+      this.deps.logger.info(
+        { syncId: unfinished.id, account: account.id, resource, checkpoint: unfinished.checkpoint !== null },
+        'resuming sync',
+      );
       return unfinished.id;
     }
     return this.runs.create({ account: account.id, resource, triggeredBy, instance: this.instance, now });
   }
 
-  private async execute(runId: string, account: Account, task: SyncTask, signal: AbortSignal, opts: StartOptions): Promise<SyncProgress> {
+  private async execute(
+    runId: string,
+    account: Account,
+    task: SyncTask,
+    signal: AbortSignal,
+    opts: StartOptions,
+  ): Promise<SyncProgress> {
     const record = (await this.runs.get(runId)) as SyncRunRecord;
     const counts: SyncCounts = { processed: record.processed, created: record.created, updated: record.updated };
     const logger = this.deps.logger.child({ syncId: runId, account: account.id, resource: record.resource });

@@ -15,4 +15,5 @@ export class TagError extends DomainError<TagErrorCode> {
 
 export const tagNotFound = (what: string): TagError => new TagError('NOT_FOUND', `${what} not found`);
 export const tagConflict = (message: string): TagError => new TagError('CONFLICT', message);
-export const tagInvalid = (message: string, details?: unknown): TagError => new TagError('VALIDATION_FAILED', message, details);
+export const tagInvalid = (message: string, details?: unknown): TagError =>
+  new TagError('VALIDATION_FAILED', message, details);

@@ -15,4 +15,3 @@ export interface Actor {
   name: string;
   role?: string | null;
 }
-

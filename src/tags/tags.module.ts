@@ -43,7 +43,11 @@ export interface TagWorkers extends TagServices {
  * The WeChat calls go through `clients.singleAttempt`: the outbox retries with its own backoff and counts every
  * retry (see OutboxPusher).
  */
-export function tagWorkers(deps: TagsDeps, allClients: Clients, options: Omit<OutboxPusherOptions, 'clients' | 'onInvalidCorpTag'> = {}): TagWorkers {
+export function tagWorkers(
+  deps: TagsDeps,
+  allClients: Clients,
+  options: Omit<OutboxPusherOptions, 'clients' | 'onInvalidCorpTag'> = {},
+): TagWorkers {
   const clients = allClients.singleAttempt;
   const services = tagServices(deps);
   const withClients = { ds: deps.ds, config: deps.config, logger: deps.logger, now: () => deps.now(), clients };

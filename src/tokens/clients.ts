@@ -12,7 +12,11 @@ import { oaAccessTokenDefinition, oaJsapiTicketDefinition } from '../../connecto
 import { WechatPayClient } from '../../connectors/wechat-pay/client';
 import { WecomClient } from '../../connectors/wecom/client';
 import { WECOM_ERRCODES } from '../../connectors/wecom/errors';
-import { wecomAccessTokenDefinition, wecomAgentTicketDefinition, wecomJsapiTicketDefinition } from '../../connectors/wecom/tokens';
+import {
+  wecomAccessTokenDefinition,
+  wecomAgentTicketDefinition,
+  wecomJsapiTicketDefinition,
+} from '../../connectors/wecom/tokens';
 import { findMiniProgram, findOfficialAccount, findWechatPay, findWecom, type SiyuConfig } from '../../config';
 import type { Logger } from '../logger';
 import { leaseLock } from './lease-lock';
@@ -30,7 +34,10 @@ export interface ClientsOptions {
   /** ms since epoch for token expiry; tests pass the emulator clock. */
   now?: () => number;
   http?: Partial<WechatHttpOptions>;
-  tokens?: Pick<TokenManagerOptions, 'refreshBufferMs' | 'cacheTtlMs' | 'minRefetchIntervalMs' | 'pollMs' | 'waitMs'> & { leaseTtlMs?: number };
+  tokens?: Pick<
+    TokenManagerOptions,
+    'refreshBufferMs' | 'cacheTtlMs' | 'minRefetchIntervalMs' | 'pollMs' | 'waitMs'
+  > & { leaseTtlMs?: number };
 }
 
 export interface Clients {
@@ -72,9 +79,11 @@ export function createClients(ctx: ClientsContext, options: ClientsOptions = {})
     ...tokenOptions,
   });
   const logger = ctx.logger.child({ module: 'wechat-http' });
-  const httpFor = (baseURL: string, errcodes: typeof WECOM_ERRCODES) => new WechatHttpClient({ baseURL, errcodes, options: httpOptions(options.http), logger });
+  const httpFor = (baseURL: string, errcodes: typeof WECOM_ERRCODES) =>
+    new WechatHttpClient({ baseURL, errcodes, options: httpOptions(options.http), logger });
 
-  const oaAccount = (appId: string) => findOfficialAccount(ctx.config, appId) ?? throwUnknown('official-account', appId);
+  const oaAccount = (appId: string) =>
+    findOfficialAccount(ctx.config, appId) ?? throwUnknown('official-account', appId);
   const wecomAccount = (corpId: string) => findWecom(ctx.config, corpId) ?? throwUnknown('wecom', corpId);
   const mpAccount = (appId: string) => findMiniProgram(ctx.config, appId) ?? throwUnknown('mini-program', appId);
   // One HTTP caller per account and API family, shared by both views below.
@@ -84,26 +93,40 @@ export function createClients(ctx: ClientsContext, options: ClientsOptions = {})
   const h5Http = memo((appId) => httpFor(oaAccount(appId).apiBase, H5_ERRCODES));
 
   /** One view of the accounts: `through` picks the retry policy of its calls; tokens are fetched with retries. */
-  const view = (through: (http: WechatHttpClient) => WechatHttpClient, payOptions: Partial<WechatHttpOptions> | undefined): Omit<Clients, 'singleAttempt'> => {
+  const view = (
+    through: (http: WechatHttpClient) => WechatHttpClient,
+    payOptions: Partial<WechatHttpOptions> | undefined,
+  ): Omit<Clients, 'singleAttempt'> => {
     const oa = memo((appId) => {
       const account = oaAccount(appId);
       const http = oaHttp(appId);
       const access = tokens.source(oaAccessTokenDefinition(account, http));
-      return new OfficialAccountClient(account.appId, through(http), access, tokens.source(oaJsapiTicketDefinition(account, http, access)));
+      return new OfficialAccountClient(
+        account.appId,
+        through(http),
+        access,
+        tokens.source(oaJsapiTicketDefinition(account, http, access)),
+      );
     });
 
     const wecom = memo((corpId) => {
       const account = wecomAccount(corpId);
       const http = wecomHttp(corpId);
       const contact = tokens.source(wecomAccessTokenDefinition(account, http, 'contact', account.contactSecret));
-      const agent = account.agentSecret ? tokens.source(wecomAccessTokenDefinition(account, http, 'agent', account.agentSecret)) : undefined;
-      const directory = account.directorySecret ? tokens.source(wecomAccessTokenDefinition(account, http, 'directory', account.directorySecret)) : undefined;
+      const agent = account.agentSecret
+        ? tokens.source(wecomAccessTokenDefinition(account, http, 'agent', account.agentSecret))
+        : undefined;
+      const directory = account.directorySecret
+        ? tokens.source(wecomAccessTokenDefinition(account, http, 'directory', account.directorySecret))
+        : undefined;
       return new WecomClient(account.corpId, through(http), {
         contact,
         ...(agent ? { agent } : {}),
         ...(directory ? { directory } : {}),
         corpJsapiTicket: tokens.source(wecomJsapiTicketDefinition(account, http, agent ?? contact)),
-        ...(agent && account.agentId !== undefined ? { agentConfigTicket: tokens.source(wecomAgentTicketDefinition(account, http, agent)) } : {}),
+        ...(agent && account.agentId !== undefined
+          ? { agentConfigTicket: tokens.source(wecomAgentTicketDefinition(account, http, agent)) }
+          : {}),
       });
     });
 
@@ -116,7 +139,9 @@ export function createClients(ctx: ClientsContext, options: ClientsOptions = {})
     // H5 pages belong to an OA (its config): the OAuth calls use the OA's appid/secret, wx.config its ticket.
     const h5 = memo((appId) => new H5Client(oaAccount(appId), through(h5Http(appId)), oa(appId).jsapiTicketSource));
 
-    const pay = memo((mchId) => new WechatPayClient(findWechatPay(ctx.config, mchId) ?? throwUnknown('wechat-pay', mchId), payOptions));
+    const pay = memo(
+      (mchId) => new WechatPayClient(findWechatPay(ctx.config, mchId) ?? throwUnknown('wechat-pay', mchId), payOptions),
+    );
 
     return { tokens, oa, wecom, mp, h5, pay };
   };

@@ -12,6 +12,10 @@ export class DbTokenStore implements TokenStore {
   }
 
   async write(k: TokenRowKey, t: StoredToken): Promise<void> {
-    await writeAccessToken(this.ds, { account: k.account, kind: k.kind, tokenKey: k.key }, { value: t.value, expiresAt: new Date(t.expiresAt), refreshedAt: new Date(t.refreshedAt) });
+    await writeAccessToken(
+      this.ds,
+      { account: k.account, kind: k.kind, tokenKey: k.key },
+      { value: t.value, expiresAt: new Date(t.expiresAt), refreshedAt: new Date(t.refreshedAt) },
+    );
   }
 }

@@ -18,7 +18,12 @@ export type TokenErrorCode = keyof typeof TOKEN_ERROR_STATUS;
 export class TokenUnavailableError extends DomainError<'TOKEN_UNAVAILABLE'> {
   readonly domain = 'tokens';
 
-  constructor(readonly account: string, readonly kind: string, readonly key: string, reason: string) {
+  constructor(
+    readonly account: string,
+    readonly kind: string,
+    readonly key: string,
+    reason: string,
+  ) {
     super('TOKEN_UNAVAILABLE', `token ${kind}/${key} of ${account} unavailable: ${reason}`);
   }
 }

@@ -103,7 +103,8 @@ export class TokenManager {
   }
 
   private async recover(def: TokenDefinition, failed: string): Promise<void> {
-    const replaced = (t: StoredToken | null): t is StoredToken => t !== null && t.value !== failed && t.expiresAt > this.now();
+    const replaced = (t: StoredToken | null): t is StoredToken =>
+      t !== null && t.value !== failed && t.expiresAt > this.now();
     const deadline = performance.now() + this.waitMs;
     for (;;) {
       const row = await this.opts.store.read(rowKey(def));
@@ -115,7 +116,10 @@ export class TokenManager {
         // Re-read under the lease: the previous holder may have stored a new token since the read above.
         const again = await this.opts.store.read(rowKey(def));
         if (replaced(again)) return void this.remember(def, again);
-        this.opts.logger?.info({ account: def.account, kind: def.kind, key: def.key }, 'token rejected by WeChat; forcing a refresh');
+        this.opts.logger?.info(
+          { account: def.account, kind: def.kind, key: def.key },
+          'token rejected by WeChat; forcing a refresh',
+        );
         await this.fetchAndStore(def, true);
       });
       if (locked.acquired) return;
@@ -151,10 +155,17 @@ export class TokenManager {
   private async fetchAndStore(def: TokenDefinition, force: boolean): Promise<StoredToken> {
     const fetched = await def.fetch({ force });
     const now = this.now();
-    const token: StoredToken = { value: fetched.value, expiresAt: now + fetched.expiresInSeconds * 1000, refreshedAt: now };
+    const token: StoredToken = {
+      value: fetched.value,
+      expiresAt: now + fetched.expiresInSeconds * 1000,
+      refreshedAt: now,
+    };
     await this.opts.store.write(rowKey(def), token);
     this.remember(def, token);
-    this.opts.logger?.debug({ account: def.account, kind: def.kind, key: def.key, force, expiresInSeconds: fetched.expiresInSeconds }, 'token refreshed');
+    this.opts.logger?.debug(
+      { account: def.account, kind: def.kind, key: def.key, force, expiresInSeconds: fetched.expiresInSeconds },
+      'token refreshed',
+    );
     return token;
   }
 

@@ -4,7 +4,10 @@ import { DomainError } from '../errors/domain-error';
 export class UnknownAccountError extends DomainError<'ACCOUNT_NOT_FOUND'> {
   readonly domain = 'tokens';
 
-  constructor(readonly kind: string, readonly id: string) {
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {
     super('ACCOUNT_NOT_FOUND', `no ${kind} account ${id} is configured`);
   }
 }

@@ -27,15 +27,30 @@ const eventSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9_.:-]'),
     // The timeline type becomes `h5.<type>` / `mp.<type>` in a 64-character column.
-    type: z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,47}$/, 'must start with a letter, then up to 47 of [A-Za-z0-9_.:-]'),
-    occurredAt: z.union([z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' }), z.number().int().positive()], {
-      error: 'must be an ISO-8601 date-time with offset or Unix milliseconds',
-    }),
+    type: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,47}$/, 'must start with a letter, then up to 47 of [A-Za-z0-9_.:-]'),
+    occurredAt: z.union(
+      [
+        z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' }),
+        z.number().int().positive(),
+      ],
+      {
+        error: 'must be an ISO-8601 date-time with offset or Unix milliseconds',
+      },
+    ),
     properties: z.record(z.string().max(64), z.unknown()).default({}),
   })
   .strict();
 
-const batchSchema = z.object({ events: z.array(eventSchema).min(1, 'at least one event').max(TRACK_LIMITS.maxEvents, `at most ${TRACK_LIMITS.maxEvents} events per call`) }).strict();
+const batchSchema = z
+  .object({
+    events: z
+      .array(eventSchema)
+      .min(1, 'at least one event')
+      .max(TRACK_LIMITS.maxEvents, `at most ${TRACK_LIMITS.maxEvents} events per call`),
+  })
+  .strict();
 
 interface Problem {
   path: string;
@@ -45,19 +60,29 @@ interface Problem {
 /** The validated batch, or a 422 VALIDATION_FAILED listing every problem with its path. */
 export function parseTrackBatch(body: unknown, nowMs: number): TrackEvent[] {
   const parsed = batchSchema.safeParse(body);
-  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
+  if (!parsed.success)
+    throw invalid(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
   const problems: Problem[] = [];
   const events = parsed.data.events.map((e, i): TrackEvent => {
     const at = new Date(e.occurredAt);
     if (Number.isNaN(at.getTime())) problems.push({ path: `events.${i}.occurredAt`, message: 'is not a valid date' });
-    else if (at.getTime() > nowMs + TRACK_LIMITS.maxFutureSkewMs) problems.push({ path: `events.${i}.occurredAt`, message: 'is in the future' });
-    else if (at.getTime() < nowMs - TRACK_LIMITS.maxAgeMs) problems.push({ path: `events.${i}.occurredAt`, message: 'is older than 30 days' });
+    else if (at.getTime() > nowMs + TRACK_LIMITS.maxFutureSkewMs)
+      problems.push({ path: `events.${i}.occurredAt`, message: 'is in the future' });
+    else if (at.getTime() < nowMs - TRACK_LIMITS.maxAgeMs)
+      problems.push({ path: `events.${i}.occurredAt`, message: 'is older than 30 days' });
     // Depth first, by a walk that stops at the limit: JSON.stringify recurses and would overflow on deep input.
     if (nestsDeeperThan(e.properties, TRACK_LIMITS.maxPropertiesDepth)) {
-      problems.push({ path: `events.${i}.properties`, message: `nests deeper than ${TRACK_LIMITS.maxPropertiesDepth} levels` });
+      problems.push({
+        path: `events.${i}.properties`,
+        message: `nests deeper than ${TRACK_LIMITS.maxPropertiesDepth} levels`,
+      });
     } else {
       const size = Buffer.byteLength(JSON.stringify(e.properties), 'utf8');
-      if (size > TRACK_LIMITS.maxPropertiesBytes) problems.push({ path: `events.${i}.properties`, message: `is ${size} bytes of JSON; at most ${TRACK_LIMITS.maxPropertiesBytes}` });
+      if (size > TRACK_LIMITS.maxPropertiesBytes)
+        problems.push({
+          path: `events.${i}.properties`,
+          message: `is ${size} bytes of JSON; at most ${TRACK_LIMITS.maxPropertiesBytes}`,
+        });
     }
     return { id: e.id, type: e.type, occurredAt: at, properties: e.properties };
   });
@@ -83,5 +108,8 @@ export function nestsDeeperThan(root: unknown, limit: number): boolean {
 }
 
 function invalid(details: Problem[]) {
-  return validationFailed('body must be { events: [{ id, type, occurredAt, properties }] } with at most 100 events', details);
+  return validationFailed(
+    'body must be { events: [{ id, type, occurredAt, properties }] } with at most 100 events',
+    details,
+  );
 }

@@ -33,7 +33,11 @@ export class TrackService {
     const keyOf = (e: TrackEvent) => `track:${subjectKey}:${e.id}`;
     return retryingTransaction(this.deps.ds, async (em) => {
       const customerId = await this.deps.identity.findCustomerId(em, subject);
-      if (!customerId) throw new FrontDoorError('SESSION_INVALID', 'this visitor is not known (erased or never signed in); log in again');
+      if (!customerId)
+        throw new FrontDoorError(
+          'SESSION_INVALID',
+          'this visitor is not known (erased or never signed in); log in again',
+        );
       const keys = [...new Set(events.map(keyOf))];
       const seen = await storedDedupeKeys(em, keys);
       let accepted = 0;

@@ -16,7 +16,11 @@ export function visitorOf(ctx: Context, tokens: SessionTokens): VisitorSession {
     return verifyVisitorToken(tokens, m[1]!);
   }
   const cookie = ctx.cookies.get(H5_SESSION_COOKIE);
-  if (!cookie) throw new FrontDoorError('SESSION_REQUIRED', 'sign in first: Bearer token from /mp/:appId/login or the H5 session cookie');
+  if (!cookie)
+    throw new FrontDoorError(
+      'SESSION_REQUIRED',
+      'sign in first: Bearer token from /mp/:appId/login or the H5 session cookie',
+    );
   return verifyVisitorToken(tokens, cookie);
 }
 

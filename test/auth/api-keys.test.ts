@@ -50,7 +50,9 @@ describe('admin API keys and roles', () => {
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe('FORBIDDEN');
     const admin = await t.key('admin', 'root');
-    await db.ds.query("INSERT INTO audit_log (actor, role, action, target_type, target_id, created_at) VALUES ('cli', 'admin', 'api_key.create', 'api_key', '1', '2026-01-01 00:00:00.000')");
+    await db.ds.query(
+      "INSERT INTO audit_log (actor, role, action, target_type, target_id, created_at) VALUES ('cli', 'admin', 'api_key.create', 'api_key', '1', '2026-01-01 00:00:00.000')",
+    );
     const ok = await t.request('/api/v1/audit?limit=1', { key: admin });
     expect(ok.status).toBe(200);
     expect(ok.body.items).toHaveLength(1);

@@ -31,7 +31,10 @@ describe('session cookies behind a TLS proxy that sends no X-Forwarded-Proto', (
   it('siyu_oauth_* and siyu_h5 of the H5 login are Secure, the session SameSite=None for cross-site pages', async () => {
     const jar = new CookieJar();
     const appId = h.oaAppId(0);
-    const start = await h.request(`/h5/${appId}/login?${new URLSearchParams({ redirect: `${SHOP}/`, scope: 'snsapi_base' })}`, { jar });
+    const start = await h.request(
+      `/h5/${appId}/login?${new URLSearchParams({ redirect: `${SHOP}/`, scope: 'snsapi_base' })}`,
+      { jar },
+    );
     expect(start.status).toBe(302);
     expect(cookie(start.headers, 'siyu_oauth_')).toMatch(/; secure/i);
     const authorize = await fetch(start.location!, { redirect: 'manual' });

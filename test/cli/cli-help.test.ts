@@ -4,7 +4,12 @@ import { main, type CliIo } from '../../src/cli/main';
 import { COMMAND_HELP } from '../../src/cli/help';
 
 function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => void (io.stdout += t),
+    err: (t: string) => void (io.stderr += t),
+  };
   return io;
 }
 
@@ -17,7 +22,8 @@ const run = async (argv: string[]) => {
 describe('siyu --version and --help', () => {
   it('prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string };
-    for (const flag of ['--version', '-v', 'version']) expect(await run([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    for (const flag of ['--version', '-v', 'version'])
+      expect(await run([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   it('explains every command and flag, exiting 0', async () => {
@@ -43,7 +49,18 @@ describe('siyu --version and --help', () => {
   it('explains each emulator flag', async () => {
     const r = await run(['emulator', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--port', '--host', '--seed', '--followers', '--wecom-staff', '--wecom-contacts', '--gateway', '--callback-mode', '--follower-list-ending', '--overlap-<name>']) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--seed',
+      '--followers',
+      '--wecom-staff',
+      '--wecom-contacts',
+      '--gateway',
+      '--callback-mode',
+      '--follower-list-ending',
+      '--overlap-<name>',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`\\n  ${flag.replace(/[<>]/g, '.')} .*\\S{3}`));
     }
     expect(r.stdout).toContain('secondary-following');
@@ -59,8 +76,16 @@ describe('siyu --version and --help', () => {
 
   it('names only the role when the role is wrong', async () => {
     const bad = await run(['api-key', 'create', '--role', 'god', '--name', 'x']);
-    expect(bad).toEqual({ code: 2, stdout: '', stderr: "siyu api-key create: --role must be admin, operator or viewer, not 'god'\n" });
-    expect((await run(['api-key', 'create', '--name', 'x'])).stderr).toBe('siyu api-key create: --role is required: admin, operator or viewer\n');
-    expect((await run(['api-key', 'create', '--role', 'viewer'])).stderr).toBe('siyu api-key create: --name is required\n');
+    expect(bad).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "siyu api-key create: --role must be admin, operator or viewer, not 'god'\n",
+    });
+    expect((await run(['api-key', 'create', '--name', 'x'])).stderr).toBe(
+      'siyu api-key create: --role is required: admin, operator or viewer\n',
+    );
+    expect((await run(['api-key', 'create', '--role', 'viewer'])).stderr).toBe(
+      'siyu api-key create: --name is required\n',
+    );
   });
 });

@@ -8,7 +8,12 @@ import { parseDatabaseUrl } from '../../src/storage/database-url';
 import { insertIgnore } from '../../src/storage/sql';
 
 function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => void (io.stdout += t),
+    err: (t: string) => void (io.stderr += t),
+  };
   return io;
 }
 
@@ -33,7 +38,10 @@ describe('siyu CLI', () => {
   it('exits 1 listing every config problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'siyu-cli-'));
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'server: { port: "abc" }\naccounts:\n  - { kind: wecom, contactSecret: s, token: t, encodingAESKey: kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR }\n');
+    writeFileSync(
+      file,
+      'server: { port: "abc" }\naccounts:\n  - { kind: wecom, contactSecret: s, token: t, encodingAESKey: kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR }\n',
+    );
     const io = capture();
     const code = await withEnv({ SIYU_CONFIG: file }, () => main(['migrate', 'status'], io));
     expect(code).toBe(1);
@@ -61,7 +69,9 @@ describe('siyu CLI', () => {
     afterAll(() => db.drop());
     const run = (argv: string[]) => {
       const io = capture();
-      return withEnv({ SIYU_CONFIG: configFile, DATABASE_URL: db.url, LOG_LEVEL: 'silent' }, () => main(argv, io)).then((code) => ({ code, ...io }));
+      return withEnv({ SIYU_CONFIG: configFile, DATABASE_URL: db.url, LOG_LEVEL: 'silent' }, () => main(argv, io)).then(
+        (code) => ({ code, ...io }),
+      );
     };
 
     it('migrates up, reports status, rolls back one and re-applies', async () => {
@@ -78,7 +88,10 @@ describe('siyu CLI', () => {
       const key = created.stdout.trim();
       expect(key).toMatch(/^sy_/);
       const target = parseDatabaseUrl(db.url);
-      const where = target.kind === 'sqlite' ? `sqlite database ${target.path}` : `mysql database ${target.database} on ${target.host}:${target.port}`;
+      const where =
+        target.kind === 'sqlite'
+          ? `sqlite database ${target.path}`
+          : `mysql database ${target.database} on ${target.host}:${target.port}`;
       expect(created.stderr).toBe(`created api key #1 'ops' (operator) in the ${where}; it is shown only once\n`);
       if (target.kind === 'mysql' && target.password) expect(created.stderr).not.toContain(target.password);
       const svc = new ApiKeyService(db.ds);
@@ -99,11 +112,15 @@ describe('siyu CLI', () => {
     });
 
     it('prints a readable push-tags summary, or JSON with --json', async () => {
-      await insertIgnore(db.ds, 'outbox', [{ channel: 'oa', account: 'wxoa', op_key: 'k1', payload: '{}', status: 'dead' }]);
+      await insertIgnore(db.ds, 'outbox', [
+        { channel: 'oa', account: 'wxoa', op_key: 'k1', payload: '{}', status: 'dead' },
+      ]);
       const text = await run(['push-tags']);
       expect(text.code).toBe(0);
       expect(text.stderr).toContain('set SIYU_CONFIG');
-      expect(text.stdout).toMatch(/^Pushed in \d+\.\d s: 0 tag assignments now in WeChat, 0 WeChat calls, 0 outbox rows done\.\nOutbox now: 0 pending, 0 in flight, 0 done, 1 dead\.\n$/);
+      expect(text.stdout).toMatch(
+        /^Pushed in \d+\.\d s: 0 tag assignments now in WeChat, 0 WeChat calls, 0 outbox rows done\.\nOutbox now: 0 pending, 0 in flight, 0 done, 1 dead\.\n$/,
+      );
       const json = await run(['push-tags', '--json']);
       expect(JSON.parse(json.stdout)).toEqual({
         pushed: expect.objectContaining({ calls: 0, rowsDone: 0, rowsDead: 0 }),

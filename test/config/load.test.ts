@@ -24,7 +24,10 @@ const AES = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
 
 describe('loadConfig', () => {
   it('lists every problem: a wecom account without corpId and a non-numeric port', () => {
-    const p = file('bad.yaml', `server: { port: "abc" }\naccounts:\n  - { kind: wecom, contactSecret: s, token: t, encodingAESKey: ${AES} }\n`);
+    const p = file(
+      'bad.yaml',
+      `server: { port: "abc" }\naccounts:\n  - { kind: wecom, contactSecret: s, token: t, encodingAESKey: ${AES} }\n`,
+    );
     const problems = problemsOf(() => loadConfig({ env: { SIYU_CONFIG: p } }));
     expect(problems.some((x) => x.startsWith('server.port:'))).toBe(true);
     expect(problems).toContain('accounts.0.corpId: is required');
@@ -55,8 +58,14 @@ describe('loadConfig', () => {
   });
 
   it('merges defaults, file, env overrides and ${ENV} substitution', () => {
-    const p = file('ok.yaml', `server: { port: 4001 }\naccounts:\n  - { kind: official-account, appId: wxA, appSecret: "\${SECRET_A}", token: t, encodingAESKey: ${AES} }\n`);
-    const cfg = loadConfig({ env: { SIYU_CONFIG: p, SECRET_A: 'shh', PORT: '5005', DATABASE_URL: 'mysql://root:@127.0.0.1:3306/x' }, overrides: { security: { dataKey: 'cd'.repeat(32) } } });
+    const p = file(
+      'ok.yaml',
+      `server: { port: 4001 }\naccounts:\n  - { kind: official-account, appId: wxA, appSecret: "\${SECRET_A}", token: t, encodingAESKey: ${AES} }\n`,
+    );
+    const cfg = loadConfig({
+      env: { SIYU_CONFIG: p, SECRET_A: 'shh', PORT: '5005', DATABASE_URL: 'mysql://root:@127.0.0.1:3306/x' },
+      overrides: { security: { dataKey: 'cd'.repeat(32) } },
+    });
     expect(cfg.server.port).toBe(5005);
     expect(cfg.database.url).toBe('mysql://root:@127.0.0.1:3306/x');
     expect(cfg.database.migrate).toBe(true);
@@ -79,9 +88,17 @@ describe('loadConfig', () => {
 
   it('takes retention days as numbers or null and refuses anything else', () => {
     const keys = { dataKey: 'cd'.repeat(32), sessionSecret: 's' };
-    const cfg = loadConfig({ env: {}, overrides: { security: keys, retention: { inboxDays: 3, eventsDays: 365, anonymousDays: null } } });
+    const cfg = loadConfig({
+      env: {},
+      overrides: { security: keys, retention: { inboxDays: 3, eventsDays: 365, anonymousDays: null } },
+    });
     expect(cfg.retention).toEqual({ inboxDays: 3, eventsDays: 365, anonymousDays: null });
-    const problems = problemsOf(() => loadConfig({ env: {}, overrides: { security: keys, retention: { inboxDays: -1, eventsDays: 'soon', keepForever: true } } }));
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: {},
+        overrides: { security: keys, retention: { inboxDays: -1, eventsDays: 'soon', keepForever: true } },
+      }),
+    );
     expect(problems.some((x) => x.startsWith('retention.inboxDays:'))).toBe(true);
     expect(problems.some((x) => x.startsWith('retention.eventsDays:'))).toBe(true);
     expect(problems.some((x) => x.startsWith('retention:') && x.includes('keepForever'))).toBe(true);
@@ -91,7 +108,12 @@ describe('loadConfig', () => {
 describe('config/example.yaml', () => {
   it('is a valid configuration', () => {
     const cfg = loadConfig({
-      env: { SIYU_CONFIG: join(__dirname, '../../config/example.yaml'), SIYU_DATA_KEY: 'ab'.repeat(32), SIYU_SESSION_SECRET: 's', OA_SECRET: 'x' },
+      env: {
+        SIYU_CONFIG: join(__dirname, '../../config/example.yaml'),
+        SIYU_DATA_KEY: 'ab'.repeat(32),
+        SIYU_SESSION_SECRET: 's',
+        OA_SECRET: 'x',
+      },
     });
     expect(cfg.accounts).toHaveLength(1);
     expect(cfg.security.dataKey.toString('hex')).toBe('ab'.repeat(32));

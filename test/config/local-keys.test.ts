@@ -13,7 +13,16 @@ const APP = 'wxkeys000000000001';
 const oa = (v: string): IdentityRef => ({ type: 'oa_openid', scope: APP, value: v });
 
 /** A config as an operator writes it for the embedded default: no keys at all. */
-const keyless = (url: string) => loadConfig({ env: {}, overrides: { database: { url, migrate: false }, log: { level: 'silent' }, jobs: { enabled: false }, accounts: [{ kind: 'official-account', appId: APP, appSecret: 's', token: 't' }] } });
+const keyless = (url: string) =>
+  loadConfig({
+    env: {},
+    overrides: {
+      database: { url, migrate: false },
+      log: { level: 'silent' },
+      jobs: { enabled: false },
+      accounts: [{ kind: 'official-account', appId: APP, appSecret: 's', token: 't' }],
+    },
+  });
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -51,7 +60,9 @@ describe('keys of the embedded default (DESIGN §12)', () => {
     expect(second.security.dataKey.equals(first.security.dataKey)).toBe(true);
     expect(second.security.sessionSecret).toBe(first.security.sessionSecret);
     // A database file of another name in the same folder has keys of its own.
-    expect(keyless(`sqlite:${join(dir, 'data', 'other.db')}`).security.dataKey.equals(first.security.dataKey)).toBe(false);
+    expect(keyless(`sqlite:${join(dir, 'data', 'other.db')}`).security.dataKey.equals(first.security.dataKey)).toBe(
+      false,
+    );
   });
 
   it('uses configured keys over generated ones, and tightens a keys file others can read', () => {
@@ -60,7 +71,10 @@ describe('keys of the embedded default (DESIGN §12)', () => {
     const generated = keyless(url);
     const file = join(dir, 'siyu.keys.json');
     chmodSync(file, 0o644);
-    const configured = loadConfig({ env: {}, overrides: { database: { url }, security: { dataKey: 'ab'.repeat(32) } } });
+    const configured = loadConfig({
+      env: {},
+      overrides: { database: { url }, security: { dataKey: 'ab'.repeat(32) } },
+    });
     expect(configured.security.dataKey.toString('hex')).toBe('ab'.repeat(32));
     expect(configured.security.sessionSecret).toBe(generated.security.sessionSecret);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -71,7 +85,9 @@ describe('keys of the embedded default (DESIGN §12)', () => {
     const file = join(dir, 'siyu.keys.json');
     writeFileSync(file, '{"dataKey": "short"}', { mode: 0o600 });
     const problems = problemsOf(() => keyless(`sqlite:${join(dir, 'siyu.db')}`));
-    expect(problems).toEqual([expect.stringMatching(/^security\.dataKey: .*siyu\.keys\.json is not a valid keys file/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^security\.dataKey: .*siyu\.keys\.json is not a valid keys file/),
+    ]);
     expect(readFileSync(file, 'utf8')).toBe('{"dataKey": "short"}');
   });
 
@@ -97,8 +113,18 @@ describe('keys of the embedded default (DESIGN §12)', () => {
     }
     expect(io.stderr).toMatch(/security\.dataKey: is required with a MySQL database/);
     expect(io.stderr).not.toMatch(/at .*\.ts:\d+/);
-    const fromEnv = loadConfig({ env: { DATABASE_URL: 'mysql://root:@127.0.0.1:3306/siyu', SIYU_DATA_KEY: 'ef'.repeat(32), SIYU_SESSION_SECRET: 'shared' } });
-    expect(fromEnv.security).toEqual({ dataKey: Buffer.from('ef'.repeat(32), 'hex'), sessionSecret: 'shared', dataKeyIsEphemeral: false });
+    const fromEnv = loadConfig({
+      env: {
+        DATABASE_URL: 'mysql://root:@127.0.0.1:3306/siyu',
+        SIYU_DATA_KEY: 'ef'.repeat(32),
+        SIYU_SESSION_SECRET: 'shared',
+      },
+    });
+    expect(fromEnv.security).toEqual({
+      dataKey: Buffer.from('ef'.repeat(32), 'hex'),
+      sessionSecret: 'shared',
+      dataKeyIsEphemeral: false,
+    });
   });
 
   it('gives instances that share a MySQL data key one session secret, so a session signed on one is valid on the others', () => {
@@ -136,8 +162,11 @@ describe('keys of the embedded default (DESIGN §12)', () => {
       const url = `sqlite:${join(tempDir(), 'siyu.db')}`;
       const before = await start(url);
       const resolve = (app: TestApp, identities: IdentityRef[]) =>
-        retryingTransaction(app.app.ds, (em) => app.app.identity.resolve(em, { identities, source: 'mp.phone', verified: true }));
-      const kept = (await resolve(before, [oa('o-keep'), { type: 'phone', scope: 'default', value: '13812340000' }])).customerId!;
+        retryingTransaction(app.app.ds, (em) =>
+          app.app.identity.resolve(em, { identities, source: 'mp.phone', verified: true }),
+        );
+      const kept = (await resolve(before, [oa('o-keep'), { type: 'phone', scope: 'default', value: '13812340000' }]))
+        .customerId!;
       const gone = (await resolve(before, [oa('o-gone')])).customerId!;
       const admin = await before.key('admin');
       expect((await before.request(`/api/v1/customers/${gone}`, { method: 'DELETE', key: admin })).status).toBe(200);

@@ -7,12 +7,23 @@ import { type WebhookOutcome, type WebhookRequest, WebhookRejection } from '../.
 export const NOW = 1714036504;
 export const OPTS = { maxSkewSeconds: 300 };
 
-export function request(method: 'GET' | 'POST', query: Record<string, string>, body = '', headers: Record<string, string> = {}, nowSeconds = NOW): WebhookRequest {
+export function request(
+  method: 'GET' | 'POST',
+  query: Record<string, string>,
+  body = '',
+  headers: Record<string, string> = {},
+  nowSeconds = NOW,
+): WebhookRequest {
   return { method, query, headers, rawBody: Buffer.from(body, 'utf8'), nowSeconds };
 }
 
 /** `signature` query for OA/MP (wechat-api.md §4.1). */
-export function plainQuery(token: string, timestamp = String(NOW), nonce = '1514711492', extra: Record<string, string> = {}): Record<string, string> {
+export function plainQuery(
+  token: string,
+  timestamp = String(NOW),
+  nonce = '1514711492',
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { signature: sha1Signature(token, timestamp, nonce), timestamp, nonce, ...extra };
 }
 
@@ -22,7 +33,14 @@ export interface Sealed {
 }
 
 /** Encrypts a payload for `receiveId` and signs it (msg_signature) as WeChat does in compatible/safe mode. */
-export function seal(token: string, encodingAESKey: string, receiveId: string, payload: string, timestamp = String(NOW), nonce = '461056294'): Sealed {
+export function seal(
+  token: string,
+  encodingAESKey: string,
+  receiveId: string,
+  payload: string,
+  timestamp = String(NOW),
+  nonce = '461056294',
+): Sealed {
   const encrypt = encryptMessage(aesKeyFromEncodingAESKey(encodingAESKey), payload, receiveId);
   return {
     encrypt,

@@ -18,15 +18,39 @@ describe('API types shared by the gateway and the pages', () => {
     const types = read('web/console/src/api/types.ts');
     const local = [...types.matchAll(/^export interface (\w+)/gm)].map((m) => m[1]!).sort();
     expect(local).toEqual(STILL_LOCAL);
-    expect(imports(types).sort()).toEqual(['customers/customers-api.types', 'inbox/inbox-api.types', 'overview/overview-api.types', 'staff/staff-api.types', 'syncs/syncs-api.types', 'tags/outbox/outbox-api.types', 'tags/segments/rule-types', 'tags/segments/segments-api.types', 'tags/tags-api.types']);
+    expect(imports(types).sort()).toEqual([
+      'customers/customers-api.types',
+      'inbox/inbox-api.types',
+      'overview/overview-api.types',
+      'staff/staff-api.types',
+      'syncs/syncs-api.types',
+      'tags/outbox/outbox-api.types',
+      'tags/segments/rule-types',
+      'tags/segments/segments-api.types',
+      'tags/tags-api.types',
+    ]);
   });
 
   it('the sidebar reads its JSON types from the server', () => {
-    expect(imports(read('web/sidebar/src/sidebar-api.ts'))).toEqual(['sidebar/sidebar-api.types', 'sidebar/sidebar-api.types']);
+    expect(imports(read('web/sidebar/src/sidebar-api.ts'))).toEqual([
+      'sidebar/sidebar-api.types',
+      'sidebar/sidebar-api.types',
+    ]);
   });
 
   it('each shared file exists and imports only other type files (the browser build cannot load server code)', () => {
-    const files = new Set(['customers/customers-api.types', 'inbox/inbox-api.types', 'overview/overview-api.types', 'staff/staff-api.types', 'syncs/syncs-api.types', 'tags/outbox/outbox-api.types', 'tags/segments/rule-types', 'tags/segments/segments-api.types', 'tags/tags-api.types', 'sidebar/sidebar-api.types']);
+    const files = new Set([
+      'customers/customers-api.types',
+      'inbox/inbox-api.types',
+      'overview/overview-api.types',
+      'staff/staff-api.types',
+      'syncs/syncs-api.types',
+      'tags/outbox/outbox-api.types',
+      'tags/segments/rule-types',
+      'tags/segments/segments-api.types',
+      'tags/tags-api.types',
+      'sidebar/sidebar-api.types',
+    ]);
     for (const f of files) {
       const file = `src/${f}.ts`;
       expect([file, existsSync(path.join(root, file))]).toEqual([file, true]);

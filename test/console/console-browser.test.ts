@@ -35,10 +35,17 @@ describeWithChromium('operator console in a browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [emu, browser] = await Promise.all([startEmulator({ followers: 12, officialAccounts: 1, wecomContacts: 6, wecomStaff: 2 }), launchChromium()]);
+    [emu, browser] = await Promise.all([
+      startEmulator({ followers: 12, officialAccounts: 1, wecomContacts: 6, wecomStaff: 2 }),
+      launchChromium(),
+    ]);
     const config = testConfig(db.url, { accounts: gatewayAccounts(emu.state, emu.url) });
     t = await startTestApp(db.ds, config);
-    keys = { admin: await t.key('admin', 'Ada Admin'), operator: await t.key('operator', 'Otto Operator'), viewer: await t.key('viewer', 'Vera Viewer') };
+    keys = {
+      admin: await t.key('admin', 'Ada Admin'),
+      operator: await t.key('operator', 'Otto Operator'),
+      viewer: await t.key('viewer', 'Vera Viewer'),
+    };
     const oa = config.accounts.find((a) => a.kind === 'official-account')!;
     const wecom = config.accounts.find((a) => a.kind === 'wecom')!;
     oaAppId = oa.kind === 'official-account' ? oa.appId : '';
@@ -49,10 +56,18 @@ describeWithChromium('operator console in a browser', () => {
     expect((await (await syncs.start(wecom.id, 'contacts')).done).status).toBe('done');
     // The staff directory gives the profile the names of the staff who added a contact (DESIGN §10.3).
     expect((await (await syncs.start(wecom.id, 'staff')).done).status).toBe('done');
-    followers = Number(((await db.ds.query("SELECT COUNT(DISTINCT customer_id) AS n FROM identities WHERE type = 'oa_openid'")) as { n: unknown }[])[0]!.n);
+    followers = Number(
+      (
+        (await db.ds.query("SELECT COUNT(DISTINCT customer_id) AS n FROM identities WHERE type = 'oa_openid'")) as {
+          n: unknown;
+        }[]
+      )[0]!.n,
+    );
 
     // One WeCom contact becomes a recognisable person (孙洋) with a verified phone (encrypted at rest, keyed hash).
-    const [row] = (await db.ds.query("SELECT customer_id, value FROM identities WHERE type = 'wecom_external_userid' ORDER BY customer_id LIMIT 1")) as { customer_id: unknown; value: string }[];
+    const [row] = (await db.ds.query(
+      "SELECT customer_id, value FROM identities WHERE type = 'wecom_external_userid' ORDER BY customer_id LIMIT 1",
+    )) as { customer_id: unknown; value: string }[];
     customerId = String(row!.customer_id);
     externalUserid = row!.value;
     const phones = new PhoneCrypto(config.security.dataKey);
@@ -63,21 +78,56 @@ describeWithChromium('operator console in a browser', () => {
       [customerId, phones.hash('13800138000'), enc],
     );
     // A few timeline entries of the kinds people read: a WeCom add, a message, a payment.
-    const [staff] = (await db.ds.query('SELECT staff_userid FROM wecom_follows WHERE customer_id = ? LIMIT 1', [customerId])) as { staff_userid: string }[];
+    const [staff] = (await db.ds.query('SELECT staff_userid FROM wecom_follows WHERE customer_id = ? LIMIT 1', [
+      customerId,
+    ])) as { staff_userid: string }[];
     const entries: [string, string, string, string, Record<string, unknown>][] = [
-      ['wecom', corpId, 'wecom.follow_added', '2030-01-02 09:00:00.000', { staffUserId: staff!.staff_userid, externalUserId: externalUserid, state: 'spring-fair' }],
-      ['official-account', oaAppId, 'oa.message.text', '2030-01-03 10:30:00.000', { msgId: '1', content: '请问会员卡怎么领？' }],
-      ['wechat-pay', '1900000109', 'pay.succeeded', '2030-01-04 20:15:00.000', { outTradeNo: 'SY20300104001', transactionId: '4200000001', amountTotal: 19900, currency: 'CNY', tradeType: 'JSAPI', appId: oaAppId }],
+      [
+        'wecom',
+        corpId,
+        'wecom.follow_added',
+        '2030-01-02 09:00:00.000',
+        { staffUserId: staff!.staff_userid, externalUserId: externalUserid, state: 'spring-fair' },
+      ],
+      [
+        'official-account',
+        oaAppId,
+        'oa.message.text',
+        '2030-01-03 10:30:00.000',
+        { msgId: '1', content: '请问会员卡怎么领？' },
+      ],
+      [
+        'wechat-pay',
+        '1900000109',
+        'pay.succeeded',
+        '2030-01-04 20:15:00.000',
+        {
+          outTradeNo: 'SY20300104001',
+          transactionId: '4200000001',
+          amountTotal: 19900,
+          currency: 'CNY',
+          tradeType: 'JSAPI',
+          appId: oaAppId,
+        },
+      ],
     ];
     for (const [source, account, type, at, payload] of entries) {
-      await db.ds.query('INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [customerId, source, account, type, at, JSON.stringify(payload), `console-test:${type}`, at]);
+      await db.ds.query(
+        'INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [customerId, source, account, type, at, JSON.stringify(payload), `console-test:${type}`, at],
+      );
     }
     // A payment is a transaction as well as a timeline entry (src/events/transactions.writer.ts): RFM reads transactions.
     await db.ds.query(
       "INSERT INTO transactions (mch_id, out_trade_no, app_id, transaction_id, amount_total, currency, trade_type, success_time, state, customer_id, refunded_total, created_at, updated_at) VALUES ('1900000109', 'SY20300104001', ?, '4200000001', 19900, 'CNY', 'JSAPI', '2030-01-04 20:15:00.000', 'SUCCESS', ?, 0, '2030-01-04 20:15:00.000', '2030-01-04 20:15:00.000')",
       [oaAppId, customerId],
     );
-    staffName = ((await db.ds.query('SELECT name FROM wecom_staff WHERE corp_id = ? AND userid = ?', [corpId, staff!.staff_userid])) as { name: string }[])[0]!.name;
+    staffName = (
+      (await db.ds.query('SELECT name FROM wecom_staff WHERE corp_id = ? AND userid = ?', [
+        corpId,
+        staff!.staff_userid,
+      ])) as { name: string }[]
+    )[0]!.name;
     staffUserid = staff!.staff_userid;
   }, 60_000);
 
@@ -99,11 +149,18 @@ describeWithChromium('operator console in a browser', () => {
     // A step that cannot happen fails with the locator it waited for, before the test's own timeout.
     page.setDefaultTimeout(12_000);
     // Every CSP refusal (an inline style a component might set, a script from elsewhere) becomes a page error.
-    await page.addInitScript({ content: "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));" });
+    await page.addInitScript({
+      content:
+        "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+    });
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
       // The browser reports each 4xx answer; the console shows those itself, which the tests check.
-      if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
+      if (
+        m.type() === 'error' &&
+        !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())
+      )
+        pageErrors.push(`console: ${m.text()}`);
     });
     await page.goto(`${t.url}/console${hash}`);
     return page;
@@ -148,17 +205,28 @@ describeWithChromium('operator console in a browser', () => {
     const overview = await t.request('/api/v1/overview', { key: keys.operator });
     expect(overview.status).toBe(200);
     // ECharts draws each chart on stacked canvases: the first one shows the chart is there.
-    for (const chart of ['channels', 'identities', 'daily', 'queues', 'rfm', 'spend']) await page.locator(`[data-chart=${chart}] canvas`).first().waitFor();
-    await expect(page.locator('[data-stat=total] .stat-value').textContent()).resolves.toBe(String(overview.body.customers.total));
+    for (const chart of ['channels', 'identities', 'daily', 'queues', 'rfm', 'spend'])
+      await page.locator(`[data-chart=${chart}] canvas`).first().waitFor();
+    await expect(page.locator('[data-stat=total] .stat-value').textContent()).resolves.toBe(
+      String(overview.body.customers.total),
+    );
     await shot(page, 'overview');
     await page.context().close();
   }, 60_000);
 
   it('finds the customer by name and adds a WeCom corp tag from the catalog, which reaches WeCom', async () => {
     // A corp tag of the company's library: group 购买意向, tag 高, bound to the corp.
-    const group = await t.request('/api/v1/tag-groups', { method: 'POST', key: keys.operator, json: { name: '购买意向' } });
+    const group = await t.request('/api/v1/tag-groups', {
+      method: 'POST',
+      key: keys.operator,
+      json: { name: '购买意向' },
+    });
     expect(group.status).toBe(201);
-    const tag = await t.request('/api/v1/tags', { method: 'POST', key: keys.operator, json: { name: '高', groupId: group.body.id, bindings: [{ channel: 'wecom', corpId, groupName: '购买意向' }] } });
+    const tag = await t.request('/api/v1/tags', {
+      method: 'POST',
+      key: keys.operator,
+      json: { name: '高', groupId: group.body.id, bindings: [{ channel: 'wecom', corpId, groupName: '购买意向' }] },
+    });
     expect(tag.status).toBe(201);
     const tagId = String(tag.body.id);
 
@@ -182,16 +250,22 @@ describeWithChromium('operator console in a browser', () => {
     await page.click('button.add-tag');
     await page.locator(`.chip[data-tag-id="${tagId}"]`, { hasText: '高' }).waitFor();
     await expect(page.locator(`.chip[data-tag-id="${tagId}"]`).textContent()).resolves.toContain('购买意向');
-    const rows = (await db.ds.query('SELECT source FROM customer_tags WHERE customer_id = ? AND tag_id = ?', [customerId, tagId])) as { source: string }[];
+    const rows = (await db.ds.query('SELECT source FROM customer_tags WHERE customer_id = ? AND tag_id = ?', [
+      customerId,
+      tagId,
+    ])) as { source: string }[];
     expect(rows.map((r) => r.source)).toEqual(['manual']);
 
     // The push reaches the emulator's relation of that contact (WeCom mark_tag).
     await t.app.tags.pusher.drain();
     const corp = emu.state.world.wecom[0]!;
-    const bound = (await t.request(`/api/v1/tags/${tagId}`, { key: keys.operator })).body as { bindings: { remoteTagId: string }[] };
+    const bound = (await t.request(`/api/v1/tags/${tagId}`, { key: keys.operator })).body as {
+      bindings: { remoteTagId: string }[];
+    };
     const relations = corp.relationsBySlot[corp.slotOf(externalUserid)] ?? [];
     expect(relations.length).toBeGreaterThan(0);
-    for (const r of relations) expect(r.tags.map((n) => corp.tags.tag(n)!.id)).toContain(bound.bindings[0]!.remoteTagId);
+    for (const r of relations)
+      expect(r.tags.map((n) => corp.tags.tag(n)!.id)).toContain(bound.bindings[0]!.remoteTagId);
 
     // The timeline in words: the staff member who added them, the message text, the amount and order number;
     // the raw payload only behind 详情.
@@ -206,7 +280,9 @@ describeWithChromium('operator console in a browser', () => {
     expect(text).not.toContain('outTradeNo');
     expect(text).not.toContain(staffUserid);
     await page.locator('.timeline-entry[data-type="pay.succeeded"] .details-toggle').click();
-    await expect(page.locator('.timeline-entry[data-type="pay.succeeded"] .payload').textContent()).resolves.toContain('"outTradeNo": "SY20300104001"');
+    await expect(page.locator('.timeline-entry[data-type="pay.succeeded"] .payload').textContent()).resolves.toContain(
+      '"outTradeNo": "SY20300104001"',
+    );
     await shot(page, 'profile-corp-tag');
     await page.context().close();
   }, 60_000);
@@ -220,7 +296,9 @@ describeWithChromium('operator console in a browser', () => {
     expect(await viewer.locator('.chip .el-tag__close').count()).toBe(0);
     expect(await viewer.locator('button.erase').count()).toBe(0);
     await viewer.goto(`${t.url}/console#/inbox`);
-    await expect(viewer.locator('.forbidden').textContent()).resolves.toContain('你的角色（只读）无权查看「回调收件箱」');
+    await expect(viewer.locator('.forbidden').textContent()).resolves.toContain(
+      '你的角色（只读）无权查看「回调收件箱」',
+    );
     await viewer.context().close();
 
     const admin = await openConsole(`#/customers/${customerId}`);
@@ -233,12 +311,17 @@ describeWithChromium('operator console in a browser', () => {
     expect(await erase.isDisabled()).toBe(false);
 
     // Another customer is erased for real; the answer's counts replace the form.
-    const [other] = (await db.ds.query("SELECT id FROM customers WHERE status = 'active' AND id <> ? ORDER BY id DESC LIMIT 1", [customerId])) as { id: unknown }[];
+    const [other] = (await db.ds.query(
+      "SELECT id FROM customers WHERE status = 'active' AND id <> ? ORDER BY id DESC LIMIT 1",
+      [customerId],
+    )) as { id: unknown }[];
     await admin.goto(`${t.url}/console#/customers/${String(other!.id)}`);
     await admin.locator('input[name=confirm]').fill('ERASE');
     await admin.click('button.erase');
     await expect(admin.locator('.message.ok').textContent()).resolves.toMatch(/^已删除：\d+ 个身份/);
-    const [after] = (await db.ds.query('SELECT status FROM customers WHERE id = ?', [String(other!.id)])) as { status: string }[];
+    const [after] = (await db.ds.query('SELECT status FROM customers WHERE id = ?', [String(other!.id)])) as {
+      status: string;
+    }[];
     expect(after!.status).toBe('erased');
     await admin.context().close();
   }, 60_000);
@@ -256,7 +339,9 @@ describeWithChromium('operator console in a browser', () => {
     await create.locator(`.binding-row[data-account="${oaAppId}"] .el-checkbox`).click();
     await create.locator('button[type=submit]').click();
     await page.locator('h1', { hasText: '生命周期 / 忠实客户' }).waitFor();
-    const [tag] = (await db.ds.query("SELECT t.id, g.name AS group_name FROM tags t JOIN tag_groups g ON g.id = t.group_id WHERE t.name = '忠实客户'")) as { id: unknown; group_name: string }[];
+    const [tag] = (await db.ds.query(
+      "SELECT t.id, g.name AS group_name FROM tags t JOIN tag_groups g ON g.id = t.group_id WHERE t.name = '忠实客户'",
+    )) as { id: unknown; group_name: string }[];
     expect(tag!.group_name).toBe('生命周期');
     await expect(page.locator('.binding-stats').textContent()).resolves.toContain('公众号');
 
@@ -266,8 +351,13 @@ describeWithChromium('operator console in a browser', () => {
     await page.locator('h1').click();
     await page.locator('.customer-picker .el-tag', { hasText: '孙洋' }).waitFor();
     await page.click('button.assign-button');
-    await expect(page.locator('.assign .message.ok').textContent()).resolves.toBe('已打标签：请求 1，匹配 1，变更 1，未变 0，未找到 0');
-    const rows = (await db.ds.query('SELECT source FROM customer_tags WHERE customer_id = ? AND tag_id = ?', [customerId, String(tag!.id)])) as { source: string }[];
+    await expect(page.locator('.assign .message.ok').textContent()).resolves.toBe(
+      '已打标签：请求 1，匹配 1，变更 1，未变 0，未找到 0',
+    );
+    const rows = (await db.ds.query('SELECT source FROM customer_tags WHERE customer_id = ? AND tag_id = ?', [
+      customerId,
+      String(tag!.id),
+    ])) as { source: string }[];
     expect(rows.map((r) => r.source)).toEqual(['manual']);
     await shot(page, 'tag');
     await page.context().close();
@@ -289,7 +379,9 @@ describeWithChromium('operator console in a browser', () => {
     await page.locator('.live-count', { hasText: `符合条件：${followers} 人` }).waitFor();
 
     // Add a second condition by clicking: at least one order (only 孙洋 has bought, a follower or not).
-    const [both] = (await db.ds.query("SELECT COUNT(DISTINCT t.customer_id) AS n FROM transactions t JOIN identities i ON i.customer_id = t.customer_id AND i.type = 'oa_openid'")) as { n: unknown }[];
+    const [both] = (await db.ds.query(
+      "SELECT COUNT(DISTINCT t.customer_id) AS n FROM transactions t JOIN identities i ON i.customer_id = t.customer_id AND i.type = 'oa_openid'",
+    )) as { n: unknown }[];
     const buyingFollowers = Number(both!.n);
     const either = followers + 1 - buyingFollowers;
     await page.click('.rule-group .add-condition');
@@ -300,14 +392,21 @@ describeWithChromium('operator console in a browser', () => {
     await page.locator('.live-count', { hasText: `符合条件：${either} 人` }).waitFor();
     await page.locator('.json .el-collapse-item__header').click();
     const json = JSON.parse(await page.locator('textarea[name=rule]').inputValue()) as unknown;
-    expect(json).toEqual({ any: [{ type: 'channel', channel: 'oa' }, { type: 'orders', min: 1 }] });
+    expect(json).toEqual({
+      any: [
+        { type: 'channel', channel: 'oa' },
+        { type: 'orders', min: 1 },
+      ],
+    });
     expect(await count.getAttribute('data-pending')).toBe('no');
     await shot(page, 'segment-builder');
 
     await page.click('button.save');
     await page.locator('.message.ok', { hasText: '已保存' }).waitFor();
     await page.click('button.run');
-    await expect(page.locator('.message.ok', { hasText: '运行完成' }).textContent()).resolves.toContain(`成员 ${either}`);
+    await expect(page.locator('.message.ok', { hasText: '运行完成' }).textContent()).resolves.toContain(
+      `成员 ${either}`,
+    );
     const [segment] = (await db.ds.query("SELECT rule FROM segments WHERE name = '公众号粉丝'")) as { rule: unknown }[];
     expect(typeof segment!.rule === 'string' ? JSON.parse(segment!.rule) : segment!.rule).toEqual(json);
 
@@ -329,7 +428,12 @@ describeWithChromium('operator console in a browser', () => {
     const id = await page.locator('[data-sync-id]').first().getAttribute('data-sync-id');
     await page.locator(`[data-sync-id="${id}"][data-status=done]`).waitFor({ timeout: 20_000 });
     const run = await t.request(`/api/v1/syncs/${id}`, { key: keys.viewer });
-    expect(run.body).toMatchObject({ accountId: corpAccountId, resource: 'contacts', status: 'done', triggeredBy: 'api:Otto Operator' });
+    expect(run.body).toMatchObject({
+      accountId: corpAccountId,
+      resource: 'contacts',
+      status: 'done',
+      triggeredBy: 'api:Otto Operator',
+    });
     const row = page.locator('tr', { has: page.locator(`[data-sync-id="${id}"]`) });
     await expect(row.locator('.done-count').textContent()).resolves.toBe(`完成 ${run.body.processed}`);
     // WeCom contacts have no total up front: a finished run shows no bar.
@@ -353,10 +457,26 @@ describeWithChromium('operator console in a browser', () => {
 
   it('shows on the profile the segments the customer is in, and why, condition by condition', async () => {
     const tag = await t.request('/api/v1/tags', { method: 'POST', key: keys.operator, json: { name: '已购企微好友' } });
-    const rule = { all: [{ type: 'followedBy', staffUserid: staffUserid }, { any: [{ type: 'orders', min: 2 }, { type: 'spend', minFen: 10000 }] }] };
-    const seg = await t.request('/api/v1/segments', { method: 'POST', key: keys.operator, json: { name: '已购企微好友', tagId: tag.body.id, rule } });
+    const rule = {
+      all: [
+        { type: 'followedBy', staffUserid: staffUserid },
+        {
+          any: [
+            { type: 'orders', min: 2 },
+            { type: 'spend', minFen: 10000 },
+          ],
+        },
+      ],
+    };
+    const seg = await t.request('/api/v1/segments', {
+      method: 'POST',
+      key: keys.operator,
+      json: { name: '已购企微好友', tagId: tag.body.id, rule },
+    });
     expect(seg.status).toBe(201);
-    expect((await t.request(`/api/v1/segments/${seg.body.id}/run`, { method: 'POST', key: keys.operator })).status).toBe(200);
+    expect(
+      (await t.request(`/api/v1/segments/${seg.body.id}/run`, { method: 'POST', key: keys.operator })).status,
+    ).toBe(200);
 
     // A viewer reads it too, in Chinese: the segment, its state, and each condition with what the data showed.
     const page = await openConsole(`#/customers/${customerId}`);
@@ -367,13 +487,22 @@ describeWithChromium('operator console in a browser', () => {
     await expect(card.locator('.segment-state').textContent()).resolves.toContain('在分群中');
     const lines = await card
       .locator('.explain-node[data-op=condition]')
-      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-met'), e.querySelector('.explain-mark')?.textContent, e.querySelector('.explain-cond')?.textContent, e.querySelector('.explain-fact')?.textContent]));
+      .evaluateAll((els) =>
+        els.map((e) => [
+          e.getAttribute('data-met'),
+          e.querySelector('.explain-mark')?.textContent,
+          e.querySelector('.explain-cond')?.textContent,
+          e.querySelector('.explain-fact')?.textContent,
+        ]),
+      );
     expect(lines).toEqual([
       ['yes', '✓', `是${staffName}的企业微信好友`, '是好友'],
       ['no', '✗', '购买次数 ≥ 2', '实际 1 次'],
       ['yes', '✓', '消费金额 ≥ ¥100.00', '实际 ¥199.00'],
     ]);
-    await expect(card.locator('.explain-node[data-op=any] > .explain-op').textContent()).resolves.toBe('以下条件满足任一');
+    await expect(card.locator('.explain-node[data-op=any] > .explain-op').textContent()).resolves.toBe(
+      '以下条件满足任一',
+    );
     expect(await page.locator('main').textContent()).not.toContain(staffUserid);
     // A viewer cannot list the accounts; the timeline names them as the profile does.
     await expect(page.locator('.el-timeline').textContent()).resolves.toContain('经由 品牌服务号');

@@ -23,7 +23,14 @@ describe('console message catalogs', () => {
   it('words the WeChat codes operators meet (OA subscribe scenes, WeCom add ways) in Chinese', () => {
     const zh = zhCN as Record<string, string>;
     expect(zh['scene.ADD_SCENE_SEARCH']).toBe('搜索公众号');
-    for (const scene of ['ADD_SCENE_QR_CODE', 'ADD_SCENE_PROFILE_CARD', 'ADD_SCENE_PAID', 'ADD_SCENE_WECHAT_ADVERTISEMENT', 'ADD_SCENE_OTHERS']) expect(zh[`scene.${scene}`]).toMatch(/\p{Script=Han}/u);
+    for (const scene of [
+      'ADD_SCENE_QR_CODE',
+      'ADD_SCENE_PROFILE_CARD',
+      'ADD_SCENE_PAID',
+      'ADD_SCENE_WECHAT_ADVERTISEMENT',
+      'ADD_SCENE_OTHERS',
+    ])
+      expect(zh[`scene.${scene}`]).toMatch(/\p{Script=Han}/u);
     for (const way of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 201, 202]) expect(zh[`addWay.${way}`]).toMatch(/\p{Script=Han}/u);
   });
 });

@@ -58,7 +58,10 @@ describe('console page served by the gateway', () => {
   it('renders API data only through Vue text bindings, never as HTML', () => {
     for (const f of filesUnder(source)) {
       const src = readFileSync(f, 'utf8');
-      expect([path.relative(source, f), src.match(/v-html|innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/g)]).toEqual([path.relative(source, f), null]);
+      expect([
+        path.relative(source, f),
+        src.match(/v-html|innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/g),
+      ]).toEqual([path.relative(source, f), null]);
     }
   });
 
@@ -66,7 +69,10 @@ describe('console page served by the gateway', () => {
     for (const f of filesUnder(source)) {
       const src = readFileSync(f, 'utf8');
       const rel = path.relative(source, f);
-      expect([rel, /console\.(log|info|debug|warn|error)|localStorage|document\.cookie/.test(src)]).toEqual([rel, false]);
+      expect([rel, /console\.(log|info|debug|warn|error)|localStorage|document\.cookie/.test(src)]).toEqual([
+        rel,
+        false,
+      ]);
       if (rel !== 'session.ts') expect([rel, src.includes('sessionStorage')]).toEqual([rel, false]);
     }
   });

@@ -5,9 +5,21 @@ describe('segment builder rule model', () => {
     const rule = {
       all: [
         { type: 'channel', channel: 'oa' },
-        { any: [{ type: 'orders', min: 3 }, { type: 'spend', minFen: 100000, withinDays: 365 }] },
+        {
+          any: [
+            { type: 'orders', min: 3 },
+            { type: 'spend', minFen: 100000, withinDays: 365 },
+          ],
+        },
         { not: { type: 'tag', tagId: '12', has: true } },
-        { not: { any: [{ type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 }, { type: 'followedBy', staffUserid: 'zhangsan', corpId: 'ww1' }] } },
+        {
+          not: {
+            any: [
+              { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 },
+              { type: 'followedBy', staffUserid: 'zhangsan', corpId: 'ww1' },
+            ],
+          },
+        },
       ],
     };
     const root = fromRule(rule);

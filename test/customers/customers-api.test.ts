@@ -21,7 +21,8 @@ describe('customers API: list, search, filters, paging, timeline', () => {
   let operator: string;
   let all: string[];
 
-  const ids = async (sql: string, params: unknown[] = []) => ((await db.ds.query(sql, params)) as { id: string }[]).map((r) => r.id);
+  const ids = async (sql: string, params: unknown[] = []) =>
+    ((await db.ds.query(sql, params)) as { id: string }[]).map((r) => r.id);
   const list = async (query: string, key = viewer) => {
     const res = await t.request(`/api/v1/customers${query}`, { key });
     expect(res.status).toBe(200);
@@ -31,7 +32,9 @@ describe('customers API: list, search, filters, paging, timeline', () => {
     const out: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Item[]; nextCursor: string | null } = await list(`${query}${query ? '&' : '?'}limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { items: Item[]; nextCursor: string | null } = await list(
+        `${query}${query ? '&' : '?'}limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       out.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -69,19 +72,36 @@ describe('customers API: list, search, filters, paging, timeline', () => {
   });
 
   it('filters by channel: identity presence per channel, pay = has a transaction', async () => {
-    expect(await everything('?channel=wecom')).toEqual(await ids("SELECT DISTINCT c.id FROM customers c JOIN identities i ON i.customer_id = c.id AND i.type = 'wecom_external_userid' ORDER BY c.id DESC"));
-    expect(await everything('?channel=oa')).toEqual(await ids("SELECT DISTINCT c.id FROM customers c JOIN identities i ON i.customer_id = c.id AND i.type = 'oa_openid' ORDER BY c.id DESC"));
+    expect(await everything('?channel=wecom')).toEqual(
+      await ids(
+        "SELECT DISTINCT c.id FROM customers c JOIN identities i ON i.customer_id = c.id AND i.type = 'wecom_external_userid' ORDER BY c.id DESC",
+      ),
+    );
+    expect(await everything('?channel=oa')).toEqual(
+      await ids(
+        "SELECT DISTINCT c.id FROM customers c JOIN identities i ON i.customer_id = c.id AND i.type = 'oa_openid' ORDER BY c.id DESC",
+      ),
+    );
     expect(await everything('?channel=mp')).toEqual([]);
     const payer = all[5]!;
-    await db.ds.query("INSERT INTO transactions (mch_id, out_trade_no, amount_total, state, customer_id, success_time, created_at, updated_at) VALUES ('m1', 'T1', 990, 'SUCCESS', ?, '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')", [payer]);
+    await db.ds.query(
+      "INSERT INTO transactions (mch_id, out_trade_no, amount_total, state, customer_id, success_time, created_at, updated_at) VALUES ('m1', 'T1', 990, 'SUCCESS', ?, '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')",
+      [payer],
+    );
     expect(await everything('?channel=pay')).toEqual([payer]);
   });
 
   it('filters by tag id and shows each customer’s tags', async () => {
-    await db.ds.query("INSERT INTO tags (name, group_id, created_at, updated_at) VALUES ('高价值', 0, '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')");
+    await db.ds.query(
+      "INSERT INTO tags (name, group_id, created_at, updated_at) VALUES ('高价值', 0, '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')",
+    );
     const [tag] = (await db.ds.query("SELECT id FROM tags WHERE name = '高价值'")) as { id: unknown }[];
     const tagged = [all[1]!, all[10]!, all[20]!];
-    for (const c of tagged) await db.ds.query("INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, 'manual', '2030-01-01 00:00:00.000')", [c, tag!.id]);
+    for (const c of tagged)
+      await db.ds.query(
+        "INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, 'manual', '2030-01-01 00:00:00.000')",
+        [c, tag!.id],
+      );
     const page = await list(`?tag=${String(tag!.id)}`);
     expect(page.items.map((i) => i.id)).toEqual(tagged);
     expect(page.items[0]!.tags).toEqual([{ id: String(tag!.id), name: '高价值', source: 'manual', groupName: null }]);
@@ -89,14 +109,22 @@ describe('customers API: list, search, filters, paging, timeline', () => {
   });
 
   it('searches display names, identity values and follow remarks by prefix', async () => {
-    const [named] = (await db.ds.query('SELECT id, display_name FROM customers WHERE display_name IS NOT NULL ORDER BY id LIMIT 1')) as { id: string; display_name: string }[];
+    const [named] = (await db.ds.query(
+      'SELECT id, display_name FROM customers WHERE display_name IS NOT NULL ORDER BY id LIMIT 1',
+    )) as { id: string; display_name: string }[];
     const surname = named!.display_name.slice(0, 1);
-    expect(await everything(`?q=${encodeURIComponent(surname)}`)).toEqual(await ids("SELECT id FROM customers WHERE display_name LIKE ? ORDER BY id DESC", [`${surname}%`]));
+    expect(await everything(`?q=${encodeURIComponent(surname)}`)).toEqual(
+      await ids('SELECT id FROM customers WHERE display_name LIKE ? ORDER BY id DESC', [`${surname}%`]),
+    );
 
-    const [openid] = (await db.ds.query("SELECT customer_id AS id, value FROM identities WHERE type = 'oa_openid' ORDER BY value LIMIT 1")) as { id: string; value: string }[];
+    const [openid] = (await db.ds.query(
+      "SELECT customer_id AS id, value FROM identities WHERE type = 'oa_openid' ORDER BY value LIMIT 1",
+    )) as { id: string; value: string }[];
     expect((await list(`?q=${openid!.value}`)).items.map((i) => i.id)).toEqual([openid!.id]);
 
-    const [follow] = (await db.ds.query('SELECT customer_id AS id FROM wecom_follows ORDER BY id LIMIT 1')) as { id: string }[];
+    const [follow] = (await db.ds.query('SELECT customer_id AS id FROM wecom_follows ORDER BY id LIMIT 1')) as {
+      id: string;
+    }[];
     await db.ds.query("UPDATE wecom_follows SET remark = '专属顾问100%' WHERE customer_id = ?", [follow!.id]);
     expect((await list(`?q=${encodeURIComponent('专属顾问100%')}`)).items.map((i) => i.id)).toEqual([follow!.id]);
     // LIKE wildcards in q are literal.
@@ -112,7 +140,10 @@ describe('customers API: list, search, filters, paging, timeline', () => {
     const target = all[3]!;
     const enc = phones.encrypt('13800138000');
     await db.ds.query('UPDATE customers SET phone_enc = ? WHERE id = ?', [enc, target]);
-    await db.ds.query("INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES (?, 'phone', 'default', ?, ?, 'mp.phone', 1, '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')", [target, phones.hash('13800138000'), enc]);
+    await db.ds.query(
+      "INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES (?, 'phone', 'default', ?, ?, 'mp.phone', 1, '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')",
+      [target, phones.hash('13800138000'), enc],
+    );
     const seen = await list('?q=13800138000', operator);
     expect(seen.items.map((i) => i.id)).toEqual([target]);
     expect(seen.items[0]!.phone).toBe('138****8000');
@@ -128,15 +159,31 @@ describe('customers API: list, search, filters, paging, timeline', () => {
     expect((await t.request('/api/v1/customers/not-an-id/events', { key: viewer })).status).toBe(404);
     expect((await t.request(`/api/v1/customers/${all[0]}/events?cursor=@@`, { key: viewer })).status).toBe(400);
     const c = all[2]!;
-    for (const [i, at] of ['2030-01-01 00:00:01.000', '2030-01-01 00:00:03.000', '2030-01-01 00:00:02.000', '2030-01-01 00:00:03.000'].entries()) {
-      await db.ds.query("INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, 'official-account', 'wx', 'oa.message.text', ?, ?, ?, '2030-01-01 00:00:00.000')", [c, at, JSON.stringify({ n: i }), `t-${i}`]);
+    for (const [i, at] of [
+      '2030-01-01 00:00:01.000',
+      '2030-01-01 00:00:03.000',
+      '2030-01-01 00:00:02.000',
+      '2030-01-01 00:00:03.000',
+    ].entries()) {
+      await db.ds.query(
+        "INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, 'official-account', 'wx', 'oa.message.text', ?, ?, ?, '2030-01-01 00:00:00.000')",
+        [c, at, JSON.stringify({ n: i }), `t-${i}`],
+      );
     }
     const merged = randomUUID();
-    await db.ds.query("INSERT INTO customers (id, status, merged_into_id, created_at, updated_at) VALUES (?, 'merged', ?, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')", [merged, c]);
+    await db.ds.query(
+      "INSERT INTO customers (id, status, merged_into_id, created_at, updated_at) VALUES (?, 'merged', ?, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')",
+      [merged, c],
+    );
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: { customerId: string; items: { payload: { n: number } }[]; nextCursor: string | null } } = await t.request(`/api/v1/customers/${merged}/events?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { key: viewer });
+      const res: {
+        status: number;
+        body: { customerId: string; items: { payload: { n: number } }[]; nextCursor: string | null };
+      } = await t.request(`/api/v1/customers/${merged}/events?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        key: viewer,
+      });
       expect(res.status).toBe(200);
       expect(res.body.customerId).toBe(c);
       seen.push(...res.body.items.map((e) => e.payload.n));

@@ -15,7 +15,8 @@ describe('DELETE /api/v1/customers/:id (erasure)', () => {
   let operator: string;
   const resolve = (identities: IdentityRef[]) =>
     retryingTransaction(db.ds, (em) => t.app.identity.resolve(em, { identities, source: 'erasure-test' }));
-  const count = async (sql: string, params: unknown[]) => Number((await select<{ n: number }>(db.ds, sql, params))[0]!.n);
+  const count = async (sql: string, params: unknown[]) =>
+    Number((await select<{ n: number }>(db.ds, sql, params))[0]!.n);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -32,7 +33,10 @@ describe('DELETE /api/v1/customers/:id (erasure)', () => {
     const c = (await resolve([oa('o-e-0')])).customerId!;
     expect((await t.request(`/api/v1/customers/${c}`, { method: 'DELETE' })).status).toBe(401);
     expect((await t.request(`/api/v1/customers/${c}`, { method: 'DELETE', key: operator })).status).toBe(403);
-    expect((await t.request('/api/v1/customers/00000000-0000-7000-8000-000000000000', { method: 'DELETE', key: admin })).status).toBe(404);
+    expect(
+      (await t.request('/api/v1/customers/00000000-0000-7000-8000-000000000000', { method: 'DELETE', key: admin }))
+        .status,
+    ).toBe(404);
     expect((await t.request('/api/v1/customers/nope', { method: 'DELETE', key: admin })).status).toBe(404);
   });
 
@@ -42,7 +46,11 @@ describe('DELETE /api/v1/customers/:id (erasure)', () => {
     const merged = await resolve([oa('o-e-1'), union('u-e-1')]);
     const survivor = merged.customerId!;
     const gone = survivor === a ? b : a;
-    await execute(db.ds, `INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, 'official-account', ?, 'message.received', '2026-01-01 00:00:00.000', '{}', 'erase-test-1', '2026-01-01 00:00:00.000')`, [survivor, APP]);
+    await execute(
+      db.ds,
+      `INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, 'official-account', ?, 'message.received', '2026-01-01 00:00:00.000', '{}', 'erase-test-1', '2026-01-01 00:00:00.000')`,
+      [survivor, APP],
+    );
 
     const r = await t.request(`/api/v1/customers/${gone}`, { method: 'DELETE', key: admin });
     expect(r.status).toBe(200);
@@ -52,13 +60,19 @@ describe('DELETE /api/v1/customers/:id (erasure)', () => {
     expect(await count('SELECT COUNT(*) AS n FROM identities WHERE customer_id IN (?, ?)', [a, b])).toBe(0);
     expect(await count('SELECT COUNT(*) AS n FROM events WHERE customer_id = ?', [survivor])).toBe(0);
     expect(await count('SELECT COUNT(*) AS n FROM erasure_tombstones WHERE customer_id = ?', [survivor])).toBe(2);
-    const rows = await select<{ status: string; display_name: string | null }>(db.ds, 'SELECT status, display_name FROM customers WHERE id IN (?, ?)', [a, b]);
+    const rows = await select<{ status: string; display_name: string | null }>(
+      db.ds,
+      'SELECT status, display_name FROM customers WHERE id IN (?, ?)',
+      [a, b],
+    );
     expect(rows.every((x) => x.status === 'erased' && x.display_name === null)).toBe(true);
     const dump = JSON.stringify(await select(db.ds, 'SELECT * FROM erasure_tombstones'));
     expect(dump).not.toContain('o-e-1');
 
     expect((await t.request(`/api/v1/customers/${survivor}`, { key: admin })).status).toBe(404);
-    expect((await t.request(`/api/v1/customers/lookup?type=oa_openid&scope=${APP}&value=o-e-1`, { key: admin })).status).toBe(404);
+    expect(
+      (await t.request(`/api/v1/customers/lookup?type=oa_openid&scope=${APP}&value=o-e-1`, { key: admin })).status,
+    ).toBe(404);
     const replay = await resolve([oa('o-e-1')]);
     expect(replay).toMatchObject({ customerId: null, erased: true });
     expect(await count('SELECT COUNT(*) AS n FROM identities WHERE value = ?', ['o-e-1'])).toBe(0);

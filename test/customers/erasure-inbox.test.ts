@@ -10,13 +10,21 @@ import { gateway, startWorld, waitFor, type World } from '../integration/callbac
 /** Every row of every table as text, so a test can say "nothing holds X" without knowing where X could hide. */
 async function everything(ds: DataSource): Promise<string> {
   const tables = isMysql(ds)
-    ? await select<{ name: string }>(ds, 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')
-    : await select<{ name: string }>(ds, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'");
+    ? await select<{ name: string }>(
+        ds,
+        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
+      )
+    : await select<{ name: string }>(
+        ds,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'",
+      );
   expect(tables.length).toBeGreaterThan(20);
   const parts: string[] = [];
   for (const { name } of tables) {
     const rows = await select<Record<string, unknown>>(ds, `SELECT * FROM ${q(ds, name)}`);
-    parts.push(`${name}: ${JSON.stringify(rows, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : typeof v === 'bigint' ? String(v) : v))}`);
+    parts.push(
+      `${name}: ${JSON.stringify(rows, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : typeof v === 'bigint' ? String(v) : v))}`,
+    );
   }
   return parts.join('\n');
 }
@@ -50,8 +58,15 @@ describe('erasure removes the person from the inbox', () => {
 
     await world.control(`/callbacks/oa/${appId}/message`, { type: 'text', openid, content: words, url: oaUrl });
     await world.control(`/callbacks/oa/${appId}/event`, { type: 'subscribe', openid, url: oaUrl });
-    await world.control(`/pay/${m.mchId}/transactions`, { openid, amount: 1999, outTradeNo: `ERASE-${randomBytes(4).toString('hex')}`, url: `${gw.url}/wechat/pay/${m.mchId}`, mode: 'public-key' });
-    const processed = async () => Number((await select<{ n: unknown }>(db.ds, "SELECT COUNT(*) AS n FROM inbox WHERE status = 'done'"))[0]!.n);
+    await world.control(`/pay/${m.mchId}/transactions`, {
+      openid,
+      amount: 1999,
+      outTradeNo: `ERASE-${randomBytes(4).toString('hex')}`,
+      url: `${gw.url}/wechat/pay/${m.mchId}`,
+      mode: 'public-key',
+    });
+    const processed = async () =>
+      Number((await select<{ n: unknown }>(db.ds, "SELECT COUNT(*) AS n FROM inbox WHERE status = 'done'"))[0]!.n);
     await waitFor(async () => (await processed()) === 3, 20_000);
     // A callback of theirs accepted but not processed yet (due far in the future, so the worker leaves it).
     await execute(
@@ -60,16 +75,28 @@ describe('erasure removes the person from the inbox', () => {
       [appId, `oa:${appId}:event:${openid}:1767225600:LOCATION:`, `<xml><FromUserName>${openid}</FromUserName></xml>`],
     );
     const other = `oKeep${randomBytes(8).toString('hex')}`;
-    await world.control(`/callbacks/oa/${appId}/message`, { type: 'text', openid: other, content: 'keep me', url: oaUrl });
+    await world.control(`/callbacks/oa/${appId}/message`, {
+      type: 'text',
+      openid: other,
+      content: 'keep me',
+      url: oaUrl,
+    });
     await waitFor(async () => (await processed()) === 4, 20_000);
 
     const before = await everything(db.ds);
     expect(before).toContain(openid);
     expect(before).toContain(words);
-    const [customer] = await select<{ customer_id: string }>(db.ds, "SELECT customer_id FROM identities WHERE type = 'oa_openid' AND value = ?", [openid]);
+    const [customer] = await select<{ customer_id: string }>(
+      db.ds,
+      "SELECT customer_id FROM identities WHERE type = 'oa_openid' AND value = ?",
+      [openid],
+    );
     const admin = (await new ApiKeyService(db.ds).create('erasure-inbox-admin', 'admin')).key;
 
-    const res = await fetch(`${gw.url}/api/v1/customers/${customer!.customer_id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    const res = await fetch(`${gw.url}/api/v1/customers/${customer!.customer_id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ erased: true, inboxRows: 4, transactions: 1 });
 

@@ -23,20 +23,31 @@ describe('customer profile: lookup and by id', () => {
   let admin: string;
   let phones: PhoneCrypto;
   const sql = (q: string, params: unknown[] = []) => db.ds.query(q, params);
-  const customer = (id: string, status: string, extra: { mergedInto?: string; name?: string; phoneEnc?: string } = {}) =>
-    sql('INSERT INTO customers (id, status, merged_into_id, display_name, avatar_url, phone_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      id,
-      status,
-      extra.mergedInto ?? null,
-      extra.name ?? null,
-      extra.name ? 'https://img.example/a.png' : null,
-      extra.phoneEnc ?? null,
-      T0,
-      '2024-06-01 00:00:00.000',
-    ]);
+  const customer = (
+    id: string,
+    status: string,
+    extra: { mergedInto?: string; name?: string; phoneEnc?: string } = {},
+  ) =>
+    sql(
+      'INSERT INTO customers (id, status, merged_into_id, display_name, avatar_url, phone_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        id,
+        status,
+        extra.mergedInto ?? null,
+        extra.name ?? null,
+        extra.name ? 'https://img.example/a.png' : null,
+        extra.phoneEnc ?? null,
+        T0,
+        '2024-06-01 00:00:00.000',
+      ],
+    );
   const identity = (customerId: string, type: string, scope: string, value: string, valueEnc: string | null = null) =>
-    sql("INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'test', 1, ?, ?)", [customerId, type, scope, value, valueEnc, T0, T0]);
-  const lookup = (type: string, scope: string, value: string, key = viewer) => t.request(`/api/v1/customers/lookup?type=${type}&scope=${scope}&value=${encodeURIComponent(value)}`, { key });
+    sql(
+      "INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'test', 1, ?, ?)",
+      [customerId, type, scope, value, valueEnc, T0, T0],
+    );
+  const lookup = (type: string, scope: string, value: string, key = viewer) =>
+    t.request(`/api/v1/customers/lookup?type=${type}&scope=${scope}&value=${encodeURIComponent(value)}`, { key });
 
   const rich = randomUUID();
   let tagA: string;
@@ -44,9 +55,26 @@ describe('customer profile: lookup and by id', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const account = { kind: 'official-account', name: '品牌服务号', appId: APP, appSecret: 's', token: 't', openPlatformId: PLATFORM };
-    const corp = { kind: 'wecom', name: '示例品牌', corpId: 'wwcorp', contactSecret: 's', token: 't', encodingAESKey: 'k'.repeat(43) };
-    t = await startTestApp(db.ds, testConfig(db.url, { accounts: [account, corp], security: { dataKey: 'b'.repeat(64) } }));
+    const account = {
+      kind: 'official-account',
+      name: '品牌服务号',
+      appId: APP,
+      appSecret: 's',
+      token: 't',
+      openPlatformId: PLATFORM,
+    };
+    const corp = {
+      kind: 'wecom',
+      name: '示例品牌',
+      corpId: 'wwcorp',
+      contactSecret: 's',
+      token: 't',
+      encodingAESKey: 'k'.repeat(43),
+    };
+    t = await startTestApp(
+      db.ds,
+      testConfig(db.url, { accounts: [account, corp], security: { dataKey: 'b'.repeat(64) } }),
+    );
     phones = new PhoneCrypto(t.app.config.security.dataKey);
     [viewer, admin] = await Promise.all([t.key('viewer'), t.key('admin')]);
 
@@ -57,14 +85,36 @@ describe('customer profile: lookup and by id', () => {
     await identity(rich, 'mp_openid', MP, 'mp-prof-1');
     await identity(rich, 'phone', 'default', phones.hash('13812345678'), enc);
 
-    for (const [name, deleted] of [['b-tag', null], ['A-tag', null], ['gone', '2024-01-01 00:00:00.000']] as const) {
-      await sql('INSERT INTO tags (name, group_id, created_at, updated_at, deleted_at) VALUES (?, 0, ?, ?, ?)', [name, T0, T0, deleted]);
+    for (const [name, deleted] of [
+      ['b-tag', null],
+      ['A-tag', null],
+      ['gone', '2024-01-01 00:00:00.000'],
+    ] as const) {
+      await sql('INSERT INTO tags (name, group_id, created_at, updated_at, deleted_at) VALUES (?, 0, ?, ?, ?)', [
+        name,
+        T0,
+        T0,
+        deleted,
+      ]);
     }
-    const tagIds = (await sql("SELECT id, name FROM tags WHERE name IN ('A-tag', 'b-tag', 'gone')")) as { id: unknown; name: string }[];
+    const tagIds = (await sql("SELECT id, name FROM tags WHERE name IN ('A-tag', 'b-tag', 'gone')")) as {
+      id: unknown;
+      name: string;
+    }[];
     const tagId = (n: string) => String(tagIds.find((r) => r.name === n)!.id);
     [tagA, tagB] = [tagId('A-tag'), tagId('b-tag')];
-    for (const [tag, source] of [[tagB, 'manual'], [tagA, 'rule'], [tagA, 'manual'], [tagId('gone'), 'manual']]) {
-      await sql('INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, ?, ?)', [rich, tag, source, T0]);
+    for (const [tag, source] of [
+      [tagB, 'manual'],
+      [tagA, 'rule'],
+      [tagA, 'manual'],
+      [tagId('gone'), 'manual'],
+    ]) {
+      await sql('INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, ?, ?)', [
+        rich,
+        tag,
+        source,
+        T0,
+      ]);
     }
 
     await sql(
@@ -75,7 +125,10 @@ describe('customer profile: lookup and by id', () => {
       "INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, customer_id, remark, description, add_way, state, created_time, deleted, deleted_at, tags, created_at, updated_at) VALUES ('wwcorp', 's2', 'wm-prof-1', ?, NULL, 'vip', NULL, NULL, '2024-02-04 00:00:00.000', 1, '2024-03-01 00:00:00.000', '[]', ?, ?)",
       [rich, T0, T0],
     );
-    await sql("INSERT INTO wecom_staff (corp_id, userid, name, departments, status, created_at, updated_at) VALUES ('wwcorp', 's1', '李娜', '[]', 'active', ?, ?)", [T0, T0]);
+    await sql(
+      "INSERT INTO wecom_staff (corp_id, userid, name, departments, status, created_at, updated_at) VALUES ('wwcorp', 's1', '李娜', '[]', 'active', ?, ?)",
+      [T0, T0],
+    );
     await sql(
       "INSERT INTO oa_subscriptions (app_id, openid, customer_id, subscribed, subscribe_time, unsubscribe_time, scene, qr_scene, qr_scene_str, remark, created_at, updated_at) VALUES (?, 'o-prof-1', ?, 1, '2024-02-01 00:00:00.000', NULL, 'ADD_SCENE_QR_CODE', NULL, 'spring', NULL, ?, ?)",
       [APP, rich, T0, T0],
@@ -85,12 +138,18 @@ describe('customer profile: lookup and by id', () => {
       ['T-2', 1500, 500, 'REFUND', '2025-01-02 03:04:05.000'],
       ['T-3', 999, 0, 'NOTPAY', null],
     ] as const) {
-      await sql('INSERT INTO transactions (mch_id, out_trade_no, amount_total, refunded_total, state, customer_id, success_time, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', ['m1', no, amount, refunded, state, rich, at, T0, T0]);
+      await sql(
+        'INSERT INTO transactions (mch_id, out_trade_no, amount_total, refunded_total, state, customer_id, success_time, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ['m1', no, amount, refunded, state, rich, at, T0, T0],
+      );
     }
     // 22 events, pairs sharing a millisecond: the newest 20 by time, then by id, both descending.
     for (let i = 0; i < 22; i++) {
       const at = `2024-07-01 00:00:${String(Math.floor(i / 2)).padStart(2, '0')}.000`;
-      await sql("INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, 'official-account', ?, 'oa.message.text', ?, ?, ?, ?)", [rich, APP, at, JSON.stringify({ n: i, text: '你好' }), `prof-${i}`, T0]);
+      await sql(
+        "INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (?, 'official-account', ?, 'oa.message.text', ?, ?, ?, ?)",
+        [rich, APP, at, JSON.stringify({ n: i, text: '你好' }), `prof-${i}`, T0],
+      );
     }
   });
   afterAll(async () => {
@@ -121,11 +180,56 @@ describe('customer profile: lookup and by id', () => {
       { id: tagB, name: 'b-tag', source: 'manual', groupName: null },
     ],
     follows: [
-      { corpId: 'wwcorp', corpName: '示例品牌', staffUserId: 's1', staffName: '李娜', externalUserId: 'wm-prof-1', remark: '老客户', description: null, addWay: 1, state: 'ch1', createdTime: '2024-02-03T04:05:06.000Z', deleted: false, deletedAt: null },
-      { corpId: 'wwcorp', corpName: '示例品牌', staffUserId: 's2', staffName: null, externalUserId: 'wm-prof-1', remark: null, description: 'vip', addWay: null, state: null, createdTime: '2024-02-04T00:00:00.000Z', deleted: true, deletedAt: '2024-03-01T00:00:00.000Z' },
+      {
+        corpId: 'wwcorp',
+        corpName: '示例品牌',
+        staffUserId: 's1',
+        staffName: '李娜',
+        externalUserId: 'wm-prof-1',
+        remark: '老客户',
+        description: null,
+        addWay: 1,
+        state: 'ch1',
+        createdTime: '2024-02-03T04:05:06.000Z',
+        deleted: false,
+        deletedAt: null,
+      },
+      {
+        corpId: 'wwcorp',
+        corpName: '示例品牌',
+        staffUserId: 's2',
+        staffName: null,
+        externalUserId: 'wm-prof-1',
+        remark: null,
+        description: 'vip',
+        addWay: null,
+        state: null,
+        createdTime: '2024-02-04T00:00:00.000Z',
+        deleted: true,
+        deletedAt: '2024-03-01T00:00:00.000Z',
+      },
     ],
-    subscriptions: [{ appId: APP, accountName: '品牌服务号', openid: 'o-prof-1', subscribed: true, subscribeTime: '2024-02-01T00:00:00.000Z', unsubscribeTime: null, scene: 'ADD_SCENE_QR_CODE', qrScene: 'spring', remark: null }],
-    rfm: { orders: 2, totalSpent: 2000, totalRefunded: 500, firstPurchaseAt: '2025-01-01T00:00:00.000Z', lastPurchaseAt: '2025-01-02T03:04:05.000Z', daysSinceLastPurchase: lastPurchaseDays },
+    subscriptions: [
+      {
+        appId: APP,
+        accountName: '品牌服务号',
+        openid: 'o-prof-1',
+        subscribed: true,
+        subscribeTime: '2024-02-01T00:00:00.000Z',
+        unsubscribeTime: null,
+        scene: 'ADD_SCENE_QR_CODE',
+        qrScene: 'spring',
+        remark: null,
+      },
+    ],
+    rfm: {
+      orders: 2,
+      totalSpent: 2000,
+      totalRefunded: 500,
+      firstPurchaseAt: '2025-01-01T00:00:00.000Z',
+      lastPurchaseAt: '2025-01-02T03:04:05.000Z',
+      daysSinceLastPurchase: lastPurchaseDays,
+    },
     recentEvents: Array.from({ length: 20 }, (_, k) => 21 - k).map((n) => ({
       id: expect.any(String),
       source: 'official-account',
@@ -145,7 +249,11 @@ describe('customer profile: lookup and by id', () => {
     expect(ids.every((id, i) => i === 0 || id < ids[i - 1]!)).toBe(true);
     const byId = await t.request(`/api/v1/customers/${rich}`, { key: viewer });
     expect(byId.body).toEqual(byOpenid.body);
-    const sidebar = await new ProfileService({ config: t.app.config, phoneCrypto: phones, now: Date.now }).profile(db.ds, (await findCustomer(db.ds, rich))!, 'viewer');
+    const sidebar = await new ProfileService({ config: t.app.config, phoneCrypto: phones, now: Date.now }).profile(
+      db.ds,
+      (await findCustomer(db.ds, rich))!,
+      'viewer',
+    );
     expect(JSON.parse(JSON.stringify(sidebar))).toEqual(byOpenid.body);
   });
 
@@ -159,14 +267,26 @@ describe('customer profile: lookup and by id', () => {
     const c = randomUUID();
     await customer(c, 'active');
     const names = ['vip', 'VIP客户', '高价值', 'B2', 'b-tag', 'Zeta', 'ä-tag', 'a-tag2'];
-    for (const name of names) await sql('INSERT INTO tags (name, group_id, created_at, updated_at) VALUES (?, 1, ?, ?)', [name, T0, T0]);
+    for (const name of names)
+      await sql('INSERT INTO tags (name, group_id, created_at, updated_at) VALUES (?, 1, ?, ?)', [name, T0, T0]);
     const ids = (await sql(`SELECT id FROM tags WHERE group_id = 1`)) as { id: unknown }[];
     for (const [i, { id }] of ids.entries()) {
-      for (const source of i % 2 ? ['staff', 'manual'] : ['rule']) await sql('INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, ?, ?)', [c, id, source, T0]);
+      for (const source of i % 2 ? ['staff', 'manual'] : ['rule'])
+        await sql('INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, ?, ?)', [
+          c,
+          id,
+          source,
+          T0,
+        ]);
     }
-    const inDb = (await sql('SELECT t.id, t.name, ct.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = ? ORDER BY t.name, ct.source', [c])) as { id: unknown; name: string; source: string }[];
+    const inDb = (await sql(
+      'SELECT t.id, t.name, ct.source FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.customer_id = ? ORDER BY t.name, ct.source',
+      [c],
+    )) as { id: unknown; name: string; source: string }[];
     const res = await t.request(`/api/v1/customers/${c}`, { key: viewer });
-    expect(res.body.tags).toEqual(inDb.map((r) => ({ id: String(r.id), name: r.name, source: r.source, groupName: null })));
+    expect(res.body.tags).toEqual(
+      inDb.map((r) => ({ id: String(r.id), name: r.name, source: r.source, groupName: null })),
+    );
     expect(res.body.tags).toHaveLength(12);
   });
 
@@ -177,9 +297,17 @@ describe('customer profile: lookup and by id', () => {
     await customer(a, 'merged', { mergedInto: b });
     await identity(c, 'oa_openid', APP, 'o-chain-c');
     await identity(a, 'oa_openid', APP, 'o-chain-a');
-    for (const res of [await t.request(`/api/v1/customers/${a}`, { key: viewer }), await lookup('oa_openid', APP, 'o-chain-a')]) {
+    for (const res of [
+      await t.request(`/api/v1/customers/${a}`, { key: viewer }),
+      await lookup('oa_openid', APP, 'o-chain-a'),
+    ]) {
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ id: c, status: 'active', displayName: '终点', identities: [{ type: 'oa_openid', scope: APP, value: 'o-chain-c', scopeName: '品牌服务号' }] });
+      expect(res.body).toMatchObject({
+        id: c,
+        status: 'active',
+        displayName: '终点',
+        identities: [{ type: 'oa_openid', scope: APP, value: 'o-chain-c', scopeName: '品牌服务号' }],
+      });
     }
   });
 
@@ -197,7 +325,7 @@ describe('customer profile: lookup and by id', () => {
     expect((await lookup('phone', '', '13900000000', admin)).status).toBe(404);
   });
 
-  it('refuses a viewer a lookup by phone with the same answer whether or not the number is a customer\'s', async () => {
+  it("refuses a viewer a lookup by phone with the same answer whether or not the number is a customer's", async () => {
     const known = await lookup('phone', '', '13812345678');
     const unknown = await lookup('phone', '', '13900000000');
     expect(known.status).toBe(403);
@@ -209,7 +337,9 @@ describe('customer profile: lookup and by id', () => {
     const keys = new ApiKeyService(db.ds);
     const { key, info } = await keys.create('profile-temp', 'viewer');
     expect((await lookup('oa_openid', APP, 'o-prof-1', key)).status).toBe(200);
-    const stamp = async () => ((await sql('SELECT last_used_at FROM api_keys WHERE id = ?', [info.id])) as { last_used_at: unknown }[])[0]!.last_used_at;
+    const stamp = async () =>
+      ((await sql('SELECT last_used_at FROM api_keys WHERE id = ?', [info.id])) as { last_used_at: unknown }[])[0]!
+        .last_used_at;
     const first = await stamp();
     expect(first).not.toBeNull();
     expect((await t.request(`/api/v1/customers/${rich}`, { key })).status).toBe(200);

@@ -45,7 +45,18 @@ describe('siyu demo', () => {
     beforeAll(async () => {
       // The demo's own SQLite file in a temp dir; on the MySQL pass, a fresh MySQL database instead.
       if (testDialect === 'mysql') db = await createTestDatabase({ migrate: false });
-      run = await runDemo({ dataDir: dir, port: 0, emulatorPort: 0, seed: 11, logger: silentLogger(), jobs: false, ...(db ? { databaseUrl: db.url } : {}) }, () => undefined);
+      run = await runDemo(
+        {
+          dataDir: dir,
+          port: 0,
+          emulatorPort: 0,
+          seed: 11,
+          logger: silentLogger(),
+          jobs: false,
+          ...(db ? { databaseUrl: db.url } : {}),
+        },
+        () => undefined,
+      );
     }, 180_000);
     afterAll(async () => {
       await run?.world.close();
@@ -57,18 +68,33 @@ describe('siyu demo', () => {
       const err = await anonymous.get('/customers').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DemoError);
       expect(err).toMatchObject({ code: 'HTTP_STATUS' });
-      expect((err as Error).message).toMatch(new RegExp(`^GET ${run.world.gateway.url}/api/v1/customers answered 401: \\{"error":`));
+      expect((err as Error).message).toMatch(
+        new RegExp(`^GET ${run.world.gateway.url}/api/v1/customers answered 401: \\{"error":`),
+      );
     });
 
     it('gets every callback accepted and every full sync done', () => {
       const s = run.summary;
       expect(s.callbacks).toHaveLength(8);
       expect(s.callbacks.filter((c) => !c.accepted)).toEqual([]);
-      expect(s.callbacks.map((c) => c.detail.split(':')[0])).toEqual(expect.arrayContaining(['safe', 'compatible', 'plaintext']));
+      expect(s.callbacks.map((c) => c.detail.split(':')[0])).toEqual(
+        expect.arrayContaining(['safe', 'compatible', 'plaintext']),
+      );
       expect(s.inboxFailed).toBe(0);
-      expect(s.syncs.map((x) => `${x.resource}:${x.status}`).sort()).toEqual(['contacts:done', 'corp-tags:done', 'followers:done', 'followers:done', 'staff:done']);
+      expect(s.syncs.map((x) => `${x.resource}:${x.status}`).sort()).toEqual([
+        'contacts:done',
+        'corp-tags:done',
+        'followers:done',
+        'followers:done',
+        'staff:done',
+      ]);
       // The demo names its accounts as the emulator does.
-      expect(s.syncs.filter((x) => x.resource === 'followers').map((x) => x.accountName).sort()).toEqual(['会员俱乐部', '品牌服务号'].sort());
+      expect(
+        s.syncs
+          .filter((x) => x.resource === 'followers')
+          .map((x) => x.accountName)
+          .sort(),
+      ).toEqual(['会员俱乐部', '品牌服务号'].sort());
     });
 
     it('unifies: no more customers than persons, none mixing two persons, the story person as one customer', () => {
@@ -80,7 +106,11 @@ describe('siyu demo', () => {
       expect(s.personsSplit).toBe(0);
       expect(s.merges).toBeGreaterThan(0);
       expect(s.person.identityTypes).toEqual(['mp_openid', 'oa_openid', 'phone', 'unionid', 'wecom_external_userid']);
-      expect(s.person).toMatchObject({ orders: 1, totalSpent: 12800, tags: [{ name: 'Engaged (demo)', source: 'rule' }] });
+      expect(s.person).toMatchObject({
+        orders: 1,
+        totalSpent: 12800,
+        tags: [{ name: 'Engaged (demo)', source: 'rule' }],
+      });
     });
 
     it('pushes the rule tag to both OA and WeCom: the emulator holds it where Siyu says, nothing dead', async () => {
@@ -98,7 +128,9 @@ describe('siyu demo', () => {
         `/state/wecom/${t.wecom.corpId}/relations?userid=${run.summary.person.staffUserid}&external_userid=${run.summary.person.externalUserId}`,
       );
       expect(rel.relations[0]!.tags.map((x) => x.id)).toContain(t.wecom.remoteTagId);
-      const oa = await run.world.control.get<{ tags: { openids: string[] }[] }>(`/state/oa/${t.oa.appId}/tags?tagId=${t.oa.remoteTagId}`);
+      const oa = await run.world.control.get<{ tags: { openids: string[] }[] }>(
+        `/state/oa/${t.oa.appId}/tags?tagId=${t.oa.remoteTagId}`,
+      );
       expect(oa.tags[0]!.openids).toContain(run.summary.person.oaOpenid);
     });
 
@@ -108,10 +140,14 @@ describe('siyu demo', () => {
       expect(groups).toEqual(expect.arrayContaining(['客户等级', '购买意向']));
       const corpId = run.summary.tag.wecom.corpId;
       type Rel = { externalUserId: string; tags: { name: string; groupName: string }[] };
-      const { relations } = await run.world.control.get<{ relations: Rel[] }>(`/state/wecom/${corpId}/relations?limit=100000`);
+      const { relations } = await run.world.control.get<{ relations: Rel[] }>(
+        `/state/wecom/${corpId}/relations?limit=100000`,
+      );
       const tagged = relations.find((r) => r.tags.some((t) => t.groupName === '购买意向' && t.name === '低'))!;
       expect(tagged).toBeDefined();
-      const profile = await api.get<{ displayName: string; tags: { id: string; name: string; source: string }[] }>(`/customers/lookup?type=wecom_external_userid&scope=${corpId}&value=${tagged.externalUserId}`);
+      const profile = await api.get<{ displayName: string; tags: { id: string; name: string; source: string }[] }>(
+        `/customers/lookup?type=wecom_external_userid&scope=${corpId}&value=${tagged.externalUserId}`,
+      );
       const low = profile.tags.find((t) => t.name === '低' && t.source === 'wechat')!;
       expect(low).toBeDefined();
       expect(await api.get<{ groupName: string }>(`/tags/${low.id}`)).toMatchObject({ groupName: '购买意向' });
@@ -133,12 +169,17 @@ describe('siyu demo', () => {
     });
 
     it('prints a sidebar URL that signs in as the rep and shows the story person of the open chat', async () => {
-      const line = formatSummary(run.summary).split('\n').find((l) => l.trimStart().startsWith('sidebar'))!;
+      const line = formatSummary(run.summary)
+        .split('\n')
+        .find((l) => l.trimStart().startsWith('sidebar'))!;
       let url = /(http\S+)/.exec(line)![1]!;
       // A browser's walk: /sidebar → /sidebar/login → the emulator's authorize page → the OAuth callback → /sidebar.
       const cookies = new Map<string, string>();
       for (let hop = 0; hop < 6; hop++) {
-        const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+        const res = await fetch(url, {
+          redirect: 'manual',
+          headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        });
         for (const c of res.headers.getSetCookie()) {
           const [pair] = c.split(';');
           const eq = pair!.indexOf('=');
@@ -152,26 +193,37 @@ describe('siyu demo', () => {
         url = new URL(next, url).toString();
       }
       expect(new URL(url).pathname).toBe('/sidebar');
-      const chat = await run.world.control.get<{ externalUserId: string }>(`/wecom/${run.summary.tag.wecom.corpId}/current-chat`);
+      const chat = await run.world.control.get<{ externalUserId: string }>(
+        `/wecom/${run.summary.tag.wecom.corpId}/current-chat`,
+      );
       expect(chat.externalUserId).toBe(run.summary.person.externalUserId);
-      const profile = await fetch(`${run.summary.gatewayUrl}/sidebar/api/customers/${chat.externalUserId}`, { headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const profile = await fetch(`${run.summary.gatewayUrl}/sidebar/api/customers/${chat.externalUserId}`, {
+        headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       expect(profile.status).toBe(200);
       expect(((await profile.json()) as { id: string }).id).toBe(run.summary.person.customerId);
     });
     describeWithChromium('the printed sidebar URL in Chromium', () => {
       let browser: Browser;
       beforeAll(async () => {
-        [browser] = await Promise.all([launchChromium(), mkdir(path.join(__dirname, '..', '..', 'test-output', 'screenshots'), { recursive: true })]);
+        [browser] = await Promise.all([
+          launchChromium(),
+          mkdir(path.join(__dirname, '..', '..', 'test-output', 'screenshots'), { recursive: true }),
+        ]);
       });
       afterAll(async () => {
         await browser?.close();
       });
 
       it('shows the story customer in two separate browser contexts (each signs in as the story rep)', async () => {
-        const line = formatSummary(run.summary).split('\n').find((l) => l.trimStart().startsWith('sidebar'))!;
+        const line = formatSummary(run.summary)
+          .split('\n')
+          .find((l) => l.trimStart().startsWith('sidebar'))!;
         const url = /(http\S+)/.exec(line)![1]!;
         const admin = new JsonClient(`${run.summary.gatewayUrl}/api/v1`, run.summary.adminKey);
-        const story = await admin.get<{ name?: string | null; displayName: string | null }>(`/customers/${run.summary.person.customerId}`);
+        const story = await admin.get<{ name?: string | null; displayName: string | null }>(
+          `/customers/${run.summary.person.customerId}`,
+        );
         const expected = story.name ?? story.displayName;
         expect(expected).toBeTruthy();
         const seen: string[] = [];
@@ -185,7 +237,11 @@ describe('siyu demo', () => {
           });
           seen.push(await name.innerText());
           expect(await page.getByTestId('signed-in').innerText()).not.toBe('');
-          if (visit === 1) await page.screenshot({ path: path.join(__dirname, '..', '..', 'test-output', 'screenshots', 'demo-sidebar-360.png'), fullPage: true });
+          if (visit === 1)
+            await page.screenshot({
+              path: path.join(__dirname, '..', '..', 'test-output', 'screenshots', 'demo-sidebar-360.png'),
+              fullPage: true,
+            });
           await context.close();
         }
         expect(seen).toEqual([expected, expected]);

@@ -62,17 +62,26 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     apps,
     async oaToken(i = 0) {
       const a = (await apps()).officialAccounts[i]!;
-      const r = await t.oa.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid: a.appId, secret: a.appSecret } });
+      const r = await t.oa.get('/cgi-bin/token', {
+        params: { grant_type: 'client_credential', appid: a.appId, secret: a.appSecret },
+      });
       return r.data.access_token as string;
     },
     async mpToken(i = 0) {
       const a = (await apps()).miniPrograms[i]!;
-      const r = await t.oa.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid: a.appId, secret: a.appSecret } });
+      const r = await t.oa.get('/cgi-bin/token', {
+        params: { grant_type: 'client_credential', appid: a.appId, secret: a.appSecret },
+      });
       return r.data.access_token as string;
     },
     async wecomToken(i = 0, which = 'contact') {
       const c = (await apps()).corps[i]!;
-      const r = await t.wecom.get('/cgi-bin/gettoken', { params: { corpid: c.corpId, corpsecret: { contact: c.contactSecret, agent: c.agentSecret, directory: c.directorySecret }[which] } });
+      const r = await t.wecom.get('/cgi-bin/gettoken', {
+        params: {
+          corpid: c.corpId,
+          corpsecret: { contact: c.contactSecret, agent: c.agentSecret, directory: c.directorySecret }[which],
+        },
+      });
       return r.data.access_token as string;
     },
     async advance(seconds) {

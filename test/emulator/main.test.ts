@@ -5,32 +5,66 @@ import { parseCliArgs } from '../../emulator/cli-args';
 describe('runEmulatorCli', () => {
   it('rejects unknown flags and bad numbers with exit code 2', async () => {
     const err: string[] = [];
-    const code = await runEmulatorCli(['--port', 'x', '--nope', '1'], { out: () => undefined, err: (l) => err.push(l) });
+    const code = await runEmulatorCli(['--port', 'x', '--nope', '1'], {
+      out: () => undefined,
+      err: (l) => err.push(l),
+    });
     expect(code).toBe(2);
     expect(err.join('\n')).toContain('unknown flag --nope');
     expect(err.join('\n')).toContain('--port must be');
-    const bad = await runEmulatorCli(['--port', '0', '--overlap-phone', '3'], { out: () => undefined, err: (l) => err.push(l) });
+    const bad = await runEmulatorCli(['--port', '0', '--overlap-phone', '3'], {
+      out: () => undefined,
+      err: (l) => err.push(l),
+    });
     expect(bad).toBe(2);
   });
 
   it('parses every documented flag', () => {
-    const { options, errors } = parseCliArgs(['--port', '4001', '--seed', '9', '--followers', '1000', '--wecom-staff', '7', '--wecom-contacts', '80', '--gateway', 'http://127.0.0.1:3000', '--overlap-mini-program=0.7', '--seed-followers', '1200']);
+    const { options, errors } = parseCliArgs([
+      '--port',
+      '4001',
+      '--seed',
+      '9',
+      '--followers',
+      '1000',
+      '--wecom-staff',
+      '7',
+      '--wecom-contacts',
+      '80',
+      '--gateway',
+      'http://127.0.0.1:3000',
+      '--overlap-mini-program=0.7',
+      '--seed-followers',
+      '1200',
+    ]);
     expect(errors).toEqual([]);
     expect(options.port).toBe(4001);
-    expect(options.world).toEqual({ seed: 9, followers: 1200, wecomStaff: 7, wecomContacts: 80, gatewayUrl: 'http://127.0.0.1:3000', overlap: { miniProgram: 0.7 } });
+    expect(options.world).toEqual({
+      seed: 9,
+      followers: 1200,
+      wecomStaff: 7,
+      wecomContacts: 80,
+      gatewayUrl: 'http://127.0.0.1:3000',
+      overlap: { miniProgram: 0.7 },
+    });
   });
 
   it('prints the URL and credentials, serves, and stops on signal', async () => {
     const out: string[] = [];
     const ac = new AbortController();
-    const done = runEmulatorCli(['--port', '0', '--followers', '30', '--wecom-contacts', '5', '--gateway', 'http://127.0.0.1:3000'], { out: (l) => out.push(l), err: () => undefined, signal: ac.signal });
+    const done = runEmulatorCli(
+      ['--port', '0', '--followers', '30', '--wecom-contacts', '5', '--gateway', 'http://127.0.0.1:3000'],
+      { out: (l) => out.push(l), err: () => undefined, signal: ac.signal },
+    );
     for (let i = 0; i < 100 && out.length < 7; i++) await new Promise((r) => setTimeout(r, 20));
     const url = /listening on (http:\/\/\S+)/.exec(out[0]!)![1]!;
     const summary = JSON.parse(out[6]!);
     expect(summary.officialAccounts[0].appSecret).toMatch(/^[0-9a-f]{32}$/);
     expect(summary.accounts[0].apiBase).toBe(`${url}/api.weixin.qq.com`);
     const a = summary.officialAccounts[0];
-    const r = await axios.get(`${url}/api.weixin.qq.com/cgi-bin/token`, { params: { grant_type: 'client_credential', appid: a.appId, secret: a.appSecret } });
+    const r = await axios.get(`${url}/api.weixin.qq.com/cgi-bin/token`, {
+      params: { grant_type: 'client_credential', appid: a.appId, secret: a.appSecret },
+    });
     expect(r.data.expires_in).toBe(7200);
     ac.abort();
     expect(await done).toBe(0);

@@ -16,7 +16,11 @@ async function startGateway(): Promise<{ url: string; received: Received[]; serv
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ method: req.method!, url: new URL(req.url!, 'http://x'), body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: req.method!,
+        url: new URL(req.url!, 'http://x'),
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.end('success');
     });
   });
@@ -46,7 +50,10 @@ describe('callback and Pay routers mounted on the emulator', () => {
     const apps = await t.apps();
     const oa = apps.officialAccounts[0]!;
     const { users } = (await t.control.post(`/oa/${oa.appId}/users`, { subscribed: false })).data;
-    const r = await t.control.post(`/oa/${oa.appId}/users/${users[0].openid}/subscribe`, { qrSceneStr: 'spring', notify: true });
+    const r = await t.control.post(`/oa/${oa.appId}/users/${users[0].openid}/subscribe`, {
+      qrSceneStr: 'spring',
+      notify: true,
+    });
     expect(r.data.user).toMatchObject({ subscribe: 1, qr_scene_str: 'spring' });
     expect(r.data.delivery.delivered).toBe(true);
     const got = gw.received.at(-1)!;
@@ -61,15 +68,29 @@ describe('callback and Pay routers mounted on the emulator', () => {
     expect(plain.message).toContain('<EventKey><![CDATA[qrscene_spring]]></EventKey>');
     const unsub = await t.control.post(`/oa/${oa.appId}/users/${users[0].openid}/unsubscribe`, { notify: true });
     expect(unsub.data.user).toEqual({ subscribe: 0, openid: users[0].openid });
-    expect(decryptMessage(aesKeyFromEncodingAESKey(oa.encodingAESKey), /<Encrypt><!\[CDATA\[(.+?)\]\]>/.exec(gw.received.at(-1)!.body)![1]!).message).toContain('unsubscribe');
+    expect(
+      decryptMessage(
+        aesKeyFromEncodingAESKey(oa.encodingAESKey),
+        /<Encrypt><!\[CDATA\[(.+?)\]\]>/.exec(gw.received.at(-1)!.body)![1]!,
+      ).message,
+    ).toContain('unsubscribe');
   });
 
   it('notify:true on WeCom relations sends add_external_contact / del_follow_user encrypted for the corp', async () => {
     const corp = (await t.apps()).corps[0]!;
     const full = (await t.control.get('/apps')).data.corps[0];
     const key = aesKeyFromEncodingAESKey(full.encodingAESKey);
-    const userid = (await t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', { params: { access_token: await t.wecomToken() } })).data.follow_user[0];
-    const c = (await t.control.post(`/wecom/${corp.corpId}/contacts`, { followers: [{ userid, state: 'poster7' }], notify: true })).data;
+    const userid = (
+      await t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', {
+        params: { access_token: await t.wecomToken() },
+      })
+    ).data.follow_user[0];
+    const c = (
+      await t.control.post(`/wecom/${corp.corpId}/contacts`, {
+        followers: [{ userid, state: 'poster7' }],
+        notify: true,
+      })
+    ).data;
     expect(c.deliveries).toHaveLength(1);
     const got = gw.received.at(-1)!;
     expect(got.url.pathname).toBe(`/wechat/wecom/${corp.corpId}`);
@@ -80,8 +101,15 @@ describe('callback and Pay routers mounted on the emulator', () => {
     expect(plain.receiveId).toBe(corp.corpId);
     expect(plain.message).toContain(`<ExternalUserID><![CDATA[${c.externalUserId}]]></ExternalUserID>`);
     expect(plain.message).toContain('<State><![CDATA[poster7]]></State>');
-    await t.control.post(`/wecom/${corp.corpId}/relations/delete`, { userid, externalUserId: c.externalUserId, by: 'customer', notify: true });
-    expect(decryptMessage(key, /<Encrypt><!\[CDATA\[(.+?)\]\]>/.exec(gw.received.at(-1)!.body)![1]!).message).toContain('del_follow_user');
+    await t.control.post(`/wecom/${corp.corpId}/relations/delete`, {
+      userid,
+      externalUserId: c.externalUserId,
+      by: 'customer',
+      notify: true,
+    });
+    expect(decryptMessage(key, /<Encrypt><!\[CDATA\[(.+?)\]\]>/.exec(gw.received.at(-1)!.body)![1]!).message).toContain(
+      'del_follow_user',
+    );
   });
 
   it('mounts the Pay control and merchant API routers with merchants from the registry', async () => {
@@ -96,7 +124,10 @@ describe('callback and Pay routers mounted on the emulator', () => {
     expect(r.status).toBe(200);
     const got = gw.received[before]!;
     expect(got.url.pathname).toBe(`/wechat/pay/${mchId}`);
-    expect(JSON.parse(got.body)).toMatchObject({ event_type: 'TRANSACTION.SUCCESS', resource: { algorithm: 'AEAD_AES_256_GCM' } });
+    expect(JSON.parse(got.body)).toMatchObject({
+      event_type: 'TRANSACTION.SUCCESS',
+      resource: { algorithm: 'AEAD_AES_256_GCM' },
+    });
     expect(r.data.transaction).toMatchObject({ appid: appId, mchid: mchId });
   });
 });

@@ -6,16 +6,24 @@ const base = { jsapiTicket: ticket, nonceStr: 'Wm3WZYTPz0wzccnW', timestamp: 141
 
 describe('jssdkSignature', () => {
   it('does not match the vector for a different URL (the URL is signed)', () => {
-    expect(jssdkSignature({ ...base, url: 'http://mp.weixin.qq.com?params=other' })).not.toBe('0f9de62fce790f9a083d5c99e95740ceb90c27ed');
+    expect(jssdkSignature({ ...base, url: 'http://mp.weixin.qq.com?params=other' })).not.toBe(
+      '0f9de62fce790f9a083d5c99e95740ceb90c27ed',
+    );
   });
 
   it('matches both documented vectors', () => {
-    expect(jssdkSignature({ ...base, url: 'http://mp.weixin.qq.com?params=value' })).toBe('0f9de62fce790f9a083d5c99e95740ceb90c27ed');
-    expect(jssdkSignature({ ...base, url: 'http://mp.weixin.qq.com' })).toBe('f4d90daf4b3bca3078ab155816175ba34c443a7b');
+    expect(jssdkSignature({ ...base, url: 'http://mp.weixin.qq.com?params=value' })).toBe(
+      '0f9de62fce790f9a083d5c99e95740ceb90c27ed',
+    );
+    expect(jssdkSignature({ ...base, url: 'http://mp.weixin.qq.com' })).toBe(
+      'f4d90daf4b3bca3078ab155816175ba34c443a7b',
+    );
   });
 
   it('signs the URL without its fragment and keeps the query string', () => {
-    expect(jssdkSignature({ ...base, url: 'http://mp.weixin.qq.com?params=value#/page?x=1' })).toBe('0f9de62fce790f9a083d5c99e95740ceb90c27ed');
+    expect(jssdkSignature({ ...base, url: 'http://mp.weixin.qq.com?params=value#/page?x=1' })).toBe(
+      '0f9de62fce790f9a083d5c99e95740ceb90c27ed',
+    );
     expect(urlWithoutFragment('https://a.example/p?q=1#frag#more')).toBe('https://a.example/p?q=1');
     expect(urlWithoutFragment('https://a.example/p')).toBe('https://a.example/p');
   });

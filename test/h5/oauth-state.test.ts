@@ -15,14 +15,25 @@ describe('OauthStates', () => {
   const tokens = new SessionTokens('oauth-state-test-secret', now);
   const states = new OauthStates(tokens, now);
 
-  it('refuses a state without its cookie, with another login\'s cookie, or for another app', async () => {
+  it("refuses a state without its cookie, with another login's cookie, or for another app", async () => {
     const a = states.issue('wxA', 'https://shop.example.com/a', 'snsapi_base');
     const b = states.issue('wxA', 'https://shop.example.com/b', 'snsapi_base');
-    expect(answerOf(await states.consume('wxA', a.state, undefined).catch((e: unknown) => e))).toEqual([400, 'INVALID_STATE']);
-    await expect(states.consume('wxA', a.state, b.cookieValue)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
-    await expect(states.consume('wxB', a.state, a.cookieValue)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
-    await expect(states.consume('wxA', 'ABC', a.cookieValue)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
-    await expect(states.consume('wxA', ['x'], a.cookieValue)).rejects.toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(answerOf(await states.consume('wxA', a.state, undefined).catch((e: unknown) => e))).toEqual([
+      400,
+      'INVALID_STATE',
+    ]);
+    await expect(states.consume('wxA', a.state, b.cookieValue)).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_STATE' }),
+    );
+    await expect(states.consume('wxB', a.state, a.cookieValue)).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_STATE' }),
+    );
+    await expect(states.consume('wxA', 'ABC', a.cookieValue)).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_STATE' }),
+    );
+    await expect(states.consume('wxA', ['x'], a.cookieValue)).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_STATE' }),
+    );
   });
 
   it('issues a WeChat-compatible state with a cookie scoped to the callback, usable once', async () => {
@@ -31,7 +42,12 @@ describe('OauthStates', () => {
     expect(s.cookieName).toBe(`siyu_oauth_${s.state}`);
     expect(s.cookiePath).toBe('/h5/wx%2Fodd%20id/oauth/callback');
     expect(s.maxAgeSeconds).toBe(OAUTH_STATE_TTL_SECONDS);
-    expect(await states.consume('wx/odd id', s.state, s.cookieValue)).toEqual({ st: s.state, app: 'wx/odd id', r: 'https://shop.example.com/x?y=1', sc: 'snsapi_userinfo' });
+    expect(await states.consume('wx/odd id', s.state, s.cookieValue)).toEqual({
+      st: s.state,
+      app: 'wx/odd id',
+      r: 'https://shop.example.com/x?y=1',
+      sc: 'snsapi_userinfo',
+    });
     await expect(states.consume('wx/odd id', s.state, s.cookieValue)).rejects.toThrow(/already used/);
   });
 

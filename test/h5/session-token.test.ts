@@ -7,13 +7,22 @@ describe('SessionTokens', () => {
   it('rejects a token whose payload was changed (signature check)', () => {
     const t = tokens.sign('visitor', { sub: 'alice' }, 60);
     const [payload, sig] = t.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'mallory' })).toString('base64url');
-    expect(() => tokens.verify('visitor', `${forged}.${sig}`)).toThrow(expect.objectContaining({ code: 'TOKEN_BAD_SIGNATURE' }));
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'mallory' }),
+    ).toString('base64url');
+    expect(() => tokens.verify('visitor', `${forged}.${sig}`)).toThrow(
+      expect.objectContaining({ code: 'TOKEN_BAD_SIGNATURE' }),
+    );
   });
 
   it('round-trips claims with iat/exp', () => {
     const t = tokens.sign('visitor', { sub: 'alice', n: 1 }, 60);
-    expect(tokens.verify<{ sub: string; n: number }>('visitor', t)).toEqual({ sub: 'alice', n: 1, iat: nowMs / 1000, exp: nowMs / 1000 + 60 });
+    expect(tokens.verify<{ sub: string; n: number }>('visitor', t)).toEqual({
+      sub: 'alice',
+      n: 1,
+      iat: nowMs / 1000,
+      exp: nowMs / 1000 + 60,
+    });
   });
 
   it('a token of one purpose never verifies as another, nor under another secret', () => {
@@ -32,13 +41,22 @@ describe('SessionTokens', () => {
   });
 
   it('refuses malformed input without throwing anything but SessionTokenError', () => {
-    for (const bad of ['', 'abc', 'a.b.c', '.sig', 'x'.repeat(5000), `${Buffer.from('[1]').toString('base64url')}.AAAA`]) {
+    for (const bad of [
+      '',
+      'abc',
+      'a.b.c',
+      '.sig',
+      'x'.repeat(5000),
+      `${Buffer.from('[1]').toString('base64url')}.AAAA`,
+    ]) {
       expect(() => tokens.verify('visitor', bad)).toThrow(expect.objectContaining({ name: 'SessionTokenError' }));
     }
     const unsigned = Buffer.from('not json').toString('base64url');
     const signer = new SessionTokens('a-session-secret-for-tests', () => nowMs);
     const good = signer.sign('visitor', {}, 10);
-    expect(() => tokens.verify('visitor', `${unsigned}.${good.split('.')[1]}`)).toThrow(expect.objectContaining({ code: 'TOKEN_BAD_SIGNATURE' }));
+    expect(() => tokens.verify('visitor', `${unsigned}.${good.split('.')[1]}`)).toThrow(
+      expect.objectContaining({ code: 'TOKEN_BAD_SIGNATURE' }),
+    );
   });
 
   it('refuses a non-positive lifetime and an empty secret', () => {

@@ -17,5 +17,8 @@ export function describeWithChromium(name: string, fn: () => void): void {
 
 /** Headless Chromium with the flags this machine needs (no sandbox, no GPU, no background network). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }

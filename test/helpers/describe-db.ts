@@ -5,7 +5,10 @@ import { createTestDatabase, type TestDatabase } from './test-db';
  * Registers beforeAll/afterAll that create and drop a fresh migrated test database for the enclosing
  * describe block (SQLite by default, MySQL with TEST_DATABASE_URL). Read `db.ds` inside tests.
  */
-export function useTestDatabase(opts: { migrate?: boolean; poolSize?: number } = {}): { readonly ds: DataSource; readonly url: string } {
+export function useTestDatabase(opts: { migrate?: boolean; poolSize?: number } = {}): {
+  readonly ds: DataSource;
+  readonly url: string;
+} {
   let db: TestDatabase | undefined;
   beforeAll(async () => {
     db = await createTestDatabase(opts);

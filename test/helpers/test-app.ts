@@ -12,7 +12,10 @@ export interface TestApp {
   app: Services;
   url: string;
   /** fetch relative to the app, returning status, headers and parsed JSON (or text). */
-  request(path: string, init?: RequestInit & { json?: unknown; key?: string }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  request(
+    path: string,
+    init?: RequestInit & { json?: unknown; key?: string },
+  ): Promise<{ status: number; headers: Headers; body: any; text: string }>;
   key(role: Role, name?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -23,12 +26,28 @@ export const TEST_DATA_KEY = '5a'.repeat(32);
 /** Test config: defaults plus overrides; the database is the test's DataSource. */
 export function testConfig(url: string, overrides: Record<string, unknown> = {}): SiyuConfig {
   const security = { dataKey: TEST_DATA_KEY, ...(overrides.security as Record<string, unknown> | undefined) };
-  return loadConfig({ env: {}, overrides: { database: { url, migrate: false }, log: { level: 'silent' }, jobs: { enabled: false }, ...overrides, security } });
+  return loadConfig({
+    env: {},
+    overrides: {
+      database: { url, migrate: false },
+      log: { level: 'silent' },
+      jobs: { enabled: false },
+      ...overrides,
+      security,
+    },
+  });
 }
 
 /** The real koa app (no background workers) listening on 127.0.0.1:0. */
-export async function startTestApp(ds: DataSource, config: SiyuConfig, services: ServicesOptions = {}): Promise<TestApp> {
-  const app = createServices({ config, ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => Date.now() }, services);
+export async function startTestApp(
+  ds: DataSource,
+  config: SiyuConfig,
+  services: ServicesOptions = {},
+): Promise<TestApp> {
+  const app = createServices(
+    { config, ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => Date.now() },
+    services,
+  );
   const server: Server = await new Promise((resolve) => {
     const s = createApp(app).listen(0, '127.0.0.1', () => resolve(s));
   });

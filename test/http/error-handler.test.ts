@@ -42,7 +42,11 @@ describe('error handler', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('answers a busy or unreachable database and a token still being refreshed with 503 and Retry-After, no internals', async () => {
-    for (const [path, code] of [['/busy', 'DB_BUSY'], ['/down', 'DB_UNAVAILABLE'], ['/token', 'TOKEN_UNAVAILABLE']] as const) {
+    for (const [path, code] of [
+      ['/busy', 'DB_BUSY'],
+      ['/down', 'DB_UNAVAILABLE'],
+      ['/token', 'TOKEN_UNAVAILABLE'],
+    ] as const) {
       const res = await fetch(url + path);
       const text = await res.text();
       expect([path, res.status, res.headers.get('retry-after')]).toEqual([path, 503, '1']);
@@ -77,7 +81,11 @@ describe('error handler', () => {
   });
 
   const expectBusy = (r: { status: number; headers: Headers; body: unknown }) => {
-    expect([r.status, r.headers.get('retry-after'), r.body]).toEqual([503, '1', { error: { code: 'DB_BUSY', message: 'temporarily unavailable, retry shortly' } }]);
+    expect([r.status, r.headers.get('retry-after'), r.body]).toEqual([
+      503,
+      '1',
+      { error: { code: 'DB_BUSY', message: 'temporarily unavailable, retry shortly' } },
+    ]);
   };
 
   it('answers 503 DB_BUSY while this process holds the connection past the busy timeout', async () => {

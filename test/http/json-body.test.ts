@@ -21,7 +21,8 @@ describe('jsonBody', () => {
     url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
-  const post = (body: string, type = 'application/json') => fetch(url, { method: 'POST', body, headers: { 'content-type': type } });
+  const post = (body: string, type = 'application/json') =>
+    fetch(url, { method: 'POST', body, headers: { 'content-type': type } });
 
   it('rejects oversize, malformed and non-JSON bodies with 413, 400 and 415', async () => {
     const big = await post(JSON.stringify({ x: 'y'.repeat(5000) }));
@@ -39,7 +40,11 @@ describe('jsonBody', () => {
       expect(res.status).toBe(400);
       expect(((await res.json()) as any).error.code).toBe('MALFORMED_JSON');
     }
-    const bytes = await fetch(url, { method: 'POST', body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), headers: { 'content-type': 'application/json' } });
+    const bytes = await fetch(url, {
+      method: 'POST',
+      body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bytes.status).toBe(400);
   });
 

@@ -5,7 +5,9 @@ import path from 'path';
 import type { Server } from 'http';
 import { contentSecurityPolicy, webPageRouter, webRoot } from '../../src/http/web-assets';
 
-async function serve(root: string): Promise<{ get(p: string, headers?: Record<string, string>): Promise<Response>; close(): void }> {
+async function serve(
+  root: string,
+): Promise<{ get(p: string, headers?: Record<string, string>): Promise<Response>; close(): void }> {
   const koa = new Koa();
   koa.use(webPageRouter({ page: 'demo', scriptSources: ['https://res.wx.qq.com'] }, root).routes());
   const server: Server = await new Promise((resolve) => {
@@ -13,7 +15,13 @@ async function serve(root: string): Promise<{ get(p: string, headers?: Record<st
   });
   const addr = server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  return { get: (p, headers = {}) => fetch(base + p, { headers }), close: () => { server.closeAllConnections(); server.close(); } };
+  return {
+    get: (p, headers = {}) => fetch(base + p, { headers }),
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 describe('web page router', () => {
@@ -28,7 +36,12 @@ describe('web page router', () => {
 
   it('refuses asset names that could leave the page folder', async () => {
     const app = await serve(root);
-    for (const p of ['/demo/assets/..%2Fsecret%2Fkey.js', '/demo/assets/.hidden.js', '/demo/assets/app.ts', '/demo/assets/..%2F..%2Fpackage.json']) {
+    for (const p of [
+      '/demo/assets/..%2Fsecret%2Fkey.js',
+      '/demo/assets/.hidden.js',
+      '/demo/assets/app.ts',
+      '/demo/assets/..%2F..%2Fpackage.json',
+    ]) {
       const res = await app.get(p);
       expect([p, res.status]).toEqual([p, 404]);
     }

@@ -19,7 +19,12 @@ import { silentLogger } from '../../src/logger';
  * the concurrency is within one DataSource.
  */
 const KEY = Buffer.alloc(32, 9);
-const svc = new IdentityService({ phoneCrypto: new PhoneCrypto(KEY), hasher: new IdentityHasher(KEY), mergeByPhone: true, now: () => Date.now() });
+const svc = new IdentityService({
+  phoneCrypto: new PhoneCrypto(KEY),
+  hasher: new IdentityHasher(KEY),
+  mergeByPhone: true,
+  now: () => Date.now(),
+});
 
 describe(`concurrent resolution (${testDialect})`, () => {
   const db = useTestDatabase({ poolSize: 8 });
@@ -48,14 +53,25 @@ describe(`concurrent resolution (${testDialect})`, () => {
     }
     await Promise.all(jobs);
     expect(await count("SELECT COUNT(*) AS n FROM identities WHERE value LIKE 'race-%'")).toBe(persons * 4);
-    const owners = await select<{ value: string; customer_id: string }>(db.ds, "SELECT value, customer_id FROM identities WHERE value LIKE 'race-%'");
+    const owners = await select<{ value: string; customer_id: string }>(
+      db.ds,
+      "SELECT value, customer_id FROM identities WHERE value LIKE 'race-%'",
+    );
     for (let i = 0; i < persons; i++) {
-      const mine = new Set(owners.filter((r) => r.value.slice('race-o'.length) === String(i)).map((r) => r.customer_id));
+      const mine = new Set(
+        owners.filter((r) => r.value.slice('race-o'.length) === String(i)).map((r) => r.customer_id),
+      );
       expect(mine.size).toBe(1);
     }
-    const active = await count("SELECT COUNT(DISTINCT c.id) AS n FROM customers c JOIN identities i ON i.customer_id = c.id WHERE c.status = 'active' AND i.value LIKE 'race-%'");
+    const active = await count(
+      "SELECT COUNT(DISTINCT c.id) AS n FROM customers c JOIN identities i ON i.customer_id = c.id WHERE c.status = 'active' AND i.value LIKE 'race-%'",
+    );
     expect(active).toBe(persons);
-    expect(await count("SELECT COUNT(*) AS n FROM customers c WHERE c.status = 'merged' AND NOT EXISTS (SELECT 1 FROM merge_log m WHERE m.merged_id = c.id)")).toBe(0);
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM customers c WHERE c.status = 'merged' AND NOT EXISTS (SELECT 1 FROM merge_log m WHERE m.merged_id = c.id)",
+      ),
+    ).toBe(0);
   });
 
   it('two inbox processors on two instances claim disjoint rows and apply each once', async () => {
@@ -64,12 +80,33 @@ describe(`concurrent resolution (${testDialect})`, () => {
     const rows = Array.from({ length: 120 }, (_, i) => {
       const openid = `proc-o${i % 30}`;
       const events: NormalizedEvent[] = [
-        { kind: 'message.received', channel: 'official-account', account: 'wxoa', occurredAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(), openid, msgType: 'text', msgId: String(i), content: 'hi', fields: {} },
+        {
+          kind: 'message.received',
+          channel: 'official-account',
+          account: 'wxoa',
+          occurredAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
+          openid,
+          msgType: 'text',
+          msgId: String(i),
+          content: 'hi',
+          fields: {},
+        },
       ];
-      return { account: 'wxoa', channel: 'official-account' as const, kind: 'oa.message.text', dedupeKey: `proc-${i}`, raw: '<xml/>', events };
+      return {
+        account: 'wxoa',
+        channel: 'official-account' as const,
+        kind: 'oa.message.text',
+        dedupeKey: `proc-${i}`,
+        raw: '<xml/>',
+        events,
+      };
     });
     await repo.insertMany(rows, new Date());
-    const mk = (ds: DataSource) => new InboxProcessor({ ds, config, logger: silentLogger(), now: () => Date.now(), identity: svc }, { batchSize: 7 });
+    const mk = (ds: DataSource) =>
+      new InboxProcessor(
+        { ds, config, logger: silentLogger(), now: () => Date.now(), identity: svc },
+        { batchSize: 7 },
+      );
     const [a, b] = [mk(db.ds), mk(second)];
     const [na, nb] = await Promise.all([a.drain(), b.drain()]);
     expect(na + nb).toBe(120);

@@ -32,21 +32,43 @@ describe('customers lookup, merges and conflicts API', () => {
     expect((await t.request('/api/v1/customers/lookup?type=oa_openid&scope=x&value=y')).status).toBe(401);
     expect((await t.request('/api/v1/customers/lookup?type=email&value=y', { key: viewer })).status).toBe(400);
     expect((await t.request('/api/v1/customers/lookup?type=oa_openid&value=y', { key: viewer })).status).toBe(400);
-    expect((await t.request(`/api/v1/customers/lookup?type=oa_openid&scope=${APP}&value=nobody`, { key: viewer })).status).toBe(404);
+    expect(
+      (await t.request(`/api/v1/customers/lookup?type=oa_openid&scope=${APP}&value=nobody`, { key: viewer })).status,
+    ).toBe(404);
     expect((await t.request('/api/v1/customers/not-an-id', { key: viewer })).status).toBe(404);
   });
 
   it('finds a customer by any identity, phone by its plain number, masked unless admin', async () => {
-    const c = (await resolve([oa('o-api-1'), { type: 'phone', scope: 'default', value: '13812345678' }], true)).customerId!;
-    await execute(db.ds, "INSERT INTO transactions (mch_id, out_trade_no, amount_total, refunded_total, state, customer_id, success_time) VALUES ('m', 'T-api', 1500, 500, 'REFUND', ?, '2025-01-02 03:04:05.000')", [c]);
-    const byOpenid = await t.request(`/api/v1/customers/lookup?type=oa_openid&scope=${APP}&value=o-api-1`, { key: viewer });
+    const c = (await resolve([oa('o-api-1'), { type: 'phone', scope: 'default', value: '13812345678' }], true))
+      .customerId!;
+    await execute(
+      db.ds,
+      "INSERT INTO transactions (mch_id, out_trade_no, amount_total, refunded_total, state, customer_id, success_time) VALUES ('m', 'T-api', 1500, 500, 'REFUND', ?, '2025-01-02 03:04:05.000')",
+      [c],
+    );
+    const byOpenid = await t.request(`/api/v1/customers/lookup?type=oa_openid&scope=${APP}&value=o-api-1`, {
+      key: viewer,
+    });
     expect(byOpenid.status).toBe(200);
     expect(byOpenid.body).toMatchObject({ id: c, status: 'active', phone: '138****5678' });
-    expect(byOpenid.body.identities).toEqual(expect.arrayContaining([{ type: 'phone', scope: 'default', value: '138****5678', scopeName: null }, { type: 'oa_openid', scope: APP, value: 'o-api-1', scopeName: null }]));
+    expect(byOpenid.body.identities).toEqual(
+      expect.arrayContaining([
+        { type: 'phone', scope: 'default', value: '138****5678', scopeName: null },
+        { type: 'oa_openid', scope: APP, value: 'o-api-1', scopeName: null },
+      ]),
+    );
     expect(byOpenid.body.unionidMissing).toEqual([{ type: 'oa_openid', scope: APP }]);
-    expect(byOpenid.body.rfm).toMatchObject({ orders: 1, totalSpent: 1000, totalRefunded: 500, lastPurchaseAt: '2025-01-02T03:04:05.000Z' });
-    for (const k of ['tags', 'follows', 'subscriptions', 'recentEvents']) expect(Array.isArray(byOpenid.body[k])).toBe(true);
-    const byPhone = await t.request('/api/v1/customers/lookup?type=phone&value=%2B86%20138%201234%205678', { key: admin });
+    expect(byOpenid.body.rfm).toMatchObject({
+      orders: 1,
+      totalSpent: 1000,
+      totalRefunded: 500,
+      lastPurchaseAt: '2025-01-02T03:04:05.000Z',
+    });
+    for (const k of ['tags', 'follows', 'subscriptions', 'recentEvents'])
+      expect(Array.isArray(byOpenid.body[k])).toBe(true);
+    const byPhone = await t.request('/api/v1/customers/lookup?type=phone&value=%2B86%20138%201234%205678', {
+      key: admin,
+    });
     expect(byPhone.body).toMatchObject({ id: c, phone: '13812345678' });
   });
 
@@ -59,8 +81,16 @@ describe('customers lookup, merges and conflicts API', () => {
     expect(read.status).toBe(200);
     expect(read.body.id).toBe(b);
     const list = await t.request(`/api/v1/merges?customerId=${b}`, { key: viewer });
-    expect(list.body.items[0]).toMatchObject({ id: merged.merges[0], survivorId: b, mergedId: a, undoneAt: null, moved: { identities: 1 } });
-    expect((await t.request(`/api/v1/merges/${merged.merges[0]}/undo`, { method: 'POST', key: viewer })).status).toBe(403);
+    expect(list.body.items[0]).toMatchObject({
+      id: merged.merges[0],
+      survivorId: b,
+      mergedId: a,
+      undoneAt: null,
+      moved: { identities: 1 },
+    });
+    expect((await t.request(`/api/v1/merges/${merged.merges[0]}/undo`, { method: 'POST', key: viewer })).status).toBe(
+      403,
+    );
     const undo = await t.request(`/api/v1/merges/${merged.merges[0]}/undo`, { method: 'POST', key: operator });
     expect(undo.status).toBe(200);
     expect(undo.body).toMatchObject({ restored: 1, undoneBy: 'operator-key' });
@@ -76,7 +106,17 @@ describe('customers lookup, merges and conflicts API', () => {
     await resolve([oa('o-api-3'), union('u-api-3b')]);
     const res = await t.request('/api/v1/conflicts?resolved=false', { key: viewer });
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'unionid', existingValue: 'u-api-3a', refusedValue: 'u-api-3b', reason: 'second_value', resolved: false })]));
+    expect(res.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'unionid',
+          existingValue: 'u-api-3a',
+          refusedValue: 'u-api-3b',
+          reason: 'second_value',
+          resolved: false,
+        }),
+      ]),
+    );
     expect((await t.request('/api/v1/conflicts?resolved=maybe', { key: viewer })).status).toBe(400);
   });
 });

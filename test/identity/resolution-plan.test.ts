@@ -22,7 +22,17 @@ describe('planResolution', () => {
       survivorId: '1',
       merges: [],
       attach: [],
-      conflicts: [{ type: 'unionid', scope: 'default', existingValue: 'u1', refusedValue: 'u2', customerId: '1', otherCustomerId: null, reason: 'second_value' }],
+      conflicts: [
+        {
+          type: 'unionid',
+          scope: 'default',
+          existingValue: 'u1',
+          refusedValue: 'u2',
+          customerId: '1',
+          otherCustomerId: null,
+          reason: 'second_value',
+        },
+      ],
     });
   });
 
@@ -35,12 +45,22 @@ describe('planResolution', () => {
 
   it('attaches a new identity to the known customer', () => {
     const w = world({ id: '1', createdAt: 1, identities: [oa('o1')] });
-    expect(planResolution({ refs: [oa('o1'), union('u1')], ...w })).toEqual({ survivorId: '1', merges: [], attach: [union('u1')], conflicts: [] });
+    expect(planResolution({ refs: [oa('o1'), union('u1')], ...w })).toEqual({
+      survivorId: '1',
+      merges: [],
+      attach: [union('u1')],
+      conflicts: [],
+    });
   });
 
   it('changes nothing when the same evidence is seen again', () => {
     const w = world({ id: '1', createdAt: 1, identities: [oa('o1'), union('u1')] });
-    expect(planResolution({ refs: [oa('o1'), union('u1')], ...w })).toEqual({ survivorId: '1', merges: [], attach: [], conflicts: [] });
+    expect(planResolution({ refs: [oa('o1'), union('u1')], ...w })).toEqual({
+      survivorId: '1',
+      merges: [],
+      attach: [],
+      conflicts: [],
+    });
   });
 
   it('merges into the customer holding the higher-priority identity even when it is younger', () => {
@@ -61,7 +81,10 @@ describe('planResolution', () => {
     const ties = planResolution({ refs: [oa('o1'), mp('m1')], ...w });
     expect(ties.survivorId).toBe('3');
     expect(ties.merges).toEqual(['9']);
-    const sameAge = world({ id: '10', createdAt: 1, identities: [oa('o1')] }, { id: '9', createdAt: 1, identities: [mp('m1')] });
+    const sameAge = world(
+      { id: '10', createdAt: 1, identities: [oa('o1')] },
+      { id: '9', createdAt: 1, identities: [mp('m1')] },
+    );
     expect(planResolution({ refs: [oa('o1'), mp('m1')], ...sameAge }).survivorId).toBe('9');
   });
 
@@ -73,7 +96,9 @@ describe('planResolution', () => {
     const plan = planResolution({ refs: [union('u1'), oa('o2')], ...w });
     expect(plan.merges).toEqual([]);
     expect(plan.conflicts).toHaveLength(2);
-    expect(plan.conflicts.map((c) => [c.type, c.existingValue, c.refusedValue, c.customerId, c.otherCustomerId])).toEqual([
+    expect(
+      plan.conflicts.map((c) => [c.type, c.existingValue, c.refusedValue, c.customerId, c.otherCustomerId]),
+    ).toEqual([
       ['oa_openid', 'o1', 'o2', '1', '2'],
       ['unionid', 'u1', 'u2', '1', '2'],
     ]);

@@ -11,9 +11,19 @@ describe('inbox API', () => {
     db = await createTestDatabase();
     t = await startTestApp(db.ds, testConfig(db.url));
     const repo = new InboxRepository(db.ds);
-    const row = (k: string) => ({ account: 'wx1', channel: 'official-account' as const, kind: 'oa.message.text', dedupeKey: k, raw: '<xml/>', events: [] });
+    const row = (k: string) => ({
+      account: 'wx1',
+      channel: 'official-account' as const,
+      kind: 'oa.message.text',
+      dedupeKey: k,
+      raw: '<xml/>',
+      events: [],
+    });
     await repo.insertMany([row('k1'), row('k2'), row('k3')], new Date());
-    await execute(db.ds, "UPDATE inbox SET status = 'failed', attempts = 8, error = 'Error: boom' WHERE dedupe_key IN ('k1', 'k2')");
+    await execute(
+      db.ds,
+      "UPDATE inbox SET status = 'failed', attempts = 8, error = 'Error: boom' WHERE dedupe_key IN ('k1', 'k2')",
+    );
     await execute(db.ds, "UPDATE inbox SET status = 'done' WHERE dedupe_key = 'k3'");
   });
   afterAll(async () => {

@@ -13,26 +13,84 @@ import { createIdentityService, type IdentityService } from '../../src/identity/
 
 const at = '2025-03-01T08:00:00.000Z';
 const subscribe = (openid: string): NormalizedEvent[] => [
-  { kind: 'identity.observed', channel: 'official-account', account: OA.appId, occurredAt: at, identities: [{ type: 'oa_openid', scope: OA.appId, value: openid }], source: 'oa.subscribe' },
-  { kind: 'subscription.changed', channel: 'official-account', account: OA.appId, occurredAt: at, openid, subscribed: true, qrScene: '42' },
+  {
+    kind: 'identity.observed',
+    channel: 'official-account',
+    account: OA.appId,
+    occurredAt: at,
+    identities: [{ type: 'oa_openid', scope: OA.appId, value: openid }],
+    source: 'oa.subscribe',
+  },
+  {
+    kind: 'subscription.changed',
+    channel: 'official-account',
+    account: OA.appId,
+    occurredAt: at,
+    openid,
+    subscribed: true,
+    qrScene: '42',
+  },
 ];
 
 /** What the processor is built from: a context plus the identity service that src/services.ts would give it. */
-const withIdentity = <T extends { config: SiyuConfig; now(): number }>(ctx: T): T & { identity: IdentityService } => ({ ...ctx, identity: createIdentityService(ctx) });
+const withIdentity = <T extends { config: SiyuConfig; now(): number }>(ctx: T): T & { identity: IdentityService } => ({
+  ...ctx,
+  identity: createIdentityService(ctx),
+});
 
 describe('inbox processor', () => {
   const db = useTestDatabase();
   let clock = Date.parse('2025-03-01T09:00:00Z');
-  const app = () => withIdentity({ ds: db.ds, config: testConfig(db.url, { accounts: [OA] }), logger: silentLogger(), now: () => clock });
+  const app = () =>
+    withIdentity({
+      ds: db.ds,
+      config: testConfig(db.url, { accounts: [OA] }),
+      logger: silentLogger(),
+      now: () => clock,
+    });
   const repo = () => new InboxRepository(db.ds);
   const insert = (key: string, events: NormalizedEvent[]) =>
-    repo().insertMany([{ account: OA.appId, channel: 'official-account', kind: 'oa.event.subscribe', dedupeKey: key, raw: '<xml/>', events }], new Date(clock));
-  const status = async (key: string) => (await select<{ status: string; attempts: unknown; error: string | null }>(db.ds, 'SELECT status, attempts, error FROM inbox WHERE dedupe_key = ?', [key]))[0]!;
+    repo().insertMany(
+      [
+        {
+          account: OA.appId,
+          channel: 'official-account',
+          kind: 'oa.event.subscribe',
+          dedupeKey: key,
+          raw: '<xml/>',
+          events,
+        },
+      ],
+      new Date(clock),
+    );
+  const status = async (key: string) =>
+    (
+      await select<{ status: string; attempts: unknown; error: string | null }>(
+        db.ds,
+        'SELECT status, attempts, error FROM inbox WHERE dedupe_key = ?',
+        [key],
+      )
+    )[0]!;
   const count = async (sql: string, p: unknown[] = []) => Number((await select<{ n: unknown }>(db.ds, sql, p))[0]!.n);
 
   it('retries a failing row with backoff, then marks it failed with the error', async () => {
     const p = new InboxProcessor(app(), { maxAttempts: 3, backoffBaseMs: 1000 });
-    await insert('bad-1', [{ kind: 'payment.refunded', channel: 'wechat-pay', account: 'm1', occurredAt: 'not a date', outTradeNo: 'T', transactionId: 'x', outRefundNo: 'R', refundId: 'r', refundStatus: 'SUCCESS', amountTotal: 1, amountRefund: 1, successTime: 'garbage' }]);
+    await insert('bad-1', [
+      {
+        kind: 'payment.refunded',
+        channel: 'wechat-pay',
+        account: 'm1',
+        occurredAt: 'not a date',
+        outTradeNo: 'T',
+        transactionId: 'x',
+        outRefundNo: 'R',
+        refundId: 'r',
+        refundStatus: 'SUCCESS',
+        amountTotal: 1,
+        amountRefund: 1,
+        successTime: 'garbage',
+      },
+    ]);
     expect(await p.drainOnce()).toBe(1);
     expect(await status('bad-1')).toMatchObject({ status: 'pending', error: expect.stringContaining('Invalid') });
     expect(await p.drainOnce()).toBe(0);
@@ -52,14 +110,24 @@ describe('inbox processor', () => {
     await insert('sub-1', subscribe('oSub1'));
     expect(await p.drain()).toBe(1);
     expect((await status('sub-1')).status).toBe('done');
-    const [sub] = await select<Record<string, unknown>>(db.ds, 'SELECT * FROM oa_subscriptions WHERE openid = ?', ['oSub1']);
+    const [sub] = await select<Record<string, unknown>>(db.ds, 'SELECT * FROM oa_subscriptions WHERE openid = ?', [
+      'oSub1',
+    ]);
     expect(sub).toMatchObject({ app_id: OA.appId, qr_scene: '42' });
     expect(Number(sub!.subscribed)).toBe(1);
-    expect(await count("SELECT COUNT(*) AS n FROM events WHERE type = 'oa.subscribe' AND customer_id = ?", [sub!.customer_id])).toBe(1);
+    expect(
+      await count("SELECT COUNT(*) AS n FROM events WHERE type = 'oa.subscribe' AND customer_id = ?", [
+        sub!.customer_id,
+      ]),
+    ).toBe(1);
     // A crash after commit but before anyone noticed, or an operator retry: the row runs again, writes nothing new.
     await execute(db.ds, "UPDATE inbox SET status = 'pending' WHERE dedupe_key = 'sub-1'");
     expect(await p.drain()).toBe(1);
-    expect(await count('SELECT COUNT(*) AS n FROM customers c JOIN identities i ON i.customer_id = c.id WHERE i.value = ?', ['oSub1'])).toBe(1);
+    expect(
+      await count('SELECT COUNT(*) AS n FROM customers c JOIN identities i ON i.customer_id = c.id WHERE i.value = ?', [
+        'oSub1',
+      ]),
+    ).toBe(1);
     expect(await count("SELECT COUNT(*) AS n FROM events WHERE dedupe_key LIKE 'sub-1#%'")).toBe(1);
   });
 
@@ -78,10 +146,23 @@ describe('inbox processor', () => {
   it('wakes at once when the intake commits, and stops after finishing its batch', async () => {
     const p = new InboxProcessor(withIdentity({ ...app(), now: () => Date.now() }), { pollMs: 60_000 }).start();
     const signal = inboxSignal(db.ds);
-    const writer = new GroupCommitInboxWriter((rows) => repo().insertMany(rows, new Date()), { maxBatch: 10, maxBatchBytes: 1 << 20, maxInFlight: 1, onCommit: () => signal.notify() });
+    const writer = new GroupCommitInboxWriter((rows) => repo().insertMany(rows, new Date()), {
+      maxBatch: 10,
+      maxBatchBytes: 1 << 20,
+      maxInFlight: 1,
+      onCommit: () => signal.notify(),
+    });
     const started = Date.now();
-    await writer.write({ account: OA.appId, channel: 'official-account', kind: 'oa.event.subscribe', dedupeKey: 'wake-1', raw: '<xml/>', events: subscribe('oWake') });
-    while ((await status('wake-1')).status !== 'done' && Date.now() - started < 25_000) await new Promise((r) => setTimeout(r, 10));
+    await writer.write({
+      account: OA.appId,
+      channel: 'official-account',
+      kind: 'oa.event.subscribe',
+      dedupeKey: 'wake-1',
+      raw: '<xml/>',
+      events: subscribe('oWake'),
+    });
+    while ((await status('wake-1')).status !== 'done' && Date.now() - started < 25_000)
+      await new Promise((r) => setTimeout(r, 10));
     expect((await status('wake-1')).status).toBe('done');
     // Well before the 60 s poll: the commit's signal woke it, however slow the machine.
     expect(Date.now() - started).toBeLessThan(25_000);
@@ -91,11 +172,33 @@ describe('inbox processor', () => {
 
 describe('inbox processor under a callback burst', () => {
   const db = useTestDatabase();
-  const app = () => withIdentity({ ds: db.ds, config: testConfig(db.url, { accounts: [OA] }), logger: silentLogger(), now: () => Date.now() });
-  const done = async (prefix: string) => Number((await select<{ n: unknown }>(db.ds, "SELECT COUNT(*) AS n FROM inbox WHERE status = 'done' AND dedupe_key LIKE ?", [`${prefix}%`]))[0]!.n);
+  const app = () =>
+    withIdentity({
+      ds: db.ds,
+      config: testConfig(db.url, { accounts: [OA] }),
+      logger: silentLogger(),
+      now: () => Date.now(),
+    });
+  const done = async (prefix: string) =>
+    Number(
+      (
+        await select<{ n: unknown }>(
+          db.ds,
+          "SELECT COUNT(*) AS n FROM inbox WHERE status = 'done' AND dedupe_key LIKE ?",
+          [`${prefix}%`],
+        )
+      )[0]!.n,
+    );
   const insert = (prefix: string, n: number) =>
     new InboxRepository(db.ds).insertMany(
-      Array.from({ length: n }, (_, i) => ({ account: OA.appId, channel: 'official-account' as const, kind: 'oa.event.subscribe', dedupeKey: `${prefix}${i}`, raw: '<xml/>', events: subscribe(`o${prefix}${i}`) })),
+      Array.from({ length: n }, (_, i) => ({
+        account: OA.appId,
+        channel: 'official-account' as const,
+        kind: 'oa.event.subscribe',
+        dedupeKey: `${prefix}${i}`,
+        raw: '<xml/>',
+        events: subscribe(`o${prefix}${i}`),
+      })),
       new Date(),
     );
   /** Polls `cond` until it holds; the cap only turns a hang into a readable failure. */
@@ -127,7 +230,13 @@ describe('inbox processor under a callback burst', () => {
     const signal = inboxSignal(db.ds);
     for (let i = 0; i < 4; i++) signal.enter();
     // A crowded rest of ten million batches would outlast the test by hours: finishing at all shows it ended with the crowd.
-    const p = new InboxProcessor(app(), { busyBatchSize: 2, busyRestFactor: 1, crowdedRestFactor: 10_000_000, crowdedInFlight: 4, pollMs: 20 }).start();
+    const p = new InboxProcessor(app(), {
+      busyBatchSize: 2,
+      busyRestFactor: 1,
+      crowdedRestFactor: 10_000_000,
+      crowdedInFlight: 4,
+      pollMs: 20,
+    }).start();
     try {
       await until(() => p.stats.rests >= 1);
       // One batch of two (rows an earlier test left pending come first), then the crowded rest.
@@ -164,7 +273,14 @@ describe('group commit writer', () => {
       },
       { maxBatch: 100, maxBatchBytes: 1 << 20, maxInFlight: 1 },
     );
-    const entry = (k: string) => ({ account: 'a', channel: 'official-account' as const, kind: 'k', dedupeKey: k, raw: '', events: [] });
+    const entry = (k: string) => ({
+      account: 'a',
+      channel: 'official-account' as const,
+      kind: 'k',
+      dedupeKey: k,
+      raw: '',
+      events: [],
+    });
     const results = await Promise.allSettled(['a', 'b', 'bad', 'c'].map((k) => writer.write(entry(k))));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect(batches[0]).toEqual(['a', 'b', 'bad', 'c']);

@@ -9,7 +9,15 @@ const entry = (n: number): InboxEntry => ({
   kind: 'oa.message.text',
   dedupeKey: `oa:wxrepo:msg:${n}`,
   raw: `<xml><MsgId>${n}</MsgId><Content><![CDATA[it's "quoted" \\ and 中文]]></Content></xml>`,
-  events: [{ kind: 'unsupported', channel: 'official-account', account: 'wxrepo', occurredAt: '2026-01-01T00:00:00.000Z', what: `m${n}` }],
+  events: [
+    {
+      kind: 'unsupported',
+      channel: 'official-account',
+      account: 'wxrepo',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      what: `m${n}`,
+    },
+  ],
 });
 
 describe('InboxRepository.insertMany (the group-commit INSERT)', () => {
@@ -25,7 +33,10 @@ describe('InboxRepository.insertMany (the group-commit INSERT)', () => {
     const repo = new InboxRepository(db.ds);
     const count = MAX_MYSQL_INSERT_ROWS * 2 + 5;
     await repo.insertMany([entry(1)], new Date('2026-01-01T00:00:00Z'));
-    await repo.insertMany(Array.from({ length: count }, (_, i) => entry(i + 1)), new Date('2026-01-01T00:00:01Z'));
+    await repo.insertMany(
+      Array.from({ length: count }, (_, i) => entry(i + 1)),
+      new Date('2026-01-01T00:00:01Z'),
+    );
     const rows = await select<{ dedupe_key: string; raw: string; events: unknown; status: string; attempts: unknown }>(
       db.ds,
       "SELECT dedupe_key, raw, events, status, attempts FROM inbox WHERE account = 'wxrepo' ORDER BY id",

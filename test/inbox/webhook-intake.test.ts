@@ -6,7 +6,11 @@ import { OA, oaText, post } from './callback-support';
 describe('WeChat callback routes → inbox (DESIGN §6)', () => {
   const db = useTestDatabase();
   let t: TestApp;
-  const rows = async () => select<{ dedupe_key: string; status: string; kind: string }>(db.ds, 'SELECT dedupe_key, status, kind FROM inbox ORDER BY id');
+  const rows = async () =>
+    select<{ dedupe_key: string; status: string; kind: string }>(
+      db.ds,
+      'SELECT dedupe_key, status, kind FROM inbox ORDER BY id',
+    );
 
   beforeAll(async () => {
     t = await startTestApp(db.ds, testConfig(db.url, { accounts: [OA], callbacks: { maxBodyBytes: 4096 } }));
@@ -34,7 +38,9 @@ describe('WeChat callback routes → inbox (DESIGN §6)', () => {
   });
 
   it('keeps distinct messages sent concurrently (group commit), one row each', async () => {
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => post(oaText(t.url, 'oMany', 2000n + BigInt(i)))));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => post(oaText(t.url, 'oMany', 2000n + BigInt(i)))),
+    );
     expect(results.every((r) => r.status === 200 && r.text === 'success')).toBe(true);
     expect((await rows()).filter((r) => r.dedupe_key.includes(':msg:2'))).toHaveLength(40);
   });
@@ -72,7 +78,9 @@ describe('WeChat callback routes → inbox (DESIGN §6)', () => {
     try {
       const res = await post(cb);
       expect(res.status).toBe(503);
-      expect(JSON.parse(res.text)).toEqual({ error: { code: 'INBOX_UNAVAILABLE', message: 'callback not stored, retry later' } });
+      expect(JSON.parse(res.text)).toEqual({
+        error: { code: 'INBOX_UNAVAILABLE', message: 'callback not stored, retry later' },
+      });
     } finally {
       await db.ds.query('ALTER TABLE inbox_away RENAME TO inbox');
     }
@@ -83,7 +91,12 @@ describe('WeChat callback routes → inbox (DESIGN §6)', () => {
   it('answers URL verification (GET) without storing anything', async () => {
     const { sha1Signature } = await import('../../connectors/common/crypto/signature');
     const ts = String(Math.floor(Date.now() / 1000));
-    const q = new URLSearchParams({ signature: sha1Signature(OA.token, ts, '42'), timestamp: ts, nonce: '42', echostr: 'echo-123' });
+    const q = new URLSearchParams({
+      signature: sha1Signature(OA.token, ts, '42'),
+      timestamp: ts,
+      nonce: '42',
+      echostr: 'echo-123',
+    });
     const before = (await rows()).length;
     const res = await fetch(`${t.url}/wechat/official-account/${OA.appId}?${q}`);
     expect(res.status).toBe(200);

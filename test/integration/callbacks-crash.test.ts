@@ -29,7 +29,10 @@ describe('a crash between inbox commit and processing', () => {
   it('rejects a forged callback before anything else: 401, nothing stored', async () => {
     first = await startTestApp(db.ds, world.config);
     const app = world.apps.officialAccounts[0]!;
-    const res = await fetch(`${first.url}/wechat/official-account/${app.appId}?signature=0&timestamp=${Math.floor(Date.now() / 1000)}&nonce=1`, { method: 'POST', body: '<xml><ToUserName>x</ToUserName></xml>' });
+    const res = await fetch(
+      `${first.url}/wechat/official-account/${app.appId}?signature=0&timestamp=${Math.floor(Date.now() / 1000)}&nonce=1`,
+      { method: 'POST', body: '<xml><ToUserName>x</ToUserName></xml>' },
+    );
     expect(res.status).toBe(401);
     expect(await inboxRows(db.ds, '%')).toHaveLength(0);
   });
@@ -38,7 +41,12 @@ describe('a crash between inbox commit and processing', () => {
     const app = world.apps.officialAccounts[0]!;
     const url = `${first!.url}/wechat/official-account/${app.appId}`;
     for (let i = 0; i < 5; i++) {
-      const r = await world.control(`/callbacks/oa/${app.appId}/message`, { type: 'text', openid: `oCrash${i % 2}`, msgId: String(7000 + i), url });
+      const r = await world.control(`/callbacks/oa/${app.appId}/message`, {
+        type: 'text',
+        openid: `oCrash${i % 2}`,
+        msgId: String(7000 + i),
+        url,
+      });
       expect(r.delivery.attempts[0]).toMatchObject({ status: 200, body: 'success' });
     }
     await first!.close();
@@ -48,7 +56,11 @@ describe('a crash between inbox commit and processing', () => {
 
     second = await gateway(world.config);
     await waitFor(async () => (await inboxRows(db.ds, `oa:${app.appId}:msg:700%`)).every((r) => r.status === 'done'));
-    const customers = await select<{ customer_id: string }>(db.ds, "SELECT DISTINCT customer_id FROM events WHERE dedupe_key LIKE ? AND type = 'oa.message.text'", [`oa:${app.appId}:msg:700%`]);
+    const customers = await select<{ customer_id: string }>(
+      db.ds,
+      "SELECT DISTINCT customer_id FROM events WHERE dedupe_key LIKE ? AND type = 'oa.message.text'",
+      [`oa:${app.appId}:msg:700%`],
+    );
     expect(customers).toHaveLength(2);
   });
 });

@@ -33,9 +33,22 @@ export interface World {
 }
 
 export async function startWorld(dbUrl: string): Promise<World> {
-  const emulator = await startEmulator({ seed: 7, followers: 20, officialAccounts: 3, miniPrograms: 1, corps: 1, merchants: 1, wecomStaff: 3, wecomContacts: 5 });
+  const emulator = await startEmulator({
+    seed: 7,
+    followers: 20,
+    officialAccounts: 3,
+    miniPrograms: 1,
+    corps: 1,
+    merchants: 1,
+    wecomStaff: 3,
+    wecomContacts: 5,
+  });
   const control = async (p: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') => {
-    const res = await fetch(`${emulator.url}/_emulator${p}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${emulator.url}/_emulator${p}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`emulator ${method} ${p} → ${res.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
@@ -55,7 +68,14 @@ export async function startWorld(dbUrl: string): Promise<World> {
   await writeFile(certFile, keys.certificatePem);
   await writeFile(keyFile, keys.publicKeyPem);
   const m = apps.merchants[0]!;
-  const pay = { kind: 'wechat-pay', mchId: m.mchId, apiV3Key: m.apiV3Key, platformCertPaths: [certFile], platformPublicKeyPath: keyFile, platformPublicKeyId: keys.publicKeyId };
+  const pay = {
+    kind: 'wechat-pay',
+    mchId: m.mchId,
+    apiV3Key: m.apiV3Key,
+    platformCertPaths: [certFile],
+    platformPublicKeyPath: keyFile,
+    platformPublicKeyId: keys.publicKeyId,
+  };
   const config = testConfig(dbUrl, { accounts: [...apps.accounts, pay], security: { dataKey: 'b'.repeat(64) } });
   return {
     emulator,
@@ -87,7 +107,10 @@ export async function waitFor<T>(fn: () => Promise<T>, ms = 90_000): Promise<Non
   }
 }
 
-export async function inboxRows(ds: DataSource, like: string): Promise<{ id: unknown; dedupe_key: string; status: string; kind: string }[]> {
+export async function inboxRows(
+  ds: DataSource,
+  like: string,
+): Promise<{ id: unknown; dedupe_key: string; status: string; kind: string }[]> {
   return select(ds, 'SELECT id, dedupe_key, status, kind FROM inbox WHERE dedupe_key LIKE ? ORDER BY id', [like]);
 }
 
@@ -103,7 +126,11 @@ export async function lossyProxy(target: () => string): Promise<{ url: string; c
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const key = `${req.method} ${req.url} ${body.toString('base64')}`;
-      void fetch(target() + req.url, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'text/xml' }, body: req.method === 'POST' ? body : undefined }).then(
+      void fetch(target() + req.url, {
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? 'text/xml' },
+        body: req.method === 'POST' ? body : undefined,
+      }).then(
         async (r) => {
           const text = await r.text();
           if (!seen.has(key)) {

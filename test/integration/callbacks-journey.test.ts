@@ -34,7 +34,12 @@ describe('journey: follow the OA, pay, get added on WeCom → one customer', () 
 
   it('rejects a forged Pay notification for the journey merchant first: nothing stored', async () => {
     const m = world.apps.merchants[0]!;
-    const r = await world.control(`/pay/${m.mchId}/transactions`, { openid: 'oNobody', amount: 1, url: `${gw.url}/wechat/pay/${m.mchId}`, tamper: 'serial' });
+    const r = await world.control(`/pay/${m.mchId}/transactions`, {
+      openid: 'oNobody',
+      amount: 1,
+      url: `${gw.url}/wechat/pay/${m.mchId}`,
+      tamper: 'serial',
+    });
     expect(r.notification.attempts[0].status).toBe(401);
     expect(await inboxRows(db.ds, 'pay:%')).toHaveLength(0);
   });
@@ -48,12 +53,24 @@ describe('journey: follow the OA, pay, get added on WeCom → one customer', () 
 
     const { users } = await world.control(`/oa/${oa.appId}/users`, {});
     const { personId, openid } = users[0] as { personId: number; openid: string };
-    const sub = await world.control(`/callbacks/oa/${oa.appId}/event`, { type: 'subscribe', openid, url: `${gw.url}/wechat/official-account/${oa.appId}` });
+    const sub = await world.control(`/callbacks/oa/${oa.appId}/event`, {
+      type: 'subscribe',
+      openid,
+      url: `${gw.url}/wechat/official-account/${oa.appId}`,
+    });
     expect(sub.delivery.delivered).toBe(true);
-    const paid = await world.control(`/pay/${m.mchId}/transactions`, { openid, amount: 8800, outTradeNo: 'JOURNEY-1', url: `${gw.url}/wechat/pay/${m.mchId}` });
+    const paid = await world.control(`/pay/${m.mchId}/transactions`, {
+      openid,
+      amount: 8800,
+      outTradeNo: 'JOURNEY-1',
+      url: `${gw.url}/wechat/pay/${m.mchId}`,
+    });
     expect(paid.notification.attempts[0].status).toBe(204);
     const staff = await world.control(`/wecom/${corp.corpId}/staff`, { userid: 'journey_staff' });
-    const contact = await world.control(`/wecom/${corp.corpId}/contacts`, { personId, followers: [{ userid: staff.userid }] });
+    const contact = await world.control(`/wecom/${corp.corpId}/contacts`, {
+      personId,
+      followers: [{ userid: staff.userid }],
+    });
     const added = await world.control(`/callbacks/wecom/${corp.corpId}/external-contact`, {
       changeType: 'add_external_contact',
       userId: staff.userid,
@@ -65,7 +82,10 @@ describe('journey: follow the OA, pay, get added on WeCom → one customer', () 
 
     const key = (await new ApiKeyService(db.ds).create('journey', 'viewer')).key;
     const byOpenid = await api(`/customers/lookup?type=oa_openid&scope=${oa.appId}&value=${openid}`, key);
-    const byExternal = await api(`/customers/lookup?type=wecom_external_userid&scope=${corp.corpId}&value=${contact.externalUserId}`, key);
+    const byExternal = await api(
+      `/customers/lookup?type=wecom_external_userid&scope=${corp.corpId}&value=${contact.externalUserId}`,
+      key,
+    );
     // The callbacks carry no unionid, so each found its own customer; the gateway's own re-read of the WeCom contact
     // (refresh queue) may already have joined them on a slow machine, which the end state below allows for.
     expect(byOpenid.body.rfm.orders).toBe(1);
@@ -75,20 +95,47 @@ describe('journey: follow the OA, pay, get added on WeCom → one customer', () 
     const unionid = (truth.identities as IdentityRef[]).find((i) => i.type === 'unionid')!;
     expect(unionid).toBeDefined();
     const identity = gw.app.identity;
-    await retryingTransaction(db.ds, (em) => identity.resolve(em, { identities: [{ type: 'oa_openid', scope: oa.appId, value: openid }, unionid], source: 'oa.user_info' }));
-    await retryingTransaction(db.ds, (em) => identity.resolve(em, { identities: [{ type: 'wecom_external_userid', scope: corp.corpId, value: contact.externalUserId }, unionid], source: 'wecom.contact' }));
+    await retryingTransaction(db.ds, (em) =>
+      identity.resolve(em, {
+        identities: [{ type: 'oa_openid', scope: oa.appId, value: openid }, unionid],
+        source: 'oa.user_info',
+      }),
+    );
+    await retryingTransaction(db.ds, (em) =>
+      identity.resolve(em, {
+        identities: [{ type: 'wecom_external_userid', scope: corp.corpId, value: contact.externalUserId }, unionid],
+        source: 'wecom.contact',
+      }),
+    );
 
     const one = await api(`/customers/lookup?type=oa_openid&scope=${oa.appId}&value=${openid}`, key);
-    const same = await api(`/customers/lookup?type=wecom_external_userid&scope=${corp.corpId}&value=${contact.externalUserId}`, key);
+    const same = await api(
+      `/customers/lookup?type=wecom_external_userid&scope=${corp.corpId}&value=${contact.externalUserId}`,
+      key,
+    );
     expect(same.body.id).toBe(one.body.id);
-    expect(one.body.identities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'unionid', value: unionid.value }), expect.objectContaining({ type: 'oa_openid', value: openid }), expect.objectContaining({ type: 'wecom_external_userid', value: contact.externalUserId })]));
+    expect(one.body.identities).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'unionid', value: unionid.value }),
+        expect.objectContaining({ type: 'oa_openid', value: openid }),
+        expect.objectContaining({ type: 'wecom_external_userid', value: contact.externalUserId }),
+      ]),
+    );
     expect(one.body.unionidMissing).toEqual([]);
     expect(one.body.subscriptions).toEqual([expect.objectContaining({ appId: oa.appId, openid, subscribed: true })]);
-    expect(one.body.follows).toEqual([expect.objectContaining({ corpId: corp.corpId, staffUserId: staff.userid, deleted: false })]);
+    expect(one.body.follows).toEqual([
+      expect.objectContaining({ corpId: corp.corpId, staffUserId: staff.userid, deleted: false }),
+    ]);
     expect(one.body.rfm).toMatchObject({ orders: 1, totalSpent: 8800 });
-    expect(one.body.recentEvents.map((e: { type: string }) => e.type).sort()).toEqual(['oa.subscribe', 'pay.succeeded', 'wecom.follow_added']);
+    expect(one.body.recentEvents.map((e: { type: string }) => e.type).sort()).toEqual([
+      'oa.subscribe',
+      'pay.succeeded',
+      'wecom.follow_added',
+    ]);
     // Exactly one merge joined the two, and the customer that merged away still answers, with the survivor.
-    const merges = await select<{ merged_id: string }>(db.ds, 'SELECT merged_id FROM merge_log WHERE survivor_id = ?', [one.body.id]);
+    const merges = await select<{ merged_id: string }>(db.ds, 'SELECT merged_id FROM merge_log WHERE survivor_id = ?', [
+      one.body.id,
+    ]);
     expect(merges).toHaveLength(1);
     expect([byOpenid.body.id, byExternal.body.id]).toEqual(expect.arrayContaining([one.body.id]));
     expect((await api(`/customers/${merges[0]!.merged_id}`, key)).body.id).toBe(one.body.id);

@@ -25,7 +25,10 @@ describe('customer groups in the API', () => {
   const api = async (path: string, key = viewer, init: { method?: string; json?: unknown } = {}) => {
     const res = await fetch(`${gw.url}/api/v1${path}`, {
       method: init.method ?? 'GET',
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.json ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(init.json ? { 'content-type': 'application/json' } : {}),
+      },
       body: init.json ? JSON.stringify(init.json) : undefined,
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -47,18 +50,33 @@ describe('customer groups in the API', () => {
     admin = (await keys.create('groups-admin', 'admin')).key;
     viewer = (await keys.create('groups-viewer', 'viewer')).key;
     corpId = world.apps.corps[0]!.corpId;
-    const staff = (await world.control<{ staff: { userid: string; name: string; contactFeature: boolean; left?: boolean }[] }>(`/state/wecom/${corpId}/staff`)).staff;
+    const staff = (
+      await world.control<{ staff: { userid: string; name: string; contactFeature: boolean; left?: boolean }[] }>(
+        `/state/wecom/${corpId}/staff`,
+      )
+    ).staff;
     const o = staff.find((s) => s.contactFeature && !s.left)!;
     [owner, ownerName] = [o.userid, o.name];
     for (const name of ['售后一群', '售后二群', '新品体验群']) {
-      const g = await world.control(`/wecom/${corpId}/groups`, { owner, name, members: [{ stranger: 1 }, { stranger: 2 }], joinScene: 3 });
+      const g = await world.control(`/wecom/${corpId}/groups`, {
+        owner,
+        name,
+        members: [{ stranger: 1 }, { stranger: 2 }],
+        joinScene: 3,
+      });
       chats.push({ chatId: g.chatId, name, members: g.members });
     }
-    await world.control(`/wecom/${corpId}/groups/${chats[0]!.chatId}/members/remove`, { members: [chats[0]!.members.find((m) => m.type === 2)!.userid], quitScene: 0 });
+    await world.control(`/wecom/${corpId}/groups/${chats[0]!.chatId}/members/remove`, {
+      members: [chats[0]!.members.find((m) => m.type === 2)!.userid],
+      quitScene: 0,
+    });
     await sync('staff');
     await sync('groups');
     // The member removed before the first read is unknown to Siyu; a second read after a removal records the leave.
-    await world.control(`/wecom/${corpId}/groups/${chats[1]!.chatId}/members/remove`, { members: [chats[1]!.members.find((m) => m.type === 2)!.userid], quitScene: 1 });
+    await world.control(`/wecom/${corpId}/groups/${chats[1]!.chatId}/members/remove`, {
+      members: [chats[1]!.members.find((m) => m.type === 2)!.userid],
+      quitScene: 1,
+    });
     await sync('groups');
   }, 120_000);
   afterAll(async () => {
@@ -90,7 +108,9 @@ describe('customer groups in the API', () => {
     const seen: string[] = [];
     let cursor: string | null = '';
     while (cursor !== null) {
-      const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await api(`/groups?corpId=${corpId}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await api(
+        `/groups?corpId=${corpId}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.body.items.length).toBeLessThanOrEqual(1);
       seen.push(...page.body.items.map((g) => g.id));
       cursor = page.body.nextCursor;
@@ -99,7 +119,9 @@ describe('customer groups in the API', () => {
   });
 
   it('filters by owner and by name prefix (a LIKE wildcard is taken literally)', async () => {
-    const byPrefix = (await api(`/groups?q=${encodeURIComponent('售后')}`)).body.items.map((g: { name: string }) => g.name).sort();
+    const byPrefix = (await api(`/groups?q=${encodeURIComponent('售后')}`)).body.items
+      .map((g: { name: string }) => g.name)
+      .sort();
     expect(byPrefix).toEqual(['售后一群', '售后二群']);
     expect((await api(`/groups?q=${encodeURIComponent('%')}`)).body.items).toEqual([]);
     const owned = (await api(`/groups?corpId=${corpId}&owner=${owner}`)).body.items;
@@ -116,13 +138,23 @@ describe('customer groups in the API', () => {
     const members = one.body.members as Record<string, unknown>[];
     const leaverId = chats[1]!.members.find((m) => m.type === 2)!.userid;
     const staffRow = members.find((m) => m.type === 'staff' && m.userid === owner)!;
-    expect(staffRow).toEqual({ type: 'staff', userid: owner, name: ownerName, joinedAt: expect.any(String), joinScene: expect.any(Number) });
+    expect(staffRow).toEqual({
+      type: 'staff',
+      userid: owner,
+      name: ownerName,
+      joinedAt: expect.any(String),
+      joinScene: expect.any(Number),
+    });
     const leaver = members.find((m) => m.externalUserId === leaverId)!;
     expect(leaver.leftAt).toEqual(expect.stringMatching(/^\d{4}-/));
     const current = members.filter((m) => m.type === 'external' && m.leftAt === undefined);
     expect(current.length).toBe(chats[1]!.members.filter((m) => m.type === 2).length - 1);
     for (const m of members.filter((x) => x.type === 'external')) {
-      const [identity] = await select<{ customer_id: string }>(db.ds, "SELECT customer_id FROM identities WHERE type = 'wecom_external_userid' AND scope = ? AND value = ?", [corpId, m.externalUserId]);
+      const [identity] = await select<{ customer_id: string }>(
+        db.ds,
+        "SELECT customer_id FROM identities WHERE type = 'wecom_external_userid' AND scope = ? AND value = ?",
+        [corpId, m.externalUserId],
+      );
       expect(m).toMatchObject({ customerId: identity!.customer_id, joinScene: 3, name: expect.any(String) });
       expect(m.userid).toBeUndefined();
     }
@@ -132,7 +164,10 @@ describe('customer groups in the API', () => {
   it('answers bad input with 4xx {error:{code,message}}: unknown corp, unknown or malformed id, bad paging, anonymous', async () => {
     expect((await api('/groups', '')).status).toBe(401);
     const corp = await api('/groups?corpId=ww-nope');
-    expect([corp.status, corp.body]).toEqual([404, { error: { code: 'ACCOUNT_NOT_FOUND', message: 'no WeCom account ww-nope is configured' } }]);
+    expect([corp.status, corp.body]).toEqual([
+      404,
+      { error: { code: 'ACCOUNT_NOT_FOUND', message: 'no WeCom account ww-nope is configured' } },
+    ]);
     for (const id of ['999999999', 'abc', '1;DROP']) {
       const r = await api(`/groups/${encodeURIComponent(id)}`);
       expect([r.status, r.body.error.code]).toEqual([404, 'NOT_FOUND']);

@@ -31,7 +31,10 @@ export class CookieJar {
   }
 
   header(path: string): string {
-    return [...this.cookies].filter(([, c]) => path.startsWith(c.path)).map(([n, c]) => `${n}=${c.value}`).join('; ');
+    return [...this.cookies]
+      .filter(([, c]) => path.startsWith(c.path))
+      .map(([n, c]) => `${n}=${c.value}`)
+      .join('; ');
   }
 
   get(name: string): string | undefined {
@@ -75,7 +78,10 @@ export interface FrontDoorHarness {
   /** A gateway (or absolute) URL, redirects not followed, cookies taken from and stored in `jar`. */
   request(pathOrUrl: string, init?: RequestInitX): Promise<Reply>;
   /** The whole H5 login as a browser does it, through the emulator's authorize page. */
-  browserLogin(appId: string, opts?: { redirect?: string; scope?: string; personId?: number; jar?: CookieJar }): Promise<{ jar: CookieJar; callback: Reply; callbackUrl: string }>;
+  browserLogin(
+    appId: string,
+    opts?: { redirect?: string; scope?: string; personId?: number; jar?: CookieJar },
+  ): Promise<{ jar: CookieJar; callback: Reply; callbackUrl: string }>;
   mpLogin(appId: string, who?: { personId?: number; openid?: string }): Promise<Reply>;
   /** Moves the emulator clock, which is also the gateway's clock. */
   advance(seconds: number): Promise<void>;
@@ -92,7 +98,15 @@ export async function startFrontDoors(
   world: EmulatorOptions = {},
   logger: Logger = silentLogger(),
 ): Promise<FrontDoorHarness> {
-  const emu = await startEmulator({ followers: 20, officialAccounts: 2, miniPrograms: 1, corps: 0, merchants: 0, wecomContacts: 0, ...world });
+  const emu = await startEmulator({
+    followers: 20,
+    officialAccounts: 2,
+    miniPrograms: 1,
+    corps: 0,
+    merchants: 0,
+    wecomContacts: 0,
+    ...world,
+  });
   let handler: (req: IncomingMessage, res: ServerResponse) => unknown = (_req, res) => res.end();
   const server: Server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -104,10 +118,14 @@ export async function startFrontDoors(
     security: { sessionSecret: 'front-door-test-secret', dataKey: '11'.repeat(32) },
     ...overrides,
   });
-  const app = createServices({ config, ds: db.ds, logger, metrics: new HttpMetrics(), now: () => emu.state.clock.nowMs() }, { clients: { http: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 } } });
+  const app = createServices(
+    { config, ds: db.ds, logger, metrics: new HttpMetrics(), now: () => emu.state.clock.nowMs() },
+    { clients: { http: { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 } } },
+  );
   handler = createApp(app).callback();
   const control = axios.create({ baseURL: `${emu.url}/_emulator`, validateStatus: () => true });
-  const ids = (kind: string) => config.accounts.filter((a) => a.kind === kind).map((a) => (a as { appId: string }).appId);
+  const ids = (kind: string) =>
+    config.accounts.filter((a) => a.kind === kind).map((a) => (a as { appId: string }).appId);
 
   const request = async (pathOrUrl: string, init: RequestInitX = {}): Promise<Reply> => {
     const target = new URL(pathOrUrl, url);
@@ -146,13 +164,18 @@ export async function startFrontDoors(
     request,
     async browserLogin(appId, opts = {}) {
       const jar = opts.jar ?? new CookieJar();
-      const q = new URLSearchParams({ redirect: opts.redirect ?? `${SHOP}/after-login?x=1`, scope: opts.scope ?? 'snsapi_base' });
+      const q = new URLSearchParams({
+        redirect: opts.redirect ?? `${SHOP}/after-login?x=1`,
+        scope: opts.scope ?? 'snsapi_base',
+      });
       const start = await request(`/h5/${appId}/login?${q}`, { jar });
-      if (start.status !== 302 || !start.location) throw new Error(`login did not redirect: ${start.status} ${start.text}`);
+      if (start.status !== 302 || !start.location)
+        throw new Error(`login did not redirect: ${start.status} ${start.text}`);
       if (opts.personId !== undefined) await control.post('/oauth/visitors', { appId, personId: opts.personId });
       const authorize = await fetch(start.location, { redirect: 'manual' });
       const callbackUrl = authorize.headers.get('location');
-      if (authorize.status !== 302 || !callbackUrl) throw new Error(`authorize page did not redirect: ${authorize.status}`);
+      if (authorize.status !== 302 || !callbackUrl)
+        throw new Error(`authorize page did not redirect: ${authorize.status}`);
       return { jar, callback: await request(callbackUrl, { jar }), callbackUrl };
     },
     async mpLogin(appId, who = {}) {

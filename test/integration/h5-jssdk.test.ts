@@ -15,7 +15,15 @@ describe('GET /h5/:appId/jssdk-config', () => {
   const config = (url: string | undefined, app = appId, headers: Record<string, string> = {}) =>
     h.request(`/h5/${app}/jssdk-config${url === undefined ? '' : `?url=${encodeURIComponent(url)}`}`, { headers });
   const verify = async (url: string, c: { timestamp: number; nonceStr: string; signature: string }) =>
-    (await h.control.post('/jssdk/verify', { appId, url, noncestr: c.nonceStr, timestamp: c.timestamp, signature: c.signature })).data as { ok: boolean };
+    (
+      await h.control.post('/jssdk/verify', {
+        appId,
+        url,
+        noncestr: c.nonceStr,
+        timestamp: c.timestamp,
+        signature: c.signature,
+      })
+    ).data as { ok: boolean };
 
   it('refuses a page off the allow-list, a missing url (400) and an unknown appId (404)', async () => {
     for (const url of ['https://evil.example/page', 'https://shop.example.com.evil.example/', 'not a url', undefined]) {
@@ -59,7 +67,10 @@ describe('GET /h5/:appId/jssdk-config', () => {
     expect(ok.headers.get('vary')).toMatch(/Origin/);
     const foreign = await config(`${SHOP}/p`, appId, { origin: 'https://evil.example' });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await h.request(`/h5/${appId}/jssdk-config`, { method: 'OPTIONS', headers: { origin: SHOP, 'access-control-request-method': 'GET' } });
+    const preflight = await h.request(`/h5/${appId}/jssdk-config`, {
+      method: 'OPTIONS',
+      headers: { origin: SHOP, 'access-control-request-method': 'GET' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-methods')).toContain('GET');
   });
@@ -68,7 +79,9 @@ describe('GET /h5/:appId/jssdk-config', () => {
     await db.ds.query('DELETE FROM access_tokens');
     const fresh = await startFrontDoors(db);
     try {
-      await fresh.control.post('/chaos', { rules: [{ api: 'api.weixin.qq.com/cgi-bin/ticket/getticket', errcode: -1, rate: 1 }] });
+      await fresh.control.post('/chaos', {
+        rules: [{ api: 'api.weixin.qq.com/cgi-bin/ticket/getticket', errcode: -1, rate: 1 }],
+      });
       const res = await fresh.request(`/h5/${fresh.oaAppId()}/jssdk-config?url=${encodeURIComponent(`${SHOP}/p`)}`);
       expect(res.status).toBe(502);
       expect(res.body.error.code).toBe('WECHAT_UNAVAILABLE');

@@ -32,11 +32,21 @@ describe('H5 web OAuth (GET /h5/:appId/login → WeChat authorize page → /oaut
       `SELECT customer_id, type, scope, value FROM identities${customerId ? ' WHERE customer_id = ?' : ''} ORDER BY type`,
       customerId ? [customerId] : [],
     )) as IdentityRow[];
-  const login = (app: string, q: Record<string, string>, init: { jar?: CookieJar; headers?: Record<string, string> } = {}) =>
-    h.request(`/h5/${app}/login?${new URLSearchParams(q)}`, init);
+  const login = (
+    app: string,
+    q: Record<string, string>,
+    init: { jar?: CookieJar; headers?: Record<string, string> } = {},
+  ) => h.request(`/h5/${app}/login?${new URLSearchParams(q)}`, init);
 
   it('refuses a redirect off the allow-list with 400 and sets no cookie', async () => {
-    for (const redirect of ['https://evil.example/x', 'https://shop.example.com.evil.example/', 'https://shop.example.com@evil.example/', '//evil.example', 'javascript:alert(1)', '']) {
+    for (const redirect of [
+      'https://evil.example/x',
+      'https://shop.example.com.evil.example/',
+      'https://shop.example.com@evil.example/',
+      '//evil.example',
+      'javascript:alert(1)',
+      '',
+    ]) {
       const res = await login(appId, { redirect });
       expect(res.status).toBe(400);
       expect(res.location).toBeNull();
@@ -60,7 +70,9 @@ describe('H5 web OAuth (GET /h5/:appId/login → WeChat authorize page → /oaut
     const jar = new CookieJar();
     const res = await login(appId, { redirect: `${SHOP}/p?x=1#frag`, scope: 'snsapi_userinfo' }, { jar });
     expect(res.status).toBe(302);
-    const account = h.config.accounts.find((a) => a.kind === 'official-account' && a.appId === appId) as { oauthBase: string };
+    const account = h.config.accounts.find((a) => a.kind === 'official-account' && a.appId === appId) as {
+      oauthBase: string;
+    };
     expect(res.location!.startsWith(`${account.oauthBase}/connect/oauth2/authorize?`)).toBe(true);
     expect(res.location!.endsWith('#wechat_redirect')).toBe(true);
     const url = new URL(res.location!);
@@ -90,7 +102,9 @@ describe('H5 web OAuth (GET /h5/:appId/login → WeChat authorize page → /oaut
     expect(session).toMatch(/path=\/;/i);
     expect(jar.names()).toEqual(['siyu_h5']);
     const rows = await identities();
-    expect(rows).toEqual([{ customer_id: expect.any(String), type: 'h5_openid', scope: appId, value: expect.stringMatching(/^o/) }]);
+    expect(rows).toEqual([
+      { customer_id: expect.any(String), type: 'h5_openid', scope: appId, value: expect.stringMatching(/^o/) },
+    ]);
   });
 
   it('behind HTTPS (X-Forwarded-Proto) the cookies are Secure, and the session cookie is SameSite=None for cross-site pages', async () => {
@@ -114,7 +128,9 @@ describe('H5 web OAuth (GET /h5/:appId/login → WeChat authorize page → /oaut
     const rows = await identities();
     expect(rows.map((r) => r.type)).toEqual(['h5_openid', 'unionid']);
     const customerId = rows[0]!.customer_id;
-    const [customer] = (await db.ds.query('SELECT display_name, avatar_url FROM customers WHERE id = ?', [customerId])) as { display_name: string; avatar_url: string }[];
+    const [customer] = (await db.ds.query('SELECT display_name, avatar_url FROM customers WHERE id = ?', [
+      customerId,
+    ])) as { display_name: string; avatar_url: string }[];
     expect(customer!.display_name).toBeTruthy();
     expect(customer!.avatar_url).toMatch(/^https:\/\//);
 
@@ -132,7 +148,12 @@ describe('H5 web OAuth (GET /h5/:appId/login → WeChat authorize page → /oaut
   it('attaches to the customer already holding the same openid as an OA follower', async () => {
     const code = (await h.control.post(`/oa/${appId}/oauth-codes`, { personId: 5 })).data as { openid: string };
     const identity = h.app.identity;
-    const follower = await retryingTransaction(db.ds, (em) => identity.resolve(em, { identities: [{ type: 'oa_openid', scope: appId, value: code.openid }], source: 'test.oa' }));
+    const follower = await retryingTransaction(db.ds, (em) =>
+      identity.resolve(em, {
+        identities: [{ type: 'oa_openid', scope: appId, value: code.openid }],
+        source: 'test.oa',
+      }),
+    );
     await h.browserLogin(appId, { personId: 5 });
     const rows = await identities();
     expect(rows).toEqual([
@@ -153,7 +174,9 @@ describe('H5 web OAuth (GET /h5/:appId/login → WeChat authorize page → /oaut
     expect(replay.status).toBe(400);
     expect(replay.headers.get('content-type')).toMatch(/text\/html/);
     expect(replay.text).toContain('INVALID_STATE');
-    expect(replay.headers.getSetCookie().some((c) => c.startsWith('siyu_h5=') && !c.startsWith('siyu_h5=;'))).toBe(false);
+    expect(replay.headers.getSetCookie().some((c) => c.startsWith('siyu_h5=') && !c.startsWith('siyu_h5=;'))).toBe(
+      false,
+    );
   });
 
   it('a state from another browser, a tampered state cookie, or no state at all gets 400', async () => {
@@ -228,7 +251,9 @@ describe('H5 web OAuth (GET /h5/:appId/login → WeChat authorize page → /oaut
   });
 
   it('WeChat failing on the code exchange is a 502 page, never a 500', async () => {
-    await h.control.post('/chaos', { rules: [{ api: 'api.weixin.qq.com/sns/oauth2/access_token', errcode: -1, rate: 1 }] });
+    await h.control.post('/chaos', {
+      rules: [{ api: 'api.weixin.qq.com/sns/oauth2/access_token', errcode: -1, rate: 1 }],
+    });
     const res = await h.browserLogin(appId);
     expect(res.callback.status).toBe(502);
     expect(res.callback.text).toContain('WECHAT_UNAVAILABLE');

@@ -32,9 +32,27 @@ describe('POST /mp/:appId/login', () => {
     expect(missing.body.error.details).toEqual([{ path: 'code', message: expect.any(String) }]);
     expect((await login({ code: '' })).status).toBe(422);
     expect((await login({ code: 'x'.repeat(600) })).status).toBe(422);
-    expect((await h.request(`/mp/${appId}/login`, { method: 'POST', body: '{"code":', headers: { 'content-type': 'application/json' } })).status).toBe(400);
-    expect((await h.request(`/mp/${appId}/login`, { method: 'POST', body: 'code=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
-    expect((await h.request(`/mp/${appId}/login`, { method: 'POST', json: { code: 'x', pad: 'y'.repeat(5000) } })).status).toBe(413);
+    expect(
+      (
+        await h.request(`/mp/${appId}/login`, {
+          method: 'POST',
+          body: '{"code":',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await h.request(`/mp/${appId}/login`, {
+          method: 'POST',
+          body: 'code=x',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+    ).toBe(415);
+    expect(
+      (await h.request(`/mp/${appId}/login`, { method: 'POST', json: { code: 'x', pad: 'y'.repeat(5000) } })).status,
+    ).toBe(413);
   });
 
   it('returns customerId, openid, unionid and a token; never the session_key', async () => {
@@ -45,15 +63,23 @@ describe('POST /mp/:appId/login', () => {
     expect(res.body.openid).toBe(minted.openid);
     expect(res.text).not.toMatch(/session_key|sessionKey/);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const rows = (await db.ds.query('SELECT customer_id, type, scope, value FROM identities ORDER BY type')) as { customer_id: string; type: string; scope: string; value: string }[];
+    const rows = (await db.ds.query('SELECT customer_id, type, scope, value FROM identities ORDER BY type')) as {
+      customer_id: string;
+      type: string;
+      scope: string;
+      value: string;
+    }[];
     const account = h.config.accounts.find((a) => a.kind === 'mini-program') as { openPlatformId: string };
     expect(rows).toEqual([
       { customer_id: res.body.customerId, type: 'mp_openid', scope: appId, value: minted.openid },
       { customer_id: res.body.customerId, type: 'unionid', scope: account.openPlatformId, value: res.body.unionid },
     ]);
     // Nothing stores the session_key anywhere (tokens table included).
-    const sessionKey = (h.emu.state.world.mpApp(appId)!.sessionKeys as Map<number, string>).values().next().value as string;
-    const dump = JSON.stringify(await db.ds.query('SELECT * FROM access_tokens')) + JSON.stringify(await db.ds.query('SELECT * FROM identity_links'));
+    const sessionKey = (h.emu.state.world.mpApp(appId)!.sessionKeys as Map<number, string>).values().next()
+      .value as string;
+    const dump =
+      JSON.stringify(await db.ds.query('SELECT * FROM access_tokens')) +
+      JSON.stringify(await db.ds.query('SELECT * FROM identity_links'));
     expect(dump).not.toContain(sessionKey);
   });
 
@@ -88,7 +114,9 @@ describe('POST /mp/:appId/login', () => {
     await h.advance(301);
     expect((await login({ code: late.code })).status).toBe(400);
 
-    await h.control.post('/chaos', { rules: [{ api: 'api.weixin.qq.com/sns/jscode2session', errcode: 45009, rate: 1 }] });
+    await h.control.post('/chaos', {
+      rules: [{ api: 'api.weixin.qq.com/sns/jscode2session', errcode: 45009, rate: 1 }],
+    });
     try {
       const limited = await h.mpLogin(appId);
       expect(limited.status).toBe(429);

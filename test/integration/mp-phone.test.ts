@@ -14,13 +14,21 @@ interface Row {
 }
 
 /** A getPhoneNumber code for the person's own number (the emulator gives every person one, unique). */
-async function phoneCodeOf(h: FrontDoorHarness, appId: string, who: { personId?: number; openid?: string }): Promise<{ code: string; phoneNumber: string }> {
+async function phoneCodeOf(
+  h: FrontDoorHarness,
+  appId: string,
+  who: { personId?: number; openid?: string },
+): Promise<{ code: string; phoneNumber: string }> {
   const res = await h.control.post(`/mp/${appId}/phone-codes`, who);
   if (res.status !== 200) throw new Error(`phone-codes: ${res.status} ${JSON.stringify(res.data)}`);
   return res.data as { code: string; phoneNumber: string };
 }
 
-async function phoneCode(h: FrontDoorHarness, appId: string, who: { personId?: number; openid?: string }): Promise<string> {
+async function phoneCode(
+  h: FrontDoorHarness,
+  appId: string,
+  who: { personId?: number; openid?: string },
+): Promise<string> {
   return (await phoneCodeOf(h, appId, who)).code;
 }
 
@@ -40,7 +48,12 @@ describe('POST /mp/:appId/phone', () => {
   beforeEach(() => clearTables(db.ds));
 
   const phone = (appId: string, code: unknown, bearer?: string, headers: Record<string, string> = {}) =>
-    h.request(`/mp/${appId}/phone`, { method: 'POST', json: { code }, ...(bearer !== undefined ? { bearer } : {}), headers });
+    h.request(`/mp/${appId}/phone`, {
+      method: 'POST',
+      json: { code },
+      ...(bearer !== undefined ? { bearer } : {}),
+      headers,
+    });
 
   it('refuses a call without the login token (401) and with a token that is not ours (401)', async () => {
     const none = await phone(mp1, 'x');
@@ -83,24 +96,37 @@ describe('POST /mp/:appId/phone', () => {
     const { code, phoneNumber: PHONE } = await phoneCodeOf(h, mp1, { personId: 3 });
     const res = await phone(mp1, code, login.body.token);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ customerId: login.body.customerId, phone: `${PHONE.slice(0, 3)}****${PHONE.slice(-4)}`, verified: true });
+    expect(res.body).toEqual({
+      customerId: login.body.customerId,
+      phone: `${PHONE.slice(0, 3)}****${PHONE.slice(-4)}`,
+      verified: true,
+    });
 
-    const rows = (await db.ds.query("SELECT customer_id, type, scope, value, value_enc, verified FROM identities WHERE type = 'phone'")) as Row[];
+    const rows = (await db.ds.query(
+      "SELECT customer_id, type, scope, value, value_enc, verified FROM identities WHERE type = 'phone'",
+    )) as Row[];
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ customer_id: login.body.customerId, scope: 'default' });
     expect(Number(rows[0]!.verified)).toBe(1);
     expect(rows[0]!.value).not.toContain(PHONE);
     expect(rows[0]!.value_enc).toMatch(/^v1\./);
-    const [customer] = (await db.ds.query('SELECT phone_enc FROM customers WHERE id = ?', [login.body.customerId])) as { phone_enc: string }[];
+    const [customer] = (await db.ds.query('SELECT phone_enc FROM customers WHERE id = ?', [login.body.customerId])) as {
+      phone_enc: string;
+    }[];
     expect(customer!.phone_enc).toMatch(/^v1\./);
-    const dump = JSON.stringify(await db.ds.query('SELECT * FROM identities')) + JSON.stringify(await db.ds.query('SELECT * FROM customers'));
+    const dump =
+      JSON.stringify(await db.ds.query('SELECT * FROM identities')) +
+      JSON.stringify(await db.ds.query('SELECT * FROM customers'));
     expect(dump).not.toContain(PHONE);
-    await expect(h.app.identity.findCustomerId(db.ds, { type: 'phone', scope: 'default', value: `+86 ${PHONE}` })).resolves.toBe(login.body.customerId);
+    await expect(
+      h.app.identity.findCustomerId(db.ds, { type: 'phone', scope: 'default', value: `+86 ${PHONE}` }),
+    ).resolves.toBe(login.body.customerId);
 
     const logs = logLines.join('');
     expect(logs).not.toContain(PHONE);
     expect(logs).not.toContain(login.body.token);
-    for (const key of (h.emu.state.world.mpApp(mp1)!.sessionKeys as Map<number, string>).values()) expect(logs).not.toContain(key);
+    for (const key of (h.emu.state.world.mpApp(mp1)!.sessionKeys as Map<number, string>).values())
+      expect(logs).not.toContain(key);
   });
 
   it('merges two customers of one person by the verified phone (DESIGN §4)', async () => {
@@ -109,13 +135,20 @@ describe('POST /mp/:appId/phone', () => {
       const a = await h.mpLogin(mp1, { personId: 4 });
       const b = await h.mpLogin(mp2, { personId: 4 });
       expect(a.body.customerId).not.toBe(b.body.customerId);
-      expect((await phone(mp1, await phoneCode(h, mp1, { personId: 4 }), a.body.token)).body.customerId).toBe(a.body.customerId);
+      expect((await phone(mp1, await phoneCode(h, mp1, { personId: 4 }), a.body.token)).body.customerId).toBe(
+        a.body.customerId,
+      );
       const merged = await phone(mp2, await phoneCode(h, mp2, { personId: 4 }), b.body.token);
       expect(merged.status).toBe(200);
       expect(merged.body.customerId).toBe(a.body.customerId);
-      const log = (await db.ds.query('SELECT survivor_id, merged_id FROM merge_log')) as { survivor_id: string; merged_id: string }[];
+      const log = (await db.ds.query('SELECT survivor_id, merged_id FROM merge_log')) as {
+        survivor_id: string;
+        merged_id: string;
+      }[];
       expect(log).toEqual([{ survivor_id: a.body.customerId, merged_id: b.body.customerId }]);
-      const [gone] = (await db.ds.query('SELECT status, merged_into_id FROM customers WHERE id = ?', [b.body.customerId])) as { status: string; merged_into_id: string }[];
+      const [gone] = (await db.ds.query('SELECT status, merged_into_id FROM customers WHERE id = ?', [
+        b.body.customerId,
+      ])) as { status: string; merged_into_id: string }[];
       expect(gone).toEqual({ status: 'merged', merged_into_id: a.body.customerId });
       // The merged side's token keeps working: it speaks for an openid, which now resolves to the survivor.
       expect((await h.mpLogin(mp2, { personId: 4 })).body.customerId).toBe(a.body.customerId);
@@ -139,8 +172,16 @@ describe('POST /mp/:appId/phone with identity.mergeByPhone: false', () => {
     for (const id of [mp1, mp2]) await h.control.patch(`/apps/${id}`, { bound: false });
     const a = await h.mpLogin(mp1, { personId: 4 });
     const b = await h.mpLogin(mp2, { personId: 4 });
-    const pa = await h.request(`/mp/${mp1}/phone`, { method: 'POST', json: { code: await phoneCode(h, mp1, { personId: 4 }) }, bearer: a.body.token });
-    const pb = await h.request(`/mp/${mp2}/phone`, { method: 'POST', json: { code: await phoneCode(h, mp2, { personId: 4 }) }, bearer: b.body.token });
+    const pa = await h.request(`/mp/${mp1}/phone`, {
+      method: 'POST',
+      json: { code: await phoneCode(h, mp1, { personId: 4 }) },
+      bearer: a.body.token,
+    });
+    const pb = await h.request(`/mp/${mp2}/phone`, {
+      method: 'POST',
+      json: { code: await phoneCode(h, mp2, { personId: 4 }) },
+      bearer: b.body.token,
+    });
     expect([pa.status, pb.status]).toEqual([200, 200]);
     expect(pa.body.customerId).toBe(a.body.customerId);
     expect(pb.body.customerId).toBe(b.body.customerId);

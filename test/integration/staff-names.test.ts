@@ -47,7 +47,10 @@ describe('staff directory and names in the API', () => {
   const api = async (path: string, key = admin, init: { method?: string; json?: unknown } = {}) => {
     const res = await fetch(`${gw.url}/api/v1${path}`, {
       method: init.method ?? 'GET',
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(init.json ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(init.json ? { 'content-type': 'application/json' } : {}),
+      },
       body: init.json ? JSON.stringify(init.json) : undefined,
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -62,12 +65,16 @@ describe('staff directory and names in the API', () => {
   };
   const staff = async (): Promise<StaffItem[]> => (await api(`/staff?corpId=${corpId}`, viewer)).body.items;
   const member = async (userid: string) => (await staff()).find((s) => s.userid === userid);
-  const contactCallback = (body: Record<string, unknown>) => world.control(`/callbacks/wecom/${corpId}/contact`, { ...body, url: `${gw.url}/wechat/wecom/${corpId}` });
+  const contactCallback = (body: Record<string, unknown>) =>
+    world.control(`/callbacks/wecom/${corpId}/contact`, { ...body, url: `${gw.url}/wechat/wecom/${corpId}` });
 
   it('refuses anonymous callers (401), an unknown corp (404) and a repeated corpId (400)', async () => {
     expect((await api(`/staff?corpId=${corpId}`, '')).status).toBe(401);
     const unknown = await api('/staff?corpId=ww-nope', viewer);
-    expect([unknown.status, unknown.body]).toEqual([404, { error: { code: 'ACCOUNT_NOT_FOUND', message: 'no WeCom account ww-nope is configured' } }]);
+    expect([unknown.status, unknown.body]).toEqual([
+      404,
+      { error: { code: 'ACCOUNT_NOT_FOUND', message: 'no WeCom account ww-nope is configured' } },
+    ]);
     const twice = await api(`/staff?corpId=${corpId}&corpId=${corpId}`, viewer);
     expect([twice.status, twice.body.error.code]).toEqual([400, 'BAD_REQUEST']);
   });
@@ -95,9 +102,19 @@ describe('staff directory and names in the API', () => {
   });
 
   it('applies change_contact callbacks through the inbox and re-reads the member: create, a minimal update with a new userid, delete', async () => {
-    await world.control(`/wecom/${corpId}/staff`, { userid: 'zhaomin', name: '赵敏', departments: [2], position: '销售顾问' });
+    await world.control(`/wecom/${corpId}/staff`, {
+      userid: 'zhaomin',
+      name: '赵敏',
+      departments: [2],
+      position: '销售顾问',
+    });
     // A callback URL set up after 2022-08-15: UserID and Department only; the gateway reads the rest (user/get).
-    const created = await contactCallback({ changeType: 'create_user', userId: 'zhaomin', departments: [2], minimal: true });
+    const created = await contactCallback({
+      changeType: 'create_user',
+      userId: 'zhaomin',
+      departments: [2],
+      minimal: true,
+    });
     expect(created.delivery.delivered).toBe(true);
     expect(await waitFor(async () => ((await member('zhaomin'))?.name ? member('zhaomin') : undefined))).toMatchObject({
       name: '赵敏',
@@ -107,30 +124,60 @@ describe('staff directory and names in the API', () => {
     });
 
     await world.control(`/wecom/${corpId}/staff/zhaomin`, { newUserid: 'zhaomin2', departments: [2, 3] }, 'PATCH');
-    await contactCallback({ changeType: 'update_user', userId: 'zhaomin', newUserId: 'zhaomin2', departments: [2, 3], minimal: true });
-    const renamed = await waitFor(async () => ((await member('zhaomin2'))?.departments.every((d) => d.name) ? member('zhaomin2') : undefined));
-    expect(renamed).toMatchObject({ name: '赵敏', departments: [{ id: 2, name: '销售部' }, { id: 3, name: '客户成功部' }], status: 'active' });
+    await contactCallback({
+      changeType: 'update_user',
+      userId: 'zhaomin',
+      newUserId: 'zhaomin2',
+      departments: [2, 3],
+      minimal: true,
+    });
+    const renamed = await waitFor(async () =>
+      (await member('zhaomin2'))?.departments.every((d) => d.name) ? member('zhaomin2') : undefined,
+    );
+    expect(renamed).toMatchObject({
+      name: '赵敏',
+      departments: [
+        { id: 2, name: '销售部' },
+        { id: 3, name: '客户成功部' },
+      ],
+      status: 'active',
+    });
     expect(await member('zhaomin')).toBeUndefined();
 
     await world.control(`/wecom/${corpId}/staff/zhaomin2/leave`, {});
     await contactCallback({ changeType: 'delete_user', userId: 'zhaomin2' });
-    expect(await waitFor(async () => ((await member('zhaomin2'))?.status === 'left' ? member('zhaomin2') : undefined))).toMatchObject({ name: '赵敏', status: 'left' });
+    expect(
+      await waitFor(async () => ((await member('zhaomin2'))?.status === 'left' ? member('zhaomin2') : undefined)),
+    ).toMatchObject({ name: '赵敏', status: 'left' });
   });
 
   it('names the staff member on every follow of a profile, and the account beside each id', async () => {
     const corp = world.emulator.state.world.corp(corpId)!;
     const rel = corp.members.flatMap((s) => s.relations)[0]!;
-    const profile = (await api(`/customers/lookup?type=wecom_external_userid&scope=${corpId}&value=${corp.externalUserid(rel.slot)}`, viewer)).body;
+    const profile = (
+      await api(
+        `/customers/lookup?type=wecom_external_userid&scope=${corpId}&value=${corp.externalUserid(rel.slot)}`,
+        viewer,
+      )
+    ).body;
     const follow = profile.follows.find((f: { staffUserId: string }) => f.staffUserId === rel.staff.userid);
     expect(follow).toMatchObject({ corpId, corpName: '示例品牌有限公司', staffName: rel.staff.name });
-    expect(profile.identities.find((i: { type: string }) => i.type === 'wecom_external_userid')).toMatchObject({ scope: corpId, scopeName: '示例品牌有限公司' });
+    expect(profile.identities.find((i: { type: string }) => i.type === 'wecom_external_userid')).toMatchObject({
+      scope: corpId,
+      scopeName: '示例品牌有限公司',
+    });
     expect(profile).toMatchObject({ name: expect.any(String), nameSource: 'displayName' });
   });
 
   it('titles OA followers without a name by their channel, never by a UUID, in the list and the profile', async () => {
     const oa = world.apps.officialAccounts[0]!;
     await sync(oa.appId, 'followers');
-    const list = (await api('/customers?limit=100', viewer)).body.items as { id: string; name: string; nameSource: string; displayName: string | null }[];
+    const list = (await api('/customers?limit=100', viewer)).body.items as {
+      id: string;
+      name: string;
+      nameSource: string;
+      displayName: string | null;
+    }[];
     expect(list.length).toBeGreaterThan(20);
     for (const c of list) expect(c.name).not.toMatch(UUID);
     const fan = list.find((c) => c.nameSource === 'channel' && c.name.startsWith('公众号粉丝'))!;
@@ -146,13 +193,24 @@ describe('staff directory and names in the API', () => {
     const fan = { type: 'oa_openid' as const, scope: oa.appId, value: 'o-merge-names-000000001' };
     const contact = { type: 'wecom_external_userid' as const, scope: corpId, value: 'wm-merge-names-0000000001' };
     await retryingTransaction(gw.app.ds, (em) => identity.resolve(em, { identities: [fan], source: 'test' }));
-    await retryingTransaction(gw.app.ds, (em) => identity.resolve(em, { identities: [contact], source: 'test', profile: { displayName: '周芷若' } }));
+    await retryingTransaction(gw.app.ds, (em) =>
+      identity.resolve(em, { identities: [contact], source: 'test', profile: { displayName: '周芷若' } }),
+    );
     await retryingTransaction(gw.app.ds, (em) => identity.resolve(em, { identities: [fan, contact], source: 'test' }));
     const [merge] = (await api('/merges?limit=1', viewer)).body.items;
-    expect({ survivorName: merge.survivorName, mergedName: merge.mergedName }).toEqual({ survivorName: '周芷若', mergedName: '公众号粉丝 …0001' });
+    expect({ survivorName: merge.survivorName, mergedName: merge.mergedName }).toEqual({
+      survivorName: '周芷若',
+      mergedName: '公众号粉丝 …0001',
+    });
 
     const rep = world.emulator.state.world.corp(corpId)!.members[0]!;
-    await new AuditLogWriter(gw.app.ds).write({ actor: `wecom:${rep.userid}`, role: 'staff', action: 'customer.tags.add', targetType: 'customer', targetId: merge.survivorId });
+    await new AuditLogWriter(gw.app.ds).write({
+      actor: `wecom:${rep.userid}`,
+      role: 'staff',
+      action: 'customer.tags.add',
+      targetType: 'customer',
+      targetId: merge.survivorId,
+    });
     await new AuditLogWriter(gw.app.ds).write({ actor: 'staff-admin', role: 'admin', action: 'sync.start' });
     const audit = (await api('/audit?limit=2')).body.items as { actor: string; actorName: string | null }[];
     expect(audit.map((a) => [a.actor, a.actorName])).toEqual([

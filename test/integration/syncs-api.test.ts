@@ -30,7 +30,9 @@ describe('sync API', () => {
   const start = (json: unknown, key = operator) => t.request('/api/v1/syncs', { method: 'POST', json, key });
 
   it('rejects a start without a key (401) and from a viewer (403)', async () => {
-    expect((await t.request('/api/v1/syncs', { method: 'POST', json: { accountId: oaId, resource: 'followers' } })).status).toBe(401);
+    expect(
+      (await t.request('/api/v1/syncs', { method: 'POST', json: { accountId: oaId, resource: 'followers' } })).status,
+    ).toBe(401);
     const res = await start({ accountId: oaId, resource: 'followers' }, viewer);
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
@@ -59,13 +61,26 @@ describe('sync API', () => {
     expect(res.body.items).toEqual(
       expect.arrayContaining([
         { accountId: oaId, accountName: '品牌服务号', kind: 'official-account', appId: oaId, resources: ['followers'] },
-        { accountId: corpId, accountName: '示例品牌有限公司', kind: 'wecom', corpId, resources: ['contacts', 'corp-tags', 'staff', 'groups'] },
+        {
+          accountId: corpId,
+          accountName: '示例品牌有限公司',
+          kind: 'wecom',
+          corpId,
+          resources: ['contacts', 'corp-tags', 'staff', 'groups'],
+        },
       ]),
     );
     // Mini Program and Pay accounts have nothing to sync, so a start form never offers them.
     expect(res.body.items.every((s: { resources: string[] }) => s.resources.length > 0)).toBe(true);
     for (const a of t.app.config.accounts) {
-      for (const secret of ['appSecret', 'contactSecret', 'agentSecret', 'directorySecret', 'apiV3Key', 'encodingAESKey'] as const) {
+      for (const secret of [
+        'appSecret',
+        'contactSecret',
+        'agentSecret',
+        'directorySecret',
+        'apiV3Key',
+        'encodingAESKey',
+      ] as const) {
         const v = (a as Record<string, unknown>)[secret];
         if (typeof v === 'string' && v) expect(res.text).not.toContain(v);
       }
@@ -80,7 +95,12 @@ describe('sync API', () => {
   it('starts in the background (202), refuses a second start while it runs (409), reports progress to the end', async () => {
     const res = await start({ accountId: oaId, resource: 'followers' });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ status: 'running', accountId: oaId, accountName: '品牌服务号', resource: 'followers' });
+    expect(res.body).toMatchObject({
+      status: 'running',
+      accountId: oaId,
+      accountName: '品牌服务号',
+      resource: 'followers',
+    });
     const id = res.body.id as string;
     const again = await start({ accountId: oaId, resource: 'followers' });
     expect(again.status).toBe(409);
@@ -93,11 +113,21 @@ describe('sync API', () => {
       await new Promise((r) => setTimeout(r, 50));
       p = (await t.request(`/api/v1/syncs/${id}`, { key: viewer })).body;
     }
-    expect(p).toMatchObject({ id, status: 'done', processed: 10_200, total: 10_200, percent: 100, error: null, triggeredBy: 'api:operator-key' });
+    expect(p).toMatchObject({
+      id,
+      status: 'done',
+      processed: 10_200,
+      total: 10_200,
+      percent: 100,
+      error: null,
+      triggeredBy: 'api:operator-key',
+    });
     expect(p.rate).toBeGreaterThan(0);
     expect(Date.parse(p.finishedAt)).toBeGreaterThanOrEqual(Date.parse(p.startedAt));
 
-    const audit = (await db.ds.query("SELECT action, target_id FROM audit_log WHERE action = 'sync.start'")) as { target_id: string }[];
+    const audit = (await db.ds.query("SELECT action, target_id FROM audit_log WHERE action = 'sync.start'")) as {
+      target_id: string;
+    }[];
     expect(audit.map((a) => a.target_id)).toEqual([id]);
   });
 

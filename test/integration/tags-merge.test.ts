@@ -6,14 +6,29 @@ describe('tags follow a merge into WeChat', () => {
   const db = useTestDatabase();
   let w: TagsWorld;
   let operator: string;
-  const req = (path: string, init: Parameters<TagsWorld['api']['request']>[1] = {}) => w.api.request(path, { key: operator, ...init });
-  const bindings = () => [{ channel: 'oa', appId: w.appId }, { channel: 'wecom', corpId: w.corpId }];
-  const tag = async (name: string) => (await req('/api/v1/tags', { method: 'POST', json: { name, bindings: bindings() } })).body.id as string;
+  const req = (path: string, init: Parameters<TagsWorld['api']['request']>[1] = {}) =>
+    w.api.request(path, { key: operator, ...init });
+  const bindings = () => [
+    { channel: 'oa', appId: w.appId },
+    { channel: 'wecom', corpId: w.corpId },
+  ];
+  const tag = async (name: string) =>
+    (await req('/api/v1/tags', { method: 'POST', json: { name, bindings: bindings() } })).body.id as string;
   const remote = async (id: string) => {
     const bs = (await req(`/api/v1/tags/${id}`)).body.bindings as { channel: string; remoteTagId: string }[];
-    return { oa: bs.find((b) => b.channel === 'oa')!.remoteTagId, wecom: bs.find((b) => b.channel === 'wecom')!.remoteTagId };
+    return {
+      oa: bs.find((b) => b.channel === 'oa')!.remoteTagId,
+      wecom: bs.find((b) => b.channel === 'wecom')!.remoteTagId,
+    };
   };
-  const pending = async () => Number(((await db.ds.query("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'in_flight')")) as { n: unknown }[])[0]!.n);
+  const pending = async () =>
+    Number(
+      (
+        (await db.ds.query("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'in_flight')")) as {
+          n: unknown;
+        }[]
+      )[0]!.n,
+    );
 
   beforeAll(async () => {
     w = await startTagsWorld(db);
@@ -34,7 +49,8 @@ describe('tags follow a merge into WeChat', () => {
     await w.workers.pusher.drain();
     expect(await pending()).toBe(0);
     const before = await remote(contactTag);
-    for (const r of contact.relations) expect(relationTags(w, r.userid, contact.externalUserid)).toEqual([before.wecom]);
+    for (const r of contact.relations)
+      expect(relationTags(w, r.userid, contact.externalUserid)).toEqual([before.wecom]);
 
     const identity = w.api.app.identity;
     const resolution = await db.ds.transaction((em) =>
@@ -56,7 +72,8 @@ describe('tags follow a merge into WeChat', () => {
     const [a, b] = [await remote(fanTag), await remote(contactTag)];
     expect(oaMembers(w, a.oa).has(fan.openid)).toBe(true);
     expect(oaMembers(w, b.oa).has(fan.openid)).toBe(true);
-    for (const r of contact.relations) expect(relationTags(w, r.userid, contact.externalUserid).sort()).toEqual([a.wecom, b.wecom].sort());
+    for (const r of contact.relations)
+      expect(relationTags(w, r.userid, contact.externalUserid).sort()).toEqual([a.wecom, b.wecom].sort());
     const survivor = (await req(`/api/v1/customers/${resolution.customerId}`)).body;
     expect(survivor.tags.map((t: { id: string }) => t.id).sort()).toEqual([fanTag, contactTag].sort());
 

@@ -14,18 +14,31 @@ interface Binding {
   stats: { desired: number; pushed: number; pending: number; failed: number; drifted: number };
 }
 
-async function setup(w: TagsWorld): Promise<{ operator: string; createTag(name: string, bindings?: unknown[]): Promise<string>; detail(id: string): Promise<{ oa: Binding; wecom: Binding }> }> {
+async function setup(w: TagsWorld): Promise<{
+  operator: string;
+  createTag(name: string, bindings?: unknown[]): Promise<string>;
+  detail(id: string): Promise<{ oa: Binding; wecom: Binding }>;
+}> {
   const operator = await w.api.key('operator', `op-${Math.random()}`);
   return {
     operator,
-    async createTag(name, bindings = [{ channel: 'oa', appId: w.appId }, { channel: 'wecom', corpId: w.corpId, groupName: 'Siyu' }]) {
+    async createTag(
+      name,
+      bindings = [
+        { channel: 'oa', appId: w.appId },
+        { channel: 'wecom', corpId: w.corpId, groupName: 'Siyu' },
+      ],
+    ) {
       const res = await w.api.request('/api/v1/tags', { method: 'POST', key: operator, json: { name, bindings } });
       expect(res.status).toBe(201);
       return res.body.id as string;
     },
     async detail(id) {
       const body = (await w.api.request(`/api/v1/tags/${id}`, { key: operator })).body as { bindings: Binding[] };
-      return { oa: body.bindings.find((b) => b.channel === 'oa')!, wecom: body.bindings.find((b) => b.channel === 'wecom')! };
+      return {
+        oa: body.bindings.find((b) => b.channel === 'oa')!,
+        wecom: body.bindings.find((b) => b.channel === 'wecom')!,
+      };
     },
   };
 }
@@ -46,7 +59,11 @@ describe('tags pushed to the emulator', () => {
   });
 
   const assign = async (tagId: string, customerIds: string[], op: 'assign' | 'unassign' = 'assign') => {
-    const res = await w.api.request(`/api/v1/tags/${tagId}/${op}`, { method: 'POST', key: t.operator, json: { customerIds } });
+    const res = await w.api.request(`/api/v1/tags/${tagId}/${op}`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds },
+    });
     expect(res.status).toBe(200);
     return res.body;
   };
@@ -55,16 +72,28 @@ describe('tags pushed to the emulator', () => {
     const tagId = await t.createTag('VIP');
     const person = w.wecom.find((c) => c.relations.length > 1 && w.oa.some((o) => o.customerId === c.customerId))!;
     expect(person).toBeDefined();
-    const res = await w.api.request(`/api/v1/customers/${person.customerId}/tags`, { method: 'POST', key: t.operator, json: { tagIds: [tagId] } });
+    const res = await w.api.request(`/api/v1/customers/${person.customerId}/tags`, {
+      method: 'POST',
+      key: t.operator,
+      json: { tagIds: [tagId] },
+    });
     expect(res.status).toBe(200);
     expect(res.body.tags).toEqual([{ id: tagId, name: 'VIP', source: 'manual', groupName: null }]);
 
     await drainAll(w);
     const { oa, wecom } = await t.detail(tagId);
     expect([oa.status, wecom.status]).toEqual(['bound', 'bound']);
-    for (const r of person.relations) expect(relationTags(w, r.userid, person.externalUserid)).toEqual([wecom.remoteTagId]);
-    expect(oaMembers(w, oa.remoteTagId)).toEqual(new Set([w.oa.find((o) => o.customerId === person.customerId)!.openid]));
-    expect(wecom.stats).toMatchObject({ desired: person.relations.length, pushed: person.relations.length, pending: 0, failed: 0 });
+    for (const r of person.relations)
+      expect(relationTags(w, r.userid, person.externalUserid)).toEqual([wecom.remoteTagId]);
+    expect(oaMembers(w, oa.remoteTagId)).toEqual(
+      new Set([w.oa.find((o) => o.customerId === person.customerId)!.openid]),
+    );
+    expect(wecom.stats).toMatchObject({
+      desired: person.relations.length,
+      pushed: person.relations.length,
+      pending: 0,
+      failed: 0,
+    });
     expect(oa.stats).toMatchObject({ desired: 1, pushed: 1, pending: 0 });
   });
 
@@ -92,13 +121,20 @@ describe('tags pushed to the emulator', () => {
     const [da, db2] = [await t.detail(a), await t.detail(b)];
     expect(oaMembers(w, da.oa.remoteTagId)).toEqual(new Set(w.oa.map((o) => o.openid)));
     expect(oaMembers(w, db2.oa.remoteTagId).size).toBe(w.oa.length);
-    for (const c of w.wecom) for (const r of c.relations) expect(relationTags(w, r.userid, c.externalUserid)).toEqual(expect.arrayContaining([da.wecom.remoteTagId, db2.wecom.remoteTagId]));
+    for (const c of w.wecom)
+      for (const r of c.relations)
+        expect(relationTags(w, r.userid, c.externalUserid)).toEqual(
+          expect.arrayContaining([da.wecom.remoteTagId, db2.wecom.remoteTagId]),
+        );
   });
 
   it('sends an add and a remove of one relation in a single call, and pushes nothing for a change undone before the push', async () => {
     const a = await t.createTag('Swap A', [{ channel: 'wecom', corpId: w.corpId }]);
     const b = await t.createTag('Swap B', [{ channel: 'wecom', corpId: w.corpId }]);
-    const c = await t.createTag('Undone', [{ channel: 'oa', appId: w.appId }, { channel: 'wecom', corpId: w.corpId }]);
+    const c = await t.createTag('Undone', [
+      { channel: 'oa', appId: w.appId },
+      { channel: 'wecom', corpId: w.corpId },
+    ]);
     const person = w.wecom.find((x) => x.relations.length === 1)!;
     await assign(a, [person.customerId]);
     await drainAll(w);
@@ -111,17 +147,26 @@ describe('tags pushed to the emulator', () => {
     const marks = w.emulator.state.recorder.list({ since, path: '/mark_tag' });
     const [da, dbb, dc] = [await t.detail(a), await t.detail(b), await t.detail(c)];
     expect(marks).toHaveLength(1);
-    expect(marks[0]!.body).toMatchObject({ userid: person.relations[0]!.userid, external_userid: person.externalUserid, remove_tag: [da.wecom.remoteTagId] });
+    expect(marks[0]!.body).toMatchObject({
+      userid: person.relations[0]!.userid,
+      external_userid: person.externalUserid,
+      remove_tag: [da.wecom.remoteTagId],
+    });
     expect((marks[0]!.body as { add_tag: string[] }).add_tag).toEqual([dbb.wecom.remoteTagId]);
     expect(w.emulator.state.recorder.list({ since, path: '/batchtagging' })).toHaveLength(0);
-    expect(relationTags(w, person.relations[0]!.userid, person.externalUserid)).toEqual(expect.not.arrayContaining([da.wecom.remoteTagId, dc.wecom.remoteTagId]));
+    expect(relationTags(w, person.relations[0]!.userid, person.externalUserid)).toEqual(
+      expect.not.arrayContaining([da.wecom.remoteTagId, dc.wecom.remoteTagId]),
+    );
   });
 
   it('removes an unassigned tag from WeChat and keeps it while a rule still wants it', async () => {
     const tagId = await t.createTag('Removable');
     const [one, two] = w.oa;
     await assign(tagId, [one!.customerId, two!.customerId]);
-    await db.ds.query("INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, 'rule', '2026-01-01 00:00:00.000')", [two!.customerId, tagId]);
+    await db.ds.query(
+      "INSERT INTO customer_tags (customer_id, tag_id, source, created_at) VALUES (?, ?, 'rule', '2026-01-01 00:00:00.000')",
+      [two!.customerId, tagId],
+    );
     await drainAll(w);
     const body = await assign(tagId, [one!.customerId, two!.customerId], 'unassign');
     expect(body).toMatchObject({ matched: 2, changed: 2, stillTagged: 1 });
@@ -134,7 +179,10 @@ describe('tags pushed to the emulator', () => {
     const existingOa = w.emulator.state.world.oa[0]!.tags.create('Adopted');
     const corp = w.emulator.state.world.wecom[0]!;
     const existing = corp.tags.add({ groupName: 'Legacy' }, [{ name: 'Adopted' }], 0).created[0]!;
-    const tagId = await t.createTag('Adopted', [{ channel: 'oa', appId: w.appId }, { channel: 'wecom', corpId: w.corpId, groupName: 'Legacy' }]);
+    const tagId = await t.createTag('Adopted', [
+      { channel: 'oa', appId: w.appId },
+      { channel: 'wecom', corpId: w.corpId, groupName: 'Legacy' },
+    ]);
     await assign(tagId, [w.oa[3]!.customerId, w.wecom[3]!.customerId]);
     await drainAll(w);
     const { oa, wecom } = await t.detail(tagId);
@@ -166,15 +214,22 @@ describe('tags pushed to the emulator', () => {
     expect(w.emulator.state.chaos.injected).toBe(0);
     const { oa, wecom } = await t.detail(tagId);
     expect(oaMembers(w, oa.remoteTagId)).toEqual(new Set(w.oa.map((o) => o.openid)));
-    for (const c of w.wecom) for (const r of c.relations) expect(relationTags(w, r.userid, c.externalUserid)).toContain(wecom.remoteTagId);
+    for (const c of w.wecom)
+      for (const r of c.relations) expect(relationTags(w, r.userid, c.externalUserid)).toContain(wecom.remoteTagId);
 
     const calls = w.emulator.state.recorder.list({ since });
     const failed = calls.filter((r) => !ok(r) && (r.path.endsWith('/batchtagging') || r.path.endsWith('/mark_tag')));
     expect(failed.length).toBeGreaterThan(0);
     expect(w.workers.pusher.stats.retries - retriesBefore).toBeGreaterThan(0);
-    const pushedOpenids = calls.filter((r) => r.path.endsWith('/batchtagging') && ok(r)).flatMap((r) => (r.body as { openid_list: string[] }).openid_list);
+    const pushedOpenids = calls
+      .filter((r) => r.path.endsWith('/batchtagging') && ok(r))
+      .flatMap((r) => (r.body as { openid_list: string[] }).openid_list);
     expect(pushedOpenids.length).toBe(new Set(pushedOpenids).size);
-    const pushedRelations = calls.filter((r) => r.path.endsWith('/mark_tag') && ok(r)).map((r) => `${(r.body as { userid: string }).userid}|${(r.body as { external_userid: string }).external_userid}`);
+    const pushedRelations = calls
+      .filter((r) => r.path.endsWith('/mark_tag') && ok(r))
+      .map(
+        (r) => `${(r.body as { userid: string }).userid}|${(r.body as { external_userid: string }).external_userid}`,
+      );
     expect(pushedRelations.length).toBe(new Set(pushedRelations).size);
     expect(oa.stats.pending + wecom.stats.pending).toBe(0);
   });
@@ -186,7 +241,11 @@ describe('tags pushed to the emulator', () => {
     await drainAll(w); // binds the tag
     const other = await t.createTag('Capped 2', [{ channel: 'wecom', corpId: w.corpId }]);
     await w.workers.pusher.drain();
-    w.emulator.state.chaos.set({ seed: 1, latencyMs: 0, rules: [{ api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/mark_tag', errcode: 'rate_limit', rate: 1 }] });
+    w.emulator.state.chaos.set({
+      seed: 1,
+      latencyMs: 0,
+      rules: [{ api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/mark_tag', errcode: 'rate_limit', rate: 1 }],
+    });
     try {
       await assign(other, [person.customerId]);
       await drainAll(w, MAX_ATTEMPTS + 5);
@@ -194,7 +253,9 @@ describe('tags pushed to the emulator', () => {
       w.emulator.state.chaos.set({ seed: 1, rules: [], latencyMs: 0 });
     }
     const dead = (await w.api.request('/api/v1/outbox?status=dead&channel=wecom', { key: t.operator })).body.items;
-    const row = dead.find((r: { opKey: string }) => r.opKey.endsWith(`:${person.relations[0]!.userid}:${person.externalUserid}`));
+    const row = dead.find((r: { opKey: string }) =>
+      r.opKey.endsWith(`:${person.relations[0]!.userid}:${person.externalUserid}`),
+    );
     expect(row).toMatchObject({ status: 'dead', attempts: MAX_ATTEMPTS, lastErrcode: 45009 });
 
     const retried = await w.api.request(`/api/v1/outbox/${row.id}/retry`, { method: 'POST', key: t.operator });
@@ -207,7 +268,9 @@ describe('tags pushed to the emulator', () => {
 
   it('untags an erased customer everywhere WeChat holds the tag (queued before the identities go)', async () => {
     const tagId = await t.createTag('Erased');
-    const person = w.wecom.find((c) => c.relations.length > 1 && w.oa.some((o) => o.customerId === c.customerId) && c !== w.wecom[0])!;
+    const person = w.wecom.find(
+      (c) => c.relations.length > 1 && w.oa.some((o) => o.customerId === c.customerId) && c !== w.wecom[0],
+    )!;
     await assign(tagId, [person.customerId]);
     await drainAll(w);
     const { oa, wecom } = await t.detail(tagId);
@@ -215,12 +278,14 @@ describe('tags pushed to the emulator', () => {
     expect(oaMembers(w, oa.remoteTagId).has(openid)).toBe(true);
     await db.ds.transaction(async (m) => {
       await new OutboxWriter('all').enqueueCustomerErasure(m, person.customerId, new Date(w.now()));
-      for (const table of ['identities', 'wecom_follows', 'customer_tags', 'oa_subscriptions']) await m.query(`DELETE FROM ${table} WHERE customer_id = ?`, [person.customerId]);
+      for (const table of ['identities', 'wecom_follows', 'customer_tags', 'oa_subscriptions'])
+        await m.query(`DELETE FROM ${table} WHERE customer_id = ?`, [person.customerId]);
       await m.query("UPDATE customers SET status = 'erased' WHERE id = ?", [person.customerId]);
     });
     await drainAll(w);
     expect(oaMembers(w, oa.remoteTagId).has(openid)).toBe(false);
-    for (const r of person.relations) expect(relationTags(w, r.userid, person.externalUserid)).not.toContain(wecom.remoteTagId);
+    for (const r of person.relations)
+      expect(relationTags(w, r.userid, person.externalUserid)).not.toContain(wecom.remoteTagId);
   });
 });
 
@@ -243,7 +308,11 @@ describe('limits WeChat reports are recorded, not retried', () => {
     const slot = aud.slotOf(full.openid);
     for (let i = 0; i < 20; i++) aud.tags.tagSlots(aud.tags.create(`full-${i}`).id, [slot]);
     const tagId = await t.createTag('Twenty-first', [{ channel: 'oa', appId: w.appId }]);
-    const res = await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: w.oa.slice(0, 10).map((o) => o.customerId) } });
+    const res = await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: w.oa.slice(0, 10).map((o) => o.customerId) },
+    });
     expect(res.body).toMatchObject({ matched: 10, changed: 10 });
     await drainAll(w);
 
@@ -254,17 +323,27 @@ describe('limits WeChat reports are recorded, not retried', () => {
     expect(oa.stats).toMatchObject({ desired: 10, pushed: 9, failed: 1, pending: 0 });
     const dead = (await w.api.request(`/api/v1/outbox?status=dead&tagId=${tagId}`, { key: t.operator })).body.items;
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ lastErrcode: 45059, attempts: 0, payload: { op: 'add', openids: [full.openid], failed: [full.openid] } });
+    expect(dead[0]).toMatchObject({
+      lastErrcode: 45059,
+      attempts: 0,
+      payload: { op: 'add', openids: [full.openid], failed: [full.openid] },
+    });
 
     // Not retried on its own: another drain and a re-assignment leave it alone.
     const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
-    await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: [full.customerId] } });
+    await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: [full.customerId] },
+    });
     await drainAll(w);
     expect(w.emulator.state.recorder.list({ since, path: '/batchtagging' })).toHaveLength(0);
 
     // Freed a slot in WeChat, then retried by hand: pushed.
     aud.tags.untagSlots(aud.tags.tags.get(aud.tags.tagsOf(slot)[0]!)!.id, [slot]);
-    expect((await w.api.request(`/api/v1/outbox/${dead[0].id}/retry`, { method: 'POST', key: t.operator })).status).toBe(200);
+    expect(
+      (await w.api.request(`/api/v1/outbox/${dead[0].id}/retry`, { method: 'POST', key: t.operator })).status,
+    ).toBe(200);
     await drainAll(w);
     expect(oaMembers(w, oa.remoteTagId).has(full.openid)).toBe(true);
     expect((await t.detail(tagId)).oa.stats).toMatchObject({ pushed: 10, failed: 0 });
@@ -273,23 +352,37 @@ describe('limits WeChat reports are recorded, not retried', () => {
   it('untagging someone who unfollowed meanwhile (40003) leaves no dead row; the rest of the batch is untagged', async () => {
     const tagId = await t.createTag('Churn', [{ channel: 'oa', appId: w.appId }]);
     const five = w.oa.slice(10, 15).map((o) => o.customerId);
-    await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: five } });
+    await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: five },
+    });
     await drainAll(w);
     const aud = w.emulator.state.world.oa[0]!;
     aud.unsubscribe(aud.slotOf(w.oa[12]!.openid));
-    await w.api.request(`/api/v1/tags/${tagId}/unassign`, { method: 'POST', key: t.operator, json: { customerIds: five } });
+    await w.api.request(`/api/v1/tags/${tagId}/unassign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: five },
+    });
     await drainAll(w);
     const { oa } = await t.detail(tagId);
     expect(oaMembers(w, oa.remoteTagId).size).toBe(0);
     expect(oa.stats).toMatchObject({ pending: 0, failed: 0 });
-    expect((await w.api.request(`/api/v1/outbox?status=dead&tagId=${tagId}`, { key: t.operator })).body.items).toEqual([]);
+    expect((await w.api.request(`/api/v1/outbox?status=dead&tagId=${tagId}`, { key: t.operator })).body.items).toEqual(
+      [],
+    );
   });
 
   it('fails the binding at the 100-tag account limit (45056) and marks the rows dead once', async () => {
     const aud = w.emulator.state.world.oa[0]!;
     for (let i = 0; aud.tags.tags.size < 101; i++) aud.tags.create(`filler-${i}`);
     const tagId = await t.createTag('One too many', [{ channel: 'oa', appId: w.appId }]);
-    await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: [w.oa[1]!.customerId] } });
+    await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: [w.oa[1]!.customerId] },
+    });
     const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     await drainAll(w);
     await drainAll(w);
@@ -306,10 +399,18 @@ describe('limits WeChat reports are recorded, not retried', () => {
     const person = w.wecom.find((x) => x.relations.length === 1)!;
     const corp = w.emulator.state.world.wecom[0]!;
     corp.removeRelation(corp.relationsBySlot[corp.slotOf(person.externalUserid)]![0]!);
-    await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: [person.customerId] } });
+    await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: [person.customerId] },
+    });
     await drainAll(w);
     const dead = (await w.api.request('/api/v1/outbox?status=dead&channel=wecom', { key: t.operator })).body.items;
-    expect(dead[0]).toMatchObject({ lastErrcode: 84061, attempts: 1, payload: { userid: person.relations[0]!.userid, externalUserid: person.externalUserid } });
+    expect(dead[0]).toMatchObject({
+      lastErrcode: 84061,
+      attempts: 1,
+      payload: { userid: person.relations[0]!.userid, externalUserid: person.externalUserid },
+    });
     expect((await t.detail(tagId)).wecom.stats.failed).toBe(1);
   });
 
@@ -319,7 +420,11 @@ describe('limits WeChat reports are recorded, not retried', () => {
     const person = w.wecom.find((x) => x.relations.length === 1 && x !== w.wecom[0])!;
     w.emulator.state.wecomTokens.invalidate(w.corpId, 'expired', w.emulator.state.now());
     const before = w.workers.pusher.stats.retries;
-    await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: [person.customerId] } });
+    await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: [person.customerId] },
+    });
     await w.workers.pusher.drain();
     expect(w.workers.pusher.stats.retries).toBe(before);
     const { wecom } = await t.detail(tagId);
@@ -333,7 +438,10 @@ describe('WeCom fan-out and concurrency', () => {
   let t: Awaited<ReturnType<typeof setup>>;
 
   beforeAll(async () => {
-    w = await startTagsWorld(db, { world: { seed: 5, wecomContacts: 60, overlap: { multiFollow: 0.6 } }, config: { tags: { wecomFanout: 'newest' } } });
+    w = await startTagsWorld(db, {
+      world: { seed: 5, wecomContacts: 60, overlap: { multiFollow: 0.6 } },
+      config: { tags: { wecomFanout: 'newest' } },
+    });
     t = await setup(w);
   });
   afterAll(async () => {
@@ -344,12 +452,19 @@ describe('WeCom fan-out and concurrency', () => {
     const tagId = await t.createTag('Newest', [{ channel: 'wecom', corpId: w.corpId }]);
     const multi = w.wecom.filter((c) => c.relations.length > 1);
     expect(multi.length).toBeGreaterThan(3);
-    await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: multi.map((c) => c.customerId) } });
+    await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: multi.map((c) => c.customerId) },
+    });
     await drainAll(w);
     const { wecom } = await t.detail(tagId);
     for (const c of multi) {
       const newest = [...c.relations].sort((a, b) => b.createtime - a.createtime)[0]!;
-      for (const r of c.relations) expect(relationTags(w, r.userid, c.externalUserid).includes(wecom.remoteTagId!)).toBe(r === newest || r.createtime === newest.createtime);
+      for (const r of c.relations)
+        expect(relationTags(w, r.userid, c.externalUserid).includes(wecom.remoteTagId!)).toBe(
+          r === newest || r.createtime === newest.createtime,
+        );
     }
     expect(wecom.stats).toMatchObject({ desired: multi.length, pushed: multi.length, pending: 0 });
   });
@@ -361,7 +476,11 @@ describe('WeCom fan-out and concurrency', () => {
     w.emulator.state.chaos.set({ seed: 1, rules: [], latencyMs: 15 });
     const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     try {
-      await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: w.wecom.map((c) => c.customerId) } });
+      await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+        method: 'POST',
+        key: t.operator,
+        json: { customerIds: w.wecom.map((c) => c.customerId) },
+      });
       await w.workers.pusher.drain();
     } finally {
       w.emulator.state.chaos.set({ seed: 1, rules: [], latencyMs: 0 });
@@ -371,7 +490,9 @@ describe('WeCom fan-out and concurrency', () => {
     expect(marks.length).toBe(w.wecom.length);
     expect(marks.filter((m) => m.errcode === 45033)).toHaveLength(0);
     // Overlap of [at, at + duration] intervals never exceeds 5.
-    const edges = marks.flatMap((m) => [[m.at, 1] as const, [m.at + m.durationMs, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const edges = marks
+      .flatMap((m) => [[m.at, 1] as const, [m.at + m.durationMs, -1] as const])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let inFlight = 0;
     let peak = 0;
     for (const [, d] of edges) peak = Math.max(peak, (inFlight += d));
@@ -392,7 +513,10 @@ describe('two gateway instances draining one outbox', () => {
     t = await setup(w);
     const ds = await openDatabase({ url: db.url, poolSize: 8 }, { migrate: false });
     const app = { ...w.api.app, ds };
-    second = { ds, workers: tagWorkers(app, createClients(app, { now: w.now, http: { maxAttempts: 1 } }), { batchSize: 10 }) };
+    second = {
+      ds,
+      workers: tagWorkers(app, createClients(app, { now: w.now, http: { maxAttempts: 1 } }), { batchSize: 10 }),
+    };
     first = tagWorkers(w.api.app, w.clients, { batchSize: 10 });
   });
   afterAll(async () => {
@@ -403,27 +527,46 @@ describe('two gateway instances draining one outbox', () => {
   // Several instances share one MySQL; a SQLite file serves one instance by design (DESIGN §3).
   (testDialect === 'mysql' ? it : it.skip)('claims disjoint rows: every subject is pushed exactly once', async () => {
     const tagId = await t.createTag('Shared');
-    await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: [...w.oa.map((o) => o.customerId), ...w.wecom.map((c) => c.customerId)] } });
+    await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: [...w.oa.map((o) => o.customerId), ...w.wecom.map((c) => c.customerId)] },
+    });
     await w.workers.pusher.drain(); // binds the tag remotely and pushes the first round
-    await w.api.request(`/api/v1/tags/${tagId}/unassign`, { method: 'POST', key: t.operator, json: { customerIds: w.wecom.map((c) => c.customerId) } });
+    await w.api.request(`/api/v1/tags/${tagId}/unassign`, {
+      method: 'POST',
+      key: t.operator,
+      json: { customerIds: w.wecom.map((c) => c.customerId) },
+    });
     const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     const [a, b] = await Promise.all([first.pusher.drain(), second!.workers.pusher.drain()]);
     expect(a.rowsDone).toBeGreaterThan(0);
     expect(b.rowsDone).toBeGreaterThan(0);
     const marks = w.emulator.state.recorder.list({ since, path: '/mark_tag' }).filter(ok);
-    const keys = marks.map((m) => `${(m.body as { userid: string }).userid}|${(m.body as { external_userid: string }).external_userid}`);
+    const keys = marks.map(
+      (m) => `${(m.body as { userid: string }).userid}|${(m.body as { external_userid: string }).external_userid}`,
+    );
     expect(keys.length).toBe(new Set(keys).size);
     const { wecom } = await t.detail(tagId);
-    for (const c of w.wecom) for (const r of c.relations) expect(relationTags(w, r.userid, c.externalUserid)).not.toContain(wecom.remoteTagId);
+    for (const c of w.wecom)
+      for (const r of c.relations) expect(relationTags(w, r.userid, c.externalUserid)).not.toContain(wecom.remoteTagId);
   });
 
   it('stops calling an account once WeChat rate-limits it, and resumes after the window', async () => {
     const tagId = await t.createTag('Limited', [{ channel: 'wecom', corpId: w.corpId }]);
     await w.workers.pusher.drain();
-    w.emulator.state.chaos.set({ seed: 1, latencyMs: 0, rules: [{ api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/mark_tag', errcode: 'rate_limit', rate: 1 }] });
+    w.emulator.state.chaos.set({
+      seed: 1,
+      latencyMs: 0,
+      rules: [{ api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/mark_tag', errcode: 'rate_limit', rate: 1 }],
+    });
     const since = w.emulator.state.recorder.list().at(-1)?.seq ?? 0;
     try {
-      await w.api.request(`/api/v1/tags/${tagId}/assign`, { method: 'POST', key: t.operator, json: { customerIds: w.wecom.map((c) => c.customerId) } });
+      await w.api.request(`/api/v1/tags/${tagId}/assign`, {
+        method: 'POST',
+        key: t.operator,
+        json: { customerIds: w.wecom.map((c) => c.customerId) },
+      });
       const s = await w.workers.pusher.drain();
       expect(s.deferred).toBeGreaterThan(0);
     } finally {

@@ -17,7 +17,9 @@ describe('nightly-syncs job', () => {
   it('runs every account’s full syncs once, corp tags and staff before contacts, groups last', async () => {
     const scheduler = new JobScheduler(h.app, [nightlySyncsJob], 'test');
     expect(await scheduler.trigger('nightly-syncs', new Date('2030-01-01T03:00:00Z'))).toBe('ran');
-    const runs = (await db.ds.query('SELECT account, resource, status, triggered_by FROM sync_runs ORDER BY id')) as Record<string, string>[];
+    const runs = (await db.ds.query(
+      'SELECT account, resource, status, triggered_by FROM sync_runs ORDER BY id',
+    )) as Record<string, string>[];
     expect(runs).toEqual([
       { account: h.oa(0).id, resource: 'followers', status: 'done', triggered_by: 'job:nightly-syncs' },
       { account: h.oa(1).id, resource: 'followers', status: 'done', triggered_by: 'job:nightly-syncs' },

@@ -36,14 +36,48 @@ describe('retention (DESIGN §12)', () => {
 
   /** A callback row as the intake writes it, then moved to `status` as processed `processedDaysAgo` days ago. */
   const callback = async (key: string, status: 'done' | 'failed' | 'pending', processedDaysAgo: number | null) => {
-    const events = [{ kind: 'message.received', channel: 'official-account', account: 'wxret', occurredAt: NOW.toISOString(), openid: 'oRetained', msgType: 'text', content: 'private words' }];
-    await new InboxRepository(db.ds).insertMany([{ account: 'wxret', channel: 'official-account', kind: 'oa.message.text', dedupeKey: key, raw: '<xml>oRetained private words</xml>', events: events as never }], daysAgo(30));
-    await execute(db.ds, 'UPDATE inbox SET status = ?, processed_at = ? WHERE dedupe_key = ?', [status, processedDaysAgo === null ? null : toDbTime(daysAgo(processedDaysAgo)), key]);
+    const events = [
+      {
+        kind: 'message.received',
+        channel: 'official-account',
+        account: 'wxret',
+        occurredAt: NOW.toISOString(),
+        openid: 'oRetained',
+        msgType: 'text',
+        content: 'private words',
+      },
+    ];
+    await new InboxRepository(db.ds).insertMany(
+      [
+        {
+          account: 'wxret',
+          channel: 'official-account',
+          kind: 'oa.message.text',
+          dedupeKey: key,
+          raw: '<xml>oRetained private words</xml>',
+          events: events as never,
+        },
+      ],
+      daysAgo(30),
+    );
+    await execute(db.ds, 'UPDATE inbox SET status = ?, processed_at = ? WHERE dedupe_key = ?', [
+      status,
+      processedDaysAgo === null ? null : toDbTime(daysAgo(processedDaysAgo)),
+      key,
+    ]);
   };
   const inbox = async (): Promise<Record<string, InboxState>> =>
-    Object.fromEntries((await select<InboxState>(db.ds, 'SELECT dedupe_key, raw, events, status, body_purged_at FROM inbox')).map((r) => [r.dedupe_key, r]));
+    Object.fromEntries(
+      (await select<InboxState>(db.ds, 'SELECT dedupe_key, raw, events, status, body_purged_at FROM inbox')).map(
+        (r) => [r.dedupe_key, r],
+      ),
+    );
   const event = (type: string, occurred: Date, key: string) =>
-    execute(db.ds, "INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (NULL, 'official-account', 'wxret', ?, ?, '{}', ?, ?)", [type, toDbTime(occurred), key, toDbTime(occurred)]);
+    execute(
+      db.ds,
+      "INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, created_at) VALUES (NULL, 'official-account', 'wxret', ?, ?, '{}', ?, ?)",
+      [type, toDbTime(occurred), key, toDbTime(occurred)],
+    );
 
   it('empties the bodies of rows processed more than inboxDays ago, keeping key and metadata; once', async () => {
     await callback('old-done', 'done', 8);
@@ -55,22 +89,41 @@ describe('retention (DESIGN §12)', () => {
     const rows = await inbox();
     expect(rows['old-done']).toMatchObject({ raw: '', events: null, status: 'done' });
     expect(rows['old-done']!.body_purged_at).not.toBeNull();
-    for (const kept of ['new-done', 'old-failed', 'pending']) expect(rows[kept]).toMatchObject({ raw: '<xml>oRetained private words</xml>', body_purged_at: null });
+    for (const kept of ['new-done', 'old-failed', 'pending'])
+      expect(rows[kept]).toMatchObject({ raw: '<xml>oRetained private words</xml>', body_purged_at: null });
     expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW)).toEqual({ inboxBodies: 0, events: 0 });
 
     // WeChat retrying the purged callback is still recognised by its dedupe key: no second row, no body back.
-    await new InboxRepository(db.ds).insertMany([{ account: 'wxret', channel: 'official-account', kind: 'oa.message.text', dedupeKey: 'old-done', raw: '<xml>again</xml>', events: [] }], NOW);
+    await new InboxRepository(db.ds).insertMany(
+      [
+        {
+          account: 'wxret',
+          channel: 'official-account',
+          kind: 'oa.message.text',
+          dedupeKey: 'old-done',
+          raw: '<xml>again</xml>',
+          events: [],
+        },
+      ],
+      NOW,
+    );
     expect(Object.keys(await inbox()).sort()).toEqual(['new-done', 'old-done', 'old-failed', 'pending']);
     expect((await inbox())['old-done']).toMatchObject({ raw: '', events: null });
 
     // Two days later the other processed row is due as well.
-    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, new Date(NOW.getTime() + 2 * 86_400_000))).toEqual({ inboxBodies: 1, events: 0 });
+    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, new Date(NOW.getTime() + 2 * 86_400_000))).toEqual({
+      inboxBodies: 1,
+      events: 0,
+    });
   });
 
   it('works through more rows than one batch, and keeps everything when inboxDays is null', async () => {
     for (let i = 0; i < 7; i++) await callback(`batch-${i}`, 'done', 10 + i);
     expect(await applyRetention(db.ds, KEEP, NOW)).toEqual({ inboxBodies: 0, events: 0 });
-    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW, { batch: 3 })).toEqual({ inboxBodies: 7, events: 0 });
+    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW, { batch: 3 })).toEqual({
+      inboxBodies: 7,
+      events: 0,
+    });
     expect(Object.values(await inbox()).every((r) => r.raw === '' && r.events === null)).toBe(true);
   });
 
@@ -78,7 +131,10 @@ describe('retention (DESIGN §12)', () => {
     for (let i = 0; i < 4; i++) await callback(`abort-${i}`, 'done', 10);
     const abort = new AbortController();
     abort.abort();
-    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW, { signal: abort.signal, batch: 2 })).toEqual({ inboxBodies: 0, events: 0 });
+    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW, { signal: abort.signal, batch: 2 })).toEqual({
+      inboxBodies: 0,
+      events: 0,
+    });
   });
 
   it('deletes timeline events older than eventsDays, of every type, and none when eventsDays is null', async () => {
@@ -88,8 +144,15 @@ describe('retention (DESIGN §12)', () => {
     await event('pay.succeeded', daysAgo(400), 'e4');
     await event('wecom.follow_added', daysAgo(29), 'e5');
     expect(await applyRetention(db.ds, KEEP, NOW)).toEqual({ inboxBodies: 0, events: 0 });
-    expect(await applyRetention(db.ds, { ...KEEP, eventsDays: 30 }, NOW, { batch: 1 })).toEqual({ inboxBodies: 0, events: 3 });
-    expect((await select<{ dedupe_key: string }>(db.ds, 'SELECT dedupe_key FROM events ORDER BY dedupe_key')).map((r) => r.dedupe_key)).toEqual(['e2', 'e5']);
+    expect(await applyRetention(db.ds, { ...KEEP, eventsDays: 30 }, NOW, { batch: 1 })).toEqual({
+      inboxBodies: 0,
+      events: 3,
+    });
+    expect(
+      (await select<{ dedupe_key: string }>(db.ds, 'SELECT dedupe_key FROM events ORDER BY dedupe_key')).map(
+        (r) => r.dedupe_key,
+      ),
+    ).toEqual(['e2', 'e5']);
   });
 
   it('is a nightly job the scheduler runs once across instances, on the app clock and config', async () => {

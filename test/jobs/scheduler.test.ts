@@ -26,7 +26,10 @@ describe('JobScheduler', () => {
 
   const instances = (job: Job) => {
     const config = testConfig(db.url);
-    return [new JobScheduler(testServices(db.ds, config), [job], 'instance-a'), new JobScheduler(testServices(other, config), [job], 'instance-b')] as const;
+    return [
+      new JobScheduler(testServices(db.ds, config), [job], 'instance-a'),
+      new JobScheduler(testServices(other, config), [job], 'instance-b'),
+    ] as const;
   };
 
   it('refuses an unknown job name', async () => {
@@ -46,14 +49,23 @@ describe('JobScheduler', () => {
     expect(runs).toEqual([slotOf(at)]);
     expect(await a.trigger('same-slot', new Date('2030-01-02T03:00:00.000Z'))).toBe('ran');
     expect(runs).toHaveLength(2);
-    const rows = (await db.ds.query("SELECT slot, status, instance FROM job_runs WHERE job = 'same-slot' ORDER BY slot")) as { status: string }[];
+    const rows = (await db.ds.query(
+      "SELECT slot, status, instance FROM job_runs WHERE job = 'same-slot' ORDER BY slot",
+    )) as { status: string }[];
     expect(rows.map((r) => r.status)).toEqual(['done', 'done']);
   });
 
   it('never overlaps runs of one job: a new slot fired while a run is in progress is skipped', async () => {
     const hold = gate();
     let runs = 0;
-    const job: Job = { name: 'long', schedule: '* * * * *', run: async () => { runs++; await hold.promise; } };
+    const job: Job = {
+      name: 'long',
+      schedule: '* * * * *',
+      run: async () => {
+        runs++;
+        await hold.promise;
+      },
+    };
     const [a, b] = instances(job);
     const first = a.trigger('long', new Date('2030-01-01T00:00:00Z'));
     // The first run must hold its slot before the second instance fires: wait for it to start, however slow the machine.
@@ -65,10 +77,19 @@ describe('JobScheduler', () => {
   });
 
   it('records a failing run and aborts a run at its budget', async () => {
-    const failing: Job = { name: 'failing', schedule: '* * * * *', run: async () => { throw new Error('boom'); } };
+    const failing: Job = {
+      name: 'failing',
+      schedule: '* * * * *',
+      run: async () => {
+        throw new Error('boom');
+      },
+    };
     const [a] = instances(failing);
     expect(await a.trigger('failing', new Date('2030-01-01T00:00:00Z'))).toBe('failed');
-    const [row] = (await db.ds.query("SELECT status, error FROM job_runs WHERE job = 'failing'")) as { status: string; error: string }[];
+    const [row] = (await db.ds.query("SELECT status, error FROM job_runs WHERE job = 'failing'")) as {
+      status: string;
+      error: string;
+    }[];
     expect(row).toEqual({ status: 'failed', error: 'boom' });
 
     let aborted = false;
@@ -76,7 +97,8 @@ describe('JobScheduler', () => {
       name: 'slow',
       schedule: '* * * * *',
       budgetMs: 30,
-      run: ({ signal }) => new Promise<void>((resolve) => signal.addEventListener('abort', () => ((aborted = true), resolve()))),
+      run: ({ signal }) =>
+        new Promise<void>((resolve) => signal.addEventListener('abort', () => ((aborted = true), resolve()))),
     };
     const [s] = instances(slow);
     expect(await s.trigger('slow', new Date('2030-01-01T00:00:00Z'))).toBe('ran');
@@ -94,7 +116,9 @@ describe('JobScheduler', () => {
     await Promise.all([a.stop(), b.stop()]);
     expect(slots.length).toBeGreaterThanOrEqual(2);
     expect(new Set(slots).size).toBe(slots.length);
-    const rows = (await db.ds.query("SELECT COUNT(*) AS n, COUNT(DISTINCT slot) AS d FROM job_runs WHERE job = 'every-second'")) as { n: unknown; d: unknown }[];
+    const rows = (await db.ds.query(
+      "SELECT COUNT(*) AS n, COUNT(DISTINCT slot) AS d FROM job_runs WHERE job = 'every-second'",
+    )) as { n: unknown; d: unknown }[];
     expect(Number(rows[0]!.n)).toBe(Number(rows[0]!.d));
   });
 

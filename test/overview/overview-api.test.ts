@@ -18,7 +18,11 @@ describe('GET /api/v1/overview', () => {
     t.app.now = () => NOW;
     viewer = await t.key('viewer');
     const ds = db.ds;
-    await insertIgnore(ds, 'customers', ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map((id) => ({ id, status: 'active' })));
+    await insertIgnore(
+      ds,
+      'customers',
+      ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map((id) => ({ id, status: 'active' })),
+    );
     await insertIgnore(ds, 'customers', [{ id: 'm1', status: 'merged', merged_into_id: 'c1' }]);
     // insertIgnore takes its columns from the first row: every row below names the same columns.
     await insertIgnore(ds, 'identities', [
@@ -30,7 +34,15 @@ describe('GET /api/v1/overview', () => {
       { customer_id: 'c4', type: 'mp_openid', scope: 'wxmp', value: 'm4' },
       { customer_id: 'c5', type: 'h5_openid', scope: 'wxoa', value: 'h5' },
     ]);
-    const event = (customer_id: string | null, type: string, occurred_at: Date, key: string) => ({ customer_id, source: type.startsWith('oa') ? 'official-account' : 'wecom', account: 'x', type, occurred_at, dedupe_key: key, payload: '{}' });
+    const event = (customer_id: string | null, type: string, occurred_at: Date, key: string) => ({
+      customer_id,
+      source: type.startsWith('oa') ? 'official-account' : 'wecom',
+      account: 'x',
+      type,
+      occurred_at,
+      dedupe_key: key,
+      payload: '{}',
+    });
     await insertIgnore(ds, 'events', [
       // The last millisecond of 03-10 and the first of 03-11 in Shanghai.
       event('c1', 'oa.subscribe', at('2026-03-10T15:59:59.999Z'), 'e1'),
@@ -44,16 +56,59 @@ describe('GET /api/v1/overview', () => {
       event('c4', 'oa.message.text', at('2026-03-10T02:00:00.000Z'), 'e8'),
     ]);
     await insertIgnore(ds, 'oa_subscriptions', [
-      { app_id: 'wxoa', openid: 'o1', customer_id: 'c1', subscribed: true, subscribe_time: at('2026-03-10T15:59:59.999Z') },
-      { app_id: 'wxoa', openid: 'o2', customer_id: 'c2', subscribed: false, subscribe_time: null, unsubscribe_time: at('2026-03-10T16:30:00.000Z') },
+      {
+        app_id: 'wxoa',
+        openid: 'o1',
+        customer_id: 'c1',
+        subscribed: true,
+        subscribe_time: at('2026-03-10T15:59:59.999Z'),
+      },
+      {
+        app_id: 'wxoa',
+        openid: 'o2',
+        customer_id: 'c2',
+        subscribed: false,
+        subscribe_time: null,
+        unsubscribe_time: at('2026-03-10T16:30:00.000Z'),
+      },
     ]);
     // c3 was found by a contacts sync (no timeline): two relations, one added on 03-09 and one deleted at 00:00 on 03-09.
     await insertIgnore(ds, 'wecom_follows', [
-      { corp_id: 'ww', staff_userid: 's1', external_userid: 'e3', customer_id: 'c3', created_time: at('2026-03-09T02:00:00.000Z'), deleted: false, deleted_at: null },
-      { corp_id: 'ww', staff_userid: 's2', external_userid: 'e3', customer_id: 'c3', created_time: at('2026-03-01T02:00:00.000Z'), deleted: true, deleted_at: at('2026-03-08T16:00:00.000Z') },
+      {
+        corp_id: 'ww',
+        staff_userid: 's1',
+        external_userid: 'e3',
+        customer_id: 'c3',
+        created_time: at('2026-03-09T02:00:00.000Z'),
+        deleted: false,
+        deleted_at: null,
+      },
+      {
+        corp_id: 'ww',
+        staff_userid: 's2',
+        external_userid: 'e3',
+        customer_id: 'c3',
+        created_time: at('2026-03-01T02:00:00.000Z'),
+        deleted: true,
+        deleted_at: at('2026-03-08T16:00:00.000Z'),
+      },
     ]);
-    const trade = (customer_id: string, no: string, amount: number, success: Date | null, state = 'SUCCESS', refunded = 0) => ({
-      mch_id: 'mch', out_trade_no: no, amount_total: amount, currency: 'CNY', state, customer_id, success_time: success, refunded_total: refunded,
+    const trade = (
+      customer_id: string,
+      no: string,
+      amount: number,
+      success: Date | null,
+      state = 'SUCCESS',
+      refunded = 0,
+    ) => ({
+      mch_id: 'mch',
+      out_trade_no: no,
+      amount_total: amount,
+      currency: 'CNY',
+      state,
+      customer_id,
+      success_time: success,
+      refunded_total: refunded,
     });
     await insertIgnore(ds, 'transactions', [
       trade('c1', 't1', 5_000, ago(2 * DAY)),
@@ -76,9 +131,33 @@ describe('GET /api/v1/overview', () => {
       { account: 'wxoa', channel: 'official-account', kind: 'event', dedupe_key: 'i2', raw: '', status: 'failed' },
     ]);
     await insertIgnore(ds, 'sync_runs', [
-      { account: 'oa1', resource: 'followers', status: 'done', processed: 10, total: 10, started_at: ago(3 * DAY), finished_at: ago(3 * DAY - 1000) },
-      { account: 'oa1', resource: 'followers', status: 'running', processed: 4, total: 10, started_at: ago(60_000), finished_at: null },
-      { account: 'wc1', resource: 'contacts', status: 'done', processed: 2, total: null, started_at: ago(DAY), finished_at: at('2026-03-09T17:00:00.000Z') },
+      {
+        account: 'oa1',
+        resource: 'followers',
+        status: 'done',
+        processed: 10,
+        total: 10,
+        started_at: ago(3 * DAY),
+        finished_at: ago(3 * DAY - 1000),
+      },
+      {
+        account: 'oa1',
+        resource: 'followers',
+        status: 'running',
+        processed: 4,
+        total: 10,
+        started_at: ago(60_000),
+        finished_at: null,
+      },
+      {
+        account: 'wc1',
+        resource: 'contacts',
+        status: 'done',
+        processed: 2,
+        total: null,
+        started_at: ago(DAY),
+        finished_at: at('2026-03-09T17:00:00.000Z'),
+      },
     ]);
     await insertIgnore(ds, 'tags', [
       { id: 1, name: 'VIP', deleted_at: null },
@@ -96,8 +175,24 @@ describe('GET /api/v1/overview', () => {
       { customer_id: 'c3', tag_id: 2, source: 'rule' },
     ]);
     await insertIgnore(ds, 'remote_tag_state', [
-      { channel: 'oa', account: 'wxoa', subject: 'o1', remote_tag_id: '100', customer_id: 'c1', present: true, last_errcode: null },
-      { channel: 'wecom', account: 'ww', subject: 's1|e3', remote_tag_id: 'et1', customer_id: 'c3', present: false, last_errcode: 40068 },
+      {
+        channel: 'oa',
+        account: 'wxoa',
+        subject: 'o1',
+        remote_tag_id: '100',
+        customer_id: 'c1',
+        present: true,
+        last_errcode: null,
+      },
+      {
+        channel: 'wecom',
+        account: 'ww',
+        subject: 's1|e3',
+        remote_tag_id: 'et1',
+        customer_id: 'c3',
+        present: false,
+        last_errcode: 40068,
+      },
     ]);
   });
   afterAll(async () => {
@@ -117,16 +212,42 @@ describe('GET /api/v1/overview', () => {
     const r = await t.request('/api/v1/overview?days=3', { key: viewer });
     expect(r.status).toBe(200);
     expect(r.body.customers).toEqual({ total: 6, byChannel: { oa: 3, mp: 1, h5: 1, wecom: 1, pay: 5 } });
-    expect(r.body.identities).toEqual({ h5_openid: 1, mp_openid: 1, oa_openid: 3, unionid: 1, wecom_external_userid: 1 });
+    expect(r.body.identities).toEqual({
+      h5_openid: 1,
+      mp_openid: 1,
+      oa_openid: 3,
+      unionid: 1,
+      wecom_external_userid: 1,
+    });
     expect(r.body.outbox).toEqual({ pending: 2, in_flight: 0, done: 0, dead: 1 });
     expect(r.body.inbox).toEqual({ pending: 0, processing: 0, done: 1, failed: 1 });
     expect(r.body.syncs).toEqual([
-      expect.objectContaining({ accountId: 'oa1', resource: 'followers', status: 'running', finishedAt: null, processed: 4 }),
-      expect.objectContaining({ accountId: 'wc1', resource: 'contacts', status: 'done', finishedAt: '2026-03-09T17:00:00.000Z' }),
+      expect.objectContaining({
+        accountId: 'oa1',
+        resource: 'followers',
+        status: 'running',
+        finishedAt: null,
+        processed: 4,
+      }),
+      expect.objectContaining({
+        accountId: 'wc1',
+        resource: 'contacts',
+        status: 'done',
+        finishedAt: '2026-03-09T17:00:00.000Z',
+      }),
     ]);
     expect(r.body.tags.bindings).toEqual([
       { tagId: '1', name: 'VIP', channel: 'oa', account: 'wxoa', desired: 1, pushed: 1, pending: 0, failed: 0 },
-      { tagId: '2', name: '购买意向/高', channel: 'wecom', account: 'ww', desired: 1, pushed: 0, pending: 0, failed: 1 },
+      {
+        tagId: '2',
+        name: '购买意向/高',
+        channel: 'wecom',
+        account: 'ww',
+        desired: 1,
+        pushed: 0,
+        pending: 0,
+        failed: 1,
+      },
     ]);
     expect(r.body.timezone).toBe('Asia/Shanghai');
   });
@@ -149,8 +270,16 @@ describe('GET /api/v1/overview', () => {
     expect(month.body.daily[29].date).toBe('2026-03-11');
     expect(month.body.daily[27]).toEqual({ date: '2026-03-09', new: 1, lost: 1 });
     // The c3 relation added on 03-01 counts there; the c4 subscribe at 23:59:59.999 on 03-08 counts on 03-08.
-    expect(month.body.daily.find((d: { date: string }) => d.date === '2026-03-01')).toEqual({ date: '2026-03-01', new: 1, lost: 0 });
-    expect(month.body.daily.find((d: { date: string }) => d.date === '2026-03-08')).toEqual({ date: '2026-03-08', new: 1, lost: 0 });
+    expect(month.body.daily.find((d: { date: string }) => d.date === '2026-03-01')).toEqual({
+      date: '2026-03-01',
+      new: 1,
+      lost: 0,
+    });
+    expect(month.body.daily.find((d: { date: string }) => d.date === '2026-03-08')).toEqual({
+      date: '2026-03-08',
+      new: 1,
+      lost: 0,
+    });
   });
 
   it('counts days in the configured time zone', async () => {
@@ -173,8 +302,12 @@ describe('GET /api/v1/overview', () => {
     const op = doc.paths['/api/v1/overview'].get;
     expect(op['x-required-role']).toBe('viewer');
     expect(op.parameters).toEqual([expect.objectContaining({ name: 'days', in: 'query' })]);
-    expect(op.responses['200'].content['application/json'].schema.required).toEqual(expect.arrayContaining(['customers', 'identities', 'daily', 'tags', 'outbox', 'inbox', 'syncs']));
-    expect(doc.paths['/api/v1/overview/rfm'].get.responses['200'].content['application/json'].schema.properties.heatmap.type).toBe('array');
+    expect(op.responses['200'].content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['customers', 'identities', 'daily', 'tags', 'outbox', 'inbox', 'syncs']),
+    );
+    expect(
+      doc.paths['/api/v1/overview/rfm'].get.responses['200'].content['application/json'].schema.properties.heatmap.type,
+    ).toBe('array');
   });
 });
 
@@ -185,10 +318,28 @@ describe('GET /api/v1/overview/rfm', () => {
   beforeAll(async () => {
     t = await startTestApp(db.ds, testConfig(db.url));
     t.app.now = () => NOW;
-    await insertIgnore(db.ds, 'customers', ['c1', 'c4', 'c5', 'c6', 'c7'].map((id) => ({ id, status: 'active' })));
+    await insertIgnore(
+      db.ds,
+      'customers',
+      ['c1', 'c4', 'c5', 'c6', 'c7'].map((id) => ({ id, status: 'active' })),
+    );
     await insertIgnore(db.ds, 'customers', [{ id: 'm1', status: 'merged', merged_into_id: 'c1' }]);
-    const trade = (customer_id: string, no: string, amount: number, success: Date | null, state = 'SUCCESS', refunded = 0) => ({
-      mch_id: 'mch', out_trade_no: no, amount_total: amount, currency: 'CNY', state, customer_id, success_time: success, refunded_total: refunded,
+    const trade = (
+      customer_id: string,
+      no: string,
+      amount: number,
+      success: Date | null,
+      state = 'SUCCESS',
+      refunded = 0,
+    ) => ({
+      mch_id: 'mch',
+      out_trade_no: no,
+      amount_total: amount,
+      currency: 'CNY',
+      state,
+      customer_id,
+      success_time: success,
+      refunded_total: refunded,
     });
     await insertIgnore(db.ds, 'transactions', [
       trade('c1', 't1', 5_000, ago(2 * DAY)),
@@ -212,7 +363,14 @@ describe('GET /api/v1/overview/rfm', () => {
     expect(r.status).toBe(200);
     expect(r.body.customers).toBe(4);
     expect(r.body.withoutPurchase).toBe(1);
-    expect(r.body.recency.map((b: { key: string }) => b.key)).toEqual(['0-7', '8-30', '31-90', '91-180', '181-365', '>365']);
+    expect(r.body.recency.map((b: { key: string }) => b.key)).toEqual([
+      '0-7',
+      '8-30',
+      '31-90',
+      '91-180',
+      '181-365',
+      '>365',
+    ]);
     expect(r.body.frequency.map((b: { key: string }) => b.key)).toEqual(['1', '2', '3-5', '6-10', '>10']);
     expect(r.body.heatmap).toHaveLength(30);
     const nonZero = r.body.heatmap.filter((c: { customers: number }) => c.customers > 0);

@@ -1,6 +1,14 @@
 import { useTestDatabase } from '../helpers/describe-db';
 import { callbackCases } from './hostile-corpus/callback-cases';
-import { type CorpusContext, type HostileCase, type HttpCase, oaText, plainQuery, qs, xmlEnvelope } from './hostile-corpus/corpus-types';
+import {
+  type CorpusContext,
+  type HostileCase,
+  type HttpCase,
+  oaText,
+  plainQuery,
+  qs,
+  xmlEnvelope,
+} from './hostile-corpus/corpus-types';
 import { framingCases, sendRaw } from './hostile-corpus/framing-cases';
 import { frontDoorCases } from './hostile-corpus/front-door-cases';
 import { type HostileWorld, OA_PLAIN, type RowCounts, startHostileWorld } from './hostile-corpus/hostile-world';
@@ -24,7 +32,12 @@ async function send(world: HostileWorld, c: HostileCase): Promise<Outcome> {
     const r = await sendRaw(world.port, c.bytes);
     return { statuses: r.statuses, text: r.text, contentType: null };
   }
-  const res = await fetch(world.url + c.path, { method: c.method, headers: c.headers, body: c.body, redirect: 'manual' });
+  const res = await fetch(world.url + c.path, {
+    method: c.method,
+    headers: c.headers,
+    body: c.body,
+    redirect: 'manual',
+  });
   return { statuses: [res.status], text: await res.text(), contentType: res.headers.get('content-type') };
 }
 
@@ -33,17 +46,20 @@ function problems(c: HostileCase, o: Outcome, before: RowCounts, after: RowCount
   const found: string[] = [];
   if (o.statuses.some((s) => s >= 500)) found.push(`answered ${o.statuses.join(',')}`);
   if (c.kind === 'http' && c.accepted) {
-    if (o.statuses[0] !== 200 || o.text !== 'success') found.push(`not accepted: ${o.statuses.join(',')} ${o.text.slice(0, 200)}`);
+    if (o.statuses[0] !== 200 || o.text !== 'success')
+      found.push(`not accepted: ${o.statuses.join(',')} ${o.text.slice(0, 200)}`);
     if (after.inbox !== before.inbox + 1) found.push(`inbox: ${before.inbox} → ${after.inbox} rows, expected one more`);
     return found;
   }
   // A raw connection may see `100 Continue` before its refusal; node answers framing faults itself.
   const refusal = (s: number) => (s >= 400 && s < 500) || (c.kind === 'raw' && s === 100);
-  if (o.statuses.length === 0 || !o.statuses.every(refusal)) found.push(`not refused: ${o.statuses.join(',') || 'no answer'}`);
+  if (o.statuses.length === 0 || !o.statuses.every(refusal))
+    found.push(`not refused: ${o.statuses.join(',') || 'no answer'}`);
   if (STACK.test(o.text)) found.push(`stack trace text in the body: ${o.text.slice(0, 200)}`);
   if (c.kind === 'http' && o.contentType?.includes('json')) {
     const body = JSON.parse(o.text) as { error?: { code?: unknown }; code?: unknown };
-    if (typeof (body.error?.code ?? body.code) !== 'string') found.push(`error body without a code: ${o.text.slice(0, 200)}`);
+    if (typeof (body.error?.code ?? body.code) !== 'string')
+      found.push(`error body without a code: ${o.text.slice(0, 200)}`);
   }
   for (const table of Object.keys(before) as (keyof RowCounts)[]) {
     if (after[table] !== before[table]) found.push(`${table}: ${before[table]} → ${after[table]} rows`);
@@ -67,8 +83,15 @@ describe('hostile corpus against the four callback endpoints and the H5/MP/track
 
   it('holds at least 200 hostile inputs, covering every door', () => {
     expect(corpus.length).toBeGreaterThanOrEqual(200);
-    const doors = (c: HostileCase) => (c.kind === 'raw' ? 'framing' : c.path.split('/')[1] === 'wechat' ? c.path.split('/')[2]! : c.path.split('/')[1]!.split('?')[0]!);
-    expect(new Set(corpus.map(doors))).toEqual(new Set(['official-account', 'wecom', 'mini-program', 'pay', 'h5', 'mp', 'track', 'framing']));
+    const doors = (c: HostileCase) =>
+      c.kind === 'raw'
+        ? 'framing'
+        : c.path.split('/')[1] === 'wechat'
+          ? c.path.split('/')[2]!
+          : c.path.split('/')[1]!.split('?')[0]!;
+    expect(new Set(corpus.map(doors))).toEqual(
+      new Set(['official-account', 'wecom', 'mini-program', 'pay', 'h5', 'mp', 'track', 'framing']),
+    );
     expect(new Set(corpus.map((c) => c.name)).size).toBe(corpus.length);
   });
 

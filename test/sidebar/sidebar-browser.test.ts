@@ -16,7 +16,11 @@ async function phone(browser: Browser): Promise<{ context: BrowserContext; page:
   const problems: string[] = [];
   page.on('console', (m) => {
     // Script errors and CSP violations count; an avatar on WeChat's CDN cannot load offline and does not.
-    if (m.type() === 'error' && !/qlogo\.cn|ERR_NAME_NOT_RESOLVED|ERR_CONNECTION/.test(`${m.text()} ${m.location().url}`)) problems.push(`${m.text()} (${m.location().url})`);
+    if (
+      m.type() === 'error' &&
+      !/qlogo\.cn|ERR_NAME_NOT_RESOLVED|ERR_CONNECTION/.test(`${m.text()} ${m.location().url}`)
+    )
+      problems.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => problems.push(e.message));
   return { context, page, problems };
@@ -35,9 +39,15 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     await h?.close();
   });
 
-  const admin = (p: string, init: { method?: string; json?: unknown } = {}) => h.request(`/api/v1${p}`, { bearer: h.adminKey, ...init });
+  const admin = (p: string, init: { method?: string; json?: unknown } = {}) =>
+    h.request(`/api/v1${p}`, { bearer: h.adminKey, ...init });
   const tagIn = async (name: string, groupId: string | null) =>
-    (await admin('/tags', { method: 'POST', json: { name, groupId, bindings: [{ channel: 'wecom', corpId: h.corpId }] } })).body.id as string;
+    (
+      await admin('/tags', {
+        method: 'POST',
+        json: { name, groupId, bindings: [{ channel: 'wecom', corpId: h.corpId }] },
+      })
+    ).body.id as string;
 
   it("shows alice the chat's customer in Chinese without a raw id, and adds and removes tags by tapping", async () => {
     const level = (await admin('/tag-groups', { method: 'POST', json: { name: '客户等级' } })).body.id as string;
@@ -46,17 +56,45 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     await tagIn('高', intent);
     await tagIn('低', intent);
     const vip = await tagIn('VIP', null);
-    const customerId = (await admin(`/customers/lookup?type=wecom_external_userid&scope=${h.corpId}&value=${h.mine.externalUserId}`)).body.id as string;
-    expect((await admin(`/customers/${customerId}/tags`, { method: 'POST', json: { tagIds: [vip] } })).status).toBe(200);
-    await execute(db.ds, 'INSERT INTO transactions (mch_id, out_trade_no, amount_total, state, customer_id, success_time, refunded_total) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      '1900000001', 'SY20260105001', 12800, 'SUCCESS', customerId, new Date(Date.now() - 86_400_000), 0,
-    ]);
+    const customerId = (
+      await admin(`/customers/lookup?type=wecom_external_userid&scope=${h.corpId}&value=${h.mine.externalUserId}`)
+    ).body.id as string;
+    expect((await admin(`/customers/${customerId}/tags`, { method: 'POST', json: { tagIds: [vip] } })).status).toBe(
+      200,
+    );
+    await execute(
+      db.ds,
+      'INSERT INTO transactions (mch_id, out_trade_no, amount_total, state, customer_id, success_time, refunded_total) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ['1900000001', 'SY20260105001', 12800, 'SUCCESS', customerId, new Date(Date.now() - 86_400_000), 0],
+    );
     const event = { customerId, account: h.oaAppId(), occurredAt: new Date(), inboxId: null };
-    await writeTimeline(db.ds, { ...event, source: 'official-account', type: 'oa.message.text', payload: { msgId: '1', content: '你好，请问有货吗' }, dedupeKey: 'browser-test#1' });
-    await writeTimeline(db.ds, { ...event, source: 'wechat-pay', account: '1900000001', type: 'pay.succeeded', payload: { outTradeNo: 'SY20260105001', amountTotal: 12800 }, dedupeKey: 'browser-test#2' });
+    await writeTimeline(db.ds, {
+      ...event,
+      source: 'official-account',
+      type: 'oa.message.text',
+      payload: { msgId: '1', content: '你好，请问有货吗' },
+      dedupeKey: 'browser-test#1',
+    });
+    await writeTimeline(db.ds, {
+      ...event,
+      source: 'wechat-pay',
+      account: '1900000001',
+      type: 'pay.succeeded',
+      payload: { outTradeNo: 'SY20260105001', amountTotal: 12800 },
+      dedupeKey: 'browser-test#2',
+    });
     // The WeCom client: every sign-in is alice's, and she has the chat with 王小明 open.
-    expect((await h.control.post('/oauth/visitors', { appId: h.corpId, userid: 'alice', sticky: true })).status).toBe(200);
-    expect((await h.control.post(`/wecom/${h.corpId}/current-chat`, { userid: 'alice', externalUserId: h.mine.externalUserId })).status).toBe(200);
+    expect((await h.control.post('/oauth/visitors', { appId: h.corpId, userid: 'alice', sticky: true })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await h.control.post(`/wecom/${h.corpId}/current-chat`, {
+          userid: 'alice',
+          externalUserId: h.mine.externalUserId,
+        })
+      ).status,
+    ).toBe(200);
 
     const { context, page, problems } = await phone(browser);
     await page.goto(`${h.url}/sidebar?corpId=${h.corpId}`);
@@ -75,7 +113,11 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     const timeline = await page.getByTestId('timeline').innerText();
     expect(timeline).toContain('发来消息：你好，请问有货吗');
     expect(timeline).toContain('支付 ¥128.00 · 订单号 SY20260105001');
-    expect(await page.getByTestId('tag-group').locator('h3').allInnerTexts()).toEqual(['客户等级', '购买意向', '未分组']);
+    expect(await page.getByTestId('tag-group').locator('h3').allInnerTexts()).toEqual([
+      '客户等级',
+      '购买意向',
+      '未分组',
+    ]);
     // Who the customer is, without one raw id on screen; the ids are one toggle away.
     const ids = [h.mine.externalUserId, h.corpId, customerId];
     const customerText = await page.getByTestId('customer').innerText();
@@ -94,10 +136,13 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     await page.locator(`[data-tag-id="${important}"][data-on="1"]`).waitFor({ timeout: 5_000 });
     await page.locator(`[data-tag-id="${vip}"]`).click();
     await page.locator(`[data-tag-id="${vip}"][data-on="0"]`).waitFor({ timeout: 5_000 });
-    const rows = await db.ds.query('SELECT tag_id, source, assigned_by FROM customer_tags WHERE customer_id = ? ORDER BY tag_id', [customerId]);
-    expect(rows.map((r: { tag_id: unknown; source: string; assigned_by: string }) => ({ ...r, tag_id: String(r.tag_id) }))).toEqual([
-      { tag_id: important, source: 'manual', assigned_by: 'wecom:alice' },
-    ]);
+    const rows = await db.ds.query(
+      'SELECT tag_id, source, assigned_by FROM customer_tags WHERE customer_id = ? ORDER BY tag_id',
+      [customerId],
+    );
+    expect(
+      rows.map((r: { tag_id: unknown; source: string; assigned_by: string }) => ({ ...r, tag_id: String(r.tag_id) })),
+    ).toEqual([{ tag_id: important, source: 'manual', assigned_by: 'wecom:alice' }]);
 
     // English by the switch, kept for this browser across a reload.
     await page.getByTestId('lang-switch').click();
@@ -114,7 +159,14 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
   it('tells bob, in the chat of a customer he does not follow, who he is signed in as and what to do (403)', async () => {
     // A queued visitor comes before the sticky one: this sign-in is bob's.
     expect((await h.control.post('/oauth/visitors', { appId: h.corpId, userid: 'bob' })).status).toBe(200);
-    expect((await h.control.post(`/wecom/${h.corpId}/current-chat`, { userid: 'bob', externalUserId: h.mine.externalUserId })).status).toBe(200);
+    expect(
+      (
+        await h.control.post(`/wecom/${h.corpId}/current-chat`, {
+          userid: 'bob',
+          externalUserId: h.mine.externalUserId,
+        })
+      ).status,
+    ).toBe(200);
     const { context, page, problems } = await phone(browser);
     await page.goto(`${h.url}/sidebar?corpId=${h.corpId}`);
     const status = page.locator('[data-testid="status"][data-state="forbidden"]');

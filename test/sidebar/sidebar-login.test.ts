@@ -14,7 +14,11 @@ describe('sidebar login (GET /sidebar → /sidebar/login → WeCom authorize →
 
   it('refuses a callback without the browser-bound state (400 page, no session)', async () => {
     const state = 'a'.repeat(32);
-    for (const path of [`/sidebar/oauth/callback?code=x&state=${state}`, '/sidebar/oauth/callback?code=x', '/sidebar/oauth/callback?code=x&state=<script>']) {
+    for (const path of [
+      `/sidebar/oauth/callback?code=x&state=${state}`,
+      '/sidebar/oauth/callback?code=x',
+      '/sidebar/oauth/callback?code=x&state=<script>',
+    ]) {
       const res = await h.request(path);
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
@@ -66,7 +70,9 @@ describe('sidebar login (GET /sidebar → /sidebar/login → WeCom authorize →
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(page.headers.get('content-security-policy')).toContain(new URL(h.emu.url).origin);
     // The Vite build of web/sidebar: one hashed module script, served from the page's assets under the same CSP.
-    const script = /<script type="module" crossorigin src="(\/sidebar\/assets\/index-[\w-]+\.js)">/.exec(page.text)?.[1];
+    const script = /<script type="module" crossorigin src="(\/sidebar\/assets\/index-[\w-]+\.js)">/.exec(
+      page.text,
+    )?.[1];
     expect(script).toBeDefined();
     const asset = await h.request(script!, { jar });
     expect(asset.status).toBe(200);
@@ -138,7 +144,10 @@ describe('sidebar page with several corps configured', () => {
       encodingAESKey: 'a'.repeat(43),
       ...(agent ? { agentId: 1000002, agentSecret: 'agent-secret' } : {}),
     });
-    const t = await startTestApp(db.ds, testConfig(db.url, { accounts: [corp('wwfirst', true), corp('wwsecond', false)] }));
+    const t = await startTestApp(
+      db.ds,
+      testConfig(db.url, { accounts: [corp('wwfirst', true), corp('wwsecond', false)] }),
+    );
     try {
       const page = await t.request('/sidebar', { redirect: 'manual' });
       expect(page.status).toBe(400);

@@ -8,7 +8,13 @@ import { testDialect, useTestDatabase } from '../helpers/describe-db';
 import { clearTables } from '../helpers/test-db';
 
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const row = (dedupeKey: string) => ({ account: 'wxapp1', channel: 'official-account', kind: 'message', dedupeKey, raw: '<xml/>' });
+const row = (dedupeKey: string) => ({
+  account: 'wxapp1',
+  channel: 'official-account',
+  kind: 'message',
+  dedupeKey,
+  raw: '<xml/>',
+});
 
 /** DESIGN §6: an inbox row committed outside a transaction must never be swallowed by another caller's rollback. */
 describe('concurrent transactions', () => {

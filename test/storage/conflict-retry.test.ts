@@ -1,9 +1,20 @@
 import { Registry } from 'prom-client';
-import { conflictRetries, isLockConflict, isRetryableDbError, observeConflicts, retryConflicts, retryingTransaction } from '../../src/storage/conflict-retry';
+import {
+  conflictRetries,
+  isLockConflict,
+  isRetryableDbError,
+  observeConflicts,
+  retryConflicts,
+  retryingTransaction,
+} from '../../src/storage/conflict-retry';
 import { useTestDatabase } from '../helpers/describe-db';
 
-const deadlock = () => Object.assign(new Error('Deadlock found when trying to get lock'), { driverError: { code: 'ER_LOCK_DEADLOCK', errno: 1213 } });
-const lockWait = () => Object.assign(new Error('Lock wait timeout exceeded'), { code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 });
+const deadlock = () =>
+  Object.assign(new Error('Deadlock found when trying to get lock'), {
+    driverError: { code: 'ER_LOCK_DEADLOCK', errno: 1213 },
+  });
+const lockWait = () =>
+  Object.assign(new Error('Lock wait timeout exceeded'), { code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 });
 
 describe('retryConflicts (the one place 1213/1205 are retried)', () => {
   const db = useTestDatabase();
@@ -41,7 +52,10 @@ describe('retryConflicts (the one place 1213/1205 are retried)', () => {
     expect(value).toBe('claimed');
     expect(runs).toBe(3);
     expect(await conflictRetries(db.ds, 'test.claim')).toBe(2);
-    expect(notes).toEqual([expect.objectContaining({ operation: 'test.claim', code: '1213' }), expect.objectContaining({ operation: 'test.claim', code: '1205' })]);
+    expect(notes).toEqual([
+      expect.objectContaining({ operation: 'test.claim', code: '1213' }),
+      expect.objectContaining({ operation: 'test.claim', code: '1205' }),
+    ]);
     expect(await registry.metrics()).toContain('siyu_db_conflict_retries_total{operation="test.claim",code="1213"} 1');
   });
 
@@ -59,7 +73,8 @@ describe('retryConflicts (the one place 1213/1205 are retried)', () => {
 
 describe('retryingTransaction (races over the same rows)', () => {
   const db = useTestDatabase();
-  const duplicate = () => Object.assign(new Error('Duplicate entry'), { driverError: { code: 'ER_DUP_ENTRY', errno: 1062 } });
+  const duplicate = () =>
+    Object.assign(new Error('Duplicate entry'), { driverError: { code: 'ER_DUP_ENTRY', errno: 1062 } });
 
   beforeAll(async () => {
     await db.ds.query('CREATE TABLE retry_probe (id INT PRIMARY KEY)');

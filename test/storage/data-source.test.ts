@@ -66,7 +66,10 @@ describe('openDatabase', () => {
     expect(isMysql(db.ds)).toBe(true);
     const runner = db.ds.createQueryRunner();
     try {
-      const [row] = (await runner.query('SELECT @@session.time_zone AS tz, @@character_set_connection AS cs')) as { tz: string; cs: string }[];
+      const [row] = (await runner.query('SELECT @@session.time_zone AS tz, @@character_set_connection AS cs')) as {
+        tz: string;
+        cs: string;
+      }[];
       expect(row).toEqual({ tz: '+00:00', cs: 'utf8mb4' });
     } finally {
       await runner.release();

@@ -18,7 +18,9 @@ describe('dialects', () => {
   });
 
   it('scopes settings to one statement on MariaDB only', () => {
-    expect(mariadbDialect('10.11.6-MariaDB').statementSettings({ eq_range_index_dive_limit: 1 })).toBe('SET STATEMENT eq_range_index_dive_limit = 1 FOR ');
+    expect(mariadbDialect('10.11.6-MariaDB').statementSettings({ eq_range_index_dive_limit: 1 })).toBe(
+      'SET STATEMENT eq_range_index_dive_limit = 1 FOR ',
+    );
     expect(mysqlDialect('8.4.0').statementSettings({ eq_range_index_dive_limit: 1 })).toBe('');
     expect(sqliteDialect.statementSettings({ eq_range_index_dive_limit: 1 })).toBe('');
   });
@@ -31,8 +33,12 @@ describe('dialects', () => {
   it('writes the conflict clauses of each family', () => {
     expect(sqliteDialect.ignoreDuplicateOf(['dedupe_key'])).toBe(' ON CONFLICT (dedupe_key) DO NOTHING');
     expect(tidbDialect.ignoreDuplicateOf(['dedupe_key'])).toBe(' ON DUPLICATE KEY UPDATE id = id');
-    expect(sqliteDialect.upsertTail(['"k"'], ['"v" = excluded."v"'])).toBe(' ON CONFLICT ("k") DO UPDATE SET "v" = excluded."v"');
-    expect(mysqlDialect('8.0.36').upsertTail(['`k`'], ['`v` = VALUES(`v`)'])).toBe(' ON DUPLICATE KEY UPDATE `v` = VALUES(`v`)');
+    expect(sqliteDialect.upsertTail(['"k"'], ['"v" = excluded."v"'])).toBe(
+      ' ON CONFLICT ("k") DO UPDATE SET "v" = excluded."v"',
+    );
+    expect(mysqlDialect('8.0.36').upsertTail(['`k`'], ['`v` = VALUES(`v`)'])).toBe(
+      ' ON DUPLICATE KEY UPDATE `v` = VALUES(`v`)',
+    );
   });
 });
 

@@ -11,7 +11,9 @@ describe('entities', () => {
     const a = await customers.save({ id: newCustomerId(), displayName: 'A' });
     const b = await customers.save({ id: newCustomerId(), displayName: 'B' });
     await identities.insert({ customerId: a.id, type: 'oa_openid', scope: 'wxapp1', value: 'oAbC' });
-    await expect(identities.insert({ customerId: b.id, type: 'oa_openid', scope: 'wxapp1', value: 'oAbC' })).rejects.toThrow();
+    await expect(
+      identities.insert({ customerId: b.id, type: 'oa_openid', scope: 'wxapp1', value: 'oAbC' }),
+    ).rejects.toThrow();
     // openids are case-sensitive: a value differing only in case is another identity
     await identities.insert({ customerId: b.id, type: 'oa_openid', scope: 'wxapp1', value: 'oabc' });
     expect(await identities.count()).toBe(2);
@@ -42,7 +44,9 @@ describe('entities', () => {
     expect(Math.abs(row.receivedAt.getTime() - before)).toBeLessThan(5_000);
     if (testDialect === 'sqlite') {
       // defaults keep milliseconds, in the same text form TypeORM writes for Dates
-      const [raw] = (await db.ds.query('SELECT received_at, next_attempt_at FROM inbox WHERE id = ?', [r.id])) as Record<string, string>[];
+      const [raw] = (await db.ds.query('SELECT received_at, next_attempt_at FROM inbox WHERE id = ?', [
+        r.id,
+      ])) as Record<string, string>[];
       expect(raw?.received_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
       expect(raw?.next_attempt_at).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
     }

@@ -19,7 +19,8 @@ describe('LeaseStore (the leases table)', () => {
 
   beforeAll(async () => {
     // On MySQL each DataSource stands for another instance; SQLite is one instance (DESIGN §3).
-    if (testDialect === 'mysql') for (let i = 0; i < 3; i++) others.push(await openDatabase({ url: db.url, poolSize: 2 }));
+    if (testDialect === 'mysql')
+      for (let i = 0; i < 3; i++) others.push(await openDatabase({ url: db.url, poolSize: 2 }));
   });
   afterAll(async () => {
     for (const ds of others) await ds.destroy();
@@ -54,7 +55,11 @@ describe('LeaseStore (the leases table)', () => {
 
   it('concurrent first acquisitions of a new name from several instances: exactly one wins', async () => {
     const instances = others.length > 0 ? others : [db.ds];
-    const attempts = await Promise.all(Array.from({ length: 12 }, (_, i) => new LeaseStore(instances[i % instances.length]!).acquire('race', 10_000, t0)));
+    const attempts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        new LeaseStore(instances[i % instances.length]!).acquire('race', 10_000, t0),
+      ),
+    );
     expect(attempts.filter((l) => l !== null)).toHaveLength(1);
     expect((await new LeaseStore(db.ds).peek('race'))?.fence).toBe(1);
   });
@@ -63,23 +68,37 @@ describe('LeaseStore (the leases table)', () => {
     const instances = others.length > 0 ? others : [db.ds];
     const held = gate();
     const inside = gate();
-    const first = tryLease(instances[0]!, 'once', async () => {
-      inside.open();
-      await held.promise;
-      return 'ran';
-    }, { ttlMs: 10_000 });
+    const first = tryLease(
+      instances[0]!,
+      'once',
+      async () => {
+        inside.open();
+        await held.promise;
+        return 'ran';
+      },
+      { ttlMs: 10_000 },
+    );
     await inside.promise;
     // Answered while the holder still holds it: nobody waits for the lease.
     const rest = await Promise.all(instances.map((ds) => tryLease(ds, 'once', async () => 'twice', { ttlMs: 10_000 })));
     expect(rest).toEqual(instances.map(() => ({ acquired: false })));
     held.open();
     expect(await first).toEqual({ acquired: true, value: 'ran' });
-    expect(await tryLease(instances[instances.length - 1]!, 'once', async () => 'again', { ttlMs: 10_000 })).toEqual({ acquired: true, value: 'again' });
-    if (testDialect === 'mysql') expect(await new LeaseStore(db.ds).peek('once')).toMatchObject({ holder: null, fence: 2 });
+    expect(await tryLease(instances[instances.length - 1]!, 'once', async () => 'again', { ttlMs: 10_000 })).toEqual({
+      acquired: true,
+      value: 'again',
+    });
+    if (testDialect === 'mysql')
+      expect(await new LeaseStore(db.ds).peek('once')).toMatchObject({ holder: null, fence: 2 });
   });
 
   it('tryLease frees the name when the work throws', async () => {
-    await expect(tryLease(db.ds, 'throws', async () => Promise.reject(new Error('boom')), { ttlMs: 10_000 })).rejects.toThrow('boom');
-    expect(await tryLease(db.ds, 'throws', async () => 'ok', { ttlMs: 10_000 })).toEqual({ acquired: true, value: 'ok' });
+    await expect(
+      tryLease(db.ds, 'throws', async () => Promise.reject(new Error('boom')), { ttlMs: 10_000 }),
+    ).rejects.toThrow('boom');
+    expect(await tryLease(db.ds, 'throws', async () => 'ok', { ttlMs: 10_000 })).toEqual({
+      acquired: true,
+      value: 'ok',
+    });
   });
 });

@@ -13,7 +13,10 @@ function gate(): { promise: Promise<void>; open: () => void } {
 }
 
 /** Takes `name` and holds it until `release()`; resolves `entered` once the lock is really held. */
-function holdLock(ds: DataSource, name: string): { entered: Promise<void>; release: () => void; done: Promise<unknown> } {
+function holdLock(
+  ds: DataSource,
+  name: string,
+): { entered: Promise<void>; release: () => void; done: Promise<unknown> } {
   const inside = gate();
   const held = gate();
   const done = withLock(ds, name, async () => {

@@ -6,9 +6,26 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 
 /** DESIGN §3 tables by contract name (later migrations add more; entities cover every table). */
 const CONTRACT_TABLES = [
-  'customers', 'identities', 'identity_links', 'merge_log', 'identity_conflicts', 'wecom_follows',
-  'oa_subscriptions', 'events', 'transactions', 'inbox', 'tags', 'tag_groups', 'customer_tags',
-  'remote_tag_state', 'outbox', 'segments', 'access_tokens', 'sync_runs', 'api_keys', 'audit_log',
+  'customers',
+  'identities',
+  'identity_links',
+  'merge_log',
+  'identity_conflicts',
+  'wecom_follows',
+  'oa_subscriptions',
+  'events',
+  'transactions',
+  'inbox',
+  'tags',
+  'tag_groups',
+  'customer_tags',
+  'remote_tag_state',
+  'outbox',
+  'segments',
+  'access_tokens',
+  'sync_runs',
+  'api_keys',
+  'audit_log',
 ];
 
 /** Every table of the test database except TypeORM's bookkeeping and SQLite internals, sorted. */

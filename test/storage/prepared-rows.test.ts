@@ -10,7 +10,16 @@ const IDENTITIES: RowsStatement = {
 };
 
 const at = toDbTime(new Date('2026-11-23T01:02:03.456Z'));
-const row = (i: number, scope = 'wx-prepared'): unknown[] => [`c-${i}`, 'oa_openid', scope, `o-${String(i).padStart(5, '0')}-客户`, i % 3 === 0 ? null : `enc-${i}`, 'test', at, at];
+const row = (i: number, scope = 'wx-prepared'): unknown[] => [
+  `c-${i}`,
+  'oa_openid',
+  scope,
+  `o-${String(i).padStart(5, '0')}-客户`,
+  i % 3 === 0 ? null : `enc-${i}`,
+  'test',
+  at,
+  at,
+];
 
 /**
  * writeRows (storage/prepared-rows.ts): whole blocks as prepared statements on MySQL, the remainder as text, on
@@ -21,9 +30,16 @@ describe('writeRows', () => {
   const count = 2 * PREPARED_BLOCK_ROWS + 234;
 
   it('writes whole blocks and the remainder with every value intact', async () => {
-    const executed = () => select<{ Value: string }>(db.ds, "SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'").then((r) => Number(r[0]!.Value));
+    const executed = () =>
+      select<{ Value: string }>(db.ds, "SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'").then((r) => Number(r[0]!.Value));
     const before = isMysql(db.ds) ? await executed() : 0;
-    const affected = await db.ds.transaction((em) => writeRows(em, IDENTITIES, Array.from({ length: count }, (_, i) => row(i))));
+    const affected = await db.ds.transaction((em) =>
+      writeRows(
+        em,
+        IDENTITIES,
+        Array.from({ length: count }, (_, i) => row(i)),
+      ),
+    );
     expect(affected).toBe(count);
     // on MySQL the two whole blocks went as prepared statements (the counter is global: other tests only add)
     if (isMysql(db.ds)) expect((await executed()) - before).toBeGreaterThanOrEqual(2);
@@ -43,7 +59,11 @@ describe('writeRows', () => {
   it('runs inside the transaction: a rollback takes the prepared blocks with it', async () => {
     await expect(
       db.ds.transaction(async (em) => {
-        await writeRows(em, IDENTITIES, Array.from({ length: PREPARED_BLOCK_ROWS + 1 }, (_, i) => row(i, 'wx-rolled-back')));
+        await writeRows(
+          em,
+          IDENTITIES,
+          Array.from({ length: PREPARED_BLOCK_ROWS + 1 }, (_, i) => row(i, 'wx-rolled-back')),
+        );
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
@@ -61,7 +81,13 @@ describe('writeRows', () => {
   });
 
   it('writes outside a transaction too (as text)', async () => {
-    expect(await writeRows(db.ds, IDENTITIES, Array.from({ length: PREPARED_BLOCK_ROWS }, (_, i) => row(i, 'wx-pool')))).toBe(PREPARED_BLOCK_ROWS);
+    expect(
+      await writeRows(
+        db.ds,
+        IDENTITIES,
+        Array.from({ length: PREPARED_BLOCK_ROWS }, (_, i) => row(i, 'wx-pool')),
+      ),
+    ).toBe(PREPARED_BLOCK_ROWS);
     expect(await select(db.ds, "SELECT id FROM identities WHERE scope = 'wx-pool'")).toHaveLength(PREPARED_BLOCK_ROWS);
   });
 });

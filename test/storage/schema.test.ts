@@ -27,10 +27,12 @@ describe('entities match the migrated schema', () => {
       for (const column of meta.columns) {
         const actual = table?.findColumnByName(column.databaseName);
         if (!actual) problems.push(`${meta.tableName}.${column.databaseName} missing`);
-        else if (actual.isNullable !== column.isNullable) problems.push(`${meta.tableName}.${column.databaseName} nullable=${actual.isNullable}`);
+        else if (actual.isNullable !== column.isNullable)
+          problems.push(`${meta.tableName}.${column.databaseName} nullable=${actual.isNullable}`);
       }
       const known = new Set(meta.columns.map((c) => c.databaseName));
-      for (const c of table?.columns ?? []) if (!known.has(c.name)) problems.push(`${meta.tableName}.${c.name} not in entity`);
+      for (const c of table?.columns ?? [])
+        if (!known.has(c.name)) problems.push(`${meta.tableName}.${c.name} not in entity`);
     }
     expect(problems).toEqual([]);
   });
@@ -40,14 +42,19 @@ describe('entities match the migrated schema', () => {
     for (const meta of db.ds.entityMetadatas) {
       const table = tables.get(meta.tableName);
       const actual = new Map<string, string>();
-      for (const i of table?.indices ?? []) actual.set(i.name ?? '', `${i.isUnique ? 'unique' : 'index'}(${i.columnNames.join(',')})`);
+      for (const i of table?.indices ?? [])
+        actual.set(i.name ?? '', `${i.isUnique ? 'unique' : 'index'}(${i.columnNames.join(',')})`);
       for (const u of table?.uniques ?? []) actual.set(u.name ?? '', `unique(${u.columnNames.join(',')})`);
       const expected = [
-        ...meta.indices.map((i) => [i.name, `${i.isUnique ? 'unique' : 'index'}(${i.columns.map((c) => c.databaseName).join(',')})`]),
+        ...meta.indices.map((i) => [
+          i.name,
+          `${i.isUnique ? 'unique' : 'index'}(${i.columns.map((c) => c.databaseName).join(',')})`,
+        ]),
         ...meta.uniques.map((u) => [u.name, `unique(${u.columns.map((c) => c.databaseName).join(',')})`]),
       ];
       for (const [name, shape] of expected) {
-        if (actual.get(name ?? '') !== shape) problems.push(`${meta.tableName}: ${name} ${shape} vs ${actual.get(name ?? '') ?? 'missing'}`);
+        if (actual.get(name ?? '') !== shape)
+          problems.push(`${meta.tableName}: ${name} ${shape} vs ${actual.get(name ?? '') ?? 'missing'}`);
       }
     }
     expect(problems).toEqual([]);

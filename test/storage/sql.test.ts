@@ -29,9 +29,11 @@ describe('sql helpers', () => {
 
   it('reports a duplicate dedupe key as a duplicate-key error', async () => {
     await insertIgnore(db.ds, 'inbox', [inboxRow('m1')]);
-    const err = await execute(db.ds, `INSERT INTO inbox (account, channel, kind, dedupe_key, raw) VALUES (?, ?, ?, ?, ?)`, [
-      'wxapp1', 'official-account', 'message', 'm1', '<xml/>',
-    ]).catch((e: unknown) => e);
+    const err = await execute(
+      db.ds,
+      `INSERT INTO inbox (account, channel, kind, dedupe_key, raw) VALUES (?, ?, ?, ?, ?)`,
+      ['wxapp1', 'official-account', 'message', 'm1', '<xml/>'],
+    ).catch((e: unknown) => e);
     expect(isDuplicateKeyError(err)).toBe(true);
     expect(isDuplicateKeyError(new Error('other'))).toBe(false);
   });
@@ -44,9 +46,11 @@ describe('sql helpers', () => {
   });
 
   it('execute returns the id of a single inserted row and matched rows of an update', async () => {
-    const r = await execute(db.ds, 'INSERT INTO inbox (account, channel, kind, dedupe_key, raw) VALUES (?, ?, ?, ?, ?)', [
-      'wxapp1', 'official-account', 'message', 'x', '<xml/>',
-    ]);
+    const r = await execute(
+      db.ds,
+      'INSERT INTO inbox (account, channel, kind, dedupe_key, raw) VALUES (?, ?, ?, ?, ?)',
+      ['wxapp1', 'official-account', 'message', 'x', '<xml/>'],
+    );
     expect(r.affected).toBe(1);
     const row = await db.ds.getRepository(InboxEntity).findOneByOrFail({ dedupeKey: 'x' });
     expect(r.insertId).toBe(row.id);
@@ -57,7 +61,10 @@ describe('sql helpers', () => {
 
   it('upsert inserts, then updates the listed columns on conflict', async () => {
     const base = { app_id: 'wxapp1', openid: 'oA', subscribed: true, remark: 'first', tagid_list: [2, 5] };
-    await upsert(db.ds, 'oa_subscriptions', [base, { ...base, openid: 'oB' }], { conflict: ['app_id', 'openid'], update: ['subscribed', 'remark'] });
+    await upsert(db.ds, 'oa_subscriptions', [base, { ...base, openid: 'oB' }], {
+      conflict: ['app_id', 'openid'],
+      update: ['subscribed', 'remark'],
+    });
     await upsert(db.ds, 'oa_subscriptions', [{ ...base, subscribed: false, remark: 'second' }], {
       conflict: ['app_id', 'openid'],
       update: ['subscribed', 'remark'],

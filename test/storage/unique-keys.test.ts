@@ -12,7 +12,12 @@ import { isDuplicateKeyError } from '../../src/storage/sql';
 import { useTestDatabase } from '../helpers/describe-db';
 
 /** Inserts `a` then `b` (fresh copies: TypeORM writes the generated id back into inserted objects). */
-async function expectDuplicate<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, a: Partial<T>, b: Partial<T>): Promise<void> {
+async function expectDuplicate<T extends ObjectLiteral>(
+  ds: DataSource,
+  entity: EntityTarget<T>,
+  a: Partial<T>,
+  b: Partial<T>,
+): Promise<void> {
   const repo = ds.getRepository(entity);
   await repo.insert({ ...a } as T);
   const err = await repo.insert({ ...b } as T).catch((e: unknown) => e);
@@ -33,12 +38,22 @@ describe('unique keys', () => {
 
   it('inbox: one row per dedupe_key', async () => {
     const r = { account: 'wxapp1', channel: 'official-account', kind: 'event', raw: '<xml/>' };
-    await expectDuplicate(db.ds, InboxEntity, { ...r, dedupeKey: 'oUser|1700000000|subscribe|' }, { ...r, dedupeKey: 'oUser|1700000000|subscribe|' });
+    await expectDuplicate(
+      db.ds,
+      InboxEntity,
+      { ...r, dedupeKey: 'oUser|1700000000|subscribe|' },
+      { ...r, dedupeKey: 'oUser|1700000000|subscribe|' },
+    );
   });
 
   it('transactions: out_trade_no is unique per mchid only', async () => {
     const t = { outTradeNo: 'ORDER-1', state: 'SUCCESS', amountTotal: 100 };
-    await expectDuplicate(db.ds, TransactionEntity, { ...t, mchId: '1900000001' }, { ...t, mchId: '1900000001', transactionId: 'x' });
+    await expectDuplicate(
+      db.ds,
+      TransactionEntity,
+      { ...t, mchId: '1900000001' },
+      { ...t, mchId: '1900000001', transactionId: 'x' },
+    );
     await db.ds.getRepository(TransactionEntity).insert({ ...t, mchId: '1900000002' });
   });
 
@@ -49,7 +64,13 @@ describe('unique keys', () => {
       { mchId: 'm', outRefundNo: 'R1', outTradeNo: 'O1', refundStatus: 'SUCCESS' },
       { mchId: 'm', outRefundNo: 'R1', outTradeNo: 'O2', refundStatus: 'SUCCESS' },
     );
-    const e = { source: 'official-account', account: 'wxapp1', type: 'message.text', occurredAt: new Date(), dedupeKey: 'msg:1' };
+    const e = {
+      source: 'official-account',
+      account: 'wxapp1',
+      type: 'message.text',
+      occurredAt: new Date(),
+      dedupeKey: 'msg:1',
+    };
     await expectDuplicate(db.ds, EventEntity, e, e);
     const f = { corpId: 'ww1', staffUserid: 'zhangsan', externalUserid: 'wmABC' };
     await expectDuplicate(db.ds, WecomFollowEntity, f, f);

@@ -62,11 +62,16 @@ describe('pipelined', () => {
     }
     const settled: number[] = [];
     await expect(
-      pipelined(source(), async (i) => i, async (i) => {
-        await new Promise((r) => setTimeout(r, i === 3 ? 1 : 5));
-        if (i === 3) throw new Error('boom');
-        settled.push(i);
-      }, { lookahead: 0, writers: 2 }),
+      pipelined(
+        source(),
+        async (i) => i,
+        async (i) => {
+          await new Promise((r) => setTimeout(r, i === 3 ? 1 : 5));
+          if (i === 3) throw new Error('boom');
+          settled.push(i);
+        },
+        { lookahead: 0, writers: 2 },
+      ),
     ).rejects.toThrow('boom');
     expect(pulled).toBeLessThan(10);
     expect(settled).toContain(2);
@@ -79,10 +84,17 @@ describe('pipelined', () => {
       yield 2;
       throw new Error('stopped');
     }
-    await expect(pipelined(source(), async (i) => i, async (i) => {
-      await new Promise((r) => setTimeout(r, 5));
-      settled.push(i);
-    }, { lookahead: 0, writers: 2 })).rejects.toThrow('stopped');
+    await expect(
+      pipelined(
+        source(),
+        async (i) => i,
+        async (i) => {
+          await new Promise((r) => setTimeout(r, 5));
+          settled.push(i);
+        },
+        { lookahead: 0, writers: 2 },
+      ),
+    ).rejects.toThrow('stopped');
     expect(settled.sort()).toEqual([1, 2]);
   });
 });
@@ -114,7 +126,8 @@ describe('followerChunks with the default window policy', () => {
     const ledger = new WindowLedger(async () => undefined);
     const add = ledger.add.bind(ledger);
     ledger.add = (cp, n, parts) => (sizes.push(n), add(cp, n, parts));
-    for await (const c of followerChunks(users as never, '', { size: 1000, windowPages: windowPagesFor }, ledger, ctx)) void c;
+    for await (const c of followerChunks(users as never, '', { size: 1000, windowPages: windowPagesFor }, ledger, ctx))
+      void c;
     return sizes;
   }
 
@@ -131,7 +144,13 @@ describe('followerChunks with the default window policy', () => {
   it('yields every openid once, sorted within a window (every other window descending)', async () => {
     const total = WINDOWED_FROM_FOLLOWERS + 25_000;
     const byWindow = new Map<unknown, string[]>();
-    for await (const c of followerChunks(lister(total).users as never, '', { size: 1000, windowPages: windowPagesFor }, new WindowLedger(async () => undefined), ctx)) {
+    for await (const c of followerChunks(
+      lister(total).users as never,
+      '',
+      { size: 1000, windowPages: windowPagesFor },
+      new WindowLedger(async () => undefined),
+      ctx,
+    )) {
       const list = byWindow.get(c.window) ?? [];
       byWindow.set(c.window, list.concat(c.openids));
     }
@@ -149,7 +168,13 @@ describe('followerChunks with the default window policy', () => {
   it('reads the next window while the second half of the current one is written, not before', async () => {
     const { users, calls } = lister(WINDOWED_FROM_FOLLOWERS + 160_000);
     const started: number[] = [];
-    for await (const c of followerChunks(users as never, '', { size: 1000, windowPages: windowPagesFor }, new WindowLedger(async () => undefined), ctx)) {
+    for await (const c of followerChunks(
+      users as never,
+      '',
+      { size: 1000, windowPages: windowPagesFor },
+      new WindowLedger(async () => undefined),
+      ctx,
+    )) {
       void c;
       started.push(calls.length);
     }
@@ -163,9 +188,19 @@ describe('followerChunks with the default window policy', () => {
 
   it('keeps a chunk whose openid holds the separator intact', async () => {
     const odd = ['o-1', 'o\n2', 'o-3'];
-    const users = { getFollowers: async (next: string) => (next === '' ? { total: 3, openids: odd, nextOpenid: '' } : { total: 3, openids: [], nextOpenid: '' }) };
+    const users = {
+      getFollowers: async (next: string) =>
+        next === '' ? { total: 3, openids: odd, nextOpenid: '' } : { total: 3, openids: [], nextOpenid: '' },
+    };
     const out: string[] = [];
-    for await (const c of followerChunks(users as never, '', { size: 1000, windowPages: () => 1 }, new WindowLedger(async () => undefined), ctx)) out.push(...c.openids);
+    for await (const c of followerChunks(
+      users as never,
+      '',
+      { size: 1000, windowPages: () => 1 },
+      new WindowLedger(async () => undefined),
+      ctx,
+    ))
+      out.push(...c.openids);
     expect(out.sort()).toEqual([...odd].sort());
   });
 });

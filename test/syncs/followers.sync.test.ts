@@ -31,16 +31,32 @@ describe('OA followers full sync', () => {
     const { run, done } = await h.rt.syncs.start(oa.id, 'followers', { triggeredBy: 'test' });
     expect(run.status).toBe('running');
     const end = await done;
-    expect(end).toMatchObject({ status: 'done', processed: 10_200, total: 10_200, percent: 100, error: null, triggeredBy: 'test' });
+    expect(end).toMatchObject({
+      status: 'done',
+      processed: 10_200,
+      total: 10_200,
+      percent: 100,
+      error: null,
+      triggeredBy: 'test',
+    });
     expect(end.rate).toBeGreaterThan(0);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions WHERE app_id = ? AND subscribed = 1', [oa.appId])).toBe(10_200);
+    expect(
+      await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions WHERE app_id = ? AND subscribed = 1', [oa.appId]),
+    ).toBe(10_200);
     expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'oa_openid'")).toBe(10_200);
     expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'unionid'")).toBe(10_200);
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_200);
     // Customers the sync creates carry the run on their identities; links record attachments to existing ones.
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identities WHERE source = ?', [`sync.oa_followers#${end.id}`])).toBe(20_400);
+    expect(
+      await count(db.ds, 'SELECT COUNT(*) AS n FROM identities WHERE source = ?', [`sync.oa_followers#${end.id}`]),
+    ).toBe(20_400);
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identity_links')).toBe(0);
-    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM oa_subscriptions s JOIN identities i ON i.customer_id = s.customer_id AND i.type = 'oa_openid' AND i.value = s.openid")).toBe(10_200);
+    expect(
+      await count(
+        db.ds,
+        "SELECT COUNT(*) AS n FROM oa_subscriptions s JOIN identities i ON i.customer_id = s.customer_id AND i.type = 'oa_openid' AND i.value = s.openid",
+      ),
+    ).toBe(10_200);
   });
 
   it('attaching to a customer that already exists writes an identity_links row naming the run', async () => {
@@ -48,20 +64,41 @@ describe('OA followers full sync', () => {
     const aud = h.emu.state.world.oaApp(oa.appId)!;
     // A customer known only by the unionid (e.g. from WeCom) before the OA sync sees the follower.
     const unionid = h.emu.state.world.registry.openPlatform.unionCodec.encode(aud.slotPerson.get(7));
-    await db.ds.query("INSERT INTO customers (id, status, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000007', 'active', '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')");
-    await db.ds.query("INSERT INTO identities (customer_id, type, scope, value, source, verified, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000007', 'unionid', ?, ?, 'test', 0, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')", [oa.openPlatformId, unionid]);
+    await db.ds.query(
+      "INSERT INTO customers (id, status, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000007', 'active', '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')",
+    );
+    await db.ds.query(
+      "INSERT INTO identities (customer_id, type, scope, value, source, verified, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000007', 'unionid', ?, ?, 'test', 0, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')",
+      [oa.openPlatformId, unionid],
+    );
     const end = await (await h.rt.syncs.start(oa.id, 'followers')).done;
     expect(end).toMatchObject({ status: 'done', processed: 10_200, created: 10_199 });
-    const links = (await db.ds.query("SELECT l.customer_id, l.sync_run_id, i.type, i.value FROM identity_links l JOIN identities i ON i.id = l.identity_id")) as Record<string, unknown>[];
-    expect(links).toEqual([{ customer_id: '00000000-0000-7000-8000-000000000007', sync_run_id: expect.anything(), type: 'oa_openid', value: aud.openid(7) }]);
+    const links = (await db.ds.query(
+      'SELECT l.customer_id, l.sync_run_id, i.type, i.value FROM identity_links l JOIN identities i ON i.id = l.identity_id',
+    )) as Record<string, unknown>[];
+    expect(links).toEqual([
+      {
+        customer_id: '00000000-0000-7000-8000-000000000007',
+        sync_run_id: expect.anything(),
+        type: 'oa_openid',
+        value: aud.openid(7),
+      },
+    ]);
     expect(String(links[0]!.sync_run_id)).toBe(end.id);
   });
 
   it('an erased person (tombstoned identity) is not stored again', async () => {
     const oa = h.oa();
     const openid = h.emu.state.world.oaApp(oa.appId)!.openid(11);
-    const hash = new IdentityHasher(h.config.security.dataKey).hash({ type: 'oa_openid', scope: oa.appId, value: openid });
-    await db.ds.query("INSERT INTO erasure_tombstones (identity_hash, identity_type, customer_id, created_at) VALUES (?, 'oa_openid', 'gone', '2020-01-01 00:00:00.000')", [hash]);
+    const hash = new IdentityHasher(h.config.security.dataKey).hash({
+      type: 'oa_openid',
+      scope: oa.appId,
+      value: openid,
+    });
+    await db.ds.query(
+      "INSERT INTO erasure_tombstones (identity_hash, identity_type, customer_id, created_at) VALUES (?, 'oa_openid', 'gone', '2020-01-01 00:00:00.000')",
+      [hash],
+    );
     const end = await (await h.rt.syncs.start(oa.id, 'followers')).done;
     expect(end.status).toBe('done');
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identities WHERE value = ?', [openid])).toBe(0);
@@ -76,7 +113,11 @@ describe('OA followers full sync', () => {
     expect(second.status).toBe('done');
     const aud = h.emu.state.world.oaApp(h.oa(1).appId)!;
     expect(second.processed).toBe(aud.subscribedCount);
-    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'oa_openid' AND scope = ?", [h.oa(1).appId])).toBe(aud.subscribedCount);
+    expect(
+      await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE type = 'oa_openid' AND scope = ?", [
+        h.oa(1).appId,
+      ]),
+    ).toBe(aud.subscribedCount);
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_200 + aud.subscribedCount);
   });
 
@@ -89,7 +130,9 @@ describe('OA followers full sync', () => {
     try {
       const second = await (await h.rt.syncs.start(oa.id, 'followers')).done;
       expect(second).toMatchObject({ status: 'done', processed: 10_200 - gone.length, created: 0 });
-      const rows = (await db.ds.query('SELECT openid FROM oa_subscriptions WHERE subscribed = 0 AND unsubscribe_time IS NOT NULL ORDER BY openid')) as { openid: string }[];
+      const rows = (await db.ds.query(
+        'SELECT openid FROM oa_subscriptions WHERE subscribed = 0 AND unsubscribe_time IS NOT NULL ORDER BY openid',
+      )) as { openid: string }[];
       expect(rows.map((r) => r.openid)).toEqual(gone.map((s) => aud.openid(s)).sort());
       expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(10_200);
       expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identities')).toBe(20_400);
@@ -112,7 +155,15 @@ describe('OA followers full sync', () => {
       config: h.config,
       logger: h.app.logger,
       now: h.app.now,
-      tasks: () => followersSync({ ds: db.ds, client: (id) => h.rt.clients.oa(id), resolver: h.rt.resolver, windowPages: 1, writers: 1, lookahead: 0 }),
+      tasks: () =>
+        followersSync({
+          ds: db.ds,
+          client: (id) => h.rt.clients.oa(id),
+          resolver: h.rt.resolver,
+          windowPages: 1,
+          writers: 1,
+          lookahead: 0,
+        }),
     });
     let paused = false;
     const first = await syncs.start(h.oa().id, 'followers', {
@@ -138,7 +189,12 @@ describe('OA followers full sync, list ending on a short last page', () => {
   let h: SyncHarness;
 
   beforeAll(async () => {
-    h = await startSyncHarness(db, { followers: 10_500, officialAccounts: 1, followerListEnding: 'short-page', corps: 0 });
+    h = await startSyncHarness(db, {
+      followers: 10_500,
+      officialAccounts: 1,
+      followerListEnding: 'short-page',
+      corps: 0,
+    });
   });
   afterAll(async () => {
     await h.close();

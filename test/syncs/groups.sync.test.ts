@@ -15,17 +15,31 @@ describe('WeCom groups sync', () => {
   let corp: WecomCorp;
   let corpId: string;
   const control = (path: string, body: unknown) =>
-    fetch(`${h.emu.url}/_emulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+    fetch(`${h.emu.url}/_emulator${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(async (r) => {
       if (r.status >= 300) throw new Error(`${path} → ${r.status} ${await r.text()}`);
       return r.json() as Promise<Record<string, unknown>>;
     });
   const sync = async () => (await h.rt.syncs.start(h.wecom().id, 'groups')).done;
   const calls = (api: string) => h.emu.state.counters.snapshot()[api]?.calls ?? 0;
   const customerOf = async (type: string, value: string) =>
-    ((await db.ds.query('SELECT customer_id FROM identities WHERE type = ? AND value = ?', [type, value])) as { customer_id: string }[])[0]?.customer_id;
+    (
+      (await db.ds.query('SELECT customer_id FROM identities WHERE type = ? AND value = ?', [type, value])) as {
+        customer_id: string;
+      }[]
+    )[0]?.customer_id;
 
   beforeAll(async () => {
-    h = await startSyncHarness(db, { wecomStaff: 5, wecomContacts: 40, followers: 60, wecomGroups: 20, wecomGroupMembers: 12 });
+    h = await startSyncHarness(db, {
+      wecomStaff: 5,
+      wecomContacts: 40,
+      followers: 60,
+      wecomGroups: 20,
+      wecomGroupMembers: 12,
+    });
     corpId = h.wecom().corpId;
     corp = h.emu.state.world.corp(corpId)!;
   });
@@ -46,10 +60,19 @@ describe('WeCom groups sync', () => {
     expect(await count(db.ds, "SELECT COUNT(*) AS n FROM wecom_groups WHERE status = 'active'")).toBe(20);
     const chat = corp.groups.chats[3]!;
     const stored = await groupMembers(db.ds, corpId, chat.chatId);
-    expect(new Set(stored.map((m) => m.userid))).toEqual(new Set(chat.members.map((m) => (m.staff ? m.staff.userid : corp.externalUserid(m.slot)))));
+    expect(new Set(stored.map((m) => m.userid))).toEqual(
+      new Set(chat.members.map((m) => (m.staff ? m.staff.userid : corp.externalUserid(m.slot)))),
+    );
     expect(stored.every((m) => m.leftAt === null && m.name !== null)).toBe(true);
-    const [row] = (await db.ds.query('SELECT name, owner_userid, member_count, member_version FROM wecom_groups WHERE chat_id = ?', [chat.chatId])) as Record<string, unknown>[];
-    expect(row).toMatchObject({ name: chat.name, owner_userid: chat.owner.userid, member_version: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    const [row] = (await db.ds.query(
+      'SELECT name, owner_userid, member_count, member_version FROM wecom_groups WHERE chat_id = ?',
+      [chat.chatId],
+    )) as Record<string, unknown>[];
+    expect(row).toMatchObject({
+      name: chat.name,
+      owner_userid: chat.owner.userid,
+      member_version: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     expect(Number(row!.member_count)).toBe(chat.members.length);
 
     // Ground truth: each external person is exactly one customer, and a unionid lands on the same one.
@@ -63,7 +86,8 @@ describe('WeCom groups sync', () => {
         expect(customer).toBeDefined();
         byPerson.set(person, (byPerson.get(person) ?? new Set()).add(customer!));
         byCustomer.set(customer!, (byCustomer.get(customer!) ?? new Set()).add(person));
-        if (corp.slotType.get(m.slot) === 1) expect(await customerOf('unionid', corp.corp.openPlatform!.unionCodec.encode(person))).toBe(customer);
+        if (corp.slotType.get(m.slot) === 1)
+          expect(await customerOf('unionid', corp.corp.openPlatform!.unionCodec.encode(person))).toBe(customer);
       }
     }
     expect([...byPerson.values()].every((s) => s.size === 1)).toBe(true);
@@ -82,7 +106,9 @@ describe('WeCom groups sync', () => {
       const members = await groupMembers(db.ds, corpId, kept.chatId);
       expect(members.find((m) => m.userid === leaverId)!.leftAt).toBeInstanceOf(Date);
       expect(members.filter((m) => m.leftAt === null)).toHaveLength(kept.members.length);
-      const [row] = (await db.ds.query('SELECT status, dismissed_at FROM wecom_groups WHERE chat_id = ?', [gone.chatId])) as { status: string; dismissed_at: unknown }[];
+      const [row] = (await db.ds.query('SELECT status, dismissed_at FROM wecom_groups WHERE chat_id = ?', [
+        gone.chatId,
+      ])) as { status: string; dismissed_at: unknown }[];
       expect(row!.status).toBe('dismissed');
       expect(row!.dismissed_at).not.toBeNull();
       expect((await groupMembers(db.ds, corpId, gone.chatId)).length).toBe(gone.members.length);
@@ -93,15 +119,20 @@ describe('WeCom groups sync', () => {
     }
   });
 
-  it('puts joins and leaves of a group already stored on the timeline, never a group\'s first memberships', async () => {
-    const groupEvents = () => db.ds.query("SELECT customer_id, type, payload FROM events WHERE type LIKE 'wecom.group.%' ORDER BY id") as Promise<{ customer_id: string | null; type: string; payload: unknown }[]>;
+  it("puts joins and leaves of a group already stored on the timeline, never a group's first memberships", async () => {
+    const groupEvents = () =>
+      db.ds.query(
+        "SELECT customer_id, type, payload FROM events WHERE type LIKE 'wecom.group.%' ORDER BY id",
+      ) as Promise<{ customer_id: string | null; type: string; payload: unknown }[]>;
     expect((await sync()).status).toBe('done');
     expect(await groupEvents()).toEqual([]);
     const chat = corp.groups.chats[7]!;
     const leaver = chat.members.find((m) => !m.staff)!;
     const leaverId = corp.externalUserid(leaver.slot);
     await control(`/wecom/${corpId}/groups/${chat.chatId}/members/remove`, { members: [leaverId], quitScene: 0 });
-    const added = (await control(`/wecom/${corpId}/groups/${chat.chatId}/members`, { members: [{ stranger: 1 }], joinScene: 2 })).added as { userid: string }[];
+    const added = (
+      await control(`/wecom/${corpId}/groups/${chat.chatId}/members`, { members: [{ stranger: 1 }], joinScene: 2 })
+    ).added as { userid: string }[];
     try {
       expect((await sync()).status).toBe('done');
       const events = await groupEvents();
@@ -110,14 +141,25 @@ describe('WeCom groups sync', () => {
         ['wecom.group.joined', added[0]!.userid],
         ['wecom.group.left', leaverId],
       ]);
-      expect(payload(events.find((e) => e.type === 'wecom.group.joined')!.payload)).toMatchObject({ chatId: chat.chatId, groupName: chat.name, joinScene: 2 });
-      expect(events.find((e) => e.type === 'wecom.group.left')!.customer_id).toBe(await customerOf('wecom_external_userid', leaverId));
-      expect(events.find((e) => e.type === 'wecom.group.joined')!.customer_id).toBe(await customerOf('wecom_external_userid', added[0]!.userid));
+      expect(payload(events.find((e) => e.type === 'wecom.group.joined')!.payload)).toMatchObject({
+        chatId: chat.chatId,
+        groupName: chat.name,
+        joinScene: 2,
+      });
+      expect(events.find((e) => e.type === 'wecom.group.left')!.customer_id).toBe(
+        await customerOf('wecom_external_userid', leaverId),
+      );
+      expect(events.find((e) => e.type === 'wecom.group.joined')!.customer_id).toBe(
+        await customerOf('wecom_external_userid', added[0]!.userid),
+      );
       // Nothing changed since: a third read adds nothing.
       expect((await sync()).status).toBe('done');
       expect(await groupEvents()).toHaveLength(2);
     } finally {
-      chat.members.splice(chat.members.findIndex((m) => !m.staff && corp.externalUserid(m.slot) === added[0]!.userid), 1);
+      chat.members.splice(
+        chat.members.findIndex((m) => !m.staff && corp.externalUserid(m.slot) === added[0]!.userid),
+        1,
+      );
       chat.members.push(leaver);
     }
   });
@@ -126,12 +168,19 @@ describe('WeCom groups sync', () => {
     const owner = corp.groups.chats[0]!.owner;
     owner.left = true;
     try {
-      await db.ds.query("INSERT INTO wecom_staff (corp_id, userid, status, created_at, updated_at) VALUES (?, ?, 'left', '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')", [corpId, owner.userid]);
+      await db.ds.query(
+        "INSERT INTO wecom_staff (corp_id, userid, status, created_at, updated_at) VALUES (?, ?, 'left', '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')",
+        [corpId, owner.userid],
+      );
       expect((await sync()).status).toBe('done');
       expect(calls(LIST)).toBe(2);
       expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_groups')).toBe(20);
       const owned = corp.groups.chats.filter((g) => g.owner === owner).length;
-      expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_groups WHERE owner_userid = ? AND owner_status = 1', [owner.userid])).toBe(owned);
+      expect(
+        await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_groups WHERE owner_userid = ? AND owner_status = 1', [
+          owner.userid,
+        ]),
+      ).toBe(owned);
     } finally {
       owner.left = false;
     }
@@ -140,12 +189,18 @@ describe('WeCom groups sync', () => {
   it('erasing a customer removes their group memberships in every group', async () => {
     expect((await sync()).status).toBe('done');
     const counts = new Map<string, number>();
-    for (const g of corp.groups.chats) for (const m of g.members) if (!m.staff) counts.set(corp.externalUserid(m.slot), (counts.get(corp.externalUserid(m.slot)) ?? 0) + 1);
+    for (const g of corp.groups.chats)
+      for (const m of g.members)
+        if (!m.staff) counts.set(corp.externalUserid(m.slot), (counts.get(corp.externalUserid(m.slot)) ?? 0) + 1);
     const [ext] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
     const erasure = new ErasureService(db.ds, { dataKey: h.config.security.dataKey, wecomFanout: 'all' });
-    expect(await erasure.erase((await customerOf('wecom_external_userid', ext))!, { name: 'test', role: 'admin' })).toBeDefined();
+    expect(
+      await erasure.erase((await customerOf('wecom_external_userid', ext))!, { name: 'test', role: 'admin' }),
+    ).toBeDefined();
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_group_members WHERE userid = ?', [ext])).toBe(0);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_group_members WHERE member_type = 1')).toBeGreaterThan(0);
+    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_group_members WHERE member_type = 1')).toBeGreaterThan(
+      0,
+    );
   });
 
   it('a sync stopped by WeCom part way resumes from its checkpoint without reading the stored groups again', async () => {

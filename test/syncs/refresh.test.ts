@@ -28,13 +28,36 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
   const now = () => new Date();
 
   it('asks for a re-read on WeCom add/edit and OA subscribe only', () => {
-    const base = { channel: 'wecom' as const, account: 'ww1', occurredAt: '2030-01-01T00:00:00Z', staffUserId: 's', externalUserId: 'wmX' };
-    expect(hintOf({ ...base, kind: 'follow.added', half: false })).toEqual({ kind: 'wecom_contact', account: 'ww1', subject: 'wmX' });
+    const base = {
+      channel: 'wecom' as const,
+      account: 'ww1',
+      occurredAt: '2030-01-01T00:00:00Z',
+      staffUserId: 's',
+      externalUserId: 'wmX',
+    };
+    expect(hintOf({ ...base, kind: 'follow.added', half: false })).toEqual({
+      kind: 'wecom_contact',
+      account: 'ww1',
+      subject: 'wmX',
+    });
     expect(hintOf({ ...base, kind: 'follow.added', half: true })).toBeUndefined();
-    expect(hintOf({ ...base, kind: 'follow.edited' })).toEqual({ kind: 'wecom_contact', account: 'ww1', subject: 'wmX' });
+    expect(hintOf({ ...base, kind: 'follow.edited' })).toEqual({
+      kind: 'wecom_contact',
+      account: 'ww1',
+      subject: 'wmX',
+    });
     expect(hintOf({ ...base, kind: 'follow.removed', by: 'staff' })).toBeUndefined();
-    const oa = { channel: 'official-account' as const, account: 'wx1', occurredAt: '2030-01-01T00:00:00Z', openid: 'oX' };
-    expect(hintOf({ ...oa, kind: 'subscription.changed', subscribed: true })).toEqual({ kind: 'oa_user', account: 'wx1', subject: 'oX' });
+    const oa = {
+      channel: 'official-account' as const,
+      account: 'wx1',
+      occurredAt: '2030-01-01T00:00:00Z',
+      openid: 'oX',
+    };
+    expect(hintOf({ ...oa, kind: 'subscription.changed', subscribed: true })).toEqual({
+      kind: 'oa_user',
+      account: 'wx1',
+      subject: 'oX',
+    });
     expect(hintOf({ ...oa, kind: 'subscription.changed', subscribed: false })).toBeUndefined();
   });
 
@@ -69,21 +92,40 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
     const tag = corp.tags.groups()[0]!.tags[0]!;
     rel.tags = [tag.num];
     // A stale relation the gateway still believes in.
-    await db.ds.query("INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, deleted, created_at, updated_at) VALUES (?, 'ghost', ?, 0, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')", [corp.corp.corpId, ext]);
+    await db.ds.query(
+      "INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, deleted, created_at, updated_at) VALUES (?, 'ghost', ?, 0, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')",
+      [corp.corp.corpId, ext],
+    );
     await enqueueRefresh(db.ds, [{ kind: 'wecom_contact', account: corp.corp.corpId, subject: ext }], now());
     expect(await worker.drain()).toBe(1);
-    const rows = (await db.ds.query('SELECT staff_userid, remark, tags, deleted, customer_id FROM wecom_follows WHERE external_userid = ? ORDER BY staff_userid', [ext])) as Record<string, unknown>[];
+    const rows = (await db.ds.query(
+      'SELECT staff_userid, remark, tags, deleted, customer_id FROM wecom_follows WHERE external_userid = ? ORDER BY staff_userid',
+      [ext],
+    )) as Record<string, unknown>[];
     const live = rows.find((r) => r.staff_userid === rel.staff.userid)!;
     expect(live).toMatchObject({ remark: 'refreshed' });
     expect(JSON.parse(live.tags as string)).toEqual([tag.id]);
     expect(Number(rows.find((r) => r.staff_userid === 'ghost')!.deleted)).toBe(1);
-    expect(await count(db.ds, "SELECT COUNT(*) AS n FROM identities WHERE customer_id = ? AND type IN ('unionid', 'wecom_external_userid')", [live.customer_id])).toBe(2);
+    expect(
+      await count(
+        db.ds,
+        "SELECT COUNT(*) AS n FROM identities WHERE customer_id = ? AND type IN ('unionid', 'wecom_external_userid')",
+        [live.customer_id],
+      ),
+    ).toBe(2);
     expect(await queue.counts()).toEqual({ done: 1 });
   });
 
   it('WeCom: a contact that no longer exists (40096/84061) leaves every relation of it deleted', async () => {
-    await db.ds.query("INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, deleted, created_at, updated_at) VALUES (?, 'zhangsan', 'wmGoneAAAAAAAAAAAAAAAAAAAAAA', 0, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')", [h.wecom().corpId]);
-    await enqueueRefresh(db.ds, [{ kind: 'wecom_contact', account: h.wecom().corpId, subject: 'wmGoneAAAAAAAAAAAAAAAAAAAAAA' }], now());
+    await db.ds.query(
+      "INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, deleted, created_at, updated_at) VALUES (?, 'zhangsan', 'wmGoneAAAAAAAAAAAAAAAAAAAAAA', 0, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')",
+      [h.wecom().corpId],
+    );
+    await enqueueRefresh(
+      db.ds,
+      [{ kind: 'wecom_contact', account: h.wecom().corpId, subject: 'wmGoneAAAAAAAAAAAAAAAAAAAAAA' }],
+      now(),
+    );
     await worker.drain();
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_follows WHERE deleted = 1')).toBe(1);
     expect(await queue.counts()).toEqual({ done: 1 });
@@ -94,10 +136,14 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
     const openid = aud.openid(3);
     await enqueueRefresh(db.ds, [{ kind: 'oa_user', account: h.oa().appId, subject: openid }], now());
     await worker.drain();
-    const [sub] = (await db.ds.query('SELECT customer_id, subscribed, scene FROM oa_subscriptions WHERE openid = ?', [openid])) as Record<string, unknown>[];
+    const [sub] = (await db.ds.query('SELECT customer_id, subscribed, scene FROM oa_subscriptions WHERE openid = ?', [
+      openid,
+    ])) as Record<string, unknown>[];
     expect(Number(sub!.subscribed)).toBe(1);
     expect(sub!.scene).toMatch(/^ADD_SCENE_/);
-    const ids = (await db.ds.query('SELECT type FROM identities WHERE customer_id = ? ORDER BY type', [sub!.customer_id])) as { type: string }[];
+    const ids = (await db.ds.query('SELECT type FROM identities WHERE customer_id = ? ORDER BY type', [
+      sub!.customer_id,
+    ])) as { type: string }[];
     expect(ids.map((i) => i.type)).toEqual(['oa_openid', 'unionid']);
   });
 
@@ -109,9 +155,16 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
     await db.ds.query('DELETE FROM refresh_queue');
     h.emu.state.chaos.set({ seed: 1, rules: [{ api: '*/cgi-bin/user/info', errcode: -1, rate: 1 }], latencyMs: 0 });
     try {
-      await enqueueRefresh(db.ds, [{ kind: 'oa_user', account: h.oa().appId, subject: h.emu.state.world.oaApp(h.oa().appId)!.openid(4) }], now());
+      await enqueueRefresh(
+        db.ds,
+        [{ kind: 'oa_user', account: h.oa().appId, subject: h.emu.state.world.oaApp(h.oa().appId)!.openid(4) }],
+        now(),
+      );
       await worker.drainOnce();
-      const [row] = (await db.ds.query('SELECT status, attempts, last_error FROM refresh_queue')) as Record<string, unknown>[];
+      const [row] = (await db.ds.query('SELECT status, attempts, last_error FROM refresh_queue')) as Record<
+        string,
+        unknown
+      >[];
       expect(row).toMatchObject({ status: 'pending' });
       expect(Number(row!.attempts)).toBe(1);
       expect(String(row!.last_error)).toContain('-1');
@@ -121,13 +174,24 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
   });
 
   it('a read whose token WeChat keeps rejecting (40014) waits for a retry instead of failing', async () => {
-    h.emu.state.chaos.set({ seed: 1, rules: [{ api: '*/cgi-bin/externalcontact/get', errcode: 40014, rate: 1 }], latencyMs: 0 });
+    h.emu.state.chaos.set({
+      seed: 1,
+      rules: [{ api: '*/cgi-bin/externalcontact/get', errcode: 40014, rate: 1 }],
+      latencyMs: 0,
+    });
     try {
       const corp = h.emu.state.world.corp(h.wecom().corpId)!;
       const slot = corp.relationsBySlot.findIndex((rels) => rels.length >= 1);
-      await enqueueRefresh(db.ds, [{ kind: 'wecom_contact', account: corp.corp.corpId, subject: corp.externalUserid(slot) }], now());
+      await enqueueRefresh(
+        db.ds,
+        [{ kind: 'wecom_contact', account: corp.corp.corpId, subject: corp.externalUserid(slot) }],
+        now(),
+      );
       await worker.drainOnce();
-      const [row] = (await db.ds.query('SELECT status, attempts, last_error FROM refresh_queue')) as Record<string, unknown>[];
+      const [row] = (await db.ds.query('SELECT status, attempts, last_error FROM refresh_queue')) as Record<
+        string,
+        unknown
+      >[];
       expect(row).toMatchObject({ status: 'pending' });
       expect(String(row!.last_error)).toContain('40014');
     } finally {

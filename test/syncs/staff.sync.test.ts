@@ -17,7 +17,8 @@ describe('WeCom staff sync', () => {
   const db = useTestDatabase();
   let h: SyncHarness;
   let corp: WecomCorp;
-  const rows = async () => (await db.ds.query('SELECT userid, name, departments, status FROM wecom_staff ORDER BY userid')) as StaffRow[];
+  const rows = async () =>
+    (await db.ds.query('SELECT userid, name, departments, status FROM wecom_staff ORDER BY userid')) as StaffRow[];
   /** Emulator call counts by API path (`user/get`, …). */
   const counters = async () => {
     const out: Record<string, { calls: number; errors: Record<string, number> }> = {};
@@ -63,9 +64,13 @@ describe('WeCom staff sync', () => {
   });
 
   it('marks members the directory no longer lists as left, and keeps them', async () => {
-    await (await h.rt.syncs.start(h.wecom().id, 'staff')).done;
+    await (
+      await h.rt.syncs.start(h.wecom().id, 'staff')
+    ).done;
     const leaver = corp.addStaff('leaver-1', '离职员工');
-    await (await h.rt.syncs.start(h.wecom().id, 'staff')).done;
+    await (
+      await h.rt.syncs.start(h.wecom().id, 'staff')
+    ).done;
     expect((await rows()).find((r) => r.userid === 'leaver-1')).toMatchObject({ name: '离职员工', status: 'active' });
     leaver.left = true;
     const end = await (await h.rt.syncs.start(h.wecom().id, 'staff')).done;
@@ -76,7 +81,10 @@ describe('WeCom staff sync', () => {
   });
 
   it('falls back to the customer-contact members when list_id answers 48002, names through the sidebar app, never marking anyone left', async () => {
-    await db.ds.query("INSERT INTO wecom_staff (corp_id, userid, name, status, created_at, updated_at) VALUES (?, 'not-listed', '别的部门', 'active', ?, ?)", [h.wecom().corpId, '2024-01-01 00:00:00.000', '2024-01-01 00:00:00.000']);
+    await db.ds.query(
+      "INSERT INTO wecom_staff (corp_id, userid, name, status, created_at, updated_at) VALUES (?, 'not-listed', '别的部门', 'active', ?, ?)",
+      [h.wecom().corpId, '2024-01-01 00:00:00.000', '2024-01-01 00:00:00.000'],
+    );
     // A secret that is not the contact-sync one: list_id refuses it.
     const rt = runtimeWith((a) => ({ ...a, directorySecret: a.agentSecret }));
     const end = await (await rt.syncs.start(h.wecom().id, 'staff')).done;

@@ -20,17 +20,28 @@ export interface SyncHarness {
 }
 
 /** Config whose accounts point at the emulator (its own `/_emulator/apps` account entries). */
-export function emulatorConfig(ds: DataSource, url: string, emu: RunningEmulator, overrides: Record<string, unknown> = {}): SiyuConfig {
+export function emulatorConfig(
+  ds: DataSource,
+  url: string,
+  emu: RunningEmulator,
+  overrides: Record<string, unknown> = {},
+): SiyuConfig {
   return testConfig(url, { accounts: gatewayAccounts(emu.state, emu.url), ...overrides });
 }
 
 /** The services of one test gateway on `ds` (no HTTP server, no background workers). */
 export function testServices(ds: DataSource, config: SiyuConfig, opts: ServicesOptions = {}): Services {
-  return createServices({ config, ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => Date.now() }, opts);
+  return createServices(
+    { config, ds, logger: silentLogger(), metrics: new HttpMetrics(), now: () => Date.now() },
+    opts,
+  );
 }
 
 /** An emulator world, a gateway config pointing at it, and the sync runtime on the test database. */
-export async function startSyncHarness(db: { ds: DataSource; url: string }, world: EmulatorOptions = {}): Promise<SyncHarness> {
+export async function startSyncHarness(
+  db: { ds: DataSource; url: string },
+  world: EmulatorOptions = {},
+): Promise<SyncHarness> {
   const emu = await startEmulator({ followers: 50, wecomContacts: 30, wecomStaff: 5, ...world });
   const config = emulatorConfig(db.ds, db.url, emu);
   const app = testServices(db.ds, config, { clients: { http: { baseDelayMs: 1, maxDelayMs: 5 } } });

@@ -19,7 +19,10 @@ describe('one running sync per (account, resource) across instances', () => {
 
   it('a second gateway instance on the same database is refused while the first runs, then may run', async () => {
     const other = testServices(otherDs, h.config);
-    const [a, b] = await Promise.allSettled([h.rt.syncs.start(h.oa().id, 'followers'), other.syncs.start(h.oa().id, 'followers')]);
+    const [a, b] = await Promise.allSettled([
+      h.rt.syncs.start(h.oa().id, 'followers'),
+      other.syncs.start(h.oa().id, 'followers'),
+    ]);
     const won = [a, b].filter((r) => r.status === 'fulfilled');
     const lost = [a, b].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);

@@ -8,11 +8,15 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /** Runs fixtures/sync-child.ts in its own process until it prints `hung` (inside an uncommitted batch). */
 function startChild(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', './test/syncs/fixtures/swc-register.js', './test/syncs/fixtures/sync-child.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', './test/syncs/fixtures/swc-register.js', './test/syncs/fixtures/sync-child.ts'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -64,12 +68,22 @@ describe('a killed sync resumes from its checkpoint', () => {
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions WHERE subscribed = 1')).toBe(13_500);
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM customers')).toBe(13_500);
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM identities')).toBe(27_000);
-    expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM (SELECT type, scope, value FROM identities GROUP BY type, scope, value HAVING COUNT(*) > 1) d')).toBe(0);
+    expect(
+      await count(
+        db.ds,
+        'SELECT COUNT(*) AS n FROM (SELECT type, scope, value FROM identities GROUP BY type, scope, value HAVING COUNT(*) > 1) d',
+      ),
+    ).toBe(0);
   };
 
   it('SIGKILL inside page 2 leaves page 1 checkpointed; the next start resumes the same run without duplicates', async () => {
     await killAfter(12, 1);
-    const [killed] = (await db.ds.query('SELECT id, status, processed, checkpoint FROM sync_runs')) as { id: unknown; status: string; processed: unknown; checkpoint: string }[];
+    const [killed] = (await db.ds.query('SELECT id, status, processed, checkpoint FROM sync_runs')) as {
+      id: unknown;
+      status: string;
+      processed: unknown;
+      checkpoint: string;
+    }[];
     expect(killed).toMatchObject({ status: 'running' });
     expect(Number(killed!.processed)).toBe(10_000);
     expect(JSON.parse(killed!.checkpoint)).toMatchObject({ listed: false });
@@ -84,7 +98,12 @@ describe('a killed sync resumes from its checkpoint', () => {
 
   it('a run killed inside its first window of two pages (sorted together) has no checkpoint; the restart redoes the window without duplicates', async () => {
     await killAfter(12, 2);
-    const [killed] = (await db.ds.query('SELECT id, status, processed, checkpoint FROM sync_runs')) as { id: unknown; status: string; processed: unknown; checkpoint: string | null }[];
+    const [killed] = (await db.ds.query('SELECT id, status, processed, checkpoint FROM sync_runs')) as {
+      id: unknown;
+      status: string;
+      processed: unknown;
+      checkpoint: string | null;
+    }[];
     expect(killed).toMatchObject({ status: 'running' });
     expect(Number(killed!.processed)).toBe(0);
     expect(await count(db.ds, 'SELECT COUNT(*) AS n FROM oa_subscriptions')).toBe(12_000);

@@ -41,8 +41,23 @@ export interface TagsWorld {
  * clients pointing at the emulator (one attempt per call: retries are the outbox's), and the emulator's OA
  * followers and WeCom customers stored as customers (one per emulator person, as identity resolution would).
  */
-export async function startTagsWorld(db: { ds: DataSource; url: string }, opts: { world?: WorldOptionsInput; config?: Record<string, unknown> } = {}): Promise<TagsWorld> {
-  const emulator = await startEmulator({ seed: 7, followers: 60, officialAccounts: 1, miniPrograms: 0, corps: 1, merchants: 0, wecomStaff: 4, wecomContacts: 40, oaTags: 0, corpTagGroups: 0, ...opts.world });
+export async function startTagsWorld(
+  db: { ds: DataSource; url: string },
+  opts: { world?: WorldOptionsInput; config?: Record<string, unknown> } = {},
+): Promise<TagsWorld> {
+  const emulator = await startEmulator({
+    seed: 7,
+    followers: 60,
+    officialAccounts: 1,
+    miniPrograms: 0,
+    corps: 1,
+    merchants: 0,
+    wecomStaff: 4,
+    wecomContacts: 40,
+    oaTags: 0,
+    corpTagGroups: 0,
+    ...opts.world,
+  });
   const accounts = gatewayAccounts(emulator.state, emulator.url);
   const config = testConfig(db.url, { accounts, ...opts.config });
   const ds = db.ds;
@@ -77,7 +92,12 @@ export async function startTagsWorld(db: { ds: DataSource; url: string }, opts: 
 }
 
 /** Customers, identities, OA subscriptions and WeCom follows for the emulator's population. */
-async function seedCustomers(ds: DataSource, emulator: RunningEmulator, appId: string, corpId: string): Promise<{ oa: SeededOa[]; wecom: SeededWecom[] }> {
+async function seedCustomers(
+  ds: DataSource,
+  emulator: RunningEmulator,
+  appId: string,
+  corpId: string,
+): Promise<{ oa: SeededOa[]; wecom: SeededWecom[] }> {
   const world = emulator.state.world;
   const aud = world.oa[0]!;
   const corp = world.wecom[0]!;
@@ -97,19 +117,69 @@ async function seedCustomers(ds: DataSource, emulator: RunningEmulator, appId: s
   for (let slot = 0; slot < corp.customerCount; slot++) {
     const rels = corp.relationsBySlot[slot] ?? [];
     if (rels.length === 0) continue;
-    wecom.push({ customerId: customerOf(corp.slotPerson.get(slot)), externalUserid: corp.externalUserid(slot), relations: rels.map((r) => ({ userid: r.staff.userid, createtime: r.createtime })) });
+    wecom.push({
+      customerId: customerOf(corp.slotPerson.get(slot)),
+      externalUserid: corp.externalUserid(slot),
+      relations: rels.map((r) => ({ userid: r.staff.userid, createtime: r.createtime })),
+    });
   }
-  await insertIgnore(ds, 'customers', [...byPerson.values()].map((id) => ({ id, status: 'active', display_name: `c-${id.slice(-6)}`, created_at: now, updated_at: now })));
+  await insertIgnore(
+    ds,
+    'customers',
+    [...byPerson.values()].map((id) => ({
+      id,
+      status: 'active',
+      display_name: `c-${id.slice(-6)}`,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
   await insertIgnore(ds, 'identities', [
-    ...oa.map((o) => ({ customer_id: o.customerId, type: 'oa_openid', scope: appId, value: o.openid, verified: false, created_at: now, updated_at: now })),
-    ...wecom.map((w) => ({ customer_id: w.customerId, type: 'wecom_external_userid', scope: corpId, value: w.externalUserid, verified: false, created_at: now, updated_at: now })),
+    ...oa.map((o) => ({
+      customer_id: o.customerId,
+      type: 'oa_openid',
+      scope: appId,
+      value: o.openid,
+      verified: false,
+      created_at: now,
+      updated_at: now,
+    })),
+    ...wecom.map((w) => ({
+      customer_id: w.customerId,
+      type: 'wecom_external_userid',
+      scope: corpId,
+      value: w.externalUserid,
+      verified: false,
+      created_at: now,
+      updated_at: now,
+    })),
   ]);
-  await insertIgnore(ds, 'oa_subscriptions', oa.map((o) => ({ app_id: appId, openid: o.openid, customer_id: o.customerId, subscribed: true, created_at: now, updated_at: now })));
+  await insertIgnore(
+    ds,
+    'oa_subscriptions',
+    oa.map((o) => ({
+      app_id: appId,
+      openid: o.openid,
+      customer_id: o.customerId,
+      subscribed: true,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
   await insertIgnore(
     ds,
     'wecom_follows',
     wecom.flatMap((w) =>
-      w.relations.map((r) => ({ corp_id: corpId, staff_userid: r.userid, external_userid: w.externalUserid, customer_id: w.customerId, created_time: new Date(r.createtime * 1000), deleted: false, created_at: now, updated_at: now })),
+      w.relations.map((r) => ({
+        corp_id: corpId,
+        staff_userid: r.userid,
+        external_userid: w.externalUserid,
+        customer_id: w.customerId,
+        created_time: new Date(r.createtime * 1000),
+        deleted: false,
+        created_at: now,
+        updated_at: now,
+      })),
     ),
   );
   return { oa, wecom };

@@ -38,22 +38,33 @@ describe('shared tokens against the emulator', () => {
   });
 
   const storedToken = async (kind: string, key: string) => {
-    const rows = (await db.ds.query('SELECT value FROM access_tokens WHERE kind = ? AND token_key = ?', [kind, key])) as Array<{ value: string }>;
+    const rows = (await db.ds.query('SELECT value FROM access_tokens WHERE kind = ? AND token_key = ?', [
+      kind,
+      key,
+    ])) as Array<{ value: string }>;
     return rows.map((r) => r.value);
   };
 
   it('rejects a wrong AppSecret as AUTH_FAILED without storing or retrying', async () => {
-    const accounts = gatewayAccounts(env.emu.state, env.emu.url).map((a) => (a.kind === 'official-account' ? { ...a, appSecret: 'wrong-secret' } : a));
+    const accounts = gatewayAccounts(env.emu.state, env.emu.url).map((a) =>
+      a.kind === 'official-account' ? { ...a, appSecret: 'wrong-secret' } : a,
+    );
     const config = testConfig(db.url, { accounts });
     const clients = createClients({ ds: db.ds, config, logger: silentLogger() }, { http: { baseDelayMs: 1 } });
-    await expect(clients.oa(env.oaAppId()).users.getFollowers()).rejects.toMatchObject({ api: 'stable_token', errcode: 40125, category: 'AUTH_FAILED' });
+    await expect(clients.oa(env.oaAppId()).users.getFollowers()).rejects.toMatchObject({
+      api: 'stable_token',
+      errcode: 40125,
+      category: 'AUTH_FAILED',
+    });
     expect(await storedToken('oa_access_token', 'stable')).toEqual([]);
     expect((await env.calls(STABLE)).calls).toBe(1);
     expect((await env.calls(USER_GET)).calls).toBe(0);
   });
 
   it('rejects an unknown account with ACCOUNT_NOT_FOUND', () => {
-    expect(() => env.clients(db.ds).oa('wx_not_configured')).toThrow(expect.objectContaining({ code: 'ACCOUNT_NOT_FOUND' }));
+    expect(() => env.clients(db.ds).oa('wx_not_configured')).toThrow(
+      expect.objectContaining({ code: 'ACCOUNT_NOT_FOUND' }),
+    );
   });
 
   it('two instances sharing one database fetch the token once', async () => {
@@ -91,8 +102,15 @@ describe('shared tokens against the emulator', () => {
     const oa = env.clients(db.ds).oa(appId);
     await oa.users.getFollowers();
     // Someone else force-refreshes the stable token: the stored one dies at once (wechat-api.md §1.2).
-    const secret = (env.config.accounts.find((a) => a.kind === 'official-account' && a.appId === appId) as { appSecret: string }).appSecret;
-    await axios.post(`${env.emu.url}/api.weixin.qq.com/cgi-bin/stable_token`, { grant_type: 'client_credential', appid: appId, secret, force_refresh: true });
+    const secret = (
+      env.config.accounts.find((a) => a.kind === 'official-account' && a.appId === appId) as { appSecret: string }
+    ).appSecret;
+    await axios.post(`${env.emu.url}/api.weixin.qq.com/cgi-bin/stable_token`, {
+      grant_type: 'client_credential',
+      appid: appId,
+      secret,
+      force_refresh: true,
+    });
     await env.resetCounters();
     await expect(oa.users.getFollowers()).resolves.toMatchObject({ total: expect.any(Number) });
     expect(await env.calls(USER_GET)).toMatchObject({ calls: 2, ok: 1, errors: { 40001: 1 } });
@@ -128,7 +146,13 @@ describe('shared tokens against the emulator', () => {
   });
 
   it('retries injected -1 and 45011 chaos until the walk completes', async () => {
-    await env.control.post('/chaos', { seed: 7, rules: [{ api: USER_GET, errcode: -1, rate: 0.3 }, { api: 'api.weixin.qq.com/cgi-bin/user/info', errcode: 'rate_limit', rate: 0.3 }] });
+    await env.control.post('/chaos', {
+      seed: 7,
+      rules: [
+        { api: USER_GET, errcode: -1, rate: 0.3 },
+        { api: 'api.weixin.qq.com/cgi-bin/user/info', errcode: 'rate_limit', rate: 0.3 },
+      ],
+    });
     const oa = env.clients(db.ds, { http: { maxAttempts: 8 } }).oa(env.oaAppId());
     const openids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
@@ -147,20 +171,34 @@ describe('shared tokens against the emulator', () => {
     // Earlier tests already used today's quota of this app; a limit of 1 leaves nothing.
     await env.control.post('/limits', { api: USER_GET, perDay: 1 });
     const oa = env.clients(db.ds).oa(env.oaAppId());
-    await expect(oa.users.getFollowers()).rejects.toMatchObject({ errcode: 45009, category: 'RATE_LIMITED', retryable: false, retryAfterSeconds: 86400 });
+    await expect(oa.users.getFollowers()).rejects.toMatchObject({
+      errcode: 45009,
+      category: 'RATE_LIMITED',
+      retryable: false,
+      retryAfterSeconds: 86400,
+    });
     expect(await env.calls(USER_GET)).toMatchObject({ calls: 1, ok: 0, errors: { 45009: 1 } });
   });
 
   it('tokenMode classic: /cgi-bin/token, and a token superseded by another caller is replaced once its grace ends', async () => {
-    const accounts = gatewayAccounts(env.emu.state, env.emu.url).map((a) => (a.kind === 'official-account' ? { ...a, tokenMode: 'classic' } : a));
+    const accounts = gatewayAccounts(env.emu.state, env.emu.url).map((a) =>
+      a.kind === 'official-account' ? { ...a, tokenMode: 'classic' } : a,
+    );
     const config = testConfig(db.url, { accounts });
-    const clients = createClients({ ds: db.ds, config, logger: silentLogger() }, { now: () => env.emu.state.clock.nowMs(), http: { baseDelayMs: 1 } });
+    const clients = createClients(
+      { ds: db.ds, config, logger: silentLogger() },
+      { now: () => env.emu.state.clock.nowMs(), http: { baseDelayMs: 1 } },
+    );
     const appId = env.oaAppId();
     const oa = clients.oa(appId);
     await oa.users.getFollowers();
     expect(await storedToken('oa_access_token', 'classic')).toHaveLength(1);
-    const secret = (config.accounts.find((a) => a.kind === 'official-account' && a.appId === appId) as { appSecret: string }).appSecret;
-    await axios.get(`${env.emu.url}/api.weixin.qq.com/cgi-bin/token`, { params: { grant_type: 'client_credential', appid: appId, secret } });
+    const secret = (
+      config.accounts.find((a) => a.kind === 'official-account' && a.appId === appId) as { appSecret: string }
+    ).appSecret;
+    await axios.get(`${env.emu.url}/api.weixin.qq.com/cgi-bin/token`, {
+      params: { grant_type: 'client_credential', appid: appId, secret },
+    });
     await env.control.post('/clock/advance', { seconds: 301 });
     await env.resetCounters();
     await oa.users.getFollowers();
@@ -189,13 +227,16 @@ describe('shared tokens against the emulator', () => {
     const agentTicket = await wecom.agentConfigTicket();
     expect(h5Ticket).toBe(oaTicket);
     expect(corpTicket).not.toBe(agentTicket);
-    const kinds = (await db.ds.query('SELECT kind, token_key AS k FROM access_tokens ORDER BY kind, token_key')) as Array<{ kind: string; k: string }>;
+    const kinds = (await db.ds.query(
+      'SELECT kind, token_key AS k FROM access_tokens ORDER BY kind, token_key',
+    )) as Array<{ kind: string; k: string }>;
     expect(kinds.map((r) => `${r.kind}/${r.k}`)).toEqual([
       'mp_access_token/stable',
       'oa_access_token/stable',
       'oa_jsapi_ticket/jsapi',
       'wecom_access_token/agent',
-      'wecom_agent_ticket/' + String((env.config.accounts.find((a) => a.kind === 'wecom') as { agentId: number }).agentId),
+      'wecom_agent_ticket/' +
+        String((env.config.accounts.find((a) => a.kind === 'wecom') as { agentId: number }).agentId),
       'wecom_jsapi_ticket/corp',
     ]);
     const again = env.clients(second);

@@ -31,7 +31,8 @@ export async function startEmulatorClients(dbUrl: string, world: EmulatorOptions
   const emu = await startEmulator({ followers: 50, wecomContacts: 30, wecomStaff: 5, ...world });
   const config = testConfig(dbUrl, { accounts: gatewayAccounts(emu.state, emu.url) });
   const control = axios.create({ baseURL: `${emu.url}/_emulator`, validateStatus: () => true });
-  const ids = (kind: string, field: 'appId' | 'corpId') => config.accounts.filter((a) => a.kind === kind).map((a) => (a as unknown as Record<string, string>)[field]!);
+  const ids = (kind: string, field: 'appId' | 'corpId') =>
+    config.accounts.filter((a) => a.kind === kind).map((a) => (a as unknown as Record<string, string>)[field]!);
   const pick = (list: string[], i: number) => {
     const v = list[i];
     if (v === undefined) throw new Error(`no account #${i}`);
@@ -42,7 +43,10 @@ export async function startEmulatorClients(dbUrl: string, world: EmulatorOptions
     config,
     control,
     clients: (ds, options = {}) =>
-      createClients({ ds, config, logger: silentLogger() }, { now: () => emu.state.clock.nowMs(), ...options, http: { ...fastHttp, ...options.http } }),
+      createClients(
+        { ds, config, logger: silentLogger() },
+        { now: () => emu.state.clock.nowMs(), ...options, http: { ...fastHttp, ...options.http } },
+      ),
     oaAppId: (i = 0) => pick(ids('official-account', 'appId'), i),
     mpAppId: (i = 0) => pick(ids('mini-program', 'appId'), i),
     corpId: (i = 0) => pick(ids('wecom', 'corpId'), i),

@@ -42,27 +42,51 @@ describe('TokenManager on the database', () => {
     await db.ds.query('DELETE FROM access_tokens');
   });
 
-  const manager = (ds: DataSource) => new TokenManager({ store: new DbTokenStore(ds), lock: leaseLock(ds), cacheTtlMs: 0, pollMs: 10 });
+  const manager = (ds: DataSource) =>
+    new TokenManager({ store: new DbTokenStore(ds), lock: leaseLock(ds), cacheTtlMs: 0, pollMs: 10 });
 
   it('reads nothing for an account without a row', async () => {
-    await expect(new DbTokenStore(db.ds).read({ account: 'none', kind: 'oa_access_token', key: 'stable' })).resolves.toBeNull();
+    await expect(
+      new DbTokenStore(db.ds).read({ account: 'none', kind: 'oa_access_token', key: 'stable' }),
+    ).resolves.toBeNull();
   });
 
   it('stores the token with its expiry and counts refreshes in version', async () => {
     const store = new DbTokenStore(db.ds);
     const k = { account: 'wxv', kind: 'oa_jsapi_ticket' as const, key: 'jsapi' };
-    await store.write(k, { value: 'one', expiresAt: Date.UTC(2030, 0, 1, 0, 0, 0, 123), refreshedAt: Date.UTC(2029, 11, 31) });
-    await store.write(k, { value: 'two', expiresAt: Date.UTC(2030, 0, 1, 2, 0, 0, 456), refreshedAt: Date.UTC(2030, 0, 1) });
-    await expect(store.read(k)).resolves.toEqual({ value: 'two', expiresAt: Date.UTC(2030, 0, 1, 2, 0, 0, 456), refreshedAt: Date.UTC(2030, 0, 1) });
-    const rows = (await db.ds.query("SELECT version FROM access_tokens WHERE account = 'wxv'")) as Array<{ version: number | string }>;
+    await store.write(k, {
+      value: 'one',
+      expiresAt: Date.UTC(2030, 0, 1, 0, 0, 0, 123),
+      refreshedAt: Date.UTC(2029, 11, 31),
+    });
+    await store.write(k, {
+      value: 'two',
+      expiresAt: Date.UTC(2030, 0, 1, 2, 0, 0, 456),
+      refreshedAt: Date.UTC(2030, 0, 1),
+    });
+    await expect(store.read(k)).resolves.toEqual({
+      value: 'two',
+      expiresAt: Date.UTC(2030, 0, 1, 2, 0, 0, 456),
+      refreshedAt: Date.UTC(2030, 0, 1),
+    });
+    const rows = (await db.ds.query("SELECT version FROM access_tokens WHERE account = 'wxv'")) as Array<{
+      version: number | string;
+    }>;
     expect(rows.map((r) => Number(r.version))).toEqual([2]);
   });
 
   it('concurrent first writes of one row from two instances are upserts: no duplicate key, one row', async () => {
     const k = { account: 'wxrace', kind: 'oa_access_token' as const, key: 'stable' };
     const t = (value: string) => ({ value, expiresAt: Date.UTC(2030, 0, 1), refreshedAt: Date.UTC(2029, 11, 31) });
-    await Promise.all([new DbTokenStore(db.ds).write(k, t('A')), new DbTokenStore(second!).write(k, t('B')), new DbTokenStore(db.ds).write(k, t('C'))]);
-    const rows = (await db.ds.query("SELECT value, version FROM access_tokens WHERE account = 'wxrace'")) as Array<{ value: string; version: number | string }>;
+    await Promise.all([
+      new DbTokenStore(db.ds).write(k, t('A')),
+      new DbTokenStore(second!).write(k, t('B')),
+      new DbTokenStore(db.ds).write(k, t('C')),
+    ]);
+    const rows = (await db.ds.query("SELECT value, version FROM access_tokens WHERE account = 'wxrace'")) as Array<{
+      value: string;
+      version: number | string;
+    }>;
     expect(rows).toHaveLength(1);
     expect(Number(rows[0]!.version)).toBe(3);
   });

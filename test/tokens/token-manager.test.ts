@@ -20,7 +20,10 @@ function mutex(): LockRunner {
   return async <T>(name: string, fn: () => Promise<T>) => {
     const prev = tails.get(name) ?? Promise.resolve();
     const run = prev.then(fn, fn);
-    tails.set(name, run.catch(() => undefined));
+    tails.set(
+      name,
+      run.catch(() => undefined),
+    );
     return { acquired: true as const, value: await run };
   };
 }
@@ -67,7 +70,12 @@ describe('TokenManager', () => {
   it('propagates a failed fetch and stores nothing', async () => {
     const store = new MemoryStore();
     const m = new TokenManager({ store, lock: mutex(), now });
-    const def: TokenDefinition = { account: 'a', kind: 'mp_access_token', key: 'k', fetch: async () => Promise.reject(new Error('boom')) };
+    const def: TokenDefinition = {
+      account: 'a',
+      kind: 'mp_access_token',
+      key: 'k',
+      fetch: async () => Promise.reject(new Error('boom')),
+    };
     await expect(m.get(def)).rejects.toThrow('boom');
     expect(store.rows.size).toBe(0);
   });
@@ -176,7 +184,12 @@ describe('TokenManager', () => {
   it('does not refetch in a loop when the platform hands back a token still inside the buffer', async () => {
     const store = new MemoryStore();
     const fetches: number[] = [];
-    const def: TokenDefinition = { account: 'ww', kind: 'wecom_access_token', key: 'contact', fetch: async () => (fetches.push(clock), { value: 'SAME', expiresInSeconds: 200 }) };
+    const def: TokenDefinition = {
+      account: 'ww',
+      kind: 'wecom_access_token',
+      key: 'contact',
+      fetch: async () => (fetches.push(clock), { value: 'SAME', expiresInSeconds: 200 }),
+    };
     const m = new TokenManager({ store, lock: mutex(), now, cacheTtlMs: 0, minRefetchIntervalMs: 30_000 });
     for (let i = 0; i < 5; i += 1) expect(await m.get(def)).toBe('SAME');
     expect(fetches).toHaveLength(1);
@@ -186,15 +199,29 @@ describe('TokenManager', () => {
   });
 
   it('names one lock per account, kind and key', () => {
-    expect(lockName({ account: 'wx1234567890', kind: 'oa_access_token', key: 'stable' })).toBe('token:oa_access_token:wx1234567890:stable');
+    expect(lockName({ account: 'wx1234567890', kind: 'oa_access_token', key: 'stable' })).toBe(
+      'token:oa_access_token:wx1234567890:stable',
+    );
   });
 
   it('when the lease stays busy, uses an unexpired stored token and otherwise fails with TOKEN_UNAVAILABLE after its wait', async () => {
     const store = new MemoryStore();
     const { def, fetches } = definition();
-    const m = new TokenManager({ store, lock: busyLock, now, refreshBufferMs: 300_000, cacheTtlMs: 0, pollMs: 5, waitMs: 50 });
+    const m = new TokenManager({
+      store,
+      lock: busyLock,
+      now,
+      refreshBufferMs: 300_000,
+      cacheTtlMs: 0,
+      pollMs: 5,
+      waitMs: 50,
+    });
     await expect(m.get(def)).rejects.toMatchObject({ code: 'TOKEN_UNAVAILABLE' });
-    store.rows.set('wxapp/oa_access_token/stable', { value: 'LATE', expiresAt: clock + 100_000, refreshedAt: clock - 7100_000 });
+    store.rows.set('wxapp/oa_access_token/stable', {
+      value: 'LATE',
+      expiresAt: clock + 100_000,
+      refreshedAt: clock - 7100_000,
+    });
     expect(await m.get(def)).toBe('LATE');
     expect(fetches).toHaveLength(0);
   });

@@ -1,7 +1,13 @@
 import { parseTrackBatch, TRACK_LIMITS } from '../../src/track/track.schema';
 
 const now = Date.UTC(2025, 5, 1, 12);
-const event = (over: Record<string, unknown> = {}) => ({ id: 'e-1', type: 'page_view', occurredAt: new Date(now - 1000).toISOString(), properties: { path: '/p' }, ...over });
+const event = (over: Record<string, unknown> = {}) => ({
+  id: 'e-1',
+  type: 'page_view',
+  occurredAt: new Date(now - 1000).toISOString(),
+  properties: { path: '/p' },
+  ...over,
+});
 const details = (body: unknown): { path: string; message: string }[] => {
   try {
     parseTrackBatch(body, now);
@@ -14,7 +20,9 @@ const details = (body: unknown): { path: string; message: string }[] => {
 
 describe('parseTrackBatch', () => {
   it('refuses a batch over 100 events, an empty one and a body without events', () => {
-    const over = details({ events: Array.from({ length: TRACK_LIMITS.maxEvents + 1 }, (_, i) => event({ id: `e${i}` })) });
+    const over = details({
+      events: Array.from({ length: TRACK_LIMITS.maxEvents + 1 }, (_, i) => event({ id: `e${i}` })),
+    });
     expect(over).toEqual([{ path: 'events', message: 'at most 100 events per call' }]);
     expect(details({ events: [] })).toEqual([{ path: 'events', message: 'at least one event' }]);
     expect(details({})[0]!.path).toBe('events');
@@ -33,7 +41,14 @@ describe('parseTrackBatch', () => {
         { type: 'a', occurredAt: now },
       ],
     });
-    expect(d.map((x) => x.path)).toEqual(['events.0.id', 'events.1.type', 'events.2.occurredAt', 'events.3.properties', 'events.4', 'events.5.id']);
+    expect(d.map((x) => x.path)).toEqual([
+      'events.0.id',
+      'events.1.type',
+      'events.2.occurredAt',
+      'events.3.properties',
+      'events.4',
+      'events.5.id',
+    ]);
   });
 
   it('refuses times in the future or older than 30 days, and oversized or deeply nested properties', () => {
@@ -55,7 +70,12 @@ describe('parseTrackBatch', () => {
 
   it('accepts ISO times with an offset and Unix milliseconds; properties default to {}', () => {
     const events = parseTrackBatch(
-      { events: [event({ occurredAt: '2025-06-01T19:59:00+08:00' }), { id: 'e-2', type: 'mp.share:done', occurredAt: now - 5 }] },
+      {
+        events: [
+          event({ occurredAt: '2025-06-01T19:59:00+08:00' }),
+          { id: 'e-2', type: 'mp.share:done', occurredAt: now - 5 },
+        ],
+      },
       now,
     );
     expect(events).toEqual([
@@ -69,7 +89,11 @@ describe('parseTrackBatch', () => {
     for (let i = 0; i < 20_000; i++) deep = { a: deep };
     let arrays: unknown[] = [];
     for (let i = 0; i < 100_000; i++) arrays = [arrays];
-    expect(details({ events: [event({ properties: deep })] })).toEqual([{ path: 'events.0.properties', message: 'nests deeper than 5 levels' }]);
-    expect(details({ events: [event({ properties: { p: arrays } })] })).toEqual([{ path: 'events.0.properties', message: 'nests deeper than 5 levels' }]);
+    expect(details({ events: [event({ properties: deep })] })).toEqual([
+      { path: 'events.0.properties', message: 'nests deeper than 5 levels' },
+    ]);
+    expect(details({ events: [event({ properties: { p: arrays } })] })).toEqual([
+      { path: 'events.0.properties', message: 'nests deeper than 5 levels' },
+    ]);
   });
 });

@@ -7,7 +7,15 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale, t
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(d);
 }
 
 export function formatDate(iso: string | null | undefined, locale: Locale, timeZone = DEFAULT_TIMEZONE): string {
@@ -20,7 +28,9 @@ export function formatDate(iso: string | null | undefined, locale: Locale, timeZ
 /** WeChat Pay amounts are integer fen (wechat-api.md, Pay): shown as yuan with the ¥ sign. */
 export function formatFen(fen: number | null | undefined, locale: Locale): string {
   if (fen === null || fen === undefined) return '—';
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'CNY', currencyDisplay: 'narrowSymbol' }).format(fen / 100);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'CNY', currencyDisplay: 'narrowSymbol' }).format(
+    fen / 100,
+  );
 }
 
 export function formatCount(n: number | null | undefined, locale: Locale): string {

@@ -49,8 +49,13 @@ export async function requestJson(url, init = {}) {
     body = undefined;
   }
   if (!res.ok) {
-    const err = body && typeof body === 'object' && body.error && typeof body.error === 'object' ? body.error : undefined;
-    throw new ApiError(res.status, String(err?.code ?? `HTTP_${res.status}`), String(err?.message ?? (res.statusText || 'request failed')));
+    const err =
+      body && typeof body === 'object' && body.error && typeof body.error === 'object' ? body.error : undefined;
+    throw new ApiError(
+      res.status,
+      String(err?.code ?? `HTTP_${res.status}`),
+      String(err?.message ?? (res.statusText || 'request failed')),
+    );
   }
   return body;
 }

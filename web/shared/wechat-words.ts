@@ -3,7 +3,6 @@
  * user/info, wechat-api.md) and WeCom add ways (`add_way` of externalcontact/get, wechat-api-wecom-ops.md).
  */
 export const wechatWordsZh = {
-
   'scene.ADD_SCENE_SEARCH': '搜索公众号',
   'scene.ADD_SCENE_ACCOUNT_MIGRATION': '公众号迁移',
   'scene.ADD_SCENE_PROFILE_CARD': '名片分享',
@@ -34,7 +33,6 @@ export const wechatWordsZh = {
 };
 
 export const wechatWordsEn: Record<keyof typeof wechatWordsZh, string> = {
-
   'scene.ADD_SCENE_SEARCH': 'searched the account',
   'scene.ADD_SCENE_ACCOUNT_MIGRATION': 'account migration',
   'scene.ADD_SCENE_PROFILE_CARD': 'shared profile card',

@@ -21,7 +21,8 @@ export function isValidEncodingAESKey(key: string): boolean {
 }
 
 export function aesKeyFromEncodingAESKey(encodingAESKey: string): Buffer {
-  if (!isValidEncodingAESKey(encodingAESKey)) throw new MessageCryptoError('EncodingAESKey must be 43 chars of [A-Za-z0-9]');
+  if (!isValidEncodingAESKey(encodingAESKey))
+    throw new MessageCryptoError('EncodingAESKey must be 43 chars of [A-Za-z0-9]');
   const key = Buffer.from(encodingAESKey + '=', 'base64');
   if (key.length !== 32) throw new MessageCryptoError('EncodingAESKey does not decode to 32 bytes');
   return key;
@@ -39,7 +40,12 @@ export function pkcs7Unpad(data: Buffer): Buffer {
 }
 
 /** Encrypts `message` for `receiveId`; `random16` is injectable so test vectors are reproducible. */
-export function encryptMessage(key: Buffer, message: string, receiveId: string, random16: Buffer = randomBytes(16)): string {
+export function encryptMessage(
+  key: Buffer,
+  message: string,
+  receiveId: string,
+  random16: Buffer = randomBytes(16),
+): string {
   if (random16.length !== 16) throw new MessageCryptoError('random prefix must be 16 bytes');
   const msg = Buffer.from(message, 'utf8');
   const len = Buffer.alloc(4);
@@ -57,7 +63,8 @@ export interface DecryptedMessage {
 
 export function decryptMessage(key: Buffer, encrypted: string): DecryptedMessage {
   const data = Buffer.from(encrypted, 'base64');
-  if (data.length === 0 || data.length % 16 !== 0) throw new MessageCryptoError('ciphertext length is not a multiple of the block size');
+  if (data.length === 0 || data.length % 16 !== 0)
+    throw new MessageCryptoError('ciphertext length is not a multiple of the block size');
   let plain: Buffer;
   try {
     const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));

@@ -13,7 +13,12 @@ interface TokenWire {
  * apart).
  * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/getStableAccessToken.html
  */
-export async function fetchStableAccessToken(http: WechatHttpClient, appId: string, secret: string, force: boolean): Promise<TokenFetchResult> {
+export async function fetchStableAccessToken(
+  http: WechatHttpClient,
+  appId: string,
+  secret: string,
+  force: boolean,
+): Promise<TokenFetchResult> {
   const wire = await http.call<TokenWire>({
     api: 'stable_token',
     method: 'POST',
@@ -29,7 +34,11 @@ export async function fetchStableAccessToken(http: WechatHttpClient, appId: stri
  * later, which is why only one refresh per account may run at a time.
  * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Get_access_token.html
  */
-export async function fetchClassicAccessToken(http: WechatHttpClient, appId: string, secret: string): Promise<TokenFetchResult> {
+export async function fetchClassicAccessToken(
+  http: WechatHttpClient,
+  appId: string,
+  secret: string,
+): Promise<TokenFetchResult> {
   const wire = await http.call<TokenWire>({
     api: 'token',
     method: 'GET',

@@ -3,7 +3,12 @@
  * retry n is uniform in [0, min(cap, base · 2^n)], which spreads the retries of many callers hit by the same
  * WeChat rate limit instead of synchronising them.
  */
-export function fullJitterDelayMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+export function fullJitterDelayMs(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
   return Math.floor(random() * ceiling);
 }

@@ -2,7 +2,10 @@
 export class NotConfiguredError extends Error {
   readonly code = 'NOT_CONFIGURED';
 
-  constructor(readonly account: string, readonly missing: string) {
+  constructor(
+    readonly account: string,
+    readonly missing: string,
+  ) {
     super(`account ${account}: ${missing} is not configured`);
     this.name = 'NotConfiguredError';
   }

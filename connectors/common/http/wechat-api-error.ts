@@ -56,7 +56,8 @@ export class WechatApiError extends Error {
   readonly remoteCode?: string;
 
   constructor(init: WechatApiErrorInit) {
-    const what = init.errcode !== null ? `errcode ${init.errcode}` : (init.remoteCode ?? `http ${init.httpStatus ?? 'error'}`);
+    const what =
+      init.errcode !== null ? `errcode ${init.errcode}` : (init.remoteCode ?? `http ${init.httpStatus ?? 'error'}`);
     super(`${init.api}: ${what} ${init.errmsg}`.trim(), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'WechatApiError';
     this.code = init.category;

@@ -74,7 +74,10 @@ export class WechatHttpClient {
    * one cap however its callers retry.
    */
   withRetry(policy: Partial<RetryPolicy>): WechatHttpClient {
-    return new WechatHttpClient({ ...this.deps, options: { ...this.options, ...policy } }, { axios: this.axios, semaphore: this.semaphore });
+    return new WechatHttpClient(
+      { ...this.deps, options: { ...this.options, ...policy } },
+      { axios: this.axios, semaphore: this.semaphore },
+    );
   }
 
   /** Calls in flight right now (bounded by `options.concurrency`). */
@@ -104,9 +107,17 @@ export class WechatHttpClient {
       }
       failures += 1;
       if (!error.retryable || failures >= this.options.maxAttempts) throw error;
-      const delay = fullJitterDelayMs(failures - 1, this.options.baseDelayMs, this.options.maxDelayMs, this.deps.random);
+      const delay = fullJitterDelayMs(
+        failures - 1,
+        this.options.baseDelayMs,
+        this.options.maxDelayMs,
+        this.deps.random,
+      );
       if (Date.now() - started + delay > this.options.budgetMs) throw error;
-      this.deps.logger?.warn({ api: req.api, errcode: error.errcode, category: error.category, attempt: failures, delayMs: delay }, 'wechat call failed; retrying');
+      this.deps.logger?.warn(
+        { api: req.api, errcode: error.errcode, category: error.category, attempt: failures, delayMs: delay },
+        'wechat call failed; retrying',
+      );
       await (this.deps.sleep ?? sleep)(delay);
     }
   }
@@ -133,10 +144,24 @@ export class WechatHttpClient {
 /** wechat-api.md §0: HTTP 200 even for errors; success bodies may omit errcode or carry errcode 0. */
 export function parseEnvelope<T extends object>(api: string, table: ErrcodeTable, status: number, data: unknown): T {
   if (status >= 500) {
-    throw new WechatApiError({ api, errcode: null, errmsg: `HTTP ${status}`, category: 'TEMPORARY', retryable: true, httpStatus: status });
+    throw new WechatApiError({
+      api,
+      errcode: null,
+      errmsg: `HTTP ${status}`,
+      category: 'TEMPORARY',
+      retryable: true,
+      httpStatus: status,
+    });
   }
   if (status < 200 || status >= 300 || typeof data !== 'object' || data === null) {
-    throw new WechatApiError({ api, errcode: null, errmsg: `unexpected HTTP ${status} response`, category: status === 429 ? 'RATE_LIMITED' : 'UNKNOWN', retryable: status === 429, httpStatus: status });
+    throw new WechatApiError({
+      api,
+      errcode: null,
+      errmsg: `unexpected HTTP ${status} response`,
+      category: status === 429 ? 'RATE_LIMITED' : 'UNKNOWN',
+      retryable: status === 429,
+      httpStatus: status,
+    });
   }
   const envelope = data as { errcode?: unknown; errmsg?: unknown };
   const errcode = envelope.errcode === undefined || envelope.errcode === null ? 0 : Number(envelope.errcode);

@@ -1,7 +1,13 @@
 import { createHash } from 'crypto';
 import { type CallbackFields, fieldsExcept, typeName } from '../../common/callback-fields';
 import { inboxKind } from '../../common/dedupe-key';
-import { behaviour, eventDedupeKey, type MappedCallback, type PushContext, unsupported } from '../../common/push-mapping';
+import {
+  behaviour,
+  eventDedupeKey,
+  type MappedCallback,
+  type PushContext,
+  unsupported,
+} from '../../common/push-mapping';
 import { isMpBehaviourEvent } from '../types';
 
 const COMMON = new Set(['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Event', 'Encrypt']);

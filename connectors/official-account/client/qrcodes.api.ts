@@ -24,7 +24,13 @@ export interface QrCodeTicket {
 }
 
 function invalid(errmsg: string): WechatApiError {
-  return new WechatApiError({ api: 'qrcode/create', errcode: 40053, errmsg, category: 'INVALID_REQUEST', retryable: false });
+  return new WechatApiError({
+    api: 'qrcode/create',
+    errcode: 40053,
+    errmsg,
+    category: 'INVALID_REQUEST',
+    retryable: false,
+  });
 }
 
 /**
@@ -33,7 +39,10 @@ function invalid(errmsg: string): WechatApiError {
  * https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html
  */
 export class OaQrCodesApi {
-  constructor(private readonly http: WechatHttpClient, private readonly token: TokenSource) {}
+  constructor(
+    private readonly http: WechatHttpClient,
+    private readonly token: TokenSource,
+  ) {}
 
   async createQrCode(req: QrCodeRequest): Promise<QrCodeTicket> {
     const permanent = req.expireSeconds === undefined;
@@ -43,9 +52,13 @@ export class OaQrCodesApi {
       if (n < 1 || n > QR_SCENE_STR_MAX) throw invalid(`scene_str length ${n} not in 1..${QR_SCENE_STR_MAX}`);
     } else {
       const max = permanent ? QR_PERMANENT_MAX_SCENE_ID : QR_TEMPORARY_MAX_SCENE_ID;
-      if (!Number.isInteger(req.scene) || (req.scene as number) < 1 || (req.scene as number) > max) throw invalid(`scene_id ${req.scene} not in 1..${max}`);
+      if (!Number.isInteger(req.scene) || (req.scene as number) < 1 || (req.scene as number) > max)
+        throw invalid(`scene_id ${req.scene} not in 1..${max}`);
     }
-    if (!permanent && (!Number.isInteger(req.expireSeconds) || req.expireSeconds! < 1 || req.expireSeconds! > QR_MAX_EXPIRE_SECONDS)) {
+    if (
+      !permanent &&
+      (!Number.isInteger(req.expireSeconds) || req.expireSeconds! < 1 || req.expireSeconds! > QR_MAX_EXPIRE_SECONDS)
+    ) {
       throw invalid(`expire_seconds ${req.expireSeconds} not in 1..${QR_MAX_EXPIRE_SECONDS}`);
     }
     const actionName = `${permanent ? 'QR_LIMIT_' : 'QR_'}${str ? 'STR_' : ''}SCENE`;
@@ -60,7 +73,11 @@ export class OaQrCodesApi {
       },
       token: this.token,
     });
-    return { ticket: wire.ticket, url: wire.url, ...(wire.expire_seconds !== undefined ? { expireSeconds: wire.expire_seconds } : {}) };
+    return {
+      ticket: wire.ticket,
+      url: wire.url,
+      ...(wire.expire_seconds !== undefined ? { expireSeconds: wire.expire_seconds } : {}),
+    };
   }
 }
 

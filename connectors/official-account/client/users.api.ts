@@ -7,7 +7,10 @@ import type { FollowerPage, FollowerPageWire, UserInfoWire, UserLang } from '../
 export const BATCHGET_MAX = 100;
 
 export class OaUsersApi {
-  constructor(private readonly http: WechatHttpClient, private readonly token: TokenSource) {}
+  constructor(
+    private readonly http: WechatHttpClient,
+    private readonly token: TokenSource,
+  ) {}
 
   /**
    * One page (≤ 10,000) of followers after `nextOpenid` ('' = from the start).
@@ -23,7 +26,11 @@ export class OaUsersApi {
     });
     const openids = wire.data?.openid ?? [];
     // The list ends on count 0 or an empty next_openid (§2.1: both endings happen).
-    return { total: wire.total, openids, nextOpenid: wire.count > 0 && openids.length > 0 ? (wire.next_openid ?? '') : '' };
+    return {
+      total: wire.total,
+      openids,
+      nextOpenid: wire.count > 0 && openids.length > 0 ? (wire.next_openid ?? '') : '',
+    };
   }
 
   /** Walks user/get from `startAfter` to the end; each page carries the cursor to checkpoint after it. */
@@ -41,7 +48,13 @@ export class OaUsersApi {
    * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html#UinonId
    */
   getUserInfo(openid: string, lang: UserLang = 'zh_CN'): Promise<UserInfoWire> {
-    return this.http.call<UserInfoWire>({ api: 'user/info', method: 'GET', path: '/cgi-bin/user/info', query: { openid, lang }, token: this.token });
+    return this.http.call<UserInfoWire>({
+      api: 'user/info',
+      method: 'GET',
+      path: '/cgi-bin/user/info',
+      query: { openid, lang },
+      token: this.token,
+    });
   }
 
   /**
@@ -50,7 +63,13 @@ export class OaUsersApi {
    */
   async batchGetUserInfo(openids: readonly string[], lang: UserLang = 'zh_CN'): Promise<UserInfoWire[]> {
     if (openids.length === 0 || openids.length > BATCHGET_MAX) {
-      throw new WechatApiError({ api: 'user/info/batchget', errcode: 40032, errmsg: `openid list size ${openids.length} not in 1..${BATCHGET_MAX}`, category: 'INVALID_REQUEST', retryable: false });
+      throw new WechatApiError({
+        api: 'user/info/batchget',
+        errcode: 40032,
+        errmsg: `openid list size ${openids.length} not in 1..${BATCHGET_MAX}`,
+        category: 'INVALID_REQUEST',
+        retryable: false,
+      });
     }
     const wire = await this.http.call<{ user_info_list?: UserInfoWire[] }>({
       api: 'user/info/batchget',

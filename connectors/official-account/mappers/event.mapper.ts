@@ -1,7 +1,13 @@
 import { type CallbackFields, optionalText, typeName } from '../../common/callback-fields';
 import { inboxKind } from '../../common/dedupe-key';
 import type { NormalizedEvent } from '../../common/normalized-event';
-import { behaviour, eventDedupeKey, type MappedCallback, type PushContext, unsupported } from '../../common/push-mapping';
+import {
+  behaviour,
+  eventDedupeKey,
+  type MappedCallback,
+  type PushContext,
+  unsupported,
+} from '../../common/push-mapping';
 import { type OaEventFields, type OaEventName, QR_SCENE_PREFIX } from '../types';
 
 /**
@@ -25,7 +31,12 @@ export function mapOaEvent(ctx: PushContext, fields: CallbackFields): MappedCall
         kind,
         dedupeKey: eventDedupeKey(ctx, event, fields),
         events: [
-          { ...base, kind: 'identity.observed', identities: [{ type: ctx.identityType, scope: ctx.account, value: ctx.openid }], source: `${ctx.prefix}.subscribe` },
+          {
+            ...base,
+            kind: 'identity.observed',
+            identities: [{ type: ctx.identityType, scope: ctx.account, value: ctx.openid }],
+            source: `${ctx.prefix}.subscribe`,
+          },
           {
             ...base,
             kind: 'subscription.changed',
@@ -44,22 +55,44 @@ export function mapOaEvent(ctx: PushContext, fields: CallbackFields): MappedCall
         events: [{ ...base, kind: 'subscription.changed', openid: ctx.openid, subscribed: false }],
       };
     case 'scan':
-      return one(kind, ctx, event, fields, behaviour(ctx, 'qr_scan', { scene: field('EventKey') ?? '', ticket: field('Ticket') }));
+      return one(
+        kind,
+        ctx,
+        event,
+        fields,
+        behaviour(ctx, 'qr_scan', { scene: field('EventKey') ?? '', ticket: field('Ticket') }),
+      );
     case 'click':
       return one(kind, ctx, event, fields, behaviour(ctx, 'menu_click', { key: field('EventKey') ?? '' }));
     case 'view':
-      return one(kind, ctx, event, fields, behaviour(ctx, 'menu_view', { url: field('EventKey') ?? '', menuId: field('MenuId') }));
+      return one(
+        kind,
+        ctx,
+        event,
+        fields,
+        behaviour(ctx, 'menu_view', { url: field('EventKey') ?? '', menuId: field('MenuId') }),
+      );
     case 'templatesendjobfinish': {
       // Two template results for one user in one second differ only by MsgID.
       const msgId = field('MsgID');
       const props = { msgId, status: field('Status') ?? '' };
-      return { kind, dedupeKey: eventDedupeKey(ctx, event, fields, [msgId]), events: [behaviour(ctx, 'template_send_finished', props)] };
+      return {
+        kind,
+        dedupeKey: eventDedupeKey(ctx, event, fields, [msgId]),
+        events: [behaviour(ctx, 'template_send_finished', props)],
+      };
     }
     default:
       return { kind, dedupeKey: eventDedupeKey(ctx, event, fields), events: [unsupported(ctx, kind)] };
   }
 }
 
-function one(kind: string, ctx: PushContext, event: string, fields: CallbackFields, e: NormalizedEvent): MappedCallback {
+function one(
+  kind: string,
+  ctx: PushContext,
+  event: string,
+  fields: CallbackFields,
+  e: NormalizedEvent,
+): MappedCallback {
   return { kind, dedupeKey: eventDedupeKey(ctx, event, fields), events: [e] };
 }

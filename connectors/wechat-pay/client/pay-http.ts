@@ -18,7 +18,10 @@ export const PAY_LIBRARY_HOST = 'https://api.mch.weixin.qq.com';
 export class AxiosPayRequest implements IPayRequest {
   private readonly axios: AxiosInstance;
 
-  constructor(private readonly apiBase: string, timeoutMs: number) {
+  constructor(
+    private readonly apiBase: string,
+    timeoutMs: number,
+  ) {
     this.axios = axios.create({
       timeout: timeoutMs,
       validateStatus: () => true,
@@ -39,7 +42,12 @@ export class AxiosPayRequest implements IPayRequest {
     return this.send('POST', url, headers, params);
   }
 
-  private async send(method: 'GET' | 'POST', url: string, headers: Record<string, string>, data?: unknown): Promise<Output> {
+  private async send(
+    method: 'GET' | 'POST',
+    url: string,
+    headers: Record<string, string>,
+    data?: unknown,
+  ): Promise<Output> {
     const target = url.startsWith(PAY_LIBRARY_HOST) ? this.apiBase + url.slice(PAY_LIBRARY_HOST.length) : url;
     const api = new URL(target).pathname;
     let res;

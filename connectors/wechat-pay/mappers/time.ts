@@ -6,6 +6,7 @@ const MAX_DATETIME_MS = Date.UTC(10000, 0, 1);
 export function payTimeIso(rfc3339: string): string {
   const ms = Date.parse(rfc3339);
   // Years past 9999 parse in JS but fit no DATETIME column.
-  if (!Number.isFinite(ms) || ms < 0 || ms >= MAX_DATETIME_MS) throw new WebhookRejection(400, 'MALFORMED', 'invalid time in notification');
+  if (!Number.isFinite(ms) || ms < 0 || ms >= MAX_DATETIME_MS)
+    throw new WebhookRejection(400, 'MALFORMED', 'invalid time in notification');
   return new Date(ms).toISOString();
 }

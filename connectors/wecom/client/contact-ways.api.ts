@@ -72,8 +72,10 @@ function invalid(api: string, errmsg: string): WechatApiError {
 }
 
 function checkFields(api: string, f: ContactWayFields): void {
-  if (f.state !== undefined && [...f.state].length > CONTACT_WAY_STATE_MAX) throw invalid(api, `state longer than ${CONTACT_WAY_STATE_MAX} characters`);
-  if (f.remark !== undefined && [...f.remark].length > CONTACT_WAY_REMARK_MAX) throw invalid(api, `remark longer than ${CONTACT_WAY_REMARK_MAX} characters`);
+  if (f.state !== undefined && [...f.state].length > CONTACT_WAY_STATE_MAX)
+    throw invalid(api, `state longer than ${CONTACT_WAY_STATE_MAX} characters`);
+  if (f.remark !== undefined && [...f.remark].length > CONTACT_WAY_REMARK_MAX)
+    throw invalid(api, `remark longer than ${CONTACT_WAY_REMARK_MAX} characters`);
 }
 
 function fieldsWire(f: ContactWayFields): Record<string, unknown> {
@@ -93,13 +95,17 @@ function fieldsWire(f: ContactWayFields): Record<string, unknown> {
  * https://developer.work.weixin.qq.com/document/path/92228 · https://developer.work.weixin.qq.com/document/path/92599
  */
 export class WecomContactWaysApi {
-  constructor(private readonly http: WechatHttpClient, private readonly token: TokenSource) {}
+  constructor(
+    private readonly http: WechatHttpClient,
+    private readonly token: TokenSource,
+  ) {}
 
   /** qr_code comes back for scene 2 only. */
   async addContactWay(req: ContactWayRequest): Promise<{ configId: string; qrCode?: string }> {
     const api = 'externalcontact/add_contact_way';
     checkFields(api, req);
-    if (req.type === 1 && (req.user?.length ?? 0) !== 1) throw invalid(api, 'a single-member way names exactly one user');
+    if (req.type === 1 && (req.user?.length ?? 0) !== 1)
+      throw invalid(api, 'a single-member way names exactly one user');
     const wire = await this.http.call<{ config_id: string; qr_code?: string }>({
       api,
       method: 'POST',
@@ -138,11 +144,23 @@ export class WecomContactWaysApi {
   async updateContactWay(configId: string, fields: ContactWayFields): Promise<void> {
     const api = 'externalcontact/update_contact_way';
     checkFields(api, fields);
-    await this.http.call({ api, method: 'POST', path: '/cgi-bin/externalcontact/update_contact_way', body: { config_id: configId, ...fieldsWire(fields) }, token: this.token });
+    await this.http.call({
+      api,
+      method: 'POST',
+      path: '/cgi-bin/externalcontact/update_contact_way',
+      body: { config_id: configId, ...fieldsWire(fields) },
+      token: this.token,
+    });
   }
 
   async deleteContactWay(configId: string): Promise<void> {
-    await this.http.call({ api: 'externalcontact/del_contact_way', method: 'POST', path: '/cgi-bin/externalcontact/del_contact_way', body: { config_id: configId }, token: this.token });
+    await this.http.call({
+      api: 'externalcontact/del_contact_way',
+      method: 'POST',
+      path: '/cgi-bin/externalcontact/del_contact_way',
+      body: { config_id: configId },
+      token: this.token,
+    });
   }
 
   /**
@@ -153,15 +171,26 @@ export class WecomContactWaysApi {
     const api = 'externalcontact/send_welcome_msg';
     const attachments = msg.attachments ?? [];
     if (msg.text === undefined && attachments.length === 0) throw invalid(api, 'neither text nor attachments');
-    if (msg.text !== undefined && Buffer.byteLength(msg.text) > WELCOME_TEXT_MAX_BYTES) throw invalid(api, `text longer than ${WELCOME_TEXT_MAX_BYTES} bytes`);
+    if (msg.text !== undefined && Buffer.byteLength(msg.text) > WELCOME_TEXT_MAX_BYTES)
+      throw invalid(api, `text longer than ${WELCOME_TEXT_MAX_BYTES} bytes`);
     if (attachments.length > WELCOME_ATTACHMENTS_MAX) {
-      throw new WechatApiError({ api, errcode: 41064, errmsg: `more than ${WELCOME_ATTACHMENTS_MAX} attachments`, category: 'INVALID_REQUEST', retryable: false });
+      throw new WechatApiError({
+        api,
+        errcode: 41064,
+        errmsg: `more than ${WELCOME_ATTACHMENTS_MAX} attachments`,
+        category: 'INVALID_REQUEST',
+        retryable: false,
+      });
     }
     await this.http.call({
       api,
       method: 'POST',
       path: '/cgi-bin/externalcontact/send_welcome_msg',
-      body: { welcome_code: welcomeCode, ...(msg.text !== undefined ? { text: { content: msg.text } } : {}), ...(attachments.length ? { attachments } : {}) },
+      body: {
+        welcome_code: welcomeCode,
+        ...(msg.text !== undefined ? { text: { content: msg.text } } : {}),
+        ...(attachments.length ? { attachments } : {}),
+      },
       token: this.token,
     });
   }

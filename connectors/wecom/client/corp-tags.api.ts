@@ -6,7 +6,10 @@ type Ok = { errcode?: number; errmsg?: string };
 
 /** Corp tag library and relation tags (wechat-api.md §5.5, §5.6), with the contact-secret token. */
 export class WecomCorpTagsApi {
-  constructor(private readonly http: WechatHttpClient, private readonly token: TokenSource) {}
+  constructor(
+    private readonly http: WechatHttpClient,
+    private readonly token: TokenSource,
+  ) {}
 
   /**
    * Both filters empty = the whole library; `deleted` only appears when querying by id.
@@ -61,12 +64,22 @@ export class WecomCorpTagsApi {
   }
 
   /** Adds and removes corp tags on one (member, customer) relation in one call. https://developer.work.weixin.qq.com/document/path/92118 */
-  async markTag(req: { userid: string; externalUserid: string; addTag?: string[]; removeTag?: string[] }): Promise<void> {
+  async markTag(req: {
+    userid: string;
+    externalUserid: string;
+    addTag?: string[];
+    removeTag?: string[];
+  }): Promise<void> {
     await this.http.call<Ok>({
       api: 'externalcontact/mark_tag',
       method: 'POST',
       path: '/cgi-bin/externalcontact/mark_tag',
-      body: { userid: req.userid, external_userid: req.externalUserid, add_tag: req.addTag ?? [], remove_tag: req.removeTag ?? [] },
+      body: {
+        userid: req.userid,
+        external_userid: req.externalUserid,
+        add_tag: req.addTag ?? [],
+        remove_tag: req.removeTag ?? [],
+      },
       token: this.token,
     });
   }

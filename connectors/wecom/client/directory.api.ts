@@ -19,7 +19,10 @@ export interface DirectoryTokens {
  * visible", never as a failure of the whole read.
  */
 export class WecomDirectoryApi {
-  constructor(private readonly http: WechatHttpClient, private readonly tokens: DirectoryTokens) {}
+  constructor(
+    private readonly http: WechatHttpClient,
+    private readonly tokens: DirectoryTokens,
+  ) {}
 
   /** Whether a contact-sync secret is configured, so list_id can answer with the whole corp. */
   get hasDirectorySecret(): boolean {
@@ -44,7 +47,13 @@ export class WecomDirectoryApi {
 
   /** One member; sensitive fields are absent for apps created after 2022-06-20. https://developer.work.weixin.qq.com/document/path/96255 */
   async getUser(userid: string): Promise<MemberWire> {
-    const wire = await this.http.call<MemberWire & { errcode?: number; errmsg?: string }>({ api: 'user/get', method: 'GET', path: '/cgi-bin/user/get', query: { userid }, token: this.token });
+    const wire = await this.http.call<MemberWire & { errcode?: number; errmsg?: string }>({
+      api: 'user/get',
+      method: 'GET',
+      path: '/cgi-bin/user/get',
+      query: { userid },
+      token: this.token,
+    });
     const { errcode: _c, errmsg: _m, ...member } = wire;
     return member;
   }

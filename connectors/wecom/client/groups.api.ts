@@ -13,7 +13,10 @@ function invalid(api: string, errmsg: string): WechatApiError {
 
 /** Customer groups (客户群) with the contact-secret token (DESIGN §10.1). */
 export class WecomGroupsApi {
-  constructor(private readonly http: WechatHttpClient, private readonly token: TokenSource) {}
+  constructor(
+    private readonly http: WechatHttpClient,
+    private readonly token: TokenSource,
+  ) {}
 
   /**
    * One page of groups. Bad limits and owner lists are refused before calling WeCom, which answers 40058 too.
@@ -22,9 +25,11 @@ export class WecomGroupsApi {
   async listGroupChats(req: GroupChatListRequest = {}): Promise<GroupChatListPage> {
     const api = 'externalcontact/groupchat/list';
     const limit = req.limit ?? GROUP_LIST_MAX_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > GROUP_LIST_MAX_LIMIT) throw invalid(api, `limit ${limit} not in 1..${GROUP_LIST_MAX_LIMIT}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > GROUP_LIST_MAX_LIMIT)
+      throw invalid(api, `limit ${limit} not in 1..${GROUP_LIST_MAX_LIMIT}`);
     const owners = req.ownerUserids;
-    if (owners && (owners.length === 0 || owners.length > GROUP_LIST_MAX_OWNERS)) throw invalid(api, `owner_filter size ${owners.length} not in 1..${GROUP_LIST_MAX_OWNERS}`);
+    if (owners && (owners.length === 0 || owners.length > GROUP_LIST_MAX_OWNERS))
+      throw invalid(api, `owner_filter size ${owners.length} not in 1..${GROUP_LIST_MAX_OWNERS}`);
     const wire = await this.http.call<{ group_chat_list?: GroupChatListPage['items']; next_cursor?: string }>({
       api,
       method: 'POST',

@@ -15,7 +15,13 @@ export class WecomIdentityApi {
    * https://developer.work.weixin.qq.com/document/path/91023
    */
   async getUserInfoByCode(code: string): Promise<WecomOauthUserWire> {
-    const wire = await this.http.call<WecomOauthUserWire>({ api: 'auth/getuserinfo', method: 'GET', path: '/cgi-bin/auth/getuserinfo', query: { code }, token: this.agentToken() });
+    const wire = await this.http.call<WecomOauthUserWire>({
+      api: 'auth/getuserinfo',
+      method: 'GET',
+      path: '/cgi-bin/auth/getuserinfo',
+      query: { code },
+      token: this.agentToken(),
+    });
     return pick(wire, ['userid', 'user_ticket', 'openid', 'external_userid']);
   }
 
@@ -23,7 +29,11 @@ export class WecomIdentityApi {
    * An MP's unionid+openid → this corp's external_userid, or a pending_id (90 days) when not yet a customer.
    * https://developer.work.weixin.qq.com/document/path/95900
    */
-  async unionidToExternalUserid(unionid: string, openid: string, subjectType: 0 | 1 = 0): Promise<UnionidConversionWire> {
+  async unionidToExternalUserid(
+    unionid: string,
+    openid: string,
+    subjectType: 0 | 1 = 0,
+  ): Promise<UnionidConversionWire> {
     const wire = await this.http.call<UnionidConversionWire>({
       api: 'idconvert/unionid_to_external_userid',
       method: 'POST',

@@ -16,7 +16,11 @@ export interface WecomContext {
  * pair in the same second (e.g. a delete by transfer and a re-add) both reach the inbox.
  * https://developer.work.weixin.qq.com/document/path/92130
  */
-export function mapContactChange(ctx: WecomContext, changeType: ContactChangeType, fields: CallbackFields): MappedCallback {
+export function mapContactChange(
+  ctx: WecomContext,
+  changeType: ContactChangeType,
+  fields: CallbackFields,
+): MappedCallback {
   const field = (name: keyof WecomContactEventFields): string | undefined => optionalText(fields, name);
   const staffUserId = identifier(fields, 'UserID');
   const externalUserId = identifier(fields, 'ExternalUserID');
@@ -37,7 +41,15 @@ export function mapContactChange(ctx: WecomContext, changeType: ContactChangeTyp
   switch (changeType) {
     case 'add_external_contact':
     case 'add_half_external_contact':
-      events = [observed, { ...pair, kind: 'follow.added', half: changeType === 'add_half_external_contact', ...dropUndefined({ state, welcomeCode }) }];
+      events = [
+        observed,
+        {
+          ...pair,
+          kind: 'follow.added',
+          half: changeType === 'add_half_external_contact',
+          ...dropUndefined({ state, welcomeCode }),
+        },
+      ];
       break;
     case 'edit_external_contact':
       events = [observed, { ...pair, kind: 'follow.edited' }];
@@ -54,7 +66,10 @@ export function mapContactChange(ctx: WecomContext, changeType: ContactChangeTyp
   }
   return {
     kind: `wecom.change_external_contact.${changeType}`,
-    dedupeKey: dedupeKey(['wecom', ctx.corpId, changeType], [staffUserId, externalUserId, ctx.createTime, state, source, failReason, welcomeCode]),
+    dedupeKey: dedupeKey(
+      ['wecom', ctx.corpId, changeType],
+      [staffUserId, externalUserId, ctx.createTime, state, source, failReason, welcomeCode],
+    ),
     events,
   };
 }

@@ -1,4 +1,11 @@
-import { type CallbackFields, type CallbackValue, identifier, malformed, optionalText, optionalTypeName } from '../../common/callback-fields';
+import {
+  type CallbackFields,
+  type CallbackValue,
+  identifier,
+  malformed,
+  optionalText,
+  optionalTypeName,
+} from '../../common/callback-fields';
 import { dedupeKey } from '../../common/dedupe-key';
 import type { GroupMemberDelta, NormalizedEvent } from '../../common/normalized-event';
 import { dropUndefined, type MappedCallback } from '../../common/push-mapping';
@@ -22,14 +29,18 @@ function memberList(v: CallbackValue | undefined): string[] {
   if (Array.isArray(v)) throw malformed('MemChangeList appears more than once');
   let items: CallbackValue[];
   if (typeof v === 'string') {
-    items = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    items = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   } else {
     if (Object.keys(v).some((k) => k !== 'Item')) throw malformed('MemChangeList holds elements other than Item');
     const item = v.Item;
     items = item === undefined ? [] : Array.isArray(item) ? item : [item];
   }
   return items.map((i) => {
-    if (typeof i !== 'string' || !MEMBER_ID.test(i)) throw malformed('a MemChangeList Item is not a userid or external_userid');
+    if (typeof i !== 'string' || !MEMBER_ID.test(i))
+      throw malformed('a MemChangeList Item is not a userid or external_userid');
     return i;
   });
 }
@@ -72,11 +83,19 @@ export function mapChatChange(ctx: WecomContext, changeType: ChatChangeType, fie
           }),
         }
       : undefined;
-    event = { ...base, kind: 'group.changed', change: changeType === 'create' ? 'created' : 'updated', ...dropUndefined({ detail, members }) };
+    event = {
+      ...base,
+      kind: 'group.changed',
+      change: changeType === 'create' ? 'created' : 'updated',
+      ...dropUndefined({ detail, members }),
+    };
   }
   return {
     kind: `wecom.change_external_chat.${changeType}`,
-    dedupeKey: dedupeKey(['wecom', ctx.corpId, 'chat'], [changeType, chatId, detail, ctx.createTime, joinScene, quitScene, lastMemVer, curMemVer, userIds.join(',')]),
+    dedupeKey: dedupeKey(
+      ['wecom', ctx.corpId, 'chat'],
+      [changeType, chatId, detail, ctx.createTime, joinScene, quitScene, lastMemVer, curMemVer, userIds.join(',')],
+    ),
     events: [event],
   };
 }

@@ -5,11 +5,18 @@ import { dropUndefined, type MappedCallback } from '../../common/push-mapping';
 import type { MemberChangeType, WecomMemberEventFields } from '../types';
 import type { WecomContext } from './contact.mapper';
 
-const CHANGE: Record<MemberChangeType, StaffChanged['change']> = { create_user: 'created', update_user: 'updated', delete_user: 'deleted' };
+const CHANGE: Record<MemberChangeType, StaffChanged['change']> = {
+  create_user: 'created',
+  update_user: 'updated',
+  delete_user: 'deleted',
+};
 
 function departmentList(v: string | undefined): number[] | undefined {
   if (v === undefined) return undefined;
-  const ids = v.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const ids = v
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (ids.some((p) => !/^\d{1,10}$/.test(p))) throw malformed('Department is not a list of department ids');
   return ids.map(Number);
 }
@@ -27,7 +34,11 @@ function integer(v: string | undefined, name: string): number | undefined {
  * second both reach the inbox while WeChat's retries of one edit do not.
  * https://developer.work.weixin.qq.com/document/path/90970
  */
-export function mapMemberChange(ctx: WecomContext, changeType: MemberChangeType, fields: CallbackFields): MappedCallback {
+export function mapMemberChange(
+  ctx: WecomContext,
+  changeType: MemberChangeType,
+  fields: CallbackFields,
+): MappedCallback {
   const field = (name: keyof WecomMemberEventFields): string | undefined => optionalText(fields, name);
   const userId = requiredText(fields, 'UserID');
   const department = field('Department');
@@ -42,11 +53,20 @@ export function mapMemberChange(ctx: WecomContext, changeType: MemberChangeType,
     occurredAt: ctx.occurredAt,
     change: CHANGE[changeType],
     userId,
-    ...dropUndefined({ newUserId, name, departments: departmentList(department), position, status: integer(status, 'Status') }),
+    ...dropUndefined({
+      newUserId,
+      name,
+      departments: departmentList(department),
+      position,
+      status: integer(status, 'Status'),
+    }),
   };
   return {
     kind: `wecom.change_contact.${changeType}`,
-    dedupeKey: dedupeKey(['wecom', ctx.corpId, changeType], [userId, newUserId, ctx.createTime, name, department, position, status]),
+    dedupeKey: dedupeKey(
+      ['wecom', ctx.corpId, changeType],
+      [userId, newUserId, ctx.createTime, name, department, position, status],
+    ),
     events: [event],
   };
 }

@@ -15,7 +15,8 @@ import type { WecomContext } from './contact.mapper';
 export function mapTagChange(ctx: WecomContext, changeType: TagChangeType, fields: CallbackFields): MappedCallback {
   const field = (name: keyof WecomTagEventFields): string | undefined => optionalText(fields, name);
   const rawType = field('TagType');
-  const tagType = rawType === 'tag' || rawType === 'tag_group' ? rawType : changeType === 'shuffle' ? 'tag_group' : 'tag';
+  const tagType =
+    rawType === 'tag' || rawType === 'tag_group' ? rawType : changeType === 'shuffle' ? 'tag_group' : 'tag';
   const tagId = field('Id') ?? '';
   const strategyId = field('StrategyId');
   return {

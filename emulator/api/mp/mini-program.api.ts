@@ -61,7 +61,12 @@ const phoneNumber: Endpoint = {
     return {
       errcode: 0,
       errmsg: 'ok',
-      phone_info: { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86', watermark: { timestamp: call.now, appid: app.appId } },
+      phone_info: {
+        phoneNumber: phone,
+        purePhoneNumber: phone,
+        countryCode: '86',
+        watermark: { timestamp: call.now, appid: app.appId },
+      },
     };
   },
 };

@@ -58,7 +58,9 @@ const create: Endpoint = {
       expiresAt: expire === undefined ? undefined : call.now + expire,
       scans: 0,
     });
-    return expire === undefined ? { ticket: code.ticket, url: code.url } : { ticket: code.ticket, expire_seconds: expire, url: code.url };
+    return expire === undefined
+      ? { ticket: code.ticket, url: code.url }
+      : { ticket: code.ticket, expire_seconds: expire, url: code.url };
   },
 };
 

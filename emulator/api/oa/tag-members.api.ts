@@ -69,7 +69,12 @@ const tagFans: Endpoint = {
     const aud = audienceOf(call);
     const b = call.body();
     const tag = aud.tags.get(b.tagid);
-    const page = pageOpenids(aud, b.next_openid, (from) => tag.members.nextSet(from), call.world.options.followerListEnding);
+    const page = pageOpenids(
+      aud,
+      b.next_openid,
+      (from) => tag.members.nextSet(from),
+      call.world.options.followerListEnding,
+    );
     if (page.openids.length === 0) return { count: 0, next_openid: '' };
     return { count: page.openids.length, data: { openid: page.openids }, next_openid: page.nextOpenid };
   },

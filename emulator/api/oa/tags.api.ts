@@ -31,7 +31,11 @@ const get: Endpoint = {
   path: '/cgi-bin/tags/get',
   method: 'ANY',
   handle(call) {
-    const tags = [...audienceOf(call).tags.tags.values()].map((t) => ({ id: t.id, name: t.name, count: t.members.count }));
+    const tags = [...audienceOf(call).tags.tags.values()].map((t) => ({
+      id: t.id,
+      name: t.name,
+      count: t.members.count,
+    }));
     return { tags };
   },
 };

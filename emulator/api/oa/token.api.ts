@@ -4,14 +4,20 @@ import { appOf } from '../../http/endpoint';
 import type { WxApp } from '../../world/apps';
 
 /** Credential checks shared by /cgi-bin/token, /cgi-bin/stable_token and /sns/jscode2session. */
-export function checkAppCredentials(call: Call, appid: unknown, secret: unknown, kinds?: readonly WxApp['kind'][]): WxApp {
+export function checkAppCredentials(
+  call: Call,
+  appid: unknown,
+  secret: unknown,
+  kinds?: readonly WxApp['kind'][],
+): WxApp {
   if (typeof appid !== 'string' || appid === '') throw new WxError(41002);
   if (typeof secret !== 'string' || secret === '') throw new WxError(41004);
   const app = call.world.wxApp(appid);
   if (!app || (kinds && !kinds.includes(app.kind))) throw new WxError(40013);
   if (secret !== app.appSecret) throw new WxError(40125);
   // The API IP allow-list applies to OA token calls; Mini Programs are exempt (wechat-api.md §1.1).
-  if (app.kind === 'official-account' && app.ipWhitelist.length > 0 && !app.ipWhitelist.includes(call.ip)) throw new WxError(40164);
+  if (app.kind === 'official-account' && app.ipWhitelist.length > 0 && !app.ipWhitelist.includes(call.ip))
+    throw new WxError(40164);
   return app;
 }
 

@@ -42,9 +42,17 @@ const batchGetByUser: Endpoint = {
       }
       if (picked.length >= limit) break;
     }
-    const more = last !== undefined && hasMore(staff.map((s) => s.relations), last);
+    const more =
+      last !== undefined &&
+      hasMore(
+        staff.map((s) => s.relations),
+        last,
+      );
     return {
-      external_contact_list: picked.map((r) => ({ external_contact: externalContact(corp, r.slot, false), follow_info: followInfo(corp, r) })),
+      external_contact_list: picked.map((r) => ({
+        external_contact: externalContact(corp, r.slot, false),
+        follow_info: followInfo(corp, r),
+      })),
       next_cursor: more && last ? encodeCursor(cursorKey(call), last) : '',
     };
   },

@@ -31,7 +31,8 @@ export function wayMembers(corp: WecomCorp, way: Pick<ContactWay, 'user' | 'part
   const out = new Set<Staff>(way.user.map((u) => corp.staffByUserid.get(u)).filter((s): s is Staff => s !== undefined));
   if (way.party.length > 0) {
     const within = (d: number): boolean => {
-      for (let id: number | undefined = d; id !== undefined && id !== 0; id = corp.department(id)?.parentId) if (way.party.includes(id)) return true;
+      for (let id: number | undefined = d; id !== undefined && id !== 0; id = corp.department(id)?.parentId)
+        if (way.party.includes(id)) return true;
       return false;
     };
     for (const s of corp.staff) if (!s.left && s.departments.some(within)) out.add(s);
@@ -39,13 +40,20 @@ export function wayMembers(corp: WecomCorp, way: Pick<ContactWay, 'user' | 'part
   return [...out].filter((s) => !s.left);
 }
 
-function checkMembers(corp: WecomCorp, type: 1 | 2, user: unknown, party: unknown): { user: string[]; party: number[] } {
+function checkMembers(
+  corp: WecomCorp,
+  type: 1 | 2,
+  user: unknown,
+  party: unknown,
+): { user: string[]; party: number[] } {
   if (user !== undefined && (!Array.isArray(user) || user.some((u) => typeof u !== 'string'))) throw invalid('user');
-  if (party !== undefined && (!Array.isArray(party) || party.some((p) => typeof p !== 'number'))) throw invalid('party');
+  if (party !== undefined && (!Array.isArray(party) || party.some((p) => typeof p !== 'number')))
+    throw invalid('party');
   const users = ((user as string[] | undefined) ?? []).map((u) => staffOrThrow(corp, u).userid);
   const parties = (party as number[] | undefined) ?? [];
   for (const p of parties) if (!corp.department(p)) throw new WxError(60123);
-  if (type === 1 && (users.length !== 1 || parties.length > 0)) throw invalid('user (a single-member way names exactly one user)');
+  if (type === 1 && (users.length !== 1 || parties.length > 0))
+    throw invalid('user (a single-member way names exactly one user)');
   if (type === 2 && users.length + parties.length === 0) throw invalid('user/party');
   if (wayMembers(corp, { user: users, party: parties }).length > CONTACT_WAY_MAX_USERS) throw new WxError(41041);
   return { user: users, party: parties };
@@ -96,7 +104,10 @@ const add: Endpoint = {
       skipVerify: b.skip_verify ?? true,
       state,
       ...members,
-      qrCode: scene === 2 ? `https://wework.qpic.cn/wwpic/${call.state.rng.chars(6, '0123456789')}_${randomBytes(12).toString('base64url')}/0` : undefined,
+      qrCode:
+        scene === 2
+          ? `https://wework.qpic.cn/wwpic/${call.state.rng.chars(6, '0123456789')}_${randomBytes(12).toString('base64url')}/0`
+          : undefined,
       createdAt: call.now,
       adds: 0,
     };
@@ -145,7 +156,10 @@ const update: Endpoint = {
     const remark = optionalString(b.remark, 'remark', REMARK_MAX);
     const state = optionalString(b.state, 'state', STATE_MAX);
     if (b.skip_verify !== undefined && typeof b.skip_verify !== 'boolean') throw invalid('skip_verify');
-    const members = b.user !== undefined || b.party !== undefined ? checkMembers(corp, way.type, b.user ?? way.user, b.party ?? []) : undefined;
+    const members =
+      b.user !== undefined || b.party !== undefined
+        ? checkMembers(corp, way.type, b.user ?? way.user, b.party ?? [])
+        : undefined;
     if (style !== undefined) way.style = style;
     if (remark !== undefined) way.remark = remark;
     if (state !== undefined) way.state = state;
@@ -194,11 +208,23 @@ const sendWelcome: Endpoint = {
     if (attachments.length > ATTACHMENTS_MAX) throw new WxError(41064);
     for (const a of attachments as unknown[]) {
       const t = a && typeof a === 'object' ? (a as { msgtype?: unknown }).msgtype : undefined;
-      if (typeof t !== 'string' || !ATTACHMENT_TYPES.includes(t) || typeof (a as Record<string, unknown>)[t] !== 'object') throw new WxError(41065);
+      if (
+        typeof t !== 'string' ||
+        !ATTACHMENT_TYPES.includes(t) ||
+        typeof (a as Record<string, unknown>)[t] !== 'object'
+      )
+        throw new WxError(41065);
     }
     if (text === undefined && attachments.length === 0) throw invalid('text/attachments');
     code.used = true;
-    corp.contactWays.welcomesSent.push({ welcomeCode: code.code, userid: code.userid, externalUserId: code.externalUserId, text, attachments, sentAt: call.now });
+    corp.contactWays.welcomesSent.push({
+      welcomeCode: code.code,
+      userid: code.userid,
+      externalUserId: code.externalUserId,
+      text,
+      attachments,
+      sentAt: call.now,
+    });
     return {};
   },
 };

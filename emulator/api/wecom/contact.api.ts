@@ -36,7 +36,11 @@ const followUserList: Endpoint = {
   path: '/cgi-bin/externalcontact/get_follow_user_list',
   method: 'ANY',
   handle(call) {
-    return { follow_user: corpOf(call).corp.staff.filter((s) => s.contactFeature).map((s) => s.userid) };
+    return {
+      follow_user: corpOf(call)
+        .corp.staff.filter((s) => s.contactFeature)
+        .map((s) => s.userid),
+    };
   },
 };
 
@@ -82,7 +86,8 @@ const get: Endpoint = {
       external_contact: externalContact(corp, slot, true),
       follow_user: page.map((r) => followUser(corp, r)),
     };
-    if (start + FOLLOW_PAGE < relations.length) out.next_cursor = encodeCursor(cursorKey(call), [slot, page[page.length - 1]!.seq]);
+    if (start + FOLLOW_PAGE < relations.length)
+      out.next_cursor = encodeCursor(cursorKey(call), [slot, page[page.length - 1]!.seq]);
     return out;
   },
 };

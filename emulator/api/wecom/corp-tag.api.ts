@@ -21,7 +21,12 @@ function tagView(t: CorpTag, withDeleted: boolean): Record<string, unknown> {
 }
 
 function groupView(g: CorpTagGroup, tags: CorpTag[], withDeleted: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { group_id: g.id, group_name: g.name, create_time: g.createTime, order: g.order };
+  const out: Record<string, unknown> = {
+    group_id: g.id,
+    group_name: g.name,
+    create_time: g.createTime,
+    order: g.order,
+  };
   if (withDeleted) out.deleted = g.deleted;
   out.tag = [...tags].sort((a, b) => b.order - a.order || a.num - b.num).map((t) => tagView(t, withDeleted));
   return out;

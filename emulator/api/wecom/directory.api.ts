@@ -28,7 +28,8 @@ function visibleDepartments(corp: WecomCorp, reader: Reader): Department[] {
   const ids = new Set<number>();
   for (const s of corp.members) {
     if (!s.visibleToAgent) continue;
-    for (let id: number | undefined = s.departments[0]; id && !ids.has(id); id = corp.department(id)?.parentId) ids.add(id);
+    for (let id: number | undefined = s.departments[0]; id && !ids.has(id); id = corp.department(id)?.parentId)
+      ids.add(id);
     for (const d of s.departments) ids.add(d);
   }
   return corp.departments.filter((d) => ids.has(d.id));
@@ -47,7 +48,8 @@ const listId: Endpoint = {
     if (token.app !== corp.corp.directoryApp) throw new WxError(48002);
     const b = call.body();
     const limit = b.limit === undefined ? LIST_ID_MAX : b.limit;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIST_ID_MAX) throw new WxError(40058, 'invalid limit');
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIST_ID_MAX)
+      throw new WxError(40058, 'invalid limit');
     const start = typeof b.cursor === 'string' && b.cursor !== '' ? decodeCursor(cursorKey(call), b.cursor, 1)[0]! : 0;
     const rows = corp.members.flatMap((s) => s.departments.map((department) => ({ userid: s.userid, department })));
     const page = rows.slice(start, start + limit);
@@ -100,12 +102,22 @@ const departmentList: Endpoint = {
     let shown = visible;
     if (call.query.id !== undefined && call.query.id !== '') {
       const root = Number(call.query.id);
-      if (!visible.some((d) => d.id === root)) throw new WxError(reader === 'agent' && corp.department(root) ? 60011 : 60123);
-      const inTree = (d: Department): boolean => d.id === root || (d.parentId !== 0 && corp.department(d.parentId) !== undefined && inTree(corp.department(d.parentId)!));
+      if (!visible.some((d) => d.id === root))
+        throw new WxError(reader === 'agent' && corp.department(root) ? 60011 : 60123);
+      const inTree = (d: Department): boolean =>
+        d.id === root ||
+        (d.parentId !== 0 && corp.department(d.parentId) !== undefined && inTree(corp.department(d.parentId)!));
       shown = visible.filter(inTree);
     }
     return {
-      department: shown.map((d) => ({ id: d.id, name: d.name, name_en: d.nameEn, department_leader: [], parentid: d.parentId, order: d.order })),
+      department: shown.map((d) => ({
+        id: d.id,
+        name: d.name,
+        name_en: d.nameEn,
+        department_leader: [],
+        parentid: d.parentId,
+        order: d.order,
+      })),
     };
   },
 };

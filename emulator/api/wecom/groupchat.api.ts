@@ -26,9 +26,11 @@ const list: Endpoint = {
     const { corp } = corpOf(call);
     const b = call.body();
     const limit = b.limit;
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) throw new WxError(40058, 'invalid parameter: limit');
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new WxError(40058, 'invalid parameter: limit');
     const status = b.status_filter ?? 0;
-    if (status !== 0 && status !== 1 && status !== 2 && status !== 3) throw new WxError(40058, 'invalid parameter: status_filter');
+    if (status !== 0 && status !== 1 && status !== 2 && status !== 3)
+      throw new WxError(40058, 'invalid parameter: status_filter');
     const owners = ownerFilter(corp, b.owner_filter);
     if (!owners && corp.members.length > UNFILTERED_MAX_PEOPLE) throw new WxError(81017);
     const key = cursorKey(call) ^ LIST_CURSOR;
@@ -41,10 +43,13 @@ const list: Endpoint = {
       throw new WxError(47001);
     }
     const matches = (g: GroupChat) =>
-      !g.dismissed && (owners ? owners.has(g.owner.userid) : !g.owner.left) && (status === 0 || GroupChatStore.status(g) === status);
+      !g.dismissed &&
+      (owners ? owners.has(g.owner.userid) : !g.owner.left) &&
+      (status === 0 || GroupChatStore.status(g) === status);
     const page: GroupChat[] = [];
     let i = from;
-    for (; i < corp.groups.chats.length && page.length < limit; i++) if (matches(corp.groups.chats[i]!)) page.push(corp.groups.chats[i]!);
+    for (; i < corp.groups.chats.length && page.length < limit; i++)
+      if (matches(corp.groups.chats[i]!)) page.push(corp.groups.chats[i]!);
     let more = false;
     for (; i < corp.groups.chats.length && !more; i++) more = matches(corp.groups.chats[i]!);
     return {
@@ -97,9 +102,13 @@ const get: Endpoint = {
 
 /** unionid only for external WeChat users (wm…) of a corp bound to an open platform. */
 function memberView(corp: WecomCorp, m: GroupMember, needName: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { userid: m.staff ? m.staff.userid : corp.externalUserid(m.slot), type: m.staff ? 1 : 2 };
+  const out: Record<string, unknown> = {
+    userid: m.staff ? m.staff.userid : corp.externalUserid(m.slot),
+    type: m.staff ? 1 : 2,
+  };
   const op = corp.corp.openPlatform;
-  if (!m.staff && op && corp.slotType.get(m.slot) === 1) out.unionid = op.unionCodec.encode(corp.slotPerson.get(m.slot));
+  if (!m.staff && op && corp.slotType.get(m.slot) === 1)
+    out.unionid = op.unionCodec.encode(corp.slotPerson.get(m.slot));
   out.join_time = m.joinTime;
   out.join_scene = m.joinScene;
   if (m.invitor) out.invitor = { userid: m.invitor.userid };

@@ -60,7 +60,9 @@ const toPending: Endpoint = {
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) throw new WxError(40058);
     const result = ids.flatMap((id: unknown) => {
       const slot = corp.slotOf(id);
-      return slot < 0 ? [] : [{ external_userid: id as string, pending_id: corp.corp.pendingCodec.encode(corp.slotPerson.get(slot)) }];
+      return slot < 0
+        ? []
+        : [{ external_userid: id as string, pending_id: corp.corp.pendingCodec.encode(corp.slotPerson.get(slot)) }];
     });
     return { result };
   },

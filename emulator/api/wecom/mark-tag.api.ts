@@ -64,7 +64,8 @@ const remark: Endpoint = {
       if (v !== undefined && (typeof v !== 'string' || [...v].length > max)) throw new WxError(40058);
     }
     const mobiles = b.remark_mobiles;
-    if (mobiles !== undefined && (!Array.isArray(mobiles) || mobiles.some((m) => typeof m !== 'string'))) throw new WxError(47001);
+    if (mobiles !== undefined && (!Array.isArray(mobiles) || mobiles.some((m) => typeof m !== 'string')))
+      throw new WxError(47001);
     const rel = relationOf(call, b);
     if (typeof b.remark === 'string') rel.remark = b.remark;
     if (typeof b.description === 'string') rel.description = b.description;

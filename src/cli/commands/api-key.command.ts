@@ -23,7 +23,13 @@ export const apiKeyCommand: Command = async (args, io, config) => {
   const name = flagString(args, 'name');
   if (sub === 'create') {
     const problems = [
-      ...(isRole(role) ? [] : [role === undefined ? '--role is required: admin, operator or viewer' : `--role must be admin, operator or viewer, not '${role}'`]),
+      ...(isRole(role)
+        ? []
+        : [
+            role === undefined
+              ? '--role is required: admin, operator or viewer'
+              : `--role must be admin, operator or viewer, not '${role}'`,
+          ]),
       ...(name ? [] : ['--name is required']),
     ];
     if (problems.length) {
@@ -42,14 +48,25 @@ export const apiKeyCommand: Command = async (args, io, config) => {
     const audit = new AuditLogWriter(ds);
     if (sub === 'create') {
       const { key, info } = await keys.create(name!, role as 'admin' | 'operator' | 'viewer');
-      await audit.write({ actor: 'cli', role: 'admin', action: 'api_key.create', targetType: 'api_key', targetId: info.id, details: { name: info.name, role: info.role } });
+      await audit.write({
+        actor: 'cli',
+        role: 'admin',
+        action: 'api_key.create',
+        targetType: 'api_key',
+        targetId: info.id,
+        details: { name: info.name, role: info.role },
+      });
       io.out(`${key}\n`);
-      io.err(`created api key #${info.id} '${info.name}' (${info.role}) in the ${databaseLabel(cfg.database.url)}; it is shown only once\n`);
+      io.err(
+        `created api key #${info.id} '${info.name}' (${info.role}) in the ${databaseLabel(cfg.database.url)}; it is shown only once\n`,
+      );
       return 0;
     }
     if (sub === 'list') {
       for (const k of await keys.list()) {
-        io.out(`${k.id}\t${k.name}\t${k.role}\tsy_${k.prefix}_…\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}\t${k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : 'never used'}\n`);
+        io.out(
+          `${k.id}\t${k.name}\t${k.role}\tsy_${k.prefix}_…\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}\t${k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : 'never used'}\n`,
+        );
       }
       return 0;
     }
@@ -58,7 +75,14 @@ export const apiKeyCommand: Command = async (args, io, config) => {
       io.err(`siyu api-key revoke: no active key with id or name '${target}'\n`);
       return 1;
     }
-    await audit.write({ actor: 'cli', role: 'admin', action: 'api_key.revoke', targetType: 'api_key', targetId: target!, details: { revoked: n } });
+    await audit.write({
+      actor: 'cli',
+      role: 'admin',
+      action: 'api_key.revoke',
+      targetType: 'api_key',
+      targetId: target!,
+      details: { revoked: n },
+    });
     io.out(`revoked ${n} key(s)\n`);
     return 0;
   } finally {

@@ -3,7 +3,8 @@ import type { Command } from '../main';
 import { flagString } from '../args';
 import { createLogger } from '../../logger';
 
-const USAGE = 'usage: siyu demo [--exit] [--port 3000] [--emulator-port 4000] [--seed 11] [--data-dir ./data] [--log-level warn]\n';
+const USAGE =
+  'usage: siyu demo [--exit] [--port 3000] [--emulator-port 4000] [--seed 11] [--data-dir ./data] [--log-level warn]\n';
 
 function intFlag(v: string | undefined, def: number): number | undefined {
   if (v === undefined) return def;
@@ -20,7 +21,12 @@ export const demoCommand: Command = async (args, io) => {
   const emulatorPort = intFlag(flagString(args, 'emulator-port'), 4000);
   const seed = intFlag(flagString(args, 'seed'), 11);
   const level = flagString(args, 'log-level') ?? 'warn';
-  if (port === undefined || emulatorPort === undefined || seed === undefined || !['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(level)) {
+  if (
+    port === undefined ||
+    emulatorPort === undefined ||
+    seed === undefined ||
+    !['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(level)
+  ) {
     io.err(USAGE);
     return 2;
   }

@@ -15,9 +15,13 @@ import { formatPushTagsReport, type PushTagsReport } from '../push-tags-summary'
 export const pushTagsCommand: Command = async (args, io, config) => {
   const cfg = config();
   if (!cfg.accounts.some((a) => a.kind === 'official-account' || a.kind === 'wecom')) {
-    io.err('siyu push-tags: no Official Account or WeCom account is configured, so rows for them cannot be pushed; set SIYU_CONFIG to your config file (see config/example.yaml)\n');
+    io.err(
+      'siyu push-tags: no Official Account or WeCom account is configured, so rows for them cannot be pushed; set SIYU_CONFIG to your config file (see config/example.yaml)\n',
+    );
   }
-  const app = createServices(await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr)));
+  const app = createServices(
+    await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr)),
+  );
   try {
     const { sweeper, pusher } = app.tags;
     const queued = args.flags.sweep ? await sweeper.sweepAll() : undefined;
@@ -25,7 +29,13 @@ export const pushTagsCommand: Command = async (args, io, config) => {
     const pushed = await pusher.drain();
     const durationMs = Date.now() - started;
     const next = await nextDueAt(app.ds);
-    const report: PushTagsReport = { ...(queued ? { queued } : {}), pushed, durationMs, outbox: await countByStatus(app.ds), nextAttemptAt: next?.toISOString() ?? null };
+    const report: PushTagsReport = {
+      ...(queued ? { queued } : {}),
+      pushed,
+      durationMs,
+      outbox: await countByStatus(app.ds),
+      nextAttemptAt: next?.toISOString() ?? null,
+    };
     io.out(args.flags.json ? `${JSON.stringify(report)}\n` : formatPushTagsReport(report));
     return pushed.rowsDead > 0 ? 1 : 0;
   } finally {

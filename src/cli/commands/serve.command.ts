@@ -7,7 +7,9 @@ export const serveCommand: Command = async (_args, io, config) => {
   const cfg = config();
   const logger = createLogger(cfg.log.level);
   if (cfg.security.dataKeyIsEphemeral) {
-    logger.warn('security.dataKey is not set and the database is in memory: a random key is used for this process only');
+    logger.warn(
+      'security.dataKey is not set and the database is in memory: a random key is used for this process only',
+    );
   }
   const gw = await startGateway(cfg, { logger });
   logger.info({ url: gw.url, database: cfg.database.url.replace(/\/\/[^@]*@/, '//***@') }, 'siyu gateway listening');

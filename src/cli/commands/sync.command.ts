@@ -29,11 +29,22 @@ export const syncCommand: Command = async (args, io, config) => {
     return 2;
   }
   const cfg = config();
-  const app = createServices(await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr)));
+  const app = createServices(
+    await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr)),
+  );
   const { syncs } = app;
-  const stream = process.stderr.isTTY ? process.stderr : new Writable({ write: (chunk: Buffer, _e, cb) => (io.err(chunk.toString()), cb()) });
+  const stream = process.stderr.isTTY
+    ? process.stderr
+    : new Writable({ write: (chunk: Buffer, _e, cb) => (io.err(chunk.toString()), cb()) });
   const bar = new cliProgress.SingleBar(
-    { format: `${resource} |{bar}| {value}/{total} | {rate}/s | ETA {eta_formatted}`, stream, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50, hideCursor: true },
+    {
+      format: `${resource} |{bar}| {value}/{total} | {rate}/s | ETA {eta_formatted}`,
+      stream,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+      etaBuffer: 50,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let shown = false;
@@ -58,7 +69,11 @@ export const syncCommand: Command = async (args, io, config) => {
     bar.stop();
     io.out(`${JSON.stringify(end)}\n`);
     if (end.status === 'done') return 0;
-    io.err(end.status === 'paused' ? `sync #${end.id} paused at ${end.processed}; run the same command to resume\n` : `sync #${end.id} failed: ${end.error}\n`);
+    io.err(
+      end.status === 'paused'
+        ? `sync #${end.id} paused at ${end.processed}; run the same command to resume\n`
+        : `sync #${end.id} failed: ${end.error}\n`,
+    );
     return end.status === 'paused' ? 130 : 1;
   } catch (err) {
     bar.stop();

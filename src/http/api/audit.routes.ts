@@ -30,7 +30,17 @@ export function registerAuditRoutes(router: Router, app: AppContext): void {
       return userid === undefined ? null : (names.get(userid) ?? null);
     };
     ctx.body = {
-      items: page.map((r) => ({ id: r.id, actor: r.actor, actorName: actorName(r.actor), role: r.role, action: r.action, targetType: r.targetType, targetId: r.targetId, details: r.details, createdAt: r.createdAt.toISOString() })),
+      items: page.map((r) => ({
+        id: r.id,
+        actor: r.actor,
+        actorName: actorName(r.actor),
+        role: r.role,
+        action: r.action,
+        targetType: r.targetType,
+        targetId: r.targetId,
+        details: r.details,
+        createdAt: r.createdAt.toISOString(),
+      })),
       nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
     };
   });

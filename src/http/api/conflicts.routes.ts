@@ -14,8 +14,14 @@ export function registerConflictRoutes(router: Router, app: AppContext): void {
     const limit = parseLimit(ctx.query.limit);
     const r = ctx.query.resolved;
     if (r !== undefined && r !== 'true' && r !== 'false') throw badRequest('resolved must be true or false');
-    const customerId = typeof ctx.query.customerId === 'string' && ctx.query.customerId ? ctx.query.customerId : undefined;
-    const rows = await listConflicts(app.ds, { limit: limit + 1, beforeId: parseIdCursor(ctx.query.cursor), resolved: r === undefined ? undefined : r === 'true', customerId });
+    const customerId =
+      typeof ctx.query.customerId === 'string' && ctx.query.customerId ? ctx.query.customerId : undefined;
+    const rows = await listConflicts(app.ds, {
+      limit: limit + 1,
+      beforeId: parseIdCursor(ctx.query.cursor),
+      resolved: r === undefined ? undefined : r === 'true',
+      customerId,
+    });
     const page = rows.slice(0, limit);
     ctx.body = {
       items: page.map((c) => ({

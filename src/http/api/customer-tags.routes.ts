@@ -22,13 +22,22 @@ export function registerCustomerTagRoutes(router: Router, app: AppContext): void
   router.post('/customers/:id/tags', requireRole('operator'), async (ctx) => {
     const id = customerId(ctx.params.id);
     const tagIds = (ctx.request.body as { tagIds?: unknown } | undefined)?.tagIds;
-    if (!Array.isArray(tagIds) || tagIds.length === 0 || tagIds.length > 100 || tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))) {
+    if (
+      !Array.isArray(tagIds) ||
+      tagIds.length === 0 ||
+      tagIds.length > 100 ||
+      tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))
+    ) {
       throw validationFailed('tagIds must be an array of 1 to 100 tag ids');
     }
     ctx.body = await assignments.addToCustomer(id, tagIds.map(String), actorOf(ctx));
   });
 
   router.delete('/customers/:id/tags/:tagId', requireRole('operator'), async (ctx) => {
-    ctx.body = await assignments.removeFromCustomer(customerId(ctx.params.id), idParam(ctx, 'tag', 'tagId'), actorOf(ctx));
+    ctx.body = await assignments.removeFromCustomer(
+      customerId(ctx.params.id),
+      idParam(ctx, 'tag', 'tagId'),
+      actorOf(ctx),
+    );
   });
 }

@@ -14,18 +14,29 @@ import { ErasureService } from '../../customers/erasure.service';
  * Registered before any other `/customers/:id…` route so `lookup` is not taken for an id.
  */
 export function registerCustomerLookupRoutes(router: Router, app: Services): void {
-  const profiles = new ProfileService({ config: app.config, phoneCrypto: new PhoneCrypto(app.config.security.dataKey), now: app.now });
+  const profiles = new ProfileService({
+    config: app.config,
+    phoneCrypto: new PhoneCrypto(app.config.security.dataKey),
+    now: app.now,
+  });
   const { identity } = app;
 
   router.get('/customers/lookup', requireRole('viewer'), async (ctx) => {
     const { type, scope, value } = ctx.query;
-    if (!isIdentityType(type)) throw badRequest('type must be one of unionid, oa_openid, mp_openid, h5_openid, wecom_external_userid, phone');
+    if (!isIdentityType(type))
+      throw badRequest('type must be one of unionid, oa_openid, mp_openid, h5_openid, wecom_external_userid, phone');
     if (typeof value !== 'string' || value.trim() === '') throw badRequest('value is required');
     const needsScope = type !== 'unionid' && type !== 'phone';
-    if (needsScope && (typeof scope !== 'string' || scope === '')) throw badRequest(`scope (the appid / corpid) is required for ${type}`);
+    if (needsScope && (typeof scope !== 'string' || scope === ''))
+      throw badRequest(`scope (the appid / corpid) is required for ${type}`);
     // Viewers see phones masked (DESIGN §7); a 200/404 on a full number would tell them whose it is.
-    if (type === 'phone' && principalOf(ctx.state).role === 'viewer') throw forbidden('looking a customer up by phone number requires role operator');
-    const ref = identity.storedRef({ type, scope: typeof scope === 'string' && scope ? scope : 'default', value: value.trim() });
+    if (type === 'phone' && principalOf(ctx.state).role === 'viewer')
+      throw forbidden('looking a customer up by phone number requires role operator');
+    const ref = identity.storedRef({
+      type,
+      scope: typeof scope === 'string' && scope ? scope : 'default',
+      value: value.trim(),
+    });
     const profile = await profiles.byIdentity(app.ds, ref, principalOf(ctx.state).role);
     if (!profile) throw notFound('customer');
     ctx.body = profile;
@@ -39,7 +50,11 @@ export function registerCustomerLookupRoutes(router: Router, app: Services): voi
     ctx.body = profile;
   });
 
-  const erasure = new ErasureService(app.ds, { dataKey: app.config.security.dataKey, wecomFanout: app.config.tags.wecomFanout, now: app.now });
+  const erasure = new ErasureService(app.ds, {
+    dataKey: app.config.security.dataKey,
+    wecomFanout: app.config.tags.wecomFanout,
+    now: app.now,
+  });
   router.delete('/customers/:id', requireRole('admin'), async (ctx) => {
     const id = ctx.params.id ?? '';
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('customer');

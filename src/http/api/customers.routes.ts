@@ -1,7 +1,12 @@
 import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
-import { identityScopes, isCustomerChannel, CUSTOMER_CHANNELS, type CustomerFilter } from '../../customers/customer-filter';
+import {
+  identityScopes,
+  isCustomerChannel,
+  CUSTOMER_CHANNELS,
+  type CustomerFilter,
+} from '../../customers/customer-filter';
 import { decodeEventCursor, timelinePage } from '../../customers/customer-events.service';
 import { CustomerListService } from '../../customers/customer-list.service';
 import { ProfileService } from '../../customers/profile.service';
@@ -16,7 +21,8 @@ export function parseCustomerFilter(query: Record<string, unknown>): CustomerFil
   const f: CustomerFilter = {};
   const { q, tag, channel } = query;
   if (q !== undefined && q !== '') {
-    if (typeof q !== 'string' || q.trim().length === 0 || q.length > 128) throw badRequest('q must be 1 to 128 characters');
+    if (typeof q !== 'string' || q.trim().length === 0 || q.length > 128)
+      throw badRequest('q must be 1 to 128 characters');
     f.q = q.trim();
   }
   if (tag !== undefined && tag !== '') {
@@ -43,8 +49,14 @@ export function registerCustomerRoutes(router: Router, app: AppContext): void {
     const filter = parseCustomerFilter(ctx.query);
     const limit = parseLimit(ctx.query.limit, 50, 200);
     const cursor = ctx.query.cursor;
-    if (cursor !== undefined && cursor !== '' && (typeof cursor !== 'string' || !UUID.test(cursor))) throw badRequest('cursor is not valid');
-    ctx.body = await customers.list(app.ds, filter, { limit, ...(cursor ? { cursor: cursor as string } : {}) }, principalOf(ctx.state).role);
+    if (cursor !== undefined && cursor !== '' && (typeof cursor !== 'string' || !UUID.test(cursor)))
+      throw badRequest('cursor is not valid');
+    ctx.body = await customers.list(
+      app.ds,
+      filter,
+      { limit, ...(cursor ? { cursor: cursor as string } : {}) },
+      principalOf(ctx.state).role,
+    );
   });
 
   router.get('/customers/:id/events', requireRole('viewer'), async (ctx) => {
@@ -55,6 +67,9 @@ export function registerCustomerRoutes(router: Router, app: AppContext): void {
     const id = ctx.params.id ?? '';
     const customer = UUID.test(id) ? await profiles.resolve(app.ds, id) : undefined;
     if (!customer) throw notFound('customer');
-    ctx.body = { customerId: customer.id, ...(await timelinePage(app.ds, customer.id, { limit, ...(cursor ? { cursor } : {}) })) };
+    ctx.body = {
+      customerId: customer.id,
+      ...(await timelinePage(app.ds, customer.id, { limit, ...(cursor ? { cursor } : {}) })),
+    };
   });
 }

@@ -2,7 +2,14 @@ import type Router from '@koa/router';
 import { findWecom } from '../../../config';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
-import { groupById, groupMemberViews, pageGroups, type GroupFilter, type GroupMemberView, type GroupSummary } from '../../storage/groups/group-list.repository';
+import {
+  groupById,
+  groupMemberViews,
+  pageGroups,
+  type GroupFilter,
+  type GroupMemberView,
+  type GroupSummary,
+} from '../../storage/groups/group-list.repository';
 import { UnknownAccountError } from '../../tokens/unknown-account.error';
 import { notFound, validationFailed } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
@@ -11,7 +18,8 @@ import { parseIdCursor, parseLimit } from './paging';
 function textParam(query: Record<string, unknown>, name: string, max: number): string | undefined {
   const v = query[name];
   if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string' || v.length > max) throw validationFailed(`${name} must be one value of at most ${max} characters`, { field: name });
+  if (typeof v !== 'string' || v.length > max)
+    throw validationFailed(`${name} must be one value of at most ${max} characters`, { field: name });
   return v;
 }
 

@@ -42,9 +42,16 @@ export function registerInboxRoutes(router: Router, app: AppContext): void {
       throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
     }
     const limit = parseLimit(ctx.query.limit, 50, 200);
-    const rows = await repo.list({ status: status as InboxStatus | undefined, limit: limit + 1, beforeId: parseIdCursor(ctx.query.cursor) });
+    const rows = await repo.list({
+      status: status as InboxStatus | undefined,
+      limit: limit + 1,
+      beforeId: parseIdCursor(ctx.query.cursor),
+    });
     const page = rows.slice(0, limit);
-    const body: InboxPageJson = { items: page.map(view), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+    const body: InboxPageJson = {
+      items: page.map(view),
+      nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+    };
     ctx.body = body;
   });
 
@@ -52,9 +59,17 @@ export function registerInboxRoutes(router: Router, app: AppContext): void {
     const id = parseIdCursor(ctx.params.id);
     const row = id ? await repo.findById(app.ds, id) : undefined;
     if (!id || !row) throw notFound('inbox row');
-    if (!(await repo.requeue(id, new Date(app.now())))) throw conflict(`inbox row ${id} is ${row.status}; only failed or pending rows can be retried`);
+    if (!(await repo.requeue(id, new Date(app.now()))))
+      throw conflict(`inbox row ${id} is ${row.status}; only failed or pending rows can be retried`);
     const p = principalOf(ctx.state);
-    await audit.write({ actor: p.name, role: p.role, action: 'inbox.retry', targetType: 'inbox', targetId: id, details: { previousStatus: row.status, error: row.error } });
+    await audit.write({
+      actor: p.name,
+      role: p.role,
+      action: 'inbox.retry',
+      targetType: 'inbox',
+      targetId: id,
+      details: { previousStatus: row.status, error: row.error },
+    });
     inboxSignal(app.ds).notify();
     ctx.body = view((await repo.findById(app.ds, id))!);
   });

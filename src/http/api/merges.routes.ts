@@ -13,7 +13,12 @@ import { parseIdCursor, parseLimit } from './paging';
 async function namesOf(db: Db, merges: readonly MergeRecord[]): Promise<Map<string, ShownName>> {
   return customerNames(db, [
     ...merges.map((m) => ({ id: m.survivorId })),
-    ...merges.map((m) => ({ id: m.mergedId, identityIds: m.moved.identities, followIds: m.moved.wecomFollows, subscriptionIds: m.moved.oaSubscriptions })),
+    ...merges.map((m) => ({
+      id: m.mergedId,
+      identityIds: m.moved.identities,
+      followIds: m.moved.wecomFollows,
+      subscriptionIds: m.moved.oaSubscriptions,
+    })),
   ]);
 }
 
@@ -27,7 +32,11 @@ function view(m: MergeRecord, names: Map<string, ShownName>) {
     mergedId: m.mergedId,
     mergedName: names.get(m.mergedId)?.name ?? null,
     reason: m.reason,
-    evidence: { source: m.evidence?.source ?? null, identities: m.evidence?.identities ?? [], inboxId: m.evidence?.inboxId ?? null },
+    evidence: {
+      source: m.evidence?.source ?? null,
+      identities: m.evidence?.identities ?? [],
+      inboxId: m.evidence?.inboxId ?? null,
+    },
     moved: counts,
     undoneAt: m.undoneAt?.toISOString() ?? null,
     undoneBy: m.undoneBy,
@@ -41,11 +50,15 @@ export function registerMergeRoutes(router: Router, app: AppContext): void {
 
   router.get('/merges', requireRole('viewer'), async (ctx) => {
     const limit = parseLimit(ctx.query.limit);
-    const customerId = typeof ctx.query.customerId === 'string' && ctx.query.customerId ? ctx.query.customerId : undefined;
+    const customerId =
+      typeof ctx.query.customerId === 'string' && ctx.query.customerId ? ctx.query.customerId : undefined;
     const rows = await listMerges(app.ds, { limit: limit + 1, beforeId: parseIdCursor(ctx.query.cursor), customerId });
     const page = rows.slice(0, limit);
     const names = await namesOf(app.ds, page);
-    ctx.body = { items: page.map((m) => view(m, names)), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+    ctx.body = {
+      items: page.map((m) => view(m, names)),
+      nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+    };
   });
 
   router.post('/merges/:id/undo', requireRole('operator'), async (ctx) => {
@@ -53,7 +66,14 @@ export function registerMergeRoutes(router: Router, app: AppContext): void {
     if (!id) throw notFound('merge');
     const p = principalOf(ctx.state);
     const { merge, restored } = await undoMerge(app.ds, id, p.name, app.now);
-    await audit.write({ actor: p.name, role: p.role, action: 'merge.undo', targetType: 'merge', targetId: id, details: { survivorId: merge.survivorId, mergedId: merge.mergedId, restored } });
+    await audit.write({
+      actor: p.name,
+      role: p.role,
+      action: 'merge.undo',
+      targetType: 'merge',
+      targetId: id,
+      details: { survivorId: merge.survivorId, mergedId: merge.mergedId, restored },
+    });
     ctx.body = { ...view(merge, await namesOf(app.ds, [merge])), restored };
   });
 }

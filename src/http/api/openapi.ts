@@ -9,8 +9,14 @@ export type JsonSchema = Record<string, unknown>;
  * A pass-through middleware that carries the route's response schema, so the document below is derived from
  * the router like the role is: `router.get(path, requireRole(r), responds(schema), handler)`.
  */
-export function responds(schema: JsonSchema, query: QueryParameter[] = []): Middleware & { responseSchema: JsonSchema; queryParameters: QueryParameter[] } {
-  return Object.assign((async (_ctx, next) => next()) as Middleware, { responseSchema: schema, queryParameters: query });
+export function responds(
+  schema: JsonSchema,
+  query: QueryParameter[] = [],
+): Middleware & { responseSchema: JsonSchema; queryParameters: QueryParameter[] } {
+  return Object.assign((async (_ctx, next) => next()) as Middleware, {
+    responseSchema: schema,
+    queryParameters: query,
+  });
 }
 
 export interface QueryParameter {
@@ -47,11 +53,20 @@ export function buildOpenApi(api: Router, version: string): Record<string, unkno
     if (layer.methods.length === 0 || typeof layer.path !== 'string') continue;
     const raw = layer.path;
     const path = raw.replace(/:(\w+)/g, '{$1}');
-    const pathParams = [...raw.matchAll(/:(\w+)/g)].map((m): PathParameter => ({ name: m[1]!, in: 'path', required: true, schema: { type: 'string' } }));
-    const gate = layer.stack.find((fn): fn is typeof fn & { requiredRole: Role } => typeof (fn as { requiredRole?: unknown }).requiredRole === 'string');
+    const pathParams = [...raw.matchAll(/:(\w+)/g)].map((m): PathParameter => ({
+      name: m[1]!,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const gate = layer.stack.find(
+      (fn): fn is typeof fn & { requiredRole: Role } =>
+        typeof (fn as { requiredRole?: unknown }).requiredRole === 'string',
+    );
     const role = gate?.requiredRole ?? 'any';
     const described = layer.stack.find(
-      (fn): fn is typeof fn & { responseSchema: JsonSchema; queryParameters: QueryParameter[] } => typeof (fn as { responseSchema?: unknown }).responseSchema === 'object',
+      (fn): fn is typeof fn & { responseSchema: JsonSchema; queryParameters: QueryParameter[] } =>
+        typeof (fn as { responseSchema?: unknown }).responseSchema === 'object',
     );
     const params: (PathParameter | QueryParameter)[] = [...pathParams, ...(described?.queryParameters ?? [])];
     const tag = path.split('/')[3] ?? 'api';
@@ -64,7 +79,10 @@ export function buildOpenApi(api: Router, version: string): Record<string, unkno
         security: [{ bearer: [] }],
         'x-required-role': role,
         responses: {
-          '200': { description: 'success', ...(described ? { content: { 'application/json': { schema: described.responseSchema } } } : {}) },
+          '200': {
+            description: 'success',
+            ...(described ? { content: { 'application/json': { schema: described.responseSchema } } } : {}),
+          },
           '400': { description: 'bad request: { error: { code, message } }' },
           '401': { description: 'missing, invalid or revoked api key' },
           '403': { description: `role below ${role}` },
@@ -76,9 +94,17 @@ export function buildOpenApi(api: Router, version: string): Record<string, unkno
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Siyu admin API', version, description: 'WeChat private-domain data gateway. Errors are { error: { code, message } }.' },
+    info: {
+      title: 'Siyu admin API',
+      version,
+      description: 'WeChat private-domain data gateway. Errors are { error: { code, message } }.',
+    },
     servers: [{ url: '/' }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'siyu api-key create --role admin|operator|viewer' } } },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'siyu api-key create --role admin|operator|viewer' },
+      },
+    },
     paths,
   };
 }
@@ -88,7 +114,7 @@ export function openApiRouter(api: Router, version: string): Router {
   const router = new Router();
   let doc: Record<string, unknown> | undefined;
   router.get('/api/v1/openapi.json', (ctx) => {
-    ctx.body = (doc ??= buildOpenApi(api, version));
+    ctx.body = doc ??= buildOpenApi(api, version);
   });
   return router;
 }

@@ -18,9 +18,12 @@ export function registerOutboxRoutes(router: Router, app: AppContext): void {
 
   router.get('/outbox', requireRole('viewer'), async (ctx) => {
     const { status, channel, tagId } = ctx.query;
-    if (status !== undefined && status !== '' && !STATUSES.includes(status as OutboxStatus)) throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
-    if (channel !== undefined && channel !== '' && channel !== 'oa' && channel !== 'wecom') throw badRequest('channel must be oa or wecom');
-    if (tagId !== undefined && tagId !== '' && (typeof tagId !== 'string' || !/^\d{1,19}$/.test(tagId))) throw badRequest('tagId must be a tag id');
+    if (status !== undefined && status !== '' && !STATUSES.includes(status as OutboxStatus))
+      throw badRequest(`status must be one of ${STATUSES.join(', ')}`);
+    if (channel !== undefined && channel !== '' && channel !== 'oa' && channel !== 'wecom')
+      throw badRequest('channel must be oa or wecom');
+    if (tagId !== undefined && tagId !== '' && (typeof tagId !== 'string' || !/^\d{1,19}$/.test(tagId)))
+      throw badRequest('tagId must be a tag id');
     ctx.body = await outbox.list({
       ...(status ? { status: status as OutboxStatus } : {}),
       ...(channel ? { channel: channel as string } : {}),

@@ -9,7 +9,8 @@ import { overviewQuery, overviewSchema, rfmSchema } from './overview.schemas';
 function parseDays(v: unknown): number {
   if (v === undefined || v === '') return OVERVIEW_DAYS_DEFAULT;
   const n = typeof v === 'string' && /^\d{1,3}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > OVERVIEW_DAYS_MAX) throw badRequest(`days must be an integer from 1 to ${OVERVIEW_DAYS_MAX}`);
+  if (!Number.isInteger(n) || n < 1 || n > OVERVIEW_DAYS_MAX)
+    throw badRequest(`days must be an integer from 1 to ${OVERVIEW_DAYS_MAX}`);
   return n;
 }
 

@@ -15,26 +15,50 @@ const counts = (description: string): JsonSchema => ({ type: 'object', descripti
 const bucket: JsonSchema = obj({ key: str, min: int, max: nullable(int) });
 
 export const overviewQuery: QueryParameter[] = [
-  { name: 'days', in: 'query', description: 'days in `daily`, ending today in server.timezone (default 30)', schema: { type: 'integer', minimum: 1, maximum: 365, default: 30 } },
+  {
+    name: 'days',
+    in: 'query',
+    description: 'days in `daily`, ending today in server.timezone (default 30)',
+    schema: { type: 'integer', minimum: 1, maximum: 365, default: 30 },
+  },
 ];
 
 export const overviewSchema: JsonSchema = obj({
   customers: obj({ total: int, byChannel: obj({ oa: int, mp: int, h5: int, wecom: int, pay: int }) }),
-  identities: counts('identity rows per type (unionid, oa_openid, mp_openid, h5_openid, wecom_external_userid, phone, …)'),
+  identities: counts(
+    'identity rows per type (unionid, oa_openid, mp_openid, h5_openid, wecom_external_userid, phone, …)',
+  ),
   daily: {
     type: 'array',
-    description: 'one entry per local day, oldest first: distinct customers gained (OA subscribe, WeCom add) and lost (OA unsubscribe, WeCom delete by either side)',
+    description:
+      'one entry per local day, oldest first: distinct customers gained (OA subscribe, WeCom add) and lost (OA unsubscribe, WeCom delete by either side)',
     items: obj({ date: { type: 'string', format: 'date' }, new: int, lost: int }),
   },
   dailyBySource: {
     type: 'array',
-    description: 'the same days per channel (distinct customers per channel, so the two channels can add up to more than `daily`)',
-    items: obj({ date: { type: 'string', format: 'date' }, oaSubscribe: int, oaUnsubscribe: int, wecomAdd: int, wecomDelete: int }),
+    description:
+      'the same days per channel (distinct customers per channel, so the two channels can add up to more than `daily`)',
+    items: obj({
+      date: { type: 'string', format: 'date' },
+      oaSubscribe: int,
+      oaUnsubscribe: int,
+      wecomAdd: int,
+      wecomDelete: int,
+    }),
   },
   tags: obj({
     bindings: {
       type: 'array',
-      items: obj({ tagId: str, name: str, channel: { enum: ['oa', 'wecom'] }, account: str, desired: int, pushed: int, pending: int, failed: int }),
+      items: obj({
+        tagId: str,
+        name: str,
+        channel: { enum: ['oa', 'wecom'] },
+        account: str,
+        desired: int,
+        pushed: int,
+        pending: int,
+        failed: int,
+      }),
     },
   }),
   outbox: counts('rows per status: pending, in_flight, done, dead'),
@@ -42,12 +66,26 @@ export const overviewSchema: JsonSchema = obj({
   syncs: {
     type: 'array',
     description: 'the newest run of every (account, resource)',
-    items: obj({ id: str, accountId: str, resource: str, status: { enum: ['running', 'paused', 'done', 'failed'] }, processed: int, total: nullable(int), startedAt: time, finishedAt: nullable(time), error: nullable(str) }),
+    items: obj({
+      id: str,
+      accountId: str,
+      resource: str,
+      status: { enum: ['running', 'paused', 'done', 'failed'] },
+      processed: int,
+      total: nullable(int),
+      startedAt: time,
+      finishedAt: nullable(time),
+      error: nullable(str),
+    }),
   },
   timezone: str,
   accounts: {
     type: 'array',
-    items: obj({ id: str, kind: str, name: nullable(str), appId: str, corpId: str, mchId: str }, ['appId', 'corpId', 'mchId']),
+    items: obj({ id: str, kind: str, name: nullable(str), appId: str, corpId: str, mchId: str }, [
+      'appId',
+      'corpId',
+      'mchId',
+    ]),
   },
   generatedAt: time,
 });
@@ -57,8 +95,16 @@ export const rfmSchema: JsonSchema = obj({
   withoutPurchase: int,
   recency: { type: 'array', description: 'days since the last purchase', items: bucket },
   frequency: { type: 'array', description: 'orders', items: bucket },
-  heatmap: { type: 'array', description: 'every recency × frequency cell, recency-major', items: obj({ recency: str, frequency: str, customers: int }) },
-  spend: { type: 'array', description: 'net spend in fen (paid − refunded)', items: obj({ key: str, min: int, max: nullable(int), customers: int }) },
+  heatmap: {
+    type: 'array',
+    description: 'every recency × frequency cell, recency-major',
+    items: obj({ recency: str, frequency: str, customers: int }),
+  },
+  spend: {
+    type: 'array',
+    description: 'net spend in fen (paid − refunded)',
+    items: obj({ key: str, min: int, max: nullable(int), customers: int }),
+  },
   generatedAt: time,
 });
 
@@ -66,7 +112,19 @@ export const segmentRunsSchema: JsonSchema = obj({
   items: {
     type: 'array',
     description: 'newest first',
-    items: obj({ id: str, segmentId: str, status: { enum: ['done', 'failed'] }, triggeredBy: nullable(str), startedAt: time, finishedAt: time, members: nullable(int), added: int, removed: int, scanned: int, error: nullable(str) }),
+    items: obj({
+      id: str,
+      segmentId: str,
+      status: { enum: ['done', 'failed'] },
+      triggeredBy: nullable(str),
+      startedAt: time,
+      finishedAt: time,
+      members: nullable(int),
+      added: int,
+      removed: int,
+      scanned: int,
+      error: nullable(str),
+    }),
   },
   nextCursor: nullable(str),
 });

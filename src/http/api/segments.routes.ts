@@ -28,7 +28,10 @@ export function registerSegmentRoutes(router: Router, app: Services): void {
   const explainer = new SegmentExplainer(app);
 
   router.get('/segments', requireRole('viewer'), async (ctx) => {
-    ctx.body = await segments.list({ cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
+    ctx.body = await segments.list({
+      cursor: parseIdCursor(ctx.query.cursor),
+      limit: parseLimit(ctx.query.limit, 50, 500),
+    });
   });
 
   router.post('/segments', requireRole('operator'), async (ctx) => {
@@ -41,15 +44,24 @@ export function registerSegmentRoutes(router: Router, app: Services): void {
   });
 
   router.get('/segments/:id/runs', requireRole('viewer'), responds(segmentRunsSchema), async (ctx) => {
-    ctx.body = await segments.runs(idParam(ctx, 'segment'), { cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
+    ctx.body = await segments.runs(idParam(ctx, 'segment'), {
+      cursor: parseIdCursor(ctx.query.cursor),
+      limit: parseLimit(ctx.query.limit, 50, 500),
+    });
   });
 
-  router.get('/segments/:id/explain', requireRole('viewer'), responds(segmentExplanationSchema, explainQuery), async (ctx) => {
-    const id = idParam(ctx, 'segment');
-    const customerId = ctx.query.customerId;
-    if (typeof customerId !== 'string' || !UUID.test(customerId)) throw badRequest('customerId must be one customer id');
-    ctx.body = await explainer.explain(id, customerId);
-  });
+  router.get(
+    '/segments/:id/explain',
+    requireRole('viewer'),
+    responds(segmentExplanationSchema, explainQuery),
+    async (ctx) => {
+      const id = idParam(ctx, 'segment');
+      const customerId = ctx.query.customerId;
+      if (typeof customerId !== 'string' || !UUID.test(customerId))
+        throw badRequest('customerId must be one customer id');
+      ctx.body = await explainer.explain(id, customerId);
+    },
+  );
 
   router.get('/customers/:id/segments', requireRole('viewer'), responds(customerSegmentsSchema), async (ctx) => {
     const id = ctx.params.id;

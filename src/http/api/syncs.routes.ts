@@ -10,7 +10,9 @@ import { SYNC_RESOURCES } from '../../syncs/sync-types';
 import { badRequest, notFound, validationFailed } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
 
-const startBody = z.object({ accountId: z.string().trim().min(1).max(64), resource: z.string().trim().min(1).max(32) }).strict();
+const startBody = z
+  .object({ accountId: z.string().trim().min(1).max(64), resource: z.string().trim().min(1).max(32) })
+  .strict();
 
 /**
  * `POST /api/v1/syncs {accountId, resource}` (operator) → 202 with the run, which goes on in the background;
@@ -25,10 +27,23 @@ export function registerSyncRoutes(router: Router, app: Services): void {
 
   router.post('/syncs', requireRole('operator'), async (ctx) => {
     const parsed = startBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) throw validationFailed(`body must be { accountId, resource } with resource one of ${SYNC_RESOURCES.join(', ')}`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    if (!parsed.success)
+      throw validationFailed(
+        `body must be { accountId, resource } with resource one of ${SYNC_RESOURCES.join(', ')}`,
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
     const p = principalOf(ctx.state);
-    const { run } = await app.syncs.start(parsed.data.accountId, parsed.data.resource, { triggeredBy: `api:${p.name}` });
-    await audit.write({ actor: p.name, role: p.role, action: 'sync.start', targetType: 'sync_run', targetId: run.id, details: { accountId: run.accountId, resource: run.resource } });
+    const { run } = await app.syncs.start(parsed.data.accountId, parsed.data.resource, {
+      triggeredBy: `api:${p.name}`,
+    });
+    await audit.write({
+      actor: p.name,
+      role: p.role,
+      action: 'sync.start',
+      targetType: 'sync_run',
+      targetId: run.id,
+      details: { accountId: run.accountId, resource: run.resource },
+    });
     ctx.status = 202;
     ctx.body = named(run);
   });
@@ -61,7 +76,11 @@ export function registerSyncRoutes(router: Router, app: Services): void {
   router.get('/syncs', requireRole('viewer'), async (ctx) => {
     const limit = parseLimit(ctx.query.limit);
     const { accountId, resource } = ctx.query;
-    if ((accountId !== undefined && typeof accountId !== 'string') || (resource !== undefined && typeof resource !== 'string')) throw badRequest('accountId and resource are single values');
+    if (
+      (accountId !== undefined && typeof accountId !== 'string') ||
+      (resource !== undefined && typeof resource !== 'string')
+    )
+      throw badRequest('accountId and resource are single values');
     const items = await app.syncs.list({
       ...(accountId ? { account: accountId } : {}),
       ...(resource ? { resource } : {}),
@@ -69,7 +88,10 @@ export function registerSyncRoutes(router: Router, app: Services): void {
       ...(parseIdCursor(ctx.query.cursor) ? { before: parseIdCursor(ctx.query.cursor)! } : {}),
     });
     const page = items.slice(0, limit);
-    const body: SyncRunPage = { items: page.map(named), nextCursor: items.length > limit ? page[page.length - 1]!.id : null };
+    const body: SyncRunPage = {
+      items: page.map(named),
+      nextCursor: items.length > limit ? page[page.length - 1]!.id : null,
+    };
     ctx.body = body;
   });
 }

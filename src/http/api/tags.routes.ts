@@ -39,7 +39,12 @@ export function registerTagRoutes(router: Router, app: Services): void {
   router.get('/tags', requireRole('viewer'), async (ctx) => {
     const groupId = typeof ctx.query.groupId === 'string' && ctx.query.groupId ? ctx.query.groupId : undefined;
     const q = typeof ctx.query.q === 'string' && ctx.query.q ? ctx.query.q : undefined;
-    ctx.body = await catalog.list({ groupId, q, cursor: parseIdCursor(ctx.query.cursor), limit: parseLimit(ctx.query.limit, 50, 500) });
+    ctx.body = await catalog.list({
+      groupId,
+      q,
+      cursor: parseIdCursor(ctx.query.cursor),
+      limit: parseLimit(ctx.query.limit, 50, 500),
+    });
   });
 
   router.post('/tags', requireRole('operator'), async (ctx) => {
@@ -65,18 +70,33 @@ export function registerTagRoutes(router: Router, app: Services): void {
       const actor = actorOf(ctx);
       const body = (ctx.request.body ?? {}) as Record<string, unknown>;
       const hasIds = body.customerIds !== undefined;
-      if (hasIds === (body.filter !== undefined) || Object.keys(body).some((k) => k !== 'customerIds' && k !== 'filter')) {
-        throw validationFailed('give exactly one of customerIds (an array of customer ids) or filter (the customers list filter: q, tag, channel)');
+      if (
+        hasIds === (body.filter !== undefined) ||
+        Object.keys(body).some((k) => k !== 'customerIds' && k !== 'filter')
+      ) {
+        throw validationFailed(
+          'give exactly one of customerIds (an array of customer ids) or filter (the customers list filter: q, tag, channel)',
+        );
       }
       if (hasIds) {
         const ids = body.customerIds;
-        if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_INLINE_IDS || ids.some((i) => typeof i !== 'string' || i.length === 0 || i.length > 64)) {
-          throw validationFailed(`customerIds must be 1 to ${MAX_INLINE_IDS} customer id strings; use filter for larger sets`);
+        if (
+          !Array.isArray(ids) ||
+          ids.length === 0 ||
+          ids.length > MAX_INLINE_IDS ||
+          ids.some((i) => typeof i !== 'string' || i.length === 0 || i.length > 64)
+        ) {
+          throw validationFailed(
+            `customerIds must be 1 to ${MAX_INLINE_IDS} customer id strings; use filter for larger sets`,
+          );
         }
-        ctx.body = await (op === 'assign' ? assignments.assign(tagId, ids as string[], actor) : assignments.unassign(tagId, ids as string[], actor));
+        ctx.body = await (op === 'assign'
+          ? assignments.assign(tagId, ids as string[], actor)
+          : assignments.unassign(tagId, ids as string[], actor));
         return;
       }
-      if (typeof body.filter !== 'object' || body.filter === null || Array.isArray(body.filter)) throw validationFailed('filter must be an object with q, tag and/or channel');
+      if (typeof body.filter !== 'object' || body.filter === null || Array.isArray(body.filter))
+        throw validationFailed('filter must be an object with q, tag and/or channel');
       const filter = parseCustomerFilter(body.filter as Record<string, unknown>);
       await catalog.get(tagId);
       const total = await bulk.count({ filter });
@@ -107,7 +127,11 @@ export function registerTagRoutes(router: Router, app: Services): void {
   });
 
   router.patch('/tag-groups/:id', requireRole('operator'), async (ctx) => {
-    ctx.body = await groups.rename(idParam(ctx, 'tag group'), parseInput(groupInput, ctx.request.body).name, actorOf(ctx));
+    ctx.body = await groups.rename(
+      idParam(ctx, 'tag group'),
+      parseInput(groupInput, ctx.request.body).name,
+      actorOf(ctx),
+    );
   });
 
   router.delete('/tag-groups/:id', requireRole('operator'), async (ctx) => {

@@ -19,7 +19,10 @@ export function accessLog(logger: Logger): Middleware {
       const path = ctx.path;
       const level = ctx.status < 400 && path.startsWith(CALLBACK_PREFIX) ? 'debug' : 'info';
       if (!QUIET.has(path) && logger.isLevelEnabled(level)) {
-        logger[level]({ requestId: ctx.state.requestId, method: ctx.method, path, status: ctx.status, ms: Date.now() - start }, 'request');
+        logger[level](
+          { requestId: ctx.state.requestId, method: ctx.method, path, status: ctx.status, ms: Date.now() - start },
+          'request',
+        );
       }
     }
   };

@@ -10,7 +10,16 @@ import { TAG_ERROR_STATUS, type TagError } from '../../tags/tag-errors';
 import type { HttpError } from '../http-error';
 
 /** Every domain error that can reach HTTP, told apart by `domain`. */
-type AnsweredError = HttpError | StorageError | TokenUnavailableError | UnknownAccountError | SyncError | TagError | IdentityError | FrontDoorError | SidebarError;
+type AnsweredError =
+  | HttpError
+  | StorageError
+  | TokenUnavailableError
+  | UnknownAccountError
+  | SyncError
+  | TagError
+  | IdentityError
+  | FrontDoorError
+  | SidebarError;
 
 // Compile-time guard: every module of ErrorDomain has its error type in AnsweredError.
 const everyDomainAnswered: Exclude<ErrorDomain, AnsweredError['domain']> extends never ? true : never = true;
@@ -50,7 +59,11 @@ export interface ErrorAnswer {
 }
 
 const UNAVAILABLE = 'temporarily unavailable, retry shortly';
-const INTERNAL: ErrorAnswer = { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } }, log: 'error' };
+const INTERNAL: ErrorAnswer = {
+  status: 500,
+  body: { error: { code: 'INTERNAL', message: 'internal error' } },
+  log: 'error',
+};
 
 /**
  * What a failed request answers (CONVENTIONS: one place maps errors to HTTP): `{ error: { code, message } }`.
@@ -61,14 +74,34 @@ export function errorAnswer(err: unknown): ErrorAnswer {
   const domain = err instanceof DomainError ? (err as AnsweredError) : storageErrorOf(err);
   if (domain) {
     const status = statusOf(domain);
-    if (status === 503) return { status, body: { error: { code: domain.code, message: UNAVAILABLE } }, retryAfter: 1, log: 'warn' };
+    if (status === 503)
+      return { status, body: { error: { code: domain.code, message: UNAVAILABLE } }, retryAfter: 1, log: 'warn' };
     if (status >= 500 && status !== 502) return INTERNAL;
-    return { status, body: { error: { code: domain.code, message: domain.message, ...(domain.details !== undefined ? { details: domain.details } : {}) } }, log: status >= 500 ? 'warn' : 'none' };
+    return {
+      status,
+      body: {
+        error: {
+          code: domain.code,
+          message: domain.message,
+          ...(domain.details !== undefined ? { details: domain.details } : {}),
+        },
+      },
+      log: status >= 500 ? 'warn' : 'none',
+    };
   }
   // koa / raw-body's own client errors (a body too large, an aborted upload) carry an http status.
   const e = err as { status?: unknown; expose?: boolean; message?: string } | null;
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return { status: e.status, body: { error: { code: e.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message: e.expose && e.message ? e.message : 'bad request' } }, log: 'none' };
+    return {
+      status: e.status,
+      body: {
+        error: {
+          code: e.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+          message: e.expose && e.message ? e.message : 'bad request',
+        },
+      },
+      log: 'none',
+    };
   }
   return INTERNAL;
 }

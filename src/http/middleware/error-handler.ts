@@ -12,8 +12,10 @@ export function errorHandler(logger: Logger): Middleware {
       await next();
     } catch (err) {
       const answer = errorAnswer(err);
-      if (answer.log === 'warn') logger.warn({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request could not be served now');
-      if (answer.log === 'error') logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
+      if (answer.log === 'warn')
+        logger.warn({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request could not be served now');
+      if (answer.log === 'error')
+        logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
       ctx.status = answer.status;
       if (answer.retryAfter !== undefined) ctx.set('Retry-After', String(answer.retryAfter));
       ctx.body = answer.body;

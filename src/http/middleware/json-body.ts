@@ -1,7 +1,12 @@
 import { isUtf8 } from 'buffer';
 import getRawBody from 'raw-body';
 import type { Middleware } from 'koa';
-import { DEFAULT_JSON_LIMITS, JsonBoundsError, type JsonLimits, parseBoundedJson } from '../../../connectors/common/json-bounds';
+import {
+  DEFAULT_JSON_LIMITS,
+  JsonBoundsError,
+  type JsonLimits,
+  parseBoundedJson,
+} from '../../../connectors/common/json-bounds';
 import { HttpError } from '../http-error';
 
 /**
@@ -20,7 +25,8 @@ export function jsonBody(limitBytes: number, limits: Partial<JsonLimits> = {}): 
     try {
       raw = await getRawBody(ctx.req, { limit: limitBytes });
     } catch (e) {
-      if ((e as { type?: string }).type === 'entity.too.large') throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limitBytes} bytes`);
+      if ((e as { type?: string }).type === 'entity.too.large')
+        throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limitBytes} bytes`);
       throw new HttpError(400, 'BAD_REQUEST', 'could not read the request body');
     }
     // Invalid bytes are refused, not replaced by U+FFFD: what is stored is what the client sent.
@@ -30,11 +36,13 @@ export function jsonBody(limitBytes: number, limits: Partial<JsonLimits> = {}): 
       ctx.request.body = undefined;
       return next();
     }
-    if (!ctx.is('application/json', '+json')) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    if (!ctx.is('application/json', '+json'))
+      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
     try {
       ctx.request.body = parseBoundedJson(text, bounds);
     } catch (e) {
-      if (e instanceof JsonBoundsError) throw new HttpError(e.status, e.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'MALFORMED_JSON', e.message);
+      if (e instanceof JsonBoundsError)
+        throw new HttpError(e.status, e.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'MALFORMED_JSON', e.message);
       throw new HttpError(400, 'MALFORMED_JSON', 'request body is not valid JSON');
     }
     return next();

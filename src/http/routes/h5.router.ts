@@ -25,7 +25,11 @@ export function h5Router(app: Services): Router {
 
   router.get('/h5/:appId/login', browser, (ctx) => {
     const { location, state } = doors.h5Login.start(ctx.params.appId!, ctx.query.redirect, ctx.query.scope);
-    setTokenCookie(ctx, state.cookieName, state.cookieValue, { maxAgeSeconds: state.maxAgeSeconds, path: state.cookiePath, publicUrl });
+    setTokenCookie(ctx, state.cookieName, state.cookieValue, {
+      maxAgeSeconds: state.maxAgeSeconds,
+      path: state.cookiePath,
+      publicUrl,
+    });
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(location);
   });
@@ -41,7 +45,11 @@ export function h5Router(app: Services): Router {
     const done = await doors.h5Login.finish(appId, ctx.query.code, state, stateCookie);
     // Cross-site: the H5 pages calling /track and /session may live on another site than the gateway. Writes
     // stay safe: /track takes JSON only (a preflight only allowed origins pass), /session is read via CORS only.
-    setTokenCookie(ctx, H5_SESSION_COOKIE, done.sessionToken, { maxAgeSeconds: VISITOR_SESSION_TTL_SECONDS, crossSite: true, publicUrl });
+    setTokenCookie(ctx, H5_SESSION_COOKIE, done.sessionToken, {
+      maxAgeSeconds: VISITOR_SESSION_TTL_SECONDS,
+      crossSite: true,
+      publicUrl,
+    });
     ctx.redirect(done.redirect);
   });
 
@@ -55,7 +63,8 @@ export function h5Router(app: Services): Router {
     const appId = ctx.params.appId!;
     doors.h5Login.account(appId);
     const session = visitorOf(ctx, doors.tokens);
-    if (session.ch !== 'h5' || session.app !== appId) throw new FrontDoorError('WRONG_APP', `this session was not issued by ${appId}`);
+    if (session.ch !== 'h5' || session.app !== appId)
+      throw new FrontDoorError('WRONG_APP', `this session was not issued by ${appId}`);
     const customerId = await doors.identity.findCustomerId(app.ds, subjectOf(session));
     if (!customerId) throw new FrontDoorError('SESSION_INVALID', 'this visitor is not known (erased); log in again');
     ctx.set('Cache-Control', 'no-store');

@@ -13,5 +13,15 @@ import { sidebarRouter } from './sidebar.router';
 /** Every router of the gateway, listed explicitly (no filesystem auto-loading). */
 export function buildRouters(app: Services): Router[] {
   const api = apiRouter(app);
-  return [healthRouter(app), wechatRouter(app), h5Router(app), mpRouter(app), trackRouter(app), sidebarRouter(app), webPageRouter({ page: 'console', built: true }), openApiRouter(api, 'v1'), api];
+  return [
+    healthRouter(app),
+    wechatRouter(app),
+    h5Router(app),
+    mpRouter(app),
+    trackRouter(app),
+    sidebarRouter(app),
+    webPageRouter({ page: 'console', built: true }),
+    openApiRouter(api, 'v1'),
+    api,
+  ];
 }

@@ -13,7 +13,11 @@ const MAX_BODY_BYTES = 4096;
 
 function codeOf(body: unknown): string {
   const parsed = codeBody.safeParse(body);
-  if (!parsed.success) throw validationFailed('body must be { code } with the code from the Mini Program', parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
+  if (!parsed.success)
+    throw validationFailed(
+      'body must be { code } with the code from the Mini Program',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+    );
   return parsed.data.code;
 }
 
@@ -26,7 +30,13 @@ function codeOf(body: unknown): string {
 export function mpRouter(app: Services): Router {
   const router = new Router();
   const doors = app.frontDoors;
-  const deps = { ds: app.ds, config: app.config, mp: (appId: string) => doors.clients.mp(appId), identity: doors.identity, tokens: doors.tokens };
+  const deps = {
+    ds: app.ds,
+    config: app.config,
+    mp: (appId: string) => doors.clients.mp(appId),
+    identity: doors.identity,
+    tokens: doors.tokens,
+  };
   const logins = new MpLoginService(deps);
   const phones = new MpPhoneService(deps);
   const body = jsonBody(MAX_BODY_BYTES);

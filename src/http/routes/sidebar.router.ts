@@ -10,7 +10,13 @@ import { SidebarJssdkService } from '../../sidebar/sidebar-jssdk.service';
 import { SIDEBAR_CALLBACK_PATH } from '../../sidebar/sidebar-login.service';
 import type { SidebarServices } from '../../sidebar/sidebar-services.factory';
 import { SidebarError } from '../../sidebar/sidebar.errors';
-import { STAFF_SESSION_COOKIE, STAFF_SESSION_PATH, STAFF_SESSION_TTL_SECONDS, staffSessionOf, type StaffSession } from '../../sidebar/staff-session';
+import {
+  STAFF_SESSION_COOKIE,
+  STAFF_SESSION_PATH,
+  STAFF_SESSION_TTL_SECONDS,
+  staffSessionOf,
+  type StaffSession,
+} from '../../sidebar/staff-session';
 import { findWecom } from '../../../config';
 import { validationFailed } from '../http-error';
 import { jsonBody } from '../middleware/json-body';
@@ -35,7 +41,11 @@ export function sidebarRouter(app: Services): Router {
 
   router.get('/sidebar/login', browser, (ctx) => {
     const { location, state } = sidebar.login.start(ctx.query.corpId);
-    setTokenCookie(ctx, state.cookieName, state.cookieValue, { maxAgeSeconds: state.maxAgeSeconds, path: SIDEBAR_CALLBACK_PATH, publicUrl });
+    setTokenCookie(ctx, state.cookieName, state.cookieValue, {
+      maxAgeSeconds: state.maxAgeSeconds,
+      path: SIDEBAR_CALLBACK_PATH,
+      publicUrl,
+    });
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(location);
   });
@@ -49,7 +59,11 @@ export function sidebarRouter(app: Services): Router {
     if (cookieName && stateCookie) clearTokenCookie(ctx, cookieName, { path: SIDEBAR_CALLBACK_PATH, publicUrl });
     const done = await sidebar.login.finish(ctx.query.code, state, stateCookie);
     // SameSite=Lax: inside WeCom the page is a top-level document on this site, so the cookie rides its API calls.
-    setTokenCookie(ctx, STAFF_SESSION_COOKIE, done.token, { maxAgeSeconds: STAFF_SESSION_TTL_SECONDS, path: STAFF_SESSION_PATH, publicUrl });
+    setTokenCookie(ctx, STAFF_SESSION_COOKIE, done.token, {
+      maxAgeSeconds: STAFF_SESSION_TTL_SECONDS,
+      path: STAFF_SESSION_PATH,
+      publicUrl,
+    });
     ctx.redirect(done.redirect);
   });
 
@@ -65,7 +79,12 @@ export function sidebarRouter(app: Services): Router {
   const scripts = SidebarJssdkService.scriptUrls(app.config);
   const custom = app.config.accounts.flatMap((a) => (a.kind === 'wecom' && a.jsSdkUrl ? [a.jsSdkUrl] : []));
   // A simulator (the emulator's) checks signatures with its own server: the page may call that origin too.
-  const page = webPageRouter({ page: 'sidebar', built: true, scriptSources: originsOf(scripts), connectSources: originsOf(custom) });
+  const page = webPageRouter({
+    page: 'sidebar',
+    built: true,
+    scriptSources: originsOf(scripts),
+    connectSources: originsOf(custom),
+  });
   router.use(page.routes());
   router.use(apiRouter(app, sidebar).routes());
   return router;
@@ -93,14 +112,25 @@ function apiRouter(app: AppContext, sidebar: SidebarServices): Router {
     const { q, cursor, limit } = ctx.query;
     const n = limit === undefined ? 500 : Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 500) throw validationFailed('limit must be 1 to 500');
-    if (q !== undefined && (typeof q !== 'string' || q.length > 64)) throw validationFailed('q must be at most 64 characters');
-    if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d{1,19}$/.test(cursor))) throw validationFailed('cursor is not valid');
-    ctx.body = await sidebar.customers.tags(staff(ctx.state), { limit: n, ...(q ? { q: q as string } : {}), ...(cursor ? { cursor: cursor as string } : {}) });
+    if (q !== undefined && (typeof q !== 'string' || q.length > 64))
+      throw validationFailed('q must be at most 64 characters');
+    if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d{1,19}$/.test(cursor)))
+      throw validationFailed('cursor is not valid');
+    ctx.body = await sidebar.customers.tags(staff(ctx.state), {
+      limit: n,
+      ...(q ? { q: q as string } : {}),
+      ...(cursor ? { cursor: cursor as string } : {}),
+    });
   });
 
   api.post('/customers/:externalUserId/tags', async (ctx) => {
     const tagIds = (ctx.request.body as { tagIds?: unknown } | undefined)?.tagIds;
-    if (!Array.isArray(tagIds) || tagIds.length === 0 || tagIds.length > 100 || tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))) {
+    if (
+      !Array.isArray(tagIds) ||
+      tagIds.length === 0 ||
+      tagIds.length > 100 ||
+      tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))
+    ) {
       throw validationFailed('tagIds must be an array of 1 to 100 tag ids');
     }
     ctx.body = await sidebar.customers.addTags(staff(ctx.state), ctx.params.externalUserId!, tagIds.map(String));
@@ -118,7 +148,8 @@ function apiRouter(app: AppContext, sidebar: SidebarServices): Router {
 function staffOnly(app: AppContext, sidebar: SidebarServices): Middleware {
   return async (ctx, next) => {
     const session = staffSessionOf(ctx, sidebar.tokens);
-    if (!findWecom(app.config, session.corpId)) throw new SidebarError('SESSION_INVALID', 'the corp of this session is no longer configured; reload the page');
+    if (!findWecom(app.config, session.corpId))
+      throw new SidebarError('SESSION_INVALID', 'the corp of this session is no longer configured; reload the page');
     if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method) && ctx.get(SIDEBAR_CSRF_HEADER) !== '1') {
       throw new SidebarError('CSRF_HEADER_REQUIRED', `send the header ${SIDEBAR_CSRF_HEADER}: 1 with every change`);
     }
@@ -128,7 +159,11 @@ function staffOnly(app: AppContext, sidebar: SidebarServices): Middleware {
   };
 }
 
-function liveSession(ctx: Parameters<Middleware>[0], sidebar: SidebarServices, app: AppContext): StaffSession | undefined {
+function liveSession(
+  ctx: Parameters<Middleware>[0],
+  sidebar: SidebarServices,
+  app: AppContext,
+): StaffSession | undefined {
   try {
     const session = staffSessionOf(ctx, sidebar.tokens);
     return findWecom(app.config, session.corpId) ? session : undefined;

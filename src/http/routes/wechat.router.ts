@@ -41,7 +41,8 @@ export function wechatRouter(app: Services, connectors: readonly InboundConnecto
     };
     const receive = async (ctx: Context): Promise<void> => {
       const key = ctx.params[param] ?? '';
-      if (!intake.accountFor(connector, key)) return send(ctx, rejectionReply(rejectionFormat, 404, 'UNKNOWN_ACCOUNT', 'no such account'));
+      if (!intake.accountFor(connector, key))
+        return send(ctx, rejectionReply(rejectionFormat, 404, 'UNKNOWN_ACCOUNT', 'no such account'));
       let rawBody: Buffer = EMPTY;
       if (ctx.method === 'POST') {
         const declared = Number(ctx.get('content-length') || 0);

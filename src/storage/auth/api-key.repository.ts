@@ -6,7 +6,10 @@ import { type Db, execute, fromDbTime, idString } from '../sql';
 /** What the per-request key check needs of an active key. */
 export type ActiveKey = Pick<ApiKeyRow, 'id' | 'name' | 'lastUsedAt'> & { role: string };
 
-export async function insertApiKey(db: Db, key: Pick<ApiKeyRow, 'name' | 'role' | 'keyHash' | 'prefix'>): Promise<ApiKeyRow> {
+export async function insertApiKey(
+  db: Db,
+  key: Pick<ApiKeyRow, 'name' | 'role' | 'keyHash' | 'prefix'>,
+): Promise<ApiKeyRow> {
   const repo = db.getRepository(ApiKeyEntity);
   return repo.save(repo.create({ ...key, lastUsedAt: null, revokedAt: null }));
 }

@@ -20,7 +20,13 @@ export function mysqlFamily(
   return {
     server,
     family: 'mysql',
-    capabilities: { ...capabilities, rowLocks: true, updateOrderLimit: true, parenthesisedUnionParts: true, readCommittedTransactions: true },
+    capabilities: {
+      ...capabilities,
+      rowLocks: true,
+      updateOrderLimit: true,
+      parenthesisedUnionParts: true,
+      readCommittedTransactions: true,
+    },
     now: MYSQL_NOW,
     forUpdate: ' FOR UPDATE',
     claimLock: capabilities.skipLocked ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE',

@@ -10,18 +10,26 @@ export const SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f','now')";
 export const sqliteDialect: SqlDialect = {
   server: 'sqlite',
   family: 'sqlite',
-  capabilities: { skipLocked: false, rowLocks: false, updateOrderLimit: false, parenthesisedUnionParts: false, readCommittedTransactions: false },
+  capabilities: {
+    skipLocked: false,
+    rowLocks: false,
+    updateOrderLimit: false,
+    parenthesisedUnionParts: false,
+    readCommittedTransactions: false,
+  },
   now: SQLITE_NOW,
   forUpdate: '',
   claimLock: '',
   insertIgnoringDuplicates: { verb: 'INSERT', tail: ' ON CONFLICT DO NOTHING' },
   ignoreDuplicateOf: (key) => ` ON CONFLICT (${key.join(', ')}) DO NOTHING`,
-  upsertTail: (conflict, assignments) => ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${assignments.join(', ')}`,
+  upsertTail: (conflict, assignments) =>
+    ` ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${assignments.join(', ')}`,
   excluded: (column) => `excluded.${column}`,
   // https://www.sqlite.org/lang_indexedby.html
   indexHint: (index) => `INDEXED BY ${index}`,
   concat: (...exprs) => exprs.join(' || '),
-  localDate: (column, offset) => `strftime('%Y-%m-%d', ${column}, '${offset >= 0 ? '+' : ''}${Math.trunc(offset)} minutes')`,
+  localDate: (column, offset) =>
+    `strftime('%Y-%m-%d', ${column}, '${offset >= 0 ? '+' : ''}${Math.trunc(offset)} minutes')`,
   statementSettings: () => '',
   lockWaitSeconds: (ms) => ms / 1000,
 };

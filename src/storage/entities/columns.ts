@@ -48,7 +48,11 @@ export const col = {
     transformer: asNumber,
     ...(o.default === undefined ? {} : { default: o.default }),
   }),
-  bool: (name: string, def?: boolean): Col => ({ name, type: 'boolean', ...(def === undefined ? {} : { default: def }) }),
+  bool: (name: string, def?: boolean): Col => ({
+    name,
+    type: 'boolean',
+    ...(def === undefined ? {} : { default: def }),
+  }),
   time: (name: string, nullable = false): Col => ({ name, type: 'datetime', precision: 3, nullable }),
   /**
    * A timestamp defaulting to now. On MySQL inserts send DEFAULT (the migration's CURRENT_TIMESTAMP(3));

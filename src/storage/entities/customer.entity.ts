@@ -29,7 +29,5 @@ export const CustomerEntity = new EntitySchema<CustomerRow>({
     createdAt: col.createdAt(),
     updatedAt: col.updatedAt(),
   },
-  indices: [
-    { name: 'idx_customers_display_name', columns: ['displayName'] },
-  ],
+  indices: [{ name: 'idx_customers_display_name', columns: ['displayName'] }],
 });

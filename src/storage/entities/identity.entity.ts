@@ -35,7 +35,5 @@ export const IdentityEntity = new EntitySchema<IdentityRow>({
     updatedAt: col.updatedAt(),
   },
   uniques: [{ name: 'uq_identities_type_scope_value', columns: ['type', 'scope', 'value'] }],
-  indices: [
-    { name: 'idx_identities_customer', columns: ['customerId'] },
-  ],
+  indices: [{ name: 'idx_identities_customer', columns: ['customerId'] }],
 });

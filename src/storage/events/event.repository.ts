@@ -6,8 +6,18 @@ export type NewEvent = Omit<EventRow, 'id' | 'createdAt'>;
 
 /** Inserts the entry unless its dedupe_key is already there (only that key's conflict is ignored). */
 export async function insertEvent(db: Db, e: NewEvent): Promise<void> {
-  const insert = 'INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
-  await execute(db, `${insert}${dialectFor(db).ignoreDuplicateOf(['dedupe_key'])}`, [e.customerId, e.source, e.account, e.type, e.occurredAt, e.payload, e.dedupeKey, e.inboxId]);
+  const insert =
+    'INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+  await execute(db, `${insert}${dialectFor(db).ignoreDuplicateOf(['dedupe_key'])}`, [
+    e.customerId,
+    e.source,
+    e.account,
+    e.type,
+    e.occurredAt,
+    e.payload,
+    e.dedupeKey,
+    e.inboxId,
+  ]);
 }
 
 export type TimelineEvent = Pick<EventRow, 'id' | 'source' | 'account' | 'type' | 'occurredAt' | 'payload'>;
@@ -16,7 +26,12 @@ export type TimelineEvent = Pick<EventRow, 'id' | 'source' | 'account' | 'type' 
  * A customer's timeline newest first on idx_events_customer_time, keyset-paged on (occurred_at, id): up to
  * `limit` events older than `before`.
  */
-export async function customerEvents(db: Db, customerId: string, limit: number, before?: { occurredAt: Date; id: string }): Promise<TimelineEvent[]> {
+export async function customerEvents(
+  db: Db,
+  customerId: string,
+  limit: number,
+  before?: { occurredAt: Date; id: string },
+): Promise<TimelineEvent[]> {
   const params: unknown[] = [customerId];
   let after = '';
   if (before) {
@@ -43,7 +58,11 @@ export async function customerEvents(db: Db, customerId: string, limit: number, 
 export async function storedDedupeKeys(db: Db, keys: readonly string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const placeholders = keys.map(() => '?').join(', ');
-  const rows = await select<{ dedupe_key: string }>(db, `SELECT dedupe_key FROM events WHERE dedupe_key IN (${placeholders})`, [...keys]);
+  const rows = await select<{ dedupe_key: string }>(
+    db,
+    `SELECT dedupe_key FROM events WHERE dedupe_key IN (${placeholders})`,
+    [...keys],
+  );
   return new Set(rows.map((r) => r.dedupe_key));
 }
 
@@ -53,13 +72,21 @@ export async function storedDedupeKeys(db: Db, keys: readonly string[]): Promise
  * (`MIN(type) > previous`, a loose index scan), and within a type the old rows are an index range.
  */
 export async function nextEventType(db: Db, after: string | null): Promise<string | undefined> {
-  const rows = await select<{ t: string | null }>(db, after === null ? 'SELECT MIN(type) AS t FROM events' : 'SELECT MIN(type) AS t FROM events WHERE type > ?', after === null ? [] : [after]);
+  const rows = await select<{ t: string | null }>(
+    db,
+    after === null ? 'SELECT MIN(type) AS t FROM events' : 'SELECT MIN(type) AS t FROM events WHERE type > ?',
+    after === null ? [] : [after],
+  );
   return rows[0]?.t ?? undefined;
 }
 
 /** Deletes up to `limit` events of `type` that occurred before `cutoff`, oldest first; returns how many. */
 export async function deleteEventsBefore(db: Db, type: string, cutoff: Date, limit: number): Promise<number> {
-  const due = await select<{ id: unknown }>(db, `SELECT id FROM events WHERE type = ? AND occurred_at < ? ORDER BY occurred_at LIMIT ${Math.trunc(limit)}`, [type, toDbTime(cutoff)]);
+  const due = await select<{ id: unknown }>(
+    db,
+    `SELECT id FROM events WHERE type = ? AND occurred_at < ? ORDER BY occurred_at LIMIT ${Math.trunc(limit)}`,
+    [type, toDbTime(cutoff)],
+  );
   if (due.length === 0) return 0;
   const ids = due.map((r) => idString(r.id));
   return (await execute(db, `DELETE FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`, ids)).affected;

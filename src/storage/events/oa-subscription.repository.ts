@@ -16,10 +16,17 @@ export async function lockSubscription(db: Db, k: SubscriptionKey): Promise<Subs
     `SELECT id, subscribe_time, unsubscribe_time FROM oa_subscriptions WHERE app_id = ? AND openid = ?${forUpdateOf(dsOf(db))}`,
     [k.appId, k.openid],
   );
-  return row && { id: idString(row.id), subscribeTime: fromDbTime(row.subscribe_time), unsubscribeTime: fromDbTime(row.unsubscribe_time) };
+  return (
+    row && {
+      id: idString(row.id),
+      subscribeTime: fromDbTime(row.subscribe_time),
+      unsubscribeTime: fromDbTime(row.unsubscribe_time),
+    }
+  );
 }
 
-export type NewSubscription = SubscriptionKey & Pick<OaSubscriptionRow, 'customerId' | 'subscribed' | 'subscribeTime' | 'unsubscribeTime'> & { qr?: QrScene };
+export type NewSubscription = SubscriptionKey &
+  Pick<OaSubscriptionRow, 'customerId' | 'subscribed' | 'subscribeTime' | 'unsubscribeTime'> & { qr?: QrScene };
 
 /** Inserts the subscription; false when another writer (a full sync) created it meanwhile. */
 export async function insertSubscription(db: Db, s: NewSubscription, now: Date): Promise<boolean> {
@@ -28,7 +35,19 @@ export async function insertSubscription(db: Db, s: NewSubscription, now: Date):
       db,
       `INSERT INTO oa_subscriptions (app_id, openid, customer_id, subscribed, subscribe_time, unsubscribe_time, scene, qr_scene, qr_scene_str, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [s.appId, s.openid, s.customerId, s.subscribed, s.subscribeTime, s.unsubscribeTime, s.qr ? 'ADD_SCENE_QR_CODE' : null, s.qr?.qrScene ?? null, s.qr?.qrSceneStr ?? null, now, now],
+      [
+        s.appId,
+        s.openid,
+        s.customerId,
+        s.subscribed,
+        s.subscribeTime,
+        s.unsubscribeTime,
+        s.qr ? 'ADD_SCENE_QR_CODE' : null,
+        s.qr?.qrScene ?? null,
+        s.qr?.qrSceneStr ?? null,
+        now,
+        now,
+      ],
     );
     return true;
   } catch (err) {
@@ -38,12 +57,37 @@ export async function insertSubscription(db: Db, s: NewSubscription, now: Date):
 }
 
 /** Subscribed at `at` (with the scene when it came through a parametric QR code); a null customer keeps the stored one. */
-export async function markSubscribed(db: Db, id: string, at: Date, qr: QrScene | undefined, customerId: string | null, now: Date): Promise<void> {
-  const sets = ['subscribed = 1', 'subscribe_time = ?', ...(qr ? ["scene = 'ADD_SCENE_QR_CODE'", 'qr_scene = ?', 'qr_scene_str = ?'] : [])];
+export async function markSubscribed(
+  db: Db,
+  id: string,
+  at: Date,
+  qr: QrScene | undefined,
+  customerId: string | null,
+  now: Date,
+): Promise<void> {
+  const sets = [
+    'subscribed = 1',
+    'subscribe_time = ?',
+    ...(qr ? ["scene = 'ADD_SCENE_QR_CODE'", 'qr_scene = ?', 'qr_scene_str = ?'] : []),
+  ];
   const params = [at, ...(qr ? [qr.qrScene, qr.qrSceneStr] : [])];
-  await execute(db, `UPDATE oa_subscriptions SET ${sets.join(', ')}, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?`, [...params, customerId, now, id]);
+  await execute(
+    db,
+    `UPDATE oa_subscriptions SET ${sets.join(', ')}, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?`,
+    [...params, customerId, now, id],
+  );
 }
 
-export async function markUnsubscribed(db: Db, id: string, at: Date, customerId: string | null, now: Date): Promise<void> {
-  await execute(db, 'UPDATE oa_subscriptions SET subscribed = 0, unsubscribe_time = ?, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?', [at, customerId, now, id]);
+export async function markUnsubscribed(
+  db: Db,
+  id: string,
+  at: Date,
+  customerId: string | null,
+  now: Date,
+): Promise<void> {
+  await execute(
+    db,
+    'UPDATE oa_subscriptions SET subscribed = 0, unsubscribe_time = ?, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?',
+    [at, customerId, now, id],
+  );
 }

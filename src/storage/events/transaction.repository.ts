@@ -6,7 +6,10 @@ const dsOf = (db: Db) => ('dataSource' in db ? db.dataSource : db);
 
 export type TradeLock = Pick<TransactionRow, 'id' | 'state' | 'customerId'>;
 /** What a success notification says of a trade. */
-export type PaidTrade = Pick<TransactionRow, 'appId' | 'transactionId' | 'amountTotal' | 'payerTotal' | 'currency' | 'tradeType' | 'payerOpenid' | 'successTime'>;
+export type PaidTrade = Pick<
+  TransactionRow,
+  'appId' | 'transactionId' | 'amountTotal' | 'payerTotal' | 'currency' | 'tradeType' | 'payerOpenid' | 'successTime'
+>;
 
 /** The trade's row, locked for the rest of the transaction on MySQL. */
 export async function lockTrade(db: Db, mchId: string, outTradeNo: string): Promise<TradeLock | undefined> {
@@ -19,7 +22,15 @@ export async function lockTrade(db: Db, mchId: string, outTradeNo: string): Prom
 }
 
 /** Inserts a paid trade and returns its id; undefined when another writer created it meanwhile. */
-export async function insertPaidTrade(db: Db, mchId: string, outTradeNo: string, t: PaidTrade, state: string, customerId: string | null, now: Date): Promise<string | undefined> {
+export async function insertPaidTrade(
+  db: Db,
+  mchId: string,
+  outTradeNo: string,
+  t: PaidTrade,
+  state: string,
+  customerId: string | null,
+  now: Date,
+): Promise<string | undefined> {
   try {
     const { insertId } = await execute(
       db,
@@ -35,7 +46,14 @@ export async function insertPaidTrade(db: Db, mchId: string, outTradeNo: string,
 }
 
 /** Rewrites a trade from its success notification; a customer already linked stays. */
-export async function updatePaidTrade(db: Db, id: string, t: PaidTrade, state: string, customerId: string | null, now: Date): Promise<void> {
+export async function updatePaidTrade(
+  db: Db,
+  id: string,
+  t: PaidTrade,
+  state: string,
+  customerId: string | null,
+  now: Date,
+): Promise<void> {
   await execute(
     db,
     `UPDATE transactions SET app_id = ?, transaction_id = ?, amount_total = ?, payer_total = ?, currency = ?, trade_type = ?, payer_openid = ?, success_time = ?,
@@ -45,7 +63,14 @@ export async function updatePaidTrade(db: Db, id: string, t: PaidTrade, state: s
 }
 
 /** The trade a refund names before its success notification came: paid, with what the refund carries. */
-export async function insertTradeSeenByRefund(db: Db, mchId: string, outTradeNo: string, transactionId: string | null, amountTotal: number, now: Date): Promise<void> {
+export async function insertTradeSeenByRefund(
+  db: Db,
+  mchId: string,
+  outTradeNo: string,
+  transactionId: string | null,
+  amountTotal: number,
+  now: Date,
+): Promise<void> {
   try {
     await execute(
       db,
@@ -59,7 +84,11 @@ export async function insertTradeSeenByRefund(db: Db, mchId: string, outTradeNo:
 
 /** The refunded total; any refund at all makes the trade REFUND. */
 export async function setRefundedTotal(db: Db, id: string, refunded: number, now: Date): Promise<void> {
-  await execute(db, `UPDATE transactions SET refunded_total = ?, state = CASE WHEN ? > 0 THEN 'REFUND' ELSE state END, updated_at = ? WHERE id = ?`, [refunded, refunded, now, id]);
+  await execute(
+    db,
+    `UPDATE transactions SET refunded_total = ?, state = CASE WHEN ? > 0 THEN 'REFUND' ELSE state END, updated_at = ? WHERE id = ?`,
+    [refunded, refunded, now, id],
+  );
 }
 
 function paidValues(t: PaidTrade): unknown[] {

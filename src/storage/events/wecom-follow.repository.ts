@@ -14,10 +14,13 @@ export async function lockFollow(db: Db, k: FollowKey): Promise<FollowTimes | un
     `SELECT id, created_time, deleted_at FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?${forUpdateOf(dsOf(db))}`,
     [k.corpId, k.staffUserid, k.externalUserid],
   );
-  return row && { id: idString(row.id), createdTime: fromDbTime(row.created_time), deletedAt: fromDbTime(row.deleted_at) };
+  return (
+    row && { id: idString(row.id), createdTime: fromDbTime(row.created_time), deletedAt: fromDbTime(row.deleted_at) }
+  );
 }
 
-export type NewFollow = FollowKey & Pick<WecomFollowRow, 'customerId' | 'state' | 'createdTime' | 'deleted' | 'deletedAt'>;
+export type NewFollow = FollowKey &
+  Pick<WecomFollowRow, 'customerId' | 'state' | 'createdTime' | 'deleted' | 'deletedAt'>;
 
 /** Inserts the relation; false when another writer created it meanwhile (the unique key says so). */
 export async function insertFollow(db: Db, f: NewFollow, now: Date): Promise<boolean> {
@@ -26,7 +29,18 @@ export async function insertFollow(db: Db, f: NewFollow, now: Date): Promise<boo
       db,
       `INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, customer_id, state, created_time, deleted, deleted_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [f.corpId, f.staffUserid, f.externalUserid, f.customerId, f.state, f.createdTime, f.deleted, f.deletedAt, now, now],
+      [
+        f.corpId,
+        f.staffUserid,
+        f.externalUserid,
+        f.customerId,
+        f.state,
+        f.createdTime,
+        f.deleted,
+        f.deletedAt,
+        now,
+        now,
+      ],
     );
     return true;
   } catch (err) {
@@ -36,7 +50,14 @@ export async function insertFollow(db: Db, f: NewFollow, now: Date): Promise<boo
 }
 
 /** (Re)activates the relation as added at `addedAt`; a null state or customer keeps the stored one. */
-export async function markFollowAdded(db: Db, id: string, addedAt: Date, state: string | null, customerId: string | null, now: Date): Promise<void> {
+export async function markFollowAdded(
+  db: Db,
+  id: string,
+  addedAt: Date,
+  state: string | null,
+  customerId: string | null,
+  now: Date,
+): Promise<void> {
   await execute(
     db,
     'UPDATE wecom_follows SET deleted = 0, deleted_at = NULL, created_time = ?, state = COALESCE(?, state), customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?',
@@ -44,10 +65,24 @@ export async function markFollowAdded(db: Db, id: string, addedAt: Date, state: 
   );
 }
 
-export async function markFollowRemoved(db: Db, id: string, removedAt: Date, customerId: string | null, now: Date): Promise<void> {
-  await execute(db, 'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?', [removedAt, customerId, now, id]);
+export async function markFollowRemoved(
+  db: Db,
+  id: string,
+  removedAt: Date,
+  customerId: string | null,
+  now: Date,
+): Promise<void> {
+  await execute(
+    db,
+    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?',
+    [removedAt, customerId, now, id],
+  );
 }
 
 export async function touchFollow(db: Db, id: string, customerId: string | null, now: Date): Promise<void> {
-  await execute(db, 'UPDATE wecom_follows SET customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?', [customerId, now, id]);
+  await execute(db, 'UPDATE wecom_follows SET customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?', [
+    customerId,
+    now,
+    id,
+  ]);
 }

@@ -45,7 +45,10 @@ function summary(r: Record<string, unknown>): GroupSummary {
     corpId: String(r.corp_id),
     chatId: String(r.chat_id),
     name: r.name === null || r.name === undefined ? null : String(r.name),
-    owner: { userid: r.owner_userid === null || r.owner_userid === undefined ? null : String(r.owner_userid), name: r.owner_name === null || r.owner_name === undefined ? null : String(r.owner_name) },
+    owner: {
+      userid: r.owner_userid === null || r.owner_userid === undefined ? null : String(r.owner_userid),
+      name: r.owner_name === null || r.owner_name === undefined ? null : String(r.owner_name),
+    },
     memberCount: Number(r.member_count ?? 0),
     externalCount: Number(r.external_count ?? 0),
     status: r.status === 'dismissed' ? 'dismissed' : 'active',
@@ -62,7 +65,11 @@ export async function pageGroups(db: Db, f: GroupFilter, limit: number): Promise
   if (f.beforeId !== undefined) conditions.push(['g.id < ?', f.beforeId]);
   const where = conditions.map(([sql]) => sql);
   const params = conditions.map(([, v]) => v);
-  const rows = await select(db, `${SUMMARY}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY g.id DESC LIMIT ${Math.trunc(limit)}`, params);
+  const rows = await select(
+    db,
+    `${SUMMARY}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY g.id DESC LIMIT ${Math.trunc(limit)}`,
+    params,
+  );
   return rows.map(summary);
 }
 

@@ -2,7 +2,11 @@ import type { OauthUsedStateRow } from '../entities/oauth-used-state.entity';
 import { type Db, execute, insertIgnore } from '../sql';
 
 /** Records a state as consumed; false when some instance consumed it already (the unique key says so). */
-export async function markStateUsed(db: Db, state: OauthUsedStateRow['state'], expiresAt: OauthUsedStateRow['expiresAt']): Promise<boolean> {
+export async function markStateUsed(
+  db: Db,
+  state: OauthUsedStateRow['state'],
+  expiresAt: OauthUsedStateRow['expiresAt'],
+): Promise<boolean> {
   return (await insertIgnore(db, 'oauth_used_states', [{ state, expires_at: expiresAt }])) > 0;
 }
 

@@ -5,10 +5,18 @@ import { type Db, execute, insertIgnore } from '../sql';
  * the instances whose timers fire for one slot exactly one gets `true`.
  */
 export async function claimJobSlot(db: Db, job: string, slot: string, instance: string, now: Date): Promise<boolean> {
-  const inserted = await insertIgnore(db, 'job_runs', [{ job, slot, instance: instance.slice(0, 64), status: 'running', started_at: now }]);
+  const inserted = await insertIgnore(db, 'job_runs', [
+    { job, slot, instance: instance.slice(0, 64), status: 'running', started_at: now },
+  ]);
   return inserted === 1;
 }
 
 export async function finishJobSlot(db: Db, job: string, slot: string, error: string | null, now: Date): Promise<void> {
-  await execute(db, 'UPDATE job_runs SET status = ?, error = ?, finished_at = ? WHERE job = ? AND slot = ?', [error ? 'failed' : 'done', error, now, job, slot]);
+  await execute(db, 'UPDATE job_runs SET status = ?, error = ?, finished_at = ? WHERE job = ? AND slot = ?', [
+    error ? 'failed' : 'done',
+    error,
+    now,
+    job,
+    slot,
+  ]);
 }

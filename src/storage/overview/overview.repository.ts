@@ -7,7 +7,12 @@ import { type Db, fromDbTime, idString, select } from '../sql';
 /** Channels of the overview's `customers.byChannel`, as `GET /api/v1/customers?channel=` reads them. */
 export const OVERVIEW_CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const satisfies readonly OverviewChannel[];
 
-const CHANNEL_IDENTITY: Record<Exclude<OverviewChannel, 'pay'>, string> = { oa: 'oa_openid', mp: 'mp_openid', h5: 'h5_openid', wecom: 'wecom_external_userid' };
+const CHANNEL_IDENTITY: Record<Exclude<OverviewChannel, 'pay'>, string> = {
+  oa: 'oa_openid',
+  mp: 'mp_openid',
+  h5: 'h5_openid',
+  wecom: 'wecom_external_userid',
+};
 
 const n = (v: unknown): number => Number(v ?? 0);
 
@@ -22,25 +27,35 @@ export async function customerCounts(db: Db): Promise<{ total: number; byChannel
         WHERE i.type IN (${types.map(() => '?').join(', ')}) GROUP BY i.type`,
       types,
     ),
-    select(db, "SELECT COUNT(DISTINCT t.customer_id) AS n FROM transactions t JOIN customers c ON c.id = t.customer_id AND c.status = 'active'"),
+    select(
+      db,
+      "SELECT COUNT(DISTINCT t.customer_id) AS n FROM transactions t JOIN customers c ON c.id = t.customer_id AND c.status = 'active'",
+    ),
   ]);
   const perType = new Map(byType.map((r) => [String(r.type), n(r.n)]));
   const byChannel = { pay: n(payers[0]?.n) } as Record<OverviewChannel, number>;
-  for (const [channel, type] of Object.entries(CHANNEL_IDENTITY)) byChannel[channel as OverviewChannel] = perType.get(type) ?? 0;
+  for (const [channel, type] of Object.entries(CHANNEL_IDENTITY))
+    byChannel[channel as OverviewChannel] = perType.get(type) ?? 0;
   return { total: n(total[0]?.n), byChannel };
 }
 
 /** Identity rows per type (a merge moves identities to the survivor and an erasure deletes them). */
 export async function identityCounts(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const r of await select(db, 'SELECT type, COUNT(*) AS n FROM identities GROUP BY type ORDER BY type')) out[String(r.type)] = n(r.n);
+  for (const r of await select(db, 'SELECT type, COUNT(*) AS n FROM identities GROUP BY type ORDER BY type'))
+    out[String(r.type)] = n(r.n);
   return out;
 }
 
 /** Rows per status of a queue table, zero for the statuses given and absent. */
-export async function statusCounts(db: Db, table: 'outbox' | 'inbox', statuses: readonly string[]): Promise<Record<string, number>> {
+export async function statusCounts(
+  db: Db,
+  table: 'outbox' | 'inbox',
+  statuses: readonly string[],
+): Promise<Record<string, number>> {
   const out: Record<string, number> = Object.fromEntries(statuses.map((s) => [s, 0]));
-  for (const r of await select(db, `SELECT status, COUNT(*) AS n FROM ${table} GROUP BY status`)) out[String(r.status)] = n(r.n);
+  for (const r of await select(db, `SELECT status, COUNT(*) AS n FROM ${table} GROUP BY status`))
+    out[String(r.status)] = n(r.n);
   return out;
 }
 
@@ -125,5 +140,10 @@ export async function dailyChanges(db: Db, spans: readonly OffsetSpan[]): Promis
       UNION ALL SELECT d, kind, src, COUNT(*) AS n FROM p GROUP BY d, kind, src`,
     params,
   );
-  return rows.map((r) => ({ date: String(r.d), kind: r.kind === 'lost' ? 'lost' : 'new', src: r.src === 'oa' || r.src === 'wecom' ? r.src : 'all', n: n(r.n) }));
+  return rows.map((r) => ({
+    date: String(r.d),
+    kind: r.kind === 'lost' ? 'lost' : 'new',
+    src: r.src === 'oa' || r.src === 'wecom' ? r.src : 'all',
+    n: n(r.n),
+  }));
 }

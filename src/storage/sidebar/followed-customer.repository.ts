@@ -12,7 +12,12 @@ export interface FollowedCustomer {
  * (type, scope, value) finds the customer, the relation's unique key (corp, staff, external_userid) the
  * follow. Undefined when no customer holds this external_userid.
  */
-export async function findFollowedCustomer(db: Db, corpId: string, staffUserid: string, externalUserid: string): Promise<FollowedCustomer | undefined> {
+export async function findFollowedCustomer(
+  db: Db,
+  corpId: string,
+  staffUserid: string,
+  externalUserid: string,
+): Promise<FollowedCustomer | undefined> {
   const rows = await select(
     db,
     `SELECT c.id, c.status, c.merged_into_id, c.display_name, c.avatar_url, c.phone_enc, c.created_at, c.updated_at, f.id AS follow_id

@@ -1,7 +1,10 @@
 import type { TransactionRow } from '../entities/transaction.entity';
 import { type Db, fromDbTime, select } from '../sql';
 
-export type RecentOrder = Pick<TransactionRow, 'outTradeNo' | 'amountTotal' | 'refundedTotal' | 'state' | 'successTime' | 'createdAt'>;
+export type RecentOrder = Pick<
+  TransactionRow,
+  'outTradeNo' | 'amountTotal' | 'refundedTotal' | 'state' | 'successTime' | 'createdAt'
+>;
 
 /** A customer's latest `limit` WeChat Pay orders, newest paid first, through the (customer_id, success_time) index. */
 export async function recentOrders(db: Db, customerId: string, limit: number): Promise<RecentOrder[]> {

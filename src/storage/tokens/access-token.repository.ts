@@ -22,11 +22,24 @@ export async function readAccessToken(db: Db, k: AccessTokenKey): Promise<Access
  * counts refreshes. Commit conflicts are retried here, so it runs on the DataSource, never inside a transaction.
  */
 export async function writeAccessToken(db: DataSource, k: AccessTokenKey, t: AccessTokenValue): Promise<void> {
-  const row = { account: k.account, kind: k.kind, token_key: k.tokenKey, value: t.value, expires_at: t.expiresAt, refreshed_at: t.refreshedAt, version: 1 };
+  const row = {
+    account: k.account,
+    kind: k.kind,
+    token_key: k.tokenKey,
+    value: t.value,
+    expires_at: t.expiresAt,
+    refreshed_at: t.refreshedAt,
+    version: 1,
+  };
   await retryConflicts(db, { operation: 'access_tokens.write' }, () =>
     upsert(db, 'access_tokens', [row], {
       conflict: ['account', 'kind', 'token_key'],
-      update: { value: excluded(db, 'value'), expires_at: excluded(db, 'expires_at'), refreshed_at: excluded(db, 'refreshed_at'), version: 'version + 1' },
+      update: {
+        value: excluded(db, 'value'),
+        expires_at: excluded(db, 'expires_at'),
+        refreshed_at: excluded(db, 'refreshed_at'),
+        version: 'version + 1',
+      },
     }),
   );
 }

@@ -54,7 +54,11 @@ export async function tombstonedHashes(db: Db, hashes: readonly string[]): Promi
   const found = new Set<string>();
   for (let i = 0; i < hashes.length; i += 1000) {
     const part = hashes.slice(i, i + 1000);
-    const rows = await select<{ identity_hash: string }>(db, `SELECT identity_hash FROM erasure_tombstones WHERE identity_hash IN (${part.map(() => '?').join(', ')})`, part);
+    const rows = await select<{ identity_hash: string }>(
+      db,
+      `SELECT identity_hash FROM erasure_tombstones WHERE identity_hash IN (${part.map(() => '?').join(', ')})`,
+      part,
+    );
     for (const r of rows) found.add(r.identity_hash);
   }
   return found;
@@ -80,7 +84,11 @@ const CUSTOMERS: RowsStatement = {
 export async function insertCustomersBulk(db: Db, rows: readonly NewCustomerRow[], now: Date): Promise<void> {
   // One time string per batch: converting a Date per bound parameter was a measurable share of a sync's CPU.
   const at = toDbTime(now);
-  await writeRows(db, CUSTOMERS, rows.map((c) => [c.id, c.displayName?.slice(0, 128) ?? null, c.avatarUrl?.slice(0, 512) ?? null, at, at]));
+  await writeRows(
+    db,
+    CUSTOMERS,
+    rows.map((c) => [c.id, c.displayName?.slice(0, 128) ?? null, c.avatarUrl?.slice(0, 512) ?? null, at, at]),
+  );
 }
 
 const IDENTITIES: RowsStatement = {
@@ -99,17 +107,31 @@ export interface NewIdentityRow {
  * fail and the batch transaction reruns (as the single path does). `links` also writes one identity_links row
  * per identity (one INSERT … SELECT over the rows just inserted, so no auto-increment ids are read back).
  */
-export async function insertIdentitiesBulk(db: Db, rows: readonly NewIdentityRow[], ev: { source: string; syncRunId: string | null; now: Date; links: boolean }): Promise<void> {
+export async function insertIdentitiesBulk(
+  db: Db,
+  rows: readonly NewIdentityRow[],
+  ev: { source: string; syncRunId: string | null; now: Date; links: boolean },
+): Promise<void> {
   const source = ev.source.slice(0, 64);
   const at = toDbTime(ev.now);
   // Key order: concurrent batches take their index locks in the same order, which keeps deadlocks rare.
   // Compared field by field: concatenated keys cost a string build and flatten per row (a sync profile's 3 %).
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const sorted = [...rows].sort((a, b) => cmp(a.ref.type, b.ref.type) || cmp(a.ref.scope, b.ref.scope) || cmp(a.ref.value, b.ref.value));
+  const sorted = [...rows].sort(
+    (a, b) => cmp(a.ref.type, b.ref.type) || cmp(a.ref.scope, b.ref.scope) || cmp(a.ref.value, b.ref.value),
+  );
   for (const part of chunked(sorted, 4000)) {
-    await writeRows(db, IDENTITIES, part.map((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, source, at, at]));
+    await writeRows(
+      db,
+      IDENTITIES,
+      part.map((r) => [r.customerId, r.ref.type, r.ref.scope, r.ref.value, source, at, at]),
+    );
     if (!ev.links) continue;
     const { where, params } = byTypeScope(part.map((r) => r.ref));
-    await execute(db, `INSERT INTO identity_links (customer_id, identity_id, source, sync_run_id, created_at) SELECT customer_id, id, ?, ?, ? FROM identities WHERE ${where}`, [source, ev.syncRunId, at, ...params]);
+    await execute(
+      db,
+      `INSERT INTO identity_links (customer_id, identity_id, source, sync_run_id, created_at) SELECT customer_id, id, ?, ?, ? FROM identities WHERE ${where}`,
+      [source, ev.syncRunId, at, ...params],
+    );
   }
 }

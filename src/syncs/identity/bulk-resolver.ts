@@ -9,7 +9,14 @@ import type { Db } from '../../storage/sql';
 import { foldProfile, groupObservations, hasSlotClash, type Profile } from './batch-groups';
 import { createAllOrNothing } from './optimistic-create';
 import { uuidv7Batch } from './uuid-batch';
-import { anyTombstones, findIdentitiesBulk, insertCustomersBulk, insertIdentitiesBulk, tombstonedHashes, type NewIdentityRow } from './bulk-identity.sql';
+import {
+  anyTombstones,
+  findIdentitiesBulk,
+  insertCustomersBulk,
+  insertIdentitiesBulk,
+  tombstonedHashes,
+  type NewIdentityRow,
+} from './bulk-identity.sql';
 
 export interface BulkObservation {
   identities: IdentityRef[];
@@ -53,7 +60,11 @@ export class BulkIdentityResolver {
    * everyone), so the batch is first inserted outright (optimistic-create.ts) and resolved below only if that
    * meets an existing identity.
    */
-  async resolve(db: Db, batch: readonly BulkObservation[], ev: { source: string; syncRunId: string | null; expectNew?: boolean }): Promise<BulkResolution> {
+  async resolve(
+    db: Db,
+    batch: readonly BulkObservation[],
+    ev: { source: string; syncRunId: string | null; expectNew?: boolean },
+  ): Promise<BulkResolution> {
     if (ev.expectNew) {
       const created = await createAllOrNothing(db, batch, { source: sourceOf(ev), now: new Date(this.deps.now()) });
       if (created) return created;
@@ -62,10 +73,18 @@ export class BulkIdentityResolver {
     const refs = batch.map((o) => cleanRefs(o.identities));
     const out: BulkResolution = { customerIds: batch.map(() => null), created: 0, attached: 0, single: 0 };
     const singles: number[] = [];
-    const bulkIdx = refs.map((r, i) => (r.some((x) => x.type === 'phone') ? (singles.push(i), -1) : i)).filter((i) => i >= 0);
-    const groups = groupObservations(bulkIdx.map((i) => refs[i]!)).map((g) => ({ ...g, members: g.members.map((m) => bulkIdx[m]!) }));
+    const bulkIdx = refs
+      .map((r, i) => (r.some((x) => x.type === 'phone') ? (singles.push(i), -1) : i))
+      .filter((i) => i >= 0);
+    const groups = groupObservations(bulkIdx.map((i) => refs[i]!)).map((g) => ({
+      ...g,
+      members: g.members.map((m) => bulkIdx[m]!),
+    }));
 
-    const found = await findIdentitiesBulk(db, groups.flatMap((g) => g.refs));
+    const found = await findIdentitiesBulk(
+      db,
+      groups.flatMap((g) => g.refs),
+    );
     const owners = new Map(found.map((i) => [identityKey(i), i.customerId]));
     const customers = new Map((await findCustomers(db, [...new Set(owners.values())], true)).map((c) => [c.id, c]));
     const groupsPerOwner = new Map<string, number>();
@@ -78,15 +97,23 @@ export class BulkIdentityResolver {
       const ids = ownerOf[gi]!;
       const customer = ids.length === 1 ? customers.get(ids[0]!) : undefined;
       if (ids.length === 0 && !hasSlotClash(g.refs)) creates.push(g);
-      else if (customer && customer.status === 'active' && groupsPerOwner.get(customer.id) === 1) attaches.push({ group: g, customer });
+      else if (customer && customer.status === 'active' && groupsPerOwner.get(customer.id) === 1)
+        attaches.push({ group: g, customer });
       else singles.push(...g.members);
     });
 
-    const known = await this.knownCustomers(db, attaches.map((a) => a.customer));
+    const known = await this.knownCustomers(
+      db,
+      attaches.map((a) => a.customer),
+    );
     const createdIdentities: NewIdentityRow[] = [];
     const attachedIdentities: NewIdentityRow[] = [];
     const plannedAttach = attaches.flatMap(({ group, customer }) => {
-      const plan = planResolution({ refs: group.refs, owners, customers: new Map([[customer.id, known.get(customer.id)!]]) });
+      const plan = planResolution({
+        refs: group.refs,
+        owners,
+        customers: new Map([[customer.id, known.get(customer.id)!]]),
+      });
       if (plan.merges.length > 0 || plan.conflicts.length > 0) {
         singles.push(...group.members);
         return [];
@@ -95,8 +122,15 @@ export class BulkIdentityResolver {
     });
 
     const unknownRefs = [...creates.flatMap((g) => g.refs), ...plannedAttach.flatMap((a) => a.attach)];
-    const erased = unknownRefs.length > 0 && (await anyTombstones(db)) ? await tombstonedHashes(db, unknownRefs.map((r) => this.deps.hasher.hash(r))) : new Set<string>();
-    const isErased = (rs: readonly IdentityRef[]) => erased.size > 0 && rs.some((r) => erased.has(this.deps.hasher.hash(r)));
+    const erased =
+      unknownRefs.length > 0 && (await anyTombstones(db))
+        ? await tombstonedHashes(
+            db,
+            unknownRefs.map((r) => this.deps.hasher.hash(r)),
+          )
+        : new Set<string>();
+    const isErased = (rs: readonly IdentityRef[]) =>
+      erased.size > 0 && rs.some((r) => erased.has(this.deps.hasher.hash(r)));
 
     const creating = creates.filter((g) => !isErased(g.refs));
     const ids = uuidv7Batch(creating.length, now.getTime());
@@ -121,7 +155,11 @@ export class BulkIdentityResolver {
     out.created = newCustomers.length;
 
     for (const i of singles.sort((a, b) => a - b)) {
-      const r = await this.deps.identity.resolve(db, { identities: batch[i]!.identities, source: ev.source, ...(batch[i]!.profile ? { profile: batch[i]!.profile } : {}) });
+      const r = await this.deps.identity.resolve(db, {
+        identities: batch[i]!.identities,
+        source: ev.source,
+        ...(batch[i]!.profile ? { profile: batch[i]!.profile } : {}),
+      });
       out.customerIds[i] = r.customerId;
       if (r.created) out.created++;
       out.attached += r.attached.length;
@@ -131,14 +169,23 @@ export class BulkIdentityResolver {
   }
 
   private async knownCustomers(db: Db, customers: StoredCustomer[]): Promise<Map<string, KnownCustomer>> {
-    const all = await identitiesOfCustomers(db, customers.map((c) => c.id), true);
+    const all = await identitiesOfCustomers(
+      db,
+      customers.map((c) => c.id),
+      true,
+    );
     const byCustomer = new Map<string, IdentityRef[]>();
     for (const i of all) {
       let list = byCustomer.get(i.customerId);
       if (!list) byCustomer.set(i.customerId, (list = []));
       list.push(i);
     }
-    return new Map(customers.map((c) => [c.id, { id: c.id, createdAt: c.createdAt.getTime(), identities: byCustomer.get(c.id) ?? [] }]));
+    return new Map(
+      customers.map((c) => [
+        c.id,
+        { id: c.id, createdAt: c.createdAt.getTime(), identities: byCustomer.get(c.id) ?? [] },
+      ]),
+    );
   }
 
   /** As IdentityService: a non-empty display name / avatar that differs replaces the stored one. */

@@ -15,7 +15,11 @@ const SAVEPOINT = 'siyu_bulk_create';
  * for the caller to resolve the batch the usual way. Only batches whose every group would be a plain create
  * qualify: no phones, no two values of a one-per-person type, and no erasure tombstones anywhere.
  */
-export async function createAllOrNothing(db: Db, batch: readonly BulkObservation[], ev: { source: string; now: Date }): Promise<BulkResolution | undefined> {
+export async function createAllOrNothing(
+  db: Db,
+  batch: readonly BulkObservation[],
+  ev: { source: string; now: Date },
+): Promise<BulkResolution | undefined> {
   const refs = batch.map((o) => cleanRefs(o.identities));
   if (refs.some((r) => r.length === 0 || r.some((x) => x.type === 'phone'))) return undefined;
   const groups = groupObservations(refs);

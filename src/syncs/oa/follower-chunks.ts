@@ -45,7 +45,9 @@ export class WindowLedger {
     entry.created += created;
     while (this.open[0]?.remaining === 0) {
       const done = this.open.shift()!;
-      this.saved = this.saved.then(() => this.save(done.checkpoint, { processed: done.size, created: done.created, updated: done.size - done.created }));
+      this.saved = this.saved.then(() =>
+        this.save(done.checkpoint, { processed: done.size, created: done.created, updated: done.size - done.created }),
+      );
     }
     return this.saved;
   }

@@ -74,8 +74,15 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
       if (!cp.listed) {
         const ledger = new WindowLedger((checkpoint, delta) => ctx.savePage(checkpoint, delta));
         await pipelined(
-          followerChunks(users, cp.next, { size: batchSize, windowPages: (total) => deps.windowPages ?? windowPagesFor(total) }, ledger, ctx),
-          ({ openids }) => Promise.all(chunk(openids, BATCHGET_MAX).map((part) => users.batchGetUserInfo(part))).then((r) => r.flat()),
+          followerChunks(
+            users,
+            cp.next,
+            { size: batchSize, windowPages: (total) => deps.windowPages ?? windowPagesFor(total) },
+            ledger,
+            ctx,
+          ),
+          ({ openids }) =>
+            Promise.all(chunk(openids, BATCHGET_MAX).map((part) => users.batchGetUserInfo(part))).then((r) => r.flat()),
           async (infos, { window }) => {
             const created = await writeBatch(deps, account, infos, ctx, hint);
             await ledger.committed(window, created);
@@ -92,10 +99,20 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
 }
 
 /** One transaction: resolve the batch's identities, then upsert its subscriptions. Returns customers created. */
-async function writeBatch(deps: FollowersSyncDeps, account: OfficialAccount, infos: UserInfoWire[], ctx: SyncTaskContext, hint: { expectNew: boolean }): Promise<number> {
+async function writeBatch(
+  deps: FollowersSyncDeps,
+  account: OfficialAccount,
+  infos: UserInfoWire[],
+  ctx: SyncTaskContext,
+  hint: { expectNew: boolean },
+): Promise<number> {
   const observations = infos.map((info) => ({ identities: refsOf(account, info) }));
   return batchTransaction(deps.ds, async (em) => {
-    const r = await deps.resolver.resolve(em, observations, { source: FOLLOWERS_SOURCE, syncRunId: ctx.runId, expectNew: hint.expectNew });
+    const r = await deps.resolver.resolve(em, observations, {
+      source: FOLLOWERS_SOURCE,
+      syncRunId: ctx.runId,
+      expectNew: hint.expectNew,
+    });
     hint.expectNew = r.created === infos.length && r.single === 0;
     // An erased person (tombstoned identity) resolves to null: nothing of theirs is stored again (DESIGN §7).
     const rows = infos.flatMap((info, i) => (r.customerIds[i] ? [{ info, customerId: r.customerIds[i]! }] : []));

@@ -2,11 +2,28 @@ import type { UserInfoWire } from '../../../connectors/official-account/client-t
 import { writeRows } from '../../storage/prepared-rows';
 import { type Db, execute, excluded, q, type RowsStatement, toDbTime, upsertStatement } from '../../storage/sql';
 
-const unix = (s: number | undefined): string | null => (typeof s === 'number' && s > 0 ? toDbTime(new Date(s * 1000)) : null);
-const text = (v: string | number | undefined | null): string | null => (v === undefined || v === null || v === '' || v === 0 ? null : String(v));
+const unix = (s: number | undefined): string | null =>
+  typeof s === 'number' && s > 0 ? toDbTime(new Date(s * 1000)) : null;
+const text = (v: string | number | undefined | null): string | null =>
+  v === undefined || v === null || v === '' || v === 0 ? null : String(v);
 
 /** The upsert's columns: each row below lists its values in this order. */
-const COLUMNS = ['app_id', 'openid', 'customer_id', 'subscribed', 'subscribe_time', 'unsubscribe_time', 'scene', 'qr_scene', 'qr_scene_str', 'remark', 'tagid_list', 'last_synced_run_id', 'created_at', 'updated_at'];
+const COLUMNS = [
+  'app_id',
+  'openid',
+  'customer_id',
+  'subscribed',
+  'subscribe_time',
+  'unsubscribe_time',
+  'scene',
+  'qr_scene',
+  'qr_scene_str',
+  'remark',
+  'tagid_list',
+  'last_synced_run_id',
+  'created_at',
+  'updated_at',
+];
 
 /**
  * `oa_subscriptions` rows from user/info (wechat-api.md §2.2) in one multi-row upsert per batch. Every row
@@ -21,7 +38,9 @@ export async function upsertSubscriptions(
   now: Date,
 ): Promise<void> {
   // Key order: concurrent writers of these rows (another batch, a subscribe callback) lock them in one order.
-  const sorted = [...users].sort((a, b) => (a.info.openid < b.info.openid ? -1 : a.info.openid > b.info.openid ? 1 : 0));
+  const sorted = [...users].sort((a, b) =>
+    a.info.openid < b.info.openid ? -1 : a.info.openid > b.info.openid ? 1 : 0,
+  );
   const at = toDbTime(now);
   const rows = sorted.map(({ info, customerId }) => {
     const subscribed = info.subscribe === 1;
@@ -47,7 +66,8 @@ export async function upsertSubscriptions(
 
 function subscriptionsUpsert(db: Db): RowsStatement {
   // A follower gone between user/get and batchget comes back with subscribe 0 and nothing else: keep what was known.
-  const keep = (c: string) => `CASE WHEN ${excluded(db, 'subscribed')} = 1 THEN ${excluded(db, c)} ELSE ${q(db, c)} END`;
+  const keep = (c: string) =>
+    `CASE WHEN ${excluded(db, 'subscribed')} = 1 THEN ${excluded(db, c)} ELSE ${q(db, c)} END`;
   return upsertStatement(db, 'oa_subscriptions', COLUMNS, {
     conflict: ['app_id', 'openid'],
     update: {
@@ -71,7 +91,13 @@ function subscriptionsUpsert(db: Db): RowsStatement {
  * End of a full run: followers of this app the run never saw and nobody touched since it started have
  * unfollowed (a subscribe callback applied during the run moves `updated_at` past the start and is kept).
  */
-export async function markUnseenUnsubscribed(db: Db, appId: string, runId: string, startedAt: Date, now: Date): Promise<number> {
+export async function markUnseenUnsubscribed(
+  db: Db,
+  appId: string,
+  runId: string,
+  startedAt: Date,
+  now: Date,
+): Promise<number> {
   const { affected } = await execute(
     db,
     `UPDATE oa_subscriptions SET subscribed = 0, unsubscribe_time = ?, updated_at = ?

@@ -18,7 +18,13 @@ export const OA_REFRESH_SOURCE = 'refresh.oa_user';
  * https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html#UinonId
  */
 export async function refreshOaUser(
-  deps: { ds: DataSource; client: OfficialAccountClient; identity: IdentityService; queue: RefreshQueueRepository; now: () => number },
+  deps: {
+    ds: DataSource;
+    client: OfficialAccountClient;
+    identity: IdentityService;
+    queue: RefreshQueueRepository;
+    now: () => number;
+  },
   account: OfficialAccount,
   job: RefreshJob,
 ): Promise<void> {

@@ -9,9 +9,12 @@ import { enqueueRefresh, type RefreshHint } from './refresh-queue.repository';
  * WeCom answers 84061 until the add_external_contact that follows.
  */
 export function hintOf(e: NormalizedEvent): RefreshHint | undefined {
-  if ((e.kind === 'follow.added' && !e.half) || e.kind === 'follow.edited') return { kind: 'wecom_contact', account: e.account, subject: e.externalUserId };
-  if (e.kind === 'subscription.changed' && e.subscribed) return { kind: 'oa_user', account: e.account, subject: e.openid };
-  if (e.kind === 'staff.changed' && e.change !== 'deleted') return { kind: 'wecom_member', account: e.account, subject: e.newUserId ?? e.userId };
+  if ((e.kind === 'follow.added' && !e.half) || e.kind === 'follow.edited')
+    return { kind: 'wecom_contact', account: e.account, subject: e.externalUserId };
+  if (e.kind === 'subscription.changed' && e.subscribed)
+    return { kind: 'oa_user', account: e.account, subject: e.openid };
+  if (e.kind === 'staff.changed' && e.change !== 'deleted')
+    return { kind: 'wecom_member', account: e.account, subject: e.newUserId ?? e.userId };
   if (e.kind === 'group.changed') return { kind: 'wecom_group', account: e.account, subject: e.chatId };
   return undefined;
 }

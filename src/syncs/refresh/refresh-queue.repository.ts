@@ -44,23 +44,41 @@ export async function enqueueRefresh(db: Db, hints: readonly RefreshHint[], now:
     created_at: now,
     updated_at: now,
   }));
-  await upsert(db, 'refresh_queue', rows, { conflict: ['pending_key'], update: { hinted_at: excluded(db, 'hinted_at'), updated_at: excluded(db, 'updated_at') } });
+  await upsert(db, 'refresh_queue', rows, {
+    conflict: ['pending_key'],
+    update: { hinted_at: excluded(db, 'hinted_at'), updated_at: excluded(db, 'updated_at') },
+  });
 }
 
 /**
  * Erasure (DESIGN §12): every re-read of these subjects (openids, external_userids of their account), waiting or
  * finished, goes — finished rows still name the subject. Found through the subject index.
  */
-export async function deleteRefreshesOf(db: Db, subjects: readonly { account: string; subject: string }[]): Promise<number> {
+export async function deleteRefreshesOf(
+  db: Db,
+  subjects: readonly { account: string; subject: string }[],
+): Promise<number> {
   let deleted = 0;
   for (const s of subjects) {
-    deleted += (await execute(db, 'DELETE FROM refresh_queue WHERE subject = ? AND account = ?', [s.subject.slice(0, 128), s.account.slice(0, 64)])).affected;
+    deleted += (
+      await execute(db, 'DELETE FROM refresh_queue WHERE subject = ? AND account = ?', [
+        s.subject.slice(0, 128),
+        s.account.slice(0, 64),
+      ])
+    ).affected;
   }
   return deleted;
 }
 
 function toJob(r: Record<string, unknown>): RefreshJob {
-  return { id: idString(r.id), kind: r.kind as RefreshKind, account: String(r.account), subject: String(r.subject), attempts: Number(r.attempts), hintedAt: fromDbTime(r.hinted_at)! };
+  return {
+    id: idString(r.id),
+    kind: r.kind as RefreshKind,
+    account: String(r.account),
+    subject: String(r.subject),
+    attempts: Number(r.attempts),
+    hintedAt: fromDbTime(r.hinted_at)!,
+  };
 }
 
 export class RefreshQueueRepository {
@@ -95,7 +113,11 @@ export class RefreshQueueRepository {
   /** Rows whose worker died mid-read go back to pending. */
   async reclaimExpired(now: Date): Promise<number> {
     const { affected } = await retryConflicts(this.ds, { operation: 'refresh_queue.reclaim' }, () =>
-      execute(this.ds, "UPDATE refresh_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, next_attempt_at = ? WHERE status = 'processing' AND locked_until < ?", [now, now]),
+      execute(
+        this.ds,
+        "UPDATE refresh_queue SET status = 'pending', locked_by = NULL, locked_until = NULL, next_attempt_at = ? WHERE status = 'processing' AND locked_until < ?",
+        [now, now],
+      ),
     );
     return affected;
   }
@@ -126,7 +148,10 @@ export class RefreshQueueRepository {
   }
 
   async counts(): Promise<Record<string, number>> {
-    const rows = await select<{ status: string; n: unknown }>(this.ds, 'SELECT status, COUNT(*) AS n FROM refresh_queue GROUP BY status');
+    const rows = await select<{ status: string; n: unknown }>(
+      this.ds,
+      'SELECT status, COUNT(*) AS n FROM refresh_queue GROUP BY status',
+    );
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 }

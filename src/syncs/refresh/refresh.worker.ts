@@ -25,7 +25,15 @@ export interface RefreshWorkerOptions {
   tokenRetryMs: number;
 }
 
-const DEFAULTS: RefreshWorkerOptions = { batchSize: 20, pollMs: 1000, leaseMs: 60_000, maxAttempts: 6, backoffBaseMs: 5_000, backoffMaxMs: 600_000, tokenRetryMs: 1_000 };
+const DEFAULTS: RefreshWorkerOptions = {
+  batchSize: 20,
+  pollMs: 1000,
+  leaseMs: 60_000,
+  maxAttempts: 6,
+  backoffBaseMs: 5_000,
+  backoffMaxMs: 600_000,
+  tokenRetryMs: 1_000,
+};
 
 /**
  * Drains `refresh_queue`: each claimed hint becomes one WeChat read and one transaction that
@@ -102,7 +110,12 @@ export class RefreshWorker implements Worker {
       const reclaimed = await this.queue.reclaimExpired(now);
       if (reclaimed > 0) this.app.logger.warn({ reclaimed }, 'took back refresh rows whose read lease expired');
     }
-    const jobs = await this.queue.claim(this.workerId, this.opts.batchSize, now, new Date(now.getTime() + this.opts.leaseMs));
+    const jobs = await this.queue.claim(
+      this.workerId,
+      this.opts.batchSize,
+      now,
+      new Date(now.getTime() + this.opts.leaseMs),
+    );
     await Promise.all(jobs.map((job) => this.handle(job)));
     return jobs.length;
   }
@@ -117,11 +130,24 @@ export class RefreshWorker implements Worker {
       } else if (job.kind === 'wecom_member') {
         const account = findWecom(this.app.config, job.account);
         if (!account) throw new Error(`wecom account ${job.account} is no longer configured`);
-        await refreshWecomMember({ ds: this.app.ds, queue: this.queue, now: this.app.now, client: this.rt.clients.wecom(account.corpId) }, job);
+        await refreshWecomMember(
+          { ds: this.app.ds, queue: this.queue, now: this.app.now, client: this.rt.clients.wecom(account.corpId) },
+          job,
+        );
       } else if (job.kind === 'wecom_group') {
         const account = findWecom(this.app.config, job.account);
         if (!account) throw new Error(`wecom account ${job.account} is no longer configured`);
-        await refreshWecomGroup({ ds: this.app.ds, resolver: this.rt.resolver, queue: this.queue, now: this.app.now, client: this.rt.clients.wecom(account.corpId) }, account, job);
+        await refreshWecomGroup(
+          {
+            ds: this.app.ds,
+            resolver: this.rt.resolver,
+            queue: this.queue,
+            now: this.app.now,
+            client: this.rt.clients.wecom(account.corpId),
+          },
+          account,
+          job,
+        );
       } else {
         const account = findOfficialAccount(this.app.config, job.account);
         if (!account) throw new Error(`official account ${job.account} is no longer configured`);
@@ -130,14 +156,20 @@ export class RefreshWorker implements Worker {
     } catch (err) {
       // A rejected token is never the row's fault: the shared token has been (or is being) refreshed, so the read
       // runs again soon with the new one instead of failing (DESIGN §6).
-      const tokenError = (isWechatApiError(err) && err.category === 'TOKEN_EXPIRED') || err instanceof TokenUnavailableError;
-      const retryable = tokenError || (isWechatApiError(err) ? err.retryable : !(err instanceof Error && /no longer configured/.test(err.message)));
+      const tokenError =
+        (isWechatApiError(err) && err.category === 'TOKEN_EXPIRED') || err instanceof TokenUnavailableError;
+      const retryable =
+        tokenError ||
+        (isWechatApiError(err) ? err.retryable : !(err instanceof Error && /no longer configured/.test(err.message)));
       const giveUp = !retryable || job.attempts >= this.opts.maxAttempts;
       const hinted = isWechatApiError(err) && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
       const baseMs = tokenError ? this.opts.tokenRetryMs : this.opts.backoffBaseMs;
       const backoff = Math.min(this.opts.backoffMaxMs, baseMs * 2 ** (job.attempts - 1)) * (0.5 + Math.random() / 2);
       const retryAt = giveUp ? null : new Date(this.app.now() + Math.max(hinted, backoff));
-      this.app.logger.warn({ err, refreshId: job.id, kind: job.kind, attempts: job.attempts, giveUp }, 'refresh failed');
+      this.app.logger.warn(
+        { err, refreshId: job.id, kind: job.kind, attempts: job.attempts, giveUp },
+        'refresh failed',
+      );
       await this.queue.fail(job, err instanceof Error ? err.message : String(err), retryAt, new Date(this.app.now()));
     }
   }

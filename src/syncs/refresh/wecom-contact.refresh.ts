@@ -19,14 +19,18 @@ export function followInfoOf(f: FollowUserWire): FollowInfoWire {
   return { ...rest, tag_id: (tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!) };
 }
 
-async function markOthersDeleted(db: Db, corpId: string, externalUserid: string, readAt: Date, now: Date): Promise<number> {
-  const { affected } = await execute(db, 'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND external_userid = ? AND deleted = 0 AND updated_at < ?', [
-    now,
-    now,
-    corpId,
-    externalUserid,
-    readAt,
-  ]);
+async function markOthersDeleted(
+  db: Db,
+  corpId: string,
+  externalUserid: string,
+  readAt: Date,
+  now: Date,
+): Promise<number> {
+  const { affected } = await execute(
+    db,
+    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND external_userid = ? AND deleted = 0 AND updated_at < ?',
+    [now, now, corpId, externalUserid, readAt],
+  );
   return affected;
 }
 
@@ -38,7 +42,13 @@ async function markOthersDeleted(db: Db, corpId: string, externalUserid: string,
  * https://developer.work.weixin.qq.com/document/path/92114
  */
 export async function refreshWecomContact(
-  deps: { ds: DataSource; client: WecomClient; identity: IdentityService; queue: RefreshQueueRepository; now: () => number },
+  deps: {
+    ds: DataSource;
+    client: WecomClient;
+    identity: IdentityService;
+    queue: RefreshQueueRepository;
+    now: () => number;
+  },
   account: WecomAccount,
   job: RefreshJob,
 ): Promise<void> {
@@ -55,16 +65,30 @@ export async function refreshWecomContact(
     let customerId: string | null = null;
     if (detail) {
       const obs = contactObservation(account, detail.external_contact);
-      const r = await deps.identity.resolve(em, { identities: obs.identities, source: WECOM_REFRESH_SOURCE, ...(obs.profile ? { profile: obs.profile } : {}) });
+      const r = await deps.identity.resolve(em, {
+        identities: obs.identities,
+        source: WECOM_REFRESH_SOURCE,
+        ...(obs.profile ? { profile: obs.profile } : {}),
+      });
       customerId = r.customerId;
       if (customerId) {
-        const follows = detail.follow_user.map((f) => ({ externalUserid: job.subject, customerId: customerId!, follow: followInfoOf(f) }));
+        const follows = detail.follow_user.map((f) => ({
+          externalUserid: job.subject,
+          customerId: customerId!,
+          follow: followInfoOf(f),
+        }));
         await upsertFollows(em, account.corpId, follows, now);
       }
     }
     await markOthersDeleted(em, account.corpId, job.subject, readAt, now);
     for (const hook of relationReadHooks) {
-      await hook.apply(em, { corpId: account.corpId, externalUserid: job.subject, customerId, follows: detail?.follow_user ?? [], readAt });
+      await hook.apply(em, {
+        corpId: account.corpId,
+        externalUserid: job.subject,
+        customerId,
+        follows: detail?.follow_user ?? [],
+        readAt,
+      });
     }
     await deps.queue.complete(em, job, now);
   });

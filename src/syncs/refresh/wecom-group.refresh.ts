@@ -16,7 +16,13 @@ export const GROUP_REFRESH_SOURCE = 'refresh.wecom_group';
  * https://developer.work.weixin.qq.com/document/path/96338
  */
 export async function refreshWecomGroup(
-  deps: { ds: DataSource; client: WecomClient; resolver: BulkIdentityResolver; queue: RefreshQueueRepository; now: () => number },
+  deps: {
+    ds: DataSource;
+    client: WecomClient;
+    resolver: BulkIdentityResolver;
+    queue: RefreshQueueRepository;
+    now: () => number;
+  },
   account: WecomAccount,
   job: RefreshJob,
 ): Promise<void> {
@@ -24,7 +30,15 @@ export async function refreshWecomGroup(
   await retryingTransaction(deps.ds, async (em) => {
     const now = new Date(deps.now());
     const status = (await ownerStatusOf(em, account.corpId, job.subject)) ?? 0;
-    await writeGroupRead(em, { resolver: deps.resolver, source: GROUP_REFRESH_SOURCE, syncRunId: null, timeline: 'all' }, account, job.subject, status, group, now);
+    await writeGroupRead(
+      em,
+      { resolver: deps.resolver, source: GROUP_REFRESH_SOURCE, syncRunId: null, timeline: 'all' },
+      account,
+      job.subject,
+      status,
+      group,
+      now,
+    );
     await deps.queue.complete(em, job, now);
   });
 }

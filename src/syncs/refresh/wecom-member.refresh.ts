@@ -19,7 +19,8 @@ export async function refreshWecomMember(
   const member = await readMember(deps.client, job.subject, await readDepartmentNames(deps.client));
   await retryingTransaction(deps.ds, async (em) => {
     const now = new Date(deps.now());
-    if (member?.status === 'left' && member.name === undefined) await markLeft(em, deps.client.corpId, job.subject, now);
+    if (member?.status === 'left' && member.name === undefined)
+      await markLeft(em, deps.client.corpId, job.subject, now);
     else if (member) await saveMembers(em, deps.client.corpId, [member], now);
     await deps.queue.complete(em, job, now);
   });

@@ -8,7 +8,9 @@ import type { BulkObservation } from '../identity/bulk-resolver';
  * wechat-api.md §5.8) — never guessed. Name and avatar fill the customer's display fields.
  */
 export function contactObservation(account: WecomAccount, c: ExternalContactWire): BulkObservation {
-  const identities: IdentityRef[] = [{ type: 'wecom_external_userid', scope: account.corpId, value: c.external_userid }];
+  const identities: IdentityRef[] = [
+    { type: 'wecom_external_userid', scope: account.corpId, value: c.external_userid },
+  ];
   if (c.unionid) identities.push({ type: 'unionid', scope: account.openPlatformId, value: c.unionid });
   const profile: NonNullable<BulkObservation['profile']> = {};
   if (c.name) profile.displayName = c.name;

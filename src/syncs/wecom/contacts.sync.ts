@@ -32,7 +32,8 @@ export interface ContactsSyncDeps {
 
 export const CONTACTS_SOURCE = 'sync.wecom_contacts';
 
-const hashOf = (userids: readonly string[]) => createHash('sha256').update(userids.join('\n')).digest('hex').slice(0, 16);
+const hashOf = (userids: readonly string[]) =>
+  createHash('sha256').update(userids.join('\n')).digest('hex').slice(0, 16);
 
 /**
  * Full WeCom contacts sync: get_follow_user_list → batch/get_by_user per ≤ 100 staff with
@@ -48,7 +49,12 @@ export function contactsSync(deps: ContactsSyncDeps): SyncTask {
       if (ctx.account.kind !== 'wecom') throw new Error('contacts needs a wecom account');
       const account = ctx.account;
       const contacts = deps.client(account.corpId).contacts;
-      let cp = (ctx.checkpoint as ContactsCheckpoint | null) ?? { chunkFirst: null, chunkHash: '', cursor: '', listed: false };
+      let cp = (ctx.checkpoint as ContactsCheckpoint | null) ?? {
+        chunkFirst: null,
+        chunkHash: '',
+        cursor: '',
+        listed: false,
+      };
       if (!cp.listed) {
         const staff = [...new Set(await contacts.getFollowUserList())].sort();
         let start = cp.chunkFirst === null ? 0 : staff.findIndex((u) => u >= cp.chunkFirst!);
@@ -59,15 +65,27 @@ export function contactsSync(deps: ContactsSyncDeps): SyncTask {
           const cursor = cp.chunkFirst === members[0] && cp.chunkHash === hash ? cp.cursor : '';
           await walkChunk(deps, account, members, cursor, ctx, async (nextCursor, delta) => {
             cp = { chunkFirst: members[0]!, chunkHash: hash, cursor: nextCursor, listed: false };
-            const after = nextCursor ? cp : { chunkFirst: staff[i + BY_USER_MAX_USERIDS] ?? null, chunkHash: '', cursor: '', listed: i + BY_USER_MAX_USERIDS >= staff.length };
+            const after = nextCursor
+              ? cp
+              : {
+                  chunkFirst: staff[i + BY_USER_MAX_USERIDS] ?? null,
+                  chunkHash: '',
+                  cursor: '',
+                  listed: i + BY_USER_MAX_USERIDS >= staff.length,
+                };
             await ctx.savePage(after, delta);
           });
         }
-        await ctx.savePage({ chunkFirst: null, chunkHash: '', cursor: '', listed: true } satisfies ContactsCheckpoint, {});
+        await ctx.savePage(
+          { chunkFirst: null, chunkHash: '', cursor: '', listed: true } satisfies ContactsCheckpoint,
+          {},
+        );
       }
       const gone = await markUnseenFollowsDeleted(deps.ds, account.corpId, ctx.startedAt, ctx.now());
       if (gone > 0) ctx.logger.info({ deleted: gone }, 'relations not seen by the sync marked deleted');
-      await ctx.savePage({ chunkFirst: null, chunkHash: '', cursor: '', listed: true } satisfies ContactsCheckpoint, { updated: gone });
+      await ctx.savePage({ chunkFirst: null, chunkHash: '', cursor: '', listed: true } satisfies ContactsCheckpoint, {
+        updated: gone,
+      });
     },
   };
 }
@@ -75,7 +93,14 @@ export function contactsSync(deps: ContactsSyncDeps): SyncTask {
 type PageSaved = (nextCursor: string, delta: { processed: number; created: number; updated: number }) => Promise<void>;
 
 /** Pages through one chunk, fetching the next page while the current one is written. */
-async function walkChunk(deps: ContactsSyncDeps, account: WecomAccount, members: string[], cursor: string, ctx: SyncTaskContext, saved: PageSaved): Promise<void> {
+async function walkChunk(
+  deps: ContactsSyncDeps,
+  account: WecomAccount,
+  members: string[],
+  cursor: string,
+  ctx: SyncTaskContext,
+  saved: PageSaved,
+): Promise<void> {
   const contacts = deps.client(account.corpId).contacts;
   const fetch = (c: string): Promise<ReadPage> => {
     const readAt = ctx.now();
@@ -106,13 +131,27 @@ interface ReadPage {
   readAt: Date;
 }
 
-async function writePage(deps: ContactsSyncDeps, account: WecomAccount, page: ByUserPage, readAt: Date, ctx: SyncTaskContext): Promise<number> {
+async function writePage(
+  deps: ContactsSyncDeps,
+  account: WecomAccount,
+  page: ByUserPage,
+  readAt: Date,
+  ctx: SyncTaskContext,
+): Promise<number> {
   if (page.items.length === 0) return 0;
   const observations = page.items.map((item) => contactObservation(account, item.external_contact));
   return batchTransaction(deps.ds, async (em) => {
     const r = await deps.resolver.resolve(em, observations, { source: CONTACTS_SOURCE, syncRunId: ctx.runId });
     const follows = page.items.flatMap((item, i) =>
-      r.customerIds[i] ? [{ externalUserid: item.external_contact.external_userid, customerId: r.customerIds[i]!, follow: item.follow_info }] : [],
+      r.customerIds[i]
+        ? [
+            {
+              externalUserid: item.external_contact.external_userid,
+              customerId: r.customerIds[i]!,
+              follow: item.follow_info,
+            },
+          ]
+        : [],
     );
     await upsertFollows(em, account.corpId, follows, ctx.now());
     await recordSyncedRelationTags(em, account.corpId, follows, readAt);

@@ -11,7 +11,12 @@ const unix = (s: number | undefined): Date | null => (typeof s === 'number' && s
  * Writes the whole library of one corp and marks tags it no longer lists as deleted. `seenAt` stamps every row
  * written now; a row with an older stamp was not in this read.
  */
-export async function saveCorpTagLibrary(db: Db, corpId: string, groups: readonly CorpTagGroupWire[], seenAt: Date): Promise<{ tags: number; deleted: number }> {
+export async function saveCorpTagLibrary(
+  db: Db,
+  corpId: string,
+  groups: readonly CorpTagGroupWire[],
+  seenAt: Date,
+): Promise<{ tags: number; deleted: number }> {
   const rows = groups.flatMap((g) =>
     (g.tag ?? [])
       .filter((t) => !t.deleted && !g.deleted)
@@ -32,7 +37,11 @@ export async function saveCorpTagLibrary(db: Db, corpId: string, groups: readonl
     conflict: ['corp_id', 'tag_id'],
     update: ['tag_name', 'group_id', 'group_name', 'tag_order', 'group_order', 'create_time', 'deleted', 'synced_at'],
   });
-  const { affected } = await execute(db, 'UPDATE wecom_corp_tags SET deleted = 1 WHERE corp_id = ? AND deleted = 0 AND synced_at < ?', [corpId, seenAt]);
+  const { affected } = await execute(
+    db,
+    'UPDATE wecom_corp_tags SET deleted = 1 WHERE corp_id = ? AND deleted = 0 AND synced_at < ?',
+    [corpId, seenAt],
+  );
   return { tags: rows.length, deleted: affected };
 }
 

@@ -15,9 +15,23 @@ export const groupEventHook: EventHook = {
   async apply(ctx, e) {
     if (e.kind === 'group.dismissed') await markGroupDismissed(ctx.em, e.account, e.chatId, ctx.now);
     else if (e.kind === 'group.changed' && e.members?.direction === 'left') {
-      const left = await recordLeaves(ctx.em, e.account, e.chatId, e.members.userIds, e.members.scene ?? null, new Date(e.occurredAt), ctx.now);
-      await writeGroupTimeline(ctx.em, e.account, e.chatId, { left }, timelineKey(ctx.row.dedupeKey, ctx.index), ctx.row.id, (userid) =>
-        ctx.customerOf({ type: 'wecom_external_userid', scope: e.account, value: userid }, 'wecom.group'),
+      const left = await recordLeaves(
+        ctx.em,
+        e.account,
+        e.chatId,
+        e.members.userIds,
+        e.members.scene ?? null,
+        new Date(e.occurredAt),
+        ctx.now,
+      );
+      await writeGroupTimeline(
+        ctx.em,
+        e.account,
+        e.chatId,
+        { left },
+        timelineKey(ctx.row.dedupeKey, ctx.index),
+        ctx.row.id,
+        (userid) => ctx.customerOf({ type: 'wecom_external_userid', scope: e.account, value: userid }, 'wecom.group'),
       );
     }
   },

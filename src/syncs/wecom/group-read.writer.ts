@@ -60,7 +60,10 @@ export async function writeGroupRead(
     invitorUserid: m.invitor?.userid || null,
     state: m.state || null,
   }));
-  const r = observations.length > 0 ? await deps.resolver.resolve(em, observations, { source: deps.source, syncRunId: deps.syncRunId }) : { created: 0 };
+  const r =
+    observations.length > 0
+      ? await deps.resolver.resolve(em, observations, { source: deps.source, syncRunId: deps.syncRunId })
+      : { created: 0 };
   const changes = await saveGroupRead(
     em,
     account.corpId,
@@ -78,7 +81,13 @@ export async function writeGroupRead(
     now,
   );
   if (changes.known || deps.timeline === 'all') {
-    await writeGroupTimeline(em, account.corpId, g.chat_id || chatId, changes, `wecom:${account.corpId}:group:${g.chat_id || chatId}@${now.getTime()}`);
+    await writeGroupTimeline(
+      em,
+      account.corpId,
+      g.chat_id || chatId,
+      changes,
+      `wecom:${account.corpId}:group:${g.chat_id || chatId}@${now.getTime()}`,
+    );
   }
   return r.created;
 }

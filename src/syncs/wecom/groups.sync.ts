@@ -51,8 +51,16 @@ export function groupsSync(deps: GroupsSyncDeps): SyncTask {
       if (ctx.account.kind !== 'wecom') throw new Error('groups needs a wecom account');
       const account = ctx.account;
       const wecom = deps.client(account.corpId);
-      let cp: GroupsCheckpoint = (ctx.checkpoint as GroupsCheckpoint | null) ?? { phase: 'all', chunk: 0, cursor: '', offset: 0 };
-      const save = async (next: GroupsCheckpoint, delta: { processed?: number; created?: number; updated?: number } = {}) => {
+      let cp: GroupsCheckpoint = (ctx.checkpoint as GroupsCheckpoint | null) ?? {
+        phase: 'all',
+        chunk: 0,
+        cursor: '',
+        offset: 0,
+      };
+      const save = async (
+        next: GroupsCheckpoint,
+        delta: { processed?: number; created?: number; updated?: number } = {},
+      ) => {
         cp = next;
         await ctx.savePage(cp, delta);
       };
@@ -69,7 +77,10 @@ export function groupsSync(deps: GroupsSyncDeps): SyncTask {
       }
       for (const phase of ['owners', 'resigned'] as const) {
         if (cp.phase !== phase) continue;
-        const owners = phase === 'owners' ? [...new Set(await wecom.contacts.getFollowUserList())].sort() : await resignedOwners(deps.ds, account.corpId);
+        const owners =
+          phase === 'owners'
+            ? [...new Set(await wecom.contacts.getFollowUserList())].sort()
+            : await resignedOwners(deps.ds, account.corpId);
         for (let chunk = cp.chunk; chunk * GROUP_LIST_MAX_OWNERS < owners.length; chunk++) {
           const ownerUserids = owners.slice(chunk * GROUP_LIST_MAX_OWNERS, (chunk + 1) * GROUP_LIST_MAX_OWNERS);
           const from = chunk === cp.chunk ? cp : { phase, chunk, cursor: '', offset: 0 };
@@ -86,7 +97,8 @@ export function groupsSync(deps: GroupsSyncDeps): SyncTask {
           if (stale.length === 0) break;
           const reads = await Promise.all(stale.map((g) => readGroup(wecom, g.chatId)));
           let created = 0;
-          for (const [k, read] of reads.entries()) created += await storeGroup(deps, account, stale[k]!.chatId, stale[k]!.ownerStatus, read, ctx);
+          for (const [k, read] of reads.entries())
+            created += await storeGroup(deps, account, stale[k]!.chatId, stale[k]!.ownerStatus, read, ctx);
           await save(cp, { processed: stale.length, created, updated: stale.length });
         }
         await save({ phase: 'done', chunk: 0, cursor: '', offset: 0 });
@@ -98,7 +110,15 @@ export function groupsSync(deps: GroupsSyncDeps): SyncTask {
 type Saved = (cp: GroupsCheckpoint, delta: { processed: number; created: number; updated: number }) => Promise<void>;
 
 /** Walks one groupchat/list from a checkpoint, reading and storing its groups a slice at a time. */
-async function walk(deps: GroupsSyncDeps, wecom: WecomClient, account: WecomAccount, filter: GroupChatListRequest, from: GroupsCheckpoint, ctx: SyncTaskContext, saved: Saved): Promise<void> {
+async function walk(
+  deps: GroupsSyncDeps,
+  wecom: WecomClient,
+  account: WecomAccount,
+  filter: GroupChatListRequest,
+  from: GroupsCheckpoint,
+  ctx: SyncTaskContext,
+  saved: Saved,
+): Promise<void> {
   let cursor = from.cursor;
   let offset = from.offset;
   for (;;) {
@@ -118,17 +138,40 @@ async function walk(deps: GroupsSyncDeps, wecom: WecomClient, account: WecomAcco
       const slice = page.items.slice(i, i + READ_SLICE);
       const reads = await Promise.all(slice.map((g) => readGroup(wecom, g.chat_id)));
       let created = 0;
-      for (const [k, read] of reads.entries()) created += await storeGroup(deps, account, slice[k]!.chat_id, slice[k]!.status, read, ctx);
+      for (const [k, read] of reads.entries())
+        created += await storeGroup(deps, account, slice[k]!.chat_id, slice[k]!.status, read, ctx);
       const done = i + slice.length;
-      await saved(done < page.items.length ? { ...from, cursor, offset: done } : { ...from, cursor: next, offset: 0 }, { processed: slice.length, created, updated: slice.length });
+      await saved(done < page.items.length ? { ...from, cursor, offset: done } : { ...from, cursor: next, offset: 0 }, {
+        processed: slice.length,
+        created,
+        updated: slice.length,
+      });
     }
-    if (page.items.length === 0) await saved({ ...from, cursor: next, offset: 0 }, { processed: 0, created: 0, updated: 0 });
+    if (page.items.length === 0)
+      await saved({ ...from, cursor: next, offset: 0 }, { processed: 0, created: 0, updated: 0 });
     if (!next) return;
     [cursor, offset] = [next, 0];
   }
 }
 
 /** Stores one read in its own transaction; returns customers created. */
-function storeGroup(deps: GroupsSyncDeps, account: WecomAccount, chatId: string, status: number, g: GroupChatWire | undefined, ctx: SyncTaskContext): Promise<number> {
-  return batchTransaction(deps.ds, (em) => writeGroupRead(em, { resolver: deps.resolver, source: GROUPS_SOURCE, syncRunId: ctx.runId, timeline: 'known-groups' }, account, chatId, status, g, ctx.now()));
+function storeGroup(
+  deps: GroupsSyncDeps,
+  account: WecomAccount,
+  chatId: string,
+  status: number,
+  g: GroupChatWire | undefined,
+  ctx: SyncTaskContext,
+): Promise<number> {
+  return batchTransaction(deps.ds, (em) =>
+    writeGroupRead(
+      em,
+      { resolver: deps.resolver, source: GROUPS_SOURCE, syncRunId: ctx.runId, timeline: 'known-groups' },
+      account,
+      chatId,
+      status,
+      g,
+      ctx.now(),
+    ),
+  );
 }

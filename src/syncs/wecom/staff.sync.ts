@@ -2,7 +2,15 @@ import type { DataSource } from 'typeorm';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import type { MemberWire } from '../../../connectors/wecom/client-types';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
-import { countSeen, departmentsOf, markUnseenLeft, saveMembers, seenUserids, type MemberWrite, type StaffDepartment } from '../../storage/staff/wecom-staff.repository';
+import {
+  countSeen,
+  departmentsOf,
+  markUnseenLeft,
+  saveMembers,
+  seenUserids,
+  type MemberWrite,
+  type StaffDepartment,
+} from '../../storage/staff/wecom-staff.repository';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
 
 /**
@@ -37,7 +45,12 @@ export function staffSync(ds: DataSource, client: (corpId: string) => WecomClien
       const corpId = ctx.account.corpId;
       const wecom = client(corpId);
       const departmentNames = await readDepartmentNames(wecom);
-      let cp: StaffCheckpoint = (ctx.checkpoint as StaffCheckpoint | null) ?? { phase: 'list', source: null, cursor: '', after: '' };
+      let cp: StaffCheckpoint = (ctx.checkpoint as StaffCheckpoint | null) ?? {
+        phase: 'list',
+        source: null,
+        cursor: '',
+        after: '',
+      };
 
       if (cp.phase === 'list') {
         let source = cp.source ?? (wecom.directory.hasDirectorySecret ? 'list_id' : 'follow_users');
@@ -47,7 +60,13 @@ export function staffSync(ds: DataSource, client: (corpId: string) => WecomClien
         }
         if (source === 'follow_users') {
           const userids = [...new Set(await wecom.contacts.getFollowUserList())];
-          await saveMembers(ds, corpId, userids.map((userid) => ({ userid, status: 'active' as const })), ctx.now(), ctx.now());
+          await saveMembers(
+            ds,
+            corpId,
+            userids.map((userid) => ({ userid, status: 'active' as const })),
+            ctx.now(),
+            ctx.now(),
+          );
         }
         cp = { phase: 'names', source, cursor: '', after: '' };
         await ctx.setTotal(await countSeen(ds, corpId, ctx.startedAt));
@@ -89,7 +108,14 @@ export async function readDepartmentNames(wecom: WecomClient): Promise<Map<numbe
  * Pages list_id from `cursor`, saving each page's members (a member's departments gathered across pages) and
  * the next cursor. False when the secret may not call it (48002) before any page was read.
  */
-async function listAll(ds: DataSource, wecom: WecomClient, corpId: string, cursor: string, names: Map<number, string>, ctx: SyncTaskContext): Promise<boolean> {
+async function listAll(
+  ds: DataSource,
+  wecom: WecomClient,
+  corpId: string,
+  cursor: string,
+  names: Map<number, string>,
+  ctx: SyncTaskContext,
+): Promise<boolean> {
   let next = cursor;
   for (;;) {
     throwIfAborted(ctx.signal);
@@ -98,7 +124,9 @@ async function listAll(ds: DataSource, wecom: WecomClient, corpId: string, curso
       page = await wecom.directory.listIds(next);
     } catch (err) {
       if (next === '' && denied(err)) {
-        ctx.logger.info('user/list_id not permitted for the configured secrets; reading the customer-contact members instead');
+        ctx.logger.info(
+          'user/list_id not permitted for the configured secrets; reading the customer-contact members instead',
+        );
         return false;
       }
       throw err;
@@ -108,12 +136,18 @@ async function listAll(ds: DataSource, wecom: WecomClient, corpId: string, curso
     const earlier = await departmentsOf(ds, corpId, [...byUser.keys()], ctx.startedAt);
     const members: MemberWrite[] = [...byUser].map(([userid, ids]) => {
       const seen = new Set((earlier.get(userid) ?? []).map((d) => d.id));
-      const merged = [...(earlier.get(userid) ?? []), ...ids.filter((id) => !seen.has(id)).map((id) => department(id, names))];
+      const merged = [
+        ...(earlier.get(userid) ?? []),
+        ...ids.filter((id) => !seen.has(id)).map((id) => department(id, names)),
+      ];
       return { userid, departments: merged, status: 'active' };
     });
     await saveMembers(ds, corpId, members, ctx.now(), ctx.now());
     const more = page.nextCursor !== '' && page.nextCursor !== next;
-    await ctx.savePage({ phase: 'list', source: 'list_id', cursor: more ? page.nextCursor : '', after: '' } satisfies StaffCheckpoint, {});
+    await ctx.savePage(
+      { phase: 'list', source: 'list_id', cursor: more ? page.nextCursor : '', after: '' } satisfies StaffCheckpoint,
+      {},
+    );
     if (!more) return true;
     next = page.nextCursor;
   }
@@ -124,7 +158,11 @@ function department(id: number, names: Map<number, string>): StaffDepartment {
 }
 
 /** One member by user/get: left when WeCom no longer knows them, undefined when the secret may not read them. */
-export async function readMember(wecom: WecomClient, userid: string, names: Map<number, string>): Promise<MemberWrite | undefined> {
+export async function readMember(
+  wecom: WecomClient,
+  userid: string,
+  names: Map<number, string>,
+): Promise<MemberWrite | undefined> {
   let m: MemberWire;
   try {
     m = await wecom.directory.getUser(userid);

@@ -15,7 +15,12 @@ export interface FollowObservation {
  * relation exists (deleted cleared), with its remark, add_way, state and the corp tag ids on it as WeChat
  * reports them now.
  */
-export async function upsertFollows(db: Db, corpId: string, follows: readonly FollowObservation[], now: Date): Promise<void> {
+export async function upsertFollows(
+  db: Db,
+  corpId: string,
+  follows: readonly FollowObservation[],
+  now: Date,
+): Promise<void> {
   const rows = follows.map(({ externalUserid, customerId, follow: f }) => ({
     corp_id: corpId,
     staff_userid: f.userid,
@@ -35,7 +40,19 @@ export async function upsertFollows(db: Db, corpId: string, follows: readonly Fo
   }));
   await upsert(db, 'wecom_follows', rows, {
     conflict: ['corp_id', 'staff_userid', 'external_userid'],
-    update: ['customer_id', 'remark', 'description', 'add_way', 'state', 'oper_userid', 'created_time', 'deleted', 'deleted_at', 'tags', 'updated_at'],
+    update: [
+      'customer_id',
+      'remark',
+      'description',
+      'add_way',
+      'state',
+      'oper_userid',
+      'created_time',
+      'deleted',
+      'deleted_at',
+      'tags',
+      'updated_at',
+    ],
   });
 }
 
@@ -44,11 +61,10 @@ export async function upsertFollows(db: Db, corpId: string, follows: readonly Fo
  * no longer exist (a del_external_contact callback may have been missed).
  */
 export async function markUnseenFollowsDeleted(db: Db, corpId: string, startedAt: Date, now: Date): Promise<number> {
-  const { affected } = await execute(db, 'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND deleted = 0 AND updated_at < ?', [
-    now,
-    now,
-    corpId,
-    startedAt,
-  ]);
+  const { affected } = await execute(
+    db,
+    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND deleted = 0 AND updated_at < ?',
+    [now, now, corpId, startedAt],
+  );
   return affected;
 }

@@ -9,7 +9,14 @@ import { outboxSignal } from '../outbox/outbox-signal';
 import { tagInvalid, tagNotFound } from '../tag-errors';
 import type { Actor, TagsDeps } from '../tags-deps';
 import { resolveCustomerIds } from './customer-ids';
-import { OPERATOR_SOURCES, addAssignments, removeAssignments, stillTagged, tagsOfCustomer, type CustomerTagView } from './customer-tag.repository';
+import {
+  OPERATOR_SOURCES,
+  addAssignments,
+  removeAssignments,
+  stillTagged,
+  tagsOfCustomer,
+  type CustomerTagView,
+} from './customer-tag.repository';
 
 export interface AssignCounts {
   /** Distinct ids asked for. */
@@ -43,7 +50,11 @@ export class AssignmentService {
   }
 
   /** `POST /api/v1/customers/:id/tags {tagIds}`: manual assignments; returns the customer's tags. */
-  async addToCustomer(customerId: string, tagIds: readonly string[], actor: Actor): Promise<{ customerId: string; tags: CustomerTagView[] }> {
+  async addToCustomer(
+    customerId: string,
+    tagIds: readonly string[],
+    actor: Actor,
+  ): Promise<{ customerId: string; tags: CustomerTagView[] }> {
     const tags = await this.liveTags(tagIds);
     const result = await retryingTransaction(this.deps.ds, async (m) => {
       const id = await this.customer(m, customerId);
@@ -53,7 +64,17 @@ export class AssignmentService {
         if ((await addAssignments(m, tag, [id], 'manual', actor.name, now)) > 0) added.push(tag);
         await this.writer.enqueueCustomers(m, tag, [id], now);
       }
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'customer.tags.add', targetType: 'customer', targetId: id, details: { tagIds: tags, added } }, m);
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'customer.tags.add',
+          targetType: 'customer',
+          targetId: id,
+          details: { tagIds: tags, added },
+        },
+        m,
+      );
       return { customerId: id, tags: await tagsOfCustomer(m, id) };
     });
     outboxSignal(this.deps.ds).notify();
@@ -61,14 +82,28 @@ export class AssignmentService {
   }
 
   /** `DELETE /api/v1/customers/:id/tags/:tagId`: removes the operator-made sources (a segment's `rule` row stays). */
-  async removeFromCustomer(customerId: string, tagId: string, actor: Actor): Promise<{ customerId: string; tags: CustomerTagView[]; keptBy: CustomerTagSource[] }> {
+  async removeFromCustomer(
+    customerId: string,
+    tagId: string,
+    actor: Actor,
+  ): Promise<{ customerId: string; tags: CustomerTagView[]; keptBy: CustomerTagSource[] }> {
     await this.liveTags([tagId]);
     const result = await retryingTransaction(this.deps.ds, async (m) => {
       const id = await this.customer(m, customerId);
       const now = new Date(this.deps.now());
       const removed = await removeAssignments(m, tagId, [id], OPERATOR_SOURCES);
       await this.writer.enqueueCustomers(m, tagId, [id], now);
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'customer.tags.remove', targetType: 'customer', targetId: id, details: { tagId, removed } }, m);
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'customer.tags.remove',
+          targetType: 'customer',
+          targetId: id,
+          details: { tagId, removed },
+        },
+        m,
+      );
       const tags = await tagsOfCustomer(m, id);
       return { customerId: id, tags, keptBy: tags.filter((t) => t.id === tagId).map((t) => t.source) };
     });
@@ -90,7 +125,13 @@ export class AssignmentService {
    * One chunk of a change, inside the caller's transaction: rows written, pushes queued. Used by the inline
    * endpoints, bulk jobs and segment runs. Returns the number of assignment rows added or removed.
    */
-  async applyChunk(db: Db, op: 'assign' | 'unassign', tagId: string, customerIds: readonly string[], who: { source: CustomerTagSource; assignedBy: string | null }): Promise<number> {
+  async applyChunk(
+    db: Db,
+    op: 'assign' | 'unassign',
+    tagId: string,
+    customerIds: readonly string[],
+    who: { source: CustomerTagSource; assignedBy: string | null },
+  ): Promise<number> {
     if (customerIds.length === 0) return 0;
     const now = new Date(this.deps.now());
     const changed =
@@ -101,9 +142,15 @@ export class AssignmentService {
     return changed;
   }
 
-  private async bulk(op: 'assign' | 'unassign', tagId: string, customerIds: readonly string[], actor: Actor): Promise<AssignCounts> {
+  private async bulk(
+    op: 'assign' | 'unassign',
+    tagId: string,
+    customerIds: readonly string[],
+    actor: Actor,
+  ): Promise<AssignCounts> {
     await this.liveTags([tagId]);
-    if (customerIds.length > MAX_INLINE_IDS) throw tagInvalid(`at most ${MAX_INLINE_IDS} customerIds per call; use { filter } for larger sets`);
+    if (customerIds.length > MAX_INLINE_IDS)
+      throw tagInvalid(`at most ${MAX_INLINE_IDS} customerIds per call; use { filter } for larger sets`);
     const counts = await retryingTransaction(this.deps.ds, async (m) => {
       const { active, missing } = await resolveCustomerIds(m, customerIds);
       const changed = await this.applyChunk(m, op, tagId, active, { source: 'manual', assignedBy: actor.name });
@@ -116,7 +163,18 @@ export class AssignmentService {
         ...(op === 'unassign' ? { stillTagged: await stillTagged(m, tagId, active) } : {}),
       };
       await this.audit.write(
-        { actor: actor.name, role: actor.role ?? null, action: `tag.${op}`, targetType: 'tag', targetId: tagId, details: { ...counts, customerIds: active.length <= 100 ? active : undefined, missing: missing.slice(0, 100) } },
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: `tag.${op}`,
+          targetType: 'tag',
+          targetId: tagId,
+          details: {
+            ...counts,
+            customerIds: active.length <= 100 ? active : undefined,
+            missing: missing.slice(0, 100),
+          },
+        },
         m,
       );
       return counts;

@@ -5,13 +5,21 @@ import { type Db, select } from '../../storage/sql';
  * Resolves requested customer ids to live customers (DESIGN §4: a merged id means its survivor): returns the
  * distinct active ids and the requested ids that match no live customer (unknown or erased).
  */
-export async function resolveCustomerIds(db: Db, ids: readonly string[]): Promise<{ active: string[]; missing: string[] }> {
+export async function resolveCustomerIds(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ active: string[]; missing: string[] }> {
   const requested = [...new Set(ids)];
   const status = new Map<string, { status: string; mergedInto: string | null }>();
   for (let i = 0; i < requested.length; i += 500) {
     const part = requested.slice(i, i + 500);
-    const rows = await select(db, `SELECT id, status, merged_into_id FROM customers WHERE id IN (${part.map(() => '?').join(', ')})`, part);
-    for (const r of rows) status.set(String(r.id), { status: String(r.status), mergedInto: (r.merged_into_id as string | null) ?? null });
+    const rows = await select(
+      db,
+      `SELECT id, status, merged_into_id FROM customers WHERE id IN (${part.map(() => '?').join(', ')})`,
+      part,
+    );
+    for (const r of rows)
+      status.set(String(r.id), { status: String(r.status), mergedInto: (r.merged_into_id as string | null) ?? null });
   }
   const active = new Set<string>();
   const missing: string[] = [];

@@ -19,11 +19,23 @@ export async function tagsOfCustomer(db: Db, customerId: string): Promise<Custom
       WHERE ct.customer_id = ? AND t.deleted_at IS NULL ORDER BY t.name, ct.source`,
     [customerId],
   );
-  return rows.map((r) => ({ id: idString(r.id), name: String(r.name), source: r.source as CustomerTagSource, groupName: r.group_name === null || r.group_name === undefined ? null : String(r.group_name) }));
+  return rows.map((r) => ({
+    id: idString(r.id),
+    name: String(r.name),
+    source: r.source as CustomerTagSource,
+    groupName: r.group_name === null || r.group_name === undefined ? null : String(r.group_name),
+  }));
 }
 
 /** Adds (customer, tag, source) rows; returns how many were new. */
-export async function addAssignments(db: Db, tagId: string, customerIds: readonly string[], source: CustomerTagSource, assignedBy: string | null, now: Date): Promise<number> {
+export async function addAssignments(
+  db: Db,
+  tagId: string,
+  customerIds: readonly string[],
+  source: CustomerTagSource,
+  assignedBy: string | null,
+  now: Date,
+): Promise<number> {
   const at = toDbTime(now);
   return insertIgnore(
     db,
@@ -33,7 +45,12 @@ export async function addAssignments(db: Db, tagId: string, customerIds: readonl
 }
 
 /** Deletes the rows of these sources; returns how many went. */
-export async function removeAssignments(db: Db, tagId: string, customerIds: readonly string[], sources: readonly CustomerTagSource[]): Promise<number> {
+export async function removeAssignments(
+  db: Db,
+  tagId: string,
+  customerIds: readonly string[],
+  sources: readonly CustomerTagSource[],
+): Promise<number> {
   let removed = 0;
   for (let i = 0; i < customerIds.length; i += 500) {
     const part = customerIds.slice(i, i + 500);
@@ -52,7 +69,11 @@ export async function stillTagged(db: Db, tagId: string, customerIds: readonly s
   let n = 0;
   for (let i = 0; i < customerIds.length; i += 500) {
     const part = customerIds.slice(i, i + 500);
-    const rows = await select(db, `SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ? AND customer_id IN (${part.map(() => '?').join(', ')})`, [tagId, ...part]);
+    const rows = await select(
+      db,
+      `SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ? AND customer_id IN (${part.map(() => '?').join(', ')})`,
+      [tagId, ...part],
+    );
     n += Number(rows[0]?.n ?? 0);
   }
   return n;

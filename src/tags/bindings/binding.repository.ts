@@ -20,7 +20,8 @@ export interface BindingRecord {
   updatedAt: Date;
 }
 
-const COLUMNS = 'id, tag_id, channel, account, remote_tag_id, remote_group_id, remote_group_name, remote_name, status, error, created_at, updated_at';
+const COLUMNS =
+  'id, tag_id, channel, account, remote_tag_id, remote_group_id, remote_group_name, remote_name, status, error, created_at, updated_at';
 
 export function toBinding(r: Row): BindingRecord {
   return {
@@ -41,12 +42,19 @@ export function toBinding(r: Row): BindingRecord {
 
 export async function bindingsOfTags(db: Db, tagIds: readonly string[]): Promise<BindingRecord[]> {
   if (tagIds.length === 0) return [];
-  const rows = await select(db, `SELECT ${COLUMNS} FROM tag_bindings WHERE tag_id IN (${tagIds.map(() => '?').join(', ')}) ORDER BY id`, [...tagIds]);
+  const rows = await select(
+    db,
+    `SELECT ${COLUMNS} FROM tag_bindings WHERE tag_id IN (${tagIds.map(() => '?').join(', ')}) ORDER BY id`,
+    [...tagIds],
+  );
   return rows.map(toBinding);
 }
 
 export async function bindingsOfAccount(db: Db, channel: TagBindingChannel, account: string): Promise<BindingRecord[]> {
-  const rows = await select(db, `SELECT ${COLUMNS} FROM tag_bindings WHERE channel = ? AND account = ? ORDER BY id`, [channel, account]);
+  const rows = await select(db, `SELECT ${COLUMNS} FROM tag_bindings WHERE channel = ? AND account = ? ORDER BY id`, [
+    channel,
+    account,
+  ]);
   return rows.map(toBinding);
 }
 
@@ -57,7 +65,14 @@ export async function findBinding(db: Db, id: string): Promise<BindingRecord | u
 
 export async function insertBinding(
   db: Db,
-  b: { tagId: string; channel: TagBindingChannel; account: string; remoteName: string; remoteGroupName: string | null; now: Date },
+  b: {
+    tagId: string;
+    channel: TagBindingChannel;
+    account: string;
+    remoteName: string;
+    remoteGroupName: string | null;
+    now: Date;
+  },
 ): Promise<string> {
   const r = await execute(
     db,
@@ -71,7 +86,16 @@ export async function insertBinding(
 /** A binding to a remote tag read from WeChat (the corp tag library, the OA tag list): bound from the start. */
 export async function insertBoundBinding(
   db: Db,
-  b: { tagId: string; channel: TagBindingChannel; account: string; remoteTagId: string; remoteGroupId: string | null; remoteName: string; remoteGroupName: string | null; now: Date },
+  b: {
+    tagId: string;
+    channel: TagBindingChannel;
+    account: string;
+    remoteTagId: string;
+    remoteGroupId: string | null;
+    remoteName: string;
+    remoteGroupName: string | null;
+    now: Date;
+  },
 ): Promise<string> {
   const r = await execute(
     db,
@@ -83,7 +107,12 @@ export async function insertBoundBinding(
 }
 
 /** The remote tag now exists (created or adopted). */
-export async function markBound(db: Db, id: string, remote: { tagId: string; groupId: string | null; name: string; groupName: string | null }, now: Date): Promise<void> {
+export async function markBound(
+  db: Db,
+  id: string,
+  remote: { tagId: string; groupId: string | null; name: string; groupName: string | null },
+  now: Date,
+): Promise<void> {
   await execute(
     db,
     "UPDATE tag_bindings SET remote_tag_id = ?, remote_group_id = ?, remote_name = ?, remote_group_name = ?, status = 'bound', error = NULL, updated_at = ? WHERE id = ?",
@@ -93,12 +122,21 @@ export async function markBound(db: Db, id: string, remote: { tagId: string; gro
 
 /** The remote tag cannot be created (45056 account tag limit, 40126 corp cap, invalid name …). */
 export async function markFailed(db: Db, id: string, error: string, now: Date): Promise<void> {
-  await execute(db, "UPDATE tag_bindings SET status = 'failed', error = ?, updated_at = ? WHERE id = ?", [error, now, id]);
+  await execute(db, "UPDATE tag_bindings SET status = 'failed', error = ?, updated_at = ? WHERE id = ?", [
+    error,
+    now,
+    id,
+  ]);
 }
 
 /** Forget the remote id (deleted in WeChat, or the remote name changed) so the next use creates or adopts again. */
-export async function resetBinding(db: Db, id: string, fields: { remoteName?: string; remoteGroupName?: string | null; error: string | null }, now: Date): Promise<void> {
-  const sets = ["remote_tag_id = NULL", "remote_group_id = NULL", "status = 'pending'", 'error = ?', 'updated_at = ?'];
+export async function resetBinding(
+  db: Db,
+  id: string,
+  fields: { remoteName?: string; remoteGroupName?: string | null; error: string | null },
+  now: Date,
+): Promise<void> {
+  const sets = ['remote_tag_id = NULL', 'remote_group_id = NULL', "status = 'pending'", 'error = ?', 'updated_at = ?'];
   const params: unknown[] = [fields.error, now];
   if (fields.remoteName !== undefined) {
     sets.push('remote_name = ?');
@@ -112,8 +150,17 @@ export async function resetBinding(db: Db, id: string, fields: { remoteName?: st
 }
 
 /** WeChat reports the bound tag under another name or group (renamed by an admin): follow it. */
-export async function updateRemoteNames(db: Db, id: string, r: { name: string; groupId: string | null; groupName: string | null }, now: Date): Promise<void> {
-  await execute(db, 'UPDATE tag_bindings SET remote_name = ?, remote_group_id = ?, remote_group_name = ?, updated_at = ? WHERE id = ?', [r.name, r.groupId, r.groupName, now, id]);
+export async function updateRemoteNames(
+  db: Db,
+  id: string,
+  r: { name: string; groupId: string | null; groupName: string | null },
+  now: Date,
+): Promise<void> {
+  await execute(
+    db,
+    'UPDATE tag_bindings SET remote_name = ?, remote_group_id = ?, remote_group_name = ?, updated_at = ? WHERE id = ?',
+    [r.name, r.groupId, r.groupName, now, id],
+  );
 }
 
 export async function deleteBinding(db: Db, id: string): Promise<void> {

@@ -27,8 +27,14 @@ export class RemoteBinder {
 
   async ensure(binding: BindingRecord): Promise<BindingRecord & { remoteTagId: string }> {
     if (binding.status === 'bound' && binding.remoteTagId) return binding as BindingRecord & { remoteTagId: string };
-    if (binding.status === 'failed') throw new BindingFailedError(errcodeOf(binding.error), `binding ${binding.id} failed: ${binding.error ?? 'unknown'}`);
-    const result = await withLock(this.deps.ds, `tags:bind:${binding.id}`, () => this.create(binding.id), { waitMs: 15_000 });
+    if (binding.status === 'failed')
+      throw new BindingFailedError(
+        errcodeOf(binding.error),
+        `binding ${binding.id} failed: ${binding.error ?? 'unknown'}`,
+      );
+    const result = await withLock(this.deps.ds, `tags:bind:${binding.id}`, () => this.create(binding.id), {
+      waitMs: 15_000,
+    });
     if (!result) throw new Error(`binding ${binding.id} is being created by another instance`);
     return result;
   }
@@ -46,11 +52,22 @@ export class RemoteBinder {
       if (!failure.permanent) throw err;
       const error = `errcode ${failure.errcode ?? 'none'}: ${failure.message}`;
       await markFailed(this.deps.ds, fresh.id, error, now());
-      this.deps.logger.warn({ bindingId: fresh.id, channel: fresh.channel, account: fresh.account, errcode: failure.errcode }, 'remote tag cannot be created');
+      this.deps.logger.warn(
+        { bindingId: fresh.id, channel: fresh.channel, account: fresh.account, errcode: failure.errcode },
+        'remote tag cannot be created',
+      );
       throw new BindingFailedError(failure.errcode, error);
     }
     await markBound(this.deps.ds, fresh.id, remote, now());
-    return { ...fresh, remoteTagId: remote.tagId, remoteGroupId: remote.groupId, remoteName: remote.name, remoteGroupName: remote.groupName, status: 'bound', error: null };
+    return {
+      ...fresh,
+      remoteTagId: remote.tagId,
+      remoteGroupId: remote.groupId,
+      remoteName: remote.name,
+      remoteGroupName: remote.groupName,
+      status: 'bound',
+      error: null,
+    };
   }
 
   /** https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html (create; 45157 duplicate) */

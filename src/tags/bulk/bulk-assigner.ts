@@ -38,14 +38,22 @@ export class BulkAssigner {
     return countSelection(this.deps.ds, sel, this.scopes, this.phoneCrypto);
   }
 
-  async run(op: 'assign' | 'unassign', tagId: string, sel: Selection, who: { source: CustomerTagSource; actor: Actor }, progress?: (processed: number) => Promise<void>): Promise<BulkCounts> {
+  async run(
+    op: 'assign' | 'unassign',
+    tagId: string,
+    sel: Selection,
+    who: { source: CustomerTagSource; actor: Actor },
+    progress?: (processed: number) => Promise<void>,
+  ): Promise<BulkCounts> {
     const counts: BulkCounts = { matched: 0, changed: 0, unchanged: 0 };
     let after = '';
     for (;;) {
       const ids = await pageSelection(this.deps.ds, sel, after, PAGE, this.scopes, this.phoneCrypto);
       const last = ids[ids.length - 1];
       if (!last) break;
-      counts.changed += await retryingTransaction(this.deps.ds, (m) => this.assignments.applyChunk(m, op, tagId, ids, { source: who.source, assignedBy: who.actor.name }));
+      counts.changed += await retryingTransaction(this.deps.ds, (m) =>
+        this.assignments.applyChunk(m, op, tagId, ids, { source: who.source, assignedBy: who.actor.name }),
+      );
       counts.matched += ids.length;
       after = last;
       outboxSignal(this.deps.ds).notify();
@@ -53,7 +61,14 @@ export class BulkAssigner {
     }
     counts.unchanged = Math.max(0, counts.matched - counts.changed);
     const selection = 'filter' in sel ? { filter: sel.filter } : { holdersOf: sel.holders };
-    await this.audit.write({ actor: who.actor.name, role: who.actor.role ?? null, action: `tag.${op}`, targetType: 'tag', targetId: tagId, details: { ...selection, source: who.source, ...counts } });
+    await this.audit.write({
+      actor: who.actor.name,
+      role: who.actor.role ?? null,
+      action: `tag.${op}`,
+      targetType: 'tag',
+      targetId: tagId,
+      details: { ...selection, source: who.source, ...counts },
+    });
     return counts;
   }
 }

@@ -1,7 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import type { BulkJobStatus } from '../../storage/entities';
-import { type Db, type Row, execute, forUpdateSkipLocked, fromDbTime, fromJsonText, idString, select } from '../../storage/sql';
+import {
+  type Db,
+  type Row,
+  execute,
+  forUpdateSkipLocked,
+  fromDbTime,
+  fromJsonText,
+  idString,
+  select,
+} from '../../storage/sql';
 
 /**
  * Work the tags module does in the background, kept in `bulk_jobs` so it survives a restart and runs once
@@ -9,7 +18,13 @@ import { type Db, type Row, execute, forUpdateSkipLocked, fromDbTime, fromJsonTe
  * tag library re-read a `change_external_tag` callback asks for (it must not run inside the inbox transaction).
  */
 export type TagJobKind = 'tags.assign' | 'tags.unassign' | 'tags.sweep' | 'segments.run' | 'tags.corp-library';
-export const TAG_JOB_KINDS: readonly TagJobKind[] = ['tags.assign', 'tags.unassign', 'tags.sweep', 'segments.run', 'tags.corp-library'];
+export const TAG_JOB_KINDS: readonly TagJobKind[] = [
+  'tags.assign',
+  'tags.unassign',
+  'tags.sweep',
+  'segments.run',
+  'tags.corp-library',
+];
 
 export interface BulkJob {
   id: string;
@@ -26,7 +41,8 @@ export interface BulkJob {
   finishedAt: Date | null;
 }
 
-const COLUMNS = 'id, kind, status, params, result, processed, total, error, created_by, created_at, updated_at, finished_at';
+const COLUMNS =
+  'id, kind, status, params, result, processed, total, error, created_by, created_at, updated_at, finished_at';
 
 function toJob(r: Row): BulkJob {
   return {
@@ -45,13 +61,28 @@ function toJob(r: Row): BulkJob {
   };
 }
 
-export async function queueJob(db: Db, kind: TagJobKind, params: Record<string, unknown>, createdBy: string | null, now: Date, opts: { coalesce?: boolean } = {}): Promise<string> {
+export async function queueJob(
+  db: Db,
+  kind: TagJobKind,
+  params: Record<string, unknown>,
+  createdBy: string | null,
+  now: Date,
+  opts: { coalesce?: boolean } = {},
+): Promise<string> {
   const text = JSON.stringify(params);
   if (opts.coalesce) {
-    const same = await select(db, "SELECT id FROM bulk_jobs WHERE kind = ? AND status = 'queued' AND params = ? LIMIT 1", [kind, text]);
+    const same = await select(
+      db,
+      "SELECT id FROM bulk_jobs WHERE kind = ? AND status = 'queued' AND params = ? LIMIT 1",
+      [kind, text],
+    );
     if (same[0]) return idString(same[0].id);
   }
-  const r = await execute(db, "INSERT INTO bulk_jobs (kind, status, params, processed, created_by, created_at, updated_at) VALUES (?, 'queued', ?, 0, ?, ?, ?)", [kind, text, createdBy, now, now]);
+  const r = await execute(
+    db,
+    "INSERT INTO bulk_jobs (kind, status, params, processed, created_by, created_at, updated_at) VALUES (?, 'queued', ?, 0, ?, ?, ?)",
+    [kind, text, createdBy, now, now],
+  );
   if (!r.insertId) throw new Error('bulk job insert returned no id');
   return r.insertId;
 }
@@ -67,7 +98,13 @@ export async function findJob(db: Db, id: string): Promise<BulkJob | undefined> 
 }
 
 /** Claims the oldest queued job of these kinds (or one whose runner's lease ran out), once across instances. */
-export async function claimJob(ds: DataSource, kinds: readonly string[], owner: string, now: Date, leaseMs: number): Promise<BulkJob | undefined> {
+export async function claimJob(
+  ds: DataSource,
+  kinds: readonly string[],
+  owner: string,
+  now: Date,
+  leaseMs: number,
+): Promise<BulkJob | undefined> {
   const id = await retryingTransaction(ds, async (m) => {
     const rows = await select(
       m,
@@ -78,48 +115,66 @@ export async function claimJob(ds: DataSource, kinds: readonly string[], owner: 
     );
     const claimed = rows[0] ? idString(rows[0].id) : undefined;
     if (claimed) {
-      await execute(m, "UPDATE bulk_jobs SET status = 'running', locked_by = ?, locked_until = ?, updated_at = ? WHERE id = ?", [owner, new Date(now.getTime() + leaseMs), now, claimed]);
+      await execute(
+        m,
+        "UPDATE bulk_jobs SET status = 'running', locked_by = ?, locked_until = ?, updated_at = ? WHERE id = ?",
+        [owner, new Date(now.getTime() + leaseMs), now, claimed],
+      );
     }
     return claimed;
   });
   return id ? findJob(ds, id) : undefined;
 }
 
-export async function reportProgress(db: Db, id: string, p: { processed: number; total?: number | null; result?: Record<string, unknown> }, leaseUntil: Date, now: Date): Promise<void> {
-  await execute(db, 'UPDATE bulk_jobs SET processed = ?, total = COALESCE(?, total), result = COALESCE(?, result), locked_until = ?, updated_at = ? WHERE id = ?', [
-    p.processed,
-    p.total ?? null,
-    p.result ? JSON.stringify(p.result) : null,
-    leaseUntil,
-    now,
-    id,
-  ]);
+export async function reportProgress(
+  db: Db,
+  id: string,
+  p: { processed: number; total?: number | null; result?: Record<string, unknown> },
+  leaseUntil: Date,
+  now: Date,
+): Promise<void> {
+  await execute(
+    db,
+    'UPDATE bulk_jobs SET processed = ?, total = COALESCE(?, total), result = COALESCE(?, result), locked_until = ?, updated_at = ? WHERE id = ?',
+    [p.processed, p.total ?? null, p.result ? JSON.stringify(p.result) : null, leaseUntil, now, id],
+  );
 }
 
-export async function finishJob(db: Db, id: string, outcome: { status: 'done' | 'failed'; result?: Record<string, unknown>; error?: string }, now: Date): Promise<void> {
-  await execute(db, 'UPDATE bulk_jobs SET status = ?, result = COALESCE(?, result), error = ?, locked_by = NULL, locked_until = NULL, finished_at = ?, updated_at = ? WHERE id = ?', [
-    outcome.status,
-    outcome.result ? JSON.stringify(outcome.result) : null,
-    outcome.error ?? null,
-    now,
-    now,
-    id,
-  ]);
+export async function finishJob(
+  db: Db,
+  id: string,
+  outcome: { status: 'done' | 'failed'; result?: Record<string, unknown>; error?: string },
+  now: Date,
+): Promise<void> {
+  await execute(
+    db,
+    'UPDATE bulk_jobs SET status = ?, result = COALESCE(?, result), error = ?, locked_by = NULL, locked_until = NULL, finished_at = ?, updated_at = ? WHERE id = ?',
+    [outcome.status, outcome.result ? JSON.stringify(outcome.result) : null, outcome.error ?? null, now, now, id],
+  );
 }
 
 /** Puts a job back in the queue until `retryAt` (a WeChat read that failed for a while); `attempts` is kept in `result`. */
-export async function requeueJob(db: Db, id: string, attempts: number, retryAt: Date, error: string, now: Date): Promise<void> {
-  await execute(db, "UPDATE bulk_jobs SET status = 'queued', result = ?, error = ?, locked_by = NULL, locked_until = ?, updated_at = ? WHERE id = ?", [
-    JSON.stringify({ attempts }),
-    error,
-    retryAt,
-    now,
-    id,
-  ]);
+export async function requeueJob(
+  db: Db,
+  id: string,
+  attempts: number,
+  retryAt: Date,
+  error: string,
+  now: Date,
+): Promise<void> {
+  await execute(
+    db,
+    "UPDATE bulk_jobs SET status = 'queued', result = ?, error = ?, locked_by = NULL, locked_until = ?, updated_at = ? WHERE id = ?",
+    [JSON.stringify({ attempts }), error, retryAt, now, id],
+  );
 }
 
 export function jobView(j: BulkJob): Record<string, unknown> {
-  const percent = j.total ? Math.min(100, Math.round((j.processed / j.total) * 1000) / 10) : j.status === 'done' ? 100 : null;
+  const percent = j.total
+    ? Math.min(100, Math.round((j.processed / j.total) * 1000) / 10)
+    : j.status === 'done'
+      ? 100
+      : null;
   return {
     id: j.id,
     kind: j.kind,

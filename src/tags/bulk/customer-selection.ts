@@ -9,9 +9,18 @@ import { type Db, select } from '../../storage/sql';
  */
 export type Selection = { filter: CustomerFilter } | { holders: { tagId: string; source: CustomerTagSource } };
 
-export async function countSelection(db: Db, sel: Selection, scopes: readonly IdentityScope[], phoneCrypto?: PhoneCrypto): Promise<number> {
+export async function countSelection(
+  db: Db,
+  sel: Selection,
+  scopes: readonly IdentityScope[],
+  phoneCrypto?: PhoneCrypto,
+): Promise<number> {
   if ('holders' in sel) {
-    const rows = await select(db, 'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ? AND source = ?', [sel.holders.tagId, sel.holders.source]);
+    const rows = await select(
+      db,
+      'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ? AND source = ?',
+      [sel.holders.tagId, sel.holders.source],
+    );
     return Number(rows[0]?.n ?? 0);
   }
   const f = filterSql(sel.filter, scopes, phoneCrypto);
@@ -20,16 +29,27 @@ export async function countSelection(db: Db, sel: Selection, scopes: readonly Id
 }
 
 /** The next page of selected customer ids after `after`, in id order (keyset paging; the q matches are a UNION, so ids are distinct). */
-export async function pageSelection(db: Db, sel: Selection, after: string, limit: number, scopes: readonly IdentityScope[], phoneCrypto?: PhoneCrypto): Promise<string[]> {
+export async function pageSelection(
+  db: Db,
+  sel: Selection,
+  after: string,
+  limit: number,
+  scopes: readonly IdentityScope[],
+  phoneCrypto?: PhoneCrypto,
+): Promise<string[]> {
   if ('holders' in sel) {
-    const rows = await select(db, `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND source = ? AND customer_id > ? ORDER BY customer_id LIMIT ${Math.trunc(limit)}`, [
-      sel.holders.tagId,
-      sel.holders.source,
-      after,
-    ]);
+    const rows = await select(
+      db,
+      `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND source = ? AND customer_id > ? ORDER BY customer_id LIMIT ${Math.trunc(limit)}`,
+      [sel.holders.tagId, sel.holders.source, after],
+    );
     return rows.map((r) => String(r.customer_id));
   }
   const f = filterSql(sel.filter, scopes, phoneCrypto);
-  const rows = await select(db, `SELECT c.id FROM ${f.from} WHERE ${[...f.where, 'c.id > ?'].join(' AND ')} ORDER BY c.id LIMIT ${Math.trunc(limit)}`, [...f.params, after]);
+  const rows = await select(
+    db,
+    `SELECT c.id FROM ${f.from} WHERE ${[...f.where, 'c.id > ?'].join(' AND ')} ORDER BY c.id LIMIT ${Math.trunc(limit)}`,
+    [...f.params, after],
+  );
   return rows.map((r) => String(r.id));
 }

@@ -39,7 +39,9 @@ export class TagJobRunner {
     if (!job) return false;
     const now = () => new Date(this.deps.now());
     try {
-      const result = await this.run(job, async (processed, total) => reportProgress(this.deps.ds, job.id, { processed, total }, new Date(this.deps.now() + LEASE_MS), now()));
+      const result = await this.run(job, async (processed, total) =>
+        reportProgress(this.deps.ds, job.id, { processed, total }, new Date(this.deps.now() + LEASE_MS), now()),
+      );
       await finishJob(this.deps.ds, job.id, { status: 'done', result }, now());
     } catch (err) {
       log(this.deps.logger, job, err);
@@ -48,7 +50,14 @@ export class TagJobRunner {
       const attempts = Number(job.result?.attempts ?? 0) + 1;
       const failure = classifyFailure(err);
       if (READS.includes(job.kind) && !failure.permanent && attempts < MAX_ATTEMPTS) {
-        await requeueJob(this.deps.ds, job.id, attempts, new Date(this.deps.now() + retryDelayMs(attempts, failure)), message, now());
+        await requeueJob(
+          this.deps.ds,
+          job.id,
+          attempts,
+          new Date(this.deps.now() + retryDelayMs(attempts, failure)),
+          message,
+          now(),
+        );
       } else {
         await finishJob(this.deps.ds, job.id, { status: 'failed', error: message }, now());
       }
@@ -56,7 +65,10 @@ export class TagJobRunner {
     return true;
   }
 
-  private async run(job: BulkJob, progress: (processed: number, total?: number) => Promise<void>): Promise<Record<string, unknown>> {
+  private async run(
+    job: BulkJob,
+    progress: (processed: number, total?: number) => Promise<void>,
+  ): Promise<Record<string, unknown>> {
     const p = job.params;
     const actor = { name: job.createdBy ?? 'system', role: null };
     switch (job.kind) {

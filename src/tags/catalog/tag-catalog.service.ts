@@ -4,7 +4,13 @@ import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { execute, isDuplicateKeyError, select } from '../../storage/sql';
 import { bindingStats } from '../stats/tag-stats';
 import type { TagDetail, TagPage, TagView } from '../tags-api.types';
-import { bindingsOfTags, deleteBinding, insertBinding, resetBinding, type BindingRecord } from '../bindings/binding.repository';
+import {
+  bindingsOfTags,
+  deleteBinding,
+  insertBinding,
+  resetBinding,
+  type BindingRecord,
+} from '../bindings/binding.repository';
 import { DEFAULT_WECOM_GROUP } from '../bindings/remote-binder';
 import { queueTagSweep } from '../bulk/bulk-job.repository';
 import { OutboxWriter, type EnqueueCounts } from '../outbox/outbox-writer';
@@ -34,10 +40,21 @@ export class TagCatalogService {
   }
 
   async list(opts: { groupId?: string; q?: string; cursor?: string; limit: number }): Promise<TagPage> {
-    const rows = await listTags(this.deps.ds, { groupId: opts.groupId, q: opts.q, after: opts.cursor, limit: opts.limit + 1 });
+    const rows = await listTags(this.deps.ds, {
+      groupId: opts.groupId,
+      q: opts.q,
+      after: opts.cursor,
+      limit: opts.limit + 1,
+    });
     const page = rows.slice(0, opts.limit);
-    const bindings = await bindingsOfTags(this.deps.ds, page.map((t) => t.id));
-    return { items: page.map((t) => tagView(t, bindings)), nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null };
+    const bindings = await bindingsOfTags(
+      this.deps.ds,
+      page.map((t) => t.id),
+    );
+    return {
+      items: page.map((t) => tagView(t, bindings)),
+      nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null,
+    };
   }
 
   async get(id: string): Promise<TagView> {
@@ -50,9 +67,19 @@ export class TagCatalogService {
   async detail(id: string): Promise<TagDetail> {
     const tag = await this.get(id);
     const bindings = await bindingsOfTags(this.deps.ds, [id]);
-    const stats = await Promise.all(bindings.map((b) => bindingStats(this.deps.ds, b, this.deps.config.tags.wecomFanout)));
-    const sources = await select(this.deps.ds, 'SELECT source, COUNT(*) AS n FROM customer_tags WHERE tag_id = ? GROUP BY source', [id]);
-    const [customers] = await select(this.deps.ds, 'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ?', [id]);
+    const stats = await Promise.all(
+      bindings.map((b) => bindingStats(this.deps.ds, b, this.deps.config.tags.wecomFanout)),
+    );
+    const sources = await select(
+      this.deps.ds,
+      'SELECT source, COUNT(*) AS n FROM customer_tags WHERE tag_id = ? GROUP BY source',
+      [id],
+    );
+    const [customers] = await select(
+      this.deps.ds,
+      'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ?',
+      [id],
+    );
     return {
       ...tag,
       customers: Number(customers?.n ?? 0),
@@ -64,10 +91,26 @@ export class TagCatalogService {
   async create(input: CreateTagInput, actor: Actor): Promise<TagView> {
     const groupId = await this.group(input.groupId ?? null);
     const id = await this.write(async (m, now) => {
-      const tagId = await insertTag(m, { name: input.name, groupId, description: input.description ?? null, createdBy: actor.name, now });
+      const tagId = await insertTag(m, {
+        name: input.name,
+        groupId,
+        description: input.description ?? null,
+        createdBy: actor.name,
+        now,
+      });
       const tag = (await findTag(m, tagId))!;
       for (const b of this.wanted(tag, input.bindings ?? [])) await insertBinding(m, { tagId, ...b, now });
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'tag.create', targetType: 'tag', targetId: tagId, details: { name: input.name, groupId, bindings: input.bindings ?? [] } }, m);
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'tag.create',
+          targetType: 'tag',
+          targetId: tagId,
+          details: { name: input.name, groupId, bindings: input.bindings ?? [] },
+        },
+        m,
+      );
       return tagId;
     });
     return this.get(id);
@@ -82,7 +125,17 @@ export class TagCatalogService {
       let added = 0;
       if (input.bindings) added = await this.syncBindings(m, (await findTag(m, id))!, input.bindings, now);
       if (added > 0) await queueTagSweep(m, id, actor.name, now);
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'tag.update', targetType: 'tag', targetId: id, details: { ...input } }, m);
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'tag.update',
+          targetType: 'tag',
+          targetId: id,
+          details: { ...input },
+        },
+        m,
+      );
     });
     return this.get(id);
   }
@@ -96,7 +149,17 @@ export class TagCatalogService {
       await execute(m, 'UPDATE segments SET enabled = 0, updated_at = ? WHERE tag_id = ?', [now, id]);
       await softDeleteTag(m, id, tag.name, now);
       const counts = await this.writer.enqueueTagRemoval(m, id, now);
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'tag.delete', targetType: 'tag', targetId: id, details: { name: tag.name, assignmentsRemoved: affected, ...counts } }, m);
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'tag.delete',
+          targetType: 'tag',
+          targetId: id,
+          details: { name: tag.name, assignmentsRemoved: affected, ...counts },
+        },
+        m,
+      );
       return counts;
     });
     outboxSignal(this.deps.ds).notify();
@@ -113,20 +176,35 @@ export class TagCatalogService {
       const w = wanted.get(key(b));
       if (!w) {
         await deleteBinding(m, b.id);
-        await execute(m, "DELETE FROM outbox WHERE channel = 'oa' AND account = ? AND tag_id = ? AND status = 'pending'", [b.account, tag.id]);
+        await execute(
+          m,
+          "DELETE FROM outbox WHERE channel = 'oa' AND account = ? AND tag_id = ? AND status = 'pending'",
+          [b.account, tag.id],
+        );
         continue;
       }
       wanted.delete(key(b));
-      const renamed = w.remoteName !== b.remoteName || (b.channel === 'wecom' && w.remoteGroupName !== b.remoteGroupName);
+      const renamed =
+        w.remoteName !== b.remoteName || (b.channel === 'wecom' && w.remoteGroupName !== b.remoteGroupName);
       if (renamed && b.status === 'bound') {
-        throw tagInvalid(`binding to ${b.account} is bound to remote tag ${b.remoteTagId} (${b.remoteName}); remove the binding and add it again to bind another remote tag`);
+        throw tagInvalid(
+          `binding to ${b.account} is bound to remote tag ${b.remoteTagId} (${b.remoteName}); remove the binding and add it again to bind another remote tag`,
+        );
       }
       // A renamed pending binding takes the new name; a failed one is tried again, with the tag's members.
-      if (renamed || b.status === 'failed') await resetBinding(m, b.id, { remoteName: w.remoteName, remoteGroupName: w.remoteGroupName, error: null }, now);
+      if (renamed || b.status === 'failed')
+        await resetBinding(m, b.id, { remoteName: w.remoteName, remoteGroupName: w.remoteGroupName, error: null }, now);
       if (b.status === 'failed') added++;
     }
     for (const w of wanted.values()) {
-      await insertBinding(m, { tagId: tag.id, channel: w.channel, account: w.account, remoteName: w.remoteName, remoteGroupName: w.remoteGroupName, now });
+      await insertBinding(m, {
+        tagId: tag.id,
+        channel: w.channel,
+        account: w.account,
+        remoteName: w.remoteName,
+        remoteGroupName: w.remoteGroupName,
+        now,
+      });
       added++;
     }
     return added;
@@ -137,15 +215,25 @@ export class TagCatalogService {
     const seen = new Set<string>();
     return inputs.map((b, i) => {
       const account = b.channel === 'oa' ? b.appId : b.corpId;
-      const configured = b.channel === 'oa' ? findOfficialAccount(this.deps.config, account) : findWecom(this.deps.config, account);
-      if (!configured) throw tagInvalid(`bindings.${i}: no ${b.channel === 'oa' ? 'official-account' : 'wecom'} account ${account} is configured`);
-      if (seen.has(`${b.channel}:${account}`)) throw tagInvalid(`bindings.${i}: ${b.channel} account ${account} is listed twice`);
+      const configured =
+        b.channel === 'oa' ? findOfficialAccount(this.deps.config, account) : findWecom(this.deps.config, account);
+      if (!configured)
+        throw tagInvalid(
+          `bindings.${i}: no ${b.channel === 'oa' ? 'official-account' : 'wecom'} account ${account} is configured`,
+        );
+      if (seen.has(`${b.channel}:${account}`))
+        throw tagInvalid(`bindings.${i}: ${b.channel} account ${account} is listed twice`);
       seen.add(`${b.channel}:${account}`);
       const existing = current.find((c) => c.channel === b.channel && c.account === account);
       const remoteName = b.name ?? existing?.remoteName ?? tag.name;
-      if (b.channel === 'oa' && Buffer.byteLength(remoteName, 'utf8') > 30) throw tagInvalid(`bindings.${i}: OA tag names are at most 30 bytes; give the binding a shorter name`);
-      if (b.channel === 'wecom' && [...remoteName].length > 30) throw tagInvalid(`bindings.${i}: WeCom tag names are at most 30 characters; give the binding a shorter name`);
-      const remoteGroupName = b.channel === 'wecom' ? (b.groupName ?? existing?.remoteGroupName ?? tag.groupName?.slice(0, 30) ?? DEFAULT_WECOM_GROUP) : null;
+      if (b.channel === 'oa' && Buffer.byteLength(remoteName, 'utf8') > 30)
+        throw tagInvalid(`bindings.${i}: OA tag names are at most 30 bytes; give the binding a shorter name`);
+      if (b.channel === 'wecom' && [...remoteName].length > 30)
+        throw tagInvalid(`bindings.${i}: WeCom tag names are at most 30 characters; give the binding a shorter name`);
+      const remoteGroupName =
+        b.channel === 'wecom'
+          ? (b.groupName ?? existing?.remoteGroupName ?? tag.groupName?.slice(0, 30) ?? DEFAULT_WECOM_GROUP)
+          : null;
       return { channel: b.channel, account, remoteName, remoteGroupName };
     });
   }

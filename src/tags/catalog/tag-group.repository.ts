@@ -8,7 +8,12 @@ export interface TagGroupRecord {
 }
 
 function toGroup(r: Row): TagGroupRecord {
-  return { id: idString(r.id), name: String(r.name), createdAt: fromDbTime(r.created_at)!, updatedAt: fromDbTime(r.updated_at)! };
+  return {
+    id: idString(r.id),
+    name: String(r.name),
+    createdAt: fromDbTime(r.created_at)!,
+    updatedAt: fromDbTime(r.updated_at)!,
+  };
 }
 
 export async function listGroups(db: Db): Promise<TagGroupRecord[]> {
@@ -26,7 +31,11 @@ export async function findGroupByName(db: Db, name: string): Promise<TagGroupRec
 }
 
 export async function insertGroup(db: Db, name: string, now: Date): Promise<string> {
-  const r = await execute(db, 'INSERT INTO tag_groups (name, created_at, updated_at) VALUES (?, ?, ?)', [name, now, now]);
+  const r = await execute(db, 'INSERT INTO tag_groups (name, created_at, updated_at) VALUES (?, ?, ?)', [
+    name,
+    now,
+    now,
+  ]);
   if (!r.insertId) throw new Error('tag group insert returned no id');
   return r.insertId;
 }

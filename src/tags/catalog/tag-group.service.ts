@@ -4,9 +4,21 @@ import { tagConflict, tagNotFound } from '../tag-errors';
 import type { Actor, TagsDeps } from '../tags-deps';
 import { countTagsInGroup } from './tag.repository';
 import type { TagGroupView } from '../tags-api.types';
-import { deleteGroup, findGroup, insertGroup, listGroups, renameGroup, type TagGroupRecord } from './tag-group.repository';
+import {
+  deleteGroup,
+  findGroup,
+  insertGroup,
+  listGroups,
+  renameGroup,
+  type TagGroupRecord,
+} from './tag-group.repository';
 
-const view = (g: TagGroupRecord): TagGroupView => ({ id: g.id, name: g.name, createdAt: g.createdAt.toISOString(), updatedAt: g.updatedAt.toISOString() });
+const view = (g: TagGroupRecord): TagGroupView => ({
+  id: g.id,
+  name: g.name,
+  createdAt: g.createdAt.toISOString(),
+  updatedAt: g.updatedAt.toISOString(),
+});
 
 /** Tag groups of the catalog (`/api/v1/tag-groups`): names are unique; a group still holding tags cannot go. */
 export class TagGroupService {
@@ -24,7 +36,17 @@ export class TagGroupService {
     const id = await this.unique(() =>
       this.deps.ds.transaction(async (m) => {
         const gid = await insertGroup(m, name, new Date(this.deps.now()));
-        await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'tag_group.create', targetType: 'tag_group', targetId: gid, details: { name } }, m);
+        await this.audit.write(
+          {
+            actor: actor.name,
+            role: actor.role ?? null,
+            action: 'tag_group.create',
+            targetType: 'tag_group',
+            targetId: gid,
+            details: { name },
+          },
+          m,
+        );
         return gid;
       }),
     );
@@ -36,7 +58,17 @@ export class TagGroupService {
     await this.unique(() =>
       this.deps.ds.transaction(async (m) => {
         await renameGroup(m, id, name, new Date(this.deps.now()));
-        await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'tag_group.update', targetType: 'tag_group', targetId: id, details: { name } }, m);
+        await this.audit.write(
+          {
+            actor: actor.name,
+            role: actor.role ?? null,
+            action: 'tag_group.update',
+            targetType: 'tag_group',
+            targetId: id,
+            details: { name },
+          },
+          m,
+        );
       }),
     );
     return view((await findGroup(this.deps.ds, id))!);
@@ -45,10 +77,21 @@ export class TagGroupService {
   async remove(id: string, actor: Actor): Promise<void> {
     const g = await findGroup(this.deps.ds, id);
     if (!g) throw tagNotFound(`tag group ${id}`);
-    if ((await countTagsInGroup(this.deps.ds, id)) > 0) throw tagConflict(`tag group ${id} still holds tags; move or delete them first`);
+    if ((await countTagsInGroup(this.deps.ds, id)) > 0)
+      throw tagConflict(`tag group ${id} still holds tags; move or delete them first`);
     await this.deps.ds.transaction(async (m) => {
       await deleteGroup(m, id);
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'tag_group.delete', targetType: 'tag_group', targetId: id, details: { name: g.name } }, m);
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'tag_group.delete',
+          targetType: 'tag_group',
+          targetId: id,
+          details: { name: g.name },
+        },
+        m,
+      );
     });
   }
 

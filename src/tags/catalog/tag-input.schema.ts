@@ -3,12 +3,27 @@ import { tagInvalid } from '../tag-errors';
 
 const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
 /** OA tag names are ≤ 30 bytes (45158), WeCom corp tag and group names ≤ 30 characters (40072): wechat-api.md §3, §5.5. */
-const oaName = z.string().trim().min(1).refine((s) => Buffer.byteLength(s, 'utf8') <= 30, 'OA tag names are at most 30 bytes (UTF-8)');
-const wecomName = z.string().trim().min(1).refine((s) => [...s].length <= 30, 'WeCom tag and group names are at most 30 characters');
+const oaName = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((s) => Buffer.byteLength(s, 'utf8') <= 30, 'OA tag names are at most 30 bytes (UTF-8)');
+const wecomName = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((s) => [...s].length <= 30, 'WeCom tag and group names are at most 30 characters');
 
 export const bindingInput = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('oa'), appId: z.string().min(1).max(64), name: oaName.optional() }).strict(),
-  z.object({ channel: z.literal('wecom'), corpId: z.string().min(1).max(64), groupName: wecomName.optional(), name: wecomName.optional() }).strict(),
+  z
+    .object({
+      channel: z.literal('wecom'),
+      corpId: z.string().min(1).max(64),
+      groupName: wecomName.optional(),
+      name: wecomName.optional(),
+    })
+    .strict(),
 ]);
 
 export const createTagInput = z

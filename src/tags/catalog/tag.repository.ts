@@ -33,7 +33,10 @@ function toTag(r: Row): TagRecord {
 }
 
 /** Live tags in id order, keyset-paged. */
-export async function listTags(db: Db, opts: { groupId?: string; q?: string; after?: string; limit: number }): Promise<TagRecord[]> {
+export async function listTags(
+  db: Db,
+  opts: { groupId?: string; q?: string; after?: string; limit: number },
+): Promise<TagRecord[]> {
   const where = ['t.deleted_at IS NULL'];
   const params: unknown[] = [];
   if (opts.groupId !== undefined) {
@@ -48,7 +51,11 @@ export async function listTags(db: Db, opts: { groupId?: string; q?: string; aft
     where.push('t.id > ?');
     params.push(opts.after);
   }
-  const rows = await select(db, `${SELECT} WHERE ${where.join(' AND ')} ORDER BY t.id LIMIT ${Math.trunc(opts.limit)}`, params);
+  const rows = await select(
+    db,
+    `${SELECT} WHERE ${where.join(' AND ')} ORDER BY t.id LIMIT ${Math.trunc(opts.limit)}`,
+    params,
+  );
   return rows.map(toTag);
 }
 
@@ -73,7 +80,11 @@ export async function tagsBoundTo(db: Db, channel: 'oa' | 'wecom', account: stri
 
 export async function findTags(db: Db, ids: readonly string[], includeDeleted = false): Promise<TagRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await select(db, `${SELECT} WHERE t.id IN (${ids.map(() => '?').join(', ')})${includeDeleted ? '' : ' AND t.deleted_at IS NULL'} ORDER BY t.id`, [...ids]);
+  const rows = await select(
+    db,
+    `${SELECT} WHERE t.id IN (${ids.map(() => '?').join(', ')})${includeDeleted ? '' : ' AND t.deleted_at IS NULL'} ORDER BY t.id`,
+    [...ids],
+  );
   return rows.map(toTag);
 }
 
@@ -83,30 +94,41 @@ export async function findTag(db: Db, id: string, includeDeleted = false): Promi
 
 /** The live tag named `name` in group `groupId` (null = ungrouped), if any. */
 export async function findTagByName(db: Db, groupId: string | null, name: string): Promise<TagRecord | undefined> {
-  const rows = await select(db, `${SELECT} WHERE t.group_id = ? AND t.name = ? AND t.deleted_at IS NULL`, [groupId ?? UNGROUPED, name]);
+  const rows = await select(db, `${SELECT} WHERE t.group_id = ? AND t.name = ? AND t.deleted_at IS NULL`, [
+    groupId ?? UNGROUPED,
+    name,
+  ]);
   return rows[0] ? toTag(rows[0]) : undefined;
 }
 
-export async function insertTag(db: Db, t: { name: string; groupId: string | null; description: string | null; createdBy: string | null; now: Date }): Promise<string> {
-  const r = await execute(db, 'INSERT INTO tags (name, group_id, description, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
-    t.name,
-    t.groupId ?? UNGROUPED,
-    t.description,
-    t.createdBy,
-    t.now,
-    t.now,
-  ]);
+export async function insertTag(
+  db: Db,
+  t: { name: string; groupId: string | null; description: string | null; createdBy: string | null; now: Date },
+): Promise<string> {
+  const r = await execute(
+    db,
+    'INSERT INTO tags (name, group_id, description, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    [t.name, t.groupId ?? UNGROUPED, t.description, t.createdBy, t.now, t.now],
+  );
   if (!r.insertId) throw new Error('tag insert returned no id');
   return r.insertId;
 }
 
-export async function updateTag(db: Db, id: string, f: { name?: string; groupId?: string | null; description?: string | null }, now: Date): Promise<void> {
+export async function updateTag(
+  db: Db,
+  id: string,
+  f: { name?: string; groupId?: string | null; description?: string | null },
+  now: Date,
+): Promise<void> {
   const changes: [string, unknown][] = [];
   if (f.name !== undefined) changes.push(['name', f.name]);
   if (f.groupId !== undefined) changes.push(['group_id', f.groupId ?? UNGROUPED]);
   if (f.description !== undefined) changes.push(['description', f.description]);
   changes.push(['updated_at', now]);
-  await execute(db, `UPDATE tags SET ${changes.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...changes.map(([, v]) => v), id]);
+  await execute(db, `UPDATE tags SET ${changes.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [
+    ...changes.map(([, v]) => v),
+    id,
+  ]);
 }
 
 /**
@@ -114,10 +136,19 @@ export async function updateTag(db: Db, id: string, f: { name?: string; groupId?
  * freed for a new tag, since (group_id, name) is unique over deleted rows too.
  */
 export async function softDeleteTag(db: Db, id: string, name: string, now: Date): Promise<void> {
-  await execute(db, 'UPDATE tags SET name = ?, deleted_at = ?, updated_at = ? WHERE id = ?', [`${name.slice(0, 40)}#deleted#${id}`.slice(0, 64), now, now, id]);
+  await execute(db, 'UPDATE tags SET name = ?, deleted_at = ?, updated_at = ? WHERE id = ?', [
+    `${name.slice(0, 40)}#deleted#${id}`.slice(0, 64),
+    now,
+    now,
+    id,
+  ]);
 }
 
 export async function countTagsInGroup(db: Db, groupId: string): Promise<number> {
-  const rows = await select<{ n: unknown }>(db, 'SELECT COUNT(*) AS n FROM tags WHERE group_id = ? AND deleted_at IS NULL', [groupId]);
+  const rows = await select<{ n: unknown }>(
+    db,
+    'SELECT COUNT(*) AS n FROM tags WHERE group_id = ? AND deleted_at IS NULL',
+    [groupId],
+  );
   return Number(rows[0]?.n ?? 0);
 }

@@ -26,7 +26,13 @@ export async function pushOaAccount(ctx: PushContext, appId: string, items: OaIt
   await Promise.all([...byTag].map(([tagId, rows]) => pushOaTag(ctx, appId, tagId, bindings.get(tagId), rows)));
 }
 
-async function pushOaTag(ctx: PushContext, appId: string, tagId: string, binding: BindingRecord | undefined, rows: OaItem[]): Promise<void> {
+async function pushOaTag(
+  ctx: PushContext,
+  appId: string,
+  tagId: string,
+  binding: BindingRecord | undefined,
+  rows: OaItem[],
+): Promise<void> {
   let bound: BindingRecord & { remoteTagId: string };
   try {
     if (!binding) throw new BindingFailedError(null, `tag ${tagId} is not bound to ${appId}`);
@@ -57,14 +63,33 @@ async function pushOaTag(ctx: PushContext, appId: string, tagId: string, binding
  * Openids no customer holds any more (erased) but WeChat has the tag on, as Siyu pushed it: nobody wants the tag,
  * so a queued removal goes ahead.
  */
-async function addOrphans(ctx: PushContext, appId: string, remoteTagId: string, openids: string[], targets: Map<string, OaTarget>): Promise<void> {
+async function addOrphans(
+  ctx: PushContext,
+  appId: string,
+  remoteTagId: string,
+  openids: string[],
+  targets: Map<string, OaTarget>,
+): Promise<void> {
   const orphans = openids.filter((o) => !targets.has(o));
   for (const s of await statesOf(ctx.ds, 'oa', appId, orphans, remoteTagId)) {
-    targets.set(s.subject, { customerId: s.customerId ?? '', openid: s.subject, desired: false, unsubscribed: false, present: s.present, lastErrcode: s.lastErrcode });
+    targets.set(s.subject, {
+      customerId: s.customerId ?? '',
+      openid: s.subject,
+      desired: false,
+      unsubscribed: false,
+      present: s.present,
+      lastErrcode: s.lastErrcode,
+    });
   }
 }
 
-async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord & { remoteTagId: string }, row: OaItem, todo: OaTarget[]): Promise<void> {
+async function pushRow(
+  ctx: PushContext,
+  appId: string,
+  binding: BindingRecord & { remoteTagId: string },
+  row: OaItem,
+  todo: OaTarget[],
+): Promise<void> {
   const blocked = ctx.blockedUntil('oa', appId);
   if (blocked) return ctx.outcome.defer(row, blocked);
   const api = ctx.clients.oa(appId).tags;
@@ -91,7 +116,11 @@ async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord &
       ok.push(...list);
     } catch (err) {
       if (err instanceof WechatApiError && err.errcode !== null && PER_OPENID.has(err.category)) {
-        if (list.length === 1) refused.set(err.errcode, { category: err.category, targets: [...(refused.get(err.errcode)?.targets ?? []), list[0]!] });
+        if (list.length === 1)
+          refused.set(err.errcode, {
+            category: err.category,
+            targets: [...(refused.get(err.errcode)?.targets ?? []), list[0]!],
+          });
         else queue.unshift(list.slice(0, list.length >> 1), list.slice(list.length >> 1));
       } else {
         ctx.noteFailure('oa', appId, err);
@@ -101,7 +130,8 @@ async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord &
     }
   }
 
-  const writes = (ts: OaTarget[], present: boolean) => ts.map((t) => ({ subject: t.openid, remoteTagId: binding.remoteTagId, customerId: t.customerId, present }));
+  const writes = (ts: OaTarget[], present: boolean) =>
+    ts.map((t) => ({ subject: t.openid, remoteTagId: binding.remoteTagId, customerId: t.customerId, present }));
   ctx.outcome.statePushed('oa', appId, writes(ok, add));
   for (const [errcode, { category, targets: ts }] of refused) {
     // Untagging someone who no longer follows or is not this app's: WeChat holds nothing to remove.
@@ -110,13 +140,31 @@ async function pushRow(ctx: PushContext, appId: string, binding: BindingRecord &
       continue;
     }
     ctx.outcome.stateFailed('oa', appId, errcode, writes(ts, !add));
-    ctx.outcome.split({ channel: 'oa', account: appId, opKey: row.opKey, tagId: row.tagId, payload: { op: row.payload.op, openids: ts.map((t) => t.openid), failed: ts.map((t) => t.openid), remoteTagId: binding.remoteTagId }, lastErrcode: errcode, lastError: `errcode ${errcode}` });
+    ctx.outcome.split({
+      channel: 'oa',
+      account: appId,
+      opKey: row.opKey,
+      tagId: row.tagId,
+      payload: {
+        op: row.payload.op,
+        openids: ts.map((t) => t.openid),
+        failed: ts.map((t) => t.openid),
+        remoteTagId: binding.remoteTagId,
+      },
+      lastErrcode: errcode,
+      lastError: `errcode ${errcode}`,
+    });
   }
   if (error === undefined) return ctx.outcome.done(row, { ...row.payload, remoteTagId: binding.remoteTagId });
 
   // The remote tag was deleted in WeChat. The binding fails with the errcode (an operator re-saving the tag's
   // bindings creates it again) rather than silently re-creating what an admin removed.
-  if (error instanceof WechatApiError && error.category === 'TAG_GONE') await markFailed(ctx.ds, binding.id, `errcode ${error.errcode}: the OA tag no longer exists`, ctx.now());
-  const { dead, errcode } = ctx.outcome.fail(row, error, { ...row.payload, openids: pending.map((t) => t.openid), remoteTagId: binding.remoteTagId });
+  if (error instanceof WechatApiError && error.category === 'TAG_GONE')
+    await markFailed(ctx.ds, binding.id, `errcode ${error.errcode}: the OA tag no longer exists`, ctx.now());
+  const { dead, errcode } = ctx.outcome.fail(row, error, {
+    ...row.payload,
+    openids: pending.map((t) => t.openid),
+    remoteTagId: binding.remoteTagId,
+  });
   if (dead) ctx.outcome.stateFailed('oa', appId, errcode, writes(pending, !add));
 }

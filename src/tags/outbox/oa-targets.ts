@@ -21,7 +21,14 @@ function sql(where: string, n: number, hint: string): string {
     WHERE i.type = 'oa_openid' AND i.scope = ? AND ${where} IN (${Array.from({ length: n }, () => '?').join(', ')})`;
 }
 
-async function targets(db: Db, column: string, tagId: string, appId: string, remoteTagId: string | null, keys: readonly string[]): Promise<OaTarget[]> {
+async function targets(
+  db: Db,
+  column: string,
+  tagId: string,
+  appId: string,
+  remoteTagId: string | null,
+  keys: readonly string[],
+): Promise<OaTarget[]> {
   const out: OaTarget[] = [];
   for (let i = 0; i < keys.length; i += 500) {
     const part = keys.slice(i, i + 500);
@@ -42,11 +49,23 @@ async function targets(db: Db, column: string, tagId: string, appId: string, rem
   return out;
 }
 
-export function oaTargetsOfCustomers(db: Db, tagId: string, appId: string, remoteTagId: string | null, customerIds: readonly string[]): Promise<OaTarget[]> {
+export function oaTargetsOfCustomers(
+  db: Db,
+  tagId: string,
+  appId: string,
+  remoteTagId: string | null,
+  customerIds: readonly string[],
+): Promise<OaTarget[]> {
   return targets(db, 'i.customer_id', tagId, appId, remoteTagId, customerIds);
 }
 
-export function oaTargetsOfOpenids(db: Db, tagId: string, appId: string, remoteTagId: string | null, openids: readonly string[]): Promise<OaTarget[]> {
+export function oaTargetsOfOpenids(
+  db: Db,
+  tagId: string,
+  appId: string,
+  remoteTagId: string | null,
+  openids: readonly string[],
+): Promise<OaTarget[]> {
   return targets(db, 'i.value', tagId, appId, remoteTagId, openids);
 }
 

@@ -36,7 +36,13 @@ export class OutboxAdminService {
     this.audit = new AuditLogWriter(deps.ds);
   }
 
-  async list(opts: { status?: OutboxStatus; channel?: string; tagId?: string; cursor?: string; limit: number }): Promise<OutboxPage> {
+  async list(opts: {
+    status?: OutboxStatus;
+    channel?: string;
+    tagId?: string;
+    cursor?: string;
+    limit: number;
+  }): Promise<OutboxPage> {
     const rows = await listOutbox(this.deps.ds, { ...opts, before: opts.cursor, limit: opts.limit + 1 });
     const page = rows.slice(0, opts.limit);
     return { items: page.map(outboxView), nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null };
@@ -55,13 +61,30 @@ export class OutboxAdminService {
       if (isOaPayload(item)) {
         const openids = item.payload.failed ?? item.payload.openids;
         await clearErrors(m, 'oa', item.account, openids, item.payload.remoteTagId);
-        await execute(m, "UPDATE outbox SET payload = ? WHERE id = ?", [JSON.stringify({ op: item.payload.op, openids }), id]);
+        await execute(m, 'UPDATE outbox SET payload = ? WHERE id = ?', [
+          JSON.stringify({ op: item.payload.op, openids }),
+          id,
+        ]);
       } else {
         const p = item.payload as { userid: string; externalUserid: string };
         await clearErrors(m, 'wecom', item.account, [`${p.userid}|${p.externalUserid}`]);
       }
-      await execute(m, "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_errcode = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND status = 'dead'", [now, now, id]);
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'outbox.retry', targetType: 'outbox', targetId: id, details: { opKey: item.opKey, lastErrcode: item.lastErrcode } }, m);
+      await execute(
+        m,
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_errcode = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND status = 'dead'",
+        [now, now, id],
+      );
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'outbox.retry',
+          targetType: 'outbox',
+          targetId: id,
+          details: { opKey: item.opKey, lastErrcode: item.lastErrcode },
+        },
+        m,
+      );
     });
     outboxSignal(this.deps.ds).notify();
     return outboxView((await findOutbox(this.deps.ds, id))!);

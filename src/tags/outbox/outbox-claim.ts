@@ -14,7 +14,13 @@ import type { OutboxItem } from './outbox-types';
  */
 export async function claimDue(
   ds: DataSource,
-  opts: { owner: string; now: Date; limit: number; leaseMs: number; exclude?: readonly { channel: string; account: string }[] },
+  opts: {
+    owner: string;
+    now: Date;
+    limit: number;
+    leaseMs: number;
+    exclude?: readonly { channel: string; account: string }[];
+  },
 ): Promise<OutboxItem[]> {
   const exclude = opts.exclude ?? [];
   const skip = exclude.map(() => ' AND NOT (channel = ? AND account = ?)').join('');
@@ -40,7 +46,11 @@ export async function claimDue(
 }
 
 async function reclaimExpired(db: Db, now: Date): Promise<void> {
-  await execute(db, "UPDATE outbox SET status = 'pending', locked_by = NULL, locked_until = NULL WHERE status = 'in_flight' AND locked_until < ?", [now]);
+  await execute(
+    db,
+    "UPDATE outbox SET status = 'pending', locked_by = NULL, locked_until = NULL WHERE status = 'in_flight' AND locked_until < ?",
+    [now],
+  );
 }
 
 /** The earliest time a pending row becomes due, or null when nothing is pending. */

@@ -51,7 +51,12 @@ export class OutboxPusher {
     private readonly options: OutboxPusherOptions,
   ) {
     this.owner = options.owner ?? newInstanceId();
-    this.binder = new RemoteBinder({ ds: deps.ds, clients: options.clients, now: () => deps.now(), logger: deps.logger });
+    this.binder = new RemoteBinder({
+      ds: deps.ds,
+      clients: options.clients,
+      now: () => deps.now(),
+      logger: deps.logger,
+    });
   }
 
   /**
@@ -67,13 +72,25 @@ export class OutboxPusher {
       while (!stop()) {
         const now = this.deps.now();
         for (const [key, until] of this.blocked) if (until <= now) this.blocked.delete(key);
-        const exclude = [...this.blocked.keys()].map((k) => ({ channel: k.slice(0, k.indexOf(':')), account: k.slice(k.indexOf(':') + 1) }));
-        const rows = await claimDue(this.deps.ds, { owner: this.owner, now: new Date(now), limit: this.options.batchSize ?? 500, leaseMs: this.options.leaseMs ?? LEASE_MS, exclude });
+        const exclude = [...this.blocked.keys()].map((k) => ({
+          channel: k.slice(0, k.indexOf(':')),
+          account: k.slice(k.indexOf(':') + 1),
+        }));
+        const rows = await claimDue(this.deps.ds, {
+          owner: this.owner,
+          now: new Date(now),
+          limit: this.options.batchSize ?? 500,
+          leaseMs: this.options.leaseMs ?? LEASE_MS,
+          exclude,
+        });
         if (rows.length === 0) break;
         const outcome = await this.pushRound(rows, previous?.outcome.overlay() ?? new Map());
         if (previous) await previous.written;
         if (failed !== undefined) throw failed;
-        previous = { outcome, written: outcome.flush(this.deps.ds, this.owner).catch((err: unknown) => (failed = err)) };
+        previous = {
+          outcome,
+          written: outcome.flush(this.deps.ds, this.owner).catch((err: unknown) => (failed = err)),
+        };
       }
     } finally {
       if (previous) await previous.written;
@@ -109,7 +126,8 @@ export class OutboxPusher {
       },
     };
     const groups = new Map<string, OutboxItem[]>();
-    for (const row of rows) groups.set(`${row.channel}:${row.account}`, [...(groups.get(`${row.channel}:${row.account}`) ?? []), row]);
+    for (const row of rows)
+      groups.set(`${row.channel}:${row.account}`, [...(groups.get(`${row.channel}:${row.account}`) ?? []), row]);
     await Promise.all(
       [...groups.values()].map(async (group) => {
         const first = group[0]!;

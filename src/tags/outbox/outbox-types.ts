@@ -49,7 +49,8 @@ export interface OutboxItem {
 export const OA_BATCH = 50;
 
 export const oaOpKey = (appId: string, tagId: string, op: OaOp): string => `oa:${appId}:${tagId}:${op}`;
-export const wecomOpKey = (corpId: string, userid: string, externalUserid: string): string => `wecom:${corpId}:${userid}:${externalUserid}`;
+export const wecomOpKey = (corpId: string, userid: string, externalUserid: string): string =>
+  `wecom:${corpId}:${userid}:${externalUserid}`;
 
 export function isOaPayload(item: OutboxItem): item is OutboxItem & { payload: OaPayload } {
   return item.channel === 'oa';

@@ -33,8 +33,22 @@ export class OutboxWriter {
       if (b.status === 'failed') continue;
       if (b.channel === 'oa') {
         const targets = await oaTargetsOfCustomers(db, tagId, b.account, b.remoteTagId, customerIds);
-        counts.oaAdds += await this.appendOa(db, b.account, tagId, 'add', targets.filter(needsAdd).map((t) => t.openid), now);
-        counts.oaRemoves += await this.appendOa(db, b.account, tagId, 'remove', targets.filter(needsRemove).map((t) => t.openid), now);
+        counts.oaAdds += await this.appendOa(
+          db,
+          b.account,
+          tagId,
+          'add',
+          targets.filter(needsAdd).map((t) => t.openid),
+          now,
+        );
+        counts.oaRemoves += await this.appendOa(
+          db,
+          b.account,
+          tagId,
+          'remove',
+          targets.filter(needsRemove).map((t) => t.openid),
+          now,
+        );
       } else {
         counts.wecomRelations += await this.enqueueWecomCustomers(db, b, customerIds, now);
       }
@@ -47,7 +61,11 @@ export class OutboxWriter {
     const counts = zero();
     for (const b of await bindingsOfTags(db, [tagId])) {
       if (!b.remoteTagId || b.status === 'failed') continue;
-      const rows = await select(db, "SELECT subject FROM remote_tag_state WHERE channel = ? AND account = ? AND remote_tag_id = ? AND present = 1", [b.channel, b.account, b.remoteTagId]);
+      const rows = await select(
+        db,
+        'SELECT subject FROM remote_tag_state WHERE channel = ? AND account = ? AND remote_tag_id = ? AND present = 1',
+        [b.channel, b.account, b.remoteTagId],
+      );
       const subjects = rows.map((r) => String(r.subject));
       if (b.channel === 'oa') counts.oaRemoves += await this.appendOa(db, b.account, tagId, 'remove', subjects, now);
       else counts.wecomRelations += await this.ensureWecomRows(db, b.account, subjects.map(splitSubject), now);
@@ -70,7 +88,8 @@ export class OutboxWriter {
     );
     for (const r of rows) {
       const account = String(r.account);
-      if (r.channel === 'oa') counts.oaRemoves += await this.appendOa(db, account, String(r.tag_id), 'remove', [String(r.subject)], now);
+      if (r.channel === 'oa')
+        counts.oaRemoves += await this.appendOa(db, account, String(r.tag_id), 'remove', [String(r.subject)], now);
       else counts.wecomRelations += await this.ensureWecomRows(db, account, [splitSubject(String(r.subject))], now);
     }
     return counts;
@@ -104,21 +123,42 @@ export class OutboxWriter {
   }
 
   /** Queues a mark_tag reconciliation of these relations (relation re-read, drift repair). */
-  async enqueueRelations(db: Db, corpId: string, relations: readonly { userid: string; externalUserid: string }[], now: Date): Promise<number> {
+  async enqueueRelations(
+    db: Db,
+    corpId: string,
+    relations: readonly { userid: string; externalUserid: string }[],
+    now: Date,
+  ): Promise<number> {
     return this.ensureWecomRows(db, corpId, relations, now);
   }
 
   /** Queues OA openids for one tag (drift repair). */
-  async enqueueOpenids(db: Db, appId: string, tagId: string, op: OaOp, openids: readonly string[], now: Date): Promise<number> {
+  async enqueueOpenids(
+    db: Db,
+    appId: string,
+    tagId: string,
+    op: OaOp,
+    openids: readonly string[],
+    now: Date,
+  ): Promise<number> {
     return this.appendOa(db, appId, tagId, op, openids, now);
   }
 
-  private async enqueueWecomCustomers(db: Db, b: BindingRecord, customerIds: readonly string[], now: Date): Promise<number> {
+  private async enqueueWecomCustomers(
+    db: Db,
+    b: BindingRecord,
+    customerIds: readonly string[],
+    now: Date,
+  ): Promise<number> {
     const relations = await relationsOfCustomers(db, b.account, customerIds);
     if (relations.length === 0) return 0;
-    const desired = await customersWithTag(db, b.tagId, [...new Set(relations.map((r) => r.customerId).filter((c): c is string => !!c))]);
+    const desired = await customersWithTag(db, b.tagId, [
+      ...new Set(relations.map((r) => r.customerId).filter((c): c is string => !!c)),
+    ]);
     const targets = fanoutTargets(relations, this.fanout);
-    const states = b.remoteTagId ? await statesOf(db, 'wecom', b.account, relations.map(relationSubject), b.remoteTagId) : [];
+    const states = b.remoteTagId
+      ? await statesOf(db, 'wecom', b.account, relations.map(relationSubject), b.remoteTagId)
+      : [];
     const bySubject = new Map(states.map((s) => [s.subject, s]));
     const needed: Relation[] = [];
     for (const r of relations) {
@@ -131,13 +171,24 @@ export class OutboxWriter {
   }
 
   /** One pending mark_tag row per relation: a relation already queued needs nothing more (its lists are computed at push time). */
-  private async ensureWecomRows(db: Db, corpId: string, relations: readonly { userid: string; externalUserid: string }[], now: Date): Promise<number> {
+  private async ensureWecomRows(
+    db: Db,
+    corpId: string,
+    relations: readonly { userid: string; externalUserid: string }[],
+    now: Date,
+  ): Promise<number> {
     const byKey = new Map(relations.map((r) => [wecomOpKey(corpId, r.userid, r.externalUserid), r]));
     const existing = await pendingKeys(db, [...byKey.keys()]);
     const rows = [...byKey].filter(([key]) => !existing.has(key));
     return insertOutboxRows(
       db,
-      rows.map(([opKey, r]) => ({ channel: 'wecom', account: corpId, opKey, tagId: null, payload: { userid: r.userid, externalUserid: r.externalUserid } })),
+      rows.map(([opKey, r]) => ({
+        channel: 'wecom',
+        account: corpId,
+        opKey,
+        tagId: null,
+        payload: { userid: r.userid, externalUserid: r.externalUserid },
+      })),
       now,
     );
   }
@@ -147,7 +198,14 @@ export class OutboxWriter {
    * filled rows are topped up to 50 (an optimistic compare-and-set on the payload text, so a concurrent writer
    * or a pusher claiming the row never loses an openid), the rest go into new rows of 50.
    */
-  private async appendOa(db: Db, appId: string, tagId: string, op: OaOp, openids: readonly string[], now: Date): Promise<number> {
+  private async appendOa(
+    db: Db,
+    appId: string,
+    tagId: string,
+    op: OaOp,
+    openids: readonly string[],
+    now: Date,
+  ): Promise<number> {
     if (openids.length === 0) return 0;
     const opKey = oaOpKey(appId, tagId, op);
     const pending = await pendingOfKey(db, opKey);
@@ -158,11 +216,18 @@ export class OutboxWriter {
       const room = OA_BATCH - row.payload.openids.length;
       if (room <= 0 || fresh.length === 0) continue;
       const take = fresh.slice(0, room);
-      if (await topUp(db, row.id, row.text, { ...row.payload, openids: [...row.payload.openids, ...take] }, now)) fresh.splice(0, take.length);
+      if (await topUp(db, row.id, row.text, { ...row.payload, openids: [...row.payload.openids, ...take] }, now))
+        fresh.splice(0, take.length);
     }
     const rows = [];
     for (let i = 0; i < fresh.length; i += OA_BATCH) {
-      rows.push({ channel: 'oa' as const, account: appId, opKey, tagId, payload: { op, openids: fresh.slice(i, i + OA_BATCH) } });
+      rows.push({
+        channel: 'oa' as const,
+        account: appId,
+        opKey,
+        tagId,
+        payload: { op, openids: fresh.slice(i, i + OA_BATCH) },
+      });
     }
     await insertOutboxRows(db, rows, now);
     return total;
@@ -178,7 +243,11 @@ async function customersWithTag(db: Db, tagId: string, customerIds: readonly str
   const out = new Set<string>();
   for (let i = 0; i < customerIds.length; i += 500) {
     const part = customerIds.slice(i, i + 500);
-    const rows = await select(db, `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND customer_id IN (${part.map(() => '?').join(', ')})`, [tagId, ...part]);
+    const rows = await select(
+      db,
+      `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND customer_id IN (${part.map(() => '?').join(', ')})`,
+      [tagId, ...part],
+    );
     for (const r of rows) out.add(String(r.customer_id));
   }
   return out;

@@ -1,8 +1,19 @@
 import type { OutboxStatus } from '../../storage/entities';
-import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, insertIgnore, select, toDbTime } from '../../storage/sql';
+import {
+  type Db,
+  type Row,
+  execute,
+  fromDbTime,
+  fromJsonText,
+  idString,
+  insertIgnore,
+  select,
+  toDbTime,
+} from '../../storage/sql';
 import type { OaPayload, OutboxChannel, OutboxItem, WecomPayload } from './outbox-types';
 
-const COLUMNS = 'id, channel, account, op_key, payload, status, attempts, next_attempt_at, last_errcode, last_error, tag_id, created_at, updated_at';
+const COLUMNS =
+  'id, channel, account, op_key, payload, status, attempts, next_attempt_at, last_errcode, last_error, tag_id, created_at, updated_at';
 
 export function toOutboxItem(r: Row): OutboxItem {
   return {
@@ -65,14 +76,21 @@ export async function findOutboxByIds(db: Db, ids: readonly string[]): Promise<O
   const out: OutboxItem[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     const part = ids.slice(i, i + 500);
-    const rows = await select(db, `SELECT ${COLUMNS} FROM outbox WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id`, part);
+    const rows = await select(
+      db,
+      `SELECT ${COLUMNS} FROM outbox WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id`,
+      part,
+    );
     out.push(...rows.map(toOutboxItem));
   }
   return out;
 }
 
 /** Newest first, keyset-paged on id. */
-export async function listOutbox(db: Db, opts: { status?: OutboxStatus; channel?: string; tagId?: string; before?: string; limit: number }): Promise<OutboxItem[]> {
+export async function listOutbox(
+  db: Db,
+  opts: { status?: OutboxStatus; channel?: string; tagId?: string; before?: string; limit: number },
+): Promise<OutboxItem[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown): void => {
@@ -89,13 +107,23 @@ export async function listOutbox(db: Db, opts: { status?: OutboxStatus; channel?
 
 /** Pending rows of one op key with their payload text exactly as stored (the optimistic top-up compares it). */
 export async function pendingOfKey(db: Db, opKey: string): Promise<{ id: string; text: string; payload: OaPayload }[]> {
-  const rows = await select(db, "SELECT id, payload FROM outbox WHERE op_key = ? AND status = 'pending' ORDER BY id", [opKey]);
-  return rows.map((r) => ({ id: idString(r.id), text: String(r.payload), payload: fromJsonText<OaPayload>(r.payload)! }));
+  const rows = await select(db, "SELECT id, payload FROM outbox WHERE op_key = ? AND status = 'pending' ORDER BY id", [
+    opKey,
+  ]);
+  return rows.map((r) => ({
+    id: idString(r.id),
+    text: String(r.payload),
+    payload: fromJsonText<OaPayload>(r.payload)!,
+  }));
 }
 
 /** Replaces a pending row's payload only if nobody changed or claimed it since `oldText` was read. */
 export async function topUp(db: Db, id: string, oldText: string, payload: OaPayload, now: Date): Promise<boolean> {
-  const r = await execute(db, "UPDATE outbox SET payload = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND payload = ?", [JSON.stringify(payload), now, id, oldText]);
+  const r = await execute(
+    db,
+    "UPDATE outbox SET payload = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND payload = ?",
+    [JSON.stringify(payload), now, id, oldText],
+  );
   return r.affected === 1;
 }
 
@@ -104,7 +132,11 @@ export async function pendingKeys(db: Db, keys: readonly string[]): Promise<Set<
   const found = new Set<string>();
   for (let i = 0; i < keys.length; i += 500) {
     const part = keys.slice(i, i + 500);
-    const rows = await select(db, `SELECT op_key FROM outbox WHERE status = 'pending' AND op_key IN (${part.map(() => '?').join(', ')})`, part);
+    const rows = await select(
+      db,
+      `SELECT op_key FROM outbox WHERE status = 'pending' AND op_key IN (${part.map(() => '?').join(', ')})`,
+      part,
+    );
     for (const r of rows) found.add(String(r.op_key));
   }
   return found;
@@ -112,6 +144,7 @@ export async function pendingKeys(db: Db, keys: readonly string[]): Promise<Set<
 
 export async function countByStatus(db: Db): Promise<Record<OutboxStatus, number>> {
   const counts: Record<OutboxStatus, number> = { pending: 0, in_flight: 0, done: 0, dead: 0 };
-  for (const r of await select(db, 'SELECT status, COUNT(*) AS n FROM outbox GROUP BY status')) counts[r.status as OutboxStatus] = Number(r.n);
+  for (const r of await select(db, 'SELECT status, COUNT(*) AS n FROM outbox GROUP BY status'))
+    counts[r.status as OutboxStatus] = Number(r.n);
   return counts;
 }

@@ -31,7 +31,10 @@ export interface PushFailure {
 export class BindingFailedError extends Error {
   readonly code = 'BINDING_FAILED';
 
-  constructor(readonly errcode: number | null, message: string) {
+  constructor(
+    readonly errcode: number | null,
+    message: string,
+  ) {
     super(message);
     this.name = 'BindingFailedError';
   }
@@ -45,10 +48,18 @@ export function classifyFailure(err: unknown): PushFailure {
     const transient = err.errcode === null || TRANSIENT.has(err.category);
     return { permanent: !transient, errcode: err.errcode, message: err.message, retryAfterMs, blocksAccount };
   }
-  if (err instanceof BindingFailedError) return { permanent: true, errcode: err.errcode, message: err.message, retryAfterMs: 0, blocksAccount: false };
-  if (err instanceof UnknownAccountError || err instanceof NotConfiguredError) return { permanent: true, errcode: null, message: err.message, retryAfterMs: 0, blocksAccount: false };
+  if (err instanceof BindingFailedError)
+    return { permanent: true, errcode: err.errcode, message: err.message, retryAfterMs: 0, blocksAccount: false };
+  if (err instanceof UnknownAccountError || err instanceof NotConfiguredError)
+    return { permanent: true, errcode: null, message: err.message, retryAfterMs: 0, blocksAccount: false };
   // Database hiccups and anything unexpected: try again later; the attempt cap ends it.
-  return { permanent: false, errcode: null, message: err instanceof Error ? err.message : String(err), retryAfterMs: 0, blocksAccount: false };
+  return {
+    permanent: false,
+    errcode: null,
+    message: err instanceof Error ? err.message : String(err),
+    retryAfterMs: 0,
+    blocksAccount: false,
+  };
 }
 
 /** Exponential backoff with full jitter on top of WeChat's own minimum wait. `attempt` counts from 1. */

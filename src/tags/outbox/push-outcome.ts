@@ -22,7 +22,15 @@ export interface PushStats {
   deferred: number;
 }
 
-export const emptyStats = (): PushStats => ({ calls: 0, rowsDone: 0, retries: 0, rowsDead: 0, itemsPushed: 0, rowsSkipped: 0, deferred: 0 });
+export const emptyStats = (): PushStats => ({
+  calls: 0,
+  rowsDone: 0,
+  retries: 0,
+  rowsDead: 0,
+  itemsPushed: 0,
+  rowsSkipped: 0,
+  deferred: 0,
+});
 
 interface RowEnd {
   item: OutboxItem;
@@ -45,7 +53,10 @@ export class PushOutcome {
   private readonly endedIds = new Set<string>();
   private readonly splits: NewOutboxRow[] = [];
   private readonly pushed = new Map<string, { channel: string; account: string; writes: RemoteStateWrite[] }>();
-  private readonly failed = new Map<string, { channel: string; account: string; errcode: number; writes: RemoteStateWrite[] }>();
+  private readonly failed = new Map<
+    string,
+    { channel: string; account: string; errcode: number; writes: RemoteStateWrite[] }
+  >();
 
   constructor(
     private readonly stats: PushStats,
@@ -60,7 +71,14 @@ export class PushOutcome {
 
   done(item: OutboxItem, payload?: OaPayload | WecomPayload, skipped = false): void {
     this.endedIds.add(item.id);
-    this.ends.push({ item, status: 'done', attempts: item.attempts + 1, errcode: null, error: null, ...(payload ? { payload } : {}) });
+    this.ends.push({
+      item,
+      status: 'done',
+      attempts: item.attempts + 1,
+      errcode: null,
+      error: null,
+      ...(payload ? { payload } : {}),
+    });
     this.stats.rowsDone++;
     if (skipped) this.stats.rowsSkipped++;
   }
@@ -71,7 +89,14 @@ export class PushOutcome {
     const f = classifyFailure(err);
     const attempts = item.attempts + 1;
     const dead = f.permanent || attempts >= MAX_ATTEMPTS;
-    const end: RowEnd = { item, status: dead ? 'dead' : 'pending', attempts, errcode: f.errcode, error: f.message.slice(0, 1000), ...(payload ? { payload } : {}) };
+    const end: RowEnd = {
+      item,
+      status: dead ? 'dead' : 'pending',
+      attempts,
+      errcode: f.errcode,
+      error: f.message.slice(0, 1000),
+      ...(payload ? { payload } : {}),
+    };
     if (!dead) end.nextAt = new Date(this.now().getTime() + retryDelayMs(attempts, f, this.random));
     this.ends.push(end);
     if (dead) this.stats.rowsDead++;
@@ -82,7 +107,15 @@ export class PushOutcome {
   /** Not attempted: the account is blocked by a rate limit until `until`; back to pending without an attempt. */
   defer(item: OutboxItem, until: Date, payload?: OaPayload | WecomPayload): void {
     this.endedIds.add(item.id);
-    this.ends.push({ item, status: 'pending', attempts: item.attempts, nextAt: until, errcode: item.lastErrcode, error: item.lastError, ...(payload ? { payload } : {}) });
+    this.ends.push({
+      item,
+      status: 'pending',
+      attempts: item.attempts,
+      nextAt: until,
+      errcode: item.lastErrcode,
+      error: item.lastError,
+      ...(payload ? { payload } : {}),
+    });
     this.stats.deferred++;
   }
 
@@ -114,23 +147,32 @@ export class PushOutcome {
    */
   overlay(): Map<string, boolean> {
     const out = new Map<string, boolean>();
-    for (const { channel, account, writes } of this.pushed.values()) for (const w of writes) out.set(overlayKey(channel, account, w.subject, w.remoteTagId), w.present);
+    for (const { channel, account, writes } of this.pushed.values())
+      for (const w of writes) out.set(overlayKey(channel, account, w.subject, w.remoteTagId), w.present);
     return out;
   }
 
   async flush(ds: DataSource, owner: string): Promise<void> {
     const now = this.now();
     await retryingTransaction(ds, async (m) => {
-      for (const { channel, account, writes } of this.pushed.values()) await recordPushed(m, channel, account, writes, now);
-      for (const { channel, account, errcode, writes } of this.failed.values()) await recordFailed(m, channel, account, writes, errcode, now);
-      await markDone(m, this.ends.filter((e) => e.status === 'done' && !e.payload).map((e) => e.item.id), owner, now);
+      for (const { channel, account, writes } of this.pushed.values())
+        await recordPushed(m, channel, account, writes, now);
+      for (const { channel, account, errcode, writes } of this.failed.values())
+        await recordFailed(m, channel, account, writes, errcode, now);
+      await markDone(
+        m,
+        this.ends.filter((e) => e.status === 'done' && !e.payload).map((e) => e.item.id),
+        owner,
+        now,
+      );
       for (const e of this.ends) if (e.status !== 'done' || e.payload) await endRow(m, e, owner, now);
       await insertOutboxRows(m, this.splits, now);
     });
   }
 }
 
-export const overlayKey = (channel: string, account: string, subject: string, remoteTagId: string): string => `${channel}|${account}|${subject}|${remoteTagId}`;
+export const overlayKey = (channel: string, account: string, subject: string, remoteTagId: string): string =>
+  `${channel}|${account}|${subject}|${remoteTagId}`;
 
 async function markDone(db: Db, ids: string[], owner: string, now: Date): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
@@ -149,6 +191,16 @@ async function endRow(db: Db, e: RowEnd, owner: string, now: Date): Promise<void
     db,
     `UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_errcode = ?, last_error = ?, payload = ?, locked_by = NULL, locked_until = NULL, updated_at = ?
       WHERE id = ? AND status = 'in_flight' AND locked_by = ?`,
-    [e.status, e.attempts, e.nextAt ?? e.item.nextAttemptAt, e.errcode, e.error, JSON.stringify(e.payload ?? e.item.payload), now, e.item.id, owner],
+    [
+      e.status,
+      e.attempts,
+      e.nextAt ?? e.item.nextAttemptAt,
+      e.errcode,
+      e.error,
+      JSON.stringify(e.payload ?? e.item.payload),
+      now,
+      e.item.id,
+      owner,
+    ],
   );
 }

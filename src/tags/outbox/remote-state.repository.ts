@@ -21,37 +21,92 @@ export interface RemoteStateWrite {
 const CONFLICT = ['channel', 'account', 'subject', 'remote_tag_id'];
 
 function rowsOf(channel: string, account: string, writes: readonly RemoteStateWrite[], extra: Row): Row[] {
-  return writes.map((w) => ({ channel, account, subject: w.subject, remote_tag_id: w.remoteTagId, customer_id: w.customerId, present: w.present, ...extra }));
+  return writes.map((w) => ({
+    channel,
+    account,
+    subject: w.subject,
+    remote_tag_id: w.remoteTagId,
+    customer_id: w.customerId,
+    present: w.present,
+    ...extra,
+  }));
 }
 
 /** A push succeeded: WeChat now holds exactly this; earlier failures and drift no longer apply. */
-export async function recordPushed(db: Db, channel: string, account: string, writes: readonly RemoteStateWrite[], now: Date): Promise<void> {
+export async function recordPushed(
+  db: Db,
+  channel: string,
+  account: string,
+  writes: readonly RemoteStateWrite[],
+  now: Date,
+): Promise<void> {
   if (writes.length === 0) return;
   // One time value for every row: converting a Date per row and column showed up in the bench profile.
   const at = toDbTime(now);
-  await upsert(db, 'remote_tag_state', rowsOf(channel, account, writes, { pushed_at: at, last_errcode: null, drifted: false, updated_at: at }), {
-    conflict: CONFLICT,
-    update: ['customer_id', 'present', 'pushed_at', 'last_errcode', 'drifted', 'updated_at'],
-  });
+  await upsert(
+    db,
+    'remote_tag_state',
+    rowsOf(channel, account, writes, { pushed_at: at, last_errcode: null, drifted: false, updated_at: at }),
+    {
+      conflict: CONFLICT,
+      update: ['customer_id', 'present', 'pushed_at', 'last_errcode', 'drifted', 'updated_at'],
+    },
+  );
 }
 
 /** A push was refused for good: remember the errcode; `present` keeps what WeChat held before (the write's value on a new row). */
-export async function recordFailed(db: Db, channel: string, account: string, writes: readonly RemoteStateWrite[], errcode: number, now: Date): Promise<void> {
+export async function recordFailed(
+  db: Db,
+  channel: string,
+  account: string,
+  writes: readonly RemoteStateWrite[],
+  errcode: number,
+  now: Date,
+): Promise<void> {
   if (writes.length === 0) return;
   await upsert(db, 'remote_tag_state', rowsOf(channel, account, writes, { last_errcode: errcode, updated_at: now }), {
     conflict: CONFLICT,
-    update: { customer_id: excluded(db, 'customer_id'), last_errcode: excluded(db, 'last_errcode'), updated_at: excluded(db, 'updated_at') },
+    update: {
+      customer_id: excluded(db, 'customer_id'),
+      last_errcode: excluded(db, 'last_errcode'),
+      updated_at: excluded(db, 'updated_at'),
+    },
   });
 }
 
 /** WeChat was read (reconcile, relation re-read): `present` is the truth now; `drifted` = it differs from the desired state. */
-export async function recordObserved(db: Db, channel: string, account: string, writes: readonly (RemoteStateWrite & { drifted: boolean })[], now: Date): Promise<void> {
+export async function recordObserved(
+  db: Db,
+  channel: string,
+  account: string,
+  writes: readonly (RemoteStateWrite & { drifted: boolean })[],
+  now: Date,
+): Promise<void> {
   if (writes.length === 0) return;
-  const rows = writes.map((w) => ({ channel, account, subject: w.subject, remote_tag_id: w.remoteTagId, customer_id: w.customerId, present: w.present, drifted: w.drifted, observed_at: now, updated_at: now }));
-  await upsert(db, 'remote_tag_state', rows, { conflict: CONFLICT, update: ['customer_id', 'present', 'drifted', 'observed_at', 'updated_at'] });
+  const rows = writes.map((w) => ({
+    channel,
+    account,
+    subject: w.subject,
+    remote_tag_id: w.remoteTagId,
+    customer_id: w.customerId,
+    present: w.present,
+    drifted: w.drifted,
+    observed_at: now,
+    updated_at: now,
+  }));
+  await upsert(db, 'remote_tag_state', rows, {
+    conflict: CONFLICT,
+    update: ['customer_id', 'present', 'drifted', 'observed_at', 'updated_at'],
+  });
 }
 
-export async function statesOf(db: Db, channel: string, account: string, subjects: readonly string[], remoteTagId?: string): Promise<RemoteState[]> {
+export async function statesOf(
+  db: Db,
+  channel: string,
+  account: string,
+  subjects: readonly string[],
+  remoteTagId?: string,
+): Promise<RemoteState[]> {
   if (subjects.length === 0) return [];
   const out: RemoteState[] = [];
   for (let i = 0; i < subjects.length; i += 500) {
@@ -80,7 +135,13 @@ export function toState(r: Row): RemoteState {
 }
 
 /** Forget recorded failures so the subjects are pushed again (outbox retry, a fresh unassign). */
-export async function clearErrors(db: Db, channel: string, account: string, subjects: readonly string[], remoteTagId?: string): Promise<void> {
+export async function clearErrors(
+  db: Db,
+  channel: string,
+  account: string,
+  subjects: readonly string[],
+  remoteTagId?: string,
+): Promise<void> {
   for (let i = 0; i < subjects.length; i += 500) {
     const part = subjects.slice(i, i + 500);
     await execute(

@@ -38,7 +38,12 @@ export class TagSweeper {
         const ids = await source(this.deps.ds, tagId, after);
         const last = ids[ids.length - 1];
         if (!last) break;
-        add(total, await retryingTransaction(this.deps.ds, (m) => this.writer.enqueueCustomers(m, tagId, ids, new Date(this.deps.now()))));
+        add(
+          total,
+          await retryingTransaction(this.deps.ds, (m) =>
+            this.writer.enqueueCustomers(m, tagId, ids, new Date(this.deps.now())),
+          ),
+        );
         after = last;
         processed += ids.length;
         if (progress) await progress(processed);
@@ -50,7 +55,11 @@ export class TagSweeper {
 }
 
 async function holders(db: Db, tagId: string, after: string): Promise<string[]> {
-  const rows = await select(db, `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND customer_id > ? ORDER BY customer_id LIMIT ${PAGE}`, [tagId, after]);
+  const rows = await select(
+    db,
+    `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND customer_id > ? ORDER BY customer_id LIMIT ${PAGE}`,
+    [tagId, after],
+  );
   return rows.map((r) => String(r.customer_id));
 }
 

@@ -25,14 +25,19 @@ function toRelation(r: Row): Relation {
   };
 }
 
-export const relationSubject = (r: { userid: string; externalUserid: string }): string => `${r.userid}|${r.externalUserid}`;
+export const relationSubject = (r: { userid: string; externalUserid: string }): string =>
+  `${r.userid}|${r.externalUserid}`;
 
 async function chunked(db: Db, where: string, corpId: string, keys: readonly string[]): Promise<Relation[]> {
   const out: Relation[] = [];
   const hint = where === 'customer_id' ? forceIndex(db, 'idx_wecom_follows_customer') : '';
   for (let i = 0; i < keys.length; i += 500) {
     const part = keys.slice(i, i + 500);
-    const rows = await select(db, `SELECT ${COLUMNS} FROM wecom_follows ${hint} WHERE corp_id = ? AND deleted = 0 AND ${where} IN (${part.map(() => '?').join(', ')})`, [corpId, ...part]);
+    const rows = await select(
+      db,
+      `SELECT ${COLUMNS} FROM wecom_follows ${hint} WHERE corp_id = ? AND deleted = 0 AND ${where} IN (${part.map(() => '?').join(', ')})`,
+      [corpId, ...part],
+    );
     out.push(...rows.map(toRelation));
   }
   return out;
@@ -42,12 +47,21 @@ export function relationsOfCustomers(db: Db, corpId: string, customerIds: readon
   return chunked(db, 'customer_id', corpId, customerIds);
 }
 
-export function relationsOfExternalUsers(db: Db, corpId: string, externalUserids: readonly string[]): Promise<Relation[]> {
+export function relationsOfExternalUsers(
+  db: Db,
+  corpId: string,
+  externalUserids: readonly string[],
+): Promise<Relation[]> {
   return chunked(db, 'external_userid', corpId, externalUserids);
 }
 
 /** One page (id order) of a corp's live relations on which WeChat last reported some corp tag. */
-export async function relationsReportingTags(db: Db, corpId: string, afterId: string, limit: number): Promise<Relation[]> {
+export async function relationsReportingTags(
+  db: Db,
+  corpId: string,
+  afterId: string,
+  limit: number,
+): Promise<Relation[]> {
   const rows = await select(
     db,
     `SELECT ${COLUMNS} FROM wecom_follows WHERE corp_id = ? AND deleted = 0 AND id > ? AND tags IS NOT NULL AND tags <> '[]' ORDER BY id LIMIT ${Math.trunc(limit)}`,
@@ -78,7 +92,11 @@ function newer(a: Relation, b: Relation): boolean {
 }
 
 /** Catalog tags each customer should carry that are bound to this corp: customer id → tag ids. */
-export async function desiredWecomTags(db: Db, corpId: string, customerIds: readonly string[]): Promise<Map<string, Set<string>>> {
+export async function desiredWecomTags(
+  db: Db,
+  corpId: string,
+  customerIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   for (let i = 0; i < customerIds.length; i += 500) {
     const part = customerIds.slice(i, i + 500);

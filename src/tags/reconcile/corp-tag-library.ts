@@ -45,21 +45,34 @@ export class CorpTagLibrary {
     });
     const assigned = await this.adoptReported(this.deps.ds, corpId, new Set(imported.newlyBound), now);
     if (assigned > 0) outboxSignal(this.deps.ds).notify();
-    return { tags: imported.tags, created: imported.created, adopted: imported.adopted, renamed: imported.renamed, lost: imported.removed, assigned };
+    return {
+      tags: imported.tags,
+      created: imported.created,
+      adopted: imported.adopted,
+      renamed: imported.renamed,
+      lost: imported.removed,
+      assigned,
+    };
   }
 
   private async adoptReported(ds: DataSource, corpId: string, tagIds: ReadonlySet<string>, now: Date): Promise<number> {
     if (tagIds.size === 0) return 0;
     let assigned = 0;
-    for (let after = '0'; ; ) {
+    for (let after = '0'; ;) {
       const page = await relationsReportingTags(ds, corpId, after, PAGE);
       const last = page[page.length - 1];
       if (!last) return assigned;
       after = last.id;
       const carrying = page.filter((r) => r.reportedTags.some((t) => tagIds.has(t)));
       if (carrying.length === 0) continue;
-      const relations = carrying.map((r) => ({ userid: r.userid, externalUserid: r.externalUserid, corpTagIds: r.reportedTags, customerId: r.customerId }));
-      assigned += (await retryingTransaction(ds, (m) => this.observer.observe(m, corpId, relations, now, tagIds))).adopted;
+      const relations = carrying.map((r) => ({
+        userid: r.userid,
+        externalUserid: r.externalUserid,
+        corpTagIds: r.reportedTags,
+        customerId: r.customerId,
+      }));
+      assigned += (await retryingTransaction(ds, (m) => this.observer.observe(m, corpId, relations, now, tagIds)))
+        .adopted;
     }
   }
 }
@@ -68,5 +81,9 @@ export class CorpTagLibrary {
 function liveTags(groups: readonly CorpTagGroupWire[]): RemoteTag[] {
   return groups
     .filter((g) => !g.deleted)
-    .flatMap((g) => (g.tag ?? []).filter((t) => !t.deleted).map((t) => ({ id: t.id, name: t.name, groupId: g.group_id, groupName: g.group_name })));
+    .flatMap((g) =>
+      (g.tag ?? [])
+        .filter((t) => !t.deleted)
+        .map((t) => ({ id: t.id, name: t.name, groupId: g.group_id, groupName: g.group_name })),
+    );
 }

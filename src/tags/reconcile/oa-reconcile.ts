@@ -55,7 +55,8 @@ export class OaReconciler {
       if (account.kind !== 'official-account') continue;
       await this.importTags(account);
       for (const b of await bindingsOfAccount(this.deps.ds, 'oa', account.appId)) {
-        if (b.status === 'bound' && b.remoteTagId) out.push(await this.reconcile(b as BindingRecord & { remoteTagId: string }));
+        if (b.status === 'bound' && b.remoteTagId)
+          out.push(await this.reconcile(b as BindingRecord & { remoteTagId: string }));
       }
     }
     outboxSignal(this.deps.ds).notify();
@@ -67,15 +68,24 @@ export class OaReconciler {
     const tags = await this.deps.clients.oa(account.appId).tags.getTags();
     const live = tags.map((t) => ({ id: String(t.id), name: t.name, groupId: null, groupName: null }));
     const now = new Date(this.deps.now());
-    return retryingTransaction(this.deps.ds, (m) => importRemoteTags(m, 'oa', account.appId, live, () => oaTagGroup(account), now));
+    return retryingTransaction(this.deps.ds, (m) =>
+      importRemoteTags(m, 'oa', account.appId, live, () => oaTagGroup(account), now),
+    );
   }
 
   async reconcile(b: BindingRecord & { remoteTagId: string }): Promise<BindingDrift> {
     const fans = new Set<string>();
     try {
-      for await (const page of this.deps.clients.oa(b.account).tags.walkTagFans(Number(b.remoteTagId))) for (const o of page.openids) fans.add(o);
+      for await (const page of this.deps.clients.oa(b.account).tags.walkTagFans(Number(b.remoteTagId)))
+        for (const o of page.openids) fans.add(o);
     } catch (err) {
-      if (isWechatApiError(err) && err.category === 'TAG_GONE') await markFailed(this.deps.ds, b.id, `errcode ${err.errcode}: the OA tag no longer exists`, new Date(this.deps.now()));
+      if (isWechatApiError(err) && err.category === 'TAG_GONE')
+        await markFailed(
+          this.deps.ds,
+          b.id,
+          `errcode ${err.errcode}: the OA tag no longer exists`,
+          new Date(this.deps.now()),
+        );
       throw err;
     }
     const now = new Date(this.deps.now());
@@ -93,7 +103,14 @@ export class OaReconciler {
         const want = desired.get(openid);
         const k = known.get(openid);
         if (want) {
-          if (!k || k.drifted) writes.push({ subject: openid, remoteTagId: b.remoteTagId, customerId: want.customerId, present: true, drifted: false });
+          if (!k || k.drifted)
+            writes.push({
+              subject: openid,
+              remoteTagId: b.remoteTagId,
+              customerId: want.customerId,
+              present: true,
+              drifted: false,
+            });
           continue;
         }
         // Recorded as Siyu's own and no longer wanted: its removal is queued, not a tag to adopt.
@@ -115,12 +132,30 @@ export class OaReconciler {
       const added = await addAssignments(m, b.tagId, [...adopted], 'wechat', WECHAT_ACTOR, now);
       const removed = await removeAssignments(m, b.tagId, [...dropped], ['wechat']);
       if (added + removed > 0) {
-        await this.audit.write({ actor: WECHAT_ACTOR, action: 'tag.reconcile', targetType: 'tag', targetId: b.tagId, details: { appId: b.account, remoteTagId: b.remoteTagId, added, removed } }, m);
+        await this.audit.write(
+          {
+            actor: WECHAT_ACTOR,
+            action: 'tag.reconcile',
+            targetType: 'tag',
+            targetId: b.tagId,
+            details: { appId: b.account, remoteTagId: b.remoteTagId, added, removed },
+          },
+          m,
+        );
       }
       // The tag may be bound elsewhere too (another account): those bindings follow the new assignments.
       await this.writer.enqueueCustomers(m, b.tagId, [...adopted, ...dropped], now);
       await this.writer.enqueueOpenids(m, b.account, b.tagId, 'add', missing, now);
-      return { tagId: b.tagId, appId: b.account, remoteTagId: b.remoteTagId, fans: fans.size, adopted: added, extra, dropped: removed, missing: missing.length };
+      return {
+        tagId: b.tagId,
+        appId: b.account,
+        remoteTagId: b.remoteTagId,
+        fans: fans.size,
+        adopted: added,
+        extra,
+        dropped: removed,
+        missing: missing.length,
+      };
     });
   }
 }

@@ -46,7 +46,13 @@ export class RelationObserver {
   private readonly writer = new OutboxWriter('all');
 
   /** `only`: look at these corp tag ids alone (tags just bound, whose relations were read before). */
-  async observe(em: EntityManager, corpId: string, relations: readonly ObservedRelation[], now: Date, only?: ReadonlySet<string>): Promise<ObservationResult> {
+  async observe(
+    em: EntityManager,
+    corpId: string,
+    relations: readonly ObservedRelation[],
+    now: Date,
+    only?: ReadonlySet<string>,
+  ): Promise<ObservationResult> {
     const db: Db = em;
     const audit = new AuditLogWriter(em.dataSource);
     const result: ObservationResult = { adopted: 0, dropped: 0, unknownTagIds: [] };
@@ -56,12 +62,16 @@ export class RelationObserver {
     result.unknownTagIds = [...new Set(relations.flatMap((r) => r.corpTagIds))].filter((id) => !known.has(id));
     // A tag an operator deleted keeps its binding while its removal drains: never a new assignment of it.
     const liveTags = new Set((await findTags(db, [...new Set(all.map((b) => b.tagId))])).map((t) => t.id));
-    const bindings = all.filter((b): b is typeof b & { remoteTagId: string } => b.status === 'bound' && !!b.remoteTagId && liveTags.has(b.tagId) && (!only || only.has(b.remoteTagId)));
+    const bindings = all.filter(
+      (b): b is typeof b & { remoteTagId: string } =>
+        b.status === 'bound' && !!b.remoteTagId && liveTags.has(b.tagId) && (!only || only.has(b.remoteTagId)),
+    );
     if (bindings.length === 0) return result;
     const states = await statesOf(db, 'wecom', corpId, relations.map(relationSubject));
     const pushes = await unfinishedPushes(db, corpId, relations);
     const owners: (string | null)[] = [];
-    for (const rel of relations) owners.push(rel.customerId !== undefined ? rel.customerId : await customerOfRelation(db, corpId, rel));
+    for (const rel of relations)
+      owners.push(rel.customerId !== undefined ? rel.customerId : await customerOfRelation(db, corpId, rel));
     const desired = await desiredWecomTags(db, corpId, [...new Set(owners.filter((c): c is string => !!c))]);
     for (const [i, rel] of relations.entries()) {
       const subject = relationSubject(rel);
@@ -82,23 +92,57 @@ export class RelationObserver {
           if (wanted) continue;
           if ((await addAssignments(db, b.tagId, [customerId], 'wechat', actor, now)) === 0) continue;
           result.adopted++;
-          await audit.write({ actor, action: 'customer.tags.add', targetType: 'customer', targetId: customerId, details: { tagId: b.tagId, source: 'wechat', corpId } }, em);
+          await audit.write(
+            {
+              actor,
+              action: 'customer.tags.add',
+              targetType: 'customer',
+              targetId: customerId,
+              details: { tagId: b.tagId, source: 'wechat', corpId },
+            },
+            em,
+          );
         } else {
           const removed = await removeAssignments(db, b.tagId, [customerId], ['wechat', 'staff']);
           result.dropped++;
-          if (removed > 0) await audit.write({ actor, action: 'customer.tags.remove', targetType: 'customer', targetId: customerId, details: { tagId: b.tagId, source: 'wechat', corpId } }, em);
+          if (removed > 0)
+            await audit.write(
+              {
+                actor,
+                action: 'customer.tags.remove',
+                targetType: 'customer',
+                targetId: customerId,
+                details: { tagId: b.tagId, source: 'wechat', corpId },
+              },
+              em,
+            );
         }
       }
       await recordObserved(db, 'wecom', corpId, writes, now);
-      if (customerId) for (const w of writes) await this.writer.enqueueCustomers(db, bindings.find((b) => b.remoteTagId === w.remoteTagId)!.tagId, [customerId], now);
+      if (customerId)
+        for (const w of writes)
+          await this.writer.enqueueCustomers(
+            db,
+            bindings.find((b) => b.remoteTagId === w.remoteTagId)!.tagId,
+            [customerId],
+            now,
+          );
     }
     return result;
   }
 }
 
 async function customerOfRelation(db: Db, corpId: string, rel: ObservedRelation): Promise<string | null> {
-  const follow = await select(db, 'SELECT customer_id FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?', [corpId, rel.userid, rel.externalUserid]);
+  const follow = await select(
+    db,
+    'SELECT customer_id FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?',
+    [corpId, rel.userid, rel.externalUserid],
+  );
   if (follow[0]?.customer_id) return String(follow[0].customer_id);
-  const identity = await select(db, "SELECT customer_id FROM identities WHERE type = 'wecom_external_userid' AND scope = ? AND value = ?", [corpId, rel.externalUserid]);
+  const identity = await select(
+    db,
+    "SELECT customer_id FROM identities WHERE type = 'wecom_external_userid' AND scope = ? AND value = ?",
+    [corpId, rel.externalUserid],
+  );
   return identity[0]?.customer_id ? String(identity[0].customer_id) : null;
 }

@@ -15,13 +15,21 @@ export interface RelationPush {
  * Siyu's own mark_tag and the recording of its outcome sees Siyu's change before Siyu knows of it; the observer
  * uses this to tell that echo apart from a staff member's edit.
  */
-export async function unfinishedPushes(db: Db, corpId: string, relations: readonly { userid: string; externalUserid: string }[]): Promise<Map<string, RelationPush>> {
+export async function unfinishedPushes(
+  db: Db,
+  corpId: string,
+  relations: readonly { userid: string; externalUserid: string }[],
+): Promise<Map<string, RelationPush>> {
   const bySubject = new Map(relations.map((r) => [wecomOpKey(corpId, r.userid, r.externalUserid), relationSubject(r)]));
   const keys = [...bySubject.keys()];
   const out = new Map<string, RelationPush>();
   for (let i = 0; i < keys.length; i += 500) {
     const part = keys.slice(i, i + 500);
-    const rows = await select(db, `SELECT op_key, status, payload FROM outbox WHERE status IN ('pending', 'in_flight') AND op_key IN (${part.map(() => '?').join(', ')})`, part);
+    const rows = await select(
+      db,
+      `SELECT op_key, status, payload FROM outbox WHERE status IN ('pending', 'in_flight') AND op_key IN (${part.map(() => '?').join(', ')})`,
+      part,
+    );
     for (const r of rows) {
       const subject = bySubject.get(String(r.op_key));
       if (subject === undefined) continue;

@@ -10,9 +10,15 @@ const observer = new RelationObserver();
  * catalog does not know yet means the library changed unseen, so a re-read of it is queued (coalesced), which
  * then turns these relations' tags into assignments (CorpTagLibrary).
  */
-async function record(em: EntityManager, corpId: string, relations: readonly ObservedRelation[], readAt: Date): Promise<void> {
+async function record(
+  em: EntityManager,
+  corpId: string,
+  relations: readonly ObservedRelation[],
+  readAt: Date,
+): Promise<void> {
   const result = await observer.observe(em, corpId, relations, readAt);
-  if (result.unknownTagIds.length > 0) await queueJob(em, 'tags.corp-library', { corpId }, 'wecom', readAt, { coalesce: true });
+  if (result.unknownTagIds.length > 0)
+    await queueJob(em, 'tags.corp-library', { corpId }, 'wecom', readAt, { coalesce: true });
 }
 
 /**
@@ -42,6 +48,11 @@ export async function recordSyncedRelationTags(
   follows: readonly { externalUserid: string; customerId: string; follow: { userid: string; tag_id?: string[] } }[],
   readAt: Date,
 ): Promise<void> {
-  const relations = follows.map((f) => ({ userid: f.follow.userid, externalUserid: f.externalUserid, corpTagIds: f.follow.tag_id ?? [], customerId: f.customerId }));
+  const relations = follows.map((f) => ({
+    userid: f.follow.userid,
+    externalUserid: f.externalUserid,
+    corpTagIds: f.follow.tag_id ?? [],
+    customerId: f.customerId,
+  }));
   await record(em, corpId, relations, readAt);
 }

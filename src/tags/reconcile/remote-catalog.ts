@@ -2,9 +2,24 @@ import type { EntityManager } from 'typeorm';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import type { TagBindingChannel } from '../../storage/entities';
 import { execute } from '../../storage/sql';
-import { bindingsOfAccount, bindingsOfTags, deleteBinding, insertBoundBinding, markBound, updateRemoteNames, type BindingRecord } from '../bindings/binding.repository';
+import {
+  bindingsOfAccount,
+  bindingsOfTags,
+  deleteBinding,
+  insertBoundBinding,
+  markBound,
+  updateRemoteNames,
+  type BindingRecord,
+} from '../bindings/binding.repository';
 import { deleteGroup, findGroup, findGroupByName, insertGroup } from '../catalog/tag-group.repository';
-import { countTagsInGroup, findTag, findTagByName, insertTag, softDeleteTag, updateTag } from '../catalog/tag.repository';
+import {
+  countTagsInGroup,
+  findTag,
+  findTagByName,
+  insertTag,
+  softDeleteTag,
+  updateTag,
+} from '../catalog/tag.repository';
 
 /** A tag as WeChat lists it: a corp tag (with its group) or an OA tag (no group in WeChat). */
 export interface RemoteTag {
@@ -82,12 +97,24 @@ class Import {
           continue;
         }
         bound.add(t.id);
-        if (b.status !== 'bound') await markBound(this.m, b.id, { tagId: t.id, groupId: t.groupId, name: t.name, groupName: t.groupName }, this.now);
-        if (t.name !== b.remoteName || t.groupName !== b.remoteGroupName || t.groupId !== b.remoteGroupId) await this.followRename(b, t, catalogGroup(t));
+        if (b.status !== 'bound')
+          await markBound(
+            this.m,
+            b.id,
+            { tagId: t.id, groupId: t.groupId, name: t.name, groupName: t.groupName },
+            this.now,
+          );
+        if (t.name !== b.remoteName || t.groupName !== b.remoteGroupName || t.groupId !== b.remoteGroupId)
+          await this.followRename(b, t, catalogGroup(t));
       } else if (b.status === 'pending') {
         const t = byName.get(nameKey(this.channel, b.remoteGroupName, b.remoteName ?? ''));
         if (!t || bound.has(t.id)) continue;
-        await markBound(this.m, b.id, { tagId: t.id, groupId: t.groupId, name: t.name, groupName: t.groupName }, this.now);
+        await markBound(
+          this.m,
+          b.id,
+          { tagId: t.id, groupId: t.groupId, name: t.name, groupName: t.groupName },
+          this.now,
+        );
         bound.add(t.id);
         this.result.adopted++;
         this.result.newlyBound.push(t.id);
@@ -107,13 +134,50 @@ class Import {
       const mine = bindings.find((b) => b.tagId === existing.id);
       // Bound here to another tag that is still live: two remote tags cannot share one catalog tag per account.
       if (mine?.remoteTagId && mine.remoteTagId !== t.id && mine.status === 'bound') return;
-      if (mine) await markBound(this.m, mine.id, { tagId: t.id, groupId: t.groupId, name: t.name, groupName: t.groupName }, this.now);
-      else await insertBoundBinding(this.m, { tagId: existing.id, channel: this.channel, account: this.account, remoteTagId: t.id, remoteGroupId: t.groupId, remoteName: t.name, remoteGroupName: t.groupName, now: this.now });
+      if (mine)
+        await markBound(
+          this.m,
+          mine.id,
+          { tagId: t.id, groupId: t.groupId, name: t.name, groupName: t.groupName },
+          this.now,
+        );
+      else
+        await insertBoundBinding(this.m, {
+          tagId: existing.id,
+          channel: this.channel,
+          account: this.account,
+          remoteTagId: t.id,
+          remoteGroupId: t.groupId,
+          remoteName: t.name,
+          remoteGroupName: t.groupName,
+          now: this.now,
+        });
       this.result.adopted++;
     } else {
-      const tagId = await insertTag(this.m, { name, groupId, description: null, createdBy: WECHAT_ACTOR, now: this.now });
-      await insertBoundBinding(this.m, { tagId, channel: this.channel, account: this.account, remoteTagId: t.id, remoteGroupId: t.groupId, remoteName: t.name, remoteGroupName: t.groupName, now: this.now });
-      await this.write('tag.create', tagId, { name, groupId, channel: this.channel, account: this.account, remoteTagId: t.id });
+      const tagId = await insertTag(this.m, {
+        name,
+        groupId,
+        description: null,
+        createdBy: WECHAT_ACTOR,
+        now: this.now,
+      });
+      await insertBoundBinding(this.m, {
+        tagId,
+        channel: this.channel,
+        account: this.account,
+        remoteTagId: t.id,
+        remoteGroupId: t.groupId,
+        remoteName: t.name,
+        remoteGroupName: t.groupName,
+        now: this.now,
+      });
+      await this.write('tag.create', tagId, {
+        name,
+        groupId,
+        channel: this.channel,
+        account: this.account,
+        remoteTagId: t.id,
+      });
       this.result.created++;
     }
     this.result.newlyBound.push(t.id);
@@ -128,22 +192,42 @@ class Import {
     const tag = await findTag(this.m, b.tagId);
     if (!tag) return;
     const name = tag.name === b.remoteName ? cut(t.name) : tag.name;
-    const groupMoved = this.channel === 'wecom' && groupName !== null && tag.groupName !== groupName && tag.groupName === b.remoteGroupName;
+    const groupMoved =
+      this.channel === 'wecom' &&
+      groupName !== null &&
+      tag.groupName !== groupName &&
+      tag.groupName === b.remoteGroupName;
     const groupId = groupMoved ? await this.groupId(groupName) : tag.groupId;
     if (name === tag.name && groupId === tag.groupId) return;
     const clash = await findTagByName(this.m, groupId, name);
     if (clash && clash.id !== tag.id) return;
     await updateTag(this.m, tag.id, { name, groupId }, this.now);
     if (groupMoved && tag.groupId) this.touchedGroups.add(tag.groupId);
-    await this.write('tag.update', tag.id, { name, groupId, from: { name: tag.name, groupId: tag.groupId }, channel: this.channel, account: this.account, remoteTagId: t.id });
+    await this.write('tag.update', tag.id, {
+      name,
+      groupId,
+      from: { name: tag.name, groupId: tag.groupId },
+      channel: this.channel,
+      account: this.account,
+      remoteTagId: t.id,
+    });
     this.result.renamed++;
   }
 
   /** Deleted in WeChat: the binding and what Siyu knew of the tag's holders there go; a tag bound nowhere else leaves the catalog. */
   private async forget(b: BindingRecord): Promise<void> {
     await deleteBinding(this.m, b.id);
-    await execute(this.m, 'DELETE FROM remote_tag_state WHERE channel = ? AND account = ? AND remote_tag_id = ?', [this.channel, this.account, b.remoteTagId]);
-    if (this.channel === 'oa') await execute(this.m, "DELETE FROM outbox WHERE channel = 'oa' AND account = ? AND tag_id = ? AND status = 'pending'", [this.account, b.tagId]);
+    await execute(this.m, 'DELETE FROM remote_tag_state WHERE channel = ? AND account = ? AND remote_tag_id = ?', [
+      this.channel,
+      this.account,
+      b.remoteTagId,
+    ]);
+    if (this.channel === 'oa')
+      await execute(
+        this.m,
+        "DELETE FROM outbox WHERE channel = 'oa' AND account = ? AND tag_id = ? AND status = 'pending'",
+        [this.account, b.tagId],
+      );
     this.result.removed++;
     const tag = await findTag(this.m, b.tagId);
     if (!tag) return;
@@ -165,7 +249,16 @@ class Import {
     const found = await findGroupByName(this.m, group);
     if (found) return found.id;
     const id = await insertGroup(this.m, group, this.now);
-    await this.audit.write({ actor: WECHAT_ACTOR, action: 'tag_group.create', targetType: 'tag_group', targetId: id, details: { name: group, channel: this.channel, account: this.account } }, this.m);
+    await this.audit.write(
+      {
+        actor: WECHAT_ACTOR,
+        action: 'tag_group.create',
+        targetType: 'tag_group',
+        targetId: id,
+        details: { name: group, channel: this.channel, account: this.account },
+      },
+      this.m,
+    );
     return id;
   }
 
@@ -175,7 +268,16 @@ class Import {
       const name = (await findGroup(this.m, id))?.name;
       if (name === undefined || liveGroups.has(name)) continue;
       await deleteGroup(this.m, id);
-      await this.audit.write({ actor: WECHAT_ACTOR, action: 'tag_group.delete', targetType: 'tag_group', targetId: id, details: { name, channel: this.channel, account: this.account } }, this.m);
+      await this.audit.write(
+        {
+          actor: WECHAT_ACTOR,
+          action: 'tag_group.delete',
+          targetType: 'tag_group',
+          targetId: id,
+          details: { name, channel: this.channel, account: this.account },
+        },
+        this.m,
+      );
     }
   }
 

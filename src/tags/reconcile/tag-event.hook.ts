@@ -23,21 +23,49 @@ export const tagEventHook: EventHook = {
     if (e.kind === 'tag.changed' && e.channel === 'wecom') {
       await queueJob(ctx.em, 'tags.corp-library', { corpId: e.account }, 'wecom', ctx.now, { coalesce: true });
     } else if (e.kind === 'follow.added') {
-      await queueBoundTags(ctx.em, 'wecom', e.account, await customerOfFollow(ctx.em, e.account, e.staffUserId, e.externalUserId), ctx.now);
+      await queueBoundTags(
+        ctx.em,
+        'wecom',
+        e.account,
+        await customerOfFollow(ctx.em, e.account, e.staffUserId, e.externalUserId),
+        ctx.now,
+      );
     } else if (e.kind === 'subscription.changed' && e.subscribed) {
-      const rows = await select(ctx.em, 'SELECT customer_id FROM oa_subscriptions WHERE app_id = ? AND openid = ?', [e.account, e.openid]);
+      const rows = await select(ctx.em, 'SELECT customer_id FROM oa_subscriptions WHERE app_id = ? AND openid = ?', [
+        e.account,
+        e.openid,
+      ]);
       await queueBoundTags(ctx.em, 'oa', e.account, (rows[0]?.customer_id as string | null) ?? null, ctx.now);
     }
   },
 };
 
-async function customerOfFollow(db: Db, corpId: string, userid: string, externalUserid: string): Promise<string | null> {
-  const rows = await select(db, 'SELECT customer_id FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?', [corpId, userid, externalUserid]);
+async function customerOfFollow(
+  db: Db,
+  corpId: string,
+  userid: string,
+  externalUserid: string,
+): Promise<string | null> {
+  const rows = await select(
+    db,
+    'SELECT customer_id FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?',
+    [corpId, userid, externalUserid],
+  );
   return (rows[0]?.customer_id as string | null) ?? null;
 }
 
-async function queueBoundTags(db: Db, channel: 'oa' | 'wecom', account: string, customerId: string | null, now: Date): Promise<void> {
+async function queueBoundTags(
+  db: Db,
+  channel: 'oa' | 'wecom',
+  account: string,
+  customerId: string | null,
+  now: Date,
+): Promise<void> {
   if (!customerId) return;
-  const rows = await select(db, 'SELECT DISTINCT ct.tag_id FROM customer_tags ct JOIN tag_bindings b ON b.tag_id = ct.tag_id AND b.channel = ? AND b.account = ? WHERE ct.customer_id = ?', [channel, account, customerId]);
+  const rows = await select(
+    db,
+    'SELECT DISTINCT ct.tag_id FROM customer_tags ct JOIN tag_bindings b ON b.tag_id = ct.tag_id AND b.channel = ? AND b.account = ? WHERE ct.customer_id = ?',
+    [channel, account, customerId],
+  );
   for (const r of rows) await writer.enqueueCustomers(db, idString(r.tag_id), [customerId], now);
 }

@@ -6,7 +6,12 @@ export interface CompiledRule {
   params: unknown[];
 }
 
-export const IDENTITY_TYPE = { oa: 'oa_openid', mp: 'mp_openid', h5: 'h5_openid', wecom: 'wecom_external_userid' } as const;
+export const IDENTITY_TYPE = {
+  oa: 'oa_openid',
+  mp: 'mp_openid',
+  h5: 'h5_openid',
+  wecom: 'wecom_external_userid',
+} as const;
 /** Purchases as the customer profile counts them (src/customers/profile.service.ts `rfm`). */
 export const PURCHASE = "t.customer_id = c.id AND t.state IN ('SUCCESS', 'REFUND') AND t.success_time IS NOT NULL";
 export const DAY_MS = 86_400_000;
@@ -48,10 +53,15 @@ export function compileRule(rule: Rule, now: Date): CompiledRule {
         return `EXISTS (SELECT 1 FROM oa_subscriptions s WHERE s.customer_id = c.id AND s.subscribed = 1${c.appId ? ` AND s.app_id = ${p(c.appId)}` : ''})`;
       case 'lastPurchase': {
         const parts: string[] = [];
-        if (c.withinDays !== undefined) parts.push(`EXISTS (SELECT 1 FROM transactions t WHERE ${PURCHASE} AND t.success_time >= ${p(cutoff(c.withinDays))})`);
+        if (c.withinDays !== undefined)
+          parts.push(
+            `EXISTS (SELECT 1 FROM transactions t WHERE ${PURCHASE} AND t.success_time >= ${p(cutoff(c.withinDays))})`,
+          );
         if (c.olderThanDays !== undefined) {
           parts.push(`EXISTS (SELECT 1 FROM transactions t WHERE ${PURCHASE})`);
-          parts.push(`NOT EXISTS (SELECT 1 FROM transactions t WHERE ${PURCHASE} AND t.success_time >= ${p(cutoff(c.olderThanDays))})`);
+          parts.push(
+            `NOT EXISTS (SELECT 1 FROM transactions t WHERE ${PURCHASE} AND t.success_time >= ${p(cutoff(c.olderThanDays))})`,
+          );
         }
         return `(${parts.join(' AND ')})`;
       }
@@ -61,10 +71,16 @@ export function compileRule(rule: Rule, now: Date): CompiledRule {
       }
       case 'spend': {
         const window = c.withinDays !== undefined ? ` AND t.success_time >= ${p(cutoff(c.withinDays))}` : '';
-        return between(`(SELECT COALESCE(SUM(t.amount_total), 0) FROM transactions t WHERE ${PURCHASE}${window})`, c.minFen, c.maxFen);
+        return between(
+          `(SELECT COALESCE(SUM(t.amount_total), 0) FROM transactions t WHERE ${PURCHASE}${window})`,
+          c.minFen,
+          c.maxFen,
+        );
       }
       case 'events': {
-        const match = c.eventType.endsWith('*') ? `e.type LIKE ${p(`${c.eventType.slice(0, -1).replace(/[!%_]/g, (x) => `!${x}`)}%`)} ESCAPE '!'` : `e.type = ${p(c.eventType)}`;
+        const match = c.eventType.endsWith('*')
+          ? `e.type LIKE ${p(`${c.eventType.slice(0, -1).replace(/[!%_]/g, (x) => `!${x}`)}%`)} ESCAPE '!'`
+          : `e.type = ${p(c.eventType)}`;
         const expr = `(SELECT COUNT(*) FROM events e WHERE e.customer_id = c.id AND ${match} AND e.occurred_at >= ${p(cutoff(c.withinDays))})`;
         return between(expr, c.min ?? (c.max === undefined ? 1 : undefined), c.max);
       }

@@ -19,22 +19,33 @@ export function factSql(c: Condition, now: Date): FactSql {
     params.push(v);
     return '?';
   };
-  const since = (days: number | undefined, column: string): string => (days !== undefined ? ` AND ${column} >= ${p(new Date(now.getTime() - days * DAY_MS))}` : '');
+  const since = (days: number | undefined, column: string): string =>
+    days !== undefined ? ` AND ${column} >= ${p(new Date(now.getTime() - days * DAY_MS))}` : '';
   const columns = ((): string[] => {
     switch (c.type) {
       case 'channel':
-        return [`(SELECT COUNT(*) FROM identities i WHERE i.customer_id = c.id AND i.type = ${p(IDENTITY_TYPE[c.channel])}${c.account ? ` AND i.scope = ${p(c.account)}` : ''})`];
+        return [
+          `(SELECT COUNT(*) FROM identities i WHERE i.customer_id = c.id AND i.type = ${p(IDENTITY_TYPE[c.channel])}${c.account ? ` AND i.scope = ${p(c.account)}` : ''})`,
+        ];
       case 'subscribed':
-        return [`(SELECT COUNT(*) FROM oa_subscriptions s WHERE s.customer_id = c.id AND s.subscribed = 1${c.appId ? ` AND s.app_id = ${p(c.appId)}` : ''})`];
+        return [
+          `(SELECT COUNT(*) FROM oa_subscriptions s WHERE s.customer_id = c.id AND s.subscribed = 1${c.appId ? ` AND s.app_id = ${p(c.appId)}` : ''})`,
+        ];
       case 'lastPurchase':
         return [`(SELECT MAX(t.success_time) FROM transactions t WHERE ${PURCHASE})`];
       case 'orders':
         return [`(SELECT COUNT(*) FROM transactions t WHERE ${PURCHASE}${since(c.withinDays, 't.success_time')})`];
       case 'spend':
-        return [`(SELECT COALESCE(SUM(t.amount_total), 0) FROM transactions t WHERE ${PURCHASE}${since(c.withinDays, 't.success_time')})`];
+        return [
+          `(SELECT COALESCE(SUM(t.amount_total), 0) FROM transactions t WHERE ${PURCHASE}${since(c.withinDays, 't.success_time')})`,
+        ];
       case 'events': {
-        const match = c.eventType.endsWith('*') ? `e.type LIKE ${p(`${c.eventType.slice(0, -1).replace(/[!%_]/g, (x) => `!${x}`)}%`)} ESCAPE '!'` : `e.type = ${p(c.eventType)}`;
-        return [`(SELECT COUNT(*) FROM events e WHERE e.customer_id = c.id AND ${match}${since(c.withinDays, 'e.occurred_at')})`];
+        const match = c.eventType.endsWith('*')
+          ? `e.type LIKE ${p(`${c.eventType.slice(0, -1).replace(/[!%_]/g, (x) => `!${x}`)}%`)} ESCAPE '!'`
+          : `e.type = ${p(c.eventType)}`;
+        return [
+          `(SELECT COUNT(*) FROM events e WHERE e.customer_id = c.id AND ${match}${since(c.withinDays, 'e.occurred_at')})`,
+        ];
       }
       case 'tag':
         return [
@@ -76,7 +87,11 @@ export function readFacts(c: Condition, values: unknown[], now: Date): Condition
       return { type: 'subscribed', subscriptions: n };
     case 'lastPurchase': {
       const last = fromDbTime(values[0]);
-      return { type: 'lastPurchase', lastPurchaseAt: last?.toISOString() ?? null, daysSinceLastPurchase: last ? Math.floor((now.getTime() - last.getTime()) / DAY_MS) : null };
+      return {
+        type: 'lastPurchase',
+        lastPurchaseAt: last?.toISOString() ?? null,
+        daysSinceLastPurchase: last ? Math.floor((now.getTime() - last.getTime()) / DAY_MS) : null,
+      };
     }
     case 'orders':
       return { type: 'orders', orders: n };
@@ -86,7 +101,12 @@ export function readFacts(c: Condition, values: unknown[], now: Date): Condition
       return { type: 'events', events: n };
     case 'tag': {
       const sources = text(values[2]);
-      return { type: 'tag', tagName: text(values[0]), groupName: text(values[1]), sources: sources ? [...new Set(sources.split(','))].sort() : [] };
+      return {
+        type: 'tag',
+        tagName: text(values[0]),
+        groupName: text(values[1]),
+        sources: sources ? [...new Set(sources.split(','))].sort() : [],
+      };
     }
     case 'followedBy':
       return { type: 'followedBy', follows: n, staffName: text(values[1]) };

@@ -36,4 +36,15 @@ export type Condition =
 
 export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition;
 
-export const CONDITION_TYPES = ['channel', 'subscribed', 'lastPurchase', 'orders', 'spend', 'events', 'tag', 'followedBy', 'group', 'groupCount'] as const;
+export const CONDITION_TYPES = [
+  'channel',
+  'subscribed',
+  'lastPurchase',
+  'orders',
+  'spend',
+  'events',
+  'tag',
+  'followedBy',
+  'group',
+  'groupCount',
+] as const;

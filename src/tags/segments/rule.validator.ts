@@ -10,7 +10,9 @@ const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]
 const key = z.string().min(1).max(64);
 
 const conditionSchemas: Record<(typeof CONDITION_TYPES)[number], z.ZodType<Condition>> = {
-  channel: z.object({ type: z.literal('channel'), channel: z.enum(['oa', 'mp', 'h5', 'wecom']), account: key.optional() }).strict(),
+  channel: z
+    .object({ type: z.literal('channel'), channel: z.enum(['oa', 'mp', 'h5', 'wecom']), account: key.optional() })
+    .strict(),
   subscribed: z.object({ type: z.literal('subscribed'), appId: key.optional() }).strict(),
   lastPurchase: z
     .object({ type: z.literal('lastPurchase'), withinDays: days.optional(), olderThanDays: days.optional() })
@@ -25,14 +27,32 @@ const conditionSchemas: Record<(typeof CONDITION_TYPES)[number], z.ZodType<Condi
     .object({ type: z.literal('spend'), minFen: fen.optional(), maxFen: fen.optional(), withinDays: days.optional() })
     .strict()
     .refine((c) => c.minFen !== undefined || c.maxFen !== undefined, 'give minFen and/or maxFen')
-    .refine((c) => c.minFen === undefined || c.maxFen === undefined || c.minFen <= c.maxFen, 'minFen must not exceed maxFen'),
+    .refine(
+      (c) => c.minFen === undefined || c.maxFen === undefined || c.minFen <= c.maxFen,
+      'minFen must not exceed maxFen',
+    ),
   events: z
-    .object({ type: z.literal('events'), eventType: z.string().regex(/^[\w.:-]{1,63}\*?$/, 'eventType is a timeline type such as oa.subscribe, optionally ending in *'), withinDays: days, min: count.optional(), max: count.optional() })
+    .object({
+      type: z.literal('events'),
+      eventType: z
+        .string()
+        .regex(/^[\w.:-]{1,63}\*?$/, 'eventType is a timeline type such as oa.subscribe, optionally ending in *'),
+      withinDays: days,
+      min: count.optional(),
+      max: count.optional(),
+    })
     .strict()
     .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, 'min must not exceed max'),
   tag: z.object({ type: z.literal('tag'), tagId: id, has: z.boolean().optional() }).strict(),
   followedBy: z.object({ type: z.literal('followedBy'), staffUserid: key, corpId: key.optional() }).strict(),
-  group: z.object({ type: z.literal('group'), chatId: key.optional(), corpId: key.optional(), joinedWithinDays: days.optional() }).strict(),
+  group: z
+    .object({
+      type: z.literal('group'),
+      chatId: key.optional(),
+      corpId: key.optional(),
+      joinedWithinDays: days.optional(),
+    })
+    .strict(),
   groupCount: z
     .object({ type: z.literal('groupCount'), min: count.optional(), max: count.optional() })
     .strict()
@@ -53,29 +73,41 @@ export function validateRule(input: unknown): { rule?: Rule; problems: RuleProbl
 
   const walk = (node: unknown, path: string, depth: number): Rule | undefined => {
     if (depth > MAX_DEPTH) return void problems.push({ path, message: `rules nest at most ${MAX_DEPTH} levels` });
-    if (typeof node !== 'object' || node === null || Array.isArray(node)) return void problems.push({ path, message: 'expected an object: a condition, or { all: [...] } / { any: [...] } / { not: {...} }' });
+    if (typeof node !== 'object' || node === null || Array.isArray(node))
+      return void problems.push({
+        path,
+        message: 'expected an object: a condition, or { all: [...] } / { any: [...] } / { not: {...} }',
+      });
     const o = node as Record<string, unknown>;
     for (const op of ['all', 'any'] as const) {
       if (!(op in o)) continue;
-      if (Object.keys(o).length !== 1) return void problems.push({ path, message: `"${op}" must be the only key of its object` });
+      if (Object.keys(o).length !== 1)
+        return void problems.push({ path, message: `"${op}" must be the only key of its object` });
       const list = o[op];
-      if (!Array.isArray(list) || list.length === 0) return void problems.push({ path: `${path}.${op}`, message: 'expected a non-empty array of rules' });
+      if (!Array.isArray(list) || list.length === 0)
+        return void problems.push({ path: `${path}.${op}`, message: 'expected a non-empty array of rules' });
       const items = list.map((child, i) => walk(child, `${path}.${op}[${i}]`, depth + 1));
       return items.every((x): x is Rule => !!x) ? ({ [op]: items } as Rule) : undefined;
     }
     if ('not' in o) {
-      if (Object.keys(o).length !== 1) return void problems.push({ path, message: '"not" must be the only key of its object' });
+      if (Object.keys(o).length !== 1)
+        return void problems.push({ path, message: '"not" must be the only key of its object' });
       const inner = walk(o.not, `${path}.not`, depth + 1);
       return inner ? { not: inner } : undefined;
     }
     const type = o.type;
     if (typeof type !== 'string' || !(CONDITION_TYPES as readonly string[]).includes(type)) {
-      return void problems.push({ path: `${path}.type`, message: `unknown condition type ${JSON.stringify(type)}; expected all, any, not or one of ${CONDITION_TYPES.join(', ')}` });
+      return void problems.push({
+        path: `${path}.type`,
+        message: `unknown condition type ${JSON.stringify(type)}; expected all, any, not or one of ${CONDITION_TYPES.join(', ')}`,
+      });
     }
-    if (++conditions > MAX_CONDITIONS) return void problems.push({ path, message: `a rule has at most ${MAX_CONDITIONS} conditions` });
+    if (++conditions > MAX_CONDITIONS)
+      return void problems.push({ path, message: `a rule has at most ${MAX_CONDITIONS} conditions` });
     const r = conditionSchemas[type as (typeof CONDITION_TYPES)[number]].safeParse(o);
     if (!r.success) {
-      for (const issue of r.error.issues) problems.push({ path: [path, ...issue.path.map(String)].join('.'), message: issue.message });
+      for (const issue of r.error.issues)
+        problems.push({ path: [path, ...issue.path.map(String)].join('.'), message: issue.message });
       return undefined;
     }
     if (r.data.type === 'tag') tagIds.push(r.data.tagId);

@@ -60,18 +60,33 @@ export class SegmentExplainer {
     const id = await this.customer(customerId);
     const now = new Date(this.deps.now());
     const ruleTags = new Set(
-      (await select(this.deps.ds, "SELECT tag_id FROM customer_tags WHERE customer_id = ? AND source = 'rule'", [id])).map((r) => String(r.tag_id)),
+      (
+        await select(this.deps.ds, "SELECT tag_id FROM customer_tags WHERE customer_id = ? AND source = 'rule'", [id])
+      ).map((r) => String(r.tag_id)),
     );
     const items: CustomerSegmentsJson['items'] = [];
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const page = await listSegments(this.deps.ds, { after, limit: PAGE });
       for (const s of page) {
         const { sql, params } = compileRule(s.rule, now);
-        const [row] = await select(this.deps.ds, `SELECT CASE WHEN c.status = 'active' AND ${sql} THEN 1 ELSE 0 END AS m FROM customers c WHERE c.id = ?`, [...params, id]);
+        const [row] = await select(
+          this.deps.ds,
+          `SELECT CASE WHEN c.status = 'active' AND ${sql} THEN 1 ELSE 0 END AS m FROM customers c WHERE c.id = ?`,
+          [...params, id],
+        );
         const matches = Number(row?.m ?? 0) === 1;
         const member = s.tagId !== null && ruleTags.has(s.tagId);
         if (!matches && !member) continue;
-        items.push({ id: s.id, name: s.name, tagId: s.tagId, tagName: s.tagName, enabled: s.enabled, lastRunAt: s.lastRunAt?.toISOString() ?? null, matches, member });
+        items.push({
+          id: s.id,
+          name: s.name,
+          tagId: s.tagId,
+          tagName: s.tagName,
+          enabled: s.enabled,
+          lastRunAt: s.lastRunAt?.toISOString() ?? null,
+          matches,
+          member,
+        });
       }
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.id;
@@ -87,7 +102,11 @@ export class SegmentExplainer {
   }
 
   /** Each condition's verdict and facts, in rule order, in one statement over the customer's row. */
-  private async evaluate(id: string, leaves: Condition[], now: Date): Promise<{ active: boolean; met: boolean; facts: unknown[] }[]> {
+  private async evaluate(
+    id: string,
+    leaves: Condition[],
+    now: Date,
+  ): Promise<{ active: boolean; met: boolean; facts: unknown[] }[]> {
     if (leaves.length === 0) return [];
     const columns: string[] = ["CASE WHEN c.status = 'active' THEN 1 ELSE 0 END AS active"];
     const params: unknown[] = [];
@@ -101,10 +120,17 @@ export class SegmentExplainer {
       params.push(...facts.params);
       widths.push(facts.columns.length);
     });
-    const [row] = await select(this.deps.ds, `SELECT ${columns.join(', ')} FROM customers c WHERE c.id = ?`, [...params, id]);
+    const [row] = await select(this.deps.ds, `SELECT ${columns.join(', ')} FROM customers c WHERE c.id = ?`, [
+      ...params,
+      id,
+    ]);
     if (!row) throw tagNotFound(`customer ${id}`);
     const active = Number(row.active) === 1;
-    return leaves.map((_, i) => ({ active, met: Number(row[`m${i}`]) === 1, facts: Array.from({ length: widths[i]! }, (_, j) => row[`f${i}_${j}`]) }));
+    return leaves.map((_, i) => ({
+      active,
+      met: Number(row[`m${i}`]) === 1,
+      facts: Array.from({ length: widths[i]! }, (_, j) => row[`f${i}_${j}`]),
+    }));
   }
 
   private async isActive(id: string): Promise<boolean> {
@@ -114,7 +140,15 @@ export class SegmentExplainer {
 
   private async holdsRuleTag(id: string, s: SegmentRecord): Promise<boolean> {
     if (!s.tagId) return false;
-    return (await select(this.deps.ds, "SELECT 1 AS x FROM customer_tags WHERE customer_id = ? AND tag_id = ? AND source = 'rule'", [id, s.tagId])).length > 0;
+    return (
+      (
+        await select(
+          this.deps.ds,
+          "SELECT 1 AS x FROM customer_tags WHERE customer_id = ? AND tag_id = ? AND source = 'rule'",
+          [id, s.tagId],
+        )
+      ).length > 0
+    );
   }
 }
 

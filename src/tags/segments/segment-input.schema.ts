@@ -14,7 +14,15 @@ const schedule = z
   .refine((s) => validCron(s), 'not a valid cron expression (e.g. "0 3 * * *")')
   .nullable();
 
-const base = z.object({ name: z.string().trim().min(1).max(128), tagId: id, rule: z.unknown(), schedule: schedule.optional(), enabled: z.boolean().optional() }).strict();
+const base = z
+  .object({
+    name: z.string().trim().min(1).max(128),
+    tagId: id,
+    rule: z.unknown(),
+    schedule: schedule.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
 
 export interface SegmentInput {
   name: string;

@@ -5,7 +5,8 @@ import { type Db, type Row, execute, fromDbTime, idString, select } from '../../
 /** A run as the API lists it: the table's one row type (src/storage/entities/segment-run.entity.ts). */
 export type SegmentRunRecord = SegmentRunRow;
 
-const COLUMNS = 'id, segment_id, status, triggered_by, started_at, finished_at, members, added, removed, scanned, error';
+const COLUMNS =
+  'id, segment_id, status, triggered_by, started_at, finished_at, members, added, removed, scanned, error';
 
 function toRun(r: Row): SegmentRunRecord {
   return {
@@ -27,12 +28,27 @@ export async function insertSegmentRun(db: Db, r: Omit<SegmentRunRecord, 'id'>):
   await execute(
     db,
     'INSERT INTO segment_runs (segment_id, status, triggered_by, started_at, finished_at, members, added, removed, scanned, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [r.segmentId, r.status, r.triggeredBy?.slice(0, 128) ?? null, r.startedAt, r.finishedAt, r.members, r.added, r.removed, r.scanned, r.error],
+    [
+      r.segmentId,
+      r.status,
+      r.triggeredBy?.slice(0, 128) ?? null,
+      r.startedAt,
+      r.finishedAt,
+      r.members,
+      r.added,
+      r.removed,
+      r.scanned,
+      r.error,
+    ],
   );
 }
 
 /** A segment's runs, newest first, keyset-paged on the id (`before` = the last id of the previous page). */
-export async function listSegmentRuns(db: Db, segmentId: string, opts: { before?: string; limit: number }): Promise<SegmentRunRecord[]> {
+export async function listSegmentRuns(
+  db: Db,
+  segmentId: string,
+  opts: { before?: string; limit: number },
+): Promise<SegmentRunRecord[]> {
   const rows = await select(
     db,
     `SELECT ${COLUMNS} FROM segment_runs WHERE segment_id = ?${opts.before ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ${Math.trunc(opts.limit)}`,

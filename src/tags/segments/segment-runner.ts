@@ -33,8 +33,15 @@ export class SegmentRunner {
     const { sql, params } = compileRule(rule, new Date(this.deps.now()));
     const where = `c.status = 'active' AND ${sql}`;
     const [count] = await select(this.deps.ds, `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`, params);
-    const sample = await select(this.deps.ds, `SELECT c.id, c.display_name FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${Math.trunc(sampleSize)}`, params);
-    const names = await customerNames(this.deps.ds, sample.map((r) => ({ id: String(r.id) })));
+    const sample = await select(
+      this.deps.ds,
+      `SELECT c.id, c.display_name FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${Math.trunc(sampleSize)}`,
+      params,
+    );
+    const names = await customerNames(
+      this.deps.ds,
+      sample.map((r) => ({ id: String(r.id) })),
+    );
     return {
       count: Number(count?.n ?? 0),
       sample: sample.map((r) => {
@@ -45,7 +52,10 @@ export class SegmentRunner {
     };
   }
 
-  async run(segment: { id: string; tagId: string; rule: Rule }, progress?: (processed: number, total: number) => Promise<void>): Promise<SegmentRunResult> {
+  async run(
+    segment: { id: string; tagId: string; rule: Rule },
+    progress?: (processed: number, total: number) => Promise<void>,
+  ): Promise<SegmentRunResult> {
     const ds = this.deps.ds;
     const { sql, params } = compileRule(segment.rule, new Date(this.deps.now()));
     const who = { source: 'rule' as const, assignedBy: `segment:${segment.id}` };
@@ -66,13 +76,26 @@ export class SegmentRunner {
       after = hi;
       if (progress) await progress(result.scanned, total);
     }
-    result.members = Number((await select(ds, "SELECT COUNT(*) AS n FROM customer_tags WHERE tag_id = ? AND source = 'rule'", [segment.tagId]))[0]?.n ?? 0);
+    result.members = Number(
+      (
+        await select(ds, "SELECT COUNT(*) AS n FROM customer_tags WHERE tag_id = ? AND source = 'rule'", [
+          segment.tagId,
+        ])
+      )[0]?.n ?? 0,
+    );
     outboxSignal(ds).notify();
     return result;
   }
 
   /** Within (lo, hi]: customers the rule now matches without a `rule` row, and `rule` rows of customers it no longer matches. */
-  private async changes(db: Db, tagId: string, rule: string, params: unknown[], lo: string, hi: string): Promise<{ added: string[]; left: string[] }> {
+  private async changes(
+    db: Db,
+    tagId: string,
+    rule: string,
+    params: unknown[],
+    lo: string,
+    hi: string,
+  ): Promise<{ added: string[]; left: string[] }> {
     const added = await select(
       db,
       `SELECT c.id FROM customers c WHERE c.id > ? AND c.id <= ? AND c.status = 'active' AND ${rule}
@@ -88,4 +111,3 @@ export class SegmentRunner {
     return { added: added.map((r) => String(r.id)), left: left.map((r) => String(r.customer_id)) };
   }
 }
-

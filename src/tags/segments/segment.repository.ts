@@ -18,7 +18,8 @@ export interface SegmentRecord {
   updatedAt: Date;
 }
 
-const COLUMNS = 's.id, s.name, s.tag_id, t.name AS tag_name, s.rule, s.schedule, s.enabled, s.last_run_at, s.last_count, s.last_error, s.created_at, s.updated_at';
+const COLUMNS =
+  's.id, s.name, s.tag_id, t.name AS tag_name, s.rule, s.schedule, s.enabled, s.last_run_at, s.last_count, s.last_error, s.created_at, s.updated_at';
 const FROM = 'FROM segments s LEFT JOIN tags t ON t.id = s.tag_id';
 
 function toSegment(r: Row): SegmentRecord {
@@ -38,7 +39,10 @@ function toSegment(r: Row): SegmentRecord {
   };
 }
 
-export async function listSegments(db: Db, opts: { after?: string; limit: number; scheduledOnly?: boolean }): Promise<SegmentRecord[]> {
+export async function listSegments(
+  db: Db,
+  opts: { after?: string; limit: number; scheduledOnly?: boolean },
+): Promise<SegmentRecord[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (opts.after) {
@@ -46,7 +50,11 @@ export async function listSegments(db: Db, opts: { after?: string; limit: number
     params.push(opts.after);
   }
   if (opts.scheduledOnly) where.push('s.schedule IS NOT NULL AND s.enabled = 1 AND s.tag_id IS NOT NULL');
-  const rows = await select(db, `SELECT ${COLUMNS} ${FROM}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY s.id LIMIT ${Math.trunc(opts.limit)}`, params);
+  const rows = await select(
+    db,
+    `SELECT ${COLUMNS} ${FROM}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY s.id LIMIT ${Math.trunc(opts.limit)}`,
+    params,
+  );
   return rows.map(toSegment);
 }
 
@@ -60,21 +68,25 @@ export async function segmentOfTag(db: Db, tagId: string): Promise<SegmentRecord
   return rows[0] ? toSegment(rows[0]) : undefined;
 }
 
-export async function insertSegment(db: Db, s: { name: string; tagId: string; rule: Rule; schedule: string | null; enabled: boolean; now: Date }): Promise<string> {
-  const r = await execute(db, 'INSERT INTO segments (name, tag_id, rule, schedule, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-    s.name,
-    s.tagId,
-    JSON.stringify(s.rule),
-    s.schedule,
-    s.enabled,
-    s.now,
-    s.now,
-  ]);
+export async function insertSegment(
+  db: Db,
+  s: { name: string; tagId: string; rule: Rule; schedule: string | null; enabled: boolean; now: Date },
+): Promise<string> {
+  const r = await execute(
+    db,
+    'INSERT INTO segments (name, tag_id, rule, schedule, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [s.name, s.tagId, JSON.stringify(s.rule), s.schedule, s.enabled, s.now, s.now],
+  );
   if (!r.insertId) throw new Error('segment insert returned no id');
   return r.insertId;
 }
 
-export async function updateSegment(db: Db, id: string, f: { name?: string; tagId?: string; rule?: Rule; schedule?: string | null; enabled?: boolean }, now: Date): Promise<void> {
+export async function updateSegment(
+  db: Db,
+  id: string,
+  f: { name?: string; tagId?: string; rule?: Rule; schedule?: string | null; enabled?: boolean },
+  now: Date,
+): Promise<void> {
   const changes: [string, unknown][] = [];
   if (f.name !== undefined) changes.push(['name', f.name]);
   if (f.tagId !== undefined) changes.push(['tag_id', f.tagId]);
@@ -82,11 +94,22 @@ export async function updateSegment(db: Db, id: string, f: { name?: string; tagI
   if (f.schedule !== undefined) changes.push(['schedule', f.schedule]);
   if (f.enabled !== undefined) changes.push(['enabled', f.enabled]);
   changes.push(['updated_at', now]);
-  await execute(db, `UPDATE segments SET ${changes.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [...changes.map(([, v]) => v), id]);
+  await execute(db, `UPDATE segments SET ${changes.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ?`, [
+    ...changes.map(([, v]) => v),
+    id,
+  ]);
 }
 
-export async function recordRun(db: Db, id: string, r: { at: Date; count: number | null; error: string | null }): Promise<void> {
-  await execute(db, 'UPDATE segments SET last_run_at = ?, last_count = COALESCE(?, last_count), last_error = ?, updated_at = ? WHERE id = ?', [r.at, r.count, r.error, r.at, id]);
+export async function recordRun(
+  db: Db,
+  id: string,
+  r: { at: Date; count: number | null; error: string | null },
+): Promise<void> {
+  await execute(
+    db,
+    'UPDATE segments SET last_run_at = ?, last_count = COALESCE(?, last_count), last_error = ?, updated_at = ? WHERE id = ?',
+    [r.at, r.count, r.error, r.at, id],
+  );
 }
 
 export async function deleteSegment(db: Db, id: string): Promise<void> {

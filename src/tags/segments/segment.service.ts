@@ -5,7 +5,17 @@ import { queueJob } from '../bulk/bulk-job.repository';
 import { tagConflict, tagInvalid, tagNotFound } from '../tag-errors';
 import type { Actor, TagsDeps } from '../tags-deps';
 import { parseSegmentInput, type SegmentInput } from './segment-input.schema';
-import { deleteSegment, findSegment, insertSegment, listSegments, recordRun, segmentOfTag, segmentView, updateSegment, type SegmentRecord } from './segment.repository';
+import {
+  deleteSegment,
+  findSegment,
+  insertSegment,
+  listSegments,
+  recordRun,
+  segmentOfTag,
+  segmentView,
+  updateSegment,
+  type SegmentRecord,
+} from './segment.repository';
 import type { SegmentRunner, SegmentRunResult } from './segment-runner';
 import { deleteSegmentRuns, insertSegmentRun, listSegmentRuns, segmentRunView } from './segment-run.repository';
 import type { Rule } from './rule-types';
@@ -43,8 +53,25 @@ export class SegmentService {
     await this.check(input, undefined);
     const id = await this.deps.ds.transaction(async (m) => {
       const now = new Date(this.deps.now());
-      const segId = await insertSegment(m, { name: input.name, tagId: input.tagId, rule: input.rule, schedule: input.schedule ?? null, enabled: input.enabled ?? true, now });
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.create', targetType: 'segment', targetId: segId, details: { name: input.name, tagId: input.tagId, schedule: input.schedule ?? null } }, m);
+      const segId = await insertSegment(m, {
+        name: input.name,
+        tagId: input.tagId,
+        rule: input.rule,
+        schedule: input.schedule ?? null,
+        enabled: input.enabled ?? true,
+        now,
+      });
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'segment.create',
+          targetType: 'segment',
+          targetId: segId,
+          details: { name: input.name, tagId: input.tagId, schedule: input.schedule ?? null },
+        },
+        m,
+      );
       return segId;
     });
     return this.get(id);
@@ -58,9 +85,24 @@ export class SegmentService {
     }
     await this.check({ ...input, tagId: input.tagId ?? current.tagId ?? undefined }, id);
     await this.deps.ds.transaction(async (m) => {
-      await updateSegment(m, id, { name: input.name, tagId: input.tagId, rule: input.rule, schedule: input.schedule, enabled: input.enabled }, new Date(this.deps.now()));
+      await updateSegment(
+        m,
+        id,
+        { name: input.name, tagId: input.tagId, rule: input.rule, schedule: input.schedule, enabled: input.enabled },
+        new Date(this.deps.now()),
+      );
       const { ruleTagIds: _r, ...changes } = input;
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.update', targetType: 'segment', targetId: id, details: changes }, m);
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'segment.update',
+          targetType: 'segment',
+          targetId: id,
+          details: changes,
+        },
+        m,
+      );
     });
     return this.get(id);
   }
@@ -72,8 +114,20 @@ export class SegmentService {
       const now = new Date(this.deps.now());
       await deleteSegment(m, id);
       await deleteSegmentRuns(m, id);
-      const job = s.tagId ? await queueJob(m, 'tags.unassign', { tagId: s.tagId, source: 'rule', segmentId: id }, actor.name, now) : null;
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.delete', targetType: 'segment', targetId: id, details: { name: s.name, tagId: s.tagId, jobId: job } }, m);
+      const job = s.tagId
+        ? await queueJob(m, 'tags.unassign', { tagId: s.tagId, source: 'rule', segmentId: id }, actor.name, now)
+        : null;
+      await this.audit.write(
+        {
+          actor: actor.name,
+          role: actor.role ?? null,
+          action: 'segment.delete',
+          targetType: 'segment',
+          targetId: id,
+          details: { name: s.name, tagId: s.tagId, jobId: job },
+        },
+        m,
+      );
       return job;
     });
     return { id, deleted: true, jobId };
@@ -98,26 +152,54 @@ export class SegmentService {
     if (!s.tagId) throw tagInvalid('the segment has no tag');
     const customers = Number((await select(this.deps.ds, 'SELECT COUNT(*) AS n FROM customers'))[0]?.n ?? 0);
     if (customers > INLINE_RUN_MAX_CUSTOMERS) {
-      return { jobId: await queueJob(this.deps.ds, 'segments.run', { segmentId: id }, actor.name, new Date(this.deps.now())) };
+      return {
+        jobId: await queueJob(this.deps.ds, 'segments.run', { segmentId: id }, actor.name, new Date(this.deps.now())),
+      };
     }
     return { result: await this.runNow(s, actor) };
   }
 
   /** Runs one segment and records the outcome (last run, count, error), a `segment_runs` row and an audit entry. */
-  async runNow(s: SegmentRecord, actor: Actor, progress?: (processed: number, total: number) => Promise<void>): Promise<SegmentRunResult> {
+  async runNow(
+    s: SegmentRecord,
+    actor: Actor,
+    progress?: (processed: number, total: number) => Promise<void>,
+  ): Promise<SegmentRunResult> {
     if (!s.tagId) throw tagInvalid('the segment has no tag');
     const at = new Date(this.deps.now());
     const run = { segmentId: s.id, triggeredBy: actor.name, startedAt: at };
     try {
       const result = await this.runner.run({ id: s.id, tagId: s.tagId, rule: s.rule }, progress);
       await recordRun(this.deps.ds, s.id, { at, count: result.members, error: null });
-      await insertSegmentRun(this.deps.ds, { ...run, status: 'done', finishedAt: new Date(this.deps.now()), ...result, error: null });
-      await this.audit.write({ actor: actor.name, role: actor.role ?? null, action: 'segment.run', targetType: 'segment', targetId: s.id, details: { tagId: s.tagId, ...result } });
+      await insertSegmentRun(this.deps.ds, {
+        ...run,
+        status: 'done',
+        finishedAt: new Date(this.deps.now()),
+        ...result,
+        error: null,
+      });
+      await this.audit.write({
+        actor: actor.name,
+        role: actor.role ?? null,
+        action: 'segment.run',
+        targetType: 'segment',
+        targetId: s.id,
+        details: { tagId: s.tagId, ...result },
+      });
       return result;
     } catch (err) {
       const error = err instanceof Error ? err.message.slice(0, 1000) : String(err);
       await recordRun(this.deps.ds, s.id, { at, count: null, error });
-      await insertSegmentRun(this.deps.ds, { ...run, status: 'failed', finishedAt: new Date(this.deps.now()), members: null, added: 0, removed: 0, scanned: 0, error });
+      await insertSegmentRun(this.deps.ds, {
+        ...run,
+        status: 'failed',
+        finishedAt: new Date(this.deps.now()),
+        members: null,
+        added: 0,
+        removed: 0,
+        scanned: 0,
+        error,
+      });
       throw err;
     }
   }
@@ -134,8 +216,10 @@ export class SegmentService {
     if (input.tagId !== undefined) {
       if (!(await findTag(this.deps.ds, input.tagId))) throw tagInvalid(`tagId: tag ${input.tagId} does not exist`);
       const other = await segmentOfTag(this.deps.ds, input.tagId);
-      if (other && other.id !== selfId) throw tagConflict(`tag ${input.tagId} is already produced by segment ${other.id}`);
-      if (input.ruleTagIds?.includes(input.tagId)) throw tagInvalid(`rule: a segment cannot test its own tag ${input.tagId}`);
+      if (other && other.id !== selfId)
+        throw tagConflict(`tag ${input.tagId} is already produced by segment ${other.id}`);
+      if (input.ruleTagIds?.includes(input.tagId))
+        throw tagInvalid(`rule: a segment cannot test its own tag ${input.tagId}`);
     }
     const referenced = [...new Set(input.ruleTagIds ?? [])];
     const found = new Set((await findTags(this.deps.ds, referenced)).map((t) => t.id));

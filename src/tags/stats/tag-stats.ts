@@ -15,16 +15,30 @@ export async function bindingStats(ds: DataSource, b: BindingRecord, fanout: 'al
   const [targets, owed, marks] = await Promise.all([
     b.channel === 'oa' ? oaTargets(ds, b, remote) : wecomTargets(ds, b, remote, fanout),
     removalsOwed(ds, b, remote),
-    select(ds, 'SELECT SUM(CASE WHEN last_errcode IS NOT NULL THEN 1 ELSE 0 END) AS failed, SUM(CASE WHEN drifted = 1 THEN 1 ELSE 0 END) AS drifted FROM remote_tag_state WHERE channel = ? AND account = ? AND remote_tag_id = ?', [b.channel, b.account, remote]),
+    select(
+      ds,
+      'SELECT SUM(CASE WHEN last_errcode IS NOT NULL THEN 1 ELSE 0 END) AS failed, SUM(CASE WHEN drifted = 1 THEN 1 ELSE 0 END) AS drifted FROM remote_tag_state WHERE channel = ? AND account = ? AND remote_tag_id = ?',
+      [b.channel, b.account, remote],
+    ),
   ]);
-  return { desired: targets.desired, pushed: targets.pushed, pending: targets.pending + owed, failed: n(marks[0]?.failed), drifted: n(marks[0]?.drifted) };
+  return {
+    desired: targets.desired,
+    pushed: targets.pushed,
+    pending: targets.pending + owed,
+    failed: n(marks[0]?.failed),
+    drifted: n(marks[0]?.drifted),
+  };
 }
 
 const COUNTS = `SELECT COUNT(*) AS desired,
     SUM(CASE WHEN r.present = 1 THEN 1 ELSE 0 END) AS pushed,
     SUM(CASE WHEN (r.present IS NULL OR r.present = 0) AND r.last_errcode IS NULL THEN 1 ELSE 0 END) AS pending`;
 
-async function oaTargets(db: Db, b: BindingRecord, remote: string): Promise<{ desired: number; pushed: number; pending: number }> {
+async function oaTargets(
+  db: Db,
+  b: BindingRecord,
+  remote: string,
+): Promise<{ desired: number; pushed: number; pending: number }> {
   const rows = await select(
     db,
     `${COUNTS} FROM (
@@ -38,7 +52,12 @@ async function oaTargets(db: Db, b: BindingRecord, remote: string): Promise<{ de
   return { desired: n(rows[0]?.desired), pushed: n(rows[0]?.pushed), pending: n(rows[0]?.pending) };
 }
 
-async function wecomTargets(ds: DataSource, b: BindingRecord, remote: string, fanout: 'all' | 'newest'): Promise<{ desired: number; pushed: number; pending: number }> {
+async function wecomTargets(
+  ds: DataSource,
+  b: BindingRecord,
+  remote: string,
+  fanout: 'all' | 'newest',
+): Promise<{ desired: number; pushed: number; pending: number }> {
   const subject = dialectFor(ds).concat('f.staff_userid', "'|'", 'f.external_userid');
   const t = (col: string): string => `COALESCE(${col}, '1970-01-01 00:00:00.000')`;
   const newest =

@@ -1,4 +1,11 @@
-import { bodyText, createTimeIso, identifier, optionalText, optionalTypeName, typeName } from '../../../connectors/common/callback-fields';
+import {
+  bodyText,
+  createTimeIso,
+  identifier,
+  optionalText,
+  optionalTypeName,
+  typeName,
+} from '../../../connectors/common/callback-fields';
 import { inboxKind, MAX_KIND_LENGTH } from '../../../connectors/common/dedupe-key';
 import { WebhookRejection } from '../../../connectors/common/webhook-types';
 
@@ -14,19 +21,26 @@ function rejection(fn: () => unknown): WebhookRejection {
 
 describe('callback field bounds', () => {
   it('refuses an envelope field given twice instead of picking one copy', () => {
-    expect(rejection(() => optionalText({ Encrypt: ['a', 'b'] }, 'Encrypt'))).toMatchObject({ status: 400, message: 'Encrypt appears more than once' });
+    expect(rejection(() => optionalText({ Encrypt: ['a', 'b'] }, 'Encrypt'))).toMatchObject({
+      status: 400,
+      message: 'Encrypt appears more than once',
+    });
     expect(optionalText({ Encrypt: 'a' }, 'Encrypt')).toBe('a');
   });
 
   it('accepts WeChat type names and refuses anything else as one', () => {
     expect(typeName({ Event: 'user_authorization_cancellation' }, 'Event')).toBe('user_authorization_cancellation');
-    for (const bad of ['x'.repeat(49), 'text<script>', 'sub scribe', 'a\u0000']) expect(rejection(() => typeName({ Event: bad }, 'Event')).status).toBe(400);
+    for (const bad of ['x'.repeat(49), 'text<script>', 'sub scribe', 'a\u0000'])
+      expect(rejection(() => typeName({ Event: bad }, 'Event')).status).toBe(400);
     expect(optionalTypeName({}, 'ChangeType')).toBeUndefined();
   });
 
   it('keeps identifiers to 64 visible characters (the identity columns)', () => {
-    expect(identifier({ FromUserName: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' }, 'FromUserName')).toBe('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o');
-    for (const bad of ['o'.repeat(65), 'o with space', '']) expect(rejection(() => identifier({ FromUserName: bad }, 'FromUserName')).status).toBe(400);
+    expect(identifier({ FromUserName: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' }, 'FromUserName')).toBe(
+      'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+    );
+    for (const bad of ['o'.repeat(65), 'o with space', ''])
+      expect(rejection(() => identifier({ FromUserName: bad }, 'FromUserName')).status).toBe(400);
   });
 
   it('refuses a CreateTime past ten digits (beyond any DATETIME column)', () => {

@@ -69,6 +69,8 @@ describe('parseCheckedXml', () => {
     expect(status(() => parseCheckedXml('<?xml-stylesheet href="x"?><xml><A>1</A></xml>'))).toBe(400);
     expect(status(() => parseCheckedXml('<xml><E><?php x?><K>1</K></E></xml>'))).toBe(400);
     expect(status(() => parseCheckedXml(' <?xml version="1.0"?><xml><E><K>1</K></E></xml>'))).toBe(400);
-    expect(parseCheckedXml('<?xml version="1.0"?><xml><E><K><![CDATA[<?pi?>]]></K></E><!-- <?x?> --></xml>')).toEqual({ E: { K: '<?pi?>' } });
+    expect(parseCheckedXml('<?xml version="1.0"?><xml><E><K><![CDATA[<?pi?>]]></K></E><!-- <?x?> --></xml>')).toEqual({
+      E: { K: '<?pi?>' },
+    });
   });
 });

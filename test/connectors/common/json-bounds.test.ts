@@ -1,4 +1,9 @@
-import { assertJsonBounds, DEFAULT_JSON_LIMITS, JsonBoundsError, parseBoundedJson } from '../../../connectors/common/json-bounds';
+import {
+  assertJsonBounds,
+  DEFAULT_JSON_LIMITS,
+  JsonBoundsError,
+  parseBoundedJson,
+} from '../../../connectors/common/json-bounds';
 
 function failure(text: string, limits = DEFAULT_JSON_LIMITS): JsonBoundsError {
   try {

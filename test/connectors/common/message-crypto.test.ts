@@ -1,4 +1,9 @@
-import { aesKeyFromEncodingAESKey, decryptMessage, encryptMessage, MessageCryptoError } from '../../../connectors/common/crypto/message-crypto';
+import {
+  aesKeyFromEncodingAESKey,
+  decryptMessage,
+  encryptMessage,
+  MessageCryptoError,
+} from '../../../connectors/common/crypto/message-crypto';
 import { MessageCipher } from '../../../connectors/common/crypto/message-cipher';
 import { safeEqual, sha1Signature } from '../../../connectors/common/crypto/signature';
 
@@ -56,7 +61,12 @@ describe('message crypto', () => {
   });
   it('rejects a foreign ReceiveId and accepts the previous key during rotation', () => {
     const old = 'a'.repeat(43);
-    const cipher = new MessageCipher({ token: TOKEN, encodingAESKey: AES, previousEncodingAESKey: old, receiveId: CORP });
+    const cipher = new MessageCipher({
+      token: TOKEN,
+      encodingAESKey: AES,
+      previousEncodingAESKey: old,
+      receiveId: CORP,
+    });
     expect(() => cipher.open(encryptMessage(key, 'hi', 'wxother'))).toThrow(/ReceiveId/);
     const viaOld = encryptMessage(aesKeyFromEncodingAESKey(old), 'hello', CORP);
     const opened = cipher.open(viaOld);

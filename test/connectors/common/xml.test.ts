@@ -22,7 +22,16 @@ describe('parseCallbackXml', () => {
   });
 
   it('rejects malformed documents and other roots', () => {
-    for (const bad of ['', 'hello', '<xml><A>1</B></xml>', '<xml><A>1</A>', '<root><A>1</A></root>', '<xml><A>1</A></xml><xml/>', '<xml>text</xml>', '<xml><__proto__><a>1</a></__proto__></xml>']) {
+    for (const bad of [
+      '',
+      'hello',
+      '<xml><A>1</B></xml>',
+      '<xml><A>1</A>',
+      '<root><A>1</A></root>',
+      '<xml><A>1</A></xml><xml/>',
+      '<xml>text</xml>',
+      '<xml><__proto__><a>1</a></__proto__></xml>',
+    ]) {
       expect(rejection(() => parseCallbackXml(bad)).status).toBe(400);
     }
   });
@@ -46,7 +55,9 @@ describe('parseCallbackXml', () => {
   });
 
   it('accepts <!DOCTYPE text inside CDATA (a user may type it)', () => {
-    expect(parseCallbackXml('<xml><Content><![CDATA[<!DOCTYPE html>]]></Content></xml>')).toEqual({ Content: '<!DOCTYPE html>' });
+    expect(parseCallbackXml('<xml><Content><![CDATA[<!DOCTYPE html>]]></Content></xml>')).toEqual({
+      Content: '<!DOCTYPE html>',
+    });
   });
 
   it('parses nested and repeated elements', () => {
@@ -56,7 +67,9 @@ describe('parseCallbackXml', () => {
 
   it('buildXml round-trips through the parser, CDATA-escaping "]]>"', () => {
     const xml = buildXml({ ToUserName: 'o1', CreateTime: 12, Content: 'a]]>b', Nested: { K: 'v' } });
-    expect(xml).toBe('<xml><ToUserName><![CDATA[o1]]></ToUserName><CreateTime>12</CreateTime><Content><![CDATA[a]]]]><![CDATA[>b]]></Content><Nested><K><![CDATA[v]]></K></Nested></xml>');
+    expect(xml).toBe(
+      '<xml><ToUserName><![CDATA[o1]]></ToUserName><CreateTime>12</CreateTime><Content><![CDATA[a]]]]><![CDATA[>b]]></Content><Nested><K><![CDATA[v]]></K></Nested></xml>',
+    );
     expect(parseCallbackXml(xml)).toEqual({ ToUserName: 'o1', CreateTime: '12', Content: 'a]]>b', Nested: { K: 'v' } });
     expect(() => buildXml({ 'bad name': 'x' })).toThrow(TypeError);
   });
@@ -64,12 +77,23 @@ describe('parseCallbackXml', () => {
 
 describe('parseCallbackJson', () => {
   it('rejects non-objects and invalid JSON with 400', () => {
-    for (const bad of ['', '[1]', '"x"', '{', '{"__proto__":{"a":1}}']) expect(rejection(() => parseCallbackJson(bad)).status).toBe(400);
+    for (const bad of ['', '[1]', '"x"', '{', '{"__proto__":{"a":1}}'])
+      expect(rejection(() => parseCallbackJson(bad)).status).toBe(400);
   });
 
   it('keeps 64-bit numbers exact as strings and leaves numbers inside strings alone', () => {
-    const f = parseCallbackJson('{"MsgId": 23456789012345678901, "CreateTime":1482048670, "Content":"1,2: 3", "Neg":-1.5e3, "B":true, "N":null, "L":[{"Id":7}]}');
-    expect(f).toEqual({ MsgId: '23456789012345678901', CreateTime: '1482048670', Content: '1,2: 3', Neg: '-1.5e3', B: 'true', N: '', L: [{ Id: '7' }] });
+    const f = parseCallbackJson(
+      '{"MsgId": 23456789012345678901, "CreateTime":1482048670, "Content":"1,2: 3", "Neg":-1.5e3, "B":true, "N":null, "L":[{"Id":7}]}',
+    );
+    expect(f).toEqual({
+      MsgId: '23456789012345678901',
+      CreateTime: '1482048670',
+      Content: '1,2: 3',
+      Neg: '-1.5e3',
+      B: 'true',
+      N: '',
+      L: [{ Id: '7' }],
+    });
   });
 
   it('handles escaped quotes in strings', () => {

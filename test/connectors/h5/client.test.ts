@@ -21,15 +21,27 @@ describe('H5Client (OA web OAuth)', () => {
   it('rejects a code used twice with INVALID_CODE (40163)', async () => {
     const c = await code('snsapi_base');
     await h5.exchangeCode(c.code);
-    await expect(h5.exchangeCode(c.code)).rejects.toMatchObject({ errcode: 40163, category: 'INVALID_CODE', api: 'sns/oauth2/access_token' });
+    await expect(h5.exchangeCode(c.code)).rejects.toMatchObject({
+      errcode: 40163,
+      category: 'INVALID_CODE',
+      api: 'sns/oauth2/access_token',
+    });
   });
 
   it('a snsapi_base web token cannot read userinfo (48001), and the shared token is never fetched', async () => {
     const c = await code('snsapi_base');
     const t = await h5.exchangeCode(c.code);
-    expect(t).toMatchObject({ openid: c.openid, scope: 'snsapi_base', access_token: expect.any(String), refresh_token: expect.any(String) });
+    expect(t).toMatchObject({
+      openid: c.openid,
+      scope: 'snsapi_base',
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+    });
     expect(t.unionid ?? undefined).toBeUndefined();
-    await expect(h5.userInfo(t.access_token, t.openid)).rejects.toMatchObject({ errcode: 48001, category: 'PERMISSION_DENIED' });
+    await expect(h5.userInfo(t.access_token, t.openid)).rejects.toMatchObject({
+      errcode: 48001,
+      category: 'PERMISSION_DENIED',
+    });
     expect((await env.calls('api.weixin.qq.com/cgi-bin/stable_token')).calls).toBe(0);
   });
 
@@ -37,7 +49,10 @@ describe('H5Client (OA web OAuth)', () => {
     const c = await code('snsapi_userinfo');
     const t = await h5.exchangeCode(c.code);
     expect(t).toMatchObject({ openid: c.openid, scope: 'snsapi_userinfo', unionid: expect.any(String) });
-    await expect(h5.userInfo(t.access_token, t.openid)).resolves.toMatchObject({ openid: c.openid, unionid: t.unionid });
+    await expect(h5.userInfo(t.access_token, t.openid)).resolves.toMatchObject({
+      openid: c.openid,
+      unionid: t.unionid,
+    });
     await expect(h5.checkToken(t.access_token, t.openid)).resolves.toBe(true);
     await expect(h5.checkToken('not-a-web-token', t.openid)).resolves.toBe(false);
     const refreshed = await h5.refreshToken(t.refresh_token);
@@ -48,7 +63,13 @@ describe('H5Client (OA web OAuth)', () => {
   it('builds the authorize URL on the account oauthBase with #wechat_redirect', () => {
     const url = new URL(h5.authorizeUrl('https://shop.example.com/cb?x=1', 'snsapi_userinfo', 'abc123'));
     expect(url.pathname).toBe('/open.weixin.qq.com/connect/oauth2/authorize');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ appid: appId, redirect_uri: 'https://shop.example.com/cb?x=1', response_type: 'code', scope: 'snsapi_userinfo', state: 'abc123' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      appid: appId,
+      redirect_uri: 'https://shop.example.com/cb?x=1',
+      response_type: 'code',
+      scope: 'snsapi_userinfo',
+      state: 'abc123',
+    });
     expect(url.hash).toBe('#wechat_redirect');
   });
 });

@@ -19,7 +19,11 @@ describe('MiniProgramClient', () => {
   it('rejects a reused js_code with INVALID_CODE, without touching the shared token', async () => {
     const { code } = (await env.control.post(`/mp/${appId}/js-codes`, {})).data as { code: string };
     await mp.code2Session(code);
-    await expect(mp.code2Session(code)).rejects.toMatchObject({ errcode: 40029, category: 'INVALID_CODE', api: 'jscode2session' });
+    await expect(mp.code2Session(code)).rejects.toMatchObject({
+      errcode: 40029,
+      category: 'INVALID_CODE',
+      api: 'jscode2session',
+    });
     expect((await env.calls('api.weixin.qq.com/cgi-bin/stable_token')).calls).toBe(0);
   });
 
@@ -35,10 +39,22 @@ describe('MiniProgramClient', () => {
   });
 
   it('getUserPhoneNumber sends the code as JSON with the shared token and normalises countryCode to a string', async () => {
-    const minted = (await env.control.post(`/mp/${appId}/phone-codes`, { phone: '13800138000' })).data as { code: string; openid: string };
+    const minted = (await env.control.post(`/mp/${appId}/phone-codes`, { phone: '13800138000' })).data as {
+      code: string;
+      openid: string;
+    };
     const phone = await mp.getUserPhoneNumber(minted.code, minted.openid);
-    expect(phone).toEqual({ phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86', watermarkAppId: appId, watermarkTimestamp: expect.any(Number) });
+    expect(phone).toEqual({
+      phoneNumber: '13800138000',
+      purePhoneNumber: '13800138000',
+      countryCode: '86',
+      watermarkAppId: appId,
+      watermarkTimestamp: expect.any(Number),
+    });
     expect((await env.calls('api.weixin.qq.com/cgi-bin/stable_token')).calls).toBe(1);
-    await expect(mp.getUserPhoneNumber(minted.code)).rejects.toMatchObject({ errcode: 40029, category: 'INVALID_CODE' });
+    await expect(mp.getUserPhoneNumber(minted.code)).rejects.toMatchObject({
+      errcode: 40029,
+      category: 'INVALID_CODE',
+    });
   });
 });

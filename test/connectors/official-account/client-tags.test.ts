@@ -17,7 +17,11 @@ describe('OfficialAccountClient tags', () => {
   beforeEach(() => env.resetCounters());
 
   it('rejects changes to the reserved tag 2 with PERMISSION_DENIED', async () => {
-    await expect(oa.tags.updateTag(2, 'renamed')).rejects.toMatchObject({ errcode: 45058, category: 'PERMISSION_DENIED', api: 'tags/update' });
+    await expect(oa.tags.updateTag(2, 'renamed')).rejects.toMatchObject({
+      errcode: 45058,
+      category: 'PERMISSION_DENIED',
+      api: 'tags/update',
+    });
   });
 
   it('rejects a duplicate tag name as CONFLICT', async () => {
@@ -47,12 +51,18 @@ describe('OfficialAccountClient tags', () => {
 
   it('refuses member batches outside 1..50 openids before calling WeChat', async () => {
     const tag = await oa.tags.createTag('limit');
-    await expect(oa.tags.batchTagging(openids.slice(0, 51), tag.id)).rejects.toMatchObject({ errcode: 40032, category: 'INVALID_REQUEST' });
+    await expect(oa.tags.batchTagging(openids.slice(0, 51), tag.id)).rejects.toMatchObject({
+      errcode: 40032,
+      category: 'INVALID_REQUEST',
+    });
     await expect(oa.tags.batchUntagging([], tag.id)).rejects.toMatchObject({ errcode: 40032 });
     expect((await env.calls('api.weixin.qq.com/cgi-bin/tags/members/batchtagging')).calls).toBe(0);
   });
 
   it('maps an unknown tag id to NOT_FOUND', async () => {
-    await expect(oa.tags.batchTagging(openids.slice(0, 1), 999_999)).rejects.toMatchObject({ errcode: 45159, category: 'TAG_GONE' });
+    await expect(oa.tags.batchTagging(openids.slice(0, 1), 999_999)).rejects.toMatchObject({
+      errcode: 45159,
+      category: 'TAG_GONE',
+    });
   });
 });

@@ -18,7 +18,11 @@ describe('OfficialAccountClient users', () => {
   beforeEach(() => env.resetCounters());
 
   it('rejects user/info of an openid the OA does not know with NOT_FOUND', async () => {
-    await expect(oa.users.getUserInfo('oNotAFollowerOfThisAccount00')).rejects.toMatchObject({ errcode: 40003, category: 'SUBJECT_GONE', api: 'user/info' });
+    await expect(oa.users.getUserInfo('oNotAFollowerOfThisAccount00')).rejects.toMatchObject({
+      errcode: 40003,
+      category: 'SUBJECT_GONE',
+      api: 'user/info',
+    });
   });
 
   it('walks user/get to the end in pages of 10,000 (the last call returns count 0)', async () => {
@@ -48,7 +52,13 @@ describe('OfficialAccountClient users', () => {
   it('user/info returns the follower fields, unionid when the OA is bound', async () => {
     const { openids } = await oa.users.getFollowers();
     const info = await oa.users.getUserInfo(openids[0]!);
-    expect(info).toMatchObject({ subscribe: 1, openid: openids[0], subscribe_time: expect.any(Number), tagid_list: expect.any(Array), subscribe_scene: expect.any(String) });
+    expect(info).toMatchObject({
+      subscribe: 1,
+      openid: openids[0],
+      subscribe_time: expect.any(Number),
+      tagid_list: expect.any(Array),
+      subscribe_scene: expect.any(String),
+    });
     expect(info).not.toHaveProperty('nickname');
     const bound = (await env.control.get('/apps')).data.officialAccounts[0].bound as boolean;
     expect(typeof info.unionid === 'string' && info.unionid.length > 0).toBe(bound);
@@ -56,7 +66,10 @@ describe('OfficialAccountClient users', () => {
 
   it('refuses batchget outside 1..100 openids before calling WeChat', async () => {
     const { openids } = await oa.users.getFollowers();
-    await expect(oa.users.batchGetUserInfo(openids.slice(0, 101))).rejects.toMatchObject({ errcode: 40032, category: 'INVALID_REQUEST' });
+    await expect(oa.users.batchGetUserInfo(openids.slice(0, 101))).rejects.toMatchObject({
+      errcode: 40032,
+      category: 'INVALID_REQUEST',
+    });
     await expect(oa.users.batchGetUserInfo([])).rejects.toMatchObject({ errcode: 40032 });
     expect((await env.calls(BATCHGET)).calls).toBe(0);
     const hundred = await oa.users.batchGetUserInfo(openids.slice(0, 100));

@@ -49,19 +49,39 @@ describe('WechatPayClient', () => {
   });
 
   it('rejects an unknown order with NOT_FOUND (ORDER_NOT_EXIST, HTTP 404)', async () => {
-    await expect(client.queryByOutTradeNo('NO_SUCH_ORDER_1')).rejects.toMatchObject({ category: 'NOT_FOUND', remoteCode: 'ORDER_NOT_EXIST', httpStatus: 404, errcode: null });
+    await expect(client.queryByOutTradeNo('NO_SUCH_ORDER_1')).rejects.toMatchObject({
+      category: 'NOT_FOUND',
+      remoteCode: 'ORDER_NOT_EXIST',
+      httpStatus: 404,
+      errcode: null,
+    });
   });
 
   it('refuses to build without the merchant private key or serial', () => {
-    expect(() => new WechatPayClient(account({ privateKeyPath: undefined }))).toThrow(expect.objectContaining({ code: 'NOT_CONFIGURED', missing: 'privateKeyPath' }));
-    expect(() => new WechatPayClient(account({ certSerial: undefined }))).toThrow(expect.objectContaining({ code: 'NOT_CONFIGURED', missing: 'certSerial' }));
+    expect(() => new WechatPayClient(account({ privateKeyPath: undefined }))).toThrow(
+      expect.objectContaining({ code: 'NOT_CONFIGURED', missing: 'privateKeyPath' }),
+    );
+    expect(() => new WechatPayClient(account({ certSerial: undefined }))).toThrow(
+      expect.objectContaining({ code: 'NOT_CONFIGURED', missing: 'certSerial' }),
+    );
   });
 
   it('queries a paid order by out_trade_no with a signed request', async () => {
-    const r = await control.post(`/pay/${merchant.mchId}/transactions`, { openid: 'oPayer000000000000000000000A', amount: 1234, outTradeNo: 'SIYU_ORDER_0001', url: notifyUrl });
+    const r = await control.post(`/pay/${merchant.mchId}/transactions`, {
+      openid: 'oPayer000000000000000000000A',
+      amount: 1234,
+      outTradeNo: 'SIYU_ORDER_0001',
+      url: notifyUrl,
+    });
     expect(r.status).toBe(200);
     const order = await client.queryByOutTradeNo('SIYU_ORDER_0001');
-    expect(order).toMatchObject({ mchid: merchant.mchId, out_trade_no: 'SIYU_ORDER_0001', trade_state: 'SUCCESS', payer: { openid: 'oPayer000000000000000000000A' }, amount: { total: 1234 } });
+    expect(order).toMatchObject({
+      mchid: merchant.mchId,
+      out_trade_no: 'SIYU_ORDER_0001',
+      trade_state: 'SUCCESS',
+      payer: { openid: 'oPayer000000000000000000000A' },
+      amount: { total: 1234 },
+    });
   });
 
   it('downloads and decrypts the platform certificates; none in public-key mode', async () => {
@@ -86,20 +106,35 @@ describe('WechatPayClient retries', () => {
       .createServer((req, res) => {
         paths.push(req.url ?? '');
         const status = statuses.shift() ?? 404;
-        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: status === 500 ? 'SYSTEM_ERROR' : 'ORDER_NOT_EXIST', message: 'x' }));
+        res
+          .writeHead(status, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ code: status === 500 ? 'SYSTEM_ERROR' : 'ORDER_NOT_EXIST', message: 'x' }));
       })
       .listen(0, '127.0.0.1');
     await new Promise((r) => stub.once('listening', r));
     const dir = mkdtempSync(path.join(tmpdir(), 'siyu-pay-'));
     const keyPath = path.join(dir, 'k.pem');
-    writeFileSync(keyPath, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(
+      keyPath,
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
     try {
       const c = new WechatPayClient(
-        { mchId: '1900000001', apiV3Key: 'k'.repeat(32), privateKeyPath: keyPath, certSerial: 'ABC', appIds: [], apiBase: `http://127.0.0.1:${(stub.address() as AddressInfo).port}` },
+        {
+          mchId: '1900000001',
+          apiV3Key: 'k'.repeat(32),
+          privateKeyPath: keyPath,
+          certSerial: 'ABC',
+          appIds: [],
+          apiBase: `http://127.0.0.1:${(stub.address() as AddressInfo).port}`,
+        },
         { baseDelayMs: 1, maxDelayMs: 2 },
       );
       await expect(c.queryByOutTradeNo('T1')).rejects.toMatchObject({ category: 'NOT_FOUND' });
-      expect(paths).toEqual(['/v3/pay/transactions/out-trade-no/T1?mchid=1900000001', '/v3/pay/transactions/out-trade-no/T1?mchid=1900000001']);
+      expect(paths).toEqual([
+        '/v3/pay/transactions/out-trade-no/T1?mchid=1900000001',
+        '/v3/pay/transactions/out-trade-no/T1?mchid=1900000001',
+      ]);
     } finally {
       await new Promise((r) => stub.close(r));
       rmSync(dir, { recursive: true, force: true });
@@ -109,10 +144,27 @@ describe('WechatPayClient retries', () => {
 
 describe('payApiError', () => {
   it('maps WeChat Pay codes first and the HTTP status as fallback', () => {
-    expect(payApiError('q', 500, { code: 'SYSTEM_ERROR', message: '系统错误' })).toMatchObject({ category: 'TEMPORARY', retryable: true, errmsg: '系统错误' });
-    expect(payApiError('q', 429, { code: 'FREQUENCY_LIMITED', message: '频率超限' })).toMatchObject({ category: 'RATE_LIMITED', retryable: true });
-    expect(payApiError('q', 401, { code: 'SIGN_ERROR', message: '签名错误' })).toMatchObject({ category: 'AUTH_FAILED', retryable: false });
-    expect(payApiError('q', 502, 'Bad Gateway')).toMatchObject({ category: 'TEMPORARY', retryable: true, remoteCode: undefined });
-    expect(payApiError('q', 400, { code: 'SOMETHING_NEW', message: '?' })).toMatchObject({ category: 'INVALID_REQUEST', remoteCode: 'SOMETHING_NEW' });
+    expect(payApiError('q', 500, { code: 'SYSTEM_ERROR', message: '系统错误' })).toMatchObject({
+      category: 'TEMPORARY',
+      retryable: true,
+      errmsg: '系统错误',
+    });
+    expect(payApiError('q', 429, { code: 'FREQUENCY_LIMITED', message: '频率超限' })).toMatchObject({
+      category: 'RATE_LIMITED',
+      retryable: true,
+    });
+    expect(payApiError('q', 401, { code: 'SIGN_ERROR', message: '签名错误' })).toMatchObject({
+      category: 'AUTH_FAILED',
+      retryable: false,
+    });
+    expect(payApiError('q', 502, 'Bad Gateway')).toMatchObject({
+      category: 'TEMPORARY',
+      retryable: true,
+      remoteCode: undefined,
+    });
+    expect(payApiError('q', 400, { code: 'SOMETHING_NEW', message: '?' })).toMatchObject({
+      category: 'INVALID_REQUEST',
+      remoteCode: 'SOMETHING_NEW',
+    });
   });
 });

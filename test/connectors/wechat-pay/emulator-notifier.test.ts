@@ -32,20 +32,33 @@ beforeAll(async () => {
   const keys = keyring.describe();
   writeFileSync(join(dir, 'cert.pem'), keys.certificatePem);
   writeFileSync(join(dir, 'pub.pem'), keys.publicKeyPem);
-  const account = { mchId: MCH, apiV3Key: API_V3_KEY, appIds: [APPID], platformCertPaths: [join(dir, 'cert.pem')], platformPublicKeyPath: join(dir, 'pub.pem'), platformPublicKeyId: keys.publicKeyId };
+  const account = {
+    mchId: MCH,
+    apiV3Key: API_V3_KEY,
+    appIds: [APPID],
+    platformCertPaths: [join(dir, 'cert.pem')],
+    platformPublicKeyPath: join(dir, 'pub.pem'),
+    platformPublicKeyId: keys.publicKeyId,
+  };
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
       try {
-        const out = handleWebhook(account, { method: 'POST', query: {}, headers, rawBody: Buffer.concat(chunks), nowSeconds: clock.nowSeconds() }, { maxSkewSeconds: 300 });
+        const out = handleWebhook(
+          account,
+          { method: 'POST', query: {}, headers, rawBody: Buffer.concat(chunks), nowSeconds: clock.nowSeconds() },
+          { maxSkewSeconds: 300 },
+        );
         if (out.type === 'accept') seen.push(...out.events);
         res.writeHead(out.type === 'accept' ? out.ack.status : out.reply.status).end();
       } catch (e) {
         const status = e instanceof WebhookRejection ? e.status : 500;
         const code = e instanceof WebhookRejection ? e.code : 'INTERNAL';
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ code, message: 'rejected' }));
+        res
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code, message: 'rejected' }));
       }
     });
   });
@@ -75,17 +88,30 @@ const tx = (outTradeNo: string): TransactionResource => ({
 });
 
 describe('emulator Pay notifier → connector', () => {
-  it.each(['probe', 'stale', 'tamper-body', 'tamper-whitespace', 'tamper-signature', 'unknown-serial'] as PayVariant[])('rejects the %s variant with a 4xx', async (variant) => {
-    const record = await notifier.notify(MCH, 'TRANSACTION.SUCCESS', tx(`T-${variant}`), { url, apiV3Key: API_V3_KEY, variant });
-    expect(record.expectationMet).toBe(true);
-    expect(record.attempts[0]!.status).toBe(401);
-  });
+  it.each(['probe', 'stale', 'tamper-body', 'tamper-whitespace', 'tamper-signature', 'unknown-serial'] as PayVariant[])(
+    'rejects the %s variant with a 4xx',
+    async (variant) => {
+      const record = await notifier.notify(MCH, 'TRANSACTION.SUCCESS', tx(`T-${variant}`), {
+        url,
+        apiV3Key: API_V3_KEY,
+        variant,
+      });
+      expect(record.expectationMet).toBe(true);
+      expect(record.attempts[0]!.status).toBe(401);
+    },
+  );
 
   it.each(['certificate', 'public-key'] as const)('accepts a notification signed in %s mode with 204', async (mode) => {
-    const record = await notifier.notify(MCH, 'TRANSACTION.SUCCESS', tx(`T-${mode}`), { url, apiV3Key: API_V3_KEY, mode });
+    const record = await notifier.notify(MCH, 'TRANSACTION.SUCCESS', tx(`T-${mode}`), {
+      url,
+      apiV3Key: API_V3_KEY,
+      mode,
+    });
     expect(record.state).toBe('succeeded');
     expect(record.attempts[0]!.status).toBe(204);
-    expect(seen).toContainEqual(expect.objectContaining({ kind: 'payment.succeeded', outTradeNo: `T-${mode}`, appId: APPID, amountTotal: 100 }));
+    expect(seen).toContainEqual(
+      expect.objectContaining({ kind: 'payment.succeeded', outTradeNo: `T-${mode}`, appId: APPID, amountTotal: 100 }),
+    );
   });
 
   it('accepts a refund notification', async () => {
@@ -102,6 +128,8 @@ describe('emulator Pay notifier → connector', () => {
     };
     const record = await notifier.notify(MCH, 'REFUND.SUCCESS', refund, { url, apiV3Key: API_V3_KEY });
     expect(record.state).toBe('succeeded');
-    expect(seen).toContainEqual(expect.objectContaining({ kind: 'payment.refunded', outRefundNo: 'R-1', amountRefund: 40 }));
+    expect(seen).toContainEqual(
+      expect.objectContaining({ kind: 'payment.refunded', outRefundNo: 'R-1', amountRefund: 40 }),
+    );
   });
 });

@@ -25,7 +25,27 @@ export function makePayKeys(): PayKeys {
   const dir = mkdtempSync(join(tmpdir(), 'siyu-pay-'));
   const keyPath = join(dir, 'platform.key');
   const certPath = join(dir, 'platform.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-subj', '/CN=Tenpay.com Root CA', '-days', '2', '-set_serial', `0x${CERT_SERIAL}`], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-subj',
+      '/CN=Tenpay.com Root CA',
+      '-days',
+      '2',
+      '-set_serial',
+      `0x${CERT_SERIAL}`,
+    ],
+    { stdio: 'ignore' },
+  );
   const certKey = loadPrivateKey(keyPath);
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicKeyPath = join(dir, 'pub_key.pem');
@@ -38,11 +58,22 @@ function loadPrivateKey(path: string): KeyObject {
   return createPrivateKey(readFileSync(path));
 }
 
-export function encryptResource(apiV3Key: string, plaintext: string, associatedData: string, nonce = randomBytes(6).toString('hex')) {
+export function encryptResource(
+  apiV3Key: string,
+  plaintext: string,
+  associatedData: string,
+  nonce = randomBytes(6).toString('hex'),
+) {
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(nonce, 'utf8'));
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return { algorithm: 'AEAD_AES_256_GCM', ciphertext: ct.toString('base64'), associated_data: associatedData, nonce, original_type: associatedData };
+  return {
+    algorithm: 'AEAD_AES_256_GCM',
+    ciphertext: ct.toString('base64'),
+    associated_data: associatedData,
+    nonce,
+    original_type: associatedData,
+  };
 }
 
 export interface Signed {
@@ -50,7 +81,13 @@ export interface Signed {
   headers: Record<string, string>;
 }
 
-export function signNotification(body: string, key: KeyObject, serial: string, timestamp: number, nonce = randomBytes(16).toString('hex')): Signed {
+export function signNotification(
+  body: string,
+  key: KeyObject,
+  serial: string,
+  timestamp: number,
+  nonce = randomBytes(16).toString('hex'),
+): Signed {
   const signature = sign('sha256', Buffer.from(`${timestamp}\n${nonce}\n${body}\n`, 'utf8'), key).toString('base64');
   return {
     body,

@@ -36,6 +36,10 @@ describe('WecomClient staff directory', () => {
   });
 
   it('reports an unknown member as NOT_FOUND (60111), typed by category', async () => {
-    await expect(wecom.directory.getUser('no-such-member')).rejects.toMatchObject({ errcode: 60111, category: 'NOT_FOUND', api: 'user/get' });
+    await expect(wecom.directory.getUser('no-such-member')).rejects.toMatchObject({
+      errcode: 60111,
+      category: 'NOT_FOUND',
+      api: 'user/get',
+    });
   });
 });

@@ -21,15 +21,29 @@ describe('WecomClient OAuth, id conversion and tickets', () => {
 
   it('rejects a used OAuth code with INVALID_CODE', async () => {
     const staff = await wecom.contacts.getFollowUserList();
-    const { code } = (await env.control.post(`/wecom/${corpId}/oauth-codes`, { userid: staff[0] })).data as { code: string };
+    const { code } = (await env.control.post(`/wecom/${corpId}/oauth-codes`, { userid: staff[0] })).data as {
+      code: string;
+    };
     await expect(wecom.identity.getUserInfoByCode(code)).resolves.toMatchObject({ userid: staff[0] });
-    await expect(wecom.identity.getUserInfoByCode(code)).rejects.toMatchObject({ errcode: 40029, category: 'INVALID_CODE', api: 'auth/getuserinfo' });
+    await expect(wecom.identity.getUserInfoByCode(code)).rejects.toMatchObject({
+      errcode: 40029,
+      category: 'INVALID_CODE',
+      api: 'auth/getuserinfo',
+    });
   });
 
   it('a customer visiting through OAuth comes back with openid and external_userid', async () => {
-    const c = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as { personId: number; externalUserId: string };
-    const { code } = (await env.control.post(`/wecom/${corpId}/oauth-codes`, { personId: c.personId })).data as { code: string };
-    await expect(wecom.identity.getUserInfoByCode(code)).resolves.toMatchObject({ openid: expect.any(String), external_userid: c.externalUserId });
+    const c = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as {
+      personId: number;
+      externalUserId: string;
+    };
+    const { code } = (await env.control.post(`/wecom/${corpId}/oauth-codes`, { personId: c.personId })).data as {
+      code: string;
+    };
+    await expect(wecom.identity.getUserInfoByCode(code)).resolves.toMatchObject({
+      openid: expect.any(String),
+      external_userid: c.externalUserId,
+    });
   });
 
   it('converts an MP unionid+openid to the external_userid of a customer, else to a pending_id', async () => {
@@ -38,14 +52,21 @@ describe('WecomClient OAuth, id conversion and tickets', () => {
       const { code } = (await env.control.post(`/mp/${env.mpAppId()}/js-codes`, { personId })).data as { code: string };
       return mp.code2Session(code);
     };
-    const customer = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as { personId: number; externalUserId: string };
+    const customer = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as {
+      personId: number;
+      externalUserId: string;
+    };
     const a = await loginOf(customer.personId);
     expect(a.unionid).toEqual(expect.any(String));
-    await expect(wecom.identity.unionidToExternalUserid(a.unionid!, a.openid)).resolves.toEqual({ external_userid: customer.externalUserId });
+    await expect(wecom.identity.unionidToExternalUserid(a.unionid!, a.openid)).resolves.toEqual({
+      external_userid: customer.externalUserId,
+    });
 
     const stranger = (await env.control.post(`/mp/${env.mpAppId()}/users`, {})).data as { personId: number };
     const b = await loginOf(stranger.personId);
-    await expect(wecom.identity.unionidToExternalUserid(b.unionid!, b.openid)).resolves.toEqual({ pending_id: expect.any(String) });
+    await expect(wecom.identity.unionidToExternalUserid(b.unionid!, b.openid)).resolves.toEqual({
+      pending_id: expect.any(String),
+    });
   });
 
   it('agentConfig tickets need the agent secret: NOT_CONFIGURED without it', async () => {

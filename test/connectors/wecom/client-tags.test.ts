@@ -16,11 +16,18 @@ describe('WecomClient corp tags', () => {
   afterAll(() => env.close());
 
   it('rejects editing an unknown tag id with NOT_FOUND', async () => {
-    await expect(wecom.corpTags.editCorpTag('etUnknownTagId000000', { name: 'x' })).rejects.toMatchObject({ errcode: 40068, category: 'TAG_GONE' });
+    await expect(wecom.corpTags.editCorpTag('etUnknownTagId000000', { name: 'x' })).rejects.toMatchObject({
+      errcode: 40068,
+      category: 'TAG_GONE',
+    });
   });
 
   it('adds a group, adds into it by name, lists, filters by group, edits and deletes', async () => {
-    const created = await wecom.corpTags.addCorpTag({ groupName: '会员等级', order: 5, tags: [{ name: '金卡', order: 2 }, { name: '银卡' }] });
+    const created = await wecom.corpTags.addCorpTag({
+      groupName: '会员等级',
+      order: 5,
+      tags: [{ name: '金卡', order: 2 }, { name: '银卡' }],
+    });
     expect(created).toMatchObject({ group_id: expect.any(String), group_name: '会员等级' });
     expect(created.tag?.map((t) => t.name)).toEqual(['金卡', '银卡']);
 
@@ -28,7 +35,12 @@ describe('WecomClient corp tags', () => {
     expect(merged.group_id).toBe(created.group_id);
 
     const all = await wecom.corpTags.getCorpTagList();
-    expect(all.find((g) => g.group_id === created.group_id)?.tag?.map((t) => t.name).sort()).toEqual(['金卡', '铜卡', '银卡'].sort());
+    expect(
+      all
+        .find((g) => g.group_id === created.group_id)
+        ?.tag?.map((t) => t.name)
+        .sort(),
+    ).toEqual(['金卡', '铜卡', '银卡'].sort());
     const only = await wecom.corpTags.getCorpTagList({ groupIds: [created.group_id] });
     expect(only).toHaveLength(1);
 
@@ -44,16 +56,24 @@ describe('WecomClient corp tags', () => {
   });
 
   it('mark_tag adds and removes corp tags on one relation in one call', async () => {
-    const c = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as { externalUserId: string; followers: string[] };
+    const c = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as {
+      externalUserId: string;
+      followers: string[];
+    };
     const userid = c.followers[0]!;
     const group = await wecom.corpTags.addCorpTag({ groupName: '兴趣', tags: [{ name: '咖啡' }, { name: '茶' }] });
     const [coffee, tea] = group.tag!;
     await wecom.corpTags.markTag({ userid, externalUserid: c.externalUserId, addTag: [coffee!.id, tea!.id] });
     await wecom.corpTags.markTag({ userid, externalUserid: c.externalUserId, removeTag: [tea!.id] });
     const detail = await wecom.contacts.getExternalContact(c.externalUserId);
-    const tags = detail.follow_user.find((f) => f.userid === userid)?.tags?.filter((t) => t.type === 1).map((t) => t.tag_id);
+    const tags = detail.follow_user
+      .find((f) => f.userid === userid)
+      ?.tags?.filter((t) => t.type === 1)
+      .map((t) => t.tag_id);
     expect(tags).toEqual([coffee!.id]);
     const page = await wecom.contacts.batchGetByUser([userid]);
-    expect(page.items.find((i) => i.external_contact.external_userid === c.externalUserId)?.follow_info.tag_id).toEqual([coffee!.id]);
+    expect(page.items.find((i) => i.external_contact.external_userid === c.externalUserId)?.follow_info.tag_id).toEqual(
+      [coffee!.id],
+    );
   });
 });

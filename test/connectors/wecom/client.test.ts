@@ -20,12 +20,18 @@ describe('WecomClient contacts', () => {
   beforeEach(() => env.resetCounters());
 
   it('rejects externalcontact/get of an unknown external_userid with NOT_FOUND', async () => {
-    await expect(wecom.contacts.getExternalContact('wmUnknownExternalUserid000000')).rejects.toMatchObject({ errcode: 40096, category: 'RELATION_GONE' });
+    await expect(wecom.contacts.getExternalContact('wmUnknownExternalUserid000000')).rejects.toMatchObject({
+      errcode: 40096,
+      category: 'RELATION_GONE',
+    });
   });
 
   it('refuses batch/get_by_user with more than 100 members before calling WeCom', async () => {
     const many = Array.from({ length: 101 }, (_, i) => `u${i}`);
-    await expect(wecom.contacts.batchGetByUser(many)).rejects.toMatchObject({ errcode: 40058, category: 'INVALID_REQUEST' });
+    await expect(wecom.contacts.batchGetByUser(many)).rejects.toMatchObject({
+      errcode: 40058,
+      category: 'INVALID_REQUEST',
+    });
     expect((await env.calls(BY_USER)).calls).toBe(0);
   });
 
@@ -48,7 +54,10 @@ describe('WecomClient contacts', () => {
   });
 
   it('externalcontact/get follows next_cursor past 500 followers', async () => {
-    const created = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 510 })).data as { externalUserId: string; followers: string[] };
+    const created = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 510 })).data as {
+      externalUserId: string;
+      followers: string[];
+    };
     await env.resetCounters();
     const detail = await wecom.contacts.getExternalContact(created.externalUserId);
     expect(detail.external_contact.external_userid).toBe(created.externalUserId);
@@ -58,17 +67,33 @@ describe('WecomClient contacts', () => {
   });
 
   it('remark writes the relation fields that externalcontact/get reads back', async () => {
-    const created = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as { externalUserId: string; followers: string[] };
+    const created = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as {
+      externalUserId: string;
+      followers: string[];
+    };
     const userid = created.followers[0]!;
-    await wecom.contacts.remark({ userid, externalUserid: created.externalUserId, remark: '李部长', description: '采购' });
+    await wecom.contacts.remark({
+      userid,
+      externalUserid: created.externalUserId,
+      remark: '李部长',
+      description: '采购',
+    });
     const detail = await wecom.contacts.getExternalContact(created.externalUserId);
-    expect(detail.follow_user.find((f) => f.userid === userid)).toMatchObject({ remark: '李部长', description: '采购' });
+    expect(detail.follow_user.find((f) => f.userid === userid)).toMatchObject({
+      remark: '李部长',
+      description: '采购',
+    });
   });
 
   it('remark on a member who does not follow the customer is RELATION_GONE (84061)', async () => {
-    const a = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as { externalUserId: string; followers: string[] };
+    const a = (await env.control.post(`/wecom/${corpId}/contacts`, { followerCount: 1 })).data as {
+      externalUserId: string;
+      followers: string[];
+    };
     const staff = await wecom.contacts.getFollowUserList();
     const other = staff.find((s) => s !== a.followers[0])!;
-    await expect(wecom.contacts.remark({ userid: other, externalUserid: a.externalUserId, remark: 'x' })).rejects.toMatchObject({ errcode: 84061, category: 'RELATION_GONE' });
+    await expect(
+      wecom.contacts.remark({ userid: other, externalUserid: a.externalUserId, remark: 'x' }),
+    ).rejects.toMatchObject({ errcode: 84061, category: 'RELATION_GONE' });
   });
 });

@@ -11,7 +11,11 @@ const account = { corpId: CORP, token: TOKEN, encodingAESKey: AES };
 function deliver(payload: string) {
   const { encrypt, query } = seal(TOKEN, AES, CORP, payload, String(NOW));
   const { signature: _s, encrypt_type: _t, ...wecomQuery } = query;
-  return handleWebhook(account, request('POST', wecomQuery, buildXml({ ToUserName: CORP, AgentID: '1000002', Encrypt: encrypt }), {}, NOW), { maxSkewSeconds: 300 });
+  return handleWebhook(
+    account,
+    request('POST', wecomQuery, buildXml({ ToUserName: CORP, AgentID: '1000002', Encrypt: encrypt }), {}, NOW),
+    { maxSkewSeconds: 300 },
+  );
 }
 
 const head = `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${NOW}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>`;
@@ -45,24 +49,56 @@ describe('WeCom webhook: change_contact member events', () => {
   });
 
   it('keeps a minimal create_user (UserID and Department only) minimal, and delete_user to the userid', async () => {
-    const created = await accepted(deliver(`${head}<ChangeType><![CDATA[create_user]]></ChangeType><UserID><![CDATA[lisi]]></UserID><Department><![CDATA[2]]></Department></xml>`));
-    expect(created.events).toEqual([expect.objectContaining({ kind: 'staff.changed', change: 'created', userId: 'lisi', departments: [2] })]);
+    const created = await accepted(
+      deliver(
+        `${head}<ChangeType><![CDATA[create_user]]></ChangeType><UserID><![CDATA[lisi]]></UserID><Department><![CDATA[2]]></Department></xml>`,
+      ),
+    );
+    expect(created.events).toEqual([
+      expect.objectContaining({ kind: 'staff.changed', change: 'created', userId: 'lisi', departments: [2] }),
+    ]);
     expect(created.events[0]).not.toHaveProperty('name');
-    const deleted = await accepted(deliver(`${head}<ChangeType><![CDATA[delete_user]]></ChangeType><UserID><![CDATA[lisi]]></UserID></xml>`));
-    expect(deleted.events).toEqual([{ kind: 'staff.changed', channel: 'wecom', account: CORP, occurredAt: expect.any(String), change: 'deleted', userId: 'lisi' }]);
+    const deleted = await accepted(
+      deliver(`${head}<ChangeType><![CDATA[delete_user]]></ChangeType><UserID><![CDATA[lisi]]></UserID></xml>`),
+    );
+    expect(deleted.events).toEqual([
+      {
+        kind: 'staff.changed',
+        channel: 'wecom',
+        account: CORP,
+        occurredAt: expect.any(String),
+        change: 'deleted',
+        userId: 'lisi',
+      },
+    ]);
   });
 
   it('dedupes retries of one change but tells apart two edits of one member in the same second', async () => {
-    const edit = (name: string) => `${head}<ChangeType>update_user</ChangeType><UserID><![CDATA[wangwu]]></UserID><Name><![CDATA[${name}]]></Name></xml>`;
-    const [a, again, b] = await Promise.all([accepted(deliver(edit('王五'))), accepted(deliver(edit('王五'))), accepted(deliver(edit('王小五')))]);
+    const edit = (name: string) =>
+      `${head}<ChangeType>update_user</ChangeType><UserID><![CDATA[wangwu]]></UserID><Name><![CDATA[${name}]]></Name></xml>`;
+    const [a, again, b] = await Promise.all([
+      accepted(deliver(edit('王五'))),
+      accepted(deliver(edit('王五'))),
+      accepted(deliver(edit('王小五'))),
+    ]);
     expect(again.dedupeKey).toBe(a.dedupeKey);
     expect(b.dedupeKey).not.toBe(a.dedupeKey);
   });
 
   it('rejects a member event without UserID or with a malformed Department (400), and leaves party changes unsupported', async () => {
-    expect(await rejectionOf(() => deliver(`${head}<ChangeType>create_user</ChangeType><Department>1</Department></xml>`))).toMatchObject({ status: 400, code: 'MALFORMED' });
-    expect(await rejectionOf(() => deliver(`${head}<ChangeType>update_user</ChangeType><UserID>a</UserID><Department>1,x</Department></xml>`))).toMatchObject({ status: 400, code: 'MALFORMED' });
-    const party = await accepted(deliver(`${head}<ChangeType>create_party</ChangeType><Id>5</Id><Name><![CDATA[华南区]]></Name><ParentId>1</ParentId></xml>`));
+    expect(
+      await rejectionOf(() => deliver(`${head}<ChangeType>create_user</ChangeType><Department>1</Department></xml>`)),
+    ).toMatchObject({ status: 400, code: 'MALFORMED' });
+    expect(
+      await rejectionOf(() =>
+        deliver(`${head}<ChangeType>update_user</ChangeType><UserID>a</UserID><Department>1,x</Department></xml>`),
+      ),
+    ).toMatchObject({ status: 400, code: 'MALFORMED' });
+    const party = await accepted(
+      deliver(
+        `${head}<ChangeType>create_party</ChangeType><Id>5</Id><Name><![CDATA[华南区]]></Name><ParentId>1</ParentId></xml>`,
+      ),
+    );
     expect(party.events.map((e) => e.kind)).toEqual(['unsupported']);
   });
 });

@@ -11,13 +11,29 @@ import { startReceiver, type Receiver } from './receiver.helper';
 
 // Delivery semantics of wechat-api.md §4.4/§5.10 against a local koa receiver (short timeouts, no real 5 s waits).
 const AES = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
-const msg = { ToUserName: 'gh_abc', FromUserName: 'oUSER', CreateTime: 1700000000, MsgType: 'text', Content: 'hi', MsgId: 4363689963896700987n };
+const msg = {
+  ToUserName: 'gh_abc',
+  FromUserName: 'oUSER',
+  CreateTime: 1700000000,
+  MsgType: 'text',
+  Content: 'hi',
+  MsgId: 4363689963896700987n,
+};
 let rx: Receiver;
 let oa: CallbackTarget;
 
 beforeEach(async () => {
   rx = await startReceiver();
-  oa = { kind: 'official-account', id: 'wx1234567890abcdef', token: 'tok', encodingAESKey: AES, mode: 'safe', format: 'xml', originalId: 'gh_abc', url: rx.url };
+  oa = {
+    kind: 'official-account',
+    id: 'wx1234567890abcdef',
+    token: 'tok',
+    encodingAESKey: AES,
+    mode: 'safe',
+    format: 'xml',
+    originalId: 'gh_abc',
+    url: rx.url,
+  };
 });
 afterEach(() => rx.close());
 
@@ -26,7 +42,8 @@ function reply(target: CallbackTarget, plain: string, tamper?: 'signature'): str
   const env = cipher.sealReply(plain, '1700000009', '99');
   return tamper ? env.replace(/<MsgSignature><!\[CDATA\[[0-9a-f]{8}/, '<MsgSignature><![CDATA[00000000') : env;
 }
-const passive = '<xml><ToUserName><![CDATA[oUSER]]></ToUserName><FromUserName><![CDATA[gh_abc]]></FromUserName><CreateTime>1700000009</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[ok]]></Content></xml>';
+const passive =
+  '<xml><ToUserName><![CDATA[oUSER]]></ToUserName><FromUserName><![CDATA[gh_abc]]></FromUserName><CreateTime>1700000009</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[ok]]></Content></xml>';
 
 describe('sendCallback delivery', () => {
   it('refuses a target without a callback URL', async () => {
@@ -39,7 +56,13 @@ describe('sendCallback delivery', () => {
     const d = await sendCallback(oa, msg, { log });
     expect(d.delivered).toBe(true);
     expect(d.attempts).toHaveLength(1);
-    expect(d.attempts[0]).toMatchObject({ attempt: 1, outcome: 'delivered', status: 200, body: 'success', reply: { kind: 'ack', ok: true } });
+    expect(d.attempts[0]).toMatchObject({
+      attempt: 1,
+      outcome: 'delivered',
+      status: 200,
+      body: 'success',
+      reply: { kind: 'ack', ok: true },
+    });
     expect(log.list()).toEqual([d]);
     expect(rx.received[0]!.query.encrypt_type).toBe('aes');
   });
@@ -62,7 +85,12 @@ describe('sendCallback delivery', () => {
   it('retries a 500 and stops at the first 2xx; the number of deliveries is configurable', async () => {
     rx.respond((_, i) => (i < 3 ? { status: 500, body: 'boom' } : { body: '' }));
     const d = await sendCallback(oa, msg, { deliveries: 5, timeoutMs: 1000 });
-    expect(d.attempts.map((a) => [a.outcome, a.status])).toEqual([['http-error', 500], ['http-error', 500], ['http-error', 500], ['delivered', 200]]);
+    expect(d.attempts.map((a) => [a.outcome, a.status])).toEqual([
+      ['http-error', 500],
+      ['http-error', 500],
+      ['http-error', 500],
+      ['delivered', 200],
+    ]);
     expect(d.attempts[0]!.body).toBe('boom');
     expect(d.delivered).toBe(true);
     expect(new Set(rx.received.map((r) => r.body)).size).toBe(1);
@@ -86,7 +114,11 @@ describe('passive reply verification', () => {
     rx.respond(() => ({ body: reply(oa, passive, 'signature') }));
     const d = await sendCallback(oa, msg);
     expect(d.delivered).toBe(true);
-    expect(d.attempts[0]!.reply).toMatchObject({ kind: 'invalid', ok: false, reason: expect.stringContaining('MsgSignature') });
+    expect(d.attempts[0]!.reply).toMatchObject({
+      kind: 'invalid',
+      ok: false,
+      reason: expect.stringContaining('MsgSignature'),
+    });
   });
 
   it('accepts a well-formed encrypted reply and records its plaintext', async () => {
@@ -97,19 +129,34 @@ describe('passive reply verification', () => {
 
   it('rejects a reply encrypted for another appid', async () => {
     rx.respond(() => ({ body: reply({ ...oa, id: 'wxother' }, passive) }));
-    expect((await sendCallback(oa, msg)).attempts[0]!.reply).toMatchObject({ ok: false, reason: expect.stringContaining('ReceiveId') });
+    expect((await sendCallback(oa, msg)).attempts[0]!.reply).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('ReceiveId'),
+    });
   });
 
   it('requires encryption in safe mode, accepts plain replies in plaintext and compatible mode', async () => {
     rx.respond(() => ({ body: passive }));
-    expect((await sendCallback(oa, msg)).attempts[0]!.reply).toMatchObject({ ok: false, reason: 'safe mode requires an encrypted reply' });
-    expect((await sendCallback(oa, msg, { mode: 'plaintext' })).attempts[0]!.reply).toMatchObject({ kind: 'plain-reply', ok: true });
-    expect((await sendCallback(oa, msg, { mode: 'compatible' })).attempts[0]!.reply).toMatchObject({ kind: 'plain-reply', ok: true });
+    expect((await sendCallback(oa, msg)).attempts[0]!.reply).toMatchObject({
+      ok: false,
+      reason: 'safe mode requires an encrypted reply',
+    });
+    expect((await sendCallback(oa, msg, { mode: 'plaintext' })).attempts[0]!.reply).toMatchObject({
+      kind: 'plain-reply',
+      ok: true,
+    });
+    expect((await sendCallback(oa, msg, { mode: 'compatible' })).attempts[0]!.reply).toMatchObject({
+      kind: 'plain-reply',
+      ok: true,
+    });
   });
 
   it('flags a reply that does not swap To/From', async () => {
     rx.respond(() => ({ body: passive.replace('oUSER', 'oOTHER') }));
-    expect((await sendCallback(oa, msg, { mode: 'plaintext' })).attempts[0]!.reply).toMatchObject({ ok: false, reason: expect.stringContaining('ToUserName') });
+    expect((await sendCallback(oa, msg, { mode: 'plaintext' })).attempts[0]!.reply).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('ToUserName'),
+    });
   });
 });
 
@@ -122,7 +169,9 @@ describe('URL verification', () => {
   });
 
   it('OA: signature over token/timestamp/nonce, raw echostr echoed', async () => {
-    rx.respond((r) => ({ body: r.query.signature === sha1Signature('tok', r.query.timestamp!, r.query.nonce!) ? r.query.echostr : 'bad' }));
+    rx.respond((r) => ({
+      body: r.query.signature === sha1Signature('tok', r.query.timestamp!, r.query.nonce!) ? r.query.echostr : 'bad',
+    }));
     const d = await verifyCallbackUrl(oa, { clock: new Clock() });
     expect(d.method).toBe('GET');
     expect(Object.keys(rx.received[0]!.query).sort()).toEqual(['echostr', 'nonce', 'signature', 'timestamp']);
@@ -130,7 +179,15 @@ describe('URL verification', () => {
   });
 
   it('WeCom: encrypted echostr must be decrypted and returned; echoing the ciphertext fails', async () => {
-    const corp: CallbackTarget = { kind: 'wecom', id: 'ww0000000000000001', token: 'tok', encodingAESKey: AES, mode: 'safe', format: 'xml', url: rx.url };
+    const corp: CallbackTarget = {
+      kind: 'wecom',
+      id: 'ww0000000000000001',
+      token: 'tok',
+      encodingAESKey: AES,
+      mode: 'safe',
+      format: 'xml',
+      url: rx.url,
+    };
     rx.respond((r) => ({ body: r.query.echostr }));
     expect((await verifyCallbackUrl(corp)).delivered).toBe(false);
     rx.respond((r) => {
@@ -144,7 +201,15 @@ describe('URL verification', () => {
   });
 
   it('WeCom: an answer slower than 1 s is a failure', async () => {
-    const corp: CallbackTarget = { kind: 'wecom', id: 'ww0000000000000001', token: 'tok', encodingAESKey: AES, mode: 'safe', format: 'xml', url: rx.url };
+    const corp: CallbackTarget = {
+      kind: 'wecom',
+      id: 'ww0000000000000001',
+      token: 'tok',
+      encodingAESKey: AES,
+      mode: 'safe',
+      format: 'xml',
+      url: rx.url,
+    };
     rx.respond(() => 'hang');
     const d = await verifyCallbackUrl(corp, { timeoutMs: 50 });
     expect(d.attempts[0]!.outcome).toBe('timeout');

@@ -38,17 +38,39 @@ describe('ground truth', () => {
     const access_token = await t.oaToken();
     const openid = (await t.oa.get('/cgi-bin/user/get', { params: { access_token } })).data.data.openid[7];
     const info = (await t.oa.get('/cgi-bin/user/info', { params: { access_token, openid } })).data;
-    const byOpenid = (await t.control.get('/truth/owner', { params: { type: 'oa_openid', scope: apps.officialAccounts[0]!.appId, value: openid } })).data;
-    const byUnion = (await t.control.get('/truth/owner', { params: { type: 'unionid', scope: apps.openPlatformId, value: info.unionid } })).data;
+    const byOpenid = (
+      await t.control.get('/truth/owner', {
+        params: { type: 'oa_openid', scope: apps.officialAccounts[0]!.appId, value: openid },
+      })
+    ).data;
+    const byUnion = (
+      await t.control.get('/truth/owner', {
+        params: { type: 'unionid', scope: apps.openPlatformId, value: info.unionid },
+      })
+    ).data;
     expect(byUnion).toEqual(byOpenid);
     const wt = await t.wecomToken();
-    const list = (await t.wecom.post(`/cgi-bin/externalcontact/batch/get_by_user?access_token=${wt}`, { userid_list: ['nobody'] })).data;
+    const list = (
+      await t.wecom.post(`/cgi-bin/externalcontact/batch/get_by_user?access_token=${wt}`, { userid_list: ['nobody'] })
+    ).data;
     expect(list.errcode).toBe(40003);
-    const users = (await t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', { params: { access_token: wt } })).data.follow_user;
-    const contacts = (await t.wecom.post(`/cgi-bin/externalcontact/batch/get_by_user?access_token=${wt}`, { userid_list: users, limit: 100 })).data.external_contact_list;
+    const users = (await t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', { params: { access_token: wt } }))
+      .data.follow_user;
+    const contacts = (
+      await t.wecom.post(`/cgi-bin/externalcontact/batch/get_by_user?access_token=${wt}`, {
+        userid_list: users,
+        limit: 100,
+      })
+    ).data.external_contact_list;
     const withUnion = contacts.find((c: { external_contact: { unionid?: string } }) => c.external_contact.unionid);
-    const a = (await t.control.get('/truth/owner', { params: { type: 'wecom_external_userid', value: withUnion.external_contact.external_userid } })).data;
-    const b = (await t.control.get('/truth/owner', { params: { type: 'unionid', value: withUnion.external_contact.unionid } })).data;
+    const a = (
+      await t.control.get('/truth/owner', {
+        params: { type: 'wecom_external_userid', value: withUnion.external_contact.external_userid },
+      })
+    ).data;
+    const b = (
+      await t.control.get('/truth/owner', { params: { type: 'unionid', value: withUnion.external_contact.unionid } })
+    ).data;
     expect(a).toEqual(b);
   });
 
@@ -62,20 +84,32 @@ describe('ground truth', () => {
     expect(last.items).toHaveLength(total - 200);
     const stream = await t.control.get('/truth/export', { responseType: 'text' });
     expect(stream.headers['content-type']).toContain('application/x-ndjson');
-    const lines = (stream.data as string).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (stream.data as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(total);
     expect(lines[5]).toEqual(page.items[5]);
     const slice = await t.control.get('/truth/export', { params: { from: 10, to: 12 }, responseType: 'text' });
-    expect((slice.data as string).trim().split('\n').map((l) => JSON.parse(l).personId)).toEqual([10, 11]);
+    expect(
+      (slice.data as string)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).personId),
+    ).toEqual([10, 11]);
   });
 
   it('reports phones only for persons who have one, and resolves them', async () => {
-    const withPhone = (await t.control.get('/truth/persons', { params: { limit: 200 } })).data.items.filter((p: { phone: string | null }) => p.phone);
+    const withPhone = (await t.control.get('/truth/persons', { params: { limit: 200 } })).data.items.filter(
+      (p: { phone: string | null }) => p.phone,
+    );
     expect(withPhone.length).toBeGreaterThan(50);
     expect(withPhone.length).toBeLessThan(150);
     for (const p of withPhone.slice(0, 10)) {
       expect(p.phone).toMatch(/^1[3-9]\d{9}$/);
-      expect((await t.control.get('/truth/owner', { params: { type: 'phone', value: p.phone } })).data.personId).toBe(p.personId);
+      expect((await t.control.get('/truth/owner', { params: { type: 'phone', value: p.phone } })).data.personId).toBe(
+        p.personId,
+      );
     }
   });
 });

@@ -28,6 +28,13 @@ describe('IdCodec', () => {
   });
 
   it('uses an imul equal to Math.imul', () => {
-    for (const [x, y] of [[0, 0], [-1, -1], [0x7fffffff, 0x85ebca6b], [123456789, 987654321], [-5, 3]] as const) expect(imul(x, y)).toBe(Math.imul(x, y));
+    for (const [x, y] of [
+      [0, 0],
+      [-1, -1],
+      [0x7fffffff, 0x85ebca6b],
+      [123456789, 987654321],
+      [-5, 3],
+    ] as const)
+      expect(imul(x, y)).toBe(Math.imul(x, y));
   });
 });

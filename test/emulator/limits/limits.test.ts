@@ -22,7 +22,10 @@ describe('rate limits', () => {
 
   it('answers 45009 past a WeCom minute limit and keeps the caller blocked for 60 s from the hit', async () => {
     const access_token = await t.wecomToken();
-    await t.control.post('/limits', { api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/get_follow_user_list', perMinute: 1 });
+    await t.control.post('/limits', {
+      api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/get_follow_user_list',
+      perMinute: 1,
+    });
     const call = () => t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', { params: { access_token } });
     const { now } = (await t.control.get('/clock')).data;
     await t.advance(60 - (now % 60) + 50);
@@ -49,7 +52,9 @@ describe('rate limits', () => {
     await t.control.post('/limits', { api: 'api.weixin.qq.com/cgi-bin/tags/get', concurrency: 2 });
     // Long enough that all five calls arrive while the first two are still held, even on a loaded machine.
     await t.control.post('/chaos', { latencyMs: 3000 });
-    const results = await Promise.all(Array.from({ length: 5 }, () => t.oa.get('/cgi-bin/tags/get', { params: { access_token } })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => t.oa.get('/cgi-bin/tags/get', { params: { access_token } })),
+    );
     expect(results.filter((r) => r.data.errcode === 45033)).toHaveLength(3);
     expect(results.filter((r) => r.data.tags)).toHaveLength(2);
     await t.control.post('/chaos', {});
@@ -66,7 +71,8 @@ describe('chaos', () => {
 
   async function run(access_token: string): Promise<(number | undefined)[]> {
     const out = [];
-    for (let i = 0; i < 40; i++) out.push((await t.oa.get('/cgi-bin/tags/get', { params: { access_token } })).data.errcode as number | undefined);
+    for (let i = 0; i < 40; i++)
+      out.push((await t.oa.get('/cgi-bin/tags/get', { params: { access_token } })).data.errcode as number | undefined);
     return out;
   }
 
@@ -78,7 +84,13 @@ describe('chaos', () => {
 
   it('injects errcodes at the given rate, the same sequence for the same seed', async () => {
     const access_token = await t.oaToken();
-    const config = { seed: 42, rules: [{ api: 'api.weixin.qq.com/cgi-bin/tags/*', errcode: -1, rate: 0.3 }, { api: '*', errcode: 'rate_limit', rate: 0.2 }] };
+    const config = {
+      seed: 42,
+      rules: [
+        { api: 'api.weixin.qq.com/cgi-bin/tags/*', errcode: -1, rate: 0.3 },
+        { api: '*', errcode: 'rate_limit', rate: 0.2 },
+      ],
+    };
     await t.control.post('/chaos', config);
     const first = await run(access_token);
     await t.control.post('/chaos', config);
@@ -95,8 +107,14 @@ describe('chaos', () => {
 
   it('maps rate_limit to 45009 on WeCom and never touches unmatched APIs', async () => {
     const access_token = await t.wecomToken();
-    await t.control.post('/chaos', { rules: [{ api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/get_follow_user_list', errcode: 'rate_limit', rate: 1 }] });
-    expect((await t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', { params: { access_token } })).data.errcode).toBe(45009);
+    await t.control.post('/chaos', {
+      rules: [
+        { api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/get_follow_user_list', errcode: 'rate_limit', rate: 1 },
+      ],
+    });
+    expect(
+      (await t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', { params: { access_token } })).data.errcode,
+    ).toBe(45009);
     expect((await t.wecom.get('/cgi-bin/get_jsapi_ticket', { params: { access_token } })).data.errcode).toBe(0);
   });
 });
@@ -112,11 +130,25 @@ describe('counters and recorded requests', () => {
     await t.oa.post(`/cgi-bin/tags/create?access_token=${access_token}`, { tag: { name: 'x' } });
     await t.oa.get('/cgi-bin/user/info', { params: { access_token, openid: 'bad' } });
     const { counters } = (await t.control.get('/counters')).data;
-    expect(counters['api.weixin.qq.com/cgi-bin/user/info']).toEqual({ calls: 2, ok: 0, errors: { 40003: 2 }, injected: 0 });
+    expect(counters['api.weixin.qq.com/cgi-bin/user/info']).toEqual({
+      calls: 2,
+      ok: 0,
+      errors: { 40003: 2 },
+      injected: 0,
+    });
     expect(counters['api.weixin.qq.com/cgi-bin/token']).toMatchObject({ calls: 1, ok: 1 });
     const all = (await t.control.get('/requests')).data.requests;
-    expect(all.map((r: { path: string }) => r.path)).toEqual(['/cgi-bin/user/info', '/cgi-bin/tags/create', '/cgi-bin/user/info']);
-    expect(all[1]).toMatchObject({ method: 'POST', host: 'api.weixin.qq.com', body: { tag: { name: 'x' } }, status: 200 });
+    expect(all.map((r: { path: string }) => r.path)).toEqual([
+      '/cgi-bin/user/info',
+      '/cgi-bin/tags/create',
+      '/cgi-bin/user/info',
+    ]);
+    expect(all[1]).toMatchObject({
+      method: 'POST',
+      host: 'api.weixin.qq.com',
+      body: { tag: { name: 'x' } },
+      status: 200,
+    });
     expect(all[1].errcode).toBeUndefined();
     expect(all[0].errcode).toBe(40003);
     expect(all[0].durationMs).toEqual(expect.any(Number));

@@ -19,7 +19,11 @@ beforeEach(async () => {
   rx = await startReceiver(() => ({ status: 204 }));
   clock = new Clock();
   merchant = { mchId: '1900000001', appId: 'wxoa0000000000001', apiV3Key: KEY, notifyUrl: rx.url };
-  const deps: SenderDeps = { clock, resolveTarget: () => undefined, resolveMerchant: (id) => (id === merchant.mchId ? merchant : undefined) };
+  const deps: SenderDeps = {
+    clock,
+    resolveTarget: () => undefined,
+    resolveMerchant: (id) => (id === merchant.mchId ? merchant : undefined),
+  };
   pay = new PayEmulator(deps);
 });
 afterEach(() => rx.close());
@@ -46,17 +50,37 @@ describe('Pay notifications', () => {
     const req = rx.received[0]!;
     expect(req.headers['wechatpay-serial']).toBe(new X509Certificate(keys.certificatePem).serialNumber);
     expect(req.headers['wechatpay-signature-type']).toBe('WECHATPAY2-SHA256-RSA2048');
-    expect(verifies(req, new X509Certificate(keys.certificatePem).publicKey.export({ type: 'spki', format: 'pem' }).toString())).toBe(true);
+    expect(
+      verifies(
+        req,
+        new X509Certificate(keys.certificatePem).publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      ),
+    ).toBe(true);
     expect(verifies(req, keys.publicKeyPem)).toBe(false);
     const body = JSON.parse(req.body) as NotificationBody;
-    expect(body).toMatchObject({ id: notification.id, resource_type: 'encrypt-resource', event_type: 'TRANSACTION.SUCCESS', summary: '支付成功' });
+    expect(body).toMatchObject({
+      id: notification.id,
+      resource_type: 'encrypt-resource',
+      event_type: 'TRANSACTION.SUCCESS',
+      summary: '支付成功',
+    });
     expect(body.id.length).toBeLessThanOrEqual(36);
     expect(body.create_time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
-    expect(body.resource).toMatchObject({ original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', associated_data: 'transaction' });
+    expect(body.resource).toMatchObject({
+      original_type: 'transaction',
+      algorithm: 'AEAD_AES_256_GCM',
+      associated_data: 'transaction',
+    });
     const resource = JSON.parse(decryptResource(KEY, body.resource)) as Record<string, unknown>;
     expect(resource).toMatchObject({
-      mchid: '1900000001', appid: 'wxoa0000000000001', out_trade_no: 'ORDER000001', trade_type: 'JSAPI', trade_state: 'SUCCESS', attach: 'a=1',
-      payer: { openid: 'oPayer' }, amount: { total: 1999, payer_total: 1999, currency: 'CNY', payer_currency: 'CNY' },
+      mchid: '1900000001',
+      appid: 'wxoa0000000000001',
+      out_trade_no: 'ORDER000001',
+      trade_type: 'JSAPI',
+      trade_state: 'SUCCESS',
+      attach: 'a=1',
+      payer: { openid: 'oPayer' },
+      amount: { total: 1999, payer_total: 1999, currency: 'CNY', payer_currency: 'CNY' },
     });
     expect(resource.transaction_id).toMatch(/^42\d{26}$/);
     expect(notification).toMatchObject({ state: 'succeeded', expectationMet: true, signingMode: 'certificate' });
@@ -69,11 +93,18 @@ describe('Pay notifications', () => {
     expect(keys.publicKeyId).toMatch(/^PUB_KEY_ID_\d+$/);
     expect(verifies(rx.received[0]!, keys.publicKeyPem)).toBe(true);
     for (let i = 0; i < 24; i++) await pay.notifyTransaction(merchant.mchId, { ...pay1, mode: 'mixed' });
-    expect(new Set(rx.received.slice(1).map((r) => r.headers['wechatpay-serial']))).toEqual(new Set([keys.serialNo, keys.publicKeyId]));
+    expect(new Set(rx.received.slice(1).map((r) => r.headers['wechatpay-serial']))).toEqual(
+      new Set([keys.serialNo, keys.publicKeyId]),
+    );
   });
 
   it('applies the ack rules: 200/204 succeed (even with code FAIL), 4xx/5xx fail whatever the body', async () => {
-    const replies = [{ status: 200, body: '{"code":"FAIL","message":"失败"}' }, { status: 204 }, { status: 400, body: '{"code":"SUCCESS"}' }, { status: 500 }];
+    const replies = [
+      { status: 200, body: '{"code":"FAIL","message":"失败"}' },
+      { status: 204 },
+      { status: 400, body: '{"code":"SUCCESS"}' },
+      { status: 500 },
+    ];
     const states: string[] = [];
     for (const r of replies) {
       rx.respond(() => r);
@@ -129,7 +160,10 @@ describe('Pay notifications', () => {
 });
 
 describe('Pay negative variants', () => {
-  const keyPem = async (): Promise<string> => new X509Certificate((await pay.keyring()).describe().certificatePem).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const keyPem = async (): Promise<string> =>
+    new X509Certificate((await pay.keyring()).describe().certificatePem).publicKey
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
 
   it('sends WECHATPAY/SIGNTEST/ probes once and expects a rejection', async () => {
     rx.respond(() => ({ status: 401, body: '{"code":"SIGN_ERROR","message":"bad signature"}' }));
@@ -139,7 +173,9 @@ describe('Pay negative variants', () => {
     expect(n.nextAttemptAt).toBeUndefined();
     expect(pay.ledger.order(merchant.mchId, pay1.outTradeNo)).toBeUndefined();
     rx.respond(() => ({ status: 204 }));
-    expect((await pay.notifyTransaction(merchant.mchId, { ...pay1, probe: true })).notification.expectationMet).toBe(false);
+    expect((await pay.notifyTransaction(merchant.mchId, { ...pay1, probe: true })).notification.expectationMet).toBe(
+      false,
+    );
   });
 
   it('signs a stale timestamp correctly', async () => {
@@ -162,22 +198,30 @@ describe('Pay negative variants', () => {
     const [body, ws, sig, serial] = rx.received;
     const pem = await keyPem();
     expect(verifies(body!, pem)).toBe(false);
-    const forged = JSON.parse(decryptResource(KEY, (JSON.parse(body!.body) as NotificationBody).resource)) as { amount: { total: number } };
+    const forged = JSON.parse(decryptResource(KEY, (JSON.parse(body!.body) as NotificationBody).resource)) as {
+      amount: { total: number };
+    };
     expect(forged.amount.total).toBe(199900);
     expect(verifies(ws!, pem)).toBe(false);
     expect(verifies(ws!, pem, JSON.stringify(JSON.parse(ws!.body)))).toBe(true);
     expect(verifies(sig!, pem)).toBe(false);
     expect(verifies(serial!, pem)).toBe(true);
     expect(serial!.headers['wechatpay-serial']).not.toBe((await pay.keyring()).describe().serialNo);
-    await expect(pay.notifyTransaction(merchant.mchId, { ...pay1, tamper: 'body', probe: true })).rejects.toMatchObject({ code: 'INVALID_BODY' });
+    await expect(pay.notifyTransaction(merchant.mchId, { ...pay1, tamper: 'body', probe: true })).rejects.toMatchObject(
+      { code: 'INVALID_BODY' },
+    );
   });
 });
 
 describe('Refund notifications', () => {
   it('refuses a refund for an unknown order or above what is left', async () => {
-    await expect(pay.notifyRefund(merchant.mchId, { outTradeNo: 'NOPE' })).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
+    await expect(pay.notifyRefund(merchant.mchId, { outTradeNo: 'NOPE' })).rejects.toMatchObject({
+      code: 'ORDER_NOT_FOUND',
+    });
     await pay.notifyTransaction(merchant.mchId, pay1);
-    await expect(pay.notifyRefund(merchant.mchId, { outTradeNo: pay1.outTradeNo, refund: 2000 })).rejects.toMatchObject({ code: 'REFUND_EXCEEDS_ORDER' });
+    await expect(pay.notifyRefund(merchant.mchId, { outTradeNo: pay1.outTradeNo, refund: 2000 })).rejects.toMatchObject(
+      { code: 'REFUND_EXCEEDS_ORDER' },
+    );
   });
 
   it('sends REFUND.SUCCESS/ABNORMAL/CLOSED with AAD refund and the §8.2 fields', async () => {
@@ -186,10 +230,19 @@ describe('Refund notifications', () => {
     await pay.notifyRefund(merchant.mchId, { outTradeNo: pay1.outTradeNo, status: 'ABNORMAL' });
     await pay.notifyRefund(merchant.mchId, { outTradeNo: pay1.outTradeNo, status: 'CLOSED' });
     const bodies = rx.received.slice(1).map((r) => JSON.parse(r.body) as NotificationBody);
-    expect(bodies.map((b) => [b.event_type, b.summary])).toEqual([['REFUND.SUCCESS', '退款成功'], ['REFUND.ABNORMAL', '退款异常'], ['REFUND.CLOSED', '退款关闭']]);
+    expect(bodies.map((b) => [b.event_type, b.summary])).toEqual([
+      ['REFUND.SUCCESS', '退款成功'],
+      ['REFUND.ABNORMAL', '退款异常'],
+      ['REFUND.CLOSED', '退款关闭'],
+    ]);
     const first = JSON.parse(decryptResource(KEY, bodies[0]!.resource)) as Record<string, unknown>;
     expect(bodies[0]!.resource.associated_data).toBe('refund');
-    expect(first).toMatchObject({ mchid: '1900000001', out_trade_no: 'ORDER000001', refund_status: 'SUCCESS', amount: { total: 1999, refund: 999, payer_total: 1999, payer_refund: 999 } });
+    expect(first).toMatchObject({
+      mchid: '1900000001',
+      out_trade_no: 'ORDER000001',
+      refund_status: 'SUCCESS',
+      amount: { total: 1999, refund: 999, payer_total: 1999, payer_refund: 999 },
+    });
     expect(first.refund_id).toMatch(/^50\d{26}$/);
     expect(first.success_time).toBeDefined();
     const abnormal = JSON.parse(decryptResource(KEY, bodies[1]!.resource)) as Record<string, unknown>;

@@ -17,7 +17,12 @@ describe('DER encoding', () => {
 describe('platform certificate', () => {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const notBefore = new Date('2024-01-01T00:00:00Z');
-  const cert = buildSelfSignedCertificate({ privateKey, notBefore, notAfter: new Date('2029-01-01T00:00:00Z'), commonName: 'Tenpay.com' });
+  const cert = buildSelfSignedCertificate({
+    privateKey,
+    notBefore,
+    notAfter: new Date('2029-01-01T00:00:00Z'),
+    commonName: 'Tenpay.com',
+  });
 
   it('does not verify under a foreign key', () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;

@@ -18,7 +18,11 @@ let rx: Receiver;
 let server: http.Server;
 let root: string;
 const merchant: PayMerchant = { mchId: MCH, appId: 'wxoa0000000000001', apiV3Key: KEY };
-const deps: SenderDeps = { clock: new Clock(), resolveTarget: () => undefined, resolveMerchant: (id) => (id === MCH ? merchant : undefined) };
+const deps: SenderDeps = {
+  clock: new Clock(),
+  resolveTarget: () => undefined,
+  resolveMerchant: (id) => (id === MCH ? merchant : undefined),
+};
 
 interface Res {
   status: number;
@@ -27,7 +31,11 @@ interface Res {
   json: Record<string, unknown> & { code?: string; data?: Array<Record<string, unknown>> };
 }
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
-  const res = await fetch(`${root}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${root}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as Res['json']) : {} };
 }
@@ -35,10 +43,25 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 /** A merchant client of wechatpay-node-v3 whose hard-coded host is rewritten to the emulator. */
 function merchantClient(): WxPay {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const cert = buildSelfSignedCertificate({ privateKey, notBefore: new Date(Date.now() - 864e5), notAfter: new Date(Date.now() + 864e5), commonName: MCH });
-  const client = new WxPay({ appid: merchant.appId, mchid: MCH, publicKey: Buffer.from(cert.pem), privateKey: Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' })), key: KEY });
-  const rewrite = (url: string): string => url.replace('https://api.mch.weixin.qq.com', `${root}/api.mch.weixin.qq.com`);
-  const get = async (url: string, headers: Record<string, string>): Promise<{ status: number; data: unknown; headers: Record<string, string> }> => {
+  const cert = buildSelfSignedCertificate({
+    privateKey,
+    notBefore: new Date(Date.now() - 864e5),
+    notAfter: new Date(Date.now() + 864e5),
+    commonName: MCH,
+  });
+  const client = new WxPay({
+    appid: merchant.appId,
+    mchid: MCH,
+    publicKey: Buffer.from(cert.pem),
+    privateKey: Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' })),
+    key: KEY,
+  });
+  const rewrite = (url: string): string =>
+    url.replace('https://api.mch.weixin.qq.com', `${root}/api.mch.weixin.qq.com`);
+  const get = async (
+    url: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; data: unknown; headers: Record<string, string> }> => {
     const res = await fetch(rewrite(url), { headers });
     return { status: res.status, data: (await res.json()) as unknown, headers: Object.fromEntries(res.headers) };
   };
@@ -76,27 +99,50 @@ describe('Pay merchant API', () => {
   });
 
   it('serves /v3/certificates to wechatpay-node-v3, which decrypts the certificate with the APIv3 key', async () => {
-    const keys = (await call('GET', '/_emulator/pay/keys')).json as { certificatePem: string; serialNo: string; publicKeyPem: string; publicKeyId: string };
+    const keys = (await call('GET', '/_emulator/pay/keys')).json as {
+      certificatePem: string;
+      serialNo: string;
+      publicKeyPem: string;
+      publicKeyId: string;
+    };
     expect(new X509Certificate(keys.certificatePem).serialNumber).toBe(keys.serialNo);
-    const certs = (await merchantClient().get_certificates(KEY)) as Array<{ serial_no: string; publicKey: string; effective_time: string; encrypt_certificate: { associated_data: string } }>;
+    const certs = (await merchantClient().get_certificates(KEY)) as Array<{
+      serial_no: string;
+      publicKey: string;
+      effective_time: string;
+      encrypt_certificate: { associated_data: string };
+    }>;
     expect(certs).toHaveLength(1);
     expect(certs[0]!.serial_no).toBe(keys.serialNo);
     expect(certs[0]!.encrypt_certificate.associated_data).toBe('certificate');
     expect(certs[0]!.effective_time).toMatch(/\+08:00$/);
-    const platformKey = new X509Certificate(keys.certificatePem).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const platformKey = new X509Certificate(keys.certificatePem).publicKey
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     expect(certs[0]!.publicKey.replace(/\s/g, '')).toBe(platformKey.replace(/\s/g, ''));
   });
 
   it('answers the order query with signed responses the library verifies', async () => {
     const client = merchantClient();
     expect((await client.query({ out_trade_no: 'MISSING001' })).status).toBe(404);
-    const paid = await call('POST', `/_emulator/pay/${MCH}/transactions`, { openid: 'oPayer', amount: 500, outTradeNo: 'ORDER000002' });
+    const paid = await call('POST', `/_emulator/pay/${MCH}/transactions`, {
+      openid: 'oPayer',
+      amount: 500,
+      outTradeNo: 'ORDER000002',
+    });
     expect(paid.status).toBe(200);
     const res = await fetch(`${root}/api.mch.weixin.qq.com/v3/pay/transactions/out-trade-no/ORDER000002?mchid=${MCH}`, {
-      headers: { authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${MCH}",nonce_str="n",timestamp="1",serial_no="S",signature="x"` },
+      headers: {
+        authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${MCH}",nonce_str="n",timestamp="1",serial_no="S",signature="x"`,
+      },
     });
     const text = await res.text();
-    expect(JSON.parse(text)).toMatchObject({ out_trade_no: 'ORDER000002', trade_state: 'SUCCESS', amount: { total: 500 }, payer: { openid: 'oPayer' } });
+    expect(JSON.parse(text)).toMatchObject({
+      out_trade_no: 'ORDER000002',
+      trade_state: 'SUCCESS',
+      amount: { total: 500 },
+      payer: { openid: 'oPayer' },
+    });
     const ok = await client.verifySign({
       timestamp: res.headers.get('wechatpay-timestamp')!,
       nonce: res.headers.get('wechatpay-nonce')!,
@@ -112,13 +158,29 @@ describe('Pay merchant API', () => {
   });
 
   it('checks mchid on the order query', async () => {
-    const auth = { authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${MCH}",nonce_str="n",timestamp="1",serial_no="S",signature="x"` };
-    expect((await call('GET', '/api.mch.weixin.qq.com/v3/pay/transactions/out-trade-no/ORDER000002', undefined, auth)).json.code).toBe('PARAM_ERROR');
-    expect((await call('GET', '/api.mch.weixin.qq.com/v3/pay/transactions/out-trade-no/ORDER000002?mchid=1', undefined, auth)).status).toBe(400);
+    const auth = {
+      authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${MCH}",nonce_str="n",timestamp="1",serial_no="S",signature="x"`,
+    };
+    expect(
+      (await call('GET', '/api.mch.weixin.qq.com/v3/pay/transactions/out-trade-no/ORDER000002', undefined, auth)).json
+        .code,
+    ).toBe('PARAM_ERROR');
+    expect(
+      (
+        await call(
+          'GET',
+          '/api.mch.weixin.qq.com/v3/pay/transactions/out-trade-no/ORDER000002?mchid=1',
+          undefined,
+          auth,
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('lists no certificates and signs with the PUB_KEY_ID in public-key mode; rotation lists two', async () => {
-    const auth = { authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${MCH}",nonce_str="n",timestamp="1",serial_no="S",signature="x"` };
+    const auth = {
+      authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${MCH}",nonce_str="n",timestamp="1",serial_no="S",signature="x"`,
+    };
     expect((await call('POST', '/_emulator/pay/settings', { mode: 'sideways' })).status).toBe(400);
     await call('POST', '/_emulator/pay/settings', { mode: 'public-key' });
     const keys = (await call('GET', '/_emulator/pay/keys')).json as { publicKeyPem: string; publicKeyId: string };
@@ -126,7 +188,11 @@ describe('Pay merchant API', () => {
     expect(res.json.data).toEqual([]);
     expect(res.headers.get('wechatpay-serial')).toBe(keys.publicKeyId);
     const signed = `${res.headers.get('wechatpay-timestamp')}\n${res.headers.get('wechatpay-nonce')}\n${res.text}\n`;
-    expect(createVerify('RSA-SHA256').update(signed).verify(keys.publicKeyPem, res.headers.get('wechatpay-signature')!, 'base64')).toBe(true);
+    expect(
+      createVerify('RSA-SHA256')
+        .update(signed)
+        .verify(keys.publicKeyPem, res.headers.get('wechatpay-signature')!, 'base64'),
+    ).toBe(true);
     await call('POST', '/_emulator/pay/settings', { mode: 'certificate' });
     const rotated = await call('POST', '/_emulator/pay/keys/rotate');
     const list = (await call('GET', '/api.mch.weixin.qq.com/v3/certificates', undefined, auth)).json.data!;
@@ -137,8 +203,12 @@ describe('Pay merchant API', () => {
 
 describe('Pay control API', () => {
   it('rejects an unknown merchant and an invalid body', async () => {
-    expect((await call('POST', '/_emulator/pay/42/transactions', { openid: 'o', amount: 1 })).json).toMatchObject({ error: { code: 'MERCHANT_NOT_FOUND' } });
-    expect((await call('POST', `/_emulator/pay/${MCH}/transactions`, { openid: 'o', amount: -1 })).json).toMatchObject({ error: { code: 'INVALID_BODY' } });
+    expect((await call('POST', '/_emulator/pay/42/transactions', { openid: 'o', amount: 1 })).json).toMatchObject({
+      error: { code: 'MERCHANT_NOT_FOUND' },
+    });
+    expect((await call('POST', `/_emulator/pay/${MCH}/transactions`, { openid: 'o', amount: -1 })).json).toMatchObject({
+      error: { code: 'INVALID_BODY' },
+    });
   });
 
   it('notifies, retries on /retries/run after the clock moves, and lists notifications', async () => {
@@ -152,8 +222,12 @@ describe('Pay control API', () => {
     const run = await call('POST', '/_emulator/pay/retries/run');
     expect(run.json.delivered).toEqual([expect.objectContaining({ id, state: 'succeeded' })]);
     expect((await call('GET', `/_emulator/pay/notifications/${id}`)).json.notification).toMatchObject({ retries: 1 });
-    expect((await call('POST', `/_emulator/pay/notifications/${id}/redeliver`)).json.notification).toMatchObject({ attempts: [{}, {}, { injected: 'redelivery' }] });
-    const list = (await call('GET', `/_emulator/pay/notifications?mchId=${MCH}`)).json.notifications as Array<{ id: string }>;
+    expect((await call('POST', `/_emulator/pay/notifications/${id}/redeliver`)).json.notification).toMatchObject({
+      attempts: [{}, {}, { injected: 'redelivery' }],
+    });
+    const list = (await call('GET', `/_emulator/pay/notifications?mchId=${MCH}`)).json.notifications as Array<{
+      id: string;
+    }>;
     expect(list.map((n) => n.id)).toContain(id);
     expect((await call('GET', '/_emulator/pay/notifications/none')).status).toBe(404);
     expect((await call('DELETE', '/_emulator/pay/notifications')).status).toBe(204);

@@ -19,7 +19,13 @@ describe('World', () => {
   });
 
   it('lays out followers, unfollowers and the overlaps asked for', () => {
-    const w = new World(parseWorldOptions({ followers: 10_000, wecomContacts: 2000, overlap: { unsubscribed: 0.1, secondaryOa: 0.3, miniProgram: 0.4, wecomFromOa: 0.5 } }));
+    const w = new World(
+      parseWorldOptions({
+        followers: 10_000,
+        wecomContacts: 2000,
+        overlap: { unsubscribed: 0.1, secondaryOa: 0.3, miniProgram: 0.4, wecomFromOa: 0.5 },
+      }),
+    );
     const [first, second] = w.oa;
     expect(first!.subscribedCount).toBe(10_000);
     expect(first!.size).toBe(11_000);

@@ -43,13 +43,28 @@ export function plainQuery(token: string, timestamp: string, nonce = '1514711492
 }
 
 /** An `Encrypt` value for `receiveId` and the msg_signature query over it (wechat-api.md §4.5). */
-export function sealed(token: string, encodingAESKey: string, receiveId: string, payload: string, timestamp: string, nonce = '461056294'): { encrypt: string; query: Record<string, string> } {
+export function sealed(
+  token: string,
+  encodingAESKey: string,
+  receiveId: string,
+  payload: string,
+  timestamp: string,
+  nonce = '461056294',
+): { encrypt: string; query: Record<string, string> } {
   const encrypt = encryptMessage(aesKeyFromEncodingAESKey(encodingAESKey), payload, receiveId);
-  return { encrypt, query: { msg_signature: sha1Signature(token, timestamp, nonce, encrypt), timestamp, nonce, encrypt_type: 'aes' } };
+  return {
+    encrypt,
+    query: { msg_signature: sha1Signature(token, timestamp, nonce, encrypt), timestamp, nonce, encrypt_type: 'aes' },
+  };
 }
 
 /** msg_signature over an arbitrary Encrypt string (to get past the signature with a broken ciphertext). */
-export function signedEncrypt(token: string, encrypt: string, timestamp: string, nonce = '461056294'): Record<string, string> {
+export function signedEncrypt(
+  token: string,
+  encrypt: string,
+  timestamp: string,
+  nonce = '461056294',
+): Record<string, string> {
   return { msg_signature: sha1Signature(token, timestamp, nonce, encrypt), timestamp, nonce, encrypt_type: 'aes' };
 }
 
@@ -61,5 +76,13 @@ export function xmlEnvelope(fields: Record<string, string>): string {
 
 /** A well-formed OA/MP text message as WeChat sends it, with fields overridden. */
 export function oaText(over: Record<string, string> = {}, now = 1714036504): Record<string, string> {
-  return { ToUserName: 'gh_h0571e000001', FromUserName: 'oHostile00000000000000000001', CreateTime: String(now), MsgType: 'text', Content: 'hi', MsgId: '23456789012345678', ...over };
+  return {
+    ToUserName: 'gh_h0571e000001',
+    FromUserName: 'oHostile00000000000000000001',
+    CreateTime: String(now),
+    MsgType: 'text',
+    Content: 'hi',
+    MsgId: '23456789012345678',
+    ...over,
+  };
 }

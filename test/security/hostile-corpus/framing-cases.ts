@@ -9,7 +9,14 @@ import { OA_PLAIN, PAY } from './hostile-world';
  * (400/413/431); the rest reach the routes with a body that does not match what was declared.
  */
 function raw(name: string, head: string, body: string | Buffer = ''): RawCase {
-  return { kind: 'raw', name: `framing: ${name}`, bytes: Buffer.concat([Buffer.from(head.replace(/\n/g, '\r\n'), 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1')]) };
+  return {
+    kind: 'raw',
+    name: `framing: ${name}`,
+    bytes: Buffer.concat([
+      Buffer.from(head.replace(/\n/g, '\r\n'), 'latin1'),
+      Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'),
+    ]),
+  };
 }
 
 export function framingCases(ctx: CorpusContext): RawCase[] {
@@ -25,14 +32,37 @@ export function framingCases(ctx: CorpusContext): RawCase[] {
     const start = (extra: string) => `POST ${path} HTTP/1.1\nHost: 127.0.0.1\nContent-Type: ${type}\n${extra}\n`;
     out.push(
       raw(`${label}: Content-Length larger than the body`, start(`Content-Length: ${body.length + 100}\n`), body),
-      raw(`${label}: Content-Length smaller than the body (rest pipelined as garbage)`, start('Content-Length: 5\n'), body),
-      raw(`${label}: Content-Length and chunked together`, start(`Content-Length: 4\nTransfer-Encoding: chunked\n`), `4\r\nabcd\r\n0\r\n\r\n`),
+      raw(
+        `${label}: Content-Length smaller than the body (rest pipelined as garbage)`,
+        start('Content-Length: 5\n'),
+        body,
+      ),
+      raw(
+        `${label}: Content-Length and chunked together`,
+        start(`Content-Length: 4\nTransfer-Encoding: chunked\n`),
+        `4\r\nabcd\r\n0\r\n\r\n`,
+      ),
       raw(`${label}: chunk size that is not hex`, start('Transfer-Encoding: chunked\n'), 'zz\r\nabc\r\n0\r\n\r\n'),
-      raw(`${label}: chunk size overflowing 64 bits`, start('Transfer-Encoding: chunked\n'), 'FFFFFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n'),
+      raw(
+        `${label}: chunk size overflowing 64 bits`,
+        start('Transfer-Encoding: chunked\n'),
+        'FFFFFFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n',
+      ),
       raw(`${label}: chunked body truncated`, start('Transfer-Encoding: chunked\n'), '10\r\nabc'),
-      raw(`${label}: chunked body past the size limit`, start('Transfer-Encoding: chunked\n'), Buffer.concat([...Array.from({ length: 70 }, () => Buffer.from(`1000\r\n${'x'.repeat(4096)}\r\n`)), Buffer.from('0\r\n\r\n')])),
+      raw(
+        `${label}: chunked body past the size limit`,
+        start('Transfer-Encoding: chunked\n'),
+        Buffer.concat([
+          ...Array.from({ length: 70 }, () => Buffer.from(`1000\r\n${'x'.repeat(4096)}\r\n`)),
+          Buffer.from('0\r\n\r\n'),
+        ]),
+      ),
       raw(`${label}: negative Content-Length`, start('Content-Length: -1\n'), body),
-      raw(`${label}: two different Content-Lengths`, start(`Content-Length: 5\nContent-Length: ${body.length}\n`), body),
+      raw(
+        `${label}: two different Content-Lengths`,
+        start(`Content-Length: 5\nContent-Length: ${body.length}\n`),
+        body,
+      ),
       raw(`${label}: Content-Length not a number`, start('Content-Length: abc\n'), body),
       raw(`${label}: Content-Length of 2^64`, start('Content-Length: 18446744073709551616\n'), body),
       raw(`${label}: Content-Length past maxBodyBytes`, start('Content-Length: 99999999\n'), body),
@@ -43,12 +73,25 @@ export function framingCases(ctx: CorpusContext): RawCase[] {
     raw('request line garbage', 'GARBAGE\n\n'),
     raw('HTTP/0.9 request line', `GET /wechat/pay/${PAY.mchId}\n\n`),
     raw('header line without a colon', `POST ${oa} HTTP/1.1\nHost: x\nThis is not a header\nContent-Length: 0\n\n`),
-    raw('obsolete line folding', `POST ${oa} HTTP/1.1\nHost: x\nContent-Type: text/xml\n continued\nContent-Length: 0\n\n`),
+    raw(
+      'obsolete line folding',
+      `POST ${oa} HTTP/1.1\nHost: x\nContent-Type: text/xml\n continued\nContent-Length: 0\n\n`,
+    ),
     raw('NUL in a header value', `POST ${oa} HTTP/1.1\nHost: x\nX-A: a\u0000b\nContent-Length: 0\n\n`),
     raw('header section of 40 KB', `GET /healthz HTTP/1.1\nHost: x\nX-Big: ${'a'.repeat(40_000)}\n\n`),
-    raw('bare LF line endings with a body', '', Buffer.from(`POST ${oa} HTTP/1.1\nHost: x\nContent-Length: 3\n\nabc`, 'latin1')),
-    raw('Expect: 100-continue then nothing', `POST ${oa} HTTP/1.1\nHost: x\nExpect: 100-continue\nContent-Length: 1000\n\n`),
-    raw('absolute-form target for another host', `POST http://evil.example${oa} HTTP/1.1\nHost: evil.example\nContent-Length: 0\n\n`),
+    raw(
+      'bare LF line endings with a body',
+      '',
+      Buffer.from(`POST ${oa} HTTP/1.1\nHost: x\nContent-Length: 3\n\nabc`, 'latin1'),
+    ),
+    raw(
+      'Expect: 100-continue then nothing',
+      `POST ${oa} HTTP/1.1\nHost: x\nExpect: 100-continue\nContent-Length: 1000\n\n`,
+    ),
+    raw(
+      'absolute-form target for another host',
+      `POST http://evil.example${oa} HTTP/1.1\nHost: evil.example\nContent-Length: 0\n\n`,
+    ),
     raw('method of 1 KB', `${'P'.repeat(1024)} / HTTP/1.1\nHost: x\n\n`),
   );
   return out;

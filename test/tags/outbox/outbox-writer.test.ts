@@ -13,21 +13,73 @@ describe('outbox writer', () => {
   const customers = Array.from({ length: 70 }, (_, i) => ({ id: uuidv7(), openid: `o${String(i).padStart(3, '0')}` }));
 
   beforeAll(async () => {
-    await insertIgnore(db.ds, 'customers', customers.map((c) => ({ id: c.id, status: 'active', created_at: now, updated_at: now })));
-    await insertIgnore(db.ds, 'identities', customers.map((c) => ({ customer_id: c.id, type: 'oa_openid', scope: 'wxA', value: c.openid, verified: false, created_at: now, updated_at: now })));
-    await insertIgnore(db.ds, 'oa_subscriptions', customers.map((c, i) => ({ app_id: 'wxA', openid: c.openid, customer_id: c.id, subscribed: i !== 69, created_at: now, updated_at: now })));
-    await db.ds.query("INSERT INTO tags (id, name, group_id, created_at, updated_at) VALUES (1, 't', 0, '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')");
-    await db.ds.query("INSERT INTO tag_bindings (tag_id, channel, account, remote_tag_id, remote_name, status, created_at, updated_at) VALUES (1, 'oa', 'wxA', '100', 't', 'bound', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')");
+    await insertIgnore(
+      db.ds,
+      'customers',
+      customers.map((c) => ({ id: c.id, status: 'active', created_at: now, updated_at: now })),
+    );
+    await insertIgnore(
+      db.ds,
+      'identities',
+      customers.map((c) => ({
+        customer_id: c.id,
+        type: 'oa_openid',
+        scope: 'wxA',
+        value: c.openid,
+        verified: false,
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+    await insertIgnore(
+      db.ds,
+      'oa_subscriptions',
+      customers.map((c, i) => ({
+        app_id: 'wxA',
+        openid: c.openid,
+        customer_id: c.id,
+        subscribed: i !== 69,
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+    await db.ds.query(
+      "INSERT INTO tags (id, name, group_id, created_at, updated_at) VALUES (1, 't', 0, '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')",
+    );
+    await db.ds.query(
+      "INSERT INTO tag_bindings (tag_id, channel, account, remote_tag_id, remote_name, status, created_at, updated_at) VALUES (1, 'oa', 'wxA', '100', 't', 'bound', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000')",
+    );
   });
 
-  const rows = async () => (await select(db.ds, "SELECT op_key, payload FROM outbox WHERE status = 'pending' ORDER BY id")).map((r) => ({ key: String(r.op_key), openids: (JSON.parse(String(r.payload)) as { openids: string[] }).openids }));
-  const want = (list: typeof customers) => insertIgnore(db.ds, 'customer_tags', list.map((c) => ({ customer_id: c.id, tag_id: 1, source: 'manual', created_at: now })));
+  const rows = async () =>
+    (await select(db.ds, "SELECT op_key, payload FROM outbox WHERE status = 'pending' ORDER BY id")).map((r) => ({
+      key: String(r.op_key),
+      openids: (JSON.parse(String(r.payload)) as { openids: string[] }).openids,
+    }));
+  const want = (list: typeof customers) =>
+    insertIgnore(
+      db.ds,
+      'customer_tags',
+      list.map((c) => ({ customer_id: c.id, tag_id: 1, source: 'manual', created_at: now })),
+    );
 
   it('queues only differences, tops partial rows up to 50 and never queues an openid twice', async () => {
     await want(customers.slice(0, 3));
-    expect(await writer.enqueueCustomers(db.ds, '1', customers.slice(0, 3).map((c) => c.id), now)).toEqual({ oaAdds: 3, oaRemoves: 0, wecomRelations: 0 });
+    expect(
+      await writer.enqueueCustomers(
+        db.ds,
+        '1',
+        customers.slice(0, 3).map((c) => c.id),
+        now,
+      ),
+    ).toEqual({ oaAdds: 3, oaRemoves: 0, wecomRelations: 0 });
     await want(customers.slice(3, 70));
-    const counts = await writer.enqueueCustomers(db.ds, '1', customers.map((c) => c.id), now);
+    const counts = await writer.enqueueCustomers(
+      db.ds,
+      '1',
+      customers.map((c) => c.id),
+      now,
+    );
     expect(counts.oaAdds).toBe(66); // 67 new minus the unsubscribed follower; the first 3 were queued already
     const queued = await rows();
     expect(queued.map((r) => r.openids.length)).toEqual([50, 19]);
@@ -37,21 +89,58 @@ describe('outbox writer', () => {
 
   it('queues removals only for subjects WeChat is known to hold', async () => {
     await db.ds.query('DELETE FROM outbox');
-    await recordPushed(db.ds, 'oa', 'wxA', customers.slice(0, 2).map((c) => ({ subject: c.openid, remoteTagId: '100', customerId: c.id, present: true })), now);
+    await recordPushed(
+      db.ds,
+      'oa',
+      'wxA',
+      customers.slice(0, 2).map((c) => ({ subject: c.openid, remoteTagId: '100', customerId: c.id, present: true })),
+      now,
+    );
     await db.ds.query('DELETE FROM customer_tags');
-    expect(await writer.enqueueCustomers(db.ds, '1', customers.map((c) => c.id), now)).toEqual({ oaAdds: 0, oaRemoves: 2, wecomRelations: 0 });
+    expect(
+      await writer.enqueueCustomers(
+        db.ds,
+        '1',
+        customers.map((c) => c.id),
+        now,
+      ),
+    ).toEqual({ oaAdds: 0, oaRemoves: 2, wecomRelations: 0 });
     const queued = await rows();
-    expect(queued.map((r) => ({ ...r, openids: [...r.openids].sort() }))).toEqual([{ key: 'oa:wxA:1:remove', openids: [customers[0]!.openid, customers[1]!.openid] }]);
+    expect(queued.map((r) => ({ ...r, openids: [...r.openids].sort() }))).toEqual([
+      { key: 'oa:wxA:1:remove', openids: [customers[0]!.openid, customers[1]!.openid] },
+    ]);
   });
 });
 
 describe('push failure classification', () => {
   const err = (errcode: number | null, category: WechatApiError['category'], retryAfterSeconds?: number) =>
-    new WechatApiError({ api: 'x', errcode, errmsg: '', category, retryable: false, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) });
+    new WechatApiError({
+      api: 'x',
+      errcode,
+      errmsg: '',
+      category,
+      retryable: false,
+      ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+    });
 
   it('retries -1, 45009, 45011, 45033, network and token errors; everything else is permanent', () => {
-    for (const e of [err(-1, 'TEMPORARY'), err(45009, 'RATE_LIMITED'), err(45011, 'RATE_LIMITED'), err(45033, 'RATE_LIMITED'), err(null, 'TEMPORARY'), err(42001, 'TOKEN_EXPIRED')]) expect(classifyFailure(e).permanent).toBe(false);
-    for (const e of [err(45059, 'SUBJECT_REFUSED'), err(45056, 'LIMIT_EXCEEDED'), err(40068, 'TAG_GONE'), err(84061, 'RELATION_GONE'), err(48002, 'PERMISSION_DENIED')]) expect(classifyFailure(e).permanent).toBe(true);
+    for (const e of [
+      err(-1, 'TEMPORARY'),
+      err(45009, 'RATE_LIMITED'),
+      err(45011, 'RATE_LIMITED'),
+      err(45033, 'RATE_LIMITED'),
+      err(null, 'TEMPORARY'),
+      err(42001, 'TOKEN_EXPIRED'),
+    ])
+      expect(classifyFailure(e).permanent).toBe(false);
+    for (const e of [
+      err(45059, 'SUBJECT_REFUSED'),
+      err(45056, 'LIMIT_EXCEEDED'),
+      err(40068, 'TAG_GONE'),
+      err(84061, 'RELATION_GONE'),
+      err(48002, 'PERMISSION_DENIED'),
+    ])
+      expect(classifyFailure(e).permanent).toBe(true);
     expect(MAX_ATTEMPTS).toBeGreaterThan(3);
   });
 

@@ -9,7 +9,14 @@ interface CatalogTag {
   name: string;
   groupName: string | null;
   createdBy: string | null;
-  bindings: { channel: string; account: string; remoteTagId: string | null; remoteName: string | null; remoteGroupName: string | null; status: string }[];
+  bindings: {
+    channel: string;
+    account: string;
+    remoteTagId: string | null;
+    remoteName: string | null;
+    remoteGroupName: string | null;
+    status: string;
+  }[];
 }
 
 /**
@@ -23,7 +30,8 @@ describe('the corp tag library in the catalog', () => {
   let rt: SyncRuntime;
   let corp: WecomCorp;
   let operator: string;
-  const req = (path: string, init: Parameters<TagsWorld['api']['request']>[1] = {}) => w.api.request(path, { key: operator, ...init });
+  const req = (path: string, init: Parameters<TagsWorld['api']['request']>[1] = {}) =>
+    w.api.request(path, { key: operator, ...init });
   const accountId = () => w.config.accounts.find((a) => a.kind === 'wecom')!.id;
   const sync = async (resource: 'contacts' | 'corp-tags') => (await rt.syncs.start(accountId(), resource)).done;
   /** mark_tag calls WeChat (the emulator) has served; its counters are keyed by host + path. */
@@ -32,20 +40,42 @@ describe('the corp tag library in the catalog', () => {
       .filter(([api]) => api.endsWith('/cgi-bin/externalcontact/mark_tag'))
       .reduce((n, [, c]) => n + c.calls, 0);
   const catalog = async (): Promise<CatalogTag[]> => (await req('/api/v1/tags?limit=500')).body.items;
-  const byRemote = async (remoteTagId: string) => (await catalog()).find((t) => t.bindings.some((b) => b.remoteTagId === remoteTagId));
+  const byRemote = async (remoteTagId: string) =>
+    (await catalog()).find((t) => t.bindings.some((b) => b.remoteTagId === remoteTagId));
   const assignments = async (tagId: string) =>
-    (await db.ds.query('SELECT customer_id, source FROM customer_tags WHERE tag_id = ? ORDER BY customer_id, source', [tagId])) as { customer_id: string; source: string }[];
+    (await db.ds.query('SELECT customer_id, source FROM customer_tags WHERE tag_id = ? ORDER BY customer_id, source', [
+      tagId,
+    ])) as { customer_id: string; source: string }[];
   /** Every (external_userid, corp tag id) WeCom holds on a relation, with the customer the world seeded for it. */
   const relationTagPairs = () =>
-    w.wecom.flatMap((c) => c.relations.flatMap((r) => relationTags(w, r.userid, c.externalUserid).map((tagId) => ({ customerId: c.customerId, externalUserid: c.externalUserid, userid: r.userid, tagId }))));
+    w.wecom.flatMap((c) =>
+      c.relations.flatMap((r) =>
+        relationTags(w, r.userid, c.externalUserid).map((tagId) => ({
+          customerId: c.customerId,
+          externalUserid: c.externalUserid,
+          userid: r.userid,
+          tagId,
+        })),
+      ),
+    );
   const reread = async (externalUserid: string) => {
     const detail = await w.clients.wecom(w.corpId).contacts.getExternalContact(externalUserid);
-    await db.ds.transaction((em) => tagsRelationReadHook.apply(em, { corpId: w.corpId, externalUserid, customerId: null, follows: detail.follow_user, readAt: new Date(w.now()) }));
+    await db.ds.transaction((em) =>
+      tagsRelationReadHook.apply(em, {
+        corpId: w.corpId,
+        externalUserid,
+        customerId: null,
+        follows: detail.follow_user,
+        readAt: new Date(w.now()),
+      }),
+    );
   };
 
   beforeAll(async () => {
     // One relation per customer: a customer-level tag then lives on exactly the relation WeCom reports it on.
-    w = await startTagsWorld(db, { world: { seed: 17, corpTagGroups: 2, corpTagsPerGroup: 4, overlap: { multiFollow: 0 } } });
+    w = await startTagsWorld(db, {
+      world: { seed: 17, corpTagGroups: 2, corpTagsPerGroup: 4, overlap: { multiFollow: 0 } },
+    });
     rt = w.api.app;
     corp = w.emulator.state.world.corp(w.corpId)!;
     operator = await w.api.key('operator');
@@ -61,15 +91,21 @@ describe('the corp tag library in the catalog', () => {
     const calls = markTagCalls();
     expect(await sync('contacts')).toMatchObject({ status: 'done' });
     // Corp tag ids no binding knows: the contacts sync asked for a library re-read.
-    const [queued] = await db.ds.query("SELECT COUNT(*) AS n FROM bulk_jobs WHERE kind = 'tags.corp-library' AND status = 'queued'");
+    const [queued] = await db.ds.query(
+      "SELECT COUNT(*) AS n FROM bulk_jobs WHERE kind = 'tags.corp-library' AND status = 'queued'",
+    );
     expect(Number((queued as { n: unknown }).n)).toBe(1);
     while (await w.workers.jobs.runNext());
 
     for (const p of pairs) {
       const tag = (await byRemote(p.tagId))!;
-      expect(await assignments(tag.id)).toEqual(expect.arrayContaining([{ customer_id: p.customerId, source: 'wechat' }]));
+      expect(await assignments(tag.id)).toEqual(
+        expect.arrayContaining([{ customer_id: p.customerId, source: 'wechat' }]),
+      );
     }
-    const [present] = await db.ds.query("SELECT COUNT(*) AS n FROM remote_tag_state WHERE channel = 'wecom' AND present = 1");
+    const [present] = await db.ds.query(
+      "SELECT COUNT(*) AS n FROM remote_tag_state WHERE channel = 'wecom' AND present = 1",
+    );
     expect(Number((present as { n: unknown }).n)).toBe(pairs.length);
     await drainAll(w);
     expect(markTagCalls()).toBe(calls);
@@ -85,7 +121,15 @@ describe('the corp tag library in the catalog', () => {
         const found = tags.filter((c) => c.bindings.some((b) => b.remoteTagId === t.id));
         expect(found).toHaveLength(1);
         expect(found[0]).toMatchObject({ name: t.name, groupName: g.name, createdBy: 'wechat' });
-        expect(found[0]!.bindings).toEqual([expect.objectContaining({ channel: 'wecom', account: w.corpId, remoteName: t.name, remoteGroupName: g.name, status: 'bound' })]);
+        expect(found[0]!.bindings).toEqual([
+          expect.objectContaining({
+            channel: 'wecom',
+            account: w.corpId,
+            remoteName: t.name,
+            remoteGroupName: g.name,
+            status: 'bound',
+          }),
+        ]);
       }
     }
     const calls = markTagCalls();
@@ -109,19 +153,33 @@ describe('the corp tag library in the catalog', () => {
     const rep = { corpId: w.corpId, userid: person.relations[0]!.userid };
     const calls = markTagCalls();
     const added = await sidebar.addTags(rep, person.externalUserid, [chosen.id]);
-    expect(added.tags).toEqual(expect.arrayContaining([{ id: chosen.id, name: chosen.name, source: 'manual', groupName: picker.groups[0]!.name }]));
+    expect(added.tags).toEqual(
+      expect.arrayContaining([
+        { id: chosen.id, name: chosen.name, source: 'manual', groupName: picker.groups[0]!.name },
+      ]),
+    );
     await drainAll(w);
     expect(relationTags(w, rep.userid, person.externalUserid)).toContain(corp.tags.groups()[0]!.tags[0]!.id);
     expect(markTagCalls()).toBe(calls + 1);
   });
 
   it('adopts a tag created in Siyu and pushed, and a pending binding of the same name: never a duplicate', async () => {
-    const pushed = (await req('/api/v1/tags', { method: 'POST', json: { name: '老客户', bindings: [{ channel: 'wecom', corpId: w.corpId, groupName: 'Siyu' }] } })).body.id as string;
+    const pushed = (
+      await req('/api/v1/tags', {
+        method: 'POST',
+        json: { name: '老客户', bindings: [{ channel: 'wecom', corpId: w.corpId, groupName: 'Siyu' }] },
+      })
+    ).body.id as string;
     const person = w.wecom[0]!;
     await req(`/api/v1/customers/${person.customerId}/tags`, { method: 'POST', json: { tagIds: [pushed] } });
     await drainAll(w);
     const groupName = corp.tags.groups()[0]!.name;
-    const pending = (await req('/api/v1/tags', { method: 'POST', json: { name: '待定', bindings: [{ channel: 'wecom', corpId: w.corpId, groupName }] } })).body.id as string;
+    const pending = (
+      await req('/api/v1/tags', {
+        method: 'POST',
+        json: { name: '待定', bindings: [{ channel: 'wecom', corpId: w.corpId, groupName }] },
+      })
+    ).body.id as string;
     const created = corp.tags.add({ groupName }, [{ name: '待定' }], 0).created[0]!;
 
     expect(await sync('corp-tags')).toMatchObject({ status: 'done' });
@@ -156,7 +214,10 @@ describe('the corp tag library in the catalog', () => {
     expect(relationTags(w, person.relations[0]!.userid, person.externalUserid)).toContain(t.id);
 
     const target = (await req('/api/v1/tags', { method: 'POST', json: { name: 'Segment target' } })).body.id as string;
-    const preview = await req(`/api/v1/segments`, { method: 'POST', json: { name: 'Carries a corp tag', tagId: target, rule: { type: 'tag', tagId: tag.id } } });
+    const preview = await req(`/api/v1/segments`, {
+      method: 'POST',
+      json: { name: 'Carries a corp tag', tagId: target, rule: { type: 'tag', tagId: tag.id } },
+    });
     expect(preview.status).toBe(201);
     const count = (await req(`/api/v1/segments/${preview.body.id}/preview`, { method: 'POST', json: {} })).body.count;
     expect(count).toBe(holders.size + 1);
@@ -169,8 +230,12 @@ describe('the corp tag library in the catalog', () => {
       w.advance(1_000);
       await reread(c.externalUserid);
     }
-    expect(await assignments(tag.id)).not.toEqual(expect.arrayContaining([expect.objectContaining({ customer_id: wechatHolder.customerId })]));
-    expect(await assignments(tag.id)).toEqual(expect.arrayContaining([{ customer_id: person.customerId, source: 'manual' }]));
+    expect(await assignments(tag.id)).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ customer_id: wechatHolder.customerId })]),
+    );
+    expect(await assignments(tag.id)).toEqual(
+      expect.arrayContaining([{ customer_id: person.customerId, source: 'manual' }]),
+    );
     await drainAll(w);
     // The manual assignment is still wanted, so Siyu puts it back; the wechat holder is left without it.
     expect(relationTags(w, person.relations[0]!.userid, person.externalUserid)).toContain(t.id);
@@ -191,9 +256,14 @@ describe('the corp tag library in the catalog', () => {
     expect((await req(`/api/v1/tags/${tag.id}`)).status).toBe(404);
     expect(await assignments(tag.id)).toEqual([]);
     expect(await db.ds.query('SELECT id FROM tag_bindings WHERE tag_id = ?', [tag.id])).toEqual([]);
-    const [state] = await db.ds.query("SELECT COUNT(*) AS n FROM remote_tag_state WHERE channel = 'wecom' AND remote_tag_id = ?", [t.id]);
+    const [state] = await db.ds.query(
+      "SELECT COUNT(*) AS n FROM remote_tag_state WHERE channel = 'wecom' AND remote_tag_id = ?",
+      [t.id],
+    );
     expect(Number((state as { n: unknown }).n)).toBe(0);
-    const audit = (await w.api.request(`/api/v1/audit?targetType=tag&targetId=${tag.id}`, { key: await w.api.key('admin', 'audit') })).body.items;
+    const audit = (
+      await w.api.request(`/api/v1/audit?targetType=tag&targetId=${tag.id}`, { key: await w.api.key('admin', 'audit') })
+    ).body.items;
     expect(audit[0]).toMatchObject({ actor: 'wechat', action: 'tag.delete' });
 
     // A whole group deleted in WeCom: its tags and the catalog group go.

@@ -17,14 +17,19 @@ describe('OA tags in the catalog', () => {
   const db = useTestDatabase();
   let w: TagsWorld;
   let operator: string;
-  const req = (path: string, init: Parameters<TagsWorld['api']['request']>[1] = {}) => w.api.request(path, { key: operator, ...init });
+  const req = (path: string, init: Parameters<TagsWorld['api']['request']>[1] = {}) =>
+    w.api.request(path, { key: operator, ...init });
   const calls = (suffix: string) =>
     Object.entries(w.emulator.state.counters.snapshot())
       .filter(([api]) => api.endsWith(suffix))
       .reduce((n, [, c]) => n + c.calls, 0);
   const catalog = async (): Promise<CatalogTag[]> => (await req('/api/v1/tags?limit=500')).body.items;
-  const byRemote = async (remoteTagId: number) => (await catalog()).find((t) => t.bindings.some((b) => b.channel === 'oa' && b.remoteTagId === String(remoteTagId)));
-  const holders = async (tagId: string) => (await db.ds.query('SELECT customer_id, source FROM customer_tags WHERE tag_id = ? ORDER BY customer_id', [tagId])) as { customer_id: string; source: string }[];
+  const byRemote = async (remoteTagId: number) =>
+    (await catalog()).find((t) => t.bindings.some((b) => b.channel === 'oa' && b.remoteTagId === String(remoteTagId)));
+  const holders = async (tagId: string) =>
+    (await db.ds.query('SELECT customer_id, source FROM customer_tags WHERE tag_id = ? ORDER BY customer_id', [
+      tagId,
+    ])) as { customer_id: string; source: string }[];
 
   beforeAll(async () => {
     w = await startTagsWorld(db, { world: { seed: 23, oaTags: 3 } });
@@ -49,7 +54,11 @@ describe('OA tags in the catalog', () => {
       expect(tag.bindings).toEqual([expect.objectContaining({ channel: 'oa', account: w.appId, status: 'bound' })]);
       const fans = [...oaMembers(w, String(t.id))];
       expect(fans.length).toBeGreaterThan(0);
-      expect(await holders(tag.id)).toEqual(fans.map((o) => ({ customer_id: customerOf.get(o)!, source: 'wechat' })).sort((a, b) => a.customer_id.localeCompare(b.customer_id)));
+      expect(await holders(tag.id)).toEqual(
+        fans
+          .map((o) => ({ customer_id: customerOf.get(o)!, source: 'wechat' }))
+          .sort((a, b) => a.customer_id.localeCompare(b.customer_id)),
+      );
     }
     expect(calls('/cgi-bin/tags/members/batchtagging')).toBe(before);
 
@@ -79,7 +88,11 @@ describe('OA tags in the catalog', () => {
     expect((await req(`/api/v1/tags/${tag.id}`)).body).toMatchObject({ name: '改名后的标签' });
     expect((await req(`/api/v1/tags/${gone.id}`)).status).toBe(404);
     expect(await holders(gone.id)).toEqual([]);
-    const audit = (await w.api.request(`/api/v1/audit?targetType=tag&targetId=${gone.id}`, { key: await w.api.key('admin', 'audit') })).body.items;
+    const audit = (
+      await w.api.request(`/api/v1/audit?targetType=tag&targetId=${gone.id}`, {
+        key: await w.api.key('admin', 'audit'),
+      })
+    ).body.items;
     expect(audit[0]).toMatchObject({ actor: 'wechat', action: 'tag.delete' });
   });
 });

@@ -11,10 +11,14 @@ describe('relation re-read against Siyu’s own pushes', () => {
   const db = useTestDatabase();
   let w: TagsWorld;
   let operator: string;
-  const req = (path: string, init: Parameters<TagsWorld['api']['request']>[1] = {}) => w.api.request(path, { key: operator, ...init });
-  const tag = async (name: string) => (await req('/api/v1/tags', { method: 'POST', json: { name, bindings: [{ channel: 'wecom', corpId: w.corpId }] } })).body.id as string;
+  const req = (path: string, init: Parameters<TagsWorld['api']['request']>[1] = {}) =>
+    w.api.request(path, { key: operator, ...init });
+  const tag = async (name: string) =>
+    (await req('/api/v1/tags', { method: 'POST', json: { name, bindings: [{ channel: 'wecom', corpId: w.corpId }] } }))
+      .body.id as string;
   const remoteTagId = async (id: string) => (await req(`/api/v1/tags/${id}`)).body.bindings[0].remoteTagId as string;
-  const tagsOf = async (customerId: string) => (await req(`/api/v1/customers/${customerId}`)).body.tags as { id: string; source: string }[];
+  const tagsOf = async (customerId: string) =>
+    (await req(`/api/v1/customers/${customerId}`)).body.tags as { id: string; source: string }[];
 
   beforeAll(async () => {
     w = await startTagsWorld(db, { world: { seed: 43, overlap: { multiFollow: 0.5 } } });
@@ -25,10 +29,21 @@ describe('relation re-read against Siyu’s own pushes', () => {
   });
 
   async function readRelations(externalUserid: string) {
-    return { detail: await w.clients.wecom(w.corpId).contacts.getExternalContact(externalUserid), readAt: new Date(w.now()) };
+    return {
+      detail: await w.clients.wecom(w.corpId).contacts.getExternalContact(externalUserid),
+      readAt: new Date(w.now()),
+    };
   }
   async function observe(externalUserid: string, read: Awaited<ReturnType<typeof readRelations>>): Promise<void> {
-    await db.ds.transaction((em) => tagsRelationReadHook.apply(em, { corpId: w.corpId, externalUserid, customerId: null, follows: read.detail.follow_user, readAt: read.readAt }));
+    await db.ds.transaction((em) =>
+      tagsRelationReadHook.apply(em, {
+        corpId: w.corpId,
+        externalUserid,
+        customerId: null,
+        follows: read.detail.follow_user,
+        readAt: read.readAt,
+      }),
+    );
   }
 
   /** Runs `during` once, right after the next successful mark_tag and before the pusher records its outcome. */
@@ -64,7 +79,9 @@ describe('relation re-read against Siyu’s own pushes', () => {
     }
     const remote = await remoteTagId(id);
     expect(seen).toContain(remote);
-    expect(await tagsOf(person.customerId)).toEqual([{ id, name: 'Echo in flight', source: 'manual', groupName: null }]);
+    expect(await tagsOf(person.customerId)).toEqual([
+      { id, name: 'Echo in flight', source: 'manual', groupName: null },
+    ]);
     for (const r of person.relations) expect(relationTags(w, r.userid, person.externalUserid)).toEqual([remote]);
     const [pending] = await db.ds.query("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'in_flight')");
     expect(Number((pending as { n: unknown }).n)).toBe(0);
@@ -112,7 +129,12 @@ describe('relation re-read against Siyu’s own pushes', () => {
     // Mid-push the staff tag is ambiguous and left for the next read, which adopts it.
     w.advance(1_000);
     await observe(person.externalUserid, await readRelations(person.externalUserid));
-    expect(await tagsOf(person.customerId)).toEqual(expect.arrayContaining([expect.objectContaining({ id: theirs, name: 'Staff added', source: 'wechat' }), { id: ours, name: 'Ours in flight', source: 'manual', groupName: null }]));
+    expect(await tagsOf(person.customerId)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: theirs, name: 'Staff added', source: 'wechat' }),
+        { id: ours, name: 'Ours in flight', source: 'manual', groupName: null },
+      ]),
+    );
 
     // The staff member removes the manual tag Siyu wants: it is pushed back.
     const oursRemote = await remoteTagId(ours);
@@ -120,6 +142,8 @@ describe('relation re-read against Siyu’s own pushes', () => {
     w.advance(1_000);
     await observe(person.externalUserid, await readRelations(person.externalUserid));
     await drainAll(w);
-    expect(relationTags(w, first.userid, person.externalUserid)).toEqual(expect.arrayContaining([oursRemote, theirsRemote]));
+    expect(relationTags(w, first.userid, person.externalUserid)).toEqual(
+      expect.arrayContaining([oursRemote, theirsRemote]),
+    );
   });
 });

@@ -16,13 +16,67 @@ describe('group segment conditions', () => {
 
   beforeAll(async () => {
     const t = ago(400);
-    await insertIgnore(db.ds, 'customers', Object.entries(ids).map(([name, id]) => ({ id, status: 'active', display_name: name, created_at: t, updated_at: t })));
-    const ext = (customer: string, corp: string, value: string) => ({ customer_id: customer, type: 'wecom_external_userid', scope: corp, value, verified: false, created_at: t, updated_at: t });
-    await insertIgnore(db.ds, 'identities', [ext(ids.inTwoCorps, 'ww1', 'wmA'), ext(ids.inTwoCorps, 'ww2', 'wmB'), ext(ids.inOne, 'ww1', 'wmC'), ext(ids.leftOnly, 'ww1', 'wmD'), ext(ids.dismissedOnly, 'ww1', 'wmE')]);
-    const group = (corp: string, chat: string, name: string, status = 'active') => ({ corp_id: corp, chat_id: chat, name, status, owner_status: 0, member_count: 0, created_at: t, updated_at: t });
-    await insertIgnore(db.ds, 'wecom_groups', [group('ww1', 'wr1', '售后群'), group('ww1', 'wr2', '新品群'), group('ww2', 'wr3', '华东群'), group('ww1', 'wr4', '已解散', 'dismissed')]);
-    const member = (corp: string, chat: string, userid: string, joinedDaysAgo: number, extra: Record<string, unknown> = {}) => ({
-      corp_id: corp, chat_id: chat, userid, member_type: 2, join_time: ago(joinedDaysAgo), join_scene: 1, left_at: null, quit_scene: null, created_at: t, updated_at: t, ...extra,
+    await insertIgnore(
+      db.ds,
+      'customers',
+      Object.entries(ids).map(([name, id]) => ({
+        id,
+        status: 'active',
+        display_name: name,
+        created_at: t,
+        updated_at: t,
+      })),
+    );
+    const ext = (customer: string, corp: string, value: string) => ({
+      customer_id: customer,
+      type: 'wecom_external_userid',
+      scope: corp,
+      value,
+      verified: false,
+      created_at: t,
+      updated_at: t,
+    });
+    await insertIgnore(db.ds, 'identities', [
+      ext(ids.inTwoCorps, 'ww1', 'wmA'),
+      ext(ids.inTwoCorps, 'ww2', 'wmB'),
+      ext(ids.inOne, 'ww1', 'wmC'),
+      ext(ids.leftOnly, 'ww1', 'wmD'),
+      ext(ids.dismissedOnly, 'ww1', 'wmE'),
+    ]);
+    const group = (corp: string, chat: string, name: string, status = 'active') => ({
+      corp_id: corp,
+      chat_id: chat,
+      name,
+      status,
+      owner_status: 0,
+      member_count: 0,
+      created_at: t,
+      updated_at: t,
+    });
+    await insertIgnore(db.ds, 'wecom_groups', [
+      group('ww1', 'wr1', '售后群'),
+      group('ww1', 'wr2', '新品群'),
+      group('ww2', 'wr3', '华东群'),
+      group('ww1', 'wr4', '已解散', 'dismissed'),
+    ]);
+    const member = (
+      corp: string,
+      chat: string,
+      userid: string,
+      joinedDaysAgo: number,
+      extra: Record<string, unknown> = {},
+    ) => ({
+      corp_id: corp,
+      chat_id: chat,
+      userid,
+      member_type: 2,
+      join_time: ago(joinedDaysAgo),
+      join_scene: 1,
+      left_at: null,
+      quit_scene: null,
+      created_at: t,
+      updated_at: t,
+      ...extra,
     });
     // insertIgnore takes its columns from the first row, so every row names them all (left_at too).
     await insertIgnore(db.ds, 'wecom_group_members', [
@@ -54,26 +108,58 @@ describe('group segment conditions', () => {
     ['in 2+ groups (across corps)', { type: 'groupCount', min: 2 }, ['inTwoCorps']],
     ['in exactly one group', { type: 'groupCount', min: 1, max: 1 }, ['inOne']],
     ['in no group now (left or dismissed)', { type: 'groupCount', max: 0 }, ['dismissedOnly', 'leftOnly', 'nobody']],
-    ['combined with not', { all: [{ type: 'group', chatId: 'wr1' }, { not: { type: 'group', corpId: 'ww2' } }] }, ['inOne']],
+    [
+      'combined with not',
+      { all: [{ type: 'group', chatId: 'wr1' }, { not: { type: 'group', corpId: 'ww2' } }] },
+      ['inOne'],
+    ],
   ])('%s', async (_name, rule, expected) => {
     expect(validateRule(rule).problems).toEqual([]);
     expect(await members(rule)).toEqual(expected);
   });
 
   it('refuses malformed group conditions with their paths', () => {
-    const v = validateRule({ any: [{ type: 'groupCount' }, { type: 'groupCount', min: 3, max: 1 }, { type: 'group', joinedWithinDays: 0 }, { type: 'group', chat: 'wr1' }] });
+    const v = validateRule({
+      any: [
+        { type: 'groupCount' },
+        { type: 'groupCount', min: 3, max: 1 },
+        { type: 'group', joinedWithinDays: 0 },
+        { type: 'group', chat: 'wr1' },
+      ],
+    });
     expect(v.rule).toBeUndefined();
-    expect(v.problems.map((p) => p.path)).toEqual(['rule.any[0]', 'rule.any[1]', 'rule.any[2].joinedWithinDays', 'rule.any[3]']);
+    expect(v.problems.map((p) => p.path)).toEqual([
+      'rule.any[0]',
+      'rule.any[1]',
+      'rule.any[2].joinedWithinDays',
+      'rule.any[3]',
+    ]);
   });
 
   it('gives the explanation its facts: matching memberships, the named group, the group count', async () => {
     const facts = async (c: Condition, customer: string) => {
       const f = factSql(c, now);
-      const [row] = await select(db.ds, `SELECT ${f.columns.map((col, i) => `${col} AS f${i}`).join(', ')} FROM customers c WHERE c.id = ?`, [...f.params, customer]);
-      return readFacts(c, f.columns.map((_, i) => row![`f${i}`]), now);
+      const [row] = await select(
+        db.ds,
+        `SELECT ${f.columns.map((col, i) => `${col} AS f${i}`).join(', ')} FROM customers c WHERE c.id = ?`,
+        [...f.params, customer],
+      );
+      return readFacts(
+        c,
+        f.columns.map((_, i) => row![`f${i}`]),
+        now,
+      );
     };
-    expect(await facts({ type: 'group', chatId: 'wr1', joinedWithinDays: 7 }, ids.inTwoCorps)).toEqual({ type: 'group', groups: 1, groupName: '售后群' });
-    expect(await facts({ type: 'group', chatId: 'wr1' }, ids.leftOnly)).toEqual({ type: 'group', groups: 0, groupName: '售后群' });
+    expect(await facts({ type: 'group', chatId: 'wr1', joinedWithinDays: 7 }, ids.inTwoCorps)).toEqual({
+      type: 'group',
+      groups: 1,
+      groupName: '售后群',
+    });
+    expect(await facts({ type: 'group', chatId: 'wr1' }, ids.leftOnly)).toEqual({
+      type: 'group',
+      groups: 0,
+      groupName: '售后群',
+    });
     expect(await facts({ type: 'group' }, ids.inOne)).toEqual({ type: 'group', groups: 1, groupName: null });
     expect(await facts({ type: 'groupCount', min: 1 }, ids.inTwoCorps)).toEqual({ type: 'groupCount', groups: 3 });
   });

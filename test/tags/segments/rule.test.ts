@@ -7,19 +7,48 @@ import { useTestDatabase } from '../../helpers/describe-db';
 
 describe('segment rule validation', () => {
   it('rejects malformed rules with the path of every problem', () => {
-    const v = validateRule({ all: [{ type: 'orders' }, { any: [] }, { type: 'nope' }, { type: 'spend', minFen: 10, maxFen: 1 }, { type: 'events', eventType: 'oa.subscribe' }, 5] });
+    const v = validateRule({
+      all: [
+        { type: 'orders' },
+        { any: [] },
+        { type: 'nope' },
+        { type: 'spend', minFen: 10, maxFen: 1 },
+        { type: 'events', eventType: 'oa.subscribe' },
+        5,
+      ],
+    });
     expect(v.rule).toBeUndefined();
-    expect(v.problems.map((p) => p.path)).toEqual(['rule.all[0]', 'rule.all[1].any', 'rule.all[2].type', 'rule.all[3]', 'rule.all[4].withinDays', 'rule.all[5]']);
+    expect(v.problems.map((p) => p.path)).toEqual([
+      'rule.all[0]',
+      'rule.all[1].any',
+      'rule.all[2].type',
+      'rule.all[3]',
+      'rule.all[4].withinDays',
+      'rule.all[5]',
+    ]);
     expect(v.problems[2]!.message).toMatch(/unknown condition type "nope"/);
     expect(validateRule({ all: [{ type: 'tag', tagId: 'x' }] }).problems[0]!.path).toBe('rule.all[0].tagId');
-    expect(validateRule({ all: [{ type: 'channel', channel: 'oa' }], extra: 1 }).problems[0]!.message).toMatch(/only key/);
+    expect(validateRule({ all: [{ type: 'channel', channel: 'oa' }], extra: 1 }).problems[0]!.message).toMatch(
+      /only key/,
+    );
     let deep: unknown = { type: 'channel', channel: 'oa' };
     for (let i = 0; i < 7; i++) deep = { not: deep };
     expect(validateRule(deep).problems[0]!.message).toMatch(/nest at most/);
   });
 
   it('accepts nested all/any/not and collects referenced tags', () => {
-    const v = validateRule({ all: [{ type: 'channel', channel: 'wecom' }, { not: { type: 'tag', tagId: 7 } }, { any: [{ type: 'orders', min: 2 }, { type: 'spend', minFen: 100 }] }] });
+    const v = validateRule({
+      all: [
+        { type: 'channel', channel: 'wecom' },
+        { not: { type: 'tag', tagId: 7 } },
+        {
+          any: [
+            { type: 'orders', min: 2 },
+            { type: 'spend', minFen: 100 },
+          ],
+        },
+      ],
+    });
     expect(v.problems).toEqual([]);
     expect(v.tagIds).toEqual(['7']);
   });
@@ -29,32 +58,128 @@ describe('segment rules compiled to SQL', () => {
   const db = useTestDatabase();
   const now = new Date('2026-06-01T00:00:00.000Z');
   const day = 86_400_000;
-  const ids = { oaBuyer: uuidv7(), lapsed: uuidv7(), wecomFan: uuidv7(), chatty: uuidv7(), nobody: uuidv7(), gone: uuidv7() };
+  const ids = {
+    oaBuyer: uuidv7(),
+    lapsed: uuidv7(),
+    wecomFan: uuidv7(),
+    chatty: uuidv7(),
+    nobody: uuidv7(),
+    gone: uuidv7(),
+  };
 
   beforeAll(async () => {
     const t = new Date(now.getTime() - 400 * day);
-    await insertIgnore(db.ds, 'customers', Object.entries(ids).map(([name, id]) => ({ id, status: name === 'gone' ? 'merged' : 'active', display_name: name, created_at: t, updated_at: t })));
+    await insertIgnore(
+      db.ds,
+      'customers',
+      Object.entries(ids).map(([name, id]) => ({
+        id,
+        status: name === 'gone' ? 'merged' : 'active',
+        display_name: name,
+        created_at: t,
+        updated_at: t,
+      })),
+    );
     await insertIgnore(db.ds, 'identities', [
-      { customer_id: ids.oaBuyer, type: 'oa_openid', scope: 'wxA', value: 'o1', verified: false, created_at: t, updated_at: t },
-      { customer_id: ids.lapsed, type: 'oa_openid', scope: 'wxB', value: 'o2', verified: false, created_at: t, updated_at: t },
-      { customer_id: ids.wecomFan, type: 'wecom_external_userid', scope: 'ww1', value: 'wm1', verified: false, created_at: t, updated_at: t },
-      { customer_id: ids.gone, type: 'oa_openid', scope: 'wxA', value: 'o9', verified: false, created_at: t, updated_at: t },
+      {
+        customer_id: ids.oaBuyer,
+        type: 'oa_openid',
+        scope: 'wxA',
+        value: 'o1',
+        verified: false,
+        created_at: t,
+        updated_at: t,
+      },
+      {
+        customer_id: ids.lapsed,
+        type: 'oa_openid',
+        scope: 'wxB',
+        value: 'o2',
+        verified: false,
+        created_at: t,
+        updated_at: t,
+      },
+      {
+        customer_id: ids.wecomFan,
+        type: 'wecom_external_userid',
+        scope: 'ww1',
+        value: 'wm1',
+        verified: false,
+        created_at: t,
+        updated_at: t,
+      },
+      {
+        customer_id: ids.gone,
+        type: 'oa_openid',
+        scope: 'wxA',
+        value: 'o9',
+        verified: false,
+        created_at: t,
+        updated_at: t,
+      },
     ]);
     await insertIgnore(db.ds, 'oa_subscriptions', [
       { app_id: 'wxA', openid: 'o1', customer_id: ids.oaBuyer, subscribed: true, created_at: t, updated_at: t },
       { app_id: 'wxB', openid: 'o2', customer_id: ids.lapsed, subscribed: false, created_at: t, updated_at: t },
     ]);
     const pay = (customer: string, n: string, fen: number, daysAgo: number, state = 'SUCCESS') => ({
-      mch_id: 'm1', out_trade_no: n, amount_total: fen, currency: 'CNY', state, customer_id: customer, success_time: new Date(now.getTime() - daysAgo * day), refunded_total: 0, created_at: t, updated_at: t,
+      mch_id: 'm1',
+      out_trade_no: n,
+      amount_total: fen,
+      currency: 'CNY',
+      state,
+      customer_id: customer,
+      success_time: new Date(now.getTime() - daysAgo * day),
+      refunded_total: 0,
+      created_at: t,
+      updated_at: t,
     });
-    await insertIgnore(db.ds, 'transactions', [pay(ids.oaBuyer, 'a', 5_000, 3), pay(ids.oaBuyer, 'b', 20_000, 40), pay(ids.oaBuyer, 'c', 1_000, 10, 'REFUND'), pay(ids.lapsed, 'd', 99_000, 200), { ...pay(ids.wecomFan, 'e', 7, 1, 'NOTPAY'), success_time: null }]);
-    const ev = (customer: string, type: string, daysAgo: number, k: string) => ({ customer_id: customer, source: 'official-account', account: 'wxA', type, occurred_at: new Date(now.getTime() - daysAgo * day), dedupe_key: k, created_at: t });
-    await insertIgnore(db.ds, 'events', [ev(ids.chatty, 'oa.message.text', 1, 'e1'), ev(ids.chatty, 'oa.message.image', 2, 'e2'), ev(ids.chatty, 'oa.message.text', 90, 'e3'), ev(ids.oaBuyer, 'oa.subscribe', 5, 'e4'), ev(ids.chatty, 'oa_message_x', 1, 'e5')]);
-    await insertIgnore(db.ds, 'wecom_follows', [
-      { corp_id: 'ww1', staff_userid: 'alice', external_userid: 'wm1', customer_id: ids.wecomFan, deleted: false, created_at: t, updated_at: t },
-      { corp_id: 'ww1', staff_userid: 'bob', external_userid: 'wm1', customer_id: ids.wecomFan, deleted: true, created_at: t, updated_at: t },
+    await insertIgnore(db.ds, 'transactions', [
+      pay(ids.oaBuyer, 'a', 5_000, 3),
+      pay(ids.oaBuyer, 'b', 20_000, 40),
+      pay(ids.oaBuyer, 'c', 1_000, 10, 'REFUND'),
+      pay(ids.lapsed, 'd', 99_000, 200),
+      { ...pay(ids.wecomFan, 'e', 7, 1, 'NOTPAY'), success_time: null },
     ]);
-    await insertIgnore(db.ds, 'customer_tags', [{ customer_id: ids.chatty, tag_id: 42, source: 'manual', created_at: t }]);
+    const ev = (customer: string, type: string, daysAgo: number, k: string) => ({
+      customer_id: customer,
+      source: 'official-account',
+      account: 'wxA',
+      type,
+      occurred_at: new Date(now.getTime() - daysAgo * day),
+      dedupe_key: k,
+      created_at: t,
+    });
+    await insertIgnore(db.ds, 'events', [
+      ev(ids.chatty, 'oa.message.text', 1, 'e1'),
+      ev(ids.chatty, 'oa.message.image', 2, 'e2'),
+      ev(ids.chatty, 'oa.message.text', 90, 'e3'),
+      ev(ids.oaBuyer, 'oa.subscribe', 5, 'e4'),
+      ev(ids.chatty, 'oa_message_x', 1, 'e5'),
+    ]);
+    await insertIgnore(db.ds, 'wecom_follows', [
+      {
+        corp_id: 'ww1',
+        staff_userid: 'alice',
+        external_userid: 'wm1',
+        customer_id: ids.wecomFan,
+        deleted: false,
+        created_at: t,
+        updated_at: t,
+      },
+      {
+        corp_id: 'ww1',
+        staff_userid: 'bob',
+        external_userid: 'wm1',
+        customer_id: ids.wecomFan,
+        deleted: true,
+        created_at: t,
+        updated_at: t,
+      },
+    ]);
+    await insertIgnore(db.ds, 'customer_tags', [
+      { customer_id: ids.chatty, tag_id: 42, source: 'manual', created_at: t },
+    ]);
   });
 
   const names = Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
@@ -76,13 +201,26 @@ describe('segment rules compiled to SQL', () => {
     ['1+ order within 30 days', { type: 'orders', min: 1, withinDays: 30 }, ['oaBuyer']],
     ['spent ≥ 250 yuan', { type: 'spend', minFen: 25_000 }, ['lapsed', 'oaBuyer']],
     ['spent 100–300 yuan', { type: 'spend', minFen: 10_000, maxFen: 30_000 }, ['oaBuyer']],
-    ['2+ messages (prefix) in 30 days', { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 }, ['chatty']],
+    [
+      '2+ messages (prefix) in 30 days',
+      { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 },
+      ['chatty'],
+    ],
     ['an exact event type in the window', { type: 'events', eventType: 'oa.message.text', withinDays: 30 }, ['chatty']],
     ['has a tag', { type: 'tag', tagId: '42' }, ['chatty']],
     ['lacks a tag', { type: 'tag', tagId: '42', has: false }, ['lapsed', 'nobody', 'oaBuyer', 'wecomFan']],
     ['followed by a staff member (live relations only)', { type: 'followedBy', staffUserid: 'alice' }, ['wecomFan']],
     ['not followed by a removed relation', { type: 'followedBy', staffUserid: 'bob' }, []],
-    ['all / any / not', { all: [{ type: 'channel', channel: 'oa' }, { any: [{ type: 'subscribed' }, { not: { type: 'lastPurchase', withinDays: 100 } }] }] }, ['lapsed', 'oaBuyer']],
+    [
+      'all / any / not',
+      {
+        all: [
+          { type: 'channel', channel: 'oa' },
+          { any: [{ type: 'subscribed' }, { not: { type: 'lastPurchase', withinDays: 100 } }] },
+        ],
+      },
+      ['lapsed', 'oaBuyer'],
+    ],
   ])('%s', async (_name, rule, expected) => {
     expect(await members(rule)).toEqual(expected);
   });

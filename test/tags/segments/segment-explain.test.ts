@@ -1,5 +1,9 @@
 import { insertIgnore } from '../../../src/storage/sql';
-import type { CustomerSegmentsJson, ExplainNode, SegmentExplanationJson } from '../../../src/tags/segments/segments-api.types';
+import type {
+  CustomerSegmentsJson,
+  ExplainNode,
+  SegmentExplanationJson,
+} from '../../../src/tags/segments/segments-api.types';
 import { useTestDatabase } from '../../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../../helpers/test-app';
 
@@ -22,29 +26,91 @@ describe('why a customer is in a segment', () => {
     t.app.now = () => Date.parse('2026-03-10T02:00:00.000Z');
     operator = await t.key('operator');
     viewer = await t.key('viewer');
-    await insertIgnore(db.ds, 'customers', [BUYER, FAN].map((id) => ({ id, status: 'active', created_at: AT, updated_at: AT })));
-    await insertIgnore(db.ds, 'identities', [BUYER, FAN].map((id) => ({ customer_id: id, type: 'oa_openid', scope: 'wxoa', value: `o-${id}`, created_at: AT, updated_at: AT })));
+    await insertIgnore(
+      db.ds,
+      'customers',
+      [BUYER, FAN].map((id) => ({ id, status: 'active', created_at: AT, updated_at: AT })),
+    );
+    await insertIgnore(
+      db.ds,
+      'identities',
+      [BUYER, FAN].map((id) => ({
+        customer_id: id,
+        type: 'oa_openid',
+        scope: 'wxoa',
+        value: `o-${id}`,
+        created_at: AT,
+        updated_at: AT,
+      })),
+    );
     // The buyer: two payments (¥199 + ¥50), a WeCom contact of 杨丹, and the VIP tag of the 客户等级 group.
     await insertIgnore(db.ds, 'transactions', [
-      { mch_id: 'm1', out_trade_no: 'T1', amount_total: 19900, refunded_total: 0, state: 'SUCCESS', customer_id: BUYER, success_time: '2026-03-05 10:00:00.000', created_at: AT, updated_at: AT },
-      { mch_id: 'm1', out_trade_no: 'T2', amount_total: 5000, refunded_total: 0, state: 'SUCCESS', customer_id: BUYER, success_time: '2026-02-01 10:00:00.000', created_at: AT, updated_at: AT },
+      {
+        mch_id: 'm1',
+        out_trade_no: 'T1',
+        amount_total: 19900,
+        refunded_total: 0,
+        state: 'SUCCESS',
+        customer_id: BUYER,
+        success_time: '2026-03-05 10:00:00.000',
+        created_at: AT,
+        updated_at: AT,
+      },
+      {
+        mch_id: 'm1',
+        out_trade_no: 'T2',
+        amount_total: 5000,
+        refunded_total: 0,
+        state: 'SUCCESS',
+        customer_id: BUYER,
+        success_time: '2026-02-01 10:00:00.000',
+        created_at: AT,
+        updated_at: AT,
+      },
     ]);
-    await insertIgnore(db.ds, 'wecom_staff', [{ corp_id: 'wwcorp', userid: 'yangdan', name: '杨丹', status: 'active', created_at: AT, updated_at: AT }]);
-    await insertIgnore(db.ds, 'wecom_follows', [{ corp_id: 'wwcorp', staff_userid: 'yangdan', external_userid: 'wm-buyer', customer_id: BUYER, deleted: 0, created_at: AT, updated_at: AT }]);
+    await insertIgnore(db.ds, 'wecom_staff', [
+      { corp_id: 'wwcorp', userid: 'yangdan', name: '杨丹', status: 'active', created_at: AT, updated_at: AT },
+    ]);
+    await insertIgnore(db.ds, 'wecom_follows', [
+      {
+        corp_id: 'wwcorp',
+        staff_userid: 'yangdan',
+        external_userid: 'wm-buyer',
+        customer_id: BUYER,
+        deleted: 0,
+        created_at: AT,
+        updated_at: AT,
+      },
+    ]);
     const group = await t.request('/api/v1/tag-groups', { method: 'POST', key: operator, json: { name: '客户等级' } });
-    vip = (await t.request('/api/v1/tags', { method: 'POST', key: operator, json: { name: 'VIP', groupId: group.body.id } })).body.id;
-    expect((await t.request(`/api/v1/customers/${BUYER}/tags`, { method: 'POST', key: operator, json: { tagIds: [vip] } })).status).toBe(200);
+    vip = (
+      await t.request('/api/v1/tags', { method: 'POST', key: operator, json: { name: 'VIP', groupId: group.body.id } })
+    ).body.id;
+    expect(
+      (await t.request(`/api/v1/customers/${BUYER}/tags`, { method: 'POST', key: operator, json: { tagIds: [vip] } }))
+        .status,
+    ).toBe(200);
 
     const segment = async (name: string, rule: unknown): Promise<string> => {
       const tag = await t.request('/api/v1/tags', { method: 'POST', key: operator, json: { name } });
-      const seg = await t.request('/api/v1/segments', { method: 'POST', key: operator, json: { name, tagId: tag.body.id, rule } });
+      const seg = await t.request('/api/v1/segments', {
+        method: 'POST',
+        key: operator,
+        json: { name, tagId: tag.body.id, rule },
+      });
       expect(seg.status).toBe(201);
       return seg.body.id;
     };
     spenders = await segment('高消费好友', {
       all: [
         { type: 'channel', channel: 'oa' },
-        { any: [{ type: 'orders', min: 3 }, { type: 'spend', minFen: 20000 }, { type: 'lastPurchase', withinDays: 3 }] },
+        {
+          any: [
+            { type: 'orders', min: 3 },
+            { type: 'spend', minFen: 20000 },
+            { type: 'lastPurchase', withinDays: 3 },
+          ],
+        },
         { type: 'followedBy', staffUserid: 'yangdan' },
         { type: 'tag', tagId: vip },
       ],
@@ -73,30 +139,65 @@ describe('why a customer is in a segment', () => {
     const res = await t.request(`/api/v1/segments/${spenders}/explain?customerId=${BUYER}`, { key: viewer });
     expect(res.status).toBe(200);
     const body = res.body as SegmentExplanationJson;
-    expect(body).toMatchObject({ segmentId: spenders, segmentName: '高消费好友', customerId: BUYER, matches: true, member: false, evaluatedAt: '2026-03-10T02:00:00.000Z' });
+    expect(body).toMatchObject({
+      segmentId: spenders,
+      segmentName: '高消费好友',
+      customerId: BUYER,
+      matches: true,
+      member: false,
+      evaluatedAt: '2026-03-10T02:00:00.000Z',
+    });
     const all = body.rule as Extract<ExplainNode, { op: 'all' | 'any' }>;
     expect(all.op).toBe('all');
     expect(all.met).toBe(true);
     const [channel, any, followed, tag] = all.items;
-    expect(channel).toEqual({ op: 'condition', met: true, condition: { type: 'channel', channel: 'oa' }, facts: { type: 'channel', identities: 1 } });
+    expect(channel).toEqual({
+      op: 'condition',
+      met: true,
+      condition: { type: 'channel', channel: 'oa' },
+      facts: { type: 'channel', identities: 1 },
+    });
     expect(any).toEqual({
       op: 'any',
       met: true,
       items: [
         { op: 'condition', met: false, condition: { type: 'orders', min: 3 }, facts: { type: 'orders', orders: 2 } },
-        { op: 'condition', met: true, condition: { type: 'spend', minFen: 20000 }, facts: { type: 'spend', spentFen: 24900 } },
-        { op: 'condition', met: false, condition: { type: 'lastPurchase', withinDays: 3 }, facts: { type: 'lastPurchase', lastPurchaseAt: '2026-03-05T10:00:00.000Z', daysSinceLastPurchase: 4 } },
+        {
+          op: 'condition',
+          met: true,
+          condition: { type: 'spend', minFen: 20000 },
+          facts: { type: 'spend', spentFen: 24900 },
+        },
+        {
+          op: 'condition',
+          met: false,
+          condition: { type: 'lastPurchase', withinDays: 3 },
+          facts: { type: 'lastPurchase', lastPurchaseAt: '2026-03-05T10:00:00.000Z', daysSinceLastPurchase: 4 },
+        },
       ],
     });
-    expect(followed).toEqual({ op: 'condition', met: true, condition: { type: 'followedBy', staffUserid: 'yangdan' }, facts: { type: 'followedBy', follows: 1, staffName: '杨丹' } });
-    expect(tag).toEqual({ op: 'condition', met: true, condition: { type: 'tag', tagId: vip }, facts: { type: 'tag', tagName: 'VIP', groupName: '客户等级', sources: ['manual'] } });
+    expect(followed).toEqual({
+      op: 'condition',
+      met: true,
+      condition: { type: 'followedBy', staffUserid: 'yangdan' },
+      facts: { type: 'followedBy', follows: 1, staffName: '杨丹' },
+    });
+    expect(tag).toEqual({
+      op: 'condition',
+      met: true,
+      condition: { type: 'tag', tagId: vip },
+      facts: { type: 'tag', tagName: 'VIP', groupName: '客户等级', sources: ['manual'] },
+    });
   });
 
   it('says why another customer is not in it, and combines not', async () => {
-    const fan = (await t.request(`/api/v1/segments/${spenders}/explain?customerId=${FAN}`, { key: viewer })).body as SegmentExplanationJson;
+    const fan = (await t.request(`/api/v1/segments/${spenders}/explain?customerId=${FAN}`, { key: viewer }))
+      .body as SegmentExplanationJson;
     expect(fan.matches).toBe(false);
     expect(fan.rule.met).toBe(false);
-    const facts = (fan.rule as Extract<ExplainNode, { op: 'all' | 'any' }>).items.flatMap((n) => (n.op === 'any' ? n.items : [n])).map((n) => n.op === 'condition' && [n.met, n.facts]);
+    const facts = (fan.rule as Extract<ExplainNode, { op: 'all' | 'any' }>).items
+      .flatMap((n) => (n.op === 'any' ? n.items : [n]))
+      .map((n) => n.op === 'condition' && [n.met, n.facts]);
     expect(facts).toEqual([
       [true, { type: 'channel', identities: 1 }],
       [false, { type: 'orders', orders: 0 }],
@@ -105,25 +206,53 @@ describe('why a customer is in a segment', () => {
       [false, { type: 'followedBy', follows: 0, staffName: '杨丹' }],
       [false, { type: 'tag', tagName: 'VIP', groupName: '客户等级', sources: [] }],
     ]);
-    const not = (await t.request(`/api/v1/segments/${notVip}/explain?customerId=${FAN}`, { key: viewer })).body as SegmentExplanationJson;
-    expect(not.rule).toEqual({ op: 'not', met: true, item: { op: 'condition', met: false, condition: { type: 'tag', tagId: vip }, facts: { type: 'tag', tagName: 'VIP', groupName: '客户等级', sources: [] } } });
+    const not = (await t.request(`/api/v1/segments/${notVip}/explain?customerId=${FAN}`, { key: viewer }))
+      .body as SegmentExplanationJson;
+    expect(not.rule).toEqual({
+      op: 'not',
+      met: true,
+      item: {
+        op: 'condition',
+        met: false,
+        condition: { type: 'tag', tagId: vip },
+        facts: { type: 'tag', tagName: 'VIP', groupName: '客户等级', sources: [] },
+      },
+    });
     expect(not.matches).toBe(true);
   });
 
   it('lists the segments a customer is in, before and after a run gives them the tag', async () => {
-    const before = (await t.request(`/api/v1/customers/${BUYER}/segments`, { key: viewer })).body as CustomerSegmentsJson;
-    expect(before).toEqual({ customerId: BUYER, items: [expect.objectContaining({ id: spenders, name: '高消费好友', tagName: '高消费好友', enabled: true, matches: true, member: false })] });
+    const before = (await t.request(`/api/v1/customers/${BUYER}/segments`, { key: viewer }))
+      .body as CustomerSegmentsJson;
+    expect(before).toEqual({
+      customerId: BUYER,
+      items: [
+        expect.objectContaining({
+          id: spenders,
+          name: '高消费好友',
+          tagName: '高消费好友',
+          enabled: true,
+          matches: true,
+          member: false,
+        }),
+      ],
+    });
     expect((await t.request(`/api/v1/segments/${spenders}/run`, { method: 'POST', key: operator })).status).toBe(200);
-    const after = (await t.request(`/api/v1/customers/${BUYER}/segments`, { key: viewer })).body as CustomerSegmentsJson;
+    const after = (await t.request(`/api/v1/customers/${BUYER}/segments`, { key: viewer }))
+      .body as CustomerSegmentsJson;
     expect(after.items).toEqual([expect.objectContaining({ id: spenders, matches: true, member: true })]);
-    expect((await t.request(`/api/v1/segments/${spenders}/explain?customerId=${BUYER}`, { key: viewer })).body.member).toBe(true);
+    expect(
+      (await t.request(`/api/v1/segments/${spenders}/explain?customerId=${BUYER}`, { key: viewer })).body.member,
+    ).toBe(true);
     const fan = (await t.request(`/api/v1/customers/${FAN}/segments`, { key: viewer })).body as CustomerSegmentsJson;
     expect(fan.items.map((s) => s.id)).toEqual([notVip]);
   });
 
   it('describes both routes in the OpenAPI document', async () => {
     const doc = (await t.request('/api/v1/openapi.json')).body;
-    expect(doc.paths['/api/v1/segments/{id}/explain'].get.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'customerId', in: 'query' })]));
+    expect(doc.paths['/api/v1/segments/{id}/explain'].get.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'customerId', in: 'query' })]),
+    );
     expect(doc.paths['/api/v1/customers/{id}/segments'].get['x-required-role']).toBe('viewer');
   });
 });

@@ -11,8 +11,16 @@ describe('segment runs', () => {
   let clock = Date.parse('2026-03-10T02:00:00.000Z');
 
   const oaCustomers = async (ids: string[]): Promise<void> => {
-    await insertIgnore(db.ds, 'customers', ids.map((id) => ({ id, status: 'active' })));
-    await insertIgnore(db.ds, 'identities', ids.map((id) => ({ customer_id: id, type: 'oa_openid', scope: 'wxoa', value: `o-${id}` })));
+    await insertIgnore(
+      db.ds,
+      'customers',
+      ids.map((id) => ({ id, status: 'active' })),
+    );
+    await insertIgnore(
+      db.ds,
+      'identities',
+      ids.map((id) => ({ customer_id: id, type: 'oa_openid', scope: 'wxoa', value: `o-${id}` })),
+    );
   };
 
   beforeAll(async () => {
@@ -22,7 +30,11 @@ describe('segment runs', () => {
     viewer = await t.key('viewer');
     await oaCustomers(['a1', 'a2', 'a3']);
     const tag = await t.request('/api/v1/tags', { method: 'POST', key: operator, json: { name: '服务号粉丝' } });
-    const seg = await t.request('/api/v1/segments', { method: 'POST', key: operator, json: { name: 'OA followers', tagId: tag.body.id, rule: { type: 'channel', channel: 'oa' } } });
+    const seg = await t.request('/api/v1/segments', {
+      method: 'POST',
+      key: operator,
+      json: { name: 'OA followers', tagId: tag.body.id, rule: { type: 'channel', channel: 'oa' } },
+    });
     expect(seg.status).toBe(201);
     segmentId = seg.body.id;
   });
@@ -39,36 +51,67 @@ describe('segment runs', () => {
   });
 
   it('keeps every run with its size and changes, newest first', async () => {
-    expect((await t.request(`/api/v1/segments/${segmentId}/runs`, { key: viewer })).body).toEqual({ items: [], nextCursor: null });
-    expect((await t.request(`/api/v1/segments/${segmentId}/run`, { method: 'POST', key: operator })).body.result).toMatchObject({ added: 3, removed: 0, members: 3 });
+    expect((await t.request(`/api/v1/segments/${segmentId}/runs`, { key: viewer })).body).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    expect(
+      (await t.request(`/api/v1/segments/${segmentId}/run`, { method: 'POST', key: operator })).body.result,
+    ).toMatchObject({ added: 3, removed: 0, members: 3 });
 
     clock += 86_400_000;
     await oaCustomers(['a4']);
     await execute(db.ds, "DELETE FROM identities WHERE customer_id = 'a1'");
-    expect((await t.request(`/api/v1/segments/${segmentId}/run`, { method: 'POST', key: operator })).body.result).toMatchObject({ added: 1, removed: 1, members: 3 });
+    expect(
+      (await t.request(`/api/v1/segments/${segmentId}/run`, { method: 'POST', key: operator })).body.result,
+    ).toMatchObject({ added: 1, removed: 1, members: 3 });
 
     clock += 86_400_000;
     await oaCustomers(['a5', 'a6']);
-    expect((await t.request(`/api/v1/segments/${segmentId}/run`, { method: 'POST', key: operator })).body.result).toMatchObject({ added: 2, removed: 0, members: 5 });
+    expect(
+      (await t.request(`/api/v1/segments/${segmentId}/run`, { method: 'POST', key: operator })).body.result,
+    ).toMatchObject({ added: 2, removed: 0, members: 5 });
 
     const runs = await t.request(`/api/v1/segments/${segmentId}/runs`, { key: viewer });
     expect(runs.status).toBe(200);
-    expect(runs.body.items.map((r: { members: number; added: number; removed: number; startedAt: string }) => [r.startedAt, r.members, r.added, r.removed])).toEqual([
+    expect(
+      runs.body.items.map((r: { members: number; added: number; removed: number; startedAt: string }) => [
+        r.startedAt,
+        r.members,
+        r.added,
+        r.removed,
+      ]),
+    ).toEqual([
       ['2026-03-12T02:00:00.000Z', 5, 2, 0],
       ['2026-03-11T02:00:00.000Z', 3, 1, 1],
       ['2026-03-10T02:00:00.000Z', 3, 3, 0],
     ]);
-    expect(runs.body.items[0]).toMatchObject({ segmentId, status: 'done', triggeredBy: 'operator-key', scanned: 6, error: null });
+    expect(runs.body.items[0]).toMatchObject({
+      segmentId,
+      status: 'done',
+      triggeredBy: 'operator-key',
+      scanned: 6,
+      error: null,
+    });
 
     const first = await t.request(`/api/v1/segments/${segmentId}/runs?limit=2`, { key: viewer });
     expect(first.body.items.map((r: { members: number }) => r.members)).toEqual([5, 3]);
-    const rest = await t.request(`/api/v1/segments/${segmentId}/runs?limit=2&cursor=${first.body.nextCursor}`, { key: viewer });
+    const rest = await t.request(`/api/v1/segments/${segmentId}/runs?limit=2&cursor=${first.body.nextCursor}`, {
+      key: viewer,
+    });
     expect(rest.body).toEqual({ items: [expect.objectContaining({ added: 3 })], nextCursor: null });
   });
 
   it('lists segments with their latest count and their tag by name', async () => {
     const list = await t.request('/api/v1/segments', { key: viewer });
-    expect(list.body.items).toEqual([expect.objectContaining({ id: segmentId, tagName: '服务号粉丝', lastCount: 5, lastRunAt: '2026-03-12T02:00:00.000Z' })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        id: segmentId,
+        tagName: '服务号粉丝',
+        lastCount: 5,
+        lastRunAt: '2026-03-12T02:00:00.000Z',
+      }),
+    ]);
     expect((await t.request(`/api/v1/segments/${segmentId}`, { key: viewer })).body.tagName).toBe('服务号粉丝');
   });
 

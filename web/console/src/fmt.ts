@@ -25,9 +25,20 @@ export function counts(obj: unknown): string {
  * (joined by "; " by the tag and segment inputs), anything else the code and message.
  */
 export function describeError(err: unknown, doing: string): { title: string; code?: string; lines: string[] } {
-  if (!(err instanceof ApiError)) return { title: t('error.generic', { doing }), lines: [err instanceof Error ? err.message : String(err)] };
-  if (err.status === 403) return { title: t('error.forbidden', { role: word('role', principal.value?.role ?? ''), doing }), code: err.code, lines: [err.message] };
+  if (!(err instanceof ApiError))
+    return { title: t('error.generic', { doing }), lines: [err instanceof Error ? err.message : String(err)] };
+  if (err.status === 403)
+    return {
+      title: t('error.forbidden', { role: word('role', principal.value?.role ?? ''), doing }),
+      code: err.code,
+      lines: [err.message],
+    };
   const parts = err.message.split('; ');
-  if (err.status === 422 && parts.length > 1) return { title: t('error.invalid', { doing }), code: err.code, lines: parts };
-  return { title: t('error.failed', { doing, status: err.status || t('error.network') }), code: err.code, lines: [err.message] };
+  if (err.status === 422 && parts.length > 1)
+    return { title: t('error.invalid', { doing }), code: err.code, lines: parts };
+  return {
+    title: t('error.failed', { doing, status: err.status || t('error.network') }),
+    code: err.code,
+    lines: [err.message],
+  };
 }

@@ -35,4 +35,11 @@ export function eventTypeLabel(type: string): string {
 }
 
 export const CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const;
-export const IDENTITY_TYPES = ['unionid', 'oa_openid', 'mp_openid', 'h5_openid', 'wecom_external_userid', 'phone'] as const;
+export const IDENTITY_TYPES = [
+  'unionid',
+  'oa_openid',
+  'mp_openid',
+  'h5_openid',
+  'wecom_external_userid',
+  'phone',
+] as const;

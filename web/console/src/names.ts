@@ -8,7 +8,13 @@ import { identityLabel } from './labels';
  * A customer's title: the API's best known name, else the display name, else the channel it came from with the
  * last characters of that id — never the UUID (DESIGN §8.3 `Customer`).
  */
-export function customerTitle(c: Pick<CustomerSummary, 'displayName'> & { identities?: CustomerSummary['identities']; name?: string | null; nameSource?: string | null }): string {
+export function customerTitle(
+  c: Pick<CustomerSummary, 'displayName'> & {
+    identities?: CustomerSummary['identities'];
+    name?: string | null;
+    nameSource?: string | null;
+  },
+): string {
   // A name the gateway could only derive from the id is no better than the channel label below.
   if (c.name && c.nameSource !== 'id') return c.name;
   if (c.displayName) return c.displayName;

@@ -20,7 +20,8 @@ export function channelRows(c: SidebarCustomerJson, names: EventNames): ChannelR
   const t = i18n.t;
   const rows: ChannelRow[] = [];
   const noUnionid = new Set(c.unionidMissing.map((m) => `${m.type}|${m.scope}`));
-  const idNote = (type: string, scope: string, value: string) => (noUnionid.has(`${type}|${scope}`) ? `${value} · ${t('channel.noUnionid')}` : value);
+  const idNote = (type: string, scope: string, value: string) =>
+    noUnionid.has(`${type}|${scope}`) ? `${value} · ${t('channel.noUnionid')}` : value;
   const subscribed = new Set<string>();
   for (const s of c.subscriptions) {
     subscribed.add(`${s.appId}|${s.openid}`);
@@ -35,11 +36,25 @@ export function channelRows(c: SidebarCustomerJson, names: EventNames): ChannelR
   }
   for (const i of c.identities) {
     if (i.type === 'oa_openid' && !subscribed.has(`${i.scope}|${i.value}`)) {
-      rows.push({ key: `oa|${i.scope}|${i.value}`, name: names.account('official-account', i.scope), status: t('channel.unsubscribed'), active: false, detail: null, ids: [idNote(i.type, i.scope, i.value)] });
+      rows.push({
+        key: `oa|${i.scope}|${i.value}`,
+        name: names.account('official-account', i.scope),
+        status: t('channel.unsubscribed'),
+        active: false,
+        detail: null,
+        ids: [idNote(i.type, i.scope, i.value)],
+      });
     }
     if (i.type === 'mp_openid' || i.type === 'h5_openid') {
       const source = i.type === 'mp_openid' ? 'mini-program' : 'h5';
-      rows.push({ key: `${i.type}|${i.scope}|${i.value}`, name: names.account(source, i.scope), status: t('channel.linked'), active: true, detail: null, ids: [idNote(i.type, i.scope, i.value)] });
+      rows.push({
+        key: `${i.type}|${i.scope}|${i.value}`,
+        name: names.account(source, i.scope),
+        status: t('channel.linked'),
+        active: true,
+        detail: null,
+        ids: [idNote(i.type, i.scope, i.value)],
+      });
     }
   }
   for (const f of c.follows) {

@@ -15,7 +15,9 @@ const CHANNEL_KEYS = ['official-account', 'mini-program', 'h5', 'wecom', 'wechat
 /** Names from the profile itself: follows' staff names (else the signed-in rep's name, else the userid), account names. */
 export function namesOf(c: SidebarCustomerJson, me: { userid: string; name: string }): EventNames {
   return {
-    staff: (userid) => c.follows.find((f) => f.staffUserId === userid && f.staffName)?.staffName ?? (userid === me.userid ? me.name : userid),
+    staff: (userid) =>
+      c.follows.find((f) => f.staffUserId === userid && f.staffName)?.staffName ??
+      (userid === me.userid ? me.name : userid),
     account: (source, scope) => c.accountNames[scope] ?? channelName(source),
     addWay: (userid) => c.follows.find((f) => f.staffUserId === userid)?.addWay ?? null,
   };
@@ -27,7 +29,8 @@ export function channelName(source: string): string {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
-const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
 
 /**
  * One timeline entry as a sentence for a sales rep: the message text, the amount and order number, the staff
@@ -40,19 +43,28 @@ export function describeEvent(e: SidebarEventJson, names: EventNames, locale: Lo
   const account = names.account(e.source, e.account);
   if (kind === 'subscribe') {
     const qr = str(p.qrScene);
-    return qr ? t('event.subscribeScene', { account, scene: t('scene.qr', { scene: qr }) }) : t('event.subscribe', { account });
+    return qr
+      ? t('event.subscribeScene', { account, scene: t('scene.qr', { scene: qr }) })
+      : t('event.subscribe', { account });
   }
   if (kind === 'unsubscribe') return t('event.unsubscribe', { account });
   const staff = names.staff(str(p.staffUserId));
   if (kind === 'follow_added') {
     const way = names.addWay(str(p.staffUserId));
-    return way === null ? t('event.followAdded', { staff }) : t('event.followAddedWay', { staff, way: tKnown(`addWay.${way}`, String(way)) });
+    return way === null
+      ? t('event.followAdded', { staff })
+      : t('event.followAddedWay', { staff, way: tKnown(`addWay.${way}`, String(way)) });
   }
   if (kind === 'follow_edited') return t('event.followEdited', { staff });
-  if (kind === 'follow_removed') return p.by === 'customer' ? t('event.followRemovedByCustomer', { staff }) : t('event.followRemovedByStaff', { staff });
+  if (kind === 'follow_removed')
+    return p.by === 'customer'
+      ? t('event.followRemovedByCustomer', { staff })
+      : t('event.followRemovedByStaff', { staff });
   if (kind === 'transfer_failed') return t('event.transferFailed', { staff });
-  if (kind === 'succeeded' && e.source === 'wechat-pay') return t('event.paid', { amount: formatFen(num(p.amountTotal), locale), no: str(p.outTradeNo) });
-  if (kind === 'refund' && e.source === 'wechat-pay') return t('event.refund', { amount: formatFen(num(p.amountRefund), locale), no: str(p.outTradeNo) });
+  if (kind === 'succeeded' && e.source === 'wechat-pay')
+    return t('event.paid', { amount: formatFen(num(p.amountTotal), locale), no: str(p.outTradeNo) });
+  if (kind === 'refund' && e.source === 'wechat-pay')
+    return t('event.refund', { amount: formatFen(num(p.amountRefund), locale), no: str(p.outTradeNo) });
   if (kind.startsWith('message.')) {
     const msgType = kind.slice('message.'.length);
     if (msgType === 'text') return t('event.messageText', { text: str(p.content) });

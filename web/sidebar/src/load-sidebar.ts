@@ -1,4 +1,10 @@
-import { ApiError, sidebarApi, type SidebarCustomerJson, type SidebarSessionJson, type SidebarTagPageJson } from './sidebar-api';
+import {
+  ApiError,
+  sidebarApi,
+  type SidebarCustomerJson,
+  type SidebarSessionJson,
+  type SidebarTagPageJson,
+} from './sidebar-api';
 import { currentExternalUserId, WecomError } from './wecom-context';
 
 /** What the page shows: one state at a time, each with what the rep needs to read. */

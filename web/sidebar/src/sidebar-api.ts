@@ -58,7 +58,11 @@ async function request<T>(path: string, init: { method?: string; body?: unknown;
   }
   if (!res.ok) {
     const err = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-    throw new ApiError(res.status, typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`, typeof err?.message === 'string' ? err.message : res.statusText);
+    throw new ApiError(
+      res.status,
+      typeof err?.code === 'string' ? err.code : `HTTP_${res.status}`,
+      typeof err?.message === 'string' ? err.message : res.statusText,
+    );
   }
   return body as T;
 }
@@ -70,6 +74,15 @@ export const sidebarApi = {
   jssdkConfig: (pageUrl: string) => request<SidebarJssdkConfig>(`/jssdk-config?url=${encodeURIComponent(pageUrl)}`),
   customer: (externalUserId: string) => request<SidebarCustomerJson>(ext(externalUserId)),
   tags: () => request<SidebarTagPageJson>('/tags'),
-  addTag: (externalUserId: string, tagId: string) => request<SidebarTagChangeJson>(`${ext(externalUserId)}/tags`, { method: 'POST', body: { tagIds: [tagId] }, write: true }),
-  removeTag: (externalUserId: string, tagId: string) => request<SidebarTagChangeJson>(`${ext(externalUserId)}/tags/${encodeURIComponent(tagId)}`, { method: 'DELETE', write: true }),
+  addTag: (externalUserId: string, tagId: string) =>
+    request<SidebarTagChangeJson>(`${ext(externalUserId)}/tags`, {
+      method: 'POST',
+      body: { tagIds: [tagId] },
+      write: true,
+    }),
+  removeTag: (externalUserId: string, tagId: string) =>
+    request<SidebarTagChangeJson>(`${ext(externalUserId)}/tags/${encodeURIComponent(tagId)}`, {
+      method: 'DELETE',
+      write: true,
+    }),
 };

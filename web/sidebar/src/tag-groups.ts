@@ -24,13 +24,21 @@ export interface TagGroup {
  */
 export function tagGroups(library: SidebarTagPageJson, tags: readonly SidebarTagRef[]): TagGroup[] {
   const catalog = library.groups
-    ? library.groups.flatMap((g) => g.tags.map((t) => ({ id: t.id, name: t.name, groupName: g.name, boundToCorp: true })))
+    ? library.groups.flatMap((g) =>
+        g.tags.map((t) => ({ id: t.id, name: t.name, groupName: g.name, boundToCorp: true })),
+      )
     : library.items;
   const sources = new Map<string, string[]>();
   for (const t of tags) sources.set(t.id, [...(sources.get(t.id) ?? []), t.source]);
   const toggle = (id: string, name: string, boundToCorp: boolean): TagToggle => {
     const held = sources.get(id) ?? [];
-    return { id, name, on: held.length > 0, locked: held.length > 0 && !held.some((s) => REMOVABLE.includes(s)), boundToCorp };
+    return {
+      id,
+      name,
+      on: held.length > 0,
+      locked: held.length > 0 && !held.some((s) => REMOVABLE.includes(s)),
+      boundToCorp,
+    };
   };
   const groups = new Map<string | null, TagToggle[]>();
   const listed = new Set<string>();

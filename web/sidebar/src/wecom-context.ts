@@ -48,7 +48,10 @@ export async function currentExternalUserId(sdk: SidebarJssdkConfig): Promise<st
     }),
   );
   const context = await invoke(wx, 'getContext');
-  if (!context.err_msg.endsWith(':ok') || (context.entry !== 'single_chat_tools' && context.entry !== 'contact_profile')) {
+  if (
+    !context.err_msg.endsWith(':ok') ||
+    (context.entry !== 'single_chat_tools' && context.entry !== 'contact_profile')
+  ) {
     throw new WecomError('NOT_IN_CHAT', context.entry ?? context.err_msg);
   }
   const contact = await invoke(wx, 'getCurExternalContact');

@@ -4,9 +4,14 @@ describe('H5 OAuth', () => {
   let t: TestEmulator;
   let oa: WxAppView;
   const authorize = (params: Record<string, string>) =>
-    t.http.get('/open.weixin.qq.com/connect/oauth2/authorize', { params: { appid: oa.appId, response_type: 'code', ...params }, maxRedirects: 0 });
+    t.http.get('/open.weixin.qq.com/connect/oauth2/authorize', {
+      params: { appid: oa.appId, response_type: 'code', ...params },
+      maxRedirects: 0,
+    });
   const exchange = (code: string, extra: Record<string, string> = {}) =>
-    t.oa.get('/sns/oauth2/access_token', { params: { appid: oa.appId, secret: oa.appSecret, code, grant_type: 'authorization_code', ...extra } });
+    t.oa.get('/sns/oauth2/access_token', {
+      params: { appid: oa.appId, secret: oa.appSecret, code, grant_type: 'authorization_code', ...extra },
+    });
   const codeFrom = (location: string) => new URL(location).searchParams.get('code')!;
 
   beforeEach(async () => {
@@ -18,8 +23,16 @@ describe('H5 OAuth', () => {
   it('shows WeChat error pages for missing parameters and an unknown scope', async () => {
     expect((await authorize({ scope: 'snsapi_base', state: 's' })).data).toContain('10011');
     expect((await authorize({ redirect_uri: 'https://h5.example.com/cb', state: 's' })).data).toContain('10010');
-    expect((await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_login' })).data).toContain('10005');
-    expect((await t.http.get('/open.weixin.qq.com/connect/oauth2/authorize', { params: { appid: 'wxnope', redirect_uri: 'https://x/cb', scope: 'snsapi_base' } })).data).toContain('10016');
+    expect((await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_login' })).data).toContain(
+      '10005',
+    );
+    expect(
+      (
+        await t.http.get('/open.weixin.qq.com/connect/oauth2/authorize', {
+          params: { appid: 'wxnope', redirect_uri: 'https://x/cb', scope: 'snsapi_base' },
+        })
+      ).data,
+    ).toContain('10016');
     await t.control.patch(`/apps/${oa.appId}`, { oauthDomain: 'h5.brand.com' });
     expect((await authorize({ redirect_uri: 'https://evil.com/cb', scope: 'snsapi_base' })).data).toContain('10003');
   });
@@ -47,16 +60,44 @@ describe('H5 OAuth', () => {
   it('gives unionid only for snsapi_userinfo on a bound OA; snsapi_base tokens get 48001 on /sns/userinfo', async () => {
     const person = (await t.control.post('/persons', {})).data.persons[0].personId;
     await t.control.post('/oauth/visitors', { appId: oa.appId, personId: person });
-    const base = await exchange(codeFrom((await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_base' })).headers.location));
+    const base = await exchange(
+      codeFrom((await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_base' })).headers.location),
+    );
     expect(base.data.unionid).toBeUndefined();
-    expect((await t.oa.get('/sns/userinfo', { params: { access_token: base.data.access_token, openid: base.data.openid } })).data.errcode).toBe(48001);
-    const info = await exchange(codeFrom((await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_userinfo', emulator_person: String(person) })).headers.location));
+    expect(
+      (await t.oa.get('/sns/userinfo', { params: { access_token: base.data.access_token, openid: base.data.openid } }))
+        .data.errcode,
+    ).toBe(48001);
+    const info = await exchange(
+      codeFrom(
+        (
+          await authorize({
+            redirect_uri: 'https://h5.example.com/cb',
+            scope: 'snsapi_userinfo',
+            emulator_person: String(person),
+          })
+        ).headers.location,
+      ),
+    );
     expect(info.data.openid).toBe(base.data.openid);
     expect(info.data.unionid).toMatch(/^o/);
-    const u = await t.oa.get('/sns/userinfo', { params: { access_token: info.data.access_token, openid: info.data.openid, lang: 'zh_CN' } });
-    expect(u.data).toMatchObject({ openid: info.data.openid, unionid: info.data.unionid, sex: 0, province: '', city: '', country: '', privilege: [] });
+    const u = await t.oa.get('/sns/userinfo', {
+      params: { access_token: info.data.access_token, openid: info.data.openid, lang: 'zh_CN' },
+    });
+    expect(u.data).toMatchObject({
+      openid: info.data.openid,
+      unionid: info.data.unionid,
+      sex: 0,
+      province: '',
+      city: '',
+      country: '',
+      privilege: [],
+    });
     expect(typeof u.data.nickname).toBe('string');
-    expect((await t.oa.get('/sns/userinfo', { params: { access_token: info.data.access_token, openid: 'other' } })).data.errcode).toBe(40003);
+    expect(
+      (await t.oa.get('/sns/userinfo', { params: { access_token: info.data.access_token, openid: 'other' } })).data
+        .errcode,
+    ).toBe(40003);
     const truth = (await t.control.get(`/truth/persons/${person}`)).data;
     expect(truth.identities).toEqual(
       expect.arrayContaining([
@@ -68,25 +109,52 @@ describe('H5 OAuth', () => {
 
   it('redirects with state only when a visitor refuses snsapi_userinfo, and marks snapshot users', async () => {
     await t.control.post('/oauth/visitors', { appId: oa.appId, consent: false });
-    const refused = await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_userinfo', state: 'z' });
+    const refused = await authorize({
+      redirect_uri: 'https://h5.example.com/cb',
+      scope: 'snsapi_userinfo',
+      state: 'z',
+    });
     expect(new URL(refused.headers.location).search).toBe('?state=z');
     await t.control.post('/oauth/visitors', { appId: oa.appId, snapshot: true });
-    const snap = await exchange(codeFrom((await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_userinfo' })).headers.location));
+    const snap = await exchange(
+      codeFrom(
+        (await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_userinfo' })).headers.location,
+      ),
+    );
     expect(snap.data.is_snapshotuser).toBe(1);
   });
 
   it('refresh_token: 40030 when unknown, keeps a live access_token, renews an expired one, 42002 after 30 days', async () => {
-    const g = (await exchange(codeFrom((await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_base' })).headers.location))).data;
-    const refresh = (refresh_token: string) => t.oa.get('/sns/oauth2/refresh_token', { params: { appid: oa.appId, grant_type: 'refresh_token', refresh_token } });
+    const g = (
+      await exchange(
+        codeFrom(
+          (await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_base' })).headers.location,
+        ),
+      )
+    ).data;
+    const refresh = (refresh_token: string) =>
+      t.oa.get('/sns/oauth2/refresh_token', {
+        params: { appid: oa.appId, grant_type: 'refresh_token', refresh_token },
+      });
     expect((await refresh('nope')).data.errcode).toBe(40030);
     await t.advance(100);
     const same = (await refresh(g.refresh_token)).data;
-    expect(same).toMatchObject({ access_token: g.access_token, expires_in: 7200, refresh_token: g.refresh_token, openid: g.openid, scope: 'snsapi_base' });
+    expect(same).toMatchObject({
+      access_token: g.access_token,
+      expires_in: 7200,
+      refresh_token: g.refresh_token,
+      openid: g.openid,
+      scope: 'snsapi_base',
+    });
     await t.advance(7300);
-    expect((await t.oa.get('/sns/auth', { params: { access_token: g.access_token, openid: g.openid } })).data.errcode).toBe(42001);
+    expect(
+      (await t.oa.get('/sns/auth', { params: { access_token: g.access_token, openid: g.openid } })).data.errcode,
+    ).toBe(42001);
     const renewed = (await refresh(g.refresh_token)).data;
     expect(renewed.access_token).not.toBe(g.access_token);
-    expect((await t.oa.get('/sns/auth', { params: { access_token: renewed.access_token, openid: g.openid } })).data).toEqual({ errcode: 0, errmsg: 'ok' });
+    expect(
+      (await t.oa.get('/sns/auth', { params: { access_token: renewed.access_token, openid: g.openid } })).data,
+    ).toEqual({ errcode: 0, errmsg: 'ok' });
     await t.advance(30 * 86_400);
     expect((await refresh(g.refresh_token)).data.errcode).toBe(42002);
   });
@@ -94,7 +162,15 @@ describe('H5 OAuth', () => {
   it('/sns/auth rejects a missing token (41001), an unknown one (40014) and a wrong openid (40003)', async () => {
     expect((await t.oa.get('/sns/auth', { params: { openid: 'x' } })).data.errcode).toBe(41001);
     expect((await t.oa.get('/sns/auth', { params: { access_token: 'nope', openid: 'x' } })).data.errcode).toBe(40014);
-    const g = (await exchange(codeFrom((await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_base' })).headers.location))).data;
-    expect((await t.oa.get('/sns/auth', { params: { access_token: g.access_token, openid: 'other' } })).data.errcode).toBe(40003);
+    const g = (
+      await exchange(
+        codeFrom(
+          (await authorize({ redirect_uri: 'https://h5.example.com/cb', scope: 'snsapi_base' })).headers.location,
+        ),
+      )
+    ).data;
+    expect(
+      (await t.oa.get('/sns/auth', { params: { access_token: g.access_token, openid: 'other' } })).data.errcode,
+    ).toBe(40003);
   });
 });

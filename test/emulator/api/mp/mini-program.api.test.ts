@@ -46,7 +46,8 @@ describe('Mini Program jscode2session', () => {
     expect((await login((await mint({ blocked: true })).code)).data.errcode).toBe(40226);
     await t.control.post('/limits', { api: 'api.weixin.qq.com/sns/jscode2session', perMinute: 2 });
     const first = await mint();
-    for (let i = 0; i < 2; i++) expect((await login((await mint({ openid: first.openid })).code)).data.openid).toBe(first.openid);
+    for (let i = 0; i < 2; i++)
+      expect((await login((await mint({ openid: first.openid })).code)).data.openid).toBe(first.openid);
     expect((await login((await mint({ openid: first.openid })).code)).data.errcode).toBe(45011);
     expect((await login((await mint()).code)).data.openid).toBeDefined();
     await t.advance(60);
@@ -67,22 +68,43 @@ describe('Mini Program getuserphonenumber', () => {
 
   it('rejects a code in the query instead of the JSON body (47001) and an OA token (48001)', async () => {
     const { code } = (await t.control.post(`/mp/${appid}/phone-codes`, {})).data;
-    expect((await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}&code=${code}`, {})).data.errcode).toBe(47001);
-    expect((await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}`, `code=${code}`, { headers: { 'content-type': 'application/x-www-form-urlencoded' } })).data.errcode).toBe(47001);
+    expect(
+      (await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}&code=${code}`, {})).data.errcode,
+    ).toBe(47001);
+    expect(
+      (
+        await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}`, `code=${code}`, {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).data.errcode,
+    ).toBe(47001);
     const oaToken = await t.oaToken();
-    expect((await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${oaToken}`, { code })).data.errcode).toBe(48001);
+    expect((await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${oaToken}`, { code })).data.errcode).toBe(
+      48001,
+    );
   });
 
   it('returns phone_info with a string countryCode and a watermark; the code is single use', async () => {
     const minted = (await t.control.post(`/mp/${appid}/phone-codes`, { phone: '13800138000' })).data;
-    const { data } = await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}`, { code: minted.code, openid: minted.openid });
+    const { data } = await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}`, {
+      code: minted.code,
+      openid: minted.openid,
+    });
     expect(data).toMatchObject({
       errcode: 0,
       errmsg: 'ok',
-      phone_info: { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86', watermark: { appid } },
+      phone_info: {
+        phoneNumber: '13800138000',
+        purePhoneNumber: '13800138000',
+        countryCode: '86',
+        watermark: { appid },
+      },
     });
     expect(typeof data.phone_info.watermark.timestamp).toBe('number');
-    expect((await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}`, { code: minted.code })).data.errcode).toBe(40029);
+    expect(
+      (await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}`, { code: minted.code })).data
+        .errcode,
+    ).toBe(40029);
     const owner = (await t.control.get('/truth/owner', { params: { type: 'phone', value: '13800138000' } })).data;
     expect(owner.personId).toBe(minted.personId);
   });
@@ -90,10 +112,19 @@ describe('Mini Program getuserphonenumber', () => {
   it('checks the code against the optional openid (40029 on mismatch) and expires it after 5 minutes', async () => {
     const a = (await t.control.post(`/mp/${appid}/phone-codes`, {})).data;
     const other = (await t.control.post(`/mp/${appid}/users`, {})).data;
-    expect((await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}`, { code: a.code, openid: other.openid })).data.errcode).toBe(40029);
+    expect(
+      (
+        await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${access_token}`, {
+          code: a.code,
+          openid: other.openid,
+        })
+      ).data.errcode,
+    ).toBe(40029);
     const b = (await t.control.post(`/mp/${appid}/phone-codes`, {})).data;
     await t.advance(301);
     const fresh = await t.mpToken();
-    expect((await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${fresh}`, { code: b.code })).data.errcode).toBe(40029);
+    expect(
+      (await t.oa.post(`/wxa/business/getuserphonenumber?access_token=${fresh}`, { code: b.code })).data.errcode,
+    ).toBe(40029);
   });
 });

@@ -4,7 +4,8 @@ describe('OA /cgi-bin/token', () => {
   let t: TestEmulator;
   let appid: string;
   let secret: string;
-  const token = (q: Record<string, string>) => t.oa.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid, secret, ...q } });
+  const token = (q: Record<string, string>) =>
+    t.oa.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid, secret, ...q } });
   const probe = (access_token: string) => t.oa.get('/cgi-bin/tags/get', { params: { access_token } });
 
   beforeEach(async () => {
@@ -72,7 +73,8 @@ describe('OA /cgi-bin/token', () => {
 
   it('has the documented default daily quotas (token 2000, user/get 500, updateremark 10,000)', async () => {
     const access_token = (await token({})).data.access_token;
-    const quota = async (cgi_path: string) => (await t.oa.post(`/cgi-bin/openapi/quota/get?access_token=${access_token}`, { cgi_path })).data.quota;
+    const quota = async (cgi_path: string) =>
+      (await t.oa.post(`/cgi-bin/openapi/quota/get?access_token=${access_token}`, { cgi_path })).data.quota;
     expect(await quota('/cgi-bin/token')).toEqual({ daily_limit: 2000, used: 1, remain: 1999 });
     expect((await quota('/cgi-bin/user/get')).daily_limit).toBe(500);
     expect((await quota('/cgi-bin/user/info/updateremark')).daily_limit).toBe(10_000);
@@ -90,7 +92,8 @@ describe('OA /cgi-bin/stable_token', () => {
   let t: TestEmulator;
   let appid: string;
   let secret: string;
-  const stable = (extra: Record<string, unknown> = {}) => t.oa.post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid, secret, ...extra });
+  const stable = (extra: Record<string, unknown> = {}) =>
+    t.oa.post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid, secret, ...extra });
   const probe = (access_token: string) => t.oa.get('/cgi-bin/tags/get', { params: { access_token } });
 
   beforeEach(async () => {
@@ -101,10 +104,17 @@ describe('OA /cgi-bin/stable_token', () => {
   afterEach(() => t.close());
 
   it('rejects GET (43002), form bodies (47001), empty bodies (44002) and a wrong secret (40125)', async () => {
-    expect((await t.oa.get('/cgi-bin/stable_token', { params: { grant_type: 'client_credential', appid, secret } })).data.errcode).toBe(43002);
-    const form = await t.oa.post('/cgi-bin/stable_token', `grant_type=client_credential&appid=${appid}&secret=${secret}`, {
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    expect(
+      (await t.oa.get('/cgi-bin/stable_token', { params: { grant_type: 'client_credential', appid, secret } })).data
+        .errcode,
+    ).toBe(43002);
+    const form = await t.oa.post(
+      '/cgi-bin/stable_token',
+      `grant_type=client_credential&appid=${appid}&secret=${secret}`,
+      {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+    );
     expect(form.data.errcode).toBe(47001);
     expect((await t.oa.post('/cgi-bin/stable_token', undefined)).data.errcode).toBe(44002);
     expect((await stable({ secret: 'nope' })).data.errcode).toBe(40125);
@@ -144,7 +154,8 @@ describe('OA /cgi-bin/stable_token', () => {
 
   it('is isolated from /cgi-bin/token', async () => {
     const s = (await stable()).data.access_token;
-    for (let i = 0; i < 3; i++) await t.oa.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid, secret } });
+    for (let i = 0; i < 3; i++)
+      await t.oa.get('/cgi-bin/token', { params: { grant_type: 'client_credential', appid, secret } });
     await t.advance(301);
     expect((await probe(s)).data.tags).toBeDefined();
     expect((await stable()).data.access_token).toBe(s);
@@ -164,7 +175,9 @@ describe('OA quota and tickets', () => {
 
   it('rejects a getticket type other than jsapi/wx_card, then caches the jsapi ticket for 7200 s', async () => {
     const access_token = await t.oaToken();
-    expect((await t.oa.get('/cgi-bin/ticket/getticket', { params: { access_token, type: 'foo' } })).data.errcode).toBe(40097);
+    expect((await t.oa.get('/cgi-bin/ticket/getticket', { params: { access_token, type: 'foo' } })).data.errcode).toBe(
+      40097,
+    );
     const a = (await t.oa.get('/cgi-bin/ticket/getticket', { params: { access_token, type: 'jsapi' } })).data;
     expect(a).toMatchObject({ errcode: 0, errmsg: 'ok', expires_in: 7200 });
     await t.advance(10);
@@ -173,19 +186,32 @@ describe('OA quota and tickets', () => {
     // Real seconds pass on the emulator clock too: 10 s advanced, plus at most one more of wall time.
     expect([7189, 7190]).toContain(b.expires_in);
     const mp = await t.mpToken();
-    expect((await t.oa.get('/cgi-bin/ticket/getticket', { params: { access_token: mp, type: 'jsapi' } })).data.errcode).toBe(48001);
+    expect(
+      (await t.oa.get('/cgi-bin/ticket/getticket', { params: { access_token: mp, type: 'jsapi' } })).data.errcode,
+    ).toBe(48001);
   });
 
   it('reports quota use and clears it at most 10 times a month (48006)', async () => {
     const access_token = await t.oaToken();
     const { appId } = (await t.apps()).officialAccounts[0]!;
     await t.oa.get('/cgi-bin/user/get', { params: { access_token } });
-    const q = await t.oa.post(`/cgi-bin/openapi/quota/get?access_token=${access_token}`, { cgi_path: '/cgi-bin/user/get' });
+    const q = await t.oa.post(`/cgi-bin/openapi/quota/get?access_token=${access_token}`, {
+      cgi_path: '/cgi-bin/user/get',
+    });
     expect(q.data.quota).toEqual({ daily_limit: 500, used: 1, remain: 499 });
-    expect((await t.oa.post(`/cgi-bin/clear_quota?access_token=${access_token}`, { appid: 'wx_other' })).data.errcode).toBe(40013);
-    for (let i = 0; i < 10; i++) expect((await t.oa.post(`/cgi-bin/clear_quota?access_token=${access_token}`, { appid: appId })).data.errcode).toBe(0);
-    expect((await t.oa.post(`/cgi-bin/clear_quota?access_token=${access_token}`, { appid: appId })).data.errcode).toBe(48006);
-    const after = await t.oa.post(`/cgi-bin/openapi/quota/get?access_token=${access_token}`, { cgi_path: '/cgi-bin/user/get' });
+    expect(
+      (await t.oa.post(`/cgi-bin/clear_quota?access_token=${access_token}`, { appid: 'wx_other' })).data.errcode,
+    ).toBe(40013);
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await t.oa.post(`/cgi-bin/clear_quota?access_token=${access_token}`, { appid: appId })).data.errcode,
+      ).toBe(0);
+    expect((await t.oa.post(`/cgi-bin/clear_quota?access_token=${access_token}`, { appid: appId })).data.errcode).toBe(
+      48006,
+    );
+    const after = await t.oa.post(`/cgi-bin/openapi/quota/get?access_token=${access_token}`, {
+      cgi_path: '/cgi-bin/user/get',
+    });
     expect(after.data.quota.used).toBe(0);
   });
 });

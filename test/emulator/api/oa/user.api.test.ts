@@ -1,11 +1,16 @@
 import { startTestEmulator, type TestEmulator } from '../../helper';
 
-async function scan(t: TestEmulator, access_token: string): Promise<{ openids: string[]; pages: { total: number; count: number; next_openid: string }[] }> {
+async function scan(
+  t: TestEmulator,
+  access_token: string,
+): Promise<{ openids: string[]; pages: { total: number; count: number; next_openid: string }[] }> {
   const openids: string[] = [];
   const pages = [];
   let next: string | undefined;
   for (let i = 0; i < 100; i++) {
-    const { data } = await t.oa.get('/cgi-bin/user/get', { params: { access_token, ...(next ? { next_openid: next } : {}) } });
+    const { data } = await t.oa.get('/cgi-bin/user/get', {
+      params: { access_token, ...(next ? { next_openid: next } : {}) },
+    });
     pages.push({ total: data.total, count: data.count, next_openid: data.next_openid });
     if (data.count === 0) break;
     openids.push(...data.data.openid);
@@ -21,7 +26,9 @@ describe('OA user/get paging', () => {
 
   it('rejects an unknown next_openid with 40003', async () => {
     t = await startTestEmulator();
-    const { data } = await t.oa.get('/cgi-bin/user/get', { params: { access_token: await t.oaToken(), next_openid: 'oNOTANOPENIDxxxxxxxxxxxxxxxx' } });
+    const { data } = await t.oa.get('/cgi-bin/user/get', {
+      params: { access_token: await t.oaToken(), next_openid: 'oNOTANOPENIDxxxxxxxxxxxxxxxx' },
+    });
     expect(data.errcode).toBe(40003);
   });
 
@@ -70,14 +77,28 @@ describe('OA user/info, batchget, updateremark', () => {
   });
 
   it('returns the documented fields, unionid for a bound OA, and no nickname/avatar', async () => {
-    const { data } = await t.oa.get('/cgi-bin/user/info', { params: { access_token, openid: openids[0], lang: 'zh_CN' } });
+    const { data } = await t.oa.get('/cgi-bin/user/info', {
+      params: { access_token, openid: openids[0], lang: 'zh_CN' },
+    });
     expect(Object.keys(data)).toEqual([
-      'subscribe', 'openid', 'language', 'subscribe_time', 'unionid', 'remark', 'groupid', 'tagid_list', 'subscribe_scene', 'qr_scene', 'qr_scene_str',
+      'subscribe',
+      'openid',
+      'language',
+      'subscribe_time',
+      'unionid',
+      'remark',
+      'groupid',
+      'tagid_list',
+      'subscribe_scene',
+      'qr_scene',
+      'qr_scene_str',
     ]);
     expect(data.subscribe).toBe(1);
     expect(data.unionid).toMatch(/^o[\w-]{27}$/);
     const truth = (await t.control.get('/truth/owner', { params: { type: 'unionid', value: data.unionid } })).data;
-    const owner = (await t.control.get('/truth/owner', { params: { type: 'oa_openid', scope: appId, value: data.openid } })).data;
+    const owner = (
+      await t.control.get('/truth/owner', { params: { type: 'oa_openid', scope: appId, value: data.openid } })
+    ).data;
     expect(truth.personId).toBe(owner.personId);
   });
 
@@ -98,15 +119,22 @@ describe('OA user/info, batchget, updateremark', () => {
   it('batchget rejects 0 and 101 openids (40032), a form body (47001) and GET (43002)', async () => {
     const url = `/cgi-bin/user/info/batchget?access_token=${access_token}`;
     expect((await t.oa.post(url, { user_list: [] })).data.errcode).toBe(40032);
-    expect((await t.oa.post(url, { user_list: openids.slice(0, 101).map((openid) => ({ openid })) })).data.errcode).toBe(40032);
-    expect((await t.oa.post(url, 'user_list=x', { headers: { 'content-type': 'application/x-www-form-urlencoded' } })).data.errcode).toBe(47001);
+    expect(
+      (await t.oa.post(url, { user_list: openids.slice(0, 101).map((openid) => ({ openid })) })).data.errcode,
+    ).toBe(40032);
+    expect(
+      (await t.oa.post(url, 'user_list=x', { headers: { 'content-type': 'application/x-www-form-urlencoded' } })).data
+        .errcode,
+    ).toBe(47001);
     expect((await t.oa.get(url)).data.errcode).toBe(43002);
     expect((await t.oa.post(url, { user_list: [{ openid: 'bad' }] })).data.errcode).toBe(40003);
   });
 
   it('batchget returns one element per openid in order, 100 at most', async () => {
     const list = openids.slice(0, 100);
-    const { data } = await t.oa.post(`/cgi-bin/user/info/batchget?access_token=${access_token}`, { user_list: list.map((openid) => ({ openid, lang: 'zh_CN' })) });
+    const { data } = await t.oa.post(`/cgi-bin/user/info/batchget?access_token=${access_token}`, {
+      user_list: list.map((openid) => ({ openid, lang: 'zh_CN' })),
+    });
     expect(data.user_info_list.map((u: { openid: string }) => u.openid)).toEqual(list);
   });
 
@@ -114,8 +142,13 @@ describe('OA user/info, batchget, updateremark', () => {
     const url = `/cgi-bin/user/info/updateremark?access_token=${access_token}`;
     expect((await t.oa.post(url, { openid: openids[1], remark: '一二三四五六七八九十一' })).data.errcode).toBe(40092);
     expect((await t.oa.post(url, { openid: 'bad', remark: 'x' })).data.errcode).toBe(40003);
-    expect((await t.oa.post(url, { openid: openids[1], remark: 'VIP客户' })).data).toEqual({ errcode: 0, errmsg: 'ok' });
-    expect((await t.oa.get('/cgi-bin/user/info', { params: { access_token, openid: openids[1] } })).data.remark).toBe('VIP客户');
+    expect((await t.oa.post(url, { openid: openids[1], remark: 'VIP客户' })).data).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+    });
+    expect((await t.oa.get('/cgi-bin/user/info', { params: { access_token, openid: openids[1] } })).data.remark).toBe(
+      'VIP客户',
+    );
     await t.control.patch(`/apps/${appId}`, { verified: false });
     expect((await t.oa.post(url, { openid: openids[1], remark: 'x' })).data.errcode).toBe(48001);
     await t.control.patch(`/apps/${appId}`, { verified: true });
@@ -126,7 +159,11 @@ describe('OA user/info, batchget, updateremark', () => {
     expect((await t.oa.get('/cgi-bin/user/get', { params: { access_token: mp } })).data.errcode).toBe(48001);
     const { data: code } = await t.control.post(`/oa/${appId}/oauth-codes`, { scope: 'snsapi_base' });
     const a = (await t.apps()).officialAccounts[0]!;
-    const sns = await t.oa.get('/sns/oauth2/access_token', { params: { appid: a.appId, secret: a.appSecret, code: code.code, grant_type: 'authorization_code' } });
-    expect((await t.oa.get('/cgi-bin/user/get', { params: { access_token: sns.data.access_token } })).data.errcode).toBe(48001);
+    const sns = await t.oa.get('/sns/oauth2/access_token', {
+      params: { appid: a.appId, secret: a.appSecret, code: code.code, grant_type: 'authorization_code' },
+    });
+    expect(
+      (await t.oa.get('/cgi-bin/user/get', { params: { access_token: sns.data.access_token } })).data.errcode,
+    ).toBe(48001);
   });
 });

@@ -6,20 +6,28 @@ describe('WeCom staff directory', () => {
   let corpId: string;
   let tokens: Record<'contact' | 'agent' | 'directory', string>;
   const listId = (token: string, body: unknown) => t.wecom.post(`/cgi-bin/user/list_id?access_token=${token}`, body);
-  const getUser = (token: string, userid: string) => t.wecom.get('/cgi-bin/user/get', { params: { access_token: token, userid } });
-  const departments = (token: string, id?: number) => t.wecom.get('/cgi-bin/department/list', { params: { access_token: token, ...(id === undefined ? {} : { id }) } });
+  const getUser = (token: string, userid: string) =>
+    t.wecom.get('/cgi-bin/user/get', { params: { access_token: token, userid } });
+  const departments = (token: string, id?: number) =>
+    t.wecom.get('/cgi-bin/department/list', { params: { access_token: token, ...(id === undefined ? {} : { id }) } });
 
   beforeAll(async () => {
     t = await startTestEmulator({ wecomStaff: 4 });
     corpId = (await t.apps()).corps[0]!.corpId;
-    tokens = { contact: await t.wecomToken(0, 'contact'), agent: await t.wecomToken(0, 'agent'), directory: await t.wecomToken(0, 'directory') };
+    tokens = {
+      contact: await t.wecomToken(0, 'contact'),
+      agent: await t.wecomToken(0, 'agent'),
+      directory: await t.wecomToken(0, 'directory'),
+    };
   });
   afterAll(() => t.close());
 
   it('lets only the contact-sync secret call list_id (48002 otherwise), POST only, limit 1..10000', async () => {
     expect((await listId(tokens.contact, { limit: 10 })).data.errcode).toBe(48002);
     expect((await listId(tokens.agent, { limit: 10 })).data.errcode).toBe(48002);
-    expect((await t.wecom.get('/cgi-bin/user/list_id', { params: { access_token: tokens.directory } })).data.errcode).toBe(43002);
+    expect(
+      (await t.wecom.get('/cgi-bin/user/list_id', { params: { access_token: tokens.directory } })).data.errcode,
+    ).toBe(43002);
     expect((await listId(tokens.directory, { limit: 0 })).data.errcode).toBe(40058);
     expect((await listId(tokens.directory, { limit: 10_001 })).data.errcode).toBe(40058);
     expect((await listId(tokens.directory, { cursor: 'forged', limit: 10 })).data.errcode).toBe(50100);
@@ -36,7 +44,10 @@ describe('WeCom staff directory', () => {
       cursor = r.next_cursor;
       pages++;
     } while (cursor);
-    const staff = (await t.control.get(`/state/wecom/${corpId}/staff`)).data.staff as { userid: string; departments: number[] }[];
+    const staff = (await t.control.get(`/state/wecom/${corpId}/staff`)).data.staff as {
+      userid: string;
+      departments: number[];
+    }[];
     expect(rows).toEqual(staff.flatMap((s) => s.departments.map((department) => ({ userid: s.userid, department }))));
     // The first member also sits in the root department: two rows for one userid.
     expect(rows.filter((r) => r.userid === staff[0]!.userid)).toHaveLength(2);
@@ -46,16 +57,31 @@ describe('WeCom staff directory', () => {
   it('answers user/get with a name but none of the fields new apps lost in 2022; 48002 for the customer-contact secret', async () => {
     const userid = (await t.control.get(`/state/wecom/${corpId}/staff`)).data.staff[1].userid as string;
     const r = (await getUser(tokens.agent, userid)).data;
-    expect(r).toMatchObject({ errcode: 0, userid, name: expect.any(String), department: [expect.any(Number)], main_department: expect.any(Number), status: 1 });
-    for (const gone of ['mobile', 'email', 'avatar', 'gender', 'qr_code', 'address', 'biz_mail']) expect(r).not.toHaveProperty(gone);
+    expect(r).toMatchObject({
+      errcode: 0,
+      userid,
+      name: expect.any(String),
+      department: [expect.any(Number)],
+      main_department: expect.any(Number),
+      status: 1,
+    });
+    for (const gone of ['mobile', 'email', 'avatar', 'gender', 'qr_code', 'address', 'biz_mail'])
+      expect(r).not.toHaveProperty(gone);
     expect((await getUser(tokens.directory, userid.toUpperCase())).data.userid).toBe(userid);
     expect((await getUser(tokens.contact, userid)).data.errcode).toBe(48002);
     expect((await getUser(tokens.agent, 'nobody')).data.errcode).toBe(60111);
-    expect((await t.wecom.get('/cgi-bin/user/get', { params: { access_token: tokens.agent } })).data.errcode).toBe(41009);
+    expect((await t.wecom.get('/cgi-bin/user/get', { params: { access_token: tokens.agent } })).data.errcode).toBe(
+      41009,
+    );
   });
 
   it('hides members outside the app’s visible range (60011) and members who left (60111, gone from list_id)', async () => {
-    await t.control.post(`/wecom/${corpId}/staff`, { userid: 'hidden', name: '隐身', departments: [4], visibleToAgent: false });
+    await t.control.post(`/wecom/${corpId}/staff`, {
+      userid: 'hidden',
+      name: '隐身',
+      departments: [4],
+      visibleToAgent: false,
+    });
     await t.control.post(`/wecom/${corpId}/staff`, { userid: 'leaver', name: '离职', departments: [2] });
     expect((await getUser(tokens.agent, 'hidden')).data.errcode).toBe(60011);
     expect((await getUser(tokens.directory, 'hidden')).data.name).toBe('隐身');
@@ -67,7 +93,11 @@ describe('WeCom staff directory', () => {
   });
 
   it('lists departments: the whole tree for contact sync, the visible part for the app, subtrees by id, 60123 for unknown ids', async () => {
-    const all = (await departments(tokens.directory)).data.department as { id: number; name: string; parentid: number }[];
+    const all = (await departments(tokens.directory)).data.department as {
+      id: number;
+      name: string;
+      parentid: number;
+    }[];
     expect(all[0]).toMatchObject({ id: 1, parentid: 0, name: '示例品牌有限公司' });
     expect(all.map((d) => d.name)).toEqual(expect.arrayContaining(['销售部', '客户成功部', '市场部']));
     const ct = await t.control.post(`/wecom/${corpId}/departments`, { name: '华东区', parentId: 2 });

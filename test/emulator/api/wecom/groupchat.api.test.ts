@@ -60,7 +60,8 @@ describe('WeCom customer groups (groupchat/list, groupchat/get)', () => {
   });
 
   it('list refuses a missing or out-of-range limit (40058), a bad cursor (50100), >100 owners (40058) and an unknown owner (40003)', async () => {
-    for (const body of [{}, { limit: 0 }, { limit: 1001 }, { limit: 2.5 }, { limit: '10' }]) expect((await list(body)).data.errcode).toBe(40058);
+    for (const body of [{}, { limit: 0 }, { limit: 1001 }, { limit: 2.5 }, { limit: '10' }])
+      expect((await list(body)).data.errcode).toBe(40058);
     expect((await list({ limit: 10, cursor: 'garbage' })).data.errcode).toBe(50100);
     const many = Array.from({ length: 101 }, (_, i) => `u${i}`);
     expect((await list({ limit: 10, owner_filter: { userid_list: many } })).data.errcode).toBe(40058);
@@ -68,8 +69,11 @@ describe('WeCom customer groups (groupchat/list, groupchat/get)', () => {
     expect((await list({ limit: 10, status_filter: 9 })).data.errcode).toBe(40058);
   });
 
-  it('owner_filter keeps only those owners; a resigned owner\'s groups show only when named, with status 1', async () => {
-    const truth = (await t.control.get(`/state/wecom/${corpId}/groups`)).data.groups as { chatId: string; owner: string }[];
+  it("owner_filter keeps only those owners; a resigned owner's groups show only when named, with status 1", async () => {
+    const truth = (await t.control.get(`/state/wecom/${corpId}/groups`)).data.groups as {
+      chatId: string;
+      owner: string;
+    }[];
     const owner = truth[1]!.owner;
     const owned = truth.filter((g) => g.owner === owner).map((g) => g.chatId);
     expect((await listAll({ owner_filter: { userid_list: [owner] } }, 2)).ids).toEqual(owned);
@@ -78,9 +82,12 @@ describe('WeCom customer groups (groupchat/list, groupchat/get)', () => {
     expect(all.some((id) => owned.includes(id))).toBe(false);
     const named = (await list({ limit: 1000, owner_filter: { userid_list: [owner] } })).data as ListPage;
     expect(named.group_chat_list.map((g) => g.status)).toEqual(owned.map(() => 1));
-    const resigned = (await list({ limit: 1000, status_filter: 1, owner_filter: { userid_list: [owner] } })).data as ListPage;
+    const resigned = (await list({ limit: 1000, status_filter: 1, owner_filter: { userid_list: [owner] } }))
+      .data as ListPage;
     expect(resigned.group_chat_list.map((g) => g.chat_id)).toEqual(owned);
-    expect((await list({ limit: 1000, status_filter: 3, owner_filter: { userid_list: [owner] } })).data.group_chat_list).toEqual([]);
+    expect(
+      (await list({ limit: 1000, status_filter: 3, owner_filter: { userid_list: [owner] } })).data.group_chat_list,
+    ).toEqual([]);
     // The group itself is still readable, owner and all.
     expect((await get({ chat_id: owned[0] })).data.group_chat.owner).toBe(owner);
   });
@@ -90,7 +97,16 @@ describe('WeCom customer groups (groupchat/list, groupchat/get)', () => {
     const { data } = await get({ chat_id: chatId, need_name: 1 });
     expect(data.errcode).toBe(0);
     const g = data.group_chat;
-    expect(Object.keys(g)).toEqual(['chat_id', 'name', 'owner', 'create_time', 'notice', 'member_list', 'admin_list', 'member_version']);
+    expect(Object.keys(g)).toEqual([
+      'chat_id',
+      'name',
+      'owner',
+      'create_time',
+      'notice',
+      'member_list',
+      'admin_list',
+      'member_version',
+    ]);
     expect(g.member_version).toMatch(/^[0-9a-f]{32}$/);
     const members = g.member_list as Member[];
     expect(members).toHaveLength(40);
@@ -107,9 +123,18 @@ describe('WeCom customer groups (groupchat/list, groupchat/get)', () => {
         continue;
       }
       const personId = truth.members.find((x: { userid: string }) => x.userid === m.userid).personId;
-      expect((await t.control.get('/truth/owner', { params: { type: 'wecom_external_userid', scope: corpId, value: m.userid } })).data.personId).toBe(personId);
+      expect(
+        (
+          await t.control.get('/truth/owner', {
+            params: { type: 'wecom_external_userid', scope: corpId, value: m.userid },
+          })
+        ).data.personId,
+      ).toBe(personId);
       if (m.userid.startsWith('wo')) expect(m.unionid).toBeUndefined();
-      else expect((await t.control.get('/truth/owner', { params: { type: 'unionid', value: m.unionid } })).data.personId).toBe(personId);
+      else
+        expect(
+          (await t.control.get('/truth/owner', { params: { type: 'unionid', value: m.unionid } })).data.personId,
+        ).toBe(personId);
     }
     const withoutName = (await get({ chat_id: chatId })).data.group_chat.member_list as Member[];
     expect(withoutName.every((m) => m.name === undefined)).toBe(true);
@@ -118,7 +143,12 @@ describe('WeCom customer groups (groupchat/list, groupchat/get)', () => {
   it('the seeded groups mix contacts with strangers (with and without unionid); a stranger is no contact to externalcontact/get', async () => {
     const all = (await t.control.get(`/state/wecom/${corpId}/groups`)).data.groups as { chatId: string }[];
     const externals: { userid: string; contact: boolean; wechatUser: boolean }[] = [];
-    for (const g of all) externals.push(...(await t.control.get(`/state/wecom/${corpId}/groups/${g.chatId}`)).data.members.filter((m: { type: number }) => m.type === 2));
+    for (const g of all)
+      externals.push(
+        ...(await t.control.get(`/state/wecom/${corpId}/groups/${g.chatId}`)).data.members.filter(
+          (m: { type: number }) => m.type === 2,
+        ),
+      );
     const contactShare = externals.filter((m) => m.contact).length / externals.length;
     expect(contactShare).toBeGreaterThan(0.5);
     expect(contactShare).toBeLessThan(0.75);
@@ -128,7 +158,13 @@ describe('WeCom customer groups (groupchat/list, groupchat/get)', () => {
     const repeated = new Set(externals.map((m) => m.userid)).size < externals.length;
     expect(repeated).toBe(true);
     const stranger = strangers[0]!;
-    expect((await t.wecom.get('/cgi-bin/externalcontact/get', { params: { access_token: token, external_userid: stranger.userid } })).data.errcode).toBe(84061);
+    expect(
+      (
+        await t.wecom.get('/cgi-bin/externalcontact/get', {
+          params: { access_token: token, external_userid: stranger.userid },
+        })
+      ).data.errcode,
+    ).toBe(84061);
   });
 
   it('get refuses an unknown or foreign chat_id with 40050; an unbound corp gives no unionid', async () => {
@@ -146,12 +182,19 @@ describe('WeCom customer groups (groupchat/list, groupchat/get)', () => {
   });
 
   it('the same seed and options give the same groups', async () => {
-    const again = await startTestEmulator({ wecomStaff: 6, wecomContacts: 120, wecomGroups: 30, wecomGroupMembers: 40 });
+    const again = await startTestEmulator({
+      wecomStaff: 6,
+      wecomContacts: 120,
+      wecomGroups: 30,
+      wecomGroupMembers: 40,
+    });
     try {
       const chatId = (await t.control.get(`/state/wecom/${corpId}/groups`)).data.groups[5].chatId;
       const a = (await t.control.get(`/state/wecom/${corpId}/groups/${chatId}`)).data;
       const b = (await again.control.get(`/state/wecom/${corpId}/groups/${chatId}`)).data;
-      expect(b.members.map((m: { userid: string }) => m.userid)).toEqual(a.members.map((m: { userid: string }) => m.userid));
+      expect(b.members.map((m: { userid: string }) => m.userid)).toEqual(
+        a.members.map((m: { userid: string }) => m.userid),
+      );
     } finally {
       await again.close();
     }
@@ -163,10 +206,14 @@ describe('groupchat/list without owner_filter', () => {
     const t = await startTestEmulator({ wecomStaff: 1001, wecomContacts: 10, wecomGroups: 2, wecomGroupMembers: 3 });
     try {
       const token = await t.wecomToken();
-      const post = (body: unknown) => t.wecom.post(`/cgi-bin/externalcontact/groupchat/list?access_token=${token}`, body);
+      const post = (body: unknown) =>
+        t.wecom.post(`/cgi-bin/externalcontact/groupchat/list?access_token=${token}`, body);
       expect((await post({ limit: 10 })).data.errcode).toBe(81017);
-      const owner = (await t.control.get(`/state/wecom/${(await t.apps()).corps[0]!.corpId}/groups`)).data.groups[0].owner;
-      expect((await post({ limit: 10, owner_filter: { userid_list: [owner] } })).data.group_chat_list.length).toBeGreaterThan(0);
+      const owner = (await t.control.get(`/state/wecom/${(await t.apps()).corps[0]!.corpId}/groups`)).data.groups[0]
+        .owner;
+      expect(
+        (await post({ limit: 10, owner_filter: { userid_list: [owner] } })).data.group_chat_list.length,
+      ).toBeGreaterThan(0);
     } finally {
       await t.close();
     }

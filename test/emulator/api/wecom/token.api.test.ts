@@ -3,8 +3,10 @@ import { startTestEmulator, type CorpView, type TestEmulator } from '../../helpe
 describe('WeCom gettoken', () => {
   let t: TestEmulator;
   let corp: CorpView;
-  const gettoken = (q: Record<string, string>) => t.wecom.get('/cgi-bin/gettoken', { params: { corpid: corp.corpId, corpsecret: corp.contactSecret, ...q } });
-  const probe = (access_token: string) => t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', { params: { access_token } });
+  const gettoken = (q: Record<string, string>) =>
+    t.wecom.get('/cgi-bin/gettoken', { params: { corpid: corp.corpId, corpsecret: corp.contactSecret, ...q } });
+  const probe = (access_token: string) =>
+    t.wecom.get('/cgi-bin/externalcontact/get_follow_user_list', { params: { access_token } });
 
   beforeEach(async () => {
     t = await startTestEmulator();
@@ -16,7 +18,9 @@ describe('WeCom gettoken', () => {
     const bad = await gettoken({ corpsecret: 'wrong' });
     expect(bad.status).toBe(200);
     expect(bad.data.errcode).toBe(40001);
-    expect(bad.data.errmsg).toMatch(/, hint: \[\d+_\d+_[0-9a-f]+\], from ip: 127\.0\.0\.1, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=40001$/);
+    expect(bad.data.errmsg).toMatch(
+      /, hint: \[\d+_\d+_[0-9a-f]+\], from ip: 127\.0\.0\.1, more info at https:\/\/open\.work\.weixin\.qq\.com\/devtool\/query\?e=40001$/,
+    );
     expect((await gettoken({ corpid: 'wwnope' })).data.errcode).toBe(40013);
     expect((await gettoken({ corpid: '' })).data.errcode).toBe(41002);
     expect((await gettoken({ corpsecret: '' })).data.errcode).toBe(41004);
@@ -39,7 +43,10 @@ describe('WeCom gettoken', () => {
   it('supports early invalidation: revoked tokens get 40014, expired ones 42001, and gettoken mints anew', async () => {
     const a = (await gettoken({})).data.access_token;
     const agent = (await gettoken({ corpsecret: corp.agentSecret })).data.access_token;
-    expect((await t.control.post(`/wecom/${corp.corpId}/tokens/invalidate`, { mode: 'invalid', app: 'contact' })).data.invalidated).toBe(1);
+    expect(
+      (await t.control.post(`/wecom/${corp.corpId}/tokens/invalidate`, { mode: 'invalid', app: 'contact' })).data
+        .invalidated,
+    ).toBe(1);
     expect((await probe(a)).data.errcode).toBe(40014);
     const b = (await gettoken({})).data.access_token;
     expect(b).not.toBe(a);
@@ -73,15 +80,21 @@ describe('WeCom JS-SDK tickets', () => {
 
   it('refuses an agent_config ticket to the contact secret (48002) and a bad type (40058)', async () => {
     const contact = await t.wecomToken(0, 'contact');
-    expect((await t.wecom.get('/cgi-bin/ticket/get', { params: { access_token: contact, type: 'agent_config' } })).data.errcode).toBe(48002);
+    expect(
+      (await t.wecom.get('/cgi-bin/ticket/get', { params: { access_token: contact, type: 'agent_config' } })).data
+        .errcode,
+    ).toBe(48002);
     const agent = await t.wecomToken(0, 'agent');
-    expect((await t.wecom.get('/cgi-bin/ticket/get', { params: { access_token: agent, type: 'other' } })).data.errcode).toBe(40058);
+    expect(
+      (await t.wecom.get('/cgi-bin/ticket/get', { params: { access_token: agent, type: 'other' } })).data.errcode,
+    ).toBe(40058);
   });
 
   it('caps corp tickets at 400 an hour and app tickets at 100 an hour (45009, blocked for the hour)', async () => {
     const agent = await t.wecomToken(0, 'agent');
     const corpTicket = () => t.wecom.get('/cgi-bin/get_jsapi_ticket', { params: { access_token: agent } });
-    const appTicket = () => t.wecom.get('/cgi-bin/ticket/get', { params: { access_token: agent, type: 'agent_config' } });
+    const appTicket = () =>
+      t.wecom.get('/cgi-bin/ticket/get', { params: { access_token: agent, type: 'agent_config' } });
     const first = (await corpTicket()).data;
     expect(first).toMatchObject({ errcode: 0, errmsg: 'ok', expires_in: 7200 });
     for (let i = 1; i < 400; i++) await corpTicket();
@@ -97,11 +110,22 @@ describe('WeCom JS-SDK tickets', () => {
   it('verifies JS-SDK signatures; an agentConfig signed with the corp ticket fails with 42012', async () => {
     const { createHash } = await import('crypto');
     const agent = await t.wecomToken(0, 'agent');
-    const corpTicket = (await t.wecom.get('/cgi-bin/get_jsapi_ticket', { params: { access_token: agent } })).data.ticket;
-    const appTicket = (await t.wecom.get('/cgi-bin/ticket/get', { params: { access_token: agent, type: 'agent_config' } })).data.ticket;
-    const sign = (ticket: string) => createHash('sha1').update(`jsapi_ticket=${ticket}&noncestr=n1&timestamp=1&url=https://a.com/p?x=1`).digest('hex');
+    const corpTicket = (await t.wecom.get('/cgi-bin/get_jsapi_ticket', { params: { access_token: agent } })).data
+      .ticket;
+    const appTicket = (
+      await t.wecom.get('/cgi-bin/ticket/get', { params: { access_token: agent, type: 'agent_config' } })
+    ).data.ticket;
+    const sign = (ticket: string) =>
+      createHash('sha1').update(`jsapi_ticket=${ticket}&noncestr=n1&timestamp=1&url=https://a.com/p?x=1`).digest('hex');
     const verify = (kind: string, signature: string) =>
-      t.control.post('/jssdk/verify', { appId: corp.corpId, kind, url: 'https://a.com/p?x=1#frag', noncestr: 'n1', timestamp: 1, signature });
+      t.control.post('/jssdk/verify', {
+        appId: corp.corpId,
+        kind,
+        url: 'https://a.com/p?x=1#frag',
+        noncestr: 'n1',
+        timestamp: 1,
+        signature,
+      });
     expect((await verify('agentConfig', sign(corpTicket))).data).toEqual({ ok: false, errcode: 42012 });
     expect((await verify('agentConfig', sign(appTicket))).data).toEqual({ ok: true });
     expect((await verify('config', sign(corpTicket))).data).toEqual({ ok: true });

@@ -35,7 +35,14 @@ export type {
 } from '@server/customers/customers-api.types';
 
 /** The tag catalog, as the gateway types it. */
-export type { BindingStats, BindingView as Binding, TagDetail, TagGroupView as TagGroup, TagPage, TagView as Tag } from '@server/tags/tags-api.types';
+export type {
+  BindingStats,
+  BindingView as Binding,
+  TagDetail,
+  TagGroupView as TagGroup,
+  TagPage,
+  TagView as Tag,
+} from '@server/tags/tags-api.types';
 
 export interface BulkJob {
   id: string;

@@ -14,7 +14,15 @@ export function channelsOption(o: Overview): ChartOption {
     grid: { left: 48, right: 16, top: 16, bottom: 32 },
     xAxis: { type: 'category', data: entries.map(([k]) => channelLabel(k)) },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'bar', name: t('overview.customers'), data: entries.map(([, n]) => n), itemStyle: { color: '#409eff' }, barMaxWidth: 40 }],
+    series: [
+      {
+        type: 'bar',
+        name: t('overview.customers'),
+        data: entries.map(([, n]) => n),
+        itemStyle: { color: '#409eff' },
+        barMaxWidth: 40,
+      },
+    ],
   };
 }
 
@@ -22,7 +30,14 @@ export function identitiesOption(o: Overview): ChartOption {
   return {
     tooltip: { trigger: 'item' },
     legend: { bottom: 0, type: 'scroll' },
-    series: [{ type: 'pie', radius: ['40%', '68%'], center: ['50%', '42%'], data: Object.entries(o.identities).map(([k, n]) => ({ name: identityLabel(k), value: n })) }],
+    series: [
+      {
+        type: 'pie',
+        radius: ['40%', '68%'],
+        center: ['50%', '42%'],
+        data: Object.entries(o.identities).map(([k, n]) => ({ name: identityLabel(k), value: n })),
+      },
+    ],
   };
 }
 
@@ -80,7 +95,12 @@ export function queuesOption(o: Overview): ChartOption {
 function bucketLabel(b: RfmBucket, unit: 'days' | 'orders' | 'fen'): string {
   const fmt = (n: number) => (unit === 'fen' ? `¥${num(n / 100)}` : num(n));
   const top = b.max === null ? null : unit === 'fen' ? b.max + 1 : b.max;
-  const range = top === null ? t('overview.bucketOver', { min: fmt(b.min) }) : b.min === top ? fmt(b.min) : `${fmt(b.min)}–${fmt(top)}`;
+  const range =
+    top === null
+      ? t('overview.bucketOver', { min: fmt(b.min) })
+      : b.min === top
+        ? fmt(b.min)
+        : `${fmt(b.min)}–${fmt(top)}`;
   return unit === 'days' ? t('overview.bucketDays', { range }) : range;
 }
 
@@ -92,9 +112,33 @@ export function rfmHeatOption(r: RfmDistribution): ChartOption {
   return {
     tooltip: { position: 'top' },
     grid: { left: 72, right: 16, top: 16, bottom: 96 },
-    xAxis: { type: 'category', data: r.recency.map((b) => bucketLabel(b, 'days')), axisLabel: { interval: 0, fontSize: 10 }, name: t('overview.recency'), nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
-    yAxis: { type: 'category', data: r.frequency.map((b) => bucketLabel(b, 'orders')), name: t('overview.frequency'), nameLocation: 'middle', nameGap: 48, splitArea: { show: true } },
-    visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: ['#f0f9eb', '#07c160'] } },
+    xAxis: {
+      type: 'category',
+      data: r.recency.map((b) => bucketLabel(b, 'days')),
+      axisLabel: { interval: 0, fontSize: 10 },
+      name: t('overview.recency'),
+      nameLocation: 'middle',
+      nameGap: 28,
+      splitArea: { show: true },
+    },
+    yAxis: {
+      type: 'category',
+      data: r.frequency.map((b) => bucketLabel(b, 'orders')),
+      name: t('overview.frequency'),
+      nameLocation: 'middle',
+      nameGap: 48,
+      splitArea: { show: true },
+    },
+    visualMap: {
+      min: 0,
+      max,
+      calculable: true,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      itemHeight: 120,
+      inRange: { color: ['#f0f9eb', '#07c160'] },
+    },
     series: [{ type: 'heatmap', name: t('overview.customers'), data, label: { show: true } }],
   };
 }
@@ -105,12 +149,22 @@ export function spendOption(r: RfmDistribution): ChartOption {
     grid: { left: 48, right: 16, top: 16, bottom: 48 },
     xAxis: { type: 'category', data: r.spend.map((s) => bucketLabel(s, 'fen')), axisLabel: { rotate: 30 } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'bar', name: t('overview.customers'), data: r.spend.map((s) => s.customers), itemStyle: { color: '#e6a23c' }, barMaxWidth: 40 }],
+    series: [
+      {
+        type: 'bar',
+        name: t('overview.customers'),
+        data: r.spend.map((s) => s.customers),
+        itemStyle: { color: '#e6a23c' },
+        barMaxWidth: 40,
+      },
+    ],
   };
 }
 
 /** The RFM answer has the shape the charts read (a gateway without it answers 404 and the card is hidden). */
 export function isRfm(v: unknown): v is RfmDistribution {
   const r = v as Partial<RfmDistribution> | null;
-  return !!r && Array.isArray(r.recency) && Array.isArray(r.frequency) && Array.isArray(r.heatmap) && Array.isArray(r.spend);
+  return (
+    !!r && Array.isArray(r.recency) && Array.isArray(r.frequency) && Array.isArray(r.heatmap) && Array.isArray(r.spend)
+  );
 }

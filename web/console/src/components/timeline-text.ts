@@ -10,7 +10,8 @@ export interface EntryText {
   facts: string[];
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
 
 export function entryText(e: TimelineItem): EntryText {
   const p = (e.payload && typeof e.payload === 'object' ? e.payload : {}) as Record<string, unknown>;
@@ -34,25 +35,42 @@ export function entryText(e: TimelineItem): EntryText {
     case 'wecom.follow_edited':
       return { title: t('timeline.followEdited', { staff: staff() ?? '—' }), facts };
     case 'wecom.follow_removed':
-      return { title: t(p.by === 'staff' ? 'timeline.followRemovedByStaff' : 'timeline.followRemovedByCustomer', { staff: staff() ?? '—' }), facts };
+      return {
+        title: t(p.by === 'staff' ? 'timeline.followRemovedByStaff' : 'timeline.followRemovedByCustomer', {
+          staff: staff() ?? '—',
+        }),
+        facts,
+      };
     case 'wecom.transfer_failed':
       add('timeline.reason', str(p.failReason));
       return { title: t('timeline.transferFailed', { staff: staff() ?? '—' }), facts };
     case 'pay.succeeded':
       add('timeline.orderNo', str(p.outTradeNo));
-      return { title: t('timeline.paid', { amount: money(typeof p.amountTotal === 'number' ? p.amountTotal : null) }), facts };
+      return {
+        title: t('timeline.paid', { amount: money(typeof p.amountTotal === 'number' ? p.amountTotal : null) }),
+        facts,
+      };
     case 'pay.refund':
       add('timeline.orderNo', str(p.outTradeNo));
       add('timeline.refundNo', str(p.outRefundNo));
-      return { title: t('timeline.refunded', { amount: money(typeof p.amountRefund === 'number' ? p.amountRefund : null) }), facts };
+      return {
+        title: t('timeline.refunded', { amount: money(typeof p.amountRefund === 'number' ? p.amountRefund : null) }),
+        facts,
+      };
     default:
       break;
   }
   if (/^\w+\.message\./.test(e.type)) {
     const content = str(p.content);
-    return { title: content ? t('timeline.messageText', { text: content }) : t('timeline.messageOther', { kind: eventTypeLabel(e.type) }), facts: [t('timeline.via', { value: account })] };
+    return {
+      title: content
+        ? t('timeline.messageText', { text: content })
+        : t('timeline.messageOther', { kind: eventTypeLabel(e.type) }),
+      facts: [t('timeline.via', { value: account })],
+    };
   }
   // Behaviour from H5 / Mini Program pages and server-to-server events: the type in words, a few short properties.
-  for (const [k, v] of Object.entries(p).slice(0, 4)) if (typeof v === 'string' || typeof v === 'number') facts.push(`${k}: ${String(v).slice(0, 60)}`);
+  for (const [k, v] of Object.entries(p).slice(0, 4))
+    if (typeof v === 'string' || typeof v === 'number') facts.push(`${k}: ${String(v).slice(0, 60)}`);
   return { title: eventTypeLabel(e.type), facts };
 }

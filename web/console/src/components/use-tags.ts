@@ -30,7 +30,9 @@ export function groupTags(tags: Tag[], noGroup: string): { label: string; tags: 
     const key = tag.groupName ?? '';
     groups.set(key, [...(groups.get(key) ?? []), tag]);
   }
-  return [...groups].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b))).map(([label, list]) => ({ label: label || noGroup, tags: list }));
+  return [...groups]
+    .sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)))
+    .map(([label, list]) => ({ label: label || noGroup, tags: list }));
 }
 
 export function tagLabel(tag: Pick<Tag, 'name' | 'groupName'>): string {

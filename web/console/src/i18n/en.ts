@@ -20,7 +20,8 @@ export const en: Record<MessageKey, string> = {
   'nav.identity': 'Merges',
   'nav.audit': 'Audit',
 
-  'signin.explain': 'Paste an API key (from siyu api-key create). It is kept in this browser tab only and forgotten when you sign out or close the tab.',
+  'signin.explain':
+    'Paste an API key (from siyu api-key create). It is kept in this browser tab only and forgotten when you sign out or close the tab.',
   'signin.apiKey': 'API key',
   'signin.submit': 'Sign in',
   'signin.doing': 'sign in',
@@ -79,7 +80,8 @@ export const en: Record<MessageKey, string> = {
   'col.when': 'When',
 
   'overview.doing': 'read the overview',
-  'overview.missing': 'This gateway does not offer the overview yet. Find customers on the Customers page, or sync followers and contacts on the Syncs page.',
+  'overview.missing':
+    'This gateway does not offer the overview yet. Find customers on the Customers page, or sync followers and contacts on the Syncs page.',
   'overview.total': 'Customers',
   'overview.newToday': 'New today',
   'overview.lostToday': 'Lost today',
@@ -92,7 +94,8 @@ export const en: Record<MessageKey, string> = {
   'overview.new': 'New',
   'overview.lost': 'Lost',
   'overview.tagHealth': 'Tag push health',
-  'overview.tagsEmpty': 'No tag is bound to an Official Account or WeCom yet. Tick an account on a tag on the Tags page.',
+  'overview.tagsEmpty':
+    'No tag is bound to an Official Account or WeCom yet. Tick an account on a tag on the Tags page.',
   'overview.desired': 'Desired',
   'overview.pushed': 'Pushed',
   'overview.pending': 'Pending',
@@ -186,7 +189,8 @@ export const en: Record<MessageKey, string> = {
   'tags.anyGroup': 'any group',
   'tags.doingList': 'read the tag catalog',
   'tags.empty': 'The catalog is empty.',
-  'tags.emptyOperator': 'The catalog is empty. Create a tag below, or sync the WeCom corp tag library on the Syncs page.',
+  'tags.emptyOperator':
+    'The catalog is empty. Create a tag below, or sync the WeCom corp tag library on the Syncs page.',
   'tags.new': 'New tag',
   'tags.create': 'Create tag',
   'tags.doingCreate': 'create tags',
@@ -238,7 +242,8 @@ export const en: Record<MessageKey, string> = {
 
   'segments.doingList': 'list segments',
   'segments.empty': 'No segments.',
-  'segments.emptyOperator': 'No segments yet. Click “New segment” to pick customers by conditions; the result becomes a tag.',
+  'segments.emptyOperator':
+    'No segments yet. Click “New segment” to pick customers by conditions; the result becomes a tag.',
   'segments.onDemand': 'on demand',
   'segments.lastRun': 'Last run',
   'segments.lastError': 'Last error',
@@ -419,11 +424,13 @@ export const en: Record<MessageKey, string> = {
   'audit.staffActor': 'WeCom staff {userid}',
 
   'erase.title': 'Erase',
-  'erase.explain': 'Removes identities, timeline, tags, contacts and follows; payments are kept without the payer. Type {word} to confirm:',
+  'erase.explain':
+    'Removes identities, timeline, tags, contacts and follows; payments are kept without the payer. Type {word} to confirm:',
   'erase.confirm': 'Type {word} to confirm',
   'erase.submit': 'Erase this customer',
   'erase.doing': 'erase customers',
-  'erase.done': 'Erased: {identities} identities, {events} events, {tags} tags, {follows} contacts, {subscriptions} follows; {transactions} payments anonymised.',
+  'erase.done':
+    'Erased: {identities} identities, {events} events, {tags} tags, {follows} contacts, {subscriptions} follows; {transactions} payments anonymised.',
   'erase.back': 'Back to customers',
 
   'role.viewer': 'viewer',

@@ -18,7 +18,8 @@ export const zhCN = {
   'nav.identity': '身份合并',
   'nav.audit': '操作日志',
 
-  'signin.explain': '请粘贴 API 密钥（由 siyu api-key create 生成）。密钥只保存在当前浏览器标签页中，退出登录或关闭标签页后即被清除。',
+  'signin.explain':
+    '请粘贴 API 密钥（由 siyu api-key create 生成）。密钥只保存在当前浏览器标签页中，退出登录或关闭标签页后即被清除。',
   'signin.apiKey': 'API 密钥',
   'signin.submit': '登录',
   'signin.doing': '登录',
@@ -421,7 +422,8 @@ export const zhCN = {
   'erase.confirm': '输入 {word} 确认',
   'erase.submit': '删除这位客户',
   'erase.doing': '删除客户',
-  'erase.done': '已删除：{identities} 个身份、{events} 条动态、{tags} 个标签、{follows} 个好友关系、{subscriptions} 个关注记录，{transactions} 笔支付已去除个人信息。',
+  'erase.done':
+    '已删除：{identities} 个身份、{events} 条动态、{tags} 个标签、{follows} 个好友关系、{subscriptions} 个关注记录，{transactions} 笔支付已去除个人信息。',
   'erase.back': '返回客户列表',
 
   'role.viewer': '只读',

@@ -17,29 +17,52 @@ const inLast = (days: number | undefined): string => (days === undefined ? '' : 
 export function conditionText(c: Condition, facts: ConditionFacts): string {
   switch (c.type) {
     case 'channel':
-      return c.account ? t('explain.cond.channelAccount', { channel: channelLabel(c.channel), account: accountName(c.account) }) : t('explain.cond.channel', { channel: channelLabel(c.channel) });
+      return c.account
+        ? t('explain.cond.channelAccount', { channel: channelLabel(c.channel), account: accountName(c.account) })
+        : t('explain.cond.channel', { channel: channelLabel(c.channel) });
     case 'subscribed':
-      return c.appId ? t('explain.cond.subscribedAccount', { account: accountName(c.appId) }) : t('explain.cond.subscribed');
+      return c.appId
+        ? t('explain.cond.subscribedAccount', { account: accountName(c.appId) })
+        : t('explain.cond.subscribed');
     case 'lastPurchase':
       return [
         c.withinDays !== undefined ? t('explain.cond.lastPurchaseWithin', { days: c.withinDays }) : '',
         c.olderThanDays !== undefined ? t('explain.cond.lastPurchaseOlder', { days: c.olderThanDays }) : '',
-      ].filter(Boolean).join(t('list.separator'));
+      ]
+        .filter(Boolean)
+        .join(t('list.separator'));
     case 'orders':
       return t('explain.cond.orders', { range: range(c.min, c.max, num) }) + inLast(c.withinDays);
     case 'spend':
       return t('explain.cond.spend', { range: range(c.minFen, c.maxFen, money) }) + inLast(c.withinDays);
     case 'events':
-      return t('explain.cond.events', { event: eventTypeLabel(c.eventType.replace(/\.\*$/, '')), range: range(c.min, c.max, num) }) + inLast(c.withinDays);
+      return (
+        t('explain.cond.events', {
+          event: eventTypeLabel(c.eventType.replace(/\.\*$/, '')),
+          range: range(c.min, c.max, num),
+        }) + inLast(c.withinDays)
+      );
     case 'tag': {
-      const named = facts.type === 'tag' && facts.tagName ? (facts.groupName ? `${facts.groupName} / ${facts.tagName}` : facts.tagName) : c.tagId;
+      const named =
+        facts.type === 'tag' && facts.tagName
+          ? facts.groupName
+            ? `${facts.groupName} / ${facts.tagName}`
+            : facts.tagName
+          : c.tagId;
       return c.has === false ? t('explain.cond.tagLacks', { tag: named }) : t('explain.cond.tagHas', { tag: named });
     }
     case 'followedBy':
-      return t('explain.cond.followedBy', { staff: staffName(c.corpId ?? '', c.staffUserid, facts.type === 'followedBy' ? facts.staffName : null) });
+      return t('explain.cond.followedBy', {
+        staff: staffName(c.corpId ?? '', c.staffUserid, facts.type === 'followedBy' ? facts.staffName : null),
+      });
     case 'group': {
-      const named = c.chatId ? t('explain.cond.groupNamed', { group: (facts.type === 'group' ? facts.groupName : null) ?? c.chatId }) : t('explain.cond.groupAny');
-      return named + (c.joinedWithinDays === undefined ? '' : t('explain.cond.groupJoinedWithin', { days: c.joinedWithinDays }));
+      const named = c.chatId
+        ? t('explain.cond.groupNamed', { group: (facts.type === 'group' ? facts.groupName : null) ?? c.chatId })
+        : t('explain.cond.groupAny');
+      return (
+        named +
+        (c.joinedWithinDays === undefined ? '' : t('explain.cond.groupJoinedWithin', { days: c.joinedWithinDays }))
+      );
     }
     case 'groupCount':
       return t('explain.cond.groupCount', { range: range(c.min, c.max, num) });
@@ -54,7 +77,9 @@ export function factText(f: ConditionFacts): string {
     case 'subscribed':
       return t('explain.fact.subscriptions', { n: num(f.subscriptions) });
     case 'lastPurchase':
-      return f.lastPurchaseAt ? t('explain.fact.lastPurchase', { date: day(f.lastPurchaseAt), days: f.daysSinceLastPurchase ?? 0 }) : t('explain.fact.noPurchase');
+      return f.lastPurchaseAt
+        ? t('explain.fact.lastPurchase', { date: day(f.lastPurchaseAt), days: f.daysSinceLastPurchase ?? 0 })
+        : t('explain.fact.noPurchase');
     case 'orders':
       return t('explain.fact.orders', { n: num(f.orders) });
     case 'spend':
@@ -62,7 +87,9 @@ export function factText(f: ConditionFacts): string {
     case 'events':
       return t('explain.fact.events', { n: num(f.events) });
     case 'tag':
-      return f.sources.length ? t('explain.fact.tagged', { sources: f.sources.map(tagSourceLabel).join(t('list.separator')) }) : t('explain.fact.untagged');
+      return f.sources.length
+        ? t('explain.fact.tagged', { sources: f.sources.map(tagSourceLabel).join(t('list.separator')) })
+        : t('explain.fact.untagged');
     case 'followedBy':
       return f.follows > 0 ? t('explain.fact.follows') : t('explain.fact.noFollows');
     case 'group':

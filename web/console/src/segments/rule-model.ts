@@ -3,8 +3,18 @@
  * all / any and may be negated (`not`); a condition is the rule JSON's condition object as edited. Converting
  * back drops empty fields, so the JSON shown is what the API receives.
  */
-export type ConditionType = 'channel' | 'subscribed' | 'lastPurchase' | 'orders' | 'spend' | 'events' | 'tag' | 'followedBy';
-export const CONDITION_TYPES: readonly ConditionType[] = ['channel', 'subscribed', 'lastPurchase', 'orders', 'spend', 'events', 'tag', 'followedBy'];
+export type ConditionType =
+  'channel' | 'subscribed' | 'lastPurchase' | 'orders' | 'spend' | 'events' | 'tag' | 'followedBy';
+export const CONDITION_TYPES: readonly ConditionType[] = [
+  'channel',
+  'subscribed',
+  'lastPurchase',
+  'orders',
+  'spend',
+  'events',
+  'tag',
+  'followedBy',
+];
 
 export interface CondNode {
   kind: 'cond';

@@ -11,6 +11,14 @@ export function runsOption(runs: SegmentRun[]): ChartOption {
     grid: { left: 48, right: 16, top: 16, bottom: 32 },
     xAxis: { type: 'category', data: ordered.map((r) => day(r.startedAt)) },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [{ type: 'line', name: t('segment.members'), data: ordered.map((r) => r.members), itemStyle: { color: '#07c160' }, areaStyle: { opacity: 0.15 } }],
+    series: [
+      {
+        type: 'line',
+        name: t('segment.members'),
+        data: ordered.map((r) => r.members),
+        itemStyle: { color: '#07c160' },
+        areaStyle: { opacity: 0.15 },
+      },
+    ],
   };
 }

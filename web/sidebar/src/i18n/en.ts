@@ -11,7 +11,8 @@ const en: Record<MessageKey, string> = {
   'status.identifying': 'Finding the customer of this chat…',
   'status.loading': 'Loading the customer…',
   'status.sdkUnavailable': "WeCom's JS-SDK could not be loaded: open the sidebar inside WeCom.",
-  'status.agentConfigFailed': "WeCom refused the app's authorisation ({detail}): ask an administrator to check the app's trusted domain.",
+  'status.agentConfigFailed':
+    "WeCom refused the app's authorisation ({detail}): ask an administrator to check the app's trusted domain.",
   'status.notInChat': "Open the sidebar from a one-to-one chat's toolbar or a customer's profile.",
   'status.notFound': 'No data about this customer yet (maybe not synced yet); try again shortly.',
   'status.sessionLost': 'Your session has ended: close the sidebar and open it again.',
@@ -21,7 +22,8 @@ const en: Record<MessageKey, string> = {
   'forbidden.title': 'This customer is not yours',
   'forbidden.who': 'You are signed in as {name} ({corp}).',
   'forbidden.why': 'The sidebar shows only customers you added in WeCom.',
-  'forbidden.next': 'Open the sidebar as the staff member who added this customer, or ask an administrator to assign the customer to you.',
+  'forbidden.next':
+    'Open the sidebar as the staff member who added this customer, or ask an administrator to assign the customer to you.',
 
   'customer.unnamed': 'Unnamed customer',
   'customer.phone': 'Phone {phone}',
