@@ -36,7 +36,8 @@ export interface TagFacts {
   outbox: { done: number; dead: number; pending: number };
 }
 
-export const DEMO_TAG = 'Engaged (demo)';
+// Operators read Chinese first (DESIGN §8): the demo's own tag, its WeCom group and segment are named in Chinese.
+export const DEMO_TAG = '活跃客户（演示）';
 
 /**
  * A rule tag end to end: a catalog tag bound to the first OA and the corp, a segment ("paid at least once, or
@@ -49,10 +50,10 @@ export async function pushRuleTag(w: DemoWorld, say: (line: string) => void): Pr
   const corpId = w.apps.corps[0]!.corpId;
   const tag = await w.api.post<TagDetail>('/tags', {
     name: DEMO_TAG,
-    description: 'made by siyu demo',
+    description: '由 siyu demo 创建',
     bindings: [
       { channel: 'oa', appId: oa },
-      { channel: 'wecom', corpId, groupName: 'Siyu demo' },
+      { channel: 'wecom', corpId, groupName: '私域演示' },
     ],
   });
   const rule = {
@@ -67,7 +68,7 @@ export async function pushRuleTag(w: DemoWorld, say: (line: string) => void): Pr
     ],
   };
   const segment = await w.api.post<{ id: string }>('/segments', {
-    name: 'Paid, or OA follower on WeCom',
+    name: '已购买，或关注服务号的企业微信客户',
     tagId: tag.id,
     rule,
   });

@@ -109,7 +109,7 @@ describe('siyu demo', () => {
       expect(s.person).toMatchObject({
         orders: 1,
         totalSpent: 12800,
-        tags: [{ name: 'Engaged (demo)', source: 'rule' }],
+        tags: [{ name: '活跃客户（演示）', source: 'rule' }],
       });
     });
 
