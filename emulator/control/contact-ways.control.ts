@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { contactWayView, wayMembers } from '../api/wecom/contact-way.api';
 import type { EmulatorState } from '../state';
 import { ContactWayStore } from '../world/contact-ways';
-import type { WecomCorp } from '../world/wecom-corp';
 import { ControlError, notFound, readBody } from './control-body';
 import type { Notifier } from './notify';
+import { corpOf } from './world-lookup';
 
 /**
  * Contact ways (created through add_contact_way) and customers adding members through them:
@@ -18,12 +18,6 @@ import type { Notifier } from './notify';
  *   GET /state/wecom/:corpId/contact-ways         → { contactWays:[get_contact_way view + adds] }
  *   GET /state/wecom/:corpId/welcome-messages     → { sent:[{welcomeCode, userid, externalUserId, text, attachments, sentAt}] }
  */
-function corpOf(state: EmulatorState, corpId: string): WecomCorp {
-  const corp = state.world.corp(corpId);
-  if (!corp) throw notFound('corp', corpId);
-  return corp;
-}
-
 export function contactWayRoutes(router: Router, state: EmulatorState, notifier: Notifier): void {
   router.post('/wecom/:corpId/contact-ways/:configId/add', async (ctx) => {
     const corp = corpOf(state, ctx.params.corpId!);

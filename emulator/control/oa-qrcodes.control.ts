@@ -2,10 +2,11 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { userInfo } from '../api/oa/user-view';
 import type { EmulatorState } from '../state';
-import { QR_SCENE, type OaAudience } from '../world/oa-audience';
+import { QR_SCENE } from '../world/oa-audience';
 import { OaQrCodeStore, type OaQrCode } from '../world/oa-qrcodes';
 import { ControlError, notFound, readBody } from './control-body';
 import type { Notifier } from './notify';
+import { oaAudienceOf } from './world-lookup';
 
 /**
  * Parametric QR codes of an OA (created through qrcode/create) and people scanning them:
@@ -16,12 +17,6 @@ import type { Notifier } from './notify';
  *     An expired code is 409 QR_EXPIRED, an unknown ticket 404.
  *   GET  /state/oa/:appId/qrcodes                                      → { qrcodes:[…], permanentCount, permanentLimit }
  */
-function audience(state: EmulatorState, appId: string): OaAudience {
-  const aud = state.world.oaApp(appId);
-  if (!aud) throw notFound('official account', appId);
-  return aud;
-}
-
 function codeView(code: OaQrCode): Record<string, unknown> {
   return {
     ticket: code.ticket,
@@ -37,7 +32,7 @@ function codeView(code: OaQrCode): Record<string, unknown> {
 
 export function oaQrCodeRoutes(router: Router, state: EmulatorState, notifier: Notifier): void {
   router.post('/oa/:appId/qrcodes/:ticket/scan', async (ctx) => {
-    const aud = audience(state, ctx.params.appId!);
+    const aud = oaAudienceOf(state, ctx.params.appId!);
     const ticket = ctx.params.ticket!;
     const b = await readBody(
       ctx,
@@ -82,7 +77,7 @@ export function oaQrCodeRoutes(router: Router, state: EmulatorState, notifier: N
   });
 
   router.get('/state/oa/:appId/qrcodes', (ctx) => {
-    const aud = audience(state, ctx.params.appId!);
+    const aud = oaAudienceOf(state, ctx.params.appId!);
     const store = aud.qrcodes;
     ctx.body = {
       qrcodes: [...store.byTicket.values()].map(codeView),

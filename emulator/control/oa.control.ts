@@ -5,6 +5,7 @@ import type { EmulatorState } from '../state';
 import { SUBSCRIBE_SCENES, type OaAudience } from '../world/oa-audience';
 import { notFound, queryInt, readBody } from './control-body';
 import type { Notifier } from './notify';
+import { oaAudienceOf } from './world-lookup';
 
 /**
  * World changes for Official Accounts (never emitting callbacks; trigger those through /_emulator/callbacks):
@@ -23,12 +24,6 @@ const subscribeFields = {
   qrScene: z.number().int().min(0).optional(),
   qrSceneStr: z.string().max(64).optional(),
 };
-
-function audience(state: EmulatorState, appId: string): OaAudience {
-  const aud = state.world.oaApp(appId);
-  if (!aud) throw notFound('official account', appId);
-  return aud;
-}
 
 function slotOf(aud: OaAudience, openid: string): number {
   const slot = aud.slotOf(openid);
@@ -75,7 +70,7 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
   });
 
   router.post('/oa/:appId/users', async (ctx) => {
-    const aud = audience(state, ctx.params.appId!);
+    const aud = oaAudienceOf(state, ctx.params.appId!);
     const b = await readBody(
       ctx,
       z.object({
@@ -103,7 +98,7 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
   });
 
   router.post('/oa/:appId/users/:openid/subscribe', async (ctx) => {
-    const aud = audience(state, ctx.params.appId!);
+    const aud = oaAudienceOf(state, ctx.params.appId!);
     const slot = slotOf(aud, ctx.params.openid!);
     const b = await readBody(ctx, z.object({ ...subscribeFields, notify: z.boolean().default(false) }));
     subscribeSlot(state, aud, slot, b);
@@ -116,7 +111,7 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
     }
   });
   router.post('/oa/:appId/users/:openid/unsubscribe', async (ctx) => {
-    const aud = audience(state, ctx.params.appId!);
+    const aud = oaAudienceOf(state, ctx.params.appId!);
     const slot = slotOf(aud, ctx.params.openid!);
     const b = await readBody(ctx, z.object({ notify: z.boolean().default(false) }));
     aud.unsubscribe(slot);
@@ -127,7 +122,7 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
   });
 
   router.post('/oa/:appId/tags', async (ctx) => {
-    const aud = audience(state, ctx.params.appId!);
+    const aud = oaAudienceOf(state, ctx.params.appId!);
     const b = await readBody(ctx, z.object({ name: z.string(), openids: z.array(z.string()).default([]) }));
     const slots = b.openids.map((o) => slotOf(aud, o));
     const tag = aud.tags.create(b.name);
@@ -135,7 +130,7 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
     ctx.body = { id: tag.id, name: tag.name, count: tag.members.count };
   });
   router.post('/oa/:appId/tags/:tagId/members', async (ctx) => {
-    const aud = audience(state, ctx.params.appId!);
+    const aud = oaAudienceOf(state, ctx.params.appId!);
     const b = await readBody(
       ctx,
       z.object({ openids: z.array(z.string()).default([]), allFollowers: z.boolean().default(false) }),
@@ -148,7 +143,7 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
   });
 
   router.get('/state/oa/:appId/tags', (ctx) => {
-    const aud = audience(state, ctx.params.appId!);
+    const aud = oaAudienceOf(state, ctx.params.appId!);
     const only = ctx.query.tagId === undefined ? undefined : Number(ctx.query.tagId);
     const limit = queryInt(ctx, 'limit', 100_000);
     const tags = [...aud.tags.tags.values()]
@@ -162,7 +157,7 @@ export function oaRoutes(router: Router, state: EmulatorState, notifier: Notifie
     ctx.body = { tags };
   });
   router.get('/state/oa/:appId/users/:openid', (ctx) => {
-    const aud = audience(state, ctx.params.appId!);
+    const aud = oaAudienceOf(state, ctx.params.appId!);
     const slot = slotOf(aud, ctx.params.openid!);
     ctx.body = { personId: aud.slotPerson.get(slot), ...userInfo(aud, slot) };
   });

@@ -6,6 +6,7 @@ import { GroupChatStore, type GroupChat, type GroupMember } from '../world/group
 import type { Staff, WecomCorp } from '../world/wecom-corp';
 import { ControlError, notFound, queryInt, readBody } from './control-body';
 import type { Notifier } from './notify';
+import { corpOf } from './world-lookup';
 
 /**
  * Customer groups of a WeCom corp: what people do in the client, and the groups as stored with the ground truth
@@ -30,12 +31,6 @@ const memberSpec = z.union([
 ]);
 type MemberSpec = z.output<typeof memberSpec>;
 const joinScene = z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1);
-
-export function corpOf(state: EmulatorState, corpId: string): WecomCorp {
-  const corp = state.world.corp(corpId);
-  if (!corp) throw notFound('corp', corpId);
-  return corp;
-}
 
 export function chatOf(corp: WecomCorp, chatId: string): GroupChat {
   const chat = corp.groups.byChatId(chatId);

@@ -4,6 +4,7 @@ import type { EmulatorState } from '../state';
 import type { Relation, Staff, WecomCorp } from '../world/wecom-corp';
 import { ControlError, notFound, queryInt, queryString, readBody } from './control-body';
 import type { Notifier } from './notify';
+import { corpOf } from './world-lookup';
 
 /**
  * World changes for WeCom corps (silent: callbacks are triggered through /_emulator/callbacks):
@@ -56,12 +57,6 @@ function staffView(s: Staff): Record<string, unknown> {
 
 function memberFields(s: Staff): { userId: string; name: string; departments: number[]; position: string; status: 1 } {
   return { userId: s.userid, name: s.name, departments: s.departments, position: s.position, status: 1 };
-}
-
-function corpOf(state: EmulatorState, corpId: string): WecomCorp {
-  const corp = state.world.corp(corpId);
-  if (!corp) throw notFound('corp', corpId);
-  return corp;
 }
 
 function staffOf(corp: WecomCorp, userid: string) {
