@@ -1,5 +1,5 @@
 import { fromDbTime } from '../../storage/sql';
-import { DAY_MS, GROUP_MEMBERSHIPS, IDENTITY_TYPE, PURCHASE } from './rule-compiler';
+import { binder, DAY_MS, rowsOf, SPENT_FEN } from './rule-compiler';
 import type { Condition } from './rule-types';
 import type { ConditionFacts } from './segments-api.types';
 
@@ -10,69 +10,48 @@ export interface FactSql {
 }
 
 /**
- * The numbers a condition compares (the same subqueries as rule-compiler.ts, without the comparison), so an
+ * The numbers a condition compares (counted over the same rows as rule-compiler.ts, without the comparison), so an
  * explanation shows "购买次数 1" beside "至少 1 次" rather than a bare yes or no.
  */
 export function factSql(c: Condition, now: Date): FactSql {
-  const params: unknown[] = [];
-  const p = (v: unknown): string => {
-    params.push(v);
-    return '?';
-  };
-  const since = (days: number | undefined, column: string): string =>
-    days !== undefined ? ` AND ${column} >= ${p(new Date(now.getTime() - days * DAY_MS))}` : '';
+  const b = binder(now);
   const columns = ((): string[] => {
     switch (c.type) {
       case 'channel':
-        return [
-          `(SELECT COUNT(*) FROM identities i WHERE i.customer_id = c.id AND i.type = ${p(IDENTITY_TYPE[c.channel])}${c.account ? ` AND i.scope = ${p(c.account)}` : ''})`,
-        ];
+        return [`(SELECT COUNT(*) FROM ${rowsOf.identities(c, b)})`];
       case 'subscribed':
-        return [
-          `(SELECT COUNT(*) FROM oa_subscriptions s WHERE s.customer_id = c.id AND s.subscribed = 1${c.appId ? ` AND s.app_id = ${p(c.appId)}` : ''})`,
-        ];
+        return [`(SELECT COUNT(*) FROM ${rowsOf.subscriptions(c, b)})`];
       case 'lastPurchase':
-        return [`(SELECT MAX(t.success_time) FROM transactions t WHERE ${PURCHASE})`];
+        return [`(SELECT MAX(t.success_time) FROM ${rowsOf.purchases(undefined, b)})`];
       case 'orders':
-        return [`(SELECT COUNT(*) FROM transactions t WHERE ${PURCHASE}${since(c.withinDays, 't.success_time')})`];
+        return [`(SELECT COUNT(*) FROM ${rowsOf.purchases(c.withinDays, b)})`];
       case 'spend':
-        return [
-          `(SELECT COALESCE(SUM(t.amount_total), 0) FROM transactions t WHERE ${PURCHASE}${since(c.withinDays, 't.success_time')})`,
-        ];
-      case 'events': {
-        const match = c.eventType.endsWith('*')
-          ? `e.type LIKE ${p(`${c.eventType.slice(0, -1).replace(/[!%_]/g, (x) => `!${x}`)}%`)} ESCAPE '!'`
-          : `e.type = ${p(c.eventType)}`;
-        return [
-          `(SELECT COUNT(*) FROM events e WHERE e.customer_id = c.id AND ${match}${since(c.withinDays, 'e.occurred_at')})`,
-        ];
-      }
+        return [`(SELECT ${SPENT_FEN} FROM ${rowsOf.purchases(c.withinDays, b)})`];
+      case 'events':
+        return [`(SELECT COUNT(*) FROM ${rowsOf.events(c, b)})`];
       case 'tag':
         return [
-          `(SELECT t.name FROM tags t WHERE t.id = ${p(c.tagId)})`,
-          `(SELECT g.name FROM tags t JOIN tag_groups g ON g.id = t.group_id WHERE t.id = ${p(c.tagId)})`,
-          `(SELECT GROUP_CONCAT(ct.source) FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id = ${p(c.tagId)})`,
+          `(SELECT t.name FROM tags t WHERE t.id = ${b.p(c.tagId)})`,
+          `(SELECT g.name FROM tags t JOIN tag_groups g ON g.id = t.group_id WHERE t.id = ${b.p(c.tagId)})`,
+          `(SELECT GROUP_CONCAT(ct.source) FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id = ${b.p(c.tagId)})`,
         ];
-      case 'followedBy': {
-        const corp = (alias: string): string => (c.corpId ? ` AND ${alias}.corp_id = ${p(c.corpId)}` : '');
+      case 'followedBy':
         return [
-          `(SELECT COUNT(*) FROM wecom_follows f WHERE f.customer_id = c.id AND f.deleted = 0 AND f.staff_userid = ${p(c.staffUserid)}${corp('f')})`,
-          `(SELECT MIN(s.name) FROM wecom_staff s WHERE s.userid = ${p(c.staffUserid)}${corp('s')})`,
+          `(SELECT COUNT(*) FROM ${rowsOf.follows(c, b)})`,
+          `(SELECT MIN(s.name) FROM wecom_staff s WHERE s.userid = ${b.p(c.staffUserid)}${c.corpId ? ` AND s.corp_id = ${b.p(c.corpId)}` : ''})`,
         ];
-      }
-      case 'group': {
-        const chat = (alias: string): string => (c.chatId ? ` AND ${alias}.chat_id = ${p(c.chatId)}` : '');
-        const corp = (alias: string): string => (c.corpId ? ` AND ${alias}.corp_id = ${p(c.corpId)}` : '');
+      case 'group':
         return [
-          `(SELECT COUNT(DISTINCT g.id) FROM ${GROUP_MEMBERSHIPS}${chat('m')}${corp('m')}${since(c.joinedWithinDays, 'm.join_time')})`,
-          c.chatId ? `(SELECT MIN(g2.name) FROM wecom_groups g2 WHERE 1 = 1${chat('g2')}${corp('g2')})` : 'NULL',
+          `(SELECT COUNT(DISTINCT g.id) FROM ${rowsOf.groupMemberships(c, b)})`,
+          c.chatId
+            ? `(SELECT MIN(g2.name) FROM wecom_groups g2 WHERE g2.chat_id = ${b.p(c.chatId)}${c.corpId ? ` AND g2.corp_id = ${b.p(c.corpId)}` : ''})`
+            : 'NULL',
         ];
-      }
       case 'groupCount':
-        return [`(SELECT COUNT(DISTINCT g.id) FROM ${GROUP_MEMBERSHIPS})`];
+        return [`(SELECT COUNT(DISTINCT g.id) FROM ${rowsOf.groupMemberships({}, b)})`];
     }
   })();
-  return { columns, params };
+  return { columns, params: b.params };
 }
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
