@@ -7,7 +7,7 @@ import { IdentityHasher } from '../security/identity-hash';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { AuditLogWriter } from '../audit/audit-log.writer';
 import { survivorOf } from '../identity/customer.repository';
-import { forUpdate } from '../identity/identity.repository';
+import { dialectFor } from '../storage/dialect';
 import { execute, insertIgnore, select, toDbTime } from '../storage/sql';
 import { deleteGroupMembershipsOf } from '../storage/wecom-group.repository';
 import type { ErasureResult } from './customers-api.types';
@@ -41,7 +41,7 @@ export class ErasureService {
       const survivor = await survivorOf(em, id);
       if (!survivor || survivor.status === 'erased') return undefined;
       const cid = survivor.id;
-      await select(em, `SELECT id FROM customers WHERE id = ?${forUpdate(em)}`, [cid]);
+      await select(em, `SELECT id FROM customers WHERE id = ?${dialectFor(em).forUpdate}`, [cid]);
       // Customers merged into this one, found through merge_log (indexed by survivor; customers.merged_into_id
       // is not indexed) and confirmed by their current state, so undone merges are left out.
       const merged = (

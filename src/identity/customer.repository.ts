@@ -1,6 +1,6 @@
 import type { CustomerStatus } from '../storage/entities';
 import { type Db, execute, fromDbTime, select } from '../storage/sql';
-import { forUpdate } from './identity.repository';
+import { dialectFor } from '../storage/dialect';
 
 export interface StoredCustomer {
   id: string;
@@ -48,7 +48,7 @@ export async function findCustomers(db: Db, ids: readonly string[], lock = false
   const sorted = [...new Set(ids)].sort();
   const rows = await select(
     db,
-    `SELECT ${COLUMNS} FROM customers WHERE id IN (${sorted.map(() => '?').join(', ')}) ORDER BY id${lock ? forUpdate(db) : ''}`,
+    `SELECT ${COLUMNS} FROM customers WHERE id IN (${sorted.map(() => '?').join(', ')}) ORDER BY id${lock ? dialectFor(db).forUpdate : ''}`,
     sorted,
   );
   return rows.map(toCustomer);

@@ -1,5 +1,5 @@
 import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
-import { forUpdateOf } from '../storage/dialect';
+import { dialectFor } from '../storage/dialect';
 import { type Db, execute, fromDbTime, idString, select } from '../storage/sql';
 
 /** One `identities` row as resolution needs it. */
@@ -13,15 +13,6 @@ export interface StoredIdentity extends IdentityRef {
 }
 
 const COLUMNS = 'id, customer_id, type, scope, value, value_enc, source, verified, created_at';
-
-function dsOf(db: Db) {
-  return 'dataSource' in db ? db.dataSource : db;
-}
-
-/** ` FOR UPDATE` on MySQL (row locks inside the resolution transaction); SQLite's single writer needs none. */
-export function forUpdate(db: Db): string {
-  return forUpdateOf(dsOf(db));
-}
 
 function toIdentity(r: Record<string, unknown>): StoredIdentity {
   return {
@@ -42,9 +33,9 @@ export async function findIdentities(db: Db, refs: readonly IdentityRef[], lock 
   if (refs.length === 0) return [];
   const where = refs.map(() => '(type = ? AND scope = ? AND value = ?)').join(' OR ');
   const params = refs.flatMap((r) => [r.type, r.scope, r.value]);
-  return (await select(db, `SELECT ${COLUMNS} FROM identities WHERE ${where}${lock ? forUpdate(db) : ''}`, params)).map(
-    toIdentity,
-  );
+  return (
+    await select(db, `SELECT ${COLUMNS} FROM identities WHERE ${where}${lock ? dialectFor(db).forUpdate : ''}`, params)
+  ).map(toIdentity);
 }
 
 export async function identitiesOfCustomers(
@@ -56,7 +47,7 @@ export async function identitiesOfCustomers(
   const marks = customerIds.map(() => '?').join(', ');
   const rows = await select(
     db,
-    `SELECT ${COLUMNS} FROM identities WHERE customer_id IN (${marks}) ORDER BY id${lock ? forUpdate(db) : ''}`,
+    `SELECT ${COLUMNS} FROM identities WHERE customer_id IN (${marks}) ORDER BY id${lock ? dialectFor(db).forUpdate : ''}`,
     [...customerIds],
   );
   return rows.map(toIdentity);

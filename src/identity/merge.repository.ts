@@ -1,6 +1,6 @@
 import type { MergeLogRow, MergeMoved } from '../storage/entities';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select } from '../storage/sql';
-import { forUpdate } from './identity.repository';
+import { dialectFor } from '../storage/dialect';
 
 /** A merge_log row, as the entity describes it (read here with plain SQL). */
 export type MergeRecord = MergeLogRow;
@@ -49,7 +49,11 @@ export async function insertMerge(
 }
 
 export async function findMerge(db: Db, id: string, lock = false): Promise<MergeRecord | undefined> {
-  const rows = await select(db, `SELECT ${COLUMNS} FROM merge_log WHERE id = ?${lock ? forUpdate(db) : ''}`, [id]);
+  const rows = await select(
+    db,
+    `SELECT ${COLUMNS} FROM merge_log WHERE id = ?${lock ? dialectFor(db).forUpdate : ''}`,
+    [id],
+  );
   return rows[0] ? toMerge(rows[0]) : undefined;
 }
 

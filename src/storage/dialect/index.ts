@@ -39,18 +39,3 @@ function pick(ds: DataSource, version: string): SqlDialect {
       return mysqlDialect(version);
   }
 }
-
-/** The dialect's `forUpdate`, for repositories that only need that fragment. */
-export function forUpdateOf(db: DataSource | EntityManager): string {
-  return dialectFor(db).forUpdate;
-}
-
-/** The dialect's `ignoreDuplicateOf(key)`: skip a row whose `key` is taken, fail on anything else. */
-export function ignoreDuplicateOf(db: DataSource | EntityManager, key: readonly string[]): string {
-  return dialectFor(db).ignoreDuplicateOf(key);
-}
-
-/** The dialect's `localDate`: the `YYYY-MM-DD` of a UTC datetime column shifted by `offsetMinutes`. */
-export function localDateSql(db: DataSource | EntityManager, column: string, offsetMinutes: number): string {
-  return dialectFor(db).localDate(column, offsetMinutes);
-}

@@ -1,8 +1,6 @@
 import type { OaSubscriptionRow } from '../entities/oa-subscription.entity';
-import { forUpdateOf } from '../dialect';
+import { dialectFor } from '../dialect';
 import { type Db, execute, fromDbTime, idString, isDuplicateKeyError, select } from '../sql';
-
-const dsOf = (db: Db) => ('dataSource' in db ? db.dataSource : db);
 
 export type SubscriptionKey = Pick<OaSubscriptionRow, 'appId' | 'openid'>;
 export type SubscriptionTimes = Pick<OaSubscriptionRow, 'id' | 'subscribeTime' | 'unsubscribeTime'>;
@@ -13,7 +11,7 @@ export type QrScene = Pick<OaSubscriptionRow, 'qrScene' | 'qrSceneStr'>;
 export async function lockSubscription(db: Db, k: SubscriptionKey): Promise<SubscriptionTimes | undefined> {
   const [row] = await select<{ id: unknown; subscribe_time: unknown; unsubscribe_time: unknown }>(
     db,
-    `SELECT id, subscribe_time, unsubscribe_time FROM oa_subscriptions WHERE app_id = ? AND openid = ?${forUpdateOf(dsOf(db))}`,
+    `SELECT id, subscribe_time, unsubscribe_time FROM oa_subscriptions WHERE app_id = ? AND openid = ?${dialectFor(db).forUpdate}`,
     [k.appId, k.openid],
   );
   return (

@@ -1,8 +1,6 @@
 import type { RefundRow } from '../entities/refund.entity';
-import { forUpdateOf } from '../dialect';
+import { dialectFor } from '../dialect';
 import { type Db, execute, idString, select } from '../sql';
-
-const dsOf = (db: Db) => ('dataSource' in db ? db.dataSource : db);
 
 /** What a refund notification says, written on insert and on update alike. */
 export type RefundNotice = Pick<
@@ -34,7 +32,7 @@ export async function lockRefund(
 ): Promise<Pick<RefundRow, 'id' | 'refundStatus'> | undefined> {
   const [r] = await select<{ id: unknown; refund_status: string }>(
     db,
-    `SELECT id, refund_status FROM refunds WHERE mch_id = ? AND out_refund_no = ?${forUpdateOf(dsOf(db))}`,
+    `SELECT id, refund_status FROM refunds WHERE mch_id = ? AND out_refund_no = ?${dialectFor(db).forUpdate}`,
     [mchId, outRefundNo],
   );
   return r && { id: idString(r.id), refundStatus: r.refund_status };

@@ -1,8 +1,6 @@
 import type { TransactionRow } from '../entities/transaction.entity';
-import { forUpdateOf } from '../dialect';
+import { dialectFor } from '../dialect';
 import { type Db, execute, idString, isDuplicateKeyError, select } from '../sql';
-
-const dsOf = (db: Db) => ('dataSource' in db ? db.dataSource : db);
 
 export type TradeLock = Pick<TransactionRow, 'id' | 'state' | 'customerId'>;
 /** What a success notification says of a trade. */
@@ -15,7 +13,7 @@ export type PaidTrade = Pick<
 export async function lockTrade(db: Db, mchId: string, outTradeNo: string): Promise<TradeLock | undefined> {
   const [r] = await select<{ id: unknown; state: string; customer_id: string | null }>(
     db,
-    `SELECT id, state, customer_id FROM transactions WHERE mch_id = ? AND out_trade_no = ?${forUpdateOf(dsOf(db))}`,
+    `SELECT id, state, customer_id FROM transactions WHERE mch_id = ? AND out_trade_no = ?${dialectFor(db).forUpdate}`,
     [mchId, outTradeNo],
   );
   return r ? { id: idString(r.id), state: r.state, customerId: r.customer_id ?? null } : undefined;

@@ -1,8 +1,6 @@
 import type { WecomFollowRow } from '../entities/wecom-follow.entity';
-import { forUpdateOf } from '../dialect';
+import { dialectFor } from '../dialect';
 import { type Db, execute, fromDbTime, idString, isDuplicateKeyError, select } from '../sql';
-
-const dsOf = (db: Db) => ('dataSource' in db ? db.dataSource : db);
 
 export type FollowKey = Pick<WecomFollowRow, 'corpId' | 'staffUserid' | 'externalUserid'>;
 export type FollowTimes = Pick<WecomFollowRow, 'id' | 'createdTime' | 'deletedAt'>;
@@ -11,7 +9,7 @@ export type FollowTimes = Pick<WecomFollowRow, 'id' | 'createdTime' | 'deletedAt
 export async function lockFollow(db: Db, k: FollowKey): Promise<FollowTimes | undefined> {
   const [row] = await select<{ id: unknown; created_time: unknown; deleted_at: unknown }>(
     db,
-    `SELECT id, created_time, deleted_at FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?${forUpdateOf(dsOf(db))}`,
+    `SELECT id, created_time, deleted_at FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?${dialectFor(db).forUpdate}`,
     [k.corpId, k.staffUserid, k.externalUserid],
   );
   return (

@@ -121,13 +121,13 @@ export interface DailyChange {
  * customer). The local day is the UTC time shifted by the zone's offset, per span of constant offset.
  */
 export async function dailyChanges(db: Db, spans: readonly OffsetSpan[]): Promise<DailyChange[]> {
-  const day = (col: string, offset: number): string => dialectFor(db).localDate(col, offset);
+  const dialect = dialectFor(db);
   const parts: string[] = [];
   const params: unknown[] = [];
   for (const span of spans) {
     for (const s of SOURCES) {
       parts.push(
-        `SELECT '${s.kind}' AS kind, '${s.src}' AS src, customer_id, ${day(s.time, span.offsetMinutes)} AS d FROM ${s.from}
+        `SELECT '${s.kind}' AS kind, '${s.src}' AS src, customer_id, ${dialect.localDate(s.time, span.offsetMinutes)} AS d FROM ${s.from}
           WHERE ${s.where} AND customer_id IS NOT NULL AND ${s.time} >= ? AND ${s.time} < ?`,
       );
       params.push(new Date(span.from), new Date(span.to));

@@ -1,5 +1,6 @@
 import type { IdentityRef } from '../../../connectors/common/identity-types';
-import { forUpdate, type StoredIdentity } from '../../identity/identity.repository';
+import type { StoredIdentity } from '../../identity/identity.repository';
+import { dialectFor } from '../../storage/dialect';
 import { writeRows } from '../../storage/prepared-rows';
 import { type Db, execute, fromDbTime, idString, type RowsStatement, select, toDbTime } from '../../storage/sql';
 
@@ -41,7 +42,9 @@ const COLUMNS = 'id, customer_id, type, scope, value, value_enc, source, verifie
 export async function findIdentitiesBulk(db: Db, refs: readonly IdentityRef[]): Promise<StoredIdentity[]> {
   if (refs.length === 0) return [];
   const { where, params } = byTypeScope(refs);
-  return (await select(db, `SELECT ${COLUMNS} FROM identities WHERE ${where}${forUpdate(db)}`, params)).map(toIdentity);
+  return (await select(db, `SELECT ${COLUMNS} FROM identities WHERE ${where}${dialectFor(db).forUpdate}`, params)).map(
+    toIdentity,
+  );
 }
 
 /** Whether anyone was ever erased: without tombstones a batch needs no hashing and no lookup. */
