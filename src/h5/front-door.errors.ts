@@ -1,6 +1,5 @@
 import { isWechatApiError } from '../../connectors/common/http/wechat-api-error';
 import { DomainError, type ErrorStatusTable } from '../errors/domain-error';
-import { UnknownAccountError } from '../tokens/unknown-account.error';
 
 /**
  * Refusals of the H5 / Mini Program front doors (DESIGN §8.2). Each code has one status; the JSON error middleware
@@ -23,7 +22,7 @@ export const FRONT_DOOR_ERROR_STATUS = {
   WRONG_APP: 403,
   RATE_LIMITED: 429,
   WECHAT_UNAVAILABLE: 502,
-} as const satisfies ErrorStatusTable<string>;
+} as const satisfies ErrorStatusTable;
 
 export type FrontDoorErrorCode = keyof typeof FRONT_DOOR_ERROR_STATUS;
 
@@ -34,11 +33,10 @@ export class FrontDoorError extends DomainError<FrontDoorErrorCode> {
 /**
  * A failed WeChat call as the visitor should see it: a used, expired or unknown code is the visitor's to retry
  * (400), a blocked login 403, rate limits 429, anything else 502 (never 500: WeChat failing is not our bug).
- * Errors that are not WeChat's propagate unchanged.
+ * Errors that are not WeChat's propagate unchanged (an unconfigured account's UnknownAccountError already answers
+ * 404 ACCOUNT_NOT_FOUND through the tokens table).
  */
 export function frontDoorErrorOf(e: unknown, what: string): unknown {
-  if (e instanceof UnknownAccountError)
-    return new FrontDoorError('ACCOUNT_NOT_FOUND', `no ${e.kind} account ${e.id} is configured`);
   if (!isWechatApiError(e)) return e;
   const because = e.errcode !== null ? ` (errcode ${e.errcode})` : '';
   switch (e.category) {
