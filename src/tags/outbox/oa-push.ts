@@ -96,8 +96,10 @@ async function pushRow(
   const remoteId = Number(binding.remoteTagId);
   const add = row.payload.op === 'add';
   const ok: OaTarget[] = [];
-  /** Refused openids by errcode (kept for the operator), with the category that decides what happens to them. */
-  const refused = new Map<number, { category: WechatErrorCategory; targets: OaTarget[] }>();
+  /** Untagging someone who no longer follows or is not this app's: WeChat holds nothing to remove. */
+  const gone: OaTarget[] = [];
+  /** Openids refused for good, by errcode (kept for the operator). */
+  const refused = new Map<number, OaTarget[]>();
   let pending: OaTarget[] = [];
   let error: unknown;
 
@@ -116,12 +118,9 @@ async function pushRow(
       ok.push(...list);
     } catch (err) {
       if (err instanceof WechatApiError && err.errcode !== null && PER_OPENID.has(err.category)) {
-        if (list.length === 1)
-          refused.set(err.errcode, {
-            category: err.category,
-            targets: [...(refused.get(err.errcode)?.targets ?? []), list[0]!],
-          });
-        else queue.unshift(list.slice(0, list.length >> 1), list.slice(list.length >> 1));
+        if (list.length > 1) queue.unshift(list.slice(0, list.length >> 1), list.slice(list.length >> 1));
+        else if (!add && err.category === 'SUBJECT_GONE') gone.push(list[0]!);
+        else refused.set(err.errcode, [...(refused.get(err.errcode) ?? []), list[0]!]);
       } else {
         ctx.noteFailure('oa', appId, err);
         error = err;
@@ -133,12 +132,8 @@ async function pushRow(
   const writes = (ts: OaTarget[], present: boolean) =>
     ts.map((t) => ({ subject: t.openid, remoteTagId: binding.remoteTagId, customerId: t.customerId, present }));
   ctx.outcome.statePushed('oa', appId, writes(ok, add));
-  for (const [errcode, { category, targets: ts }] of refused) {
-    // Untagging someone who no longer follows or is not this app's: WeChat holds nothing to remove.
-    if (!add && category === 'SUBJECT_GONE') {
-      ctx.outcome.statePushed('oa', appId, writes(ts, false));
-      continue;
-    }
+  ctx.outcome.statePushed('oa', appId, writes(gone, false));
+  for (const [errcode, ts] of refused) {
     ctx.outcome.stateFailed('oa', appId, errcode, writes(ts, !add));
     ctx.outcome.split({
       channel: 'oa',
