@@ -12,6 +12,7 @@ import { refreshWecomMember } from './wecom-member.refresh';
 import { refreshWecomGroup } from './wecom-group.refresh';
 import { SerialBatches } from '../../workers/serial-batches';
 import { TokenUnavailableError } from '../../tokens/token-errors';
+import { UnknownAccountError } from '../../tokens/unknown-account.error';
 import { isLockConflict } from '../../storage/conflict-retry';
 
 export interface RefreshWorkerOptions {
@@ -123,44 +124,30 @@ export class RefreshWorker implements Worker {
   private async handle(job: RefreshJob): Promise<void> {
     const deps = { ds: this.app.ds, identity: this.rt.identity, queue: this.queue, now: this.app.now };
     try {
-      if (job.kind === 'wecom_contact') {
-        const account = findWecom(this.app.config, job.account);
-        if (!account) throw new Error(`wecom account ${job.account} is no longer configured`);
-        await refreshWecomContact({ ...deps, client: this.rt.clients.wecom(account.corpId) }, account, job);
-      } else if (job.kind === 'wecom_member') {
-        const account = findWecom(this.app.config, job.account);
-        if (!account) throw new Error(`wecom account ${job.account} is no longer configured`);
-        await refreshWecomMember(
-          { ds: this.app.ds, queue: this.queue, now: this.app.now, client: this.rt.clients.wecom(account.corpId) },
-          job,
-        );
-      } else if (job.kind === 'wecom_group') {
-        const account = findWecom(this.app.config, job.account);
-        if (!account) throw new Error(`wecom account ${job.account} is no longer configured`);
+      if (job.kind === 'oa_user') {
+        const account = findOfficialAccount(this.app.config, job.account);
+        if (!account) throw new UnknownAccountError('official-account', job.account);
+        await refreshOaUser({ ...deps, client: this.rt.clients.oa(account.appId) }, account, job);
+        return;
+      }
+      const account = findWecom(this.app.config, job.account);
+      if (!account) throw new UnknownAccountError('wecom', job.account);
+      const client = this.rt.clients.wecom(account.corpId);
+      if (job.kind === 'wecom_contact') await refreshWecomContact({ ...deps, client }, account, job);
+      else if (job.kind === 'wecom_member')
+        await refreshWecomMember({ ds: this.app.ds, queue: this.queue, now: this.app.now, client }, job);
+      else
         await refreshWecomGroup(
-          {
-            ds: this.app.ds,
-            resolver: this.rt.resolver,
-            queue: this.queue,
-            now: this.app.now,
-            client: this.rt.clients.wecom(account.corpId),
-          },
+          { ds: this.app.ds, resolver: this.rt.resolver, queue: this.queue, now: this.app.now, client },
           account,
           job,
         );
-      } else {
-        const account = findOfficialAccount(this.app.config, job.account);
-        if (!account) throw new Error(`official account ${job.account} is no longer configured`);
-        await refreshOaUser({ ...deps, client: this.rt.clients.oa(account.appId) }, account, job);
-      }
     } catch (err) {
       // A rejected token is never the row's fault: the shared token has been (or is being) refreshed, so the read
       // runs again soon with the new one instead of failing (DESIGN §6).
       const tokenError =
         (isWechatApiError(err) && err.category === 'TOKEN_EXPIRED') || err instanceof TokenUnavailableError;
-      const retryable =
-        tokenError ||
-        (isWechatApiError(err) ? err.retryable : !(err instanceof Error && /no longer configured/.test(err.message)));
+      const retryable = tokenError || (isWechatApiError(err) ? err.retryable : !(err instanceof UnknownAccountError));
       const giveUp = !retryable || job.attempts >= this.opts.maxAttempts;
       const hinted = isWechatApiError(err) && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
       const baseMs = tokenError ? this.opts.tokenRetryMs : this.opts.backoffBaseMs;
