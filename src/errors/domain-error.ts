@@ -4,8 +4,8 @@
  */
 export type HttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
 
-/** Each module declares its codes and their status in one such table; a code without a status fails to compile. */
-export type ErrorStatusTable<Code extends string> = { readonly [C in Code]: HttpStatus };
+/** Each module declares its codes and their status in one such table; its code type is the table's keys. */
+export type ErrorStatusTable = { readonly [code: string]: HttpStatus };
 
 /**
  * The modules whose errors reach HTTP. The error middleware switches over them exhaustively (CONVENTIONS: one

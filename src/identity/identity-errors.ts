@@ -6,7 +6,7 @@ export const IDENTITY_ERROR_STATUS = {
   ALREADY_UNDONE: 409,
   LATER_MERGE_DEPENDS: 409,
   MERGE_STATE_CHANGED: 409,
-} as const satisfies ErrorStatusTable<string>;
+} as const satisfies ErrorStatusTable;
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERROR_STATUS;
 

@@ -15,7 +15,7 @@ export const SIDEBAR_ERROR_STATUS = {
   CSRF_HEADER_REQUIRED: 403,
   NOT_YOUR_CUSTOMER: 403,
   CUSTOMER_NOT_FOUND: 404,
-} as const satisfies ErrorStatusTable<string>;
+} as const satisfies ErrorStatusTable;
 
 export type SidebarErrorCode = keyof typeof SIDEBAR_ERROR_STATUS;
 

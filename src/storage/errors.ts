@@ -9,7 +9,7 @@ export const STORAGE_ERROR_STATUS = {
   DB_BUSY: 503,
   DB_UNAVAILABLE: 503,
   MIGRATION_FAILED: 500,
-} as const satisfies ErrorStatusTable<string>;
+} as const satisfies ErrorStatusTable;
 
 export type StorageErrorCode = keyof typeof STORAGE_ERROR_STATUS;
 

@@ -6,7 +6,7 @@ export const SYNC_ERROR_STATUS = {
   RESOURCE_NOT_SUPPORTED: 422,
   SYNC_RUNNING: 409,
   SYNC_NOT_FOUND: 404,
-} as const satisfies ErrorStatusTable<string>;
+} as const satisfies ErrorStatusTable;
 
 export type SyncErrorCode = keyof typeof SYNC_ERROR_STATUS;
 

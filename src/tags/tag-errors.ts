@@ -5,7 +5,7 @@ export const TAG_ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   VALIDATION_FAILED: 422,
-} as const satisfies ErrorStatusTable<string>;
+} as const satisfies ErrorStatusTable;
 
 export type TagErrorCode = keyof typeof TAG_ERROR_STATUS;
 

@@ -7,7 +7,7 @@ import { DomainError, type ErrorStatusTable } from '../errors/domain-error';
 export const TOKEN_ERROR_STATUS = {
   TOKEN_UNAVAILABLE: 503,
   ACCOUNT_NOT_FOUND: 404,
-} as const satisfies ErrorStatusTable<string>;
+} as const satisfies ErrorStatusTable;
 
 export type TokenErrorCode = keyof typeof TOKEN_ERROR_STATUS;
 

@@ -26,7 +26,7 @@ const everyDomainAnswered: Exclude<ErrorDomain, AnsweredError['domain']> extends
 void everyDomainAnswered;
 
 /** The status of a domain error: its module's table; exhaustive over the modules (a new one fails to compile). */
-export function statusOf(err: AnsweredError): number {
+function statusOf(err: AnsweredError): number {
   switch (err.domain) {
     case 'http':
       return err.status;
