@@ -1,9 +1,6 @@
-import { createHash } from 'crypto';
 import { customersOfExternalUserids, groupName, type MembershipChange } from '../storage/wecom-group.repository';
 import type { Db } from '../storage/sql';
-import { writeTimeline } from './timeline.writer';
-
-const MAX_KEY = 191;
+import { fitKey, writeTimelines } from './timeline.writer';
 
 /**
  * `wecom.group.joined` / `wecom.group.left` per customer (DESIGN §10.1): external members only (staff are not
@@ -38,9 +35,9 @@ export async function writeGroupTimeline(
     }
   }
   const name = await groupName(db, corpId, chatId);
-  for (const { kind, c } of entries) {
-    const key = `${keyBase}:${kind}:${c.userid}`;
-    await writeTimeline(db, {
+  await writeTimelines(
+    db,
+    entries.map(({ kind, c }) => ({
       customerId: customers.get(c.userid) ?? null,
       source: 'wecom',
       account: corpId,
@@ -52,8 +49,8 @@ export async function writeGroupTimeline(
         externalUserId: c.userid,
         ...(kind === 'joined' ? { joinScene: c.scene } : { quitScene: c.scene }),
       },
-      dedupeKey: key.length <= MAX_KEY ? key : `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`,
+      dedupeKey: fitKey(`${keyBase}:${kind}:${c.userid}`),
       inboxId,
-    });
-  }
+    })),
+  );
 }

@@ -4,20 +4,23 @@ import { type Db, execute, fromDbTime, fromJsonText, idString, select, toDbTime 
 
 export type NewEvent = Omit<EventRow, 'id' | 'createdAt'>;
 
-/** Inserts the entry unless its dedupe_key is already there (only that key's conflict is ignored). */
-export async function insertEvent(db: Db, e: NewEvent): Promise<void> {
-  const insert =
-    'INSERT INTO events (customer_id, source, account, type, occurred_at, payload, dedupe_key, inbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
-  await execute(db, `${insert}${dialectFor(db).ignoreDuplicateOf(['dedupe_key'])}`, [
-    e.customerId,
-    e.source,
-    e.account,
-    e.type,
-    e.occurredAt,
-    e.payload,
-    e.dedupeKey,
-    e.inboxId,
-  ]);
+const EVENT_COLUMNS = 'customer_id, source, account, type, occurred_at, payload, dedupe_key, inbox_id';
+const EVENTS_PER_INSERT = 500;
+
+/**
+ * Inserts entries, a few hundred per statement, each unless its dedupe_key is already there (only that key's
+ * conflict is ignored).
+ */
+export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) {
+    const part = events.slice(i, i + EVENTS_PER_INSERT);
+    const values = part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    await execute(
+      db,
+      `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${values}${dialectFor(db).ignoreDuplicateOf(['dedupe_key'])}`,
+      part.flatMap((e) => [e.customerId, e.source, e.account, e.type, e.occurredAt, e.payload, e.dedupeKey, e.inboxId]),
+    );
+  }
 }
 
 export type TimelineEvent = Pick<EventRow, 'id' | 'source' | 'account' | 'type' | 'occurredAt' | 'payload'>;
