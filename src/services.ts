@@ -1,10 +1,12 @@
 import type { AppContext } from './app-context';
 import { SessionTokens } from './auth/session-token';
+import { ProfileService } from './customers/profile.service';
 import { createFrontDoors, type FrontDoors } from './h5/front-doors';
 import { createIdentityService, type IdentityService } from './identity/identity.service';
 import { createInboxWriter } from './inbox/inbox-writer.factory';
 import type { InboxWriter } from './inbox/inbox-writer';
 import { newInstanceId } from './instance-id';
+import { PhoneCrypto } from './security/phone-crypto';
 import { createSidebarServices, type SidebarServices } from './sidebar/sidebar-services.factory';
 import type { BulkIdentityResolver } from './syncs/identity/bulk-resolver';
 import { createSyncRuntime } from './syncs/sync-runtime';
@@ -25,6 +27,10 @@ export interface Services extends AppContext {
   identity: IdentityService;
   /** Signs visitor, Mini Program, OAuth-state and staff tokens. */
   sessionTokens: SessionTokens;
+  /** Phone encryption and keyed hash under `security.dataKey` (the customer list's phone search). */
+  phoneCrypto: PhoneCrypto;
+  /** Customer profiles and summaries: the lookup and list routes and the sidebar's customer card. */
+  profiles: ProfileService;
   /** Group-commits callbacks into the inbox, shared by every callback route. */
   inboxWriter: InboxWriter;
   resolver: BulkIdentityResolver;
@@ -53,16 +59,20 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const clients = createClients(app, { now, ...opts.clients });
   const identity = createIdentityService(app);
   const sessionTokens = new SessionTokens(app.config.security.sessionSecret, now);
+  const phoneCrypto = new PhoneCrypto(app.config.security.dataKey);
+  const profiles = new ProfileService({ config: app.config, phoneCrypto, now });
   const inboxWriter = createInboxWriter(app);
   const { resolver, syncs } = createSyncRuntime(app, { clients, identity, instanceId });
   const frontDoors = createFrontDoors(app, { clients, identity, tokens: sessionTokens });
   const tags = tagWorkers(app, clients, { owner: instanceId });
-  const sidebar = createSidebarServices({ ...app, now, clients, sessionTokens, tags });
+  const sidebar = createSidebarServices({ ...app, now, clients, sessionTokens, profiles, tags });
   return Object.assign(app, {
     instanceId,
     clients,
     identity,
     sessionTokens,
+    phoneCrypto,
+    profiles,
     inboxWriter,
     resolver,
     syncs,

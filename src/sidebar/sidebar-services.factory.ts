@@ -1,8 +1,7 @@
 import type { AppContext } from '../app-context';
 import type { SessionTokens } from '../auth/session-token';
-import { ProfileService } from '../customers/profile.service';
+import type { ProfileService } from '../customers/profile.service';
 import { OauthStates } from '../h5/oauth-state';
-import { PhoneCrypto } from '../security/phone-crypto';
 import type { TagServices } from '../tags/tags.module';
 import type { Clients } from '../tokens/clients';
 import { SidebarCustomersService } from './sidebar-customers.service';
@@ -17,9 +16,9 @@ export interface SidebarServices {
   customers: SidebarCustomersService;
 }
 
-/** On the process's WeChat clients (one token manager per account, shared tickets), signer and tag services. */
+/** On the process's WeChat clients (one token manager per account, shared tickets), signer, profiles and tag services. */
 export function createSidebarServices(
-  app: AppContext & { clients: Clients; sessionTokens: SessionTokens; tags: TagServices },
+  app: AppContext & { clients: Clients; sessionTokens: SessionTokens; profiles: ProfileService; tags: TagServices },
 ): SidebarServices {
   const tokens = app.sessionTokens;
   const wecom = (corpId: string) => app.clients.wecom(corpId);
@@ -36,11 +35,7 @@ export function createSidebarServices(
     customers: new SidebarCustomersService({
       ds: app.ds,
       config: app.config,
-      profiles: new ProfileService({
-        config: app.config,
-        phoneCrypto: new PhoneCrypto(app.config.security.dataKey),
-        now: app.now,
-      }),
+      profiles: app.profiles,
       assignments,
       catalog,
     }),

@@ -2,8 +2,6 @@ import type Router from '@koa/router';
 import type { Services } from '../../services';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { isIdentityType } from '../../../connectors/common/identity-types';
-import { ProfileService } from '../../customers/profile.service';
-import { PhoneCrypto } from '../../security/phone-crypto';
 import { badRequest, forbidden, notFound } from '../http-error';
 import { ErasureService } from '../../customers/erasure.service';
 
@@ -14,12 +12,7 @@ import { ErasureService } from '../../customers/erasure.service';
  * Registered before any other `/customers/:id…` route so `lookup` is not taken for an id.
  */
 export function registerCustomerLookupRoutes(router: Router, app: Services): void {
-  const profiles = new ProfileService({
-    config: app.config,
-    phoneCrypto: new PhoneCrypto(app.config.security.dataKey),
-    now: app.now,
-  });
-  const { identity } = app;
+  const { identity, profiles } = app;
 
   router.get('/customers/lookup', requireRole('viewer'), async (ctx) => {
     const { type, scope, value } = ctx.query;

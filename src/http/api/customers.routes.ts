@@ -1,5 +1,4 @@
 import type Router from '@koa/router';
-import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import {
   identityScopes,
@@ -9,9 +8,8 @@ import {
 } from '../../customers/customer-filter';
 import { decodeEventCursor, timelinePage } from '../../customers/customer-events.service';
 import { CustomerListService } from '../../customers/customer-list.service';
-import { ProfileService } from '../../customers/profile.service';
-import { PhoneCrypto } from '../../security/phone-crypto';
 import { badRequest, notFound } from '../http-error';
+import type { Services } from '../../services';
 import { parseLimit } from './paging';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,9 +38,8 @@ export function parseCustomerFilter(query: Record<string, unknown>): CustomerFil
  * `GET /api/v1/customers?q=&tag=&channel=&limit=&cursor=` → `{ items, nextCursor }` and
  * `GET /api/v1/customers/:id/events?limit=&cursor=` (DESIGN §8.3). Viewers see masked phones.
  */
-export function registerCustomerRoutes(router: Router, app: AppContext): void {
-  const phoneCrypto = new PhoneCrypto(app.config.security.dataKey);
-  const profiles = new ProfileService({ config: app.config, phoneCrypto, now: app.now });
+export function registerCustomerRoutes(router: Router, app: Services): void {
+  const { profiles, phoneCrypto } = app;
   const customers = new CustomerListService({ profiles, phoneCrypto, scopes: identityScopes(app.config) });
 
   router.get('/customers', requireRole('viewer'), async (ctx) => {
