@@ -83,3 +83,11 @@ export function isWechatApiError(e: unknown): e is WechatApiError {
 export function stripRequestId(errmsg: string): string {
   return errmsg.replace(/\s*,?\s*(?:rid:|hint:\s*\[)[\s\S]*$/u, '').trim();
 }
+
+/**
+ * A request the connector refuses before calling WeChat, by a rule WeChat documents (so a caller's bug never
+ * spends quota): the errcode WeChat would answer, INVALID_REQUEST, never retried.
+ */
+export function refusedRequest(api: string, errcode: number, errmsg: string): WechatApiError {
+  return new WechatApiError({ api, errcode, errmsg, category: 'INVALID_REQUEST', retryable: false });
+}

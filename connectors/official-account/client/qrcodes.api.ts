@@ -1,5 +1,5 @@
 import type { TokenSource } from '../../common/http/token-source';
-import { WechatApiError } from '../../common/http/wechat-api-error';
+import { refusedRequest } from '../../common/http/wechat-api-error';
 import type { WechatHttpClient } from '../../common/http/wechat-http-client';
 
 /** Parametric QR code limits (DESIGN §10.2): temporary codes live ≤ 30 days, permanent integer scenes 1..100000. */
@@ -23,16 +23,6 @@ export interface QrCodeTicket {
   expireSeconds?: number;
 }
 
-function invalid(errmsg: string): WechatApiError {
-  return new WechatApiError({
-    api: 'qrcode/create',
-    errcode: 40053,
-    errmsg,
-    category: 'INVALID_REQUEST',
-    retryable: false,
-  });
-}
-
 /**
  * qrcode/create. Scene and lifetime rules are checked before calling WeChat (which answers 40053 for them); the
  * image is `showqrcode?ticket=` on mp.weixin.qq.com, see `showQrCodeUrl`.
@@ -49,17 +39,22 @@ export class OaQrCodesApi {
     const str = typeof req.scene === 'string';
     if (str) {
       const n = [...(req.scene as string)].length;
-      if (n < 1 || n > QR_SCENE_STR_MAX) throw invalid(`scene_str length ${n} not in 1..${QR_SCENE_STR_MAX}`);
+      if (n < 1 || n > QR_SCENE_STR_MAX)
+        throw refusedRequest('qrcode/create', 40053, `scene_str length ${n} not in 1..${QR_SCENE_STR_MAX}`);
     } else {
       const max = permanent ? QR_PERMANENT_MAX_SCENE_ID : QR_TEMPORARY_MAX_SCENE_ID;
       if (!Number.isInteger(req.scene) || (req.scene as number) < 1 || (req.scene as number) > max)
-        throw invalid(`scene_id ${req.scene} not in 1..${max}`);
+        throw refusedRequest('qrcode/create', 40053, `scene_id ${req.scene} not in 1..${max}`);
     }
     if (
       !permanent &&
       (!Number.isInteger(req.expireSeconds) || req.expireSeconds! < 1 || req.expireSeconds! > QR_MAX_EXPIRE_SECONDS)
     ) {
-      throw invalid(`expire_seconds ${req.expireSeconds} not in 1..${QR_MAX_EXPIRE_SECONDS}`);
+      throw refusedRequest(
+        'qrcode/create',
+        40053,
+        `expire_seconds ${req.expireSeconds} not in 1..${QR_MAX_EXPIRE_SECONDS}`,
+      );
     }
     const actionName = `${permanent ? 'QR_LIMIT_' : 'QR_'}${str ? 'STR_' : ''}SCENE`;
     const wire = await this.http.call<{ ticket: string; url: string; expire_seconds?: number }>({

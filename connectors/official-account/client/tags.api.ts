@@ -1,5 +1,5 @@
 import type { TokenSource } from '../../common/http/token-source';
-import { WechatApiError } from '../../common/http/wechat-api-error';
+import { refusedRequest } from '../../common/http/wechat-api-error';
 import type { WechatHttpClient } from '../../common/http/wechat-http-client';
 import type { OaTagWire, TagFansPageWire } from '../client-types';
 
@@ -114,13 +114,7 @@ export class OaTagsApi {
 
   private async members(api: string, openids: readonly string[], tagId: number): Promise<void> {
     if (openids.length === 0 || openids.length > TAG_BATCH_MAX) {
-      throw new WechatApiError({
-        api,
-        errcode: 40032,
-        errmsg: `openid list size ${openids.length} not in 1..${TAG_BATCH_MAX}`,
-        category: 'INVALID_REQUEST',
-        retryable: false,
-      });
+      throw refusedRequest(api, 40032, `openid list size ${openids.length} not in 1..${TAG_BATCH_MAX}`);
     }
     await this.http.call<Ok>({
       api,

@@ -1,5 +1,5 @@
 import type { TokenSource } from '../../common/http/token-source';
-import { WechatApiError } from '../../common/http/wechat-api-error';
+import { refusedRequest } from '../../common/http/wechat-api-error';
 import type { WechatHttpClient } from '../../common/http/wechat-http-client';
 import type { FollowerPage, FollowerPageWire, UserInfoWire, UserLang } from '../client-types';
 
@@ -63,13 +63,7 @@ export class OaUsersApi {
    */
   async batchGetUserInfo(openids: readonly string[], lang: UserLang = 'zh_CN'): Promise<UserInfoWire[]> {
     if (openids.length === 0 || openids.length > BATCHGET_MAX) {
-      throw new WechatApiError({
-        api: 'user/info/batchget',
-        errcode: 40032,
-        errmsg: `openid list size ${openids.length} not in 1..${BATCHGET_MAX}`,
-        category: 'INVALID_REQUEST',
-        retryable: false,
-      });
+      throw refusedRequest('user/info/batchget', 40032, `openid list size ${openids.length} not in 1..${BATCHGET_MAX}`);
     }
     const wire = await this.http.call<{ user_info_list?: UserInfoWire[] }>({
       api: 'user/info/batchget',

@@ -1,5 +1,5 @@
 import type { TokenSource } from '../../common/http/token-source';
-import { WechatApiError } from '../../common/http/wechat-api-error';
+import { refusedRequest } from '../../common/http/wechat-api-error';
 import type { WechatHttpClient } from '../../common/http/wechat-http-client';
 
 /** `state` and `remark` of a contact way are at most 30 characters (wechat-api-wecom-ops.md §3.1). */
@@ -67,15 +67,11 @@ interface ContactWayWire {
   party?: number[];
 }
 
-function invalid(api: string, errmsg: string): WechatApiError {
-  return new WechatApiError({ api, errcode: 40058, errmsg, category: 'INVALID_REQUEST', retryable: false });
-}
-
 function checkFields(api: string, f: ContactWayFields): void {
   if (f.state !== undefined && [...f.state].length > CONTACT_WAY_STATE_MAX)
-    throw invalid(api, `state longer than ${CONTACT_WAY_STATE_MAX} characters`);
+    throw refusedRequest(api, 40058, `state longer than ${CONTACT_WAY_STATE_MAX} characters`);
   if (f.remark !== undefined && [...f.remark].length > CONTACT_WAY_REMARK_MAX)
-    throw invalid(api, `remark longer than ${CONTACT_WAY_REMARK_MAX} characters`);
+    throw refusedRequest(api, 40058, `remark longer than ${CONTACT_WAY_REMARK_MAX} characters`);
 }
 
 function fieldsWire(f: ContactWayFields): Record<string, unknown> {
@@ -105,7 +101,7 @@ export class WecomContactWaysApi {
     const api = 'externalcontact/add_contact_way';
     checkFields(api, req);
     if (req.type === 1 && (req.user?.length ?? 0) !== 1)
-      throw invalid(api, 'a single-member way names exactly one user');
+      throw refusedRequest(api, 40058, 'a single-member way names exactly one user');
     const wire = await this.http.call<{ config_id: string; qr_code?: string }>({
       api,
       method: 'POST',
@@ -170,17 +166,12 @@ export class WecomContactWaysApi {
   async sendWelcomeMessage(welcomeCode: string, msg: WelcomeMessage): Promise<void> {
     const api = 'externalcontact/send_welcome_msg';
     const attachments = msg.attachments ?? [];
-    if (msg.text === undefined && attachments.length === 0) throw invalid(api, 'neither text nor attachments');
+    if (msg.text === undefined && attachments.length === 0)
+      throw refusedRequest(api, 40058, 'neither text nor attachments');
     if (msg.text !== undefined && Buffer.byteLength(msg.text) > WELCOME_TEXT_MAX_BYTES)
-      throw invalid(api, `text longer than ${WELCOME_TEXT_MAX_BYTES} bytes`);
+      throw refusedRequest(api, 40058, `text longer than ${WELCOME_TEXT_MAX_BYTES} bytes`);
     if (attachments.length > WELCOME_ATTACHMENTS_MAX) {
-      throw new WechatApiError({
-        api,
-        errcode: 41064,
-        errmsg: `more than ${WELCOME_ATTACHMENTS_MAX} attachments`,
-        category: 'INVALID_REQUEST',
-        retryable: false,
-      });
+      throw refusedRequest(api, 41064, `more than ${WELCOME_ATTACHMENTS_MAX} attachments`);
     }
     await this.http.call({
       api,

@@ -1,5 +1,5 @@
 import type { TokenSource } from '../../common/http/token-source';
-import { WechatApiError } from '../../common/http/wechat-api-error';
+import { refusedRequest } from '../../common/http/wechat-api-error';
 import type { WechatHttpClient } from '../../common/http/wechat-http-client';
 import type {
   ByUserPage,
@@ -48,13 +48,11 @@ export class WecomContactsApi {
   /** One page of (member, customer) relations. https://developer.work.weixin.qq.com/document/path/93010 */
   async batchGetByUser(userids: readonly string[], cursor = '', limit = BY_USER_MAX_LIMIT): Promise<ByUserPage> {
     if (userids.length === 0 || userids.length > BY_USER_MAX_USERIDS) {
-      throw new WechatApiError({
-        api: 'externalcontact/batch/get_by_user',
-        errcode: 40058,
-        errmsg: `userid_list size ${userids.length} not in 1..${BY_USER_MAX_USERIDS}`,
-        category: 'INVALID_REQUEST',
-        retryable: false,
-      });
+      throw refusedRequest(
+        'externalcontact/batch/get_by_user',
+        40058,
+        `userid_list size ${userids.length} not in 1..${BY_USER_MAX_USERIDS}`,
+      );
     }
     const wire = await this.http.call<{ external_contact_list?: ByUserPage['items']; next_cursor?: string }>({
       api: 'externalcontact/batch/get_by_user',

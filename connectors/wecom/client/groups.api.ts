@@ -1,15 +1,11 @@
 import type { TokenSource } from '../../common/http/token-source';
-import { WechatApiError } from '../../common/http/wechat-api-error';
+import { refusedRequest } from '../../common/http/wechat-api-error';
 import type { WechatHttpClient } from '../../common/http/wechat-http-client';
 import type { GroupChatListPage, GroupChatListRequest, GroupChatWire } from '../client-types';
 
 /** groupchat/list takes 1..1000 groups per page and ≤ 100 owners (wechat-api-wecom-ops.md §1.1). */
 export const GROUP_LIST_MAX_LIMIT = 1000;
 export const GROUP_LIST_MAX_OWNERS = 100;
-
-function invalid(api: string, errmsg: string): WechatApiError {
-  return new WechatApiError({ api, errcode: 40058, errmsg, category: 'INVALID_REQUEST', retryable: false });
-}
 
 /** Customer groups (客户群) with the contact-secret token (DESIGN §10.1). */
 export class WecomGroupsApi {
@@ -26,10 +22,10 @@ export class WecomGroupsApi {
     const api = 'externalcontact/groupchat/list';
     const limit = req.limit ?? GROUP_LIST_MAX_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > GROUP_LIST_MAX_LIMIT)
-      throw invalid(api, `limit ${limit} not in 1..${GROUP_LIST_MAX_LIMIT}`);
+      throw refusedRequest(api, 40058, `limit ${limit} not in 1..${GROUP_LIST_MAX_LIMIT}`);
     const owners = req.ownerUserids;
     if (owners && (owners.length === 0 || owners.length > GROUP_LIST_MAX_OWNERS))
-      throw invalid(api, `owner_filter size ${owners.length} not in 1..${GROUP_LIST_MAX_OWNERS}`);
+      throw refusedRequest(api, 40058, `owner_filter size ${owners.length} not in 1..${GROUP_LIST_MAX_OWNERS}`);
     const wire = await this.http.call<{ group_chat_list?: GroupChatListPage['items']; next_cursor?: string }>({
       api,
       method: 'POST',
