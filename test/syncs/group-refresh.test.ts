@@ -14,15 +14,6 @@ describe('customer group re-reads', () => {
   let worker: RefreshWorker;
   let corp: WecomCorp;
   let corpId: string;
-  const control = (path: string, body: unknown) =>
-    fetch(`${h.emu.url}/_emulator${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then(async (r) => {
-      if (r.status >= 300) throw new Error(`${path} → ${r.status} ${await r.text()}`);
-      return r.json() as Promise<Record<string, any>>;
-    });
   const reread = async (chatId: string) => {
     await enqueueRefresh(db.ds, [{ kind: 'wecom_group', account: corpId, subject: chatId }], new Date());
     expect(await worker.drain()).toBe(1);
@@ -69,19 +60,22 @@ describe('customer group re-reads', () => {
 
   it('stores a group first heard of by callback, then who joined and who left, and a dismissed group as dismissed', async () => {
     const owner = corp.staff.find((s) => s.contactFeature)!.userid;
-    const g = await control(`/wecom/${corpId}/groups`, {
+    const g = await h.control<{ chatId: string; members: { userid: string }[] }>(`/wecom/${corpId}/groups`, {
       owner,
       name: '回调群',
       members: [{ stranger: 1 }, { stranger: 2 }],
     });
     await reread(g.chatId);
     const first = await groupMembers(db.ds, corpId, g.chatId);
-    expect(first.map((m) => m.userid)).toEqual(g.members.map((m: { userid: string }) => m.userid));
+    expect(first.map((m) => m.userid)).toEqual(g.members.map((m) => m.userid));
     const joined = (
-      await control(`/wecom/${corpId}/groups/${g.chatId}/members`, { members: [{ stranger: 1 }], joinScene: 3 })
-    ).added[0];
-    const leaver = g.members[1].userid as string;
-    await control(`/wecom/${corpId}/groups/${g.chatId}/members/remove`, { members: [leaver] });
+      await h.control<{ added: { userid: string }[] }>(`/wecom/${corpId}/groups/${g.chatId}/members`, {
+        members: [{ stranger: 1 }],
+        joinScene: 3,
+      })
+    ).added[0]!;
+    const leaver = g.members[1]!.userid;
+    await h.control(`/wecom/${corpId}/groups/${g.chatId}/members/remove`, { members: [leaver] });
     await reread(g.chatId);
     const after = await groupMembers(db.ds, corpId, g.chatId);
     expect(after.find((m) => m.userid === leaver)!.leftAt).toBeInstanceOf(Date);
@@ -91,7 +85,7 @@ describe('customer group re-reads', () => {
       [joined.userid],
     )) as { customer_id: string }[];
     expect(customer).toBeDefined();
-    await control(`/wecom/${corpId}/groups/${g.chatId}/dismiss`, {});
+    await h.control(`/wecom/${corpId}/groups/${g.chatId}/dismiss`, {});
     await reread(g.chatId);
     const [row] = (await db.ds.query('SELECT status FROM wecom_groups WHERE chat_id = ?', [g.chatId])) as {
       status: string;

@@ -14,15 +14,6 @@ describe('WeCom groups sync', () => {
   let h: SyncHarness;
   let corp: WecomCorp;
   let corpId: string;
-  const control = (path: string, body: unknown) =>
-    fetch(`${h.emu.url}/_emulator${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }).then(async (r) => {
-      if (r.status >= 300) throw new Error(`${path} → ${r.status} ${await r.text()}`);
-      return r.json() as Promise<Record<string, unknown>>;
-    });
   const sync = async () => (await h.rt.syncs.start(h.wecom().id, 'groups')).done;
   const calls = (api: string) => h.emu.state.counters.snapshot()[api]?.calls ?? 0;
   const customerOf = async (type: string, value: string) =>
@@ -48,7 +39,7 @@ describe('WeCom groups sync', () => {
   });
   beforeEach(async () => {
     await clearTables(db.ds);
-    await control('/limits', { reset: true });
+    await h.control('/limits', { reset: true });
     h.emu.state.counters.reset();
   });
 
@@ -99,8 +90,8 @@ describe('WeCom groups sync', () => {
     const [kept, gone] = [corp.groups.chats[5]!, corp.groups.chats[6]!];
     const leaver = kept.members.find((m) => !m.staff)!;
     const leaverId = corp.externalUserid(leaver.slot);
-    await control(`/wecom/${corpId}/groups/${kept.chatId}/members/remove`, { members: [leaverId], quitScene: 1 });
-    await control(`/wecom/${corpId}/groups/${gone.chatId}/dismiss`, {});
+    await h.control(`/wecom/${corpId}/groups/${kept.chatId}/members/remove`, { members: [leaverId], quitScene: 1 });
+    await h.control(`/wecom/${corpId}/groups/${gone.chatId}/dismiss`, {});
     try {
       expect((await sync()).status).toBe('done');
       const members = await groupMembers(db.ds, corpId, kept.chatId);
@@ -129,9 +120,9 @@ describe('WeCom groups sync', () => {
     const chat = corp.groups.chats[7]!;
     const leaver = chat.members.find((m) => !m.staff)!;
     const leaverId = corp.externalUserid(leaver.slot);
-    await control(`/wecom/${corpId}/groups/${chat.chatId}/members/remove`, { members: [leaverId], quitScene: 0 });
+    await h.control(`/wecom/${corpId}/groups/${chat.chatId}/members/remove`, { members: [leaverId], quitScene: 0 });
     const added = (
-      await control(`/wecom/${corpId}/groups/${chat.chatId}/members`, { members: [{ stranger: 1 }], joinScene: 2 })
+      await h.control(`/wecom/${corpId}/groups/${chat.chatId}/members`, { members: [{ stranger: 1 }], joinScene: 2 })
     ).added as { userid: string }[];
     try {
       expect((await sync()).status).toBe('done');
@@ -205,14 +196,14 @@ describe('WeCom groups sync', () => {
 
   it('a sync stopped by WeCom part way resumes from its checkpoint without reading the stored groups again', async () => {
     // A fresh minute window, so the earlier tests' calls do not count against the limit.
-    await control('/clock/advance', { seconds: 120 });
-    await control('/limits', { api: GET, perMinute: 10 });
+    await h.control('/clock/advance', { seconds: 120 });
+    await h.control('/limits', { api: GET, perMinute: 10 });
     const failed = await sync();
     expect(failed.status).toBe('failed');
     const stored = await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_groups');
     expect(stored).toBeGreaterThanOrEqual(8);
-    await control('/limits', { reset: true });
-    await control('/clock/advance', { seconds: 3600 });
+    await h.control('/limits', { reset: true });
+    await h.control('/clock/advance', { seconds: 3600 });
     h.emu.state.counters.reset();
     const resumed = await h.rt.syncs.start(h.wecom().id, 'groups');
     expect(resumed.run.id).toBe(failed.id);

@@ -16,6 +16,8 @@ export interface SyncHarness {
   rt: Services;
   oa(index?: number): Account & { kind: 'official-account' };
   wecom(index?: number): Account & { kind: 'wecom' };
+  /** POSTs to the emulator's control API (`/_emulator<path>`); a status of 300 or more throws with the answer. */
+  control<T = Record<string, unknown>>(path: string, body: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,15 @@ export async function startSyncHarness(
     rt,
     oa: (i = 0) => pick('official-account', i),
     wecom: (i = 0) => pick('wecom', i),
+    control: async <T>(path: string, body: unknown) => {
+      const r = await fetch(`${emu.url}/_emulator${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (r.status >= 300) throw new Error(`${path} → ${r.status} ${await r.text()}`);
+      return (await r.json()) as T;
+    },
     close: async () => {
       await rt.syncs.stop();
       await emu.close();
