@@ -1,5 +1,5 @@
 import type { Role } from '../auth/roles';
-import { toCustomer, type StoredCustomer } from '../identity/customer.repository';
+import { customerColumns, toCustomer, type StoredCustomer } from '../storage/customers/customer.repository';
 import { identitiesOfCustomers, type StoredIdentity } from '../identity/identity.repository';
 import type { PhoneCrypto } from '../security/phone-crypto';
 import { type Db, idString, select } from '../storage/sql';
@@ -7,8 +7,7 @@ import { filterSql, type CustomerFilter, type IdentityScope } from './customer-f
 import type { CustomerListItem, CustomerPage } from './customers-api.types';
 import type { NameExtras, ProfileService } from './profile.service';
 
-const COLUMNS =
-  'c.id, c.status, c.merged_into_id, c.display_name, c.avatar_url, c.phone_enc, c.created_at, c.updated_at';
+const COLUMNS = customerColumns('c');
 
 /**
  * `GET /api/v1/customers` (DESIGN §8.3): active customers newest first, keyset-paged on the id (UUIDv7 ids sort

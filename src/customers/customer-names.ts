@@ -1,4 +1,4 @@
-import { findCustomers } from '../identity/customer.repository';
+import { findCustomers } from '../storage/customers/customer.repository';
 import { nameSourceRows, type NameSourceOwner } from '../storage/customers/name-sources.repository';
 import type { Db } from '../storage/sql';
 import { bestName } from './best-name';

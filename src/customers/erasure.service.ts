@@ -6,7 +6,7 @@ import { deleteRefreshesOf } from '../syncs/refresh/refresh-queue.repository';
 import { IdentityHasher } from '../security/identity-hash';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { AuditLogWriter } from '../audit/audit-log.writer';
-import { survivorOf } from '../identity/customer.repository';
+import { survivorOf } from '../storage/customers/customer.repository';
 import { dialectFor } from '../storage/dialect';
 import { execute, insertIgnore, select, toDbTime } from '../storage/sql';
 import { deleteGroupMembershipsOf } from '../storage/wecom-group.repository';

@@ -4,7 +4,13 @@ import { PhoneCrypto } from '../security/phone-crypto';
 import { IdentityHasher } from '../security/identity-hash';
 import { uuidv7 } from '../storage/ids';
 import { type Db, execute } from '../storage/sql';
-import { type StoredCustomer, findCustomers, insertCustomer, survivorOf, updateCustomer } from './customer.repository';
+import {
+  type StoredCustomer,
+  findCustomers,
+  insertCustomer,
+  survivorOf,
+  updateCustomer,
+} from '../storage/customers/customer.repository';
 import { cleanRefs, identityKey } from './identity-keys';
 import {
   anyTombstone,

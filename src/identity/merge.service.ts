@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { MergeMoved } from '../storage/entities';
 import { type Db, execute, idString, select } from '../storage/sql';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
-import { type StoredCustomer, findCustomers, updateCustomer } from './customer.repository';
+import { type StoredCustomer, findCustomers, updateCustomer } from '../storage/customers/customer.repository';
 import { IdentityError } from './identity-errors';
 import { findMerge, insertMerge, laterMergeTouching, markUndone, type MergeRecord } from './merge.repository';
 import { retryingTransaction } from '../storage/conflict-retry';

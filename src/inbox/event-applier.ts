@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
 import type { Channel, NormalizedEvent, PaymentSucceeded } from '../../connectors/common/normalized-event';
 import type { SiyuConfig } from '../../config';
-import { survivorOf } from '../identity/customer.repository';
+import { survivorOf } from '../storage/customers/customer.repository';
 import { findIdentities } from '../identity/identity.repository';
 import type { IdentityService } from '../identity/identity.service';
 import { applyFollow } from '../events/follow.writer';

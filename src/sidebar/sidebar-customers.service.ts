@@ -1,7 +1,7 @@
 import type { DataSource } from '../storage';
 import type { CustomerProfile } from '../customers/customers-api.types';
 import type { ProfileService } from '../customers/profile.service';
-import type { StoredCustomer } from '../identity/customer.repository';
+import type { StoredCustomer } from '../storage/customers/customer.repository';
 import type { AssignmentService } from '../tags/assignments/assignment.service';
 import type { TagCatalogService } from '../tags/catalog/tag-catalog.service';
 import { tagsBoundTo, type TagRecord } from '../tags/catalog/tag.repository';

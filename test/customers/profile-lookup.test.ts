@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { ProfileService } from '../../src/customers/profile.service';
-import { findCustomer } from '../../src/identity/customer.repository';
+import { findCustomer } from '../../src/storage/customers/customer.repository';
 import { PhoneCrypto } from '../../src/security/phone-crypto';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';

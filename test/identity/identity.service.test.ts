@@ -2,7 +2,7 @@ import type { IdentityRef } from '../../connectors/common/identity-types';
 import { useTestDatabase } from '../helpers/describe-db';
 import { IdentityService, type Observation } from '../../src/identity/identity.service';
 import { retryingTransaction } from '../../src/storage/conflict-retry';
-import { survivorOf } from '../../src/identity/customer.repository';
+import { survivorOf } from '../../src/storage/customers/customer.repository';
 import { undoMerge } from '../../src/identity/merge.service';
 import { IdentityError } from '../../src/identity/identity-errors';
 import { PhoneCrypto } from '../../src/security/phone-crypto';

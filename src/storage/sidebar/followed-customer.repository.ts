@@ -1,5 +1,7 @@
-import { toCustomer, type StoredCustomer } from '../../identity/customer.repository';
+import { customerColumns, toCustomer, type StoredCustomer } from '../customers/customer.repository';
 import { type Db, select } from '../sql';
+
+const CUSTOMER = customerColumns('c');
 
 /** The customer behind an external_userid, and whether this staff member follows them (a live relation). */
 export interface FollowedCustomer {
@@ -20,7 +22,7 @@ export async function findFollowedCustomer(
 ): Promise<FollowedCustomer | undefined> {
   const rows = await select(
     db,
-    `SELECT c.id, c.status, c.merged_into_id, c.display_name, c.avatar_url, c.phone_enc, c.created_at, c.updated_at, f.id AS follow_id
+    `SELECT ${CUSTOMER}, f.id AS follow_id
        FROM identities i
        JOIN customers c ON c.id = i.customer_id
        LEFT JOIN wecom_follows f ON f.corp_id = i.scope AND f.staff_userid = ? AND f.external_userid = i.value AND f.deleted = 0

@@ -1,5 +1,5 @@
 import type { IdentityRef } from '../../../connectors/common/identity-types';
-import { findCustomers, updateCustomer, type StoredCustomer } from '../../identity/customer.repository';
+import { findCustomers, updateCustomer, type StoredCustomer } from '../../storage/customers/customer.repository';
 import { cleanRefs, identityKey } from '../../identity/identity-keys';
 import { identitiesOfCustomers } from '../../identity/identity.repository';
 import type { IdentityService } from '../../identity/identity.service';

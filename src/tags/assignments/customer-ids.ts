@@ -1,4 +1,4 @@
-import { survivorOf } from '../../identity/customer.repository';
+import { survivorOf } from '../../storage/customers/customer.repository';
 import { type Db, select } from '../../storage/sql';
 
 /**

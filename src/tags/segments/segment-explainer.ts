@@ -1,4 +1,4 @@
-import { survivorOf } from '../../identity/customer.repository';
+import { survivorOf } from '../../storage/customers/customer.repository';
 import { select } from '../../storage/sql';
 import { tagNotFound } from '../tag-errors';
 import type { TagsDeps } from '../tags-deps';

@@ -1,6 +1,6 @@
-import type { CustomerStatus } from '../storage/entities';
-import { type Db, execute, fromDbTime, select } from '../storage/sql';
-import { dialectFor } from '../storage/dialect';
+import type { CustomerStatus } from '../entities';
+import { type Db, execute, fromDbTime, select } from '../sql';
+import { dialectFor } from '../dialect';
 
 export interface StoredCustomer {
   id: string;
@@ -13,7 +13,22 @@ export interface StoredCustomer {
   updatedAt: Date;
 }
 
-const COLUMNS = 'id, status, merged_into_id, display_name, avatar_url, phone_enc, created_at, updated_at';
+const COLUMN_NAMES = [
+  'id',
+  'status',
+  'merged_into_id',
+  'display_name',
+  'avatar_url',
+  'phone_enc',
+  'created_at',
+  'updated_at',
+];
+const COLUMNS = COLUMN_NAMES.join(', ');
+
+/** The columns `toCustomer` reads, of the `customers` table joined as `alias`. */
+export function customerColumns(alias: string): string {
+  return COLUMN_NAMES.map((c) => `${alias}.${c}`).join(', ');
+}
 /** A merge chain longer than this means corrupted data, not a real history. */
 export const MAX_CHAIN = 32;
 
