@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { contactWayView, wayMembers } from '../api/wecom/contact-way.api';
+import { ID_ALPHABET } from '../core/hash';
 import type { EmulatorState } from '../state';
 import { ContactWayStore } from '../world/contact-ways';
 import { ControlError, notFound, readBody } from './control-body';
@@ -61,7 +62,7 @@ export function contactWayRoutes(router: Router, state: EmulatorState, notifier:
     const externalUserId = corp.externalUserid(slot);
     let welcomeCode: string | undefined;
     if (b.welcomeCode) {
-      welcomeCode = state.rng.chars(43, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+      welcomeCode = state.rng.chars(43, ID_ALPHABET);
       corp.contactWays.welcomeCodes.set(welcomeCode, {
         code: welcomeCode,
         userid: staff.userid,

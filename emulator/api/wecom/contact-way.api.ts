@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { ID_ALPHABET } from '../../core/hash';
 import { WxError } from '../../core/wx-error';
 import { corpOf, type Endpoint } from '../../http/endpoint';
 import { CONTACT_WAY_MAX_USERS, CONTACT_WAY_QUOTA, WELCOME_CODE_TTL, type ContactWay } from '../../world/contact-ways';
@@ -94,7 +94,8 @@ const add: Endpoint = {
     const members = checkMembers(corp, type, b.user, b.party);
     const store = corp.contactWays;
     if (store.created >= CONTACT_WAY_QUOTA) throw new WxError(41045);
-    const configId = randomBytes(16).toString('hex');
+    const rng = call.state.rng;
+    const configId = rng.hex(32);
     const way: ContactWay = {
       configId,
       type,
@@ -106,7 +107,7 @@ const add: Endpoint = {
       ...members,
       qrCode:
         scene === 2
-          ? `https://wework.qpic.cn/wwpic/${call.state.rng.chars(6, '0123456789')}_${randomBytes(12).toString('base64url')}/0`
+          ? `https://wework.qpic.cn/wwpic/${rng.chars(6, '0123456789')}_${rng.chars(16, ID_ALPHABET)}/0`
           : undefined,
       createdAt: call.now,
       adds: 0,
