@@ -39,14 +39,17 @@ export class OaQrCodeStore {
     return name === 'QR_LIMIT_SCENE' || name === 'QR_LIMIT_STR_SCENE';
   }
 
+  private static sceneKey(sceneId: number, sceneStr: string): string {
+    return sceneStr !== '' ? `s:${sceneStr}` : `i:${sceneId}`;
+  }
+
   existingPermanent(sceneId: number, sceneStr: string): OaQrCode | undefined {
-    return this.permanent.get(sceneStr !== '' ? `s:${sceneStr}` : `i:${sceneId}`);
+    return this.permanent.get(OaQrCodeStore.sceneKey(sceneId, sceneStr));
   }
 
   add(code: OaQrCode): OaQrCode {
     this.byTicket.set(code.ticket, code);
-    if (code.expiresAt === undefined)
-      this.permanent.set(code.sceneStr !== '' ? `s:${code.sceneStr}` : `i:${code.sceneId}`, code);
+    if (code.expiresAt === undefined) this.permanent.set(OaQrCodeStore.sceneKey(code.sceneId, code.sceneStr), code);
     return code;
   }
 
