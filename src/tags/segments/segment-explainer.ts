@@ -3,7 +3,7 @@ import { select } from '../../storage/sql';
 import { tagNotFound } from '../tag-errors';
 import type { TagsDeps } from '../tags-deps';
 import { compileRule } from './rule-compiler';
-import { factSql, readFacts } from './rule-facts';
+import { factSql, readFacts, type FactSql } from './rule-facts';
 import type { Condition, Rule } from './rule-types';
 import { findSegment, listSegments, type SegmentRecord } from './segment.repository';
 import type { CustomerSegmentsJson, ExplainNode, SegmentExplanationJson } from './segments-api.types';
@@ -25,7 +25,10 @@ export class SegmentExplainer {
     const now = new Date(this.deps.now());
     const leaves: Condition[] = [];
     collect(s.rule, leaves);
-    const values = await this.evaluate(id, leaves, now);
+    const { active, values } = await this.readCustomer(
+      id,
+      leaves.flatMap((leaf) => [verdictOf(leaf, now), factSql(leaf, now)]),
+    );
     let next = 0;
     const build = (r: Rule): ExplainNode => {
       if ('all' in r) {
@@ -40,11 +43,11 @@ export class SegmentExplainer {
         const item = build(r.not);
         return { op: 'not', met: !item.met, item };
       }
-      const v = values[next++]!;
-      return { op: 'condition', met: v.met, condition: r, facts: readFacts(r, v.facts, now) };
+      const [verdict, facts] = [values[next]!, values[next + 1]!];
+      next += 2;
+      return { op: 'condition', met: Number(verdict[0]) === 1, condition: r, facts: readFacts(r, facts, now) };
     };
     const rule = build(s.rule);
-    const active = values.length === 0 ? await this.isActive(id) : values[0]!.active;
     return {
       segmentId: s.id,
       segmentName: s.name,
@@ -67,16 +70,14 @@ export class SegmentExplainer {
     const items: CustomerSegmentsJson['items'] = [];
     for (let after: string | undefined; ;) {
       const page = await listSegments(this.deps.ds, { after, limit: PAGE });
-      for (const s of page) {
-        const { sql, params } = compileRule(s.rule, now);
-        const [row] = await select(
-          this.deps.ds,
-          `SELECT CASE WHEN c.status = 'active' AND ${sql} THEN 1 ELSE 0 END AS m FROM customers c WHERE c.id = ?`,
-          [...params, id],
-        );
-        const matches = Number(row?.m ?? 0) === 1;
+      const { active, values } = await this.readCustomer(
+        id,
+        page.map((s) => verdictOf(s.rule, now)),
+      );
+      page.forEach((s, i) => {
+        const matches = active && Number(values[i]![0]) === 1;
         const member = s.tagId !== null && ruleTags.has(s.tagId);
-        if (!matches && !member) continue;
+        if (!matches && !member) return;
         items.push({
           id: s.id,
           name: s.name,
@@ -87,7 +88,7 @@ export class SegmentExplainer {
           matches,
           member,
         });
-      }
+      });
       if (page.length < PAGE) break;
       after = page[page.length - 1]!.id;
     }
@@ -101,41 +102,22 @@ export class SegmentExplainer {
     return c.id;
   }
 
-  /** Each condition's verdict and facts, in rule order, in one statement over the customer's row. */
-  private async evaluate(
-    id: string,
-    leaves: Condition[],
-    now: Date,
-  ): Promise<{ active: boolean; met: boolean; facts: unknown[] }[]> {
-    if (leaves.length === 0) return [];
-    const columns: string[] = ["CASE WHEN c.status = 'active' THEN 1 ELSE 0 END AS active"];
-    const params: unknown[] = [];
-    const widths: number[] = [];
-    leaves.forEach((leaf, i) => {
-      const verdict = compileRule(leaf, now);
-      columns.push(`CASE WHEN ${verdict.sql} THEN 1 ELSE 0 END AS m${i}`);
-      params.push(...verdict.params);
-      const facts = factSql(leaf, now);
-      facts.columns.forEach((f, j) => columns.push(`${f} AS f${i}_${j}`));
-      params.push(...facts.params);
-      widths.push(facts.columns.length);
-    });
+  /**
+   * One statement over the customer's row: whether it is active, and the value of each part's columns, in order
+   * (verdicts and facts of every condition, or every segment's verdict, in one round trip).
+   */
+  private async readCustomer(id: string, parts: FactSql[]): Promise<{ active: boolean; values: unknown[][] }> {
+    const columns = ['c.status AS status'];
+    parts.forEach((part, i) => part.columns.forEach((sql, j) => columns.push(`${sql} AS v${i}_${j}`)));
     const [row] = await select(this.deps.ds, `SELECT ${columns.join(', ')} FROM customers c WHERE c.id = ?`, [
-      ...params,
+      ...parts.flatMap((part) => part.params),
       id,
     ]);
     if (!row) throw tagNotFound(`customer ${id}`);
-    const active = Number(row.active) === 1;
-    return leaves.map((_, i) => ({
-      active,
-      met: Number(row[`m${i}`]) === 1,
-      facts: Array.from({ length: widths[i]! }, (_, j) => row[`f${i}_${j}`]),
-    }));
-  }
-
-  private async isActive(id: string): Promise<boolean> {
-    const [row] = await select(this.deps.ds, 'SELECT status FROM customers WHERE id = ?', [id]);
-    return row?.status === 'active';
+    return {
+      active: row.status === 'active',
+      values: parts.map((part, i) => part.columns.map((_, j) => row[`v${i}_${j}`])),
+    };
   }
 
   private async holdsRuleTag(id: string, s: SegmentRecord): Promise<boolean> {
@@ -150,6 +132,12 @@ export class SegmentExplainer {
       ).length > 0
     );
   }
+}
+
+/** The rule's verdict for the customer row `c` as a 1/0 column. */
+function verdictOf(rule: Rule, now: Date): FactSql {
+  const { sql, params } = compileRule(rule, now);
+  return { columns: [`CASE WHEN ${sql} THEN 1 ELSE 0 END`], params };
 }
 
 function collect(r: Rule, out: Condition[]): void {
