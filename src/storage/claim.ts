@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { conflictRetryingTransaction } from './conflict-retry';
 import { dialectFor } from './dialect';
-import { type Row, execute, forUpdateSkipLocked, idString, select, skipLockedSupported } from './sql';
+import { type Row, execute, idString, select } from './sql';
 
 /** Config `database.claim`. */
 export type ClaimSetting = 'auto' | 'skipLocked' | 'portable';
@@ -14,7 +14,7 @@ export type ClaimStrategy = 'skipLocked' | 'portable';
  */
 export function resolveClaimStrategy(ds: DataSource, setting: ClaimSetting): ClaimStrategy {
   if (setting !== 'auto') return setting;
-  return skipLockedSupported(ds) ? 'skipLocked' : 'portable';
+  return dialectFor(ds).capabilities.skipLocked ? 'skipLocked' : 'portable';
 }
 
 /** One queue's claim, in SQL fragments over that table's own columns. */
@@ -52,7 +52,7 @@ export async function claimRows(ds: DataSource, strategy: ClaimStrategy, spec: C
     if (strategy === 'skipLocked') {
       const due = await select<{ id: unknown }>(
         em,
-        `SELECT id FROM ${spec.table} WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit}${forUpdateSkipLocked(em)}`,
+        `SELECT id FROM ${spec.table} WHERE ${spec.due} ORDER BY ${spec.order} LIMIT ${limit}${dialectFor(em).claimLock}`,
         spec.dueParams,
       );
       if (due.length === 0) return [];

@@ -36,10 +36,6 @@ export function nowSql(db: Db): string {
  * MariaDB 10.6+; not TiDB), plain `FOR UPDATE` otherwise, and '' on SQLite, whose single writer plus withLock
  * already serialise claimers.
  */
-export function skipLockedSupported(db: Db): boolean {
-  return dialectFor(db).capabilities.skipLocked;
-}
-
 export function forUpdateSkipLocked(db: Db): string {
   return dialectFor(db).claimLock;
 }
