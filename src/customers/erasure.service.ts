@@ -9,7 +9,7 @@ import { AuditLogWriter } from '../audit/audit-log.writer';
 import { survivorOf } from '../storage/customers/customer.repository';
 import { dialectFor } from '../storage/dialect';
 import { execute, insertIgnore, select, toDbTime } from '../storage/sql';
-import { deleteGroupMembershipsOf } from '../storage/wecom-group.repository';
+import { deleteGroupMembershipsOf } from '../storage/groups/wecom-group.repository';
 import type { ErasureResult } from './customers-api.types';
 
 /**

@@ -1,4 +1,4 @@
-import { customersOfExternalUserids, groupName, type MembershipChange } from '../storage/wecom-group.repository';
+import { customersOfExternalUserids, groupName, type MembershipChange } from '../storage/groups/wecom-group.repository';
 import type { Db } from '../storage/sql';
 import { fitKey, writeTimelines } from './timeline.writer';
 

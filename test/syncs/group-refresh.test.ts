@@ -2,7 +2,7 @@ import type { WecomCorp } from '../../emulator/world/wecom-corp';
 import { enqueueRefresh } from '../../src/syncs/refresh/refresh-queue.repository';
 import { hintOf } from '../../src/syncs/refresh/refresh-hints.hook';
 import { RefreshWorker } from '../../src/syncs/refresh/refresh.worker';
-import { groupMembers, recordLeaves } from '../../src/storage/wecom-group.repository';
+import { groupMembers, recordLeaves } from '../../src/storage/groups/wecom-group.repository';
 import { clearTables } from '../helpers/test-db';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startSyncHarness, type SyncHarness } from './sync-harness';

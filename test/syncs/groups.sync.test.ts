@@ -1,6 +1,6 @@
 import type { WecomCorp } from '../../emulator/world/wecom-corp';
 import { ErasureService } from '../../src/customers/erasure.service';
-import { groupMembers } from '../../src/storage/wecom-group.repository';
+import { groupMembers } from '../../src/storage/groups/wecom-group.repository';
 import { clearTables } from '../helpers/test-db';
 import { useTestDatabase } from '../helpers/describe-db';
 import { count, startSyncHarness, type SyncHarness } from './sync-harness';

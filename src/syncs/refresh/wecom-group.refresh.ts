@@ -2,7 +2,7 @@ import type { WecomClient } from '../../../connectors/wecom/client';
 import type { WecomAccount } from '../../../config';
 import type { DataSource } from '../../storage';
 import { retryingTransaction } from '../../storage/conflict-retry';
-import { ownerStatusOf } from '../../storage/wecom-group.repository';
+import { ownerStatusOf } from '../../storage/groups/wecom-group.repository';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { readGroup, writeGroupRead } from '../wecom/group-read.writer';
 import type { RefreshJob, RefreshQueueRepository } from './refresh-queue.repository';

@@ -1,7 +1,7 @@
 import { writeGroupTimeline } from '../../events/group-timeline.writer';
 import { timelineKey } from '../../events/timeline.writer';
 import type { EventHook } from '../../inbox/event-hooks';
-import { markGroupDismissed, recordLeaves } from '../../storage/wecom-group.repository';
+import { markGroupDismissed, recordLeaves } from '../../storage/groups/wecom-group.repository';
 
 /**
  * The customer-group part of inbound events (DESIGN §10.1): a dismiss keeps the group with its history; a leave

@@ -5,7 +5,7 @@ import type { GroupChatWire } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
 import type { Db } from '../../storage';
 import { writeGroupTimeline } from '../../events/group-timeline.writer';
-import { markGroupDismissed, saveGroupRead, type GroupMemberWrite } from '../../storage/wecom-group.repository';
+import { markGroupDismissed, saveGroupRead, type GroupMemberWrite } from '../../storage/groups/wecom-group.repository';
 import type { BulkIdentityResolver, BulkObservation } from '../identity/bulk-resolver';
 
 /** groupchat/get, or undefined when WeCom no longer has the group (40050 / 49008: dismissed). */

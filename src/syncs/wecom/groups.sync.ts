@@ -4,7 +4,7 @@ import type { WecomClient } from '../../../connectors/wecom/client';
 import { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from '../../../connectors/wecom/client';
 import type { GroupChatListRequest, GroupChatWire } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
-import { resignedOwners, unseenGroups } from '../../storage/wecom-group.repository';
+import { resignedOwners, unseenGroups } from '../../storage/groups/wecom-group.repository';
 import { batchTransaction } from '../identity/batch-transaction';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';

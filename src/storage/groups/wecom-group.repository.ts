@@ -1,4 +1,4 @@
-import { type Db, execute, fromDbTime, insertIgnore, select, upsert } from './sql';
+import { type Db, execute, fromDbTime, insertIgnore, select, upsert } from '../sql';
 
 /** What one groupchat/get says of a group. */
 export interface GroupWrite {
