@@ -2,10 +2,9 @@ import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
 import { AssignmentService } from '../../tags/assignments/assignment.service';
-import { notFound, validationFailed } from '../http-error';
+import { validationFailed } from '../http-error';
+import { customerIdParam } from './customer-id';
 import { actorOf, idParam } from './tags.routes';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Manual tagging of one customer (DESIGN §8.3): `POST /api/v1/customers/:id/tags {tagIds}` adds, `DELETE
@@ -14,13 +13,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function registerCustomerTagRoutes(router: Router, app: AppContext): void {
   const assignments = new AssignmentService(app);
-  const customerId = (id: string | undefined): string => {
-    if (!id || !UUID.test(id)) throw notFound('customer');
-    return id;
-  };
 
   router.post('/customers/:id/tags', requireRole('operator'), async (ctx) => {
-    const id = customerId(ctx.params.id);
+    const id = customerIdParam(ctx.params.id);
     const tagIds = (ctx.request.body as { tagIds?: unknown } | undefined)?.tagIds;
     if (
       !Array.isArray(tagIds) ||
@@ -35,7 +30,7 @@ export function registerCustomerTagRoutes(router: Router, app: AppContext): void
 
   router.delete('/customers/:id/tags/:tagId', requireRole('operator'), async (ctx) => {
     ctx.body = await assignments.removeFromCustomer(
-      customerId(ctx.params.id),
+      customerIdParam(ctx.params.id),
       idParam(ctx, 'tag', 'tagId'),
       actorOf(ctx),
     );

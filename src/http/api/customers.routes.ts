@@ -10,9 +10,8 @@ import { decodeEventCursor, timelinePage } from '../../customers/customer-events
 import { CustomerListService } from '../../customers/customer-list.service';
 import { badRequest, notFound } from '../http-error';
 import type { Services } from '../../services';
+import { isCustomerId } from './customer-id';
 import { parseLimit } from './paging';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `?q=&tag=&channel=` → a CustomerFilter, or 400 naming the bad parameter. Also used for bulk tag assignment. */
 export function parseCustomerFilter(query: Record<string, unknown>): CustomerFilter {
@@ -46,8 +45,7 @@ export function registerCustomerRoutes(router: Router, app: Services): void {
     const filter = parseCustomerFilter(ctx.query);
     const limit = parseLimit(ctx.query.limit, 50, 200);
     const cursor = ctx.query.cursor;
-    if (cursor !== undefined && cursor !== '' && (typeof cursor !== 'string' || !UUID.test(cursor)))
-      throw badRequest('cursor is not valid');
+    if (cursor !== undefined && cursor !== '' && !isCustomerId(cursor)) throw badRequest('cursor is not valid');
     ctx.body = await customers.list(
       app.ds,
       filter,
@@ -62,7 +60,7 @@ export function registerCustomerRoutes(router: Router, app: Services): void {
     const cursor = typeof raw === 'string' && raw !== '' ? decodeEventCursor(raw) : undefined;
     if (raw !== undefined && raw !== '' && !cursor) throw badRequest('cursor is not valid');
     const id = ctx.params.id ?? '';
-    const customer = UUID.test(id) ? await profiles.resolve(app.ds, id) : undefined;
+    const customer = isCustomerId(id) ? await profiles.resolve(app.ds, id) : undefined;
     if (!customer) throw notFound('customer');
     ctx.body = {
       customerId: customer.id,

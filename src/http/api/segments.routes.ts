@@ -8,10 +8,9 @@ import { parseIdCursor, parseLimit } from './paging';
 import { actorOf, idParam } from './tags.routes';
 import { responds } from './openapi';
 import { segmentRunsSchema } from './overview.schemas';
-import { badRequest, notFound } from '../http-error';
+import { badRequest } from '../http-error';
+import { customerIdParam, isCustomerId } from './customer-id';
 import { customerSegmentsSchema, explainQuery, segmentExplanationSchema } from './segment-explain.schemas';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Segments (DESIGN §5, §8.3): `GET/POST /api/v1/segments`, `GET/PATCH/DELETE /api/v1/segments/:id`,
@@ -57,16 +56,13 @@ export function registerSegmentRoutes(router: Router, app: Services): void {
     async (ctx) => {
       const id = idParam(ctx, 'segment');
       const customerId = ctx.query.customerId;
-      if (typeof customerId !== 'string' || !UUID.test(customerId))
-        throw badRequest('customerId must be one customer id');
+      if (!isCustomerId(customerId)) throw badRequest('customerId must be one customer id');
       ctx.body = await explainer.explain(id, customerId);
     },
   );
 
   router.get('/customers/:id/segments', requireRole('viewer'), responds(customerSegmentsSchema), async (ctx) => {
-    const id = ctx.params.id;
-    if (!id || !UUID.test(id)) throw notFound('customer');
-    ctx.body = await explainer.segmentsOf(id);
+    ctx.body = await explainer.segmentsOf(customerIdParam(ctx.params.id));
   });
 
   router.patch('/segments/:id', requireRole('operator'), async (ctx) => {
