@@ -1,6 +1,6 @@
 import type { OffsetSpan } from '../../overview/local-days';
 import type { LatestSync, OverviewChannel } from '../../overview/overview-api.types';
-import { type BindingRecord, toBinding } from '../../tags/bindings/binding.repository';
+import { type BindingRecord, bindingColumns, toBinding } from '../tags/binding.repository';
 import { dialectFor } from '../dialect';
 import { type Db, fromDbTime, idString, select } from '../sql';
 
@@ -83,8 +83,7 @@ export async function latestSyncs(db: Db): Promise<LatestSync[]> {
 export async function liveBindings(db: Db): Promise<(BindingRecord & { tagName: string })[]> {
   const rows = await select(
     db,
-    `SELECT b.id, b.tag_id, b.channel, b.account, b.remote_tag_id, b.remote_group_id, b.remote_group_name, b.remote_name, b.status, b.error,
-        b.created_at, b.updated_at, t.name AS tag_name
+    `SELECT ${bindingColumns('b')}, t.name AS tag_name
       FROM tag_bindings b JOIN tags t ON t.id = b.tag_id WHERE t.deleted_at IS NULL ORDER BY t.name, b.id`,
   );
   return rows.map((r) => ({ ...toBinding(r), tagName: String(r.tag_name) }));

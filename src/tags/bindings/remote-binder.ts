@@ -4,7 +4,7 @@ import type { Logger } from '../../logger';
 import { withLock } from '../../storage/locks';
 import type { Clients } from '../../tokens/clients';
 import { classifyFailure, BindingFailedError } from '../outbox/push-errors';
-import { findBinding, markBound, markFailed, type BindingRecord } from './binding.repository';
+import { findBinding, markBound, markFailed, type BindingRecord } from '../../storage/tags/binding.repository';
 
 /** The WeCom tag group a binding lands in when none was given. */
 export const DEFAULT_WECOM_GROUP = 'Siyu';

@@ -10,7 +10,7 @@ import {
   insertBinding,
   resetBinding,
   type BindingRecord,
-} from '../bindings/binding.repository';
+} from '../../storage/tags/binding.repository';
 import { DEFAULT_WECOM_GROUP } from '../bindings/remote-binder';
 import { queueTagSweep } from '../bulk/bulk-job.repository';
 import { OutboxWriter, type EnqueueCounts } from '../outbox/outbox-writer';

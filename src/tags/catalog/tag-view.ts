@@ -1,4 +1,4 @@
-import type { BindingRecord } from '../bindings/binding.repository';
+import type { BindingRecord } from '../../storage/tags/binding.repository';
 import type { BindingView, TagView } from '../tags-api.types';
 import type { TagRecord } from './tag.repository';
 

@@ -1,5 +1,5 @@
 import { WechatApiError, type WechatErrorCategory } from '../../../connectors/common/http/wechat-api-error';
-import { bindingsOfAccount, markFailed, type BindingRecord } from '../bindings/binding.repository';
+import { bindingsOfAccount, markFailed, type BindingRecord } from '../../storage/tags/binding.repository';
 import { needsAdd, needsRemove, oaTargetsOfOpenids, type OaTarget } from './oa-targets';
 import type { PushContext } from './push-context';
 import { BindingFailedError } from './push-errors';

@@ -1,5 +1,5 @@
 import { type Db, idString, select } from '../../storage/sql';
-import { bindingsOfTags, type BindingRecord } from '../bindings/binding.repository';
+import { bindingsOfTags, type BindingRecord } from '../../storage/tags/binding.repository';
 import { needsAdd, needsRemove, oaTargetsOfCustomers } from './oa-targets';
 import { insertOutboxRows, pendingKeys, pendingOfKey, topUp } from './outbox.repository';
 import { OA_BATCH, oaOpKey, wecomOpKey, type OaOp } from './outbox-types';

@@ -1,5 +1,5 @@
 import { WechatApiError } from '../../../connectors/common/http/wechat-api-error';
-import { bindingsOfAccount, type BindingRecord } from '../bindings/binding.repository';
+import { bindingsOfAccount, type BindingRecord } from '../../storage/tags/binding.repository';
 import type { PushContext } from './push-context';
 import { overlayKey } from './push-outcome';
 import type { OutboxItem, WecomPayload } from './outbox-types';

@@ -3,7 +3,7 @@ import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import type { Clients } from '../../tokens/clients';
 import { addAssignments, removeAssignments } from '../assignments/customer-tag.repository';
-import { bindingsOfAccount, markFailed, type BindingRecord } from '../bindings/binding.repository';
+import { bindingsOfAccount, markFailed, type BindingRecord } from '../../storage/tags/binding.repository';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { outboxSignal } from '../outbox/outbox-signal';

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { type Db, select } from '../../storage/sql';
 import { addAssignments, removeAssignments } from '../assignments/customer-tag.repository';
-import { bindingsOfAccount } from '../bindings/binding.repository';
+import { bindingsOfAccount } from '../../storage/tags/binding.repository';
 import { findTags } from '../catalog/tag.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { recordObserved, statesOf, type RemoteStateWrite } from '../outbox/remote-state.repository';

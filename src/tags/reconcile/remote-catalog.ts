@@ -10,7 +10,7 @@ import {
   markBound,
   updateRemoteNames,
   type BindingRecord,
-} from '../bindings/binding.repository';
+} from '../../storage/tags/binding.repository';
 import { deleteGroup, findGroup, findGroupByName, insertGroup } from '../catalog/tag-group.repository';
 import {
   countTagsInGroup,

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { dialectFor } from '../../storage/dialect';
 import { type Db, select } from '../../storage/sql';
-import type { BindingRecord } from '../bindings/binding.repository';
+import type { BindingRecord } from '../../storage/tags/binding.repository';
 import type { BindingStats } from '../tags-api.types';
 
 const n = (v: unknown): number => Number(v ?? 0);

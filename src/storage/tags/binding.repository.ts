@@ -1,5 +1,5 @@
-import type { TagBindingChannel, TagBindingStatus } from '../../storage/entities';
-import { type Db, type Row, execute, fromDbTime, idString, select } from '../../storage/sql';
+import type { TagBindingChannel, TagBindingStatus } from '../entities';
+import { type Db, type Row, execute, fromDbTime, idString, select } from '../sql';
 
 /**
  * A catalog tag bound to one remote account: `oa` → an OA tag id of appid `account`; `wecom` → a corp tag id in
@@ -20,8 +20,26 @@ export interface BindingRecord {
   updatedAt: Date;
 }
 
-const COLUMNS =
-  'id, tag_id, channel, account, remote_tag_id, remote_group_id, remote_group_name, remote_name, status, error, created_at, updated_at';
+const COLUMN_NAMES = [
+  'id',
+  'tag_id',
+  'channel',
+  'account',
+  'remote_tag_id',
+  'remote_group_id',
+  'remote_group_name',
+  'remote_name',
+  'status',
+  'error',
+  'created_at',
+  'updated_at',
+];
+const COLUMNS = COLUMN_NAMES.join(', ');
+
+/** The columns `toBinding` reads, of the `tag_bindings` table joined as `alias`. */
+export function bindingColumns(alias: string): string {
+  return COLUMN_NAMES.map((c) => `${alias}.${c}`).join(', ');
+}
 
 export function toBinding(r: Row): BindingRecord {
   return {
