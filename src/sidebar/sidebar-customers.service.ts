@@ -7,7 +7,7 @@ import type { TagCatalogService } from '../tags/catalog/tag-catalog.service';
 import { tagsBoundTo, type TagRecord } from '../tags/catalog/tag.repository';
 import type { Actor } from '../tags/tags-deps';
 import { findFollowedCustomer } from '../storage/sidebar/followed-customer.repository';
-import { recentOrders, type RecentOrder } from '../storage/sidebar/transaction.repository';
+import { recentOrders, type RecentOrder } from '../storage/events/transaction.repository';
 import { accountName, type SiyuConfig } from '../../config';
 import { memberName } from '../storage/staff/wecom-staff.repository';
 import { accountNamesOf } from './sidebar-account-names';

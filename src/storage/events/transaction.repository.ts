@@ -1,6 +1,6 @@
 import type { TransactionRow } from '../entities/transaction.entity';
 import { dialectFor } from '../dialect';
-import { type Db, execute, idString, isDuplicateKeyError, select } from '../sql';
+import { type Db, execute, fromDbTime, idString, isDuplicateKeyError, select } from '../sql';
 
 export type TradeLock = Pick<TransactionRow, 'id' | 'state' | 'customerId'>;
 /** What a success notification says of a trade. */
@@ -87,6 +87,29 @@ export async function setRefundedTotal(db: Db, id: string, refunded: number, now
     `UPDATE transactions SET refunded_total = ?, state = CASE WHEN ? > 0 THEN 'REFUND' ELSE state END, updated_at = ? WHERE id = ?`,
     [refunded, refunded, now, id],
   );
+}
+
+export type RecentOrder = Pick<
+  TransactionRow,
+  'outTradeNo' | 'amountTotal' | 'refundedTotal' | 'state' | 'successTime' | 'createdAt'
+>;
+
+/** A customer's latest `limit` WeChat Pay orders, newest paid first, through the (customer_id, success_time) index. */
+export async function recentOrders(db: Db, customerId: string, limit: number): Promise<RecentOrder[]> {
+  const rows = await select(
+    db,
+    `SELECT out_trade_no, amount_total, refunded_total, state, success_time, created_at
+       FROM transactions WHERE customer_id = ? ORDER BY success_time DESC, id DESC LIMIT ${Math.trunc(limit)}`,
+    [customerId],
+  );
+  return rows.map((r) => ({
+    outTradeNo: String(r.out_trade_no),
+    amountTotal: Number(r.amount_total ?? 0),
+    refundedTotal: Number(r.refunded_total ?? 0),
+    state: String(r.state),
+    successTime: fromDbTime(r.success_time),
+    createdAt: fromDbTime(r.created_at) ?? new Date(0),
+  }));
 }
 
 function paidValues(t: PaidTrade): unknown[] {
