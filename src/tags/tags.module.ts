@@ -7,6 +7,7 @@ import { OutboxPusher, type OutboxPusherOptions } from './outbox/outbox-pusher';
 import { TagSweeper } from './outbox/tag-sweeper';
 import { CorpTagLibrary } from './reconcile/corp-tag-library';
 import { OaReconciler } from './reconcile/oa-reconcile';
+import { SegmentExplainer } from './segments/segment-explainer';
 import { SegmentRunner } from './segments/segment-runner';
 import { SegmentService } from './segments/segment.service';
 import type { TagsDeps } from './tags-deps';
@@ -17,6 +18,8 @@ export interface TagServices {
   assignments: AssignmentService;
   bulk: BulkAssigner;
   segments: SegmentService;
+  /** Why a customer is (not) in a segment, and a customer's segments. */
+  explainer: SegmentExplainer;
   sweeper: TagSweeper;
 }
 
@@ -27,6 +30,7 @@ export function tagServices(deps: TagsDeps): TagServices {
     assignments,
     bulk: new BulkAssigner(deps, assignments),
     segments: new SegmentService(deps, new SegmentRunner(deps, assignments)),
+    explainer: new SegmentExplainer(deps),
     sweeper: new TagSweeper(deps),
   };
 }

@@ -2,7 +2,6 @@ import type Router from '@koa/router';
 import type { Services } from '../../services';
 import { requireRole } from '../../auth/api-key.middleware';
 import { outboxSignal } from '../../tags/outbox/outbox-signal';
-import { SegmentExplainer } from '../../tags/segments/segment-explainer';
 import { segmentView } from '../../tags/segments/segment.repository';
 import { parseIdCursor, parseLimit } from './paging';
 import { actorOf, idParam } from './tags.routes';
@@ -23,8 +22,7 @@ import { customerSegmentsSchema, explainQuery, segmentExplanationSchema } from '
  * 422 whose `details.problems` lists every problem with its path.
  */
 export function registerSegmentRoutes(router: Router, app: Services): void {
-  const { segments } = app.tags;
-  const explainer = new SegmentExplainer(app);
+  const { segments, explainer } = app.tags;
 
   router.get('/segments', requireRole('viewer'), async (ctx) => {
     ctx.body = await segments.list({
