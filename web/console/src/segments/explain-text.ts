@@ -1,4 +1,5 @@
 import type { Condition, ConditionFacts } from '../api/types';
+import { tagLabel } from '../components/use-tags';
 import { day, money, num } from '../fmt';
 import { t } from '../i18n';
 import { channelLabel, eventTypeLabel, tagSourceLabel } from '../labels';
@@ -44,11 +45,7 @@ export function conditionText(c: Condition, facts: ConditionFacts): string {
       );
     case 'tag': {
       const named =
-        facts.type === 'tag' && facts.tagName
-          ? facts.groupName
-            ? `${facts.groupName} / ${facts.tagName}`
-            : facts.tagName
-          : c.tagId;
+        facts.type === 'tag' && facts.tagName ? tagLabel({ name: facts.tagName, groupName: facts.groupName }) : c.tagId;
       return c.has === false ? t('explain.cond.tagLacks', { tag: named }) : t('explain.cond.tagHas', { tag: named });
     }
     case 'followedBy':
