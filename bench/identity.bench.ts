@@ -5,10 +5,12 @@ import { openDatabase } from '../src/storage/data-source';
 import { select } from '../src/storage/sql';
 import { call } from './identity/http';
 import { mpLogins, replayCallbacks, runSyncs, type Apps } from './identity/drive';
-import { scoreIdentities, type HeldIdentity } from './identity/score';
+import { heldIdentities } from './identity/held';
+import { scoreIdentities } from './identity/score';
 import { loadTruth } from './identity/truth';
 import { startChild } from './shared/child-process';
 import { arg, benchDatabase } from './shared/fresh-database';
+import { drained } from './shared/drained';
 import { BENCH_DATA_KEY } from './shared/gateway-child';
 
 /**
@@ -101,16 +103,14 @@ async function main(): Promise<void> {
           .map(([k, v]) => `${k} ${v}`)
           .join(', ')}`,
       );
-      await drained(ds, log);
+      const d = await drained(ds);
+      log(
+        `inbox and refresh queue drained in ${(d.ms / 1000).toFixed(0)} s (failed: inbox ${d.failedInbox}, refresh ${d.failedRefresh})`,
+      );
 
       const truth = await loadTruth(emuUrl);
       const verifiedPhones = logins.phones;
-      const held = (
-        await select<{ customer_id: string; type: HeldIdentity['type']; scope: string; value: string }>(
-          ds,
-          "SELECT i.customer_id, i.type, i.scope, i.value FROM identities i JOIN customers c ON c.id = i.customer_id AND c.status = 'active'",
-        )
-      ).map((r) => ({ customerId: r.customer_id, type: r.type, scope: r.scope, value: r.value }));
+      const held = await heldIdentities(ds);
       const phones = new PhoneCrypto(Buffer.from(BENCH_DATA_KEY, 'hex'));
       const bound = new Set([...apps.officialAccounts.filter((a) => a.bound).map((a) => a.appId), mp, corp]);
       const s = scoreIdentities(truth, held, { bound, verifiedPhones, phoneKey: (p) => phones.hash(p) });
@@ -142,27 +142,6 @@ async function main(): Promise<void> {
     await emu.stop();
     if (!process.argv.includes('--keep')) await db.drop();
   }
-}
-
-/** Waits until every callback is processed and every re-read it queued is done. */
-async function drained(ds: Awaited<ReturnType<typeof openDatabase>>, log: (s: string) => void): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    const [r] = await select<{ inbox: unknown; refresh: unknown }>(
-      ds,
-      "SELECT (SELECT COUNT(*) FROM inbox WHERE status IN ('pending', 'processing')) AS inbox, (SELECT COUNT(*) FROM refresh_queue WHERE status IN ('pending', 'processing')) AS refresh",
-    );
-    if (Number(r!.inbox) === 0 && Number(r!.refresh) === 0) break;
-    if (Date.now() - t0 > 600_000) throw new Error('callbacks not processed within 10 minutes');
-    await new Promise((res) => setTimeout(res, 500));
-  }
-  const [failed] = await select<{ inbox: unknown; refresh: unknown }>(
-    ds,
-    "SELECT (SELECT COUNT(*) FROM inbox WHERE status = 'failed') AS inbox, (SELECT COUNT(*) FROM refresh_queue WHERE status = 'failed') AS refresh",
-  );
-  log(
-    `inbox and refresh queue drained in ${((Date.now() - t0) / 1000).toFixed(0)} s (failed: inbox ${Number(failed!.inbox)}, refresh ${Number(failed!.refresh)})`,
-  );
 }
 
 main().catch((err: unknown) => {

@@ -15,9 +15,18 @@ export interface Gateway {
 const has = (p: PersonTruth, type: string, scope?: string) =>
   p.identities.find((i) => i.type === type && (scope === undefined || i.scope === scope));
 
-/** Runs the full syncs through the admin API, one after another as the nightly job does. */
-export async function runSyncs(gw: Gateway, jobs: [string, string][], log: (s: string) => void): Promise<void> {
-  for (const [i, [accountId, resource]] of jobs.entries()) {
+/**
+ * Runs the full syncs through the admin API, one after another as the nightly job does; answers each one's items
+ * and wall time (from the POST to the poll that saw it end).
+ */
+export async function runSyncs(
+  gw: Gateway,
+  jobs: [string, string][],
+  log: (s: string) => void,
+): Promise<{ processed: number; ms: number }[]> {
+  const out: { processed: number; ms: number }[] = [];
+  for (const [accountId, resource] of jobs) {
+    const t0 = performance.now();
     const { id } = await call<{ id: string }>(`${gw.url}/api/v1/syncs`, { json: { accountId, resource }, key: gw.key });
     for (;;) {
       const p = await call<{ status: string; processed: number; rate: number; error: string | null }>(
@@ -26,14 +35,16 @@ export async function runSyncs(gw: Gateway, jobs: [string, string][], log: (s: s
       );
       if (p.status !== 'running') {
         log(
-          `  sync ${jobs[i]!.join(' ')}: ${p.status}, ${p.processed} items at ${p.rate}/s${p.error ? ` (${p.error})` : ''}`,
+          `  sync ${accountId} ${resource}: ${p.status}, ${p.processed} items at ${p.rate}/s${p.error ? ` (${p.error})` : ''}`,
         );
         if (p.status !== 'done') throw new Error(`sync ${id} ended ${p.status}`);
+        out.push({ processed: p.processed, ms: performance.now() - t0 });
         break;
       }
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
+  return out;
 }
 
 /**
