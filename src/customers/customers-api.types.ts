@@ -94,11 +94,21 @@ export interface TimelinePage {
   nextCursor: string | null;
 }
 
+/** A WeCom customer group the customer is a member of now (DESIGN §10.1, §13); `id` is the group's in `/groups/:id`. */
+export interface CustomerGroupJson {
+  id: string;
+  corpId: string;
+  chatId: string;
+  name: string | null;
+  joinedAt: string | null;
+}
+
 /** `GET /api/v1/customers/:id`. */
 export interface CustomerProfile extends CustomerSummary {
   tags: CustomerTagJson[];
   follows: CustomerFollowJson[];
   subscriptions: CustomerSubscriptionJson[];
+  groups: CustomerGroupJson[];
   rfm: RfmJson;
   recentEvents: TimelineItem[];
 }

@@ -1,5 +1,6 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { dialectFor, type SqlDialect } from '../storage/dialect';
+import { CUSTOMER_GROUPS_PART } from '../storage/groups/group-list.repository';
 import { readRows } from '../storage/pool-statements';
 import { type Db, fromDbTime, type Row } from '../storage/sql';
 
@@ -12,6 +13,7 @@ export interface ProfileRows {
   subscriptions: Row[];
   rfm: Row | undefined;
   events: Row[];
+  groups: Row[];
 }
 
 export const RECENT_EVENTS = 20;
@@ -36,6 +38,8 @@ const big = (v: unknown): bigint => BigInt(String(v));
 const cmp = (a: bigint | number, b: bigint | number): number => (a < b ? -1 : a > b ? 1 : 0);
 const byId = (a: Row, b: Row): number => cmp(big(a.id), big(b.id));
 const byRank = (a: Row, b: Row): number => Number(a.rank) - Number(b.rank);
+const joinedFirst = (a: Row, b: Row): number =>
+  cmp(fromDbTime(a.joined_at)?.getTime() ?? 0, fromDbTime(b.joined_at)?.getTime() ?? 0) || byId(a, b);
 const newestFirst = (a: Row, b: Row): number =>
   cmp(fromDbTime(b.occurred_at)!.getTime(), fromDbTime(a.occurred_at)!.getTime()) || byId(b, a);
 
@@ -139,6 +143,7 @@ const PARTS: Part[] = [
     limit: `ORDER BY occurred_at DESC, id DESC LIMIT ${RECENT_EVENTS}`,
     order: newestFirst,
   },
+  { key: 'groups', ...CUSTOMER_GROUPS_PART, order: joinedFirst },
 ];
 
 const WIDTH = Math.max(...PARTS.map((p) => Object.keys(p.columns).length));
@@ -207,6 +212,7 @@ export async function readProfileRows(
     subscriptions: [],
     rfm: undefined,
     events: [],
+    groups: [],
   };
   for (const r of rows) {
     const p = BY_KEY.get(r.part);

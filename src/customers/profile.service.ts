@@ -23,7 +23,7 @@ const str = (v: unknown): string | null => (v === null || v === undefined ? null
 
 /**
  * Builds customer JSON for the admin API (and the sidebar/console). `summary` is the list-row shape
- * (customer + identities); `profile` adds tags, follows, subscriptions, RFM and recent events, all read in one
+ * (customer + identities); `profile` adds tags, follows, subscriptions, groups, RFM and recent events, all read in one
  * statement (profile-query.ts; DESIGN §9: lookup p99 ≤ 20 ms); `byId` resolves the customer in that statement too.
  */
 export class ProfileService {
@@ -154,6 +154,13 @@ export class ProfileService {
         scene: str(s.scene),
         qrScene: str(s.qr_scene ?? s.qr_scene_str),
         remark: str(s.remark),
+      })),
+      groups: rows.groups.map((g) => ({
+        id: idString(g.id),
+        corpId: String(g.corp_id),
+        chatId: String(g.chat_id),
+        name: str(g.name),
+        joinedAt: iso(g.joined_at),
       })),
       rfm: {
         orders: Number(r.orders ?? 0),

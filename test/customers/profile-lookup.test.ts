@@ -52,6 +52,7 @@ describe('customer profile: lookup and by id', () => {
   const rich = randomUUID();
   let tagA: string;
   let tagB: string;
+  let groupId: (chatId: string) => string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -133,6 +134,38 @@ describe('customer profile: lookup and by id', () => {
       "INSERT INTO oa_subscriptions (app_id, openid, customer_id, subscribed, subscribe_time, unsubscribe_time, scene, qr_scene, qr_scene_str, remark, created_at, updated_at) VALUES (?, 'o-prof-1', ?, 1, '2024-02-01 00:00:00.000', NULL, 'ADD_SCENE_QR_CODE', NULL, 'spring', NULL, ?, ?)",
       [APP, rich, T0, T0],
     );
+    // Groups: the customer's external_userid is a current member of two active groups (listed by join time), left
+    // a third, is in a dismissed fourth; the same userid in another corp is someone else.
+    await identity(rich, 'wecom_external_userid', 'wwcorp', 'wm-prof-1');
+    for (const [corp, chat, name, status] of [
+      ['wwcorp', 'wr-new', '新品体验群', 'active'],
+      ['wwcorp', 'wr-old', '老客户福利群', 'active'],
+      ['wwcorp', 'wr-left', '售后群', 'active'],
+      ['wwcorp', 'wr-gone', '已解散群', 'dismissed'],
+      ['wwother', 'wr-other', '别家群', 'active'],
+    ] as const) {
+      await sql(
+        'INSERT INTO wecom_groups (corp_id, chat_id, name, status, owner_status, member_count, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 1, ?, ?)',
+        [corp, chat, name, status, T0, T0],
+      );
+    }
+    for (const [corp, chat, joined, left] of [
+      ['wwcorp', 'wr-new', '2024-03-01 10:00:00.000', null],
+      ['wwcorp', 'wr-old', '2024-02-01 09:00:00.000', null],
+      ['wwcorp', 'wr-left', '2024-01-01 00:00:00.000', '2024-01-05 00:00:00.000'],
+      ['wwcorp', 'wr-gone', '2024-01-02 00:00:00.000', null],
+      ['wwother', 'wr-other', '2024-01-03 00:00:00.000', null],
+    ] as const) {
+      await sql(
+        "INSERT INTO wecom_group_members (corp_id, chat_id, userid, member_type, join_time, join_scene, left_at, created_at, updated_at) VALUES (?, ?, 'wm-prof-1', 2, ?, 3, ?, ?, ?)",
+        [corp, chat, joined, left, T0, T0],
+      );
+    }
+    const groupIds = (await sql("SELECT id, chat_id FROM wecom_groups WHERE corp_id = 'wwcorp'")) as {
+      id: unknown;
+      chat_id: string;
+    }[];
+    groupId = (chat: string) => String(groupIds.find((r) => r.chat_id === chat)!.id);
     for (const [no, amount, refunded, state, at] of [
       ['T-1', 1000, 0, 'SUCCESS', '2025-01-01 00:00:00.000'],
       ['T-2', 1500, 500, 'REFUND', '2025-01-02 03:04:05.000'],
@@ -172,8 +205,12 @@ describe('customer profile: lookup and by id', () => {
       { type: 'unionid', scope: PLATFORM, value: 'u-prof-1', scopeName: null },
       { type: 'mp_openid', scope: MP, value: 'mp-prof-1', scopeName: null },
       { type: 'phone', scope: 'default', value: phone, scopeName: null },
+      { type: 'wecom_external_userid', scope: 'wwcorp', value: 'wm-prof-1', scopeName: '示例品牌' },
     ],
-    unionidMissing: [{ type: 'mp_openid', scope: MP }],
+    unionidMissing: [
+      { type: 'mp_openid', scope: MP },
+      { type: 'wecom_external_userid', scope: 'wwcorp' },
+    ],
     tags: [
       { id: tagA, name: 'A-tag', source: 'manual', groupName: null },
       { id: tagA, name: 'A-tag', source: 'rule', groupName: null },
@@ -220,6 +257,22 @@ describe('customer profile: lookup and by id', () => {
         scene: 'ADD_SCENE_QR_CODE',
         qrScene: 'spring',
         remark: null,
+      },
+    ],
+    groups: [
+      {
+        id: groupId('wr-old'),
+        corpId: 'wwcorp',
+        chatId: 'wr-old',
+        name: '老客户福利群',
+        joinedAt: '2024-02-01T09:00:00.000Z',
+      },
+      {
+        id: groupId('wr-new'),
+        corpId: 'wwcorp',
+        chatId: 'wr-new',
+        name: '新品体验群',
+        joinedAt: '2024-03-01T10:00:00.000Z',
       },
     ],
     rfm: {

@@ -161,6 +161,30 @@ describe('customer groups in the API', () => {
     expect(one.body.externalCount).toBe(current.length);
   });
 
+  it("lists a customer's groups on the profile: current memberships only, with the group's id and join time", async () => {
+    const listed = (await api(`/groups?corpId=${corpId}`)).body.items as { id: string; chatId: string }[];
+    const detail = (await api(`/groups/${listed.find((g) => g.chatId === chats[1]!.chatId)!.id}`)).body;
+    const members = detail.members as {
+      externalUserId?: string;
+      customerId?: string;
+      joinedAt: string;
+      leftAt?: string;
+    }[];
+    const stayer = members.find((m) => m.customerId && !m.leftAt)!;
+    const leaver = members.find((m) => m.customerId && m.leftAt)!;
+    const profile = await api(`/customers/${stayer.customerId}`);
+    expect(profile.status).toBe(200);
+    expect(profile.body.groups).toContainEqual({
+      id: detail.id,
+      corpId,
+      chatId: chats[1]!.chatId,
+      name: '售后二群',
+      joinedAt: stayer.joinedAt,
+    });
+    const left = (await api(`/customers/${leaver.customerId}`)).body.groups as { chatId: string }[];
+    expect(left.map((g) => g.chatId)).not.toContain(chats[1]!.chatId);
+  });
+
   it('answers bad input with 4xx {error:{code,message}}: unknown corp, unknown or malformed id, bad paging, anonymous', async () => {
     expect((await api('/groups', '')).status).toBe(401);
     const corp = await api('/groups?corpId=ww-nope');

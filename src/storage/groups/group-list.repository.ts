@@ -102,3 +102,22 @@ export async function groupMemberViews(db: Db, corpId: string, chatId: string): 
     leftAt: fromDbTime(r.left_at),
   }));
 }
+/**
+ * The customer's groups as one part of the profile statement (customers/profile-query.ts; DESIGN §10.1, §13):
+ * the groups WeCom still has in which one of the customer's external_userids is a member now. It reaches the
+ * members through the customer's identities and the (corp_id, userid) member index, then the group by its
+ * unique key, so the profile stays one indexed statement. `{c}` is where the customer id goes.
+ */
+export const CUSTOMER_GROUPS_PART = {
+  columns: {
+    id: 'g.id',
+    corp_id: 'g.corp_id',
+    chat_id: 'g.chat_id',
+    name: 'g.name',
+    joined_at: 'm.join_time',
+  },
+  from: `FROM identities i
+    JOIN wecom_group_members m ON m.corp_id = i.scope AND m.userid = i.value AND m.member_type = 2 AND m.left_at IS NULL
+    JOIN wecom_groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id AND g.status = 'active'
+    WHERE i.customer_id = {c} AND i.type = 'wecom_external_userid'`,
+} as const;
