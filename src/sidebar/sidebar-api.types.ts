@@ -61,6 +61,15 @@ export interface SidebarSubscriptionJson {
   remark: string | null;
 }
 
+/** A WeCom customer group the customer is a member of now (DESIGN §10.1), with when they joined. */
+export interface SidebarGroupJson {
+  id: string;
+  corpId: string;
+  chatId: string;
+  name: string | null;
+  joinedAt: string | null;
+}
+
 /** One WeChat Pay order (DESIGN §3 `transactions`), amounts in fen. */
 export interface SidebarOrderJson {
   outTradeNo: string;
@@ -93,6 +102,7 @@ export interface SidebarCustomerJson {
   tags: SidebarTagRef[];
   follows: SidebarFollowJson[];
   subscriptions: SidebarSubscriptionJson[];
+  groups: SidebarGroupJson[];
   rfm: {
     orders: number;
     totalSpent: number;

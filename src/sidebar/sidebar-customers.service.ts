@@ -76,6 +76,7 @@ export class SidebarCustomersService {
       name: bestName(p),
       follows: p.follows,
       subscriptions: p.subscriptions,
+      groups: p.groups,
       orders: orders.map(orderJson),
       accountNames: accountNamesOf(this.deps.config),
     };

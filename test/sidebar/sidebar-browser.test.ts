@@ -5,7 +5,7 @@ import { writeTimeline } from '../../src/events/timeline.writer';
 import { execute } from '../../src/storage/sql';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { useTestDatabase } from '../helpers/describe-db';
-import { startSidebar, type SidebarHarness } from './sidebar-harness';
+import { startSidebar, syncContacts, type SidebarHarness } from './sidebar-harness';
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'screenshots');
 
@@ -83,6 +83,14 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
       payload: { outTradeNo: 'SY20260105001', amountTotal: 12800 },
       dedupeKey: 'browser-test#2',
     });
+    // 王小明 is in alice's customer group 老客户福利群, read by the groups sync.
+    const group = await h.control.post(`/wecom/${h.corpId}/groups`, {
+      owner: 'alice',
+      name: '老客户福利群',
+      members: [{ externalUserId: h.mine.externalUserId }],
+    });
+    expect(group.status).toBe(200);
+    await syncContacts(h, h.corpId, 'groups');
     // The WeCom client: every sign-in is alice's, and she has the chat with 王小明 open.
     expect((await h.control.post('/oauth/visitors', { appId: h.corpId, userid: 'alice', sticky: true })).status).toBe(
       200,
@@ -107,6 +115,10 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     const corp = h.config.accounts.find((a) => a.kind === 'wecom')!;
     expect(channels).toContain('name' in corp && typeof corp.name === 'string' ? corp.name : '企业微信');
     expect(channels).toContain('已添加 · alice');
+    const groups = await page.getByTestId('group-row').allInnerTexts();
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toContain('老客户福利群');
+    expect(groups[0]).toMatch(/\d{4}\/\d\d\/\d\d 入群/);
     const orders = await page.getByTestId('orders').innerText();
     expect(orders).toContain('¥128.00');
     expect(orders).toContain('订单号 SY20260105001');
@@ -149,6 +161,7 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     await page.getByTestId('channels').filter({ hasText: 'Channels' }).waitFor();
     await page.reload();
     await page.getByTestId('orders').filter({ hasText: 'Orders' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('groups').innerText()).toContain('Customer groups');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'sidebar-360-en.png'), fullPage: true });
     expect(await page.getByTestId('orders').innerText()).toContain('Order SY20260105001');
     expect(await page.evaluate('document.documentElement.lang')).toBe('en');

@@ -79,7 +79,7 @@ export async function startSidebar(
 export async function syncContacts(
   h: FrontDoorHarness,
   corpId: string,
-  resource: 'contacts' | 'staff' = 'contacts',
+  resource: 'contacts' | 'staff' | 'groups' = 'contacts',
 ): Promise<void> {
   const started = await h.app.syncs.start(corpId, resource);
   const done = await started.done;

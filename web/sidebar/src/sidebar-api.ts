@@ -10,6 +10,7 @@ export type {
   SidebarCustomerJson,
   SidebarEventJson,
   SidebarFollowJson,
+  SidebarGroupJson,
   SidebarJssdkConfig,
   SidebarOrderJson,
   SidebarSessionJson,

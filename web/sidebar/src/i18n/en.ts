@@ -32,6 +32,7 @@ const en: Record<MessageKey, string> = {
   'customer.description': 'Description: {description}',
 
   'section.channels': 'Channels',
+  'section.groups': 'Customer groups',
   'section.orders': 'Orders',
   'section.tags': 'Tags',
   'section.timeline': 'Recent activity',
@@ -51,6 +52,11 @@ const en: Record<MessageKey, string> = {
   'channel.noUnionid': 'No UnionID linked yet',
   'channel.showIds': 'Show IDs',
   'channel.empty': 'No channels',
+
+  'groups.count': '{count}',
+  'groups.unnamed': 'Unnamed group chat',
+  'groups.joined': 'Joined {date}',
+  'groups.empty': 'In no customer group',
 
   'orders.summary': 'Orders: {count} · {total} in total',
   'orders.refunded': '{amount} refunded',

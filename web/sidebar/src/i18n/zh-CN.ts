@@ -28,6 +28,7 @@ const zhCN = {
   'customer.description': '描述：{description}',
 
   'section.channels': '渠道',
+  'section.groups': '客户群',
   'section.orders': '订单',
   'section.tags': '标签',
   'section.timeline': '最近动态',
@@ -47,6 +48,11 @@ const zhCN = {
   'channel.noUnionid': '尚未关联 UnionID',
   'channel.showIds': '显示 ID',
   'channel.empty': '暂无渠道',
+
+  'groups.count': '{count} 个',
+  'groups.unnamed': '未命名群聊',
+  'groups.joined': '{date} 入群',
+  'groups.empty': '未加入客户群',
 
   'orders.summary': '{count} 笔 · 累计 {total}',
   'orders.refunded': '已退款 {amount}',
