@@ -19,6 +19,7 @@ import { SegmentRuns1795385415000 } from './1795385415000-segment-runs';
 import { LeasesAndClaimTokens1795385460000 } from './1795385460000-leases-and-claim-tokens';
 import { PrivacyRetention1795385470000 } from './1795385470000-privacy-retention';
 import { WecomGroups1795385520000 } from './1795385520000-wecom-groups';
+import { Channels1795385600000 } from './1795385600000-channels';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -42,4 +43,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   LeasesAndClaimTokens1795385460000,
   PrivacyRetention1795385470000,
   WecomGroups1795385520000,
+  Channels1795385600000,
 ];

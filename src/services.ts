@@ -1,5 +1,6 @@
 import type { AppContext } from './app-context';
 import { SessionTokens } from './auth/session-token';
+import { ChannelService } from './channels/channel.service';
 import { ProfileService } from './customers/profile.service';
 import { createFrontDoors, type FrontDoors } from './h5/front-doors';
 import { createIdentityService, type IdentityService } from './identity/identity.service';
@@ -40,6 +41,8 @@ export interface Services extends AppContext {
   tags: TagWorkers;
   /** The WeCom sidebar's login, JS-SDK signing and customer card, on the clients, session tokens and tags above. */
   sidebar: SidebarServices;
+  /** Channel codes (渠道活码): created, changed and deleted in WeChat through the clients above. */
+  channels: ChannelService;
 }
 
 export interface ServicesOptions {
@@ -66,6 +69,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const frontDoors = createFrontDoors(app, { clients, identity, tokens: sessionTokens });
   const tags = tagWorkers(app, clients, { owner: instanceId });
   const sidebar = createSidebarServices({ ...app, now, clients, sessionTokens, profiles, tags });
+  const channels = new ChannelService({ ...app, now, clients });
   return Object.assign(app, {
     instanceId,
     clients,
@@ -79,5 +83,6 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     frontDoors,
     tags,
     sidebar,
+    channels,
   });
 }

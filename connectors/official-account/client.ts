@@ -6,7 +6,7 @@ import { OaUsersApi } from './client/users.api';
 
 export { BATCHGET_MAX } from './client/users.api';
 export { TAG_BATCH_MAX } from './client/tags.api';
-export { showQrCodeUrl, type QrCodeRequest, type QrCodeTicket } from './client/qrcodes.api';
+export { QR_MAX_EXPIRE_SECONDS, showQrCodeUrl, type QrCodeRequest, type QrCodeTicket } from './client/qrcodes.api';
 
 /**
  * Typed Official Account client for one appid. Built by `createClients` (src/tokens/clients.ts), which supplies

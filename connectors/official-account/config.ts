@@ -19,6 +19,8 @@ export const officialAccountConfig = z
     tokenMode: z.enum(['stable', 'classic']).default('stable'),
     apiBase: httpUrl.default('https://api.weixin.qq.com'),
     oauthBase: httpUrl.default('https://open.weixin.qq.com'),
+    /** Where parametric QR code images are served (`showqrcode?ticket=`, no token). */
+    mpBase: httpUrl.default('https://mp.weixin.qq.com'),
   })
   .strict();
 

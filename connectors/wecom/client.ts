@@ -10,6 +10,7 @@ import { WecomIdentityApi } from './client/identity.api';
 
 export { BY_USER_MAX_LIMIT, BY_USER_MAX_USERIDS } from './client/contacts.api';
 export { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from './client/groups.api';
+export { WELCOME_TEXT_MAX_BYTES } from './client/contact-ways.api';
 export type {
   ContactWay,
   ContactWayFields,

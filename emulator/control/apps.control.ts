@@ -70,6 +70,7 @@ export function gatewayAccounts(state: EmulatorState, base: string): Record<stri
       ...op(a),
       apiBase: api,
       oauthBase,
+      mpBase: `${base}/mp.weixin.qq.com`,
     })),
     ...r.miniPrograms.map((a) => ({
       kind: a.kind,

@@ -11,7 +11,8 @@ export type ErrorStatusTable = { readonly [code: string]: HttpStatus };
  * The modules whose errors reach HTTP. The error middleware switches over them exhaustively (CONVENTIONS: one
  * place maps errors to HTTP), so a new module here fails to compile until it is mapped.
  */
-export type ErrorDomain = 'http' | 'storage' | 'tokens' | 'syncs' | 'tags' | 'identity' | 'front-door' | 'sidebar';
+export type ErrorDomain =
+  'http' | 'storage' | 'tokens' | 'syncs' | 'tags' | 'identity' | 'front-door' | 'sidebar' | 'channels';
 
 /**
  * The one base of typed failures the core raises: a module-specific code (a string union), a message safe to

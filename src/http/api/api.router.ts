@@ -18,6 +18,7 @@ import { registerOutboxRoutes } from './outbox.routes';
 import { registerOverviewRoutes } from './overview.routes';
 import { registerStaffRoutes } from './staff.routes';
 import { registerGroupRoutes } from './groups.routes';
+import { registerChannelRoutes } from './channels.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: Services) => void;
@@ -38,6 +39,7 @@ const routeFiles: ApiRoutes[] = [
   registerAuditRoutes,
   registerOverviewRoutes,
   registerGroupRoutes,
+  registerChannelRoutes,
   registerStaffRoutes,
 ];
 

@@ -1,3 +1,4 @@
+import { CHANNEL_ERROR_STATUS, type ChannelError } from '../../channels/channel.errors';
 import { DomainError, unreachable, type ErrorDomain } from '../../errors/domain-error';
 import { storageErrorOf, STORAGE_ERROR_STATUS, type StorageError } from '../../storage/errors';
 import { SYNC_ERROR_STATUS, type SyncError } from '../../syncs/sync-errors';
@@ -19,7 +20,8 @@ type AnsweredError =
   | TagError
   | IdentityError
   | FrontDoorError
-  | SidebarError;
+  | SidebarError
+  | ChannelError;
 
 // Compile-time guard: every module of ErrorDomain has its error type in AnsweredError.
 const everyDomainAnswered: Exclude<ErrorDomain, AnsweredError['domain']> extends never ? true : never = true;
@@ -44,6 +46,8 @@ function statusOf(err: AnsweredError): number {
       return FRONT_DOOR_ERROR_STATUS[err.code];
     case 'sidebar':
       return SIDEBAR_ERROR_STATUS[err.code];
+    case 'channels':
+      return CHANNEL_ERROR_STATUS[err.code];
     default:
       return unreachable(err);
   }

@@ -2,6 +2,9 @@ import { AccessTokenEntity } from './access-token.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { BulkJobEntity } from './bulk-job.entity';
+import { ChannelActivityEntity } from './channel-activity.entity';
+import { ChannelEntity } from './channel.entity';
+import { CustomerChannelEntity } from './customer-channel.entity';
 import { CustomerTagEntity } from './customer-tag.entity';
 import { CustomerEntity } from './customer.entity';
 import { ErasureTombstoneEntity } from './erasure-tombstone.entity';
@@ -36,6 +39,9 @@ export * from './access-token.entity';
 export * from './api-key.entity';
 export * from './audit-log.entity';
 export * from './bulk-job.entity';
+export * from './channel-activity.entity';
+export * from './channel.entity';
+export * from './customer-channel.entity';
 export * from './customer-tag.entity';
 export * from './customer.entity';
 export * from './erasure-tombstone.entity';
@@ -101,4 +107,7 @@ export const entities = [
   WecomStaffEntity,
   WecomGroupEntity,
   WecomGroupMemberEntity,
+  ChannelEntity,
+  CustomerChannelEntity,
+  ChannelActivityEntity,
 ];

@@ -1,0 +1,45 @@
+import type Router from '@koa/router';
+import { requireRole } from '../../auth/api-key.middleware';
+import { createChannelInput, parseChannelInput, updateChannelInput } from '../../channels/channel-input.schema';
+import { channelJson } from '../../channels/channel.service';
+import type { Services } from '../../services';
+import { parseIdCursor, parseLimit } from './paging';
+import { actorOf, idParam } from './tags.routes';
+
+/**
+ * Channel codes (DESIGN §10.2, §13): `GET/POST /channels` (newest first, `accountId=` narrows),
+ * `GET/PATCH/DELETE /channels/:id`. Creating, changing and deleting reach WeChat before the row changes.
+ */
+export function registerChannelRoutes(router: Router, app: Services): void {
+  const { channels } = app;
+
+  router.get('/channels', requireRole('viewer'), async (ctx) => {
+    const accountId = typeof ctx.query.accountId === 'string' && ctx.query.accountId ? ctx.query.accountId : undefined;
+    const cursor = parseIdCursor(ctx.query.cursor);
+    ctx.body = await channels.list({
+      ...(accountId !== undefined ? { accountId } : {}),
+      ...(cursor !== undefined ? { cursor } : {}),
+      limit: parseLimit(ctx.query.limit),
+    });
+  });
+
+  router.post('/channels', requireRole('operator'), async (ctx) => {
+    const input = parseChannelInput(createChannelInput, ctx.request.body);
+    ctx.body = await channels.create(input, actorOf(ctx));
+    ctx.status = 201;
+  });
+
+  router.get('/channels/:id', requireRole('viewer'), async (ctx) => {
+    ctx.body = channelJson(await channels.get(idParam(ctx, 'channel')));
+  });
+
+  router.patch('/channels/:id', requireRole('operator'), async (ctx) => {
+    const id = idParam(ctx, 'channel');
+    ctx.body = await channels.update(id, parseChannelInput(updateChannelInput, ctx.request.body), actorOf(ctx));
+  });
+
+  router.delete('/channels/:id', requireRole('operator'), async (ctx) => {
+    await channels.remove(idParam(ctx, 'channel'), actorOf(ctx));
+    ctx.status = 204;
+  });
+}
