@@ -103,12 +103,21 @@ export interface CustomerGroupJson {
   joinedAt: string | null;
 }
 
+/** A channel code the customer came through (DESIGN §10.2, §13), the first one first; `id` is the channel's. */
+export interface CustomerChannelJson {
+  id: string;
+  name: string;
+  firstAt: string;
+  lastAt: string;
+}
+
 /** `GET /api/v1/customers/:id`. */
 export interface CustomerProfile extends CustomerSummary {
   tags: CustomerTagJson[];
   follows: CustomerFollowJson[];
   subscriptions: CustomerSubscriptionJson[];
   groups: CustomerGroupJson[];
+  channels: CustomerChannelJson[];
   rfm: RfmJson;
   recentEvents: TimelineItem[];
 }

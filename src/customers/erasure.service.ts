@@ -102,6 +102,8 @@ export class ErasureService {
         inboxRows: await deleteInboxRows(em, [...inboxIds]),
       };
       await execute(em, `UPDATE refunds SET customer_id = NULL WHERE customer_id IN (${inList})`, all);
+      await del('customer_channels');
+      await del('channel_activity');
       await deleteRefreshesOf(
         em,
         identities

@@ -1,5 +1,6 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { dialectFor, type SqlDialect } from '../storage/dialect';
+import { CUSTOMER_CHANNELS_PART } from '../storage/channels/customer-channel.repository';
 import { CUSTOMER_GROUPS_PART } from '../storage/groups/group-list.repository';
 import { readRows } from '../storage/pool-statements';
 import { type Db, fromDbTime, type Row } from '../storage/sql';
@@ -14,6 +15,7 @@ export interface ProfileRows {
   rfm: Row | undefined;
   events: Row[];
   groups: Row[];
+  channels: Row[];
 }
 
 export const RECENT_EVENTS = 20;
@@ -40,6 +42,8 @@ const byId = (a: Row, b: Row): number => cmp(big(a.id), big(b.id));
 const byRank = (a: Row, b: Row): number => Number(a.rank) - Number(b.rank);
 const joinedFirst = (a: Row, b: Row): number =>
   cmp(fromDbTime(a.joined_at)?.getTime() ?? 0, fromDbTime(b.joined_at)?.getTime() ?? 0) || byId(a, b);
+const firstTouchFirst = (a: Row, b: Row): number =>
+  cmp(fromDbTime(a.first_at)?.getTime() ?? 0, fromDbTime(b.first_at)?.getTime() ?? 0) || byId(a, b);
 const newestFirst = (a: Row, b: Row): number =>
   cmp(fromDbTime(b.occurred_at)!.getTime(), fromDbTime(a.occurred_at)!.getTime()) || byId(b, a);
 
@@ -144,6 +148,7 @@ const PARTS: Part[] = [
     order: newestFirst,
   },
   { key: 'groups', ...CUSTOMER_GROUPS_PART, order: joinedFirst },
+  { key: 'channels', ...CUSTOMER_CHANNELS_PART, order: firstTouchFirst },
 ];
 
 const WIDTH = Math.max(...PARTS.map((p) => Object.keys(p.columns).length));
@@ -213,6 +218,7 @@ export async function readProfileRows(
     rfm: undefined,
     events: [],
     groups: [],
+    channels: [],
   };
   for (const r of rows) {
     const p = BY_KEY.get(r.part);

@@ -162,6 +162,12 @@ export class ProfileService {
         name: str(g.name),
         joinedAt: iso(g.joined_at),
       })),
+      channels: rows.channels.map((c) => ({
+        id: idString(c.id),
+        name: String(c.name),
+        firstAt: iso(c.first_at)!,
+        lastAt: iso(c.last_at)!,
+      })),
       rfm: {
         orders: Number(r.orders ?? 0),
         totalSpent: Number(r.paid ?? 0) - Number(r.refunded ?? 0),

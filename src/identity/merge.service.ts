@@ -6,6 +6,7 @@ import { type StoredCustomer, findCustomers, updateCustomer } from '../storage/c
 import { IdentityError } from './identity-errors';
 import { findMerge, insertMerge, laterMergeTouching, markUndone, type MergeRecord } from './merge.repository';
 import { retryingTransaction } from '../storage/conflict-retry';
+import { customerChannelsToMove } from '../storage/channels/customer-channel.repository';
 
 /** Tables whose rows follow their person on a merge (DESIGN §4), keyed by their `MergeMoved` field. */
 const MOVED_TABLES: [keyof MergeMoved & string, string][] = [
@@ -15,6 +16,7 @@ const MOVED_TABLES: [keyof MergeMoved & string, string][] = [
   ['events', 'events'],
   ['transactions', 'transactions'],
   ['refunds', 'refunds'],
+  ['channelActivity', 'channel_activity'],
 ];
 const CHUNK = 500;
 /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
@@ -61,6 +63,8 @@ export async function mergeCustomers(
     events: [],
     transactions: [],
     refunds: [],
+    channelActivity: [],
+    customerChannels: [],
   };
   for (const [field, table] of MOVED_TABLES) {
     const ids = await idsOf(db, table, merged.id);
@@ -83,6 +87,8 @@ export async function mergeCustomers(
     .filter((t) => !held.has(`${idString(t.tag_id)}|${t.source}`))
     .map((t) => idString(t.id));
   await moveRows(db, 'customer_tags', moved.customerTags, merged.id, survivor.id);
+  moved.customerChannels = await customerChannelsToMove(db, survivor.id, merged.id);
+  await moveRows(db, 'customer_channels', moved.customerChannels, merged.id, survivor.id);
 
   const filled: Partial<Record<ProfileField, string>> = {};
   for (const f of PROFILE_FIELDS) {
@@ -141,7 +147,11 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
     }
     const at = new Date(now());
     let restored = 0;
-    for (const [field, table] of [...MOVED_TABLES, ['customerTags', 'customer_tags'] as [string, string]]) {
+    for (const [field, table] of [
+      ...MOVED_TABLES,
+      ['customerTags', 'customer_tags'] as [string, string],
+      ['customerChannels', 'customer_channels'] as [string, string],
+    ]) {
       const ids = merge.moved[field] ?? [];
       await moveRows(em, table, ids, survivor.id, merged.id);
       restored += ids.length;

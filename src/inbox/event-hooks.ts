@@ -4,6 +4,7 @@ import { refreshHintsHook } from '../syncs/refresh/refresh-hints.hook';
 import { tagEventHook } from '../tags/reconcile/tag-event.hook';
 import { staffEventHook } from '../staff/staff-event.hook';
 import { groupEventHook } from '../syncs/wecom/group-event.hook';
+import { channelEventHook } from '../channels/channel-event.hook';
 
 /**
  * Extra work other modules attach to inbound events, run after the core applied the event and inside the same
@@ -16,4 +17,10 @@ export interface EventHook {
   apply(ctx: ApplyContext, event: NormalizedEvent): Promise<void>;
 }
 
-export const eventHooks: EventHook[] = [refreshHintsHook, tagEventHook, staffEventHook, groupEventHook];
+export const eventHooks: EventHook[] = [
+  refreshHintsHook,
+  tagEventHook,
+  staffEventHook,
+  groupEventHook,
+  channelEventHook,
+];

@@ -53,6 +53,7 @@ describe('customer profile: lookup and by id', () => {
   let tagA: string;
   let tagB: string;
   let groupId: (chatId: string) => string;
+  let channelId: (code: string) => string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -166,6 +167,27 @@ describe('customer profile: lookup and by id', () => {
       chat_id: string;
     }[];
     groupId = (chat: string) => String(groupIds.find((r) => r.chat_id === chat)!.id);
+    // Channels: two codes brought the customer, the later-first one listed second; a deleted channel stays listed.
+    for (const [name, code, deleted] of [
+      ['春季海报', 'ch_spring', null],
+      ['门店导购', 'ch_store', '2024-06-01 00:00:00.000'],
+    ] as const) {
+      await sql(
+        "INSERT INTO channels (name, kind, account_id, code, permanent, skip_verify, tag_ids, deleted_at, created_at, updated_at) VALUES (?, 'oa-qrcode', ?, ?, 1, 0, '[]', ?, ?, ?)",
+        [name, APP, code, deleted, T0, T0],
+      );
+    }
+    const channelRows = (await sql('SELECT id, code FROM channels')) as { id: unknown; code: string }[];
+    channelId = (code: string) => String(channelRows.find((r) => r.code === code)!.id);
+    for (const [code, first, last] of [
+      ['ch_store', '2024-02-03 00:00:00.000', '2024-02-03 00:00:00.000'],
+      ['ch_spring', '2024-02-01 00:00:00.000', '2024-04-01 08:00:00.000'],
+    ] as const) {
+      await sql(
+        'INSERT INTO customer_channels (customer_id, channel_id, first_at, last_at, touches) VALUES (?, ?, ?, ?, 1)',
+        [rich, channelId(code), first, last],
+      );
+    }
     for (const [no, amount, refunded, state, at] of [
       ['T-1', 1000, 0, 'SUCCESS', '2025-01-01 00:00:00.000'],
       ['T-2', 1500, 500, 'REFUND', '2025-01-02 03:04:05.000'],
@@ -273,6 +295,20 @@ describe('customer profile: lookup and by id', () => {
         chatId: 'wr-new',
         name: '新品体验群',
         joinedAt: '2024-03-01T10:00:00.000Z',
+      },
+    ],
+    channels: [
+      {
+        id: channelId('ch_spring'),
+        name: '春季海报',
+        firstAt: '2024-02-01T00:00:00.000Z',
+        lastAt: '2024-04-01T08:00:00.000Z',
+      },
+      {
+        id: channelId('ch_store'),
+        name: '门店导购',
+        firstAt: '2024-02-03T00:00:00.000Z',
+        lastAt: '2024-02-03T00:00:00.000Z',
       },
     ],
     rfm: {

@@ -1,7 +1,8 @@
 import { EntitySchema } from 'typeorm';
 import { col } from './columns';
 
-export type CustomerTagSource = 'manual' | 'rule' | 'staff' | 'wechat';
+/** `channel`: given by the channel code the customer came through (DESIGN §10.2). */
+export type CustomerTagSource = 'manual' | 'rule' | 'staff' | 'wechat' | 'channel';
 
 /**
  * Desired state (DESIGN §5): the customer should carry the tag while at least one row exists. One row per

@@ -9,8 +9,11 @@ export interface CustomerTagView {
   groupName: string | null;
 }
 
-/** Sources an operator's unassign removes; a `rule` row belongs to its segment and goes when the customer leaves it. */
-export const OPERATOR_SOURCES: readonly CustomerTagSource[] = ['manual', 'staff', 'wechat'];
+/**
+ * Sources an operator's unassign removes; a `rule` row belongs to its segment and goes when the customer leaves it.
+ * A `channel` row was given once, on arrival, so an operator may take it back.
+ */
+export const OPERATOR_SOURCES: readonly CustomerTagSource[] = ['manual', 'staff', 'wechat', 'channel'];
 
 export async function tagsOfCustomer(db: Db, customerId: string): Promise<CustomerTagView[]> {
   const rows = await select(

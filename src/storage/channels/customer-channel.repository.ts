@@ -1,0 +1,92 @@
+import type { ChannelActivityKind } from '../entities/channel-activity.entity';
+import { type Db, excluded, idString, insertIgnore, select, toDbTime, upsert } from '../sql';
+
+export interface ChannelTouch {
+  channelId: string;
+  customerId: string;
+  at: Date;
+  /** The inbox event behind the touch: a replay of it records nothing twice. */
+  dedupeKey: string;
+}
+
+/**
+ * Records a touch: the activity row (unless its key is already there: then nothing, and null), and the customer's
+ * `customer_channels` row (first and last time, count). Returns whether this was the customer's first touch of
+ * the channel, or null for a replay.
+ */
+export async function recordTouch(db: Db, t: ChannelTouch): Promise<{ first: boolean } | null> {
+  const [held] = await select(db, 'SELECT id FROM customer_channels WHERE customer_id = ? AND channel_id = ?', [
+    t.customerId,
+    t.channelId,
+  ]);
+  const kind: ChannelActivityKind = held ? 'returning' : 'new';
+  if (!(await recordActivity(db, { ...t, kind }))) return null;
+  const at = toDbTime(t.at);
+  await upsert(
+    db,
+    'customer_channels',
+    [{ customer_id: t.customerId, channel_id: t.channelId, first_at: at, last_at: at, touches: 1 }],
+    {
+      conflict: ['customer_id', 'channel_id'],
+      update: {
+        // A touch processed late (an inbox retry) never moves last_at back.
+        last_at: `CASE WHEN last_at < ${excluded(db, 'last_at')} THEN ${excluded(db, 'last_at')} ELSE last_at END`,
+        touches: 'touches + 1',
+      },
+    },
+  );
+  return { first: !held };
+}
+
+/** One activity row unless its key is there already; true when written. */
+export async function recordActivity(db: Db, a: ChannelTouch & { kind: ChannelActivityKind }): Promise<boolean> {
+  return (
+    (await insertIgnore(db, 'channel_activity', [
+      {
+        channel_id: a.channelId,
+        customer_id: a.customerId,
+        kind: a.kind,
+        at: toDbTime(a.at),
+        dedupe_key: a.dedupeKey,
+      },
+    ])) > 0
+  );
+}
+
+/** The channel that first brought the customer (earliest first touch), if any. */
+export async function firstChannelOf(db: Db, customerId: string): Promise<string | undefined> {
+  const [r] = await select(
+    db,
+    'SELECT channel_id FROM customer_channels WHERE customer_id = ? ORDER BY first_at, id LIMIT 1',
+    [customerId],
+  );
+  return r ? idString(r.channel_id) : undefined;
+}
+
+/**
+ * The profile's channels part (DESIGN §13 `channels: [{ id, name, firstAt, lastAt }]`), deleted channels included
+ * (history stays): read through the (customer_id, channel_id) key in the one-statement profile read.
+ */
+export const CUSTOMER_CHANNELS_PART = {
+  columns: {
+    id: 'ch.id',
+    name: 'ch.name',
+    first_at: 'cc.first_at',
+    last_at: 'cc.last_at',
+  },
+  from: 'FROM customer_channels cc JOIN channels ch ON ch.id = cc.channel_id WHERE cc.customer_id = {c}',
+} as const;
+
+/**
+ * The merged customer's `customer_channels` rows a merge moves to the survivor: those of channels the survivor has
+ * no row for (a channel both came through keeps the survivor's row, as a tag both hold does).
+ */
+export async function customerChannelsToMove(db: Db, survivorId: string, mergedId: string): Promise<string[]> {
+  const rows = await select(
+    db,
+    `SELECT m.id FROM customer_channels m WHERE m.customer_id = ?
+      AND NOT EXISTS (SELECT 1 FROM customer_channels s WHERE s.customer_id = ? AND s.channel_id = m.channel_id) ORDER BY m.id`,
+    [mergedId, survivorId],
+  );
+  return rows.map((r) => idString(r.id));
+}
