@@ -64,6 +64,16 @@ export const rowsOf = {
   },
   follows: (c: Of<'followedBy'>, b: Binder): string =>
     `wecom_follows f WHERE f.customer_id = c.id AND f.deleted = 0 AND f.staff_userid = ${b.p(c.staffUserid)}${c.corpId ? ` AND f.corp_id = ${b.p(c.corpId)}` : ''}`,
+  /**
+   * The customer's row for the channel, touched within the window; `first`: no other channel brought the customer
+   * earlier (ties by row id, so exactly one channel is anyone's first).
+   */
+  sources: (c: Of<'source'>, b: Binder): string =>
+    `customer_channels cc WHERE cc.customer_id = c.id AND cc.channel_id = ${b.p(c.channelId)}${b.since(c.withinDays, 'cc.last_at')}${
+      c.first
+        ? ' AND NOT EXISTS (SELECT 1 FROM customer_channels o WHERE o.customer_id = cc.customer_id AND (o.first_at < cc.first_at OR (o.first_at = cc.first_at AND o.id < cc.id)))'
+        : ''
+    }`,
   groupMemberships: (c: Omit<Of<'group'>, 'type'>, b: Binder): string =>
     `${GROUP_MEMBERSHIPS}${c.chatId ? ` AND m.chat_id = ${b.p(c.chatId)}` : ''}${c.corpId ? ` AND m.corp_id = ${b.p(c.corpId)}` : ''}${b.since(c.joinedWithinDays, 'm.join_time')}`,
 };
@@ -72,7 +82,7 @@ export const rowsOf = {
  * Compiles a validated rule to SQL (DESIGN §5: evaluated in SQL, never by loading customers). Every condition
  * is a correlated EXISTS or aggregate subquery on indexed columns (identities.customer_id,
  * transactions(customer_id, success_time), events(customer_id, occurred_at), customer_tags(customer_id…),
- * wecom_follows.customer_id, wecom_group_members(corp_id, userid)); times are parameters computed from `now`, so the same SQL runs on SQLite and MySQL.
+ * wecom_follows.customer_id, wecom_group_members(corp_id, userid), customer_channels(customer_id, channel_id)); times are parameters computed from `now`, so the same SQL runs on SQLite and MySQL.
  */
 export function compileRule(rule: Rule, now: Date): CompiledRule {
   const b = binder(now);
@@ -117,6 +127,8 @@ export function compileRule(rule: Rule, now: Date): CompiledRule {
         return `EXISTS (SELECT 1 FROM ${rowsOf.groupMemberships(c, b)})`;
       case 'groupCount':
         return between(`(SELECT COUNT(DISTINCT g.id) FROM ${rowsOf.groupMemberships({}, b)})`, c.min, c.max);
+      case 'source':
+        return `EXISTS (SELECT 1 FROM ${rowsOf.sources(c, b)})`;
     }
   };
 

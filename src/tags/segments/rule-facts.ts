@@ -49,6 +49,13 @@ export function factSql(c: Condition, now: Date): FactSql {
         ];
       case 'groupCount':
         return [`(SELECT COUNT(DISTINCT g.id) FROM ${rowsOf.groupMemberships({}, b)})`];
+      case 'source':
+        return [
+          `(SELECT COUNT(*) FROM ${rowsOf.sources(c, b)})`,
+          `(SELECT ch.name FROM channels ch WHERE ch.id = ${b.p(c.channelId)})`,
+          `(SELECT cc2.first_at FROM customer_channels cc2 WHERE cc2.customer_id = c.id AND cc2.channel_id = ${b.p(c.channelId)})`,
+          `(SELECT cc2.last_at FROM customer_channels cc2 WHERE cc2.customer_id = c.id AND cc2.channel_id = ${b.p(c.channelId)})`,
+        ];
     }
   })();
   return { columns, params: b.params };
@@ -93,5 +100,12 @@ export function readFacts(c: Condition, values: unknown[], now: Date): Condition
       return { type: 'group', groups: n, groupName: text(values[1]) };
     case 'groupCount':
       return { type: 'groupCount', groups: n };
+    case 'source':
+      return {
+        type: 'source',
+        channelName: text(values[1]),
+        firstAt: fromDbTime(values[2])?.toISOString() ?? null,
+        lastAt: fromDbTime(values[3])?.toISOString() ?? null,
+      };
   }
 }

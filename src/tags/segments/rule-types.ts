@@ -32,7 +32,12 @@ export type Condition =
   /** Is a member now of a WeCom customer group (DESIGN §10.1): one chat, the groups of one corp, joined lately. */
   | { type: 'group'; chatId?: string; corpId?: string; joinedWithinDays?: number }
   /** Number of customer groups the customer is a member of now. */
-  | { type: 'groupCount'; min?: number; max?: number };
+  | { type: 'groupCount'; min?: number; max?: number }
+  /**
+   * Came through a channel code (DESIGN §10.2): touched it at all, or within the last `withinDays` days; `first`:
+   * it is the channel that first brought the customer.
+   */
+  | { type: 'source'; channelId: string; first?: true; withinDays?: number };
 
 export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition;
 
@@ -47,4 +52,5 @@ export const CONDITION_TYPES = [
   'followedBy',
   'group',
   'groupCount',
+  'source',
 ] as const;

@@ -58,6 +58,14 @@ const conditionSchemas: Record<(typeof CONDITION_TYPES)[number], z.ZodType<Condi
     .strict()
     .refine((c) => c.min !== undefined || c.max !== undefined, 'give min and/or max')
     .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, 'min must not exceed max'),
+  source: z
+    .object({
+      type: z.literal('source'),
+      channelId: id,
+      first: z.literal(true).optional(),
+      withinDays: days.optional(),
+    })
+    .strict(),
 };
 
 export interface RuleProblem {

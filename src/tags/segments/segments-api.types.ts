@@ -26,7 +26,9 @@ export type ConditionFacts =
   /** `group`: the matching groups the customer is a member of now, and the group's name when one chat is named. */
   | { type: 'group'; groups: number; groupName: string | null }
   /** `groupCount`: the groups the customer is a member of now. */
-  | { type: 'groupCount'; groups: number };
+  | { type: 'groupCount'; groups: number }
+  /** `source`: the channel's name and when the customer first and last came through it (null: never). */
+  | { type: 'source'; channelName: string | null; firstAt: string | null; lastAt: string | null };
 
 /** One node of a rule, evaluated for one customer: `met` is what the rule's SQL decides for it. */
 export type ExplainNode =

@@ -335,6 +335,8 @@ export const en: Record<MessageKey, string> = {
   'explain.cond.groupNamed': 'member of the customer group "{group}"',
   'explain.cond.groupJoinedWithin': ', joined within the last {days} days',
   'explain.cond.groupCount': 'customer groups {range}',
+  'explain.cond.source': 'came through the channel "{channel}"',
+  'explain.cond.sourceFirst': 'first came through the channel "{channel}"',
   'explain.range.min': '≥ {min}',
   'explain.range.max': '≤ {max}',
   'explain.range.between': '{min} to {max}',
@@ -350,6 +352,8 @@ export const en: Record<MessageKey, string> = {
   'explain.fact.follows': 'is a contact',
   'explain.fact.noFollows': 'is not a contact',
   'explain.fact.groups': 'member of {n}',
+  'explain.fact.source': 'first came through it {first}, last {last}',
+  'explain.fact.noSource': 'never came through it',
 
   'syncs.start': 'Start a full sync',
   'syncs.chooseAccount': 'choose an account',
@@ -478,6 +482,7 @@ export const en: Record<MessageKey, string> = {
   'tagSource.rule': 'segment',
   'tagSource.staff': 'staff',
   'tagSource.wechat': 'WeCom',
+  'tagSource.channel': 'channel',
   'tagSource.import': 'import',
 
   'resource.followers': 'OA followers',

@@ -329,6 +329,8 @@ export const zhCN = {
   'explain.cond.groupNamed': '在客户群「{group}」中',
   'explain.cond.groupJoinedWithin': '，最近 {days} 天内加入',
   'explain.cond.groupCount': '所在客户群数 {range}',
+  'explain.cond.source': '来自渠道「{channel}」',
+  'explain.cond.sourceFirst': '首次来自渠道「{channel}」',
   'explain.range.min': '≥ {min}',
   'explain.range.max': '≤ {max}',
   'explain.range.between': '{min} 至 {max}',
@@ -344,6 +346,8 @@ export const zhCN = {
   'explain.fact.follows': '是好友',
   'explain.fact.noFollows': '不是好友',
   'explain.fact.groups': '实际在 {n} 个群',
+  'explain.fact.source': '{first} 首次来自该渠道，最近一次 {last}',
+  'explain.fact.noSource': '未经该渠道添加',
 
   'syncs.start': '开始全量同步',
   'syncs.chooseAccount': '选择账号',
@@ -471,6 +475,7 @@ export const zhCN = {
   'tagSource.rule': '分群',
   'tagSource.staff': '员工',
   'tagSource.wechat': '企业微信',
+  'tagSource.channel': '渠道',
   'tagSource.import': '导入',
 
   'resource.followers': '公众号粉丝',

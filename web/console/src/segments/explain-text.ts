@@ -63,6 +63,10 @@ export function conditionText(c: Condition, facts: ConditionFacts): string {
     }
     case 'groupCount':
       return t('explain.cond.groupCount', { range: range(c.min, c.max, num) });
+    case 'source': {
+      const channel = (facts.type === 'source' ? facts.channelName : null) ?? c.channelId;
+      return t(c.first ? 'explain.cond.sourceFirst' : 'explain.cond.source', { channel }) + inLast(c.withinDays);
+    }
   }
 }
 
@@ -92,5 +96,9 @@ export function factText(f: ConditionFacts): string {
     case 'group':
     case 'groupCount':
       return t('explain.fact.groups', { n: num(f.groups) });
+    case 'source':
+      return f.firstAt && f.lastAt
+        ? t('explain.fact.source', { first: day(f.firstAt), last: day(f.lastAt) })
+        : t('explain.fact.noSource');
   }
 }
