@@ -60,3 +60,28 @@ export interface TagPage {
   items: TagView[];
   nextCursor: string | null;
 }
+
+/** The tags module's background job kinds (bulk-job.repository.ts `TagJobKind` must fit this one). */
+export type BulkJobKindJson = 'tags.assign' | 'tags.unassign' | 'tags.sweep' | 'segments.run' | 'tags.corp-library';
+
+/** `GET /api/v1/bulk-jobs/:id`: a background job's progress; `percent` is null while the total is unknown. */
+export interface BulkJobJson {
+  id: string;
+  kind: BulkJobKindJson;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  processed: number;
+  total: number | null;
+  percent: number | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+/** `POST /api/v1/tags/:id/assign|unassign` by a filter too large to do inline: 202 with the job to follow. */
+export interface BulkJobQueuedJson {
+  jobId: string;
+  total: number;
+}

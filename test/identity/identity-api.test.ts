@@ -87,6 +87,7 @@ describe('customers lookup, merges and conflicts API', () => {
       mergedId: a,
       undoneAt: null,
       moved: { identities: 1 },
+      evidence: { source: 'api-test', inboxId: null },
     });
     expect((await t.request(`/api/v1/merges/${merged.merges[0]}/undo`, { method: 'POST', key: viewer })).status).toBe(
       403,
@@ -101,17 +102,22 @@ describe('customers lookup, merges and conflicts API', () => {
     expect((await t.request('/api/v1/merges/999999/undo', { method: 'POST', key: operator })).status).toBe(404);
   });
 
-  it('lists conflicts', async () => {
-    await resolve([oa('o-api-3'), union('u-api-3a')]);
+  it('lists conflicts with the customer by the name the profile shows', async () => {
+    const c = (await resolve([oa('o-api-3'), union('u-api-3a')])).customerId!;
     await resolve([oa('o-api-3'), union('u-api-3b')]);
     const res = await t.request('/api/v1/conflicts?resolved=false', { key: viewer });
     expect(res.status).toBe(200);
+    const profile = await t.request(`/api/v1/customers/${c}`, { key: viewer });
+    expect(profile.body.name).toEqual(expect.any(String));
+    expect(profile.body.name).not.toBe(c);
     expect(res.body.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
           type: 'unionid',
           existingValue: 'u-api-3a',
           refusedValue: 'u-api-3b',
+          customerId: c,
+          customerName: profile.body.name,
           reason: 'second_value',
           resolved: false,
         }),

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
+import type { AuditPageJson } from '../../audit/audit-api.types';
 import { namesOfUserids } from '../../storage/staff/wecom-staff.repository';
 import { pageAuditLog, type AuditLogFilter } from '../../storage/audit/audit-log.repository';
 import { parseLimit, parseIdCursor } from './paging';
@@ -29,7 +30,7 @@ export function registerAuditRoutes(router: Router, app: AppContext): void {
       const userid = WECOM_ACTOR.exec(actor)?.[1];
       return userid === undefined ? null : (names.get(userid) ?? null);
     };
-    ctx.body = {
+    const body: AuditPageJson = {
       items: page.map((r) => ({
         id: r.id,
         actor: r.actor,
@@ -43,5 +44,6 @@ export function registerAuditRoutes(router: Router, app: AppContext): void {
       })),
       nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
     };
+    ctx.body = body;
   });
 }

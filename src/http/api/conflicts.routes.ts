@@ -1,13 +1,17 @@
 import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
+import { customerNames } from '../../customers/customer-names';
+import { evidenceString } from '../../identity/evidence-fields';
+import type { ConflictPageJson } from '../../identity/identity-api.types';
 import { listConflicts } from '../../identity/conflict.repository';
 import { badRequest } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
 
 /**
  * `GET /api/v1/conflicts?resolved=&customerId=&limit=&cursor=` (DESIGN §4): links refused because they would
- * give a customer a second value of a one-per-person type. Phone values are keyed hashes already.
+ * give a customer a second value of a one-per-person type, both customers by their best-known name. Phone values
+ * are keyed hashes already.
  */
 export function registerConflictRoutes(router: Router, app: AppContext): void {
   router.get('/conflicts', requireRole('viewer'), async (ctx) => {
@@ -23,7 +27,13 @@ export function registerConflictRoutes(router: Router, app: AppContext): void {
       customerId,
     });
     const page = rows.slice(0, limit);
-    ctx.body = {
+    const ids = new Set(page.flatMap((c) => [c.customerId, c.otherCustomerId].filter((id) => id !== null)));
+    const names = await customerNames(
+      app.ds,
+      [...ids].map((id) => ({ id })),
+    );
+    const nameOf = (id: string | null): string | null => (id === null ? null : (names.get(id)?.name ?? null));
+    const body: ConflictPageJson = {
       items: page.map((c) => ({
         id: c.id,
         type: c.type,
@@ -31,13 +41,16 @@ export function registerConflictRoutes(router: Router, app: AppContext): void {
         existingValue: c.existingValue,
         refusedValue: c.refusedValue,
         customerId: c.customerId,
+        customerName: nameOf(c.customerId),
         otherCustomerId: c.otherCustomerId,
-        reason: c.evidence?.reason ?? null,
-        source: c.evidence?.source ?? null,
+        otherCustomerName: nameOf(c.otherCustomerId),
+        reason: evidenceString(c.evidence, 'reason'),
+        source: evidenceString(c.evidence, 'source'),
         resolved: c.resolved,
         createdAt: c.createdAt.toISOString(),
       })),
       nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
     };
+    ctx.body = body;
   });
 }

@@ -5,6 +5,8 @@ import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { listMerges, type MergeRecord } from '../../identity/merge.repository';
 import { undoMerge } from '../../identity/merge.service';
 import { customerNames, type ShownName } from '../../customers/customer-names';
+import { evidenceString } from '../../identity/evidence-fields';
+import type { MergeJson, MergePageJson, MergeUndoJson } from '../../identity/identity-api.types';
 import type { Db } from '../../storage/sql';
 import { notFound } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
@@ -22,7 +24,7 @@ async function namesOf(db: Db, merges: readonly MergeRecord[]): Promise<Map<stri
   ]);
 }
 
-function view(m: MergeRecord, names: Map<string, ShownName>) {
+function view(m: MergeRecord, names: Map<string, ShownName>): MergeJson {
   const counts: Record<string, number> = {};
   for (const [k, ids] of Object.entries(m.moved)) counts[k] = ids?.length ?? 0;
   return {
@@ -33,9 +35,9 @@ function view(m: MergeRecord, names: Map<string, ShownName>) {
     mergedName: names.get(m.mergedId)?.name ?? null,
     reason: m.reason,
     evidence: {
-      source: m.evidence?.source ?? null,
-      identities: m.evidence?.identities ?? [],
-      inboxId: m.evidence?.inboxId ?? null,
+      source: evidenceString(m.evidence, 'source'),
+      identities: Array.isArray(m.evidence?.identities) ? (m.evidence.identities as unknown[]) : [],
+      inboxId: evidenceString(m.evidence, 'inboxId'),
     },
     moved: counts,
     undoneAt: m.undoneAt?.toISOString() ?? null,
@@ -55,10 +57,11 @@ export function registerMergeRoutes(router: Router, app: AppContext): void {
     const rows = await listMerges(app.ds, { limit: limit + 1, beforeId: parseIdCursor(ctx.query.cursor), customerId });
     const page = rows.slice(0, limit);
     const names = await namesOf(app.ds, page);
-    ctx.body = {
+    const body: MergePageJson = {
       items: page.map((m) => view(m, names)),
       nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
     };
+    ctx.body = body;
   });
 
   router.post('/merges/:id/undo', requireRole('operator'), async (ctx) => {
@@ -74,6 +77,7 @@ export function registerMergeRoutes(router: Router, app: AppContext): void {
       targetId: id,
       details: { survivorId: merge.survivorId, mergedId: merge.mergedId, restored },
     });
-    ctx.body = { ...view(merge, await namesOf(app.ds, [merge])), restored };
+    const body: MergeUndoJson = { ...view(merge, await namesOf(app.ds, [merge])), restored };
+    ctx.body = body;
   });
 }

@@ -7,6 +7,7 @@ import { findJob, jobView, queueJob } from '../../tags/bulk/bulk-job.repository'
 import { groupInput, createTagInput, parseInput, updateTagInput } from '../../tags/catalog/tag-input.schema';
 import { TagGroupService } from '../../tags/catalog/tag-group.service';
 import { outboxSignal } from '../../tags/outbox/outbox-signal';
+import type { BulkJobQueuedJson } from '../../tags/tags-api.types';
 import type { Actor } from '../../tags/tags-deps';
 import { notFound, validationFailed } from '../http-error';
 import { parseCustomerFilter } from './customers.routes';
@@ -106,8 +107,9 @@ export function registerTagRoutes(router: Router, app: Services): void {
       }
       const jobId = await queueJob(app.ds, `tags.${op}`, { tagId, filter }, actor.name, new Date(app.now()));
       outboxSignal(app.ds).notify();
+      const queued: BulkJobQueuedJson = { jobId, total };
       ctx.status = 202;
-      ctx.body = { jobId, total };
+      ctx.body = queued;
     });
   }
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import type { BulkJobStatus } from '../../storage/entities';
+import type { BulkJobJson } from '../tags-api.types';
 import {
   type Db,
   type Row,
@@ -169,7 +170,8 @@ export async function requeueJob(
   );
 }
 
-export function jobView(j: BulkJob): Record<string, unknown> {
+/** A job as `GET /api/v1/bulk-jobs/:id` answers it. */
+export function jobView(j: BulkJob): BulkJobJson {
   const percent = j.total
     ? Math.min(100, Math.round((j.processed / j.total) * 1000) / 10)
     : j.status === 'done'

@@ -1,28 +1,31 @@
 /**
  * The admin API's JSON as the console reads it (DESIGN §8.3, §13). Shapes the gateway declares in its
  * `src/<module>/<module>-api.types.ts` files are imported from there (`@server`, type-only), so `npm run typecheck`
- * compiles the console against what the server is typed to send; the interfaces still declared below are the
- * routes whose server code has no such file yet (test/console/api-types.test.ts keeps that list from growing).
+ * compiles the console against what the server is typed to send; test/console/api-types.test.ts keeps a
+ * hand-written duplicate from coming back.
  */
-export type Role = 'viewer' | 'operator' | 'admin';
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** The calling key, as the gateway types it. */
+export type { RoleJson as Role, WhoAmIJson as WhoAmI } from '@server/auth/auth-api.types';
 
-export interface WhoAmI {
-  kind?: 'operator' | 'key';
-  id?: string;
-  name: string;
-  role: Role;
-}
+/** The audit log, as the gateway types it. */
+export type { AuditPageJson as AuditPage, AuditRowJson as AuditRow } from '@server/audit/audit-api.types';
+
+/** Merges and refused links, as the gateway types them. */
+export type {
+  ConflictJson as Conflict,
+  ConflictPageJson as ConflictPage,
+  MergeJson as Merge,
+  MergePageJson as MergePage,
+  MergeUndoJson as MergeUndo,
+} from '@server/identity/identity-api.types';
 
 /** Customers (DESIGN §8.3 `Customer`), as the gateway types them. */
 export type {
   CustomerFollowJson as Follow,
   CustomerIdentityJson as Identity,
   CustomerListItem,
+  CustomerPage,
   CustomerProfile,
   CustomerSubscriptionJson as Subscription,
   CustomerSummary,
@@ -38,21 +41,13 @@ export type {
 export type {
   BindingStats,
   BindingView as Binding,
+  BulkJobJson as BulkJob,
+  BulkJobQueuedJson as BulkJobQueued,
   TagDetail,
   TagGroupView as TagGroup,
   TagPage,
   TagView as Tag,
 } from '@server/tags/tags-api.types';
-
-export interface BulkJob {
-  id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  processed?: number;
-  total?: number | null;
-  percent?: number | null;
-  error?: string | null;
-  result?: Record<string, unknown> | null;
-}
 
 /** Full syncs, as the gateway types them. */
 export type { SyncRunJson as SyncRun, SyncRunPage, SyncSource } from '@server/syncs/syncs-api.types';
@@ -62,45 +57,6 @@ export type { InboxPageJson, InboxRowJson as InboxRow } from '@server/inbox/inbo
 
 /** The push queue, as the gateway types it. */
 export type { OutboxPage, OutboxView as OutboxRow } from '@server/tags/outbox/outbox-api.types';
-
-export interface Merge {
-  id: string;
-  survivorId: string;
-  mergedId: string;
-  survivorName?: string | null;
-  mergedName?: string | null;
-  reason: string;
-  evidence?: { source?: string } | null;
-  moved?: Record<string, number> | null;
-  createdAt: string;
-  undoneAt: string | null;
-  undoneBy?: string | null;
-}
-
-export interface Conflict {
-  id: string;
-  type: string;
-  scope: string;
-  customerId: string | null;
-  otherCustomerId: string | null;
-  existingValue: string | null;
-  refusedValue: string | null;
-  reason: string | null;
-  source: string | null;
-  createdAt: string;
-}
-
-export interface AuditRow {
-  id: string;
-  actor: string;
-  actorName?: string | null;
-  role: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  details: unknown;
-  createdAt: string;
-}
 
 /** The WeCom staff directory, as the gateway types it. */
 export type { StaffMemberJson as Staff, StaffPageJson } from '@server/staff/staff-api.types';
@@ -117,6 +73,7 @@ export type {
   ExplainNode,
   SegmentExplanationJson,
   SegmentJson as Segment,
+  SegmentPageJson as SegmentPage,
   SegmentPreviewJson as SegmentPreview,
   SegmentRunJson as SegmentRun,
 } from '@server/tags/segments/segments-api.types';

@@ -1,8 +1,7 @@
 import { ref, type Ref } from 'vue';
-import type { Page } from '../api/types';
 
-/** A cursor-paged list (`{ items, nextCursor }`) read page by page with a "more" button. */
-export function usePaged<T>(load: (cursor: string | null) => Promise<Page<T>>) {
+/** A cursor-paged list (any of the gateway's `{ items, nextCursor }` pages) read page by page with a "more" button. */
+export function usePaged<T>(load: (cursor: string | null) => Promise<{ items: T[]; nextCursor: string | null }>) {
   const items = ref([]) as Ref<T[]>;
   const error = ref<unknown>(null);
   const loading = ref(false);

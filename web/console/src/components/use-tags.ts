@@ -1,6 +1,6 @@
 import { ref } from 'vue';
 import { api, qs } from '../api/http';
-import type { Page, Tag } from '../api/types';
+import type { Tag, TagPage } from '../api/types';
 
 /** The whole tag catalog for pickers, read once per screen (the API pages it at 500). */
 export function useTagCatalog() {
@@ -11,7 +11,7 @@ export function useTagCatalog() {
       const out: Tag[] = [];
       let cursor: string | null = null;
       do {
-        const page: Page<Tag> = await api<Page<Tag>>(`/tags${qs({ limit: 500, cursor })}`);
+        const page: TagPage = await api<TagPage>(`/tags${qs({ limit: 500, cursor })}`);
         out.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor && out.length < 5000);

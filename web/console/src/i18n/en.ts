@@ -403,7 +403,7 @@ export const en: Record<MessageKey, string> = {
   'merges.reason': 'Reason',
   'merges.moved': 'Moved',
   'merges.undo': 'Undo',
-  'merges.undone': 'Merge undone: {counts}',
+  'merges.undone': 'Merge undone: {restored} rows went back to the merged customer',
   'merges.undoneAt': 'undone {at}',
   'merges.confirmUndo': 'Undo the merge of “{merged}” into “{survivor}”? The merged customer and their data come back.',
 

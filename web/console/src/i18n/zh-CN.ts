@@ -397,7 +397,7 @@ export const zhCN = {
   'merges.reason': '原因',
   'merges.moved': '转移的数据',
   'merges.undo': '撤销',
-  'merges.undone': '已撤销合并：{counts}',
+  'merges.undone': '已撤销合并：{restored} 条数据回到了被合并的客户',
   'merges.undoneAt': '已于 {at} 撤销',
   'merges.confirmUndo': '撤销「{merged}」并入「{survivor}」的合并？被合并的客户及其数据会恢复。',
 

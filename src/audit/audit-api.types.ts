@@ -1,0 +1,22 @@
+/**
+ * The JSON of `GET /api/v1/audit` (DESIGN §7). The console imports these types through `@server`; they import
+ * nothing, so the browser build can use them.
+ */
+
+/** One audit entry; a sales rep's (`wecom:<userid>`) carries the staff directory's name, null until known. */
+export interface AuditRowJson {
+  id: string;
+  actor: string;
+  actorName: string | null;
+  role: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+export interface AuditPageJson {
+  items: AuditRowJson[];
+  nextCursor: string | null;
+}
