@@ -20,6 +20,7 @@ import { LeasesAndClaimTokens1795385460000 } from './1795385460000-leases-and-cl
 import { PrivacyRetention1795385470000 } from './1795385470000-privacy-retention';
 import { WecomGroups1795385520000 } from './1795385520000-wecom-groups';
 import { Channels1795385600000 } from './1795385600000-channels';
+import { WelcomeSends1795385610000 } from './1795385610000-welcome-sends';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -44,4 +45,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   PrivacyRetention1795385470000,
   WecomGroups1795385520000,
   Channels1795385600000,
+  WelcomeSends1795385610000,
 ];

@@ -1,6 +1,7 @@
 import type { AppContext } from './app-context';
 import { SessionTokens } from './auth/session-token';
 import { ChannelService } from './channels/channel.service';
+import { WelcomeSender } from './channels/welcome-sender';
 import { ProfileService } from './customers/profile.service';
 import { createFrontDoors, type FrontDoors } from './h5/front-doors';
 import { createIdentityService, type IdentityService } from './identity/identity.service';
@@ -43,6 +44,8 @@ export interface Services extends AppContext {
   sidebar: SidebarServices;
   /** Channel codes (渠道活码): created, changed and deleted in WeChat through the clients above. */
   channels: ChannelService;
+  /** The welcome message's fast path: callbacks hand it their events as soon as their inbox row committed. */
+  welcomes: WelcomeSender;
 }
 
 export interface ServicesOptions {
@@ -70,6 +73,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const tags = tagWorkers(app, clients, { owner: instanceId });
   const sidebar = createSidebarServices({ ...app, now, clients, sessionTokens, profiles, tags });
   const channels = new ChannelService({ ...app, now, clients });
+  const welcomes = new WelcomeSender({ ...app, now, clients, instanceId });
   return Object.assign(app, {
     instanceId,
     clients,
@@ -84,5 +88,6 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     tags,
     sidebar,
     channels,
+    welcomes,
   });
 }

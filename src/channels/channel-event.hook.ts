@@ -1,14 +1,16 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
-import type { NormalizedEvent } from '../../connectors/common/normalized-event';
+import type { FollowAdded, NormalizedEvent } from '../../connectors/common/normalized-event';
 import { timelineKey, writeTimeline } from '../events/timeline.writer';
 import type { ApplyContext } from '../inbox/event-applier';
 import type { EventHook } from '../inbox/event-hooks';
 import { findChannelByCode } from '../storage/channels/channel.repository';
 import { firstChannelOf, recordActivity, recordTouch } from '../storage/channels/customer-channel.repository';
+import { claimWelcome } from '../storage/channels/welcome-send.repository';
 import type { ChannelKind, ChannelRow } from '../storage/entities/channel.entity';
 import { addAssignments } from '../tags/assignments/customer-tag.repository';
 import { findTags } from '../tags/catalog/tag.repository';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
+import { WELCOME_CODE_TTL_MS } from './welcome-sender';
 
 /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
 const writer = new OutboxWriter('all');
@@ -106,8 +108,32 @@ export const channelEventHook: EventHook = {
       inboxId: ctx.row.id,
     });
     await assignChannelTags(ctx, channel, customerId);
+    if (e.kind === 'follow.added') await countUnsentWelcome(ctx, channel, e);
   },
 };
+
+/** Past the WelcomeCode's 20 s the fast path can no longer claim it: a code nobody claimed is counted as expired. */
+const UNSENT_AFTER_MS = WELCOME_CODE_TTL_MS + 5_000;
+
+async function countUnsentWelcome(ctx: ApplyContext, channel: ChannelRow, e: FollowAdded): Promise<void> {
+  if (!e.welcomeCode || !channel.welcomeText) return;
+  const eventAt = new Date(e.occurredAt);
+  if (ctx.now.getTime() < eventAt.getTime() + UNSENT_AFTER_MS) return;
+  await claimWelcome(
+    ctx.em,
+    {
+      welcomeCode: e.welcomeCode,
+      channelId: channel.id,
+      corpId: e.account,
+      staffUserid: e.staffUserId,
+      externalUserid: e.externalUserId,
+      eventAt,
+    },
+    'expired',
+    'inbox',
+    ctx.now,
+  );
+}
 
 /** The channel's live tags, source `channel`, queued for WeChat in the same transaction. */
 async function assignChannelTags(ctx: ApplyContext, channel: ChannelRow, customerId: string): Promise<void> {

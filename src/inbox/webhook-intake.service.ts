@@ -1,6 +1,7 @@
 import type { ConnectorAccount, InboundConnector } from '../../connectors/common/connector-types';
 import type { WebhookOptions } from '../../connectors/common/webhook-guards';
 import { type HttpReply, type WebhookRequest, WebhookRejection } from '../../connectors/common/webhook-types';
+import type { NormalizedEvent } from '../../connectors/common/normalized-event';
 import type { Logger } from '../logger';
 import type { InboxWriter } from './inbox-writer';
 
@@ -29,6 +30,8 @@ export class WebhookIntake {
       writer: InboxWriter;
       logger: Logger;
       options: WebhookOptions;
+      /** Work that cannot wait for the inbox (the welcome message's 20 s), handed the events once committed. */
+      committed?: (events: readonly NormalizedEvent[]) => void;
     },
   ) {}
 
@@ -70,6 +73,7 @@ export class WebhookIntake {
       );
       return rejectionReply(format, 503, 'INBOX_UNAVAILABLE', 'callback not stored, retry later');
     }
+    this.deps.committed?.(outcome.events);
     return outcome.ack;
   }
 }

@@ -27,6 +27,7 @@ export function wechatRouter(app: Services, connectors: readonly InboundConnecto
     writer: app.inboxWriter,
     logger: app.logger,
     options: { maxSkewSeconds: app.config.callbacks.maxSkewSeconds },
+    committed: (events) => app.welcomes.offer(events),
   });
 
   for (const connector of connectors) {

@@ -34,6 +34,7 @@ import { WecomFollowEntity } from './wecom-follow.entity';
 import { WecomGroupMemberEntity } from './wecom-group-member.entity';
 import { WecomGroupEntity } from './wecom-group.entity';
 import { WecomStaffEntity } from './wecom-staff.entity';
+import { WelcomeSendEntity } from './welcome-send.entity';
 
 export * from './access-token.entity';
 export * from './api-key.entity';
@@ -71,6 +72,7 @@ export * from './wecom-follow.entity';
 export * from './wecom-group-member.entity';
 export * from './wecom-group.entity';
 export * from './wecom-staff.entity';
+export * from './welcome-send.entity';
 
 /** Every entity, registered on the DataSource (no globbing). */
 export const entities = [
@@ -110,4 +112,5 @@ export const entities = [
   ChannelEntity,
   CustomerChannelEntity,
   ChannelActivityEntity,
+  WelcomeSendEntity,
 ];
