@@ -3,6 +3,7 @@ import type { Account } from '../config';
 import { PhoneCrypto } from '../src/security/phone-crypto';
 import { openDatabase } from '../src/storage/data-source';
 import { select } from '../src/storage/sql';
+import { liveGroups, memberChanges } from './groups/member-changes';
 import { call } from './identity/http';
 import { mpLogins, replayCallbacks, runSyncs, type Apps } from './identity/drive';
 import { heldIdentities } from './identity/held';
@@ -15,17 +16,22 @@ import { BENCH_DATA_KEY } from './shared/gateway-child';
 
 /**
  * Identity resolution against ground truth: an emulator world of ≥ 100,000 persons over 2 OAs (one
- * bound to the open platform, one not), 1 Mini Program and 1 WeCom corp; the real gateway runs full syncs
- * (followers of both OAs, corp tags, contacts), MP users log in through POST /mp/:appId/login (every fifth of
- * them with a phone also links it through the verified phone API), and callbacks are replayed through the emulator's sender (new follows, WeCom adds and
- * edits, unbound-OA follows). Then Siyu's customers are compared with the emulator's truth: customers vs
- * persons, precision and recall (see identity/score.ts). Target: both 100 %.
- * Run: npm run bench:identity [-- --followers 90000 --contacts 20000 --mp-logins 20000 --replay 1000 --database mysql://…/<fresh>]
+ * bound to the open platform, one not), 1 Mini Program and 1 WeCom corp with customer groups (contacts in
+ * several groups, strangers with and without a unionid); the real gateway runs full syncs (followers of both OAs,
+ * corp tags, contacts, groups), MP users log in through POST /mp/:appId/login (every fifth of them with a phone
+ * also links it through the verified phone API), and callbacks are replayed through the emulator's sender (new
+ * follows, WeCom adds and edits, unbound-OA follows, group members added and removed). Then Siyu's customers are
+ * compared with the emulator's truth: customers vs persons, precision and recall (see identity/score.ts). Target:
+ * both 100 %.
+ * Run: npm run bench:identity [-- --followers 90000 --contacts 20000 --groups 300 --group-members 100 --mp-logins 20000 --replay 1000 --database mysql://…/<fresh>]
  */
 async function main(): Promise<void> {
   const followers = Number(arg('followers', '90000'));
   const contacts = Number(arg('contacts', '20000'));
   const replay = Number(arg('replay', '1000'));
+  // Groups hold contacts (several groups each, at these sizes) and strangers with and without a unionid.
+  const groups = Number(arg('groups', '300'));
+  const groupMembers = Number(arg('group-members', '100'));
   const maxLogins = Number(arg('mp-logins', '20000'));
   const db = await benchDatabase(arg('database'));
   const log = (s: string) => console.log(s);
@@ -43,6 +49,8 @@ async function main(): Promise<void> {
         merchants: 0,
         wecomStaff: 60,
         wecomContacts: contacts,
+        wecomGroups: groups,
+        wecomGroupMembers: groupMembers,
       }),
     },
     ['--max-old-space-size=4096'],
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
           ...apps.officialAccounts.map((a): [string, string] => [a.appId, 'followers']),
           [corp, 'corp-tags'],
           [corp, 'contacts'],
+          [corp, 'groups'],
         ],
         log,
       );
@@ -97,7 +106,23 @@ async function main(): Promise<void> {
       log(
         `mini program: ${logins.logins} logins, ${logins.phones.size} verified phones in ${((Date.now() - t1) / 1000).toFixed(0)} s`,
       );
-      const replayed = await replayCallbacks(emuUrl, apps, before, replay);
+      const replayed: Record<string, number> = await replayCallbacks(emuUrl, apps, before, replay);
+      if (groups > 0) {
+        const live = await liveGroups(emuUrl, corp);
+        const contactIds = (
+          await call<{ relations: { externalUserId: string }[] }>(
+            `${emuUrl}/_emulator/state/wecom/${corp}/relations?limit=2000`,
+          )
+        ).relations.map((r) => r.externalUserId);
+        const changed = await memberChanges(emuUrl, corp, {
+          changes: replay,
+          active: live.slice(0, Math.max(8, Math.ceil(live.length / 4))).map((g) => g.chatId),
+          persons: before.length,
+          contacts: contactIds,
+        });
+        replayed.groupAdd = changed.adds;
+        replayed.groupRemove = changed.removes;
+      }
       log(
         `callbacks replayed: ${Object.entries(replayed)
           .map(([k, v]) => `${k} ${v}`)

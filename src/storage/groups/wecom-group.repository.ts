@@ -53,56 +53,82 @@ export interface GroupReadResult {
 
 const cut = (v: string | null, n: number): string | null => (v === null ? null : v.slice(0, n));
 
+/** One complete groupchat/get read: the group and every member it lists. */
+export interface GroupReadWrite {
+  group: GroupWrite;
+  members: readonly GroupMemberWrite[];
+}
+
+const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
 /**
- * Stores one complete read of a group (DESIGN §10.1): the group row, every current member (a member seen again
- * after leaving is current again), and `left_at` for stored members the read no longer lists. Returns how many
- * who joined (a new row, or a member current again) and who left since the stored state. Run inside the caller's
- * transaction so a group is never half written.
+ * Stores complete reads of some groups of a corp (DESIGN §10.1): each group row, every current member (a member
+ * seen again after leaving is current again), and `left_at` for stored members a read no longer lists. Returns,
+ * per read, who joined (a new row, or a member current again) and who left since the stored state. A few
+ * statements for all the reads together (a full sync stores its groups a slice at a time); run inside the
+ * caller's transaction so a group is never half written.
  */
-export async function saveGroupRead(
+export async function saveGroupReads(
   db: Db,
   corpId: string,
-  g: GroupWrite,
-  members: readonly GroupMemberWrite[],
+  reads: readonly GroupReadWrite[],
   now: Date,
-): Promise<GroupReadResult> {
-  const known =
-    (await select(db, 'SELECT id FROM wecom_groups WHERE corp_id = ? AND chat_id = ?', [corpId, g.chatId])).length > 0;
-  const before = await select<{ userid: string; member_type: unknown; left_at: unknown }>(
-    db,
-    'SELECT userid, member_type, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id = ?',
-    [corpId, g.chatId],
+): Promise<GroupReadResult[]> {
+  if (reads.length === 0) return [];
+  const chatIds = [...new Set(reads.map((r) => r.group.chatId))];
+  const known = new Set(
+    (
+      await select<{ chat_id: string }>(
+        db,
+        `SELECT chat_id FROM wecom_groups WHERE corp_id = ? AND chat_id IN (${placeholders(chatIds.length)})`,
+        [corpId, ...chatIds],
+      )
+    ).map((r) => String(r.chat_id)),
   );
-  const current = new Set(before.filter((r) => r.left_at === null).map((r) => String(r.userid)));
-  const listed = new Set(members.map((m) => m.userid));
-  const joined = members
-    .filter((m) => !current.has(m.userid))
-    .map((m) => ({ userid: m.userid, memberType: m.memberType, at: m.joinTime ?? now, scene: m.joinScene }));
-  const left = before
-    .filter((r) => r.left_at === null && !listed.has(String(r.userid)))
-    .map((r) => ({ userid: String(r.userid), memberType: Number(r.member_type), at: now, scene: null }));
+  const before = new Map<string, { userid: string; memberType: number; current: boolean }[]>();
+  for (const r of await select<{ chat_id: string; userid: string; member_type: unknown; left_at: unknown }>(
+    db,
+    `SELECT chat_id, userid, member_type, left_at FROM wecom_group_members WHERE corp_id = ? AND chat_id IN (${placeholders(chatIds.length)})`,
+    [corpId, ...chatIds],
+  )) {
+    const list = before.get(String(r.chat_id)) ?? [];
+    list.push({ userid: String(r.userid), memberType: Number(r.member_type), current: r.left_at === null });
+    before.set(String(r.chat_id), list);
+  }
+  const results = reads.map(({ group, members }): GroupReadResult => {
+    const stored = before.get(group.chatId) ?? [];
+    const current = new Set(stored.filter((r) => r.current).map((r) => r.userid));
+    const listed = new Set(members.map((m) => m.userid));
+    return {
+      known: known.has(group.chatId),
+      joined: members
+        .filter((m) => !current.has(m.userid))
+        .map((m) => ({ userid: m.userid, memberType: m.memberType, at: m.joinTime ?? now, scene: m.joinScene })),
+      left: stored
+        .filter((r) => r.current && !listed.has(r.userid))
+        .map((r) => ({ userid: r.userid, memberType: r.memberType, at: now, scene: null })),
+    };
+  });
   await upsert(
     db,
     'wecom_groups',
-    [
-      {
-        corp_id: corpId,
-        chat_id: g.chatId,
-        name: cut(g.name, 255),
-        owner_userid: g.ownerUserid,
-        notice: g.notice,
-        admin_userids: JSON.stringify(g.adminUserids),
-        status: 'active',
-        owner_status: g.ownerStatus,
-        member_version: g.memberVersion,
-        member_count: members.length,
-        created_time: g.createdTime,
-        dismissed_at: null,
-        seen_at: now,
-        created_at: now,
-        updated_at: now,
-      },
-    ],
+    reads.map(({ group: g, members }) => ({
+      corp_id: corpId,
+      chat_id: g.chatId,
+      name: cut(g.name, 255),
+      owner_userid: g.ownerUserid,
+      notice: g.notice,
+      admin_userids: JSON.stringify(g.adminUserids),
+      status: 'active',
+      owner_status: g.ownerStatus,
+      member_version: g.memberVersion,
+      member_count: members.length,
+      created_time: g.createdTime,
+      dismissed_at: null,
+      seen_at: now,
+      created_at: now,
+      updated_at: now,
+    })),
     {
       conflict: ['corp_id', 'chat_id'],
       update: [
@@ -124,23 +150,25 @@ export async function saveGroupRead(
   await upsert(
     db,
     'wecom_group_members',
-    members.map((m) => ({
-      corp_id: corpId,
-      chat_id: g.chatId,
-      userid: m.userid,
-      member_type: m.memberType,
-      name: cut(m.name, 128),
-      group_nickname: cut(m.groupNickname, 128),
-      join_time: m.joinTime,
-      join_scene: m.joinScene,
-      invitor_userid: m.invitorUserid,
-      state: cut(m.state, 64),
-      left_at: null,
-      quit_scene: null,
-      seen_at: now,
-      created_at: now,
-      updated_at: now,
-    })),
+    reads.flatMap(({ group, members }) =>
+      members.map((m) => ({
+        corp_id: corpId,
+        chat_id: group.chatId,
+        userid: m.userid,
+        member_type: m.memberType,
+        name: cut(m.name, 128),
+        group_nickname: cut(m.groupNickname, 128),
+        join_time: m.joinTime,
+        join_scene: m.joinScene,
+        invitor_userid: m.invitorUserid,
+        state: cut(m.state, 64),
+        left_at: null,
+        quit_scene: null,
+        seen_at: now,
+        created_at: now,
+        updated_at: now,
+      })),
+    ),
     {
       conflict: ['corp_id', 'chat_id', 'userid'],
       update: [
@@ -158,12 +186,15 @@ export async function saveGroupRead(
       ],
     },
   );
-  await execute(
-    db,
-    'UPDATE wecom_group_members SET left_at = ?, updated_at = ? WHERE corp_id = ? AND chat_id = ? AND left_at IS NULL AND (seen_at IS NULL OR seen_at < ?)',
-    [now, now, corpId, g.chatId, now],
-  );
-  return { known, joined, left };
+  // Only groups where someone left have current rows the reads did not refresh (a first read has none).
+  const leaving = reads.filter((_, i) => results[i]!.left.length > 0).map((r) => r.group.chatId);
+  if (leaving.length > 0)
+    await execute(
+      db,
+      `UPDATE wecom_group_members SET left_at = ?, updated_at = ? WHERE corp_id = ? AND chat_id IN (${placeholders(leaving.length)}) AND left_at IS NULL AND (seen_at IS NULL OR seen_at < ?)`,
+      [now, now, corpId, ...leaving, now],
+    );
+  return results;
 }
 
 /** WeCom no longer has the group (dismissed, 40050/49008, or the dismiss callback): it keeps its history. */

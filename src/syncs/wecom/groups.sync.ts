@@ -2,13 +2,13 @@ import type { DataSource } from '../../storage';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from '../../../connectors/wecom/client';
-import type { GroupChatListRequest, GroupChatWire } from '../../../connectors/wecom/client-types';
+import type { GroupChatListRequest } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
 import { resignedOwners, unseenGroups } from '../../storage/groups/wecom-group.repository';
 import { batchTransaction } from '../identity/batch-transaction';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
-import { readGroup, writeGroupRead } from './group-read.writer';
+import { readGroup, writeGroupReads, type GroupRead } from './group-read.writer';
 
 /**
  * Resume point. `all` walks groupchat/list unfiltered; when WeCom refuses that (81017: the app sees more than
@@ -31,7 +31,7 @@ export interface GroupsSyncDeps {
 }
 
 export const GROUPS_SOURCE = 'sync.wecom_groups';
-/** groupchat/get calls in flight at once, and groups stored per checkpoint. */
+/** groupchat/get calls in flight at once, and groups stored per transaction and checkpoint. */
 const READ_SLICE = 8;
 
 const tooWide = (err: unknown): boolean => isWechatApiError(err) && err.category === 'FILTER_REQUIRED';
@@ -95,10 +95,7 @@ export function groupsSync(deps: GroupsSyncDeps): SyncTask {
           throwIfAborted(ctx.signal);
           const stale = await unseenGroups(deps.ds, account.corpId, ctx.startedAt, READ_SLICE);
           if (stale.length === 0) break;
-          const reads = await Promise.all(stale.map((g) => readGroup(wecom, g.chatId)));
-          let created = 0;
-          for (const [k, read] of reads.entries())
-            created += await storeGroup(deps, account, stale[k]!.chatId, stale[k]!.ownerStatus, read, ctx);
+          const created = await storeReads(deps, account, await readAll(wecom, stale), ctx);
           await save(cp, { processed: stale.length, created, updated: stale.length });
         }
         await save({ phase: 'done', chunk: 0, cursor: '', offset: 0 });
@@ -133,13 +130,18 @@ async function walk(
       continue;
     }
     const next = page.nextCursor && page.nextCursor !== cursor ? page.nextCursor : '';
-    for (let i = Math.min(offset, page.items.length); i < page.items.length; i += READ_SLICE) {
+    const groups = page.items.map((g) => ({ chatId: g.chat_id, ownerStatus: g.status }));
+    const sliceAt = (i: number) => groups.slice(i, i + READ_SLICE);
+    // The next slice is read while this one is stored: WeCom's answers and the database writes overlap.
+    let reading: Promise<GroupRead[]> | undefined;
+    for (let i = Math.min(offset, groups.length); i < groups.length; i += READ_SLICE) {
       throwIfAborted(ctx.signal);
-      const slice = page.items.slice(i, i + READ_SLICE);
-      const reads = await Promise.all(slice.map((g) => readGroup(wecom, g.chat_id)));
-      let created = 0;
-      for (const [k, read] of reads.entries())
-        created += await storeGroup(deps, account, slice[k]!.chat_id, slice[k]!.status, read, ctx);
+      const slice = sliceAt(i);
+      const reads = await (reading ?? readAll(wecom, slice));
+      reading = i + READ_SLICE < groups.length ? readAll(wecom, sliceAt(i + READ_SLICE)) : undefined;
+      // Awaited in the next round; a sync that stops first must not leave its failure unhandled.
+      reading?.catch(() => undefined);
+      const created = await storeReads(deps, account, reads, ctx);
       const done = i + slice.length;
       await saved(done < page.items.length ? { ...from, cursor, offset: done } : { ...from, cursor: next, offset: 0 }, {
         processed: slice.length,
@@ -154,23 +156,24 @@ async function walk(
   }
 }
 
-/** Stores one read in its own transaction; returns customers created. */
-function storeGroup(
+/** groupchat/get of each group of a slice, all in flight at once. */
+function readAll(wecom: WecomClient, groups: readonly { chatId: string; ownerStatus: number }[]): Promise<GroupRead[]> {
+  return Promise.all(groups.map(async (g) => ({ ...g, group: await readGroup(wecom, g.chatId) })));
+}
+
+/** Stores a slice of reads in one transaction (one identity resolution, a few statements); returns customers created. */
+function storeReads(
   deps: GroupsSyncDeps,
   account: WecomAccount,
-  chatId: string,
-  status: number,
-  g: GroupChatWire | undefined,
+  reads: readonly GroupRead[],
   ctx: SyncTaskContext,
 ): Promise<number> {
   return batchTransaction(deps.ds, (em) =>
-    writeGroupRead(
+    writeGroupReads(
       em,
       { resolver: deps.resolver, source: GROUPS_SOURCE, syncRunId: ctx.runId, timeline: 'known-groups' },
       account,
-      chatId,
-      status,
-      g,
+      reads,
       ctx.now(),
     ),
   );
