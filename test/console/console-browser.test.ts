@@ -11,6 +11,13 @@ import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 /** Screenshots a reviewer can open after a run (gitignored). */
 const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
 
+/** A database time `days` days before now (UTC), so the fixture's purchase is recent whenever the test runs. */
+const daysAgo = (days: number): string =>
+  new Date(Date.now() - days * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
+
+/** The fixture payment's order number. */
+const ORDER_NO = 'SY0000000001';
+
 /**
  * The operator console in a real headless Chromium against the real app and the emulator: sign-in, the
  * overview, search by name, a profile with a WeCom corp tag added from the catalog (and seen in WeCom), role
@@ -74,35 +81,31 @@ describeWithChromium('operator console in a browser', () => {
     const enc = phones.encrypt('13800138000');
     await db.ds.query("UPDATE customers SET display_name = '孙洋', phone_enc = ? WHERE id = ?", [enc, customerId]);
     await db.ds.query(
-      "INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES (?, 'phone', 'default', ?, ?, 'mp.phone', 1, '2030-01-01 00:00:00.000', '2030-01-01 00:00:00.000')",
-      [customerId, phones.hash('13800138000'), enc],
+      "INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES (?, 'phone', 'default', ?, ?, 'mp.phone', 1, ?, ?)",
+      [customerId, phones.hash('13800138000'), enc, daysAgo(4), daysAgo(4)],
     );
     // A few timeline entries of the kinds people read: a WeCom add, a message, a payment.
     const [staff] = (await db.ds.query('SELECT staff_userid FROM wecom_follows WHERE customer_id = ? LIMIT 1', [
       customerId,
     ])) as { staff_userid: string }[];
+    // Paid a day ago: the profile reads 距上次购买 昨天.
+    const paidAt = daysAgo(1);
     const entries: [string, string, string, string, Record<string, unknown>][] = [
       [
         'wecom',
         corpId,
         'wecom.follow_added',
-        '2030-01-02 09:00:00.000',
+        daysAgo(3),
         { staffUserId: staff!.staff_userid, externalUserId: externalUserid, state: 'spring-fair' },
       ],
-      [
-        'official-account',
-        oaAppId,
-        'oa.message.text',
-        '2030-01-03 10:30:00.000',
-        { msgId: '1', content: '请问会员卡怎么领？' },
-      ],
+      ['official-account', oaAppId, 'oa.message.text', daysAgo(2), { msgId: '1', content: '请问会员卡怎么领？' }],
       [
         'wechat-pay',
         '1900000109',
         'pay.succeeded',
-        '2030-01-04 20:15:00.000',
+        paidAt,
         {
-          outTradeNo: 'SY20300104001',
+          outTradeNo: ORDER_NO,
           transactionId: '4200000001',
           amountTotal: 19900,
           currency: 'CNY',
@@ -119,8 +122,8 @@ describeWithChromium('operator console in a browser', () => {
     }
     // A payment is a transaction as well as a timeline entry (src/events/transactions.writer.ts): RFM reads transactions.
     await db.ds.query(
-      "INSERT INTO transactions (mch_id, out_trade_no, app_id, transaction_id, amount_total, currency, trade_type, success_time, state, customer_id, refunded_total, created_at, updated_at) VALUES ('1900000109', 'SY20300104001', ?, '4200000001', 19900, 'CNY', 'JSAPI', '2030-01-04 20:15:00.000', 'SUCCESS', ?, 0, '2030-01-04 20:15:00.000', '2030-01-04 20:15:00.000')",
-      [oaAppId, customerId],
+      "INSERT INTO transactions (mch_id, out_trade_no, app_id, transaction_id, amount_total, currency, trade_type, success_time, state, customer_id, refunded_total, created_at, updated_at) VALUES ('1900000109', ?, ?, '4200000001', 19900, 'CNY', 'JSAPI', ?, 'SUCCESS', ?, 0, ?, ?)",
+      [ORDER_NO, oaAppId, paidAt, customerId, paidAt, paidAt],
     );
     staffName = (
       (await db.ds.query('SELECT name FROM wecom_staff WHERE corp_id = ? AND userid = ?', [
@@ -245,6 +248,7 @@ describeWithChromium('operator console in a browser', () => {
     expect(staffName).not.toBe(staffUserid);
     await expect(page.locator('[data-rfm=orders]').textContent()).resolves.toBe('1');
     await expect(page.locator('[data-rfm=spent]').textContent()).resolves.toBe('¥199.00');
+    await expect(page.locator('[data-rfm=recency]').textContent()).resolves.toBe('昨天');
 
     await choose(page, '.tag-select[data-name=tagId]', '购买意向 / 高');
     await page.click('button.add-tag');
@@ -274,14 +278,14 @@ describeWithChromium('operator console in a browser', () => {
     const text = await page.locator('.el-timeline').textContent();
     expect(text).toContain('请问会员卡怎么领？');
     expect(text).toContain('¥199.00');
-    expect(text).toContain('SY20300104001');
+    expect(text).toContain(ORDER_NO);
     expect(text).toContain(`添加了企业微信员工 ${staffName}`);
     expect(text).toContain('spring-fair');
     expect(text).not.toContain('outTradeNo');
     expect(text).not.toContain(staffUserid);
     await page.locator('.timeline-entry[data-type="pay.succeeded"] .details-toggle').click();
     await expect(page.locator('.timeline-entry[data-type="pay.succeeded"] .payload').textContent()).resolves.toContain(
-      '"outTradeNo": "SY20300104001"',
+      `"outTradeNo": "${ORDER_NO}"`,
     );
     await shot(page, 'profile-corp-tag');
     await page.context().close();

@@ -1,4 +1,4 @@
-import type { Locale } from './i18n';
+import type { Locale } from './locale';
 
 /** Times are shown in the brand's timezone (config `server.timezone`, default Asia/Shanghai), in the viewer's language. */
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
@@ -35,4 +35,13 @@ export function formatFen(fen: number | null | undefined, locale: Locale): strin
 
 export function formatCount(n: number | null | undefined, locale: Locale): string {
   return n === null || n === undefined ? '—' : new Intl.NumberFormat(locale).format(n);
+}
+
+/**
+ * How long ago, in days, as the viewer's language says it ("今天", "昨天", "3天前"). A date in the future (a
+ * server or test clock ahead of the viewer's) reads as today: never a negative number of days.
+ */
+export function formatDaysAgo(days: number | null | undefined, locale: Locale): string {
+  if (days === null || days === undefined || !Number.isFinite(days)) return '—';
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-Math.max(0, Math.floor(days)), 'day');
 }

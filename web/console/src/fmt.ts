@@ -1,4 +1,4 @@
-import { formatCount, formatDate, formatDateTime, formatFen } from '@shared/format';
+import { formatCount, formatDate, formatDateTime, formatDaysAgo, formatFen } from '@shared/format';
 import { ApiError } from './api/http';
 import { i18n, t } from './i18n';
 import { principal } from './session';
@@ -9,6 +9,7 @@ export const when = (iso: string | null | undefined): string => formatDateTime(i
 export const day = (iso: string | null | undefined): string => formatDate(iso, i18n.locale.value);
 export const money = (fen: number | null | undefined): string => formatFen(fen, i18n.locale.value);
 export const num = (n: number | null | undefined): string => formatCount(n, i18n.locale.value);
+export const ago = (days: number | null | undefined): string => formatDaysAgo(days, i18n.locale.value);
 
 /** `{ matched: 3, changed: 2 }` → `匹配 3，变更 2` (numbers, or the length of id lists; names from the catalog). */
 export function counts(obj: unknown): string {

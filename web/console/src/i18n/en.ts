@@ -149,7 +149,7 @@ export const en: Record<MessageKey, string> = {
   'rfm.refunded': 'Refunded',
   'rfm.first': 'First purchase',
   'rfm.last': 'Last purchase',
-  'rfm.days': 'Days since last',
+  'rfm.days': 'Last purchased',
 
   'timeline.doing': 'read the timeline',
   'timeline.empty': 'Nothing yet.',
@@ -342,7 +342,7 @@ export const en: Record<MessageKey, string> = {
   'explain.range.between': '{min} to {max}',
   'explain.fact.identities': '{n} identities of that channel',
   'explain.fact.subscriptions': 'follows {n}',
-  'explain.fact.lastPurchase': 'last purchase {date} ({days} days ago)',
+  'explain.fact.lastPurchase': 'last purchase {date} ({ago})',
   'explain.fact.noPurchase': 'no purchase',
   'explain.fact.orders': 'actually {n}',
   'explain.fact.spent': 'actually {money}',

@@ -145,7 +145,7 @@ export const zhCN = {
   'rfm.refunded': '已退款',
   'rfm.first': '首次购买',
   'rfm.last': '最近购买',
-  'rfm.days': '距上次购买（天）',
+  'rfm.days': '距上次购买',
 
   'timeline.doing': '读取动态',
   'timeline.empty': '暂无动态。',
@@ -336,7 +336,7 @@ export const zhCN = {
   'explain.range.between': '{min} 至 {max}',
   'explain.fact.identities': '该渠道身份 {n} 个',
   'explain.fact.subscriptions': '正在关注 {n} 个',
-  'explain.fact.lastPurchase': '最近一次购买 {date}（{days} 天前）',
+  'explain.fact.lastPurchase': '最近一次购买 {date}（{ago}）',
   'explain.fact.noPurchase': '没有购买记录',
   'explain.fact.orders': '实际 {n} 次',
   'explain.fact.spent': '实际 {money}',

@@ -1,6 +1,6 @@
 import type { Condition, ConditionFacts } from '../api/types';
 import { tagLabel } from '../components/use-tags';
-import { day, money, num } from '../fmt';
+import { ago, day, money, num } from '../fmt';
 import { t } from '../i18n';
 import { channelLabel, eventTypeLabel, tagSourceLabel } from '../labels';
 import { accountName, staffName } from '../names';
@@ -79,7 +79,7 @@ export function factText(f: ConditionFacts): string {
       return t('explain.fact.subscriptions', { n: num(f.subscriptions) });
     case 'lastPurchase':
       return f.lastPurchaseAt
-        ? t('explain.fact.lastPurchase', { date: day(f.lastPurchaseAt), days: f.daysSinceLastPurchase ?? 0 })
+        ? t('explain.fact.lastPurchase', { date: day(f.lastPurchaseAt), ago: ago(f.daysSinceLastPurchase) })
         : t('explain.fact.noPurchase');
     case 'orders':
       return t('explain.fact.orders', { n: num(f.orders) });

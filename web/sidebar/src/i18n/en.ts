@@ -60,7 +60,7 @@ const en: Record<MessageKey, string> = {
 
   'orders.summary': 'Orders: {count} · {total} in total',
   'orders.refunded': '{amount} refunded',
-  'orders.last': 'Last purchase {date} ({days} d ago)',
+  'orders.last': 'Last purchase {date} ({ago})',
   'orders.no': 'Order {no}',
   'orders.empty': 'No orders',
   'orders.state.SUCCESS': 'Paid',

@@ -56,7 +56,7 @@ const zhCN = {
 
   'orders.summary': '{count} 笔 · 累计 {total}',
   'orders.refunded': '已退款 {amount}',
-  'orders.last': '最近购买 {date}（{days} 天前）',
+  'orders.last': '最近购买 {date}（{ago}）',
   'orders.no': '订单号 {no}',
   'orders.empty': '暂无订单',
   'orders.state.SUCCESS': '已支付',
