@@ -2,6 +2,7 @@ import type { AppContext } from './app-context';
 import { SessionTokens } from './auth/session-token';
 import { ChannelService } from './channels/channel.service';
 import { WelcomeSender } from './channels/welcome-sender';
+import { ChannelStatsService } from './channels/channel-stats.service';
 import { ProfileService } from './customers/profile.service';
 import { createFrontDoors, type FrontDoors } from './h5/front-doors';
 import { createIdentityService, type IdentityService } from './identity/identity.service';
@@ -46,6 +47,8 @@ export interface Services extends AppContext {
   channels: ChannelService;
   /** The welcome message's fast path: callbacks hand it their events as soon as their inbox row committed. */
   welcomes: WelcomeSender;
+  /** A channel's daily numbers, retention and customers, counted in SQL. */
+  channelStats: ChannelStatsService;
 }
 
 export interface ServicesOptions {
@@ -74,6 +77,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const sidebar = createSidebarServices({ ...app, now, clients, sessionTokens, profiles, tags });
   const channels = new ChannelService({ ...app, now, clients });
   const welcomes = new WelcomeSender({ ...app, now, clients, instanceId });
+  const channelStats = new ChannelStatsService({ ...app, now });
   return Object.assign(app, {
     instanceId,
     clients,
@@ -89,5 +93,6 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     sidebar,
     channels,
     welcomes,
+    channelStats,
   });
 }

@@ -90,8 +90,14 @@ function transition(lo: number, hi: number, zone: string): number {
 /** The last `days` local days up to and including today (at `now`), with their constant-offset spans. */
 export function dayWindow(now: number, days: number, zone: string): DayWindow {
   const today = localDate(now, zone);
-  const dates = Array.from({ length: days }, (_, i) => addDays(today, i - days + 1));
-  const bounds = [...dates, addDays(today, 1)].map((d) => startOfLocalDay(d, zone));
+  return dateWindow(addDays(today, 1 - days), today, zone);
+}
+
+/** The local days `from` to `to` (`YYYY-MM-DD`, both included), with their constant-offset spans. */
+export function dateWindow(first: string, last: string, zone: string): DayWindow {
+  const days = Math.round((Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / DAY_MS) + 1;
+  const dates = Array.from({ length: days }, (_, i) => addDays(first, i));
+  const bounds = [...dates, addDays(last, 1)].map((d) => startOfLocalDay(d, zone));
   const spans: OffsetSpan[] = [];
   let from = bounds[0]!;
   let offset = offsetMinutes(from, zone);

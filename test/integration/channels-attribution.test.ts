@@ -135,6 +135,17 @@ describe('channel attribution', () => {
     // Unfollowing is a loss of the channel that brought them.
     await world.control(`/oa/${appId}/users/${openid}/unsubscribe`, { notify: true });
     await waitFor(async () => ((await activity(channel.id)).includes('lost') ? true : undefined), 30_000);
+
+    // The channel's stats count all three, and its customers list names the person.
+    const stats = await api(`/channels/${channel.id}/stats`);
+    expect(stats.status).toBe(200);
+    const sum = (k: string) => stats.body.days.reduce((n: number, d: Record<string, number>) => n + d[k]!, 0);
+    expect([sum('new'), sum('returning'), sum('lost'), sum('net')]).toEqual([1, 1, 1, 0]);
+    expect(stats.body.retention).toEqual({ d1: null, d7: null, d30: null });
+    const brought = await api(`/channels/${channel.id}/customers`);
+    expect(brought.body.items).toEqual([expect.objectContaining({ customerId: customer.id, touches: 2 })]);
+    expect((await api(`/channels/${channel.id}/stats?from=2026-02-30`)).status).toBe(422);
+    expect((await api('/channels/999999/stats')).status).toBe(404);
   });
 
   it('tags a person who adds a member through a WeCom contact way, in Siyu and in WeCom', async () => {

@@ -8,10 +8,11 @@ import { actorOf, idParam } from './tags.routes';
 
 /**
  * Channel codes (DESIGN §10.2, §13): `GET/POST /channels` (newest first, `accountId=` narrows),
- * `GET/PATCH/DELETE /channels/:id`. Creating, changing and deleting reach WeChat before the row changes.
+ * `GET/PATCH/DELETE /channels/:id`, `GET /channels/:id/stats?from=&to=` and `GET /channels/:id/customers`.
+ * Creating, changing and deleting reach WeChat before the row changes.
  */
 export function registerChannelRoutes(router: Router, app: Services): void {
-  const { channels } = app;
+  const { channels, channelStats } = app;
 
   router.get('/channels', requireRole('viewer'), async (ctx) => {
     const accountId = typeof ctx.query.accountId === 'string' && ctx.query.accountId ? ctx.query.accountId : undefined;
@@ -31,6 +32,23 @@ export function registerChannelRoutes(router: Router, app: Services): void {
 
   router.get('/channels/:id', requireRole('viewer'), async (ctx) => {
     ctx.body = channelJson(await channels.get(idParam(ctx, 'channel')));
+  });
+
+  router.get('/channels/:id/stats', requireRole('viewer'), async (ctx) => {
+    const c = await channels.get(idParam(ctx, 'channel'));
+    const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+    const from = text(ctx.query.from);
+    const to = text(ctx.query.to);
+    ctx.body = await channelStats.stats(c.id, {
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+    });
+  });
+
+  router.get('/channels/:id/customers', requireRole('viewer'), async (ctx) => {
+    const c = await channels.get(idParam(ctx, 'channel'));
+    const cursor = typeof ctx.query.cursor === 'string' && ctx.query.cursor ? ctx.query.cursor : undefined;
+    ctx.body = await channelStats.customers(c.id, parseLimit(ctx.query.limit), cursor);
   });
 
   router.patch('/channels/:id', requireRole('operator'), async (ctx) => {

@@ -46,6 +46,8 @@ export interface SqlDialect {
   concat(...exprs: string[]): string;
   /** `YYYY-MM-DD` of a UTC datetime column shifted by `offsetMinutes`. */
   localDate(column: string, offsetMinutes: number): string;
+  /** A UTC datetime column plus whole days, comparable with the column (and with bound times). */
+  addDays(column: string, days: number): string;
   /** Prefix running one statement with these server settings where the server has such a form, else ''. */
   statementSettings(settings: Readonly<Record<string, number>>): string;
   /** GET_LOCK's timeout argument for a wait of `ms`. */

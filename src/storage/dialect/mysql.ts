@@ -40,6 +40,7 @@ export function mysqlFamily(
     indexHint: (index) => `FORCE INDEX (${index})`,
     concat: (...exprs) => `CONCAT(${exprs.join(', ')})`,
     localDate: (column, offset) => `DATE_FORMAT(${column} + INTERVAL ${Math.trunc(offset)} MINUTE, '%Y-%m-%d')`,
+    addDays: (column, days) => `(${column} + INTERVAL ${Math.trunc(days)} DAY)`,
     statementSettings: overrides.statementSettings ?? (() => ''),
     // MySQL rounds GET_LOCK's timeout to whole seconds: round up (https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html).
     lockWaitSeconds: overrides.lockWaitSeconds ?? ((ms) => Math.ceil(ms / 1000)),

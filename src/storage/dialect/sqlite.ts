@@ -30,6 +30,8 @@ export const sqliteDialect: SqlDialect = {
   concat: (...exprs) => exprs.join(' || '),
   localDate: (column, offset) =>
     `strftime('%Y-%m-%d', ${column}, '${offset >= 0 ? '+' : ''}${Math.trunc(offset)} minutes')`,
+  // Times are `YYYY-MM-DD HH:MM:SS.SSS` text: the same form keeps the comparison textual.
+  addDays: (column, days) => `strftime('%Y-%m-%d %H:%M:%f', ${column}, '+${Math.trunc(days)} days')`,
   statementSettings: () => '',
   lockWaitSeconds: (ms) => ms / 1000,
 };
