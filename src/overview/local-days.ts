@@ -115,3 +115,9 @@ export function dateWindow(first: string, last: string, zone: string): DayWindow
   spans.push({ from, to: bounds[bounds.length - 1]!, offsetMinutes: offset });
   return { dates, start: bounds[0]!, end: bounds[bounds.length - 1]!, spans };
 }
+
+/** The local days `from`..`to` (`YYYY-MM-DD`, both included) with their constant-offset spans. */
+export function rangeWindow(from: string, to: string, zone: string): DayWindow {
+  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+  return dayWindow(startOfLocalDay(to, zone), days, zone);
+}

@@ -12,6 +12,7 @@ const CONSOLE_SHARED = [
   'audit/audit-api.types',
   'auth/auth-api.types',
   'customers/customers-api.types',
+  'groups/groups-api.types',
   'identity/identity-api.types',
   'inbox/inbox-api.types',
   'overview/overview-api.types',

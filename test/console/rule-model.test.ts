@@ -44,6 +44,19 @@ describe('segment builder rule model', () => {
     expect(toRule(root)).toEqual({ all: [{ type: 'orders', min: 1 }, { type: 'followedBy' }] });
   });
 
+  it('edits the customer group conditions: a group picked by chatId and corp, or any group, and a group count', () => {
+    const rule = {
+      all: [
+        { type: 'group', chatId: 'wrOgQhDgAAcwMTB7YmDkbeBsgT_AAAAA', corpId: 'ww1', joinedWithinDays: 7 },
+        { type: 'groupCount', min: 2, max: 5 },
+      ],
+    };
+    expect(toRule(fromRule(rule))).toEqual(rule);
+    const root = newGroup('all');
+    root.items.push(newCondition('group'), newCondition('groupCount'));
+    expect(toRule(root)).toEqual({ all: [{ type: 'group' }, { type: 'groupCount', min: 1 }] });
+  });
+
   it('refuses JSON that is not a rule, so the builder never shows half of it', () => {
     expect(() => fromRule({ all: [{ type: 'sms' }] })).toThrow('not a rule');
     expect(() => fromRule('oa')).toThrow('not a rule');

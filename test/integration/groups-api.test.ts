@@ -1,3 +1,4 @@
+import { accountName } from '../../config';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import type { RunningGateway } from '../../src/server';
 import { select } from '../../src/storage/sql';
@@ -94,6 +95,7 @@ describe('customer groups in the API', () => {
     expect(first).toEqual({
       id: expect.stringMatching(/^\d+$/),
       corpId,
+      corpName: accountName(world.config, corpId),
       chatId: chats[2]!.chatId,
       name: '新品体验群',
       owner: { userid: owner, name: ownerName },
@@ -183,6 +185,34 @@ describe('customer groups in the API', () => {
     });
     const left = (await api(`/customers/${leaver.customerId}`)).body.groups as { chatId: string }[];
     expect(left.map((g) => g.chatId)).not.toContain(chats[1]!.chatId);
+  });
+
+  it('counts joins and leaves per local day, every day of the range (the last 30 by default)', async () => {
+    const listed = (await api(`/groups?q=${encodeURIComponent('售后二群')}`)).body.items[0];
+    const r = await api(`/groups/${listed.id}/activity`);
+    expect(r.status).toBe(200);
+    const days = r.body.days as { date: string; joined: number; left: number }[];
+    expect(days).toHaveLength(30);
+    expect(days[0]!.date).toBe(r.body.from);
+    expect(days[29]!.date).toBe(r.body.to);
+    const sum = (k: 'joined' | 'left') => days.reduce((n, d) => n + d[k], 0);
+    expect([sum('joined'), sum('left')]).toEqual([chats[1]!.members.length, 1]);
+    const old = await api(`/groups/${listed.id}/activity?from=2024-01-01&to=2024-01-03`);
+    expect(old.body).toEqual({
+      from: '2024-01-01',
+      to: '2024-01-03',
+      days: ['2024-01-01', '2024-01-02', '2024-01-03'].map((date) => ({ date, joined: 0, left: 0 })),
+    });
+    for (const q of [
+      'from=2024-02-30',
+      'from=2024-03-02&to=2024-03-01',
+      'from=2023-01-01&to=2024-12-31',
+      'to=yesterday',
+    ]) {
+      const bad = await api(`/groups/${listed.id}/activity?${q}`);
+      expect([q, bad.status, bad.body.error.code]).toEqual([q, 422, 'VALIDATION_FAILED']);
+    }
+    expect((await api('/groups/999999999/activity')).status).toBe(404);
   });
 
   it('answers bad input with 4xx {error:{code,message}}: unknown corp, unknown or malformed id, bad paging, anonymous', async () => {

@@ -1,8 +1,17 @@
 import type Router from '@koa/router';
-import { findWecom } from '../../../config';
+import { accountName, findWecom, type SiyuConfig } from '../../../config';
 import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
+import type {
+  GroupActivityJson,
+  GroupDetailJson,
+  GroupMemberJson,
+  GroupPageJson,
+  GroupSummaryJson,
+} from '../../groups/groups-api.types';
+import { localDate, rangeWindow } from '../../overview/local-days';
 import {
+  groupActivity,
   groupById,
   groupMemberViews,
   pageGroups,
@@ -23,10 +32,30 @@ function textParam(query: Record<string, unknown>, name: string, max: number): s
   return v;
 }
 
-const summaryJson = (g: GroupSummary) => ({ ...g, createdAt: g.createdAt.toISOString() });
+const ACTIVITY_DAYS_DEFAULT = 30;
+const ACTIVITY_DAYS_MAX = 366;
+
+/** An optional `YYYY-MM-DD` query parameter that is a real calendar date, else 422 naming it. */
+function dateParam(query: Record<string, unknown>, name: string): string | undefined {
+  const v = textParam(query, name, 10);
+  if (v === undefined) return undefined;
+  const ms = /^\d{4}-\d\d-\d\d$/.test(v) ? Date.parse(`${v}T00:00:00Z`) : NaN;
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== v)
+    throw validationFailed(`${name} must be a date YYYY-MM-DD`, { field: name });
+  return v;
+}
+
+const addDays = (date: string, n: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+const summaryJson = (config: SiyuConfig, g: GroupSummary): GroupSummaryJson => ({
+  ...g,
+  corpName: accountName(config, g.corpId),
+  createdAt: g.createdAt.toISOString(),
+});
 
 /** DESIGN §13: staff members carry `userid`, external ones `externalUserId` and the customer; `leftAt` once left. */
-const memberJson = (m: GroupMemberView) => ({
+const memberJson = (m: GroupMemberView): GroupMemberJson => ({
   type: m.type,
   ...(m.type === 'staff' ? { userid: m.userid } : { externalUserId: m.userid, customerId: m.customerId }),
   name: m.name,
@@ -38,7 +67,8 @@ const memberJson = (m: GroupMemberView) => ({
 /**
  * `GET /api/v1/groups?corpId=&owner=&q=&limit=&cursor=` and `GET /api/v1/groups/:id` (DESIGN §10.1, §13): customer
  * groups newest first, `q` a name prefix, owner and staff names from the staff directory; one group adds its
- * members, current and left. A corp that is not configured is a 404.
+ * members, current and left. A corp that is not configured is a 404. `GET /api/v1/groups/:id/activity?from=&to=`:
+ * members joined and left per local day (`server.timezone`), the last 30 days unless given.
  */
 export function registerGroupRoutes(router: Router, app: AppContext): void {
   router.get('/groups', requireRole('viewer'), async (ctx) => {
@@ -57,14 +87,41 @@ export function registerGroupRoutes(router: Router, app: AppContext): void {
     if (cursor !== undefined) filter.beforeId = cursor;
     const rows = await pageGroups(app.ds, filter, limit + 1);
     const page = rows.slice(0, limit);
-    ctx.body = { items: page.map(summaryJson), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+    const body: GroupPageJson = {
+      items: page.map((g) => summaryJson(app.config, g)),
+      nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+    };
+    ctx.body = body;
   });
 
-  router.get('/groups/:id', requireRole('viewer'), async (ctx) => {
-    const id = ctx.params.id ?? '';
-    const group = /^\d{1,20}$/.test(id) ? await groupById(app.ds, id) : undefined;
+  const groupOf = async (id: string | undefined): Promise<GroupSummary> => {
+    const group = id && /^\d{1,20}$/.test(id) ? await groupById(app.ds, id) : undefined;
     if (!group) throw notFound('group');
+    return group;
+  };
+
+  router.get('/groups/:id', requireRole('viewer'), async (ctx) => {
+    const group = await groupOf(ctx.params.id);
     const members = await groupMemberViews(app.ds, group.corpId, group.chatId);
-    ctx.body = { ...summaryJson(group), members: members.map(memberJson) };
+    const body: GroupDetailJson = { ...summaryJson(app.config, group), members: members.map(memberJson) };
+    ctx.body = body;
+  });
+
+  router.get('/groups/:id/activity', requireRole('viewer'), async (ctx) => {
+    const zone = app.config.server.timezone;
+    const to = dateParam(ctx.query, 'to') ?? localDate(Date.now(), zone);
+    const from = dateParam(ctx.query, 'from') ?? addDays(to, 1 - ACTIVITY_DAYS_DEFAULT);
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+    if (days < 1 || days > ACTIVITY_DAYS_MAX)
+      throw validationFailed(`from..to must be 1 to ${ACTIVITY_DAYS_MAX} days, from not after to`, { field: 'from' });
+    const group = await groupOf(ctx.params.id);
+    const window = rangeWindow(from, to, zone);
+    const byDate = new Map(window.dates.map((date) => [date, { date, joined: 0, left: 0 }]));
+    for (const c of await groupActivity(app.ds, group.corpId, group.chatId, window.spans)) {
+      const day = byDate.get(c.date);
+      if (day) day[c.kind] += c.n;
+    }
+    const body: GroupActivityJson = { from, to, days: [...byDate.values()] };
+    ctx.body = body;
   });
 }

@@ -1,3 +1,5 @@
+import type { OffsetSpan } from '../../overview/local-days';
+import { dialectFor } from '../dialect';
 import { type Db, fromDbTime, idString, select } from '../sql';
 
 export interface GroupFilter {
@@ -121,3 +123,44 @@ export const CUSTOMER_GROUPS_PART = {
     JOIN wecom_groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id AND g.status = 'active'
     WHERE i.customer_id = {c} AND i.type = 'wecom_external_userid'`,
 } as const;
+
+/** Members of one group who joined or left on one local day. */
+export interface GroupDayCount {
+  date: string;
+  kind: 'joined' | 'left';
+  n: number;
+}
+
+/**
+ * Joins (join_time) and leaves (left_at) of one group's members, staff and external, per local day, counted in
+ * SQL through the group's (corp_id, chat_id, …) key; the local day is the UTC time shifted by the zone's offset,
+ * per span of constant offset (overview/local-days.ts). Days without either are absent.
+ */
+export async function groupActivity(
+  db: Db,
+  corpId: string,
+  chatId: string,
+  spans: readonly OffsetSpan[],
+): Promise<GroupDayCount[]> {
+  const dialect = dialectFor(db);
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const span of spans) {
+    for (const [kind, column] of [
+      ['joined', 'join_time'],
+      ['left', 'left_at'],
+    ] as const) {
+      parts.push(
+        `SELECT '${kind}' AS kind, ${dialect.localDate(column, span.offsetMinutes)} AS d FROM wecom_group_members
+          WHERE corp_id = ? AND chat_id = ? AND ${column} >= ? AND ${column} < ?`,
+      );
+      params.push(corpId, chatId, new Date(span.from), new Date(span.to));
+    }
+  }
+  const rows = await select(
+    db,
+    `SELECT d, kind, COUNT(*) AS n FROM (${parts.join('\nUNION ALL ')}) p GROUP BY d, kind`,
+    params,
+  );
+  return rows.map((r) => ({ date: String(r.d), kind: r.kind === 'left' ? 'left' : 'joined', n: Number(r.n) }));
+}

@@ -19,6 +19,9 @@ export const tagSourceLabel = (source: string): string => word('tagSource', sour
 export const sceneLabel = (scene: string | null): string => word('scene', scene);
 /** WeCom `follow_user[].add_way` (wechat-api.md, externalcontact/get): 1 → 扫描二维码. */
 export const addWayLabel = (addWay: number | null): string => word('addWay', addWay);
+/** WeCom groupchat/get `join_scene` (wechat-api-wecom-ops.md): 3 → 扫描群二维码入群. */
+export const joinSceneLabel = (scene: number | null): string => word('joinScene', scene);
+export const groupStatusLabel = (status: string): string => word('groupStatus', status);
 export const auditActionLabel = (action: string): string => word('auditAction', action);
 export const resourceLabel = (resource: string): string => word('resource', resource);
 export const accountKindLabel = (kind: string): string => word('accountKind', kind);

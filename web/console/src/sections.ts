@@ -5,6 +5,8 @@ import type { MessageKey } from './i18n';
 const OverviewView = defineAsyncComponent(() => import('./views/OverviewView.vue'));
 const CustomersView = defineAsyncComponent(() => import('./views/CustomersView.vue'));
 const CustomerView = defineAsyncComponent(() => import('./views/CustomerView.vue'));
+const GroupsView = defineAsyncComponent(() => import('./views/GroupsView.vue'));
+const GroupView = defineAsyncComponent(() => import('./views/GroupView.vue'));
 const TagsView = defineAsyncComponent(() => import('./views/TagsView.vue'));
 const TagView = defineAsyncComponent(() => import('./views/TagView.vue'));
 const SegmentsView = defineAsyncComponent(() => import('./views/SegmentsView.vue'));
@@ -30,6 +32,7 @@ export interface Section {
 export const SECTIONS: Section[] = [
   { path: 'overview', label: 'nav.overview', role: 'viewer', list: OverviewView },
   { path: 'customers', label: 'nav.customers', role: 'viewer', list: CustomersView, item: CustomerView },
+  { path: 'groups', label: 'nav.groups', role: 'viewer', list: GroupsView, item: GroupView },
   { path: 'tags', label: 'nav.tags', role: 'viewer', list: TagsView, item: TagView },
   { path: 'segments', label: 'nav.segments', role: 'viewer', list: SegmentsView, item: SegmentView },
   { path: 'syncs', label: 'nav.syncs', role: 'viewer', list: SyncsView },

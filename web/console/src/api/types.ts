@@ -23,6 +23,7 @@ export type {
 /** Customers (DESIGN §8.3 `Customer`), as the gateway types them. */
 export type {
   CustomerFollowJson as Follow,
+  CustomerGroupJson as CustomerGroup,
   CustomerIdentityJson as Identity,
   CustomerListItem,
   CustomerPage,
@@ -36,6 +37,15 @@ export type {
   TimelineItem,
   TimelinePage,
 } from '@server/customers/customers-api.types';
+
+/** WeCom customer groups (DESIGN §10.1, §13), as the gateway types them. */
+export type {
+  GroupActivityJson as GroupActivity,
+  GroupDetailJson as GroupDetail,
+  GroupMemberJson as GroupMember,
+  GroupPageJson as GroupPage,
+  GroupSummaryJson as GroupSummary,
+} from '@server/groups/groups-api.types';
 
 /** The tag catalog, as the gateway types it. */
 export type {

@@ -4,7 +4,16 @@
  * back drops empty fields, so the JSON shown is what the API receives.
  */
 export type ConditionType =
-  'channel' | 'subscribed' | 'lastPurchase' | 'orders' | 'spend' | 'events' | 'tag' | 'followedBy';
+  | 'channel'
+  | 'subscribed'
+  | 'lastPurchase'
+  | 'orders'
+  | 'spend'
+  | 'events'
+  | 'tag'
+  | 'followedBy'
+  | 'group'
+  | 'groupCount';
 export const CONDITION_TYPES: readonly ConditionType[] = [
   'channel',
   'subscribed',
@@ -14,6 +23,8 @@ export const CONDITION_TYPES: readonly ConditionType[] = [
   'events',
   'tag',
   'followedBy',
+  'group',
+  'groupCount',
 ];
 
 export interface CondNode {
@@ -43,6 +54,8 @@ export function newCondition(type: ConditionType): CondNode {
     events: { eventType: 'oa.message.*', withinDays: 30, min: 1 },
     tag: { tagId: '', has: true },
     followedBy: { staffUserid: '' },
+    group: { chatId: '' },
+    groupCount: { min: 1 },
   };
   return { kind: 'cond', key: key(), fields: { type, ...defaults[type] } };
 }
