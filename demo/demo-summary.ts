@@ -2,6 +2,7 @@ import type { CallbackOutcome, StoryPerson } from './story-callbacks';
 import type { SyncOutcome } from './story-syncs';
 import type { TagFacts } from './story-tags';
 import type { DemoWorld } from './demo-world';
+import type { GroupFacts } from './story-groups';
 import type { SidebarFacts } from './story-sidebar';
 
 type Identity = { type: string; scope: string; value: string };
@@ -31,8 +32,11 @@ export interface DemoSummary {
     orders: number;
     totalSpent: number;
     tags: { name: string; source: string }[];
+    /** The customer groups the profile lists (`groups[].name`). */
+    groups: string[];
   };
   tag: TagFacts;
+  group: GroupFacts;
   /** Browser pages this build serves (DESIGN §8.2), found by asking the gateway: path → URL to open. */
   pages: { path: string; url: string; note: string }[];
 }
@@ -51,6 +55,7 @@ export async function collectSummary(
     inboxFailed: number;
     syncs: SyncOutcome[];
     tag: TagFacts;
+    group: GroupFacts;
     sidebar: SidebarFacts;
     startedAt: number;
   },
@@ -83,6 +88,7 @@ export async function collectSummary(
     identities: Identity[];
     rfm: { orders: number; totalSpent: number };
     tags: { name: string; source: string }[];
+    groups: { name: string | null }[];
   }>(
     `/customers/lookup?type=mp_openid&scope=${facts.person.mpAppId}&value=${encodeURIComponent(facts.person.mpOpenid)}`,
   );
@@ -125,8 +131,10 @@ export async function collectSummary(
       orders: profile.rfm.orders,
       totalSpent: profile.rfm.totalSpent,
       tags: profile.tags.map((t) => ({ name: t.name, source: t.source })),
+      groups: profile.groups.map((g) => g.name ?? '—'),
     },
     tag: facts.tag,
+    group: facts.group,
     pages,
   };
 }

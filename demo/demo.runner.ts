@@ -3,6 +3,7 @@ import { startDemoWorld, type DemoOptions, type DemoWorld } from './demo-world';
 import { sendCallbacks } from './story-callbacks';
 import { awaitContactReRead, drainInbox, runFullSyncs } from './story-syncs';
 import { pushRuleTag } from './story-tags';
+import { makeStoryGroup } from './story-groups';
 import { prepareSidebar } from './story-sidebar';
 
 export interface DemoRun {
@@ -12,7 +13,7 @@ export interface DemoRun {
 
 /**
  * `siyu demo` (DESIGN §8.4, §8.5): the emulator and the gateway in this process, then the story through public
- * surfaces only — callbacks, Mini Program login, full syncs, a rule tag pushed to OA and WeCom — and the numbers
+ * surfaces only — callbacks, Mini Program login, a customer group, full syncs, a rule tag pushed to OA and WeCom — and the numbers
  * read back. Both servers stay up in the returned world; the caller closes it. On failure they are closed here.
  */
 export async function runDemo(opts: DemoOptions, say: (line: string) => void): Promise<DemoRun> {
@@ -35,6 +36,7 @@ export async function runDemo(opts: DemoOptions, say: (line: string) => void): P
     const failedBefore = await drainInbox(world);
     await awaitContactReRead(world, person.externalUserId);
     say(`  inbox drained (${failedBefore.length} failed); the new WeCom contact re-read with externalcontact/get`);
+    const group = await makeStoryGroup(world, person, say);
     say('2. full syncs');
     const syncs = await runFullSyncs(world, say);
     const failed = await drainInbox(world);
@@ -47,6 +49,7 @@ export async function runDemo(opts: DemoOptions, say: (line: string) => void): P
       inboxFailed: failed.length,
       syncs,
       tag,
+      group,
       sidebar,
       startedAt,
     });

@@ -58,8 +58,8 @@ export async function awaitContactReRead(w: DemoWorld, externalUserId: string): 
 }
 
 /**
- * Full syncs through `POST /api/v1/syncs` (followers of each OA, the corp's staff directory, contacts and corp
- * tag library), polled on `GET /api/v1/syncs/:id` until they end. The corp tag library goes first, as in the
+ * Full syncs through `POST /api/v1/syncs` (followers of each OA, the corp's staff directory, contacts, customer
+ * groups and corp tag library), polled on `GET /api/v1/syncs/:id` until they end. The corp tag library goes first, as in the
  * nightly job, so the contacts sync finds the corp tags in the catalog and records relation tags as assignments at
  * once; the rest run together. A failed run stops the demo with its error.
  */
@@ -70,6 +70,7 @@ export async function runFullSyncs(w: DemoWorld, say: (line: string) => void): P
     ...w.apps.corps.flatMap((c) => [
       { accountId: c.corpId, resource: 'staff' },
       { accountId: c.corpId, resource: 'contacts' },
+      { accountId: c.corpId, resource: 'groups' },
     ]),
   ];
   const outcomes = [...(await runTogether(w, library)), ...(await runTogether(w, rest))];

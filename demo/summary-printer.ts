@@ -28,6 +28,7 @@ export function formatSummary(s: DemoSummary): string {
     `  vs. the truth   ${s.customersMixingPersons} customers mixing two persons · ${s.personsSplit} persons split over several customers`,
     `  identities      ${ids}`,
     `  story person    ${p.name} (${p.customerId}): ${p.identityTypes.join(', ')}; ${p.orders} order(s), ${yuan(p.totalSpent)}; tags: ${p.tags.map((x) => `${x.name} (${x.source})`).join(', ') || '—'}`,
+    `  customer group  ${s.group.name} in WeCom ${s.group.corpId} (${s.group.members} members); on the story person's profile: ${p.groups.join(', ') || '—'}`,
     `  segment         "${t.tagName}" — paid at least once, or OA follower who is a WeCom contact: ${t.members} customers`,
     `  in WeChat       OA ${t.oa.appId}: tag ${t.oa.remoteTagId} on ${t.oa.emulatorMembers} followers (Siyu: ${t.oa.pushed} of ${t.oa.desired} pushed, ${t.oa.failed} refused)`,
     `                  WeCom ${t.wecom.corpId}: corp tag on ${t.wecom.emulatorRelations} relations (Siyu: ${t.wecom.pushed} of ${t.wecom.desired} pushed, ${t.wecom.failed} refused)`,

@@ -86,6 +86,7 @@ describe('siyu demo', () => {
         'corp-tags:done',
         'followers:done',
         'followers:done',
+        'groups:done',
         'staff:done',
       ]);
       // The demo names its accounts as the emulator does.
@@ -111,6 +112,19 @@ describe('siyu demo', () => {
         totalSpent: 12800,
         tags: [{ name: '活跃客户（演示）', source: 'rule' }],
       });
+    });
+
+    it("puts the story person in the story's customer group: synced, on the profile by name, in the summary", async () => {
+      const s = run.summary;
+      expect(s.group).toMatchObject({ name: '老客户福利群', members: 4 });
+      const profile = await run.world.api.get<{ groups: { chatId: string; corpId: string; name: string | null }[] }>(
+        `/customers/${s.person.customerId}`,
+      );
+      expect(profile.groups).toEqual([
+        expect.objectContaining({ chatId: s.group.chatId, corpId: s.group.corpId, name: '老客户福利群' }),
+      ]);
+      expect(s.person.groups).toEqual(['老客户福利群']);
+      expect(formatSummary(s)).toContain('customer group  老客户福利群');
     });
 
     it('pushes the rule tag to both OA and WeCom: the emulator holds it where Siyu says, nothing dead', async () => {

@@ -232,4 +232,30 @@ describe('customer groups in the API', () => {
     expect((await api('/groups?limit=0')).status).toBe(400);
     expect((await api('/groups?cursor=xyz')).status).toBe(400);
   });
+  it('drops the group from the profile within seconds of the callback when WeCom removes the member', async () => {
+    await world.control(`/apps/${corpId}`, { url: `${gw.url}/wechat/wecom/${corpId}` }, 'PATCH');
+    const listed = (await api(`/groups?q=${encodeURIComponent('新品体验群')}`)).body.items[0];
+    const members = (await api(`/groups/${listed.id}`)).body.members as {
+      externalUserId?: string;
+      customerId?: string;
+      leftAt?: string;
+    }[];
+    const member = members.find((m) => m.customerId && !m.leftAt)!;
+    const groupsOf = async () =>
+      ((await api(`/customers/${member.customerId}`)).body.groups as { chatId: string }[]).map((g) => g.chatId);
+    expect(await groupsOf()).toContain(chats[2]!.chatId);
+    const removed = await world.control(`/wecom/${corpId}/groups/${chats[2]!.chatId}/members/remove`, {
+      members: [member.externalUserId],
+      quitScene: 1,
+      notify: true,
+    });
+    // The gateway acked the change_external_chat callback; the profile follows once the inbox row is processed.
+    expect(removed.delivery.delivered).toBe(true);
+    await waitFor(async () => !(await groupsOf()).includes(chats[2]!.chatId), 10_000);
+    const after = (await api(`/groups/${listed.id}`)).body;
+    expect(after.externalCount).toBe(listed.externalCount - 1);
+    expect(
+      after.members.find((m: { externalUserId?: string }) => m.externalUserId === member.externalUserId).leftAt,
+    ).toEqual(expect.stringMatching(/^\d{4}-/));
+  });
 });
