@@ -8,8 +8,8 @@ import { createServices } from '../src/services';
 import { freshDatabase } from './shared/fresh-database';
 import { uuidv7 } from '../src/storage/ids';
 import { insertIgnore, select } from '../src/storage/sql';
-import { countByStatus } from '../src/tags/outbox/outbox.repository';
-import { nextDueAt } from '../src/tags/outbox/outbox-claim';
+import { countByStatus } from '../src/storage/tags/outbox.repository';
+import { nextDueAt } from '../src/storage/tags/outbox-claim';
 import { cpuSeconds } from './shared/process-cpu';
 
 /**

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from './storage';
 import type { SiyuConfig } from '../config';
 import type { Logger } from './logger';
 import type { HttpMetrics } from './http/metrics';

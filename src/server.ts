@@ -1,5 +1,5 @@
 import type { Server } from 'http';
-import type { DataSource } from 'typeorm';
+import type { DataSource } from './storage';
 import type { SiyuConfig } from '../config';
 import type { AppContext } from './app-context';
 import { createServices, type Services, type ServicesOptions } from './services';

@@ -7,8 +7,8 @@ import { findChannelByCode } from '../storage/channels/channel.repository';
 import { firstChannelOf, recordActivity, recordTouch } from '../storage/channels/customer-channel.repository';
 import { claimWelcome } from '../storage/channels/welcome-send.repository';
 import type { ChannelKind, ChannelRow } from '../storage/entities/channel.entity';
-import { addAssignments } from '../tags/assignments/customer-tag.repository';
-import { findTags } from '../tags/catalog/tag.repository';
+import { addAssignments } from '../storage/tags/customer-tag.repository';
+import { findTags } from '../storage/tags/tag.repository';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { WELCOME_CODE_TTL_MS } from './welcome-sender';
 

@@ -15,7 +15,7 @@ import {
   type NewChannel,
 } from '../storage/channels/channel.repository';
 import type { ChannelRow } from '../storage/entities/channel.entity';
-import { findTags } from '../tags/catalog/tag.repository';
+import { findTags } from '../storage/tags/tag.repository';
 import type { Actor } from '../tags/tags-deps';
 import type { Clients } from '../tokens/clients';
 import { ChannelError, channelErrorOf, channelInvalid, channelNotFound } from './channel.errors';

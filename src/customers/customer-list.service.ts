@@ -1,6 +1,6 @@
 import type { Role } from '../auth/roles';
 import { customerColumns, toCustomer, type StoredCustomer } from '../storage/customers/customer.repository';
-import { identitiesOfCustomers, type StoredIdentity } from '../identity/identity.repository';
+import { identitiesOfCustomers, type StoredIdentity } from '../storage/identity/identity.repository';
 import type { PhoneCrypto } from '../security/phone-crypto';
 import { type Db, idString, select } from '../storage/sql';
 import { filterSql, type CustomerFilter, type IdentityScope } from './customer-filter';

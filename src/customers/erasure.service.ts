@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { IdentityType } from '../../connectors/common/identity-types';
 import { eventKeyPrefixOf } from '../../connectors/common/push-mapping';
-import { deleteInboxRows, inboxIdsByKeyPrefix, inboxIdsOfCustomers } from '../inbox/inbox-retention.repository';
-import { deleteRefreshesOf } from '../syncs/refresh/refresh-queue.repository';
+import { deleteInboxRows, inboxIdsByKeyPrefix, inboxIdsOfCustomers } from '../storage/inbox/inbox-retention.repository';
+import { deleteRefreshesOf } from '../storage/syncs/refresh-queue.repository';
 import { IdentityHasher } from '../security/identity-hash';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { AuditLogWriter } from '../audit/audit-log.writer';

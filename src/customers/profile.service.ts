@@ -2,7 +2,7 @@ import type { IdentityRef, IdentityType } from '../../connectors/common/identity
 import { accountName, type SiyuConfig } from '../../config';
 import type { Role } from '../auth/roles';
 import { MAX_CHAIN, type StoredCustomer, survivorOf, toCustomer } from '../storage/customers/customer.repository';
-import type { StoredIdentity } from '../identity/identity.repository';
+import type { StoredIdentity } from '../storage/identity/identity.repository';
 import { maskPhone, type PhoneCrypto } from '../security/phone-crypto';
 import { type Db, fromDbTime, fromJsonText, idString, type Row } from '../storage/sql';
 import { bestName, type NameInputs } from './best-name';

@@ -1,6 +1,6 @@
 import type { DataSource } from '../storage';
 import type { IdentityRef } from '../../connectors/common/identity-types';
-import { findIdentities } from '../identity/identity.repository';
+import { findIdentities } from '../storage/identity/identity.repository';
 import type { IdentityService, Observation } from '../identity/identity.service';
 import { retryingTransaction } from '../storage/conflict-retry';
 import { FrontDoorError } from './front-door.errors';

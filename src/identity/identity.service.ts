@@ -3,7 +3,7 @@ import type { SiyuConfig } from '../../config';
 import { PhoneCrypto } from '../security/phone-crypto';
 import { IdentityHasher } from '../security/identity-hash';
 import { uuidv7 } from '../storage/ids';
-import { type Db, execute } from '../storage/sql';
+import type { Db } from '../storage/sql';
 import {
   type StoredCustomer,
   findCustomers,
@@ -19,11 +19,12 @@ import {
   identitiesOfCustomers,
   insertIdentity,
   insertLink,
+  moveIdentitiesOf,
   refreshIdentity,
-} from './identity.repository';
-import { recordConflicts } from './conflict.repository';
+} from '../storage/identity/identity.repository';
+import { recordConflicts } from '../storage/identity/identity-conflict.repository';
 import { mergeCustomers } from './merge.service';
-import { undoneMergePairs } from './merge.repository';
+import { undoneMergePairs } from '../storage/identity/merge-log.repository';
 import { type KnownCustomer, pairKey, planResolution } from './resolution-plan';
 
 /** What one piece of evidence says: these identities belong to one person (DESIGN §4). */
@@ -314,7 +315,7 @@ export class IdentityService {
     for (const c of customers.filter((x) => x.status === 'merged')) {
       const target = await survivorOf(db, c.id);
       if (!target || target.status !== 'active') return { ...NONE, erased: target?.status === 'erased' };
-      await execute(db, 'UPDATE identities SET customer_id = ? WHERE customer_id = ?', [target.id, c.id]);
+      await moveIdentitiesOf(db, c.id, target.id);
     }
     return this.resolve(db, obs);
   }

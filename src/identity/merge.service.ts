@@ -1,45 +1,29 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import type { MergeMoved } from '../storage/entities';
-import { type Db, execute, idString, select } from '../storage/sql';
+import type { Db } from '../storage/sql';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
-import { type StoredCustomer, findCustomers, updateCustomer } from '../storage/customers/customer.repository';
+import {
+  type StoredCustomer,
+  clearFieldIf,
+  findCustomers,
+  updateCustomer,
+} from '../storage/customers/customer.repository';
+import { WHOLESALE_MOVES, moveRows, rowIdsOf, tagRowsOf } from '../storage/identity/merge-moves.repository';
 import { IdentityError } from './identity-errors';
-import { findMerge, insertMerge, laterMergeTouching, markUndone, type MergeRecord } from './merge.repository';
+import {
+  findMerge,
+  insertMerge,
+  laterMergeTouching,
+  markUndone,
+  type MergeRecord,
+} from '../storage/identity/merge-log.repository';
 import { retryingTransaction } from '../storage/conflict-retry';
 import { customerChannelsToMove } from '../storage/channels/customer-channel.repository';
 
-/** Tables whose rows follow their person on a merge (DESIGN §4), keyed by their `MergeMoved` field. */
-const MOVED_TABLES: [keyof MergeMoved & string, string][] = [
-  ['identities', 'identities'],
-  ['wecomFollows', 'wecom_follows'],
-  ['oaSubscriptions', 'oa_subscriptions'],
-  ['events', 'events'],
-  ['transactions', 'transactions'],
-  ['refunds', 'refunds'],
-  ['channelActivity', 'channel_activity'],
-];
-const CHUNK = 500;
 /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
 const tagPushes = new OutboxWriter('all');
 type ProfileField = 'displayName' | 'avatarUrl' | 'phoneEnc';
 const PROFILE_FIELDS: ProfileField[] = ['displayName', 'avatarUrl', 'phoneEnc'];
-
-async function moveRows(db: Db, table: string, ids: readonly string[], from: string, to: string): Promise<void> {
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const part = ids.slice(i, i + CHUNK);
-    await execute(
-      db,
-      `UPDATE ${table} SET customer_id = ? WHERE customer_id = ? AND id IN (${part.map(() => '?').join(', ')})`,
-      [to, from, ...part],
-    );
-  }
-}
-
-async function idsOf(db: Db, table: string, customerId: string): Promise<string[]> {
-  return (
-    await select<{ id: unknown }>(db, `SELECT id FROM ${table} WHERE customer_id = ? ORDER BY id`, [customerId])
-  ).map((r) => idString(r.id));
-}
 
 /**
  * Merges `merged` into `survivor` inside the caller's transaction: every row listed in MOVED_TABLES moves, tags
@@ -66,29 +50,18 @@ export async function mergeCustomers(
     channelActivity: [],
     customerChannels: [],
   };
-  for (const [field, table] of MOVED_TABLES) {
-    const ids = await idsOf(db, table, merged.id);
-    await moveRows(db, table, ids, merged.id, survivor.id);
+  for (const field of WHOLESALE_MOVES) {
+    const ids = await rowIdsOf(db, field, merged.id);
+    await moveRows(db, field, ids, merged.id, survivor.id);
     moved[field] = ids;
   }
-  const held = new Set<string>();
-  const survivorTags = await select<{ tag_id: unknown; source: string }>(
-    db,
-    'SELECT tag_id, source FROM customer_tags WHERE customer_id = ?',
-    [survivor.id],
-  );
-  for (const t of survivorTags) held.add(`${idString(t.tag_id)}|${t.source}`);
-  const mergedTags = await select<{ id: unknown; tag_id: unknown; source: string }>(
-    db,
-    'SELECT id, tag_id, source FROM customer_tags WHERE customer_id = ?',
-    [merged.id],
-  );
-  moved.customerTags = mergedTags
-    .filter((t) => !held.has(`${idString(t.tag_id)}|${t.source}`))
-    .map((t) => idString(t.id));
-  await moveRows(db, 'customer_tags', moved.customerTags, merged.id, survivor.id);
+  const held = new Set((await tagRowsOf(db, survivor.id)).map((t) => `${t.tagId}|${t.source}`));
+  moved.customerTags = (await tagRowsOf(db, merged.id))
+    .filter((t) => !held.has(`${t.tagId}|${t.source}`))
+    .map((t) => t.id);
+  await moveRows(db, 'customerTags', moved.customerTags, merged.id, survivor.id);
   moved.customerChannels = await customerChannelsToMove(db, survivor.id, merged.id);
-  await moveRows(db, 'customer_channels', moved.customerChannels, merged.id, survivor.id);
+  await moveRows(db, 'customerChannels', moved.customerChannels, merged.id, survivor.id);
 
   const filled: Partial<Record<ProfileField, string>> = {};
   for (const f of PROFILE_FIELDS) {
@@ -147,25 +120,17 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
     }
     const at = new Date(now());
     let restored = 0;
-    for (const [field, table] of [
-      ...MOVED_TABLES,
-      ['customerTags', 'customer_tags'] as [string, string],
-      ['customerChannels', 'customer_channels'] as [string, string],
-    ]) {
+    for (const field of [...WHOLESALE_MOVES, 'customerTags', 'customerChannels'] as const) {
       const ids = merge.moved[field] ?? [];
-      await moveRows(em, table, ids, survivor.id, merged.id);
+      await moveRows(em, field, ids, survivor.id, merged.id);
       restored += ids.length;
     }
     // Each person's subjects are theirs again: WeChat gets back to each one's own tags.
     await tagPushes.enqueueCustomerTags(em, [survivor.id, merged.id], at);
     const filled = (merge.evidence?.filled ?? {}) as Partial<Record<ProfileField, string>>;
     for (const f of PROFILE_FIELDS) {
-      const column = { displayName: 'display_name', avatarUrl: 'avatar_url', phoneEnc: 'phone_enc' }[f];
-      if (filled[f] !== undefined)
-        await execute(em, `UPDATE customers SET ${column} = NULL WHERE id = ? AND ${column} = ?`, [
-          survivor.id,
-          filled[f],
-        ]);
+      const value = filled[f];
+      if (value !== undefined) await clearFieldIf(em, survivor.id, f, value);
     }
     await updateCustomer(em, merged.id, { status: 'active', mergedIntoId: null }, at);
     await markUndone(em, merge.id, by, at);

@@ -1,16 +1,16 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager } from '../storage';
 import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
 import type { Channel, NormalizedEvent, PaymentSucceeded } from '../../connectors/common/normalized-event';
 import type { SiyuConfig } from '../../config';
 import { survivorOf } from '../storage/customers/customer.repository';
-import { findIdentities } from '../identity/identity.repository';
+import { findIdentities } from '../storage/identity/identity.repository';
 import type { IdentityService } from '../identity/identity.service';
 import { applyFollow } from '../events/follow.writer';
 import { applySubscription } from '../events/subscription.writer';
 import { timelineKey, writeTimeline } from '../events/timeline.writer';
 import { applyPayment, applyRefund } from '../events/transactions.writer';
 import { eventHooks } from './event-hooks';
-import type { InboxRecord } from './inbox.repository';
+import type { InboxRecord } from '../storage/inbox/inbox.repository';
 
 /** Timeline `type` prefix per channel: `oa.subscribe`, `mp.message.text`, `wecom.follow_added`, `pay.succeeded`. */
 const PREFIX: Record<Channel, string> = {

@@ -1,12 +1,12 @@
 import type { AppContext } from '../app-context';
 import type { Worker } from '../background';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager } from '../storage';
 import { isLockConflict, isRetryableDbError, retryingTransaction } from '../storage/conflict-retry';
 import type { IdentityService } from '../identity/identity.service';
 import { newInstanceId } from '../instance-id';
 import type { Services } from '../services';
 import { EventApplier } from './event-applier';
-import { InboxRepository, type InboxRecord } from './inbox.repository';
+import { InboxRepository, type InboxRecord } from '../storage/inbox/inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { SerialBatches } from '../workers/serial-batches';
 

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 
 /**
  * In-process wake-up between the callback intake and the inbox processor of the same gateway (they share one

@@ -1,6 +1,6 @@
 import type { SiyuConfig } from '../../config';
 import { deleteEventsBefore, nextEventType } from '../storage/events/event.repository';
-import { purgeInboxBodies } from '../inbox/inbox-retention.repository';
+import { purgeInboxBodies } from '../storage/inbox/inbox-retention.repository';
 import type { Db } from '../storage/sql';
 import type { Job } from './job';
 

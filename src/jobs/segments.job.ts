@@ -1,4 +1,4 @@
-import { listSegments } from '../tags/segments/segment.repository';
+import { listSegments } from '../storage/segments/segment.repository';
 import { isDue } from '../tags/segments/segment-schedule';
 import type { Job } from './job';
 

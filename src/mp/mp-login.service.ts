@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import type { MiniProgramClient } from '../../connectors/mini-program/client';
 import { findMiniProgram, type MiniProgramAccount, type SiyuConfig } from '../../config';
 import type { SessionTokens } from '../auth/session-token';

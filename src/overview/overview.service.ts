@@ -1,6 +1,6 @@
 import type { DataSource } from '../storage';
 import type { SiyuConfig } from '../../config';
-import { bindingStats } from '../tags/stats/tag-stats';
+import { bindingStats } from '../storage/tags/tag-stats.repository';
 import { dayWindow } from './local-days';
 import type { BindingHealth, Overview, RfmDistribution } from './overview-api.types';
 import {

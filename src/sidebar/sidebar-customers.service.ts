@@ -4,7 +4,7 @@ import type { ProfileService } from '../customers/profile.service';
 import type { StoredCustomer } from '../storage/customers/customer.repository';
 import type { AssignmentService } from '../tags/assignments/assignment.service';
 import type { TagCatalogService } from '../tags/catalog/tag-catalog.service';
-import { tagsBoundTo, type TagRecord } from '../tags/catalog/tag.repository';
+import { tagsBoundTo, type TagRecord } from '../storage/tags/tag.repository';
 import type { Actor } from '../tags/tags-deps';
 import { findFollowedCustomer } from '../storage/sidebar/followed-customer.repository';
 import { recentOrders, type RecentOrder } from '../storage/events/transaction.repository';

@@ -17,5 +17,5 @@ export { withLock, type LockOptions } from './locks';
 export { newCustomerId, uuidv7 } from './ids';
 export * from './entities';
 export * from './sql';
-/** The database handle, passed along by modules that never look inside it. */
-export type { DataSource } from 'typeorm';
+/** The database handle and a transaction's handle, passed along by modules that never look inside them. */
+export type { DataSource, EntityManager } from 'typeorm';

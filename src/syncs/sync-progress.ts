@@ -1,5 +1,5 @@
 import type { SyncProgress } from './syncs-api.types';
-import type { SyncRunRecord } from './sync-run.repository';
+import type { SyncRunRecord } from '../storage/syncs/sync-run.repository';
 
 export function progressOf(r: SyncRunRecord, now: Date): SyncProgress {
   const end = r.finishedAt ?? (r.status === 'running' ? now : (r.heartbeatAt ?? now));

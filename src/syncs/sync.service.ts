@@ -1,12 +1,12 @@
 import { newInstanceId } from '../instance-id';
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import { findAccountById, type Account, type SiyuConfig } from '../../config';
 import type { Logger } from '../logger';
 import { withLock } from '../storage/locks';
 import { progressOf } from './sync-progress';
 import type { SyncProgress } from './syncs-api.types';
 import { SyncError } from './sync-errors';
-import { SyncRunRepository, type SyncRunRecord } from './sync-run.repository';
+import { SyncRunRepository, type SyncRunRecord } from '../storage/syncs/sync-run.repository';
 import { SyncAborted, isSyncResource, type SyncCounts, type SyncResource, type SyncTask } from './sync-types';
 
 /** Which resources an account kind has, and the task that pulls one. */

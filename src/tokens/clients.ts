@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../storage';
 import { httpOptions, type WechatHttpOptions } from '../../connectors/common/http/http-options';
 import { WechatHttpClient } from '../../connectors/common/http/wechat-http-client';
 import { H5Client } from '../../connectors/h5/client';

@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/storage/data-source';
 import { IdentityService } from '../../src/identity/identity.service';
 import { retryingTransaction } from '../../src/storage/conflict-retry';
 import { InboxProcessor } from '../../src/inbox/inbox-processor';
-import { InboxRepository } from '../../src/inbox/inbox.repository';
+import { InboxRepository } from '../../src/storage/inbox/inbox.repository';
 import { PhoneCrypto } from '../../src/security/phone-crypto';
 import { IdentityHasher } from '../../src/security/identity-hash';
 import { select } from '../../src/storage/sql';

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
-import { InboxRepository } from '../../src/inbox/inbox.repository';
+import { InboxRepository } from '../../src/storage/inbox/inbox.repository';
 import { execute } from '../../src/storage/sql';
 
 describe('inbox API', () => {

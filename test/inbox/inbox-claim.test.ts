@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { retryConflicts } from '../../src/storage/conflict-retry';
 import { InboxProcessor } from '../../src/inbox/inbox-processor';
-import { InboxRepository } from '../../src/inbox/inbox.repository';
+import { InboxRepository } from '../../src/storage/inbox/inbox.repository';
 import type { InboxEntry } from '../../src/inbox/inbox-writer';
 import { silentLogger } from '../../src/logger';
 import type { ClaimStrategy } from '../../src/storage/claim';

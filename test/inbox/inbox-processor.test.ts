@@ -3,7 +3,7 @@ import { useTestDatabase } from '../helpers/describe-db';
 import { testConfig } from '../helpers/test-app';
 import { silentLogger } from '../../src/logger';
 import { InboxProcessor } from '../../src/inbox/inbox-processor';
-import { InboxRepository } from '../../src/inbox/inbox.repository';
+import { InboxRepository } from '../../src/storage/inbox/inbox.repository';
 import { GroupCommitInboxWriter } from '../../src/inbox/inbox-writer';
 import { inboxSignal } from '../../src/inbox/inbox-signal';
 import { execute, select } from '../../src/storage/sql';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { InboxRepository } from '../../src/inbox/inbox.repository';
+import { InboxRepository } from '../../src/storage/inbox/inbox.repository';
 import { applyRetention } from '../../src/jobs/retention.job';
 import { JobScheduler, JOBS } from '../../src/jobs/scheduler';
 import { openDatabase } from '../../src/storage/data-source';

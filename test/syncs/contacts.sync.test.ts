@@ -1,5 +1,5 @@
 import type { WecomCorp } from '../../emulator/world/wecom-corp';
-import { listCorpTags } from '../../src/syncs/wecom/corp-tag.repository';
+import { listCorpTags } from '../../src/storage/syncs/wecom-corp-tag.repository';
 import { clearTables } from '../helpers/test-db';
 import { useTestDatabase } from '../helpers/describe-db';
 import { count, startSyncHarness, type SyncHarness } from './sync-harness';

@@ -1,5 +1,5 @@
 import type { WecomCorp } from '../../emulator/world/wecom-corp';
-import { enqueueRefresh } from '../../src/syncs/refresh/refresh-queue.repository';
+import { enqueueRefresh } from '../../src/storage/syncs/refresh-queue.repository';
 import { hintOf } from '../../src/syncs/refresh/refresh-hints.hook';
 import { RefreshWorker } from '../../src/syncs/refresh/refresh.worker';
 import { groupMembers, recordLeaves } from '../../src/storage/groups/wecom-group.repository';

@@ -1,4 +1,4 @@
-import { RefreshQueueRepository, enqueueRefresh } from '../../src/syncs/refresh/refresh-queue.repository';
+import { RefreshQueueRepository, enqueueRefresh } from '../../src/storage/syncs/refresh-queue.repository';
 import { hintOf } from '../../src/syncs/refresh/refresh-hints.hook';
 import { RefreshWorker } from '../../src/syncs/refresh/refresh.worker';
 import { clearTables } from '../helpers/test-db';

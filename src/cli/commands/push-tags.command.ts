@@ -2,8 +2,8 @@ import type { Command } from '../main';
 import { buildContext } from '../../server';
 import { createLogger } from '../../logger';
 import { createServices } from '../../services';
-import { countByStatus } from '../../tags/outbox/outbox.repository';
-import { nextDueAt } from '../../tags/outbox/outbox-claim';
+import { countByStatus } from '../../storage/tags/outbox.repository';
+import { nextDueAt } from '../../storage/tags/outbox-claim';
 import { formatPushTagsReport, type PushTagsReport } from '../push-tags-summary';
 
 /**

@@ -4,7 +4,7 @@ import { requireRole } from '../../auth/api-key.middleware';
 import { customerNames } from '../../customers/customer-names';
 import { evidenceString } from '../../identity/evidence-fields';
 import type { ConflictPageJson } from '../../identity/identity-api.types';
-import { listConflicts } from '../../identity/conflict.repository';
+import { listConflicts } from '../../storage/identity/identity-conflict.repository';
 import { badRequest } from '../http-error';
 import { parseIdCursor, parseLimit } from './paging';
 

@@ -3,7 +3,7 @@ import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import type { InboxPageJson, InboxRowJson } from '../../inbox/inbox-api.types';
-import { InboxRepository, type InboxRecord } from '../../inbox/inbox.repository';
+import { InboxRepository, type InboxRecord } from '../../storage/inbox/inbox.repository';
 import { inboxSignal } from '../../inbox/inbox-signal';
 import type { InboxStatus } from '../../storage/entities';
 import { badRequest, conflict, notFound } from '../http-error';

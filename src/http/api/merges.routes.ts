@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { AppContext } from '../../app-context';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { listMerges, type MergeRecord } from '../../identity/merge.repository';
+import { listMerges, type MergeRecord } from '../../storage/identity/merge-log.repository';
 import { undoMerge } from '../../identity/merge.service';
 import { customerNames, type ShownName } from '../../customers/customer-names';
 import { evidenceString } from '../../identity/evidence-fields';

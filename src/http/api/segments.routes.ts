@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Services } from '../../services';
 import { requireRole } from '../../auth/api-key.middleware';
 import { outboxSignal } from '../../tags/outbox/outbox-signal';
-import { segmentView } from '../../tags/segments/segment.repository';
+import { segmentView } from '../../storage/segments/segment.repository';
 import { parseIdCursor, parseLimit } from './paging';
 import { actorOf, idParam } from './tags.routes';
 import { responds } from './openapi';

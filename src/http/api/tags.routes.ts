@@ -3,7 +3,7 @@ import type { RouterContext } from '@koa/router';
 import type { Services } from '../../services';
 import { principalOf, requireRole } from '../../auth/api-key.middleware';
 import { MAX_INLINE_IDS } from '../../tags/assignments/assignment.service';
-import { findJob, jobView, queueJob } from '../../tags/bulk/bulk-job.repository';
+import { findJob, jobView, queueJob } from '../../storage/tags/bulk-job.repository';
 import { groupInput, createTagInput, parseInput, updateTagInput } from '../../tags/catalog/tag-input.schema';
 import { TagGroupService } from '../../tags/catalog/tag-group.service';
 import { outboxSignal } from '../../tags/outbox/outbox-signal';

@@ -105,3 +105,14 @@ export async function updateCustomer(
   if (sets.length === 0) return;
   await execute(db, `UPDATE customers SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`, [...params, now, id]);
 }
+
+/** Clears a profile field only while it still holds `value` (an undone merge takes back what it filled in). */
+export async function clearFieldIf(
+  db: Db,
+  id: string,
+  field: 'displayName' | 'avatarUrl' | 'phoneEnc',
+  value: string,
+): Promise<void> {
+  const column = { displayName: 'display_name', avatarUrl: 'avatar_url', phoneEnc: 'phone_enc' }[field];
+  await execute(db, `UPDATE customers SET ${column} = NULL WHERE id = ? AND ${column} = ?`, [id, value]);
+}

@@ -89,3 +89,12 @@ export async function markUnsubscribed(
     [at, customerId, now, id],
   );
 }
+
+/** The customer a subscription's row points at, or null (no row, or not resolved yet). */
+export async function customerOfSubscription(db: Db, k: SubscriptionKey): Promise<string | null> {
+  const [row] = await select(db, 'SELECT customer_id FROM oa_subscriptions WHERE app_id = ? AND openid = ?', [
+    k.appId,
+    k.openid,
+  ]);
+  return row?.customer_id ? String(row.customer_id) : null;
+}

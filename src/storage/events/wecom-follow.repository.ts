@@ -84,3 +84,13 @@ export async function touchFollow(db: Db, id: string, customerId: string | null,
     id,
   ]);
 }
+
+/** The customer a relation's row points at, or null (no row, or not resolved yet). */
+export async function customerOfFollow(db: Db, k: FollowKey): Promise<string | null> {
+  const [row] = await select(
+    db,
+    'SELECT customer_id FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?',
+    [k.corpId, k.staffUserid, k.externalUserid],
+  );
+  return row?.customer_id ? String(row.customer_id) : null;
+}

@@ -184,3 +184,8 @@ export async function updateRemoteNames(
 export async function deleteBinding(db: Db, id: string): Promise<void> {
   await execute(db, 'DELETE FROM tag_bindings WHERE id = ?', [id]);
 }
+
+/** Tags bound to some account, in id order. */
+export async function boundTagIds(db: Db): Promise<string[]> {
+  return (await select(db, 'SELECT DISTINCT tag_id FROM tag_bindings ORDER BY tag_id')).map((r) => idString(r.tag_id));
+}

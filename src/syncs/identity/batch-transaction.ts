@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from '../../storage';
 import { retryingTransaction } from '../../storage/conflict-retry';
 
 /**

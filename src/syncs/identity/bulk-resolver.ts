@@ -1,7 +1,7 @@
 import type { IdentityRef } from '../../../connectors/common/identity-types';
 import { findCustomers, updateCustomer, type StoredCustomer } from '../../storage/customers/customer.repository';
 import { cleanRefs, identityKey } from '../../identity/identity-keys';
-import { identitiesOfCustomers } from '../../identity/identity.repository';
+import { identitiesOfCustomers } from '../../storage/identity/identity.repository';
 import type { IdentityService } from '../../identity/identity.service';
 import { planResolution, type KnownCustomer } from '../../identity/resolution-plan';
 import type { IdentityHasher } from '../../security/identity-hash';
@@ -16,7 +16,7 @@ import {
   insertIdentitiesBulk,
   tombstonedHashes,
   type NewIdentityRow,
-} from './bulk-identity.sql';
+} from '../../storage/identity/bulk-identity.repository';
 
 export interface BulkObservation {
   identities: IdentityRef[];

@@ -1,8 +1,14 @@
 import { cleanRefs } from '../../identity/identity-keys';
-import { type Db, execute, isDuplicateKeyError } from '../../storage/sql';
+import { unlessDuplicate } from '../../storage/savepoint';
+import type { Db } from '../../storage/sql';
 import { foldProfile, groupObservations, hasSlotClash } from './batch-groups';
 import { uuidv7Batch } from './uuid-batch';
-import { anyTombstones, insertCustomersBulk, insertIdentitiesBulk, type NewIdentityRow } from './bulk-identity.sql';
+import {
+  anyTombstones,
+  insertCustomersBulk,
+  insertIdentitiesBulk,
+  type NewIdentityRow,
+} from '../../storage/identity/bulk-identity.repository';
 import type { BulkObservation, BulkResolution } from './bulk-resolver';
 
 const SAVEPOINT = 'siyu_bulk_create';
@@ -34,15 +40,9 @@ export async function createAllOrNothing(
     for (const m of g.members) out.customerIds[m] = id;
     return { id, displayName: profile.displayName ?? null, avatarUrl: profile.avatarUrl ?? null };
   });
-  await execute(db, `SAVEPOINT ${SAVEPOINT}`);
-  try {
+  return unlessDuplicate(db, SAVEPOINT, async () => {
     await insertCustomersBulk(db, customers, ev.now);
     await insertIdentitiesBulk(db, identities, { source: ev.source, syncRunId: null, now: ev.now, links: false });
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    await execute(db, `ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-    return undefined;
-  }
-  await execute(db, `RELEASE SAVEPOINT ${SAVEPOINT}`);
-  return out;
+    return out;
+  });
 }

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import type { IdentityRef } from '../../../connectors/common/identity-types';
 import type { OfficialAccountClient } from '../../../connectors/official-account/client';
 import { BATCHGET_MAX } from '../../../connectors/official-account/client';
@@ -9,7 +9,7 @@ import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { chunk, pipelined } from '../pipeline';
 import type { SyncTask, SyncTaskContext } from '../sync-types';
 import { followerChunks, WindowLedger, type FollowersCheckpoint } from './follower-chunks';
-import { markUnseenUnsubscribed, upsertSubscriptions } from './oa-subscription.writer';
+import { markUnseenUnsubscribed, upsertSubscriptions } from '../../storage/syncs/oa-subscription.writer';
 
 export interface FollowersSyncDeps {
   ds: DataSource;

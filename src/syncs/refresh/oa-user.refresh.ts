@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { OfficialAccountClient } from '../../../connectors/official-account/client';
 import type { UserInfoWire } from '../../../connectors/official-account/client-types';
@@ -6,8 +6,8 @@ import type { OfficialAccount } from '../../../config';
 import type { IdentityService } from '../../identity/identity.service';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import { refsOf } from '../oa/followers.sync';
-import { upsertSubscriptions } from '../oa/oa-subscription.writer';
-import type { RefreshJob, RefreshQueueRepository } from './refresh-queue.repository';
+import { upsertSubscriptions } from '../../storage/syncs/oa-subscription.writer';
+import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/refresh-queue.repository';
 
 export const OA_REFRESH_SOURCE = 'refresh.oa_user';
 

@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '../../../connectors/common/normalized-event';
 import type { EventHook } from '../../inbox/event-hooks';
-import { enqueueRefresh, type RefreshHint } from './refresh-queue.repository';
+import { enqueueRefresh, type RefreshHint } from '../../storage/syncs/refresh-queue.repository';
 
 /**
  * The re-read a callback calls for, if any: WeCom add/edit → the contact; OA subscribe → the user; a member

@@ -6,7 +6,7 @@ import { newInstanceId } from '../../instance-id';
 import type { Services } from '../../services';
 import type { SyncRuntime } from '../sync-runtime';
 import { refreshOaUser } from './oa-user.refresh';
-import { RefreshQueueRepository, type RefreshJob } from './refresh-queue.repository';
+import { RefreshQueueRepository, type RefreshJob } from '../../storage/syncs/refresh-queue.repository';
 import { refreshWecomContact } from './wecom-contact.refresh';
 import { refreshWecomMember } from './wecom-member.refresh';
 import { refreshWecomGroup } from './wecom-group.refresh';

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager } from '../../storage';
 import type { FollowUserWire } from '../../../connectors/wecom/client-types';
 import { tagsRelationReadHook } from '../../tags/reconcile/relation-read.hook';
 

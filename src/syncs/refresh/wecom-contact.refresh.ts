@@ -1,14 +1,13 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import type { ExternalContactDetail, FollowInfoWire, FollowUserWire } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
 import type { IdentityService } from '../../identity/identity.service';
 import { retryingTransaction } from '../../storage/conflict-retry';
-import { type Db, execute } from '../../storage/sql';
 import { contactObservation } from '../wecom/contact-refs';
-import { upsertFollows } from '../wecom/wecom-follow.writer';
-import type { RefreshJob, RefreshQueueRepository } from './refresh-queue.repository';
+import { markOtherFollowsDeleted, upsertFollows } from '../../storage/syncs/wecom-follow.writer';
+import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/refresh-queue.repository';
 import { relationReadHooks } from './relation-read-hooks';
 
 export const WECOM_REFRESH_SOURCE = 'refresh.wecom_contact';
@@ -17,21 +16,6 @@ export const WECOM_REFRESH_SOURCE = 'refresh.wecom_contact';
 export function followInfoOf(f: FollowUserWire): FollowInfoWire {
   const { tags, ...rest } = f;
   return { ...rest, tag_id: (tags ?? []).filter((t) => t.tag_id && t.type !== 2).map((t) => t.tag_id!) };
-}
-
-async function markOthersDeleted(
-  db: Db,
-  corpId: string,
-  externalUserid: string,
-  readAt: Date,
-  now: Date,
-): Promise<number> {
-  const { affected } = await execute(
-    db,
-    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND external_userid = ? AND deleted = 0 AND updated_at < ?',
-    [now, now, corpId, externalUserid, readAt],
-  );
-  return affected;
 }
 
 /**
@@ -80,7 +64,7 @@ export async function refreshWecomContact(
         await upsertFollows(em, account.corpId, follows, now);
       }
     }
-    await markOthersDeleted(em, account.corpId, job.subject, readAt, now);
+    await markOtherFollowsDeleted(em, account.corpId, job.subject, readAt, now);
     for (const hook of relationReadHooks) {
       await hook.apply(em, {
         corpId: account.corpId,

@@ -5,7 +5,7 @@ import { retryingTransaction } from '../../storage/conflict-retry';
 import { ownerStatusOf } from '../../storage/groups/wecom-group.repository';
 import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { readGroup, writeGroupRead } from '../wecom/group-read.writer';
-import type { RefreshJob, RefreshQueueRepository } from './refresh-queue.repository';
+import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/refresh-queue.repository';
 
 export const GROUP_REFRESH_SOURCE = 'refresh.wecom_group';
 

@@ -1,9 +1,9 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import { markLeft, saveMembers } from '../../storage/staff/wecom-staff.repository';
 import { readDepartmentNames, readMember } from '../wecom/staff.sync';
-import type { RefreshJob, RefreshQueueRepository } from './refresh-queue.repository';
+import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/refresh-queue.repository';
 
 /**
  * A change_contact callback may carry only UserID and Department: read the member (user/get) and the department

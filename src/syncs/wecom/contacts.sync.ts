@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import { BY_USER_MAX_LIMIT, BY_USER_MAX_USERIDS } from '../../../connectors/wecom/client';
 import type { ByUserPage } from '../../../connectors/wecom/client-types';
@@ -10,7 +10,7 @@ import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
 import { recordSyncedRelationTags } from '../../tags/reconcile/relation-read.hook';
 import { contactObservation } from './contact-refs';
-import { markUnseenFollowsDeleted, upsertFollows } from './wecom-follow.writer';
+import { markUnseenFollowsDeleted, upsertFollows } from '../../storage/syncs/wecom-follow.writer';
 
 /**
  * Resume point. Staff are walked in sorted order, ≤ 100 per batch/get_by_user chunk; the checkpoint names the

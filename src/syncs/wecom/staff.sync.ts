@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import type { MemberWire } from '../../../connectors/wecom/client-types';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';

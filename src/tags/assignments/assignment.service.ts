@@ -1,9 +1,9 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager } from '../../storage';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import type { CustomerTagSource } from '../../storage/entities';
 import type { Db } from '../../storage/sql';
-import { findTags } from '../catalog/tag.repository';
+import { findTags } from '../../storage/tags/tag.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { outboxSignal } from '../outbox/outbox-signal';
 import { tagInvalid, tagNotFound } from '../tag-errors';
@@ -16,7 +16,7 @@ import {
   stillTagged,
   tagsOfCustomer,
   type CustomerTagView,
-} from './customer-tag.repository';
+} from '../../storage/tags/customer-tag.repository';
 
 export interface AssignCounts {
   /** Distinct ids asked for. */

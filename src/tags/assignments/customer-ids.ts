@@ -1,5 +1,5 @@
-import { survivorOf } from '../../storage/customers/customer.repository';
-import { type Db, select } from '../../storage/sql';
+import { findCustomers, survivorOf } from '../../storage/customers/customer.repository';
+import type { Db } from '../../storage/sql';
 
 /**
  * Resolves requested customer ids to live customers (DESIGN §4: a merged id means its survivor): returns the
@@ -13,13 +13,7 @@ export async function resolveCustomerIds(
   const status = new Map<string, { status: string; mergedInto: string | null }>();
   for (let i = 0; i < requested.length; i += 500) {
     const part = requested.slice(i, i + 500);
-    const rows = await select(
-      db,
-      `SELECT id, status, merged_into_id FROM customers WHERE id IN (${part.map(() => '?').join(', ')})`,
-      part,
-    );
-    for (const r of rows)
-      status.set(String(r.id), { status: String(r.status), mergedInto: (r.merged_into_id as string | null) ?? null });
+    for (const c of await findCustomers(db, part)) status.set(c.id, { status: c.status, mergedInto: c.mergedIntoId });
   }
   const active = new Set<string>();
   const missing: string[] = [];

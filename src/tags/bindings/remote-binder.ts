@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { Logger } from '../../logger';
 import { withLock } from '../../storage/locks';

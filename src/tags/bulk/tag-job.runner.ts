@@ -1,12 +1,19 @@
 import type { Logger } from '../../logger';
 import type { CustomerTagSource } from '../../storage/entities';
 import type { SegmentService } from '../segments/segment.service';
-import { findSegment } from '../segments/segment.repository';
+import { findSegment } from '../../storage/segments/segment.repository';
 import type { TagSweeper } from '../outbox/tag-sweeper';
 import type { CorpTagLibrary } from '../reconcile/corp-tag-library';
 import type { TagsDeps } from '../tags-deps';
 import type { BulkAssigner } from './bulk-assigner';
-import { TAG_JOB_KINDS, claimJob, finishJob, reportProgress, requeueJob, type BulkJob } from './bulk-job.repository';
+import {
+  TAG_JOB_KINDS,
+  claimJob,
+  finishJob,
+  reportProgress,
+  requeueJob,
+  type BulkJob,
+} from '../../storage/tags/bulk-job.repository';
 import { MAX_ATTEMPTS, classifyFailure, retryDelayMs } from '../outbox/push-errors';
 import type { CustomerFilter } from '../../customers/customer-filter';
 

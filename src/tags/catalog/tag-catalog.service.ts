@@ -1,8 +1,11 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager } from '../../storage';
 import { findOfficialAccount, findWecom } from '../../../config';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { execute, isDuplicateKeyError, select } from '../../storage/sql';
-import { bindingStats } from '../stats/tag-stats';
+import { isDuplicateKeyError } from '../../storage/sql';
+import { assignmentCounts, removeAllAssignments } from '../../storage/tags/customer-tag.repository';
+import { deletePendingOaRows } from '../../storage/tags/outbox.repository';
+import { disableSegmentsOfTag } from '../../storage/segments/segment.repository';
+import { bindingStats } from '../../storage/tags/tag-stats.repository';
 import type { TagDetail, TagPage, TagView } from '../tags-api.types';
 import {
   bindingsOfTags,
@@ -12,14 +15,21 @@ import {
   type BindingRecord,
 } from '../../storage/tags/binding.repository';
 import { DEFAULT_WECOM_GROUP } from '../bindings/remote-binder';
-import { queueTagSweep } from '../bulk/bulk-job.repository';
+import { queueTagSweep } from '../../storage/tags/bulk-job.repository';
 import { OutboxWriter, type EnqueueCounts } from '../outbox/outbox-writer';
 import { outboxSignal } from '../outbox/outbox-signal';
 import { tagConflict, tagInvalid, tagNotFound } from '../tag-errors';
 import type { Actor, TagsDeps } from '../tags-deps';
-import { findGroup } from './tag-group.repository';
+import { findGroup } from '../../storage/tags/tag-group.repository';
 import type { BindingInput, CreateTagInput, UpdateTagInput } from './tag-input.schema';
-import { findTag, insertTag, listTags, softDeleteTag, updateTag, type TagRecord } from './tag.repository';
+import {
+  findTag,
+  insertTag,
+  listTags,
+  softDeleteTag,
+  updateTag,
+  type TagRecord,
+} from '../../storage/tags/tag.repository';
 import { tagView } from './tag-view';
 
 interface WantedBinding {
@@ -70,20 +80,11 @@ export class TagCatalogService {
     const stats = await Promise.all(
       bindings.map((b) => bindingStats(this.deps.ds, b, this.deps.config.tags.wecomFanout)),
     );
-    const sources = await select(
-      this.deps.ds,
-      'SELECT source, COUNT(*) AS n FROM customer_tags WHERE tag_id = ? GROUP BY source',
-      [id],
-    );
-    const [customers] = await select(
-      this.deps.ds,
-      'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ?',
-      [id],
-    );
+    const { customers, bySource } = await assignmentCounts(this.deps.ds, id);
     return {
       ...tag,
-      customers: Number(customers?.n ?? 0),
-      bySource: Object.fromEntries(sources.map((r) => [String(r.source), Number(r.n)])),
+      customers,
+      bySource,
       bindings: tag.bindings.map((b, i) => ({ ...b, stats: stats[i]! })),
     };
   }
@@ -145,8 +146,8 @@ export class TagCatalogService {
     const queued = await this.write(async (m, now) => {
       const tag = await findTag(m, id);
       if (!tag) throw tagNotFound(`tag ${id}`);
-      const { affected } = await execute(m, 'DELETE FROM customer_tags WHERE tag_id = ?', [id]);
-      await execute(m, 'UPDATE segments SET enabled = 0, updated_at = ? WHERE tag_id = ?', [now, id]);
+      const affected = await removeAllAssignments(m, id);
+      await disableSegmentsOfTag(m, id, now);
       await softDeleteTag(m, id, tag.name, now);
       const counts = await this.writer.enqueueTagRemoval(m, id, now);
       await this.audit.write(
@@ -176,11 +177,7 @@ export class TagCatalogService {
       const w = wanted.get(key(b));
       if (!w) {
         await deleteBinding(m, b.id);
-        await execute(
-          m,
-          "DELETE FROM outbox WHERE channel = 'oa' AND account = ? AND tag_id = ? AND status = 'pending'",
-          [b.account, tag.id],
-        );
+        await deletePendingOaRows(m, b.account, tag.id);
         continue;
       }
       wanted.delete(key(b));

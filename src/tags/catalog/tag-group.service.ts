@@ -2,7 +2,7 @@ import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { isDuplicateKeyError } from '../../storage/sql';
 import { tagConflict, tagNotFound } from '../tag-errors';
 import type { Actor, TagsDeps } from '../tags-deps';
-import { countTagsInGroup } from './tag.repository';
+import { countTagsInGroup } from '../../storage/tags/tag.repository';
 import type { TagGroupView } from '../tags-api.types';
 import {
   deleteGroup,
@@ -11,7 +11,7 @@ import {
   listGroups,
   renameGroup,
   type TagGroupRecord,
-} from './tag-group.repository';
+} from '../../storage/tags/tag-group.repository';
 
 const view = (g: TagGroupRecord): TagGroupView => ({
   id: g.id,

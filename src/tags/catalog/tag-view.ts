@@ -1,6 +1,6 @@
 import type { BindingRecord } from '../../storage/tags/binding.repository';
 import type { BindingView, TagView } from '../tags-api.types';
-import type { TagRecord } from './tag.repository';
+import type { TagRecord } from '../../storage/tags/tag.repository';
 
 export function bindingView(b: BindingRecord): BindingView {
   return {

@@ -1,10 +1,10 @@
 import { WechatApiError, type WechatErrorCategory } from '../../../connectors/common/http/wechat-api-error';
 import { bindingsOfAccount, markFailed, type BindingRecord } from '../../storage/tags/binding.repository';
-import { needsAdd, needsRemove, oaTargetsOfOpenids, type OaTarget } from './oa-targets';
+import { needsAdd, needsRemove, oaTargetsOfOpenids, type OaTarget } from '../../storage/tags/oa-targets.repository';
 import type { PushContext } from './push-context';
 import { BindingFailedError } from './push-errors';
 import { overlayKey } from './push-outcome';
-import { statesOf } from './remote-state.repository';
+import { statesOf } from '../../storage/tags/remote-tag-state.repository';
 import type { OaPayload, OutboxItem } from './outbox-types';
 
 type OaItem = OutboxItem & { payload: OaPayload };

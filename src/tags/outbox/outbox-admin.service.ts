@@ -1,14 +1,13 @@
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import type { OutboxStatus } from '../../storage/entities';
-import { execute } from '../../storage/sql';
 import { tagConflict, tagNotFound } from '../tag-errors';
 import type { Actor, TagsDeps } from '../tags-deps';
-import { findOutbox, listOutbox } from './outbox.repository';
+import { findOutbox, listOutbox, reviveDeadOutbox, setOutboxPayload } from '../../storage/tags/outbox.repository';
 import { outboxSignal } from './outbox-signal';
 import { isOaPayload, type OutboxItem } from './outbox-types';
 import type { OutboxPage, OutboxView } from './outbox-api.types';
-import { clearErrors } from './remote-state.repository';
+import { clearErrors } from '../../storage/tags/remote-tag-state.repository';
 
 export function outboxView(i: OutboxItem): OutboxView {
   return {
@@ -61,19 +60,12 @@ export class OutboxAdminService {
       if (isOaPayload(item)) {
         const openids = item.payload.failed ?? item.payload.openids;
         await clearErrors(m, 'oa', item.account, openids, item.payload.remoteTagId);
-        await execute(m, 'UPDATE outbox SET payload = ? WHERE id = ?', [
-          JSON.stringify({ op: item.payload.op, openids }),
-          id,
-        ]);
+        await setOutboxPayload(m, id, { op: item.payload.op, openids });
       } else {
         const p = item.payload as { userid: string; externalUserid: string };
         await clearErrors(m, 'wecom', item.account, [`${p.userid}|${p.externalUserid}`]);
       }
-      await execute(
-        m,
-        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, last_errcode = NULL, last_error = NULL, updated_at = ? WHERE id = ? AND status = 'dead'",
-        [now, now, id],
-      );
+      await reviveDeadOutbox(m, id, now);
       await this.audit.write(
         {
           actor: actor.name,

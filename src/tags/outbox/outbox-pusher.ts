@@ -4,7 +4,7 @@ import type { Clients } from '../../tokens/clients';
 import { RemoteBinder } from '../bindings/remote-binder';
 import type { TagsDeps } from '../tags-deps';
 import { pushOaAccount } from './oa-push';
-import { claimDue } from './outbox-claim';
+import { claimDue } from '../../storage/tags/outbox-claim';
 import { isOaPayload, isWecomPayload, type OutboxItem } from './outbox-types';
 import type { PushContext } from './push-context';
 import { PushOutcome, emptyStats, type PushStats } from './push-outcome';

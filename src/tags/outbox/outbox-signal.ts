@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 
 /**
  * In-process wake-up from the services that queue pushes to the pusher of the same gateway; other instances

@@ -1,10 +1,21 @@
-import { type Db, idString, select } from '../../storage/sql';
+import type { Db } from '../../storage/sql';
+import { taggedAmong } from '../../storage/tags/customer-tag.repository';
 import { bindingsOfTags, type BindingRecord } from '../../storage/tags/binding.repository';
-import { needsAdd, needsRemove, oaTargetsOfCustomers } from './oa-targets';
-import { insertOutboxRows, pendingKeys, pendingOfKey, topUp } from './outbox.repository';
+import { needsAdd, needsRemove, oaTargetsOfCustomers } from '../../storage/tags/oa-targets.repository';
+import { insertOutboxRows, pendingKeys, pendingOfKey, topUp } from '../../storage/tags/outbox.repository';
 import { OA_BATCH, oaOpKey, wecomOpKey, type OaOp } from './outbox-types';
-import { statesOf } from './remote-state.repository';
-import { fanoutTargets, relationSubject, relationsOfCustomers, type Relation } from './wecom-relations';
+import {
+  boundMarksOfCustomer,
+  holdersOfRemoteTag,
+  statesOf,
+  tagsCarriedOrHeld,
+} from '../../storage/tags/remote-tag-state.repository';
+import {
+  fanoutTargets,
+  relationSubject,
+  relationsOfCustomers,
+  type Relation,
+} from '../../storage/tags/wecom-relations.repository';
 
 export interface EnqueueCounts {
   /** openids queued for batchtagging / batchuntagging. */
@@ -61,12 +72,7 @@ export class OutboxWriter {
     const counts = zero();
     for (const b of await bindingsOfTags(db, [tagId])) {
       if (!b.remoteTagId || b.status === 'failed') continue;
-      const rows = await select(
-        db,
-        'SELECT subject FROM remote_tag_state WHERE channel = ? AND account = ? AND remote_tag_id = ? AND present = 1',
-        [b.channel, b.account, b.remoteTagId],
-      );
-      const subjects = rows.map((r) => String(r.subject));
+      const subjects = await holdersOfRemoteTag(db, b.channel, b.account, b.remoteTagId);
       if (b.channel === 'oa') counts.oaRemoves += await this.appendOa(db, b.account, tagId, 'remove', subjects, now);
       else counts.wecomRelations += await this.ensureWecomRows(db, b.account, subjects.map(splitSubject), now);
     }
@@ -79,18 +85,10 @@ export class OutboxWriter {
    */
   async enqueueCustomerErasure(db: Db, customerId: string, now: Date): Promise<EnqueueCounts> {
     const counts = zero();
-    const rows = await select(
-      db,
-      `SELECT r.channel, r.account, r.subject, b.tag_id FROM remote_tag_state r
-        JOIN tag_bindings b ON b.channel = r.channel AND b.account = r.account AND b.remote_tag_id = r.remote_tag_id
-        WHERE r.customer_id = ? AND r.present = 1`,
-      [customerId],
-    );
-    for (const r of rows) {
-      const account = String(r.account);
+    for (const r of await boundMarksOfCustomer(db, customerId)) {
       if (r.channel === 'oa')
-        counts.oaRemoves += await this.appendOa(db, account, String(r.tag_id), 'remove', [String(r.subject)], now);
-      else counts.wecomRelations += await this.ensureWecomRows(db, account, [splitSubject(String(r.subject))], now);
+        counts.oaRemoves += await this.appendOa(db, r.account, r.tagId, 'remove', [r.subject], now);
+      else counts.wecomRelations += await this.ensureWecomRows(db, r.account, [splitSubject(r.subject)], now);
     }
     return counts;
   }
@@ -104,16 +102,7 @@ export class OutboxWriter {
   async enqueueCustomerTags(db: Db, customerIds: readonly string[], now: Date): Promise<EnqueueCounts> {
     const counts = zero();
     if (customerIds.length === 0) return counts;
-    const marks = customerIds.map(() => '?').join(', ');
-    const rows = await select(
-      db,
-      `SELECT tag_id FROM customer_tags WHERE customer_id IN (${marks})
-       UNION SELECT b.tag_id FROM remote_tag_state r
-        JOIN tag_bindings b ON b.channel = r.channel AND b.account = r.account AND b.remote_tag_id = r.remote_tag_id
-        WHERE r.customer_id IN (${marks}) AND r.present = 1`,
-      [...customerIds, ...customerIds],
-    );
-    for (const tagId of new Set(rows.map((r) => idString(r.tag_id)))) {
+    for (const tagId of await tagsCarriedOrHeld(db, customerIds)) {
       const c = await this.enqueueCustomers(db, tagId, customerIds, now);
       counts.oaAdds += c.oaAdds;
       counts.oaRemoves += c.oaRemoves;
@@ -152,7 +141,7 @@ export class OutboxWriter {
   ): Promise<number> {
     const relations = await relationsOfCustomers(db, b.account, customerIds);
     if (relations.length === 0) return 0;
-    const desired = await customersWithTag(db, b.tagId, [
+    const desired = await taggedAmong(db, b.tagId, [
       ...new Set(relations.map((r) => r.customerId).filter((c): c is string => !!c)),
     ]);
     const targets = fanoutTargets(relations, this.fanout);
@@ -237,18 +226,4 @@ export class OutboxWriter {
 export function splitSubject(subject: string): { userid: string; externalUserid: string } {
   const i = subject.indexOf('|');
   return { userid: subject.slice(0, i), externalUserid: subject.slice(i + 1) };
-}
-
-async function customersWithTag(db: Db, tagId: string, customerIds: readonly string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (let i = 0; i < customerIds.length; i += 500) {
-    const part = customerIds.slice(i, i + 500);
-    const rows = await select(
-      db,
-      `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND customer_id IN (${part.map(() => '?').join(', ')})`,
-      [tagId, ...part],
-    );
-    for (const r of rows) out.add(String(r.customer_id));
-  }
-  return out;
 }

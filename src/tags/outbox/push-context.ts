@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import type { Semaphore } from '../../../connectors/common/http/semaphore';
 import type { Logger } from '../../logger';
 import type { Clients } from '../../tokens/clients';

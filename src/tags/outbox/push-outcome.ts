@@ -1,10 +1,15 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import { retryingTransaction } from '../../storage/conflict-retry';
-import { type Db, execute } from '../../storage/sql';
-import { insertOutboxRows, type NewOutboxRow } from './outbox.repository';
+import {
+  endOutboxRow,
+  insertOutboxRows,
+  markOutboxDone,
+  type NewOutboxRow,
+  type OutboxRowEnd,
+} from '../../storage/tags/outbox.repository';
 import type { OaPayload, OutboxItem, WecomPayload } from './outbox-types';
 import { MAX_ATTEMPTS, classifyFailure, retryDelayMs } from './push-errors';
-import { recordFailed, recordPushed, type RemoteStateWrite } from './remote-state.repository';
+import { recordFailed, recordPushed, type RemoteStateWrite } from '../../storage/tags/remote-tag-state.repository';
 
 /** Counters of one pusher, for `siyu push-tags`, logs and the benchmark. */
 export interface PushStats {
@@ -32,24 +37,13 @@ export const emptyStats = (): PushStats => ({
   deferred: 0,
 });
 
-interface RowEnd {
-  item: OutboxItem;
-  status: 'done' | 'pending' | 'dead';
-  attempts: number;
-  nextAt?: Date;
-  errcode: number | null;
-  error: string | null;
-  /** A changed payload (remaining openids, the computed mark_tag lists). */
-  payload?: OaPayload | WecomPayload;
-}
-
 /**
  * What one claimed batch did, written back in one transaction: row statuses, split-off dead rows and the
  * remote state WeChat now holds. Updates are fenced on `locked_by` so a pusher whose lease expired (and whose
  * rows another pusher took over) changes nothing.
  */
 export class PushOutcome {
-  private readonly ends: RowEnd[] = [];
+  private readonly ends: OutboxRowEnd[] = [];
   private readonly endedIds = new Set<string>();
   private readonly splits: NewOutboxRow[] = [];
   private readonly pushed = new Map<string, { channel: string; account: string; writes: RemoteStateWrite[] }>();
@@ -89,7 +83,7 @@ export class PushOutcome {
     const f = classifyFailure(err);
     const attempts = item.attempts + 1;
     const dead = f.permanent || attempts >= MAX_ATTEMPTS;
-    const end: RowEnd = {
+    const end: OutboxRowEnd = {
       item,
       status: dead ? 'dead' : 'pending',
       attempts,
@@ -159,13 +153,13 @@ export class PushOutcome {
         await recordPushed(m, channel, account, writes, now);
       for (const { channel, account, errcode, writes } of this.failed.values())
         await recordFailed(m, channel, account, writes, errcode, now);
-      await markDone(
+      await markOutboxDone(
         m,
         this.ends.filter((e) => e.status === 'done' && !e.payload).map((e) => e.item.id),
         owner,
         now,
       );
-      for (const e of this.ends) if (e.status !== 'done' || e.payload) await endRow(m, e, owner, now);
+      for (const e of this.ends) if (e.status !== 'done' || e.payload) await endOutboxRow(m, e, owner, now);
       await insertOutboxRows(m, this.splits, now);
     });
   }
@@ -173,34 +167,3 @@ export class PushOutcome {
 
 export const overlayKey = (channel: string, account: string, subject: string, remoteTagId: string): string =>
   `${channel}|${account}|${subject}|${remoteTagId}`;
-
-async function markDone(db: Db, ids: string[], owner: string, now: Date): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    await execute(
-      db,
-      `UPDATE outbox SET status = 'done', attempts = attempts + 1, last_errcode = NULL, last_error = NULL, locked_by = NULL, locked_until = NULL, updated_at = ?
-        WHERE id IN (${part.map(() => '?').join(', ')}) AND status = 'in_flight' AND locked_by = ?`,
-      [now, ...part, owner],
-    );
-  }
-}
-
-async function endRow(db: Db, e: RowEnd, owner: string, now: Date): Promise<void> {
-  await execute(
-    db,
-    `UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_errcode = ?, last_error = ?, payload = ?, locked_by = NULL, locked_until = NULL, updated_at = ?
-      WHERE id = ? AND status = 'in_flight' AND locked_by = ?`,
-    [
-      e.status,
-      e.attempts,
-      e.nextAt ?? e.item.nextAttemptAt,
-      e.errcode,
-      e.error,
-      JSON.stringify(e.payload ?? e.item.payload),
-      now,
-      e.item.id,
-      owner,
-    ],
-  );
-}

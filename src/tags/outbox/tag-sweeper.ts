@@ -1,4 +1,6 @@
-import { type Db, idString, select } from '../../storage/sql';
+import { boundTagIds } from '../../storage/tags/binding.repository';
+import { pageTagged } from '../../storage/tags/customer-tag.repository';
+import { pageRemoteHolders } from '../../storage/tags/remote-tag-state.repository';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import type { TagsDeps } from '../tags-deps';
 import { OutboxWriter, type EnqueueCounts } from './outbox-writer';
@@ -21,10 +23,9 @@ export class TagSweeper {
 
   async sweepAll(stop: () => boolean = () => false): Promise<EnqueueCounts> {
     const total: EnqueueCounts = { oaAdds: 0, oaRemoves: 0, wecomRelations: 0 };
-    const tags = await select(this.deps.ds, 'SELECT DISTINCT tag_id FROM tag_bindings ORDER BY tag_id');
-    for (const r of tags) {
+    for (const tagId of await boundTagIds(this.deps.ds)) {
       if (stop()) break;
-      add(total, await this.sweepTag(idString(r.tag_id)));
+      add(total, await this.sweepTag(tagId));
     }
     return total;
   }
@@ -32,10 +33,10 @@ export class TagSweeper {
   async sweepTag(tagId: string, progress?: (processed: number) => Promise<void>): Promise<EnqueueCounts> {
     const total: EnqueueCounts = { oaAdds: 0, oaRemoves: 0, wecomRelations: 0 };
     let processed = 0;
-    for (const source of [holders, remoteHolders]) {
+    for (const source of [pageTagged, pageRemoteHolders]) {
       let after = '';
       for (;;) {
-        const ids = await source(this.deps.ds, tagId, after);
+        const ids = await source(this.deps.ds, tagId, after, PAGE);
         const last = ids[ids.length - 1];
         if (!last) break;
         add(
@@ -52,27 +53,6 @@ export class TagSweeper {
     outboxSignal(this.deps.ds).notify();
     return total;
   }
-}
-
-async function holders(db: Db, tagId: string, after: string): Promise<string[]> {
-  const rows = await select(
-    db,
-    `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND customer_id > ? ORDER BY customer_id LIMIT ${PAGE}`,
-    [tagId, after],
-  );
-  return rows.map((r) => String(r.customer_id));
-}
-
-/** Customers WeChat holds the tag on (as far as Siyu knows), for removals owed. */
-async function remoteHolders(db: Db, tagId: string, after: string): Promise<string[]> {
-  const rows = await select(
-    db,
-    `SELECT DISTINCT r.customer_id FROM remote_tag_state r
-      JOIN tag_bindings b ON b.channel = r.channel AND b.account = r.account AND b.remote_tag_id = r.remote_tag_id
-      WHERE b.tag_id = ? AND r.present = 1 AND r.customer_id IS NOT NULL AND r.customer_id > ? ORDER BY r.customer_id LIMIT ${PAGE}`,
-    [tagId, after],
-  );
-  return rows.map((r) => String(r.customer_id));
 }
 
 function add(into: EnqueueCounts, c: EnqueueCounts): void {

@@ -3,7 +3,7 @@ import { bindingsOfAccount, type BindingRecord } from '../../storage/tags/bindin
 import type { PushContext } from './push-context';
 import { overlayKey } from './push-outcome';
 import type { OutboxItem, WecomPayload } from './outbox-types';
-import { statesOf, type RemoteState, type RemoteStateWrite } from './remote-state.repository';
+import { statesOf, type RemoteState, type RemoteStateWrite } from '../../storage/tags/remote-tag-state.repository';
 import {
   desiredWecomTags,
   fanoutTargets,
@@ -11,7 +11,7 @@ import {
   relationsOfCustomers,
   relationsOfExternalUsers,
   type Relation,
-} from './wecom-relations';
+} from '../../storage/tags/wecom-relations.repository';
 
 type WecomItem = OutboxItem & { payload: WecomPayload };
 type Bound = BindingRecord & { remoteTagId: string };

@@ -1,10 +1,10 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource } from '../../storage';
 import type { CorpTagGroupWire } from '../../../connectors/wecom/client-types';
 import { retryingTransaction } from '../../storage/conflict-retry';
-import { saveCorpTagLibrary } from '../../syncs/wecom/corp-tag.repository';
+import { saveCorpTagLibrary } from '../../storage/syncs/wecom-corp-tag.repository';
 import type { Clients } from '../../tokens/clients';
 import { outboxSignal } from '../outbox/outbox-signal';
-import { relationsReportingTags } from '../outbox/wecom-relations';
+import { relationsReportingTags } from '../../storage/tags/wecom-relations.repository';
 import type { TagsDeps } from '../tags-deps';
 import { RelationObserver } from './relation-observer';
 import { importRemoteTags, type CatalogImport, type RemoteTag } from './remote-catalog';

@@ -2,14 +2,14 @@ import type { OfficialAccount } from '../../../config';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import type { Clients } from '../../tokens/clients';
-import { addAssignments, removeAssignments } from '../assignments/customer-tag.repository';
+import { addAssignments, removeAssignments } from '../../storage/tags/customer-tag.repository';
 import { bindingsOfAccount, markFailed, type BindingRecord } from '../../storage/tags/binding.repository';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { outboxSignal } from '../outbox/outbox-signal';
-import { recordObserved } from '../outbox/remote-state.repository';
+import { recordObserved } from '../../storage/tags/remote-tag-state.repository';
 import type { TagsDeps } from '../tags-deps';
-import { customersOfOpenids, desiredOpenids, knownPresent } from './oa-members.repository';
+import { customersOfOpenids, desiredOpenids, knownPresent } from '../../storage/tags/oa-members.repository';
 import { importRemoteTags, WECHAT_ACTOR, type CatalogImport } from './remote-catalog';
 
 export interface BindingDrift {

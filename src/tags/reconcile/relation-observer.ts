@@ -1,12 +1,14 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager } from '../../storage';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { type Db, select } from '../../storage/sql';
-import { addAssignments, removeAssignments } from '../assignments/customer-tag.repository';
+import type { Db } from '../../storage/sql';
+import { customerOfFollow } from '../../storage/events/wecom-follow.repository';
+import { findIdentities } from '../../storage/identity/identity.repository';
+import { addAssignments, removeAssignments } from '../../storage/tags/customer-tag.repository';
 import { bindingsOfAccount } from '../../storage/tags/binding.repository';
-import { findTags } from '../catalog/tag.repository';
+import { findTags } from '../../storage/tags/tag.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
-import { recordObserved, statesOf, type RemoteStateWrite } from '../outbox/remote-state.repository';
-import { desiredWecomTags, relationSubject } from '../outbox/wecom-relations';
+import { recordObserved, statesOf, type RemoteStateWrite } from '../../storage/tags/remote-tag-state.repository';
+import { desiredWecomTags, relationSubject } from '../../storage/tags/wecom-relations.repository';
 import { mayBeOwnAdd, unfinishedPushes } from './relation-pushes';
 
 /** One relation as WeChat reports it: the corp tag ids (type 1) a staff member's customer carries. */
@@ -133,16 +135,10 @@ export class RelationObserver {
 }
 
 async function customerOfRelation(db: Db, corpId: string, rel: ObservedRelation): Promise<string | null> {
-  const follow = await select(
-    db,
-    'SELECT customer_id FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?',
-    [corpId, rel.userid, rel.externalUserid],
-  );
-  if (follow[0]?.customer_id) return String(follow[0].customer_id);
-  const identity = await select(
-    db,
-    "SELECT customer_id FROM identities WHERE type = 'wecom_external_userid' AND scope = ? AND value = ?",
-    [corpId, rel.externalUserid],
-  );
-  return identity[0]?.customer_id ? String(identity[0].customer_id) : null;
+  const follow = await customerOfFollow(db, { corpId, staffUserid: rel.userid, externalUserid: rel.externalUserid });
+  if (follow) return follow;
+  const [identity] = await findIdentities(db, [
+    { type: 'wecom_external_userid', scope: corpId, value: rel.externalUserid },
+  ]);
+  return identity?.customerId || null;
 }

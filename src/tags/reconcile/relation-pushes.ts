@@ -1,6 +1,7 @@
-import { type Db, fromJsonText, select } from '../../storage/sql';
+import type { Db } from '../../storage/sql';
+import { unfinishedRowsOfKeys } from '../../storage/tags/outbox.repository';
 import { wecomOpKey, type WecomPayload } from '../outbox/outbox-types';
-import { relationSubject } from '../outbox/wecom-relations';
+import { relationSubject } from '../../storage/tags/wecom-relations.repository';
 
 /** What the outbox may be doing to one relation right now. */
 export interface RelationPush {
@@ -23,21 +24,13 @@ export async function unfinishedPushes(
   const bySubject = new Map(relations.map((r) => [wecomOpKey(corpId, r.userid, r.externalUserid), relationSubject(r)]));
   const keys = [...bySubject.keys()];
   const out = new Map<string, RelationPush>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const part = keys.slice(i, i + 500);
-    const rows = await select(
-      db,
-      `SELECT op_key, status, payload FROM outbox WHERE status IN ('pending', 'in_flight') AND op_key IN (${part.map(() => '?').join(', ')})`,
-      part,
-    );
-    for (const r of rows) {
-      const subject = bySubject.get(String(r.op_key));
-      if (subject === undefined) continue;
-      const push = out.get(subject) ?? { inFlight: false, triedAdds: new Set<string>() };
-      if (r.status === 'in_flight') push.inFlight = true;
-      for (const id of fromJsonText<WecomPayload>(r.payload)?.add ?? []) push.triedAdds.add(id);
-      out.set(subject, push);
-    }
+  for (const r of await unfinishedRowsOfKeys(db, keys)) {
+    const subject = bySubject.get(r.opKey);
+    if (subject === undefined) continue;
+    const push = out.get(subject) ?? { inFlight: false, triedAdds: new Set<string>() };
+    if (r.status === 'in_flight') push.inFlight = true;
+    for (const id of (r.payload as WecomPayload | null)?.add ?? []) push.triedAdds.add(id);
+    out.set(subject, push);
   }
   return out;
 }

@@ -1,6 +1,6 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager } from '../../storage';
 import type { RelationReadHook } from '../../syncs/refresh/relation-read-hooks';
-import { queueJob } from '../bulk/bulk-job.repository';
+import { queueJob } from '../../storage/tags/bulk-job.repository';
 import { RelationObserver, type ObservedRelation } from './relation-observer';
 
 const observer = new RelationObserver();

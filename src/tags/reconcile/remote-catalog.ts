@@ -1,7 +1,10 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager } from '../../storage';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import type { TagBindingChannel } from '../../storage/entities';
-import { execute } from '../../storage/sql';
+import { removeAllAssignments } from '../../storage/tags/customer-tag.repository';
+import { deletePendingOaRows } from '../../storage/tags/outbox.repository';
+import { forgetRemoteTag } from '../../storage/tags/remote-tag-state.repository';
+import { disableSegmentsOfTag } from '../../storage/segments/segment.repository';
 import {
   bindingsOfAccount,
   bindingsOfTags,
@@ -11,7 +14,7 @@ import {
   updateRemoteNames,
   type BindingRecord,
 } from '../../storage/tags/binding.repository';
-import { deleteGroup, findGroup, findGroupByName, insertGroup } from '../catalog/tag-group.repository';
+import { deleteGroup, findGroup, findGroupByName, insertGroup } from '../../storage/tags/tag-group.repository';
 import {
   countTagsInGroup,
   findTag,
@@ -19,7 +22,7 @@ import {
   insertTag,
   softDeleteTag,
   updateTag,
-} from '../catalog/tag.repository';
+} from '../../storage/tags/tag.repository';
 
 /** A tag as WeChat lists it: a corp tag (with its group) or an OA tag (no group in WeChat). */
 export interface RemoteTag {
@@ -217,17 +220,8 @@ class Import {
   /** Deleted in WeChat: the binding and what Siyu knew of the tag's holders there go; a tag bound nowhere else leaves the catalog. */
   private async forget(b: BindingRecord): Promise<void> {
     await deleteBinding(this.m, b.id);
-    await execute(this.m, 'DELETE FROM remote_tag_state WHERE channel = ? AND account = ? AND remote_tag_id = ?', [
-      this.channel,
-      this.account,
-      b.remoteTagId,
-    ]);
-    if (this.channel === 'oa')
-      await execute(
-        this.m,
-        "DELETE FROM outbox WHERE channel = 'oa' AND account = ? AND tag_id = ? AND status = 'pending'",
-        [this.account, b.tagId],
-      );
+    await forgetRemoteTag(this.m, this.channel, this.account, b.remoteTagId);
+    if (this.channel === 'oa') await deletePendingOaRows(this.m, this.account, b.tagId);
     this.result.removed++;
     const tag = await findTag(this.m, b.tagId);
     if (!tag) return;
@@ -236,8 +230,8 @@ class Import {
       await this.write('tag.update', tag.id, { ...details, bindingRemoved: true });
       return;
     }
-    const { affected } = await execute(this.m, 'DELETE FROM customer_tags WHERE tag_id = ?', [tag.id]);
-    await execute(this.m, 'UPDATE segments SET enabled = 0, updated_at = ? WHERE tag_id = ?', [this.now, tag.id]);
+    const affected = await removeAllAssignments(this.m, tag.id);
+    await disableSegmentsOfTag(this.m, tag.id, this.now);
     await softDeleteTag(this.m, tag.id, tag.name, this.now);
     if (tag.groupId) this.touchedGroups.add(tag.groupId);
     await this.write('tag.delete', tag.id, { ...details, assignmentsRemoved: affected });

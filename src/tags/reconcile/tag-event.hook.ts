@@ -1,8 +1,11 @@
 import type { NormalizedEvent } from '../../../connectors/common/normalized-event';
 import type { ApplyContext } from '../../inbox/event-applier';
 import type { EventHook } from '../../inbox/event-hooks';
-import { type Db, idString, select } from '../../storage/sql';
-import { queueJob } from '../bulk/bulk-job.repository';
+import type { Db } from '../../storage/sql';
+import { customerOfSubscription } from '../../storage/events/oa-subscription.repository';
+import { customerOfFollow } from '../../storage/events/wecom-follow.repository';
+import { boundTagsOfCustomer } from '../../storage/tags/customer-tag.repository';
+import { queueJob } from '../../storage/tags/bulk-job.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
 
 /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
@@ -27,32 +30,19 @@ export const tagEventHook: EventHook = {
         ctx.em,
         'wecom',
         e.account,
-        await customerOfFollow(ctx.em, e.account, e.staffUserId, e.externalUserId),
+        await customerOfFollow(ctx.em, {
+          corpId: e.account,
+          staffUserid: e.staffUserId,
+          externalUserid: e.externalUserId,
+        }),
         ctx.now,
       );
     } else if (e.kind === 'subscription.changed' && e.subscribed) {
-      const rows = await select(ctx.em, 'SELECT customer_id FROM oa_subscriptions WHERE app_id = ? AND openid = ?', [
-        e.account,
-        e.openid,
-      ]);
-      await queueBoundTags(ctx.em, 'oa', e.account, (rows[0]?.customer_id as string | null) ?? null, ctx.now);
+      const customerId = await customerOfSubscription(ctx.em, { appId: e.account, openid: e.openid });
+      await queueBoundTags(ctx.em, 'oa', e.account, customerId, ctx.now);
     }
   },
 };
-
-async function customerOfFollow(
-  db: Db,
-  corpId: string,
-  userid: string,
-  externalUserid: string,
-): Promise<string | null> {
-  const rows = await select(
-    db,
-    'SELECT customer_id FROM wecom_follows WHERE corp_id = ? AND staff_userid = ? AND external_userid = ?',
-    [corpId, userid, externalUserid],
-  );
-  return (rows[0]?.customer_id as string | null) ?? null;
-}
 
 async function queueBoundTags(
   db: Db,
@@ -62,10 +52,6 @@ async function queueBoundTags(
   now: Date,
 ): Promise<void> {
   if (!customerId) return;
-  const rows = await select(
-    db,
-    'SELECT DISTINCT ct.tag_id FROM customer_tags ct JOIN tag_bindings b ON b.tag_id = ct.tag_id AND b.channel = ? AND b.account = ? WHERE ct.customer_id = ?',
-    [channel, account, customerId],
-  );
-  for (const r of rows) await writer.enqueueCustomers(db, idString(r.tag_id), [customerId], now);
+  for (const tagId of await boundTagsOfCustomer(db, channel, account, customerId))
+    await writer.enqueueCustomers(db, tagId, [customerId], now);
 }

@@ -1,11 +1,11 @@
 import { survivorOf } from '../../storage/customers/customer.repository';
-import { select } from '../../storage/sql';
 import { tagNotFound } from '../tag-errors';
 import type { TagsDeps } from '../tags-deps';
-import { compileRule } from './rule-compiler';
-import { factSql, readFacts, type FactSql } from './rule-facts';
+import { factSql, readFacts, verdictSql, type FactSql } from '../../storage/segments/rule-facts';
+import { holdsRuleTag, readCustomerFacts } from '../../storage/segments/segment-membership.repository';
+import { ruleTagsOf } from '../../storage/tags/customer-tag.repository';
 import type { Condition, Rule } from './rule-types';
-import { findSegment, listSegments, type SegmentRecord } from './segment.repository';
+import { findSegment, listSegments, type SegmentRecord } from '../../storage/segments/segment.repository';
 import type { CustomerSegmentsJson, ExplainNode, SegmentExplanationJson } from './segments-api.types';
 
 /** Segments read per page when listing a customer's segments; the catalog has tens, not thousands. */
@@ -27,7 +27,7 @@ export class SegmentExplainer {
     collect(s.rule, leaves);
     const { active, values } = await this.readCustomer(
       id,
-      leaves.flatMap((leaf) => [verdictOf(leaf, now), factSql(leaf, now)]),
+      leaves.flatMap((leaf) => [verdictSql(leaf, now), factSql(leaf, now)]),
     );
     let next = 0;
     const build = (r: Rule): ExplainNode => {
@@ -62,17 +62,13 @@ export class SegmentExplainer {
   async segmentsOf(customerId: string): Promise<CustomerSegmentsJson> {
     const id = await this.customer(customerId);
     const now = new Date(this.deps.now());
-    const ruleTags = new Set(
-      (
-        await select(this.deps.ds, "SELECT tag_id FROM customer_tags WHERE customer_id = ? AND source = 'rule'", [id])
-      ).map((r) => String(r.tag_id)),
-    );
+    const ruleTags = await ruleTagsOf(this.deps.ds, id);
     const items: CustomerSegmentsJson['items'] = [];
     for (let after: string | undefined; ;) {
       const page = await listSegments(this.deps.ds, { after, limit: PAGE });
       const { active, values } = await this.readCustomer(
         id,
-        page.map((s) => verdictOf(s.rule, now)),
+        page.map((s) => verdictSql(s.rule, now)),
       );
       page.forEach((s, i) => {
         const matches = active && Number(values[i]![0]) === 1;
@@ -107,37 +103,15 @@ export class SegmentExplainer {
    * (verdicts and facts of every condition, or every segment's verdict, in one round trip).
    */
   private async readCustomer(id: string, parts: FactSql[]): Promise<{ active: boolean; values: unknown[][] }> {
-    const columns = ['c.status AS status'];
-    parts.forEach((part, i) => part.columns.forEach((sql, j) => columns.push(`${sql} AS v${i}_${j}`)));
-    const [row] = await select(this.deps.ds, `SELECT ${columns.join(', ')} FROM customers c WHERE c.id = ?`, [
-      ...parts.flatMap((part) => part.params),
-      id,
-    ]);
-    if (!row) throw tagNotFound(`customer ${id}`);
-    return {
-      active: row.status === 'active',
-      values: parts.map((part, i) => part.columns.map((_, j) => row[`v${i}_${j}`])),
-    };
+    const read = await readCustomerFacts(this.deps.ds, id, parts);
+    if (!read) throw tagNotFound(`customer ${id}`);
+    return read;
   }
 
   private async holdsRuleTag(id: string, s: SegmentRecord): Promise<boolean> {
     if (!s.tagId) return false;
-    return (
-      (
-        await select(
-          this.deps.ds,
-          "SELECT 1 AS x FROM customer_tags WHERE customer_id = ? AND tag_id = ? AND source = 'rule'",
-          [id, s.tagId],
-        )
-      ).length > 0
-    );
+    return holdsRuleTag(this.deps.ds, id, s.tagId);
   }
-}
-
-/** The rule's verdict for the customer row `c` as a 1/0 column. */
-function verdictOf(rule: Rule, now: Date): FactSql {
-  const { sql, params } = compileRule(rule, now);
-  return { columns: [`CASE WHEN ${sql} THEN 1 ELSE 0 END`], params };
 }
 
 function collect(r: Rule, out: Condition[]): void {

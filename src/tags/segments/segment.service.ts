@@ -1,7 +1,7 @@
 import { AuditLogWriter } from '../../audit/audit-log.writer';
-import { select } from '../../storage/sql';
-import { findTag, findTags } from '../catalog/tag.repository';
-import { queueJob } from '../bulk/bulk-job.repository';
+import { countCustomers } from '../../storage/segments/segment-membership.repository';
+import { findTag, findTags } from '../../storage/tags/tag.repository';
+import { queueJob } from '../../storage/tags/bulk-job.repository';
 import { tagConflict, tagInvalid, tagNotFound } from '../tag-errors';
 import type { Actor, TagsDeps } from '../tags-deps';
 import { parseSegmentInput, type SegmentInput } from './segment-input.schema';
@@ -15,9 +15,14 @@ import {
   segmentView,
   updateSegment,
   type SegmentRecord,
-} from './segment.repository';
+} from '../../storage/segments/segment.repository';
 import type { SegmentRunner, SegmentRunResult } from './segment-runner';
-import { deleteSegmentRuns, insertSegmentRun, listSegmentRuns, segmentRunView } from './segment-run.repository';
+import {
+  deleteSegmentRuns,
+  insertSegmentRun,
+  listSegmentRuns,
+  segmentRunView,
+} from '../../storage/segments/segment-run.repository';
 import type { Rule } from './rule-types';
 import { validateRule } from './rule.validator';
 import type { SegmentPageJson, SegmentPreviewJson, SegmentRunPageJson } from './segments-api.types';
@@ -150,7 +155,7 @@ export class SegmentService {
   async requestRun(id: string, actor: Actor): Promise<{ jobId: string } | { result: SegmentRunResult }> {
     const s = await this.get(id);
     if (!s.tagId) throw tagInvalid('the segment has no tag');
-    const customers = Number((await select(this.deps.ds, 'SELECT COUNT(*) AS n FROM customers'))[0]?.n ?? 0);
+    const customers = await countCustomers(this.deps.ds);
     if (customers > INLINE_RUN_MAX_CUSTOMERS) {
       return {
         jobId: await queueJob(this.deps.ds, 'segments.run', { segmentId: id }, actor.name, new Date(this.deps.now())),

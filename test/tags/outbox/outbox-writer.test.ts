@@ -1,7 +1,7 @@
 import { uuidv7 } from '../../../src/storage/ids';
 import { insertIgnore, select } from '../../../src/storage/sql';
 import { OutboxWriter } from '../../../src/tags/outbox/outbox-writer';
-import { recordPushed } from '../../../src/tags/outbox/remote-state.repository';
+import { recordPushed } from '../../../src/storage/tags/remote-tag-state.repository';
 import { MAX_ATTEMPTS, classifyFailure, retryDelayMs } from '../../../src/tags/outbox/push-errors';
 import { WechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import { useTestDatabase } from '../../helpers/describe-db';

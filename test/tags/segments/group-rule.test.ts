@@ -1,7 +1,7 @@
 import { uuidv7 } from '../../../src/storage/ids';
 import { insertIgnore, select } from '../../../src/storage/sql';
-import { compileRule } from '../../../src/tags/segments/rule-compiler';
-import { factSql, readFacts } from '../../../src/tags/segments/rule-facts';
+import { compileRule } from '../../../src/storage/segments/rule-compiler';
+import { factSql, readFacts } from '../../../src/storage/segments/rule-facts';
 import type { Condition, Rule } from '../../../src/tags/segments/rule-types';
 import { validateRule } from '../../../src/tags/segments/rule.validator';
 import { useTestDatabase } from '../../helpers/describe-db';

@@ -1,6 +1,6 @@
 import { uuidv7 } from '../../../src/storage/ids';
 import { insertIgnore, select } from '../../../src/storage/sql';
-import { compileRule } from '../../../src/tags/segments/rule-compiler';
+import { compileRule } from '../../../src/storage/segments/rule-compiler';
 import type { Rule } from '../../../src/tags/segments/rule-types';
 import { validateRule } from '../../../src/tags/segments/rule.validator';
 import { useTestDatabase } from '../../helpers/describe-db';

@@ -1,0 +1,143 @@
+import type { Condition, Rule } from '../../tags/segments/rule-types';
+
+/** A boolean SQL expression over the customer alias `c`, with its bound parameters in order. */
+export interface CompiledRule {
+  sql: string;
+  params: unknown[];
+}
+
+const IDENTITY_TYPE = {
+  oa: 'oa_openid',
+  mp: 'mp_openid',
+  h5: 'h5_openid',
+  wecom: 'wecom_external_userid',
+} as const;
+/** Purchases as the customer profile counts them (src/customers/profile.service.ts `rfm`). */
+const PURCHASE = "t.customer_id = c.id AND t.state IN ('SUCCESS', 'REFUND') AND t.success_time IS NOT NULL";
+export const DAY_MS = 86_400_000;
+/**
+ * The customer's current memberships of groups WeCom still has (DESIGN §10.1): an external member is whoever
+ * holds that external_userid of the corp; a member who left, or a dismissed group, is not "member now".
+ */
+const GROUP_MEMBERSHIPS = `identities i
+  JOIN wecom_group_members m ON m.corp_id = i.scope AND m.userid = i.value AND m.member_type = 2 AND m.left_at IS NULL
+  JOIN wecom_groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id AND g.status = 'active'
+  WHERE i.customer_id = c.id AND i.type = 'wecom_external_userid'`;
+export const SPENT_FEN = 'COALESCE(SUM(t.amount_total), 0)';
+
+/** Binds parameters in the order their `?` appear; `since` is a column bound to `now` minus some days. */
+export interface Binder {
+  params: unknown[];
+  p(v: unknown): string;
+  since(days: number | undefined, column: string): string;
+}
+
+export function binder(now: Date): Binder {
+  const params: unknown[] = [];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return '?';
+  };
+  const since = (days: number | undefined, column: string): string =>
+    days !== undefined ? ` AND ${column} >= ${p(new Date(now.getTime() - days * DAY_MS))}` : '';
+  return { params, p, since };
+}
+
+type Of<T extends Condition['type']> = Extract<Condition, { type: T }>;
+
+/**
+ * The rows a condition looks at, as `FROM` bodies correlated on `c.id`: the rule tests them (EXISTS, a count or a
+ * sum) and the explanation (rule-facts.ts) shows their count, so both read the very same rows.
+ */
+export const rowsOf = {
+  identities: (c: Of<'channel'>, b: Binder): string =>
+    `identities i WHERE i.customer_id = c.id AND i.type = ${b.p(IDENTITY_TYPE[c.channel])}${c.account ? ` AND i.scope = ${b.p(c.account)}` : ''}`,
+  subscriptions: (c: Of<'subscribed'>, b: Binder): string =>
+    `oa_subscriptions s WHERE s.customer_id = c.id AND s.subscribed = 1${c.appId ? ` AND s.app_id = ${b.p(c.appId)}` : ''}`,
+  purchases: (withinDays: number | undefined, b: Binder): string =>
+    `transactions t WHERE ${PURCHASE}${b.since(withinDays, 't.success_time')}`,
+  events: (c: Of<'events'>, b: Binder): string => {
+    const match = c.eventType.endsWith('*')
+      ? `e.type LIKE ${b.p(`${c.eventType.slice(0, -1).replace(/[!%_]/g, (x) => `!${x}`)}%`)} ESCAPE '!'`
+      : `e.type = ${b.p(c.eventType)}`;
+    return `events e WHERE e.customer_id = c.id AND ${match}${b.since(c.withinDays, 'e.occurred_at')}`;
+  },
+  follows: (c: Of<'followedBy'>, b: Binder): string =>
+    `wecom_follows f WHERE f.customer_id = c.id AND f.deleted = 0 AND f.staff_userid = ${b.p(c.staffUserid)}${c.corpId ? ` AND f.corp_id = ${b.p(c.corpId)}` : ''}`,
+  /**
+   * The customer's row for the channel, touched within the window; `first`: no other channel brought the customer
+   * earlier (ties by row id, so exactly one channel is anyone's first).
+   */
+  sources: (c: Of<'source'>, b: Binder): string =>
+    `customer_channels cc WHERE cc.customer_id = c.id AND cc.channel_id = ${b.p(c.channelId)}${b.since(c.withinDays, 'cc.last_at')}${
+      c.first
+        ? ' AND NOT EXISTS (SELECT 1 FROM customer_channels o WHERE o.customer_id = cc.customer_id AND (o.first_at < cc.first_at OR (o.first_at = cc.first_at AND o.id < cc.id)))'
+        : ''
+    }`,
+  groupMemberships: (c: Omit<Of<'group'>, 'type'>, b: Binder): string =>
+    `${GROUP_MEMBERSHIPS}${c.chatId ? ` AND m.chat_id = ${b.p(c.chatId)}` : ''}${c.corpId ? ` AND m.corp_id = ${b.p(c.corpId)}` : ''}${b.since(c.joinedWithinDays, 'm.join_time')}`,
+};
+
+/**
+ * Compiles a validated rule to SQL (DESIGN §5: evaluated in SQL, never by loading customers). Every condition
+ * is a correlated EXISTS or aggregate subquery on indexed columns (identities.customer_id,
+ * transactions(customer_id, success_time), events(customer_id, occurred_at), customer_tags(customer_id…),
+ * wecom_follows.customer_id, wecom_group_members(corp_id, userid), customer_channels(customer_id, channel_id)); times are parameters computed from `now`, so the same SQL runs on SQLite and MySQL.
+ */
+export function compileRule(rule: Rule, now: Date): CompiledRule {
+  const b = binder(now);
+
+  const between = (expr: string, min: number | undefined, max: number | undefined): string => {
+    const parts: string[] = [];
+    if (min !== undefined) parts.push(`${expr} >= ${b.p(min)}`);
+    if (max !== undefined) parts.push(`${expr} <= ${b.p(max)}`);
+    return parts.length ? `(${parts.join(' AND ')})` : '1 = 1';
+  };
+
+  const cond = (c: Condition): string => {
+    switch (c.type) {
+      case 'channel':
+        return `EXISTS (SELECT 1 FROM ${rowsOf.identities(c, b)})`;
+      case 'subscribed':
+        return `EXISTS (SELECT 1 FROM ${rowsOf.subscriptions(c, b)})`;
+      case 'lastPurchase': {
+        const parts: string[] = [];
+        if (c.withinDays !== undefined) parts.push(`EXISTS (SELECT 1 FROM ${rowsOf.purchases(c.withinDays, b)})`);
+        if (c.olderThanDays !== undefined) {
+          parts.push(`EXISTS (SELECT 1 FROM ${rowsOf.purchases(undefined, b)})`);
+          parts.push(`NOT EXISTS (SELECT 1 FROM ${rowsOf.purchases(c.olderThanDays, b)})`);
+        }
+        return `(${parts.join(' AND ')})`;
+      }
+      case 'orders':
+        return between(`(SELECT COUNT(*) FROM ${rowsOf.purchases(c.withinDays, b)})`, c.min, c.max);
+      case 'spend':
+        return between(`(SELECT ${SPENT_FEN} FROM ${rowsOf.purchases(c.withinDays, b)})`, c.minFen, c.maxFen);
+      case 'events':
+        return between(
+          `(SELECT COUNT(*) FROM ${rowsOf.events(c, b)})`,
+          c.min ?? (c.max === undefined ? 1 : undefined),
+          c.max,
+        );
+      case 'tag':
+        return `${c.has === false ? 'NOT ' : ''}EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id = ${b.p(c.tagId)})`;
+      case 'followedBy':
+        return `EXISTS (SELECT 1 FROM ${rowsOf.follows(c, b)})`;
+      case 'group':
+        return `EXISTS (SELECT 1 FROM ${rowsOf.groupMemberships(c, b)})`;
+      case 'groupCount':
+        return between(`(SELECT COUNT(DISTINCT g.id) FROM ${rowsOf.groupMemberships({}, b)})`, c.min, c.max);
+      case 'source':
+        return `EXISTS (SELECT 1 FROM ${rowsOf.sources(c, b)})`;
+    }
+  };
+
+  const walk = (r: Rule): string => {
+    if ('all' in r) return `(${r.all.map(walk).join(' AND ')})`;
+    if ('any' in r) return `(${r.any.map(walk).join(' OR ')})`;
+    if ('not' in r) return `NOT (${walk(r.not)})`;
+    return cond(r);
+  };
+
+  return { sql: walk(rule), params: b.params };
+}

@@ -1,0 +1,89 @@
+import type { FollowInfoWire } from '../../../connectors/wecom/client-types';
+import { type Db, execute, upsert } from '../sql';
+
+const unix = (s: number | undefined): Date | null => (typeof s === 'number' && s > 0 ? new Date(s * 1000) : null);
+const orNull = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
+
+export interface FollowObservation {
+  externalUserid: string;
+  customerId: string;
+  follow: FollowInfoWire;
+}
+
+/**
+ * `wecom_follows` rows from batch/get_by_user `follow_info` (wechat-api.md §5.4) in one multi-row upsert: the
+ * relation exists (deleted cleared), with its remark, add_way, state and the corp tag ids on it as WeChat
+ * reports them now.
+ */
+export async function upsertFollows(
+  db: Db,
+  corpId: string,
+  follows: readonly FollowObservation[],
+  now: Date,
+): Promise<void> {
+  const rows = follows.map(({ externalUserid, customerId, follow: f }) => ({
+    corp_id: corpId,
+    staff_userid: f.userid,
+    external_userid: externalUserid,
+    customer_id: customerId,
+    remark: orNull(f.remark)?.slice(0, 255) ?? null,
+    description: orNull(f.description)?.slice(0, 512) ?? null,
+    add_way: typeof f.add_way === 'number' ? f.add_way : null,
+    state: orNull(f.state)?.slice(0, 64) ?? null,
+    oper_userid: orNull(f.oper_userid)?.slice(0, 64) ?? null,
+    created_time: unix(f.createtime),
+    deleted: false,
+    deleted_at: null,
+    tags: JSON.stringify(f.tag_id ?? []),
+    created_at: now,
+    updated_at: now,
+  }));
+  await upsert(db, 'wecom_follows', rows, {
+    conflict: ['corp_id', 'staff_userid', 'external_userid'],
+    update: [
+      'customer_id',
+      'remark',
+      'description',
+      'add_way',
+      'state',
+      'oper_userid',
+      'created_time',
+      'deleted',
+      'deleted_at',
+      'tags',
+      'updated_at',
+    ],
+  });
+}
+
+/**
+ * End of a full contacts run: relations of this corp the run did not see and nobody touched since it started
+ * no longer exist (a del_external_contact callback may have been missed).
+ */
+export async function markUnseenFollowsDeleted(db: Db, corpId: string, startedAt: Date, now: Date): Promise<number> {
+  const { affected } = await execute(
+    db,
+    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND deleted = 0 AND updated_at < ?',
+    [now, now, corpId, startedAt],
+  );
+  return affected;
+}
+
+/**
+ * After a re-read of one external contact: its relations WeCom no longer lists, and nobody touched since the read
+ * began, no longer exist.
+ */
+export async function markOtherFollowsDeleted(
+  db: Db,
+  corpId: string,
+  externalUserid: string,
+  readAt: Date,
+  now: Date,
+): Promise<number> {
+  const { affected } = await execute(
+    db,
+    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND external_userid = ? AND deleted = 0 AND updated_at < ?',
+    [now, now, corpId, externalUserid, readAt],
+  );
+  return affected;
+}
