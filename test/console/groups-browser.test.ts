@@ -205,6 +205,10 @@ describeWithChromium('customer groups in the console', () => {
     // The stranger who left is in no group now.
     await page.goto(`${t.url}/console#/customers/${leaverCustomer}`);
     await page.locator('.customer-groups', { hasText: '没有加入任何客户群。' }).waitFor();
+    // Their timeline says so, naming the group.
+    await page
+      .locator('.timeline-entry[data-type="wecom.group.left"]', { hasText: '退出客户群「老客户福利群」' })
+      .waitFor();
     await page.context().close();
   }, 90_000);
 

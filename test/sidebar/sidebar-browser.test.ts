@@ -83,13 +83,15 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
       payload: { outTradeNo: 'SY20260105001', amountTotal: 12800 },
       dedupeKey: 'browser-test#2',
     });
-    // 王小明 is in alice's customer group 老客户福利群, read by the groups sync.
-    const group = await h.control.post(`/wecom/${h.corpId}/groups`, {
-      owner: 'alice',
-      name: '老客户福利群',
-      members: [{ externalUserId: h.mine.externalUserId }],
-    });
+    // alice's customer group 老客户福利群, read by the groups sync; then 王小明 joins it, read by the next one.
+    const group = await h.control.post(`/wecom/${h.corpId}/groups`, { owner: 'alice', name: '老客户福利群' });
     expect(group.status).toBe(200);
+    await syncContacts(h, h.corpId, 'groups');
+    const joined = await h.control.post(`/wecom/${h.corpId}/groups/${group.data.chatId}/members`, {
+      members: [{ externalUserId: h.mine.externalUserId }],
+      joinScene: 3,
+    });
+    expect(joined.status).toBe(200);
     await syncContacts(h, h.corpId, 'groups');
     // The WeCom client: every sign-in is alice's, and she has the chat with 王小明 open.
     expect((await h.control.post('/oauth/visitors', { appId: h.corpId, userid: 'alice', sticky: true })).status).toBe(
@@ -125,6 +127,7 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     const timeline = await page.getByTestId('timeline').innerText();
     expect(timeline).toContain('发来消息：你好，请问有货吗');
     expect(timeline).toContain('支付 ¥128.00 · 订单号 SY20260105001');
+    expect(timeline).toContain('加入了客户群「老客户福利群」');
     expect(await page.getByTestId('tag-group').locator('h3').allInnerTexts()).toEqual([
       '客户等级',
       '购买意向',

@@ -61,6 +61,10 @@ export function describeEvent(e: SidebarEventJson, names: EventNames, locale: Lo
       ? t('event.followRemovedByCustomer', { staff })
       : t('event.followRemovedByStaff', { staff });
   if (kind === 'transfer_failed') return t('event.transferFailed', { staff });
+  if (kind === 'group.joined' || kind === 'group.left')
+    return t(kind === 'group.joined' ? 'event.groupJoined' : 'event.groupLeft', {
+      group: str(p.groupName) || str(p.chatId),
+    });
   if (kind === 'succeeded' && e.source === 'wechat-pay')
     return t('event.paid', { amount: formatFen(num(p.amountTotal), locale), no: str(p.outTradeNo) });
   if (kind === 'refund' && e.source === 'wechat-pay')

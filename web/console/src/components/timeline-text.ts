@@ -1,7 +1,7 @@
 import type { TimelineItem } from '../api/types';
 import { money } from '../fmt';
 import { t } from '../i18n';
-import { addWayLabel, eventTypeLabel, sceneLabel } from '../labels';
+import { addWayLabel, eventTypeLabel, joinSceneLabel, sceneLabel, word } from '../labels';
 import { accountName, staffName } from '../names';
 
 /** A timeline entry in words for people: what happened, then the facts that matter (text, amount, staff, scene). */
@@ -44,6 +44,12 @@ export function entryText(e: TimelineItem): EntryText {
     case 'wecom.transfer_failed':
       add('timeline.reason', str(p.failReason));
       return { title: t('timeline.transferFailed', { staff: staff() ?? '—' }), facts };
+    case 'wecom.group.joined':
+      add('timeline.joinScene', typeof p.joinScene === 'number' ? joinSceneLabel(p.joinScene) : null);
+      return { title: t('timeline.groupJoined', { group: str(p.groupName) ?? str(p.chatId) ?? '—' }), facts };
+    case 'wecom.group.left':
+      add('timeline.quitScene', typeof p.quitScene === 'number' ? word('quitScene', p.quitScene) : null);
+      return { title: t('timeline.groupLeft', { group: str(p.groupName) ?? str(p.chatId) ?? '—' }), facts };
     case 'pay.succeeded':
       add('timeline.orderNo', str(p.outTradeNo));
       return {

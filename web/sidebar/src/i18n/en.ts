@@ -93,6 +93,8 @@ const en: Record<MessageKey, string> = {
   'event.followRemovedByStaff': '{staff} removed the customer',
   'event.followRemovedByCustomer': 'The customer removed {staff}',
   'event.transferFailed': 'Transfer to {staff} failed',
+  'event.groupJoined': 'Joined the customer group “{group}”',
+  'event.groupLeft': 'Left the customer group “{group}”',
   'event.paid': 'Paid {amount} · order {no}',
   'event.refund': 'Refund {amount} · order {no}',
   'event.messageText': 'Sent a message: {text}',

@@ -89,6 +89,8 @@ const zhCN = {
   'event.followRemovedByStaff': '{staff} 删除了客户',
   'event.followRemovedByCustomer': '客户删除了 {staff}',
   'event.transferFailed': '转接给 {staff} 失败',
+  'event.groupJoined': '加入了客户群「{group}」',
+  'event.groupLeft': '退出了客户群「{group}」',
   'event.paid': '支付 {amount} · 订单号 {no}',
   'event.refund': '退款 {amount} · 订单号 {no}',
   'event.messageText': '发来消息：{text}',
