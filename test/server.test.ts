@@ -16,6 +16,7 @@ describe('startGateway', () => {
       const ready = await fetch(`${gw.url}/readyz`);
       expect(ready.status).toBe(200);
       // A request whose headers are still arriving when stop() begins must still be answered.
+      const accepted = new Promise<net.Socket>((resolve) => gw.server.once('connection', resolve));
       const sock = net.connect(Number(new URL(gw.url).port), '127.0.0.1');
       await new Promise((r) => sock.once('connect', r));
       sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
@@ -24,7 +25,9 @@ describe('startGateway', () => {
         sock.on('data', (d) => (buf += d.toString()));
         sock.on('close', () => resolve(buf));
       });
-      await new Promise((r) => setTimeout(r, 50));
+      // The server's parser reads a socket's bytes as they arrive: once it has read some, the request has begun.
+      const serverSide = await accepted;
+      while (serverSide.bytesRead === 0) await new Promise((r) => setImmediate(r));
       const stopping = gw.stop();
       sock.write('Connection: close\r\n\r\n');
       await stopping;

@@ -52,21 +52,36 @@ describe('runEmulatorCli', () => {
   it('prints the URL and credentials, serves, and stops on signal', async () => {
     const out: string[] = [];
     const ac = new AbortController();
+    // The CLI prints seven lines once it listens (the URL, five routes, the JSON summary).
+    let printed!: () => void;
+    const listening = new Promise<void>((resolve) => (printed = resolve));
     const done = runEmulatorCli(
       ['--port', '0', '--followers', '30', '--wecom-contacts', '5', '--gateway', 'http://127.0.0.1:3000'],
-      { out: (l) => out.push(l), err: () => undefined, signal: ac.signal },
+      {
+        out: (l) => {
+          if (out.push(l) === 7) printed();
+        },
+        err: () => undefined,
+        signal: ac.signal,
+      },
     );
-    for (let i = 0; i < 100 && out.length < 7; i++) await new Promise((r) => setTimeout(r, 20));
-    const url = /listening on (http:\/\/\S+)/.exec(out[0]!)![1]!;
-    const summary = JSON.parse(out[6]!);
-    expect(summary.officialAccounts[0].appSecret).toMatch(/^[0-9a-f]{32}$/);
-    expect(summary.accounts[0].apiBase).toBe(`${url}/api.weixin.qq.com`);
-    const a = summary.officialAccounts[0];
-    const r = await axios.get(`${url}/api.weixin.qq.com/cgi-bin/token`, {
-      params: { grant_type: 'client_credential', appid: a.appId, secret: a.appSecret },
-    });
-    expect(r.data.expires_in).toBe(7200);
-    ac.abort();
+    try {
+      await Promise.race([
+        listening,
+        done.then((code) => Promise.reject(new Error(`the emulator exited with ${code} before listening`))),
+      ]);
+      const url = /listening on (http:\/\/\S+)/.exec(out[0]!)![1]!;
+      const summary = JSON.parse(out[6]!);
+      expect(summary.officialAccounts[0].appSecret).toMatch(/^[0-9a-f]{32}$/);
+      expect(summary.accounts[0].apiBase).toBe(`${url}/api.weixin.qq.com`);
+      const a = summary.officialAccounts[0];
+      const r = await axios.get(`${url}/api.weixin.qq.com/cgi-bin/token`, {
+        params: { grant_type: 'client_credential', appid: a.appId, secret: a.appSecret },
+      });
+      expect(r.data.expires_in).toBe(7200);
+    } finally {
+      ac.abort();
+    }
     expect(await done).toBe(0);
   });
 });

@@ -23,12 +23,16 @@ describe('concurrent transactions', () => {
 
   it('keeps a write made while another transaction is open and then rolls back', async () => {
     const inbox = db.ds.getRepository(InboxEntity);
+    let wrote!: () => void;
+    const insideWritten = new Promise<void>((resolve) => (wrote = resolve));
     const failing = db.ds.transaction(async (em) => {
       await em.getRepository(InboxEntity).insert(row('inside'));
+      wrote();
       await tick(50);
       throw new Error('processor failed');
     });
-    await tick(10);
+    // The outside write starts while the transaction is open and holds its own uncommitted row.
+    await insideWritten;
     await inbox.insert(row('outside'));
     await expect(failing).rejects.toThrow('processor failed');
     expect((await inbox.find()).map((r) => r.dedupeKey)).toEqual(['outside']);

@@ -6,6 +6,9 @@ import { count, startSyncHarness, type SyncHarness } from './sync-harness';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+/** Children not yet reaped: a test that fails before killing its child must not leave it running. */
+const children = new Set<ChildProcess>();
+
 /** Runs fixtures/sync-child.ts in its own process until it prints `hung` (inside an uncommitted batch). */
 function startChild(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(
@@ -17,6 +20,8 @@ function startChild(env: Record<string, string>): Promise<ChildProcess> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -35,6 +40,9 @@ describe('a killed sync resumes from its checkpoint', () => {
     h = await startSyncHarness(db, { followers: 13_500, officialAccounts: 1, miniPrograms: 0, corps: 0 });
   });
   afterAll(async () => {
+    await Promise.all(
+      [...children].map((child) => new Promise((exited) => child.once('exit', exited).kill('SIGKILL'))),
+    );
     await h.close();
   });
   beforeEach(async () => {
@@ -42,12 +50,14 @@ describe('a killed sync resumes from its checkpoint', () => {
   });
 
   // MySQL frees the dead session's GET_LOCK once it notices the closed connection: a start may need a moment.
+  // The cap only turns a hang into a failure before jest's own timeout; a loaded machine may take many seconds.
   const start = async () => {
-    for (let i = 0; ; i++) {
+    const until = Date.now() + 90_000;
+    for (;;) {
       try {
         return await h.rt.syncs.start(h.oa().id, 'followers');
       } catch (err) {
-        if ((err as { code?: string }).code !== 'SYNC_RUNNING' || i >= 100) throw err;
+        if ((err as { code?: string }).code !== 'SYNC_RUNNING' || Date.now() > until) throw err;
         await new Promise((r) => setTimeout(r, 50));
       }
     }
