@@ -1,6 +1,7 @@
-import { WechatApiError, type WechatErrorCategory } from '../../../connectors/common/http/wechat-api-error';
+import { WechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import { bindingsOfAccount, markFailed, type BindingRecord } from '../../storage/tags/binding.repository';
 import { needsAdd, needsRemove, oaTargetsOfOpenids, type OaTarget } from '../../storage/tags/oa-targets.repository';
+import { bisectPush } from './oa-bisect';
 import type { PushContext } from './push-context';
 import { BindingFailedError } from './push-errors';
 import { overlayKey } from './push-outcome';
@@ -8,9 +9,6 @@ import { statesOf } from '../../storage/tags/remote-tag-state.repository';
 import type { OaPayload, OutboxItem } from './outbox-types';
 
 type OaItem = OutboxItem & { payload: OaPayload };
-
-/** Not a follower or not this app's openid, or a user already at 20 tags: one openid's fault, the whole batch refused. */
-const PER_OPENID: ReadonlySet<WechatErrorCategory> = new Set(['SUBJECT_GONE', 'SUBJECT_REFUSED']);
 
 /**
  * Pushes the OA rows of one appid (wechat-api.md §3): per catalog tag, ensures the remote tag, re-checks every
@@ -95,39 +93,11 @@ async function pushRow(
   const api = ctx.clients.oa(appId).tags;
   const remoteId = Number(binding.remoteTagId);
   const add = row.payload.op === 'add';
-  const ok: OaTarget[] = [];
-  /** Untagging someone who no longer follows or is not this app's: WeChat holds nothing to remove. */
-  const gone: OaTarget[] = [];
-  /** Openids refused for good, by errcode (kept for the operator). */
-  const refused = new Map<number, OaTarget[]>();
-  let pending: OaTarget[] = [];
-  let error: unknown;
-
-  // Bisection: a per-openid refusal splits the list; anything else stops the row (retried or dead below).
-  const queue: OaTarget[][] = [todo];
-  while (queue.length > 0) {
-    const list = queue.shift()!;
-    if (error !== undefined) {
-      pending.push(...list);
-      continue;
-    }
-    try {
-      ctx.stats.calls++;
-      const openids = list.map((t) => t.openid);
-      await (add ? api.batchTagging(openids, remoteId) : api.batchUntagging(openids, remoteId));
-      ok.push(...list);
-    } catch (err) {
-      if (err instanceof WechatApiError && err.errcode !== null && PER_OPENID.has(err.category)) {
-        if (list.length > 1) queue.unshift(list.slice(0, list.length >> 1), list.slice(list.length >> 1));
-        else if (!add && err.category === 'SUBJECT_GONE') gone.push(list[0]!);
-        else refused.set(err.errcode, [...(refused.get(err.errcode) ?? []), list[0]!]);
-      } else {
-        ctx.noteFailure('oa', appId, err);
-        error = err;
-        pending = [...pending, ...list];
-      }
-    }
-  }
+  const { ok, gone, refused, pending, error } = await bisectPush(todo, add, (openids) => {
+    ctx.stats.calls++;
+    return add ? api.batchTagging(openids, remoteId) : api.batchUntagging(openids, remoteId);
+  });
+  if (error !== undefined) ctx.noteFailure('oa', appId, error);
 
   const writes = (ts: OaTarget[], present: boolean) =>
     ts.map((t) => ({ subject: t.openid, remoteTagId: binding.remoteTagId, customerId: t.customerId, present }));

@@ -4,6 +4,7 @@ import type { PushContext } from './push-context';
 import { overlayKey } from './push-outcome';
 import type { OutboxItem, WecomPayload } from './outbox-types';
 import { statesOf, type RemoteState, type RemoteStateWrite } from '../../storage/tags/remote-tag-state.repository';
+import { planRelation, type Bound, type Plan } from './wecom-plan';
 import {
   desiredWecomTags,
   fanoutTargets,
@@ -14,7 +15,6 @@ import {
 } from '../../storage/tags/wecom-relations.repository';
 
 type WecomItem = OutboxItem & { payload: WecomPayload };
-type Bound = BindingRecord & { remoteTagId: string };
 
 /**
  * Pushes the WeCom rows of one corp (wechat-api.md §5.6): one `mark_tag` per (staff, external_userid) with
@@ -69,40 +69,6 @@ export async function pushWecomAccount(ctx: PushContext, corpId: string, items: 
       await ctx.limiter('wecom', corpId).run(() => markTag(ctx, corpId, item, rel, plan));
     }),
   );
-}
-
-interface Plan {
-  add: string[];
-  remove: string[];
-  /** A wanted tag whose binding could not be created (pushed without it; the row reports it). */
-  bindingError?: unknown;
-}
-
-function planRelation(
-  rel: Relation,
-  wanted: Set<string>,
-  bindings: BindingRecord[],
-  bound: Map<string, Bound | Error>,
-  states: Map<string, RemoteState> | undefined,
-  isTarget: boolean,
-): Plan {
-  const plan: Plan = { add: [], remove: [] };
-  for (const tagId of wanted) {
-    const b = bound.get(tagId);
-    if (b instanceof Error) {
-      plan.bindingError = b;
-      continue;
-    }
-    if (!b) continue;
-    const state = states?.get(b.remoteTagId);
-    const present = state ? state.present : rel.reportedTags.includes(b.remoteTagId);
-    if (!present && isTarget && state?.lastErrcode == null) plan.add.push(b.remoteTagId);
-  }
-  for (const b of bindings) {
-    if (!b.remoteTagId || wanted.has(b.tagId)) continue;
-    if (states?.get(b.remoteTagId)?.present) plan.remove.push(b.remoteTagId);
-  }
-  return plan;
 }
 
 /** Binds (creates or adopts in WeChat) every tag some customer of this batch should carry; a new failure is reported on the rows that wanted the tag. */

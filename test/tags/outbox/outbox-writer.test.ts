@@ -2,8 +2,6 @@ import { uuidv7 } from '../../../src/storage/ids';
 import { insertIgnore, select } from '../../../src/storage/sql';
 import { OutboxWriter } from '../../../src/tags/outbox/outbox-writer';
 import { recordPushed } from '../../../src/storage/tags/remote-tag-state.repository';
-import { MAX_ATTEMPTS, classifyFailure, retryDelayMs } from '../../../src/tags/outbox/push-errors';
-import { WechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import { useTestDatabase } from '../../helpers/describe-db';
 
 describe('outbox writer', () => {
@@ -109,46 +107,5 @@ describe('outbox writer', () => {
     expect(queued.map((r) => ({ ...r, openids: [...r.openids].sort() }))).toEqual([
       { key: 'oa:wxA:1:remove', openids: [customers[0]!.openid, customers[1]!.openid] },
     ]);
-  });
-});
-
-describe('push failure classification', () => {
-  const err = (errcode: number | null, category: WechatApiError['category'], retryAfterSeconds?: number) =>
-    new WechatApiError({
-      api: 'x',
-      errcode,
-      errmsg: '',
-      category,
-      retryable: false,
-      ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
-    });
-
-  it('retries -1, 45009, 45011, 45033, network and token errors; everything else is permanent', () => {
-    for (const e of [
-      err(-1, 'TEMPORARY'),
-      err(45009, 'RATE_LIMITED'),
-      err(45011, 'RATE_LIMITED'),
-      err(45033, 'RATE_LIMITED'),
-      err(null, 'TEMPORARY'),
-      err(42001, 'TOKEN_EXPIRED'),
-    ])
-      expect(classifyFailure(e).permanent).toBe(false);
-    for (const e of [
-      err(45059, 'SUBJECT_REFUSED'),
-      err(45056, 'LIMIT_EXCEEDED'),
-      err(40068, 'TAG_GONE'),
-      err(84061, 'RELATION_GONE'),
-      err(48002, 'PERMISSION_DENIED'),
-    ])
-      expect(classifyFailure(e).permanent).toBe(true);
-    expect(MAX_ATTEMPTS).toBeGreaterThan(3);
-  });
-
-  it('backs off exponentially with full jitter on top of the wait WeChat asks for', () => {
-    const f = classifyFailure(err(45011, 'RATE_LIMITED', 60));
-    expect(retryDelayMs(1, f, () => 0)).toBe(60_000);
-    expect(retryDelayMs(3, f, () => 0.999)).toBeLessThan(60_000 + 8_000);
-    expect(retryDelayMs(3, f, () => 0.999)).toBeGreaterThan(60_000 + 7_900);
-    expect(retryDelayMs(30, classifyFailure(err(-1, 'TEMPORARY')), () => 0.999)).toBeLessThanOrEqual(600_000);
   });
 });
