@@ -414,6 +414,16 @@ describeWithChromium('operator console in a browser', () => {
     const [segment] = (await db.ds.query("SELECT rule FROM segments WHERE name = '公众号粉丝'")) as { rule: unknown }[];
     expect(typeof segment!.rule === 'string' ? JSON.parse(segment!.rule) : segment!.rule).toEqual(json);
 
+    // A tag row just added has no tag yet: the builder asks for it (no API error, no count, no saving) until picked.
+    await page.click('.rule-group .add-condition');
+    await choose(page, '.rule-condition >> nth=2 >> .cond-type', '标签');
+    await page.locator('.live-count .unfinished', { hasText: '还有 1 个条件没选好' }).waitFor();
+    expect(await page.locator('.builder .error-box').count()).toBe(0);
+    expect(await page.locator('button.save').isDisabled()).toBe(true);
+    await choose(page, '.rule-condition >> nth=2 >> .tag-select', '公众号粉丝');
+    await page.locator('.live-count', { hasText: '符合条件：' }).waitFor();
+    expect(await page.locator('button.save').isDisabled()).toBe(false);
+
     await page.goto(`${t.url}/console#/segments`);
     await page.locator('.segments .segment-tag', { hasText: '公众号粉丝' }).waitFor();
     expect(tag.status).toBe(201);

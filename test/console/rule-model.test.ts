@@ -1,4 +1,4 @@
-import { fromRule, newCondition, newGroup, toRule } from '../../web/console/src/segments/rule-model';
+import { fromRule, newCondition, newGroup, toRule, unfinished } from '../../web/console/src/segments/rule-model';
 
 describe('segment builder rule model', () => {
   it('reads a nested rule with all / any / not into groups and writes the same JSON back', () => {
@@ -55,6 +55,19 @@ describe('segment builder rule model', () => {
     const root = newGroup('all');
     root.items.push(newCondition('group'), newCondition('groupCount'));
     expect(toRule(root)).toEqual({ all: [{ type: 'group' }, { type: 'groupCount', min: 1 }] });
+  });
+
+  it('counts the conditions still waiting for their pick, nested groups included', () => {
+    const root = newGroup('all');
+    root.items.push(newCondition('channel'), newCondition('tag'));
+    const inner = newGroup('any');
+    inner.items.push(newCondition('followedBy'), newCondition('orders'));
+    root.items.push(inner);
+    expect(unfinished(root)).toBe(2);
+    const tag = root.items[1]!;
+    if (tag.kind === 'cond') tag.fields.tagId = '12';
+    expect(unfinished(root)).toBe(1);
+    expect(unfinished(fromRule({ all: [{ type: 'events', eventType: 'oa.message.*', withinDays: 30 }] }))).toBe(0);
   });
 
   it('refuses JSON that is not a rule, so the builder never shows half of it', () => {

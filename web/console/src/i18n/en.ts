@@ -274,6 +274,7 @@ export const en: Record<MessageKey, string> = {
   'segment.enabled': 'Enabled',
   'segment.rule': 'Conditions',
   'segment.liveCount': '{count} customers match',
+  'segment.unfinished': '{n} condition(s) still need a choice before the count shows',
   'segment.json': 'Rule JSON',
   'segment.applyJson': 'Apply JSON',
   'segment.badJson': 'The rule is not valid JSON: {message}',

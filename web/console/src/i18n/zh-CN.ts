@@ -268,6 +268,7 @@ export const zhCN = {
   'segment.enabled': '启用',
   'segment.rule': '圈选条件',
   'segment.liveCount': '符合条件：{count} 人',
+  'segment.unfinished': '还有 {n} 个条件没选好，选好后显示人数',
   'segment.json': '规则 JSON',
   'segment.applyJson': '应用 JSON',
   'segment.badJson': '规则不是有效的 JSON：{message}',

@@ -60,6 +60,25 @@ export function newCondition(type: ConditionType): CondNode {
   return { kind: 'cond', key: key(), fields: { type, ...defaults[type] } };
 }
 
+/** The pick a condition cannot go without (rule-types.ts): left empty, the condition is not finished yet. */
+const REQUIRED: Partial<Record<ConditionType, string>> = {
+  events: 'eventType',
+  tag: 'tagId',
+  followedBy: 'staffUserid',
+};
+
+/**
+ * How many conditions still wait for their required pick (a tag row just added has no tag yet). The live count
+ * and saving wait for them, so the operator sees what to choose rather than the API's 422 about the draft.
+ */
+export function unfinished(node: CondNode | GroupNode): number {
+  if (node.kind === 'group') return node.items.reduce((n, item) => n + unfinished(item), 0);
+  const field = REQUIRED[node.fields.type];
+  if (!field) return 0;
+  const v = node.fields[field];
+  return v === undefined || v === null || v === '' ? 1 : 0;
+}
+
 export function newGroup(op: 'all' | 'any' = 'all'): GroupNode {
   return { kind: 'group', key: key(), op, not: false, items: [] };
 }

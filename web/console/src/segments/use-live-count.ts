@@ -5,8 +5,14 @@ import type { SegmentPreview } from '../api/types';
 /**
  * The live count: each change of the rule is previewed once the editing pauses (`POST /segments/:id/preview` with
  * the draft, or `POST /segments/preview` for a segment not saved yet), and only the answer to the latest draft is shown.
+ * A draft that is not `ready` (a condition still without its pick) is not sent: the page says what is missing.
  */
-export function useLiveCount(segmentId: Ref<string | null>, ruleJson: () => string, delayMs = 400) {
+export function useLiveCount(
+  segmentId: Ref<string | null>,
+  ruleJson: () => string,
+  ready: () => boolean = () => true,
+  delayMs = 400,
+) {
   const preview = ref<SegmentPreview | null>(null);
   const error = ref<unknown>(null);
   const pending = ref(false);
@@ -16,6 +22,12 @@ export function useLiveCount(segmentId: Ref<string | null>, ruleJson: () => stri
   async function run(json: string): Promise<void> {
     const id = segmentId.value;
     const mine = ++asked;
+    if (!ready()) {
+      // An answer still on its way is for an older draft: `asked` moved on, so it is dropped.
+      error.value = null;
+      pending.value = false;
+      return;
+    }
     pending.value = true;
     try {
       const path = id ? `/segments/${encodeURIComponent(id)}/preview` : '/segments/preview';
@@ -32,6 +44,10 @@ export function useLiveCount(segmentId: Ref<string | null>, ruleJson: () => stri
   }
   watch(ruleJson, (json) => {
     clearTimeout(timer);
+    if (!ready()) {
+      void run(json);
+      return;
+    }
     pending.value = true;
     timer = setTimeout(() => void run(json), delayMs);
   });
