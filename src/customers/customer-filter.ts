@@ -1,17 +1,9 @@
 import type { IdentityType } from '../../connectors/common/identity-types';
 import type { SiyuConfig } from '../../config';
-import type { PhoneCrypto } from '../security/phone-crypto';
 
 /** Channels of `GET /api/v1/customers?channel=` (DESIGN §8.3). `pay` = has a WeChat Pay transaction. */
 export const CUSTOMER_CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const;
 export type CustomerChannel = (typeof CUSTOMER_CHANNELS)[number];
-
-const CHANNEL_IDENTITY: Record<Exclude<CustomerChannel, 'pay'>, IdentityType> = {
-  oa: 'oa_openid',
-  mp: 'mp_openid',
-  h5: 'h5_openid',
-  wecom: 'wecom_external_userid',
-};
 
 /**
  * Which active customers a list, search or bulk tag assignment is about. `q` matches by prefix (so every part
@@ -27,11 +19,6 @@ export interface CustomerFilter {
 
 export function isCustomerChannel(v: unknown): v is CustomerChannel {
   return typeof v === 'string' && (CUSTOMER_CHANNELS as readonly string[]).includes(v);
-}
-
-/** LIKE pattern for a prefix, with `!` as the escape character (the same on MySQL and SQLite). */
-export function prefixPattern(q: string): string {
-  return `${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
 export interface IdentityScope {
@@ -62,51 +49,4 @@ export function identityScopes(config: SiyuConfig): IdentityScope[] {
     }
   }
   return [...out.values()];
-}
-
-export interface FilterSql {
-  /** `FROM …` clause: the customers table, joined to the q matches when there is a q. */
-  from: string;
-  where: string[];
-  params: unknown[];
-}
-
-/**
- * SQL pieces for a filter over `customers c`. The q matches are a derived table (a UNION of three index range
- * scans) joined to customers, so a search touches only matching rows instead of testing every customer.
- */
-export function filterSql(f: CustomerFilter, scopes: readonly IdentityScope[], phoneCrypto?: PhoneCrypto): FilterSql {
-  const where = ["c.status = 'active'"];
-  const params: unknown[] = [];
-  let from = 'customers c';
-  const q = f.q?.trim();
-  if (q) {
-    const like = prefixPattern(q);
-    const parts = [
-      "SELECT id AS customer_id FROM customers WHERE display_name LIKE ? ESCAPE '!'",
-      "SELECT customer_id FROM wecom_follows WHERE remark LIKE ? ESCAPE '!' AND customer_id IS NOT NULL",
-      ...scopes.map(
-        () => "SELECT customer_id FROM identities WHERE type = ? AND scope = ? AND value LIKE ? ESCAPE '!'",
-      ),
-    ];
-    const qParams: unknown[] = [like, like, ...scopes.flatMap((s) => [s.type, s.scope, like])];
-    const digits = q.replace(/[\s+()-]/g, '');
-    if (phoneCrypto && /^\d{7,15}$/.test(digits)) {
-      parts.push("SELECT customer_id FROM identities WHERE type = 'phone' AND value = ?");
-      qParams.push(phoneCrypto.hash(q));
-    }
-    from = `(${parts.join(' UNION ')}) m JOIN customers c ON c.id = m.customer_id`;
-    params.push(...qParams);
-  }
-  if (f.tagId) {
-    where.push('c.id IN (SELECT ct.customer_id FROM customer_tags ct WHERE ct.tag_id = ?)');
-    params.push(f.tagId);
-  }
-  if (f.channel === 'pay') {
-    where.push('EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.id)');
-  } else if (f.channel) {
-    where.push('EXISTS (SELECT 1 FROM identities ci WHERE ci.customer_id = c.id AND ci.type = ?)');
-    params.push(CHANNEL_IDENTITY[f.channel]);
-  }
-  return { from, where, params };
 }

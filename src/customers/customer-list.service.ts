@@ -1,13 +1,15 @@
 import type { Role } from '../auth/roles';
-import { customerColumns, toCustomer, type StoredCustomer } from '../storage/customers/customer.repository';
+import type { StoredCustomer } from '../storage/customers/customer.repository';
+import { searchCustomers } from '../storage/customers/customer-search.repository';
+import { subscriptionRemarksOf } from '../storage/events/oa-subscription.repository';
+import { followRemarksOf } from '../storage/events/wecom-follow.repository';
+import { tagsOfCustomers } from '../storage/tags/customer-tag.repository';
 import { identitiesOfCustomers, type StoredIdentity } from '../storage/identity/identity.repository';
 import type { PhoneCrypto } from '../security/phone-crypto';
-import { type Db, idString, select } from '../storage/sql';
-import { filterSql, type CustomerFilter, type IdentityScope } from './customer-filter';
-import type { CustomerListItem, CustomerPage } from './customers-api.types';
+import type { Db } from '../storage/sql';
+import type { CustomerFilter, IdentityScope } from './customer-filter';
+import type { CustomerPage } from './customers-api.types';
 import type { NameExtras, ProfileService } from './profile.service';
-
-const COLUMNS = customerColumns('c');
 
 /**
  * `GET /api/v1/customers` (DESIGN §8.3): active customers newest first, keyset-paged on the id (UUIDv7 ids sort
@@ -33,7 +35,7 @@ export class CustomerListService {
     const unnamed = rows.filter((c) => !c.displayName?.trim()).map((c) => c.id);
     const [identities, tags, remarks] = await Promise.all([
       identitiesOfCustomers(db, ids),
-      this.tagsOf(db, ids),
+      tagsOfCustomers(db, ids),
       this.remarksOf(db, unnamed),
     ]);
     const byCustomer = new Map<string, StoredIdentity[]>();
@@ -65,66 +67,25 @@ export class CustomerListService {
     page: { limit: number; cursor?: string },
     matchPhones = true,
   ): Promise<StoredCustomer[]> {
-    const f = filterSql(filter, this.deps.scopes, matchPhones ? this.deps.phoneCrypto : undefined);
-    const where = [...f.where];
-    const params = [...f.params];
-    if (page.cursor) {
-      where.push('c.id < ?');
-      params.push(page.cursor);
-    }
-    const sql = `SELECT ${COLUMNS} FROM ${f.from} WHERE ${where.join(' AND ')} ORDER BY c.id DESC LIMIT ${Math.trunc(page.limit) + 1}`;
-    return (await select(db, sql, params)).map(toCustomer);
+    return searchCustomers(
+      db,
+      { filter, scopes: this.deps.scopes, ...(matchPhones ? { phones: this.deps.phoneCrypto } : {}) },
+      { rows: Math.trunc(page.limit) + 1, ...(page.cursor ? { before: page.cursor } : {}) },
+    );
   }
 
   /** WeCom and OA remarks of the customers shown without a display name (their best name, best-name.ts). */
   private async remarksOf(db: Db, ids: string[]): Promise<Map<string, NameExtras>> {
     const out = new Map<string, NameExtras>();
     if (ids.length === 0) return out;
-    const list = ids.map(() => '?').join(', ');
-    const [follows, subscriptions] = await Promise.all([
-      select<{ customer_id: string; remark: string; deleted: unknown }>(
-        db,
-        `SELECT customer_id, remark, deleted FROM wecom_follows WHERE customer_id IN (${list}) AND remark IS NOT NULL AND remark <> '' ORDER BY id`,
-        ids,
-      ),
-      select<{ customer_id: string; remark: string }>(
-        db,
-        `SELECT customer_id, remark FROM oa_subscriptions WHERE customer_id IN (${list}) AND remark IS NOT NULL AND remark <> '' ORDER BY id`,
-        ids,
-      ),
-    ]);
+    const [follows, subscriptions] = await Promise.all([followRemarksOf(db, ids), subscriptionRemarksOf(db, ids)]);
     const of = (id: string) => {
       let e = out.get(id);
       if (!e) out.set(id, (e = { follows: [], subscriptions: [] }));
       return e as { follows: { remark: unknown; deleted: boolean }[]; subscriptions: { remark: unknown }[] };
     };
-    for (const f of follows)
-      of(f.customer_id).follows.push({ remark: f.remark, deleted: Number(f.deleted) === 1 || f.deleted === true });
-    for (const r of subscriptions) of(r.customer_id).subscriptions.push({ remark: r.remark });
-    return out;
-  }
-
-  private async tagsOf(db: Db, ids: string[]): Promise<Map<string, CustomerListItem['tags']>> {
-    const out = new Map<string, CustomerListItem['tags']>();
-    if (ids.length === 0) return out;
-    const rows = await select<{
-      customer_id: string;
-      id: unknown;
-      name: string;
-      source: string;
-      group_name: string | null;
-    }>(
-      db,
-      `SELECT ct.customer_id, t.id, t.name, ct.source, g.name AS group_name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
-        LEFT JOIN tag_groups g ON g.id = t.group_id
-        WHERE ct.customer_id IN (${ids.map(() => '?').join(', ')}) AND t.deleted_at IS NULL ORDER BY t.name, ct.source`,
-      ids,
-    );
-    for (const r of rows)
-      out.set(r.customer_id, [
-        ...(out.get(r.customer_id) ?? []),
-        { id: idString(r.id), name: r.name, source: r.source, groupName: r.group_name ?? null },
-      ]);
+    for (const f of follows) of(f.customerId).follows.push({ remark: f.remark, deleted: f.deleted });
+    for (const r of subscriptions) of(r.customerId).subscriptions.push({ remark: r.remark });
     return out;
   }
 }

@@ -1,14 +1,23 @@
-import type { DataSource } from 'typeorm';
-import type { IdentityType } from '../../connectors/common/identity-types';
+import type { DataSource } from '../storage';
 import { eventKeyPrefixOf } from '../../connectors/common/push-mapping';
 import { deleteInboxRows, inboxIdsByKeyPrefix, inboxIdsOfCustomers } from '../storage/inbox/inbox-retention.repository';
 import { deleteRefreshesOf } from '../storage/syncs/refresh-queue.repository';
 import { IdentityHasher } from '../security/identity-hash';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { AuditLogWriter } from '../audit/audit-log.writer';
-import { survivorOf } from '../storage/customers/customer.repository';
-import { dialectFor } from '../storage/dialect';
-import { execute, insertIgnore, select, toDbTime } from '../storage/sql';
+import { findCustomer, survivorOf } from '../storage/customers/customer.repository';
+import {
+  clearMergeEvidence,
+  customersMergedInto,
+  deleteConflictsOf,
+  deleteRowsOfCustomers,
+  detachRefunds,
+  detachTransactions,
+  insertTombstones,
+  markErased,
+  type ErasedTable,
+} from '../storage/customers/erasure.repository';
+import { identitiesOfCustomers } from '../storage/identity/identity.repository';
 import { deleteGroupMembershipsOf } from '../storage/groups/wecom-group.repository';
 import type { ErasureResult } from './customers-api.types';
 
@@ -41,48 +50,23 @@ export class ErasureService {
       const survivor = await survivorOf(em, id);
       if (!survivor || survivor.status === 'erased') return undefined;
       const cid = survivor.id;
-      await select(em, `SELECT id FROM customers WHERE id = ?${dialectFor(em).forUpdate}`, [cid]);
-      // Customers merged into this one, found through merge_log (indexed by survivor; customers.merged_into_id
-      // is not indexed) and confirmed by their current state, so undone merges are left out.
-      const merged = (
-        await select<{ id: string }>(
-          em,
-          'SELECT DISTINCT c.id FROM merge_log m JOIN customers c ON c.id = m.merged_id WHERE m.survivor_id = ? AND c.merged_into_id = ?',
-          [cid, cid],
-        )
-      ).map((r) => String(r.id));
+      await findCustomer(em, cid, true);
+      const merged = await customersMergedInto(em, cid);
       const all = [cid, ...merged];
-      const inList = all.map(() => '?').join(', ');
       const now = new Date(this.now());
 
       await this.outbox.enqueueCustomerErasure(em, cid, now);
-      const identities = await select<{ type: string; scope: string; value: string }>(
+      const identities = await identitiesOfCustomers(em, all);
+      const tombstones = await insertTombstones(
         em,
-        `SELECT type, scope, value FROM identities WHERE customer_id IN (${inList})`,
-        all,
-      );
-      const tombstones = await insertIgnore(
-        em,
-        'erasure_tombstones',
-        identities.map((i) => ({
-          identity_hash: this.hasher.hash({
-            type: i.type as IdentityType,
-            scope: String(i.scope),
-            value: String(i.value),
-          }),
-          identity_type: String(i.type),
-          customer_id: cid,
-          created_at: toDbTime(now),
-        })),
+        identities.map((i) => ({ hash: this.hasher.hash(i), type: i.type, customerId: cid })),
+        now,
       );
       // Found before the events and links that point at them are deleted.
       const inboxIds = new Set(await inboxIdsOfCustomers(em, all));
-      const keyPrefixes = identities.flatMap(
-        (i) => eventKeyPrefixOf(i.type as IdentityType, String(i.scope), String(i.value)) ?? [],
-      );
+      const keyPrefixes = identities.flatMap((i) => eventKeyPrefixOf(i.type, i.scope, i.value) ?? []);
       for (const id of await inboxIdsByKeyPrefix(em, keyPrefixes)) inboxIds.add(id);
-      const del = async (table: string): Promise<number> =>
-        (await execute(em, `DELETE FROM ${table} WHERE customer_id IN (${inList})`, all)).affected;
+      const del = (table: ErasedTable): Promise<number> => deleteRowsOfCustomers(em, table, all);
       const result: ErasureResult = {
         customerId: cid,
         mergedCustomerIds: merged,
@@ -92,47 +76,29 @@ export class ErasureService {
         tags: await del('customer_tags'),
         follows: await del('wecom_follows'),
         subscriptions: await del('oa_subscriptions'),
-        transactions: (
-          await execute(
-            em,
-            `UPDATE transactions SET customer_id = NULL, payer_openid = NULL WHERE customer_id IN (${inList})`,
-            all,
-          )
-        ).affected,
+        transactions: await detachTransactions(em, all),
         inboxRows: await deleteInboxRows(em, [...inboxIds]),
       };
-      await execute(em, `UPDATE refunds SET customer_id = NULL WHERE customer_id IN (${inList})`, all);
+      await detachRefunds(em, all);
       await del('customer_channels');
       await del('channel_activity');
       await deleteRefreshesOf(
         em,
         identities
           .filter((i) => i.type !== 'phone' && i.type !== 'unionid')
-          .map((i) => ({ account: String(i.scope), subject: String(i.value) })),
+          .map((i) => ({ account: i.scope, subject: i.value })),
       );
       await deleteGroupMembershipsOf(
         em,
         identities
           .filter((i) => i.type === 'wecom_external_userid')
-          .map((i) => ({ corpId: String(i.scope), externalUserid: String(i.value) })),
+          .map((i) => ({ corpId: i.scope, externalUserid: i.value })),
       );
       await del('identity_links');
       await del('identities');
-      await execute(
-        em,
-        `DELETE FROM identity_conflicts WHERE customer_id IN (${inList}) OR other_customer_id IN (${inList})`,
-        [...all, ...all],
-      );
-      await execute(
-        em,
-        `UPDATE merge_log SET evidence = NULL WHERE survivor_id IN (${inList}) OR merged_id IN (${inList})`,
-        [...all, ...all],
-      );
-      await execute(
-        em,
-        `UPDATE customers SET status = 'erased', display_name = NULL, avatar_url = NULL, phone_enc = NULL, updated_at = ? WHERE id IN (${inList})`,
-        [toDbTime(now), ...all],
-      );
+      await deleteConflictsOf(em, all);
+      await clearMergeEvidence(em, all);
+      await markErased(em, all, now);
       await new AuditLogWriter(this.ds).write(
         {
           actor: actor.name,

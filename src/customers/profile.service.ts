@@ -7,7 +7,7 @@ import { maskPhone, type PhoneCrypto } from '../security/phone-crypto';
 import { type Db, fromDbTime, fromJsonText, idString, type Row } from '../storage/sql';
 import { bestName, type NameInputs } from './best-name';
 import type { CustomerProfile, CustomerSummary } from './customers-api.types';
-import { type ProfileRows, readCustomerByIdentity, readProfileRows } from './profile-query';
+import { type ProfileRows, readCustomerByIdentity, readProfileRows } from '../storage/customers/profile-query';
 
 /** What `summary` needs of an identity row. */
 export type ShownIdentity = Pick<StoredIdentity, 'type' | 'scope' | 'value' | 'valueEnc'>;

@@ -87,3 +87,8 @@ export async function openDatabase(db: DatabaseOptions, opts: { migrate?: boolea
   }
   return ds;
 }
+
+/** Resolves when the database answers a trivial statement (readiness, DESIGN §8.2); rejects otherwise. */
+export async function ping(ds: DataSource): Promise<void> {
+  await ds.query('SELECT 1');
+}

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { AppContext } from '../../app-context';
+import { ping } from '../../storage/data-source';
 import { migrationsApplied } from '../../storage/migrate';
 
 /** Operations endpoints (DESIGN §8.2): liveness, readiness (DB answers + schema current), Prometheus metrics. */
@@ -11,7 +12,7 @@ export function healthRouter(app: AppContext): Router {
   router.get('/readyz', async (ctx) => {
     const checks = { database: false, migrations: false };
     try {
-      await app.ds.query('SELECT 1');
+      await ping(app.ds);
       checks.database = true;
       checks.migrations = await migrationsApplied(app.ds);
     } catch (err) {

@@ -98,3 +98,17 @@ export async function customerOfSubscription(db: Db, k: SubscriptionKey): Promis
   ]);
   return row?.customer_id ? String(row.customer_id) : null;
 }
+
+/** Non-empty OA remarks of these customers' subscriptions, in row order. */
+export async function subscriptionRemarksOf(
+  db: Db,
+  customerIds: readonly string[],
+): Promise<{ customerId: string; remark: string }[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await select<{ customer_id: string; remark: string }>(
+    db,
+    `SELECT customer_id, remark FROM oa_subscriptions WHERE customer_id IN (${customerIds.map(() => '?').join(', ')}) AND remark IS NOT NULL AND remark <> '' ORDER BY id`,
+    [...customerIds],
+  );
+  return rows.map((r) => ({ customerId: r.customer_id, remark: r.remark }));
+}

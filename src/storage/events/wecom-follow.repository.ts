@@ -94,3 +94,21 @@ export async function customerOfFollow(db: Db, k: FollowKey): Promise<string | n
   );
   return row?.customer_id ? String(row.customer_id) : null;
 }
+
+/** Non-empty remarks on these customers' relations, in row order, with whether the relation was deleted. */
+export async function followRemarksOf(
+  db: Db,
+  customerIds: readonly string[],
+): Promise<{ customerId: string; remark: string; deleted: boolean }[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await select<{ customer_id: string; remark: string; deleted: unknown }>(
+    db,
+    `SELECT customer_id, remark, deleted FROM wecom_follows WHERE customer_id IN (${customerIds.map(() => '?').join(', ')}) AND remark IS NOT NULL AND remark <> '' ORDER BY id`,
+    [...customerIds],
+  );
+  return rows.map((r) => ({
+    customerId: r.customer_id,
+    remark: r.remark,
+    deleted: Number(r.deleted) === 1 || r.deleted === true,
+  }));
+}

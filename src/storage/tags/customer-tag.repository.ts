@@ -177,3 +177,31 @@ export async function boundTagsOfCustomer(
   );
   return rows.map((r) => idString(r.tag_id));
 }
+
+/** The live tags of each of these customers (one statement for a page of customers), by name then source. */
+export async function tagsOfCustomers(
+  db: Db,
+  customerIds: readonly string[],
+): Promise<Map<string, { id: string; name: string; source: string; groupName: string | null }[]>> {
+  const out = new Map<string, { id: string; name: string; source: string; groupName: string | null }[]>();
+  if (customerIds.length === 0) return out;
+  const rows = await select<{
+    customer_id: string;
+    id: unknown;
+    name: string;
+    source: string;
+    group_name: string | null;
+  }>(
+    db,
+    `SELECT ct.customer_id, t.id, t.name, ct.source, g.name AS group_name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+      LEFT JOIN tag_groups g ON g.id = t.group_id
+      WHERE ct.customer_id IN (${customerIds.map(() => '?').join(', ')}) AND t.deleted_at IS NULL ORDER BY t.name, ct.source`,
+    [...customerIds],
+  );
+  for (const r of rows)
+    out.set(r.customer_id, [
+      ...(out.get(r.customer_id) ?? []),
+      { id: idString(r.id), name: r.name, source: r.source, groupName: r.group_name ?? null },
+    ]);
+  return out;
+}

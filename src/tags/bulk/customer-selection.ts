@@ -1,7 +1,9 @@
-import { filterSql, type CustomerFilter, type IdentityScope } from '../../customers/customer-filter';
+import type { CustomerFilter, IdentityScope } from '../../customers/customer-filter';
 import type { PhoneCrypto } from '../../security/phone-crypto';
+import { countMatching, pageMatchingIds } from '../../storage/customers/customer-search.repository';
 import type { CustomerTagSource } from '../../storage/entities';
-import { type Db, select } from '../../storage/sql';
+import type { Db } from '../../storage/sql';
+import { countHolders, pageHolders } from '../../storage/tags/customer-tag.repository';
 
 /**
  * Who a bulk (un)assignment is about: the customers list filter (`{ q, tag, channel }`, the same SQL as
@@ -15,20 +17,11 @@ export async function countSelection(
   scopes: readonly IdentityScope[],
   phoneCrypto?: PhoneCrypto,
 ): Promise<number> {
-  if ('holders' in sel) {
-    const rows = await select(
-      db,
-      'SELECT COUNT(DISTINCT customer_id) AS n FROM customer_tags WHERE tag_id = ? AND source = ?',
-      [sel.holders.tagId, sel.holders.source],
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-  const f = filterSql(sel.filter, scopes, phoneCrypto);
-  const rows = await select(db, `SELECT COUNT(*) AS n FROM ${f.from} WHERE ${f.where.join(' AND ')}`, f.params);
-  return Number(rows[0]?.n ?? 0);
+  if ('holders' in sel) return countHolders(db, sel.holders.tagId, sel.holders.source);
+  return countMatching(db, { filter: sel.filter, scopes, ...(phoneCrypto ? { phones: phoneCrypto } : {}) });
 }
 
-/** The next page of selected customer ids after `after`, in id order (keyset paging; the q matches are a UNION, so ids are distinct). */
+/** The next page of selected customer ids after `after`, in id order (keyset paging). */
 export async function pageSelection(
   db: Db,
   sel: Selection,
@@ -37,19 +30,11 @@ export async function pageSelection(
   scopes: readonly IdentityScope[],
   phoneCrypto?: PhoneCrypto,
 ): Promise<string[]> {
-  if ('holders' in sel) {
-    const rows = await select(
-      db,
-      `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND source = ? AND customer_id > ? ORDER BY customer_id LIMIT ${Math.trunc(limit)}`,
-      [sel.holders.tagId, sel.holders.source, after],
-    );
-    return rows.map((r) => String(r.customer_id));
-  }
-  const f = filterSql(sel.filter, scopes, phoneCrypto);
-  const rows = await select(
+  if ('holders' in sel) return pageHolders(db, sel.holders.tagId, sel.holders.source, after, limit);
+  return pageMatchingIds(
     db,
-    `SELECT c.id FROM ${f.from} WHERE ${[...f.where, 'c.id > ?'].join(' AND ')} ORDER BY c.id LIMIT ${Math.trunc(limit)}`,
-    [...f.params, after],
+    { filter: sel.filter, scopes, ...(phoneCrypto ? { phones: phoneCrypto } : {}) },
+    after,
+    limit,
   );
-  return rows.map((r) => String(r.id));
 }

@@ -1,0 +1,111 @@
+import type { IdentityType } from '../../../connectors/common/identity-types';
+import type { CustomerChannel, CustomerFilter, IdentityScope } from '../../customers/customer-filter';
+import { type Db, select } from '../sql';
+import { customerColumns, toCustomer, type StoredCustomer } from './customer.repository';
+
+/** Turns a phone number into the keyed hash its identity is stored under (security/phone-crypto.ts). */
+export interface PhoneHasher {
+  hash(phone: string): string;
+}
+
+const CHANNEL_IDENTITY: Record<Exclude<CustomerChannel, 'pay'>, IdentityType> = {
+  oa: 'oa_openid',
+  mp: 'mp_openid',
+  h5: 'h5_openid',
+  wecom: 'wecom_external_userid',
+};
+
+/** LIKE pattern for a prefix, with `!` as the escape character (the same on MySQL and SQLite). */
+export function prefixPattern(q: string): string {
+  return `${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+interface FilterSql {
+  /** `FROM …` clause: the customers table, joined to the q matches when there is a q. */
+  from: string;
+  where: string[];
+  params: unknown[];
+}
+
+/**
+ * SQL pieces for a filter over `customers c`. The q matches are a derived table (a UNION of three index range
+ * scans) joined to customers, so a search touches only matching rows instead of testing every customer.
+ */
+function filterSql(f: CustomerFilter, scopes: readonly IdentityScope[], phones?: PhoneHasher): FilterSql {
+  const where = ["c.status = 'active'"];
+  const params: unknown[] = [];
+  let from = 'customers c';
+  const q = f.q?.trim();
+  if (q) {
+    const like = prefixPattern(q);
+    const parts = [
+      "SELECT id AS customer_id FROM customers WHERE display_name LIKE ? ESCAPE '!'",
+      "SELECT customer_id FROM wecom_follows WHERE remark LIKE ? ESCAPE '!' AND customer_id IS NOT NULL",
+      ...scopes.map(
+        () => "SELECT customer_id FROM identities WHERE type = ? AND scope = ? AND value LIKE ? ESCAPE '!'",
+      ),
+    ];
+    const qParams: unknown[] = [like, like, ...scopes.flatMap((s) => [s.type, s.scope, like])];
+    const digits = q.replace(/[\s+()-]/g, '');
+    if (phones && /^\d{7,15}$/.test(digits)) {
+      parts.push("SELECT customer_id FROM identities WHERE type = 'phone' AND value = ?");
+      qParams.push(phones.hash(q));
+    }
+    from = `(${parts.join(' UNION ')}) m JOIN customers c ON c.id = m.customer_id`;
+    params.push(...qParams);
+  }
+  if (f.tagId) {
+    where.push('c.id IN (SELECT ct.customer_id FROM customer_tags ct WHERE ct.tag_id = ?)');
+    params.push(f.tagId);
+  }
+  if (f.channel === 'pay') {
+    where.push('EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.id)');
+  } else if (f.channel) {
+    where.push('EXISTS (SELECT 1 FROM identities ci WHERE ci.customer_id = c.id AND ci.type = ?)');
+    params.push(CHANNEL_IDENTITY[f.channel]);
+  }
+  return { from, where, params };
+}
+
+const COLUMNS = customerColumns('c');
+
+/** A filter over the configured accounts' identity scopes, matching phones only when `phones` is given. */
+export interface CustomerSearch {
+  filter: CustomerFilter;
+  scopes: readonly IdentityScope[];
+  phones?: PhoneHasher;
+}
+
+/** Up to `rows` matching customers, newest first (UUIDv7 ids sort by creation), before the `before` id if given. */
+export async function searchCustomers(
+  db: Db,
+  s: CustomerSearch,
+  page: { rows: number; before?: string },
+): Promise<StoredCustomer[]> {
+  const f = filterSql(s.filter, s.scopes, s.phones);
+  const where = [...f.where];
+  const params = [...f.params];
+  if (page.before) {
+    where.push('c.id < ?');
+    params.push(page.before);
+  }
+  const sql = `SELECT ${COLUMNS} FROM ${f.from} WHERE ${where.join(' AND ')} ORDER BY c.id DESC LIMIT ${Math.trunc(page.rows)}`;
+  return (await select(db, sql, params)).map(toCustomer);
+}
+
+export async function countMatching(db: Db, s: CustomerSearch): Promise<number> {
+  const f = filterSql(s.filter, s.scopes, s.phones);
+  const rows = await select(db, `SELECT COUNT(*) AS n FROM ${f.from} WHERE ${f.where.join(' AND ')}`, f.params);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The next page of matching customer ids after `after`, in id order (the q matches are a UNION, so ids are distinct). */
+export async function pageMatchingIds(db: Db, s: CustomerSearch, after: string, limit: number): Promise<string[]> {
+  const f = filterSql(s.filter, s.scopes, s.phones);
+  const rows = await select(
+    db,
+    `SELECT c.id FROM ${f.from} WHERE ${[...f.where, 'c.id > ?'].join(' AND ')} ORDER BY c.id LIMIT ${Math.trunc(limit)}`,
+    [...f.params, after],
+  );
+  return rows.map((r) => String(r.id));
+}
