@@ -96,7 +96,7 @@ export async function collectSummary(
     {
       path: '/console',
       url: `${w.gateway.url}/console`,
-      note: `sign in with the admin API key below; the story person is ${profile.name} under 客户`,
+      note: `sign in with the admin API key below; the story person is ${profile.name} under 客户, their group ${facts.group.name} under 客户群`,
     },
     {
       path: '/sidebar',

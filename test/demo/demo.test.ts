@@ -173,7 +173,9 @@ describe('siyu demo', () => {
       // The story person by name, as an operator searches for them in the console.
       expect(run.summary.person.name).not.toContain(run.summary.person.customerId);
       expect(text).toContain(`story person    ${run.summary.person.name} (${run.summary.person.customerId})`);
-      expect(text).toContain(`the story person is ${run.summary.person.name} under 客户`);
+      expect(text).toContain(
+        `the story person is ${run.summary.person.name} under 客户, their group 老客户福利群 under 客户群`,
+      );
       expect(text).toContain(`${run.summary.tag.outbox.done} done · 0 dead · 0 pending`);
       const curl = text.split('\n').find((l) => l.includes('/customers/lookup'))!;
       const url = /'(http[^']+)'$/.exec(curl)![1]!;
