@@ -5,6 +5,15 @@ export { LOCALES, type Locale };
 
 const STORAGE_KEY = 'siyu.locale';
 
+/**
+ * The browser globals this file touches, typed here rather than through the DOM library, so the pages' labels
+ * and formatters also load in the node tests (where neither global exists and Chinese stays the language).
+ */
+const browser = globalThis as {
+  localStorage?: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  document?: { documentElement: { lang: string } };
+};
+
 /** A catalog is flat keys → text; `{name}` marks a parameter. */
 export type Catalog = Record<string, string>;
 
@@ -16,7 +25,7 @@ export interface I18n<K extends string> {
 
 function storedLocale(): Locale {
   try {
-    const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+    const saved = browser.localStorage?.getItem(STORAGE_KEY);
     if (saved === 'en' || saved === 'zh-CN') return saved;
   } catch {
     // Storage can be blocked (private windows, WeCom's webview settings): Chinese stays the default.
@@ -40,11 +49,11 @@ export function createI18n<K extends string>(catalogs: { 'zh-CN': Record<K, stri
     setLocale(next) {
       locale.value = next;
       try {
-        globalThis.localStorage?.setItem(STORAGE_KEY, next);
+        browser.localStorage?.setItem(STORAGE_KEY, next);
       } catch {
         // Not kept across visits when storage is blocked; the switch still applies to this page.
       }
-      document.documentElement.lang = next;
+      if (browser.document) browser.document.documentElement.lang = next;
     },
   };
 }

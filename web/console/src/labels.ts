@@ -11,6 +11,37 @@ export function word(prefix: string, value: string | number | null | undefined):
   return text === key ? String(value) : text;
 }
 
+/**
+ * Where an identity link came from (the merge reason and evidence source: `sync.oa_followers`, `oa.subscribe`,
+ * `h5.oauth.snsapi_base`, …): its words, else its family's (the part before the first dot), else as sent.
+ */
+export function evidenceSourceLabel(source: string | null | undefined): string {
+  if (!source) return '—';
+  const exact = word('evidenceSource', source);
+  if (exact !== source) return exact;
+  const family = source.split('.')[0] ?? source;
+  const familyWord = word('evidenceFamily', family);
+  return familyWord === family ? source : familyWord;
+}
+
+/**
+ * Who did something, as audit entries, sync runs and tags record it: an API key (`api:<name>` or its bare name),
+ * `cli`, `wechat`, `system`, a cron job (`job:<name>`) or a sales rep (`wecom:<userid>`; `name` is the staff
+ * directory's name when known). Never the raw `api:` / `job:` form.
+ */
+export function actorLabel(actor: string | null | undefined, name?: string | null): string {
+  if (!actor) return '—';
+  if (name) return name;
+  if (actor === 'cli' || actor === 'wechat' || actor === 'system') return word('actor', actor);
+  const colon = actor.indexOf(':');
+  const kind = colon < 0 ? '' : actor.slice(0, colon);
+  const rest = actor.slice(colon + 1);
+  if (kind === 'api') return rest;
+  if (kind === 'job') return t('actor.job');
+  if (kind === 'wecom') return t('audit.staffActor', { userid: rest });
+  return actor;
+}
+
 export const identityLabel = (type: string): string => word('identity', type);
 export const channelLabel = (channel: string): string => word('channel', channel);
 export const statusLabel = (status: string): string => word('status', status);

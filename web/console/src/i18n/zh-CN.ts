@@ -584,6 +584,7 @@ export const zhCN = {
   'actor.cli': '命令行',
   'actor.wechat': '微信',
   'actor.system': '系统',
+  'actor.job': '定时任务',
 
   'targetType.customer': '客户',
   'targetType.tag': '标签',
@@ -598,8 +599,25 @@ export const zhCN = {
   'inboxKind.callback': '微信回调',
   'inboxKind.pay': '支付通知',
 
-  'mergeReason.unionid': '相同 UnionID',
-  'mergeReason.phone': '相同手机号',
+  'evidenceSource.sync.oa_followers': '同步公众号粉丝',
+  'evidenceSource.sync.wecom_contacts': '同步企业微信客户',
+  'evidenceSource.sync.wecom_groups': '同步客户群',
+  'evidenceSource.refresh.oa_user': '重新读取公众号用户信息',
+  'evidenceSource.refresh.wecom_contact': '重新读取企业微信客户详情',
+  'evidenceSource.refresh.wecom_group': '重新读取客户群',
+  'evidenceSource.oa.subscribe': '关注公众号',
+  'evidenceSource.mp.login': '小程序登录',
+  'evidenceSource.mp.phone': '小程序手机号授权',
+  'evidenceSource.wecom.change_external_contact': '企业微信客户变更回调',
+  'evidenceSource.pay.payer': '微信支付付款人',
+  'evidenceSource.phone.replaced': '手机号更换',
+  'evidenceFamily.sync': '全量同步',
+  'evidenceFamily.refresh': '重新读取',
+  'evidenceFamily.oa': '公众号回调',
+  'evidenceFamily.mp': '小程序',
+  'evidenceFamily.wecom': '企业微信回调',
+  'evidenceFamily.pay': '微信支付',
+  'evidenceFamily.h5': 'H5 网页授权',
 
   'conflictReason.second_value': '已有另一个值',
   'conflictReason.separated': '已被拆分',
@@ -620,6 +638,8 @@ export const zhCN = {
   'countName.events': '动态',
   'countName.transactions': '支付',
   'countName.refunds': '退款',
+  'countName.channelActivity': '渠道活动',
+  'countName.customerChannels': '来源渠道',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
