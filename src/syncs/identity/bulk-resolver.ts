@@ -102,13 +102,19 @@ export class BulkIdentityResolver {
       else singles.push(...g.members);
     });
 
+    // A customer who already holds every identity observed gains nothing: no plan, so no read of its identities
+    // (a re-sync, or a group sync meeting the corp's contacts, is mostly such observations).
+    const holdsAll = (a: (typeof attaches)[number]) =>
+      a.group.refs.every((r) => owners.get(identityKey(r)) === a.customer.id);
     const known = await this.knownCustomers(
       db,
-      attaches.map((a) => a.customer),
+      attaches.filter((a) => !holdsAll(a)).map((a) => a.customer),
     );
     const createdIdentities: NewIdentityRow[] = [];
     const attachedIdentities: NewIdentityRow[] = [];
-    const plannedAttach = attaches.flatMap(({ group, customer }) => {
+    const plannedAttach = attaches.flatMap((a) => {
+      const { group, customer } = a;
+      if (holdsAll(a)) return [{ group, customer, attach: [] as IdentityRef[] }];
       const plan = planResolution({
         refs: group.refs,
         owners,
