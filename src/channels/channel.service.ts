@@ -246,6 +246,26 @@ export class ChannelService {
     });
   }
 
+  /**
+   * The code's QR image as WeChat serves it (`showqrcode` for an OA code: a PNG on the emulator; the contact way's
+   * qr_code), fetched server-side so the console can offer it for download from its own origin.
+   */
+  async qrImage(id: string): Promise<{ type: string; body: Buffer; filename: string }> {
+    const c = await this.get(id);
+    if (!c.qrUrl) throw new ChannelError('NOT_FOUND', `channel ${id} has no QR image`);
+    let res: Response;
+    try {
+      res = await fetch(c.qrUrl, { signal: AbortSignal.timeout(10_000) });
+    } catch (err) {
+      throw new ChannelError('WECHAT_UNAVAILABLE', 'WeChat did not serve the QR image', undefined, { cause: err });
+    }
+    const type = res.headers.get('content-type') ?? '';
+    if (!res.ok || !type.startsWith('image/'))
+      throw new ChannelError('WECHAT_UNAVAILABLE', `WeChat did not serve the QR image (HTTP ${res.status})`);
+    const ext = type === 'image/png' ? 'png' : type === 'image/jpeg' ? 'jpg' : 'img';
+    return { type, body: Buffer.from(await res.arrayBuffer()), filename: `channel-${c.id}.${ext}` };
+  }
+
   /** The configured account an API accountId names (its admin id, appId or corpId), of the kind asked for. */
   private account(id: string, kind: ChannelRow['kind'] | undefined): { accountId: string; mpBase?: string } {
     const a =

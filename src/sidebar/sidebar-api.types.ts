@@ -103,6 +103,8 @@ export interface SidebarCustomerJson {
   follows: SidebarFollowJson[];
   subscriptions: SidebarSubscriptionJson[];
   groups: SidebarGroupJson[];
+  /** The channel code that first brought the customer (DESIGN §10.2), null when none did. */
+  firstChannel: { id: string; name: string; firstAt: string } | null;
   rfm: {
     orders: number;
     totalSpent: number;

@@ -77,6 +77,9 @@ export class SidebarCustomersService {
       follows: p.follows,
       subscriptions: p.subscriptions,
       groups: p.groups,
+      firstChannel: p.channels[0]
+        ? { id: p.channels[0].id, name: p.channels[0].name, firstAt: p.channels[0].firstAt }
+        : null,
       orders: orders.map(orderJson),
       accountNames: accountNamesOf(this.deps.config),
     };

@@ -11,6 +11,7 @@ const STILL_LOCAL: string[] = [];
 const CONSOLE_SHARED = [
   'audit/audit-api.types',
   'auth/auth-api.types',
+  'channels/channels-api.types',
   'customers/customers-api.types',
   'groups/groups-api.types',
   'identity/identity-api.types',

@@ -130,6 +130,13 @@ describe('channel codes in the API', () => {
     const img = await fetch(r.body.qrUrl);
     expect(img.headers.get('content-type')).toBe('image/png');
     expect((await img.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    // The same image from the gateway, for the console's download.
+    const mine = await fetch(`${gw.url}/api/v1/channels/${r.body.id}/qrcode`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(mine.headers.get('content-type')).toBe('image/png');
+    expect(mine.headers.get('content-disposition')).toBe(`attachment; filename="channel-${r.body.id}.png"`);
+    expect(Buffer.from(await mine.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
 
     const temp = await api('/channels', operator, {
       method: 'POST',

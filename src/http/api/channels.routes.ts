@@ -51,6 +51,13 @@ export function registerChannelRoutes(router: Router, app: Services): void {
     ctx.body = await channelStats.customers(c.id, parseLimit(ctx.query.limit), cursor);
   });
 
+  router.get('/channels/:id/qrcode', requireRole('viewer'), async (ctx) => {
+    const img = await channels.qrImage(idParam(ctx, 'channel'));
+    ctx.type = img.type;
+    ctx.set('content-disposition', `attachment; filename="${img.filename}"`);
+    ctx.body = img.body;
+  });
+
   router.patch('/channels/:id', requireRole('operator'), async (ctx) => {
     const id = idParam(ctx, 'channel');
     ctx.body = await channels.update(id, parseChannelInput(updateChannelInput, ctx.request.body), actorOf(ctx));

@@ -16,6 +16,8 @@ const InboxView = defineAsyncComponent(() => import('./views/InboxView.vue'));
 const OutboxView = defineAsyncComponent(() => import('./views/OutboxView.vue'));
 const MergesView = defineAsyncComponent(() => import('./views/MergesView.vue'));
 const AuditView = defineAsyncComponent(() => import('./views/AuditView.vue'));
+const ChannelsView = defineAsyncComponent(() => import('./views/ChannelsView.vue'));
+const ChannelView = defineAsyncComponent(() => import('./views/ChannelView.vue'));
 
 /**
  * The console's sections; `role` is the least role the API lets read the section (README "Admin API"), so the
@@ -35,6 +37,7 @@ export const SECTIONS: Section[] = [
   { path: 'groups', label: 'nav.groups', role: 'viewer', list: GroupsView, item: GroupView },
   { path: 'tags', label: 'nav.tags', role: 'viewer', list: TagsView, item: TagView },
   { path: 'segments', label: 'nav.segments', role: 'viewer', list: SegmentsView, item: SegmentView },
+  { path: 'channels', label: 'nav.channels', role: 'viewer', list: ChannelsView, item: ChannelView },
   { path: 'syncs', label: 'nav.syncs', role: 'viewer', list: SyncsView },
   { path: 'inbox', label: 'nav.inbox', role: 'operator', list: InboxView },
   { path: 'outbox', label: 'nav.outbox', role: 'viewer', list: OutboxView },

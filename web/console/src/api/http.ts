@@ -67,6 +67,35 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return body as T;
 }
 
+/** A binary answer (an image to download) with the session's key, as a Blob; failures as `api` throws them. */
+export async function apiBlob(path: string): Promise<Blob> {
+  const key = keyOf();
+  if (!key) {
+    const err = new ApiError(401, 'UNAUTHORIZED', 'not signed in');
+    onUnauthorized(err);
+    throw err;
+  }
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${key}` }, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : 'network error');
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const err = errorOf(res.status, body, res.statusText || 'request failed');
+    if (res.status === 401) onUnauthorized(err);
+    throw err;
+  }
+  return res.blob();
+}
+
 /** A query string from the non-empty values (`?a=1&b=x`, or '' when all are empty). */
 export function qs(params: Record<string, string | number | null | undefined>): string {
   const u = new URLSearchParams();

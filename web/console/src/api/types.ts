@@ -59,6 +59,14 @@ export type {
   TagView as Tag,
 } from '@server/tags/tags-api.types';
 
+/** Channel codes (渠道活码), as the gateway types them. */
+export type {
+  ChannelCustomersJson as ChannelCustomers,
+  ChannelJson as Channel,
+  ChannelListJson as ChannelList,
+  ChannelStatsJson as ChannelStats,
+} from '@server/channels/channels-api.types';
+
 /** Full syncs, as the gateway types them. */
 export type { SyncRunJson as SyncRun, SyncRunPage, SyncSource } from '@server/syncs/syncs-api.types';
 

@@ -13,7 +13,8 @@ export type ConditionType =
   | 'tag'
   | 'followedBy'
   | 'group'
-  | 'groupCount';
+  | 'groupCount'
+  | 'source';
 export const CONDITION_TYPES: readonly ConditionType[] = [
   'channel',
   'subscribed',
@@ -25,6 +26,7 @@ export const CONDITION_TYPES: readonly ConditionType[] = [
   'followedBy',
   'group',
   'groupCount',
+  'source',
 ];
 
 export interface CondNode {
@@ -56,6 +58,7 @@ export function newCondition(type: ConditionType): CondNode {
     followedBy: { staffUserid: '' },
     group: { chatId: '' },
     groupCount: { min: 1 },
+    source: { channelId: '', withinDays: 7 },
   };
   return { kind: 'cond', key: key(), fields: { type, ...defaults[type] } };
 }

@@ -33,6 +33,7 @@ const en: Record<MessageKey, string> = {
 
   'section.channels': 'Channels',
   'section.groups': 'Customer groups',
+  'customer.firstChannel': 'Came through: {name}',
   'section.orders': 'Orders',
   'section.tags': 'Tags',
   'section.timeline': 'Recent activity',

@@ -29,6 +29,7 @@ const zhCN = {
 
   'section.channels': '渠道',
   'section.groups': '客户群',
+  'customer.firstChannel': '来源渠道：{name}',
   'section.orders': '订单',
   'section.tags': '标签',
   'section.timeline': '最近动态',
