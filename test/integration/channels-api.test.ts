@@ -136,7 +136,11 @@ describe('channel codes in the API', () => {
     });
     expect(mine.headers.get('content-type')).toBe('image/png');
     expect(mine.headers.get('content-disposition')).toBe(`attachment; filename="channel-${r.body.id}.png"`);
-    expect(Buffer.from(await mine.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await mine.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
 
     const temp = await api('/channels', operator, {
       method: 'POST',
