@@ -1,5 +1,5 @@
 import { Table, TableIndex, TableUnique, type QueryRunner, type TableColumnOptions } from 'typeorm';
-import { MYSQL_NOW_DEFAULT, SQLITE_NOW, dialectOf, type Dialect } from '../src/storage/dialect';
+import { MYSQL_NOW_DEFAULT, SQLITE_NOW, dialectFor, type Dialect } from '../src/storage/dialect';
 
 /**
  * The one place where column types differ between SQLite and MySQL/MariaDB/TiDB (DESIGN §3).
@@ -34,7 +34,7 @@ function literal(value: string | number | boolean | undefined): string | undefin
 
 /** Column builders bound to the dialect of the running migration. */
 export function columnTypes(queryRunner: QueryRunner) {
-  const d = dialectOf(queryRunner.connection);
+  const d = dialectFor(queryRunner.connection).family;
   const mysql = d === 'mysql';
   const base = (name: string, o: Opts = {}): Pick<TableColumnOptions, 'name' | 'isNullable' | 'default'> => ({
     name,

@@ -14,7 +14,7 @@ import { createSidebarServices, type SidebarServices } from './sidebar/sidebar-s
 import type { BulkIdentityResolver } from './syncs/identity/bulk-resolver';
 import { createSyncRuntime } from './syncs/sync-runtime';
 import type { SyncService } from './syncs/sync.service';
-import { tagWorkers, type TagWorkers } from './tags/tags.module';
+import { tagWorkers, type TagWorkers } from './tags/tags-services.factory';
 import { createClients, type Clients, type ClientsOptions } from './tokens/clients';
 
 /**

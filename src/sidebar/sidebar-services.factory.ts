@@ -2,7 +2,7 @@ import type { AppContext } from '../app-context';
 import type { SessionTokens } from '../auth/session-token';
 import type { ProfileService } from '../customers/profile.service';
 import { OauthStates } from '../h5/oauth-state';
-import type { TagServices } from '../tags/tags.module';
+import type { TagServices } from '../tags/tags-services.factory';
 import type { Clients } from '../tokens/clients';
 import { SidebarCustomersService } from './sidebar-customers.service';
 import { SidebarJssdkService } from './sidebar-jssdk.service';

@@ -4,10 +4,10 @@ import { parseDatabaseUrl } from './database-url';
 import { detectServer } from './dialect';
 import { entities } from './entities';
 import { migrateUp } from './migrate';
-import { mysql2WithUtcSessions } from './mysql-driver';
-import { installSqliteGate } from './sqlite-gate';
+import { mysql2WithUtcSessions } from './driver/mysql-driver';
+import { installSqliteGate } from './driver/sqlite-gate';
 
-export { isMysql, dialectOf, type Dialect } from './dialect';
+export type { Dialect } from './dialect';
 
 export interface DatabaseOptions {
   url: string;
@@ -22,7 +22,7 @@ const DEFAULT_BUSY_MS = 10_000;
 /**
  * The DataSource for `sqlite:<path>` or `mysql://…` (DESIGN §3). Never synchronizes: migrations own the schema.
  * SQLite: WAL (readers do not block the writer), synchronous=FULL so an acked callback survives power loss,
- * a busy timeout, and the connection gate of sqlite-gate.ts. No foreign keys: merges move rows between
+ * a busy timeout, and the connection gate of driver/sqlite-gate.ts. No foreign keys: merges move rows between
  * customers and TiDB only recently enforces them; services keep references consistent.
  * MySQL: mysql2, utf8mb4, UTC sessions, bigint as strings.
  */

@@ -1,7 +1,5 @@
 export { createDataSource, openDatabase, type DatabaseOptions } from './data-source';
 export {
-  isMysql,
-  dialectOf,
   dialectFor,
   detectServer,
   serverFlavor,

@@ -143,7 +143,7 @@ export async function upsert(db: Db, table: string, rows: Row[], opts: UpsertOpt
   }
 }
 
-/** `upsert`'s statement for these columns, for writers that send the rows themselves (prepared-rows.ts). */
+/** `upsert`'s statement for these columns, for writers that send the rows themselves (driver/prepared-rows.ts). */
 export function upsertStatement(db: Db, table: string, columns: string[], opts: UpsertOptions): RowsStatement {
   const sets = Array.isArray(opts.update)
     ? Object.fromEntries(opts.update.map((c) => [c, excluded(db, c)]))

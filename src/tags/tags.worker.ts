@@ -2,7 +2,7 @@ import type { AppContext } from '../app-context';
 import type { Services } from '../services';
 import type { Worker } from '../background';
 import { outboxSignal } from './outbox/outbox-signal';
-import type { TagWorkers } from './tags.module';
+import type { TagWorkers } from './tags-services.factory';
 
 const POLL_MS = 1_000;
 

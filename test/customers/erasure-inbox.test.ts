@@ -2,22 +2,23 @@ import { randomBytes } from 'crypto';
 import type { DataSource } from 'typeorm';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import type { RunningGateway } from '../../src/server';
-import { isMysql } from '../../src/storage/dialect';
+import { dialectFor } from '../../src/storage/dialect';
 import { execute, q, select } from '../../src/storage/sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { gateway, startWorld, waitFor, type World } from '../integration/callbacks-harness';
 
 /** Every row of every table as text, so a test can say "nothing holds X" without knowing where X could hide. */
 async function everything(ds: DataSource): Promise<string> {
-  const tables = isMysql(ds)
-    ? await select<{ name: string }>(
-        ds,
-        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
-      )
-    : await select<{ name: string }>(
-        ds,
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'",
-      );
+  const tables =
+    dialectFor(ds).family === 'mysql'
+      ? await select<{ name: string }>(
+          ds,
+          'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
+        )
+      : await select<{ name: string }>(
+          ds,
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'",
+        );
   expect(tables.length).toBeGreaterThan(20);
   const parts: string[] = [];
   for (const { name } of tables) {

@@ -4,7 +4,7 @@ import type { RunningGateway } from '../../src/server';
 import { select } from '../../src/storage/sql';
 import { ApiKeyService } from '../../src/auth/api-key.service';
 import { silentLogger } from '../../src/logger';
-import { tagServices } from '../../src/tags/tags.module';
+import { tagServices } from '../../src/tags/tags-services.factory';
 import { useTestDatabase } from '../helpers/describe-db';
 import { gateway, startWorld, waitFor, type World } from './callbacks-harness';
 

@@ -1,7 +1,7 @@
 import { MAX_ATTEMPTS } from '../../src/tags/outbox/push-errors';
 import { openDatabase } from '../../src/storage/data-source';
 import { createClients } from '../../src/tokens/clients';
-import { tagWorkers } from '../../src/tags/tags.module';
+import { tagWorkers } from '../../src/tags/tags-services.factory';
 import { OutboxWriter } from '../../src/tags/outbox/outbox-writer';
 import { testDialect, useTestDatabase } from '../helpers/describe-db';
 import { drainAll, oaMembers, relationTags, startTagsWorld, type TagsWorld } from '../tags/tags-world';

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { execute } from '../../src/storage/sql';
-import { tagWorkers } from '../../src/tags/tags.module';
+import { tagWorkers } from '../../src/tags/tags-services.factory';
 import { useTestDatabase } from '../helpers/describe-db';
 import { CookieJar } from '../integration/h5-harness';
 import { startSidebar, type SidebarHarness } from './sidebar-harness';

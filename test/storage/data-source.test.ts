@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDataSource, isMysql, openDatabase } from '../../src/storage/data-source';
+import { createDataSource, openDatabase } from '../../src/storage/data-source';
+import { dialectFor } from '../../src/storage/dialect';
 import { parseDatabaseUrl, redactDatabaseUrl } from '../../src/storage/database-url';
 import { StorageError } from '../../src/storage/errors';
 import { migrationsApplied } from '../../src/storage/migrate';
@@ -39,7 +40,7 @@ describe('openDatabase', () => {
     const ds = await openDatabase({ url: `sqlite:${file}` }, { migrate: true });
     try {
       expect(existsSync(file)).toBe(true);
-      expect(isMysql(ds)).toBe(false);
+      expect(dialectFor(ds).family === 'mysql').toBe(false);
       expect(await ds.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
       expect(await ds.query('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
       expect(await migrationsApplied(ds)).toBe(true);
@@ -63,7 +64,7 @@ describe('openDatabase', () => {
   const db = useTestDatabase();
 
   it('run in UTC with utf8mb4', async () => {
-    expect(isMysql(db.ds)).toBe(true);
+    expect(dialectFor(db.ds).family === 'mysql').toBe(true);
     const runner = db.ds.createQueryRunner();
     try {
       const [row] = (await runner.query('SELECT @@session.time_zone AS tz, @@character_set_connection AS cs')) as {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
-import { isMysql } from '../../src/storage/dialect';
+import { dialectFor } from '../../src/storage/dialect';
 import { migrateDown, migrateUp, migrationsApplied, pendingMigrations } from '../../src/storage/migrate';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 
@@ -30,9 +30,10 @@ const CONTRACT_TABLES = [
 
 /** Every table of the test database except TypeORM's bookkeeping and SQLite internals, sorted. */
 async function tablesPresent(ds: DataSource): Promise<string[]> {
-  const sql = isMysql(ds)
-    ? 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()'
-    : "SELECT name FROM sqlite_master WHERE type = 'table'";
+  const sql =
+    dialectFor(ds).family === 'mysql'
+      ? 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()'
+      : "SELECT name FROM sqlite_master WHERE type = 'table'";
   const rows = (await ds.query(sql)) as { name: string }[];
   return rows
     .map((r) => r.name)

@@ -6,7 +6,7 @@ import type { SiyuConfig } from '../../config';
 import { uuidv7 } from '../../src/storage/ids';
 import { insertIgnore } from '../../src/storage/sql';
 import { createClients, type Clients } from '../../src/tokens/clients';
-import { tagWorkers, type TagWorkers } from '../../src/tags/tags.module';
+import { tagWorkers, type TagWorkers } from '../../src/tags/tags-services.factory';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
 export interface SeededOa {

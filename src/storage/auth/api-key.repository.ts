@@ -1,6 +1,6 @@
 import { IsNull } from 'typeorm';
 import { ApiKeyEntity, type ApiKeyRow } from '../entities/api-key.entity';
-import { readRows } from '../pool-statements';
+import { readRows } from '../driver/pool-statements';
 import { type Db, execute, fromDbTime, idString } from '../sql';
 
 /** What the per-request key check needs of an active key. */

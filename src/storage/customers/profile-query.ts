@@ -2,7 +2,7 @@ import type { IdentityRef } from '../../../connectors/common/identity-types';
 import { dialectFor, type SqlDialect } from '../dialect';
 import { CUSTOMER_CHANNELS_PART } from '../channels/customer-channel.repository';
 import { CUSTOMER_GROUPS_PART } from '../groups/group-list.repository';
-import { readRows } from '../pool-statements';
+import { readRows } from '../driver/pool-statements';
 import { type Db, fromDbTime, type Row } from '../sql';
 
 /** The rows of one profile read, each part in its own order, columns named as in their tables. */

@@ -9,7 +9,7 @@ import { tidbDialect } from './tidb';
 export type { Dialect, DialectCapabilities, ServerFlavor, SqlDialect } from './dialect';
 export { MYSQL_NOW, MYSQL_NOW_DEFAULT } from './mysql';
 export { SQLITE_NOW } from './sqlite';
-export { detectServer, dialectOf, isMysql, serverFlavor, serverVersion } from './server';
+export { detectServer, serverFlavor, serverVersion } from './server';
 
 const chosen = new WeakMap<DataSource, { version: string; dialect: SqlDialect }>();
 

@@ -1,6 +1,6 @@
 import type { DialectCapabilities, ServerFlavor, SqlDialect } from './dialect';
 
-/** Sessions run at time_zone +00:00 (mysql-driver.ts), and UTC_TIMESTAMP does not depend on that anyway. */
+/** Sessions run at time_zone +00:00 (driver/mysql-driver.ts), and UTC_TIMESTAMP does not depend on that anyway. */
 export const MYSQL_NOW = 'UTC_TIMESTAMP(3)';
 /** Column default for "created now" on MySQL (a DEFAULT clause cannot call UTC_TIMESTAMP). */
 export const MYSQL_NOW_DEFAULT = 'CURRENT_TIMESTAMP(3)';

@@ -9,10 +9,6 @@ export function dialectOf(ds: DataSource): Dialect {
   throw new Error(`unsupported database type ${type}`);
 }
 
-export function isMysql(ds: DataSource): boolean {
-  return dialectOf(ds) === 'mysql';
-}
-
 const serverVersions = new WeakMap<DataSource, string>();
 
 /**

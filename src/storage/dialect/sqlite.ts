@@ -6,7 +6,7 @@ import type { SqlDialect } from './dialect';
  */
 export const SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f','now')";
 
-/** Embedded SQLite: one writer at a time (sqlite-gate.ts), so no row locks and no claims to skip. */
+/** Embedded SQLite: one writer at a time (driver/sqlite-gate.ts), so no row locks and no claims to skip. */
 export const sqliteDialect: SqlDialect = {
   server: 'sqlite',
   family: 'sqlite',

@@ -1,7 +1,7 @@
 import type { IdentityRef } from '../../../connectors/common/identity-types';
 import type { StoredIdentity } from './identity.repository';
 import { dialectFor } from '../dialect';
-import { writeRows } from '../prepared-rows';
+import { writeRows } from '../driver/prepared-rows';
 import { type Db, execute, fromDbTime, idString, type RowsStatement, select, toDbTime } from '../sql';
 
 /** Refs grouped by (type, scope) so each group is one `value IN (…)` range on the unique key. */

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { NormalizedEvent } from '../../../connectors/common/normalized-event';
 import { type ClaimSetting, type ClaimStrategy, claimRows, resolveClaimStrategy } from '../claim';
 import { dialectFor } from '../dialect';
-import { executeOnPool, mysqlPool } from '../pool-statements';
+import { executeOnPool, mysqlPool } from '../driver/pool-statements';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select, toDbTime } from '../sql';
 import type { InboxStatus } from '../entities';
 import type { InboxEntry } from '../../inbox/inbox-writer';
@@ -110,7 +110,7 @@ export class InboxRepository {
   }
 
   /**
-   * MySQL: the group-commit INSERT goes straight to mysql2's pool (storage/pool-statements.ts) as a prepared statement.
+   * MySQL: the group-commit INSERT goes straight to mysql2's pool (storage/driver/pool-statements.ts) as a prepared statement.
    * - TypeORM's query runner around a statement adds its own pool checkout, a query-log call, two broadcaster
    *   awaits, a result copy and mysql2's promise wrapper, which captures a stack trace per query: a large share
    *   of the gateway's CPU per statement, for a statement whose only result is "committed".

@@ -1,5 +1,5 @@
 import type { UserInfoWire } from '../../../connectors/official-account/client-types';
-import { writeRows } from '../prepared-rows';
+import { writeRows } from '../driver/prepared-rows';
 import { type Db, execute, excluded, q, type RowsStatement, toDbTime, upsertStatement } from '../sql';
 
 const unix = (s: number | undefined): string | null =>

@@ -1,7 +1,7 @@
 import type { ExecuteValues, Pool } from 'mysql2';
 import type { DataSource } from 'typeorm';
-import { dialectOf } from './dialect';
-import { type Db, select, toDbParam } from './sql';
+import { dialectFor } from '../dialect';
+import { type Db, select, toDbParam } from '../sql';
 
 /**
  * A read for the per-request hot paths (API key check, profile lookup, DESIGN §9): on MySQL it goes straight to
@@ -27,9 +27,9 @@ export function executeOnPool<T>(pool: Pool, sql: string, values: unknown[]): Pr
 
 /**
  * mysql2's pool under a MySQL DataSource — the one TypeORM's driver created, with the same options and UTC
- * sessions (storage/mysql-driver.ts); undefined on SQLite and once the DataSource is destroyed.
+ * sessions (driver/mysql-driver.ts); undefined on SQLite and once the DataSource is destroyed.
  */
 export function mysqlPool(ds: DataSource): Pool | undefined {
-  if (dialectOf(ds) !== 'mysql') return undefined;
+  if (dialectFor(ds).family !== 'mysql') return undefined;
   return (ds.driver as unknown as { pool?: Pool }).pool;
 }

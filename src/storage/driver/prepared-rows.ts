@@ -1,6 +1,6 @@
 import type { Connection, ResultSetHeader } from 'mysql2';
-import { dialectOf } from './dialect';
-import { type Db, execute, rowsStatementText, type RowsStatement } from './sql';
+import { dialectFor } from '../dialect';
+import { type Db, execute, rowsStatementText, type RowsStatement } from '../sql';
 
 /**
  * Rows per prepared statement. A full follower-sync batch (1,000 followers: 1,000 customers, 2,000 identities,
@@ -65,7 +65,7 @@ function executeLean(conn: Connection, sql: string, values: unknown[]): Promise<
  * Statements sent on it run inside the transaction, like the runner's own.
  */
 function mysqlTransactionConnection(db: Db): Connection | undefined {
-  if (!('dataSource' in db) || dialectOf(db.dataSource) !== 'mysql') return undefined;
+  if (!('dataSource' in db) || dialectFor(db).family !== 'mysql') return undefined;
   const runner = db.queryRunner as unknown as { databaseConnection?: Connection; isReleased?: boolean } | undefined;
   return runner && !runner.isReleased ? runner.databaseConnection : undefined;
 }

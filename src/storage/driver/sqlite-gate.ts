@@ -2,8 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
-import { SQLITE_NOW } from './dialect';
-import { StorageError } from './errors';
+import { SQLITE_NOW } from '../dialect';
+import { StorageError } from '../errors';
 
 /**
  * Why this exists: TypeORM's better-sqlite3 driver hands every caller the same QueryRunner on the one

@@ -1,7 +1,7 @@
-import { isMysql } from '../../src/storage/dialect';
-import { PREPARED_BLOCK_ROWS, writeRows } from '../../src/storage/prepared-rows';
-import { fromDbTime, isDuplicateKeyError, type RowsStatement, select, toDbTime } from '../../src/storage/sql';
-import { useTestDatabase } from '../helpers/describe-db';
+import { dialectFor } from '../../../src/storage/dialect';
+import { PREPARED_BLOCK_ROWS, writeRows } from '../../../src/storage/driver/prepared-rows';
+import { fromDbTime, isDuplicateKeyError, type RowsStatement, select, toDbTime } from '../../../src/storage/sql';
+import { useTestDatabase } from '../../helpers/describe-db';
 
 const IDENTITIES: RowsStatement = {
   head: 'INSERT INTO identities (customer_id, type, scope, value, value_enc, source, verified, created_at, updated_at) VALUES ',
@@ -22,7 +22,7 @@ const row = (i: number, scope = 'wx-prepared'): unknown[] => [
 ];
 
 /**
- * writeRows (storage/prepared-rows.ts): whole blocks as prepared statements on MySQL, the remainder as text, on
+ * writeRows (storage/driver/prepared-rows.ts): whole blocks as prepared statements on MySQL, the remainder as text, on
  * SQLite everything as text — the same rows either way, inside the caller's transaction.
  */
 describe('writeRows', () => {
@@ -32,7 +32,7 @@ describe('writeRows', () => {
   it('writes whole blocks and the remainder with every value intact', async () => {
     const executed = () =>
       select<{ Value: string }>(db.ds, "SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'").then((r) => Number(r[0]!.Value));
-    const before = isMysql(db.ds) ? await executed() : 0;
+    const before = dialectFor(db.ds).family === 'mysql' ? await executed() : 0;
     const affected = await db.ds.transaction((em) =>
       writeRows(
         em,
@@ -42,7 +42,7 @@ describe('writeRows', () => {
     );
     expect(affected).toBe(count);
     // on MySQL the two whole blocks went as prepared statements (the counter is global: other tests only add)
-    if (isMysql(db.ds)) expect((await executed()) - before).toBeGreaterThanOrEqual(2);
+    if (dialectFor(db.ds).family === 'mysql') expect((await executed()) - before).toBeGreaterThanOrEqual(2);
     const rows = await select<{ customer_id: string; value: string; value_enc: string | null; created_at: unknown }>(
       db.ds,
       "SELECT customer_id, value, value_enc, created_at FROM identities WHERE scope = 'wx-prepared' ORDER BY value",
