@@ -28,6 +28,7 @@ import { RssWatch } from './shared/process-memory';
  *   --followers 100000 --database mysql://root:@127.0.0.1:3306/<fresh> --keep]
  */
 const SYNC_TARGET_S = 300;
+const TARGET_MEMBERSHIPS = 2_000_000;
 const RSS_TARGET_MB = 300;
 
 async function main(): Promise<void> {
@@ -113,8 +114,11 @@ async function main(): Promise<void> {
       const minCalls = Math.max(1, Math.ceil(groups.length / 1000)) + groups.length;
       const calls = syncCalls.list + syncCalls.get;
       log('');
+      // The target is for 2,000,000 memberships: a scaled-down run is judged by its rate at that size.
+      const rate = memberships / syncS;
+      const atTargetS = memberships >= TARGET_MEMBERSHIPS ? syncS : TARGET_MEMBERSHIPS / rate;
       log(
-        `sync      ${sync!.processed.toLocaleString('en')} groups, ${memberships.toLocaleString('en')} current memberships stored (emulator: ${emuMemberships.toLocaleString('en')}) in ${syncS.toFixed(1)} s = ${(memberships / syncS).toFixed(0)} memberships/s ${mark(syncS <= SYNC_TARGET_S && memberships === emuMemberships, '≤ 5 min, all stored')}`,
+        `sync      ${sync!.processed.toLocaleString('en')} groups, ${memberships.toLocaleString('en')} current memberships stored (emulator: ${emuMemberships.toLocaleString('en')}) in ${syncS.toFixed(1)} s = ${rate.toFixed(0)} memberships/s${memberships < TARGET_MEMBERSHIPS ? `, ${(atTargetS / 60).toFixed(1)} min at this rate for 2,000,000` : ''} ${mark(atTargetS <= SYNC_TARGET_S && memberships === emuMemberships, '2,000,000 in ≤ 5 min, all stored')}`,
       );
       log(
         `calls     groupchat/list ${syncCalls.list} + groupchat/get ${syncCalls.get} = ${calls} (minimum ${minCalls}: list pages + one get per group; errors ${syncCalls.errors}) ${mark(calls === minCalls, 'at the minimum')}`,
