@@ -1,3 +1,4 @@
+import { SYNC_RESOURCES } from '../../src/syncs/sync-types';
 import { en } from '../../web/console/src/i18n/en';
 import { zhCN } from '../../web/console/src/i18n/zh-CN';
 
@@ -18,6 +19,12 @@ describe('console message catalogs', () => {
       expect([key, zh[key]!.trim().length > 0, english[key]!.trim().length > 0]).toEqual([key, true, true]);
       expect([key, params(english[key]!)]).toEqual([key, params(zh[key]!)]);
     }
+  });
+
+  it('names every resource a sync reads (the overview and 数据同步 pages show them)', () => {
+    const zh = zhCN as Record<string, string>;
+    for (const r of SYNC_RESOURCES)
+      expect([r, zh[`resource.${r}`]]).toEqual([r, expect.stringMatching(/\p{Script=Han}/u)]);
   });
 
   it('words the WeChat codes operators meet (OA subscribe scenes, WeCom add ways) in Chinese', () => {

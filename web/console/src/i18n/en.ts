@@ -593,6 +593,7 @@ export const en: Record<MessageKey, string> = {
   'resource.contacts': 'WeCom contacts',
   'resource.corp-tags': 'Corp tag library',
   'resource.staff': 'WeCom staff',
+  'resource.groups': 'Customer groups',
 
   'accountKind.official-account': 'Official Account',
   'accountKind.mini-program': 'Mini Program',

@@ -585,6 +585,7 @@ export const zhCN = {
   'resource.contacts': '企业微信客户',
   'resource.corp-tags': '企业标签库',
   'resource.staff': '企业微信员工',
+  'resource.groups': '客户群',
 
   'accountKind.official-account': '公众号',
   'accountKind.mini-program': '小程序',
