@@ -255,9 +255,15 @@ export class ChannelService {
     if (!c.qrUrl) throw new ChannelError('NOT_FOUND', `channel ${id} has no QR image`);
     let res: Response;
     try {
-      res = await fetch(c.qrUrl, { signal: AbortSignal.timeout(10_000) });
+      // One retry: a kept-alive connection the image host closed meanwhile fails the first request at once.
+      res = await fetch(c.qrUrl, { signal: AbortSignal.timeout(10_000) }).catch(() =>
+        fetch(c.qrUrl!, { signal: AbortSignal.timeout(10_000) }),
+      );
     } catch (err) {
-      throw new ChannelError('WECHAT_UNAVAILABLE', 'WeChat did not serve the QR image', undefined, { cause: err });
+      const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      throw new ChannelError('WECHAT_UNAVAILABLE', `WeChat did not serve the QR image (${why})`, undefined, {
+        cause: err,
+      });
     }
     const type = res.headers.get('content-type') ?? '';
     if (!res.ok || !type.startsWith('image/'))
