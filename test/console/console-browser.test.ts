@@ -379,6 +379,8 @@ describeWithChromium('operator console in a browser', () => {
     await page.locator('.live-count', { hasText: `符合条件：${followers} 人` }).waitFor();
     await page.click('button.save');
     await page.waitForURL(/#\/segments\/\d+$/);
+    // The saved segment opens as a new view: until its Run button shows, the page may still be the create form.
+    await page.locator('button.run').waitFor();
     const count = page.locator('.live-count');
     await page.locator('.live-count', { hasText: `符合条件：${followers} 人` }).waitFor();
 
