@@ -10,6 +10,7 @@ import { batchEndpoints } from './api/wecom/batch.api';
 import { contactEndpoints } from './api/wecom/contact.api';
 import { contactWayEndpoints } from './api/wecom/contact-way.api';
 import { directoryEndpoints } from './api/wecom/directory.api';
+import { transferEndpoints } from './api/wecom/transfer.api';
 import { corpTagEndpoints } from './api/wecom/corp-tag.api';
 import { groupChatEndpoints } from './api/wecom/groupchat.api';
 import { idconvertEndpoints } from './api/wecom/idconvert.api';
@@ -57,6 +58,7 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
         ...batchEndpoints,
         ...groupChatEndpoints,
         ...contactWayEndpoints,
+        ...transferEndpoints,
         ...corpTagEndpoints,
         ...markTagEndpoints,
         ...wecomOauthEndpoints,

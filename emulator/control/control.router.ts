@@ -10,6 +10,7 @@ import { oaRoutes } from './oa.control';
 import { oaQrCodeRoutes } from './oa-qrcodes.control';
 import { oauthRoutes } from './oauth.control';
 import { opsRoutes } from './ops.control';
+import { transferRoutes } from './transfers.control';
 import { truthRoutes } from './truth.control';
 import { wecomRoutes } from './wecom.control';
 import { groupRoutes, groupStateRoutes } from './wecom-groups.control';
@@ -29,6 +30,7 @@ export function createControlRouter(state: EmulatorState, deps: SenderDeps): Rou
   groupRoutes(router, state, notifier);
   groupStateRoutes(router, state);
   contactWayRoutes(router, state, notifier);
+  transferRoutes(router, state, notifier);
   oauthRoutes(router, state);
   return router;
 }

@@ -1,7 +1,7 @@
 import { callbackServiceFor } from '../callbacks/callback.service';
 import type { MemberChangeBody } from '../callbacks/control.schemas';
 import type { DeliveryRecord } from '../callbacks/delivery-log';
-import type { ExternalChatInput } from '../callbacks/wecom-event.builder';
+import type { ExternalChatInput, ExternalContactInput } from '../callbacks/wecom-event.builder';
 import type { SenderDeps } from '../plugin-types';
 
 /**
@@ -50,6 +50,10 @@ export function createNotifier(deps: SenderDeps) {
       state?: string,
     ): Promise<DeliveryRecord> {
       return service().externalContact(corpId, { changeType, userId, externalUserId, ...(state ? { state } : {}) });
+    },
+    /** Any change_external_contact event as given: transfer_fail, or del_external_contact by a transfer. */
+    externalContact(corpId: string, input: ExternalContactInput): Promise<DeliveryRecord> {
+      return service().externalContact(corpId, input);
     },
     /** add_external_contact for a customer who added a member through a contact way: State and WelcomeCode when set. */
     contactWayAdd(

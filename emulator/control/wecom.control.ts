@@ -159,6 +159,7 @@ export function wecomRoutes(router: Router, state: EmulatorState, notifier: Noti
     const corp = corpOf(state, ctx.params.corpId!);
     const s = staffOf(corp, ctx.params.userid!);
     const b = await readBody(ctx, z.object({ notify: z.boolean().default(false) }));
+    if (!s.left) s.leftAt = state.now();
     s.left = true;
     const delivery = b.notify
       ? await notifier.member(corp.corp.corpId, { changeType: 'delete_user', userId: s.userid })

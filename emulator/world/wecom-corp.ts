@@ -5,6 +5,7 @@ import { ContactWayStore } from './contact-ways';
 import { CorpTagStore } from './corp-tags';
 import { GroupChatStore } from './group-chats';
 import type { PersonStore } from './person-store';
+import { TransferStore } from './transfers';
 
 /**
  * One WeCom corp: staff (members), customers (external contacts, one slot each, the external_userid encodes the
@@ -22,6 +23,10 @@ export interface Staff {
   position: string;
   /** Left the corp: gone from the directory APIs (60111), relations kept for departed-staff handling. */
   left: boolean;
+  /** When the member left (get_unassigned_list `dimission_time`), unix seconds. */
+  leftAt?: number;
+  /** The most customers the member may hold; a transfer to a member at it ends with status 4. */
+  customerLimit?: number;
   /** Inside the sidebar app's visible range: user/get with its token answers 60011 otherwise. */
   visibleToAgent: boolean;
   relations: Relation[];
@@ -107,6 +112,7 @@ export class WecomCorp {
   readonly departments: Department[] = [];
   readonly groups: GroupChatStore;
   readonly contactWays = new ContactWayStore();
+  readonly transfers = new TransferStore(this);
   private nextSeq = 1;
 
   constructor(

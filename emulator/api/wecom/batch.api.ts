@@ -17,6 +17,7 @@ const batchGetByUser: Endpoint = {
   method: 'POST',
   handle(call) {
     const { corp } = corpOf(call);
+    corp.transfers.settle(call.now);
     const b = call.body();
     const ids = b.userid_list;
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > 100) throw new WxError(40058);

@@ -54,6 +54,7 @@ const list: Endpoint = {
   method: 'ANY',
   handle(call) {
     const { corp } = corpOf(call);
+    corp.transfers.settle(call.now);
     const staff = staffOrThrow(corp, call.query.userid);
     if (staff.relations.length === 0) throw new WxError(84061);
     return { external_userid: staff.relations.map((r) => corp.externalUserid(r.slot)) };
@@ -71,6 +72,7 @@ const get: Endpoint = {
   method: 'ANY',
   handle(call) {
     const { corp } = corpOf(call);
+    corp.transfers.settle(call.now);
     const slot = customerOrThrow(corp, call.query.external_userid);
     const relations = corp.relationsBySlot[slot]!;
     if (relations.length === 0) throw new WxError(84061);
