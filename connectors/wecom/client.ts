@@ -7,10 +7,13 @@ import { WecomCorpTagsApi } from './client/corp-tags.api';
 import { WecomDirectoryApi } from './client/directory.api';
 import { WecomGroupsApi } from './client/groups.api';
 import { WecomIdentityApi } from './client/identity.api';
+import { WecomTransfersApi } from './client/transfers.api';
 
 export { BY_USER_MAX_LIMIT, BY_USER_MAX_USERIDS } from './client/contacts.api';
 export { GROUP_LIST_MAX_LIMIT, GROUP_LIST_MAX_OWNERS } from './client/groups.api';
 export { WELCOME_TEXT_MAX_BYTES } from './client/contact-ways.api';
+export { TRANSFER_MAX_CUSTOMERS, TRANSFER_MESSAGE_MAX } from './client/transfers.api';
+export type { TransferKind, TransferResultRow, TransferStart, UnassignedRow } from './client/transfers.api';
 export type {
   ContactWay,
   ContactWayFields,
@@ -39,6 +42,7 @@ export class WecomClient {
   readonly directory: WecomDirectoryApi;
   readonly groups: WecomGroupsApi;
   readonly contactWays: WecomContactWaysApi;
+  readonly transfers: WecomTransfersApi;
 
   constructor(
     readonly corpId: string,
@@ -49,6 +53,7 @@ export class WecomClient {
     this.corpTags = new WecomCorpTagsApi(http, tokens.contact);
     this.groups = new WecomGroupsApi(http, tokens.contact);
     this.contactWays = new WecomContactWaysApi(http, tokens.contact);
+    this.transfers = new WecomTransfersApi(http, tokens.contact);
     this.directory = new WecomDirectoryApi(http, {
       contact: tokens.contact,
       ...(tokens.agent ? { agent: tokens.agent } : {}),

@@ -41,6 +41,12 @@ export const WECOM_ERRCODES = defineErrcodes({
   41045: 'LIMIT_EXCEEDED', // contact way: the corp's API-created quota is used up
   41054: 'PERMISSION_DENIED', // contact way: member not activated or not verified
   60123: 'NOT_FOUND', // invalid department id
+  40097: 'CONFLICT', // resigned transfer: the handover has not left
+  40100: 'CONFLICT', // resigned transfer: the customer is already being handed over
+  40128: 'LIMIT_EXCEEDED', // in-service transfer: the customer was transferred twice in 90 days
+  40129: 'CONFLICT', // in-service transfer: the customer is already being transferred
+  40130: 'INVALID_REQUEST', // transfer: handover and takeover are the same member
+  40131: 'RELATION_GONE', // transfer: the handover does not follow the customer
   40058: 'INVALID_REQUEST',
   40063: 'INVALID_REQUEST',
   40032: 'INVALID_REQUEST',
