@@ -17,7 +17,7 @@ import { corpOf } from './world-lookup';
  *     WelcomeCode (good once, for 20 s on the emulator clock; welcomeCode: false leaves it out, as WeChat does when a
  *     console welcome message is configured). Already a contact of that member: 409.
  *   GET /state/wecom/:corpId/contact-ways         → { contactWays:[get_contact_way view + adds] }
- *   GET /state/wecom/:corpId/welcome-messages     → { sent:[{welcomeCode, userid, externalUserId, text, attachments, sentAt}] }
+ *   GET /state/wecom/:corpId/welcome-messages     → { sent:[{welcomeCode, userid, externalUserId, text, attachments, sentAt, eventAtMs, sentAtMs}] }
  */
 export function contactWayRoutes(router: Router, state: EmulatorState, notifier: Notifier): void {
   router.post('/wecom/:corpId/contact-ways/:configId/add', async (ctx) => {
@@ -68,6 +68,7 @@ export function contactWayRoutes(router: Router, state: EmulatorState, notifier:
         userid: staff.userid,
         externalUserId,
         issuedAt: now,
+        issuedAtMs: state.clock.nowMs(),
         used: false,
       });
     }

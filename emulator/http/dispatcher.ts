@@ -46,6 +46,7 @@ export function createDispatcher(state: EmulatorState, hosts: Record<string, End
       query,
       now: state.now(),
       ip,
+      origin: `${ctx.protocol}://${ctx.host}`,
       body() {
         if (parsed) return parsed;
         if (raw.trim() === '') throw new WxError(44002);

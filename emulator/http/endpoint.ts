@@ -20,6 +20,8 @@ export interface Call {
   query: Record<string, string>;
   now: number;
   ip: string;
+  /** Scheme and host the caller reached the emulator at: the base of URLs to images it serves (a way's qr_code). */
+  origin: string;
   /** The JSON object body; 44002 when empty, 47001 when not a JSON object. */
   body(): Record<string, unknown>;
   /** Counts this call against the API's limits for a scope (endpoints with `limit: 'handler'`). */

@@ -29,6 +29,8 @@ export interface WelcomeCode {
   userid: string;
   externalUserId: string;
   issuedAt: number;
+  /** The add event's time in ms on the emulator clock: what a latency measurement starts from. */
+  issuedAtMs: number;
   used: boolean;
 }
 
@@ -39,6 +41,9 @@ export interface WelcomeSent {
   text: string | undefined;
   attachments: unknown[];
   sentAt: number;
+  /** The add event and the send, in ms on the emulator clock. */
+  eventAtMs: number;
+  sentAtMs: number;
 }
 
 /** A welcome code lives this long after the add event (send_welcome_msg doc: "20秒内"). */

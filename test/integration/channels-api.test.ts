@@ -172,7 +172,19 @@ describe('channel codes in the API', () => {
     });
     expect(c.state).toMatch(/^ch_/);
     expect([...c.state].length).toBeLessThanOrEqual(30);
-    expect(c.qrUrl).toMatch(/^https:\/\/wework\.qpic\.cn\//);
+    expect(c.qrUrl.startsWith(`${world.emulator.url}/wework.qpic.cn/wwpic/`)).toBe(true);
+    // The contact way's QR image, served by the emulator as WeChat's image host, through the gateway for download.
+    const img = await fetch(`${gw.url}/api/v1/channels/${c.id}/qrcode`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(img.status).toBe(200);
+    expect(img.headers.get('content-type')).toBe('image/png');
+    expect(img.headers.get('content-disposition')).toBe(`attachment; filename="channel-${c.id}.png"`);
+    expect(
+      Buffer.from(await img.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     expect(await ways()).toEqual([
       expect.objectContaining({ config_id: c.configId, state: c.state, user: staff.slice(0, 2), skip_verify: false }),
     ]);

@@ -1,6 +1,7 @@
 import { ID_ALPHABET } from '../../core/hash';
 import { WxError } from '../../core/wx-error';
 import { corpOf, type Endpoint } from '../../http/endpoint';
+import { CONTACT_WAY_QR_PREFIX } from '../../qrcode/contact-way-qr.page';
 import { CONTACT_WAY_MAX_USERS, CONTACT_WAY_QUOTA, WELCOME_CODE_TTL, type ContactWay } from '../../world/contact-ways';
 import type { Staff, WecomCorp } from '../../world/wecom-corp';
 import { CONTACT_API, staffOrThrow } from './contact.api';
@@ -73,7 +74,10 @@ function wayOrThrow(corp: WecomCorp, configId: unknown): ContactWay {
   return way;
 }
 
-/** POST /cgi-bin/externalcontact/add_contact_way → {config_id, qr_code (scene 2 only)} */
+/**
+ * POST /cgi-bin/externalcontact/add_contact_way → {config_id, qr_code (scene 2 only)}; the qr_code's image host
+ * `wework.qpic.cn` is a path on the emulator, which serves the PNG (qrcode/contact-way-qr.page.ts).
+ */
 const add: Endpoint = {
   ...CONTACT_API,
   path: '/cgi-bin/externalcontact/add_contact_way',
@@ -107,7 +111,7 @@ const add: Endpoint = {
       ...members,
       qrCode:
         scene === 2
-          ? `https://wework.qpic.cn/wwpic/${rng.chars(6, '0123456789')}_${rng.chars(16, ID_ALPHABET)}/0`
+          ? `${call.origin}${CONTACT_WAY_QR_PREFIX}${rng.chars(6, '0123456789')}_${rng.chars(16, ID_ALPHABET)}/0`
           : undefined,
       createdAt: call.now,
       adds: 0,
@@ -225,6 +229,8 @@ const sendWelcome: Endpoint = {
       text,
       attachments,
       sentAt: call.now,
+      eventAtMs: code.issuedAtMs,
+      sentAtMs: call.state.clock.nowMs(),
     });
     return {};
   },

@@ -39,8 +39,9 @@ describe('WeCom contact ways, adds through them and welcome messages', () => {
       errcode: 0,
       errmsg: 'ok',
       config_id: expect.stringMatching(/^[0-9a-f]{32}$/),
-      qr_code: expect.stringMatching(/^https:\/\/wework\.qpic\.cn\/wwpic\//),
+      qr_code: `${t.emu.url}/wework.qpic.cn/wwpic/${qr.qr_code.split('/wwpic/')[1]}`,
     });
+    expect(qr.qr_code).toMatch(/\/wework\.qpic\.cn\/wwpic\/\d{6}_\w{16}\/0$/);
     const got = (await api('get_contact_way', { config_id: qr.config_id })).data.contact_way;
     expect(got).toEqual({
       config_id: qr.config_id,
@@ -97,6 +98,19 @@ describe('WeCom contact ways, adds through them and welcome messages', () => {
     expect((await api('del_contact_way', { config_id: mp.config_id })).data.errcode).toBe(0);
     expect((await api('get_contact_way', { config_id: mp.config_id })).data.errcode).toBe(41044);
     expect((await api('del_contact_way', { config_id: mp.config_id })).data.errcode).toBe(41044);
+  });
+
+  it("serves a QR-scene way's qr_code as a PNG until the way is deleted", async () => {
+    const { config_id, qr_code } = (
+      await api('add_contact_way', { type: 1, scene: 2, state: 'qr_png', user: [staff[0]] })
+    ).data;
+    const img = await t.http.get(qr_code.slice(t.emu.url.length), { responseType: 'arraybuffer' });
+    expect(img.status).toBe(200);
+    expect(img.headers['content-type']).toBe('image/png');
+    expect(Buffer.from(img.data).subarray(1, 4).toString()).toBe('PNG');
+    expect((await t.http.get('/wework.qpic.cn/wwpic/000000_nothing/0')).status).toBe(404);
+    expect((await api('del_contact_way', { config_id })).data.errcode).toBe(0);
+    expect((await t.http.get(qr_code.slice(t.emu.url.length))).status).toBe(404);
   });
 
   it('errcodes: type/scene missing and invalid, style, config_id, state over 30 characters, members', async () => {
@@ -176,6 +190,8 @@ describe('WeCom contact ways, adds through them and welcome messages', () => {
         text: '您好，欢迎光临',
         attachments: body.attachments,
         sentAt: expect.any(Number),
+        eventAtMs: expect.any(Number),
+        sentAtMs: expect.any(Number),
       },
     ]);
 
