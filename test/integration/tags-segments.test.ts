@@ -1,6 +1,6 @@
 import { segmentsJob } from '../../src/jobs/segments.job';
 import { silentLogger } from '../../src/logger';
-import { insertIgnore } from '../../src/storage/sql';
+import { idString, insertIgnore, select } from '../../src/storage/sql';
 import { useTestDatabase } from '../helpers/describe-db';
 import { drainAll, oaMembers, startTagsWorld, type TagsWorld } from '../tags/tags-world';
 
@@ -68,6 +68,59 @@ describe('segments', () => {
       (await req('/api/v1/segments', { method: 'POST', json: { name: 'x', tagId, rule: { type: 'tag', tagId } } })).body
         .error.message,
     ).toMatch(/own tag/);
+  });
+
+  it('rejects a source condition naming no channel with 422 naming the field, on create, patch and preview', async () => {
+    const t = new Date(w.now());
+    await insertIgnore(db.ds, 'channels', [
+      {
+        name: '门店海报',
+        kind: 'oa-qrcode',
+        account_id: w.appId,
+        code: 'ch_segments_test',
+        permanent: true,
+        skip_verify: false,
+        tag_ids: '[]',
+        created_at: t,
+        updated_at: t,
+      },
+    ]);
+    const [known] = await select(db.ds, "SELECT id FROM channels WHERE code = 'ch_segments_test'");
+    const channelId = idString(known!.id);
+    const sourceTag = (await req('/api/v1/tags', { method: 'POST', json: { name: 'Came by poster' } })).body.id;
+    const unknownRule = { all: [{ type: 'subscribed' }, { type: 'source', channelId: '987654321', withinDays: 7 }] };
+    const expectUnknown = (r: { status: number; body: any }) => {
+      expect(r.status).toBe(422);
+      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+      expect(r.body.error.message).toBe('rule.all[1].channelId: channel 987654321 does not exist');
+      expect(r.body.error.details.problems).toEqual([
+        { path: 'rule.all[1].channelId', message: 'channel 987654321 does not exist' },
+      ]);
+    };
+
+    expectUnknown(
+      await req('/api/v1/segments', {
+        method: 'POST',
+        json: { name: 'By poster', tagId: sourceTag, rule: unknownRule },
+      }),
+    );
+    expectUnknown(await req('/api/v1/segments/preview', { method: 'POST', json: { rule: unknownRule } }));
+
+    const ok = await req('/api/v1/segments', {
+      method: 'POST',
+      json: { name: 'By poster', tagId: sourceTag, rule: { type: 'source', channelId, withinDays: 7 } },
+    });
+    expect(ok.status).toBe(201);
+    expectUnknown(await req(`/api/v1/segments/${ok.body.id}`, { method: 'PATCH', json: { rule: unknownRule } }));
+    expectUnknown(await req(`/api/v1/segments/${ok.body.id}/preview`, { method: 'POST', json: { rule: unknownRule } }));
+    expect((await req(`/api/v1/segments/${ok.body.id}/preview`, { method: 'POST', json: {} })).status).toBe(200);
+    // Nothing half-written: the saved rule is the good one.
+    expect((await req(`/api/v1/segments/${ok.body.id}`)).body.rule).toEqual({
+      type: 'source',
+      channelId,
+      withinDays: 7,
+    });
+    expect((await req(`/api/v1/segments/${ok.body.id}`, { method: 'DELETE' })).status).toBe(200);
   });
 
   it('previews, runs into rule assignments that push to WeChat, and removes customers who leave', async () => {

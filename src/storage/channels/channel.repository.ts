@@ -75,6 +75,17 @@ export async function findChannel(db: Db, id: string): Promise<ChannelRow | unde
   return r ? toChannel(r) : undefined;
 }
 
+/**
+ * Of `ids`, those naming a channel row, deleted ones included: a deleted code's arrivals stay in customer_channels,
+ * so a segment may still ask for them.
+ */
+export async function knownChannelIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Set();
+  const rows = await select(db, `SELECT id FROM channels WHERE id IN (${wanted.map(() => '?').join(', ')})`, wanted);
+  return new Set(rows.map((r) => idString(r.id)));
+}
+
 /** The live channel WeChat names by scene (OA) or state (WeCom) on an account: what attribution looks up. */
 export async function findChannelByCode(
   db: Db,

@@ -73,10 +73,22 @@ export interface RuleProblem {
   message: string;
 }
 
+/** A `source` condition's channel, with the path that names it (the service checks the channel exists). */
+export interface RuleChannelRef {
+  channelId: string;
+  path: string;
+}
+
 /** Validates rule JSON; every problem comes back with its path (`rule.all[1].any[0].min`). */
-export function validateRule(input: unknown): { rule?: Rule; problems: RuleProblem[]; tagIds: string[] } {
+export function validateRule(input: unknown): {
+  rule?: Rule;
+  problems: RuleProblem[];
+  tagIds: string[];
+  channels: RuleChannelRef[];
+} {
   const problems: RuleProblem[] = [];
   const tagIds: string[] = [];
+  const channels: RuleChannelRef[] = [];
   let conditions = 0;
 
   const walk = (node: unknown, path: string, depth: number): Rule | undefined => {
@@ -119,9 +131,10 @@ export function validateRule(input: unknown): { rule?: Rule; problems: RuleProbl
       return undefined;
     }
     if (r.data.type === 'tag') tagIds.push(r.data.tagId);
+    if (r.data.type === 'source') channels.push({ channelId: r.data.channelId, path: `${path}.channelId` });
     return r.data;
   };
 
   const rule = walk(input, 'rule', 1);
-  return problems.length === 0 && rule ? { rule, problems, tagIds } : { problems, tagIds };
+  return problems.length === 0 && rule ? { rule, problems, tagIds, channels } : { problems, tagIds, channels };
 }

@@ -1,7 +1,7 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { tagInvalid } from '../tag-errors';
-import { validateRule } from './rule.validator';
+import { type RuleChannelRef, validateRule } from './rule.validator';
 import type { Rule } from './rule-types';
 
 const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
@@ -31,6 +31,8 @@ export interface SegmentInput {
   schedule?: string | null;
   enabled?: boolean;
   ruleTagIds: string[];
+  /** The rule's `source` channels with their paths, checked against the channels by the service. */
+  ruleChannels: RuleChannelRef[];
 }
 
 /** Parses a segment body; rule problems come back with their paths in one 422 (`details.problems`). */
@@ -42,15 +44,17 @@ export function parseSegmentInput(body: unknown, partial: boolean): Partial<Segm
   const raw = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   let rule: Rule | undefined;
   let ruleTagIds: string[] = [];
+  let ruleChannels: RuleChannelRef[] = [];
   if ('rule' in raw || !partial) {
     const v = validateRule(raw.rule);
     problems.push(...v.problems);
     rule = v.rule;
     ruleTagIds = v.tagIds;
+    ruleChannels = v.channels;
   }
   if (problems.length > 0 || !r.success) {
     throw tagInvalid(problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '), { problems });
   }
   const { rule: _ignored, ...rest } = r.data;
-  return { ...rest, ...(rule ? { rule } : {}), ruleTagIds };
+  return { ...rest, ...(rule ? { rule } : {}), ruleTagIds, ruleChannels };
 }

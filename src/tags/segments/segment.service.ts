@@ -24,7 +24,8 @@ import {
   segmentRunView,
 } from '../../storage/segments/segment-run.repository';
 import type { Rule } from './rule-types';
-import { validateRule } from './rule.validator';
+import { type RuleChannelRef, validateRule } from './rule.validator';
+import { knownChannelIds } from '../../storage/channels/channel.repository';
 import type { SegmentPageJson, SegmentPreviewJson, SegmentRunPageJson } from './segments-api.types';
 
 /** Runs over more customers than this go to a bulk job (`{ jobId }`); smaller ones answer with the result. */
@@ -96,7 +97,7 @@ export class SegmentService {
         { name: input.name, tagId: input.tagId, rule: input.rule, schedule: input.schedule, enabled: input.enabled },
         new Date(this.deps.now()),
       );
-      const { ruleTagIds: _r, ...changes } = input;
+      const { ruleTagIds: _r, ruleChannels: _c, ...changes } = input;
       await this.audit.write(
         {
           actor: actor.name,
@@ -142,13 +143,13 @@ export class SegmentService {
   async preview(id: string, body: unknown): Promise<SegmentPreviewJson> {
     const s = await this.get(id);
     const raw = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-    return this.runner.preview(raw.rule === undefined ? s.rule : draftRule(raw.rule));
+    return this.runner.preview(raw.rule === undefined ? s.rule : await this.draftRule(raw.rule));
   }
 
   /** `POST /segments/preview {rule}`: a rule not saved yet (the builder counts a new segment as it is written). */
   async previewDraft(body: unknown): Promise<SegmentPreviewJson> {
     const raw = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-    return this.runner.preview(draftRule(raw.rule));
+    return this.runner.preview(await this.draftRule(raw.rule));
   }
 
   /** `POST /segments/:id/run`: small customer bases run now and answer the result, large ones queue a job. */
@@ -230,11 +231,26 @@ export class SegmentService {
     const found = new Set((await findTags(this.deps.ds, referenced)).map((t) => t.id));
     const unknown = referenced.filter((t) => !found.has(t));
     if (unknown.length > 0) throw tagInvalid(`rule: unknown tag ids ${unknown.join(', ')}`);
+    await this.checkChannels(input.ruleChannels ?? []);
   }
-}
 
-function draftRule(raw: unknown): Rule {
-  const v = validateRule(raw);
-  if (!v.rule) throw tagInvalid(v.problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: v.problems });
-  return v.rule;
+  /** A `source` condition naming no channel is a 422 naming the condition's field, as a malformed rule is. */
+  private async checkChannels(refs: readonly RuleChannelRef[]): Promise<void> {
+    const known = await knownChannelIds(
+      this.deps.ds,
+      refs.map((r) => r.channelId),
+    );
+    const problems = refs
+      .filter((r) => !known.has(r.channelId))
+      .map((r) => ({ path: r.path, message: `channel ${r.channelId} does not exist` }));
+    if (problems.length > 0) throw tagInvalid(problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
+  }
+
+  private async draftRule(raw: unknown): Promise<Rule> {
+    const v = validateRule(raw);
+    if (!v.rule)
+      throw tagInvalid(v.problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: v.problems });
+    await this.checkChannels(v.channels);
+    return v.rule;
+  }
 }
