@@ -80,6 +80,8 @@ export function columnTypes(queryRunner: QueryRunner) {
     }),
     int: (name: string, o: Opts = {}): TableColumnOptions => ({ ...base(name, o), type: mysql ? 'int' : 'integer' }),
     bigint: (name: string, o: Opts = {}): TableColumnOptions => ({ ...base(name, o), type: 'bigint' }),
+    /** IEEE double on both (SQLite stores it with REAL affinity). */
+    double: (name: string, o: Opts = {}): TableColumnOptions => ({ ...base(name, o), type: 'double' }),
     /** BOOLEAN is tinyint(1) on MySQL and 0/1 on SQLite. */
     bool: (name: string, o: Opts = {}): TableColumnOptions => ({ ...base(name, o), type: 'boolean' }),
     /** UTC timestamp with milliseconds; `now: true` defaults to the current time. */

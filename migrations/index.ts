@@ -21,6 +21,7 @@ import { PrivacyRetention1795385470000 } from './1795385470000-privacy-retention
 import { WecomGroups1795385520000 } from './1795385520000-wecom-groups';
 import { Channels1795385600000 } from './1795385600000-channels';
 import { WelcomeSends1795385610000 } from './1795385610000-welcome-sends';
+import { CustomerAttributes1795385700000 } from './1795385700000-customer-attributes';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -46,4 +47,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   WecomGroups1795385520000,
   Channels1795385600000,
   WelcomeSends1795385610000,
+  CustomerAttributes1795385700000,
 ];

@@ -3,6 +3,9 @@ import { SessionTokens } from './auth/session-token';
 import { ChannelService } from './channels/channel.service';
 import { WelcomeSender } from './channels/welcome-sender';
 import { ChannelStatsService } from './channels/channel-stats.service';
+import { AttributeDefinitionService } from './attributes/attribute-definition.service';
+import { CustomerAttributeService } from './attributes/customer-attribute.service';
+import { CustomerNoteService } from './attributes/customer-note.service';
 import { ProfileService } from './customers/profile.service';
 import { createFrontDoors, type FrontDoors } from './h5/front-doors';
 import { createIdentityService, type IdentityService } from './identity/identity.service';
@@ -49,6 +52,10 @@ export interface Services extends AppContext {
   welcomes: WelcomeSender;
   /** A channel's daily numbers, retention and customers, counted in SQL. */
   channelStats: ChannelStatsService;
+  /** Custom field definitions, customer values (pii sealed with phoneCrypto's key) and notes (DESIGN §10.4). */
+  attributeDefinitions: AttributeDefinitionService;
+  customerAttributes: CustomerAttributeService;
+  customerNotes: CustomerNoteService;
 }
 
 export interface ServicesOptions {
@@ -78,6 +85,9 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const channels = new ChannelService({ ...app, now, clients });
   const welcomes = new WelcomeSender({ ...app, now, clients, instanceId });
   const channelStats = new ChannelStatsService({ ...app, now });
+  const attributeDefinitions = new AttributeDefinitionService({ ...app, now });
+  const customerAttributes = new CustomerAttributeService({ ...app, now, sealer: phoneCrypto });
+  const customerNotes = new CustomerNoteService({ ...app, now });
   return Object.assign(app, {
     instanceId,
     clients,
@@ -94,5 +104,8 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     channels,
     welcomes,
     channelStats,
+    attributeDefinitions,
+    customerAttributes,
+    customerNotes,
   });
 }

@@ -3,6 +3,11 @@
  * `@server`; they import only identity-types.ts (no server code), so the browser build can use them.
  */
 import type { IdentityType } from '../../connectors/common/identity-types';
+import type {
+  CustomerAttributeSourcesJson,
+  CustomerAttributesJson,
+  CustomerNoteJson,
+} from '../attributes/attributes-api.types';
 
 /** Where a customer's shown `name` came from (README "Customer names"). */
 export type NameSource = 'displayName' | 'wecomRemark' | 'oaRemark' | 'channel' | 'id';
@@ -118,6 +123,12 @@ export interface CustomerProfile extends CustomerSummary {
   subscriptions: CustomerSubscriptionJson[];
   groups: CustomerGroupJson[];
   channels: CustomerChannelJson[];
+  /** Custom field values by key (DESIGN §10.4, §13); `pii` values masked for viewers. */
+  attributes: CustomerAttributesJson;
+  /** Where each value came from (`manual`, `staff`, `import`, `api`, `wechat`), who set it and when. */
+  attributeSources: CustomerAttributeSourcesJson;
+  /** The latest 20 notes, newest first. */
+  notes: CustomerNoteJson[];
   rfm: RfmJson;
   recentEvents: TimelineItem[];
 }

@@ -82,6 +82,8 @@ export class ErasureService {
       await detachRefunds(em, all);
       await del('customer_channels');
       await del('channel_activity');
+      await del('customer_attributes');
+      await del('customer_notes');
       await deleteRefreshesOf(
         em,
         identities

@@ -6,6 +6,9 @@ import type { StoredIdentity } from '../storage/identity/identity.repository';
 import { maskPhone, type PhoneCrypto } from '../security/phone-crypto';
 import { type Db, fromDbTime, fromJsonText, idString, type Row } from '../storage/sql';
 import { bestName, type NameInputs } from './best-name';
+import { attributesJson } from '../attributes/attribute-view';
+import type { AttributeType } from '../storage/entities/attribute-definition.entity';
+import type { AttributeSource } from '../storage/entities/customer-attribute.entity';
 import type { CustomerProfile, CustomerSummary } from './customers-api.types';
 import { type ProfileRows, readCustomerByIdentity, readProfileRows } from '../storage/customers/profile-query';
 
@@ -167,6 +170,28 @@ export class ProfileService {
         name: String(c.name),
         firstAt: iso(c.first_at)!,
         lastAt: iso(c.last_at)!,
+      })),
+      ...attributesJson(
+        rows.attributes.map((a) => ({
+          key: String(a.attr_key),
+          type: a.type as AttributeType,
+          pii: truthy(a.pii),
+          valueText: str(a.value_text),
+          valueNum: a.value_num === null || a.value_num === undefined ? null : Number(a.value_num),
+          valueEnc: str(a.value_enc),
+          source: a.source as AttributeSource,
+          updatedBy: str(a.updated_by),
+          updatedAt: fromDbTime(a.updated_at)!,
+        })),
+        role,
+        this.deps.phoneCrypto,
+      ),
+      notes: rows.notes.map((n) => ({
+        id: idString(n.id),
+        text: String(n.text),
+        author: String(n.author),
+        authorKind: n.author_kind === 'staff' ? 'staff' : 'operator',
+        createdAt: iso(n.created_at)!,
       })),
       rfm: {
         orders: Number(r.orders ?? 0),

@@ -12,7 +12,7 @@ export type ErrorStatusTable = { readonly [code: string]: HttpStatus };
  * place maps errors to HTTP), so a new module here fails to compile until it is mapped.
  */
 export type ErrorDomain =
-  'http' | 'storage' | 'tokens' | 'syncs' | 'tags' | 'identity' | 'front-door' | 'sidebar' | 'channels';
+  'http' | 'storage' | 'tokens' | 'syncs' | 'tags' | 'identity' | 'front-door' | 'sidebar' | 'channels' | 'attributes';
 
 /**
  * The one base of typed failures the core raises: a module-specific code (a string union), a message safe to

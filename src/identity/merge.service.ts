@@ -19,6 +19,7 @@ import {
 } from '../storage/identity/merge-log.repository';
 import { retryingTransaction } from '../storage/conflict-retry';
 import { customerChannelsToMove } from '../storage/channels/customer-channel.repository';
+import { attributesToMove } from '../storage/attributes/customer-attribute.repository';
 
 /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
 const tagPushes = new OutboxWriter('all');
@@ -49,6 +50,8 @@ export async function mergeCustomers(
     refunds: [],
     channelActivity: [],
     customerChannels: [],
+    customerAttributes: [],
+    customerNotes: [],
   };
   for (const field of WHOLESALE_MOVES) {
     const ids = await rowIdsOf(db, field, merged.id);
@@ -62,6 +65,10 @@ export async function mergeCustomers(
   await moveRows(db, 'customerTags', moved.customerTags, merged.id, survivor.id);
   moved.customerChannels = await customerChannelsToMove(db, survivor.id, merged.id);
   await moveRows(db, 'customerChannels', moved.customerChannels, merged.id, survivor.id);
+  // Attributes: the survivor's value wins a conflict; the merged customer keeps the losing row, named in the log.
+  const attributes = await attributesToMove(db, survivor.id, merged.id);
+  moved.customerAttributes = attributes.move;
+  await moveRows(db, 'customerAttributes', moved.customerAttributes, merged.id, survivor.id);
 
   const filled: Partial<Record<ProfileField, string>> = {};
   for (const f of PROFILE_FIELDS) {
@@ -76,7 +83,11 @@ export async function mergeCustomers(
     survivorId: survivor.id,
     mergedId: merged.id,
     reason,
-    evidence: { ...evidence, filled },
+    evidence: {
+      ...evidence,
+      filled,
+      ...(attributes.kept.length ? { attributesKept: attributes.kept } : {}),
+    },
     moved,
     now,
   });
@@ -120,7 +131,7 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
     }
     const at = new Date(now());
     let restored = 0;
-    for (const field of [...WHOLESALE_MOVES, 'customerTags', 'customerChannels'] as const) {
+    for (const field of [...WHOLESALE_MOVES, 'customerTags', 'customerChannels', 'customerAttributes'] as const) {
       const ids = merge.moved[field] ?? [];
       await moveRows(em, field, ids, survivor.id, merged.id);
       restored += ids.length;

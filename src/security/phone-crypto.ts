@@ -60,13 +60,22 @@ export class PhoneCrypto {
 
   /** `v1.<iv>.<ciphertext‖tag>` (base64url), random IV per value. */
   encrypt(phone: string): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
-    const body = Buffer.concat([cipher.update(normalizePhone(phone), 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return `${VERSION}.${iv.toString('base64url')}.${body.toString('base64url')}`;
+    return this.seal(normalizePhone(phone));
   }
 
   decrypt(sealed: string): string {
+    return this.open(sealed);
+  }
+
+  /** Any personal text at rest the way phones are (`pii` attribute values, DESIGN §10.4), not normalised. */
+  seal(plain: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    return `${VERSION}.${iv.toString('base64url')}.${body.toString('base64url')}`;
+  }
+
+  open(sealed: string): string {
     const [version, ivText, bodyText] = sealed.split('.');
     if (version !== VERSION || !ivText || !bodyText) throw new PhoneCryptoError('unrecognised encrypted phone format');
     const iv = Buffer.from(ivText, 'base64url');

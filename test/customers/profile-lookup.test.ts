@@ -206,13 +206,43 @@ describe('customer profile: lookup and by id', () => {
         [rich, APP, at, JSON.stringify({ n: i, text: '你好' }), `prof-${i}`, T0],
       );
     }
+    // Custom fields: a number, a multiEnum and a sealed pii text; a value whose definition is gone is not shown.
+    for (const [key, type, pii] of [
+      ['children', 'number', 0],
+      ['interests', 'multiEnum', 0],
+      ['idcard', 'text', 1],
+    ] as const) {
+      await sql(
+        "INSERT INTO attribute_definitions (attr_key, label_zh, label_en, type, options, pii, editable_by, created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, '[]', ?, ?)",
+        [key, key, key, type, pii, T0, T0],
+      );
+    }
+    for (const [key, text, num, enc] of [
+      ['children', null, 2, null],
+      ['interests', '["户外","阅读"]', null, null],
+      ['idcard', null, null, t.app.phoneCrypto.seal('"110101199003071234"')],
+      ['gone', 'x', null, null],
+    ] as const) {
+      await sql(
+        "INSERT INTO customer_attributes (customer_id, attr_key, value_text, value_num, value_enc, source, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, 'manual', 'ops', ?)",
+        [rich, key, text, num, enc, T0],
+      );
+    }
+    // 22 notes, pairs sharing a millisecond: the newest 20, newest first.
+    for (let i = 0; i < 22; i++) {
+      const at = `2024-08-01 00:00:${String(Math.floor(i / 2)).padStart(2, '0')}.000`;
+      await sql(
+        "INSERT INTO customer_notes (customer_id, text, author, author_kind, created_at) VALUES (?, ?, 'wecom:s1', 'staff', ?)",
+        [rich, `记录 ${i}`, at],
+      );
+    }
   });
   afterAll(async () => {
     await t?.close();
     await db?.drop();
   });
 
-  const expected = (phone: string, lastPurchaseDays: number) => ({
+  const expected = (phone: string, lastPurchaseDays: number, idcard = '1****************4') => ({
     id: rich,
     status: 'active',
     name: '王芳',
@@ -311,6 +341,20 @@ describe('customer profile: lookup and by id', () => {
         lastAt: '2024-02-03T00:00:00.000Z',
       },
     ],
+    attributes: { children: 2, interests: ['户外', '阅读'], idcard },
+    attributeSources: Object.fromEntries(
+      ['children', 'interests', 'idcard'].map((k) => [
+        k,
+        { source: 'manual', by: 'ops', at: '2024-05-06T07:08:09.123Z' },
+      ]),
+    ),
+    notes: Array.from({ length: 20 }, (_, k) => 21 - k).map((n) => ({
+      id: expect.any(String),
+      text: `记录 ${n}`,
+      author: 'wecom:s1',
+      authorKind: 'staff',
+      createdAt: `2024-08-01T00:00:${String(Math.floor(n / 2)).padStart(2, '0')}.000Z`,
+    })),
     rfm: {
       orders: 2,
       totalSpent: 2000,
@@ -347,7 +391,9 @@ describe('customer profile: lookup and by id', () => {
   });
 
   it('shows phones in full to an admin, by phone number and by unionid', async () => {
-    expect((await lookup('phone', '', '13812345678', admin)).body).toEqual(expected('13812345678', days()));
+    expect((await lookup('phone', '', '13812345678', admin)).body).toEqual(
+      expected('13812345678', days(), '110101199003071234'),
+    );
     expect((await lookup('unionid', '', 'u-prof-1')).status).toBe(404);
     expect((await lookup('unionid', PLATFORM, 'u-prof-1')).body.id).toBe(rich);
   });

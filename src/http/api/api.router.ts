@@ -19,6 +19,7 @@ import { registerOverviewRoutes } from './overview.routes';
 import { registerStaffRoutes } from './staff.routes';
 import { registerGroupRoutes } from './groups.routes';
 import { registerChannelRoutes } from './channels.routes';
+import { registerAttributeRoutes } from './attributes.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: Services) => void;
@@ -41,6 +42,7 @@ const routeFiles: ApiRoutes[] = [
   registerGroupRoutes,
   registerChannelRoutes,
   registerStaffRoutes,
+  registerAttributeRoutes,
 ];
 
 /** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */

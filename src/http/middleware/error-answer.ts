@@ -1,3 +1,4 @@
+import { ATTRIBUTE_ERROR_STATUS, type AttributeError } from '../../attributes/attribute.errors';
 import { CHANNEL_ERROR_STATUS, type ChannelError } from '../../channels/channel.errors';
 import { DomainError, unreachable, type ErrorDomain } from '../../errors/domain-error';
 import { storageErrorOf, STORAGE_ERROR_STATUS, type StorageError } from '../../storage/errors';
@@ -21,7 +22,8 @@ type AnsweredError =
   | IdentityError
   | FrontDoorError
   | SidebarError
-  | ChannelError;
+  | ChannelError
+  | AttributeError;
 
 // Compile-time guard: every module of ErrorDomain has its error type in AnsweredError.
 const everyDomainAnswered: Exclude<ErrorDomain, AnsweredError['domain']> extends never ? true : never = true;
@@ -48,6 +50,8 @@ function statusOf(err: AnsweredError): number {
       return SIDEBAR_ERROR_STATUS[err.code];
     case 'channels':
       return CHANNEL_ERROR_STATUS[err.code];
+    case 'attributes':
+      return ATTRIBUTE_ERROR_STATUS[err.code];
     default:
       return unreachable(err);
   }

@@ -15,6 +15,8 @@ export type ErasedTable =
   | 'oa_subscriptions'
   | 'customer_channels'
   | 'channel_activity'
+  | 'customer_attributes'
+  | 'customer_notes'
   | 'identity_links'
   | 'identities';
 

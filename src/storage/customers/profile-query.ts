@@ -16,9 +16,13 @@ export interface ProfileRows {
   events: Row[];
   groups: Row[];
   channels: Row[];
+  attributes: Row[];
+  notes: Row[];
 }
 
 export const RECENT_EVENTS = 20;
+/** The profile's `notes`: the latest 20 (DESIGN §13). */
+export const RECENT_NOTES = 20;
 
 /**
  * One part of the statement: its output columns (name → SQL), the rest of its SELECT with `{c}` where the
@@ -149,6 +153,31 @@ const PARTS: Part[] = [
   },
   { key: 'groups', ...CUSTOMER_GROUPS_PART, order: joinedFirst },
   { key: 'channels', ...CUSTOMER_CHANNELS_PART, order: firstTouchFirst },
+  {
+    key: 'attributes',
+    columns: {
+      id: 'a.id',
+      attr_key: 'a.attr_key',
+      value_text: 'a.value_text',
+      value_num: 'a.value_num',
+      value_enc: 'a.value_enc',
+      source: 'a.source',
+      updated_by: 'a.updated_by',
+      updated_at: 'a.updated_at',
+      type: 'd.type',
+      pii: 'd.pii',
+    },
+    from: 'FROM customer_attributes a JOIN attribute_definitions d ON d.attr_key = a.attr_key WHERE a.customer_id = {c}',
+    order: byId,
+  },
+  {
+    key: 'notes',
+    columns: { id: 'id', text: 'text', author: 'author', author_kind: 'author_kind', created_at: 'created_at' },
+    from: 'FROM customer_notes WHERE customer_id = {c}',
+    limit: `ORDER BY created_at DESC, id DESC LIMIT ${RECENT_NOTES}`,
+    order: (a: Row, b: Row): number =>
+      cmp(fromDbTime(b.created_at)!.getTime(), fromDbTime(a.created_at)!.getTime()) || byId(b, a),
+  },
 ];
 
 const WIDTH = Math.max(...PARTS.map((p) => Object.keys(p.columns).length));
@@ -219,6 +248,8 @@ export async function readProfileRows(
     events: [],
     groups: [],
     channels: [],
+    attributes: [],
+    notes: [],
   };
   for (const r of rows) {
     const p = BY_KEY.get(r.part);

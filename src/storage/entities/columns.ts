@@ -48,6 +48,8 @@ export const col = {
     transformer: asNumber,
     ...(o.default === undefined ? {} : { default: o.default }),
   }),
+  /** IEEE double (an attribute's number value). */
+  double: (name: string, nullable = false): Col => ({ name, type: 'double', nullable, transformer: asNumber }),
   bool: (name: string, def?: boolean): Col => ({
     name,
     type: 'boolean',

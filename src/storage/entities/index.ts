@@ -1,10 +1,13 @@
 import { AccessTokenEntity } from './access-token.entity';
 import { ApiKeyEntity } from './api-key.entity';
+import { AttributeDefinitionEntity } from './attribute-definition.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { BulkJobEntity } from './bulk-job.entity';
 import { ChannelActivityEntity } from './channel-activity.entity';
 import { ChannelEntity } from './channel.entity';
+import { CustomerAttributeEntity } from './customer-attribute.entity';
 import { CustomerChannelEntity } from './customer-channel.entity';
+import { CustomerNoteEntity } from './customer-note.entity';
 import { CustomerTagEntity } from './customer-tag.entity';
 import { CustomerEntity } from './customer.entity';
 import { ErasureTombstoneEntity } from './erasure-tombstone.entity';
@@ -38,11 +41,14 @@ import { WelcomeSendEntity } from './welcome-send.entity';
 
 export * from './access-token.entity';
 export * from './api-key.entity';
+export * from './attribute-definition.entity';
 export * from './audit-log.entity';
 export * from './bulk-job.entity';
 export * from './channel-activity.entity';
 export * from './channel.entity';
+export * from './customer-attribute.entity';
 export * from './customer-channel.entity';
+export * from './customer-note.entity';
 export * from './customer-tag.entity';
 export * from './customer.entity';
 export * from './erasure-tombstone.entity';
@@ -113,4 +119,7 @@ export const entities = [
   CustomerChannelEntity,
   ChannelActivityEntity,
   WelcomeSendEntity,
+  AttributeDefinitionEntity,
+  CustomerAttributeEntity,
+  CustomerNoteEntity,
 ];

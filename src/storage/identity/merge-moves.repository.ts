@@ -10,7 +10,9 @@ export type MovedField =
   | 'transactions'
   | 'refunds'
   | 'channelActivity'
-  | 'customerChannels';
+  | 'customerChannels'
+  | 'customerAttributes'
+  | 'customerNotes';
 const TABLE_OF: Record<MovedField, string> = {
   identities: 'identities',
   customerTags: 'customer_tags',
@@ -21,11 +23,13 @@ const TABLE_OF: Record<MovedField, string> = {
   refunds: 'refunds',
   channelActivity: 'channel_activity',
   customerChannels: 'customer_channels',
+  customerAttributes: 'customer_attributes',
+  customerNotes: 'customer_notes',
 };
 
 /**
- * The fields a merge moves wholesale (tags and channels move one by one: the survivor may hold the same tag or
- * channel already).
+ * The fields a merge moves wholesale (tags, channels and attributes move one by one: the survivor may hold the
+ * same tag, channel or attribute key already).
  */
 export const WHOLESALE_MOVES: readonly MovedField[] = [
   'identities',
@@ -35,6 +39,7 @@ export const WHOLESALE_MOVES: readonly MovedField[] = [
   'transactions',
   'refunds',
   'channelActivity',
+  'customerNotes',
 ];
 
 /** Ids of the customer's rows of one moved table, in id order. */
