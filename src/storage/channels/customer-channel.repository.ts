@@ -53,6 +53,52 @@ export async function recordActivity(db: Db, a: ChannelTouch & { kind: ChannelAc
   );
 }
 
+/** A relation a full sync found gone (DESIGN §10.2): whose it was and a key naming the relation and the finding. */
+export interface GoneRelation {
+  customerId: string;
+  dedupeKey: string;
+}
+
+const LOSS_CHUNK = 500;
+
+/**
+ * Counts the losses a full sync found as `lost` for each customer's first channel (earliest first touch, ties by
+ * row, as the segment's `first`), at `at`: the loss a missed unsubscribe / del_follow_user callback would have
+ * counted. Customers no channel brought count nothing. Returns the rows written (a repeated key writes none).
+ */
+export async function recordSyncLosses(db: Db, gone: readonly GoneRelation[], at: Date): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < gone.length; i += LOSS_CHUNK) {
+    const part = gone.slice(i, i + LOSS_CHUNK);
+    const customers = [...new Set(part.map((g) => g.customerId))];
+    const firsts = await select(
+      db,
+      `SELECT cc.customer_id, cc.channel_id FROM customer_channels cc
+        WHERE cc.customer_id IN (${customers.map(() => '?').join(', ')})
+          AND NOT EXISTS (SELECT 1 FROM customer_channels e WHERE e.customer_id = cc.customer_id
+            AND (e.first_at < cc.first_at OR (e.first_at = cc.first_at AND e.id < cc.id)))`,
+      customers,
+    );
+    const first = new Map(firsts.map((r) => [String(r.customer_id), idString(r.channel_id)]));
+    const rows = part.flatMap((g) => {
+      const channelId = first.get(g.customerId);
+      return channelId
+        ? [
+            {
+              channel_id: channelId,
+              customer_id: g.customerId,
+              kind: 'lost',
+              at: toDbTime(at),
+              dedupe_key: g.dedupeKey,
+            },
+          ]
+        : [];
+    });
+    written += await insertIgnore(db, 'channel_activity', rows);
+  }
+  return written;
+}
+
 /** The channel that first brought the customer (earliest first touch), if any. */
 export async function firstChannelOf(db: Db, customerId: string): Promise<string | undefined> {
   const [r] = await select(

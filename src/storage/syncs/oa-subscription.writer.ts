@@ -1,6 +1,7 @@
 import type { UserInfoWire } from '../../../connectors/official-account/client-types';
 import { writeRows } from '../driver/prepared-rows';
-import { type Db, execute, excluded, q, type RowsStatement, toDbTime, upsertStatement } from '../sql';
+import type { GoneRelation } from '../channels/customer-channel.repository';
+import { type Db, execute, excluded, idString, q, type RowsStatement, select, toDbTime, upsertStatement } from '../sql';
 
 const unix = (s: number | undefined): string | null =>
   typeof s === 'number' && s > 0 ? toDbTime(new Date(s * 1000)) : null;
@@ -97,12 +98,25 @@ export async function markUnseenUnsubscribed(
   runId: string,
   startedAt: Date,
   now: Date,
-): Promise<number> {
+): Promise<{ marked: number; gone: GoneRelation[] }> {
   const { affected } = await execute(
     db,
     `UPDATE oa_subscriptions SET subscribed = 0, unsubscribe_time = ?, updated_at = ?
       WHERE app_id = ? AND subscribed = 1 AND (last_synced_run_id IS NULL OR last_synced_run_id <> ?) AND updated_at < ?`,
     [now, now, appId, runId, startedAt],
   );
-  return affected;
+  if (affected === 0) return { marked: 0, gone: [] };
+  // The rows this statement marked (run it in a transaction with what uses them).
+  const rows = await select(
+    db,
+    'SELECT id, customer_id FROM oa_subscriptions WHERE app_id = ? AND subscribed = 0 AND unsubscribe_time = ? AND updated_at = ? AND customer_id IS NOT NULL',
+    [appId, now, now],
+  );
+  return {
+    marked: affected,
+    gone: rows.map((r) => ({
+      customerId: String(r.customer_id),
+      dedupeKey: `sync-lost:oa_subscriptions:${idString(r.id)}:${now.getTime()}`,
+    })),
+  };
 }

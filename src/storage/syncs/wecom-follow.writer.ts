@@ -1,5 +1,6 @@
 import type { FollowInfoWire } from '../../../connectors/wecom/client-types';
-import { type Db, execute, upsert } from '../sql';
+import type { GoneRelation } from '../channels/customer-channel.repository';
+import { type Db, execute, idString, select, upsert } from '../sql';
 
 const unix = (s: number | undefined): Date | null => (typeof s === 'number' && s > 0 ? new Date(s * 1000) : null);
 const orNull = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
@@ -60,13 +61,32 @@ export async function upsertFollows(
  * End of a full contacts run: relations of this corp the run did not see and nobody touched since it started
  * no longer exist (a del_external_contact callback may have been missed).
  */
-export async function markUnseenFollowsDeleted(db: Db, corpId: string, startedAt: Date, now: Date): Promise<number> {
+export async function markUnseenFollowsDeleted(
+  db: Db,
+  corpId: string,
+  startedAt: Date,
+  now: Date,
+): Promise<{ marked: number; gone: GoneRelation[] }> {
   const { affected } = await execute(
     db,
     'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND deleted = 0 AND updated_at < ?',
     [now, now, corpId, startedAt],
   );
-  return affected;
+  if (affected === 0) return { marked: 0, gone: [] };
+  // The rows this statement marked (run it in a transaction with what uses them): a callback's delete since has
+  // another time.
+  const rows = await select(
+    db,
+    'SELECT id, customer_id FROM wecom_follows WHERE corp_id = ? AND deleted = 1 AND deleted_at = ? AND updated_at = ? AND customer_id IS NOT NULL',
+    [corpId, now, now],
+  );
+  return {
+    marked: affected,
+    gone: rows.map((r) => ({
+      customerId: String(r.customer_id),
+      dedupeKey: `sync-lost:wecom_follows:${idString(r.id)}:${now.getTime()}`,
+    })),
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { chunk, pipelined } from '../pipeline';
 import type { SyncTask, SyncTaskContext } from '../sync-types';
 import { followerChunks, WindowLedger, type FollowersCheckpoint } from './follower-chunks';
+import { recordSyncLosses } from '../../storage/channels/customer-channel.repository';
 import { markUnseenUnsubscribed, upsertSubscriptions } from '../../storage/syncs/oa-subscription.writer';
 
 export interface FollowersSyncDeps {
@@ -91,7 +92,13 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
         );
         await ctx.savePage({ next: '', listed: true } satisfies FollowersCheckpoint, {});
       }
-      const marked = await markUnseenUnsubscribed(deps.ds, account.appId, ctx.runId, ctx.startedAt, ctx.now());
+      // A follower the sync no longer finds is a loss for the customer's first channel, as an unsubscribe is.
+      const marked = await deps.ds.transaction(async (m) => {
+        const now = ctx.now();
+        const r = await markUnseenUnsubscribed(m, account.appId, ctx.runId, ctx.startedAt, now);
+        await recordSyncLosses(m, r.gone, now);
+        return r.marked;
+      });
       if (marked > 0) ctx.logger.info({ unsubscribed: marked }, 'followers not seen by the sync marked unsubscribed');
       await ctx.savePage({ next: '', listed: true } satisfies FollowersCheckpoint, { updated: marked });
     },

@@ -10,6 +10,7 @@ import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { throwIfAborted, type SyncTask, type SyncTaskContext } from '../sync-types';
 import { recordSyncedRelationTags } from '../../tags/reconcile/relation-read.hook';
 import { contactObservation } from './contact-refs';
+import { recordSyncLosses } from '../../storage/channels/customer-channel.repository';
 import { markUnseenFollowsDeleted, upsertFollows } from '../../storage/syncs/wecom-follow.writer';
 
 /**
@@ -81,7 +82,13 @@ export function contactsSync(deps: ContactsSyncDeps): SyncTask {
           {},
         );
       }
-      const gone = await markUnseenFollowsDeleted(deps.ds, account.corpId, ctx.startedAt, ctx.now());
+      // A relation the sync no longer finds is a loss for the customer's first channel, as del_follow_user is.
+      const gone = await deps.ds.transaction(async (m) => {
+        const now = ctx.now();
+        const r = await markUnseenFollowsDeleted(m, account.corpId, ctx.startedAt, now);
+        await recordSyncLosses(m, r.gone, now);
+        return r.marked;
+      });
       if (gone > 0) ctx.logger.info({ deleted: gone }, 'relations not seen by the sync marked deleted');
       await ctx.savePage({ chunkFirst: null, chunkHash: '', cursor: '', listed: true } satisfies ContactsCheckpoint, {
         updated: gone,
