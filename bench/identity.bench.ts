@@ -158,6 +158,8 @@ async function main(): Promise<void> {
       log(
         `recall    ${(s.recall * 100).toFixed(3)} % (${s.splitPersons} of ${s.personsCounted.toLocaleString('en')} persons with connected identities split over customers)`,
       );
+      for (const p of s.splits)
+        log(`  split person ${p.personId}: ${p.held.map((h) => `${h.key} → ${h.customerId}`).join(', ')}`);
       log(`wall time ${((Date.now() - started) / 1000).toFixed(0)} s`);
       if (s.precision < 1 || s.recall < 1) process.exitCode = 1;
     } finally {

@@ -17,6 +17,8 @@ export interface IdentityScore {
   personsCounted: number;
   splitPersons: number;
   unknownIdentities: number;
+  /** The first split persons: each connected identity Siyu holds and the customer holding it. */
+  splits: { personId: number; held: { key: string; customerId: string }[] }[];
 }
 
 const keyOf = (r: IdentityRef) => `${r.type}|${r.scope}|${r.value}`;
@@ -71,6 +73,7 @@ export function scoreIdentities(
   const impure = [...personsByCustomer.values()].filter((s) => s.size > 1).length;
   let counted = 0;
   let split = 0;
+  const splits: IdentityScore['splits'] = [];
   const seen = new Set<number>();
   let ideal = 0;
   for (const p of truth) {
@@ -82,7 +85,10 @@ export function scoreIdentities(
     ideal += (conn.size > 0 ? 1 : 0) + heldKeys.filter((k) => !conn.has(k)).length;
     if (conn.size < 2) continue;
     counted++;
-    if (new Set([...conn].map((k) => customerOf.get(k))).size > 1) split++;
+    if (new Set([...conn].map((k) => customerOf.get(k))).size === 1) continue;
+    split++;
+    if (splits.length < 20)
+      splits.push({ personId: p.personId, held: [...conn].map((key) => ({ key, customerId: customerOf.get(key)! })) });
   }
   const customers = new Set(held.map((h) => h.customerId)).size;
   return {
@@ -96,5 +102,6 @@ export function scoreIdentities(
     personsCounted: counted,
     splitPersons: split,
     unknownIdentities: unknown,
+    splits,
   };
 }
