@@ -67,6 +67,7 @@ export async function startGateway(
       if (!(await inFlight.drained(10_000))) app.logger.warn('stopping with requests still in flight after 10 s');
       await background.stop();
       await app.welcomes.settled();
+      await app.groupRereads.settled();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
       server.closeAllConnections();
       if (app.ds.isInitialized) await app.ds.destroy();

@@ -2,6 +2,7 @@ import type { AppContext } from './app-context';
 import { SessionTokens } from './auth/session-token';
 import { ChannelService } from './channels/channel.service';
 import { WelcomeSender } from './channels/welcome-sender';
+import { EarlyGroupRereads } from './syncs/refresh/early-group-rereads';
 import { ChannelStatsService } from './channels/channel-stats.service';
 import { AttributeDefinitionService } from './attributes/attribute-definition.service';
 import { CustomerAttributeService } from './attributes/customer-attribute.service';
@@ -50,6 +51,8 @@ export interface Services extends AppContext {
   channels: ChannelService;
   /** The welcome message's fast path: callbacks hand it their events as soon as their inbox row committed. */
   welcomes: WelcomeSender;
+  /** Customer-group joins re-read as soon as their callback committed, ahead of the inbox. */
+  groupRereads: EarlyGroupRereads;
   /** A channel's daily numbers, retention and customers, counted in SQL. */
   channelStats: ChannelStatsService;
   /** Custom field definitions, customer values (pii sealed with phoneCrypto's key) and notes (DESIGN §10.4). */
@@ -84,6 +87,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const sidebar = createSidebarServices({ ...app, now, clients, sessionTokens, profiles, tags });
   const channels = new ChannelService({ ...app, now, clients });
   const welcomes = new WelcomeSender({ ...app, now, clients, instanceId });
+  const groupRereads = new EarlyGroupRereads({ ...app, now });
   const channelStats = new ChannelStatsService({ ...app, now });
   const attributeDefinitions = new AttributeDefinitionService({ ...app, now });
   const customerAttributes = new CustomerAttributeService({ ...app, now, sealer: phoneCrypto });
@@ -103,6 +107,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     sidebar,
     channels,
     welcomes,
+    groupRereads,
     channelStats,
     attributeDefinitions,
     customerAttributes,

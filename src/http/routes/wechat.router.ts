@@ -27,7 +27,10 @@ export function wechatRouter(app: Services, connectors: readonly InboundConnecto
     writer: app.inboxWriter,
     logger: app.logger,
     options: { maxSkewSeconds: app.config.callbacks.maxSkewSeconds },
-    committed: (events) => app.welcomes.offer(events),
+    committed: (events) => {
+      app.welcomes.offer(events);
+      app.groupRereads.offer(events);
+    },
   });
 
   for (const connector of connectors) {

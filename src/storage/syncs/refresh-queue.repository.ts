@@ -51,6 +51,19 @@ export async function enqueueRefresh(db: Db, hints: readonly RefreshHint[], now:
 }
 
 /**
+ * Whether a read of this subject that began at or after `since` has finished. A row ends `done` only when no hint
+ * moved its `hinted_at` during the read (complete()), so its read was claimed after that hint.
+ */
+export async function readSince(db: Db, h: RefreshHint, since: Date): Promise<boolean> {
+  const rows = await select(
+    db,
+    "SELECT 1 AS x FROM refresh_queue WHERE subject = ? AND account = ? AND kind = ? AND status = 'done' AND hinted_at >= ? LIMIT 1",
+    [h.subject.slice(0, 128), h.account.slice(0, 64), h.kind, since],
+  );
+  return rows.length > 0;
+}
+
+/**
  * Erasure (DESIGN §12): every re-read of these subjects (openids, external_userids of their account), waiting or
  * finished, goes — finished rows still name the subject. Found through the subject index.
  */
