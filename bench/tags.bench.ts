@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         accounts: apps.accounts,
       },
     });
-    const app = createServices(await buildContext(config, createLogger('warn', process.stderr)));
+    const app = createServices(await buildContext(config, { logger: createLogger('warn', process.stderr) }));
     let offset = 0;
     app.now = () => Date.now() + offset;
 

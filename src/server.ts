@@ -20,14 +20,23 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function buildContext(config: SiyuConfig, logger?: Logger, ds?: DataSource): Promise<AppContext> {
-  const log = logger ?? createLogger(config.log.level);
+export interface ContextOptions {
+  logger?: Logger;
+  /** An open DataSource to use instead of opening `config.database` (migrated when the config says so). */
+  ds?: DataSource;
+  /** See HttpMetricsOptions: on only for the process's own gateway (`siyu serve`). */
+  processMetrics?: boolean;
+}
+
+export async function buildContext(config: SiyuConfig, opts: ContextOptions = {}): Promise<AppContext> {
+  const { ds } = opts;
+  const log = opts.logger ?? createLogger(config.log.level);
   let database: DataSource;
   if (ds) {
     database = ds;
     if (config.database.migrate) await migrateUp(ds);
   } else database = await openDatabase(config.database, { migrate: config.database.migrate });
-  const metrics = new HttpMetrics();
+  const metrics = new HttpMetrics({ processMetrics: opts.processMetrics });
   observeConflicts(database, { registry: metrics.registry, logger: log.child({ module: 'storage' }) });
   return { config, ds: database, logger: log, metrics, now: () => Date.now() };
 }
@@ -35,9 +44,9 @@ export async function buildContext(config: SiyuConfig, logger?: Logger, ds?: Dat
 /** Only this module (and the CLI) listens; tests use createApp(...).callback() or startGateway on port 0. */
 export async function startGateway(
   config: SiyuConfig,
-  opts: { logger?: Logger; ds?: DataSource; port?: number; services?: ServicesOptions } = {},
+  opts: ContextOptions & { port?: number; services?: ServicesOptions } = {},
 ): Promise<RunningGateway> {
-  const app = createServices(await buildContext(config, opts.logger, opts.ds), opts.services);
+  const app = createServices(await buildContext(config, opts), opts.services);
   const koa = createApp(app);
   const inFlight = trackInFlight(koa);
   // Listen before starting workers: a taken port must fail fast and leave nothing running (or the DB open).

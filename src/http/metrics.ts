@@ -13,6 +13,16 @@ interface Series {
 /** Beyond this many distinct series new ones are still counted, just not cached (unmatched paths can vary). */
 const MAX_CACHED_SERIES = 1000;
 
+export interface HttpMetricsOptions {
+  /**
+   * prom-client's process metrics (CPU, memory, event loop lag, GC). They belong to the process, not to one app:
+   * collecting them starts an event-loop-delay timer and a GC observer that live until the process exits and
+   * cannot be stopped, so only `siyu serve` turns them on. An app built in a process that builds many (tests,
+   * the demo, benches) would leave one running set per app, each holding everything reachable from where it began.
+   */
+  processMetrics?: boolean;
+}
+
 /** One registry per app instance (tests build many apps in one process). */
 export class HttpMetrics {
   readonly registry = new Registry();
@@ -20,8 +30,8 @@ export class HttpMetrics {
   private readonly duration: Histogram<Labels>;
   private readonly series = new Map<string, Series>();
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
+  constructor(opts: HttpMetricsOptions = {}) {
+    if (opts.processMetrics) collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
       name: 'siyu_http_requests_total',
       help: 'HTTP requests by route and status',

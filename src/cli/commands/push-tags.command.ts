@@ -20,7 +20,9 @@ export const pushTagsCommand: Command = async (args, io, config) => {
     );
   }
   const app = createServices(
-    await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr)),
+    await buildContext(cfg, {
+      logger: createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr),
+    }),
   );
   try {
     const { sweeper, pusher } = app.tags;

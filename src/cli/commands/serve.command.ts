@@ -11,7 +11,7 @@ export const serveCommand: Command = async (_args, io, config) => {
       'security.dataKey is not set and the database is in memory: a random key is used for this process only',
     );
   }
-  const gw = await startGateway(cfg, { logger });
+  const gw = await startGateway(cfg, { logger, processMetrics: true });
   logger.info({ url: gw.url, database: cfg.database.url.replace(/\/\/[^@]*@/, '//***@') }, 'siyu gateway listening');
   io.out(`siyu listening on ${gw.url}\n`);
   await new Promise<void>((resolve) => {

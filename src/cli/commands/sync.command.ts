@@ -30,7 +30,9 @@ export const syncCommand: Command = async (args, io, config) => {
   }
   const cfg = config();
   const app = createServices(
-    await buildContext(cfg, createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr)),
+    await buildContext(cfg, {
+      logger: createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr),
+    }),
   );
   const { syncs } = app;
   const stream = process.stderr.isTTY
