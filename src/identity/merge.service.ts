@@ -18,7 +18,12 @@ import {
   type MergeRecord,
 } from '../storage/identity/merge-log.repository';
 import { retryingTransaction } from '../storage/conflict-retry';
-import { customerChannelsToMove } from '../storage/channels/customer-channel.repository';
+import {
+  type CombinedChannel,
+  combineSharedChannels,
+  customerChannelsToMove,
+  separateSharedChannels,
+} from '../storage/channels/customer-channel.repository';
 import { attributesToMove } from '../storage/attributes/customer-attribute.repository';
 
 /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
@@ -63,8 +68,10 @@ export async function mergeCustomers(
     .filter((t) => !held.has(`${t.tagId}|${t.source}`))
     .map((t) => t.id);
   await moveRows(db, 'customerTags', moved.customerTags, merged.id, survivor.id);
+  // Channels: one the survivor lacks moves; one both came through is combined (earliest first touch).
   moved.customerChannels = await customerChannelsToMove(db, survivor.id, merged.id);
   await moveRows(db, 'customerChannels', moved.customerChannels, merged.id, survivor.id);
+  const channelsCombined = await combineSharedChannels(db, survivor.id, merged.id);
   // Attributes: the survivor's value wins a conflict; the merged customer keeps the losing row, named in the log.
   const attributes = await attributesToMove(db, survivor.id, merged.id);
   moved.customerAttributes = attributes.move;
@@ -87,6 +94,7 @@ export async function mergeCustomers(
       ...evidence,
       filled,
       ...(attributes.kept.length ? { attributesKept: attributes.kept } : {}),
+      ...(channelsCombined.length ? { channelsCombined } : {}),
     },
     moved,
     now,
@@ -136,6 +144,7 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
       await moveRows(em, field, ids, survivor.id, merged.id);
       restored += ids.length;
     }
+    await separateSharedChannels(em, (merge.evidence?.channelsCombined ?? []) as CombinedChannel[]);
     // Each person's subjects are theirs again: WeChat gets back to each one's own tags.
     await tagPushes.enqueueCustomerTags(em, [survivor.id, merged.id], at);
     const filled = (merge.evidence?.filled ?? {}) as Partial<Record<ProfileField, string>>;

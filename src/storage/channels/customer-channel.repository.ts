@@ -1,5 +1,5 @@
 import type { ChannelActivityKind } from '../entities/channel-activity.entity';
-import { type Db, excluded, idString, insertIgnore, select, toDbTime, upsert } from '../sql';
+import { type Db, excluded, execute, fromDbTime, idString, insertIgnore, select, toDbTime, upsert } from '../sql';
 
 export interface ChannelTouch {
   channelId: string;
@@ -125,7 +125,7 @@ export const CUSTOMER_CHANNELS_PART = {
 
 /**
  * The merged customer's `customer_channels` rows a merge moves to the survivor: those of channels the survivor has
- * no row for (a channel both came through keeps the survivor's row, as a tag both hold does).
+ * no row for (a channel both came through is combined into the survivor's row: combineSharedChannels).
  */
 export async function customerChannelsToMove(db: Db, survivorId: string, mergedId: string): Promise<string[]> {
   const rows = await select(
@@ -135,4 +135,69 @@ export async function customerChannelsToMove(db: Db, survivorId: string, mergedI
     [mergedId, survivorId],
   );
   return rows.map((r) => idString(r.id));
+}
+
+/** A survivor's row a merge combined: its own values before, and what the merged customer's row added. */
+export interface CombinedChannel {
+  id: string;
+  firstAt: string;
+  lastAt: string;
+  touches: number;
+  combinedLastAt: string;
+  mergedTouches: number;
+}
+
+const iso = (v: unknown): string => fromDbTime(v)!.toISOString();
+
+/**
+ * A channel both customers came through (DESIGN §10.2, §4): the survivor's row takes the earliest first touch, the
+ * latest last touch and both counts, so "first channel" and the segment's `first` see the person's real first
+ * touch. The merged customer keeps its own row (as a tag both hold). Returns what undo needs to put it back.
+ */
+export async function combineSharedChannels(db: Db, survivorId: string, mergedId: string): Promise<CombinedChannel[]> {
+  const rows = await select(
+    db,
+    `SELECT s.id, s.first_at, s.last_at, s.touches, m.first_at AS m_first_at, m.last_at AS m_last_at, m.touches AS m_touches
+      FROM customer_channels s JOIN customer_channels m ON m.channel_id = s.channel_id AND m.customer_id = ?
+      WHERE s.customer_id = ? ORDER BY s.id`,
+    [mergedId, survivorId],
+  );
+  const combined: CombinedChannel[] = [];
+  for (const r of rows) {
+    const c: CombinedChannel = {
+      id: idString(r.id),
+      firstAt: iso(r.first_at),
+      lastAt: iso(r.last_at),
+      touches: Number(r.touches),
+      combinedLastAt: [iso(r.last_at), iso(r.m_last_at)].sort()[1]!,
+      mergedTouches: Number(r.m_touches),
+    };
+    const firstAt = [c.firstAt, iso(r.m_first_at)].sort()[0]!;
+    await execute(db, 'UPDATE customer_channels SET first_at = ?, last_at = ?, touches = ? WHERE id = ?', [
+      toDbTime(new Date(firstAt)),
+      toDbTime(new Date(c.combinedLastAt)),
+      c.touches + c.mergedTouches,
+      c.id,
+    ]);
+    combined.push(c);
+  }
+  return combined;
+}
+
+/**
+ * Undo of combineSharedChannels: the survivor's rows get their own first touch and count back; the last touch too,
+ * unless a touch since the merge moved it (that touch stays, and its count).
+ */
+export async function separateSharedChannels(db: Db, combined: readonly CombinedChannel[]): Promise<void> {
+  for (const c of combined) {
+    const [now] = await select(db, 'SELECT last_at, touches FROM customer_channels WHERE id = ?', [c.id]);
+    if (!now) continue;
+    const lastAt = iso(now.last_at) === c.combinedLastAt ? c.lastAt : iso(now.last_at);
+    await execute(db, 'UPDATE customer_channels SET first_at = ?, last_at = ?, touches = ? WHERE id = ?', [
+      toDbTime(new Date(c.firstAt)),
+      toDbTime(new Date(lastAt)),
+      Math.max(1, Number(now.touches) - c.mergedTouches),
+      c.id,
+    ]);
+  }
 }
