@@ -15,6 +15,11 @@ export interface CustomerFilter {
   q?: string;
   tagId?: string;
   channel?: CustomerChannel;
+  /**
+   * Has a value of a custom field (DESIGN §10.4); with `value`, one equal to it as text, number or boolean — or, for
+   * a multiEnum, holding that option.
+   */
+  attribute?: { key: string; value?: string };
 }
 
 export function isCustomerChannel(v: unknown): v is CustomerChannel {

@@ -8,15 +8,16 @@ import {
 } from '../../customers/customer-filter';
 import { decodeEventCursor, timelinePage } from '../../customers/customer-events.service';
 import { CustomerListService } from '../../customers/customer-list.service';
+import { ATTRIBUTE_KEY } from '../../attributes/attribute-input.schema';
 import { badRequest, notFound } from '../http-error';
 import type { Services } from '../../services';
 import { isCustomerId } from './customer-id';
 import { parseLimit } from './paging';
 
-/** `?q=&tag=&channel=` → a CustomerFilter, or 400 naming the bad parameter. Also used for bulk tag assignment. */
+/** `?q=&tag=&channel=&attribute=&attributeValue=` → a CustomerFilter, or 400 naming the bad parameter. Also used for bulk tag assignment. */
 export function parseCustomerFilter(query: Record<string, unknown>): CustomerFilter {
   const f: CustomerFilter = {};
-  const { q, tag, channel } = query;
+  const { q, tag, channel, attribute, attributeValue } = query;
   if (q !== undefined && q !== '') {
     if (typeof q !== 'string' || q.trim().length === 0 || q.length > 128)
       throw badRequest('q must be 1 to 128 characters');
@@ -29,6 +30,18 @@ export function parseCustomerFilter(query: Record<string, unknown>): CustomerFil
   if (channel !== undefined && channel !== '') {
     if (!isCustomerChannel(channel)) throw badRequest(`channel must be one of ${CUSTOMER_CHANNELS.join(', ')}`);
     f.channel = channel;
+  }
+  if (attribute !== undefined && attribute !== '') {
+    if (typeof attribute !== 'string' || !ATTRIBUTE_KEY.test(attribute))
+      throw badRequest('attribute must be a field key');
+    if (attributeValue !== undefined && (typeof attributeValue !== 'string' || attributeValue.length > 500))
+      throw badRequest('attributeValue must be at most 500 characters');
+    f.attribute = {
+      key: attribute,
+      ...(attributeValue !== undefined && attributeValue !== '' ? { value: attributeValue } : {}),
+    };
+  } else if (attributeValue !== undefined && attributeValue !== '') {
+    throw badRequest('attributeValue needs attribute');
   }
   return f;
 }

@@ -64,7 +64,29 @@ function filterSql(f: CustomerFilter, scopes: readonly IdentityScope[], phones?:
     where.push('EXISTS (SELECT 1 FROM identities ci WHERE ci.customer_id = c.id AND ci.type = ?)');
     params.push(CHANNEL_IDENTITY[f.channel]);
   }
+  if (f.attribute) {
+    const a = attributeMatch(f.attribute);
+    where.push(a.sql);
+    params.push(...a.params);
+  }
   return { from, where, params };
+}
+
+/**
+ * The list's attribute filter: a value of the key, equal to `value` read as the field's own type — text, a number
+ * (only when the text is one: MySQL would read any other text as 0) or `true`/`false` — or a multiEnum option.
+ */
+function attributeMatch(f: { key: string; value?: string }): { sql: string; params: unknown[] } {
+  const base =
+    'EXISTS (SELECT 1 FROM customer_attributes a JOIN attribute_definitions d ON d.attr_key = a.attr_key WHERE a.customer_id = c.id AND a.attr_key = ?';
+  if (f.value === undefined) return { sql: `${base})`, params: [f.key] };
+  const n = Number(f.value);
+  const numeric = f.value.trim() !== '' && Number.isFinite(n);
+  const option = `%"${f.value.replace(/[!%_]/g, (x) => `!${x}`)}"%`;
+  return {
+    sql: `${base} AND ((d.type = 'multiEnum' AND a.value_text LIKE ? ESCAPE '!') OR (d.type <> 'multiEnum' AND (a.value_text = ?${numeric ? ' OR a.value_num = ?' : ''}))))`,
+    params: [f.key, option, f.value, ...(numeric ? [n] : [])],
+  };
 }
 
 const COLUMNS = customerColumns('c');

@@ -1,4 +1,4 @@
-import type { Condition, Rule } from '../../tags/segments/rule-types';
+import type { AttributeOperand, Condition, Rule } from '../../tags/segments/rule-types';
 
 /** A boolean SQL expression over the customer alias `c`, with its bound parameters in order. */
 export interface CompiledRule {
@@ -74,15 +74,59 @@ export const rowsOf = {
         ? ' AND NOT EXISTS (SELECT 1 FROM customer_channels o WHERE o.customer_id = cc.customer_id AND (o.first_at < cc.first_at OR (o.first_at = cc.first_at AND o.id < cc.id)))'
         : ''
     }`,
+  /** The customer's value of the attribute, joined to its definition (the type decides how a multiEnum matches). */
+  attributes: (c: Omit<Of<'attribute'>, 'type'>, b: Binder): string =>
+    `customer_attributes a JOIN attribute_definitions d ON d.attr_key = a.attr_key WHERE a.customer_id = c.id AND a.attr_key = ${b.p(c.key)}${attributeTest(c, b)}`,
   groupMemberships: (c: Omit<Of<'group'>, 'type'>, b: Binder): string =>
     `${GROUP_MEMBERSHIPS}${c.chatId ? ` AND m.chat_id = ${b.p(c.chatId)}` : ''}${c.corpId ? ` AND m.corp_id = ${b.p(c.corpId)}` : ''}${b.since(c.joinedWithinDays, 'm.join_time')}`,
 };
+
+const likeEscaped = (s: string): string => s.replace(/[!%_]/g, (x) => `!${x}`);
+
+/**
+ * The test of an attribute value beyond "has one" (DESIGN §10.4). Numbers compare `value_num`, everything else
+ * `value_text` (dates as `YYYY-MM-DD` text sort as dates; booleans are `true`/`false`). A multiEnum value is its JSON
+ * list, so an option matches as `"option"` (options hold no quotes); `in` on a multiEnum means any of the options.
+ */
+function attributeTest(c: Omit<Of<'attribute'>, 'type'>, b: Binder): string {
+  const column = (v: AttributeOperand): string => (typeof v === 'number' ? 'a.value_num' : 'a.value_text');
+  const operand = (v: AttributeOperand): string => b.p(typeof v === 'boolean' ? String(v) : v);
+  const values = Array.isArray(c.value) ? c.value : c.value === undefined ? [] : [c.value];
+  const compare = (sqlOp: string): string => ` AND ${column(values[0]!)} ${sqlOp} ${operand(values[0]!)}`;
+  const option = (v: AttributeOperand): string =>
+    `a.value_text LIKE ${b.p(`%"${likeEscaped(String(v))}"%`)} ESCAPE '!'`;
+  switch (c.op) {
+    case 'exists':
+      return '';
+    case 'eq':
+      return compare('=');
+    case 'neq':
+      return compare('<>');
+    case 'gt':
+      return compare('>');
+    case 'gte':
+      return compare('>=');
+    case 'lt':
+      return compare('<');
+    case 'lte':
+      return compare('<=');
+    case 'between':
+      return ` AND ${column(values[0]!)} >= ${operand(values[0]!)} AND ${column(values[1]!)} <= ${operand(values[1]!)}`;
+    case 'in':
+      return ` AND ((d.type = 'multiEnum' AND (${values.map(option).join(' OR ')})) OR (d.type <> 'multiEnum' AND ${column(values[0]!)} IN (${values.map(operand).join(', ')})))`;
+    case 'contains': {
+      const text = String(values[0]);
+      return ` AND ((d.type = 'multiEnum' AND ${option(text)}) OR (d.type <> 'multiEnum' AND a.value_text LIKE ${b.p(`%${likeEscaped(text)}%`)} ESCAPE '!'))`;
+    }
+  }
+}
 
 /**
  * Compiles a validated rule to SQL (DESIGN §5: evaluated in SQL, never by loading customers). Every condition
  * is a correlated EXISTS or aggregate subquery on indexed columns (identities.customer_id,
  * transactions(customer_id, success_time), events(customer_id, occurred_at), customer_tags(customer_id…),
- * wecom_follows.customer_id, wecom_group_members(corp_id, userid), customer_channels(customer_id, channel_id)); times are parameters computed from `now`, so the same SQL runs on SQLite and MySQL.
+ * wecom_follows.customer_id, wecom_group_members(corp_id, userid), customer_channels(customer_id, channel_id),
+ * customer_attributes(customer_id, attr_key)); times are parameters computed from `now`, so the same SQL runs on SQLite and MySQL.
  */
 export function compileRule(rule: Rule, now: Date): CompiledRule {
   const b = binder(now);
@@ -129,6 +173,8 @@ export function compileRule(rule: Rule, now: Date): CompiledRule {
         return between(`(SELECT COUNT(DISTINCT g.id) FROM ${rowsOf.groupMemberships({}, b)})`, c.min, c.max);
       case 'source':
         return `EXISTS (SELECT 1 FROM ${rowsOf.sources(c, b)})`;
+      case 'attribute':
+        return `EXISTS (SELECT 1 FROM ${rowsOf.attributes(c, b)})`;
     }
   };
 

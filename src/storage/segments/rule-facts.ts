@@ -62,6 +62,14 @@ export function factSql(c: Condition, now: Date): FactSql {
           `(SELECT cc2.first_at FROM customer_channels cc2 WHERE cc2.customer_id = c.id AND cc2.channel_id = ${b.p(c.channelId)})`,
           `(SELECT cc2.last_at FROM customer_channels cc2 WHERE cc2.customer_id = c.id AND cc2.channel_id = ${b.p(c.channelId)})`,
         ];
+      case 'attribute': {
+        // The value itself, unless the field is pii: an explanation never shows a sealed value.
+        const def = (column: string): string =>
+          `(SELECT d.${column} FROM attribute_definitions d WHERE d.attr_key = ${b.p(c.key)})`;
+        const value = (column: string): string =>
+          `(SELECT a.${column} FROM customer_attributes a JOIN attribute_definitions d ON d.attr_key = a.attr_key AND d.pii = 0 WHERE a.customer_id = c.id AND a.attr_key = ${b.p(c.key)})`;
+        return [def('label_zh'), def('label_en'), def('type'), value('value_text'), value('value_num')];
+      }
     }
   })();
   return { columns, params: b.params };
@@ -113,5 +121,19 @@ export function readFacts(c: Condition, values: unknown[], now: Date): Condition
         firstAt: fromDbTime(values[2])?.toISOString() ?? null,
         lastAt: fromDbTime(values[3])?.toISOString() ?? null,
       };
+    case 'attribute': {
+      const [zh = null, en = null, type = null, valueText = null, valueNum = null] = values.map(text);
+      const value =
+        valueNum !== null
+          ? Number(valueNum)
+          : valueText === null
+            ? null
+            : type === 'multiEnum'
+              ? (JSON.parse(valueText) as string[])
+              : type === 'bool'
+                ? valueText === 'true'
+                : valueText;
+      return { type: 'attribute', label: zh === null ? null : { 'zh-CN': zh, en: en ?? zh }, value };
+    }
   }
 }

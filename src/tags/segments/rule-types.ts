@@ -37,7 +37,17 @@ export type Condition =
    * Came through a channel code (DESIGN §10.2): touched it at all, or within the last `withinDays` days; `first`:
    * it is the channel that first brought the customer.
    */
-  | { type: 'source'; channelId: string; first?: true; withinDays?: number };
+  | { type: 'source'; channelId: string; first?: true; withinDays?: number }
+  /**
+   * A custom field's value (DESIGN §10.4): `exists`; `eq`/`neq` (has a value equal / not equal); `in` (one of; for
+   * a multiEnum any of); `gt`/`gte`/`lt`/`lte`/`between` ([min, max], inclusive) on numbers and dates; `contains`
+   * (a multiEnum holds the option, a text holds the substring).
+   */
+  | { type: 'attribute'; key: string; op: AttributeOp; value?: AttributeOperand | AttributeOperand[] };
+
+export const ATTRIBUTE_OPS = ['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte', 'between', 'exists', 'contains'] as const;
+export type AttributeOp = (typeof ATTRIBUTE_OPS)[number];
+export type AttributeOperand = string | number | boolean;
 
 export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | Condition;
 
@@ -53,4 +63,5 @@ export const CONDITION_TYPES = [
   'group',
   'groupCount',
   'source',
+  'attribute',
 ] as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CONDITION_TYPES, type Condition, type Rule } from './rule-types';
+import { ATTRIBUTE_KEY } from '../../attributes/attribute-input.schema';
+import { ATTRIBUTE_OPS, CONDITION_TYPES, type Condition, type Rule } from './rule-types';
 
 const MAX_DEPTH = 6;
 const MAX_CONDITIONS = 50;
@@ -8,6 +9,30 @@ const count = z.number().int().min(0).max(1_000_000_000);
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
 const key = z.string().min(1).max(64);
+
+const operand = z.union([z.string().min(1).max(500), z.number().finite(), z.boolean()]);
+
+/** The value an operator needs: none for exists, a [min, max] pair for between, a list for in, else one value. */
+const attribute = z
+  .object({
+    type: z.literal('attribute'),
+    key: z.string().regex(ATTRIBUTE_KEY, 'key names an attribute'),
+    op: z.enum(ATTRIBUTE_OPS),
+    value: z.union([operand, z.array(operand).min(1).max(100)]).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const list = Array.isArray(c.value);
+    const problem =
+      c.op === 'exists'
+        ? c.value !== undefined && 'exists takes no value'
+        : c.op === 'between'
+          ? !(list && (c.value as unknown[]).length === 2) && 'between takes [min, max]'
+          : c.op === 'in'
+            ? !list && 'in takes a list of values'
+            : (c.value === undefined || list) && `${c.op} takes one value`;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+  });
 
 const conditionSchemas: Record<(typeof CONDITION_TYPES)[number], z.ZodType<Condition>> = {
   channel: z
@@ -66,6 +91,7 @@ const conditionSchemas: Record<(typeof CONDITION_TYPES)[number], z.ZodType<Condi
       withinDays: days.optional(),
     })
     .strict(),
+  attribute,
 };
 
 export interface RuleProblem {
@@ -79,16 +105,24 @@ export interface RuleChannelRef {
   path: string;
 }
 
+/** An `attribute` condition, with the path that names it (the service checks it against the definition). */
+export interface RuleAttributeRef {
+  condition: Extract<Condition, { type: 'attribute' }>;
+  path: string;
+}
+
 /** Validates rule JSON; every problem comes back with its path (`rule.all[1].any[0].min`). */
 export function validateRule(input: unknown): {
   rule?: Rule;
   problems: RuleProblem[];
   tagIds: string[];
   channels: RuleChannelRef[];
+  attributes: RuleAttributeRef[];
 } {
   const problems: RuleProblem[] = [];
   const tagIds: string[] = [];
   const channels: RuleChannelRef[] = [];
+  const attributes: RuleAttributeRef[] = [];
   let conditions = 0;
 
   const walk = (node: unknown, path: string, depth: number): Rule | undefined => {
@@ -132,9 +166,12 @@ export function validateRule(input: unknown): {
     }
     if (r.data.type === 'tag') tagIds.push(r.data.tagId);
     if (r.data.type === 'source') channels.push({ channelId: r.data.channelId, path: `${path}.channelId` });
+    if (r.data.type === 'attribute') attributes.push({ condition: r.data, path });
     return r.data;
   };
 
   const rule = walk(input, 'rule', 1);
-  return problems.length === 0 && rule ? { rule, problems, tagIds, channels } : { problems, tagIds, channels };
+  return problems.length === 0 && rule
+    ? { rule, problems, tagIds, channels, attributes }
+    : { problems, tagIds, channels, attributes };
 }

@@ -1,7 +1,7 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { tagInvalid } from '../tag-errors';
-import { type RuleChannelRef, validateRule } from './rule.validator';
+import { type RuleChannelRef, type RuleAttributeRef, validateRule } from './rule.validator';
 import type { Rule } from './rule-types';
 
 const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
@@ -33,6 +33,8 @@ export interface SegmentInput {
   ruleTagIds: string[];
   /** The rule's `source` channels with their paths, checked against the channels by the service. */
   ruleChannels: RuleChannelRef[];
+  /** The rule's `attribute` conditions with their paths, checked against the definitions by the service. */
+  ruleAttributes: RuleAttributeRef[];
 }
 
 /** Parses a segment body; rule problems come back with their paths in one 422 (`details.problems`). */
@@ -45,16 +47,18 @@ export function parseSegmentInput(body: unknown, partial: boolean): Partial<Segm
   let rule: Rule | undefined;
   let ruleTagIds: string[] = [];
   let ruleChannels: RuleChannelRef[] = [];
+  let ruleAttributes: RuleAttributeRef[] = [];
   if ('rule' in raw || !partial) {
     const v = validateRule(raw.rule);
     problems.push(...v.problems);
     rule = v.rule;
     ruleTagIds = v.tagIds;
     ruleChannels = v.channels;
+    ruleAttributes = v.attributes;
   }
   if (problems.length > 0 || !r.success) {
     throw tagInvalid(problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '), { problems });
   }
   const { rule: _ignored, ...rest } = r.data;
-  return { ...rest, ...(rule ? { rule } : {}), ruleTagIds, ruleChannels };
+  return { ...rest, ...(rule ? { rule } : {}), ruleTagIds, ruleChannels, ruleAttributes };
 }

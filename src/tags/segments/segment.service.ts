@@ -24,7 +24,9 @@ import {
   segmentRunView,
 } from '../../storage/segments/segment-run.repository';
 import type { Rule } from './rule-types';
-import { type RuleChannelRef, validateRule } from './rule.validator';
+import { type RuleAttributeRef, type RuleChannelRef, validateRule } from './rule.validator';
+import { attributeConditionProblem } from '../../attributes/attribute-condition';
+import { listDefinitions } from '../../storage/attributes/attribute-definition.repository';
 import { knownChannelIds } from '../../storage/channels/channel.repository';
 import type { SegmentPageJson, SegmentPreviewJson, SegmentRunPageJson } from './segments-api.types';
 
@@ -232,6 +234,18 @@ export class SegmentService {
     const unknown = referenced.filter((t) => !found.has(t));
     if (unknown.length > 0) throw tagInvalid(`rule: unknown tag ids ${unknown.join(', ')}`);
     await this.checkChannels(input.ruleChannels ?? []);
+    await this.checkAttributes(input.ruleAttributes ?? []);
+  }
+
+  /** An `attribute` condition must name a defined field with an operator and values its type supports (422). */
+  private async checkAttributes(refs: readonly RuleAttributeRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    const defs = new Map((await listDefinitions(this.deps.ds)).map((d) => [d.key, d]));
+    const problems = refs.flatMap((r) => {
+      const message = attributeConditionProblem(r.condition, defs.get(r.condition.key));
+      return message ? [{ path: r.path, message }] : [];
+    });
+    if (problems.length > 0) throw tagInvalid(problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
   }
 
   /** A `source` condition naming no channel is a 422 naming the condition's field, as a malformed rule is. */
@@ -251,6 +265,7 @@ export class SegmentService {
     if (!v.rule)
       throw tagInvalid(v.problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems: v.problems });
     await this.checkChannels(v.channels);
+    await this.checkAttributes(v.attributes);
     return v.rule;
   }
 }

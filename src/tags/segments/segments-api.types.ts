@@ -28,7 +28,13 @@ export type ConditionFacts =
   /** `groupCount`: the groups the customer is a member of now. */
   | { type: 'groupCount'; groups: number }
   /** `source`: the channel's name and when the customer first and last came through it (null: never). */
-  | { type: 'source'; channelName: string | null; firstAt: string | null; lastAt: string | null };
+  | { type: 'source'; channelName: string | null; firstAt: string | null; lastAt: string | null }
+  /** `attribute`: the field's labels and the customer's value (null: none, or a pii field). */
+  | {
+      type: 'attribute';
+      label: { 'zh-CN': string; en: string } | null;
+      value: string | number | boolean | string[] | null;
+    };
 
 /** One node of a rule, evaluated for one customer: `met` is what the rule's SQL decides for it. */
 export type ExplainNode =

@@ -1,7 +1,7 @@
 import type { Condition, ConditionFacts } from '../api/types';
 import { tagLabel } from '../components/use-tags';
 import { ago, day, money, num } from '../fmt';
-import { t } from '../i18n';
+import { i18n, t } from '../i18n';
 import { channelLabel, eventTypeLabel, tagSourceLabel } from '../labels';
 import { accountName, staffName } from '../names';
 
@@ -13,6 +13,21 @@ function range(min: number | undefined, max: number | undefined, show: (n: numbe
 }
 
 const inLast = (days: number | undefined): string => (days === undefined ? '' : t('explain.cond.window', { days }));
+
+type AttributeValue = string | number | boolean | string[];
+
+/** An attribute value in words: lists joined, booleans as 是/否. */
+export function attributeValueText(v: AttributeValue | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.join(t('list.separator'));
+  if (typeof v === 'boolean') return t(v ? 'attr.yes' : 'attr.no');
+  return String(v);
+}
+
+/** A field's label in the current language, else its key. */
+export function attributeLabel(label: { 'zh-CN': string; en: string } | null | undefined, key: string): string {
+  return label ? label[i18n.locale.value] || label['zh-CN'] : key;
+}
 
 /** A rule condition as an operator reads it ("购买次数 ≥ 3（最近 30 天）"); names from the facts where the API sent them. */
 export function conditionText(c: Condition, facts: ConditionFacts): string {
@@ -67,6 +82,16 @@ export function conditionText(c: Condition, facts: ConditionFacts): string {
       const channel = (facts.type === 'source' ? facts.channelName : null) ?? c.channelId;
       return t(c.first ? 'explain.cond.sourceFirst' : 'explain.cond.source', { channel }) + inLast(c.withinDays);
     }
+    case 'attribute': {
+      const field = attributeLabel(facts.type === 'attribute' ? facts.label : null, c.key);
+      const values = Array.isArray(c.value) ? c.value : c.value === undefined ? [] : [c.value];
+      return t(`explain.cond.attribute.${c.op}`, {
+        field,
+        value: attributeValueText(values.length === 1 ? values[0] : values.map(String)),
+        min: attributeValueText(values[0]),
+        max: attributeValueText(values[1]),
+      });
+    }
   }
 }
 
@@ -100,5 +125,9 @@ export function factText(f: ConditionFacts): string {
       return f.firstAt && f.lastAt
         ? t('explain.fact.source', { first: day(f.firstAt), last: day(f.lastAt) })
         : t('explain.fact.noSource');
+    case 'attribute':
+      return f.value === null || (Array.isArray(f.value) && f.value.length === 0)
+        ? t('explain.fact.noAttribute')
+        : t('explain.fact.attribute', { value: attributeValueText(f.value) });
   }
 }
