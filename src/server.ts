@@ -41,6 +41,9 @@ export async function buildContext(config: SiyuConfig, opts: ContextOptions = {}
   return { config, ds: database, logger: log, metrics, now: () => Date.now() };
 }
 
+/** How long the gateway keeps an idle HTTP/1.1 connection open for the next request. */
+export const KEEP_ALIVE_MS = 65_000;
+
 /** Only this module (and the CLI) listens; tests use createApp(...).callback() or startGateway on port 0. */
 export async function startGateway(
   config: SiyuConfig,
@@ -61,7 +64,11 @@ export async function startGateway(
     throw err;
   }
   const background: Background = startBackground(app);
-  server.keepAliveTimeout = 5000;
+  // An idle kept-alive socket is closed by the server only well after any client or proxy stops reusing it (fetch
+  // reuses one until the server's Keep-Alive hint less 1 s; proxies commonly 60 s): closing first races the client's
+  // next request on it, which fails with ECONNRESET, and a POST is not retried (nodejs/undici#3141).
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
   const url = `http://127.0.0.1:${port}`;

@@ -1,5 +1,6 @@
+import http from 'http';
 import net from 'net';
-import { startGateway } from '../src/server';
+import { KEEP_ALIVE_MS, startGateway } from '../src/server';
 import { silentLogger } from '../src/logger';
 import { createTestDatabase } from './helpers/test-db';
 import { testConfig } from './helpers/test-app';
@@ -34,6 +35,35 @@ describe('startGateway', () => {
       expect(await answer).toMatch(/^HTTP\/1\.1 200/);
       await expect(fetch(`${gw.url}/healthz`)).rejects.toThrow();
       expect(db.ds.isInitialized).toBe(false);
+    } finally {
+      await gw.stop();
+      await db.drop();
+    }
+  });
+});
+
+describe('startGateway keep-alive', () => {
+  it('keeps an idle connection open longer than clients and proxies reuse one (they must close first)', async () => {
+    const db = await createTestDatabase({ migrate: false });
+    const gw = await startGateway(testConfig(db.url, { database: { url: db.url, migrate: true } }), {
+      logger: silentLogger(),
+      ds: db.ds,
+      port: 0,
+    });
+    try {
+      const agent = new http.Agent({ keepAlive: true });
+      const hint = await new Promise<string | undefined>((resolve, reject) =>
+        http
+          .get(`${gw.url}/healthz`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.headers['keep-alive']));
+          })
+          .on('error', reject),
+      );
+      agent.destroy();
+      expect(hint).toBe(`timeout=${KEEP_ALIVE_MS / 1000}`);
+      expect(KEEP_ALIVE_MS).toBeGreaterThan(60_000);
+      expect(gw.server.headersTimeout).toBeGreaterThan(KEEP_ALIVE_MS);
     } finally {
       await gw.stop();
       await db.drop();
