@@ -56,7 +56,7 @@ describe('startGateway keep-alive', () => {
         http
           .get(`${gw.url}/healthz`, { agent }, (res) => {
             res.resume();
-            res.on('end', () => resolve(res.headers['keep-alive']));
+            res.on('end', () => resolve(String(res.headers['keep-alive'])));
           })
           .on('error', reject),
       );
