@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import QRCode from 'qrcode';
 import type { EmulatorState } from '../state';
+import { serveQrPng } from './showqrcode.page';
 
 /** The path prefix of a contact way's `qr_code` (WeChat's image host `wework.qpic.cn`, served here). */
 export const CONTACT_WAY_QR_PREFIX = '/wework.qpic.cn/wwpic/';
@@ -17,18 +17,6 @@ export function createContactWayQrPage(state: EmulatorState): Middleware {
     const way = state.world.wecom
       .flatMap((corp) => [...corp.contactWays.ways.values()])
       .find((w) => w.qrCode !== undefined && new URL(w.qrCode).pathname === ctx.path);
-    if (!way) {
-      ctx.status = 404;
-      ctx.type = 'text/plain';
-      ctx.body = 'not found';
-      return;
-    }
-    ctx.type = 'image/png';
-    ctx.body = await QRCode.toBuffer(`https://work.weixin.qq.com/ca/${way.configId}`, {
-      type: 'png',
-      errorCorrectionLevel: 'M',
-      margin: 2,
-      width: 430,
-    });
+    await serveQrPng(ctx, way && `https://work.weixin.qq.com/ca/${way.configId}`, 'not found');
   };
 }

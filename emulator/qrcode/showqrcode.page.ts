@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import QRCode from 'qrcode';
 import type { EmulatorState } from '../state';
 
@@ -18,13 +18,18 @@ export function createShowQrCodePage(state: EmulatorState): Middleware {
       ticket === ''
         ? undefined
         : state.world.oa.map((aud) => aud.qrcodes.live(ticket, now)).find((c) => c !== undefined);
-    if (!code) {
-      ctx.status = 404;
-      ctx.type = 'text/plain';
-      ctx.body = 'invalid ticket';
-      return;
-    }
-    ctx.type = 'image/png';
-    ctx.body = await QRCode.toBuffer(code.url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 430 });
+    await serveQrPng(ctx, code?.url, 'invalid ticket');
   };
+}
+
+/** A PNG QR image of `text` as the image hosts serve it, or HTTP 404 with `missing` when there is none. */
+export async function serveQrPng(ctx: Context, text: string | undefined, missing: string): Promise<void> {
+  if (text === undefined) {
+    ctx.status = 404;
+    ctx.type = 'text/plain';
+    ctx.body = missing;
+    return;
+  }
+  ctx.type = 'image/png';
+  ctx.body = await QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 430 });
 }

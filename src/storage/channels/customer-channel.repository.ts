@@ -1,5 +1,16 @@
 import type { ChannelActivityKind } from '../entities/channel-activity.entity';
-import { type Db, excluded, execute, fromDbTime, idString, insertIgnore, select, toDbTime, upsert } from '../sql';
+import {
+  type Db,
+  type Row,
+  excluded,
+  execute,
+  fromDbTime,
+  idString,
+  insertIgnore,
+  select,
+  toDbTime,
+  upsert,
+} from '../sql';
 
 export interface ChannelTouch {
   channelId: string;
@@ -57,6 +68,14 @@ export async function recordActivity(db: Db, a: ChannelTouch & { kind: ChannelAc
 export interface GoneRelation {
   customerId: string;
   dedupeKey: string;
+}
+
+/** The gone relations among rows `{ id, customer_id }` of `table` a sync marked at `at`, keyed by row and time. */
+export function goneRelations(table: string, rows: readonly Row[], at: Date): GoneRelation[] {
+  return rows.map((r) => ({
+    customerId: String(r.customer_id),
+    dedupeKey: `sync-lost:${table}:${idString(r.id)}:${at.getTime()}`,
+  }));
 }
 
 const LOSS_CHUNK = 500;

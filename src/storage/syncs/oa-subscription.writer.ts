@@ -1,7 +1,7 @@
 import type { UserInfoWire } from '../../../connectors/official-account/client-types';
 import { writeRows } from '../driver/prepared-rows';
-import type { GoneRelation } from '../channels/customer-channel.repository';
-import { type Db, execute, excluded, idString, q, type RowsStatement, select, toDbTime, upsertStatement } from '../sql';
+import { type GoneRelation, goneRelations } from '../channels/customer-channel.repository';
+import { type Db, execute, excluded, q, type RowsStatement, select, toDbTime, upsertStatement } from '../sql';
 
 const unix = (s: number | undefined): string | null =>
   typeof s === 'number' && s > 0 ? toDbTime(new Date(s * 1000)) : null;
@@ -112,11 +112,5 @@ export async function markUnseenUnsubscribed(
     'SELECT id, customer_id FROM oa_subscriptions WHERE app_id = ? AND subscribed = 0 AND unsubscribe_time = ? AND updated_at = ? AND customer_id IS NOT NULL',
     [appId, now, now],
   );
-  return {
-    marked: affected,
-    gone: rows.map((r) => ({
-      customerId: String(r.customer_id),
-      dedupeKey: `sync-lost:oa_subscriptions:${idString(r.id)}:${now.getTime()}`,
-    })),
-  };
+  return { marked: affected, gone: goneRelations('oa_subscriptions', rows, now) };
 }

@@ -1,6 +1,6 @@
 import type { FollowInfoWire } from '../../../connectors/wecom/client-types';
-import type { GoneRelation } from '../channels/customer-channel.repository';
-import { type Db, execute, idString, select, upsert } from '../sql';
+import { type GoneRelation, goneRelations } from '../channels/customer-channel.repository';
+import { type Db, execute, select, upsert } from '../sql';
 
 const unix = (s: number | undefined): Date | null => (typeof s === 'number' && s > 0 ? new Date(s * 1000) : null);
 const orNull = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
@@ -80,13 +80,7 @@ export async function markUnseenFollowsDeleted(
     'SELECT id, customer_id FROM wecom_follows WHERE corp_id = ? AND deleted = 1 AND deleted_at = ? AND updated_at = ? AND customer_id IS NOT NULL',
     [corpId, now, now],
   );
-  return {
-    marked: affected,
-    gone: rows.map((r) => ({
-      customerId: String(r.customer_id),
-      dedupeKey: `sync-lost:wecom_follows:${idString(r.id)}:${now.getTime()}`,
-    })),
-  };
+  return { marked: affected, gone: goneRelations('wecom_follows', rows, now) };
 }
 
 /**
