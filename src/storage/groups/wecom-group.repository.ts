@@ -1,4 +1,16 @@
-import { type Db, execute, fromDbTime, insertIgnore, select, upsert } from '../sql';
+import { writeRows } from '../driver/prepared-rows';
+import {
+  type Db,
+  excluded,
+  execute,
+  fromDbTime,
+  insertIgnore,
+  type RowsStatement,
+  select,
+  toDbTime,
+  upsert,
+  upsertStatement,
+} from '../sql';
 
 /** What one groupchat/get says of a group. */
 export interface GroupWrite {
@@ -147,44 +159,28 @@ export async function saveGroupReads(
       ],
     },
   );
-  await upsert(
+  const at = toDbTime(now);
+  const time = (d: Date | null) => (d ? toDbTime(d) : null);
+  await writeRows(
     db,
-    'wecom_group_members',
+    membersUpsert(db),
     reads.flatMap(({ group, members }) =>
-      members.map((m) => ({
-        corp_id: corpId,
-        chat_id: group.chatId,
-        userid: m.userid,
-        member_type: m.memberType,
-        name: cut(m.name, 128),
-        group_nickname: cut(m.groupNickname, 128),
-        join_time: m.joinTime,
-        join_scene: m.joinScene,
-        invitor_userid: m.invitorUserid,
-        state: cut(m.state, 64),
-        left_at: null,
-        quit_scene: null,
-        seen_at: now,
-        created_at: now,
-        updated_at: now,
-      })),
+      members.map((m) => [
+        corpId,
+        group.chatId,
+        m.userid,
+        m.memberType,
+        cut(m.name, 128),
+        cut(m.groupNickname, 128),
+        time(m.joinTime),
+        m.joinScene,
+        m.invitorUserid,
+        cut(m.state, 64),
+        at,
+        at,
+        at,
+      ]),
     ),
-    {
-      conflict: ['corp_id', 'chat_id', 'userid'],
-      update: [
-        'member_type',
-        'name',
-        'group_nickname',
-        'join_time',
-        'join_scene',
-        'invitor_userid',
-        'state',
-        'left_at',
-        'quit_scene',
-        'seen_at',
-        'updated_at',
-      ],
-    },
   );
   // Only groups where someone left have current rows the reads did not refresh (a first read has none).
   const leaving = reads.filter((_, i) => results[i]!.left.length > 0).map((r) => r.group.chatId);
@@ -195,6 +191,49 @@ export async function saveGroupReads(
       [now, now, corpId, ...leaving, now],
     );
   return results;
+}
+
+const MEMBER_COLUMNS = [
+  'corp_id',
+  'chat_id',
+  'userid',
+  'member_type',
+  'name',
+  'group_nickname',
+  'join_time',
+  'join_scene',
+  'invitor_userid',
+  'state',
+  'seen_at',
+  'created_at',
+  'updated_at',
+];
+
+/**
+ * Every current member a read lists, as one statement shape: sent as server-side prepared blocks (writeRows), so
+ * MariaDB does not lex a full sync's millions of quoted values. A member seen again after leaving is current again.
+ */
+function membersUpsert(db: Db): RowsStatement {
+  return upsertStatement(db, 'wecom_group_members', MEMBER_COLUMNS, {
+    conflict: ['corp_id', 'chat_id', 'userid'],
+    update: {
+      ...Object.fromEntries(
+        [
+          'member_type',
+          'name',
+          'group_nickname',
+          'join_time',
+          'join_scene',
+          'invitor_userid',
+          'state',
+          'seen_at',
+          'updated_at',
+        ].map((c) => [c, excluded(db, c)]),
+      ),
+      left_at: 'NULL',
+      quit_scene: 'NULL',
+    },
+  });
 }
 
 /** WeCom no longer has the group (dismissed, 40050/49008, or the dismiss callback): it keeps its history. */
