@@ -7,6 +7,7 @@ import { ChannelStatsService } from './channels/channel-stats.service';
 import { AttributeDefinitionService } from './attributes/attribute-definition.service';
 import { CustomerAttributeService } from './attributes/customer-attribute.service';
 import { CustomerNoteService } from './attributes/customer-note.service';
+import { FollowRemarkService } from './attributes/follow-remark.service';
 import { ProfileService } from './customers/profile.service';
 import { createFrontDoors, type FrontDoors } from './h5/front-doors';
 import { createIdentityService, type IdentityService } from './identity/identity.service';
@@ -59,6 +60,8 @@ export interface Services extends AppContext {
   attributeDefinitions: AttributeDefinitionService;
   customerAttributes: CustomerAttributeService;
   customerNotes: CustomerNoteService;
+  /** WeCom remark write-back through the outbox. */
+  followRemarks: FollowRemarkService;
 }
 
 export interface ServicesOptions {
@@ -92,6 +95,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const attributeDefinitions = new AttributeDefinitionService({ ...app, now });
   const customerAttributes = new CustomerAttributeService({ ...app, now, sealer: phoneCrypto });
   const customerNotes = new CustomerNoteService({ ...app, now });
+  const followRemarks = new FollowRemarkService({ ...app, now });
   return Object.assign(app, {
     instanceId,
     clients,
@@ -112,5 +116,6 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     attributeDefinitions,
     customerAttributes,
     customerNotes,
+    followRemarks,
   });
 }

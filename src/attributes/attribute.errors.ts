@@ -12,6 +12,7 @@ export const ATTRIBUTE_ERROR_STATUS = {
   KEY_TAKEN: 409,
   HAS_VALUES: 409,
   NOT_EDITABLE: 403,
+  FOLLOW_NOT_FOUND: 404,
 } as const satisfies ErrorStatusTable;
 
 export type AttributeErrorCode = keyof typeof ATTRIBUTE_ERROR_STATUS;

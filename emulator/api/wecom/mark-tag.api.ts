@@ -45,10 +45,16 @@ const markTag: Endpoint = {
 };
 
 const LIMITS = { remark: 20, description: 150, remark_company: 20 };
+const FIELDS = ['remark', 'description', 'remark_company', 'remark_mobiles', 'remark_pic_mediaid'] as const;
+
+/** A field left out or an empty string counts as empty; a mobile list, even `[""]` (which clears it), does not. */
+const isEmpty = (v: unknown): boolean => v === undefined || v === '';
 
 /**
- * POST /cgi-bin/externalcontact/remark — remark ≤20, description ≤150, remark_company ≤20 characters;
- * remark_mobiles replaces the list ([""] clears it); not everything may be empty (wechat-api.md §5.7).
+ * POST /cgi-bin/externalcontact/remark — remark ≤20, description ≤150, remark_company ≤20 characters (40058
+ * beyond); remark_mobiles replaces the list ([""] clears it); the five fields may not all be empty (40058);
+ * remark_company only takes effect for a WeChat user and is ignored for a WeCom contact; an unknown member is
+ * 60111, an unknown external_userid 40096, no relation 84061 (wechat-api-wecom-ops.md §7). No callback follows.
  * https://developer.work.weixin.qq.com/document/path/92115
  */
 const remark: Endpoint = {
@@ -57,8 +63,7 @@ const remark: Endpoint = {
   method: 'POST',
   handle(call) {
     const b = call.body();
-    const fields = ['remark', 'description', 'remark_company', 'remark_mobiles', 'remark_pic_mediaid'] as const;
-    if (fields.every((f) => b[f] === undefined)) throw new WxError(40058);
+    if (FIELDS.every((f) => isEmpty(b[f]))) throw new WxError(40058);
     for (const [k, max] of Object.entries(LIMITS)) {
       const v = b[k];
       if (v !== undefined && (typeof v !== 'string' || [...v].length > max)) throw new WxError(40058);
@@ -66,13 +71,12 @@ const remark: Endpoint = {
     const mobiles = b.remark_mobiles;
     if (mobiles !== undefined && (!Array.isArray(mobiles) || mobiles.some((m) => typeof m !== 'string')))
       throw new WxError(47001);
+    if (typeof b.userid !== 'string' || !corpOf(call).corp.staffByUserid.get(b.userid)) throw new WxError(60111);
     const rel = relationOf(call, b);
     if (typeof b.remark === 'string') rel.remark = b.remark;
     if (typeof b.description === 'string') rel.description = b.description;
-    if (typeof b.remark_company === 'string') {
-      if (corpOf(call).corp.slotType.get(rel.slot) !== 1) throw new WxError(40058);
+    if (typeof b.remark_company === 'string' && corpOf(call).corp.slotType.get(rel.slot) === 1)
       rel.remarkCorpName = b.remark_company;
-    }
     if (Array.isArray(mobiles)) rel.remarkMobiles = (mobiles as string[]).filter((m) => m !== '');
     return {};
   },

@@ -28,10 +28,10 @@ function sourceParam(v: unknown): AttributeSource {
 /**
  * Custom fields and notes (DESIGN §10.4, §13): `GET/POST /attributes`, `GET/PATCH/DELETE /attributes/:key`
  * (`?force=true` deletes a definition with values), `GET/PATCH /customers/:id/attributes`,
- * `GET/POST /customers/:id/notes`.
+ * `GET/POST /customers/:id/notes`, `PATCH /customers/:id/follows/:corpId/:userid` (202: queued for WeChat).
  */
 export function registerAttributeRoutes(router: Router, app: Services): void {
-  const { attributeDefinitions: defs, customerAttributes: values, customerNotes: notes } = app;
+  const { attributeDefinitions: defs, customerAttributes: values, customerNotes: notes, followRemarks: remarks } = app;
 
   router.get('/attributes', requireRole('viewer'), async (ctx) => {
     ctx.body = await defs.list();
@@ -67,6 +67,13 @@ export function registerAttributeRoutes(router: Router, app: Services): void {
       editor: role === 'admin' ? 'admin' : 'operator',
       source: sourceParam(ctx.query.source),
     });
+  });
+
+  router.patch('/customers/:id/follows/:corpId/:userid', requireRole('operator'), async (ctx) => {
+    const { corpId, userid } = ctx.params;
+    if (!corpId || !userid || corpId.length > 64 || userid.length > 64) throw notFound('follow');
+    ctx.body = await remarks.change(customerIdParam(ctx.params.id), corpId, userid, ctx.request.body, actorOf(ctx));
+    ctx.status = 202;
   });
 
   router.get('/customers/:id/notes', requireRole('viewer'), async (ctx) => {

@@ -1,6 +1,13 @@
 import type { OutboxStatus } from '../entities';
 import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, insertIgnore, select, toDbTime } from '../sql';
-import type { OaPayload, OutboxChannel, OutboxItem, WecomPayload } from '../../tags/outbox/outbox-types';
+import type {
+  OaPayload,
+  OutboxChannel,
+  OutboxItem,
+  OutboxPayload,
+  RemarkPayload,
+  WecomPayload,
+} from '../../tags/outbox/outbox-types';
 
 const COLUMNS =
   'id, channel, account, op_key, payload, status, attempts, next_attempt_at, last_errcode, last_error, tag_id, created_at, updated_at';
@@ -27,7 +34,7 @@ export interface NewOutboxRow {
   channel: OutboxChannel;
   account: string;
   opKey: string;
-  payload: OaPayload | WecomPayload;
+  payload: OutboxPayload;
   tagId: string | null;
   status?: OutboxStatus;
   lastErrcode?: number | null;
@@ -115,6 +122,28 @@ export async function topUp(db: Db, id: string, oldText: string, payload: OaPayl
     [JSON.stringify(payload), now, id, oldText],
   );
   return r.affected === 1;
+}
+
+/**
+ * Queues a row for an op key, or merges `payload` over the key's pending row when there is one (a later change of
+ * the same fields wins); a row already claimed is left alone and a new one follows it.
+ */
+export async function queueOrMerge(db: Db, row: NewOutboxRow & { payload: RemarkPayload }, now: Date): Promise<void> {
+  const [pending] = await select(
+    db,
+    "SELECT id, payload FROM outbox WHERE op_key = ? AND status = 'pending' ORDER BY id LIMIT 1",
+    [row.opKey],
+  );
+  if (pending) {
+    const merged = { ...fromJsonText<RemarkPayload>(pending.payload), ...row.payload };
+    const r = await execute(
+      db,
+      "UPDATE outbox SET payload = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND payload = ?",
+      [JSON.stringify(merged), now, now, idString(pending.id), String(pending.payload)],
+    );
+    if (r.affected === 1) return;
+  }
+  await insertOutboxRows(db, [row], now);
 }
 
 /** Op keys among `keys` that already have a pending row. */

@@ -5,7 +5,8 @@ import { RemoteBinder } from '../bindings/remote-binder';
 import type { TagsDeps } from '../tags-deps';
 import { pushOaAccount } from './oa-push';
 import { claimDue } from '../../storage/tags/outbox-claim';
-import { isOaPayload, isWecomPayload, type OutboxItem } from './outbox-types';
+import { isOaPayload, isRemarkPayload, isWecomPayload, type OutboxItem } from './outbox-types';
+import { pushRemarks } from './remark-push';
 import type { PushContext } from './push-context';
 import { PushOutcome, emptyStats, type PushStats } from './push-outcome';
 import { classifyFailure } from './push-errors';
@@ -133,6 +134,8 @@ export class OutboxPusher {
         const first = group[0]!;
         try {
           if (first.channel === 'oa') await pushOaAccount(ctx, first.account, group.filter(isOaPayload));
+          else if (first.channel === 'wecom-remark')
+            await pushRemarks(ctx, first.account, group.filter(isRemarkPayload));
           else await pushWecomAccount(ctx, first.account, group.filter(isWecomPayload));
         } catch (err) {
           // A failure before any per-row outcome (database, config): every row of the group is retried later.

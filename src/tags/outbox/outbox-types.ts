@@ -27,14 +27,28 @@ export interface WecomPayload {
   remove?: string[];
 }
 
-export type OutboxChannel = 'oa' | 'wecom';
+/**
+ * `wecom-remark`: one `externalcontact/remark` for a (staff, external_userid) relation (DESIGN §10.4); op key
+ * `wecom-remark:<corpid>:<staff>:<external_userid>`. A change while the row is still pending merges into it, so the
+ * relation gets one call with the latest of each field.
+ */
+export interface RemarkPayload {
+  userid: string;
+  externalUserid: string;
+  remark?: string;
+  description?: string;
+  remarkMobiles?: string[];
+}
+
+export type OutboxChannel = 'oa' | 'wecom' | 'wecom-remark';
+export type OutboxPayload = OaPayload | WecomPayload | RemarkPayload;
 
 export interface OutboxItem {
   id: string;
   channel: OutboxChannel;
   account: string;
   opKey: string;
-  payload: OaPayload | WecomPayload;
+  payload: OutboxPayload;
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: Date;
@@ -54,6 +68,13 @@ export const wecomOpKey = (corpId: string, userid: string, externalUserid: strin
 
 export function isOaPayload(item: OutboxItem): item is OutboxItem & { payload: OaPayload } {
   return item.channel === 'oa';
+}
+
+export const remarkOpKey = (corpId: string, userid: string, externalUserid: string): string =>
+  `wecom-remark:${corpId}:${userid}:${externalUserid}`;
+
+export function isRemarkPayload(item: OutboxItem): item is OutboxItem & { payload: RemarkPayload } {
+  return item.channel === 'wecom-remark';
 }
 
 export function isWecomPayload(item: OutboxItem): item is OutboxItem & { payload: WecomPayload } {

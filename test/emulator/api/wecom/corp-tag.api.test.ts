@@ -155,4 +155,19 @@ describe('WeCom corp tag library', () => {
     ).data.relations[0];
     expect(state.remarkMobiles).toEqual([]);
   });
+
+  it('remark: all fields empty is 40058; unknown member 60111, unknown contact 40096; no callback for API edits', async () => {
+    const rel = (await t.control.get(`/state/wecom/${corpId}/relations`, { params: { limit: 1 } })).data.relations[0];
+    const body = { userid: rel.userid, external_userid: rel.externalUserId };
+    expect((await call('remark', { ...body, remark: '', description: '' })).data.errcode).toBe(40058);
+    expect((await call('remark', { ...body, userid: 'nobody-here', remark: 'x' })).data.errcode).toBe(60111);
+    expect((await call('remark', { ...body, external_userid: 'wmNoSuchContact', remark: 'x' })).data.errcode).toBe(
+      40096,
+    );
+    expect((await call('remark', { ...body, remark: '', description: '只改描述' })).data.errcode).toBe(0);
+    expect((await call('remark', { ...body, remark: '一二三四五六七八九十一二三四五六七八九十' })).data.errcode).toBe(
+      0,
+    );
+    expect((await t.control.get('/callbacks/deliveries')).data.deliveries).toEqual([]);
+  });
 });

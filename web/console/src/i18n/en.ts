@@ -537,6 +537,7 @@ export const en: Record<MessageKey, string> = {
   'channel.mp': 'Mini Program',
   'channel.h5': 'H5',
   'channel.wecom': 'WeCom',
+  'channel.wecom-remark': 'WeCom remark',
   'channel.pay': 'WeChat Pay',
 
   'identity.unionid': 'UnionID',

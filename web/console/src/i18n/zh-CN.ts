@@ -529,6 +529,7 @@ export const zhCN = {
   'channel.mp': '小程序',
   'channel.h5': 'H5',
   'channel.wecom': '企业微信',
+  'channel.wecom-remark': '企业微信备注',
   'channel.pay': '微信支付',
 
   'identity.unionid': 'UnionID',

@@ -1,0 +1,127 @@
+import type { RunningGateway } from '../../src/server';
+import { select } from '../../src/storage/sql';
+import { ApiKeyService } from '../../src/auth/api-key.service';
+import { useTestDatabase } from '../helpers/describe-db';
+import { gateway, startWorld, waitFor, type World } from './callbacks-harness';
+
+/**
+ * WeCom remark write-back (DESIGN §10.4) through the running gateway: the PATCH queues an outbox row, the outbox
+ * worker calls externalcontact/remark on the emulator, and the stored relation takes the remark once WeChat accepted.
+ */
+describe('remark write-back through the outbox', () => {
+  const db = useTestDatabase();
+  let world: World;
+  let gw: RunningGateway;
+  let key: string;
+  let viewer: string;
+  let corpId: string;
+  let staff: string;
+  let ext: string;
+  let customerId: string;
+  const api = async (p: string, init: { method?: string; json?: unknown; key?: string } = {}) => {
+    const res = await fetch(`${gw.url}/api/v1${p}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${init.key ?? key}`, 'content-type': 'application/json' },
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const emulatorRelation = () => {
+    const corp = world.emulator.state.world.corp(corpId)!;
+    return corp.relationsBySlot[corp.slotOf(ext)]!.find((r) => r.staff.userid === staff)!;
+  };
+  const storedRemark = async () =>
+    (
+      await select<{ remark: string | null; description: string | null }>(
+        db.ds,
+        'SELECT remark, description FROM wecom_follows WHERE external_userid = ? AND staff_userid = ?',
+        [ext, staff],
+      )
+    )[0];
+
+  beforeAll(async () => {
+    world = await startWorld(db.url);
+    gw = await gateway(world.config);
+    corpId = world.apps.corps[0]!.corpId;
+    await world.control(`/apps/${corpId}`, { url: `${gw.url}/wechat/wecom/${corpId}` }, 'PATCH');
+    const keys = new ApiKeyService(db.ds);
+    key = (await keys.create('remark-e2e', 'operator')).key;
+    viewer = (await keys.create('remark-viewer', 'viewer')).key;
+    staff = world.emulator.state.world.corp(corpId)!.staff.find((s) => s.contactFeature)!.userid;
+    ext = (
+      await world.control(`/wecom/${corpId}/contacts`, { personId: 5, followers: [{ userid: staff }], notify: true })
+    ).externalUserId as string;
+    customerId = await waitFor(
+      async () =>
+        (
+          await select<{ customer_id: string }>(
+            db.ds,
+            'SELECT customer_id FROM wecom_follows WHERE external_userid = ?',
+            [ext],
+          )
+        )[0]?.customer_id,
+    );
+  });
+  afterAll(async () => {
+    await gw.stop();
+    await world.close();
+  });
+
+  it('refuses viewers, WeChat-breaking input and relations the customer does not have', async () => {
+    const path = `/customers/${customerId}/follows/${corpId}/${staff}`;
+    expect((await api(path, { method: 'PATCH', key: viewer, json: { remark: 'x' } })).status).toBe(403);
+    for (const json of [
+      {},
+      { remark: 'x'.repeat(21) },
+      { description: 'x'.repeat(151) },
+      { remark: 'a', tags: [] },
+      { remarkMobiles: ['abc'] },
+    ]) {
+      const r = await api(path, { method: 'PATCH', json });
+      expect(r.status).toBe(422);
+    }
+    expect(
+      (await api(`/customers/${customerId}/follows/${corpId}/nobody`, { method: 'PATCH', json: { remark: 'x' } }))
+        .status,
+    ).toBe(404);
+    expect((await select(db.ds, "SELECT id FROM outbox WHERE channel = 'wecom-remark'")).length).toBe(0);
+  });
+
+  it('queues the remark, WeChat gets it, and the relation shows it once WeChat accepted', async () => {
+    const r = await api(`/customers/${customerId}/follows/${corpId}/${staff}`, {
+      method: 'PATCH',
+      json: { remark: '王女士-户外', description: '两个孩子，喜欢露营', remarkMobiles: ['13800001111'] },
+    });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ customerId, corpId, userid: staff, externalUserId: ext, status: 'queued' });
+    await waitFor(async () => (emulatorRelation().remark === '王女士-户外' ? true : undefined));
+    expect(emulatorRelation()).toMatchObject({ description: '两个孩子，喜欢露营', remarkMobiles: ['13800001111'] });
+    await waitFor(async () => ((await storedRemark())?.remark === '王女士-户外' ? true : undefined));
+    expect(await storedRemark()).toEqual({ remark: '王女士-户外', description: '两个孩子，喜欢露营' });
+    const profile = await api(`/customers/${customerId}`);
+    expect(profile.body.follows.find((f: { staffUserId: string }) => f.staffUserId === staff).remark).toBe(
+      '王女士-户外',
+    );
+    const [row] = await select<{ status: string }>(db.ds, "SELECT status FROM outbox WHERE channel = 'wecom-remark'");
+    expect(row!.status).toBe('done');
+    const audit = await select<{ details: string }>(
+      db.ds,
+      "SELECT details FROM audit_log WHERE action = 'customer.follow.remark'",
+    );
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({
+      corpId,
+      userid: staff,
+      new: { remark: '王女士-户外', remarkMobiles: 1 },
+    });
+  });
+
+  it('clears the remark alone by sending the description along (WeChat refuses an all-empty call)', async () => {
+    const r = await api(`/customers/${customerId}/follows/${corpId}/${staff}`, {
+      method: 'PATCH',
+      json: { remark: '' },
+    });
+    expect(r.status).toBe(202);
+    await waitFor(async () => ((await storedRemark())?.remark === null ? true : undefined));
+    expect(emulatorRelation()).toMatchObject({ remark: '', description: '两个孩子，喜欢露营' });
+  });
+});
