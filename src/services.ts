@@ -87,15 +87,28 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const { resolver, syncs } = createSyncRuntime(app, { clients, identity, instanceId });
   const frontDoors = createFrontDoors(app, { clients, identity, tokens: sessionTokens });
   const tags = tagWorkers(app, clients, { owner: instanceId });
-  const sidebar = createSidebarServices({ ...app, now, clients, sessionTokens, profiles, tags });
-  const channels = new ChannelService({ ...app, now, clients });
-  const welcomes = new WelcomeSender({ ...app, now, clients, instanceId });
-  const groupRereads = new EarlyGroupRereads({ ...app, now });
-  const channelStats = new ChannelStatsService({ ...app, now });
   const attributeDefinitions = new AttributeDefinitionService({ ...app, now });
   const customerAttributes = new CustomerAttributeService({ ...app, now, sealer: phoneCrypto });
   const customerNotes = new CustomerNoteService({ ...app, now });
   const followRemarks = new FollowRemarkService({ ...app, now });
+  const sidebar = createSidebarServices({
+    ...app,
+    now,
+    clients,
+    sessionTokens,
+    profiles,
+    tags,
+    attributes: {
+      definitions: attributeDefinitions,
+      values: customerAttributes,
+      notes: customerNotes,
+      remarks: followRemarks,
+    },
+  });
+  const channels = new ChannelService({ ...app, now, clients });
+  const welcomes = new WelcomeSender({ ...app, now, clients, instanceId });
+  const groupRereads = new EarlyGroupRereads({ ...app, now });
+  const channelStats = new ChannelStatsService({ ...app, now });
   return Object.assign(app, {
     instanceId,
     clients,

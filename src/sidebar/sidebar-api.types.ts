@@ -90,6 +90,25 @@ export interface SidebarEventJson {
 }
 
 /** `GET /sidebar/api/customers/:externalUserId`: the admin API's `Customer` (phone masked) plus orders and account names. */
+export type SidebarAttributeValue = string | number | boolean | string[];
+
+/** A custom field marked editable by `staff`, as the sidebar shows it. */
+export interface SidebarFieldJson {
+  key: string;
+  label: { 'zh-CN': string; en: string };
+  type: 'text' | 'number' | 'date' | 'bool' | 'enum' | 'multiEnum';
+  options?: string[];
+  pii: boolean;
+}
+
+export interface SidebarNoteJson {
+  id: string;
+  text: string;
+  author: string;
+  authorKind: 'operator' | 'staff';
+  createdAt: string;
+}
+
 export interface SidebarCustomerJson {
   id: string;
   /** The best name known (displayName, a remark, a nickname…), null when none is. */
@@ -114,6 +133,11 @@ export interface SidebarCustomerJson {
   };
   orders: SidebarOrderJson[];
   recentEvents: SidebarEventJson[];
+  /** Custom field values by key (pii masked, as for a viewer) and the fields a rep may fill in (DESIGN §10.4). */
+  attributes: Record<string, SidebarAttributeValue>;
+  fields: SidebarFieldJson[];
+  /** The latest 20 notes, newest first. */
+  notes: SidebarNoteJson[];
   /** appId / corpId / mchId → the account's configured name, for the accounts that have one. */
   accountNames: Record<string, string>;
 }

@@ -20,6 +20,12 @@ import type {
   SidebarTagPageJson,
 } from './sidebar-api.types';
 import { SidebarError } from './sidebar.errors';
+import type { AttributeDefinitionService } from '../attributes/attribute-definition.service';
+import type { CustomerAttributeService } from '../attributes/customer-attribute.service';
+import type { CustomerNoteService } from '../attributes/customer-note.service';
+import type { FollowRemarkService, RemarkQueuedJson } from '../attributes/follow-remark.service';
+import type { CustomerAttributesJson, CustomerNoteJson } from '../attributes/attributes-api.types';
+import { attributeInvalid } from '../attributes/attribute.errors';
 import type { StaffSession } from './staff-session';
 
 export interface SidebarCustomersDeps {
@@ -28,6 +34,12 @@ export interface SidebarCustomersDeps {
   profiles: ProfileService;
   assignments: AssignmentService;
   catalog: TagCatalogService;
+  attributes: {
+    definitions: AttributeDefinitionService;
+    values: CustomerAttributeService;
+    notes: CustomerNoteService;
+    remarks: FollowRemarkService;
+  };
 }
 
 function groupTags(tags: readonly TagRecord[]): SidebarTagGroupJson[] {
@@ -67,9 +79,10 @@ export class SidebarCustomersService {
   /** The admin API's profile (phone masked), with the latest orders and the names of the accounts it mentions. */
   async profile(staff: StaffSession, externalUserid: string): Promise<SidebarCustomerJson> {
     const customer = await this.followed(staff, externalUserid);
-    const [p, orders] = await Promise.all([
+    const [p, orders, defs] = await Promise.all([
       this.deps.profiles.profile(this.deps.ds, customer, 'viewer'),
       recentOrders(this.deps.ds, customer.id, RECENT_ORDERS),
+      this.deps.attributes.definitions.list(),
     ]);
     return {
       ...p,
@@ -82,7 +95,37 @@ export class SidebarCustomersService {
         : null,
       orders: orders.map(orderJson),
       accountNames: accountNamesOf(this.deps.config),
+      fields: defs.items
+        .filter((d) => d.editableBy.includes('staff'))
+        .map((d) => ({
+          key: d.key,
+          label: d.label,
+          type: d.type,
+          ...(d.options ? { options: d.options } : {}),
+          pii: d.pii,
+        })),
     };
+  }
+
+  /** Fills in fields marked for `staff` (DESIGN §10.4): source `staff`, in the rep's name, audited as in the API. */
+  async setAttributes(staff: StaffSession, externalUserid: string, body: unknown): Promise<CustomerAttributesJson> {
+    const c = await this.followed(staff, externalUserid);
+    await this.deps.attributes.values.patch(c.id, body, { actor: actorOf(staff), editor: 'staff', source: 'staff' });
+    return this.deps.attributes.values.valuesOf(c.id, 'viewer');
+  }
+
+  async addNote(staff: StaffSession, externalUserid: string, body: unknown): Promise<CustomerNoteJson> {
+    const c = await this.followed(staff, externalUserid);
+    return this.deps.attributes.notes.add(c.id, body, actorOf(staff), 'staff');
+  }
+
+  /** The remark and description of the rep's own relation with the customer, written back to WeCom. */
+  async setRemark(staff: StaffSession, externalUserid: string, body: unknown): Promise<RemarkQueuedJson> {
+    const c = await this.followed(staff, externalUserid);
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (typeof b !== 'object' || Object.keys(b).some((k) => k !== 'remark' && k !== 'description'))
+      throw attributeInvalid([{ field: 'body', message: 'a rep changes only remark and description' }]);
+    return this.deps.attributes.remarks.change(c.id, staff.corpId, staff.userid, b, actorOf(staff));
   }
 
   async addTags(staff: StaffSession, externalUserid: string, tagIds: readonly string[]): Promise<SidebarTagChangeJson> {

@@ -4,7 +4,7 @@ import type { ProfileService } from '../customers/profile.service';
 import { OauthStates } from '../h5/oauth-state';
 import type { TagServices } from '../tags/tags-services.factory';
 import type { Clients } from '../tokens/clients';
-import { SidebarCustomersService } from './sidebar-customers.service';
+import { SidebarCustomersService, type SidebarCustomersDeps } from './sidebar-customers.service';
 import { SidebarJssdkService } from './sidebar-jssdk.service';
 import { SidebarLoginService } from './sidebar-login.service';
 
@@ -18,7 +18,13 @@ export interface SidebarServices {
 
 /** On the process's WeChat clients (one token manager per account, shared tickets), signer, profiles and tag services. */
 export function createSidebarServices(
-  app: AppContext & { clients: Clients; sessionTokens: SessionTokens; profiles: ProfileService; tags: TagServices },
+  app: AppContext & {
+    clients: Clients;
+    sessionTokens: SessionTokens;
+    profiles: ProfileService;
+    tags: TagServices;
+    attributes: SidebarCustomersDeps['attributes'];
+  },
 ): SidebarServices {
   const tokens = app.sessionTokens;
   const wecom = (corpId: string) => app.clients.wecom(corpId);
@@ -38,6 +44,7 @@ export function createSidebarServices(
       profiles: app.profiles,
       assignments,
       catalog,
+      attributes: app.attributes,
     }),
   };
 }

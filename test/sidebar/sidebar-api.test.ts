@@ -118,7 +118,8 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
     expect(res.status).toBe(200);
     const admin = await h.request(`/api/v1/customers/${res.body.id}`, { bearer: h.adminKey });
     const { phone: adminPhone, follows: adminFollows, ...adminRest } = admin.body;
-    const { phone, follows, orders, accountNames, firstChannel, ...rest } = res.body;
+    const { phone, follows, orders, accountNames, firstChannel, fields, ...rest } = res.body;
+    expect(fields).toEqual([]);
     expect(rest).toEqual({ ...adminRest, name: adminRest.name ?? '王小明' });
     // The channel that first brought the customer, for the card's header: none here.
     expect(firstChannel).toBeNull();

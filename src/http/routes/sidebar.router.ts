@@ -31,7 +31,8 @@ export const SIDEBAR_CSRF_HEADER = 'x-siyu-sidebar';
  *   GET /sidebar/oauth/callback?code&state staff session cookie, 302 to the page (HTML page on refusal)
  *   GET /sidebar[?corpId=]                 the page (web/sidebar), or 302 to login without a session
  *   /sidebar/api/...                       JSON for the page: session, jssdk-config, customers/:externalUserId,
- *                                          tags; the session cookie is required, writes need X-Siyu-Sidebar: 1
+ *                                          tags, customers/:externalUserId/{attributes,notes,remark}; the
+ *                                          session cookie is required, writes need X-Siyu-Sidebar: 1
  */
 export function sidebarRouter(app: Services): Router {
   const router = new Router();
@@ -134,6 +135,20 @@ function apiRouter(app: AppContext, sidebar: SidebarServices): Router {
       throw validationFailed('tagIds must be an array of 1 to 100 tag ids');
     }
     ctx.body = await sidebar.customers.addTags(staff(ctx.state), ctx.params.externalUserId!, tagIds.map(String));
+  });
+
+  api.patch('/customers/:externalUserId/attributes', async (ctx) => {
+    ctx.body = await sidebar.customers.setAttributes(staff(ctx.state), ctx.params.externalUserId!, ctx.request.body);
+  });
+
+  api.post('/customers/:externalUserId/notes', async (ctx) => {
+    ctx.body = await sidebar.customers.addNote(staff(ctx.state), ctx.params.externalUserId!, ctx.request.body);
+    ctx.status = 201;
+  });
+
+  api.patch('/customers/:externalUserId/remark', async (ctx) => {
+    ctx.body = await sidebar.customers.setRemark(staff(ctx.state), ctx.params.externalUserId!, ctx.request.body);
+    ctx.status = 202;
   });
 
   api.delete('/customers/:externalUserId/tags/:tagId', async (ctx) => {
