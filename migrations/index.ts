@@ -22,6 +22,7 @@ import { WecomGroups1795385520000 } from './1795385520000-wecom-groups';
 import { Channels1795385600000 } from './1795385600000-channels';
 import { WelcomeSends1795385610000 } from './1795385610000-welcome-sends';
 import { CustomerAttributes1795385700000 } from './1795385700000-customer-attributes';
+import { Transfers1795385710000 } from './1795385710000-transfers';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -48,4 +49,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Channels1795385600000,
   WelcomeSends1795385610000,
   CustomerAttributes1795385700000,
+  Transfers1795385710000,
 ];

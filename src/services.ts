@@ -21,6 +21,7 @@ import { createSyncRuntime } from './syncs/sync-runtime';
 import type { SyncService } from './syncs/sync.service';
 import { tagWorkers, type TagWorkers } from './tags/tags-services.factory';
 import { createClients, type Clients, type ClientsOptions } from './tokens/clients';
+import { TransferService } from './transfers/transfer.service';
 
 /**
  * Everything a gateway process runs on, each built once: the app context plus its services. `createApp`, the
@@ -62,6 +63,8 @@ export interface Services extends AppContext {
   customerNotes: CustomerNoteService;
   /** WeCom remark write-back through the outbox. */
   followRemarks: FollowRemarkService;
+  /** WeCom customer transfers: started in WeChat, polled until final, their moves applied. */
+  transfers: TransferService;
 }
 
 export interface ServicesOptions {
@@ -109,6 +112,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const welcomes = new WelcomeSender({ ...app, now, clients, instanceId });
   const groupRereads = new EarlyGroupRereads({ ...app, now });
   const channelStats = new ChannelStatsService({ ...app, now });
+  const transfers = new TransferService({ ...app, now, clients });
   return Object.assign(app, {
     instanceId,
     clients,
@@ -130,5 +134,6 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     customerAttributes,
     customerNotes,
     followRemarks,
+    transfers,
   });
 }

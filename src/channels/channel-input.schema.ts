@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QR_MAX_EXPIRE_SECONDS } from '../../connectors/official-account/client';
 import { WELCOME_TEXT_MAX_BYTES } from '../../connectors/wecom/client';
+import { parseBodyWith } from '../errors/parse-body';
 import { channelInvalid } from './channel.errors';
 
 const tagId = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
@@ -48,10 +49,5 @@ export type UpdateChannelInput = z.infer<typeof updateChannelInput>;
 
 /** Parses a request body; a mismatch is a 422 listing every problem with its path. */
 export function parseChannelInput<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw channelInvalid(problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '), {
-    problems,
-  });
+  return parseBodyWith(schema, body, channelInvalid);
 }

@@ -12,7 +12,17 @@ export type ErrorStatusTable = { readonly [code: string]: HttpStatus };
  * place maps errors to HTTP), so a new module here fails to compile until it is mapped.
  */
 export type ErrorDomain =
-  'http' | 'storage' | 'tokens' | 'syncs' | 'tags' | 'identity' | 'front-door' | 'sidebar' | 'channels' | 'attributes';
+  | 'http'
+  | 'storage'
+  | 'tokens'
+  | 'syncs'
+  | 'tags'
+  | 'identity'
+  | 'front-door'
+  | 'sidebar'
+  | 'channels'
+  | 'attributes'
+  | 'transfers';
 
 /**
  * The one base of typed failures the core raises: a module-specific code (a string union), a message safe to

@@ -15,6 +15,8 @@ export interface FollowChange {
   occurredAt: Date;
   change: 'added' | 'edited' | 'removed';
   state?: string;
+  /** A removal WeChat made because a transfer moved the relation (`DELETE_BY_TRANSFER`): not a loss. */
+  transferred?: boolean;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function applyFollow(db: Db, f: FollowChange, now: Date): Promise<v
         createdTime: f.change === 'added' ? f.occurredAt : null,
         deleted: removed,
         deletedAt: removed ? f.occurredAt : null,
+        endReason: removed && f.transferred ? 'transferred' : null,
       },
       now,
     );
@@ -50,7 +53,7 @@ export async function applyFollow(db: Db, f: FollowChange, now: Date): Promise<v
     await markFollowAdded(db, row.id, f.occurredAt, f.state ?? null, f.customerId, now);
   } else if (removed) {
     if (at < addedAt) return;
-    await markFollowRemoved(db, row.id, f.occurredAt, f.customerId, now);
+    await markFollowRemoved(db, row.id, f.occurredAt, f.customerId, now, f.transferred ? 'transferred' : null);
   } else {
     await touchFollow(db, row.id, f.customerId, now);
   }

@@ -112,6 +112,7 @@ export class EventApplier {
             occurredAt: at,
             change,
             state: e.kind === 'follow.added' ? e.state : undefined,
+            transferred: e.kind === 'follow.removed' && e.source === 'DELETE_BY_TRANSFER',
           },
           ctx.now,
         );

@@ -5,6 +5,7 @@ import { tagEventHook } from '../tags/reconcile/tag-event.hook';
 import { staffEventHook } from '../staff/staff-event.hook';
 import { groupEventHook } from '../syncs/wecom/group-event.hook';
 import { channelEventHook } from '../channels/channel-event.hook';
+import { transferFailHook } from '../transfers/transfer-fail.hook';
 
 /**
  * Extra work other modules attach to inbound events, run after the core applied the event and inside the same
@@ -23,4 +24,5 @@ export const eventHooks: EventHook[] = [
   staffEventHook,
   groupEventHook,
   channelEventHook,
+  transferFailHook,
 ];

@@ -9,9 +9,17 @@ import { segmentsJob } from './segments.job';
 import { pushTagsJob } from './push-tags.job';
 import { oaTagReconcileJob } from './oa-tag-reconcile.job';
 import { retentionJob } from './retention.job';
+import { transferResultsJob } from './transfer-results.job';
 
 /** Every cron job of the gateway, listed explicitly. */
-export const JOBS: Job[] = [nightlySyncsJob, segmentsJob, pushTagsJob, oaTagReconcileJob, retentionJob];
+export const JOBS: Job[] = [
+  nightlySyncsJob,
+  segmentsJob,
+  pushTagsJob,
+  oaTagReconcileJob,
+  retentionJob,
+  transferResultsJob,
+];
 
 export type JobOutcome = 'ran' | 'failed' | 'skipped';
 

@@ -17,6 +17,7 @@ import { registerSegmentRoutes } from './segments.routes';
 import { registerOutboxRoutes } from './outbox.routes';
 import { registerOverviewRoutes } from './overview.routes';
 import { registerStaffRoutes } from './staff.routes';
+import { registerTransferRoutes } from './transfers.routes';
 import { registerGroupRoutes } from './groups.routes';
 import { registerChannelRoutes } from './channels.routes';
 import { registerAttributeRoutes } from './attributes.routes';
@@ -43,6 +44,7 @@ const routeFiles: ApiRoutes[] = [
   registerChannelRoutes,
   registerStaffRoutes,
   registerAttributeRoutes,
+  registerTransferRoutes,
 ];
 
 /** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */

@@ -10,6 +10,7 @@ import { IDENTITY_ERROR_STATUS, type IdentityError } from '../../identity/identi
 import { SIDEBAR_ERROR_STATUS, type SidebarError } from '../../sidebar/sidebar.errors';
 import { TAG_ERROR_STATUS, type TagError } from '../../tags/tag-errors';
 import type { HttpError } from '../http-error';
+import { TRANSFER_ERROR_STATUS, type TransferError } from '../../transfers/transfer.errors';
 
 /** Every domain error that can reach HTTP, told apart by `domain`. */
 type AnsweredError =
@@ -23,7 +24,8 @@ type AnsweredError =
   | FrontDoorError
   | SidebarError
   | ChannelError
-  | AttributeError;
+  | AttributeError
+  | TransferError;
 
 // Compile-time guard: every module of ErrorDomain has its error type in AnsweredError.
 const everyDomainAnswered: Exclude<ErrorDomain, AnsweredError['domain']> extends never ? true : never = true;
@@ -52,6 +54,8 @@ function statusOf(err: AnsweredError): number {
       return CHANNEL_ERROR_STATUS[err.code];
     case 'attributes':
       return ATTRIBUTE_ERROR_STATUS[err.code];
+    case 'transfers':
+      return TRANSFER_ERROR_STATUS[err.code];
     default:
       return unreachable(err);
   }

@@ -38,6 +38,7 @@ import { WecomGroupMemberEntity } from './wecom-group-member.entity';
 import { WecomGroupEntity } from './wecom-group.entity';
 import { WecomStaffEntity } from './wecom-staff.entity';
 import { WelcomeSendEntity } from './welcome-send.entity';
+import { TransferEntity, TransferItemEntity } from './transfer.entity';
 
 export * from './access-token.entity';
 export * from './api-key.entity';
@@ -79,6 +80,7 @@ export * from './wecom-group-member.entity';
 export * from './wecom-group.entity';
 export * from './wecom-staff.entity';
 export * from './welcome-send.entity';
+export * from './transfer.entity';
 
 /** Every entity, registered on the DataSource (no globbing). */
 export const entities = [
@@ -122,4 +124,6 @@ export const entities = [
   AttributeDefinitionEntity,
   CustomerAttributeEntity,
   CustomerNoteEntity,
+  TransferEntity,
+  TransferItemEntity,
 ];

@@ -17,6 +17,8 @@ export interface WecomFollowRow {
   createdTime: Date | null;
   deleted: boolean;
   deletedAt: Date | null;
+  /** Why the relation ended when not by either side: `transferred` (DESIGN §10.3). */
+  endReason: string | null;
   /** Corp tag ids on this relation as WeChat last reported them. */
   tags: string[] | null;
   createdAt: Date;
@@ -40,6 +42,7 @@ export const WecomFollowEntity = new EntitySchema<WecomFollowRow>({
     createdTime: col.time('created_time', true),
     deleted: col.bool('deleted', false),
     deletedAt: col.time('deleted_at', true),
+    endReason: col.key('end_reason', 16, { nullable: true }),
     tags: col.json('tags', true),
     createdAt: col.createdAt(),
     updatedAt: col.updatedAt(),

@@ -18,15 +18,17 @@ export async function lockFollow(db: Db, k: FollowKey): Promise<FollowTimes | un
 }
 
 export type NewFollow = FollowKey &
-  Pick<WecomFollowRow, 'customerId' | 'state' | 'createdTime' | 'deleted' | 'deletedAt'>;
+  Pick<WecomFollowRow, 'customerId' | 'state' | 'createdTime' | 'deleted' | 'deletedAt'> & {
+    endReason?: string | null;
+  };
 
 /** Inserts the relation; false when another writer created it meanwhile (the unique key says so). */
 export async function insertFollow(db: Db, f: NewFollow, now: Date): Promise<boolean> {
   try {
     await execute(
       db,
-      `INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, customer_id, state, created_time, deleted, deleted_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, customer_id, state, created_time, deleted, deleted_at, end_reason, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         f.corpId,
         f.staffUserid,
@@ -36,6 +38,7 @@ export async function insertFollow(db: Db, f: NewFollow, now: Date): Promise<boo
         f.createdTime,
         f.deleted,
         f.deletedAt,
+        f.endReason ?? null,
         now,
         now,
       ],
@@ -58,7 +61,7 @@ export async function markFollowAdded(
 ): Promise<void> {
   await execute(
     db,
-    'UPDATE wecom_follows SET deleted = 0, deleted_at = NULL, created_time = ?, state = COALESCE(?, state), customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?',
+    'UPDATE wecom_follows SET deleted = 0, deleted_at = NULL, end_reason = NULL, created_time = ?, state = COALESCE(?, state), customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?',
     [addedAt, state, customerId, now, id],
   );
 }
@@ -69,11 +72,12 @@ export async function markFollowRemoved(
   removedAt: Date,
   customerId: string | null,
   now: Date,
+  endReason: string | null = null,
 ): Promise<void> {
   await execute(
     db,
-    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?',
-    [removedAt, customerId, now, id],
+    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, end_reason = ?, customer_id = COALESCE(?, customer_id), updated_at = ? WHERE id = ?',
+    [removedAt, endReason, customerId, now, id],
   );
 }
 

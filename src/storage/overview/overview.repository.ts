@@ -101,8 +101,22 @@ const SOURCES: { kind: 'new' | 'lost'; src: 'oa' | 'wecom'; from: string; time: 
   { kind: 'new', src: 'wecom', from: 'wecom_follows', time: 'created_time', where: '1 = 1' },
   { kind: 'lost', src: 'oa', from: 'events', time: 'occurred_at', where: "type = 'oa.unsubscribe'" },
   { kind: 'lost', src: 'oa', from: 'oa_subscriptions', time: 'unsubscribe_time', where: 'subscribed = 0' },
-  { kind: 'lost', src: 'wecom', from: 'events', time: 'occurred_at', where: "type = 'wecom.follow_removed'" },
-  { kind: 'lost', src: 'wecom', from: 'wecom_follows', time: 'deleted_at', where: 'deleted = 1' },
+  // A relation a transfer moved, or one of a member who left, is not a lost customer (DESIGN §10.3).
+  {
+    kind: 'lost',
+    src: 'wecom',
+    from: 'events',
+    time: 'occurred_at',
+    where: "type = 'wecom.follow_removed' AND payload NOT LIKE '%DELETE_BY_TRANSFER%'",
+  },
+  {
+    kind: 'lost',
+    src: 'wecom',
+    from: 'wecom_follows',
+    time: 'deleted_at',
+    where:
+      "deleted = 1 AND end_reason IS NULL AND staff_userid NOT IN (SELECT s.userid FROM wecom_staff s WHERE s.corp_id = wecom_follows.corp_id AND s.status = 'left')",
+  },
 ];
 
 export interface DailyChange {

@@ -1,3 +1,4 @@
+import { noWaitingTransfer } from '../transfers/transfer.repository';
 import type { FollowInfoWire } from '../../../connectors/wecom/client-types';
 import { type GoneRelation, goneRelations } from '../channels/customer-channel.repository';
 import { type Db, execute, select, upsert } from '../sql';
@@ -59,7 +60,8 @@ export async function upsertFollows(
 
 /**
  * End of a full contacts run: relations of this corp the run did not see and nobody touched since it started
- * no longer exist (a del_external_contact callback may have been missed).
+ * no longer exist (a del_external_contact callback may have been missed) — except those a transfer is moving
+ * and those of members who left, which wait for a handover (DESIGN §10.3).
  */
 export async function markUnseenFollowsDeleted(
   db: Db,
@@ -69,8 +71,10 @@ export async function markUnseenFollowsDeleted(
 ): Promise<{ marked: number; gone: GoneRelation[] }> {
   const { affected } = await execute(
     db,
-    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND deleted = 0 AND updated_at < ?',
-    [now, now, corpId, startedAt],
+    `UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND deleted = 0 AND updated_at < ?
+      AND ${noWaitingTransfer('wecom_follows')}
+      AND staff_userid NOT IN (SELECT s.userid FROM wecom_staff s WHERE s.corp_id = ? AND s.status = 'left')`,
+    [now, now, corpId, startedAt, corpId],
   );
   if (affected === 0) return { marked: 0, gone: [] };
   // The rows this statement marked (run it in a transaction with what uses them): a callback's delete since has
@@ -96,7 +100,8 @@ export async function markOtherFollowsDeleted(
 ): Promise<number> {
   const { affected } = await execute(
     db,
-    'UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND external_userid = ? AND deleted = 0 AND updated_at < ?',
+    `UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND external_userid = ? AND deleted = 0 AND updated_at < ?
+      AND ${noWaitingTransfer('wecom_follows')}`,
     [now, now, corpId, externalUserid, readAt],
   );
   return affected;
