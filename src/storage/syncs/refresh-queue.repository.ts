@@ -6,9 +6,10 @@ import { type Db, execute, excluded, fromDbTime, idString, select, upsert } from
 /**
  * `wecom_contact`: externalcontact/get of one external_userid; `oa_user`: user/info of one openid;
  * `wecom_member`: user/get of one staff member (change_contact); `wecom_group`: groupchat/get of one chat_id
- * (change_external_chat).
+ * (change_external_chat); `wecom_group_joiners`: groupchat/get of one chat_id right after a join's callback, for
+ * its external members' identities only.
  */
-export type RefreshKind = 'wecom_contact' | 'oa_user' | 'wecom_member' | 'wecom_group';
+export type RefreshKind = 'wecom_contact' | 'oa_user' | 'wecom_member' | 'wecom_group' | 'wecom_group_joiners';
 
 export interface RefreshHint {
   kind: RefreshKind;
@@ -48,19 +49,6 @@ export async function enqueueRefresh(db: Db, hints: readonly RefreshHint[], now:
     conflict: ['pending_key'],
     update: { hinted_at: excluded(db, 'hinted_at'), updated_at: excluded(db, 'updated_at') },
   });
-}
-
-/**
- * Whether a read of this subject that began at or after `since` has finished. A row ends `done` only when no hint
- * moved its `hinted_at` during the read (complete()), so its read was claimed after that hint.
- */
-export async function readSince(db: Db, h: RefreshHint, since: Date): Promise<boolean> {
-  const rows = await select(
-    db,
-    "SELECT 1 AS x FROM refresh_queue WHERE subject = ? AND account = ? AND kind = ? AND status = 'done' AND hinted_at >= ? LIMIT 1",
-    [h.subject.slice(0, 128), h.account.slice(0, 64), h.kind, since],
-  );
-  return rows.length > 0;
 }
 
 /**

@@ -5,17 +5,17 @@ import { enqueueRefresh, type RefreshHint } from '../../storage/syncs/refresh-qu
 /** A group change through which someone joined: a group created with its members, or add_member. */
 const joinHint = (e: NormalizedEvent): RefreshHint | undefined =>
   e.kind === 'group.changed' && (e.change === 'created' || e.members?.direction === 'joined')
-    ? { kind: 'wecom_group', account: e.account, subject: e.chatId }
+    ? { kind: 'wecom_group_joiners', account: e.account, subject: e.chatId }
     : undefined;
 
 /**
- * Joins into a customer group are re-read as soon as their callback's inbox row is committed, not when the inbox
- * reaches the row: groupchat/get is the only place that gives a member's unionid, and only while they are in the
- * group. Read behind an inbox backlog, a member who joined and left meanwhile is known only by the leave's bare
- * external_userid — a customer apart from the rest of the person (DESIGN §4, §10.1). Best effort beside the inbox
- * hook, which still queues the re-read in the row's own transaction (refresh-hints.hook.ts) unless a read that
- * began after the callback arrived has finished by then. Leaves keep the inbox's order: their QuitScene is the
- * callback's to record.
+ * Joins into a customer group have their members' identities read as soon as the callback's inbox row is committed,
+ * not when the inbox reaches the row: groupchat/get is the only place that gives a member's unionid, and only while
+ * they are in the group. Read behind an inbox backlog, a member who joined and left meanwhile is known only by the
+ * leave's bare external_userid — a customer apart from the rest of the person (DESIGN §4, §10.1). Identities only
+ * (wecom-group-joiners.refresh.ts): the group's memberships and timeline stay with the re-read the inbox hook queues
+ * in the row's own transaction, in callback order, so a leave keeps the QuitScene only its callback gives. Best
+ * effort: a hint lost here costs only what the inbox's re-read would have lost anyway.
  */
 export class EarlyGroupRereads {
   private readonly inFlight = new Set<Promise<void>>();

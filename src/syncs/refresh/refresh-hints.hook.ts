@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '../../../connectors/common/normalized-event';
 import type { EventHook } from '../../inbox/event-hooks';
-import { enqueueRefresh, readSince, type RefreshHint } from '../../storage/syncs/refresh-queue.repository';
+import { enqueueRefresh, type RefreshHint } from '../../storage/syncs/refresh-queue.repository';
 
 /**
  * The re-read a callback calls for, if any: WeCom add/edit → the contact; OA subscribe → the user; a member
@@ -30,9 +30,6 @@ export const refreshHintsHook: EventHook = {
   kinds: ['follow.added', 'follow.edited', 'subscription.changed', 'staff.changed', 'group.changed'],
   async apply(ctx, event) {
     const hint = hintOf(event);
-    if (!hint) return;
-    // A group's join was queued at intake (early-group-rereads.ts): a read begun since the callback came saw it.
-    if (hint.kind === 'wecom_group' && (await readSince(ctx.em, hint, ctx.row.receivedAt))) return;
-    await enqueueRefresh(ctx.em, [hint], ctx.now);
+    if (hint) await enqueueRefresh(ctx.em, [hint], ctx.now);
   },
 };

@@ -10,6 +10,7 @@ import { RefreshQueueRepository, type RefreshJob } from '../../storage/syncs/ref
 import { refreshWecomContact } from './wecom-contact.refresh';
 import { refreshWecomMember } from './wecom-member.refresh';
 import { refreshWecomGroup } from './wecom-group.refresh';
+import { refreshWecomGroupJoiners } from './wecom-group-joiners.refresh';
 import { SerialBatches } from '../../workers/serial-batches';
 import { TokenUnavailableError } from '../../tokens/token-errors';
 import { UnknownAccountError } from '../../tokens/unknown-account.error';
@@ -136,12 +137,11 @@ export class RefreshWorker implements Worker {
       if (job.kind === 'wecom_contact') await refreshWecomContact({ ...deps, client }, account, job);
       else if (job.kind === 'wecom_member')
         await refreshWecomMember({ ds: this.app.ds, queue: this.queue, now: this.app.now, client }, job);
-      else
-        await refreshWecomGroup(
-          { ds: this.app.ds, resolver: this.rt.resolver, queue: this.queue, now: this.app.now, client },
-          account,
-          job,
-        );
+      else {
+        const groupDeps = { ds: this.app.ds, resolver: this.rt.resolver, queue: this.queue, now: this.app.now, client };
+        if (job.kind === 'wecom_group_joiners') await refreshWecomGroupJoiners(groupDeps, account, job);
+        else await refreshWecomGroup(groupDeps, account, job);
+      }
     } catch (err) {
       // A rejected token is never the row's fault: the shared token has been (or is being) refreshed, so the read
       // runs again soon with the new one instead of failing (DESIGN §6).

@@ -18,6 +18,20 @@ export async function readGroup(wecom: WecomClient, chatId: string): Promise<Gro
   }
 }
 
+/**
+ * What a read says of its external members (type 2, customers): their external_userid, the unionid where WeCom
+ * gives one, the nickname as display name. Staff members (type 1) are not customers.
+ */
+export function memberObservations(account: WecomAccount, g: GroupChatWire): BulkObservation[] {
+  return (g.member_list ?? [])
+    .filter((m) => m.userid && m.type === 2)
+    .map((m) => {
+      const identities: IdentityRef[] = [{ type: 'wecom_external_userid', scope: account.corpId, value: m.userid }];
+      if (m.unionid) identities.push({ type: 'unionid', scope: account.openPlatformId, value: m.unionid });
+      return { identities, ...(m.name ? { profile: { displayName: m.name } } : {}) };
+    });
+}
+
 const time = (unix: number | undefined): Date | null => (unix ? new Date(unix * 1000) : null);
 
 /** A group as groupchat/list named it (its status) and what groupchat/get said of it (undefined: dismissed). */
@@ -63,15 +77,7 @@ export async function writeGroupReads(
       },
     ];
   });
-  const observations: BulkObservation[] = live.flatMap(({ members }) =>
-    members
-      .filter((m) => m.type === 2)
-      .map((m) => {
-        const identities: IdentityRef[] = [{ type: 'wecom_external_userid', scope: account.corpId, value: m.userid }];
-        if (m.unionid) identities.push({ type: 'unionid', scope: account.openPlatformId, value: m.unionid });
-        return { identities, ...(m.name ? { profile: { displayName: m.name } } : {}) };
-      }),
-  );
+  const observations = live.flatMap(({ g }) => memberObservations(account, g));
   const r =
     observations.length > 0
       ? await deps.resolver.resolve(em, observations, { source: deps.source, syncRunId: deps.syncRunId })
