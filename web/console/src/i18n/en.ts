@@ -684,6 +684,7 @@ export const en: Record<MessageKey, string> = {
   'evidenceSource.refresh.oa_user': 'OA user info re-read',
   'evidenceSource.refresh.wecom_contact': 'WeCom contact re-read',
   'evidenceSource.refresh.wecom_group': 'customer group re-read',
+  'evidenceSource.refresh.wecom_group_joiners': 'customer group read when someone joined',
   'evidenceSource.oa.subscribe': 'followed the OA',
   'evidenceSource.mp.login': 'Mini Program login',
   'evidenceSource.mp.phone': 'Mini Program phone number',

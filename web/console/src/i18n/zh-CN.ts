@@ -676,6 +676,7 @@ export const zhCN = {
   'evidenceSource.refresh.oa_user': '重新读取公众号用户信息',
   'evidenceSource.refresh.wecom_contact': '重新读取企业微信客户详情',
   'evidenceSource.refresh.wecom_group': '重新读取客户群',
+  'evidenceSource.refresh.wecom_group_joiners': '有人入群时读取客户群',
   'evidenceSource.oa.subscribe': '关注公众号',
   'evidenceSource.mp.login': '小程序登录',
   'evidenceSource.mp.phone': '小程序手机号授权',
