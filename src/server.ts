@@ -65,7 +65,7 @@ export async function startGateway(
   }
   const background: Background = startBackground(app);
   // An idle kept-alive socket is closed by the server only well after any client or proxy stops reusing it (fetch
-  // reuses one until the server's Keep-Alive hint less 1 s; proxies commonly 60 s): closing first races the client's
+  // reuses one until the server's Keep-Alive hint less 2 s; proxies commonly 60 s): closing first races the client's
   // next request on it, which fails with ECONNRESET, and a POST is not retried (nodejs/undici#3141).
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1000;
