@@ -9,6 +9,7 @@ const STILL_LOCAL: string[] = [];
 
 /** The gateway's type-only files the console imports (`src/<name>.ts`). */
 const CONSOLE_SHARED = [
+  'attributes/attributes-api.types',
   'audit/audit-api.types',
   'auth/auth-api.types',
   'channels/channels-api.types',

@@ -4,9 +4,14 @@ import type {
   SidebarSessionJson,
   SidebarTagChangeJson,
   SidebarTagPageJson,
+  SidebarNoteJson,
+  SidebarAttributeValue,
 } from '@server/sidebar/sidebar-api.types';
 
 export type {
+  SidebarAttributeValue,
+  SidebarFieldJson,
+  SidebarNoteJson,
   SidebarCustomerJson,
   SidebarEventJson,
   SidebarFollowJson,
@@ -86,4 +91,14 @@ export const sidebarApi = {
       method: 'DELETE',
       write: true,
     }),
+  setAttributes: (externalUserId: string, values: Record<string, SidebarAttributeValue | null>) =>
+    request<Record<string, SidebarAttributeValue>>(`${ext(externalUserId)}/attributes`, {
+      method: 'PATCH',
+      body: values,
+      write: true,
+    }),
+  addNote: (externalUserId: string, text: string) =>
+    request<SidebarNoteJson>(`${ext(externalUserId)}/notes`, { method: 'POST', body: { text }, write: true }),
+  setRemark: (externalUserId: string, body: { remark?: string; description?: string }) =>
+    request<unknown>(`${ext(externalUserId)}/remark`, { method: 'PATCH', body, write: true }),
 };

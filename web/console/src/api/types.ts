@@ -95,3 +95,11 @@ export type {
   SegmentPreviewJson as SegmentPreview,
   SegmentRunJson as SegmentRun,
 } from '@server/tags/segments/segments-api.types';
+
+export type {
+  AttributeDefinitionJson as AttributeDefinition,
+  AttributeDefinitionListJson,
+  AttributeValueJson,
+  CustomerNoteJson as CustomerNote,
+  CustomerNotePageJson,
+} from '@server/attributes/attributes-api.types';
