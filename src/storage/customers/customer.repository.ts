@@ -1,17 +1,9 @@
-import type { CustomerStatus } from '../entities';
+import type { CustomerRow, CustomerStatus } from '../entities';
 import { type Db, execute, fromDbTime, select } from '../sql';
 import { dialectFor } from '../dialect';
 
-export interface StoredCustomer {
-  id: string;
-  status: CustomerStatus;
-  mergedIntoId: string | null;
-  displayName: string | null;
-  avatarUrl: string | null;
-  phoneEnc: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A `customers` row as the repository reads and writes it. */
+export type StoredCustomer = CustomerRow;
 
 const COLUMN_NAMES = [
   'id',

@@ -1,3 +1,4 @@
+import type { WecomGroupMemberRow } from '../entities';
 import { writeRows } from '../driver/prepared-rows';
 import {
   type Db,
@@ -26,25 +27,12 @@ export interface GroupWrite {
 }
 
 /** One current member as groupchat/get lists it. */
-export interface GroupMemberWrite {
-  userid: string;
-  /** 1 staff, 2 external. */
-  memberType: number;
-  name: string | null;
-  groupNickname: string | null;
-  joinTime: Date | null;
-  joinScene: number | null;
-  invitorUserid: string | null;
-  state: string | null;
-}
+export type GroupMemberWrite = Pick<
+  WecomGroupMemberRow,
+  'userid' | 'memberType' | 'name' | 'groupNickname' | 'joinTime' | 'joinScene' | 'invitorUserid' | 'state'
+>;
 
-export interface StoredGroupMember {
-  userid: string;
-  memberType: number;
-  name: string | null;
-  joinScene: number | null;
-  leftAt: Date | null;
-}
+export type StoredGroupMember = Pick<WecomGroupMemberRow, 'userid' | 'memberType' | 'name' | 'joinScene' | 'leftAt'>;
 
 /** A membership a read or a callback saw begin or end. */
 export interface MembershipChange {
