@@ -1,5 +1,6 @@
 import type { IdentityType } from '../../../connectors/common/identity-types';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select } from '../sql';
+import { selectNewestFirst } from '../newest-first';
 import type { PlannedConflict } from '../../identity/resolution-plan';
 import type { IdentityConflictRow } from '../entities';
 
@@ -69,20 +70,16 @@ export async function listConflicts(
   db: Db,
   opts: { limit: number; beforeId?: string; resolved?: boolean; customerId?: string },
 ): Promise<ConflictRecord[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (opts.beforeId) {
-    where.push('id < ?');
-    params.push(opts.beforeId);
-  }
-  if (opts.resolved !== undefined) {
-    where.push('resolved = ?');
-    params.push(opts.resolved);
-  }
-  if (opts.customerId) {
-    where.push('(customer_id = ? OR other_customer_id = ?)');
-    params.push(opts.customerId, opts.customerId);
-  }
-  const sql = `SELECT ${COLUMNS} FROM identity_conflicts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.trunc(opts.limit)}`;
-  return (await select(db, sql, params)).map(toConflict);
+  const rows = await selectNewestFirst(
+    db,
+    'identity_conflicts',
+    COLUMNS,
+    [
+      opts.beforeId && ['id < ?', opts.beforeId],
+      opts.resolved !== undefined && ['resolved = ?', opts.resolved],
+      opts.customerId && ['(customer_id = ? OR other_customer_id = ?)', opts.customerId, opts.customerId],
+    ],
+    opts.limit,
+  );
+  return rows.map(toConflict);
 }

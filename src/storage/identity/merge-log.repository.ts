@@ -1,5 +1,6 @@
 import type { MergeLogRow, MergeMoved } from '../entities';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select } from '../sql';
+import { selectNewestFirst } from '../newest-first';
 import { dialectFor } from '../dialect';
 
 /** A merge_log row, as the entity describes it (read here with plain SQL). */
@@ -95,16 +96,15 @@ export async function listMerges(
   db: Db,
   opts: { limit: number; beforeId?: string; customerId?: string },
 ): Promise<MergeRecord[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (opts.beforeId) {
-    where.push('id < ?');
-    params.push(opts.beforeId);
-  }
-  if (opts.customerId) {
-    where.push('(survivor_id = ? OR merged_id = ?)');
-    params.push(opts.customerId, opts.customerId);
-  }
-  const sql = `SELECT ${COLUMNS} FROM merge_log${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.trunc(opts.limit)}`;
-  return (await select(db, sql, params)).map(toMerge);
+  const rows = await selectNewestFirst(
+    db,
+    'merge_log',
+    COLUMNS,
+    [
+      opts.beforeId && ['id < ?', opts.beforeId],
+      opts.customerId && ['(survivor_id = ? OR merged_id = ?)', opts.customerId, opts.customerId],
+    ],
+    opts.limit,
+  );
+  return rows.map(toMerge);
 }

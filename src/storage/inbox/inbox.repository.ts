@@ -4,6 +4,7 @@ import { type ClaimSetting, type ClaimStrategy, claimRows, resolveClaimStrategy 
 import { dialectFor } from '../dialect';
 import { executeOnPool, mysqlPool } from '../driver/pool-statements';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select, toDbTime } from '../sql';
+import { selectNewestFirst } from '../newest-first';
 import type { InboxStatus } from '../entities';
 import type { InboxEntry } from '../../inbox/inbox-writer';
 
@@ -186,18 +187,14 @@ export class InboxRepository {
 
   /** Newest first; `beforeId` is the cursor (the last id of the previous page). */
   async list(opts: { status?: InboxStatus; limit: number; beforeId?: string }): Promise<InboxRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (opts.status) {
-      where.push('status = ?');
-      params.push(opts.status);
-    }
-    if (opts.beforeId) {
-      where.push('id < ?');
-      params.push(opts.beforeId);
-    }
-    const sql = `SELECT ${LIST_COLUMNS} FROM inbox${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.trunc(opts.limit)}`;
-    return (await select(this.ds, sql, params)).map(toRecord);
+    const rows = await selectNewestFirst(
+      this.ds,
+      'inbox',
+      LIST_COLUMNS,
+      [opts.status && ['status = ?', opts.status], opts.beforeId && ['id < ?', opts.beforeId]],
+      opts.limit,
+    );
+    return rows.map(toRecord);
   }
 
   /** A failed (or waiting) row back to the queue with a fresh attempt budget; false if it is not retryable. */

@@ -1,5 +1,6 @@
 import type { SyncRunStatus } from '../entities';
 import { type Db, execute, fromDbTime, idString, select } from '../sql';
+import { selectNewestFirst } from '../newest-first';
 import type { SyncCounts } from '../../syncs/sync-types';
 
 /** A `sync_runs` row as the runner and the API read it. */
@@ -83,17 +84,18 @@ export class SyncRunRepository {
 
   /** Newest first, keyset-paged on id. */
   async list(f: { account?: string; resource?: string; limit: number; before?: string }): Promise<SyncRunRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const filter = (clause: string, value: unknown) => {
-      where.push(clause);
-      params.push(value);
-    };
-    if (f.account) filter('account = ?', f.account);
-    if (f.resource) filter('resource = ?', f.resource);
-    if (f.before) filter('id < ?', f.before);
-    const sql = `SELECT ${COLUMNS} FROM sync_runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.floor(f.limit)}`;
-    return (await select(this.db, sql, params)).map(toRecord);
+    const rows = await selectNewestFirst(
+      this.db,
+      'sync_runs',
+      COLUMNS,
+      [
+        f.account && ['account = ?', f.account],
+        f.resource && ['resource = ?', f.resource],
+        f.before && ['id < ?', f.before],
+      ],
+      f.limit,
+    );
+    return rows.map(toRecord);
   }
 
   /** Takes a run over for this instance (fresh or resumed). */

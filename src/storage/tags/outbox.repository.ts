@@ -1,5 +1,6 @@
 import type { OutboxStatus } from '../entities';
 import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, insertIgnore, select, toDbTime } from '../sql';
+import { selectNewestFirst } from '../newest-first';
 import type {
   OaPayload,
   OutboxChannel,
@@ -88,18 +89,19 @@ export async function listOutbox(
   db: Db,
   opts: { status?: OutboxStatus; channel?: string; tagId?: string; before?: string; limit: number },
 ): Promise<OutboxItem[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, v: unknown): void => {
-    where.push(sql);
-    params.push(v);
-  };
-  if (opts.status) add('status = ?', opts.status);
-  if (opts.channel) add('channel = ?', opts.channel);
-  if (opts.tagId) add('tag_id = ?', opts.tagId);
-  if (opts.before) add('id < ?', opts.before);
-  const sql = `SELECT ${COLUMNS} FROM outbox${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.trunc(opts.limit)}`;
-  return (await select(db, sql, params)).map(toOutboxItem);
+  const rows = await selectNewestFirst(
+    db,
+    'outbox',
+    COLUMNS,
+    [
+      opts.status && ['status = ?', opts.status],
+      opts.channel && ['channel = ?', opts.channel],
+      opts.tagId && ['tag_id = ?', opts.tagId],
+      opts.before && ['id < ?', opts.before],
+    ],
+    opts.limit,
+  );
+  return rows.map(toOutboxItem);
 }
 
 /** Pending rows of one op key with their payload text exactly as stored (the optimistic top-up compares it). */
