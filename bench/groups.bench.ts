@@ -1,15 +1,14 @@
 import { loadavg } from 'os';
 import path from 'path';
-import type { Account } from '../config';
 import type { DataSource } from '../src/storage';
-import { openDatabase } from '../src/storage/data-source';
 import { select } from '../src/storage/sql';
 import { groupsWorld, type GroupsBenchSize } from './groups/world';
 import { liveGroups, memberChanges } from './groups/member-changes';
 import { apiCalls, resetCounters } from './groups/api-calls';
 import { scoreHeld } from './groups/identity-check';
-import { runSyncs, type Apps } from './identity/drive';
+import { runSyncs } from './identity/drive';
 import { call } from './identity/http';
+import { startBenchGateway } from './shared/bench-gateway';
 import { startChild } from './shared/child-process';
 import { drained } from './shared/drained';
 import { arg, benchDatabase } from './shared/fresh-database';
@@ -51,18 +50,14 @@ async function main(): Promise<void> {
     log(
       `groups bench: ${size.groups.toLocaleString('en')} groups × ${size.perGroup} members, ${size.contacts.toLocaleString('en')} contacts, ${Number(emu.ready.persons).toLocaleString('en')} persons (world seeded in ${(Number(emu.ready.seedMs) / 1000).toFixed(1)} s) → ${db.url.replace(/\/\/[^@]*@/, '//')}`,
     );
-    const ds = await openDatabase({ url: db.url }, { migrate: true });
-    const accounts = emu.ready.accounts as Account[];
     const profDir = arg('cpu-prof');
-    const gwChild = await startChild(
-      path.join(__dirname, 'shared'),
-      'gateway-child',
-      { BENCH_DATABASE_URL: db.url, BENCH_ACCOUNTS: JSON.stringify(accounts), BENCH_ROLE: 'operator' },
-      profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
-    );
+    const {
+      ds,
+      child: gwChild,
+      gw,
+      apps,
+    } = await startBenchGateway(db.url, emu.ready, profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
     try {
-      const gw = { url: String(gwChild.ready.url), key: String(gwChild.ready.key) };
-      const apps = await call<Apps & { openPlatformId: string }>(`${emuUrl}/_emulator/apps`);
       const corp = apps.corps[0]!.corpId;
       await call(`${emuUrl}/_emulator/apps/${corp}`, {
         method: 'PATCH',

@@ -1,14 +1,13 @@
 import path from 'path';
-import type { Account } from '../config';
 import { PhoneCrypto } from '../src/security/phone-crypto';
-import { openDatabase } from '../src/storage/data-source';
 import { select } from '../src/storage/sql';
 import { liveGroups, memberChanges } from './groups/member-changes';
 import { call } from './identity/http';
-import { mpLogins, replayCallbacks, runSyncs, type Apps } from './identity/drive';
+import { mpLogins, replayCallbacks, runSyncs } from './identity/drive';
 import { heldIdentities } from './identity/held';
 import { scoreIdentities } from './identity/score';
 import { loadTruth } from './identity/truth';
+import { startBenchGateway } from './shared/bench-gateway';
 import { startChild } from './shared/child-process';
 import { arg, benchDatabase } from './shared/fresh-database';
 import { drained } from './shared/drained';
@@ -60,16 +59,8 @@ async function main(): Promise<void> {
     log(
       `identity bench: ${Number(emu.ready.persons).toLocaleString('en')} persons (2 OAs, 1 MP, 1 corp) → ${db.url.replace(/\/\/[^@]*@/, '//')}`,
     );
-    const ds = await openDatabase({ url: db.url }, { migrate: true });
-    const accounts = emu.ready.accounts as Account[];
-    const gwChild = await startChild(path.join(__dirname, 'shared'), 'gateway-child', {
-      BENCH_DATABASE_URL: db.url,
-      BENCH_ACCOUNTS: JSON.stringify(accounts),
-      BENCH_ROLE: 'operator',
-    });
+    const { ds, child: gwChild, gw, apps } = await startBenchGateway(db.url, emu.ready);
     try {
-      const gw = { url: String(gwChild.ready.url), key: String(gwChild.ready.key) };
-      const apps = await call<Apps & { openPlatformId: string }>(`${emuUrl}/_emulator/apps`);
       for (const a of apps.officialAccounts)
         await call(`${emuUrl}/_emulator/apps/${a.appId}`, {
           method: 'PATCH',
