@@ -3,8 +3,8 @@ import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 /**
  * `idx_identities_value` duplicated the tail of the unique (type, scope, value) key for one reader — customer
  * search by identity value — which now searches per (type, scope) through the unique key. Every identity a
- * million-follower sync writes paid for a second random B-tree insert of its value; the full sync is held to
- * 25 % of a raw single-table upsert (DESIGN §9), and this index was the largest share of the difference.
+ * sync writes paid for a second random B-tree insert of its value, against DESIGN §9's bound on a full sync
+ * relative to a raw single-table upsert.
  */
 export class DropIdentityValueIndex1795384904000 implements MigrationInterface {
   name = 'DropIdentityValueIndex1795384904000';

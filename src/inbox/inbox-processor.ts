@@ -17,8 +17,8 @@ export interface InboxProcessorOptions {
   /**
    * While callbacks are arriving the processor rests this many times as long as its last batch took, so acks
    * keep the CPU (an ack within 5 s is what WeChat needs; processing is asynchronous by design, DESIGN §6) and
-   * the backlog is worked off as soon as the burst is over. 19 = at most a twentieth of the time, never zero
-   * (bench:callbacks on SQLite: at 9 the processor still took up to ~10 % of the gateway's CPU during a burst).
+   * the backlog is worked off as soon as the burst is over. 19 = at most a twentieth of the time: never zero, so
+   * the backlog still moves during a long burst, and small enough that accepting callbacks keeps the CPU.
    */
   busyRestFactor: number;
   /**

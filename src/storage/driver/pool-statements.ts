@@ -6,7 +6,7 @@ import { type Db, select, toDbParam } from '../sql';
 /**
  * A read for the per-request hot paths (API key check, profile lookup, DESIGN §9): on MySQL it goes straight to
  * mysql2's pool. TypeORM's query runner costs, per statement, a `require()` resolved again inside mysql2's
- * promise wrapper and a captured stack trace — together ~12 % of the gateway's CPU in a lookup bench profile.
+ * promise wrapper and a captured stack trace, a cost paid on every request of a hot path.
  * It runs as a server-side prepared statement, which each pooled connection prepares once and then only
  * executes: MariaDB skips parsing the profile's seven-part UNION on every request. Rows come back as `select`
  * returns them (same pool and type options; binary protocol: dates as Date, bigints as strings). Inside a

@@ -14,8 +14,8 @@ export const PREPARED_BLOCK_ROWS = 500;
  * toDbParam) and returns the rows affected as the server counts them.
  *
  * On MySQL inside a transaction (an EntityManager), whole blocks of PREPARED_BLOCK_ROWS go as one server-side
- * prepared statement on the transaction's own connection: at a million followers, lexing the text of multi-row
- * INSERTs (every value a quoted literal) was about a fifth of MariaDB's CPU in a sync. The remainder (fewer rows
+ * prepared statement on the transaction's own connection, so the server parses it once instead of lexing every
+ * multi-row INSERT's quoted literals, a large share of its CPU in a big sync. The remainder (fewer rows
  * than a block) goes as text, so row counts that vary do not leave a prepared statement per count. Everything
  * else — SQLite (through its connection gate), or no transaction — goes as text, `textRows` rows a statement.
  */
@@ -43,8 +43,8 @@ export async function writeRows(
 
 /**
  * Prepares (once per connection: mysql2 caches by text) and executes. mysql2 keeps one parameter definition
- * object per placeholder of a cached statement — tens of thousands over the connections of a sync, megabytes
- * that V8 lets grow fourfold before collecting. A definition only serves to send a
+ * object per placeholder of a cached statement, which adds up over the connections of a sync and lingers until
+ * V8 collects. A definition only serves to send a
  * JS number with an integer encoding instead of a double; the values here are strings, null and 0/1, which the
  * server converts either way, so the definitions are dropped once the statement is prepared.
  */

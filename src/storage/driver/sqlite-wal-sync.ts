@@ -12,8 +12,8 @@ import type { DataSource } from 'typeorm';
  *
  * Those checkpoints run inside a commit, on the event loop. Every small group commit appends the same few
  * b-tree pages (table leaf, two index leaves) to the WAL again, so at the default 1,000 pages a burst of
- * callbacks checkpointed several times a second, each time copying pages and waiting for two fsyncs. At 10,000 pages (~40 MB) the
- * checkpoint comes ten times less often and copies each hot page once instead of once per 1,000 frames.
+ * callbacks checkpointed several times a second, each time copying pages and waiting for two fsyncs. At 10,000
+ * pages the checkpoint comes ten times less often and copies each hot page once instead of once per 1,000 frames.
  * https://www.sqlite.org/pragma.html#pragma_synchronous · https://www.sqlite.org/wal.html#ckpt
  */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;

@@ -118,7 +118,7 @@ export async function insertIdentitiesBulk(
   const source = ev.source.slice(0, 64);
   const at = toDbTime(ev.now);
   // Key order: concurrent batches take their index locks in the same order, which keeps deadlocks rare.
-  // Compared field by field: concatenated keys cost a string build and flatten per row (a sync profile's 3 %).
+  // Compared field by field: concatenated keys would cost a string build and flatten per row.
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const sorted = [...rows].sort(
     (a, b) => cmp(a.ref.type, b.ref.type) || cmp(a.ref.scope, b.ref.scope) || cmp(a.ref.value, b.ref.value),

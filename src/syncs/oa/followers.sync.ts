@@ -17,8 +17,8 @@ export interface FollowersSyncDeps {
   client: (appId: string) => OfficialAccountClient;
   resolver: BulkIdentityResolver;
   /**
-   * Followers per write transaction (10 batchget calls of 100): as fast as larger transactions at 1M followers
-   * and keeps the peak RSS under DESIGN §9's limit (bench:sync).
+   * Followers per write transaction (10 batchget calls of 100): larger transactions commit no faster and hold
+   * more user info in memory, against DESIGN §9's RSS limit.
    */
   batchSize?: number;
   /**
