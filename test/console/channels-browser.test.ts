@@ -1,16 +1,14 @@
-import { mkdirSync, readFileSync } from 'fs';
-import path from 'path';
+import { readFileSync } from 'fs';
 import type { Browser, Page } from 'playwright-core';
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { uuidv7 } from '../../src/storage/ids';
 import { insertIgnore } from '../../src/storage/sql';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
+import { choose, openConsolePage, shot, signIn } from '../helpers/console-browser';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
-/** Screenshots a reviewer can open after a run (gitignored). */
-const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
 const DAY = 86_400_000;
 
 /**
@@ -28,7 +26,6 @@ describeWithChromium('channel codes in the console', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     [emu, browser] = await Promise.all([startEmulator({ followers: 2, officialAccounts: 1 }), launchChromium()]);
     const config = testConfig(db.url, { accounts: gatewayAccounts(emu.state, emu.url) });
     t = await startTestApp(db.ds, config);
@@ -60,39 +57,10 @@ describeWithChromium('channel codes in the console', () => {
   });
 
   async function openConsole(hash = ''): Promise<Page> {
-    const ctx = await browser.newContext({
-      viewport: { width: 1366, height: 900 },
-      locale: 'zh-CN',
-      acceptDownloads: true,
-    });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(12_000);
-    await page.addInitScript({
-      content:
-        "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
-    });
-    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (
-        m.type() === 'error' &&
-        !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())
-      )
-        pageErrors.push(`console: ${m.text()}`);
-    });
-    await page.goto(`${t.url}/console${hash}`);
-    await page.fill('input[name=apiKey]', operator);
-    await page.click('form.signin button[type=submit]');
-    await page.locator('#who').waitFor({ state: 'visible' });
+    const page = await openConsolePage(browser, t.url, hash, pageErrors, { acceptDownloads: true });
+    await signIn(page, operator);
     return page;
   }
-
-  async function choose(page: Page, select: string, option: string | RegExp): Promise<void> {
-    await page.locator(select).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
-  }
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `console-${name}.png`), fullPage: true });
 
   it('creates an OA QR code from the form, shows and downloads its image, its charts and its customers', async () => {
     const page = await openConsole('#/channels');

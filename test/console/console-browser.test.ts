@@ -1,15 +1,11 @@
-import { mkdirSync } from 'fs';
-import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { PhoneCrypto } from '../../src/security/phone-crypto';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
+import { choose, openConsolePage, shot, signIn } from '../helpers/console-browser';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
-
-/** Screenshots a reviewer can open after a run (gitignored). */
-const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
 
 /** A database time `days` days before now (UTC), so the fixture's purchase is recent whenever the test runs. */
 const daysAgo = (days: number): string =>
@@ -41,7 +37,6 @@ describeWithChromium('operator console in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     [emu, browser] = await Promise.all([
       startEmulator({ followers: 12, officialAccounts: 1, wecomContacts: 6, wecomStaff: 2 }),
       launchChromium(),
@@ -145,45 +140,8 @@ describeWithChromium('operator console in a browser', () => {
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
-  /** A fresh browser context (its own sessionStorage and localStorage) on the console; errors and CSP violations collected. */
-  async function openConsole(hash = '', viewport = { width: 1366, height: 900 }): Promise<Page> {
-    const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
-    const page = await ctx.newPage();
-    // A step that cannot happen fails with the locator it waited for, before the test's own timeout.
-    page.setDefaultTimeout(12_000);
-    // Every CSP refusal (an inline style a component might set, a script from elsewhere) becomes a page error.
-    await page.addInitScript({
-      content:
-        "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
-    });
-    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // The browser reports each 4xx answer; the console shows those itself, which the tests check.
-      if (
-        m.type() === 'error' &&
-        !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())
-      )
-        pageErrors.push(`console: ${m.text()}`);
-    });
-    await page.goto(`${t.url}/console${hash}`);
-    return page;
-  }
-
-  async function signIn(page: Page, key: string): Promise<void> {
-    await page.fill('input[name=apiKey]', key);
-    await page.click('form.signin button[type=submit]');
-    await page.locator('#who').waitFor({ state: 'visible' });
-  }
-
-  /** Picks an option of an Element Plus select (its list is teleported to the body). */
-  async function choose(page: Page, select: string, option: string | RegExp): Promise<void> {
-    await page.locator(select).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SHOTS, `console-${name}.png`), fullPage: true });
-  }
+  const openConsole = (hash = '', viewport?: { width: number; height: number }): Promise<Page> =>
+    openConsolePage(browser, t.url, hash, pageErrors, { viewport });
 
   it('refuses a wrong key with the API 401 message, in Chinese, and keeps it out of the URL', async () => {
     const page = await openConsole();

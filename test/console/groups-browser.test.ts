@@ -1,14 +1,11 @@
-import { mkdirSync } from 'fs';
-import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { execute } from '../../src/storage/sql';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
+import { choose, openConsolePage, shot, signIn } from '../helpers/console-browser';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
-
-const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
 
 interface EmuMember {
   type: 1 | 2;
@@ -53,7 +50,6 @@ describeWithChromium('customer groups in the console', () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     [emu, browser] = await Promise.all([
       startEmulator({ followers: 4, officialAccounts: 1, wecomContacts: 4, wecomStaff: 2 }),
       launchChromium(),
@@ -127,35 +123,10 @@ describeWithChromium('customer groups in the console', () => {
   });
 
   async function openConsole(hash: string, key: string): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(12_000);
-    await page.addInitScript({
-      content:
-        "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
-    });
-    page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (
-        m.type() === 'error' &&
-        !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())
-      )
-        pageErrors.push(`console: ${m.text()}`);
-    });
-    await page.goto(`${t.url}/console${hash}`);
-    await page.fill('input[name=apiKey]', key);
-    await page.click('form.signin button[type=submit]');
-    await page.locator('#who').waitFor({ state: 'visible' });
+    const page = await openConsolePage(browser, t.url, hash, pageErrors);
+    await signIn(page, key);
     return page;
   }
-
-  async function choose(page: Page, select: string, option: string | RegExp): Promise<void> {
-    await page.locator(select).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
-  }
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `console-${name}.png`), fullPage: true });
 
   it('lists the groups with owner names and counts, filters by name and owner, and opens one with its members and chart', async () => {
     const page = await openConsole('#/overview', viewer);

@@ -1,0 +1,64 @@
+import { mkdirSync } from 'fs';
+import path from 'path';
+import type { Browser, Page } from 'playwright-core';
+
+/** Screenshots a reviewer can open after a run (gitignored). */
+const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
+
+export interface ConsolePageOptions {
+  viewport?: { width: number; height: number };
+  acceptDownloads?: boolean;
+}
+
+/**
+ * A fresh browser context (its own sessionStorage and localStorage) on the console at `hash`, not signed in.
+ * Page errors, console errors and CSP violations go to `errors`, which each test's afterEach expects empty.
+ */
+export async function openConsolePage(
+  browser: Browser,
+  appUrl: string,
+  hash: string,
+  errors: string[],
+  opts: ConsolePageOptions = {},
+): Promise<Page> {
+  const ctx = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1366, height: 900 },
+    locale: 'zh-CN',
+    acceptDownloads: opts.acceptDownloads ?? false,
+  });
+  const page = await ctx.newPage();
+  // A step that cannot happen fails with the locator it waited for, before the test's own timeout.
+  page.setDefaultTimeout(12_000);
+  // Every CSP refusal (an inline style a component might set, a script from elsewhere) becomes a page error.
+  await page.addInitScript({
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));",
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // The browser reports each 4xx answer; the console shows those itself, which the tests check.
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+      errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(`${appUrl}/console${hash}`);
+  return page;
+}
+
+/** Signs in on the console's form with an API key and waits for the signed-in header. */
+export async function signIn(page: Page, key: string): Promise<void> {
+  await page.fill('input[name=apiKey]', key);
+  await page.click('form.signin button[type=submit]');
+  await page.locator('#who').waitFor({ state: 'visible' });
+}
+
+/** Picks an option of an Element Plus select (its list is teleported to the body). */
+export async function choose(page: Page, select: string, option: string | RegExp): Promise<void> {
+  await page.locator(select).click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+}
+
+/** A full-page screenshot as test-output/screenshots/console-<name>.png. */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `console-${name}.png`), fullPage: true });
+}
