@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import path from 'path';
+import type { IdentityType as ConnectorIdentityType } from '../connectors/common/identity-types';
+import type { IdentityType as StoredIdentityType } from '../src/storage/identity/identity-types';
 
 /**
  * The layers of DESIGN §2, checked on the source text: the gateway never loads the emulator or the demo,
@@ -93,6 +95,27 @@ function reachesDriver(file: string, imp: Import): boolean {
   return rel.startsWith('src/storage/driver') || rel.startsWith('src/storage/dialect');
 }
 
+/**
+ * What src/storage/ may import besides itself, packages, config/ and migrations/: the error base every module's
+ * typed errors extend, so the one error middleware maps storage's too (CONVENTIONS: one place maps errors to HTTP).
+ */
+const BELOW_STORAGE = ['src/errors/'];
+
+/** An import from src/storage/ that reaches up into a core module (types included) or into connectors/. */
+function reachesAboveStorage(file: string, imp: Import): boolean {
+  if (!imp.specifier.startsWith('.')) return false;
+  const rel = path
+    .relative(root, path.resolve(root, path.dirname(file), imp.specifier))
+    .split(path.sep)
+    .join('/');
+  if (rel.startsWith('connectors/')) return true;
+  if (!rel.startsWith('src/') || rel.startsWith('src/storage/')) return false;
+  return !BELOW_STORAGE.some((dir) => rel.startsWith(dir));
+}
+
+/** true when A and B are the same set of values. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 describe('layering (DESIGN §2)', () => {
   const src = tsFiles('src');
   const connectors = tsFiles('connectors');
@@ -132,11 +155,32 @@ describe('layering (DESIGN §2)', () => {
     expect(matches(outsideStorage, DIALECT_PATTERNS)).toEqual([]);
   });
 
+  it('src/storage/ imports no src/ module above it (type imports included) and nothing of connectors/', () => {
+    const storage = src.filter((f) => f.startsWith('src/storage/'));
+    expect(violations(storage, reachesAboveStorage)).toEqual([]);
+  });
+
+  it("storage's identity types are the connectors' identity types (a type error here when the two sets differ)", () => {
+    const same: Same<StoredIdentityType, ConnectorIdentityType> = true;
+    expect(same).toBe(true);
+  });
+
   it('the checks see what they look for: storage imports the driver, holds SQL and branches on the server', () => {
     expect(importsOf('src/storage/data-source.ts').some((imp) => imp.specifier === 'typeorm')).toBe(true);
     expect(matches(['src/storage/h5/oauth-used-state.repository.ts'], SQL_PATTERNS)).not.toEqual([]);
     expect(matches(['src/storage/driver/pool-statements.ts'], DIALECT_PATTERNS)).not.toEqual([]);
     expect(codeOf('src/storage/sql.ts')).not.toMatch(/Anything raw SQL can run on/);
+    const up = (specifier: string) =>
+      reachesAboveStorage('src/storage/tags/outbox.repository.ts', { specifier, dynamic: false });
+    expect([up('../../tags/outbox/outbox-types'), up('../../../connectors/common/identity-types')]).toEqual([
+      true,
+      true,
+    ]);
+    expect([up('./outbox.types'), up('../../errors/domain-error'), up('../../../config')]).toEqual([
+      false,
+      false,
+      false,
+    ]);
     expect(importsOf('src/cli/commands/emulator.command.ts')).toContainEqual({
       specifier: '../../../emulator/main',
       dynamic: true,

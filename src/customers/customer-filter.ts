@@ -1,34 +1,12 @@
 import type { IdentityType } from '../../connectors/common/identity-types';
 import type { SiyuConfig } from '../../config';
+import { CUSTOMER_CHANNELS, type CustomerChannel, type IdentityScope } from '../storage/customers/customer-filter';
 
-/** Channels of `GET /api/v1/customers?channel=` (DESIGN §8.3). `pay` = has a WeChat Pay transaction. */
-export const CUSTOMER_CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const;
-export type CustomerChannel = (typeof CUSTOMER_CHANNELS)[number];
-
-/**
- * Which active customers a list, search or bulk tag assignment is about. `q` matches by prefix (so every part
- * is an index range at a million customers): display name, a WeCom follow remark, any identity value (openid,
- * unionid, external_userid) of a configured account, and — when it looks like a phone number and the caller may
- * see phones — the phone's keyed hash exactly.
- */
-export interface CustomerFilter {
-  q?: string;
-  tagId?: string;
-  channel?: CustomerChannel;
-  /**
-   * Has a value of a custom field (DESIGN §10.4); with `value`, one equal to it as text, number or boolean — or, for
-   * a multiEnum, holding that option.
-   */
-  attribute?: { key: string; value?: string };
-}
+export { CUSTOMER_CHANNELS };
+export type { CustomerChannel, CustomerFilter, IdentityScope } from '../storage/customers/customer-filter';
 
 export function isCustomerChannel(v: unknown): v is CustomerChannel {
   return typeof v === 'string' && (CUSTOMER_CHANNELS as readonly string[]).includes(v);
-}
-
-export interface IdentityScope {
-  type: IdentityType;
-  scope: string;
 }
 
 /**

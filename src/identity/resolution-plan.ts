@@ -1,5 +1,8 @@
-import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
+import type { IdentityRef } from '../../connectors/common/identity-types';
+import type { PlannedConflict } from '../storage/identity/identity-conflict.repository';
 import { bestPriority, identityKey, singleValueSlot } from './identity-keys';
+
+export type { PlannedConflict };
 
 /**
  * The decision half of identity resolution (DESIGN §4), free of I/O so every rule is unit-testable:
@@ -22,17 +25,6 @@ export interface PlanInput {
   customers: ReadonlyMap<string, KnownCustomer>;
   /** Pairs `a|b` (ordered ids) an operator separated by undoing a merge: never merged again automatically. */
   separatedPairs?: ReadonlySet<string>;
-}
-
-export interface PlannedConflict {
-  type: IdentityType;
-  scope: string;
-  existingValue: string;
-  refusedValue: string;
-  /** The customer that would have received the second value; null = the customer this plan creates. */
-  customerId: string | null;
-  otherCustomerId: string | null;
-  reason: 'second_value' | 'separated';
 }
 
 export interface ResolutionPlan {

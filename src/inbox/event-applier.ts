@@ -27,9 +27,12 @@ const OPENID_TYPE: Partial<Record<Channel, IdentityType>> = {
 };
 const PAYER_TYPES: IdentityType[] = ['oa_openid', 'mp_openid', 'h5_openid'];
 
+/** An inbox row, its events read back as the connectors' NormalizedEvents. */
+export type InboxRow = InboxRecord<NormalizedEvent>;
+
 export interface ApplyContext {
   em: EntityManager;
-  row: InboxRecord;
+  row: InboxRow;
   index: number;
   now: Date;
   /** The customer of one identity, created if new: hooks that report on a person resolve them as the core does. */
@@ -47,7 +50,7 @@ export class EventApplier {
     private readonly config: SiyuConfig,
   ) {}
 
-  async applyRow(em: EntityManager, row: InboxRecord, now: Date): Promise<void> {
+  async applyRow(em: EntityManager, row: InboxRow, now: Date): Promise<void> {
     for (let index = 0; index < row.events.length; index++) {
       const event = row.events[index]!;
       const ctx: ApplyContext = { em, row, index, now, customerOf: (ref, source) => this.customerOf(ctx, ref, source) };

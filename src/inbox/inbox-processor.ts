@@ -5,8 +5,9 @@ import { isLockConflict, isRetryableDbError, retryingTransaction } from '../stor
 import type { IdentityService } from '../identity/identity.service';
 import { newInstanceId } from '../instance-id';
 import type { Services } from '../services';
-import { EventApplier } from './event-applier';
-import { InboxRepository, type InboxRecord } from '../storage/inbox/inbox.repository';
+import type { NormalizedEvent } from '../../connectors/common/normalized-event';
+import { EventApplier, type InboxRow } from './event-applier';
+import { InboxRepository } from '../storage/inbox/inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { SerialBatches } from '../workers/serial-batches';
 
@@ -75,7 +76,7 @@ export function backoffMs(attempt: number, o: Pick<InboxProcessorOptions, 'backo
 export class InboxProcessor implements Worker {
   readonly name = 'inbox-processor';
   readonly workerId: string;
-  private readonly repo: InboxRepository;
+  private readonly repo: InboxRepository<NormalizedEvent>;
   private readonly applier: EventApplier;
   private readonly opts: InboxProcessorOptions;
   private stopping = false;
@@ -99,7 +100,7 @@ export class InboxProcessor implements Worker {
   ) {
     this.workerId = app.instanceId ?? newInstanceId();
     this.opts = { ...DEFAULT_PROCESSOR_OPTIONS, ...opts };
-    this.repo = new InboxRepository(app.ds, { claim: app.config.database.claim });
+    this.repo = new InboxRepository<NormalizedEvent>(app.ds, { claim: app.config.database.claim });
     this.applier = new EventApplier(app.identity, app.config);
   }
 
@@ -211,8 +212,8 @@ export class InboxProcessor implements Worker {
    * a failing row is rolled back alone and retried later. A lost race (duplicate key, deadlock) reruns the
    * batch; if it keeps losing, the rows go one transaction each.
    */
-  private async process(rows: InboxRecord[]): Promise<void> {
-    let failures: { row: InboxRecord; err: unknown }[] = [];
+  private async process(rows: InboxRow[]): Promise<void> {
+    let failures: { row: InboxRow; err: unknown }[] = [];
     try {
       await retryingTransaction(this.app.ds, async (em) => {
         failures = [];
@@ -242,13 +243,13 @@ export class InboxProcessor implements Worker {
     for (const f of failures) await this.fail(f.row, f.err);
   }
 
-  private async applyAndMark(em: EntityManager, row: InboxRecord): Promise<void> {
+  private async applyAndMark(em: EntityManager, row: InboxRow): Promise<void> {
     const at = new Date(this.app.now());
     await this.applier.applyRow(em, row, at);
     await this.repo.markDone(em, row.id, at);
   }
 
-  private async fail(row: InboxRecord, err: unknown): Promise<void> {
+  private async fail(row: InboxRow, err: unknown): Promise<void> {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const giveUp = row.attempts >= this.opts.maxAttempts;
     const retryAt = giveUp ? null : new Date(this.app.now() + backoffMs(row.attempts, this.opts));

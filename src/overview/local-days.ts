@@ -1,17 +1,12 @@
+import type { OffsetSpan } from '../storage/offset-span';
+
+export type { OffsetSpan };
+
 /**
  * Calendar days in the configured zone (`server.timezone`): the overview counts per local day, so the SQL needs
  * the UTC instants where those days start and, inside the window, the spans where the zone's UTC offset is
  * constant (one span for Asia/Shanghai; a DST zone adds one per transition).
  */
-export interface OffsetSpan {
-  /** UTC ms, inclusive. */
-  from: number;
-  /** UTC ms, exclusive. */
-  to: number;
-  /** Local time minus UTC, in minutes. */
-  offsetMinutes: number;
-}
-
 export interface DayWindow {
   /** `YYYY-MM-DD`, oldest first, the last one being today in the zone. */
   dates: string[];

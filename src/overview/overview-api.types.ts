@@ -1,10 +1,10 @@
 /**
  * The JSON of `GET /api/v1/overview` and `GET /api/v1/overview/rfm` (DESIGN §13). The console imports these
- * types through `@server`; they import nothing, so the browser build can use them.
+ * types through `@server`; they import only storage's pure type files, so the browser build can use them.
  */
+import type { Bucket, LatestSync, OverviewChannel } from '../storage/overview/overview.types';
 
-/** Channels of the overview's `customers.byChannel`, as `GET /api/v1/customers?channel=` reads them. */
-export type OverviewChannel = 'oa' | 'mp' | 'h5' | 'wecom' | 'pay';
+export type { Bucket, LatestSync, OverviewChannel };
 
 export interface BindingHealth {
   tagId: string;
@@ -16,19 +16,6 @@ export interface BindingHealth {
   pushed: number;
   pending: number;
   failed: number;
-}
-
-/** The newest run of an (account, resource) pair. */
-export interface LatestSync {
-  id: string;
-  accountId: string;
-  resource: string;
-  status: string;
-  processed: number;
-  total: number | null;
-  startedAt: string;
-  finishedAt: string | null;
-  error: string | null;
 }
 
 /** `GET /api/v1/overview` (DESIGN §13); `timezone` and `accounts` are additions for the console. */
@@ -45,13 +32,6 @@ export interface Overview {
   timezone: string;
   accounts: { id: string; kind: string; name: string | null; appId?: string; corpId?: string; mchId?: string }[];
   generatedAt: string;
-}
-
-/** A bucket of a dimension: `min`..`max` inclusive, `max` null = open-ended (days, orders, or fen for spend). */
-export interface Bucket {
-  key: string;
-  min: number;
-  max: number | null;
 }
 
 /** `GET /api/v1/overview/rfm`: customers per (recency, frequency) cell and per spend bucket. */

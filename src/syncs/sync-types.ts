@@ -1,5 +1,8 @@
 import type { Account } from '../../config';
 import type { Logger } from '../logger';
+import type { SyncCounts } from '../storage/syncs/sync-run.repository';
+
+export type { SyncCounts };
 
 /** What `siyu sync <accountId> <resource>` and `POST /api/v1/syncs` can pull. */
 export const SYNC_RESOURCES = ['followers', 'contacts', 'corp-tags', 'staff', 'groups'] as const;
@@ -7,13 +10,6 @@ export type SyncResource = (typeof SYNC_RESOURCES)[number];
 
 export function isSyncResource(v: unknown): v is SyncResource {
   return typeof v === 'string' && (SYNC_RESOURCES as readonly string[]).includes(v);
-}
-
-/** Counts a task reports after each page; totals are cumulative over the whole run (resumes included). */
-export interface SyncCounts {
-  processed: number;
-  created: number;
-  updated: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { OffsetSpan } from '../../overview/local-days';
+import type { OffsetSpan } from '../offset-span';
 import { dialectFor } from '../dialect';
 import { type Db, fromDbTime, select } from '../sql';
 

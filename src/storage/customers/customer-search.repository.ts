@@ -1,5 +1,5 @@
-import type { IdentityType } from '../../../connectors/common/identity-types';
-import type { CustomerChannel, CustomerFilter, IdentityScope } from '../../customers/customer-filter';
+import type { IdentityType } from '../identity/identity-types';
+import type { CustomerChannel, CustomerFilter, IdentityScope } from './customer-filter';
 import { type Db, select } from '../sql';
 import { customerColumns, toCustomer, type StoredCustomer } from './customer.repository';
 

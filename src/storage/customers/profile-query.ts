@@ -1,4 +1,4 @@
-import type { IdentityRef } from '../../../connectors/common/identity-types';
+import type { IdentityRef } from '../identity/identity-types';
 import { dialectFor, type SqlDialect } from '../dialect';
 import { CUSTOMER_CHANNELS_PART } from '../channels/customer-channel.repository';
 import { CUSTOMER_GROUPS_PART } from '../groups/group-list.repository';

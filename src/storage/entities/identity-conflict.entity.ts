@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { IdentityType } from '../../../connectors/common/identity-types';
+import type { IdentityType } from '../identity/identity-types';
 import { col } from './columns';
 
 /** A link refused because it would give a customer two values of a one-per-person type (DESIGN §4). */

@@ -1,4 +1,4 @@
-import type { IdentityRef } from '../../../connectors/common/identity-types';
+import type { IdentityRef } from './identity-types';
 import type { StoredIdentity } from './identity.repository';
 import { dialectFor } from '../dialect';
 import { writeRows } from '../driver/prepared-rows';

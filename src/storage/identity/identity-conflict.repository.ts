@@ -1,8 +1,19 @@
-import type { IdentityType } from '../../../connectors/common/identity-types';
+import type { IdentityType } from './identity-types';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select } from '../sql';
 import { selectNewestFirst } from '../newest-first';
-import type { PlannedConflict } from '../../identity/resolution-plan';
 import type { IdentityConflictRow } from '../entities';
+
+/** A link identity resolution refused (DESIGN §4), as its plan hands it over to be recorded. */
+export interface PlannedConflict {
+  type: IdentityType;
+  scope: string;
+  existingValue: string;
+  refusedValue: string;
+  /** The customer that would have received the second value; null = the customer this plan creates. */
+  customerId: string | null;
+  otherCustomerId: string | null;
+  reason: 'second_value' | 'separated';
+}
 
 /** A stored conflict, as the entity describes it (read here with plain SQL). */
 export type ConflictRecord = IdentityConflictRow;

@@ -1,4 +1,4 @@
-import type { IdentityRef, IdentityType } from '../../../connectors/common/identity-types';
+import type { IdentityRef, IdentityType } from './identity-types';
 import { dialectFor } from '../dialect';
 import { type Db, execute, fromDbTime, idString, select } from '../sql';
 

@@ -1,14 +1,13 @@
 import path from 'path';
 import type { DataSource } from 'typeorm';
-import type { InboxEntry } from '../../inbox/inbox-writer';
 import { retryConflicts } from '../conflict-retry';
 import { dialectFor } from '../dialect';
 import { SqliteWalSync } from '../driver/sqlite-wal-sync';
-import { InboxRepository, MAX_MYSQL_INSERT_ROWS } from './inbox.repository';
+import { type InboxWrite, InboxRepository, MAX_MYSQL_INSERT_ROWS } from './inbox.repository';
 
 /** How the callback path commits a group of inbox rows on this database, and how many groups may be in flight. */
 export interface InboxIntake {
-  insertMany(rows: InboxEntry[]): Promise<void>;
+  insertMany(rows: InboxWrite[]): Promise<void>;
   maxBatch: number;
   maxInFlight: number;
 }

@@ -1,21 +1,33 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { NormalizedEvent } from '../../../connectors/common/normalized-event';
 import { type ClaimSetting, type ClaimStrategy, claimRows, resolveClaimStrategy } from '../claim';
 import { dialectFor } from '../dialect';
 import { executeOnPool, mysqlPool } from '../driver/pool-statements';
 import { type Db, execute, fromDbTime, fromJsonText, idString, select, toDbTime } from '../sql';
 import { selectNewestFirst } from '../newest-first';
 import type { InboxStatus } from '../entities';
-import type { InboxEntry } from '../../inbox/inbox-writer';
+
+/**
+ * One accepted callback to store. `events` are kept as JSON: their shape is the connectors' vocabulary, which
+ * the repository's user names as `E` when it reads them back.
+ */
+export interface InboxWrite {
+  /** appId / corpId / mchId. */
+  account: string;
+  channel: string;
+  kind: string;
+  dedupeKey: string;
+  raw: string;
+  events: readonly unknown[];
+}
 
 /** An inbox row as the processor and the API see it. */
-export interface InboxRecord {
+export interface InboxRecord<E = unknown> {
   id: string;
   account: string;
   channel: string;
   kind: string;
   dedupeKey: string;
-  events: NormalizedEvent[];
+  events: E[];
   status: InboxStatus;
   attempts: number;
   nextAttemptAt: Date;
@@ -43,14 +55,14 @@ const INSERT_COLUMNS = [
 const LIST_COLUMNS =
   'id, account, channel, kind, dedupe_key, events, status, attempts, next_attempt_at, locked_by, error, received_at, processed_at';
 
-function toRecord(r: Record<string, unknown>): InboxRecord {
+function toRecord<E>(r: Record<string, unknown>): InboxRecord<E> {
   return {
     id: idString(r.id),
     account: String(r.account),
     channel: String(r.channel),
     kind: String(r.kind),
     dedupeKey: String(r.dedupe_key),
-    events: fromJsonText<NormalizedEvent[]>(r.events) ?? [],
+    events: fromJsonText<E[]>(r.events) ?? [],
     status: r.status as InboxStatus,
     attempts: Number(r.attempts),
     nextAttemptAt: fromDbTime(r.next_attempt_at)!,
@@ -66,7 +78,7 @@ function toRecord(r: Record<string, unknown>): InboxRecord {
  * commit, prepared per batch size, that skips rows whose dedupe_key is already there (a WeChat retry) and
  * fails on anything else — unlike INSERT IGNORE, which would also turn data errors into warnings.
  */
-export class InboxRepository {
+export class InboxRepository<E = unknown> {
   private readonly mysql: boolean;
   private readonly insertSql = new Map<number, string>();
 
@@ -93,7 +105,7 @@ export class InboxRepository {
   }
 
   /** Commits every entry (autocommit: one statement); rows already present are left as they are. */
-  async insertMany(entries: InboxEntry[], now: Date): Promise<void> {
+  async insertMany(entries: readonly InboxWrite[], now: Date): Promise<void> {
     if (entries.length === 0) return;
     const at = toDbTime(now);
     const params: unknown[] = [];
@@ -134,7 +146,7 @@ export class InboxRepository {
    * crashes its processor still runs out of attempts). Its own short transaction, committed before the rows
    * are processed; the strategy (SKIP LOCKED or the portable UPDATE … LIMIT) is `database.claim`.
    */
-  async claim(workerId: string, limit: number, now: Date, lockedUntil: Date): Promise<InboxRecord[]> {
+  async claim(workerId: string, limit: number, now: Date, lockedUntil: Date): Promise<InboxRecord<E>[]> {
     const rows = await claimRows(this.ds, this.claimStrategy, {
       table: 'inbox',
       operation: 'inbox.claim',
@@ -146,7 +158,7 @@ export class InboxRepository {
       setParams: [workerId, lockedUntil],
       columns: LIST_COLUMNS,
     });
-    return rows.map(toRecord);
+    return rows.map((r) => toRecord<E>(r));
   }
 
   /** Rows whose claimer died (lease over): back to pending, or failed when out of attempts. */
@@ -180,13 +192,13 @@ export class InboxRepository {
     );
   }
 
-  async findById(db: Db, id: string): Promise<InboxRecord | undefined> {
+  async findById(db: Db, id: string): Promise<InboxRecord<E> | undefined> {
     const rows = await select(db, `SELECT ${LIST_COLUMNS} FROM inbox WHERE id = ?`, [id]);
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return rows[0] ? toRecord<E>(rows[0]) : undefined;
   }
 
   /** Newest first; `beforeId` is the cursor (the last id of the previous page). */
-  async list(opts: { status?: InboxStatus; limit: number; beforeId?: string }): Promise<InboxRecord[]> {
+  async list(opts: { status?: InboxStatus; limit: number; beforeId?: string }): Promise<InboxRecord<E>[]> {
     const rows = await selectNewestFirst(
       this.ds,
       'inbox',
@@ -194,7 +206,7 @@ export class InboxRepository {
       [opts.status && ['status = ?', opts.status], opts.beforeId && ['id < ?', opts.beforeId]],
       opts.limit,
     );
-    return rows.map(toRecord);
+    return rows.map((r) => toRecord<E>(r));
   }
 
   /** A failed (or waiting) row back to the queue with a fresh attempt budget; false if it is not retryable. */

@@ -1,5 +1,5 @@
-import type { OffsetSpan } from '../../overview/local-days';
-import type { LatestSync, OverviewChannel } from '../../overview/overview-api.types';
+import type { OffsetSpan } from '../offset-span';
+import type { LatestSync, OverviewChannel } from './overview.types';
 import { type BindingRecord, bindingColumns, toBinding } from '../tags/binding.repository';
 import { dialectFor } from '../dialect';
 import { type Db, fromDbTime, idString, select } from '../sql';

@@ -1,6 +1,6 @@
 import { type Db, select } from '../sql';
 
-import type { Bucket } from '../../overview/overview-api.types';
+import type { Bucket } from './overview.types';
 
 /** Days since the last purchase, as the profile counts them (whole days elapsed, DESIGN §5 RFM). */
 export const RECENCY_BUCKETS: readonly Bucket[] = [

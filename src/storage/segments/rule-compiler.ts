@@ -1,4 +1,4 @@
-import type { AttributeOperand, Condition, Rule } from '../../tags/segments/rule-types';
+import type { AttributeOperand, Condition, Rule } from './rule-types';
 
 /** A boolean SQL expression over the customer alias `c`, with its bound parameters in order. */
 export interface CompiledRule {

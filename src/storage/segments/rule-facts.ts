@@ -1,7 +1,7 @@
 import { fromDbTime } from '../sql';
 import { binder, compileRule, DAY_MS, rowsOf, SPENT_FEN } from './rule-compiler';
-import type { Condition, Rule } from '../../tags/segments/rule-types';
-import type { ConditionFacts } from '../../tags/segments/segments-api.types';
+import type { Condition, Rule } from './rule-types';
+import type { ConditionFacts } from './segment.types';
 
 /** SQL expressions over the customer alias `c` giving a condition's facts, with their parameters in order. */
 export interface FactSql {

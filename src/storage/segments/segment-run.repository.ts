@@ -1,5 +1,5 @@
 import type { SegmentRunRow } from '../entities/segment-run.entity';
-import type { SegmentRunJson } from '../../tags/segments/segments-api.types';
+import type { SegmentRunJson } from './segment.types';
 import { type Db, type Row, execute, fromDbTime, idString, select } from '../sql';
 
 /** A run as the API lists it: the table's one row type (src/storage/entities/segment-run.entity.ts). */

@@ -1,6 +1,6 @@
 import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, select } from '../sql';
-import type { Rule } from '../../tags/segments/rule-types';
-import type { SegmentJson } from '../../tags/segments/segments-api.types';
+import type { Rule } from './rule-types';
+import type { SegmentJson } from './segment.types';
 
 export interface SegmentRecord {
   id: string;

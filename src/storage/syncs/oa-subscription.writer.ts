@@ -1,4 +1,3 @@
-import type { UserInfoWire } from '../../../connectors/official-account/client-types';
 import { writeRows } from '../driver/prepared-rows';
 import { type GoneRelation, goneRelations } from '../channels/customer-channel.repository';
 import { type Db, execute, excluded, q, type RowsStatement, select, toDbTime, upsertStatement } from '../sql';
@@ -7,6 +6,21 @@ const unix = (s: number | undefined): string | null =>
   typeof s === 'number' && s > 0 ? toDbTime(new Date(s * 1000)) : null;
 const text = (v: string | number | undefined | null): string | null =>
   v === undefined || v === null || v === '' || v === 0 ? null : String(v);
+
+/**
+ * What a subscription row keeps of a user/info answer (wechat-api.md §2.2; the OA connector's UserInfoWire is
+ * one): the fields after `subscribe` come only while the user is subscribed.
+ */
+export interface SubscriberInfo {
+  openid: string;
+  subscribe: number;
+  subscribe_time?: number;
+  subscribe_scene?: string;
+  qr_scene?: number;
+  qr_scene_str?: string;
+  remark?: string;
+  tagid_list?: number[];
+}
 
 /** The upsert's columns: each row below lists its values in this order. */
 const COLUMNS = [
@@ -34,7 +48,7 @@ const COLUMNS = [
 export async function upsertSubscriptions(
   db: Db,
   appId: string,
-  users: readonly { info: UserInfoWire; customerId: string }[],
+  users: readonly { info: SubscriberInfo; customerId: string }[],
   runId: string | null,
   now: Date,
 ): Promise<void> {

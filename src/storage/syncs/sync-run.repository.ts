@@ -1,7 +1,13 @@
 import type { SyncRunStatus } from '../entities';
 import { type Db, execute, fromDbTime, idString, select } from '../sql';
 import { selectNewestFirst } from '../newest-first';
-import type { SyncCounts } from '../../syncs/sync-types';
+
+/** Counts a task reports after each page; totals are cumulative over the whole run (resumes included). */
+export interface SyncCounts {
+  processed: number;
+  created: number;
+  updated: number;
+}
 
 /** A `sync_runs` row as the runner and the API read it. */
 export interface SyncRunRecord extends SyncCounts {

@@ -1,6 +1,16 @@
-import type { CorpTagGroupWire } from '../../../connectors/wecom/client-types';
 import { type Db, execute, fromDbTime, select, upsert } from '../sql';
 import type { WecomCorpTagRow } from '../entities';
+
+/**
+ * One tag group as get_corp_tag_list lists it (wechat-api.md §5.5; the WeCom connector's CorpTagGroupWire is one).
+ */
+export interface CorpTagGroupRead {
+  group_id: string;
+  group_name: string;
+  order?: number;
+  deleted?: boolean;
+  tag?: { id: string; name: string; create_time?: number; order?: number; deleted?: boolean }[];
+}
 
 /** One tag of a corp's library (`wecom_corp_tags`), as get_corp_tag_list last reported it. */
 export type CorpTagRecord = Omit<WecomCorpTagRow, 'id' | 'syncedAt'>;
@@ -14,7 +24,7 @@ const unix = (s: number | undefined): Date | null => (typeof s === 'number' && s
 export async function saveCorpTagLibrary(
   db: Db,
   corpId: string,
-  groups: readonly CorpTagGroupWire[],
+  groups: readonly CorpTagGroupRead[],
   seenAt: Date,
 ): Promise<{ tags: number; deleted: number }> {
   const rows = groups.flatMap((g) =>

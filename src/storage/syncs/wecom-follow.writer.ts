@@ -1,15 +1,30 @@
 import { noWaitingTransfer } from '../transfers/transfer.repository';
-import type { FollowInfoWire } from '../../../connectors/wecom/client-types';
 import { type GoneRelation, goneRelations } from '../channels/customer-channel.repository';
 import { type Db, execute, select, upsert } from '../sql';
 
 const unix = (s: number | undefined): Date | null => (typeof s === 'number' && s > 0 ? new Date(s * 1000) : null);
 const orNull = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
 
+/**
+ * What a `wecom_follows` row keeps of a relation as batch/get_by_user's `follow_info` reports it (wechat-api.md
+ * §5.4; the WeCom connector's FollowInfoWire is one).
+ */
+export interface FollowInfo {
+  userid: string;
+  remark?: string;
+  description?: string;
+  createtime?: number;
+  oper_userid?: string;
+  add_way?: number;
+  state?: string;
+  /** Corp tag ids on the relation. */
+  tag_id?: string[];
+}
+
 export interface FollowObservation {
   externalUserid: string;
   customerId: string;
-  follow: FollowInfoWire;
+  follow: FollowInfo;
 }
 
 /**

@@ -1,15 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { retryingTransaction } from '../conflict-retry';
 import type { BulkJobStatus } from '../entities';
-import type { BulkJobJson } from '../../tags/tags-api.types';
+import type { BulkJobJson, TagJobKind } from './tag.types';
 import { type Db, type Row, execute, forUpdateSkipLocked, fromDbTime, fromJsonText, idString, select } from '../sql';
 
-/**
- * Work the tags module does in the background, kept in `bulk_jobs` so it survives a restart and runs once
- * across instances: bulk (un)assignment by filter, segment runs, re-pushing a tag to a new binding, and the corp
- * tag library re-read a `change_external_tag` callback asks for (it must not run inside the inbox transaction).
- */
-export type TagJobKind = 'tags.assign' | 'tags.unassign' | 'tags.sweep' | 'segments.run' | 'tags.corp-library';
 export const TAG_JOB_KINDS: readonly TagJobKind[] = [
   'tags.assign',
   'tags.unassign',

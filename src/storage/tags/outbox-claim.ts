@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { type Db, execute, forUpdateSkipLocked, fromDbTime, idString, select } from '../sql';
 import { conflictRetryingTransaction } from '../conflict-retry';
 import { findOutboxByIds } from './outbox.repository';
-import type { OutboxItem } from '../../tags/outbox/outbox-types';
+import type { OutboxItem } from './outbox.types';
 
 /**
  * Claims due pending rows for one pusher (DESIGN §3, §6: outbox delivery happens once across instances).

@@ -1,14 +1,7 @@
 import type { OutboxStatus } from '../entities';
 import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, insertIgnore, select, toDbTime } from '../sql';
 import { selectNewestFirst } from '../newest-first';
-import type {
-  OaPayload,
-  OutboxChannel,
-  OutboxItem,
-  OutboxPayload,
-  RemarkPayload,
-  WecomPayload,
-} from '../../tags/outbox/outbox-types';
+import type { OaPayload, OutboxChannel, OutboxItem, OutboxPayload, RemarkPayload, WecomPayload } from './outbox.types';
 
 const COLUMNS =
   'id, channel, account, op_key, payload, status, attempts, next_attempt_at, last_errcode, last_error, tag_id, created_at, updated_at';

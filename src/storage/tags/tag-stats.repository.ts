@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { dialectFor } from '../dialect';
 import { type Db, select } from '../sql';
 import type { BindingRecord } from './binding.repository';
-import type { BindingStats } from '../../tags/tags-api.types';
+import type { BindingStats } from './tag.types';
 
 const n = (v: unknown): number => Number(v ?? 0);
 
