@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { dialectFor } from './dialect';
-import { toDbParam } from './sql-values';
+import { isDuplicateKeyError, toDbParam } from './sql-values';
 
 export * from './sql-values';
 
@@ -56,6 +56,23 @@ export async function execute(
   if (affected !== 1 || !/^\s*insert\b/i.test(sql)) return { affected };
   const id = mysql ? (raw as { insertId?: number | string } | undefined)?.insertId : raw;
   return id === undefined || id === null ? { affected } : { affected, insertId: String(id) };
+}
+
+/**
+ * Runs an INSERT that a unique key may refuse because another writer stored the row first: undefined then, and
+ * the caller's transaction goes on (both servers roll back only the failed statement).
+ */
+export async function executeUnlessDuplicate(
+  db: Db,
+  sql: string,
+  params: unknown[] = [],
+): Promise<{ affected: number; insertId?: string } | undefined> {
+  try {
+    return await execute(db, sql, params);
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    return undefined;
+  }
 }
 
 /** Runs a read. Column values are raw: see sql-values.ts for dates, JSON and bigint ids. */

@@ -1,6 +1,6 @@
 import type { OaSubscriptionRow } from '../entities/oa-subscription.entity';
 import { dialectFor } from '../dialect';
-import { type Db, execute, fromDbTime, idString, isDuplicateKeyError, select } from '../sql';
+import { type Db, execute, executeUnlessDuplicate, fromDbTime, idString, select } from '../sql';
 
 export type SubscriptionKey = Pick<OaSubscriptionRow, 'appId' | 'openid'>;
 export type SubscriptionTimes = Pick<OaSubscriptionRow, 'id' | 'subscribeTime' | 'unsubscribeTime'>;
@@ -28,30 +28,25 @@ export type NewSubscription = SubscriptionKey &
 
 /** Inserts the subscription; false when another writer (a full sync) created it meanwhile. */
 export async function insertSubscription(db: Db, s: NewSubscription, now: Date): Promise<boolean> {
-  try {
-    await execute(
-      db,
-      `INSERT INTO oa_subscriptions (app_id, openid, customer_id, subscribed, subscribe_time, unsubscribe_time, scene, qr_scene, qr_scene_str, created_at, updated_at)
+  const inserted = await executeUnlessDuplicate(
+    db,
+    `INSERT INTO oa_subscriptions (app_id, openid, customer_id, subscribed, subscribe_time, unsubscribe_time, scene, qr_scene, qr_scene_str, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        s.appId,
-        s.openid,
-        s.customerId,
-        s.subscribed,
-        s.subscribeTime,
-        s.unsubscribeTime,
-        s.qr ? 'ADD_SCENE_QR_CODE' : null,
-        s.qr?.qrScene ?? null,
-        s.qr?.qrSceneStr ?? null,
-        now,
-        now,
-      ],
-    );
-    return true;
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    return false;
-  }
+    [
+      s.appId,
+      s.openid,
+      s.customerId,
+      s.subscribed,
+      s.subscribeTime,
+      s.unsubscribeTime,
+      s.qr ? 'ADD_SCENE_QR_CODE' : null,
+      s.qr?.qrScene ?? null,
+      s.qr?.qrSceneStr ?? null,
+      now,
+      now,
+    ],
+  );
+  return inserted !== undefined;
 }
 
 /** Subscribed at `at` (with the scene when it came through a parametric QR code); a null customer keeps the stored one. */

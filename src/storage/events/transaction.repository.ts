@@ -1,6 +1,6 @@
 import type { TransactionRow } from '../entities/transaction.entity';
 import { dialectFor } from '../dialect';
-import { type Db, execute, fromDbTime, idString, isDuplicateKeyError, select } from '../sql';
+import { type Db, execute, executeUnlessDuplicate, fromDbTime, idString, select } from '../sql';
 
 export type TradeLock = Pick<TransactionRow, 'id' | 'state' | 'customerId'>;
 /** What a success notification says of a trade. */
@@ -29,18 +29,13 @@ export async function insertPaidTrade(
   customerId: string | null,
   now: Date,
 ): Promise<string | undefined> {
-  try {
-    const { insertId } = await execute(
-      db,
-      `INSERT INTO transactions (mch_id, out_trade_no, app_id, transaction_id, amount_total, payer_total, currency, trade_type, payer_openid, success_time, state, customer_id, refunded_total, created_at, updated_at)
+  const inserted = await executeUnlessDuplicate(
+    db,
+    `INSERT INTO transactions (mch_id, out_trade_no, app_id, transaction_id, amount_total, payer_total, currency, trade_type, payer_openid, success_time, state, customer_id, refunded_total, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-      [mchId, outTradeNo, ...paidValues(t), state, customerId, now, now],
-    );
-    return insertId!;
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    return undefined;
-  }
+    [mchId, outTradeNo, ...paidValues(t), state, customerId, now, now],
+  );
+  return inserted?.insertId;
 }
 
 /** Rewrites a trade from its success notification; a customer already linked stays. */
@@ -69,15 +64,11 @@ export async function insertTradeSeenByRefund(
   amountTotal: number,
   now: Date,
 ): Promise<void> {
-  try {
-    await execute(
-      db,
-      `INSERT INTO transactions (mch_id, out_trade_no, transaction_id, amount_total, state, refunded_total, created_at, updated_at) VALUES (?, ?, ?, ?, 'SUCCESS', 0, ?, ?)`,
-      [mchId, outTradeNo, transactionId, amountTotal, now, now],
-    );
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-  }
+  await executeUnlessDuplicate(
+    db,
+    `INSERT INTO transactions (mch_id, out_trade_no, transaction_id, amount_total, state, refunded_total, created_at, updated_at) VALUES (?, ?, ?, ?, 'SUCCESS', 0, ?, ?)`,
+    [mchId, outTradeNo, transactionId, amountTotal, now, now],
+  );
 }
 
 /** The refunded total; any refund at all makes the trade REFUND. */

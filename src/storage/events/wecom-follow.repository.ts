@@ -1,6 +1,6 @@
 import type { WecomFollowRow } from '../entities/wecom-follow.entity';
 import { dialectFor } from '../dialect';
-import { type Db, execute, fromDbTime, idString, isDuplicateKeyError, select } from '../sql';
+import { type Db, execute, executeUnlessDuplicate, fromDbTime, idString, select } from '../sql';
 
 export type FollowKey = Pick<WecomFollowRow, 'corpId' | 'staffUserid' | 'externalUserid'>;
 export type FollowTimes = Pick<WecomFollowRow, 'id' | 'createdTime' | 'deletedAt'>;
@@ -24,30 +24,25 @@ export type NewFollow = FollowKey &
 
 /** Inserts the relation; false when another writer created it meanwhile (the unique key says so). */
 export async function insertFollow(db: Db, f: NewFollow, now: Date): Promise<boolean> {
-  try {
-    await execute(
-      db,
-      `INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, customer_id, state, created_time, deleted, deleted_at, end_reason, created_at, updated_at)
+  const inserted = await executeUnlessDuplicate(
+    db,
+    `INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, customer_id, state, created_time, deleted, deleted_at, end_reason, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        f.corpId,
-        f.staffUserid,
-        f.externalUserid,
-        f.customerId,
-        f.state,
-        f.createdTime,
-        f.deleted,
-        f.deletedAt,
-        f.endReason ?? null,
-        now,
-        now,
-      ],
-    );
-    return true;
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    return false;
-  }
+    [
+      f.corpId,
+      f.staffUserid,
+      f.externalUserid,
+      f.customerId,
+      f.state,
+      f.createdTime,
+      f.deleted,
+      f.deletedAt,
+      f.endReason ?? null,
+      now,
+      now,
+    ],
+  );
+  return inserted !== undefined;
 }
 
 /** (Re)activates the relation as added at `addedAt`; a null state or customer keeps the stored one. */
