@@ -3,8 +3,8 @@ import type { AppContext } from '../../app-context';
 import { requireRole } from '../../auth/api-key.middleware';
 import type { CustomerTagsChange } from '../../customers/customers-api.types';
 import { AssignmentService } from '../../tags/assignments/assignment.service';
-import { validationFailed } from '../http-error';
 import { customerIdParam } from './customer-id';
+import { tagIdsOf } from './tag-ids';
 import { actorOf, idParam } from './tags.routes';
 
 /**
@@ -18,16 +18,8 @@ export function registerCustomerTagRoutes(router: Router, app: AppContext): void
 
   router.post('/customers/:id/tags', requireRole('operator'), async (ctx) => {
     const id = customerIdParam(ctx.params.id);
-    const tagIds = (ctx.request.body as { tagIds?: unknown } | undefined)?.tagIds;
-    if (
-      !Array.isArray(tagIds) ||
-      tagIds.length === 0 ||
-      tagIds.length > 100 ||
-      tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))
-    ) {
-      throw validationFailed('tagIds must be an array of 1 to 100 tag ids');
-    }
-    const body: CustomerTagsChange = await assignments.addToCustomer(id, tagIds.map(String), actorOf(ctx));
+    const tagIds = tagIdsOf(ctx.request.body);
+    const body: CustomerTagsChange = await assignments.addToCustomer(id, tagIds, actorOf(ctx));
     ctx.body = body;
   });
 

@@ -19,6 +19,7 @@ import {
 } from '../../sidebar/staff-session';
 import { findWecom } from '../../../config';
 import { validationFailed } from '../http-error';
+import { tagIdsOf } from '../api/tag-ids';
 import { jsonBody } from '../middleware/json-body';
 import { webPageRouter } from '../web-assets';
 
@@ -125,16 +126,8 @@ function apiRouter(app: AppContext, sidebar: SidebarServices): Router {
   });
 
   api.post('/customers/:externalUserId/tags', async (ctx) => {
-    const tagIds = (ctx.request.body as { tagIds?: unknown } | undefined)?.tagIds;
-    if (
-      !Array.isArray(tagIds) ||
-      tagIds.length === 0 ||
-      tagIds.length > 100 ||
-      tagIds.some((t) => !(typeof t === 'string' || typeof t === 'number') || !/^\d{1,19}$/.test(String(t)))
-    ) {
-      throw validationFailed('tagIds must be an array of 1 to 100 tag ids');
-    }
-    ctx.body = await sidebar.customers.addTags(staff(ctx.state), ctx.params.externalUserId!, tagIds.map(String));
+    const tagIds = tagIdsOf(ctx.request.body);
+    ctx.body = await sidebar.customers.addTags(staff(ctx.state), ctx.params.externalUserId!, tagIds);
   });
 
   api.patch('/customers/:externalUserId/attributes', async (ctx) => {
