@@ -145,21 +145,7 @@ export class IdentityService {
         if (survivor[f] === null) survivor = { ...survivor, [f]: merged[f] };
     }
     for (const ref of plan.attach) {
-      const id = await insertIdentity(db, {
-        customerId: survivor.id,
-        ref,
-        valueEnc: encrypted.get(ref.value) ?? null,
-        source: obs.source,
-        verified: !!obs.verified,
-        now,
-      });
-      await insertLink(db, {
-        customerId: survivor.id,
-        identityId: id,
-        source: obs.source,
-        inboxId: obs.inboxId ?? null,
-        now,
-      });
+      await this.attach(db, survivor.id, ref, encrypted.get(ref.value) ?? null, !!obs.verified, obs, now);
     }
     const conflicts = await recordConflicts(
       db,
@@ -281,21 +267,21 @@ export class IdentityService {
     await updateCustomer(db, customer.id, { phoneEnc: enc }, now);
     const [held] = await findIdentities(db, [phone], true);
     if (held) return;
-    const id = await insertIdentity(db, {
-      customerId: customer.id,
-      ref: phone,
-      valueEnc: enc,
-      source: obs.source,
-      verified: true,
-      now,
-    });
-    await insertLink(db, {
-      customerId: customer.id,
-      identityId: id,
-      source: obs.source,
-      inboxId: obs.inboxId ?? null,
-      now,
-    });
+    await this.attach(db, customer.id, phone, enc, true, obs, now);
+  }
+
+  /** A new identity of the customer and the link row that is its evidence (DESIGN §4). */
+  private async attach(
+    db: Db,
+    customerId: string,
+    ref: IdentityRef,
+    valueEnc: string | null,
+    verified: boolean,
+    obs: Observation,
+    now: Date,
+  ): Promise<void> {
+    const id = await insertIdentity(db, { customerId, ref, valueEnc, source: obs.source, verified, now });
+    await insertLink(db, { customerId, identityId: id, source: obs.source, inboxId: obs.inboxId ?? null, now });
   }
 
   private async applyProfile(db: Db, customer: StoredCustomer, obs: Observation, now: Date): Promise<void> {
