@@ -2,21 +2,12 @@ import { type Db, type Row, execute, fromDbTime, fromJsonText, idString, select 
 import type { Rule } from './rule-types';
 import type { SegmentJson } from './segment.types';
 
-export interface SegmentRecord {
-  id: string;
-  name: string;
-  tagId: string | null;
-  /** The produced tag's catalog name, so lists show names rather than ids. */
-  tagName: string | null;
-  rule: Rule;
-  schedule: string | null;
-  enabled: boolean;
+/** A segment as stored: SegmentJson with its times as Dates. */
+export type SegmentRecord = Omit<SegmentJson, 'lastRunAt' | 'createdAt' | 'updatedAt'> & {
   lastRunAt: Date | null;
-  lastCount: number | null;
-  lastError: string | null;
   createdAt: Date;
   updatedAt: Date;
-}
+};
 
 const COLUMNS =
   's.id, s.name, s.tag_id, t.name AS tag_name, s.rule, s.schedule, s.enabled, s.last_run_at, s.last_count, s.last_error, s.created_at, s.updated_at';
