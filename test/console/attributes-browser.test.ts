@@ -107,6 +107,24 @@ describeWithChromium('custom fields in the console', () => {
     expect(profile.notes[0]).toMatchObject({ text: '喜欢露营，周末来店', author: 'Otto Operator' });
   });
 
+  it('offers the attribute condition in the segment builder: 兴趣 contains 户外 counts live', async () => {
+    const page = await openConsole(operator, '#/segments/new');
+    const choose = async (select: string, option: string | RegExp) => {
+      await page.locator(select).click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+    };
+    await choose('.rule-condition .cond-type', '自定义字段');
+    await choose('.rule-condition .cond-attr-key', '兴趣');
+    await choose('.rule-condition .cond-attr-op', /^包含$/);
+    await choose('.rule-condition .cond-attr-value', /^户外$/);
+    // 王芳 holds 户外 (the first test filled it in).
+    await page.locator('.live-count', { hasText: '符合条件：1 人' }).waitFor();
+    await choose('.rule-condition .cond-attr-value', /^阅读$/);
+    await page.locator('.live-count', { hasText: '符合条件：0 人' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'console-segment-attribute.png'), fullPage: true });
+    await page.context().close();
+  });
+
   it('shows a viewer a pii field masked and nothing to edit', async () => {
     await t.request('/api/v1/attributes', {
       method: 'POST',

@@ -14,7 +14,8 @@ export type ConditionType =
   | 'followedBy'
   | 'group'
   | 'groupCount'
-  | 'source';
+  | 'source'
+  | 'attribute';
 export const CONDITION_TYPES: readonly ConditionType[] = [
   'channel',
   'subscribed',
@@ -27,6 +28,7 @@ export const CONDITION_TYPES: readonly ConditionType[] = [
   'group',
   'groupCount',
   'source',
+  'attribute',
 ];
 
 export interface CondNode {
@@ -59,6 +61,7 @@ export function newCondition(type: ConditionType): CondNode {
     group: { chatId: '' },
     groupCount: { min: 1 },
     source: { channelId: '', withinDays: 7 },
+    attribute: { key: '', op: 'exists' },
   };
   return { kind: 'cond', key: key(), fields: { type, ...defaults[type] } };
 }
@@ -68,6 +71,7 @@ const REQUIRED: Partial<Record<ConditionType, string>> = {
   events: 'eventType',
   tag: 'tagId',
   followedBy: 'staffUserid',
+  attribute: 'key',
 };
 
 /**
@@ -76,6 +80,12 @@ const REQUIRED: Partial<Record<ConditionType, string>> = {
  */
 export function unfinished(node: CondNode | GroupNode): number {
   if (node.kind === 'group') return node.items.reduce((n, item) => n + unfinished(item), 0);
+  const fields = node.fields;
+  if (fields.type === 'attribute' && fields.op !== 'exists') {
+    const v = fields.value;
+    const missing = (x: unknown) => x === undefined || x === null || x === '';
+    if (missing(v) || (Array.isArray(v) && (v.length === 0 || v.some(missing)))) return 1;
+  }
   const field = REQUIRED[node.fields.type];
   if (!field) return 0;
   const v = node.fields[field];
