@@ -67,6 +67,19 @@ describe('remark write-back through the outbox', () => {
     await world.close();
   });
 
+  it('stores the profile fields WeCom gives (gender, company, position) as wechat values on the customer', async () => {
+    const corp = world.emulator.state.world.corp(corpId)!;
+    const gender = ({ 0: '未知', 1: '男', 2: '女' } as Record<number, string>)[corp.gender(corp.slotOf(ext))];
+    const profile = await waitFor(async () => {
+      const p = (await api(`/customers/${customerId}`)).body;
+      return p.attributes['wecom.gender'] ? p : undefined;
+    });
+    expect(profile.attributes['wecom.gender']).toBe(gender);
+    expect(profile.attributeSources['wecom.gender']).toMatchObject({ source: 'wechat' });
+    const defs = (await api('/attributes')).body.items.map((d: { key: string }) => d.key);
+    expect(defs).toContain('wecom.gender');
+  });
+
   it('refuses viewers, WeChat-breaking input and relations the customer does not have', async () => {
     const path = `/customers/${customerId}/follows/${corpId}/${staff}`;
     expect((await api(path, { method: 'PATCH', key: viewer, json: { remark: 'x' } })).status).toBe(403);

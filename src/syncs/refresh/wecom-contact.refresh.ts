@@ -9,6 +9,8 @@ import { contactObservation } from '../wecom/contact-refs';
 import { markOtherFollowsDeleted, upsertFollows } from '../../storage/syncs/wecom-follow.writer';
 import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/refresh-queue.repository';
 import { relationReadHooks } from './relation-read-hooks';
+import { writeWechatValues } from '../../storage/attributes/wechat-attribute.writer';
+import { contactValues } from '../wecom/contact-attributes';
 
 export const WECOM_REFRESH_SOURCE = 'refresh.wecom_contact';
 
@@ -62,6 +64,7 @@ export async function refreshWecomContact(
           follow: followInfoOf(f),
         }));
         await upsertFollows(em, account.corpId, follows, now);
+        await writeWechatValues(em, contactValues(customerId, detail.external_contact), now);
       }
     }
     await markOtherFollowsDeleted(em, account.corpId, job.subject, readAt, now);

@@ -12,6 +12,8 @@ import { recordSyncedRelationTags } from '../../tags/reconcile/relation-read.hoo
 import { contactObservation } from './contact-refs';
 import { recordSyncLosses } from '../../storage/channels/customer-channel.repository';
 import { markUnseenFollowsDeleted, upsertFollows } from '../../storage/syncs/wecom-follow.writer';
+import { writeWechatValues } from '../../storage/attributes/wechat-attribute.writer';
+import { contactValues } from './contact-attributes';
 
 /**
  * Resume point. Staff are walked in sorted order, ≤ 100 per batch/get_by_user chunk; the checkpoint names the
@@ -161,6 +163,13 @@ async function writePage(
         : [],
     );
     await upsertFollows(em, account.corpId, follows, ctx.now());
+    await writeWechatValues(
+      em,
+      page.items.flatMap((item, i) =>
+        r.customerIds[i] ? contactValues(r.customerIds[i]!, item.external_contact) : [],
+      ),
+      ctx.now(),
+    );
     await recordSyncedRelationTags(em, account.corpId, follows, readAt);
     return r.created;
   });
