@@ -20,13 +20,23 @@ import {
   type ItemOutcome,
   type TransferRecord,
 } from '../storage/transfers/transfer.repository';
-import { customerOfExternal, liveRelationsOf } from '../storage/transfers/transfer-follows.repository';
+import {
+  customerOfExternal,
+  customersOfMember,
+  liveRelationsOf,
+} from '../storage/transfers/transfer-follows.repository';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import type { Clients } from '../tokens/clients';
 import { UnknownAccountError } from '../tokens/unknown-account.error';
 import { applyTransferDone } from './transfer-effects';
 import { transferErrorOf, transferInvalid, transferNotFound } from './transfer.errors';
-import type { TransferDetailJson, TransferJson, TransferPageJson, UnassignedPageJson } from './transfers-api.types';
+import type {
+  MemberCustomersJson,
+  TransferDetailJson,
+  TransferJson,
+  TransferPageJson,
+  UnassignedPageJson,
+} from './transfers-api.types';
 
 export type TransferDeps = Pick<AppContext, 'ds' | 'config' | 'logger' | 'now'> & { clients: Clients };
 
@@ -232,6 +242,21 @@ export class TransferService {
       await settleTransfer(em, t.id, new Date(now.getTime() + POLL_INTERVAL_MS), now);
       return done;
     });
+  }
+
+  /** A member's live customers, to pick whom to transfer (at most TRANSFER_REQUEST_MAX). */
+  async customersOf(corpId: string, userid: string): Promise<MemberCustomersJson> {
+    if (!findWecom(this.deps.config, corpId)) throw new UnknownAccountError('WeCom', corpId);
+    const rows = await customersOfMember(this.deps.ds, corpId, userid, TRANSFER_REQUEST_MAX);
+    return {
+      corpId,
+      userid,
+      items: rows.map((r) => ({
+        externalUserId: r.externalUserid,
+        customerId: r.customerId,
+        name: r.remark ?? r.displayName,
+      })),
+    };
   }
 
   /** Customers of a member who left that nobody has taken over yet (get_unassigned_list, all pages). */

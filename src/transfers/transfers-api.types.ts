@@ -59,3 +59,16 @@ export interface UnassignedPageJson {
   name: string | null;
   items: UnassignedCustomerJson[];
 }
+
+export interface MemberCustomerJson {
+  externalUserId: string;
+  customerId: string | null;
+  /** The relation's remark, else the customer's display name. */
+  name: string | null;
+}
+
+export interface MemberCustomersJson {
+  corpId: string;
+  userid: string;
+  items: MemberCustomerJson[];
+}

@@ -24,6 +24,7 @@ const CONSOLE_SHARED = [
   'tags/segments/rule-types',
   'tags/segments/segments-api.types',
   'tags/tags-api.types',
+  'transfers/transfers-api.types',
 ];
 
 /**

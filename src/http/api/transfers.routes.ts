@@ -11,7 +11,8 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
 /**
  * WeCom customer transfers (DESIGN §10.3, §13): `POST /transfers` starts one in WeChat (202, with each customer's
  * status), `GET /transfers?corpId=&userid=&cursor=&limit=` newest first, `GET /transfers/:id` with per-customer
- * status; `GET /staff/:corpId/:userid/unassigned` lists a departed member's customers nobody has taken over.
+ * status; `GET /staff/:corpId/:userid/customers` a member's live customers (to pick from);
+ * `GET /staff/:corpId/:userid/unassigned` lists a departed member's customers nobody has taken over.
  */
 export function registerTransferRoutes(router: Router, app: Services): void {
   const { transfers } = app;
@@ -35,6 +36,10 @@ export function registerTransferRoutes(router: Router, app: Services): void {
 
   router.get('/transfers/:id', requireRole('viewer'), async (ctx) => {
     ctx.body = await transfers.get(idParam(ctx, 'transfer'));
+  });
+
+  router.get('/staff/:corpId/:userid/customers', requireRole('viewer'), async (ctx) => {
+    ctx.body = await transfers.customersOf(ctx.params.corpId!, ctx.params.userid!);
   });
 
   router.get('/staff/:corpId/:userid/unassigned', requireRole('viewer'), async (ctx) => {

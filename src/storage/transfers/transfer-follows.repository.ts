@@ -51,3 +51,26 @@ export async function customerOfExternal(db: Db, corpId: string, externalUserid:
   );
   return r?.customer_id === null || r?.customer_id === undefined ? null : String(r.customer_id);
 }
+
+/** A member's live customers with the customer's display name and the relation's remark, by external_userid. */
+export async function customersOfMember(
+  db: Db,
+  corpId: string,
+  staffUserid: string,
+  limit: number,
+): Promise<{ externalUserid: string; customerId: string | null; displayName: string | null; remark: string | null }[]> {
+  const rows = await select(
+    db,
+    `SELECT f.external_userid, f.customer_id, f.remark, c.display_name FROM wecom_follows f
+      LEFT JOIN customers c ON c.id = f.customer_id
+      WHERE f.corp_id = ? AND f.staff_userid = ? AND f.deleted = 0 ORDER BY f.external_userid LIMIT ${Math.trunc(limit)}`,
+    [corpId, staffUserid],
+  );
+  const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+  return rows.map((r) => ({
+    externalUserid: String(r.external_userid),
+    customerId: text(r.customer_id),
+    displayName: text(r.display_name),
+    remark: text(r.remark),
+  }));
+}

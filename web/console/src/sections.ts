@@ -19,6 +19,8 @@ const AuditView = defineAsyncComponent(() => import('./views/AuditView.vue'));
 const ChannelsView = defineAsyncComponent(() => import('./views/ChannelsView.vue'));
 const ChannelView = defineAsyncComponent(() => import('./views/ChannelView.vue'));
 const AttributesView = defineAsyncComponent(() => import('./views/AttributesView.vue'));
+const StaffView = defineAsyncComponent(() => import('./views/StaffView.vue'));
+const StaffMemberView = defineAsyncComponent(() => import('./views/StaffMemberView.vue'));
 
 /**
  * The console's sections; `role` is the least role the API lets read the section (README "Admin API"), so the
@@ -40,6 +42,7 @@ export const SECTIONS: Section[] = [
   { path: 'segments', label: 'nav.segments', role: 'viewer', list: SegmentsView, item: SegmentView },
   { path: 'channels', label: 'nav.channels', role: 'viewer', list: ChannelsView, item: ChannelView },
   { path: 'attributes', label: 'nav.attributes', role: 'viewer', list: AttributesView },
+  { path: 'staff', label: 'nav.staff', role: 'viewer', list: StaffView, item: StaffMemberView },
   { path: 'syncs', label: 'nav.syncs', role: 'viewer', list: SyncsView },
   { path: 'inbox', label: 'nav.inbox', role: 'operator', list: InboxView },
   { path: 'outbox', label: 'nav.outbox', role: 'viewer', list: OutboxView },

@@ -79,6 +79,16 @@ export type { OutboxPage, OutboxView as OutboxRow } from '@server/tags/outbox/ou
 /** The WeCom staff directory, as the gateway types it. */
 export type { StaffMemberJson as Staff, StaffPageJson } from '@server/staff/staff-api.types';
 
+/** Customer transfers and departed members' customers, as the gateway types them. */
+export type {
+  MemberCustomersJson,
+  TransferDetailJson,
+  TransferItemJson,
+  TransferJson,
+  TransferPageJson,
+  UnassignedPageJson,
+} from '@server/transfers/transfers-api.types';
+
 /** The overview and its RFM distribution, as the gateway types them. */
 export type { Bucket as RfmBucket, Overview, RfmDistribution } from '@server/overview/overview-api.types';
 
