@@ -77,7 +77,7 @@ describeWithChromium('sidebar custom fields and notes in Chromium at 360 px', ()
       await admin(`/customers/lookup?type=wecom_external_userid&scope=${h.corpId}&value=${h.mine.externalUserId}`)
     ).body.id as string;
     const profile = (await admin(`/customers/${customerId}`)).body;
-    expect(profile.attributes).toEqual({ kids: 2, interests: ['户外'] });
+    expect(profile.attributes).toMatchObject({ kids: 2, interests: ['户外'] });
     expect(profile.attributeSources.kids).toMatchObject({ source: 'staff', by: 'wecom:alice' });
     expect(profile.notes[0]).toMatchObject({ text: '周末带两个孩子来店，想看露营装备', authorKind: 'staff' });
     // The outbox pushes the remark to WeCom: the emulator's relation carries what alice typed.
