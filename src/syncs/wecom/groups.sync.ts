@@ -31,13 +31,8 @@ export interface GroupsSyncDeps {
 }
 
 export const GROUPS_SOURCE = 'sync.wecom_groups';
-/**
- * Groups stored per transaction and checkpoint: one identity resolution and a few statements for all their members
- * (≈ 5,000 at 200 a group), so the round trips per member stay few on a loaded database server.
- */
-export const STORE_SLICE = 24;
-/** groupchat/get calls in flight at once. */
-const READS_IN_FLIGHT = 8;
+/** groupchat/get calls in flight at once, and groups stored per transaction and checkpoint. */
+const READ_SLICE = 8;
 
 const tooWide = (err: unknown): boolean => isWechatApiError(err) && err.category === 'FILTER_REQUIRED';
 const staleCursor = (err: unknown): boolean => isWechatApiError(err) && err.category === 'CURSOR_EXPIRED';
@@ -98,7 +93,7 @@ export function groupsSync(deps: GroupsSyncDeps): SyncTask {
         // Each group read here is either stored (seen now) or marked dismissed, so the query moves on by itself.
         for (;;) {
           throwIfAborted(ctx.signal);
-          const stale = await unseenGroups(deps.ds, account.corpId, ctx.startedAt, STORE_SLICE);
+          const stale = await unseenGroups(deps.ds, account.corpId, ctx.startedAt, READ_SLICE);
           if (stale.length === 0) break;
           const created = await storeReads(deps, account, await readAll(wecom, stale), ctx);
           await save(cp, { processed: stale.length, created, updated: stale.length });
@@ -136,14 +131,14 @@ async function walk(
     }
     const next = page.nextCursor && page.nextCursor !== cursor ? page.nextCursor : '';
     const groups = page.items.map((g) => ({ chatId: g.chat_id, ownerStatus: g.status }));
-    const sliceAt = (i: number) => groups.slice(i, i + STORE_SLICE);
+    const sliceAt = (i: number) => groups.slice(i, i + READ_SLICE);
     // The next slice is read while this one is stored: WeCom's answers and the database writes overlap.
     let reading: Promise<GroupRead[]> | undefined;
-    for (let i = Math.min(offset, groups.length); i < groups.length; i += STORE_SLICE) {
+    for (let i = Math.min(offset, groups.length); i < groups.length; i += READ_SLICE) {
       throwIfAborted(ctx.signal);
       const slice = sliceAt(i);
       const reads = await (reading ?? readAll(wecom, slice));
-      reading = i + STORE_SLICE < groups.length ? readAll(wecom, sliceAt(i + STORE_SLICE)) : undefined;
+      reading = i + READ_SLICE < groups.length ? readAll(wecom, sliceAt(i + READ_SLICE)) : undefined;
       // Awaited in the next round; a sync that stops first must not leave its failure unhandled.
       reading?.catch(() => undefined);
       const created = await storeReads(deps, account, reads, ctx);
@@ -161,21 +156,9 @@ async function walk(
   }
 }
 
-/** groupchat/get of each group of a slice, READS_IN_FLIGHT at a time, in the slice's order. */
-async function readAll(
-  wecom: WecomClient,
-  groups: readonly { chatId: string; ownerStatus: number }[],
-): Promise<GroupRead[]> {
-  const out: GroupRead[] = new Array<GroupRead>(groups.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    for (let i = next++; i < groups.length; i = next++) {
-      const g = groups[i]!;
-      out[i] = { ...g, group: await readGroup(wecom, g.chatId) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, groups.length) }, lane));
-  return out;
+/** groupchat/get of each group of a slice, all in flight at once. */
+function readAll(wecom: WecomClient, groups: readonly { chatId: string; ownerStatus: number }[]): Promise<GroupRead[]> {
+  return Promise.all(groups.map(async (g) => ({ ...g, group: await readGroup(wecom, g.chatId) })));
 }
 
 /** Stores a slice of reads in one transaction (one identity resolution, a few statements); returns customers created. */
