@@ -22,6 +22,20 @@ export function createShowQrCodePage(state: EmulatorState): Middleware {
   };
 }
 
+/**
+ * The image as WeChat's is drawn: 430 px, error correction M. Its rows are unfiltered: pngjs's adaptive filter search
+ * runs row by row in JS and takes seconds where a test runner sandboxes the module (the gateway's image fetch then
+ * timed out); deflate alone keeps a two-colour image small.
+ */
+const UNFILTERED_ROWS = { deflateLevel: 9, filterType: 0 };
+export const QR_PNG_OPTIONS = {
+  type: 'png',
+  errorCorrectionLevel: 'M',
+  margin: 2,
+  width: 430,
+  rendererOpts: UNFILTERED_ROWS,
+} satisfies QRCode.QRCodeToBufferOptions;
+
 /** A PNG QR image of `text` as the image hosts serve it, or HTTP 404 with `missing` when there is none. */
 export async function serveQrPng(ctx: Context, text: string | undefined, missing: string): Promise<void> {
   if (text === undefined) {
@@ -31,5 +45,5 @@ export async function serveQrPng(ctx: Context, text: string | undefined, missing
     return;
   }
   ctx.type = 'image/png';
-  ctx.body = await QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 430 });
+  ctx.body = await QRCode.toBuffer(text, QR_PNG_OPTIONS);
 }

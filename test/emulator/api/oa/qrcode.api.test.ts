@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import { QR_PNG_OPTIONS } from '../../../../emulator/qrcode/showqrcode.page';
 import { startReceiver, type Receiver } from '../../callbacks/receiver.helper';
 import { startTestEmulator, type TestEmulator } from '../../helper';
 
@@ -117,9 +118,7 @@ describe('OA parametric QR codes (qrcode/create, showqrcode) and scans', () => {
     const png = Buffer.from(r.data as ArrayBuffer);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     // The same QR symbol the library draws for the url: the image is the code, not a placeholder.
-    expect(png).toEqual(
-      await QRCode.toBuffer(code.url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 430 }),
-    );
+    expect(png).toEqual(await QRCode.toBuffer(code.url, QR_PNG_OPTIONS));
     expect((await t.http.get('/mp.weixin.qq.com/cgi-bin/showqrcode', { params: { ticket: 'gQnope' } })).status).toBe(
       404,
     );
