@@ -28,16 +28,20 @@ function externalIds(v: unknown): string[] {
   return v.map((x) => (typeof x === 'string' ? x : ''));
 }
 
+/** The corp, the body and the two members a transfer call names, each checked by member(). */
+function pairOf(call: Call) {
+  const { corp } = corpOf(call);
+  const b = call.body();
+  return { corp, b, handover: member(corp, b.handover_userid), takeover: member(corp, b.takeover_userid) };
+}
+
 function transferCustomer(kind: TransferKind, path: string): Endpoint {
   return {
     ...CONTACT_API,
     path,
     method: 'POST',
     handle(call) {
-      const { corp } = corpOf(call);
-      const b = call.body();
-      const handover = member(corp, b.handover_userid);
-      const takeover = member(corp, b.takeover_userid);
+      const { corp, b, handover, takeover } = pairOf(call);
       if (takeover.left) throw new WxError(60111);
       if (kind === 'resigned' && !handover.left) throw new WxError(40097);
       if (kind === 'onjob' && handover.left) throw new WxError(60111);
@@ -73,10 +77,7 @@ function transferResult(kind: TransferKind, path: string): Endpoint {
     path,
     method: 'POST',
     handle(call) {
-      const { corp } = corpOf(call);
-      const b = call.body();
-      const handover = member(corp, b.handover_userid);
-      const takeover = member(corp, b.takeover_userid);
+      const { corp, b, handover, takeover } = pairOf(call);
       corp.transfers.settle(call.now);
       const start =
         typeof b.cursor === 'string' && b.cursor !== '' ? decodeCursor(cursorKey(call), b.cursor, 1)[0]! : 0;

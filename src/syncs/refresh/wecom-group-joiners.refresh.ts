@@ -1,10 +1,8 @@
-import type { WecomClient } from '../../../connectors/wecom/client';
 import type { WecomAccount } from '../../../config';
-import type { DataSource } from '../../storage';
 import { retryingTransaction } from '../../storage/conflict-retry';
-import type { BulkIdentityResolver } from '../identity/bulk-resolver';
 import { memberObservations, readGroup } from '../wecom/group-read.writer';
-import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/refresh-queue.repository';
+import type { RefreshJob } from '../../storage/syncs/refresh-queue.repository';
+import type { GroupRefreshDeps } from './wecom-group.refresh';
 
 export const GROUP_JOINERS_SOURCE = 'refresh.wecom_group_joiners';
 
@@ -16,13 +14,7 @@ export const GROUP_JOINERS_SOURCE = 'refresh.wecom_group_joiners';
  * https://developer.work.weixin.qq.com/document/path/96338
  */
 export async function refreshWecomGroupJoiners(
-  deps: {
-    ds: DataSource;
-    client: WecomClient;
-    resolver: BulkIdentityResolver;
-    queue: RefreshQueueRepository;
-    now: () => number;
-  },
+  deps: GroupRefreshDeps,
   account: WecomAccount,
   job: RefreshJob,
 ): Promise<void> {

@@ -9,23 +9,22 @@ import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/ref
 
 export const GROUP_REFRESH_SOURCE = 'refresh.wecom_group';
 
+/** What a group read from the refresh queue needs (the inbox's re-read and a join's early read). */
+export interface GroupRefreshDeps {
+  ds: DataSource;
+  client: WecomClient;
+  resolver: BulkIdentityResolver;
+  queue: RefreshQueueRepository;
+  now: () => number;
+}
+
 /**
  * change_external_chat is only a hint (WeChat may lose or reorder them, and groupchat/get fills some fields in
  * later): re-read the group and store what WeCom says now — members who joined, `left_at` for those gone, the
  * group dismissed when WeCom no longer has it (DESIGN §10.1). Hints for one group coalesce into one read.
  * https://developer.work.weixin.qq.com/document/path/96338
  */
-export async function refreshWecomGroup(
-  deps: {
-    ds: DataSource;
-    client: WecomClient;
-    resolver: BulkIdentityResolver;
-    queue: RefreshQueueRepository;
-    now: () => number;
-  },
-  account: WecomAccount,
-  job: RefreshJob,
-): Promise<void> {
+export async function refreshWecomGroup(deps: GroupRefreshDeps, account: WecomAccount, job: RefreshJob): Promise<void> {
   const group = await readGroup(deps.client, job.subject);
   await retryingTransaction(deps.ds, async (em) => {
     const now = new Date(deps.now());
