@@ -22,6 +22,7 @@ import { createControlRouter } from './control/control.router';
 import { createDispatcher } from './http/dispatcher';
 import { createJssdkRouter } from './jssdk/jssdk.router';
 import { createAuthorizePage } from './oauth/authorize.page';
+import { createWebLoginPage } from './oauth/web-login.page';
 import { createContactWayQrPage } from './qrcode/contact-way-qr.page';
 import { createShowQrCodePage } from './qrcode/showqrcode.page';
 import type { WorldOptionsInput } from './options';
@@ -34,7 +35,7 @@ export type EmulatorOptions = WorldOptionsInput & { clock?: Clock };
 /**
  * The emulator's koa app (never listens; server.ts does). Each WeChat host is a path prefix named after it, so an
  * account's apiBase can point here: `/api.weixin.qq.com` (OA, MP, H5), `/qyapi.weixin.qq.com`,
- * `/open.weixin.qq.com` (OAuth pages), `/mp.weixin.qq.com` and `/wework.qpic.cn` (QR code images), `/api.mch.weixin.qq.com` (Pay); the control API is under `/_emulator`.
+ * `/open.weixin.qq.com` (OAuth pages), `/login.work.weixin.qq.com` (WeCom Web login), `/mp.weixin.qq.com` and `/wework.qpic.cn` (QR code images), `/api.mch.weixin.qq.com` (Pay); the control API is under `/_emulator`.
  */
 export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; state: EmulatorState; deps: SenderDeps } {
   const { clock, ...world } = options;
@@ -68,6 +69,7 @@ export function createEmulatorApp(options: EmulatorOptions = {}): { app: Koa; st
     }),
   );
   app.use(createAuthorizePage(state));
+  app.use(createWebLoginPage(state));
   app.use(createShowQrCodePage(state));
   app.use(createContactWayQrPage(state));
   const jssdk = createJssdkRouter(state);

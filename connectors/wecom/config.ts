@@ -19,6 +19,8 @@ export const wecomConfig = z
     openPlatformId: nonEmpty.default('default'),
     apiBase: httpUrl.default('https://qyapi.weixin.qq.com'),
     oauthBase: httpUrl.default('https://open.weixin.qq.com'),
+    /** WeCom Web login (the console's sign-in on a PC): `wwlogin/sso/login` under this base. */
+    loginBase: httpUrl.default('https://login.work.weixin.qq.com'),
     /** One script standing in for WeChat's JS-SDK on the sidebar page (an emulator's simulator); default the official two. */
     jsSdkUrl: httpUrl.optional(),
   })

@@ -41,6 +41,7 @@ function corpView(c: Corp, staff: number, customers: number): Record<string, unk
     agentSecret: c.agentApp.secret,
     directorySecret: c.directoryApp.secret,
     agentExternalContact: c.agentApp.externalContact,
+    trustedDomain: c.trustedDomain ?? null,
     token: c.token,
     encodingAESKey: c.encodingAESKey,
     bound: c.openPlatform !== undefined,
@@ -96,6 +97,7 @@ export function gatewayAccounts(state: EmulatorState, base: string): Record<stri
       ...op(c),
       apiBase: `${base}/qyapi.weixin.qq.com`,
       oauthBase,
+      loginBase: `${base}/login.work.weixin.qq.com`,
       jsSdkUrl: `${base}${SIMULATOR_PATH}`,
     })),
   ];
@@ -154,6 +156,7 @@ export function appsRoutes(router: Router, state: EmulatorState): void {
     if (b.url !== undefined) corp.corp.url = b.url ?? undefined;
     if (b.bound !== undefined) corp.corp.openPlatform = b.bound ? op : undefined;
     if (b.agentExternalContact !== undefined) corp.corp.agentApp.externalContact = b.agentExternalContact;
+    if (b.oauthDomain !== undefined) corp.corp.trustedDomain = b.oauthDomain ?? undefined;
     ctx.body = corpView(corp.corp, corp.staff.length, corp.customerCount);
   });
 }

@@ -1,5 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { EmulatorState, Visitor } from '../state';
+import type { Corp } from '../world/apps';
+import type { WecomCorp } from '../world/wecom-corp';
 
 /**
  * `open.weixin.qq.com/connect/oauth2/authorize` (wechat-api.md §7.1, §5.11, §13 item 14): a browser stub that
@@ -12,13 +14,13 @@ import type { EmulatorState, Visitor } from '../state';
 const OA_SCOPES = ['snsapi_base', 'snsapi_userinfo'];
 const WECOM_SCOPES = ['snsapi_base', 'snsapi_privateinfo', 'snsapi_userinfo'];
 
-function errorPage(ctx: Context, code: number, text: string): void {
+export function errorPage(ctx: Context, code: number, text: string): void {
   ctx.status = 200;
   ctx.type = 'html';
   ctx.body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>微信网页授权</title></head><body><h3>Oops! Something went wrong:(</h3><p>${code} ${text}</p></body></html>`;
 }
 
-function visitorOf(state: EmulatorState, ctx: Context, appId: string): Visitor | undefined {
+export function visitorOf(state: EmulatorState, ctx: Context, appId: string): Visitor | undefined {
   const p = ctx.query.emulator_person;
   const u = ctx.query.emulator_userid;
   if (typeof p === 'string' && p !== '') return { personId: Number(p), consent: true, snapshot: false };
@@ -26,7 +28,7 @@ function visitorOf(state: EmulatorState, ctx: Context, appId: string): Visitor |
   return state.visitors.get(appId)?.shift() ?? state.stickyVisitors.get(appId);
 }
 
-function redirect(ctx: Context, redirectUri: string, params: Record<string, string>): void {
+export function redirect(ctx: Context, redirectUri: string, params: Record<string, string>): void {
   const url = new URL(redirectUri);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   ctx.redirect(url.toString());
@@ -71,14 +73,40 @@ export function createAuthorizePage(state: EmulatorState): Middleware {
     const corp = w.corp(q.appid);
     if (!corp) return errorPage(ctx, 10016, 'appid 参数错误');
     if (!WECOM_SCOPES.includes(q.scope)) return errorPage(ctx, 10005, 'scope 参数错误');
-    const privateInfo = q.scope === 'snsapi_privateinfo';
-    if (visitor?.personId !== undefined && w.persons.exists(visitor.personId)) {
-      const { code } = state.wecomCodes.mint({ corpId: corp.corp.corpId, person: visitor.personId, privateInfo }, now);
-      return redirect(ctx, q.redirect_uri, { code, state: stateParam });
-    }
-    const staff = visitor?.userid ? corp.staffByUserid.get(visitor.userid) : corp.staff.find((s) => s.contactFeature);
-    if (!staff) return errorPage(ctx, 60111, 'userid 不存在');
-    const { code } = state.wecomCodes.mint({ corpId: corp.corp.corpId, userid: staff.userid, privateInfo }, now);
-    return redirect(ctx, q.redirect_uri, { code, state: stateParam });
+    if (!trusted(corp.corp, target)) return errorPage(ctx, 50001, 'redirect_uri 需使用应用可信域名');
+    return signInMember(ctx, state, corp, visitor, {
+      redirectUri: q.redirect_uri,
+      state: stateParam,
+      privateInfo: q.scope === 'snsapi_privateinfo',
+    });
   };
+}
+
+/** WeCom checks the redirect's host against the self-built app's trusted domain (可信域名), when one is set. */
+export function trusted(corp: Corp, target: URL): boolean {
+  return corp.trustedDomain === undefined || target.host === corp.trustedDomain;
+}
+
+/**
+ * A WeCom visit ends with a code for `auth/getuserinfo`: a person (a customer, for the OAuth page only) or a
+ * member — the visitor's userid, else the corp's first member with the customer-contact feature.
+ */
+export function signInMember(
+  ctx: Context,
+  state: EmulatorState,
+  corp: WecomCorp,
+  visitor: Visitor | undefined,
+  to: { redirectUri: string; state: string; privateInfo: boolean },
+): void {
+  const w = state.world;
+  const now = state.now();
+  const privateInfo = to.privateInfo;
+  if (visitor?.personId !== undefined && w.persons.exists(visitor.personId)) {
+    const { code } = state.wecomCodes.mint({ corpId: corp.corp.corpId, person: visitor.personId, privateInfo }, now);
+    return redirect(ctx, to.redirectUri, { code, state: to.state });
+  }
+  const staff = visitor?.userid ? corp.staffByUserid.get(visitor.userid) : corp.staff.find((s) => s.contactFeature);
+  if (!staff) return errorPage(ctx, 60111, 'userid 不存在');
+  const { code } = state.wecomCodes.mint({ corpId: corp.corp.corpId, userid: staff.userid, privateInfo }, now);
+  return redirect(ctx, to.redirectUri, { code, state: to.state });
 }

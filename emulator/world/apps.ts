@@ -52,6 +52,8 @@ export interface Corp {
   openPlatform: OpenPlatform | undefined;
   contactApp: CorpApp;
   agentApp: CorpApp;
+  /** The self-built app's trusted domain (可信域名): OAuth and Web login redirect only there; undefined = any. */
+  trustedDomain: string | undefined;
   /** 通讯录同步 (contact sync): the only secret user/list_id accepts, sees the whole directory (wecom-ops §6.5). */
   directoryApp: CorpApp;
   url: string | undefined;
@@ -146,6 +148,7 @@ export function buildRegistry(o: WorldOptions): AppRegistry {
       openPlatform,
       contactApp: { name: '客户联系', agentId: undefined, secret: rng.chars(43, `${ALNUM}-_`), externalContact: true },
       agentApp: { name: '客户侧边栏', agentId: 1000002, secret: rng.chars(43, `${ALNUM}-_`), externalContact: false },
+      trustedDomain: undefined,
       // Its own generator, so adding it left every other seeded id and secret as it was.
       directoryApp: {
         name: '通讯录同步',
