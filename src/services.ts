@@ -13,6 +13,7 @@ import { createFrontDoors, type FrontDoors } from './h5/front-doors';
 import { createIdentityService, type IdentityService } from './identity/identity.service';
 import { createInboxWriter } from './inbox/inbox-writer.factory';
 import type { InboxWriter } from './inbox/inbox-writer';
+import { NodeReadiness } from './health/node-readiness';
 import { newInstanceId } from './instance-id';
 import { PhoneCrypto } from './security/phone-crypto';
 import { createSidebarServices, type SidebarServices } from './sidebar/sidebar-services.factory';
@@ -31,6 +32,8 @@ import { TransferService } from './transfers/transfer.service';
 export interface Services extends AppContext {
   /** Names this process on the rows it claims or locks (inbox, outbox, refresh queue, sync runs, job slots). */
   instanceId: string;
+  /** Whether the database node is in the cluster, cached for a second: `/readyz` and every callback ask it. */
+  readiness: NodeReadiness;
   /** One token manager and one HTTP caller per WeChat account; the tag workers use its `singleAttempt` view. */
   clients: Clients;
   identity: IdentityService;
@@ -81,6 +84,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const app: AppContext = { ...context };
   const now = (): number => app.now();
   const instanceId = newInstanceId();
+  const readiness = new NodeReadiness(app);
   const clients = createClients(app, { now, ...opts.clients });
   const identity = createIdentityService(app);
   const sessionTokens = new SessionTokens(app.config.security.sessionSecret, now);
@@ -115,6 +119,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const transfers = new TransferService({ ...app, now, clients });
   return Object.assign(app, {
     instanceId,
+    readiness,
     clients,
     identity,
     sessionTokens,

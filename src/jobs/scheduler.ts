@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Worker } from '../background';
-import { withLock } from '../storage/locks';
+import { tryLease } from '../storage/locks';
 import type { Services } from '../services';
 import type { Job } from './job';
 import { claimJobSlot, finishJobSlot } from '../storage/jobs/job-run.repository';
@@ -24,6 +24,8 @@ export const JOBS: Job[] = [
 export type JobOutcome = 'ran' | 'failed' | 'skipped';
 
 const DEFAULT_BUDGET_MS = 3_600_000;
+/** The `job:<name>` lease, renewed while the job runs: how long a killed runner keeps others from the next slot. */
+const JOB_LEASE_TTL_MS = 30_000;
 
 /** A scheduled time to the second, UTC: the same string on every instance whose timer fires for it. */
 export function slotOf(date: Date): string {
@@ -31,10 +33,11 @@ export function slotOf(date: Date): string {
 }
 
 /**
- * node-cron timers plus database coordination (DESIGN §6: N instances run each job once). A firing takes the
- * `job:<name>` lock (no overlapping runs anywhere) and then claims the (job, slot) row in `job_runs`; only
- * the claimer runs. The lock alone is not enough: an instance whose timer fires after a fast run released it
- * would run the same slot again. Runs get an abort signal at their budget and on stop().
+ * node-cron timers plus database coordination through rows (DESIGN §3, §6: N instances run each job once, also
+ * across the nodes of a Galera cluster). A firing takes the `job:<name>` lease (no overlapping runs anywhere)
+ * and then claims the (job, slot) row in `job_runs` with one insert that a duplicate key refuses; only the
+ * claimer runs. The slot row is what makes a slot run once: an instance whose timer fires after a fast run
+ * released the lease would otherwise run the same slot again. Runs get an abort signal at their budget and on stop().
  */
 export class JobScheduler {
   private readonly tasks: ScheduledTask[] = [];
@@ -77,34 +80,39 @@ export class JobScheduler {
     const logger = this.app.logger.child({ job: job.name, slot });
     const now = () => new Date(this.app.now());
     try {
-      const outcome = await withLock(this.app.ds, `job:${job.name}`, async (): Promise<JobOutcome> => {
-        if (!(await claimJobSlot(this.app.ds, job.name, slot, this.instance, now()))) return 'skipped';
-        const budget = setTimeout(() => {
-          logger.warn({ budgetMs: job.budgetMs ?? DEFAULT_BUDGET_MS }, 'job over its time budget; asking it to stop');
-          abort.abort();
-        }, job.budgetMs ?? DEFAULT_BUDGET_MS);
-        budget.unref();
-        const started = Date.now();
-        try {
-          await job.run({ app: this.app, signal: abort.signal, logger, slot });
-          await finishJobSlot(this.app.ds, job.name, slot, null, now());
-          logger.info({ ms: Date.now() - started }, 'job done');
-          return 'ran';
-        } catch (err) {
-          logger.error({ err }, 'job failed');
-          await finishJobSlot(
-            this.app.ds,
-            job.name,
-            slot,
-            String((err as Error)?.message ?? err).slice(0, 2000),
-            now(),
-          );
-          return 'failed';
-        } finally {
-          clearTimeout(budget);
-        }
-      });
-      return outcome ?? 'skipped';
+      const outcome = await tryLease(
+        this.app.ds,
+        `job:${job.name}`,
+        async (): Promise<JobOutcome> => {
+          if (!(await claimJobSlot(this.app.ds, job.name, slot, this.instance, now()))) return 'skipped';
+          const budget = setTimeout(() => {
+            logger.warn({ budgetMs: job.budgetMs ?? DEFAULT_BUDGET_MS }, 'job over its time budget; asking it to stop');
+            abort.abort();
+          }, job.budgetMs ?? DEFAULT_BUDGET_MS);
+          budget.unref();
+          const started = Date.now();
+          try {
+            await job.run({ app: this.app, signal: abort.signal, logger, slot });
+            await finishJobSlot(this.app.ds, job.name, slot, null, now());
+            logger.info({ ms: Date.now() - started }, 'job done');
+            return 'ran';
+          } catch (err) {
+            logger.error({ err }, 'job failed');
+            await finishJobSlot(
+              this.app.ds,
+              job.name,
+              slot,
+              String((err as Error)?.message ?? err).slice(0, 2000),
+              now(),
+            );
+            return 'failed';
+          } finally {
+            clearTimeout(budget);
+          }
+        },
+        { ttlMs: JOB_LEASE_TTL_MS },
+      );
+      return outcome.acquired ? outcome.value : 'skipped';
     } catch (err) {
       logger.error({ err }, 'job could not be coordinated');
       return 'failed';

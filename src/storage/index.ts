@@ -11,7 +11,7 @@ export {
 export { parseDatabaseUrl, redactDatabaseUrl, type DatabaseTarget } from './database-url';
 export { StorageError, type StorageErrorCode } from './errors';
 export { migrateUp, migrateDown, pendingMigrations, migrationsApplied, appliedMigrations } from './migrate';
-export { withLock, type LockOptions } from './locks';
+export { withLock, tryLease, waitForLease, type LockOptions, type LeaseResult } from './locks';
 export { newCustomerId, uuidv7 } from './ids';
 export * from './entities';
 export * from './sql';

@@ -26,9 +26,10 @@ function localLockTable(ds: DataSource): Map<string, Mutex> {
 }
 
 /**
- * Runs `fn` while holding the named lock, once across every instance sharing the database (DESIGN §3, §6):
- * cron jobs, syncs, migrations. Returns undefined, without running `fn`, when the lock was not
- * acquired within `waitMs`.
+ * Runs `fn` while holding the named lock, once across every instance sharing ONE database server; only schema
+ * migrations use it (migrate.ts says why). Everything else that runs once across instances takes a lease
+ * (tryLease / waitForLease): GET_LOCK is node-local on a Galera cluster (DESIGN §3). Returns undefined, without
+ * running `fn`, when the lock was not acquired within `waitMs`.
  *
  * MySQL: GET_LOCK on one dedicated pooled connection held for the whole of `fn` (the lock belongs to that
  * session; if the connection dies the server releases it). Lock names are server-wide, so the database name is
@@ -79,6 +80,32 @@ export async function tryLease<T>(
   } finally {
     clearInterval(renew);
     await store.release(lease, new Date()).catch(() => undefined);
+  }
+}
+
+export interface WaitLeaseOptions extends LeaseOptions {
+  /** How long to keep asking for the lease before answering not-acquired. */
+  waitMs: number;
+  /** Pause between attempts (default 100 ms, with jitter). */
+  pollMs?: number;
+}
+
+/**
+ * tryLease, asked again until the lease is had or `waitMs` has passed. Between attempts no connection is held
+ * (the holder may need one to finish), so waiters never starve the pool the way a parked GET_LOCK did.
+ */
+export async function waitForLease<T>(
+  ds: DataSource,
+  name: string,
+  fn: () => Promise<T>,
+  opts: WaitLeaseOptions,
+): Promise<LeaseResult<T>> {
+  const until = Date.now() + Math.max(0, opts.waitMs);
+  const poll = Math.max(1, opts.pollMs ?? 100);
+  for (;;) {
+    const result = await tryLease(ds, name, fn, opts);
+    if (result.acquired || Date.now() >= until) return result;
+    await new Promise((r) => setTimeout(r, Math.min(poll * (0.5 + Math.random()), Math.max(1, until - Date.now()))));
   }
 }
 

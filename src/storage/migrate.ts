@@ -34,7 +34,13 @@ export async function migrationsApplied(ds: DataSource): Promise<boolean> {
   return (await pendingMigrations(ds)).length === 0;
 }
 
-/** Applies pending migrations under the `migrations` lock; returns the names applied. */
+/**
+ * Applies pending migrations under the `migrations` lock; returns the names applied. This is the one use of
+ * GET_LOCK left (locks.ts withLock), on purpose: the lease table is itself made by a migration, so a lease
+ * cannot guard the first run. The lock excludes gateways starting together on one MySQL server; on a Galera
+ * cluster it is node-local, so there the schema is migrated once from one node (`siyu migrate`, or the first
+ * gateway started alone) and the other gateways start with `database.migrate: false` (README "Scale out").
+ */
 export async function migrateUp(ds: DataSource): Promise<string[]> {
   const applied = await withLock(
     ds,

@@ -2,7 +2,7 @@ import { newInstanceId } from '../instance-id';
 import type { DataSource } from '../storage';
 import { findAccountById, type Account, type SiyuConfig } from '../../config';
 import type { Logger } from '../logger';
-import { withLock } from '../storage/locks';
+import { tryLease } from '../storage/locks';
 import { progressOf } from './sync-progress';
 import type { SyncProgress } from './syncs-api.types';
 import { SyncError } from './sync-errors';
@@ -36,10 +36,13 @@ export interface StartedSync {
   done: Promise<SyncProgress>;
 }
 
+/** The sync lease's length: renewed every third of it while the run goes on. */
+const SYNC_LEASE_TTL_MS = 20_000;
+
 /**
  * Starts and resumes full syncs (DESIGN §6). One run per (account, resource) across instances: the run holds
- * the `sync:<account>:<resource>` database lock from start to end, so a second start anywhere gets
- * SYNC_RUNNING. A start resumes the pair's newest run from its checkpoint when that run did not finish (left
+ * the `sync:<account>:<resource>` lease (a row, renewed while it runs; DESIGN §3) from start to end, so a
+ * second start anywhere gets SYNC_RUNNING. A process killed mid-run frees the pair once its lease runs out. A start resumes the pair's newest run from its checkpoint when that run did not finish (left
  * `running` by a killed process, `paused` by a graceful stop, or `failed`) and was seen within the resume
  * window; otherwise it begins a new run.
  */
@@ -73,19 +76,24 @@ export class SyncService {
     let refuse!: (err: unknown) => void;
     const started = new Promise<SyncProgress>((resolve, reject) => ((announce = resolve), (refuse = reject)));
     const abort = new AbortController();
-    const locked = withLock(this.deps.ds, `sync:${key}`, async () => {
-      const runId = await this.prepare(t.account, t.resource, opts.triggeredBy ?? null).catch((err: unknown) => {
-        refuse(err);
-        throw err;
-      });
-      announce(await this.view(runId));
-      return this.execute(runId, t.account, t.task, abort.signal, opts);
-    });
+    const locked = tryLease(
+      this.deps.ds,
+      `sync:${key}`,
+      async () => {
+        const runId = await this.prepare(t.account, t.resource, opts.triggeredBy ?? null).catch((err: unknown) => {
+          refuse(err);
+          throw err;
+        });
+        announce(await this.view(runId));
+        return this.execute(runId, t.account, t.task, abort.signal, opts);
+      },
+      { ttlMs: SYNC_LEASE_TTL_MS },
+    );
     const done = locked.then(
       (result) => {
-        if (result === undefined)
-          refuse(new SyncError('SYNC_RUNNING', `a ${t.resource} sync of ${t.account.id} is already running`));
-        return result;
+        if (result.acquired) return result.value;
+        refuse(new SyncError('SYNC_RUNNING', `a ${t.resource} sync of ${t.account.id} is already running`));
+        return undefined;
       },
       (err: unknown) => {
         refuse(err);

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../src/storage/data-source';
 import { LeaseStore } from '../../src/storage/lease-store';
-import { tryLease } from '../../src/storage/locks';
+import { tryLease, waitForLease } from '../../src/storage/locks';
 import { testDialect, useTestDatabase } from '../helpers/describe-db';
 
 /** A promise with its resolver, to keep a lease held until the test lets go. */
@@ -100,5 +100,33 @@ describe('LeaseStore (the leases table)', () => {
       acquired: true,
       value: 'ok',
     });
+  });
+
+  it('waitForLease runs the work once the holder lets go, and answers not-acquired when its wait runs out', async () => {
+    const instances = others.length > 0 ? others : [db.ds];
+    const held = gate();
+    const inside = gate();
+    const first = tryLease(
+      instances[0]!,
+      'wait',
+      async () => {
+        inside.open();
+        await held.promise;
+        return 'first';
+      },
+      { ttlMs: 10_000 },
+    );
+    await inside.promise;
+    expect(
+      await waitForLease(instances[instances.length - 1]!, 'wait', async () => 'never', { ttlMs: 10_000, waitMs: 50 }),
+    ).toEqual({ acquired: false });
+    const waiting = waitForLease(instances[instances.length - 1]!, 'wait', async () => 'second', {
+      ttlMs: 10_000,
+      waitMs: 60_000,
+      pollMs: 20,
+    });
+    held.open();
+    expect(await first).toEqual({ acquired: true, value: 'first' });
+    expect(await waiting).toEqual({ acquired: true, value: 'second' });
   });
 });

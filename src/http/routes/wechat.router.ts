@@ -17,6 +17,7 @@ import { inboxSignal } from '../../inbox/inbox-signal';
  * Order matters: the account is looked up before any byte is read (unknown → 404), then Content-Length is
  * checked and the raw body read with a hard limit (413) before anything parses it — signatures cover the raw
  * bytes. The connector verifies and parses; the intake commits the inbox row and only then is the ack sent.
+ * While the database node is not synced (NodeReadiness, cached for a second) every callback answers 503.
  */
 export function wechatRouter(app: Services, connectors: readonly InboundConnector[] = inboundConnectors): Router {
   const router = new Router();
@@ -47,6 +48,13 @@ export function wechatRouter(app: Services, connectors: readonly InboundConnecto
       const key = ctx.params[param] ?? '';
       if (!intake.accountFor(connector, key))
         return send(ctx, rejectionReply(rejectionFormat, 404, 'UNKNOWN_ACCOUNT', 'no such account'));
+      // A node out of the cluster cannot store the callback durably: 503 before reading it, so WeChat retries
+      // (and a balancer's health check moves traffic to a synced node).
+      if (!(await app.readiness.check()).synced)
+        return send(
+          ctx,
+          rejectionReply(rejectionFormat, 503, 'NODE_NOT_SYNCED', 'database node not ready, retry later'),
+        );
       let rawBody: Buffer = EMPTY;
       if (ctx.method === 'POST') {
         const declared = Number(ctx.get('content-length') || 0);

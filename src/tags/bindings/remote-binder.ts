@@ -1,7 +1,7 @@
 import type { DataSource } from '../../storage';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { Logger } from '../../logger';
-import { withLock } from '../../storage/locks';
+import { waitForLease } from '../../storage/locks';
 import type { Clients } from '../../tokens/clients';
 import { classifyFailure, BindingFailedError } from '../outbox/push-errors';
 import { findBinding, markBound, markFailed, type BindingRecord } from '../../storage/tags/binding.repository';
@@ -19,7 +19,7 @@ interface Remote {
 /**
  * Creates a bound tag in WeChat on first use (DESIGN §5), or adopts the remote tag that already has its name:
  * OA `tags/create` answers 45157 for a duplicate name, WeCom `add_corp_tag` 40071 for a name taken in the group.
- * One instance at a time per binding (a DB lock), re-checked after the lock, so two pushers never create twice.
+ * One instance at a time per binding (a lease row), re-checked once it is held, so two pushers never create twice.
  * A refusal for good (45056 100 tags, 40126 corp cap, an invalid name) marks the binding failed with the errcode.
  */
 export class RemoteBinder {
@@ -32,11 +32,12 @@ export class RemoteBinder {
         errcodeOf(binding.error),
         `binding ${binding.id} failed: ${binding.error ?? 'unknown'}`,
       );
-    const result = await withLock(this.deps.ds, `tags:bind:${binding.id}`, () => this.create(binding.id), {
+    const result = await waitForLease(this.deps.ds, `tags:bind:${binding.id}`, () => this.create(binding.id), {
+      ttlMs: 15_000,
       waitMs: 15_000,
     });
-    if (!result) throw new Error(`binding ${binding.id} is being created by another instance`);
-    return result;
+    if (!result.acquired) throw new Error(`binding ${binding.id} is being created by another instance`);
+    return result.value;
   }
 
   private async create(id: string): Promise<BindingRecord & { remoteTagId: string }> {
