@@ -115,6 +115,21 @@ export const configSchema = z
       .object({ enabled: z.boolean().default(true) })
       .strict()
       .prefault({}),
+    /** DESIGN §11 outbound webhooks: the delivery worker of this instance. */
+    webhooks: z
+      .object({
+        /** Deliver on this instance (every instance may: they claim disjoint deliveries). */
+        deliver: z.boolean().default(true),
+        /** POSTs in flight per subscription on this instance. */
+        concurrency: z.coerce.number().int().min(1).max(256).default(16),
+        /** A receiver must answer 2xx within this (DESIGN §11: 10 s). */
+        timeoutMs: z.coerce.number().int().min(100).max(60_000).default(10_000),
+        /** First retry after about this many seconds, doubling (with jitter) up to `backoffMaxSeconds`. */
+        backoffBaseSeconds: z.coerce.number().min(0.01).default(10),
+        backoffMaxSeconds: z.coerce.number().min(0.01).default(3600),
+      })
+      .strict()
+      .prefault({}),
     /** DESIGN §12: how long personal data is kept; null = keep. */
     retention: z
       .object({

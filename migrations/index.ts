@@ -23,6 +23,7 @@ import { Channels1795385600000 } from './1795385600000-channels';
 import { WelcomeSends1795385610000 } from './1795385610000-welcome-sends';
 import { CustomerAttributes1795385700000 } from './1795385700000-customer-attributes';
 import { Transfers1795385710000 } from './1795385710000-transfers';
+import { Webhooks1796000200000 } from './1796000200000-webhooks';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -50,4 +51,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   WelcomeSends1795385610000,
   CustomerAttributes1795385700000,
   Transfers1795385710000,
+  Webhooks1796000200000,
 ];

@@ -23,6 +23,7 @@ import type { SyncService } from './syncs/sync.service';
 import { tagWorkers, type TagWorkers } from './tags/tags-services.factory';
 import { createClients, type Clients, type ClientsOptions } from './tokens/clients';
 import { TransferService } from './transfers/transfer.service';
+import { WebhookService } from './webhooks/webhook.service';
 
 /**
  * Everything a gateway process runs on, each built once: the app context plus its services. `createApp`, the
@@ -68,6 +69,8 @@ export interface Services extends AppContext {
   followRemarks: FollowRemarkService;
   /** WeCom customer transfers: started in WeChat, polled until final, their moves applied. */
   transfers: TransferService;
+  /** Outbound webhook subscriptions and their deliveries (DESIGN §11). */
+  webhooks: WebhookService;
 }
 
 export interface ServicesOptions {
@@ -117,6 +120,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const groupRereads = new EarlyGroupRereads({ ...app, now });
   const channelStats = new ChannelStatsService({ ...app, now });
   const transfers = new TransferService({ ...app, now, clients });
+  const webhooks = new WebhookService({ ...app, now, sealer: phoneCrypto });
   return Object.assign(app, {
     instanceId,
     readiness,
@@ -140,5 +144,6 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     customerNotes,
     followRemarks,
     transfers,
+    webhooks,
   });
 }

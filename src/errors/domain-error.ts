@@ -22,7 +22,8 @@ export type ErrorDomain =
   | 'sidebar'
   | 'channels'
   | 'attributes'
-  | 'transfers';
+  | 'transfers'
+  | 'webhooks';
 
 /**
  * The one base of typed failures the core raises: a module-specific code (a string union), a message safe to

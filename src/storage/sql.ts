@@ -8,7 +8,8 @@ export * from './sql-values';
 export type Db = DataSource | EntityManager;
 export type Row = Record<string, unknown>;
 
-const dsOf = (db: Db): DataSource => ('dataSource' in db ? db.dataSource : db);
+/** The DataSource a Db runs on (a transaction's manager knows its own). */
+export const dsOf = (db: Db): DataSource => ('dataSource' in db ? db.dataSource : db);
 
 async function onRunner<T>(db: Db, fn: (r: QueryRunner) => Promise<T>): Promise<T> {
   const own = 'dataSource' in db ? db.queryRunner : undefined;

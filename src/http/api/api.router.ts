@@ -21,6 +21,7 @@ import { registerTransferRoutes } from './transfers.routes';
 import { registerGroupRoutes } from './groups.routes';
 import { registerChannelRoutes } from './channels.routes';
 import { registerAttributeRoutes } from './attributes.routes';
+import { registerWebhookRoutes } from './webhooks.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: Services) => void;
@@ -45,6 +46,7 @@ const routeFiles: ApiRoutes[] = [
   registerStaffRoutes,
   registerAttributeRoutes,
   registerTransferRoutes,
+  registerWebhookRoutes,
 ];
 
 /** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */

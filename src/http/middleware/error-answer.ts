@@ -11,6 +11,7 @@ import { SIDEBAR_ERROR_STATUS, type SidebarError } from '../../sidebar/sidebar.e
 import { TAG_ERROR_STATUS, type TagError } from '../../tags/tag-errors';
 import type { HttpError } from '../http-error';
 import { TRANSFER_ERROR_STATUS, type TransferError } from '../../transfers/transfer.errors';
+import { WEBHOOK_ERROR_STATUS, type WebhookError } from '../../webhooks/webhook.errors';
 
 /** Every domain error that can reach HTTP, told apart by `domain`. */
 type AnsweredError =
@@ -25,7 +26,8 @@ type AnsweredError =
   | SidebarError
   | ChannelError
   | AttributeError
-  | TransferError;
+  | TransferError
+  | WebhookError;
 
 // Compile-time guard: every module of ErrorDomain has its error type in AnsweredError.
 const everyDomainAnswered: Exclude<ErrorDomain, AnsweredError['domain']> extends never ? true : never = true;
@@ -56,6 +58,8 @@ function statusOf(err: AnsweredError): number {
       return ATTRIBUTE_ERROR_STATUS[err.code];
     case 'transfers':
       return TRANSFER_ERROR_STATUS[err.code];
+    case 'webhooks':
+      return WEBHOOK_ERROR_STATUS[err.code];
     default:
       return unreachable(err);
   }

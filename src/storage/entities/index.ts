@@ -39,6 +39,7 @@ import { WecomGroupEntity } from './wecom-group.entity';
 import { WecomStaffEntity } from './wecom-staff.entity';
 import { WelcomeSendEntity } from './welcome-send.entity';
 import { TransferEntity, TransferItemEntity } from './transfer.entity';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEntity, WebhookEventEntity } from './webhook.entity';
 
 export * from './access-token.entity';
 export * from './api-key.entity';
@@ -81,6 +82,7 @@ export * from './wecom-group.entity';
 export * from './wecom-staff.entity';
 export * from './welcome-send.entity';
 export * from './transfer.entity';
+export * from './webhook.entity';
 
 /** Every entity, registered on the DataSource (no globbing). */
 export const entities = [
@@ -126,4 +128,8 @@ export const entities = [
   CustomerNoteEntity,
   TransferEntity,
   TransferItemEntity,
+  WebhookEntity,
+  WebhookEventEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
 ];
