@@ -24,7 +24,12 @@ import {
   customerChannelsToMove,
   separateSharedChannels,
 } from '../storage/channels/customer-channel.repository';
-import { attributesToMove } from '../storage/attributes/customer-attribute.repository';
+import {
+  type AttributeCopy,
+  attributeCopiesOf,
+  attributesToMove,
+  restoreAttributeCopies,
+} from '../storage/attributes/customer-attribute.repository';
 
 /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
 const tagPushes = new OutboxWriter('all');
@@ -73,6 +78,8 @@ export async function mergeCustomers(
   await moveRows(db, 'customerChannels', moved.customerChannels, merged.id, survivor.id);
   const channelsCombined = await combineSharedChannels(db, survivor.id, merged.id);
   // Attributes: the survivor's value wins a conflict; the merged customer keeps the losing row, named in the log.
+  // The log keeps a copy of every merged value: the moved rows can change on the survivor before an undo.
+  const attributeValues = await attributeCopiesOf(db, survivor.id, merged.id);
   const attributes = await attributesToMove(db, survivor.id, merged.id);
   moved.customerAttributes = attributes.move;
   await moveRows(db, 'customerAttributes', moved.customerAttributes, merged.id, survivor.id);
@@ -94,6 +101,7 @@ export async function mergeCustomers(
       ...evidence,
       filled,
       ...(attributes.kept.length ? { attributesKept: attributes.kept } : {}),
+      ...(attributeValues.length ? { attributeValues } : {}),
       ...(channelsCombined.length ? { channelsCombined } : {}),
     },
     moved,
@@ -139,11 +147,15 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
     }
     const at = new Date(now());
     let restored = 0;
-    for (const field of [...WHOLESALE_MOVES, 'customerTags', 'customerChannels', 'customerAttributes'] as const) {
+    // Merges logged with copies of the values restore them; older ones move the rows back by id.
+    const copies = attributeCopiesIn(merge.evidence);
+    const byId = copies ? [] : (['customerAttributes'] as const);
+    for (const field of [...WHOLESALE_MOVES, 'customerTags', 'customerChannels', ...byId] as const) {
       const ids = merge.moved[field] ?? [];
       await moveRows(em, field, ids, survivor.id, merged.id);
       restored += ids.length;
     }
+    if (copies) restored += await restoreAttributeCopies(em, survivor.id, merged.id, copies);
     await separateSharedChannels(em, (merge.evidence?.channelsCombined ?? []) as CombinedChannel[]);
     // Each person's subjects are theirs again: WeChat gets back to each one's own tags.
     await tagPushes.enqueueCustomerTags(em, [survivor.id, merged.id], at);
@@ -156,4 +168,10 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
     await markUndone(em, merge.id, by, at);
     return { merge: { ...merge, undoneAt: at, undoneBy: by }, restored };
   });
+}
+
+/** The merged customer's values as the merge logged them, or undefined for a merge logged without them. */
+function attributeCopiesIn(evidence: Record<string, unknown> | null): AttributeCopy[] | undefined {
+  const values = evidence?.attributeValues;
+  return Array.isArray(values) ? (values as AttributeCopy[]) : undefined;
 }

@@ -223,6 +223,46 @@ describe('custom fields in the API', () => {
     expect((await api(`/customers/${b}/attributes`, operator)).body).toEqual({ children: 4, level: '金' });
   });
 
+  it('an undo restores the loser from the merge log copy, even after the survivor changed the values that moved', async () => {
+    const a = (await resolve([oa('o-attr-copy')])).customerId!;
+    const b = (await resolve([union('u-attr-copy')])).customerId!;
+    await api(`/customers/${a}/attributes`, operator, 'PATCH', {
+      children: 2,
+      vip: true,
+      interests: ['户外', '阅读'],
+      idcard: '110101199003071234',
+    });
+    await api(`/customers/${b}/attributes`, operator, 'PATCH', { children: 5 });
+    const values = (rows: Record<string, unknown>[]) => rows.map(({ id: _id, ...rest }) => rest);
+    const before = values(await rowsOf(a));
+    expect(before).toHaveLength(4);
+    expect((await resolve([oa('o-attr-copy'), union('u-attr-copy')])).customerId).toBe(b);
+    const [log] = await select<{ id: unknown; evidence: string }>(
+      db.ds,
+      'SELECT id, evidence FROM merge_log WHERE merged_id = ?',
+      [a],
+    );
+    // The copy holds the pii value as stored: encrypted.
+    expect(log!.evidence).not.toContain('110101199003071234');
+    expect(JSON.parse(log!.evidence).attributeValues).toHaveLength(4);
+    // After the merge, the survivor's values change: one that moved, one that moved and is cleared.
+    const changed = await api(`/customers/${b}/attributes`, operator, 'PATCH', { vip: false, interests: null });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ children: 5, vip: false });
+    expect(changed.body.interests).toBeUndefined();
+
+    expect((await api(`/merges/${String(log!.id)}/undo`, admin, 'POST')).status).toBe(200);
+    expect(values(await rowsOf(a))).toEqual(before);
+    expect((await api(`/customers/${a}/attributes`, admin)).body).toEqual({
+      children: 2,
+      vip: true,
+      interests: ['户外', '阅读'],
+      idcard: '110101199003071234',
+    });
+    // The survivor keeps its own value and the change made since; the unchanged pii value went back with the loser.
+    expect((await api(`/customers/${b}/attributes`, admin)).body).toEqual({ children: 5, vip: false });
+  });
+
   it('deletes a definition with values only with ?force=true, removing them, audited', async () => {
     const c = (await resolve([oa('o-attr-4')])).customerId!;
     await api(`/customers/${c}/attributes`, operator, 'PATCH', { vip: false });

@@ -128,6 +128,78 @@ describe('remark write-back through the outbox', () => {
     });
   });
 
+  const remarkRow = async (externalUserId: string) =>
+    (
+      await select<{ status: string; attempts: number; last_errcode: number | null }>(
+        db.ds,
+        "SELECT status, attempts, last_errcode FROM outbox WHERE channel = 'wecom-remark' AND op_key LIKE ? ORDER BY id DESC",
+        [`%${externalUserId}%`],
+      )
+    )[0];
+
+  it('ends the row dead with the errcode when WeChat refuses (the relation gone on WeChat), the stored remark unchanged', async () => {
+    const other = (
+      await world.control(`/wecom/${corpId}/contacts`, { personId: 6, followers: [{ userid: staff }], notify: true })
+    ).externalUserId as string;
+    const otherId = await waitFor(
+      async () =>
+        (
+          await select<{ customer_id: string }>(
+            db.ds,
+            'SELECT customer_id FROM wecom_follows WHERE external_userid = ?',
+            [other],
+          )
+        )[0]?.customer_id,
+    );
+    // The member deletes the customer in WeCom and no callback reaches Siyu: Siyu still holds the relation.
+    await world.control(`/wecom/${corpId}/relations/delete`, { userid: staff, externalUserId: other, by: 'member' });
+    const r = await api(`/customers/${otherId}/follows/${corpId}/${staff}`, {
+      method: 'PATCH',
+      json: { remark: '李先生' },
+    });
+    expect(r.status).toBe(202);
+    const row = await waitFor(async () => {
+      const x = await remarkRow(other);
+      return x?.status === 'dead' ? x : undefined;
+    });
+    expect(row).toEqual({ status: 'dead', attempts: 1, last_errcode: 84061 });
+    const [stored] = await select<{ remark: string | null }>(
+      db.ds,
+      'SELECT remark FROM wecom_follows WHERE external_userid = ? AND staff_userid = ?',
+      [other, staff],
+    );
+    expect(stored!.remark).toBeNull();
+    const dead = (await api('/outbox?status=dead&channel=wecom-remark')).body.items as { opKey: string }[];
+    expect(dead.some((d) => d.opKey.includes(other))).toBe(true);
+  });
+
+  it('retries a temporary failure (-1) with backoff and lands the remark once WeChat answers again', async () => {
+    await world.control('/chaos', {
+      seed: 1,
+      latencyMs: 0,
+      rules: [{ api: 'qyapi.weixin.qq.com/cgi-bin/externalcontact/remark', errcode: -1, rate: 1 }],
+    });
+    try {
+      const r = await api(`/customers/${customerId}/follows/${corpId}/${staff}`, {
+        method: 'PATCH',
+        json: { remark: '王女士-重试' },
+      });
+      expect(r.status).toBe(202);
+      const failed = await waitFor(async () => {
+        const x = await remarkRow(ext);
+        return x && x.status === 'pending' && x.attempts >= 1 ? x : undefined;
+      });
+      expect(failed.last_errcode).toBe(-1);
+      expect(emulatorRelation().remark).toBe('王女士-户外');
+    } finally {
+      await world.control('/chaos', { seed: 1, latencyMs: 0, rules: [] });
+    }
+    await waitFor(async () => ((await remarkRow(ext))?.status === 'done' ? true : undefined));
+    expect(emulatorRelation().remark).toBe('王女士-重试');
+    expect((await storedRemark())?.remark).toBe('王女士-重试');
+    expect((await remarkRow(ext))!.attempts).toBeGreaterThanOrEqual(2);
+  });
+
   it('clears the remark alone by sending the description along (WeChat refuses an all-empty call)', async () => {
     const r = await api(`/customers/${customerId}/follows/${corpId}/${staff}`, {
       method: 'PATCH',

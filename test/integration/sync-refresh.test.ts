@@ -99,5 +99,17 @@ describe('callbacks trigger re-reads (refresh queue, real gateway)', () => {
       [customer],
     );
     expect(types.map((r) => r.type)).toContain('unionid');
+    const aud = world.emulator.state.world.oaApp(oa.appId)!;
+    const language = await waitFor(
+      async () =>
+        (
+          await select<{ value_text: string; source: string }>(
+            db.ds,
+            "SELECT value_text, source FROM customer_attributes WHERE customer_id = ? AND attr_key = 'wechat.language'",
+            [customer],
+          )
+        )[0],
+    );
+    expect(language).toEqual({ value_text: aud.language(aud.slotOf(openid)), source: 'wechat' });
   });
 });

@@ -97,3 +97,72 @@ export async function attributesToMove(
   }
   return { move, kept };
 }
+
+/** A copy of one of the merged customer's values, as the merge log keeps it (DESIGN §4): undo restores it exactly. */
+export interface AttributeCopy extends StoredValue {
+  key: string;
+  source: AttributeSource;
+  updatedBy: string | null;
+  /** ISO time of the value's last change. */
+  updatedAt: string;
+  /** Whether the value moved to the survivor (the survivor had no value for the key). */
+  moved: boolean;
+}
+
+/** Copies of every value of `mergedId`, each marked with whether the merge moves it (its key is free on the survivor). */
+export async function attributeCopiesOf(db: Db, survivorId: string, mergedId: string): Promise<AttributeCopy[]> {
+  const held = new Set((await attributesOf(db, survivorId)).map((a) => a.key));
+  return (await attributesOf(db, mergedId)).map((a) => ({
+    key: a.key,
+    valueText: a.valueText,
+    valueNum: a.valueNum,
+    valueEnc: a.valueEnc,
+    source: a.source,
+    updatedBy: a.updatedBy,
+    updatedAt: a.updatedAt.toISOString(),
+    moved: !held.has(a.key),
+  }));
+}
+
+const sameValue = (a: StoredValue, b: StoredValue): boolean =>
+  a.valueText === b.valueText && a.valueNum === b.valueNum && a.valueEnc === b.valueEnc;
+
+/**
+ * Undoes a merge's attributes from the log's copies: the merged customer gets exactly the values it had; a value
+ * that moved leaves the survivor only while the survivor still holds it unchanged (a value set since is the
+ * survivor's own). Returns the values restored.
+ */
+export async function restoreAttributeCopies(
+  db: Db,
+  survivorId: string,
+  mergedId: string,
+  copies: readonly AttributeCopy[],
+): Promise<number> {
+  const onSurvivor = new Map((await attributesOf(db, survivorId)).map((a) => [a.key, a]));
+  for (const c of copies) {
+    const now = onSurvivor.get(c.key);
+    if (c.moved && now && sameValue(now, c))
+      await execute(db, 'DELETE FROM customer_attributes WHERE id = ?', [now.id]);
+  }
+  await execute(db, 'DELETE FROM customer_attributes WHERE customer_id = ?', [mergedId]);
+  if (copies.length === 0) return 0;
+  await upsert(
+    db,
+    'customer_attributes',
+    copies.map((c) => ({
+      customer_id: mergedId,
+      attr_key: c.key,
+      value_text: c.valueText,
+      value_num: c.valueNum,
+      value_enc: c.valueEnc,
+      source: c.source,
+      updated_by: c.updatedBy,
+      updated_at: toDbTime(new Date(c.updatedAt)),
+    })),
+    {
+      conflict: ['customer_id', 'attr_key'],
+      update: ['value_text', 'value_num', 'value_enc', 'source', 'updated_by', 'updated_at'],
+    },
+  );
+  return copies.length;
+}

@@ -7,8 +7,12 @@ export interface WechatValue {
   value: string;
 }
 
-/** The fields the WeCom contact APIs still give (externalcontact/get `external_contact`), defined on first use. */
+/**
+ * The fields WeChat still gives: the WeCom contact APIs (externalcontact/get `external_contact`) and OA user/info
+ * (`language`: zh_CN, zh_TW, en), each defined on first use.
+ */
 export const WECHAT_FIELDS = {
+  'wechat.language': { zh: '微信语言', en: 'WeChat language', type: 'text', options: null },
   'wecom.gender': { zh: '性别（企业微信）', en: 'Gender (WeCom)', type: 'enum', options: ['男', '女', '未知'] },
   'wecom.corpName': { zh: '企业名称（企业微信）', en: 'Company (WeCom)', type: 'text', options: null },
   'wecom.position': { zh: '职位（企业微信）', en: 'Position (WeCom)', type: 'text', options: null },
