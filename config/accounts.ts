@@ -1,3 +1,4 @@
+import type { SourceConfig } from './schema';
 import type { Account, MiniProgramAccount, OfficialAccount, SiyuConfig, WechatPayAccount, WecomAccount } from './types';
 
 /** Account lookups by the id used in routes (appId / corpId / mchId) or by the admin API account id. */
@@ -30,4 +31,14 @@ export function accountName(cfg: SiyuConfig, id: string): string | null {
       ('mchId' in x && x.mchId === id),
   );
   return a?.name ?? null;
+}
+
+/** A configured third-party source (DESIGN §11 `sources`) by its id. */
+export function findSource(cfg: SiyuConfig, id: string): SourceConfig | undefined {
+  return cfg.sources.find((s) => s.id === id);
+}
+
+/** What screens call an identity's scope: the source's name for an `external_id`, else the account's. */
+export function scopeName(cfg: SiyuConfig, type: string, scope: string): string | null {
+  return type === 'external_id' ? (findSource(cfg, scope)?.name ?? null) : accountName(cfg, scope);
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { createHash, hkdfSync, randomBytes } from 'crypto';
 import { parse as parseYaml } from 'yaml';
-import { configSchema, duplicateAccountProblems } from './schema';
+import { configSchema, duplicateAccountProblems, sourceProblems } from './schema';
 import { substituteEnv, type Problem } from './env-substitution';
 import { loadOrCreateLocalKeys, localKeysFile } from './local-keys';
 import type { Account, SiyuConfig } from './types';
@@ -134,7 +134,9 @@ export function loadConfig(opts: LoadOptions = {}): SiyuConfig {
   raw = substituteEnv(raw, env, problems);
 
   const parsed = configSchema.safeParse(raw);
-  problems.push(...duplicateAccountProblems((raw as { accounts?: unknown } | undefined)?.accounts));
+  const input = raw as { accounts?: unknown; sources?: unknown } | undefined;
+  problems.push(...duplicateAccountProblems(input?.accounts));
+  problems.push(...sourceProblems(input?.sources, input?.accounts));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;

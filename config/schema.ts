@@ -46,6 +46,20 @@ export const accountConfig = z.discriminatedUnion(
   },
 );
 
+/**
+ * A third-party system whose own customer ids are `external_id` identities scoped by `id` (DESIGN §11);
+ * `verifiedPhone` lets its phone numbers link customers like a verified phone, otherwise they are an attribute.
+ */
+export const sourceConfig = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be 1-32 characters: a lowercase letter, then a-z, 0-9, _ or -'),
+    name: z.string().trim().min(1, 'must be a non-empty string').max(64, 'must be at most 64 characters'),
+    verifiedPhone: z.boolean().default(false),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: z
@@ -146,6 +160,7 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
       .prefault({}),
+    sources: z.array(sourceConfig).default([]),
     accounts: z.array(accountConfig).default([]),
   })
   .strict()
@@ -175,6 +190,32 @@ export function duplicateAccountProblems(accounts: unknown): { path: string; mes
   return problems;
 }
 
+/**
+ * Duplicate source ids, and a source id equal to a WeChat Pay mchId: imported orders are keyed by (source,
+ * orderNo) in the same unique key as Pay's (mchId, out_trade_no), so the two id spaces must not meet.
+ */
+export function sourceProblems(sources: unknown, accounts: unknown): { path: string; message: string }[] {
+  if (!Array.isArray(sources)) return [];
+  const mchIds = new Set(
+    (Array.isArray(accounts) ? accounts : []).flatMap((a: Record<string, unknown> | null) =>
+      a && typeof a === 'object' && typeof a.mchId === 'string' ? [a.mchId] : [],
+    ),
+  );
+  const problems: { path: string; message: string }[] = [];
+  const seen = new Map<string, number>();
+  sources.forEach((s: Record<string, unknown> | null, i) => {
+    if (!s || typeof s !== 'object' || typeof s.id !== 'string') return;
+    const prev = seen.get(s.id);
+    if (prev !== undefined)
+      problems.push({ path: `sources.${i}.id`, message: `duplicate source id (also sources.${prev})` });
+    else seen.set(s.id, i);
+    if (mchIds.has(s.id))
+      problems.push({ path: `sources.${i}.id`, message: 'must differ from every WeChat Pay mchId' });
+  });
+  return problems;
+}
+
 export type SiyuConfigInput = z.input<typeof configSchema>;
 export type AccountConfig = z.infer<typeof accountConfig>;
+export type SourceConfig = z.infer<typeof sourceConfig>;
 export { nonEmpty };

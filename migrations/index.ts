@@ -24,6 +24,7 @@ import { WelcomeSends1795385610000 } from './1795385610000-welcome-sends';
 import { CustomerAttributes1795385700000 } from './1795385700000-customer-attributes';
 import { Transfers1795385710000 } from './1795385710000-transfers';
 import { Webhooks1796000200000 } from './1796000200000-webhooks';
+import { Imports1796000300000 } from './1796000300000-imports';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -52,4 +53,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   CustomerAttributes1795385700000,
   Transfers1795385710000,
   Webhooks1796000200000,
+  Imports1796000300000,
 ];

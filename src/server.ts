@@ -84,6 +84,7 @@ export async function startGateway(
       await background.stop();
       await app.welcomes.settled();
       await app.groupRereads.settled();
+      await app.imports.stop();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
       server.closeAllConnections();
       if (app.ds.isInitialized) await app.ds.destroy();

@@ -24,6 +24,8 @@ import { tagWorkers, type TagWorkers } from './tags/tags-services.factory';
 import { createClients, type Clients, type ClientsOptions } from './tokens/clients';
 import { TransferService } from './transfers/transfer.service';
 import { WebhookService } from './webhooks/webhook.service';
+import { ImportService } from './imports/import.service';
+import { EventsIngestService } from './imports/events-ingest.service';
 
 /**
  * Everything a gateway process runs on, each built once: the app context plus its services. `createApp`, the
@@ -71,6 +73,10 @@ export interface Services extends AppContext {
   transfers: TransferService;
   /** Outbound webhook subscriptions and their deliveries (DESIGN §11). */
   webhooks: WebhookService;
+  /** Bulk imports of customers, orders and events from other systems (DESIGN §11). */
+  imports: ImportService;
+  /** `POST /api/v1/events`: other systems' events and orders, idempotent per client id. */
+  eventsIngest: EventsIngestService;
 }
 
 export interface ServicesOptions {
@@ -121,6 +127,9 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const channelStats = new ChannelStatsService({ ...app, now });
   const transfers = new TransferService({ ...app, now, clients });
   const webhooks = new WebhookService({ ...app, now, sealer: phoneCrypto });
+  const ingestDeps = { ...app, now, identity, resolver, phoneCrypto };
+  const imports = new ImportService(ingestDeps);
+  const eventsIngest = new EventsIngestService(ingestDeps);
   return Object.assign(app, {
     instanceId,
     readiness,
@@ -145,5 +154,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     followRemarks,
     transfers,
     webhooks,
+    imports,
+    eventsIngest,
   });
 }

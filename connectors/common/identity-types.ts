@@ -5,6 +5,7 @@ export const IDENTITY_TYPES = [
   'mp_openid',
   'h5_openid',
   'wecom_external_userid',
+  'external_id',
   'phone',
 ] as const;
 export type IdentityType = (typeof IDENTITY_TYPES)[number];
@@ -15,14 +16,18 @@ export interface IdentityRef {
   value: string;
 }
 
-/** DESIGN §4: unionid > wecom_external_userid > *_openid > phone. Lower number = higher priority. */
+/**
+ * DESIGN §4: unionid > wecom_external_userid > *_openid > external_id > phone. Lower number = higher priority.
+ * `external_id` is another system's own customer id, scoped by the configured source (`sources[].id`).
+ */
 export const IDENTITY_PRIORITY: Record<IdentityType, number> = {
   unionid: 0,
   wecom_external_userid: 1,
   oa_openid: 2,
   mp_openid: 2,
   h5_openid: 2,
-  phone: 3,
+  external_id: 3,
+  phone: 4,
 };
 
 export function isIdentityType(v: unknown): v is IdentityType {

@@ -36,7 +36,7 @@ export class ApiKeyService {
   /** Returns the plaintext key exactly once; only its hash is stored. */
   async create(name: string, role: Role): Promise<{ key: string; info: ApiKeyInfo }> {
     if (!name.trim() || name.length > 128) throw new RangeError('name must be 1..128 characters');
-    if (!isRole(role)) throw new RangeError('role must be admin, operator or viewer');
+    if (!isRole(role)) throw new RangeError('role must be admin, operator, viewer or ingest');
     const k = generateApiKey();
     const row = await insertApiKey(this.db, { name: name.trim(), role, keyHash: k.hash, prefix: k.prefix });
     return { key: k.key, info: toInfo(row) };

@@ -4,7 +4,7 @@
  */
 
 /** The admin API's roles (roles.ts `Role` must fit this one). */
-export type RoleJson = 'viewer' | 'operator' | 'admin';
+export type RoleJson = 'viewer' | 'operator' | 'admin' | 'ingest';
 
 /** The calling API key: its name and role. */
 export interface WhoAmIJson {

@@ -28,7 +28,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   'api-key': {
     usage:
-      'siyu api-key create --role admin|operator|viewer --name NAME\n       siyu api-key list\n       siyu api-key revoke <id|name>',
+      'siyu api-key create --role admin|operator|viewer|ingest --name NAME\n       siyu api-key list\n       siyu api-key revoke <id|name>',
     summary:
       'Manage API keys for the admin API. create prints the new key once on stdout (only its hash is stored) and says which database it was written to.',
     flags: {
@@ -66,6 +66,18 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       CONFIG_NOTE,
     ],
   },
+  import: {
+    usage: 'siyu import <file> --kind customers|orders|events --source <id> [--format csv|ndjson] [--map col=field,…]',
+    summary:
+      'Import a CSV (with a header; UTF-8, with or without BOM, or GBK) or NDJSON file in this process with a progress bar; refused rows are listed with their line and reason and the rest goes on. Importing the same file again changes nothing.',
+    flags: {
+      kind: 'customers, orders or events',
+      source: 'a source id from the config (sources: [{ id, name, verifiedPhone? }])',
+      format: 'csv or ndjson (default: from the file extension, else csv)',
+      map: 'column=field pairs separated by commas; fields: identity.<type>[:<scope>], phone, displayName, attribute.<key>, orderNo, amountFen, paidAt, refundedFen, clientId, type, occurredAt, property.<key>; an unmapped column is read as the field of its own name',
+    },
+    details: ['Exit status: 0 done (refused rows included), 1 failed or refused, 2 usage.', CONFIG_NOTE],
+  },
   'push-tags': {
     usage: 'siyu push-tags [--sweep] [--json]',
     summary:
@@ -99,9 +111,11 @@ export const USAGE = `usage: siyu <command> [args]   (siyu <command> --help expl
   emulator [--port 4000] [--seed N] …     start the local WeChat emulator
   demo [--exit] [--port 3000] [--emulator-port 4000]
                                           gateway + emulator + a seeded story, then a summary
-  api-key create --role admin|operator|viewer --name NAME
+  api-key create --role admin|operator|viewer|ingest --name NAME
   api-key list | api-key revoke <id|name>
   sync <accountId> <resource>             full sync (followers | contacts | corp-tags | staff | groups), resumable
+  import <file> --kind K --source S [--map col=field,…]
+                                          bulk import of customers, orders or events (CSV or NDJSON)
   push-tags [--sweep] [--json]            drain the tag outbox now (--sweep: queue every difference first)
   --version                               print the version
 

@@ -6,6 +6,7 @@ import { apiKeyCommand } from './commands/api-key.command';
 import { emulatorCommand } from './commands/emulator.command';
 import { syncCommand } from './commands/sync.command';
 import { pushTagsCommand } from './commands/push-tags.command';
+import { importCommand } from './commands/import.command';
 import { COMMAND_HELP, USAGE, formatCommandHelp } from './help';
 import { packageVersion } from './package-version';
 
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   emulator: emulatorCommand,
   sync: syncCommand,
   'push-tags': pushTagsCommand,
+  import: importCommand,
   demo: (args, io, config) => import('./commands/demo.command').then((m) => m.demoCommand(args, io, config)),
 };
 

@@ -1,5 +1,5 @@
 import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
-import { accountName, type SiyuConfig } from '../../config';
+import { accountName, scopeName, type SiyuConfig } from '../../config';
 import type { Role } from '../auth/roles';
 import { MAX_CHAIN, type StoredCustomer, survivorOf, toCustomer } from '../storage/customers/customer.repository';
 import type { StoredIdentity } from '../storage/identity/identity.repository';
@@ -100,7 +100,7 @@ export class ProfileService {
         type: i.type,
         scope: i.scope,
         value: i.type === 'phone' ? (reveal(i.valueEnc) ?? '') : i.value,
-        scopeName: accountName(cfg, i.scope),
+        scopeName: scopeName(cfg, i.type, i.scope),
       })),
       unionidMissing: this.unionidMissing(identities),
     };
@@ -183,7 +183,7 @@ export class ProfileService {
           updatedBy: str(a.updated_by),
           updatedAt: fromDbTime(a.updated_at)!,
         })),
-        role,
+        role === 'ingest' ? 'viewer' : role,
         this.deps.phoneCrypto,
       ),
       notes: rows.notes.map((n) => ({

@@ -23,7 +23,8 @@ export type ErrorDomain =
   | 'channels'
   | 'attributes'
   | 'transfers'
-  | 'webhooks';
+  | 'webhooks'
+  | 'imports';
 
 /**
  * The one base of typed failures the core raises: a module-specific code (a string union), a message safe to

@@ -79,10 +79,10 @@ describe('siyu --version and --help', () => {
     expect(bad).toEqual({
       code: 2,
       stdout: '',
-      stderr: "siyu api-key create: --role must be admin, operator or viewer, not 'god'\n",
+      stderr: "siyu api-key create: --role must be admin, operator, viewer or ingest, not 'god'\n",
     });
     expect((await run(['api-key', 'create', '--name', 'x'])).stderr).toBe(
-      'siyu api-key create: --role is required: admin, operator or viewer\n',
+      'siyu api-key create: --role is required: admin, operator, viewer or ingest\n',
     );
     expect((await run(['api-key', 'create', '--role', 'viewer'])).stderr).toBe(
       'siyu api-key create: --name is required\n',

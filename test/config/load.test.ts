@@ -120,3 +120,47 @@ describe('config/example.yaml', () => {
     expect(cfg.security.dataKeyIsEphemeral).toBe(false);
   });
 });
+
+describe('sources (DESIGN §11)', () => {
+  it('reads sources with verifiedPhone defaulting to false', () => {
+    const p = file(
+      'sources.yaml',
+      'sources:\n  - { id: crm, name: "会员CRM" }\n  - { id: shop, name: 商城, verifiedPhone: true }\n',
+    );
+    expect(loadConfig({ env: { SIYU_CONFIG: p } }).sources).toEqual([
+      { id: 'crm', name: '会员CRM', verifiedPhone: false },
+      { id: 'shop', name: '商城', verifiedPhone: true },
+    ]);
+  });
+
+  it('refuses a bad id, a missing name, a repeated id and an id equal to a Pay mchId', () => {
+    const p = file(
+      'bad-sources.json',
+      JSON.stringify({
+        sources: [
+          { id: 'CRM!', name: 'x' },
+          { id: 'crm' },
+          { id: 'shop', name: 'a' },
+          { id: 'shop', name: 'b' },
+          { id: '1900000001', name: 'c' },
+        ],
+        accounts: [
+          {
+            kind: 'wechat-pay',
+            mchId: '1900000001',
+            apiV3Key: 'k'.repeat(32),
+            privateKeyPath: '/nonexistent',
+            certSerial: 's',
+            platformPublicKeyPath: '/nonexistent',
+            platformPublicKeyId: 'PUB',
+          },
+        ],
+      }),
+    );
+    const problems = problemsOf(() => loadConfig({ env: { SIYU_CONFIG: p } })).join('\n');
+    expect(problems).toMatch(/sources\.0\.id: must be 1-32 characters/);
+    expect(problems).toMatch(/sources\.1\.name: is required/);
+    expect(problems).toMatch(/sources\.3\.id: duplicate source id \(also sources\.2\)/);
+    expect(problems).toMatch(/sources\.4\.id: must differ from every WeChat Pay mchId/);
+  });
+});

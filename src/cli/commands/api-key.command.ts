@@ -2,7 +2,7 @@ import type { Command } from '../main';
 import { flagString } from '../args';
 import { openDatabase } from '../../storage/data-source';
 import { ApiKeyService } from '../../auth/api-key.service';
-import { isRole } from '../../auth/roles';
+import { isRole, type Role } from '../../auth/roles';
 import { AuditLogWriter } from '../../audit/audit-log.writer';
 import { parseDatabaseUrl } from '../../storage/database-url';
 
@@ -16,7 +16,7 @@ function databaseLabel(url: string): string {
 export const apiKeyCommand: Command = async (args, io, config) => {
   const [sub, target] = args.positionals;
   if (sub !== 'create' && sub !== 'list' && sub !== 'revoke') {
-    io.err('usage: siyu api-key create --role admin|operator|viewer --name NAME | list | revoke <id|name>\n');
+    io.err('usage: siyu api-key create --role admin|operator|viewer|ingest --name NAME | list | revoke <id|name>\n');
     return 2;
   }
   const role = flagString(args, 'role');
@@ -27,8 +27,8 @@ export const apiKeyCommand: Command = async (args, io, config) => {
         ? []
         : [
             role === undefined
-              ? '--role is required: admin, operator or viewer'
-              : `--role must be admin, operator or viewer, not '${role}'`,
+              ? '--role is required: admin, operator, viewer or ingest'
+              : `--role must be admin, operator, viewer or ingest, not '${role}'`,
           ]),
       ...(name ? [] : ['--name is required']),
     ];
@@ -47,7 +47,7 @@ export const apiKeyCommand: Command = async (args, io, config) => {
     const keys = new ApiKeyService(ds);
     const audit = new AuditLogWriter(ds);
     if (sub === 'create') {
-      const { key, info } = await keys.create(name!, role as 'admin' | 'operator' | 'viewer');
+      const { key, info } = await keys.create(name!, role as Role);
       await audit.write({
         actor: 'cli',
         role: 'admin',

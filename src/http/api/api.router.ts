@@ -22,6 +22,8 @@ import { registerGroupRoutes } from './groups.routes';
 import { registerChannelRoutes } from './channels.routes';
 import { registerAttributeRoutes } from './attributes.routes';
 import { registerWebhookRoutes } from './webhooks.routes';
+import { registerImportRoutes } from './imports.routes';
+import { registerEventRoutes } from './events.routes';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: Services) => void;
@@ -47,6 +49,8 @@ const routeFiles: ApiRoutes[] = [
   registerAttributeRoutes,
   registerTransferRoutes,
   registerWebhookRoutes,
+  registerImportRoutes,
+  registerEventRoutes,
 ];
 
 /** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */

@@ -57,7 +57,8 @@ export function registerAttributeRoutes(router: Router, app: Services): void {
   });
 
   router.get('/customers/:id/attributes', requireRole('viewer'), async (ctx) => {
-    ctx.body = await values.valuesOf(customerIdParam(ctx.params.id), principalOf(ctx.state).role);
+    const role = principalOf(ctx.state).role;
+    ctx.body = await values.valuesOf(customerIdParam(ctx.params.id), role === 'ingest' ? 'viewer' : role);
   });
 
   router.patch('/customers/:id/attributes', requireRole('operator'), async (ctx) => {

@@ -102,7 +102,11 @@ export function buildOpenApi(api: Router, version: string): Record<string, unkno
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'siyu api-key create --role admin|operator|viewer' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'siyu api-key create --role admin|operator|viewer|ingest',
+        },
       },
     },
     paths,

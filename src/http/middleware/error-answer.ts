@@ -12,6 +12,7 @@ import { TAG_ERROR_STATUS, type TagError } from '../../tags/tag-errors';
 import type { HttpError } from '../http-error';
 import { TRANSFER_ERROR_STATUS, type TransferError } from '../../transfers/transfer.errors';
 import { WEBHOOK_ERROR_STATUS, type WebhookError } from '../../webhooks/webhook.errors';
+import { IMPORT_ERROR_STATUS, type ImportError } from '../../imports/import.errors';
 
 /** Every domain error that can reach HTTP, told apart by `domain`. */
 type AnsweredError =
@@ -27,7 +28,8 @@ type AnsweredError =
   | ChannelError
   | AttributeError
   | TransferError
-  | WebhookError;
+  | WebhookError
+  | ImportError;
 
 // Compile-time guard: every module of ErrorDomain has its error type in AnsweredError.
 const everyDomainAnswered: Exclude<ErrorDomain, AnsweredError['domain']> extends never ? true : never = true;
@@ -60,6 +62,8 @@ function statusOf(err: AnsweredError): number {
       return TRANSFER_ERROR_STATUS[err.code];
     case 'webhooks':
       return WEBHOOK_ERROR_STATUS[err.code];
+    case 'imports':
+      return IMPORT_ERROR_STATUS[err.code];
     default:
       return unreachable(err);
   }

@@ -19,6 +19,8 @@ export function jsonBody(limitBytes: number, limits: Partial<JsonLimits> = {}): 
   const bounds: JsonLimits = { ...DEFAULT_JSON_LIMITS, maxStringChars: limitBytes, ...limits };
   return async (ctx, next) => {
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method)) return next();
+    // Uploads (imports) are streamed by their route, never buffered here.
+    if (ctx.is('multipart/form-data')) return next();
     const length = Number(ctx.get('content-length') || 0);
     if (length > limitBytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limitBytes} bytes`);
     let raw: Buffer;

@@ -1,7 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import { col } from './columns';
 
-export type ApiKeyRole = 'admin' | 'operator' | 'viewer';
+export type ApiKeyRole = 'admin' | 'operator' | 'viewer' | 'ingest';
 
 /** An admin API key (DESIGN §7): only the hash is stored; `prefix` identifies the key in listings. */
 export interface ApiKeyRow {

@@ -40,6 +40,7 @@ import { WecomStaffEntity } from './wecom-staff.entity';
 import { WelcomeSendEntity } from './welcome-send.entity';
 import { TransferEntity, TransferItemEntity } from './transfer.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEntity, WebhookEventEntity } from './webhook.entity';
+import { ImportEntity, ImportErrorEntity } from './import.entity';
 
 export * from './access-token.entity';
 export * from './api-key.entity';
@@ -83,6 +84,7 @@ export * from './wecom-staff.entity';
 export * from './welcome-send.entity';
 export * from './transfer.entity';
 export * from './webhook.entity';
+export * from './import.entity';
 
 /** Every entity, registered on the DataSource (no globbing). */
 export const entities = [
@@ -132,4 +134,6 @@ export const entities = [
   WebhookEventEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
+  ImportEntity,
+  ImportErrorEntity,
 ];

@@ -17,6 +17,8 @@ export interface TransactionRow {
   customerId: string | null;
   successTime: Date | null;
   refundedTotal: number;
+  /** `wechat_pay`, or the configured source an imported order came from (its mchId is then that source id). */
+  source: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,6 +41,7 @@ export const TransactionEntity = new EntitySchema<TransactionRow>({
     customerId: col.key('customer_id', 36, { nullable: true }),
     successTime: col.time('success_time', true),
     refundedTotal: col.count('refunded_total', { default: 0 }),
+    source: col.key('source', 32, { default: 'wechat_pay' }),
     createdAt: col.createdAt(),
     updatedAt: col.updatedAt(),
   },

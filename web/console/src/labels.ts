@@ -75,5 +75,6 @@ export const IDENTITY_TYPES = [
   'mp_openid',
   'h5_openid',
   'wecom_external_userid',
+  'external_id',
   'phone',
 ] as const;
