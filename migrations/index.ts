@@ -23,6 +23,7 @@ import { Channels1795385600000 } from './1795385600000-channels';
 import { WelcomeSends1795385610000 } from './1795385610000-welcome-sends';
 import { CustomerAttributes1795385700000 } from './1795385700000-customer-attributes';
 import { Transfers1795385710000 } from './1795385710000-transfers';
+import { Operators1795385900000 } from './1795385900000-operators';
 import { Webhooks1796000200000 } from './1796000200000-webhooks';
 import { Imports1796000300000 } from './1796000300000-imports';
 
@@ -52,6 +53,7 @@ export const migrations: (new () => MigrationInterface)[] = [
   WelcomeSends1795385610000,
   CustomerAttributes1795385700000,
   Transfers1795385710000,
+  Operators1795385900000,
   Webhooks1796000200000,
   Imports1796000300000,
 ];

@@ -17,6 +17,7 @@ import { NodeReadiness } from './health/node-readiness';
 import { newInstanceId } from './instance-id';
 import { PhoneCrypto } from './security/phone-crypto';
 import { createSidebarServices, type SidebarServices } from './sidebar/sidebar-services.factory';
+import { createOperatorServices, type OperatorServices } from './operators/operator-services.factory';
 import type { BulkIdentityResolver } from './syncs/identity/bulk-resolver';
 import { createSyncRuntime } from './syncs/sync-runtime';
 import type { SyncService } from './syncs/sync.service';
@@ -55,6 +56,8 @@ export interface Services extends AppContext {
   tags: TagWorkers;
   /** The WeCom sidebar's login, JS-SDK signing and customer card, on the clients, session tokens and tags above. */
   sidebar: SidebarServices;
+  /** Console operators: their accounts, sessions and sign-in (WeCom and password), DESIGN §7.1. */
+  operators: OperatorServices;
   /** Channel codes (渠道活码): created, changed and deleted in WeChat through the clients above. */
   channels: ChannelService;
   /** The welcome message's fast path: callbacks hand it their events as soon as their inbox row committed. */
@@ -121,6 +124,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
       remarks: followRemarks,
     },
   });
+  const operators = createOperatorServices({ ...app, now, clients, sessionTokens });
   const channels = new ChannelService({ ...app, now, clients });
   const welcomes = new WelcomeSender({ ...app, now, clients, instanceId });
   const groupRereads = new EarlyGroupRereads({ ...app, now });
@@ -144,6 +148,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     frontDoors,
     tags,
     sidebar,
+    operators,
     channels,
     welcomes,
     groupRereads,

@@ -51,7 +51,7 @@ export class ApiKeyService {
       // Coarse last-used stamp: at most one write per key per minute, not one per request.
       await stampKeyUsed(this.db, row.id, new Date(now));
     }
-    return { keyId: row.id, name: row.name, role: row.role };
+    return { kind: 'key', id: row.id, name: row.name, role: row.role, actor: row.name, viaCookie: false };
   }
 
   async list(): Promise<ApiKeyInfo[]> {

@@ -37,6 +37,21 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     },
     details: [CONFIG_NOTE],
   },
+  operator: {
+    usage:
+      'siyu operator add --corp CORPID --userid USERID --role ROLE [--name NAME]\n       siyu operator add --login LOGIN --role ROLE --password-stdin [--name NAME]\n       siyu operator list\n       siyu operator disable <id>',
+    summary:
+      'Manage the people who sign in to the console: a WeCom member (WeCom login) or a local account (login and password). The first admin comes from here. disable ends their sessions at once.',
+    flags: {
+      corp: 'add: the WeCom corpId of the member',
+      userid: 'add: the WeCom userid of the member',
+      login: 'add: a local account login (letters, digits, . _ @ -)',
+      'password-stdin': 'add --login: read the password (10+ characters) from stdin; never pass it on the command line',
+      role: 'add: admin (everything), operator (customers, tags, segments, syncs) or viewer (read only, phones masked)',
+      name: "add: the person's name as the console shows it (default: the staff directory's name, or the userid/login)",
+    },
+    details: [CONFIG_NOTE],
+  },
   emulator: {
     usage: 'siyu emulator [flags]',
     summary: 'Start the local WeChat emulator (its flags: siyu emulator --help).',
@@ -113,6 +128,8 @@ export const USAGE = `usage: siyu <command> [args]   (siyu <command> --help expl
                                           gateway + emulator + a seeded story, then a summary
   api-key create --role admin|operator|viewer|ingest --name NAME
   api-key list | api-key revoke <id|name>
+  operator add --corp C --userid U --role R | operator add --login L --role R --password-stdin
+  operator list | operator disable <id>   people who sign in to the console
   sync <accountId> <resource>             full sync (followers | contacts | corp-tags | staff | groups), resumable
   import <file> --kind K --source S [--map col=field,…]
                                           bulk import of customers, orders or events (CSV or NDJSON)

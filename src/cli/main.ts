@@ -3,6 +3,7 @@ import { parseArgs, type ParsedArgs } from './args';
 import { serveCommand } from './commands/serve.command';
 import { migrateCommand } from './commands/migrate.command';
 import { apiKeyCommand } from './commands/api-key.command';
+import { operatorCommand } from './commands/operator.command';
 import { emulatorCommand } from './commands/emulator.command';
 import { syncCommand } from './commands/sync.command';
 import { pushTagsCommand } from './commands/push-tags.command';
@@ -13,6 +14,8 @@ import { packageVersion } from './package-version';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** All of stdin (`--password-stdin`); tests hand it in, the real CLI reads process.stdin. */
+  readStdin?(): Promise<string>;
 }
 
 export type Command = (args: ParsedArgs, io: CliIo, config: () => SiyuConfig) => Promise<number>;
@@ -22,6 +25,7 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   migrate: migrateCommand,
   'api-key': apiKeyCommand,
+  operator: operatorCommand,
   emulator: emulatorCommand,
   sync: syncCommand,
   'push-tags': pushTagsCommand,

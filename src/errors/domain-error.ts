@@ -24,7 +24,8 @@ export type ErrorDomain =
   | 'attributes'
   | 'transfers'
   | 'webhooks'
-  | 'imports';
+  | 'imports'
+  | 'operators';
 
 /**
  * The one base of typed failures the core raises: a module-specific code (a string union), a message safe to

@@ -19,6 +19,8 @@ export interface WebPageOptions {
   scriptSources?: readonly string[];
   /** Extra `connect-src` origins. */
   connectSources?: readonly string[];
+  /** More paths answering the page's index.html (its own screens, like `/console/login`). */
+  paths?: readonly string[];
   /** Built by Vite (web/<page>/vite.config.mjs): served from `web/dist/<page>`, hashed assets under `assets/`. */
   built?: boolean;
 }
@@ -84,7 +86,7 @@ export function webPageRouter(opts: WebPageOptions, root: string = webRoot()): R
     ctx.body = await readFile(full);
   };
 
-  router.get(`/${opts.page}`, (ctx) => serve(ctx, 'index.html', dir));
+  for (const p of [`/${opts.page}`, ...(opts.paths ?? [])]) router.get(p, (ctx) => serve(ctx, 'index.html', dir));
   router.get(`/${opts.page}/assets/:file`, async (ctx) => {
     const file = ctx.params.file ?? '';
     if (!ASSET.test(file)) return;

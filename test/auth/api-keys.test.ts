@@ -32,7 +32,7 @@ describe('admin API keys and roles', () => {
     expect(JSON.stringify(rows)).not.toContain(key);
     const me = await t.request('/api/v1/whoami', { key });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ name: 'ops-team', role: 'operator' });
+    expect(me.body).toEqual({ kind: 'key', id: expect.any(String), name: 'ops-team', role: 'operator' });
   });
 
   it('stops a revoked key at once', async () => {

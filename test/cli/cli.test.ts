@@ -82,6 +82,32 @@ describe('siyu CLI', () => {
       expect((await run(['migrate', 'up'])).stdout).toMatch(/^applied: /);
     });
 
+    it('adds operators (a password only from stdin, never echoed), lists and disables them', async () => {
+      const withStdin = (argv: string[], stdin: string) => {
+        const io = Object.assign(capture(), { readStdin: () => Promise.resolve(stdin) });
+        return withEnv({ SIYU_CONFIG: configFile, DATABASE_URL: db.url, LOG_LEVEL: 'silent' }, () =>
+          main(argv, io),
+        ).then((code) => ({ code, stdout: io.stdout, stderr: io.stderr }));
+      };
+      const inArgv = await run(['operator', 'add', '--login', 'alice', '--role', 'admin', '--password', 's3cret-pass']);
+      expect(inArgv.code).toBe(2);
+      expect(inArgv.stderr).not.toContain('s3cret-pass');
+      expect((await run(['operator', 'add', '--login', 'alice', '--role', 'admin'])).code).toBe(2);
+      const added = await withStdin(
+        ['operator', 'add', '--login', 'alice', '--role', 'admin', '--name', '爱丽丝', '--password-stdin'],
+        'a long enough password\n',
+      );
+      expect(added.code).toBe(0);
+      expect(added.stdout).toMatch(/^\d+\t爱丽丝\tadmin\tlogin alice\tenabled\tnever signed in\n$/);
+      expect(added.stdout + added.stderr).not.toContain('a long enough password');
+      const member = await run(['operator', 'add', '--corp', 'wwcorp', '--userid', 'bob', '--role', 'viewer']);
+      expect(member.stdout).toMatch(/\tbob\tviewer\twwcorp\/bob\tenabled/);
+      expect((await run(['operator', 'add', '--corp', 'wwcorp', '--userid', 'bob', '--role', 'viewer'])).code).toBe(1);
+      const id = member.stdout.split('\t')[0]!;
+      expect((await run(['operator', 'disable', id])).stdout).toMatch(/\tdisabled\t/);
+      expect((await run(['operator', 'list'])).stdout.trim().split('\n')).toHaveLength(2);
+    });
+
     it('creates an api key printed once, lists it and revokes it', async () => {
       const created = await run(['api-key', 'create', '--role', 'operator', '--name', 'ops']);
       expect(created.code).toBe(0);

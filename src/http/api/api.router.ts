@@ -24,6 +24,8 @@ import { registerAttributeRoutes } from './attributes.routes';
 import { registerWebhookRoutes } from './webhooks.routes';
 import { registerImportRoutes } from './imports.routes';
 import { registerEventRoutes } from './events.routes';
+import { registerOperatorRoutes } from './operators.routes';
+import { CONSOLE_COOKIE } from '../../operators/console-session.service';
 
 /** A file of admin API routes registers itself on the shared `/api/v1` router. */
 export type ApiRoutes = (router: Router, app: Services) => void;
@@ -51,13 +53,16 @@ const routeFiles: ApiRoutes[] = [
   registerWebhookRoutes,
   registerImportRoutes,
   registerEventRoutes,
+  registerOperatorRoutes,
 ];
 
-/** `/api/v1`: JSON bodies with a size limit, Bearer API keys, role checks per route. */
+/** `/api/v1`: JSON bodies with a size limit, Bearer API keys or the console's session cookie, role checks per route. */
 export function apiRouter(app: Services): Router {
   const router = new Router({ prefix: '/api/v1' });
   // Authenticate before reading the body: an anonymous caller never makes us buffer a megabyte.
-  router.use(authenticate(new ApiKeyService(app.ds, app.now)));
+  const { sessions } = app.operators;
+  const cookies = { cookieName: CONSOLE_COOKIE, authenticate: (c: string) => sessions.authenticate(c) };
+  router.use(authenticate(new ApiKeyService(app.ds, app.now), cookies, app.config.server.publicUrl));
   router.use(jsonBody(app.config.server.maxJsonBytes));
   for (const register of routeFiles) register(router, app);
   return router;

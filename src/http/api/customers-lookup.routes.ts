@@ -52,7 +52,7 @@ export function registerCustomerLookupRoutes(router: Router, app: Services): voi
     const id = ctx.params.id ?? '';
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('customer');
     const p = principalOf(ctx.state);
-    const result = await erasure.erase(id, { name: p.name, role: p.role });
+    const result = await erasure.erase(id, { name: p.actor, role: p.role });
     if (!result) throw notFound('customer');
     ctx.body = { erased: true, ...result };
   });

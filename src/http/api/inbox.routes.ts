@@ -63,7 +63,7 @@ export function registerInboxRoutes(router: Router, app: AppContext): void {
       throw conflict(`inbox row ${id} is ${row.status}; only failed or pending rows can be retried`);
     const p = principalOf(ctx.state);
     await audit.write({
-      actor: p.name,
+      actor: p.actor,
       role: p.role,
       action: 'inbox.retry',
       targetType: 'inbox',

@@ -68,9 +68,9 @@ export function registerMergeRoutes(router: Router, app: AppContext): void {
     const id = /^\d{1,20}$/.test(ctx.params.id ?? '') ? ctx.params.id! : undefined;
     if (!id) throw notFound('merge');
     const p = principalOf(ctx.state);
-    const { merge, restored } = await undoMerge(app.ds, id, p.name, app.now);
+    const { merge, restored } = await undoMerge(app.ds, id, p.actor, app.now);
     await audit.write({
-      actor: p.name,
+      actor: p.actor,
       role: p.role,
       action: 'merge.undo',
       targetType: 'merge',

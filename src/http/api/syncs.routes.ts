@@ -34,10 +34,10 @@ export function registerSyncRoutes(router: Router, app: Services): void {
       );
     const p = principalOf(ctx.state);
     const { run } = await app.syncs.start(parsed.data.accountId, parsed.data.resource, {
-      triggeredBy: `api:${p.name}`,
+      triggeredBy: `api:${p.actor}`,
     });
     await audit.write({
-      actor: p.name,
+      actor: p.actor,
       role: p.role,
       action: 'sync.start',
       targetType: 'sync_run',

@@ -13,6 +13,7 @@ import type { HttpError } from '../http-error';
 import { TRANSFER_ERROR_STATUS, type TransferError } from '../../transfers/transfer.errors';
 import { WEBHOOK_ERROR_STATUS, type WebhookError } from '../../webhooks/webhook.errors';
 import { IMPORT_ERROR_STATUS, type ImportError } from '../../imports/import.errors';
+import { OPERATOR_ERROR_STATUS, type OperatorError } from '../../operators/operator.errors';
 
 /** Every domain error that can reach HTTP, told apart by `domain`. */
 type AnsweredError =
@@ -29,7 +30,8 @@ type AnsweredError =
   | AttributeError
   | TransferError
   | WebhookError
-  | ImportError;
+  | ImportError
+  | OperatorError;
 
 // Compile-time guard: every module of ErrorDomain has its error type in AnsweredError.
 const everyDomainAnswered: Exclude<ErrorDomain, AnsweredError['domain']> extends never ? true : never = true;
@@ -64,6 +66,8 @@ function statusOf(err: AnsweredError): number {
       return WEBHOOK_ERROR_STATUS[err.code];
     case 'imports':
       return IMPORT_ERROR_STATUS[err.code];
+    case 'operators':
+      return OPERATOR_ERROR_STATUS[err.code];
     default:
       return unreachable(err);
   }

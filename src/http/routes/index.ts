@@ -9,6 +9,7 @@ import { trackRouter } from './track.router';
 import { openApiRouter } from '../api/openapi';
 import { webPageRouter } from '../web-assets';
 import { sidebarRouter } from './sidebar.router';
+import { consoleAuthRouter } from './console-auth.router';
 
 /** Every router of the gateway, listed explicitly (no filesystem auto-loading). */
 export function buildRouters(app: Services): Router[] {
@@ -20,7 +21,8 @@ export function buildRouters(app: Services): Router[] {
     mpRouter(app),
     trackRouter(app),
     sidebarRouter(app),
-    webPageRouter({ page: 'console', built: true }),
+    consoleAuthRouter(app),
+    webPageRouter({ page: 'console', built: true, paths: ['/console/login'] }),
     openApiRouter(api, 'v1'),
     api,
   ];

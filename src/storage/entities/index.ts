@@ -41,6 +41,7 @@ import { WelcomeSendEntity } from './welcome-send.entity';
 import { TransferEntity, TransferItemEntity } from './transfer.entity';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEntity, WebhookEventEntity } from './webhook.entity';
 import { ImportEntity, ImportErrorEntity } from './import.entity';
+import { ConsoleLoginFailureEntity, ConsoleSessionEntity, OperatorEntity } from './operator.entity';
 
 export * from './access-token.entity';
 export * from './api-key.entity';
@@ -85,6 +86,7 @@ export * from './welcome-send.entity';
 export * from './transfer.entity';
 export * from './webhook.entity';
 export * from './import.entity';
+export * from './operator.entity';
 
 /** Every entity, registered on the DataSource (no globbing). */
 export const entities = [
@@ -136,4 +138,7 @@ export const entities = [
   WebhookAttemptEntity,
   ImportEntity,
   ImportErrorEntity,
+  OperatorEntity,
+  ConsoleSessionEntity,
+  ConsoleLoginFailureEntity,
 ];
