@@ -103,6 +103,17 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     },
     details: ['Exit status: 0, or 1 when rows went dead in this run.', CONFIG_NOTE],
   },
+  backup: {
+    usage: 'siyu backup <file> [--force]',
+    summary:
+      "Copy the SQLite database to <file> through SQLite's online backup API: a consistent snapshot, safe while the gateway runs. A database whose data key was generated (no security.dataKey) gets its keys file copied beside the backup (<file minus .db>.keys.json, mode 0600). To restore, stop the gateway and put the file at database.url's path.",
+    flags: { force: 'replace <file> (and its keys file) if it exists' },
+    details: [
+      'MySQL: refused (exit 1) with the mysqldump --single-transaction and mariabackup commands for that server.',
+      'Exit status: 0 done, 1 refused or failed, 2 usage.',
+      CONFIG_NOTE,
+    ],
+  },
 };
 
 export function formatCommandHelp(h: CommandHelp): string {
@@ -134,6 +145,7 @@ export const USAGE = `usage: siyu <command> [args]   (siyu <command> --help expl
   import <file> --kind K --source S [--map col=field,…]
                                           bulk import of customers, orders or events (CSV or NDJSON)
   push-tags [--sweep] [--json]            drain the tag outbox now (--sweep: queue every difference first)
+  backup <file> [--force]                 consistent copy of the SQLite database while it runs (MySQL: prints mysqldump)
   --version                               print the version
 
 Config: SIYU_CONFIG=/path/siyu.yaml; DATABASE_URL, PORT and LOG_LEVEL override single values.

@@ -8,6 +8,7 @@ import { emulatorCommand } from './commands/emulator.command';
 import { syncCommand } from './commands/sync.command';
 import { pushTagsCommand } from './commands/push-tags.command';
 import { importCommand } from './commands/import.command';
+import { backupCommand } from './commands/backup.command';
 import { COMMAND_HELP, USAGE, formatCommandHelp } from './help';
 import { packageVersion } from './package-version';
 
@@ -30,6 +31,7 @@ const commands: Record<string, Command> = {
   sync: syncCommand,
   'push-tags': pushTagsCommand,
   import: importCommand,
+  backup: backupCommand,
   demo: (args, io, config) => import('./commands/demo.command').then((m) => m.demoCommand(args, io, config)),
 };
 
