@@ -156,6 +156,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** DESIGN §12: what WeChat's privacy events lead to, and whether OA LOCATION events are kept. */
+    privacy: z
+      .object({
+        /** user_authorization_cancellation: `unlink` removes that identity and what came through it; `erase` also the person when nothing else is left. */
+        onCancellation: z.enum(['erase', 'unlink']).default('unlink'),
+        /** OA LOCATION events are stored on the timeline only when true. */
+        storeLocation: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -168,6 +168,55 @@ export interface BehaviourRecorded extends Base {
   properties: Record<string, unknown>;
 }
 
+/**
+ * WeChat's privacy events (wechat-api-events.md §1): the user is in `OpenID` (FromUserName is the platform's
+ * push service). `subjects` are the identities that openid is under this appid (an OA's follower and web-OAuth
+ * openid are one id). `revokeInfo` names the withdrawn grant (DESIGN §12).
+ */
+export interface PrivacyNotice extends Base {
+  kind: 'privacy.notice';
+  action: 'info_modified' | 'revoke' | 'cancellation';
+  subjects: IdentityRef[];
+  revokeInfo?: string;
+  /** MP only: the plugin the revocation happened in. */
+  pluginId?: string;
+}
+
+/**
+ * One template of a subscribe-message popup or settings change (OA 订阅通知, MP 订阅消息): the user accepted or
+ * rejected messages of that template, recorded as a consent with purpose `subscribe_msg:<templateId>` (DESIGN §12).
+ */
+export interface SubscribeConsentObserved extends Base {
+  kind: 'consent.observed';
+  subject: IdentityRef;
+  templateId: string;
+  /** accept, reject, acceptWithAudio … as WeChat spells it. */
+  status: string;
+  granted: boolean;
+  trigger: 'popup' | 'change';
+  popupScene?: string;
+}
+
+/** OA LOCATION: carried only when `privacy.storeLocation` is on (the connector drops it otherwise). */
+export interface LocationReported extends Base {
+  kind: 'location.reported';
+  subject: IdentityRef;
+  latitude: string;
+  longitude: string;
+  precision?: string;
+}
+
+/** OA MASSSENDJOBFINISH: the result of a mass send, not about one person (counts as WeChat reports them). */
+export interface MassSendFinished extends Base {
+  kind: 'mass_send.finished';
+  msgId: string;
+  status: string;
+  totalCount?: number;
+  filterCount?: number;
+  sentCount?: number;
+  errorCount?: number;
+}
+
 export interface Unsupported extends Base {
   kind: 'unsupported';
   what: string;
@@ -188,6 +237,10 @@ export type NormalizedEvent =
   | PaymentRefunded
   | MessageReceived
   | BehaviourRecorded
+  | PrivacyNotice
+  | SubscribeConsentObserved
+  | LocationReported
+  | MassSendFinished
   | Unsupported;
 
 export type NormalizedEventKind = NormalizedEvent['kind'];

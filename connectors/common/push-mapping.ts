@@ -34,6 +34,8 @@ export interface MappedCallback {
   kind: string;
   dedupeKey: string;
   events: NormalizedEvent[];
+  /** What the inbox keeps of the body when not the verified plaintext (a dropped LOCATION keeps nothing). */
+  raw?: string;
 }
 
 /** WeChat treats `success` as "received, no passive reply" in every mode (wechat-api.md §4.4). */

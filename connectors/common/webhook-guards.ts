@@ -4,6 +4,8 @@ import { type WebhookRequest, WebhookRejection } from './webhook-types';
 export interface WebhookOptions {
   /** `|now − timestamp|` above this is rejected with 401; 0 disables the check (DESIGN §7). */
   maxSkewSeconds: number;
+  /** `privacy.storeLocation`: OA LOCATION events are kept only when true; otherwise acked with nothing personal stored. */
+  storeLocation?: boolean;
 }
 
 export function rejectMethod(method: string): never {

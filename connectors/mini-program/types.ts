@@ -24,14 +24,10 @@ export interface MpMessageFields extends MpPushCommon {
   Content?: string;
 }
 
-/** User events mapped to behaviour.recorded; any other `Event` becomes `unsupported`. */
+/** User events mapped to behaviour.recorded (privacy and subscribe-message events have their own mapping); any other `Event` becomes `unsupported`. */
 export const MP_BEHAVIOUR_EVENTS = [
   /** The user entered a customer-service session; SessionFrom is the page's session-from value. */
   'user_enter_tempsession',
-  /** Subscription-message popup, settings change and send result (List of TemplateId/SubscribeStatusString…). */
-  'subscribe_msg_popup_event',
-  'subscribe_msg_change_event',
-  'subscribe_msg_sent_event',
 ] as const;
 export type MpBehaviourEvent = (typeof MP_BEHAVIOUR_EVENTS)[number];
 

@@ -13,7 +13,8 @@ export interface OaPushCommon {
 }
 
 /** Events the connector maps; any other `Event` becomes `unsupported`. Compared case-insensitively. */
-export type OaEventName = 'subscribe' | 'unsubscribe' | 'scan' | 'click' | 'view' | 'templatesendjobfinish';
+export type OaEventName =
+  'subscribe' | 'unsubscribe' | 'scan' | 'click' | 'view' | 'templatesendjobfinish' | 'location' | 'masssendjobfinish';
 
 export interface OaEventFields extends OaPushCommon {
   MsgType: 'event';
@@ -25,8 +26,17 @@ export interface OaEventFields extends OaPushCommon {
   MenuId?: string;
   /** TEMPLATESENDJOBFINISH: the msgid returned by the template send (capital ID). */
   MsgID?: string;
-  /** TEMPLATESENDJOBFINISH: `success`, `failed:user block`, `failed: system failed`, … */
+  /** TEMPLATESENDJOBFINISH: `success`, `failed:user block`, `failed: system failed`, …; MASSSENDJOBFINISH: `send success`, `err(NNNNN)`. */
   Status?: string;
+  /** LOCATION: bare decimals. */
+  Latitude?: string;
+  Longitude?: string;
+  Precision?: string;
+  /** MASSSENDJOBFINISH counts. */
+  TotalCount?: string;
+  FilterCount?: string;
+  SentCount?: string;
+  ErrorCount?: string;
 }
 
 /** text, image, voice, video, shortvideo, location, link …: `MsgId` is a 64-bit integer kept as a string. */

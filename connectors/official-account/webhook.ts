@@ -45,7 +45,7 @@ export function handleWebhook(
   const ctx = pushContext('official-account', 'oa', account.appId, 'oa_openid', fields);
   const mapped =
     optionalText(fields, 'MsgType') === 'event'
-      ? mapOaEvent(ctx, fields)
+      ? mapOaEvent(ctx, fields, opened.plaintext, opts)
       : mapPushMessage(ctx, fields, opened.plaintext);
-  return { type: 'accept', ...mapped, raw: opened.plaintext, ack: SUCCESS_ACK };
+  return { type: 'accept', raw: opened.plaintext, ...mapped, ack: SUCCESS_ACK };
 }

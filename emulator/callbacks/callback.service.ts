@@ -10,8 +10,16 @@ import type {
   MpMessageBody,
   OaEventBody,
   OaMessageBody,
+  PrivacyEventBody,
+  SubscribeMsgEventBody,
   VerifyUrlBody,
 } from './control.schemas';
+import {
+  buildLocationEvent,
+  buildMassSendFinishEvent,
+  buildPrivacyEvent,
+  buildSubscribeMsgEvent,
+} from './privacy-event.builder';
 import { DeliveryLog, type DeliveryRecord } from './delivery-log';
 import { ControlError } from './json-body';
 import { buildMpMessage, type MpMessageInput } from './mp-message.builder';
@@ -74,6 +82,34 @@ export class CallbackService {
 
   oaEvent(appId: string, b: OaEventBody): Promise<DeliveryRecord> {
     const t = this.target('official-account', appId);
+    const h = this.header(t, b.openid, b.createTime);
+    if (b.type === 'LOCATION')
+      return this.send(
+        t,
+        buildLocationEvent(h, {
+          latitude: b.latitude ?? 23.137466,
+          longitude: b.longitude ?? 113.352425,
+          precision: b.precision ?? 119.38504,
+        }),
+        b,
+      );
+    if (b.type === 'MASSSENDJOBFINISH') {
+      const total = b.totalCount ?? 2;
+      const sent = b.sentCount ?? total;
+      return this.send(
+        t,
+        buildMassSendFinishEvent(h, {
+          msgId: b.msgId === undefined ? templateMsgId() : BigInt(b.msgId),
+          status: b.status ?? 'send success',
+          totalCount: total,
+          filterCount: b.filterCount ?? total,
+          sentCount: sent,
+          errorCount: b.errorCount ?? 0,
+          articleUrls: b.articleUrls,
+        }),
+        b,
+      );
+    }
     const ticket = b.ticket ?? `gQ${mediaId()}`;
     const key = b.eventKey;
     const need = (what: string): string => {
@@ -97,7 +133,34 @@ export class CallbackService {
         msgId: b.msgId === undefined ? templateMsgId() : BigInt(b.msgId),
         status: b.status ?? 'success',
       };
-    return this.send(t, buildOaEvent(this.header(t, b.openid, b.createTime), input), b);
+    return this.send(t, buildOaEvent(h, input), b);
+  }
+
+  /** A privacy event for an OA (XML) or a Mini Program (XML or JSON) user (wechat-api-events.md §1). */
+  privacyEvent(kind: 'official-account' | 'mini-program', appId: string, b: PrivacyEventBody): Promise<DeliveryRecord> {
+    const t = this.target(kind, appId);
+    const input = {
+      event: b.event,
+      openid: b.openid,
+      appId,
+      revokeInfo: b.revokeInfo === undefined ? undefined : String(b.revokeInfo),
+      pluginId: b.pluginId,
+      openPid: b.openPid,
+    };
+    const format = kind === 'official-account' ? 'xml' : b.format;
+    return this.send(t, buildPrivacyEvent(this.header(t, b.openid, b.createTime), input), { ...b, format });
+  }
+
+  /** A subscribe-message popup, change or sent event (wechat-api-events.md §2.5). */
+  subscribeMsgEvent(
+    kind: 'official-account' | 'mini-program',
+    appId: string,
+    b: SubscribeMsgEventBody,
+  ): Promise<DeliveryRecord> {
+    const t = this.target(kind, appId);
+    const format = kind === 'official-account' ? 'xml' : (b.format ?? t.format ?? 'xml');
+    const msg = buildSubscribeMsgEvent(this.header(t, b.openid, b.createTime), b.event, b.templates, format);
+    return this.send(t, msg, { ...b, format });
   }
 
   oaMessage(appId: string, b: OaMessageBody): Promise<DeliveryRecord> {

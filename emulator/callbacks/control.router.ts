@@ -9,6 +9,8 @@ import {
   mpMessageBody,
   oaEventBody,
   oaMessageBody,
+  privacyEventBody,
+  subscribeMsgEventBody,
   verifyUrlBody,
 } from './control.schemas';
 import { ControlError, parseBody } from './json-body';
@@ -60,6 +62,19 @@ export function createCallbackControlRouter(
   router.post('/mp/:appId/message', async (ctx) => {
     ctx.body = { delivery: await service.mpMessage(ctx.params.appId!, await parseBody(ctx, mpMessageBody)) };
   });
+  for (const [prefix, kind] of [
+    ['oa', 'official-account'],
+    ['mp', 'mini-program'],
+  ] as const) {
+    router.post(`/${prefix}/:appId/privacy`, async (ctx) => {
+      const body = await parseBody(ctx, privacyEventBody);
+      ctx.body = { delivery: await service.privacyEvent(kind, ctx.params.appId!, body) };
+    });
+    router.post(`/${prefix}/:appId/subscribe-msg`, async (ctx) => {
+      const body = await parseBody(ctx, subscribeMsgEventBody);
+      ctx.body = { delivery: await service.subscribeMsgEvent(kind, ctx.params.appId!, body) };
+    });
+  }
   router.post('/wecom/:corpId/external-contact', async (ctx) => {
     ctx.body = {
       delivery: await service.externalContact(ctx.params.corpId!, await parseBody(ctx, externalContactBody)),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXTERNAL_CONTACT_CHANGE_TYPES, MEMBER_CHANGE_TYPES } from './wecom-event.builder';
+import { PRIVACY_EVENT_TYPES, SUBSCRIBE_MSG_EVENT_TYPES } from './privacy-event.builder';
 
 /** Bodies of the callback control API (documented in emulator/callbacks/README.md). */
 export const deliveryOptions = {
@@ -15,13 +16,65 @@ const id64 = z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegati
 const openid = z.string().min(1);
 
 export const oaEventBody = z.object({
-  type: z.enum(['subscribe', 'unsubscribe', 'SCAN', 'CLICK', 'VIEW', 'TEMPLATESENDJOBFINISH']),
+  type: z.enum([
+    'subscribe',
+    'unsubscribe',
+    'SCAN',
+    'CLICK',
+    'VIEW',
+    'TEMPLATESENDJOBFINISH',
+    'LOCATION',
+    'MASSSENDJOBFINISH',
+  ]),
   openid,
   eventKey: z.string().optional(),
   ticket: z.string().min(1).optional(),
   menuId: z.number().int().nonnegative().optional(),
   msgId: id64.optional(),
   status: z.string().min(1).optional(),
+  latitude: z.number().min(-90).max(90).optional(),
+  longitude: z.number().min(-180).max(180).optional(),
+  precision: z.number().nonnegative().optional(),
+  totalCount: z.number().int().nonnegative().optional(),
+  filterCount: z.number().int().nonnegative().optional(),
+  sentCount: z.number().int().nonnegative().optional(),
+  errorCount: z.number().int().nonnegative().optional(),
+  articleUrls: z.array(z.string().min(1)).max(8).optional(),
+  ...deliveryOptions,
+});
+
+const format = z.enum(['xml', 'json']).optional();
+
+export const privacyEventBody = z.object({
+  event: z.enum(PRIVACY_EVENT_TYPES),
+  openid,
+  revokeInfo: z.union([z.string().regex(/^\d{1,6}$/), z.number().int().nonnegative()]).optional(),
+  pluginId: z.string().min(1).optional(),
+  openPid: z.string().min(1).optional(),
+  format,
+  ...deliveryOptions,
+});
+
+export const subscribeMsgEventBody = z.object({
+  event: z.enum(SUBSCRIBE_MSG_EVENT_TYPES),
+  openid,
+  templates: z
+    .array(
+      z.object({
+        templateId: z.string().min(1),
+        status: z.string().min(1).optional(),
+        popupScene: z.string().optional(),
+        msgId: z
+          .string()
+          .regex(/^\d{1,20}$/)
+          .optional(),
+        errorCode: z.string().optional(),
+        errorStatus: z.string().optional(),
+      }),
+    )
+    .min(1)
+    .max(10),
+  format,
   ...deliveryOptions,
 });
 
@@ -105,6 +158,8 @@ export const verifyUrlBody = z.object({
 
 export type OaEventBody = z.infer<typeof oaEventBody>;
 export type OaMessageBody = z.infer<typeof oaMessageBody>;
+export type PrivacyEventBody = z.infer<typeof privacyEventBody>;
+export type SubscribeMsgEventBody = z.infer<typeof subscribeMsgEventBody>;
 export type MpMessageBody = z.infer<typeof mpMessageBody>;
 export type ExternalContactBody = z.infer<typeof externalContactBody>;
 export type MemberChangeBody = z.infer<typeof memberChangeBody>;

@@ -179,6 +179,34 @@ export class EventApplier {
         await this.timeline(ctx, e, customerId, e.type, e.properties);
         return;
       }
+      case 'location.reported': {
+        // Only present when privacy.storeLocation is on: the connector drops LOCATION otherwise.
+        const customerId = await this.customerOf(ctx, e.subject, `${PREFIX[e.channel]}.location`);
+        await this.timeline(ctx, e, customerId, 'location', {
+          latitude: e.latitude,
+          longitude: e.longitude,
+          precision: e.precision,
+        });
+        return;
+      }
+      case 'mass_send.finished': {
+        // A result of the account's mass send, about no one person: a timeline row without a customer.
+        const { kind: _k, channel: _c, account: _a, occurredAt: _o, ...payload } = e;
+        await this.timeline(ctx, e, null, 'mass_send_finished', payload);
+        return;
+      }
+      case 'consent.observed': {
+        const customerId = await this.customerOf(ctx, e.subject, `${PREFIX[e.channel]}.subscribe_msg`);
+        await this.timeline(ctx, e, customerId, `subscribe_msg_${e.trigger}`, {
+          templateId: e.templateId,
+          status: e.status,
+          popupScene: e.popupScene,
+        });
+        return;
+      }
+      case 'privacy.notice':
+        // Acted on by the privacy module's hook (event-hooks.ts), which also writes the timeline entry.
+        return;
       case 'tag.changed':
       case 'staff.changed':
       case 'group.changed':

@@ -3,23 +3,42 @@ import { inboxKind } from '../../common/dedupe-key';
 import type { NormalizedEvent } from '../../common/normalized-event';
 import {
   behaviour,
+  dropUndefined,
   eventDedupeKey,
   type MappedCallback,
   type PushContext,
   unsupported,
 } from '../../common/push-mapping';
+import { contentDedupeKey } from '../../common/dedupe-key';
+import {
+  mapPrivacyEvent,
+  mapSubscribeMsgEvent,
+  isPrivacyEvent,
+  SUBSCRIBE_MSG_EVENTS,
+} from '../../common/push-privacy-mapping';
 import { type OaEventFields, type OaEventName, QR_SCENE_PREFIX } from '../types';
+
+/** An OA's web-OAuth openid and its follower openid are one id: a privacy event concerns both. */
+const OA_SUBJECT_TYPES = ['oa_openid', 'h5_openid'] as const;
 
 /**
  * OA events (wechat-api.md §4.3) to NormalizedEvents.
  * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html
  */
-export function mapOaEvent(ctx: PushContext, fields: CallbackFields): MappedCallback {
+export function mapOaEvent(
+  ctx: PushContext,
+  fields: CallbackFields,
+  plaintext: string,
+  opts: { storeLocation?: boolean } = {},
+): MappedCallback {
   const field = (name: keyof OaEventFields): string | undefined => optionalText(fields, name);
   const event = typeName(fields, 'Event');
   const name = event.toLowerCase() as OaEventName;
   const base = { channel: ctx.channel, account: ctx.account, occurredAt: ctx.occurredAt };
   const kind = inboxKind(ctx.prefix, 'event', event);
+  if (isPrivacyEvent(event)) return mapPrivacyEvent(ctx, fields, event, kind, OA_SUBJECT_TYPES);
+  const subscribeMsg = SUBSCRIBE_MSG_EVENTS.find((e) => e === event);
+  if (subscribeMsg) return mapSubscribeMsgEvent(ctx, fields, subscribeMsg, kind);
 
   switch (name) {
     case 'subscribe': {
@@ -80,6 +99,56 @@ export function mapOaEvent(ctx: PushContext, fields: CallbackFields): MappedCall
         kind,
         dedupeKey: eventDedupeKey(ctx, event, fields, [msgId]),
         events: [behaviour(ctx, 'template_send_finished', props)],
+      };
+    }
+    case 'location': {
+      // wechat-api-events.md §2.2. Unless the brand turned storeLocation on, nothing personal is kept: no
+      // event, no body, and a key that is a digest (it would otherwise carry the openid).
+      if (!opts.storeLocation)
+        return {
+          kind,
+          dedupeKey: contentDedupeKey([ctx.prefix, ctx.account, 'location'], plaintext),
+          events: [],
+          raw: '',
+        };
+      const latitude = field('Latitude');
+      const longitude = field('Longitude');
+      if (latitude === undefined || longitude === undefined)
+        return one(kind, ctx, event, fields, unsupported(ctx, kind));
+      const precision = field('Precision');
+      return one(kind, ctx, event, fields, {
+        kind: 'location.reported',
+        ...base,
+        subject: { type: ctx.identityType, scope: ctx.account, value: ctx.openid },
+        latitude,
+        longitude,
+        ...(precision !== undefined ? { precision } : {}),
+      });
+    }
+    case 'masssendjobfinish': {
+      // wechat-api-events.md §2.3: upper-case MsgID; one result per job, not about the sender in FromUserName.
+      const msgId = field('MsgID') ?? '';
+      const count = (name: keyof OaEventFields): number | undefined => {
+        const v = field(name);
+        return v !== undefined && /^\d{1,10}$/.test(v) ? Number(v) : undefined;
+      };
+      return {
+        kind,
+        dedupeKey: eventDedupeKey(ctx, event, fields, [msgId]),
+        events: [
+          {
+            kind: 'mass_send.finished',
+            ...base,
+            msgId,
+            status: (field('Status') ?? '').slice(0, 64),
+            ...dropUndefined({
+              totalCount: count('TotalCount'),
+              filterCount: count('FilterCount'),
+              sentCount: count('SentCount'),
+              errorCount: count('ErrorCount'),
+            }),
+          },
+        ],
       };
     }
     default:

@@ -27,7 +27,10 @@ export function wechatRouter(app: Services, connectors: readonly InboundConnecto
     accounts: app.config.accounts,
     writer: app.inboxWriter,
     logger: app.logger,
-    options: { maxSkewSeconds: app.config.callbacks.maxSkewSeconds },
+    options: {
+      maxSkewSeconds: app.config.callbacks.maxSkewSeconds,
+      storeLocation: app.config.privacy.storeLocation,
+    },
     committed: (events) => {
       app.welcomes.offer(events);
       app.groupRereads.offer(events);

@@ -164,9 +164,11 @@ describe('Mini Program webhook', () => {
         ),
       );
       expect(a.events[0]).toMatchObject({
-        kind: 'behaviour.recorded',
-        type: 'subscribe_msg_popup_event',
-        properties: { List: [list('T1')] },
+        kind: 'consent.observed',
+        templateId: 'T1',
+        status: 'accept',
+        granted: true,
+        trigger: 'popup',
       });
       expect(a.dedupeKey).not.toBe(b.dedupeKey);
       const x = await accepted(
@@ -177,15 +179,15 @@ describe('Mini Program webhook', () => {
               ...common,
               MsgType: 'event',
               Event: 'subscribe_msg_sent_event',
-              SubscribeMsgSentEvent: { List: 'x' },
+              SubscribeMsgSentEvent: { List: { TemplateId: 'T1', MsgID: '7', ErrorCode: '0', ErrorStatus: 'success' } },
             }),
           ),
           OPTS,
         ),
       );
       expect(x.events[0]).toMatchObject({
-        type: 'subscribe_msg_sent_event',
-        properties: { SubscribeMsgSentEvent: { List: 'x' } },
+        type: 'subscribe_msg_sent',
+        properties: { results: [{ templateId: 'T1', msgId: '7', errorCode: '0', errorStatus: 'success' }] },
       });
     });
 
