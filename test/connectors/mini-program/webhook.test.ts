@@ -1,3 +1,4 @@
+import { toXml } from '../../../emulator/callbacks/callback-message';
 import * as wecomCrypto from '@wecom/crypto';
 import WXBizMsgCrypt from 'wechat-crypto';
 import { buildXml } from '../../../connectors/common/xml';
@@ -175,7 +176,7 @@ describe('Mini Program webhook', () => {
         handleWebhook(
           xmlPlain,
           post(
-            buildXml({
+            toXml({
               ...common,
               MsgType: 'event',
               Event: 'subscribe_msg_sent_event',
