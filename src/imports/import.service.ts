@@ -25,8 +25,8 @@ import type { ImportErrorPage, ImportJson } from './imports-api.types';
 
 export const IMPORT_KINDS: readonly ImportKind[] = ['customers', 'orders', 'events'];
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['csv', 'ndjson'];
-/** Rows per transaction: one bulk resolution, one statement per table. */
-const BATCH = 500;
+/** Rows per transaction: one bulk resolution, a few multi-row statements per table. */
+const BATCH = 2000;
 /** Refused rows kept per import; the count goes on past it. */
 const MAX_STORED_ERRORS = 10_000;
 
@@ -167,7 +167,14 @@ export class ImportService {
       }
       return fields.get(column);
     };
-    const ctx = { source, evidence: `import#${row.id}`, attributeSource: 'import' as const, definitions };
+    const ctx = {
+      source,
+      evidence: `import#${row.id}`,
+      attributeSource: 'import' as const,
+      definitions,
+      hint: { expectNew: true },
+      skipDuplicateCheck: true,
+    };
     const report = async () => {
       const r = await findImport(ds, row.id);
       if (r && req.onProgress) req.onProgress(importJson(r));

@@ -41,6 +41,13 @@ export interface IngestContext {
   attributeSource: 'import' | 'api';
   /** Definitions read once per import; read per call when absent. */
   definitions?: ReadonlyMap<string, AttributeDefinitionRow>;
+  /**
+   * An import's running guess that the next batch names only people nobody knows yet (the previous batch created
+   * everyone): the resolver then inserts outright and falls back to looking up only when a key already exists.
+   */
+  hint?: { expectNew: boolean };
+  /** An import counts rows written and does not tell duplicates apart: no lookup of stored orders and events. */
+  skipDuplicateCheck?: boolean;
 }
 
 /** The event's timeline key: the same client id from the same source is one event, by import or by API. */
@@ -102,9 +109,10 @@ export class IngestWriter {
       const r = await this.deps.resolver.resolve(
         db,
         bulk.map((b) => b.obs),
-        { source: ctx.evidence, syncRunId: null },
+        { source: ctx.evidence, syncRunId: null, expectNew: ctx.hint?.expectNew ?? false },
       );
       bulk.forEach((b, k) => (customerOf[b.index] = r.customerIds[k] ?? null));
+      if (ctx.hint) ctx.hint.expectNew = r.created === bulk.length && r.single === 0;
     }
     for (const i of single) {
       const item = items[i]!;
@@ -159,7 +167,7 @@ export class IngestWriter {
 
     await setImportedValues(db, attributeRows, { source: ctx.attributeSource, updatedBy: ctx.evidence }, now);
     await setPhoneWhereNone(db, phones, now);
-    await this.markDuplicates(db, items, results, ctx.source.id);
+    if (!ctx.skipDuplicateCheck) await this.markDuplicates(db, items, results, ctx.source.id);
     await insertImportedOrders(db, orders, now);
     await writeTimelines(db, events);
     return results;

@@ -80,16 +80,24 @@ export async function setImportedValues(
   );
 }
 
-/** An unverified phone (DESIGN §11) is kept as the customer's phone only where the customer has none. */
+/**
+ * An unverified phone (DESIGN §11) is kept as the customer's phone only where the customer has none: one UPDATE
+ * per few hundred customers (a CASE over their ids).
+ */
 export async function setPhoneWhereNone(
   db: Db,
   phones: readonly { customerId: string; phoneEnc: string }[],
   now: Date,
-) {
-  for (const p of phones)
-    await execute(db, 'UPDATE customers SET phone_enc = ?, updated_at = ? WHERE id = ? AND phone_enc IS NULL', [
-      p.phoneEnc,
-      toDbTime(now),
-      p.customerId,
-    ]);
+): Promise<void> {
+  const latest = new Map(phones.map((p) => [p.customerId, p.phoneEnc]));
+  const all = [...latest];
+  for (let i = 0; i < all.length; i += 500) {
+    const part = all.slice(i, i + 500);
+    await execute(
+      db,
+      `UPDATE customers SET phone_enc = CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END, updated_at = ?
+        WHERE id IN (${part.map(() => '?').join(', ')}) AND phone_enc IS NULL`,
+      [...part.flat(), toDbTime(now), ...part.map(([id]) => id)],
+    );
+  }
 }
