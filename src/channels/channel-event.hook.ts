@@ -11,6 +11,8 @@ import { addAssignments } from '../storage/tags/customer-tag.repository';
 import { findTags } from '../storage/tags/tag.repository';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { WELCOME_CODE_TTL_MS } from './welcome-sender';
+import { withTagEvents } from '../tags/assignments/tag-webhook-events';
+import { recordWebhookEvent } from '../webhooks/webhook-event.writer';
 
 /** Fanout `all` queues a superset; the pusher applies `tags.wecomFanout` when it computes each call. */
 const writer = new OutboxWriter('all');
@@ -107,6 +109,19 @@ export const channelEventHook: EventHook = {
       dedupeKey: key,
       inboxId: ctx.row.id,
     });
+    await recordWebhookEvent(
+      ctx.em,
+      'channel.touched',
+      {
+        customerId,
+        channelId: channel.id,
+        channelName: channel.name,
+        via: arrival.via,
+        first: touch.first,
+        ...(arrival.staffUserId ? { staffUserId: arrival.staffUserId } : {}),
+      },
+      at,
+    );
     await assignChannelTags(ctx, channel, customerId);
     if (e.kind === 'follow.added') await countUnsentWelcome(ctx, channel, e);
   },
@@ -139,7 +154,9 @@ async function countUnsentWelcome(ctx: ApplyContext, channel: ChannelRow, e: Fol
 async function assignChannelTags(ctx: ApplyContext, channel: ChannelRow, customerId: string): Promise<void> {
   if (channel.tagIds.length === 0) return;
   for (const tag of await findTags(ctx.em, channel.tagIds)) {
-    if ((await addAssignments(ctx.em, tag.id, [customerId], 'channel', `channel:${channel.id}`, ctx.now)) > 0)
-      await writer.enqueueCustomers(ctx.em, tag.id, [customerId], ctx.now);
+    const added = await withTagEvents(ctx.em, 'assign', tag.id, [customerId], ['channel'], ctx.now, () =>
+      addAssignments(ctx.em, tag.id, [customerId], 'channel', `channel:${channel.id}`, ctx.now),
+    );
+    if (added > 0) await writer.enqueueCustomers(ctx.em, tag.id, [customerId], ctx.now);
   }
 }

@@ -20,6 +20,7 @@ import {
 import { identitiesOfCustomers } from '../storage/identity/identity.repository';
 import { deleteGroupMembershipsOf } from '../storage/groups/wecom-group.repository';
 import type { ErasureResult } from './customers-api.types';
+import { recordWebhookEvent } from '../webhooks/webhook-event.writer';
 
 /**
  * `DELETE /api/v1/customers/:id` (DESIGN §7): erases a person in one transaction. Identities become keyed-hash
@@ -101,6 +102,7 @@ export class ErasureService {
       await deleteConflictsOf(em, all);
       await clearMergeEvidence(em, all);
       await markErased(em, all, now);
+      await recordWebhookEvent(em, 'customer.erased', { customerId: cid, mergedCustomerIds: merged }, now);
       await new AuditLogWriter(this.ds).write(
         {
           actor: actor.name,

@@ -1,6 +1,7 @@
 import { customersOfExternalUserids, groupName, type MembershipChange } from '../storage/groups/wecom-group.repository';
 import type { Db } from '../storage/sql';
 import { fitKey, writeTimelines } from './timeline.writer';
+import { recordWebhookEvents } from '../webhooks/webhook-event.writer';
 
 /**
  * `wecom.group.joined` / `wecom.group.left` per customer (DESIGN §10.1): external members only (staff are not
@@ -35,6 +36,22 @@ export async function writeGroupTimeline(
     }
   }
   const name = await groupName(db, corpId, chatId);
+  for (const kind of ['joined', 'left'] as const)
+    await recordWebhookEvents(
+      db,
+      kind === 'joined' ? 'group.joined' : 'group.left',
+      entries
+        .filter((x) => x.kind === kind)
+        .map(({ c }) => ({
+          customerId: customers.get(c.userid) ?? null,
+          corpId,
+          chatId,
+          groupName: name,
+          externalUserId: c.userid,
+          scene: c.scene,
+          at: c.at.toISOString(),
+        })),
+    );
   await writeTimelines(
     db,
     entries.map(({ kind, c }) => ({

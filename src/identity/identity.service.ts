@@ -24,6 +24,8 @@ import {
 } from '../storage/identity/identity.repository';
 import { recordConflicts } from '../storage/identity/identity-conflict.repository';
 import { mergeCustomers } from './merge.service';
+import { recordCustomersCreated, recordIdentitiesLinked } from './identity-webhook-events';
+import { recordWebhookEvents } from '../webhooks/webhook-event.writer';
 import { undoneMergePairs } from '../storage/identity/merge-log.repository';
 import { type KnownCustomer, pairKey, planResolution } from './resolution-plan';
 
@@ -163,6 +165,32 @@ export class IdentityService {
     if (phoneAttribute)
       await this.setPhoneAttribute(db, survivor, phoneAttribute, encrypted.get(phoneAttribute.value)!, obs, now);
     await this.applyProfile(db, survivor, obs, now);
+    if (created)
+      await recordCustomersCreated(
+        db,
+        [survivor.id],
+        plan.attach.map((ref) => ({ customerId: survivor.id, ref })),
+        obs.source,
+        now,
+      );
+    await recordIdentitiesLinked(
+      db,
+      plan.attach.map((ref) => ({ customerId: survivor.id, ref })),
+      obs.source,
+      now,
+    );
+    if (merges.length > 0)
+      await recordWebhookEvents(
+        db,
+        'customer.merged',
+        plan.merges.map((mergedId, i) => ({
+          customerId: survivor.id,
+          mergedId,
+          mergeId: merges[i],
+          reason: obs.source,
+        })),
+        now,
+      );
     return { customerId: survivor.id, created, attached: plan.attach, merges, conflicts, erased: false };
   }
 

@@ -11,6 +11,7 @@ import { timelineKey, writeTimeline } from '../events/timeline.writer';
 import { applyPayment, applyRefund } from '../events/transactions.writer';
 import { eventHooks } from './event-hooks';
 import type { InboxRecord } from '../storage/inbox/inbox.repository';
+import { recordWebhookEvent } from '../webhooks/webhook-event.writer';
 
 /** Timeline `type` prefix per channel: `oa.subscribe`, `mp.message.text`, `wecom.follow_added`, `pay.succeeded`. */
 const PREFIX: Record<Channel, string> = {
@@ -89,6 +90,18 @@ export class EventApplier {
           },
           ctx.now,
         );
+        await recordWebhookEvent(
+          ctx.em,
+          e.subscribed ? 'follow.added' : 'follow.removed',
+          {
+            customerId,
+            channel: 'oa',
+            appId: e.account,
+            openid: e.openid,
+            ...(e.qrScene ? { qrScene: e.qrScene } : {}),
+          },
+          at,
+        );
         await this.timeline(ctx, e, customerId, e.subscribed ? 'subscribe' : 'unsubscribe', {
           openid: e.openid,
           qrScene: e.qrScene,
@@ -119,6 +132,19 @@ export class EventApplier {
           },
           ctx.now,
         );
+        if (change !== 'edited')
+          await recordWebhookEvent(
+            ctx.em,
+            change === 'added' ? 'follow.added' : 'follow.removed',
+            {
+              customerId,
+              channel: 'wecom',
+              corpId: e.account,
+              userid: e.staffUserId,
+              externalUserId: e.externalUserId,
+            },
+            at,
+          );
         const { kind: _k, channel: _c, account: _a, occurredAt: _o, ...payload } = e;
         await this.timeline(ctx, e, customerId, `follow_${change}`, payload);
         return;
@@ -139,6 +165,19 @@ export class EventApplier {
       case 'payment.succeeded': {
         const customerId = await this.payer(ctx, e);
         await applyPayment(ctx.em, e.account, e, customerId, ctx.now);
+        await recordWebhookEvent(
+          ctx.em,
+          'payment.succeeded',
+          {
+            customerId,
+            mchId: e.account,
+            outTradeNo: e.outTradeNo,
+            transactionId: e.transactionId,
+            amountFen: e.amountTotal,
+            currency: e.currency || 'CNY',
+          },
+          at,
+        );
         await this.timeline(ctx, e, customerId, 'succeeded', {
           outTradeNo: e.outTradeNo,
           transactionId: e.transactionId,
@@ -151,6 +190,19 @@ export class EventApplier {
       }
       case 'payment.refunded': {
         const customerId = await applyRefund(ctx.em, e.account, e, ctx.now);
+        await recordWebhookEvent(
+          ctx.em,
+          'payment.refunded',
+          {
+            customerId,
+            mchId: e.account,
+            outTradeNo: e.outTradeNo,
+            outRefundNo: e.outRefundNo,
+            refundFen: e.amountRefund,
+            refundStatus: e.refundStatus,
+          },
+          at,
+        );
         await this.timeline(ctx, e, customerId, 'refund', {
           outTradeNo: e.outTradeNo,
           outRefundNo: e.outRefundNo,

@@ -151,20 +151,66 @@ describe('webhooks API and delivery', () => {
           .then((r) => r.status === 400)
           .catch(() => false),
       );
-      const tagEvent = await emit('tag.assigned', { customerId: 'c1', tagId: '7', source: 'manual' });
-      const segEvent = await emit('segment.joined', { customerId: 'c1', segmentId: '3' });
-      await waitFor(async () => lines.length >= 2);
-      expect(lines).toEqual(
+      // A customer, tagged by hand, then made a member of a segment built on that tag.
+      const customer = await retryingTransaction(db.ds, (em) =>
+        t.app.identity.resolve(em, {
+          identities: [{ type: 'oa_openid', scope: 'wxhook', value: 'o-hook-1' }],
+          source: 'test',
+          profile: { displayName: '李雷' },
+        }),
+      );
+      const customerId = customer.customerId!;
+      const vip = (await t.request('/api/v1/tags', { method: 'POST', key: admin, json: { name: 'VIP' } })).body;
+      const member = (await t.request('/api/v1/tags', { method: 'POST', key: admin, json: { name: 'VIP人群' } })).body;
+      const tagged = await t.request(`/api/v1/customers/${customerId}/tags`, {
+        method: 'POST',
+        key: operator,
+        json: { tagIds: [vip.id] },
+      });
+      expect(tagged.status).toBe(200);
+      const segment = await t.request('/api/v1/segments', {
+        method: 'POST',
+        key: operator,
+        json: { name: 'VIP 客户', tagId: member.id, rule: { type: 'tag', tagId: vip.id } },
+      });
+      expect(segment.status).toBe(201);
+      expect(
+        (await t.request(`/api/v1/segments/${segment.body.id}/run`, { method: 'POST', key: operator })).status,
+      ).toBe(200);
+      await waitFor(async () => lines.length >= 3);
+      const seen = lines.map((l) => {
+        const [type, eventId] = l.split(' ', 2) as [string, string];
+        return {
+          type,
+          eventId,
+          data: JSON.parse(l.slice(type.length + eventId.length + 2)) as Record<string, unknown>,
+        };
+      });
+      expect(seen).toEqual(
         expect.arrayContaining([
-          `tag.assigned ${tagEvent} {"customerId":"c1","tagId":"7","source":"manual"}`,
-          `segment.joined ${segEvent} {"customerId":"c1","segmentId":"3"}`,
+          {
+            type: 'tag.assigned',
+            eventId: expect.any(String),
+            data: { customerId, tagId: vip.id, tagName: 'VIP', source: 'manual' },
+          },
+          {
+            type: 'tag.assigned',
+            eventId: expect.any(String),
+            data: { customerId, tagId: member.id, tagName: 'VIP人群', source: 'rule' },
+          },
+          {
+            type: 'segment.joined',
+            eventId: expect.any(String),
+            data: { customerId, segmentId: segment.body.id, tagId: member.id },
+          },
         ]),
       );
+      const segEvent = seen.find((e) => e.type === 'segment.joined')!.eventId;
       const list = await waitFor(async () => {
         const r = await t.request(`/api/v1/webhooks/${created.body.id}/deliveries`, { key: operator });
         return r.body.items.every((d: { status: string }) => d.status === 'delivered') ? r : undefined;
       });
-      expect(list.body.items).toHaveLength(2);
+      expect(list.body.items).toHaveLength(3);
       expect(list.body.items[0]).toMatchObject({
         type: 'segment.joined',
         eventId: segEvent,
@@ -175,7 +221,11 @@ describe('webhooks API and delivery', () => {
         key: operator,
       });
       expect(detail.body.attemptsLog[0]).toMatchObject({ ok: true, statusCode: 200, responseExcerpt: 'ok' });
-      expect(detail.body.body).toMatchObject({ id: segEvent, type: 'segment.joined', data: { segmentId: '3' } });
+      expect(detail.body.body).toMatchObject({
+        id: segEvent,
+        type: 'segment.joined',
+        data: { segmentId: segment.body.id },
+      });
 
       // A disabled subscription gets no more events.
       const off = await t.request(`/api/v1/webhooks/${created.body.id}`, {

@@ -205,3 +205,23 @@ export async function tagsOfCustomers(
     ]);
   return out;
 }
+
+/** Of these customers, those holding the tag from one of these sources. */
+export async function holdersAmong(
+  db: Db,
+  tagId: string,
+  sources: readonly CustomerTagSource[],
+  customerIds: readonly string[],
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const part = customerIds.slice(i, i + 500);
+    const rows = await select(
+      db,
+      `SELECT DISTINCT customer_id FROM customer_tags WHERE tag_id = ? AND source IN (${sources.map(() => '?').join(', ')}) AND customer_id IN (${part.map(() => '?').join(', ')})`,
+      [tagId, ...sources, ...part],
+    );
+    for (const r of rows) out.add(String(r.customer_id));
+  }
+  return out;
+}

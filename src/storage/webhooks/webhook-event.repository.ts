@@ -1,41 +1,48 @@
 import type { WebhookEventRow } from '../entities/webhook.entity';
-import { type Db, execute, fromDbTime, fromJsonText, idString, insertIgnore, select } from '../sql';
+import { type Db, fromDbTime, fromJsonText, idString, insertIgnore, select } from '../sql';
 
 export type NewWebhookEvent = Omit<WebhookEventRow, 'id'>;
 
 /**
- * Writes an event and one pending delivery per subscription that wants it, in the caller's transaction (DESIGN
- * §11: the outbox commits with the change it reports). The event's `retryUntil` bounds its retries.
+ * Writes events and one pending delivery per event and subscription that wants them, in the caller's
+ * transaction (DESIGN §11: the outbox commits with the change it reports); `retryUntil` bounds the retries.
  */
-export async function insertWebhookEvent(
+export async function insertWebhookEvents(
   db: Db,
-  e: NewWebhookEvent,
+  events: readonly NewWebhookEvent[],
   webhookIds: readonly string[],
   now: Date,
   retryUntil: Date,
-): Promise<string> {
-  const r = await execute(db, 'INSERT INTO webhook_events (event_id, type, occurred_at, data) VALUES (?, ?, ?, ?)', [
-    e.eventId,
-    e.type,
-    e.occurredAt,
-    JSON.stringify(e.data),
-  ]);
-  const eventRowId = r.insertId!;
-  await insertIgnore(
-    db,
-    'webhook_deliveries',
-    webhookIds.map((webhookId) => ({
-      webhook_id: webhookId,
-      event_row_id: eventRowId,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      retry_until: retryUntil,
-      created_at: now,
-      updated_at: now,
-    })),
-  );
-  return eventRowId;
+): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    const part = events.slice(i, i + 500);
+    await insertIgnore(
+      db,
+      'webhook_events',
+      part.map((e) => ({ event_id: e.eventId, type: e.type, occurred_at: e.occurredAt, data: e.data })),
+    );
+    const rows = await select(
+      db,
+      `SELECT id FROM webhook_events WHERE event_id IN (${part.map(() => '?').join(', ')})`,
+      part.map((e) => e.eventId),
+    );
+    await insertIgnore(
+      db,
+      'webhook_deliveries',
+      rows.flatMap((r) =>
+        webhookIds.map((webhookId) => ({
+          webhook_id: webhookId,
+          event_row_id: idString(r.id),
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          retry_until: retryUntil,
+          created_at: now,
+          updated_at: now,
+        })),
+      ),
+    );
+  }
 }
 
 export async function findWebhookEvents(db: Db, rowIds: readonly string[]): Promise<Map<string, WebhookEventRow>> {

@@ -8,6 +8,7 @@ import type { IdentityHasher } from '../../security/identity-hash';
 import type { Db } from '../../storage/sql';
 import { foldProfile, groupObservations, hasSlotClash, type Profile } from './batch-groups';
 import { createAllOrNothing } from './optimistic-create';
+import { recordCustomersCreated, recordIdentitiesLinked } from '../../identity/identity-webhook-events';
 import { uuidv7Batch } from './uuid-batch';
 import {
   anyTombstones,
@@ -159,6 +160,14 @@ export class BulkIdentityResolver {
     await insertIdentitiesBulk(db, createdIdentities, { source, syncRunId: ev.syncRunId, now, links: false });
     await insertIdentitiesBulk(db, attachedIdentities, { source, syncRunId: ev.syncRunId, now, links: true });
     out.created = newCustomers.length;
+    await recordCustomersCreated(
+      db,
+      newCustomers.map((c) => c.id),
+      createdIdentities,
+      source,
+      now,
+    );
+    await recordIdentitiesLinked(db, attachedIdentities, source, now);
 
     for (const i of singles.sort((a, b) => a - b)) {
       const r = await this.deps.identity.resolve(db, {

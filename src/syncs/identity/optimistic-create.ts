@@ -10,6 +10,7 @@ import {
   type NewIdentityRow,
 } from '../../storage/identity/bulk-identity.repository';
 import type { BulkObservation, BulkResolution } from './bulk-resolver';
+import { recordCustomersCreated } from '../../identity/identity-webhook-events';
 
 const SAVEPOINT = 'siyu_bulk_create';
 
@@ -43,6 +44,13 @@ export async function createAllOrNothing(
   return unlessDuplicate(db, SAVEPOINT, async () => {
     await insertCustomersBulk(db, customers, ev.now);
     await insertIdentitiesBulk(db, identities, { source: ev.source, syncRunId: null, now: ev.now, links: false });
+    await recordCustomersCreated(
+      db,
+      customers.map((c) => c.id),
+      identities,
+      ev.source,
+      ev.now,
+    );
     return out;
   });
 }

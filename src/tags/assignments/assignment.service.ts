@@ -5,6 +5,7 @@ import type { CustomerTagSource } from '../../storage/entities';
 import type { Db } from '../../storage/sql';
 import { findTags } from '../../storage/tags/tag.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
+import { withTagEvents } from './tag-webhook-events';
 import { outboxSignal } from '../outbox/outbox-signal';
 import { tagInvalid, tagNotFound } from '../tag-errors';
 import type { Actor, TagsDeps } from '../tags-deps';
@@ -61,7 +62,10 @@ export class AssignmentService {
       const now = new Date(this.deps.now());
       const added: string[] = [];
       for (const tag of tags) {
-        if ((await addAssignments(m, tag, [id], 'manual', actor.name, now)) > 0) added.push(tag);
+        const n = await withTagEvents(m, 'assign', tag, [id], ['manual'], now, () =>
+          addAssignments(m, tag, [id], 'manual', actor.name, now),
+        );
+        if (n > 0) added.push(tag);
         await this.writer.enqueueCustomers(m, tag, [id], now);
       }
       await this.audit.write(
@@ -91,7 +95,9 @@ export class AssignmentService {
     const result = await retryingTransaction(this.deps.ds, async (m) => {
       const id = await this.customer(m, customerId);
       const now = new Date(this.deps.now());
-      const removed = await removeAssignments(m, tagId, [id], OPERATOR_SOURCES);
+      const removed = await withTagEvents(m, 'unassign', tagId, [id], OPERATOR_SOURCES, now, () =>
+        removeAssignments(m, tagId, [id], OPERATOR_SOURCES),
+      );
       await this.writer.enqueueCustomers(m, tagId, [id], now);
       await this.audit.write(
         {
@@ -134,10 +140,12 @@ export class AssignmentService {
   ): Promise<number> {
     if (customerIds.length === 0) return 0;
     const now = new Date(this.deps.now());
-    const changed =
+    const sources = op === 'assign' || who.source !== 'manual' ? [who.source] : OPERATOR_SOURCES;
+    const changed = await withTagEvents(db, op, tagId, customerIds, sources, now, () =>
       op === 'assign'
-        ? await addAssignments(db, tagId, customerIds, who.source, who.assignedBy, now)
-        : await removeAssignments(db, tagId, customerIds, who.source === 'manual' ? OPERATOR_SOURCES : [who.source]);
+        ? addAssignments(db, tagId, customerIds, who.source, who.assignedBy, now)
+        : removeAssignments(db, tagId, customerIds, sources),
+    );
     if (changed > 0) await this.writer.enqueueCustomers(db, tagId, customerIds, now);
     return changed;
   }

@@ -11,6 +11,7 @@ import { recordObserved } from '../../storage/tags/remote-tag-state.repository';
 import type { TagsDeps } from '../tags-deps';
 import { customersOfOpenids, desiredOpenids, knownPresent } from '../../storage/tags/oa-members.repository';
 import { importRemoteTags, WECHAT_ACTOR, type CatalogImport } from './remote-catalog';
+import { withTagEvents } from '../assignments/tag-webhook-events';
 
 export interface BindingDrift {
   tagId: string;
@@ -129,8 +130,12 @@ export class OaReconciler {
         if (stillWanted) missing.push(openid);
       }
       await recordObserved(m, 'oa', b.account, writes, now);
-      const added = await addAssignments(m, b.tagId, [...adopted], 'wechat', WECHAT_ACTOR, now);
-      const removed = await removeAssignments(m, b.tagId, [...dropped], ['wechat']);
+      const added = await withTagEvents(m, 'assign', b.tagId, [...adopted], ['wechat'], now, () =>
+        addAssignments(m, b.tagId, [...adopted], 'wechat', WECHAT_ACTOR, now),
+      );
+      const removed = await withTagEvents(m, 'unassign', b.tagId, [...dropped], ['wechat'], now, () =>
+        removeAssignments(m, b.tagId, [...dropped], ['wechat']),
+      );
       if (added + removed > 0) {
         await this.audit.write(
           {

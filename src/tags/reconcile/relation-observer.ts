@@ -10,6 +10,7 @@ import { OutboxWriter } from '../outbox/outbox-writer';
 import { recordObserved, statesOf, type RemoteStateWrite } from '../../storage/tags/remote-tag-state.repository';
 import { desiredWecomTags, relationSubject } from '../../storage/tags/wecom-relations.repository';
 import { mayBeOwnAdd, unfinishedPushes } from './relation-pushes';
+import { withTagEvents } from '../assignments/tag-webhook-events';
 
 /** One relation as WeChat reports it: the corp tag ids (type 1) a staff member's customer carries. */
 export interface ObservedRelation {
@@ -92,7 +93,10 @@ export class RelationObserver {
         const actor = `wecom:${rel.userid}`;
         if (has) {
           if (wanted) continue;
-          if ((await addAssignments(db, b.tagId, [customerId], 'wechat', actor, now)) === 0) continue;
+          const added = await withTagEvents(db, 'assign', b.tagId, [customerId], ['wechat'], now, () =>
+            addAssignments(db, b.tagId, [customerId], 'wechat', actor, now),
+          );
+          if (added === 0) continue;
           result.adopted++;
           await audit.write(
             {
@@ -105,7 +109,9 @@ export class RelationObserver {
             em,
           );
         } else {
-          const removed = await removeAssignments(db, b.tagId, [customerId], ['wechat', 'staff']);
+          const removed = await withTagEvents(db, 'unassign', b.tagId, [customerId], ['wechat', 'staff'], now, () =>
+            removeAssignments(db, b.tagId, [customerId], ['wechat', 'staff']),
+          );
           result.dropped++;
           if (removed > 0)
             await audit.write(

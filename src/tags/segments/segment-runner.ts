@@ -13,6 +13,7 @@ import type { TagsDeps } from '../tags-deps';
 import { compileRule } from '../../storage/segments/rule-compiler';
 import type { Rule } from './rule-types';
 import type { SegmentPreviewJson } from './segments-api.types';
+import { recordWebhookEvents } from '../../webhooks/webhook-event.writer';
 
 export interface SegmentRunResult {
   added: number;
@@ -72,6 +73,19 @@ export class SegmentRunner {
         const joined = await membershipChanges(m, segment.tagId, rule, after, hi);
         result.added += await this.assignments.applyChunk(m, 'assign', segment.tagId, joined.added, who);
         result.removed += await this.assignments.applyChunk(m, 'unassign', segment.tagId, joined.left, who);
+        const at = new Date(this.deps.now());
+        await recordWebhookEvents(
+          m,
+          'segment.joined',
+          joined.added.map((customerId) => ({ customerId, segmentId: segment.id, tagId: segment.tagId })),
+          at,
+        );
+        await recordWebhookEvents(
+          m,
+          'segment.left',
+          joined.left.map((customerId) => ({ customerId, segmentId: segment.id, tagId: segment.tagId })),
+          at,
+        );
       });
       result.scanned += window.length;
       after = hi;
