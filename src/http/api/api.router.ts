@@ -10,6 +10,7 @@ import { registerMergeRoutes } from './merges.routes';
 import { registerConflictRoutes } from './conflicts.routes';
 import { registerInboxRoutes } from './inbox.routes';
 import { registerCustomerRoutes } from './customers.routes';
+import { registerCustomerExportRoutes } from './customer-export.routes';
 import { registerSyncRoutes } from './syncs.routes';
 import { registerCustomerTagRoutes } from './customer-tags.routes';
 import { registerTagRoutes } from './tags.routes';
@@ -35,6 +36,7 @@ const routeFiles: ApiRoutes[] = [
   registerWhoamiRoutes,
   registerCustomerLookupRoutes,
   registerCustomerRoutes,
+  registerCustomerExportRoutes,
   registerCustomerTagRoutes,
   registerTagRoutes,
   registerSegmentRoutes,
