@@ -18,6 +18,8 @@ export function startChild<R>(
   name: string,
   env: NodeJS.ProcessEnv = {},
   nodeArgs: string[] = [],
+  /** Given, the child's stdout comes here instead of the bench's own (a bench counting log lines). */
+  onStdout?: (chunk: Buffer) => void,
 ): Promise<Child<R>> {
   const ts = __filename.endsWith('.ts');
   const file = path.join(dir, `${name}.${ts ? 'ts' : 'js'}`);
@@ -25,8 +27,9 @@ export function startChild<R>(
   const child = fork(file, [], {
     env: { ...process.env, ...env },
     execArgv: [...execArgv, ...nodeArgs],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', onStdout ? 'pipe' : 'inherit', 'inherit', 'ipc'],
   });
+  if (onStdout) child.stdout?.on('data', onStdout);
   let resolveResult!: (r: R) => void;
   let rejectResult!: (e: Error) => void;
   const result = new Promise<R>((res, rej) => ((resolveResult = res), (rejectResult = rej)));
