@@ -148,6 +148,9 @@ describe('imports and the events API', () => {
     const rfmOf = async (id: string) => (await api(`/customers/${id}`, operator)).body.rfm;
     expect(await rfmOf(customerA)).toMatchObject({ orders: 2, totalSpent: 14000, totalRefunded: 1000 });
     expect(await rfmOf(customerB)).toMatchObject({ orders: 1, totalSpent: 3000 });
+    // Imported orders count in RFM, not as the WeChat Pay channel.
+    expect((await api('/customers?channel=pay', operator)).body.items).toEqual([]);
+    expect((await api('/overview', viewer)).body.customers.byChannel.pay).toBe(0);
     const [sourced] = await select<{ n: unknown }>(
       db.ds,
       "SELECT COUNT(*) AS n FROM transactions WHERE source = 'crm'",

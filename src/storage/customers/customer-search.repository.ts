@@ -59,7 +59,8 @@ function filterSql(f: CustomerFilter, scopes: readonly IdentityScope[], phones?:
     params.push(f.tagId);
   }
   if (f.channel === 'pay') {
-    where.push('EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.id)');
+    // Paid through WeChat Pay: an order imported from another system is not the channel.
+    where.push("EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.id AND t.source = 'wechat_pay')");
   } else if (f.channel) {
     where.push('EXISTS (SELECT 1 FROM identities ci WHERE ci.customer_id = c.id AND ci.type = ?)');
     params.push(CHANNEL_IDENTITY[f.channel]);

@@ -29,7 +29,8 @@ export async function customerCounts(db: Db): Promise<{ total: number; byChannel
     ),
     select(
       db,
-      "SELECT COUNT(DISTINCT t.customer_id) AS n FROM transactions t JOIN customers c ON c.id = t.customer_id AND c.status = 'active'",
+      // The WeChat Pay channel: orders imported from other systems (DESIGN §11) count in RFM, not here.
+      "SELECT COUNT(DISTINCT t.customer_id) AS n FROM transactions t JOIN customers c ON c.id = t.customer_id AND c.status = 'active' WHERE t.source = 'wechat_pay'",
     ),
   ]);
   const perType = new Map(byType.map((r) => [String(r.type), n(r.n)]));
