@@ -23,6 +23,7 @@ import { registerGroupRoutes } from './groups.routes';
 import { registerChannelRoutes } from './channels.routes';
 import { registerAttributeRoutes } from './attributes.routes';
 import { registerWebhookRoutes } from './webhooks.routes';
+import { registerExportRoutes } from './exports.routes';
 import { registerImportRoutes } from './imports.routes';
 import { registerEventRoutes } from './events.routes';
 import { registerOperatorRoutes } from './operators.routes';
@@ -34,6 +35,8 @@ export type ApiRoutes = (router: Router, app: Services) => void;
 /** Listed explicitly, in the order of DESIGN §8.3. */
 const routeFiles: ApiRoutes[] = [
   registerWhoamiRoutes,
+  // Before the customer routes: /customers/export must match ahead of /customers/:id.
+  registerExportRoutes,
   registerCustomerLookupRoutes,
   registerCustomerRoutes,
   registerCustomerExportRoutes,
