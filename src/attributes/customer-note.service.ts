@@ -41,7 +41,7 @@ export class CustomerNoteService {
     const note = await retryingTransaction(this.deps.ds, async (em) => {
       const n = await insertNote(
         em,
-        { customerId: c, text, author: actor.name, authorKind: kind },
+        { customerId: c, text, author: actor.displayName ?? actor.name, authorKind: kind },
         new Date(this.deps.now()),
       );
       await this.audit.write(

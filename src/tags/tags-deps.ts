@@ -14,4 +14,6 @@ export interface TagsDeps {
 export interface Actor {
   name: string;
   role?: string | null;
+  /** A person's own name where the record shows it in words (a note's author); `name` is then `operator:<id>`. */
+  displayName?: string;
 }

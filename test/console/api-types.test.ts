@@ -17,6 +17,7 @@ const CONSOLE_SHARED = [
   'groups/groups-api.types',
   'identity/identity-api.types',
   'inbox/inbox-api.types',
+  'operators/operators-api.types',
   'overview/overview-api.types',
   'staff/staff-api.types',
   'syncs/syncs-api.types',

@@ -5,6 +5,7 @@ import { uuidv7 } from '../../src/storage/ids';
 import { insertIgnore } from '../../src/storage/sql';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { useTestDatabase } from '../helpers/describe-db';
+import { PEOPLE, signIn, type Person } from '../helpers/console-browser';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
 const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
@@ -18,7 +19,6 @@ describeWithChromium('custom fields in the console', () => {
   let t: TestApp;
   let browser: Browser;
   let operator: string;
-  let viewer: string;
   const customer = uuidv7();
   const pageErrors: string[] = [];
 
@@ -27,7 +27,6 @@ describeWithChromium('custom fields in the console', () => {
     browser = await launchChromium();
     t = await startTestApp(db.ds, testConfig(db.url));
     operator = await t.key('operator', 'Otto Operator');
-    viewer = await t.key('viewer', 'Vera Viewer');
     const now = new Date();
     await insertIgnore(db.ds, 'customers', [
       { id: customer, status: 'active', display_name: '王芳', created_at: now, updated_at: now },
@@ -41,7 +40,7 @@ describeWithChromium('custom fields in the console', () => {
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
-  async function openConsole(key: string, hash: string): Promise<Page> {
+  async function openConsole(who: Person, hash: string): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
     const page = await ctx.newPage();
     page.setDefaultTimeout(12_000);
@@ -50,9 +49,7 @@ describeWithChromium('custom fields in the console', () => {
       if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) pageErrors.push(`console: ${m.text()}`);
     });
     await page.goto(`${t.url}/console${hash}`);
-    await page.fill('input[name=apiKey]', key);
-    await page.click('form.signin button[type=submit]');
-    await page.locator('#who').waitFor({ state: 'visible' });
+    await signIn(page, t.app, who);
     return page;
   }
 
@@ -73,7 +70,7 @@ describeWithChromium('custom fields in the console', () => {
   }
 
   it('defines 孩子数量 and 兴趣, fills them in on the profile and adds a note', async () => {
-    const page = await openConsole(operator, '#/attributes');
+    const page = await openConsole(PEOPLE.operator, '#/attributes');
     await define(page, { zh: '孩子数量', en: 'Children', key: 'children', type: /^数字$/, staff: true });
     await define(page, {
       zh: '兴趣',
@@ -108,7 +105,7 @@ describeWithChromium('custom fields in the console', () => {
   });
 
   it('offers the attribute condition in the segment builder: 兴趣 contains 户外 counts live', async () => {
-    const page = await openConsole(operator, '#/segments/new');
+    const page = await openConsole(PEOPLE.operator, '#/segments/new');
     const choose = async (select: string, option: string | RegExp) => {
       await page.locator(select).click();
       await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
@@ -137,7 +134,7 @@ describeWithChromium('custom fields in the console', () => {
       key: admin,
       json: { idcard: '110101199003071234' },
     });
-    const page = await openConsole(viewer, `#/customers/${customer}`);
+    const page = await openConsole(PEOPLE.viewer, `#/customers/${customer}`);
     const field = page.getByTestId('customer-fields').locator('[data-field="idcard"]');
     await field.waitFor();
     expect(await field.innerText()).toContain('1****************4');

@@ -5,7 +5,7 @@ import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { uuidv7 } from '../../src/storage/ids';
 import { insertIgnore } from '../../src/storage/sql';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
-import { choose, openConsolePage, shot, signIn } from '../helpers/console-browser';
+import { PEOPLE, choose, openConsolePage, shot, signIn } from '../helpers/console-browser';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
@@ -58,7 +58,7 @@ describeWithChromium('channel codes in the console', () => {
 
   async function openConsole(hash = ''): Promise<Page> {
     const page = await openConsolePage(browser, t.url, hash, pageErrors, { acceptDownloads: true });
-    await signIn(page, operator);
+    await signIn(page, t.app, PEOPLE.operator);
     return page;
   }
 

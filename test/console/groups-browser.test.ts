@@ -3,7 +3,7 @@ import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { execute } from '../../src/storage/sql';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
-import { choose, openConsolePage, shot, signIn } from '../helpers/console-browser';
+import { PEOPLE, choose, openConsolePage, shot, signIn, type Person } from '../helpers/console-browser';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
@@ -22,7 +22,6 @@ describeWithChromium('customer groups in the console', () => {
   let emu: RunningEmulator;
   let t: TestApp;
   let browser: Browser;
-  let viewer: string;
   let operator: string;
   let corpId: string;
   let owner: { userid: string; name: string };
@@ -56,7 +55,7 @@ describeWithChromium('customer groups in the console', () => {
     ]);
     const config = testConfig(db.url, { accounts: gatewayAccounts(emu.state, emu.url) });
     t = await startTestApp(db.ds, config);
-    [viewer, operator] = [await t.key('viewer', 'Vera Viewer'), await t.key('operator', 'Otto Operator')];
+    operator = await t.key('operator', 'Otto Operator');
     const wecom = config.accounts.find((a) => a.kind === 'wecom')!;
     corpId = wecom.kind === 'wecom' ? wecom.corpId : '';
     const staff = (
@@ -122,14 +121,14 @@ describeWithChromium('customer groups in the console', () => {
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
-  async function openConsole(hash: string, key: string): Promise<Page> {
+  async function openConsole(hash: string, who: Person): Promise<Page> {
     const page = await openConsolePage(browser, t.url, hash, pageErrors);
-    await signIn(page, key);
+    await signIn(page, t.app, who);
     return page;
   }
 
   it('lists the groups with owner names and counts, filters by name and owner, and opens one with its members and chart', async () => {
-    const page = await openConsole('#/overview', viewer);
+    const page = await openConsole('#/overview', PEOPLE.viewer);
     await page.locator('#nav a', { hasText: '客户群' }).click();
     await page.locator('.groups .group-link', { hasText: '老客户福利群' }).waitFor();
     const rows = page.locator('.groups .el-table__body tr');
@@ -186,7 +185,7 @@ describeWithChromium('customer groups in the console', () => {
   it('builds "in 老客户福利群 and paid in the last 30 days" by clicking, counts it live, and explains it by the group name', async () => {
     const tag = await t.request('/api/v1/tags', { method: 'POST', key: operator, json: { name: '福利群近期购买' } });
     expect(tag.status).toBe(201);
-    const page = await openConsole('#/segments/new', operator);
+    const page = await openConsole('#/segments/new', PEOPLE.operator);
     await page.fill('form.segment-form input[name=name]', '福利群近期购买');
     await choose(page, '.tag-select[data-name=tagId]', '福利群近期购买');
     await choose(page, '.rule-condition >> nth=0 >> .cond-type', '所在客户群');
@@ -217,7 +216,7 @@ describeWithChromium('customer groups in the console', () => {
   }, 90_000);
 
   it('shows the groups page in English by the switch', async () => {
-    const page = await openConsole('#/groups', viewer);
+    const page = await openConsole('#/groups', PEOPLE.viewer);
     await page.locator('.groups .group-link').first().waitFor();
     await page.locator('.el-radio-button', { hasText: 'English' }).click();
     await page.locator('h1', { hasText: 'Customer groups' }).waitFor();

@@ -5,6 +5,7 @@ import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { useTestDatabase } from '../helpers/describe-db';
+import { PEOPLE, signIn, type Person } from '../helpers/console-browser';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
 const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
@@ -20,7 +21,6 @@ describeWithChromium('staff and customer transfers in the console', () => {
   let emu: RunningEmulator;
   let t: TestApp;
   let browser: Browser;
-  let operator: string;
   let corpId: string;
   let accountId: string;
   let refusing = '';
@@ -46,7 +46,6 @@ describeWithChromium('staff and customer transfers in the console', () => {
     ]);
     const config = testConfig(db.url, { accounts: gatewayAccounts(emu.state, emu.url) });
     t = await startTestApp(db.ds, config);
-    operator = await t.key('operator', 'Otto Operator');
     const wecom = config.accounts.find((a) => a.kind === 'wecom')!;
     corpId = wecom.kind === 'wecom' ? wecom.corpId : '';
     accountId = wecom.id;
@@ -83,7 +82,7 @@ describeWithChromium('staff and customer transfers in the console', () => {
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
-  async function openConsole(hash: string, key: string): Promise<Page> {
+  async function openConsole(hash: string, who: Person): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
     const page = await ctx.newPage();
     page.setDefaultTimeout(12_000);
@@ -96,9 +95,7 @@ describeWithChromium('staff and customer transfers in the console', () => {
         pageErrors.push(`console: ${m.text()}`);
     });
     await page.goto(`${t.url}/console${hash}`);
-    await page.fill('input[name=apiKey]', key);
-    await page.click('form.signin button[type=submit]');
-    await page.locator('#who').waitFor({ state: 'visible' });
+    await signIn(page, t.app, who);
     return page;
   }
 
@@ -111,7 +108,7 @@ describeWithChromium('staff and customer transfers in the console', () => {
     page.screenshot({ path: path.join(SHOTS, `console-${name}.png`), fullPage: true });
 
   it('lists the staff by name with status and customer counts, and transfers picked customers to a receiver by name', async () => {
-    const page = await openConsole('#/overview', operator);
+    const page = await openConsole('#/overview', PEOPLE.operator);
     await page.locator('#nav a', { hasText: '员工与客户继承' }).click();
     const rows = page.locator('.staff .el-table__body tr');
     await rows.filter({ hasText: '王出让' }).waitFor();
@@ -154,7 +151,7 @@ describeWithChromium('staff and customer transfers in the console', () => {
   });
 
   it('lists a departed rep’s unassigned customers and assigns them all in one click', async () => {
-    const page = await openConsole('#/staff', operator);
+    const page = await openConsole('#/staff', PEOPLE.operator);
     await page.locator('.staff .el-table__body tr').filter({ hasText: '赵离职' }).locator('a.member-action').click();
     await page.locator('.left-note').waitFor();
     const customers = page.locator('.member-customers .el-table__body tr');

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'fs';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
+import type { Role } from '../../src/auth/roles';
+import type { Services } from '../../src/services';
+import { consoleCookie, createOperatorSession } from './console-operator';
 
 /** Screenshots a reviewer can open after a run (gitignored). */
 const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
@@ -44,10 +47,28 @@ export async function openConsolePage(
   return page;
 }
 
-/** Signs in on the console's form with an API key and waits for the signed-in header. */
-export async function signIn(page: Page, key: string): Promise<void> {
-  await page.fill('input[name=apiKey]', key);
-  await page.click('form.signin button[type=submit]');
+/** A person the console tests sign in as. */
+export interface Person {
+  role: Role;
+  name: string;
+}
+
+export const PEOPLE = {
+  admin: { role: 'admin', name: 'Ada Admin' },
+  operator: { role: 'operator', name: 'Otto Operator' },
+  viewer: { role: 'viewer', name: 'Vera Viewer' },
+} as const satisfies Record<string, Person>;
+
+/**
+ * Signs `who` in as a console operator (for tests that are not about signing in: an operator and an open session
+ * made on the server, its `siyu_console` cookie given to the page's browser context), reloads and waits for the
+ * signed-in header. The sign-in itself is tested through the emulator's WeCom login in console-login-browser.
+ */
+export async function signIn(page: Page, app: Services, who: Person): Promise<void> {
+  const session = await createOperatorSession(app, who.role, who.name);
+  const url = new URL(page.url()).origin;
+  await page.context().addCookies([consoleCookie(url, session.cookie)]);
+  await page.reload();
   await page.locator('#who').waitFor({ state: 'visible' });
 }
 

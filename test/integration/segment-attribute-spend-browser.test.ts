@@ -4,7 +4,7 @@ import { insertIgnore } from '../../src/storage/sql';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { useTestDatabase } from '../helpers/describe-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
-import { choose, openConsolePage, shot, signIn } from '../helpers/console-browser';
+import { PEOPLE, choose, openConsolePage, shot, signIn } from '../helpers/console-browser';
 
 /**
  * The operator's segment "兴趣 contains 户外 AND spent ≥ ¥500" (DESIGN §10.4), built by clicking in the console's
@@ -83,7 +83,7 @@ describeWithChromium('segment builder: a custom field and spend together', () =>
 
   it('builds 兴趣 包含 户外 and 消费金额 至少 500 by clicking and previews the three people who match', async () => {
     const page = await openConsolePage(browser, t.url, '#/segments/new', errors);
-    await signIn(page, operator);
+    await signIn(page, t.app, PEOPLE.operator);
     await choose(page, '.rule-condition >> nth=0 >> .cond-type', '自定义字段');
     await choose(page, '.rule-condition >> nth=0 >> .cond-attr-key', '兴趣');
     await choose(page, '.rule-condition >> nth=0 >> .cond-attr-op', /^包含$/);

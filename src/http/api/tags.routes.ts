@@ -18,7 +18,7 @@ export const INLINE_FILTER_MAX = 2_000;
 
 export function actorOf(ctx: RouterContext): Actor {
   const p = principalOf(ctx.state);
-  return { name: p.actor, role: p.role };
+  return { name: p.actor, role: p.role, ...(p.kind === 'operator' ? { displayName: p.name } : {}) };
 }
 
 /** A numeric id path parameter; anything else cannot name a row, so it is a 404. */

@@ -1,40 +1,15 @@
 import { ref } from 'vue';
-import type { Role } from './api/types';
+import type { Role, WhoAmI } from './api/types';
 
 /**
- * The signed-in operator: the API key lives in sessionStorage only (gone when the tab closes; never in a URL,
- * never logged), the name and role come from `GET /api/v1/whoami`.
+ * The signed-in person (DESIGN §7.1): the session is the gateway's http-only `siyu_console` cookie, which this
+ * page never sees; who it is comes from `GET /api/v1/whoami`.
  */
-const KEY = 'siyu.console.apiKey';
 const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
 
-export interface Principal {
-  name: string;
-  role: Role;
-}
+export type Principal = WhoAmI;
 
 export const principal = ref<Principal | null>(null);
-
-export function apiKey(): string | null {
-  try {
-    return sessionStorage.getItem(KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function storeKey(key: string): void {
-  sessionStorage.setItem(KEY, key);
-}
-
-export function forgetKey(): void {
-  principal.value = null;
-  try {
-    sessionStorage.removeItem(KEY);
-  } catch {
-    // Storage disabled: nothing was kept.
-  }
-}
 
 export function isRole(v: unknown): v is Role {
   return typeof v === 'string' && (ROLES as readonly string[]).includes(v);

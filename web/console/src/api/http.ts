@@ -12,11 +12,9 @@ export class ApiError extends Error {
 
 type Unauthorized = (err: ApiError) => void;
 let onUnauthorized: Unauthorized = () => undefined;
-let keyOf: () => string | null = () => null;
 
-/** The app signs out on any 401, wherever it happened; the key comes from the session (session.ts). */
-export function configureApi(opts: { key: () => string | null; unauthorized: Unauthorized }): void {
-  keyOf = opts.key;
+/** The app goes back to sign-in on any 401, wherever it happened. */
+export function configureApi(opts: { unauthorized: Unauthorized }): void {
   onUnauthorized = opts.unauthorized;
 }
 
@@ -30,17 +28,20 @@ function errorOf(status: number, body: unknown, fallback: string): ApiError {
 }
 
 /**
- * `/api/v1<path>` with the session's API key in the Authorization header only (never in a URL). A 401 is
- * reported to the app and still thrown, so the caller stops what it was doing.
+ * `/api/v1<path>` carried by the session cookie (same origin only). A 401 is reported to the app and still
+ * thrown, so the caller stops what it was doing.
  */
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const key = keyOf();
-  if (!key) {
-    const err = new ApiError(401, 'UNAUTHORIZED', 'not signed in');
-    onUnauthorized(err);
-    throw err;
-  }
-  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${key}` };
+  return send<T>(`/api/v1${path}`, init, true);
+}
+
+/** A sign-in route of the gateway (`/auth/...`, `/console/login`): a 401 there is an answer, not a lost session. */
+export async function auth<T>(url: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  return send<T>(url, init, false);
+}
+
+async function send<T>(url: string, init: { method?: string; body?: unknown }, session: boolean): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
   const options: RequestInit = { method: init.method ?? 'GET', headers, credentials: 'same-origin' };
   if (init.body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -48,7 +49,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, options);
+    res = await fetch(url, options);
   } catch (e) {
     throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : 'network error');
   }
@@ -61,23 +62,17 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   if (!res.ok) {
     const err = errorOf(res.status, body, res.statusText || 'request failed');
-    if (res.status === 401) onUnauthorized(err);
+    if (session && res.status === 401) onUnauthorized(err);
     throw err;
   }
   return body as T;
 }
 
-/** A binary answer (an image to download) with the session's key, as a Blob; failures as `api` throws them. */
+/** A binary answer (an image to download) on the session, as a Blob; failures as `api` throws them. */
 export async function apiBlob(path: string): Promise<Blob> {
-  const key = keyOf();
-  if (!key) {
-    const err = new ApiError(401, 'UNAUTHORIZED', 'not signed in');
-    onUnauthorized(err);
-    throw err;
-  }
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${key}` }, credentials: 'same-origin' });
+    res = await fetch(`/api/v1${path}`, { credentials: 'same-origin' });
   } catch (e) {
     throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : 'network error');
   }

@@ -5,8 +5,15 @@
  * hand-written duplicate from coming back.
  */
 
-/** The calling key, as the gateway types it. */
+/** Who is signed in (a person, or the calling key), as the gateway types it. */
 export type { RoleJson as Role, WhoAmIJson as WhoAmI } from '@server/auth/auth-api.types';
+
+/** Operators and the ways to sign in, as the gateway types them. */
+export type {
+  OperatorJson as Operator,
+  OperatorListJson as OperatorList,
+  SignInChoicesJson as SignInChoices,
+} from '@server/operators/operators-api.types';
 
 /** The audit log, as the gateway types it. */
 export type { AuditPageJson as AuditPage, AuditRowJson as AuditRow } from '@server/audit/audit-api.types';

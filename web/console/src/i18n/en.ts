@@ -97,12 +97,18 @@ export const en: Record<MessageKey, string> = {
   'auditAction.channel.delete': 'delete channel code',
   'event.channel.touched': 'came through a channel code',
 
-  'signin.explain':
-    'Paste an API key (from siyu api-key create). It is kept in this browser tab only and forgotten when you sign out or close the tab.',
-  'signin.apiKey': 'API key',
+  'signin.explain': 'Sign in to the console as yourself.',
+  'signin.wecom': 'Sign in with WeCom',
+  'signin.wecomOf': 'Sign in with WeCom ({corp})',
+  'signin.wecomHint': 'Scan with the WeCom app from a PC browser; inside WeCom you are signed in at once.',
+  'signin.or': 'or with a login and password',
+  'signin.login': 'Login',
+  'signin.password': 'Password',
   'signin.submit': 'Sign in',
   'signin.doing': 'sign in',
-  'signin.refused': 'The gateway refused the key ({status} {code}: {message}). Sign in again.',
+  'signin.none':
+    'No way to sign in is set up yet: an admin configures the WeCom self-built app (agentId) or adds an account with siyu operator add.',
+  'signin.refused': 'Your session has ended ({status} {code}: {message}). Sign in again.',
   'signin.signedOut': 'Signed out.',
   'signin.unreachable': 'Could not reach the gateway: {message}',
 
@@ -694,6 +700,9 @@ export const en: Record<MessageKey, string> = {
   'auditAction.customer.tags.add': 'tagged a customer',
   'auditAction.customer.tags.remove': 'untagged a customer',
   'auditAction.customer.erase': 'erased a customer',
+  'auditAction.operator.add': 'added an operator',
+  'auditAction.operator.change': 'changed an operator',
+  'auditAction.operator.disable': 'disabled an operator',
   'auditAction.tag.create': 'created a tag',
   'auditAction.tag.update': 'edited a tag',
   'auditAction.tag.delete': 'deleted a tag',
@@ -718,6 +727,7 @@ export const en: Record<MessageKey, string> = {
   'actor.system': 'system',
   'actor.job': 'scheduled job',
 
+  'targetType.operator': 'operator',
   'targetType.customer': 'customer',
   'targetType.tag': 'tag',
   'targetType.tag_group': 'tag group',
