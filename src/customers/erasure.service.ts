@@ -1,4 +1,4 @@
-import type { DataSource } from '../storage';
+import type { DataSource, EntityManager } from '../storage';
 import { eventKeyPrefixOf } from '../../connectors/common/push-mapping';
 import { deleteInboxRows, inboxIdsByKeyPrefix, inboxIdsOfCustomers } from '../storage/inbox/inbox-retention.repository';
 import { deleteRefreshesOf } from '../storage/syncs/refresh-queue.repository';
@@ -47,74 +47,81 @@ export class ErasureService {
 
   /** Undefined when no such (non-erased) customer exists. */
   async erase(id: string, actor: { name: string; role: string }): Promise<ErasureResult | undefined> {
-    return this.ds.transaction(async (em) => {
-      const survivor = await survivorOf(em, id);
-      if (!survivor || survivor.status === 'erased') return undefined;
-      const cid = survivor.id;
-      await findCustomer(em, cid, true);
-      const merged = await customersMergedInto(em, cid);
-      const all = [cid, ...merged];
-      const now = new Date(this.now());
+    return this.ds.transaction((em) => this.eraseWithin(em, id, actor));
+  }
 
-      await this.outbox.enqueueCustomerErasure(em, cid, now);
-      const identities = await identitiesOfCustomers(em, all);
-      const tombstones = await insertTombstones(
-        em,
-        identities.map((i) => ({ hash: this.hasher.hash(i), type: i.type, customerId: cid })),
-        now,
-      );
-      // Found before the events and links that point at them are deleted.
-      const inboxIds = new Set(await inboxIdsOfCustomers(em, all));
-      const keyPrefixes = identities.flatMap((i) => eventKeyPrefixOf(i.type, i.scope, i.value) ?? []);
-      for (const id of await inboxIdsByKeyPrefix(em, keyPrefixes)) inboxIds.add(id);
-      const del = (table: ErasedTable): Promise<number> => deleteRowsOfCustomers(em, table, all);
-      const result: ErasureResult = {
-        customerId: cid,
-        mergedCustomerIds: merged,
-        identities: identities.length,
-        tombstones,
-        events: await del('events'),
-        tags: await del('customer_tags'),
-        follows: await del('wecom_follows'),
-        subscriptions: await del('oa_subscriptions'),
-        transactions: await detachTransactions(em, all),
-        inboxRows: await deleteInboxRows(em, [...inboxIds]),
-      };
-      await detachRefunds(em, all);
-      await del('customer_channels');
-      await del('channel_activity');
-      await del('customer_attributes');
-      await del('customer_notes');
-      await deleteRefreshesOf(
-        em,
-        identities
-          .filter((i) => i.type !== 'phone' && i.type !== 'unionid')
-          .map((i) => ({ account: i.scope, subject: i.value })),
-      );
-      await deleteGroupMembershipsOf(
-        em,
-        identities
-          .filter((i) => i.type === 'wecom_external_userid')
-          .map((i) => ({ corpId: i.scope, externalUserid: i.value })),
-      );
-      await del('identity_links');
-      await del('identities');
-      await deleteConflictsOf(em, all);
-      await clearMergeEvidence(em, all);
-      await markErased(em, all, now);
-      await recordWebhookEvent(em, 'customer.erased', { customerId: cid, mergedCustomerIds: merged }, now);
-      await new AuditLogWriter(this.ds).write(
-        {
-          actor: actor.name,
-          role: actor.role,
-          action: 'customer.erase',
-          targetType: 'customer',
-          targetId: cid,
-          details: { ...result },
-        },
-        em,
-      );
-      return result;
-    });
+  /** The erasure inside the caller's transaction (WeChat's account-closure event erases within its inbox row's). */
+  async eraseWithin(
+    em: EntityManager,
+    id: string,
+    actor: { name: string; role: string },
+  ): Promise<ErasureResult | undefined> {
+    const survivor = await survivorOf(em, id);
+    if (!survivor || survivor.status === 'erased') return undefined;
+    const cid = survivor.id;
+    await findCustomer(em, cid, true);
+    const merged = await customersMergedInto(em, cid);
+    const all = [cid, ...merged];
+    const now = new Date(this.now());
+
+    await this.outbox.enqueueCustomerErasure(em, cid, now);
+    const identities = await identitiesOfCustomers(em, all);
+    const tombstones = await insertTombstones(
+      em,
+      identities.map((i) => ({ hash: this.hasher.hash(i), type: i.type, customerId: cid })),
+      now,
+    );
+    // Found before the events and links that point at them are deleted.
+    const inboxIds = new Set(await inboxIdsOfCustomers(em, all));
+    const keyPrefixes = identities.flatMap((i) => eventKeyPrefixOf(i.type, i.scope, i.value) ?? []);
+    for (const id of await inboxIdsByKeyPrefix(em, keyPrefixes)) inboxIds.add(id);
+    const del = (table: ErasedTable): Promise<number> => deleteRowsOfCustomers(em, table, all);
+    const result: ErasureResult = {
+      customerId: cid,
+      mergedCustomerIds: merged,
+      identities: identities.length,
+      tombstones,
+      events: await del('events'),
+      tags: await del('customer_tags'),
+      follows: await del('wecom_follows'),
+      subscriptions: await del('oa_subscriptions'),
+      transactions: await detachTransactions(em, all),
+      inboxRows: await deleteInboxRows(em, [...inboxIds]),
+    };
+    await detachRefunds(em, all);
+    await del('customer_channels');
+    await del('channel_activity');
+    await del('customer_attributes');
+    await del('customer_notes');
+    await deleteRefreshesOf(
+      em,
+      identities
+        .filter((i) => i.type !== 'phone' && i.type !== 'unionid')
+        .map((i) => ({ account: i.scope, subject: i.value })),
+    );
+    await deleteGroupMembershipsOf(
+      em,
+      identities
+        .filter((i) => i.type === 'wecom_external_userid')
+        .map((i) => ({ corpId: i.scope, externalUserid: i.value })),
+    );
+    await del('identity_links');
+    await del('identities');
+    await deleteConflictsOf(em, all);
+    await clearMergeEvidence(em, all);
+    await markErased(em, all, now);
+    await recordWebhookEvent(em, 'customer.erased', { customerId: cid, mergedCustomerIds: merged }, now);
+    await new AuditLogWriter(this.ds).write(
+      {
+        actor: actor.name,
+        role: actor.role,
+        action: 'customer.erase',
+        targetType: 'customer',
+        targetId: cid,
+        details: { ...result },
+      },
+      em,
+    );
+    return result;
   }
 }

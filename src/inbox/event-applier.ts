@@ -1,4 +1,5 @@
-import type { EntityManager } from '../storage';
+import type { DataSource, EntityManager } from '../storage';
+import { PrivacyActions } from '../privacy/privacy-actions';
 import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
 import type { Channel, NormalizedEvent, PaymentSucceeded } from '../../connectors/common/normalized-event';
 import type { SiyuConfig } from '../../config';
@@ -46,10 +47,15 @@ export interface ApplyContext {
  * row after a crash or a retry writes nothing twice.
  */
 export class EventApplier {
+  private readonly privacy: PrivacyActions;
+
   constructor(
     private readonly identity: IdentityService,
     private readonly config: SiyuConfig,
-  ) {}
+    ds: DataSource,
+  ) {
+    this.privacy = new PrivacyActions(ds, config);
+  }
 
   async applyRow(em: EntityManager, row: InboxRow, now: Date): Promise<void> {
     for (let index = 0; index < row.events.length; index++) {
@@ -257,7 +263,7 @@ export class EventApplier {
         return;
       }
       case 'privacy.notice':
-        // Acted on by the privacy module's hook (event-hooks.ts), which also writes the timeline entry.
+        await this.privacy.apply({ em: ctx.em, now: ctx.now, inboxKey: ctx.row.dedupeKey, index: ctx.index }, e);
         return;
       case 'tag.changed':
       case 'staff.changed':

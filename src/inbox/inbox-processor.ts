@@ -101,7 +101,7 @@ export class InboxProcessor implements Worker {
     this.workerId = app.instanceId ?? newInstanceId();
     this.opts = { ...DEFAULT_PROCESSOR_OPTIONS, ...opts };
     this.repo = new InboxRepository<NormalizedEvent>(app.ds, { claim: app.config.database.claim });
-    this.applier = new EventApplier(app.identity, app.config);
+    this.applier = new EventApplier(app.identity, app.config, app.ds);
   }
 
   start(): this {
