@@ -25,7 +25,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isFen = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** One item of the request checked into an IngestItem, or why it is invalid. */
-function checkItem(v: unknown): IngestItem | string {
+function checkItem(v: unknown, knownSource: (id: string) => boolean): IngestItem | string {
   if (!isObject(v)) return 'expected an object';
   const { clientId, type, occurredAt, identities, properties, order } = v;
   if (typeof clientId !== 'string' || clientId.trim() === '' || clientId.length > MAX_CLIENT_ID)
@@ -52,6 +52,8 @@ function checkItem(v: unknown): IngestItem | string {
     }
     const scope = typeof id.scope === 'string' && id.scope.trim() !== '' ? id.scope.trim() : undefined;
     if (!scope && id.type !== 'unionid') return `identities.${i}.scope: required for ${id.type}`;
+    if (id.type === 'external_id' && !knownSource(scope!))
+      return `identities.${i}.scope: ${JSON.stringify(scope)} is not a configured source`;
     const ref: IdentityRef = { type: id.type, scope: scope ?? 'default', value: id.value.trim() };
     item.identities.push(ref);
   }
@@ -94,7 +96,7 @@ export class EventsIngestService {
       source = found;
     }
     const raw = body.items as unknown[];
-    const checked = raw.map(checkItem);
+    const checked = raw.map((v) => checkItem(v, (id) => findSource(this.deps.config, id) !== undefined));
     const valid = checked.flatMap((c, i) => (typeof c === 'string' ? [] : [{ i, item: c }]));
     const written: IngestResult[] =
       valid.length === 0

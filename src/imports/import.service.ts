@@ -101,6 +101,8 @@ export class ImportService {
     for (const [column, field] of Object.entries(mapping)) {
       const f = parseField(field, source.id);
       if (typeof f === 'string') throw importInvalid(`mapping ${JSON.stringify(column)}: ${f}`);
+      if (f.kind === 'identity' && f.type === 'external_id' && !findSource(this.deps.config, f.scope))
+        throw importInvalid(`mapping ${JSON.stringify(column)}: ${JSON.stringify(f.scope)} is not a configured source`);
       if (f.kind === 'attribute' && !definitions.has(f.key))
         throw importInvalid(`mapping ${JSON.stringify(column)}: attribute ${JSON.stringify(f.key)} is not defined`);
     }

@@ -180,6 +180,9 @@ describe('imports and the events API', () => {
     expect(await bad({ ...base, kind: 'people' })).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await bad({ ...base, mapping: { a: 'identity.oa_openid' } })).toMatchObject({ message: /needs its scope/ });
     expect(await bad({ ...base, mapping: { a: 'attribute.nope' } })).toMatchObject({ message: /not defined/ });
+    expect(await bad({ ...base, mapping: { a: 'identity.external_id:erp' } })).toMatchObject({
+      message: /"erp" is not a configured source/,
+    });
     expect((await api('/imports', viewer, 'POST', base)).status).toBe(403);
     expect((await api('/imports/999999', viewer)).status).toBe(404);
   });
@@ -198,6 +201,37 @@ describe('imports and the events API', () => {
     ).toEqual(['m1']);
     const conflicts = await select<{ n: unknown }>(db.ds, 'SELECT COUNT(*) AS n FROM identity_conflicts');
     expect(Number(conflicts[0]!.n)).toBeGreaterThan(0);
+  });
+
+  it('imports events from NDJSON into the timeline once per client id', async () => {
+    const lines = [
+      {
+        'identity.external_id': 'm2',
+        clientId: 'v1',
+        type: 'crm.visit',
+        occurredAt: '2026-03-03 15:00',
+        store: '徐汇店',
+      },
+      { 'identity.external_id': 'm2', clientId: 'v1', type: 'crm.visit', occurredAt: '2026-03-03 15:00' },
+      { 'identity.external_id': 'm2', type: 'crm.visit', occurredAt: '2026-03-03 15:00' },
+    ];
+    const data = lines.map((l) => JSON.stringify(l)).join('\n');
+    const body = { kind: 'events', source: 'crm', format: 'ndjson', data, mapping: { store: 'property.store' } };
+    const first = await api('/imports', operator, 'POST', body);
+    expect(await finished(first.body.id)).toMatchObject({ status: 'done', read: 3, written: 2, failed: 1 });
+    expect((await api(`/imports/${first.body.id}/errors`, viewer)).body.items).toEqual([
+      { line: 3, reason: 'clientId: missing', raw: expect.any(String) },
+    ]);
+    const again = await api('/imports', operator, 'POST', body);
+    expect(await finished(again.body.id)).toMatchObject({ status: 'done', written: 2 });
+    const events = (await api(`/customers/${customerB}/events`, operator)).body.items;
+    expect(events.filter((e: { type: string }) => e.type === 'crm.visit')).toEqual([
+      expect.objectContaining({
+        source: 'crm',
+        occurredAt: '2026-03-03T07:00:00.000Z',
+        payload: { clientId: 'v1', properties: { store: '徐汇店' } },
+      }),
+    ]);
   });
 
   it('POST /events: per-item results, idempotent by client id, orders into the RFM', async () => {
