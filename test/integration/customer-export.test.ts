@@ -37,11 +37,6 @@ describe('GET /api/v1/customers/:id/export', () => {
     customerId = (await resolve([{ type: 'oa_openid', scope: APP, value: 'o-export-1' }])).customerId!;
     // A second record of the same person, merged in: its id leads to the same bundle.
     mergedId = (await resolve([{ type: 'wecom_external_userid', scope: CORP, value: 'wm-export-1' }])).customerId!;
-    await retryingTransaction(db.ds, async (em) => {
-      const survivor = (await t.app.profiles.resolve(em, customerId))!;
-      const merged = (await t.app.profiles.resolve(em, mergedId))!;
-      await mergeCustomers(em, survivor, merged, 'test', {}, new Date());
-    });
     await db.ds.query('UPDATE customers SET phone_enc = ?, display_name = ? WHERE id = ?', [
       t.app.phoneCrypto.encrypt('13800138000'),
       '王芳',
@@ -66,6 +61,14 @@ describe('GET /api/v1/customers/:id/export', () => {
         })
       ).status,
     ).toBe(201);
+    // The merged record's value for a key the survivor has stays with it: the bundle lists it too.
+    expect((await api(`/customers/${mergedId}/attributes`, 'PATCH', { children: 5 })).status).toBe(200);
+    expect((await api(`/customers/${customerId}/attributes`, 'PATCH', { children: 2 })).status).toBe(200);
+    await retryingTransaction(db.ds, async (em) => {
+      const survivor = (await t.app.profiles.resolve(em, customerId))!;
+      const merged = (await t.app.profiles.resolve(em, mergedId))!;
+      await mergeCustomers(em, survivor, merged, 'test', {}, new Date());
+    });
     expect(
       (await api(`/customers/${customerId}/attributes`, 'PATCH', { idcard: '110101199003071234', children: 2 })).status,
     ).toBe(200);
@@ -183,8 +186,10 @@ describe('GET /api/v1/customers/:id/export', () => {
       expect.arrayContaining([
         expect.objectContaining({ key: 'idcard', value: '110101199003071234', source: 'manual', by: 'Ada Admin' }),
         expect.objectContaining({ key: 'children', value: 2 }),
+        expect.objectContaining({ key: 'children', value: 5, mergedCustomerId: mergedId }),
       ]),
     );
+    expect(b.attributes).toHaveLength(3);
     expect(b.notes).toHaveLength(22);
     expect(b.notes[0].text).toBe('记录 21');
     expect(b.tags.map((x: { name: string }) => x.name)).toEqual(['高价值']);

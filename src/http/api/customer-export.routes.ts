@@ -11,7 +11,7 @@ import { isCustomerId } from './customer-id';
  * streamed (the timeline is read a page at a time), offered as a download; every export is audited.
  */
 export function registerCustomerExportRoutes(router: Router, app: Services): void {
-  const bundles = new DataBundleService({ ds: app.ds, profiles: app.profiles, now: app.now });
+  const bundles = new DataBundleService({ ds: app.ds, profiles: app.profiles, sealer: app.phoneCrypto, now: app.now });
 
   router.get('/customers/:id/export', requireRole('admin'), async (ctx) => {
     const id = ctx.params.id ?? '';

@@ -1,4 +1,4 @@
-import { type Db, fromDbTime, idString, select } from '../sql';
+import { type Db, fromDbTime, idString, type Row, select } from '../sql';
 
 const iso = (v: unknown): string | null => fromDbTime(v)?.toISOString() ?? null;
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -138,4 +138,23 @@ export async function transactionsOf(db: Db, customerId: string): Promise<Bundle
     createdAt: iso(t.created_at),
     refunds: byTrade.get(`${String(t.mch_id)}|${String(t.out_trade_no)}`) ?? [],
   }));
+}
+
+/**
+ * The values records merged into this customer still hold: a merge leaves the merged record the values whose key
+ * the survivor already had (the survivor wins), so they are the person's data too. With their definition's type
+ * and `pii`, by id.
+ */
+export async function mergedRecordValuesOf(db: Db, customerId: string): Promise<Row[]> {
+  return select(
+    db,
+    `SELECT a.customer_id, a.attr_key, a.value_text, a.value_num, a.value_enc, a.source, a.updated_by, a.updated_at,
+            d.type, d.pii
+       FROM customers c
+       JOIN customer_attributes a ON a.customer_id = c.id
+       JOIN attribute_definitions d ON d.attr_key = a.attr_key
+      WHERE c.merged_into_id = ? AND c.status = 'merged'
+      ORDER BY a.customer_id, a.id`,
+    [customerId],
+  );
 }
