@@ -43,6 +43,8 @@ describe('three gateways on a three-node Galera cluster', () => {
   let staff: string;
 
   beforeAll(async () => {
+    // Nodes left behind by an interrupted earlier run on these ports are ended first.
+    await cluster.stop();
     await cluster.start();
     const admin = await mysql2.createConnection({ host: '127.0.0.1', port: cluster.nodes[0]!.port, user: 'root' });
     await admin.query(`CREATE DATABASE ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
