@@ -4,6 +4,7 @@ import type { TagFacts } from './story-tags';
 import type { DemoWorld } from './demo-world';
 import type { GroupFacts } from './story-groups';
 import type { SidebarFacts } from './story-sidebar';
+import type { ConsoleFacts } from './story-console';
 
 type Identity = { type: string; scope: string; value: string };
 
@@ -57,6 +58,7 @@ export async function collectSummary(
     tag: TagFacts;
     group: GroupFacts;
     sidebar: SidebarFacts;
+    console: ConsoleFacts;
     startedAt: number;
   },
 ): Promise<DemoSummary> {
@@ -95,8 +97,8 @@ export async function collectSummary(
   const offered = [
     {
       path: '/console',
-      url: `${w.gateway.url}/console`,
-      note: `sign in with the admin API key below; the story person is ${profile.name} under 客户, their group ${facts.group.name} under 客户群`,
+      url: facts.console.url,
+      note: `click 使用企业微信登录 to sign in as ${facts.console.operatorName} (${facts.console.userid}, admin); the story person is ${profile.name} under 客户, their group ${facts.group.name} under 客户群`,
     },
     {
       path: '/sidebar',
@@ -105,8 +107,7 @@ export async function collectSummary(
     },
   ];
   const pages: DemoSummary['pages'] = [];
-  for (const p of offered)
-    if ((await fetch(w.gateway.url + p.path, { redirect: 'manual' })).status !== 404) pages.push(p);
+  for (const p of offered) if ((await fetch(p.url, { redirect: 'manual' })).status !== 404) pages.push(p);
   return {
     gatewayUrl: w.gateway.url,
     emulatorUrl: w.emulator.url,

@@ -5,6 +5,7 @@ import { awaitContactReRead, drainInbox, runFullSyncs } from './story-syncs';
 import { pushRuleTag } from './story-tags';
 import { makeStoryGroup } from './story-groups';
 import { prepareSidebar } from './story-sidebar';
+import { prepareConsole } from './story-console';
 
 export interface DemoRun {
   world: DemoWorld;
@@ -43,6 +44,7 @@ export async function runDemo(opts: DemoOptions, say: (line: string) => void): P
     say('3. rule tag → OA + WeCom');
     const tag = await pushRuleTag(world, say);
     const sidebar = await prepareSidebar(world, person);
+    const consoleFacts = await prepareConsole(world, person);
     const summary = await collectSummary(world, {
       callbacks,
       person,
@@ -51,6 +53,7 @@ export async function runDemo(opts: DemoOptions, say: (line: string) => void): P
       tag,
       group,
       sidebar,
+      console: consoleFacts,
       startedAt,
     });
     return { world, summary };

@@ -37,7 +37,7 @@ export function formatSummary(s: DemoSummary): string {
     `  gateway         ${s.gatewayUrl}  (${s.database.startsWith('mysql:') ? s.database : `SQLite ${shown(s.database)}`})`,
     `  emulator        ${s.emulatorUrl}  (control API: ${s.emulatorUrl}/_emulator/apps)`,
     ...s.pages.map((pg) => `  ${pg.path.slice(1).padEnd(15)} ${pg.url}  (${pg.note})`),
-    `  admin API key   ${s.adminKey}`,
+    `  admin API key   ${s.adminKey}  (for scripts and curl; people sign in to the console as themselves)`,
     '',
     `  curl ${auth} '${s.gatewayUrl}/api/v1/customers?limit=5'`,
     `  curl ${auth} '${s.gatewayUrl}/api/v1/customers/lookup?type=mp_openid&scope=${p.mpAppId}&value=${p.mpOpenid}'`,

@@ -219,6 +219,40 @@ describe('siyu demo', () => {
       expect(profile.status).toBe(200);
       expect(((await profile.json()) as { id: string }).id).toBe(run.summary.person.customerId);
     });
+    it('prints a console sign-in URL whose WeCom button signs the story rep in as admin in one click', async () => {
+      const line = formatSummary(run.summary)
+        .split('\n')
+        .find((l) => l.trimStart().startsWith('console'))!;
+      const url = /(http\S+)/.exec(line)![1]!;
+      expect(new URL(url).pathname).toBe('/console/login');
+      const choices = (await (await fetch(url, { headers: { accept: 'application/json' } })).json()) as {
+        wecom: { corpId: string }[];
+      };
+      // The page's button: /auth/wecom/login → the emulator's WeCom Web login → the callback → /console.
+      let next = `${run.summary.gatewayUrl}/auth/wecom/login?corpId=${choices.wecom[0]!.corpId}&next=/console`;
+      const cookies = new Map<string, string>();
+      for (let hop = 0; hop < 4 && new URL(next).pathname !== '/console'; hop++) {
+        const res = await fetch(next, {
+          redirect: 'manual',
+          headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        });
+        for (const c of res.headers.getSetCookie()) {
+          const [pair] = c.split(';');
+          const eq = pair!.indexOf('=');
+          cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+        }
+        next = new URL(res.headers.get('location')!, next).toString();
+      }
+      expect(new URL(next).pathname).toBe('/console');
+      const me = await fetch(`${run.summary.gatewayUrl}/api/v1/whoami`, {
+        headers: { cookie: `siyu_console=${cookies.get('siyu_console')}` },
+      });
+      expect(await me.json()).toMatchObject({
+        kind: 'operator',
+        role: 'admin',
+        userid: run.summary.person.staffUserid,
+      });
+    });
     describeWithChromium('the printed sidebar URL in Chromium', () => {
       let browser: Browser;
       beforeAll(async () => {
