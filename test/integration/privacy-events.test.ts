@@ -113,4 +113,42 @@ describe('privacy events end to end (emulator → gateway)', () => {
     await done('mp.message.text');
     expect(await select(db.ds, 'SELECT id FROM identities WHERE value = ?', [openid])).toEqual([]);
   });
+
+  it('a revoked phone grant removes the phone the Mini Program gave and nothing else', async () => {
+    const other = 'oMpPrivacyUser0002';
+    const resolved = await db.ds.transaction((em) =>
+      gw.app.identity.resolve(em, {
+        identities: [
+          { type: 'mp_openid', scope: mpId(), value: other },
+          { type: 'phone', scope: 'default', value: '13800138002' },
+        ],
+        source: 'mp.phone',
+        verified: true,
+      }),
+    );
+    const customerId = resolved.customerId!;
+    expect((await identities(customerId)).map((i) => i.type)).toEqual(['mp_openid', 'phone']);
+
+    await world.control(`/callbacks/mp/${mpId()}/privacy`, {
+      event: 'user_authorization_revoke',
+      openid: other,
+      revokeInfo: 8,
+      url: mpUrl(),
+    });
+    await waitFor(async () => (await identities(customerId)).length === 1, 60_000);
+    expect((await identities(customerId)).map((i) => i.type)).toEqual(['mp_openid']);
+    const [row] = await select<{ phone_enc: string | null; status: string }>(
+      db.ds,
+      'SELECT phone_enc, status FROM customers WHERE id = ?',
+      [customerId],
+    );
+    expect(row).toEqual({ phone_enc: null, status: 'active' });
+    const [entry] = await select<{ payload: string }>(
+      db.ds,
+      "SELECT payload FROM events WHERE customer_id = ? AND type = 'mp.privacy.revoke'",
+      [customerId],
+    );
+    expect(entry!.payload).not.toContain('13800138002');
+    expect(JSON.parse(entry!.payload)).toEqual({ revokeInfo: '8', grant: 'phone', removed: { phone: 1 } });
+  });
 });
