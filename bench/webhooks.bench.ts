@@ -17,7 +17,7 @@ import { percentile, startReceiver } from './webhooks/receivers';
  * receipt), their p50/p99 event-to-receipt latency, duplicates and losses per receiver, and how long the slow and
  * failing ones took to be fully served. The bench shortens the retry backoff (`webhooks.backoffBaseSeconds` 0.2,
  * max 2 s) so the failing receiver's retries finish within the run; production defaults are 10 s and 1 h.
- * Run (under the bench lock): npm run bench:webhooks -- [--events 100000] [--database mysql://…/<fresh>]
+ * Run (under the bench lock): npm run bench:webhooks -- [--events 100000] [--max-minutes 15] [--database mysql://…/<fresh>]
  */
 async function main(): Promise<void> {
   const total = Number(arg('events', '100000'));
@@ -64,26 +64,37 @@ async function main(): Promise<void> {
 
     const healthy = receivers.slice(0, 2);
     const done = new Map<string, number>();
-    const deadline = Date.now() + 15 * 60_000;
+    const deadline = Date.now() + Number(arg('max-minutes', '15')) * 60_000;
+    let reported = false;
+    // The healthy receivers' figures are printed as soon as both are served, before waiting for the others.
+    const reportHealthy = (): boolean => {
+      const healthyMs = Math.max(...healthy.map((r) => done.get(r.name) ?? NaN));
+      const rate = (healthy.length * total) / (healthyMs / 1000);
+      const latencies = healthy.flatMap((r) => r.latenciesMs);
+      console.log(
+        `  healthy   ${(healthy.length * total).toLocaleString('en')} deliveries in ${(healthyMs / 1000).toFixed(1)} s from the first event written = ${rate.toFixed(0)} deliveries/s ${rate >= 2000 ? '(target ≥ 2,000 met)' : '(below target 2,000)'}`,
+      );
+      console.log(
+        `  latency   event-to-receipt p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (healthy receivers)`,
+      );
+      return rate >= 2000;
+    };
+    let fastEnough = false;
     while (done.size < receivers.length && Date.now() < deadline) {
       for (const r of receivers)
         if (!done.has(r.name) && r.unique.size >= total) done.set(r.name, performance.now() - t0);
+      if (!reported && healthy.every((r) => done.has(r.name))) {
+        reported = true;
+        fastEnough = reportHealthy();
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const healthyMs = Math.max(...healthy.map((r) => done.get(r.name) ?? NaN));
-    const rate = (healthy.length * total) / (healthyMs / 1000);
-    const latencies = healthy.flatMap((r) => r.latenciesMs);
-    console.log(
-      `  healthy   ${(healthy.length * total).toLocaleString('en')} deliveries in ${(healthyMs / 1000).toFixed(1)} s = ${rate.toFixed(0)} deliveries/s ${rate >= 2000 ? '(target ≥ 2,000 met)' : '(below target 2,000)'}`,
-    );
-    console.log(
-      `  latency   event-to-receipt p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms (healthy receivers)`,
-    );
+    if (!reported) fastEnough = reportHealthy();
     for (const r of receivers) {
       const lost = total - r.unique.size;
       const ms = done.get(r.name);
       console.log(
-        `  ${r.name.padEnd(9)} unique ${r.unique.size.toLocaleString('en')}, duplicates ${r.received - r.unique.size}, lost ${lost}${ms !== undefined ? `, fully served after ${(ms / 1000).toFixed(1)} s` : ' (not fully served in 15 min)'}`,
+        `  ${r.name.padEnd(9)} unique ${r.unique.size.toLocaleString('en')}, duplicates ${r.received - r.unique.size}, lost ${lost}${ms !== undefined ? `, fully served after ${(ms / 1000).toFixed(1)} s` : ' (not fully served before --max-minutes)'}`,
       );
     }
     const [attempts] = await select(app.ds, 'SELECT COUNT(*) AS n FROM webhook_attempts');
@@ -93,7 +104,7 @@ async function main(): Promise<void> {
     );
     await worker.stop();
     await app.ds.destroy();
-    const ok = receivers.every((r) => r.unique.size === total) && rate >= 2000;
+    const ok = receivers.every((r) => r.unique.size === total) && fastEnough;
     process.exitCode = ok ? 0 : 1;
   } finally {
     for (const r of receivers) await r.close();
