@@ -11,8 +11,6 @@ import type { SyncTask, SyncTaskContext } from '../sync-types';
 import { followerChunks, WindowLedger, type FollowersCheckpoint } from './follower-chunks';
 import { recordSyncLosses } from '../../storage/channels/customer-channel.repository';
 import { markUnseenUnsubscribed, upsertSubscriptions } from '../../storage/syncs/oa-subscription.writer';
-import { writeWechatValues } from '../../storage/attributes/wechat-attribute.writer';
-import { userInfoValues } from './user-attributes';
 
 export interface FollowersSyncDeps {
   ds: DataSource;
@@ -126,11 +124,6 @@ async function writeBatch(
     // An erased person (tombstoned identity) resolves to null: nothing of theirs is stored again (DESIGN §7).
     const rows = infos.flatMap((info, i) => (r.customerIds[i] ? [{ info, customerId: r.customerIds[i]! }] : []));
     await upsertSubscriptions(em, account.appId, rows, ctx.runId, ctx.now());
-    await writeWechatValues(
-      em,
-      rows.flatMap((row) => userInfoValues(row.customerId, row.info)),
-      ctx.now(),
-    );
     return r.created;
   });
 }
