@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
+import { browserErrors, escapeHtml } from '../h5/browser-errors.middleware';
 import type { Logger } from '../logger';
-import { errorAnswer } from './middleware/error-answer';
 
 const TITLES: Record<number, [string, string]> = {
   400: ['登录失败', 'Sign-in failed'],
@@ -9,10 +9,6 @@ const TITLES: Record<number, [string, string]> = {
   404: ['未配置', 'Not set up'],
   429: ['尝试次数过多', 'Too many attempts'],
 };
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** The console's refusal page: Chinese first, English beside it, a link back to the sign-in page. */
 export function consoleErrorPage(status: number, code: string, message: string): string {
@@ -28,26 +24,11 @@ export function consoleErrorPage(status: number, code: string, message: string):
   ].join('');
 }
 
-/**
- * The console's browser sign-in routes answer refusals (a stranger, a bad state, a replayed code) with that page
- * and the refusal's status; a client asking for JSON gets `{error:{code,message}}`. Internals stay hidden.
- */
+/** The console's browser sign-in routes refuse (a stranger, a bad state, a replayed code) with that page. */
 export function consoleBrowserErrors(logger: Logger): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (err) {
-      if (ctx.accepts('html', 'json') === 'json') throw err;
-      const { status, body, log } = errorAnswer(err);
-      const message =
-        status === 500 ? '出错了，请稍后再试。 Something went wrong; please try again.' : body.error.message;
-      if (log !== 'none')
-        logger[log]({ err, requestId: ctx.state.requestId, path: ctx.path }, 'console sign-in failed');
-      ctx.status = status;
-      ctx.type = 'html';
-      ctx.set('Cache-Control', 'no-store');
-      ctx.set('Content-Security-Policy', "default-src 'none'; base-uri 'none'; form-action 'self'");
-      ctx.body = consoleErrorPage(status, body.error.code, message);
-    }
-  };
+  return browserErrors(logger, {
+    render: consoleErrorPage,
+    internalMessage: '出错了，请稍后再试。 Something went wrong; please try again.',
+    logMessage: 'console sign-in failed',
+  });
 }

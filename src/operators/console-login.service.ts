@@ -1,6 +1,6 @@
 import type { SiyuConfig, WecomAccount } from '../../config';
 import type { WecomClient } from '../../connectors/wecom/client';
-import { FrontDoorError, frontDoorErrorOf } from '../h5/front-door.errors';
+import { wecomUserOfCode } from '../h5/wecom-login-code';
 import type { IssuedState, OauthStates } from '../h5/oauth-state';
 import type { Db } from '../storage';
 import { findOperatorByMember } from '../storage/operators/operator.repository';
@@ -78,15 +78,7 @@ export class ConsoleLoginService {
     const attempt = await this.deps.states.consume(STATE_APP, state, stateCookie);
     const ret = new URL(attempt.r, 'http://console.invalid').searchParams;
     const corp = this.corpOf(ret.get('corpId') ?? undefined);
-    if (typeof code !== 'string' || code === '')
-      throw new FrontDoorError('AUTHORIZATION_DECLINED', 'WeCom sent no login code; sign in again');
-    if (code.length > 512) throw new FrontDoorError('INVALID_CODE', 'the login code is invalid; sign in again');
-    let who;
-    try {
-      who = await this.deps.wecom(corp.corpId).identity.getUserInfoByCode(code);
-    } catch (e) {
-      throw frontDoorErrorOf(e, 'login');
-    }
+    const who = await wecomUserOfCode(this.deps.wecom(corp.corpId), code, 'sign in again');
     if (!who.userid)
       throw new OperatorError(
         'NOT_AN_OPERATOR',

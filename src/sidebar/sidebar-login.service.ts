@@ -1,7 +1,7 @@
 import type { SiyuConfig } from '../../config';
 import type { WecomClient } from '../../connectors/wecom/client';
 import type { SessionTokens } from '../auth/session-token';
-import { FrontDoorError, frontDoorErrorOf } from '../h5/front-door.errors';
+import { wecomUserOfCode } from '../h5/wecom-login-code';
 import type { IssuedState, OauthStates } from '../h5/oauth-state';
 import { sidebarCorp, type SidebarCorp } from './sidebar-corps';
 import { SidebarError } from './sidebar.errors';
@@ -57,16 +57,7 @@ export class SidebarLoginService {
   async finish(code: unknown, state: unknown, stateCookie: string | undefined): Promise<SidebarLoginDone> {
     const attempt = await this.deps.states.consume(STATE_APP, state, stateCookie);
     const corp = this.corpOf(attempt.r);
-    if (typeof code !== 'string' || code === '')
-      throw new FrontDoorError('AUTHORIZATION_DECLINED', 'WeCom sent no login code; open the sidebar again');
-    if (code.length > 512)
-      throw new FrontDoorError('INVALID_CODE', 'the login code is invalid; open the sidebar again');
-    let who;
-    try {
-      who = await this.deps.wecom(corp.corpId).identity.getUserInfoByCode(code);
-    } catch (e) {
-      throw frontDoorErrorOf(e, 'login');
-    }
+    const who = await wecomUserOfCode(this.deps.wecom(corp.corpId), code, 'open the sidebar again');
     if (!who.userid)
       throw new SidebarError(
         'NOT_A_MEMBER',
