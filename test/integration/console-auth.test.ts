@@ -186,6 +186,7 @@ describe('console sign-in (WeCom login, passwords, sessions, DESIGN §7.1)', () 
     const locked = await signIn('carol', 'nope');
     expect(locked.status).toBe(429);
     expect(locked.body.error.code).toBe('LOGIN_LOCKED');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await signIn('carol', 'correct horse battery')).status).toBe(429);
     await h.advance(15 * 60 + 1);
     expect((await signIn('carol', 'correct horse battery')).status).toBe(204);

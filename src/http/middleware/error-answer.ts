@@ -76,7 +76,7 @@ function statusOf(err: AnsweredError): number {
 export interface ErrorAnswer {
   status: number;
   body: { error: { code: string; message: string; details?: unknown } };
-  /** Seconds, for a 503 the caller should retry. */
+  /** Seconds, for a 503 the caller should retry or a 429 that knows when its window ends. */
   retryAfter?: number;
   /** How the failure is logged: a refusal is the caller's (not logged), 503 is a warning, anything else a bug. */
   log: 'none' | 'warn' | 'error';
@@ -110,6 +110,7 @@ export function errorAnswer(err: unknown): ErrorAnswer {
           ...(domain.details !== undefined ? { details: domain.details } : {}),
         },
       },
+      ...(status === 429 ? retryAfterOf(domain.details) : {}),
       log: status >= 500 ? 'warn' : 'none',
     };
   }
@@ -128,4 +129,12 @@ export function errorAnswer(err: unknown): ErrorAnswer {
     };
   }
   return INTERNAL;
+}
+
+/** A refusal that names its wait (`details.retryAfterSeconds`) also says it in `Retry-After` (RFC 9110 §10.2.3). */
+function retryAfterOf(details: unknown): { retryAfter?: number } {
+  const seconds = (details as { retryAfterSeconds?: unknown } | null | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+    ? { retryAfter: Math.ceil(seconds) }
+    : {};
 }
