@@ -21,6 +21,7 @@ const ChannelView = defineAsyncComponent(() => import('./views/ChannelView.vue')
 const AttributesView = defineAsyncComponent(() => import('./views/AttributesView.vue'));
 const StaffView = defineAsyncComponent(() => import('./views/StaffView.vue'));
 const StaffMemberView = defineAsyncComponent(() => import('./views/StaffMemberView.vue'));
+const OperatorsView = defineAsyncComponent(() => import('./views/OperatorsView.vue'));
 
 /**
  * The console's sections; `role` is the least role the API lets read the section (README "Admin API"), so the
@@ -48,4 +49,5 @@ export const SECTIONS: Section[] = [
   { path: 'outbox', label: 'nav.outbox', role: 'viewer', list: OutboxView },
   { path: 'identity', label: 'nav.identity', role: 'viewer', list: MergesView },
   { path: 'audit', label: 'nav.audit', role: 'admin', list: AuditView },
+  { path: 'operators', label: 'nav.operators', role: 'admin', list: OperatorsView },
 ];
