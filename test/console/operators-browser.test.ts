@@ -95,6 +95,27 @@ describeWithChromium('operators page in the console', () => {
     await page.context().close();
   });
 
+  it('adds a local account with the password typed twice, refusing two that differ', async () => {
+    const page = await openConsolePage(browser, t.url, '#/operators', pageErrors);
+    await signIn(page, t.app, PEOPLE.admin);
+    await page.locator('.operator-form .kind label', { hasText: '账号密码' }).click();
+    await page.fill('.operator-form input[name=login]', 'li.na');
+    await page.fill('.operator-form input[name=name]', '李娜');
+    await page.fill('.operator-form input[name=password]', 'correct horse battery');
+    await page.fill('.operator-form input[name=password2]', 'correct horse batter');
+    await page.click('button.add-operator');
+    await expect(page.locator('.error-box').innerText()).resolves.toContain('两次输入的密码不一致');
+    expect((await t.app.operators.accounts.list()).some((o) => o.login === 'li.na')).toBe(false);
+
+    await page.fill('.operator-form input[name=password2]', 'correct horse battery');
+    await page.click('button.add-operator');
+    const row = page.locator('.operators-table .el-table__body tr').filter({ hasText: '李娜' });
+    await row.waitFor();
+    await expect(row.innerText()).resolves.toContain('登录名 li.na');
+    await page.locator('.error-box').waitFor({ state: 'detached' });
+    await page.context().close();
+  });
+
   it('offers the page to admins only', async () => {
     const page = await openConsolePage(browser, t.url, '#/overview', pageErrors);
     await signIn(page, t.app, PEOPLE.viewer);
