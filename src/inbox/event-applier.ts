@@ -41,6 +41,10 @@ export interface ApplyContext {
   customerOf(ref: IdentityRef, source: string): Promise<string | null>;
 }
 
+/** The customers of the identities a row has resolved so far (refKey → customer id), kept for that row only. */
+type Resolved = Map<string, string | null>;
+const refKey = (ref: IdentityRef): string => `${ref.type}\u0000${ref.scope}\u0000${ref.value}`;
+
 /**
  * Turns one inbox row's NormalizedEvents into identities, channel state and timeline entries (DESIGN §6), all in
  * the caller's transaction. Every write is keyed (identities, dedupe keys, unique relations), so reprocessing a
@@ -58,10 +62,20 @@ export class EventApplier {
   }
 
   async applyRow(em: EntityManager, row: InboxRow, now: Date): Promise<void> {
+    // A callback names its person in several events (a subscribe observes the openid, then changes the
+    // subscription): within the row's transaction the first resolution holds its locks, so later ones reuse it.
+    const resolved: Resolved = new Map();
     for (let index = 0; index < row.events.length; index++) {
       const event = row.events[index]!;
-      const ctx: ApplyContext = { em, row, index, now, customerOf: (ref, source) => this.customerOf(ctx, ref, source) };
-      await this.apply(ctx, event);
+      const ctx: ApplyContext = {
+        em,
+        row,
+        index,
+        now,
+        customerOf: (ref, source) => this.customerOf(ctx, resolved, ref, source),
+      };
+      if (event.kind === 'identity.observed') await this.observe(ctx, resolved, event);
+      else await this.apply(ctx, event);
       for (const hook of eventHooks) if (hook.kinds.includes(event.kind)) await hook.apply(ctx, event);
     }
   }
@@ -70,17 +84,10 @@ export class EventApplier {
     const at = new Date(e.occurredAt);
     switch (e.kind) {
       case 'identity.observed':
-        await this.identity.resolve(ctx.em, {
-          identities: e.identities,
-          source: e.source,
-          verified: e.verified,
-          profile: e.profile,
-          inboxId: ctx.row.id,
-        });
+        // applyRow observes identities itself (observe), keeping what it resolved for the row's later events.
         return;
       case 'subscription.changed': {
-        const customerId = await this.customerOf(
-          ctx,
+        const customerId = await ctx.customerOf(
           { type: 'oa_openid', scope: e.account, value: e.openid },
           'oa.subscription',
         );
@@ -118,8 +125,7 @@ export class EventApplier {
       case 'follow.added':
       case 'follow.edited':
       case 'follow.removed': {
-        const customerId = await this.customerOf(
-          ctx,
+        const customerId = await ctx.customerOf(
           { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId },
           'wecom.follow',
         );
@@ -156,8 +162,7 @@ export class EventApplier {
         return;
       }
       case 'follow.transfer_failed': {
-        const customerId = await this.customerOf(
-          ctx,
+        const customerId = await ctx.customerOf(
           { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId },
           'wecom.follow',
         );
@@ -220,8 +225,7 @@ export class EventApplier {
       case 'message.received': {
         const type = OPENID_TYPE[e.channel];
         if (!type) return;
-        const customerId = await this.customerOf(
-          ctx,
+        const customerId = await ctx.customerOf(
           { type, scope: e.account, value: e.openid },
           `${PREFIX[e.channel]}.message`,
         );
@@ -233,13 +237,13 @@ export class EventApplier {
         return;
       }
       case 'behaviour.recorded': {
-        const customerId = await this.customerOf(ctx, e.subject, `${PREFIX[e.channel]}.${e.type}`);
+        const customerId = await ctx.customerOf(e.subject, `${PREFIX[e.channel]}.${e.type}`);
         await this.timeline(ctx, e, customerId, e.type, e.properties);
         return;
       }
       case 'location.reported': {
         // Only present when privacy.storeLocation is on: the connector drops LOCATION otherwise.
-        const customerId = await this.customerOf(ctx, e.subject, `${PREFIX[e.channel]}.location`);
+        const customerId = await ctx.customerOf(e.subject, `${PREFIX[e.channel]}.location`);
         await this.timeline(ctx, e, customerId, 'location', {
           latitude: e.latitude,
           longitude: e.longitude,
@@ -254,7 +258,7 @@ export class EventApplier {
         return;
       }
       case 'consent.observed': {
-        const customerId = await this.customerOf(ctx, e.subject, `${PREFIX[e.channel]}.subscribe_msg`);
+        const customerId = await ctx.customerOf(e.subject, `${PREFIX[e.channel]}.subscribe_msg`);
         await this.timeline(ctx, e, customerId, `subscribe_msg_${e.trigger}`, {
           templateId: e.templateId,
           status: e.status,
@@ -276,9 +280,36 @@ export class EventApplier {
     }
   }
 
+  private async observe(
+    ctx: ApplyContext,
+    resolved: Resolved,
+    e: Extract<NormalizedEvent, { kind: 'identity.observed' }>,
+  ): Promise<void> {
+    const { customerId } = await this.identity.resolve(ctx.em, {
+      identities: e.identities,
+      source: e.source,
+      verified: e.verified,
+      profile: e.profile,
+      inboxId: ctx.row.id,
+    });
+    // With one identity the result is that identity's customer. Several may have merged customers the row
+    // resolved before, or been refused as evidence and stay apart: nothing kept is trusted after them.
+    if (e.identities.length === 1) resolved.set(refKey(e.identities[0]!), customerId);
+    else resolved.clear();
+  }
+
   /** The customer of one identity, created if new (a person seen only by openid is a normal state, DESIGN §4). */
-  private async customerOf(ctx: ApplyContext, ref: IdentityRef, source: string): Promise<string | null> {
-    return (await this.identity.resolve(ctx.em, { identities: [ref], source, inboxId: ctx.row.id })).customerId;
+  private async customerOf(
+    ctx: ApplyContext,
+    resolved: Resolved,
+    ref: IdentityRef,
+    source: string,
+  ): Promise<string | null> {
+    const key = refKey(ref);
+    if (resolved.has(key)) return resolved.get(key)!;
+    const { customerId } = await this.identity.resolve(ctx.em, { identities: [ref], source, inboxId: ctx.row.id });
+    resolved.set(key, customerId);
+    return customerId;
   }
 
   /**
@@ -304,7 +335,7 @@ export class EventApplier {
     );
     if (!account) return null;
     const type: IdentityType = account.kind === 'official-account' ? 'oa_openid' : 'mp_openid';
-    return this.customerOf(ctx, { type, scope: e.appId, value: e.payerOpenid }, 'pay.payer');
+    return ctx.customerOf({ type, scope: e.appId, value: e.payerOpenid }, 'pay.payer');
   }
 
   private async timeline(

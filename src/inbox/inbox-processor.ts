@@ -1,6 +1,5 @@
 import type { AppContext } from '../app-context';
 import type { Worker } from '../background';
-import type { EntityManager } from '../storage';
 import { isLockConflict, isRetryableDbError, retryingTransaction } from '../storage/conflict-retry';
 import type { IdentityService } from '../identity/identity.service';
 import { newInstanceId } from '../instance-id';
@@ -208,45 +207,42 @@ export class InboxProcessor implements Worker {
   }
 
   /**
-   * The whole batch in one transaction (one commit, one fsync on SQLite), each row inside its own savepoint so
-   * a failing row is rolled back alone and retried later. A lost race (duplicate key, deadlock) reruns the
-   * batch; if it keeps losing, the rows go one transaction each.
+   * The whole batch in one transaction (one commit, one fsync on SQLite) with no per-row savepoints, and every
+   * row marked done by one statement at its end: a row costs its own writes and nothing more. If any row fails,
+   * or the batch keeps losing races (duplicate key, deadlock), the batch is rolled back and its rows go one
+   * transaction each, so a failing row is retried later alone and the others commit (DESIGN §6).
    */
   private async process(rows: InboxRow[]): Promise<void> {
-    let failures: { row: InboxRow; err: unknown }[] = [];
     try {
       await retryingTransaction(this.app.ds, async (em) => {
-        failures = [];
+        const at = new Date(this.app.now());
         for (const row of rows) {
           // SQLite runs synchronously: without a turn of the event loop between rows a batch would hold every
           // callback in flight until it ends.
           await yieldToIo();
-          try {
-            await em.transaction((inner) => this.applyAndMark(inner, row));
-          } catch (err) {
-            if (isRetryableDbError(err)) throw err;
-            failures.push({ row, err });
-          }
+          await this.applier.applyRow(em, row, at);
         }
+        await this.repo.markDone(
+          em,
+          rows.map((r) => r.id),
+          at,
+        );
       });
+      return;
     } catch (err) {
-      if (!isRetryableDbError(err)) throw err;
-      failures = [];
-      for (const row of rows) {
-        try {
-          await retryingTransaction(this.app.ds, (em) => this.applyAndMark(em, row));
-        } catch (rowErr) {
-          failures.push({ row, err: rowErr });
-        }
+      if (rows.length === 1 && !isRetryableDbError(err)) return this.fail(rows[0]!, err);
+    }
+    for (const row of rows) {
+      try {
+        await retryingTransaction(this.app.ds, async (em) => {
+          const at = new Date(this.app.now());
+          await this.applier.applyRow(em, row, at);
+          await this.repo.markDone(em, [row.id], at);
+        });
+      } catch (err) {
+        await this.fail(row, err);
       }
     }
-    for (const f of failures) await this.fail(f.row, f.err);
-  }
-
-  private async applyAndMark(em: EntityManager, row: InboxRow): Promise<void> {
-    const at = new Date(this.app.now());
-    await this.applier.applyRow(em, row, at);
-    await this.repo.markDone(em, row.id, at);
   }
 
   private async fail(row: InboxRow, err: unknown): Promise<void> {

@@ -134,7 +134,11 @@ describe('inbox claims across instances', () => {
           for (const r of rows) claimedBy.set(r.dedupeKey, (claimedBy.get(r.dedupeKey) ?? 0) + 1);
           // As the processor does: completions are retried on conflicts too (they may deadlock with a claim's scan).
           await conflictRetryingTransaction(ds, { operation: 'test.done' }, async (em) => {
-            for (const r of rows) await repo.markDone(em, r.id, now);
+            await repo.markDone(
+              em,
+              rows.map((r) => r.id),
+              now,
+            );
           });
         }
       };

@@ -131,6 +131,35 @@ describe('inbox processor', () => {
     expect(await count("SELECT COUNT(*) AS n FROM events WHERE dedupe_key LIKE 'sub-1#%'")).toBe(1);
   });
 
+  it('commits the good rows of a batch that holds a failing one, and retries only the failing row', async () => {
+    const p = new InboxProcessor(app(), { backoffBaseMs: 1000 });
+    await insert('mix-1', subscribe('oMix1'));
+    await insert('mix-2', [
+      {
+        kind: 'payment.refunded',
+        channel: 'wechat-pay',
+        account: 'm1',
+        occurredAt: 'not a date',
+        outTradeNo: 'T',
+        transactionId: 'x',
+        outRefundNo: 'R',
+        refundId: 'r',
+        refundStatus: 'SUCCESS',
+        amountTotal: 1,
+        amountRefund: 1,
+        successTime: 'garbage',
+      },
+    ]);
+    await insert('mix-3', subscribe('oMix3'));
+    expect(await p.drainOnce()).toBe(3);
+    expect((await status('mix-1')).status).toBe('done');
+    expect((await status('mix-3')).status).toBe('done');
+    expect(await status('mix-2')).toMatchObject({ status: 'pending', error: expect.stringContaining('Invalid') });
+    expect(Number((await status('mix-2')).attempts)).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM events WHERE dedupe_key IN ('mix-1#1', 'mix-3#1')")).toBe(2);
+    expect(await count("SELECT COUNT(*) AS n FROM identities WHERE value IN ('oMix1', 'oMix3')")).toBe(2);
+  });
+
   it('takes back a row whose processor died mid-batch once its lease is over', async () => {
     await insert('lost-1', subscribe('oLost'));
     const dead = new InboxRepository(db.ds);

@@ -85,15 +85,6 @@ export async function markUnsubscribed(
   );
 }
 
-/** The customer a subscription's row points at, or null (no row, or not resolved yet). */
-export async function customerOfSubscription(db: Db, k: SubscriptionKey): Promise<string | null> {
-  const [row] = await select(db, 'SELECT customer_id FROM oa_subscriptions WHERE app_id = ? AND openid = ?', [
-    k.appId,
-    k.openid,
-  ]);
-  return row?.customer_id ? String(row.customer_id) : null;
-}
-
 /** Non-empty OA remarks of these customers' subscriptions, in row order. */
 export async function subscriptionRemarksOf(
   db: Db,

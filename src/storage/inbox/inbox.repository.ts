@@ -174,12 +174,13 @@ export class InboxRepository<E = unknown> {
     return affected;
   }
 
-  /** Inside the row's processing transaction, so effects and `done` commit together. */
-  async markDone(em: EntityManager, id: string, now: Date): Promise<void> {
+  /** Inside the processing transaction of the rows, so their effects and `done` commit together. */
+  async markDone(em: EntityManager, ids: readonly string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
     await execute(
       em,
-      `UPDATE inbox SET status = 'done', processed_at = ?, locked_by = NULL, locked_until = NULL, error = NULL WHERE id = ?`,
-      [now, id],
+      `UPDATE inbox SET status = 'done', processed_at = ?, locked_by = NULL, locked_until = NULL, error = NULL WHERE id IN (${ids.map(() => '?').join(', ')})`,
+      [now, ...ids],
     );
   }
 

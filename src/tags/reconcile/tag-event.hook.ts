@@ -2,7 +2,6 @@ import type { NormalizedEvent } from '../../../connectors/common/normalized-even
 import type { ApplyContext } from '../../inbox/event-applier';
 import type { EventHook } from '../../inbox/event-hooks';
 import type { Db } from '../../storage/sql';
-import { customerOfSubscription } from '../../storage/events/oa-subscription.repository';
 import { customerOfFollow } from '../../storage/events/wecom-follow.repository';
 import { boundTagsOfCustomer } from '../../storage/tags/customer-tag.repository';
 import { queueJob } from '../../storage/tags/bulk-job.repository';
@@ -38,7 +37,11 @@ export const tagEventHook: EventHook = {
         ctx.now,
       );
     } else if (e.kind === 'subscription.changed' && e.subscribed) {
-      const customerId = await customerOfSubscription(ctx.em, { appId: e.account, openid: e.openid });
+      // The row's own resolution of the openid (the applier linked the subscription to that customer).
+      const customerId = await ctx.customerOf(
+        { type: 'oa_openid', scope: e.account, value: e.openid },
+        'oa.subscription',
+      );
       await queueBoundTags(ctx.em, 'oa', e.account, customerId, ctx.now);
     }
   },
