@@ -30,7 +30,10 @@ export interface InboxProcessorOptions {
    */
   crowdedRestFactor: number;
   crowdedInFlight: number;
-  /** Once the oldest row of a batch waited this long, the processor stops stepping back (bounded lag under sustained load). */
+  /**
+   * Once the oldest row of a batch waited this long, the processor stops stepping back: a callback's customer and
+   * timeline row are visible within 2 s of its ack (DESIGN §9), so resting for acks ends well before that.
+   */
   maxLagMs: number;
   /** Poll interval when idle and not woken (other instances' rows, due retries). */
   pollMs: number;
@@ -47,7 +50,7 @@ export const DEFAULT_PROCESSOR_OPTIONS: InboxProcessorOptions = {
   busyRestFactor: 19,
   crowdedRestFactor: 99,
   crowdedInFlight: 4,
-  maxLagMs: 30_000,
+  maxLagMs: 1_000,
   pollMs: 1000,
   leaseMs: 120_000,
   maxAttempts: 8,

@@ -2,7 +2,6 @@ import type { NormalizedEvent } from '../../../connectors/common/normalized-even
 import type { ApplyContext } from '../../inbox/event-applier';
 import type { EventHook } from '../../inbox/event-hooks';
 import type { Db } from '../../storage/sql';
-import { customerOfFollow } from '../../storage/events/wecom-follow.repository';
 import { boundTagsOfCustomer } from '../../storage/tags/customer-tag.repository';
 import { queueJob } from '../../storage/tags/bulk-job.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
@@ -25,17 +24,12 @@ export const tagEventHook: EventHook = {
     if (e.kind === 'tag.changed' && e.channel === 'wecom') {
       await queueJob(ctx.em, 'tags.corp-library', { corpId: e.account }, 'wecom', ctx.now, { coalesce: true });
     } else if (e.kind === 'follow.added') {
-      await queueBoundTags(
-        ctx.em,
-        'wecom',
-        e.account,
-        await customerOfFollow(ctx.em, {
-          corpId: e.account,
-          staffUserid: e.staffUserId,
-          externalUserid: e.externalUserId,
-        }),
-        ctx.now,
+      // The row's own resolution of the contact (the applier linked the relation to that customer).
+      const customerId = await ctx.customerOf(
+        { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId },
+        'wecom.follow',
       );
+      await queueBoundTags(ctx.em, 'wecom', e.account, customerId, ctx.now);
     } else if (e.kind === 'subscription.changed' && e.subscribed) {
       // The row's own resolution of the openid (the applier linked the subscription to that customer).
       const customerId = await ctx.customerOf(
