@@ -49,6 +49,8 @@ export interface StepProcessing {
   /** Still pending or processing when measured. */
   pending: number;
   failed: number;
+  /** Rows done by the step's last send: how much the processor did while callbacks were still arriving. */
+  doneWhileSending: number;
   /** Rows done per second from the step's first send to its last row done. */
   processedPerS: number;
   lagP50Ms: number;
@@ -62,16 +64,22 @@ export interface StepProcessing {
  * waits for; the customer and timeline rows commit with processed_at). A row not done by `measuredAt` counts with
  * its age then, so unfinished work raises the percentiles instead of leaving the sample.
  */
-export function summarize(rows: readonly StepRow[], firstSendUnixMs: number, measuredAt: number): StepProcessing {
+export function summarize(
+  rows: readonly StepRow[],
+  send: { firstSendUnixMs: number; lastSendUnixMs: number },
+  measuredAt: number,
+): StepProcessing {
   const lags: number[] = [];
   let done = 0;
   let pending = 0;
   let failed = 0;
+  let doneWhileSending = 0;
   let lastDone = Number.NEGATIVE_INFINITY;
   for (const r of rows) {
     if (r.status === 'done' && r.processedAt !== null) {
       done++;
       lastDone = Math.max(lastDone, r.processedAt);
+      if (r.processedAt <= send.lastSendUnixMs) doneWhileSending++;
       lags.push(r.processedAt - r.receivedAt);
     } else if (r.status === 'failed') failed++;
     else {
@@ -85,7 +93,8 @@ export function summarize(rows: readonly StepRow[], firstSendUnixMs: number, mea
     done,
     pending,
     failed,
-    processedPerS: done > 0 ? done / Math.max(0.001, (lastDone - firstSendUnixMs) / 1000) : 0,
+    doneWhileSending,
+    processedPerS: done > 0 ? done / Math.max(0.001, (lastDone - send.firstSendUnixMs) / 1000) : 0,
     lagP50Ms: percentile(lags, 50),
     lagP99Ms: percentile(lags, 99),
     lagIsLowerBound: pending > 0,

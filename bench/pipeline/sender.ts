@@ -16,8 +16,9 @@ export interface SendResult {
   firstSendAt: number;
   lastSendAt: number;
   lastAnswerAt: number;
-  /** Date.now() at the first send, to set against the database's times. */
+  /** Date.now() at the first and the last send, to set against the database's times. */
   firstSendUnixMs: number;
+  lastSendUnixMs: number;
 }
 
 export interface SenderOptions {
@@ -56,6 +57,7 @@ export async function sendOpenLoop(
     lastSendAt: NaN,
     lastAnswerAt: NaN,
     firstSendUnixMs: NaN,
+    lastSendUnixMs: NaN,
   };
   let inFlight = 0;
   let next = 0;
@@ -121,6 +123,7 @@ export async function sendOpenLoop(
     answers.push(send(callbacks[next++]!));
   }
   r.unsent = callbacks.length - next;
+  r.lastSendUnixMs = r.firstSendUnixMs + (r.lastSendAt - r.firstSendAt);
   await Promise.all(answers);
   agent.destroy();
   return r;

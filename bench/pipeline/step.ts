@@ -42,7 +42,7 @@ export async function runStep(ctx: StepContext, rate: number, durationS: number)
   const cpu1 = [cpuSeconds(ctx.gatewayPid), cpuSeconds(ctx.databasePid)];
   const perCallback = (k: number): number | undefined =>
     cpu0[k] === undefined || cpu1[k] === undefined ? undefined : ((cpu1[k]! - cpu0[k]!) * 1e6) / count;
-  const processing = summarize(await stepRows(ctx.ds, afterId), send.firstSendUnixMs, measuredAt);
+  const processing = summarize(await stepRows(ctx.ds, afterId), send, measuredAt);
   const sent = send.offered - send.unsent;
   return {
     rate,
