@@ -54,6 +54,16 @@ describe('channel losses found by a full sync', () => {
       )[0]!.n,
     );
 
+  /** Every queued re-read done (the add's own re-read must not race the silent removal that follows). */
+  const refreshesDone = () =>
+    waitFor(async () => {
+      const [r] = await select(
+        gw.app.ds,
+        "SELECT COUNT(*) AS n FROM refresh_queue WHERE status IN ('pending', 'processing')",
+      );
+      return Number(r!.n) === 0 ? true : undefined;
+    }, 30_000);
+
   beforeAll(async () => {
     db = await createTestDatabase();
     world = await startWorld(db.url);
@@ -99,6 +109,40 @@ describe('channel losses found by a full sync', () => {
     });
     await sync(corpId, 'contacts');
     expect(await lost(channel.id)).toEqual([expect.objectContaining({ lost: 1 })]);
+    await sync(corpId, 'contacts');
+    expect(await lostRows(channel.id)).toBe(1);
+  });
+
+  it('counts a WeCom relation a re-read finds gone as lost for its first channel, as the sync would', async () => {
+    const channel = (
+      await api('/channels', {
+        method: 'POST',
+        json: { name: '展会活码', kind: 'wecom-contact-way', accountId: corpId, staffUserIds: [staff] },
+      })
+    ).body as { id: string; configId: string };
+    const add = await world.control<{ externalUserId: string; userid: string }>(
+      `/wecom/${corpId}/contact-ways/${channel.configId}/add`,
+      { welcomeCode: false },
+    );
+    await attributed('wecom_external_userid', corpId, add.externalUserId);
+    await refreshesDone();
+    await world.control(`/wecom/${corpId}/relations/delete`, {
+      userid: add.userid,
+      externalUserId: add.externalUserId,
+      by: 'member',
+    });
+    // An edit callback of the customer (another member's relation, say) makes the gateway re-read them.
+    const edit = await world.control<{ delivery: { delivered: boolean } }>(
+      `/callbacks/wecom/${corpId}/external-contact`,
+      {
+        changeType: 'edit_external_contact',
+        userId: add.userid,
+        externalUserId: add.externalUserId,
+        url: `${gw.url}/wechat/wecom/${corpId}`,
+      },
+    );
+    expect(edit.delivery.delivered).toBe(true);
+    await waitFor(async () => ((await lostRows(channel.id)) === 1 ? true : undefined), 30_000);
     await sync(corpId, 'contacts');
     expect(await lostRows(channel.id)).toBe(1);
   });

@@ -104,7 +104,7 @@ export async function markUnseenFollowsDeleted(
 
 /**
  * After a re-read of one external contact: its relations WeCom no longer lists, and nobody touched since the read
- * began, no longer exist.
+ * began, no longer exist. Returns them as a full sync's end does (a missed callback's loss).
  */
 export async function markOtherFollowsDeleted(
   db: Db,
@@ -112,12 +112,18 @@ export async function markOtherFollowsDeleted(
   externalUserid: string,
   readAt: Date,
   now: Date,
-): Promise<number> {
+): Promise<{ marked: number; gone: GoneRelation[] }> {
   const { affected } = await execute(
     db,
     `UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND external_userid = ? AND deleted = 0 AND updated_at < ?
       AND ${noWaitingTransfer('wecom_follows')}`,
     [now, now, corpId, externalUserid, readAt],
   );
-  return affected;
+  if (affected === 0) return { marked: 0, gone: [] };
+  const rows = await select(
+    db,
+    'SELECT id, customer_id FROM wecom_follows WHERE corp_id = ? AND external_userid = ? AND deleted = 1 AND deleted_at = ? AND updated_at = ? AND customer_id IS NOT NULL',
+    [corpId, externalUserid, now, now],
+  );
+  return { marked: affected, gone: goneRelations('wecom_follows', rows, now) };
 }

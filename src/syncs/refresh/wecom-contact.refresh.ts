@@ -9,6 +9,7 @@ import { contactObservation } from '../wecom/contact-refs';
 import { markOtherFollowsDeleted, upsertFollows } from '../../storage/syncs/wecom-follow.writer';
 import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/refresh-queue.repository';
 import { relationReadHooks } from './relation-read-hooks';
+import { recordSyncLosses } from '../../storage/channels/customer-channel.repository';
 import { writeWechatValues } from '../../storage/attributes/wechat-attribute.writer';
 import { contactValues } from '../wecom/contact-attributes';
 
@@ -67,7 +68,9 @@ export async function refreshWecomContact(
         await writeWechatValues(em, contactValues(customerId, detail.external_contact), now);
       }
     }
-    await markOtherFollowsDeleted(em, account.corpId, job.subject, readAt, now);
+    // A relation the re-read no longer finds ended without its callback reaching us: a loss, as a full sync counts it.
+    const { gone } = await markOtherFollowsDeleted(em, account.corpId, job.subject, readAt, now);
+    await recordSyncLosses(em, gone, now);
     for (const hook of relationReadHooks) {
       await hook.apply(em, {
         corpId: account.corpId,
