@@ -9,7 +9,6 @@ import { EventApplier, type InboxRow } from './event-applier';
 import { InboxRepository } from '../storage/inbox/inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { SerialBatches } from '../workers/serial-batches';
-import { dialectFor } from '../storage/dialect';
 
 export interface InboxProcessorOptions {
   batchSize: number;
@@ -259,14 +258,11 @@ export class InboxProcessor implements Worker {
 }
 
 /**
- * Batches processed at once by one instance on MySQL: a batch spends most of its time waiting on round trips,
- * so a few overlap them, kept apart by their claims as separate instances are (DESIGN §6). SQLite has one writer.
+ * The background worker factory (src/background.ts): every instance drains; claims keep them apart, and storage
+ * says how many batches one instance runs at once on this database.
  */
-const MYSQL_PROCESSORS = 3;
-
-/** The background worker factory (src/background.ts): every instance drains; claims keep them apart. */
 export function inboxProcessorWorker(app: Services): Worker {
-  const n = dialectFor(app.ds).family === 'mysql' ? MYSQL_PROCESSORS : 1;
+  const n = new InboxRepository(app.ds, { claim: app.config.database.claim }).parallelBatches;
   const processors = Array.from({ length: n }, (_, i) =>
     new InboxProcessor({ ...app, instanceId: n === 1 ? app.instanceId : `${app.instanceId}#${i}` }).start(),
   );

@@ -83,6 +83,12 @@ export class InboxRepository<E = unknown> {
   private readonly insertSql = new Map<number, string>();
 
   readonly claimStrategy: ClaimStrategy;
+  /**
+   * Batches one instance may process at once: a batch spends most of its time waiting on round trips, so on a
+   * server with row locks a few overlap them, kept apart by their claims as separate instances are (DESIGN §6);
+   * SQLite's one writer takes one.
+   */
+  readonly parallelBatches: number;
 
   constructor(
     private readonly ds: DataSource,
@@ -90,6 +96,7 @@ export class InboxRepository<E = unknown> {
   ) {
     this.mysql = dialectFor(ds).family === 'mysql';
     this.claimStrategy = resolveClaimStrategy(ds, opts.claim ?? 'auto');
+    this.parallelBatches = dialectFor(ds).capabilities.rowLocks ? 3 : 1;
   }
 
   private insertStatement(rows: number): string {
