@@ -32,6 +32,24 @@ const subscribe = (openid: string): NormalizedEvent[] => [
   },
 ];
 
+/** A refund whose times cannot be parsed: applying it fails every time. */
+const badRefund: NormalizedEvent[] = [
+  {
+    kind: 'payment.refunded',
+    channel: 'wechat-pay',
+    account: 'm1',
+    occurredAt: 'not a date',
+    outTradeNo: 'T',
+    transactionId: 'x',
+    outRefundNo: 'R',
+    refundId: 'r',
+    refundStatus: 'SUCCESS',
+    amountTotal: 1,
+    amountRefund: 1,
+    successTime: 'garbage',
+  },
+];
+
 /** What the processor is built from: a context plus the identity service that src/services.ts would give it. */
 const withIdentity = <T extends { config: SiyuConfig; now(): number }>(ctx: T): T & { identity: IdentityService } => ({
   ...ctx,
@@ -75,22 +93,7 @@ describe('inbox processor', () => {
 
   it('retries a failing row with backoff, then marks it failed with the error', async () => {
     const p = new InboxProcessor(app(), { maxAttempts: 3, backoffBaseMs: 1000 });
-    await insert('bad-1', [
-      {
-        kind: 'payment.refunded',
-        channel: 'wechat-pay',
-        account: 'm1',
-        occurredAt: 'not a date',
-        outTradeNo: 'T',
-        transactionId: 'x',
-        outRefundNo: 'R',
-        refundId: 'r',
-        refundStatus: 'SUCCESS',
-        amountTotal: 1,
-        amountRefund: 1,
-        successTime: 'garbage',
-      },
-    ]);
+    await insert('bad-1', badRefund);
     expect(await p.drainOnce()).toBe(1);
     expect(await status('bad-1')).toMatchObject({ status: 'pending', error: expect.stringContaining('Invalid') });
     expect(await p.drainOnce()).toBe(0);
@@ -134,22 +137,7 @@ describe('inbox processor', () => {
   it('commits the good rows of a batch that holds a failing one, and retries only the failing row', async () => {
     const p = new InboxProcessor(app(), { backoffBaseMs: 1000 });
     await insert('mix-1', subscribe('oMix1'));
-    await insert('mix-2', [
-      {
-        kind: 'payment.refunded',
-        channel: 'wechat-pay',
-        account: 'm1',
-        occurredAt: 'not a date',
-        outTradeNo: 'T',
-        transactionId: 'x',
-        outRefundNo: 'R',
-        refundId: 'r',
-        refundStatus: 'SUCCESS',
-        amountTotal: 1,
-        amountRefund: 1,
-        successTime: 'garbage',
-      },
-    ]);
+    await insert('mix-2', badRefund);
     await insert('mix-3', subscribe('oMix3'));
     expect(await p.drainOnce()).toBe(3);
     expect((await status('mix-1')).status).toBe('done');

@@ -54,7 +54,7 @@ describe('channel losses found by a full sync', () => {
       )[0]!.n,
     );
 
-  /** Every queued re-read done (the add's own re-read must not race the silent removal that follows). */
+  /** Every queued re-read done. */
   const refreshesDone = () =>
     waitFor(async () => {
       const [r] = await select(
@@ -63,6 +63,26 @@ describe('channel losses found by a full sync', () => {
       );
       return Number(r!.n) === 0 ? true : undefined;
     }, 30_000);
+
+  /**
+   * A new contact-way channel and a customer added through it, attributed, with the add's own re-read done (it
+   * must not race the silent removal the cases make next).
+   */
+  const addedThroughNewWay = async (name: string) => {
+    const channel = (
+      await api('/channels', {
+        method: 'POST',
+        json: { name, kind: 'wecom-contact-way', accountId: corpId, staffUserIds: [staff] },
+      })
+    ).body as { id: string; configId: string };
+    const add = await world.control<{ externalUserId: string; userid: string }>(
+      `/wecom/${corpId}/contact-ways/${channel.configId}/add`,
+      { welcomeCode: false },
+    );
+    await attributed('wecom_external_userid', corpId, add.externalUserId);
+    await refreshesDone();
+    return { channel, add };
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -87,17 +107,7 @@ describe('channel losses found by a full sync', () => {
   });
 
   it('counts a WeCom relation the contacts sync finds gone as lost for its first channel, once', async () => {
-    const channel = (
-      await api('/channels', {
-        method: 'POST',
-        json: { name: '门店导购', kind: 'wecom-contact-way', accountId: corpId, staffUserIds: [staff] },
-      })
-    ).body as { id: string; configId: string };
-    const add = await world.control<{ externalUserId: string; userid: string }>(
-      `/wecom/${corpId}/contact-ways/${channel.configId}/add`,
-      { welcomeCode: false },
-    );
-    await attributed('wecom_external_userid', corpId, add.externalUserId);
+    const { channel, add } = await addedThroughNewWay('门店导购');
     await sync(corpId, 'contacts');
     expect(await lost(channel.id)).toEqual([]);
 
@@ -114,18 +124,7 @@ describe('channel losses found by a full sync', () => {
   });
 
   it('counts a WeCom relation a re-read finds gone as lost for its first channel, as the sync would', async () => {
-    const channel = (
-      await api('/channels', {
-        method: 'POST',
-        json: { name: '展会活码', kind: 'wecom-contact-way', accountId: corpId, staffUserIds: [staff] },
-      })
-    ).body as { id: string; configId: string };
-    const add = await world.control<{ externalUserId: string; userid: string }>(
-      `/wecom/${corpId}/contact-ways/${channel.configId}/add`,
-      { welcomeCode: false },
-    );
-    await attributed('wecom_external_userid', corpId, add.externalUserId);
-    await refreshesDone();
+    const { channel, add } = await addedThroughNewWay('展会活码');
     await world.control(`/wecom/${corpId}/relations/delete`, {
       userid: add.userid,
       externalUserId: add.externalUserId,
