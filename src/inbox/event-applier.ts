@@ -6,6 +6,7 @@ import type { SiyuConfig } from '../../config';
 import { survivorOf } from '../storage/customers/customer.repository';
 import { findIdentities } from '../storage/identity/identity.repository';
 import type { IdentityService } from '../identity/identity.service';
+import { identityKey } from '../identity/identity-keys';
 import { applyFollow } from '../events/follow.writer';
 import { applySubscription } from '../events/subscription.writer';
 import { timelineKey, writeTimeline } from '../events/timeline.writer';
@@ -41,9 +42,8 @@ export interface ApplyContext {
   customerOf(ref: IdentityRef, source: string): Promise<string | null>;
 }
 
-/** The customers of the identities a row has resolved so far (refKey → customer id), kept for that row only. */
+/** The customers of the identities a row has resolved so far (identityKey → customer id), kept for that row only. */
 type Resolved = Map<string, string | null>;
-const refKey = (ref: IdentityRef): string => `${ref.type}\u0000${ref.scope}\u0000${ref.value}`;
 
 /**
  * Turns one inbox row's NormalizedEvents into identities, channel state and timeline entries (DESIGN §6), all in
@@ -294,7 +294,7 @@ export class EventApplier {
     });
     // With one identity the result is that identity's customer. Several may have merged customers the row
     // resolved before, or been refused as evidence and stay apart: nothing kept is trusted after them.
-    if (e.identities.length === 1) resolved.set(refKey(e.identities[0]!), customerId);
+    if (e.identities.length === 1) resolved.set(identityKey(e.identities[0]!), customerId);
     else resolved.clear();
   }
 
@@ -305,7 +305,7 @@ export class EventApplier {
     ref: IdentityRef,
     source: string,
   ): Promise<string | null> {
-    const key = refKey(ref);
+    const key = identityKey(ref);
     if (resolved.has(key)) return resolved.get(key)!;
     const { customerId } = await this.identity.resolve(ctx.em, { identities: [ref], source, inboxId: ctx.row.id });
     resolved.set(key, customerId);

@@ -6,7 +6,7 @@ import { newInstanceId } from '../instance-id';
 import type { Services } from '../services';
 import type { NormalizedEvent } from '../../connectors/common/normalized-event';
 import { EventApplier, type InboxRow } from './event-applier';
-import { InboxRepository } from '../storage/inbox/inbox.repository';
+import { InboxRepository, inboxParallelBatches } from '../storage/inbox/inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { SerialBatches } from '../workers/serial-batches';
 
@@ -262,7 +262,7 @@ export class InboxProcessor implements Worker {
  * says how many batches one instance runs at once on this database.
  */
 export function inboxProcessorWorker(app: Services): Worker {
-  const n = new InboxRepository(app.ds, { claim: app.config.database.claim }).parallelBatches;
+  const n = inboxParallelBatches(app.ds);
   const processors = Array.from({ length: n }, (_, i) =>
     new InboxProcessor({ ...app, instanceId: n === 1 ? app.instanceId : `${app.instanceId}#${i}` }).start(),
   );

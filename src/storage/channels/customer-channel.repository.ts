@@ -81,9 +81,9 @@ export function goneRelations(table: string, rows: readonly Row[], at: Date): Go
 const LOSS_CHUNK = 500;
 
 /**
- * Counts the losses a full sync or a re-read found as `lost` for each customer's first channel (earliest first touch, ties by
- * row, as the segment's `first`), at `at`: the loss a missed unsubscribe / del_follow_user callback would have
- * counted. Customers no channel brought count nothing. Returns the rows written (a repeated key writes none).
+ * Counts the losses a full sync or a re-read found as `lost` for each customer's first channel (earliest first
+ * touch, ties by row, as the segment's `first`), at `at`: the loss a missed unsubscribe / del_follow_user callback
+ * would have counted. Customers no channel brought count nothing. Returns the rows written (a repeated key writes none).
  */
 export async function recordSyncLosses(db: Db, gone: readonly GoneRelation[], at: Date): Promise<number> {
   let written = 0;

@@ -78,17 +78,20 @@ function toRecord<E>(r: Record<string, unknown>): InboxRecord<E> {
  * commit, prepared per batch size, that skips rows whose dedupe_key is already there (a WeChat retry) and
  * fails on anything else — unlike INSERT IGNORE, which would also turn data errors into warnings.
  */
+/**
+ * Inbox batches one instance may process at once: a batch spends most of its time waiting on round trips, so on a
+ * server with row locks a few overlap them, kept apart by their claims as separate instances are (DESIGN §6);
+ * SQLite's one writer takes one.
+ */
+export function inboxParallelBatches(ds: DataSource): number {
+  return dialectFor(ds).capabilities.rowLocks ? 3 : 1;
+}
+
 export class InboxRepository<E = unknown> {
   private readonly mysql: boolean;
   private readonly insertSql = new Map<number, string>();
 
   readonly claimStrategy: ClaimStrategy;
-  /**
-   * Batches one instance may process at once: a batch spends most of its time waiting on round trips, so on a
-   * server with row locks a few overlap them, kept apart by their claims as separate instances are (DESIGN §6);
-   * SQLite's one writer takes one.
-   */
-  readonly parallelBatches: number;
 
   constructor(
     private readonly ds: DataSource,
@@ -96,7 +99,6 @@ export class InboxRepository<E = unknown> {
   ) {
     this.mysql = dialectFor(ds).family === 'mysql';
     this.claimStrategy = resolveClaimStrategy(ds, opts.claim ?? 'auto');
-    this.parallelBatches = dialectFor(ds).capabilities.rowLocks ? 3 : 1;
   }
 
   private insertStatement(rows: number): string {

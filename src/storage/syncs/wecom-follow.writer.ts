@@ -92,19 +92,26 @@ export async function markUnseenFollowsDeleted(
     [now, now, corpId, startedAt, corpId],
   );
   if (affected === 0) return { marked: 0, gone: [] };
-  // The rows this statement marked (run it in a transaction with what uses them): a callback's delete since has
-  // another time.
+  return { marked: affected, gone: await markedGone(db, corpId, now) };
+}
+
+/**
+ * The relations a mark statement of this corp just deleted at `now`, as losses (run it in the statement's
+ * transaction): a callback's delete since has another time. `externalUserid` narrows it to one contact.
+ */
+async function markedGone(db: Db, corpId: string, now: Date, externalUserid?: string): Promise<GoneRelation[]> {
   const rows = await select(
     db,
-    'SELECT id, customer_id FROM wecom_follows WHERE corp_id = ? AND deleted = 1 AND deleted_at = ? AND updated_at = ? AND customer_id IS NOT NULL',
-    [corpId, now, now],
+    `SELECT id, customer_id FROM wecom_follows WHERE corp_id = ?${externalUserid === undefined ? '' : ' AND external_userid = ?'}
+      AND deleted = 1 AND deleted_at = ? AND updated_at = ? AND customer_id IS NOT NULL`,
+    [corpId, ...(externalUserid === undefined ? [] : [externalUserid]), now, now],
   );
-  return { marked: affected, gone: goneRelations('wecom_follows', rows, now) };
+  return goneRelations('wecom_follows', rows, now);
 }
 
 /**
  * After a re-read of one external contact: its relations WeCom no longer lists, and nobody touched since the read
- * began, no longer exist. Returns them as a full sync's end does (a missed callback's loss).
+ * began, no longer exist. Returns them as losses, as a full sync's end does (a missed callback's loss).
  */
 export async function markOtherFollowsDeleted(
   db: Db,
@@ -112,18 +119,12 @@ export async function markOtherFollowsDeleted(
   externalUserid: string,
   readAt: Date,
   now: Date,
-): Promise<{ marked: number; gone: GoneRelation[] }> {
+): Promise<GoneRelation[]> {
   const { affected } = await execute(
     db,
     `UPDATE wecom_follows SET deleted = 1, deleted_at = ?, updated_at = ? WHERE corp_id = ? AND external_userid = ? AND deleted = 0 AND updated_at < ?
       AND ${noWaitingTransfer('wecom_follows')}`,
     [now, now, corpId, externalUserid, readAt],
   );
-  if (affected === 0) return { marked: 0, gone: [] };
-  const rows = await select(
-    db,
-    'SELECT id, customer_id FROM wecom_follows WHERE corp_id = ? AND external_userid = ? AND deleted = 1 AND deleted_at = ? AND updated_at = ? AND customer_id IS NOT NULL',
-    [corpId, externalUserid, now, now],
-  );
-  return { marked: affected, gone: goneRelations('wecom_follows', rows, now) };
+  return affected === 0 ? [] : markedGone(db, corpId, now, externalUserid);
 }

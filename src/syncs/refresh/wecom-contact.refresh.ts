@@ -69,7 +69,7 @@ export async function refreshWecomContact(
       }
     }
     // A relation the re-read no longer finds ended without its callback reaching us: a loss, as a full sync counts it.
-    const { gone } = await markOtherFollowsDeleted(em, account.corpId, job.subject, readAt, now);
+    const gone = await markOtherFollowsDeleted(em, account.corpId, job.subject, readAt, now);
     await recordSyncLosses(em, gone, now);
     for (const hook of relationReadHooks) {
       await hook.apply(em, {
