@@ -3,11 +3,15 @@ import type { DataSource } from '../storage';
 import { findAccountById, type Account, type SiyuConfig } from '../../config';
 import type { Logger } from '../logger';
 import { tryLease } from '../storage/locks';
+import { isLockConflict } from '../storage/conflict-retry';
 import { progressOf } from './sync-progress';
 import type { SyncProgress } from './syncs-api.types';
 import { SyncError } from './sync-errors';
 import { SyncRunRepository, type SyncRunRecord } from '../storage/syncs/sync-run.repository';
 import { SyncAborted, isSyncResource, type SyncCounts, type SyncResource, type SyncTask } from './sync-types';
+
+/** Times one run resumes from its checkpoint after lock conflicts before it is marked failed. */
+const CONFLICT_RESUMES = 3;
 
 /** Which resources an account kind has, and the task that pulls one. */
 export type SyncTaskFactory = (account: Account, resource: SyncResource) => SyncTask | undefined;
@@ -160,42 +164,67 @@ export class SyncService {
     signal: AbortSignal,
     opts: StartOptions,
   ): Promise<SyncProgress> {
-    const record = (await this.runs.get(runId)) as SyncRunRecord;
-    const counts: SyncCounts = { processed: record.processed, created: record.created, updated: record.updated };
-    const logger = this.deps.logger.child({ syncId: runId, account: account.id, resource: record.resource });
+    const resource = (await this.runs.get(runId))!.resource;
+    const logger = this.deps.logger.child({ syncId: runId, account: account.id, resource });
     const now = () => new Date(this.deps.now());
     const report = async () => opts.onProgress?.(await this.view(runId));
-    try {
-      await task.run({
-        runId,
-        account,
-        checkpoint: record.checkpoint,
-        counts,
-        startedAt: record.startedAt,
-        now,
-        signal,
-        logger,
-        savePage: async (checkpoint, delta) => {
-          counts.processed += delta.processed ?? 0;
-          counts.created += delta.created ?? 0;
-          counts.updated += delta.updated ?? 0;
-          await this.runs.savePage(runId, checkpoint, counts, now());
-          await report();
-        },
-        setTotal: async (total) => {
-          await this.runs.setTotal(runId, total);
-        },
-      });
-      await this.runs.finish(runId, 'done', null, now());
-      logger.info({ ...counts }, 'sync finished');
-    } catch (err) {
-      const paused = err instanceof SyncAborted;
-      await this.runs.finish(runId, paused ? 'paused' : 'failed', paused ? null : errorText(err), now());
-      if (paused) logger.info({ ...counts }, 'sync paused');
-      else logger.error({ err, ...counts }, 'sync failed');
+    for (let resumes = 0; ; resumes++) {
+      try {
+        const counts = await this.runTask(runId, account, task, signal, logger, report);
+        await this.runs.finish(runId, 'done', null, now());
+        logger.info({ ...counts }, 'sync finished');
+        break;
+      } catch (err) {
+        // A lock conflict that outlived the write's own retries (an autocommit statement, a busy minute with the
+        // inbox processor): the pages saved so far stand, so the run goes on from its last checkpoint.
+        if (isLockConflict(err) && resumes < CONFLICT_RESUMES && !signal.aborted) {
+          logger.warn({ err, resumes }, 'sync hit a lock conflict; resuming from its checkpoint');
+          continue;
+        }
+        const paused = err instanceof SyncAborted;
+        await this.runs.finish(runId, paused ? 'paused' : 'failed', paused ? null : errorText(err), now());
+        if (paused) logger.info('sync paused');
+        else logger.error({ err }, 'sync failed');
+        break;
+      }
     }
     await report();
     return this.view(runId);
+  }
+
+  /** One pass of the task from the run's saved checkpoint and counts; returns the counts at its end. */
+  private async runTask(
+    runId: string,
+    account: Account,
+    task: SyncTask,
+    signal: AbortSignal,
+    logger: Logger,
+    report: () => Promise<void>,
+  ): Promise<SyncCounts> {
+    const record = (await this.runs.get(runId)) as SyncRunRecord;
+    const counts: SyncCounts = { processed: record.processed, created: record.created, updated: record.updated };
+    const now = () => new Date(this.deps.now());
+    await task.run({
+      runId,
+      account,
+      checkpoint: record.checkpoint,
+      counts,
+      startedAt: record.startedAt,
+      now,
+      signal,
+      logger,
+      savePage: async (checkpoint, delta) => {
+        counts.processed += delta.processed ?? 0;
+        counts.created += delta.created ?? 0;
+        counts.updated += delta.updated ?? 0;
+        await this.runs.savePage(runId, checkpoint, counts, now());
+        await report();
+      },
+      setTotal: async (total) => {
+        await this.runs.setTotal(runId, total);
+      },
+    });
+    return counts;
   }
 }
 

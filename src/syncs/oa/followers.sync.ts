@@ -93,7 +93,8 @@ export function followersSync(deps: FollowersSyncDeps): SyncTask {
         await ctx.savePage({ next: '', listed: true } satisfies FollowersCheckpoint, {});
       }
       // A follower the sync no longer finds is a loss for the customer's first channel, as an unsubscribe is.
-      const marked = await deps.ds.transaction(async (m) => {
+      // Retried like a batch: its range update races the inbox processor's writes to the same account's followers.
+      const marked = await batchTransaction(deps.ds, async (m) => {
         const now = ctx.now();
         const r = await markUnseenUnsubscribed(m, account.appId, ctx.runId, ctx.startedAt, now);
         await recordSyncLosses(m, r.gone, now);

@@ -85,7 +85,8 @@ export function contactsSync(deps: ContactsSyncDeps): SyncTask {
         );
       }
       // A relation the sync no longer finds is a loss for the customer's first channel, as del_follow_user is.
-      const gone = await deps.ds.transaction(async (m) => {
+      // Retried like a page: its range update races the inbox processor's writes to the same corp's relations.
+      const gone = await batchTransaction(deps.ds, async (m) => {
         const now = ctx.now();
         const r = await markUnseenFollowsDeleted(m, account.corpId, ctx.startedAt, now);
         await recordSyncLosses(m, r.gone, now);
