@@ -21,6 +21,7 @@ import { identitiesOfCustomers } from '../storage/identity/identity.repository';
 import { deleteGroupMembershipsOf } from '../storage/groups/wecom-group.repository';
 import type { ErasureResult } from './customers-api.types';
 import { recordWebhookEvent } from '../webhooks/webhook-event.writer';
+import { conflictRetryingTransaction } from '../storage/conflict-retry';
 
 /**
  * `DELETE /api/v1/customers/:id` (DESIGN §7): erases a person in one transaction. Identities become keyed-hash
@@ -45,9 +46,14 @@ export class ErasureService {
     this.outbox = new OutboxWriter(deps.wecomFanout);
   }
 
-  /** Undefined when no such (non-erased) customer exists. */
+  /**
+   * Undefined when no such (non-erased) customer exists. Run again whole on a lock conflict: the inbox processor
+   * may be writing the same customer's rows (DESIGN §3).
+   */
   async erase(id: string, actor: { name: string; role: string }): Promise<ErasureResult | undefined> {
-    return this.ds.transaction((em) => this.eraseWithin(em, id, actor));
+    return conflictRetryingTransaction(this.ds, { operation: 'customer.erase' }, (em) =>
+      this.eraseWithin(em, id, actor),
+    );
   }
 
   /** The erasure inside the caller's transaction (WeChat's account-closure event erases within its inbox row's). */
