@@ -43,6 +43,17 @@ export class SyncAborted extends Error {
   }
 }
 
+/**
+ * Thrown by `savePage` when another instance has taken the run over (this one's lease ran out while it stalled):
+ * the stale pass stops and leaves the run, its checkpoint and its outcome to the new holder.
+ */
+export class SyncTakenOver extends Error {
+  constructor(readonly runId: string) {
+    super(`sync ${runId} was taken over by another instance`);
+    this.name = 'SyncTakenOver';
+  }
+}
+
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new SyncAborted();
 }

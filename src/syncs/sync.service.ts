@@ -8,7 +8,14 @@ import { progressOf } from './sync-progress';
 import type { SyncProgress } from './syncs-api.types';
 import { SyncError } from './sync-errors';
 import { SyncRunRepository, type SyncRunRecord } from '../storage/syncs/sync-run.repository';
-import { SyncAborted, isSyncResource, type SyncCounts, type SyncResource, type SyncTask } from './sync-types';
+import {
+  SyncAborted,
+  SyncTakenOver,
+  isSyncResource,
+  type SyncCounts,
+  type SyncResource,
+  type SyncTask,
+} from './sync-types';
 
 /** Times one run resumes from its checkpoint after lock conflicts before it is marked failed. */
 const CONFLICT_RESUMES = 3;
@@ -171,8 +178,9 @@ export class SyncService {
     for (let resumes = 0; ; resumes++) {
       try {
         const counts = await this.runTask(runId, account, task, signal, logger, report);
-        await this.runs.finish(runId, 'done', null, now());
-        logger.info({ ...counts }, 'sync finished');
+        if (await this.runs.finish(runId, this.instance, 'done', null, now()))
+          logger.info({ ...counts }, 'sync finished');
+        else logger.warn({ ...counts }, 'sync finished after another instance took it over; its outcome is theirs');
         break;
       } catch (err) {
         // A lock conflict that outlived the write's own retries (an autocommit statement, a busy minute with the
@@ -181,8 +189,18 @@ export class SyncService {
           logger.warn({ err, resumes }, 'sync hit a lock conflict; resuming from its checkpoint');
           continue;
         }
+        if (err instanceof SyncTakenOver) {
+          logger.warn('sync taken over by another instance; this pass stops without writing');
+          break;
+        }
         const paused = err instanceof SyncAborted;
-        await this.runs.finish(runId, paused ? 'paused' : 'failed', paused ? null : errorText(err), now());
+        await this.runs.finish(
+          runId,
+          this.instance,
+          paused ? 'paused' : 'failed',
+          paused ? null : errorText(err),
+          now(),
+        );
         if (paused) logger.info('sync paused');
         else logger.error({ err }, 'sync failed');
         break;
@@ -217,11 +235,12 @@ export class SyncService {
         counts.processed += delta.processed ?? 0;
         counts.created += delta.created ?? 0;
         counts.updated += delta.updated ?? 0;
-        await this.runs.savePage(runId, checkpoint, counts, now());
+        if (!(await this.runs.savePage(runId, this.instance, checkpoint, counts, now())))
+          throw new SyncTakenOver(runId);
         await report();
       },
       setTotal: async (total) => {
-        await this.runs.setTotal(runId, total);
+        if (!(await this.runs.setTotal(runId, this.instance, total))) throw new SyncTakenOver(runId);
       },
     });
     return counts;

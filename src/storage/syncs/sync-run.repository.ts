@@ -122,25 +122,43 @@ export class SyncRunRepository {
     );
   }
 
-  async savePage(id: string, checkpoint: unknown, counts: SyncCounts, now: Date): Promise<void> {
-    await execute(
+  /**
+   * Saves a page's checkpoint and counts if `instance` still holds the run. False when another instance has
+   * taken it over (this one's lease ran out while it was stalled): the stale holder must stop, not overwrite the
+   * newer checkpoint (DESIGN §3, shared rows written with a version check).
+   */
+  async savePage(id: string, instance: string, checkpoint: unknown, counts: SyncCounts, now: Date): Promise<boolean> {
+    const { affected } = await execute(
       this.db,
-      'UPDATE sync_runs SET checkpoint = ?, processed = ?, created = ?, updated = ?, heartbeat_at = ? WHERE id = ?',
-      [JSON.stringify(checkpoint ?? null), counts.processed, counts.created, counts.updated, now, id],
+      'UPDATE sync_runs SET checkpoint = ?, processed = ?, created = ?, updated = ?, heartbeat_at = ? WHERE id = ? AND locked_by = ?',
+      [JSON.stringify(checkpoint ?? null), counts.processed, counts.created, counts.updated, now, id, instance],
     );
+    return affected > 0;
   }
 
-  async setTotal(id: string, total: number | null): Promise<void> {
-    await execute(this.db, 'UPDATE sync_runs SET total = ? WHERE id = ?', [total, id]);
+  async setTotal(id: string, instance: string, total: number | null): Promise<boolean> {
+    const { affected } = await execute(this.db, 'UPDATE sync_runs SET total = ? WHERE id = ? AND locked_by = ?', [
+      total,
+      id,
+      instance,
+    ]);
+    return affected > 0;
   }
 
-  /** done / failed end the run; paused leaves it resumable. */
-  async finish(id: string, status: Exclude<SyncRunStatus, 'running'>, error: string | null, now: Date): Promise<void> {
+  /** done / failed end the run; paused leaves it resumable. Nothing changes once another instance holds it. */
+  async finish(
+    id: string,
+    instance: string,
+    status: Exclude<SyncRunStatus, 'running'>,
+    error: string | null,
+    now: Date,
+  ): Promise<boolean> {
     const finishedAt = status === 'paused' ? null : now;
-    await execute(
+    const { affected } = await execute(
       this.db,
-      'UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ?, locked_by = NULL WHERE id = ?',
-      [status, error, finishedAt, now, id],
+      'UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ?, locked_by = NULL WHERE id = ? AND locked_by = ?',
+      [status, error, finishedAt, now, id, instance],
     );
+    return affected > 0;
   }
 }

@@ -1,6 +1,7 @@
 import { silentLogger } from '../../src/logger';
 import { SyncService } from '../../src/syncs/sync.service';
 import type { SyncTask, SyncTaskContext } from '../../src/syncs/sync-types';
+import { SyncRunRepository } from '../../src/storage/syncs/sync-run.repository';
 import { useTestDatabase } from '../helpers/describe-db';
 import { testConfig } from '../helpers/test-app';
 
@@ -11,17 +12,25 @@ const deadlock = () =>
   });
 
 /**
- * A sync whose write loses a lock conflict after its own retries (DESIGN §3, §6): the run goes on from its last
- * saved page instead of failing, a bounded number of times; any other error still fails the run.
+ * A sync run against other writers and other instances (DESIGN §3, §6): a write that loses a lock conflict after
+ * its own retries goes on from the last saved page instead of failing, a bounded number of times (any other error
+ * still fails the run); a pass whose run another instance has taken over stops without writing.
  */
-describe('a sync that hits a lock conflict resumes from its checkpoint', () => {
+describe('a sync run after lock conflicts and take-overs', () => {
   const db = useTestDatabase();
   const APP = 'wx_conflict_resume';
 
   const service = (task: SyncTask) =>
     new SyncService({
       ds: db.ds,
-      config: testConfig(db.url, { accounts: [{ kind: 'official-account', appId: APP, appSecret: 's', token: 't' }] }),
+      config: testConfig(db.url, {
+        accounts: [APP, `${APP}_taken`].map((appId) => ({
+          kind: 'official-account',
+          appId,
+          appSecret: 's',
+          token: 't',
+        })),
+      }),
       logger: silentLogger(),
       now: () => Date.now(),
       tasks: () => task,
@@ -68,5 +77,37 @@ describe('a sync that hits a lock conflict resumes from its checkpoint', () => {
     const failed = await (await broken.start(APP, 'followers')).done;
     expect(failed).toMatchObject({ status: 'failed', error: 'the page could not be read' });
     expect(passes).toBe(1);
+  });
+
+  it('a stalled pass taken over by another instance stops without overwriting the newer checkpoint', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let firstPageSaved!: () => void;
+    const saved = new Promise<void>((r) => (firstPageSaved = r));
+    const stalled = service({
+      async run(ctx) {
+        await ctx.savePage({ page: 1 }, { processed: 3 });
+        firstPageSaved();
+        await gate;
+        await ctx.savePage({ page: 2 }, { processed: 3 });
+      },
+    });
+    const started = await stalled.start(`${APP}_taken`, 'followers');
+    await saved;
+    // What a second instance does once the first one's lease has run out: it claims the run to resume it.
+    const runs = new SyncRunRepository(db.ds);
+    await runs.claim(started.run.id, 'instance-b', new Date());
+    await runs.savePage(
+      started.run.id,
+      'instance-b',
+      { page: 7 },
+      { processed: 21, created: 0, updated: 0 },
+      new Date(),
+    );
+    release();
+    const after = await started.done;
+    expect(after).toMatchObject({ status: 'running', processed: 21 });
+    const row = await runs.get(started.run.id);
+    expect(row).toMatchObject({ checkpoint: { page: 7 }, lockedBy: 'instance-b', status: 'running' });
   });
 });
