@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context';
 import type { Worker } from '../background';
-import { isLockConflict, isRetryableDbError, retryingTransaction } from '../storage/conflict-retry';
+import { isRetryableDbError, retryingTransaction } from '../storage/conflict-retry';
 import type { IdentityService } from '../identity/identity.service';
 import { newInstanceId } from '../instance-id';
 import type { Services } from '../services';
@@ -9,6 +9,7 @@ import { EventApplier, type InboxRow } from './event-applier';
 import { InboxRepository, inboxParallelBatches } from '../storage/inbox/inbox.repository';
 import { inboxSignal } from './inbox-signal';
 import { SerialBatches } from '../workers/serial-batches';
+import { RoundFailures } from '../workers/round-failures';
 
 export interface InboxProcessorOptions {
   batchSize: number;
@@ -87,6 +88,7 @@ export class InboxProcessor implements Worker {
   private loopDone: Promise<void> | undefined;
   private readonly batches = new SerialBatches(() => this.batch());
   private lastReclaim = Number.NEGATIVE_INFINITY;
+  private readonly failures: RoundFailures;
   /** How long the oldest row of the last batch had waited. */
   private lagMs = 0;
   /** Rests taken while callbacks were arriving: lets tests wait for the processor to step back, not for a duration. */
@@ -104,6 +106,7 @@ export class InboxProcessor implements Worker {
     this.opts = { ...DEFAULT_PROCESSOR_OPTIONS, ...opts };
     this.repo = new InboxRepository<NormalizedEvent>(app.ds, { claim: app.config.database.claim });
     this.applier = new EventApplier(app.identity, app.config, app.ds);
+    this.failures = new RoundFailures(app.logger, 'inbox processor');
   }
 
   start(): this {
@@ -142,10 +145,10 @@ export class InboxProcessor implements Worker {
       const started = performance.now();
       try {
         n = await this.drainOnce();
+        this.failures.succeeded();
       } catch (err) {
-        // A claim that kept losing conflicts is tried again next round; nothing was processed or lost.
-        if (isLockConflict(err)) this.app.logger.warn({ err }, 'inbox batch lost a database conflict');
-        else this.app.logger.error({ err }, 'inbox batch failed');
+        // A claim that lost conflicts or a node that is away: the rows stay claimable, nothing is lost.
+        this.failures.failed(err);
       }
       if (this.stopping) break;
       if (n === 0) await this.idle();

@@ -4,6 +4,7 @@ import { type HttpReply, type WebhookRequest, WebhookRejection } from '../../con
 import type { NormalizedEvent } from '../../connectors/common/normalized-event';
 import type { Logger } from '../logger';
 import type { InboxWriter } from './inbox-writer';
+import { RoundFailures } from '../workers/round-failures';
 
 /**
  * The core's half of the callback pipeline (DESIGN §6): connector verify/parse → inbox row committed → ack.
@@ -23,6 +24,8 @@ export function rejectionReply(format: RejectionFormat, status: number, code: st
 export class WebhookIntake {
   /** Known account per (connector, key); unknown keys are not cached so random paths cannot grow it. */
   private readonly accounts = new Map<string, ConnectorAccount>();
+  /** A database node that is away is one warning per outage (the 503 makes WeChat retry), not an error per callback. */
+  private readonly stores: RoundFailures;
 
   constructor(
     private readonly deps: {
@@ -33,7 +36,9 @@ export class WebhookIntake {
       /** Work that cannot wait for the inbox (the welcome message's 20 s), handed the events once committed. */
       committed?: (events: readonly NormalizedEvent[]) => void;
     },
-  ) {}
+  ) {
+    this.stores = new RoundFailures(deps.logger, 'callback intake');
+  }
 
   accountFor(connector: InboundConnector, key: string): ConnectorAccount | undefined {
     const cacheKey = `${connector.kind}\u0000${key}`;
@@ -67,12 +72,14 @@ export class WebhookIntake {
         events: outcome.events,
       });
     } catch (e) {
-      this.deps.logger.error(
-        { err: e, connector: connector.kind, account: key, dedupeKey: outcome.dedupeKey },
+      this.stores.failed(
+        e,
+        { connector: connector.kind, account: key, dedupeKey: outcome.dedupeKey },
         'inbox insert failed; answering 503 so WeChat retries',
       );
       return rejectionReply(format, 503, 'INBOX_UNAVAILABLE', 'callback not stored, retry later');
     }
+    this.stores.succeeded();
     this.deps.committed?.(outcome.events);
     return outcome.ack;
   }

@@ -25,11 +25,17 @@ export class StorageError extends DomainError<StorageErrorCode> {
 const SQLITE_BUSY_CODES = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED']);
 /**
  * MySQL lock waits that outlived the conflict retries (1205, 1213) are busy; a refused, lost or overfull
- * connection means the server cannot be reached now (1040 too many connections, 1053 server shutdown).
+ * connection means the server cannot be reached now (1040 too many connections, 1053 server shutdown, 1047 a
+ * Galera node not yet ready for queries while it joins or is cut off from the cluster's primary component).
  * https://dev.mysql.com/doc/mysql-errors/8.0/en/server-error-reference.html
  */
 const MYSQL_BUSY_ERRNOS = new Set([1205, 1213]);
-const MYSQL_UNREACHABLE_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
+const MYSQL_UNREACHABLE_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_UNKNOWN_COM_ERROR',
+]);
 /** Socket failures count only when the driver raised them (mysql2 marks them `fatal`), not any outbound call's. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 

@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import type { Worker } from '../background';
 import { outboxSignal } from './outbox/outbox-signal';
 import type { TagWorkers } from './tags-services.factory';
+import { RoundFailures } from '../workers/round-failures';
 
 const POLL_MS = 1_000;
 
@@ -36,12 +37,14 @@ export function startTagsWorker(app: AppContext, w: TagWorkers): Worker {
   const unsubscribe = outboxSignal(app.ds).subscribe(wakeAll);
 
   const loop = async (name: string, step: () => Promise<boolean>): Promise<void> => {
+    const failures = new RoundFailures(app.logger, `tags ${name}`);
     while (!stopping) {
       let busy = false;
       try {
         busy = await step();
+        failures.succeeded();
       } catch (err) {
-        app.logger.error({ err, loop: name }, 'tags worker round failed');
+        failures.failed(err);
       }
       if (!busy && !stopping) await nap();
     }

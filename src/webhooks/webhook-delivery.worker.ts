@@ -14,6 +14,7 @@ import { enabledSubscriptions, findWebhook } from '../storage/webhooks/webhook.r
 import { nextAttemptAt } from './webhook-backoff';
 import { sendWebhook } from './webhook-sender';
 import { webhookSubscriptions } from './webhook-subscriptions';
+import { RoundFailures } from '../workers/round-failures';
 
 /** Idle lanes look for due deliveries (other instances' events, retries coming due) this often. */
 const POLL_MS = 250;
@@ -65,6 +66,7 @@ export function startWebhookWorker(app: Services): Worker {
   const metrics = metricsOn(app.metrics.registry);
   const subs = webhookSubscriptions(app.ds);
   const lanes = new Map<string, Promise<void>>();
+  const refreshes = new RoundFailures(app.logger, 'webhook subscriptions refresh');
   const waiting = new Set<() => void>();
   let stopping = false;
   let lastRelease = Number.NEGATIVE_INFINITY;
@@ -165,8 +167,9 @@ export function startWebhookWorker(app: Services): Worker {
             lane(s.id).finally(() => lanes.delete(s.id)),
           );
         }
+        refreshes.succeeded();
       } catch (err) {
-        app.logger.error({ err }, 'webhook worker refresh failed');
+        refreshes.failed(err);
       }
       if (!stopping) await nap(REFRESH_MS);
     }

@@ -14,7 +14,7 @@ import { refreshWecomGroupJoiners } from './wecom-group-joiners.refresh';
 import { SerialBatches } from '../../workers/serial-batches';
 import { TokenUnavailableError } from '../../tokens/token-errors';
 import { UnknownAccountError } from '../../tokens/unknown-account.error';
-import { isLockConflict } from '../../storage/conflict-retry';
+import { RoundFailures } from '../../workers/round-failures';
 
 export interface RefreshWorkerOptions {
   batchSize: number;
@@ -49,6 +49,7 @@ export class RefreshWorker implements Worker {
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly batches = new SerialBatches(() => this.batch());
+  private readonly failures: RoundFailures;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastReclaim = Number.NEGATIVE_INFINITY;
@@ -61,6 +62,7 @@ export class RefreshWorker implements Worker {
   ) {
     this.queue = new RefreshQueueRepository(app.ds, { claim: app.config.database.claim });
     this.opts = { ...DEFAULTS, ...opts };
+    this.failures = new RoundFailures(app.logger, 'refresh worker');
   }
 
   start(): this {
@@ -90,10 +92,10 @@ export class RefreshWorker implements Worker {
       let n = 0;
       try {
         n = await this.drainOnce();
+        this.failures.succeeded();
       } catch (err) {
-        // A claim that kept losing conflicts is tried again next round; nothing was read or lost.
-        if (isLockConflict(err)) this.app.logger.warn({ err }, 'refresh batch lost a database conflict');
-        else this.app.logger.error({ err }, 'refresh batch failed');
+        // A claim that lost conflicts or a node that is away: the queue rows stay, nothing was read or lost.
+        this.failures.failed(err);
       }
       if (n === 0 && !this.stopping) {
         await new Promise<void>((resolve) => {
