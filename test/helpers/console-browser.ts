@@ -72,10 +72,24 @@ export async function signIn(page: Page, app: Services, who: Person): Promise<vo
   await page.locator('#who').waitFor({ state: 'visible' });
 }
 
-/** Picks an option of an Element Plus select (its list is teleported to the body). */
+/**
+ * Picks an option of an Element Plus select (its list is teleported to the body), then waits until the select
+ * shows it. On a starved browser a click can land while the list is still opening and be lost; the list is then
+ * opened again, as a person would, up to three times.
+ */
 export async function choose(page: Page, select: string, option: string | RegExp): Promise<void> {
-  await page.locator(select).click();
-  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+  const field = page.locator(select);
+  for (let attempt = 1; ; attempt++) {
+    await field.click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+    try {
+      await field.filter({ hasText: option }).waitFor({ timeout: 5_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** A full-page screenshot as test-output/screenshots/console-<name>.png. */
