@@ -26,6 +26,7 @@ import { Transfers1795385710000 } from './1795385710000-transfers';
 import { Operators1795385900000 } from './1795385900000-operators';
 import { Webhooks1796000200000 } from './1796000200000-webhooks';
 import { Imports1796000300000 } from './1796000300000-imports';
+import { Consents1796000400000 } from './1796000400000-consents';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -56,4 +57,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Operators1795385900000,
   Webhooks1796000200000,
   Imports1796000300000,
+  Consents1796000400000,
 ];

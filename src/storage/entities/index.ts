@@ -8,6 +8,7 @@ import { ChannelEntity } from './channel.entity';
 import { CustomerAttributeEntity } from './customer-attribute.entity';
 import { CustomerChannelEntity } from './customer-channel.entity';
 import { CustomerNoteEntity } from './customer-note.entity';
+import { ConsentEntity } from './consent.entity';
 import { CustomerTagEntity } from './customer-tag.entity';
 import { CustomerEntity } from './customer.entity';
 import { ErasureTombstoneEntity } from './erasure-tombstone.entity';
@@ -53,6 +54,7 @@ export * from './channel.entity';
 export * from './customer-attribute.entity';
 export * from './customer-channel.entity';
 export * from './customer-note.entity';
+export * from './consent.entity';
 export * from './customer-tag.entity';
 export * from './customer.entity';
 export * from './erasure-tombstone.entity';
@@ -130,6 +132,7 @@ export const entities = [
   AttributeDefinitionEntity,
   CustomerAttributeEntity,
   CustomerNoteEntity,
+  ConsentEntity,
   TransferEntity,
   TransferItemEntity,
   WebhookEntity,
