@@ -16,7 +16,7 @@ const obj = (properties: Record<string, JsonSchema>): JsonSchema => ({
 const node: JsonSchema = {
   type: 'object',
   description:
-    'op all|any: { op, met, items: node[] }; op not: { op, met, item: node }; op condition: { op, met, condition (the rule condition), facts: { type, … the numbers compared: identities, subscriptions, lastPurchaseAt + daysSinceLastPurchase, orders, spentFen, events, tagName + groupName + sources, follows + staffName, groups (+ groupName for one chat) } }',
+    'op all|any: { op, met, items: node[] }; op not: { op, met, item: node }; op condition: { op, met, condition (the rule condition), facts: { type, … the numbers compared: identities, subscriptions, lastPurchaseAt + daysSinceLastPurchase, orders, spentFen, events, tagName + groupName + sources, follows + staffName, groups (+ groupName for one chat), granted + withdrawn + lastAt (consent) } }',
   properties: {
     op: { enum: ['all', 'any', 'not', 'condition'] },
     met: bool,

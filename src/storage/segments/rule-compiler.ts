@@ -79,6 +79,9 @@ export const rowsOf = {
     `customer_attributes a JOIN attribute_definitions d ON d.attr_key = a.attr_key WHERE a.customer_id = c.id AND a.attr_key = ${b.p(c.key)}${attributeTest(c, b)}`,
   groupMemberships: (c: Omit<Of<'group'>, 'type'>, b: Binder): string =>
     `${GROUP_MEMBERSHIPS}${c.chatId ? ` AND m.chat_id = ${b.p(c.chatId)}` : ''}${c.corpId ? ` AND m.corp_id = ${b.p(c.corpId)}` : ''}${b.since(c.joinedWithinDays, 'm.join_time')}`,
+  /** The customer's consent rows for the purpose on any channel: the grants (`true`), the withdrawals, or both. */
+  consents: (purpose: string, granted: boolean | undefined, b: Binder): string =>
+    `consents cs WHERE cs.customer_id = c.id AND cs.purpose = ${b.p(purpose)}${granted === undefined ? '' : ` AND cs.granted = ${granted ? 1 : 0}`}`,
 };
 
 const likeEscaped = (s: string): string => s.replace(/[!%_]/g, (x) => `!${x}`);
@@ -126,7 +129,8 @@ function attributeTest(c: Omit<Of<'attribute'>, 'type'>, b: Binder): string {
  * is a correlated EXISTS or aggregate subquery on indexed columns (identities.customer_id,
  * transactions(customer_id, success_time), events(customer_id, occurred_at), customer_tags(customer_id…),
  * wecom_follows.customer_id, wecom_group_members(corp_id, userid), customer_channels(customer_id, channel_id),
- * customer_attributes(customer_id, attr_key)); times are parameters computed from `now`, so the same SQL runs on SQLite and MySQL.
+ * customer_attributes(customer_id, attr_key), consents(customer_id, purpose, channel)); times are parameters
+ * computed from `now`, so the same SQL runs on SQLite and MySQL.
  */
 export function compileRule(rule: Rule, now: Date): CompiledRule {
   const b = binder(now);
@@ -175,6 +179,11 @@ export function compileRule(rule: Rule, now: Date): CompiledRule {
         return `EXISTS (SELECT 1 FROM ${rowsOf.sources(c, b)})`;
       case 'attribute':
         return `EXISTS (SELECT 1 FROM ${rowsOf.attributes(c, b)})`;
+      case 'consent':
+        // Privacy first (DESIGN §12): a withdrawal on any channel outweighs a grant on another.
+        return c.granted === false
+          ? `EXISTS (SELECT 1 FROM ${rowsOf.consents(c.purpose, false, b)})`
+          : `(EXISTS (SELECT 1 FROM ${rowsOf.consents(c.purpose, true, b)}) AND NOT EXISTS (SELECT 1 FROM ${rowsOf.consents(c.purpose, false, b)}))`;
     }
   };
 

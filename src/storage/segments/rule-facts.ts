@@ -70,6 +70,12 @@ export function factSql(c: Condition, now: Date): FactSql {
           `(SELECT a.${column} FROM customer_attributes a JOIN attribute_definitions d ON d.attr_key = a.attr_key AND d.pii = 0 WHERE a.customer_id = c.id AND a.attr_key = ${b.p(c.key)})`;
         return [def('label_zh'), def('label_en'), def('type'), value('value_text'), value('value_num')];
       }
+      case 'consent':
+        return [
+          `(SELECT COUNT(*) FROM ${rowsOf.consents(c.purpose, true, b)})`,
+          `(SELECT COUNT(*) FROM ${rowsOf.consents(c.purpose, false, b)})`,
+          `(SELECT MAX(cs.at) FROM ${rowsOf.consents(c.purpose, undefined, b)})`,
+        ];
     }
   })();
   return { columns, params: b.params };
@@ -135,5 +141,12 @@ export function readFacts(c: Condition, values: unknown[], now: Date): Condition
                 : valueText;
       return { type: 'attribute', label: zh === null ? null : { 'zh-CN': zh, en: en ?? zh }, value };
     }
+    case 'consent':
+      return {
+        type: 'consent',
+        granted: n,
+        withdrawn: Number(values[1] ?? 0),
+        lastAt: fromDbTime(values[2])?.toISOString() ?? null,
+      };
   }
 }

@@ -43,7 +43,12 @@ export type Condition =
    * a multiEnum any of); `gt`/`gte`/`lt`/`lte`/`between` ([min, max], inclusive) on numbers and dates; `contains`
    * (a multiEnum holds the option, a text holds the substring).
    */
-  | { type: 'attribute'; key: string; op: AttributeOp; value?: AttributeOperand | AttributeOperand[] };
+  | { type: 'attribute'; key: string; op: AttributeOp; value?: AttributeOperand | AttributeOperand[] }
+  /**
+   * Consent for a purpose (DESIGN §12), on any channel: granted (the default) = granted somewhere and withdrawn
+   * nowhere, since a withdrawal outweighs a grant; `granted: false` = withdrawn somewhere. No record matches neither.
+   */
+  | { type: 'consent'; purpose: string; granted?: boolean };
 
 export const ATTRIBUTE_OPS = ['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte', 'between', 'exists', 'contains'] as const;
 export type AttributeOp = (typeof ATTRIBUTE_OPS)[number];
@@ -64,4 +69,5 @@ export const CONDITION_TYPES = [
   'groupCount',
   'source',
   'attribute',
+  'consent',
 ] as const;

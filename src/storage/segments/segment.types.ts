@@ -28,6 +28,11 @@ export type ConditionFacts =
   | { type: 'groupCount'; groups: number }
   /** `source`: the channel's name and when the customer first and last came through it (null: never). */
   | { type: 'source'; channelName: string | null; firstAt: string | null; lastAt: string | null }
+  /**
+   * `consent`: how many of the customer's records for the purpose (one per channel) grant it and withdraw it now,
+   * and the newest change (null: no record for the purpose).
+   */
+  | { type: 'consent'; granted: number; withdrawn: number; lastAt: string | null }
   /** `attribute`: the field's labels and the customer's value (null: none, or a pii field). */
   | {
       type: 'attribute';

@@ -10,6 +10,14 @@ const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
 const key = z.string().min(1).max(64);
 
+/** A consent purpose (DESIGN §12): `marketing`, `subscribe_msg:<templateId>` or a brand's own; printable text. */
+const purpose = z
+  .string()
+  .trim()
+  .min(1, 'purpose must not be empty')
+  .max(128)
+  .regex(/^\P{Cc}*$/u, 'purpose must not contain control characters');
+
 const operand = z.union([z.string().min(1).max(500), z.number().finite(), z.boolean()]);
 
 /** The value an operator needs: none for exists, a [min, max] pair for between, a list for in, else one value. */
@@ -92,6 +100,7 @@ const conditionSchemas: Record<(typeof CONDITION_TYPES)[number], z.ZodType<Condi
     })
     .strict(),
   attribute,
+  consent: z.object({ type: z.literal('consent'), purpose, granted: z.boolean().optional() }).strict(),
 };
 
 export interface RuleProblem {
