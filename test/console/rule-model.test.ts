@@ -57,6 +57,28 @@ describe('segment builder rule model', () => {
     expect(toRule(root)).toEqual({ all: [{ type: 'group' }, { type: 'groupCount', min: 1 }] });
   });
 
+  it('edits a consent condition: marketing granted by default, any purpose kept, withdrawn as granted: false', () => {
+    const root = newGroup('all');
+    root.items.push(newCondition('consent'));
+    expect(toRule(root)).toEqual({ all: [{ type: 'consent', purpose: 'marketing', granted: true }] });
+    const rule = {
+      any: [
+        { type: 'consent', purpose: 'subscribe_msg:TPL1', granted: false },
+        { not: { type: 'consent', purpose: 'marketing' } },
+      ],
+    };
+    expect(toRule(fromRule(rule))).toEqual(rule);
+  });
+
+  it('counts a consent condition without a purpose (or only blanks) as unfinished', () => {
+    const consent = newCondition('consent');
+    expect(unfinished(consent)).toBe(0);
+    consent.fields.purpose = '  ';
+    expect(unfinished(consent)).toBe(1);
+    consent.fields.purpose = '';
+    expect(unfinished(consent)).toBe(1);
+  });
+
   it('counts the conditions still waiting for their pick, nested groups included', () => {
     const root = newGroup('all');
     root.items.push(newCondition('channel'), newCondition('tag'));

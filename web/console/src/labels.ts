@@ -68,6 +68,15 @@ export function eventTypeLabel(type: string): string {
   return anyChannel === `any.${kind}` ? type : `${channelLabel(channel)} · ${anyChannel}`;
 }
 
+/**
+ * A consent purpose (DESIGN §12): `marketing` → 营销, WeChat's `subscribe_msg:<templateId>` → 订阅消息 <templateId>,
+ * a brand's own purpose as sent.
+ */
+export function consentPurposeLabel(purpose: string): string {
+  const template = /^subscribe_msg:(.+)$/.exec(purpose)?.[1];
+  return template ? t('rule.purposeSubscribeMsg', { template }) : word('consentPurpose', purpose);
+}
+
 export const CHANNELS = ['oa', 'mp', 'h5', 'wecom', 'pay'] as const;
 export const IDENTITY_TYPES = [
   'unionid',

@@ -2,7 +2,7 @@ import type { Condition, ConditionFacts } from '../api/types';
 import { tagLabel } from '../components/use-tags';
 import { ago, day, money, num } from '../fmt';
 import { i18n, t } from '../i18n';
-import { channelLabel, eventTypeLabel, tagSourceLabel } from '../labels';
+import { channelLabel, consentPurposeLabel, eventTypeLabel, tagSourceLabel } from '../labels';
 import { accountName, staffName } from '../names';
 
 /** A condition's bounds in words: `≥ 3`, `≤ 5`, `3 至 5` (money in ¥ for spend). */
@@ -92,6 +92,10 @@ export function conditionText(c: Condition, facts: ConditionFacts): string {
         max: attributeValueText(values[1]),
       });
     }
+    case 'consent':
+      return t(c.granted === false ? 'explain.cond.consentWithdrawn' : 'explain.cond.consentGranted', {
+        purpose: consentPurposeLabel(c.purpose),
+      });
   }
 }
 
@@ -129,5 +133,12 @@ export function factText(f: ConditionFacts): string {
       return f.value === null || (Array.isArray(f.value) && f.value.length === 0)
         ? t('explain.fact.noAttribute')
         : t('explain.fact.attribute', { value: attributeValueText(f.value) });
+    case 'consent': {
+      // A withdrawal on any channel outweighs a grant on another (DESIGN §12), so a mix reads as withdrawn.
+      if (f.lastAt === null) return t('explain.fact.noConsent');
+      const date = day(f.lastAt);
+      if (f.withdrawn === 0) return t('explain.fact.consentGranted', { date });
+      return t(f.granted > 0 ? 'explain.fact.consentMixed' : 'explain.fact.consentWithdrawn', { date });
+    }
   }
 }

@@ -15,7 +15,8 @@ export type ConditionType =
   | 'group'
   | 'groupCount'
   | 'source'
-  | 'attribute';
+  | 'attribute'
+  | 'consent';
 export const CONDITION_TYPES: readonly ConditionType[] = [
   'channel',
   'subscribed',
@@ -29,6 +30,7 @@ export const CONDITION_TYPES: readonly ConditionType[] = [
   'groupCount',
   'source',
   'attribute',
+  'consent',
 ];
 
 export interface CondNode {
@@ -62,6 +64,7 @@ export function newCondition(type: ConditionType): CondNode {
     groupCount: { min: 1 },
     source: { channelId: '', withinDays: 7 },
     attribute: { key: '', op: 'exists' },
+    consent: { purpose: 'marketing', granted: true },
   };
   return { kind: 'cond', key: key(), fields: { type, ...defaults[type] } };
 }
@@ -72,6 +75,7 @@ const REQUIRED: Partial<Record<ConditionType, string>> = {
   tag: 'tagId',
   followedBy: 'staffUserid',
   attribute: 'key',
+  consent: 'purpose',
 };
 
 /**
@@ -89,7 +93,7 @@ export function unfinished(node: CondNode | GroupNode): number {
   const field = REQUIRED[node.fields.type];
   if (!field) return 0;
   const v = node.fields[field];
-  return v === undefined || v === null || v === '' ? 1 : 0;
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? 1 : 0;
 }
 
 export function newGroup(op: 'all' | 'any' = 'all'): GroupNode {
