@@ -7,6 +7,7 @@ import { ChannelStatsService } from './channels/channel-stats.service';
 import { AttributeDefinitionService } from './attributes/attribute-definition.service';
 import { CustomerAttributeService } from './attributes/customer-attribute.service';
 import { CustomerNoteService } from './attributes/customer-note.service';
+import { ConsentService } from './privacy/consent.service';
 import { FollowRemarkService } from './attributes/follow-remark.service';
 import { ProfileService } from './customers/profile.service';
 import { createFrontDoors, type FrontDoors } from './h5/front-doors';
@@ -70,6 +71,7 @@ export interface Services extends AppContext {
   attributeDefinitions: AttributeDefinitionService;
   customerAttributes: CustomerAttributeService;
   customerNotes: CustomerNoteService;
+  consents: ConsentService;
   /** WeCom remark write-back through the outbox. */
   followRemarks: FollowRemarkService;
   /** WeCom customer transfers: started in WeChat, polled until final, their moves applied. */
@@ -109,6 +111,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
   const attributeDefinitions = new AttributeDefinitionService({ ...app, now });
   const customerAttributes = new CustomerAttributeService({ ...app, now, sealer: phoneCrypto });
   const customerNotes = new CustomerNoteService({ ...app, now });
+  const consents = new ConsentService({ ...app, now });
   const followRemarks = new FollowRemarkService({ ...app, now });
   const sidebar = createSidebarServices({
     ...app,
@@ -156,6 +159,7 @@ export function createServices(context: AppContext, opts: ServicesOptions = {}):
     attributeDefinitions,
     customerAttributes,
     customerNotes,
+    consents,
     followRemarks,
     transfers,
     webhooks,

@@ -8,6 +8,7 @@ import { firstChannelOf, recordActivity, recordTouch } from '../storage/channels
 import { claimWelcome } from '../storage/channels/welcome-send.repository';
 import type { ChannelKind, ChannelRow } from '../storage/entities/channel.entity';
 import { addAssignments } from '../storage/tags/customer-tag.repository';
+import { marketingWithdrawn } from '../storage/consents/consent.repository';
 import { findTags } from '../storage/tags/tag.repository';
 import { OutboxWriter } from '../tags/outbox/outbox-writer';
 import { WELCOME_CODE_TTL_MS } from './welcome-sender';
@@ -150,9 +151,12 @@ async function countUnsentWelcome(ctx: ApplyContext, channel: ChannelRow, e: Fol
   );
 }
 
-/** The channel's live tags, source `channel`, queued for WeChat in the same transaction. */
+/**
+ * The channel's live tags, source `channel`, queued for WeChat in the same transaction; none for a person who
+ * withdrew the marketing consent (DESIGN §12).
+ */
 async function assignChannelTags(ctx: ApplyContext, channel: ChannelRow, customerId: string): Promise<void> {
-  if (channel.tagIds.length === 0) return;
+  if (channel.tagIds.length === 0 || (await marketingWithdrawn(ctx.em, customerId))) return;
   for (const tag of await findTags(ctx.em, channel.tagIds)) {
     const added = await withTagEvents(ctx.em, 'assign', tag.id, [customerId], ['channel'], ctx.now, () =>
       addAssignments(ctx.em, tag.id, [customerId], 'channel', `channel:${channel.id}`, ctx.now),

@@ -3,6 +3,7 @@
  * `@server`; they import only identity-types.ts (no server code), so the browser build can use them.
  */
 import type { IdentityType } from '../../connectors/common/identity-types';
+import type { ConsentJson } from '../privacy/consents-api.types';
 import type {
   CustomerAttributeSourcesJson,
   CustomerAttributesJson,
@@ -129,6 +130,8 @@ export interface CustomerProfile extends CustomerSummary {
   attributeSources: CustomerAttributeSourcesJson;
   /** The latest 20 notes, newest first. */
   notes: CustomerNoteJson[];
+  /** The person's consents, one per purpose and channel (DESIGN §12). */
+  consents: ConsentJson[];
   rfm: RfmJson;
   recentEvents: TimelineItem[];
 }

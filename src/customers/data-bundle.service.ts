@@ -13,6 +13,8 @@ import type { AttributeSource } from '../storage/entities/customer-attribute.ent
 import { fromDbTime, type Row } from '../storage/sql';
 import { AuditLogWriter } from '../audit/audit-log.writer';
 import type { ProfileService } from './profile.service';
+import { consentsOf } from '../storage/consents/consent.repository';
+import { consentJson } from '../privacy/consent.service';
 
 /** Timeline events read per statement while the bundle streams: memory holds one page, whatever the timeline. */
 const EVENTS_PAGE = 500;
@@ -24,7 +26,6 @@ const EVENTS_PAGE = 500;
  * `pii` values opened). The document is produced piece by piece: the timeline, the one part without a bound, is
  * read a page at a time as the response is written. `attributes` also lists the values records merged into the
 customer kept (a merge leaves them there when the survivor had the key), each with `mergedCustomerId`.
-`consents` is empty: Siyu records no consents yet.
  */
 export class DataBundleService {
   constructor(
@@ -37,11 +38,12 @@ export class DataBundleService {
     const profile = await this.deps.profiles.byId(ds, id, 'admin');
     if (!profile) return undefined;
     const customerId = profile.id;
-    const [notes, groups, transactions, mergedValues] = await Promise.all([
+    const [notes, groups, transactions, mergedValues, consents] = await Promise.all([
       allNotesOf(ds, customerId),
       groupMembershipsOf(ds, customerId),
       transactionsOf(ds, customerId),
       mergedRecordValuesOf(ds, customerId),
+      consentsOf(ds, customerId),
     ]);
     await new AuditLogWriter(ds).write({
       actor: actor.name,
@@ -76,7 +78,11 @@ export class DataBundleService {
       channels,
       subscriptions,
     };
-    const tail = { transactions, consents: [], generatedAt: new Date(this.deps.now()).toISOString() };
+    const tail = {
+      transactions,
+      consents: consents.map(consentJson),
+      generatedAt: new Date(this.deps.now()).toISOString(),
+    };
     return this.chunks(customerId, head, tail);
   }
 

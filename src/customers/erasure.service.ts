@@ -99,6 +99,7 @@ export class ErasureService {
     await del('channel_activity');
     await del('customer_attributes');
     await del('customer_notes');
+    await del('consents');
     await deleteRefreshesOf(
       em,
       identities

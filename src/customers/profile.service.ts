@@ -186,6 +186,13 @@ export class ProfileService {
         role === 'ingest' ? 'viewer' : role,
         this.deps.phoneCrypto,
       ),
+      consents: rows.consents.map((c) => ({
+        purpose: String(c.purpose),
+        channel: c.channel === '' || c.channel === null || c.channel === undefined ? null : String(c.channel),
+        granted: Number(c.granted) === 1,
+        source: String(c.source),
+        at: iso(c.at)!,
+      })),
       notes: rows.notes.map((n) => ({
         id: idString(n.id),
         text: String(n.text),

@@ -8,7 +8,15 @@ import {
   findCustomers,
   updateCustomer,
 } from '../storage/customers/customer.repository';
-import { WHOLESALE_MOVES, moveRows, rowIdsOf, tagRowsOf } from '../storage/identity/merge-moves.repository';
+import {
+  WHOLESALE_MOVES,
+  consentsToMove,
+  moveRows,
+  rowIdsOf,
+  tagRowsOf,
+} from '../storage/identity/merge-moves.repository';
+import { marketingWithdrawn } from '../storage/consents/consent.repository';
+import { withdrawMarketingTags } from '../privacy/marketing-withdrawal';
 import { IdentityError } from './identity-errors';
 import {
   findMerge,
@@ -62,6 +70,7 @@ export async function mergeCustomers(
     customerChannels: [],
     customerAttributes: [],
     customerNotes: [],
+    consents: [],
   };
   for (const field of WHOLESALE_MOVES) {
     const ids = await rowIdsOf(db, field, merged.id);
@@ -83,6 +92,11 @@ export async function mergeCustomers(
   const attributes = await attributesToMove(db, survivor.id, merged.id);
   moved.customerAttributes = attributes.move;
   await moveRows(db, 'customerAttributes', moved.customerAttributes, merged.id, survivor.id);
+  moved.consents = await consentsToMove(db, survivor.id, merged.id);
+  await moveRows(db, 'consents', moved.consents, merged.id, survivor.id);
+  // A withdrawal of marketing that came with the merged record now holds for the whole person (DESIGN §12).
+  if (moved.consents.length > 0 && (await marketingWithdrawn(db, survivor.id)))
+    await withdrawMarketingTags(db, survivor.id, now);
 
   const filled: Partial<Record<ProfileField, string>> = {};
   for (const f of PROFILE_FIELDS) {
@@ -150,7 +164,7 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
     // Merges logged with copies of the values restore them; older ones move the rows back by id.
     const copies = attributeCopiesIn(merge.evidence);
     const byId = copies ? [] : (['customerAttributes'] as const);
-    for (const field of [...WHOLESALE_MOVES, 'customerTags', 'customerChannels', ...byId] as const) {
+    for (const field of [...WHOLESALE_MOVES, 'customerTags', 'customerChannels', 'consents', ...byId] as const) {
       const ids = merge.moved[field] ?? [];
       await moveRows(em, field, ids, survivor.id, merged.id);
       restored += ids.length;

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from '../storage';
 import { PrivacyActions } from '../privacy/privacy-actions';
+import { ConsentService } from '../privacy/consent.service';
 import type { IdentityRef, IdentityType } from '../../connectors/common/identity-types';
 import type { Channel, NormalizedEvent, PaymentSucceeded } from '../../connectors/common/normalized-event';
 import type { SiyuConfig } from '../../config';
@@ -52,6 +53,7 @@ type Resolved = Map<string, string | null>;
  */
 export class EventApplier {
   private readonly privacy: PrivacyActions;
+  private readonly consents: ConsentService;
 
   constructor(
     private readonly identity: IdentityService,
@@ -59,6 +61,7 @@ export class EventApplier {
     ds: DataSource,
   ) {
     this.privacy = new PrivacyActions(ds, config);
+    this.consents = new ConsentService({ ds, now: () => Date.now() });
   }
 
   async applyRow(em: EntityManager, row: InboxRow, now: Date): Promise<void> {
@@ -264,6 +267,20 @@ export class EventApplier {
           status: e.status,
           popupScene: e.popupScene,
         });
+        // The person's answer for that template is their consent for it (DESIGN §12), per channel.
+        if (customerId)
+          await this.consents.recordWithin(
+            ctx.em,
+            {
+              customerId,
+              purpose: `subscribe_msg:${e.templateId}`,
+              channel: PREFIX[e.channel],
+              granted: e.granted,
+              source: 'wechat',
+              at: new Date(e.occurredAt),
+            },
+            ctx.now,
+          );
         return;
       }
       case 'privacy.notice':

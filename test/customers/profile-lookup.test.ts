@@ -236,6 +236,15 @@ describe('customer profile: lookup and by id', () => {
         [rich, `记录 ${i}`, at],
       );
     }
+    // Consents in row order; a consent tied to no channel shows channel null.
+    for (const [purpose, channel, granted] of [
+      ['marketing', '', 0],
+      ['subscribe_msg:TPL_1', 'mp', 1],
+    ] as const)
+      await sql(
+        "INSERT INTO consents (customer_id, purpose, channel, granted, source, at, updated_at) VALUES (?, ?, ?, ?, 'crm', ?, ?)",
+        [rich, purpose, channel, granted, T0, T0],
+      );
   });
   afterAll(async () => {
     await t?.close();
@@ -348,6 +357,10 @@ describe('customer profile: lookup and by id', () => {
         { source: 'manual', by: 'ops', at: '2024-05-06T07:08:09.123Z' },
       ]),
     ),
+    consents: [
+      { purpose: 'marketing', channel: null, granted: false, source: 'crm', at: '2024-05-06T07:08:09.123Z' },
+      { purpose: 'subscribe_msg:TPL_1', channel: 'mp', granted: true, source: 'crm', at: '2024-05-06T07:08:09.123Z' },
+    ],
     notes: Array.from({ length: 20 }, (_, k) => 21 - k).map((n) => ({
       id: expect.any(String),
       text: `记录 ${n}`,

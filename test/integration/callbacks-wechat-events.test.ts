@@ -110,6 +110,26 @@ describe('WeChat events end to end (emulator → gateway → inbox → timeline)
     const [change] = await timeline('oa.subscribe_msg_change');
     expect(JSON.parse(change!.payload)).toEqual({ templateId: 'TPL_A', status: 'reject' });
     expect(change!.customer_id).toBe(popups[0]!.customer_id);
+    // Each template's answer is the person's consent for it on the OA (DESIGN §12): TPL_A granted, then withdrawn.
+    const consents = await select<{ purpose: string; channel: string; granted: unknown; source: string }>(
+      db.ds,
+      'SELECT purpose, channel, granted, source FROM consents WHERE customer_id = ? ORDER BY purpose',
+      [change!.customer_id],
+    );
+    expect(consents.map((c) => [c.purpose, c.channel, Number(c.granted), c.source])).toEqual([
+      ['subscribe_msg:TPL_A', 'oa', 0, 'wechat'],
+      ['subscribe_msg:TPL_B', 'oa', 0, 'wechat'],
+    ]);
+    const changed = await select<{ payload: string }>(
+      db.ds,
+      "SELECT payload FROM events WHERE customer_id = ? AND type = 'consent.changed' ORDER BY id",
+      [change!.customer_id],
+    );
+    expect(changed.map((c) => JSON.parse(c.payload) as { purpose: string; granted: boolean })).toEqual([
+      expect.objectContaining({ purpose: 'subscribe_msg:TPL_A', granted: true, previous: null }),
+      expect.objectContaining({ purpose: 'subscribe_msg:TPL_B', granted: false, previous: null }),
+      expect.objectContaining({ purpose: 'subscribe_msg:TPL_A', granted: false, previous: true }),
+    ]);
   });
 
   it.each(['json', 'xml'] as const)('takes Mini Program subscribe-message events in %s', async (format) => {
@@ -143,7 +163,13 @@ describe('WeChat events end to end (emulator → gateway → inbox → timeline)
       'SELECT type, payload FROM events WHERE customer_id = ? ORDER BY id',
       [customer],
     );
-    expect(rows.map((r) => r.type)).toEqual(['mp.subscribe_msg_popup', 'mp.subscribe_msg_sent']);
-    expect(JSON.parse(rows[1]!.payload).results).toHaveLength(2);
+    expect(rows.map((r) => r.type)).toEqual(['mp.subscribe_msg_popup', 'consent.changed', 'mp.subscribe_msg_sent']);
+    const [consent] = await select<{ purpose: string; channel: string; granted: unknown }>(
+      db.ds,
+      'SELECT purpose, channel, granted FROM consents WHERE customer_id = ?',
+      [customer],
+    );
+    expect([consent!.purpose, consent!.channel, Number(consent!.granted)]).toEqual(['subscribe_msg:TPL_MP', 'mp', 1]);
+    expect(JSON.parse(rows[2]!.payload).results).toHaveLength(2);
   });
 });

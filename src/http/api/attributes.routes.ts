@@ -28,7 +28,8 @@ function sourceParam(v: unknown): AttributeSource {
 /**
  * Custom fields and notes (DESIGN §10.4, §13): `GET/POST /attributes`, `GET/PATCH/DELETE /attributes/:key`
  * (`?force=true` deletes a definition with values), `GET/PATCH /customers/:id/attributes`,
- * `GET/POST /customers/:id/notes`, `PATCH /customers/:id/follows/:corpId/:userid` (202: queued for WeChat).
+ * `GET/POST /customers/:id/notes`, `PATCH /customers/:id/follows/:corpId/:userid` (202: queued for WeChat), and
+ * `GET/POST /customers/:id/consents` (DESIGN §12).
  */
 export function registerAttributeRoutes(router: Router, app: Services): void {
   const { attributeDefinitions: defs, customerAttributes: values, customerNotes: notes, followRemarks: remarks } = app;
@@ -85,6 +86,15 @@ export function registerAttributeRoutes(router: Router, app: Services): void {
 
   router.post('/customers/:id/notes', requireRole('operator'), async (ctx) => {
     ctx.body = await notes.add(customerIdParam(ctx.params.id), ctx.request.body, actorOf(ctx), 'operator');
+    ctx.status = 201;
+  });
+
+  router.get('/customers/:id/consents', requireRole('viewer'), async (ctx) => {
+    ctx.body = await app.consents.list(customerIdParam(ctx.params.id));
+  });
+
+  router.post('/customers/:id/consents', requireRole('operator'), async (ctx) => {
+    ctx.body = await app.consents.record(customerIdParam(ctx.params.id), ctx.request.body, actorOf(ctx));
     ctx.status = 201;
   });
 }

@@ -17,6 +17,7 @@ export type ErasedTable =
   | 'channel_activity'
   | 'customer_attributes'
   | 'customer_notes'
+  | 'consents'
   | 'identity_links'
   | 'identities';
 

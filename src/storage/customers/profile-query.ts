@@ -18,6 +18,7 @@ export interface ProfileRows {
   channels: Row[];
   attributes: Row[];
   notes: Row[];
+  consents: Row[];
 }
 
 export const RECENT_EVENTS = 20;
@@ -178,6 +179,12 @@ const PARTS: Part[] = [
     order: (a: Row, b: Row): number =>
       cmp(fromDbTime(b.created_at)!.getTime(), fromDbTime(a.created_at)!.getTime()) || byId(b, a),
   },
+  {
+    key: 'consents',
+    columns: { id: 'id', purpose: 'purpose', channel: 'channel', granted: 'granted', source: 'source', at: 'at' },
+    from: 'FROM consents WHERE customer_id = {c}',
+    order: byId,
+  },
 ];
 
 const WIDTH = Math.max(...PARTS.map((p) => Object.keys(p.columns).length));
@@ -250,6 +257,7 @@ export async function readProfileRows(
     channels: [],
     attributes: [],
     notes: [],
+    consents: [],
   };
   for (const r of rows) {
     const p = BY_KEY.get(r.part);

@@ -12,7 +12,8 @@ export type MovedField =
   | 'channelActivity'
   | 'customerChannels'
   | 'customerAttributes'
-  | 'customerNotes';
+  | 'customerNotes'
+  | 'consents';
 const TABLE_OF: Record<MovedField, string> = {
   identities: 'identities',
   customerTags: 'customer_tags',
@@ -25,6 +26,7 @@ const TABLE_OF: Record<MovedField, string> = {
   customerChannels: 'customer_channels',
   customerAttributes: 'customer_attributes',
   customerNotes: 'customer_notes',
+  consents: 'consents',
 };
 
 /**
@@ -68,6 +70,20 @@ export async function moveRows(
       [to, from, ...part],
     );
   }
+}
+
+/**
+ * The merged customer's consents for a (purpose, channel) the survivor has no answer for: they move. Where both
+ * answered, the survivor's stands and the other stays with the merged record (as custom fields do).
+ */
+export async function consentsToMove(db: Db, survivorId: string, mergedId: string): Promise<string[]> {
+  const rows = await select<{ id: unknown }>(
+    db,
+    `SELECT m.id FROM consents m WHERE m.customer_id = ? AND NOT EXISTS
+      (SELECT 1 FROM consents s WHERE s.customer_id = ? AND s.purpose = m.purpose AND s.channel = m.channel) ORDER BY m.id`,
+    [mergedId, survivorId],
+  );
+  return rows.map((r) => idString(r.id));
 }
 
 /** The customer's tag assignments: row id, tag and source. */

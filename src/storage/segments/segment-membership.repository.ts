@@ -1,6 +1,7 @@
 import { type Db, select } from '../sql';
 import type { CompiledRule } from './rule-compiler';
 import type { FactSql } from './rule-facts';
+import { MARKETING_ALLOWED } from '../consents/consent.repository';
 
 /**
  * Who a segment's rule selects (DESIGN §5): the rule is compiled SQL over the customer alias `c`
@@ -36,7 +37,10 @@ export async function customerWindow(db: Db, after: string, size: number): Promi
   return rows.map((r) => String(r.id));
 }
 
-/** Within (lo, hi]: customers the rule now matches without a `rule` row, and `rule` rows of customers it no longer matches. */
+/**
+ * Within (lo, hi]: customers the rule now matches without a `rule` row, and `rule` rows of customers it no longer
+ * matches. A customer who withdrew the marketing consent is never added and leaves (DESIGN §12).
+ */
 export async function membershipChanges(
   db: Db,
   tagId: string,
@@ -46,14 +50,14 @@ export async function membershipChanges(
 ): Promise<{ added: string[]; left: string[] }> {
   const added = await select(
     db,
-    `SELECT c.id FROM customers c WHERE c.id > ? AND c.id <= ? AND c.status = 'active' AND ${rule.sql}
+    `SELECT c.id FROM customers c WHERE c.id > ? AND c.id <= ? AND c.status = 'active' AND ${rule.sql} AND ${MARKETING_ALLOWED}
       AND NOT EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id = ? AND ct.source = 'rule')`,
     [lo, hi, ...rule.params, tagId],
   );
   const left = await select(
     db,
     `SELECT r.customer_id FROM customer_tags r WHERE r.tag_id = ? AND r.source = 'rule' AND r.customer_id > ? AND r.customer_id <= ?
-      AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = r.customer_id AND c.status = 'active' AND ${rule.sql})`,
+      AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = r.customer_id AND c.status = 'active' AND ${rule.sql} AND ${MARKETING_ALLOWED})`,
     [tagId, lo, hi, ...rule.params],
   );
   return { added: added.map((r) => String(r.id)), left: left.map((r) => String(r.customer_id)) };

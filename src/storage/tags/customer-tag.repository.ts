@@ -148,6 +148,16 @@ export async function ruleTagsOf(db: Db, customerId: string): Promise<Set<string
   return new Set(rows.map((r) => idString(r.tag_id)));
 }
 
+/** The tags a customer holds from any of these sources, in id order. */
+export async function tagIdsFrom(db: Db, customerId: string, sources: readonly CustomerTagSource[]): Promise<string[]> {
+  const rows = await select(
+    db,
+    `SELECT DISTINCT tag_id FROM customer_tags WHERE customer_id = ? AND source IN (${sources.map(() => '?').join(', ')}) ORDER BY tag_id`,
+    [customerId, ...sources],
+  );
+  return rows.map((r) => idString(r.tag_id));
+}
+
 /** Of these customers, those carrying the tag from some source. */
 export async function taggedAmong(db: Db, tagId: string, customerIds: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
