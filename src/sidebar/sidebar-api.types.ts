@@ -109,6 +109,15 @@ export interface SidebarNoteJson {
   createdAt: string;
 }
 
+/** A consent per purpose and channel (DESIGN §12), as on the admin API's `Customer`; `channel` null: everywhere. */
+export interface SidebarConsentJson {
+  purpose: string;
+  channel: string | null;
+  granted: boolean;
+  source: string;
+  at: string;
+}
+
 export interface SidebarCustomerJson {
   id: string;
   /** The best name known (displayName, a remark, a nickname…), null when none is. */
@@ -138,6 +147,8 @@ export interface SidebarCustomerJson {
   fields: SidebarFieldJson[];
   /** The latest 20 notes, newest first. */
   notes: SidebarNoteJson[];
+  /** The person's consents; the card says the marketing answer so a rep knows not to market. */
+  consents: SidebarConsentJson[];
   /** appId / corpId / mchId → the account's configured name, for the accounts that have one. */
   accountNames: Record<string, string>;
 }

@@ -90,6 +90,7 @@ export class SidebarCustomersService {
       follows: p.follows,
       subscriptions: p.subscriptions,
       groups: p.groups,
+      consents: p.consents,
       firstChannel: p.channels[0]
         ? { id: p.channels[0].id, name: p.channels[0].name, firstAt: p.channels[0].firstAt }
         : null,

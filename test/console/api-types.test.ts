@@ -19,6 +19,7 @@ const CONSOLE_SHARED = [
   'inbox/inbox-api.types',
   'operators/operators-api.types',
   'overview/overview-api.types',
+  'privacy/consents-api.types',
   'staff/staff-api.types',
   'syncs/syncs-api.types',
   'tags/outbox/outbox-api.types',

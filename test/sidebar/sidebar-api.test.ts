@@ -327,6 +327,29 @@ describe('sidebar API (/sidebar/api/...) through the real app and the emulator',
     ).toBe(403);
   });
 
+  it("carries the customer's consents, as the admin API shows them, so the card can say the marketing answer", async () => {
+    const customerId = (await h.api(`/customers/${h.mine.externalUserId}`, { jar: alice })).body.id as string;
+    for (const json of [
+      { purpose: 'marketing', granted: true, source: 'crm', at: '2026-01-02T03:04:05.000Z' },
+      { purpose: 'marketing', channel: 'wecom', granted: false, source: 'console', at: '2026-02-03T04:05:06.000Z' },
+    ]) {
+      const recorded = await h.request(`/api/v1/customers/${customerId}/consents`, {
+        bearer: h.adminKey,
+        method: 'POST',
+        json,
+      });
+      expect(recorded.status).toBe(201);
+    }
+    const res = await h.api(`/customers/${h.mine.externalUserId}`, { jar: alice });
+    expect(res.status).toBe(200);
+    expect(res.body.consents).toEqual([
+      { purpose: 'marketing', channel: null, granted: true, source: 'crm', at: '2026-01-02T03:04:05.000Z' },
+      { purpose: 'marketing', channel: 'wecom', granted: false, source: 'console', at: '2026-02-03T04:05:06.000Z' },
+    ]);
+    const admin = await h.request(`/api/v1/customers/${customerId}`, { bearer: h.adminKey });
+    expect(res.body.consents).toEqual(admin.body.consents);
+  });
+
   it('answers unknown sidebar API paths with the JSON 404', async () => {
     const res = await h.api('/nope', { jar: alice });
     expect(res.status).toBe(404);

@@ -199,4 +199,38 @@ describeWithChromium('sidebar page in Chromium at 360 px (emulator authorize pag
     expect(problems.filter((p) => !/403/.test(p))).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('tells alice at a glance that 王小明 withdrew the marketing consent (营销：已撤回, in red)', async () => {
+    const customerId = (
+      await admin(`/customers/lookup?type=wecom_external_userid&scope=${h.corpId}&value=${h.mine.externalUserId}`)
+    ).body.id as string;
+    const withdrawn = await admin(`/customers/${customerId}/consents`, {
+      method: 'POST',
+      json: { purpose: 'marketing', granted: false, source: 'console' },
+    });
+    expect(withdrawn.status).toBe(201);
+    // alice is the sticky visitor from the first test; her open chat is 王小明's again.
+    expect(
+      (
+        await h.control.post(`/wecom/${h.corpId}/current-chat`, {
+          userid: 'alice',
+          externalUserId: h.mine.externalUserId,
+        })
+      ).status,
+    ).toBe(200);
+    const { context, page, problems } = await phone(browser);
+    await page.goto(`${h.url}/sidebar?corpId=${h.corpId}`);
+    const line = page.locator('[data-testid="customer-marketing"][data-state="withdrawn"]');
+    await line.waitFor({ timeout: 15_000 });
+    expect((await line.innerText()).trim()).toBe('营销：已撤回');
+    // Red: the danger colour of the page (--danger), not the muted grey of the other lines.
+    const colour = await line.evaluate(
+      (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color,
+    );
+    expect(colour).toBe('rgb(212, 56, 13)');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'sidebar-360-marketing-withdrawn.png') });
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ import type {
 
 export type {
   SidebarAttributeValue,
+  SidebarConsentJson,
   SidebarFieldJson,
   SidebarNoteJson,
   SidebarCustomerJson,

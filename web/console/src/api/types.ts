@@ -120,3 +120,6 @@ export type {
   CustomerNoteJson as CustomerNote,
   CustomerNotePageJson,
 } from '@server/attributes/attributes-api.types';
+
+/** A person's consent per purpose and channel (DESIGN §12), as the gateway types it. */
+export type { ConsentJson as Consent } from '@server/privacy/consents-api.types';

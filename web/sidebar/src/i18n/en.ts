@@ -30,6 +30,8 @@ const en: Record<MessageKey, string> = {
   'customer.noPhone': 'No phone number',
   'customer.remark': 'Remark: {remark}',
   'customer.description': 'Description: {description}',
+  'customer.marketingGranted': 'Marketing: granted',
+  'customer.marketingWithdrawn': 'Marketing: withdrawn',
 
   'section.channels': 'Channels',
   'section.groups': 'Customer groups',

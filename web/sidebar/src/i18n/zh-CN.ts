@@ -26,6 +26,8 @@ const zhCN = {
   'customer.noPhone': '未绑定手机号',
   'customer.remark': '备注：{remark}',
   'customer.description': '描述：{description}',
+  'customer.marketingGranted': '营销：已同意',
+  'customer.marketingWithdrawn': '营销：已撤回',
 
   'section.channels': '渠道',
   'section.groups': '客户群',
