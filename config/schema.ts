@@ -151,7 +151,7 @@ export const configSchema = z
         inboxDays: days.default(7),
         /** Timeline events older than this many days are deleted. */
         eventsDays: days.default(null),
-        /** Accepted for DESIGN §11's anonymous visitors; the gateway has none yet, so nothing reads it. */
+        /** Visitors never identified (only an anonymous_id, DESIGN §11) and quiet this long are removed. */
         anonymousDays: days.default(90),
       })
       .strict()

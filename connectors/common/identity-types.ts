@@ -7,6 +7,7 @@ export const IDENTITY_TYPES = [
   'wecom_external_userid',
   'external_id',
   'phone',
+  'anonymous_id',
 ] as const;
 export type IdentityType = (typeof IDENTITY_TYPES)[number];
 
@@ -17,8 +18,9 @@ export interface IdentityRef {
 }
 
 /**
- * DESIGN §4: unionid > wecom_external_userid > *_openid > external_id > phone. Lower number = higher priority.
- * `external_id` is another system's own customer id, scoped by the configured source (`sources[].id`).
+ * DESIGN §4: unionid > wecom_external_userid > *_openid > external_id > phone > anonymous_id. Lower number = higher
+ * priority. `external_id` is another system's own customer id, scoped by the configured source (`sources[].id`);
+ * `anonymous_id` a visitor's id before login (§11), scoped by the H5/MP appid or `web`.
  */
 export const IDENTITY_PRIORITY: Record<IdentityType, number> = {
   unionid: 0,
@@ -28,6 +30,7 @@ export const IDENTITY_PRIORITY: Record<IdentityType, number> = {
   h5_openid: 2,
   external_id: 3,
   phone: 4,
+  anonymous_id: 5,
 };
 
 export function isIdentityType(v: unknown): v is IdentityType {

@@ -76,7 +76,8 @@ export function ownerOf(w: World, type: IdentityType, scope: string | undefined,
     case 'phone':
       return w.persons.ownerOfPhone(value);
     case 'external_id':
-      // Another system's ids are not WeChat's: the emulator's world holds none.
+    case 'anonymous_id':
+      // Another system's ids and a browser's pre-login id are not WeChat's: the emulator's world holds none.
       return -1;
   }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { FrontDoorError, frontDoorErrorOf } from './front-door.errors';
 import { callbackPath, type IssuedState, type OauthStates } from './oauth-state';
 import type { OriginAllowList } from './origin-allow-list';
+import { anonymousRefs } from './anonymous-login';
 import { resolveVisitor, unionidRef } from './visitor-identity';
 import { issueVisitorToken } from './visitor-session';
 
@@ -50,7 +51,7 @@ export class H5LoginService {
   }
 
   /** https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html#0 */
-  start(appId: string, redirect: unknown, scope: unknown): LoginStart {
+  start(appId: string, redirect: unknown, scope: unknown, anonymousId?: unknown): LoginStart {
     this.account(appId);
     const target = this.deps.allow.allowedUrl(redirect);
     if (!target)
@@ -61,7 +62,9 @@ export class H5LoginService {
     const s = scope === undefined || scope === '' ? 'snsapi_base' : scope;
     if (!SCOPES.includes(s as OauthScope))
       throw new FrontDoorError('INVALID_SCOPE', 'scope must be snsapi_base or snsapi_userinfo');
-    const state = this.deps.states.issue(appId, target.href, s as OauthScope);
+    // Checked now, so a malformed id is refused before the visitor goes to WeChat.
+    const anonymous = anonymousRefs(anonymousId, appId)[0]?.value;
+    const state = this.deps.states.issue(appId, target.href, s as OauthScope, anonymous);
     const callback = `${this.deps.config.server.publicUrl}${callbackPath(appId)}`;
     return { location: this.deps.h5(appId).authorizeUrl(callback, s as OauthScope, state.state), state };
   }
@@ -96,7 +99,8 @@ export class H5LoginService {
         ...unionidRef(unionid, account.openPlatformId),
       ],
       // H5 OAuth runs under the OA's appid, so its openid is that OA's openid for this person.
-      ifKnown: [{ type: 'oa_openid', scope: appId, value: grant.openid }],
+      // The anonymous visitor this browser was before (DESIGN §11) becomes this person.
+      ifKnown: [{ type: 'oa_openid', scope: appId, value: grant.openid }, ...anonymousRefs(attempt.an, appId)],
       source: `h5.oauth.${attempt.sc}`,
       ...(info ? { profile: profileOf(info) } : {}),
     });

@@ -13,6 +13,8 @@ export interface OauthStateClaims {
   /** Where to send the browser afterwards (already checked against the allow-list). */
   r: string;
   sc: OauthScope;
+  /** The visitor's anonymous id before login (DESIGN §11), merged into them once signed in. */
+  an?: string;
 }
 
 export interface IssuedState {
@@ -52,10 +54,16 @@ export class OauthStates {
     private readonly ds?: DataSource,
   ) {}
 
-  issue(appId: string, redirect: string, scope: OauthScope): IssuedState {
+  issue(appId: string, redirect: string, scope: OauthScope, anonymousId?: string): IssuedState {
     // 32 hex chars: inside WeChat's `state` rule (≤128 bytes of [a-zA-Z0-9]).
     const state = randomBytes(16).toString('hex');
-    const claims: OauthStateClaims = { st: state, app: appId, r: redirect, sc: scope };
+    const claims: OauthStateClaims = {
+      st: state,
+      app: appId,
+      r: redirect,
+      sc: scope,
+      ...(anonymousId ? { an: anonymousId } : {}),
+    };
     return {
       state,
       cookieName: stateCookieName(state),
@@ -86,7 +94,7 @@ export class OauthStates {
         throw invalid('this login link was already used');
       if (++this.consumes % 100 === 0) await deleteExpiredStates(this.ds, new Date(this.now()));
     }
-    return { st: claims.st, app: claims.app, r: claims.r, sc: claims.sc };
+    return { st: claims.st, app: claims.app, r: claims.r, sc: claims.sc, ...(claims.an ? { an: claims.an } : {}) };
   }
 
   /**

@@ -7,11 +7,12 @@ export function identityKey(ref: IdentityRef): string {
 
 /**
  * The types a person holds at most one value of (DESIGN §4): one unionid per open platform, one openid per
- * (type, appid), one external_userid per corp. Phone is not one of them: a person may have several numbers.
+ * (type, appid), one external_userid per corp. Phone and anonymous_id are not: a person may have several numbers,
+ * and several browsers or phones before they sign in on each (DESIGN §11).
  * Returns the slot key (`type|scope`) or undefined when the type has no such limit.
  */
 export function singleValueSlot(ref: IdentityRef): string | undefined {
-  return ref.type === 'phone' ? undefined : `${ref.type}|${ref.scope}`;
+  return ref.type === 'phone' || ref.type === 'anonymous_id' ? undefined : `${ref.type}|${ref.scope}`;
 }
 
 export function priorityOf(type: IdentityType): number {

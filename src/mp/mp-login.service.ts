@@ -4,6 +4,7 @@ import { findMiniProgram, type MiniProgramAccount, type SiyuConfig } from '../..
 import type { SessionTokens } from '../auth/session-token';
 import { FrontDoorError, frontDoorErrorOf } from '../h5/front-door.errors';
 import { resolveVisitor, unionidRef } from '../h5/visitor-identity';
+import { anonymousRefs } from '../h5/anonymous-login';
 import { issueVisitorToken } from '../h5/visitor-session';
 import type { IdentityService } from '../identity/identity.service';
 
@@ -37,7 +38,7 @@ export function miniProgramAccount(config: SiyuConfig, appId: string): MiniProgr
 export class MpLoginService {
   constructor(private readonly deps: MpDeps) {}
 
-  async login(appId: string, code: string): Promise<MpLoginResult> {
+  async login(appId: string, code: string, anonymousId?: string): Promise<MpLoginResult> {
     const account = miniProgramAccount(this.deps.config, appId);
     let openid: string;
     let unionid: string | undefined;
@@ -50,6 +51,8 @@ export class MpLoginService {
     }
     const customerId = await resolveVisitor(this.deps.ds, this.deps.identity, {
       identities: [{ type: 'mp_openid', scope: appId, value: openid }, ...unionidRef(unionid, account.openPlatformId)],
+      // The anonymous visitor this Mini Program was before login (DESIGN §11) becomes this person.
+      ifKnown: anonymousRefs(anonymousId, appId),
       source: 'mp.login',
     });
     const token = issueVisitorToken(this.deps.tokens, {

@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
-import type { DataSource } from '../storage';
+import type { DataSource, EntityManager } from '../storage';
+import type { IdentityRef } from '../../connectors/common/identity-types';
+import type { AnonymousBatch } from './anonymous-track.schema';
 import { identityKey } from '../identity/identity-keys';
 import type { IdentityService } from '../identity/identity.service';
 import { retryingTransaction } from '../storage/conflict-retry';
@@ -27,10 +29,7 @@ export class TrackService {
   constructor(private readonly deps: { ds: DataSource; identity: IdentityService }) {}
 
   async record(session: VisitorSession, events: TrackEvent[]): Promise<TrackResult> {
-    const channel = CHANNEL[session.ch];
     const subject = subjectOf(session);
-    const subjectKey = createHash('sha256').update(identityKey(subject), 'utf8').digest('hex').slice(0, 32);
-    const keyOf = (e: TrackEvent) => `track:${subjectKey}:${e.id}`;
     return retryingTransaction(this.deps.ds, async (em) => {
       const customerId = await this.deps.identity.findCustomerId(em, subject);
       if (!customerId)
@@ -38,25 +37,51 @@ export class TrackService {
           'SESSION_INVALID',
           'this visitor is not known (erased or never signed in); log in again',
         );
-      const keys = [...new Set(events.map(keyOf))];
-      const seen = await storedDedupeKeys(em, keys);
-      let accepted = 0;
-      for (const e of events) {
-        const dedupeKey = keyOf(e);
-        if (seen.has(dedupeKey)) continue;
-        seen.add(dedupeKey);
-        await writeTimeline(em, {
-          customerId,
-          source: channel.source,
-          account: session.app,
-          type: `${channel.prefix}.${e.type}`,
-          occurredAt: e.occurredAt,
-          payload: { eventId: e.id, properties: e.properties },
-          dedupeKey,
-        });
-        accepted += 1;
-      }
-      return { customerId, accepted, duplicates: events.length - accepted };
+      return this.write(em, customerId, subject, CHANNEL[session.ch], session.app, events);
     });
+  }
+
+  /**
+   * A visitor before login (DESIGN §11): their `anonymous_id` is resolved like any identity, so the first call
+   * creates a customer known by it alone; a login that carries the same id merges that customer into the person.
+   */
+  async recordAnonymous(batch: AnonymousBatch): Promise<TrackResult> {
+    const subject: IdentityRef = { type: 'anonymous_id', scope: batch.scope, value: batch.anonymousId };
+    return retryingTransaction(this.deps.ds, async (em) => {
+      const { customerId } = await this.deps.identity.resolve(em, { identities: [subject], source: 'track.anonymous' });
+      if (!customerId) throw new FrontDoorError('CUSTOMER_ERASED', 'this visitor was erased');
+      return this.write(em, customerId, subject, CHANNEL[batch.channel], batch.scope, batch.events);
+    });
+  }
+
+  private async write(
+    em: EntityManager,
+    customerId: string,
+    subject: IdentityRef,
+    channel: (typeof CHANNEL)[keyof typeof CHANNEL],
+    account: string,
+    events: TrackEvent[],
+  ): Promise<TrackResult> {
+    const subjectKey = createHash('sha256').update(identityKey(subject), 'utf8').digest('hex').slice(0, 32);
+    const keyOf = (e: TrackEvent) => `track:${subjectKey}:${e.id}`;
+    const keys = [...new Set(events.map(keyOf))];
+    const seen = await storedDedupeKeys(em, keys);
+    let accepted = 0;
+    for (const e of events) {
+      const dedupeKey = keyOf(e);
+      if (seen.has(dedupeKey)) continue;
+      seen.add(dedupeKey);
+      await writeTimeline(em, {
+        customerId,
+        source: channel.source,
+        account,
+        type: `${channel.prefix}.${e.type}`,
+        occurredAt: e.occurredAt,
+        payload: { eventId: e.id, properties: e.properties },
+        dedupeKey,
+      });
+      accepted += 1;
+    }
+    return { customerId, accepted, duplicates: events.length - accepted };
   }
 }

@@ -80,9 +80,9 @@ export interface FrontDoorHarness {
   /** The whole H5 login as a browser does it, through the emulator's authorize page. */
   browserLogin(
     appId: string,
-    opts?: { redirect?: string; scope?: string; personId?: number; jar?: CookieJar },
+    opts?: { redirect?: string; scope?: string; personId?: number; jar?: CookieJar; anonymousId?: string },
   ): Promise<{ jar: CookieJar; callback: Reply; callbackUrl: string }>;
-  mpLogin(appId: string, who?: { personId?: number; openid?: string }): Promise<Reply>;
+  mpLogin(appId: string, who?: { personId?: number; openid?: string }, anonymousId?: string): Promise<Reply>;
   /** Moves the emulator clock, which is also the gateway's clock. */
   advance(seconds: number): Promise<void>;
   close(): Promise<void>;
@@ -167,6 +167,7 @@ export async function startFrontDoors(
       const q = new URLSearchParams({
         redirect: opts.redirect ?? `${SHOP}/after-login?x=1`,
         scope: opts.scope ?? 'snsapi_base',
+        ...(opts.anonymousId !== undefined ? { anonymousId: opts.anonymousId } : {}),
       });
       const start = await request(`/h5/${appId}/login?${q}`, { jar });
       if (start.status !== 302 || !start.location)
@@ -178,9 +179,10 @@ export async function startFrontDoors(
         throw new Error(`authorize page did not redirect: ${authorize.status}`);
       return { jar, callback: await request(callbackUrl, { jar }), callbackUrl };
     },
-    async mpLogin(appId, who = {}) {
+    async mpLogin(appId, who = {}, anonymousId) {
       const minted = (await control.post(`/mp/${appId}/js-codes`, who)).data as { code: string };
-      return request(`/mp/${appId}/login`, { method: 'POST', json: { code: minted.code } });
+      const json = { code: minted.code, ...(anonymousId !== undefined ? { anonymousId } : {}) };
+      return request(`/mp/${appId}/login`, { method: 'POST', json });
     },
     async advance(seconds) {
       await control.post('/clock/advance', { seconds });

@@ -85,13 +85,21 @@ describe('retention (DESIGN §12)', () => {
     await callback('old-failed', 'failed', null);
     await callback('pending', 'pending', null);
 
-    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW)).toEqual({ inboxBodies: 1, events: 0 });
+    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW)).toEqual({
+      inboxBodies: 1,
+      events: 0,
+      anonymousVisitors: 0,
+    });
     const rows = await inbox();
     expect(rows['old-done']).toMatchObject({ raw: '', events: null, status: 'done' });
     expect(rows['old-done']!.body_purged_at).not.toBeNull();
     for (const kept of ['new-done', 'old-failed', 'pending'])
       expect(rows[kept]).toMatchObject({ raw: '<xml>oRetained private words</xml>', body_purged_at: null });
-    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW)).toEqual({ inboxBodies: 0, events: 0 });
+    expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW)).toEqual({
+      inboxBodies: 0,
+      events: 0,
+      anonymousVisitors: 0,
+    });
 
     // WeChat retrying the purged callback is still recognised by its dedupe key: no second row, no body back.
     await new InboxRepository(db.ds).insertMany(
@@ -114,15 +122,17 @@ describe('retention (DESIGN §12)', () => {
     expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, new Date(NOW.getTime() + 2 * 86_400_000))).toEqual({
       inboxBodies: 1,
       events: 0,
+      anonymousVisitors: 0,
     });
   });
 
   it('works through more rows than one batch, and keeps everything when inboxDays is null', async () => {
     for (let i = 0; i < 7; i++) await callback(`batch-${i}`, 'done', 10 + i);
-    expect(await applyRetention(db.ds, KEEP, NOW)).toEqual({ inboxBodies: 0, events: 0 });
+    expect(await applyRetention(db.ds, KEEP, NOW)).toEqual({ inboxBodies: 0, events: 0, anonymousVisitors: 0 });
     expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW, { batch: 3 })).toEqual({
       inboxBodies: 7,
       events: 0,
+      anonymousVisitors: 0,
     });
     expect(Object.values(await inbox()).every((r) => r.raw === '' && r.events === null)).toBe(true);
   });
@@ -134,6 +144,7 @@ describe('retention (DESIGN §12)', () => {
     expect(await applyRetention(db.ds, { ...KEEP, inboxDays: 7 }, NOW, { signal: abort.signal, batch: 2 })).toEqual({
       inboxBodies: 0,
       events: 0,
+      anonymousVisitors: 0,
     });
   });
 
@@ -143,10 +154,11 @@ describe('retention (DESIGN §12)', () => {
     await event('oa.message.text', daysAgo(31), 'e3');
     await event('pay.succeeded', daysAgo(400), 'e4');
     await event('wecom.follow_added', daysAgo(29), 'e5');
-    expect(await applyRetention(db.ds, KEEP, NOW)).toEqual({ inboxBodies: 0, events: 0 });
+    expect(await applyRetention(db.ds, KEEP, NOW)).toEqual({ inboxBodies: 0, events: 0, anonymousVisitors: 0 });
     expect(await applyRetention(db.ds, { ...KEEP, eventsDays: 30 }, NOW, { batch: 1 })).toEqual({
       inboxBodies: 0,
       events: 3,
+      anonymousVisitors: 0,
     });
     expect(
       (await select<{ dedupe_key: string }>(db.ds, 'SELECT dedupe_key FROM events ORDER BY dedupe_key')).map(

@@ -14,10 +14,17 @@ import type { Services } from '../../services';
 import { isCustomerId } from './customer-id';
 import { parseLimit } from './paging';
 
-/** `?q=&tag=&channel=&attribute=&attributeValue=` → a CustomerFilter, or 400 naming the bad parameter. Also used for bulk tag assignment. */
+/**
+ * `?q=&tag=&channel=&attribute=&attributeValue=&anonymous=` → a CustomerFilter, or 400 naming the bad parameter.
+ * Also used for bulk tag assignment.
+ */
 export function parseCustomerFilter(query: Record<string, unknown>): CustomerFilter {
   const f: CustomerFilter = {};
-  const { q, tag, channel, attribute, attributeValue } = query;
+  const { q, tag, channel, attribute, attributeValue, anonymous } = query;
+  if (anonymous !== undefined && anonymous !== '' && anonymous !== 'exclude') {
+    if (anonymous !== 'include' && anonymous !== 'only') throw badRequest('anonymous must be exclude, include or only');
+    f.anonymous = anonymous;
+  }
   if (q !== undefined && q !== '') {
     if (typeof q !== 'string' || q.trim().length === 0 || q.length > 128)
       throw badRequest('q must be 1 to 128 characters');

@@ -10,7 +10,7 @@ import { visitorOf } from '../../track/visitor-auth';
 
 /**
  * H5 front door of an Official Account (DESIGN §8.2):
- *   GET /h5/:appId/login?redirect=&scope=      302 to WeChat's authorize page, state cookie set
+ *   GET /h5/:appId/login?redirect=&scope=&anonymousId=  302 to WeChat's authorize page, state cookie set
  *   GET /h5/:appId/oauth/callback?code=&state=  session cookie set, 302 to the redirect (HTML page on refusal)
  *   GET /h5/:appId/jssdk-config?url=           { appId, timestamp, nonceStr, signature } for wx.config
  *   GET /h5/:appId/session                      { customerId, openid, unionid?, token } of the session cookie,
@@ -24,7 +24,12 @@ export function h5Router(app: Services): Router {
   const publicUrl = app.config.server.publicUrl;
 
   router.get('/h5/:appId/login', browser, (ctx) => {
-    const { location, state } = doors.h5Login.start(ctx.params.appId!, ctx.query.redirect, ctx.query.scope);
+    const { location, state } = doors.h5Login.start(
+      ctx.params.appId!,
+      ctx.query.redirect,
+      ctx.query.scope,
+      ctx.query.anonymousId,
+    );
     setTokenCookie(ctx, state.cookieName, state.cookieValue, {
       maxAgeSeconds: state.maxAgeSeconds,
       path: state.cookiePath,

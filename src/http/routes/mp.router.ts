@@ -8,6 +8,7 @@ import { validationFailed } from '../http-error';
 import { jsonBody } from '../middleware/json-body';
 
 const codeBody = z.object({ code: z.string().min(1).max(512) });
+const loginBody = codeBody.extend({ anonymousId: z.string().max(64).optional() });
 /** `{code}` bodies are tiny; anything bigger is not a Mini Program talking to us. */
 const MAX_BODY_BYTES = 4096;
 
@@ -23,7 +24,7 @@ function codeOf(body: unknown): string {
 
 /**
  * Mini Program front door (DESIGN §8.2):
- *   POST /mp/:appId/login {code}                          → { customerId, openid, unionid?, token }
+ *   POST /mp/:appId/login {code, anonymousId?}            → { customerId, openid, unionid?, token }
  *   POST /mp/:appId/phone {code}, Authorization: Bearer   → { customerId, phone (masked), verified }
  * The account is checked before the body is read (unknown appId → 404), the token before the phone body.
  */
@@ -50,7 +51,13 @@ export function mpRouter(app: Services): Router {
     body,
     async (ctx) => {
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = await logins.login(ctx.params.appId!, codeOf(ctx.request.body));
+      const parsed = loginBody.safeParse(ctx.request.body);
+      if (!parsed.success)
+        throw validationFailed(
+          'body must be { code, anonymousId? } with the code from the Mini Program',
+          parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+        );
+      ctx.body = await logins.login(ctx.params.appId!, parsed.data.code, parsed.data.anonymousId);
     },
   );
 

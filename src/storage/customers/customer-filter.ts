@@ -19,6 +19,11 @@ export interface CustomerFilter {
    * a multiEnum, holding that option.
    */
   attribute?: { key: string; value?: string };
+  /**
+   * Visitors known only by an `anonymous_id` (DESIGN §11) are left out unless asked for: `include` lists them with
+   * everyone, `only` lists nobody else.
+   */
+  anonymous?: 'include' | 'only';
 }
 
 export interface IdentityScope {

@@ -20,6 +20,10 @@ export function prefixPattern(q: string): string {
   return `${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
+/** Known only as an anonymous visitor: an `anonymous_id` and no other identity (DESIGN §11). */
+export const ANONYMOUS_ONLY = `(EXISTS (SELECT 1 FROM identities an WHERE an.customer_id = c.id AND an.type = 'anonymous_id')
+  AND NOT EXISTS (SELECT 1 FROM identities kn WHERE kn.customer_id = c.id AND kn.type <> 'anonymous_id'))`;
+
 interface FilterSql {
   /** `FROM …` clause: the customers table, joined to the q matches when there is a q. */
   from: string;
@@ -70,6 +74,8 @@ function filterSql(f: CustomerFilter, scopes: readonly IdentityScope[], phones?:
     where.push(a.sql);
     params.push(...a.params);
   }
+  if (f.anonymous === 'only') where.push(ANONYMOUS_ONLY);
+  else if (f.anonymous !== 'include') where.push(`NOT ${ANONYMOUS_ONLY}`);
   return { from, where, params };
 }
 

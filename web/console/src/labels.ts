@@ -86,4 +86,5 @@ export const IDENTITY_TYPES = [
   'wecom_external_userid',
   'external_id',
   'phone',
+  'anonymous_id',
 ] as const;
