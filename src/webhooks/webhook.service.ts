@@ -30,6 +30,7 @@ import type {
   WebhookDeliveryDetailJson,
   WebhookDeliveryJson,
   WebhookDeliveryListJson,
+  WebhookDetailJson,
   WebhookJson,
   WebhookListJson,
 } from './webhooks-api.types';
@@ -48,7 +49,7 @@ export function webhookJson(w: WebhookRow): WebhookJson {
   };
 }
 
-function statusJson(d: WebhookDeliveryRecord): DeliveryStatusJson {
+function statusJson(d: Pick<WebhookDeliveryRecord, 'status' | 'attempts'>): DeliveryStatusJson {
   if (d.status === 'sending') return 'pending';
   if (d.status === 'pending') return d.attempts > 0 ? 'failed' : 'pending';
   return d.status;
@@ -93,9 +94,15 @@ export class WebhookService {
     return w;
   }
 
-  async detail(id: string): Promise<WebhookJson & { deliveries: Record<string, number> }> {
+  async detail(id: string): Promise<WebhookDetailJson> {
     const w = await this.get(id);
-    return { ...webhookJson(w), deliveries: await deliveryCounts(this.deps.ds, id) };
+    // Counted in the deliveries' own words (`failed` = tried and due again), so the summary matches the list.
+    const deliveries: WebhookDetailJson['deliveries'] = {};
+    for (const c of await deliveryCounts(this.deps.ds, id)) {
+      const s = statusJson({ status: c.status, attempts: c.tried ? 1 : 0 });
+      deliveries[s] = (deliveries[s] ?? 0) + c.n;
+    }
+    return { ...webhookJson(w), deliveries };
   }
 
   /** The plain secret of a subscription, for signing. */

@@ -1,3 +1,5 @@
+export type { WebhookEventType } from './webhook-event-types';
+
 /** A subscription as the API shows it (DESIGN §13); `secret` only in the answer that created it. */
 export interface WebhookJson {
   id: string;
@@ -8,6 +10,11 @@ export interface WebhookJson {
   createdAt: string;
   updatedAt: string;
   secret?: string;
+}
+
+/** `GET /api/v1/webhooks/:id`: the subscription and its deliveries per status (statuses as `DeliveryStatusJson`). */
+export interface WebhookDetailJson extends WebhookJson {
+  deliveries: Partial<Record<DeliveryStatusJson, number>>;
 }
 
 export interface WebhookListJson {

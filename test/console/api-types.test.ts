@@ -27,6 +27,7 @@ const CONSOLE_SHARED = [
   'tags/segments/segments-api.types',
   'tags/tags-api.types',
   'transfers/transfers-api.types',
+  'webhooks/webhooks-api.types',
 ];
 
 /**

@@ -256,6 +256,7 @@ describe('webhooks API and delivery', () => {
         return r.body.items[0]?.status === 'delivered' ? r.body.items[0] : undefined;
       });
       expect(done).toMatchObject({ eventId, attempts: 3, lastStatusCode: 200 });
+      expect((await t.request(`/api/v1/webhooks/${id}`, { key: operator })).body.deliveries).toEqual({ delivered: 1 });
       const detail = await t.request(`/api/v1/webhooks/${id}/deliveries/${done.id}`, { key: operator });
       expect(detail.body.attemptsLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([200, 500, 500]);
       expect(detail.body.attemptsLog[1]).toMatchObject({ ok: false, responseExcerpt: 'answer 2' });

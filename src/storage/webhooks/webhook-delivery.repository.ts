@@ -218,12 +218,23 @@ export async function requeueDelivery(
   return r.affected > 0;
 }
 
-/** Deliveries per status of one subscription (the console's summary). */
-export async function deliveryCounts(db: Db, webhookId: string): Promise<Record<string, number>> {
+/**
+ * Deliveries of one subscription per stored status, a pending one split by whether it was tried (the API calls a
+ * tried one `failed`), for the console's summary.
+ */
+export async function deliveryCounts(
+  db: Db,
+  webhookId: string,
+): Promise<{ status: WebhookDeliveryStatus; tried: boolean; n: number }[]> {
   const rows = await select(
     db,
-    'SELECT status, COUNT(*) AS n FROM webhook_deliveries WHERE webhook_id = ? GROUP BY status',
+    `SELECT status, CASE WHEN attempts > 0 THEN 1 ELSE 0 END AS tried, COUNT(*) AS n FROM webhook_deliveries
+      WHERE webhook_id = ? GROUP BY status, CASE WHEN attempts > 0 THEN 1 ELSE 0 END`,
     [webhookId],
   );
-  return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+  return rows.map((r) => ({
+    status: String(r.status) as WebhookDeliveryStatus,
+    tried: Number(r.tried) === 1,
+    n: Number(r.n),
+  }));
 }

@@ -1,3 +1,4 @@
+import type { DeliveryStatus, WebhookEventType } from './api/types';
 import { t, type MessageKey } from './i18n';
 
 /**
@@ -88,3 +89,39 @@ export const IDENTITY_TYPES = [
   'phone',
   'anonymous_id',
 ] as const;
+
+/**
+ * The event types a webhook may subscribe to, in the contract's order (DESIGN §11); a key per type, so the
+ * typecheck fails when the server adds one the console cannot offer.
+ */
+const WEBHOOK_EVENT_SET: Record<WebhookEventType, true> = {
+  'customer.created': true,
+  'customer.merged': true,
+  'customer.erased': true,
+  'identity.linked': true,
+  'tag.assigned': true,
+  'tag.removed': true,
+  'segment.joined': true,
+  'segment.left': true,
+  'follow.added': true,
+  'follow.removed': true,
+  'group.joined': true,
+  'group.left': true,
+  'channel.touched': true,
+  'payment.succeeded': true,
+  'payment.refunded': true,
+  'consent.changed': true,
+};
+export const WEBHOOK_EVENTS = Object.keys(WEBHOOK_EVENT_SET) as WebhookEventType[];
+
+/** `tag.assigned` → 打标签; a type newer than the console as sent. */
+export const webhookEventLabel = (type: string): string => word('webhookEvent', type);
+export const deliveryStatusLabel = (status: string): string => word('deliveryStatus', status);
+
+/** Element Plus tag colours for a delivery: delivered green, failed orange, dead red, pending grey. */
+export function deliveryStatusTag(status: DeliveryStatus | string): 'success' | 'warning' | 'danger' | 'info' {
+  if (status === 'delivered') return 'success';
+  if (status === 'failed') return 'warning';
+  if (status === 'dead') return 'danger';
+  return 'info';
+}

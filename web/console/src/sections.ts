@@ -22,6 +22,8 @@ const AttributesView = defineAsyncComponent(() => import('./views/AttributesView
 const StaffView = defineAsyncComponent(() => import('./views/StaffView.vue'));
 const StaffMemberView = defineAsyncComponent(() => import('./views/StaffMemberView.vue'));
 const OperatorsView = defineAsyncComponent(() => import('./views/OperatorsView.vue'));
+const WebhooksView = defineAsyncComponent(() => import('./views/WebhooksView.vue'));
+const WebhookView = defineAsyncComponent(() => import('./views/WebhookView.vue'));
 
 /**
  * The console's sections; `role` is the least role the API lets read the section (README "Admin API"), so the
@@ -47,6 +49,7 @@ export const SECTIONS: Section[] = [
   { path: 'syncs', label: 'nav.syncs', role: 'viewer', list: SyncsView },
   { path: 'inbox', label: 'nav.inbox', role: 'operator', list: InboxView },
   { path: 'outbox', label: 'nav.outbox', role: 'viewer', list: OutboxView },
+  { path: 'webhooks', label: 'nav.webhooks', role: 'operator', list: WebhooksView, item: WebhookView },
   { path: 'identity', label: 'nav.identity', role: 'viewer', list: MergesView },
   { path: 'audit', label: 'nav.audit', role: 'admin', list: AuditView },
   { path: 'operators', label: 'nav.operators', role: 'admin', list: OperatorsView },

@@ -123,3 +123,16 @@ export type {
 
 /** A person's consent per purpose and channel (DESIGN §12), as the gateway types it. */
 export type { ConsentJson as Consent } from '@server/privacy/consents-api.types';
+
+/** Outbound webhooks and their deliveries (DESIGN §11, §13), as the gateway types them. */
+export type {
+  DeliveryStatusJson as DeliveryStatus,
+  WebhookAttemptJson as WebhookAttempt,
+  WebhookDeliveryDetailJson as WebhookDeliveryDetail,
+  WebhookDeliveryJson as WebhookDelivery,
+  WebhookDeliveryListJson as WebhookDeliveryList,
+  WebhookDetailJson as WebhookDetail,
+  WebhookEventType,
+  WebhookJson as Webhook,
+  WebhookListJson as WebhookList,
+} from '@server/webhooks/webhooks-api.types';
