@@ -21,6 +21,13 @@ export function pageConfig(page) {
       assetsInlineLimit: 0,
       chunkSizeWarningLimit: 2048,
       reportCompressedSize: false,
+      // A shared chunk may be named after a helper starting with `_` (`_plugin-vue_export-helper`); the gateway
+      // serves only names starting with a letter or digit, so the leading marks are dropped.
+      rollupOptions: {
+        output: {
+          chunkFileNames: (chunk) => `assets/${chunk.name.replace(/^[^A-Za-z0-9]+/, '') || 'chunk'}-[hash].js`,
+        },
+      },
     },
     logLevel: 'warn',
   };
