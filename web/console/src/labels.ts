@@ -56,6 +56,8 @@ export const joinSceneLabel = (scene: number | null): string => word('joinScene'
 export const groupStatusLabel = (status: string): string => word('groupStatus', status);
 export const auditActionLabel = (action: string): string => word('auditAction', action);
 export const resourceLabel = (resource: string): string => word('resource', resource);
+/** Who recorded a consent: `console` → 控制台, `wechat` → 微信, a brand's own source as sent. */
+export const consentSourceLabel = (source: string): string => word('consentSource', source);
 export const accountKindLabel = (kind: string): string => word('accountKind', kind);
 
 /** Timeline types are `<channel>.<type>` (src/inbox/event-applier.ts); `oa.message.text` falls back to `message`. */

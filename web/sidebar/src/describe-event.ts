@@ -78,5 +78,13 @@ export function describeEvent(e: SidebarEventJson, names: EventNames, locale: Lo
   if (kind === 'menu_click') return t('event.menuClick');
   if (kind === 'menu_view') return t('event.menuView');
   if (kind === 'template_send_finished') return t('event.templateSent');
+  if (e.type === 'consent.changed') {
+    // DESIGN §12: marketing in words; WeChat's subscription-message consents by their template.
+    const raw = str(p.purpose);
+    const template = /^subscribe_msg:(.+)$/.exec(raw)?.[1];
+    const purpose =
+      raw === 'marketing' ? t('consent.marketing') : template ? t('consent.subscribeMsg', { template }) : raw;
+    return t(p.granted === true ? 'event.consentGranted' : 'event.consentWithdrawn', { purpose });
+  }
   return t('event.other', { type: `${channelName(e.source)} · ${kind.replace(/[._]/g, ' ')}` });
 }

@@ -1,7 +1,16 @@
 import type { TimelineItem } from '../api/types';
 import { money } from '../fmt';
 import { t } from '../i18n';
-import { addWayLabel, eventTypeLabel, joinSceneLabel, sceneLabel, word } from '../labels';
+import {
+  addWayLabel,
+  channelLabel,
+  consentPurposeLabel,
+  consentSourceLabel,
+  eventTypeLabel,
+  joinSceneLabel,
+  sceneLabel,
+  word,
+} from '../labels';
 import { accountName, staffName } from '../names';
 
 /** A timeline entry in words for people: what happened, then the facts that matter (text, amount, staff, scene). */
@@ -63,6 +72,16 @@ export function entryText(e: TimelineItem): EntryText {
         title: t('timeline.refunded', { amount: money(typeof p.amountRefund === 'number' ? p.amountRefund : null) }),
         facts,
       };
+    case 'consent.changed': {
+      // DESIGN §12: the purpose in words, the channel when it is tied to one, who said so.
+      const purpose = consentPurposeLabel(str(p.purpose) ?? '');
+      add('timeline.channel', str(p.channel) ? channelLabel(String(p.channel)) : null);
+      add('timeline.consentSource', str(p.source) ? consentSourceLabel(String(p.source)) : null);
+      return {
+        title: t(p.granted === true ? 'timeline.consentGranted' : 'timeline.consentWithdrawn', { purpose }),
+        facts,
+      };
+    }
     default:
       break;
   }

@@ -108,6 +108,10 @@ const en: Record<MessageKey, string> = {
   'timeline.details': 'Details',
 
   'event.subscribe': 'Followed {account}',
+  'event.consentGranted': 'Consented to "{purpose}"',
+  'event.consentWithdrawn': 'Withdrew consent to "{purpose}"',
+  'consent.marketing': 'marketing',
+  'consent.subscribeMsg': 'subscription message {template}',
   'event.subscribeScene': 'Followed {account} ({scene})',
   'event.unsubscribe': 'Unfollowed {account}',
   'event.followAdded': '{staff} added the customer',

@@ -104,6 +104,10 @@ const zhCN = {
   'timeline.details': '详情',
 
   'event.subscribe': '关注了{account}',
+  'event.consentGranted': '同意了「{purpose}」',
+  'event.consentWithdrawn': '撤回了「{purpose}」的同意',
+  'consent.marketing': '营销',
+  'consent.subscribeMsg': '订阅消息 {template}',
   'event.subscribeScene': '关注了{account}（{scene}）',
   'event.unsubscribe': '取消关注{account}',
   'event.followAdded': '{staff} 添加了客户',
