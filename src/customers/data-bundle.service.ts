@@ -13,8 +13,6 @@ import type { AttributeSource } from '../storage/entities/customer-attribute.ent
 import { fromDbTime, type Row } from '../storage/sql';
 import { AuditLogWriter } from '../audit/audit-log.writer';
 import type { ProfileService } from './profile.service';
-import { consentsOf } from '../storage/consents/consent.repository';
-import { consentJson } from '../privacy/consent.service';
 
 /** Timeline events read per statement while the bundle streams: memory holds one page, whatever the timeline. */
 const EVENTS_PAGE = 500;
@@ -38,12 +36,11 @@ export class DataBundleService {
     const profile = await this.deps.profiles.byId(ds, id, 'admin');
     if (!profile) return undefined;
     const customerId = profile.id;
-    const [notes, groups, transactions, mergedValues, consents] = await Promise.all([
+    const [notes, groups, transactions, mergedValues] = await Promise.all([
       allNotesOf(ds, customerId),
       groupMembershipsOf(ds, customerId),
       transactionsOf(ds, customerId),
       mergedRecordValuesOf(ds, customerId),
-      consentsOf(ds, customerId),
     ]);
     await new AuditLogWriter(ds).write({
       actor: actor.name,
@@ -80,7 +77,7 @@ export class DataBundleService {
     };
     const tail = {
       transactions,
-      consents: consents.map(consentJson),
+      consents: profile.consents,
       generatedAt: new Date(this.deps.now()).toISOString(),
     };
     return this.chunks(customerId, head, tail);

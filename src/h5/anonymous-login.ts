@@ -8,8 +8,14 @@ import { FrontDoorError } from './front-door.errors';
  * is merged into the person signing in — or, for someone new, becomes them — and their page views stay theirs.
  */
 export function anonymousRefs(anonymousId: unknown, appId: string): IdentityRef[] {
-  if (anonymousId === undefined || anonymousId === '') return [];
+  const value = checkedAnonymousId(anonymousId);
+  return value === undefined ? [] : [appId, WEB_SCOPE].map((scope) => ({ type: 'anonymous_id', scope, value }));
+}
+
+/** The anonymous id a login carries, undefined when none; 400 INVALID_ANONYMOUS_ID when malformed. */
+export function checkedAnonymousId(anonymousId: unknown): string | undefined {
+  if (anonymousId === undefined || anonymousId === '') return undefined;
   if (!isAnonymousId(anonymousId))
     throw new FrontDoorError('INVALID_ANONYMOUS_ID', 'anonymousId must be 8 to 64 letters, digits or . _ : -');
-  return [appId, WEB_SCOPE].map((scope) => ({ type: 'anonymous_id', scope, value: anonymousId }));
+  return anonymousId;
 }

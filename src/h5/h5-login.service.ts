@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import { FrontDoorError, frontDoorErrorOf } from './front-door.errors';
 import { callbackPath, type IssuedState, type OauthStates } from './oauth-state';
 import type { OriginAllowList } from './origin-allow-list';
-import { anonymousRefs } from './anonymous-login';
+import { anonymousRefs, checkedAnonymousId } from './anonymous-login';
 import { resolveVisitor, unionidRef } from './visitor-identity';
 import { issueVisitorToken } from './visitor-session';
 
@@ -63,8 +63,7 @@ export class H5LoginService {
     if (!SCOPES.includes(s as OauthScope))
       throw new FrontDoorError('INVALID_SCOPE', 'scope must be snsapi_base or snsapi_userinfo');
     // Checked now, so a malformed id is refused before the visitor goes to WeChat.
-    const anonymous = anonymousRefs(anonymousId, appId)[0]?.value;
-    const state = this.deps.states.issue(appId, target.href, s as OauthScope, anonymous);
+    const state = this.deps.states.issue(appId, target.href, s as OauthScope, checkedAnonymousId(anonymousId));
     const callback = `${this.deps.config.server.publicUrl}${callbackPath(appId)}`;
     return { location: this.deps.h5(appId).authorizeUrl(callback, s as OauthScope, state.state), state };
   }

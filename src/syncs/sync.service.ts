@@ -177,7 +177,7 @@ export class SyncService {
     const report = async () => opts.onProgress?.(await this.view(runId));
     for (let resumes = 0; ; resumes++) {
       try {
-        const counts = await this.runTask(runId, account, task, signal, logger, report);
+        const counts = await this.runTask(runId, account, task, { signal, logger, now, report });
         if (await this.runs.finish(runId, this.instance, 'done', null, now()))
           logger.info({ ...counts }, 'sync finished');
         else logger.warn({ ...counts }, 'sync finished after another instance took it over; its outcome is theirs');
@@ -215,13 +215,11 @@ export class SyncService {
     runId: string,
     account: Account,
     task: SyncTask,
-    signal: AbortSignal,
-    logger: Logger,
-    report: () => Promise<void>,
+    pass: { signal: AbortSignal; logger: Logger; now: () => Date; report: () => Promise<void> },
   ): Promise<SyncCounts> {
+    const { signal, logger, now, report } = pass;
     const record = (await this.runs.get(runId)) as SyncRunRecord;
     const counts: SyncCounts = { processed: record.processed, created: record.created, updated: record.updated };
-    const now = () => new Date(this.deps.now());
     await task.run({
       runId,
       account,

@@ -44,6 +44,7 @@ interface Part {
 const big = (v: unknown): bigint => BigInt(String(v));
 const cmp = (a: bigint | number, b: bigint | number): number => (a < b ? -1 : a > b ? 1 : 0);
 const byId = (a: Row, b: Row): number => cmp(big(a.id), big(b.id));
+const textCmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byRank = (a: Row, b: Row): number => Number(a.rank) - Number(b.rank);
 const joinedFirst = (a: Row, b: Row): number =>
   cmp(fromDbTime(a.joined_at)?.getTime() ?? 0, fromDbTime(b.joined_at)?.getTime() ?? 0) || byId(a, b);
@@ -183,7 +184,9 @@ const PARTS: Part[] = [
     key: 'consents',
     columns: { id: 'id', purpose: 'purpose', channel: 'channel', granted: 'granted', source: 'source', at: 'at' },
     from: 'FROM consents WHERE customer_id = {c}',
-    order: byId,
+    // Purpose then channel, as the consents list answers (binary-collated keys compare as JS strings do).
+    order: (a: Row, b: Row): number =>
+      textCmp(String(a.purpose), String(b.purpose)) || textCmp(String(a.channel), String(b.channel)) || byId(a, b),
   },
 ];
 
