@@ -13,9 +13,35 @@ export async function benchDatabase(
   arg: string | undefined,
 ): Promise<{ url: string; fresh: boolean; drop(): Promise<void> }> {
   const given = arg ?? 'mysql://root:@127.0.0.1:3306/<fresh>';
-  if (!given.endsWith('/<fresh>')) return { url: given, fresh: false, drop: async () => undefined };
+  if (!given.endsWith('/<fresh>')) {
+    await printServer(given);
+    return { url: given, fresh: false, drop: async () => undefined };
+  }
   const fresh = await freshDatabase(given.slice(0, -'<fresh>'.length) + 'x');
+  await printServer(fresh.url);
   return { ...fresh, fresh: true };
+}
+
+/**
+ * Prints the server's version and InnoDB buffer pool: past a few million rows the figures depend on whether the
+ * working set fits in the pool (MariaDB's default is 128 MB), so every bench line carries it.
+ */
+async function printServer(url: string): Promise<void> {
+  const target = parseDatabaseUrl(url);
+  if (target.kind !== 'mysql') return;
+  const c = await mysql2.createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.username,
+    password: target.password,
+  });
+  try {
+    const [rows] = await c.query('SELECT VERSION() AS v, @@innodb_buffer_pool_size AS pool');
+    const [r] = rows as { v: string; pool: number | string }[];
+    console.log(`  server    ${r!.v}, InnoDB buffer pool ${Math.round(Number(r!.pool) / 2 ** 20)} MB`);
+  } finally {
+    await c.end();
+  }
 }
 
 /**
