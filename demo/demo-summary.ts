@@ -13,6 +13,10 @@ export interface DemoSummary {
   emulatorUrl: string;
   adminKey: string;
   database: string;
+  /** The demo's config as a file, for `SIYU_CONFIG=… siyu import …` and other CLI commands against it. */
+  configFile: string;
+  /** The configured third-party source id CRM files import under. */
+  sourceId: string;
   seconds: number;
   callbacks: CallbackOutcome[];
   inboxFailed: number;
@@ -112,6 +116,8 @@ export async function collectSummary(
     gatewayUrl: w.gateway.url,
     emulatorUrl: w.emulator.url,
     adminKey: w.adminKey,
+    configFile: w.configFile,
+    sourceId: w.config.sources[0]!.id,
     database: w.database,
     seconds: (Date.now() - facts.startedAt) / 1000,
     callbacks: facts.callbacks,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { mkdir, rm, writeFile } from 'fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'fs/promises';
 import path from 'path';
 import { loadConfig, type SiyuConfig } from '../config';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
@@ -64,6 +64,8 @@ export interface DemoWorld {
   emulator: RunningEmulator;
   gateway: RunningGateway;
   config: SiyuConfig;
+  /** The gateway's config as a file for CLI commands against the demo (`SIYU_CONFIG`), in the data dir. */
+  configFile: string;
   apps: EmulatorApps;
   /** The SQLite file (or the MySQL URL without credentials). */
   database: string;
@@ -75,6 +77,9 @@ export interface DemoWorld {
 }
 
 const HOST = '127.0.0.1';
+
+/** The third-party system the demo is configured with, so CRM files import as the README shows. */
+export const DEMO_SOURCE = { id: 'crm', name: 'CRM' } as const;
 
 /**
  * The merchant's gateway account: the emulator's platform certificate and WeChat Pay public key written as PEM
@@ -130,17 +135,25 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
     await control.patch(`/apps/${before.officialAccounts[1]!.appId}`, { callbackMode: 'plaintext', bound: true });
     const apps = await control.get<EmulatorApps>('/apps');
     const pay = await payAccount(apps.merchants[0]!, await control.get<PayKeys>('/pay/keys'), keysDir, emulator.url);
+    const settings = {
+      // H5 pages the developer tries (an H5 login's `redirect`, JS-SDK URLs) live on the gateway's own origin:
+      // with no allowed origin at all, no H5 login could complete in the demo.
+      server: { port: gatewayPort, host: HOST, publicUrl: gatewayUrl, allowedOrigins: [gatewayUrl] },
+      database: { url: opts.databaseUrl ?? `sqlite:${dbFile}` },
+      accounts: [...apps.accounts, pay],
+      // A CRM to import customers and orders from (DESIGN §11): imports and the events API refuse unknown sources.
+      sources: [DEMO_SOURCE],
+      // MySQL needs a configured data key (DESIGN §12); the demo's data lives for this run only.
+      ...(opts.databaseUrl?.startsWith('mysql:') ? { security: { dataKey: randomBytes(32).toString('hex') } } : {}),
+    };
+    // The same config for CLI commands run beside the demo (`SIYU_CONFIG=… siyu import …`), which open the
+    // demo's database in their own process; it holds the emulator's app secrets, so only the owner reads it.
+    const configFile = path.resolve(opts.dataDir, 'demo-config.json');
+    await writeFile(configFile, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+    await chmod(configFile, 0o600);
     const config = loadConfig({
       env: {},
-      overrides: {
-        server: { port: gatewayPort, host: HOST, publicUrl: gatewayUrl },
-        database: { url: opts.databaseUrl ?? `sqlite:${dbFile}` },
-        jobs: { enabled: opts.jobs },
-        log: { level: opts.logger.level },
-        accounts: [...apps.accounts, pay],
-        // MySQL needs a configured data key (DESIGN §12); the demo's data lives for this run only.
-        ...(opts.databaseUrl?.startsWith('mysql:') ? { security: { dataKey: randomBytes(32).toString('hex') } } : {}),
-      },
+      overrides: { ...settings, jobs: { enabled: opts.jobs }, log: { level: opts.logger.level } },
     });
     const gateway = await startGateway(config, { logger: opts.logger, port: gatewayPort });
     const adminKey = await new ApiKeyService(gateway.app.ds).create('demo-admin', 'admin').then(
@@ -154,6 +167,7 @@ export async function startDemoWorld(opts: DemoOptions): Promise<DemoWorld> {
       emulator,
       gateway,
       config,
+      configFile,
       apps,
       database: opts.databaseUrl ? opts.databaseUrl.replace(/\/\/[^@]*@/, '//***@') : dbFile,
       adminKey,

@@ -38,10 +38,12 @@ export function formatSummary(s: DemoSummary): string {
     `  emulator        ${s.emulatorUrl}  (control API: ${s.emulatorUrl}/_emulator/apps)`,
     ...s.pages.map((pg) => `  ${pg.path.slice(1).padEnd(15)} ${pg.url}  (${pg.note})`),
     `  admin API key   ${s.adminKey}  (for scripts and curl; people sign in to the console as themselves)`,
+    `  CLI config      ${shown(s.configFile)}  (SIYU_CONFIG for siyu commands on the demo's database: source "${s.sourceId}" for imports, H5 logins may redirect to the gateway)`,
     '',
     `  curl ${auth} '${s.gatewayUrl}/api/v1/customers?limit=5'`,
     `  curl ${auth} '${s.gatewayUrl}/api/v1/customers/lookup?type=mp_openid&scope=${p.mpAppId}&value=${p.mpOpenid}'`,
     `  curl ${auth} '${s.gatewayUrl}/api/v1/tags/${t.tagId}'`,
+    `  SIYU_CONFIG=${shown(s.configFile)} npx siyu import customers.csv --kind customers --source ${s.sourceId}`,
     '',
   ].join('\n');
 }

@@ -1,6 +1,9 @@
-import { mkdir, mkdtemp, rm, stat } from 'fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'fs/promises';
 import { tmpdir } from 'os';
 import path from 'path';
+import { loadConfig } from '../../config';
+import { parseArgs } from '../../src/cli/args';
+import { importCommand } from '../../src/cli/commands/import.command';
 import { main } from '../../src/cli/main';
 import { DemoError } from '../../demo/demo-errors';
 import { JsonClient } from '../../demo/demo-http';
@@ -182,6 +185,59 @@ describe('siyu demo', () => {
       const res = await fetch(url, { headers: { authorization: `Bearer ${run.summary.adminKey}` } });
       expect(res.status).toBe(200);
       expect(((await res.json()) as { id: string }).id).toBe(run.summary.person.customerId);
+    });
+
+    it('prints a CLI config with a CRM source: siyu import reads CRM customers and orders into the demo', async () => {
+      const text = formatSummary(run.summary);
+      const line = text.split('\n').find((l) => l.includes('npx siyu import'))!;
+      const configFile = /SIYU_CONFIG=(\S+) /.exec(line)![1]!;
+      const source = /--source (\S+)$/.exec(line)![1]!;
+      expect(path.resolve(configFile)).toBe(run.world.configFile);
+      expect((await stat(run.world.configFile)).mode & 0o777).toBe(0o600);
+      const config = loadConfig({ env: { SIYU_CONFIG: run.world.configFile } });
+      const p = run.summary.person;
+      const files = await mkdtemp(path.join(tmpdir(), 'siyu-demo-crm-'));
+      const imported = async (name: string, csv: string, kind: string, map: string) => {
+        const file = path.join(files, name);
+        await writeFile(file, csv);
+        const out: string[] = [];
+        const io = { out: (t: string) => out.push(t), err: () => undefined };
+        const argv = [file, '--kind', kind, '--source', source, '--map', map];
+        expect(await importCommand(parseArgs(argv), io, () => config)).toBe(0);
+        return JSON.parse(out.join('')) as { written: number; failed: number };
+      };
+      try {
+        const customers = await imported(
+          'customers.csv',
+          `会员号,姓名,小程序openid\nC1,${p.name},${p.mpOpenid}\n`,
+          'customers',
+          `会员号=identity.external_id,姓名=displayName,小程序openid=identity.mp_openid:${p.mpAppId}`,
+        );
+        expect(customers).toMatchObject({ written: 1, failed: 0 });
+        const orders = await imported(
+          'orders.csv',
+          '会员号,单号,金额,时间\nC1,SO-1,5000,2026-01-02 10:00\n',
+          'orders',
+          '会员号=identity.external_id,单号=orderNo,金额=amountFen,时间=paidAt',
+        );
+        expect(orders).toMatchObject({ written: 1, failed: 0 });
+      } finally {
+        await rm(files, { recursive: true, force: true });
+      }
+      const profile = await run.world.api.get<{ rfm: { orders: number; totalSpent: number } }>(
+        `/customers/${p.customerId}`,
+      );
+      expect(profile.rfm).toMatchObject({ orders: p.orders + 1, totalSpent: p.totalSpent + 5000 });
+    });
+
+    it("lets an H5 login redirect back to a page on the demo's gateway", async () => {
+      const appId = run.world.apps.officialAccounts[0]!.appId;
+      const redirect = encodeURIComponent(`${run.world.gateway.url}/h5-page`);
+      const res = await fetch(`${run.world.gateway.url}/h5/${appId}/login?redirect=${redirect}`, {
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toMatch(/\/open\.weixin\.qq\.com\/connect\/oauth2\/authorize\?/);
     });
 
     it('prints a sidebar URL that signs in as the rep and shows the story person of the open chat', async () => {
