@@ -33,6 +33,18 @@ export function accountName(cfg: SiyuConfig, id: string): string | null {
   return a?.name ?? null;
 }
 
+/**
+ * The scopes a unionid from another system may take when it names none: the open platforms the configured
+ * accounts name (`openPlatformId`, `default` unless set; `default` too while no account is configured), sorted.
+ * One is the scope to use, so the unionid finds the customers WeChat's unionids made; several leave the caller to
+ * say which, or the unionid would be stored where no WeChat identity is.
+ */
+export function unionidScopes(cfg: SiyuConfig): string[] {
+  const ids = new Set<string>();
+  for (const a of cfg.accounts) if ('openPlatformId' in a) ids.add(a.openPlatformId);
+  return ids.size === 0 ? ['default'] : [...ids].sort();
+}
+
 /** A configured third-party source (DESIGN §11 `sources`) by its id. */
 export function findSource(cfg: SiyuConfig, id: string): SourceConfig | undefined {
   return cfg.sources.find((s) => s.id === id);

@@ -1,5 +1,5 @@
 import { isIdentityType, type IdentityRef } from '../../connectors/common/identity-types';
-import { findSource, type SiyuConfig } from '../../config';
+import { findSource, unionidScopes, type SiyuConfig } from '../../config';
 import type { AppContext } from '../app-context';
 import type { IdentityService } from '../identity/identity.service';
 import type { PhoneCrypto } from '../security/phone-crypto';
@@ -25,7 +25,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isFen = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** One item of the request checked into an IngestItem, or why it is invalid. */
-function checkItem(v: unknown, knownSource: (id: string) => boolean): IngestItem | string {
+function checkItem(
+  v: unknown,
+  knownSource: (id: string) => boolean,
+  defaultUnionidScopes: readonly string[],
+): IngestItem | string {
   if (!isObject(v)) return 'expected an object';
   const { clientId, type, occurredAt, identities, properties, order } = v;
   if (typeof clientId !== 'string' || clientId.trim() === '' || clientId.length > MAX_CLIENT_ID)
@@ -54,7 +58,9 @@ function checkItem(v: unknown, knownSource: (id: string) => boolean): IngestItem
     if (!scope && id.type !== 'unionid') return `identities.${i}.scope: required for ${id.type}`;
     if (id.type === 'external_id' && !knownSource(scope!))
       return `identities.${i}.scope: ${JSON.stringify(scope)} is not a configured source`;
-    const ref: IdentityRef = { type: id.type, scope: scope ?? 'default', value: id.value.trim() };
+    if (!scope && defaultUnionidScopes.length !== 1)
+      return `identities.${i}.scope: required for a unionid, the accounts naming several open platforms (${defaultUnionidScopes.join(', ')})`;
+    const ref: IdentityRef = { type: id.type, scope: scope ?? defaultUnionidScopes[0]!, value: id.value.trim() };
     item.identities.push(ref);
   }
   if (order !== undefined) {
@@ -96,7 +102,9 @@ export class EventsIngestService {
       source = found;
     }
     const raw = body.items as unknown[];
-    const checked = raw.map((v) => checkItem(v, (id) => findSource(this.deps.config, id) !== undefined));
+    const known = (id: string) => findSource(this.deps.config, id) !== undefined;
+    const scopes = unionidScopes(this.deps.config);
+    const checked = raw.map((v) => checkItem(v, known, scopes));
     const valid = checked.flatMap((c, i) => (typeof c === 'string' ? [] : [{ i, item: c }]));
     const written: IngestResult[] =
       valid.length === 0

@@ -1,6 +1,6 @@
 import { createReadStream } from 'fs';
 import { rm, stat } from 'fs/promises';
-import { findSource, type SiyuConfig } from '../../config';
+import { findSource, unionidScopes, type SiyuConfig } from '../../config';
 import type { AppContext } from '../app-context';
 import type { IdentityService } from '../identity/identity.service';
 import type { PhoneCrypto } from '../security/phone-crypto';
@@ -98,8 +98,9 @@ export class ImportService {
       );
     const definitions = await definitionsByKey(this.deps.ds);
     const mapping = req.mapping ?? {};
+    const scopes = { source: source.id, unionid: unionidScopes(this.deps.config) };
     for (const [column, field] of Object.entries(mapping)) {
-      const f = parseField(field, source.id);
+      const f = parseField(field, scopes);
       if (typeof f === 'string') throw importInvalid(`mapping ${JSON.stringify(column)}: ${f}`);
       if (f.kind === 'identity' && f.type === 'external_id' && !findSource(this.deps.config, f.scope))
         throw importInvalid(`mapping ${JSON.stringify(column)}: ${JSON.stringify(f.scope)} is not a configured source`);
@@ -162,9 +163,10 @@ export class ImportService {
     const progress: ImportProgress = { readBytes: 0, readRows: 0, writtenRows: 0, failedRows: 0 };
     let storedErrors = 0;
     const fields = new Map<string, Field>();
+    const scopes = { source: source.id, unionid: unionidScopes(this.deps.config) };
     const fieldOf = (column: string): Field | undefined => {
       if (!fields.has(column)) {
-        const f = parseField(req.mapping?.[column] ?? column, source.id);
+        const f = parseField(req.mapping?.[column] ?? column, scopes);
         if (typeof f !== 'string') fields.set(column, f);
       }
       return fields.get(column);

@@ -39,20 +39,31 @@ export type Field =
   | { kind: 'property'; key: string }
   | { kind: 'plain'; name: string };
 
+/** What an identity field without a scope takes: the import's source, the open platforms of `unionidScopes`. */
+export interface ScopeDefaults {
+  source: string;
+  /** `unionidScopes(config)`: one is the default; several make `identity.unionid` name its scope. */
+  unionid: readonly string[];
+}
+
 /**
- * `identity.<type>[:<scope>]` (scope defaults: `default` for unionid, the import's source for external_id; the
- * others need theirs), `attribute.<key>`, `property.<key>`, or one of the plain fields. A string saying what is
- * wrong otherwise.
+ * `identity.<type>[:<scope>]` (scope defaults: the accounts' open platform for unionid, the import's source for
+ * external_id; the others need theirs), `attribute.<key>`, `property.<key>`, or one of the plain fields. A string
+ * saying what is wrong otherwise.
  */
-export function parseField(name: string, source: string): Field | string {
+export function parseField(name: string, defaults: ScopeDefaults): Field | string {
   if (name.startsWith('identity.')) {
     const [type, ...rest] = name.slice('identity.'.length).split(':');
     const scope = rest.join(':').trim();
     if (!isIdentityType(type) || type === 'phone')
       return `unknown identity type in ${JSON.stringify(name)} (one of ${IDENTITY_TYPES.filter((t) => t !== 'phone').join(', ')}; a phone is the field "phone")`;
     if (scope) return { kind: 'identity', type, scope };
-    if (type === 'unionid') return { kind: 'identity', type, scope: 'default' };
-    if (type === 'external_id') return { kind: 'identity', type, scope: source };
+    if (type === 'unionid') {
+      const [only, ...more] = defaults.unionid;
+      if (only !== undefined && more.length === 0) return { kind: 'identity', type, scope: only };
+      return `${JSON.stringify(name)} needs its scope, the accounts naming several open platforms: identity.unionid:<${defaults.unionid.join(' | ')}>`;
+    }
+    if (type === 'external_id') return { kind: 'identity', type, scope: defaults.source };
     return `${JSON.stringify(name)} needs its scope: identity.${type}:<${type === 'wecom_external_userid' ? 'corpId' : 'appId'}>`;
   }
   if (name.startsWith('attribute.') && name.length > 'attribute.'.length)

@@ -294,3 +294,134 @@ describe('imports and the events API', () => {
     expect(Number(phones!.n)).toBe(1);
   });
 });
+
+/**
+ * Accounts bound to a named open platform (as every brand's are, and the demo's): WeChat's unionids are stored
+ * under that platform's id, so a CRM's unionid column and an events item's unionid without a scope must take it,
+ * or they would make a second customer beside the WeChat one instead of naming it.
+ */
+describe('imports and the events API: unionids of an open platform', () => {
+  const PLATFORM = 'op_import0001';
+  let db: TestDatabase;
+  let t: TestApp;
+  let operator: string;
+  let wechatCustomer: string;
+  const api = (path: string, key: string, method = 'GET', json?: unknown) =>
+    t.request(`/api/v1${path}`, { method, key, ...(json !== undefined ? { json } : {}) });
+  const finished = (id: string) =>
+    waitFor(async () => {
+      const r = await api(`/imports/${id}`, operator);
+      return r.body.status === 'running' ? undefined : r.body;
+    });
+  const customerCount = async () =>
+    Number((await select<{ n: unknown }>(db.ds, 'SELECT COUNT(*) AS n FROM customers'))[0]!.n);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const accounts = [
+      { kind: 'official-account', appId: APP, appSecret: 's', token: 't', openPlatformId: PLATFORM },
+      { kind: 'mini-program', appId: 'wximport0000000002', appSecret: 's', openPlatformId: PLATFORM },
+    ];
+    t = await startTestApp(db.ds, testConfig(db.url, { accounts, sources: [{ id: 'crm', name: 'CRM' }] }));
+    operator = await t.key('operator');
+    const identities: IdentityRef[] = [
+      { type: 'unionid', scope: PLATFORM, value: 'u-wechat' },
+      { type: 'oa_openid', scope: APP, value: 'o-wechat' },
+    ];
+    wechatCustomer = (
+      await retryingTransaction(db.ds, (em) => t.app.identity.resolve(em, { identities, source: 'oa.subscribe' }))
+    ).customerId!;
+  });
+  afterAll(async () => {
+    await t.close();
+    await t.app.imports.stop();
+    await db.drop();
+  });
+
+  it("puts a CRM's unionid column and its orders on the WeChat customer holding that unionid", async () => {
+    const customers = await api('/imports', operator, 'POST', {
+      kind: 'customers',
+      source: 'crm',
+      format: 'csv',
+      data: 'crm_id,name,unionid\nC1,赵磊,u-wechat\n',
+      mapping: { crm_id: 'identity.external_id', name: 'displayName', unionid: 'identity.unionid' },
+    });
+    expect(await finished(customers.body.id)).toMatchObject({ status: 'done', written: 1, failed: 0 });
+    const orders = await api('/imports', operator, 'POST', {
+      kind: 'orders',
+      source: 'crm',
+      format: 'csv',
+      data: 'crm_id,order_no,amount_fen,paid_at\nC1,SO-1,19900,2026-11-20 10:00\n',
+      mapping: { crm_id: 'identity.external_id', order_no: 'orderNo', amount_fen: 'amountFen', paid_at: 'paidAt' },
+    });
+    expect(await finished(orders.body.id)).toMatchObject({ status: 'done', written: 1, failed: 0 });
+    expect(await customerCount()).toBe(1);
+    const profile = (await api(`/customers/${wechatCustomer}`, operator)).body;
+    expect(profile.identities).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'unionid', scope: PLATFORM, value: 'u-wechat' }),
+        expect.objectContaining({ type: 'external_id', scope: 'crm', value: 'C1' }),
+      ]),
+    );
+    expect(profile.rfm).toMatchObject({ orders: 1, totalSpent: 19900 });
+  });
+
+  it('resolves an events item naming a unionid without a scope to the WeChat customer', async () => {
+    const sent = await api('/events', operator, 'POST', {
+      source: 'crm',
+      items: [
+        {
+          clientId: 'v1',
+          type: 'crm.visit',
+          occurredAt: '2026-03-01T10:00:00+08:00',
+          identities: [{ type: 'unionid', value: 'u-wechat' }],
+        },
+      ],
+    });
+    expect(sent.body.items).toEqual([{ clientId: 'v1', status: 'created', customerId: wechatCustomer }]);
+    expect(await customerCount()).toBe(1);
+  });
+});
+
+describe('imports and the events API: accounts on several open platforms', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let operator: string;
+  const api = (path: string, method = 'GET', json?: unknown) =>
+    t.request(`/api/v1${path}`, { method, key: operator, ...(json !== undefined ? { json } : {}) });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const accounts = [
+      { kind: 'official-account', appId: APP, appSecret: 's', token: 't', openPlatformId: 'op_brand_a' },
+      { kind: 'mini-program', appId: 'wximport0000000002', appSecret: 's', openPlatformId: 'op_brand_b' },
+    ];
+    t = await startTestApp(db.ds, testConfig(db.url, { accounts, sources: [{ id: 'crm', name: 'CRM' }] }));
+    operator = await t.key('operator');
+  });
+  afterAll(async () => {
+    await t.close();
+    await t.app.imports.stop();
+    await db.drop();
+  });
+
+  it('asks which platform an unscoped unionid belongs to instead of guessing, and takes a named one', async () => {
+    const base = { kind: 'customers', source: 'crm', format: 'csv', data: 'u\nx1\n' };
+    const refused = await api('/imports', 'POST', { ...base, mapping: { u: 'identity.unionid' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(/identity\.unionid:<op_brand_a \| op_brand_b>/);
+    const named = await api('/imports', 'POST', { ...base, mapping: { u: 'identity.unionid:op_brand_b' } });
+    expect(named.status).toBe(202);
+    const item = (scope?: string) => ({
+      clientId: `c-${scope ?? 'none'}`,
+      type: 'crm.visit',
+      occurredAt: '2026-03-01T10:00:00+08:00',
+      identities: [{ type: 'unionid', value: 'x2', ...(scope ? { scope } : {}) }],
+    });
+    const sent = await api('/events', 'POST', { source: 'crm', items: [item(), item('op_brand_a')] });
+    expect(sent.body.items).toEqual([
+      { clientId: 'c-none', status: 'invalid', error: expect.stringMatching(/op_brand_a, op_brand_b/) },
+      { clientId: 'c-op_brand_a', status: 'created', customerId: expect.any(String) },
+    ]);
+  });
+});
