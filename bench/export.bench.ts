@@ -1,15 +1,12 @@
 import { Writable } from 'stream';
 import { pipeline } from 'stream/promises';
 import { Readable } from 'stream';
-import { loadConfig } from '../config';
 import { CustomerExportService } from '../src/customers/customer-export.service';
 import { identityScopes } from '../src/customers/customer-filter';
-import { createLogger } from '../src/logger';
-import { buildContext } from '../src/server';
-import { createServices } from '../src/services';
 import { uuidv7 } from '../src/storage/ids';
 import { arg, benchDatabase } from './shared/fresh-database';
 import { RssWatch } from './shared/process-memory';
+import { benchServices } from './shared/bench-app';
 
 /**
  * A streamed export at scale (DESIGN §9, §11): `--customers` (default 1,000,000) customers with a Chinese name, an
@@ -24,16 +21,7 @@ async function main(): Promise<void> {
   const db = await benchDatabase(arg('database'));
   console.log(`export bench: ${total.toLocaleString('en')} customers → ${db.url.replace(/\/\/[^@]*@/, '//')}`);
   try {
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        database: { url: db.url, migrate: true },
-        log: { level: 'warn' },
-        jobs: { enabled: false },
-        security: { dataKey: '5a'.repeat(32) },
-      },
-    });
-    const app = createServices(await buildContext(config, { logger: createLogger('warn', process.stderr) }));
+    const app = await benchServices(db.url);
     await app.ds.query(
       `INSERT INTO attribute_definitions (attr_key, label_zh, label_en, type, options, pii, editable_by, created_by, created_at, updated_at)
          VALUES ('city', '城市', 'City', 'text', NULL, 0, '["operator"]', 'bench', NOW(3), NOW(3))`,

@@ -1,14 +1,11 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
-import { loadConfig } from '../config';
-import { createLogger } from '../src/logger';
-import { buildContext } from '../src/server';
-import { createServices } from '../src/services';
 import { arg, benchDatabase } from './shared/fresh-database';
 import { RssWatch } from './shared/process-memory';
 import { CORP, CUSTOMER_HEADER, customerLine, OA1, OA2, ORDER_HEADER, orderLine, writeLines } from './imports/files';
 import { rawInsert } from './imports/raw-baseline';
+import { benchServices } from './shared/bench-app';
 
 /**
  * Bulk imports at scale (DESIGN §9, §11): a CRM's customers CSV (default 1,000,000 rows: identities over two OAs,
@@ -32,17 +29,9 @@ async function main(): Promise<void> {
     await writeLines(customersCsv, CUSTOMER_HEADER, rows, customerLine);
     await writeLines(ordersCsv, ORDER_HEADER, orders, (j) => orderLine(j, rows));
 
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        database: { url: db.url, migrate: true },
-        log: { level: 'warn' },
-        jobs: { enabled: false },
-        security: { dataKey: '5a'.repeat(32) },
-        sources: [{ id: 'crm', name: 'CRM' }],
-      },
+    const app = await benchServices(db.url, {
+      sources: [{ id: 'crm', name: 'CRM' }],
     });
-    const app = createServices(await buildContext(config, { logger: createLogger('warn', process.stderr) }));
     for (const d of [
       { key: 'level', label_zh: '等级', label_en: 'Level', type: 'enum', options: JSON.stringify(['金', '银', '铜']) },
       { key: 'points', label_zh: '积分', label_en: 'Points', type: 'number', options: null },

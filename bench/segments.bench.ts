@@ -1,14 +1,11 @@
 import { loadavg } from 'os';
-import { loadConfig } from '../config';
-import { createLogger } from '../src/logger';
-import { buildContext } from '../src/server';
-import { createServices } from '../src/services';
 import { select } from '../src/storage/sql';
 import { arg, benchDatabase } from './shared/fresh-database';
 import { eventsRule, nestedRule, rfmRule, type BenchRule } from './segments/rules';
 import { seedWorld } from './segments/seed-world';
 import { SEGMENTS_APP, WORLD_TAGS } from './segments/world';
 import { measureRule, type RuleFigures } from './segments/measure';
+import { benchServices } from './shared/bench-app';
 
 /**
  * Segments at scale (DESIGN §5, §9): `--customers` (default 1,000,000) customers with 3× as many transactions,
@@ -32,18 +29,10 @@ async function main(): Promise<void> {
   console.log(`  load average at start: ${load()}`);
   let failed = false;
   try {
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        database: { url: db.url, migrate: true },
-        log: { level: 'warn' },
-        jobs: { enabled: false },
-        security: { dataKey: '5a'.repeat(32) },
-        // The segment tags are bound to this OA so a run queues its pushes; nothing is pushed (jobs are off).
-        accounts: [{ kind: 'official-account', appId: SEGMENTS_APP, appSecret: 'bench', token: 'bench' }],
-      },
+    const app = await benchServices(db.url, {
+      // The segment tags are bound to this OA so a run queues its pushes; nothing is pushed (jobs are off).
+      accounts: [{ kind: 'official-account', appId: SEGMENTS_APP, appSecret: 'bench', token: 'bench' }],
     });
-    const app = createServices(await buildContext(config, { logger: createLogger('warn', process.stderr) }));
     // The server's memory settings decide these figures (a rule's subqueries materialize into temporary tables
     // that spill to disk past tmp_table_size), so they are printed with them.
     const [server] = await select(

@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
 import { createInterface } from 'readline';
-import { loadConfig } from '../config';
-import { createLogger } from '../src/logger';
 import { buildContext } from '../src/server';
-import { createServices } from '../src/services';
 import { freshDatabase } from './shared/fresh-database';
 import { uuidv7 } from '../src/storage/ids';
 import { insertIgnore, select } from '../src/storage/sql';
 import { countByStatus } from '../src/storage/tags/outbox.repository';
 import { nextDueAt } from '../src/storage/tags/outbox-claim';
 import { cpuSeconds } from './shared/process-cpu';
+import { benchServices } from './shared/bench-app';
 
 /**
  * `npm run bench:tags` (DESIGN §9): 100,000 tag assignments over OA and WeCom customers, drained to the
@@ -106,17 +104,9 @@ async function main(): Promise<void> {
     }>(`${emu.url}/_emulator/apps`);
     const appId = apps.officialAccounts[0]!.appId;
     const corpIds = apps.corps.map((c) => c.corpId);
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        database: { url: db.url, migrate: true },
-        log: { level: 'warn' },
-        jobs: { enabled: false },
-        security: { dataKey: 'f'.repeat(64) },
-        accounts: apps.accounts,
-      },
+    const app = await benchServices(db.url, {
+      accounts: apps.accounts,
     });
-    const app = createServices(await buildContext(config, { logger: createLogger('warn', process.stderr) }));
     let offset = 0;
     app.now = () => Date.now() + offset;
 
@@ -137,7 +127,7 @@ async function main(): Promise<void> {
       tagIds.push(tag.id);
     }
     console.log(
-      `world: ${seeded.customers} customers (${seeded.oaFollowers} OA followers, ${seeded.wecomCustomers} WeCom customers in ${corps} corps, ${seeded.relations} relations); ${config.database.url.split(':')[0]}`,
+      `world: ${seeded.customers} customers (${seeded.oaFollowers} OA followers, ${seeded.wecomCustomers} WeCom customers in ${corps} corps, ${seeded.relations} relations); ${app.config.database.url.split(':')[0]}`,
     );
 
     const t0 = performance.now();

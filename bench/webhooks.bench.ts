@@ -1,13 +1,10 @@
-import { loadConfig } from '../config';
-import { createLogger } from '../src/logger';
-import { buildContext } from '../src/server';
-import { createServices } from '../src/services';
 import { retryingTransaction } from '../src/storage/conflict-retry';
 import { select } from '../src/storage/sql';
 import { startWebhookWorker } from '../src/webhooks/webhook-delivery.worker';
 import { recordWebhookEvents } from '../src/webhooks/webhook-event.writer';
 import { arg, benchDatabase } from './shared/fresh-database';
 import { percentile, startReceiver } from './webhooks/receivers';
+import { benchServices } from './shared/bench-app';
 
 /**
  * Outbound webhooks at scale (DESIGN §9, §11): `--events` (default 100,000) tag.assigned events written in
@@ -33,17 +30,13 @@ async function main(): Promise<void> {
     await startReceiver('failing', { failRate: 0.5 }),
   ];
   try {
-    const config = loadConfig({
-      env: {},
-      overrides: {
-        database: { url: db.url, migrate: true, poolSize: 20 },
-        log: { level: 'warn' },
-        jobs: { enabled: false },
-        security: { dataKey: '5a'.repeat(32) },
+    const app = await benchServices(
+      db.url,
+      {
         webhooks: { concurrency: 32, backoffBaseSeconds: 0.2, backoffMaxSeconds: 2 },
       },
-    });
-    const app = createServices(await buildContext(config, { logger: createLogger('warn', process.stderr) }));
+      { poolSize: 20 },
+    );
     for (const r of receivers)
       await app.webhooks.create({ url: r.url, events: ['tag.assigned'], description: r.name }, { name: 'bench' });
     const worker = startWebhookWorker(app);
