@@ -45,6 +45,14 @@ export function binder(now: Date): Binder {
 
 type Of<T extends Condition['type']> = Extract<Condition, { type: T }>;
 
+/** The events an `events` condition counts, whoever's they are: the type (or prefix) within the window. */
+function eventsOfType(c: Of<'events'>, b: Binder): string {
+  const match = c.eventType.endsWith('*')
+    ? `e.type LIKE ${b.p(`${c.eventType.slice(0, -1).replace(/[!%_]/g, (x) => `!${x}`)}%`)} ESCAPE '!'`
+    : `e.type = ${b.p(c.eventType)}`;
+  return `${match}${b.since(c.withinDays, 'e.occurred_at')}`;
+}
+
 /**
  * The rows a condition looks at, as `FROM` bodies correlated on `c.id`: the rule tests them (EXISTS, a count or a
  * sum) and the explanation (rule-facts.ts) shows their count, so both read the very same rows.
@@ -56,12 +64,7 @@ export const rowsOf = {
     `oa_subscriptions s WHERE s.customer_id = c.id AND s.subscribed = 1${c.appId ? ` AND s.app_id = ${b.p(c.appId)}` : ''}`,
   purchases: (withinDays: number | undefined, b: Binder): string =>
     `transactions t WHERE ${PURCHASE}${b.since(withinDays, 't.success_time')}`,
-  events: (c: Of<'events'>, b: Binder): string => {
-    const match = c.eventType.endsWith('*')
-      ? `e.type LIKE ${b.p(`${c.eventType.slice(0, -1).replace(/[!%_]/g, (x) => `!${x}`)}%`)} ESCAPE '!'`
-      : `e.type = ${b.p(c.eventType)}`;
-    return `events e WHERE e.customer_id = c.id AND ${match}${b.since(c.withinDays, 'e.occurred_at')}`;
-  },
+  events: (c: Of<'events'>, b: Binder): string => `events e WHERE e.customer_id = c.id AND ${eventsOfType(c, b)}`,
   follows: (c: Of<'followedBy'>, b: Binder): string =>
     `wecom_follows f WHERE f.customer_id = c.id AND f.deleted = 0 AND f.staff_userid = ${b.p(c.staffUserid)}${c.corpId ? ` AND f.corp_id = ${b.p(c.corpId)}` : ''}`,
   /**
@@ -132,14 +135,23 @@ function attributeTest(c: Omit<Of<'attribute'>, 'type'>, b: Binder): string {
  * customer_attributes(customer_id, attr_key), consents(customer_id, purpose, channel)); times are parameters
  * computed from `now`, so the same SQL runs on SQLite and MySQL.
  */
-export function compileRule(rule: Rule, now: Date): CompiledRule {
+/**
+ * How the rule is evaluated: `windowed` (a run's primary-key windows and one customer's explanation), where each
+ * condition is a subquery correlated on `c.id`; or `whole`, over every customer at once (a preview's count), where
+ * an events condition that needs at least one event reads the type's events once through (type, occurred_at,
+ * customer_id) and groups them, instead of counting each customer's events apart. Both select the same customers.
+ */
+export type RuleScope = 'windowed' | 'whole';
+
+export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'): CompiledRule {
   const b = binder(now);
 
+  // The expression appears once: a subquery with its own parameters written twice would need them bound twice.
   const between = (expr: string, min: number | undefined, max: number | undefined): string => {
-    const parts: string[] = [];
-    if (min !== undefined) parts.push(`${expr} >= ${b.p(min)}`);
-    if (max !== undefined) parts.push(`${expr} <= ${b.p(max)}`);
-    return parts.length ? `(${parts.join(' AND ')})` : '1 = 1';
+    if (min !== undefined && max !== undefined) return `(${expr} BETWEEN ${b.p(min)} AND ${b.p(max)})`;
+    if (min !== undefined) return `(${expr} >= ${b.p(min)})`;
+    if (max !== undefined) return `(${expr} <= ${b.p(max)})`;
+    return '1 = 1';
   };
 
   const cond = (c: Condition): string => {
@@ -161,12 +173,14 @@ export function compileRule(rule: Rule, now: Date): CompiledRule {
         return between(`(SELECT COUNT(*) FROM ${rowsOf.purchases(c.withinDays, b)})`, c.min, c.max);
       case 'spend':
         return between(`(SELECT ${SPENT_FEN} FROM ${rowsOf.purchases(c.withinDays, b)})`, c.minFen, c.maxFen);
-      case 'events':
-        return between(
-          `(SELECT COUNT(*) FROM ${rowsOf.events(c, b)})`,
-          c.min ?? (c.max === undefined ? 1 : undefined),
-          c.max,
-        );
+      case 'events': {
+        const min = c.min ?? (c.max === undefined ? 1 : undefined);
+        // A customer with no event is never in the grouped set, so only a condition that needs one may use it; the
+        // NULL check keeps `NOT (c.id IN …)` true rather than unknown for everyone else.
+        if (scope === 'whole' && min !== undefined && min >= 1)
+          return `c.id IN (SELECT e.customer_id FROM events e WHERE e.customer_id IS NOT NULL AND ${eventsOfType(c, b)} GROUP BY e.customer_id HAVING ${between('COUNT(*)', min, c.max)})`;
+        return between(`(SELECT COUNT(*) FROM ${rowsOf.events(c, b)})`, min, c.max);
+      }
       case 'tag':
         return `${c.has === false ? 'NOT ' : ''}EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id = ${b.p(c.tagId)})`;
       case 'followedBy':

@@ -39,7 +39,7 @@ export class SegmentRunner {
   async preview(rule: Rule, sampleSize = 20): Promise<SegmentPreviewJson> {
     const { count, sample } = await matchingSample(
       this.deps.ds,
-      compileRule(rule, new Date(this.deps.now())),
+      compileRule(rule, new Date(this.deps.now()), 'whole'),
       sampleSize,
     );
     const names = await customerNames(

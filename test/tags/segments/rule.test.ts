@@ -1,6 +1,6 @@
 import { uuidv7 } from '../../../src/storage/ids';
 import { insertIgnore, select } from '../../../src/storage/sql';
-import { compileRule } from '../../../src/storage/segments/rule-compiler';
+import { compileRule, type RuleScope } from '../../../src/storage/segments/rule-compiler';
 import type { Rule } from '../../../src/tags/segments/rule-types';
 import { validateRule } from '../../../src/tags/segments/rule.validator';
 import { useTestDatabase } from '../../helpers/describe-db';
@@ -141,7 +141,7 @@ describe('segment rules compiled to SQL', () => {
       pay(ids.lapsed, 'd', 99_000, 200),
       { ...pay(ids.wecomFan, 'e', 7, 1, 'NOTPAY'), success_time: null },
     ]);
-    const ev = (customer: string, type: string, daysAgo: number, k: string) => ({
+    const ev = (customer: string | null, type: string, daysAgo: number, k: string) => ({
       customer_id: customer,
       source: 'official-account',
       account: 'wxA',
@@ -156,6 +156,9 @@ describe('segment rules compiled to SQL', () => {
       ev(ids.chatty, 'oa.message.text', 90, 'e3'),
       ev(ids.oaBuyer, 'oa.subscribe', 5, 'e4'),
       ev(ids.chatty, 'oa_message_x', 1, 'e5'),
+      // An event of nobody known yet: it must not turn a grouped `NOT (c.id IN …)` unknown for everyone.
+      ev(null, 'oa.message.text', 1, 'e6'),
+      ev(null, 'oa.message.text', 2, 'e7'),
     ]);
     await insertIgnore(db.ds, 'wecom_follows', [
       {
@@ -183,10 +186,16 @@ describe('segment rules compiled to SQL', () => {
   });
 
   const names = Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
-  async function members(rule: Rule): Promise<string[]> {
-    const { sql, params } = compileRule(rule, now);
+  async function membersBy(rule: Rule, scope: RuleScope): Promise<string[]> {
+    const { sql, params } = compileRule(rule, now, scope);
     const rows = await select(db.ds, `SELECT c.id FROM customers c WHERE c.status = 'active' AND ${sql}`, params);
     return rows.map((r) => names[String(r.id)]!).sort();
+  }
+  /** A preview (the whole table at once) and a run (correlated, window by window) must pick the same customers. */
+  async function members(rule: Rule): Promise<string[]> {
+    const windowed = await membersBy(rule, 'windowed');
+    expect(await membersBy(rule, 'whole')).toEqual(windowed);
+    return windowed;
   }
 
   it.each<[string, Rule, string[]]>([
@@ -207,6 +216,21 @@ describe('segment rules compiled to SQL', () => {
       ['chatty'],
     ],
     ['an exact event type in the window', { type: 'events', eventType: 'oa.message.text', withinDays: 30 }, ['chatty']],
+    [
+      'at most 1 message (no event counts as 0)',
+      { type: 'events', eventType: 'oa.message.*', withinDays: 30, max: 1 },
+      ['lapsed', 'nobody', 'oaBuyer', 'wecomFan'],
+    ],
+    [
+      '1–2 messages in 30 days',
+      { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 1, max: 2 },
+      ['chatty'],
+    ],
+    [
+      'not 2+ messages',
+      { not: { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 } },
+      ['lapsed', 'nobody', 'oaBuyer', 'wecomFan'],
+    ],
     ['has a tag', { type: 'tag', tagId: '42' }, ['chatty']],
     ['lacks a tag', { type: 'tag', tagId: '42', has: false }, ['lapsed', 'nobody', 'oaBuyer', 'wecomFan']],
     ['followed by a staff member (live relations only)', { type: 'followedBy', staffUserid: 'alice' }, ['wecomFan']],
