@@ -4,7 +4,17 @@ import { tagInvalid } from '../tag-errors';
 import { type RuleChannelRef, type RuleAttributeRef, validateRule } from './rule.validator';
 import type { Rule } from './rule-types';
 
-const id = z.union([z.string().regex(/^\d{1,19}$/), z.number().int().positive()]).transform(String);
+const NOT_A_TAG_ID = 'not a tag id (digits, as a string or a number)';
+// Every branch names the fault: zod's own words ("Invalid input", a regex) name neither the field's meaning nor the fix.
+const id = z
+  .union(
+    [
+      z.string().regex(/^\d{1,19}$/, { error: NOT_A_TAG_ID }),
+      z.number().int({ error: NOT_A_TAG_ID }).positive({ error: NOT_A_TAG_ID }),
+    ],
+    { error: (iss) => (iss.input === undefined ? 'required: the id of the tag the members get' : NOT_A_TAG_ID) },
+  )
+  .transform(String);
 
 /** `schedule`: a node-cron expression (5 fields, or 6 with seconds), e.g. `0 3 * * *`; null = on demand only. */
 const schedule = z
