@@ -19,15 +19,21 @@ export async function matchingSample(
   sampleSize: number,
 ): Promise<{ count: number; sample: { id: string; displayName: string | null }[] }> {
   const where = `c.status = 'active' AND ${rule.sql}`;
-  const [count] = await select(db, `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`, rule.params);
-  const sample = await select(
+  const limit = Math.trunc(sampleSize);
+  if (limit < 1) {
+    const [count] = await select(db, `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`, rule.params);
+    return { count: Number(count?.n ?? 0), sample: [] };
+  }
+  // One pass for both: the window count sees every matching row before the LIMIT, so a rule over a million
+  // customers is evaluated once, not once for the count and again for the sample (MySQL 8, MariaDB 10.2, SQLite 3.25).
+  const rows = await select(
     db,
-    `SELECT c.id, c.display_name FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${Math.trunc(sampleSize)}`,
+    `SELECT c.id, c.display_name, COUNT(*) OVER () AS n FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${limit}`,
     rule.params,
   );
   return {
-    count: Number(count?.n ?? 0),
-    sample: sample.map((r) => ({ id: String(r.id), displayName: (r.display_name as string | null) ?? null })),
+    count: Number(rows[0]?.n ?? 0),
+    sample: rows.map((r) => ({ id: String(r.id), displayName: (r.display_name as string | null) ?? null })),
   };
 }
 
