@@ -50,6 +50,12 @@ export function findSource(cfg: SiyuConfig, id: string): SourceConfig | undefine
   return cfg.sources.find((s) => s.id === id);
 }
 
+/** What an import or the events API answers for a source id the config does not name. */
+export function unknownSourceMessage(cfg: SiyuConfig, id: string): string {
+  const known = cfg.sources.map((s) => s.id).join(', ');
+  return `unknown source ${JSON.stringify(id)}; configured sources: ${known || 'none (add sources: [{ id, name }] to the config)'}`;
+}
+
 /** What screens call an identity's scope: the source's name for an `external_id`, else the account's. */
 export function scopeName(cfg: SiyuConfig, type: string, scope: string): string | null {
   return type === 'external_id' ? (findSource(cfg, scope)?.name ?? null) : accountName(cfg, scope);

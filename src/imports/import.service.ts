@@ -1,6 +1,6 @@
 import { createReadStream } from 'fs';
 import { rm, stat } from 'fs/promises';
-import { findSource, unionidScopes, type SiyuConfig } from '../../config';
+import { findSource, unionidScopes, unknownSourceMessage, type SiyuConfig } from '../../config';
 import type { AppContext } from '../app-context';
 import type { IdentityService } from '../identity/identity.service';
 import type { PhoneCrypto } from '../security/phone-crypto';
@@ -92,10 +92,7 @@ export class ImportService {
     const format = IMPORT_FORMATS.find((f) => f === req.format);
     if (!format) throw importInvalid(`format must be one of ${IMPORT_FORMATS.join(', ')}`);
     const source = findSource(this.deps.config, req.source);
-    if (!source)
-      throw importInvalid(
-        `unknown source ${JSON.stringify(req.source)}; configured sources: ${this.deps.config.sources.map((s) => s.id).join(', ') || 'none (add sources: [{ id, name }] to the config)'}`,
-      );
+    if (!source) throw importInvalid(unknownSourceMessage(this.deps.config, req.source));
     const definitions = await definitionsByKey(this.deps.ds);
     const mapping = req.mapping ?? {};
     const scopes = { source: source.id, unionid: unionidScopes(this.deps.config) };

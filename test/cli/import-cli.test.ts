@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 import { parseArgs } from '../../src/cli/args';
@@ -38,6 +38,21 @@ describe('siyu import <file> --kind … --source …', () => {
     const unknown = await run(file, '--kind', 'customers', '--source', 'erp');
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/unknown source "erp"; configured sources: crm/);
+  });
+
+  it('refuses an unknown source before it opens the database, so no database file is made', async () => {
+    const file = path.join(dir, 'people.csv');
+    writeFileSync(file, 'crm_id\nc1\n');
+    const fresh = path.join(dir, 'never', 'siyu.db');
+    const err: string[] = [];
+    const code = await importCommand(
+      parseArgs([file, '--kind', 'customers', '--source', 'erp']),
+      { out: () => undefined, err: (t) => err.push(t) },
+      () => testConfig(`sqlite:${fresh}`, { sources: [{ id: 'crm', name: '会员CRM' }] }),
+    );
+    expect(code).toBe(1);
+    expect(err.join('')).toBe('siyu import: unknown source "erp"; configured sources: crm\n');
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it('imports a GBK orders file with a progress bar, then lists the refused row by line', async () => {

@@ -8,6 +8,7 @@ import { createLogger } from '../../logger';
 import { createServices } from '../../services';
 import { ImportError } from '../../imports/import.errors';
 import type { ImportJson } from '../../imports/imports-api.types';
+import { findSource, unknownSourceMessage } from '../../../config';
 
 const USAGE =
   'usage: siyu import <file> --kind customers|orders|events --source <id> [--format csv|ndjson] [--map col=field[,col=field…]]\n';
@@ -42,6 +43,11 @@ export const importCommand: Command = async (args, io, config) => {
   const ext = extname(file).toLowerCase();
   const format = flagString(args, 'format') ?? (ext === '.ndjson' || ext === '.jsonl' ? 'ndjson' : 'csv');
   const cfg = config();
+  // Refused before the database is opened: a mistyped source must not create or migrate a database file.
+  if (!findSource(cfg, source)) {
+    io.err(`siyu import: ${unknownSourceMessage(cfg, source)}\n`);
+    return 1;
+  }
   const app = createServices(
     await buildContext(cfg, {
       logger: createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level, process.stderr),
