@@ -33,16 +33,6 @@ async function main(): Promise<void> {
       // The segment tags are bound to this OA so a run queues its pushes; nothing is pushed (jobs are off).
       accounts: [{ kind: 'official-account', appId: SEGMENTS_APP, appSecret: 'bench', token: 'bench' }],
     });
-    // The server's memory settings decide these figures (a rule's subqueries materialize into temporary tables
-    // that spill to disk past tmp_table_size), so they are printed with them.
-    const [server] = await select(
-      app.ds,
-      'SELECT VERSION() AS v, @@innodb_buffer_pool_size AS pool, @@tmp_table_size AS tmp, @@max_heap_table_size AS heap',
-    );
-    const mb = (v: unknown) => `${(Number(v) / 2 ** 20).toFixed(0)} MB`;
-    console.log(
-      `  server ${String(server?.v)}: innodb_buffer_pool_size ${mb(server?.pool)}, tmp_table_size ${mb(server?.tmp)}, max_heap_table_size ${mb(server?.heap)}`,
-    );
     // One clock for the seeded times, the compiled rules and the floors: "within 30 days" means the same instant.
     const now = Date.now();
     app.now = () => now;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 import mysql2 from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../src/storage/database-url';
+import { parseDatabaseUrl, type DatabaseTarget } from '../../src/storage/database-url';
 
 /**
  * `--database` for the sync/identity/lookup benches: a full mysql:// URL is used as given; the default (or a
@@ -22,23 +22,34 @@ export async function benchDatabase(
   return { ...fresh, fresh: true };
 }
 
-/**
- * Prints the server's version and InnoDB buffer pool: past a few million rows the figures depend on whether the
- * working set fits in the pool (MariaDB's default is 128 MB), so every bench line carries it.
- */
-async function printServer(url: string): Promise<void> {
-  const target = parseDatabaseUrl(url);
-  if (target.kind !== 'mysql') return;
-  const c = await mysql2.createConnection({
+/** An admin connection to the server of a mysql:// target (no database selected). */
+function connectTo(target: Extract<DatabaseTarget, { kind: 'mysql' }>): Promise<mysql2.Connection> {
+  return mysql2.createConnection({
     host: target.host,
     port: target.port,
     user: target.username,
     password: target.password,
   });
+}
+
+/**
+ * Prints the server's version, InnoDB buffer pool and temporary-table limits: past a few million rows the figures
+ * depend on whether the working set fits in the pool (MariaDB's default is 128 MB) and whether a subquery's
+ * temporary table stays in memory, so every bench carries them.
+ */
+async function printServer(url: string): Promise<void> {
+  const target = parseDatabaseUrl(url);
+  if (target.kind !== 'mysql') return;
+  const c = await connectTo(target);
   try {
-    const [rows] = await c.query('SELECT VERSION() AS v, @@innodb_buffer_pool_size AS pool');
-    const [r] = rows as { v: string; pool: number | string }[];
-    console.log(`  server    ${r!.v}, InnoDB buffer pool ${Math.round(Number(r!.pool) / 2 ** 20)} MB`);
+    const [rows] = await c.query(
+      'SELECT VERSION() AS v, @@innodb_buffer_pool_size AS pool, @@tmp_table_size AS tmp, @@max_heap_table_size AS heap',
+    );
+    const [r] = rows as Record<'v' | 'pool' | 'tmp' | 'heap', string | number>[];
+    const mb = (v: string | number | undefined) => `${Math.round(Number(v) / 2 ** 20)} MB`;
+    console.log(
+      `  server    ${String(r!.v)}, InnoDB buffer pool ${mb(r!.pool)}, tmp_table_size ${mb(r!.tmp)}, max_heap_table_size ${mb(r!.heap)}`,
+    );
   } finally {
     await c.end();
   }
@@ -62,16 +73,14 @@ export async function freshDatabase(kindOrUrl: string): Promise<{ url: string; d
   const target = parseDatabaseUrl(u.toString());
   if (target.kind !== 'mysql') throw new Error('expected a mysql:// URL');
   const name = `siyu_bench_${randomBytes(4).toString('hex')}`;
-  const admin = () =>
-    mysql2.createConnection({ host: target.host, port: target.port, user: target.username, password: target.password });
-  const c = await admin();
+  const c = await connectTo(target);
   await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await c.end();
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
     drop: async () => {
-      const d = await admin();
+      const d = await connectTo(target);
       await d.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await d.end();
     },

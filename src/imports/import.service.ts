@@ -18,7 +18,7 @@ import {
 } from '../storage/imports/import.repository';
 import type { BulkIdentityResolver } from '../syncs/identity/bulk-resolver';
 import { importInvalid, importNotFound } from './import.errors';
-import { parseField, readItem, type Field, type IngestItem } from './ingest-item';
+import { parseField, readItem, type Field, type IngestItem, type ScopeDefaults } from './ingest-item';
 import { definitionsByKey, IngestWriter } from './ingest-writer';
 import { readRecords, UnreadableFileError } from './record-reader';
 import type { ImportErrorPage, ImportJson } from './imports-api.types';
@@ -95,7 +95,7 @@ export class ImportService {
     if (!source) throw importInvalid(unknownSourceMessage(this.deps.config, req.source));
     const definitions = await definitionsByKey(this.deps.ds);
     const mapping = req.mapping ?? {};
-    const scopes = { source: source.id, unionid: unionidScopes(this.deps.config) };
+    const scopes: ScopeDefaults = { source: source.id, unionid: unionidScopes(this.deps.config) };
     for (const [column, field] of Object.entries(mapping)) {
       const f = parseField(field, scopes);
       if (typeof f === 'string') throw importInvalid(`mapping ${JSON.stringify(column)}: ${f}`);
@@ -120,7 +120,7 @@ export class ImportService {
       now,
     );
     const row = (await findImport(this.deps.ds, id))!;
-    const done = this.run(row, { ...req, kind, format }, source, definitions).finally(() => {
+    const done = this.run(row, { ...req, kind, format }, source, scopes, definitions).finally(() => {
       this.running.delete(id);
       if (req.removeWhenDone) void rm(req.path, { force: true });
     });
@@ -154,13 +154,13 @@ export class ImportService {
     row: ImportRow,
     req: StartImport & { kind: ImportKind; format: ImportFormat },
     source: NonNullable<ReturnType<typeof findSource>>,
+    scopes: ScopeDefaults,
     definitions: Awaited<ReturnType<typeof definitionsByKey>>,
   ): Promise<ImportJson> {
     const { ds } = this.deps;
     const progress: ImportProgress = { readBytes: 0, readRows: 0, writtenRows: 0, failedRows: 0 };
     let storedErrors = 0;
     const fields = new Map<string, Field>();
-    const scopes = { source: source.id, unionid: unionidScopes(this.deps.config) };
     const fieldOf = (column: string): Field | undefined => {
       if (!fields.has(column)) {
         const f = parseField(req.mapping?.[column] ?? column, scopes);
