@@ -1,6 +1,6 @@
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import type { FollowAdded, NormalizedEvent } from '../../connectors/common/normalized-event';
-import { timelineKey, writeTimeline } from '../events/timeline.writer';
+import { timelineKey } from '../events/timeline.writer';
 import type { ApplyContext } from '../inbox/event-applier';
 import type { EventHook } from '../inbox/event-hooks';
 import { findChannelByCode } from '../storage/channels/channel.repository';
@@ -94,7 +94,7 @@ export const channelEventHook: EventHook = {
     if (!customerId) return;
     const touch = await recordTouch(ctx.em, { channelId: channel.id, customerId, at, dedupeKey: key });
     if (!touch) return;
-    await writeTimeline(ctx.em, {
+    ctx.batch.timeline({
       customerId,
       source: e.channel,
       account: e.account,

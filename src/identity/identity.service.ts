@@ -12,8 +12,11 @@ import {
   updateCustomer,
 } from '../storage/customers/customer.repository';
 import { cleanRefs, identityKey } from './identity-keys';
+import type { IdentityCache } from './identity-cache';
 import {
+  type StoredIdentity,
   anyTombstone,
+  tombstonedAmong,
   deleteIdentity,
   findIdentities,
   identitiesOfCustomers,
@@ -59,6 +62,9 @@ export interface IdentityServiceDeps {
   now: () => number;
 }
 
+/** Identities per locking read of a batch prefetch: an OR of (type, scope, value) triples the index answers. */
+const PREFETCH_CHUNK = 300;
+
 /** `scope` of every phone identity. */
 export const PHONE_SCOPE = 'default';
 
@@ -73,40 +79,97 @@ const NONE: Resolution = { customerId: null, created: false, attached: [], merge
 export class IdentityService {
   constructor(private readonly deps: IdentityServiceDeps) {}
 
-  async resolve(db: Db, obs: Observation): Promise<Resolution> {
+  /**
+   * `cache`: what this transaction already read (an inbox batch's prefetch); the resolution reads only what it
+   * lacks and keeps it true for the resolutions after it.
+   */
+  async resolve(db: Db, obs: Observation, cache?: IdentityCache): Promise<Resolution> {
     const now = new Date(this.deps.now());
     const prepared = this.prepare(obs);
-    const { phone, phoneAttribute, encrypted } = prepared;
+    const { phone, phoneAttribute } = prepared;
     if (prepared.linkRefs.length === 0) return NONE;
 
     // An OA's web-OAuth openid and its follower openid are the same id for the same person (one appid), so a
     // sibling already on file joins the observation: looked up in the same query, added only when it exists.
     const siblings = openidSiblings(prepared.linkRefs);
-    const found = await findIdentities(db, [...prepared.linkRefs, ...siblings], true);
+    const lookup = [...prepared.linkRefs, ...siblings];
+    let found = cache?.identitiesOf(lookup);
+    if (!found) {
+      found = await findIdentities(db, lookup, true);
+      cache?.rememberIdentities(lookup, found);
+    }
     const foundKeys = new Set(found.map(identityKey));
     const linkRefs = [...prepared.linkRefs, ...siblings.filter((s) => foundKeys.has(identityKey(s)))];
     const ownerIds = [...new Set(found.map((i) => i.customerId))];
-    const customers = await findCustomers(db, ownerIds, true);
+    let customers = cache?.customersOf(ownerIds);
+    if (!customers) {
+      customers = await findCustomers(db, ownerIds, true);
+      cache?.rememberCustomers(customers);
+    }
     if (customers.some((c) => c.status === 'erased')) return { ...NONE, erased: true };
-    if (customers.some((c) => c.status !== 'active')) return this.resolveAfterMergedOwners(db, obs, customers);
+    if (customers.some((c) => c.status !== 'active')) {
+      cache?.clear();
+      return this.resolveAfterMergedOwners(db, obs, customers, cache);
+    }
 
     // The common case: every identity is known and belongs to one customer.
     if (found.length === linkRefs.length && customers.length === 1 && !phone && !phoneAttribute) {
       const only = customers[0]!;
-      await this.applyProfile(db, only, obs, now);
+      const changed = await this.applyProfile(db, only, obs, now);
+      if (changed) cache?.rememberCustomers([{ ...only, ...changed }]);
       return { ...NONE, customerId: only.id };
     }
     if (found.length < linkRefs.length) {
-      const unknown = linkRefs.filter((r) => !found.some((f) => identityKey(f) === identityKey(r)));
+      const unknown = linkRefs.filter((r) => !foundKeys.has(identityKey(r)));
       const extra = phoneAttribute ? [phoneAttribute] : [];
-      if (
-        await anyTombstone(
-          db,
-          [...unknown, ...extra].map((r) => this.deps.hasher.hash(r)),
-        )
-      )
-        return { ...NONE, erased: true };
+      const hashes = [...unknown, ...extra].map((r) => this.deps.hasher.hash(r));
+      if (!cache?.untombstonedAll(hashes) && (await anyTombstone(db, hashes))) return { ...NONE, erased: true };
     }
+    const result = await this.resolveInDatabase(
+      db,
+      obs,
+      prepared,
+      { linkRefs, found, ownerIds, customers },
+      now,
+      cache,
+    );
+    if (!cache) return result;
+    // Merges and phone changes move identities between customers: the cache forgets rather than follow them.
+    if (result.merges.length > 0 || phone || phoneAttribute) cache.clear();
+    return result;
+  }
+
+  /** Prefetch for a batch of observations: their identities, owners and tombstones, read and locked at once. */
+  async prefetch(db: Db, refs: readonly IdentityRef[], cache: IdentityCache): Promise<void> {
+    const own = cleanRefs(refs).filter((r) => r.type !== 'phone');
+    const lookup = [...own, ...openidSiblings(own)];
+    if (lookup.length === 0) return;
+    // Sorted, so concurrent batches take their row locks in one order.
+    lookup.sort((a, b) => (identityKey(a) < identityKey(b) ? -1 : 1));
+    const found: StoredIdentity[] = [];
+    for (let i = 0; i < lookup.length; i += PREFETCH_CHUNK)
+      found.push(...(await findIdentities(db, lookup.slice(i, i + PREFETCH_CHUNK), true)));
+    cache.rememberIdentities(lookup, found);
+    const ownerIds = [...new Set(found.map((i) => i.customerId))].sort();
+    if (ownerIds.length > 0) cache.rememberCustomers(await findCustomers(db, ownerIds, true));
+    const foundKeys = new Set(found.map(identityKey));
+    const hashes = lookup.filter((r) => !foundKeys.has(identityKey(r))).map((r) => this.deps.hasher.hash(r));
+    if (hashes.length === 0) return;
+    const tombstoned = await tombstonedAmong(db, hashes);
+    cache.rememberUntombstoned(hashes.filter((h) => !tombstoned.has(h)));
+  }
+
+  /** The rest of a resolution: create, merge, attach, conflicts and phones, as planned from what was read. */
+  private async resolveInDatabase(
+    db: Db,
+    obs: Observation,
+    prepared: ReturnType<IdentityService['prepare']>,
+    read: { linkRefs: IdentityRef[]; found: StoredIdentity[]; ownerIds: string[]; customers: StoredCustomer[] },
+    now: Date,
+    cache: IdentityCache | undefined,
+  ): Promise<Resolution> {
+    const { phone, phoneAttribute, encrypted } = prepared;
+    const { linkRefs, found, ownerIds, customers } = read;
 
     const all = await identitiesOfCustomers(db, ownerIds, true);
     const known = new Map<string, KnownCustomer>(
@@ -131,6 +194,7 @@ export class IdentityService {
       created = true;
     }
     const merges: string[] = [];
+    if (plan.merges.length > 0) await cache?.beforeMerge?.();
     for (const mergedId of plan.merges) {
       const merged = customers.find((c) => c.id === mergedId)!;
       merges.push(
@@ -147,8 +211,21 @@ export class IdentityService {
         if (survivor[f] === null) survivor = { ...survivor, [f]: merged[f] };
     }
     for (const ref of plan.attach) {
-      await this.attach(db, survivor.id, ref, encrypted.get(ref.value) ?? null, !!obs.verified, obs, now);
+      const valueEnc = encrypted.get(ref.value) ?? null;
+      const id = await this.attach(db, survivor.id, ref, valueEnc, !!obs.verified, obs, now);
+      const source = obs.source.slice(0, 64);
+      const stored = {
+        ...ref,
+        id,
+        customerId: survivor.id,
+        valueEnc,
+        source,
+        verified: !!obs.verified,
+        createdAt: now,
+      };
+      cache?.rememberIdentities([ref], [stored]);
     }
+    if (created) cache?.rememberCustomers([survivor]);
     const conflicts = await recordConflicts(
       db,
       plan.conflicts,
@@ -164,7 +241,8 @@ export class IdentityService {
     if (phone && ownsPhone) await this.switchPhone(db, survivor, phone, encrypted.get(phone.value)!, obs, now);
     if (phoneAttribute)
       await this.setPhoneAttribute(db, survivor, phoneAttribute, encrypted.get(phoneAttribute.value)!, obs, now);
-    await this.applyProfile(db, survivor, obs, now);
+    const changed = await this.applyProfile(db, survivor, obs, now);
+    if (changed && cache?.customersOf([survivor.id])) cache.rememberCustomers([{ ...survivor, ...changed }]);
     if (created)
       await recordCustomersCreated(
         db,
@@ -307,31 +385,45 @@ export class IdentityService {
     verified: boolean,
     obs: Observation,
     now: Date,
-  ): Promise<void> {
+  ): Promise<string> {
     const id = await insertIdentity(db, { customerId, ref, valueEnc, source: obs.source, verified, now });
     await insertLink(db, { customerId, identityId: id, source: obs.source, inboxId: obs.inboxId ?? null, now });
+    return id;
   }
 
-  private async applyProfile(db: Db, customer: StoredCustomer, obs: Observation, now: Date): Promise<void> {
+  /** Returns the fields it changed, if any. */
+  private async applyProfile(
+    db: Db,
+    customer: StoredCustomer,
+    obs: Observation,
+    now: Date,
+  ): Promise<{ displayName?: string; avatarUrl?: string } | undefined> {
     const p = obs.profile;
-    if (!p) return;
+    if (!p) return undefined;
     const fields: { displayName?: string; avatarUrl?: string } = {};
     if (p.displayName && p.displayName !== customer.displayName) fields.displayName = p.displayName.slice(0, 128);
     if (p.avatarUrl && p.avatarUrl !== customer.avatarUrl) fields.avatarUrl = p.avatarUrl.slice(0, 512);
-    if (Object.keys(fields).length > 0) await updateCustomer(db, customer.id, fields, now);
+    if (Object.keys(fields).length === 0) return undefined;
+    await updateCustomer(db, customer.id, fields, now);
+    return fields;
   }
 
   /**
    * An identity still pointing at a merged customer (only possible with rows written outside this service):
    * move it to the survivor first, then resolve normally.
    */
-  private async resolveAfterMergedOwners(db: Db, obs: Observation, customers: StoredCustomer[]): Promise<Resolution> {
+  private async resolveAfterMergedOwners(
+    db: Db,
+    obs: Observation,
+    customers: StoredCustomer[],
+    cache: IdentityCache | undefined,
+  ): Promise<Resolution> {
     for (const c of customers.filter((x) => x.status === 'merged')) {
       const target = await survivorOf(db, c.id);
       if (!target || target.status !== 'active') return { ...NONE, erased: target?.status === 'erased' };
       await moveIdentitiesOf(db, c.id, target.id);
     }
-    return this.resolve(db, obs);
+    return this.resolve(db, obs, cache);
   }
 }
 

@@ -10,11 +10,12 @@ import type { IdentityService } from '../identity/identity.service';
 import { identityKey } from '../identity/identity-keys';
 import { applyFollow } from '../events/follow.writer';
 import { applySubscription } from '../events/subscription.writer';
-import { timelineKey, writeTimeline } from '../events/timeline.writer';
+import { timelineKey } from '../events/timeline.writer';
 import { applyPayment, applyRefund } from '../events/transactions.writer';
 import { eventHooks } from './event-hooks';
 import type { InboxRecord } from '../storage/inbox/inbox.repository';
 import { recordWebhookEvent } from '../webhooks/webhook-event.writer';
+import { InboxBatch } from './inbox-batch';
 
 /** Timeline `type` prefix per channel: `oa.subscribe`, `mp.message.text`, `wecom.follow_added`, `pay.succeeded`. */
 const PREFIX: Record<Channel, string> = {
@@ -34,11 +35,19 @@ const PAYER_TYPES: IdentityType[] = ['oa_openid', 'mp_openid', 'h5_openid'];
 /** An inbox row, its events read back as the connectors' NormalizedEvents. */
 export type InboxRow = InboxRecord<NormalizedEvent>;
 
+/**
+ * Events whose hooks write timeline rows directly rather than through the batch (the group timeline): what the
+ * batch deferred is written first, so the timeline keeps the callbacks' order.
+ */
+const WRITES_TIMELINE_ITSELF: ReadonlySet<NormalizedEvent['kind']> = new Set(['group.changed', 'group.dismissed']);
+
 export interface ApplyContext {
   em: EntityManager;
   row: InboxRow;
   index: number;
   now: Date;
+  /** The row's batch: hooks defer their writes to its end (InboxBatch.defer). */
+  batch: InboxBatch;
   /** The customer of one identity, created if new: hooks that report on a person resolve them as the core does. */
   customerOf(ref: IdentityRef, source: string): Promise<string | null>;
 }
@@ -64,7 +73,19 @@ export class EventApplier {
     this.consents = new ConsentService({ ds, now: () => Date.now() });
   }
 
-  async applyRow(em: EntityManager, row: InboxRow, now: Date): Promise<void> {
+  /**
+   * Reads and locks, in one go, the identities every row of a batch names (DESIGN §4 locks, taken in one sorted
+   * statement rather than row by row), with their customers and tombstones.
+   */
+  async prefetch(batch: InboxBatch, rows: readonly InboxRow[]): Promise<void> {
+    const refs: IdentityRef[] = [];
+    for (const row of rows) for (const e of row.events) refs.push(...namedIdentities(e));
+    await this.identity.prefetch(batch.em, refs, batch.identities);
+  }
+
+  /** One row in `batch` (whose flush the caller runs), or alone: then its deferred writes are made before return. */
+  async applyRow(em: EntityManager, row: InboxRow, now: Date, batch?: InboxBatch): Promise<void> {
+    const own = batch ?? new InboxBatch(em, now);
     // A callback names its person in several events (a subscribe observes the openid, then changes the
     // subscription): within the row's transaction the first resolution holds its locks, so later ones reuse it.
     const resolved: Resolved = new Map();
@@ -75,12 +96,31 @@ export class EventApplier {
         row,
         index,
         now,
+        batch: own,
         customerOf: (ref, source) => this.customerOf(ctx, resolved, ref, source),
       };
+      if (WRITES_TIMELINE_ITSELF.has(event.kind)) await own.flush();
       if (event.kind === 'identity.observed') await this.observe(ctx, resolved, event);
+      else if (event.kind === 'privacy.notice') await this.privacyNotice(ctx, resolved, event);
       else await this.apply(ctx, event);
       for (const hook of eventHooks) if (hook.kinds.includes(event.kind)) await hook.apply(ctx, event);
     }
+    if (!batch) await own.flush();
+  }
+
+  /**
+   * A privacy event deletes and unlinks what a person left (DESIGN §12): what the batch deferred lands first so
+   * it is deleted too, and nothing read before it about identities or customers is trusted after it.
+   */
+  private async privacyNotice(
+    ctx: ApplyContext,
+    resolved: Resolved,
+    e: Extract<NormalizedEvent, { kind: 'privacy.notice' }>,
+  ): Promise<void> {
+    await ctx.batch.flush();
+    await this.privacy.apply({ em: ctx.em, now: ctx.now, inboxKey: ctx.row.dedupeKey, index: ctx.index }, e);
+    ctx.batch.identities.clear();
+    resolved.clear();
   }
 
   private async apply(ctx: ApplyContext, e: NormalizedEvent): Promise<void> {
@@ -267,7 +307,9 @@ export class EventApplier {
           status: e.status,
           popupScene: e.popupScene,
         });
-        // The person's answer for that template is their consent for it (DESIGN §12), per channel.
+        // The person's answer for that template is their consent for it (DESIGN §12), per channel. The consent
+        // service writes its consent.changed entry itself: the popup's entry goes first.
+        await ctx.batch.flush();
         if (customerId)
           await this.consents.recordWithin(
             ctx.em,
@@ -284,7 +326,7 @@ export class EventApplier {
         return;
       }
       case 'privacy.notice':
-        await this.privacy.apply({ em: ctx.em, now: ctx.now, inboxKey: ctx.row.dedupeKey, index: ctx.index }, e);
+        // applyRow hands these to privacyNotice.
         return;
       case 'tag.changed':
       case 'staff.changed':
@@ -302,13 +344,11 @@ export class EventApplier {
     resolved: Resolved,
     e: Extract<NormalizedEvent, { kind: 'identity.observed' }>,
   ): Promise<void> {
-    const { customerId } = await this.identity.resolve(ctx.em, {
-      identities: e.identities,
-      source: e.source,
-      verified: e.verified,
-      profile: e.profile,
-      inboxId: ctx.row.id,
-    });
+    const { customerId } = await this.identity.resolve(
+      ctx.em,
+      { identities: e.identities, source: e.source, verified: e.verified, profile: e.profile, inboxId: ctx.row.id },
+      ctx.batch.identities,
+    );
     // With one identity the result is that identity's customer. Several may have merged customers the row
     // resolved before, or been refused as evidence and stay apart: nothing kept is trusted after them.
     if (e.identities.length === 1) resolved.set(identityKey(e.identities[0]!), customerId);
@@ -324,7 +364,11 @@ export class EventApplier {
   ): Promise<string | null> {
     const key = identityKey(ref);
     if (resolved.has(key)) return resolved.get(key)!;
-    const { customerId } = await this.identity.resolve(ctx.em, { identities: [ref], source, inboxId: ctx.row.id });
+    const { customerId } = await this.identity.resolve(
+      ctx.em,
+      { identities: [ref], source, inboxId: ctx.row.id },
+      ctx.batch.identities,
+    );
     resolved.set(key, customerId);
     return customerId;
   }
@@ -364,7 +408,7 @@ export class EventApplier {
   ): Promise<void> {
     const clean: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(payload)) if (v !== undefined) clean[k] = v;
-    await writeTimeline(ctx.em, {
+    ctx.batch.timeline({
       customerId,
       source: e.channel,
       account: e.account,
@@ -374,5 +418,30 @@ export class EventApplier {
       dedupeKey: timelineKey(ctx.row.dedupeKey, ctx.index),
       inboxId: ctx.row.id,
     });
+  }
+}
+
+/** The identities an event names, as the applier will resolve them (the payer's openid goes its own way). */
+function namedIdentities(e: NormalizedEvent): IdentityRef[] {
+  switch (e.kind) {
+    case 'identity.observed':
+      return e.identities;
+    case 'subscription.changed':
+      return [{ type: 'oa_openid', scope: e.account, value: e.openid }];
+    case 'follow.added':
+    case 'follow.edited':
+    case 'follow.removed':
+    case 'follow.transfer_failed':
+      return [{ type: 'wecom_external_userid', scope: e.account, value: e.externalUserId }];
+    case 'message.received': {
+      const type = OPENID_TYPE[e.channel];
+      return type ? [{ type, scope: e.account, value: e.openid }] : [];
+    }
+    case 'behaviour.recorded':
+    case 'location.reported':
+    case 'consent.observed':
+      return [e.subject];
+    default:
+      return [];
   }
 }

@@ -8,6 +8,7 @@ import type { NormalizedEvent } from '../../connectors/common/normalized-event';
 import { EventApplier, type InboxRow } from './event-applier';
 import { InboxRepository, inboxParallelBatches } from '../storage/inbox/inbox.repository';
 import { inboxSignal } from './inbox-signal';
+import { InboxBatch } from './inbox-batch';
 import { SerialBatches } from '../workers/serial-batches';
 import { RoundFailures } from '../workers/round-failures';
 
@@ -214,7 +215,9 @@ export class InboxProcessor implements Worker {
 
   /**
    * The whole batch in one transaction (one commit, one fsync on SQLite) with no per-row savepoints, and every
-   * row marked done by one statement at its end: a row costs its own writes and nothing more. If any row fails,
+   * row marked done by one statement at its end. The identities the rows name are read and locked at its start
+   * in one statement, and timeline entries, re-read hints and tag pushes are written once at its end
+   * (InboxBatch), so a row of a known person costs few statements of its own. If any row fails,
    * or the batch keeps losing races (duplicate key, deadlock), the batch is rolled back and its rows go one
    * transaction each, so a failing row is retried later alone and the others commit (DESIGN §6).
    */
@@ -222,12 +225,15 @@ export class InboxProcessor implements Worker {
     try {
       await retryingTransaction(this.app.ds, async (em) => {
         const at = new Date(this.app.now());
+        const batch = new InboxBatch(em, at);
+        await this.applier.prefetch(batch, rows);
         for (const row of rows) {
           // SQLite runs synchronously: without a turn of the event loop between rows a batch would hold every
           // callback in flight until it ends.
           await yieldToIo();
-          await this.applier.applyRow(em, row, at);
+          await this.applier.applyRow(em, row, at, batch);
         }
+        await batch.flush();
         await this.repo.markDone(
           em,
           rows.map((r) => r.id),

@@ -1,6 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
-import { dialectFor } from './dialect';
 import { isDuplicateKeyError } from './sql-values';
 
 /** Structural subset of pino's Logger: storage logs nothing above debug/info here. */
@@ -129,31 +128,27 @@ export function retryConflicts<T>(
 }
 
 /**
- * A short transaction retried on conflicts. MySQL: READ COMMITTED, so locking reads and updates take no gap
- * locks against concurrent inserts (the usual source of claim deadlocks).
+ * A short transaction retried on conflicts. MySQL sessions run at READ COMMITTED (driver/mysql-driver.ts), so
+ * locking reads and updates take no gap locks against concurrent inserts (the usual source of claim deadlocks).
  */
 export function conflictRetryingTransaction<T>(
   ds: DataSource,
   opts: ConflictRetryOptions,
   fn: (em: EntityManager) => Promise<T>,
 ): Promise<T> {
-  const readCommitted = dialectFor(ds).capabilities.readCommittedTransactions;
-  return retryConflicts(ds, opts, () => (readCommitted ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn)));
+  return retryConflicts(ds, opts, () => ds.transaction(fn));
 }
 
 /**
  * A transaction that may race others over the same identities or rows: run again on any retryable error
- * (isRetryableDbError), at most `attempts` times. MySQL uses READ COMMITTED: locking reads see the latest
- * committed rows and no gap locks are taken, so concurrent inserts of different identities do not deadlock on
- * index gaps.
+ * (isRetryableDbError), at most `attempts` times. MySQL sessions run at READ COMMITTED (driver/mysql-driver.ts):
+ * locking reads see the latest committed rows and no gap locks are taken, so concurrent inserts of different
+ * identities do not deadlock on index gaps.
  */
 export function retryingTransaction<T>(
   ds: DataSource,
   fn: (em: EntityManager) => Promise<T>,
   attempts = 6,
 ): Promise<T> {
-  const readCommitted = dialectFor(ds).capabilities.readCommittedTransactions;
-  return runAgain(attempts, 10, isRetryableDbError, () =>
-    readCommitted ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn),
-  );
+  return runAgain(attempts, 10, isRetryableDbError, () => ds.transaction(fn));
 }

@@ -4,7 +4,7 @@ import { parseDatabaseUrl } from './database-url';
 import { detectServer } from './dialect';
 import { entities } from './entities';
 import { migrateUp } from './migrate';
-import { mysql2WithUtcSessions } from './driver/mysql-driver';
+import { mysql2WithSessionDefaults } from './driver/mysql-driver';
 import { installSqliteGate } from './driver/sqlite-gate';
 
 export type { Dialect } from './dialect';
@@ -54,7 +54,7 @@ export function createDataSource(db: DatabaseOptions): DataSource {
   return new DataSource({
     ...common,
     type: 'mysql',
-    driver: mysql2WithUtcSessions(),
+    driver: mysql2WithSessionDefaults(),
     host: target.host,
     port: target.port,
     username: target.username,

@@ -2,6 +2,7 @@ import { tagEventHook } from '../../src/tags/reconcile/tag-event.hook';
 import { tagsRelationReadHook } from '../../src/tags/reconcile/relation-read.hook';
 import { useTestDatabase } from '../helpers/describe-db';
 import { drainAll, oaMembers, relationTags, startTagsWorld, type TagsWorld } from '../tags/tags-world';
+import { InboxBatch } from '../../src/inbox/inbox-batch';
 
 describe('inbound tag changes and drift', () => {
   const db = useTestDatabase();
@@ -113,6 +114,7 @@ describe('inbound tag changes and drift', () => {
           row: {} as never,
           index: 0,
           now: new Date(w.now()),
+          batch: new InboxBatch(em, new Date(w.now())),
           customerOf: () => Promise.reject(new Error('the tag hook resolves no customer')),
         },
         {

@@ -26,6 +26,11 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
   });
 
   const now = () => new Date();
+  /** The emulator's count of calls to one API path (its counters are keyed by host and path). */
+  const calls = (path: string) =>
+    Object.entries(h.emu.state.counters.snapshot())
+      .filter(([api]) => api.endsWith(path))
+      .reduce((n, [, c]) => n + c.calls, 0);
 
   it('asks for a re-read on WeCom add/edit and OA subscribe only', () => {
     const base = {
@@ -145,6 +150,49 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
       sub!.customer_id,
     ])) as { type: string }[];
     expect(ids.map((i) => i.type)).toEqual(['oa_openid', 'unionid']);
+  });
+
+  it('OA: subscribers claimed together are read with one batchget and linked in one go', async () => {
+    const aud = h.emu.state.world.oaApp(h.oa().appId)!;
+    const openids = [10, 11, 12, 13].map((i) => aud.openid(i));
+    const [batch0, single0] = [calls('/cgi-bin/user/info/batchget'), calls('/cgi-bin/user/info')];
+    await enqueueRefresh(
+      db.ds,
+      openids.map((subject) => ({ kind: 'oa_user' as const, account: h.oa().appId, subject })),
+      now(),
+    );
+    expect(await worker.drain()).toBe(4);
+    expect(calls('/cgi-bin/user/info/batchget') - batch0).toBe(1);
+    expect(calls('/cgi-bin/user/info') - single0).toBe(0);
+    const linked = (await db.ds.query(
+      `SELECT s.openid, COUNT(i.id) AS n FROM oa_subscriptions s JOIN identities i ON i.customer_id = s.customer_id
+       WHERE s.openid IN (?, ?, ?, ?) AND i.type IN ('oa_openid', 'unionid') GROUP BY s.openid`,
+      openids,
+    )) as { n: unknown }[];
+    expect(linked.map((r) => Number(r.n))).toEqual([2, 2, 2, 2]);
+    expect(await queue.counts()).toEqual({ done: 4 });
+  });
+
+  it('OA: an openid WeChat refuses in a batchget (40003) sends each subscriber to user/info alone', async () => {
+    const aud = h.emu.state.world.oaApp(h.oa().appId)!;
+    const good = aud.openid(20);
+    const single0 = calls('/cgi-bin/user/info');
+    await enqueueRefresh(
+      db.ds,
+      [good, 'o-not-a-follower-of-this-oa'].map((subject) => ({
+        kind: 'oa_user' as const,
+        account: h.oa().appId,
+        subject,
+      })),
+      now(),
+    );
+    await worker.drain();
+    expect(calls('/cgi-bin/user/info') - single0).toBe(2);
+    const [sub] = (await db.ds.query('SELECT subscribed FROM oa_subscriptions WHERE openid = ?', [good])) as {
+      subscribed: unknown;
+    }[];
+    expect(Number(sub!.subscribed)).toBe(1);
+    expect(await queue.counts()).toEqual({ done: 2 });
   });
 
   it('gives up at once on an account no longer configured, and retries WeChat errors later', async () => {

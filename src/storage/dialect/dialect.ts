@@ -14,8 +14,6 @@ export interface DialectCapabilities {
   updateOrderLimit: boolean;
   /** A compound SELECT's parts may be parenthesised, each with its own LIMIT. */
   parenthesisedUnionParts: boolean;
-  /** Transactions that lock rows run at READ COMMITTED (no gap locks against concurrent inserts). */
-  readCommittedTransactions: boolean;
 }
 
 /**

@@ -25,7 +25,6 @@ export function mysqlFamily(
       rowLocks: true,
       updateOrderLimit: true,
       parenthesisedUnionParts: true,
-      readCommittedTransactions: true,
     },
     now: MYSQL_NOW,
     forUpdate: ' FOR UPDATE',

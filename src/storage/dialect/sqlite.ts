@@ -15,7 +15,6 @@ export const sqliteDialect: SqlDialect = {
     rowLocks: false,
     updateOrderLimit: false,
     parenthesisedUnionParts: false,
-    readCommittedTransactions: false,
   },
   now: SQLITE_NOW,
   forUpdate: '',

@@ -114,6 +114,17 @@ export async function anyTombstone(db: Db, hashes: readonly string[]): Promise<b
   return rows.length > 0;
 }
 
+/** Which of these identity hashes have an erasure tombstone (one statement for a batch's unknown identities). */
+export async function tombstonedAmong(db: Db, hashes: readonly string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = await select<{ identity_hash: string }>(
+    db,
+    `SELECT identity_hash FROM erasure_tombstones WHERE identity_hash IN (${hashes.map(() => '?').join(', ')})`,
+    [...hashes],
+  );
+  return new Set(rows.map((r) => String(r.identity_hash)));
+}
+
 /** Points every identity of one customer at another (identities left on a merged customer). */
 export async function moveIdentitiesOf(db: Db, from: string, to: string): Promise<void> {
   await execute(db, 'UPDATE identities SET customer_id = ? WHERE customer_id = ?', [to, from]);

@@ -174,18 +174,27 @@ export async function taggedAmong(db: Db, tagId: string, customerIds: readonly s
 }
 
 /** The customer's tags that are bound to this account (the tags a new relation or subscriber should get). */
-export async function boundTagsOfCustomer(
+/** Tag id → those of these customers carrying it, of the tags bound to the channel account (one statement). */
+export async function boundTagsOfCustomers(
   db: Db,
   channel: 'oa' | 'wecom',
   account: string,
-  customerId: string,
-): Promise<string[]> {
+  customerIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (customerIds.length === 0) return out;
   const rows = await select(
     db,
-    'SELECT DISTINCT ct.tag_id FROM customer_tags ct JOIN tag_bindings b ON b.tag_id = ct.tag_id AND b.channel = ? AND b.account = ? WHERE ct.customer_id = ?',
-    [channel, account, customerId],
+    `SELECT DISTINCT ct.tag_id, ct.customer_id FROM customer_tags ct JOIN tag_bindings b ON b.tag_id = ct.tag_id AND b.channel = ? AND b.account = ? WHERE ct.customer_id IN (${customerIds.map(() => '?').join(', ')})`,
+    [channel, account, ...customerIds],
   );
-  return rows.map((r) => idString(r.tag_id));
+  for (const r of rows) {
+    const tagId = idString(r.tag_id);
+    const list = out.get(tagId);
+    if (list) list.push(String(r.customer_id));
+    else out.set(tagId, [String(r.customer_id)]);
+  }
+  return out;
 }
 
 /** The live tags of each of these customers (one statement for a page of customers), by name then source. */

@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from '../../../connectors/common/normalized-event';
 import type { EventHook } from '../../inbox/event-hooks';
+import type { DeferredWork } from '../../inbox/inbox-batch';
 import { enqueueRefresh, type RefreshHint } from '../../storage/syncs/refresh-queue.repository';
 
 /**
@@ -19,6 +20,12 @@ export function hintOf(e: NormalizedEvent): RefreshHint | undefined {
   return undefined;
 }
 
+/** A batch's hints go in one upsert at its end (a subject hinted twice in it is queued once). */
+const hintWork: DeferredWork<RefreshHint> = {
+  name: 'syncs.refresh-hints',
+  flush: (em, hints, now) => enqueueRefresh(em, hints, now),
+};
+
 /**
  * Inbox event hook (src/inbox/event-hooks.ts): queues the re-read in the same transaction that applies the
  * callback, so a hint is stored exactly when its inbox row is processed — never lost to a crash in between,
@@ -30,6 +37,6 @@ export const refreshHintsHook: EventHook = {
   kinds: ['follow.added', 'follow.edited', 'subscription.changed', 'staff.changed', 'group.changed'],
   async apply(ctx, event) {
     const hint = hintOf(event);
-    if (hint) await enqueueRefresh(ctx.em, [hint], ctx.now);
+    if (hint) ctx.batch.defer(hintWork, hint);
   },
 };

@@ -5,7 +5,7 @@ import type { Worker } from '../../background';
 import { newInstanceId } from '../../instance-id';
 import type { Services } from '../../services';
 import type { SyncRuntime } from '../sync-runtime';
-import { refreshOaUser } from './oa-user.refresh';
+import { refreshOaUser, refreshOaUsers } from './oa-user.refresh';
 import { RefreshQueueRepository, type RefreshJob } from '../../storage/syncs/refresh-queue.repository';
 import { refreshWecomContact } from './wecom-contact.refresh';
 import { refreshWecomMember } from './wecom-member.refresh';
@@ -120,8 +120,38 @@ export class RefreshWorker implements Worker {
       now,
       new Date(now.getTime() + this.opts.leaseMs),
     );
-    await Promise.all(jobs.map((job) => this.handle(job)));
+    const alone = await this.handleOaUsersTogether(jobs);
+    await Promise.all(alone.map((job) => this.handle(job)));
     return jobs.length;
+  }
+
+  /**
+   * Subscribers of one account claimed together are read with one batchget and stored in one transaction
+   * (refreshOaUsers). Returns the jobs to handle one by one: every other kind, and those the batch gave back.
+   */
+  private async handleOaUsersTogether(jobs: readonly RefreshJob[]): Promise<RefreshJob[]> {
+    const byAccount = new Map<string, RefreshJob[]>();
+    const alone: RefreshJob[] = [];
+    for (const job of jobs) {
+      if (job.kind !== 'oa_user') alone.push(job);
+      else byAccount.set(job.account, [...(byAccount.get(job.account) ?? []), job]);
+    }
+    for (const [appId, group] of byAccount) {
+      const account = findOfficialAccount(this.app.config, appId);
+      if (group.length < 2 || !account) {
+        alone.push(...group);
+        continue;
+      }
+      const deps = { ds: this.app.ds, identity: this.rt.identity, queue: this.queue, now: this.app.now };
+      try {
+        alone.push(...(await refreshOaUsers({ ...deps, client: this.rt.clients.oa(appId) }, account, group)));
+      } catch (err) {
+        // The read succeeded and the store failed after its retries: each job is read and stored again alone.
+        this.app.logger.warn({ err, appId, jobs: group.length }, 'batched OA user refresh failed; reading alone');
+        alone.push(...group);
+      }
+    }
+    return alone;
   }
 
   private async handle(job: RefreshJob): Promise<void> {

@@ -1,8 +1,8 @@
 import type { NormalizedEvent } from '../../../connectors/common/normalized-event';
 import type { ApplyContext } from '../../inbox/event-applier';
 import type { EventHook } from '../../inbox/event-hooks';
-import type { Db } from '../../storage/sql';
-import { boundTagsOfCustomer } from '../../storage/tags/customer-tag.repository';
+import type { DeferredWork } from '../../inbox/inbox-batch';
+import { boundTagsOfCustomers } from '../../storage/tags/customer-tag.repository';
 import { queueJob } from '../../storage/tags/bulk-job.repository';
 import { OutboxWriter } from '../outbox/outbox-writer';
 
@@ -29,26 +29,45 @@ export const tagEventHook: EventHook = {
         { type: 'wecom_external_userid', scope: e.account, value: e.externalUserId },
         'wecom.follow',
       );
-      await queueBoundTags(ctx.em, 'wecom', e.account, customerId, ctx.now);
+      if (customerId) ctx.batch.defer(boundTagsWork, { channel: 'wecom', account: e.account, customerId });
     } else if (e.kind === 'subscription.changed' && e.subscribed) {
       // The row's own resolution of the openid (the applier linked the subscription to that customer).
       const customerId = await ctx.customerOf(
         { type: 'oa_openid', scope: e.account, value: e.openid },
         'oa.subscription',
       );
-      await queueBoundTags(ctx.em, 'oa', e.account, customerId, ctx.now);
+      if (customerId) ctx.batch.defer(boundTagsWork, { channel: 'oa', account: e.account, customerId });
     }
   },
 };
 
-async function queueBoundTags(
-  db: Db,
-  channel: 'oa' | 'wecom',
-  account: string,
-  customerId: string | null,
-  now: Date,
-): Promise<void> {
-  if (!customerId) return;
-  for (const tagId of await boundTagsOfCustomer(db, channel, account, customerId))
-    await writer.enqueueCustomers(db, tagId, [customerId], now);
+interface BoundTagsCheck {
+  channel: 'oa' | 'wecom';
+  account: string;
+  customerId: string;
 }
+
+/**
+ * The customers' tags bound to the channel account, queued for their new relation or subscription: one read per
+ * account for the whole batch and one enqueue per tag, at the batch's end (so a tag a later row of the batch
+ * gave them is queued too).
+ */
+const boundTagsWork: DeferredWork<BoundTagsCheck> = {
+  name: 'tags.bound-tags',
+  async flush(em, checks, now) {
+    const byAccount = new Map<string, BoundTagsCheck[]>();
+    for (const c of checks) {
+      const key = `${c.channel}\u0000${c.account}`;
+      const list = byAccount.get(key);
+      if (list) list.push(c);
+      else byAccount.set(key, [c]);
+    }
+    for (const list of byAccount.values()) {
+      const { channel, account } = list[0]!;
+      const customerIds = [...new Set(list.map((c) => c.customerId))];
+      const byTag = await boundTagsOfCustomers(em, channel, account, customerIds);
+      for (const [tagId, ids] of [...byTag].sort(([a], [b]) => (a < b ? -1 : 1)))
+        await writer.enqueueCustomers(em, tagId, ids, now);
+    }
+  },
+};
