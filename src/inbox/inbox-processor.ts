@@ -14,7 +14,7 @@ import { RoundFailures } from '../workers/round-failures';
 
 export interface InboxProcessorOptions {
   batchSize: number;
-  /** Batch size while callbacks are arriving (short transactions, short lock holds). */
+  /** Batch size while callbacks are arriving and the backlog is within maxLagMs (short transactions, short lock holds). */
   busyBatchSize: number;
   /**
    * While callbacks are arriving the processor rests this many times as long as its last batch took, so acks
@@ -206,7 +206,10 @@ export class InboxProcessor implements Worker {
       const reclaimed = await this.repo.reclaimExpired(now, this.opts.maxAttempts);
       if (reclaimed > 0) this.app.logger.warn({ reclaimed }, 'took back inbox rows whose processing lease expired');
     }
-    const size = inboxSignal(this.app.ds).busy() ? this.opts.busyBatchSize : this.opts.batchSize;
+    // Short batches keep lock holds short while callbacks arrive; once rows wait past maxLagMs the processor is
+    // behind, and full batches cost the least per row (one identity read, one timeline write per batch).
+    const short = inboxSignal(this.app.ds).busy() && this.lagMs < this.opts.maxLagMs;
+    const size = short ? this.opts.busyBatchSize : this.opts.batchSize;
     const rows = await this.repo.claim(this.workerId, size, now, new Date(now.getTime() + this.opts.leaseMs));
     this.lagMs = rows[0] ? now.getTime() - rows[0].receivedAt.getTime() : 0;
     if (rows.length > 0) await this.process(rows);

@@ -278,6 +278,19 @@ describe('inbox processor under a callback burst', () => {
       await p.stop();
     }
   });
+  it('claims short batches while callbacks arrive, and full ones once the backlog is older than maxLagMs', async () => {
+    await insert('size-', 10);
+    const signal = inboxSignal(db.ds);
+    signal.enter();
+    try {
+      const prompt = new InboxProcessor(app(), { batchSize: 10, busyBatchSize: 2, maxLagMs: 3_600_000 });
+      expect(await prompt.drainOnce()).toBe(2);
+      const behind = new InboxProcessor(app(), { batchSize: 10, busyBatchSize: 2, maxLagMs: 0 });
+      expect(await behind.drainOnce()).toBe(8);
+    } finally {
+      signal.leave();
+    }
+  });
 });
 
 describe('group commit writer', () => {
