@@ -136,6 +136,44 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
     expect(await queue.counts()).toEqual({ done: 1 });
   });
 
+  it('WeCom: contacts claimed together are stored in one go, a vanished one among them ends its relation', async () => {
+    const corp = h.emu.state.world.corp(h.wecom().corpId)!;
+    const slots = corp.relationsBySlot
+      .map((rels, s) => ({ rels, s }))
+      .filter(({ rels, s }) => rels.length >= 1 && corp.slotType.get(s) === 1)
+      .slice(1, 3);
+    const externals = slots.map(({ s }) => corp.externalUserid(s));
+    const gone = 'wmGoneBBBBBBBBBBBBBBBBBBBBBB';
+    await db.ds.query(
+      "INSERT INTO wecom_follows (corp_id, staff_userid, external_userid, deleted, created_at, updated_at) VALUES (?, 'zhangsan', ?, 0, '2020-01-01 00:00:00.000', '2020-01-01 00:00:00.000')",
+      [h.wecom().corpId, gone],
+    );
+    await enqueueRefresh(
+      db.ds,
+      [...externals, gone].map((subject) => ({ kind: 'wecom_contact' as const, account: h.wecom().corpId, subject })),
+      now(),
+    );
+    expect(await worker.drain()).toBe(3);
+    for (const [i, ext] of externals.entries()) {
+      const live = (await db.ds.query(
+        'SELECT staff_userid, customer_id FROM wecom_follows WHERE external_userid = ? AND deleted = 0',
+        [ext],
+      )) as { staff_userid: string; customer_id: string }[];
+      expect(live.map((r) => r.staff_userid).sort()).toEqual(slots[i]!.rels.map((r) => r.staff.userid).sort());
+      expect(
+        await count(
+          db.ds,
+          "SELECT COUNT(*) AS n FROM identities WHERE customer_id = ? AND type IN ('unionid', 'wecom_external_userid')",
+          [live[0]!.customer_id],
+        ),
+      ).toBe(2);
+    }
+    expect(
+      await count(db.ds, 'SELECT COUNT(*) AS n FROM wecom_follows WHERE external_userid = ? AND deleted = 1', [gone]),
+    ).toBe(1);
+    expect(await queue.counts()).toEqual({ done: 3 });
+  });
+
   it('OA: user/info brings the unionid a subscribe callback lacks and fills the subscription', async () => {
     const aud = h.emu.state.world.oaApp(h.oa().appId)!;
     const openid = aud.openid(3);

@@ -7,7 +7,7 @@ import type { Services } from '../../services';
 import type { SyncRuntime } from '../sync-runtime';
 import { refreshOaUser, refreshOaUsers } from './oa-user.refresh';
 import { RefreshQueueRepository, type RefreshJob } from '../../storage/syncs/refresh-queue.repository';
-import { refreshWecomContact } from './wecom-contact.refresh';
+import { refreshWecomContact, refreshWecomContacts } from './wecom-contact.refresh';
 import { refreshWecomMember } from './wecom-member.refresh';
 import { refreshWecomGroup } from './wecom-group.refresh';
 import { refreshWecomGroupJoiners } from './wecom-group-joiners.refresh';
@@ -38,8 +38,8 @@ const DEFAULTS: RefreshWorkerOptions = {
 };
 
 /**
- * Drains `refresh_queue`: each claimed hint becomes one WeChat read and one transaction that
- * stores the result and completes the row. Failures back off (WeChat's rate-limit hint respected) and give up
+ * Drains `refresh_queue`: each claimed hint becomes a WeChat read, and the hints of one kind and account claimed
+ * together are stored, and their rows completed, in one transaction (handleGroup). Failures back off (WeChat's rate-limit hint respected) and give up
  * after `maxAttempts`; non-retryable WeChat errors fail at once. Several instances claim disjoint rows.
  */
 export class RefreshWorker implements Worker {
@@ -120,38 +120,40 @@ export class RefreshWorker implements Worker {
       now,
       new Date(now.getTime() + this.opts.leaseMs),
     );
-    const alone = await this.handleOaUsersTogether(jobs);
-    await Promise.all(alone.map((job) => this.handle(job)));
+    const groups = new Map<string, RefreshJob[]>();
+    for (const job of jobs) {
+      const key = `${job.kind}\u0000${job.account}`;
+      groups.set(key, [...(groups.get(key) ?? []), job]);
+    }
+    await Promise.all([...groups.values()].map((group) => this.handleGroup(group)));
     return jobs.length;
   }
 
   /**
-   * Subscribers of one account claimed together are read with one batchget and stored in one transaction
-   * (refreshOaUsers). Returns the jobs to handle one by one: every other kind, and those the batch gave back.
+   * Jobs of one kind and account claimed together. OA subscribers are read with one batchget, WeCom contacts
+   * with their reads side by side, and each group is stored in one transaction (refreshOaUsers,
+   * refreshWecomContacts); the rest, and jobs a group store gave back, are handled one by one.
    */
-  private async handleOaUsersTogether(jobs: readonly RefreshJob[]): Promise<RefreshJob[]> {
-    const byAccount = new Map<string, RefreshJob[]>();
-    const alone: RefreshJob[] = [];
-    for (const job of jobs) {
-      if (job.kind !== 'oa_user') alone.push(job);
-      else byAccount.set(job.account, [...(byAccount.get(job.account) ?? []), job]);
-    }
-    for (const [appId, group] of byAccount) {
-      const account = findOfficialAccount(this.app.config, appId);
-      if (group.length < 2 || !account) {
-        alone.push(...group);
-        continue;
+  private async handleGroup(group: RefreshJob[]): Promise<void> {
+    const { kind, account: id } = group[0]!;
+    const deps = { ds: this.app.ds, identity: this.rt.identity, queue: this.queue, now: this.app.now };
+    let alone = group;
+    try {
+      const oa = kind === 'oa_user' ? findOfficialAccount(this.app.config, id) : undefined;
+      const wecom = kind === 'wecom_contact' ? findWecom(this.app.config, id) : undefined;
+      if (group.length > 1 && oa) {
+        alone = await refreshOaUsers({ ...deps, client: this.rt.clients.oa(oa.appId) }, oa, group);
+      } else if (group.length > 1 && wecom) {
+        const client = this.rt.clients.wecom(wecom.corpId);
+        const failed = await refreshWecomContacts({ ...deps, client }, wecom, group);
+        alone = [];
+        for (const f of failed) await this.failed(f.job, f.error);
       }
-      const deps = { ds: this.app.ds, identity: this.rt.identity, queue: this.queue, now: this.app.now };
-      try {
-        alone.push(...(await refreshOaUsers({ ...deps, client: this.rt.clients.oa(appId) }, account, group)));
-      } catch (err) {
-        // The read succeeded and the store failed after its retries: each job is read and stored again alone.
-        this.app.logger.warn({ err, appId, jobs: group.length }, 'batched OA user refresh failed; reading alone');
-        alone.push(...group);
-      }
+    } catch (err) {
+      // The reads succeeded and the store failed after its retries: each job is read and stored again alone.
+      this.app.logger.warn({ err, kind, account: id, jobs: group.length }, 'batched refresh failed; reading alone');
     }
-    return alone;
+    await Promise.all(alone.map((job) => this.handle(job)));
   }
 
   private async handle(job: RefreshJob): Promise<void> {
@@ -175,22 +177,24 @@ export class RefreshWorker implements Worker {
         else await refreshWecomGroup(groupDeps, account, job);
       }
     } catch (err) {
-      // A rejected token is never the row's fault: the shared token has been (or is being) refreshed, so the read
-      // runs again soon with the new one instead of failing (DESIGN §6).
-      const tokenError =
-        (isWechatApiError(err) && err.category === 'TOKEN_EXPIRED') || err instanceof TokenUnavailableError;
-      const retryable = tokenError || (isWechatApiError(err) ? err.retryable : !(err instanceof UnknownAccountError));
-      const giveUp = !retryable || job.attempts >= this.opts.maxAttempts;
-      const hinted = isWechatApiError(err) && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
-      const baseMs = tokenError ? this.opts.tokenRetryMs : this.opts.backoffBaseMs;
-      const backoff = Math.min(this.opts.backoffMaxMs, baseMs * 2 ** (job.attempts - 1)) * (0.5 + Math.random() / 2);
-      const retryAt = giveUp ? null : new Date(this.app.now() + Math.max(hinted, backoff));
-      this.app.logger.warn(
-        { err, refreshId: job.id, kind: job.kind, attempts: job.attempts, giveUp },
-        'refresh failed',
-      );
-      await this.queue.fail(job, err instanceof Error ? err.message : String(err), retryAt, new Date(this.app.now()));
+      await this.failed(job, err);
     }
+  }
+
+  /** Backs a failed job off (WeChat's rate-limit hint respected), or gives it up when it cannot succeed. */
+  private async failed(job: RefreshJob, err: unknown): Promise<void> {
+    // A rejected token is never the row's fault: the shared token has been (or is being) refreshed, so the read
+    // runs again soon with the new one instead of failing (DESIGN §6).
+    const tokenError =
+      (isWechatApiError(err) && err.category === 'TOKEN_EXPIRED') || err instanceof TokenUnavailableError;
+    const retryable = tokenError || (isWechatApiError(err) ? err.retryable : !(err instanceof UnknownAccountError));
+    const giveUp = !retryable || job.attempts >= this.opts.maxAttempts;
+    const hinted = isWechatApiError(err) && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
+    const baseMs = tokenError ? this.opts.tokenRetryMs : this.opts.backoffBaseMs;
+    const backoff = Math.min(this.opts.backoffMaxMs, baseMs * 2 ** (job.attempts - 1)) * (0.5 + Math.random() / 2);
+    const retryAt = giveUp ? null : new Date(this.app.now() + Math.max(hinted, backoff));
+    this.app.logger.warn({ err, refreshId: job.id, kind: job.kind, attempts: job.attempts, giveUp }, 'refresh failed');
+    await this.queue.fail(job, err instanceof Error ? err.message : String(err), retryAt, new Date(this.app.now()));
   }
 }
 

@@ -4,6 +4,7 @@ import type { WecomClient } from '../../../connectors/wecom/client';
 import type { ExternalContactDetail, FollowInfoWire, FollowUserWire } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
 import type { IdentityService } from '../../identity/identity.service';
+import { IdentityCache } from '../../identity/identity-cache';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import { contactObservation } from '../wecom/contact-refs';
 import { markOtherFollowsDeleted, upsertFollows } from '../../storage/syncs/wecom-follow.writer';
@@ -14,6 +15,33 @@ import { writeWechatValues } from '../../storage/attributes/wechat-attribute.wri
 import { contactValues } from '../wecom/contact-attributes';
 
 export const WECOM_REFRESH_SOURCE = 'refresh.wecom_contact';
+
+type ContactRefreshDeps = {
+  ds: DataSource;
+  client: WecomClient;
+  identity: IdentityService;
+  queue: RefreshQueueRepository;
+  now: () => number;
+};
+
+/** One contact's externalcontact/get: its detail, none (no relation left), or the error to retry it by. */
+interface ContactRead {
+  job: RefreshJob;
+  readAt: Date;
+  detail?: ExternalContactDetail;
+  error?: unknown;
+}
+
+async function readContact(deps: ContactRefreshDeps, job: RefreshJob): Promise<ContactRead> {
+  const readAt = new Date(deps.now());
+  try {
+    return { job, readAt, detail: await deps.client.contacts.getExternalContact(job.subject) };
+  } catch (err) {
+    // No relation left, or not an external_userid of this corp: either way WeCom holds nothing for it.
+    if (isWechatApiError(err) && err.category === 'RELATION_GONE') return { job, readAt };
+    return { job, readAt, error: err };
+  }
+}
 
 /** follow_user tags carry names; the row keeps corp tag ids only (personal tags, type 2, have none). */
 export function followInfoOf(f: FollowUserWire): FollowInfoWire {
@@ -29,57 +57,87 @@ export function followInfoOf(f: FollowUserWire): FollowInfoWire {
  * https://developer.work.weixin.qq.com/document/path/92114
  */
 export async function refreshWecomContact(
-  deps: {
-    ds: DataSource;
-    client: WecomClient;
-    identity: IdentityService;
-    queue: RefreshQueueRepository;
-    now: () => number;
-  },
+  deps: ContactRefreshDeps,
   account: WecomAccount,
   job: RefreshJob,
 ): Promise<void> {
-  const readAt = new Date(deps.now());
-  let detail: ExternalContactDetail | undefined;
-  try {
-    detail = await deps.client.contacts.getExternalContact(job.subject);
-  } catch (err) {
-    // No relation left, or not an external_userid of this corp: either way WeCom holds nothing for it.
-    if (!(isWechatApiError(err) && err.category === 'RELATION_GONE')) throw err;
-  }
+  const read = await readContact(deps, job);
+  if (read.error !== undefined) throw read.error;
+  await storeContactReads(deps, account, [read]);
+}
+
+/**
+ * Several contacts of one corp (a claimed batch): read at once, then stored in one transaction whose identity
+ * reads are shared (IdentityCache) and whose relations and fields are written together. Returns the reads that
+ * failed, each with its error, for the caller's retry rules.
+ */
+export async function refreshWecomContacts(
+  deps: ContactRefreshDeps,
+  account: WecomAccount,
+  jobs: readonly RefreshJob[],
+): Promise<{ job: RefreshJob; error: unknown }[]> {
+  const reads = await Promise.all(jobs.map((job) => readContact(deps, job)));
+  const failed = reads.filter((r) => r.error !== undefined).map((r) => ({ job: r.job, error: r.error }));
+  const ok = reads.filter((r) => r.error === undefined);
+  if (ok.length > 0) await storeContactReads(deps, account, ok);
+  return failed;
+}
+
+/**
+ * Stores what WeCom said of each contact: the customer (unionid where given, name, avatar) through identity
+ * resolution, each relation with its remark and corp tags, and relations WeCom no longer lists as deleted.
+ */
+async function storeContactReads(
+  deps: ContactRefreshDeps,
+  account: WecomAccount,
+  reads: readonly ContactRead[],
+): Promise<void> {
   await retryingTransaction(deps.ds, async (em) => {
     const now = new Date(deps.now());
-    let customerId: string | null = null;
-    if (detail) {
-      const obs = contactObservation(account, detail.external_contact);
-      const r = await deps.identity.resolve(em, {
-        identities: obs.identities,
-        source: WECOM_REFRESH_SOURCE,
-        ...(obs.profile ? { profile: obs.profile } : {}),
-      });
-      customerId = r.customerId;
-      if (customerId) {
-        const follows = detail.follow_user.map((f) => ({
-          externalUserid: job.subject,
-          customerId: customerId!,
-          follow: followInfoOf(f),
-        }));
-        await upsertFollows(em, account.corpId, follows, now);
-        await writeWechatValues(em, contactValues(customerId, detail.external_contact), now);
+    const cache = new IdentityCache();
+    const observations = reads.map((r) => (r.detail ? contactObservation(account, r.detail.external_contact) : null));
+    await deps.identity.prefetch(
+      em,
+      observations.flatMap((o) => o?.identities ?? []),
+      cache,
+    );
+    const customers: (string | null)[] = [];
+    const follows: Parameters<typeof upsertFollows>[2][number][] = [];
+    const values: Parameters<typeof writeWechatValues>[1][number][] = [];
+    for (const [i, r] of reads.entries()) {
+      const obs = observations[i];
+      let customerId: string | null = null;
+      if (r.detail && obs) {
+        const observation = {
+          identities: obs.identities,
+          source: WECOM_REFRESH_SOURCE,
+          ...(obs.profile ? { profile: obs.profile } : {}),
+        };
+        customerId = (await deps.identity.resolve(em, observation, cache)).customerId;
+        if (customerId) {
+          for (const f of r.detail.follow_user)
+            follows.push({ externalUserid: r.job.subject, customerId, follow: followInfoOf(f) });
+          values.push(...contactValues(customerId, r.detail.external_contact));
+        }
       }
+      customers.push(customerId);
     }
-    // A relation the re-read no longer finds ended without its callback reaching us: a loss, as a full sync counts it.
-    const gone = await markOtherFollowsDeleted(em, account.corpId, job.subject, readAt, now);
-    await recordSyncLosses(em, gone, now);
-    for (const hook of relationReadHooks) {
-      await hook.apply(em, {
-        corpId: account.corpId,
-        externalUserid: job.subject,
-        customerId,
-        follows: detail?.follow_user ?? [],
-        readAt,
-      });
+    await upsertFollows(em, account.corpId, follows, now);
+    await writeWechatValues(em, values, now);
+    for (const [i, r] of reads.entries()) {
+      // A relation the re-read no longer finds ended without its callback reaching us: a loss, as a full sync counts it.
+      const gone = await markOtherFollowsDeleted(em, account.corpId, r.job.subject, r.readAt, now);
+      await recordSyncLosses(em, gone, now);
+      for (const hook of relationReadHooks) {
+        await hook.apply(em, {
+          corpId: account.corpId,
+          externalUserid: r.job.subject,
+          customerId: customers[i]!,
+          follows: r.detail?.follow_user ?? [],
+          readAt: r.readAt,
+        });
+      }
+      await deps.queue.complete(em, r.job, now);
     }
-    await deps.queue.complete(em, job, now);
   });
 }
