@@ -14,6 +14,8 @@ export class IdentityCache {
   /** identityKey → the stored row, or null where the transaction read that no such identity exists. */
   private readonly identities = new Map<string, StoredIdentity | null>();
   private readonly customers = new Map<string, StoredCustomer>();
+  /** Every identity of a customer, for the customers whose identities were all read. */
+  private readonly byCustomer = new Map<string, StoredIdentity[]>();
   /** Identity hashes read to have no erasure tombstone. */
   private readonly untombstoned = new Set<string>();
   /** Run before a resolution merges customers: work the transaction deferred must land on the rows a merge moves. */
@@ -41,6 +43,17 @@ export class IdentityCache {
     return out;
   }
 
+  /** Every identity of each of these customers when all of them were read; undefined otherwise. */
+  identitiesOfCustomers(ids: readonly string[]): StoredIdentity[] | undefined {
+    const out: StoredIdentity[] = [];
+    for (const id of ids) {
+      const list = this.byCustomer.get(id);
+      if (!list) return undefined;
+      out.push(...list);
+    }
+    return out;
+  }
+
   /** Whether every hash was read to have no tombstone. */
   untombstonedAll(hashes: readonly string[]): boolean {
     return hashes.every((h) => this.untombstoned.has(h));
@@ -50,6 +63,22 @@ export class IdentityCache {
   rememberIdentities(refs: readonly IdentityRef[], found: readonly StoredIdentity[]): void {
     for (const r of refs) this.identities.set(identityKey(r), null);
     for (const i of found) this.identities.set(identityKey(i), i);
+  }
+
+  /** What a locking read of these customers' identities found: all of them, whatever their type. */
+  rememberIdentitiesOfCustomers(ids: readonly string[], found: readonly StoredIdentity[]): void {
+    for (const id of ids) this.byCustomer.set(id, []);
+    for (const i of found) {
+      this.byCustomer.get(i.customerId)?.push(i);
+      this.identities.set(identityKey(i), i);
+    }
+  }
+
+  /** An identity the transaction attached (to a customer it just created, or to one already read). */
+  rememberAttached(identity: StoredIdentity, customerCreated: boolean): void {
+    this.identities.set(identityKey(identity), identity);
+    if (customerCreated && !this.byCustomer.has(identity.customerId)) this.byCustomer.set(identity.customerId, []);
+    this.byCustomer.get(identity.customerId)?.push(identity);
   }
 
   rememberCustomers(customers: readonly StoredCustomer[]): void {
@@ -64,6 +93,7 @@ export class IdentityCache {
   clear(): void {
     this.identities.clear();
     this.customers.clear();
+    this.byCustomer.clear();
     this.untombstoned.clear();
   }
 }

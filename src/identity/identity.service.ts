@@ -151,7 +151,11 @@ export class IdentityService {
       found.push(...(await findIdentities(db, lookup.slice(i, i + PREFETCH_CHUNK), true)));
     cache.rememberIdentities(lookup, found);
     const ownerIds = [...new Set(found.map((i) => i.customerId))].sort();
-    if (ownerIds.length > 0) cache.rememberCustomers(await findCustomers(db, ownerIds, true));
+    if (ownerIds.length > 0) {
+      cache.rememberCustomers(await findCustomers(db, ownerIds, true));
+      // Their other identities too: a resolution that attaches one plans against all of them.
+      cache.rememberIdentitiesOfCustomers(ownerIds, await identitiesOfCustomers(db, ownerIds, true));
+    }
     const foundKeys = new Set(found.map(identityKey));
     const hashes = lookup.filter((r) => !foundKeys.has(identityKey(r))).map((r) => this.deps.hasher.hash(r));
     if (hashes.length === 0) return;
@@ -171,7 +175,11 @@ export class IdentityService {
     const { phone, phoneAttribute, encrypted } = prepared;
     const { linkRefs, found, ownerIds, customers } = read;
 
-    const all = await identitiesOfCustomers(db, ownerIds, true);
+    let all = cache?.identitiesOfCustomers(ownerIds);
+    if (!all) {
+      all = await identitiesOfCustomers(db, ownerIds, true);
+      cache?.rememberIdentitiesOfCustomers(ownerIds, all);
+    }
     const known = new Map<string, KnownCustomer>(
       customers.map((c) => [
         c.id,
@@ -223,7 +231,7 @@ export class IdentityService {
         verified: !!obs.verified,
         createdAt: now,
       };
-      cache?.rememberIdentities([ref], [stored]);
+      cache?.rememberAttached(stored, created);
     }
     if (created) cache?.rememberCustomers([survivor]);
     const conflicts = await recordConflicts(

@@ -26,13 +26,15 @@ describe('inbound tag changes and drift', () => {
   async function reread(externalUserid: string): Promise<void> {
     const detail = await w.clients.wecom(w.corpId).contacts.getExternalContact(externalUserid);
     await db.ds.transaction((em) =>
-      tagsRelationReadHook.apply(em, {
-        corpId: w.corpId,
-        externalUserid,
-        customerId: null,
-        follows: detail.follow_user,
-        readAt: new Date(w.now()),
-      }),
+      tagsRelationReadHook.apply(em, [
+        {
+          corpId: w.corpId,
+          externalUserid,
+          customerId: null,
+          follows: detail.follow_user,
+          readAt: new Date(w.now()),
+        },
+      ]),
     );
   }
 

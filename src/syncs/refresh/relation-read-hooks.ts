@@ -14,13 +14,13 @@ export interface RelationsRead {
 }
 
 /**
- * Work other modules attach to a relation re-read (e.g. the tags module recording actual relation tags and
- * turning a staff-added tag into a `wechat` assignment), run inside the transaction that stores the re-read.
- * Listed explicitly.
+ * Work other modules attach to relation re-reads (e.g. the tags module recording actual relation tags and
+ * turning a staff-added tag into a `wechat` assignment), run inside the transaction that stores them, once for
+ * all the contacts of one corp stored together. Listed explicitly.
  */
 export interface RelationReadHook {
   name: string;
-  apply(em: EntityManager, read: RelationsRead): Promise<void>;
+  apply(em: EntityManager, reads: readonly RelationsRead[]): Promise<void>;
 }
 
 export const relationReadHooks: RelationReadHook[] = [tagsRelationReadHook];

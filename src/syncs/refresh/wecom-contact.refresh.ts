@@ -124,20 +124,19 @@ async function storeContactReads(
     }
     await upsertFollows(em, account.corpId, follows, now);
     await writeWechatValues(em, values, now);
-    for (const [i, r] of reads.entries()) {
+    for (const r of reads) {
       // A relation the re-read no longer finds ended without its callback reaching us: a loss, as a full sync counts it.
       const gone = await markOtherFollowsDeleted(em, account.corpId, r.job.subject, r.readAt, now);
       await recordSyncLosses(em, gone, now);
-      for (const hook of relationReadHooks) {
-        await hook.apply(em, {
-          corpId: account.corpId,
-          externalUserid: r.job.subject,
-          customerId: customers[i]!,
-          follows: r.detail?.follow_user ?? [],
-          readAt: r.readAt,
-        });
-      }
-      await deps.queue.complete(em, r.job, now);
     }
+    const relationReads = reads.map((r, i) => ({
+      corpId: account.corpId,
+      externalUserid: r.job.subject,
+      customerId: customers[i]!,
+      follows: r.detail?.follow_user ?? [],
+      readAt: r.readAt,
+    }));
+    for (const hook of relationReadHooks) await hook.apply(em, relationReads);
+    for (const r of reads) await deps.queue.complete(em, r.job, now);
   });
 }

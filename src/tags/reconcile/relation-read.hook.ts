@@ -28,13 +28,22 @@ async function record(
  */
 export const tagsRelationReadHook: RelationReadHook = {
   name: 'tags.relation-tags',
-  async apply(em, read) {
-    const relations = read.follows.map((f) => ({
-      userid: f.userid,
-      externalUserid: read.externalUserid,
-      corpTagIds: (f.tags ?? []).filter((t) => t.type !== 2 && typeof t.tag_id === 'string').map((t) => t.tag_id!),
-    }));
-    await record(em, read.corpId, relations, read.readAt);
+  async apply(em, reads) {
+    const first = reads[0];
+    if (!first) return;
+    const relations = reads.flatMap((read) =>
+      read.follows.map((f) => ({
+        userid: f.userid,
+        externalUserid: read.externalUserid,
+        corpTagIds: (f.tags ?? []).filter((t) => t.type !== 2 && typeof t.tag_id === 'string').map((t) => t.tag_id!),
+        // The re-read resolved the contact and stored its relations with that customer.
+        ...(read.customerId ? { customerId: read.customerId } : {}),
+      })),
+    );
+    // The earliest read time stands for all: a push recorded after it makes the read stale for that tag, so a
+    // read is never taken as newer than it was.
+    const readAt = new Date(Math.min(...reads.map((r) => r.readAt.getTime())));
+    await record(em, first.corpId, relations, readAt);
   },
 };
 

@@ -61,13 +61,15 @@ describe('the corp tag library in the catalog', () => {
   const reread = async (externalUserid: string) => {
     const detail = await w.clients.wecom(w.corpId).contacts.getExternalContact(externalUserid);
     await db.ds.transaction((em) =>
-      tagsRelationReadHook.apply(em, {
-        corpId: w.corpId,
-        externalUserid,
-        customerId: null,
-        follows: detail.follow_user,
-        readAt: new Date(w.now()),
-      }),
+      tagsRelationReadHook.apply(em, [
+        {
+          corpId: w.corpId,
+          externalUserid,
+          customerId: null,
+          follows: detail.follow_user,
+          readAt: new Date(w.now()),
+        },
+      ]),
     );
   };
 

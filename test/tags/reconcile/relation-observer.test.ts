@@ -36,13 +36,15 @@ describe('relation re-read against Siyu’s own pushes', () => {
   }
   async function observe(externalUserid: string, read: Awaited<ReturnType<typeof readRelations>>): Promise<void> {
     await db.ds.transaction((em) =>
-      tagsRelationReadHook.apply(em, {
-        corpId: w.corpId,
-        externalUserid,
-        customerId: null,
-        follows: read.detail.follow_user,
-        readAt: read.readAt,
-      }),
+      tagsRelationReadHook.apply(em, [
+        {
+          corpId: w.corpId,
+          externalUserid,
+          customerId: null,
+          follows: read.detail.follow_user,
+          readAt: read.readAt,
+        },
+      ]),
     );
   }
 
