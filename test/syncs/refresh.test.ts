@@ -88,6 +88,24 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
     expect(await queue.counts()).toEqual({ done: 1, pending: 1 });
   });
 
+  it('completing a stored batch puts back only the rows hinted again during their read', async () => {
+    const hint = (subject: string) => ({ kind: 'oa_user' as const, account: h.oa().appId, subject });
+    await enqueueRefresh(db.ds, [hint('oCalm'), hint('oHintedAgain')], new Date(Date.now() - 1000));
+    const jobs = await queue.claim('w', 10, now(), new Date(Date.now() + 60_000));
+    expect(jobs).toHaveLength(2);
+    await enqueueRefresh(db.ds, [hint('oHintedAgain')], now());
+    await queue.completeAll(db.ds, jobs, now());
+    const rows = (await db.ds.query('SELECT subject, status, attempts FROM refresh_queue ORDER BY subject')) as {
+      subject: string;
+      status: string;
+      attempts: unknown;
+    }[];
+    expect(rows.map((r) => [r.subject, r.status, Number(r.attempts)])).toEqual([
+      ['oCalm', 'done', 1],
+      ['oHintedAgain', 'pending', 0],
+    ]);
+  });
+
   it('WeCom: re-reads the contact and stores remark, relation tags and unionid; relations WeCom dropped are deleted', async () => {
     const corp = h.emu.state.world.corp(h.wecom().corpId)!;
     const slot = corp.relationsBySlot.findIndex((rels, s) => rels.length >= 1 && corp.slotType.get(s) === 1);

@@ -123,6 +123,29 @@ export class RefreshQueueRepository {
     return affected;
   }
 
+  /**
+   * `complete` for the jobs of one stored batch in two statements: those hinted again during their read go back
+   * to pending, then the rest are done.
+   */
+  async completeAll(db: Db, jobs: readonly RefreshJob[], now: Date): Promise<void> {
+    if (jobs.length === 0) return;
+    const hintedAgain = jobs.map(() => '(id = ? AND hinted_at > ?)').join(' OR ');
+    await execute(
+      db,
+      `UPDATE refresh_queue SET status = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL,
+         locked_by = NULL, locked_until = NULL, updated_at = ?
+       WHERE status = 'processing' AND (${hintedAgain})`,
+      [now, now, ...jobs.flatMap((j) => [j.id, j.hintedAt])],
+    );
+    await execute(
+      db,
+      `UPDATE refresh_queue SET status = 'done', pending_key = NULL, done_at = ?, next_attempt_at = ?, last_error = NULL,
+         locked_by = NULL, locked_until = NULL, updated_at = ?
+       WHERE status = 'processing' AND id IN (${jobs.map(() => '?').join(', ')})`,
+      [now, now, now, ...jobs.map((j) => j.id)],
+    );
+  }
+
   /** Done — unless a new hint arrived during the read (hinted_at moved): then the row waits to be read again. */
   async complete(db: Db, job: RefreshJob, now: Date): Promise<void> {
     await execute(

@@ -91,7 +91,7 @@ export async function refreshOaUsers(
       users.flatMap((u) => userInfoValues(u.customerId, u.info)),
       now,
     );
-    for (const job of jobs) await deps.queue.complete(em, job, now);
+    await deps.queue.completeAll(em, jobs, now);
   });
   return [];
 }

@@ -28,7 +28,9 @@ export interface RefreshWorkerOptions {
 }
 
 const DEFAULTS: RefreshWorkerOptions = {
-  batchSize: 20,
+  // A batchget reads 100 openids (wechat-api.md §2.3); WeCom contact reads of a batch still go at most the HTTP
+  // client's per-account concurrency at a time.
+  batchSize: 100,
   pollMs: 1000,
   leaseMs: 60_000,
   maxAttempts: 6,

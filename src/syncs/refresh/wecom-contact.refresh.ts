@@ -137,6 +137,10 @@ async function storeContactReads(
       readAt: r.readAt,
     }));
     for (const hook of relationReadHooks) await hook.apply(em, relationReads);
-    for (const r of reads) await deps.queue.complete(em, r.job, now);
+    await deps.queue.completeAll(
+      em,
+      reads.map((r) => r.job),
+      now,
+    );
   });
 }
