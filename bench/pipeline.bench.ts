@@ -1,6 +1,7 @@
 import { cpus, loadavg } from 'os';
 import path from 'path';
 import type { Account } from '../config';
+import type { DataSource } from '../src/storage';
 import { startBenchGateway } from './shared/bench-gateway';
 import { startChild } from './shared/child-process';
 import { drained } from './shared/drained';
@@ -21,10 +22,17 @@ import { loadPools, worldOptions } from './pipeline/world';
  * from ack to processed, and CPU per callback; the inbox and refresh queue drain before the next step.
  * Run: npm run bench:pipeline [-- --db sqlite,mysql --rates 500,1000,2000,4000 --duration 60]
  * MySQL server: BENCH_MYSQL_URL (default mysql://root:@127.0.0.1:3306/), a fresh siyu_bench_* database dropped after.
+ * BENCH_GATEWAY_NODE_ARGS: node flags for the gateway's process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  */
 const MAX_IN_FLIGHT = 256;
 const PROCESS_WAIT_MS = 120_000;
 const DRAIN_WAIT_MS = 600_000;
+
+/** MySQL's count of client statements since it started (every client: the gateway, and this bench's few polls). */
+async function serverStatements(ds: DataSource): Promise<number> {
+  const [row] = (await ds.query("SHOW GLOBAL STATUS LIKE 'Questions'")) as { Value: string }[];
+  return Number(row?.Value);
+}
 
 function list(name: string, def: string): string[] {
   return arg(name, def)
@@ -57,7 +65,11 @@ async function main(): Promise<void> {
     );
     for (const kind of kinds) {
       const db = await freshDatabase(kind === 'mysql' ? mysqlBase : 'sqlite');
-      const { ds, child } = await startBenchGateway(db.url, emu.ready).catch(async (err: unknown) => {
+      const { ds, child } = await startBenchGateway(
+        db.url,
+        emu.ready,
+        process.env.BENCH_GATEWAY_NODE_ARGS ? process.env.BENCH_GATEWAY_NODE_ARGS.split(' ') : [],
+      ).catch(async (err: unknown) => {
         await db.drop();
         throw err;
       });
@@ -89,6 +101,7 @@ async function main(): Promise<void> {
           gatewayPid: child.process.pid,
           databasePid: kind === 'mysql' ? databaseServerPid() : undefined,
           processWaitMs: PROCESS_WAIT_MS,
+          ...(kind === 'mysql' ? { statements: () => serverStatements(ds) } : {}),
         };
         const steps: StepResult[] = [];
         for (const rate of rates) {
@@ -113,7 +126,9 @@ async function main(): Promise<void> {
   }
   log('');
   for (const [kind, steps] of results) {
-    log(`${kind} (${durationS} s per step; lag = ack → processed; µs/cb = CPU per callback over the step)`);
+    log(
+      `${kind} (${durationS} s per step; lag = ack → processed; µs/cb = CPU per callback over the step; statements/cb = all statements MySQL ran over the step, per callback)`,
+    );
     for (const l of stepTable(steps)) log(`  ${l}`);
     log('');
   }

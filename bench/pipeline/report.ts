@@ -28,6 +28,7 @@ export function stepTable(steps: readonly StepResult[]): string[] {
     'lag p99',
     'gateway µs/cb',
     'database µs/cb',
+    'statements/cb',
   ];
   const rows = steps.map((s) => [
     n0(s.rate),
@@ -43,6 +44,7 @@ export function stepTable(steps: readonly StepResult[]): string[] {
     secs(s.processing.lagP99Ms, s.processing.lagIsLowerBound),
     us(s.gatewayCpuUs),
     us(s.databaseCpuUs),
+    s.statementsPerCallback === undefined ? 'n/a' : s.statementsPerCallback.toFixed(1),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');

@@ -14,6 +14,8 @@ export interface StepResult {
   /** CPU µs per offered callback over the step (first send to its rows done), undefined where /proc is not there. */
   gatewayCpuUs: number | undefined;
   databaseCpuUs: number | undefined;
+  /** Statements the database server ran per offered callback over the step (all clients), where it can say. */
+  statementsPerCallback: number | undefined;
 }
 
 export interface StepContext {
@@ -26,6 +28,8 @@ export interface StepContext {
   databasePid: number | undefined;
   /** After the send, how long the step's rows may take to be processed before they are measured. */
   processWaitMs: number;
+  /** The database server's count of statements run so far, where it keeps one (MySQL's `Questions`). */
+  statements?: () => Promise<number>;
 }
 
 /** Builds a step's callbacks (before its clock starts), offers them at `rate`/s, waits for their rows, measures. */
@@ -36,10 +40,12 @@ export async function runStep(ctx: StepContext, rate: number, durationS: number)
   const wired = buildMix(count, rate, startUnixMs, ctx.pools).map((s) => ctx.wire.build(s));
   const afterId = await lastInboxId(ctx.ds);
   const cpu0 = [cpuSeconds(ctx.gatewayPid), cpuSeconds(ctx.databasePid)];
+  const statements0 = await ctx.statements?.();
   const send = await sendOpenLoop(ctx.gatewayUrl, wired, startUnixMs, { ...ctx.sender, rate });
   await awaitStepRows(ctx.ds, afterId, ctx.processWaitMs);
   const measuredAt = Date.now();
   const cpu1 = [cpuSeconds(ctx.gatewayPid), cpuSeconds(ctx.databasePid)];
+  const statements1 = await ctx.statements?.();
   const perCallback = (k: number): number | undefined =>
     cpu0[k] === undefined || cpu1[k] === undefined ? undefined : ((cpu1[k]! - cpu0[k]!) * 1e6) / count;
   const processing = summarize(await stepRows(ctx.ds, afterId), send, measuredAt);
@@ -52,5 +58,7 @@ export async function runStep(ctx: StepContext, rate: number, durationS: number)
     acceptedPerS: send.acked / Math.max(0.001, (send.lastAnswerAt - send.firstSendAt) / 1000),
     gatewayCpuUs: perCallback(0),
     databaseCpuUs: perCallback(1),
+    statementsPerCallback:
+      statements0 === undefined || statements1 === undefined ? undefined : (statements1 - statements0) / count,
   };
 }

@@ -70,7 +70,9 @@ export function createDataSource(db: DatabaseOptions): DataSource {
     // mysql2 preallocates its per-connection statement cache at this size (four arrays of 16,000 slots by
     // default, ~0.5 MB a connection). Siyu prepares a few dozen statements per connection (hot-path reads,
     // inbox group commits of up to 32 rows, bulk sync blocks); an evicted one is closed and prepared again.
-    extra: { maxPreparedStatements: 256 },
+    // trace: false — mysql2 otherwise captures a stack trace before every statement to decorate a possible error;
+    // errors keep their code and message, which is all the retry rules and logs use.
+    extra: { maxPreparedStatements: 256, trace: false },
   });
 }
 
