@@ -1,4 +1,6 @@
 import {
+  type FollowTimes,
+  followKey,
   insertFollow,
   lockFollow,
   markFollowAdded,
@@ -23,13 +25,22 @@ export interface FollowChange {
  * `wecom_follows` from change_external_contact callbacks (wechat-api.md §5.9): an add (re)activates the
  * relation, a removal by either side sets the deleted flag (the row stays: history and staff attribution), an
  * edit only touches it. A removal older than the current add, or an add older than the current removal, is
- * ignored so out-of-order processing cannot resurrect or delete a relation by mistake.
+ * ignored so out-of-order processing cannot resurrect or delete a relation by mistake. `locked`: rows the
+ * transaction already read with their locks (an inbox batch's, by followKey), kept up to date here.
  */
-export async function applyFollow(db: Db, f: FollowChange, now: Date): Promise<void> {
+export async function applyFollow(
+  db: Db,
+  f: FollowChange,
+  now: Date,
+  locked?: Map<string, FollowTimes | null>,
+): Promise<void> {
   const key = { corpId: f.corpId, staffUserid: f.staffUserId, externalUserid: f.externalUserId };
-  const row = await lockFollow(db, key);
+  const k = followKey(key);
+  const row = locked?.has(k) ? (locked.get(k) ?? undefined) : await lockFollow(db, key);
   const removed = f.change === 'removed';
   if (!row) {
+    // The new row's id is not known here: a later change in the transaction reads it.
+    locked?.delete(k);
     const created = await insertFollow(
       db,
       {
@@ -51,9 +62,11 @@ export async function applyFollow(db: Db, f: FollowChange, now: Date): Promise<v
   if (f.change === 'added') {
     if (at < deletedAt) return;
     await markFollowAdded(db, row.id, f.occurredAt, f.state ?? null, f.customerId, now);
+    locked?.set(k, { id: row.id, createdTime: f.occurredAt, deletedAt: null });
   } else if (removed) {
     if (at < addedAt) return;
     await markFollowRemoved(db, row.id, f.occurredAt, f.customerId, now, f.transferred ? 'transferred' : null);
+    locked?.set(k, { ...row, deletedAt: f.occurredAt });
   } else {
     await touchFollow(db, row.id, f.customerId, now);
   }

@@ -1,8 +1,10 @@
 import {
+  type SubscriptionTimes,
   insertSubscription,
   lockSubscription,
   markSubscribed,
   markUnsubscribed,
+  subscriptionKey,
 } from '../storage/events/oa-subscription.repository';
 import type { Db } from '../storage/sql';
 
@@ -19,12 +21,21 @@ export interface SubscriptionChange {
 /**
  * `oa_subscriptions` from subscribe/unsubscribe callbacks. A change older than what the row already reflects
  * (a late retry, or callbacks processed out of order by two instances) is ignored, so the row always shows the
- * latest state. Returns false when the change was stale.
+ * latest state. Returns false when the change was stale. `locked`: rows the transaction already read with their
+ * locks (an inbox batch's, by subscriptionKey), kept up to date here.
  */
-export async function applySubscription(db: Db, c: SubscriptionChange, now: Date): Promise<boolean> {
-  const row = await lockSubscription(db, { appId: c.appId, openid: c.openid });
+export async function applySubscription(
+  db: Db,
+  c: SubscriptionChange,
+  now: Date,
+  locked?: Map<string, SubscriptionTimes | null>,
+): Promise<boolean> {
+  const key = subscriptionKey(c);
+  const row = locked?.has(key) ? (locked.get(key) ?? undefined) : await lockSubscription(db, c);
   const scene = c.qrScene !== undefined ? qrColumns(c.qrScene) : undefined;
   if (!row) {
+    // The new row's id is not known here: a later change in the transaction reads it.
+    locked?.delete(key);
     const created = await insertSubscription(
       db,
       {
@@ -43,8 +54,13 @@ export async function applySubscription(db: Db, c: SubscriptionChange, now: Date
   }
   const latest = Math.max(row.subscribeTime?.getTime() ?? 0, row.unsubscribeTime?.getTime() ?? 0);
   if (c.occurredAt.getTime() < latest) return false;
-  if (c.subscribed) await markSubscribed(db, row.id, c.occurredAt, scene, c.customerId, now);
-  else await markUnsubscribed(db, row.id, c.occurredAt, c.customerId, now);
+  if (c.subscribed) {
+    await markSubscribed(db, row.id, c.occurredAt, scene, c.customerId, now);
+    locked?.set(key, { ...row, subscribeTime: c.occurredAt });
+  } else {
+    await markUnsubscribed(db, row.id, c.occurredAt, c.customerId, now);
+    locked?.set(key, { ...row, unsubscribeTime: c.occurredAt });
+  }
   return true;
 }
 

@@ -6,6 +6,8 @@ import type { Channel, NormalizedEvent, PaymentSucceeded } from '../../connector
 import type { SiyuConfig } from '../../config';
 import { survivorOf } from '../storage/customers/customer.repository';
 import { findIdentities } from '../storage/identity/identity.repository';
+import { type SubscriptionKey, lockSubscriptions } from '../storage/events/oa-subscription.repository';
+import { type FollowKey, lockFollows } from '../storage/events/wecom-follow.repository';
 import type { IdentityService } from '../identity/identity.service';
 import { identityKey } from '../identity/identity-keys';
 import { applyFollow } from '../events/follow.writer';
@@ -79,8 +81,19 @@ export class EventApplier {
    */
   async prefetch(batch: InboxBatch, rows: readonly InboxRow[]): Promise<void> {
     const refs: IdentityRef[] = [];
-    for (const row of rows) for (const e of row.events) refs.push(...namedIdentities(e));
+    const subscriptions: SubscriptionKey[] = [];
+    const follows: FollowKey[] = [];
+    for (const row of rows)
+      for (const e of row.events) {
+        refs.push(...namedIdentities(e));
+        if (e.kind === 'subscription.changed') subscriptions.push({ appId: e.account, openid: e.openid });
+        if (e.kind === 'follow.added' || e.kind === 'follow.edited' || e.kind === 'follow.removed')
+          follows.push({ corpId: e.account, staffUserid: e.staffUserId, externalUserid: e.externalUserId });
+      }
     await this.identity.prefetch(batch.em, refs, batch.identities);
+    if (subscriptions.length > 0)
+      for (const [k, v] of await lockSubscriptions(batch.em, subscriptions)) batch.subscriptions.set(k, v);
+    if (follows.length > 0) for (const [k, v] of await lockFollows(batch.em, follows)) batch.follows.set(k, v);
   }
 
   /** One row in `batch` (whose flush the caller runs), or alone: then its deferred writes are made before return. */
@@ -104,13 +117,15 @@ export class EventApplier {
       else if (event.kind === 'privacy.notice') await this.privacyNotice(ctx, resolved, event);
       else await this.apply(ctx, event);
       for (const hook of eventHooks) if (hook.kinds.includes(event.kind)) await hook.apply(ctx, event);
+      // A settled transfer ends and starts relations itself (transfers/transfer-effects.ts).
+      if (event.kind === 'follow.transfer_failed') own.follows.clear();
     }
     if (!batch) await own.flush();
   }
 
   /**
    * A privacy event deletes and unlinks what a person left (DESIGN §12): what the batch deferred lands first so
-   * it is deleted too, and nothing read before it about identities or customers is trusted after it.
+   * it is deleted too, and nothing read before it (identities, customers, subscriptions, relations) is trusted after it.
    */
   private async privacyNotice(
     ctx: ApplyContext,
@@ -119,7 +134,7 @@ export class EventApplier {
   ): Promise<void> {
     await ctx.batch.flush();
     await this.privacy.apply({ em: ctx.em, now: ctx.now, inboxKey: ctx.row.dedupeKey, index: ctx.index }, e);
-    ctx.batch.identities.clear();
+    ctx.batch.forgetReads();
     resolved.clear();
   }
 
@@ -145,6 +160,7 @@ export class EventApplier {
             qrScene: e.qrScene,
           },
           ctx.now,
+          ctx.batch.subscriptions,
         );
         await recordWebhookEvent(
           ctx.em,
@@ -186,6 +202,7 @@ export class EventApplier {
             transferred: e.kind === 'follow.removed' && e.source === 'DELETE_BY_TRANSFER',
           },
           ctx.now,
+          ctx.batch.follows,
         );
         if (change !== 'edited')
           await recordWebhookEvent(

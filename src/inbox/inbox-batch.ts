@@ -1,6 +1,8 @@
 import type { EntityManager } from '../storage';
 import { IdentityCache } from '../identity/identity-cache';
 import { type TimelineEntry, writeTimelines } from '../events/timeline.writer';
+import type { SubscriptionTimes } from '../storage/events/oa-subscription.repository';
+import type { FollowTimes } from '../storage/events/wecom-follow.repository';
 
 /**
  * Writes the applier and its hooks collect over a batch and make once at its end, in the batch's transaction:
@@ -19,12 +21,15 @@ const timelineWork: DeferredWork<TimelineEntry> = {
 };
 
 /**
- * One claimed batch inside its transaction: the identities its rows name, read and locked at once (see
- * IdentityCache), and the deferred writes. `flush()` runs before the rows are marked done, before a merge
+ * One claimed batch inside its transaction: the identities, subscriptions and relations its rows name, read
+ * and locked at once (see IdentityCache), and the deferred writes. `flush()` runs before the rows are marked done, before a merge
  * moves rows a deferred write would belong to, and before privacy events, which delete what a person left.
  */
 export class InboxBatch {
   readonly identities = new IdentityCache();
+  /** The OA subscriptions and WeCom relations the rows change, read with their locks at the batch's start. */
+  readonly subscriptions = new Map<string, SubscriptionTimes | null>();
+  readonly follows = new Map<string, FollowTimes | null>();
   private readonly pending = new Map<DeferredWork<never>, unknown[]>();
 
   constructor(
@@ -32,6 +37,13 @@ export class InboxBatch {
     readonly now: Date,
   ) {
     this.identities.beforeMerge = () => this.flush();
+  }
+
+  /** Forgets every row read at the start: the next use of each reads it again. */
+  forgetReads(): void {
+    this.identities.clear();
+    this.subscriptions.clear();
+    this.follows.clear();
   }
 
   defer<T>(work: DeferredWork<T>, item: T): void {

@@ -107,6 +107,37 @@ describe('inbox batch', () => {
     expect(await timelineOf(merged)).toEqual([]);
   });
 
+  it('follows one subscription and one relation through several changes in a batch to their latest state', async () => {
+    const at = (s: number) => new Date(Date.parse('2025-03-01T08:00:00Z') + s * 1000).toISOString();
+    const sub = (subscribed: boolean, s: number): NormalizedEvent[] => [
+      { ...base, occurredAt: at(s), kind: 'subscription.changed', openid: 'b-flip', subscribed },
+    ];
+    const wecom = { channel: 'wecom' as const, account: 'ww-batch', staffUserId: 'zhang', externalUserId: 'wm-flip' };
+    const follow = (kind: 'follow.added' | 'follow.removed', s: number): NormalizedEvent[] => [
+      kind === 'follow.added'
+        ? { ...wecom, occurredAt: at(s), kind, half: false }
+        : { ...wecom, occurredAt: at(s), kind, by: 'customer' },
+    ];
+    await store([sub(true, 1), follow('follow.added', 1), sub(false, 2), follow('follow.removed', 2)]);
+    await store([sub(true, 3), follow('follow.added', 3), sub(false, 2.5), follow('follow.removed', 2.5)]);
+    const p = processor();
+    expect((await p.drainOnce()) + (await p.drainOnce())).toBe(8);
+
+    const [s] = await select<{ subscribed: unknown; subscribe_time: unknown; unsubscribe_time: unknown }>(
+      db.ds,
+      'SELECT subscribed, subscribe_time, unsubscribe_time FROM oa_subscriptions WHERE openid = ?',
+      ['b-flip'],
+    );
+    // The last two changes are older than what the row shows by then: ignored.
+    expect(Number(s!.subscribed)).toBe(1);
+    const [f] = await select<{ deleted: unknown }>(
+      db.ds,
+      'SELECT deleted FROM wecom_follows WHERE external_userid = ?',
+      ['wm-flip'],
+    );
+    expect(Number(f!.deleted)).toBe(0);
+  });
+
   it('deletes what the batch wrote for a person whose account is cancelled later in the same batch', async () => {
     await store([
       subscribe('b-gone'),

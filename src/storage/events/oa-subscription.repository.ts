@@ -23,6 +23,50 @@ export async function lockSubscription(db: Db, k: SubscriptionKey): Promise<Subs
   );
 }
 
+/** `appId|openid`: one subscription, as a map key. */
+export function subscriptionKey(k: SubscriptionKey): string {
+  return `${k.appId}\u0000${k.openid}`;
+}
+
+/**
+ * lockSubscription for many at once (an inbox batch): subscriptionKey → the row, or null where there is none.
+ * Sorted, so concurrent batches lock in one order.
+ */
+export async function lockSubscriptions(
+  db: Db,
+  keys: readonly SubscriptionKey[],
+): Promise<Map<string, SubscriptionTimes | null>> {
+  const out = new Map<string, SubscriptionTimes | null>();
+  const unique = [...new Map(keys.map((k) => [subscriptionKey(k), k])).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [key] of unique) out.set(key, null);
+  for (let i = 0; i < unique.length; i += LOCK_CHUNK) {
+    const part = unique.slice(i, i + LOCK_CHUNK).map(([, k]) => k);
+    const rows = await select<{
+      id: unknown;
+      app_id: string;
+      openid: string;
+      subscribe_time: unknown;
+      unsubscribe_time: unknown;
+    }>(
+      db,
+      `SELECT id, app_id, openid, subscribe_time, unsubscribe_time FROM oa_subscriptions WHERE ${part
+        .map(() => '(app_id = ? AND openid = ?)')
+        .join(' OR ')}${dialectFor(db).forUpdate}`,
+      part.flatMap((k) => [k.appId, k.openid]),
+    );
+    for (const r of rows)
+      out.set(subscriptionKey({ appId: String(r.app_id), openid: String(r.openid) }), {
+        id: idString(r.id),
+        subscribeTime: fromDbTime(r.subscribe_time),
+        unsubscribeTime: fromDbTime(r.unsubscribe_time),
+      });
+  }
+  return out;
+}
+
+/** Keys per locking read of a batch: an OR of pairs the unique index answers. */
+const LOCK_CHUNK = 300;
+
 export type NewSubscription = SubscriptionKey &
   Pick<OaSubscriptionRow, 'customerId' | 'subscribed' | 'subscribeTime' | 'unsubscribeTime'> & { qr?: QrScene };
 
