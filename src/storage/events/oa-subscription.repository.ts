@@ -1,6 +1,7 @@
 import type { OaSubscriptionRow } from '../entities/oa-subscription.entity';
 import { dialectFor } from '../dialect';
 import { type Db, execute, executeUnlessDuplicate, fromDbTime, idString, select } from '../sql';
+import { lockRowsByKeys } from '../locked-rows';
 
 export type SubscriptionKey = Pick<OaSubscriptionRow, 'appId' | 'openid'>;
 export type SubscriptionTimes = Pick<OaSubscriptionRow, 'id' | 'subscribeTime' | 'unsubscribeTime'>;
@@ -28,44 +29,33 @@ export function subscriptionKey(k: SubscriptionKey): string {
   return `${k.appId}\u0000${k.openid}`;
 }
 
-/**
- * lockSubscription for many at once (an inbox batch): subscriptionKey → the row, or null where there is none.
- * Sorted, so concurrent batches lock in one order.
- */
+/** lockSubscription for many at once (an inbox batch): subscriptionKey → the row, or null where there is none. */
 export async function lockSubscriptions(
   db: Db,
   keys: readonly SubscriptionKey[],
 ): Promise<Map<string, SubscriptionTimes | null>> {
-  const out = new Map<string, SubscriptionTimes | null>();
-  const unique = [...new Map(keys.map((k) => [subscriptionKey(k), k])).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-  for (const [key] of unique) out.set(key, null);
-  for (let i = 0; i < unique.length; i += LOCK_CHUNK) {
-    const part = unique.slice(i, i + LOCK_CHUNK).map(([, k]) => k);
-    const rows = await select<{
-      id: unknown;
-      app_id: string;
-      openid: string;
-      subscribe_time: unknown;
-      unsubscribe_time: unknown;
-    }>(
-      db,
-      `SELECT id, app_id, openid, subscribe_time, unsubscribe_time FROM oa_subscriptions WHERE ${part
-        .map(() => '(app_id = ? AND openid = ?)')
-        .join(' OR ')}${dialectFor(db).forUpdate}`,
-      part.flatMap((k) => [k.appId, k.openid]),
-    );
-    for (const r of rows)
-      out.set(subscriptionKey({ appId: String(r.app_id), openid: String(r.openid) }), {
-        id: idString(r.id),
-        subscribeTime: fromDbTime(r.subscribe_time),
-        unsubscribeTime: fromDbTime(r.unsubscribe_time),
-      });
-  }
+  const out = new Map<string, SubscriptionTimes | null>(keys.map((k) => [subscriptionKey(k), null]));
+  const rows = await lockRowsByKeys<{
+    id: unknown;
+    app_id: string;
+    openid: string;
+    subscribe_time: unknown;
+    unsubscribe_time: unknown;
+  }>(
+    db,
+    'oa_subscriptions',
+    'id, app_id, openid, subscribe_time, unsubscribe_time',
+    ['app_id', 'openid'],
+    keys.map((k) => [k.appId, k.openid]),
+  );
+  for (const r of rows)
+    out.set(subscriptionKey({ appId: String(r.app_id), openid: String(r.openid) }), {
+      id: idString(r.id),
+      subscribeTime: fromDbTime(r.subscribe_time),
+      unsubscribeTime: fromDbTime(r.unsubscribe_time),
+    });
   return out;
 }
-
-/** Keys per locking read of a batch: an OR of pairs the unique index answers. */
-const LOCK_CHUNK = 300;
 
 export type NewSubscription = SubscriptionKey &
   Pick<OaSubscriptionRow, 'customerId' | 'subscribed' | 'subscribeTime' | 'unsubscribeTime'> & { qr?: QrScene };

@@ -1,6 +1,7 @@
 import type { WecomFollowRow } from '../entities/wecom-follow.entity';
 import { dialectFor } from '../dialect';
 import { type Db, execute, executeUnlessDuplicate, fromDbTime, idString, select } from '../sql';
+import { lockRowsByKeys } from '../locked-rows';
 
 export type FollowKey = Pick<WecomFollowRow, 'corpId' | 'staffUserid' | 'externalUserid'>;
 export type FollowTimes = Pick<WecomFollowRow, 'id' | 'createdTime' | 'deletedAt'>;
@@ -22,45 +23,37 @@ export function followKey(k: FollowKey): string {
   return `${k.corpId}\u0000${k.staffUserid}\u0000${k.externalUserid}`;
 }
 
-/**
- * lockFollow for many at once (an inbox batch): followKey → the row, or null where there is none. Sorted, so
- * concurrent batches lock in one order.
- */
+/** lockFollow for many at once (an inbox batch): followKey → the row, or null where there is none. */
 export async function lockFollows(db: Db, keys: readonly FollowKey[]): Promise<Map<string, FollowTimes | null>> {
-  const out = new Map<string, FollowTimes | null>();
-  const unique = [...new Map(keys.map((k) => [followKey(k), k])).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-  for (const [key] of unique) out.set(key, null);
-  for (let i = 0; i < unique.length; i += LOCK_CHUNK) {
-    const part = unique.slice(i, i + LOCK_CHUNK).map(([, k]) => k);
-    const rows = await select<{
-      id: unknown;
-      corp_id: string;
-      staff_userid: string;
-      external_userid: string;
-      created_time: unknown;
-      deleted_at: unknown;
-    }>(
-      db,
-      `SELECT id, corp_id, staff_userid, external_userid, created_time, deleted_at FROM wecom_follows WHERE ${part
-        .map(() => '(corp_id = ? AND staff_userid = ? AND external_userid = ?)')
-        .join(' OR ')}${dialectFor(db).forUpdate}`,
-      part.flatMap((k) => [k.corpId, k.staffUserid, k.externalUserid]),
-    );
-    for (const r of rows)
-      out.set(
-        followKey({
-          corpId: String(r.corp_id),
-          staffUserid: String(r.staff_userid),
-          externalUserid: String(r.external_userid),
-        }),
-        { id: idString(r.id), createdTime: fromDbTime(r.created_time), deletedAt: fromDbTime(r.deleted_at) },
-      );
+  const out = new Map<string, FollowTimes | null>(keys.map((k) => [followKey(k), null]));
+  const rows = await lockRowsByKeys<{
+    id: unknown;
+    corp_id: string;
+    staff_userid: string;
+    external_userid: string;
+    created_time: unknown;
+    deleted_at: unknown;
+  }>(
+    db,
+    'wecom_follows',
+    'id, corp_id, staff_userid, external_userid, created_time, deleted_at',
+    ['corp_id', 'staff_userid', 'external_userid'],
+    keys.map((k) => [k.corpId, k.staffUserid, k.externalUserid]),
+  );
+  for (const r of rows) {
+    const key = {
+      corpId: String(r.corp_id),
+      staffUserid: String(r.staff_userid),
+      externalUserid: String(r.external_userid),
+    };
+    out.set(followKey(key), {
+      id: idString(r.id),
+      createdTime: fromDbTime(r.created_time),
+      deletedAt: fromDbTime(r.deleted_at),
+    });
   }
   return out;
 }
-
-/** Keys per locking read of a batch: an OR of triples the unique index answers. */
-const LOCK_CHUNK = 300;
 
 export type NewFollow = FollowKey &
   Pick<WecomFollowRow, 'customerId' | 'state' | 'createdTime' | 'deleted' | 'deletedAt'> & {

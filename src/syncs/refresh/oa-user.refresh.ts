@@ -1,26 +1,19 @@
-import type { DataSource } from '../../storage';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { OfficialAccountClient } from '../../../connectors/official-account/client';
 import type { UserInfoWire } from '../../../connectors/official-account/client-types';
 import type { OfficialAccount } from '../../../config';
-import type { IdentityService } from '../../identity/identity.service';
+import type { RefreshDeps } from './refresh-deps';
 import { IdentityCache } from '../../identity/identity-cache';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import { refsOf } from '../oa/followers.sync';
 import { upsertSubscriptions } from '../../storage/syncs/oa-subscription.writer';
 import { writeWechatValues } from '../../storage/attributes/wechat-attribute.writer';
 import { userInfoValues } from '../oa/user-attributes';
-import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/refresh-queue.repository';
+import type { RefreshJob } from '../../storage/syncs/refresh-queue.repository';
 
 export const OA_REFRESH_SOURCE = 'refresh.oa_user';
 
-type OaRefreshDeps = {
-  ds: DataSource;
-  client: OfficialAccountClient;
-  identity: IdentityService;
-  queue: RefreshQueueRepository;
-  now: () => number;
-};
+type OaRefreshDeps = RefreshDeps<OfficialAccountClient>;
 
 /**
  * A subscribe callback carries only the openid (wechat-api.md §9): read user/info for the unionid (OA bound to

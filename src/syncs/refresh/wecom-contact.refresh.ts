@@ -1,14 +1,13 @@
-import type { DataSource } from '../../storage';
 import { isWechatApiError } from '../../../connectors/common/http/wechat-api-error';
 import type { WecomClient } from '../../../connectors/wecom/client';
 import type { ExternalContactDetail, FollowInfoWire, FollowUserWire } from '../../../connectors/wecom/client-types';
 import type { WecomAccount } from '../../../config';
-import type { IdentityService } from '../../identity/identity.service';
+import type { RefreshDeps } from './refresh-deps';
 import { IdentityCache } from '../../identity/identity-cache';
 import { retryingTransaction } from '../../storage/conflict-retry';
 import { contactObservation } from '../wecom/contact-refs';
 import { markOtherFollowsDeleted, upsertFollows } from '../../storage/syncs/wecom-follow.writer';
-import type { RefreshJob, RefreshQueueRepository } from '../../storage/syncs/refresh-queue.repository';
+import type { RefreshJob } from '../../storage/syncs/refresh-queue.repository';
 import { relationReadHooks } from './relation-read-hooks';
 import { recordSyncLosses } from '../../storage/channels/customer-channel.repository';
 import { writeWechatValues } from '../../storage/attributes/wechat-attribute.writer';
@@ -16,13 +15,7 @@ import { contactValues } from '../wecom/contact-attributes';
 
 export const WECOM_REFRESH_SOURCE = 'refresh.wecom_contact';
 
-type ContactRefreshDeps = {
-  ds: DataSource;
-  client: WecomClient;
-  identity: IdentityService;
-  queue: RefreshQueueRepository;
-  now: () => number;
-};
+type ContactRefreshDeps = RefreshDeps<WecomClient>;
 
 /** One contact's externalcontact/get: its detail, none (no relation left), or the error to retry it by. */
 interface ContactRead {
