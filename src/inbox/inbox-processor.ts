@@ -34,7 +34,8 @@ export interface InboxProcessorOptions {
   crowdedInFlight: number;
   /**
    * Once the oldest row of a batch waited this long, the processor stops stepping back: a callback's customer and
-   * timeline row are visible within 2 s of its ack (DESIGN §9), so resting for acks ends well before that.
+   * timeline row are visible within 2 s of its ack (DESIGN §9), so resting for acks ends well before that,
+   * leaving room for a batch's own time and the rows that queued behind it.
    */
   maxLagMs: number;
   /** Poll interval when idle and not woken (other instances' rows, due retries). */
@@ -52,7 +53,7 @@ export const DEFAULT_PROCESSOR_OPTIONS: InboxProcessorOptions = {
   busyRestFactor: 19,
   crowdedRestFactor: 99,
   crowdedInFlight: 4,
-  maxLagMs: 1_000,
+  maxLagMs: 500,
   pollMs: 1000,
   leaseMs: 120_000,
   maxAttempts: 8,

@@ -1,6 +1,7 @@
 import { RefreshQueueRepository, enqueueRefresh } from '../../src/storage/syncs/refresh-queue.repository';
 import { hintOf } from '../../src/syncs/refresh/refresh-hints.hook';
 import { RefreshWorker } from '../../src/syncs/refresh/refresh.worker';
+import { fromDbTime } from '../../src/storage/sql';
 import { clearTables } from '../helpers/test-db';
 import { useTestDatabase } from '../helpers/describe-db';
 import { count, startSyncHarness, type SyncHarness } from './sync-harness';
@@ -272,6 +273,31 @@ describe('refresh queue: callbacks are hints, re-reads are the truth', () => {
       expect(row).toMatchObject({ status: 'pending' });
       expect(Number(row!.attempts)).toBe(1);
       expect(String(row!.last_error)).toContain('-1');
+    } finally {
+      h.emu.state.chaos.set({ seed: 1, rules: [], latencyMs: 0 });
+    }
+  });
+
+  it('a WeCom read over the frequency limit (45009) waits out the window instead of being given up', async () => {
+    const corp = h.emu.state.world.corp(h.wecom().corpId)!;
+    const slot = corp.relationsBySlot.findIndex((rels) => rels.length >= 1);
+    const external = corp.externalUserid(slot);
+    h.emu.state.chaos.set({
+      seed: 1,
+      rules: [{ api: '*/cgi-bin/externalcontact/get', errcode: 45009, rate: 1 }],
+      latencyMs: 0,
+    });
+    try {
+      await enqueueRefresh(db.ds, [{ kind: 'wecom_contact', account: h.wecom().corpId, subject: external }], now());
+      const before = Date.now();
+      await worker.drainOnce();
+      const [row] = (await db.ds.query('SELECT status, next_attempt_at FROM refresh_queue')) as {
+        status: string;
+        next_attempt_at: unknown;
+      }[];
+      expect(row!.status).toBe('pending');
+      const next = fromDbTime(row!.next_attempt_at)!;
+      expect(next.getTime()).toBeGreaterThanOrEqual(before + 59_000);
     } finally {
       h.emu.state.chaos.set({ seed: 1, rules: [], latencyMs: 0 });
     }

@@ -189,7 +189,11 @@ export class RefreshWorker implements Worker {
     // runs again soon with the new one instead of failing (DESIGN §6).
     const tokenError =
       (isWechatApiError(err) && err.category === 'TOKEN_EXPIRED') || err instanceof TokenUnavailableError;
-    const retryable = tokenError || (isWechatApiError(err) ? err.retryable : !(err instanceof UnknownAccountError));
+    // A frequency limit (WeCom's 45009 per minute, hour and day) says "later", never "never": the read waits at
+    // least the limit's window (retryAfterSeconds) instead of being given up.
+    const rateLimited = isWechatApiError(err) && err.category === 'RATE_LIMITED';
+    const retryable =
+      tokenError || rateLimited || (isWechatApiError(err) ? err.retryable : !(err instanceof UnknownAccountError));
     const giveUp = !retryable || job.attempts >= this.opts.maxAttempts;
     const hinted = isWechatApiError(err) && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
     const baseMs = tokenError ? this.opts.tokenRetryMs : this.opts.backoffBaseMs;
