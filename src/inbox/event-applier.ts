@@ -76,8 +76,9 @@ export class EventApplier {
   }
 
   /**
-   * Reads and locks, in one go, the identities every row of a batch names (DESIGN §4 locks, taken in one sorted
-   * statement rather than row by row), with their customers and tombstones.
+   * Reads and locks, in one go, what the rows of a batch name (the locks of DESIGN §4, taken in one sorted statement
+   * each rather than row by row): their identities with customers, owners' identities and tombstones, and the OA
+   * subscriptions and WeCom relations they change.
    */
   async prefetch(batch: InboxBatch, rows: readonly InboxRow[]): Promise<void> {
     const refs: IdentityRef[] = [];
