@@ -151,11 +151,9 @@ export class IdentityService {
       found.push(...(await findIdentities(db, lookup.slice(i, i + PREFETCH_CHUNK), true)));
     cache.rememberIdentities(lookup, found);
     const ownerIds = [...new Set(found.map((i) => i.customerId))].sort();
-    if (ownerIds.length > 0) {
-      cache.rememberCustomers(await findCustomers(db, ownerIds, true));
-      // Their other identities too: a resolution that attaches one plans against all of them.
-      cache.rememberIdentitiesOfCustomers(ownerIds, await identitiesOfCustomers(db, ownerIds, true));
-    }
+    // Not their other identities: locking those through the customer index, after the identities locked by key
+    // above, deadlocks concurrent batches that share customers. A resolution that attaches reads them (and keeps them).
+    if (ownerIds.length > 0) cache.rememberCustomers(await findCustomers(db, ownerIds, true));
     const foundKeys = new Set(found.map(identityKey));
     const hashes = lookup.filter((r) => !foundKeys.has(identityKey(r))).map((r) => this.deps.hasher.hash(r));
     if (hashes.length === 0) return;
