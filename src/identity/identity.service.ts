@@ -17,6 +17,7 @@ import {
   type StoredIdentity,
   anyTombstone,
   tombstonedAmong,
+  lockIdentities,
   deleteIdentity,
   findIdentities,
   identitiesOfCustomers,
@@ -61,9 +62,6 @@ export interface IdentityServiceDeps {
   mergeByPhone: boolean;
   now: () => number;
 }
-
-/** Identities per locking read of a batch prefetch: an OR of (type, scope, value) triples the index answers. */
-const PREFETCH_CHUNK = 300;
 
 /** `scope` of every phone identity. */
 export const PHONE_SCOPE = 'default';
@@ -144,11 +142,7 @@ export class IdentityService {
     const own = cleanRefs(refs).filter((r) => r.type !== 'phone');
     const lookup = [...own, ...openidSiblings(own)];
     if (lookup.length === 0) return;
-    // Sorted, so concurrent batches take their row locks in one order.
-    lookup.sort((a, b) => (identityKey(a) < identityKey(b) ? -1 : 1));
-    const found: StoredIdentity[] = [];
-    for (let i = 0; i < lookup.length; i += PREFETCH_CHUNK)
-      found.push(...(await findIdentities(db, lookup.slice(i, i + PREFETCH_CHUNK), true)));
+    const found = await lockIdentities(db, lookup);
     cache.rememberIdentities(lookup, found);
     const ownerIds = [...new Set(found.map((i) => i.customerId))].sort();
     // Not their other identities: locking those through the customer index, after the identities locked by key
@@ -217,18 +211,15 @@ export class IdentityService {
         if (survivor[f] === null) survivor = { ...survivor, [f]: merged[f] };
     }
     for (const ref of plan.attach) {
-      const valueEnc = encrypted.get(ref.value) ?? null;
-      const id = await this.attach(db, survivor.id, ref, valueEnc, !!obs.verified, obs, now);
-      const source = obs.source.slice(0, 64);
-      const stored = {
-        ...ref,
-        id,
-        customerId: survivor.id,
-        valueEnc,
-        source,
-        verified: !!obs.verified,
-        createdAt: now,
-      };
+      const stored = await this.attach(
+        db,
+        survivor.id,
+        ref,
+        encrypted.get(ref.value) ?? null,
+        !!obs.verified,
+        obs,
+        now,
+      );
       cache?.rememberAttached(stored, created);
     }
     if (created) cache?.rememberCustomers([survivor]);
@@ -391,10 +382,10 @@ export class IdentityService {
     verified: boolean,
     obs: Observation,
     now: Date,
-  ): Promise<string> {
+  ): Promise<StoredIdentity> {
     const id = await insertIdentity(db, { customerId, ref, valueEnc, source: obs.source, verified, now });
     await insertLink(db, { customerId, identityId: id, source: obs.source, inboxId: obs.inboxId ?? null, now });
-    return id;
+    return { ...ref, id, customerId, valueEnc, source: obs.source, verified, createdAt: now };
   }
 
   /** Returns the fields it changed, if any. */

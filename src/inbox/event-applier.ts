@@ -77,8 +77,8 @@ export class EventApplier {
 
   /**
    * Reads and locks, in one go, what the rows of a batch name (the locks of DESIGN §4, taken in one sorted statement
-   * each rather than row by row): their identities with customers, owners' identities and tombstones, and the OA
-   * subscriptions and WeCom relations they change.
+   * each rather than row by row): their identities with customers and tombstones, and the OA subscriptions and
+   * WeCom relations they change.
    */
   async prefetch(batch: InboxBatch, rows: readonly InboxRow[]): Promise<void> {
     const refs: IdentityRef[] = [];
@@ -126,7 +126,8 @@ export class EventApplier {
 
   /**
    * A privacy event deletes and unlinks what a person left (DESIGN §12): what the batch deferred lands first so
-   * it is deleted too, and nothing read before it (identities, customers, subscriptions, relations) is trusted after it.
+   * it is deleted too, and nothing read before it (identities, customers, subscriptions, relations) is trusted
+   * after it.
    */
   private async privacyNotice(
     ctx: ApplyContext,

@@ -21,9 +21,10 @@ const timelineWork: DeferredWork<TimelineEntry> = {
 };
 
 /**
- * One claimed batch inside its transaction: the identities, subscriptions and relations its rows name, read
- * and locked at once (see IdentityCache), and the deferred writes. `flush()` runs before the rows are marked done, before a merge
- * moves rows a deferred write would belong to, and before privacy events, which delete what a person left.
+ * One claimed batch inside its transaction: the identities, subscriptions and relations its rows name, read and
+ * locked at once (see IdentityCache), and the deferred writes. `flush()` runs before the rows are marked done,
+ * before a merge moves rows a deferred write would belong to, and before privacy events, which delete what a
+ * person left.
  */
 export class InboxBatch {
   readonly identities = new IdentityCache();

@@ -14,7 +14,7 @@ import { RoundFailures } from '../workers/round-failures';
 
 export interface InboxProcessorOptions {
   batchSize: number;
-  /** Batch size while callbacks are arriving and the backlog is within maxLagMs (short transactions, short lock holds). */
+  /** Batch size while callbacks arrive and the backlog is within maxLagMs (short transactions and lock holds). */
   busyBatchSize: number;
   /**
    * While callbacks are arriving the processor rests this many times as long as its last batch took, so acks

@@ -1,6 +1,7 @@
 import type { IdentityRef, IdentityType } from './identity-types';
 import { dialectFor } from '../dialect';
 import { type Db, execute, fromDbTime, idString, select } from '../sql';
+import { lockRowsByKeys } from '../locked-rows';
 
 /** One `identities` row as resolution needs it. */
 export interface StoredIdentity extends IdentityRef {
@@ -36,6 +37,18 @@ export async function findIdentities(db: Db, refs: readonly IdentityRef[], lock 
   return (
     await select(db, `SELECT ${COLUMNS} FROM identities WHERE ${where}${lock ? dialectFor(db).forUpdate : ''}`, params)
   ).map(toIdentity);
+}
+
+/** findIdentities, locked, for a whole batch's identities: in sorted, bounded statements (lockRowsByKeys). */
+export async function lockIdentities(db: Db, refs: readonly IdentityRef[]): Promise<StoredIdentity[]> {
+  const rows = await lockRowsByKeys(
+    db,
+    'identities',
+    COLUMNS,
+    ['type', 'scope', 'value'],
+    refs.map((r) => [r.type, r.scope, r.value]),
+  );
+  return rows.map(toIdentity);
 }
 
 export async function identitiesOfCustomers(

@@ -41,8 +41,9 @@ const DEFAULTS: RefreshWorkerOptions = {
 
 /**
  * Drains `refresh_queue`: each claimed hint becomes a WeChat read, and the hints of one kind and account claimed
- * together are stored, and their rows completed, in one transaction (handleGroup). Failures back off (WeChat's rate-limit hint respected) and give up
- * after `maxAttempts`; non-retryable WeChat errors fail at once. Several instances claim disjoint rows.
+ * together are stored, and their rows completed, in one transaction (handleGroup). Failures back off (WeChat's
+ * rate-limit hint respected) and give up after `maxAttempts`; non-retryable WeChat errors fail at once. Several
+ * instances claim disjoint rows.
  */
 export class RefreshWorker implements Worker {
   readonly name = 'refresh-worker';

@@ -118,7 +118,8 @@ async function storeContactReads(
     await upsertFollows(em, account.corpId, follows, now);
     await writeWechatValues(em, values, now);
     for (const r of reads) {
-      // A relation the re-read no longer finds ended without its callback reaching us: a loss, as a full sync counts it.
+      // A relation the re-read no longer finds ended without its callback reaching us: a loss, as a full sync
+      // counts it.
       const gone = await markOtherFollowsDeleted(em, account.corpId, r.job.subject, r.readAt, now);
       await recordSyncLosses(em, gone, now);
     }
