@@ -27,6 +27,7 @@ import { Operators1795385900000 } from './1795385900000-operators';
 import { Webhooks1796000200000 } from './1796000200000-webhooks';
 import { Imports1796000300000 } from './1796000300000-imports';
 import { Consents1796000400000 } from './1796000400000-consents';
+import { PurchaseFigures1796000500000 } from './1796000500000-purchase-figures';
 
 /** Every migration, oldest first. Listed explicitly (no filesystem globbing) so builds and tests agree. */
 export const migrations: (new () => MigrationInterface)[] = [
@@ -58,4 +59,5 @@ export const migrations: (new () => MigrationInterface)[] = [
   Webhooks1796000200000,
   Imports1796000300000,
   Consents1796000400000,
+  PurchaseFigures1796000500000,
 ];

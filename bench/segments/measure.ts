@@ -20,6 +20,8 @@ export interface RuleFigures {
   previewS: number;
   floorS: number;
   ratio: number;
+  /** Against the hand-written statement over the kept figures, where the rule has one. */
+  keptRatio?: number;
   runS: number;
   changed: number;
   queuedOpenids: number;
@@ -56,6 +58,8 @@ export async function measureRule(
   const floors: number[] = [];
   const counts = new Set<number>();
   const floorCounts = new Set<number>();
+  const keptFloors: number[] = [];
+  const keptCounts = new Set<number>();
   for (let i = 0; i < REPEATS; i++) {
     const [p, ps] = await timed(() => segments.preview(segment.id, {}));
     previews.push(ps);
@@ -63,6 +67,12 @@ export async function measureRule(
     const [f, fs] = await timed(() => select(ds, r.floor.sql, r.floor.params));
     floors.push(fs);
     floorCounts.add(Number(f[0]?.n ?? -1));
+    if (r.keptFloor) {
+      const kept = r.keptFloor;
+      const [k, ks] = await timed(() => select(ds, kept.sql, kept.params));
+      keptFloors.push(ks);
+      keptCounts.add(Number(k[0]?.n ?? -1));
+    }
   }
   const count = [...counts][0]!;
   const floorCount = [...floorCounts][0]!;
@@ -75,13 +85,22 @@ export async function measureRule(
   const previewS = median(previews);
   const floorS = median(floors);
   const ratio = previewS / floorS;
+  const keptS = keptFloors.length ? median(keptFloors) : undefined;
+  const keptRatio = keptS === undefined ? undefined : previewS / keptS;
   const changed = run.added + run.removed;
   // No consents are seeded, so the run's members are exactly the previewed set (DESIGN §12 excludes withdrawals).
-  const countsAgree = counts.size === 1 && floorCounts.size === 1 && count === floorCount && run.members === count;
+  const keptAgree = keptCounts.size === 0 || (keptCounts.size === 1 && keptCounts.has(count));
+  const countsAgree =
+    counts.size === 1 && floorCounts.size === 1 && count === floorCount && run.members === count && keptAgree;
   const lines = [
     `  ${r.name}`,
     `    preview ${n(count).padStart(9)} customers  ${previewS.toFixed(2)} s (${secs(previews)})  target ≤ ${PREVIEW_TARGET_S} s: ${verdict(previewS <= PREVIEW_TARGET_S)}`,
     `    floor   ${n(floorCount).padStart(9)} customers  ${floorS.toFixed(2)} s (${secs(floors)})  preview/floor ${ratio.toFixed(2)}×  target ≤ ${FLOOR_RATIO_TARGET}×: ${verdict(ratio <= FLOOR_RATIO_TARGET)}`,
+    ...(keptS === undefined || keptRatio === undefined
+      ? []
+      : [
+          `    figures ${n([...keptCounts][0]!).padStart(9)} customers  ${keptS.toFixed(2)} s (${secs(keptFloors)})  preview/figures floor ${keptRatio.toFixed(2)}×  target ≤ ${FLOOR_RATIO_TARGET}×: ${verdict(keptRatio <= FLOOR_RATIO_TARGET)}`,
+        ]),
     `    run     +${n(run.added)} −${n(run.removed)} memberships (${n(run.members)} members, ${n(run.scanned)} scanned), ` +
       `${n(queuedOpenids)} openids queued for push in ${n(queued.length)} outbox rows  ${runS.toFixed(1)} s  ` +
       (changed >= RUN_TARGET_CHANGES
@@ -90,7 +109,20 @@ export async function measureRule(
   ];
   if (!countsAgree)
     lines.push(
-      `    MISMATCH: previews ${[...counts].join('/')}, floors ${[...floorCounts].join('/')}, run members ${run.members}`,
+      `    MISMATCH: previews ${[...counts].join('/')}, floors ${[...floorCounts].join('/')}${keptCounts.size ? `, figures floors ${[...keptCounts].join('/')}` : ''}, run members ${run.members}`,
     );
-  return { name: r.name, count, floorCount, previewS, floorS, ratio, runS, changed, queuedOpenids, countsAgree, lines };
+  return {
+    name: r.name,
+    count,
+    floorCount,
+    previewS,
+    floorS,
+    ratio,
+    keptRatio,
+    runS,
+    changed,
+    queuedOpenids,
+    countsAgree,
+    lines,
+  };
 }

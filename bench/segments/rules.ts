@@ -13,7 +13,10 @@ export interface Floor {
 export interface BenchRule {
   name: string;
   rule: Rule;
+  /** Counted from the raw rows (transactions, events…): it also checks the figures the preview reads. */
   floor: Floor;
+  /** The same question as a DBA would ask it of the figures kept on the customer row, where the rule reads them. */
+  keptFloor?: Floor;
 }
 
 /** Purchases as the rule compiler counts them (paid, refunded ones included: src/storage/segments/rule-compiler.ts). */
@@ -37,6 +40,11 @@ export function rfmRule(now: Date): BenchRule {
           SELECT t.customer_id FROM transactions t WHERE ${PURCHASE} GROUP BY t.customer_id
           HAVING MAX(t.success_time) >= ? AND COUNT(*) >= ? AND SUM(t.amount_total) >= ?
         ) r ON r.customer_id = c.id WHERE c.status = 'active'`,
+      params: [since(now, 90), 7, 70_000],
+    },
+    keptFloor: {
+      sql: `SELECT COUNT(*) AS n FROM customers c WHERE c.status = 'active'
+          AND c.last_purchase_at >= ? AND c.purchase_orders >= ? AND c.purchase_spent_fen >= ?`,
       params: [since(now, 90), 7, 70_000],
     },
   };

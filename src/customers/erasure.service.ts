@@ -1,3 +1,4 @@
+import { refreshPurchaseFigures } from '../storage/customers/purchase-figures.repository';
 import type { DataSource, EntityManager } from '../storage';
 import { eventKeyPrefixOf } from '../../connectors/common/push-mapping';
 import { deleteInboxRows, inboxIdsByKeyPrefix, inboxIdsOfCustomers } from '../storage/inbox/inbox-retention.repository';
@@ -95,6 +96,7 @@ export class ErasureService {
       inboxRows: await deleteInboxRows(em, [...inboxIds]),
     };
     await detachRefunds(em, all);
+    await refreshPurchaseFigures(em, all);
     await del('customer_channels');
     await del('channel_activity');
     await del('customer_attributes');

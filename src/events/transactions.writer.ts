@@ -15,6 +15,7 @@ import {
   updatePaidTrade,
   type PaidTrade,
 } from '../storage/events/transaction.repository';
+import { refreshPurchaseFigures } from '../storage/customers/purchase-figures.repository';
 import type { Db } from '../storage/sql';
 
 const isoDate = (v: string | undefined): Date | null => (v ? new Date(v) : null);
@@ -22,7 +23,8 @@ const isoDate = (v: string | undefined): Date | null => (v ? new Date(v) : null)
 /**
  * TRANSACTION.SUCCESS into `transactions`, idempotent per (mch_id, out_trade_no) (wechat-api.md §8.3: duplicates
  * are normal). A payment already refunded keeps its REFUND state when the success notification is redelivered;
- * a customer found later fills an unlinked row. Refunds that arrived first get the customer too.
+ * a customer found later fills an unlinked row. Refunds that arrived first get the customer too. The customer's
+ * purchase figures are recomputed with the row.
  */
 export async function applyPayment(
   db: Db,
@@ -46,12 +48,14 @@ export async function applyPayment(
     const id = await insertPaidTrade(db, mchId, e.outTradeNo, paid, e.tradeState || 'SUCCESS', customerId, now);
     if (id === undefined) return applyPayment(db, mchId, e, customerId, now);
     if (customerId) await linkRefunds(db, mchId, e.outTradeNo, customerId);
+    await refreshPurchaseFigures(db, [customerId]);
     return id;
   }
   const state = existing.state === 'REFUND' ? 'REFUND' : e.tradeState || 'SUCCESS';
   await updatePaidTrade(db, existing.id, paid, state, customerId, now);
   const linked = existing.customerId ?? customerId;
   if (linked) await linkRefunds(db, mchId, e.outTradeNo, linked);
+  await refreshPurchaseFigures(db, [linked]);
   return existing.id;
 }
 
@@ -84,5 +88,7 @@ export async function applyRefund(db: Db, mchId: string, e: PaymentRefunded, now
     await insertRefund(db, mchId, e.outRefundNo, notice, now);
   }
   await setRefundedTotal(db, trade.id, await refundedTotal(db, mchId, e.outTradeNo), now);
+  // A refund keeps the order counted, but it can turn a trade of another state into a REFUND one.
+  await refreshPurchaseFigures(db, [trade.customerId]);
   return trade.customerId;
 }

@@ -26,6 +26,7 @@ import {
   type MergeRecord,
 } from '../storage/identity/merge-log.repository';
 import { retryingTransaction } from '../storage/conflict-retry';
+import { refreshPurchaseFigures } from '../storage/customers/purchase-figures.repository';
 import {
   type CombinedChannel,
   combineSharedChannels,
@@ -77,6 +78,7 @@ export async function mergeCustomers(
     await moveRows(db, field, ids, merged.id, survivor.id);
     moved[field] = ids;
   }
+  if (moved.transactions.length > 0) await refreshPurchaseFigures(db, [survivor.id, merged.id]);
   const held = new Set((await tagRowsOf(db, survivor.id)).map((t) => `${t.tagId}|${t.source}`));
   moved.customerTags = (await tagRowsOf(db, merged.id))
     .filter((t) => !held.has(`${t.tagId}|${t.source}`))
@@ -169,6 +171,7 @@ export async function undoMerge(ds: DataSource, mergeId: string, by: string, now
       await moveRows(em, field, ids, survivor.id, merged.id);
       restored += ids.length;
     }
+    if ((merge.moved.transactions ?? []).length > 0) await refreshPurchaseFigures(em, [survivor.id, merged.id]);
     if (copies) restored += await restoreAttributeCopies(em, survivor.id, merged.id, copies);
     await separateSharedChannels(em, (merge.evidence?.channelsCombined ?? []) as CombinedChannel[]);
     // Each person's subjects are theirs again: WeChat gets back to each one's own tags.

@@ -1,3 +1,4 @@
+import { refreshPurchaseFigures } from '../storage/customers/purchase-figures.repository';
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import type { SourceConfig } from '../../config/schema';
 import type { IdentityService } from '../identity/identity.service';
@@ -169,6 +170,10 @@ export class IngestWriter {
     await setPhoneWhereNone(db, phones, now);
     if (!ctx.skipDuplicateCheck) await this.markDuplicates(db, items, results, ctx.source.id);
     await insertImportedOrders(db, orders, now);
+    await refreshPurchaseFigures(
+      db,
+      orders.map((o) => o.customerId),
+    );
     await writeTimelines(db, events);
     return results;
   }

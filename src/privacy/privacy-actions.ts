@@ -1,3 +1,4 @@
+import { refreshPurchaseFigures } from '../storage/customers/purchase-figures.repository';
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import type { PrivacyNotice } from '../../connectors/common/normalized-event';
 import { eventKeyPrefixOf } from '../../connectors/common/push-mapping';
@@ -134,6 +135,7 @@ export class PrivacyActions {
     if (prefix) for (const id of await inboxIdsByKeyPrefix(ctx.em, [prefix])) inboxIds.add(id);
     add('events', await deleteAccountEvents(ctx.em, customerId, identity.scope));
     add('channelRows', await deleteOpenidTraces(ctx.em, identity.scope, identity.value));
+    await refreshPurchaseFigures(ctx.em, [customerId]);
     await deleteRefreshesOf(ctx.em, [{ account: identity.scope, subject: identity.value }]);
     await deleteIdentityWithLinks(ctx.em, identity.id);
     add('identities', 1);

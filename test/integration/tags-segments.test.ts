@@ -1,3 +1,4 @@
+import { rebuildPurchaseFigures } from '../../src/storage/customers/purchase-figures.repository';
 import { segmentsJob } from '../../src/jobs/segments.job';
 import { silentLogger } from '../../src/logger';
 import { idString, insertIgnore, select } from '../../src/storage/sql';
@@ -39,6 +40,8 @@ describe('segments', () => {
         updated_at: t,
       })),
     );
+    // Fixtures write transactions directly; the writers keep the purchase figures, so the fixture recomputes them.
+    await rebuildPurchaseFigures(db.ds);
   });
   afterAll(async () => {
     await w?.close();

@@ -2,8 +2,8 @@ import type { CustomerRow, CustomerStatus } from '../entities';
 import { type Db, execute, fromDbTime, select } from '../sql';
 import { dialectFor } from '../dialect';
 
-/** A `customers` row as the repository reads and writes it. */
-export type StoredCustomer = CustomerRow;
+/** A `customers` row as the repository reads and writes it: the purchase figures are kept apart (purchase-figures). */
+export type StoredCustomer = Omit<CustomerRow, 'purchaseOrders' | 'purchaseSpentFen' | 'lastPurchaseAt'>;
 
 const COLUMN_NAMES = [
   'id',

@@ -12,6 +12,10 @@ export interface CustomerRow {
   avatarUrl: string | null;
   /** AES-256-GCM ciphertext of the verified phone number (DESIGN §7). */
   phoneEnc: string | null;
+  /** Lifetime purchases, their total in fen and the last one's time, kept from `transactions` (DESIGN §5 RFM). */
+  purchaseOrders: number;
+  purchaseSpentFen: number;
+  lastPurchaseAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,6 +30,9 @@ export const CustomerEntity = new EntitySchema<CustomerRow>({
     displayName: col.str('display_name', 128, true),
     avatarUrl: col.str('avatar_url', 512, true),
     phoneEnc: col.key('phone_enc', 255, { nullable: true }),
+    purchaseOrders: col.int('purchase_orders', { default: 0 }),
+    purchaseSpentFen: col.count('purchase_spent_fen', { default: 0 }),
+    lastPurchaseAt: col.time('last_purchase_at', true),
     createdAt: col.createdAt(),
     updatedAt: col.updatedAt(),
   },

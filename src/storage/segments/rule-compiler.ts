@@ -1,3 +1,4 @@
+import { isPurchase } from '../customers/purchase-figures.repository';
 import type { AttributeOperand, Condition, Rule } from './rule-types';
 
 /** A boolean SQL expression over the customer alias `c`, with its bound parameters in order. */
@@ -13,7 +14,7 @@ const IDENTITY_TYPE = {
   wecom: 'wecom_external_userid',
 } as const;
 /** Purchases as the customer profile counts them (src/customers/profile.service.ts `rfm`). */
-const PURCHASE = "t.customer_id = c.id AND t.state IN ('SUCCESS', 'REFUND') AND t.success_time IS NOT NULL";
+const PURCHASE = `t.customer_id = c.id AND ${isPurchase('t')}`;
 export const DAY_MS = 86_400_000;
 /**
  * The customer's current memberships of groups WeCom still has (DESIGN §10.1): an external member is whoever
@@ -24,6 +25,7 @@ const GROUP_MEMBERSHIPS = `identities i
   JOIN wecom_groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id AND g.status = 'active'
   WHERE i.customer_id = c.id AND i.type = 'wecom_external_userid'`;
 export const SPENT_FEN = 'COALESCE(SUM(t.amount_total), 0)';
+const daysBefore = (now: Date, days: number): Date => new Date(now.getTime() - days * DAY_MS);
 
 /** Binds parameters in the order their `?` appear; `since` is a column bound to `now` minus some days. */
 export interface Binder {
@@ -39,7 +41,7 @@ export function binder(now: Date): Binder {
     return '?';
   };
   const since = (days: number | undefined, column: string): string =>
-    days !== undefined ? ` AND ${column} >= ${p(new Date(now.getTime() - days * DAY_MS))}` : '';
+    days !== undefined ? ` AND ${column} >= ${p(daysBefore(now, days))}` : '';
   return { params, p, since };
 }
 
@@ -160,19 +162,24 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
         return `EXISTS (SELECT 1 FROM ${rowsOf.identities(c, b)})`;
       case 'subscribed':
         return `EXISTS (SELECT 1 FROM ${rowsOf.subscriptions(c, b)})`;
+      // Lifetime figures are the customer's own columns, kept by every writer of a purchase (purchase-figures);
+      // a window still counts the transactions in it.
       case 'lastPurchase': {
-        const parts: string[] = [];
-        if (c.withinDays !== undefined) parts.push(`EXISTS (SELECT 1 FROM ${rowsOf.purchases(c.withinDays, b)})`);
-        if (c.olderThanDays !== undefined) {
-          parts.push(`EXISTS (SELECT 1 FROM ${rowsOf.purchases(undefined, b)})`);
-          parts.push(`NOT EXISTS (SELECT 1 FROM ${rowsOf.purchases(c.olderThanDays, b)})`);
-        }
+        // IS NOT NULL keeps a customer who never bought false rather than unknown, so `not` includes them.
+        const parts: string[] = ['c.last_purchase_at IS NOT NULL'];
+        if (c.withinDays !== undefined) parts.push(`c.last_purchase_at >= ${b.p(daysBefore(now, c.withinDays))}`);
+        if (c.olderThanDays !== undefined)
+          parts.push(`c.last_purchase_at < ${b.p(daysBefore(now, c.olderThanDays))}`);
         return `(${parts.join(' AND ')})`;
       }
       case 'orders':
-        return between(`(SELECT COUNT(*) FROM ${rowsOf.purchases(c.withinDays, b)})`, c.min, c.max);
+        return c.withinDays === undefined
+          ? between('c.purchase_orders', c.min, c.max)
+          : between(`(SELECT COUNT(*) FROM ${rowsOf.purchases(c.withinDays, b)})`, c.min, c.max);
       case 'spend':
-        return between(`(SELECT ${SPENT_FEN} FROM ${rowsOf.purchases(c.withinDays, b)})`, c.minFen, c.maxFen);
+        return c.withinDays === undefined
+          ? between('c.purchase_spent_fen', c.minFen, c.maxFen)
+          : between(`(SELECT ${SPENT_FEN} FROM ${rowsOf.purchases(c.withinDays, b)})`, c.minFen, c.maxFen);
       case 'events': {
         const min = c.min ?? (c.max === undefined ? 1 : undefined);
         // A customer with no event is never in the grouped set, so only a condition that needs one may use it; the

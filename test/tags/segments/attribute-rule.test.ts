@@ -1,3 +1,4 @@
+import { rebuildPurchaseFigures } from '../../../src/storage/customers/purchase-figures.repository';
 import type { IdentityRef } from '../../../connectors/common/identity-types';
 import { createTestDatabase, type TestDatabase } from '../../helpers/test-db';
 import { startTestApp, testConfig, type TestApp } from '../../helpers/test-app';
@@ -77,6 +78,8 @@ describe('attribute segment condition', () => {
           [`attr-${n++}`, p.spentFen, ids[name]],
         );
     }
+    // Fixtures write transactions directly; the writers keep the purchase figures, so the fixture recomputes them.
+    await rebuildPurchaseFigures(db.ds);
   });
   afterAll(async () => {
     await t.close();

@@ -1,3 +1,4 @@
+import { rebuildPurchaseFigures } from '../../../src/storage/customers/purchase-figures.repository';
 import { uuidv7 } from '../../../src/storage/ids';
 import { insertIgnore, select } from '../../../src/storage/sql';
 import { compileRule, type RuleScope } from '../../../src/storage/segments/rule-compiler';
@@ -141,6 +142,8 @@ describe('segment rules compiled to SQL', () => {
       pay(ids.lapsed, 'd', 99_000, 200),
       { ...pay(ids.wecomFan, 'e', 7, 1, 'NOTPAY'), success_time: null },
     ]);
+    // Fixtures write transactions directly; the writers keep the purchase figures, so the fixture recomputes them.
+    await rebuildPurchaseFigures(db.ds);
     const ev = (customer: string | null, type: string, daysAgo: number, k: string) => ({
       customer_id: customer,
       source: 'official-account',

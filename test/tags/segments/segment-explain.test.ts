@@ -1,3 +1,4 @@
+import { rebuildPurchaseFigures } from '../../../src/storage/customers/purchase-figures.repository';
 import { insertIgnore } from '../../../src/storage/sql';
 import type {
   CustomerSegmentsJson,
@@ -68,6 +69,8 @@ describe('why a customer is in a segment', () => {
         updated_at: AT,
       },
     ]);
+    // Fixtures write transactions directly; the writers keep the purchase figures, so the fixture recomputes them.
+    await rebuildPurchaseFigures(db.ds);
     await insertIgnore(db.ds, 'wecom_staff', [
       { corp_id: 'wwcorp', userid: 'yangdan', name: '杨丹', status: 'active', created_at: AT, updated_at: AT },
     ]);
