@@ -5,6 +5,11 @@ import type { AttributeOperand, Condition, Rule } from './rule-types';
 export interface CompiledRule {
   sql: string;
   params: unknown[];
+  /**
+   * Some condition reads a whole grouped set (a `whole` events condition): any query of the rule computes all of
+   * it, so one that wants only the first few matches cannot stop early.
+   */
+  readsWholeSet?: boolean;
 }
 
 const IDENTITY_TYPE = {
@@ -156,6 +161,7 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
     return '1 = 1';
   };
 
+  let readsWholeSet = false;
   const cond = (c: Condition): string => {
     switch (c.type) {
       case 'channel':
@@ -168,8 +174,7 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
         // IS NOT NULL keeps a customer who never bought false rather than unknown, so `not` includes them.
         const parts: string[] = ['c.last_purchase_at IS NOT NULL'];
         if (c.withinDays !== undefined) parts.push(`c.last_purchase_at >= ${b.p(daysBefore(now, c.withinDays))}`);
-        if (c.olderThanDays !== undefined)
-          parts.push(`c.last_purchase_at < ${b.p(daysBefore(now, c.olderThanDays))}`);
+        if (c.olderThanDays !== undefined) parts.push(`c.last_purchase_at < ${b.p(daysBefore(now, c.olderThanDays))}`);
         return `(${parts.join(' AND ')})`;
       }
       case 'orders':
@@ -184,8 +189,10 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
         const min = c.min ?? (c.max === undefined ? 1 : undefined);
         // A customer with no event is never in the grouped set, so only a condition that needs one may use it; the
         // NULL check keeps `NOT (c.id IN …)` true rather than unknown for everyone else.
-        if (scope === 'whole' && min !== undefined && min >= 1)
+        if (scope === 'whole' && min !== undefined && min >= 1) {
+          readsWholeSet = true;
           return `c.id IN (SELECT e.customer_id FROM events e WHERE e.customer_id IS NOT NULL AND ${eventsOfType(c, b)} GROUP BY e.customer_id HAVING ${between('COUNT(*)', min, c.max)})`;
+        }
         return between(`(SELECT COUNT(*) FROM ${rowsOf.events(c, b)})`, min, c.max);
       }
       case 'tag':
@@ -215,5 +222,6 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
     return cond(r);
   };
 
-  return { sql: walk(rule), params: b.params };
+  const sql = walk(rule);
+  return { sql, params: b.params, readsWholeSet };
 }

@@ -20,21 +20,30 @@ export async function matchingSample(
 ): Promise<{ count: number; sample: { id: string; displayName: string | null }[] }> {
   const where = `c.status = 'active' AND ${rule.sql}`;
   const limit = Math.trunc(sampleSize);
-  if (limit < 1) {
-    const [count] = await select(db, `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`, rule.params);
-    return { count: Number(count?.n ?? 0), sample: [] };
+  const counted = async () =>
+    Number((await select(db, `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`, rule.params))[0]?.n ?? 0);
+  if (limit < 1) return { count: await counted(), sample: [] };
+  const toSample = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => ({ id: String(r.id), displayName: (r.display_name as string | null) ?? null }));
+  if (!rule.readsWholeSet) {
+    // The sample walks the primary key and stops at the first matches, so a count beside it costs only itself;
+    // the one pass below would hold every match in a temporary table for its window count (about twice the count).
+    const count = await counted();
+    const sample = await select(
+      db,
+      `SELECT c.id, c.display_name FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${limit}`,
+      rule.params,
+    );
+    return { count, sample: toSample(sample) };
   }
-  // One pass for both: the window count sees every matching row before the LIMIT, so a rule over a million
-  // customers is evaluated once, not once for the count and again for the sample (MySQL 8, MariaDB 10.2, SQLite 3.25).
+  // One pass for both: the window count sees every matching row before the LIMIT, so a rule that reads a whole set
+  // computes it once, not once for the count and again for the sample (MySQL 8, MariaDB 10.2, SQLite 3.25).
   const rows = await select(
     db,
     `SELECT c.id, c.display_name, COUNT(*) OVER () AS n FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${limit}`,
     rule.params,
   );
-  return {
-    count: Number(rows[0]?.n ?? 0),
-    sample: rows.map((r) => ({ id: String(r.id), displayName: (r.display_name as string | null) ?? null })),
-  };
+  return { count: Number(rows[0]?.n ?? 0), sample: toSample(rows) };
 }
 
 /** The next window of customer ids after `after`, in primary-key order. */

@@ -23,23 +23,26 @@ describe('a preview count and its sample', () => {
     );
   });
 
-  const rule = (prefix: string) => ({ sql: 'c.display_name LIKE ?', params: [`${prefix}%`] });
+  // Both ways of answering: a count and an early-stopping sample, or one pass when the rule reads a whole set.
+  describe.each([false, true])('a rule that reads a whole set: %s', (readsWholeSet) => {
+    const rule = (prefix: string) => ({ sql: 'c.display_name LIKE ?', params: [`${prefix}%`], readsWholeSet });
 
-  it('counts every match while the sample holds the first ones by id', async () => {
-    const r = await matchingSample(db.ds, rule('偶数'), 5);
-    expect(r.count).toBe(13);
-    expect(r.sample.map((s) => s.id)).toEqual(ids.filter((_, i) => i < 25 && i % 2 === 0).slice(0, 5));
-    expect(r.sample[0]!.displayName).toBe('偶数0');
-  });
+    it('counts every match while the sample holds the first ones by id', async () => {
+      const r = await matchingSample(db.ds, rule('偶数'), 5);
+      expect(r.count).toBe(13);
+      expect(r.sample.map((s) => s.id)).toEqual(ids.filter((_, i) => i < 25 && i % 2 === 0).slice(0, 5));
+      expect(r.sample[0]!.displayName).toBe('偶数0');
+    });
 
-  it('counts all matches when fewer than the sample size match', async () => {
-    const r = await matchingSample(db.ds, rule('奇数'), 50);
-    expect(r.count).toBe(12);
-    expect(r.sample).toHaveLength(12);
-  });
+    it('counts all matches when fewer than the sample size match', async () => {
+      const r = await matchingSample(db.ds, rule('奇数'), 50);
+      expect(r.count).toBe(12);
+      expect(r.sample).toHaveLength(12);
+    });
 
-  it('answers 0 and an empty sample when nobody matches, and counts without a sample', async () => {
-    expect(await matchingSample(db.ds, rule('无'), 20)).toEqual({ count: 0, sample: [] });
-    expect(await matchingSample(db.ds, rule('偶数'), 0)).toEqual({ count: 13, sample: [] });
+    it('answers 0 and an empty sample when nobody matches, and counts without a sample', async () => {
+      expect(await matchingSample(db.ds, rule('无'), 20)).toEqual({ count: 0, sample: [] });
+      expect(await matchingSample(db.ds, rule('偶数'), 0)).toEqual({ count: 13, sample: [] });
+    });
   });
 });
