@@ -38,7 +38,7 @@ export function rfmRule(now: Date): BenchRule {
     floor: {
       sql: `SELECT COUNT(*) AS n FROM customers c JOIN (
           SELECT t.customer_id FROM transactions t WHERE ${PURCHASE} GROUP BY t.customer_id
-          HAVING MAX(t.success_time) >= ? AND COUNT(*) >= ? AND SUM(t.amount_total) >= ?
+          HAVING MAX(t.success_time) >= ? AND COUNT(*) >= ? AND SUM(t.amount_total - t.refunded_total) >= ?
         ) r ON r.customer_id = c.id WHERE c.status = 'active'`,
       params: [since(now, 90), 7, 70_000],
     },
@@ -99,7 +99,7 @@ export function nestedRule(now: Date, tags: { member: string; complained: string
             AND e.customer_id IS NOT NULL GROUP BY e.customer_id HAVING COUNT(*) >= 2
           UNION
           SELECT t.customer_id FROM transactions t WHERE ${PURCHASE} AND t.success_time >= ?
-            GROUP BY t.customer_id HAVING SUM(t.amount_total) >= ?
+            GROUP BY t.customer_id HAVING SUM(t.amount_total - t.refunded_total) >= ?
         ) a
         JOIN customers c ON c.id = a.customer_id AND c.status = 'active'
         JOIN oa_subscriptions s ON s.customer_id = c.id AND s.app_id = ? AND s.subscribed = 1

@@ -88,7 +88,7 @@ export async function applyRefund(db: Db, mchId: string, e: PaymentRefunded, now
     await insertRefund(db, mchId, e.outRefundNo, notice, now);
   }
   await setRefundedTotal(db, trade.id, await refundedTotal(db, mchId, e.outTradeNo), now);
-  // A refund keeps the order counted, but it can turn a trade of another state into a REFUND one.
+  // A refund lowers the customer's spend; the order stays counted.
   await refreshPurchaseFigures(db, [trade.customerId]);
   return trade.customerId;
 }

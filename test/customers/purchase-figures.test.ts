@@ -78,12 +78,12 @@ describe('customers.purchase_* figures', () => {
     await pay(a, paid('F1', 19_900, '2026-03-01T10:00:00+08:00'));
     await pay(a, paid('F2', 5_000, '2026-02-01T10:00:00+08:00'));
     await pay(a, paid('F3', 700, '2026-03-20T10:00:00+08:00', 'NOTPAY'));
-    // A redelivered notification changes nothing; a refund keeps the order counted.
+    // A redelivered notification changes nothing; a refund lowers the spend and keeps the order counted.
     await pay(a, paid('F1', 19_900, '2026-03-01T10:00:00+08:00'));
     await retryingTransaction(db.ds, (em) => applyRefund(em, MCH, refund('F2', 5_000), now));
     expect(await figuresOf(db.ds, a)).toEqual({
       orders: 2,
-      spentFen: 24_900,
+      spentFen: 19_900,
       lastPurchaseAt: '2026-03-01T02:00:00.000Z',
     });
     await pay(b, paid('F4', 1_000, '2026-03-10T10:00:00+08:00'));
@@ -93,14 +93,14 @@ describe('customers.purchase_* figures', () => {
     const gone = survivor === a ? b : a;
     expect(await figuresOf(db.ds, survivor)).toEqual({
       orders: 3,
-      spentFen: 25_900,
+      spentFen: 20_900,
       lastPurchaseAt: '2026-03-10T02:00:00.000Z',
     });
     expect(await figuresOf(db.ds, gone)).toMatchObject({ orders: 0, spentFen: 0 });
 
     const undo = await t.request(`/api/v1/merges/${merged.merges[0]}/undo`, { method: 'POST', key: admin });
     expect(undo.status).toBe(200);
-    expect(await figuresOf(db.ds, a)).toMatchObject({ orders: 2, spentFen: 24_900 });
+    expect(await figuresOf(db.ds, a)).toMatchObject({ orders: 2, spentFen: 19_900 });
     expect(await figuresOf(db.ds, b)).toMatchObject({ orders: 1, spentFen: 1_000 });
     expect(await figuresDisagreeing(db.ds)).toEqual([]);
 

@@ -26,7 +26,7 @@ export async function figuresDisagreeing(db: Db): Promise<string[]> {
   const rows = await select<{ id: string }>(
     db,
     `SELECT c.id FROM customers c LEFT JOIN (
-        SELECT t.customer_id, COUNT(*) AS n, SUM(t.amount_total) AS spent, MAX(t.success_time) AS last_at
+        SELECT t.customer_id, COUNT(*) AS n, SUM(t.amount_total - t.refunded_total) AS spent, MAX(t.success_time) AS last_at
           FROM transactions t WHERE t.customer_id IS NOT NULL AND ${isPurchase('t')} GROUP BY t.customer_id
       ) p ON p.customer_id = c.id
       WHERE c.purchase_orders <> COALESCE(p.n, 0) OR c.purchase_spent_fen <> COALESCE(p.spent, 0)

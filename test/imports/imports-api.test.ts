@@ -1,3 +1,4 @@
+import { figuresDisagreeing, figuresOf } from '../helpers/purchase-figures';
 import type { IdentityRef } from '../../connectors/common/identity-types';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
@@ -148,6 +149,9 @@ describe('imports and the events API', () => {
     const rfmOf = async (id: string) => (await api(`/customers/${id}`, operator)).body.rfm;
     expect(await rfmOf(customerA)).toMatchObject({ orders: 2, totalSpent: 14000, totalRefunded: 1000 });
     expect(await rfmOf(customerB)).toMatchObject({ orders: 1, totalSpent: 3000 });
+    // The figures segments read follow the import, as they follow WeChat Pay.
+    expect(await figuresOf(db.ds, customerA)).toMatchObject({ orders: 2, spentFen: 14000 });
+    expect(await figuresDisagreeing(db.ds)).toEqual([]);
     // Imported orders count in RFM, not as the WeChat Pay channel.
     expect((await api('/customers?channel=pay', operator)).body.items).toEqual([]);
     expect((await api('/overview', viewer)).body.customers.byChannel.pay).toBe(0);
@@ -262,6 +266,7 @@ describe('imports and the events API', () => {
     expect(again.body.items).toEqual([{ clientId: 'e2', status: 'duplicate', customerId: customerA }]);
     const a = (await api(`/customers/${customerA}`, operator)).body;
     expect(a.rfm).toMatchObject({ orders: 3, totalSpent: 16000 });
+    expect(await figuresOf(db.ds, customerA)).toMatchObject({ orders: 3, spentFen: 16000 });
     const events = (await api(`/customers/${customerA}/events`, operator)).body.items;
     expect(events.filter((e: { type: string }) => e.type.startsWith('crm.')).length).toBe(2);
 

@@ -13,8 +13,8 @@ export const isPurchase = (t: string): string =>
 const CHUNK = 300;
 
 /**
- * Recomputes the customers' lifetime purchase figures (`customers.purchase_orders`, `purchase_spent_fen`,
- * `last_purchase_at`) from their transactions, in the caller's transaction, after it wrote them: a segment then
+ * Recomputes the customers' lifetime purchase figures (`customers.purchase_orders`, `purchase_spent_fen` net of
+ * refunds, `last_purchase_at`) from their transactions, in the caller's transaction, after it wrote them: a segment then
  * tests three columns instead of reading every purchase (DESIGN §9: preview at a million customers).
  *
  * The rows are locked first and only then counted: two writers adding purchases of one person each count after
@@ -46,14 +46,14 @@ function figuresUpdate(db: Db, idTest: string | undefined): string {
   if (dialectFor(db).family === 'mysql')
     // One grouped read of the customers' purchases joined back; MySQL has no row-value SET.
     return `UPDATE customers c LEFT JOIN (
-        SELECT t.customer_id, COUNT(*) AS n, SUM(t.amount_total) AS spent, MAX(t.success_time) AS last_at
+        SELECT t.customer_id, COUNT(*) AS n, SUM(t.amount_total - t.refunded_total) AS spent, MAX(t.success_time) AS last_at
           FROM transactions t WHERE ${idTest ? `t.customer_id ${idTest}` : 't.customer_id IS NOT NULL'} AND ${isPurchase('t')}
           GROUP BY t.customer_id
       ) p ON p.customer_id = c.id
       SET c.purchase_orders = COALESCE(p.n, 0), c.purchase_spent_fen = COALESCE(p.spent, 0), c.last_purchase_at = p.last_at
       ${idTest ? `WHERE c.id ${idTest}` : ''}`;
   return `UPDATE customers SET (purchase_orders, purchase_spent_fen, last_purchase_at) = (
-      SELECT COUNT(*), COALESCE(SUM(t.amount_total), 0), MAX(t.success_time)
+      SELECT COUNT(*), COALESCE(SUM(t.amount_total - t.refunded_total), 0), MAX(t.success_time)
         FROM transactions t WHERE t.customer_id = customers.id AND ${isPurchase('t')}
     )${idTest ? ` WHERE id ${idTest}` : ''}`;
 }

@@ -29,7 +29,8 @@ const GROUP_MEMBERSHIPS = `identities i
   JOIN wecom_group_members m ON m.corp_id = i.scope AND m.userid = i.value AND m.member_type = 2 AND m.left_at IS NULL
   JOIN wecom_groups g ON g.corp_id = m.corp_id AND g.chat_id = m.chat_id AND g.status = 'active'
   WHERE i.customer_id = c.id AND i.type = 'wecom_external_userid'`;
-export const SPENT_FEN = 'COALESCE(SUM(t.amount_total), 0)';
+/** Spend net of refunds, as the profile's `rfm.totalSpent` and the overview's RFM distribution count it. */
+export const SPENT_FEN = 'COALESCE(SUM(t.amount_total - t.refunded_total), 0)';
 const daysBefore = (now: Date, days: number): Date => new Date(now.getTime() - days * DAY_MS);
 
 /** Binds parameters in the order their `?` appear; `since` is a column bound to `now` minus some days. */

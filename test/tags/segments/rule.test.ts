@@ -138,7 +138,7 @@ describe('segment rules compiled to SQL', () => {
     await insertIgnore(db.ds, 'transactions', [
       pay(ids.oaBuyer, 'a', 5_000, 3),
       pay(ids.oaBuyer, 'b', 20_000, 40),
-      pay(ids.oaBuyer, 'c', 1_000, 10, 'REFUND'),
+      { ...pay(ids.oaBuyer, 'c', 1_000, 10, 'REFUND'), refunded_total: 1_000 },
       pay(ids.lapsed, 'd', 99_000, 200),
       { ...pay(ids.wecomFan, 'e', 7, 1, 'NOTPAY'), success_time: null },
     ]);
@@ -213,6 +213,14 @@ describe('segment rules compiled to SQL', () => {
     ['1+ order within 30 days', { type: 'orders', min: 1, withinDays: 30 }, ['oaBuyer']],
     ['spent ≥ 250 yuan', { type: 'spend', minFen: 25_000 }, ['lapsed', 'oaBuyer']],
     ['spent 100–300 yuan', { type: 'spend', minFen: 10_000, maxFen: 30_000 }, ['oaBuyer']],
+    // oaBuyer paid ¥260 and got ¥10 back: spend is net of refunds, as the profile shows it.
+    ['spent ≥ 255 yuan, net of refunds', { type: 'spend', minFen: 25_500 }, ['lapsed']],
+    ['spent ≥ 255 yuan in a year, net of refunds', { type: 'spend', minFen: 25_500, withinDays: 365 }, ['lapsed']],
+    [
+      'not bought within 7 days (never bought counts)',
+      { not: { type: 'lastPurchase', withinDays: 7 } },
+      ['chatty', 'lapsed', 'nobody', 'wecomFan'],
+    ],
     [
       '2+ messages (prefix) in 30 days',
       { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 },
