@@ -144,7 +144,7 @@ async function runSize(followers: number, tuning: Record<string, number>): Promi
     for (const line of describe(before, after, r.cpuSeconds)) console.log(line);
     console.log(`context   ${context}`);
     console.log(
-      `ratio     sync/raw = ${ratio.toFixed(2)} (DESIGN §9 ≥ ${DESIGN_RATIO}: ${verdict(ratio >= DESIGN_RATIO)}; at scale ≥ ${RATIO_TARGET}: ${verdict(ratio >= RATIO_TARGET)})`,
+      `ratio     sync/raw = ${ratio.toFixed(3)} (DESIGN §9 ≥ ${DESIGN_RATIO}: ${verdict(ratio >= DESIGN_RATIO)}; at scale ≥ ${RATIO_TARGET}: ${verdict(ratio >= RATIO_TARGET)})`,
     );
     if (Number(counts.subs) !== followers || Number(counts.customers) !== followers) {
       console.log(`MISMATCH: expected ${followers} subscriptions and customers`);
@@ -170,7 +170,7 @@ function printCurve(figures: readonly SizeFigures[]): void {
     console.log(
       `  ${n(f.followers).padStart(9)}  ${f.wallS.toFixed(1).padStart(6)} s  ${n(f.syncRate).padStart(11)}  ${
         f === base ? '       —' : `${(change * 100).toFixed(1).padStart(6)} %`
-      }  ${n(f.rawRate).padStart(11)}  ${f.ratio.toFixed(2).padStart(8)}  ${f.rssMb.toFixed(0).padStart(5)} MB` +
+      }  ${n(f.rawRate).padStart(11)}  ${f.ratio.toFixed(3).padStart(8)}  ${f.rssMb.toFixed(0).padStart(5)} MB` +
         (f === base ? '' : `  within ${CURVE_TARGET * 100} % of the first: ${verdict(curveOk)}`) +
         `; ratio ≥ ${RATIO_TARGET}: ${verdict(f.ratio >= RATIO_TARGET)}; RSS ≤ ${RSS_TARGET_MB} MB: ${verdict(f.rssMb <= RSS_TARGET_MB)}`,
     );
