@@ -6,10 +6,10 @@ export interface CompiledRule {
   sql: string;
   params: unknown[];
   /**
-   * Some condition reads a whole grouped set (a `whole` events condition): any query of the rule computes all of
-   * it, so one that wants only the first few matches cannot stop early.
+   * Every condition tests the customer row itself (the kept purchase figures): the rule costs a scan of
+   * `customers`, so a query for its first few matches in id order stops early at no risk.
    */
-  readsWholeSet?: boolean;
+  onlyCustomerColumns?: boolean;
 }
 
 const IDENTITY_TYPE = {
@@ -151,6 +151,10 @@ function attributeTest(c: Omit<Of<'attribute'>, 'type'>, b: Binder): string {
  */
 export type RuleScope = 'windowed' | 'whole';
 
+/** The conditions compiled to columns of `customers` (the lifetime purchase figures), with no subquery. */
+const onCustomerRow = (c: Condition): boolean =>
+  c.type === 'lastPurchase' || ((c.type === 'orders' || c.type === 'spend') && c.withinDays === undefined);
+
 export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'): CompiledRule {
   const b = binder(now);
 
@@ -162,7 +166,6 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
     return '1 = 1';
   };
 
-  let readsWholeSet = false;
   const cond = (c: Condition): string => {
     switch (c.type) {
       case 'channel':
@@ -191,7 +194,6 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
         // A customer with no event is never in the grouped set, so only a condition that needs one may use it; the
         // NULL check keeps `NOT (c.id IN …)` true rather than unknown for everyone else.
         if (scope === 'whole' && min !== undefined && min >= 1) {
-          readsWholeSet = true;
           return `c.id IN (SELECT e.customer_id FROM events e WHERE e.customer_id IS NOT NULL AND ${eventsOfType(c, b)} GROUP BY e.customer_id HAVING ${between('COUNT(*)', min, c.max)})`;
         }
         return between(`(SELECT COUNT(*) FROM ${rowsOf.events(c, b)})`, min, c.max);
@@ -216,13 +218,15 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
     }
   };
 
+  let onlyCustomerColumns = true;
   const walk = (r: Rule): string => {
     if ('all' in r) return `(${r.all.map(walk).join(' AND ')})`;
     if ('any' in r) return `(${r.any.map(walk).join(' OR ')})`;
     if ('not' in r) return `NOT (${walk(r.not)})`;
+    if (!onCustomerRow(r)) onlyCustomerColumns = false;
     return cond(r);
   };
 
   const sql = walk(rule);
-  return { sql, params: b.params, readsWholeSet };
+  return { sql, params: b.params, onlyCustomerColumns };
 }

@@ -25,9 +25,9 @@ export async function matchingSample(
   if (limit < 1) return { count: await counted(), sample: [] };
   const toSample = (rows: Record<string, unknown>[]) =>
     rows.map((r) => ({ id: String(r.id), displayName: (r.display_name as string | null) ?? null }));
-  if (!rule.readsWholeSet) {
-    // The sample walks the primary key and stops at the first matches, so a count beside it costs only itself;
-    // the one pass below would hold every match in a temporary table for its window count (about twice the count).
+  if (rule.onlyCustomerColumns) {
+    // A scan of the customer rows alone: the sample stops at its first matches in id order and costs at most the
+    // count again, where the one pass below would hold every match in a temporary table for its window count.
     const count = await counted();
     const sample = await select(
       db,
@@ -36,8 +36,9 @@ export async function matchingSample(
     );
     return { count, sample: toSample(sample) };
   }
-  // One pass for both: the window count sees every matching row before the LIMIT, so a rule that reads a whole set
-  // computes it once, not once for the count and again for the sample (MySQL 8, MariaDB 10.2, SQLite 3.25).
+  // One pass for both: the window count sees every matching row before the LIMIT, so a rule that reads other tables
+  // is evaluated once, not once for the count and again for a sample that may have to walk every customer to find
+  // rare matches (MySQL 8, MariaDB 10.2, SQLite 3.25).
   const rows = await select(
     db,
     `SELECT c.id, c.display_name, COUNT(*) OVER () AS n FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${limit}`,

@@ -23,9 +23,9 @@ describe('a preview count and its sample', () => {
     );
   });
 
-  // Both ways of answering: a count and an early-stopping sample, or one pass when the rule reads a whole set.
-  describe.each([false, true])('a rule that reads a whole set: %s', (readsWholeSet) => {
-    const rule = (prefix: string) => ({ sql: 'c.display_name LIKE ?', params: [`${prefix}%`], readsWholeSet });
+  // Both ways of answering: a count and an early-stopping sample for a rule over the customer row alone, or one pass.
+  describe.each([true, false])('a rule over customer columns only: %s', (onlyCustomerColumns) => {
+    const rule = (prefix: string) => ({ sql: 'c.display_name LIKE ?', params: [`${prefix}%`], onlyCustomerColumns });
 
     it('counts every match while the sample holds the first ones by id', async () => {
       const r = await matchingSample(db.ds, rule('偶数'), 5);
