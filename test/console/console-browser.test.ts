@@ -1,3 +1,4 @@
+import { rebuildPurchaseFigures } from '../../src/storage/customers/purchase-figures.repository';
 import type { Browser, Page } from 'playwright-core';
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
@@ -120,6 +121,8 @@ describeWithChromium('operator console in a browser', () => {
       "INSERT INTO transactions (mch_id, out_trade_no, app_id, transaction_id, amount_total, currency, trade_type, success_time, state, customer_id, refunded_total, created_at, updated_at) VALUES ('1900000109', ?, ?, '4200000001', 19900, 'CNY', 'JSAPI', ?, 'SUCCESS', ?, 0, ?, ?)",
       [ORDER_NO, oaAppId, paidAt, customerId, paidAt, paidAt],
     );
+    // Fixtures write transactions directly; the writers keep the purchase figures, so the fixture recomputes them.
+    await rebuildPurchaseFigures(db.ds);
     staffName = (
       (await db.ds.query('SELECT name FROM wecom_staff WHERE corp_id = ? AND userid = ?', [
         corpId,

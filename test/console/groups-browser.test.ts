@@ -1,3 +1,4 @@
+import { rebuildPurchaseFigures } from '../../src/storage/customers/purchase-figures.repository';
 import type { Browser, Page } from 'playwright-core';
 import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
@@ -108,6 +109,8 @@ describeWithChromium('customer groups in the console', () => {
         ['1900000109', `SYG${daysAgo}`, 9900, 'SUCCESS', who, new Date(Date.now() - daysAgo * 86_400_000), 0],
       );
     }
+    // Fixtures write transactions directly; the writers keep the purchase figures, so the fixture recomputes them.
+    await rebuildPurchaseFigures(db.ds);
   }, 90_000);
 
   afterAll(async () => {

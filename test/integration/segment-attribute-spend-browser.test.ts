@@ -1,3 +1,4 @@
+import { rebuildPurchaseFigures } from '../../src/storage/customers/purchase-figures.repository';
 import type { Browser } from 'playwright-core';
 import { uuidv7 } from '../../src/storage/ids';
 import { insertIgnore } from '../../src/storage/sql';
@@ -72,6 +73,8 @@ describeWithChromium('segment builder: a custom field and spend together', () =>
         })),
       );
     }
+    // Fixtures write transactions directly; the writers keep the purchase figures, so the fixture recomputes them.
+    await rebuildPurchaseFigures(db.ds);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
