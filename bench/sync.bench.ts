@@ -51,7 +51,7 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
 async function main(): Promise<void> {
   // One size, or several compared side by side in one run (`--followers 1000000,3000000`): each on a fresh database.
-  const sizes = (arg('followers', '1000000') ?? '1000000').split(',').map(Number);
+  const sizes = arg('followers', '1000000').split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0))
     throw new Error('--followers: positive integers, comma-separated');
   const tuning = Object.fromEntries(

@@ -151,10 +151,6 @@ function attributeTest(c: Omit<Of<'attribute'>, 'type'>, b: Binder): string {
  */
 export type RuleScope = 'windowed' | 'whole';
 
-/** The conditions compiled to columns of `customers` (the lifetime purchase figures), with no subquery. */
-const onCustomerRow = (c: Condition): boolean =>
-  c.type === 'lastPurchase' || ((c.type === 'orders' || c.type === 'spend') && c.withinDays === undefined);
-
 export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'): CompiledRule {
   const b = binder(now);
 
@@ -166,6 +162,12 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
     return '1 = 1';
   };
 
+  // Leaves compiled to columns of the customer row (the lifetime purchase figures) pass through `onRow`.
+  let rowLeaves = 0;
+  const onRow = (sql: string): string => {
+    rowLeaves++;
+    return sql;
+  };
   const cond = (c: Condition): string => {
     switch (c.type) {
       case 'channel':
@@ -179,15 +181,15 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
         const parts: string[] = ['c.last_purchase_at IS NOT NULL'];
         if (c.withinDays !== undefined) parts.push(`c.last_purchase_at >= ${b.p(daysBefore(now, c.withinDays))}`);
         if (c.olderThanDays !== undefined) parts.push(`c.last_purchase_at < ${b.p(daysBefore(now, c.olderThanDays))}`);
-        return `(${parts.join(' AND ')})`;
+        return onRow(`(${parts.join(' AND ')})`);
       }
       case 'orders':
         return c.withinDays === undefined
-          ? between('c.purchase_orders', c.min, c.max)
+          ? onRow(between('c.purchase_orders', c.min, c.max))
           : between(`(SELECT COUNT(*) FROM ${rowsOf.purchases(c.withinDays, b)})`, c.min, c.max);
       case 'spend':
         return c.withinDays === undefined
-          ? between('c.purchase_spent_fen', c.minFen, c.maxFen)
+          ? onRow(between('c.purchase_spent_fen', c.minFen, c.maxFen))
           : between(`(SELECT ${SPENT_FEN} FROM ${rowsOf.purchases(c.withinDays, b)})`, c.minFen, c.maxFen);
       case 'events': {
         const min = c.min ?? (c.max === undefined ? 1 : undefined);
@@ -223,8 +225,10 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
     if ('all' in r) return `(${r.all.map(walk).join(' AND ')})`;
     if ('any' in r) return `(${r.any.map(walk).join(' OR ')})`;
     if ('not' in r) return `NOT (${walk(r.not)})`;
-    if (!onCustomerRow(r)) onlyCustomerColumns = false;
-    return cond(r);
+    const before = rowLeaves;
+    const sql = cond(r);
+    if (rowLeaves === before) onlyCustomerColumns = false;
+    return sql;
   };
 
   const sql = walk(rule);
