@@ -5,7 +5,7 @@ import { uuidv7 } from '../../src/storage/ids';
 import { insertIgnore } from '../../src/storage/sql';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { useTestDatabase } from '../helpers/describe-db';
-import { PEOPLE, signIn, type Person } from '../helpers/console-browser';
+import { PEOPLE, choose, signIn, type Person } from '../helpers/console-browser';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
 const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
@@ -61,8 +61,7 @@ describeWithChromium('custom fields in the console', () => {
     await form.locator('input[name=labelZh]').fill(f.zh);
     await form.locator('input[name=labelEn]').fill(f.en);
     await form.locator('input[name=key]').fill(f.key);
-    await form.locator('.el-select').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: f.type }).first().click();
+    await choose(page, form.locator('.el-select'), f.type);
     if (f.options) await form.locator('input[name=options]').fill(f.options);
     if (f.staff) await form.getByText('销售（侧边栏）').click();
     await page.getByTestId('attribute-create').click();
@@ -106,17 +105,13 @@ describeWithChromium('custom fields in the console', () => {
 
   it('offers the attribute condition in the segment builder: 兴趣 contains 户外 counts live', async () => {
     const page = await openConsole(PEOPLE.operator, '#/segments/new');
-    const choose = async (select: string, option: string | RegExp) => {
-      await page.locator(select).click();
-      await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
-    };
-    await choose('.rule-condition .cond-type', '自定义字段');
-    await choose('.rule-condition .cond-attr-key', '兴趣');
-    await choose('.rule-condition .cond-attr-op', /^包含$/);
-    await choose('.rule-condition .cond-attr-value', /^户外$/);
+    await choose(page, '.rule-condition .cond-type', '自定义字段');
+    await choose(page, '.rule-condition .cond-attr-key', '兴趣');
+    await choose(page, '.rule-condition .cond-attr-op', /^包含$/);
+    await choose(page, '.rule-condition .cond-attr-value', /^户外$/);
     // 王芳 holds 户外 (the first test filled it in).
     await page.locator('.live-count', { hasText: '符合条件：1 人' }).waitFor();
-    await choose('.rule-condition .cond-attr-value', /^阅读$/);
+    await choose(page, '.rule-condition .cond-attr-value', /^阅读$/);
     await page.locator('.live-count', { hasText: '符合条件：0 人' }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'console-segment-attribute.png'), fullPage: true });
     await page.context().close();

@@ -391,8 +391,7 @@ describeWithChromium('operator console in a browser', () => {
   it('starts a WeCom contacts sync by account name and follows it to "完成 N"', async () => {
     const page = await openConsole('#/syncs');
     await signIn(page, t.app, PEOPLE.operator);
-    await page.locator('form .el-select >> nth=0').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '企业微信' }).first().click();
+    await choose(page, 'form .el-select >> nth=0', '企业微信');
     await choose(page, 'form .el-select >> nth=1', '企业微信客户');
     await page.click('button.start-sync');
     await page.locator('.message.ok', { hasText: '已开始同步' }).waitFor();

@@ -74,9 +74,7 @@ describeWithChromium('operators page in the console', () => {
     expect(await own.locator('button.toggle').count()).toBe(0);
     await shot(page, 'operators-added');
 
-    await chen.locator('.role-select').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '运营' }).click();
-    await chen.locator('.role-select', { hasText: '运营' }).waitFor();
+    await choose(page, chen.locator('.role-select'), '运营');
 
     await chen.locator('button.toggle').click();
     const dialog = page.locator('.el-message-box');

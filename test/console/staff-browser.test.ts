@@ -5,7 +5,7 @@ import { gatewayAccounts } from '../../emulator/control/apps.control';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 import { describeWithChromium, launchChromium } from '../helpers/chromium';
 import { useTestDatabase } from '../helpers/describe-db';
-import { PEOPLE, signIn, type Person } from '../helpers/console-browser';
+import { PEOPLE, choose, signIn, type Person } from '../helpers/console-browser';
 import { startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
 const SHOTS = path.join(process.cwd(), 'test-output', 'screenshots');
@@ -97,11 +97,6 @@ describeWithChromium('staff and customer transfers in the console', () => {
     await page.goto(`${t.url}/console${hash}`);
     await signIn(page, t.app, who);
     return page;
-  }
-
-  async function choose(page: Page, select: string, option: string | RegExp): Promise<void> {
-    await page.locator(select).click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
   }
 
   const shot = (page: Page, name: string) =>

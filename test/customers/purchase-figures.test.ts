@@ -139,18 +139,22 @@ describe('customers.purchase_* figures', () => {
         await second.startTransaction();
         const insert = (n: string) =>
           `INSERT INTO transactions (mch_id, out_trade_no, amount_total, refunded_total, state, customer_id, success_time, created_at, updated_at) VALUES ('m', '${n}', 100, 0, 'SUCCESS', ?, '2026-01-05 00:00:00.000', '2026-01-05 00:00:00.000', '2026-01-05 00:00:00.000')`;
+        const [me] = await select<{ id: unknown }>(second.manager, 'SELECT CONNECTION_ID() AS id');
         await execute(first.manager, insert('race-1'), [c]);
         await refreshPurchaseFigures(first.manager, [c]);
         await execute(second.manager, insert('race-2'), [c]);
         const secondDone = refreshPurchaseFigures(second.manager, [c]);
-        // The second writer's lock waits on the first transaction; commit only once it is waiting.
+        secondDone.catch(() => undefined); // awaited below; a rejection must not surface before then
+        // The second writer's lock waits on the first transaction; commit only once it is waiting. InnoDB refills
+        // INNODB_TRX only after 100 ms without a read of it, so the poll rests between reads.
         for (;;) {
           const [w] = await select<{ n: unknown }>(
             db.ds,
-            "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'",
+            "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id = ?",
+            [me!.id],
           );
           if (Number(w!.n) > 0) break;
-          await new Promise((r) => setImmediate(r));
+          await new Promise((r) => setTimeout(r, 150));
         }
         await first.commitTransaction();
         await secondDone;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'fs';
 import path from 'path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { Role } from '../../src/auth/roles';
 import type { Services } from '../../src/services';
 import { consoleCookie, createOperatorSession } from './console-operator';
@@ -74,15 +74,15 @@ export async function signIn(page: Page, app: Services, who: Person): Promise<vo
 
 /**
  * Picks an option of an Element Plus select (its list is teleported to the body), then waits until the select
- * shows it. On a starved browser a click can land while the list is still opening and be lost; the list is then
- * opened again, as a person would, up to three times.
+ * shows it. On a starved browser a click can land while the list is still opening and be lost, or the list can
+ * close again before the option is clicked; the list is then opened again, as a person would, up to three times.
  */
-export async function choose(page: Page, select: string, option: string | RegExp): Promise<void> {
-  const field = page.locator(select);
+export async function choose(page: Page, select: string | Locator, option: string | RegExp): Promise<void> {
+  const field = typeof select === 'string' ? page.locator(select) : select;
   for (let attempt = 1; ; attempt++) {
-    await field.click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
     try {
+      await field.click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click({ timeout: 5_000 });
       await field.filter({ hasText: option }).waitFor({ timeout: 5_000 });
       return;
     } catch (err) {
