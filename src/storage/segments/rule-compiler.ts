@@ -10,6 +10,12 @@ export interface CompiledRule {
    * `customers`, so a query for its first few matches in id order stops early at no risk.
    */
   onlyCustomerColumns?: boolean;
+  /**
+   * A `SELECT customer_id …` of one customer per row that every match is in (a whole-scope rule's top-level
+   * grouped events condition, with its own parameters): a count reads it first and joins each of its customers by
+   * primary key, instead of scanning every customer to probe it. `sql` then holds the rest of the rule.
+   */
+  drivingSet?: { sql: string; params: unknown[] };
 }
 
 const IDENTITY_TYPE = {
@@ -192,12 +198,10 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
           ? onRow(between('c.purchase_spent_fen', c.minFen, c.maxFen))
           : between(`(SELECT ${SPENT_FEN} FROM ${rowsOf.purchases(c.withinDays, b)})`, c.minFen, c.maxFen);
       case 'events': {
-        const min = c.min ?? (c.max === undefined ? 1 : undefined);
+        const min = leastEvents(c);
         // A customer with no event is never in the grouped set, so only a condition that needs one may use it; the
         // NULL check keeps `NOT (c.id IN …)` true rather than unknown for everyone else.
-        if (scope === 'whole' && min !== undefined && min >= 1) {
-          return `c.id IN (SELECT e.customer_id FROM events e WHERE e.customer_id IS NOT NULL AND ${eventsOfType(c, b)} GROUP BY e.customer_id HAVING ${between('COUNT(*)', min, c.max)})`;
-        }
+        if (scope === 'whole' && min !== undefined && min >= 1) return `c.id IN (${groupedEvents(c, min, b)})`;
         return between(`(SELECT COUNT(*) FROM ${rowsOf.events(c, b)})`, min, c.max);
       }
       case 'tag':
@@ -222,7 +226,7 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
 
   let onlyCustomerColumns = true;
   const walk = (r: Rule): string => {
-    if ('all' in r) return `(${r.all.map(walk).join(' AND ')})`;
+    if ('all' in r) return r.all.length === 0 ? '1 = 1' : `(${r.all.map(walk).join(' AND ')})`;
     if ('any' in r) return `(${r.any.map(walk).join(' OR ')})`;
     if ('not' in r) return `NOT (${walk(r.not)})`;
     const before = rowLeaves;
@@ -231,6 +235,54 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
     return sql;
   };
 
+  // A grouped events condition every match must pass drives a whole-scope count (DESIGN §9: preview ≤ 2 s).
+  const driver = scope === 'whole' ? drivingEvents(rule) : undefined;
+  if (driver) {
+    const own = binder(now);
+    const set = groupedEvents(driver.condition, driver.min, own);
+    const sql = walk(driver.rest);
+    return { sql, params: b.params, onlyCustomerColumns: false, drivingSet: { sql: set, params: own.params } };
+  }
   const sql = walk(rule);
   return { sql, params: b.params, onlyCustomerColumns };
+}
+
+/**
+ * The FROM of a statement over the rule's customers `c`, and every parameter in the order the statement binds them
+ * (the driving set's first, then the rule's): `SELECT … FROM ${from} WHERE c.status = 'active' AND ${rule.sql}`.
+ */
+export function ruleSource(rule: CompiledRule): { from: string; params: unknown[] } {
+  if (!rule.drivingSet) return { from: 'customers c', params: rule.params };
+  return {
+    from: `(${rule.drivingSet.sql}) d JOIN customers c ON c.id = d.customer_id`,
+    params: [...rule.drivingSet.params, ...rule.params],
+  };
+}
+
+/** The fewest events an `events` condition needs: its `min`, else 1 unless it states only a `max`. */
+const leastEvents = (c: Of<'events'>): number | undefined => c.min ?? (c.max === undefined ? 1 : undefined);
+
+/** The customers with `min` to `max` events of the condition's type in its window: one row each. */
+function groupedEvents(c: Of<'events'>, min: number, b: Binder): string {
+  const where = eventsOfType(c, b); // bound first: its parameters come before the HAVING's
+  const having = c.max === undefined ? `COUNT(*) >= ${b.p(min)}` : `COUNT(*) BETWEEN ${b.p(min)} AND ${b.p(c.max)}`;
+  return `SELECT e.customer_id FROM events e WHERE e.customer_id IS NOT NULL AND ${where} GROUP BY e.customer_id HAVING ${having}`;
+}
+
+/**
+ * The first events condition needing at least one event among the rule's top-level conjuncts (nested `all`s
+ * included), and the rule without it; undefined when there is none (under `any` or `not` it decides nothing alone).
+ */
+function drivingEvents(rule: Rule): { condition: Of<'events'>; min: number; rest: Rule } | undefined {
+  if ('any' in rule || 'not' in rule) return undefined;
+  if ('all' in rule) {
+    for (const [i, part] of rule.all.entries()) {
+      const found = drivingEvents(part);
+      if (found) return { ...found, rest: { all: rule.all.map((r, j) => (j === i ? found.rest : r)) } };
+    }
+    return undefined;
+  }
+  if (rule.type !== 'events') return undefined;
+  const min = leastEvents(rule);
+  return min !== undefined && min >= 1 ? { condition: rule, min, rest: { all: [] } } : undefined;
 }

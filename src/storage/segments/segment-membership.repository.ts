@@ -1,5 +1,5 @@
 import { type Db, select } from '../sql';
-import type { CompiledRule } from './rule-compiler';
+import { type CompiledRule, ruleSource } from './rule-compiler';
 import type { FactSql } from './rule-facts';
 import { MARKETING_ALLOWED } from '../consents/consent.repository';
 
@@ -20,8 +20,10 @@ export async function matchingSample(
 ): Promise<{ count: number; sample: { id: string; displayName: string | null }[] }> {
   const where = `c.status = 'active' AND ${rule.sql}`;
   const limit = Math.trunc(sampleSize);
+  // A driving set is read once and each of its customers found by primary key: no scan of every customer.
+  const { from, params } = ruleSource(rule);
   const counted = async () =>
-    Number((await select(db, `SELECT COUNT(*) AS n FROM customers c WHERE ${where}`, rule.params))[0]?.n ?? 0);
+    Number((await select(db, `SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`, params))[0]?.n ?? 0);
   if (limit < 1) return { count: await counted(), sample: [] };
   const toSample = (rows: Record<string, unknown>[]) =>
     rows.map((r) => ({ id: String(r.id), displayName: (r.display_name as string | null) ?? null }));
@@ -32,7 +34,7 @@ export async function matchingSample(
     const sample = await select(
       db,
       `SELECT c.id, c.display_name FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${limit}`,
-      rule.params,
+      params,
     );
     return { count, sample: toSample(sample) };
   }
@@ -41,8 +43,8 @@ export async function matchingSample(
   // rare matches (MySQL 8, MariaDB 10.2, SQLite 3.25).
   const rows = await select(
     db,
-    `SELECT c.id, c.display_name, COUNT(*) OVER () AS n FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${limit}`,
-    rule.params,
+    `SELECT c.id, c.display_name, COUNT(*) OVER () AS n FROM ${from} WHERE ${where} ORDER BY c.id LIMIT ${limit}`,
+    params,
   );
   return { count: Number(rows[0]?.n ?? 0), sample: toSample(rows) };
 }

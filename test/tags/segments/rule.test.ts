@@ -1,7 +1,7 @@
 import { rebuildPurchaseFigures } from '../../../src/storage/customers/purchase-figures.repository';
 import { uuidv7 } from '../../../src/storage/ids';
 import { insertIgnore, select } from '../../../src/storage/sql';
-import { compileRule, type RuleScope } from '../../../src/storage/segments/rule-compiler';
+import { compileRule, ruleSource, type RuleScope } from '../../../src/storage/segments/rule-compiler';
 import type { Rule } from '../../../src/tags/segments/rule-types';
 import { validateRule } from '../../../src/tags/segments/rule.validator';
 import { useTestDatabase } from '../../helpers/describe-db';
@@ -190,8 +190,9 @@ describe('segment rules compiled to SQL', () => {
 
   const names = Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
   async function membersBy(rule: Rule, scope: RuleScope): Promise<string[]> {
-    const { sql, params } = compileRule(rule, now, scope);
-    const rows = await select(db.ds, `SELECT c.id FROM customers c WHERE c.status = 'active' AND ${sql}`, params);
+    const compiled = compileRule(rule, now, scope);
+    const { from, params } = ruleSource(compiled);
+    const rows = await select(db.ds, `SELECT c.id FROM ${from} WHERE c.status = 'active' AND ${compiled.sql}`, params);
     return rows.map((r) => names[String(r.id)]!).sort();
   }
   /** A preview (the whole table at once) and a run (correlated, window by window) must pick the same customers. */
@@ -241,6 +242,41 @@ describe('segment rules compiled to SQL', () => {
       'not 2+ messages',
       { not: { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 } },
       ['lapsed', 'nobody', 'oaBuyer', 'wecomFan'],
+    ],
+    [
+      '2+ messages and a tag (the messages drive a preview)',
+      {
+        all: [
+          { type: 'tag', tagId: '42' },
+          { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 },
+        ],
+      },
+      ['chatty'],
+    ],
+    [
+      'a message but not two: the first drives, the second is tested per customer',
+      {
+        all: [
+          { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 1 },
+          { not: { type: 'events', eventType: 'oa.message.*', withinDays: 30, min: 2 } },
+        ],
+      },
+      [],
+    ],
+    [
+      'an event inside a nested all',
+      {
+        all: [
+          {
+            all: [
+              { type: 'channel', channel: 'oa' },
+              { type: 'events', eventType: 'oa.subscribe', withinDays: 30 },
+            ],
+          },
+          { not: { type: 'tag', tagId: '42' } },
+        ],
+      },
+      ['oaBuyer'],
     ],
     ['has a tag', { type: 'tag', tagId: '42' }, ['chatty']],
     ['lacks a tag', { type: 'tag', tagId: '42', has: false }, ['lapsed', 'nobody', 'oaBuyer', 'wecomFan']],
