@@ -160,13 +160,8 @@ export type RuleScope = 'windowed' | 'whole';
 export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'): CompiledRule {
   const b = binder(now);
 
-  // The expression appears once: a subquery with its own parameters written twice would need them bound twice.
-  const between = (expr: string, min: number | undefined, max: number | undefined): string => {
-    if (min !== undefined && max !== undefined) return `(${expr} BETWEEN ${b.p(min)} AND ${b.p(max)})`;
-    if (min !== undefined) return `(${expr} >= ${b.p(min)})`;
-    if (max !== undefined) return `(${expr} <= ${b.p(max)})`;
-    return '1 = 1';
-  };
+  const between = (expr: string, min: number | undefined, max: number | undefined): string =>
+    inRange(b, expr, min, max);
 
   // Leaves compiled to columns of the customer row (the lifetime purchase figures) pass through `onRow`.
   let rowLeaves = 0;
@@ -197,13 +192,11 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
         return c.withinDays === undefined
           ? onRow(between('c.purchase_spent_fen', c.minFen, c.maxFen))
           : between(`(SELECT ${SPENT_FEN} FROM ${rowsOf.purchases(c.withinDays, b)})`, c.minFen, c.maxFen);
-      case 'events': {
-        const min = leastEvents(c);
+      case 'events':
         // A customer with no event is never in the grouped set, so only a condition that needs one may use it; the
         // NULL check keeps `NOT (c.id IN …)` true rather than unknown for everyone else.
-        if (scope === 'whole' && min !== undefined && min >= 1) return `c.id IN (${groupedEvents(c, min, b)})`;
-        return between(`(SELECT COUNT(*) FROM ${rowsOf.events(c, b)})`, min, c.max);
-      }
+        if (scope === 'whole' && groupable(c)) return `c.id IN (${groupedEvents(c, b)})`;
+        return between(`(SELECT COUNT(*) FROM ${rowsOf.events(c, b)})`, leastEvents(c), c.max);
       case 'tag':
         return `${c.has === false ? 'NOT ' : ''}EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag_id = ${b.p(c.tagId)})`;
       case 'followedBy':
@@ -239,7 +232,7 @@ export function compileRule(rule: Rule, now: Date, scope: RuleScope = 'windowed'
   const driver = scope === 'whole' ? drivingEvents(rule) : undefined;
   if (driver) {
     const own = binder(now);
-    const set = groupedEvents(driver.condition, driver.min, own);
+    const set = groupedEvents(driver.condition, own);
     const sql = walk(driver.rest);
     return { sql, params: b.params, onlyCustomerColumns: false, drivingSet: { sql: set, params: own.params } };
   }
@@ -262,18 +255,31 @@ export function ruleSource(rule: CompiledRule): { from: string; params: unknown[
 /** The fewest events an `events` condition needs: its `min`, else 1 unless it states only a `max`. */
 const leastEvents = (c: Of<'events'>): number | undefined => c.min ?? (c.max === undefined ? 1 : undefined);
 
-/** The customers with `min` to `max` events of the condition's type in its window: one row each. */
-function groupedEvents(c: Of<'events'>, min: number, b: Binder): string {
+/** Whether the condition needs at least one event, so the customers it selects are all in its grouped set. */
+const groupable = (c: Of<'events'>): boolean => (leastEvents(c) ?? 0) >= 1;
+
+/**
+ * `(expr BETWEEN ? AND ?)`, `>=` or `<=` as the bounds given. The expression appears once: a subquery with its own
+ * parameters written twice would need them bound twice.
+ */
+function inRange(b: Binder, expr: string, min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined) return `(${expr} BETWEEN ${b.p(min)} AND ${b.p(max)})`;
+  if (min !== undefined) return `(${expr} >= ${b.p(min)})`;
+  if (max !== undefined) return `(${expr} <= ${b.p(max)})`;
+  return '1 = 1';
+}
+
+/** The customers with as many events of the condition's type in its window as it asks: one row each. */
+function groupedEvents(c: Of<'events'>, b: Binder): string {
   const where = eventsOfType(c, b); // bound first: its parameters come before the HAVING's
-  const having = c.max === undefined ? `COUNT(*) >= ${b.p(min)}` : `COUNT(*) BETWEEN ${b.p(min)} AND ${b.p(c.max)}`;
-  return `SELECT e.customer_id FROM events e WHERE e.customer_id IS NOT NULL AND ${where} GROUP BY e.customer_id HAVING ${having}`;
+  return `SELECT e.customer_id FROM events e WHERE e.customer_id IS NOT NULL AND ${where} GROUP BY e.customer_id HAVING ${inRange(b, 'COUNT(*)', leastEvents(c), c.max)}`;
 }
 
 /**
  * The first events condition needing at least one event among the rule's top-level conjuncts (nested `all`s
  * included), and the rule without it; undefined when there is none (under `any` or `not` it decides nothing alone).
  */
-function drivingEvents(rule: Rule): { condition: Of<'events'>; min: number; rest: Rule } | undefined {
+function drivingEvents(rule: Rule): { condition: Of<'events'>; rest: Rule } | undefined {
   if ('any' in rule || 'not' in rule) return undefined;
   if ('all' in rule) {
     for (const [i, part] of rule.all.entries()) {
@@ -282,7 +288,5 @@ function drivingEvents(rule: Rule): { condition: Of<'events'>; min: number; rest
     }
     return undefined;
   }
-  if (rule.type !== 'events') return undefined;
-  const min = leastEvents(rule);
-  return min !== undefined && min >= 1 ? { condition: rule, min, rest: { all: [] } } : undefined;
+  return rule.type === 'events' && groupable(rule) ? { condition: rule, rest: { all: [] } } : undefined;
 }

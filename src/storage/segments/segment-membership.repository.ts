@@ -33,7 +33,7 @@ export async function matchingSample(
     const count = await counted();
     const sample = await select(
       db,
-      `SELECT c.id, c.display_name FROM customers c WHERE ${where} ORDER BY c.id LIMIT ${limit}`,
+      `SELECT c.id, c.display_name FROM ${from} WHERE ${where} ORDER BY c.id LIMIT ${limit}`,
       params,
     );
     return { count, sample: toSample(sample) };
